@@ -1,0 +1,15 @@
+//! confer's domain: the model of a child protection conference and the rules of
+//! `DOMAIN.md`, each enforced here once. Pure code: no I/O, no async, no SQL, no HTML.
+//! The web, store and command line only carry what this crate decides.
+
+pub mod access;
+pub mod audit;
+pub mod calendar;
+pub mod conference;
+pub mod demo;
+pub mod model;
+pub mod policy;
+pub mod timescales;
+pub mod validate;
+
+pub use model::*;
