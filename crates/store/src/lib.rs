@@ -1,1 +1,216 @@
-//! store
+//! confer's database. One query codebase serves SQLite and PostgreSQL through sqlx's `Any`
+//! driver: queries are portable SQL with `$1` placeholders (which both accept), and the few
+//! differences (how a write transaction starts, online backup) sit behind [`Backend`].
+//!
+//! Every state change runs in one transaction together with its audit event ([`audit`]).
+
+pub mod audit;
+pub mod demo;
+pub mod families;
+pub mod migrate;
+pub mod otp;
+pub mod sessions;
+pub mod tokens;
+pub mod users;
+
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, Row};
+use std::time::Duration;
+
+pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database cannot be reached or is not answering: the web layer shows a calm 503.
+    #[error("the database is not available")]
+    Unavailable(#[source] sqlx::Error),
+    #[error("not found")]
+    NotFound,
+    /// Someone else changed the record first, or a unique value is taken.
+    #[error("{0}")]
+    Conflict(String),
+    /// A stored value that the domain cannot read (the database was edited by hand).
+    #[error("stored data is not valid: {0}")]
+    Corrupt(String),
+    #[error("database error")]
+    Database(#[source] sqlx::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        match &e {
+            sqlx::Error::RowNotFound => StoreError::NotFound,
+            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed | sqlx::Error::Tls(_) => {
+                StoreError::Unavailable(e)
+            }
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                StoreError::Conflict("that value is already in use".into())
+            }
+            _ => StoreError::Database(e),
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The database handle shared by the server and the command line.
+#[derive(Clone, Debug)]
+pub struct Db {
+    /// Reads, and writes on PostgreSQL.
+    pool: AnyPool,
+    /// Writes on SQLite go through one connection so two writers never fight over the lock.
+    writer: AnyPool,
+    pub backend: Backend,
+}
+
+impl Db {
+    /// Connects to `sqlite:PATH` (the file and its folder are created) or `postgres://…`.
+    pub async fn connect(url: &str) -> Result<Db> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            return Err(StoreError::Corrupt(format!(
+                "the database URL must start with sqlite: or postgres: (got {})",
+                url.split(':').next().unwrap_or("")
+            )));
+        };
+        match backend {
+            Backend::Sqlite => {
+                let url = sqlite_url(url)?;
+                let opts = || {
+                    AnyPoolOptions::new().acquire_timeout(Duration::from_secs(10)).after_connect(|conn, _| {
+                        Box::pin(async move {
+                            use sqlx::Executor;
+                            conn.execute(
+                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                            )
+                            .await?;
+                            Ok(())
+                        })
+                    })
+                };
+                let writer = opts().max_connections(1).connect(&url).await.map_err(StoreError::from)?;
+                let pool = opts().max_connections(8).connect(&url).await.map_err(StoreError::from)?;
+                Ok(Db { pool, writer, backend })
+            }
+            Backend::Postgres => {
+                let pool = AnyPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(5))
+                    .connect(url)
+                    .await
+                    .map_err(StoreError::from)?;
+                Ok(Db { writer: pool.clone(), pool, backend })
+            }
+        }
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Starts a transaction for a change. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`) so a read never has to be upgraded half-way.
+    pub async fn begin(&self) -> Result<Tx> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.writer.begin().await?,
+        })
+    }
+
+    /// Whether the database answers (for `/readyz`).
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+        self.writer.close().await;
+    }
+}
+
+/// Makes sure the SQLite file's folder exists and the file is created on first use.
+fn sqlite_url(url: &str) -> Result<String> {
+    let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    if path != ":memory:" && !path.is_empty() {
+        if let Some(dir) = std::path::Path::new(path).parent() {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| StoreError::Corrupt(format!("cannot create the folder {}: {e}", dir.display())))?;
+            }
+        }
+    }
+    let mut q: Vec<&str> = query.split('&').filter(|s| !s.is_empty() && !s.starts_with("mode=")).collect();
+    q.push("mode=rwc");
+    Ok(format!("sqlite://{path}?{}", q.join("&")))
+}
+
+/// The current instant as stored: RFC 3339 UTC with microseconds, so text order is time order.
+pub fn now() -> String {
+    stamp(chrono::Utc::now())
+}
+
+pub fn stamp(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+pub fn parse_stamp(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    chrono::DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&chrono::Utc))
+}
+
+/// A new identifier: UUID v7, so ids sort by creation time.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+pub(crate) fn flag(b: bool) -> i64 {
+    i64::from(b)
+}
+
+/// Reads a text column.
+pub(crate) fn text(row: &AnyRow, col: &str) -> Result<String> {
+    row.try_get::<String, _>(col).map_err(StoreError::from)
+}
+pub(crate) fn opt_text(row: &AnyRow, col: &str) -> Result<Option<String>> {
+    row.try_get::<Option<String>, _>(col).map_err(StoreError::from)
+}
+pub(crate) fn int(row: &AnyRow, col: &str) -> Result<i64> {
+    row.try_get::<i64, _>(col).map_err(StoreError::from)
+}
+pub(crate) fn date(row: &AnyRow, col: &str) -> Result<Option<chrono::NaiveDate>> {
+    match opt_text(row, col)? {
+        None => Ok(None),
+        Some(s) => chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| StoreError::Corrupt(format!("{col} is not a date"))),
+    }
+}
+
+/// SHA-256 of a secret, hex: how tokens and codes are stored (never the secret itself).
+pub fn secret_hash(secret: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+/// A random secret of `bytes` bytes, hex encoded.
+pub fn random_secret(bytes: usize) -> String {
+    use rand::RngCore;
+    let mut buf = vec![0u8; bytes];
+    rand::rngs::OsRng.fill_bytes(&mut buf);
+    hex::encode(buf)
+}
+
+#[cfg(any(test, feature = "test-support"))]
+pub mod testing;

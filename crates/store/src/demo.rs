@@ -1,0 +1,1 @@
+//! demo loader (after the generator lands)

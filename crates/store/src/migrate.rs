@@ -1,0 +1,96 @@
+//! Schema migrations: portable SQL files embedded in the binary, applied in order, each in
+//! its own transaction together with its row in `schema_migration`. A migration that was
+//! applied is never edited: a checksum mismatch stops the server with a clear message.
+
+use crate::{Db, Result, StoreError};
+use sqlx::Row;
+
+/// (version, name, SQL). Append only.
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "foundation", include_str!("../migrations/0001_foundation.sql")),
+];
+
+/// Applies every migration not yet applied. Returns the versions it applied.
+pub async fn run(db: &Db) -> Result<Vec<i64>> {
+    sqlx::query(
+        "CREATE TABLE IF NOT EXISTS schema_migration (version BIGINT PRIMARY KEY, name TEXT NOT NULL, \
+         checksum TEXT NOT NULL, applied_at TEXT NOT NULL)",
+    )
+    .execute(db.pool())
+    .await?;
+    let mut applied = Vec::new();
+    for (version, name, sql) in MIGRATIONS {
+        let mut tx = db.begin().await?;
+        let existing = sqlx::query("SELECT checksum FROM schema_migration WHERE version = $1")
+            .bind(*version)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let checksum = crate::secret_hash(sql);
+        if let Some(row) = existing {
+            let stored: String = row.try_get("checksum")?;
+            if stored != checksum {
+                return Err(StoreError::Corrupt(format!(
+                    "migration {version} ({name}) differs from the one applied to this database"
+                )));
+            }
+            tx.rollback().await?;
+            continue;
+        }
+        for statement in split_statements(sql) {
+            sqlx::query(&statement).execute(&mut *tx).await?;
+        }
+        sqlx::query("INSERT INTO schema_migration (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)")
+            .bind(*version)
+            .bind(*name)
+            .bind(checksum)
+            .bind(crate::now())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        applied.push(*version);
+    }
+    Ok(applied)
+}
+
+/// The latest version this binary knows and the latest applied to the database.
+pub async fn status(db: &Db) -> Result<(i64, Option<i64>)> {
+    let latest = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
+    let applied = sqlx::query("SELECT MAX(version) AS v FROM schema_migration")
+        .fetch_optional(db.pool())
+        .await
+        .ok()
+        .flatten()
+        .and_then(|r| r.try_get::<Option<i64>, _>("v").ok().flatten());
+    Ok((latest, applied))
+}
+
+/// Splits a migration file into statements on `;` at the end of a line, dropping comments.
+fn split_statements(sql: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for line in sql.lines() {
+        let line = line.split("--").next().unwrap_or("");
+        if line.trim().is_empty() {
+            continue;
+        }
+        current.push_str(line);
+        current.push('\n');
+        if line.trim_end().ends_with(';') {
+            out.push(current.trim().trim_end_matches(';').to_owned());
+            current.clear();
+        }
+    }
+    if !current.trim().is_empty() {
+        out.push(current.trim().to_owned());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn statements_split_on_line_end_semicolons_and_drop_comments() {
+        let s = super::split_statements("-- c\nCREATE TABLE a (x TEXT); -- t\nCREATE INDEX i ON a (x);\n");
+        assert_eq!(s, vec!["CREATE TABLE a (x TEXT)", "CREATE INDEX i ON a (x)"]);
+    }
+}

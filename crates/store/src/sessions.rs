@@ -1,0 +1,132 @@
+//! Sign-in sessions, kept in the database so any app instance can serve any request. The
+//! cookie holds a random token; the database holds only its hash. Sessions end after an idle
+//! time and an absolute time, at sign-out, and when the user signs out everywhere.
+
+use crate::{int, text, Db, Result};
+use sqlx::Row;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Password accepted; the TOTP code is still to come.
+    Password,
+    /// Password accepted; the user has no second factor yet and must enrol now.
+    Enrol,
+    /// Fully signed in.
+    Full,
+}
+
+impl Stage {
+    fn as_str(self) -> &'static str {
+        match self {
+            Stage::Password => "password",
+            Stage::Enrol => "enrol",
+            Stage::Full => "full",
+        }
+    }
+    fn parse(s: &str) -> Stage {
+        match s {
+            "full" => Stage::Full,
+            "enrol" => Stage::Enrol,
+            _ => Stage::Password,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    pub idle: chrono::Duration,
+    pub absolute: chrono::Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts { idle: chrono::Duration::minutes(30), absolute: chrono::Duration::hours(10) }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub token_hash: String,
+    pub user_id: String,
+    pub stage: Stage,
+    pub csrf_token: String,
+}
+
+/// Starts a session and returns the token for the cookie.
+pub async fn start(db: &Db, user_id: &str, generation: i64, stage: Stage) -> Result<(String, Session)> {
+    let token = crate::random_secret(32);
+    let csrf = crate::random_secret(32);
+    let now = crate::now();
+    let hash = crate::secret_hash(&token);
+    sqlx::query(
+        "INSERT INTO web_session (token_hash, user_id, generation, stage, csrf_token, created_at, last_seen_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $6)",
+    )
+    .bind(&hash)
+    .bind(user_id)
+    .bind(generation)
+    .bind(stage.as_str())
+    .bind(&csrf)
+    .bind(&now)
+    .execute(&db.writer)
+    .await?;
+    Ok((token, Session { token_hash: hash, user_id: user_id.into(), stage, csrf_token: csrf }))
+}
+
+/// Finds a live session for a cookie token, ending it if it has timed out.
+pub async fn find(db: &Db, token: &str, timeouts: Timeouts) -> Result<Option<Session>> {
+    let hash = crate::secret_hash(token);
+    let row = sqlx::query(
+        "SELECT s.token_hash, s.user_id, s.stage, s.csrf_token, s.created_at, s.last_seen_at, s.generation, \
+         u.session_generation, u.disabled FROM web_session s JOIN user_account u ON u.id = s.user_id \
+         WHERE s.token_hash = $1 AND s.ended_at IS NULL",
+    )
+    .bind(&hash)
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let now = chrono::Utc::now();
+    let created = crate::parse_stamp(&text(&row, "created_at")?).unwrap_or(now);
+    let seen = crate::parse_stamp(&text(&row, "last_seen_at")?).unwrap_or(now);
+    let stale = now - seen > timeouts.idle
+        || now - created > timeouts.absolute
+        || int(&row, "generation")? != int(&row, "session_generation")?
+        || int(&row, "disabled")? != 0;
+    if stale {
+        end(db, token).await?;
+        return Ok(None);
+    }
+    // Touch at most once a minute so reads stay reads.
+    if now - seen > chrono::Duration::seconds(60) {
+        sqlx::query("UPDATE web_session SET last_seen_at = $2 WHERE token_hash = $1")
+            .bind(&hash)
+            .bind(crate::stamp(now))
+            .execute(&db.writer)
+            .await?;
+    }
+    Ok(Some(Session {
+        token_hash: hash,
+        user_id: text(&row, "user_id")?,
+        stage: Stage::parse(&text(&row, "stage")?),
+        csrf_token: row.try_get("csrf_token")?,
+    }))
+}
+
+/// Ends a session (sign-out, or replaced by a new one after a step of sign-in).
+pub async fn end(db: &Db, token: &str) -> Result<()> {
+    sqlx::query("UPDATE web_session SET ended_at = $2 WHERE token_hash = $1 AND ended_at IS NULL")
+        .bind(crate::secret_hash(token))
+        .bind(crate::now())
+        .execute(&db.writer)
+        .await?;
+    Ok(())
+}
+
+/// Number of live sessions of a user (for the account page).
+pub async fn live_count(db: &Db, user_id: &str) -> Result<i64> {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM web_session WHERE user_id = $1 AND ended_at IS NULL")
+        .bind(user_id)
+        .fetch_one(db.pool())
+        .await?;
+    int(&row, "n")
+}

@@ -1,0 +1,39 @@
+//! Test databases: a fresh, migrated database per test, on SQLite or PostgreSQL as chosen by
+//! `CONFER_TEST_DATABASE` (sqlite, the default, or postgres). The same tests run on both.
+
+use crate::Db;
+
+/// Which database the tests run on.
+pub fn backend_name() -> String {
+    std::env::var("CONFER_TEST_DATABASE").unwrap_or_else(|_| "sqlite".into())
+}
+
+/// A fresh, migrated, empty database. Panics (in tests only) if it cannot be made.
+pub async fn fresh_db() -> Db {
+    let url = fresh_url().await;
+    let db = Db::connect(&url).await.expect("connect to the test database");
+    crate::migrate::run(&db).await.expect("migrate the test database");
+    db
+}
+
+/// The URL of a new, empty database (not migrated).
+pub async fn fresh_url() -> String {
+    let name = format!("confer_t_{}", crate::random_secret(8));
+    match backend_name().as_str() {
+        "postgres" => {
+            let admin = std::env::var("CONFER_TEST_POSTGRES_URL")
+                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+            sqlx::any::install_default_drivers();
+            use sqlx::Connection;
+            let mut conn = sqlx::AnyConnection::connect(&admin).await.expect("connect to PostgreSQL for tests");
+            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create test database");
+            let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+            format!("{base}/{name}")
+        }
+        _ => {
+            let dir = std::env::temp_dir().join("confer-tests");
+            std::fs::create_dir_all(&dir).expect("make temp dir");
+            format!("sqlite://{}", dir.join(format!("{name}.db")).display())
+        }
+    }
+}

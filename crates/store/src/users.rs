@@ -1,0 +1,610 @@
+//! User accounts, roles, passwords (argon2id), the TOTP second factor, recovery codes and
+//! sign-in lock-out. Every change is audited in its own transaction.
+
+use crate::audit::{self, Entry};
+use crate::{flag, int, opt_text, text, Db, Result, StoreError, Tx};
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use confer_domain::audit::EventKind;
+use confer_domain::{Authority, AuthorityId, Nation, Role, UserAccount, UserId};
+use serde_json::json;
+use sqlx::Row;
+
+/// Wrong attempts (password or code) before an account is locked, and for how long.
+pub const MAX_FAILED_SIGN_INS: i64 = 5;
+pub const LOCK_MINUTES: i64 = 15;
+
+/// A staff password must be at least this long (NCSC: length over complexity).
+pub const MIN_PASSWORD_LEN: usize = 12;
+
+pub fn hash_password(password: &str) -> Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| StoreError::Corrupt(format!("cannot hash password: {e}")))
+}
+
+fn password_matches(hash: &str, password: &str) -> bool {
+    PasswordHash::new(hash).map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok()).unwrap_or(false)
+}
+
+/// Why a password is not acceptable, in words that say what to do.
+pub fn check_new_password(password: &str) -> Result<(), String> {
+    if password.chars().count() < MIN_PASSWORD_LEN {
+        return Err(format!("Password must be at least {MIN_PASSWORD_LEN} characters: three random words work well"));
+    }
+    Ok(())
+}
+
+pub async fn create_authority(db: &Db, code: &str, name: &str, nation: Nation, actor: &str) -> Result<Authority> {
+    let id = crate::new_id();
+    let mut tx = db.begin().await?;
+    sqlx::query("INSERT INTO authority (id, code, name, nation, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(&id)
+        .bind(code)
+        .bind(name)
+        .bind(nation.as_str())
+        .bind(crate::now())
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| match StoreError::from(e) {
+            StoreError::Conflict(_) => StoreError::Conflict(format!("an authority with code {code} already exists")),
+            other => other,
+        })?;
+    let authority = Authority { id: AuthorityId(id.clone()), code: code.into(), name: name.into(), nation };
+    audit::record(
+        &mut tx,
+        Entry {
+            authority_id: &id,
+            actor,
+            kind: EventKind::Change,
+            action: "authority.create",
+            entity_type: "authority",
+            entity_id: &id,
+            before: serde_json::Value::Null,
+            after: serde_json::to_value(&authority).unwrap_or_default(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(authority)
+}
+
+fn authority_from_row(row: &sqlx::any::AnyRow) -> Result<Authority> {
+    let nation = text(row, "nation")?;
+    Ok(Authority {
+        id: AuthorityId(text(row, "id")?),
+        code: text(row, "code")?,
+        name: text(row, "name")?,
+        nation: Nation::parse(&nation).ok_or_else(|| StoreError::Corrupt(format!("unknown nation {nation}")))?,
+    })
+}
+
+pub async fn authority_by_code(db: &Db, code: &str) -> Result<Option<Authority>> {
+    let row = sqlx::query("SELECT id, code, name, nation FROM authority WHERE code = $1").bind(code).fetch_optional(db.pool()).await?;
+    row.as_ref().map(authority_from_row).transpose()
+}
+
+pub async fn authority(db: &Db, id: &AuthorityId) -> Result<Authority> {
+    let row = sqlx::query("SELECT id, code, name, nation FROM authority WHERE id = $1").bind(id.as_str()).fetch_one(db.pool()).await?;
+    authority_from_row(&row)
+}
+
+pub async fn authorities(db: &Db) -> Result<Vec<Authority>> {
+    let rows = sqlx::query("SELECT id, code, name, nation FROM authority ORDER BY code").fetch_all(db.pool()).await?;
+    rows.iter().map(authority_from_row).collect()
+}
+
+/// Whether an account signs in with password and TOTP, or with a one-time code by e-mail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountKind {
+    Staff,
+    Portal,
+}
+
+impl AccountKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            AccountKind::Staff => "staff",
+            AccountKind::Portal => "portal",
+        }
+    }
+}
+
+pub struct NewUser<'a> {
+    pub id: Option<&'a str>,
+    pub authority_id: &'a AuthorityId,
+    pub username: &'a str,
+    pub display_name: &'a str,
+    pub email: &'a str,
+    pub kind: AccountKind,
+    pub roles: &'a [Role],
+    pub team_id: Option<&'a str>,
+    pub line_manager_id: Option<&'a str>,
+    /// Staff only. `None` leaves the account without a password until one is set.
+    pub password: Option<&'a str>,
+    /// A TOTP secret (Base32) already enrolled, for demo accounts; `None` means enrol at first sign-in.
+    pub totp_secret: Option<&'a str>,
+    pub email_verified: bool,
+}
+
+/// Creates a user inside the caller's transaction (so bulk loads can batch).
+pub async fn create_user_in(tx: &mut Tx, u: &NewUser<'_>, password_hash: Option<String>, actor: &str) -> Result<UserId> {
+    let id = u.id.map(str::to_owned).unwrap_or_else(crate::new_id);
+    let username = u.username.trim().to_lowercase();
+    sqlx::query(
+        "INSERT INTO user_account (id, authority_id, username, display_name, email, kind, email_verified, team_id, \
+         line_manager_id, password_hash, totp_secret, totp_enrolled, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+    )
+    .bind(&id)
+    .bind(u.authority_id.as_str())
+    .bind(&username)
+    .bind(u.display_name)
+    .bind(u.email)
+    .bind(u.kind.as_str())
+    .bind(flag(u.email_verified))
+    .bind(u.team_id)
+    .bind(u.line_manager_id)
+    .bind(password_hash)
+    .bind(u.totp_secret)
+    .bind(flag(u.totp_secret.is_some()))
+    .bind(crate::now())
+    .execute(&mut **tx)
+    .await
+    .map_err(|e| match StoreError::from(e) {
+        StoreError::Conflict(_) => StoreError::Conflict(format!("the user name {username} is already taken")),
+        other => other,
+    })?;
+    for role in u.roles {
+        sqlx::query("INSERT INTO user_role (user_id, role) VALUES ($1, $2)").bind(&id).bind(role.as_str()).execute(&mut **tx).await?;
+    }
+    audit::record(
+        tx,
+        Entry {
+            authority_id: u.authority_id.as_str(),
+            actor,
+            kind: EventKind::Change,
+            action: "user.create",
+            entity_type: "user",
+            entity_id: &id,
+            before: serde_json::Value::Null,
+            // Never the password or the secret: only that they exist.
+            after: json!({"username": username, "kind": u.kind.as_str(), "roles": u.roles,
+                          "team_id": u.team_id, "line_manager_id": u.line_manager_id,
+                          "totp_enrolled": u.totp_secret.is_some()}),
+        },
+    )
+    .await?;
+    Ok(UserId(id))
+}
+
+pub async fn create_user(db: &Db, u: &NewUser<'_>, actor: &str) -> Result<UserId> {
+    if let Some(p) = u.password {
+        check_new_password(p).map_err(StoreError::Conflict)?;
+    }
+    let hash = u.password.map(hash_password).transpose()?;
+    let mut tx = db.begin().await?;
+    let id = create_user_in(&mut tx, u, hash, actor).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// A user as stored, with what sign-in needs.
+#[derive(Debug, Clone)]
+pub struct StoredUser {
+    pub account: UserAccount,
+    pub kind: AccountKind,
+    pub password_hash: Option<String>,
+    pub totp_secret: Option<String>,
+    pub totp_enrolled: bool,
+    pub totp_last_step: i64,
+    pub failed_sign_ins: i64,
+    pub locked_until: Option<String>,
+    pub session_generation: i64,
+    pub email_verified: bool,
+}
+
+const USER_COLUMNS: &str = "id, authority_id, username, display_name, email, kind, email_verified, team_id, \
+    line_manager_id, password_hash, totp_secret, totp_enrolled, totp_last_step, disabled, failed_sign_ins, \
+    locked_until, session_generation";
+
+async fn user_from_row(db: &Db, row: &sqlx::any::AnyRow) -> Result<StoredUser> {
+    let id = text(row, "id")?;
+    let roles = roles_of(db, &UserId(id.clone())).await?;
+    Ok(StoredUser {
+        account: UserAccount {
+            id: UserId(id),
+            authority_id: AuthorityId(text(row, "authority_id")?),
+            username: text(row, "username")?,
+            display_name: text(row, "display_name")?,
+            email: text(row, "email")?,
+            roles,
+            team_id: opt_text(row, "team_id")?.map(Into::into),
+            line_manager_id: opt_text(row, "line_manager_id")?.map(Into::into),
+            disabled: int(row, "disabled")? != 0,
+        },
+        kind: if text(row, "kind")? == "portal" { AccountKind::Portal } else { AccountKind::Staff },
+        password_hash: opt_text(row, "password_hash")?,
+        totp_secret: opt_text(row, "totp_secret")?,
+        totp_enrolled: int(row, "totp_enrolled")? != 0,
+        totp_last_step: int(row, "totp_last_step")?,
+        failed_sign_ins: int(row, "failed_sign_ins")?,
+        locked_until: opt_text(row, "locked_until")?,
+        session_generation: int(row, "session_generation")?,
+        email_verified: int(row, "email_verified")? != 0,
+    })
+}
+
+pub async fn roles_of(db: &Db, user: &UserId) -> Result<Vec<Role>> {
+    let rows = sqlx::query("SELECT role FROM user_role WHERE user_id = $1 ORDER BY role").bind(user.as_str()).fetch_all(db.pool()).await?;
+    Ok(rows.iter().filter_map(|r| r.try_get::<String, _>("role").ok()).filter_map(|r| Role::parse(&r)).collect())
+}
+
+pub async fn by_username(db: &Db, username: &str) -> Result<Option<StoredUser>> {
+    let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM user_account WHERE username = $1"))
+        .bind(username.trim().to_lowercase())
+        .fetch_optional(db.pool())
+        .await?;
+    match row {
+        Some(r) => Ok(Some(user_from_row(db, &r).await?)),
+        None => Ok(None),
+    }
+}
+
+pub async fn by_id(db: &Db, id: &UserId) -> Result<StoredUser> {
+    let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM user_account WHERE id = $1")).bind(id.as_str()).fetch_one(db.pool()).await?;
+    user_from_row(db, &row).await
+}
+
+pub async fn by_email(db: &Db, email: &str) -> Result<Option<StoredUser>> {
+    let row = sqlx::query(&format!(
+        "SELECT {USER_COLUMNS} FROM user_account WHERE lower(email) = $1 AND kind = 'portal' ORDER BY created_at LIMIT 1"
+    ))
+    .bind(email.trim().to_lowercase())
+    .fetch_optional(db.pool())
+    .await?;
+    match row {
+        Some(r) => Ok(Some(user_from_row(db, &r).await?)),
+        None => Ok(None),
+    }
+}
+
+/// Users of an authority, for the admin pages and for deciding management lines.
+pub async fn list(db: &Db, authority: &AuthorityId) -> Result<Vec<UserAccount>> {
+    let rows = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM user_account WHERE authority_id = $1 ORDER BY username"))
+        .bind(authority.as_str())
+        .fetch_all(db.pool())
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        out.push(user_from_row(db, r).await?.account);
+    }
+    Ok(out)
+}
+
+/// The line managers above a user, nearest first (the management line of CHAIR-01).
+pub async fn management_line(db: &Db, user: &UserId) -> Result<Vec<UserId>> {
+    let mut line = Vec::new();
+    let mut current = user.clone();
+    for _ in 0..32 {
+        let row = sqlx::query("SELECT line_manager_id FROM user_account WHERE id = $1").bind(current.as_str()).fetch_optional(db.pool()).await?;
+        let Some(manager) = row.and_then(|r| r.try_get::<Option<String>, _>("line_manager_id").ok().flatten()) else { break };
+        let manager = UserId(manager);
+        if manager == *user || line.contains(&manager) {
+            break;
+        }
+        line.push(manager.clone());
+        current = manager;
+    }
+    Ok(line)
+}
+
+/// The result of checking a password.
+#[derive(Debug)]
+pub enum PasswordCheck {
+    Correct(Box<StoredUser>),
+    /// Wrong user name or password (the two are never told apart).
+    Wrong { attempts_left: i64 },
+    Locked { until: String },
+    Disabled,
+}
+
+fn is_locked(u: &StoredUser, now: &str) -> Option<String> {
+    u.locked_until.as_ref().filter(|until| until.as_str() > now).cloned()
+}
+
+/// Checks a password, counting failures and locking the account after too many.
+pub async fn check_password(db: &Db, username: &str, password: &str) -> Result<PasswordCheck> {
+    let Some(user) = by_username(db, username).await? else {
+        // Spend the same time as a real check so user names cannot be found by timing.
+        let _ = password_matches("$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$dGhpc2lzbm90YXJlYWxoYXNoYnV0aXRpc2xvbmc", password);
+        return Ok(PasswordCheck::Wrong { attempts_left: MAX_FAILED_SIGN_INS });
+    };
+    let now = crate::now();
+    if user.account.disabled {
+        return Ok(PasswordCheck::Disabled);
+    }
+    if let Some(until) = is_locked(&user, &now) {
+        return Ok(PasswordCheck::Locked { until });
+    }
+    let ok = user.password_hash.as_deref().map(|h| password_matches(h, password)).unwrap_or(false);
+    if ok {
+        Ok(PasswordCheck::Correct(Box::new(user)))
+    } else {
+        match count_failure(db, &user).await? {
+            Some(until) => Ok(PasswordCheck::Locked { until }),
+            None => Ok(PasswordCheck::Wrong { attempts_left: MAX_FAILED_SIGN_INS - user.failed_sign_ins - 1 }),
+        }
+    }
+}
+
+/// Counts a failed attempt; returns the lock's end if this attempt locked the account.
+pub async fn count_failure(db: &Db, user: &StoredUser) -> Result<Option<String>> {
+    let mut tx = db.begin().await?;
+    let row = sqlx::query("UPDATE user_account SET failed_sign_ins = failed_sign_ins + 1 WHERE id = $1 RETURNING failed_sign_ins")
+        .bind(user.account.id.as_str())
+        .fetch_one(&mut *tx)
+        .await?;
+    let failures = int(&row, "failed_sign_ins")?;
+    let mut locked = None;
+    if failures >= MAX_FAILED_SIGN_INS {
+        let until = crate::stamp(chrono::Utc::now() + chrono::Duration::minutes(LOCK_MINUTES));
+        sqlx::query("UPDATE user_account SET locked_until = $2, failed_sign_ins = 0 WHERE id = $1")
+            .bind(user.account.id.as_str())
+            .bind(&until)
+            .execute(&mut *tx)
+            .await?;
+        locked = Some(until);
+    }
+    audit::record(
+        &mut tx,
+        Entry {
+            authority_id: user.account.authority_id.as_str(),
+            actor: user.account.id.as_str(),
+            kind: EventKind::SignInFailed,
+            action: if locked.is_some() { "sign-in.locked" } else { "sign-in.failed" },
+            entity_type: "user",
+            entity_id: user.account.id.as_str(),
+            before: serde_json::Value::Null,
+            after: json!({"failures": failures}),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(locked)
+}
+
+pub async fn clear_failures(tx: &mut Tx, user: &UserId) -> Result<()> {
+    sqlx::query("UPDATE user_account SET failed_sign_ins = 0, locked_until = NULL WHERE id = $1").bind(user.as_str()).execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// Builds the TOTP checker for a secret (RFC 6238: SHA-1, 6 digits, 30 seconds, one step of drift).
+pub fn totp_for(secret_base32: &str, username: &str, issuer: &str) -> Result<totp_rs::TOTP> {
+    let bytes = totp_rs::Secret::Encoded(secret_base32.to_owned())
+        .to_bytes()
+        .map_err(|_| StoreError::Corrupt("the TOTP secret is not valid Base32".into()))?;
+    Ok(totp_rs::TOTP::new_unchecked(totp_rs::Algorithm::SHA1, 6, 1, 30, bytes, Some(issuer.to_owned()), username.to_owned()))
+}
+
+/// A new random TOTP secret (160 bits), Base32.
+pub fn new_totp_secret() -> String {
+    totp_rs::Secret::generate_secret().to_encoded().to_string()
+}
+
+/// Checks a TOTP code; a code is accepted once only (its time step is remembered).
+pub async fn check_totp(db: &Db, user: &StoredUser, code: &str) -> Result<bool> {
+    let Some(secret) = user.totp_secret.as_deref() else { return Ok(false) };
+    let totp = totp_for(secret, &user.account.username, "confer")?;
+    let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    let now = chrono::Utc::now().timestamp().max(0) as u64;
+    let step_now = (now / 30) as i64;
+    let mut matched = None;
+    for step in [step_now, step_now - 1, step_now + 1] {
+        if step > user.totp_last_step && totp.generate(step as u64 * 30) == code {
+            matched = Some(step);
+            break;
+        }
+    }
+    let Some(step) = matched else { return Ok(false) };
+    // Claim the step atomically: a second use of the same code finds the step already taken.
+    let res = sqlx::query("UPDATE user_account SET totp_last_step = $2 WHERE id = $1 AND totp_last_step < $2")
+        .bind(user.account.id.as_str())
+        .bind(step)
+        .execute(&db.writer)
+        .await?;
+    Ok(res.rows_affected() == 1)
+}
+
+/// Starts TOTP enrolment: stores a new secret, not yet enrolled.
+pub async fn begin_totp_enrolment(db: &Db, user: &UserId) -> Result<String> {
+    let secret = new_totp_secret();
+    sqlx::query("UPDATE user_account SET totp_secret = $2, totp_enrolled = 0 WHERE id = $1 AND totp_enrolled = 0")
+        .bind(user.as_str())
+        .bind(&secret)
+        .execute(&db.writer)
+        .await?;
+    Ok(secret)
+}
+
+/// Completes enrolment and returns ten recovery codes, shown once.
+pub async fn finish_totp_enrolment(db: &Db, user: &StoredUser) -> Result<Vec<String>> {
+    let mut tx = db.begin().await?;
+    sqlx::query("UPDATE user_account SET totp_enrolled = 1 WHERE id = $1").bind(user.account.id.as_str()).execute(&mut *tx).await?;
+    let codes = replace_recovery_codes(&mut tx, &user.account.id).await?;
+    audit::record(
+        &mut tx,
+        Entry {
+            authority_id: user.account.authority_id.as_str(),
+            actor: user.account.id.as_str(),
+            kind: EventKind::Change,
+            action: "user.totp.enrol",
+            entity_type: "user",
+            entity_id: user.account.id.as_str(),
+            before: json!({"totp_enrolled": false}),
+            after: json!({"totp_enrolled": true, "recovery_codes": codes.len()}),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(codes)
+}
+
+async fn replace_recovery_codes(tx: &mut Tx, user: &UserId) -> Result<Vec<String>> {
+    sqlx::query("DELETE FROM recovery_code WHERE user_id = $1").bind(user.as_str()).execute(&mut **tx).await?;
+    let mut codes = Vec::new();
+    for _ in 0..10 {
+        let raw = crate::random_secret(5); // 10 hex characters
+        let code = format!("{}-{}", &raw[..5], &raw[5..]);
+        sqlx::query("INSERT INTO recovery_code (user_id, code_hash) VALUES ($1, $2)")
+            .bind(user.as_str())
+            .bind(crate::secret_hash(&code))
+            .execute(&mut **tx)
+            .await?;
+        codes.push(code);
+    }
+    Ok(codes)
+}
+
+/// Uses a recovery code instead of a TOTP code; each works once.
+pub async fn use_recovery_code(db: &Db, user: &UserId, code: &str) -> Result<bool> {
+    let code = code.trim().to_lowercase();
+    let res = sqlx::query("UPDATE recovery_code SET used_at = $3 WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL")
+        .bind(user.as_str())
+        .bind(crate::secret_hash(&code))
+        .bind(crate::now())
+        .execute(&db.writer)
+        .await?;
+    Ok(res.rows_affected() == 1)
+}
+
+/// Changes to an account that administrators (or the command line) make.
+#[derive(Debug, Clone)]
+pub enum AccountChange {
+    AddRole(Role),
+    RemoveRole(Role),
+    ResetPassword(String),
+    Disable,
+    Enable,
+    /// Forget the second factor so the user enrols again at next sign-in.
+    ResetSecondFactor,
+}
+
+pub async fn change_account(db: &Db, user: &UserId, change: AccountChange, actor: &str) -> Result<()> {
+    if let AccountChange::ResetPassword(p) = &change {
+        check_new_password(p).map_err(StoreError::Conflict)?;
+    }
+    let existing = by_id(db, user).await?;
+    let mut tx = db.begin().await?;
+    let (action, before, after) = match &change {
+        AccountChange::AddRole(r) => {
+            if existing.account.roles.contains(r) {
+                return Err(StoreError::Conflict(format!("the user already has the role {}", r.as_str())));
+            }
+            sqlx::query("INSERT INTO user_role (user_id, role) VALUES ($1, $2)").bind(user.as_str()).bind(r.as_str()).execute(&mut *tx).await?;
+            ("user.role.add", json!({"roles": existing.account.roles}), json!({"added": r}))
+        }
+        AccountChange::RemoveRole(r) => {
+            sqlx::query("DELETE FROM user_role WHERE user_id = $1 AND role = $2").bind(user.as_str()).bind(r.as_str()).execute(&mut *tx).await?;
+            ("user.role.remove", json!({"roles": existing.account.roles}), json!({"removed": r}))
+        }
+        AccountChange::ResetPassword(p) => {
+            let hash = hash_password(p)?;
+            sqlx::query("UPDATE user_account SET password_hash = $2, failed_sign_ins = 0, locked_until = NULL, \
+                         session_generation = session_generation + 1 WHERE id = $1")
+                .bind(user.as_str())
+                .bind(hash)
+                .execute(&mut *tx)
+                .await?;
+            ("user.password.reset", serde_json::Value::Null, json!({"password": "changed"}))
+        }
+        AccountChange::Disable => {
+            sqlx::query("UPDATE user_account SET disabled = 1, session_generation = session_generation + 1 WHERE id = $1")
+                .bind(user.as_str())
+                .execute(&mut *tx)
+                .await?;
+            ("user.disable", json!({"disabled": existing.account.disabled}), json!({"disabled": true}))
+        }
+        AccountChange::Enable => {
+            sqlx::query("UPDATE user_account SET disabled = 0 WHERE id = $1").bind(user.as_str()).execute(&mut *tx).await?;
+            ("user.enable", json!({"disabled": existing.account.disabled}), json!({"disabled": false}))
+        }
+        AccountChange::ResetSecondFactor => {
+            sqlx::query("UPDATE user_account SET totp_secret = NULL, totp_enrolled = 0, totp_last_step = 0, \
+                         session_generation = session_generation + 1 WHERE id = $1")
+                .bind(user.as_str())
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM recovery_code WHERE user_id = $1").bind(user.as_str()).execute(&mut *tx).await?;
+            ("user.totp.reset", json!({"totp_enrolled": existing.totp_enrolled}), json!({"totp_enrolled": false}))
+        }
+    };
+    audit::record(
+        &mut tx,
+        Entry {
+            authority_id: existing.account.authority_id.as_str(),
+            actor,
+            kind: EventKind::Change,
+            action,
+            entity_type: "user",
+            entity_id: user.as_str(),
+            before,
+            after,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Ends every session of a user ("sign out everywhere").
+pub async fn sign_out_everywhere(db: &Db, user: &StoredUser) -> Result<()> {
+    let mut tx = db.begin().await?;
+    sqlx::query("UPDATE user_account SET session_generation = session_generation + 1 WHERE id = $1")
+        .bind(user.account.id.as_str())
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE web_session SET ended_at = $2 WHERE user_id = $1 AND ended_at IS NULL")
+        .bind(user.account.id.as_str())
+        .bind(crate::now())
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        Entry {
+            authority_id: user.account.authority_id.as_str(),
+            actor: user.account.id.as_str(),
+            kind: EventKind::SignOut,
+            action: "sign-out.everywhere",
+            entity_type: "user",
+            entity_id: user.account.id.as_str(),
+            before: serde_json::Value::Null,
+            after: serde_json::Value::Null,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Teams of an authority.
+pub async fn create_team(tx: &mut Tx, id: &str, authority: &AuthorityId, name: &str, actor: &str) -> Result<()> {
+    sqlx::query("INSERT INTO team (id, authority_id, name) VALUES ($1, $2, $3)").bind(id).bind(authority.as_str()).bind(name).execute(&mut **tx).await?;
+    audit::record(
+        tx,
+        Entry {
+            authority_id: authority.as_str(),
+            actor,
+            kind: EventKind::Change,
+            action: "team.create",
+            entity_type: "team",
+            entity_id: id,
+            before: serde_json::Value::Null,
+            after: json!({"name": name}),
+        },
+    )
+    .await?;
+    Ok(())
+}
