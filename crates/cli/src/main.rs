@@ -1,1 +1,458 @@
-fn main() {}
+//! `confer`: the command line of confer. `serve` runs the web application, `demo` runs it
+//! with a fictional authority, and the other commands look after an installation.
+
+mod settings;
+
+use clap::{Parser, Subcommand};
+use confer_domain::{Nation, Role};
+use confer_store::users::{self, AccountChange, AccountKind, NewUser};
+use confer_store::{audit, demo, migrate, tokens, Db, StoreError};
+use settings::{ServeArgs, Settings};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "confer", version, about = "Child protection conferences for UK local authorities.", long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web application (the production command).
+    Serve(ServeArgs),
+    /// Run the web application with a fictional demo authority, and print the demo users'
+    /// sign-in details. The database is created and migrated on first start.
+    Demo(DemoArgs),
+    /// Apply the database migrations this version needs, then exit.
+    Migrate(DbArgs),
+    /// Create authorities (tenants).
+    #[command(subcommand)]
+    Authority(AuthorityCommand),
+    /// Manage user accounts.
+    #[command(subcommand)]
+    Users(UsersCommand),
+    /// Copy the database to a file while confer runs (SQLite); for PostgreSQL, explains pg_dump.
+    Backup {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The file to write (it must not exist yet).
+        #[arg(long, value_name = "FILE")]
+        to: std::path::PathBuf,
+    },
+    /// Check the audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(clap::Args, Clone)]
+struct DbArgs {
+    /// The database: sqlite:PATH (created if missing) or postgres://USER@HOST:PORT/DB.
+    #[arg(long, env = "CONFER_DATABASE_URL", value_name = "URL")]
+    database_url: Option<String>,
+    /// A TOML file with settings (flags and CONFER_* variables take precedence).
+    #[arg(long, env = "CONFER_CONFIG", value_name = "FILE")]
+    config: Option<std::path::PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct DemoArgs {
+    #[command(flatten)]
+    serve: ServeArgs,
+    /// How many fictional families to generate on first start.
+    #[arg(long, default_value_t = 40)]
+    families: u32,
+    /// The generator's seed: the same seed gives the same families.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// The demo authority's nation: england, wales, scotland or northern-ireland.
+    #[arg(long, default_value = "england")]
+    nation: String,
+    /// Load the demo data, print the figures and exit without serving (for benchmarks).
+    #[arg(long)]
+    load_only: bool,
+}
+
+#[derive(Subcommand)]
+enum AuthorityCommand {
+    /// Add an authority (a local authority, or a Health and Social Care Trust).
+    Create {
+        #[command(flatten)]
+        db: DbArgs,
+        /// A short unique code, such as the DfE LA number.
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        /// england, wales, scotland or northern-ireland.
+        #[arg(long)]
+        nation: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum UsersCommand {
+    /// Create a user. Staff get a first password (printed) and set up their authenticator app
+    /// when they first sign in.
+    Create {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The authority's code.
+        #[arg(long)]
+        authority: String,
+        #[arg(long)]
+        username: String,
+        /// Full name.
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: String,
+        /// A role; repeat for several (chair, coordinator, note-taker, social-worker,
+        /// team-manager, professional, parent, young-person, supporter, quality-assurance,
+        /// auditor, administrator).
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        /// The user name of their line manager (for the chair's independence check).
+        #[arg(long)]
+        line_manager: Option<String>,
+    },
+    /// Give a user a role.
+    AddRole {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        role: String,
+    },
+    /// Take a role away from a user.
+    RemoveRole {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        role: String,
+    },
+    /// Set a new password (printed), unlock the account and end its sessions.
+    ResetPassword {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        username: String,
+    },
+    /// Disable an account and end its sessions (nothing is deleted).
+    Disable {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        username: String,
+    },
+    /// Print a new personal access token for the API (shown once).
+    Token {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        username: String,
+        /// What the token is for.
+        #[arg(long, default_value = "command line")]
+        name: String,
+        /// Allow changes, not only reads.
+        #[arg(long)]
+        write: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Recompute every authority's audit chain; exits non-zero naming the first broken event.
+    Verify {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+/// What the command line says when it fails: a message and an exit status.
+struct Failure {
+    message: String,
+    status: u8,
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
+        let message = match &e {
+            StoreError::Unavailable(_) => "the database is not available: check --database-url and that the server is running".to_owned(),
+            StoreError::Conflict(m) => m.clone(),
+            StoreError::NotFound => "not found".to_owned(),
+            other => {
+                let mut s = other.to_string();
+                let mut src = std::error::Error::source(other);
+                while let Some(inner) = src {
+                    s.push_str(": ");
+                    s.push_str(&inner.to_string());
+                    src = inner.source();
+                }
+                s
+            }
+        };
+        Failure { message, status: 1 }
+    }
+}
+
+fn usage(message: impl Into<String>) -> Failure {
+    Failure { message: message.into(), status: 2 }
+}
+
+type Outcome = Result<(), Failure>;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            eprintln!("error: {}", f.message);
+            ExitCode::from(f.status)
+        }
+    }
+}
+
+async fn open(db: &DbArgs) -> Result<Db, Failure> {
+    let s = Settings::resolve_db(db.database_url.clone(), db.config.as_deref()).map_err(usage)?;
+    let db = Db::connect(&s).await?;
+    migrate::run(&db).await?;
+    Ok(db)
+}
+
+fn parse_role(r: &str) -> Result<Role, Failure> {
+    Role::parse(r.trim()).ok_or_else(|| {
+        let all: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+        usage(format!("unknown role {r:?}: use one of {}", all.join(", ")))
+    })
+}
+
+fn parse_nation(n: &str) -> Result<Nation, Failure> {
+    Nation::parse(n.trim().to_lowercase().as_str())
+        .ok_or_else(|| usage(format!("unknown nation {n:?}: use england, wales, scotland or northern-ireland")))
+}
+
+async fn user_named(db: &Db, username: &str) -> Result<users::StoredUser, Failure> {
+    users::by_username(db, username).await?.ok_or_else(|| usage(format!("there is no user called {username}")))
+}
+
+/// A random password for a new or reset account, printed once.
+fn new_password() -> String {
+    let raw = confer_store::random_secret(9);
+    format!("{}-{}-{}", &raw[..6], &raw[6..12], &raw[12..])
+}
+
+const CLI_ACTOR: &str = "system:command-line";
+
+async fn run(cli: Cli) -> Outcome {
+    match cli.command {
+        Command::Serve(args) => {
+            let s = Settings::resolve(args).map_err(usage)?;
+            settings::init_logging(&s.log_format);
+            let db = Db::connect(&s.database_url).await?;
+            migrate::run(&db).await?;
+            confer_web::serve(db, s.web.clone(), s.addr).await.map_err(|e| Failure { message: format!("cannot serve on {}: {e}", s.addr), status: 1 })
+        }
+        Command::Demo(args) => run_demo(args).await,
+        Command::Migrate(db) => {
+            let url = Settings::resolve_db(db.database_url.clone(), db.config.as_deref()).map_err(usage)?;
+            let db = Db::connect(&url).await?;
+            let applied = migrate::run(&db).await?;
+            let (latest, _) = migrate::status(&db).await?;
+            if applied.is_empty() {
+                println!("The database is up to date (version {latest}).");
+            } else {
+                println!("Applied migrations {:?}; the database is at version {latest}.", applied);
+            }
+            Ok(())
+        }
+        Command::Authority(AuthorityCommand::Create { db, code, name, nation }) => {
+            let nation = parse_nation(&nation)?;
+            let db = open(&db).await?;
+            let a = users::create_authority(&db, code.trim(), name.trim(), nation, CLI_ACTOR).await?;
+            println!("Created authority {} ({}), {}.", a.name, a.code, a.nation.label());
+            Ok(())
+        }
+        Command::Users(cmd) => run_users(cmd).await,
+        Command::Backup { db, to } => {
+            let url = Settings::resolve_db(db.database_url.clone(), db.config.as_deref()).map_err(usage)?;
+            if url.starts_with("postgres") {
+                println!(
+                    "confer does not copy a PostgreSQL database itself: use PostgreSQL's own tools, which \
+                     make a consistent copy while confer runs, for example:\n  pg_dump --format=custom --file={} \"{}\"\n\
+                     and restore with pg_restore. Keep backups encrypted: they hold children's records.",
+                    to.display(),
+                    redact_url(&url)
+                );
+                return Ok(());
+            }
+            if to.exists() {
+                return Err(usage(format!("{} already exists: choose a new file name", to.display())));
+            }
+            let db = Db::connect(&url).await?;
+            // VACUUM INTO writes a consistent copy while others keep reading and writing.
+            confer_store::backup_sqlite(&db, &to.to_string_lossy()).await?;
+            println!("Backed up the database to {}. Keep it encrypted: it holds children's records.", to.display());
+            Ok(())
+        }
+        Command::Audit(AuditCommand::Verify { db }) => {
+            let db = open(&db).await?;
+            let v = audit::verify(&db).await?;
+            match v.first_break {
+                None => {
+                    println!("The audit trail is intact: {} events in {} chains.", v.events, v.authorities);
+                    Ok(())
+                }
+                Some(b) => Err(Failure { message: format!("the audit trail is broken: {b}"), status: 1 }),
+            }
+        }
+    }
+}
+
+/// A database URL without its password, for messages.
+fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            let user = creds.split(':').next().unwrap_or("");
+            format!("{}{}@{}", &url[..s + 3], user, &url[at + 1..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+async fn run_users(cmd: UsersCommand) -> Outcome {
+    match cmd {
+        UsersCommand::Create { db, authority, username, name, email, roles, line_manager } => {
+            let db = open(&db).await?;
+            let a = users::authority_by_code(&db, &authority).await?.ok_or_else(|| usage(format!("there is no authority with code {authority}")))?;
+            let roles = roles.iter().map(|r| parse_role(r)).collect::<Result<Vec<_>, _>>()?;
+            let manager = match line_manager {
+                Some(m) => Some(user_named(&db, &m).await?.account.id),
+                None => None,
+            };
+            let staff = roles.iter().any(|r| r.is_staff());
+            let password = staff.then(new_password);
+            let new = NewUser {
+                id: None,
+                authority_id: &a.id,
+                username: &username,
+                display_name: &name,
+                email: &email,
+                kind: if staff { AccountKind::Staff } else { AccountKind::Portal },
+                roles: &roles,
+                team_id: None,
+                line_manager_id: manager.as_ref().map(|m| m.as_str()),
+                password: password.as_deref(),
+                totp_secret: None,
+                email_verified: !staff,
+            };
+            users::create_user(&db, &new, CLI_ACTOR).await?;
+            match password {
+                Some(p) => println!("Created {username}. First password: {p}\nThey set up their authenticator app when they first sign in."),
+                None => println!("Created {username}. They sign in with a code sent to {email}."),
+            }
+            Ok(())
+        }
+        UsersCommand::AddRole { db, username, role } => {
+            let role = parse_role(&role)?;
+            let db = open(&db).await?;
+            let u = user_named(&db, &username).await?;
+            users::change_account(&db, &u.account.id, AccountChange::AddRole(role), CLI_ACTOR).await?;
+            println!("{username} now has the role {}.", role.as_str());
+            Ok(())
+        }
+        UsersCommand::RemoveRole { db, username, role } => {
+            let role = parse_role(&role)?;
+            let db = open(&db).await?;
+            let u = user_named(&db, &username).await?;
+            users::change_account(&db, &u.account.id, AccountChange::RemoveRole(role), CLI_ACTOR).await?;
+            println!("{username} no longer has the role {}.", role.as_str());
+            Ok(())
+        }
+        UsersCommand::ResetPassword { db, username } => {
+            let db = open(&db).await?;
+            let u = user_named(&db, &username).await?;
+            let p = new_password();
+            users::change_account(&db, &u.account.id, AccountChange::ResetPassword(p.clone()), CLI_ACTOR).await?;
+            println!("New password for {username}: {p}");
+            Ok(())
+        }
+        UsersCommand::Disable { db, username } => {
+            let db = open(&db).await?;
+            let u = user_named(&db, &username).await?;
+            users::change_account(&db, &u.account.id, AccountChange::Disable, CLI_ACTOR).await?;
+            println!("Disabled {username}; their sessions and tokens no longer work.");
+            Ok(())
+        }
+        UsersCommand::Token { db, username, name, write } => {
+            let db = open(&db).await?;
+            let u = user_named(&db, &username).await?;
+            let scopes: &[tokens::Scope] = if write { &[tokens::Scope::Read, tokens::Scope::Write] } else { &[tokens::Scope::Read] };
+            let (_, token) = tokens::create(&db, u.account.id.as_str(), u.account.authority_id.as_str(), &name, scopes, CLI_ACTOR).await?;
+            println!("{token}");
+            Ok(())
+        }
+    }
+}
+
+async fn run_demo(args: DemoArgs) -> Outcome {
+    let nation = parse_nation(&args.nation)?;
+    let mut serve = args.serve;
+    if serve.database_url.is_none() && std::env::var("CONFER_DATABASE_URL").is_err() {
+        serve.database_url = Some("sqlite://confer-data/confer.db".into());
+    }
+    let s = Settings::resolve(serve).map_err(usage)?;
+    settings::init_logging(&s.log_format);
+    let db = Db::connect(&s.database_url).await?;
+    migrate::run(&db).await?;
+    let options = confer_domain::demo::DemoOptions { seed: args.seed, families: args.families, ..confer_domain::demo::DemoOptions::for_nation(nation) };
+    let today = chrono::Utc::now().date_naive();
+    let generated = confer_domain::demo::Demo::new(options, today);
+    let started = std::time::Instant::now();
+    let loaded = demo::load(&db, &generated, |n| {
+        if n % 5000 == 0 && n > 0 {
+            eprintln!("  loaded {n} families…");
+        }
+    })
+    .await?;
+    if loaded.created {
+        println!(
+            "Loaded the fictional authority {} with {} families in {:.1} s.",
+            generated.authority.name,
+            loaded.families,
+            started.elapsed().as_secs_f64()
+        );
+    } else {
+        println!("The demo authority {} is already in this database: using it as it is.", generated.authority.name);
+    }
+    if args.load_only {
+        if let Some(size) = confer_store::database_size(&db).await? {
+            println!("Database size: {:.1} MiB.", size as f64 / (1024.0 * 1024.0));
+        }
+        return Ok(());
+    }
+    let creds = demo::reset_credentials(&db).await?;
+    println!("\nDemo sign-in details (fictional people; new passwords at every start):");
+    for c in &creds {
+        match (&c.password, &c.totp_secret) {
+            (Some(p), Some(t)) => println!("demo-user role={} username={} password={} totp-secret={}", c.role.as_str(), c.username, p, t),
+            _ => println!("demo-portal-user role={} username={} email={} (signs in with a code sent by email; see the outbox)", c.role.as_str(), c.username, c.email),
+        }
+    }
+    println!("\nAdd the TOTP secret to an authenticator app (or use `oathtool --totp -b SECRET`).");
+    println!("confer is at http://{}/  (press Ctrl-C to stop)\n", s.addr);
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
+    confer_web::serve(db, s.web.clone(), s.addr).await.map_err(|e| Failure { message: format!("cannot serve on {}: {e}", s.addr), status: 1 })
+}

@@ -32,6 +32,8 @@ crate::text_enum! {
         ViewFamilyRecord => "view-family-record", "See a family's record";
         /// Add a family, or change a family's details, children, adults and relationships.
         EditFamilyRecord => "edit-family-record", "Change a family's record";
+        /// See who read or changed a family's record.
+        ViewRecordAudit => "view-record-audit", "See who read or changed a family's record";
         /// Create and change user accounts and roles.
         ManageUsers => "manage-users", "Manage users";
         /// Change the authority's policy values and closure days.
@@ -93,6 +95,7 @@ pub const GRANTS: &[(Action, &[Grant])] = &[
             RoleWith(TeamManager, ManagerOfAllocatedWorker),
         ],
     ),
+    (Action::ViewRecordAudit, &[Role(Auditor), Role(QualityAssurance)]),
     (Action::ManageUsers, &[Role(Administrator)]),
     (Action::ManagePolicy, &[Role(Administrator)]),
     (Action::ViewAuditTrail, &[Role(Auditor), Role(QualityAssurance)]),
@@ -162,7 +165,7 @@ pub fn decide(actor: &Actor, action: Action, target: Target<'_>) -> Decision {
 
 /// Whether the action is about a family's record (so needs a [`Target::Record`]).
 pub fn is_record_action(action: Action) -> bool {
-    matches!(action, Action::ViewFamilyRecord | Action::EditFamilyRecord)
+    matches!(action, Action::ViewFamilyRecord | Action::EditFamilyRecord | Action::ViewRecordAudit)
 }
 
 #[cfg(test)]

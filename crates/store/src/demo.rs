@@ -1,1 +1,197 @@
-//! demo loader (after the generator lands)
+//! Loads a generated fictional authority (`confer_domain::demo`) into the database, and
+//! gives the demo sign-in accounts fresh credentials each time the demo starts.
+
+use crate::users::{self, AccountKind, NewUser};
+use crate::{Db, Result};
+use confer_domain::demo::{Demo, DEMO_ACCOUNTS};
+use confer_domain::Role;
+
+/// The actor recorded in the audit chain for everything the demo loader does.
+pub const ACTOR: &str = "system:demo";
+
+/// Families per transaction: large enough to be quick, small enough to keep transactions short.
+const BATCH: usize = 250;
+
+#[derive(Debug)]
+pub struct Loaded {
+    /// False when the authority was already there (nothing was generated).
+    pub created: bool,
+    pub families: u64,
+}
+
+/// Loads the demo authority unless an authority with its code already exists.
+pub async fn load(db: &Db, demo: &Demo, mut progress: impl FnMut(u64)) -> Result<Loaded> {
+    if users::authority_by_code(db, &demo.authority.code).await?.is_some() {
+        return Ok(Loaded { created: false, families: 0 });
+    }
+    let a = &demo.authority;
+    let mut tx = db.begin().await?;
+    sqlx::query("INSERT INTO authority (id, code, name, nation, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(a.id.as_str())
+        .bind(&a.code)
+        .bind(&a.name)
+        .bind(a.nation.as_str())
+        .bind(crate::now())
+        .execute(&mut *tx)
+        .await?;
+    crate::audit::record(
+        &mut tx,
+        crate::audit::Entry {
+            authority_id: a.id.as_str(),
+            actor: ACTOR,
+            kind: confer_domain::audit::EventKind::Change,
+            action: "authority.create",
+            entity_type: "authority",
+            entity_id: a.id.as_str(),
+            before: serde_json::Value::Null,
+            after: serde_json::to_value(a).unwrap_or_default(),
+        },
+    )
+    .await?;
+    for t in &demo.teams {
+        users::create_team(&mut tx, t.id.as_str(), &a.id, &t.name, ACTOR).await?;
+    }
+    // Managers before the people they manage, so every line_manager_id refers to a row.
+    let mut pending: Vec<&confer_domain::UserAccount> = demo.users.iter().collect();
+    let mut inserted = std::collections::HashSet::new();
+    while !pending.is_empty() {
+        let before = pending.len();
+        let mut rest = Vec::new();
+        for u in pending {
+            let ready = u.line_manager_id.as_ref().map(|m| inserted.contains(m.as_str())).unwrap_or(true);
+            if !ready {
+                rest.push(u);
+                continue;
+            }
+            let portal = !u.roles.iter().any(|r| r.is_staff());
+            let new = NewUser {
+                id: Some(u.id.as_str()),
+                authority_id: &a.id,
+                username: &u.username,
+                display_name: &u.display_name,
+                email: &u.email,
+                kind: if portal { AccountKind::Portal } else { AccountKind::Staff },
+                roles: &u.roles,
+                team_id: u.team_id.as_ref().map(|t| t.as_str()),
+                line_manager_id: u.line_manager_id.as_ref().map(|m| m.as_str()),
+                password: None,
+                totp_secret: None,
+                email_verified: portal,
+            };
+            users::create_user_in(&mut tx, &new, None, ACTOR).await?;
+            inserted.insert(u.id.as_str().to_owned());
+        }
+        if rest.len() == before {
+            // A cycle in the generated management line: insert the rest without managers.
+            return Err(crate::StoreError::Corrupt("the demo's management line has a cycle".into()));
+        }
+        pending = rest;
+    }
+    for ag in &demo.agencies {
+        crate::families::insert_agency(&mut tx, ag).await?;
+    }
+    for p in &demo.professionals {
+        crate::families::insert_professional(&mut tx, &a.id, p).await?;
+    }
+    tx.commit().await?;
+
+    let mut count = 0u64;
+    let mut tx = db.begin().await?;
+    for (i, f) in demo.families().enumerate() {
+        crate::families::insert_family(
+            &mut tx,
+            &crate::families::NewFamily {
+                family: &f.family,
+                children: &f.children,
+                adults: &f.adults,
+                relationships: &f.relationships,
+                case: Some(&f.case),
+                professionals: &f.professional_ids,
+            },
+            ACTOR,
+        )
+        .await?;
+        count += 1;
+        if (i + 1) % BATCH == 0 {
+            tx.commit().await?;
+            progress(count);
+            tx = db.begin().await?;
+        }
+    }
+    tx.commit().await?;
+    progress(count);
+    Ok(Loaded { created: true, families: count })
+}
+
+/// Sign-in details of a demo account, printed when the demo starts.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    pub role: Role,
+    pub username: String,
+    /// For staff; partner professionals sign in with a code sent to `email`.
+    pub password: Option<String>,
+    pub totp_secret: Option<String>,
+    pub email: String,
+}
+
+/// Gives every demo account a new password and TOTP secret (staff), and returns them.
+/// Only the hash of the password is stored, so the demo makes new ones at each start.
+pub async fn reset_credentials(db: &Db) -> Result<Vec<Credentials>> {
+    let mut out = Vec::new();
+    for (role, username, _) in DEMO_ACCOUNTS {
+        let Some(user) = users::by_username(db, username).await? else { continue };
+        if !role.is_staff() {
+            out.push(Credentials { role: *role, username: username.to_string(), password: None, totp_secret: None, email: user.account.email });
+            continue;
+        }
+        let password = demo_password();
+        let secret = users::new_totp_secret();
+        let hash = users::hash_password(&password)?;
+        let mut tx = db.begin().await?;
+        sqlx::query(
+            "UPDATE user_account SET password_hash = $2, totp_secret = $3, totp_enrolled = 1, totp_last_step = 0, \
+             failed_sign_ins = 0, locked_until = NULL, disabled = 0 WHERE id = $1",
+        )
+        .bind(user.account.id.as_str())
+        .bind(&hash)
+        .bind(&secret)
+        .execute(&mut *tx)
+        .await?;
+        crate::audit::record(
+            &mut tx,
+            crate::audit::Entry {
+                authority_id: user.account.authority_id.as_str(),
+                actor: ACTOR,
+                kind: confer_domain::audit::EventKind::Change,
+                action: "user.demo-credentials",
+                entity_type: "user",
+                entity_id: user.account.id.as_str(),
+                before: serde_json::Value::Null,
+                after: serde_json::json!({"password": "changed", "totp_enrolled": true}),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        out.push(Credentials {
+            role: *role,
+            username: username.to_string(),
+            password: Some(password),
+            totp_secret: Some(secret),
+            email: user.account.email,
+        });
+    }
+    Ok(out)
+}
+
+/// A readable random password: four words and a number (never printed anywhere but the demo's console).
+fn demo_password() -> String {
+    use rand::seq::SliceRandom;
+    const WORDS: &[&str] = &[
+        "maple", "harbour", "lantern", "meadow", "copper", "willow", "pebble", "orchard", "thistle", "beacon", "saffron",
+        "juniper", "kettle", "marble", "heron", "quartz", "bramble", "cobalt", "fennel", "granite",
+    ];
+    let mut rng = rand::rngs::OsRng;
+    let words: Vec<&str> = (0..4).filter_map(|_| WORDS.choose(&mut rng).copied()).collect();
+    let n = rand::Rng::gen_range(&mut rng, 10..100);
+    format!("{}-{n}", words.join("-"))
+}

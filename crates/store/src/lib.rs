@@ -214,3 +214,23 @@ pub fn random_secret(bytes: usize) -> String {
 
 #[cfg(any(test, feature = "test-support"))]
 pub mod testing;
+
+/// Writes a consistent copy of a SQLite database to `path` while others keep using it.
+pub async fn backup_sqlite(db: &Db, path: &str) -> Result<()> {
+    if db.backend != Backend::Sqlite {
+        return Err(StoreError::Conflict("backup_sqlite works on SQLite only".into()));
+    }
+    let escaped = path.replace('\'', "''");
+    sqlx::query(&format!("VACUUM INTO '{escaped}'")).execute(&db.writer).await?;
+    Ok(())
+}
+
+/// The database's size in bytes, where the database can tell.
+pub async fn database_size(db: &Db) -> Result<Option<i64>> {
+    let sql = match db.backend {
+        Backend::Sqlite => "SELECT page_count * page_size AS n FROM pragma_page_count(), pragma_page_size()",
+        Backend::Postgres => "SELECT pg_database_size(current_database()) AS n",
+    };
+    let row = sqlx::query(sql).fetch_one(db.pool()).await?;
+    Ok(row.try_get::<i64, _>("n").ok())
+}

@@ -1,1 +1,134 @@
-//! web
+//! confer's web application: server-rendered pages in the GOV.UK Design System style, the
+//! JSON API under `/api/v1`, sign-in, sessions and CSRF protection. Every route is listed in
+//! [`routes::ROUTES`] with the action it needs, and [`routes::gate`] asks the one access
+//! policy (`confer_domain::access`) before any handler runs; handlers of a family's record
+//! ask it again with the record's relationships.
+
+pub mod api;
+pub mod assets;
+pub mod auth;
+pub mod csrf;
+pub mod error;
+pub mod pages;
+pub mod routes;
+pub mod view;
+
+use axum::Router;
+use confer_store::sessions::Timeouts;
+use confer_store::Db;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Settings the web application needs (the command line fills them from flags, `CONFER_*`
+/// variables or a TOML file).
+#[derive(Clone, Debug)]
+pub struct WebSettings {
+    /// Mark cookies `Secure` (sent over HTTPS only; browsers also allow them on localhost).
+    pub secure_cookies: bool,
+    pub session_idle_minutes: i64,
+    pub session_absolute_hours: i64,
+    /// Longest time a request may take before it is answered with 503.
+    pub request_timeout_seconds: u64,
+    /// Largest request body accepted.
+    pub max_body_bytes: usize,
+}
+
+impl Default for WebSettings {
+    fn default() -> Self {
+        WebSettings {
+            secure_cookies: true,
+            session_idle_minutes: 30,
+            session_absolute_hours: 10,
+            request_timeout_seconds: 30,
+            max_body_bytes: 10 * 1024 * 1024,
+        }
+    }
+}
+
+impl WebSettings {
+    pub fn timeouts(&self) -> Timeouts {
+        Timeouts {
+            idle: chrono::Duration::minutes(self.session_idle_minutes),
+            absolute: chrono::Duration::hours(self.session_absolute_hours),
+        }
+    }
+}
+
+pub struct AppState {
+    pub db: Db,
+    pub settings: WebSettings,
+}
+
+pub type SharedState = Arc<AppState>;
+
+/// The whole application: routes, the access gate, CSRF, security headers, limits.
+pub fn app(db: Db, settings: WebSettings) -> Router {
+    use axum::http::{header, HeaderValue};
+    use tower_http::set_header::SetResponseHeaderLayer;
+    let timeout = Duration::from_secs(settings.request_timeout_seconds);
+    let max_body = settings.max_body_bytes;
+    let state: SharedState = Arc::new(AppState { db, settings });
+    let h = |name: &'static str, value: &'static str| {
+        SetResponseHeaderLayer::if_not_present(header::HeaderName::from_static(name), HeaderValue::from_static(value))
+    };
+    routes::router(state.clone())
+        .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::check))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), routes::gate))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::authenticate))
+        .layer(axum::middleware::from_fn(error::catch_unwind_and_log))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(max_body))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, timeout))
+        .layer(h(
+            "content-security-policy",
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; \
+             connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        ))
+        .layer(h("x-content-type-options", "nosniff"))
+        .layer(h("x-frame-options", "DENY"))
+        .layer(h("referrer-policy", "no-referrer"))
+        .layer(h("permissions-policy", "camera=(), microphone=(), geolocation=(), payment=()"))
+        .layer(h("cross-origin-opener-policy", "same-origin"))
+        .layer(h("cache-control", "no-store"))
+}
+
+/// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight (graceful shutdown).
+pub async fn serve(db: Db, settings: WebSettings, addr: SocketAddr) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    serve_on(listener, db, settings, shutdown_signal()).await
+}
+
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    db: Db,
+    settings: WebSettings,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = app(db.clone(), settings);
+    tracing::info!(addr = %listener.local_addr()?, "confer is listening");
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await?;
+    db.close().await;
+    tracing::info!("confer stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down: finishing requests in flight");
+}

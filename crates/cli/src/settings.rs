@@ -1,0 +1,133 @@
+//! Settings: command-line flags first, then `CONFER_*` environment variables, then a TOML
+//! file (`--config`), then secure defaults.
+
+use confer_web::WebSettings;
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::Path;
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://confer-data/confer.db";
+pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
+
+#[derive(clap::Args, Clone, Default)]
+pub struct ServeArgs {
+    /// The database: sqlite:PATH (created and migrated if missing) or
+    /// postgres://USER@HOST:PORT/DB. Default: sqlite://confer-data/confer.db.
+    #[arg(long, env = "CONFER_DATABASE_URL", value_name = "URL")]
+    pub database_url: Option<String>,
+    /// The address and port to listen on. Default: 127.0.0.1:8080.
+    #[arg(long, env = "CONFER_ADDR", value_name = "HOST:PORT")]
+    pub addr: Option<String>,
+    /// A TOML file with any of these settings, by their long names with underscores
+    /// (database_url = "…", addr = "…", secure_cookies = true, …).
+    #[arg(long, env = "CONFER_CONFIG", value_name = "FILE")]
+    pub config: Option<std::path::PathBuf>,
+    /// Mark cookies Secure, so browsers send them over HTTPS only (and to localhost).
+    /// Leave on in production. Default: true.
+    #[arg(long, env = "CONFER_SECURE_COOKIES", value_name = "BOOL")]
+    pub secure_cookies: Option<bool>,
+    /// Minutes without activity after which a session ends. Default: 30.
+    #[arg(long, env = "CONFER_SESSION_IDLE_MINUTES", value_name = "MINUTES")]
+    pub session_idle_minutes: Option<i64>,
+    /// Hours after sign-in at which a session ends whatever happens. Default: 10.
+    #[arg(long, env = "CONFER_SESSION_ABSOLUTE_HOURS", value_name = "HOURS")]
+    pub session_absolute_hours: Option<i64>,
+    /// Seconds a request may take before it is answered with 503. Default: 30.
+    #[arg(long, env = "CONFER_REQUEST_TIMEOUT_SECONDS", value_name = "SECONDS")]
+    pub request_timeout_seconds: Option<u64>,
+    /// Largest request body in bytes (file uploads). Default: 10485760 (10 MiB).
+    #[arg(long, env = "CONFER_MAX_BODY_BYTES", value_name = "BYTES")]
+    pub max_body_bytes: Option<usize>,
+    /// Log format: json (one object a line, for log collectors) or text. Default: json.
+    /// Logs never hold personal data: requests are logged by route, not by address.
+    #[arg(long, env = "CONFER_LOG_FORMAT", value_name = "FORMAT")]
+    pub log_format: Option<String>,
+}
+
+/// The TOML file: every field optional.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct FileSettings {
+    database_url: Option<String>,
+    addr: Option<String>,
+    secure_cookies: Option<bool>,
+    session_idle_minutes: Option<i64>,
+    session_absolute_hours: Option<i64>,
+    request_timeout_seconds: Option<u64>,
+    max_body_bytes: Option<usize>,
+    log_format: Option<String>,
+}
+
+fn read_file(path: Option<&Path>) -> Result<FileSettings, String> {
+    match path {
+        None => Ok(FileSettings::default()),
+        Some(p) => {
+            let text = std::fs::read_to_string(p).map_err(|e| format!("cannot read the settings file {}: {e}", p.display()))?;
+            toml::from_str(&text).map_err(|e| format!("the settings file {} is not valid: {e}", p.display()))
+        }
+    }
+}
+
+/// Everything `serve` needs, resolved.
+#[derive(Clone)]
+pub struct Settings {
+    pub database_url: String,
+    pub addr: SocketAddr,
+    pub web: WebSettings,
+    pub log_format: String,
+}
+
+// Debug never prints the database URL's password.
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings").field("addr", &self.addr).field("database_url", &"(redacted)").finish()
+    }
+}
+
+impl Settings {
+    pub fn resolve(args: ServeArgs) -> Result<Settings, String> {
+        let file = read_file(args.config.as_deref())?;
+        let d = WebSettings::default();
+        let addr_text = args.addr.or(file.addr).unwrap_or_else(|| DEFAULT_ADDR.into());
+        let addr: SocketAddr = addr_text
+            .parse()
+            .map_err(|_| format!("--addr must be an address and port like 127.0.0.1:8080 (got {addr_text:?})"))?;
+        let web = WebSettings {
+            secure_cookies: args.secure_cookies.or(file.secure_cookies).unwrap_or(d.secure_cookies),
+            session_idle_minutes: positive(args.session_idle_minutes.or(file.session_idle_minutes).unwrap_or(d.session_idle_minutes), "session idle minutes")?,
+            session_absolute_hours: positive(args.session_absolute_hours.or(file.session_absolute_hours).unwrap_or(d.session_absolute_hours), "session absolute hours")?,
+            request_timeout_seconds: args.request_timeout_seconds.or(file.request_timeout_seconds).unwrap_or(d.request_timeout_seconds),
+            max_body_bytes: args.max_body_bytes.or(file.max_body_bytes).unwrap_or(d.max_body_bytes),
+        };
+        let log_format = args.log_format.or(file.log_format).unwrap_or_else(|| "json".into());
+        if log_format != "json" && log_format != "text" {
+            return Err(format!("--log-format must be json or text (got {log_format:?})"));
+        }
+        Ok(Settings {
+            database_url: args.database_url.or(file.database_url).unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
+            addr,
+            web,
+            log_format,
+        })
+    }
+
+    /// Just the database URL, for the commands that need nothing else.
+    pub fn resolve_db(flag: Option<String>, config: Option<&Path>) -> Result<String, String> {
+        let file = read_file(config)?;
+        Ok(flag.or(file.database_url).unwrap_or_else(|| DEFAULT_DATABASE_URL.into()))
+    }
+}
+
+fn positive(v: i64, what: &str) -> Result<i64, String> {
+    if v > 0 {
+        Ok(v)
+    } else {
+        Err(format!("{what} must be more than 0"))
+    }
+}
+
+pub fn init_logging(format: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("CONFER_LOG").unwrap_or_else(|_| "info,sqlx=warn".into());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = if format == "text" { builder.try_init() } else { builder.json().try_init() };
+}

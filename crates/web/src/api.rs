@@ -1,0 +1,231 @@
+//! The JSON API under `/api/v1`, for clients with a personal access token
+//! (`Authorization: Bearer confer_pat_…`). Its OpenAPI 3.1 document, generated from the same
+//! types the handlers use, is served at `/api/openapi.json`.
+
+use crate::auth::Ctx;
+use crate::SharedState;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use confer_domain::access::Action;
+use confer_domain::Birth;
+use confer_store::families;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "confer API", description = "Child protection conferences. Every request needs a personal access token (create one on your account page) sent as `Authorization: Bearer <token>`. Tokens with the `read` scope reach GET operations only."),
+    paths(me, families, family),
+    components(schemas(Me, FamilyRow, FamilyDetail, ChildDto, AdultDto, ErrorBody)),
+    modifiers(&BearerAuth),
+    security(("bearer" = []))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+    }
+}
+
+pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+/// An error: a stable code for programs and a message for people.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: &'static str,
+    pub message: String,
+}
+
+#[derive(Debug)]
+pub enum ApiError {
+    Unauthenticated,
+    Forbidden,
+    NotFound,
+    Unavailable,
+    Internal,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, error, message) = match self {
+            ApiError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated", "Send a valid personal access token as `Authorization: Bearer <token>`."),
+            ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden", "This token or account may not do this."),
+            ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found", "There is nothing here that this account may see."),
+            ApiError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "The database is not available. Try again shortly."),
+            ApiError::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Something went wrong. It has been logged."),
+        };
+        (status, Json(ErrorBody { error, message: message.into() })).into_response()
+    }
+}
+
+impl From<crate::error::AppError> for ApiError {
+    fn from(e: crate::error::AppError) -> Self {
+        use crate::error::AppError::*;
+        match e {
+            NotFound => ApiError::NotFound,
+            Forbidden => ApiError::Forbidden,
+            SignInRequired { .. } => ApiError::Unauthenticated,
+            Unavailable => ApiError::Unavailable,
+            BadRequest(_) | Conflict(_) => ApiError::Forbidden,
+            Internal(detail) => {
+                tracing::error!(error = %detail, "internal error in the API");
+                ApiError::Internal
+            }
+        }
+    }
+}
+
+impl From<confer_store::StoreError> for ApiError {
+    fn from(e: confer_store::StoreError) -> Self {
+        crate::error::AppError::from(e).into()
+    }
+}
+
+/// The account the token belongs to.
+#[derive(Serialize, ToSchema)]
+pub struct Me {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub authority: String,
+    pub roles: Vec<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/me", responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
+pub async fn me(ctx: Ctx) -> Json<Me> {
+    Json(Me {
+        id: ctx.actor.user_id.0.clone(),
+        username: ctx.user.account.username.clone(),
+        display_name: ctx.user.account.display_name.clone(),
+        authority: ctx.authority_name.clone(),
+        roles: ctx.actor.roles.iter().map(|r| r.as_str().to_owned()).collect(),
+    })
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FamilyRow {
+    pub id: String,
+    pub name: String,
+    pub children: i64,
+    pub stage: Option<String>,
+    pub allocated_worker: Option<String>,
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct FamiliesQuery {
+    /// Part of the family's name.
+    #[serde(default)]
+    pub q: String,
+    /// Rows to skip.
+    #[serde(default)]
+    pub offset: Option<i64>,
+    /// Rows to return (at most 200).
+    #[serde(default)]
+    pub limit: Option<i64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/families", params(FamiliesQuery),
+    responses((status = 200, body = [FamilyRow]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn families(State(state): State<SharedState>, ctx: Ctx, Query(q): Query<FamiliesQuery>) -> Result<Json<Vec<FamilyRow>>, ApiError> {
+    use confer_domain::Role;
+    let across = [Role::QualityAssurance, Role::Auditor, Role::Coordinator].iter().any(|r| ctx.actor.roles.contains(r));
+    let visible_to = if across { None } else { Some(&ctx.actor.user_id) };
+    let limit = q.limit.unwrap_or(50).clamp(1, 200);
+    let offset = q.offset.unwrap_or(0).max(0);
+    let rows = families::list_families(&state.db, &ctx.actor.authority_id, visible_to, &q.q, limit, offset).await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|r| FamilyRow { id: r.id, name: r.name, children: r.children, stage: r.stage, allocated_worker: r.allocated_worker })
+            .collect(),
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ChildDto {
+    pub id: String,
+    pub given_name: String,
+    pub family_name: String,
+    /// Date of birth (YYYY-MM-DD), absent for an unborn child.
+    pub date_of_birth: Option<String>,
+    /// Expected date of delivery, for an unborn child.
+    pub expected_date: Option<String>,
+    pub nhs_number: Option<String>,
+    pub la_child_id: String,
+    pub gender: String,
+    pub first_language: String,
+    pub needs_interpreter: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AdultDto {
+    pub id: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub first_language: String,
+    pub needs_interpreter: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FamilyDetail {
+    pub id: String,
+    pub name: String,
+    pub version: i64,
+    pub children: Vec<ChildDto>,
+    pub adults: Vec<AdultDto>,
+    pub stage: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/families/{family_id}", params(("family_id" = String, Path, description = "The family's id")),
+    responses((status = 200, body = FamilyDetail), (status = 404, body = ErrorBody)))]
+pub async fn family(State(state): State<SharedState>, ctx: Ctx, Path(family_id): Path<String>) -> Result<Json<FamilyDetail>, ApiError> {
+    ctx.authorize_record(&state, Action::ViewFamilyRecord, &family_id).await?;
+    let r = families::family_record(&state.db, &family_id).await?;
+    families::log_read(&state.db, &ctx.actor.authority_id, &ctx.actor.user_id, &family_id, "family.read.api").await?;
+    Ok(Json(FamilyDetail {
+        id: r.family.id.0.clone(),
+        name: r.family.name.clone(),
+        version: r.version,
+        stage: r.case.as_ref().map(|c| c.stage.as_str().to_owned()),
+        children: r
+            .children
+            .iter()
+            .map(|c| {
+                let (dob, edd) = match c.birth {
+                    Birth::Born(d) => (Some(d.to_string()), None),
+                    Birth::Unborn { expected } => (None, Some(expected.to_string())),
+                };
+                ChildDto {
+                    id: c.id.0.clone(),
+                    given_name: c.given_name.clone(),
+                    family_name: c.family_name.clone(),
+                    date_of_birth: dob,
+                    expected_date: edd,
+                    nhs_number: c.nhs_number.as_ref().map(|n| n.as_str().to_owned()),
+                    la_child_id: c.la_child_id.clone(),
+                    gender: c.gender.as_str().to_owned(),
+                    first_language: c.communication.first_language.clone(),
+                    needs_interpreter: c.communication.needs_interpreter,
+                }
+            })
+            .collect(),
+        adults: r
+            .adults
+            .iter()
+            .map(|a| AdultDto {
+                id: a.id.0.clone(),
+                given_name: a.given_name.clone(),
+                family_name: a.family_name.clone(),
+                first_language: a.communication.first_language.clone(),
+                needs_interpreter: a.communication.needs_interpreter,
+            })
+            .collect(),
+    }))
+}

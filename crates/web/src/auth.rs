@@ -1,0 +1,593 @@
+//! Who is asking: sessions for pages (password + TOTP for staff, a one-time e-mail code for
+//! families and partner professionals), personal access tokens for the API; and the
+//! sign-in pages themselves.
+
+use crate::error::AppError;
+use crate::view::{self, NavItem, Page};
+use crate::SharedState;
+use askama::Template;
+use axum::extract::{FromRequestParts, Query, Request, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use confer_domain::access::{decide, Action, Actor, Decision, Target};
+use confer_domain::audit::EventKind;
+use confer_domain::validate::FormErrors;
+use confer_store::sessions::{self, Session, Stage};
+use confer_store::users::{self, AccountKind, PasswordCheck, StoredUser};
+use confer_store::{audit, tokens};
+use serde::Deserialize;
+use std::sync::Arc;
+
+pub const SESSION_COOKIE: &str = "confer_session";
+pub const ANON_CSRF_COOKIE: &str = "confer_csrf";
+
+/// How the request proved who it is.
+#[derive(Debug, Clone)]
+pub enum Via {
+    Session { token: String },
+    Token { id: String, write: bool },
+}
+
+/// A signed-in person, as every handler sees them.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub user: Arc<StoredUser>,
+    pub actor: Actor,
+    pub authority_name: String,
+    pub via: Via,
+    pub csrf: String,
+}
+
+/// A session that has passed the password but not yet the second factor.
+#[derive(Debug, Clone)]
+pub struct PendingSignIn {
+    pub session: Session,
+    pub token: String,
+}
+
+/// The CSRF token the current request's forms carry (the session's, or the anonymous cookie's).
+#[derive(Debug, Clone)]
+pub struct ExpectedCsrf(pub Option<String>);
+
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+fn set_cookie(state: &SharedState, name: &str, value: &str, max_age: Option<i64>) -> HeaderValue {
+    let secure = if state.settings.secure_cookies { "; Secure" } else { "" };
+    let age = max_age.map(|a| format!("; Max-Age={a}")).unwrap_or_default();
+    HeaderValue::from_str(&format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax{secure}{age}"))
+        .unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+fn clear_cookie(name: &str) -> HeaderValue {
+    HeaderValue::from_str(&format!("{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+impl Ctx {
+    async fn from_user(state: &SharedState, user: StoredUser, via: Via, csrf: String) -> Result<Ctx, AppError> {
+        let authority = users::authority(&state.db, &user.account.authority_id).await?;
+        let actor = Actor {
+            user_id: user.account.id.clone(),
+            authority_id: user.account.authority_id.clone(),
+            roles: user.account.roles.iter().copied().collect(),
+        };
+        Ok(Ctx { user: Arc::new(user), actor, authority_name: authority.name, via, csrf })
+    }
+
+    pub fn may(&self, action: Action) -> bool {
+        decide(&self.actor, action, Target::Authority(&self.actor.authority_id)) == Decision::Allow
+    }
+
+    /// The layout context for a page, with the navigation this person may use.
+    pub fn page(&self, title: &str, current: &str) -> Page {
+        let mut nav = Vec::new();
+        let items: [(&'static str, &'static str, Action); 5] = [
+            ("/", "Dashboard", Action::ViewDashboard),
+            ("/families", "Families", Action::SearchFamilies),
+            ("/audit", "Audit trail", Action::ViewAuditTrail),
+            ("/admin/users", "Users", Action::ManageUsers),
+            ("/account", "Your account", Action::ManageOwnAccount),
+        ];
+        for (href, label, action) in items {
+            if self.may(action) {
+                nav.push(NavItem { href, label, current: href == current });
+            }
+        }
+        Page {
+            title: title.to_owned(),
+            user: Some(self.user.account.display_name.clone()),
+            authority: Some(self.authority_name.clone()),
+            csrf: self.csrf.clone(),
+            nav,
+            lang: "en",
+            errors: FormErrors::default(),
+            notice: None,
+        }
+    }
+
+    /// Asks the policy about a family's record, with every relationship this person has to
+    /// it. Another tenant's family, a family they have no relationship to, and a family that
+    /// does not exist all answer "not found".
+    pub async fn authorize_record(&self, state: &SharedState, action: Action, family_id: &str) -> Result<(), AppError> {
+        let Some(authority) = confer_store::families::family_authority(&state.db, family_id).await? else {
+            return Err(AppError::NotFound);
+        };
+        let relationships = if authority == self.actor.authority_id {
+            confer_store::families::relationships(&state.db, &self.actor.user_id, family_id).await?
+        } else {
+            Vec::new()
+        };
+        match decide(&self.actor, action, Target::Record { authority_id: &authority, relationships: &relationships }) {
+            Decision::Allow => Ok(()),
+            Decision::Forbidden => Err(AppError::Forbidden),
+            Decision::NotFound => Err(AppError::NotFound),
+        }
+    }
+
+    pub fn actor_id(&self) -> &str {
+        self.actor.user_id.as_str()
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts.extensions.get::<Ctx>().cloned().ok_or(AppError::SignInRequired { next: parts.uri.path().to_owned() })
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ExpectedCsrf {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(parts.extensions.get::<ExpectedCsrf>().cloned().unwrap_or(ExpectedCsrf(None)))
+    }
+}
+
+/// Works out who is asking and puts it in the request: a full [`Ctx`], a [`PendingSignIn`],
+/// and the CSRF token expected from forms. Also hands out the anonymous CSRF cookie.
+pub async fn authenticate(State(state): State<SharedState>, mut req: Request, next: Next) -> Response {
+    let headers = req.headers().clone();
+    let mut expected_csrf = None;
+    let mut new_anon_cookie = None;
+    let result: Result<(), AppError> = async {
+        if let Some(bearer) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")) {
+            if let Some(info) = tokens::authenticate(&state.db, bearer.trim()).await? {
+                let user = users::by_id(&state.db, &info.user_id.clone().into()).await?;
+                if !user.account.disabled {
+                    let write = info.scopes.contains(&tokens::Scope::Write);
+                    let ctx = Ctx::from_user(&state, user, Via::Token { id: info.id, write }, String::new()).await?;
+                    req.extensions_mut().insert(ctx);
+                }
+            }
+            return Ok(());
+        }
+        if let Some(token) = cookie(&headers, SESSION_COOKIE) {
+            if let Some(session) = sessions::find(&state.db, &token, state.settings.timeouts()).await? {
+                expected_csrf = Some(session.csrf_token.clone());
+                if session.stage == Stage::Full {
+                    let user = users::by_id(&state.db, &session.user_id.clone().into()).await?;
+                    let ctx = Ctx::from_user(&state, user, Via::Session { token: token.clone() }, session.csrf_token.clone()).await?;
+                    req.extensions_mut().insert(ctx);
+                } else {
+                    req.extensions_mut().insert(PendingSignIn { session, token });
+                }
+            }
+        }
+        if expected_csrf.is_none() {
+            match cookie(&headers, ANON_CSRF_COOKIE).filter(|c| c.len() == 64 && c.chars().all(|ch| ch.is_ascii_hexdigit())) {
+                Some(c) => expected_csrf = Some(c),
+                None => {
+                    let fresh = confer_store::random_secret(32);
+                    expected_csrf = Some(fresh.clone());
+                    new_anon_cookie = Some(fresh);
+                }
+            }
+        }
+        Ok(())
+    }
+    .await;
+    if let Err(e) = result {
+        return e.into_response();
+    }
+    req.extensions_mut().insert(ExpectedCsrf(expected_csrf));
+    let mut res = next.run(req).await;
+    if let Some(c) = new_anon_cookie {
+        res.headers_mut().append(header::SET_COOKIE, set_cookie(&state, ANON_CSRF_COOKIE, &c, None));
+    }
+    res
+}
+
+// ---------- staff sign-in: password, then TOTP (or enrolment) ----------
+
+#[derive(Template)]
+#[template(path = "sign_in.html")]
+struct SignInPage<'a> {
+    page: &'a Page,
+    username: &'a str,
+    next: &'a str,
+}
+
+#[derive(Deserialize, Default)]
+pub struct NextQuery {
+    pub next: Option<String>,
+    pub signed_out: Option<String>,
+}
+
+fn anon_page(title: &str, csrf: &ExpectedCsrf) -> Page {
+    let mut p = Page::bare(title);
+    p.csrf = csrf.0.clone().unwrap_or_default();
+    p
+}
+
+pub async fn sign_in_page(csrf: ExpectedCsrf, Query(q): Query<NextQuery>) -> Response {
+    let mut page = anon_page("Sign in", &csrf);
+    if q.signed_out.is_some() {
+        page.notice = Some("You have signed out.".into());
+    }
+    let next = view::safe_next(q.next.as_deref());
+    view::render(&SignInPage { page: &page, username: "", next: &next })
+}
+
+#[derive(Deserialize)]
+pub struct SignInForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+pub async fn sign_in(State(state): State<SharedState>, csrf: ExpectedCsrf, Form(f): Form<SignInForm>) -> Result<Response, AppError> {
+    let mut page = anon_page("Sign in", &csrf);
+    let next = view::safe_next(Some(&f.next));
+    if f.username.trim().is_empty() {
+        page.errors.add("username", "Enter your user name");
+    }
+    if f.password.is_empty() {
+        page.errors.add("password", "Enter your password");
+    }
+    if !page.errors.is_empty() {
+        return Ok(view::render(&SignInPage { page: &page, username: &f.username, next: &next }));
+    }
+    let outcome = users::check_password(&state.db, &f.username, &f.password).await?;
+    let user = match outcome {
+        PasswordCheck::Correct(u) if u.kind == AccountKind::Staff => u,
+        PasswordCheck::Correct(_) | PasswordCheck::Wrong { .. } => {
+            page.errors.add("username", "Enter a correct user name and password. After 5 wrong attempts the account is locked for 15 minutes.");
+            return Ok(view::render(&SignInPage { page: &page, username: &f.username, next: &next }));
+        }
+        PasswordCheck::Locked { until } => {
+            page.errors.add(
+                "username",
+                format!(
+                    "This account is locked after too many wrong attempts. Try again after {}, or ask your administrator to reset your password.",
+                    view::long_instant(&until)
+                ),
+            );
+            return Ok(view::render(&SignInPage { page: &page, username: &f.username, next: &next }));
+        }
+        PasswordCheck::Disabled => {
+            page.errors.add("username", "This account is disabled. Ask your administrator if you need it again.");
+            return Ok(view::render(&SignInPage { page: &page, username: &f.username, next: &next }));
+        }
+    };
+    let stage = if user.totp_enrolled { Stage::Password } else { Stage::Enrol };
+    let (token, _) = sessions::start(&state.db, user.account.id.as_str(), user.session_generation, stage).await?;
+    let target = if stage == Stage::Password { "/sign-in/code" } else { "/sign-in/enrol" };
+    let target = if next != "/" { format!("{target}?next={}", view::url_encode(&next)) } else { target.to_owned() };
+    let mut res = Redirect::to(&target).into_response();
+    res.headers_mut().append(header::SET_COOKIE, set_cookie(&state, SESSION_COOKIE, &token, None));
+    Ok(res)
+}
+
+#[derive(Template)]
+#[template(path = "sign_in_code.html")]
+struct CodePage<'a> {
+    page: &'a Page,
+    next: &'a str,
+}
+
+fn pending_page(title: &str, p: &PendingSignIn) -> Page {
+    let mut page = Page::bare(title);
+    page.csrf = p.session.csrf_token.clone();
+    page
+}
+
+pub async fn code_page(pending: Option<axum::Extension<PendingSignIn>>, Query(q): Query<NextQuery>) -> Response {
+    let Some(axum::Extension(p)) = pending.filter(|p| p.session.stage == Stage::Password) else {
+        return Redirect::to("/sign-in").into_response();
+    };
+    let next = view::safe_next(q.next.as_deref());
+    view::render(&CodePage { page: &pending_page("Enter the code from your authenticator app", &p), next: &next })
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// Replaces the half-way session with a full one (a new token, so a token seen before the
+/// second factor is worth nothing after it) and records the sign-in.
+async fn complete_sign_in(state: &SharedState, user: &StoredUser, old_token: Option<&str>, next: &str) -> Result<Response, AppError> {
+    if let Some(old) = old_token {
+        sessions::end(&state.db, old).await?;
+    }
+    let (token, _) = sessions::start(&state.db, user.account.id.as_str(), user.session_generation, Stage::Full).await?;
+    let mut tx = state.db.begin().await?;
+    users::clear_failures(&mut tx, &user.account.id).await?;
+    audit::record(
+        &mut tx,
+        audit::Entry {
+            authority_id: user.account.authority_id.as_str(),
+            actor: user.account.id.as_str(),
+            kind: EventKind::SignIn,
+            action: "sign-in",
+            entity_type: "user",
+            entity_id: user.account.id.as_str(),
+            before: serde_json::Value::Null,
+            after: serde_json::Value::Null,
+        },
+    )
+    .await?;
+    tx.commit().await.map_err(confer_store::StoreError::from)?;
+    let mut res = Redirect::to(next).into_response();
+    res.headers_mut().append(header::SET_COOKIE, set_cookie(state, SESSION_COOKIE, &token, None));
+    Ok(res)
+}
+
+pub async fn code(
+    State(state): State<SharedState>,
+    pending: Option<axum::Extension<PendingSignIn>>,
+    Form(f): Form<CodeForm>,
+) -> Result<Response, AppError> {
+    let Some(axum::Extension(p)) = pending.filter(|p| p.session.stage == Stage::Password) else {
+        return Ok(Redirect::to("/sign-in").into_response());
+    };
+    let next = view::safe_next(Some(&f.next));
+    let mut page = pending_page("Enter the code from your authenticator app", &p);
+    let user = users::by_id(&state.db, &p.session.user_id.clone().into()).await?;
+    let code = f.code.trim();
+    if code.is_empty() {
+        page.errors.add("code", "Enter the 6-digit code from your authenticator app, or one of your recovery codes");
+        return Ok(view::render(&CodePage { page: &page, next: &next }));
+    }
+    let ok = if code.contains('-') {
+        users::use_recovery_code(&state.db, &user.account.id, code).await?
+    } else {
+        users::check_totp(&state.db, &user, code).await?
+    };
+    if !ok {
+        if let Some(until) = users::count_failure(&state.db, &user).await? {
+            sessions::end(&state.db, &p.token).await?;
+            let mut page = Page::bare("Sign in");
+            page.errors.add(
+                "username",
+                format!("This account is locked after too many wrong codes. Try again after {}.", view::long_instant(&until)),
+            );
+            return Ok(view::render(&SignInPage { page: &page, username: &user.account.username, next: &next }));
+        }
+        page.errors.add("code", "The code is not right. Enter the code your authenticator app shows now (it changes every 30 seconds)");
+        return Ok(view::render(&CodePage { page: &page, next: &next }));
+    }
+    complete_sign_in(&state, &user, Some(&p.token), &next).await
+}
+
+#[derive(Template)]
+#[template(path = "enrol.html")]
+struct EnrolPage<'a> {
+    page: &'a Page,
+    qr_svg: &'a str,
+    secret: &'a str,
+    next: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "recovery_codes.html")]
+struct RecoveryCodesPage<'a> {
+    page: &'a Page,
+    codes: &'a [String],
+    next: &'a str,
+}
+
+fn qr_svg(data: &str) -> String {
+    match qrcode::QrCode::new(data.as_bytes()) {
+        Ok(code) => code
+            .render::<qrcode::render::svg::Color>()
+            .min_dimensions(200, 200)
+            .quiet_zone(true)
+            .build()
+            // The SVG is put inside the page: drop its XML declaration.
+            .lines()
+            .filter(|l| !l.starts_with("<?xml"))
+            .collect::<Vec<_>>()
+            .join("\n")
+            .replacen("<svg ", "<svg role=\"img\" aria-label=\"QR code to add confer to your authenticator app\" ", 1),
+        Err(_) => String::new(),
+    }
+}
+
+async fn enrol_view(state: &SharedState, p: &PendingSignIn, page: &Page, next: &str) -> Result<Response, AppError> {
+    let user = users::by_id(&state.db, &p.session.user_id.clone().into()).await?;
+    let secret = match user.totp_secret.clone() {
+        Some(s) => s,
+        None => users::begin_totp_enrolment(&state.db, &user.account.id).await?,
+    };
+    let totp = users::totp_for(&secret, &user.account.username, "confer")?;
+    let svg = qr_svg(&totp.get_url());
+    Ok(view::render(&EnrolPage { page, qr_svg: &svg, secret: &secret, next }))
+}
+
+pub async fn enrol_page(
+    State(state): State<SharedState>,
+    pending: Option<axum::Extension<PendingSignIn>>,
+    Query(q): Query<NextQuery>,
+) -> Result<Response, AppError> {
+    let Some(axum::Extension(p)) = pending.filter(|p| p.session.stage == Stage::Enrol) else {
+        return Ok(Redirect::to("/sign-in").into_response());
+    };
+    let next = view::safe_next(q.next.as_deref());
+    enrol_view(&state, &p, &pending_page("Set up your authenticator app", &p), &next).await
+}
+
+pub async fn enrol(
+    State(state): State<SharedState>,
+    pending: Option<axum::Extension<PendingSignIn>>,
+    Form(f): Form<CodeForm>,
+) -> Result<Response, AppError> {
+    let Some(axum::Extension(p)) = pending.filter(|p| p.session.stage == Stage::Enrol) else {
+        return Ok(Redirect::to("/sign-in").into_response());
+    };
+    let next = view::safe_next(Some(&f.next));
+    let user = users::by_id(&state.db, &p.session.user_id.clone().into()).await?;
+    if !users::check_totp(&state.db, &user, f.code.trim()).await? {
+        let mut page = pending_page("Set up your authenticator app", &p);
+        page.errors.add("code", "The code is not right. Enter the 6-digit code your authenticator app shows for confer");
+        return enrol_view(&state, &p, &page, &next).await;
+    }
+    let codes = users::finish_totp_enrolment(&state.db, &user).await?;
+    let user = users::by_id(&state.db, &user.account.id).await?;
+    // Sign in fully now; the recovery codes page is the first page of the session.
+    let mut res = complete_sign_in(&state, &user, Some(&p.token), &next).await?;
+    let page = Page::bare("Save your recovery codes");
+    let body = view::render(&RecoveryCodesPage { page: &page, codes: &codes, next: &next });
+    let cookies: Vec<HeaderValue> = res.headers().get_all(header::SET_COOKIE).iter().cloned().collect();
+    res = body;
+    for c in cookies {
+        res.headers_mut().append(header::SET_COOKIE, c);
+    }
+    Ok(res)
+}
+
+pub async fn sign_out(State(state): State<SharedState>, headers: HeaderMap, ctx: Option<axum::Extension<Ctx>>) -> Result<Response, AppError> {
+    if let Some(token) = cookie(&headers, SESSION_COOKIE) {
+        sessions::end(&state.db, &token).await?;
+    }
+    if let Some(axum::Extension(ctx)) = ctx {
+        audit::record_alone(
+            &state.db,
+            audit::Entry {
+                authority_id: ctx.actor.authority_id.as_str(),
+                actor: ctx.actor_id(),
+                kind: EventKind::SignOut,
+                action: "sign-out",
+                entity_type: "user",
+                entity_id: ctx.actor_id(),
+                before: serde_json::Value::Null,
+                after: serde_json::Value::Null,
+            },
+        )
+        .await?;
+    }
+    let mut res = Redirect::to("/sign-in?signed_out=1").into_response();
+    res.headers_mut().append(header::SET_COOKIE, clear_cookie(SESSION_COOKIE));
+    Ok(res)
+}
+
+// ---------- families and partner professionals: a one-time code by e-mail ----------
+
+#[derive(Template)]
+#[template(path = "portal_sign_in.html")]
+struct PortalSignInPage<'a> {
+    page: &'a Page,
+    t: &'a crate::pages::portal_text::Text,
+    email: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "portal_code.html")]
+struct PortalCodePage<'a> {
+    page: &'a Page,
+    t: &'a crate::pages::portal_text::Text,
+    email: &'a str,
+}
+
+#[derive(Deserialize, Default)]
+pub struct LangQuery {
+    pub lang: Option<String>,
+    pub email: Option<String>,
+}
+
+fn portal_page(title: &str, csrf: &ExpectedCsrf, lang: &'static str) -> Page {
+    let mut p = anon_page(title, csrf);
+    p.lang = lang;
+    p
+}
+
+pub async fn portal_sign_in_page(csrf: ExpectedCsrf, Query(q): Query<LangQuery>) -> Response {
+    let t = crate::pages::portal_text::for_lang(q.lang.as_deref());
+    let page = portal_page(t.sign_in_title, &csrf, t.lang);
+    view::render(&PortalSignInPage { page: &page, t, email: "" })
+}
+
+#[derive(Deserialize)]
+pub struct PortalEmailForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    lang: String,
+}
+
+pub async fn portal_sign_in(State(state): State<SharedState>, csrf: ExpectedCsrf, Form(f): Form<PortalEmailForm>) -> Result<Response, AppError> {
+    let t = crate::pages::portal_text::for_lang(Some(&f.lang));
+    let mut page = portal_page(t.sign_in_title, &csrf, t.lang);
+    let email = f.email.trim();
+    if !email.contains('@') || email.len() < 3 {
+        page.errors.add("email", t.email_error);
+        return Ok(view::render(&PortalSignInPage { page: &page, t, email }));
+    }
+    match confer_store::otp::request(&state.db, email).await? {
+        confer_store::otp::Requested::Sent => Ok(Redirect::to(&format!(
+            "/portal/sign-in/code?lang={}&email={}",
+            t.lang,
+            view::url_encode(email)
+        ))
+        .into_response()),
+        confer_store::otp::Requested::TooMany { retry_after } => {
+            page.errors.add("email", format!("{} {}", t.too_many, view::long_instant(&retry_after)));
+            Ok(view::render(&PortalSignInPage { page: &page, t, email }))
+        }
+    }
+}
+
+pub async fn portal_code_page(csrf: ExpectedCsrf, Query(q): Query<LangQuery>) -> Response {
+    let t = crate::pages::portal_text::for_lang(q.lang.as_deref());
+    let page = portal_page(t.code_title, &csrf, t.lang);
+    view::render(&PortalCodePage { page: &page, t, email: q.email.as_deref().unwrap_or("") })
+}
+
+#[derive(Deserialize)]
+pub struct PortalCodeForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    lang: String,
+}
+
+pub async fn portal_code(State(state): State<SharedState>, csrf: ExpectedCsrf, Form(f): Form<PortalCodeForm>) -> Result<Response, AppError> {
+    let t = crate::pages::portal_text::for_lang(Some(&f.lang));
+    match confer_store::otp::verify(&state.db, &f.email, &f.code).await? {
+        Some(user) => complete_sign_in(&state, &user, None, "/portal").await,
+        None => {
+            let mut page = portal_page(t.code_title, &csrf, t.lang);
+            page.errors.add("code", t.code_error);
+            Ok(view::render(&PortalCodePage { page: &page, t, email: &f.email }))
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! How failures reach people. Each error maps to one status and one calm page; internal
+//! details are logged (without personal data), never shown.
+
+use crate::view::{self, Page};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use confer_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("page not found")]
+    NotFound,
+    #[error("not allowed")]
+    Forbidden,
+    #[error("sign in first")]
+    SignInRequired { next: String },
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// Someone else changed the record first; the page explains and offers to reload.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("database unavailable")]
+    Unavailable,
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => AppError::NotFound,
+            StoreError::Unavailable(_) => AppError::Unavailable,
+            StoreError::Conflict(m) => AppError::Conflict(m),
+            other => AppError::Internal(describe(&other)),
+        }
+    }
+}
+
+/// The error and its sources, for the log (never personal data: sqlx errors name tables, not values).
+pub fn describe(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut src = e.source();
+    while let Some(inner) = src {
+        s.push_str(": ");
+        s.push_str(&inner.to_string());
+        src = inner.source();
+    }
+    s
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, title, message) = match &self {
+            AppError::SignInRequired { next } => {
+                let target = if next.is_empty() || next == "/" {
+                    "/sign-in".to_owned()
+                } else {
+                    format!("/sign-in?next={}", view::url_encode(next))
+                };
+                return Redirect::to(&target).into_response();
+            }
+            AppError::NotFound => (
+                StatusCode::NOT_FOUND,
+                "Page not found",
+                "If you typed the web address, check it is correct. If you pasted the web address, check you copied the entire address. If the page is about a family, you may not have access to it.",
+            ),
+            AppError::Forbidden => (
+                StatusCode::FORBIDDEN,
+                "You cannot see this page",
+                "Your account does not have the role this page needs. If you think it should, ask your administrator.",
+            ),
+            AppError::BadRequest(_) => (
+                StatusCode::BAD_REQUEST,
+                "Sorry, there is a problem with what was sent",
+                "Go back, check what you entered and try again.",
+            ),
+            AppError::Conflict(_) => (
+                StatusCode::CONFLICT,
+                "Someone else changed this first",
+                "Nothing you entered has been saved over their change. Go back, reload the page to see the latest version, and enter your change again.",
+            ),
+            AppError::Unavailable => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Sorry, the service is unavailable",
+                "confer cannot reach its database at the moment. Nothing you saved before this has been lost. Please try again in a few minutes.",
+            ),
+            AppError::Internal(detail) => {
+                tracing::error!(error = %detail, "internal error");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Sorry, there is a problem with the service",
+                    "Please try again later. The problem has been logged.",
+                )
+            }
+        };
+        let detail = match &self {
+            AppError::BadRequest(m) | AppError::Conflict(m) => m.clone(),
+            _ => String::new(),
+        };
+        let page = Page::bare(title);
+        (status, view::render(&view::ErrorPage { page: &page, message, detail: &detail })).into_response()
+    }
+}
+
+/// Turns a panic in a handler into a logged 500 page, so one bad request never takes the
+/// server down or shows a stack trace.
+pub async fn catch_unwind_and_log(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    use futures_util::FutureExt;
+    match std::panic::AssertUnwindSafe(next.run(req)).catch_unwind().await {
+        Ok(r) => r,
+        Err(_) => AppError::Internal("a handler panicked".into()).into_response(),
+    }
+}
+
+/// Fallback for unknown paths.
+pub async fn not_found() -> AppError {
+    AppError::NotFound
+}

@@ -1,0 +1,242 @@
+//! Families: search, a family's record (every read is logged), editing a child's details
+//! (a second editor's save is detected, never silently lost), and who read or changed it.
+
+use crate::auth::Ctx;
+use crate::error::AppError;
+use crate::view::{self, Page};
+use crate::SharedState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use confer_domain::access::Action;
+use confer_domain::audit::AuditEvent;
+use confer_domain::{Birth, Child, NhsNumber, Role};
+use confer_store::families::{self, ChangeError, ChildChange, FamilyRecord, FamilySummary};
+use serde::Deserialize;
+
+pub const PAGE_SIZE: i64 = 50;
+
+#[derive(Template)]
+#[template(path = "families.html")]
+struct ListPage<'a> {
+    page: &'a Page,
+    q: &'a str,
+    families: &'a [FamilySummary],
+    page_number: i64,
+    has_next: bool,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    page: Option<String>,
+}
+
+/// Whether the person reads across cases (so sees every family of the authority).
+fn reads_across_cases(ctx: &Ctx) -> bool {
+    [Role::QualityAssurance, Role::Auditor, Role::Coordinator].iter().any(|r| ctx.actor.roles.contains(r))
+}
+
+pub async fn list(State(state): State<SharedState>, ctx: Ctx, Query(q): Query<ListQuery>) -> Result<Response, AppError> {
+    let page = ctx.page("Families", "/families");
+    let page_number = q.page.as_deref().and_then(|p| p.parse::<i64>().ok()).filter(|p| *p >= 1 && *p < 1_000_000).unwrap_or(1);
+    let visible_to = if reads_across_cases(&ctx) { None } else { Some(&ctx.actor.user_id) };
+    let mut rows =
+        families::list_families(&state.db, &ctx.actor.authority_id, visible_to, &q.q, PAGE_SIZE + 1, (page_number - 1) * PAGE_SIZE).await?;
+    let has_next = rows.len() as i64 > PAGE_SIZE;
+    rows.truncate(PAGE_SIZE as usize);
+    Ok(view::render(&ListPage { page: &page, q: &q.q, families: &rows, page_number, has_next }))
+}
+
+#[derive(Template)]
+#[template(path = "family.html")]
+struct FamilyPage<'a> {
+    page: &'a Page,
+    r: &'a FamilyRecord,
+    can_edit: bool,
+    can_audit: bool,
+    today: chrono::NaiveDate,
+}
+
+impl FamilyPage<'_> {
+    fn birth(&self, c: &Child) -> String {
+        match c.birth {
+            Birth::Born(d) => {
+                let age = c.birth.age_on(self.today).unwrap_or(0);
+                format!("{} (age {age})", view::long_date(&d))
+            }
+            Birth::Unborn { expected } => format!("Unborn: expected {}", view::long_date(&expected)),
+        }
+    }
+    fn adult_name(&self, id: &confer_domain::AdultId) -> String {
+        self.r.adults.iter().find(|a| &a.id == id).map(|a| format!("{} {}", a.given_name, a.family_name)).unwrap_or_default()
+    }
+    fn child_name(&self, id: &confer_domain::ChildId) -> String {
+        self.r.children.iter().find(|c| &c.id == id).map(|c| c.given_name.clone()).unwrap_or_default()
+    }
+}
+
+pub async fn show(State(state): State<SharedState>, ctx: Ctx, Path(family_id): Path<String>) -> Result<Response, AppError> {
+    ctx.authorize_record(&state, Action::ViewFamilyRecord, &family_id).await?;
+    let record = families::family_record(&state.db, &family_id).await?;
+    families::log_read(&state.db, &ctx.actor.authority_id, &ctx.actor.user_id, &family_id, "family.read").await?;
+    let can_edit = ctx.authorize_record(&state, Action::EditFamilyRecord, &family_id).await.is_ok();
+    let can_audit = ctx.authorize_record(&state, Action::ViewRecordAudit, &family_id).await.is_ok();
+    let page = ctx.page(&record.family.name, "/families");
+    Ok(view::render(&FamilyPage { page: &page, r: &record, can_edit, can_audit, today: chrono::Utc::now().date_naive() }))
+}
+
+#[derive(Template)]
+#[template(path = "family_audit.html")]
+struct FamilyAuditPage<'a> {
+    page: &'a Page,
+    family_id: &'a str,
+    family_name: &'a str,
+    events: &'a [AuditEvent],
+}
+
+pub async fn audit(State(state): State<SharedState>, ctx: Ctx, Path(family_id): Path<String>) -> Result<Response, AppError> {
+    ctx.authorize_record(&state, Action::ViewRecordAudit, &family_id).await?;
+    let record = families::family_record(&state.db, &family_id).await?;
+    let events = confer_store::audit::for_entity(&state.db, ctx.actor.authority_id.as_str(), "family", &family_id, 500).await?;
+    let page = ctx.page(&format!("Who read or changed the {} record", record.family.name), "/families");
+    Ok(view::render(&FamilyAuditPage { page: &page, family_id: &family_id, family_name: &record.family.name, events: &events }))
+}
+
+/// The child form's fields, exactly as typed (so nothing is lost when it is shown again).
+#[derive(Deserialize, Default, Clone)]
+pub struct ChildForm {
+    #[serde(default)]
+    pub given_name: String,
+    #[serde(default)]
+    pub family_name: String,
+    #[serde(default)]
+    pub nhs_number: String,
+    #[serde(default)]
+    pub first_language: String,
+    #[serde(default)]
+    pub needs_interpreter: Option<String>,
+    #[serde(default)]
+    pub access_needs: String,
+    #[serde(default)]
+    pub version: String,
+}
+
+#[derive(Template)]
+#[template(path = "child_edit.html")]
+struct ChildEditPage<'a> {
+    page: &'a Page,
+    family_id: &'a str,
+    child_id: &'a str,
+    f: &'a ChildForm,
+    /// When someone else saved first: what the record says now.
+    theirs: Option<&'a Child>,
+}
+
+fn form_of(c: &Child, version: i64) -> ChildForm {
+    ChildForm {
+        given_name: c.given_name.clone(),
+        family_name: c.family_name.clone(),
+        nhs_number: c.nhs_number.as_ref().map(|n| n.formatted()).unwrap_or_default(),
+        first_language: c.communication.first_language.clone(),
+        needs_interpreter: c.communication.needs_interpreter.then(|| "yes".to_owned()),
+        access_needs: c.communication.access_needs.clone(),
+        version: version.to_string(),
+    }
+}
+
+async fn child_in_family(state: &SharedState, family_id: &str, child_id: &str) -> Result<(FamilyRecord, Child), AppError> {
+    let record = families::family_record(&state.db, family_id).await?;
+    let child = record.children.iter().find(|c| c.id.as_str() == child_id).cloned().ok_or(AppError::NotFound)?;
+    Ok((record, child))
+}
+
+pub async fn edit_child_page(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path((family_id, child_id)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    ctx.authorize_record(&state, Action::EditFamilyRecord, &family_id).await?;
+    let (record, child) = child_in_family(&state, &family_id, &child_id).await?;
+    let page = ctx.page(&format!("Change {}'s details", child.given_name), "/families");
+    let f = form_of(&child, record.version);
+    Ok(view::render(&ChildEditPage { page: &page, family_id: &family_id, child_id: &child_id, f: &f, theirs: None }))
+}
+
+pub async fn edit_child(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path((family_id, child_id)): Path<(String, String)>,
+    Form(f): Form<ChildForm>,
+) -> Result<Response, AppError> {
+    ctx.authorize_record(&state, Action::EditFamilyRecord, &family_id).await?;
+    let (_, child) = child_in_family(&state, &family_id, &child_id).await?;
+    let mut page = ctx.page(&format!("Change {}'s details", child.given_name), "/families");
+    let given_name = f.given_name.trim();
+    let family_name = f.family_name.trim();
+    if given_name.is_empty() {
+        page.errors.add("given_name", "Enter the child's first name");
+    }
+    if family_name.is_empty() {
+        page.errors.add("family_name", "Enter the child's last name");
+    }
+    let nhs_number = if f.nhs_number.trim().is_empty() {
+        None
+    } else {
+        match NhsNumber::parse(&f.nhs_number) {
+            Ok(n) => Some(n),
+            Err(e) => {
+                page.errors.add("nhs_number", e.message);
+                None
+            }
+        }
+    };
+    if f.first_language.trim().is_empty() {
+        page.errors.add("first_language", "Enter the child's first language, for example English");
+    }
+    let version = f.version.parse::<i64>();
+    if version.is_err() {
+        return Err(AppError::BadRequest("The form is missing its version: reload the page and try again.".into()));
+    }
+    if !page.errors.is_empty() {
+        return Ok(view::render(&ChildEditPage { page: &page, family_id: &family_id, child_id: &child_id, f: &f, theirs: None }));
+    }
+    let change = ChildChange {
+        given_name: given_name.to_owned(),
+        family_name: family_name.to_owned(),
+        nhs_number,
+        first_language: f.first_language.trim().to_owned(),
+        needs_interpreter: f.needs_interpreter.is_some(),
+        access_needs: f.access_needs.trim().to_owned(),
+    };
+    match families::update_child(&state.db, &child_id, version.unwrap_or(0), &change, &ctx.actor.user_id).await {
+        Ok(_) => Ok(Redirect::to(&format!("/families/{family_id}")).into_response()),
+        Err(ChangeError::Conflict { current_version }) => {
+            // Keep what this person typed, show what is saved now, and let them save again
+            // knowingly (the form now carries the current version).
+            let (_, current) = child_in_family(&state, &family_id, &child_id).await?;
+            page.errors.add(
+                "given_name",
+                "Someone else changed this record after you opened it. Your changes have not been saved: they are still in the form below. Check their changes, then save again.",
+            );
+            let mut kept = f.clone();
+            kept.version = current_version.to_string();
+            let res = view::render(&ChildEditPage {
+                page: &page,
+                family_id: &family_id,
+                child_id: &child_id,
+                f: &kept,
+                theirs: Some(&current),
+            });
+            Ok((axum::http::StatusCode::CONFLICT, res).into_response())
+        }
+        Err(ChangeError::Invalid(e)) => {
+            page.errors.add("given_name", e.message);
+            Ok(view::render(&ChildEditPage { page: &page, family_id: &family_id, child_id: &child_id, f: &f, theirs: None }))
+        }
+        Err(ChangeError::Store(e)) => Err(e.into()),
+    }
+}

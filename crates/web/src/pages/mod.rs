@@ -1,0 +1,9 @@
+//! The pages, one module per area of work.
+
+pub mod account;
+pub mod admin;
+pub mod audit;
+pub mod dashboard;
+pub mod families;
+pub mod health;
+pub mod portal_text;
