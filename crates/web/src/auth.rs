@@ -406,17 +406,12 @@ struct RecoveryCodesPage<'a> {
 
 fn qr_svg(data: &str) -> String {
     match qrcode::QrCode::new(data.as_bytes()) {
-        Ok(code) => code
-            .render::<qrcode::render::svg::Color>()
-            .min_dimensions(200, 200)
-            .quiet_zone(true)
-            .build()
-            // The SVG is put inside the page: drop its XML declaration.
-            .lines()
-            .filter(|l| !l.starts_with("<?xml"))
-            .collect::<Vec<_>>()
-            .join("\n")
-            .replacen("<svg ", "<svg role=\"img\" aria-label=\"QR code to add confer to your authenticator app\" ", 1),
+        Ok(code) => {
+            let svg = code.render::<qrcode::render::svg::Color>().min_dimensions(200, 200).quiet_zone(true).build();
+            // The SVG goes inside the page: drop its XML declaration and give it a name.
+            let svg = svg.find("<svg").map(|i| &svg[i..]).unwrap_or("");
+            svg.replacen("<svg ", "<svg role=\"img\" aria-label=\"QR code to add confer to your authenticator app\" ", 1)
+        }
         Err(_) => String::new(),
     }
 }

@@ -49,7 +49,7 @@ pub async fn check(State(_state): State<SharedState>, req: Request, next: Next) 
 }
 
 fn refused(why: &str) -> Response {
-    AppError::BadRequest(format!(
+    AppError::FormRefused(format!(
         "{why}. For your security nothing was saved. Go back, reload the page, and send the form again."
     ))
     .into_response()

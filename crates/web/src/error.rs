@@ -16,6 +16,9 @@ pub enum AppError {
     SignInRequired { next: String },
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// A form without the right CSRF token, or sent from another site.
+    #[error("form refused: {0}")]
+    FormRefused(String),
     /// Someone else changed the record first; the page explains and offers to reload.
     #[error("conflict: {0}")]
     Conflict(String),
@@ -74,6 +77,11 @@ impl IntoResponse for AppError {
                 "Sorry, there is a problem with what was sent",
                 "Go back, check what you entered and try again.",
             ),
+            AppError::FormRefused(_) => (
+                StatusCode::FORBIDDEN,
+                "Your form could not be accepted",
+                "For your security, confer only accepts forms sent from its own pages while you are signed in.",
+            ),
             AppError::Conflict(_) => (
                 StatusCode::CONFLICT,
                 "Someone else changed this first",
@@ -94,7 +102,7 @@ impl IntoResponse for AppError {
             }
         };
         let detail = match &self {
-            AppError::BadRequest(m) | AppError::Conflict(m) => m.clone(),
+            AppError::BadRequest(m) | AppError::Conflict(m) | AppError::FormRefused(m) => m.clone(),
             _ => String::new(),
         };
         let page = Page::bare(title);

@@ -1,0 +1,174 @@
+//! A real confer on a random port with a fresh database (SQLite or PostgreSQL, as
+//! CONFER_TEST_DATABASE says), and a small HTTP client that keeps cookies by hand so every
+//! test sees exactly what a browser would be sent.
+#![allow(dead_code)]
+
+use confer_domain::{Authority, Nation, Role};
+use confer_store::users::{self, AccountKind, NewUser};
+use confer_store::{sessions, testing, Db};
+use confer_web::WebSettings;
+use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
+use reqwest::StatusCode;
+use std::collections::BTreeMap;
+
+pub const PASSWORD: &str = "correct-horse-battery-staple";
+
+pub struct App {
+    pub base: String,
+    pub db: Db,
+    pub authority: Authority,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+    }
+}
+
+pub async fn start() -> App {
+    start_with(WebSettings { secure_cookies: false, ..WebSettings::default() }).await
+}
+
+pub async fn start_with(settings: WebSettings) -> App {
+    let db = testing::fresh_db().await;
+    let authority = users::create_authority(&db, "T01", "Testshire County Council", Nation::England, "test").await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let server_db = db.clone();
+    tokio::spawn(async move {
+        let _ = confer_web::serve_on(listener, server_db, settings, async {
+            let _ = rx.await;
+        })
+        .await;
+    });
+    App { base, db, authority, stop: Some(tx) }
+}
+
+/// A staff user with a password and an enrolled TOTP secret; returns (user id, secret).
+pub async fn staff(app: &App, username: &str, roles: &[Role], manager: Option<&str>) -> (String, String) {
+    staff_in(app, &app.authority, username, roles, manager).await
+}
+
+pub async fn staff_in(app: &App, authority: &Authority, username: &str, roles: &[Role], manager: Option<&str>) -> (String, String) {
+    let secret = users::new_totp_secret();
+    let staff = roles.iter().any(|r| r.is_staff());
+    let id = users::create_user(
+        &app.db,
+        &NewUser {
+            id: None,
+            authority_id: &authority.id,
+            username,
+            display_name: &format!("Test {username}"),
+            email: &format!("{username}@council.example"),
+            kind: if staff { AccountKind::Staff } else { AccountKind::Portal },
+            roles,
+            team_id: None,
+            line_manager_id: manager,
+            password: Some(PASSWORD),
+            totp_secret: Some(&secret),
+            email_verified: true,
+        },
+        "test",
+    )
+    .await
+    .unwrap();
+    (id.0, secret)
+}
+
+/// The current TOTP code for a secret, from the same algorithm an authenticator app uses.
+pub fn totp_now(secret: &str) -> String {
+    users::totp_for(secret, "x", "confer").unwrap().generate_current().unwrap()
+}
+
+/// A browser: keeps cookies, never follows redirects by itself.
+pub struct Browser {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub cookies: BTreeMap<String, String>,
+}
+
+pub struct Page {
+    pub status: StatusCode,
+    pub location: Option<String>,
+    pub body: String,
+}
+
+impl Page {
+    pub fn csrf(&self) -> String {
+        let marker = "name=\"csrf_token\" value=\"";
+        let start = self.body.find(marker).map(|i| i + marker.len()).expect("the page has a form with a CSRF token");
+        self.body[start..].split('"').next().unwrap().to_owned()
+    }
+}
+
+impl Browser {
+    pub fn new(app: &App) -> Browser {
+        Browser {
+            base: app.base.clone(),
+            http: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
+            cookies: BTreeMap::new(),
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+    }
+
+    async fn finish(&mut self, res: reqwest::Response) -> Page {
+        for v in res.headers().get_all(SET_COOKIE) {
+            let text = v.to_str().unwrap();
+            let pair = text.split(';').next().unwrap();
+            let (k, val) = pair.split_once('=').unwrap();
+            if text.contains("Max-Age=0") {
+                self.cookies.remove(k);
+            } else {
+                self.cookies.insert(k.to_owned(), val.to_owned());
+            }
+        }
+        let status = res.status();
+        let location = res.headers().get(LOCATION).map(|l| l.to_str().unwrap().to_owned());
+        let body = res.text().await.unwrap();
+        Page { status, location, body }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Page {
+        let res = self.http.get(format!("{}{path}", self.base)).header(COOKIE, self.cookie_header()).send().await.unwrap();
+        self.finish(res).await
+    }
+
+    pub async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+        let res = self.http.post(format!("{}{path}", self.base)).header(COOKIE, self.cookie_header()).form(form).send().await.unwrap();
+        self.finish(res).await
+    }
+
+    /// Posts a form with the CSRF token of the page it came from.
+    pub async fn submit(&mut self, from: &Page, path: &str, fields: &[(&str, &str)]) -> Page {
+        let csrf = from.csrf();
+        let mut form: Vec<(&str, &str)> = vec![("csrf_token", csrf.as_str())];
+        form.extend_from_slice(fields);
+        self.post(path, &form).await
+    }
+
+    /// Signs in with password and TOTP; panics if it does not reach the dashboard.
+    pub async fn sign_in(&mut self, username: &str, secret: &str) {
+        let page = self.get("/sign-in").await;
+        let after = self.submit(&page, "/sign-in", &[("username", username), ("password", PASSWORD)]).await;
+        assert_eq!(after.status, StatusCode::SEE_OTHER, "{}", after.body);
+        assert_eq!(after.location.as_deref(), Some("/sign-in/code"));
+        let code_page = self.get("/sign-in/code").await;
+        let code = totp_now(secret);
+        let done = self.submit(&code_page, "/sign-in/code", &[("code", &code)]).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    }
+
+    /// Signs in by making a session directly (for tests about what a signed-in person may do).
+    pub async fn session_for(&mut self, db: &Db, user_id: &str) {
+        let u = users::by_id(db, &user_id.into()).await.unwrap();
+        let (token, _) = sessions::start(db, user_id, u.session_generation, sessions::Stage::Full).await.unwrap();
+        self.cookies.insert("confer_session".into(), token);
+    }
+}
