@@ -77,6 +77,7 @@ pub fn app(db: Db, settings: WebSettings) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), routes::gate))
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::authenticate))
         .layer(axum::middleware::from_fn(error::catch_unwind_and_log))
+        .layer(axum::middleware::from_fn(log_request))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(max_body))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, timeout))
         .layer(h(
@@ -90,6 +91,21 @@ pub fn app(db: Db, settings: WebSettings) -> Router {
         .layer(h("permissions-policy", "camera=(), microphone=(), geolocation=(), payment=()"))
         .layer(h("cross-origin-opener-policy", "same-origin"))
         .layer(h("cache-control", "no-store"))
+}
+
+/// Logs each request by its route pattern (`/families/{family_id}`), never its address, so
+/// no identifier or search text reaches the logs.
+async fn log_request(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let started = std::time::Instant::now();
+    let method = req.method().clone();
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|m| m.as_str().to_owned())
+        .unwrap_or_else(|| "(unmatched)".to_owned());
+    let res = next.run(req).await;
+    tracing::info!(%method, route, status = res.status().as_u16(), ms = started.elapsed().as_millis() as u64, "request");
+    res
 }
 
 /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight (graceful shutdown).

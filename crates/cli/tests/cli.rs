@@ -1,0 +1,124 @@
+//! The command line as an operator uses it: the real `confer` binary against a real database
+//! (SQLite, or PostgreSQL with CONFER_TEST_DATABASE=postgres).
+
+use std::process::{Command, Output};
+
+fn confer(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_confer")).args(args).env_remove("CONFER_DATABASE_URL").output().unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+async fn url() -> String {
+    confer_store::testing::fresh_url().await
+}
+
+#[tokio::test]
+async fn operator_sets_up_an_authority_and_users_from_the_command_line() {
+    let db = url().await;
+    let o = confer(&["authority", "create", "--database-url", &db, "--code", "LA1", "--name", "Fictional Borough", "--nation", "wales"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = confer(&["users", "create", "--database-url", &db, "--authority", "LA1", "--username", "admin.one", "--name", "Ada Min", "--email", "ada@council.example", "--role", "administrator"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("First password:"));
+    let o = confer(&["users", "create", "--database-url", &db, "--authority", "LA1", "--username", "chair.one", "--name", "Cat Chair", "--email", "cat@council.example", "--role", "chair", "--line-manager", "admin.one"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = confer(&["users", "add-role", "--database-url", &db, "--username", "chair.one", "--role", "auditor"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = confer(&["users", "reset-password", "--database-url", &db, "--username", "chair.one"]);
+    assert!(text(&o).contains("New password for chair.one"));
+    let o = confer(&["users", "token", "--database-url", &db, "--username", "chair.one"]);
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stdout).trim().starts_with("confer_pat_"));
+    let o = confer(&["users", "disable", "--database-url", &db, "--username", "chair.one"]);
+    assert!(o.status.success(), "{}", text(&o));
+    // Mistakes get a message saying what to fix and status 2.
+    let o = confer(&["users", "add-role", "--database-url", &db, "--username", "chair.one", "--role", "wizard"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("unknown role \"wizard\""));
+    let o = confer(&["users", "add-role", "--database-url", &db, "--username", "nobody", "--role", "chair"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = confer(&["authority", "create", "--database-url", &db, "--code", "LA1", "--name", "Again", "--nation", "england"]);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("already exists"));
+    let o = confer(&["audit", "verify", "--database-url", &db]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("The audit trail is intact"));
+}
+
+#[tokio::test]
+async fn audit_verify_names_the_first_event_changed_behind_confers_back_keep_01() {
+    let db_url = url().await;
+    let o = confer(&["demo", "--load-only", "--families", "5", "--database-url", &db_url]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = confer(&["audit", "verify", "--database-url", &db_url]);
+    assert!(o.status.success(), "{}", text(&o));
+    // Someone edits an event directly in the database.
+    let db = confer_store::Db::connect(&db_url).await.unwrap();
+    sqlx::query("UPDATE audit_event SET after_json = '{\"tampered\":true}' WHERE seq = 3").execute(db.pool()).await.unwrap();
+    db.close().await;
+    let o = confer(&["audit", "verify", "--database-url", &db_url]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = text(&o);
+    assert!(out.contains("event 3"), "{out}");
+    assert!(out.contains("does not match its hash"), "{out}");
+}
+
+#[tokio::test]
+async fn demo_loads_fictional_families_deterministically_and_reports_its_size() {
+    let db_url = url().await;
+    let o = confer(&["demo", "--load-only", "--families", "30", "--seed", "7", "--database-url", &db_url]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("with 30 families"));
+    assert!(text(&o).contains("Database size:"));
+    // A second start uses what is there.
+    let o = confer(&["demo", "--load-only", "--families", "30", "--seed", "7", "--database-url", &db_url]);
+    assert!(text(&o).contains("already in this database"));
+}
+
+#[tokio::test]
+async fn backup_copies_a_sqlite_database_and_explains_pg_dump_for_postgresql() {
+    let db_url = url().await;
+    let o = confer(&["migrate", "--database-url", &db_url]);
+    assert!(o.status.success(), "{}", text(&o));
+    let dir = std::env::temp_dir().join(format!("confer-backup-{}", confer_store::random_secret(6)));
+    std::fs::create_dir_all(&dir).unwrap();
+    let target = dir.join("copy.db");
+    let o = confer(&["backup", "--database-url", &db_url, "--to", target.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    if db_url.starts_with("sqlite") {
+        assert!(target.exists());
+        let copy = format!("sqlite://{}", target.display());
+        let o = confer(&["audit", "verify", "--database-url", &copy]);
+        assert!(o.status.success(), "the copy is a working database: {}", text(&o));
+        let again = confer(&["backup", "--database-url", &db_url, "--to", target.to_str().unwrap()]);
+        assert_eq!(again.status.code(), Some(2), "an existing file is never overwritten");
+    } else {
+        assert!(text(&o).contains("pg_dump"));
+    }
+}
+
+#[test]
+fn serve_help_explains_each_setting() {
+    let o = confer(&["serve", "--help"]);
+    let out = text(&o);
+    for flag in ["--database-url", "--addr", "--config", "--secure-cookies", "--session-idle-minutes", "--log-format", "CONFER_DATABASE_URL"] {
+        assert!(out.contains(flag), "missing {flag} in:\n{out}");
+    }
+}
+
+#[test]
+fn bad_settings_are_refused_with_a_message() {
+    let o = confer(&["serve", "--addr", "not-an-address"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("--addr must be an address"));
+    let dir = std::env::temp_dir().join(format!("confer-cfg-{}", confer_store::random_secret(6)));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cfg = dir.join("confer.toml");
+    std::fs::write(&cfg, "adress = \"typo\"\n").unwrap();
+    let o = confer(&["serve", "--config", cfg.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("is not valid"));
+}

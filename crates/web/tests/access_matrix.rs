@@ -1,0 +1,219 @@
+//! The access matrix: every route of the route table x every role x every relationship to a
+//! family's record, against the one access policy. Each cell is a real request to a real
+//! server, and its answer must be exactly what `confer_domain::access::decide` says:
+//! allowed (anything but 401/403/404 or a trip to sign-in), 403, or 404 (never the record's
+//! contents). Runs on SQLite and PostgreSQL (ROLE-11).
+
+mod common;
+use chrono::NaiveDate;
+use common::*;
+use confer_domain::access::{decide, Actor, Decision, Relationship, Target};
+use confer_domain::*;
+use confer_store::families::{insert_agency, insert_family, insert_professional, NewFamily};
+use confer_store::{tokens, users, Db};
+use confer_web::routes::{Access, ROUTES};
+use reqwest::StatusCode;
+use std::collections::BTreeMap;
+
+/// How the acting user stands towards a family, as the fixture builds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Variant {
+    Unrelated,
+    AllocatedWorker,
+    ManagerOfAllocatedWorker,
+    Invited,
+    OtherTenant,
+}
+
+impl Variant {
+    fn relationships(self) -> Vec<Relationship> {
+        match self {
+            Variant::Unrelated | Variant::OtherTenant => vec![],
+            Variant::AllocatedWorker => vec![Relationship::AllocatedWorker],
+            Variant::ManagerOfAllocatedWorker => vec![Relationship::ManagerOfAllocatedWorker],
+            Variant::Invited => vec![Relationship::Invited],
+        }
+    }
+}
+
+const VARIANTS: [Variant; 5] =
+    [Variant::Unrelated, Variant::AllocatedWorker, Variant::ManagerOfAllocatedWorker, Variant::Invited, Variant::OtherTenant];
+
+async fn family(db: &Db, authority: &AuthorityId, key: &str, worker: &str, professional: Option<&ProfessionalId>) -> (String, String) {
+    let fid = FamilyId(format!("fam-{key}"));
+    let child = Child {
+        id: ChildId(format!("child-{key}")),
+        family_id: fid.clone(),
+        given_name: "Robin".into(),
+        family_name: "Testfamily".into(),
+        birth: Birth::Born(NaiveDate::from_ymd_opt(2018, 3, 4).unwrap()),
+        nhs_number: NhsNumber::from_nine(999_000_001),
+        la_child_id: format!("LA{key}"),
+        gender: Gender::Female,
+        ethnicity: "White British".into(),
+        disability: "None".into(),
+        communication: Communication { first_language: "English".into(), ..Default::default() },
+    };
+    let case = Case {
+        id: CaseId(format!("case-{key}")),
+        family_id: fid.clone(),
+        allocated_worker_id: UserId::from(worker),
+        stage: CaseStage::ConferenceRequested,
+        opened_on: NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
+    };
+    let fam = Family { id: fid.clone(), authority_id: authority.clone(), name: format!("Family {key}") };
+    let profs: Vec<ProfessionalId> = professional.into_iter().cloned().collect();
+    let mut tx = db.begin().await.unwrap();
+    insert_family(
+        &mut tx,
+        &NewFamily { family: &fam, children: &[child.clone()], adults: &[], relationships: &[], case: Some(&case), professionals: &profs },
+        "test",
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    (fid.0, child.id.0)
+}
+
+#[tokio::test]
+async fn every_route_answers_as_the_access_policy_decides_for_every_role_and_relationship_role_11() {
+    let app = start().await;
+    let db = app.db.clone();
+    let a = app.authority.clone();
+    let b = users::create_authority(&db, "T02", "Otherton Council", Nation::Wales, "test").await.unwrap();
+    let (worker, _) = staff(&app, "worker.w", &[Role::SocialWorker], None).await;
+    let (worker_b, _) = staff_in(&app, &b, "worker.b", &[Role::SocialWorker], None).await;
+    let agency = Agency { id: AgencyId("agency-1".into()), authority_id: a.id.clone(), name: "Testshire Police".into(), kind: AgencyKind::Police };
+    let mut tx = db.begin().await.unwrap();
+    insert_agency(&mut tx, &agency).await.unwrap();
+    tx.commit().await.unwrap();
+
+    // One user per role, each with exactly that role, and one family per relationship.
+    let mut cells = 0;
+    for role in Role::ALL {
+        let key = role.as_str();
+        let (uid, _) = staff(&app, &format!("u.{key}"), &[*role], None).await;
+        let (managed, _) = staff(&app, &format!("managed.{key}"), &[Role::SocialWorker], Some(&uid)).await;
+        let prof = Professional {
+            id: ProfessionalId(format!("prof-{key}")),
+            agency_id: agency.id.clone(),
+            name: "Test Officer".into(),
+            job_title: "Detective Constable".into(),
+            email: "officer@police.example".into(),
+            user_id: Some(UserId(uid.clone())),
+        };
+        let mut tx = db.begin().await.unwrap();
+        insert_professional(&mut tx, &a.id, &prof).await.unwrap();
+        tx.commit().await.unwrap();
+        let mut fams: BTreeMap<Variant, (String, String)> = BTreeMap::new();
+        fams.insert(Variant::Unrelated, family(&db, &a.id, &format!("{key}-none"), &worker, None).await);
+        fams.insert(Variant::AllocatedWorker, family(&db, &a.id, &format!("{key}-alloc"), &uid, None).await);
+        fams.insert(Variant::ManagerOfAllocatedWorker, family(&db, &a.id, &format!("{key}-mgr"), &managed, None).await);
+        fams.insert(Variant::Invited, family(&db, &a.id, &format!("{key}-inv"), &worker, Some(&prof.id)).await);
+        fams.insert(Variant::OtherTenant, family(&db, &b.id, &format!("{key}-other"), &worker_b, None).await);
+
+        let actor = Actor { user_id: UserId(uid.clone()), authority_id: a.id.clone(), roles: [*role].into_iter().collect() };
+        let (_, api_token) =
+            tokens::create(&db, &uid, a.id.as_str(), "matrix", &[tokens::Scope::Read, tokens::Scope::Write], "test").await.unwrap();
+        let (revocable, _) = tokens::create(&db, &uid, a.id.as_str(), "to revoke", &[tokens::Scope::Read], "test").await.unwrap();
+
+        for route in ROUTES {
+            let (action, record) = match route.access {
+                Access::Public => continue,
+                Access::Authority(action) => (action, false),
+                Access::Record(action) => (action, true),
+            };
+            let variants: &[Variant] = if record { &VARIANTS } else { &[Variant::Unrelated] };
+            for variant in variants {
+                let (fid, cid) = &fams[variant];
+                let path = route
+                    .path
+                    .replace("{family_id}", fid)
+                    .replace("{child_id}", cid)
+                    .replace("{user_id}", &worker)
+                    .replace("{id}", &revocable);
+                let expected = if record {
+                    let authority = if *variant == Variant::OtherTenant { &b.id } else { &a.id };
+                    decide(&actor, action, Target::Record { authority_id: authority, relationships: &variant.relationships() })
+                } else {
+                    decide(&actor, action, Target::Authority(&a.id))
+                };
+                let is_api = route.path.starts_with("/api/");
+                let mut browser = Browser::new(&app);
+                let res = if is_api {
+                    let req = browser.http.request(route.method.parse().unwrap(), format!("{}{path}", app.base)).bearer_auth(&api_token);
+                    let r = req.send().await.unwrap();
+                    (r.status(), r.headers().get("location").map(|l| l.to_str().unwrap().to_owned()), r.text().await.unwrap())
+                } else {
+                    browser.session_for(&db, &uid).await;
+                    let page = if route.method == "GET" {
+                        browser.get(&path).await
+                    } else {
+                        // A real form post with the session's CSRF token and no fields.
+                        let token = session_csrf(&db, &browser).await;
+                        browser.post(&path, &[("csrf_token", token.as_str())]).await
+                    };
+                    (page.status, page.location, page.body)
+                };
+                let (status, location, body) = res;
+                let cell = format!("{} {} as {} ({:?}): {status} {location:?}", route.method, route.path, role.as_str(), variant);
+                assert!(status.as_u16() < 500, "{cell}: server error\n{body}");
+                match expected {
+                    Decision::Allow => {
+                        assert!(
+                            ![StatusCode::UNAUTHORIZED, StatusCode::FORBIDDEN, StatusCode::NOT_FOUND].contains(&status)
+                                && !location.as_deref().unwrap_or("").starts_with("/sign-in?next"),
+                            "{cell}: should be allowed"
+                        );
+                    }
+                    Decision::Forbidden => assert_eq!(status, StatusCode::FORBIDDEN, "{cell}: should be forbidden"),
+                    Decision::NotFound => {
+                        assert_eq!(status, StatusCode::NOT_FOUND, "{cell}: should be not found");
+                        assert!(!body.contains("Robin"), "{cell}: a refused record's contents leaked");
+                    }
+                }
+                cells += 1;
+            }
+        }
+    }
+    assert!(cells > 300, "the matrix covered only {cells} cells");
+}
+
+async fn session_csrf(db: &Db, browser: &Browser) -> String {
+    use sqlx::Row;
+    let token = browser.cookies.get("confer_session").unwrap();
+    let row = sqlx::query("SELECT csrf_token FROM web_session WHERE token_hash = $1")
+        .bind(confer_store::secret_hash(token))
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    row.try_get::<String, _>("csrf_token").unwrap()
+}
+
+#[tokio::test]
+async fn without_signing_in_pages_send_to_sign_in_and_the_api_answers_401() {
+    let app = start().await;
+    let mut b = Browser::new(&app);
+    for route in ROUTES.iter().filter(|r| r.access != Access::Public && r.method == "GET") {
+        let path = route.path.replace("{family_id}", "f").replace("{child_id}", "c").replace("{user_id}", "u").replace("{id}", "i");
+        let page = b.get(&path).await;
+        if route.path.starts_with("/api/") {
+            assert_eq!(page.status, StatusCode::UNAUTHORIZED, "{}", route.path);
+        } else {
+            assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", route.path);
+            assert!(page.location.unwrap().starts_with("/sign-in"), "{}", route.path);
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_public_route_is_served() {
+    let app = start().await;
+    let mut b = Browser::new(&app);
+    for route in ROUTES.iter().filter(|r| r.access == Access::Public && r.method == "GET") {
+        let path = route.path.replace("{name}", "confer.css");
+        let page = b.get(&path).await;
+        assert_ne!(page.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(page.status.as_u16() < 500, "{path}");
+    }
+}
