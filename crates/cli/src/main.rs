@@ -1,6 +1,7 @@
 //! `confer`: the command line of confer. `serve` runs the web application, `demo` runs it
 //! with a fictional authority, and the other commands look after an installation.
 
+mod calendar;
 mod settings;
 
 use clap::{Parser, Subcommand};
@@ -43,15 +44,22 @@ enum Command {
     /// Check the audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Working days and bank holidays of the four UK nations (ISO dates on stdout).
+    Calendar {
+        #[command(subcommand)]
+        command: calendar::CalendarCommand,
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[derive(clap::Args, Clone)]
 struct DbArgs {
     /// The database: sqlite:PATH (created if missing) or postgres://USER@HOST:PORT/DB.
-    #[arg(long, env = "CONFER_DATABASE_URL", value_name = "URL")]
+    #[arg(long, env = "CONFER_DATABASE_URL", value_name = "URL", global = true)]
     database_url: Option<String>,
     /// A TOML file with settings (flags and CONFER_* variables take precedence).
-    #[arg(long, env = "CONFER_CONFIG", value_name = "FILE")]
+    #[arg(long, env = "CONFER_CONFIG", value_name = "FILE", global = true)]
     config: Option<std::path::PathBuf>,
 }
 
@@ -217,7 +225,9 @@ fn main() -> ExitCode {
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
-            eprintln!("error: {}", f.message);
+            if !f.message.is_empty() {
+                eprintln!("error: {}", f.message);
+            }
             ExitCode::from(f.status)
         }
     }
@@ -305,6 +315,7 @@ async fn run(cli: Cli) -> Outcome {
             println!("Backed up the database to {}. Keep it encrypted: it holds children's records.", to.display());
             Ok(())
         }
+        Command::Calendar { command, db } => run_calendar(command, db).await,
         Command::Audit(AuditCommand::Verify { db }) => {
             let db = open(&db).await?;
             let v = audit::verify(&db).await?;
@@ -328,6 +339,35 @@ fn redact_url(url: &str) -> String {
             format!("{}{}@{}", &url[..s + 3], user, &url[at + 1..])
         }
         _ => url.to_owned(),
+    }
+}
+
+/// Runs a calendar subcommand. Only `--authority` and `import` need the database.
+async fn run_calendar(command: calendar::CalendarCommand, db: DbArgs) -> Outcome {
+    let wants_authority = calendar::authority_code(&command).map(str::to_owned);
+    let authority_calendar = match wants_authority {
+        Some(code) => {
+            let db = open(&db).await?;
+            Some(confer_store::calendar::authority_calendar_by_code(&db, &code).await.map_err(Failure::from)?.ok_or_else(|| {
+                usage(format!("there is no authority with code {code}: check the code, or use --nation"))
+            })?)
+        }
+        None => None,
+    };
+    if let calendar::CalendarCommand::Import { file } = &command {
+        let days = calendar::import_file(file).map_err(usage)?;
+        let db = open(&db).await?;
+        let stored = confer_store::calendar::import_announced(&db, &days, CLI_ACTOR).await?;
+        println!("Imported {stored} announced bank holidays; whole years in the file replace the rules for those years.");
+        return Ok(());
+    }
+    let resolve = |_: &str| authority_calendar.clone().ok_or_else(|| "the authority's calendar could not be loaded".to_owned());
+    let mut out = std::io::stdout();
+    let mut err = std::io::stderr();
+    match calendar::run(&command, &resolve, &mut out, &mut err) {
+        0 => Ok(()),
+        // The calendar module has already said what to fix.
+        status => Err(Failure { message: String::new(), status: status as u8 }),
     }
 }
 

@@ -122,3 +122,24 @@ fn bad_settings_are_refused_with_a_message() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).contains("is not valid"));
 }
+
+#[tokio::test]
+async fn an_authoritys_closure_days_are_not_working_days() {
+    let db_url = url().await;
+    let o = confer(&["authority", "create", "--database-url", &db_url, "--code", "CL1", "--name", "Closeshire", "--nation", "scotland"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let db = confer_store::Db::connect(&db_url).await.unwrap();
+    let a = confer_store::users::authority_by_code(&db, "CL1").await.unwrap().unwrap();
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 29).unwrap();
+    confer_store::calendar::add_closure(&db, &a.id, day, "Christmas closure", "test").await.unwrap();
+    db.close().await;
+    let o = confer(&["calendar", "is-working-day", "--authority", "CL1", "--date", "2026-12-29", "--database-url", &db_url]);
+    assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "no", "{}", text(&o));
+    let o = confer(&["calendar", "is-working-day", "--nation", "scotland", "--date", "2026-12-29"]);
+    assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "yes", "{}", text(&o));
+    // St Andrew's Day 2026 is a Monday: a Scottish bank holiday.
+    let o = confer(&["calendar", "working-days-after", "--authority", "CL1", "--from", "2026-11-27", "--days", "1", "--database-url", &db_url]);
+    assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "2026-12-01", "{}", text(&o));
+    let o = confer(&["calendar", "is-working-day", "--authority", "NOPE", "--date", "2026-12-29", "--database-url", &db_url]);
+    assert_eq!(o.status.code(), Some(2));
+}

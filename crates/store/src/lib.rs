@@ -5,6 +5,7 @@
 //! Every state change runs in one transaction together with its audit event ([`audit`]).
 
 pub mod audit;
+pub mod calendar;
 pub mod demo;
 pub mod families;
 pub mod migrate;
@@ -35,6 +36,10 @@ pub enum StoreError {
     /// Someone else changed the record first, or a unique value is taken.
     #[error("{0}")]
     Conflict(String),
+    /// The database refused a value (PostgreSQL's data exceptions, such as a NUL character
+    /// in text): the user's input, not a fault of the service.
+    #[error("{0}")]
+    InvalidInput(String),
     /// A stored value that the domain cannot read (the database was edited by hand).
     #[error("stored data is not valid: {0}")]
     Corrupt(String),
@@ -52,6 +57,10 @@ impl From<sqlx::Error> for StoreError {
             sqlx::Error::Database(db) if db.is_unique_violation() => {
                 StoreError::Conflict("that value is already in use".into())
             }
+            // SQLSTATE class 22: data exception (bad characters, values out of range).
+            sqlx::Error::Database(db) if db.code().map(|c| c.starts_with("22")).unwrap_or(false) => StoreError::InvalidInput(
+                "Some of what was entered cannot be stored (for example a hidden control character). Remove it and try again.".into(),
+            ),
             _ => StoreError::Database(e),
         }
     }

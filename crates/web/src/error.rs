@@ -34,6 +34,7 @@ impl From<StoreError> for AppError {
             StoreError::NotFound => AppError::NotFound,
             StoreError::Unavailable(_) => AppError::Unavailable,
             StoreError::Conflict(m) => AppError::Conflict(m),
+            StoreError::InvalidInput(m) => AppError::BadRequest(m),
             other => AppError::Internal(describe(&other)),
         }
     }

@@ -115,7 +115,7 @@ async fn bad_input_is_explained_and_kept_never_a_server_error() {
     assert!(res.body.contains("NHS number must be 10 digits"));
     assert!(res.body.contains("value=\"123 456 789\""), "the typed NHS number is kept");
     // Nonsense of every kind gets a clear answer, never a 500.
-    for (k, v) in [("version", "not-a-number"), ("version", "99999999999999999999"), ("given_name", "\u{0}\u{feff}<script>")] {
+    for (k, v) in [("version", "not-a-number"), ("version", "99999999999999999999"), ("given_name", "\u{0}\u{feff}<script>"), ("access_needs", "\u{0}")] {
         let res = b.submit(&form, &path, &[("given_name", "A"), ("family_name", "B"), ("first_language", "C"), (k, v)]).await;
         assert!(res.status.as_u16() < 500, "{k}={v}: {}", res.status);
     }
