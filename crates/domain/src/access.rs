@@ -244,6 +244,48 @@ mod tests {
     }
 
     #[test]
+    fn social_worker_and_their_manager_change_the_record_of_an_allocated_case_role_03() {
+        let la = AuthorityId::from("la1");
+        let allocated = Target::Record { authority_id: &la, relationships: &[AllocatedWorker] };
+        let managed = Target::Record { authority_id: &la, relationships: &[ManagerOfAllocatedWorker] };
+        let unrelated = Target::Record { authority_id: &la, relationships: &[] };
+        assert_eq!(decide(&actor(&[SocialWorker]), Action::EditFamilyRecord, allocated), Decision::Allow);
+        assert_eq!(decide(&actor(&[TeamManager]), Action::EditFamilyRecord, managed), Decision::Allow);
+        assert_eq!(decide(&actor(&[SocialWorker]), Action::EditFamilyRecord, unrelated), Decision::NotFound);
+    }
+
+    #[test]
+    fn partner_professional_reads_only_families_they_work_with_and_changes_nothing_role_04() {
+        let la = AuthorityId::from("la1");
+        let prof = actor(&[Professional]);
+        let invited = Target::Record { authority_id: &la, relationships: &[Invited] };
+        let core = Target::Record { authority_id: &la, relationships: &[CoreGroupMember] };
+        assert_eq!(decide(&prof, Action::ViewFamilyRecord, invited), Decision::Allow);
+        assert_eq!(decide(&prof, Action::ViewFamilyRecord, core), Decision::Allow);
+        assert_eq!(decide(&prof, Action::EditFamilyRecord, invited), Decision::NotFound);
+        assert_eq!(
+            decide(&prof, Action::ViewFamilyRecord, Target::Record { authority_id: &la, relationships: &[] }),
+            Decision::NotFound
+        );
+        assert_eq!(decide(&prof, Action::SearchFamilies, Target::Authority(&la)), Decision::Forbidden);
+    }
+
+    #[test]
+    fn parents_young_people_and_supporters_never_reach_staff_records_role_05_role_06_role_07() {
+        let la = AuthorityId::from("la1");
+        for role in [Parent, YoungPerson, Supporter] {
+            let a = actor(&[role]);
+            for rels in [&[][..], &[Invited][..], &[AllocatedWorker][..]] {
+                let t = Target::Record { authority_id: &la, relationships: rels };
+                assert_eq!(decide(&a, Action::ViewFamilyRecord, t), Decision::NotFound, "{role}");
+                assert_eq!(decide(&a, Action::EditFamilyRecord, t), Decision::NotFound, "{role}");
+            }
+            assert_eq!(decide(&a, Action::ViewDashboard, Target::Authority(&la)), Decision::Forbidden);
+            assert_eq!(decide(&a, Action::ManageOwnAccount, Target::Authority(&la)), Decision::Allow);
+        }
+    }
+
+    #[test]
     fn missing_records_are_not_found() {
         assert_eq!(decide(&actor(&[Auditor]), Action::ViewFamilyRecord, Target::Missing), Decision::NotFound);
     }
