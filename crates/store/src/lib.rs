@@ -5,6 +5,7 @@
 //! Every state change runs in one transaction together with its audit event ([`audit`]).
 
 pub mod audit;
+pub mod conferences;
 pub mod demo;
 pub mod families;
 pub mod migrate;
