@@ -8,11 +8,11 @@
 
 use crate::audit::{self, Entry};
 use crate::{date, int, opt_text, text, Db, Result, StoreError, Tx};
+use chrono::NaiveDate;
 use confer_domain::access::Relationship;
 use confer_domain::audit::EventKind;
 use confer_domain::conference::{Conference, ConferenceError, ConferenceState, Invitee, Outcome};
 use confer_domain::{Agency, AgencyId, AgencyKind, AuthorityId, FamilyId, Professional, ProfessionalId, UserId};
-use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -109,7 +109,11 @@ async fn write_people(tx: &mut Tx, c: &Conference, note_taker: Option<&str>) -> 
     }
     for inv in c.invitations() {
         if let Invitee::Professional { professional_id } = &inv.invitee {
-            let user = c.professionals().iter().find(|p| &p.professional_id == professional_id).and_then(|p| p.user_id.clone());
+            let user = c
+                .professionals()
+                .iter()
+                .find(|p| &p.professional_id == professional_id)
+                .and_then(|p| p.user_id.clone());
             if let Some(u) = user {
                 people.push((u.as_str().to_owned(), INVITED));
             }
@@ -163,9 +167,14 @@ pub struct Owner {
 }
 
 pub async fn owner(db: &Db, id: &str) -> Result<Option<Owner>> {
-    let row = sqlx::query("SELECT authority_id, family_id FROM conference WHERE id = $1").bind(id).fetch_optional(db.pool()).await?;
-    row.map(|r| Ok(Owner { authority_id: AuthorityId(text(&r, "authority_id")?), family_id: FamilyId(text(&r, "family_id")?) }))
-        .transpose()
+    let row = sqlx::query("SELECT authority_id, family_id FROM conference WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?;
+    row.map(|r| {
+        Ok(Owner { authority_id: AuthorityId(text(&r, "authority_id")?), family_id: FamilyId(text(&r, "family_id")?) })
+    })
+    .transpose()
 }
 
 /// What a change is, for the audit trail and the note taker.
@@ -461,7 +470,13 @@ pub async fn professional(db: &Db, authority: &AuthorityId, id: &str) -> Result<
 }
 
 /// Logs a read of a conference (ROLE-11), against the family whose record it is.
-pub async fn log_read(db: &Db, authority: &AuthorityId, actor: &UserId, family_id: &str, conference_id: &str) -> Result<()> {
+pub async fn log_read(
+    db: &Db,
+    authority: &AuthorityId,
+    actor: &UserId,
+    family_id: &str,
+    conference_id: &str,
+) -> Result<()> {
     audit::record_alone(
         db,
         Entry {

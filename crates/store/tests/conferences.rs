@@ -46,10 +46,23 @@ async fn seeded() -> (Db, Conference) {
     user(&db, &la.id, "coord", &[Role::Coordinator]).await;
     let mut tx = db.begin().await.unwrap();
     let family = Family { id: "fam".into(), authority_id: la.id.clone(), name: "Fam".into() };
-    let case = Case { id: "case".into(), family_id: "fam".into(), allocated_worker_id: sw.clone(), stage: CaseStage::Enquiry, opened_on: d("2026-10-01") };
+    let case = Case {
+        id: "case".into(),
+        family_id: "fam".into(),
+        allocated_worker_id: sw.clone(),
+        stage: CaseStage::Enquiry,
+        opened_on: d("2026-10-01"),
+    };
     families::insert_family(
         &mut tx,
-        &NewFamily { family: &family, children: &[], adults: &[], relationships: &[], case: Some(&case), professionals: &[] },
+        &NewFamily {
+            family: &family,
+            children: &[],
+            adults: &[],
+            relationships: &[],
+            case: Some(&case),
+            professionals: &[],
+        },
         "test",
     )
     .await
@@ -120,9 +133,13 @@ async fn a_saved_change_bumps_the_version_and_is_audited_with_what_changed_keep_
     assert!(cancel.after.contains("Family moved away") && cancel.after.contains("cancelled"));
     assert!(!cancel.after.contains("Neglect."), "only the changed parts, not the whole conference");
     assert_eq!(audit::verify(&db).await.unwrap().first_break, None);
-    let rows = conferences::list(&db, &la, &conferences::Filter { state: Some(ConferenceState::Cancelled), limit: 10, ..Default::default() })
-        .await
-        .unwrap();
+    let rows = conferences::list(
+        &db,
+        &la,
+        &conferences::Filter { state: Some(ConferenceState::Cancelled), limit: 10, ..Default::default() },
+    )
+    .await
+    .unwrap();
     assert_eq!(rows.len(), 1, "the index columns follow the document");
 }
 
@@ -175,7 +192,13 @@ async fn the_chair_and_note_taker_of_a_conference_stand_in_relationship_to_it_ro
             from - chrono::Days::new(days.into())
         }
     }
-    let slot = Slot { date: d("2026-11-20"), time: chrono::NaiveTime::MIN, venue: Some("Room".into()), video_link: None, chair: chair.clone() };
+    let slot = Slot {
+        date: d("2026-11-20"),
+        time: chrono::NaiveTime::MIN,
+        venue: Some("Room".into()),
+        video_link: None,
+        chair: chair.clone(),
+    };
     let change = Change { note_taker: Some(Some("notes")), ..Change::new("coord", "conference.schedule") };
     conferences::save(&db, "conf", 1, change, |c| {
         c.schedule(&coordinator(), slot, &chair_account, |_| None, None, &Weekdays, d("2026-11-03"), Utc::now())

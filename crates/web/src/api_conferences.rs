@@ -33,25 +33,105 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 #[derive(OpenApi)]
 #[openapi(
     paths(
-        request_conference, family_conferences, list_conferences, requested_conferences, chaired_conferences,
-        get_conference, schedule, reschedule, cancel, add_child, remove_child, invite, answer_invitation,
-        decide_late_supporter, book_interpreter, need_met, exclude, exclusion_told, review_previous_exclusion,
-        submit_report, share_report, record_views, present_views, pre_meeting, recording_consent,
-        start_audio_recording, start_meeting, attendance, discussion, correction, professional_view, parent_view,
-        plan_action, decision, legal_recommendation, dissent, close, outcome_sent, draft_record, approve_record,
-        distribute_record, request_record_correction, answer_record_correction
+        request_conference,
+        family_conferences,
+        list_conferences,
+        requested_conferences,
+        chaired_conferences,
+        get_conference,
+        schedule,
+        reschedule,
+        cancel,
+        add_child,
+        remove_child,
+        invite,
+        answer_invitation,
+        decide_late_supporter,
+        book_interpreter,
+        need_met,
+        exclude,
+        exclusion_told,
+        review_previous_exclusion,
+        submit_report,
+        share_report,
+        record_views,
+        present_views,
+        pre_meeting,
+        recording_consent,
+        start_audio_recording,
+        start_meeting,
+        attendance,
+        discussion,
+        correction,
+        professional_view,
+        parent_view,
+        plan_action,
+        decision,
+        legal_recommendation,
+        dissent,
+        close,
+        outcome_sent,
+        draft_record,
+        approve_record,
+        distribute_record,
+        request_record_correction,
+        answer_record_correction
     ),
     components(schemas(
-        ConferenceErrorBody, Changed, ConferenceView, ConferenceRowDto, RequestBody, RequestChild, RequestFamilyMember,
-        RequestNeed, ScheduleBody, DelayDto, RescheduleBody, ReasonBody, AddChildBody, VersionBody, InviteBody,
-        InviteeDto, AnswerBody, LateSupporterBody, InterpreterBody, NeedMetBody, ExcludeBody, ExclusionToldBody,
-        PreviousExclusionBody, ReportBody, ShareBody, ViewsBody, PreMeetingBody, ConsentBody, AttendanceBody,
-        DiscussionBody, CorrectionBody, ProfessionalViewBody, ParentViewBody, ActionBody, DecisionBody, LegalBody,
-        DissentBody, CloseBody, OutcomeSentBody, DraftBody, DistributeBody, CorrectionRequestBody,
+        ConferenceErrorBody,
+        Changed,
+        ConferenceView,
+        ConferenceRowDto,
+        RequestBody,
+        RequestChild,
+        RequestFamilyMember,
+        RequestNeed,
+        ScheduleBody,
+        DelayDto,
+        RescheduleBody,
+        ReasonBody,
+        AddChildBody,
+        VersionBody,
+        InviteBody,
+        InviteeDto,
+        AnswerBody,
+        LateSupporterBody,
+        InterpreterBody,
+        NeedMetBody,
+        ExcludeBody,
+        ExclusionToldBody,
+        PreviousExclusionBody,
+        ReportBody,
+        ShareBody,
+        ViewsBody,
+        PreMeetingBody,
+        ConsentBody,
+        AttendanceBody,
+        DiscussionBody,
+        CorrectionBody,
+        ProfessionalViewBody,
+        ParentViewBody,
+        ActionBody,
+        DecisionBody,
+        LegalBody,
+        DissentBody,
+        CloseBody,
+        OutcomeSentBody,
+        DraftBody,
+        DistributeBody,
+        CorrectionRequestBody,
         CorrectionAnswerBody
     ))
 )]
 pub struct ConferenceApiDoc;
+
+/// Adds the conference paths and schemas to [`crate::api::ApiDoc`].
+pub struct ConferencePaths;
+impl utoipa::Modify for ConferencePaths {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        openapi.merge(ConferenceApiDoc::openapi());
+    }
+}
 
 // ---------------------------------------------------------------- dates and the calendar
 
@@ -127,7 +207,9 @@ pub enum ConfApiError {
     Api(ApiError),
     /// The conference exists and the person may see it, but may not do this.
     Forbidden,
-    Conflict { current_version: i64 },
+    Conflict {
+        current_version: i64,
+    },
     VersionRequired,
     /// The body could not be read (status 400 or 422).
     Invalid(StatusCode, String),
@@ -238,19 +320,19 @@ pub async fn authorize(state: &SharedState, ctx: &Ctx, action: Action, conferenc
         Decision::Allow => {}
         Decision::Forbidden => return Err(ConfApiError::Forbidden),
         Decision::NotFound => {
-            return Err(if action != Action::ViewConference && decide(&ctx.actor, Action::ViewConference, target) == Decision::Allow {
-                ConfApiError::Forbidden
-            } else {
-                ApiError::NotFound.into()
-            })
+            return Err(
+                if action != Action::ViewConference
+                    && decide(&ctx.actor, Action::ViewConference, target) == Decision::Allow
+                {
+                    ConfApiError::Forbidden
+                } else {
+                    ApiError::NotFound.into()
+                },
+            )
         }
     }
-    let acting = Acting {
-        user_id: ctx.actor.user_id.clone(),
-        roles: ctx.actor.roles.clone(),
-        relationships,
-        adult_id: None,
-    };
+    let acting =
+        Acting { user_id: ctx.actor.user_id.clone(), roles: ctx.actor.roles.clone(), relationships, adult_id: None };
     Ok(Allowed { acting, owner })
 }
 
@@ -268,7 +350,10 @@ fn expected_version(headers: &HeaderMap, body: Option<i64>) -> Res<i64> {
     if let Some(v) = headers.get(header::IF_MATCH) {
         let text = v.to_str().unwrap_or("").trim().trim_start_matches("W/").trim_matches('"');
         return text.parse::<i64>().map_err(|_| {
-            ConfApiError::Invalid(StatusCode::BAD_REQUEST, "If-Match must be the conference's version, like \"3\".".into())
+            ConfApiError::Invalid(
+                StatusCode::BAD_REQUEST,
+                "If-Match must be the conference's version, like \"3\".".into(),
+            )
         });
     }
     body.ok_or(ConfApiError::VersionRequired)
@@ -364,7 +449,14 @@ pub struct ConferenceView {
 pub async fn get_conference(State(state): State<SharedState>, ctx: Ctx, Path(id): Path<String>) -> Res {
     let allowed = authorize(&state, &ctx, Action::ViewConference, &id).await?;
     let stored = conferences::load(&state.db, &id).await?;
-    conferences::log_read(&state.db, &allowed.owner.authority_id, &ctx.actor.user_id, allowed.owner.family_id.as_str(), &id).await?;
+    conferences::log_read(
+        &state.db,
+        &allowed.owner.authority_id,
+        &ctx.actor.user_id,
+        allowed.owner.family_id.as_str(),
+        &id,
+    )
+    .await?;
     let c = &stored.conference;
     let view = ConferenceView {
         id: id.clone(),
@@ -421,9 +513,15 @@ impl From<conferences::ConferenceRow> for ConferenceRowDto {
 
 #[utoipa::path(get, path = "/api/v1/families/{family_id}/conferences", params(("family_id" = String, Path)),
     responses((status = 200, body = [ConferenceRowDto]), (status = "4XX", body = ConferenceErrorBody)))]
-pub async fn family_conferences(State(state): State<SharedState>, ctx: Ctx, Path(family_id): Path<String>) -> Res<Json<Vec<ConferenceRowDto>>> {
+pub async fn family_conferences(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(family_id): Path<String>,
+) -> Res<Json<Vec<ConferenceRowDto>>> {
     ctx.authorize_record(&state, Action::ViewConference, &family_id).await?;
     let rows = conferences::of_family(&state.db, &family_id).await?;
+    families::log_read(&state.db, &ctx.actor.authority_id, &ctx.actor.user_id, &family_id, "conference.list.api")
+        .await?;
     // Only the conferences this person may see: an invitation to one is not a key to all.
     let mut out = Vec::new();
     for r in rows {
@@ -453,7 +551,11 @@ pub struct ListQuery {
 
 #[utoipa::path(get, path = "/api/v1/conferences", params(ListQuery),
     responses((status = 200, body = [ConferenceRowDto]), (status = "4XX", body = ConferenceErrorBody)))]
-pub async fn list_conferences(State(state): State<SharedState>, ctx: Ctx, Query(q): Query<ListQuery>) -> Res<Json<Vec<ConferenceRowDto>>> {
+pub async fn list_conferences(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Query(q): Query<ListQuery>,
+) -> Res<Json<Vec<ConferenceRowDto>>> {
     let conference_state = match q.state.as_deref().filter(|s| !s.is_empty()) {
         None => None,
         Some(s) => Some(ConferenceState::parse(s).ok_or_else(|| {
@@ -493,7 +595,11 @@ pub struct ChairedQuery {
 
 #[utoipa::path(get, path = "/api/v1/conferences/chaired", params(ChairedQuery),
     responses((status = 200, body = [ConferenceRowDto]), (status = "4XX", body = ConferenceErrorBody)))]
-pub async fn chaired_conferences(State(state): State<SharedState>, ctx: Ctx, Query(q): Query<ChairedQuery>) -> Res<Json<Vec<ConferenceRowDto>>> {
+pub async fn chaired_conferences(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Query(q): Query<ChairedQuery>,
+) -> Res<Json<Vec<ConferenceRowDto>>> {
     let from = q.from.unwrap_or_else(|| state.settings.clock.today());
     let to = q.to.unwrap_or_else(|| from.checked_add_days(chrono::Days::new(28)).unwrap_or(from));
     let rows = conferences::chaired_between(&state.db, &ctx.actor.user_id, from, to).await?;
@@ -562,12 +668,19 @@ pub struct RequestBody {
 #[utoipa::path(post, path = "/api/v1/families/{family_id}/conferences", params(("family_id" = String, Path)),
     request_body = RequestBody,
     responses((status = 201, body = Changed), (status = "4XX", body = ConferenceErrorBody)))]
-pub async fn request_conference(State(state): State<SharedState>, ctx: Ctx, Path(family_id): Path<String>, body: Bytes) -> Res {
+pub async fn request_conference(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(family_id): Path<String>,
+    body: Bytes,
+) -> Res {
     ctx.authorize_record(&state, Action::RequestConference, &family_id).await?;
     let b: RequestBody = parse(&body)?;
     let record = families::family_record(&state.db, &family_id).await?;
     let Some(case) = record.case.clone() else {
-        return Err(ConfApiError::Unprocessable("This family has no open case. Open a case with an allocated social worker first.".into()));
+        return Err(ConfApiError::Unprocessable(
+            "This family has no open case. Open a case with an allocated social worker first.".into(),
+        ));
     };
     let authority = users::authority(&state.db, &record.family.authority_id).await?;
     let kind = b.kind.unwrap_or(ConferenceKind::Initial);
@@ -579,14 +692,22 @@ pub async fn request_conference(State(state): State<SharedState>, ctx: Ctx, Path
         Some(pid) => {
             let p = match conferences::load(&state.db, pid).await {
                 Ok(p) => p.conference,
-                Err(StoreError::NotFound) => return Err(ConfApiError::Unprocessable("There is no previous conference with that id for this family.".into())),
+                Err(StoreError::NotFound) => {
+                    return Err(ConfApiError::Unprocessable(
+                        "There is no previous conference with that id for this family.".into(),
+                    ))
+                }
                 Err(e) => return Err(e.into()),
             };
             if p.family_id() != &record.family.id {
-                return Err(ConfApiError::Unprocessable("There is no previous conference with that id for this family.".into()));
+                return Err(ConfApiError::Unprocessable(
+                    "There is no previous conference with that id for this family.".into(),
+                ));
             }
             let Some(held_on) = p.date() else {
-                return Err(ConfApiError::Unprocessable("The previous conference was never held, so a review cannot follow it.".into()));
+                return Err(ConfApiError::Unprocessable(
+                    "The previous conference was never held, so a review cannot follow it.".into(),
+                ));
             };
             Some((p.clone(), held_on))
         }
@@ -632,7 +753,11 @@ pub async fn request_conference(State(state): State<SharedState>, ctx: Ctx, Path
             carer: to_children.iter().any(|r| r.carer),
             communication: a.communication.clone(),
             disability: String::new(),
-            needs: m.needs.iter().map(|n| PracticalNeed { kind: n.kind, detail: n.detail.clone(), met: None }).collect(),
+            needs: m
+                .needs
+                .iter()
+                .map(|n| PracticalNeed { kind: n.kind, detail: n.detail.clone(), met: None })
+                .collect(),
         });
     }
     let mut professionals = Vec::new();
@@ -652,13 +777,15 @@ pub async fn request_conference(State(state): State<SharedState>, ctx: Ctx, Path
     }
     let calendar = WeekendsOnly;
     let due_by = match kind {
-        ConferenceKind::Initial | ConferenceKind::PreBirth => b.strategy_discussion_on.map(|d| icpc_due_by(authority.nation, d)),
+        ConferenceKind::Initial | ConferenceKind::PreBirth => {
+            b.strategy_discussion_on.map(|d| icpc_due_by(authority.nation, d))
+        }
         ConferenceKind::TransferIn => {
             b.transfer_notified_on.map(|d| calendar.add_working_days(d, policy().transfer_in_working_days))
         }
-        ConferenceKind::Review => previous.as_ref().and_then(|(p, held)| {
-            p.next_review().map(|n| n.latest).or_else(|| review_due_by(p.kind(), *held))
-        }),
+        ConferenceKind::Review => previous
+            .as_ref()
+            .and_then(|(p, held)| p.next_review().map(|n| n.latest).or_else(|| review_due_by(p.kind(), *held))),
     }
     // Without the date it is counted from, the domain refuses the request with the reason.
     .unwrap_or(today);
@@ -686,7 +813,8 @@ pub async fn request_conference(State(state): State<SharedState>, ctx: Ctx, Path
         due_by,
     };
     let relationships = families::relationships(&state.db, &ctx.actor.user_id, &family_id).await?;
-    let acting = Acting { user_id: ctx.actor.user_id.clone(), roles: ctx.actor.roles.clone(), relationships, adult_id: None };
+    let acting =
+        Acting { user_id: ctx.actor.user_id.clone(), roles: ctx.actor.roles.clone(), relationships, adult_id: None };
     let id = confer_store::new_id();
     let c = Conference::request(&acting, ConferenceId(id.clone()), request, today, now)?;
     let mut tx = state.db.begin().await?;
@@ -744,9 +872,9 @@ impl Versioned for RescheduleBody {
 }
 
 fn parse_time(t: &str) -> Res<NaiveTime> {
-    NaiveTime::parse_from_str(t.trim(), "%H:%M")
-        .or_else(|_| NaiveTime::parse_from_str(t.trim(), "%H:%M:%S"))
-        .map_err(|_| ConfApiError::Invalid(StatusCode::UNPROCESSABLE_ENTITY, "time must be a time of day like 10:00".into()))
+    NaiveTime::parse_from_str(t.trim(), "%H:%M").or_else(|_| NaiveTime::parse_from_str(t.trim(), "%H:%M:%S")).map_err(
+        |_| ConfApiError::Invalid(StatusCode::UNPROCESSABLE_ENTITY, "time must be a time of day like 10:00".into()),
+    )
 }
 
 /// What scheduling needs besides the slot: the chair's account, the allocated worker's
@@ -765,25 +893,39 @@ async fn slot_context(state: &SharedState, allowed: &Allowed, id: &str, b: &Sche
     let chair = match users::by_id(&state.db, &UserId(b.chair_id.clone())).await {
         Ok(u) if u.account.authority_id == allowed.owner.authority_id => u.account,
         Ok(_) | Err(StoreError::NotFound) => {
-            return Err(ConfApiError::Unprocessable("There is no user with that id in this authority to chair the conference.".into()))
+            return Err(ConfApiError::Unprocessable(
+                "There is no user with that id in this authority to chair the conference.".into(),
+            ))
         }
         Err(e) => return Err(e.into()),
     };
     if let Some(n) = &b.note_taker_id {
         let ok = match users::by_id(&state.db, &UserId(n.clone())).await {
-            Ok(u) => u.account.authority_id == allowed.owner.authority_id && u.account.roles.contains(&Role::NoteTaker) && !u.account.disabled,
+            Ok(u) => {
+                u.account.authority_id == allowed.owner.authority_id
+                    && u.account.roles.contains(&Role::NoteTaker)
+                    && !u.account.disabled
+            }
             Err(StoreError::NotFound) => false,
             Err(e) => return Err(e.into()),
         };
         if !ok {
-            return Err(ConfApiError::Unprocessable("The note taker must be a user of this authority with the note taker role.".into()));
+            return Err(ConfApiError::Unprocessable(
+                "The note taker must be a user of this authority with the note taker role.".into(),
+            ));
         }
     }
     let current = conferences::load(&state.db, id).await?;
     let allocated = current.conference.allocated_worker().clone();
     let line = users::management_line(&state.db, &allocated).await?;
     Ok(SlotContext {
-        slot: Slot { date: b.date, time, venue: b.venue.clone(), video_link: b.video_link.clone(), chair: UserId(b.chair_id.clone()) },
+        slot: Slot {
+            date: b.date,
+            time,
+            venue: b.venue.clone(),
+            video_link: b.video_link.clone(),
+            chair: UserId(b.chair_id.clone()),
+        },
         chair,
         line,
         allocated,
@@ -807,11 +949,18 @@ impl SlotContext {
 
 #[utoipa::path(post, path = "/api/v1/conferences/{conference_id}/schedule", params(("conference_id" = String, Path)),
     request_body = ScheduleBody, responses((status = 200, body = Changed), (status = "4XX", body = ConferenceErrorBody)))]
-pub async fn schedule(State(state): State<SharedState>, ctx: Ctx, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> Res {
+pub async fn schedule(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Res {
     let (a, b, v) = begin::<ScheduleBody>(&state, &ctx, Action::ArrangeConference, &id, &headers, &body).await?;
     let s = slot_context(&state, &a, &id, &b).await?;
     let (today, now) = (state.settings.clock.today(), state.settings.clock.now());
-    let change = Change { note_taker: Some(s.note_taker.as_deref()), ..Change::new(ctx.actor_id(), "conference.schedule") };
+    let change =
+        Change { note_taker: Some(s.note_taker.as_deref()), ..Change::new(ctx.actor_id(), "conference.schedule") };
     let ((), v) = conferences::save(&state.db, &id, v, change, |c| {
         c.schedule(&a.acting, s.slot.clone(), &s.chair, s.line_manager_of(), s.delay.clone(), &WeekendsOnly, today, now)
     })
@@ -821,14 +970,30 @@ pub async fn schedule(State(state): State<SharedState>, ctx: Ctx, Path(id): Path
 
 #[utoipa::path(post, path = "/api/v1/conferences/{conference_id}/reschedule", params(("conference_id" = String, Path)),
     request_body = RescheduleBody, responses((status = 200, body = Changed), (status = "4XX", body = ConferenceErrorBody)))]
-pub async fn reschedule(State(state): State<SharedState>, ctx: Ctx, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> Res {
+pub async fn reschedule(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Res {
     let (a, b, v) = begin::<RescheduleBody>(&state, &ctx, Action::ArrangeConference, &id, &headers, &body).await?;
     let s = slot_context(&state, &a, &id, &b.slot).await?;
     let (today, now) = (state.settings.clock.today(), state.settings.clock.now());
     let note_taker = s.note_taker.as_deref().map(Some);
     let change = Change { note_taker, ..Change::new(ctx.actor_id(), "conference.reschedule") };
     let ((), v) = conferences::save(&state.db, &id, v, change, |c| {
-        c.reschedule(&a.acting, s.slot.clone(), &b.reason, &s.chair, s.line_manager_of(), s.delay.clone(), &WeekendsOnly, today, now)
+        c.reschedule(
+            &a.acting,
+            s.slot.clone(),
+            &b.reason,
+            &s.chair,
+            s.line_manager_of(),
+            s.delay.clone(),
+            &WeekendsOnly,
+            today,
+            now,
+        )
     })
     .await?;
     Ok(changed(&id, v, None, None))
@@ -847,7 +1012,13 @@ pub struct VersionBody {
 
 #[utoipa::path(post, path = "/api/v1/conferences/{conference_id}/cancel", params(("conference_id" = String, Path)),
     request_body = ReasonBody, responses((status = 200, body = Changed), (status = "4XX", body = ConferenceErrorBody)))]
-pub async fn cancel(State(state): State<SharedState>, ctx: Ctx, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> Res {
+pub async fn cancel(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Res {
     let (a, b, v) = begin::<ReasonBody>(&state, &ctx, Action::CancelConference, &id, &headers, &body).await?;
     let now = state.settings.clock.now();
     let ((), v) = save(&state, &ctx, &id, v, "conference.cancel", |c| c.cancel(&a.acting, &b.reason, now)).await?;
@@ -865,7 +1036,13 @@ pub struct AddChildBody {
 
 #[utoipa::path(post, path = "/api/v1/conferences/{conference_id}/children", params(("conference_id" = String, Path)),
     request_body = AddChildBody, responses((status = 200, body = Changed), (status = "4XX", body = ConferenceErrorBody)))]
-pub async fn add_child(State(state): State<SharedState>, ctx: Ctx, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> Res {
+pub async fn add_child(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Res {
     let (a, b, v) = begin::<AddChildBody>(&state, &ctx, Action::RequestConference, &id, &headers, &body).await?;
     let record = families::family_record(&state.db, a.owner.family_id.as_str()).await?;
     let Some(ch) = record.children.iter().find(|c| c.id.as_str() == b.child_id) else {
@@ -908,8 +1085,12 @@ pub async fn remove_child(
 #[derive(Deserialize, ToSchema)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum InviteeDto {
-    FamilyMember { adult_id: String },
-    Professional { professional_id: String },
+    FamilyMember {
+        adult_id: String,
+    },
+    Professional {
+        professional_id: String,
+    },
     /// CHILD-01: a child of age who wishes to attend, where appropriate.
     Child {
         child_id: String,
@@ -939,13 +1120,21 @@ pub struct InviteBody {
 
 #[utoipa::path(post, path = "/api/v1/conferences/{conference_id}/invitations", params(("conference_id" = String, Path)),
     request_body = InviteBody, responses((status = 200, body = Changed), (status = "4XX", body = ConferenceErrorBody)))]
-pub async fn invite(State(state): State<SharedState>, ctx: Ctx, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> Res {
+pub async fn invite(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Res {
     let (a, b, v) = begin::<InviteBody>(&state, &ctx, Action::ArrangeConference, &id, &headers, &body).await?;
     let today = state.settings.clock.today();
     let p = policy();
     let (inv, v) = save(&state, &ctx, &id, v, "conference.invite", |c| match b.invitee {
         InviteeDto::FamilyMember { adult_id } => c.invite_family_member(&a.acting, &AdultId(adult_id), today),
-        InviteeDto::Professional { professional_id } => c.invite_professional(&a.acting, &ProfessionalId(professional_id), today),
+        InviteeDto::Professional { professional_id } => {
+            c.invite_professional(&a.acting, &ProfessionalId(professional_id), today)
+        }
         InviteeDto::Child { child_id, wishes_to_attend, judged_appropriate, parent_agreement } => c.invite_child(
             &a.acting,
             &ChildId(child_id),
@@ -1036,7 +1225,13 @@ pub struct InterpreterBody {
 
 #[utoipa::path(post, path = "/api/v1/conferences/{conference_id}/interpreters", params(("conference_id" = String, Path)),
     request_body = InterpreterBody, responses((status = 200, body = Changed), (status = "4XX", body = ConferenceErrorBody)))]
-pub async fn book_interpreter(State(state): State<SharedState>, ctx: Ctx, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> Res {
+pub async fn book_interpreter(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Res {
     let (a, b, v) = begin::<InterpreterBody>(&state, &ctx, Action::ArrangeConference, &id, &headers, &body).await?;
     let booking = InterpreterBooking {
         for_person: b.for_person,
@@ -1047,7 +1242,8 @@ pub async fn book_interpreter(State(state): State<SharedState>, ctx: Ctx, Path(i
         adult_id: b.adult_id.map(AdultId),
         booked_on: state.settings.clock.today(),
     };
-    let ((), v) = save(&state, &ctx, &id, v, "conference.book-interpreter", |c| c.book_interpreter(&a.acting, booking)).await?;
+    let ((), v) =
+        save(&state, &ctx, &id, v, "conference.book-interpreter", |c| c.book_interpreter(&a.acting, booking)).await?;
     Ok(changed(&id, v, None, None))
 }
 
@@ -1062,7 +1258,13 @@ pub struct NeedMetBody {
 
 #[utoipa::path(post, path = "/api/v1/conferences/{conference_id}/needs-met", params(("conference_id" = String, Path)),
     request_body = NeedMetBody, responses((status = 200, body = Changed), (status = "4XX", body = ConferenceErrorBody)))]
-pub async fn need_met(State(state): State<SharedState>, ctx: Ctx, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> Res {
+pub async fn need_met(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Res {
     let (a, b, v) = begin::<NeedMetBody>(&state, &ctx, Action::ArrangeConference, &id, &headers, &body).await?;
     let ((), v) = save(&state, &ctx, &id, v, "conference.need-met", |c| {
         c.record_need_met(&a.acting, &AdultId(b.adult_id.clone()), b.need, &b.how)
@@ -1084,7 +1286,13 @@ pub struct ExcludeBody {
 
 #[utoipa::path(post, path = "/api/v1/conferences/{conference_id}/exclusions", params(("conference_id" = String, Path)),
     request_body = ExcludeBody, responses((status = 200, body = Changed), (status = "4XX", body = ConferenceErrorBody)))]
-pub async fn exclude(State(state): State<SharedState>, ctx: Ctx, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> Res {
+pub async fn exclude(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Res {
     let (a, b, v) = begin::<ExcludeBody>(&state, &ctx, Action::ChairConference, &id, &headers, &body).await?;
     let now = state.settings.clock.now();
     let ((), v) = save(&state, &ctx, &id, v, "conference.exclude", |c| c.exclude(&a.acting, b.decision, now)).await?;
@@ -1103,7 +1311,13 @@ pub struct ExclusionToldBody {
 
 #[utoipa::path(post, path = "/api/v1/conferences/{conference_id}/exclusions/told", params(("conference_id" = String, Path)),
     request_body = ExclusionToldBody, responses((status = 200, body = Changed), (status = "4XX", body = ConferenceErrorBody)))]
-pub async fn exclusion_told(State(state): State<SharedState>, ctx: Ctx, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> Res {
+pub async fn exclusion_told(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Res {
     let (a, b, v) = begin::<ExclusionToldBody>(&state, &ctx, Action::GatherViews, &id, &headers, &body).await?;
     let today = state.settings.clock.today();
     let ((), v) = save(&state, &ctx, &id, v, "conference.exclusion-told", |c| {
@@ -1153,7 +1367,13 @@ pub struct ReportBody {
 
 #[utoipa::path(post, path = "/api/v1/conferences/{conference_id}/reports", params(("conference_id" = String, Path)),
     request_body = ReportBody, responses((status = 200, body = Changed), (status = "4XX", body = ConferenceErrorBody)))]
-pub async fn submit_report(State(state): State<SharedState>, ctx: Ctx, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> Res {
+pub async fn submit_report(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Res {
     let (a, b, v) = begin::<ReportBody>(&state, &ctx, Action::SubmitReport, &id, &headers, &body).await?;
     let today = state.settings.clock.today();
     let p = policy();
@@ -1215,7 +1435,13 @@ pub struct ViewsBody {
 
 #[utoipa::path(post, path = "/api/v1/conferences/{conference_id}/views", params(("conference_id" = String, Path)),
     request_body = ViewsBody, responses((status = 200, body = Changed), (status = "4XX", body = ConferenceErrorBody)))]
-pub async fn record_views(State(state): State<SharedState>, ctx: Ctx, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> Res {
+pub async fn record_views(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Res {
     let (a, b, v) = begin::<ViewsBody>(&state, &ctx, Action::GatherViews, &id, &headers, &body).await?;
     let (n, v) = save(&state, &ctx, &id, v, "conference.record-views", |c| c.record_views(&a.acting, b.views)).await?;
     Ok(changed(&id, v, Some(n.0), None))
@@ -1233,7 +1459,9 @@ pub async fn present_views(
 ) -> Res {
     let (a, _b, v) = begin::<VersionBody>(&state, &ctx, Action::ChairConference, &id, &headers, &body).await?;
     let now = state.settings.clock.now();
-    let ((), v) = save(&state, &ctx, &id, v, "conference.present-views", |c| c.present_views(&a.acting, ViewsId(number), now)).await?;
+    let ((), v) =
+        save(&state, &ctx, &id, v, "conference.present-views", |c| c.present_views(&a.acting, ViewsId(number), now))
+            .await?;
     Ok(changed(&id, v, None, None))
 }
 
@@ -1248,7 +1476,13 @@ pub struct PreMeetingBody {
 
 #[utoipa::path(post, path = "/api/v1/conferences/{conference_id}/pre-meetings", params(("conference_id" = String, Path)),
     request_body = PreMeetingBody, responses((status = 200, body = Changed), (status = "4XX", body = ConferenceErrorBody)))]
-pub async fn pre_meeting(State(state): State<SharedState>, ctx: Ctx, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> Res {
+pub async fn pre_meeting(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Res {
     let (a, b, v) = begin::<PreMeetingBody>(&state, &ctx, Action::ChairConference, &id, &headers, &body).await?;
     let now = state.settings.clock.now();
     let ((), v) = save(&state, &ctx, &id, v, "conference.pre-meeting", |c| {
@@ -1267,7 +1501,13 @@ pub struct ConsentBody {
 
 #[utoipa::path(post, path = "/api/v1/conferences/{conference_id}/recording-consents", params(("conference_id" = String, Path)),
     request_body = ConsentBody, responses((status = 200, body = Changed), (status = "4XX", body = ConferenceErrorBody)))]
-pub async fn recording_consent(State(state): State<SharedState>, ctx: Ctx, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> Res {
+pub async fn recording_consent(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Res {
     let (a, b, v) = begin::<ConsentBody>(&state, &ctx, Action::RecordMeeting, &id, &headers, &body).await?;
     let now = state.settings.clock.now();
     let ((), v) = save(&state, &ctx, &id, v, "conference.recording-consent", |c| {
@@ -1279,9 +1519,16 @@ pub async fn recording_consent(State(state): State<SharedState>, ctx: Ctx, Path(
 
 #[utoipa::path(post, path = "/api/v1/conferences/{conference_id}/audio-recording", params(("conference_id" = String, Path)),
     request_body = VersionBody, responses((status = 200, body = Changed), (status = "4XX", body = ConferenceErrorBody)))]
-pub async fn start_audio_recording(State(state): State<SharedState>, ctx: Ctx, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> Res {
+pub async fn start_audio_recording(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Res {
     let (a, _b, v) = begin::<VersionBody>(&state, &ctx, Action::ChairConference, &id, &headers, &body).await?;
-    let ((), v) = save(&state, &ctx, &id, v, "conference.audio-recording", |c| c.start_audio_recording(&a.acting)).await?;
+    let ((), v) =
+        save(&state, &ctx, &id, v, "conference.audio-recording", |c| c.start_audio_recording(&a.acting)).await?;
     Ok(changed(&id, v, None, None))
 }
 
@@ -1289,7 +1536,13 @@ pub async fn start_audio_recording(State(state): State<SharedState>, ctx: Ctx, P
 
 #[utoipa::path(post, path = "/api/v1/conferences/{conference_id}/start", params(("conference_id" = String, Path)),
     request_body = VersionBody, responses((status = 200, body = Changed), (status = "4XX", body = ConferenceErrorBody)))]
-pub async fn start_meeting(State(state): State<SharedState>, ctx: Ctx, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> Res {
+pub async fn start_meeting(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Res {
     let (a, _b, v) = begin::<VersionBody>(&state, &ctx, Action::ChairConference, &id, &headers, &body).await?;
     let (today, now) = (state.settings.clock.today(), state.settings.clock.now());
     let ((), v) = save(&state, &ctx, &id, v, "conference.start", |c| c.start_meeting(&a.acting, today, now)).await?;
@@ -1307,9 +1560,16 @@ pub struct AttendanceBody {
 
 #[utoipa::path(post, path = "/api/v1/conferences/{conference_id}/attendance", params(("conference_id" = String, Path)),
     request_body = AttendanceBody, responses((status = 200, body = Changed), (status = "4XX", body = ConferenceErrorBody)))]
-pub async fn attendance(State(state): State<SharedState>, ctx: Ctx, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> Res {
+pub async fn attendance(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Res {
     let (a, b, v) = begin::<AttendanceBody>(&state, &ctx, Action::RecordMeeting, &id, &headers, &body).await?;
-    let ((), v) = save(&state, &ctx, &id, v, "conference.attendance", |c| c.record_attendance(&a.acting, b.attendance)).await?;
+    let ((), v) =
+        save(&state, &ctx, &id, v, "conference.attendance", |c| c.record_attendance(&a.acting, b.attendance)).await?;
     Ok(changed(&id, v, None, None))
 }
 
@@ -1331,7 +1591,13 @@ pub struct DiscussionBody {
 
 #[utoipa::path(post, path = "/api/v1/conferences/{conference_id}/discussion", params(("conference_id" = String, Path)),
     request_body = DiscussionBody, responses((status = 200, body = Changed), (status = "4XX", body = ConferenceErrorBody)))]
-pub async fn discussion(State(state): State<SharedState>, ctx: Ctx, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> Res {
+pub async fn discussion(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Res {
     let (a, b, v) = begin::<DiscussionBody>(&state, &ctx, Action::RecordMeeting, &id, &headers, &body).await?;
     let now = state.settings.clock.now();
     let ((), v) = save(&state, &ctx, &id, v, "conference.discussion", |c| {
@@ -1352,7 +1618,13 @@ pub struct CorrectionBody {
 
 #[utoipa::path(post, path = "/api/v1/conferences/{conference_id}/corrections", params(("conference_id" = String, Path)),
     request_body = CorrectionBody, responses((status = 200, body = Changed), (status = "4XX", body = ConferenceErrorBody)))]
-pub async fn correction(State(state): State<SharedState>, ctx: Ctx, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> Res {
+pub async fn correction(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Res {
     let (a, b, v) = begin::<CorrectionBody>(&state, &ctx, Action::RecordMeeting, &id, &headers, &body).await?;
     let now = state.settings.clock.now();
     let ((), v) = save(&state, &ctx, &id, v, "conference.correction", |c| {
@@ -1374,7 +1646,13 @@ pub struct ProfessionalViewBody {
 
 #[utoipa::path(post, path = "/api/v1/conferences/{conference_id}/professional-views", params(("conference_id" = String, Path)),
     request_body = ProfessionalViewBody, responses((status = 200, body = Changed), (status = "4XX", body = ConferenceErrorBody)))]
-pub async fn professional_view(State(state): State<SharedState>, ctx: Ctx, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> Res {
+pub async fn professional_view(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Res {
     let (a, b, v) = begin::<ProfessionalViewBody>(&state, &ctx, Action::ChairConference, &id, &headers, &body).await?;
     let ((), v) = save(&state, &ctx, &id, v, "conference.professional-view", |c| {
         c.record_professional_view(
@@ -1400,7 +1678,13 @@ pub struct ParentViewBody {
 
 #[utoipa::path(post, path = "/api/v1/conferences/{conference_id}/parent-views", params(("conference_id" = String, Path)),
     request_body = ParentViewBody, responses((status = 200, body = Changed), (status = "4XX", body = ConferenceErrorBody)))]
-pub async fn parent_view(State(state): State<SharedState>, ctx: Ctx, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> Res {
+pub async fn parent_view(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Res {
     let (a, b, v) = begin::<ParentViewBody>(&state, &ctx, Action::RecordMeeting, &id, &headers, &body).await?;
     let ((), v) = save(&state, &ctx, &id, v, "conference.parent-view", |c| {
         c.record_parent_view(&a.acting, &AdultId(b.adult_id.clone()), b.child_id.clone().map(ChildId), &b.views)
@@ -1423,7 +1707,13 @@ pub struct ActionBody {
 
 #[utoipa::path(post, path = "/api/v1/conferences/{conference_id}/actions", params(("conference_id" = String, Path)),
     request_body = ActionBody, responses((status = 200, body = Changed), (status = "4XX", body = ConferenceErrorBody)))]
-pub async fn plan_action(State(state): State<SharedState>, ctx: Ctx, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> Res {
+pub async fn plan_action(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Res {
     let (a, b, v) = begin::<ActionBody>(&state, &ctx, Action::RecordMeeting, &id, &headers, &body).await?;
     let (today, now) = (state.settings.clock.today(), state.settings.clock.now());
     let children = b.children.into_iter().map(ChildId).collect();
@@ -1454,7 +1744,13 @@ pub struct DecisionBody {
 
 #[utoipa::path(post, path = "/api/v1/conferences/{conference_id}/decisions", params(("conference_id" = String, Path)),
     request_body = DecisionBody, responses((status = 200, body = Changed), (status = "4XX", body = ConferenceErrorBody)))]
-pub async fn decision(State(state): State<SharedState>, ctx: Ctx, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> Res {
+pub async fn decision(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Res {
     let (a, b, v) = begin::<DecisionBody>(&state, &ctx, Action::ChairConference, &id, &headers, &body).await?;
     let now = state.settings.clock.now();
     let p = policy();
@@ -1479,7 +1775,13 @@ pub struct LegalBody {
 
 #[utoipa::path(post, path = "/api/v1/conferences/{conference_id}/legal-recommendations", params(("conference_id" = String, Path)),
     request_body = LegalBody, responses((status = 200, body = Changed), (status = "4XX", body = ConferenceErrorBody)))]
-pub async fn legal_recommendation(State(state): State<SharedState>, ctx: Ctx, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> Res {
+pub async fn legal_recommendation(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Res {
     let (a, b, v) = begin::<LegalBody>(&state, &ctx, Action::ChairConference, &id, &headers, &body).await?;
     let now = state.settings.clock.now();
     let children = b.children.into_iter().map(ChildId).collect();
@@ -1504,7 +1806,13 @@ pub struct DissentBody {
 
 #[utoipa::path(post, path = "/api/v1/conferences/{conference_id}/dissents", params(("conference_id" = String, Path)),
     request_body = DissentBody, responses((status = 200, body = Changed), (status = "4XX", body = ConferenceErrorBody)))]
-pub async fn dissent(State(state): State<SharedState>, ctx: Ctx, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> Res {
+pub async fn dissent(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Res {
     let (a, b, v) = begin::<DissentBody>(&state, &ctx, Action::ChairConference, &id, &headers, &body).await?;
     let now = state.settings.clock.now();
     let p = policy();
@@ -1515,7 +1823,8 @@ pub async fn dissent(State(state): State<SharedState>, ctx: Ctx, Path(id): Path<
         discussed_with_chair: b.discussed_with_chair,
         chair_response: b.chair_response,
     };
-    let ((), v) = save(&state, &ctx, &id, v, "conference.dissent", |c| c.record_dissent(&a.acting, input, &p, now)).await?;
+    let ((), v) =
+        save(&state, &ctx, &id, v, "conference.dissent", |c| c.record_dissent(&a.acting, input, &p, now)).await?;
     Ok(changed(&id, v, None, None))
 }
 
@@ -1530,11 +1839,20 @@ pub struct CloseBody {
 
 #[utoipa::path(post, path = "/api/v1/conferences/{conference_id}/close", params(("conference_id" = String, Path)),
     request_body = CloseBody, responses((status = 200, body = Changed), (status = "4XX", body = ConferenceErrorBody)))]
-pub async fn close(State(state): State<SharedState>, ctx: Ctx, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> Res {
+pub async fn close(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Res {
     let (a, b, v) = begin::<CloseBody>(&state, &ctx, Action::ChairConference, &id, &headers, &body).await?;
     let now = state.settings.clock.now();
     let p = policy();
-    let ((), v) = save(&state, &ctx, &id, v, "conference.close", |c| c.close(&a.acting, b.next_review_on, &p, &WeekendsOnly, now)).await?;
+    let ((), v) = save(&state, &ctx, &id, v, "conference.close", |c| {
+        c.close(&a.acting, b.next_review_on, &p, &WeekendsOnly, now)
+    })
+    .await?;
     Ok(changed(&id, v, None, None))
 }
 
@@ -1551,10 +1869,18 @@ pub struct OutcomeSentBody {
 
 #[utoipa::path(post, path = "/api/v1/conferences/{conference_id}/outcome-sent", params(("conference_id" = String, Path)),
     request_body = OutcomeSentBody, responses((status = 200, body = Changed), (status = "4XX", body = ConferenceErrorBody)))]
-pub async fn outcome_sent(State(state): State<SharedState>, ctx: Ctx, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> Res {
+pub async fn outcome_sent(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Res {
     let (a, b, v) = begin::<OutcomeSentBody>(&state, &ctx, Action::ArrangeConference, &id, &headers, &body).await?;
     let on = b.on.unwrap_or_else(|| state.settings.clock.today());
-    let ((), v) = save(&state, &ctx, &id, v, "conference.outcome-sent", |c| c.record_outcome_sent(&a.acting, b.recipient, on)).await?;
+    let ((), v) =
+        save(&state, &ctx, &id, v, "conference.outcome-sent", |c| c.record_outcome_sent(&a.acting, b.recipient, on))
+            .await?;
     Ok(changed(&id, v, None, None))
 }
 
@@ -1571,16 +1897,29 @@ pub struct DraftBody {
 
 #[utoipa::path(post, path = "/api/v1/conferences/{conference_id}/record/draft", params(("conference_id" = String, Path)),
     request_body = DraftBody, responses((status = 200, body = Changed), (status = "4XX", body = ConferenceErrorBody)))]
-pub async fn draft_record(State(state): State<SharedState>, ctx: Ctx, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> Res {
+pub async fn draft_record(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Res {
     let (a, b, v) = begin::<DraftBody>(&state, &ctx, Action::RecordMeeting, &id, &headers, &body).await?;
     let now = state.settings.clock.now();
-    let ((), v) = save(&state, &ctx, &id, v, "conference.draft-record", |c| c.draft_record(&a.acting, b.sections, now)).await?;
+    let ((), v) =
+        save(&state, &ctx, &id, v, "conference.draft-record", |c| c.draft_record(&a.acting, b.sections, now)).await?;
     Ok(changed(&id, v, None, None))
 }
 
 #[utoipa::path(post, path = "/api/v1/conferences/{conference_id}/record/approve", params(("conference_id" = String, Path)),
     request_body = VersionBody, responses((status = 200, body = Changed), (status = "4XX", body = ConferenceErrorBody)))]
-pub async fn approve_record(State(state): State<SharedState>, ctx: Ctx, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> Res {
+pub async fn approve_record(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Res {
     let (a, _b, v) = begin::<VersionBody>(&state, &ctx, Action::ChairConference, &id, &headers, &body).await?;
     let now = state.settings.clock.now();
     let (n, v) = save(&state, &ctx, &id, v, "conference.approve-record", |c| c.approve_record(&a.acting, now)).await?;
@@ -1600,7 +1939,13 @@ pub struct DistributeBody {
 
 #[utoipa::path(post, path = "/api/v1/conferences/{conference_id}/record/distribute", params(("conference_id" = String, Path)),
     request_body = DistributeBody, responses((status = 200, body = Changed), (status = "4XX", body = ConferenceErrorBody)))]
-pub async fn distribute_record(State(state): State<SharedState>, ctx: Ctx, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> Res {
+pub async fn distribute_record(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Res {
     let (a, b, v) = begin::<DistributeBody>(&state, &ctx, Action::ArrangeConference, &id, &headers, &body).await?;
     let today = state.settings.clock.today();
     let p = policy();
@@ -1681,11 +2026,38 @@ pub async fn answer_record_correction(
 }
 
 versioned!(
-    ScheduleBody, ReasonBody, VersionBody, AddChildBody, InviteBody, AnswerBody, LateSupporterBody, InterpreterBody,
-    NeedMetBody, ExcludeBody, ExclusionToldBody, PreviousExclusionBody, ReportBody, ShareBody, ViewsBody,
-    PreMeetingBody, ConsentBody, AttendanceBody, DiscussionBody, CorrectionBody, ProfessionalViewBody, ParentViewBody,
-    ActionBody, DecisionBody, LegalBody, DissentBody, CloseBody, OutcomeSentBody, DraftBody, DistributeBody,
-    CorrectionRequestBody, CorrectionAnswerBody,
+    ScheduleBody,
+    ReasonBody,
+    VersionBody,
+    AddChildBody,
+    InviteBody,
+    AnswerBody,
+    LateSupporterBody,
+    InterpreterBody,
+    NeedMetBody,
+    ExcludeBody,
+    ExclusionToldBody,
+    PreviousExclusionBody,
+    ReportBody,
+    ShareBody,
+    ViewsBody,
+    PreMeetingBody,
+    ConsentBody,
+    AttendanceBody,
+    DiscussionBody,
+    CorrectionBody,
+    ProfessionalViewBody,
+    ParentViewBody,
+    ActionBody,
+    DecisionBody,
+    LegalBody,
+    DissentBody,
+    CloseBody,
+    OutcomeSentBody,
+    DraftBody,
+    DistributeBody,
+    CorrectionRequestBody,
+    CorrectionAnswerBody,
 );
 
 #[cfg(test)]
@@ -1710,13 +2082,5 @@ mod tests {
     fn weekends_only_calendar_counts_back_over_weekends() {
         assert_eq!(WeekendsOnly.subtract_working_days(d("2026-11-23"), 1), d("2026-11-20"));
         assert!(!WeekendsOnly.is_working_day(d("2026-11-21")));
-    }
-}
-
-/// Adds the conference paths and schemas to [`crate::api::ApiDoc`].
-pub struct ConferencePaths;
-impl utoipa::Modify for ConferencePaths {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        openapi.merge(ConferenceApiDoc::openapi());
     }
 }

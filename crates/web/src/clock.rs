@@ -50,12 +50,9 @@ impl Clock {
 }
 
 fn last_sunday(year: i32, month: u32) -> NaiveDate {
-    let first_of_next = if month == 12 {
-        NaiveDate::from_ymd_opt(year + 1, 1, 1)
-    } else {
-        NaiveDate::from_ymd_opt(year, month + 1, 1)
-    }
-    .unwrap_or(NaiveDate::MIN);
+    let first_of_next =
+        if month == 12 { NaiveDate::from_ymd_opt(year + 1, 1, 1) } else { NaiveDate::from_ymd_opt(year, month + 1, 1) }
+            .unwrap_or(NaiveDate::MIN);
     let mut d = first_of_next.pred_opt().unwrap_or(first_of_next);
     while d.weekday() != Weekday::Sun {
         d = d.pred_opt().unwrap_or(d);

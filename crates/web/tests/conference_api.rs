@@ -9,8 +9,8 @@ mod common;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use common::*;
 use confer_domain::{
-    Adult, AdultChildRelationship, Agency, AgencyId, AgencyKind, Birth, Case, CaseStage, Child, Communication,
-    Family, Gender, Professional, RelationshipKind, Role,
+    Adult, AdultChildRelationship, Agency, AgencyId, AgencyKind, Birth, Case, CaseStage, Child, Communication, Family,
+    Gender, Professional, RelationshipKind, Role,
 };
 use confer_store::families::{self, NewFamily};
 use confer_store::tokens::{self, Scope};
@@ -51,7 +51,10 @@ struct Ids {
 }
 
 async fn token(app: &App, user_id: &str) -> String {
-    tokens::create(&app.db, user_id, app.authority.id.as_str(), "api", &[Scope::Read, Scope::Write], "test").await.unwrap().1
+    tokens::create(&app.db, user_id, app.authority.id.as_str(), "api", &[Scope::Read, Scope::Write], "test")
+        .await
+        .unwrap()
+        .1
 }
 
 async fn person(app: &App, name: &str, roles: &[Role], manager: Option<&str>) -> (String, String) {
@@ -112,7 +115,12 @@ async fn world() -> World {
         ("ag-health", "Community health", AgencyKind::Health),
         ("ag-police", "Police", AgencyKind::Police),
     ] {
-        families::insert_agency(&mut tx, &Agency { id: AgencyId::from(id), authority_id: la.clone(), name: name.into(), kind }).await.unwrap();
+        families::insert_agency(
+            &mut tx,
+            &Agency { id: AgencyId::from(id), authority_id: la.clone(), name: name.into(), kind },
+        )
+        .await
+        .unwrap();
     }
     for (id, agency, name, user) in [
         ("p-sw", "ag-csc", "Sam Social", &sw_id),
@@ -130,7 +138,14 @@ async fn world() -> World {
         };
         families::insert_professional(&mut tx, &la, &p).await.unwrap();
     }
-    for (fam, worker, kids) in [("fam1", &sw_id, vec![("amy", "Amy", "2013-05-01"), ("ben", "Ben", "2017-02-11"), ("cara", "Cara", "2021-09-30")]), ("fam2", &other_sw_id, vec![("dot", "Dot", "2015-01-01")])] {
+    for (fam, worker, kids) in [
+        (
+            "fam1",
+            &sw_id,
+            vec![("amy", "Amy", "2013-05-01"), ("ben", "Ben", "2017-02-11"), ("cara", "Cara", "2021-09-30")],
+        ),
+        ("fam2", &other_sw_id, vec![("dot", "Dot", "2015-01-01")]),
+    ] {
         let family = Family { id: fam.into(), authority_id: la.clone(), name: format!("{fam} family") };
         let children: Vec<Child> = kids.iter().map(|(id, given, born)| child(id, fam, given, born)).collect();
         let adults = vec![adult(&format!("{fam}-mum"), fam, "Mia"), adult(&format!("{fam}-dad"), fam, "Dev")];
@@ -190,7 +205,8 @@ impl World {
         (status, res.json().await.unwrap_or(Value::Null))
     }
     async fn post(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
-        let res = self.http.post(format!("{}{path}", self.app.base)).bearer_auth(token).json(&body).send().await.unwrap();
+        let res =
+            self.http.post(format!("{}{path}", self.app.base)).bearer_auth(token).json(&body).send().await.unwrap();
         let status = res.status();
         (status, res.json().await.unwrap_or(Value::Null))
     }
@@ -262,7 +278,8 @@ async fn request(w: &World, kind: &str, previous: Option<&str>) -> Conf {
 }
 
 fn invitation_number(view: &Value, pred: impl Fn(&Value) -> bool) -> u64 {
-    view["conference"]["invitations"].as_array().unwrap().iter().find(|i| pred(&i["invitee"])).expect("invitation")["id"]
+    view["conference"]["invitations"].as_array().unwrap().iter().find(|i| pred(&i["invitee"])).expect("invitation")
+        ["id"]
         .as_u64()
         .unwrap()
 }
@@ -290,7 +307,11 @@ async fn hold(w: &World, c: &mut Conf, day: &str, before: &str, review: bool) {
         .ok(w, &w.coord, "invitations", json!({"invitee": {"kind": "child", "child_id": "amy", "wishes_to_attend": true, "judged_appropriate": true}}))
         .await;
     let view = c.read(w, &w.coord).await;
-    assert!(view["checks"].as_array().unwrap().len() >= 7, "the coordinator sees who has not answered (INV-04): {}", view["checks"]);
+    assert!(
+        view["checks"].as_array().unwrap().len() >= 7,
+        "the coordinator sees who has not answered (INV-04): {}",
+        view["checks"]
+    );
     // Each professional answers their own invitation (INV-04); the coordinator answers for the family.
     for (token, p) in [(&w.sw, "p-sw"), (&w.teacher, "p-school"), (&w.hv, "p-hv"), (&w.police, "p-police")] {
         let n = invitation_number(&view, |i| i["professional_id"] == p);
@@ -319,8 +340,13 @@ async fn hold(w: &World, c: &mut Conf, day: &str, before: &str, review: bool) {
         .as_u64()
         .unwrap();
     // The teacher submits their own report (REP-02).
-    c.ok(w, &w.teacher, "reports", json!({"author": "p-school", "parts": [{"heading": "School", "text": "Attendance 82%.", "restricted": null}]}))
-        .await;
+    c.ok(
+        w,
+        &w.teacher,
+        "reports",
+        json!({"author": "p-school", "parts": [{"heading": "School", "text": "Attendance 82%.", "restricted": null}]}),
+    )
+    .await;
     for a in ["fam1-mum", "fam1-dad"] {
         let out = c
             .ok(
@@ -358,7 +384,13 @@ async fn hold(w: &World, c: &mut Conf, day: &str, before: &str, review: bool) {
     }
     w.set_clock(&format!("{before} 09:00"));
     for a in ["fam1-mum", "fam1-dad"] {
-        c.ok(w, &w.chair, "pre-meetings", json!({"adult_id": a, "outcome": {"outcome": "held", "mode": "virtual", "on": before}})).await;
+        c.ok(
+            w,
+            &w.chair,
+            "pre-meetings",
+            json!({"adult_id": a, "outcome": {"outcome": "held", "mode": "virtual", "on": before}}),
+        )
+        .await;
     }
 
     // The day of the conference.
@@ -370,17 +402,34 @@ async fn hold(w: &World, c: &mut Conf, day: &str, before: &str, review: bool) {
     let view = c.read(w, &w.notes).await;
     for inv in view["conference"]["invitations"].as_array().unwrap() {
         let n = inv["id"].as_u64().unwrap();
-        let parts = if !review && inv["invitee"]["adult_id"] == "fam1-dad" { json!(["Introductions", "Plan"]) } else { json!([]) };
+        let parts = if !review && inv["invitee"]["adult_id"] == "fam1-dad" {
+            json!(["Introductions", "Plan"])
+        } else {
+            json!([])
+        };
         c.ok(w, &w.notes, "attendance", json!({"attendance": {"invitation": n, "presence": "in-person", "parts": parts, "arrived_late_at": null, "left_early_at": null}}))
             .await;
     }
     // MEET-05: the discussion under the headings; one restricted point, one in the excluded part.
-    c.ok(w, &w.notes, "discussion", json!({"heading": "working-well", "text": "The children love their parents."})).await;
-    c.ok(w, &w.notes, "discussion", json!({"heading": "worries", "text": "Ben arrives hungry.", "child_id": "ben"})).await;
-    c.ok(w, &w.notes, "discussion", json!({"heading": "history", "text": "RESTRICTED-THIRD-PARTY detail.", "restricted": true})).await;
+    c.ok(w, &w.notes, "discussion", json!({"heading": "working-well", "text": "The children love their parents."}))
+        .await;
+    c.ok(w, &w.notes, "discussion", json!({"heading": "worries", "text": "Ben arrives hungry.", "child_id": "ben"}))
+        .await;
+    c.ok(
+        w,
+        &w.notes,
+        "discussion",
+        json!({"heading": "history", "text": "RESTRICTED-THIRD-PARTY detail.", "restricted": true}),
+    )
+    .await;
     if !review {
-        c.ok(w, &w.notes, "discussion", json!({"heading": "worries", "text": "EXCLUDED-PART what the mother said.", "part": "Domestic abuse"}))
-            .await;
+        c.ok(
+            w,
+            &w.notes,
+            "discussion",
+            json!({"heading": "worries", "text": "EXCLUDED-PART what the mother said.", "part": "Domestic abuse"}),
+        )
+        .await;
     }
     // MEET-06: a correction; DEC-02: a parent's views.
     c.ok(w, &w.notes, "corrections", json!({"by": {"kind": "family-member", "id": "fam1-mum"}, "what_was_said": "Ben misses school", "correction": "Ben was ill"}))
@@ -401,7 +450,13 @@ async fn decide_all(w: &World, c: &mut Conf, decisions: &[(&str, Value)]) {
             )
             .await;
         }
-        c.ok(w, &w.chair, "decisions", json!({"child_id": child, "outcome": outcome, "continuing_risk_of_significant_harm": plan})).await;
+        c.ok(
+            w,
+            &w.chair,
+            "decisions",
+            json!({"child_id": child, "outcome": outcome, "continuing_risk_of_significant_harm": plan}),
+        )
+        .await;
     }
 }
 
@@ -426,8 +481,13 @@ async fn closed_icpc(w: &World) -> Conf {
         ],
     )
     .await;
-    c.ok(w, &w.chair, "legal-recommendations", json!({"children": ["amy"], "action": "pre-proceedings", "reasons": "Neglect over two years."}))
-        .await;
+    c.ok(
+        w,
+        &w.chair,
+        "legal-recommendations",
+        json!({"children": ["amy"], "action": "pre-proceedings", "reasons": "Neglect over two years."}),
+    )
+    .await;
     c.ok(
         w,
         &w.chair,
@@ -542,23 +602,44 @@ async fn initial_conference_for_three_siblings_then_a_review_that_ends_one_plan_
     // --- The record (MIN-01..03): never sent as a draft; approved; each recipient's copy.
     w.set_clock("2026-11-23 09:00");
     let out = c
-        .refused(&w, &w.coord, "record/distribute", json!({"recipient": {"recipient": "family-member", "id": "fam1-mum"}}), StatusCode::UNPROCESSABLE_ENTITY)
+        .refused(
+            &w,
+            &w.coord,
+            "record/distribute",
+            json!({"recipient": {"recipient": "family-member", "id": "fam1-mum"}}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
         .await;
     assert!(out["message"].as_str().unwrap().contains("not been approved"), "MIN-02: {out}");
     c.ok(&w, &w.notes, "record/draft", json!({})).await;
     c.ok(&w, &w.chair, "record/approve", json!({})).await;
-    let mum = c.ok(&w, &w.coord, "record/distribute", json!({"recipient": {"recipient": "family-member", "id": "fam1-mum"}})).await;
+    let mum = c
+        .ok(&w, &w.coord, "record/distribute", json!({"recipient": {"recipient": "family-member", "id": "fam1-mum"}}))
+        .await;
     let text = mum["result"].to_string();
     assert!(text.contains("Amy Brook: A child protection plan under the category of neglect"), "{text}");
     assert!(text.contains("Ben Brook: A child protection plan under the category of emotional abuse"));
     assert!(text.contains("Cara Brook: A child in need plan"));
-    assert!(text.contains("A professional disagreed") && !text.contains("Hal Visitor: A professional"), "DIS-02 without attribution");
+    assert!(
+        text.contains("A professional disagreed") && !text.contains("Hal Visitor: A professional"),
+        "DIS-02 without attribution"
+    );
     assert!(mum["result"]["confidentiality"].is_string(), "MEET-04");
     // MIN-04/05: a parent's correction request, accepted as a new version.
-    c.ok(&w, &w.sw, "record/correction-requests", json!({"adult_id": "fam1-mum", "record_version": 1, "what": "Ben was ill, not missing school."}))
-        .await;
-    c.ok(&w, &w.chair, "record/correction-requests/1/answer", json!({"accepted": true, "changes": [{"index": 0, "text": "Corrected attendance."}], "note": "Agreed."}))
-        .await;
+    c.ok(
+        &w,
+        &w.sw,
+        "record/correction-requests",
+        json!({"adult_id": "fam1-mum", "record_version": 1, "what": "Ben was ill, not missing school."}),
+    )
+    .await;
+    c.ok(
+        &w,
+        &w.chair,
+        "record/correction-requests/1/answer",
+        json!({"accepted": true, "changes": [{"index": 0, "text": "Corrected attendance."}], "note": "Agreed."}),
+    )
+    .await;
     let record = c.read(&w, &w.chair).await;
     assert_eq!(record["conference"]["record"]["versions"].as_array().unwrap().len(), 2, "every version is kept");
 
@@ -568,8 +649,13 @@ async fn initial_conference_for_three_siblings_then_a_review_that_ends_one_plan_
     let rv = r.read(&w, &w.sw).await;
     assert_eq!(rv["due_by"], "2027-02-20", "REV-01: the review is due by the date the ICPC set");
     assert_eq!(rv["conference"]["previous"]["chair"], w.ids.chair.as_str(), "CHAIR-02: the same chair is suggested");
-    let current: Vec<Value> = rv["conference"]["children"].as_array().unwrap().iter().map(|c| c["current_plan"].clone()).collect();
-    assert_eq!(current, vec![json!("neglect"), json!("emotional"), Value::Null], "plans carried from the ICPC's decisions");
+    let current: Vec<Value> =
+        rv["conference"]["children"].as_array().unwrap().iter().map(|c| c["current_plan"].clone()).collect();
+    assert_eq!(
+        current,
+        vec![json!("neglect"), json!("emotional"), Value::Null],
+        "plans carried from the ICPC's decisions"
+    );
     hold(&w, &mut r, "2027-02-19", "2027-02-18", true).await;
     decide_all(
         &w,
@@ -610,10 +696,20 @@ async fn a_change_from_a_stale_version_is_refused_with_409_and_the_current_versi
     let w = world().await;
     let mut c = request(&w, "initial", None).await;
     let seen = c.version;
-    c.ok(&w, &w.coord, "schedule", json!({"date": "2026-11-20", "time": "10:00", "venue": "Room 1", "chair_id": w.ids.chair})).await;
+    c.ok(
+        &w,
+        &w.coord,
+        "schedule",
+        json!({"date": "2026-11-20", "time": "10:00", "venue": "Room 1", "chair_id": w.ids.chair}),
+    )
+    .await;
     // A second coordinator still holds the version before the schedule.
     let (status, out) = w
-        .post(&w.coord, &c.path("invitations"), json!({"version": seen, "invitee": {"kind": "family-member", "adult_id": "fam1-mum"}}))
+        .post(
+            &w.coord,
+            &c.path("invitations"),
+            json!({"version": seen, "invitee": {"kind": "family-member", "adult_id": "fam1-mum"}}),
+        )
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "{out}");
     assert_eq!(out["error"], "version_conflict");
@@ -631,10 +727,13 @@ async fn a_change_from_a_stale_version_is_refused_with_409_and_the_current_versi
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
-    let (status, _) = w.post(&w.coord, &c.path("invitations"), json!({"invitee": {"kind": "family-member", "adult_id": "fam1-dad"}})).await;
+    let (status, _) = w
+        .post(&w.coord, &c.path("invitations"), json!({"invitee": {"kind": "family-member", "adult_id": "fam1-dad"}}))
+        .await;
     assert_eq!(status, StatusCode::PRECONDITION_REQUIRED);
     // Bad input is a 4xx with a reason, never a 500.
-    let (status, out) = w.post(&w.coord, &c.path("invitations"), json!({"version": 2, "invitee": {"kind": "nobody"}})).await;
+    let (status, out) =
+        w.post(&w.coord, &c.path("invitations"), json!({"version": 2, "invitee": {"kind": "nobody"}})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{out}");
 }
 
@@ -649,21 +748,48 @@ async fn another_familys_or_tenants_conference_answers_404_and_so_does_one_a_pro
     // A conference that does not exist answers the same.
     assert_eq!(w.get(&w.other_sw, "/api/v1/conferences/nope").await.0, StatusCode::NOT_FOUND);
     // A coordinator of another authority.
-    let other = confer_store::users::create_authority(&w.app.db, "T02", "Otherwhere Council", confer_domain::Nation::Wales, "test")
-        .await
-        .unwrap();
+    let other = confer_store::users::create_authority(
+        &w.app.db,
+        "T02",
+        "Otherwhere Council",
+        confer_domain::Nation::Wales,
+        "test",
+    )
+    .await
+    .unwrap();
     let (coord2, _) = staff_in(&w.app, &other, "coord2", &[Role::Coordinator], None).await;
-    let coord2 = tokens::create(&w.app.db, &coord2, other.id.as_str(), "api", &[Scope::Read, Scope::Write], "test").await.unwrap().1;
+    let coord2 = tokens::create(&w.app.db, &coord2, other.id.as_str(), "api", &[Scope::Read, Scope::Write], "test")
+        .await
+        .unwrap()
+        .1;
     assert_eq!(w.get(&coord2, &c.path("")).await.0, StatusCode::NOT_FOUND);
-    let (status, _) = w.post(&coord2, &c.path("schedule"), json!({"version": c.version, "date": "2026-11-20", "time": "10:00", "venue": "x", "chair_id": w.ids.chair})).await;
+    let (status, _) = w
+        .post(
+            &coord2,
+            &c.path("schedule"),
+            json!({"version": c.version, "date": "2026-11-20", "time": "10:00", "venue": "x", "chair_id": w.ids.chair}),
+        )
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     // A partner professional who is not invited, and one invited only once the invitation is sent.
-    c.ok(&w, &w.coord, "schedule", json!({"date": "2026-11-20", "time": "10:00", "venue": "Room 1", "chair_id": w.ids.chair})).await;
-    c.ok(&w, &w.coord, "invitations", json!({"invitee": {"kind": "professional", "professional_id": "p-school"}})).await;
+    c.ok(
+        &w,
+        &w.coord,
+        "schedule",
+        json!({"date": "2026-11-20", "time": "10:00", "venue": "Room 1", "chair_id": w.ids.chair}),
+    )
+    .await;
+    c.ok(&w, &w.coord, "invitations", json!({"invitee": {"kind": "professional", "professional_id": "p-school"}}))
+        .await;
     assert_eq!(w.get(&w.outsider, &c.path("")).await.0, StatusCode::NOT_FOUND);
-    let (status, _) = w.post(&w.outsider, &c.path("reports"), json!({"version": c.version, "author": "p-school", "parts": []})).await;
+    let (status, _) =
+        w.post(&w.outsider, &c.path("reports"), json!({"version": c.version, "author": "p-school", "parts": []})).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    assert_eq!(w.get(&w.hv, &c.path("")).await.0, StatusCode::NOT_FOUND, "named on the case, not invited to this conference");
+    assert_eq!(
+        w.get(&w.hv, &c.path("")).await.0,
+        StatusCode::NOT_FOUND,
+        "named on the case, not invited to this conference"
+    );
     assert_eq!(w.get(&w.teacher, &c.path("")).await.0, StatusCode::OK, "invited");
     let (_, list) = w.get(&w.hv, "/api/v1/families/fam1/conferences").await;
     assert_eq!(list, json!([]), "the family's list shows only the conferences one may see");
@@ -706,20 +832,29 @@ async fn the_record_sent_to_an_excluded_parent_leaves_out_the_excluded_part_and_
     w.set_clock("2026-11-23 09:00");
     c.ok(&w, &w.notes, "record/draft", json!({})).await;
     c.ok(&w, &w.chair, "record/approve", json!({})).await;
-    let dad = c.ok(&w, &w.coord, "record/distribute", json!({"recipient": {"recipient": "family-member", "id": "fam1-dad"}})).await;
+    let dad = c
+        .ok(&w, &w.coord, "record/distribute", json!({"recipient": {"recipient": "family-member", "id": "fam1-dad"}}))
+        .await;
     let dad_text = dad["result"].to_string();
     assert!(!dad_text.contains("EXCLUDED-PART"), "EXC-06: the part he was excluded from: {dad_text}");
     assert!(!dad_text.contains("RESTRICTED-THIRD-PARTY"), "REP-03");
     assert!(!dad_text.contains("Police report threats"), "the chair's reasons rest on police information");
     assert_eq!(dad["result"]["sections_withheld"], json!(true));
     assert!(dad_text.contains("Amy Brook: A child protection plan"), "he still gets the decisions and the plan");
-    let mum = c.ok(&w, &w.coord, "record/distribute", json!({"recipient": {"recipient": "family-member", "id": "fam1-mum"}})).await;
+    let mum = c
+        .ok(&w, &w.coord, "record/distribute", json!({"recipient": {"recipient": "family-member", "id": "fam1-mum"}}))
+        .await;
     let mum_text = mum["result"].to_string();
     assert!(mum_text.contains("EXCLUDED-PART"), "the mother was not excluded from that part");
     assert!(!mum_text.contains("RESTRICTED-THIRD-PARTY"), "REP-03: never in a parent's copy");
-    let school = c.ok(&w, &w.coord, "record/distribute", json!({"recipient": {"recipient": "professional", "id": "p-school"}})).await;
+    let school = c
+        .ok(&w, &w.coord, "record/distribute", json!({"recipient": {"recipient": "professional", "id": "p-school"}}))
+        .await;
     let school_text = school["result"].to_string();
-    assert!(school_text.contains("RESTRICTED-THIRD-PARTY") && school_text.contains("EXCLUDED-PART"), "professionals get the whole record");
+    assert!(
+        school_text.contains("RESTRICTED-THIRD-PARTY") && school_text.contains("EXCLUDED-PART"),
+        "professionals get the whole record"
+    );
     // REP-04 and MIN-03: every sending is logged.
     let view = c.read(&w, &w.coord).await;
     assert_eq!(view["conference"]["record"]["distribution"].as_array().unwrap().len(), 3);
