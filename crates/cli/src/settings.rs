@@ -98,6 +98,7 @@ impl Settings {
             session_absolute_hours: positive(args.session_absolute_hours.or(file.session_absolute_hours).unwrap_or(d.session_absolute_hours), "session absolute hours")?,
             request_timeout_seconds: args.request_timeout_seconds.or(file.request_timeout_seconds).unwrap_or(d.request_timeout_seconds),
             max_body_bytes: args.max_body_bytes.or(file.max_body_bytes).unwrap_or(d.max_body_bytes),
+            ..d
         };
         let log_format = args.log_format.or(file.log_format).unwrap_or_else(|| "json".into());
         if log_format != "json" && log_format != "text" {

@@ -40,6 +40,28 @@ crate::text_enum! {
         ManagePolicy => "manage-policy", "Manage the authority's policy";
         /// Read the audit trail: who read or changed what.
         ViewAuditTrail => "view-audit-trail", "See the audit trail";
+        /// Read a conference of a family: its request, invitations, reports, meeting and record.
+        ViewConference => "view-conference", "See a conference";
+        /// Request a conference for a family (S47-01); add or remove a child before it starts.
+        RequestConference => "request-conference", "Request a conference";
+        /// Arrange a conference (ROLE-02): schedule, invite, book interpreters, send the outcome and record.
+        ArrangeConference => "arrange-conference", "Arrange a conference";
+        /// Cancel a conference that has not started.
+        CancelConference => "cancel-conference", "Cancel a conference";
+        /// Answer an invitation (INV-04): one's own, or the coordinator for someone.
+        AnswerInvitation => "answer-invitation", "Answer an invitation";
+        /// What only the chair of the conference does (ROLE-01): exclusion, start, decisions, dissent, close, approval.
+        ChairConference => "chair-conference", "Chair a conference";
+        /// Write down what happens in the meeting: attendance, discussion, views, actions, the draft record.
+        RecordMeeting => "record-meeting", "Record a conference meeting";
+        /// Submit a report to the conference and share it with the family (REP-01..04).
+        SubmitReport => "submit-report", "Submit or share a report";
+        /// Gather and give views for the family (INV-06/07, CHILD-02/03, MIN-04).
+        GatherViews => "gather-views", "Record the family's views";
+        /// Lists of the authority's conferences: by state and date, requests waiting to be scheduled.
+        ListConferences => "list-conferences", "List the authority's conferences";
+        /// A chair's own list of conferences.
+        ListChairedConferences => "list-chaired-conferences", "List the conferences you chair";
     }
 }
 
@@ -99,6 +121,73 @@ pub const GRANTS: &[(Action, &[Grant])] = &[
     (Action::ManageUsers, &[Role(Administrator)]),
     (Action::ManagePolicy, &[Role(Administrator)]),
     (Action::ViewAuditTrail, &[Role(Auditor), Role(QualityAssurance)]),
+    // Conferences. For a conference, `ConferenceChair` and `Invited` are this conference's
+    // (its chair; the professionals invited and the note taker): the store scopes them.
+    // The conference's own rules (`conference::Acting`) then decide each step.
+    (
+        Action::ViewConference,
+        &[
+            Role(QualityAssurance),
+            Role(Auditor),
+            Role(Coordinator),
+            RoleWith(SocialWorker, AllocatedWorker),
+            RoleWith(TeamManager, AllocatedWorker),
+            RoleWith(TeamManager, ManagerOfAllocatedWorker),
+            RoleWith(SocialWorker, ManagerOfAllocatedWorker),
+            RoleWith(Chair, ConferenceChair),
+            RoleWith(NoteTaker, Invited),
+            RoleWith(Professional, Invited),
+            RoleWith(SocialWorker, Invited),
+        ],
+    ),
+    (
+        Action::RequestConference,
+        &[
+            Role(Coordinator),
+            RoleWith(SocialWorker, AllocatedWorker),
+            RoleWith(TeamManager, AllocatedWorker),
+            RoleWith(TeamManager, ManagerOfAllocatedWorker),
+            RoleWith(Chair, ConferenceChair),
+        ],
+    ),
+    (Action::ArrangeConference, &[Role(Coordinator)]),
+    (Action::CancelConference, &[Role(Coordinator), RoleWith(Chair, ConferenceChair)]),
+    (
+        Action::AnswerInvitation,
+        &[
+            Role(Coordinator),
+            RoleWith(Professional, Invited),
+            RoleWith(SocialWorker, Invited),
+            RoleWith(SocialWorker, AllocatedWorker),
+        ],
+    ),
+    (Action::ChairConference, &[RoleWith(Chair, ConferenceChair)]),
+    (
+        Action::RecordMeeting,
+        &[RoleWith(Chair, ConferenceChair), RoleWith(NoteTaker, Invited), Role(Coordinator)],
+    ),
+    (
+        Action::SubmitReport,
+        &[
+            Role(Coordinator),
+            RoleWith(Professional, Invited),
+            RoleWith(SocialWorker, Invited),
+            RoleWith(SocialWorker, AllocatedWorker),
+            RoleWith(TeamManager, AllocatedWorker),
+        ],
+    ),
+    (
+        Action::GatherViews,
+        &[
+            Role(Coordinator),
+            RoleWith(SocialWorker, AllocatedWorker),
+            RoleWith(TeamManager, AllocatedWorker),
+            RoleWith(TeamManager, ManagerOfAllocatedWorker),
+            RoleWith(Chair, ConferenceChair),
+        ],
+    ),
+    (Action::ListConferences, &[Role(Coordinator), Role(QualityAssurance), Role(Auditor)]),
+    (Action::ListChairedConferences, &[Role(Chair)]),
 ];
 
 /// The person asking.
@@ -158,14 +247,52 @@ pub fn decide(actor: &Actor, action: Action, target: Target<'_>) -> Decision {
     });
     match (allowed, is_record) {
         (true, _) => Decision::Allow,
-        (false, true) => Decision::NotFound,
         (false, false) => Decision::Forbidden,
+        // A record the actor may read but not act on in this way: say so (403). A record they
+        // may not read at all: as if it did not exist (404), so its existence is not disclosed.
+        (false, true) => {
+            let read = read_action(action);
+            if read != action && decide(actor, read, target) == Decision::Allow {
+                Decision::Forbidden
+            } else {
+                Decision::NotFound
+            }
+        }
+    }
+}
+
+/// The action that reads the record an action is about: a conference's, or the family's.
+pub fn read_action(action: Action) -> Action {
+    match action {
+        Action::ViewConference
+        | Action::ArrangeConference
+        | Action::CancelConference
+        | Action::AnswerInvitation
+        | Action::ChairConference
+        | Action::RecordMeeting
+        | Action::SubmitReport
+        | Action::GatherViews => Action::ViewConference,
+        _ => Action::ViewFamilyRecord,
     }
 }
 
 /// Whether the action is about a family's record (so needs a [`Target::Record`]).
 pub fn is_record_action(action: Action) -> bool {
-    matches!(action, Action::ViewFamilyRecord | Action::EditFamilyRecord | Action::ViewRecordAudit)
+    matches!(
+        action,
+        Action::ViewFamilyRecord
+            | Action::EditFamilyRecord
+            | Action::ViewRecordAudit
+            | Action::ViewConference
+            | Action::RequestConference
+            | Action::ArrangeConference
+            | Action::CancelConference
+            | Action::AnswerInvitation
+            | Action::ChairConference
+            | Action::RecordMeeting
+            | Action::SubmitReport
+            | Action::GatherViews
+    )
 }
 
 #[cfg(test)]
@@ -262,7 +389,8 @@ mod tests {
         let core = Target::Record { authority_id: &la, relationships: &[CoreGroupMember] };
         assert_eq!(decide(&prof, Action::ViewFamilyRecord, invited), Decision::Allow);
         assert_eq!(decide(&prof, Action::ViewFamilyRecord, core), Decision::Allow);
-        assert_eq!(decide(&prof, Action::EditFamilyRecord, invited), Decision::NotFound);
+        // They may read this record, so being refused a change is said plainly (403).
+        assert_eq!(decide(&prof, Action::EditFamilyRecord, invited), Decision::Forbidden);
         assert_eq!(
             decide(&prof, Action::ViewFamilyRecord, Target::Record { authority_id: &la, relationships: &[] }),
             Decision::NotFound

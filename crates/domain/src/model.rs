@@ -10,9 +10,19 @@ use serde::{Deserialize, Serialize};
 macro_rules! text_enum {
     ($(#[$meta:meta])* $vis:vis enum $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal, $label:literal;)+ }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
-        #[serde(rename_all = "kebab-case")]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         $vis enum $name { $($(#[$vmeta])* $variant,)+ }
+        // Serialised as `as_str`, so JSON (the API, stored documents) uses the same text as
+        // the database and forms. (A derived kebab-case turned `Section47` into `section47`.)
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> { s.serialize_str(self.as_str()) }
+        }
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let text = <String as serde::Deserialize>::deserialize(d)?;
+                $name::parse(&text).ok_or_else(|| serde::de::Error::unknown_variant(&text, &[$($text,)+]))
+            }
+        }
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant,)+];
             /// The stable text used in the database, URLs, forms and the API.
@@ -362,6 +372,13 @@ mod tests {
             _ => None,
         };
         assert_eq!(management_line(&"sw".into(), managers), vec![UserId::from("tm"), UserId::from("hos")]);
+    }
+
+    #[test]
+    fn text_enums_serialise_as_their_stable_text() {
+        assert_eq!(serde_json::to_string(&crate::conference::EnquiryKind::Section47).unwrap(), "\"section-47\"");
+        assert_eq!(serde_json::from_str::<Role>("\"note-taker\"").unwrap(), Role::NoteTaker);
+        assert!(serde_json::from_str::<Role>("\"section47\"").is_err());
     }
 
     #[test]

@@ -174,12 +174,13 @@ pub async fn policy_history(db: &Db, authority: &Authority) -> Result<PolicyHist
         .bind(authority.id.as_str())
         .fetch_all(db.pool())
         .await?;
-    let mut versions = Vec::new();
+    // The nation's shipped defaults first, then every version the authority set.
+    let mut history = PolicyHistory::new(authority.nation);
     for r in &rows {
         let v: PolicyVersion = serde_json::from_str(&text(r, "policy_json")?).map_err(|e| StoreError::Corrupt(format!("policy version: {e}")))?;
-        versions.push(v);
+        history.add_version(v).map_err(|e| StoreError::Corrupt(format!("policy history: {e}")))?;
     }
-    PolicyHistory::from_versions(authority.nation, versions).map_err(|e| StoreError::Corrupt(format!("policy history: {e}")))
+    Ok(history)
 }
 
 /// Adds a policy version that applies from its date. Deadlines already set keep theirs.

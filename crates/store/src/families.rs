@@ -171,8 +171,8 @@ pub async fn family_authority(db: &Db, family_id: &str) -> Result<Option<Authori
     Ok(row.map(|r| r.try_get::<String, _>("authority_id")).transpose()?.map(AuthorityId))
 }
 
-/// Every relationship a user has to a family's record. Conferences and core groups add
-/// theirs as those capabilities arrive.
+/// Every relationship a user has to a family's record. Conferences add theirs (chair,
+/// invited, note taker of any conference of the family); core groups will add theirs.
 pub async fn relationships(db: &Db, user: &UserId, family_id: &str) -> Result<Vec<Relationship>> {
     let mut out = Vec::new();
     let rows = sqlx::query("SELECT allocated_worker_id FROM family_case WHERE family_id = $1").bind(family_id).fetch_all(db.pool()).await?;
@@ -197,6 +197,8 @@ pub async fn relationships(db: &Db, user: &UserId, family_id: &str) -> Result<Ve
         // conference invitations refine this when conferences arrive.
         out.push(Relationship::Invited);
     }
+    // Chair of, invited to, or taking the notes of a conference of the family.
+    out.extend(crate::conferences::family_relationships(db, user, family_id).await?);
     out.sort();
     out.dedup();
     Ok(out)

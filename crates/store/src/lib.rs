@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod calendar;
+pub mod conferences;
 pub mod demo;
 pub mod families;
 pub mod migrate;

@@ -12,6 +12,7 @@ use confer_domain::access::Action;
 use confer_domain::Birth;
 use confer_store::families;
 use serde::{Deserialize, Serialize};
+use crate::api_conferences::ConferencePaths;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 #[derive(OpenApi)]
@@ -19,7 +20,7 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
     info(title = "confer API", description = "Child protection conferences. Every request needs a personal access token (create one on your account page) sent as `Authorization: Bearer <token>`. Tokens with the `read` scope reach GET operations only."),
     paths(me, families, family),
     components(schemas(Me, FamilyRow, FamilyDetail, ChildDto, AdultDto, ErrorBody)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &ConferencePaths),
     security(("bearer" = []))
 )]
 pub struct ApiDoc;

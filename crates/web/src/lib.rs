@@ -5,8 +5,10 @@
 //! ask it again with the record's relationships.
 
 pub mod api;
+pub mod api_conferences;
 pub mod assets;
 pub mod auth;
+pub mod clock;
 pub mod csrf;
 pub mod error;
 pub mod pages;
@@ -32,6 +34,8 @@ pub struct WebSettings {
     pub request_timeout_seconds: u64,
     /// Largest request body accepted.
     pub max_body_bytes: usize,
+    /// The time the application works with (the system clock; tests fix it).
+    pub clock: clock::Clock,
 }
 
 impl Default for WebSettings {
@@ -42,6 +46,7 @@ impl Default for WebSettings {
             session_absolute_hours: 10,
             request_timeout_seconds: 30,
             max_body_bytes: 10 * 1024 * 1024,
+            clock: clock::Clock::system(),
         }
     }
 }

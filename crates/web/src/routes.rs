@@ -3,7 +3,7 @@
 
 use crate::auth::{Ctx, Via};
 use crate::error::AppError;
-use crate::{api, assets, auth, pages, SharedState};
+use crate::{api, api_conferences as ac, assets, auth, pages, SharedState};
 use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -74,6 +74,50 @@ pub const ROUTES: &[Route] = &[
     r("GET", "/api/v1/me", Authority(Action::ManageOwnAccount)),
     r("GET", "/api/v1/families", Authority(Action::SearchFamilies)),
     r("GET", "/api/v1/families/{family_id}", Record(Action::ViewFamilyRecord)),
+    // Conferences (issue 6): the JSON API, one route per step of the journey.
+    r("POST", "/api/v1/families/{family_id}/conferences", Record(Action::RequestConference)),
+    r("GET", "/api/v1/families/{family_id}/conferences", Record(Action::ViewConference)),
+    r("GET", "/api/v1/conferences", Authority(Action::ListConferences)),
+    r("GET", "/api/v1/conferences/requested", Authority(Action::ListConferences)),
+    r("GET", "/api/v1/conferences/chaired", Authority(Action::ListChairedConferences)),
+    r("GET", "/api/v1/conferences/{conference_id}", Record(Action::ViewConference)),
+    r("POST", "/api/v1/conferences/{conference_id}/schedule", Record(Action::ArrangeConference)),
+    r("POST", "/api/v1/conferences/{conference_id}/reschedule", Record(Action::ArrangeConference)),
+    r("POST", "/api/v1/conferences/{conference_id}/cancel", Record(Action::CancelConference)),
+    r("POST", "/api/v1/conferences/{conference_id}/children", Record(Action::RequestConference)),
+    r("POST", "/api/v1/conferences/{conference_id}/children/{child_id}/remove", Record(Action::RequestConference)),
+    r("POST", "/api/v1/conferences/{conference_id}/invitations", Record(Action::ArrangeConference)),
+    r("POST", "/api/v1/conferences/{conference_id}/invitations/{number}/answer", Record(Action::AnswerInvitation)),
+    r("POST", "/api/v1/conferences/{conference_id}/invitations/{number}/late-supporter-decision", Record(Action::ChairConference)),
+    r("POST", "/api/v1/conferences/{conference_id}/interpreters", Record(Action::ArrangeConference)),
+    r("POST", "/api/v1/conferences/{conference_id}/needs-met", Record(Action::ArrangeConference)),
+    r("POST", "/api/v1/conferences/{conference_id}/exclusions", Record(Action::ChairConference)),
+    r("POST", "/api/v1/conferences/{conference_id}/exclusions/told", Record(Action::GatherViews)),
+    r("POST", "/api/v1/conferences/{conference_id}/exclusions/previous", Record(Action::ChairConference)),
+    r("POST", "/api/v1/conferences/{conference_id}/reports", Record(Action::SubmitReport)),
+    r("POST", "/api/v1/conferences/{conference_id}/reports/{number}/share", Record(Action::SubmitReport)),
+    r("POST", "/api/v1/conferences/{conference_id}/views", Record(Action::GatherViews)),
+    r("POST", "/api/v1/conferences/{conference_id}/views/{number}/present", Record(Action::ChairConference)),
+    r("POST", "/api/v1/conferences/{conference_id}/pre-meetings", Record(Action::ChairConference)),
+    r("POST", "/api/v1/conferences/{conference_id}/recording-consents", Record(Action::RecordMeeting)),
+    r("POST", "/api/v1/conferences/{conference_id}/audio-recording", Record(Action::ChairConference)),
+    r("POST", "/api/v1/conferences/{conference_id}/start", Record(Action::ChairConference)),
+    r("POST", "/api/v1/conferences/{conference_id}/attendance", Record(Action::RecordMeeting)),
+    r("POST", "/api/v1/conferences/{conference_id}/discussion", Record(Action::RecordMeeting)),
+    r("POST", "/api/v1/conferences/{conference_id}/corrections", Record(Action::RecordMeeting)),
+    r("POST", "/api/v1/conferences/{conference_id}/professional-views", Record(Action::ChairConference)),
+    r("POST", "/api/v1/conferences/{conference_id}/parent-views", Record(Action::RecordMeeting)),
+    r("POST", "/api/v1/conferences/{conference_id}/actions", Record(Action::RecordMeeting)),
+    r("POST", "/api/v1/conferences/{conference_id}/decisions", Record(Action::ChairConference)),
+    r("POST", "/api/v1/conferences/{conference_id}/legal-recommendations", Record(Action::ChairConference)),
+    r("POST", "/api/v1/conferences/{conference_id}/dissents", Record(Action::ChairConference)),
+    r("POST", "/api/v1/conferences/{conference_id}/close", Record(Action::ChairConference)),
+    r("POST", "/api/v1/conferences/{conference_id}/outcome-sent", Record(Action::ArrangeConference)),
+    r("POST", "/api/v1/conferences/{conference_id}/record/draft", Record(Action::RecordMeeting)),
+    r("POST", "/api/v1/conferences/{conference_id}/record/approve", Record(Action::ChairConference)),
+    r("POST", "/api/v1/conferences/{conference_id}/record/distribute", Record(Action::ArrangeConference)),
+    r("POST", "/api/v1/conferences/{conference_id}/record/correction-requests", Record(Action::GatherViews)),
+    r("POST", "/api/v1/conferences/{conference_id}/record/correction-requests/{number}/answer", Record(Action::ChairConference)),
 ];
 
 pub fn route_for(method: &str, path: &str) -> Option<&'static Route> {
@@ -111,6 +155,49 @@ pub fn router(state: SharedState) -> Router {
         .route("/api/v1/me", get(api::me))
         .route("/api/v1/families", get(api::families))
         .route("/api/v1/families/{family_id}", get(api::family))
+        // Conferences (issue 6).
+        .route("/api/v1/families/{family_id}/conferences", get(ac::family_conferences).post(ac::request_conference))
+        .route("/api/v1/conferences", get(ac::list_conferences))
+        .route("/api/v1/conferences/requested", get(ac::requested_conferences))
+        .route("/api/v1/conferences/chaired", get(ac::chaired_conferences))
+        .route("/api/v1/conferences/{conference_id}", get(ac::get_conference))
+        .route("/api/v1/conferences/{conference_id}/schedule", post(ac::schedule))
+        .route("/api/v1/conferences/{conference_id}/reschedule", post(ac::reschedule))
+        .route("/api/v1/conferences/{conference_id}/cancel", post(ac::cancel))
+        .route("/api/v1/conferences/{conference_id}/children", post(ac::add_child))
+        .route("/api/v1/conferences/{conference_id}/children/{child_id}/remove", post(ac::remove_child))
+        .route("/api/v1/conferences/{conference_id}/invitations", post(ac::invite))
+        .route("/api/v1/conferences/{conference_id}/invitations/{number}/answer", post(ac::answer_invitation))
+        .route("/api/v1/conferences/{conference_id}/invitations/{number}/late-supporter-decision", post(ac::decide_late_supporter))
+        .route("/api/v1/conferences/{conference_id}/interpreters", post(ac::book_interpreter))
+        .route("/api/v1/conferences/{conference_id}/needs-met", post(ac::need_met))
+        .route("/api/v1/conferences/{conference_id}/exclusions", post(ac::exclude))
+        .route("/api/v1/conferences/{conference_id}/exclusions/told", post(ac::exclusion_told))
+        .route("/api/v1/conferences/{conference_id}/exclusions/previous", post(ac::review_previous_exclusion))
+        .route("/api/v1/conferences/{conference_id}/reports", post(ac::submit_report))
+        .route("/api/v1/conferences/{conference_id}/reports/{number}/share", post(ac::share_report))
+        .route("/api/v1/conferences/{conference_id}/views", post(ac::record_views))
+        .route("/api/v1/conferences/{conference_id}/views/{number}/present", post(ac::present_views))
+        .route("/api/v1/conferences/{conference_id}/pre-meetings", post(ac::pre_meeting))
+        .route("/api/v1/conferences/{conference_id}/recording-consents", post(ac::recording_consent))
+        .route("/api/v1/conferences/{conference_id}/audio-recording", post(ac::start_audio_recording))
+        .route("/api/v1/conferences/{conference_id}/start", post(ac::start_meeting))
+        .route("/api/v1/conferences/{conference_id}/attendance", post(ac::attendance))
+        .route("/api/v1/conferences/{conference_id}/discussion", post(ac::discussion))
+        .route("/api/v1/conferences/{conference_id}/corrections", post(ac::correction))
+        .route("/api/v1/conferences/{conference_id}/professional-views", post(ac::professional_view))
+        .route("/api/v1/conferences/{conference_id}/parent-views", post(ac::parent_view))
+        .route("/api/v1/conferences/{conference_id}/actions", post(ac::plan_action))
+        .route("/api/v1/conferences/{conference_id}/decisions", post(ac::decision))
+        .route("/api/v1/conferences/{conference_id}/legal-recommendations", post(ac::legal_recommendation))
+        .route("/api/v1/conferences/{conference_id}/dissents", post(ac::dissent))
+        .route("/api/v1/conferences/{conference_id}/close", post(ac::close))
+        .route("/api/v1/conferences/{conference_id}/outcome-sent", post(ac::outcome_sent))
+        .route("/api/v1/conferences/{conference_id}/record/draft", post(ac::draft_record))
+        .route("/api/v1/conferences/{conference_id}/record/approve", post(ac::approve_record))
+        .route("/api/v1/conferences/{conference_id}/record/distribute", post(ac::distribute_record))
+        .route("/api/v1/conferences/{conference_id}/record/correction-requests", post(ac::request_record_correction))
+        .route("/api/v1/conferences/{conference_id}/record/correction-requests/{number}/answer", post(ac::answer_record_correction))
         .fallback(crate::error::not_found)
         .with_state(state)
 }

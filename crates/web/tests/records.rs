@@ -61,7 +61,7 @@ async fn every_read_of_a_childs_record_is_logged_and_an_auditor_sees_who_role_11
     assert!(trail.body.contains(&sw), "the auditor sees who read the record");
     assert!(trail.body.contains("family.read"));
     // The social worker cannot see the trail of their own reads (auditors and QA only).
-    assert_eq!(b.get(&format!("/families/{fid}/audit")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(b.get(&format!("/families/{fid}/audit")).await.status, StatusCode::FORBIDDEN);
 }
 
 #[tokio::test]

@@ -1,0 +1,495 @@
+//! Conferences: the aggregate (`confer_domain::conference::Conference`) kept whole as a JSON
+//! document with a version number, and copies of the columns lists need beside it.
+//!
+//! A change is always [`save`]: load inside the transaction, check the version the person
+//! last saw (two people editing never overwrite each other silently), apply the domain
+//! operation, write the document, the index columns, the conference's people and the audit
+//! event, all in one transaction. A refusal of the domain comes back typed and untouched.
+
+use crate::audit::{self, Entry};
+use crate::{date, int, opt_text, text, Db, Result, StoreError, Tx};
+use chrono::NaiveDate;
+use confer_domain::access::Relationship;
+use confer_domain::audit::EventKind;
+use confer_domain::conference::{Conference, ConferenceError, ConferenceState, Invitee, Outcome};
+use confer_domain::{Agency, AgencyId, AgencyKind, AuthorityId, FamilyId, Professional, ProfessionalId, UserId};
+use serde::Serialize;
+use serde_json::{json, Value};
+
+/// Why a change to a conference was not saved.
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    #[error("no such conference")]
+    NotFound,
+    /// Someone else saved the conference after the person last saw it.
+    #[error("someone else changed this conference since you last saw it (it is now at version {current_version})")]
+    Conflict { current_version: i64 },
+    /// The domain refused the operation; its reason is for the person.
+    #[error(transparent)]
+    Refused(#[from] ConferenceError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for SaveError {
+    fn from(e: sqlx::Error) -> Self {
+        SaveError::Store(e.into())
+    }
+}
+
+/// The people a conference names, as `conference_person` keeps them.
+const CHAIR: &str = "chair";
+const INVITED: &str = "invited";
+const NOTE_TAKER: &str = "note-taker";
+
+fn corrupt(e: serde_json::Error) -> StoreError {
+    StoreError::Corrupt(format!("conference document: {e}"))
+}
+
+/// Inserts a new conference (version 1) and its audit event in the caller's transaction.
+pub async fn create(tx: &mut Tx, c: &Conference, actor: &str) -> Result<i64> {
+    let doc = serde_json::to_string(c).map_err(corrupt)?;
+    let now = crate::now();
+    sqlx::query(
+        "INSERT INTO conference (id, authority_id, family_id, case_id, kind, state, date, chair_id, note_taker_id, due_by, \
+         next_review_on, outcome_due_by, doc, version, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9, $10, $11, $12, 1, $13, $13)",
+    )
+    .bind(c.id().as_str())
+    .bind(c.authority_id().as_str())
+    .bind(c.family_id().as_str())
+    .bind(c.case_id().as_str())
+    .bind(c.kind().as_str())
+    .bind(c.state().as_str())
+    .bind(c.date().map(|d| d.to_string()))
+    .bind(c.chair().map(|u| u.as_str().to_owned()))
+    .bind(c.due_by().to_string())
+    .bind(c.next_review().map(|n| n.on.to_string()))
+    .bind(c.outcome_due_by().map(|d| d.to_string()))
+    .bind(&doc)
+    .bind(&now)
+    .execute(&mut **tx)
+    .await?;
+    write_people(tx, c, None).await?;
+    audit::record(
+        tx,
+        Entry {
+            authority_id: c.authority_id().as_str(),
+            actor,
+            kind: EventKind::Change,
+            action: "conference.request",
+            entity_type: "conference",
+            entity_id: c.id().as_str(),
+            before: Value::Null,
+            after: serde_json::to_value(c).map_err(corrupt)?,
+        },
+    )
+    .await?;
+    Ok(1)
+}
+
+/// Rewrites the children and people rows of a conference from its document.
+async fn write_people(tx: &mut Tx, c: &Conference, note_taker: Option<&str>) -> Result<()> {
+    let id = c.id().as_str();
+    sqlx::query("DELETE FROM conference_child WHERE conference_id = $1").bind(id).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM conference_person WHERE conference_id = $1").bind(id).execute(&mut **tx).await?;
+    for child in c.children() {
+        sqlx::query("INSERT INTO conference_child (conference_id, child_id) VALUES ($1, $2)")
+            .bind(id)
+            .bind(child.child_id.as_str())
+            .execute(&mut **tx)
+            .await?;
+    }
+    let mut people: Vec<(String, &str)> = Vec::new();
+    if let Some(chair) = c.chair() {
+        people.push((chair.as_str().to_owned(), CHAIR));
+    }
+    if let Some(n) = note_taker {
+        people.push((n.to_owned(), NOTE_TAKER));
+    }
+    for inv in c.invitations() {
+        if let Invitee::Professional { professional_id } = &inv.invitee {
+            let user = c
+                .professionals()
+                .iter()
+                .find(|p| &p.professional_id == professional_id)
+                .and_then(|p| p.user_id.clone());
+            if let Some(u) = user {
+                people.push((u.as_str().to_owned(), INVITED));
+            }
+        }
+    }
+    people.sort();
+    people.dedup();
+    for (user, relationship) in people {
+        sqlx::query("INSERT INTO conference_person (conference_id, user_id, relationship) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(user)
+            .bind(relationship)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// A conference as stored: the aggregate and the version a change must name.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    pub conference: Conference,
+    pub version: i64,
+    pub note_taker: Option<UserId>,
+}
+
+/// Loads a conference and its version.
+pub async fn load(db: &Db, id: &str) -> Result<Stored> {
+    let row = sqlx::query("SELECT doc, version, note_taker_id FROM conference WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    stored_from_row(&row)
+}
+
+fn stored_from_row(row: &sqlx::any::AnyRow) -> Result<Stored> {
+    let doc = text(row, "doc")?;
+    Ok(Stored {
+        conference: serde_json::from_str(&doc).map_err(corrupt)?,
+        version: int(row, "version")?,
+        note_taker: opt_text(row, "note_taker_id")?.map(UserId),
+    })
+}
+
+/// Where a conference belongs, without reading its document: for the access check.
+#[derive(Debug, Clone)]
+pub struct Owner {
+    pub authority_id: AuthorityId,
+    pub family_id: FamilyId,
+}
+
+pub async fn owner(db: &Db, id: &str) -> Result<Option<Owner>> {
+    let row = sqlx::query("SELECT authority_id, family_id FROM conference WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?;
+    row.map(|r| {
+        Ok(Owner { authority_id: AuthorityId(text(&r, "authority_id")?), family_id: FamilyId(text(&r, "family_id")?) })
+    })
+    .transpose()
+}
+
+/// What a change is, for the audit trail and the note taker.
+pub struct Change<'a> {
+    pub actor: &'a str,
+    /// The audit action, such as `conference.schedule`.
+    pub action: &'a str,
+    /// `Some` to set (or, with `Some(None)`, clear) the conference's note taker.
+    pub note_taker: Option<Option<&'a str>>,
+}
+
+impl<'a> Change<'a> {
+    pub fn new(actor: &'a str, action: &'a str) -> Self {
+        Change { actor, action, note_taker: None }
+    }
+}
+
+/// Applies one domain operation to a conference that is still at `expected_version`, in one
+/// transaction with its audit event. Returns the operation's result and the new version.
+pub async fn save<T>(
+    db: &Db,
+    id: &str,
+    expected_version: i64,
+    change: Change<'_>,
+    operation: impl FnOnce(&mut Conference) -> Outcome<T>,
+) -> std::result::Result<(T, i64), SaveError> {
+    let mut tx = db.begin().await?;
+    let row = sqlx::query("SELECT doc, version, note_taker_id FROM conference WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(SaveError::NotFound)?;
+    let stored = stored_from_row(&row)?;
+    if stored.version != expected_version {
+        return Err(SaveError::Conflict { current_version: stored.version });
+    }
+    let mut c = stored.conference;
+    let before = serde_json::to_value(&c).map_err(corrupt)?;
+    let out = operation(&mut c)?;
+    let after = serde_json::to_value(&c).map_err(corrupt)?;
+    let note_taker = match change.note_taker {
+        Some(n) => n.map(str::to_owned),
+        None => stored.note_taker.map(|u| u.0),
+    };
+    let doc = after.to_string();
+    // The version in the WHERE clause makes the write itself the check: of two transactions
+    // that read the same version, the second finds no row to update (PostgreSQL re-checks
+    // the condition once the first commits; SQLite has serialised them already).
+    let updated = sqlx::query(
+        "UPDATE conference SET state = $3, date = $4, chair_id = $5, note_taker_id = $6, due_by = $7, next_review_on = $8, \
+         outcome_due_by = $9, doc = $10, version = version + 1, updated_at = $11 WHERE id = $1 AND version = $2",
+    )
+    .bind(id)
+    .bind(expected_version)
+    .bind(c.state().as_str())
+    .bind(c.date().map(|d| d.to_string()))
+    .bind(c.chair().map(|u| u.as_str().to_owned()))
+    .bind(note_taker.as_deref())
+    .bind(c.due_by().to_string())
+    .bind(c.next_review().map(|n| n.on.to_string()))
+    .bind(c.outcome_due_by().map(|d| d.to_string()))
+    .bind(&doc)
+    .bind(crate::now())
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() != 1 {
+        drop(tx);
+        let current = load(db, id).await.map(|s| s.version).unwrap_or(expected_version);
+        return Err(SaveError::Conflict { current_version: current });
+    }
+    write_people(&mut tx, &c, note_taker.as_deref()).await?;
+    let (before, after) = changed_parts(before, after);
+    audit::record(
+        &mut tx,
+        Entry {
+            authority_id: c.authority_id().as_str(),
+            actor: change.actor,
+            kind: EventKind::Change,
+            action: change.action,
+            entity_type: "conference",
+            entity_id: id,
+            before,
+            after,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((out, expected_version + 1))
+}
+
+/// The top-level parts of the aggregate that a change touched, before and after: the audit
+/// event keeps what changed without a copy of the whole conference each time.
+fn changed_parts(before: Value, after: Value) -> (Value, Value) {
+    match (before, after) {
+        (Value::Object(b), Value::Object(a)) => {
+            let mut bo = serde_json::Map::new();
+            let mut ao = serde_json::Map::new();
+            for (k, av) in &a {
+                let bv = b.get(k).cloned().unwrap_or(Value::Null);
+                if &bv != av {
+                    bo.insert(k.clone(), bv);
+                    ao.insert(k.clone(), av.clone());
+                }
+            }
+            (Value::Object(bo), Value::Object(ao))
+        }
+        (b, a) => (b, a),
+    }
+}
+
+/// A row of a list of conferences.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConferenceRow {
+    pub id: String,
+    pub family_id: String,
+    pub family_name: String,
+    pub kind: String,
+    pub state: String,
+    pub date: Option<NaiveDate>,
+    pub chair_id: Option<String>,
+    pub due_by: Option<NaiveDate>,
+    pub next_review_on: Option<NaiveDate>,
+    pub children: i64,
+    pub version: i64,
+}
+
+const ROW_COLUMNS: &str = "c.id, c.family_id, f.name AS family_name, c.kind, c.state, c.date, c.chair_id, c.due_by, \
+    c.next_review_on, c.version, (SELECT COUNT(*) FROM conference_child cc WHERE cc.conference_id = c.id) AS children";
+
+fn row_from(r: &sqlx::any::AnyRow) -> Result<ConferenceRow> {
+    Ok(ConferenceRow {
+        id: text(r, "id")?,
+        family_id: text(r, "family_id")?,
+        family_name: text(r, "family_name")?,
+        kind: text(r, "kind")?,
+        state: text(r, "state")?,
+        date: date(r, "date")?,
+        chair_id: opt_text(r, "chair_id")?,
+        due_by: date(r, "due_by")?,
+        next_review_on: date(r, "next_review_on")?,
+        children: int(r, "children")?,
+        version: int(r, "version")?,
+    })
+}
+
+/// The conferences of a family, newest first.
+pub async fn of_family(db: &Db, family_id: &str) -> Result<Vec<ConferenceRow>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {ROW_COLUMNS} FROM conference c JOIN family f ON f.id = c.family_id WHERE c.family_id = $1 \
+         ORDER BY c.created_at DESC, c.id"
+    ))
+    .bind(family_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(row_from).collect()
+}
+
+/// A chair's conferences held between two days (inclusive), by date.
+pub async fn chaired_between(db: &Db, chair: &UserId, from: NaiveDate, to: NaiveDate) -> Result<Vec<ConferenceRow>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {ROW_COLUMNS} FROM conference c JOIN family f ON f.id = c.family_id WHERE c.chair_id = $1 \
+         AND c.date >= $2 AND c.date <= $3 AND c.state <> $4 ORDER BY c.date, c.id"
+    ))
+    .bind(chair.as_str())
+    .bind(from.to_string())
+    .bind(to.to_string())
+    .bind(ConferenceState::Cancelled.as_str())
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(row_from).collect()
+}
+
+/// Requests waiting to be scheduled, the most urgent (earliest due) first: the coordinator's queue.
+pub async fn waiting_to_be_scheduled(db: &Db, authority: &AuthorityId) -> Result<Vec<ConferenceRow>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {ROW_COLUMNS} FROM conference c JOIN family f ON f.id = c.family_id WHERE c.authority_id = $1 \
+         AND c.state = $2 ORDER BY c.due_by, c.created_at, c.id"
+    ))
+    .bind(authority.as_str())
+    .bind(ConferenceState::Requested.as_str())
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(row_from).collect()
+}
+
+/// What a list of an authority's conferences is filtered by.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub state: Option<ConferenceState>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// An authority's conferences by state and date (paged); undated requests come last.
+pub async fn list(db: &Db, authority: &AuthorityId, filter: &Filter) -> Result<Vec<ConferenceRow>> {
+    // Absent filters become conditions that hold for every row, so one statement serves all.
+    let sql = format!(
+        "SELECT {ROW_COLUMNS} FROM conference c JOIN family f ON f.id = c.family_id WHERE c.authority_id = $1 \
+         AND ($2 = '' OR c.state = $2) AND ($3 = '' OR c.date >= $3) AND ($4 = '' OR c.date <= $4) \
+         ORDER BY CASE WHEN c.date IS NULL THEN 1 ELSE 0 END, c.date, c.due_by, c.id LIMIT $5 OFFSET $6"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(authority.as_str())
+        .bind(filter.state.map(|s| s.as_str()).unwrap_or(""))
+        .bind(filter.from.map(|d| d.to_string()).unwrap_or_default())
+        .bind(filter.to.map(|d| d.to_string()).unwrap_or_default())
+        .bind(filter.limit)
+        .bind(filter.offset)
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter().map(row_from).collect()
+}
+
+/// How a user stands towards one conference of a family: the family's relationships
+/// (allocated worker, management line), with `ConferenceChair` and `Invited` taken from
+/// this conference only. A professional invited to one conference of the family does not
+/// reach the family's other conferences.
+pub async fn relationships(db: &Db, user: &UserId, family_id: &str, conference_id: &str) -> Result<Vec<Relationship>> {
+    let mut out: Vec<Relationship> = crate::families::relationships(db, user, family_id)
+        .await?
+        .into_iter()
+        .filter(|r| !matches!(r, Relationship::ConferenceChair | Relationship::Invited))
+        .collect();
+    let rows = sqlx::query("SELECT relationship FROM conference_person WHERE conference_id = $1 AND user_id = $2")
+        .bind(conference_id)
+        .bind(user.as_str())
+        .fetch_all(db.pool())
+        .await?;
+    for r in rows {
+        match text(&r, "relationship")?.as_str() {
+            CHAIR => out.push(Relationship::ConferenceChair),
+            INVITED | NOTE_TAKER => out.push(Relationship::Invited),
+            _ => {}
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// The family-wide relationships conferences give (any conference of the family), for
+/// [`crate::families::relationships`].
+pub(crate) async fn family_relationships(db: &Db, user: &UserId, family_id: &str) -> Result<Vec<Relationship>> {
+    let rows = sqlx::query(
+        "SELECT DISTINCT cp.relationship FROM conference_person cp JOIN conference c ON c.id = cp.conference_id \
+         WHERE c.family_id = $1 AND cp.user_id = $2",
+    )
+    .bind(family_id)
+    .bind(user.as_str())
+    .fetch_all(db.pool())
+    .await?;
+    let mut out = Vec::new();
+    for r in rows {
+        match text(&r, "relationship")?.as_str() {
+            CHAIR => out.push(Relationship::ConferenceChair),
+            INVITED | NOTE_TAKER => out.push(Relationship::Invited),
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+/// A professional of the authority with their agency, for a conference request.
+pub async fn professional(db: &Db, authority: &AuthorityId, id: &str) -> Result<Option<(Professional, Agency)>> {
+    let row = sqlx::query(
+        "SELECT p.id, p.agency_id, p.name, p.job_title, p.email, p.user_id, a.name AS agency_name, a.kind \
+         FROM professional p JOIN agency a ON a.id = p.agency_id WHERE p.id = $1 AND p.authority_id = $2",
+    )
+    .bind(id)
+    .bind(authority.as_str())
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(r) = row else { return Ok(None) };
+    let kind = text(&r, "kind")?;
+    Ok(Some((
+        Professional {
+            id: ProfessionalId(text(&r, "id")?),
+            agency_id: AgencyId(text(&r, "agency_id")?),
+            name: text(&r, "name")?,
+            job_title: text(&r, "job_title")?,
+            email: text(&r, "email")?,
+            user_id: opt_text(&r, "user_id")?.map(UserId),
+        },
+        Agency {
+            id: AgencyId(text(&r, "agency_id")?),
+            authority_id: authority.clone(),
+            name: text(&r, "agency_name")?,
+            kind: AgencyKind::parse(&kind).unwrap_or(AgencyKind::Other),
+        },
+    )))
+}
+
+/// Logs a read of a conference (ROLE-11), against the family whose record it is.
+pub async fn log_read(
+    db: &Db,
+    authority: &AuthorityId,
+    actor: &UserId,
+    family_id: &str,
+    conference_id: &str,
+) -> Result<()> {
+    audit::record_alone(
+        db,
+        Entry {
+            authority_id: authority.as_str(),
+            actor: actor.as_str(),
+            kind: EventKind::Read,
+            action: "conference.read",
+            entity_type: "family",
+            entity_id: family_id,
+            before: Value::Null,
+            after: json!({ "conference_id": conference_id }),
+        },
+    )
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,220 @@
+//! Conferences in the database: one transaction per change with its audit event, lost updates
+//! refused, domain refusals returned untouched and nothing written, the people the access
+//! policy reads kept up to date. Runs on SQLite or PostgreSQL (CONFER_TEST_DATABASE).
+
+use chrono::{NaiveDate, Utc};
+use confer_domain::access::Relationship;
+use confer_domain::conference::*;
+use confer_domain::*;
+use confer_store::conferences::{self, Change, SaveError};
+use confer_store::families::{self, NewFamily};
+use confer_store::users::{self, AccountKind, NewUser};
+use confer_store::{audit, testing, Db};
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+async fn user(db: &Db, la: &AuthorityId, name: &str, roles: &[Role]) -> UserId {
+    users::create_user(
+        db,
+        &NewUser {
+            id: Some(name),
+            authority_id: la,
+            username: name,
+            display_name: name,
+            email: &format!("{name}@example.org"),
+            kind: AccountKind::Staff,
+            roles,
+            team_id: None,
+            line_manager_id: None,
+            password: None,
+            totp_secret: None,
+            email_verified: true,
+        },
+        "test",
+    )
+    .await
+    .unwrap()
+}
+
+/// A requested conference for one child, saved at version 1.
+async fn seeded() -> (Db, Conference) {
+    let db = testing::fresh_db().await;
+    let la = users::create_authority(&db, "T01", "Testshire Council", Nation::England, "test").await.unwrap();
+    let sw = user(&db, &la.id, "sw", &[Role::SocialWorker]).await;
+    user(&db, &la.id, "coord", &[Role::Coordinator]).await;
+    let mut tx = db.begin().await.unwrap();
+    let family = Family { id: "fam".into(), authority_id: la.id.clone(), name: "Fam".into() };
+    let case = Case {
+        id: "case".into(),
+        family_id: "fam".into(),
+        allocated_worker_id: sw.clone(),
+        stage: CaseStage::Enquiry,
+        opened_on: d("2026-10-01"),
+    };
+    families::insert_family(
+        &mut tx,
+        &NewFamily {
+            family: &family,
+            children: &[],
+            adults: &[],
+            relationships: &[],
+            case: Some(&case),
+            professionals: &[],
+        },
+        "test",
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let request = ConferenceRequest {
+        authority_id: la.id.clone(),
+        family_id: "fam".into(),
+        case_id: "case".into(),
+        kind: ConferenceKind::Initial,
+        children: vec![SubjectChild {
+            child_id: "amy".into(),
+            name: "Amy".into(),
+            birth: Birth::Born(d("2015-01-01")),
+            communication: Communication::default(),
+            disability: String::new(),
+            current_plan: None,
+        }],
+        strategy_discussion_on: Some(d("2026-11-02")),
+        enquiry: Some(EnquiryKind::Section47),
+        harm_finding: Some(HarmFinding::Suffering),
+        transfer_notified_on: None,
+        previous: None,
+        reason: "Neglect.".into(),
+        concerns: vec![ConcernCategory::Neglect],
+        family_members: vec![FamilyMember {
+            adult_id: "mum".into(),
+            name: "Mum".into(),
+            relationship: RelationshipKind::Mother,
+            parental_responsibility: true,
+            carer: true,
+            communication: Communication::default(),
+            disability: String::new(),
+            needs: vec![],
+        }],
+        professionals: vec![],
+        allocated_worker: sw.clone(),
+        due_by: d("2026-11-23"),
+    };
+    let who = Acting::new(sw, &[Role::SocialWorker], &[Relationship::AllocatedWorker]);
+    let c = Conference::request(&who, ConferenceId("conf".into()), request, d("2026-11-03"), Utc::now()).unwrap();
+    let mut tx = db.begin().await.unwrap();
+    conferences::create(&mut tx, &c, "sw").await.unwrap();
+    tx.commit().await.unwrap();
+    (db, c)
+}
+
+fn coordinator() -> Acting {
+    Acting::new("coord", &[Role::Coordinator], &[])
+}
+
+#[tokio::test]
+async fn a_saved_change_bumps_the_version_and_is_audited_with_what_changed_keep_01() {
+    let (db, _) = seeded().await;
+    let stored = conferences::load(&db, "conf").await.unwrap();
+    assert_eq!(stored.version, 1);
+    let ((), v) = conferences::save(&db, "conf", 1, Change::new("coord", "conference.cancel"), |c| {
+        c.cancel(&coordinator(), "Family moved away", Utc::now())
+    })
+    .await
+    .unwrap();
+    assert_eq!(v, 2);
+    let stored = conferences::load(&db, "conf").await.unwrap();
+    assert_eq!(stored.conference.state(), ConferenceState::Cancelled);
+    let la = stored.conference.authority_id().clone();
+    let events = audit::for_entity(&db, la.as_str(), "conference", "conf", 10).await.unwrap();
+    let cancel = events.iter().find(|e| e.action == "conference.cancel").expect("audited");
+    assert!(cancel.after.contains("Family moved away") && cancel.after.contains("cancelled"));
+    assert!(!cancel.after.contains("Neglect."), "only the changed parts, not the whole conference");
+    assert_eq!(audit::verify(&db).await.unwrap().first_break, None);
+    let rows = conferences::list(
+        &db,
+        &la,
+        &conferences::Filter { state: Some(ConferenceState::Cancelled), limit: 10, ..Default::default() },
+    )
+    .await
+    .unwrap();
+    assert_eq!(rows.len(), 1, "the index columns follow the document");
+}
+
+#[tokio::test]
+async fn two_changes_from_the_same_version_never_overwrite_each_other() {
+    let (db, _) = seeded().await;
+    let first = conferences::save(&db, "conf", 1, Change::new("coord", "conference.cancel"), |c| {
+        c.cancel(&coordinator(), "First", Utc::now())
+    });
+    let second = conferences::save(&db, "conf", 1, Change::new("coord", "conference.cancel"), |c| {
+        c.cancel(&coordinator(), "Second", Utc::now())
+    });
+    let (a, b) = tokio::join!(first, second);
+    let outcomes = [a.is_ok(), b.is_ok()];
+    assert_eq!(outcomes.iter().filter(|ok| **ok).count(), 1, "exactly one wins: {outcomes:?}");
+    let lost = if a.is_ok() { b } else { a };
+    assert!(matches!(lost, Err(SaveError::Conflict { current_version: 2 })), "{lost:?}");
+    assert_eq!(conferences::load(&db, "conf").await.unwrap().version, 2);
+}
+
+#[tokio::test]
+async fn a_domain_refusal_comes_back_untouched_and_writes_nothing() {
+    let (db, _) = seeded().await;
+    let refused = conferences::save(&db, "conf", 1, Change::new("coord", "conference.cancel"), |c| {
+        c.cancel(&coordinator(), "  ", Utc::now())
+    })
+    .await;
+    assert!(matches!(refused, Err(SaveError::Refused(ConferenceError::Missing { .. }))), "{refused:?}");
+    assert_eq!(conferences::load(&db, "conf").await.unwrap().version, 1);
+    let missing = conferences::save(&db, "nope", 1, Change::new("coord", "x"), |_| Ok(())).await;
+    assert!(matches!(missing, Err(SaveError::NotFound)));
+}
+
+#[tokio::test]
+async fn the_chair_and_note_taker_of_a_conference_stand_in_relationship_to_it_role_11() {
+    let (db, c) = seeded().await;
+    let la = c.authority_id().clone();
+    let chair = user(&db, &la, "chair", &[Role::Chair]).await;
+    user(&db, &la, "notes", &[Role::NoteTaker]).await;
+    let chair_account = users::by_id(&db, &chair).await.unwrap().account;
+    struct Weekdays;
+    impl confer_domain::calendar::WorkingCalendar for Weekdays {
+        fn is_working_day(&self, _: NaiveDate) -> bool {
+            true
+        }
+        fn add_working_days(&self, from: NaiveDate, days: u32) -> NaiveDate {
+            from + chrono::Days::new(days.into())
+        }
+        fn subtract_working_days(&self, from: NaiveDate, days: u32) -> NaiveDate {
+            from - chrono::Days::new(days.into())
+        }
+    }
+    let slot = Slot {
+        date: d("2026-11-20"),
+        time: chrono::NaiveTime::MIN,
+        venue: Some("Room".into()),
+        video_link: None,
+        chair: chair.clone(),
+    };
+    let change = Change { note_taker: Some(Some("notes")), ..Change::new("coord", "conference.schedule") };
+    conferences::save(&db, "conf", 1, change, |c| {
+        c.schedule(&coordinator(), slot, &chair_account, |_| None, None, &Weekdays, d("2026-11-03"), Utc::now())
+    })
+    .await
+    .unwrap();
+    let rels = conferences::relationships(&db, &chair, "fam", "conf").await.unwrap();
+    assert_eq!(rels, vec![Relationship::ConferenceChair]);
+    let rels = conferences::relationships(&db, &"notes".into(), "fam", "conf").await.unwrap();
+    assert_eq!(rels, vec![Relationship::Invited]);
+    let family_wide = families::relationships(&db, &chair, "fam").await.unwrap();
+    assert_eq!(family_wide, vec![Relationship::ConferenceChair]);
+    let mine = conferences::chaired_between(&db, &chair, d("2026-11-01"), d("2026-11-30")).await.unwrap();
+    assert_eq!(mine.len(), 1);
+    assert!(conferences::waiting_to_be_scheduled(&db, &la).await.unwrap().is_empty());
+    // The note taker is kept with the conference.
+    let stored = conferences::load(&db, "conf").await.unwrap();
+    assert_eq!(stored.note_taker, Some(UserId::from("notes")));
+}

@@ -1,0 +1,89 @@
+//! The time the application works with. The server reads the system clock; tests (and a
+//! training installation) can fix it and move it on, so a whole conference journey from
+//! request to review can run in one test without waiting months.
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc, Weekday};
+use std::sync::{Arc, Mutex};
+
+#[derive(Clone, Default)]
+pub struct Clock {
+    fixed: Option<Arc<Mutex<DateTime<Utc>>>>,
+}
+
+impl std::fmt::Debug for Clock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.fixed {
+            None => f.write_str("Clock(system)"),
+            Some(_) => f.write_str("Clock(fixed)"),
+        }
+    }
+}
+
+impl Clock {
+    /// The system clock.
+    pub fn system() -> Clock {
+        Clock { fixed: None }
+    }
+    /// A clock that stays at `at` until [`Clock::set`] moves it.
+    pub fn fixed(at: DateTime<Utc>) -> Clock {
+        Clock { fixed: Some(Arc::new(Mutex::new(at))) }
+    }
+    /// Moves a fixed clock (every copy of it); does nothing to the system clock.
+    pub fn set(&self, at: DateTime<Utc>) {
+        if let Some(f) = &self.fixed {
+            if let Ok(mut t) = f.lock() {
+                *t = at;
+            }
+        }
+    }
+    pub fn now(&self) -> DateTime<Utc> {
+        match &self.fixed {
+            None => Utc::now(),
+            Some(f) => f.lock().map(|t| *t).unwrap_or_else(|p| *p.into_inner()),
+        }
+    }
+    /// Today's date in the United Kingdom (GMT, or BST from 01:00 UTC on the last Sunday of
+    /// March to 01:00 UTC on the last Sunday of October), which is the day deadlines count in.
+    pub fn today(&self) -> NaiveDate {
+        uk_date(self.now())
+    }
+}
+
+fn last_sunday(year: i32, month: u32) -> NaiveDate {
+    let first_of_next =
+        if month == 12 { NaiveDate::from_ymd_opt(year + 1, 1, 1) } else { NaiveDate::from_ymd_opt(year, month + 1, 1) }
+            .unwrap_or(NaiveDate::MIN);
+    let mut d = first_of_next.pred_opt().unwrap_or(first_of_next);
+    while d.weekday() != Weekday::Sun {
+        d = d.pred_opt().unwrap_or(d);
+    }
+    d
+}
+
+/// The civil date in the United Kingdom at instant `t`.
+pub fn uk_date(t: DateTime<Utc>) -> NaiveDate {
+    let year = t.year();
+    let starts = last_sunday(year, 3).and_hms_opt(1, 0, 0).map(|d| d.and_utc());
+    let ends = last_sunday(year, 10).and_hms_opt(1, 0, 0).map(|d| d.and_utc());
+    let summer = matches!((starts, ends), (Some(s), Some(e)) if t >= s && t < e);
+    let local = if summer { t + chrono::Duration::hours(1) } else { t };
+    local.date_naive()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uk_date_follows_british_summer_time() {
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        // 23:30 UTC in July is 00:30 the next day in London.
+        assert_eq!(uk_date(at("2026-07-14T23:30:00Z")), NaiveDate::from_ymd_opt(2026, 7, 15).unwrap());
+        // In winter London is on UTC.
+        assert_eq!(uk_date(at("2026-12-14T23:30:00Z")), NaiveDate::from_ymd_opt(2026, 12, 14).unwrap());
+        // BST 2026 starts 29 March 01:00 UTC and ends 25 October 01:00 UTC.
+        assert_eq!(uk_date(at("2026-03-29T00:30:00Z")), NaiveDate::from_ymd_opt(2026, 3, 29).unwrap());
+        assert_eq!(uk_date(at("2026-10-24T23:30:00Z")), NaiveDate::from_ymd_opt(2026, 10, 25).unwrap());
+        assert_eq!(uk_date(at("2026-10-25T23:30:00Z")), NaiveDate::from_ymd_opt(2026, 10, 25).unwrap());
+    }
+}

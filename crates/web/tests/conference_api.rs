@@ -1,0 +1,863 @@
+//! The whole journey of a conference through the JSON API with personal access tokens, as
+//! coordinators, chairs, note takers, social workers and partner professionals drive it: an
+//! initial conference for three siblings, then the review that ends one plan. Also: lost
+//! updates refused (409), other families' and tenants' conferences hidden (404), dissent after
+//! close refused (DIS-01), and each recipient's copy of the record (EXC-06, REP-03).
+//! Runs on SQLite, and on PostgreSQL with CONFER_TEST_DATABASE=postgres.
+
+mod common;
+use chrono::{DateTime, NaiveDateTime, Utc};
+use common::*;
+use confer_domain::{
+    Adult, AdultChildRelationship, Agency, AgencyId, AgencyKind, Birth, Case, CaseStage, Child, Communication, Family,
+    Gender, Professional, RelationshipKind, Role,
+};
+use confer_store::families::{self, NewFamily};
+use confer_store::tokens::{self, Scope};
+use confer_web::clock::Clock;
+use confer_web::WebSettings;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+fn at(s: &str) -> DateTime<Utc> {
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap().and_utc()
+}
+
+/// The people of the journey, each with an API token.
+struct World {
+    app: App,
+    clock: Clock,
+    http: reqwest::Client,
+    coord: String,
+    chair: String,
+    notes: String,
+    sw: String,
+    tm: String,
+    teacher: String,
+    hv: String,
+    police: String,
+    /// A partner professional of the authority who is not involved with the family.
+    outsider: String,
+    /// The social worker of another family.
+    other_sw: String,
+    ids: Ids,
+}
+
+#[derive(Default)]
+struct Ids {
+    chair: String,
+    tm: String,
+    notes: String,
+}
+
+async fn token(app: &App, user_id: &str) -> String {
+    tokens::create(&app.db, user_id, app.authority.id.as_str(), "api", &[Scope::Read, Scope::Write], "test")
+        .await
+        .unwrap()
+        .1
+}
+
+async fn person(app: &App, name: &str, roles: &[Role], manager: Option<&str>) -> (String, String) {
+    let (id, _) = staff(app, name, roles, manager).await;
+    let t = token(app, &id).await;
+    (id, t)
+}
+
+fn child(id: &str, family: &str, given: &str, born: &str) -> Child {
+    Child {
+        id: id.into(),
+        family_id: family.into(),
+        given_name: given.into(),
+        family_name: "Brook".into(),
+        birth: Birth::Born(born.parse().unwrap()),
+        nhs_number: None,
+        la_child_id: format!("LA-{id}"),
+        gender: Gender::Unknown,
+        ethnicity: "Not recorded".into(),
+        disability: String::new(),
+        communication: Communication { first_language: "English".into(), ..Default::default() },
+    }
+}
+
+fn adult(id: &str, family: &str, given: &str) -> Adult {
+    Adult {
+        id: id.into(),
+        family_id: family.into(),
+        given_name: given.into(),
+        family_name: "Brook".into(),
+        email: None,
+        phone: None,
+        communication: Communication { first_language: "English".into(), ..Default::default() },
+    }
+}
+
+async fn world() -> World {
+    let clock = Clock::fixed(at("2026-11-03 09:00"));
+    let app = start_with(WebSettings { secure_cookies: false, clock: clock.clone(), ..WebSettings::default() }).await;
+    let (coord_id, coord) = person(&app, "coord", &[Role::Coordinator], None).await;
+    let _ = coord_id;
+    let (chair_id, chair) = person(&app, "chair", &[Role::Chair], None).await;
+    let (notes_id, notes) = person(&app, "notes", &[Role::NoteTaker], None).await;
+    // The team manager also chairs conferences, but never for their own team (CHAIR-01).
+    let (tm_id, tm) = person(&app, "tm", &[Role::TeamManager, Role::Chair], None).await;
+    let (sw_id, sw) = person(&app, "sw", &[Role::SocialWorker], Some(&tm_id)).await;
+    let (teacher_id, teacher) = person(&app, "teacher", &[Role::Professional], None).await;
+    let (hv_id, hv) = person(&app, "hv", &[Role::Professional], None).await;
+    let (police_id, police) = person(&app, "police", &[Role::Professional], None).await;
+    let (_, outsider) = person(&app, "outsider", &[Role::Professional], None).await;
+    let (other_sw_id, other_sw) = person(&app, "othersw", &[Role::SocialWorker], None).await;
+
+    let la = app.authority.id.clone();
+    let mut tx = app.db.begin().await.unwrap();
+    for (id, name, kind) in [
+        ("ag-csc", "Children's services", AgencyKind::ChildrensSocialCare),
+        ("ag-school", "Brook Primary", AgencyKind::Education),
+        ("ag-health", "Community health", AgencyKind::Health),
+        ("ag-police", "Police", AgencyKind::Police),
+    ] {
+        families::insert_agency(
+            &mut tx,
+            &Agency { id: AgencyId::from(id), authority_id: la.clone(), name: name.into(), kind },
+        )
+        .await
+        .unwrap();
+    }
+    for (id, agency, name, user) in [
+        ("p-sw", "ag-csc", "Sam Social", &sw_id),
+        ("p-school", "ag-school", "Tia Teacher", &teacher_id),
+        ("p-hv", "ag-health", "Hal Visitor", &hv_id),
+        ("p-police", "ag-police", "PC Pat", &police_id),
+    ] {
+        let p = Professional {
+            id: id.into(),
+            agency_id: agency.into(),
+            name: name.into(),
+            job_title: "Worker".into(),
+            email: format!("{id}@example.org"),
+            user_id: Some(user.as_str().into()),
+        };
+        families::insert_professional(&mut tx, &la, &p).await.unwrap();
+    }
+    for (fam, worker, kids) in [
+        (
+            "fam1",
+            &sw_id,
+            vec![("amy", "Amy", "2013-05-01"), ("ben", "Ben", "2017-02-11"), ("cara", "Cara", "2021-09-30")],
+        ),
+        ("fam2", &other_sw_id, vec![("dot", "Dot", "2015-01-01")]),
+    ] {
+        let family = Family { id: fam.into(), authority_id: la.clone(), name: format!("{fam} family") };
+        let children: Vec<Child> = kids.iter().map(|(id, given, born)| child(id, fam, given, born)).collect();
+        let adults = vec![adult(&format!("{fam}-mum"), fam, "Mia"), adult(&format!("{fam}-dad"), fam, "Dev")];
+        let mut relationships = Vec::new();
+        for c in &children {
+            for (a, kind) in [(&adults[0], RelationshipKind::Mother), (&adults[1], RelationshipKind::Father)] {
+                relationships.push(AdultChildRelationship {
+                    adult_id: a.id.clone(),
+                    child_id: c.id.clone(),
+                    kind,
+                    parental_responsibility: true,
+                    carer: true,
+                });
+            }
+        }
+        let case = Case {
+            id: format!("{fam}-case").into(),
+            family_id: fam.into(),
+            allocated_worker_id: worker.as_str().into(),
+            stage: CaseStage::Enquiry,
+            opened_on: "2026-10-01".parse().unwrap(),
+        };
+        let pros = ["p-sw", "p-school", "p-hv", "p-police"].map(Into::into);
+        let f = NewFamily {
+            family: &family,
+            children: &children,
+            adults: &adults,
+            relationships: &relationships,
+            case: Some(&case),
+            professionals: if fam == "fam1" { &pros } else { &[] },
+        };
+        families::insert_family(&mut tx, &f, "test").await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    World {
+        app,
+        clock,
+        http: reqwest::Client::new(),
+        coord,
+        chair,
+        notes,
+        sw,
+        tm,
+        teacher,
+        hv,
+        police,
+        outsider,
+        other_sw,
+        ids: Ids { chair: chair_id, tm: tm_id, notes: notes_id },
+    }
+}
+
+impl World {
+    async fn get(&self, token: &str, path: &str) -> (StatusCode, Value) {
+        let res = self.http.get(format!("{}{path}", self.app.base)).bearer_auth(token).send().await.unwrap();
+        let status = res.status();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+    async fn post(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
+        let res =
+            self.http.post(format!("{}{path}", self.app.base)).bearer_auth(token).json(&body).send().await.unwrap();
+        let status = res.status();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+    fn set_clock(&self, s: &str) {
+        self.clock.set(at(s));
+    }
+}
+
+/// One conference as the client knows it: its id and the version it last saw.
+struct Conf {
+    id: String,
+    version: i64,
+}
+
+impl Conf {
+    fn path(&self, step: &str) -> String {
+        if step.is_empty() {
+            format!("/api/v1/conferences/{}", self.id)
+        } else {
+            format!("/api/v1/conferences/{}/{step}", self.id)
+        }
+    }
+    /// A write that must succeed: sends the version last seen and keeps the new one.
+    async fn ok(&mut self, w: &World, token: &str, step: &str, mut body: Value) -> Value {
+        body["version"] = json!(self.version);
+        let (status, out) = w.post(token, &self.path(step), body).await;
+        assert_eq!(status, StatusCode::OK, "{step}: {out}");
+        self.version = out["version"].as_i64().expect("version");
+        out
+    }
+    /// A write that must be refused with this status; returns the error body.
+    async fn refused(&self, w: &World, token: &str, step: &str, mut body: Value, expected: StatusCode) -> Value {
+        body["version"] = json!(self.version);
+        let (status, out) = w.post(token, &self.path(step), body).await;
+        assert_eq!(status, expected, "{step}: {out}");
+        out
+    }
+    async fn read(&self, w: &World, token: &str) -> Value {
+        let (status, out) = w.get(token, &self.path("")).await;
+        assert_eq!(status, StatusCode::OK, "{out}");
+        out
+    }
+}
+
+const PROS: [&str; 4] = ["p-sw", "p-school", "p-hv", "p-police"];
+
+fn request_body(kind: &str, previous: Option<&str>) -> Value {
+    json!({
+        "kind": kind,
+        "children": [{"child_id": "amy"}, {"child_id": "ben"}, {"child_id": "cara"}],
+        "strategy_discussion_on": if kind == "initial" { json!("2026-11-02") } else { Value::Null },
+        "enquiry": "section-47",
+        "harm_finding": "suffering",
+        "previous_conference_id": previous,
+        "reason": "Neglect and emotional harm from domestic abuse.",
+        "concerns": ["neglect", "emotional", "domestic-abuse"],
+        "family_members": [
+            {"adult_id": "fam1-mum", "needs": [{"kind": "childcare", "detail": "Cara is 5"}]},
+            {"adult_id": "fam1-dad"}
+        ],
+        "professionals": PROS,
+    })
+}
+
+async fn request(w: &World, kind: &str, previous: Option<&str>) -> Conf {
+    let (status, out) = w.post(&w.sw, "/api/v1/families/fam1/conferences", request_body(kind, previous)).await;
+    assert_eq!(status, StatusCode::CREATED, "{out}");
+    Conf { id: out["conference_id"].as_str().unwrap().to_owned(), version: out["version"].as_i64().unwrap() }
+}
+
+fn invitation_number(view: &Value, pred: impl Fn(&Value) -> bool) -> u64 {
+    view["conference"]["invitations"].as_array().unwrap().iter().find(|i| pred(&i["invitee"])).expect("invitation")
+        ["id"]
+        .as_u64()
+        .unwrap()
+}
+
+/// Schedules, invites, prepares and holds a conference on `day` (YYYY-MM-DD) with everyone
+/// present, up to (not including) the decisions. The father is excluded from one part.
+async fn hold(w: &World, c: &mut Conf, day: &str, before: &str, review: bool) {
+    // Arranged two weeks before, so reports reach the chair and the parents in time (REP-01/02).
+    let arranging = day.parse::<chrono::NaiveDate>().unwrap() - chrono::Days::new(14);
+    w.set_clock(&format!("{arranging} 09:00"));
+    c.ok(
+        w,
+        &w.coord,
+        "schedule",
+        json!({"date": day, "time": "10:00", "video_link": "https://meet.example.org/x", "chair_id": w.ids.chair, "note_taker_id": w.ids.notes}),
+    )
+    .await;
+    for a in ["fam1-mum", "fam1-dad"] {
+        c.ok(w, &w.coord, "invitations", json!({"invitee": {"kind": "family-member", "adult_id": a}})).await;
+    }
+    for p in PROS {
+        c.ok(w, &w.coord, "invitations", json!({"invitee": {"kind": "professional", "professional_id": p}})).await;
+    }
+    let amy = c
+        .ok(w, &w.coord, "invitations", json!({"invitee": {"kind": "child", "child_id": "amy", "wishes_to_attend": true, "judged_appropriate": true}}))
+        .await;
+    let view = c.read(w, &w.coord).await;
+    assert!(
+        view["checks"].as_array().unwrap().len() >= 7,
+        "the coordinator sees who has not answered (INV-04): {}",
+        view["checks"]
+    );
+    // Each professional answers their own invitation (INV-04); the coordinator answers for the family.
+    for (token, p) in [(&w.sw, "p-sw"), (&w.teacher, "p-school"), (&w.hv, "p-hv"), (&w.police, "p-police")] {
+        let n = invitation_number(&view, |i| i["professional_id"] == p);
+        c.ok(w, token, &format!("invitations/{n}/answer"), json!({"answer": {"answer": "remote"}})).await;
+    }
+    for a in ["fam1-mum", "fam1-dad"] {
+        let n = invitation_number(&view, |i| i["adult_id"] == a);
+        c.ok(w, &w.coord, &format!("invitations/{n}/answer"), json!({"answer": {"answer": "in-person"}})).await;
+    }
+    let amy = amy["number"].as_u64().unwrap();
+    c.ok(w, &w.coord, &format!("invitations/{amy}/answer"), json!({"answer": {"answer": "in-person"}})).await;
+    c.ok(w, &w.coord, "needs-met", json!({"adult_id": "fam1-mum", "need": "childcare", "how": "Creche booked"})).await;
+
+    // Reports (REP-01..04): the social worker's, with a restricted part, shared with both parents.
+    let report = c
+        .ok(
+            w,
+            &w.sw,
+            "reports",
+            json!({"author": "p-sw", "parts": [
+                {"heading": "Assessment", "text": "Home conditions poor.", "restricted": null},
+                {"heading": "Police intelligence", "text": "SECRET-POLICE-INFO", "restricted": "police-information"}
+            ]}),
+        )
+        .await["number"]
+        .as_u64()
+        .unwrap();
+    // The teacher submits their own report (REP-02).
+    c.ok(
+        w,
+        &w.teacher,
+        "reports",
+        json!({"author": "p-school", "parts": [{"heading": "School", "text": "Attendance 82%.", "restricted": null}]}),
+    )
+    .await;
+    for a in ["fam1-mum", "fam1-dad"] {
+        let out = c
+            .ok(
+                w,
+                &w.sw,
+                &format!("reports/{report}/share"),
+                json!({"recipient": {"recipient": "family-member", "id": a}, "discussed_with_author": true}),
+            )
+            .await;
+        // rule: REP-03 — the police information never reaches a parent.
+        assert_eq!(out["result"]["sent"]["parts_sent"], json!(["Assessment"]), "{out}");
+        assert_eq!(out["result"]["copy"]["parts_withheld"], json!(true));
+        assert!(!out.to_string().contains("SECRET-POLICE-INFO"));
+    }
+    if !review {
+        // EXC-01..03: the chair excludes the father from one part of the conference.
+        c.ok(
+            w,
+            &w.chair,
+            "exclusions",
+            json!({"decision": {
+                "adult_id": "fam1-dad",
+                "scope": {"scope": "part", "part": "Domestic abuse", "kind": "domestic-abuse-between-parents",
+                          "will_see": "the decisions and the plan", "will_not_see": "what the mother said about the abuse"},
+                "reasons": ["risk-of-violence"],
+                "detail": "Police report threats to the mother.",
+                "rests_on_police_information": true,
+                "views_by": ["letter-to-chair"]
+            }}),
+        )
+        .await;
+    } else {
+        // EXC-05: the previous conference's exclusion is decided again, never carried over.
+        c.ok(w, &w.chair, "exclusions/previous", json!({"adult_id": "fam1-dad", "outcome": "not-excluded"})).await;
+    }
+    w.set_clock(&format!("{before} 09:00"));
+    for a in ["fam1-mum", "fam1-dad"] {
+        c.ok(
+            w,
+            &w.chair,
+            "pre-meetings",
+            json!({"adult_id": a, "outcome": {"outcome": "held", "mode": "virtual", "on": before}}),
+        )
+        .await;
+    }
+
+    // The day of the conference.
+    w.set_clock(&format!("{day} 10:00"));
+    let (status, list) = w.get(&w.chair, &format!("/api/v1/conferences/chaired?from={day}&to={day}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(list.as_array().unwrap().iter().any(|r| r["id"] == c.id.as_str()), "the chair's list: {list}");
+    c.ok(w, &w.chair, "start", json!({})).await;
+    let view = c.read(w, &w.notes).await;
+    for inv in view["conference"]["invitations"].as_array().unwrap() {
+        let n = inv["id"].as_u64().unwrap();
+        let parts = if !review && inv["invitee"]["adult_id"] == "fam1-dad" {
+            json!(["Introductions", "Plan"])
+        } else {
+            json!([])
+        };
+        c.ok(w, &w.notes, "attendance", json!({"attendance": {"invitation": n, "presence": "in-person", "parts": parts, "arrived_late_at": null, "left_early_at": null}}))
+            .await;
+    }
+    // MEET-05: the discussion under the headings; one restricted point, one in the excluded part.
+    c.ok(w, &w.notes, "discussion", json!({"heading": "working-well", "text": "The children love their parents."}))
+        .await;
+    c.ok(w, &w.notes, "discussion", json!({"heading": "worries", "text": "Ben arrives hungry.", "child_id": "ben"}))
+        .await;
+    c.ok(
+        w,
+        &w.notes,
+        "discussion",
+        json!({"heading": "history", "text": "RESTRICTED-THIRD-PARTY detail.", "restricted": true}),
+    )
+    .await;
+    if !review {
+        c.ok(
+            w,
+            &w.notes,
+            "discussion",
+            json!({"heading": "worries", "text": "EXCLUDED-PART what the mother said.", "part": "Domestic abuse"}),
+        )
+        .await;
+    }
+    // MEET-06: a correction; DEC-02: a parent's views.
+    c.ok(w, &w.notes, "corrections", json!({"by": {"kind": "family-member", "id": "fam1-mum"}, "what_was_said": "Ben misses school", "correction": "Ben was ill"}))
+        .await;
+    c.ok(w, &w.notes, "parent-views", json!({"adult_id": "fam1-mum", "views": "We are trying our best."})).await;
+}
+
+/// The chair asks each professional present for their view, then decides for each child.
+async fn decide_all(w: &World, c: &mut Conf, decisions: &[(&str, Value)]) {
+    for (child, outcome) in decisions {
+        let plan = outcome["outcome"] == "child-protection-plan" || outcome["outcome"] == "continue-plan";
+        for p in PROS {
+            c.ok(
+                w,
+                &w.chair,
+                "professional-views",
+                json!({"professional_id": p, "child_id": child, "view": if plan { "plan" } else { "no-plan" }, "reasons": "From my report."}),
+            )
+            .await;
+        }
+        c.ok(
+            w,
+            &w.chair,
+            "decisions",
+            json!({"child_id": child, "outcome": outcome, "continuing_risk_of_significant_harm": plan}),
+        )
+        .await;
+    }
+}
+
+/// An initial conference for the three siblings, held on Friday 20 November 2026 and closed.
+async fn closed_icpc(w: &World) -> Conf {
+    let mut c = request(w, "initial", None).await;
+    hold(w, &mut c, "2026-11-20", "2026-11-19", false).await;
+    c.ok(
+        w,
+        &w.notes,
+        "actions",
+        json!({"children": ["amy", "ben"], "what": "Breakfast club daily", "owner": {"owner": "professional", "id": "p-school"}, "due": "2026-11-30"}),
+    )
+    .await;
+    decide_all(
+        w,
+        &mut c,
+        &[
+            ("amy", json!({"outcome": "child-protection-plan", "category": "neglect"})),
+            ("ben", json!({"outcome": "child-protection-plan", "category": "emotional"})),
+            ("cara", json!({"outcome": "child-in-need-plan"})),
+        ],
+    )
+    .await;
+    c.ok(
+        w,
+        &w.chair,
+        "legal-recommendations",
+        json!({"children": ["amy"], "action": "pre-proceedings", "reasons": "Neglect over two years."}),
+    )
+    .await;
+    c.ok(
+        w,
+        &w.chair,
+        "dissents",
+        json!({"professional_id": "p-hv", "child_id": "cara", "reasons": "Cara needs a CP plan too.", "discussed_with_chair": true, "chair_response": "Her needs are met by a CiN plan."}),
+    )
+    .await;
+    c.ok(w, &w.chair, "close", json!({})).await;
+    c
+}
+
+#[tokio::test]
+async fn initial_conference_for_three_siblings_then_a_review_that_ends_one_plan_through_the_api() {
+    let w = world().await;
+
+    // --- The request (S47-01), due within 15 working days of the strategy discussion (TIME-01).
+    let (status, _) = w.post(&w.teacher, "/api/v1/families/fam1/conferences", request_body("initial", None)).await;
+    // The teacher works with the family (so may read its record), but does not request
+    // conferences: refused plainly.
+    assert_eq!(status, StatusCode::FORBIDDEN, "a partner professional does not request conferences");
+    let mut c = request(&w, "initial", None).await;
+    let view = c.read(&w, &w.sw).await;
+    assert_eq!(view["state"], "requested");
+    assert_eq!(view["due_by"], "2026-11-23", "TIME-01: 15 working days after Monday 2 November");
+    let (_, queue) = w.get(&w.coord, "/api/v1/conferences/requested").await;
+    assert!(queue.as_array().unwrap().iter().any(|r| r["id"] == c.id.as_str()), "waiting to be scheduled: {queue}");
+
+    // CHAIR-01: the social worker's own manager cannot chair.
+    let out = c
+        .refused(
+            &w,
+            &w.coord,
+            "schedule",
+            json!({"date": "2026-11-20", "time": "10:00", "venue": "Room 1", "chair_id": w.ids.tm}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    assert!(out["message"].as_str().unwrap().contains("management line"), "{out}");
+    // Before they are invited, partner professionals do not see the conference.
+    assert_eq!(w.get(&w.teacher, &c.path("")).await.0, StatusCode::NOT_FOUND);
+
+    hold(&w, &mut c, "2026-11-20", "2026-11-19", false).await;
+    // MEET-07: an action recorded live, visible to everyone present.
+    c.ok(
+        &w,
+        &w.notes,
+        "actions",
+        json!({"children": ["amy", "ben"], "what": "Breakfast club daily", "owner": {"owner": "professional", "id": "p-school"}, "due": "2026-11-30"}),
+    )
+    .await;
+    let live = c.read(&w, &w.teacher).await;
+    assert_eq!(live["conference"]["actions"][0]["what"], "Breakfast club daily");
+    // DEC-02: no decision before every professional present has given a view.
+    let out = c
+        .refused(
+            &w,
+            &w.chair,
+            "decisions",
+            json!({"child_id": "amy", "outcome": {"outcome": "child-protection-plan", "category": "neglect"}, "continuing_risk_of_significant_harm": true}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    assert!(out["message"].as_str().unwrap().starts_with("Record the view"), "{out}");
+    // Only the chair decides (ROLE-01): the note taker sees the conference, so 403.
+    let (status, _) = w
+        .post(
+            &w.notes,
+            &c.path("decisions"),
+            json!({"version": c.version, "child_id": "amy", "outcome": {"outcome": "no-further-plan"}, "continuing_risk_of_significant_harm": false}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    decide_all(
+        &w,
+        &mut c,
+        &[
+            ("amy", json!({"outcome": "child-protection-plan", "category": "neglect"})),
+            ("ben", json!({"outcome": "child-protection-plan", "category": "emotional"})),
+            ("cara", json!({"outcome": "child-in-need-plan"})),
+        ],
+    )
+    .await;
+    // DIS-01/02: the health visitor disagrees about Cara; the chair records it and responds.
+    c.ok(
+        &w,
+        &w.chair,
+        "dissents",
+        json!({"professional_id": "p-hv", "child_id": "cara", "reasons": "Cara needs a CP plan too.", "discussed_with_chair": true, "chair_response": "Her needs are met by a CiN plan."}),
+    )
+    .await;
+    c.ok(&w, &w.chair, "close", json!({})).await;
+    let closed = c.read(&w, &w.chair).await;
+    assert_eq!(closed["state"], "closed");
+    assert_eq!(closed["conference"]["outcome_due_by"], "2026-11-23", "DEC-05: within 1 working day");
+    assert_eq!(closed["conference"]["next_review"]["latest"], "2027-02-20", "REV-01: within 3 months");
+    let plans: Vec<(String, Value)> = closed["conference"]["decisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["child"].as_str().unwrap().to_owned(), d["outcome"].clone()))
+        .collect();
+    assert_eq!(
+        plans,
+        vec![
+            ("amy".to_owned(), json!({"outcome": "child-protection-plan", "category": "neglect"})),
+            ("ben".to_owned(), json!({"outcome": "child-protection-plan", "category": "emotional"})),
+            ("cara".to_owned(), json!({"outcome": "child-in-need-plan"})),
+        ]
+    );
+    for a in ["fam1-mum", "fam1-dad"] {
+        c.ok(&w, &w.coord, "outcome-sent", json!({"recipient": {"recipient": "family-member", "id": a}})).await;
+    }
+
+    // --- The record (MIN-01..03): never sent as a draft; approved; each recipient's copy.
+    w.set_clock("2026-11-23 09:00");
+    let out = c
+        .refused(
+            &w,
+            &w.coord,
+            "record/distribute",
+            json!({"recipient": {"recipient": "family-member", "id": "fam1-mum"}}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    assert!(out["message"].as_str().unwrap().contains("not been approved"), "MIN-02: {out}");
+    c.ok(&w, &w.notes, "record/draft", json!({})).await;
+    c.ok(&w, &w.chair, "record/approve", json!({})).await;
+    let mum = c
+        .ok(&w, &w.coord, "record/distribute", json!({"recipient": {"recipient": "family-member", "id": "fam1-mum"}}))
+        .await;
+    let text = mum["result"].to_string();
+    assert!(text.contains("Amy Brook: A child protection plan under the category of neglect"), "{text}");
+    assert!(text.contains("Ben Brook: A child protection plan under the category of emotional abuse"));
+    assert!(text.contains("Cara Brook: A child in need plan"));
+    assert!(
+        text.contains("A professional disagreed") && !text.contains("Hal Visitor: A professional"),
+        "DIS-02 without attribution"
+    );
+    assert!(mum["result"]["confidentiality"].is_string(), "MEET-04");
+    // MIN-04/05: a parent's correction request, accepted as a new version.
+    c.ok(
+        &w,
+        &w.sw,
+        "record/correction-requests",
+        json!({"adult_id": "fam1-mum", "record_version": 1, "what": "Ben was ill, not missing school."}),
+    )
+    .await;
+    c.ok(
+        &w,
+        &w.chair,
+        "record/correction-requests/1/answer",
+        json!({"accepted": true, "changes": [{"index": 0, "text": "Corrected attendance."}], "note": "Agreed."}),
+    )
+    .await;
+    let record = c.read(&w, &w.chair).await;
+    assert_eq!(record["conference"]["record"]["versions"].as_array().unwrap().len(), 2, "every version is kept");
+
+    // --- The review (REV-01, DEC-01): Amy's plan continues, Ben's ends (step down), Cara has none.
+    w.set_clock("2027-01-20 09:00");
+    let mut r = request(&w, "review", Some(&c.id)).await;
+    let rv = r.read(&w, &w.sw).await;
+    assert_eq!(rv["due_by"], "2027-02-20", "REV-01: the review is due by the date the ICPC set");
+    assert_eq!(rv["conference"]["previous"]["chair"], w.ids.chair.as_str(), "CHAIR-02: the same chair is suggested");
+    let current: Vec<Value> =
+        rv["conference"]["children"].as_array().unwrap().iter().map(|c| c["current_plan"].clone()).collect();
+    assert_eq!(
+        current,
+        vec![json!("neglect"), json!("emotional"), Value::Null],
+        "plans carried from the ICPC's decisions"
+    );
+    hold(&w, &mut r, "2027-02-19", "2027-02-18", true).await;
+    decide_all(
+        &w,
+        &mut r,
+        &[
+            ("amy", json!({"outcome": "continue-plan", "category": "neglect"})),
+            ("ben", json!({"outcome": "end-plan-step-down-to-child-in-need"})),
+            ("cara", json!({"outcome": "no-further-plan"})),
+        ],
+    )
+    .await;
+    r.ok(&w, &w.chair, "close", json!({})).await;
+    let done = r.read(&w, &w.chair).await;
+    assert_eq!(done["conference"]["next_review"]["latest"], "2027-08-19", "six months after a review");
+    let on_plan: Vec<&str> = done["conference"]["decisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["outcome"]["category"].is_string())
+        .map(|d| d["child"].as_str().unwrap())
+        .collect();
+    assert_eq!(on_plan, vec!["amy"], "only Amy stays on a plan");
+    let ben = done["conference"]["decisions"].as_array().unwrap().iter().find(|d| d["child"] == "ben").unwrap().clone();
+    assert_eq!(ben["previous_category"], "emotional");
+
+    // The family's conferences and the authority's list.
+    let (_, list) = w.get(&w.sw, "/api/v1/families/fam1/conferences").await;
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    let (_, closed_list) = w.get(&w.coord, "/api/v1/conferences?state=closed").await;
+    assert_eq!(closed_list.as_array().unwrap().len(), 2);
+    // The OpenAPI document lists the conference endpoints.
+    let (_, doc) = w.get(&w.coord, "/api/openapi.json").await;
+    assert!(doc["paths"]["/api/v1/conferences/{conference_id}/decisions"]["post"].is_object());
+}
+
+#[tokio::test]
+async fn a_change_from_a_stale_version_is_refused_with_409_and_the_current_version() {
+    let w = world().await;
+    let mut c = request(&w, "initial", None).await;
+    let seen = c.version;
+    c.ok(
+        &w,
+        &w.coord,
+        "schedule",
+        json!({"date": "2026-11-20", "time": "10:00", "venue": "Room 1", "chair_id": w.ids.chair}),
+    )
+    .await;
+    // A second coordinator still holds the version before the schedule.
+    let (status, out) = w
+        .post(
+            &w.coord,
+            &c.path("invitations"),
+            json!({"version": seen, "invitee": {"kind": "family-member", "adult_id": "fam1-mum"}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{out}");
+    assert_eq!(out["error"], "version_conflict");
+    assert_eq!(out["current_version"], c.version);
+    let view = c.read(&w, &w.coord).await;
+    assert_eq!(view["conference"]["invitations"], json!([]), "nothing was saved over the other change");
+    // The If-Match header works as well as the field, and a missing version is asked for.
+    let res = w
+        .http
+        .post(format!("{}{}", w.app.base, c.path("invitations")))
+        .bearer_auth(&w.coord)
+        .header("If-Match", format!("\"{}\"", c.version))
+        .json(&json!({"invitee": {"kind": "family-member", "adult_id": "fam1-mum"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let (status, _) = w
+        .post(&w.coord, &c.path("invitations"), json!({"invitee": {"kind": "family-member", "adult_id": "fam1-dad"}}))
+        .await;
+    assert_eq!(status, StatusCode::PRECONDITION_REQUIRED);
+    // Bad input is a 4xx with a reason, never a 500.
+    let (status, out) =
+        w.post(&w.coord, &c.path("invitations"), json!({"version": 2, "invitee": {"kind": "nobody"}})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{out}");
+}
+
+#[tokio::test]
+async fn another_familys_or_tenants_conference_answers_404_and_so_does_one_a_professional_is_not_invited_to_role_11() {
+    let w = world().await;
+    let mut c = request(&w, "initial", None).await;
+    // The social worker of another family.
+    assert_eq!(w.get(&w.other_sw, &c.path("")).await.0, StatusCode::NOT_FOUND);
+    let (status, _) = w.post(&w.other_sw, &c.path("cancel"), json!({"version": c.version, "reason": "x"})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // A conference that does not exist answers the same.
+    assert_eq!(w.get(&w.other_sw, "/api/v1/conferences/nope").await.0, StatusCode::NOT_FOUND);
+    // A coordinator of another authority.
+    let other = confer_store::users::create_authority(
+        &w.app.db,
+        "T02",
+        "Otherwhere Council",
+        confer_domain::Nation::Wales,
+        "test",
+    )
+    .await
+    .unwrap();
+    let (coord2, _) = staff_in(&w.app, &other, "coord2", &[Role::Coordinator], None).await;
+    let coord2 = tokens::create(&w.app.db, &coord2, other.id.as_str(), "api", &[Scope::Read, Scope::Write], "test")
+        .await
+        .unwrap()
+        .1;
+    assert_eq!(w.get(&coord2, &c.path("")).await.0, StatusCode::NOT_FOUND);
+    let (status, _) = w
+        .post(
+            &coord2,
+            &c.path("schedule"),
+            json!({"version": c.version, "date": "2026-11-20", "time": "10:00", "venue": "x", "chair_id": w.ids.chair}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // A partner professional who is not invited, and one invited only once the invitation is sent.
+    c.ok(
+        &w,
+        &w.coord,
+        "schedule",
+        json!({"date": "2026-11-20", "time": "10:00", "venue": "Room 1", "chair_id": w.ids.chair}),
+    )
+    .await;
+    c.ok(&w, &w.coord, "invitations", json!({"invitee": {"kind": "professional", "professional_id": "p-school"}}))
+        .await;
+    assert_eq!(w.get(&w.outsider, &c.path("")).await.0, StatusCode::NOT_FOUND);
+    let (status, _) =
+        w.post(&w.outsider, &c.path("reports"), json!({"version": c.version, "author": "p-school", "parts": []})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        w.get(&w.hv, &c.path("")).await.0,
+        StatusCode::NOT_FOUND,
+        "named on the case, not invited to this conference"
+    );
+    assert_eq!(w.get(&w.teacher, &c.path("")).await.0, StatusCode::OK, "invited");
+    let (_, list) = w.get(&w.hv, "/api/v1/families/fam1/conferences").await;
+    assert_eq!(list, json!([]), "the family's list shows only the conferences one may see");
+    // Another family's list is not found for this family's social worker.
+    assert_eq!(w.get(&w.sw, "/api/v1/families/fam2/conferences").await.0, StatusCode::NOT_FOUND);
+    let (status, _) = w.post(&w.sw, "/api/v1/families/fam2/conferences", request_body("initial", None)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // The chair is not yet anyone's chair: lists of the authority are for coordinators.
+    assert_eq!(w.get(&w.chair, "/api/v1/conferences").await.0, StatusCode::FORBIDDEN);
+    let _ = &w.tm;
+}
+
+#[tokio::test]
+async fn dissent_after_the_conference_is_closed_is_refused_with_the_reason_dis_01() {
+    let w = world().await;
+    let mut c = closed_icpc(&w).await;
+    let out = c
+        .refused(
+            &w,
+            &w.chair,
+            "dissents",
+            json!({"professional_id": "p-police", "reasons": "Late disagreement.", "discussed_with_chair": true, "chair_response": "Noted."}),
+            StatusCode::CONFLICT,
+        )
+        .await;
+    assert_eq!(out["error"], "wrong_state");
+    assert!(
+        out["message"].as_str().unwrap().contains("Dissent is recorded during the conference"),
+        "the domain's reason: {out}"
+    );
+    let view = c.read(&w, &w.chair).await;
+    assert_eq!(view["conference"]["dissents"].as_array().unwrap().len(), 1, "only the dissent made in the meeting");
+    c.version = view["version"].as_i64().unwrap();
+}
+
+#[tokio::test]
+async fn the_record_sent_to_an_excluded_parent_leaves_out_the_excluded_part_and_restricted_content_exc_06_rep_03() {
+    let w = world().await;
+    let mut c = closed_icpc(&w).await;
+    w.set_clock("2026-11-23 09:00");
+    c.ok(&w, &w.notes, "record/draft", json!({})).await;
+    c.ok(&w, &w.chair, "record/approve", json!({})).await;
+    let dad = c
+        .ok(&w, &w.coord, "record/distribute", json!({"recipient": {"recipient": "family-member", "id": "fam1-dad"}}))
+        .await;
+    let dad_text = dad["result"].to_string();
+    assert!(!dad_text.contains("EXCLUDED-PART"), "EXC-06: the part he was excluded from: {dad_text}");
+    assert!(!dad_text.contains("RESTRICTED-THIRD-PARTY"), "REP-03");
+    assert!(!dad_text.contains("Police report threats"), "the chair's reasons rest on police information");
+    assert_eq!(dad["result"]["sections_withheld"], json!(true));
+    assert!(dad_text.contains("Amy Brook: A child protection plan"), "he still gets the decisions and the plan");
+    let mum = c
+        .ok(&w, &w.coord, "record/distribute", json!({"recipient": {"recipient": "family-member", "id": "fam1-mum"}}))
+        .await;
+    let mum_text = mum["result"].to_string();
+    assert!(mum_text.contains("EXCLUDED-PART"), "the mother was not excluded from that part");
+    assert!(!mum_text.contains("RESTRICTED-THIRD-PARTY"), "REP-03: never in a parent's copy");
+    let school = c
+        .ok(&w, &w.coord, "record/distribute", json!({"recipient": {"recipient": "professional", "id": "p-school"}}))
+        .await;
+    let school_text = school["result"].to_string();
+    assert!(
+        school_text.contains("RESTRICTED-THIRD-PARTY") && school_text.contains("EXCLUDED-PART"),
+        "professionals get the whole record"
+    );
+    // REP-04 and MIN-03: every sending is logged.
+    let view = c.read(&w, &w.coord).await;
+    assert_eq!(view["conference"]["record"]["distribution"].as_array().unwrap().len(), 3);
+}
