@@ -40,6 +40,13 @@ crate::text_enum! {
         ManagePolicy => "manage-policy", "Manage the authority's policy";
         /// Read the audit trail: who read or changed what.
         ViewAuditTrail => "view-audit-trail", "See the audit trail";
+        /// The "due and overdue" list of deadlines (each person sees the cases that are theirs
+        /// to act on: filtered per row by their roles and relationships).
+        ViewDeadlines => "view-deadlines", "See due and overdue deadlines";
+        /// Record that a deadline of a family's case was met, with a reason when late (TIME-01).
+        RecordDeadlineMet => "record-deadline-met", "Record a deadline as met";
+        /// The report of reasons given for missed deadlines (QA-02).
+        ViewLateReasons => "view-late-reasons", "See the reasons deadlines were missed";
     }
 }
 
@@ -99,6 +106,23 @@ pub const GRANTS: &[(Action, &[Grant])] = &[
     (Action::ManageUsers, &[Role(Administrator)]),
     (Action::ManagePolicy, &[Role(Administrator)]),
     (Action::ViewAuditTrail, &[Role(Auditor), Role(QualityAssurance)]),
+    (
+        Action::ViewDeadlines,
+        &[Role(Coordinator), Role(Chair), Role(TeamManager), Role(SocialWorker), Role(QualityAssurance), Role(Auditor)],
+    ),
+    (
+        Action::RecordDeadlineMet,
+        &[
+            // The coordinator sends, invites and distributes (ROLE-02); the allocated worker
+            // and their managers hold the case; the chair holds the conference.
+            Role(Coordinator),
+            RoleWith(SocialWorker, AllocatedWorker),
+            RoleWith(TeamManager, AllocatedWorker),
+            RoleWith(TeamManager, ManagerOfAllocatedWorker),
+            RoleWith(Chair, ConferenceChair),
+        ],
+    ),
+    (Action::ViewLateReasons, &[Role(QualityAssurance)]),
 ];
 
 /// The person asking.
@@ -165,7 +189,10 @@ pub fn decide(actor: &Actor, action: Action, target: Target<'_>) -> Decision {
 
 /// Whether the action is about a family's record (so needs a [`Target::Record`]).
 pub fn is_record_action(action: Action) -> bool {
-    matches!(action, Action::ViewFamilyRecord | Action::EditFamilyRecord | Action::ViewRecordAudit)
+    matches!(
+        action,
+        Action::ViewFamilyRecord | Action::EditFamilyRecord | Action::ViewRecordAudit | Action::RecordDeadlineMet
+    )
 }
 
 #[cfg(test)]
@@ -228,7 +255,10 @@ mod tests {
         assert_eq!(decide(&auditor, Action::ViewFamilyRecord, rec), Decision::Allow);
         assert_eq!(decide(&auditor, Action::ViewAuditTrail, Target::Authority(&la)), Decision::Allow);
         for action in Action::ALL {
-            if matches!(action, Action::EditFamilyRecord | Action::ManageUsers | Action::ManagePolicy) {
+            if matches!(
+                action,
+                Action::EditFamilyRecord | Action::ManageUsers | Action::ManagePolicy | Action::RecordDeadlineMet
+            ) {
                 let t = if is_record_action(*action) { rec } else { Target::Authority(&la) };
                 assert_ne!(decide(&auditor, *action, t), Decision::Allow, "auditor may not {action}");
             }
