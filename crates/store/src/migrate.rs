@@ -9,6 +9,7 @@ use sqlx::Row;
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/0001_foundation.sql")),
     (3, "calendar_and_policy", include_str!("../migrations/0003_calendar_and_policy.sql")),
+    (4, "deadlines", include_str!("../migrations/0004_deadlines.sql")),
 ];
 
 /// Applies every migration not yet applied. Returns the versions it applied.

@@ -74,6 +74,15 @@ pub const ROUTES: &[Route] = &[
     r("GET", "/api/v1/me", Authority(Action::ManageOwnAccount)),
     r("GET", "/api/v1/families", Authority(Action::SearchFamilies)),
     r("GET", "/api/v1/families/{family_id}", Record(Action::ViewFamilyRecord)),
+    // Timescales (issue 5): policy, closure days, deadlines.
+    r("GET", "/admin/policy", Authority(Action::ManagePolicy)),
+    r("POST", "/admin/policy", Authority(Action::ManagePolicy)),
+    r("GET", "/admin/closures", Authority(Action::ManagePolicy)),
+    r("POST", "/admin/closures", Authority(Action::ManagePolicy)),
+    r("POST", "/admin/closures/remove", Authority(Action::ManagePolicy)),
+    r("GET", "/deadlines", Authority(Action::ViewDeadlines)),
+    r("GET", "/deadlines/late-reasons", Authority(Action::ViewLateReasons)),
+    r("POST", "/families/{family_id}/deadlines", Record(Action::RecordDeadlineMet)),
 ];
 
 pub fn route_for(method: &str, path: &str) -> Option<&'static Route> {
@@ -111,6 +120,13 @@ pub fn router(state: SharedState) -> Router {
         .route("/api/v1/me", get(api::me))
         .route("/api/v1/families", get(api::families))
         .route("/api/v1/families/{family_id}", get(api::family))
+        // Timescales (issue 5): policy, closure days, deadlines.
+        .route("/admin/policy", get(pages::policy::policy).post(pages::policy::add_version))
+        .route("/admin/closures", get(pages::policy::closures).post(pages::policy::add_closure))
+        .route("/admin/closures/remove", post(pages::policy::remove_closure))
+        .route("/deadlines", get(pages::deadlines::list))
+        .route("/deadlines/late-reasons", get(pages::deadlines::late_reasons))
+        .route("/families/{family_id}/deadlines", post(pages::deadlines::record_met))
         .fallback(crate::error::not_found)
         .with_state(state)
 }
