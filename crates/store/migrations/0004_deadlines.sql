@@ -25,3 +25,5 @@ CREATE UNIQUE INDEX deadline_case_rule_trigger ON deadline (case_id, rule, trigg
 CREATE INDEX deadline_authority_due ON deadline (authority_id, met_on, due_on);
 CREATE INDEX deadline_family ON deadline (family_id);
 CREATE INDEX deadline_chair ON deadline (chair_id);
+-- the late-reasons report counts by rule and reason from this index alone
+CREATE INDEX deadline_late_reason ON deadline (authority_id, late_reason, rule);

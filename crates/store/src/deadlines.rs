@@ -5,10 +5,12 @@
 
 use crate::audit::{self, Entry};
 use crate::{date, opt_text, text, Db, Result, StoreError, Tx};
-use confer_domain::audit::EventKind;
-use confer_domain::timescales::{check_met, Deadline, DeadlineRule, DeadlineState, LateReason, LateReasonRecord, MetError};
-use confer_domain::{AuthorityId, UserId};
 use chrono::NaiveDate;
+use confer_domain::audit::EventKind;
+use confer_domain::timescales::{
+    check_met, Deadline, DeadlineRule, DeadlineState, LateReason, LateReasonRecord, MetError,
+};
+use confer_domain::{AuthorityId, UserId};
 use serde_json::json;
 use sqlx::any::AnyRow;
 
@@ -59,7 +61,8 @@ fn required_date(row: &AnyRow, col: &str) -> Result<NaiveDate> {
 
 fn from_row(row: &AnyRow) -> Result<StoredDeadline> {
     let rule_text = text(row, "rule")?;
-    let rule = DeadlineRule::parse(&rule_text).ok_or_else(|| StoreError::Corrupt(format!("deadline rule {rule_text}")))?;
+    let rule =
+        DeadlineRule::parse(&rule_text).ok_or_else(|| StoreError::Corrupt(format!("deadline rule {rule_text}")))?;
     let late_reason = match opt_text(row, "late_reason")? {
         None => None,
         Some(r) => Some(LateReasonRecord {
@@ -442,7 +445,8 @@ pub async fn late_reasons(db: &Db, authority: &AuthorityId) -> Result<Vec<LateRe
             let reason = text(r, "late_reason")?;
             Ok(LateReasonCount {
                 rule: DeadlineRule::parse(&rule).ok_or_else(|| StoreError::Corrupt(format!("deadline rule {rule}")))?,
-                reason: LateReason::parse(&reason).ok_or_else(|| StoreError::Corrupt(format!("late reason {reason}")))?,
+                reason: LateReason::parse(&reason)
+                    .ok_or_else(|| StoreError::Corrupt(format!("late reason {reason}")))?,
                 count: crate::int(r, "n")?,
             })
         })

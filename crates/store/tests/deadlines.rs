@@ -24,10 +24,14 @@ async fn the_demo_seeds_deadlines_that_fit_each_stage_time_01_rev_01_cg_02_plan_
     let mut open_total = 0;
     for (i, f) in generated.families().enumerate() {
         let stored = deadlines::for_family(&db, f.family.id.as_str()).await.unwrap();
-        let expected = generated.deadlines(&f, i as u32, &cal, &confer_domain::policy::PolicyHistory::new(Nation::England));
+        let expected =
+            generated.deadlines(&f, i as u32, &cal, &confer_domain::policy::PolicyHistory::new(Nation::England));
         assert_eq!(stored.len(), expected.len(), "{}", f.family.id.as_str());
         for s in &stored {
-            let e = expected.iter().find(|e| e.deadline.rule == s.deadline.rule && e.deadline.trigger == s.deadline.trigger).unwrap();
+            let e = expected
+                .iter()
+                .find(|e| e.deadline.rule == s.deadline.rule && e.deadline.trigger == s.deadline.trigger)
+                .unwrap();
             assert_eq!(s.deadline.due, e.deadline.due);
             assert_eq!(s.met, e.met);
             assert_eq!(s.late_reason, e.late_reason);
@@ -38,7 +42,9 @@ async fn the_demo_seeds_deadlines_that_fit_each_stage_time_01_rev_01_cg_02_plan_
                 let icpc = stored.iter().find(|s| s.deadline.rule == DeadlineRule::InitialConference).unwrap();
                 assert_eq!(icpc.deadline.due, cal.add_working_days(f.case.opened_on, 15), "TIME-01");
             }
-            CaseStage::ChildInNeedPlan => assert!(stored.iter().any(|s| s.deadline.rule == DeadlineRule::ChildInNeedReview)),
+            CaseStage::ChildInNeedPlan => {
+                assert!(stored.iter().any(|s| s.deadline.rule == DeadlineRule::ChildInNeedReview))
+            }
             _ => {}
         }
     }
@@ -83,19 +89,30 @@ async fn a_late_met_date_without_a_reason_is_refused_with_the_domains_message_ti
     demo::load(&db, &generated, |_| {}).await.unwrap();
     let authority = generated.authority.id.clone();
     let f = generated.families().find(|f| f.case.stage == CaseStage::ConferenceRequested).unwrap();
-    let set = deadlines::set_deadline(&db, f.case.id.as_str(), DeadlineRule::InitialConference, today() - chrono::Days::new(50), None, "tester")
-        .await
-        .unwrap()
-        .unwrap();
+    let set = deadlines::set_deadline(
+        &db,
+        f.case.id.as_str(),
+        DeadlineRule::InitialConference,
+        today() - chrono::Days::new(50),
+        None,
+        "tester",
+    )
+    .await
+    .unwrap()
+    .unwrap();
     let late = today() - chrono::Days::new(2);
     match deadlines::mark_met(&db, &authority, &set.id, late, None, "", today(), "tester").await {
         Err(MarkMetError::Invalid(e)) => assert!(e.to_string().contains("choose the reason for the delay"), "{e}"),
         other => panic!("expected a refusal, got {other:?}"),
     }
-    let done = deadlines::mark_met(&db, &authority, &set.id, late, Some(LateReason::FamilyUnavailable), "", today(), "tester").await.unwrap();
+    let done =
+        deadlines::mark_met(&db, &authority, &set.id, late, Some(LateReason::FamilyUnavailable), "", today(), "tester")
+            .await
+            .unwrap();
     assert_eq!(done.late_reason.unwrap().reason, LateReason::FamilyUnavailable);
     assert!(matches!(
-        deadlines::mark_met(&db, &authority, &set.id, late, Some(LateReason::FamilyUnavailable), "", today(), "tester").await,
+        deadlines::mark_met(&db, &authority, &set.id, late, Some(LateReason::FamilyUnavailable), "", today(), "tester")
+            .await,
         Err(MarkMetError::AlreadyMet(_))
     ));
     // Another authority's id is not found.

@@ -50,9 +50,20 @@ async fn family(app: &App, key: &str, name: &str, worker: &str) -> (String, Stri
     };
     let fam = Family { id: fid.clone(), authority_id: app.authority.id.clone(), name: format!("{name} family") };
     let mut tx = app.db.begin().await.unwrap();
-    insert_family(&mut tx, &NewFamily { family: &fam, children: &[child], adults: &[], relationships: &[], case: Some(&case), professionals: &[] }, "test")
-        .await
-        .unwrap();
+    insert_family(
+        &mut tx,
+        &NewFamily {
+            family: &fam,
+            children: &[child],
+            adults: &[],
+            relationships: &[],
+            case: Some(&case),
+            professionals: &[],
+        },
+        "test",
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
     (fid.0, case.id.0)
 }
@@ -70,7 +81,10 @@ async fn a_policy_change_never_rewrites_a_deadline_already_set_time_01() {
     let (sw, _) = staff(&app, "sw.policy", &[Role::SocialWorker], None).await;
     let (_, case) = family(&app, "p1", "Ashworth", &sw).await;
     let trigger = today() - Days::new(3);
-    let set = deadlines::set_deadline(&app.db, &case, DeadlineRule::InitialConference, trigger, None, "test").await.unwrap().unwrap();
+    let set = deadlines::set_deadline(&app.db, &case, DeadlineRule::InitialConference, trigger, None, "test")
+        .await
+        .unwrap()
+        .unwrap();
     let fifteen = Calendar::for_nation(Nation::England).add_working_days(trigger, 15);
     assert_eq!(set.deadline.due, fifteen, "TIME-01: 15 working days from the strategy discussion");
 
@@ -83,15 +97,48 @@ async fn a_policy_change_never_rewrites_a_deadline_already_set_time_01() {
     let back = slash(trigger - Days::new(30));
     // Without saying so, a date in the past is refused, and what was typed is kept.
     let refused = b
-        .submit(&form, "/admin/policy", &[("value", "rule:initial-conference"), ("amount", "20"), ("unit", "working-days"), ("effective_from", &back), ("reason", "Local procedure 2026")])
+        .submit(
+            &form,
+            "/admin/policy",
+            &[
+                ("value", "rule:initial-conference"),
+                ("amount", "20"),
+                ("unit", "working-days"),
+                ("effective_from", &back),
+                ("reason", "Local procedure 2026"),
+            ],
+        )
         .await;
     assert_eq!(refused.status, StatusCode::OK);
     assert!(refused.body.contains("govuk-error-summary") && refused.body.contains("The date is in the past"));
     assert!(refused.body.contains(&format!("value=\"{back}\"")) && refused.body.contains("Local procedure 2026"));
-    let bad = b.submit(&form, "/admin/policy", &[("value", "rule:initial-conference"), ("amount", "lots"), ("unit", "working-days"), ("effective_from", &slash(today())), ("reason", "x")]).await;
+    let bad = b
+        .submit(
+            &form,
+            "/admin/policy",
+            &[
+                ("value", "rule:initial-conference"),
+                ("amount", "lots"),
+                ("unit", "working-days"),
+                ("effective_from", &slash(today())),
+                ("reason", "x"),
+            ],
+        )
+        .await;
     assert!(bad.body.contains("Enter the amount as a whole number"), "{}", bad.body);
     let saved = b
-        .submit(&form, "/admin/policy", &[("value", "rule:initial-conference"), ("amount", "20"), ("unit", "working-days"), ("effective_from", &back), ("allow_past", "yes"), ("reason", "Local procedure 2026")])
+        .submit(
+            &form,
+            "/admin/policy",
+            &[
+                ("value", "rule:initial-conference"),
+                ("amount", "20"),
+                ("unit", "working-days"),
+                ("effective_from", &back),
+                ("allow_past", "yes"),
+                ("reason", "Local procedure 2026"),
+            ],
+        )
         .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
     let page = b.get(saved.location.as_deref().unwrap()).await;
@@ -100,7 +147,10 @@ async fn a_policy_change_never_rewrites_a_deadline_already_set_time_01() {
     assert!(page.body.contains("Test the.admin"), "who changed it");
 
     // The deadline already set keeps its due date; setting it again changes nothing.
-    let again = deadlines::set_deadline(&app.db, &case, DeadlineRule::InitialConference, trigger, None, "test").await.unwrap().unwrap();
+    let again = deadlines::set_deadline(&app.db, &case, DeadlineRule::InitialConference, trigger, None, "test")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(again.id, set.id);
     assert_eq!(again.deadline.due, fifteen);
     let stored = deadlines::for_family(&app.db, "fam-p1").await.unwrap();
@@ -108,7 +158,10 @@ async fn a_policy_change_never_rewrites_a_deadline_already_set_time_01() {
     assert_eq!(stored[0].deadline.due, fifteen);
     // A deadline set from now on uses the version in force on its trigger date.
     let (_, case2) = family(&app, "p2", "Brierley", &sw).await;
-    let new = deadlines::set_deadline(&app.db, &case2, DeadlineRule::InitialConference, trigger, None, "test").await.unwrap().unwrap();
+    let new = deadlines::set_deadline(&app.db, &case2, DeadlineRule::InitialConference, trigger, None, "test")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(new.deadline.due, Calendar::for_nation(Nation::England).add_working_days(trigger, 20));
     assert_eq!(new.deadline.policy_effective_from, trigger - Days::new(30));
     // The change and the deadlines are in the audit trail.
@@ -147,8 +200,15 @@ async fn a_closure_day_moves_a_due_date_and_is_removed_not_deleted_time_01_cg_02
     assert!(twice.body.contains("is already a closure day"));
 
     // CG-02: first core group within 10 working days of the ICPC, counted around the closure.
-    let d = deadlines::set_deadline(&app.db, &case, DeadlineRule::FirstCoreGroup, trigger, None, "test").await.unwrap().unwrap();
-    assert_eq!(d.deadline.due, england.add_working_days(before, 1), "the closure day moved the due date by one working day");
+    let d = deadlines::set_deadline(&app.db, &case, DeadlineRule::FirstCoreGroup, trigger, None, "test")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        d.deadline.due,
+        england.add_working_days(before, 1),
+        "the closure day moved the due date by one working day"
+    );
 
     // Removing it is recorded, never deleted, and does not move the deadline already set.
     let list = store_calendar::closure_history(&app.db, &app.authority.id).await.unwrap();
@@ -164,7 +224,10 @@ async fn a_closure_day_moves_a_due_date_and_is_removed_not_deleted_time_01_cg_02
     assert_eq!(store_calendar::closure_history(&app.db, &app.authority.id).await.unwrap().len(), 1);
     let kept = deadlines::for_family(&app.db, "fam-c1").await.unwrap();
     assert_eq!(kept[0].deadline.due, england.add_working_days(before, 1));
-    let d2 = deadlines::set_deadline(&app.db, &case2, DeadlineRule::FirstCoreGroup, trigger, None, "test").await.unwrap().unwrap();
+    let d2 = deadlines::set_deadline(&app.db, &case2, DeadlineRule::FirstCoreGroup, trigger, None, "test")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(d2.deadline.due, before, "without the closure day the due date is as before");
     let events = audit::recent(&app.db, app.authority.id.as_str(), 50).await.unwrap();
     assert!(events.iter().any(|e| e.action == "closure-day.add"));
@@ -177,14 +240,29 @@ async fn met_late_without_a_reason_is_refused_and_the_form_keeps_what_was_typed_
     let (sw, _) = staff(&app, "sw.late", &[Role::SocialWorker], None).await;
     let (qa, _) = staff(&app, "qa.late", &[Role::QualityAssurance], None).await;
     let (_, case) = family(&app, "m1", "Entwistle", &sw).await;
-    let d = deadlines::set_deadline(&app.db, &case, DeadlineRule::InitialConference, today() - Days::new(60), None, "test").await.unwrap().unwrap();
+    let d =
+        deadlines::set_deadline(&app.db, &case, DeadlineRule::InitialConference, today() - Days::new(60), None, "test")
+            .await
+            .unwrap()
+            .unwrap();
     let mut b = signed_in(&app, &sw).await;
     let page = b.get("/families/fam-m1").await;
     assert!(page.body.contains("Overdue"), "a missed deadline shows as overdue");
     assert!(page.body.contains("Record a deadline as met"));
     let path = "/families/fam-m1/deadlines";
     let met = slash(today() - Days::new(1));
-    let refused = b.submit(&page, path, &[("deadline_id", &d.id), ("met_on", &met), ("late_reason", ""), ("late_details", "Held after the summer break")]).await;
+    let refused = b
+        .submit(
+            &page,
+            path,
+            &[
+                ("deadline_id", &d.id),
+                ("met_on", &met),
+                ("late_reason", ""),
+                ("late_details", "Held after the summer break"),
+            ],
+        )
+        .await;
     assert_eq!(refused.status, StatusCode::OK);
     assert!(refused.body.contains("govuk-error-summary"));
     assert!(refused.body.contains("This deadline was missed"), "{}", refused.body);
@@ -194,11 +272,28 @@ async fn met_late_without_a_reason_is_refused_and_the_form_keeps_what_was_typed_
     // "Other" needs the free text; a date in the future is refused.
     let other = b.submit(&page, path, &[("deadline_id", &d.id), ("met_on", &met), ("late_reason", "other")]).await;
     assert!(other.body.contains("You chose"), "{}", other.body);
-    let future = b.submit(&page, path, &[("deadline_id", &d.id), ("met_on", &slash(today() + Days::new(2))), ("late_reason", "chair-unavailable")]).await;
+    let future = b
+        .submit(
+            &page,
+            path,
+            &[("deadline_id", &d.id), ("met_on", &slash(today() + Days::new(2))), ("late_reason", "chair-unavailable")],
+        )
+        .await;
     assert!(future.body.contains("today or in the past"));
     assert!(deadlines::get(&app.db, &app.authority.id, &d.id).await.unwrap().met.is_none(), "nothing was recorded");
 
-    let done = b.submit(&page, path, &[("deadline_id", &d.id), ("met_on", &met), ("late_reason", "chair-unavailable"), ("late_details", "Held after the summer break")]).await;
+    let done = b
+        .submit(
+            &page,
+            path,
+            &[
+                ("deadline_id", &d.id),
+                ("met_on", &met),
+                ("late_reason", "chair-unavailable"),
+                ("late_details", "Held after the summer break"),
+            ],
+        )
+        .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
     let page = b.get("/families/fam-m1").await;
     assert!(page.body.contains("Met late") && page.body.contains("No independent chair was available"));
@@ -207,7 +302,8 @@ async fn met_late_without_a_reason_is_refused_and_the_form_keeps_what_was_typed_
     let events = audit::for_entity(&app.db, app.authority.id.as_str(), "family", "fam-m1", 50).await.unwrap();
     assert!(events.iter().any(|e| e.action == "deadline.met" && e.actor == sw));
     // Recording it again is refused.
-    let again = b.submit(&page, path, &[("deadline_id", &d.id), ("met_on", &met), ("late_reason", "chair-unavailable")]).await;
+    let again =
+        b.submit(&page, path, &[("deadline_id", &d.id), ("met_on", &met), ("late_reason", "chair-unavailable")]).await;
     assert!(again.body.contains("already recorded as met") || !again.body.contains("Record a deadline as met"));
 
     // The reasons are reported to QA, and only to QA.
@@ -232,12 +328,20 @@ async fn each_person_sees_only_their_deadlines_in_due_and_overdue_role_11_rev_01
     let (_, c2) = family(&app, "l2", "Greenhalgh", &sw2).await;
     let (_, c3) = family(&app, "l3", "Hargreaves", &sw2).await;
     let old = today() - Days::new(200);
-    deadlines::set_deadline(&app.db, &c1, DeadlineRule::InitialConference, today() - Days::new(40), None, "test").await.unwrap();
+    deadlines::set_deadline(&app.db, &c1, DeadlineRule::InitialConference, today() - Days::new(40), None, "test")
+        .await
+        .unwrap();
     deadlines::set_deadline(&app.db, &c2, DeadlineRule::ChildInNeedReview, today(), None, "test").await.unwrap();
-    deadlines::set_deadline(&app.db, &c3, DeadlineRule::FirstReview, old, Some(&UserId::from(chair.as_str())), "test").await.unwrap();
+    deadlines::set_deadline(&app.db, &c3, DeadlineRule::FirstReview, old, Some(&UserId::from(chair.as_str())), "test")
+        .await
+        .unwrap();
 
     let sees = |body: &str| {
-        ["Fairclough", "Greenhalgh", "Hargreaves"].iter().filter(|n| body.contains(&format!("{n} family"))).map(|n| n.to_string()).collect::<Vec<_>>()
+        ["Fairclough", "Greenhalgh", "Hargreaves"]
+            .iter()
+            .filter(|n| body.contains(&format!("{n} family")))
+            .map(|n| n.to_string())
+            .collect::<Vec<_>>()
     };
     for (who, expected) in [
         (&sw1, vec!["Fairclough"]),
@@ -268,10 +372,17 @@ async fn each_person_sees_only_their_deadlines_in_due_and_overdue_role_11_rev_01
     let due = c.get("/deadlines?state=due").await;
     assert_eq!(sees(&due.body), vec!["Greenhalgh"], "PLAN-04: a child in need review due in 3 months");
     let by_due = c.get("/deadlines?sort=due").await.body;
-    assert!(by_due.find("Hargreaves family").unwrap() < by_due.find("Fairclough family").unwrap(), "earliest due first");
+    assert!(
+        by_due.find("Hargreaves family").unwrap() < by_due.find("Fairclough family").unwrap(),
+        "earliest due first"
+    );
     let by_name = c.get("/deadlines?sort=family").await.body;
     assert!(by_name.find("Fairclough family").unwrap() < by_name.find("Hargreaves family").unwrap());
-    for nonsense in ["/deadlines?state=x&rule=y&worker=z&sort=q&page=-4", "/deadlines?page=99999999999999999999", "/deadlines?state=met-late"] {
+    for nonsense in [
+        "/deadlines?state=x&rule=y&worker=z&sort=q&page=-4",
+        "/deadlines?page=99999999999999999999",
+        "/deadlines?state=met-late",
+    ] {
         let res = c.get(nonsense).await;
         assert_eq!(res.status, StatusCode::OK, "{nonsense}");
     }
@@ -305,7 +416,8 @@ async fn policy_and_closure_pages_refuse_everyone_but_administrators() {
                 .try_get::<String, _>("csrf_token")
                 .unwrap()
         };
-        let res = b.post("/admin/closures", &[("csrf_token", csrf.as_str()), ("date", "29/12/2026"), ("reason", "x")]).await;
+        let res =
+            b.post("/admin/closures", &[("csrf_token", csrf.as_str()), ("date", "29/12/2026"), ("reason", "x")]).await;
         assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", role.as_str());
     }
     assert!(store_calendar::closures(&app.db, &app.authority.id).await.unwrap().is_empty(), "nothing was added");
@@ -334,5 +446,8 @@ async fn each_rule_gets_its_statutory_due_date_when_set_rev_01_cg_02_dec_05_min_
         assert_eq!(set.deadline.due, due, "{rule}");
     }
     // A rule the policy sets no timescale for (Scotland's participant notice, in England) sets none.
-    assert!(deadlines::set_deadline(&app.db, &case, DeadlineRule::ParticipantNotice, t, None, "test").await.unwrap().is_none());
+    assert!(deadlines::set_deadline(&app.db, &case, DeadlineRule::ParticipantNotice, t, None, "test")
+        .await
+        .unwrap()
+        .is_none());
 }

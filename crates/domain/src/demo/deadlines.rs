@@ -84,16 +84,17 @@ impl Demo {
             CaseStage::ConferenceScheduled | CaseStage::ChildProtectionPlan => self.chair_for(family, index),
             _ => None,
         };
-        let mut set = |rule: DeadlineRule, trigger: NaiveDate, met: Option<NaiveDate>, rng: &mut Rng| -> Option<Deadline> {
-            let deadline = rule.deadline(trigger, calendar, policies)?;
-            let met = met.filter(|m| *m <= today);
-            let late_reason = match met {
-                Some(m) if m > deadline.due => Some(late_reason(rng)),
-                _ => None,
+        let mut set =
+            |rule: DeadlineRule, trigger: NaiveDate, met: Option<NaiveDate>, rng: &mut Rng| -> Option<Deadline> {
+                let deadline = rule.deadline(trigger, calendar, policies)?;
+                let met = met.filter(|m| *m <= today);
+                let late_reason = match met {
+                    Some(m) if m > deadline.due => Some(late_reason(rng)),
+                    _ => None,
+                };
+                out.push(DemoDeadline { deadline, met, late_reason, chair: chair.clone() });
+                Some(deadline)
             };
-            out.push(DemoDeadline { deadline, met, late_reason, chair: chair.clone() });
-            Some(deadline)
-        };
         let unborn = family.children.iter().find_map(|c| match c.birth {
             Birth::Unborn { expected } => Some(expected),
             Birth::Born(_) => None,
@@ -136,7 +137,8 @@ impl Demo {
                 set(DeadlineRule::InitialConference, opened, Some(icpc), rng);
                 let outcome = calendar.add_working_days(icpc, if chance(rng, 900) { rng.u32(0..=1) } else { 3 });
                 set(DeadlineRule::OutcomeSent, icpc, Some(outcome), rng);
-                let first_core = calendar.add_working_days(icpc, if chance(rng, 850) { rng.u32(4..=10) } else { rng.u32(11..=16) });
+                let first_core =
+                    calendar.add_working_days(icpc, if chance(rng, 850) { rng.u32(4..=10) } else { rng.u32(11..=16) });
                 set(DeadlineRule::FirstCoreGroup, icpc, Some(first_core), rng);
                 // Reviews until the one still to come.
                 let mut last = icpc;
@@ -226,7 +228,10 @@ mod tests {
     use crate::Nation;
 
     fn demo() -> Demo {
-        Demo::new(DemoOptions { families: 300, ..DemoOptions::default() }, NaiveDate::from_ymd_opt(2026, 11, 23).unwrap())
+        Demo::new(
+            DemoOptions { families: 300, ..DemoOptions::default() },
+            NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+        )
     }
 
     #[test]
@@ -242,7 +247,10 @@ mod tests {
             assert_eq!(a, d.deadlines(&f, i, &cal, &h), "deterministic");
             for x in &a {
                 rules.insert(x.deadline.rule);
-                assert_eq!(x.deadline.due, x.deadline.rule.due_date(x.deadline.trigger, &cal, h.in_force(x.deadline.trigger)).unwrap());
+                assert_eq!(
+                    x.deadline.due,
+                    x.deadline.rule.due_date(x.deadline.trigger, &cal, h.in_force(x.deadline.trigger)).unwrap()
+                );
                 if let Some(m) = x.met {
                     assert!(m <= d.today);
                     assert_eq!(x.late_reason.is_some(), m > x.deadline.due, "a late met date has a reason");
@@ -258,7 +266,10 @@ mod tests {
                     assert!(icpc.met.is_none());
                 }
                 CaseStage::ChildProtectionPlan => {
-                    assert!(a.iter().any(|x| matches!(x.deadline.rule, DeadlineRule::FirstReview | DeadlineRule::NextReview) && x.met.is_none()));
+                    assert!(a
+                        .iter()
+                        .any(|x| matches!(x.deadline.rule, DeadlineRule::FirstReview | DeadlineRule::NextReview)
+                            && x.met.is_none()));
                     assert!(a.iter().all(|x| x.chair.is_some()));
                 }
                 CaseStage::Enquiry | CaseStage::Closed => assert!(a.is_empty()),
@@ -266,14 +277,22 @@ mod tests {
             }
         }
         assert!(late > 0, "some deadlines were met late, with reasons");
-        for r in [DeadlineRule::InitialConference, DeadlineRule::FirstReview, DeadlineRule::FirstCoreGroup, DeadlineRule::ChildInNeedReview, DeadlineRule::RecordSent] {
+        for r in [
+            DeadlineRule::InitialConference,
+            DeadlineRule::FirstReview,
+            DeadlineRule::FirstCoreGroup,
+            DeadlineRule::ChildInNeedReview,
+            DeadlineRule::RecordSent,
+        ] {
             assert!(rules.contains(&r), "{r}");
         }
         // Some open deadlines are overdue and some not yet.
         let reqs = d.open_deadline_requests(&cal, &h);
         let states: std::collections::BTreeSet<_> = reqs
             .iter()
-            .map(|r| deadline_state(r.rule.due_date(r.trigger, &cal, h.in_force(r.trigger)).unwrap(), None, d.today, 3, &cal))
+            .map(|r| {
+                deadline_state(r.rule.due_date(r.trigger, &cal, h.in_force(r.trigger)).unwrap(), None, d.today, 3, &cal)
+            })
             .collect();
         assert!(states.len() >= 2, "{states:?}");
     }

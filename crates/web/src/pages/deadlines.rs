@@ -17,7 +17,9 @@ use confer_domain::calendar::{Calendar, WorkingCalendar};
 use confer_domain::policy::defaults_effective_from;
 use confer_domain::timescales::{DeadlineRule, DeadlineState, LateReason};
 use confer_domain::{Role, UserAccount};
-use confer_store::deadlines::{self, LateReasonCount, ListQuery, MarkMetError, Scope, Sort, StateFilter, StoredDeadline};
+use confer_store::deadlines::{
+    self, LateReasonCount, ListQuery, MarkMetError, Scope, Sort, StateFilter, StoredDeadline,
+};
 use serde::Deserialize;
 
 pub const PAGE_SIZE: i64 = 50;
@@ -161,8 +163,17 @@ pub async fn record_met(
         }
     };
     if let (Some(d), Some(met), true) = (&deadline, met, errors.is_empty()) {
-        match deadlines::mark_met(&state.db, &ctx.actor.authority_id, &d.id, met, reason, &f.late_details, today(), ctx.actor_id())
-            .await
+        match deadlines::mark_met(
+            &state.db,
+            &ctx.actor.authority_id,
+            &d.id,
+            met,
+            reason,
+            &f.late_details,
+            today(),
+            ctx.actor_id(),
+        )
+        .await
         {
             Ok(_) => return Ok(Redirect::to(&format!("/families/{family_id}?met=1#deadlines")).into_response()),
             Err(MarkMetError::Invalid(e)) => {
@@ -255,7 +266,11 @@ async fn scope_for(state: &SharedState, ctx: &Ctx) -> Result<(Scope, &'static st
     Ok((scope, text))
 }
 
-pub async fn list(State(state): State<SharedState>, ctx: Ctx, Query(q): Query<ListParams>) -> Result<Response, AppError> {
+pub async fn list(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Query(q): Query<ListParams>,
+) -> Result<Response, AppError> {
     let page = ctx.page("Due and overdue", "/deadlines");
     let (scope, scope_text) = scope_for(&state, &ctx).await?;
     let (calendar, at_risk) = calendar_and_risk(&state, &ctx).await?;
@@ -279,7 +294,8 @@ pub async fn list(State(state): State<SharedState>, ctx: Ctx, Query(q): Query<Li
         .collect();
     let worker = workers.iter().find(|u| u.id.as_str() == q.worker).map(|u| u.id.as_str().to_owned());
     let sort = if q.sort == "family" { Sort::FamilyName } else { Sort::DueDate };
-    let page_number = q.page.as_deref().and_then(|p| p.parse::<i64>().ok()).filter(|p| (1..1_000_000).contains(p)).unwrap_or(1);
+    let page_number =
+        q.page.as_deref().and_then(|p| p.parse::<i64>().ok()).filter(|p| (1..1_000_000).contains(p)).unwrap_or(1);
     let found = deadlines::list(
         &state.db,
         &ListQuery {

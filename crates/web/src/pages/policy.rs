@@ -46,7 +46,9 @@ fn setting_text(policy: &Policy, field: &str) -> String {
         serde_json::Value::Bool(true) => "Yes".to_owned(),
         serde_json::Value::Bool(false) => "No".to_owned(),
         serde_json::Value::Number(n) => n.to_string(),
-        serde_json::Value::String(s) if s == "allow-with-reason" => "Allow, with the chair's recorded reason".to_owned(),
+        serde_json::Value::String(s) if s == "allow-with-reason" => {
+            "Allow, with the chair's recorded reason".to_owned()
+        }
         serde_json::Value::String(s) if s == "refuse" => "Refuse".to_owned(),
         serde_json::Value::String(s) => s,
         _ => String::new(),
@@ -72,7 +74,12 @@ fn who(v: &StoredPolicyVersion) -> String {
 
 /// Every policy value of the authority: current (in force today), the nation's default, the
 /// source of the default, and the history of changes.
-fn rows(authority: &Authority, history: &confer_domain::policy::PolicyHistory, stored: &[StoredPolicyVersion], today: NaiveDate) -> Vec<PolicyRow> {
+fn rows(
+    authority: &Authority,
+    history: &confer_domain::policy::PolicyHistory,
+    stored: &[StoredPolicyVersion],
+    today: NaiveDate,
+) -> Vec<PolicyRow> {
     let nation = authority.nation;
     let defaults = Policy::default_for(nation);
     let current = history.in_force(today);
@@ -82,8 +89,13 @@ fn rows(authority: &Authority, history: &confer_domain::policy::PolicyHistory, s
         for v in history.versions().iter().skip(1) {
             let now = value(&v.policy);
             if now != previous {
-                let by = stored.iter().find(|s| s.version.effective_from == v.effective_from).map(who).unwrap_or_default();
-                out.push(format!("From {}: {now} (was {previous}). {} Changed by {by}.", view::long_date(&v.effective_from), v.reason));
+                let by =
+                    stored.iter().find(|s| s.version.effective_from == v.effective_from).map(who).unwrap_or_default();
+                out.push(format!(
+                    "From {}: {now} (was {previous}). {} Changed by {by}.",
+                    view::long_date(&v.effective_from),
+                    v.reason
+                ));
             }
             previous = now;
         }
@@ -200,7 +212,11 @@ async fn render_policy(state: &SharedState, ctx: &Ctx, page: &Page, f: &PolicyFo
     }))
 }
 
-pub async fn policy(State(state): State<SharedState>, ctx: Ctx, Query(q): Query<PolicyQuery>) -> Result<Response, AppError> {
+pub async fn policy(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Query(q): Query<PolicyQuery>,
+) -> Result<Response, AppError> {
     let mut page = ctx.page("Policy", "/admin/policy");
     if let Some(date) = q.saved.as_deref().and_then(|d| parse_date(d).ok()) {
         page.notice = Some(format!(
@@ -224,13 +240,11 @@ fn apply(policy: &mut Policy, f: &PolicyForm) -> Result<(), (&'static str, Strin
             None
         } else {
             let unit = TimeUnit::parse(&f.unit).ok_or(("unit", "Choose a unit, or \"No deadline\"".to_owned()))?;
-            let amount = f
-                .amount
-                .trim()
-                .parse::<u32>()
-                .ok()
-                .filter(|a| (1..=3650).contains(a))
-                .ok_or(("amount", "Enter the amount as a whole number from 1 to 3650, for example 15".to_owned()))?;
+            let amount =
+                f.amount.trim().parse::<u32>().ok().filter(|a| (1..=3650).contains(a)).ok_or((
+                    "amount",
+                    "Enter the amount as a whole number from 1 to 3650, for example 15".to_owned(),
+                ))?;
             Some(Timescale::new(amount, unit))
         };
         return policy.set_timescale(rule, timescale).map_err(|e| {
@@ -243,7 +257,10 @@ fn apply(policy: &mut Policy, f: &PolicyForm) -> Result<(), (&'static str, Strin
     };
     let text = f.setting.trim().to_lowercase();
     let number = || {
-        text.parse::<u32>().ok().filter(|n| *n <= 100).ok_or(("setting", "Enter a whole number, for example 3".to_owned()))
+        text.parse::<u32>()
+            .ok()
+            .filter(|n| *n <= 100)
+            .ok_or(("setting", "Enter a whole number, for example 3".to_owned()))
     };
     let yes_no = || match text.as_str() {
         "yes" | "y" | "true" => Ok(true),
@@ -268,7 +285,11 @@ fn apply(policy: &mut Policy, f: &PolicyForm) -> Result<(), (&'static str, Strin
     policy.check().map_err(|e| ("setting", capitalise(&e.to_string())))
 }
 
-pub async fn add_version(State(state): State<SharedState>, ctx: Ctx, Form(f): Form<PolicyForm>) -> Result<Response, AppError> {
+pub async fn add_version(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Form(f): Form<PolicyForm>,
+) -> Result<Response, AppError> {
     let mut page = ctx.page("Policy", "/admin/policy");
     let today = chrono::Utc::now().date_naive();
     let authority = confer_store::users::authority(&state.db, &ctx.actor.authority_id).await?;
@@ -302,7 +323,8 @@ pub async fn add_version(State(state): State<SharedState>, ctx: Ctx, Form(f): Fo
         }
     };
     if f.reason.trim().is_empty() {
-        page.errors.add("reason", "Say why the value is changing, for example the decision of the safeguarding partnership");
+        page.errors
+            .add("reason", "Say why the value is changing, for example the decision of the safeguarding partnership");
     } else if f.reason.chars().count() > 2000 {
         page.errors.add("reason", "Keep the reason to 2000 characters");
     }
@@ -370,17 +392,28 @@ pub struct ClosuresQuery {
     done: String,
 }
 
-pub async fn closures(State(state): State<SharedState>, ctx: Ctx, Query(q): Query<ClosuresQuery>) -> Result<Response, AppError> {
+pub async fn closures(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Query(q): Query<ClosuresQuery>,
+) -> Result<Response, AppError> {
     let mut page = ctx.page("Closure days", "/admin/policy");
     page.notice = match q.done.as_str() {
-        "added" => Some("Closure day added. Deadlines set from now on count around it; deadlines already set keep their due dates.".into()),
+        "added" => Some(
+            "Closure day added. Deadlines set from now on count around it; deadlines already set keep their due dates."
+                .into(),
+        ),
         "removed" => Some("Closure day removed. It is kept in the list of removed days below.".into()),
         _ => None,
     };
     render_closures(&state, &ctx, &page, &ClosureForm::default()).await
 }
 
-pub async fn add_closure(State(state): State<SharedState>, ctx: Ctx, Form(f): Form<ClosureForm>) -> Result<Response, AppError> {
+pub async fn add_closure(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Form(f): Form<ClosureForm>,
+) -> Result<Response, AppError> {
     let mut page = ctx.page("Closure days", "/admin/policy");
     let date = if f.date.trim().is_empty() {
         page.errors.add("date", "Enter the date the authority is closed, for example 29/12/2026");
@@ -423,12 +456,19 @@ pub struct RemoveForm {
     closure_id: String,
 }
 
-pub async fn remove_closure(State(state): State<SharedState>, ctx: Ctx, Form(f): Form<RemoveForm>) -> Result<Response, AppError> {
+pub async fn remove_closure(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Form(f): Form<RemoveForm>,
+) -> Result<Response, AppError> {
     match store_calendar::remove_closure(&state.db, &ctx.actor.authority_id, &f.closure_id, ctx.actor_id()).await {
         Ok(()) => Ok(Redirect::to("/admin/closures?done=removed").into_response()),
         Err(StoreError::NotFound) => {
             let mut page = ctx.page("Closure days", "/admin/policy");
-            page.errors.add("current-closures", "That closure day is not in the list (it may have been removed already): choose one from the list");
+            page.errors.add(
+                "current-closures",
+                "That closure day is not in the list (it may have been removed already): choose one from the list",
+            );
             render_closures(&state, &ctx, &page, &ClosureForm::default()).await
         }
         Err(e) => Err(e.into()),
