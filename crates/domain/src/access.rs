@@ -62,6 +62,13 @@ crate::text_enum! {
         ListConferences => "list-conferences", "List the authority's conferences";
         /// A chair's own list of conferences.
         ListChairedConferences => "list-chaired-conferences", "List the conferences you chair";
+        /// The "due and overdue" list of deadlines (each person sees the cases that are theirs
+        /// to act on: filtered per row by their roles and relationships).
+        ViewDeadlines => "view-deadlines", "See due and overdue deadlines";
+        /// Record that a deadline of a family's case was met, with a reason when late (TIME-01).
+        RecordDeadlineMet => "record-deadline-met", "Record a deadline as met";
+        /// The report of reasons given for missed deadlines (QA-02).
+        ViewLateReasons => "view-late-reasons", "See the reasons deadlines were missed";
     }
 }
 
@@ -150,6 +157,22 @@ pub const GRANTS: &[(Action, &[Grant])] = &[
             RoleWith(Chair, ConferenceChair),
         ],
     ),
+    (
+        Action::ViewDeadlines,
+        &[Role(Coordinator), Role(Chair), Role(TeamManager), Role(SocialWorker), Role(QualityAssurance), Role(Auditor)],
+    ),
+    (
+        Action::RecordDeadlineMet,
+        &[
+            // The coordinator sends, invites and distributes (ROLE-02); the allocated worker
+            // and their managers hold the case; the chair holds the conference.
+            Role(Coordinator),
+            RoleWith(SocialWorker, AllocatedWorker),
+            RoleWith(TeamManager, AllocatedWorker),
+            RoleWith(TeamManager, ManagerOfAllocatedWorker),
+            RoleWith(Chair, ConferenceChair),
+        ],
+    ),
     (Action::ArrangeConference, &[Role(Coordinator)]),
     (Action::CancelConference, &[Role(Coordinator), RoleWith(Chair, ConferenceChair)]),
     (
@@ -188,6 +211,7 @@ pub const GRANTS: &[(Action, &[Grant])] = &[
     ),
     (Action::ListConferences, &[Role(Coordinator), Role(QualityAssurance), Role(Auditor)]),
     (Action::ListChairedConferences, &[Role(Chair)]),
+    (Action::ViewLateReasons, &[Role(QualityAssurance)]),
 ];
 
 /// The person asking.
@@ -292,6 +316,7 @@ pub fn is_record_action(action: Action) -> bool {
             | Action::RecordMeeting
             | Action::SubmitReport
             | Action::GatherViews
+            | Action::RecordDeadlineMet
     )
 }
 
@@ -355,7 +380,10 @@ mod tests {
         assert_eq!(decide(&auditor, Action::ViewFamilyRecord, rec), Decision::Allow);
         assert_eq!(decide(&auditor, Action::ViewAuditTrail, Target::Authority(&la)), Decision::Allow);
         for action in Action::ALL {
-            if matches!(action, Action::EditFamilyRecord | Action::ManageUsers | Action::ManagePolicy) {
+            if matches!(
+                action,
+                Action::EditFamilyRecord | Action::ManageUsers | Action::ManagePolicy | Action::RecordDeadlineMet
+            ) {
                 let t = if is_record_action(*action) { rec } else { Target::Authority(&la) };
                 assert_ne!(decide(&auditor, *action, t), Decision::Allow, "auditor may not {action}");
             }

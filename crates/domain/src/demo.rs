@@ -15,6 +15,9 @@
 //! memory and [`Demo::family`] makes any one of them directly.
 
 use crate::model::*;
+
+mod deadlines;
+pub use deadlines::DemoDeadline;
 use chrono::{Duration, Months, NaiveDate};
 use fastrand::Rng;
 use serde::{Deserialize, Serialize};

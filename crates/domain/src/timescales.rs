@@ -690,6 +690,43 @@ impl LateReasonRecord {
     }
 }
 
+/// Why a deadline could not be recorded as met, in words that say what to do.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MetError {
+    #[error("The date it was met must be today or in the past")]
+    InFuture,
+    #[error("This deadline was missed (it was due by {due}): choose the reason for the delay")]
+    ReasonNeeded { due: String },
+    #[error("{0}")]
+    Reason(String),
+}
+
+/// TIME-01: checks a "met" date for a deadline due on `due`. Met on or before the due date:
+/// no reason is kept (any given is dropped). Met after it: a reason from the list is required,
+/// and "Other" needs the free text. A date after `today` is refused.
+pub fn check_met(
+    due: NaiveDate,
+    met: NaiveDate,
+    today: NaiveDate,
+    reason: Option<LateReason>,
+    details: &str,
+) -> Result<Option<LateReasonRecord>, MetError> {
+    if met > today {
+        return Err(MetError::InFuture);
+    }
+    if met <= due {
+        return Ok(None);
+    }
+    let Some(reason) = reason else {
+        return Err(MetError::ReasonNeeded { due: due.format("%-d %B %Y").to_string() });
+    };
+    LateReasonRecord::new(reason, details).map(Some).map_err(|e| {
+        let text = e.to_string();
+        let mut c = text.chars();
+        MetError::Reason(c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default())
+    })
+}
+
 /// One deadline to (re)compute: which rule and its trigger date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeadlineRequest {
@@ -727,6 +764,19 @@ mod tests {
         assert_eq!(Timescale::working_days(15).to_string(), "15 working days");
         assert_eq!(Timescale::months(1).to_string(), "1 month");
         assert_eq!(Timescale::calendar_days(28).to_string(), "28 calendar days");
+    }
+
+    #[test]
+    fn met_late_needs_a_reason_and_met_on_time_keeps_none_time_01() {
+        let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+        let due = d(3, 10);
+        assert_eq!(check_met(due, d(3, 10), d(3, 20), Some(LateReason::ChairUnavailable), "x"), Ok(None));
+        assert!(matches!(check_met(due, d(3, 11), d(3, 20), None, ""), Err(MetError::ReasonNeeded { .. })));
+        assert!(check_met(due, d(3, 11), d(3, 20), None, "").unwrap_err().to_string().contains("10 March 2026"));
+        assert_eq!(check_met(due, d(3, 21), d(3, 20), None, ""), Err(MetError::InFuture));
+        assert!(check_met(due, d(3, 12), d(3, 20), Some(LateReason::Other), " ").unwrap_err().to_string().starts_with("You chose"));
+        let kept = check_met(due, d(3, 12), d(3, 20), Some(LateReason::VenueUnavailable), " Flooded ").unwrap().unwrap();
+        assert_eq!(kept.details, "Flooded");
     }
 
     #[test]

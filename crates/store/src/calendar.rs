@@ -183,6 +183,77 @@ pub async fn policy_history(db: &Db, authority: &Authority) -> Result<PolicyHist
     Ok(history)
 }
 
+/// A stored policy version with who added it and when (for the policy page).
+#[derive(Debug, Clone)]
+pub struct StoredPolicyVersion {
+    pub version: PolicyVersion,
+    pub created_by: String,
+    /// The display name of the person, when it was a user (not the command line or the demo).
+    pub created_by_name: Option<String>,
+    pub created_at: String,
+}
+
+/// The versions an authority added, oldest first (the nation's defaults are not stored).
+pub async fn policy_versions(db: &Db, authority: &AuthorityId) -> Result<Vec<StoredPolicyVersion>> {
+    let rows = sqlx::query(
+        "SELECT p.policy_json, p.created_by, p.created_at, u.display_name FROM policy_version p \
+         LEFT JOIN user_account u ON u.id = p.created_by WHERE p.authority_id = $1 ORDER BY p.effective_from, p.created_at",
+    )
+    .bind(authority.as_str())
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let version: PolicyVersion = serde_json::from_str(&text(r, "policy_json")?)
+                .map_err(|e| StoreError::Corrupt(format!("policy version: {e}")))?;
+            Ok(StoredPolicyVersion {
+                version,
+                created_by: text(r, "created_by")?,
+                created_by_name: crate::opt_text(r, "display_name")?,
+                created_at: text(r, "created_at")?,
+            })
+        })
+        .collect()
+}
+
+/// A closure day with its history: who added it, and who removed it (never deleted).
+#[derive(Debug, Clone)]
+pub struct ClosureDay {
+    pub id: String,
+    pub date: chrono::NaiveDate,
+    pub reason: String,
+    pub created_by: String,
+    pub created_at: String,
+    pub removed_by: Option<String>,
+    pub removed_at: Option<String>,
+}
+
+/// Every closure day of an authority, removed ones included, by date.
+pub async fn closure_history(db: &Db, authority: &AuthorityId) -> Result<Vec<ClosureDay>> {
+    let rows = sqlx::query(
+        "SELECT c.id, c.date, c.reason, c.created_at, c.removed_at, COALESCE(a.display_name, c.created_by) AS created_by, \
+         COALESCE(r.display_name, c.removed_by) AS removed_by FROM closure_day c \
+         LEFT JOIN user_account a ON a.id = c.created_by LEFT JOIN user_account r ON r.id = c.removed_by \
+         WHERE c.authority_id = $1 ORDER BY c.date, c.created_at",
+    )
+    .bind(authority.as_str())
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(ClosureDay {
+                id: text(r, "id")?,
+                date: date(r, "date")?.ok_or_else(|| StoreError::Corrupt("closure day without a date".into()))?,
+                reason: text(r, "reason")?,
+                created_by: text(r, "created_by")?,
+                created_at: text(r, "created_at")?,
+                removed_by: crate::opt_text(r, "removed_by")?,
+                removed_at: crate::opt_text(r, "removed_at")?,
+            })
+        })
+        .collect()
+}
+
 /// Adds a policy version that applies from its date. Deadlines already set keep theirs.
 pub async fn add_policy_version(db: &Db, authority: &Authority, version: &PolicyVersion, actor: &str) -> Result<()> {
     let mut history = policy_history(db, authority).await?;

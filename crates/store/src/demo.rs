@@ -95,6 +95,9 @@ pub async fn load(db: &Db, demo: &Demo, mut progress: impl FnMut(u64)) -> Result
     }
     tx.commit().await?;
 
+    // Each case's deadlines, computed once with the authority's calendar and policy.
+    let calendar = crate::calendar::authority_calendar(db, a).await?;
+    let policies = crate::calendar::policy_history(db, a).await?;
     let mut count = 0u64;
     let mut tx = db.begin().await?;
     for (i, f) in demo.families().enumerate() {
@@ -111,6 +114,7 @@ pub async fn load(db: &Db, demo: &Demo, mut progress: impl FnMut(u64)) -> Result
             ACTOR,
         )
         .await?;
+        seed_deadlines(&mut tx, demo, &f, i as u32, &calendar, &policies).await?;
         count += 1;
         if (i + 1) % BATCH == 0 {
             tx.commit().await?;
@@ -121,6 +125,53 @@ pub async fn load(db: &Db, demo: &Demo, mut progress: impl FnMut(u64)) -> Result
     tx.commit().await?;
     progress(count);
     Ok(Loaded { created: true, families: count })
+}
+
+/// Stores the deadlines that fit a demo family's stage ([`Demo::deadlines`]), with one audit
+/// event for the family.
+async fn seed_deadlines(
+    tx: &mut crate::Tx,
+    demo: &Demo,
+    f: &confer_domain::demo::DemoFamily,
+    index: u32,
+    calendar: &confer_domain::calendar::Calendar,
+    policies: &confer_domain::policy::PolicyHistory,
+) -> Result<()> {
+    let deadlines = demo.deadlines(f, index, calendar, policies);
+    if deadlines.is_empty() {
+        return Ok(());
+    }
+    for d in &deadlines {
+        crate::deadlines::insert_deadline(
+            tx,
+            &crate::deadlines::NewDeadline {
+                authority_id: demo.authority.id.as_str(),
+                family_id: f.family.id.as_str(),
+                case_id: f.case.id.as_str(),
+                deadline: &d.deadline,
+                chair_id: d.chair.as_ref().map(|c| c.as_str()),
+                met: d.met,
+                late_reason: d.late_reason.as_ref(),
+            },
+            ACTOR,
+        )
+        .await?;
+    }
+    crate::audit::record(
+        tx,
+        crate::audit::Entry {
+            authority_id: demo.authority.id.as_str(),
+            actor: ACTOR,
+            kind: confer_domain::audit::EventKind::Change,
+            action: "deadline.seed",
+            entity_type: "family",
+            entity_id: f.family.id.as_str(),
+            before: serde_json::Value::Null,
+            after: serde_json::to_value(&deadlines).unwrap_or_default(),
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 /// Sign-in details of a demo account, printed when the demo starts.

@@ -192,6 +192,16 @@ pub async fn relationships(db: &Db, user: &UserId, family_id: &str) -> Result<Ve
     .bind(user.as_str())
     .fetch_optional(db.pool())
     .await?;
+    // The chair named on a deadline of the family's case chairs its conference (the
+    // conference journey derives this from the conferences themselves).
+    let chaired = sqlx::query("SELECT 1 AS x FROM deadline WHERE family_id = $1 AND chair_id = $2 LIMIT 1")
+        .bind(family_id)
+        .bind(user.as_str())
+        .fetch_optional(db.pool())
+        .await?;
+    if chaired.is_some() {
+        out.push(Relationship::ConferenceChair);
+    }
     if invited.is_some() {
         // A professional named on the case is part of the network around the family; their
         // conference invitations refine this when conferences arrive.

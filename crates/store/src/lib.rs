@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod calendar;
 pub mod conferences;
+pub mod deadlines;
 pub mod demo;
 pub mod families;
 pub mod migrate;

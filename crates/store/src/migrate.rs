@@ -10,6 +10,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/0001_foundation.sql")),
     (2, "conferences", include_str!("../migrations/0002_conferences.sql")),
     (3, "calendar_and_policy", include_str!("../migrations/0003_calendar_and_policy.sql")),
+    (4, "deadlines", include_str!("../migrations/0004_deadlines.sql")),
 ];
 
 /// Applies every migration not yet applied. Returns the versions it applied.

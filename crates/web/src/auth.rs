@@ -92,11 +92,13 @@ impl Ctx {
     /// The layout context for a page, with the navigation this person may use.
     pub fn page(&self, title: &str, current: &str) -> Page {
         let mut nav = Vec::new();
-        let items: [(&'static str, &'static str, Action); 5] = [
+        let items: [(&'static str, &'static str, Action); 7] = [
             ("/", "Dashboard", Action::ViewDashboard),
             ("/families", "Families", Action::SearchFamilies),
+            ("/deadlines", "Due and overdue", Action::ViewDeadlines),
             ("/audit", "Audit trail", Action::ViewAuditTrail),
             ("/admin/users", "Users", Action::ManageUsers),
+            ("/admin/policy", "Policy", Action::ManagePolicy),
             ("/account", "Your account", Action::ManageOwnAccount),
         ];
         for (href, label, action) in items {

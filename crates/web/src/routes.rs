@@ -118,6 +118,15 @@ pub const ROUTES: &[Route] = &[
     r("POST", "/api/v1/conferences/{conference_id}/record/distribute", Record(Action::ArrangeConference)),
     r("POST", "/api/v1/conferences/{conference_id}/record/correction-requests", Record(Action::GatherViews)),
     r("POST", "/api/v1/conferences/{conference_id}/record/correction-requests/{number}/answer", Record(Action::ChairConference)),
+    // Timescales (issue 5): policy, closure days, deadlines.
+    r("GET", "/admin/policy", Authority(Action::ManagePolicy)),
+    r("POST", "/admin/policy", Authority(Action::ManagePolicy)),
+    r("GET", "/admin/closures", Authority(Action::ManagePolicy)),
+    r("POST", "/admin/closures", Authority(Action::ManagePolicy)),
+    r("POST", "/admin/closures/remove", Authority(Action::ManagePolicy)),
+    r("GET", "/deadlines", Authority(Action::ViewDeadlines)),
+    r("GET", "/deadlines/late-reasons", Authority(Action::ViewLateReasons)),
+    r("POST", "/families/{family_id}/deadlines", Record(Action::RecordDeadlineMet)),
 ];
 
 pub fn route_for(method: &str, path: &str) -> Option<&'static Route> {
@@ -198,6 +207,13 @@ pub fn router(state: SharedState) -> Router {
         .route("/api/v1/conferences/{conference_id}/record/distribute", post(ac::distribute_record))
         .route("/api/v1/conferences/{conference_id}/record/correction-requests", post(ac::request_record_correction))
         .route("/api/v1/conferences/{conference_id}/record/correction-requests/{number}/answer", post(ac::answer_record_correction))
+        // Timescales (issue 5): policy, closure days, deadlines.
+        .route("/admin/policy", get(pages::policy::policy).post(pages::policy::add_version))
+        .route("/admin/closures", get(pages::policy::closures).post(pages::policy::add_closure))
+        .route("/admin/closures/remove", post(pages::policy::remove_closure))
+        .route("/deadlines", get(pages::deadlines::list))
+        .route("/deadlines/late-reasons", get(pages::deadlines::late_reasons))
+        .route("/families/{family_id}/deadlines", post(pages::deadlines::record_met))
         .fallback(crate::error::not_found)
         .with_state(state)
 }

@@ -8,6 +8,7 @@ use super::{
 use crate::calendar::WorkingCalendar;
 use crate::model::{ChildId, ProfessionalId};
 use crate::policy::{InquorateDecision, Policy};
+use crate::timescales::DeadlineRule;
 use chrono::{DateTime, Months, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -454,7 +455,7 @@ impl super::Conference {
             })
             .collect();
         self.next_review = next_review;
-        self.outcome_due_by = Some(calendar.add_working_days(held_on, policy.outcome_working_days));
+        self.outcome_due_by = DeadlineRule::OutcomeSent.due_date(held_on, calendar, policy);
         self.closed_at = Some(now);
         self.state = ConferenceState::Closed;
         Ok(())

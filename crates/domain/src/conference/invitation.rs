@@ -5,6 +5,7 @@ use super::{Acting, ConferenceError, ConferenceState, Duty, Outcome, Person};
 use crate::calendar::WorkingCalendar;
 use crate::model::{AdultId, AgencyKind, ChildId, ProfessionalId};
 use crate::policy::Policy;
+use crate::timescales::DeadlineRule;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -380,7 +381,7 @@ impl super::Conference {
             }
         }
         let late_notice = self.date().and_then(|date| {
-            let by = calendar.subtract_working_days(date, policy.supporter_notice_working_days);
+            let by = DeadlineRule::SupporterNotice.due_date(date, calendar, policy)?;
             (today > by).then_some(LateNotice {
                 should_have_been_told_by: by,
                 chair_decision: None,

@@ -626,8 +626,12 @@ impl Conference {
                 .filter_map(|c| c.expected_delivery())
                 .min()
             {
-                let latest = calendar
-                    .subtract_working_days(expected, PRE_BIRTH_LATEST_WORKING_DAYS_BEFORE_DELIVERY);
+                // TIME-03's hard limit (the guidance's 10 working days, not policy), counted by
+                // the deadline engine like every other timescale.
+                let latest = crate::timescales::Timescale::working_days(
+                    PRE_BIRTH_LATEST_WORKING_DAYS_BEFORE_DELIVERY,
+                )
+                .before(calendar, expected);
                 if slot.date > latest {
                     return Err(ConferenceError::PreBirthTooLate { latest });
                 }

@@ -11,6 +11,7 @@ use super::{
 use crate::calendar::WorkingCalendar;
 use crate::model::{AdultId, ChildId, Role, UserId};
 use crate::policy::Policy;
+use crate::timescales::DeadlineRule;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -582,7 +583,7 @@ impl super::Conference {
         calendar: &dyn WorkingCalendar,
     ) -> Option<NaiveDate> {
         self.date()
-            .map(|d| calendar.add_working_days(d, policy.record_working_days))
+            .and_then(|d| DeadlineRule::RecordSent.due_date(d, calendar, policy))
     }
 
     /// MIN-02, MIN-03, EXC-06, REP-03, MEET-04: sends the latest approved version to one

@@ -6,6 +6,7 @@ use super::{Acting, ConferenceError, ConferenceState, Outcome, Recipient};
 use crate::calendar::WorkingCalendar;
 use crate::model::{AdultId, ProfessionalId, Role};
 use crate::policy::Policy;
+use crate::timescales::DeadlineRule;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -124,7 +125,7 @@ impl super::Conference {
         }
         let due_to_chair_by = self
             .date()
-            .map(|d| calendar.subtract_working_days(d, policy.report_to_chair_working_days));
+            .and_then(|d| DeadlineRule::ReportsToChair.due_date(d, calendar, policy));
         let id = ReportId(self.next_number());
         self.reports.push(Report {
             id,
@@ -188,7 +189,9 @@ impl super::Conference {
         }
         let late = match (&recipient, self.date()) {
             (Recipient::FamilyMember(_), Some(date)) => {
-                let by = calendar.subtract_working_days(date, policy.report_share_working_days);
+                let by = DeadlineRule::ReportsToParents
+                    .due_date(date, calendar, policy)
+                    .unwrap_or(date);
                 if today > by {
                     match sharing.late_reason.as_deref().map(str::trim) {
                         Some(reason) if !reason.is_empty() => Some(LateSharing {

@@ -59,9 +59,23 @@ struct FamilyPage<'a> {
     can_edit: bool,
     can_audit: bool,
     today: chrono::NaiveDate,
+    /// The case's deadlines (issue 5) and the form to record one met.
+    deadlines: &'a [crate::pages::deadlines::DeadlineRow],
+    can_record_met: bool,
+    met_form: &'a crate::pages::deadlines::MetForm,
+    late_reasons: &'static [confer_domain::timescales::LateReason],
 }
 
 impl FamilyPage<'_> {
+    fn deadline_selected(&self, id: &str) -> bool {
+        self.met_form.deadline_id == id
+    }
+    fn reason_selected(&self, r: &confer_domain::timescales::LateReason) -> bool {
+        self.met_form.late_reason == r.as_str()
+    }
+    fn has_open_deadline(&self) -> bool {
+        self.deadlines.iter().any(|d| d.d.met.is_none())
+    }
     fn birth(&self, c: &Child) -> String {
         match c.birth {
             Birth::Born(d) => {
@@ -79,14 +93,64 @@ impl FamilyPage<'_> {
     }
 }
 
-pub async fn show(State(state): State<SharedState>, ctx: Ctx, Path(family_id): Path<String>) -> Result<Response, AppError> {
-    ctx.authorize_record(&state, Action::ViewFamilyRecord, &family_id).await?;
-    let record = families::family_record(&state.db, &family_id).await?;
-    families::log_read(&state.db, &ctx.actor.authority_id, &ctx.actor.user_id, &family_id, "family.read").await?;
-    let can_edit = ctx.authorize_record(&state, Action::EditFamilyRecord, &family_id).await.is_ok();
-    let can_audit = ctx.authorize_record(&state, Action::ViewRecordAudit, &family_id).await.is_ok();
-    let page = ctx.page(&record.family.name, "/families");
-    Ok(view::render(&FamilyPage { page: &page, r: &record, can_edit, can_audit, today: chrono::Utc::now().date_naive() }))
+#[derive(Deserialize, Default)]
+pub struct ShowQuery {
+    #[serde(default)]
+    met: Option<String>,
+}
+
+pub async fn show(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(family_id): Path<String>,
+    Query(q): Query<ShowQuery>,
+) -> Result<Response, AppError> {
+    let notice = q.met.is_some().then(|| "Deadline recorded as met.".to_owned());
+    show_page(&state, &ctx, &family_id, Default::default(), crate::pages::deadlines::MetForm::fresh(), notice).await
+}
+
+/// The family page again after a "record as met" form was refused: the errors and what was typed.
+pub async fn show_with(
+    state: &SharedState,
+    ctx: &Ctx,
+    family_id: &str,
+    errors: confer_domain::validate::FormErrors,
+    met_form: crate::pages::deadlines::MetForm,
+) -> Result<Response, AppError> {
+    show_page(state, ctx, family_id, errors, met_form, None).await
+}
+
+async fn show_page(
+    state: &SharedState,
+    ctx: &Ctx,
+    family_id: &str,
+    errors: confer_domain::validate::FormErrors,
+    met_form: crate::pages::deadlines::MetForm,
+    notice: Option<String>,
+) -> Result<Response, AppError> {
+    ctx.authorize_record(state, Action::ViewFamilyRecord, family_id).await?;
+    let record = families::family_record(&state.db, family_id).await?;
+    families::log_read(&state.db, &ctx.actor.authority_id, &ctx.actor.user_id, family_id, "family.read").await?;
+    let can_edit = ctx.authorize_record(state, Action::EditFamilyRecord, family_id).await.is_ok();
+    let can_audit = ctx.authorize_record(state, Action::ViewRecordAudit, family_id).await.is_ok();
+    let can_record_met = ctx.authorize_record(state, Action::RecordDeadlineMet, family_id).await.is_ok();
+    let (calendar, at_risk) = crate::pages::deadlines::calendar_and_risk(state, ctx).await?;
+    let stored = confer_store::deadlines::for_family(&state.db, family_id).await?;
+    let deadlines = crate::pages::deadlines::rows_of(stored, &calendar, at_risk);
+    let mut page = ctx.page(&record.family.name, "/families");
+    page.errors = errors;
+    page.notice = notice;
+    Ok(view::render(&FamilyPage {
+        page: &page,
+        r: &record,
+        can_edit,
+        can_audit,
+        today: chrono::Utc::now().date_naive(),
+        deadlines: &deadlines,
+        can_record_met,
+        met_form: &met_form,
+        late_reasons: confer_domain::timescales::LateReason::ALL,
+    }))
 }
 
 #[derive(Template)]

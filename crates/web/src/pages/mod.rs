@@ -4,6 +4,8 @@ pub mod account;
 pub mod admin;
 pub mod audit;
 pub mod dashboard;
+pub mod deadlines;
 pub mod families;
 pub mod health;
+pub mod policy;
 pub mod portal_text;
