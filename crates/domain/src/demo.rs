@@ -16,6 +16,7 @@
 
 use crate::model::*;
 
+mod conferences;
 mod deadlines;
 pub use deadlines::DemoDeadline;
 use chrono::{Duration, Months, NaiveDate};

@@ -112,7 +112,7 @@ impl Demo {
                 if let Some(expected) = unborn {
                     set(DeadlineRule::PreBirthConference, expected, None, rng);
                 }
-                let conference = calendar.add_working_days(today, rng.u32(1..=8));
+                let conference = self.scheduled_conference_date(index, calendar);
                 for rule in [DeadlineRule::ReportsToParents, DeadlineRule::ReportsToChair] {
                     let Some(d) = rule.deadline(conference, calendar, policies) else { continue };
                     // Reports whose date has come are mostly in; a few are late or still missing.
