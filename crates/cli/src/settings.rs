@@ -38,6 +38,10 @@ pub struct ServeArgs {
     /// Largest request body in bytes (file uploads). Default: 10485760 (10 MiB).
     #[arg(long, env = "CONFER_MAX_BODY_BYTES", value_name = "BYTES")]
     pub max_body_bytes: Option<usize>,
+    /// Behind a reverse proxy: take the client's address from X-Forwarded-For (used only to
+    /// slow down many wrong sign-in attempts from one address). Default: false.
+    #[arg(long, env = "CONFER_TRUST_FORWARDED_FOR", value_name = "BOOL")]
+    pub trust_forwarded_for: Option<bool>,
     /// Log format: json (one object a line, for log collectors) or text. Default: json.
     /// Logs never hold personal data: requests are logged by route, not by address.
     #[arg(long, env = "CONFER_LOG_FORMAT", value_name = "FORMAT")]
@@ -55,6 +59,7 @@ struct FileSettings {
     session_absolute_hours: Option<i64>,
     request_timeout_seconds: Option<u64>,
     max_body_bytes: Option<usize>,
+    trust_forwarded_for: Option<bool>,
     log_format: Option<String>,
 }
 
@@ -98,6 +103,7 @@ impl Settings {
             session_absolute_hours: positive(args.session_absolute_hours.or(file.session_absolute_hours).unwrap_or(d.session_absolute_hours), "session absolute hours")?,
             request_timeout_seconds: args.request_timeout_seconds.or(file.request_timeout_seconds).unwrap_or(d.request_timeout_seconds),
             max_body_bytes: args.max_body_bytes.or(file.max_body_bytes).unwrap_or(d.max_body_bytes),
+            trust_forwarded_for: args.trust_forwarded_for.or(file.trust_forwarded_for).unwrap_or(d.trust_forwarded_for),
             ..d
         };
         let log_format = args.log_format.or(file.log_format).unwrap_or_else(|| "json".into());

@@ -11,6 +11,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (2, "conferences", include_str!("../migrations/0002_conferences.sql")),
     (3, "calendar_and_policy", include_str!("../migrations/0003_calendar_and_policy.sql")),
     (4, "deadlines", include_str!("../migrations/0004_deadlines.sql")),
+    (5, "sign_in_attempts", include_str!("../migrations/0005_sign_in_attempts.sql")),
 ];
 
 /// Applies every migration not yet applied. Returns the versions it applied.

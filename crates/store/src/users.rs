@@ -608,3 +608,43 @@ pub async fn create_team(tx: &mut Tx, id: &str, authority: &AuthorityId, name: &
     .await?;
     Ok(())
 }
+
+/// Wrong sign-in attempts from one network address within the window before it must wait.
+pub const MAX_FAILURES_PER_SOURCE: i64 = 30;
+pub const SOURCE_WINDOW_MINUTES: i64 = 15;
+
+fn source_hash(source: &str) -> String {
+    crate::secret_hash(&format!("sign-in-source:{source}"))
+}
+
+/// Whether a network address has made too many wrong attempts lately; if so, until when to wait.
+pub async fn source_throttled(db: &Db, source: &str) -> Result<Option<String>> {
+    let since = crate::stamp(chrono::Utc::now() - chrono::Duration::minutes(SOURCE_WINDOW_MINUTES));
+    let row = sqlx::query("SELECT COUNT(*) AS n, MIN(at) AS first FROM sign_in_failure WHERE source_hash = $1 AND at > $2")
+        .bind(source_hash(source))
+        .bind(&since)
+        .fetch_one(db.pool())
+        .await?;
+    if int(&row, "n")? < MAX_FAILURES_PER_SOURCE {
+        return Ok(None);
+    }
+    let first = opt_text(&row, "first")?.and_then(|f| crate::parse_stamp(&f)).unwrap_or_else(chrono::Utc::now);
+    Ok(Some(crate::stamp(first + chrono::Duration::minutes(SOURCE_WINDOW_MINUTES))))
+}
+
+/// Counts a wrong attempt from a network address, and forgets those older than a day.
+pub async fn count_source_failure(db: &Db, source: &str) -> Result<()> {
+    let mut tx = db.begin().await?;
+    sqlx::query("INSERT INTO sign_in_failure (id, source_hash, at) VALUES ($1, $2, $3)")
+        .bind(crate::new_id())
+        .bind(source_hash(source))
+        .bind(crate::now())
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM sign_in_failure WHERE at < $1")
+        .bind(crate::stamp(chrono::Utc::now() - chrono::Duration::days(1)))
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -48,6 +48,43 @@ pub struct PendingSignIn {
     pub token: String,
 }
 
+/// Where a request comes from (the network address), to slow down many wrong sign-in
+/// attempts from one place. Never logged or stored as such: the store keeps a hash.
+#[derive(Debug, Clone)]
+pub struct Source(pub String);
+
+impl FromRequestParts<SharedState> for Source {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, state: &SharedState) -> Result<Self, Self::Rejection> {
+        if state.settings.trust_forwarded_for {
+            if let Some(first) = parts
+                .headers
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split(',').next())
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+            {
+                return Ok(Source(first.to_owned()));
+            }
+        }
+        let addr = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
+            .unwrap_or_else(|| "unknown".into());
+        Ok(Source(addr))
+    }
+}
+
+/// The message for a network address that made too many wrong attempts.
+fn throttled_message(until: &str) -> String {
+    format!(
+        "There have been too many wrong sign-in attempts from your network. Try again after {}. If you share a network with colleagues, tell your administrator.",
+        view::long_instant(until)
+    )
+}
+
 /// The CSRF token the current request's forms carry (the session's, or the anonymous cookie's).
 #[derive(Debug, Clone)]
 pub struct ExpectedCsrf(pub Option<String>);
@@ -256,7 +293,12 @@ pub struct SignInForm {
     next: String,
 }
 
-pub async fn sign_in(State(state): State<SharedState>, csrf: ExpectedCsrf, Form(f): Form<SignInForm>) -> Result<Response, AppError> {
+pub async fn sign_in(
+    State(state): State<SharedState>,
+    csrf: ExpectedCsrf,
+    source: Source,
+    Form(f): Form<SignInForm>,
+) -> Result<Response, AppError> {
     let mut page = anon_page("Sign in", &csrf);
     let next = view::safe_next(Some(&f.next));
     if f.username.trim().is_empty() {
@@ -268,7 +310,14 @@ pub async fn sign_in(State(state): State<SharedState>, csrf: ExpectedCsrf, Form(
     if !page.errors.is_empty() {
         return Ok(view::render(&SignInPage { page: &page, username: &f.username, next: &next }));
     }
+    if let Some(until) = users::source_throttled(&state.db, &source.0).await? {
+        page.errors.add("username", throttled_message(&until));
+        return Ok(view::render(&SignInPage { page: &page, username: &f.username, next: &next }));
+    }
     let outcome = users::check_password(&state.db, &f.username, &f.password).await?;
+    if !matches!(outcome, PasswordCheck::Correct(ref u) if u.kind == AccountKind::Staff) {
+        users::count_source_failure(&state.db, &source.0).await?;
+    }
     let user = match outcome {
         PasswordCheck::Correct(u) if u.kind == AccountKind::Staff => u,
         PasswordCheck::Correct(_) | PasswordCheck::Wrong { .. } => {
@@ -360,6 +409,7 @@ async fn complete_sign_in(state: &SharedState, user: &StoredUser, old_token: Opt
 pub async fn code(
     State(state): State<SharedState>,
     pending: Option<axum::Extension<PendingSignIn>>,
+    source: Source,
     Form(f): Form<CodeForm>,
 ) -> Result<Response, AppError> {
     let Some(axum::Extension(p)) = pending.filter(|p| p.session.stage == Stage::Password) else {
@@ -373,12 +423,17 @@ pub async fn code(
         page.errors.add("code", "Enter the 6-digit code from your authenticator app, or one of your recovery codes");
         return Ok(view::render(&CodePage { page: &page, next: &next }));
     }
+    if let Some(until) = users::source_throttled(&state.db, &source.0).await? {
+        page.errors.add("code", throttled_message(&until));
+        return Ok(view::render(&CodePage { page: &page, next: &next }));
+    }
     let ok = if code.contains('-') {
         users::use_recovery_code(&state.db, &user.account.id, code).await?
     } else {
         users::check_totp(&state.db, &user, code).await?
     };
     if !ok {
+        users::count_source_failure(&state.db, &source.0).await?;
         if let Some(until) = users::count_failure(&state.db, &user).await? {
             sessions::end(&state.db, &p.token).await?;
             let mut page = Page::bare("Sign in");
@@ -582,9 +637,23 @@ pub struct PortalCodeForm {
     lang: String,
 }
 
-pub async fn portal_code(State(state): State<SharedState>, csrf: ExpectedCsrf, Form(f): Form<PortalCodeForm>) -> Result<Response, AppError> {
+pub async fn portal_code(
+    State(state): State<SharedState>,
+    csrf: ExpectedCsrf,
+    source: Source,
+    Form(f): Form<PortalCodeForm>,
+) -> Result<Response, AppError> {
     let t = crate::pages::portal_text::for_lang(Some(&f.lang));
-    match confer_store::otp::verify(&state.db, &f.email, &f.code).await? {
+    if let Some(until) = users::source_throttled(&state.db, &source.0).await? {
+        let mut page = portal_page(t.code_title, &csrf, t.lang);
+        page.errors.add("code", format!("{} {}", t.too_many, view::long_instant(&until)));
+        return Ok(view::render(&PortalCodePage { page: &page, t, email: &f.email }));
+    }
+    let verified = confer_store::otp::verify(&state.db, &f.email, &f.code).await?;
+    if verified.is_none() {
+        users::count_source_failure(&state.db, &source.0).await?;
+    }
+    match verified {
         Some(user) => complete_sign_in(&state, &user, None, "/portal").await,
         None => {
             let mut page = portal_page(t.code_title, &csrf, t.lang);

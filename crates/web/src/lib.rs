@@ -34,6 +34,9 @@ pub struct WebSettings {
     pub request_timeout_seconds: u64,
     /// Largest request body accepted.
     pub max_body_bytes: usize,
+    /// Take the client's address from `X-Forwarded-For` (set this only behind a proxy that
+    /// sets it); otherwise the connection's address is used.
+    pub trust_forwarded_for: bool,
     /// The time the application works with (the system clock; tests fix it).
     pub clock: clock::Clock,
 }
@@ -46,6 +49,7 @@ impl Default for WebSettings {
             session_absolute_hours: 10,
             request_timeout_seconds: 30,
             max_body_bytes: 10 * 1024 * 1024,
+            trust_forwarded_for: false,
             clock: clock::Clock::system(),
         }
     }

@@ -279,3 +279,39 @@ async fn portal_pages_are_in_welsh_on_request_lang_04() {
     assert!(bad.body.contains("Mae problem wedi codi"));
     assert!(bad.body.contains("value=\"not an email\""));
 }
+
+#[tokio::test]
+async fn many_wrong_attempts_from_one_address_are_slowed_down_across_accounts() {
+    let app = start_with(confer_web::WebSettings { secure_cookies: false, trust_forwarded_for: true, ..Default::default() }).await;
+    staff(&app, "sprayed.one", &[Role::Chair], None).await;
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let mut b = Browser::new(&app);
+    let page = b.get("/sign-in").await;
+    let csrf = page.csrf();
+    let cookie = format!("confer_csrf={}", b.cookies["confer_csrf"]);
+    let attempt = |user: String, from: &'static str| {
+        let http = http.clone();
+        let (base, csrf, cookie) = (app.base.clone(), csrf.clone(), cookie.clone());
+        async move {
+            let res = http
+                .post(format!("{base}/sign-in"))
+                .header("cookie", cookie)
+                .header("x-forwarded-for", from)
+                .form(&[("csrf_token", csrf.as_str()), ("username", user.as_str()), ("password", "guess-guess-guess")])
+                .send()
+                .await
+                .unwrap();
+            res.text().await.unwrap()
+        }
+    };
+    // Password spraying: one guess at each of many user names, from one address.
+    for i in 0..users::MAX_FAILURES_PER_SOURCE {
+        attempt(format!("someone.{i}"), "203.0.113.7").await;
+    }
+    let body = attempt("sprayed.one".into(), "203.0.113.7").await;
+    assert!(body.contains("too many wrong sign-in attempts from your network"), "{body}");
+    // Another address is not affected.
+    let other = attempt("sprayed.one".into(), "198.51.100.9").await;
+    assert!(!other.contains("from your network"));
+    assert!(other.contains("Enter a correct user name and password"));
+}
