@@ -1,6 +1,8 @@
 //! Load benchmark: a real `confer` server in its own process on loopback, a demo authority of
 //! CONFER_BENCH_FAMILIES families (default 50,000), and CONFER_BENCH_USERS concurrent signed-in
-//! users (default 50) asking for pages for CONFER_BENCH_SECONDS (default 15) per page. Reports
+//! users (default 50) asking for pages for CONFER_BENCH_SECONDS (default 15) per page, each
+//! waiting CONFER_BENCH_THINK_MS (default 500 ms, quicker than any person reads a page) between
+//! a page and their next request; with CONFER_BENCH_THINK_MS=0 it is a stress test. Reports
 //! the median and 99th percentile of the server's own time (its `Server-Timing` header) and of
 //! the time seen by the client, on SQLite and, when it answers, PostgreSQL.
 //!
@@ -117,7 +119,7 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[i]
 }
 
-async fn measure(http: &reqwest::Client, base: &str, cookie: &str, path: &str, users: usize, seconds: u64) {
+async fn measure(http: &reqwest::Client, base: &str, cookie: &str, path: &str, users: usize, seconds: u64, think: Duration) {
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let mut tasks = Vec::new();
     for _ in 0..users {
@@ -146,6 +148,7 @@ async fn measure(http: &reqwest::Client, base: &str, cookie: &str, path: &str, u
                     }
                     _ => errors += 1,
                 }
+                tokio::time::sleep(think).await;
             }
             (server, client, errors)
         }));
@@ -174,10 +177,11 @@ fn main() {
     let families: u32 = env_or("CONFER_BENCH_FAMILIES", 50_000);
     let users: usize = env_or("CONFER_BENCH_USERS", 50);
     let seconds: u64 = env_or("CONFER_BENCH_SECONDS", 15);
+    let think = Duration::from_millis(env_or("CONFER_BENCH_THINK_MS", 500));
     let dir = std::env::var("CONFER_BENCH_DIR").unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../../target/bench-data").into());
     std::fs::create_dir_all(&dir).expect("bench dir");
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
-    let pages = ["/", "/families", "/families?q=a"];
+    let pages = ["/", "/families", "/families?q=a", "/deadlines"];
     let mut targets = vec![("SQLite".to_owned(), format!("sqlite://{dir}/bench-{families}.db"))];
     let pg = std::env::var("CONFER_BENCH_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
     if std::net::TcpStream::connect("127.0.0.1:5432").is_ok() {
@@ -198,7 +202,7 @@ fn main() {
             let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).pool_max_idle_per_host(users).build().unwrap();
             let cookie = sign_in(&http, &server).await;
             for path in pages {
-                measure(&http, &server.base, &cookie, path, users, seconds).await;
+                measure(&http, &server.base, &cookie, path, users, seconds, think).await;
             }
         });
     }

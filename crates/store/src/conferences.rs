@@ -213,6 +213,7 @@ pub async fn save<T>(
     }
     let mut c = stored.conference;
     let before = serde_json::to_value(&c).map_err(corrupt)?;
+    let was = (c.state(), c.slot().cloned());
     let out = operation(&mut c)?;
     let after = serde_json::to_value(&c).map_err(corrupt)?;
     let note_taker = match change.note_taker {
@@ -246,6 +247,7 @@ pub async fn save<T>(
         return Err(SaveError::Conflict { current_version: current });
     }
     write_people(&mut tx, &c, note_taker.as_deref()).await?;
+    tell_invitees_of_changes(&mut tx, &c, was.0, was.1.as_ref()).await?;
     let (before, after) = changed_parts(before, after);
     audit::record(
         &mut tx,
@@ -492,4 +494,76 @@ pub async fn log_read(
     )
     .await?;
     Ok(())
+}
+
+/// Tells everyone invited, by a message in the outbox written in the same transaction, when a
+/// conference they were invited to moves (date, time, place or link) or is cancelled.
+async fn tell_invitees_of_changes(
+    tx: &mut Tx,
+    c: &Conference,
+    state_before: ConferenceState,
+    slot_before: Option<&confer_domain::conference::Slot>,
+) -> Result<()> {
+    use confer_domain::conference::Invitee;
+    let cancelled = c.state() == ConferenceState::Cancelled && state_before != ConferenceState::Cancelled;
+    let moved = match (slot_before, c.slot()) {
+        (Some(a), Some(b)) => a.date != b.date || a.time != b.time || a.venue != b.venue || a.video_link != b.video_link,
+        _ => false,
+    };
+    if !cancelled && !moved {
+        return Ok(());
+    }
+    let (subject, body) = match (cancelled, c.slot()) {
+        (true, _) => (
+            "A child protection conference has been cancelled".to_owned(),
+            "The child protection conference you were invited to has been cancelled. The conference coordinator will tell you if a new date is set.".to_owned(),
+        ),
+        (false, Some(slot)) => (
+            "A child protection conference has a new date, time or place".to_owned(),
+            format!(
+                "The child protection conference you were invited to is now on {} at {}{}{}. Please tell the conference coordinator whether you can attend.",
+                slot.date.format("%-d %B %Y"),
+                slot.time.format("%H:%M"),
+                slot.venue.as_deref().map(|v| format!(", at {v}")).unwrap_or_default(),
+                slot.video_link.as_deref().map(|_| ", with a video link that will be sent to you".to_owned()).unwrap_or_default(),
+            ),
+        ),
+        (false, None) => return Ok(()),
+    };
+    for invitation in c.invitations() {
+        let email: Option<String> = match &invitation.invitee {
+            Invitee::FamilyMember { adult_id } => sqlx::query("SELECT email FROM adult WHERE id = $1")
+                .bind(adult_id.as_str())
+                .fetch_optional(&mut **tx)
+                .await?
+                .and_then(|r| crate::opt_text(&r, "email").ok().flatten()),
+            Invitee::Professional { professional_id } => sqlx::query("SELECT email FROM professional WHERE id = $1")
+                .bind(professional_id.as_str())
+                .fetch_optional(&mut **tx)
+                .await?
+                .and_then(|r| crate::opt_text(&r, "email").ok().flatten()),
+            _ => None,
+        };
+        let Some(email) = email.filter(|e| e.contains('@')) else { continue };
+        sqlx::query("INSERT INTO outbox (id, authority_id, channel, recipient, subject, body, created_at) VALUES ($1, $2, 'email', $3, $4, $5, $6)")
+            .bind(crate::new_id())
+            .bind(c.authority_id().as_str())
+            .bind(&email)
+            .bind(&subject)
+            .bind(&body)
+            .bind(crate::now())
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// How many conferences of an authority are in a state (for dashboards: a count, not rows).
+pub async fn count_in_state(db: &Db, authority: &AuthorityId, state: ConferenceState) -> Result<i64> {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM conference WHERE authority_id = $1 AND state = $2")
+        .bind(authority.as_str())
+        .bind(state.as_str())
+        .fetch_one(db.pool())
+        .await?;
+    int(&row, "n")
 }

@@ -127,7 +127,11 @@ pub async fn load(db: &Db, demo: &Demo, mut progress: impl FnMut(u64)) -> Result
         }
     }
     tx.commit().await?;
-    progress(count);
+    if count % BATCH as u64 != 0 {
+        progress(count);
+    }
+    // Fresh statistics, so both databases' planners choose the indexes for lists at this scale.
+    sqlx::query("ANALYZE").execute(&db.writer).await?;
     Ok(Loaded { created: true, families: count })
 }
 

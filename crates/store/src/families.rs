@@ -348,8 +348,11 @@ pub struct FamilySummary {
 }
 
 /// Families the user may see: all of the authority's for roles that read across cases,
-/// otherwise those of cases allocated to them or to people they manage, and those where
-/// they are named as a professional.
+/// otherwise those of cases allocated to them or to people they manage, those where they are
+/// named as a professional, and those whose conferences they chair or are invited to.
+///
+/// Built for national scale: the page of families is chosen first (by the name index, or from
+/// the user's own small set of families), and only that page is joined to its case and counted.
 pub async fn list_families(
     db: &Db,
     authority: &AuthorityId,
@@ -358,45 +361,40 @@ pub async fn list_families(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<FamilySummary>> {
-    let pattern = format!("%{}%", name_contains.trim().to_lowercase().replace('%', "").replace('_', ""));
-    let base = "SELECT f.id, f.name, (SELECT COUNT(*) FROM child c WHERE c.family_id = f.id) AS children, \
-                fc.stage, u.display_name FROM family f LEFT JOIN family_case fc ON fc.family_id = f.id \
-                LEFT JOIN user_account u ON u.id = fc.allocated_worker_id \
-                WHERE f.authority_id = $1 AND lower(f.name) LIKE $2";
+    let pattern = format!("%{}%", name_contains.trim().to_lowercase().replace(['%', '_'], ""));
+    let outer = |inner: &str| {
+        format!(
+            "SELECT f.id, f.name, (SELECT COUNT(*) FROM child c WHERE c.family_id = f.id) AS children, \
+             (SELECT fc.stage FROM family_case fc WHERE fc.family_id = f.id ORDER BY fc.opened_on DESC LIMIT 1) AS stage, \
+             (SELECT u.display_name FROM family_case fc JOIN user_account u ON u.id = fc.allocated_worker_id \
+              WHERE fc.family_id = f.id ORDER BY fc.opened_on DESC LIMIT 1) AS display_name \
+             FROM ({inner}) f ORDER BY f.name, f.id"
+        )
+    };
     let rows = match visible_to {
-        None => sqlx::query(&format!("{base} ORDER BY f.name, f.id LIMIT $3 OFFSET $4"))
-            .bind(authority.as_str())
-            .bind(&pattern)
-            .bind(limit)
-            .bind(offset)
-            .fetch_all(db.pool())
-            .await?,
+        None => {
+            let inner = "SELECT id, name FROM family WHERE authority_id = $1 AND lower(name) LIKE $2 \
+                         ORDER BY name, id LIMIT $3 OFFSET $4";
+            sqlx::query(&outer(inner)).bind(authority.as_str()).bind(&pattern).bind(limit).bind(offset).fetch_all(db.pool()).await?
+        }
         Some(user) => {
             // The user and everyone below them in the management line.
-            let mut workers = vec![user.as_str().to_owned()];
-            let all = sqlx::query("SELECT id, line_manager_id FROM user_account WHERE authority_id = $1")
-                .bind(authority.as_str())
-                .fetch_all(db.pool())
-                .await?;
-            let pairs: Vec<(String, Option<String>)> =
-                all.iter().map(|r| Ok((text(r, "id")?, opt_text(r, "line_manager_id")?))).collect::<Result<_>>()?;
-            let mut i = 0;
-            while i < workers.len() && workers.len() < 10_000 {
-                let m = workers[i].clone();
-                for (id, lm) in &pairs {
-                    if lm.as_deref() == Some(m.as_str()) && !workers.contains(id) {
-                        workers.push(id.clone());
-                    }
-                }
-                i += 1;
-            }
+            let workers = reports_of(db, authority, user).await?;
             let placeholders: Vec<String> = (0..workers.len()).map(|k| format!("${}", k + 6)).collect();
-            let sql = format!(
-                "{base} AND (fc.allocated_worker_id IN ({}) OR EXISTS (SELECT 1 FROM case_professional cp \
-                 JOIN professional p ON p.id = cp.professional_id WHERE cp.case_id = fc.id AND p.user_id = $5)) \
+            // The user's own families first (a small set found by indexes), then their names:
+            // CROSS JOIN keeps that order on SQLite, where the name index would otherwise lead.
+            let inner = format!(
+                "SELECT f.id, f.name FROM ( \
+                   SELECT family_id FROM family_case WHERE allocated_worker_id IN ({}) \
+                   UNION SELECT fc.family_id FROM professional p JOIN case_professional cp ON cp.professional_id = p.id \
+                     JOIN family_case fc ON fc.id = cp.case_id WHERE p.user_id = $5 \
+                   UNION SELECT c.family_id FROM conference_person cpn JOIN conference c ON c.id = cpn.conference_id \
+                     WHERE cpn.user_id = $5) mine \
+                 CROSS JOIN family f WHERE f.id = mine.family_id AND f.authority_id = $1 AND lower(f.name) LIKE $2 \
                  ORDER BY f.name, f.id LIMIT $3 OFFSET $4",
                 placeholders.join(", ")
             );
+            let sql = outer(&inner);
             let mut q = sqlx::query(&sql).bind(authority.as_str()).bind(&pattern).bind(limit).bind(offset).bind(user.as_str());
             for w in &workers {
                 q = q.bind(w.clone());
@@ -415,6 +413,35 @@ pub async fn list_families(
             })
         })
         .collect()
+}
+
+/// A user and everyone below them in the management line (the people whose cases they may
+/// see as a manager), found by walking the line managers of the authority's staff.
+pub async fn reports_of(db: &Db, authority: &AuthorityId, user: &UserId) -> Result<Vec<String>> {
+    let all = sqlx::query("SELECT id, line_manager_id FROM user_account WHERE authority_id = $1 AND line_manager_id IS NOT NULL")
+        .bind(authority.as_str())
+        .fetch_all(db.pool())
+        .await?;
+    let mut by_manager: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
+    for r in &all {
+        if let Some(m) = opt_text(r, "line_manager_id")? {
+            by_manager.entry(m).or_default().push(text(r, "id")?);
+        }
+    }
+    let mut out = vec![user.as_str().to_owned()];
+    let mut seen: std::collections::HashSet<String> = out.iter().cloned().collect();
+    let mut i = 0;
+    while i < out.len() {
+        if let Some(reports) = by_manager.get(&out[i]) {
+            for r in reports {
+                if seen.insert(r.clone()) {
+                    out.push(r.clone());
+                }
+            }
+        }
+        i += 1;
+    }
+    Ok(out)
 }
 
 /// A change to a child's details, as typed into the form.

@@ -306,6 +306,17 @@ async fn hold(w: &World, c: &mut Conf, day: &str, before: &str, review: bool) {
     let amy = c
         .ok(w, &w.coord, "invitations", json!({"invitee": {"kind": "child", "child_id": "amy", "wishes_to_attend": true, "judged_appropriate": true}}))
         .await;
+    // Rescheduling keeps the history and tells everyone invited (a message in the outbox).
+    c.ok(
+        w,
+        &w.coord,
+        "reschedule",
+        json!({"date": day, "time": "11:30", "video_link": "https://meet.example.org/x", "chair_id": w.ids.chair,
+               "note_taker_id": w.ids.notes, "reason": "The room was double-booked."}),
+    )
+    .await;
+    let told = confer_store::otp::outbox_for(&w.app.db, "p-school@example.org").await.unwrap();
+    assert!(told.iter().any(|(subject, body)| subject.contains("new date") && body.contains("11:30")), "{told:?}");
     let view = c.read(w, &w.coord).await;
     assert!(
         view["checks"].as_array().unwrap().len() >= 7,

@@ -9,6 +9,8 @@ use axum::extract::State;
 use axum::response::Response;
 use confer_domain::access::Action;
 use confer_domain::Role;
+use confer_domain::conference::ConferenceState;
+use confer_store::conferences::{self, ConferenceRow};
 use confer_store::families::{self, FamilySummary};
 
 #[derive(Template)]
@@ -16,27 +18,40 @@ use confer_store::families::{self, FamilySummary};
 struct Dashboard<'a> {
     page: &'a Page,
     roles: Vec<&'static str>,
-    families: i64,
-    children: i64,
     my_families: &'a [FamilySummary],
+    chaired: &'a [ConferenceRow],
+    waiting: Option<i64>,
     can_search: bool,
 }
 
+/// The home page: what is waiting for this person, by their roles. Nothing on it counts or
+/// scans the whole authority, so it stays quick at national scale.
 pub async fn dashboard(State(state): State<SharedState>, ctx: Ctx) -> Result<Response, AppError> {
     let page = ctx.page("Dashboard", "/");
-    let (families_n, children_n) = families::counts(&state.db, &ctx.actor.authority_id).await?;
-    let my = if ctx.actor.roles.contains(&Role::SocialWorker) || ctx.actor.roles.contains(&Role::TeamManager) {
+    let has = |r: Role| ctx.actor.roles.contains(&r);
+    let my = if has(Role::SocialWorker) || has(Role::TeamManager) {
         families::list_families(&state.db, &ctx.actor.authority_id, Some(&ctx.actor.user_id), "", 10, 0).await?
     } else {
         Vec::new()
+    };
+    let chaired = if has(Role::Chair) {
+        let today = state.settings.clock.today();
+        conferences::chaired_between(&state.db, &ctx.actor.user_id, today, today + chrono::Days::new(14)).await?
+    } else {
+        Vec::new()
+    };
+    let waiting = if has(Role::Coordinator) {
+        Some(conferences::count_in_state(&state.db, &ctx.actor.authority_id, ConferenceState::Requested).await?)
+    } else {
+        None
     };
     let roles = ctx.actor.roles.iter().map(|r| r.label()).collect();
     Ok(view::render(&Dashboard {
         page: &page,
         roles,
-        families: families_n,
-        children: children_n,
         my_families: &my,
+        chaired: &chaired,
+        waiting,
         can_search: ctx.may(Action::SearchFamilies),
     }))
 }
