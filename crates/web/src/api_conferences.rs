@@ -760,7 +760,7 @@ pub(crate) async fn create_request(
             user_id: p.user_id,
         });
     }
-    let rules = Rules::load(&state, &authority.id).await?;
+    let rules = Rules::load(state, &authority.id).await?;
     let due_by = match kind {
         ConferenceKind::Initial | ConferenceKind::PreBirth => {
             b.strategy_discussion_on.and_then(|d| icpc_due_by(&rules.calendar, &rules.policy(d), d))

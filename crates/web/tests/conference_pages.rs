@@ -53,13 +53,18 @@ async fn world() -> World {
         ("ag-school", "Brook Primary", AgencyKind::Education),
         ("ag-police", "Police", AgencyKind::Police),
     ] {
-        families::insert_agency(&mut tx, &Agency { id: AgencyId::from(id), authority_id: la.clone(), name: name.into(), kind })
-            .await
-            .unwrap();
+        families::insert_agency(
+            &mut tx,
+            &Agency { id: AgencyId::from(id), authority_id: la.clone(), name: name.into(), kind },
+        )
+        .await
+        .unwrap();
     }
-    for (id, agency, name, user) in
-        [("p-sw", "ag-csc", "Sam Social", Some(&sw)), ("p-school", "ag-school", "Tia Teacher", None), ("p-police", "ag-police", "PC Pat", None)]
-    {
+    for (id, agency, name, user) in [
+        ("p-sw", "ag-csc", "Sam Social", Some(&sw)),
+        ("p-school", "ag-school", "Tia Teacher", None),
+        ("p-police", "ag-police", "PC Pat", None),
+    ] {
         let p = Professional {
             id: id.into(),
             agency_id: agency.into(),
@@ -132,7 +137,14 @@ impl World {
 }
 
 fn version(p: &Page) -> String {
-    p.body.split("name=\"version\" value=\"").nth(1).expect("a form with the version").split('"').next().unwrap().to_owned()
+    p.body
+        .split("name=\"version\" value=\"")
+        .nth(1)
+        .expect("a form with the version")
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned()
 }
 
 /// Submits a form of the page at `path` (read fresh) and expects the redirect back.
@@ -195,7 +207,8 @@ async fn request(w: &World) -> String {
 }
 
 #[tokio::test]
-async fn the_journey_from_request_to_the_distributed_record_through_the_pages_s47_01_chair_01_meet_05_meet_07_dec_01_min_02() {
+async fn the_journey_from_request_to_the_distributed_record_through_the_pages_s47_01_chair_01_meet_05_meet_07_dec_01_min_02(
+) {
     let w = world().await;
     let id = request(&w).await;
     let conf = format!("/conferences/{id}");
@@ -248,7 +261,13 @@ async fn the_journey_from_request_to_the_distributed_record_through_the_pages_s4
     // MEET-01: the chair meets the mother the day before.
     w.clock.set(at("2026-11-19 09:00"));
     let mut chair_b = w.as_user(&w.chair).await;
-    step(&mut chair_b, &conf, &format!("{conf}/pre-meetings"), &[("adult_id", "fam1-mum"), ("outcome", "held"), ("mode", "virtual")]).await;
+    step(
+        &mut chair_b,
+        &conf,
+        &format!("{conf}/pre-meetings"),
+        &[("adult_id", "fam1-mum"), ("outcome", "held"), ("mode", "virtual")],
+    )
+    .await;
 
     // The day: the chair's dashboard shows it today; the chair starts it.
     w.clock.set(at("2026-11-20 10:00"));
@@ -260,9 +279,16 @@ async fn the_journey_from_request_to_the_distributed_record_through_the_pages_s4
     // MEET-02, MEET-05, MEET-06, DEC-02: the note taker records as it happens.
     let mut notes_b = w.as_user(&w.notes).await;
     for n in ["1", "2", "3", "4"] {
-        step(&mut notes_b, &meeting, &format!("{conf}/attendance"), &[("invitation", n), ("presence", "in-person")]).await;
+        step(&mut notes_b, &meeting, &format!("{conf}/attendance"), &[("invitation", n), ("presence", "in-person")])
+            .await;
     }
-    step(&mut notes_b, &meeting, &format!("{conf}/discussion"), &[("heading", "worries"), ("text", "AMY-ARRIVES-HUNGRY"), ("child_id", "amy")]).await;
+    step(
+        &mut notes_b,
+        &meeting,
+        &format!("{conf}/discussion"),
+        &[("heading", "worries"), ("text", "AMY-ARRIVES-HUNGRY"), ("child_id", "amy")],
+    )
+    .await;
     step(
         &mut notes_b,
         &meeting,
@@ -270,12 +296,23 @@ async fn the_journey_from_request_to_the_distributed_record_through_the_pages_s4
         &[("heading", "history"), ("text", "RESTRICTED-POLICE-DETAIL"), ("restricted", "yes")],
     )
     .await;
-    step(&mut notes_b, &meeting, &format!("{conf}/parent-views"), &[("adult_id", "fam1-mum"), ("views", "We are trying our best.")]).await;
+    step(
+        &mut notes_b,
+        &meeting,
+        &format!("{conf}/parent-views"),
+        &[("adult_id", "fam1-mum"), ("views", "We are trying our best.")],
+    )
+    .await;
     step(
         &mut notes_b,
         &meeting,
         &format!("{conf}/actions"),
-        &[("children", "amy"), ("what", "BREAKFAST-CLUB daily"), ("owner", "professional:p-school"), ("due", "2026-11-30")],
+        &[
+            ("children", "amy"),
+            ("what", "BREAKFAST-CLUB daily"),
+            ("owner", "professional:p-school"),
+            ("due", "2026-11-30"),
+        ],
     )
     .await;
 
@@ -286,20 +323,37 @@ async fn the_journey_from_request_to_the_distributed_record_through_the_pages_s4
         .submit(
             &page,
             &format!("{conf}/decisions"),
-            &[("version", &v), ("child_id", "amy"), ("outcome", "child-protection-plan"), ("category", "neglect"), ("continuing_risk", "yes")],
+            &[
+                ("version", &v),
+                ("child_id", "amy"),
+                ("outcome", "child-protection-plan"),
+                ("category", "neglect"),
+                ("continuing_risk", "yes"),
+            ],
         )
         .await;
     assert_eq!(early.status, StatusCode::OK);
     assert!(early.body.contains("govuk-error-summary"), "{}", error_summary(&early.body));
     assert!(early.body.contains("value=\"child-protection-plan\" checked"), "the decision chosen is kept");
     for p in ["p-sw", "p-school", "p-police"] {
-        step(&mut chair_b, &meeting, &format!("{conf}/professional-views"), &[("professional_id", p), ("child_id", "amy"), ("view", "plan"), ("reasons", "From my report.")]).await;
+        step(
+            &mut chair_b,
+            &meeting,
+            &format!("{conf}/professional-views"),
+            &[("professional_id", p), ("child_id", "amy"), ("view", "plan"), ("reasons", "From my report.")],
+        )
+        .await;
     }
     step(
         &mut chair_b,
         &meeting,
         &format!("{conf}/decisions"),
-        &[("child_id", "amy"), ("outcome", "child-protection-plan"), ("category", "neglect"), ("continuing_risk", "yes")],
+        &[
+            ("child_id", "amy"),
+            ("outcome", "child-protection-plan"),
+            ("category", "neglect"),
+            ("continuing_risk", "yes"),
+        ],
     )
     .await;
     // MEET-07: what was recorded is on the page in the order it was agreed.
@@ -316,7 +370,13 @@ async fn the_journey_from_request_to_the_distributed_record_through_the_pages_s4
     step(&mut chair_b, &conf, &format!("{conf}/record/approve"), &[]).await;
     let dash = chair_b.get("/conferences/chair").await;
     assert!(dash.body.contains("No records are waiting for you"), "{}", dash.body);
-    step(&mut coord, &conf, &format!("{conf}/record/distribute"), &[("recipient", "family-member:fam1-mum"), ("language", "en")]).await;
+    step(
+        &mut coord,
+        &conf,
+        &format!("{conf}/record/distribute"),
+        &[("recipient", "family-member:fam1-mum"), ("language", "en")],
+    )
+    .await;
     step(&mut coord, &conf, &format!("{conf}/record/distribute"), &[("recipient", "professional:p-police")]).await;
     // EXC-06, REP-03, MEET-04: the mother's copy leaves out the restricted point.
     let mum = coord.get(&format!("{conf}/record/copies/1")).await;
@@ -336,22 +396,31 @@ async fn a_change_from_a_page_someone_else_saved_first_is_shown_as_a_conflict_wi
     let mut first = w.as_user(&w.coord).await;
     let mut second = w.as_user(&w.coord).await;
     let chair: &str = &w.chair;
-    let slot = [("date", "2026-11-20"), ("time", "10:00"), ("video_link", "https://meet.example.org/x"), ("chair_id", chair)];
+    let slot =
+        [("date", "2026-11-20"), ("time", "10:00"), ("video_link", "https://meet.example.org/x"), ("chair_id", chair)];
     step(&mut first, &conf, &format!("{conf}/schedule"), &slot).await;
     let a = first.get(&conf).await;
     let b = second.get(&conf).await;
     let va = version(&a);
-    let done = first.submit(&a, &format!("{conf}/invitations"), &[("version", &va), ("invitee", "family-member:fam1-mum")]).await;
+    let done = first
+        .submit(&a, &format!("{conf}/invitations"), &[("version", &va), ("invitee", "family-member:fam1-mum")])
+        .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER);
     let vb = version(&b);
-    let clash = second.submit(&b, &format!("{conf}/invitations"), &[("version", &vb), ("invitee", "professional:p-police")]).await;
+    let clash = second
+        .submit(&b, &format!("{conf}/invitations"), &[("version", &vb), ("invitee", "professional:p-police")])
+        .await;
     assert_eq!(clash.status, StatusCode::CONFLICT);
     assert!(clash.body.contains("Someone else changed this conference"), "{}", error_summary(&clash.body));
     assert!(clash.body.contains("value=\"professional:p-police\" selected"), "the choice is kept");
     assert!(clash.body.contains("Mia Brook"), "and the page shows their change");
     // Sending it again from the page now shown works.
     let again = second
-        .submit(&clash, &format!("{conf}/invitations"), &[("version", &version(&clash)), ("invitee", "professional:p-police")])
+        .submit(
+            &clash,
+            &format!("{conf}/invitations"),
+            &[("version", &version(&clash)), ("invitee", "professional:p-police")],
+        )
         .await;
     assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", error_summary(&again.body));
 }
@@ -366,7 +435,9 @@ async fn another_familys_conference_answers_404_on_every_page_role_11() {
         assert_eq!(other.get(&path).await.status, StatusCode::NOT_FOUND, "{path}");
     }
     let home = other.get("/families/fam2").await;
-    let res = other.submit(&home, &format!("{conf}/invitations"), &[("version", "1"), ("invitee", "family-member:fam1-mum")]).await;
+    let res = other
+        .submit(&home, &format!("{conf}/invitations"), &[("version", "1"), ("invitee", "family-member:fam1-mum")])
+        .await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     assert!(!res.body.contains("Mia"), "nothing of the conference leaks");
     assert_eq!(other.get("/families/fam1/conferences/new").await.status, StatusCode::NOT_FOUND);

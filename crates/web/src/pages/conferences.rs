@@ -145,8 +145,11 @@ pub async fn allow(state: &SharedState, ctx: &Ctx, action: Action, id: &str) -> 
 /// Whether the person, as the policy found them for this conference, may also do `action`
 /// (to show only the forms they may use; the domain still decides each step).
 pub fn may(ctx: &Ctx, a: &Allowed, action: Action) -> bool {
-    decide(&ctx.actor, action, Target::Record { authority_id: &a.owner.authority_id, relationships: &a.acting.relationships })
-        == Decision::Allow
+    decide(
+        &ctx.actor,
+        action,
+        Target::Record { authority_id: &a.owner.authority_id, relationships: &a.acting.relationships },
+    ) == Decision::Allow
 }
 
 /// The page a form belongs to, shown again when it is refused.
@@ -168,13 +171,16 @@ impl Home {
 /// Where a refusal of the domain points in the form, when not at the form's first field.
 fn field_of(form: &str, e: &ConferenceError) -> Option<&'static str> {
     match (form, e) {
-        ("schedule" | "reschedule", ConferenceError::ChairNotIndependent { .. } | ConferenceError::NotAChair { .. }) => {
-            Some("chair_id")
-        }
+        (
+            "schedule" | "reschedule",
+            ConferenceError::ChairNotIndependent { .. } | ConferenceError::NotAChair { .. },
+        ) => Some("chair_id"),
         ("schedule" | "reschedule", ConferenceError::LateWithoutReason { .. }) => Some("delay_detail"),
         (
             "schedule" | "reschedule",
-            ConferenceError::NotAWorkingDay { .. } | ConferenceError::BadDate { .. } | ConferenceError::PreBirthTooLate { .. },
+            ConferenceError::NotAWorkingDay { .. }
+            | ConferenceError::BadDate { .. }
+            | ConferenceError::PreBirthTooLate { .. },
         ) => Some("date"),
         ("schedule" | "reschedule", ConferenceError::Missing { what }) if what.contains("venue") => Some("venue"),
         ("decision", ConferenceError::InquorateReasonNeeded { .. }) => Some("inquorate_reason"),
@@ -185,6 +191,7 @@ fn field_of(form: &str, e: &ConferenceError) -> Option<&'static str> {
 
 /// After a form: on success back to its page with a notice; on a refusal or a conflict its
 /// page again with the reason in the error summary and what was typed kept.
+#[allow(clippy::too_many_arguments)]
 pub async fn finish(
     state: &SharedState,
     ctx: &Ctx,
@@ -264,12 +271,18 @@ pub fn people_opts(c: &Conference, family: bool, professionals: bool, children: 
     let mut out = Vec::new();
     if family {
         for m in c.family_members() {
-            out.push(Opt::new(format!("family-member:{}", m.adult_id), format!("{} ({})", m.name, m.relationship.label())));
+            out.push(Opt::new(
+                format!("family-member:{}", m.adult_id),
+                format!("{} ({})", m.name, m.relationship.label()),
+            ));
         }
     }
     if professionals {
         for p in c.professionals() {
-            out.push(Opt::new(format!("professional:{}", p.professional_id), format!("{}, {} ({})", p.name, p.job_title, p.agency_name)));
+            out.push(Opt::new(
+                format!("professional:{}", p.professional_id),
+                format!("{}, {} ({})", p.name, p.job_title, p.agency_name),
+            ));
         }
     }
     if children {
@@ -292,7 +305,10 @@ pub fn recipient_name(c: &Conference, r: &Recipient, names: &BTreeMap<String, St
 }
 
 /// The authority's users by id, for names.
-pub async fn user_names(state: &SharedState, ctx: &Ctx) -> Result<(BTreeMap<String, String>, Vec<confer_domain::UserAccount>), AppError> {
+pub async fn user_names(
+    state: &SharedState,
+    ctx: &Ctx,
+) -> Result<(BTreeMap<String, String>, Vec<confer_domain::UserAccount>), AppError> {
     let list = users::list(&state.db, &ctx.actor.authority_id).await?;
     let names = list.iter().map(|u| (u.id.as_str().to_owned(), u.display_name.clone())).collect();
     Ok((names, list))
@@ -463,7 +479,9 @@ pub async fn chair(State(state): State<SharedState>, ctx: Ctx) -> Result<Respons
     }
     // Closed conferences of the last year whose record is not approved yet.
     let rules = Rules::load(&state, &ctx.actor.authority_id).await.map_err(to_app)?;
-    let past = conferences::chaired_between(&state.db, me, today.checked_sub_days(Days::new(366)).unwrap_or(today), today).await?;
+    let past =
+        conferences::chaired_between(&state.db, me, today.checked_sub_days(Days::new(366)).unwrap_or(today), today)
+            .await?;
     let mut records = Vec::new();
     for r in past.iter().filter(|r| r.state == ConferenceState::Closed.as_str()) {
         let stored = conferences::load(&state.db, &r.id).await?;
@@ -476,7 +494,8 @@ pub async fn chair(State(state): State<SharedState>, ctx: Ctx) -> Result<Respons
             row.record_due = view::long_date(&due);
             row.record_overdue = today > due;
         }
-        row.state = if c.record().draft.is_some() { "Draft ready to approve".into() } else { "Draft not written yet".into() };
+        row.state =
+            if c.record().draft.is_some() { "Draft ready to approve".into() } else { "Draft not written yet".into() };
         records.push(row);
     }
     records.sort_by_key(|r| !r.record_overdue);
@@ -503,13 +522,8 @@ pub async fn list(State(state): State<SharedState>, ctx: Ctx) -> Result<Response
     let today = state.settings.clock.today();
     let requested = conferences::waiting_to_be_scheduled(&state.db, &ctx.actor.authority_id).await?;
     let requested = rows_with_docs(&state, &requested, today).await?;
-    let filter = |s: ConferenceState| conferences::Filter {
-        state: Some(s),
-        from: Some(today),
-        to: None,
-        limit: 100,
-        offset: 0,
-    };
+    let filter =
+        |s: ConferenceState| conferences::Filter { state: Some(s), from: Some(today), to: None, limit: 100, offset: 0 };
     let upcoming = conferences::list(&state.db, &ctx.actor.authority_id, &filter(ConferenceState::Scheduled)).await?;
     let upcoming = rows_with_docs(&state, &upcoming, today).await?;
     let live = conferences::list(
@@ -570,7 +584,12 @@ async fn request_page(
                 .iter()
                 .filter(|r| r.adult_id == a.id)
                 .map(|r| {
-                    let child = record.children.iter().find(|c| c.id == r.child_id).map(|c| c.given_name.as_str()).unwrap_or("");
+                    let child = record
+                        .children
+                        .iter()
+                        .find(|c| c.id == r.child_id)
+                        .map(|c| c.given_name.as_str())
+                        .unwrap_or("");
                     format!("{} of {child}", r.kind.label())
                 })
                 .collect();
@@ -593,9 +612,24 @@ async fn request_page(
             ("harm_finding", "What the enquiry found", opts(HarmFinding::ALL, |e| (e.as_str(), e.label()))),
         ],
         check_groups: vec![
-            ("concerns", "Categories of concern", "Select all that apply.", opts(ConcernCategory::ALL, |e| (e.as_str(), e.label()))),
-            ("family_members", "Family members involved", "Select the parents, carers and other adults to take part.", adults),
-            ("professionals", "Professionals involved", "Select the professionals working with the children and family.", professionals),
+            (
+                "concerns",
+                "Categories of concern",
+                "Select all that apply.",
+                opts(ConcernCategory::ALL, |e| (e.as_str(), e.label())),
+            ),
+            (
+                "family_members",
+                "Family members involved",
+                "Select the parents, carers and other adults to take part.",
+                adults,
+            ),
+            (
+                "professionals",
+                "Professionals involved",
+                "Select the professionals working with the children and family.",
+                professionals,
+            ),
         ],
         kept,
     }))
@@ -657,7 +691,11 @@ pub async fn request(
     };
     let body = ac::RequestBody {
         kind: Some(ConferenceKind::Initial),
-        children: sent.all("children").into_iter().map(|child_id| ac::RequestChild { child_id, current_plan: None }).collect(),
+        children: sent
+            .all("children")
+            .into_iter()
+            .map(|child_id| ac::RequestChild { child_id, current_plan: None })
+            .collect(),
         strategy_discussion_on: strategy,
         enquiry: EnquiryKind::parse(sent.get("enquiry")),
         harm_finding: HarmFinding::parse(sent.get("harm_finding")),
@@ -771,10 +809,9 @@ pub struct DoneQuery {
 
 fn notice_for(done: &str, c: &Conference) -> Option<String> {
     Some(match done {
-        "request" => format!(
-            "The conference has been requested. It must be held by {} (TIME-01).",
-            view::long_date(&c.due_by())
-        ),
+        "request" => {
+            format!("The conference has been requested. It must be held by {} (TIME-01).", view::long_date(&c.due_by()))
+        }
         "schedule" => "The conference has been scheduled.".into(),
         "reschedule" => "The conference has been moved.".into(),
         "invite" => "The invitation has been recorded.".into(),
@@ -822,7 +859,10 @@ pub async fn conference_page(
     if let Some(d) = c.strategy_discussion_on() {
         summary.push(("Strategy discussion".into(), view::long_date(&d)));
     }
-    summary.push(("Requested".into(), format!("by {} on {}", name(c.requested_by()), view::long_date(&c.requested_at().date_naive()))));
+    summary.push((
+        "Requested".into(),
+        format!("by {} on {}", name(c.requested_by()), view::long_date(&c.requested_at().date_naive())),
+    ));
     summary.push(("Social worker".into(), name(c.allocated_worker())));
     summary.push(("Must be held by".into(), view::long_date(&c.due_by())));
     if let Some(s) = c.slot() {
@@ -882,7 +922,12 @@ pub async fn conference_page(
         .map(|v| {
             (
                 c.name_of(&v.given.whose),
-                format!("{}, obtained by {} on {}", v.given.form.label(), v.given.obtained_by, view::long_date(&v.given.obtained_on)),
+                format!(
+                    "{}, obtained by {} on {}",
+                    v.given.form.label(),
+                    v.given.obtained_by,
+                    view::long_date(&v.given.obtained_on)
+                ),
                 v.given.summary.clone(),
             )
         })
@@ -908,7 +953,9 @@ pub async fn conference_page(
         .iter()
         .map(|p| {
             let what = match &p.outcome {
-                PreMeetingOutcome::Held { mode, on } => format!("Held {} on {}", mode.label().to_lowercase(), view::long_date(on)),
+                PreMeetingOutcome::Held { mode, on } => {
+                    format!("Held {} on {}", mode.label().to_lowercase(), view::long_date(on))
+                }
                 PreMeetingOutcome::NotHeld { reason } => format!("Not held: {reason}"),
             };
             (c.name_of(&Person::FamilyMember(p.adult_id.clone())), what)
@@ -976,7 +1023,8 @@ pub async fn conference_page(
             .unwrap_or_default(),
     };
     let slot = c.slot();
-    let default_chair = slot.map(|s| s.chair.to_string()).or_else(|| c.suggested_chair().map(|u| u.to_string())).unwrap_or_default();
+    let default_chair =
+        slot.map(|s| s.chair.to_string()).or_else(|| c.suggested_chair().map(|u| u.to_string())).unwrap_or_default();
     let mut page = ctx.page(&format!("{} for the {}", c.kind().label(), record.family.name), "/conferences");
     page.errors = errors;
     page.notice = done.and_then(|d| notice_for(d, &c));
@@ -1015,12 +1063,18 @@ pub async fn conference_page(
             Opt::new("report-only", "Sending a report or views only"),
             Opt::new("declined", "Declined (give the reason)"),
         ],
-        pm_outcomes: vec![Opt::new("held", "The pre-meeting happened"), Opt::new("not-held", "It did not happen (give the reason)")],
+        pm_outcomes: vec![
+            Opt::new("held", "The pre-meeting happened"),
+            Opt::new("not-held", "It did not happen (give the reason)"),
+        ],
         languages: vec![Opt::new("en", "English"), Opt::new("cy", "Welsh (Cymraeg)")],
         slot_form: if c.state() == ConferenceState::Requested { "schedule" } else { "reschedule" },
         slot_open: matches!(c.state(), ConferenceState::Requested | ConferenceState::Scheduled),
         state_tag: state_tag(c.state()),
-        meeting_open: matches!(c.state(), ConferenceState::Scheduled | ConferenceState::InProgress | ConferenceState::Closed),
+        meeting_open: matches!(
+            c.state(),
+            ConferenceState::Scheduled | ConferenceState::InProgress | ConferenceState::Closed
+        ),
         record: record_view,
         default_chair,
         default_date: slot.map(|s| s.date.to_string()).unwrap_or_default(),
@@ -1035,7 +1089,12 @@ pub async fn conference_page(
 
 fn schedule_body(sent: &Sent, version: i64) -> Result<ac::ScheduleBody, Problem> {
     let date = match sent.opt("date") {
-        None => return Err(Problem::Field("date", "Enter the date of the conference, for example 2026-11-20 or 20/11/2026".into())),
+        None => {
+            return Err(Problem::Field(
+                "date",
+                "Enter the date of the conference, for example 2026-11-20 or 20/11/2026".into(),
+            ))
+        }
         Some(t) => parse_date(&t).map_err(|e| Problem::Field("date", e.message))?,
     };
     let Some(chair_id) = sent.opt("chair_id") else {
@@ -1046,8 +1105,9 @@ fn schedule_body(sent: &Sent, version: i64) -> Result<ac::ScheduleBody, Problem>
         (kind, detail) => {
             let kind = match kind {
                 None => DelayReasonKind::Other,
-                Some(k) => DelayReasonKind::parse(&k)
-                    .ok_or_else(|| Problem::Field("delay_kind", "Select a reason for the delay from the list".into()))?,
+                Some(k) => DelayReasonKind::parse(&k).ok_or_else(|| {
+                    Problem::Field("delay_kind", "Select a reason for the delay from the list".into())
+                })?,
             };
             Some(ac::DelayDto { kind, detail: detail.unwrap_or_default() })
         }
@@ -1077,22 +1137,47 @@ fn slot_problem(e: ConfApiError) -> Problem {
 /// Schedules (CHAIR-01, TIME-01) or, with `reason`, reschedules.
 async fn schedule_or_move(state: &SharedState, ctx: &Ctx, id: &str, sent: &Sent, moving: bool) -> Result<(), Problem> {
     let a = ac::authorize(state, ctx, Action::ArrangeConference, id).await.map_err(Problem::Api)?;
-    let v = sent.version().map_err(|_| Problem::Field("date", "The form is missing the conference's version: reload the page.".into()))?;
+    let v = sent
+        .version()
+        .map_err(|_| Problem::Field("date", "The form is missing the conference's version: reload the page.".into()))?;
     let b = schedule_body(sent, v)?;
     let rules = Rules::load(state, &ctx.actor.authority_id).await.map_err(Problem::Api)?;
     let s = ac::slot_context(state, &a, id, &b).await.map_err(slot_problem)?;
     let (today, now) = (state.settings.clock.today(), state.settings.clock.now());
     let result = if moving {
         let reason = sent.get("reason").to_owned();
-        let change = Change { note_taker: s.note_taker.as_deref().map(Some), ..Change::new(ctx.actor_id(), "conference.reschedule") };
+        let change = Change {
+            note_taker: s.note_taker.as_deref().map(Some),
+            ..Change::new(ctx.actor_id(), "conference.reschedule")
+        };
         conferences::save(&state.db, id, v, change, |c| {
-            c.reschedule(&a.acting, s.slot.clone(), &reason, &s.chair, s.line_manager_of(), s.delay.clone(), &rules.calendar, today, now)
+            c.reschedule(
+                &a.acting,
+                s.slot.clone(),
+                &reason,
+                &s.chair,
+                s.line_manager_of(),
+                s.delay.clone(),
+                &rules.calendar,
+                today,
+                now,
+            )
         })
         .await
     } else {
-        let change = Change { note_taker: Some(s.note_taker.as_deref()), ..Change::new(ctx.actor_id(), "conference.schedule") };
+        let change =
+            Change { note_taker: Some(s.note_taker.as_deref()), ..Change::new(ctx.actor_id(), "conference.schedule") };
         conferences::save(&state.db, id, v, change, |c| {
-            c.schedule(&a.acting, s.slot.clone(), &s.chair, s.line_manager_of(), s.delay.clone(), &rules.calendar, today, now)
+            c.schedule(
+                &a.acting,
+                s.slot.clone(),
+                &s.chair,
+                s.line_manager_of(),
+                s.delay.clone(),
+                &rules.calendar,
+                today,
+                now,
+            )
         })
         .await
     };
@@ -1302,11 +1387,7 @@ pub async fn copy(
     allow(&state, &ctx, Action::ViewConference, &id).await?;
     let stored = conferences::load(&state.db, &id).await?;
     let c = &stored.conference;
-    let sent = number
-        .parse::<usize>()
-        .ok()
-        .and_then(|n| n.checked_sub(1))
-        .and_then(|i| c.record().distribution.get(i));
+    let sent = number.parse::<usize>().ok().and_then(|n| n.checked_sub(1)).and_then(|i| c.record().distribution.get(i));
     let Some(sent) = sent else {
         // Nothing sent under that number (yet): the record's part of the conference page.
         return Ok(Redirect::to(&format!("/conferences/{id}#record")).into_response());

@@ -145,7 +145,10 @@ pub async fn meeting_page(
         if d.restricted {
             note.push("Restricted: never shown to the family".into());
         }
-        timeline.push((d.at, Entry { time: mark(&d.at), what: d.heading.label().into(), text: d.text.clone(), note: note.join(". ") }));
+        timeline.push((
+            d.at,
+            Entry { time: mark(&d.at), what: d.heading.label().into(), text: d.text.clone(), note: note.join(". ") },
+        ));
     }
     for k in c.corrections() {
         timeline.push((
@@ -253,7 +256,8 @@ pub async fn meeting_page(
         .children()
         .iter()
         .map(|ch| {
-            let d = c.decision_for(&ch.child_id).map(|d| d.outcome.describe()).unwrap_or_else(|| "Not decided yet".into());
+            let d =
+                c.decision_for(&ch.child_id).map(|d| d.outcome.describe()).unwrap_or_else(|| "Not decided yet".into());
             (ch.name.clone(), d)
         })
         .collect();
@@ -291,9 +295,16 @@ pub async fn meeting_page(
         parent_views,
         actions,
         decisions,
-        invitations: invitation_rows(&c).into_iter().map(|r| Opt::new(r.number.to_string(), format!("{} ({})", r.who, r.as_what))).collect(),
+        invitations: invitation_rows(&c)
+            .into_iter()
+            .map(|r| Opt::new(r.number.to_string(), format!("{} ({})", r.who, r.as_what)))
+            .collect(),
         children: c.children().iter().map(|ch| Opt::new(ch.child_id.as_str(), ch.name.clone())).collect(),
-        family: c.family_members().iter().map(|m| Opt::new(m.adult_id.as_str(), format!("{} ({})", m.name, m.relationship.label()))).collect(),
+        family: c
+            .family_members()
+            .iter()
+            .map(|m| Opt::new(m.adult_id.as_str(), format!("{} ({})", m.name, m.relationship.label())))
+            .collect(),
         professionals: c
             .professionals()
             .iter()
@@ -347,7 +358,8 @@ form_handler!(attendance, Action::RecordMeeting, "attendance", "invitation", |st
     let Ok(number) = sent.get("invitation").parse::<u32>() else {
         return Err(Problem::Field("invitation", "Select who this is".into()));
     };
-    let presence = Presence::parse(sent.get("presence")).ok_or_else(|| Problem::Field("presence", "Select how they took part".into()))?;
+    let presence = Presence::parse(sent.get("presence"))
+        .ok_or_else(|| Problem::Field("presence", "Select how they took part".into()))?;
     let parts = sent.get("parts").split(',').map(|p| p.trim().to_owned()).filter(|p| !p.is_empty()).collect();
     let attendance = Attendance {
         invitation: InvitationId(number),
@@ -382,19 +394,32 @@ form_handler!(correction, Action::RecordMeeting, "correction", "what_was_said", 
     .await
 });
 
-form_handler!(professional_view, Action::ChairConference, "professional-view", "professional_id", |state, ctx, id, a, sent, v| {
-    let Some(pro) = sent.opt("professional_id") else {
-        return Err(Problem::Field("professional_id", "Select the professional".into()));
-    };
-    let Some(child) = sent.opt("child_id") else {
-        return Err(Problem::Field("child_id", "Select the child".into()));
-    };
-    let view = PlanView::parse(sent.get("view")).ok_or_else(|| Problem::Field("view", "Select their view".into()))?;
-    save(&state, &ctx, &id, v, "conference.professional-view", |c| {
-        c.record_professional_view(&a.acting, &ProfessionalId(pro.clone()), &ChildId(child.clone()), view, sent.get("reasons"))
-    })
-    .await
-});
+form_handler!(
+    professional_view,
+    Action::ChairConference,
+    "professional-view",
+    "professional_id",
+    |state, ctx, id, a, sent, v| {
+        let Some(pro) = sent.opt("professional_id") else {
+            return Err(Problem::Field("professional_id", "Select the professional".into()));
+        };
+        let Some(child) = sent.opt("child_id") else {
+            return Err(Problem::Field("child_id", "Select the child".into()));
+        };
+        let view =
+            PlanView::parse(sent.get("view")).ok_or_else(|| Problem::Field("view", "Select their view".into()))?;
+        save(&state, &ctx, &id, v, "conference.professional-view", |c| {
+            c.record_professional_view(
+                &a.acting,
+                &ProfessionalId(pro.clone()),
+                &ChildId(child.clone()),
+                view,
+                sent.get("reasons"),
+            )
+        })
+        .await
+    }
+);
 
 form_handler!(parent_view, Action::RecordMeeting, "parent-view", "adult_id", |state, ctx, id, a, sent, v| {
     let Some(adult) = sent.opt("adult_id") else {
