@@ -138,6 +138,8 @@ pub const ROUTES: &[Route] = &[
     r("POST", "/conferences/{conference_id}/invitations", Record(Action::ArrangeConference)),
     r("POST", "/conferences/{conference_id}/answers", Record(Action::AnswerInvitation)),
     r("POST", "/conferences/{conference_id}/pre-meetings", Record(Action::ChairConference)),
+    r("POST", "/conferences/{conference_id}/exclusions", Record(Action::ChairConference)),
+    r("POST", "/conferences/{conference_id}/views", Record(Action::GatherViews)),
     r("GET", "/conferences/{conference_id}/meeting", Record(Action::RecordMeeting)),
     r("POST", "/conferences/{conference_id}/start", Record(Action::ChairConference)),
     r("POST", "/conferences/{conference_id}/attendance", Record(Action::RecordMeeting)),
@@ -253,6 +255,8 @@ pub fn router(state: SharedState) -> Router {
         .route("/conferences/{conference_id}/invitations", post(pages::conferences::invite))
         .route("/conferences/{conference_id}/answers", post(pages::conferences::answer))
         .route("/conferences/{conference_id}/pre-meetings", post(pages::conferences::pre_meeting))
+        .route("/conferences/{conference_id}/exclusions", post(pages::conferences::exclude))
+        .route("/conferences/{conference_id}/views", post(pages::conferences::record_views))
         .route("/conferences/{conference_id}/meeting", get(pages::meeting::show))
         .route("/conferences/{conference_id}/start", post(pages::meeting::start))
         .route("/conferences/{conference_id}/attendance", post(pages::meeting::attendance))

@@ -445,3 +445,65 @@ async fn another_familys_conference_answers_404_on_every_page_role_11() {
     let mut chair = w.as_user(&w.chair).await;
     assert_eq!(chair.get(&conf).await.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_chair_excludes_a_parent_from_a_part_and_views_are_recorded_before_the_meeting_exc_01_exc_02_exc_03_child_03(
+) {
+    let w = world().await;
+    let id = request(&w).await;
+    let conf = format!("/conferences/{id}");
+    let mut coord = w.as_user(&w.coord).await;
+    let chair: &str = &w.chair;
+    let slot =
+        [("date", "2026-11-20"), ("time", "10:00"), ("video_link", "https://meet.example.org/x"), ("chair_id", chair)];
+    step(&mut coord, &conf, &format!("{conf}/schedule"), &slot).await;
+    // Only the chair excludes (EXC-01): the coordinator is not shown the form.
+    let page = coord.get(&conf).await;
+    assert!(!page.body.contains("Record the exclusion"));
+    let mut chair_b = w.as_user(&w.chair).await;
+    let page = chair_b.get(&conf).await;
+    let v = version(&page);
+    let part = [
+        ("version", v.as_str()),
+        ("adult_id", "fam1-mum"),
+        ("scope", "part"),
+        ("part", "Domestic abuse"),
+        ("part_kind", "domestic-abuse-between-parents"),
+        ("will_see", "The decisions and the plan"),
+        ("will_not_see", "What was said about the abuse"),
+        ("detail", "Threats reported by the police."),
+        ("views_by", "letter-to-chair"),
+    ];
+    // EXC-02: the reasons come from the list; without one the domain refuses, keeping the form.
+    let refused = chair_b.submit(&page, &format!("{conf}/exclusions"), &part).await;
+    assert_eq!(refused.status, StatusCode::OK);
+    assert!(refused.body.contains("govuk-error-summary"), "{}", refused.body.chars().take(400).collect::<String>());
+    assert!(refused.body.contains("value=\"Domestic abuse\""), "the part typed is kept");
+    let mut with_reason = part.to_vec();
+    with_reason.push(("reasons", "risk-of-violence"));
+    let done = chair_b.submit(&refused, &format!("{conf}/exclusions"), &with_reason).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", error_summary(&done.body));
+    let shown = chair_b.get(&conf).await;
+    assert!(
+        shown.body.contains("The part &#34;Domestic abuse&#34;")
+            || shown.body.contains("The part &quot;Domestic abuse&quot;"),
+        "{}",
+        shown.body
+    );
+    // CHILD-03: the child's views, how they were obtained and by whom.
+    step(
+        &mut coord,
+        &conf,
+        &format!("{conf}/views"),
+        &[
+            ("whose", "child:amy"),
+            ("form", "drawing"),
+            ("summary", "AMY-DRAWS-HER-HOME"),
+            ("how_obtained", "At school"),
+            ("obtained_by", "Sam Social"),
+        ],
+    )
+    .await;
+    let shown = coord.get(&conf).await;
+    assert!(shown.body.contains("AMY-DRAWS-HER-HOME") && shown.body.contains("obtained by Sam Social"));
+}

@@ -757,6 +757,7 @@ pub struct May {
     pub chair: bool,
     pub record: bool,
     pub answer: bool,
+    pub views: bool,
 }
 
 #[derive(Template)]
@@ -788,6 +789,12 @@ struct ConferencePage<'a> {
     answers: Vec<Opt>,
     pm_outcomes: Vec<Opt>,
     languages: Vec<Opt>,
+    exclusion_reasons: Vec<Opt>,
+    part_kinds: Vec<Opt>,
+    views_routes: Vec<Opt>,
+    scopes: Vec<Opt>,
+    views_forms: Vec<Opt>,
+    whose: Vec<Opt>,
     /// "schedule" for a request, "reschedule" for a scheduled conference.
     slot_form: &'static str,
     slot_open: bool,
@@ -817,6 +824,8 @@ fn notice_for(done: &str, c: &Conference) -> Option<String> {
         "invite" => "The invitation has been recorded.".into(),
         "answer" => "The answer has been recorded.".into(),
         "pre-meeting" => "The pre-meeting has been recorded.".into(),
+        "exclude" => "The exclusion has been recorded. Tell them the reasons before the conference.".into(),
+        "views" => "The views have been recorded.".into(),
         "draft" => "The draft record has been written from the meeting.".into(),
         "approve" => "The record has been approved.".into(),
         "distribute" => "The record has been sent.".into(),
@@ -1033,6 +1042,7 @@ pub async fn conference_page(
         chair: may(ctx, &a, Action::ChairConference),
         record: may(ctx, &a, Action::RecordMeeting),
         answer: may(ctx, &a, Action::ArrangeConference),
+        views: may(ctx, &a, Action::GatherViews),
     };
     Ok(view::render(&ConferencePage {
         page: &page,
@@ -1068,6 +1078,15 @@ pub async fn conference_page(
             Opt::new("not-held", "It did not happen (give the reason)"),
         ],
         languages: vec![Opt::new("en", "English"), Opt::new("cy", "Welsh (Cymraeg)")],
+        exclusion_reasons: opts(ExclusionReason::ALL, |e| (e.as_str(), e.label())),
+        part_kinds: opts(ExcludedPartKind::ALL, |e| (e.as_str(), e.label())),
+        views_routes: opts(ViewsRoute::ALL, |e| (e.as_str(), e.label())),
+        scopes: vec![
+            Opt::new("whole", "The whole conference"),
+            Opt::new("part", "One part of it (name the part below)"),
+        ],
+        views_forms: opts(ViewsForm::ALL, |e| (e.as_str(), e.label())),
+        whose: people_opts(&c, true, false, true),
         slot_form: if c.state() == ConferenceState::Requested { "schedule" } else { "reschedule" },
         slot_open: matches!(c.state(), ConferenceState::Requested | ConferenceState::Scheduled),
         state_tag: state_tag(c.state()),
@@ -1410,4 +1429,77 @@ pub async fn copy(
         sections,
         recipient,
     }))
+}
+
+// ---------------------------------------------------------------- exclusion and views
+
+/// EXC-01..03: the chair excludes a parent or carer from the whole conference or a part.
+pub async fn exclude(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let a = allow(&state, &ctx, Action::ChairConference, &id).await?;
+    let sent = Sent(f);
+    let v = sent.version()?;
+    let r = async {
+        let Some(adult) = sent.opt("adult_id") else {
+            return Err(Problem::Field("adult_id", "Select the parent or carer".into()));
+        };
+        let scope = match sent.get("scope") {
+            "whole" => ExclusionScope::Whole,
+            "part" => ExclusionScope::Part {
+                part: sent.get("part").trim().to_owned(),
+                kind: ExcludedPartKind::parse(sent.get("part_kind")).unwrap_or(ExcludedPartKind::Other),
+                will_see: sent.get("will_see").trim().to_owned(),
+                will_not_see: sent.get("will_not_see").trim().to_owned(),
+            },
+            _ => return Err(Problem::Field("scope", "Select whether it is the whole conference or a part".into())),
+        };
+        let decision = ExclusionDecision {
+            adult_id: AdultId(adult),
+            scope,
+            reasons: sent.all("reasons").iter().filter_map(|r| ExclusionReason::parse(r)).collect(),
+            detail: sent.get("detail").to_owned(),
+            rests_on_police_information: sent.yes("police"),
+            views_by: sent.all("views_by").iter().filter_map(|r| ViewsRoute::parse(r)).collect(),
+        };
+        let now = state.settings.clock.now();
+        save(&state, &ctx, &id, v, "conference.exclude", |c| c.exclude(&a.acting, decision, now)).await
+    }
+    .await;
+    finish(&state, &ctx, &id, Home::Conference, "exclude", "adult_id", sent, r).await
+}
+
+/// INV-06/07, CHILD-02/03: a parent's or child's views, how they were obtained and by whom.
+pub async fn record_views(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let a = allow(&state, &ctx, Action::GatherViews, &id).await?;
+    let sent = Sent(f);
+    let v = sent.version()?;
+    let r = async {
+        let Some(whose) = person_of(sent.get("whose")) else {
+            return Err(Problem::Field("whose", "Select whose views these are".into()));
+        };
+        let form = ViewsForm::parse(sent.get("form"))
+            .ok_or_else(|| Problem::Field("form", "Select how the views were given".into()))?;
+        let obtained_on = date_field(&sent, "obtained_on")?.unwrap_or_else(|| state.settings.clock.today());
+        let given = ViewsGiven {
+            whose,
+            form,
+            summary: sent.get("summary").to_owned(),
+            how_obtained: sent.get("how_obtained").to_owned(),
+            obtained_by: sent.get("obtained_by").to_owned(),
+            obtained_on,
+            supported_by: None,
+        };
+        save(&state, &ctx, &id, v, "conference.record-views", |c| c.record_views(&a.acting, given)).await
+    }
+    .await;
+    finish(&state, &ctx, &id, Home::Conference, "views", "whose", sent, r).await
 }
