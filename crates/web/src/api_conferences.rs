@@ -268,7 +268,7 @@ impl IntoResponse for ConfApiError {
     }
 }
 
-type Res<T = Response> = Result<T, ConfApiError>;
+pub(crate) type Res<T = Response> = Result<T, ConfApiError>;
 
 // ---------------------------------------------------------------- access, versions, bodies
 
@@ -371,7 +371,7 @@ fn changed(id: &str, version: i64, number: Option<u32>, result: Option<Value>) -
     res
 }
 
-async fn save<T>(
+pub(crate) async fn save<T>(
     state: &SharedState,
     ctx: &Ctx,
     id: &str,
@@ -642,7 +642,26 @@ pub async fn request_conference(
 ) -> Res {
     ctx.authorize_record(&state, Action::RequestConference, &family_id).await?;
     let b: RequestBody = parse(&body)?;
-    let record = families::family_record(&state.db, &family_id).await?;
+    let (id, _) = create_request(&state, &ctx, &family_id, b).await?;
+    let mut res = changed(&id, 1, None, None);
+    *res.status_mut() = StatusCode::CREATED;
+    if let Ok(loc) = HeaderValue::from_str(&format!("/api/v1/conferences/{id}")) {
+        res.headers_mut().insert(header::LOCATION, loc);
+    }
+    Ok(res)
+}
+
+/// Requests a conference for a family (S47-01), after the caller has asked the access
+/// policy: takes names, relationships and agencies from the family's record and the due date
+/// from the authority's calendar (TIME-01..03). Returns the new conference's id and due date.
+/// The API and the request page both use it.
+pub(crate) async fn create_request(
+    state: &SharedState,
+    ctx: &Ctx,
+    family_id: &str,
+    b: RequestBody,
+) -> Res<(String, NaiveDate)> {
+    let record = families::family_record(&state.db, family_id).await?;
     let Some(case) = record.case.clone() else {
         return Err(ConfApiError::Unprocessable(
             "This family has no open case. Open a case with an allocated social worker first.".into(),
@@ -741,7 +760,7 @@ pub async fn request_conference(
             user_id: p.user_id,
         });
     }
-    let rules = Rules::load(&state, &authority.id).await?;
+    let rules = Rules::load(state, &authority.id).await?;
     let due_by = match kind {
         ConferenceKind::Initial | ConferenceKind::PreBirth => {
             b.strategy_discussion_on.and_then(|d| icpc_due_by(&rules.calendar, &rules.policy(d), d))
@@ -778,7 +797,7 @@ pub async fn request_conference(
         allocated_worker: case.allocated_worker_id.clone(),
         due_by,
     };
-    let relationships = families::relationships(&state.db, &ctx.actor.user_id, &family_id).await?;
+    let relationships = families::relationships(&state.db, &ctx.actor.user_id, family_id).await?;
     let acting =
         Acting { user_id: ctx.actor.user_id.clone(), roles: ctx.actor.roles.clone(), relationships, adult_id: None };
     let id = confer_store::new_id();
@@ -786,12 +805,7 @@ pub async fn request_conference(
     let mut tx = state.db.begin().await?;
     conferences::create(&mut tx, &c, ctx.actor_id()).await?;
     tx.commit().await.map_err(StoreError::from)?;
-    let mut res = changed(&id, 1, None, None);
-    *res.status_mut() = StatusCode::CREATED;
-    if let Ok(loc) = HeaderValue::from_str(&format!("/api/v1/conferences/{id}")) {
-        res.headers_mut().insert(header::LOCATION, loc);
-    }
-    Ok(res)
+    Ok((id, c.due_by()))
 }
 
 // ---------------------------------------------------------------- scheduling
@@ -837,7 +851,7 @@ impl Versioned for RescheduleBody {
     }
 }
 
-fn parse_time(t: &str) -> Res<NaiveTime> {
+pub(crate) fn parse_time(t: &str) -> Res<NaiveTime> {
     NaiveTime::parse_from_str(t.trim(), "%H:%M").or_else(|_| NaiveTime::parse_from_str(t.trim(), "%H:%M:%S")).map_err(
         |_| ConfApiError::Invalid(StatusCode::UNPROCESSABLE_ENTITY, "time must be a time of day like 10:00".into()),
     )
@@ -845,16 +859,16 @@ fn parse_time(t: &str) -> Res<NaiveTime> {
 
 /// What scheduling needs besides the slot: the chair's account, the allocated worker's
 /// management line (CHAIR-01) and the note taker's account.
-struct SlotContext {
-    slot: Slot,
-    chair: confer_domain::UserAccount,
-    line: Vec<UserId>,
-    allocated: UserId,
-    note_taker: Option<String>,
-    delay: Option<DelayReason>,
+pub(crate) struct SlotContext {
+    pub(crate) slot: Slot,
+    pub(crate) chair: confer_domain::UserAccount,
+    pub(crate) line: Vec<UserId>,
+    pub(crate) allocated: UserId,
+    pub(crate) note_taker: Option<String>,
+    pub(crate) delay: Option<DelayReason>,
 }
 
-async fn slot_context(state: &SharedState, allowed: &Allowed, id: &str, b: &ScheduleBody) -> Res<SlotContext> {
+pub(crate) async fn slot_context(state: &SharedState, allowed: &Allowed, id: &str, b: &ScheduleBody) -> Res<SlotContext> {
     let time = parse_time(&b.time)?;
     let chair = match users::by_id(&state.db, &UserId(b.chair_id.clone())).await {
         Ok(u) if u.account.authority_id == allowed.owner.authority_id => u.account,
@@ -902,7 +916,7 @@ async fn slot_context(state: &SharedState, allowed: &Allowed, id: &str, b: &Sche
 
 impl SlotContext {
     /// The line manager of each person in the allocated worker's management line.
-    fn line_manager_of(&self) -> impl Fn(&UserId) -> Option<UserId> + '_ {
+    pub(crate) fn line_manager_of(&self) -> impl Fn(&UserId) -> Option<UserId> + '_ {
         move |u: &UserId| {
             if *u == self.allocated {
                 self.line.first().cloned()

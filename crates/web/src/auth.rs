@@ -129,9 +129,11 @@ impl Ctx {
     /// The layout context for a page, with the navigation this person may use.
     pub fn page(&self, title: &str, current: &str) -> Page {
         let mut nav = Vec::new();
-        let items: [(&'static str, &'static str, Action); 7] = [
+        let items: [(&'static str, &'static str, Action); 9] = [
             ("/", "Dashboard", Action::ViewDashboard),
             ("/families", "Families", Action::SearchFamilies),
+            ("/conferences/chair", "Your conferences", Action::ListChairedConferences),
+            ("/conferences", "Conferences", Action::ListConferences),
             ("/deadlines", "Due and overdue", Action::ViewDeadlines),
             ("/audit", "Audit trail", Action::ViewAuditTrail),
             ("/admin/users", "Users", Action::ManageUsers),

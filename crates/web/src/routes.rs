@@ -127,6 +127,34 @@ pub const ROUTES: &[Route] = &[
     r("GET", "/deadlines", Authority(Action::ViewDeadlines)),
     r("GET", "/deadlines/late-reasons", Authority(Action::ViewLateReasons)),
     r("POST", "/families/{family_id}/deadlines", Record(Action::RecordDeadlineMet)),
+    // Conference pages (issue 6): the same actions as the API.
+    r("GET", "/conferences", Authority(Action::ListConferences)),
+    r("GET", "/conferences/chair", Authority(Action::ListChairedConferences)),
+    r("GET", "/families/{family_id}/conferences/new", Record(Action::RequestConference)),
+    r("POST", "/families/{family_id}/conferences/new", Record(Action::RequestConference)),
+    r("GET", "/conferences/{conference_id}", Record(Action::ViewConference)),
+    r("POST", "/conferences/{conference_id}/schedule", Record(Action::ArrangeConference)),
+    r("POST", "/conferences/{conference_id}/reschedule", Record(Action::ArrangeConference)),
+    r("POST", "/conferences/{conference_id}/invitations", Record(Action::ArrangeConference)),
+    r("POST", "/conferences/{conference_id}/answers", Record(Action::AnswerInvitation)),
+    r("POST", "/conferences/{conference_id}/pre-meetings", Record(Action::ChairConference)),
+    r("POST", "/conferences/{conference_id}/exclusions", Record(Action::ChairConference)),
+    r("POST", "/conferences/{conference_id}/views", Record(Action::GatherViews)),
+    r("GET", "/conferences/{conference_id}/meeting", Record(Action::RecordMeeting)),
+    r("POST", "/conferences/{conference_id}/start", Record(Action::ChairConference)),
+    r("POST", "/conferences/{conference_id}/attendance", Record(Action::RecordMeeting)),
+    r("POST", "/conferences/{conference_id}/discussion", Record(Action::RecordMeeting)),
+    r("POST", "/conferences/{conference_id}/corrections", Record(Action::RecordMeeting)),
+    r("POST", "/conferences/{conference_id}/professional-views", Record(Action::ChairConference)),
+    r("POST", "/conferences/{conference_id}/parent-views", Record(Action::RecordMeeting)),
+    r("POST", "/conferences/{conference_id}/actions", Record(Action::RecordMeeting)),
+    r("POST", "/conferences/{conference_id}/decisions", Record(Action::ChairConference)),
+    r("POST", "/conferences/{conference_id}/dissents", Record(Action::ChairConference)),
+    r("POST", "/conferences/{conference_id}/close", Record(Action::ChairConference)),
+    r("POST", "/conferences/{conference_id}/record/draft", Record(Action::RecordMeeting)),
+    r("POST", "/conferences/{conference_id}/record/approve", Record(Action::ChairConference)),
+    r("POST", "/conferences/{conference_id}/record/distribute", Record(Action::ArrangeConference)),
+    r("GET", "/conferences/{conference_id}/record/copies/{number}", Record(Action::ViewConference)),
 ];
 
 pub fn route_for(method: &str, path: &str) -> Option<&'static Route> {
@@ -214,6 +242,36 @@ pub fn router(state: SharedState) -> Router {
         .route("/deadlines", get(pages::deadlines::list))
         .route("/deadlines/late-reasons", get(pages::deadlines::late_reasons))
         .route("/families/{family_id}/deadlines", post(pages::deadlines::record_met))
+        // Conference pages (issue 6).
+        .route("/conferences", get(pages::conferences::list))
+        .route("/conferences/chair", get(pages::conferences::chair))
+        .route(
+            "/families/{family_id}/conferences/new",
+            get(pages::conferences::request_form).post(pages::conferences::request),
+        )
+        .route("/conferences/{conference_id}", get(pages::conferences::show))
+        .route("/conferences/{conference_id}/schedule", post(pages::conferences::schedule))
+        .route("/conferences/{conference_id}/reschedule", post(pages::conferences::reschedule))
+        .route("/conferences/{conference_id}/invitations", post(pages::conferences::invite))
+        .route("/conferences/{conference_id}/answers", post(pages::conferences::answer))
+        .route("/conferences/{conference_id}/pre-meetings", post(pages::conferences::pre_meeting))
+        .route("/conferences/{conference_id}/exclusions", post(pages::conferences::exclude))
+        .route("/conferences/{conference_id}/views", post(pages::conferences::record_views))
+        .route("/conferences/{conference_id}/meeting", get(pages::meeting::show))
+        .route("/conferences/{conference_id}/start", post(pages::meeting::start))
+        .route("/conferences/{conference_id}/attendance", post(pages::meeting::attendance))
+        .route("/conferences/{conference_id}/discussion", post(pages::meeting::discussion))
+        .route("/conferences/{conference_id}/corrections", post(pages::meeting::correction))
+        .route("/conferences/{conference_id}/professional-views", post(pages::meeting::professional_view))
+        .route("/conferences/{conference_id}/parent-views", post(pages::meeting::parent_view))
+        .route("/conferences/{conference_id}/actions", post(pages::meeting::plan_action))
+        .route("/conferences/{conference_id}/decisions", post(pages::meeting::decision))
+        .route("/conferences/{conference_id}/dissents", post(pages::meeting::dissent))
+        .route("/conferences/{conference_id}/close", post(pages::meeting::close))
+        .route("/conferences/{conference_id}/record/draft", post(pages::conferences::draft_record))
+        .route("/conferences/{conference_id}/record/approve", post(pages::conferences::approve_record))
+        .route("/conferences/{conference_id}/record/distribute", post(pages::conferences::distribute_record))
+        .route("/conferences/{conference_id}/record/copies/{number}", get(pages::conferences::copy))
         .fallback(crate::error::not_found)
         .with_state(state)
 }

@@ -46,6 +46,14 @@ impl Page {
     pub fn has_error(&self, field: &str) -> bool {
         self.errors.get(field).is_some()
     }
+    /// The error of one field of one of the page's forms (ids are `form-field`).
+    pub fn error_in(&self, form: &str, field: &str) -> Option<&str> {
+        let id = format!("{form}-{field}");
+        self.errors.0.iter().find(|(f, _)| *f == id).map(|(_, m)| m.as_str())
+    }
+    pub fn has_error_in(&self, form: &str, field: &str) -> bool {
+        self.error_in(form, field).is_some()
+    }
 }
 
 pub fn render(t: &impl Template) -> Response {

@@ -9,7 +9,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use confer_domain::access::Action;
+use confer_domain::access::{decide, Action, Decision, Target};
 use confer_domain::audit::AuditEvent;
 use confer_domain::{Birth, Child, NhsNumber, Role};
 use confer_store::families::{self, ChangeError, ChildChange, FamilyRecord, FamilySummary};
@@ -64,6 +64,9 @@ struct FamilyPage<'a> {
     can_record_met: bool,
     met_form: &'a crate::pages::deadlines::MetForm,
     late_reasons: &'static [confer_domain::timescales::LateReason],
+    /// Issue 6: the family's conferences this person may see, and whether they may request one.
+    can_request_conference: bool,
+    conferences: Vec<(String, String)>,
 }
 
 impl FamilyPage<'_> {
@@ -137,6 +140,18 @@ async fn show_page(
     let (calendar, at_risk) = crate::pages::deadlines::calendar_and_risk(state, ctx).await?;
     let stored = confer_store::deadlines::for_family(&state.db, family_id).await?;
     let deadlines = crate::pages::deadlines::rows_of(stored, &calendar, at_risk);
+    let can_request_conference = ctx.authorize_record(state, Action::RequestConference, family_id).await.is_ok();
+    let mut conferences = Vec::new();
+    for c in confer_store::conferences::of_family(&state.db, family_id).await? {
+        let rels = confer_store::conferences::relationships(&state.db, &ctx.actor.user_id, family_id, &c.id).await?;
+        let target = Target::Record { authority_id: &ctx.actor.authority_id, relationships: &rels };
+        if decide(&ctx.actor, Action::ViewConference, target) == Decision::Allow {
+            let kind = confer_domain::conference::ConferenceKind::parse(&c.kind).map(|k| k.label()).unwrap_or("Conference");
+            let st = confer_domain::conference::ConferenceState::parse(&c.state).map(|s| s.label()).unwrap_or("");
+            let when = c.date.as_ref().map(view::long_date).unwrap_or_else(|| "not yet scheduled".into());
+            conferences.push((c.id.clone(), format!("{kind}: {st}, {when}")));
+        }
+    }
     let mut page = ctx.page(&record.family.name, "/families");
     page.errors = errors;
     page.notice = notice;
@@ -150,6 +165,8 @@ async fn show_page(
         can_record_met,
         met_form: &met_form,
         late_reasons: confer_domain::timescales::LateReason::ALL,
+        can_request_conference,
+        conferences,
     }))
 }
 

@@ -3,9 +3,11 @@
 pub mod account;
 pub mod admin;
 pub mod audit;
+pub mod conferences;
 pub mod dashboard;
 pub mod deadlines;
 pub mod families;
 pub mod health;
+pub mod meeting;
 pub mod policy;
 pub mod portal_text;

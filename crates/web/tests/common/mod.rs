@@ -34,7 +34,8 @@ pub async fn start() -> App {
 
 pub async fn start_with(settings: WebSettings) -> App {
     let db = testing::fresh_db().await;
-    let authority = users::create_authority(&db, "T01", "Testshire County Council", Nation::England, "test").await.unwrap();
+    let authority =
+        users::create_authority(&db, "T01", "Testshire County Council", Nation::England, "test").await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -53,7 +54,13 @@ pub async fn staff(app: &App, username: &str, roles: &[Role], manager: Option<&s
     staff_in(app, &app.authority, username, roles, manager).await
 }
 
-pub async fn staff_in(app: &App, authority: &Authority, username: &str, roles: &[Role], manager: Option<&str>) -> (String, String) {
+pub async fn staff_in(
+    app: &App,
+    authority: &Authority,
+    username: &str,
+    roles: &[Role],
+    manager: Option<&str>,
+) -> (String, String) {
     let secret = users::new_totp_secret();
     let staff = roles.iter().any(|r| r.is_staff());
     let id = users::create_user(
@@ -136,12 +143,20 @@ impl Browser {
     }
 
     pub async fn get(&mut self, path: &str) -> Page {
-        let res = self.http.get(format!("{}{path}", self.base)).header(COOKIE, self.cookie_header()).send().await.unwrap();
+        let res =
+            self.http.get(format!("{}{path}", self.base)).header(COOKIE, self.cookie_header()).send().await.unwrap();
         self.finish(res).await
     }
 
     pub async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
-        let res = self.http.post(format!("{}{path}", self.base)).header(COOKIE, self.cookie_header()).form(form).send().await.unwrap();
+        let res = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header(COOKIE, self.cookie_header())
+            .form(form)
+            .send()
+            .await
+            .unwrap();
         self.finish(res).await
     }
 

@@ -1,0 +1,509 @@
+//! The conference journey through the pages (issue 6), as a browser without JavaScript would
+//! drive it: forms with the session's CSRF token, POST then redirect. The social worker
+//! requests from the family page, the coordinator schedules (a chair in the social worker's
+//! management line is refused with the reason, keeping what was typed: CHAIR-01) and invites,
+//! the chair meets the parent beforehand and starts the meeting, the note taker records
+//! attendance, discussion and views, the chair takes each professional's view, decides and
+//! closes; then the record is drafted, approved and sent, and the parent's copy leaves out
+//! restricted content. Also: a version conflict is shown as such with the form kept, and
+//! another family's conference answers 404.
+//! Runs on SQLite, and on PostgreSQL with CONFER_TEST_DATABASE=postgres.
+
+mod common;
+use chrono::{DateTime, NaiveDateTime, Utc};
+use common::*;
+use confer_domain::{
+    Adult, AdultChildRelationship, Agency, AgencyId, AgencyKind, Birth, Case, CaseStage, Child, Communication, Family,
+    Gender, Professional, RelationshipKind, Role,
+};
+use confer_store::families::{self, NewFamily};
+use confer_web::clock::Clock;
+use confer_web::WebSettings;
+use reqwest::StatusCode;
+
+fn at(s: &str) -> DateTime<Utc> {
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap().and_utc()
+}
+
+struct World {
+    app: App,
+    clock: Clock,
+    coord: String,
+    chair: String,
+    notes: String,
+    sw: String,
+    tm: String,
+    other_sw: String,
+}
+
+async fn world() -> World {
+    let clock = Clock::fixed(at("2026-11-03 09:00"));
+    let app = start_with(WebSettings { secure_cookies: false, clock: clock.clone(), ..WebSettings::default() }).await;
+    let (coord, _) = staff(&app, "coord", &[Role::Coordinator], None).await;
+    let (chair, _) = staff(&app, "chair", &[Role::Chair], None).await;
+    let (notes, _) = staff(&app, "notes", &[Role::NoteTaker], None).await;
+    // The team manager also chairs, but never for their own team (CHAIR-01).
+    let (tm, _) = staff(&app, "tm", &[Role::TeamManager, Role::Chair], None).await;
+    let (sw, _) = staff(&app, "sw", &[Role::SocialWorker], Some(&tm)).await;
+    let (other_sw, _) = staff(&app, "othersw", &[Role::SocialWorker], None).await;
+    let la = app.authority.id.clone();
+    let mut tx = app.db.begin().await.unwrap();
+    for (id, name, kind) in [
+        ("ag-csc", "Children's services", AgencyKind::ChildrensSocialCare),
+        ("ag-school", "Brook Primary", AgencyKind::Education),
+        ("ag-police", "Police", AgencyKind::Police),
+    ] {
+        families::insert_agency(
+            &mut tx,
+            &Agency { id: AgencyId::from(id), authority_id: la.clone(), name: name.into(), kind },
+        )
+        .await
+        .unwrap();
+    }
+    for (id, agency, name, user) in [
+        ("p-sw", "ag-csc", "Sam Social", Some(&sw)),
+        ("p-school", "ag-school", "Tia Teacher", None),
+        ("p-police", "ag-police", "PC Pat", None),
+    ] {
+        let p = Professional {
+            id: id.into(),
+            agency_id: agency.into(),
+            name: name.into(),
+            job_title: "Worker".into(),
+            email: format!("{id}@example.org"),
+            user_id: user.map(|u| u.as_str().into()),
+        };
+        families::insert_professional(&mut tx, &la, &p).await.unwrap();
+    }
+    for (fam, worker, kid, born) in [("fam1", &sw, "amy", "2013-05-01"), ("fam2", &other_sw, "dot", "2015-01-01")] {
+        let family = Family { id: fam.into(), authority_id: la.clone(), name: format!("{fam} family") };
+        let child = Child {
+            id: kid.into(),
+            family_id: fam.into(),
+            given_name: kid.to_uppercase(),
+            family_name: "Brook".into(),
+            birth: Birth::Born(born.parse().unwrap()),
+            nhs_number: None,
+            la_child_id: format!("LA-{kid}"),
+            gender: Gender::Unknown,
+            ethnicity: "Not recorded".into(),
+            disability: String::new(),
+            communication: Communication { first_language: "English".into(), ..Default::default() },
+        };
+        let mum = Adult {
+            id: format!("{fam}-mum").into(),
+            family_id: fam.into(),
+            given_name: "Mia".into(),
+            family_name: "Brook".into(),
+            email: None,
+            phone: None,
+            communication: Communication { first_language: "English".into(), ..Default::default() },
+        };
+        let rel = AdultChildRelationship {
+            adult_id: mum.id.clone(),
+            child_id: child.id.clone(),
+            kind: RelationshipKind::Mother,
+            parental_responsibility: true,
+            carer: true,
+        };
+        let case = Case {
+            id: format!("{fam}-case").into(),
+            family_id: fam.into(),
+            allocated_worker_id: worker.as_str().into(),
+            stage: CaseStage::Enquiry,
+            opened_on: "2026-10-01".parse().unwrap(),
+        };
+        let pros = ["p-sw", "p-school", "p-police"].map(Into::into);
+        let f = NewFamily {
+            family: &family,
+            children: &[child],
+            adults: &[mum],
+            relationships: &[rel],
+            case: Some(&case),
+            professionals: if fam == "fam1" { &pros } else { &[] },
+        };
+        families::insert_family(&mut tx, &f, "test").await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    World { app, clock, coord, chair, notes, sw, tm, other_sw }
+}
+
+impl World {
+    async fn as_user(&self, user: &str) -> Browser {
+        let mut b = Browser::new(&self.app);
+        b.session_for(&self.app.db, user).await;
+        b
+    }
+}
+
+fn version(p: &Page) -> String {
+    p.body
+        .split("name=\"version\" value=\"")
+        .nth(1)
+        .expect("a form with the version")
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+/// Submits a form of the page at `path` (read fresh) and expects the redirect back.
+async fn step(b: &mut Browser, page_path: &str, action: &str, fields: &[(&str, &str)]) -> Page {
+    let page = b.get(page_path).await;
+    assert_eq!(page.status, StatusCode::OK, "{page_path}: {}", page.body);
+    let v = version(&page);
+    let mut all = vec![("version", v.as_str())];
+    all.extend_from_slice(fields);
+    let res = b.submit(&page, action, &all).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{action} {fields:?}: {}", error_summary(&res.body));
+    res
+}
+
+fn error_summary(body: &str) -> String {
+    match body.find("govuk-error-summary__list") {
+        Some(i) => body[i..].chars().take(600).collect(),
+        None => body.chars().take(300).collect(),
+    }
+}
+
+/// The request form: one child, the mother, three professionals.
+async fn request(w: &World) -> String {
+    let mut sw = w.as_user(&w.sw).await;
+    let family = sw.get("/families/fam1").await;
+    assert!(family.body.contains("/families/fam1/conferences/new"), "the family page offers to request a conference");
+    let form = sw.get("/families/fam1/conferences/new").await;
+    assert_eq!(form.status, StatusCode::OK);
+    let fields: Vec<(&str, &str)> = vec![
+        ("children", "amy"),
+        ("strategy_discussion_on", "2026-11-02"),
+        ("enquiry", "section-47"),
+        ("harm_finding", "suffering"),
+        ("concerns", "neglect"),
+        ("concerns", "domestic-abuse"),
+        ("family_members", "fam1-mum"),
+        ("professionals", "p-sw"),
+        ("professionals", "p-school"),
+        ("professionals", "p-police"),
+    ];
+    // S47-01: without the reason the domain refuses, and what was ticked is kept.
+    let refused = sw.submit(&form, "/families/fam1/conferences/new", &fields).await;
+    assert_eq!(refused.status, StatusCode::OK);
+    assert!(refused.body.contains("govuk-error-summary"), "{}", refused.body);
+    assert!(refused.body.contains("the reason for the conference"), "{}", error_summary(&refused.body));
+    assert!(refused.body.contains("value=\"amy\" checked"), "the ticked child is kept");
+    assert!(refused.body.contains("value=\"domestic-abuse\" checked"), "the ticked concerns are kept");
+    let mut with_reason = fields.clone();
+    with_reason.push(("reason", "Neglect and domestic abuse at home."));
+    let done = sw.submit(&refused, "/families/fam1/conferences/new", &with_reason).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", error_summary(&done.body));
+    let location = done.location.unwrap();
+    assert!(location.ends_with("?done=request"), "{location}");
+    let id = location.trim_start_matches("/conferences/").split('?').next().unwrap().to_owned();
+    let shown = sw.get(&location).await;
+    assert_eq!(shown.status, StatusCode::OK);
+    // TIME-01: 15 working days after Monday 2 November 2026.
+    assert!(shown.body.contains("It must be held by 23 November 2026"), "{}", shown.body);
+    id
+}
+
+#[tokio::test]
+async fn the_journey_from_request_to_the_distributed_record_through_the_pages_s47_01_chair_01_meet_05_meet_07_dec_01_min_02(
+) {
+    let w = world().await;
+    let id = request(&w).await;
+    let conf = format!("/conferences/{id}");
+    let meeting = format!("{conf}/meeting");
+
+    // The coordinator's list shows it waiting to be scheduled.
+    let mut coord = w.as_user(&w.coord).await;
+    let list = coord.get("/conferences").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("fam1 family") && list.body.contains(&conf), "{}", list.body);
+
+    // CHAIR-01: the social worker's own manager is refused, with the reason, keeping what was typed.
+    let page = coord.get(&conf).await;
+    let v = version(&page);
+    let slot = |chair: &'static str| -> Vec<(&'static str, &'static str)> {
+        vec![("date", "2026-11-20"), ("time", "10:00"), ("venue", "Room 4, Civic Centre"), ("chair_id", chair)]
+    };
+    let tm: &'static str = Box::leak(w.tm.clone().into_boxed_str());
+    let mut fields = vec![("version", v.as_str())];
+    fields.extend(slot(tm));
+    let refused = coord.submit(&page, &format!("{conf}/schedule"), &fields).await;
+    assert_eq!(refused.status, StatusCode::OK);
+    assert!(refused.body.contains("govuk-error-summary"));
+    assert!(refused.body.contains("cannot chair this conference"), "{}", error_summary(&refused.body));
+    assert!(refused.body.contains("management line"), "the reason is shown");
+    assert!(refused.body.contains("href=\"#schedule-chair_id\""), "the summary links to the chair field");
+    assert!(refused.body.contains("value=\"Room 4, Civic Centre\""), "the venue typed is kept");
+    assert!(refused.body.contains(&format!("value=\"{tm}\" selected")), "the chair chosen is kept");
+
+    let chair: &'static str = Box::leak(w.chair.clone().into_boxed_str());
+    let notes: &'static str = Box::leak(w.notes.clone().into_boxed_str());
+    let mut ok = slot(chair);
+    ok.push(("note_taker_id", notes));
+    step(&mut coord, &conf, &format!("{conf}/schedule"), &ok).await;
+    for invitee in ["family-member:fam1-mum", "professional:p-sw", "professional:p-school", "professional:p-police"] {
+        step(&mut coord, &conf, &format!("{conf}/invitations"), &[("invitee", invitee)]).await;
+    }
+    // INV-04: the coordinator records the mother's answer; a decline needs a reason.
+    let page = coord.get(&conf).await;
+    let v = version(&page);
+    let no_reason = coord
+        .submit(&page, &format!("{conf}/answers"), &[("version", &v), ("invitation", "1"), ("answer", "declined")])
+        .await;
+    assert_eq!(no_reason.status, StatusCode::OK);
+    assert!(no_reason.body.contains("the reason for declining"), "{}", error_summary(&no_reason.body));
+    step(&mut coord, &conf, &format!("{conf}/answers"), &[("invitation", "1"), ("answer", "in-person")]).await;
+    let list = coord.get("/conferences").await;
+    assert!(list.body.contains("Coming up"), "{}", list.body);
+
+    // MEET-01: the chair meets the mother the day before.
+    w.clock.set(at("2026-11-19 09:00"));
+    let mut chair_b = w.as_user(&w.chair).await;
+    step(
+        &mut chair_b,
+        &conf,
+        &format!("{conf}/pre-meetings"),
+        &[("adult_id", "fam1-mum"), ("outcome", "held"), ("mode", "virtual")],
+    )
+    .await;
+
+    // The day: the chair's dashboard shows it today; the chair starts it.
+    w.clock.set(at("2026-11-20 10:00"));
+    let dash = chair_b.get("/conferences/chair").await;
+    assert_eq!(dash.status, StatusCode::OK);
+    assert!(dash.body.contains("fam1 family") && dash.body.contains(&meeting), "{}", dash.body);
+    step(&mut chair_b, &meeting, &format!("{conf}/start"), &[]).await;
+
+    // MEET-02, MEET-05, MEET-06, DEC-02: the note taker records as it happens.
+    let mut notes_b = w.as_user(&w.notes).await;
+    for n in ["1", "2", "3", "4"] {
+        step(&mut notes_b, &meeting, &format!("{conf}/attendance"), &[("invitation", n), ("presence", "in-person")])
+            .await;
+    }
+    step(
+        &mut notes_b,
+        &meeting,
+        &format!("{conf}/discussion"),
+        &[("heading", "worries"), ("text", "AMY-ARRIVES-HUNGRY"), ("child_id", "amy")],
+    )
+    .await;
+    step(
+        &mut notes_b,
+        &meeting,
+        &format!("{conf}/discussion"),
+        &[("heading", "history"), ("text", "RESTRICTED-POLICE-DETAIL"), ("restricted", "yes")],
+    )
+    .await;
+    step(
+        &mut notes_b,
+        &meeting,
+        &format!("{conf}/parent-views"),
+        &[("adult_id", "fam1-mum"), ("views", "We are trying our best.")],
+    )
+    .await;
+    step(
+        &mut notes_b,
+        &meeting,
+        &format!("{conf}/actions"),
+        &[
+            ("children", "amy"),
+            ("what", "BREAKFAST-CLUB daily"),
+            ("owner", "professional:p-school"),
+            ("due", "2026-11-30"),
+        ],
+    )
+    .await;
+
+    // DEC-02: no decision before each professional present has given a view.
+    let page = chair_b.get(&meeting).await;
+    let v = version(&page);
+    let early = chair_b
+        .submit(
+            &page,
+            &format!("{conf}/decisions"),
+            &[
+                ("version", &v),
+                ("child_id", "amy"),
+                ("outcome", "child-protection-plan"),
+                ("category", "neglect"),
+                ("continuing_risk", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(early.status, StatusCode::OK);
+    assert!(early.body.contains("govuk-error-summary"), "{}", error_summary(&early.body));
+    assert!(early.body.contains("value=\"child-protection-plan\" checked"), "the decision chosen is kept");
+    for p in ["p-sw", "p-school", "p-police"] {
+        step(
+            &mut chair_b,
+            &meeting,
+            &format!("{conf}/professional-views"),
+            &[("professional_id", p), ("child_id", "amy"), ("view", "plan"), ("reasons", "From my report.")],
+        )
+        .await;
+    }
+    step(
+        &mut chair_b,
+        &meeting,
+        &format!("{conf}/decisions"),
+        &[
+            ("child_id", "amy"),
+            ("outcome", "child-protection-plan"),
+            ("category", "neglect"),
+            ("continuing_risk", "yes"),
+        ],
+    )
+    .await;
+    // MEET-07: what was recorded is on the page in the order it was agreed.
+    let live = chair_b.get(&meeting).await;
+    let pos = |s: &str| live.body.find(s).unwrap_or_else(|| panic!("{s} is on the meeting page"));
+    assert!(pos("AMY-ARRIVES-HUNGRY") < pos("RESTRICTED-POLICE-DETAIL"));
+    assert!(pos("BREAKFAST-CLUB") < pos("Decision for AMY Brook"));
+    step(&mut chair_b, &meeting, &format!("{conf}/close"), &[]).await;
+
+    // MIN-02: drafted by the note taker, approved by the chair, sent by the coordinator.
+    step(&mut notes_b, &conf, &format!("{conf}/record/draft"), &[]).await;
+    let page = coord.get(&conf).await;
+    assert!(page.body.contains("waiting for the chair"), "{}", page.body);
+    step(&mut chair_b, &conf, &format!("{conf}/record/approve"), &[]).await;
+    let dash = chair_b.get("/conferences/chair").await;
+    assert!(dash.body.contains("No records are waiting for you"), "{}", dash.body);
+    step(
+        &mut coord,
+        &conf,
+        &format!("{conf}/record/distribute"),
+        &[("recipient", "family-member:fam1-mum"), ("language", "en")],
+    )
+    .await;
+    step(&mut coord, &conf, &format!("{conf}/record/distribute"), &[("recipient", "professional:p-police")]).await;
+    // EXC-06, REP-03, MEET-04: the mother's copy leaves out the restricted point.
+    let mum = coord.get(&format!("{conf}/record/copies/1")).await;
+    assert_eq!(mum.status, StatusCode::OK);
+    assert!(mum.body.contains("AMY-ARRIVES-HUNGRY"));
+    assert!(!mum.body.contains("RESTRICTED-POLICE-DETAIL"), "restricted content never reaches the family");
+    assert!(mum.body.contains("Some parts of the record were left out"));
+    let police = coord.get(&format!("{conf}/record/copies/2")).await;
+    assert!(police.body.contains("RESTRICTED-POLICE-DETAIL"), "professionals see restricted content");
+}
+
+#[tokio::test]
+async fn a_change_from_a_page_someone_else_saved_first_is_shown_as_a_conflict_with_the_form_kept() {
+    let w = world().await;
+    let id = request(&w).await;
+    let conf = format!("/conferences/{id}");
+    let mut first = w.as_user(&w.coord).await;
+    let mut second = w.as_user(&w.coord).await;
+    let chair: &str = &w.chair;
+    let slot =
+        [("date", "2026-11-20"), ("time", "10:00"), ("video_link", "https://meet.example.org/x"), ("chair_id", chair)];
+    step(&mut first, &conf, &format!("{conf}/schedule"), &slot).await;
+    let a = first.get(&conf).await;
+    let b = second.get(&conf).await;
+    let va = version(&a);
+    let done = first
+        .submit(&a, &format!("{conf}/invitations"), &[("version", &va), ("invitee", "family-member:fam1-mum")])
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    let vb = version(&b);
+    let clash = second
+        .submit(&b, &format!("{conf}/invitations"), &[("version", &vb), ("invitee", "professional:p-police")])
+        .await;
+    assert_eq!(clash.status, StatusCode::CONFLICT);
+    assert!(clash.body.contains("Someone else changed this conference"), "{}", error_summary(&clash.body));
+    assert!(clash.body.contains("value=\"professional:p-police\" selected"), "the choice is kept");
+    assert!(clash.body.contains("Mia Brook"), "and the page shows their change");
+    // Sending it again from the page now shown works.
+    let again = second
+        .submit(
+            &clash,
+            &format!("{conf}/invitations"),
+            &[("version", &version(&clash)), ("invitee", "professional:p-police")],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", error_summary(&again.body));
+}
+
+#[tokio::test]
+async fn another_familys_conference_answers_404_on_every_page_role_11() {
+    let w = world().await;
+    let id = request(&w).await;
+    let conf = format!("/conferences/{id}");
+    let mut other = w.as_user(&w.other_sw).await;
+    for path in [conf.clone(), format!("{conf}/meeting"), format!("{conf}/record/copies/1")] {
+        assert_eq!(other.get(&path).await.status, StatusCode::NOT_FOUND, "{path}");
+    }
+    let home = other.get("/families/fam2").await;
+    let res = other
+        .submit(&home, &format!("{conf}/invitations"), &[("version", "1"), ("invitee", "family-member:fam1-mum")])
+        .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    assert!(!res.body.contains("Mia"), "nothing of the conference leaks");
+    assert_eq!(other.get("/families/fam1/conferences/new").await.status, StatusCode::NOT_FOUND);
+    // The chair not chairing it cannot see it either.
+    let mut chair = w.as_user(&w.chair).await;
+    assert_eq!(chair.get(&conf).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_chair_excludes_a_parent_from_a_part_and_views_are_recorded_before_the_meeting_exc_01_exc_02_exc_03_child_03(
+) {
+    let w = world().await;
+    let id = request(&w).await;
+    let conf = format!("/conferences/{id}");
+    let mut coord = w.as_user(&w.coord).await;
+    let chair: &str = &w.chair;
+    let slot =
+        [("date", "2026-11-20"), ("time", "10:00"), ("video_link", "https://meet.example.org/x"), ("chair_id", chair)];
+    step(&mut coord, &conf, &format!("{conf}/schedule"), &slot).await;
+    // Only the chair excludes (EXC-01): the coordinator is not shown the form.
+    let page = coord.get(&conf).await;
+    assert!(!page.body.contains("Record the exclusion"));
+    let mut chair_b = w.as_user(&w.chair).await;
+    let page = chair_b.get(&conf).await;
+    let v = version(&page);
+    let part = [
+        ("version", v.as_str()),
+        ("adult_id", "fam1-mum"),
+        ("scope", "part"),
+        ("part", "Domestic abuse"),
+        ("part_kind", "domestic-abuse-between-parents"),
+        ("will_see", "The decisions and the plan"),
+        ("will_not_see", "What was said about the abuse"),
+        ("detail", "Threats reported by the police."),
+        ("views_by", "letter-to-chair"),
+    ];
+    // EXC-02: the reasons come from the list; without one the domain refuses, keeping the form.
+    let refused = chair_b.submit(&page, &format!("{conf}/exclusions"), &part).await;
+    assert_eq!(refused.status, StatusCode::OK);
+    assert!(refused.body.contains("govuk-error-summary"), "{}", refused.body.chars().take(400).collect::<String>());
+    assert!(refused.body.contains("value=\"Domestic abuse\""), "the part typed is kept");
+    let mut with_reason = part.to_vec();
+    with_reason.push(("reasons", "risk-of-violence"));
+    let done = chair_b.submit(&refused, &format!("{conf}/exclusions"), &with_reason).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", error_summary(&done.body));
+    let shown = chair_b.get(&conf).await;
+    assert!(
+        shown.body.contains("The part &#34;Domestic abuse&#34;")
+            || shown.body.contains("The part &quot;Domestic abuse&quot;"),
+        "{}",
+        shown.body
+    );
+    // CHILD-03: the child's views, how they were obtained and by whom.
+    step(
+        &mut coord,
+        &conf,
+        &format!("{conf}/views"),
+        &[
+            ("whose", "child:amy"),
+            ("form", "drawing"),
+            ("summary", "AMY-DRAWS-HER-HOME"),
+            ("how_obtained", "At school"),
+            ("obtained_by", "Sam Social"),
+        ],
+    )
+    .await;
+    let shown = coord.get(&conf).await;
+    assert!(shown.body.contains("AMY-DRAWS-HER-HOME") && shown.body.contains("obtained by Sam Social"));
+}

@@ -1,0 +1,140 @@
+// The conference journey in Debian's Chromium against the real `confer demo` (issue 6): the
+// social worker requests a conference for one of their families (S47-01, TIME-01), the
+// coordinator schedules it with the demo chair (CHAIR-01) and invites a parent (INV-01), the
+// chair records the pre-meeting (MEET-01), opens the live page, starts, records a point of the
+// discussion (MEET-05, MEET-07), decides (DEC-01) and closes. axe-core checks every page.
+// Run from the repository root: node --test tests/browser/conference.test.mjs
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+import {
+  checkAccessibility,
+  field,
+  launchBrowser,
+  mainText,
+  newPage,
+  pathOf,
+  pressButton,
+  signIn,
+  signOut,
+  startServer,
+} from './lib.mjs'
+
+const DEMO_CHAIR_NAME = 'Helen Marchbank'
+
+describe('conference journey', { timeout: 300_000 }, () => {
+  let server
+  let browser
+
+  before(async () => {
+    server = await startServer()
+    browser = await launchBrowser()
+  })
+
+  after(async () => {
+    await browser?.close().catch(() => {})
+    await server?.stop()
+  })
+
+  const user = (role) => {
+    const u = server.users.get(role)
+    assert.ok(u, `the demo printed no ${role}`)
+    return u
+  }
+
+  const click = async (page, locator) => {
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), locator.click()])
+  }
+
+  test('request, schedule with the demo chair, and the chair records and decides in the live meeting', async (t) => {
+    const today = new Date().toISOString().slice(0, 10)
+    const page = await newPage(browser, server)
+
+    // The social worker requests a conference from the family page.
+    await signIn(page, user('social-worker'))
+    await click(page, page.getByRole('link', { name: 'Families', exact: true }))
+    await click(page, page.locator('main table a').first())
+    await checkAccessibility(page, 'family record with conferences')
+    await click(page, page.getByRole('link', { name: 'Request a conference' }))
+    await checkAccessibility(page, 'request a conference')
+    await pressButton(page, 'Request the conference')
+    assert.ok(await page.locator('.govuk-error-summary').isVisible(), 'an empty request is refused with the reason')
+    await checkAccessibility(page, 'request a conference, with an error')
+    await page.locator('#children').check()
+    await (await field(page, 'strategy_discussion_on', 'Date of the strategy discussion')).fill(today)
+    await page.getByLabel('Section 47 enquiry', { exact: true }).check()
+    await page.getByLabel('Suffering significant harm', { exact: true }).check()
+    await (await field(page, 'reason', 'Why a conference is needed')).fill('Neglect: the children are often hungry and unwashed.')
+    await page.getByLabel('Neglect', { exact: true }).check()
+    for (const box of await page.locator('input[name=family_members]').all()) await box.check()
+    for (const box of await page.locator('input[name=professionals]').all()) await box.check()
+    await pressButton(page, 'Request the conference')
+    assert.match(pathOf(page), /^\/conferences\/[^/?]+\?done=request$/, await mainText(page))
+    const conference = pathOf(page).split('?')[0]
+    assert.match(await mainText(page), /It must be held by/)
+    await checkAccessibility(page, 'conference page, requested')
+    await signOut(page)
+
+    // The coordinator finds it waiting, schedules it with the demo chair and invites a parent.
+    await signIn(page, user('coordinator'))
+    await click(page, page.getByRole('link', { name: 'Conferences', exact: true }))
+    await checkAccessibility(page, 'coordinator list')
+    await click(page, page.locator(`main a[href="${conference}"]`).first())
+    await (await field(page, 'schedule-date', 'Date')).fill(today)
+    await (await field(page, 'schedule-venue', 'Venue')).fill('Room 2, Civic Centre')
+    await (await field(page, 'schedule-chair_id', 'Chair')).selectOption({ label: DEMO_CHAIR_NAME })
+    await pressButton(page, 'Schedule the conference')
+    if (await page.locator('.govuk-error-summary').isVisible()) {
+      const why = await page.locator('.govuk-error-summary').innerText()
+      if (/working day/.test(why)) {
+        await checkAccessibility(page, 'conference page, scheduling refused')
+        t.skip(`today (${today}) is not a working day, so no conference can be held today: ${why}`)
+        await page.close()
+        return
+      }
+      assert.fail(`scheduling was refused: ${why}`)
+    }
+    assert.match(await mainText(page), /has been scheduled/)
+    await checkAccessibility(page, 'conference page, scheduled')
+    const invitee = await field(page, 'invite-invitee', 'Who to invite')
+    await invitee.selectOption({ index: 1 })
+    await pressButton(page, 'Invite')
+    assert.match(await mainText(page), /invitation has been recorded/)
+    await signOut(page)
+
+    // The chair: today's conference on the dashboard; the pre-meeting; the live page.
+    await signIn(page, user('chair'))
+    await click(page, page.getByRole('link', { name: 'Your conferences', exact: true }))
+    await checkAccessibility(page, 'chair dashboard')
+    await click(page, page.locator(`main a[href="${conference}"]`).first())
+    await (await field(page, 'pre-meeting-adult_id', 'Parent or carer')).selectOption({ index: 1 })
+    await pressButton(page, 'Record the pre-meeting')
+    assert.match(await mainText(page), /pre-meeting has been recorded/)
+    await click(page, page.getByRole('link', { name: 'Go to the meeting page' }))
+    await checkAccessibility(page, 'meeting page, before the start')
+    await pressButton(page, 'Start the conference')
+    assert.match(await mainText(page), /has started/)
+    await checkAccessibility(page, 'meeting page, in progress')
+    await (await field(page, 'discussion-heading', 'Heading')).selectOption('worries')
+    await (await field(page, 'discussion-text', 'What was said')).fill('The school reports that the children arrive hungry.')
+    await pressButton(page, 'Add to the discussion')
+    assert.match(await page.locator('#recorded + table').innerText(), /arrive hungry/)
+    await (await field(page, 'decision-child_id', 'Child')).selectOption({ index: 1 })
+    await page.getByLabel('A child in need plan', { exact: true }).check()
+    await pressButton(page, 'Record the decision')
+    if (await page.locator('.govuk-error-summary').isVisible()) {
+      // INV-03: without a quorum the chair records why they decide anyway (policy allows).
+      await checkAccessibility(page, 'meeting page, decision refused')
+      await (await field(page, 'decision-inquorate_reason', 'not quorate')).fill('Professionals sent reports; the family attended.')
+      await pressButton(page, 'Record the decision')
+    }
+    assert.match(await mainText(page), /decision has been recorded/)
+    assert.match(await page.locator('#decisions + dl').innerText(), /A child in need plan/)
+    await checkAccessibility(page, 'meeting page, decided')
+    await pressButton(page, 'Close the conference')
+    assert.match(await mainText(page), /conference is closed/)
+    await checkAccessibility(page, 'meeting page, closed')
+    await signOut(page)
+    assert.deepEqual(page.problems, [])
+    await page.close()
+  })
+})
