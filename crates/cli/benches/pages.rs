@@ -181,7 +181,7 @@ fn main() {
     let dir = std::env::var("CONFER_BENCH_DIR").unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../../target/bench-data").into());
     std::fs::create_dir_all(&dir).expect("bench dir");
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
-    let pages = ["/", "/families", "/families?q=a", "/deadlines"];
+    let pages = ["/", "/conferences/chair", "{conference}", "{conference}/meeting", "/families", "/families?q=a", "/deadlines"];
     let mut targets = vec![("SQLite".to_owned(), format!("sqlite://{dir}/bench-{families}.db"))];
     let pg = std::env::var("CONFER_BENCH_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
     if std::net::TcpStream::connect("127.0.0.1:5432").is_ok() {
@@ -201,8 +201,32 @@ fn main() {
         runtime.block_on(async {
             let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).pool_max_idle_per_host(users).build().unwrap();
             let cookie = sign_in(&http, &server).await;
+            // A conference the demo chair chairs, from their own list.
+            let list = http
+                .get(format!("{}/conferences/chair", server.base))
+                .header("cookie", format!("confer_session={cookie}"))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            let conference = list
+                .split("href=\"/conferences/")
+                .skip(1)
+                .filter_map(|s| s.split('"').next())
+                .find(|s| !s.contains('/') && *s != "chair")
+                .map(|id| format!("/conferences/{id}"));
             for path in pages {
-                measure(&http, &server.base, &cookie, path, users, seconds, think).await;
+                let path = match (&conference, path.contains("{conference}")) {
+                    (Some(c), true) => path.replace("{conference}", c),
+                    (None, true) => {
+                        println!("  (the demo chair has no conference: {path} skipped)");
+                        continue;
+                    }
+                    _ => path.to_owned(),
+                };
+                measure(&http, &server.base, &cookie, &path, users, seconds, think).await;
             }
         });
     }
