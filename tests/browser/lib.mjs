@@ -84,7 +84,7 @@ function tail (text, lines = 60) {
  * printed. Returns { baseUrl, users (Map role -> user), user(role), stdout(),
  * stderr(), stop() }. Always call stop() (in a finally or an `after` hook).
  */
-export async function startServer ({ timeoutMs } = {}) {
+export async function startServer ({ timeoutMs, today } = {}) {
   timeoutMs ??= Number(process.env.CONFER_START_TIMEOUT_MS || 60000)
   const bin = path.resolve(repoRoot, process.env.CONFER_BIN || 'target/debug/confer')
   const port = await freePort()
@@ -92,6 +92,8 @@ export async function startServer ({ timeoutMs } = {}) {
   const baseUrl = `http://${addr}`
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'confer-browser-'))
   const args = ['demo', '--addr', addr, '--database-url', `sqlite://${tmp}/confer.db`]
+  // Run as if today were this date (YYYY-MM-DD), for journeys that need a working day.
+  if (today) args.push('--today', today)
 
   let out = ''
   let err = ''

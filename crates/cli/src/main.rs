@@ -457,7 +457,7 @@ async fn run_demo(args: DemoArgs) -> Outcome {
     let db = Db::connect(&s.database_url).await?;
     migrate::run(&db).await?;
     let options = confer_domain::demo::DemoOptions { seed: args.seed, families: args.families, ..confer_domain::demo::DemoOptions::for_nation(nation) };
-    let today = chrono::Utc::now().date_naive();
+    let today = s.web.clock.today();
     let generated = confer_domain::demo::Demo::new(options, today);
     let started = std::time::Instant::now();
     let loaded = demo::load(&db, &generated, |n| {

@@ -42,6 +42,10 @@ pub struct ServeArgs {
     /// slow down many wrong sign-in attempts from one address). Default: false.
     #[arg(long, env = "CONFER_TRUST_FORWARDED_FOR", value_name = "BOOL")]
     pub trust_forwarded_for: Option<bool>,
+    /// For demonstrations and training only: run as if today were this date (YYYY-MM-DD),
+    /// with time still moving. Never set it on a live installation.
+    #[arg(long, env = "CONFER_TODAY", value_name = "DATE")]
+    pub today: Option<String>,
     /// Log format: json (one object a line, for log collectors) or text. Default: json.
     /// Logs never hold personal data: requests are logged by route, not by address.
     #[arg(long, env = "CONFER_LOG_FORMAT", value_name = "FORMAT")]
@@ -60,6 +64,7 @@ struct FileSettings {
     request_timeout_seconds: Option<u64>,
     max_body_bytes: Option<usize>,
     trust_forwarded_for: Option<bool>,
+    today: Option<String>,
     log_format: Option<String>,
 }
 
@@ -97,7 +102,15 @@ impl Settings {
         let addr: SocketAddr = addr_text
             .parse()
             .map_err(|_| format!("--addr must be an address and port like 127.0.0.1:8080 (got {addr_text:?})"))?;
+        let clock = match args.today.or(file.today) {
+            None => confer_web::clock::Clock::system(),
+            Some(t) => confer_web::clock::Clock::as_if_today(
+                chrono::NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d")
+                    .map_err(|_| format!("--today must be a date like 2026-11-25 (got {t:?})"))?,
+            ),
+        };
         let web = WebSettings {
+            clock,
             secure_cookies: args.secure_cookies.or(file.secure_cookies).unwrap_or(d.secure_cookies),
             session_idle_minutes: positive(args.session_idle_minutes.or(file.session_idle_minutes).unwrap_or(d.session_idle_minutes), "session idle minutes")?,
             session_absolute_hours: positive(args.session_absolute_hours.or(file.session_absolute_hours).unwrap_or(d.session_absolute_hours), "session absolute hours")?,

@@ -8,13 +8,17 @@ use std::sync::{Arc, Mutex};
 #[derive(Clone, Default)]
 pub struct Clock {
     fixed: Option<Arc<Mutex<DateTime<Utc>>>>,
+    /// Added to the system clock: a demo or training installation that runs "as if today were"
+    /// another day, with time still moving.
+    shift: Option<chrono::Duration>,
 }
 
 impl std::fmt::Debug for Clock {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.fixed {
-            None => f.write_str("Clock(system)"),
-            Some(_) => f.write_str("Clock(fixed)"),
+        match (&self.fixed, &self.shift) {
+            (Some(_), _) => f.write_str("Clock(fixed)"),
+            (None, Some(s)) => write!(f, "Clock(system shifted by {} days)", s.num_days()),
+            (None, None) => f.write_str("Clock(system)"),
         }
     }
 }
@@ -22,11 +26,16 @@ impl std::fmt::Debug for Clock {
 impl Clock {
     /// The system clock.
     pub fn system() -> Clock {
-        Clock { fixed: None }
+        Clock { fixed: None, shift: None }
     }
     /// A clock that stays at `at` until [`Clock::set`] moves it.
     pub fn fixed(at: DateTime<Utc>) -> Clock {
-        Clock { fixed: Some(Arc::new(Mutex::new(at))) }
+        Clock { fixed: Some(Arc::new(Mutex::new(at))), shift: None }
+    }
+    /// The system clock moved by whole days so that today (in the UK) is `today`.
+    pub fn as_if_today(today: NaiveDate) -> Clock {
+        let days = (today - uk_date(Utc::now())).num_days();
+        Clock { fixed: None, shift: Some(chrono::Duration::days(days)) }
     }
     /// Moves a fixed clock (every copy of it); does nothing to the system clock.
     pub fn set(&self, at: DateTime<Utc>) {
@@ -38,7 +47,7 @@ impl Clock {
     }
     pub fn now(&self) -> DateTime<Utc> {
         match &self.fixed {
-            None => Utc::now(),
+            None => Utc::now() + self.shift.unwrap_or_else(chrono::Duration::zero),
             Some(f) => f.lock().map(|t| *t).unwrap_or_else(|p| *p.into_inner()),
         }
     }
