@@ -348,18 +348,26 @@ pub async fn list(db: &Db, q: &ListQuery) -> Result<Vec<StoredDeadline>> {
     let mut binds: Vec<String> = vec![q.authority.as_str().to_owned()];
     let mut sql = format!("{SELECT} WHERE d.authority_id = $1");
     if !q.scope.all {
+        // The person's own deadlines first (a small set found by indexes), then everything
+        // else: CROSS JOIN keeps that order on SQLite, where the due-date index would lead.
         let mut parts = Vec::new();
         if !q.scope.workers.is_empty() {
             let ps: Vec<String> = q.scope.workers.iter().map(|w| param(&mut binds, w.clone())).collect();
-            parts.push(format!("fc.allocated_worker_id IN ({})", ps.join(", ")));
+            parts.push(format!(
+                "SELECT d0.id FROM family_case fc0 JOIN deadline d0 ON d0.case_id = fc0.id WHERE fc0.allocated_worker_id IN ({})",
+                ps.join(", ")
+            ));
         }
         if let Some(c) = &q.scope.chair {
-            parts.push(format!("d.chair_id = {}", param(&mut binds, c.clone())));
+            parts.push(format!("SELECT id FROM deadline WHERE chair_id = {}", param(&mut binds, c.clone())));
         }
         if parts.is_empty() {
             return Ok(Vec::new());
         }
-        sql.push_str(&format!(" AND ({})", parts.join(" OR ")));
+        sql = format!(
+            "{} WHERE d.id = mine.id AND d.authority_id = $1",
+            SELECT.replacen("FROM deadline d", &format!("FROM ({}) mine CROSS JOIN deadline d", parts.join(" UNION ")), 1)
+        );
     }
     let today = q.today.to_string();
     let until = q.at_risk_until.to_string();
@@ -398,28 +406,6 @@ pub async fn list(db: &Db, q: &ListQuery) -> Result<Vec<StoredDeadline>> {
     }
     let rows = query.fetch_all(db.pool()).await?;
     rows.iter().map(from_row).collect()
-}
-
-/// A user and everyone below them in the management line (a team manager's reports).
-pub async fn user_and_reports(db: &Db, authority: &AuthorityId, user: &UserId) -> Result<Vec<String>> {
-    let rows = sqlx::query("SELECT id, line_manager_id FROM user_account WHERE authority_id = $1")
-        .bind(authority.as_str())
-        .fetch_all(db.pool())
-        .await?;
-    let pairs: Vec<(String, Option<String>)> =
-        rows.iter().map(|r| Ok((text(r, "id")?, opt_text(r, "line_manager_id")?))).collect::<Result<_>>()?;
-    let mut out = vec![user.as_str().to_owned()];
-    let mut i = 0;
-    while i < out.len() && out.len() < 10_000 {
-        let m = out[i].clone();
-        for (id, lm) in &pairs {
-            if lm.as_deref() == Some(m.as_str()) && !out.contains(id) {
-                out.push(id.clone());
-            }
-        }
-        i += 1;
-    }
-    Ok(out)
 }
 
 /// One line of the late-reasons report: how many deadlines of a rule were met late for a reason.

@@ -379,7 +379,7 @@ pub async fn list_families(
         }
         Some(user) => {
             // The user and everyone below them in the management line.
-            let workers = reports_of(db, authority, user).await?;
+            let workers = crate::users::user_and_reports(db, authority, user).await?;
             let placeholders: Vec<String> = (0..workers.len()).map(|k| format!("${}", k + 6)).collect();
             // The user's own families first (a small set found by indexes), then their names:
             // CROSS JOIN keeps that order on SQLite, where the name index would otherwise lead.
@@ -413,35 +413,6 @@ pub async fn list_families(
             })
         })
         .collect()
-}
-
-/// A user and everyone below them in the management line (the people whose cases they may
-/// see as a manager), found by walking the line managers of the authority's staff.
-pub async fn reports_of(db: &Db, authority: &AuthorityId, user: &UserId) -> Result<Vec<String>> {
-    let all = sqlx::query("SELECT id, line_manager_id FROM user_account WHERE authority_id = $1 AND line_manager_id IS NOT NULL")
-        .bind(authority.as_str())
-        .fetch_all(db.pool())
-        .await?;
-    let mut by_manager: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
-    for r in &all {
-        if let Some(m) = opt_text(r, "line_manager_id")? {
-            by_manager.entry(m).or_default().push(text(r, "id")?);
-        }
-    }
-    let mut out = vec![user.as_str().to_owned()];
-    let mut seen: std::collections::HashSet<String> = out.iter().cloned().collect();
-    let mut i = 0;
-    while i < out.len() {
-        if let Some(reports) = by_manager.get(&out[i]) {
-            for r in reports {
-                if seen.insert(r.clone()) {
-                    out.push(r.clone());
-                }
-            }
-        }
-        i += 1;
-    }
-    Ok(out)
 }
 
 /// A change to a child's details, as typed into the form.

@@ -12,6 +12,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (3, "calendar_and_policy", include_str!("../migrations/0003_calendar_and_policy.sql")),
     (4, "deadlines", include_str!("../migrations/0004_deadlines.sql")),
     (5, "sign_in_attempts", include_str!("../migrations/0005_sign_in_attempts.sql")),
+    (6, "scale_indexes", include_str!("../migrations/0006_scale_indexes.sql")),
 ];
 
 /// Applies every migration not yet applied. Returns the versions it applied.

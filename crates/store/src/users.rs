@@ -277,11 +277,35 @@ pub async fn list(db: &Db, authority: &AuthorityId) -> Result<Vec<UserAccount>> 
         .bind(authority.as_str())
         .fetch_all(db.pool())
         .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in &rows {
-        out.push(user_from_row(db, r).await?.account);
+    // Every role of the authority's users in one query (not one query per user).
+    let role_rows = sqlx::query(
+        "SELECT r.user_id, r.role FROM user_role r JOIN user_account u ON u.id = r.user_id WHERE u.authority_id = $1 ORDER BY r.role",
+    )
+    .bind(authority.as_str())
+    .fetch_all(db.pool())
+    .await?;
+    let mut roles: std::collections::HashMap<String, Vec<Role>> = std::collections::HashMap::new();
+    for r in &role_rows {
+        if let Some(role) = Role::parse(&text(r, "role")?) {
+            roles.entry(text(r, "user_id")?).or_default().push(role);
+        }
     }
-    Ok(out)
+    rows.iter()
+        .map(|r| {
+            let id = text(r, "id")?;
+            Ok(UserAccount {
+                roles: roles.remove(&id).unwrap_or_default(),
+                authority_id: AuthorityId(text(r, "authority_id")?),
+                username: text(r, "username")?,
+                display_name: text(r, "display_name")?,
+                email: text(r, "email")?,
+                team_id: opt_text(r, "team_id")?.map(Into::into),
+                line_manager_id: opt_text(r, "line_manager_id")?.map(Into::into),
+                disabled: int(r, "disabled")? != 0,
+                id: UserId(id),
+            })
+        })
+        .collect()
 }
 
 /// The line managers above a user, nearest first (the management line of CHAIR-01).
@@ -647,4 +671,18 @@ pub async fn count_source_failure(db: &Db, source: &str) -> Result<()> {
         .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// A user and everyone below them in the management line (the people whose cases a manager
+/// may see), in one recursive query that both databases run.
+pub async fn user_and_reports(db: &Db, authority: &AuthorityId, user: &UserId) -> Result<Vec<String>> {
+    let rows = sqlx::query(
+        "WITH RECURSIVE line(id) AS (SELECT $2 UNION SELECT u.id FROM user_account u JOIN line l ON u.line_manager_id = l.id \
+         WHERE u.authority_id = $1) SELECT id FROM line",
+    )
+    .bind(authority.as_str())
+    .bind(user.as_str())
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(|r| text(r, "id")).collect()
 }
