@@ -243,8 +243,8 @@ pub async fn family_record(db: &Db, family_id: &str) -> Result<FamilyRecord> {
         })
         .collect::<Result<Vec<_>>>()?;
     let rows = sqlx::query(
-        "SELECT ac.adult_id, ac.child_id, ac.kind, ac.parental_responsibility, ac.carer FROM adult_child ac \
-         JOIN child c ON c.id = ac.child_id WHERE c.family_id = $1 ORDER BY ac.adult_id, ac.child_id",
+        "SELECT ac.adult_id, ac.child_id, ac.kind, ac.parental_responsibility, ac.carer FROM child c \
+         CROSS JOIN adult_child ac WHERE ac.child_id = c.id AND c.family_id = $1 ORDER BY ac.adult_id, ac.child_id",
     )
     .bind(family_id)
     .fetch_all(db.pool())

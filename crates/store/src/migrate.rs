@@ -13,6 +13,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (4, "deadlines", include_str!("../migrations/0004_deadlines.sql")),
     (5, "sign_in_attempts", include_str!("../migrations/0005_sign_in_attempts.sql")),
     (6, "scale_indexes", include_str!("../migrations/0006_scale_indexes.sql")),
+    (7, "adult_child_index", include_str!("../migrations/0007_adult_child_index.sql")),
 ];
 
 /// Applies every migration not yet applied. Returns the versions it applied.

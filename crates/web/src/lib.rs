@@ -67,6 +67,31 @@ impl WebSettings {
 pub struct AppState {
     pub db: Db,
     pub settings: WebSettings,
+    /// Each authority's users (names and roles) for pages that show names and choose people,
+    /// kept for a short while so a page does not read thousands of accounts each time. Rules
+    /// never decide on it: the store is asked afresh whenever something is saved.
+    directory: std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, Arc<Vec<confer_domain::UserAccount>>)>>,
+}
+
+/// How long the user directory is kept before it is read again.
+const DIRECTORY_SECONDS: u64 = 30;
+
+impl AppState {
+    /// The authority's users, at most [`DIRECTORY_SECONDS`] old.
+    pub async fn directory(&self, authority: &confer_domain::AuthorityId) -> Result<Arc<Vec<confer_domain::UserAccount>>, confer_store::StoreError> {
+        if let Ok(cache) = self.directory.lock() {
+            if let Some((at, users)) = cache.get(authority.as_str()) {
+                if at.elapsed() < Duration::from_secs(DIRECTORY_SECONDS) {
+                    return Ok(users.clone());
+                }
+            }
+        }
+        let users = Arc::new(confer_store::users::list(&self.db, authority).await?);
+        if let Ok(mut cache) = self.directory.lock() {
+            cache.insert(authority.as_str().to_owned(), (std::time::Instant::now(), users.clone()));
+        }
+        Ok(users)
+    }
 }
 
 pub type SharedState = Arc<AppState>;
@@ -77,7 +102,7 @@ pub fn app(db: Db, settings: WebSettings) -> Router {
     use tower_http::set_header::SetResponseHeaderLayer;
     let timeout = Duration::from_secs(settings.request_timeout_seconds);
     let max_body = settings.max_body_bytes;
-    let state: SharedState = Arc::new(AppState { db, settings });
+    let state: SharedState = Arc::new(AppState { db, settings, directory: Default::default() });
     let h = |name: &'static str, value: &'static str| {
         SetResponseHeaderLayer::if_not_present(header::HeaderName::from_static(name), HeaderValue::from_static(value))
     };

@@ -26,7 +26,7 @@ use confer_domain::conference::*;
 use confer_domain::validate::{parse_date, FormErrors};
 use confer_domain::{AdultId, ChildId, ProfessionalId, Role, UserId};
 use confer_store::conferences::{self, Change, ConferenceRow, Stored};
-use confer_store::{families, users};
+use confer_store::families;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -309,9 +309,9 @@ pub async fn user_names(
     state: &SharedState,
     ctx: &Ctx,
 ) -> Result<(BTreeMap<String, String>, Vec<confer_domain::UserAccount>), AppError> {
-    let list = users::list(&state.db, &ctx.actor.authority_id).await?;
+    let list = state.directory(&ctx.actor.authority_id).await?;
     let names = list.iter().map(|u| (u.id.as_str().to_owned(), u.display_name.clone())).collect();
-    Ok((names, list))
+    Ok((names, list.as_ref().clone()))
 }
 
 pub fn time_text(c: &Conference) -> String {
@@ -520,7 +520,9 @@ struct ListPage<'a> {
 pub async fn list(State(state): State<SharedState>, ctx: Ctx) -> Result<Response, AppError> {
     let page = ctx.page("Conferences", "/conferences");
     let today = state.settings.clock.today();
-    let requested = conferences::waiting_to_be_scheduled(&state.db, &ctx.actor.authority_id).await?;
+    // The most urgent requests first; at national scale a page shows the first 100.
+    let mut requested = conferences::waiting_to_be_scheduled(&state.db, &ctx.actor.authority_id).await?;
+    requested.truncate(100);
     let requested = rows_with_docs(&state, &requested, today).await?;
     let filter =
         |s: ConferenceState| conferences::Filter { state: Some(s), from: Some(today), to: None, limit: 100, offset: 0 };

@@ -286,9 +286,10 @@ pub async fn list(
         StateFilter::Only(s) => s.as_str(),
     };
     let rule = DeadlineRule::parse(&q.rule);
-    let users = confer_store::users::list(&state.db, &ctx.actor.authority_id).await?;
+    let users = state.directory(&ctx.actor.authority_id).await?;
     let workers: Vec<UserAccount> = users
-        .into_iter()
+        .iter()
+        .cloned()
         .filter(|u| u.roles.iter().any(|r| matches!(r, Role::SocialWorker | Role::TeamManager)))
         .filter(|u| scope.all || scope.workers.iter().any(|w| w == u.id.as_str()))
         .collect();
