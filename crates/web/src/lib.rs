@@ -70,7 +70,14 @@ pub struct AppState {
     /// Each authority's users (names and roles) for pages that show names and choose people,
     /// kept for a short while so a page does not read thousands of accounts each time. Rules
     /// never decide on it: the store is asked afresh whenever something is saved.
-    directory: std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, Arc<Vec<confer_domain::UserAccount>>)>>,
+    directory: std::sync::Mutex<std::collections::HashMap<String, DirectoryEntry>>,
+}
+
+struct DirectoryEntry {
+    read_at: std::time::Instant,
+    users: Arc<Vec<confer_domain::UserAccount>>,
+    /// A request is reading it again; meanwhile others use the copy they have.
+    refreshing: bool,
 }
 
 /// How long the user directory is kept before it is read again.
@@ -79,22 +86,40 @@ const DIRECTORY_SECONDS: u64 = 30;
 impl AppState {
     /// The authority's users, at most [`DIRECTORY_SECONDS`] old.
     pub async fn directory(&self, authority: &confer_domain::AuthorityId) -> Result<Arc<Vec<confer_domain::UserAccount>>, confer_store::StoreError> {
-        if let Ok(cache) = self.directory.lock() {
-            if let Some((at, users)) = cache.get(authority.as_str()) {
-                if at.elapsed() < Duration::from_secs(DIRECTORY_SECONDS) {
-                    return Ok(users.clone());
+        // Fresh: use it. Stale and someone is already reading it again: use the stale copy
+        // (at most a few seconds older). Otherwise this request reads it.
+        if let Ok(mut cache) = self.directory.lock() {
+            if let Some(entry) = cache.get_mut(authority.as_str()) {
+                let age = entry.read_at.elapsed();
+                // (A refresh whose request went away is taken over after a second period.)
+                if age < Duration::from_secs(DIRECTORY_SECONDS)
+                    || (entry.refreshing && age < Duration::from_secs(2 * DIRECTORY_SECONDS))
+                {
+                    return Ok(entry.users.clone());
                 }
+                entry.refreshing = true;
             }
         }
-        let users = Arc::new(confer_store::users::list(&self.db, authority).await?);
-        if let Ok(mut cache) = self.directory.lock() {
-            cache.insert(authority.as_str().to_owned(), (std::time::Instant::now(), users.clone()));
+        let read = confer_store::users::list(&self.db, authority).await;
+        let mut cache = self.directory.lock().map_err(|_| confer_store::StoreError::Corrupt("user directory lock".into()))?;
+        match read {
+            Ok(users) => {
+                let users = Arc::new(users);
+                cache.insert(
+                    authority.as_str().to_owned(),
+                    DirectoryEntry { read_at: std::time::Instant::now(), users: users.clone(), refreshing: false },
+                );
+                Ok(users)
+            }
+            Err(e) => {
+                if let Some(entry) = cache.get_mut(authority.as_str()) {
+                    entry.refreshing = false;
+                }
+                Err(e)
+            }
         }
-        Ok(users)
     }
 }
-
-pub type SharedState = Arc<AppState>;
 
 /// The whole application: routes, the access gate, CSRF, security headers, limits.
 pub fn app(db: Db, settings: WebSettings) -> Router {
