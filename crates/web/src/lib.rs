@@ -121,6 +121,8 @@ impl AppState {
     }
 }
 
+pub type SharedState = Arc<AppState>;
+
 /// The whole application: routes, the access gate, CSRF, security headers, limits.
 pub fn app(db: Db, settings: WebSettings) -> Router {
     use axum::http::{header, HeaderValue};
