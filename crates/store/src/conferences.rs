@@ -46,8 +46,9 @@ fn corrupt(e: serde_json::Error) -> StoreError {
     StoreError::Corrupt(format!("conference document: {e}"))
 }
 
-/// Inserts a new conference (version 1) and its audit event in the caller's transaction.
-pub async fn create(tx: &mut Tx, c: &Conference, actor: &str) -> Result<i64> {
+/// Inserts a new conference (version 1), the deadline it sets (TIME-01/02) and the audit
+/// events, in the caller's transaction. `db` is for reading the authority's calendar.
+pub async fn create(db: &Db, tx: &mut Tx, c: &Conference, actor: &str) -> Result<i64> {
     let doc = serde_json::to_string(c).map_err(corrupt)?;
     let now = crate::now();
     sqlx::query(
@@ -71,6 +72,7 @@ pub async fn create(tx: &mut Tx, c: &Conference, actor: &str) -> Result<i64> {
     .execute(&mut **tx)
     .await?;
     write_people(tx, c, None).await?;
+    sync_deadlines(db, tx, c, actor).await?;
     audit::record(
         tx,
         Entry {
@@ -247,6 +249,7 @@ pub async fn save<T>(
         return Err(SaveError::Conflict { current_version: current });
     }
     write_people(&mut tx, &c, note_taker.as_deref()).await?;
+    sync_deadlines(db, &mut tx, &c, change.actor).await?;
     tell_invitees_of_changes(&mut tx, &c, was.0, was.1.as_ref()).await?;
     let (before, after) = changed_parts(before, after);
     audit::record(
@@ -566,4 +569,96 @@ pub async fn count_in_state(db: &Db, authority: &AuthorityId, state: ConferenceS
         .fetch_one(db.pool())
         .await?;
     int(&row, "n")
+}
+
+/// Keeps the case's deadlines in step with the conference (in the caller's transaction): the
+/// deadlines it sets are stored once, computed with the authority's calendar and the policy in
+/// force on their trigger date; those it meets are marked met, with the conference's reason
+/// when late (TIME-01).
+async fn sync_deadlines(db: &Db, tx: &mut Tx, c: &Conference, actor: &str) -> Result<()> {
+    let events = c.deadline_events();
+    if events.is_empty() {
+        return Ok(());
+    }
+    let mut rules: Option<(confer_domain::calendar::Calendar, confer_domain::policy::PolicyHistory)> = None;
+    for e in &events {
+        let existing = sqlx::query("SELECT id, met_on FROM deadline WHERE case_id = $1 AND rule = $2 AND trigger_on = $3")
+            .bind(c.case_id().as_str())
+            .bind(e.rule.as_str())
+            .bind(e.trigger.to_string())
+            .fetch_optional(&mut **tx)
+            .await?;
+        match existing {
+            None => {
+                if rules.is_none() {
+                    let authority = crate::users::authority(db, c.authority_id()).await?;
+                    rules = Some((
+                        crate::calendar::authority_calendar(db, &authority).await?,
+                        crate::calendar::policy_history(db, &authority).await?,
+                    ));
+                }
+                let Some((calendar, policies)) = rules.as_ref() else { continue };
+                let Some(deadline) = e.rule.deadline(e.trigger, calendar, policies) else { continue };
+                let id = crate::deadlines::insert_deadline(
+                    tx,
+                    &crate::deadlines::NewDeadline {
+                        authority_id: c.authority_id().as_str(),
+                        family_id: c.family_id().as_str(),
+                        case_id: c.case_id().as_str(),
+                        deadline: &deadline,
+                        chair_id: c.chair().map(|u| u.as_str()),
+                        met: e.met,
+                        late_reason: e.late_reason.as_ref(),
+                    },
+                    actor,
+                )
+                .await?;
+                audit::record(
+                    tx,
+                    Entry {
+                        authority_id: c.authority_id().as_str(),
+                        actor,
+                        kind: EventKind::Change,
+                        action: "deadline.set",
+                        entity_type: "family",
+                        entity_id: c.family_id().as_str(),
+                        before: Value::Null,
+                        after: json!({"deadline_id": id, "conference_id": c.id(), "deadline": deadline, "met": e.met}),
+                    },
+                )
+                .await?;
+            }
+            Some(row) => {
+                let (Some(met), None) = (e.met, opt_text(&row, "met_on")?) else { continue };
+                let id = text(&row, "id")?;
+                sqlx::query(
+                    "UPDATE deadline SET met_on = $2, late_reason = $3, late_details = $4, met_recorded_by = $5, \
+                     met_recorded_at = $6 WHERE id = $1 AND met_on IS NULL",
+                )
+                .bind(&id)
+                .bind(met.to_string())
+                .bind(e.late_reason.as_ref().map(|r| r.reason.as_str()))
+                .bind(e.late_reason.as_ref().map(|r| r.details.clone()))
+                .bind(actor)
+                .bind(crate::now())
+                .execute(&mut **tx)
+                .await?;
+                audit::record(
+                    tx,
+                    Entry {
+                        authority_id: c.authority_id().as_str(),
+                        actor,
+                        kind: EventKind::Change,
+                        action: "deadline.met",
+                        entity_type: "family",
+                        entity_id: c.family_id().as_str(),
+                        before: json!({"deadline_id": id, "met_on": null}),
+                        after: json!({"deadline_id": id, "met_on": met, "late_reason": e.late_reason, "conference_id": c.id()}),
+                    },
+                )
+                .await?;
+            }
+        }
+    }
+    Ok(())
 }

@@ -117,7 +117,7 @@ pub async fn load(db: &Db, demo: &Demo, mut progress: impl FnMut(u64)) -> Result
         seed_deadlines(&mut tx, demo, &f, i as u32, &calendar, &policies).await?;
         // Cases waiting for a conference have one: requested, or scheduled with a chair.
         if let Some(c) = demo.conference(&f, i as u32, &calendar, &policies, chrono::Utc::now()) {
-            crate::conferences::create(&mut tx, &c, ACTOR).await?;
+            crate::conferences::create(db, &mut tx, &c, ACTOR).await?;
         }
         count += 1;
         if (i + 1) % BATCH == 0 {

@@ -105,7 +105,7 @@ async fn seeded() -> (Db, Conference) {
     let who = Acting::new(sw, &[Role::SocialWorker], &[Relationship::AllocatedWorker]);
     let c = Conference::request(&who, ConferenceId("conf".into()), request, d("2026-11-03"), Utc::now()).unwrap();
     let mut tx = db.begin().await.unwrap();
-    conferences::create(&mut tx, &c, "sw").await.unwrap();
+    conferences::create(&db, &mut tx, &c, "sw").await.unwrap();
     tx.commit().await.unwrap();
     (db, c)
 }

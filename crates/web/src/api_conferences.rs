@@ -803,7 +803,7 @@ pub(crate) async fn create_request(
     let id = confer_store::new_id();
     let c = Conference::request(&acting, ConferenceId(id.clone()), request, today, now)?;
     let mut tx = state.db.begin().await?;
-    conferences::create(&mut tx, &c, ctx.actor_id()).await?;
+    conferences::create(&state.db, &mut tx, &c, ctx.actor_id()).await?;
     tx.commit().await.map_err(StoreError::from)?;
     Ok((id, c.due_by()))
 }

@@ -702,6 +702,21 @@ async fn initial_conference_for_three_siblings_then_a_review_that_ends_one_plan_
     // The OpenAPI document lists the conference endpoints.
     let (_, doc) = w.get(&w.coord, "/api/openapi.json").await;
     assert!(doc["paths"]["/api/v1/conferences/{conference_id}/decisions"]["post"].is_object());
+
+    // The case's deadlines followed the journey (TIME-01, DEC-05, MIN-03, CG-02, REV-01): the
+    // initial conference was due 15 working days after the strategy discussion and is met; the
+    // outcome, record, first core group and both reviews were set from the conference dates.
+    let stored = confer_store::deadlines::for_family(&w.app.db, "fam1").await.unwrap();
+    let rules: Vec<&str> = stored.iter().map(|d| d.deadline.rule.as_str()).collect();
+    for rule in ["initial-conference", "outcome-sent", "record-sent", "first-core-group", "first-review", "next-review"] {
+        assert!(rules.contains(&rule), "{rule} missing from {rules:?}");
+    }
+    let icpc = stored.iter().find(|d| d.deadline.rule.as_str() == "initial-conference").unwrap();
+    assert_eq!(icpc.deadline.trigger.to_string(), "2026-11-02");
+    assert_eq!(icpc.deadline.due.to_string(), "2026-11-23", "15 working days after Monday 2 November 2026");
+    assert!(icpc.met.is_some(), "held, so met");
+    let record = stored.iter().find(|d| d.deadline.rule.as_str() == "record-sent").unwrap();
+    assert!(record.met.is_some(), "the record was sent");
 }
 
 #[tokio::test]

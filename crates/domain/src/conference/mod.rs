@@ -17,6 +17,7 @@
 //! [`decision`] (DEC-*, DIS-*, REV-01), [`record`] (MIN-*, CHILD-04, LANG-02..04, MEET-04).
 
 pub mod checks;
+pub mod deadlines;
 pub mod decision;
 pub mod error;
 pub mod exclusion;
@@ -31,6 +32,7 @@ pub mod views;
 mod tests;
 
 pub use checks::*;
+pub use deadlines::*;
 pub use decision::*;
 pub use error::ConferenceError;
 pub use exclusion::*;
