@@ -84,22 +84,42 @@ struct DirectoryEntry {
 const DIRECTORY_SECONDS: u64 = 30;
 
 impl AppState {
-    /// The authority's users, at most [`DIRECTORY_SECONDS`] old.
-    pub async fn directory(&self, authority: &confer_domain::AuthorityId) -> Result<Arc<Vec<confer_domain::UserAccount>>, confer_store::StoreError> {
-        // Fresh: use it. Stale and someone is already reading it again: use the stale copy
-        // (at most a few seconds older). Otherwise this request reads it.
+    /// The authority's users, at most about [`DIRECTORY_SECONDS`] old. Only the first request
+    /// for an authority waits for them; after that a stale copy is served while one background
+    /// task reads them again, so no request pays for the refresh.
+    pub async fn directory(
+        self: &Arc<Self>,
+        authority: &confer_domain::AuthorityId,
+    ) -> Result<Arc<Vec<confer_domain::UserAccount>>, confer_store::StoreError> {
+        let mut start_refresh = false;
         if let Ok(mut cache) = self.directory.lock() {
             if let Some(entry) = cache.get_mut(authority.as_str()) {
                 let age = entry.read_at.elapsed();
-                // (A refresh whose request went away is taken over after a second period.)
-                if age < Duration::from_secs(DIRECTORY_SECONDS)
-                    || (entry.refreshing && age < Duration::from_secs(2 * DIRECTORY_SECONDS))
-                {
-                    return Ok(entry.users.clone());
+                // (A refresh that failed is tried again after a second period.)
+                let due = age >= Duration::from_secs(DIRECTORY_SECONDS)
+                    && (!entry.refreshing || age >= Duration::from_secs(2 * DIRECTORY_SECONDS));
+                if due {
+                    entry.refreshing = true;
+                    start_refresh = true;
                 }
-                entry.refreshing = true;
+                let users = entry.users.clone();
+                if start_refresh {
+                    let state = self.clone();
+                    let authority = authority.clone();
+                    tokio::spawn(async move {
+                        let _ = state.read_directory(&authority).await;
+                    });
+                }
+                return Ok(users);
             }
         }
+        self.read_directory(authority).await
+    }
+
+    async fn read_directory(
+        &self,
+        authority: &confer_domain::AuthorityId,
+    ) -> Result<Arc<Vec<confer_domain::UserAccount>>, confer_store::StoreError> {
         let read = confer_store::users::list(&self.db, authority).await;
         let mut cache = self.directory.lock().map_err(|_| confer_store::StoreError::Corrupt("user directory lock".into()))?;
         match read {
