@@ -8,6 +8,7 @@
 //!
 //!   cargo bench -p confer --bench pages
 //!
+//! CONFER_BENCH_SQLITE_ONLY=1 measures SQLite alone.
 //! The database is kept between runs in CONFER_BENCH_DIR (default target/bench-data) so the
 //! 50,000 families are generated once.
 
@@ -184,7 +185,8 @@ fn main() {
     let pages = ["/", "/conferences/chair", "{conference}", "{conference}/meeting", "/families", "/families?q=a", "/deadlines"];
     let mut targets = vec![("SQLite".to_owned(), format!("sqlite://{dir}/bench-{families}.db"))];
     let pg = std::env::var("CONFER_BENCH_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-    if std::net::TcpStream::connect("127.0.0.1:5432").is_ok() {
+    let sqlite_only = std::env::var("CONFER_BENCH_SQLITE_ONLY").is_ok();
+    if !sqlite_only && std::net::TcpStream::connect("127.0.0.1:5432").is_ok() {
         let base = pg.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap_or(pg.clone());
         targets.push(("PostgreSQL".into(), format!("{base}/confer_bench_{families}")));
         runtime.block_on(async {
