@@ -285,6 +285,19 @@ pub fn decide(actor: &Actor, action: Action, target: Target<'_>) -> Decision {
     }
 }
 
+/// Whether the actor may do `action` to every record of their authority whatever their
+/// relationship to it (a grant by role alone, such as quality assurance reading across cases).
+/// Lists use it to decide between "all of the authority's" and "those related to me", so the
+/// answer comes from the policy table, not from a list of roles written in a page.
+pub fn across_cases(actor: &Actor, action: Action) -> bool {
+    grants(action).iter().any(|grant| match *grant {
+        Role(role) => actor.roles.contains(&role),
+        AnyStaff => actor.is_staff(),
+        AnySignedIn => true,
+        RoleWith(..) => false,
+    })
+}
+
 /// The action that reads the record an action is about: a conference's, or the family's.
 pub fn read_action(action: Action) -> Action {
     match action {
@@ -439,6 +452,16 @@ mod tests {
             assert_eq!(decide(&a, Action::ViewDashboard, Target::Authority(&la)), Decision::Forbidden);
             assert_eq!(decide(&a, Action::ManageOwnAccount, Target::Authority(&la)), Decision::Allow);
         }
+    }
+
+    #[test]
+    fn reading_across_cases_follows_role_only_grants_role_08_role_09_role_11() {
+        assert!(across_cases(&actor(&[QualityAssurance]), Action::ViewFamilyRecord));
+        assert!(across_cases(&actor(&[Auditor]), Action::ViewFamilyRecord));
+        assert!(across_cases(&actor(&[Coordinator]), Action::ViewFamilyRecord));
+        assert!(!across_cases(&actor(&[SocialWorker]), Action::ViewFamilyRecord));
+        assert!(!across_cases(&actor(&[Chair, TeamManager]), Action::ViewFamilyRecord));
+        assert!(!across_cases(&actor(&[Administrator]), Action::ViewFamilyRecord));
     }
 
     #[test]

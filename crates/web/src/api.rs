@@ -136,8 +136,7 @@ pub struct FamiliesQuery {
 #[utoipa::path(get, path = "/api/v1/families", params(FamiliesQuery),
     responses((status = 200, body = [FamilyRow]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn families(State(state): State<SharedState>, ctx: Ctx, Query(q): Query<FamiliesQuery>) -> Result<Json<Vec<FamilyRow>>, ApiError> {
-    use confer_domain::Role;
-    let across = [Role::QualityAssurance, Role::Auditor, Role::Coordinator].iter().any(|r| ctx.actor.roles.contains(r));
+    let across = confer_domain::access::across_cases(&ctx.actor, Action::ViewFamilyRecord);
     let visible_to = if across { None } else { Some(&ctx.actor.user_id) };
     let limit = q.limit.unwrap_or(50).clamp(1, 200);
     let offset = q.offset.unwrap_or(0).max(0);

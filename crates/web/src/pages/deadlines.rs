@@ -247,7 +247,7 @@ impl ListPage<'_> {
 /// conferences they chair.
 async fn scope_for(state: &SharedState, ctx: &Ctx) -> Result<(Scope, &'static str), AppError> {
     let roles = &ctx.actor.roles;
-    if [Role::Coordinator, Role::QualityAssurance, Role::Auditor].iter().any(|r| roles.contains(r)) {
+    if confer_domain::access::across_cases(&ctx.actor, confer_domain::access::Action::ViewFamilyRecord) {
         return Ok((Scope { all: true, ..Scope::default() }, "Every case of the authority."));
     }
     let mut scope = Scope::default();

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use confer_domain::access::{decide, Action, Decision, Target};
 use confer_domain::audit::AuditEvent;
-use confer_domain::{Birth, Child, NhsNumber, Role};
+use confer_domain::{Birth, Child, NhsNumber};
 use confer_store::families::{self, ChangeError, ChildChange, FamilyRecord, FamilySummary};
 use serde::Deserialize;
 
@@ -37,7 +37,7 @@ pub struct ListQuery {
 
 /// Whether the person reads across cases (so sees every family of the authority).
 fn reads_across_cases(ctx: &Ctx) -> bool {
-    [Role::QualityAssurance, Role::Auditor, Role::Coordinator].iter().any(|r| ctx.actor.roles.contains(r))
+    confer_domain::access::across_cases(&ctx.actor, Action::ViewFamilyRecord)
 }
 
 pub async fn list(State(state): State<SharedState>, ctx: Ctx, Query(q): Query<ListQuery>) -> Result<Response, AppError> {
