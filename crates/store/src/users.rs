@@ -308,21 +308,24 @@ pub async fn list(db: &Db, authority: &AuthorityId) -> Result<Vec<UserAccount>> 
         .collect()
 }
 
-/// The line managers above a user, nearest first (the management line of CHAIR-01).
+/// The line managers above a user, nearest first (the management line of CHAIR-01). One
+/// recursive query reads the chain upwards (UNION stops at a cycle); the domain's
+/// `management_line` orders it and stops at cycles, as it does for every other caller.
 pub async fn management_line(db: &Db, user: &UserId) -> Result<Vec<UserId>> {
-    let mut line = Vec::new();
-    let mut current = user.clone();
-    for _ in 0..32 {
-        let row = sqlx::query("SELECT line_manager_id FROM user_account WHERE id = $1").bind(current.as_str()).fetch_optional(db.pool()).await?;
-        let Some(manager) = row.and_then(|r| r.try_get::<Option<String>, _>("line_manager_id").ok().flatten()) else { break };
-        let manager = UserId(manager);
-        if manager == *user || line.contains(&manager) {
-            break;
+    let rows = sqlx::query(
+        "WITH RECURSIVE up(id, manager) AS (SELECT id, line_manager_id FROM user_account WHERE id = $1 \
+         UNION SELECT u.id, u.line_manager_id FROM user_account u JOIN up ON u.id = up.manager) SELECT id, manager FROM up",
+    )
+    .bind(user.as_str())
+    .fetch_all(db.pool())
+    .await?;
+    let mut manager_of = std::collections::HashMap::new();
+    for r in &rows {
+        if let Some(m) = opt_text(r, "manager")? {
+            manager_of.insert(text(r, "id")?, m);
         }
-        line.push(manager.clone());
-        current = manager;
     }
-    Ok(line)
+    Ok(confer_domain::model::management_line(user, |u| manager_of.get(u.as_str()).cloned().map(UserId)))
 }
 
 /// The result of checking a password.
