@@ -9,7 +9,7 @@ use confer_store::testing;
 async fn management_line_is_read_upwards_and_stops_at_a_cycle_chair_01() {
     let db = testing::fresh_db().await;
     let la = users::create_authority(&db, "ML1", "Lineshire", Nation::England, "test").await.unwrap();
-    let mut make = |name: &'static str, manager: Option<String>| {
+    let make = |name: &'static str, manager: Option<String>| {
         let db = db.clone();
         let la = la.id.clone();
         async move {
