@@ -94,6 +94,106 @@ pub async fn record_alone(db: &Db, e: Entry<'_>) -> Result<i64> {
     Ok(seq)
 }
 
+/// An event owned by the read recorder's queue.
+pub(crate) struct Queued {
+    authority_id: String,
+    actor: String,
+    kind: EventKind,
+    action: String,
+    entity_type: String,
+    entity_id: String,
+    before: serde_json::Value,
+    after: serde_json::Value,
+}
+
+impl Queued {
+    fn of(e: &Entry<'_>) -> Queued {
+        Queued {
+            authority_id: e.authority_id.to_owned(),
+            actor: e.actor.to_owned(),
+            kind: e.kind,
+            action: e.action.to_owned(),
+            entity_type: e.entity_type.to_owned(),
+            entity_id: e.entity_id.to_owned(),
+            before: e.before.clone(),
+            after: e.after.clone(),
+        }
+    }
+    fn entry(&self) -> Entry<'_> {
+        Entry {
+            authority_id: &self.authority_id,
+            actor: &self.actor,
+            kind: self.kind,
+            action: &self.action,
+            entity_type: &self.entity_type,
+            entity_id: &self.entity_id,
+            before: self.before.clone(),
+            after: self.after.clone(),
+        }
+    }
+}
+
+/// One read waiting to be written, and who to tell when it is committed.
+pub(crate) type ReadJob = (Queued, tokio::sync::oneshot::Sender<bool>);
+
+/// At most this many reads share one transaction.
+const READ_BATCH: usize = 128;
+
+/// Records a read of a record (a page or API answer showing a family's record) in the
+/// authority's chain, and returns once it is committed: the caller shows the record only
+/// after its read is on disk. Reads that arrive together share one transaction ("group
+/// commit"): one writer task takes every read waiting, appends them in one transaction and
+/// commits once, so fifty people opening records at the same moment do not queue fifty
+/// commits behind SQLite's single writer or PostgreSQL's chain-head row lock. If the shared
+/// transaction fails, each read is written on its own instead, so the caller sees the real
+/// error (for example a 503 when the database is gone) and no read is lost silently.
+pub async fn record_read(db: &Db, e: Entry<'_>) -> Result<()> {
+    let queue = db.reads.get_or_init(|| {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(read_writer(db.writer.clone(), db.backend, rx));
+        tx
+    });
+    let (done_tx, done_rx) = tokio::sync::oneshot::channel();
+    if queue.send((Queued::of(&e), done_tx)).is_ok() && done_rx.await == Ok(true) {
+        return Ok(());
+    }
+    record_alone(db, e).await.map(|_| ())
+}
+
+/// The task behind [`record_read`]: waits for a read, takes every other read already
+/// waiting (up to [`READ_BATCH`]), writes them in one transaction and reports the outcome.
+async fn read_writer(
+    writer: sqlx::AnyPool,
+    backend: crate::Backend,
+    mut queue: tokio::sync::mpsc::UnboundedReceiver<ReadJob>,
+) {
+    while let Some(first) = queue.recv().await {
+        let mut jobs = vec![first];
+        while jobs.len() < READ_BATCH {
+            match queue.try_recv() {
+                Ok(job) => jobs.push(job),
+                Err(_) => break,
+            }
+        }
+        let ok = write_reads(&writer, backend, &jobs).await.is_ok();
+        for (_, done) in jobs {
+            let _ = done.send(ok);
+        }
+    }
+}
+
+async fn write_reads(writer: &sqlx::AnyPool, backend: crate::Backend, jobs: &[ReadJob]) -> Result<()> {
+    let mut tx = match backend {
+        crate::Backend::Sqlite => writer.begin_with("BEGIN IMMEDIATE").await?,
+        crate::Backend::Postgres => writer.begin().await?,
+    };
+    for (q, _) in jobs {
+        record(&mut tx, q.entry()).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
 fn event_from_row(row: &sqlx::any::AnyRow) -> Result<AuditEvent> {
     let kind = text(row, "kind")?;
     Ok(AuditEvent {
@@ -130,9 +230,8 @@ pub async fn verify(db: &Db) -> Result<Verification> {
         .await?;
     let mut out = Verification { events: 0, authorities: 0, first_break: None };
     // Chains whose head row was deleted are found through their events.
-    let authorities = sqlx::query("SELECT DISTINCT authority_id FROM audit_event ORDER BY authority_id")
-        .fetch_all(db.pool())
-        .await?;
+    let authorities =
+        sqlx::query("SELECT DISTINCT authority_id FROM audit_event ORDER BY authority_id").fetch_all(db.pool()).await?;
     let mut ids: Vec<String> = authorities.iter().map(|r| text(r, "authority_id")).collect::<Result<_>>()?;
     for h in &heads {
         let id = text(h, "authority_id")?;
@@ -175,7 +274,8 @@ pub async fn verify(db: &Db) -> Result<Verification> {
             out.events += page.len() as u64;
             if carried.is_empty() {
                 if let Some(first) = page.first().filter(|e| e.seq != 1) {
-                    out.first_break = Some(ChainBreak::Gap { authority: authority.clone(), seq: first.seq, expected: 1 });
+                    out.first_break =
+                        Some(ChainBreak::Gap { authority: authority.clone(), seq: first.seq, expected: 1 });
                     return Ok(out);
                 }
             }
@@ -223,7 +323,11 @@ fn verify_window(authority: &str, window: &[AuditEvent]) -> Result<(), ChainBrea
                     return Err(ChainBreak::Gap { authority: authority.into(), seq: e.seq, expected: prev.seq + 1 });
                 }
                 if e.prev_hash != prev.hash {
-                    return Err(ChainBreak::Broken { authority: authority.into(), seq: e.seq, expected_prev: prev.seq });
+                    return Err(ChainBreak::Broken {
+                        authority: authority.into(),
+                        seq: e.seq,
+                        expected_prev: prev.seq,
+                    });
                 }
                 if e.computed_hash() != e.hash {
                     return Err(ChainBreak::Altered { authority: authority.into(), seq: e.seq });
@@ -237,7 +341,13 @@ fn verify_window(authority: &str, window: &[AuditEvent]) -> Result<(), ChainBrea
 }
 
 /// Events about one entity (for example a family), newest first: who read or changed it.
-pub async fn for_entity(db: &Db, authority_id: &str, entity_type: &str, entity_id: &str, limit: i64) -> Result<Vec<AuditEvent>> {
+pub async fn for_entity(
+    db: &Db,
+    authority_id: &str,
+    entity_type: &str,
+    entity_id: &str,
+    limit: i64,
+) -> Result<Vec<AuditEvent>> {
     let rows = sqlx::query(&format!(
         "SELECT {EVENT_COLUMNS} FROM audit_event WHERE authority_id = $1 AND entity_type = $2 AND entity_id = $3 \
          ORDER BY seq DESC LIMIT $4"

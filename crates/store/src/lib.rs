@@ -78,6 +78,9 @@ pub struct Db {
     /// Writes on SQLite go through one connection so two writers never fight over the lock.
     writer: AnyPool,
     pub backend: Backend,
+    /// The queue of reads waiting to be written together ([`audit::record_read`]); its
+    /// writer task starts with the first read.
+    reads: std::sync::Arc<std::sync::OnceLock<tokio::sync::mpsc::UnboundedSender<audit::ReadJob>>>,
 }
 
 impl Db {
@@ -112,7 +115,7 @@ impl Db {
                 };
                 let writer = opts().max_connections(1).connect(&url).await.map_err(StoreError::from)?;
                 let pool = opts().max_connections(8).connect(&url).await.map_err(StoreError::from)?;
-                Ok(Db { pool, writer, backend })
+                Ok(Db { pool, writer, backend, reads: Default::default() })
             }
             Backend::Postgres => {
                 let pool = AnyPoolOptions::new()
@@ -121,7 +124,7 @@ impl Db {
                     .connect(url)
                     .await
                     .map_err(StoreError::from)?;
-                Ok(Db { writer: pool.clone(), pool, backend })
+                Ok(Db { writer: pool.clone(), pool, backend, reads: Default::default() })
             }
         }
     }

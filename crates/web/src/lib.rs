@@ -71,6 +71,9 @@ pub struct AppState {
     /// kept for a short while so a page does not read thousands of accounts each time. Rules
     /// never decide on it: the store is asked afresh whenever something is saved.
     directory: std::sync::Mutex<std::collections::HashMap<String, DirectoryEntry>>,
+    /// Authorities' names for the page header. An authority's name is set when it is created
+    /// and never changed, so it is read once per authority, not on every request.
+    authority_names: std::sync::Mutex<std::collections::HashMap<String, String>>,
 }
 
 struct DirectoryEntry {
@@ -116,12 +119,28 @@ impl AppState {
         self.read_directory(authority).await
     }
 
+    /// The authority's name (read once, then kept).
+    pub async fn authority_name(
+        &self,
+        authority: &confer_domain::AuthorityId,
+    ) -> Result<String, confer_store::StoreError> {
+        if let Some(name) = self.authority_names.lock().ok().and_then(|m| m.get(authority.as_str()).cloned()) {
+            return Ok(name);
+        }
+        let name = confer_store::users::authority(&self.db, authority).await?.name;
+        if let Ok(mut m) = self.authority_names.lock() {
+            m.insert(authority.as_str().to_owned(), name.clone());
+        }
+        Ok(name)
+    }
+
     async fn read_directory(
         &self,
         authority: &confer_domain::AuthorityId,
     ) -> Result<Arc<Vec<confer_domain::UserAccount>>, confer_store::StoreError> {
         let read = confer_store::users::list(&self.db, authority).await;
-        let mut cache = self.directory.lock().map_err(|_| confer_store::StoreError::Corrupt("user directory lock".into()))?;
+        let mut cache =
+            self.directory.lock().map_err(|_| confer_store::StoreError::Corrupt("user directory lock".into()))?;
         match read {
             Ok(users) => {
                 let users = Arc::new(users);
@@ -149,7 +168,8 @@ pub fn app(db: Db, settings: WebSettings) -> Router {
     use tower_http::set_header::SetResponseHeaderLayer;
     let timeout = Duration::from_secs(settings.request_timeout_seconds);
     let max_body = settings.max_body_bytes;
-    let state: SharedState = Arc::new(AppState { db, settings, directory: Default::default() });
+    let state: SharedState =
+        Arc::new(AppState { db, settings, directory: Default::default(), authority_names: Default::default() });
     let h = |name: &'static str, value: &'static str| {
         SetResponseHeaderLayer::if_not_present(header::HeaderName::from_static(name), HeaderValue::from_static(value))
     };
@@ -160,7 +180,10 @@ pub fn app(db: Db, settings: WebSettings) -> Router {
         .layer(axum::middleware::from_fn(error::catch_unwind_and_log))
         .layer(axum::middleware::from_fn(log_request))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(max_body))
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, timeout))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            timeout,
+        ))
         .layer(h(
             "content-security-policy",
             "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; \
