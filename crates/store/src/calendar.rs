@@ -2,7 +2,7 @@
 //! closure days, and its effective-dated policy versions.
 
 use crate::audit::{self, Entry};
-use crate::{date, text, Db, Result, StoreError};
+use crate::{date, int, opt_text, text, Db, Result, StoreError};
 use confer_domain::audit::EventKind;
 use confer_domain::calendar::{BankHoliday, Calendar, Region};
 use confer_domain::policy::{PolicyHistory, PolicyVersion};
@@ -97,6 +97,39 @@ pub async fn authority_calendar(db: &Db, authority: &Authority) -> Result<Calend
     let announced = announced(db, region).await?;
     let closures = closures(db, &authority.id).await?;
     Ok(Calendar::builder(region).announced(announced).closures(closures.into_iter().map(|(_, d, _)| d)).build())
+}
+
+/// What the authority's calendar and policy are built from, in one small query: counts and
+/// latest change times of its announced days, closure days and policy versions. Anything that
+/// adds, imports or removes one of them changes it (closure days and policy versions are never
+/// deleted; an import stamps every day it writes), so a calendar built earlier may be reused
+/// while this is unchanged, even when another process (the command line) made the change.
+pub async fn rules_fingerprint(db: &Db, authority: &Authority) -> Result<String> {
+    let region = Region::for_nation(authority.nation);
+    let row = sqlx::query(
+        "SELECT (SELECT COUNT(*) FROM announced_holiday WHERE region = $1) AS a_n, \
+         (SELECT MAX(imported_at) FROM announced_holiday WHERE region = $1) AS a_at, \
+         (SELECT COUNT(*) FROM closure_day WHERE authority_id = $2) AS c_n, \
+         (SELECT MAX(created_at) FROM closure_day WHERE authority_id = $2) AS c_at, \
+         (SELECT MAX(removed_at) FROM closure_day WHERE authority_id = $2) AS c_rm, \
+         (SELECT COUNT(*) FROM policy_version WHERE authority_id = $2) AS p_n, \
+         (SELECT MAX(created_at) FROM policy_version WHERE authority_id = $2) AS p_at",
+    )
+    .bind(region.as_str())
+    .bind(authority.id.as_str())
+    .fetch_one(db.pool())
+    .await?;
+    Ok(format!(
+        "{}|{}|{}|{}|{}|{}|{}|{}",
+        authority.nation.as_str(),
+        int(&row, "a_n")?,
+        opt_text(&row, "a_at")?.unwrap_or_default(),
+        int(&row, "c_n")?,
+        opt_text(&row, "c_at")?.unwrap_or_default(),
+        opt_text(&row, "c_rm")?.unwrap_or_default(),
+        int(&row, "p_n")?,
+        opt_text(&row, "p_at")?.unwrap_or_default(),
+    ))
 }
 
 pub async fn authority_calendar_by_code(db: &Db, code: &str) -> Result<Option<Calendar>> {

@@ -138,19 +138,19 @@ impl utoipa::Modify for ConferencePaths {
 // ---------------------------------------------------------------- dates and the calendar
 
 /// The authority's working-day calendar (its nation's bank holidays, announced days and its
-/// closure days) and its policy history, loaded once per request.
+/// closure days) and its policy history, kept by the server while their sources are unchanged.
 pub struct Rules {
     pub calendar: Calendar,
     pub history: PolicyHistory,
 }
 
 impl Rules {
-    pub async fn load(state: &SharedState, authority: &confer_domain::AuthorityId) -> Result<Rules, ConfApiError> {
-        let a = confer_store::users::authority(&state.db, authority).await?;
-        Ok(Rules {
-            calendar: confer_store::calendar::authority_calendar(&state.db, &a).await?,
-            history: confer_store::calendar::policy_history(&state.db, &a).await?,
-        })
+    /// The authority's rules as they stand now (rebuilt only when their sources changed).
+    pub async fn load(
+        state: &SharedState,
+        authority: &confer_domain::AuthorityId,
+    ) -> Result<std::sync::Arc<Rules>, ConfApiError> {
+        Ok(state.rules(authority).await?)
     }
 
     /// The policy in force on a date (a deadline uses the version in force on its trigger date).

@@ -74,6 +74,9 @@ pub struct AppState {
     /// Authorities' names for the page header. An authority's name is set when it is created
     /// and never changed, so it is read once per authority, not on every request.
     authority_names: std::sync::Mutex<std::collections::HashMap<String, String>>,
+    /// Each authority's calendar and policy history, with the fingerprint of what they were
+    /// built from (`confer_store::calendar::rules_fingerprint`): rebuilt only when that changes.
+    rules: std::sync::Mutex<std::collections::HashMap<String, (String, Arc<api_conferences::Rules>)>>,
 }
 
 struct DirectoryEntry {
@@ -134,6 +137,30 @@ impl AppState {
         Ok(name)
     }
 
+    /// The authority's calendar and policy history. One small query checks whether anything
+    /// they are built from has changed since they were last built; only then are they read and
+    /// built again (building the calendar's working-day table is the costly part).
+    pub async fn rules(
+        &self,
+        authority: &confer_domain::AuthorityId,
+    ) -> Result<Arc<api_conferences::Rules>, confer_store::StoreError> {
+        let a = confer_store::users::authority(&self.db, authority).await?;
+        let fingerprint = confer_store::calendar::rules_fingerprint(&self.db, &a).await?;
+        if let Some((f, rules)) = self.rules.lock().ok().and_then(|m| m.get(authority.as_str()).cloned()) {
+            if f == fingerprint {
+                return Ok(rules);
+            }
+        }
+        let rules = Arc::new(api_conferences::Rules {
+            calendar: confer_store::calendar::authority_calendar(&self.db, &a).await?,
+            history: confer_store::calendar::policy_history(&self.db, &a).await?,
+        });
+        if let Ok(mut m) = self.rules.lock() {
+            m.insert(authority.as_str().to_owned(), (fingerprint, rules.clone()));
+        }
+        Ok(rules)
+    }
+
     async fn read_directory(
         &self,
         authority: &confer_domain::AuthorityId,
@@ -168,8 +195,13 @@ pub fn app(db: Db, settings: WebSettings) -> Router {
     use tower_http::set_header::SetResponseHeaderLayer;
     let timeout = Duration::from_secs(settings.request_timeout_seconds);
     let max_body = settings.max_body_bytes;
-    let state: SharedState =
-        Arc::new(AppState { db, settings, directory: Default::default(), authority_names: Default::default() });
+    let state: SharedState = Arc::new(AppState {
+        db,
+        settings,
+        directory: Default::default(),
+        authority_names: Default::default(),
+        rules: Default::default(),
+    });
     let h = |name: &'static str, value: &'static str| {
         SetResponseHeaderLayer::if_not_present(header::HeaderName::from_static(name), HeaderValue::from_static(value))
     };

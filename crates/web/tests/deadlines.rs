@@ -27,6 +27,11 @@ fn long(d: NaiveDate) -> String {
 
 /// A family with one child and a case allocated to `worker`; returns (family id, case id).
 async fn family(app: &App, key: &str, name: &str, worker: &str) -> (String, String) {
+    family_with(app, key, name, worker, false).await
+}
+
+/// A family with one child and, when asked, the child's mother (with parental responsibility).
+async fn family_with(app: &App, key: &str, name: &str, worker: &str, with_mother: bool) -> (String, String) {
     let fid = FamilyId(format!("fam-{key}"));
     let child = Child {
         id: ChildId(format!("child-{key}")),
@@ -49,14 +54,31 @@ async fn family(app: &App, key: &str, name: &str, worker: &str) -> (String, Stri
         opened_on: today(),
     };
     let fam = Family { id: fid.clone(), authority_id: app.authority.id.clone(), name: format!("{name} family") };
+    let mother = Adult {
+        id: format!("adult-{key}").into(),
+        family_id: fid.clone(),
+        given_name: "Mia".into(),
+        family_name: name.into(),
+        email: None,
+        phone: None,
+        communication: Communication { first_language: "English".into(), ..Default::default() },
+    };
+    let bond = AdultChildRelationship {
+        adult_id: mother.id.clone(),
+        child_id: child.id.clone(),
+        kind: RelationshipKind::Mother,
+        parental_responsibility: true,
+        carer: true,
+    };
+    let (adults, bonds) = if with_mother { (vec![mother], vec![bond]) } else { (vec![], vec![]) };
     let mut tx = app.db.begin().await.unwrap();
     insert_family(
         &mut tx,
         &NewFamily {
             family: &fam,
             children: &[child],
-            adults: &[],
-            relationships: &[],
+            adults: &adults,
+            relationships: &bonds,
             case: Some(&case),
             professionals: &[],
         },
@@ -450,4 +472,66 @@ async fn each_rule_gets_its_statutory_due_date_when_set_rev_01_cg_02_dec_05_min_
         .await
         .unwrap()
         .is_none());
+}
+
+/// The server keeps each authority's calendar once built, but a closure day added by another
+/// process (the command line writes straight to the database) moves the next due date it
+/// computes at once: the kept calendar is checked against what it was built from (TIME-01).
+#[tokio::test]
+async fn a_closure_day_added_elsewhere_moves_the_next_icpc_due_date_time_01() {
+    let app = start().await;
+    let (coord, _) = staff(&app, "coord.cache", &[Role::Coordinator], None).await;
+    let (sw, _) = staff(&app, "sw.cache", &[Role::SocialWorker], None).await;
+    family_with(&app, "k1", "Kershaw", &sw, true).await;
+    family_with(&app, "k2", "Kilburn", &sw, true).await;
+    let (_, token) = confer_store::tokens::create(
+        &app.db,
+        &coord,
+        app.authority.id.as_str(),
+        "cache",
+        &[confer_store::tokens::Scope::Read, confer_store::tokens::Scope::Write],
+        "test",
+    )
+    .await
+    .unwrap();
+    let strategy = NaiveDate::from_ymd_opt(2026, 10, 5).unwrap();
+    let http = reqwest::Client::new();
+    let request = |key: &'static str| {
+        let body = serde_json::json!({
+            "kind": "initial",
+            "children": [{"child_id": format!("child-{key}")}],
+            "strategy_discussion_on": strategy.to_string(),
+            "enquiry": "section-47",
+            "harm_finding": "suffering",
+            "reason": "Fixture for the calendar cache.",
+            "concerns": ["neglect"],
+            "family_members": [{"adult_id": format!("adult-{key}")}],
+            "professionals": [],
+        });
+        http.post(format!("{}/api/v1/families/fam-{key}/conferences", app.base)).bearer_auth(&token).json(&body).send()
+    };
+    let due = |created: serde_json::Value| {
+        let http = http.clone();
+        let url = format!("{}/api/v1/conferences/{}", app.base, created["conference_id"].as_str().unwrap_or_default());
+        let token = token.clone();
+        async move {
+            let shown: serde_json::Value = http.get(url).bearer_auth(token).send().await.unwrap().json().await.unwrap();
+            NaiveDate::parse_from_str(shown["due_by"].as_str().unwrap_or_default(), "%Y-%m-%d").unwrap()
+        }
+    };
+    let res = request("k1").await.unwrap();
+    let status = res.status();
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let first = due(body).await;
+    let england = Calendar::for_nation(Nation::England);
+    assert_eq!(first, england.add_working_days(strategy, 15));
+
+    store_calendar::add_closure(&app.db, &app.authority.id, england.add_working_days(strategy, 3), "Training", "cli")
+        .await
+        .unwrap();
+    let res = request("k2").await.unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let second = due(res.json().await.unwrap()).await;
+    assert_eq!(second, england.add_working_days(first, 1), "the closure day counts at once");
 }

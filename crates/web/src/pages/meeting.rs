@@ -8,8 +8,8 @@
 //! [`super::conferences`] for how refusals and conflicts are shown.
 
 use super::conferences::{
-    allow, date_field, finish, invitation_rows, may, people_opts, person_of, save, to_app, user_names, DoneQuery, Home,
-    Kept, Opt, Problem, Sent,
+    allow, date_field, finish, invitation_rows, may, people_opts, person_of, save, to_app, DoneQuery, Home, Kept, Opt,
+    Problem, Sent,
 };
 use crate::api_conferences::Rules;
 use crate::auth::Ctx;
@@ -127,7 +127,6 @@ pub async fn meeting_page(
     conferences::log_read(&state.db, &a.owner.authority_id, &ctx.actor.user_id, a.owner.family_id.as_str(), id).await?;
     let family = confer_store::families::family_record(&state.db, a.owner.family_id.as_str()).await?;
     let rules = Rules::load(state, &a.owner.authority_id).await.map_err(to_app)?;
-    let (names, _) = user_names(state, ctx).await?;
     let policy = rules.policy(c.date().unwrap_or_else(|| state.settings.clock.today()));
     let quorum = c.quorum(&policy);
 
@@ -272,7 +271,6 @@ pub async fn meeting_page(
     let mut page = ctx.page(&format!("Meeting: {} for the {}", c.kind().label(), family.family.name), "/conferences");
     page.errors = errors;
     page.notice = done.and_then(notice_for);
-    let _ = names;
     Ok(view::render(&MeetingPage {
         page: &page,
         id,
