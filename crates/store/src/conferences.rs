@@ -53,8 +53,8 @@ pub async fn create(db: &Db, tx: &mut Tx, c: &Conference, actor: &str) -> Result
     let now = crate::now();
     sqlx::query(
         "INSERT INTO conference (id, authority_id, family_id, case_id, kind, state, date, chair_id, note_taker_id, due_by, \
-         next_review_on, outcome_due_by, doc, version, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9, $10, $11, $12, 1, $13, $13)",
+         next_review_on, outcome_due_by, doc, version, created_at, updated_at, record_state) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9, $10, $11, $12, 1, $13, $13, $14)",
     )
     .bind(c.id().as_str())
     .bind(c.authority_id().as_str())
@@ -69,6 +69,7 @@ pub async fn create(db: &Db, tx: &mut Tx, c: &Conference, actor: &str) -> Result
     .bind(c.outcome_due_by().map(|d| d.to_string()))
     .bind(&doc)
     .bind(&now)
+    .bind(record_state(c))
     .execute(&mut **tx)
     .await?;
     write_people(tx, c, None).await?;
@@ -152,6 +153,67 @@ pub async fn load(db: &Db, id: &str) -> Result<Stored> {
     stored_from_row(&row)
 }
 
+/// Where the conference's record stands, for the `record_state` column.
+fn record_state(c: &Conference) -> &'static str {
+    if c.record().latest().is_some() {
+        RECORD_APPROVED
+    } else if c.record().draft.is_some() {
+        "draft"
+    } else {
+        "none"
+    }
+}
+
+const RECORD_APPROVED: &str = "approved";
+
+/// A chair's closed conferences held between two days whose record has no approved version
+/// yet (MIN-02/03), with their documents; oldest first.
+pub async fn chaired_records_to_approve(
+    db: &Db,
+    chair: &UserId,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<(ConferenceRow, Stored)>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {ROW_COLUMNS}, c.doc, c.note_taker_id FROM conference c JOIN family f ON f.id = c.family_id \
+         WHERE c.chair_id = $1 AND c.state = $2 AND c.date >= $3 AND c.date <= $4 \
+         AND (c.record_state IS NULL OR c.record_state <> $5) ORDER BY c.date, c.id"
+    ))
+    .bind(chair.as_str())
+    .bind(ConferenceState::Closed.as_str())
+    .bind(from.to_string())
+    .bind(to.to_string())
+    .bind(RECORD_APPROVED)
+    .fetch_all(db.pool())
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let stored = stored_from_row(r)?;
+        // (Rows saved before the column existed are decided by their document.)
+        if stored.conference.record().latest().is_none() {
+            out.push((row_from(r)?, stored));
+        }
+    }
+    Ok(out)
+}
+
+/// Many conferences' documents in a few queries (for lists), by id; ids not found are left out.
+pub async fn load_many(db: &Db, ids: &[&str]) -> Result<std::collections::HashMap<String, Stored>> {
+    let mut out = std::collections::HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(200) {
+        let marks = (1..=chunk.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+        let sql = format!("SELECT id, doc, version, note_taker_id FROM conference WHERE id IN ({marks})");
+        let mut q = sqlx::query(&sql);
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        for row in q.fetch_all(db.pool()).await? {
+            out.insert(text(&row, "id")?, stored_from_row(&row)?);
+        }
+    }
+    Ok(out)
+}
+
 fn stored_from_row(row: &sqlx::any::AnyRow) -> Result<Stored> {
     let doc = text(row, "doc")?;
     Ok(Stored {
@@ -166,15 +228,24 @@ fn stored_from_row(row: &sqlx::any::AnyRow) -> Result<Stored> {
 pub struct Owner {
     pub authority_id: AuthorityId,
     pub family_id: FamilyId,
+    /// The family's name, for page titles.
+    pub family_name: String,
 }
 
 pub async fn owner(db: &Db, id: &str) -> Result<Option<Owner>> {
-    let row = sqlx::query("SELECT authority_id, family_id FROM conference WHERE id = $1")
-        .bind(id)
-        .fetch_optional(db.pool())
-        .await?;
+    let row = sqlx::query(
+        "SELECT c.authority_id, c.family_id, f.name AS family_name FROM conference c \
+         JOIN family f ON f.id = c.family_id WHERE c.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?;
     row.map(|r| {
-        Ok(Owner { authority_id: AuthorityId(text(&r, "authority_id")?), family_id: FamilyId(text(&r, "family_id")?) })
+        Ok(Owner {
+            authority_id: AuthorityId(text(&r, "authority_id")?),
+            family_id: FamilyId(text(&r, "family_id")?),
+            family_name: text(&r, "family_name")?,
+        })
     })
     .transpose()
 }
@@ -228,7 +299,8 @@ pub async fn save<T>(
     // the condition once the first commits; SQLite has serialised them already).
     let updated = sqlx::query(
         "UPDATE conference SET state = $3, date = $4, chair_id = $5, note_taker_id = $6, due_by = $7, next_review_on = $8, \
-         outcome_due_by = $9, doc = $10, version = version + 1, updated_at = $11 WHERE id = $1 AND version = $2",
+         outcome_due_by = $9, doc = $10, version = version + 1, updated_at = $11, record_state = $12 \
+         WHERE id = $1 AND version = $2",
     )
     .bind(id)
     .bind(expected_version)
@@ -241,6 +313,7 @@ pub async fn save<T>(
     .bind(c.outcome_due_by().map(|d| d.to_string()))
     .bind(&doc)
     .bind(crate::now())
+    .bind(record_state(&c))
     .execute(&mut *tx)
     .await?;
     if updated.rows_affected() != 1 {

@@ -367,6 +367,8 @@ async fn the_journey_from_request_to_the_distributed_record_through_the_pages_s4
     step(&mut notes_b, &conf, &format!("{conf}/record/draft"), &[]).await;
     let page = coord.get(&conf).await;
     assert!(page.body.contains("waiting for the chair"), "{}", page.body);
+    let dash = chair_b.get("/conferences/chair").await;
+    assert!(dash.body.contains("Draft ready to approve") && dash.body.contains("fam1 family"), "{}", dash.body);
     step(&mut chair_b, &conf, &format!("{conf}/record/approve"), &[]).await;
     let dash = chair_b.get("/conferences/chair").await;
     assert!(dash.body.contains("No records are waiting for you"), "{}", dash.body);

@@ -443,12 +443,9 @@ fn row_of(r: &ConferenceRow, c: Option<&Conference>, today: NaiveDate) -> Row {
 }
 
 async fn rows_with_docs(state: &SharedState, rows: &[ConferenceRow], today: NaiveDate) -> Result<Vec<Row>, AppError> {
-    let mut out = Vec::new();
-    for r in rows {
-        let stored = conferences::load(&state.db, &r.id).await?;
-        out.push(row_of(r, Some(&stored.conference), today));
-    }
-    Ok(out)
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let docs = conferences::load_many(&state.db, &ids).await?;
+    Ok(rows.iter().map(|r| row_of(r, docs.get(&r.id).map(|s| &s.conference), today)).collect())
 }
 
 #[derive(Template)]
@@ -479,16 +476,11 @@ pub async fn chair(State(state): State<SharedState>, ctx: Ctx) -> Result<Respons
     }
     // Closed conferences of the last year whose record is not approved yet.
     let rules = Rules::load(&state, &ctx.actor.authority_id).await.map_err(to_app)?;
-    let past =
-        conferences::chaired_between(&state.db, me, today.checked_sub_days(Days::new(366)).unwrap_or(today), today)
-            .await?;
+    let year_ago = today.checked_sub_days(Days::new(366)).unwrap_or(today);
+    let past = conferences::chaired_records_to_approve(&state.db, me, year_ago, today).await?;
     let mut records = Vec::new();
-    for r in past.iter().filter(|r| r.state == ConferenceState::Closed.as_str()) {
-        let stored = conferences::load(&state.db, &r.id).await?;
+    for (r, stored) in &past {
         let c = &stored.conference;
-        if c.record().latest().is_some() {
-            continue;
-        }
         let mut row = row_of(r, Some(c), today);
         if let Some(due) = c.date().and_then(|d| c.record_due_by(&rules.policy(d), &rules.calendar)) {
             row.record_due = view::long_date(&due);
@@ -855,7 +847,6 @@ pub async fn conference_page(
     let a = allow(state, ctx, Action::ViewConference, id).await?;
     let Stored { conference: c, version, note_taker } = conferences::load(&state.db, id).await?;
     conferences::log_read(&state.db, &a.owner.authority_id, &ctx.actor.user_id, a.owner.family_id.as_str(), id).await?;
-    let record = families::family_record(&state.db, a.owner.family_id.as_str()).await?;
     let (names, accounts) = user_names(state, ctx).await?;
     let rules = Rules::load(state, &a.owner.authority_id).await.map_err(to_app)?;
     let today = state.settings.clock.today();
@@ -1036,7 +1027,7 @@ pub async fn conference_page(
     let slot = c.slot();
     let default_chair =
         slot.map(|s| s.chair.to_string()).or_else(|| c.suggested_chair().map(|u| u.to_string())).unwrap_or_default();
-    let mut page = ctx.page(&format!("{} for the {}", c.kind().label(), record.family.name), "/conferences");
+    let mut page = ctx.page(&format!("{} for the {}", c.kind().label(), a.owner.family_name), "/conferences");
     page.errors = errors;
     page.notice = done.and_then(|d| notice_for(d, &c));
     let may_ = May {
@@ -1050,7 +1041,7 @@ pub async fn conference_page(
         page: &page,
         id,
         version,
-        family_name: record.family.name.clone(),
+        family_name: a.owner.family_name.clone(),
         summary,
         late,
         checks: c.checks().iter().map(|k| c.describe_check(k)).filter(|s| !s.is_empty()).collect(),

@@ -125,7 +125,6 @@ pub async fn meeting_page(
     let a = allow(state, ctx, Action::RecordMeeting, id).await?;
     let Stored { conference: c, version, .. } = conferences::load(&state.db, id).await?;
     conferences::log_read(&state.db, &a.owner.authority_id, &ctx.actor.user_id, a.owner.family_id.as_str(), id).await?;
-    let family = confer_store::families::family_record(&state.db, a.owner.family_id.as_str()).await?;
     let rules = Rules::load(state, &a.owner.authority_id).await.map_err(to_app)?;
     let policy = rules.policy(c.date().unwrap_or_else(|| state.settings.clock.today()));
     let quorum = c.quorum(&policy);
@@ -268,14 +267,14 @@ pub async fn meeting_page(
         Opt::new("end-plan-step-down-to-child-in-need", "Review: the plan ends, stepping down to a child in need plan"),
         Opt::new("end-plan-no-further-plan", "Review: the plan ends with no further plan"),
     ];
-    let mut page = ctx.page(&format!("Meeting: {} for the {}", c.kind().label(), family.family.name), "/conferences");
+    let mut page = ctx.page(&format!("Meeting: {} for the {}", c.kind().label(), a.owner.family_name), "/conferences");
     page.errors = errors;
     page.notice = done.and_then(notice_for);
     Ok(view::render(&MeetingPage {
         page: &page,
         id,
         version,
-        family_name: family.family.name.clone(),
+        family_name: a.owner.family_name.clone(),
         state: c.state().label().to_owned(),
         state_tag: super::conferences::state_tag(c.state()),
         quorum: if quorum.is_quorate() {
