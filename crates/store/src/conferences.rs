@@ -197,6 +197,33 @@ pub async fn chaired_records_to_approve(
     Ok(out)
 }
 
+/// The authority's conferences booked on a day (scheduled or running), with their family's
+/// name: what a new time is checked against for clashes.
+pub async fn bookings_on(
+    db: &Db,
+    authority: &AuthorityId,
+    date: NaiveDate,
+) -> Result<Vec<(confer_domain::conference::clashes::Booking, String)>> {
+    let rows = sqlx::query(
+        "SELECT c.doc, c.version, c.note_taker_id, f.name AS family_name FROM conference c \
+         JOIN family f ON f.id = c.family_id WHERE c.authority_id = $1 AND c.date = $2 AND c.state IN ($3, $4)",
+    )
+    .bind(authority.as_str())
+    .bind(date.to_string())
+    .bind(ConferenceState::Scheduled.as_str())
+    .bind(ConferenceState::InProgress.as_str())
+    .fetch_all(db.pool())
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let stored = stored_from_row(r)?;
+        if let Some(b) = confer_domain::conference::clashes::Booking::of(&stored.conference) {
+            out.push((b, text(r, "family_name")?));
+        }
+    }
+    Ok(out)
+}
+
 /// Many conferences' documents in a few queries (for lists), by id; ids not found are left out.
 pub async fn load_many(db: &Db, ids: &[&str]) -> Result<std::collections::HashMap<String, Stored>> {
     let mut out = std::collections::HashMap::with_capacity(ids.len());

@@ -405,9 +405,66 @@ pub struct ConferenceView {
     pub note_taker_id: Option<String>,
     /// What is still to do before (and around) the meeting, each saying what to do.
     pub checks: Vec<String>,
+    /// Other conferences booked that day with the same chair, room or social worker at an
+    /// overlapping time (shown, not refused: the coordinator decides).
+    pub clashes: Vec<ClashView>,
     /// The whole conference: request, invitations, reports, meeting, decisions, record.
     #[schema(value_type = Object)]
     pub conference: Value,
+}
+
+/// A clash of a conference's time with another conference (issue 6, step 2).
+#[derive(Serialize, ToSchema, Debug, Clone)]
+pub struct ClashView {
+    /// `chair`, `room` or `social-worker`.
+    pub kind: &'static str,
+    pub conference_id: String,
+    pub time: String,
+    /// In words, for people.
+    pub message: String,
+}
+
+/// The clashes of `slot` (for conference `c`) with the authority's other conferences that
+/// day: the same chair, the same room or the same allocated social worker within
+/// [`clashes::ASSUMED_LENGTH_MINUTES`] of each other.
+pub async fn clashes_of(
+    state: &SharedState,
+    c: &confer_domain::conference::Conference,
+    slot: &confer_domain::conference::Slot,
+) -> Result<Vec<ClashView>, confer_store::StoreError> {
+    use confer_domain::conference::clashes::{self, Booking, ClashKind};
+    let booked = conferences::bookings_on(&state.db, c.authority_id(), slot.date).await?;
+    let candidate = Booking {
+        conference_id: c.id().clone(),
+        date: slot.date,
+        time: slot.time,
+        venue: slot.venue.clone(),
+        chair: slot.chair.clone(),
+        allocated_worker: c.allocated_worker().clone(),
+    };
+    let others: Vec<Booking> = booked.iter().map(|(b, _)| b.clone()).collect();
+    Ok(clashes::clashes(&candidate, &others)
+        .into_iter()
+        .map(|k| {
+            let family = booked
+                .iter()
+                .find(|(b, _)| b.conference_id == k.other)
+                .map(|(_, name)| name.as_str())
+                .unwrap_or("another family");
+            let time = k.other_time.format("%H:%M").to_string();
+            let (kind, what) = match k.kind {
+                ClashKind::Chair => ("chair", "The chair is also chairing"),
+                ClashKind::Room => ("room", "The room is also booked for"),
+                ClashKind::SocialWorker => ("social-worker", "The social worker is also due at"),
+            };
+            ClashView {
+                kind,
+                conference_id: k.other.to_string(),
+                message: format!("{what} the conference for the {family} at {time}."),
+                time,
+            }
+        })
+        .collect())
 }
 
 #[utoipa::path(get, path = "/api/v1/conferences/{conference_id}", params(("conference_id" = String, Path)),
@@ -424,7 +481,12 @@ pub async fn get_conference(State(state): State<SharedState>, ctx: Ctx, Path(id)
     )
     .await?;
     let c = &stored.conference;
+    let clashes = match (c.state(), c.slot()) {
+        (ConferenceState::Scheduled, Some(slot)) => clashes_of(&state, c, slot).await?,
+        _ => Vec::new(),
+    };
     let view = ConferenceView {
+        clashes,
         id: id.clone(),
         version: stored.version,
         family_id: c.family_id().to_string(),

@@ -509,3 +509,78 @@ async fn the_chair_excludes_a_parent_from_a_part_and_views_are_recorded_before_t
     let shown = coord.get(&conf).await;
     assert!(shown.body.contains("AMY-DRAWS-HER-HOME") && shown.body.contains("obtained by Sam Social"));
 }
+
+/// Scheduling shows clashes: the same chair or the same room (however it is typed) within two
+/// hours on the same day. The coordinator keeps the time only by ticking that they have seen
+/// them (what was typed is kept meanwhile); the conference page then shows the clashes; moving
+/// it clear of the other conference needs no tick (issue 6, step 2).
+#[tokio::test]
+async fn clashes_of_the_chair_and_the_room_are_shown_before_a_time_is_kept() {
+    let w = world().await;
+    let first = request(&w).await;
+    let mut coord = w.as_user(&w.coord).await;
+    let chair: &str = &w.chair;
+    let one = format!("/conferences/{first}");
+    step(
+        &mut coord,
+        &one,
+        &format!("{one}/schedule"),
+        &[("date", "2026-11-20"), ("time", "10:00"), ("venue", "Room 2, Civic Centre"), ("chair_id", chair)],
+    )
+    .await;
+
+    let form = coord.get("/families/fam2/conferences/new").await;
+    assert_eq!(form.status, StatusCode::OK);
+    let done = coord
+        .submit(
+            &form,
+            "/families/fam2/conferences/new",
+            &[
+                ("children", "dot"),
+                ("strategy_discussion_on", "2026-11-02"),
+                ("enquiry", "section-47"),
+                ("harm_finding", "suffering"),
+                ("concerns", "neglect"),
+                ("family_members", "fam2-mum"),
+                ("reason", "Neglect."),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", error_summary(&done.body));
+    let two = done.location.unwrap().split('?').next().unwrap().to_owned();
+    let page = coord.get(&two).await;
+    let slot = [("date", "2026-11-20"), ("time", "11:00"), ("venue", "  room 2 civic centre"), ("chair_id", chair)];
+    let mut fields = vec![("version", "1")];
+    fields.extend_from_slice(&slot);
+    let refused = coord.submit(&page, &format!("{two}/schedule"), &fields).await;
+    assert_eq!(refused.status, StatusCode::OK, "{}", refused.body);
+    let said = error_summary(&refused.body);
+    assert!(said.contains("The chair is also chairing the conference for the fam1 family at 10:00"), "{said}");
+    assert!(said.contains("The room is also booked for the conference for the fam1 family at 10:00"), "{said}");
+    assert!(!said.contains("social worker"), "fam2 has another social worker: {said}");
+    assert!(refused.body.contains("name=\"accept_clashes\""), "the tick box to keep the time is offered");
+    assert!(refused.body.contains("value=\"11:00\""), "what was typed is kept");
+
+    fields.push(("accept_clashes", "yes"));
+    let kept = coord.submit(&refused, &format!("{two}/schedule"), &fields).await;
+    assert_eq!(kept.status, StatusCode::SEE_OTHER, "{}", error_summary(&kept.body));
+    let shown = coord.get(&two).await;
+    assert!(shown.body.contains("This time clashes with other conferences"), "{}", shown.body);
+    assert!(shown.body.contains("The chair is also chairing the conference for the fam1 family at 10:00."));
+
+    step(
+        &mut coord,
+        &two,
+        &format!("{two}/reschedule"),
+        &[
+            ("date", "2026-11-20"),
+            ("time", "14:00"),
+            ("venue", "Room 2, Civic Centre"),
+            ("chair_id", chair),
+            ("reason", "To give the chair time between conferences."),
+        ],
+    )
+    .await;
+    let moved = coord.get(&two).await;
+    assert!(!moved.body.contains("This time clashes"), "two hours apart is not a clash");
+}

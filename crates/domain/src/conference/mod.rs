@@ -17,6 +17,7 @@
 //! [`decision`] (DEC-*, DIS-*, REV-01), [`record`] (MIN-*, CHILD-04, LANG-02..04, MEET-04).
 
 pub mod checks;
+pub mod clashes;
 pub mod deadlines;
 pub mod decision;
 pub mod error;

@@ -762,6 +762,8 @@ struct ConferencePage<'a> {
     version: i64,
     c: &'a Conference,
     family_name: String,
+    /// Other conferences that day with the same chair, room or social worker (in words).
+    clashes: Vec<String>,
     summary: Vec<(String, String)>,
     late: bool,
     checks: Vec<String>,
@@ -1037,11 +1039,18 @@ pub async fn conference_page(
         answer: may(ctx, &a, Action::ArrangeConference),
         views: may(ctx, &a, Action::GatherViews),
     };
+    let clashes = match (c.state(), c.slot()) {
+        (ConferenceState::Scheduled, Some(slot)) => {
+            ac::clashes_of(state, &c, slot).await?.into_iter().map(|k| k.message).collect()
+        }
+        _ => Vec::new(),
+    };
     Ok(view::render(&ConferencePage {
         page: &page,
         id,
         version,
         family_name: a.owner.family_name.clone(),
+        clashes,
         summary,
         late,
         checks: c.checks().iter().map(|k| c.describe_check(k)).filter(|s| !s.is_empty()).collect(),
@@ -1155,6 +1164,19 @@ async fn schedule_or_move(state: &SharedState, ctx: &Ctx, id: &str, sent: &Sent,
     let b = schedule_body(sent, v)?;
     let rules = Rules::load(state, &ctx.actor.authority_id).await.map_err(Problem::Api)?;
     let s = ac::slot_context(state, &a, id, &b).await.map_err(slot_problem)?;
+    // Clashes with the chair's, the room's or the social worker's other conferences that day
+    // are shown; the coordinator keeps the time only by saying so.
+    if sent.get("accept_clashes") != "yes" {
+        let current = conferences::load(&state.db, id).await.map_err(|e| Problem::Api(e.into()))?;
+        let clashes = ac::clashes_of(state, &current.conference, &s.slot).await.map_err(|e| Problem::Api(e.into()))?;
+        if !clashes.is_empty() {
+            let said = clashes.iter().map(|k| k.message.as_str()).collect::<Vec<_>>().join(" ");
+            return Err(Problem::Field(
+                "accept_clashes",
+                format!("{said} Choose another time, or tick the box to keep this time."),
+            ));
+        }
+    }
     let (today, now) = (state.settings.clock.today(), state.settings.clock.now());
     let result = if moving {
         let reason = sent.get("reason").to_owned();
