@@ -373,15 +373,23 @@ impl Demo {
         // Children: ages spread like those of children on plans; siblings 1 to 5; some unborn.
         let early =
             matches!(stage, CaseStage::Enquiry | CaseStage::ConferenceRequested | CaseStage::ConferenceScheduled);
-        let has_unborn = stage != CaseStage::Closed && chance(rng, if early { 140 } else { 50 });
+        // The demo social worker's first family (at the enquiry stage) is always three
+        // siblings of primary-school age: the walkthrough of a conference for several children.
+        let walkthrough = index == 0;
+        let has_unborn = !walkthrough && stage != CaseStage::Closed && chance(rng, if early { 140 } else { 50 });
         // At most five children in all, counting an unborn one.
-        let born_count =
-            if has_unborn && chance(rng, 500) { 0 } else { weighted(rng, SIBLINGS).min(5 - has_unborn as u32) };
+        let born_count = if walkthrough {
+            3
+        } else if has_unborn && chance(rng, 500) {
+            0
+        } else {
+            weighted(rng, SIBLINGS).min(5 - has_unborn as u32)
+        };
         let mut ages: Vec<u32> = Vec::new();
         if born_count > 0 {
             let mut age = weighted(rng, AGE_BANDS);
             let (lo, hi) = (age / 100, age % 100);
-            age = rng.u32(lo..=hi);
+            age = if walkthrough { rng.u32(2..=5) } else { rng.u32(lo..=hi) };
             if has_unborn {
                 age = age.max(1);
             }
@@ -1973,6 +1981,16 @@ mod tests {
         assert_eq!(theirs.len(), DEMO_CASELOAD as usize);
         for stage in CaseStage::ALL {
             assert!(theirs.contains(stage));
+        }
+        // Their first family, at the enquiry stage, is three siblings (the walkthrough of a
+        // conference for several children), whatever the seed.
+        for seed in [5, 6, 7] {
+            let d = demo(seed, 20);
+            let first = d.family(0);
+            assert_eq!(first.case.stage, CaseStage::Enquiry);
+            assert_eq!(first.case.allocated_worker_id, d.demo_account(Role::SocialWorker).unwrap().id);
+            assert_eq!(first.children.len(), 3);
+            assert!(first.children.iter().all(|c| matches!(c.birth, crate::Birth::Born(_))));
         }
     }
 

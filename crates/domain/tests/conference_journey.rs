@@ -7,7 +7,7 @@ use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use confer_domain::access::Relationship;
 use confer_domain::calendar::WorkingCalendar;
 use confer_domain::conference::*;
-use confer_domain::model::{AgencyKind, Birth, Communication, RelationshipKind, Role, UserAccount, UserId};
+use confer_domain::model::{AgencyKind, Birth, CaseStage, Communication, RelationshipKind, Role, UserAccount, UserId};
 use confer_domain::policy::Policy;
 
 struct Weekends;
@@ -316,8 +316,10 @@ fn initial_conference_for_three_siblings_then_a_review_that_ends_one_plan() {
         at("2026-11-20 11:45"),
     )
     .expect("dissent");
+    assert_eq!(icpc.case_stage(), Some(CaseStage::ConferenceScheduled), "the case follows the conference");
     icpc.close(&chair, None, &policy, &Weekends, at("2026-11-20 12:00")).expect("close");
     assert_eq!(icpc.state(), ConferenceState::Closed);
+    assert_eq!(icpc.case_stage(), Some(CaseStage::ChildProtectionPlan), "two children are on plans");
     assert_eq!(icpc.outcome_due_by(), Some(d("2026-11-23")));
     assert_eq!(icpc.next_review().map(|n| n.latest), Some(d("2027-02-20")));
     assert_eq!(icpc.young_person_versions().len(), 1, "Amy attended");
@@ -419,4 +421,5 @@ fn initial_conference_for_three_siblings_then_a_review_that_ends_one_plan() {
         1,
         "only Amy stays on a plan"
     );
+    assert_eq!(review.case_stage(), Some(CaseStage::ChildProtectionPlan), "Amy's plan continues");
 }

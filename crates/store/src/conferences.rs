@@ -74,6 +74,7 @@ pub async fn create(db: &Db, tx: &mut Tx, c: &Conference, actor: &str) -> Result
     .await?;
     write_people(tx, c, None).await?;
     sync_deadlines(db, tx, c, actor).await?;
+    sync_case_stage(tx, c, actor).await?;
     audit::record(
         tx,
         Entry {
@@ -350,6 +351,7 @@ pub async fn save<T>(
     }
     write_people(&mut tx, &c, note_taker.as_deref()).await?;
     sync_deadlines(db, &mut tx, &c, change.actor).await?;
+    sync_case_stage(&mut tx, &c, change.actor).await?;
     tell_invitees_of_changes(&mut tx, &c, was.0, was.1.as_ref()).await?;
     let (before, after) = changed_parts(before, after);
     audit::record(
@@ -677,6 +679,41 @@ pub async fn count_in_state(db: &Db, authority: &AuthorityId, state: ConferenceS
 /// deadlines it sets are stored once, computed with the authority's calendar and the policy in
 /// force on their trigger date; those it meets are marked met, with the conference's reason
 /// when late (TIME-01).
+/// Moves the family's case to the stage the conference leaves it at
+/// ([`Conference::case_stage`]), in the conference's transaction, with its own audit event.
+async fn sync_case_stage(tx: &mut Tx, c: &Conference, actor: &str) -> Result<()> {
+    let Some(stage) = c.case_stage() else { return Ok(()) };
+    let row = sqlx::query("SELECT stage FROM family_case WHERE id = $1")
+        .bind(c.case_id().as_str())
+        .fetch_optional(&mut **tx)
+        .await?;
+    let Some(row) = row else { return Ok(()) };
+    let before = text(&row, "stage")?;
+    if before == stage.as_str() {
+        return Ok(());
+    }
+    sqlx::query("UPDATE family_case SET stage = $2 WHERE id = $1")
+        .bind(c.case_id().as_str())
+        .bind(stage.as_str())
+        .execute(&mut **tx)
+        .await?;
+    audit::record(
+        tx,
+        Entry {
+            authority_id: c.authority_id().as_str(),
+            actor,
+            kind: EventKind::Change,
+            action: "case.stage",
+            entity_type: "family",
+            entity_id: c.family_id().as_str(),
+            before: json!({ "case_id": c.case_id().as_str(), "stage": before }),
+            after: json!({ "case_id": c.case_id().as_str(), "stage": stage.as_str(), "conference_id": c.id().as_str() }),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
 async fn sync_deadlines(db: &Db, tx: &mut Tx, c: &Conference, actor: &str) -> Result<()> {
     let events = c.deadline_events();
     if events.is_empty() {

@@ -594,6 +594,12 @@ async fn initial_conference_for_three_siblings_then_a_review_that_ends_one_plan_
     assert_eq!(closed["state"], "closed");
     assert_eq!(closed["conference"]["outcome_due_by"], "2026-11-23", "DEC-05: within 1 working day");
     assert_eq!(closed["conference"]["next_review"]["latest"], "2027-02-20", "REV-01: within 3 months");
+    // The family's case follows the conference, in the same transaction, with its audit event.
+    let family = confer_store::families::family_record(&w.app.db, "fam1").await.unwrap();
+    assert_eq!(family.case.map(|c| c.stage), Some(CaseStage::ChildProtectionPlan));
+    let events =
+        confer_store::audit::for_entity(&w.app.db, w.app.authority.id.as_str(), "family", "fam1", 500).await.unwrap();
+    assert!(events.iter().any(|e| e.action == "case.stage" && e.after.contains("child-protection-plan")));
     let plans: Vec<(String, Value)> = closed["conference"]["decisions"]
         .as_array()
         .unwrap()

@@ -27,6 +27,7 @@ pub mod meeting;
 pub mod people;
 pub mod record;
 pub mod report;
+mod stage;
 pub mod views;
 
 #[cfg(test)]

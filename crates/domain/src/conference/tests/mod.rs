@@ -8,6 +8,7 @@ mod meeting;
 mod record;
 mod reports;
 mod request;
+mod stage;
 
 use super::*;
 use crate::access::Relationship;

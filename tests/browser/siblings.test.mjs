@@ -1,0 +1,185 @@
+// The whole initial child protection conference for three siblings through the pages, in
+// Debian's Chromium against the real `confer demo` (issue 6): the social worker requests one
+// conference for the three children of their first demo family (S47-01); the coordinator
+// schedules it with the demo chair (CHAIR-01) and invites everyone involved (INV-01); the chair
+// meets the parents first (MEET-01), starts, and decides for each child: a child protection
+// plan under neglect, one under emotional abuse, and a child in need plan (DEC-01/02); closes
+// (DEC-05); the note taker drafts the record, the chair approves it and the coordinator sends
+// a parent their copy (MIN-02). axe-core checks every page visited.
+// Run from the repository root: node --test tests/browser/siblings.test.mjs
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+import {
+  checkAccessibility,
+  field,
+  launchBrowser,
+  mainText,
+  newPage,
+  pathOf,
+  pressButton,
+  signIn,
+  startServer,
+} from './lib.mjs'
+
+const DEMO_CHAIR_NAME = 'Helen Marchbank'
+const DEMO_NOTE_TAKER_NAME = 'Dawn Pilling'
+/** A Wednesday that is a working day in all four nations. */
+const TODAY = '2026-11-25'
+
+describe('three siblings', { timeout: 600_000 }, () => {
+  let server
+  let browser
+
+  before(async () => {
+    server = await startServer({ today: TODAY })
+    browser = await launchBrowser()
+  })
+
+  after(async () => {
+    await browser?.close().catch(() => {})
+    await server?.stop()
+  })
+
+  const user = (role) => {
+    const u = server.users.get(role)
+    assert.ok(u, `the demo printed no ${role}`)
+    return u
+  }
+
+  const click = async (page, locator) => {
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), locator.click()])
+  }
+
+  /** A page signed in as the demo user of `role`, in a browser context of its own. */
+  const as = async (role) => {
+    const page = await newPage(browser, server)
+    await signIn(page, user(role), { check: false })
+    return page
+  }
+
+  const refusedWith = async (page) =>
+    (await page.locator('.govuk-error-summary').isVisible()) ? await page.locator('.govuk-error-summary').innerText() : ''
+
+  test('an initial conference for three siblings: two child protection plans and a child in need plan', async () => {
+    const sw = await as('social-worker')
+    const coordinator = await as('coordinator')
+    const chair = await as('chair')
+    const notes = await as('note-taker')
+
+    // The social worker's family of three at the enquiry stage.
+    await sw.goto('/families')
+    const row = sw.locator('main table tbody tr').filter({ has: sw.locator('td:nth-child(2)', { hasText: /^3$/ }) }).filter({ hasText: 'Enquiry' }).first()
+    await click(sw, row.locator('a').first())
+    const family = pathOf(sw)
+    await click(sw, sw.getByRole('link', { name: 'Request a conference' }))
+    const children = sw.locator('input[name=children]')
+    assert.equal(await children.count(), 3, 'the request offers the three children')
+    for (const box of await children.all()) await box.check()
+    await (await field(sw, 'strategy_discussion_on', 'Date of the strategy discussion')).fill(TODAY)
+    await sw.getByLabel('Section 47 enquiry', { exact: true }).check()
+    await sw.getByLabel('Suffering significant harm', { exact: true }).check()
+    await (await field(sw, 'reason', 'Why a conference is needed')).fill('The children are often hungry; the eldest is frightened at home.')
+    await sw.getByLabel('Neglect', { exact: true }).check()
+    await sw.getByLabel('Emotional abuse', { exact: true }).check()
+    for (const box of await sw.locator('input[name=family_members]').all()) await box.check()
+    for (const box of await sw.locator('input[name=professionals]').all()) await box.check()
+    await pressButton(sw, 'Request the conference')
+    assert.match(pathOf(sw), /^\/conferences\/[^/?]+\?done=request$/, await refusedWith(sw))
+    const conference = pathOf(sw).split('?')[0]
+    await checkAccessibility(sw, 'conference for three children, requested')
+
+    // The coordinator schedules it with the demo chair and invites everyone involved.
+    await coordinator.goto(conference)
+    await (await field(coordinator, 'schedule-date', 'Date')).fill(TODAY)
+    await (await field(coordinator, 'schedule-time', 'Time')).fill('14:00')
+    await (await field(coordinator, 'schedule-venue', 'Venue')).fill('Room 4, Civic Centre')
+    await (await field(coordinator, 'schedule-chair_id', 'Chair')).selectOption({ label: DEMO_CHAIR_NAME })
+    await (await field(coordinator, 'schedule-note_taker_id', 'Note taker')).selectOption({ label: DEMO_NOTE_TAKER_NAME })
+    await pressButton(coordinator, 'Schedule the conference')
+    if (await coordinator.locator('input[name=accept_clashes]').count() > 0) {
+      await coordinator.locator('input[name=accept_clashes]').check()
+      await pressButton(coordinator, 'Schedule the conference')
+    }
+    assert.match(await mainText(coordinator), /has been scheduled/, await refusedWith(coordinator))
+    // Everyone involved except the children, who are under the authority's age to attend
+    // (CHILD-01: their views are gathered instead).
+    const choices = (await coordinator.locator('#invite-invitee option').evaluateAll((os) => os.map((o) => o.value)))
+      .filter((v) => v && !v.startsWith('child:'))
+    let invited = 0
+    for (const value of choices) {
+      await coordinator.locator('#invite-invitee').selectOption(value)
+      await pressButton(coordinator, 'Invite')
+      assert.match(await mainText(coordinator), /invitation has been recorded/, await refusedWith(coordinator))
+      invited += 1
+    }
+    assert.ok(invited >= 2, `the parents and professionals are invited (${invited})`)
+    await checkAccessibility(coordinator, 'conference for three children, everyone invited')
+
+    // The chair: the pre-meeting with a parent, then the live page.
+    await chair.goto(conference)
+    await (await field(chair, 'pre-meeting-adult_id', 'Parent or carer')).selectOption({ index: 1 })
+    await pressButton(chair, 'Record the pre-meeting')
+    assert.match(await mainText(chair), /pre-meeting has been recorded/, await refusedWith(chair))
+    await chair.goto(`${conference}/meeting`)
+    await pressButton(chair, 'Start the conference')
+    assert.match(await mainText(chair), /has started/)
+    await (await field(chair, 'discussion-heading', 'Heading')).selectOption('worries')
+    await (await field(chair, 'discussion-text', 'What was said')).fill('School: all three children arrive hungry.\nHealth: the youngest missed two appointments.')
+    await pressButton(chair, 'Add to the discussion')
+
+    // DEC-01/02: one decision per child.
+    const names = (await chair.locator('#decision-child_id option').allInnerTexts()).slice(1)
+    assert.equal(names.length, 3)
+    const decide = async (index, outcome, category) => {
+      await (await field(chair, 'decision-child_id', 'Child')).selectOption({ index })
+      await chair.getByLabel(outcome, { exact: true }).check()
+      if (category) {
+        await (await field(chair, 'decision-category', 'Category')).selectOption({ label: category })
+        await (await field(chair, 'decision-continuing_risk', 'continuing risk')).check()
+      }
+      await pressButton(chair, 'Record the decision')
+      if (await chair.locator('.govuk-error-summary').isVisible()) {
+        // INV-03: without a quorum the chair says why they decide anyway (the policy allows it).
+        await (await field(chair, 'decision-child_id', 'Child')).selectOption({ index })
+        await chair.getByLabel(outcome, { exact: true }).check()
+        if (category) {
+          await (await field(chair, 'decision-category', 'Category')).selectOption({ label: category })
+          await (await field(chair, 'decision-continuing_risk', 'continuing risk')).check()
+        }
+        await (await field(chair, 'decision-inquorate_reason', 'not quorate')).fill('Every agency sent a report; both parents attended.')
+        await pressButton(chair, 'Record the decision')
+      }
+      assert.match(await mainText(chair), /decision has been recorded/, await refusedWith(chair))
+    }
+    await decide(1, 'A child protection plan (choose the category)', 'Neglect')
+    await decide(2, 'A child protection plan (choose the category)', 'Emotional abuse')
+    await decide(3, 'A child in need plan')
+    const decisions = await chair.locator('#decisions + dl').innerText()
+    assert.match(decisions, /category of neglect/)
+    assert.match(decisions, /category of emotional abuse/)
+    assert.match(decisions, /child in need plan/i)
+    await checkAccessibility(chair, 'meeting page, three decisions')
+    await pressButton(chair, 'Close the conference')
+    assert.match(await mainText(chair), /conference is closed/, await refusedWith(chair))
+
+    // MIN-02: the note taker drafts the record, the chair approves, the coordinator sends it.
+    await notes.goto(conference)
+    await pressButton(notes, 'Write the draft record from the meeting')
+    assert.doesNotMatch(await refusedWith(notes), /./)
+    await chair.goto(conference)
+    await pressButton(chair, 'Approve the record')
+    assert.doesNotMatch(await refusedWith(chair), /./)
+    await coordinator.goto(conference)
+    await (await field(coordinator, 'distribute-recipient', 'Send to')).selectOption({ index: 1 })
+    await pressButton(coordinator, 'Send their copy')
+    assert.doesNotMatch(await refusedWith(coordinator), /./)
+    await checkAccessibility(coordinator, 'conference page, record sent')
+    // The family's case follows the conference: two children are now on plans.
+    await sw.goto(family)
+    assert.match(await sw.locator('main').innerText(), /Stage\s+Child protection plan/)
+    for (const p of [sw, coordinator, chair, notes]) {
+      assert.deepEqual(p.problems, [])
+      await p.close()
+    }
+  })
+})
