@@ -443,7 +443,7 @@ fn initial_conference_for_three_siblings_then_a_review_that_ends_one_plan() {
         Recipient::FamilyMember("mum".into()),
         Recipient::FamilyMember("dad".into()),
     ] {
-        icpc.record_outcome_sent(&coord, r, d("2026-11-23"))
+        icpc.record_outcome_sent(&coord, r, d("2026-11-23"), d("2026-11-23"), None)
             .expect("outcome");
     }
 

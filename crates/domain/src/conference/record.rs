@@ -556,6 +556,58 @@ impl super::Conference {
         Ok(())
     }
 
+    /// The note taker (or the chair) rewrites one section of the draft, before the chair
+    /// approves it. Only the words change: what the section is, the part of the conference it
+    /// records and whether it is restricted stay as the meeting recorded them, so an edit can
+    /// never make restricted or part-only material visible to the family (EXC-06, REP-03).
+    /// Once a version is approved the record is never changed in place (MIN-05).
+    pub fn edit_record_section(
+        &mut self,
+        who: &Acting,
+        index: usize,
+        text: &str,
+        now: DateTime<Utc>,
+    ) -> Outcome {
+        if !(who.has(Role::NoteTaker) || self.is_chair(who)) {
+            return Err(ConferenceError::NotAllowed {
+                action: "edit the record",
+                who_may: "the note taker or the chair",
+            });
+        }
+        self.require_state(
+            &[ConferenceState::Closed],
+            "edit the record",
+            "The record is written after the conference closes.",
+        )?;
+        if !self.record.versions.is_empty() {
+            return Err(ConferenceError::WrongState {
+                action: "change the approved record",
+                state: self.state,
+                hint: "An approved record is never changed in place: a parent's correction request, accepted by the chair, makes a new version.",
+            });
+        }
+        let draft = self
+            .record
+            .draft
+            .as_mut()
+            .ok_or(ConferenceError::NoDraftToEdit)?;
+        let section = draft
+            .sections
+            .get_mut(index)
+            .ok_or(ConferenceError::NotFound {
+                what: "record section",
+            })?;
+        if text.trim().is_empty() {
+            return Err(ConferenceError::Missing {
+                what: "the words of this section (write \"None\" if there is nothing to record)",
+            });
+        }
+        section.text = text.trim().replace("\r\n", "\n");
+        draft.written_by = who.user_id.clone();
+        draft.updated_at = now;
+        Ok(())
+    }
+
     /// MIN-02: the chair approves the draft; it becomes version 1.
     pub fn approve_record(&mut self, who: &Acting, now: DateTime<Utc>) -> Outcome<u32> {
         self.require(who, Duty::Chair, "approve the record")?;

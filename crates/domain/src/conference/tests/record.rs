@@ -688,3 +688,99 @@ fn large_print_and_other_formats_are_tracked_to_fulfilment_lang_03() {
         vec![easy]
     );
 }
+
+#[test]
+fn the_note_taker_edits_each_section_of_the_draft_and_never_an_approved_record_min_02_min_05() {
+    let mut c = closed();
+    // Nothing to edit before the draft is written.
+    assert_eq!(
+        c.edit_record_section(&note_taker(), 0, "Everyone came", at("2026-11-23 08:00")),
+        Err(ConferenceError::NoDraftToEdit)
+    );
+    c.draft_record(&note_taker(), None, at("2026-11-23 09:00"))
+        .expect("draft");
+    let plan = c
+        .record()
+        .draft
+        .as_ref()
+        .unwrap()
+        .sections
+        .iter()
+        .position(|s| s.kind == SectionKind::Plan)
+        .expect("a plan section");
+    // Only the note taker or this conference's chair.
+    for who in [coordinator(), social_worker(), other_chair()] {
+        assert!(matches!(
+            c.edit_record_section(&who, plan, "x", at("2026-11-23 09:10")),
+            Err(ConferenceError::NotAllowed { .. })
+        ));
+    }
+    assert!(matches!(
+        c.edit_record_section(&note_taker(), plan, "   ", at("2026-11-23 09:10")),
+        Err(ConferenceError::Missing { .. })
+    ));
+    assert_eq!(
+        c.edit_record_section(&note_taker(), 999, "x", at("2026-11-23 09:10")),
+        Err(ConferenceError::NotFound { what: "record section" })
+    );
+    c.edit_record_section(
+        &note_taker(),
+        plan,
+        "Breakfast club every day\r\nHealth visitor weekly",
+        at("2026-11-23 09:15"),
+    )
+    .expect("edit");
+    let draft = c.record().draft.as_ref().unwrap();
+    assert_eq!(draft.sections[plan].text, "Breakfast club every day\nHealth visitor weekly");
+    assert_eq!(draft.sections[plan].kind, SectionKind::Plan);
+    assert_eq!(draft.updated_at, at("2026-11-23 09:15"));
+    c.edit_record_section(&chair(), plan, "Breakfast club every day", at("2026-11-23 09:20"))
+        .expect("the chair may edit too");
+    c.approve_record(&chair(), at("2026-11-24 09:00")).expect("approve");
+    assert_eq!(c.record().versions[0].sections[plan].text, "Breakfast club every day");
+    // MIN-05: once approved, never changed in place.
+    assert!(matches!(
+        c.edit_record_section(&note_taker(), plan, "Changed", at("2026-11-24 10:00")),
+        Err(ConferenceError::WrongState { .. })
+    ));
+    assert_eq!(c.record().versions[0].sections[plan].text, "Breakfast club every day");
+}
+
+#[test]
+fn editing_a_restricted_or_part_only_section_keeps_it_from_the_family_exc_06_rep_03() {
+    let mut c = closed();
+    c.draft_record(
+        &note_taker(),
+        Some(vec![
+            RecordSection {
+                kind: SectionKind::Discussion,
+                heading: "History".into(),
+                text: "Neighbour's statement to police".into(),
+                part: None,
+                restricted: true,
+            },
+            RecordSection {
+                kind: SectionKind::Discussion,
+                heading: "Worries".into(),
+                text: "Mother's refuge".into(),
+                part: Some("Mother's safety".into()),
+                restricted: false,
+            },
+        ]),
+        at("2026-11-23 09:00"),
+    )
+    .expect("draft");
+    c.edit_record_section(&note_taker(), 0, "The neighbour's full statement", at("2026-11-23 09:05"))
+        .expect("edit");
+    c.edit_record_section(&note_taker(), 1, "Where the mother lives now", at("2026-11-23 09:06"))
+        .expect("edit");
+    let draft = c.record().draft.as_ref().unwrap();
+    assert!(draft.sections[0].restricted, "still restricted after the edit");
+    assert_eq!(draft.sections[1].part.as_deref(), Some("Mother's safety"));
+    let family = Visibility {
+        restricted_content: false,
+        excluded_parts: vec!["Mother's safety".into()],
+        outcome_only: false,
+    };
+    assert!(redact(&draft.sections, &family).is_empty());
+}
