@@ -872,7 +872,7 @@ pub async fn conference_page(
     }
     summary.push((
         "Requested".into(),
-        format!("by {} on {}", name(c.requested_by()), view::long_date(&c.requested_at().date_naive())),
+        format!("by {} on {}", name(c.requested_by()), crate::uk_time::long_date(&c.requested_at())),
     ));
     summary.push(("Social worker".into(), name(c.allocated_worker())));
     summary.push(("Must be held by".into(), view::long_date(&c.due_by())));
@@ -895,7 +895,7 @@ pub async fn conference_page(
         summary.push(("Reason for the delay".into(), format!("{}: {}", d.kind.label(), d.detail)));
     }
     if let Some(x) = c.cancellation() {
-        summary.push(("Cancelled".into(), format!("{} ({})", view::long_date(&x.at.date_naive()), x.reason)));
+        summary.push(("Cancelled".into(), format!("{} ({})", crate::uk_time::long_date(&x.at), x.reason)));
     }
     let late = c.is_late() || (c.date().is_none() && today > c.due_by());
 
@@ -1007,7 +1007,7 @@ pub async fn conference_page(
                 "Version {} approved by {} on {}",
                 v.number,
                 name(&v.approved_by),
-                view::long_date(&v.approved_at.date_naive())
+                crate::uk_time::long_date(&v.approved_at)
             ),
             (None, Some(d)) => format!("Draft written by {}, waiting for the chair's approval", name(&d.written_by)),
             (None, None) => "Not written yet".into(),
