@@ -768,6 +768,11 @@ impl super::Conference {
                         what: "the change to make",
                     });
                 }
+                if changes.iter().any(|c| c.text.trim().is_empty()) {
+                    return Err(ConferenceError::Missing {
+                        what: "the corrected words of the section",
+                    });
+                }
                 let mut sections = latest.sections.clone();
                 for change in &changes {
                     let s = sections

@@ -157,6 +157,8 @@ pub fn may(ctx: &Ctx, a: &Allowed, action: Action) -> bool {
 pub enum Home {
     Conference,
     Meeting,
+    /// The record and the written outcome, after the meeting ([`super::record`]).
+    Record,
 }
 
 impl Home {
@@ -164,6 +166,7 @@ impl Home {
         match self {
             Home::Conference => format!("/conferences/{id}"),
             Home::Meeting => format!("/conferences/{id}/meeting"),
+            Home::Record => format!("/conferences/{id}/record"),
         }
     }
 }
@@ -224,6 +227,7 @@ pub async fn finish(
     let res = match home {
         Home::Conference => conference_page(state, ctx, id, errors, &kept, None).await?,
         Home::Meeting => super::meeting::meeting_page(state, ctx, id, errors, &kept, None).await?,
+        Home::Record => super::record::record_page(state, ctx, id, errors, &kept, None).await?,
     };
     Ok((status, res).into_response())
 }
@@ -1339,7 +1343,7 @@ pub async fn draft_record(
     let v = sent.version()?;
     let now = state.settings.clock.now();
     let r = save(&state, &ctx, &id, v, "conference.draft-record", |c| c.draft_record(&a.acting, None, now)).await;
-    finish(&state, &ctx, &id, Home::Conference, "draft", "draft", sent, r).await
+    finish(&state, &ctx, &id, Home::Record, "draft", "draft", sent, r).await
 }
 
 pub async fn approve_record(
@@ -1353,7 +1357,7 @@ pub async fn approve_record(
     let v = sent.version()?;
     let now = state.settings.clock.now();
     let r = save(&state, &ctx, &id, v, "conference.approve-record", |c| c.approve_record(&a.acting, now)).await;
-    finish(&state, &ctx, &id, Home::Conference, "approve", "approve", sent, r).await
+    finish(&state, &ctx, &id, Home::Record, "approve", "approve", sent, r).await
 }
 
 pub async fn distribute_record(
@@ -1382,7 +1386,7 @@ pub async fn distribute_record(
         .await
     }
     .await;
-    finish(&state, &ctx, &id, Home::Conference, "distribute", "recipient", sent, r).await
+    finish(&state, &ctx, &id, Home::Record, "distribute", "recipient", sent, r).await
 }
 
 #[derive(Template)]

@@ -95,6 +95,8 @@ fn notice_for(done: &str) -> Option<String> {
             "decision" => "The decision has been recorded.",
             "dissent" => "The dissent has been recorded.",
             "close" => "The conference is closed. The note taker can now write the record.",
+            "present" => "The views have been recorded as presented to the conference.",
+            "legal" => "The recommendation has been recorded.",
             _ => return None,
         }
         .to_owned(),

@@ -784,3 +784,21 @@ fn editing_a_restricted_or_part_only_section_keeps_it_from_the_family_exc_06_rep
     };
     assert!(redact(&draft.sections, &family).is_empty());
 }
+
+#[test]
+fn an_accepted_correction_needs_the_corrected_words_min_04_min_05() {
+    let mut c = approved();
+    let n = c
+        .request_record_correction(&social_worker(), &mum(), 1, "My name is spelt wrong", d("2026-11-25"))
+        .expect("request");
+    let blank = CorrectionDecision::Accept {
+        changes: vec![SectionChange { index: 0, text: "  ".into() }],
+        note: String::new(),
+    };
+    assert!(matches!(
+        c.answer_correction(&chair(), n, blank, at("2026-11-26 09:00")),
+        Err(ConferenceError::Missing { .. })
+    ));
+    assert_eq!(c.record().versions.len(), 1, "no new version");
+    assert!(c.record().correction_requests[0].answer.is_none(), "still waiting for an answer");
+}
