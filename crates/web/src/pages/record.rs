@@ -146,6 +146,9 @@ pub struct MayRecord {
     pub arrange: bool,
     pub chair: bool,
     pub record: bool,
+    /// Writes and edits the draft: the note taker or the chair (the domain decides; a
+    /// coordinator, who may record the meeting, does not write the record).
+    pub edit: bool,
     pub views: bool,
 }
 
@@ -258,7 +261,13 @@ pub async fn record_page(
             reason: o
                 .late_reason
                 .as_ref()
-                .map(|r| if r.details.is_empty() { r.reason.label().to_owned() } else { format!("{}: {}", r.reason.label(), r.details) })
+                .map(|r| {
+                    if r.details.is_empty() {
+                        r.reason.label().to_owned()
+                    } else {
+                        format!("{}: {}", r.reason.label(), r.details)
+                    }
+                })
                 .unwrap_or_default(),
         })
         .collect();
@@ -311,7 +320,8 @@ pub async fn record_page(
             answered: r.answer.is_some(),
         })
         .collect();
-    let mut page = ctx.page(&format!("The record: {} for the {}", c.kind().label(), family.family.name), "/conferences");
+    let mut page =
+        ctx.page(&format!("The record: {} for the {}", c.kind().label(), family.family.name), "/conferences");
     page.errors = errors;
     page.notice = done.and_then(notice_for);
     Ok(view::render(&RecordPage {
@@ -327,6 +337,8 @@ pub async fn record_page(
             arrange: may(ctx, &a, Action::ArrangeConference),
             chair: may(ctx, &a, Action::ChairConference),
             record: may(ctx, &a, Action::RecordMeeting),
+            edit: may(ctx, &a, Action::RecordMeeting)
+                && (ctx.actor.roles.contains(&confer_domain::Role::NoteTaker) || may(ctx, &a, Action::ChairConference)),
             views: may(ctx, &a, Action::GatherViews),
         },
         kept,
@@ -364,14 +376,21 @@ pub async fn record_page(
             .iter()
             .map(|m| Opt::new(m.adult_id.as_str(), format!("{} ({})", m.name, m.relationship.label())))
             .collect(),
-        versions: rec.versions.iter().rev().map(|v| Opt::new(v.number.to_string(), format!("Version {}", v.number))).collect(),
+        versions: rec
+            .versions
+            .iter()
+            .rev()
+            .map(|v| Opt::new(v.number.to_string(), format!("Version {}", v.number)))
+            .collect(),
         latest_sections: rec
             .latest()
             .map(|v| {
                 v.sections
                     .iter()
                     .enumerate()
-                    .map(|(i, s)| Opt::new((i + 1).to_string(), format!("{}. {}: {}", i + 1, s.heading, first_words(&s.text))))
+                    .map(|(i, s)| {
+                        Opt::new((i + 1).to_string(), format!("{}. {}: {}", i + 1, s.heading, first_words(&s.text)))
+                    })
                     .collect()
             })
             .unwrap_or_default(),
@@ -476,7 +495,10 @@ pub async fn request_correction(
             return Err(Problem::Field("adult_id", "Select the parent or carer asking for the correction".into()));
         };
         let Ok(record_version) = sent.get("record_version").trim().parse::<u32>() else {
-            return Err(Problem::Field("record_version", "Select the version of the record they are asking about".into()));
+            return Err(Problem::Field(
+                "record_version",
+                "Select the version of the record they are asking about".into(),
+            ));
         };
         let today = state.settings.clock.today();
         save(&state, &ctx, &id, v, "conference.record-correction-request", |c| {
@@ -529,9 +551,7 @@ pub async fn answer_correction(
     }
     .await;
     let field = match &r {
-        Err(Problem::Api(ConfApiError::Refused(ConferenceError::Missing { what }))) if what.contains("why") => {
-            "reason"
-        }
+        Err(Problem::Api(ConfApiError::Refused(ConferenceError::Missing { what }))) if what.contains("why") => "reason",
         Err(Problem::Api(ConfApiError::Refused(ConferenceError::Missing { .. }))) => "text",
         Err(Problem::Api(ConfApiError::Refused(ConferenceError::NotFound { .. }))) => "section",
         _ => "answer",
@@ -555,8 +575,8 @@ pub async fn present_views(
     let sent = Sent(f);
     let v = sent.version()?;
     let now = state.settings.clock.now();
-    let r = save(&state, &ctx, &id, v, "conference.present-views", |c| c.present_views(&a.acting, ViewsId(n), now))
-        .await;
+    let r =
+        save(&state, &ctx, &id, v, "conference.present-views", |c| c.present_views(&a.acting, ViewsId(n), now)).await;
     finish(&state, &ctx, &id, Home::Meeting, "present", "views", sent, r).await
 }
 
