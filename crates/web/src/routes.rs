@@ -159,6 +159,7 @@ pub const ROUTES: &[Route] = &[
     // draft, correction requests; and on the live page, views presented and legal action.
     r("GET", "/conferences/{conference_id}/record", Record(Action::ViewConference)),
     r("POST", "/conferences/{conference_id}/outcome-sent", Record(Action::ArrangeConference)),
+    r("POST", "/conferences/{conference_id}/record/sections", Record(Action::RecordMeeting)),
     r("POST", "/conferences/{conference_id}/record/sections/{number}", Record(Action::RecordMeeting)),
     r("POST", "/conferences/{conference_id}/record/correction-requests", Record(Action::GatherViews)),
     r("POST", "/conferences/{conference_id}/record/correction-requests/{number}/answer", Record(Action::ChairConference)),
@@ -283,6 +284,7 @@ pub fn router(state: SharedState) -> Router {
         .route("/conferences/{conference_id}/record/copies/{number}", get(pages::conferences::copy))
         .route("/conferences/{conference_id}/record", get(pages::record::show))
         .route("/conferences/{conference_id}/outcome-sent", post(pages::record::outcome_sent))
+        .route("/conferences/{conference_id}/record/sections", post(pages::record::add_discussion))
         .route("/conferences/{conference_id}/record/sections/{number}", post(pages::record::edit_section))
         .route("/conferences/{conference_id}/record/correction-requests", post(pages::record::request_correction))
         .route(

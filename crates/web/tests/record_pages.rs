@@ -443,6 +443,22 @@ async fn in_and_after_the_meeting_through_the_pages_inv_07_dec_04_dec_05_time_01
     let blank = refused(&mut notes, &record, &format!("{conf}/record/sections/2"), &[("text", "  ")]).await;
     assert!(blank.body.contains("href=\"#section-2-text\""), "{}", error_summary(&blank.body));
 
+    // MEET-05: a point missed in the meeting is added under one of the six headings; marked
+    // restricted, the family's copy will leave it out.
+    let no_heading =
+        refused(&mut notes, &record, &format!("{conf}/record/sections"), &[("text", "POLICE-INTERVIEW-DUE")]).await;
+    assert!(no_heading.body.contains("href=\"#add-discussion-heading\""), "{}", error_summary(&no_heading.body));
+    assert!(no_heading.body.contains(">POLICE-INTERVIEW-DUE</textarea>"), "what was typed is kept");
+    step(
+        &mut notes,
+        &record,
+        &format!("{conf}/record/sections"),
+        &[("heading", "next-steps"), ("text", "POLICE-INTERVIEW-DUE"), ("restricted", "yes")],
+    )
+    .await;
+    let page = notes.get(&record).await;
+    assert!(page.body.contains("Next steps <strong class=\"govuk-tag govuk-tag--red\">Restricted"), "{}", page.body);
+
     // The chair approves; then the record is never changed in place (MIN-05).
     step(&mut chair, &record, &format!("{conf}/record/approve"), &[]).await;
     let approved = chair.get(&record).await;
@@ -528,6 +544,8 @@ async fn in_and_after_the_meeting_through_the_pages_inv_07_dec_04_dec_05_time_01
     assert!(v1.contains("EDITED-LINE-ONE\nEDITED-LINE-TWO"), "version 1 is kept as approved");
     let copy = coord.get(&format!("{conf}/record/copies/1")).await;
     assert!(copy.body.contains("Version 1 of the record") && copy.body.contains("EDITED-LINE-ONE"));
+    assert!(!copy.body.contains("POLICE-INTERVIEW-DUE"), "the restricted point never reaches the mother");
+    assert!(page.body.contains("POLICE-INTERVIEW-DUE"), "staff see it in the record");
 
     // ROLE-11: another family's social worker reaches none of it.
     let mut other = w.as_user(&w.other_sw).await;

@@ -187,6 +187,7 @@ struct RecordPage<'a> {
     versions: Vec<Opt>,
     latest_sections: Vec<Opt>,
     answers: Vec<Opt>,
+    headings: Vec<Opt>,
 }
 
 fn notice_for(done: &str) -> Option<String> {
@@ -196,6 +197,7 @@ fn notice_for(done: &str) -> Option<String> {
         "approve" => "The record has been approved. The coordinator can now send it.",
         "distribute" => "The record has been sent.",
         "correction-request" => "The correction request has been recorded. The chair answers it.",
+        "add-discussion" => "The point has been added to the discussion in the draft.",
         d if d.starts_with("section-") => "The section has been saved.",
         d if d.starts_with("answer-") => "Your answer to the correction request has been recorded.",
         _ => return None,
@@ -394,6 +396,7 @@ pub async fn record_page(
                     .collect()
             })
             .unwrap_or_default(),
+        headings: DiscussionHeading::ALL.iter().map(|h| Opt::new(h.as_str(), h.label())).collect(),
         answers: vec![
             Opt::new("accept", "Make the correction: a new version of the record"),
             Opt::new("decline", "Do not make it (give the reason)"),
@@ -478,6 +481,30 @@ pub async fn edit_section(
     .await;
     let form = format!("section-{n}");
     finish(&state, &ctx, &id, Home::Record, &form, "text", sent, r).await
+}
+
+/// MEET-05, MIN-01: the note taker (or chair) adds a point the meeting made to the draft's
+/// discussion, under one of the six headings.
+pub async fn add_discussion(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let a = allow(&state, &ctx, Action::RecordMeeting, &id).await?;
+    let sent = Sent(f);
+    let v = sent.version()?;
+    let r = async {
+        let heading = DiscussionHeading::parse(sent.get("heading"))
+            .ok_or_else(|| Problem::Field("heading", "Select the heading it comes under".into()))?;
+        let now = state.settings.clock.now();
+        save(&state, &ctx, &id, v, "conference.add-record-discussion", |c| {
+            c.add_record_discussion(&a.acting, heading, sent.get("text"), sent.yes("restricted"), now)
+        })
+        .await
+    }
+    .await;
+    finish(&state, &ctx, &id, Home::Record, "add-discussion", "text", sent, r).await
 }
 
 /// MIN-04: a correction asked for by a parent, recorded by staff on their behalf.

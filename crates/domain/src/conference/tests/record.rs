@@ -187,6 +187,15 @@ fn a_draft_is_never_sent_min_02() {
 }
 
 fn with_private_material() -> Conference {
+    let mut c = with_private_material_closed();
+    c.draft_record(&note_taker(), None, at("2026-11-23 09:00"))
+        .expect("draft");
+    c.approve_record(&chair(), at("2026-11-24 09:00"))
+        .expect("approve");
+    c
+}
+
+fn with_private_material_closed() -> Conference {
     let mut c = attended();
     c.exclude(
         &chair(),
@@ -243,10 +252,6 @@ fn with_private_material() -> Conference {
         decide(&mut c, child, outcome).expect("decide");
     }
     close(&mut c).expect("close");
-    c.draft_record(&note_taker(), None, at("2026-11-23 09:00"))
-        .expect("draft");
-    c.approve_record(&chair(), at("2026-11-24 09:00"))
-        .expect("approve");
     c
 }
 
@@ -801,4 +806,46 @@ fn an_accepted_correction_needs_the_corrected_words_min_04_min_05() {
     ));
     assert_eq!(c.record().versions.len(), 1, "no new version");
     assert!(c.record().correction_requests[0].answer.is_none(), "still waiting for an answer");
+}
+
+#[test]
+fn the_note_taker_adds_a_missed_point_under_one_of_the_six_headings_and_a_restricted_one_stays_from_the_family_meet_05_min_01_rep_03(
+) {
+    let mut c = with_private_material_closed();
+    assert_eq!(
+        c.add_record_discussion(&note_taker(), DiscussionHeading::NextSteps, "x", false, at("2026-11-23 08:00")),
+        Err(ConferenceError::NoDraftToEdit)
+    );
+    c.draft_record(&note_taker(), None, at("2026-11-23 09:00")).expect("draft");
+    assert!(matches!(
+        c.add_record_discussion(&coordinator(), DiscussionHeading::NextSteps, "x", false, at("2026-11-23 09:05")),
+        Err(ConferenceError::NotAllowed { .. })
+    ));
+    let at_ = c
+        .add_record_discussion(
+            &note_taker(),
+            DiscussionHeading::NextSteps,
+            "Police to share the interview\r\nby Friday",
+            true,
+            at("2026-11-23 09:05"),
+        )
+        .expect("added");
+    let sections = &c.record().draft.as_ref().unwrap().sections;
+    let added = &sections[at_];
+    assert_eq!((added.kind, added.heading.as_str()), (SectionKind::Discussion, "Next steps"));
+    assert_eq!(added.text, "Police to share the interview\nby Friday");
+    assert!(added.restricted);
+    // It follows the discussion the meeting recorded, before the views and decisions.
+    assert_eq!(sections[at_ - 1].kind, SectionKind::Discussion);
+    assert_ne!(sections[at_ + 1].kind, SectionKind::Discussion);
+    c.approve_record(&chair(), at("2026-11-24 09:00")).expect("approve");
+    let mum_copy = c.record_copy_for(&Recipient::FamilyMember(mum()), DocumentLanguage::English).unwrap();
+    assert!(mum_copy.sections.iter().all(|s| !s.text.contains("Police to share")));
+    let police = c.record_copy_for(&Recipient::Professional(pro("p-police")), DocumentLanguage::English).unwrap();
+    assert!(police.sections.iter().any(|s| s.text.contains("Police to share")));
+    // MIN-05: nothing is added once approved.
+    assert!(matches!(
+        c.add_record_discussion(&note_taker(), DiscussionHeading::Worries, "late", false, at("2026-11-24 10:00")),
+        Err(ConferenceError::WrongState { .. })
+    ));
 }
