@@ -445,6 +445,10 @@ async fn in_and_after_the_meeting_through_the_pages_inv_07_dec_04_dec_05_time_01
 
     // MEET-05: a point missed in the meeting is added under one of the six headings; marked
     // restricted, the family's copy will leave it out.
+    // The allocated social worker reads the record once approved, not the draft (MIN-02).
+    let theirs = sw.get(&record).await;
+    assert!(!theirs.body.contains("EDITED-LINE-ONE"), "the draft is not shown to them");
+    assert!(!theirs.body.contains("/record/sections"));
     let no_heading =
         refused(&mut notes, &record, &format!("{conf}/record/sections"), &[("text", "POLICE-INTERVIEW-DUE")]).await;
     assert!(no_heading.body.contains("href=\"#add-discussion-heading\""), "{}", error_summary(&no_heading.body));
