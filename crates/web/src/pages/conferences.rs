@@ -1414,7 +1414,7 @@ pub async fn copy(
     let c = &stored.conference;
     let sent = number.parse::<usize>().ok().and_then(|n| n.checked_sub(1)).and_then(|i| c.record().distribution.get(i));
     let Some(sent) = sent else {
-        // Nothing sent under that number (yet): the record's part of the conference page.
+        // Nothing sent under that number (yet): the record page's log of what was sent.
         return Ok(Redirect::to(&format!("/conferences/{id}/record#distribution")).into_response());
     };
     let Some(version) = c.record().versions.iter().find(|v| v.number == sent.version) else {
