@@ -334,7 +334,7 @@ fn initial_conference_for_three_siblings_then_a_review_that_ends_one_plan() {
         ]
     );
     for r in [Recipient::FamilyMember("mum".into()), Recipient::FamilyMember("dad".into())] {
-        icpc.record_outcome_sent(&coord, r, d("2026-11-23")).expect("outcome");
+        icpc.record_outcome_sent(&coord, r, d("2026-11-23"), d("2026-11-23"), None).expect("outcome");
     }
 
     // The record: drafted, approved, sent in the version each may see.

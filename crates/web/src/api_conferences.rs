@@ -1930,6 +1930,12 @@ pub struct OutcomeSentBody {
     #[serde(default)]
     #[schema(value_type = Option<String>, format = Date)]
     pub on: Option<NaiveDate>,
+    /// DEC-05, TIME-01: needed only when it was sent after the day it was due:
+    /// `{"reason": "chair-unavailable", "details": "..."}` (a reason from the deadlines' list;
+    /// "other" needs the details).
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub late_reason: Option<confer_domain::timescales::LateReasonRecord>,
 }
 
 #[utoipa::path(post, path = "/api/v1/conferences/{conference_id}/outcome-sent", params(("conference_id" = String, Path)),
@@ -1942,10 +1948,12 @@ pub async fn outcome_sent(
     body: Bytes,
 ) -> Res {
     let (a, b, v) = begin::<OutcomeSentBody>(&state, &ctx, Action::ArrangeConference, &id, &headers, &body).await?;
-    let on = b.on.unwrap_or_else(|| state.settings.clock.today());
-    let ((), v) =
-        save(&state, &ctx, &id, v, "conference.outcome-sent", |c| c.record_outcome_sent(&a.acting, b.recipient, on))
-            .await?;
+    let today = state.settings.clock.today();
+    let on = b.on.unwrap_or(today);
+    let ((), v) = save(&state, &ctx, &id, v, "conference.outcome-sent", |c| {
+        c.record_outcome_sent(&a.acting, b.recipient, on, today, b.late_reason)
+    })
+    .await?;
     Ok(changed(&id, v, None, None))
 }
 

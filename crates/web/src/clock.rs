@@ -2,7 +2,7 @@
 //! training installation) can fix it and move it on, so a whole conference journey from
 //! request to review can run in one test without waiting months.
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc, Weekday};
+use chrono::{DateTime, NaiveDate, Utc};
 use std::sync::{Arc, Mutex};
 
 #[derive(Clone, Default)]
@@ -58,25 +58,9 @@ impl Clock {
     }
 }
 
-fn last_sunday(year: i32, month: u32) -> NaiveDate {
-    let first_of_next =
-        if month == 12 { NaiveDate::from_ymd_opt(year + 1, 1, 1) } else { NaiveDate::from_ymd_opt(year, month + 1, 1) }
-            .unwrap_or(NaiveDate::MIN);
-    let mut d = first_of_next.pred_opt().unwrap_or(first_of_next);
-    while d.weekday() != Weekday::Sun {
-        d = d.pred_opt().unwrap_or(d);
-    }
-    d
-}
-
-/// The civil date in the United Kingdom at instant `t`.
+/// The civil date in the United Kingdom at instant `t` (see [`crate::uk_time`]).
 pub fn uk_date(t: DateTime<Utc>) -> NaiveDate {
-    let year = t.year();
-    let starts = last_sunday(year, 3).and_hms_opt(1, 0, 0).map(|d| d.and_utc());
-    let ends = last_sunday(year, 10).and_hms_opt(1, 0, 0).map(|d| d.and_utc());
-    let summer = matches!((starts, ends), (Some(s), Some(e)) if t >= s && t < e);
-    let local = if summer { t + chrono::Duration::hours(1) } else { t };
-    local.date_naive()
+    crate::uk_time::date(t)
 }
 
 #[cfg(test)]

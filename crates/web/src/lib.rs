@@ -13,6 +13,7 @@ pub mod csrf;
 pub mod error;
 pub mod pages;
 pub mod routes;
+pub mod uk_time;
 pub mod view;
 
 use axum::Router;

@@ -163,6 +163,20 @@ pub const ROUTES: &[Route] = &[
     r("POST", "/conferences/{conference_id}/record/approve", Record(Action::ChairConference)),
     r("POST", "/conferences/{conference_id}/record/distribute", Record(Action::ArrangeConference)),
     r("GET", "/conferences/{conference_id}/record/copies/{number}", Record(Action::ViewConference)),
+    // After the meeting (issue 6): the record's own page, the written outcome, editing the
+    // draft, correction requests; and on the live page, views presented and legal action.
+    r("GET", "/conferences/{conference_id}/record", Record(Action::ViewConference)),
+    r("POST", "/conferences/{conference_id}/outcome-sent", Record(Action::ArrangeConference)),
+    r("POST", "/conferences/{conference_id}/record/sections", Record(Action::RecordMeeting)),
+    r("POST", "/conferences/{conference_id}/record/sections/{number}", Record(Action::RecordMeeting)),
+    r("POST", "/conferences/{conference_id}/record/correction-requests", Record(Action::GatherViews)),
+    r(
+        "POST",
+        "/conferences/{conference_id}/record/correction-requests/{number}/answer",
+        Record(Action::ChairConference),
+    ),
+    r("POST", "/conferences/{conference_id}/views/{number}/present", Record(Action::ChairConference)),
+    r("POST", "/conferences/{conference_id}/legal-recommendations", Record(Action::ChairConference)),
 ];
 
 pub fn route_for(method: &str, path: &str) -> Option<&'static Route> {
@@ -286,6 +300,17 @@ pub fn router(state: SharedState) -> Router {
         .route("/conferences/{conference_id}/record/approve", post(pages::conferences::approve_record))
         .route("/conferences/{conference_id}/record/distribute", post(pages::conferences::distribute_record))
         .route("/conferences/{conference_id}/record/copies/{number}", get(pages::conferences::copy))
+        .route("/conferences/{conference_id}/record", get(pages::record::show))
+        .route("/conferences/{conference_id}/outcome-sent", post(pages::record::outcome_sent))
+        .route("/conferences/{conference_id}/record/sections", post(pages::record::add_discussion))
+        .route("/conferences/{conference_id}/record/sections/{number}", post(pages::record::edit_section))
+        .route("/conferences/{conference_id}/record/correction-requests", post(pages::record::request_correction))
+        .route(
+            "/conferences/{conference_id}/record/correction-requests/{number}/answer",
+            post(pages::record::answer_correction),
+        )
+        .route("/conferences/{conference_id}/views/{number}/present", post(pages::record::present_views))
+        .route("/conferences/{conference_id}/legal-recommendations", post(pages::record::legal_recommendation))
         .fallback(crate::error::not_found)
         .with_state(state)
 }

@@ -102,10 +102,10 @@ pub fn long_date(d: &chrono::NaiveDate) -> String {
     d.format("%-d %B %Y").to_string()
 }
 
-/// A stored instant shown as "23 November 2026 at 3:04pm" (UTC; times shown to staff).
+/// A stored instant shown as "23 November 2026 at 15:04", in UK time ([`crate::uk_time`]).
 pub fn long_instant(s: &str) -> String {
     match confer_store::parse_stamp(s) {
-        Some(t) => t.format("%-d %B %Y at %H:%M UTC").to_string(),
+        Some(t) => crate::uk_time::long_instant(&t),
         None => s.to_owned(),
     }
 }

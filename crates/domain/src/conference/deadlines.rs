@@ -57,11 +57,14 @@ impl Conference {
         }
         if let (ConferenceState::Closed, Some(held)) = (self.state(), held_on) {
             let first_sent = |days: Vec<NaiveDate>| days.into_iter().min();
+            // DEC-05: the outcome deadline is met by the first sending; if that was late, with
+            // the reason recorded for it.
+            let first_outcome = self.outcome_sent().iter().min_by_key(|o| o.on);
             out.push(DeadlineEvent {
                 rule: DeadlineRule::OutcomeSent,
                 trigger: held,
-                met: first_sent(self.outcome_sent().iter().map(|o| o.on).collect()),
-                late_reason: None,
+                met: first_outcome.map(|o| o.on),
+                late_reason: first_outcome.filter(|o| o.late).and_then(|o| o.late_reason.clone()),
             });
             out.push(DeadlineEvent {
                 rule: DeadlineRule::RecordSent,

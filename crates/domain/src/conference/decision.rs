@@ -8,7 +8,7 @@ use super::{
 use crate::calendar::WorkingCalendar;
 use crate::model::{ChildId, ProfessionalId};
 use crate::policy::{InquorateDecision, Policy};
-use crate::timescales::DeadlineRule;
+use crate::timescales::{DeadlineRule, LateReasonRecord};
 use chrono::{DateTime, Months, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -151,6 +151,10 @@ pub struct OutcomeSent {
     pub recipient: Recipient,
     pub on: NaiveDate,
     pub late: bool,
+    /// Why it went after the day it was due (TIME-01's list plus free text). Always present
+    /// when `late` for sendings recorded since the reason was asked for; older ones have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub late_reason: Option<LateReasonRecord>,
 }
 
 /// Adds calendar months; a day past the end of the target month becomes its last day
@@ -404,8 +408,18 @@ impl super::Conference {
         self.outcome_due_by
     }
 
-    /// DEC-05: records that the written outcome went to someone.
-    pub fn record_outcome_sent(&mut self, who: &Acting, recipient: Recipient, on: NaiveDate) -> Outcome {
+    /// DEC-05: records that the written outcome went to someone on `on` (not after `today`).
+    /// Sent after the day it was due, it needs the reason for the delay from the list, with
+    /// the free text "Other" needs (as every missed deadline does, TIME-01); sent in time, any
+    /// reason given is not kept.
+    pub fn record_outcome_sent(
+        &mut self,
+        who: &Acting,
+        recipient: Recipient,
+        on: NaiveDate,
+        today: NaiveDate,
+        late_reason: Option<LateReasonRecord>,
+    ) -> Outcome {
         self.require(who, Duty::Coordinate, "record that the outcome was sent")?;
         self.require_state(
             &[ConferenceState::Closed],
@@ -413,8 +427,34 @@ impl super::Conference {
             "The outcome is sent once the conference has closed.",
         )?;
         self.check_recipient(&recipient)?;
-        let late = self.outcome_due_by.is_some_and(|by| on > by);
-        self.outcome_sent.push(OutcomeSent { recipient, on, late });
+        if on > today {
+            return Err(ConferenceError::BadDate {
+                what: "The date the outcome was sent",
+                date: on,
+                problem: "is in the future",
+            });
+        }
+        if let Some(held) = self.date() {
+            if on < held {
+                return Err(ConferenceError::BadDate {
+                    what: "The date the outcome was sent",
+                    date: on,
+                    problem: "is before the conference was held",
+                });
+            }
+        }
+        let due_by = self.outcome_due_by;
+        let late = due_by.is_some_and(|by| on > by);
+        let late_reason = match (late, late_reason, due_by) {
+            (false, _, _) | (true, _, None) => None,
+            (true, None, Some(due_by)) => return Err(ConferenceError::OutcomeLateWithoutReason { due_by }),
+            (true, Some(r), Some(_)) => Some(
+                // The record is checked again here: an API client can send any reason.
+                LateReasonRecord::new(r.reason, &r.details)
+                    .map_err(|e| ConferenceError::BadLateReason { why: e.to_string() })?,
+            ),
+        };
+        self.outcome_sent.push(OutcomeSent { recipient, on, late, late_reason });
         Ok(())
     }
 

@@ -164,6 +164,18 @@ pub enum ConferenceError {
     #[error("{what} has not been presented to the conference yet. Read it out or present it before closing.")]
     ViewsNotPresented { what: String },
 
+    /// DEC-05, TIME-01: an outcome sent late records why.
+    #[error("The outcome should have been sent by {due_by}. Choose the reason it was sent late from the list, and explain it if you choose \"Other\".")]
+    OutcomeLateWithoutReason { due_by: NaiveDate },
+
+    /// TIME-01: a late reason from the list, with free text where "Other" is chosen.
+    #[error("Check the reason for the delay: {why}.")]
+    BadLateReason { why: String },
+
+    /// MIN-05: the draft is edited only once it has been written.
+    #[error("There is no draft record to edit yet. Write the draft from the meeting first.")]
+    NoDraftToEdit,
+
     /// REV-01: the next review is no later than the statutory limit.
     #[error("The next review must be held by {latest}. Choose that date or an earlier one.")]
     NextReviewTooLate { latest: NaiveDate },

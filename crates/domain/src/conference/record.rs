@@ -485,6 +485,85 @@ impl super::Conference {
         Ok(())
     }
 
+    /// The note taker (or the chair) rewrites one section of the draft, before the chair
+    /// approves it. Only the words change: what the section is, the part of the conference it
+    /// records and whether it is restricted stay as the meeting recorded them, so an edit can
+    /// never make restricted or part-only material visible to the family (EXC-06, REP-03).
+    /// Once a version is approved the record is never changed in place (MIN-05).
+    pub fn edit_record_section(&mut self, who: &Acting, index: usize, text: &str, now: DateTime<Utc>) -> Outcome {
+        let text = self.check_draft_change(who, "edit the record", text)?;
+        let draft = self.record.draft.as_mut().ok_or(ConferenceError::NoDraftToEdit)?;
+        let section = draft.sections.get_mut(index).ok_or(ConferenceError::NotFound { what: "record section" })?;
+        section.text = text;
+        draft.written_by = who.user_id.clone();
+        draft.updated_at = now;
+        Ok(())
+    }
+
+    /// MEET-05, MIN-01: the note taker (or the chair) adds a point to the draft's discussion
+    /// under one of the six headings, for something the meeting said that was not noted at
+    /// the time. It goes after the discussion already in the draft; marked restricted, it is
+    /// never shown to the family (REP-03, EXC-06). Returns its place in the draft (from 0).
+    pub fn add_record_discussion(
+        &mut self,
+        who: &Acting,
+        heading: super::DiscussionHeading,
+        text: &str,
+        restricted: bool,
+        now: DateTime<Utc>,
+    ) -> Outcome<usize> {
+        let text = self.check_draft_change(who, "add to the record", text)?;
+        let draft = self.record.draft.as_mut().ok_or(ConferenceError::NoDraftToEdit)?;
+        // After the last discussion section, or else before the children's views.
+        let at = match draft.sections.iter().rposition(|s| s.kind == SectionKind::Discussion) {
+            Some(i) => i + 1,
+            None => draft
+                .sections
+                .iter()
+                .position(|s| {
+                    !matches!(s.kind, SectionKind::Attendance | SectionKind::Exclusions | SectionKind::PreMeeting)
+                })
+                .unwrap_or(draft.sections.len()),
+        };
+        draft.sections.insert(
+            at,
+            RecordSection {
+                kind: SectionKind::Discussion,
+                heading: heading.label().to_owned(),
+                text,
+                part: None,
+                restricted,
+            },
+        );
+        draft.written_by = who.user_id.clone();
+        draft.updated_at = now;
+        Ok(at)
+    }
+
+    /// Who may change the draft, and when (MIN-02, MIN-05); the words, tidied.
+    fn check_draft_change(&self, who: &Acting, action: &'static str, text: &str) -> Outcome<String> {
+        if !(who.has(Role::NoteTaker) || self.is_chair(who)) {
+            return Err(ConferenceError::NotAllowed { action, who_may: "the note taker or the chair" });
+        }
+        self.require_state(&[ConferenceState::Closed], action, "The record is written after the conference closes.")?;
+        if !self.record.versions.is_empty() {
+            return Err(ConferenceError::WrongState {
+                action: "change the approved record",
+                state: self.state,
+                hint: "An approved record is never changed in place: a parent's correction request, accepted by the chair, makes a new version.",
+            });
+        }
+        if self.record.draft.is_none() {
+            return Err(ConferenceError::NoDraftToEdit);
+        }
+        if text.trim().is_empty() {
+            return Err(ConferenceError::Missing {
+                what: "the words of this section (write \"None\" if there is nothing to record)",
+            });
+        }
+        Ok(text.trim().replace("\r\n", "\n"))
+    }
+
     /// MIN-02: the chair approves the draft; it becomes version 1.
     pub fn approve_record(&mut self, who: &Acting, now: DateTime<Utc>) -> Outcome<u32> {
         self.require(who, Duty::Chair, "approve the record")?;
@@ -610,6 +689,9 @@ impl super::Conference {
                 let latest = self.record.latest().ok_or(ConferenceError::RecordNotApproved)?;
                 if changes.is_empty() {
                     return Err(ConferenceError::Missing { what: "the change to make" });
+                }
+                if changes.iter().any(|c| c.text.trim().is_empty()) {
+                    return Err(ConferenceError::Missing { what: "the corrected words of the section" });
                 }
                 let mut sections = latest.sections.clone();
                 for change in &changes {

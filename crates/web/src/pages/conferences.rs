@@ -157,6 +157,8 @@ pub fn may(ctx: &Ctx, a: &Allowed, action: Action) -> bool {
 pub enum Home {
     Conference,
     Meeting,
+    /// The record and the written outcome, after the meeting ([`super::record`]).
+    Record,
 }
 
 impl Home {
@@ -164,6 +166,7 @@ impl Home {
         match self {
             Home::Conference => format!("/conferences/{id}"),
             Home::Meeting => format!("/conferences/{id}/meeting"),
+            Home::Record => format!("/conferences/{id}/record"),
         }
     }
 }
@@ -224,6 +227,7 @@ pub async fn finish(
     let res = match home {
         Home::Conference => conference_page(state, ctx, id, errors, &kept, None).await?,
         Home::Meeting => super::meeting::meeting_page(state, ctx, id, errors, &kept, None).await?,
+        Home::Record => super::record::record_page(state, ctx, id, errors, &kept, None).await?,
     };
     Ok((status, res).into_response())
 }
@@ -865,7 +869,7 @@ pub async fn conference_page(
     }
     summary.push((
         "Requested".into(),
-        format!("by {} on {}", name(c.requested_by()), view::long_date(&c.requested_at().date_naive())),
+        format!("by {} on {}", name(c.requested_by()), crate::uk_time::long_date(&c.requested_at())),
     ));
     summary.push(("Social worker".into(), name(c.allocated_worker())));
     summary.push(("Must be held by".into(), view::long_date(&c.due_by())));
@@ -888,7 +892,7 @@ pub async fn conference_page(
         summary.push(("Reason for the delay".into(), format!("{}: {}", d.kind.label(), d.detail)));
     }
     if let Some(x) = c.cancellation() {
-        summary.push(("Cancelled".into(), format!("{} ({})", view::long_date(&x.at.date_naive()), x.reason)));
+        summary.push(("Cancelled".into(), format!("{} ({})", crate::uk_time::long_date(&x.at), x.reason)));
     }
     let late = c.is_late() || (c.date().is_none() && today > c.due_by());
 
@@ -1000,7 +1004,7 @@ pub async fn conference_page(
                 "Version {} approved by {} on {}",
                 v.number,
                 name(&v.approved_by),
-                view::long_date(&v.approved_at.date_naive())
+                crate::uk_time::long_date(&v.approved_at)
             ),
             (None, Some(d)) => format!("Draft written by {}, waiting for the chair's approval", name(&d.written_by)),
             (None, None) => "Not written yet".into(),
@@ -1352,7 +1356,7 @@ pub async fn draft_record(
     let v = sent.version()?;
     let now = state.settings.clock.now();
     let r = save(&state, &ctx, &id, v, "conference.draft-record", |c| c.draft_record(&a.acting, None, now)).await;
-    finish(&state, &ctx, &id, Home::Conference, "draft", "draft", sent, r).await
+    finish(&state, &ctx, &id, Home::Record, "draft", "draft", sent, r).await
 }
 
 pub async fn approve_record(
@@ -1366,7 +1370,7 @@ pub async fn approve_record(
     let v = sent.version()?;
     let now = state.settings.clock.now();
     let r = save(&state, &ctx, &id, v, "conference.approve-record", |c| c.approve_record(&a.acting, now)).await;
-    finish(&state, &ctx, &id, Home::Conference, "approve", "approve", sent, r).await
+    finish(&state, &ctx, &id, Home::Record, "approve", "approve", sent, r).await
 }
 
 pub async fn distribute_record(
@@ -1395,7 +1399,7 @@ pub async fn distribute_record(
         .await
     }
     .await;
-    finish(&state, &ctx, &id, Home::Conference, "distribute", "recipient", sent, r).await
+    finish(&state, &ctx, &id, Home::Record, "distribute", "recipient", sent, r).await
 }
 
 #[derive(Template)]
@@ -1423,8 +1427,8 @@ pub async fn copy(
     let c = &stored.conference;
     let sent = number.parse::<usize>().ok().and_then(|n| n.checked_sub(1)).and_then(|i| c.record().distribution.get(i));
     let Some(sent) = sent else {
-        // Nothing sent under that number (yet): the record's part of the conference page.
-        return Ok(Redirect::to(&format!("/conferences/{id}#record")).into_response());
+        // Nothing sent under that number (yet): the record page's log of what was sent.
+        return Ok(Redirect::to(&format!("/conferences/{id}/record#distribution")).into_response());
     };
     let Some(version) = c.record().versions.iter().find(|v| v.number == sent.version) else {
         return Err(AppError::NotFound);

@@ -92,7 +92,7 @@ pub async fn calendar_and_risk(state: &SharedState, ctx: &Ctx) -> Result<(Calend
 }
 
 pub fn today() -> NaiveDate {
-    chrono::Utc::now().date_naive()
+    crate::clock::uk_date(chrono::Utc::now())
 }
 
 pub fn rows_of(list: Vec<StoredDeadline>, calendar: &Calendar, at_risk: u32) -> Vec<DeadlineRow> {

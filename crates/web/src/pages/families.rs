@@ -178,7 +178,7 @@ async fn show_page(
         r: &record,
         can_edit,
         can_audit,
-        today: chrono::Utc::now().date_naive(),
+        today: crate::clock::uk_date(chrono::Utc::now()),
         deadlines: &deadlines,
         can_record_met,
         met_form: &met_form,

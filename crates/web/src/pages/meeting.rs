@@ -95,6 +95,8 @@ fn notice_for(done: &str) -> Option<String> {
             "decision" => "The decision has been recorded.",
             "dissent" => "The dissent has been recorded.",
             "close" => "The conference is closed. The note taker can now write the record.",
+            "present" => "The views have been recorded as presented to the conference.",
+            "legal" => "The recommendation has been recorded.",
             _ => return None,
         }
         .to_owned(),
@@ -131,7 +133,7 @@ pub async fn meeting_page(
 
     // MEET-07: everything with a time, in the order it was agreed.
     let mut timeline: Vec<(chrono::DateTime<chrono::Utc>, Entry)> = Vec::new();
-    let mark = |at: &chrono::DateTime<chrono::Utc>| at.format("%H:%M").to_string();
+    let mark = crate::uk_time::clock_time;
     for d in c.discussion() {
         let mut note = Vec::new();
         if let Some(ch) = &d.child {

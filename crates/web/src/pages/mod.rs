@@ -11,3 +11,4 @@ pub mod health;
 pub mod meeting;
 pub mod policy;
 pub mod portal_text;
+pub mod record;

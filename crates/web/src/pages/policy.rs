@@ -200,7 +200,7 @@ async fn render_policy(state: &SharedState, ctx: &Ctx, page: &Page, f: &PolicyFo
     let authority = confer_store::users::authority(&state.db, &ctx.actor.authority_id).await?;
     let history = store_calendar::policy_history(&state.db, &authority).await?;
     let stored = store_calendar::policy_versions(&state.db, &authority.id).await?;
-    let today = chrono::Utc::now().date_naive();
+    let today = crate::clock::uk_date(chrono::Utc::now());
     let rows = rows(&authority, &history, &stored, today);
     Ok(view::render(&PolicyPage {
         page,
@@ -291,7 +291,7 @@ pub async fn add_version(
     Form(f): Form<PolicyForm>,
 ) -> Result<Response, AppError> {
     let mut page = ctx.page("Policy", "/admin/policy");
-    let today = chrono::Utc::now().date_naive();
+    let today = crate::clock::uk_date(chrono::Utc::now());
     let authority = confer_store::users::authority(&state.db, &ctx.actor.authority_id).await?;
     let history = store_calendar::policy_history(&state.db, &authority).await?;
     let known = f.value.strip_prefix("rule:").and_then(DeadlineRule::parse).is_some()

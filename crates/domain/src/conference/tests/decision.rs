@@ -1,6 +1,7 @@
 //! Decisions, quorum, dissent, close: DEC-01..05, INV-03, DIS-01/02, REV-01.
 
 use super::*;
+use crate::timescales::{DeadlineRule, LateReason, LateReasonRecord};
 
 fn cp(category: PlanCategory) -> ChildOutcome {
     ChildOutcome::ChildProtectionPlan { category }
@@ -318,15 +319,68 @@ fn the_written_outcome_is_due_within_policy_and_late_sending_is_flagged_dec_05()
     // Friday 20 November + 1 working day = Monday 23 November.
     assert_eq!(c.outcome_due_by(), Some(d("2026-11-23")));
     assert_eq!(c.outcome_not_sent().len(), 7, "two parents and five professionals");
-    c.record_outcome_sent(&coordinator(), Recipient::FamilyMember(mum()), d("2026-11-23")).expect("sent");
-    c.record_outcome_sent(&coordinator(), Recipient::FamilyMember(dad()), d("2026-11-24")).expect("sent late");
+    let today = d("2026-11-25");
+    c.record_outcome_sent(&coordinator(), Recipient::FamilyMember(mum()), d("2026-11-23"), today, None).expect("sent");
+    let reason = LateReasonRecord::new(LateReason::Other, "The letter was returned by the post").unwrap();
+    c.record_outcome_sent(&coordinator(), Recipient::FamilyMember(dad()), d("2026-11-24"), today, Some(reason.clone()))
+        .expect("sent late");
     assert_eq!(c.outcome_sent().iter().map(|s| s.late).collect::<Vec<_>>(), vec![false, true]);
+    assert_eq!(c.outcome_sent()[1].late_reason, Some(reason));
     assert_eq!(c.outcome_not_sent().len(), 5);
     let mut open = attended();
     assert!(matches!(
-        open.record_outcome_sent(&coordinator(), Recipient::FamilyMember(mum()), d(CONFERENCE_DAY)),
+        open.record_outcome_sent(
+            &coordinator(),
+            Recipient::FamilyMember(mum()),
+            d(CONFERENCE_DAY),
+            d(CONFERENCE_DAY),
+            None,
+        ),
         Err(ConferenceError::WrongState { .. })
     ));
+}
+
+#[test]
+fn an_outcome_sent_late_needs_the_reason_from_the_list_and_the_deadline_keeps_it_dec_05_time_01() {
+    let mut c = closed();
+    let today = d("2026-11-26");
+    let pro = Recipient::Professional(pro("p-police"));
+    // Late without a reason: refused, nothing recorded.
+    assert_eq!(
+        c.record_outcome_sent(&coordinator(), pro.clone(), d("2026-11-25"), today, None),
+        Err(ConferenceError::OutcomeLateWithoutReason { due_by: d("2026-11-23") })
+    );
+    // "Other" needs the free text, even when an API client sends the record directly.
+    let bare_other = LateReasonRecord { reason: LateReason::Other, details: "  ".into() };
+    assert!(matches!(
+        c.record_outcome_sent(&coordinator(), pro.clone(), d("2026-11-25"), today, Some(bare_other)),
+        Err(ConferenceError::BadLateReason { .. })
+    ));
+    // Not in the future, and not before the conference.
+    assert!(matches!(
+        c.record_outcome_sent(&coordinator(), pro.clone(), d("2026-11-27"), today, None),
+        Err(ConferenceError::BadDate { .. })
+    ));
+    assert!(matches!(
+        c.record_outcome_sent(&coordinator(), pro.clone(), d("2026-11-19"), today, None),
+        Err(ConferenceError::BadDate { .. })
+    ));
+    assert!(c.outcome_sent().is_empty());
+    let why = LateReasonRecord::new(LateReason::ChairUnavailable, " Chair off sick ").unwrap();
+    c.record_outcome_sent(&coordinator(), pro, d("2026-11-25"), today, Some(why.clone())).expect("late with a reason");
+    // The case's outcome deadline is met late, with that reason.
+    let event =
+        c.deadline_events().into_iter().find(|e| e.rule == DeadlineRule::OutcomeSent).expect("the outcome deadline");
+    assert_eq!(event.met, Some(d("2026-11-25")));
+    assert_eq!(event.late_reason, Some(why));
+    // Sent in time, a reason given is not kept (there was no delay to explain).
+    let mut c = closed();
+    let unused = LateReasonRecord::new(LateReason::ChairUnavailable, "").unwrap();
+    c.record_outcome_sent(&coordinator(), Recipient::FamilyMember(mum()), d("2026-11-23"), today, Some(unused))
+        .expect("in time");
+    assert_eq!(c.outcome_sent()[0].late_reason, None);
+    let event = c.deadline_events().into_iter().find(|e| e.rule == DeadlineRule::OutcomeSent).unwrap();
+    assert_eq!((event.met, event.late_reason), (Some(d("2026-11-23")), None));
 }
 
 #[test]

@@ -136,6 +136,13 @@ fn a_draft_is_never_sent_min_02() {
 }
 
 fn with_private_material() -> Conference {
+    let mut c = with_private_material_closed();
+    c.draft_record(&note_taker(), None, at("2026-11-23 09:00")).expect("draft");
+    c.approve_record(&chair(), at("2026-11-24 09:00")).expect("approve");
+    c
+}
+
+fn with_private_material_closed() -> Conference {
     let mut c = attended();
     c.exclude(&chair(), super::exclusion::part(dad(), "Mother's safety"), at("2026-11-20 10:01")).expect("exclude");
     c.add_discussion(
@@ -177,8 +184,6 @@ fn with_private_material() -> Conference {
         decide(&mut c, child, outcome).expect("decide");
     }
     close(&mut c).expect("close");
-    c.draft_record(&note_taker(), None, at("2026-11-23 09:00")).expect("draft");
-    c.approve_record(&chair(), at("2026-11-24 09:00")).expect("approve");
     c
 }
 
@@ -528,4 +533,154 @@ fn large_print_and_other_formats_are_tracked_to_fulfilment_lang_03() {
     assert_eq!(c.format_requests_outstanding().len(), 2);
     c.fulfil_format_request(&coordinator(), large, d("2026-11-06")).expect("met");
     assert_eq!(c.format_requests_outstanding().iter().map(|r| r.number).collect::<Vec<_>>(), vec![easy]);
+}
+
+#[test]
+fn the_note_taker_edits_each_section_of_the_draft_and_never_an_approved_record_min_02_min_05() {
+    let mut c = closed();
+    // Nothing to edit before the draft is written.
+    assert_eq!(
+        c.edit_record_section(&note_taker(), 0, "Everyone came", at("2026-11-23 08:00")),
+        Err(ConferenceError::NoDraftToEdit)
+    );
+    c.draft_record(&note_taker(), None, at("2026-11-23 09:00")).expect("draft");
+    let plan = c
+        .record()
+        .draft
+        .as_ref()
+        .unwrap()
+        .sections
+        .iter()
+        .position(|s| s.kind == SectionKind::Plan)
+        .expect("a plan section");
+    // Only the note taker or this conference's chair.
+    for who in [coordinator(), social_worker(), other_chair()] {
+        assert!(matches!(
+            c.edit_record_section(&who, plan, "x", at("2026-11-23 09:10")),
+            Err(ConferenceError::NotAllowed { .. })
+        ));
+    }
+    assert!(matches!(
+        c.edit_record_section(&note_taker(), plan, "   ", at("2026-11-23 09:10")),
+        Err(ConferenceError::Missing { .. })
+    ));
+    assert_eq!(
+        c.edit_record_section(&note_taker(), 999, "x", at("2026-11-23 09:10")),
+        Err(ConferenceError::NotFound { what: "record section" })
+    );
+    c.edit_record_section(
+        &note_taker(),
+        plan,
+        "Breakfast club every day\r\nHealth visitor weekly",
+        at("2026-11-23 09:15"),
+    )
+    .expect("edit");
+    let draft = c.record().draft.as_ref().unwrap();
+    assert_eq!(draft.sections[plan].text, "Breakfast club every day\nHealth visitor weekly");
+    assert_eq!(draft.sections[plan].kind, SectionKind::Plan);
+    assert_eq!(draft.updated_at, at("2026-11-23 09:15"));
+    c.edit_record_section(&chair(), plan, "Breakfast club every day", at("2026-11-23 09:20"))
+        .expect("the chair may edit too");
+    c.approve_record(&chair(), at("2026-11-24 09:00")).expect("approve");
+    assert_eq!(c.record().versions[0].sections[plan].text, "Breakfast club every day");
+    // MIN-05: once approved, never changed in place.
+    assert!(matches!(
+        c.edit_record_section(&note_taker(), plan, "Changed", at("2026-11-24 10:00")),
+        Err(ConferenceError::WrongState { .. })
+    ));
+    assert_eq!(c.record().versions[0].sections[plan].text, "Breakfast club every day");
+}
+
+#[test]
+fn editing_a_restricted_or_part_only_section_keeps_it_from_the_family_exc_06_rep_03() {
+    let mut c = closed();
+    c.draft_record(
+        &note_taker(),
+        Some(vec![
+            RecordSection {
+                kind: SectionKind::Discussion,
+                heading: "History".into(),
+                text: "Neighbour's statement to police".into(),
+                part: None,
+                restricted: true,
+            },
+            RecordSection {
+                kind: SectionKind::Discussion,
+                heading: "Worries".into(),
+                text: "Mother's refuge".into(),
+                part: Some("Mother's safety".into()),
+                restricted: false,
+            },
+        ]),
+        at("2026-11-23 09:00"),
+    )
+    .expect("draft");
+    c.edit_record_section(&note_taker(), 0, "The neighbour's full statement", at("2026-11-23 09:05")).expect("edit");
+    c.edit_record_section(&note_taker(), 1, "Where the mother lives now", at("2026-11-23 09:06")).expect("edit");
+    let draft = c.record().draft.as_ref().unwrap();
+    assert!(draft.sections[0].restricted, "still restricted after the edit");
+    assert_eq!(draft.sections[1].part.as_deref(), Some("Mother's safety"));
+    let family =
+        Visibility { restricted_content: false, excluded_parts: vec!["Mother's safety".into()], outcome_only: false };
+    assert!(redact(&draft.sections, &family).is_empty());
+}
+
+#[test]
+fn an_accepted_correction_needs_the_corrected_words_min_04_min_05() {
+    let mut c = approved();
+    let n = c
+        .request_record_correction(&social_worker(), &mum(), 1, "My name is spelt wrong", d("2026-11-25"))
+        .expect("request");
+    let blank = CorrectionDecision::Accept {
+        changes: vec![SectionChange { index: 0, text: "  ".into() }],
+        note: String::new(),
+    };
+    assert!(matches!(
+        c.answer_correction(&chair(), n, blank, at("2026-11-26 09:00")),
+        Err(ConferenceError::Missing { .. })
+    ));
+    assert_eq!(c.record().versions.len(), 1, "no new version");
+    assert!(c.record().correction_requests[0].answer.is_none(), "still waiting for an answer");
+}
+
+#[test]
+fn the_note_taker_adds_a_missed_point_under_one_of_the_six_headings_and_a_restricted_one_stays_from_the_family_meet_05_min_01_rep_03(
+) {
+    let mut c = with_private_material_closed();
+    assert_eq!(
+        c.add_record_discussion(&note_taker(), DiscussionHeading::NextSteps, "x", false, at("2026-11-23 08:00")),
+        Err(ConferenceError::NoDraftToEdit)
+    );
+    c.draft_record(&note_taker(), None, at("2026-11-23 09:00")).expect("draft");
+    assert!(matches!(
+        c.add_record_discussion(&coordinator(), DiscussionHeading::NextSteps, "x", false, at("2026-11-23 09:05")),
+        Err(ConferenceError::NotAllowed { .. })
+    ));
+    let at_ = c
+        .add_record_discussion(
+            &note_taker(),
+            DiscussionHeading::NextSteps,
+            "Police to share the interview\r\nby Friday",
+            true,
+            at("2026-11-23 09:05"),
+        )
+        .expect("added");
+    let sections = &c.record().draft.as_ref().unwrap().sections;
+    let added = &sections[at_];
+    assert_eq!((added.kind, added.heading.as_str()), (SectionKind::Discussion, "Next steps"));
+    assert_eq!(added.text, "Police to share the interview\nby Friday");
+    assert!(added.restricted);
+    // It follows the discussion the meeting recorded, before the views and decisions.
+    assert_eq!(sections[at_ - 1].kind, SectionKind::Discussion);
+    assert_ne!(sections[at_ + 1].kind, SectionKind::Discussion);
+    c.approve_record(&chair(), at("2026-11-24 09:00")).expect("approve");
+    let mum_copy = c.record_copy_for(&Recipient::FamilyMember(mum()), DocumentLanguage::English).unwrap();
+    assert!(mum_copy.sections.iter().all(|s| !s.text.contains("Police to share")));
+    let police = c.record_copy_for(&Recipient::Professional(pro("p-police")), DocumentLanguage::English).unwrap();
+    assert!(police.sections.iter().any(|s| s.text.contains("Police to share")));
+    // MIN-05: nothing is added once approved.
+    assert!(matches!(
+        c.add_record_discussion(&note_taker(), DiscussionHeading::Worries, "late", false, at("2026-11-24 10:00")),
+        Err(ConferenceError::WrongState { .. })
+    ));
 }

@@ -1,0 +1,578 @@
+//! The conference pages in and after the meeting (issue 6), driven as a browser without
+//! JavaScript would: forms with the session's CSRF token, POST then redirect. In the meeting
+//! the chair puts a child's letter before the conference (it cannot close before: INV-07) and
+//! records a recommendation of legal action (DEC-04). After it, on the record's own page: the
+//! coordinator records the written outcome, late with a reason that the case's deadline keeps
+//! (DEC-05, TIME-01; also through the API, where the reason is optional unless late); the note
+//! taker edits the draft section by section (a second tab's stale save is a conflict with the
+//! words kept), line breaks show; the chair approves, and the approved record is never changed
+//! in place (MIN-05); a parent's correction request recorded by the social worker, accepted by
+//! the chair as a new version, another refused with a reason; every version kept and shown
+//! (MIN-04/05). Times on the pages are UK local time: an hour ahead of UTC in summer only.
+//! Runs on SQLite, and on PostgreSQL with CONFER_TEST_DATABASE=postgres.
+
+mod common;
+use chrono::{DateTime, NaiveDateTime, Utc};
+use common::*;
+use confer_domain::{
+    Adult, AdultChildRelationship, Agency, AgencyId, AgencyKind, Birth, Case, CaseStage, Child, Communication, Family,
+    Gender, Professional, RelationshipKind, Role,
+};
+use confer_store::families::{self, NewFamily};
+use confer_store::tokens;
+use confer_web::clock::Clock;
+use confer_web::WebSettings;
+use reqwest::StatusCode;
+use serde_json::json;
+
+fn at(s: &str) -> DateTime<Utc> {
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap().and_utc()
+}
+
+struct World {
+    app: App,
+    clock: Clock,
+    coord: String,
+    chair: String,
+    notes: String,
+    sw: String,
+    other_sw: String,
+}
+
+/// One authority; the Brook family (fam1) with Amy, her mother and three professionals, and
+/// another family (fam2) with another social worker.
+async fn world(now: &str) -> World {
+    let clock = Clock::fixed(at(now));
+    let app = start_with(WebSettings { secure_cookies: false, clock: clock.clone(), ..WebSettings::default() }).await;
+    let (coord, _) = staff(&app, "coord", &[Role::Coordinator], None).await;
+    let (chair, _) = staff(&app, "chair", &[Role::Chair], None).await;
+    let (notes, _) = staff(&app, "notes", &[Role::NoteTaker], None).await;
+    let (sw, _) = staff(&app, "sw", &[Role::SocialWorker], None).await;
+    let (other_sw, _) = staff(&app, "othersw", &[Role::SocialWorker], None).await;
+    let la = app.authority.id.clone();
+    let mut tx = app.db.begin().await.unwrap();
+    for (id, name, kind) in [
+        ("ag-csc", "Children's services", AgencyKind::ChildrensSocialCare),
+        ("ag-school", "Brook Primary", AgencyKind::Education),
+        ("ag-police", "Police", AgencyKind::Police),
+    ] {
+        families::insert_agency(
+            &mut tx,
+            &Agency { id: AgencyId::from(id), authority_id: la.clone(), name: name.into(), kind },
+        )
+        .await
+        .unwrap();
+    }
+    for (id, agency, name, user) in [
+        ("p-sw", "ag-csc", "Sam Social", Some(&sw)),
+        ("p-school", "ag-school", "Tia Teacher", None),
+        ("p-police", "ag-police", "PC Pat", None),
+    ] {
+        let p = Professional {
+            id: id.into(),
+            agency_id: agency.into(),
+            name: name.into(),
+            job_title: "Worker".into(),
+            email: format!("{id}@example.org"),
+            user_id: user.map(|u| u.as_str().into()),
+        };
+        families::insert_professional(&mut tx, &la, &p).await.unwrap();
+    }
+    for (fam, worker, kid) in [("fam1", &sw, "amy"), ("fam2", &other_sw, "dot")] {
+        let family = Family { id: fam.into(), authority_id: la.clone(), name: format!("{fam} family") };
+        let child = Child {
+            id: kid.into(),
+            family_id: fam.into(),
+            given_name: kid.to_uppercase(),
+            family_name: "Brook".into(),
+            birth: Birth::Born("2014-05-01".parse().unwrap()),
+            nhs_number: None,
+            la_child_id: format!("LA-{kid}"),
+            gender: Gender::Unknown,
+            ethnicity: "Not recorded".into(),
+            disability: String::new(),
+            communication: Communication { first_language: "English".into(), ..Default::default() },
+        };
+        let mum = Adult {
+            id: format!("{fam}-mum").into(),
+            family_id: fam.into(),
+            given_name: "Mia".into(),
+            family_name: "Brook".into(),
+            email: None,
+            phone: None,
+            communication: Communication { first_language: "English".into(), ..Default::default() },
+        };
+        let rel = AdultChildRelationship {
+            adult_id: mum.id.clone(),
+            child_id: child.id.clone(),
+            kind: RelationshipKind::Mother,
+            parental_responsibility: true,
+            carer: true,
+        };
+        let case = Case {
+            id: format!("{fam}-case").into(),
+            family_id: fam.into(),
+            allocated_worker_id: worker.as_str().into(),
+            stage: CaseStage::Enquiry,
+            opened_on: "2026-10-01".parse().unwrap(),
+        };
+        let pros = ["p-sw", "p-school", "p-police"].map(Into::into);
+        let f = NewFamily {
+            family: &family,
+            children: &[child],
+            adults: &[mum],
+            relationships: &[rel],
+            case: Some(&case),
+            professionals: if fam == "fam1" { &pros } else { &[] },
+        };
+        families::insert_family(&mut tx, &f, "test").await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    World { app, clock, coord, chair, notes, sw, other_sw }
+}
+
+impl World {
+    async fn as_user(&self, user: &str) -> Browser {
+        let mut b = Browser::new(&self.app);
+        b.session_for(&self.app.db, user).await;
+        b
+    }
+}
+
+fn version(p: &Page) -> String {
+    p.body
+        .split("name=\"version\" value=\"")
+        .nth(1)
+        .expect("a form with the version")
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+fn error_summary(body: &str) -> String {
+    match body.find("govuk-error-summary__list") {
+        Some(i) => body[i..].chars().take(600).collect(),
+        None => body.chars().take(300).collect(),
+    }
+}
+
+/// Submits a form of the page at `page_path` (read fresh) and expects the redirect back.
+async fn step(b: &mut Browser, page_path: &str, action: &str, fields: &[(&str, &str)]) -> Page {
+    let page = b.get(page_path).await;
+    assert_eq!(page.status, StatusCode::OK, "{page_path}: {}", page.body);
+    let v = version(&page);
+    let mut all = vec![("version", v.as_str())];
+    all.extend_from_slice(fields);
+    let res = b.submit(&page, action, &all).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{action} {fields:?}: {}", error_summary(&res.body));
+    res
+}
+
+/// Submits a form of the page at `page_path` and expects it refused: the page again with the
+/// error summary (status 200).
+async fn refused(b: &mut Browser, page_path: &str, action: &str, fields: &[(&str, &str)]) -> Page {
+    let page = b.get(page_path).await;
+    let v = version(&page);
+    let mut all = vec![("version", v.as_str())];
+    all.extend_from_slice(fields);
+    let res = b.submit(&page, action, &all).await;
+    assert_eq!(res.status, StatusCode::OK, "{action} {fields:?} should be refused: {:?}", res.location);
+    assert!(res.body.contains("govuk-error-summary"), "{}", res.body.chars().take(400).collect::<String>());
+    res
+}
+
+/// The social worker requests a conference for Amy through the request form; the coordinator
+/// schedules it on `date` (with the chair and note taker) and invites the mother and the three
+/// professionals; the chair meets the mother the day before. Returns the conference's path.
+async fn scheduled(w: &World, strategy: &str, date: &str, day_before: &str) -> String {
+    let mut sw = w.as_user(&w.sw).await;
+    let form = sw.get("/families/fam1/conferences/new").await;
+    let done = sw
+        .submit(
+            &form,
+            "/families/fam1/conferences/new",
+            &[
+                ("children", "amy"),
+                ("strategy_discussion_on", strategy),
+                ("enquiry", "section-47"),
+                ("harm_finding", "suffering"),
+                ("concerns", "neglect"),
+                ("family_members", "fam1-mum"),
+                ("professionals", "p-sw"),
+                ("professionals", "p-school"),
+                ("professionals", "p-police"),
+                ("reason", "Neglect at home."),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", error_summary(&done.body));
+    let conf = done.location.unwrap().split('?').next().unwrap().to_owned();
+    let mut coord = w.as_user(&w.coord).await;
+    step(
+        &mut coord,
+        &conf,
+        &format!("{conf}/schedule"),
+        &[("date", date), ("time", "10:00"), ("venue", "Room 4"), ("chair_id", &w.chair), ("note_taker_id", &w.notes)],
+    )
+    .await;
+    for invitee in ["family-member:fam1-mum", "professional:p-sw", "professional:p-school", "professional:p-police"] {
+        step(&mut coord, &conf, &format!("{conf}/invitations"), &[("invitee", invitee)]).await;
+    }
+    w.clock.set(at(day_before));
+    let mut chair = w.as_user(&w.chair).await;
+    step(
+        &mut chair,
+        &conf,
+        &format!("{conf}/pre-meetings"),
+        &[("adult_id", "fam1-mum"), ("outcome", "held"), ("mode", "virtual")],
+    )
+    .await;
+    conf
+}
+
+/// On the day: the chair starts, the note taker records everyone present.
+async fn started(w: &World, conf: &str, at_time: &str) {
+    w.clock.set(at(at_time));
+    let meeting = format!("{conf}/meeting");
+    let mut chair = w.as_user(&w.chair).await;
+    step(&mut chair, &meeting, &format!("{conf}/start"), &[]).await;
+    let mut notes = w.as_user(&w.notes).await;
+    for n in ["1", "2", "3", "4"] {
+        step(&mut notes, &meeting, &format!("{conf}/attendance"), &[("invitation", n), ("presence", "in-person")])
+            .await;
+    }
+}
+
+/// The number in a form's action `…/{prefix}/N/{suffix}` on the page, the first one found.
+fn number_in(body: &str, prefix: &str, suffix: &str) -> String {
+    let start = body.find(prefix).unwrap_or_else(|| panic!("{prefix} is on the page")) + prefix.len();
+    let rest = &body[start..];
+    let end = rest.find(suffix).unwrap();
+    rest[..end].to_owned()
+}
+
+#[tokio::test]
+async fn in_and_after_the_meeting_through_the_pages_inv_07_dec_04_dec_05_time_01_min_02_min_04_min_05() {
+    let w = world("2026-11-03 09:00").await;
+    let conf = scheduled(&w, "2026-11-02", "2026-11-20", "2026-11-19 09:00").await;
+    let meeting = format!("{conf}/meeting");
+    let record = format!("{conf}/record");
+    // CHILD-02, INV-07: Amy wrote to the chair; the social worker records it before the day.
+    let mut sw = w.as_user(&w.sw).await;
+    step(
+        &mut sw,
+        &conf,
+        &format!("{conf}/views"),
+        &[
+            ("whose", "child:amy"),
+            ("form", "letter"),
+            ("summary", "AMY-LETTER-LINE-ONE\r\nAMY-LETTER-LINE-TWO"),
+            ("how_obtained", "She wrote it at school"),
+            ("obtained_by", "Sam Social"),
+        ],
+    )
+    .await;
+    started(&w, &conf, "2026-11-20 10:00").await;
+    let mut chair = w.as_user(&w.chair).await;
+    let mut notes = w.as_user(&w.notes).await;
+    step(
+        &mut notes,
+        &meeting,
+        &format!("{conf}/discussion"),
+        &[("heading", "worries"), ("text", "WORRY-ONE\r\nWORRY-TWO")],
+    )
+    .await;
+    for p in ["p-sw", "p-school", "p-police"] {
+        step(
+            &mut chair,
+            &meeting,
+            &format!("{conf}/professional-views"),
+            &[("professional_id", p), ("child_id", "amy"), ("view", "plan"), ("reasons", "From my report.")],
+        )
+        .await;
+    }
+    step(
+        &mut chair,
+        &meeting,
+        &format!("{conf}/decisions"),
+        &[
+            ("child_id", "amy"),
+            ("outcome", "child-protection-plan"),
+            ("category", "neglect"),
+            ("continuing_risk", "yes"),
+        ],
+    )
+    .await;
+
+    // INV-07: the letter is listed, not yet read out, and the conference cannot close before.
+    let live = chair.get(&meeting).await;
+    assert!(
+        live.body.contains("<span class=\"confer-pre-line\">AMY-LETTER-LINE-ONE\r\nAMY-LETTER-LINE-TWO</span>"),
+        "the letter keeps its lines"
+    );
+    assert!(live.body.contains("Mark as read out"), "the chair can read it out");
+    let early = refused(&mut chair, &meeting, &format!("{conf}/close"), &[]).await;
+    assert!(early.body.contains("has not been presented to the conference yet"), "{}", error_summary(&early.body));
+    // The note taker sees the list but not the chair's button.
+    let theirs = notes.get(&meeting).await;
+    assert!(theirs.body.contains("AMY-LETTER-LINE-ONE") && !theirs.body.contains("Mark as read out"));
+    let n = number_in(&live.body, &format!("{conf}/views/"), "/present");
+    step(&mut chair, &meeting, &format!("{conf}/views/{n}/present"), &[]).await;
+    let live = chair.get(&meeting).await;
+    assert!(live.body.contains("Read out at 10:00"), "the time it was read out, UK time in November (GMT)");
+    assert!(!live.body.contains("Mark as read out"));
+    // The meeting's timeline is in UK time too, and the discussion keeps its line breaks.
+    assert!(live.body.contains("<td class=\"govuk-table__cell\">10:00</td>"), "{}", live.body);
+    assert!(live.body.contains("<span class=\"confer-pre-line\">WORRY-ONE\r\nWORRY-TWO</span>"));
+
+    // DEC-04: a recommendation needs its reasons; the refused form keeps what was chosen.
+    let no_reason = refused(
+        &mut chair,
+        &meeting,
+        &format!("{conf}/legal-recommendations"),
+        &[("children", "amy"), ("action", "pre-proceedings")],
+    )
+    .await;
+    assert!(no_reason.body.contains("Enter the reasons for the recommendation"), "{}", error_summary(&no_reason.body));
+    assert!(no_reason.body.contains("href=\"#legal-reasons\""), "the summary links to the reasons");
+    assert!(
+        no_reason.body.contains("value=\"pre-proceedings\" checked")
+            && no_reason.body.contains("value=\"amy\" checked")
+    );
+    step(
+        &mut chair,
+        &meeting,
+        &format!("{conf}/legal-recommendations"),
+        &[("children", "amy"), ("action", "pre-proceedings"), ("reasons", "No change after two warnings.")],
+    )
+    .await;
+    let live = chair.get(&meeting).await;
+    assert!(live.body.contains("recommends that the local authority consider pre-proceedings"));
+    assert!(live.body.contains("this is a recommendation, not a decision"));
+    step(&mut chair, &meeting, &format!("{conf}/close"), &[]).await;
+
+    // DEC-05: the outcome was due on Monday 23 November; it goes on Wednesday 25th.
+    w.clock.set(at("2026-11-25 09:00"));
+    let mut coord = w.as_user(&w.coord).await;
+    let page = coord.get(&record).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Outcome to be sent by") && page.body.contains("23 November 2026"));
+    assert!(page.body.contains("Still to send to:") && page.body.contains("Mia Brook"));
+    let late =
+        refused(&mut coord, &record, &format!("{conf}/outcome-sent"), &[("recipient", "family-member:fam1-mum")]).await;
+    assert!(late.body.contains("should have been sent by 2026-11-23"), "{}", error_summary(&late.body));
+    assert!(late.body.contains("href=\"#outcome-late_reason\""), "the summary links to the reason");
+    assert!(late.body.contains("value=\"family-member:fam1-mum\" selected"), "the recipient is kept");
+    let other = refused(
+        &mut coord,
+        &record,
+        &format!("{conf}/outcome-sent"),
+        &[("recipient", "family-member:fam1-mum"), ("late_reason", "other")],
+    )
+    .await;
+    assert!(other.body.contains("say why the deadline was missed"), "{}", error_summary(&other.body));
+    assert!(other.body.contains("value=\"other\" selected"));
+    step(
+        &mut coord,
+        &record,
+        &format!("{conf}/outcome-sent"),
+        &[
+            ("recipient", "family-member:fam1-mum"),
+            ("late_reason", "chair-unavailable"),
+            ("late_details", "CHAIR-OFF-SICK"),
+        ],
+    )
+    .await;
+    let page = coord.get(&record).await;
+    assert!(page.body.contains("No independent chair was available: CHAIR-OFF-SICK"), "{}", page.body);
+    // TIME-01: the case's outcome deadline is met late, with that reason.
+    let deadlines = confer_store::deadlines::for_family(&w.app.db, "fam1").await.unwrap();
+    let outcome = deadlines.iter().find(|d| d.deadline.rule.as_str() == "outcome-sent").expect("the outcome deadline");
+    assert_eq!(outcome.met.map(|d| d.to_string()).as_deref(), Some("2026-11-25"));
+    let reason = outcome.late_reason.as_ref().expect("met late with a reason");
+    assert_eq!((reason.reason.as_str(), reason.details.as_str()), ("chair-unavailable", "CHAIR-OFF-SICK"));
+
+    // The API takes the same reason, optional in the body but needed when late.
+    let (_, token) = tokens::create(
+        &w.app.db,
+        &w.coord,
+        w.app.authority.id.as_str(),
+        "t",
+        &[tokens::Scope::Read, tokens::Scope::Write],
+        "test",
+    )
+    .await
+    .unwrap();
+    let http = reqwest::Client::new();
+    let api = format!("{}/api/v1{conf}/outcome-sent", w.app.base);
+    let v: i64 = version(&coord.get(&record).await).parse().unwrap();
+    let police = json!({"recipient": "professional", "id": "p-police"});
+    let res =
+        http.post(&api).bearer_auth(&token).json(&json!({"version": v, "recipient": police})).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("Choose the reason it was sent late"));
+    let body =
+        json!({"version": v, "recipient": police, "late_reason": {"reason": "other", "details": "Post returned"}});
+    let res = http.post(&api).bearer_auth(&token).json(&body).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+
+    // MIN-02: the note taker writes the draft from the meeting, then edits a section.
+    step(&mut notes, &record, &format!("{conf}/record/draft"), &[]).await;
+    let tab1 = notes.get(&record).await;
+    let tab2 = notes.get(&record).await;
+    assert!(tab1.body.contains("WORRY-ONE\r\nWORRY-TWO"), "the discussion is in the draft");
+    assert!(tab1.body.contains(&format!("action=\"{conf}/record/sections/1\"")), "each section has its own form");
+    let done = notes
+        .submit(
+            &tab1,
+            &format!("{conf}/record/sections/1"),
+            &[("version", &version(&tab1)), ("text", "EDITED-LINE-ONE\r\nEDITED-LINE-TWO")],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", error_summary(&done.body));
+    assert_eq!(done.location.as_deref(), Some(format!("{record}?done=section-1").as_str()));
+    // A second tab still holds the version before: a conflict, with what was typed kept.
+    let clash = notes
+        .submit(&tab2, &format!("{conf}/record/sections/2"), &[("version", &version(&tab2)), ("text", "TAB-TWO-WORDS")])
+        .await;
+    assert_eq!(clash.status, StatusCode::CONFLICT);
+    assert!(clash.body.contains("Someone else changed this conference"), "{}", error_summary(&clash.body));
+    assert!(clash.body.contains(">TAB-TWO-WORDS</textarea>"), "the words typed are kept");
+    assert!(clash.body.contains("EDITED-LINE-ONE\nEDITED-LINE-TWO"), "and the page shows the first tab's change");
+    let blank = refused(&mut notes, &record, &format!("{conf}/record/sections/2"), &[("text", "  ")]).await;
+    assert!(blank.body.contains("href=\"#section-2-text\""), "{}", error_summary(&blank.body));
+
+    // MEET-05: a point missed in the meeting is added under one of the six headings; marked
+    // restricted, the family's copy will leave it out.
+    // The allocated social worker reads the record once approved, not the draft (MIN-02).
+    let theirs = sw.get(&record).await;
+    assert!(!theirs.body.contains("EDITED-LINE-ONE"), "the draft is not shown to them");
+    assert!(!theirs.body.contains("/record/sections"));
+    let no_heading =
+        refused(&mut notes, &record, &format!("{conf}/record/sections"), &[("text", "POLICE-INTERVIEW-DUE")]).await;
+    assert!(no_heading.body.contains("href=\"#add-discussion-heading\""), "{}", error_summary(&no_heading.body));
+    assert!(no_heading.body.contains(">POLICE-INTERVIEW-DUE</textarea>"), "what was typed is kept");
+    step(
+        &mut notes,
+        &record,
+        &format!("{conf}/record/sections"),
+        &[("heading", "next-steps"), ("text", "POLICE-INTERVIEW-DUE"), ("restricted", "yes")],
+    )
+    .await;
+    let page = notes.get(&record).await;
+    assert!(page.body.contains("Next steps <strong class=\"govuk-tag govuk-tag--red\">Restricted"), "{}", page.body);
+
+    // The chair approves; then the record is never changed in place (MIN-05).
+    step(&mut chair, &record, &format!("{conf}/record/approve"), &[]).await;
+    let approved = chair.get(&record).await;
+    assert!(
+        approved.body.contains("<p class=\"govuk-body confer-pre-line\">EDITED-LINE-ONE\nEDITED-LINE-TWO</p>"),
+        "the approved record shows the line breaks typed"
+    );
+    assert!(!approved.body.contains("/record/sections/"), "no section can be edited once approved");
+    // The note taker has no form left on the page: post as a stale page would.
+    let v = version(&coord.get(&record).await);
+    let theirs = notes.get(&record).await;
+    let in_place = notes
+        .submit(&theirs, &format!("{conf}/record/sections/1"), &[("version", &v), ("text", "CHANGED-AFTER")])
+        .await;
+    assert_eq!(in_place.status, StatusCode::OK);
+    assert!(in_place.body.contains("never changed in place"), "{}", error_summary(&in_place.body));
+    assert!(!chair.get(&record).await.body.contains("CHANGED-AFTER</p>"));
+    let css = coord.get("/assets/confer.css").await;
+    assert!(css.body.contains(".confer-pre-line{white-space:pre-line"), "the class has its CSS");
+
+    // MIN-03: sent from the record page; the log links each copy.
+    step(&mut coord, &record, &format!("{conf}/record/distribute"), &[("recipient", "family-member:fam1-mum")]).await;
+    let page = coord.get(&record).await;
+    assert!(page.body.contains(&format!("{conf}/record/copies/1")));
+
+    // MIN-04: the mother asks the social worker for a correction; it is recorded for her.
+    let empty = refused(
+        &mut sw,
+        &record,
+        &format!("{conf}/record/correction-requests"),
+        &[("adult_id", "fam1-mum"), ("record_version", "1")],
+    )
+    .await;
+    assert!(empty.body.contains("href=\"#correction-request-what\""), "{}", error_summary(&empty.body));
+    assert!(empty.body.contains("value=\"fam1-mum\" selected"), "who is asking is kept");
+    for what in ["MUM-SAYS-ATTENDANCE-WRONG", "MUM-SAYS-PLAN-WRONG"] {
+        step(
+            &mut sw,
+            &record,
+            &format!("{conf}/record/correction-requests"),
+            &[("adult_id", "fam1-mum"), ("record_version", "1"), ("what", what)],
+        )
+        .await;
+    }
+    // Only the chair answers: the social worker is not offered the form.
+    assert!(!sw.get(&record).await.body.contains("/correction-requests/1/answer"));
+    let no_words = refused(
+        &mut chair,
+        &record,
+        &format!("{conf}/record/correction-requests/1/answer"),
+        &[("answer", "accept"), ("section", "1")],
+    )
+    .await;
+    assert!(no_words.body.contains("href=\"#answer-1-text\""), "{}", error_summary(&no_words.body));
+    assert!(no_words.body.contains("value=\"accept\" checked"));
+    step(
+        &mut chair,
+        &record,
+        &format!("{conf}/record/correction-requests/1/answer"),
+        &[("answer", "accept"), ("section", "1"), ("text", "CORRECTED-ATTENDANCE"), ("note", "Mia was there")],
+    )
+    .await;
+    let no_reason =
+        refused(&mut chair, &record, &format!("{conf}/record/correction-requests/2/answer"), &[("answer", "decline")])
+            .await;
+    assert!(no_reason.body.contains("href=\"#answer-2-reason\""), "{}", error_summary(&no_reason.body));
+    step(
+        &mut chair,
+        &record,
+        &format!("{conf}/record/correction-requests/2/answer"),
+        &[("answer", "decline"), ("reason", "THE-PLAN-WAS-AGREED")],
+    )
+    .await;
+    // MIN-05: version 2 with the change; version 1 kept unchanged and still readable.
+    let page = coord.get(&record).await;
+    assert!(page.body.contains("The approved record, version 2"));
+    assert!(page.body.contains("CORRECTED-ATTENDANCE"));
+    assert!(page.body.contains("Correction request 1, accepted") && page.body.contains("The record as first approved"));
+    assert!(page.body.contains("Read version 1"));
+    assert!(page.body.contains("Accepted: the record was corrected in version 2. Mia was there"));
+    assert!(page.body.contains("Not made: THE-PLAN-WAS-AGREED"));
+    let v1 = page.body.split("Read version 1").nth(1).unwrap();
+    assert!(v1.contains("EDITED-LINE-ONE\nEDITED-LINE-TWO"), "version 1 is kept as approved");
+    let copy = coord.get(&format!("{conf}/record/copies/1")).await;
+    assert!(copy.body.contains("Version 1 of the record") && copy.body.contains("EDITED-LINE-ONE"));
+    assert!(!copy.body.contains("POLICE-INTERVIEW-DUE"), "the restricted point never reaches the mother");
+    assert!(page.body.contains("POLICE-INTERVIEW-DUE"), "staff see it in the record");
+
+    // ROLE-11: another family's social worker reaches none of it.
+    let mut other = w.as_user(&w.other_sw).await;
+    assert_eq!(other.get(&record).await.status, StatusCode::NOT_FOUND);
+    let home = other.get("/families/fam2").await;
+    let res = other
+        .submit(&home, &format!("{conf}/record/correction-requests"), &[("version", "1"), ("adult_id", "fam1-mum")])
+        .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn times_on_the_pages_are_uk_time_an_hour_ahead_of_utc_in_summer() {
+    // A conference on Friday 2 July 2027, in British Summer Time.
+    let w = world("2027-06-28 08:00").await;
+    let conf = scheduled(&w, "2027-06-25", "2027-07-02", "2027-07-01 08:00").await;
+    started(&w, &conf, "2027-07-02 13:05").await;
+    let meeting = format!("{conf}/meeting");
+    let mut notes = w.as_user(&w.notes).await;
+    step(&mut notes, &meeting, &format!("{conf}/discussion"), &[("heading", "worries"), ("text", "SUMMER-POINT")])
+        .await;
+    let live = notes.get(&meeting).await;
+    assert!(live.body.contains("<td class=\"govuk-table__cell\">14:05</td>"), "13:05 UTC is 14:05 in London in July");
+    assert!(!live.body.contains(">13:05<"));
+    assert!(!live.body.contains("UTC"), "no time is shown in UTC");
+}
