@@ -10,4 +10,6 @@ pub mod families;
 pub mod health;
 pub mod meeting;
 pub mod policy;
+pub mod portal;
 pub mod portal_text;
+pub mod portal_words;
