@@ -39,10 +39,11 @@ pub async fn person_in(db: &Db, user: &UserId, family_id: &str) -> Result<Option
 
 /// Every family (and the person in it) a portal account is linked to.
 pub async fn links_of(db: &Db, user: &UserId) -> Result<Vec<(String, PortalPerson)>> {
-    let rows = sqlx::query("SELECT family_id, adult_id, child_id FROM portal_person WHERE user_id = $1 ORDER BY linked_at")
-        .bind(user.as_str())
-        .fetch_all(db.pool())
-        .await?;
+    let rows =
+        sqlx::query("SELECT family_id, adult_id, child_id FROM portal_person WHERE user_id = $1 ORDER BY linked_at")
+            .bind(user.as_str())
+            .fetch_all(db.pool())
+            .await?;
     rows.iter()
         .map(|r| Ok((text(r, "family_id")?, person_from(opt_text(r, "adult_id")?, opt_text(r, "child_id")?)?)))
         .collect()

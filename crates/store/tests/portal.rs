@@ -30,7 +30,10 @@ async fn demo_parents_get_portal_access_to_their_own_family_only_role_05_role_11
         assert_eq!(links.len(), 1);
         let (family_id, person) = &links[0];
         assert!(matches!(person, PortalPerson::Adult(_)));
-        assert_eq!(families::relationships(&db, &user.account.id, family_id).await.unwrap(), vec![Relationship::FamilyMember]);
+        assert_eq!(
+            families::relationships(&db, &user.account.id, family_id).await.unwrap(),
+            vec![Relationship::FamilyMember]
+        );
         // Another family of the authority: no relationship at all.
         let other = generated.families().map(|f| f.family.id.0.clone()).find(|f| f != family_id).unwrap();
         assert!(families::relationships(&db, &user.account.id, &other).await.unwrap().is_empty());
@@ -47,6 +50,7 @@ async fn demo_parents_get_portal_access_to_their_own_family_only_role_05_role_11
     let user = users::by_username(&db, &first[0].username).await.unwrap().unwrap();
     let (family_id, person) = &portal::links_of(&db, &user.account.id).await.unwrap()[0];
     let mut tx = db.begin().await.unwrap();
-    let twice = portal::link_in(&mut tx, &authority, &UserId(user.account.id.0.clone()), family_id, person, "test").await;
+    let twice =
+        portal::link_in(&mut tx, &authority, &UserId(user.account.id.0.clone()), family_id, person, "test").await;
     assert!(matches!(twice, Err(confer_store::StoreError::Conflict(_))), "{twice:?}");
 }

@@ -131,13 +131,18 @@ async fn world() -> (World, Conf, Conf) {
         ("ag-school", "Brook Primary", AgencyKind::Education),
         ("ag-police", "Police", AgencyKind::Police),
     ] {
-        families::insert_agency(&mut tx, &Agency { id: AgencyId::from(id), authority_id: la.clone(), name: name.into(), kind })
-            .await
-            .unwrap();
+        families::insert_agency(
+            &mut tx,
+            &Agency { id: AgencyId::from(id), authority_id: la.clone(), name: name.into(), kind },
+        )
+        .await
+        .unwrap();
     }
-    for (id, agency, name, user) in
-        [("p-sw", "ag-csc", "Sam Social", &sw_id), ("p-school", "ag-school", "Tia Teacher", &teacher_id), ("p-police", "ag-police", "PC Pat", &police_id)]
-    {
+    for (id, agency, name, user) in [
+        ("p-sw", "ag-csc", "Sam Social", &sw_id),
+        ("p-school", "ag-school", "Tia Teacher", &teacher_id),
+        ("p-police", "ag-police", "PC Pat", &police_id),
+    ] {
         let p = Professional {
             id: id.into(),
             agency_id: agency.into(),
@@ -188,7 +193,9 @@ async fn world() -> (World, Conf, Conf) {
     tx.commit().await.unwrap();
     let w = World { app, clock, http: reqwest::Client::new(), coord_id, coord, chair_id, chair, notes_id, notes, sw };
     let mut confs = Vec::new();
-    for (fam, kids, pros) in [("fam1", vec!["amy", "ben"], vec!["p-sw", "p-school", "p-police"]), ("fam2", vec!["dot"], vec![])] {
+    for (fam, kids, pros) in
+        [("fam1", vec!["amy", "ben"], vec!["p-sw", "p-school", "p-police"]), ("fam2", vec!["dot"], vec![])]
+    {
         let kids: Vec<Value> = kids.iter().map(|k| json!({"child_id": k})).collect();
         let body = json!({
             "kind": "initial", "children": kids, "strategy_discussion_on": "2026-11-02", "enquiry": "section-47",
@@ -198,7 +205,8 @@ async fn world() -> (World, Conf, Conf) {
         });
         let (status, out) = w.post(&w.coord, &format!("/api/v1/families/{fam}/conferences"), body).await;
         assert_eq!(status, StatusCode::CREATED, "{out}");
-        let mut c = Conf { id: out["conference_id"].as_str().unwrap().to_owned(), version: out["version"].as_i64().unwrap() };
+        let mut c =
+            Conf { id: out["conference_id"].as_str().unwrap().to_owned(), version: out["version"].as_i64().unwrap() };
         c.ok(&w, &w.coord, "schedule", json!({"date": "2026-11-20", "time": "10:00", "venue": "Civic Centre, room 2 (step-free)", "chair_id": w.chair_id, "note_taker_id": w.notes_id}))
             .await;
         for a in [format!("{fam}-mum"), format!("{fam}-dad")] {
@@ -211,30 +219,50 @@ async fn world() -> (World, Conf, Conf) {
     }
     let mut c1 = confs.remove(0);
     let c2 = confs.remove(0);
-    c1.ok(&w, &w.coord, "invitations", json!({"invitee": {"kind": "child", "child_id": "amy", "wishes_to_attend": true, "judged_appropriate": true}}))
-        .await;
+    c1.ok(
+        &w,
+        &w.coord,
+        "invitations",
+        json!({"invitee": {"kind": "child", "child_id": "amy", "wishes_to_attend": true, "judged_appropriate": true}}),
+    )
+    .await;
     // REP-01, REP-03: the social worker's report, with a restricted part, shared with the mother.
     let report = c1
-        .ok(&w, &w.sw, "reports", json!({"author": "p-sw", "parts": [
-            {"heading": "Assessment", "text": "Home conditions are poor.", "restricted": null},
-            {"heading": "Police intelligence", "text": "SECRET-POLICE-INFO", "restricted": "police-information"}
-        ]}))
+        .ok(
+            &w,
+            &w.sw,
+            "reports",
+            json!({"author": "p-sw", "parts": [
+                {"heading": "Assessment", "text": "Home conditions are poor.", "restricted": null},
+                {"heading": "Police intelligence", "text": "SECRET-POLICE-INFO", "restricted": "police-information"}
+            ]}),
+        )
         .await["number"]
         .as_u64()
         .unwrap();
-    c1.ok(&w, &w.sw, &format!("reports/{report}/share"), json!({"recipient": {"recipient": "family-member", "id": "fam1-mum"}, "discussed_with_author": true}))
-        .await;
+    c1.ok(
+        &w,
+        &w.sw,
+        &format!("reports/{report}/share"),
+        json!({"recipient": {"recipient": "family-member", "id": "fam1-mum"}, "discussed_with_author": true}),
+    )
+    .await;
     // A report never shared with her.
     c1.ok(&w, &w.coord, "reports", json!({"author": "p-school", "parts": [{"heading": "School", "text": "NOT-SHARED-SCHOOL-REPORT", "restricted": null}]}))
         .await;
     // EXC-01..03: the father is excluded from one part.
-    c1.ok(&w, &w.chair, "exclusions", json!({"decision": {
-        "adult_id": "fam1-dad",
-        "scope": {"scope": "part", "part": "Domestic abuse", "kind": "domestic-abuse-between-parents",
-                  "will_see": "the decisions and the plan", "will_not_see": "what the mother said"},
-        "reasons": ["risk-of-violence"], "detail": "POLICE-THREATS detail.", "rests_on_police_information": true,
-        "views_by": ["letter-to-chair"]
-    }}))
+    c1.ok(
+        &w,
+        &w.chair,
+        "exclusions",
+        json!({"decision": {
+            "adult_id": "fam1-dad",
+            "scope": {"scope": "part", "part": "Domestic abuse", "kind": "domestic-abuse-between-parents",
+                      "will_see": "the decisions and the plan", "will_not_see": "what the mother said"},
+            "reasons": ["risk-of-violence"], "detail": "POLICE-THREATS detail.", "rests_on_police_information": true,
+            "views_by": ["letter-to-chair"]
+        }}),
+    )
     .await;
     (w, c1, c2)
 }
@@ -284,8 +312,13 @@ async fn audit_count(w: &World, action: &str) -> i64 {
 async fn hold_and_approve(w: &World, c: &mut Conf) {
     w.set_clock("2026-11-19 09:00");
     for a in ["fam1-mum", "fam1-dad"] {
-        c.ok(w, &w.chair, "pre-meetings", json!({"adult_id": a, "outcome": {"outcome": "held", "mode": "virtual", "on": "2026-11-19"}}))
-            .await;
+        c.ok(
+            w,
+            &w.chair,
+            "pre-meetings",
+            json!({"adult_id": a, "outcome": {"outcome": "held", "mode": "virtual", "on": "2026-11-19"}}),
+        )
+        .await;
     }
     w.set_clock("2026-11-20 10:00");
     c.ok(w, &w.chair, "start", json!({})).await;
@@ -305,15 +338,31 @@ async fn hold_and_approve(w: &World, c: &mut Conf) {
             c.ok(w, &w.chair, &format!("views/{}/present", v["id"]), json!({})).await;
         }
     }
-    c.ok(w, &w.notes, "discussion", json!({"heading": "working-well", "text": "The children love their parents."})).await;
-    c.ok(w, &w.notes, "discussion", json!({"heading": "history", "text": "RESTRICTED-THIRD-PARTY detail.", "restricted": true}))
+    c.ok(w, &w.notes, "discussion", json!({"heading": "working-well", "text": "The children love their parents."}))
         .await;
-    c.ok(w, &w.notes, "discussion", json!({"heading": "worries", "text": "EXCLUDED-PART what the mother said.", "part": "Domestic abuse"}))
-        .await;
+    c.ok(
+        w,
+        &w.notes,
+        "discussion",
+        json!({"heading": "history", "text": "RESTRICTED-THIRD-PARTY detail.", "restricted": true}),
+    )
+    .await;
+    c.ok(
+        w,
+        &w.notes,
+        "discussion",
+        json!({"heading": "worries", "text": "EXCLUDED-PART what the mother said.", "part": "Domestic abuse"}),
+    )
+    .await;
     for child in ["amy", "ben"] {
         for p in ["p-sw", "p-school", "p-police"] {
-            c.ok(w, &w.chair, "professional-views", json!({"professional_id": p, "child_id": child, "view": "plan", "reasons": "From my report."}))
-                .await;
+            c.ok(
+                w,
+                &w.chair,
+                "professional-views",
+                json!({"professional_id": p, "child_id": child, "view": "plan", "reasons": "From my report."}),
+            )
+            .await;
         }
         c.ok(w, &w.chair, "decisions", json!({"child_id": child, "outcome": {"outcome": "child-protection-plan", "category": "neglect"}, "continuing_risk_of_significant_harm": true}))
             .await;
@@ -326,13 +375,18 @@ async fn hold_and_approve(w: &World, c: &mut Conf) {
 
 /// MIN-03: the coordinator sends the approved record to both parents and Amy.
 async fn send_record(w: &World, c: &mut Conf) {
-    for r in [json!({"recipient": "family-member", "id": "fam1-mum"}), json!({"recipient": "family-member", "id": "fam1-dad"}), json!({"recipient": "child", "id": "amy"})] {
+    for r in [
+        json!({"recipient": "family-member", "id": "fam1-mum"}),
+        json!({"recipient": "family-member", "id": "fam1-dad"}),
+        json!({"recipient": "child", "id": "amy"}),
+    ] {
         c.ok(w, &w.coord, "record/distribute", json!({"recipient": r})).await;
     }
 }
 
 #[tokio::test]
-async fn a_parent_signs_in_answers_sends_views_reads_the_shared_report_and_the_record_and_asks_for_a_correction_inv_04_inv_07_rep_03_exc_06_min_04() {
+async fn a_parent_signs_in_answers_sends_views_reads_the_shared_report_and_the_record_and_asks_for_a_correction_inv_04_inv_07_rep_03_exc_06_min_04(
+) {
     let (w, mut c1, c2) = world().await;
     let mut coord = Browser::new(&w.app);
     coord.session_for(&w.app.db, &w.coord_id).await;
@@ -349,14 +403,19 @@ async fn a_parent_signs_in_answers_sends_views_reads_the_shared_report_and_the_r
     assert!(again.body.contains("already has portal access"), "{}", again.body);
     assert!(audit_actions(&w, "fam1").await.contains(&"portal.give-access".to_owned()));
     // Another family's parent has an account too (role 05: own family only).
-    assert_eq!(give_access(&mut coord, "fam2", "adult:fam2-mum", "other.parent@example.org").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        give_access(&mut coord, "fam2", "adult:fam2-mum", "other.parent@example.org").await.status,
+        StatusCode::SEE_OTHER
+    );
 
     // The mother signs in with the code sent to her email.
     let mut mum = portal_sign_in(&w, "mia.brook@example.org", "en").await;
     let home = mum.get("/portal").await;
     assert_eq!(home.status, StatusCode::OK);
     assert!(home.body.contains("Initial child protection conference"), "{}", home.body);
-    assert!(home.body.contains("20 November 2026") && home.body.contains("10:00") && home.body.contains("Civic Centre"));
+    assert!(
+        home.body.contains("20 November 2026") && home.body.contains("10:00") && home.body.contains("Civic Centre")
+    );
     assert!(home.body.contains("Test chair"), "who chairs it");
     assert!(home.body.contains(&format!("/portal/conferences/{}", c1.id)));
     assert!(!home.body.contains(&format!("/portal/conferences/{}", c2.id)), "only her own family's conference");
@@ -378,41 +437,68 @@ async fn a_parent_signs_in_answers_sends_views_reads_the_shared_report_and_the_r
     assert!(audit_count(&w, "portal.conference.read").await >= 1, "ROLE-11: the read is logged");
 
     // INV-04: a mistake is explained and what she typed is kept; then her answer is recorded.
-    let refused = mum.submit(&page, &format!("{path}/answer"), &[("version", "1"), ("lang", "en"), ("answer", "")]).await;
+    let refused =
+        mum.submit(&page, &format!("{path}/answer"), &[("version", "1"), ("lang", "en"), ("answer", "")]).await;
     assert!(refused.body.contains("Select if you will come to the conference"), "{}", refused.body);
     let fresh = mum.get(&path).await;
     let version = between(&fresh.body, "name=\"version\" value=\"", "\"");
-    let declined = mum.submit(&fresh, &format!("{path}/answer"), &[("version", &version), ("lang", "en"), ("answer", "declined")]).await;
+    let declined = mum
+        .submit(&fresh, &format!("{path}/answer"), &[("version", &version), ("lang", "en"), ("answer", "declined")])
+        .await;
     assert!(declined.body.contains("govuk-error-summary") && declined.body.contains("Tell us why you cannot come"));
     assert!(declined.body.contains("value=\"declined\" checked"), "her choice is kept");
-    let answered = mum.submit(&fresh, &format!("{path}/answer"), &[("version", &version), ("lang", "en"), ("answer", "in-person")]).await;
+    let answered = mum
+        .submit(&fresh, &format!("{path}/answer"), &[("version", &version), ("lang", "en"), ("answer", "in-person")])
+        .await;
     assert_eq!(answered.status, StatusCode::SEE_OTHER, "{}", answered.body);
     let page = mum.get(answered.location.as_deref().unwrap()).await;
     assert!(page.body.contains("Your answer has been sent."));
     assert!(page.body.contains("Yes, I will come in person"));
     let staff_view = c1.view(&w, &w.coord).await;
-    let answers: Vec<&Value> = staff_view["conference"]["invitations"].as_array().unwrap().iter().filter(|i| i["invitee"]["adult_id"] == "fam1-mum").collect();
+    let answers: Vec<&Value> = staff_view["conference"]["invitations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["invitee"]["adult_id"] == "fam1-mum")
+        .collect();
     assert_eq!(answers[0]["answer"]["answer"], "in-person", "the coordinator sees her answer (INV-04)");
 
     // A stale form is refused as a conflict, keeping what she wrote.
-    let stale = mum.submit(&fresh, &format!("{path}/views"), &[("version", &version), ("lang", "en"), ("views", "STALE VIEWS")]).await;
+    let stale = mum
+        .submit(&fresh, &format!("{path}/views"), &[("version", &version), ("lang", "en"), ("views", "STALE VIEWS")])
+        .await;
     assert_eq!(stale.status, StatusCode::CONFLICT);
     assert!(stale.body.contains("STALE VIEWS"));
 
     // INV-05: she names a supporter (the form keeps the name when the kind is missing).
     let page = mum.get(&path).await;
     let version = between(&page.body, "name=\"version\" value=\"", "\"");
-    let missing = mum.submit(&page, &format!("{path}/supporter"), &[("version", &version), ("lang", "en"), ("name", "Gill Friend")]).await;
+    let missing = mum
+        .submit(&page, &format!("{path}/supporter"), &[("version", &version), ("lang", "en"), ("name", "Gill Friend")])
+        .await;
     assert!(missing.body.contains("Select who they are to you") && missing.body.contains("value=\"Gill Friend\""));
-    let named = mum.submit(&page, &format!("{path}/supporter"), &[("version", &version), ("lang", "en"), ("name", "Gill Friend"), ("kind", "friend")]).await;
+    let named = mum
+        .submit(
+            &page,
+            &format!("{path}/supporter"),
+            &[("version", &version), ("lang", "en"), ("name", "Gill Friend"), ("kind", "friend")],
+        )
+        .await;
     assert_eq!(named.status, StatusCode::SEE_OTHER, "{}", named.body);
 
     // INV-07: her views, a letter to the chair; audited in the same transaction as the change.
     let page = mum.get(&path).await;
     let version = between(&page.body, "name=\"version\" value=\"", "\"");
-    let empty = mum.submit(&page, &format!("{path}/views"), &[("version", &version), ("lang", "en"), ("views", "  ")]).await;
+    let empty =
+        mum.submit(&page, &format!("{path}/views"), &[("version", &version), ("lang", "en"), ("views", "  ")]).await;
     assert!(empty.body.contains("Write your views to the chair"));
-    let sent = mum.submit(&page, &format!("{path}/views"), &[("version", &version), ("lang", "en"), ("views", "We are doing our best for the children.")]).await;
+    let sent = mum
+        .submit(
+            &page,
+            &format!("{path}/views"),
+            &[("version", &version), ("lang", "en"), ("views", "We are doing our best for the children.")],
+        )
+        .await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
     let page = mum.get(&path).await;
     assert!(page.body.contains("We are doing our best for the children."));
@@ -423,10 +509,17 @@ async fn a_parent_signs_in_answers_sends_views_reads_the_shared_report_and_the_r
 
     // INV-08, LANG-01: her needs reach the coordinator's checks.
     let version = between(&page.body, "name=\"version\" value=\"", "\"");
-    let other = mum.submit(&page, &format!("{path}/needs"), &[("version", &version), ("lang", "en"), ("need", "other")]).await;
+    let other =
+        mum.submit(&page, &format!("{path}/needs"), &[("version", &version), ("lang", "en"), ("need", "other")]).await;
     assert!(other.body.contains("govuk-error-summary"), "another need says what it is");
     assert!(other.body.contains("value=\"other\" checked"));
-    let told = mum.submit(&page, &format!("{path}/needs"), &[("version", &version), ("lang", "en"), ("interpreter", "Polish"), ("need", "childcare")]).await;
+    let told = mum
+        .submit(
+            &page,
+            &format!("{path}/needs"),
+            &[("version", &version), ("lang", "en"), ("interpreter", "Polish"), ("need", "childcare")],
+        )
+        .await;
     assert_eq!(told.status, StatusCode::SEE_OTHER, "{}", told.body);
     let checks = c1.view(&w, &w.coord).await["checks"].to_string();
     assert!(checks.contains("nterpreter"), "the coordinator is asked to book an interpreter: {checks}");
@@ -434,7 +527,10 @@ async fn a_parent_signs_in_answers_sends_views_reads_the_shared_report_and_the_r
     // After the meeting: the outcome and her copy of the record (MIN-03, EXC-06, REP-03).
     hold_and_approve(&w, &mut c1).await;
     let page = mum.get(&path).await;
-    assert!(page.body.contains("will show here when the chair has approved it"), "not before it is sent to her (MIN-02, MIN-03)");
+    assert!(
+        page.body.contains("will show here when the chair has approved it"),
+        "not before it is sent to her (MIN-02, MIN-03)"
+    );
     assert!(!page.body.contains("The children love their parents."));
     send_record(&w, &mut c1).await;
     let reads_before = audit_count(&w, "portal.record.read").await;
@@ -449,12 +545,22 @@ async fn a_parent_signs_in_answers_sends_views_reads_the_shared_report_and_the_r
 
     // MIN-04: she asks for a correction; an empty request is explained.
     let version = between(&page.body, "name=\"version\" value=\"", "\"");
-    let empty = mum.submit(&page, &format!("{path}/correction"), &[("version", &version), ("lang", "en"), ("what", "")]).await;
+    let empty =
+        mum.submit(&page, &format!("{path}/correction"), &[("version", &version), ("lang", "en"), ("what", "")]).await;
     assert!(empty.body.contains("Tell the chair what is wrong"));
-    let asked = mum.submit(&page, &format!("{path}/correction"), &[("version", &version), ("lang", "en"), ("what", "Ben was ill, he did not miss school.")]).await;
+    let asked = mum
+        .submit(
+            &page,
+            &format!("{path}/correction"),
+            &[("version", &version), ("lang", "en"), ("what", "Ben was ill, he did not miss school.")],
+        )
+        .await;
     assert_eq!(asked.status, StatusCode::SEE_OTHER, "{}", asked.body);
     let page = mum.get(&path).await;
-    assert!(page.body.contains("Ben was ill, he did not miss school.") && page.body.contains("The chair has not answered yet."));
+    assert!(
+        page.body.contains("Ben was ill, he did not miss school.")
+            && page.body.contains("The chair has not answered yet.")
+    );
     let staff_view = c1.view(&w, &w.coord).await;
     let requests = staff_view["conference"]["record"]["correction_requests"].as_array().unwrap();
     assert_eq!(requests.len(), 1);
@@ -466,7 +572,10 @@ async fn an_excluded_father_sees_why_and_how_his_views_are_heard_never_the_exclu
     let (w, mut c1, _) = world().await;
     let mut coord = Browser::new(&w.app);
     coord.session_for(&w.app.db, &w.coord_id).await;
-    assert_eq!(give_access(&mut coord, "fam1", "adult:fam1-dad", "dev.brook@example.org").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        give_access(&mut coord, "fam1", "adult:fam1-dad", "dev.brook@example.org").await.status,
+        StatusCode::SEE_OTHER
+    );
     let mut dad = portal_sign_in(&w, "dev.brook@example.org", "en").await;
     let path = format!("/portal/conferences/{}", c1.id);
     let page = dad.get(&path).await;
@@ -480,7 +589,13 @@ async fn an_excluded_father_sees_why_and_how_his_views_are_heard_never_the_exclu
     // INV-05: a supporter named the day before is flagged for the chair.
     w.set_clock("2026-11-19 08:00");
     let version = between(&page.body, "name=\"version\" value=\"", "\"");
-    let named = dad.submit(&page, &format!("{path}/supporter"), &[("version", &version), ("lang", "en"), ("name", "Sol Icitor"), ("kind", "solicitor")]).await;
+    let named = dad
+        .submit(
+            &page,
+            &format!("{path}/supporter"),
+            &[("version", &version), ("lang", "en"), ("name", "Sol Icitor"), ("kind", "solicitor")],
+        )
+        .await;
     assert_eq!(named.status, StatusCode::SEE_OTHER, "{}", named.body);
     let page = dad.get(&path).await;
     assert!(page.body.contains("Sol Icitor") && page.body.contains("The chair will decide if they can come"));
@@ -504,7 +619,10 @@ async fn a_young_person_sees_their_conference_answers_and_sends_views_child_01_c
     // CHILD-01: Ben is 9, below the policy age: refused with the reason.
     let young = give_access(&mut coord, "fam1", "child:ben", "ben@example.org").await;
     assert!(young.body.contains("Young people can have portal access from the age of 12"), "{}", young.body);
-    assert_eq!(give_access(&mut coord, "fam1", "child:amy", "amy.brook@example.org").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        give_access(&mut coord, "fam1", "child:amy", "amy.brook@example.org").await.status,
+        StatusCode::SEE_OTHER
+    );
     let mut amy = portal_sign_in(&w, "amy.brook@example.org", "en").await;
     let home = amy.get("/portal").await;
     assert!(home.body.contains(&format!("/portal/conferences/{}", c1.id)), "{}", home.body);
@@ -515,11 +633,19 @@ async fn a_young_person_sees_their_conference_answers_and_sends_views_child_01_c
     assert!(page.body.contains("You can also tell your social worker what you think"), "CHILD-02");
     assert!(!page.body.contains("Home conditions are poor."), "the report was shared with her mother, not her");
     let version = between(&page.body, "name=\"version\" value=\"", "\"");
-    let answered = amy.submit(&page, &format!("{path}/answer"), &[("version", &version), ("lang", "en"), ("answer", "remote")]).await;
+    let answered = amy
+        .submit(&page, &format!("{path}/answer"), &[("version", &version), ("lang", "en"), ("answer", "remote")])
+        .await;
     assert_eq!(answered.status, StatusCode::SEE_OTHER, "{}", answered.body);
     let page = amy.get(&path).await;
     let version = between(&page.body, "name=\"version\" value=\"", "\"");
-    let sent = amy.submit(&page, &format!("{path}/views"), &[("version", &version), ("lang", "en"), ("views", "I want to stay at my school.")]).await;
+    let sent = amy
+        .submit(
+            &page,
+            &format!("{path}/views"),
+            &[("version", &version), ("lang", "en"), ("views", "I want to stay at my school.")],
+        )
+        .await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
     let page = amy.get(&path).await;
     assert!(page.body.contains("Yes, I will join by video or phone"));
@@ -533,7 +659,10 @@ async fn the_portal_speaks_welsh_on_request_and_keeps_what_was_typed_lang_04() {
     let (w, c1, _) = world().await;
     let mut coord = Browser::new(&w.app);
     coord.session_for(&w.app.db, &w.coord_id).await;
-    assert_eq!(give_access(&mut coord, "fam1", "adult:fam1-mum", "mia.cy@example.org").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        give_access(&mut coord, "fam1", "adult:fam1-mum", "mia.cy@example.org").await.status,
+        StatusCode::SEE_OTHER
+    );
     let mut mum = portal_sign_in(&w, "mia.cy@example.org", "cy").await;
     let home = mum.get("/portal?lang=cy").await;
     assert!(home.body.contains("<html lang=\"cy\""));
@@ -541,13 +670,29 @@ async fn the_portal_speaks_welsh_on_request_and_keeps_what_was_typed_lang_04() {
     assert!(home.body.contains("Cynhadledd amddiffyn plant gychwynnol"));
     let path = format!("/portal/conferences/{}", c1.id);
     let page = mum.get(&format!("{path}?lang=cy")).await;
-    assert!(page.body.contains("Eich gwahoddiad") && page.body.contains("Adroddiadau a rannwyd â chi"), "{}", page.body);
+    assert!(
+        page.body.contains("Eich gwahoddiad") && page.body.contains("Adroddiadau a rannwyd â chi"),
+        "{}",
+        page.body
+    );
     let version = between(&page.body, "name=\"version\" value=\"", "\"");
-    let empty = mum.submit(&page, &format!("{path}/supporter"), &[("version", &version), ("lang", "cy"), ("name", "Gwen Ffrind")]).await;
-    assert!(empty.body.contains("Mae problem wedi codi") && empty.body.contains("Dewiswch pwy ydyn nhw i chi"), "{}", empty.body);
+    let empty = mum
+        .submit(&page, &format!("{path}/supporter"), &[("version", &version), ("lang", "cy"), ("name", "Gwen Ffrind")])
+        .await;
+    assert!(
+        empty.body.contains("Mae problem wedi codi") && empty.body.contains("Dewiswch pwy ydyn nhw i chi"),
+        "{}",
+        empty.body
+    );
     assert!(empty.body.contains("value=\"Gwen Ffrind\""));
     assert!(empty.body.contains("<html lang=\"cy\""));
-    let sent = mum.submit(&page, &format!("{path}/views"), &[("version", &version), ("lang", "cy"), ("views", "Rydym yn gwneud ein gorau.")]).await;
+    let sent = mum
+        .submit(
+            &page,
+            &format!("{path}/views"),
+            &[("version", &version), ("lang", "cy"), ("views", "Rydym yn gwneud ein gorau.")],
+        )
+        .await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER);
     assert!(sent.location.as_deref().unwrap().contains("lang=cy"));
     let after = mum.get(sent.location.as_deref().unwrap()).await;

@@ -111,7 +111,11 @@ struct PortalHome<'a> {
     rows: Vec<HomeRow>,
 }
 
-fn slot_texts(c: &Conference, w: &Words, names: &std::collections::BTreeMap<String, String>) -> (String, String, String, String, String) {
+fn slot_texts(
+    c: &Conference,
+    w: &Words,
+    names: &std::collections::BTreeMap<String, String>,
+) -> (String, String, String, String, String) {
     match c.slot() {
         Some(s) => (
             long_date_in(&s.date, w),
@@ -130,13 +134,29 @@ fn long_date_in(d: &chrono::NaiveDate, w: &Words) -> String {
     if w.lang != "cy" {
         return view::long_date(d);
     }
-    const MONTHS: [&str; 12] =
-        ["Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin", "Gorffennaf", "Awst", "Medi", "Hydref", "Tachwedd", "Rhagfyr"];
+    const MONTHS: [&str; 12] = [
+        "Ionawr",
+        "Chwefror",
+        "Mawrth",
+        "Ebrill",
+        "Mai",
+        "Mehefin",
+        "Gorffennaf",
+        "Awst",
+        "Medi",
+        "Hydref",
+        "Tachwedd",
+        "Rhagfyr",
+    ];
     format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
 }
 
 /// The portal's home: the person's conferences (kind, date, time, place or link, chair, for whom).
-pub async fn home(State(state): State<SharedState>, ctx: Ctx, Query(q): Query<PortalQuery>) -> Result<Response, AppError> {
+pub async fn home(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Query(q): Query<PortalQuery>,
+) -> Result<Response, AppError> {
     let t = super::portal_text::for_lang(q.lang.as_deref());
     let w = words::for_lang(q.lang.as_deref());
     let mut rows = Vec::new();
@@ -164,8 +184,14 @@ pub async fn home(State(state): State<SharedState>, ctx: Ctx, Query(q): Query<Po
                     children: c.children().iter().map(|ch| ch.name.clone()).collect::<Vec<_>>().join(", "),
                 });
             }
-            families::log_read(&state.db, &ctx.actor.authority_id, &ctx.actor.user_id, family_id, "portal.conferences.list")
-                .await?;
+            families::log_read(
+                &state.db,
+                &ctx.actor.authority_id,
+                &ctx.actor.user_id,
+                family_id,
+                "portal.conferences.list",
+            )
+            .await?;
         }
     }
     let page = portal_page(&ctx, t.home_title, w);
@@ -242,7 +268,8 @@ impl ConferencePage<'_> {
     }
 }
 
-const OPEN: [ConferenceState; 3] = [ConferenceState::Requested, ConferenceState::Scheduled, ConferenceState::InProgress];
+const OPEN: [ConferenceState; 3] =
+    [ConferenceState::Requested, ConferenceState::Scheduled, ConferenceState::InProgress];
 
 async fn conference_page(
     state: &SharedState,
@@ -355,18 +382,16 @@ async fn conference_page(
     };
 
     // DEC-05: the outcome for each child, once decided.
-    let outcomes = c
-        .decisions()
-        .iter()
-        .map(|d| (c.name_of(&Person::Child(d.child.clone())), w.outcome(&d.outcome)))
-        .collect();
+    let outcomes =
+        c.decisions().iter().map(|d| (c.name_of(&Person::Child(d.child.clone())), w.outcome(&d.outcome))).collect();
 
     // MIN-02, MIN-03, EXC-06, REP-03: the approved record once sent to them, as they may see it.
     let sent_record = c.record().distribution.iter().any(|d| d.recipient == me.recipient);
     let language = if w.lang == "cy" { DocumentLanguage::Welsh } else { DocumentLanguage::English };
     let record = match sent_record.then(|| c.record_copy_for(&me.recipient, language)) {
         Some(Ok(copy)) => {
-            families::log_read(&state.db, &me.authority, &ctx.actor.user_id, &me.family_id, "portal.record.read").await?;
+            families::log_read(&state.db, &me.authority, &ctx.actor.user_id, &me.family_id, "portal.record.read")
+                .await?;
             Some(RecordView {
                 version: copy.version,
                 sections: copy.sections.iter().map(|s| (s.heading.clone(), s.text.clone())).collect(),
@@ -470,6 +495,7 @@ pub async fn show(
 
 /// After a portal form: on success back to the conference page with a notice (in the person's
 /// language); refused, the page again with the reason and what they wrote kept.
+#[allow(clippy::too_many_arguments)]
 async fn finish(
     state: &SharedState,
     ctx: &Ctx,
@@ -482,7 +508,9 @@ async fn finish(
 ) -> Result<Response, AppError> {
     let mut errors = FormErrors::default();
     match result {
-        Ok(()) => return Ok(Redirect::to(&format!("/portal/conferences/{id}?lang={}&done={form}", w.lang)).into_response()),
+        Ok(()) => {
+            return Ok(Redirect::to(&format!("/portal/conferences/{id}?lang={}&done={form}", w.lang)).into_response())
+        }
         Err(Problem::Field(f, m)) => errors.add(&format!("{form}-{f}"), m),
         Err(Problem::Api(ConfApiError::Conflict { .. })) => errors.add(&format!("{form}-{field}"), w.conflict),
         Err(Problem::Api(ConfApiError::Refused(e))) => errors.add(&format!("{form}-{field}"), e.to_string()),
@@ -530,7 +558,8 @@ pub async fn answer(
         };
         let today = state.settings.clock.today();
         save(&state, &ctx, &id, v, "portal.answer-invitation", |c| {
-            let number = c.invitation_of(&me.person).map(|i| i.id).ok_or(ConferenceError::NotFound { what: "invitation" })?;
+            let number =
+                c.invitation_of(&me.person).map(|i| i.id).ok_or(ConferenceError::NotFound { what: "invitation" })?;
             c.answer_invitation(&me.acting, number, answer, today)
         })
         .await
@@ -605,7 +634,8 @@ pub async fn needs(
     let (me, sent, v, w) = begin(&state, &ctx, &id, f).await?;
     let r = async {
         let detail = sent.get("detail").trim().to_owned();
-        let kinds: Vec<PracticalNeedKind> = sent.all("need").iter().filter_map(|k| PracticalNeedKind::parse(k)).collect();
+        let kinds: Vec<PracticalNeedKind> =
+            sent.all("need").iter().filter_map(|k| PracticalNeedKind::parse(k)).collect();
         if kinds.contains(&PracticalNeedKind::Other) && detail.is_empty() {
             return Err(Problem::Field("detail", format!("{}: {}", w.needs_detail, w.need(PracticalNeedKind::Other))));
         }
@@ -692,9 +722,12 @@ async fn access_view(
     families::log_read(&state.db, &ctx.actor.authority_id, &ctx.actor.user_id, family_id, "family.portal-access.read")
         .await?;
     let name_of = |p: &PortalPerson| match p {
-        PortalPerson::Adult(a) => {
-            r.adults.iter().find(|x| &x.id == a).map(|x| format!("{} {}", x.given_name, x.family_name)).unwrap_or_default()
-        }
+        PortalPerson::Adult(a) => r
+            .adults
+            .iter()
+            .find(|x| &x.id == a)
+            .map(|x| format!("{} {}", x.given_name, x.family_name))
+            .unwrap_or_default(),
         PortalPerson::Child(c) => r
             .children
             .iter()
@@ -714,7 +747,8 @@ async fn access_view(
         let p = PortalPerson::Child(c.id.clone());
         (person_value(&p), name_of(&p))
     }));
-    let linked = portal::links_of_family(&state.db, family_id).await?.iter().map(|(p, e)| (name_of(p), e.clone())).collect();
+    let linked =
+        portal::links_of_family(&state.db, family_id).await?.iter().map(|(p, e)| (name_of(p), e.clone())).collect();
     let mut page = ctx.page("Portal access", "/families");
     page.errors = errors;
     page.notice = notice;
@@ -783,7 +817,9 @@ pub async fn give_access(
                     role,
                 };
                 match portal::give_access(&state.db, &access, ctx.actor_id()).await {
-                    Ok(_) => return Ok(Redirect::to(&format!("/families/{family_id}/portal-access?done=1")).into_response()),
+                    Ok(_) => {
+                        return Ok(Redirect::to(&format!("/families/{family_id}/portal-access?done=1")).into_response())
+                    }
                     Err(confer_store::StoreError::Conflict(m)) => errors.add("email", m),
                     Err(e) => return Err(e.into()),
                 }

@@ -454,10 +454,18 @@ impl Words {
                 }
             }
             ChildOutcome::ChildInNeedPlan | ChildOutcome::EndPlanStepDownToChildInNeed => {
-                if cy { "Cynllun plentyn mewn angen".into() } else { "A child in need plan".into() }
+                if cy {
+                    "Cynllun plentyn mewn angen".into()
+                } else {
+                    "A child in need plan".into()
+                }
             }
             ChildOutcome::NoFurtherPlan | ChildOutcome::EndPlanNoFurtherPlan => {
-                if cy { "Dim cynllun pellach".into() } else { "No further plan".into() }
+                if cy {
+                    "Dim cynllun pellach".into()
+                } else {
+                    "No further plan".into()
+                }
             }
         }
     }

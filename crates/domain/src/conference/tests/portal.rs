@@ -15,11 +15,7 @@ fn with_amy_invited() -> (Conference, InvitationId) {
         .invite_child(
             &coordinator(),
             &amy(),
-            ChildAttendance {
-                wishes_to_attend: true,
-                judged_appropriate: true,
-                parent_agreement: Some(mum()),
-            },
+            ChildAttendance { wishes_to_attend: true, judged_appropriate: true, parent_agreement: Some(mum()) },
             &policy(),
             d("2026-11-04"),
         )
@@ -32,10 +28,7 @@ fn a_young_person_answers_their_own_invitation_and_no_one_elses_inv_04_child_01(
     let (mut c, inv) = with_amy_invited();
     let today = d("2026-11-05");
     let ben = Acting::young_person("u-ben", "ben");
-    assert!(matches!(
-        c.answer_invitation(&ben, inv, Answer::InPerson, today),
-        Err(ConferenceError::NotAllowed { .. })
-    ));
+    assert!(matches!(c.answer_invitation(&ben, inv, Answer::InPerson, today), Err(ConferenceError::NotAllowed { .. })));
     c.answer_invitation(&Acting::young_person("u-amy", "amy"), inv, Answer::Remote, today)
         .expect("Amy answers herself");
     assert_eq!(c.invitation(inv).and_then(|i| i.answer.clone()), Some(Answer::Remote));
@@ -110,8 +103,7 @@ fn a_parent_tells_their_needs_which_wait_for_the_coordinator_until_met_inv_08_la
     assert!(c.interpreters_needed().contains(&Person::FamilyMember(mum())), "LANG-01: interpreter to book");
     let unmet: Vec<_> = c.unmet_needs().iter().map(|(m, n)| (m.adult_id.clone(), n.kind)).collect();
     assert_eq!(unmet, vec![(mum(), PracticalNeedKind::AccessibleRoom)]);
-    c.record_need_met(&coordinator(), &mum(), PracticalNeedKind::AccessibleRoom, "Ground floor room 1")
-        .expect("met");
+    c.record_need_met(&coordinator(), &mum(), PracticalNeedKind::AccessibleRoom, "Ground floor room 1").expect("met");
     assert!(c.unmet_needs().is_empty());
 }
 
@@ -120,7 +112,13 @@ fn a_parent_asks_for_a_correction_only_in_their_own_name_min_04() {
     let mut c = scheduled();
     // Without an approved record there is nothing to correct (MIN-02).
     assert!(matches!(
-        c.request_record_correction(&Acting::family_member("u-mum", "mum"), &mum(), 1, "My name is wrong", d("2026-12-01")),
+        c.request_record_correction(
+            &Acting::family_member("u-mum", "mum"),
+            &mum(),
+            1,
+            "My name is wrong",
+            d("2026-12-01")
+        ),
         Err(ConferenceError::RecordNotApproved)
     ));
     // The father cannot ask in the mother's name.
