@@ -540,6 +540,8 @@ async fn a_parent_signs_in_answers_sends_views_reads_the_shared_report_and_the_r
     assert!(page.body.contains("EXCLUDED-PART"), "she was not excluded from that part");
     assert!(!page.body.contains("RESTRICTED-THIRD-PARTY"), "REP-03");
     assert!(page.body.contains("This conference is confidential"), "MEET-04");
+    // rule: PLAN-06 — the family's page says a plan does not change parental responsibility.
+    assert!(page.body.contains("A plan does not change who has parental responsibility."));
     assert!(page.body.contains("Read out at the conference."), "INV-07: she sees her letter was read out");
     assert_eq!(audit_count(&w, "portal.record.read").await, reads_before + 1, "ROLE-11: the record read is logged");
 

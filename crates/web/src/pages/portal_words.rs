@@ -485,6 +485,8 @@ mod tests {
             (en.correction_intro, cy.correction_intro),
             (en.parts_withheld, cy.parts_withheld),
             (en.needs_intro, cy.needs_intro),
+            // rule: PLAN-06 — family documents say a plan does not change parental responsibility.
+            (en.plan_note, cy.plan_note),
         ];
         for (e, c) in pairs {
             assert!(!c.is_empty() && e != c, "Welsh text missing for: {e}");
