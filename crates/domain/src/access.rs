@@ -195,10 +195,7 @@ pub const GRANTS: &[(Action, &[Grant])] = &[
         ],
     ),
     (Action::ChairConference, &[RoleWith(Chair, ConferenceChair)]),
-    (
-        Action::RecordMeeting,
-        &[RoleWith(Chair, ConferenceChair), RoleWith(NoteTaker, Invited), Role(Coordinator)],
-    ),
+    (Action::RecordMeeting, &[RoleWith(Chair, ConferenceChair), RoleWith(NoteTaker, Invited), Role(Coordinator)]),
     (
         Action::SubmitReport,
         &[
@@ -384,7 +381,11 @@ mod tests {
         let other = AuthorityId::from("la2");
         let a = actor(&[Auditor, QualityAssurance, Administrator]);
         assert_eq!(
-            decide(&a, Action::ViewFamilyRecord, Target::Record { authority_id: &other, relationships: &[AllocatedWorker] }),
+            decide(
+                &a,
+                Action::ViewFamilyRecord,
+                Target::Record { authority_id: &other, relationships: &[AllocatedWorker] }
+            ),
             Decision::NotFound
         );
         assert_eq!(decide(&a, Action::ManageUsers, Target::Authority(&other)), Decision::NotFound);
@@ -395,7 +396,11 @@ mod tests {
         let la = AuthorityId::from("la1");
         let sw = actor(&[SocialWorker]);
         assert_eq!(
-            decide(&sw, Action::ViewFamilyRecord, Target::Record { authority_id: &la, relationships: &[AllocatedWorker] }),
+            decide(
+                &sw,
+                Action::ViewFamilyRecord,
+                Target::Record { authority_id: &la, relationships: &[AllocatedWorker] }
+            ),
             Decision::Allow
         );
         assert_eq!(
