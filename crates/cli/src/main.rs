@@ -503,7 +503,9 @@ async fn run_demo(args: DemoArgs) -> Outcome {
         }
         return Ok(());
     }
-    let creds = demo::reset_credentials(&db).await?;
+    let mut creds = demo::reset_credentials(&db).await?;
+    // The family portal: parents of families with a scheduled conference.
+    creds.extend(demo::portal_parents(&db, &generated.authority.id, 3).await?);
     println!("\nDemo sign-in details (fictional people; new passwords at every start):");
     for c in &creds {
         match (&c.password, &c.totp_secret) {
@@ -511,7 +513,7 @@ async fn run_demo(args: DemoArgs) -> Outcome {
                 println!("demo-user role={} username={} password={} totp-secret={}", c.role.as_str(), c.username, p, t)
             }
             _ => println!(
-                "demo-portal-user role={} username={} email={} (signs in with a code sent by email; see the outbox)",
+                "demo-portal-user role={} username={} email={} (signs in at /portal/sign-in with a code sent by email; see the outbox)",
                 c.role.as_str(),
                 c.username,
                 c.email

@@ -16,6 +16,7 @@ crate::text_enum! {
         ConferenceChair => "conference-chair", "Chair of a conference for the family";
         Invited => "invited", "Invited to a conference for the family";
         CoreGroupMember => "core-group-member", "Member of a core group for the family";
+        FamilyMember => "family-member", "A parent, carer or young person of the family, linked to their portal account";
     }
 }
 
@@ -69,6 +70,15 @@ crate::text_enum! {
         RecordDeadlineMet => "record-deadline-met", "Record a deadline as met";
         /// The report of reasons given for missed deadlines (QA-02).
         ViewLateReasons => "view-late-reasons", "See the reasons deadlines were missed";
+        /// The family portal: one's own conference as one may see it (the invitation, the
+        /// reports shared with one without restricted parts, the outcome and the record copy
+        /// for one, EXC-06, REP-03). Never the staff view of the conference.
+        ViewFamilyConference => "view-family-conference", "See your conference in the family portal";
+        /// The family portal: answer one's own invitation, name a supporter, send views, tell
+        /// one's needs, ask for a correction (INV-04..08, CHILD-02, MIN-04).
+        TakePartAsFamily => "take-part-as-family", "Answer and send your views in the family portal";
+        /// Give a parent, carer or young person of the family a portal account linked to them.
+        GivePortalAccess => "give-portal-access", "Give a family member portal access";
     }
 }
 
@@ -209,6 +219,23 @@ pub const GRANTS: &[(Action, &[Grant])] = &[
     (Action::ListConferences, &[Role(Coordinator), Role(QualityAssurance), Role(Auditor)]),
     (Action::ListChairedConferences, &[Role(Chair)]),
     (Action::ViewLateReasons, &[Role(QualityAssurance)]),
+    // The family portal (ROLE-05..07): only for the family the portal account is linked to,
+    // and only through the portal's own pages, which show each person the version they may
+    // see. A supporter sees what the person they support sees and changes nothing (ROLE-07).
+    (
+        Action::ViewFamilyConference,
+        &[RoleWith(Parent, FamilyMember), RoleWith(YoungPerson, FamilyMember), RoleWith(Supporter, FamilyMember)],
+    ),
+    (Action::TakePartAsFamily, &[RoleWith(Parent, FamilyMember), RoleWith(YoungPerson, FamilyMember)]),
+    (
+        Action::GivePortalAccess,
+        &[
+            Role(Coordinator),
+            RoleWith(SocialWorker, AllocatedWorker),
+            RoleWith(TeamManager, AllocatedWorker),
+            RoleWith(TeamManager, ManagerOfAllocatedWorker),
+        ],
+    ),
 ];
 
 /// The person asking.
@@ -306,6 +333,7 @@ pub fn read_action(action: Action) -> Action {
         | Action::RecordMeeting
         | Action::SubmitReport
         | Action::GatherViews => Action::ViewConference,
+        Action::ViewFamilyConference | Action::TakePartAsFamily => Action::ViewFamilyConference,
         _ => Action::ViewFamilyRecord,
     }
 }
@@ -327,6 +355,9 @@ pub fn is_record_action(action: Action) -> bool {
             | Action::SubmitReport
             | Action::GatherViews
             | Action::RecordDeadlineMet
+            | Action::ViewFamilyConference
+            | Action::TakePartAsFamily
+            | Action::GivePortalAccess
     )
 }
 
@@ -467,6 +498,38 @@ mod tests {
         assert!(!across_cases(&actor(&[SocialWorker]), Action::ViewFamilyRecord));
         assert!(!across_cases(&actor(&[Chair, TeamManager]), Action::ViewFamilyRecord));
         assert!(!across_cases(&actor(&[Administrator]), Action::ViewFamilyRecord));
+    }
+
+    #[test]
+    fn family_members_reach_only_their_own_familys_conference_through_the_portal_role_05_role_06_role_07() {
+        let la = AuthorityId::from("la1");
+        let own = Target::Record { authority_id: &la, relationships: &[FamilyMember] };
+        let other = Target::Record { authority_id: &la, relationships: &[] };
+        for role in [Parent, YoungPerson] {
+            let a = actor(&[role]);
+            assert_eq!(decide(&a, Action::ViewFamilyConference, own), Decision::Allow, "{role}");
+            assert_eq!(decide(&a, Action::TakePartAsFamily, own), Decision::Allow, "{role}");
+            assert_eq!(decide(&a, Action::ViewFamilyConference, other), Decision::NotFound, "{role}");
+            assert_eq!(decide(&a, Action::TakePartAsFamily, other), Decision::NotFound, "{role}");
+            // Never the staff view of the conference, with its restricted parts (REP-03, EXC-06).
+            assert_eq!(decide(&a, Action::ViewConference, own), Decision::NotFound, "{role}");
+            assert_eq!(decide(&a, Action::ViewFamilyRecord, own), Decision::NotFound, "{role}");
+            assert_eq!(decide(&a, Action::GivePortalAccess, own), Decision::NotFound, "{role}");
+        }
+        // A supporter reads what the person they support reads and changes nothing (ROLE-07).
+        let s = actor(&[Supporter]);
+        assert_eq!(decide(&s, Action::ViewFamilyConference, own), Decision::Allow);
+        assert_eq!(decide(&s, Action::TakePartAsFamily, own), Decision::Forbidden);
+        // Staff never reach the portal's pages as if they were the family.
+        for role in [SocialWorker, Coordinator, Chair, Auditor] {
+            assert_eq!(decide(&actor(&[role]), Action::ViewFamilyConference, own), Decision::NotFound, "{role}");
+        }
+        // Coordinators and the allocated worker give portal access; a teacher does not.
+        assert_eq!(decide(&actor(&[Coordinator]), Action::GivePortalAccess, other), Decision::Allow);
+        let allocated = Target::Record { authority_id: &la, relationships: &[AllocatedWorker] };
+        assert_eq!(decide(&actor(&[SocialWorker]), Action::GivePortalAccess, allocated), Decision::Allow);
+        let invited = Target::Record { authority_id: &la, relationships: &[Invited] };
+        assert_eq!(decide(&actor(&[Professional]), Action::GivePortalAccess, invited), Decision::Forbidden);
     }
 
     #[test]

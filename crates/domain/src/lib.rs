@@ -9,6 +9,7 @@ pub mod conference;
 pub mod demo;
 pub mod model;
 pub mod policy;
+pub mod portal;
 pub mod timescales;
 pub mod validate;
 

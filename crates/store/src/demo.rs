@@ -260,3 +260,60 @@ fn demo_password() -> String {
     let n = rand::Rng::gen_range(&mut rng, 10..100);
     format!("{}-{n}", words.join("-"))
 }
+
+/// The family portal in the demo: portal access for one parent or carer of each of the first
+/// `how_many` families with a scheduled conference, at a fictional address
+/// (`parent.N@demo.confer.invalid`; the sign-in code is in the outbox). Given once, audited
+/// like any other; later starts list the same accounts.
+pub async fn portal_parents(
+    db: &Db,
+    authority: &confer_domain::AuthorityId,
+    how_many: usize,
+) -> Result<Vec<Credentials>> {
+    use sqlx::Row;
+    let rows = sqlx::query(
+        "SELECT id, family_id FROM conference WHERE authority_id = $1 AND state = 'scheduled' ORDER BY date, id LIMIT 50",
+    )
+    .bind(authority.as_str())
+    .fetch_all(db.pool())
+    .await?;
+    let mut out = Vec::new();
+    for row in rows {
+        if out.len() >= how_many {
+            break;
+        }
+        let (id, family_id): (String, String) = (row.try_get("id")?, row.try_get("family_id")?);
+        let stored = crate::conferences::load(db, &id).await?;
+        let Some(member) = stored.conference.family_members().iter().find(|m| m.is_parent_or_carer()).cloned() else {
+            continue;
+        };
+        let person = confer_domain::portal::PortalPerson::Adult(member.adult_id.clone());
+        let existing = sqlx::query(
+            "SELECT u.username, u.email FROM portal_person pp JOIN user_account u ON u.id = pp.user_id \
+             WHERE pp.family_id = $1 AND pp.adult_id = $2",
+        )
+        .bind(&family_id)
+        .bind(member.adult_id.as_str())
+        .fetch_optional(db.pool())
+        .await?;
+        let (username, email) = match existing {
+            Some(r) => (r.try_get::<String, _>("username")?, r.try_get::<String, _>("email")?),
+            None => {
+                let email = format!("parent.{}@demo.confer.invalid", out.len() + 1);
+                let display = member.name.split_whitespace().next().unwrap_or("Parent").to_owned();
+                let access = crate::portal::Access {
+                    authority_id: authority,
+                    family_id: &family_id,
+                    person: &person,
+                    display_name: &display,
+                    email: &email,
+                    role: Role::Parent,
+                };
+                let user = crate::portal::give_access(db, &access, ACTOR).await?;
+                (users::by_id(db, &user).await?.account.username, email)
+            }
+        };
+        out.push(Credentials { role: Role::Parent, username, password: None, totp_secret: None, email });
+    }
+    Ok(out)
+}

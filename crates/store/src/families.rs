@@ -215,6 +215,10 @@ pub async fn relationships(db: &Db, user: &UserId, family_id: &str) -> Result<Ve
     }
     // Chair of, invited to, or taking the notes of a conference of the family.
     out.extend(crate::conferences::family_relationships(db, user, family_id).await?);
+    // A parent, carer or young person of the family, through their portal account.
+    if crate::portal::person_in(db, user, family_id).await?.is_some() {
+        out.push(Relationship::FamilyMember);
+    }
     out.sort();
     out.dedup();
     Ok(out)

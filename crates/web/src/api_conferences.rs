@@ -297,8 +297,13 @@ pub async fn authorize(state: &SharedState, ctx: &Ctx, action: Action, conferenc
         Decision::Forbidden => return Err(ConfApiError::Forbidden),
         Decision::NotFound => return Err(ApiError::NotFound.into()),
     }
-    let acting =
-        Acting { user_id: ctx.actor.user_id.clone(), roles: ctx.actor.roles.clone(), relationships, adult_id: None };
+    let acting = Acting {
+        user_id: ctx.actor.user_id.clone(),
+        roles: ctx.actor.roles.clone(),
+        relationships,
+        adult_id: None,
+        child_id: None,
+    };
     Ok(Allowed { acting, owner })
 }
 
@@ -860,8 +865,13 @@ pub(crate) async fn create_request(
         due_by,
     };
     let relationships = families::relationships(&state.db, &ctx.actor.user_id, family_id).await?;
-    let acting =
-        Acting { user_id: ctx.actor.user_id.clone(), roles: ctx.actor.roles.clone(), relationships, adult_id: None };
+    let acting = Acting {
+        user_id: ctx.actor.user_id.clone(),
+        roles: ctx.actor.roles.clone(),
+        relationships,
+        adult_id: None,
+        child_id: None,
+    };
     let id = confer_store::new_id();
     let c = Conference::request(&acting, ConferenceId(id.clone()), request, today, now)?;
     let mut tx = state.db.begin().await?;

@@ -688,7 +688,9 @@ pub async fn portal_code(
         users::count_source_failure(&state.db, &source.0).await?;
     }
     match verified {
-        Some(user) => complete_sign_in(&state, &user, None, "/portal").await,
+        Some(user) => {
+            complete_sign_in(&state, &user, None, if t.lang == "cy" { "/portal?lang=cy" } else { "/portal" }).await
+        }
         None => {
             let mut page = portal_page(t.code_title, &csrf, t.lang);
             page.errors.add("code", t.code_error);

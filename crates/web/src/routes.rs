@@ -177,6 +177,15 @@ pub const ROUTES: &[Route] = &[
     ),
     r("POST", "/conferences/{conference_id}/views/{number}/present", Record(Action::ChairConference)),
     r("POST", "/conferences/{conference_id}/legal-recommendations", Record(Action::ChairConference)),
+    // The family portal (issue 6): parents, carers and young people, for their own family only.
+    r("GET", "/portal/conferences/{conference_id}", Record(Action::ViewFamilyConference)),
+    r("POST", "/portal/conferences/{conference_id}/answer", Record(Action::TakePartAsFamily)),
+    r("POST", "/portal/conferences/{conference_id}/supporter", Record(Action::TakePartAsFamily)),
+    r("POST", "/portal/conferences/{conference_id}/views", Record(Action::TakePartAsFamily)),
+    r("POST", "/portal/conferences/{conference_id}/needs", Record(Action::TakePartAsFamily)),
+    r("POST", "/portal/conferences/{conference_id}/correction", Record(Action::TakePartAsFamily)),
+    r("GET", "/families/{family_id}/portal-access", Record(Action::GivePortalAccess)),
+    r("POST", "/families/{family_id}/portal-access", Record(Action::GivePortalAccess)),
 ];
 
 pub fn route_for(method: &str, path: &str) -> Option<&'static Route> {
@@ -195,7 +204,7 @@ pub fn router(state: SharedState) -> Router {
         .route("/portal/sign-in", get(auth::portal_sign_in_page).post(auth::portal_sign_in))
         .route("/portal/sign-in/code", get(auth::portal_code_page).post(auth::portal_code))
         .route("/", get(pages::dashboard::dashboard))
-        .route("/portal", get(pages::dashboard::portal_home))
+        .route("/portal", get(pages::portal::home))
         .route("/account", get(pages::account::account))
         .route("/account/sign-out-everywhere", post(pages::account::sign_out_everywhere))
         .route("/account/tokens", post(pages::account::create_token))
@@ -311,6 +320,14 @@ pub fn router(state: SharedState) -> Router {
         )
         .route("/conferences/{conference_id}/views/{number}/present", post(pages::record::present_views))
         .route("/conferences/{conference_id}/legal-recommendations", post(pages::record::legal_recommendation))
+        // The family portal (issue 6).
+        .route("/portal/conferences/{conference_id}", get(pages::portal::show))
+        .route("/portal/conferences/{conference_id}/answer", post(pages::portal::answer))
+        .route("/portal/conferences/{conference_id}/supporter", post(pages::portal::supporter))
+        .route("/portal/conferences/{conference_id}/views", post(pages::portal::views))
+        .route("/portal/conferences/{conference_id}/needs", post(pages::portal::needs))
+        .route("/portal/conferences/{conference_id}/correction", post(pages::portal::correction))
+        .route("/families/{family_id}/portal-access", get(pages::portal::access_page).post(pages::portal::give_access))
         .fallback(crate::error::not_found)
         .with_state(state)
 }

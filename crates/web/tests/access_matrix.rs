@@ -25,6 +25,8 @@ enum Variant {
     OtherTenant,
     /// The user chairs the family's conference (chairs only: no one else can be scheduled as chair).
     ChairOfConference,
+    /// The user's portal account is linked to the family's mother (the family portal).
+    FamilyMember,
 }
 
 impl Variant {
@@ -35,17 +37,19 @@ impl Variant {
             Variant::ManagerOfAllocatedWorker => vec![Relationship::ManagerOfAllocatedWorker],
             Variant::Invited => vec![Relationship::Invited],
             Variant::ChairOfConference => vec![Relationship::ConferenceChair],
+            Variant::FamilyMember => vec![Relationship::FamilyMember],
         }
     }
 }
 
-const VARIANTS: [Variant; 6] = [
+const VARIANTS: [Variant; 7] = [
     Variant::Unrelated,
     Variant::AllocatedWorker,
     Variant::ManagerOfAllocatedWorker,
     Variant::Invited,
     Variant::OtherTenant,
     Variant::ChairOfConference,
+    Variant::FamilyMember,
 ];
 
 /// Requests a conference for a family through the API, as the authority's coordinator; and,
@@ -217,6 +221,12 @@ async fn every_route_answers_as_the_access_policy_decides_for_every_role_and_rel
         fams.insert(Variant::Invited, family(&db, &a.id, &format!("{key}-inv"), &worker, Some(&prof.id)).await);
         fams.insert(Variant::OtherTenant, family(&db, &b.id, &format!("{key}-other"), &worker_b, None).await);
         fams.insert(Variant::ChairOfConference, family(&db, &a.id, &format!("{key}-chaired"), &worker, None).await);
+        let own = family(&db, &a.id, &format!("{key}-own"), &worker, None).await;
+        let mut tx = db.begin().await.unwrap();
+        let mother = confer_domain::portal::PortalPerson::Adult(AdultId(format!("adult-{key}-own")));
+        confer_store::portal::link_in(&mut tx, &a.id, &UserId(uid.clone()), &own.0, &mother, "test").await.unwrap();
+        tx.commit().await.unwrap();
+        fams.insert(Variant::FamilyMember, own);
         // A conference for each family; the chaired one is chaired by this user if they are a
         // chair (anyone else cannot be scheduled as chair: CHAIR-01), else by another chair.
         let mut confs: BTreeMap<Variant, String> = BTreeMap::new();
@@ -227,6 +237,7 @@ async fn every_route_answers_as_the_access_policy_decides_for_every_role_and_rel
                 Variant::ChairOfConference => {
                     (&coord_a, vec![], Some(if *role == Role::Chair { uid.as_str() } else { chair_c.as_str() }))
                 }
+                Variant::FamilyMember => (&coord_a, vec![], Some(chair_c.as_str())),
                 _ => (&coord_a, vec![], None),
             };
             confs.insert(*variant, conference(&app, token, fid, cid, &pros, chair).await);

@@ -278,7 +278,8 @@ impl super::Conference {
         calendar: &dyn WorkingCalendar,
         today: NaiveDate,
     ) -> Outcome<InvitationId> {
-        let own = matches!(&details.supports, Person::FamilyMember(a) if who.adult_id.as_ref() == Some(a));
+        // A parent or carer names their own supporter; a young person their own (CHILD-02).
+        let own = who.is_person(&details.supports);
         if !own {
             self.require(who, Duty::Coordinate, "name a supporter for someone else")?;
         }
@@ -379,6 +380,7 @@ impl super::Conference {
             .ok_or(ConferenceError::NotFound { what: "invitation" })?;
         let own = match &inv.invitee {
             Invitee::FamilyMember { adult_id } => who.adult_id.as_ref() == Some(adult_id),
+            Invitee::Child { child_id, .. } => who.child_id.as_ref() == Some(child_id),
             Invitee::Professional { professional_id } => {
                 self.professional(professional_id).map(|p| p.user_id.as_ref() == Some(&who.user_id)).unwrap_or(false)
             }

@@ -125,6 +125,9 @@ pub struct Acting {
     pub relationships: Vec<Relationship>,
     /// Set when the person is a family member signed in to the family portal.
     pub adult_id: Option<AdultId>,
+    /// Set when the person is a young person (the child) signed in to the family portal.
+    #[serde(default)]
+    pub child_id: Option<ChildId>,
 }
 
 impl Acting {
@@ -135,6 +138,7 @@ impl Acting {
             roles: roles.iter().copied().collect(),
             relationships: relationships.to_vec(),
             adult_id: None,
+            child_id: None,
         }
     }
     /// A parent or carer signed in to the family portal.
@@ -144,6 +148,26 @@ impl Acting {
             roles: [Role::Parent].into_iter().collect(),
             relationships: vec![Relationship::Invited],
             adult_id: Some(adult_id.into()),
+            child_id: None,
+        }
+    }
+    /// A young person (the child the conference is about) signed in to the family portal.
+    pub fn young_person(user_id: impl Into<UserId>, child_id: impl Into<ChildId>) -> Self {
+        Acting {
+            user_id: user_id.into(),
+            roles: [Role::YoungPerson].into_iter().collect(),
+            relationships: vec![Relationship::FamilyMember],
+            adult_id: None,
+            child_id: Some(child_id.into()),
+        }
+    }
+    /// Whether the acting person is this family member or child themselves (the family
+    /// portal), so they may act for themselves without a staff duty.
+    pub fn is_person(&self, person: &Person) -> bool {
+        match person {
+            Person::FamilyMember(a) => self.adult_id.as_ref() == Some(a),
+            Person::Child(c) => self.child_id.as_ref() == Some(c),
+            Person::Professional(_) => false,
         }
     }
     pub fn has(&self, role: Role) -> bool {

@@ -126,7 +126,95 @@ pub enum Person {
     Professional(ProfessionalId),
 }
 
+/// What a parent, carer or young person tells the conference they need to take part
+/// (INV-08, LANG-01): an interpreter (spoken or sign language) and practical needs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NeedsTold {
+    /// The language to interpret, for example "Polish" or "British Sign Language".
+    pub interpreter_language: Option<String>,
+    pub needs: Vec<(PracticalNeedKind, String)>,
+}
+
 impl super::Conference {
+    /// INV-08, LANG-01: a family member or young person tells the conference what they need
+    /// to take part (in the family portal), or the coordinator records it for them. An
+    /// interpreter asked for shows in [`Self::interpreters_needed`] until one is booked; a
+    /// practical need shows in [`Self::unmet_needs`] until it is met. "Another need" says what.
+    pub fn tell_needs(&mut self, who: &super::Acting, person: &Person, told: NeedsTold) -> super::Outcome {
+        if !who.is_person(person) {
+            self.require(who, super::Duty::Coordinate, "record someone else's needs")?;
+        }
+        self.require_state(
+            &[super::ConferenceState::Requested, super::ConferenceState::Scheduled, super::ConferenceState::InProgress],
+            "tell us what you need",
+            "Needs are told before or during the conference.",
+        )?;
+        let language = told.interpreter_language.as_deref().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned);
+        if language.is_none() && told.needs.is_empty() {
+            return Err(super::ConferenceError::Missing {
+                what: "what you need: an interpreter, or another kind of help",
+            });
+        }
+        if told.needs.iter().any(|(k, detail)| *k == PracticalNeedKind::Other && detail.trim().is_empty()) {
+            return Err(super::ConferenceError::Missing { what: "what the other need is" });
+        }
+        match person {
+            Person::FamilyMember(adult_id) => {
+                self.family_member(adult_id)?;
+                let member = self
+                    .family_members
+                    .iter_mut()
+                    .find(|m| &m.adult_id == adult_id)
+                    .ok_or(super::ConferenceError::NotFound { what: "family member" })?;
+                if let Some(l) = language {
+                    member.communication.needs_interpreter = true;
+                    member.communication.first_language = l;
+                }
+                for (kind, detail) in told.needs {
+                    let detail = detail.trim().to_owned();
+                    match member.needs.iter_mut().find(|n| n.kind == kind && n.met.is_none()) {
+                        Some(n) => n.detail = detail,
+                        None => member.needs.push(PracticalNeed { kind, detail, met: None }),
+                    }
+                }
+            }
+            Person::Child(child_id) => {
+                self.child(child_id)?;
+                let child = self
+                    .children
+                    .iter_mut()
+                    .find(|c| &c.child_id == child_id)
+                    .ok_or(super::ConferenceError::NotFound { what: "child" })?;
+                if let Some(l) = language {
+                    child.communication.needs_interpreter = true;
+                    child.communication.first_language = l;
+                }
+                for (kind, detail) in told.needs {
+                    let said = if detail.trim().is_empty() {
+                        kind.label().to_owned()
+                    } else {
+                        format!("{}: {}", kind.label(), detail.trim())
+                    };
+                    let access = &mut child.communication.access_needs;
+                    if !access.split("; ").any(|a| a == said) {
+                        if !access.is_empty() {
+                            access.push_str("; ");
+                        }
+                        access.push_str(&said);
+                    }
+                }
+            }
+            Person::Professional(p) => {
+                let name = self.professional(p)?.name.clone();
+                return Err(super::ConferenceError::NotParentOrCarer {
+                    name,
+                    what: "recorded here: a professional tells the coordinator",
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// INV-08: records that a family member's practical need has been met, and how.
     pub fn record_need_met(
         &mut self,

@@ -97,7 +97,8 @@ impl super::Conference {
     /// INV-06, INV-07, CHILD-02, CHILD-03: records a parent's or child's views. The social
     /// worker, coordinator or chair records them; a parent may send their own.
     pub fn record_views(&mut self, who: &Acting, given: ViewsGiven) -> Outcome<ViewsId> {
-        let own = matches!(&given.whose, Person::FamilyMember(a) if who.adult_id.as_ref() == Some(a));
+        // A parent sends their own views; a young person their own (CHILD-02).
+        let own = who.is_person(&given.whose);
         if !own {
             self.require(who, Duty::GatherViews, "record someone's views")?;
         }

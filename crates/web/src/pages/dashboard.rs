@@ -55,16 +55,3 @@ pub async fn dashboard(State(state): State<SharedState>, ctx: Ctx) -> Result<Res
         can_search: ctx.may(Action::SearchFamilies),
     }))
 }
-
-#[derive(Template)]
-#[template(path = "portal_home.html")]
-struct PortalHome<'a> {
-    page: &'a Page,
-    t: &'a super::portal_text::Text,
-}
-
-pub async fn portal_home(ctx: Ctx) -> Result<Response, AppError> {
-    let t = super::portal_text::for_lang(None);
-    let page = ctx.page(t.home_title, "/portal");
-    Ok(view::render(&PortalHome { page: &page, t }))
-}

@@ -79,6 +79,8 @@ struct FamilyPage<'a> {
     /// Issue 6: the family's conferences this person may see, and whether they may request one.
     can_request_conference: bool,
     conferences: Vec<(String, String)>,
+    /// The family portal: whether this person may give a family member portal access.
+    can_give_portal_access: bool,
 }
 
 impl FamilyPage<'_> {
@@ -158,6 +160,7 @@ async fn show_page(
     let stored = confer_store::deadlines::for_family(&state.db, family_id).await?;
     let deadlines = crate::pages::deadlines::rows_of(stored, &calendar, at_risk);
     let can_request_conference = ctx.authorize_record(state, Action::RequestConference, family_id).await.is_ok();
+    let can_give_portal_access = ctx.authorize_record(state, Action::GivePortalAccess, family_id).await.is_ok();
     let mut conferences = Vec::new();
     for c in confer_store::conferences::of_family(&state.db, family_id).await? {
         let rels = confer_store::conferences::relationships(&state.db, &ctx.actor.user_id, family_id, &c.id).await?;
@@ -185,6 +188,7 @@ async fn show_page(
         late_reasons: confer_domain::timescales::LateReason::ALL,
         can_request_conference,
         conferences,
+        can_give_portal_access,
     }))
 }
 

@@ -10,5 +10,7 @@ pub mod families;
 pub mod health;
 pub mod meeting;
 pub mod policy;
+pub mod portal;
 pub mod portal_text;
+pub mod portal_words;
 pub mod record;

@@ -5,6 +5,7 @@ mod decision;
 mod exclusion;
 mod invitations;
 mod meeting;
+mod portal;
 mod record;
 mod reports;
 mod request;
