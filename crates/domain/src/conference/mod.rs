@@ -26,6 +26,7 @@ pub mod meeting;
 pub mod people;
 pub mod record;
 pub mod report;
+pub mod report_file;
 pub mod views;
 
 #[cfg(test)]
@@ -41,6 +42,7 @@ pub use meeting::*;
 pub use people::*;
 pub use record::*;
 pub use report::*;
+pub use report_file::*;
 pub use views::*;
 
 use crate::access::Relationship;

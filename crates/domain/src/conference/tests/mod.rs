@@ -7,6 +7,7 @@ mod invitations;
 mod meeting;
 mod record;
 mod reports;
+mod report_files;
 mod request;
 
 use super::*;
