@@ -808,6 +808,8 @@ struct ConferencePage<'a> {
     default_time: String,
     default_venue: String,
     default_link: String,
+    /// The steps before the meeting (pages/arrange.rs).
+    arrange: super::arrange::ArrangeView,
 }
 
 #[derive(Deserialize, Default)]
@@ -1038,7 +1040,8 @@ pub async fn conference_page(
         slot.map(|s| s.chair.to_string()).or_else(|| c.suggested_chair().map(|u| u.to_string())).unwrap_or_default();
     let mut page = ctx.page(&format!("{} for the {}", c.kind().label(), record.family.name), "/conferences");
     page.errors = errors;
-    page.notice = done.and_then(|d| notice_for(d, &c));
+    page.notice = done.and_then(|d| notice_for(d, &c).or_else(|| super::arrange::notice_for(d)));
+    let arrange = super::arrange::view(state, ctx, &a, &c, &rules).await?;
     let may_ = May {
         arrange: may(ctx, &a, Action::ArrangeConference),
         chair: may(ctx, &a, Action::ChairConference),
@@ -1102,6 +1105,7 @@ pub async fn conference_page(
         default_time: slot.map(|s| s.time.format("%H:%M").to_string()).unwrap_or_else(|| "10:00".into()),
         default_venue: slot.and_then(|s| s.venue.clone()).unwrap_or_default(),
         default_link: slot.and_then(|s| s.video_link.clone()).unwrap_or_default(),
+        arrange,
         c: &c,
     }))
 }
