@@ -9,6 +9,7 @@ mod record;
 mod reports;
 mod report_files;
 mod request;
+mod transfer;
 
 use super::*;
 use crate::access::Relationship;
