@@ -550,6 +550,8 @@ struct RequestPage<'a> {
     radio_groups: Vec<(&'static str, &'static str, Vec<Opt>)>,
     check_groups: Vec<(&'static str, &'static str, &'static str, Vec<Opt>)>,
     kept: &'a Kept,
+    /// The kind chosen, and what each kind asks for (pages/arrange.rs).
+    kind: super::arrange::RequestKind,
 }
 
 fn opts<T: Copy>(all: &[T], f: impl Fn(T) -> (&'static str, &'static str)) -> Vec<Opt> {
@@ -562,8 +564,10 @@ async fn request_page(
     family_id: &str,
     errors: FormErrors,
     kept: &Kept,
+    kind: ConferenceKind,
 ) -> Result<Response, AppError> {
     let record = families::family_record(&state.db, family_id).await?;
+    let kind = super::arrange::request_kind(state, &record, kind).await?;
     let mut page = ctx.page(&format!("Request a conference for the {}", record.family.name), "/families");
     page.errors = errors;
     let children = record
@@ -634,6 +638,7 @@ async fn request_page(
             ),
         ],
         kept,
+        kind,
     }))
 }
 
@@ -641,9 +646,11 @@ pub async fn request_form(
     State(state): State<SharedState>,
     ctx: Ctx,
     Path(family_id): Path<String>,
+    Query(q): Query<super::arrange::KindQuery>,
 ) -> Result<Response, AppError> {
     ctx.authorize_record(&state, Action::RequestConference, &family_id).await?;
-    request_page(&state, &ctx, &family_id, FormErrors::default(), &Kept::default()).await
+    let kind = q.kind.as_deref().and_then(ConferenceKind::parse).unwrap_or(ConferenceKind::Initial);
+    request_page(&state, &ctx, &family_id, FormErrors::default(), &Kept::default(), kind).await
 }
 
 /// Where a refusal of the request points.
@@ -662,6 +669,10 @@ fn request_field(e: &ConferenceError) -> &'static str {
                 "concerns"
             } else if what.contains("parent or carer") {
                 "family_members"
+            } else if what.contains("moved in") {
+                "transfer_notified_on"
+            } else if what.contains("review follows") {
+                "previous_conference_id"
             } else {
                 "reason"
             }
@@ -681,6 +692,9 @@ pub async fn request(
     ctx.authorize_record(&state, Action::RequestConference, &family_id).await?;
     let sent = Sent(f);
     let mut errors = FormErrors::default();
+    let kind = ConferenceKind::parse(sent.get("kind")).unwrap_or(ConferenceKind::Initial);
+    let today = state.settings.clock.today();
+    let extra = super::arrange::request_extra(&sent, kind, today, &mut errors);
     let strategy = match sent.opt("strategy_discussion_on") {
         None => None,
         Some(t) => match parse_date(&t) {
@@ -692,17 +706,20 @@ pub async fn request(
         },
     };
     let body = ac::RequestBody {
-        kind: Some(ConferenceKind::Initial),
+        kind: Some(kind),
         children: sent
             .all("children")
             .into_iter()
-            .map(|child_id| ac::RequestChild { child_id, current_plan: None })
+            .map(|child_id| {
+                let current_plan = PlanCategory::parse(sent.get(&format!("plan_{child_id}")));
+                ac::RequestChild { child_id, current_plan }
+            })
             .collect(),
         strategy_discussion_on: strategy,
         enquiry: EnquiryKind::parse(sent.get("enquiry")),
         harm_finding: HarmFinding::parse(sent.get("harm_finding")),
-        transfer_notified_on: None,
-        previous_conference_id: None,
+        transfer_notified_on: extra.transfer_notified_on,
+        previous_conference_id: extra.previous_conference_id.clone(),
         reason: sent.get("reason").to_owned(),
         concerns: sent.all("concerns").iter().filter_map(|c| ConcernCategory::parse(c)).collect(),
         family_members: sent
@@ -714,14 +731,20 @@ pub async fn request(
     };
     if errors.is_empty() {
         match ac::create_request(&state, &ctx, &family_id, body).await {
-            Ok((id, _)) => return Ok(Redirect::to(&format!("/conferences/{id}?done=request")).into_response()),
+            Ok((id, _)) => {
+                super::arrange::after_request(&state, &ctx, &id, extra).await?;
+                return Ok(Redirect::to(&format!("/conferences/{id}?done=request")).into_response());
+            }
             Err(ConfApiError::Refused(e)) => errors.add(request_field(&e), e.to_string()),
+            Err(ConfApiError::Unprocessable(m)) if m.contains("previous conference") => {
+                errors.add("previous_conference_id", m)
+            }
             Err(ConfApiError::Unprocessable(m)) => errors.add("children", m),
             Err(e) => return Err(to_app(e)),
         }
     }
     let kept = Kept { form: "request".into(), sent };
-    request_page(&state, &ctx, &family_id, errors, &kept).await
+    request_page(&state, &ctx, &family_id, errors, &kept, kind).await
 }
 
 // ---------------------------------------------------------------- the conference page
