@@ -67,7 +67,12 @@ fn form_urlencoded_value(body: &[u8], name: &str) -> Option<String> {
 /// A text field of a multipart form, read with the same parser the upload handler uses.
 async fn multipart_value(content_type: &str, body: axum::body::Bytes, name: &str) -> Option<String> {
     use axum::extract::{FromRequest, Multipart};
-    let req = Request::builder().header(header::CONTENT_TYPE, content_type).body(Body::from(body)).ok()?;
+    // confer's forms send the token first (browsers send fields in the page's order), so only
+    // the start of the body is parsed: a large file after it is never read twice, and the
+    // extractor's default limit is never reached.
+    const HEAD: usize = 64 * 1024;
+    let head = body.slice(..body.len().min(HEAD));
+    let req = Request::builder().header(header::CONTENT_TYPE, content_type).body(Body::from(head)).ok()?;
     let mut m = Multipart::from_request(req, &()).await.ok()?;
     while let Ok(Some(field)) = m.next_field().await {
         if field.name() == Some(name) {

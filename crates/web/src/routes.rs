@@ -299,7 +299,11 @@ pub fn router(state: SharedState) -> Router {
         .route("/conferences/{conference_id}/recording-consents", post(pages::arrange::recording_consent))
         .route("/conferences/{conference_id}/audio-recording", post(pages::arrange::audio_recording))
         .route("/conferences/{conference_id}/reports", post(pages::arrange::submit_report))
-        .route("/conferences/{conference_id}/reports/upload", post(pages::arrange::upload_report))
+        // The router-wide body limit bounds the upload; the form checks the file's own size.
+        .route(
+            "/conferences/{conference_id}/reports/upload",
+            post(pages::arrange::upload_report).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
         .route("/conferences/{conference_id}/reports/share", post(pages::arrange::share_report))
         .route("/conferences/{conference_id}/reports/{number}/file", get(pages::arrange::download_report_file))
         .route("/conferences/{conference_id}/exclusions/told", post(pages::arrange::exclusion_told))
