@@ -226,6 +226,8 @@ async fn request_initial(w: &World) -> String {
                 ("concerns", "neglect"),
                 ("reason", "Neglect at home."),
                 ("family_members", "fam1-mum"),
+                ("needs_fam1-mum", "childcare"),
+                ("needs_fam1-mum_detail", "TWO-TODDLERS at home"),
                 ("professionals", "p-sw"),
                 ("professionals", "p-school"),
                 ("professionals", "p-police"),
@@ -352,7 +354,7 @@ async fn the_request_page_offers_every_kind_and_asks_each_for_what_it_needs_s47_
 }
 
 #[tokio::test]
-async fn children_supporters_interpreters_and_consent_before_the_meeting_inv_05_lang_01_meet_03() {
+async fn children_supporters_interpreters_needs_and_consent_before_the_meeting_inv_05_inv_08_lang_01_meet_03() {
     let w = world().await;
     let id = request_initial(&w).await;
     let conf = format!("/conferences/{id}");
@@ -446,6 +448,21 @@ async fn children_supporters_interpreters_and_consent_before_the_meeting_inv_05_
     .await;
     let page = coord.get(&conf).await;
     assert!(page.body.contains("Ola Nowak, Language Line"), "{}", page.body);
+
+    // INV-08: the mother's need from the request is met, and how.
+    let page = coord.get(&conf).await;
+    assert!(page.body.contains("TWO-TODDLERS at home") && page.body.contains("Not met yet"), "{}", page.body);
+    let no_how = refused(&mut coord, &conf, &format!("{conf}/needs-met"), &[("need", "fam1-mum|childcare")]).await;
+    assert!(no_how.body.contains("how the need was met"), "{}", error_summary(&no_how.body));
+    step(
+        &mut coord,
+        &conf,
+        &format!("{conf}/needs-met"),
+        &[("need", "fam1-mum|childcare"), ("how", "CRECHE-BOOKED on site")],
+    )
+    .await;
+    let page = coord.get(&conf).await;
+    assert!(page.body.contains("CRECHE-BOOKED on site") && !page.body.contains("Not met yet"), "{}", page.body);
 
     // MEET-03: the note taker records the mother's consent to audio recording.
     let mut notes = w.as_user(&w.notes).await;
@@ -675,7 +692,8 @@ async fn reports_typed_or_uploaded_are_checked_downloaded_by_those_allowed_and_s
 }
 
 #[tokio::test]
-async fn exclusion_told_and_the_previous_conferences_exclusions_decided_again_at_the_review_exc_04_exc_05_chair_02() {
+async fn exclusion_told_audio_recording_and_the_previous_exclusions_decided_again_at_the_review_exc_04_exc_05_meet_03_chair_02(
+) {
     let w = world().await;
     let id = request_initial(&w).await;
     let conf = format!("/conferences/{id}");
@@ -730,7 +748,18 @@ async fn exclusion_told_and_the_previous_conferences_exclusions_decided_again_at
     w.clock.set(at("2026-11-20 10:00"));
     let meeting = format!("{conf}/meeting");
     step(&mut chair, &meeting, &format!("{conf}/start"), &[]).await;
+    // MEET-03: no audio recording without every parent's consent; the chair is told whose is missing.
+    let no_consent = refused(&mut chair, &conf, &format!("{conf}/audio-recording"), &[]).await;
+    assert!(
+        no_consent.body.contains("consent has not been recorded for Mia Brook"),
+        "{}",
+        error_summary(&no_consent.body)
+    );
     let mut notes = w.as_user(&w.notes).await;
+    step(&mut notes, &conf, &format!("{conf}/recording-consents"), &[("adult_id", "fam1-mum"), ("consents", "yes")])
+        .await;
+    step(&mut chair, &conf, &format!("{conf}/audio-recording"), &[]).await;
+    assert!(chair.get(&conf).await.body.contains("Being recorded"));
     for n in ["2", "3", "4"] {
         step(&mut notes, &meeting, &format!("{conf}/attendance"), &[("invitation", n), ("presence", "in-person")])
             .await;

@@ -981,6 +981,9 @@ pub struct RequestKind {
     pub plan_categories: Vec<Opt>,
     /// Pre-birth: each unborn child with the TIME-03 dates.
     pub unborn: Vec<String>,
+    /// INV-08: each adult of the family (field name, name) and the practical needs to choose from.
+    pub need_adults: Vec<(String, String)>,
+    pub need_kinds: Vec<Opt>,
 }
 
 impl RequestKind {
@@ -1056,6 +1059,12 @@ pub async fn request_kind(
         plan_children,
         plan_categories: opts(PlanCategory::ALL, |e| (e.as_str(), e.label())),
         unborn,
+        need_adults: record
+            .adults
+            .iter()
+            .map(|a| (format!("needs_{}", a.id), format!("{} {}", a.given_name, a.family_name)))
+            .collect(),
+        need_kinds: opts(PracticalNeedKind::ALL, |e| (e.as_str(), e.label())),
     })
 }
 
@@ -1189,4 +1198,14 @@ pub fn kind_facts(
         ));
     }
     out
+}
+
+/// INV-08: the practical needs ticked for one adult on the request form, with the detail typed.
+pub fn request_needs(sent: &Sent, adult_id: &str) -> Vec<crate::api_conferences::RequestNeed> {
+    let detail = sent.get(&format!("needs_{adult_id}_detail")).trim().to_owned();
+    sent.all(&format!("needs_{adult_id}"))
+        .iter()
+        .filter_map(|n| PracticalNeedKind::parse(n))
+        .map(|kind| crate::api_conferences::RequestNeed { kind, detail: detail.clone() })
+        .collect()
 }

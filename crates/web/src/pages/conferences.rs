@@ -725,7 +725,10 @@ pub async fn request(
         family_members: sent
             .all("family_members")
             .into_iter()
-            .map(|adult_id| ac::RequestFamilyMember { adult_id, needs: Vec::new() })
+            .map(|adult_id| {
+                let needs = super::arrange::request_needs(&sent, &adult_id);
+                ac::RequestFamilyMember { adult_id, needs }
+            })
             .collect(),
         professionals: sent.all("professionals"),
     };
