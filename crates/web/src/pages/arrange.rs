@@ -11,9 +11,7 @@
 //! the version the form was made from. A refusal shows the domain's reason with what was typed
 //! kept; a version conflict says someone else saved first. Nothing here decides a rule.
 
-use super::conferences::{
-    allow, date_field, finish, may, people_opts, person_of, save, user_names, Home, Opt, Problem, Sent,
-};
+use super::conferences::{allow, date_field, finish, may, people_opts, person_of, save, Home, Opt, Problem, Sent};
 use crate::api_conferences::{Allowed, ConfApiError, Rules};
 use crate::auth::Ctx;
 use crate::error::AppError;
@@ -139,17 +137,18 @@ fn scope_text(scope: &ExclusionScope) -> String {
     }
 }
 
-/// Builds what the conference page shows of these steps, for this reader.
-pub async fn view(
-    state: &SharedState,
+/// Builds what the conference page shows of these steps, for this reader, from what the
+/// conference page has already read (the family's record, the authority's users' names).
+pub fn view(
     ctx: &Ctx,
     a: &Allowed,
     c: &Conference,
     rules: &Rules,
-) -> Result<ArrangeView, AppError> {
-    let (names, _) = user_names(state, ctx).await?;
+    record: &families::FamilyRecord,
+    names: &BTreeMap<String, String>,
+    today: NaiveDate,
+) -> ArrangeView {
     let name = |u: &confer_domain::UserId| names.get(u.as_str()).cloned().unwrap_or_else(|| u.to_string());
-    let record = families::family_record(&state.db, a.owner.family_id.as_str()).await?;
     let state_now = c.state();
     let before = matches!(state_now, ConferenceState::Requested | ConferenceState::Scheduled);
     let open = before || state_now == ConferenceState::InProgress;
@@ -291,7 +290,7 @@ pub async fn view(
         .iter()
         .map(|s| ShareRow {
             report: s.report.0,
-            recipient: super::conferences::recipient_name(c, &s.recipient, &names),
+            recipient: super::conferences::recipient_name(c, &s.recipient, names),
             on: view::long_date(&s.on),
             discussed: match s.discussed_with_author {
                 Some(true) => "Yes".into(),
@@ -352,7 +351,7 @@ pub async fn view(
         .iter()
         .map(|p| Opt::new(p.adult_id.as_str(), c.name_of(&Person::FamilyMember(p.adult_id.clone()))))
         .collect();
-    Ok(ArrangeView {
+    ArrangeView {
         may: ArrangeMay {
             cancel: may(ctx, a, Action::CancelConference),
             children: may(ctx, a, Action::RequestConference),
@@ -397,8 +396,8 @@ pub async fn view(
         review_outcomes: opts(ExclusionReviewOutcome::ALL, |e| (e.as_str(), e.label())),
         allow_opts: vec![Opt::new("yes", "Yes, they may attend"), Opt::new("no", "No")],
         consent_opts: vec![Opt::new("yes", "Yes, they agree"), Opt::new("no", "No, they do not agree")],
-        facts: kind_facts(c, rules, state.settings.clock.today(), &names),
-    })
+        facts: kind_facts(c, rules, today, names),
+    }
 }
 
 /// The notice after one of these forms succeeded.

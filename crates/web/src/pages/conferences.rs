@@ -1067,7 +1067,7 @@ pub async fn conference_page(
     let mut page = ctx.page(&format!("{} for the {}", c.kind().label(), record.family.name), "/conferences");
     page.errors = errors;
     page.notice = done.and_then(|d| notice_for(d, &c).or_else(|| super::arrange::notice_for(d)));
-    let arrange = super::arrange::view(state, ctx, &a, &c, &rules).await?;
+    let arrange = super::arrange::view(ctx, &a, &c, &rules, &record, &names, today);
     let may_ = May {
         arrange: may(ctx, &a, Action::ArrangeConference),
         chair: may(ctx, &a, Action::ChairConference),
