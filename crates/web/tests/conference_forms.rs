@@ -307,7 +307,7 @@ async fn the_request_page_offers_every_kind_and_asks_each_for_what_it_needs_s47_
         "where the plan was made is shown"
     );
     // TIME-02: 15 working days after Monday 2 November.
-    assert!(page.body.contains("23 November 2026"));
+    assert!(page.body.contains("It must be held by 23 November 2026 (TIME-02)"), "{}", page.body);
 
     // TIME-03: the pre-birth page shows the unborn child's dates, and so does the conference.
     let pre = sw.get("/families/fam3/conferences/new?kind=pre-birth").await;

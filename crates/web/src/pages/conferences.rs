@@ -847,7 +847,13 @@ pub struct DoneQuery {
 fn notice_for(done: &str, c: &Conference) -> Option<String> {
     Some(match done {
         "request" => {
-            format!("The conference has been requested. It must be held by {} (TIME-01).", view::long_date(&c.due_by()))
+            let rule = match c.kind() {
+                ConferenceKind::Initial => "TIME-01",
+                ConferenceKind::TransferIn => "TIME-02",
+                ConferenceKind::PreBirth => "TIME-01, TIME-03",
+                ConferenceKind::Review => "REV-01",
+            };
+            format!("The conference has been requested. It must be held by {} ({rule}).", view::long_date(&c.due_by()))
         }
         "schedule" => "The conference has been scheduled.".into(),
         "reschedule" => "The conference has been moved.".into(),
