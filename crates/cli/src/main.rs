@@ -189,7 +189,9 @@ struct Failure {
 impl From<StoreError> for Failure {
     fn from(e: StoreError) -> Self {
         let message = match &e {
-            StoreError::Unavailable(_) => "the database is not available: check --database-url and that the server is running".to_owned(),
+            StoreError::Unavailable(_) => {
+                "the database is not available: check --database-url and that the server is running".to_owned()
+            }
             StoreError::Conflict(m) => m.clone(),
             StoreError::NotFound => "not found".to_owned(),
             other => {
@@ -271,7 +273,9 @@ async fn run(cli: Cli) -> Outcome {
             settings::init_logging(&s.log_format);
             let db = Db::connect(&s.database_url).await?;
             migrate::run(&db).await?;
-            confer_web::serve(db, s.web.clone(), s.addr).await.map_err(|e| Failure { message: format!("cannot serve on {}: {e}", s.addr), status: 1 })
+            confer_web::serve(db, s.web.clone(), s.addr)
+                .await
+                .map_err(|e| Failure { message: format!("cannot serve on {}: {e}", s.addr), status: 1 })
         }
         Command::Demo(args) => run_demo(args).await,
         Command::Migrate(db) => {
@@ -348,9 +352,14 @@ async fn run_calendar(command: calendar::CalendarCommand, db: DbArgs) -> Outcome
     let authority_calendar = match wants_authority {
         Some(code) => {
             let db = open(&db).await?;
-            Some(confer_store::calendar::authority_calendar_by_code(&db, &code).await.map_err(Failure::from)?.ok_or_else(|| {
-                usage(format!("there is no authority with code {code}: check the code, or use --nation"))
-            })?)
+            Some(
+                confer_store::calendar::authority_calendar_by_code(&db, &code)
+                    .await
+                    .map_err(Failure::from)?
+                    .ok_or_else(|| {
+                        usage(format!("there is no authority with code {code}: check the code, or use --nation"))
+                    })?,
+            )
         }
         None => None,
     };
@@ -358,10 +367,13 @@ async fn run_calendar(command: calendar::CalendarCommand, db: DbArgs) -> Outcome
         let days = calendar::import_file(file).map_err(usage)?;
         let db = open(&db).await?;
         let stored = confer_store::calendar::import_announced(&db, &days, CLI_ACTOR).await?;
-        println!("Imported {stored} announced bank holidays; whole years in the file replace the rules for those years.");
+        println!(
+            "Imported {stored} announced bank holidays; whole years in the file replace the rules for those years."
+        );
         return Ok(());
     }
-    let resolve = |_: &str| authority_calendar.clone().ok_or_else(|| "the authority's calendar could not be loaded".to_owned());
+    let resolve =
+        |_: &str| authority_calendar.clone().ok_or_else(|| "the authority's calendar could not be loaded".to_owned());
     let mut out = std::io::stdout();
     let mut err = std::io::stderr();
     match calendar::run(&command, &resolve, &mut out, &mut err) {
@@ -375,7 +387,9 @@ async fn run_users(cmd: UsersCommand) -> Outcome {
     match cmd {
         UsersCommand::Create { db, authority, username, name, email, roles, line_manager } => {
             let db = open(&db).await?;
-            let a = users::authority_by_code(&db, &authority).await?.ok_or_else(|| usage(format!("there is no authority with code {authority}")))?;
+            let a = users::authority_by_code(&db, &authority)
+                .await?
+                .ok_or_else(|| usage(format!("there is no authority with code {authority}")))?;
             let roles = roles.iter().map(|r| parse_role(r)).collect::<Result<Vec<_>, _>>()?;
             let manager = match line_manager {
                 Some(m) => Some(user_named(&db, &m).await?.account.id),
@@ -438,8 +452,11 @@ async fn run_users(cmd: UsersCommand) -> Outcome {
         UsersCommand::Token { db, username, name, write } => {
             let db = open(&db).await?;
             let u = user_named(&db, &username).await?;
-            let scopes: &[tokens::Scope] = if write { &[tokens::Scope::Read, tokens::Scope::Write] } else { &[tokens::Scope::Read] };
-            let (_, token) = tokens::create(&db, u.account.id.as_str(), u.account.authority_id.as_str(), &name, scopes, CLI_ACTOR).await?;
+            let scopes: &[tokens::Scope] =
+                if write { &[tokens::Scope::Read, tokens::Scope::Write] } else { &[tokens::Scope::Read] };
+            let (_, token) =
+                tokens::create(&db, u.account.id.as_str(), u.account.authority_id.as_str(), &name, scopes, CLI_ACTOR)
+                    .await?;
             println!("{token}");
             Ok(())
         }
@@ -456,7 +473,11 @@ async fn run_demo(args: DemoArgs) -> Outcome {
     settings::init_logging(&s.log_format);
     let db = Db::connect(&s.database_url).await?;
     migrate::run(&db).await?;
-    let options = confer_domain::demo::DemoOptions { seed: args.seed, families: args.families, ..confer_domain::demo::DemoOptions::for_nation(nation) };
+    let options = confer_domain::demo::DemoOptions {
+        seed: args.seed,
+        families: args.families,
+        ..confer_domain::demo::DemoOptions::for_nation(nation)
+    };
     let today = s.web.clock.today();
     let generated = confer_domain::demo::Demo::new(options, today);
     let started = std::time::Instant::now();
@@ -486,13 +507,22 @@ async fn run_demo(args: DemoArgs) -> Outcome {
     println!("\nDemo sign-in details (fictional people; new passwords at every start):");
     for c in &creds {
         match (&c.password, &c.totp_secret) {
-            (Some(p), Some(t)) => println!("demo-user role={} username={} password={} totp-secret={}", c.role.as_str(), c.username, p, t),
-            _ => println!("demo-portal-user role={} username={} email={} (signs in with a code sent by email; see the outbox)", c.role.as_str(), c.username, c.email),
+            (Some(p), Some(t)) => {
+                println!("demo-user role={} username={} password={} totp-secret={}", c.role.as_str(), c.username, p, t)
+            }
+            _ => println!(
+                "demo-portal-user role={} username={} email={} (signs in with a code sent by email; see the outbox)",
+                c.role.as_str(),
+                c.username,
+                c.email
+            ),
         }
     }
     println!("\nAdd the TOTP secret to an authenticator app (or use `oathtool --totp -b SECRET`).");
     println!("confer is at http://{}/  (press Ctrl-C to stop)\n", s.addr);
     use std::io::Write;
     let _ = std::io::stdout().flush();
-    confer_web::serve(db, s.web.clone(), s.addr).await.map_err(|e| Failure { message: format!("cannot serve on {}: {e}", s.addr), status: 1 })
+    confer_web::serve(db, s.web.clone(), s.addr)
+        .await
+        .map_err(|e| Failure { message: format!("cannot serve on {}: {e}", s.addr), status: 1 })
 }
