@@ -35,7 +35,8 @@ pub struct ServeArgs {
     /// Seconds a request may take before it is answered with 503. Default: 30.
     #[arg(long, env = "CONFER_REQUEST_TIMEOUT_SECONDS", value_name = "SECONDS")]
     pub request_timeout_seconds: Option<u64>,
-    /// Largest request body in bytes (file uploads). Default: 10485760 (10 MiB).
+    /// Largest request body in bytes (file uploads: keep it above the 10 MiB report file
+    /// limit). Default: 12582912 (12 MiB).
     #[arg(long, env = "CONFER_MAX_BODY_BYTES", value_name = "BYTES")]
     pub max_body_bytes: Option<usize>,
     /// Behind a reverse proxy: take the client's address from X-Forwarded-For (used only to

@@ -285,11 +285,14 @@ pub struct Change<'a> {
     pub action: &'a str,
     /// `Some` to set (or, with `Some(None)`, clear) the conference's note taker.
     pub note_taker: Option<Option<&'a str>>,
+    /// A file the change names (a report sent as a file): stored in the same transaction,
+    /// under the number of the report whose file it is.
+    pub document: Option<&'a crate::documents::NewDocument<'a>>,
 }
 
 impl<'a> Change<'a> {
     pub fn new(actor: &'a str, action: &'a str) -> Self {
-        Change { actor, action, note_taker: None }
+        Change { actor, action, note_taker: None, document: None }
     }
 }
 
@@ -350,6 +353,13 @@ pub async fn save<T>(
         return Err(SaveError::Conflict { current_version: current });
     }
     write_people(&mut tx, &c, note_taker.as_deref()).await?;
+    if let Some(d) = change.document {
+        // The file is kept only when the change attached it to a report.
+        let report = c.reports().iter().find(|r| r.file.as_ref().is_some_and(|f| f.document_id == d.id));
+        if let Some(r) = report {
+            crate::documents::insert(&mut tx, c.authority_id().as_str(), id, r.id.0, d, change.actor).await?;
+        }
+    }
     sync_deadlines(db, &mut tx, &c, change.actor).await?;
     sync_case_stage(&mut tx, &c, change.actor).await?;
     tell_invitees_of_changes(&mut tx, &c, was.0, was.1.as_ref()).await?;

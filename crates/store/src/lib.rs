@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod conferences;
 pub mod deadlines;
 pub mod demo;
+pub mod documents;
 pub mod families;
 pub mod migrate;
 pub mod otp;

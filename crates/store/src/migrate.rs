@@ -14,6 +14,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (5, "sign_in_attempts", include_str!("../migrations/0005_sign_in_attempts.sql")),
     (6, "scale_indexes", include_str!("../migrations/0006_scale_indexes.sql")),
     (7, "adult_child_index", include_str!("../migrations/0007_adult_child_index.sql")),
+    (8, "documents", include_str!("../migrations/0008_documents.sql")),
     (9, "portal_people", include_str!("../migrations/0009_portal_people.sql")),
     (12, "conference_record_state", include_str!("../migrations/0012_conference_record_state.sql")),
 ];

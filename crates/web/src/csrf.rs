@@ -14,6 +14,8 @@ use axum::response::{IntoResponse, Response};
 
 /// Largest form this check reads (forms with file uploads have their own route checks).
 const MAX_FORM_BYTES: usize = 2 * 1024 * 1024;
+/// Largest form with a file this check reads; the router's body limit is the real bound.
+const MAX_UPLOAD_FORM_BYTES: usize = 64 * 1024 * 1024;
 
 pub async fn check(State(_state): State<SharedState>, req: Request, next: Next) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
@@ -26,20 +28,23 @@ pub async fn check(State(_state): State<SharedState>, req: Request, next: Next) 
         }
     }
     let expected = req.extensions().get::<ExpectedCsrf>().and_then(|e| e.0.clone());
-    let is_form = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| v.starts_with("application/x-www-form-urlencoded"))
-        .unwrap_or(false);
-    if !is_form {
+    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let is_form = content_type.starts_with("application/x-www-form-urlencoded");
+    // A form with a file (a report sent as a file) carries the token as one of its fields.
+    let is_multipart = content_type.starts_with("multipart/form-data");
+    if !is_form && !is_multipart {
         return refused("Only forms from confer's own pages are accepted here");
     }
     let (parts, body) = req.into_parts();
-    let Ok(bytes) = to_bytes(body, MAX_FORM_BYTES).await else {
+    let limit = if is_multipart { MAX_UPLOAD_FORM_BYTES } else { MAX_FORM_BYTES };
+    let Ok(bytes) = to_bytes(body, limit).await else {
         return AppError::BadRequest("The form is too large.".into()).into_response();
     };
-    let sent = form_urlencoded_value(&bytes, "csrf_token");
+    let sent = if is_multipart {
+        multipart_value(&content_type, bytes.clone(), "csrf_token").await
+    } else {
+        form_urlencoded_value(&bytes, "csrf_token")
+    };
     match (expected, sent) {
         (Some(e), Some(s)) if constant_time_eq(e.as_bytes(), s.as_bytes()) => {
             next.run(Request::from_parts(parts, Body::from(bytes))).await
@@ -61,6 +66,24 @@ fn form_urlencoded_value(body: &[u8], name: &str) -> Option<String> {
         .into_iter()
         .find(|(k, _)| k == name)
         .map(|(_, v)| v)
+}
+
+/// A text field of a multipart form, read with the same parser the upload handler uses.
+async fn multipart_value(content_type: &str, body: axum::body::Bytes, name: &str) -> Option<String> {
+    use axum::extract::{FromRequest, Multipart};
+    // confer's forms send the token first (browsers send fields in the page's order), so only
+    // the start of the body is parsed: a large file after it is never read twice, and the
+    // extractor's default limit is never reached.
+    const HEAD: usize = 64 * 1024;
+    let head = body.slice(..body.len().min(HEAD));
+    let req = Request::builder().header(header::CONTENT_TYPE, content_type).body(Body::from(head)).ok()?;
+    let mut m = Multipart::from_request(req, &()).await.ok()?;
+    while let Ok(Some(field)) = m.next_field().await {
+        if field.name() == Some(name) {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

@@ -49,7 +49,9 @@ impl Default for WebSettings {
             session_idle_minutes: 30,
             session_absolute_hours: 10,
             request_timeout_seconds: 30,
-            max_body_bytes: 10 * 1024 * 1024,
+            // A little above the largest report file (10 MiB), so an over-size file reaches the
+            // upload form, which says so and keeps the other fields, instead of a bare 413.
+            max_body_bytes: 12 * 1024 * 1024,
             trust_forwarded_for: false,
             clock: clock::Clock::system(),
         }

@@ -186,6 +186,22 @@ pub const ROUTES: &[Route] = &[
     r("POST", "/portal/conferences/{conference_id}/correction", Record(Action::TakePartAsFamily)),
     r("GET", "/families/{family_id}/portal-access", Record(Action::GivePortalAccess)),
     r("POST", "/families/{family_id}/portal-access", Record(Action::GivePortalAccess)),
+    // Before the meeting (issue 6): the same actions as the API's routes for these steps.
+    r("POST", "/conferences/{conference_id}/cancel", Record(Action::CancelConference)),
+    r("POST", "/conferences/{conference_id}/children", Record(Action::RequestConference)),
+    r("POST", "/conferences/{conference_id}/children/remove", Record(Action::RequestConference)),
+    r("POST", "/conferences/{conference_id}/supporters", Record(Action::ArrangeConference)),
+    r("POST", "/conferences/{conference_id}/supporters/late", Record(Action::ChairConference)),
+    r("POST", "/conferences/{conference_id}/interpreters", Record(Action::ArrangeConference)),
+    r("POST", "/conferences/{conference_id}/needs-met", Record(Action::ArrangeConference)),
+    r("POST", "/conferences/{conference_id}/recording-consents", Record(Action::RecordMeeting)),
+    r("POST", "/conferences/{conference_id}/audio-recording", Record(Action::ChairConference)),
+    r("POST", "/conferences/{conference_id}/reports", Record(Action::SubmitReport)),
+    r("POST", "/conferences/{conference_id}/reports/upload", Record(Action::SubmitReport)),
+    r("POST", "/conferences/{conference_id}/reports/share", Record(Action::SubmitReport)),
+    r("GET", "/conferences/{conference_id}/reports/{number}/file", Record(Action::ViewConference)),
+    r("POST", "/conferences/{conference_id}/exclusions/told", Record(Action::GatherViews)),
+    r("POST", "/conferences/{conference_id}/exclusions/previous", Record(Action::ChairConference)),
 ];
 
 pub fn route_for(method: &str, path: &str) -> Option<&'static Route> {
@@ -328,6 +344,26 @@ pub fn router(state: SharedState) -> Router {
         .route("/portal/conferences/{conference_id}/needs", post(pages::portal::needs))
         .route("/portal/conferences/{conference_id}/correction", post(pages::portal::correction))
         .route("/families/{family_id}/portal-access", get(pages::portal::access_page).post(pages::portal::give_access))
+        // Before the meeting (issue 6).
+        .route("/conferences/{conference_id}/cancel", post(pages::arrange::cancel))
+        .route("/conferences/{conference_id}/children", post(pages::arrange::add_child))
+        .route("/conferences/{conference_id}/children/remove", post(pages::arrange::remove_child))
+        .route("/conferences/{conference_id}/supporters", post(pages::arrange::name_supporter))
+        .route("/conferences/{conference_id}/supporters/late", post(pages::arrange::decide_late_supporter))
+        .route("/conferences/{conference_id}/interpreters", post(pages::arrange::book_interpreter))
+        .route("/conferences/{conference_id}/needs-met", post(pages::arrange::need_met))
+        .route("/conferences/{conference_id}/recording-consents", post(pages::arrange::recording_consent))
+        .route("/conferences/{conference_id}/audio-recording", post(pages::arrange::audio_recording))
+        .route("/conferences/{conference_id}/reports", post(pages::arrange::submit_report))
+        // The router-wide body limit bounds the upload; the form checks the file's own size.
+        .route(
+            "/conferences/{conference_id}/reports/upload",
+            post(pages::arrange::upload_report).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route("/conferences/{conference_id}/reports/share", post(pages::arrange::share_report))
+        .route("/conferences/{conference_id}/reports/{number}/file", get(pages::arrange::download_report_file))
+        .route("/conferences/{conference_id}/exclusions/told", post(pages::arrange::exclusion_told))
+        .route("/conferences/{conference_id}/exclusions/previous", post(pages::arrange::review_previous_exclusion))
         .fallback(crate::error::not_found)
         .with_state(state)
 }

@@ -27,7 +27,9 @@ pub mod meeting;
 pub mod people;
 pub mod record;
 pub mod report;
+pub mod report_file;
 mod stage;
+pub mod transfer;
 pub mod views;
 
 #[cfg(test)]
@@ -43,6 +45,8 @@ pub use meeting::*;
 pub use people::*;
 pub use record::*;
 pub use report::*;
+pub use report_file::*;
+pub use transfer::*;
 pub use views::*;
 
 use crate::access::Relationship;
@@ -273,6 +277,9 @@ pub struct Conference {
     enquiry: Option<EnquiryKind>,
     harm_finding: Option<HarmFinding>,
     transfer_notified_on: Option<NaiveDate>,
+    /// Transfer-in: the authority the child moved from and when their plan began there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    transfer_from: Option<TransferFrom>,
     previous: Option<PreviousConference>,
     reason: String,
     concerns: Vec<ConcernCategory>,
@@ -451,6 +458,7 @@ impl Conference {
             enquiry: r.enquiry,
             harm_finding: r.harm_finding,
             transfer_notified_on: r.transfer_notified_on,
+            transfer_from: None,
             previous: r.previous,
             reason: r.reason.trim().to_owned(),
             concerns: r.concerns,

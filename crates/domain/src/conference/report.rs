@@ -39,6 +39,9 @@ pub struct Report {
     pub submitted_on: NaiveDate,
     /// REP-02: the day it should have reached the chair, once the conference has a date.
     pub due_to_chair_by: Option<NaiveDate>,
+    /// The report as a file, when it was uploaded rather than typed (REP-*).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<super::ReportFile>,
 }
 
 impl Report {
@@ -115,7 +118,14 @@ impl super::Conference {
         }
         let due_to_chair_by = self.date().and_then(|d| DeadlineRule::ReportsToChair.due_date(d, calendar, policy));
         let id = ReportId(self.next_number());
-        self.reports.push(Report { id, author: author.clone(), parts, submitted_on: today, due_to_chair_by });
+        self.reports.push(Report {
+            id,
+            author: author.clone(),
+            parts,
+            submitted_on: today,
+            due_to_chair_by,
+            file: None,
+        });
         Ok(id)
     }
 

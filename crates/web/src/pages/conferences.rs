@@ -546,6 +546,8 @@ struct RequestPage<'a> {
     radio_groups: Vec<(&'static str, &'static str, Vec<Opt>)>,
     check_groups: Vec<(&'static str, &'static str, &'static str, Vec<Opt>)>,
     kept: &'a Kept,
+    /// The kind chosen, and what each kind asks for (pages/arrange.rs).
+    kind: super::arrange::RequestKind,
 }
 
 fn opts<T: Copy>(all: &[T], f: impl Fn(T) -> (&'static str, &'static str)) -> Vec<Opt> {
@@ -558,8 +560,10 @@ async fn request_page(
     family_id: &str,
     errors: FormErrors,
     kept: &Kept,
+    kind: ConferenceKind,
 ) -> Result<Response, AppError> {
     let record = families::family_record(&state.db, family_id).await?;
+    let kind = super::arrange::request_kind(state, &record, kind).await?;
     let mut page = ctx.page(&format!("Request a conference for the {}", record.family.name), "/families");
     page.errors = errors;
     let children = record
@@ -630,6 +634,7 @@ async fn request_page(
             ),
         ],
         kept,
+        kind,
     }))
 }
 
@@ -637,9 +642,11 @@ pub async fn request_form(
     State(state): State<SharedState>,
     ctx: Ctx,
     Path(family_id): Path<String>,
+    Query(q): Query<super::arrange::KindQuery>,
 ) -> Result<Response, AppError> {
     ctx.authorize_record(&state, Action::RequestConference, &family_id).await?;
-    request_page(&state, &ctx, &family_id, FormErrors::default(), &Kept::default()).await
+    let kind = q.kind.as_deref().and_then(ConferenceKind::parse).unwrap_or(ConferenceKind::Initial);
+    request_page(&state, &ctx, &family_id, FormErrors::default(), &Kept::default(), kind).await
 }
 
 /// Where a refusal of the request points.
@@ -658,6 +665,10 @@ fn request_field(e: &ConferenceError) -> &'static str {
                 "concerns"
             } else if what.contains("parent or carer") {
                 "family_members"
+            } else if what.contains("moved in") {
+                "transfer_notified_on"
+            } else if what.contains("review follows") {
+                "previous_conference_id"
             } else {
                 "reason"
             }
@@ -677,6 +688,9 @@ pub async fn request(
     ctx.authorize_record(&state, Action::RequestConference, &family_id).await?;
     let sent = Sent(f);
     let mut errors = FormErrors::default();
+    let kind = ConferenceKind::parse(sent.get("kind")).unwrap_or(ConferenceKind::Initial);
+    let today = state.settings.clock.today();
+    let extra = super::arrange::request_extra(&sent, kind, today, &mut errors);
     let strategy = match sent.opt("strategy_discussion_on") {
         None => None,
         Some(t) => match parse_date(&t) {
@@ -688,36 +702,48 @@ pub async fn request(
         },
     };
     let body = ac::RequestBody {
-        kind: Some(ConferenceKind::Initial),
+        kind: Some(kind),
         children: sent
             .all("children")
             .into_iter()
-            .map(|child_id| ac::RequestChild { child_id, current_plan: None })
+            .map(|child_id| {
+                let current_plan = PlanCategory::parse(sent.get(&format!("plan_{child_id}")));
+                ac::RequestChild { child_id, current_plan }
+            })
             .collect(),
         strategy_discussion_on: strategy,
         enquiry: EnquiryKind::parse(sent.get("enquiry")),
         harm_finding: HarmFinding::parse(sent.get("harm_finding")),
-        transfer_notified_on: None,
-        previous_conference_id: None,
+        transfer_notified_on: extra.transfer_notified_on,
+        previous_conference_id: extra.previous_conference_id.clone(),
         reason: sent.get("reason").to_owned(),
         concerns: sent.all("concerns").iter().filter_map(|c| ConcernCategory::parse(c)).collect(),
         family_members: sent
             .all("family_members")
             .into_iter()
-            .map(|adult_id| ac::RequestFamilyMember { adult_id, needs: Vec::new() })
+            .map(|adult_id| {
+                let needs = super::arrange::request_needs(&sent, &adult_id);
+                ac::RequestFamilyMember { adult_id, needs }
+            })
             .collect(),
         professionals: sent.all("professionals"),
     };
     if errors.is_empty() {
         match ac::create_request(&state, &ctx, &family_id, body).await {
-            Ok((id, _)) => return Ok(Redirect::to(&format!("/conferences/{id}?done=request")).into_response()),
+            Ok((id, _)) => {
+                super::arrange::after_request(&state, &ctx, &id, extra).await?;
+                return Ok(Redirect::to(&format!("/conferences/{id}?done=request")).into_response());
+            }
             Err(ConfApiError::Refused(e)) => errors.add(request_field(&e), e.to_string()),
+            Err(ConfApiError::Unprocessable(m)) if m.contains("previous conference") => {
+                errors.add("previous_conference_id", m)
+            }
             Err(ConfApiError::Unprocessable(m)) => errors.add("children", m),
             Err(e) => return Err(to_app(e)),
         }
     }
     let kept = Kept { form: "request".into(), sent };
-    request_page(&state, &ctx, &family_id, errors, &kept).await
+    request_page(&state, &ctx, &family_id, errors, &kept, kind).await
 }
 
 // ---------------------------------------------------------------- the conference page
@@ -806,6 +832,8 @@ struct ConferencePage<'a> {
     default_time: String,
     default_venue: String,
     default_link: String,
+    /// The steps before the meeting (pages/arrange.rs).
+    arrange: super::arrange::ArrangeView,
 }
 
 #[derive(Deserialize, Default)]
@@ -817,7 +845,13 @@ pub struct DoneQuery {
 fn notice_for(done: &str, c: &Conference) -> Option<String> {
     Some(match done {
         "request" => {
-            format!("The conference has been requested. It must be held by {} (TIME-01).", view::long_date(&c.due_by()))
+            let rule = match c.kind() {
+                ConferenceKind::Initial => "TIME-01",
+                ConferenceKind::TransferIn => "TIME-02",
+                ConferenceKind::PreBirth => "TIME-01, TIME-03",
+                ConferenceKind::Review => "REV-01",
+            };
+            format!("The conference has been requested. It must be held by {} ({rule}).", view::long_date(&c.due_by()))
         }
         "schedule" => "The conference has been scheduled.".into(),
         "reschedule" => "The conference has been moved.".into(),
@@ -1035,7 +1069,10 @@ pub async fn conference_page(
         slot.map(|s| s.chair.to_string()).or_else(|| c.suggested_chair().map(|u| u.to_string())).unwrap_or_default();
     let mut page = ctx.page(&format!("{} for the {}", c.kind().label(), a.owner.family_name), "/conferences");
     page.errors = errors;
-    page.notice = done.and_then(|d| notice_for(d, &c));
+    page.notice = done.and_then(|d| notice_for(d, &c).or_else(|| super::arrange::notice_for(d)));
+    // (The family's children, for adding one to the conference.)
+    let record = families::family_record(&state.db, a.owner.family_id.as_str()).await?;
+    let arrange = super::arrange::view(ctx, &a, &c, &rules, &record, &names, today);
     let may_ = May {
         arrange: may(ctx, &a, Action::ArrangeConference),
         chair: may(ctx, &a, Action::ChairConference),
@@ -1106,6 +1143,7 @@ pub async fn conference_page(
         default_time: slot.map(|s| s.time.format("%H:%M").to_string()).unwrap_or_else(|| "10:00".into()),
         default_venue: slot.and_then(|s| s.venue.clone()).unwrap_or_default(),
         default_link: slot.and_then(|s| s.video_link.clone()).unwrap_or_default(),
+        arrange,
         c: &c,
     }))
 }

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod arrange;
 pub mod audit;
 pub mod conferences;
 pub mod dashboard;

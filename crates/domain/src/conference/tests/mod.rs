@@ -7,9 +7,11 @@ mod invitations;
 mod meeting;
 mod portal;
 mod record;
+mod report_files;
 mod reports;
 mod request;
 mod stage;
+mod transfer;
 
 use super::*;
 use crate::access::Relationship;

@@ -1,0 +1,1210 @@
+//! The conference page's forms before the meeting (issue 6), for the people who do each step:
+//! cancel (coordinator or chair), add or remove a child, name a parent's supporter and the
+//! chair's decision on one named late (INV-05), book an interpreter (LANG-01) and record that
+//! a family member's needs are met (INV-08), consent to audio recording and the chair's
+//! decision to record (MEET-03), reports typed or sent as a file and their sharing with
+//! parents (REP-01..04), how an excluded person was told (EXC-04) and the chair's fresh
+//! decision on the previous conference's exclusions (EXC-05).
+//!
+//! As in [`super::conferences`]: each form asks the access policy first (the same action as
+//! its API route), reads the form into the domain's types, and saves the domain operation at
+//! the version the form was made from. A refusal shows the domain's reason with what was typed
+//! kept; a version conflict says someone else saved first. Nothing here decides a rule.
+
+use super::conferences::{allow, date_field, finish, may, people_opts, person_of, save, Home, Opt, Problem, Sent};
+use crate::api_conferences::{Allowed, ConfApiError, Rules};
+use crate::auth::Ctx;
+use crate::error::AppError;
+use crate::view;
+use crate::SharedState;
+use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use chrono::NaiveDate;
+use confer_domain::access::Action;
+use confer_domain::conference::*;
+use confer_domain::timescales::DeadlineRule;
+use confer_domain::{AdultId, ChildId, ProfessionalId};
+use confer_store::conferences::{self, Change};
+use confer_store::documents::{self, NewDocument};
+use confer_store::families;
+use std::collections::BTreeMap;
+
+// ---------------------------------------------------------------- what the page shows
+
+/// Who may use which of these forms (only to show them; the domain decides each step).
+pub struct ArrangeMay {
+    pub cancel: bool,
+    pub children: bool,
+    pub arrange: bool,
+    pub chair: bool,
+    pub record: bool,
+    pub report: bool,
+    pub views: bool,
+}
+
+pub struct SupporterRow {
+    pub number: u32,
+    pub name: String,
+    pub kind: String,
+    pub supports: String,
+    pub represents: bool,
+    pub named_on: String,
+    /// INV-05: named after the notice the chair should have had.
+    pub late: String,
+    pub decision: String,
+}
+
+pub struct FileRow {
+    pub number: u32,
+    pub author: String,
+    pub file_name: String,
+    pub file_type: String,
+    pub size: String,
+    pub restricted: bool,
+    /// Whether this reader may download it.
+    pub may_download: bool,
+}
+
+pub struct ShareRow {
+    pub report: u32,
+    pub recipient: String,
+    pub on: String,
+    pub discussed: String,
+    pub late: String,
+}
+
+pub struct PreviousExclusionRow {
+    pub name: String,
+    pub scope: String,
+    pub reasons: String,
+    pub decided: String,
+}
+
+/// What the page shows of the steps before the meeting, and the choices of their forms.
+pub struct ArrangeView {
+    pub may: ArrangeMay,
+    /// Requested or scheduled: cancelling, children and supporters are still open.
+    pub before: bool,
+    /// Requested, scheduled or in progress: reports, interpreters and consents.
+    pub open: bool,
+    pub in_progress: bool,
+    pub cancelled: Option<(String, String, String)>,
+    pub children_removed: Vec<(String, String, String, String)>,
+    pub addable_children: Vec<Opt>,
+    pub removable_children: Vec<Opt>,
+    pub plan_categories: Vec<Opt>,
+    pub supporters: Vec<SupporterRow>,
+    pub late_awaiting: Vec<Opt>,
+    pub supporter_kinds: Vec<Opt>,
+    pub parents: Vec<Opt>,
+    pub interpreters: Vec<(String, String, String, String)>,
+    pub interpreters_needed: Vec<String>,
+    pub interpreter_for: Vec<Opt>,
+    pub needs: Vec<(String, String, String, String)>,
+    pub unmet_needs: Vec<Opt>,
+    pub consents: Vec<(String, String)>,
+    pub audio_recorded: bool,
+    pub authors: Vec<Opt>,
+    pub restrictions: Vec<Opt>,
+    pub files: Vec<FileRow>,
+    pub shares: Vec<ShareRow>,
+    pub reports_to_share: Vec<Opt>,
+    pub share_to: Vec<Opt>,
+    pub due_to_chair: String,
+    pub due_to_parents: String,
+    pub max_file: String,
+    pub excluded: Vec<Opt>,
+    pub how_told: Vec<Opt>,
+    pub previous_exclusions: Vec<PreviousExclusionRow>,
+    pub previous_to_review: Vec<Opt>,
+    pub review_outcomes: Vec<Opt>,
+    pub allow_opts: Vec<Opt>,
+    pub consent_opts: Vec<Opt>,
+    /// Rows the summary adds for the kind: (key, value, link).
+    pub facts: Vec<(String, String, String)>,
+}
+
+fn opts<T: Copy>(all: &[T], f: impl Fn(T) -> (&'static str, &'static str)) -> Vec<Opt> {
+    all.iter().map(|t| f(*t)).map(|(v, l)| Opt::new(v, l)).collect()
+}
+
+fn scope_text(scope: &ExclusionScope) -> String {
+    match scope {
+        ExclusionScope::Whole => "The whole conference".to_owned(),
+        ExclusionScope::Part { part, .. } => format!("The part \"{part}\""),
+    }
+}
+
+/// Builds what the conference page shows of these steps, for this reader, from what the
+/// conference page has already read (the family's record, the authority's users' names).
+pub fn view(
+    ctx: &Ctx,
+    a: &Allowed,
+    c: &Conference,
+    rules: &Rules,
+    record: &families::FamilyRecord,
+    names: &BTreeMap<String, String>,
+    today: NaiveDate,
+) -> ArrangeView {
+    let name = |u: &confer_domain::UserId| names.get(u.as_str()).cloned().unwrap_or_else(|| u.to_string());
+    let state_now = c.state();
+    let before = matches!(state_now, ConferenceState::Requested | ConferenceState::Scheduled);
+    let open = before || state_now == ConferenceState::InProgress;
+
+    let cancelled = c.cancellation().map(|x| (view::long_date(&x.at.date_naive()), name(&x.by), x.reason.clone()));
+    let children_removed = c
+        .children_removed()
+        .iter()
+        .map(|r| (r.child.name.clone(), view::long_date(&r.at.date_naive()), name(&r.by), r.reason.clone()))
+        .collect();
+    let addable_children = record
+        .children
+        .iter()
+        .filter(|ch| !c.children().iter().any(|s| s.child_id == ch.id))
+        .map(|ch| Opt::new(ch.id.as_str(), format!("{} {}", ch.given_name, ch.family_name)))
+        .collect();
+    let removable_children = c.children().iter().map(|ch| Opt::new(ch.child_id.as_str(), ch.name.clone())).collect();
+
+    let mut supporters = Vec::new();
+    let mut late_awaiting = Vec::new();
+    for i in c.invitations() {
+        let Invitee::Supporter(s) = &i.invitee else { continue };
+        let (late, decision) = match &s.late_notice {
+            None => (String::new(), String::new()),
+            Some(n) => (
+                format!(
+                    "Named after {}, when the chair should have been told",
+                    view::long_date(&n.should_have_been_told_by)
+                ),
+                match &n.chair_decision {
+                    None => "Waiting for the chair's decision".to_owned(),
+                    Some(d) => format!(
+                        "{} by the chair on {}: {}",
+                        if d.allowed { "Allowed" } else { "Refused" },
+                        view::long_date(&d.at.date_naive()),
+                        d.reason
+                    ),
+                },
+            ),
+        };
+        if s.late_notice.as_ref().is_some_and(|n| n.chair_decision.is_none()) {
+            late_awaiting.push(Opt::new(
+                i.id.0.to_string(),
+                format!("{} ({} for {})", s.name, s.kind.label(), c.name_of(&s.supports)),
+            ));
+        }
+        supporters.push(SupporterRow {
+            number: i.id.0,
+            name: s.name.clone(),
+            kind: s.kind.label().to_owned(),
+            supports: c.name_of(&s.supports),
+            represents: s.represents,
+            named_on: view::long_date(&s.named_on),
+            late,
+            decision,
+        });
+    }
+    let parents: Vec<Opt> = c
+        .family_members()
+        .iter()
+        .filter(|m| m.is_parent_or_carer())
+        .map(|m| Opt::new(m.adult_id.as_str(), format!("{} ({})", m.name, m.relationship.label())))
+        .collect();
+
+    let interpreters = c
+        .interpreters()
+        .iter()
+        .map(|b| {
+            let what = if b.sign_language { format!("{} (sign language)", b.language) } else { b.language.clone() };
+            let who = if b.organisation.trim().is_empty() {
+                b.interpreter_name.clone()
+            } else {
+                format!("{}, {}", b.interpreter_name, b.organisation)
+            };
+            (c.name_of(&b.for_person), what, who, view::long_date(&b.booked_on))
+        })
+        .collect();
+    let interpreters_needed = c.interpreters_needed().iter().map(|p| c.name_of(p)).collect();
+    let mut needs = Vec::new();
+    let mut unmet_needs = Vec::new();
+    for m in c.family_members() {
+        for n in &m.needs {
+            needs.push((
+                m.name.clone(),
+                n.kind.label().to_owned(),
+                n.detail.clone(),
+                n.met.clone().unwrap_or_else(|| "Not met yet".into()),
+            ));
+            if n.met.is_none() {
+                unmet_needs.push(Opt::new(
+                    format!("{}|{}", m.adult_id, n.kind.as_str()),
+                    format!("{}: {}", m.name, n.kind.label()),
+                ));
+            }
+        }
+    }
+    let consents = c
+        .recording_consents()
+        .iter()
+        .map(|k| {
+            (
+                c.name_of(&Person::FamilyMember(k.adult_id.clone())),
+                format!(
+                    "{} (recorded {})",
+                    if k.consents { "Consents to audio recording" } else { "Does not consent" },
+                    view::long_date(&k.recorded_at.date_naive())
+                ),
+            )
+        })
+        .collect();
+
+    // Reports: whose report this person may submit (their own, or anyone's for the coordinator).
+    let coordinator = ctx.actor.roles.contains(&confer_domain::Role::Coordinator);
+    let authors = c
+        .professionals()
+        .iter()
+        .filter(|p| coordinator || p.user_id.as_ref() == Some(&ctx.actor.user_id))
+        .map(|p| Opt::new(p.professional_id.as_str(), format!("{}, {} ({})", p.name, p.job_title, p.agency_name)))
+        .collect();
+    let visibility = c.visibility_of_reader(&a.acting);
+    let files = c
+        .reports()
+        .iter()
+        .filter_map(|r| {
+            let f = r.file.as_ref()?;
+            Some(FileRow {
+                number: r.id.0,
+                author: c.name_of(&Person::Professional(r.author.clone())),
+                file_name: f.file_name.clone(),
+                file_type: f.file_type.label().to_owned(),
+                size: size_in_words(f.size_bytes as usize),
+                restricted: r.parts.iter().any(|p| p.restricted.is_some()),
+                may_download: c.report_file_for(r.id, &visibility).is_ok(),
+            })
+        })
+        .collect();
+    let shares = c
+        .report_log()
+        .iter()
+        .map(|s| ShareRow {
+            report: s.report.0,
+            recipient: super::conferences::recipient_name(c, &s.recipient, names),
+            on: view::long_date(&s.on),
+            discussed: match s.discussed_with_author {
+                Some(true) => "Yes".into(),
+                Some(false) => "No".into(),
+                None => String::new(),
+            },
+            late: s
+                .late
+                .as_ref()
+                .map(|l| format!("Late (due by {}): {}", view::long_date(&l.should_have_been_shared_by), l.reason))
+                .unwrap_or_default(),
+        })
+        .collect();
+    let reports_to_share = c
+        .reports()
+        .iter()
+        .map(|r| {
+            let heading = r.parts.first().map(|p| p.heading.as_str()).unwrap_or("");
+            Opt::new(
+                r.id.0.to_string(),
+                format!("Report {}: {} ({})", r.id.0, c.name_of(&Person::Professional(r.author.clone())), heading),
+            )
+        })
+        .collect();
+    let share_to = people_opts(c, true, false, false);
+    let (due_to_chair, due_to_parents) = match c.date() {
+        Some(d) => {
+            let p = rules.policy(d);
+            let f = |rule: DeadlineRule| {
+                rule.due_date(d, &rules.calendar, &p).map(|x| view::long_date(&x)).unwrap_or_default()
+            };
+            (f(DeadlineRule::ReportsToChair), f(DeadlineRule::ReportsToParents))
+        }
+        None => (String::new(), String::new()),
+    };
+    let excluded = c
+        .exclusions()
+        .iter()
+        .map(|e| Opt::new(e.decision.adult_id.as_str(), c.name_of(&Person::FamilyMember(e.decision.adult_id.clone()))))
+        .collect();
+    let previous_exclusions = c
+        .previous_exclusions()
+        .iter()
+        .map(|p| PreviousExclusionRow {
+            name: c.name_of(&Person::FamilyMember(p.adult_id.clone())),
+            scope: scope_text(&p.scope),
+            reasons: p.reasons.iter().map(|r| r.label()).collect::<Vec<_>>().join("; "),
+            decided: c
+                .exclusion_reviews()
+                .iter()
+                .find(|r| r.adult_id == p.adult_id)
+                .map(|r| format!("{} (decided {})", r.outcome.label(), view::long_date(&r.at.date_naive())))
+                .unwrap_or_else(|| "Not decided yet for this conference".into()),
+        })
+        .collect();
+    let previous_to_review = c
+        .previous_exclusions_to_review()
+        .iter()
+        .map(|p| Opt::new(p.adult_id.as_str(), c.name_of(&Person::FamilyMember(p.adult_id.clone()))))
+        .collect();
+    ArrangeView {
+        may: ArrangeMay {
+            cancel: may(ctx, a, Action::CancelConference),
+            children: may(ctx, a, Action::RequestConference),
+            arrange: may(ctx, a, Action::ArrangeConference),
+            chair: may(ctx, a, Action::ChairConference),
+            record: may(ctx, a, Action::RecordMeeting),
+            report: may(ctx, a, Action::SubmitReport),
+            views: may(ctx, a, Action::GatherViews),
+        },
+        before,
+        open,
+        in_progress: state_now == ConferenceState::InProgress,
+        cancelled,
+        children_removed,
+        addable_children,
+        removable_children,
+        plan_categories: opts(PlanCategory::ALL, |e| (e.as_str(), e.label())),
+        supporters,
+        late_awaiting,
+        supporter_kinds: opts(SupporterKind::ALL, |e| (e.as_str(), e.label())),
+        parents,
+        interpreters,
+        interpreters_needed,
+        interpreter_for: people_opts(c, true, true, true),
+        needs,
+        unmet_needs,
+        consents,
+        audio_recorded: c.is_audio_recorded(),
+        authors,
+        restrictions: opts(RestrictionReason::ALL, |e| (e.as_str(), e.label())),
+        files,
+        shares,
+        reports_to_share,
+        share_to,
+        due_to_chair,
+        due_to_parents,
+        max_file: size_in_words(MAX_REPORT_FILE_BYTES),
+        excluded,
+        how_told: opts(HowTold::ALL, |e| (e.as_str(), e.label())),
+        previous_exclusions,
+        previous_to_review,
+        review_outcomes: opts(ExclusionReviewOutcome::ALL, |e| (e.as_str(), e.label())),
+        allow_opts: vec![Opt::new("yes", "Yes, they may attend"), Opt::new("no", "No")],
+        consent_opts: vec![Opt::new("yes", "Yes, they agree"), Opt::new("no", "No, they do not agree")],
+        facts: kind_facts(c, rules, today, names),
+    }
+}
+
+/// The notice after one of these forms succeeded.
+pub fn notice_for(done: &str) -> Option<String> {
+    Some(
+        match done {
+            "cancel" => "The conference has been cancelled. Everyone invited is being told.",
+            "add-child" => "The child has been added to the conference.",
+            "remove-child" => "The child has been taken out of the conference. The reason is kept below.",
+            "supporter" => "The supporter has been named and invited.",
+            "late-supporter" => "Your decision on the supporter has been recorded.",
+            "interpreter" => "The interpreter's booking has been recorded.",
+            "need-met" => "The need has been recorded as met.",
+            "consent" => "The answer on audio recording has been recorded.",
+            "audio" => "Audio recording has been recorded as started, with every parent's consent.",
+            "report" => "The report has been submitted to the chair.",
+            "upload" => "The report file has been uploaded and submitted to the chair.",
+            "share" => "The sharing of the report has been recorded.",
+            "told" => "How and when they were told has been recorded.",
+            "previous-exclusion" => "Your decision on the previous exclusion has been recorded.",
+            _ => return None,
+        }
+        .to_owned(),
+    )
+}
+
+// ---------------------------------------------------------------- the forms
+
+type Fields = Form<Vec<(String, String)>>;
+
+/// Cancels a conference that has not started (coordinator or chair): the reason is required,
+/// the cancellation is kept and everyone invited is told (the store writes their messages).
+pub async fn cancel(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Fields,
+) -> Result<Response, AppError> {
+    let a = allow(&state, &ctx, Action::CancelConference, &id).await?;
+    let sent = Sent(f);
+    let v = sent.version()?;
+    let now = state.settings.clock.now();
+    let reason = sent.get("reason").to_owned();
+    let r = save(&state, &ctx, &id, v, "conference.cancel", |c| c.cancel(&a.acting, &reason, now)).await;
+    finish(&state, &ctx, &id, Home::Conference, "cancel", "reason", sent, r).await
+}
+
+/// Adds a child of the family (a sibling) before the meeting starts.
+pub async fn add_child(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Fields,
+) -> Result<Response, AppError> {
+    let a = allow(&state, &ctx, Action::RequestConference, &id).await?;
+    let sent = Sent(f);
+    let v = sent.version()?;
+    let r = async {
+        let Some(child_id) = sent.opt("child_id") else {
+            return Err(Problem::Field("child_id", "Select the child to add".into()));
+        };
+        let record = families::family_record(&state.db, a.owner.family_id.as_str())
+            .await
+            .map_err(|e| Problem::Api(ConfApiError::from(e)))?;
+        let Some(ch) = record.children.iter().find(|c| c.id.as_str() == child_id) else {
+            return Err(Problem::Field("child_id", "Select a child of this family".into()));
+        };
+        let current_plan = match sent.opt("current_plan") {
+            None => None,
+            Some(p) => Some(
+                PlanCategory::parse(&p)
+                    .ok_or_else(|| Problem::Field("current_plan", "Select the plan's category from the list".into()))?,
+            ),
+        };
+        let child = SubjectChild {
+            child_id: ch.id.clone(),
+            name: format!("{} {}", ch.given_name, ch.family_name),
+            birth: ch.birth,
+            communication: ch.communication.clone(),
+            disability: ch.disability.clone(),
+            current_plan,
+        };
+        save(&state, &ctx, &id, v, "conference.add-child", |c| c.add_child(&a.acting, child)).await
+    }
+    .await;
+    finish(&state, &ctx, &id, Home::Conference, "add-child", "child_id", sent, r).await
+}
+
+/// Takes a child out before the meeting starts, with the reason (kept in the history).
+pub async fn remove_child(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Fields,
+) -> Result<Response, AppError> {
+    let a = allow(&state, &ctx, Action::RequestConference, &id).await?;
+    let sent = Sent(f);
+    let v = sent.version()?;
+    let r = async {
+        let Some(child_id) = sent.opt("child_id") else {
+            return Err(Problem::Field("child_id", "Select the child to take out".into()));
+        };
+        let now = state.settings.clock.now();
+        let reason = sent.get("reason").to_owned();
+        save(&state, &ctx, &id, v, "conference.remove-child", |c| {
+            c.remove_child(&a.acting, &ChildId(child_id.clone()), &reason, now)
+        })
+        .await
+    }
+    .await;
+    finish(&state, &ctx, &id, Home::Conference, "remove-child", "reason", sent, r).await
+}
+
+/// INV-05, INV-06: names a parent's supporter, friend, relative, advocate or solicitor (an
+/// invitation of kind supporter, linked to the parent). Named late, it is flagged to the chair.
+pub async fn name_supporter(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Fields,
+) -> Result<Response, AppError> {
+    let a = allow(&state, &ctx, Action::ArrangeConference, &id).await?;
+    let sent = Sent(f);
+    let v = sent.version()?;
+    let r = async {
+        let Some(adult) = sent.opt("supports") else {
+            return Err(Problem::Field("supports", "Select the parent or carer they support".into()));
+        };
+        let kind = SupporterKind::parse(sent.get("kind"))
+            .ok_or_else(|| Problem::Field("kind", "Select who the supporter is to them".into()))?;
+        let details = SupporterDetails {
+            name: sent.get("name").to_owned(),
+            kind,
+            supports: Person::FamilyMember(AdultId(adult)),
+            represents: sent.yes("represents"),
+        };
+        let rules = Rules::load(&state, &ctx.actor.authority_id).await?;
+        let today = state.settings.clock.today();
+        let p = rules.policy(today);
+        save(&state, &ctx, &id, v, "conference.invite", |c| {
+            c.name_supporter(&a.acting, details, &p, &rules.calendar, today)
+        })
+        .await
+    }
+    .await;
+    finish(&state, &ctx, &id, Home::Conference, "supporter", "name", sent, r).await
+}
+
+/// INV-05: the chair allows or refuses a supporter named late, with the reason.
+pub async fn decide_late_supporter(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Fields,
+) -> Result<Response, AppError> {
+    let a = allow(&state, &ctx, Action::ChairConference, &id).await?;
+    let sent = Sent(f);
+    let v = sent.version()?;
+    let r = async {
+        let Ok(number) = sent.get("invitation").parse::<u32>() else {
+            return Err(Problem::Field("invitation", "Select the supporter".into()));
+        };
+        let allowed = match sent.get("allowed") {
+            "yes" => true,
+            "no" => false,
+            _ => return Err(Problem::Field("allowed", "Select whether they may attend".into())),
+        };
+        let now = state.settings.clock.now();
+        let reason = sent.get("reason").to_owned();
+        save(&state, &ctx, &id, v, "conference.late-supporter-decision", |c| {
+            c.decide_late_supporter(&a.acting, InvitationId(number), allowed, &reason, now)
+        })
+        .await
+    }
+    .await;
+    finish(&state, &ctx, &id, Home::Conference, "late-supporter", "reason", sent, r).await
+}
+
+/// LANG-01: books an interpreter; the domain refuses a member of the family with the reason.
+pub async fn book_interpreter(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Fields,
+) -> Result<Response, AppError> {
+    let a = allow(&state, &ctx, Action::ArrangeConference, &id).await?;
+    let sent = Sent(f);
+    let v = sent.version()?;
+    let r = async {
+        let Some(for_person) = person_of(sent.get("for_person")) else {
+            return Err(Problem::Field("for_person", "Select who the interpreter is for".into()));
+        };
+        let booking = InterpreterBooking {
+            for_person,
+            language: sent.get("language").trim().to_owned(),
+            sign_language: sent.yes("sign_language"),
+            interpreter_name: sent.get("interpreter_name").trim().to_owned(),
+            organisation: sent.get("organisation").trim().to_owned(),
+            adult_id: None,
+            booked_on: state.settings.clock.today(),
+        };
+        save(&state, &ctx, &id, v, "conference.book-interpreter", |c| c.book_interpreter(&a.acting, booking)).await
+    }
+    .await;
+    finish(&state, &ctx, &id, Home::Conference, "interpreter", "interpreter_name", sent, r).await
+}
+
+/// INV-08: a family member's practical need recorded as met, and how.
+pub async fn need_met(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Fields,
+) -> Result<Response, AppError> {
+    let a = allow(&state, &ctx, Action::ArrangeConference, &id).await?;
+    let sent = Sent(f);
+    let v = sent.version()?;
+    let r = async {
+        let Some((adult, need)) =
+            sent.get("need").split_once('|').and_then(|(a, n)| Some((a, PracticalNeedKind::parse(n)?)))
+        else {
+            return Err(Problem::Field("need", "Select the need that has been met".into()));
+        };
+        let how = sent.get("how").to_owned();
+        save(&state, &ctx, &id, v, "conference.need-met", |c| {
+            c.record_need_met(&a.acting, &AdultId(adult.to_owned()), need, &how)
+        })
+        .await
+    }
+    .await;
+    finish(&state, &ctx, &id, Home::Conference, "need-met", "how", sent, r).await
+}
+
+/// MEET-03: a parent's answer on audio recording.
+pub async fn recording_consent(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Fields,
+) -> Result<Response, AppError> {
+    let a = allow(&state, &ctx, Action::RecordMeeting, &id).await?;
+    let sent = Sent(f);
+    let v = sent.version()?;
+    let r = async {
+        let Some(adult) = sent.opt("adult_id") else {
+            return Err(Problem::Field("adult_id", "Select the parent or carer".into()));
+        };
+        let consents = match sent.get("consents") {
+            "yes" => true,
+            "no" => false,
+            _ => return Err(Problem::Field("consents", "Select their answer".into())),
+        };
+        let now = state.settings.clock.now();
+        save(&state, &ctx, &id, v, "conference.recording-consent", |c| {
+            c.record_recording_consent(&a.acting, &AdultId(adult.clone()), consents, now)
+        })
+        .await
+    }
+    .await;
+    finish(&state, &ctx, &id, Home::Conference, "consent", "adult_id", sent, r).await
+}
+
+/// MEET-03: the chair starts audio recording; refused without every parent's consent.
+pub async fn audio_recording(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Fields,
+) -> Result<Response, AppError> {
+    let a = allow(&state, &ctx, Action::ChairConference, &id).await?;
+    let sent = Sent(f);
+    let v = sent.version()?;
+    let r = save(&state, &ctx, &id, v, "conference.audio-recording", |c| c.start_audio_recording(&a.acting)).await;
+    finish(&state, &ctx, &id, Home::Conference, "audio", "start", sent, r).await
+}
+
+/// REP-02, REP-03: a report typed into the form, in up to three parts, each of which may be
+/// restricted (never shown to the family).
+pub async fn submit_report(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Fields,
+) -> Result<Response, AppError> {
+    let a = allow(&state, &ctx, Action::SubmitReport, &id).await?;
+    let sent = Sent(f);
+    let v = sent.version()?;
+    let r = async {
+        let Some(author) = sent.opt("author") else {
+            return Err(Problem::Field("author", "Select whose report this is".into()));
+        };
+        let mut parts = Vec::new();
+        for n in 1..=3 {
+            let heading = sent.get(&format!("heading_{n}")).trim().to_owned();
+            let text = sent.get(&format!("text_{n}")).trim().to_owned();
+            if heading.is_empty() && text.is_empty() {
+                continue;
+            }
+            if heading.is_empty() {
+                return Err(Problem::Field(HEADINGS[n - 1], format!("Enter a heading for part {n}")));
+            }
+            let restricted = match sent.opt(&format!("restricted_{n}")) {
+                None => None,
+                Some(r) => Some(RestrictionReason::parse(&r).ok_or_else(|| {
+                    Problem::Field(RESTRICTIONS[n - 1], "Select why the part is restricted from the list".into())
+                })?),
+            };
+            parts.push(ReportPart { heading, text, restricted });
+        }
+        if parts.is_empty() {
+            return Err(Problem::Field("heading_1", "Enter the report: at least one part with a heading".into()));
+        }
+        let rules = Rules::load(&state, &ctx.actor.authority_id).await?;
+        let today = state.settings.clock.today();
+        let p = rules.policy(today);
+        save(&state, &ctx, &id, v, "conference.submit-report", |c| {
+            c.submit_report(&a.acting, &ProfessionalId(author.clone()), parts, &p, &rules.calendar, today)
+        })
+        .await
+    }
+    .await;
+    finish(&state, &ctx, &id, Home::Conference, "report", "author", sent, r).await
+}
+
+const HEADINGS: [&str; 3] = ["heading_1", "heading_2", "heading_3"];
+const RESTRICTIONS: [&str; 3] = ["restricted_1", "restricted_2", "restricted_3"];
+
+/// A file read from a multipart form.
+struct Upload {
+    name: String,
+    bytes: Vec<u8>,
+}
+
+/// Reads a multipart form: its text fields in order, and the file of the field `file`. A file
+/// over the limit is read no further than the limit plus one byte, so the domain can say it is
+/// too large; the router's body limit sits a little above, so the form is never lost to a 413.
+async fn read_multipart(mut m: Multipart) -> Result<(Sent, Option<Upload>), AppError> {
+    let bad =
+        |_| AppError::BadRequest("The form could not be read. Go back, reload the page and send it again.".into());
+    let mut fields = Vec::new();
+    let mut upload = None;
+    while let Some(mut field) = m.next_field().await.map_err(bad)? {
+        let name = field.name().unwrap_or("").to_owned();
+        if name == "file" {
+            let file_name = field.file_name().unwrap_or("").to_owned();
+            let mut bytes = Vec::new();
+            while let Some(chunk) = field.chunk().await.map_err(bad)? {
+                if bytes.len() <= MAX_REPORT_FILE_BYTES {
+                    let room = MAX_REPORT_FILE_BYTES + 1 - bytes.len();
+                    bytes.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                }
+            }
+            if !file_name.is_empty() || !bytes.is_empty() {
+                upload = Some(Upload { name: file_name, bytes });
+            }
+        } else {
+            let value = field.text().await.map_err(bad)?;
+            fields.push((name, value));
+        }
+    }
+    Ok((Sent(fields), upload))
+}
+
+/// REP-02, REP-03: a report sent as a file (PDF, DOCX, ODT, RTF or plain text, checked by its
+/// content), with a summary and whether the whole file is restricted. The file is stored in
+/// the same transaction as the report, with who, when, size, type and SHA-256, and audited.
+pub async fn upload_report(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    req: Request,
+) -> Result<Response, AppError> {
+    // The policy first, then the body: nothing is read for someone who may not do this.
+    let a = allow(&state, &ctx, Action::SubmitReport, &id).await?;
+    let multipart = Multipart::from_request(req, &()).await.map_err(|_| {
+        AppError::BadRequest("This form sends a file: use the upload form on the conference page.".into())
+    })?;
+    let (sent, upload) = read_multipart(multipart).await?;
+    let v = sent.version()?;
+    let r = async {
+        let Some(author) = sent.opt("author") else {
+            return Err(Problem::Field("author", "Select whose report this is".into()));
+        };
+        let restricted = match sent.opt("restricted") {
+            None => None,
+            Some(r) => Some(RestrictionReason::parse(&r).ok_or_else(|| {
+                Problem::Field("restricted", "Select why the file is restricted from the list".into())
+            })?),
+        };
+        let Some(upload) = upload else {
+            return Err(Problem::Field("file", ReportFileError::NoFile.to_string()));
+        };
+        let document_id = confer_store::new_id();
+        let file = ReportFile::check(document_id.clone(), &upload.name, &upload.bytes).map_err(|e| {
+            Problem::Field("file", format!("{e} Choose the file again: files are not kept when a form is refused."))
+        })?;
+        let doc = NewDocument {
+            id: &document_id,
+            file_name: &file.file_name,
+            media_type: file.file_type.as_str(),
+            sha256: &file.sha256,
+            content: &upload.bytes,
+        };
+        let rules = Rules::load(&state, &ctx.actor.authority_id).await?;
+        let today = state.settings.clock.today();
+        let p = rules.policy(today);
+        let summary = sent.get("summary").to_owned();
+        let change = Change { document: Some(&doc), ..Change::new(ctx.actor_id(), "conference.submit-report") };
+        conferences::save(&state.db, &id, v, change, |c| {
+            c.submit_report_file(
+                &a.acting,
+                &ProfessionalId(author.clone()),
+                file.clone(),
+                &summary,
+                restricted,
+                &p,
+                &rules.calendar,
+                today,
+            )
+        })
+        .await
+        .map(|_| ())
+        .map_err(|e| Problem::Api(e.into()))
+    }
+    .await;
+    finish(&state, &ctx, &id, Home::Conference, "upload", "file", sent, r).await
+}
+
+/// REP-03: the file of a report, for those the policy lets see the conference and the domain
+/// lets read it (a restricted report's file never goes to the family). Each download is a
+/// read in the audit trail. Sent as an attachment, never shown inline.
+pub async fn download_report_file(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path((id, number)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let a = allow(&state, &ctx, Action::ViewConference, &id).await?;
+    let stored = conferences::load(&state.db, &id).await?;
+    let c = &stored.conference;
+    let visibility = c.visibility_of_reader(&a.acting);
+    let file = match number.parse::<u32>().map(|n| c.report_file_for(ReportId(n), &visibility)) {
+        Ok(Ok(f)) => f.clone(),
+        // REP-03: a restricted report's file for someone who may not read it.
+        Ok(Err(ConferenceError::RestrictedPart { .. })) => return Err(AppError::Forbidden),
+        // No file under that number (yet): the reports on the conference page.
+        _ => return Ok(Redirect::to(&format!("/conferences/{id}#reports")).into_response()),
+    };
+    let doc = documents::read(
+        &state.db,
+        a.owner.authority_id.as_str(),
+        a.owner.family_id.as_str(),
+        &id,
+        &file.document_id,
+        ctx.actor_id(),
+    )
+    .await?;
+    let mut res = doc.content.into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(file.file_type.as_str()));
+    if let Ok(v) = HeaderValue::from_str(&content_disposition(&file.file_name)) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(res)
+}
+
+/// `attachment` with an ASCII fallback name and the exact name in RFC 5987 encoding.
+fn content_disposition(name: &str) -> String {
+    let ascii: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ' ') { c } else { '_' })
+        .collect();
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{}", view::url_encode(name))
+}
+
+/// REP-01, REP-04: records that a report was shared with a parent or carer; after the
+/// deadline the domain asks for the reason. Restricted parts are never sent to the family.
+pub async fn share_report(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Fields,
+) -> Result<Response, AppError> {
+    let a = allow(&state, &ctx, Action::SubmitReport, &id).await?;
+    let sent = Sent(f);
+    let v = sent.version()?;
+    let r = async {
+        let Ok(number) = sent.get("report").parse::<u32>() else {
+            return Err(Problem::Field("report", "Select the report".into()));
+        };
+        let recipient = match person_of(sent.get("recipient")) {
+            Some(Person::FamilyMember(x)) => Recipient::FamilyMember(x),
+            _ => return Err(Problem::Field("recipient", "Select the parent or carer it was shared with".into())),
+        };
+        let sharing = Sharing { discussed_with_author: sent.yes("discussed"), late_reason: sent.opt("late_reason") };
+        let rules = Rules::load(&state, &ctx.actor.authority_id).await?;
+        let today = state.settings.clock.today();
+        let p = rules.policy(today);
+        save(&state, &ctx, &id, v, "conference.share-report", |c| {
+            c.share_report(&a.acting, ReportId(number), recipient, sharing, &p, &rules.calendar, today)
+        })
+        .await
+    }
+    .await;
+    finish(&state, &ctx, &id, Home::Conference, "share", "late_reason", sent, r).await
+}
+
+/// EXC-04: when and how the excluded person was told the reasons and how to give their views.
+pub async fn exclusion_told(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Fields,
+) -> Result<Response, AppError> {
+    let a = allow(&state, &ctx, Action::GatherViews, &id).await?;
+    let sent = Sent(f);
+    let v = sent.version()?;
+    let r = async {
+        let Some(adult) = sent.opt("adult_id") else {
+            return Err(Problem::Field("adult_id", "Select who was told".into()));
+        };
+        let how =
+            HowTold::parse(sent.get("how")).ok_or_else(|| Problem::Field("how", "Select how they were told".into()))?;
+        let today = state.settings.clock.today();
+        let on: NaiveDate = date_field(&sent, "on")?.unwrap_or(today);
+        save(&state, &ctx, &id, v, "conference.exclusion-told", |c| {
+            c.record_exclusion_told(&a.acting, &AdultId(adult.clone()), on, how, today)
+        })
+        .await
+    }
+    .await;
+    finish(&state, &ctx, &id, Home::Conference, "told", "on", sent, r).await
+}
+
+/// EXC-05: the chair decides again on an exclusion of the conference before (never carried over).
+pub async fn review_previous_exclusion(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Fields,
+) -> Result<Response, AppError> {
+    let a = allow(&state, &ctx, Action::ChairConference, &id).await?;
+    let sent = Sent(f);
+    let v = sent.version()?;
+    let r = async {
+        let Some(adult) = sent.opt("adult_id") else {
+            return Err(Problem::Field("adult_id", "Select the parent or carer".into()));
+        };
+        let outcome = ExclusionReviewOutcome::parse(sent.get("outcome"))
+            .ok_or_else(|| Problem::Field("outcome", "Select your decision for this conference".into()))?;
+        let now = state.settings.clock.now();
+        save(&state, &ctx, &id, v, "conference.review-previous-exclusion", |c| {
+            c.review_previous_exclusion(&a.acting, &AdultId(adult.clone()), outcome, now)
+        })
+        .await
+    }
+    .await;
+    finish(&state, &ctx, &id, Home::Conference, "previous-exclusion", "outcome", sent, r).await
+}
+
+// ---------------------------------------------------------------- the request, for every kind
+
+#[derive(serde::Deserialize, Default)]
+pub struct KindQuery {
+    #[serde(default)]
+    pub kind: Option<String>,
+}
+
+/// What the request page asks for the kind chosen (S47-01, TIME-01..03, CHAIR-02).
+pub struct RequestKind {
+    pub kind: &'static str,
+    pub heading: &'static str,
+    pub intro: &'static str,
+    pub kinds: Vec<Opt>,
+    /// Review: the family's conferences that were held, to follow.
+    pub previous: Vec<Opt>,
+    /// Transfer-in: each child, to give the plan they arrive with.
+    pub plan_children: Vec<(String, String)>,
+    pub plan_categories: Vec<Opt>,
+    /// Pre-birth: each unborn child with the TIME-03 dates.
+    pub unborn: Vec<String>,
+    /// INV-08: each adult of the family (field name, name) and the practical needs to choose from.
+    pub need_adults: Vec<(String, String)>,
+    pub need_kinds: Vec<Opt>,
+}
+
+impl RequestKind {
+    pub fn is(&self, kind: &str) -> bool {
+        self.kind == kind
+    }
+}
+
+pub async fn request_kind(
+    state: &SharedState,
+    record: &families::FamilyRecord,
+    kind: ConferenceKind,
+) -> Result<RequestKind, AppError> {
+    let (heading, intro) = match kind {
+        ConferenceKind::Initial => (
+            "Request an initial child protection conference",
+            "Ask for a conference when the strategy discussion and the enquiry found that a child is suffering, or likely to suffer, significant harm. The conference must be held within 15 working days of the strategy discussion.",
+        ),
+        ConferenceKind::Review => (
+            "Request a review child protection conference",
+            "A review follows the conference before it: the first within 3 months, then every 6 months while the plan lasts. The chair of the conference before is suggested again, and its exclusions are decided again, never carried over.",
+        ),
+        ConferenceKind::TransferIn => (
+            "Request a transfer-in conference",
+            "For a child on a child protection plan who has moved into this authority. The conference must be held within 15 working days of being told the child moved in.",
+        ),
+        ConferenceKind::PreBirth => (
+            "Request a pre-birth conference",
+            "For an unborn child. It is held by the week of pregnancy in the authority's policy, and never later than 10 working days before the expected date of delivery.",
+        ),
+    };
+    let previous = if kind == ConferenceKind::Review {
+        conferences::of_family(&state.db, record.family.id.as_str())
+            .await?
+            .into_iter()
+            .filter(|r| r.state == ConferenceState::Closed.as_str())
+            .filter_map(|r| {
+                let date = r.date?;
+                let label = ConferenceKind::parse(&r.kind).map(|k| k.label()).unwrap_or("Conference");
+                Some(Opt::new(r.id, format!("{label} held on {}", view::long_date(&date))))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let plan_children = record
+        .children
+        .iter()
+        .filter(|c| matches!(c.birth, confer_domain::Birth::Born(_)))
+        .map(|c| (format!("plan_{}", c.id), format!("{} {}", c.given_name, c.family_name)))
+        .collect();
+    let mut unborn = Vec::new();
+    if kind == ConferenceKind::PreBirth {
+        let rules = Rules::load(state, &record.family.authority_id).await.map_err(super::conferences::to_app)?;
+        let today = state.settings.clock.today();
+        for c in &record.children {
+            if let confer_domain::Birth::Unborn { expected } = c.birth {
+                unborn.push(format!(
+                    "{} {}: {}",
+                    c.given_name,
+                    c.family_name,
+                    pre_birth_dates(&rules, expected, today)
+                ));
+            }
+        }
+    }
+    Ok(RequestKind {
+        kind: kind.as_str(),
+        heading,
+        intro,
+        kinds: opts(ConferenceKind::ALL, |k| (k.as_str(), k.label())),
+        previous,
+        plan_children,
+        plan_categories: opts(PlanCategory::ALL, |e| (e.as_str(), e.label())),
+        unborn,
+        need_adults: record
+            .adults
+            .iter()
+            .map(|a| (format!("needs_{}", a.id), format!("{} {}", a.given_name, a.family_name)))
+            .collect(),
+        need_kinds: opts(PracticalNeedKind::ALL, |e| (e.as_str(), e.label())),
+    })
+}
+
+/// TIME-03 in words: the expected delivery, the gestation today, and the dates by which a
+/// pre-birth conference is held (the policy's gestation, and never later than 10 working days
+/// before delivery).
+fn pre_birth_dates(rules: &Rules, expected: NaiveDate, today: NaiveDate) -> String {
+    let p = rules.policy(today);
+    let weeks_to_go = (expected - today).num_days().max(0) / 7;
+    let gestation = 40 - weeks_to_go.min(40);
+    let by = DeadlineRule::PreBirthConference.due_date(expected, &rules.calendar, &p);
+    let latest = DeadlineRule::PreBirthLatest.due_date(expected, &rules.calendar, &p);
+    let mut s = format!("expected {} (about {gestation} weeks of pregnancy today)", view::long_date(&expected));
+    if let Some(by) = by {
+        s.push_str(&format!(
+            "; hold the conference by {} ({} weeks)",
+            view::long_date(&by),
+            p.pre_birth_by_gestation_weeks
+        ));
+    }
+    if let Some(latest) = latest {
+        s.push_str(&format!(", and never later than {}", view::long_date(&latest)));
+    }
+    s
+}
+
+/// What the request form gives beyond the initial request, read and checked before the
+/// conference is created.
+#[derive(Default)]
+pub struct RequestExtra {
+    pub transfer_notified_on: Option<NaiveDate>,
+    pub previous_conference_id: Option<String>,
+    pub transfer: Option<TransferFrom>,
+}
+
+pub fn request_extra(
+    sent: &Sent,
+    kind: ConferenceKind,
+    today: NaiveDate,
+    errors: &mut confer_domain::validate::FormErrors,
+) -> RequestExtra {
+    let mut extra = RequestExtra::default();
+    match kind {
+        ConferenceKind::TransferIn => {
+            let mut date = |field: &'static str| match date_field(sent, field) {
+                Ok(d) => d,
+                Err(Problem::Field(f, m)) => {
+                    errors.add(f, m);
+                    None
+                }
+                Err(_) => None,
+            };
+            extra.transfer_notified_on = date("transfer_notified_on");
+            let started = date("plan_started_on");
+            if errors.is_empty() {
+                match TransferFrom::new(sent.get("transfer_authority"), started, extra.transfer_notified_on, today) {
+                    Ok(t) => extra.transfer = Some(t),
+                    Err(e @ ConferenceError::Missing { what }) if what.contains("authority") => {
+                        errors.add("transfer_authority", e.to_string())
+                    }
+                    Err(e) => errors.add("plan_started_on", e.to_string()),
+                }
+            }
+        }
+        ConferenceKind::Review => {
+            extra.previous_conference_id = sent.opt("previous_conference_id");
+            if extra.previous_conference_id.is_none() {
+                errors.add("previous_conference_id", "Select the conference this review follows".to_owned());
+            }
+        }
+        ConferenceKind::Initial | ConferenceKind::PreBirth => {}
+    }
+    extra
+}
+
+/// After the conference is created: a transfer-in records where the child's plan was made.
+pub async fn after_request(state: &SharedState, ctx: &Ctx, id: &str, extra: RequestExtra) -> Result<(), AppError> {
+    let Some(from) = extra.transfer else { return Ok(()) };
+    let a = allow(state, ctx, Action::RequestConference, id).await?;
+    let today = state.settings.clock.today();
+    let v = conferences::load(&state.db, id).await?.version;
+    save(state, ctx, id, v, "conference.transfer-from", |c| c.record_transfer_from(&a.acting, from, today))
+        .await
+        .map_err(|p| match p {
+            Problem::Api(e) => super::conferences::to_app(e),
+            Problem::Field(_, m) => AppError::BadRequest(m),
+        })
+}
+
+/// What the conference page adds to its summary for the kind (TIME-02, TIME-03, CHAIR-02,
+/// REV-01): where a transferred child's plan was made, the pre-birth dates, the conference a
+/// review follows and the chair suggested again.
+pub fn kind_facts(
+    c: &Conference,
+    rules: &Rules,
+    today: NaiveDate,
+    names: &BTreeMap<String, String>,
+) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    if let Some(t) = c.transfer_from() {
+        out.push(("Moved from".into(), t.authority.clone(), String::new()));
+        out.push(("Plan began there on".into(), view::long_date(&t.plan_started_on), String::new()));
+    }
+    if let Some(n) = c.transfer_notified_on() {
+        out.push(("Told the child moved in on".into(), view::long_date(&n), String::new()));
+    }
+    if c.kind() == ConferenceKind::PreBirth {
+        for ch in c.children() {
+            if let Some(expected) = ch.expected_delivery() {
+                out.push((
+                    format!("{} (pre-birth dates, TIME-03)", ch.name),
+                    pre_birth_dates(rules, expected, today),
+                    String::new(),
+                ));
+            }
+        }
+    }
+    if let Some(p) = c.previous() {
+        out.push((
+            "Follows the conference".into(),
+            format!("held on {}", view::long_date(&p.held_on)),
+            format!("/conferences/{}", p.conference_id),
+        ));
+    }
+    if let Some(u) = c.suggested_chair() {
+        let name = names.get(u.as_str()).cloned().unwrap_or_else(|| u.to_string());
+        out.push((
+            "Suggested chair".into(),
+            format!("{name}, who chaired the conference before (for continuity)"),
+            String::new(),
+        ));
+    }
+    out
+}
+
+/// INV-08: the practical needs ticked for one adult on the request form, with the detail typed.
+pub fn request_needs(sent: &Sent, adult_id: &str) -> Vec<crate::api_conferences::RequestNeed> {
+    let detail = sent.get(&format!("needs_{adult_id}_detail")).trim().to_owned();
+    sent.all(&format!("needs_{adult_id}"))
+        .iter()
+        .filter_map(|n| PracticalNeedKind::parse(n))
+        .map(|kind| crate::api_conferences::RequestNeed { kind, detail: detail.clone() })
+        .collect()
+}
