@@ -12,6 +12,7 @@ pub mod demo;
 pub mod families;
 pub mod migrate;
 pub mod otp;
+pub mod outbox;
 pub mod sessions;
 pub mod tokens;
 pub mod users;

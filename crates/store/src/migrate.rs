@@ -14,6 +14,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (5, "sign_in_attempts", include_str!("../migrations/0005_sign_in_attempts.sql")),
     (6, "scale_indexes", include_str!("../migrations/0006_scale_indexes.sql")),
     (7, "adult_child_index", include_str!("../migrations/0007_adult_child_index.sql")),
+    (10, "outbox_delivery", include_str!("../migrations/0010_outbox_delivery.sql")),
 ];
 
 /// Applies every migration not yet applied. Returns the versions it applied.
