@@ -248,7 +248,8 @@ async fn deliver(
     }
 }
 
-/// Claims the messages due at `now` and tries each once. `owner` names this worker's claims.
+/// Claims the messages due at `now` and tries each once; outcomes and the next attempt are
+/// reckoned from `now` too. `owner` names this worker's claims.
 pub async fn deliver_due(
     db: &Db,
     settings: &MailSettings,
@@ -277,22 +278,20 @@ pub async fn deliver_due(
         };
         match result {
             Ok(()) => {
-                outbox::mark_sent(db, m, Utc::now()).await?;
+                outbox::mark_sent(db, m, now).await?;
                 tracing::info!(outbox_id = %m.id, attempt = m.attempt, outcome = "sent", "mail");
                 pass.sent += 1;
             }
-            Err(f) => {
-                match outbox::mark_attempt_failed(db, m, &f.kind, f.give_up, Utc::now(), &settings.retry).await? {
-                    AfterFailure::RetryAt(at) => {
-                        tracing::info!(outbox_id = %m.id, attempt = m.attempt, outcome = "retry", error = %f.kind, next_attempt_at = %at, "mail");
-                        pass.retrying += 1;
-                    }
-                    AfterFailure::Failed => {
-                        tracing::warn!(outbox_id = %m.id, attempt = m.attempt, outcome = "failed", error = %f.kind, "mail: gave up; see `confer outbox`");
-                        pass.failed += 1;
-                    }
+            Err(f) => match outbox::mark_attempt_failed(db, m, &f.kind, f.give_up, now, &settings.retry).await? {
+                AfterFailure::RetryAt(at) => {
+                    tracing::info!(outbox_id = %m.id, attempt = m.attempt, outcome = "retry", error = %f.kind, next_attempt_at = %at, "mail");
+                    pass.retrying += 1;
                 }
-            }
+                AfterFailure::Failed => {
+                    tracing::warn!(outbox_id = %m.id, attempt = m.attempt, outcome = "failed", error = %f.kind, "mail: gave up; see `confer outbox`");
+                    pass.failed += 1;
+                }
+            },
         }
     }
     Ok(pass)
