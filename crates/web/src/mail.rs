@@ -256,6 +256,21 @@ pub async fn deliver_due(
     owner: &str,
     now: chrono::DateTime<Utc>,
 ) -> confer_store::Result<Pass> {
+    deliver_due_unless(db, settings, owner, now, &|| false).await
+}
+
+/// As [`deliver_due`], but gives back the messages not yet tried when `stopping` says so, or
+/// when half the lease has gone (a slow relay): another worker must never find a lease run
+/// out on a message this one is still about to send.
+async fn deliver_due_unless(
+    db: &Db,
+    settings: &MailSettings,
+    owner: &str,
+    now: chrono::DateTime<Utc>,
+    stopping: &(dyn Fn() -> bool + Sync),
+) -> confer_store::Result<Pass> {
+    let started = std::time::Instant::now();
+    let half_lease = settings.retry.lease.to_std().unwrap_or_default() / 2;
     let claimed = outbox::claim(db, owner, now, &settings.retry, settings.batch).await?;
     let mut pass = Pass { claimed: claimed.len(), ..Pass::default() };
     if claimed.is_empty() {
@@ -271,7 +286,12 @@ pub async fn deliver_due(
         },
         Relay::Directory(_) => None,
     };
-    for m in &claimed {
+    for (i, m) in claimed.iter().enumerate() {
+        if stopping() || started.elapsed() > half_lease {
+            outbox::release(db, &claimed[i..], owner).await?;
+            pass.claimed = i;
+            break;
+        }
         let result = match build(m, &settings.from) {
             Ok(email) => deliver(&settings.relay, transport.as_ref(), email, &m.id).await,
             Err(f) => Err(f),
@@ -316,7 +336,11 @@ pub async fn run(db: Db, settings: MailSettings, mut stop: tokio::sync::watch::R
         if *stop.borrow() {
             break;
         }
-        let wait = match deliver_due(&db, &settings, &owner, Utc::now()).await {
+        let outcome = {
+            let stopping = || *stop.borrow();
+            deliver_due_unless(&db, &settings, &owner, Utc::now(), &stopping).await
+        };
+        let wait = match outcome {
             Ok(p) if p.claimed as i64 >= settings.batch => Duration::ZERO,
             Ok(_) => settings.poll,
             Err(e) => {

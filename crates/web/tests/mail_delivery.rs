@@ -76,8 +76,8 @@ impl Received {
         let mut out = Vec::new();
         let mut i = 0;
         while i < bytes.len() {
-            if bytes[i] == b'=' && i + 2 < bytes.len() + 1 {
-                if let Ok(b) = u8::from_str_radix(&joined[i + 1..i + 3], 16) {
+            if bytes[i] == b'=' {
+                if let Some(Ok(b)) = joined.get(i + 1..i + 3).map(|h| u8::from_str_radix(h, 16)) {
                     out.push(b);
                     i += 3;
                     continue;
