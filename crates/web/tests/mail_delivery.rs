@@ -688,3 +688,46 @@ async fn the_demo_writes_each_message_as_an_eml_file_to_read_the_sign_in_codes()
     assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1, "no temporary file left");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn in_wales_the_family_invitation_arrives_in_english_and_welsh_lang_04() {
+    let app = start().await;
+    sqlx::query("UPDATE authority SET nation = 'wales' WHERE id = $1")
+        .bind(app.authority.id.as_str())
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let chair = conference(&app).await;
+    let chair_account = users::by_id(&app.db, &UserId::from(chair.as_str())).await.unwrap().account;
+    let smtp = SmtpServer::start().await;
+    let worker = Worker::start(&app.db, smtp.settings());
+    let slot = Slot {
+        date: d("2026-11-20"),
+        time: chrono::NaiveTime::from_hms_opt(10, 0, 0).unwrap(),
+        venue: Some("Neuadd y Sir".into()),
+        video_link: None,
+        chair: chair.as_str().into(),
+    };
+    let ((), v) = conferences::save(&app.db, "conf", 1, Change::new("coord", "conference.schedule"), |c| {
+        c.schedule(&coordinator(), slot, &chair_account, |_| None, None, &Weekdays, d("2026-11-03"), Utc::now())
+    })
+    .await
+    .unwrap();
+    conferences::save(&app.db, "conf", v, Change::new("coord", "conference.invite"), |c| {
+        c.invite_family_member(&coordinator(), &"mum".into(), d("2026-11-04"))
+    })
+    .await
+    .unwrap();
+    let got = smtp.wait_for(1).await;
+    worker.stop().await;
+    let body = got[0].body();
+    assert!(body.contains("When: Friday 20 November 2026 at 10:00"), "{body}");
+    assert!(body.contains("Pryd: Dydd Gwener 20 Tachwedd 2026 am 10:00"), "{body}");
+    assert!(body.contains("Gallwch ddod â rhywun i'ch cefnogi"), "the Welsh arrives intact: {body}");
+    let subject = got[0].header("Subject").unwrap();
+    assert_eq!(
+        subject,
+        "Invitation to a child protection conference on Friday 20 November 2026 / \
+         Gwahoddiad i gynhadledd amddiffyn plant ar Dydd Gwener 20 Tachwedd 2026"
+    );
+}
