@@ -55,7 +55,7 @@ pub struct ServeArgs {
     /// (TLS from the start), or smtp://127.0.0.1:25?tls=none for a relay on this machine.
     /// Percent-encode @ and : in the user name or password. Without it (and without
     /// --mail-dir) messages wait in the outbox. The password never appears in logs.
-    #[arg(long, env = "CONFER_SMTP_URL", value_name = "URL")]
+    #[arg(long, env = "CONFER_SMTP_URL", value_name = "URL", hide_env_values = true)]
     pub smtp_url: Option<String>,
     /// The From address of e-mails, such as "Conferences <confer@council.example>".
     /// Needed with --smtp-url.

@@ -89,7 +89,13 @@ async fn confer_outbox_counts_messages_lists_failed_ones_and_tries_them_again() 
 }
 
 #[test]
-fn serve_help_explains_the_mail_settings() {
+fn serve_help_explains_the_mail_settings_and_never_shows_the_relay_password() {
+    let o = Command::new(env!("CARGO_BIN_EXE_confer"))
+        .args(["serve", "--help"])
+        .env("CONFER_SMTP_URL", "smtp://confer:hunter2@relay.example")
+        .output()
+        .unwrap();
+    assert!(!text(&o).contains("hunter2"), "{}", text(&o));
     let out = text(&confer(&["serve", "--help"]));
     for flag in ["--smtp-url", "--mail-from", "--mail-dir", "CONFER_SMTP_URL", "STARTTLS", "tls=none"] {
         assert!(out.contains(flag), "missing {flag} in:\n{out}");
