@@ -217,8 +217,8 @@ fn smtp_failure(e: &lettre::transport::smtp::Error) -> Failure {
         None if e.is_response() => "smtp: answer not understood".to_owned(),
         None => "connection: failed".to_owned(),
     };
-    // The brief and the relays differ on what a 5xx means for one message; confer tries again
-    // (a relay's refusal is often a configuration fault that a person fixes) and gives up after
+    // A 5xx from a relay is often a fault of its configuration that a person fixes (relaying
+    // denied, credentials), so confer tries again as for any failure and gives up only after
     // the last attempt, keeping the message.
     Failure { kind, give_up: false }
 }

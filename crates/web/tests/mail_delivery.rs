@@ -731,3 +731,20 @@ async fn in_wales_the_family_invitation_arrives_in_english_and_welsh_lang_04() {
          Gwahoddiad i gynhadledd amddiffyn plant ar Dydd Gwener 20 Tachwedd 2026"
     );
 }
+
+#[tokio::test]
+async fn a_recipient_that_is_not_an_address_is_failed_at_once_without_asking_the_relay() {
+    let app = start().await;
+    let ids = queue(&app.db, app.authority.id.as_str(), 1).await;
+    sqlx::query("UPDATE outbox SET recipient = 'not an address' WHERE id = $1")
+        .bind(&ids[0])
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let smtp = SmtpServer::start().await;
+    let pass = mail::deliver_due(&app.db, &smtp.settings(), "w1", Utc::now()).await.unwrap();
+    assert_eq!(pass.failed, 1);
+    assert_eq!(smtp.connections(), 0);
+    let s = outbox::state(&app.db, &ids[0]).await.unwrap().unwrap();
+    assert_eq!((s.status.as_str(), s.last_error.as_deref()), ("failed", Some("address not valid")));
+}
