@@ -45,7 +45,17 @@ fn start(url: &str, families: u32, port: u16) -> Server {
     println!("  (ready in {:.1} s)", started.elapsed().as_secs_f64());
     let addr = format!("127.0.0.1:{port}");
     let mut child = Command::new(bin)
-        .args(["demo", "--families", &families.to_string(), "--database-url", url, "--addr", &addr, "--log-format", "text"])
+        .args([
+            "demo",
+            "--families",
+            &families.to_string(),
+            "--database-url",
+            url,
+            "--addr",
+            &addr,
+            "--log-format",
+            "text",
+        ])
         .env("CONFER_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -99,7 +109,12 @@ async fn sign_in(http: &reqwest::Client, server: &Server) -> String {
         .await
         .unwrap();
     let pending = cookie_of(&res, "confer_session").expect("password accepted");
-    let page = http.get(format!("{}/sign-in/code", server.base)).header("cookie", format!("confer_session={pending}")).send().await.unwrap();
+    let page = http
+        .get(format!("{}/sign-in/code", server.base))
+        .header("cookie", format!("confer_session={pending}"))
+        .send()
+        .await
+        .unwrap();
     let body = page.text().await.unwrap();
     let code = confer_store::users::totp_for(secret, user, "confer").unwrap().generate_current().unwrap();
     let res = http
@@ -120,7 +135,15 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[i]
 }
 
-async fn measure(http: &reqwest::Client, base: &str, cookie: &str, path: &str, users: usize, seconds: u64, think: Duration) {
+async fn measure(
+    http: &reqwest::Client,
+    base: &str,
+    cookie: &str,
+    path: &str,
+    users: usize,
+    seconds: u64,
+    think: Duration,
+) {
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let mut tasks = Vec::new();
     for _ in 0..users {
@@ -179,12 +202,15 @@ fn main() {
     let users: usize = env_or("CONFER_BENCH_USERS", 50);
     let seconds: u64 = env_or("CONFER_BENCH_SECONDS", 15);
     let think = Duration::from_millis(env_or("CONFER_BENCH_THINK_MS", 500));
-    let dir = std::env::var("CONFER_BENCH_DIR").unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../../target/bench-data").into());
+    let dir = std::env::var("CONFER_BENCH_DIR")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../../target/bench-data").into());
     std::fs::create_dir_all(&dir).expect("bench dir");
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
-    let pages = ["/", "/conferences/chair", "{conference}", "{conference}/meeting", "/families", "/families?q=a", "/deadlines"];
+    let pages =
+        ["/", "/conferences/chair", "{conference}", "{conference}/meeting", "/families", "/families?q=a", "/deadlines"];
     let mut targets = vec![("SQLite".to_owned(), format!("sqlite://{dir}/bench-{families}.db"))];
-    let pg = std::env::var("CONFER_BENCH_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let pg =
+        std::env::var("CONFER_BENCH_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
     let sqlite_only = std::env::var("CONFER_BENCH_SQLITE_ONLY").is_ok();
     if !sqlite_only && std::net::TcpStream::connect("127.0.0.1:5432").is_ok() {
         let base = pg.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap_or(pg.clone());
@@ -201,7 +227,11 @@ fn main() {
         println!("{name}: {families} families");
         let server = start(url, families, 18_080 + i as u16);
         runtime.block_on(async {
-            let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).pool_max_idle_per_host(users).build().unwrap();
+            let http = reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .pool_max_idle_per_host(users)
+                .build()
+                .unwrap();
             let cookie = sign_in(&http, &server).await;
             // A conference the demo chair chairs, from their own list.
             let list = http

@@ -206,7 +206,9 @@ struct Failure {
 impl From<StoreError> for Failure {
     fn from(e: StoreError) -> Self {
         let message = match &e {
-            StoreError::Unavailable(_) => "the database is not available: check --database-url and that the server is running".to_owned(),
+            StoreError::Unavailable(_) => {
+                "the database is not available: check --database-url and that the server is running".to_owned()
+            }
             StoreError::Conflict(m) => m.clone(),
             StoreError::NotFound => "not found".to_owned(),
             other => {
@@ -368,9 +370,14 @@ async fn run_calendar(command: calendar::CalendarCommand, db: DbArgs) -> Outcome
     let authority_calendar = match wants_authority {
         Some(code) => {
             let db = open(&db).await?;
-            Some(confer_store::calendar::authority_calendar_by_code(&db, &code).await.map_err(Failure::from)?.ok_or_else(|| {
-                usage(format!("there is no authority with code {code}: check the code, or use --nation"))
-            })?)
+            Some(
+                confer_store::calendar::authority_calendar_by_code(&db, &code)
+                    .await
+                    .map_err(Failure::from)?
+                    .ok_or_else(|| {
+                        usage(format!("there is no authority with code {code}: check the code, or use --nation"))
+                    })?,
+            )
         }
         None => None,
     };
@@ -378,10 +385,13 @@ async fn run_calendar(command: calendar::CalendarCommand, db: DbArgs) -> Outcome
         let days = calendar::import_file(file).map_err(usage)?;
         let db = open(&db).await?;
         let stored = confer_store::calendar::import_announced(&db, &days, CLI_ACTOR).await?;
-        println!("Imported {stored} announced bank holidays; whole years in the file replace the rules for those years.");
+        println!(
+            "Imported {stored} announced bank holidays; whole years in the file replace the rules for those years."
+        );
         return Ok(());
     }
-    let resolve = |_: &str| authority_calendar.clone().ok_or_else(|| "the authority's calendar could not be loaded".to_owned());
+    let resolve =
+        |_: &str| authority_calendar.clone().ok_or_else(|| "the authority's calendar could not be loaded".to_owned());
     let mut out = std::io::stdout();
     let mut err = std::io::stderr();
     match calendar::run(&command, &resolve, &mut out, &mut err) {
@@ -395,7 +405,9 @@ async fn run_users(cmd: UsersCommand) -> Outcome {
     match cmd {
         UsersCommand::Create { db, authority, username, name, email, roles, line_manager } => {
             let db = open(&db).await?;
-            let a = users::authority_by_code(&db, &authority).await?.ok_or_else(|| usage(format!("there is no authority with code {authority}")))?;
+            let a = users::authority_by_code(&db, &authority)
+                .await?
+                .ok_or_else(|| usage(format!("there is no authority with code {authority}")))?;
             let roles = roles.iter().map(|r| parse_role(r)).collect::<Result<Vec<_>, _>>()?;
             let manager = match line_manager {
                 Some(m) => Some(user_named(&db, &m).await?.account.id),
@@ -458,8 +470,11 @@ async fn run_users(cmd: UsersCommand) -> Outcome {
         UsersCommand::Token { db, username, name, write } => {
             let db = open(&db).await?;
             let u = user_named(&db, &username).await?;
-            let scopes: &[tokens::Scope] = if write { &[tokens::Scope::Read, tokens::Scope::Write] } else { &[tokens::Scope::Read] };
-            let (_, token) = tokens::create(&db, u.account.id.as_str(), u.account.authority_id.as_str(), &name, scopes, CLI_ACTOR).await?;
+            let scopes: &[tokens::Scope] =
+                if write { &[tokens::Scope::Read, tokens::Scope::Write] } else { &[tokens::Scope::Read] };
+            let (_, token) =
+                tokens::create(&db, u.account.id.as_str(), u.account.authority_id.as_str(), &name, scopes, CLI_ACTOR)
+                    .await?;
             println!("{token}");
             Ok(())
         }
@@ -476,7 +491,11 @@ async fn run_demo(args: DemoArgs) -> Outcome {
     settings::init_logging(&s.log_format);
     let db = Db::connect(&s.database_url).await?;
     migrate::run(&db).await?;
-    let options = confer_domain::demo::DemoOptions { seed: args.seed, families: args.families, ..confer_domain::demo::DemoOptions::for_nation(nation) };
+    let options = confer_domain::demo::DemoOptions {
+        seed: args.seed,
+        families: args.families,
+        ..confer_domain::demo::DemoOptions::for_nation(nation)
+    };
     let today = s.web.clock.today();
     let generated = confer_domain::demo::Demo::new(options, today);
     let started = std::time::Instant::now();
@@ -506,8 +525,15 @@ async fn run_demo(args: DemoArgs) -> Outcome {
     println!("\nDemo sign-in details (fictional people; new passwords at every start):");
     for c in &creds {
         match (&c.password, &c.totp_secret) {
-            (Some(p), Some(t)) => println!("demo-user role={} username={} password={} totp-secret={}", c.role.as_str(), c.username, p, t),
-            _ => println!("demo-portal-user role={} username={} email={} (signs in with a code sent by email)", c.role.as_str(), c.username, c.email),
+            (Some(p), Some(t)) => {
+                println!("demo-user role={} username={} password={} totp-secret={}", c.role.as_str(), c.username, p, t)
+            }
+            _ => println!(
+                "demo-portal-user role={} username={} email={} (signs in with a code sent by email)",
+                c.role.as_str(),
+                c.username,
+                c.email
+            ),
         }
     }
     println!("\nAdd the TOTP secret to an authenticator app (or use `oathtool --totp -b SECRET`).");
@@ -517,7 +543,9 @@ async fn run_demo(args: DemoArgs) -> Outcome {
              (open it with a mail program or a text editor).",
             dir.display()
         ),
-        Some(confer_web::mail::Relay::Smtp(r)) => println!("E-mails are sent through the SMTP relay {}:{}.", r.host, r.port),
+        Some(confer_web::mail::Relay::Smtp(r)) => {
+            println!("E-mails are sent through the SMTP relay {}:{}.", r.host, r.port)
+        }
         None => {}
     }
     println!("confer is at http://{}/  (press Ctrl-C to stop)\n", s.addr);

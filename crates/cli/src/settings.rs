@@ -91,7 +91,8 @@ fn read_file(path: Option<&Path>) -> Result<FileSettings, String> {
     match path {
         None => Ok(FileSettings::default()),
         Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|e| format!("cannot read the settings file {}: {e}", p.display()))?;
+            let text = std::fs::read_to_string(p)
+                .map_err(|e| format!("cannot read the settings file {}: {e}", p.display()))?;
             toml::from_str(&text).map_err(|e| format!("the settings file {} is not valid: {e}", p.display()))
         }
     }
@@ -151,9 +152,18 @@ impl Settings {
         let web = WebSettings {
             clock,
             secure_cookies: args.secure_cookies.or(file.secure_cookies).unwrap_or(d.secure_cookies),
-            session_idle_minutes: positive(args.session_idle_minutes.or(file.session_idle_minutes).unwrap_or(d.session_idle_minutes), "session idle minutes")?,
-            session_absolute_hours: positive(args.session_absolute_hours.or(file.session_absolute_hours).unwrap_or(d.session_absolute_hours), "session absolute hours")?,
-            request_timeout_seconds: args.request_timeout_seconds.or(file.request_timeout_seconds).unwrap_or(d.request_timeout_seconds),
+            session_idle_minutes: positive(
+                args.session_idle_minutes.or(file.session_idle_minutes).unwrap_or(d.session_idle_minutes),
+                "session idle minutes",
+            )?,
+            session_absolute_hours: positive(
+                args.session_absolute_hours.or(file.session_absolute_hours).unwrap_or(d.session_absolute_hours),
+                "session absolute hours",
+            )?,
+            request_timeout_seconds: args
+                .request_timeout_seconds
+                .or(file.request_timeout_seconds)
+                .unwrap_or(d.request_timeout_seconds),
             max_body_bytes: args.max_body_bytes.or(file.max_body_bytes).unwrap_or(d.max_body_bytes),
             trust_forwarded_for: args.trust_forwarded_for.or(file.trust_forwarded_for).unwrap_or(d.trust_forwarded_for),
             ..d
@@ -192,13 +202,15 @@ fn mail_settings(
         (None, None) if demo => Relay::Directory(DEMO_MAIL_DIR.into()),
         (None, None) => return Ok(None),
     };
-    let from = match (&relay, from) {
-        (_, Some(f)) => f,
-        (Relay::Directory(_), None) => "confer@localhost".to_owned(),
-        (Relay::Smtp(_), None) => {
-            return Err("--mail-from is needed with --smtp-url: the address e-mails come from, such as confer@council.example".into())
-        }
-    };
+    let from =
+        match (&relay, from) {
+            (_, Some(f)) => f,
+            (Relay::Directory(_), None) => "confer@localhost".to_owned(),
+            (Relay::Smtp(_), None) => return Err(
+                "--mail-from is needed with --smtp-url: the address e-mails come from, such as confer@council.example"
+                    .into(),
+            ),
+        };
     MailSettings::new(relay, &from).map(Some)
 }
 

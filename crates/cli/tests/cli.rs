@@ -18,12 +18,55 @@ async fn url() -> String {
 #[tokio::test]
 async fn operator_sets_up_an_authority_and_users_from_the_command_line() {
     let db = url().await;
-    let o = confer(&["authority", "create", "--database-url", &db, "--code", "LA1", "--name", "Fictional Borough", "--nation", "wales"]);
+    let o = confer(&[
+        "authority",
+        "create",
+        "--database-url",
+        &db,
+        "--code",
+        "LA1",
+        "--name",
+        "Fictional Borough",
+        "--nation",
+        "wales",
+    ]);
     assert!(o.status.success(), "{}", text(&o));
-    let o = confer(&["users", "create", "--database-url", &db, "--authority", "LA1", "--username", "admin.one", "--name", "Ada Min", "--email", "ada@council.example", "--role", "administrator"]);
+    let o = confer(&[
+        "users",
+        "create",
+        "--database-url",
+        &db,
+        "--authority",
+        "LA1",
+        "--username",
+        "admin.one",
+        "--name",
+        "Ada Min",
+        "--email",
+        "ada@council.example",
+        "--role",
+        "administrator",
+    ]);
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("First password:"));
-    let o = confer(&["users", "create", "--database-url", &db, "--authority", "LA1", "--username", "chair.one", "--name", "Cat Chair", "--email", "cat@council.example", "--role", "chair", "--line-manager", "admin.one"]);
+    let o = confer(&[
+        "users",
+        "create",
+        "--database-url",
+        &db,
+        "--authority",
+        "LA1",
+        "--username",
+        "chair.one",
+        "--name",
+        "Cat Chair",
+        "--email",
+        "cat@council.example",
+        "--role",
+        "chair",
+        "--line-manager",
+        "admin.one",
+    ]);
     assert!(o.status.success(), "{}", text(&o));
     let o = confer(&["users", "add-role", "--database-url", &db, "--username", "chair.one", "--role", "auditor"]);
     assert!(o.status.success(), "{}", text(&o));
@@ -40,7 +83,18 @@ async fn operator_sets_up_an_authority_and_users_from_the_command_line() {
     assert!(text(&o).contains("unknown role \"wizard\""));
     let o = confer(&["users", "add-role", "--database-url", &db, "--username", "nobody", "--role", "chair"]);
     assert_eq!(o.status.code(), Some(2));
-    let o = confer(&["authority", "create", "--database-url", &db, "--code", "LA1", "--name", "Again", "--nation", "england"]);
+    let o = confer(&[
+        "authority",
+        "create",
+        "--database-url",
+        &db,
+        "--code",
+        "LA1",
+        "--name",
+        "Again",
+        "--nation",
+        "england",
+    ]);
     assert!(!o.status.success());
     assert!(text(&o).contains("already exists"));
     let o = confer(&["audit", "verify", "--database-url", &db]);
@@ -57,7 +111,10 @@ async fn audit_verify_names_the_first_event_changed_behind_confers_back_keep_01(
     assert!(o.status.success(), "{}", text(&o));
     // Someone edits an event directly in the database.
     let db = confer_store::Db::connect(&db_url).await.unwrap();
-    sqlx::query("UPDATE audit_event SET after_json = '{\"tampered\":true}' WHERE seq = 3").execute(db.pool()).await.unwrap();
+    sqlx::query("UPDATE audit_event SET after_json = '{\"tampered\":true}' WHERE seq = 3")
+        .execute(db.pool())
+        .await
+        .unwrap();
     db.close().await;
     let o = confer(&["audit", "verify", "--database-url", &db_url]);
     assert_eq!(o.status.code(), Some(1));
@@ -104,7 +161,15 @@ async fn backup_copies_a_sqlite_database_and_explains_pg_dump_for_postgresql() {
 fn serve_help_explains_each_setting() {
     let o = confer(&["serve", "--help"]);
     let out = text(&o);
-    for flag in ["--database-url", "--addr", "--config", "--secure-cookies", "--session-idle-minutes", "--log-format", "CONFER_DATABASE_URL"] {
+    for flag in [
+        "--database-url",
+        "--addr",
+        "--config",
+        "--secure-cookies",
+        "--session-idle-minutes",
+        "--log-format",
+        "CONFER_DATABASE_URL",
+    ] {
         assert!(out.contains(flag), "missing {flag} in:\n{out}");
     }
 }
@@ -126,20 +191,60 @@ fn bad_settings_are_refused_with_a_message() {
 #[tokio::test]
 async fn an_authoritys_closure_days_are_not_working_days() {
     let db_url = url().await;
-    let o = confer(&["authority", "create", "--database-url", &db_url, "--code", "CL1", "--name", "Closeshire", "--nation", "scotland"]);
+    let o = confer(&[
+        "authority",
+        "create",
+        "--database-url",
+        &db_url,
+        "--code",
+        "CL1",
+        "--name",
+        "Closeshire",
+        "--nation",
+        "scotland",
+    ]);
     assert!(o.status.success(), "{}", text(&o));
     let db = confer_store::Db::connect(&db_url).await.unwrap();
     let a = confer_store::users::authority_by_code(&db, "CL1").await.unwrap().unwrap();
     let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 29).unwrap();
     confer_store::calendar::add_closure(&db, &a.id, day, "Christmas closure", "test").await.unwrap();
     db.close().await;
-    let o = confer(&["calendar", "is-working-day", "--authority", "CL1", "--date", "2026-12-29", "--database-url", &db_url]);
+    let o = confer(&[
+        "calendar",
+        "is-working-day",
+        "--authority",
+        "CL1",
+        "--date",
+        "2026-12-29",
+        "--database-url",
+        &db_url,
+    ]);
     assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "no", "{}", text(&o));
     let o = confer(&["calendar", "is-working-day", "--nation", "scotland", "--date", "2026-12-29"]);
     assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "yes", "{}", text(&o));
     // St Andrew's Day 2026 is a Monday: a Scottish bank holiday.
-    let o = confer(&["calendar", "working-days-after", "--authority", "CL1", "--from", "2026-11-27", "--days", "1", "--database-url", &db_url]);
+    let o = confer(&[
+        "calendar",
+        "working-days-after",
+        "--authority",
+        "CL1",
+        "--from",
+        "2026-11-27",
+        "--days",
+        "1",
+        "--database-url",
+        &db_url,
+    ]);
     assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "2026-12-01", "{}", text(&o));
-    let o = confer(&["calendar", "is-working-day", "--authority", "NOPE", "--date", "2026-12-29", "--database-url", &db_url]);
+    let o = confer(&[
+        "calendar",
+        "is-working-day",
+        "--authority",
+        "NOPE",
+        "--date",
+        "2026-12-29",
+        "--database-url",
+        &db_url,
+    ]);
     assert_eq!(o.status.code(), Some(2));
 }

@@ -185,10 +185,7 @@ pub const GRANTS: &[(Action, &[Grant])] = &[
         ],
     ),
     (Action::ChairConference, &[RoleWith(Chair, ConferenceChair)]),
-    (
-        Action::RecordMeeting,
-        &[RoleWith(Chair, ConferenceChair), RoleWith(NoteTaker, Invited), Role(Coordinator)],
-    ),
+    (Action::RecordMeeting, &[RoleWith(Chair, ConferenceChair), RoleWith(NoteTaker, Invited), Role(Coordinator)]),
     (
         Action::SubmitReport,
         &[
@@ -353,7 +350,11 @@ mod tests {
         let other = AuthorityId::from("la2");
         let a = actor(&[Auditor, QualityAssurance, Administrator]);
         assert_eq!(
-            decide(&a, Action::ViewFamilyRecord, Target::Record { authority_id: &other, relationships: &[AllocatedWorker] }),
+            decide(
+                &a,
+                Action::ViewFamilyRecord,
+                Target::Record { authority_id: &other, relationships: &[AllocatedWorker] }
+            ),
             Decision::NotFound
         );
         assert_eq!(decide(&a, Action::ManageUsers, Target::Authority(&other)), Decision::NotFound);
@@ -364,7 +365,11 @@ mod tests {
         let la = AuthorityId::from("la1");
         let sw = actor(&[SocialWorker]);
         assert_eq!(
-            decide(&sw, Action::ViewFamilyRecord, Target::Record { authority_id: &la, relationships: &[AllocatedWorker] }),
+            decide(
+                &sw,
+                Action::ViewFamilyRecord,
+                Target::Record { authority_id: &la, relationships: &[AllocatedWorker] }
+            ),
             Decision::Allow
         );
         assert_eq!(

@@ -55,7 +55,9 @@ pub fn event_hash(
 ) -> String {
     let mut h = Sha256::new();
     let seq = seq.to_string();
-    for field in [prev_hash, authority_id, &seq, at, actor, kind.as_str(), action, entity_type, entity_id, before, after] {
+    for field in
+        [prev_hash, authority_id, &seq, at, actor, kind.as_str(), action, entity_type, entity_id, before, after]
+    {
         h.update((field.len() as u64).to_be_bytes());
         h.update(field.as_bytes());
     }
@@ -83,7 +85,9 @@ impl AuditEvent {
 /// Why a chain failed verification, naming the first event that is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ChainBreak {
-    #[error("event {seq} of authority {authority}: its content does not match its hash (changed after it was written)")]
+    #[error(
+        "event {seq} of authority {authority}: its content does not match its hash (changed after it was written)"
+    )]
     Altered { authority: String, seq: i64 },
     #[error("event {seq} of authority {authority}: it does not follow event {expected_prev} (an event before it was deleted or reordered)")]
     Broken { authority: String, seq: i64, expected_prev: i64 },
@@ -108,7 +112,11 @@ pub fn verify_chain<'a>(
             return Err(ChainBreak::Gap { authority: authority.into(), seq: e.seq, expected: expected_seq });
         }
         if e.prev_hash != prev_hash {
-            return Err(ChainBreak::Broken { authority: authority.into(), seq: e.seq, expected_prev: expected_seq - 1 });
+            return Err(ChainBreak::Broken {
+                authority: authority.into(),
+                seq: e.seq,
+                expected_prev: expected_seq - 1,
+            });
         }
         if e.computed_hash() != e.hash {
             return Err(ChainBreak::Altered { authority: authority.into(), seq: e.seq });
@@ -172,7 +180,10 @@ mod tests {
         let head = (5, c[4].hash.clone());
         let mut altered = c.clone();
         altered[2].after = "{\"n\":99}".into();
-        assert_eq!(verify_chain("la", &altered, Some((5, &head.1))), Err(ChainBreak::Altered { authority: "la".into(), seq: 3 }));
+        assert_eq!(
+            verify_chain("la", &altered, Some((5, &head.1))),
+            Err(ChainBreak::Altered { authority: "la".into(), seq: 3 })
+        );
         let mut deleted = c.clone();
         deleted.remove(1);
         assert!(matches!(verify_chain("la", &deleted, Some((5, &head.1))), Err(ChainBreak::Gap { seq: 3, .. })));

@@ -18,8 +18,8 @@ use crate::model::*;
 
 mod conferences;
 mod deadlines;
-pub use deadlines::DemoDeadline;
 use chrono::{Duration, Months, NaiveDate};
+pub use deadlines::DemoDeadline;
 use fastrand::Rng;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};

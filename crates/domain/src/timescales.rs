@@ -774,8 +774,12 @@ mod tests {
         assert!(matches!(check_met(due, d(3, 11), d(3, 20), None, ""), Err(MetError::ReasonNeeded { .. })));
         assert!(check_met(due, d(3, 11), d(3, 20), None, "").unwrap_err().to_string().contains("10 March 2026"));
         assert_eq!(check_met(due, d(3, 21), d(3, 20), None, ""), Err(MetError::InFuture));
-        assert!(check_met(due, d(3, 12), d(3, 20), Some(LateReason::Other), " ").unwrap_err().to_string().starts_with("You chose"));
-        let kept = check_met(due, d(3, 12), d(3, 20), Some(LateReason::VenueUnavailable), " Flooded ").unwrap().unwrap();
+        assert!(check_met(due, d(3, 12), d(3, 20), Some(LateReason::Other), " ")
+            .unwrap_err()
+            .to_string()
+            .starts_with("You chose"));
+        let kept =
+            check_met(due, d(3, 12), d(3, 20), Some(LateReason::VenueUnavailable), " Flooded ").unwrap().unwrap();
         assert_eq!(kept.details, "Flooded");
     }
 

@@ -7,9 +7,7 @@ use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use confer_domain::access::Relationship;
 use confer_domain::calendar::WorkingCalendar;
 use confer_domain::conference::*;
-use confer_domain::model::{
-    AgencyKind, Birth, Communication, RelationshipKind, Role, UserAccount, UserId,
-};
+use confer_domain::model::{AgencyKind, Birth, Communication, RelationshipKind, Role, UserAccount, UserId};
 use confer_domain::policy::Policy;
 
 struct Weekends;
@@ -37,9 +35,7 @@ fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 fn at(s: &str) -> DateTime<Utc> {
-    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M")
-        .unwrap()
-        .and_utc()
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap().and_utc()
 }
 fn managers(u: &UserId) -> Option<UserId> {
     (u.as_str() == "sw1").then(|| UserId::from("tm1"))
@@ -123,25 +119,10 @@ fn request(
         professionals: vec![
             ProfessionalInvolved {
                 user_id: Some("sw1".into()),
-                ..professional(
-                    "p-sw",
-                    "Sam Social",
-                    "Children's services",
-                    AgencyKind::ChildrensSocialCare,
-                )
+                ..professional("p-sw", "Sam Social", "Children's services", AgencyKind::ChildrensSocialCare)
             },
-            professional(
-                "p-school",
-                "Tia Teacher",
-                "Brook Primary",
-                AgencyKind::Education,
-            ),
-            professional(
-                "p-hv",
-                "Hal Visitor",
-                "Community health",
-                AgencyKind::Health,
-            ),
+            professional("p-school", "Tia Teacher", "Brook Primary", AgencyKind::Education),
+            professional("p-hv", "Hal Visitor", "Community health", AgencyKind::Health),
             professional("p-police", "PC Pat", "Police", AgencyKind::Police),
         ],
         allocated_worker: "sw1".into(),
@@ -160,92 +141,51 @@ fn hold(c: &mut Conference, day: &str, policy: &Policy) {
         video_link: Some("https://meet.example.org/x".into()),
         chair: "chair1".into(),
     };
-    c.schedule(
-        &coord,
-        slot,
-        &chair_account(),
-        managers,
-        None,
-        &Weekends,
-        today,
-        at("2026-11-03 10:00"),
-    )
-    .expect("schedule");
+    c.schedule(&coord, slot, &chair_account(), managers, None, &Weekends, today, at("2026-11-03 10:00"))
+        .expect("schedule");
     for a in ["mum", "dad"] {
-        let inv = c
-            .invite_family_member(&coord, &a.into(), today)
-            .expect("invite parent");
-        c.answer_invitation(&coord, inv, Answer::InPerson, today)
-            .expect("answer");
+        let inv = c.invite_family_member(&coord, &a.into(), today).expect("invite parent");
+        c.answer_invitation(&coord, inv, Answer::InPerson, today).expect("answer");
     }
     for p in PROS {
-        let inv = c
-            .invite_professional(&coord, &p.into(), today)
-            .expect("invite");
-        c.answer_invitation(&coord, inv, Answer::Remote, today)
-            .expect("answer");
+        let inv = c.invite_professional(&coord, &p.into(), today).expect("invite");
+        c.answer_invitation(&coord, inv, Answer::Remote, today).expect("answer");
     }
     let amy = c
         .invite_child(
             &coord,
             &"amy".into(),
-            ChildAttendance {
-                wishes_to_attend: true,
-                judged_appropriate: true,
-                parent_agreement: None,
-            },
+            ChildAttendance { wishes_to_attend: true, judged_appropriate: true, parent_agreement: None },
             policy,
             today,
         )
         .expect("Amy attends");
-    assert_eq!(
-        c.unanswered().len(),
-        1,
-        "the coordinator sees Amy has not answered"
-    );
-    c.answer_invitation(&coord, amy, Answer::InPerson, today)
-        .expect("answer");
+    assert_eq!(c.unanswered().len(), 1, "the coordinator sees Amy has not answered");
+    c.answer_invitation(&coord, amy, Answer::InPerson, today).expect("answer");
     // Reports: to the chair and to both parents in time.
-    let sw = Acting::new(
-        "sw1",
-        &[Role::SocialWorker],
-        &[Relationship::AllocatedWorker],
-    );
+    let sw = Acting::new("sw1", &[Role::SocialWorker], &[Relationship::AllocatedWorker]);
     let parts = vec![
-        ReportPart {
-            heading: "Assessment".into(),
-            text: "Home conditions poor.".into(),
-            restricted: None,
-        },
+        ReportPart { heading: "Assessment".into(), text: "Home conditions poor.".into(), restricted: None },
         ReportPart {
             heading: "Police intelligence".into(),
             text: "Confidential.".into(),
             restricted: Some(RestrictionReason::PoliceInformation),
         },
     ];
-    let report = c
-        .submit_report(&sw, &"p-sw".into(), parts, policy, &Weekends, today)
-        .expect("report");
+    let report = c.submit_report(&sw, &"p-sw".into(), parts, policy, &Weekends, today).expect("report");
     for a in ["mum", "dad"] {
         let sent = c
             .share_report(
                 &sw,
                 report,
                 Recipient::FamilyMember(a.into()),
-                Sharing {
-                    discussed_with_author: true,
-                    late_reason: None,
-                },
+                Sharing { discussed_with_author: true, late_reason: None },
                 policy,
                 &Weekends,
                 today,
             )
             .expect("share");
-        assert_eq!(
-            sent.parts_sent,
-            vec!["Assessment".to_owned()],
-            "police information stays with professionals"
-        );
+        assert_eq!(sent.parts_sent, vec!["Assessment".to_owned()], "police information stays with professionals");
     }
     assert!(c.reports_not_shared().is_empty());
     assert_eq!(c.report_log().len(), 2);
@@ -253,10 +193,7 @@ fn hold(c: &mut Conference, day: &str, policy: &Policy) {
         c.record_pre_meeting(
             &chair,
             &a.into(),
-            PreMeetingOutcome::Held {
-                mode: PreMeetingMode::Virtual,
-                on: d(day),
-            },
+            PreMeetingOutcome::Held { mode: PreMeetingMode::Virtual, on: d(day) },
             at("2026-11-19 09:00"),
         )
         .expect("pre-meeting");
@@ -265,30 +202,19 @@ fn hold(c: &mut Conference, day: &str, policy: &Policy) {
     assert!(
         c.checks().is_empty(),
         "nothing left to do: {:?}",
-        c.checks()
-            .iter()
-            .map(|k| c.describe_check(k))
-            .collect::<Vec<_>>()
+        c.checks().iter().map(|k| c.describe_check(k)).collect::<Vec<_>>()
     );
-    c.start_meeting(&chair, d(day), at("2026-11-20 10:00"))
-        .expect("start");
+    c.start_meeting(&chair, d(day), at("2026-11-20 10:00")).expect("start");
     let invitations: Vec<InvitationId> = c.invitations().iter().map(|i| i.id).collect();
     for inv in invitations {
-        let presence = if c.invitation(inv).and_then(|i| i.answer.clone()) == Some(Answer::InPerson)
-        {
+        let presence = if c.invitation(inv).and_then(|i| i.answer.clone()) == Some(Answer::InPerson) {
             Presence::InPerson
         } else {
             Presence::Remote
         };
         c.record_attendance(
             &notes,
-            Attendance {
-                invitation: inv,
-                presence,
-                parts: vec![],
-                arrived_late_at: None,
-                left_early_at: None,
-            },
+            Attendance { invitation: inv, presence, parts: vec![], arrived_late_at: None, left_early_at: None },
         )
         .expect("attendance");
     }
@@ -323,28 +249,12 @@ fn actors() -> (Acting, Acting, Acting) {
     )
 }
 
-fn decide_all(
-    c: &mut Conference,
-    decisions: &[(&str, ChildOutcome)],
-    policy: &Policy,
-    now: DateTime<Utc>,
-) {
+fn decide_all(c: &mut Conference, decisions: &[(&str, ChildOutcome)], policy: &Policy, now: DateTime<Utc>) {
     let (_, chair, _) = actors();
     for (child, outcome) in decisions {
         for p in PROS {
-            let view = if outcome.is_child_protection_plan() {
-                PlanView::Plan
-            } else {
-                PlanView::NoPlan
-            };
-            c.record_professional_view(
-                &chair,
-                &p.into(),
-                &(*child).into(),
-                view,
-                "From my report.",
-            )
-            .expect("view");
+            let view = if outcome.is_child_protection_plan() { PlanView::Plan } else { PlanView::NoPlan };
+            c.record_professional_view(&chair, &p.into(), &(*child).into(), view, "From my report.").expect("view");
         }
         let input = DecisionInput {
             child: (*child).into(),
@@ -359,11 +269,7 @@ fn decide_all(
 #[test]
 fn initial_conference_for_three_siblings_then_a_review_that_ends_one_plan() {
     let policy = Policy::default();
-    let sw = Acting::new(
-        "sw1",
-        &[Role::SocialWorker],
-        &[Relationship::AllocatedWorker],
-    );
+    let sw = Acting::new("sw1", &[Role::SocialWorker], &[Relationship::AllocatedWorker]);
     let (coord, chair, notes) = actors();
 
     // --- The initial conference (ICPC), held within 15 working days (TIME-01).
@@ -390,18 +296,8 @@ fn initial_conference_for_three_siblings_then_a_review_that_ends_one_plan() {
     decide_all(
         &mut icpc,
         &[
-            (
-                "amy",
-                ChildOutcome::ChildProtectionPlan {
-                    category: PlanCategory::Neglect,
-                },
-            ),
-            (
-                "ben",
-                ChildOutcome::ChildProtectionPlan {
-                    category: PlanCategory::Emotional,
-                },
-            ),
+            ("amy", ChildOutcome::ChildProtectionPlan { category: PlanCategory::Neglect }),
+            ("ben", ChildOutcome::ChildProtectionPlan { category: PlanCategory::Emotional }),
             ("cara", ChildOutcome::ChildInNeedPlan),
         ],
         &policy,
@@ -420,17 +316,13 @@ fn initial_conference_for_three_siblings_then_a_review_that_ends_one_plan() {
         at("2026-11-20 11:45"),
     )
     .expect("dissent");
-    icpc.close(&chair, None, &policy, &Weekends, at("2026-11-20 12:00"))
-        .expect("close");
+    icpc.close(&chair, None, &policy, &Weekends, at("2026-11-20 12:00")).expect("close");
     assert_eq!(icpc.state(), ConferenceState::Closed);
     assert_eq!(icpc.outcome_due_by(), Some(d("2026-11-23")));
     assert_eq!(icpc.next_review().map(|n| n.latest), Some(d("2027-02-20")));
     assert_eq!(icpc.young_person_versions().len(), 1, "Amy attended");
-    let plans: Vec<(String, Option<PlanCategory>)> = icpc
-        .decisions()
-        .iter()
-        .map(|x| (x.child.to_string(), x.outcome.category()))
-        .collect();
+    let plans: Vec<(String, Option<PlanCategory>)> =
+        icpc.decisions().iter().map(|x| (x.child.to_string(), x.outcome.category())).collect();
     assert_eq!(
         plans,
         vec![
@@ -439,12 +331,8 @@ fn initial_conference_for_three_siblings_then_a_review_that_ends_one_plan() {
             ("cara".into(), None)
         ]
     );
-    for r in [
-        Recipient::FamilyMember("mum".into()),
-        Recipient::FamilyMember("dad".into()),
-    ] {
-        icpc.record_outcome_sent(&coord, r, d("2026-11-23"))
-            .expect("outcome");
+    for r in [Recipient::FamilyMember("mum".into()), Recipient::FamilyMember("dad".into())] {
+        icpc.record_outcome_sent(&coord, r, d("2026-11-23")).expect("outcome");
     }
 
     // The record: drafted, approved, sent in the version each may see.
@@ -460,10 +348,8 @@ fn initial_conference_for_three_siblings_then_a_review_that_ends_one_plan() {
         .unwrap_err(),
         ConferenceError::RecordNotApproved
     );
-    icpc.draft_record(&notes, None, at("2026-11-23 09:00"))
-        .expect("draft");
-    icpc.approve_record(&chair, at("2026-11-24 09:00"))
-        .expect("approve");
+    icpc.draft_record(&notes, None, at("2026-11-23 09:00")).expect("draft");
+    icpc.approve_record(&chair, at("2026-11-24 09:00")).expect("approve");
     let copy = icpc
         .distribute_record(
             &coord,
@@ -474,16 +360,9 @@ fn initial_conference_for_three_siblings_then_a_review_that_ends_one_plan() {
             d("2026-11-25"),
         )
         .expect("record");
-    let text: String = copy
-        .sections
-        .iter()
-        .map(|s| s.text.as_str())
-        .collect::<Vec<_>>()
-        .join("\n");
+    let text: String = copy.sections.iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join("\n");
     assert!(text.contains("Amy Brook: A child protection plan under the category of neglect"));
-    assert!(
-        text.contains("Ben Brook: A child protection plan under the category of emotional abuse")
-    );
+    assert!(text.contains("Ben Brook: A child protection plan under the category of emotional abuse"));
     assert!(text.contains("Cara Brook: A child in need plan"));
     assert!(
         text.contains("A professional disagreed") && !text.contains("Hal Visitor: A professional"),
@@ -508,11 +387,7 @@ fn initial_conference_for_three_siblings_then_a_review_that_ends_one_plan() {
         "rcpc1".into(),
         request(
             ConferenceKind::Review,
-            [
-                Some(PlanCategory::Neglect),
-                Some(PlanCategory::Emotional),
-                None,
-            ],
+            [Some(PlanCategory::Neglect), Some(PlanCategory::Emotional), None],
             Some(previous),
             next.latest,
         ),
@@ -520,26 +395,14 @@ fn initial_conference_for_three_siblings_then_a_review_that_ends_one_plan() {
         at("2027-01-20 09:00"),
     )
     .expect("review request");
-    assert_eq!(
-        review.suggested_chair(),
-        Some(&UserId::from("chair1")),
-        "CHAIR-02"
-    );
-    assert_eq!(
-        previous_chair_for(&["ben".into()], [&icpc]),
-        Some(UserId::from("chair1"))
-    );
+    assert_eq!(review.suggested_chair(), Some(&UserId::from("chair1")), "CHAIR-02");
+    assert_eq!(previous_chair_for(&["ben".into()], [&icpc]), Some(UserId::from("chair1")));
     assert!(review.exclusions().is_empty());
     hold(&mut review, "2027-02-19", &policy);
     decide_all(
         &mut review,
         &[
-            (
-                "amy",
-                ChildOutcome::ContinuePlan {
-                    category: PlanCategory::Neglect,
-                },
-            ),
+            ("amy", ChildOutcome::ContinuePlan { category: PlanCategory::Neglect }),
             ("ben", ChildOutcome::EndPlanStepDownToChildInNeed),
             ("cara", ChildOutcome::NoFurtherPlan),
         ],
@@ -549,20 +412,10 @@ fn initial_conference_for_three_siblings_then_a_review_that_ends_one_plan() {
     let ben = review.decision_for(&"ben".into()).expect("ben decided");
     assert_eq!(ben.previous_category, Some(PlanCategory::Emotional));
     assert_eq!(ben.outcome, ChildOutcome::EndPlanStepDownToChildInNeed);
-    review
-        .close(&chair, None, &policy, &Weekends, at("2027-02-19 12:00"))
-        .expect("close review");
+    review.close(&chair, None, &policy, &Weekends, at("2027-02-19 12:00")).expect("close review");
+    assert_eq!(review.next_review().map(|n| n.latest), Some(d("2027-08-19")), "six months after a review");
     assert_eq!(
-        review.next_review().map(|n| n.latest),
-        Some(d("2027-08-19")),
-        "six months after a review"
-    );
-    assert_eq!(
-        review
-            .decisions()
-            .iter()
-            .filter(|x| x.outcome.is_child_protection_plan())
-            .count(),
+        review.decisions().iter().filter(|x| x.outcome.is_child_protection_plan()).count(),
         1,
         "only Amy stays on a plan"
     );

@@ -130,9 +130,8 @@ pub async fn verify(db: &Db) -> Result<Verification> {
         .await?;
     let mut out = Verification { events: 0, authorities: 0, first_break: None };
     // Chains whose head row was deleted are found through their events.
-    let authorities = sqlx::query("SELECT DISTINCT authority_id FROM audit_event ORDER BY authority_id")
-        .fetch_all(db.pool())
-        .await?;
+    let authorities =
+        sqlx::query("SELECT DISTINCT authority_id FROM audit_event ORDER BY authority_id").fetch_all(db.pool()).await?;
     let mut ids: Vec<String> = authorities.iter().map(|r| text(r, "authority_id")).collect::<Result<_>>()?;
     for h in &heads {
         let id = text(h, "authority_id")?;
@@ -175,7 +174,8 @@ pub async fn verify(db: &Db) -> Result<Verification> {
             out.events += page.len() as u64;
             if carried.is_empty() {
                 if let Some(first) = page.first().filter(|e| e.seq != 1) {
-                    out.first_break = Some(ChainBreak::Gap { authority: authority.clone(), seq: first.seq, expected: 1 });
+                    out.first_break =
+                        Some(ChainBreak::Gap { authority: authority.clone(), seq: first.seq, expected: 1 });
                     return Ok(out);
                 }
             }
@@ -223,7 +223,11 @@ fn verify_window(authority: &str, window: &[AuditEvent]) -> Result<(), ChainBrea
                     return Err(ChainBreak::Gap { authority: authority.into(), seq: e.seq, expected: prev.seq + 1 });
                 }
                 if e.prev_hash != prev.hash {
-                    return Err(ChainBreak::Broken { authority: authority.into(), seq: e.seq, expected_prev: prev.seq });
+                    return Err(ChainBreak::Broken {
+                        authority: authority.into(),
+                        seq: e.seq,
+                        expected_prev: prev.seq,
+                    });
                 }
                 if e.computed_hash() != e.hash {
                     return Err(ChainBreak::Altered { authority: authority.into(), seq: e.seq });
@@ -237,7 +241,13 @@ fn verify_window(authority: &str, window: &[AuditEvent]) -> Result<(), ChainBrea
 }
 
 /// Events about one entity (for example a family), newest first: who read or changed it.
-pub async fn for_entity(db: &Db, authority_id: &str, entity_type: &str, entity_id: &str, limit: i64) -> Result<Vec<AuditEvent>> {
+pub async fn for_entity(
+    db: &Db,
+    authority_id: &str,
+    entity_type: &str,
+    entity_id: &str,
+    limit: i64,
+) -> Result<Vec<AuditEvent>> {
     let rows = sqlx::query(&format!(
         "SELECT {EVENT_COLUMNS} FROM audit_event WHERE authority_id = $1 AND entity_type = $2 AND entity_id = $3 \
          ORDER BY seq DESC LIMIT $4"

@@ -73,12 +73,20 @@ pub async fn announced(db: &Db, region: Region) -> Result<Vec<BankHoliday>> {
 
 /// The closure days in force for an authority.
 pub async fn closures(db: &Db, authority: &AuthorityId) -> Result<Vec<(String, chrono::NaiveDate, String)>> {
-    let rows = sqlx::query("SELECT id, date, reason FROM closure_day WHERE authority_id = $1 AND removed_at IS NULL ORDER BY date")
-        .bind(authority.as_str())
-        .fetch_all(db.pool())
-        .await?;
+    let rows = sqlx::query(
+        "SELECT id, date, reason FROM closure_day WHERE authority_id = $1 AND removed_at IS NULL ORDER BY date",
+    )
+    .bind(authority.as_str())
+    .fetch_all(db.pool())
+    .await?;
     rows.iter()
-        .map(|r| Ok((text(r, "id")?, date(r, "date")?.ok_or_else(|| StoreError::Corrupt("closure day without a date".into()))?, text(r, "reason")?)))
+        .map(|r| {
+            Ok((
+                text(r, "id")?,
+                date(r, "date")?.ok_or_else(|| StoreError::Corrupt("closure day without a date".into()))?,
+                text(r, "reason")?,
+            ))
+        })
         .collect()
 }
 
@@ -99,14 +107,21 @@ pub async fn authority_calendar_by_code(db: &Db, code: &str) -> Result<Option<Ca
 }
 
 /// Adds a closure day (for example between Christmas and New Year).
-pub async fn add_closure(db: &Db, authority: &AuthorityId, day: chrono::NaiveDate, reason: &str, actor: &str) -> Result<String> {
+pub async fn add_closure(
+    db: &Db,
+    authority: &AuthorityId,
+    day: chrono::NaiveDate,
+    reason: &str,
+    actor: &str,
+) -> Result<String> {
     let id = crate::new_id();
     let mut tx = db.begin().await?;
-    let existing = sqlx::query("SELECT id FROM closure_day WHERE authority_id = $1 AND date = $2 AND removed_at IS NULL")
-        .bind(authority.as_str())
-        .bind(day.to_string())
-        .fetch_optional(&mut *tx)
-        .await?;
+    let existing =
+        sqlx::query("SELECT id FROM closure_day WHERE authority_id = $1 AND date = $2 AND removed_at IS NULL")
+            .bind(authority.as_str())
+            .bind(day.to_string())
+            .fetch_optional(&mut *tx)
+            .await?;
     if existing.is_some() {
         return Err(StoreError::Conflict(format!("{day} is already a closure day")));
     }
@@ -170,14 +185,17 @@ pub async fn remove_closure(db: &Db, authority: &AuthorityId, id: &str, actor: &
 
 /// The authority's policy history: the nation's defaults plus every stored version.
 pub async fn policy_history(db: &Db, authority: &Authority) -> Result<PolicyHistory> {
-    let rows = sqlx::query("SELECT policy_json FROM policy_version WHERE authority_id = $1 ORDER BY effective_from, created_at")
-        .bind(authority.id.as_str())
-        .fetch_all(db.pool())
-        .await?;
+    let rows = sqlx::query(
+        "SELECT policy_json FROM policy_version WHERE authority_id = $1 ORDER BY effective_from, created_at",
+    )
+    .bind(authority.id.as_str())
+    .fetch_all(db.pool())
+    .await?;
     // The nation's shipped defaults first, then every version the authority set.
     let mut history = PolicyHistory::new(authority.nation);
     for r in &rows {
-        let v: PolicyVersion = serde_json::from_str(&text(r, "policy_json")?).map_err(|e| StoreError::Corrupt(format!("policy version: {e}")))?;
+        let v: PolicyVersion = serde_json::from_str(&text(r, "policy_json")?)
+            .map_err(|e| StoreError::Corrupt(format!("policy version: {e}")))?;
         history.add_version(v).map_err(|e| StoreError::Corrupt(format!("policy history: {e}")))?;
     }
     Ok(history)

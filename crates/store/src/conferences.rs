@@ -514,7 +514,9 @@ async fn tell_invitees_of_changes(
     use confer_domain::notices::{self, About, Audience};
     let cancelled = c.state() == ConferenceState::Cancelled && state_before != ConferenceState::Cancelled;
     let moved = match (slot_before, c.slot()) {
-        (Some(a), Some(b)) => a.date != b.date || a.time != b.time || a.venue != b.venue || a.video_link != b.video_link,
+        (Some(a), Some(b)) => {
+            a.date != b.date || a.time != b.time || a.venue != b.venue || a.video_link != b.video_link
+        }
         _ => false,
     };
     let newly_invited = c.invitations().iter().any(|i| !invited_before.contains(&i.id));
@@ -552,7 +554,9 @@ async fn tell_invitees_of_changes(
         let Some(email) = email.filter(|e| e.contains('@')) else { continue };
         let notice = match (cancelled, c.slot()) {
             (true, _) => notices::cancelled(about),
-            (false, Some(slot)) if !invited_before.contains(&invitation.id) => notices::invitation(about, slot, audience),
+            (false, Some(slot)) if !invited_before.contains(&invitation.id) => {
+                notices::invitation(about, slot, audience)
+            }
             (false, Some(slot)) if moved => notices::moved(about, slot),
             _ => continue,
         };
@@ -590,12 +594,13 @@ async fn sync_deadlines(db: &Db, tx: &mut Tx, c: &Conference, actor: &str) -> Re
     }
     let mut rules: Option<(confer_domain::calendar::Calendar, confer_domain::policy::PolicyHistory)> = None;
     for e in &events {
-        let existing = sqlx::query("SELECT id, met_on FROM deadline WHERE case_id = $1 AND rule = $2 AND trigger_on = $3")
-            .bind(c.case_id().as_str())
-            .bind(e.rule.as_str())
-            .bind(e.trigger.to_string())
-            .fetch_optional(&mut **tx)
-            .await?;
+        let existing =
+            sqlx::query("SELECT id, met_on FROM deadline WHERE case_id = $1 AND rule = $2 AND trigger_on = $3")
+                .bind(c.case_id().as_str())
+                .bind(e.rule.as_str())
+                .bind(e.trigger.to_string())
+                .fetch_optional(&mut **tx)
+                .await?;
         match existing {
             None => {
                 if rules.is_none() {

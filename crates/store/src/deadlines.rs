@@ -366,7 +366,11 @@ pub async fn list(db: &Db, q: &ListQuery) -> Result<Vec<StoredDeadline>> {
         }
         sql = format!(
             "{} WHERE d.id = mine.id AND d.authority_id = $1",
-            SELECT.replacen("FROM deadline d", &format!("FROM ({}) mine CROSS JOIN deadline d", parts.join(" UNION ")), 1)
+            SELECT.replacen(
+                "FROM deadline d",
+                &format!("FROM ({}) mine CROSS JOIN deadline d", parts.join(" UNION ")),
+                1
+            )
         );
     }
     let today = q.today.to_string();

@@ -200,7 +200,13 @@ pub async fn reset_credentials(db: &Db) -> Result<Vec<Credentials>> {
     for (role, username, _) in DEMO_ACCOUNTS {
         let Some(user) = users::by_username(db, username).await? else { continue };
         if !role.is_staff() {
-            out.push(Credentials { role: *role, username: username.to_string(), password: None, totp_secret: None, email: user.account.email });
+            out.push(Credentials {
+                role: *role,
+                username: username.to_string(),
+                password: None,
+                totp_secret: None,
+                email: user.account.email,
+            });
             continue;
         }
         let password = demo_password();
@@ -246,8 +252,8 @@ pub async fn reset_credentials(db: &Db) -> Result<Vec<Credentials>> {
 fn demo_password() -> String {
     use rand::seq::SliceRandom;
     const WORDS: &[&str] = &[
-        "maple", "harbour", "lantern", "meadow", "copper", "willow", "pebble", "orchard", "thistle", "beacon", "saffron",
-        "juniper", "kettle", "marble", "heron", "quartz", "bramble", "cobalt", "fennel", "granite",
+        "maple", "harbour", "lantern", "meadow", "copper", "willow", "pebble", "orchard", "thistle", "beacon",
+        "saffron", "juniper", "kettle", "marble", "heron", "quartz", "bramble", "cobalt", "fennel", "granite",
     ];
     let mut rng = rand::rngs::OsRng;
     let words: Vec<&str> = (0..4).filter_map(|_| WORDS.choose(&mut rng).copied()).collect();

@@ -143,7 +143,9 @@ fn child_from_row(row: &sqlx::any::AnyRow) -> Result<Child> {
     let birth = match (date(row, "date_of_birth")?, date(row, "expected_date")?) {
         (Some(d), _) => Birth::Born(d),
         (None, Some(e)) => Birth::Unborn { expected: e },
-        (None, None) => return Err(StoreError::Corrupt("a child has neither a date of birth nor an expected date".into())),
+        (None, None) => {
+            return Err(StoreError::Corrupt("a child has neither a date of birth nor an expected date".into()))
+        }
     };
     let gender = text(row, "gender")?;
     Ok(Child {
@@ -167,7 +169,8 @@ fn child_from_row(row: &sqlx::any::AnyRow) -> Result<Child> {
 
 /// The authority a family belongs to, or `None` when there is no such family.
 pub async fn family_authority(db: &Db, family_id: &str) -> Result<Option<AuthorityId>> {
-    let row = sqlx::query("SELECT authority_id FROM family WHERE id = $1").bind(family_id).fetch_optional(db.pool()).await?;
+    let row =
+        sqlx::query("SELECT authority_id FROM family WHERE id = $1").bind(family_id).fetch_optional(db.pool()).await?;
     Ok(row.map(|r| r.try_get::<String, _>("authority_id")).transpose()?.map(AuthorityId))
 }
 
@@ -175,7 +178,10 @@ pub async fn family_authority(db: &Db, family_id: &str) -> Result<Option<Authori
 /// invited, note taker of any conference of the family); core groups will add theirs.
 pub async fn relationships(db: &Db, user: &UserId, family_id: &str) -> Result<Vec<Relationship>> {
     let mut out = Vec::new();
-    let rows = sqlx::query("SELECT allocated_worker_id FROM family_case WHERE family_id = $1").bind(family_id).fetch_all(db.pool()).await?;
+    let rows = sqlx::query("SELECT allocated_worker_id FROM family_case WHERE family_id = $1")
+        .bind(family_id)
+        .fetch_all(db.pool())
+        .await?;
     for row in rows {
         let worker = UserId(text(&row, "allocated_worker_id")?);
         if worker == *user {
@@ -215,15 +221,26 @@ pub async fn relationships(db: &Db, user: &UserId, family_id: &str) -> Result<Ve
 }
 
 pub async fn family_record(db: &Db, family_id: &str) -> Result<FamilyRecord> {
-    let f = sqlx::query("SELECT id, authority_id, name, version FROM family WHERE id = $1").bind(family_id).fetch_one(db.pool()).await?;
-    let family = Family { id: FamilyId(text(&f, "id")?), authority_id: AuthorityId(text(&f, "authority_id")?), name: text(&f, "name")? };
+    let f = sqlx::query("SELECT id, authority_id, name, version FROM family WHERE id = $1")
+        .bind(family_id)
+        .fetch_one(db.pool())
+        .await?;
+    let family = Family {
+        id: FamilyId(text(&f, "id")?),
+        authority_id: AuthorityId(text(&f, "authority_id")?),
+        name: text(&f, "name")?,
+    };
     let version = int(&f, "version")?;
-    let rows = sqlx::query("SELECT * FROM child WHERE family_id = $1 ORDER BY COALESCE(date_of_birth, expected_date), id")
+    let rows =
+        sqlx::query("SELECT * FROM child WHERE family_id = $1 ORDER BY COALESCE(date_of_birth, expected_date), id")
+            .bind(family_id)
+            .fetch_all(db.pool())
+            .await?;
+    let children = rows.iter().map(child_from_row).collect::<Result<Vec<_>>>()?;
+    let rows = sqlx::query("SELECT * FROM adult WHERE family_id = $1 ORDER BY id")
         .bind(family_id)
         .fetch_all(db.pool())
         .await?;
-    let children = rows.iter().map(child_from_row).collect::<Result<Vec<_>>>()?;
-    let rows = sqlx::query("SELECT * FROM adult WHERE family_id = $1 ORDER BY id").bind(family_id).fetch_all(db.pool()).await?;
     let adults = rows
         .iter()
         .map(|r| {
@@ -256,7 +273,8 @@ pub async fn family_record(db: &Db, family_id: &str) -> Result<FamilyRecord> {
             Ok(AdultChildRelationship {
                 adult_id: AdultId(text(r, "adult_id")?),
                 child_id: ChildId(text(r, "child_id")?),
-                kind: RelationshipKind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("relationship {kind}")))?,
+                kind: RelationshipKind::parse(&kind)
+                    .ok_or_else(|| StoreError::Corrupt(format!("relationship {kind}")))?,
                 parental_responsibility: int(r, "parental_responsibility")? != 0,
                 carer: int(r, "carer")? != 0,
             })
@@ -278,7 +296,8 @@ pub async fn family_record(db: &Db, family_id: &str) -> Result<FamilyRecord> {
                     family_id: FamilyId(text(&r, "family_id")?),
                     allocated_worker_id: UserId(text(&r, "allocated_worker_id")?),
                     stage: CaseStage::parse(&stage).ok_or_else(|| StoreError::Corrupt(format!("stage {stage}")))?,
-                    opened_on: date(&r, "opened_on")?.ok_or_else(|| StoreError::Corrupt("case without opened_on".into()))?,
+                    opened_on: date(&r, "opened_on")?
+                        .ok_or_else(|| StoreError::Corrupt("case without opened_on".into()))?,
                 }),
                 Some(text(&r, "display_name")?),
             )
@@ -375,7 +394,13 @@ pub async fn list_families(
         None => {
             let inner = "SELECT id, name FROM family WHERE authority_id = $1 AND lower(name) LIKE $2 \
                          ORDER BY name, id LIMIT $3 OFFSET $4";
-            sqlx::query(&outer(inner)).bind(authority.as_str()).bind(&pattern).bind(limit).bind(offset).fetch_all(db.pool()).await?
+            sqlx::query(&outer(inner))
+                .bind(authority.as_str())
+                .bind(&pattern)
+                .bind(limit)
+                .bind(offset)
+                .fetch_all(db.pool())
+                .await?
         }
         Some(user) => {
             // The user and everyone below them in the management line.
@@ -395,7 +420,8 @@ pub async fn list_families(
                 placeholders.join(", ")
             );
             let sql = outer(&inner);
-            let mut q = sqlx::query(&sql).bind(authority.as_str()).bind(&pattern).bind(limit).bind(offset).bind(user.as_str());
+            let mut q =
+                sqlx::query(&sql).bind(authority.as_str()).bind(&pattern).bind(limit).bind(offset).bind(user.as_str());
             for w in &workers {
                 q = q.bind(w.clone());
             }
@@ -447,19 +473,28 @@ pub async fn update_child(
     actor: &UserId,
 ) -> std::result::Result<i64, ChangeError> {
     let mut tx = db.begin().await.map_err(ChangeError::Store)?;
-    let row = sqlx::query("SELECT * FROM child WHERE id = $1").bind(child_id).fetch_optional(&mut *tx).await.map_err(StoreError::from)?;
+    let row = sqlx::query("SELECT * FROM child WHERE id = $1")
+        .bind(child_id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(StoreError::from)?;
     let Some(row) = row else { return Err(ChangeError::Store(StoreError::NotFound)) };
     let before = child_from_row(&row)?;
     let family_id = text(&row, "family_id")?;
     let authority = text(&row, "authority_id")?;
-    let bumped = sqlx::query("UPDATE family SET version = version + 1 WHERE id = $1 AND version = $2 RETURNING version")
-        .bind(&family_id)
-        .bind(expected_version)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(StoreError::from)?;
+    let bumped =
+        sqlx::query("UPDATE family SET version = version + 1 WHERE id = $1 AND version = $2 RETURNING version")
+            .bind(&family_id)
+            .bind(expected_version)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(StoreError::from)?;
     let Some(bumped) = bumped else {
-        let current = sqlx::query("SELECT version FROM family WHERE id = $1").bind(&family_id).fetch_one(&mut *tx).await.map_err(StoreError::from)?;
+        let current = sqlx::query("SELECT version FROM family WHERE id = $1")
+            .bind(&family_id)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(StoreError::from)?;
         return Err(ChangeError::Conflict { current_version: int(&current, "version")? });
     };
     let new_version = int(&bumped, "version")?;
@@ -529,7 +564,13 @@ pub async fn insert_professional(tx: &mut Tx, authority: &AuthorityId, p: &Profe
 
 /// Counts (for the dashboard and the benchmark).
 pub async fn counts(db: &Db, authority: &AuthorityId) -> Result<(i64, i64)> {
-    let f = sqlx::query("SELECT COUNT(*) AS n FROM family WHERE authority_id = $1").bind(authority.as_str()).fetch_one(db.pool()).await?;
-    let c = sqlx::query("SELECT COUNT(*) AS n FROM child WHERE authority_id = $1").bind(authority.as_str()).fetch_one(db.pool()).await?;
+    let f = sqlx::query("SELECT COUNT(*) AS n FROM family WHERE authority_id = $1")
+        .bind(authority.as_str())
+        .fetch_one(db.pool())
+        .await?;
+    let c = sqlx::query("SELECT COUNT(*) AS n FROM child WHERE authority_id = $1")
+        .bind(authority.as_str())
+        .fetch_one(db.pool())
+        .await?;
     Ok((int(&f, "n")?, int(&c, "n")?))
 }

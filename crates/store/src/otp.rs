@@ -32,11 +32,13 @@ pub async fn request(db: &Db, email: &str) -> Result<Requested> {
     let now = chrono::Utc::now();
     let window_start = crate::stamp(now - chrono::Duration::minutes(WINDOW_MINUTES));
     let mut tx = db.begin().await?;
-    let recent = sqlx::query("SELECT COUNT(*) AS n, MIN(created_at) AS first FROM one_time_code WHERE user_id = $1 AND created_at > $2")
-        .bind(user.account.id.as_str())
-        .bind(&window_start)
-        .fetch_one(&mut *tx)
-        .await?;
+    let recent = sqlx::query(
+        "SELECT COUNT(*) AS n, MIN(created_at) AS first FROM one_time_code WHERE user_id = $1 AND created_at > $2",
+    )
+    .bind(user.account.id.as_str())
+    .bind(&window_start)
+    .fetch_one(&mut *tx)
+    .await?;
     if int(&recent, "n")? >= MAX_CODES_PER_WINDOW {
         let first = crate::opt_text(&recent, "first")?.and_then(|s| crate::parse_stamp(&s)).unwrap_or(now);
         tx.rollback().await?;
@@ -44,14 +46,16 @@ pub async fn request(db: &Db, email: &str) -> Result<Requested> {
     }
     let code = format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000u32));
     let id = crate::new_id();
-    sqlx::query("INSERT INTO one_time_code (id, user_id, code_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(&id)
-        .bind(user.account.id.as_str())
-        .bind(crate::secret_hash(&format!("{}:{code}", user.account.id)))
-        .bind(crate::stamp(now))
-        .bind(crate::stamp(now + chrono::Duration::minutes(CODE_MINUTES)))
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO one_time_code (id, user_id, code_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(&id)
+    .bind(user.account.id.as_str())
+    .bind(crate::secret_hash(&format!("{}:{code}", user.account.id)))
+    .bind(crate::stamp(now))
+    .bind(crate::stamp(now + chrono::Duration::minutes(CODE_MINUTES)))
+    .execute(&mut *tx)
+    .await?;
     sqlx::query("INSERT INTO outbox (id, authority_id, channel, recipient, subject, body, created_at) VALUES ($1, $2, 'email', $3, $4, $5, $6)")
         .bind(crate::new_id())
         .bind(user.account.authority_id.as_str())
@@ -105,9 +109,16 @@ pub async fn verify(db: &Db, email: &str, code: &str) -> Result<Option<StoredUse
     }
     let right = text(&row, "code_hash")? == crate::secret_hash(&format!("{}:{code}", user.account.id));
     if right {
-        sqlx::query("UPDATE one_time_code SET used_at = $2 WHERE id = $1 AND used_at IS NULL").bind(&id).bind(&now).execute(&mut *tx).await?;
+        sqlx::query("UPDATE one_time_code SET used_at = $2 WHERE id = $1 AND used_at IS NULL")
+            .bind(&id)
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?;
     } else {
-        sqlx::query("UPDATE one_time_code SET attempts = attempts + 1 WHERE id = $1").bind(&id).execute(&mut *tx).await?;
+        sqlx::query("UPDATE one_time_code SET attempts = attempts + 1 WHERE id = $1")
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
     }
     audit::record(
         &mut tx,

@@ -43,7 +43,14 @@ pub struct TokenInfo {
 }
 
 /// Creates a token and returns (its id, the token text — shown once, never stored).
-pub async fn create(db: &Db, user_id: &str, authority_id: &str, name: &str, scopes: &[Scope], actor: &str) -> Result<(String, String)> {
+pub async fn create(
+    db: &Db,
+    user_id: &str,
+    authority_id: &str,
+    name: &str,
+    scopes: &[Scope],
+    actor: &str,
+) -> Result<(String, String)> {
     if scopes.is_empty() {
         return Err(StoreError::Conflict("choose at least one scope".into()));
     }
@@ -51,15 +58,17 @@ pub async fn create(db: &Db, user_id: &str, authority_id: &str, name: &str, scop
     let token = format!("{PREFIX}{}", crate::random_secret(24));
     let scope_text: Vec<&str> = scopes.iter().map(|s| s.as_str()).collect();
     let mut tx = db.begin().await?;
-    sqlx::query("INSERT INTO access_token (id, user_id, name, token_hash, scopes, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(&id)
-        .bind(user_id)
-        .bind(name)
-        .bind(crate::secret_hash(&token))
-        .bind(scope_text.join(" "))
-        .bind(crate::now())
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO access_token (id, user_id, name, token_hash, scopes, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&id)
+    .bind(user_id)
+    .bind(name)
+    .bind(crate::secret_hash(&token))
+    .bind(scope_text.join(" "))
+    .bind(crate::now())
+    .execute(&mut *tx)
+    .await?;
     audit::record(
         &mut tx,
         Entry {
@@ -104,7 +113,11 @@ pub async fn authenticate(db: &Db, token: &str) -> Result<Option<TokenInfo>> {
     .await?;
     let Some(row) = row else { return Ok(None) };
     let info = info_from_row(&row)?;
-    sqlx::query("UPDATE access_token SET last_used_at = $2 WHERE id = $1").bind(&info.id).bind(crate::now()).execute(&db.writer).await?;
+    sqlx::query("UPDATE access_token SET last_used_at = $2 WHERE id = $1")
+        .bind(&info.id)
+        .bind(crate::now())
+        .execute(&db.writer)
+        .await?;
     Ok(Some(info))
 }
 
@@ -119,12 +132,13 @@ pub async fn list(db: &Db, user_id: &str) -> Result<Vec<TokenInfo>> {
 /// Revokes one of the user's own tokens. Revoking is recorded, never a delete.
 pub async fn revoke(db: &Db, user_id: &str, authority_id: &str, token_id: &str, actor: &str) -> Result<()> {
     let mut tx = db.begin().await?;
-    let res = sqlx::query("UPDATE access_token SET revoked_at = $3 WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL")
-        .bind(token_id)
-        .bind(user_id)
-        .bind(crate::now())
-        .execute(&mut *tx)
-        .await?;
+    let res =
+        sqlx::query("UPDATE access_token SET revoked_at = $3 WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL")
+            .bind(token_id)
+            .bind(user_id)
+            .bind(crate::now())
+            .execute(&mut *tx)
+            .await?;
     if res.rows_affected() != 1 {
         return Err(StoreError::NotFound);
     }

@@ -82,12 +82,18 @@ fn authority_from_row(row: &sqlx::any::AnyRow) -> Result<Authority> {
 }
 
 pub async fn authority_by_code(db: &Db, code: &str) -> Result<Option<Authority>> {
-    let row = sqlx::query("SELECT id, code, name, nation FROM authority WHERE code = $1").bind(code).fetch_optional(db.pool()).await?;
+    let row = sqlx::query("SELECT id, code, name, nation FROM authority WHERE code = $1")
+        .bind(code)
+        .fetch_optional(db.pool())
+        .await?;
     row.as_ref().map(authority_from_row).transpose()
 }
 
 pub async fn authority(db: &Db, id: &AuthorityId) -> Result<Authority> {
-    let row = sqlx::query("SELECT id, code, name, nation FROM authority WHERE id = $1").bind(id.as_str()).fetch_one(db.pool()).await?;
+    let row = sqlx::query("SELECT id, code, name, nation FROM authority WHERE id = $1")
+        .bind(id.as_str())
+        .fetch_one(db.pool())
+        .await?;
     authority_from_row(&row)
 }
 
@@ -130,7 +136,12 @@ pub struct NewUser<'a> {
 }
 
 /// Creates a user inside the caller's transaction (so bulk loads can batch).
-pub async fn create_user_in(tx: &mut Tx, u: &NewUser<'_>, password_hash: Option<String>, actor: &str) -> Result<UserId> {
+pub async fn create_user_in(
+    tx: &mut Tx,
+    u: &NewUser<'_>,
+    password_hash: Option<String>,
+    actor: &str,
+) -> Result<UserId> {
     let id = u.id.map(str::to_owned).unwrap_or_else(crate::new_id);
     let username = u.username.trim().to_lowercase();
     sqlx::query(
@@ -158,7 +169,11 @@ pub async fn create_user_in(tx: &mut Tx, u: &NewUser<'_>, password_hash: Option<
         other => other,
     })?;
     for role in u.roles {
-        sqlx::query("INSERT INTO user_role (user_id, role) VALUES ($1, $2)").bind(&id).bind(role.as_str()).execute(&mut **tx).await?;
+        sqlx::query("INSERT INTO user_role (user_id, role) VALUES ($1, $2)")
+            .bind(&id)
+            .bind(role.as_str())
+            .execute(&mut **tx)
+            .await?;
     }
     audit::record(
         tx,
@@ -238,7 +253,10 @@ async fn user_from_row(db: &Db, row: &sqlx::any::AnyRow) -> Result<StoredUser> {
 }
 
 pub async fn roles_of(db: &Db, user: &UserId) -> Result<Vec<Role>> {
-    let rows = sqlx::query("SELECT role FROM user_role WHERE user_id = $1 ORDER BY role").bind(user.as_str()).fetch_all(db.pool()).await?;
+    let rows = sqlx::query("SELECT role FROM user_role WHERE user_id = $1 ORDER BY role")
+        .bind(user.as_str())
+        .fetch_all(db.pool())
+        .await?;
     Ok(rows.iter().filter_map(|r| r.try_get::<String, _>("role").ok()).filter_map(|r| Role::parse(&r)).collect())
 }
 
@@ -254,7 +272,10 @@ pub async fn by_username(db: &Db, username: &str) -> Result<Option<StoredUser>> 
 }
 
 pub async fn by_id(db: &Db, id: &UserId) -> Result<StoredUser> {
-    let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM user_account WHERE id = $1")).bind(id.as_str()).fetch_one(db.pool()).await?;
+    let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM user_account WHERE id = $1"))
+        .bind(id.as_str())
+        .fetch_one(db.pool())
+        .await?;
     user_from_row(db, &row).await
 }
 
@@ -273,10 +294,11 @@ pub async fn by_email(db: &Db, email: &str) -> Result<Option<StoredUser>> {
 
 /// Users of an authority, for the admin pages and for deciding management lines.
 pub async fn list(db: &Db, authority: &AuthorityId) -> Result<Vec<UserAccount>> {
-    let rows = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM user_account WHERE authority_id = $1 ORDER BY username"))
-        .bind(authority.as_str())
-        .fetch_all(db.pool())
-        .await?;
+    let rows =
+        sqlx::query(&format!("SELECT {USER_COLUMNS} FROM user_account WHERE authority_id = $1 ORDER BY username"))
+            .bind(authority.as_str())
+            .fetch_all(db.pool())
+            .await?;
     // Every role of the authority's users in one query (not one query per user).
     let role_rows = sqlx::query(
         "SELECT r.user_id, r.role FROM user_role r JOIN user_account u ON u.id = r.user_id WHERE u.authority_id = $1 ORDER BY r.role",
@@ -333,8 +355,12 @@ pub async fn management_line(db: &Db, user: &UserId) -> Result<Vec<UserId>> {
 pub enum PasswordCheck {
     Correct(Box<StoredUser>),
     /// Wrong user name or password (the two are never told apart).
-    Wrong { attempts_left: i64 },
-    Locked { until: String },
+    Wrong {
+        attempts_left: i64,
+    },
+    Locked {
+        until: String,
+    },
     Disabled,
 }
 
@@ -346,7 +372,10 @@ fn is_locked(u: &StoredUser, now: &str) -> Option<String> {
 pub async fn check_password(db: &Db, username: &str, password: &str) -> Result<PasswordCheck> {
     let Some(user) = by_username(db, username).await? else {
         // Spend the same time as a real check so user names cannot be found by timing.
-        let _ = password_matches("$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$dGhpc2lzbm90YXJlYWxoYXNoYnV0aXRpc2xvbmc", password);
+        let _ = password_matches(
+            "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$dGhpc2lzbm90YXJlYWxoYXNoYnV0aXRpc2xvbmc",
+            password,
+        );
         return Ok(PasswordCheck::Wrong { attempts_left: MAX_FAILED_SIGN_INS });
     };
     let now = crate::now();
@@ -370,10 +399,12 @@ pub async fn check_password(db: &Db, username: &str, password: &str) -> Result<P
 /// Counts a failed attempt; returns the lock's end if this attempt locked the account.
 pub async fn count_failure(db: &Db, user: &StoredUser) -> Result<Option<String>> {
     let mut tx = db.begin().await?;
-    let row = sqlx::query("UPDATE user_account SET failed_sign_ins = failed_sign_ins + 1 WHERE id = $1 RETURNING failed_sign_ins")
-        .bind(user.account.id.as_str())
-        .fetch_one(&mut *tx)
-        .await?;
+    let row = sqlx::query(
+        "UPDATE user_account SET failed_sign_ins = failed_sign_ins + 1 WHERE id = $1 RETURNING failed_sign_ins",
+    )
+    .bind(user.account.id.as_str())
+    .fetch_one(&mut *tx)
+    .await?;
     let failures = int(&row, "failed_sign_ins")?;
     let mut locked = None;
     if failures >= MAX_FAILED_SIGN_INS {
@@ -404,7 +435,10 @@ pub async fn count_failure(db: &Db, user: &StoredUser) -> Result<Option<String>>
 }
 
 pub async fn clear_failures(tx: &mut Tx, user: &UserId) -> Result<()> {
-    sqlx::query("UPDATE user_account SET failed_sign_ins = 0, locked_until = NULL WHERE id = $1").bind(user.as_str()).execute(&mut **tx).await?;
+    sqlx::query("UPDATE user_account SET failed_sign_ins = 0, locked_until = NULL WHERE id = $1")
+        .bind(user.as_str())
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
@@ -413,7 +447,15 @@ pub fn totp_for(secret_base32: &str, username: &str, issuer: &str) -> Result<tot
     let bytes = totp_rs::Secret::Encoded(secret_base32.to_owned())
         .to_bytes()
         .map_err(|_| StoreError::Corrupt("the TOTP secret is not valid Base32".into()))?;
-    Ok(totp_rs::TOTP::new_unchecked(totp_rs::Algorithm::SHA1, 6, 1, 30, bytes, Some(issuer.to_owned()), username.to_owned()))
+    Ok(totp_rs::TOTP::new_unchecked(
+        totp_rs::Algorithm::SHA1,
+        6,
+        1,
+        30,
+        bytes,
+        Some(issuer.to_owned()),
+        username.to_owned(),
+    ))
 }
 
 /// A new random TOTP secret (160 bits), Base32.
@@ -459,7 +501,10 @@ pub async fn begin_totp_enrolment(db: &Db, user: &UserId) -> Result<String> {
 /// Completes enrolment and returns ten recovery codes, shown once.
 pub async fn finish_totp_enrolment(db: &Db, user: &StoredUser) -> Result<Vec<String>> {
     let mut tx = db.begin().await?;
-    sqlx::query("UPDATE user_account SET totp_enrolled = 1 WHERE id = $1").bind(user.account.id.as_str()).execute(&mut *tx).await?;
+    sqlx::query("UPDATE user_account SET totp_enrolled = 1 WHERE id = $1")
+        .bind(user.account.id.as_str())
+        .execute(&mut *tx)
+        .await?;
     let codes = replace_recovery_codes(&mut tx, &user.account.id).await?;
     audit::record(
         &mut tx,
@@ -498,12 +543,13 @@ async fn replace_recovery_codes(tx: &mut Tx, user: &UserId) -> Result<Vec<String
 /// Uses a recovery code instead of a TOTP code; each works once.
 pub async fn use_recovery_code(db: &Db, user: &UserId, code: &str) -> Result<bool> {
     let code = code.trim().to_lowercase();
-    let res = sqlx::query("UPDATE recovery_code SET used_at = $3 WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL")
-        .bind(user.as_str())
-        .bind(crate::secret_hash(&code))
-        .bind(crate::now())
-        .execute(&db.writer)
-        .await?;
+    let res =
+        sqlx::query("UPDATE recovery_code SET used_at = $3 WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL")
+            .bind(user.as_str())
+            .bind(crate::secret_hash(&code))
+            .bind(crate::now())
+            .execute(&db.writer)
+            .await?;
     Ok(res.rows_affected() == 1)
 }
 
@@ -530,40 +576,57 @@ pub async fn change_account(db: &Db, user: &UserId, change: AccountChange, actor
             if existing.account.roles.contains(r) {
                 return Err(StoreError::Conflict(format!("the user already has the role {}", r.as_str())));
             }
-            sqlx::query("INSERT INTO user_role (user_id, role) VALUES ($1, $2)").bind(user.as_str()).bind(r.as_str()).execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO user_role (user_id, role) VALUES ($1, $2)")
+                .bind(user.as_str())
+                .bind(r.as_str())
+                .execute(&mut *tx)
+                .await?;
             ("user.role.add", json!({"roles": existing.account.roles}), json!({"added": r}))
         }
         AccountChange::RemoveRole(r) => {
-            sqlx::query("DELETE FROM user_role WHERE user_id = $1 AND role = $2").bind(user.as_str()).bind(r.as_str()).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM user_role WHERE user_id = $1 AND role = $2")
+                .bind(user.as_str())
+                .bind(r.as_str())
+                .execute(&mut *tx)
+                .await?;
             ("user.role.remove", json!({"roles": existing.account.roles}), json!({"removed": r}))
         }
         AccountChange::ResetPassword(p) => {
             let hash = hash_password(p)?;
-            sqlx::query("UPDATE user_account SET password_hash = $2, failed_sign_ins = 0, locked_until = NULL, \
-                         session_generation = session_generation + 1 WHERE id = $1")
-                .bind(user.as_str())
-                .bind(hash)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "UPDATE user_account SET password_hash = $2, failed_sign_ins = 0, locked_until = NULL, \
+                         session_generation = session_generation + 1 WHERE id = $1",
+            )
+            .bind(user.as_str())
+            .bind(hash)
+            .execute(&mut *tx)
+            .await?;
             ("user.password.reset", serde_json::Value::Null, json!({"password": "changed"}))
         }
         AccountChange::Disable => {
-            sqlx::query("UPDATE user_account SET disabled = 1, session_generation = session_generation + 1 WHERE id = $1")
-                .bind(user.as_str())
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "UPDATE user_account SET disabled = 1, session_generation = session_generation + 1 WHERE id = $1",
+            )
+            .bind(user.as_str())
+            .execute(&mut *tx)
+            .await?;
             ("user.disable", json!({"disabled": existing.account.disabled}), json!({"disabled": true}))
         }
         AccountChange::Enable => {
-            sqlx::query("UPDATE user_account SET disabled = 0 WHERE id = $1").bind(user.as_str()).execute(&mut *tx).await?;
-            ("user.enable", json!({"disabled": existing.account.disabled}), json!({"disabled": false}))
-        }
-        AccountChange::ResetSecondFactor => {
-            sqlx::query("UPDATE user_account SET totp_secret = NULL, totp_enrolled = 0, totp_last_step = 0, \
-                         session_generation = session_generation + 1 WHERE id = $1")
+            sqlx::query("UPDATE user_account SET disabled = 0 WHERE id = $1")
                 .bind(user.as_str())
                 .execute(&mut *tx)
                 .await?;
+            ("user.enable", json!({"disabled": existing.account.disabled}), json!({"disabled": false}))
+        }
+        AccountChange::ResetSecondFactor => {
+            sqlx::query(
+                "UPDATE user_account SET totp_secret = NULL, totp_enrolled = 0, totp_last_step = 0, \
+                         session_generation = session_generation + 1 WHERE id = $1",
+            )
+            .bind(user.as_str())
+            .execute(&mut *tx)
+            .await?;
             sqlx::query("DELETE FROM recovery_code WHERE user_id = $1").bind(user.as_str()).execute(&mut *tx).await?;
             ("user.totp.reset", json!({"totp_enrolled": existing.totp_enrolled}), json!({"totp_enrolled": false}))
         }
@@ -618,7 +681,12 @@ pub async fn sign_out_everywhere(db: &Db, user: &StoredUser) -> Result<()> {
 
 /// Teams of an authority.
 pub async fn create_team(tx: &mut Tx, id: &str, authority: &AuthorityId, name: &str, actor: &str) -> Result<()> {
-    sqlx::query("INSERT INTO team (id, authority_id, name) VALUES ($1, $2, $3)").bind(id).bind(authority.as_str()).bind(name).execute(&mut **tx).await?;
+    sqlx::query("INSERT INTO team (id, authority_id, name) VALUES ($1, $2, $3)")
+        .bind(id)
+        .bind(authority.as_str())
+        .bind(name)
+        .execute(&mut **tx)
+        .await?;
     audit::record(
         tx,
         Entry {
@@ -647,11 +715,12 @@ fn source_hash(source: &str) -> String {
 /// Whether a network address has made too many wrong attempts lately; if so, until when to wait.
 pub async fn source_throttled(db: &Db, source: &str) -> Result<Option<String>> {
     let since = crate::stamp(chrono::Utc::now() - chrono::Duration::minutes(SOURCE_WINDOW_MINUTES));
-    let row = sqlx::query("SELECT COUNT(*) AS n, MIN(at) AS first FROM sign_in_failure WHERE source_hash = $1 AND at > $2")
-        .bind(source_hash(source))
-        .bind(&since)
-        .fetch_one(db.pool())
-        .await?;
+    let row =
+        sqlx::query("SELECT COUNT(*) AS n, MIN(at) AS first FROM sign_in_failure WHERE source_hash = $1 AND at > $2")
+            .bind(source_hash(source))
+            .bind(&since)
+            .fetch_one(db.pool())
+            .await?;
     if int(&row, "n")? < MAX_FAILURES_PER_SOURCE {
         return Ok(None);
     }

@@ -53,7 +53,11 @@ async fn an_edited_event_is_named_keep_01() {
 #[tokio::test]
 async fn a_deleted_event_is_named_keep_01() {
     let (db, la) = seeded().await;
-    sqlx::query("DELETE FROM audit_event WHERE authority_id = $1 AND seq = 6").bind(&la).execute(db.pool()).await.unwrap();
+    sqlx::query("DELETE FROM audit_event WHERE authority_id = $1 AND seq = 6")
+        .bind(&la)
+        .execute(db.pool())
+        .await
+        .unwrap();
     let v = audit::verify(&db).await.unwrap();
     assert_eq!(v.first_break, Some(ChainBreak::Gap { authority: la, seq: 7, expected: 6 }));
 }
@@ -78,9 +82,17 @@ async fn reordered_events_are_found_keep_01() {
 #[tokio::test]
 async fn deleting_the_newest_events_is_found_keep_01() {
     let (db, la) = seeded().await;
-    sqlx::query("DELETE FROM audit_event WHERE authority_id = $1 AND seq >= 9").bind(&la).execute(db.pool()).await.unwrap();
+    sqlx::query("DELETE FROM audit_event WHERE authority_id = $1 AND seq >= 9")
+        .bind(&la)
+        .execute(db.pool())
+        .await
+        .unwrap();
     let v = audit::verify(&db).await.unwrap();
-    assert!(matches!(v.first_break, Some(ChainBreak::Truncated { found_last: 8, expected_last: 10, .. })), "{:?}", v.first_break);
+    assert!(
+        matches!(v.first_break, Some(ChainBreak::Truncated { found_last: 8, expected_last: 10, .. })),
+        "{:?}",
+        v.first_break
+    );
 }
 
 #[tokio::test]

@@ -2,8 +2,8 @@
 //! left by bad data ends the line instead of looping. SQLite and PostgreSQL.
 
 use confer_domain::{Nation, Role, UserId};
-use confer_store::users::{self, AccountKind, NewUser};
 use confer_store::testing;
+use confer_store::users::{self, AccountKind, NewUser};
 
 #[tokio::test]
 async fn management_line_is_read_upwards_and_stops_at_a_cycle_chair_01() {
@@ -41,6 +41,11 @@ async fn management_line_is_read_upwards_and_stops_at_a_cycle_chair_01() {
     assert_eq!(users::management_line(&db, &worker).await.unwrap(), vec![manager.clone(), head.clone()]);
     assert_eq!(users::management_line(&db, &head).await.unwrap(), Vec::<UserId>::new());
     // Bad data: the head of service is made the worker's report, closing a loop.
-    sqlx::query("UPDATE user_account SET line_manager_id = $1 WHERE id = $2").bind(worker.as_str()).bind(head.as_str()).execute(db.pool()).await.unwrap();
+    sqlx::query("UPDATE user_account SET line_manager_id = $1 WHERE id = $2")
+        .bind(worker.as_str())
+        .bind(head.as_str())
+        .execute(db.pool())
+        .await
+        .unwrap();
     assert_eq!(users::management_line(&db, &worker).await.unwrap(), vec![manager, head]);
 }

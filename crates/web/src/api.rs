@@ -2,6 +2,7 @@
 //! (`Authorization: Bearer confer_pat_…`). Its OpenAPI 3.1 document, generated from the same
 //! types the handlers use, is served at `/api/openapi.json`.
 
+use crate::api_conferences::ConferencePaths;
 use crate::auth::Ctx;
 use crate::SharedState;
 use axum::extract::{Path, Query, State};
@@ -12,7 +13,6 @@ use confer_domain::access::Action;
 use confer_domain::Birth;
 use confer_store::families;
 use serde::{Deserialize, Serialize};
-use crate::api_conferences::ConferencePaths;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 #[derive(OpenApi)]
@@ -57,11 +57,21 @@ pub enum ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, error, message) = match self {
-            ApiError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated", "Send a valid personal access token as `Authorization: Bearer <token>`."),
+            ApiError::Unauthenticated => (
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                "Send a valid personal access token as `Authorization: Bearer <token>`.",
+            ),
             ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden", "This token or account may not do this."),
-            ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found", "There is nothing here that this account may see."),
-            ApiError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "The database is not available. Try again shortly."),
-            ApiError::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Something went wrong. It has been logged."),
+            ApiError::NotFound => {
+                (StatusCode::NOT_FOUND, "not_found", "There is nothing here that this account may see.")
+            }
+            ApiError::Unavailable => {
+                (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "The database is not available. Try again shortly.")
+            }
+            ApiError::Internal => {
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Something went wrong. It has been logged.")
+            }
         };
         (status, Json(ErrorBody { error, message: message.into() })).into_response()
     }
@@ -135,7 +145,11 @@ pub struct FamiliesQuery {
 
 #[utoipa::path(get, path = "/api/v1/families", params(FamiliesQuery),
     responses((status = 200, body = [FamilyRow]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn families(State(state): State<SharedState>, ctx: Ctx, Query(q): Query<FamiliesQuery>) -> Result<Json<Vec<FamilyRow>>, ApiError> {
+pub async fn families(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Query(q): Query<FamiliesQuery>,
+) -> Result<Json<Vec<FamilyRow>>, ApiError> {
     let across = confer_domain::access::across_cases(&ctx.actor, Action::ViewFamilyRecord);
     let visible_to = if across { None } else { Some(&ctx.actor.user_id) };
     let limit = q.limit.unwrap_or(50).clamp(1, 200);
@@ -143,7 +157,13 @@ pub async fn families(State(state): State<SharedState>, ctx: Ctx, Query(q): Quer
     let rows = families::list_families(&state.db, &ctx.actor.authority_id, visible_to, &q.q, limit, offset).await?;
     Ok(Json(
         rows.into_iter()
-            .map(|r| FamilyRow { id: r.id, name: r.name, children: r.children, stage: r.stage, allocated_worker: r.allocated_worker })
+            .map(|r| FamilyRow {
+                id: r.id,
+                name: r.name,
+                children: r.children,
+                stage: r.stage,
+                allocated_worker: r.allocated_worker,
+            })
             .collect(),
     ))
 }
@@ -185,7 +205,11 @@ pub struct FamilyDetail {
 
 #[utoipa::path(get, path = "/api/v1/families/{family_id}", params(("family_id" = String, Path, description = "The family's id")),
     responses((status = 200, body = FamilyDetail), (status = 404, body = ErrorBody)))]
-pub async fn family(State(state): State<SharedState>, ctx: Ctx, Path(family_id): Path<String>) -> Result<Json<FamilyDetail>, ApiError> {
+pub async fn family(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(family_id): Path<String>,
+) -> Result<Json<FamilyDetail>, ApiError> {
     ctx.authorize_record(&state, Action::ViewFamilyRecord, &family_id).await?;
     let r = families::family_record(&state.db, &family_id).await?;
     families::log_read(&state.db, &ctx.actor.authority_id, &ctx.actor.user_id, &family_id, "family.read.api").await?;

@@ -19,10 +19,10 @@ use axum::Json;
 use chrono::{NaiveDate, NaiveTime};
 use confer_domain::access::{decide, Action, Decision, Target};
 use confer_domain::calendar::Calendar;
-use confer_domain::policy::PolicyHistory;
-use confer_domain::timescales::DeadlineRule;
 use confer_domain::conference::*;
 use confer_domain::policy::Policy;
+use confer_domain::policy::PolicyHistory;
+use confer_domain::timescales::DeadlineRule;
 use confer_domain::{AdultId, ChildId, ProfessionalId, Role, UserId};
 use confer_store::conferences::{self, Change, SaveError};
 use confer_store::{families, users, StoreError};
@@ -868,7 +868,12 @@ pub(crate) struct SlotContext {
     pub(crate) delay: Option<DelayReason>,
 }
 
-pub(crate) async fn slot_context(state: &SharedState, allowed: &Allowed, id: &str, b: &ScheduleBody) -> Res<SlotContext> {
+pub(crate) async fn slot_context(
+    state: &SharedState,
+    allowed: &Allowed,
+    id: &str,
+    b: &ScheduleBody,
+) -> Res<SlotContext> {
     let time = parse_time(&b.time)?;
     let chair = match users::by_id(&state.db, &UserId(b.chair_id.clone())).await {
         Ok(u) if u.account.authority_id == allowed.owner.authority_id => u.account,
@@ -943,7 +948,16 @@ pub async fn schedule(
     let change =
         Change { note_taker: Some(s.note_taker.as_deref()), ..Change::new(ctx.actor_id(), "conference.schedule") };
     let ((), v) = conferences::save(&state.db, &id, v, change, |c| {
-        c.schedule(&a.acting, s.slot.clone(), &s.chair, s.line_manager_of(), s.delay.clone(), &rules.calendar, today, now)
+        c.schedule(
+            &a.acting,
+            s.slot.clone(),
+            &s.chair,
+            s.line_manager_of(),
+            s.delay.clone(),
+            &rules.calendar,
+            today,
+            now,
+        )
     })
     .await?;
     Ok(changed(&id, v, None, None))
@@ -1398,7 +1412,8 @@ pub async fn share_report(
     let sharing = Sharing { discussed_with_author: b.discussed_with_author, late_reason: b.late_reason };
     let recipient = b.recipient;
     let ((sent, copy), v) = save(&state, &ctx, &id, v, "conference.share-report", |c| {
-        let sent = c.share_report(&a.acting, ReportId(number), recipient.clone(), sharing, &p, &rules.calendar, today)?;
+        let sent =
+            c.share_report(&a.acting, ReportId(number), recipient.clone(), sharing, &p, &rules.calendar, today)?;
         // REP-03: what the recipient is sent, restricted parts removed for the family.
         let copy = to_json(&c.report_copy_for(ReportId(number), &recipient)?);
         Ok((sent, copy))
@@ -2051,8 +2066,8 @@ versioned!(
 
 #[cfg(test)]
 mod tests {
-    use confer_domain::Nation;
     use super::*;
+    use confer_domain::Nation;
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

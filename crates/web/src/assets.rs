@@ -13,11 +13,9 @@ const FILES: &[(&str, &str, &[u8])] = &[
 
 pub async fn asset(Path(name): Path<String>) -> Response {
     match FILES.iter().find(|(n, _, _)| *n == name) {
-        Some((_, mime, body)) => (
-            [(header::CONTENT_TYPE, *mime), (header::CACHE_CONTROL, "public, max-age=3600")],
-            *body,
-        )
-            .into_response(),
+        Some((_, mime, body)) => {
+            ([(header::CONTENT_TYPE, *mime), (header::CACHE_CONTROL, "public, max-age=3600")], *body).into_response()
+        }
         None => StatusCode::NOT_FOUND.into_response(),
     }
 }

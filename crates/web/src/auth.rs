@@ -108,7 +108,8 @@ fn set_cookie(state: &SharedState, name: &str, value: &str, max_age: Option<i64>
 }
 
 fn clear_cookie(name: &str) -> HeaderValue {
-    HeaderValue::from_str(&format!("{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")).unwrap_or_else(|_| HeaderValue::from_static(""))
+    HeaderValue::from_str(&format!("{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"))
+        .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 impl Ctx {
@@ -207,7 +208,9 @@ pub async fn authenticate(State(state): State<SharedState>, mut req: Request, ne
     let mut expected_csrf = None;
     let mut new_anon_cookie = None;
     let result: Result<(), AppError> = async {
-        if let Some(bearer) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")) {
+        if let Some(bearer) =
+            headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "))
+        {
             if let Some(info) = tokens::authenticate(&state.db, bearer.trim()).await? {
                 let user = users::by_id(&state.db, &info.user_id.clone().into()).await?;
                 if !user.account.disabled {
@@ -223,7 +226,9 @@ pub async fn authenticate(State(state): State<SharedState>, mut req: Request, ne
                 expected_csrf = Some(session.csrf_token.clone());
                 if session.stage == Stage::Full {
                     let user = users::by_id(&state.db, &session.user_id.clone().into()).await?;
-                    let ctx = Ctx::from_user(&state, user, Via::Session { token: token.clone() }, session.csrf_token.clone()).await?;
+                    let ctx =
+                        Ctx::from_user(&state, user, Via::Session { token: token.clone() }, session.csrf_token.clone())
+                            .await?;
                     req.extensions_mut().insert(ctx);
                 } else {
                     req.extensions_mut().insert(PendingSignIn { session, token });
@@ -231,7 +236,9 @@ pub async fn authenticate(State(state): State<SharedState>, mut req: Request, ne
             }
         }
         if expected_csrf.is_none() {
-            match cookie(&headers, ANON_CSRF_COOKIE).filter(|c| c.len() == 64 && c.chars().all(|ch| ch.is_ascii_hexdigit())) {
+            match cookie(&headers, ANON_CSRF_COOKIE)
+                .filter(|c| c.len() == 64 && c.chars().all(|ch| ch.is_ascii_hexdigit()))
+            {
                 Some(c) => expected_csrf = Some(c),
                 None => {
                     let fresh = confer_store::random_secret(32);
@@ -323,7 +330,10 @@ pub async fn sign_in(
     let user = match outcome {
         PasswordCheck::Correct(u) if u.kind == AccountKind::Staff => u,
         PasswordCheck::Correct(_) | PasswordCheck::Wrong { .. } => {
-            page.errors.add("username", "Enter a correct user name and password. After 5 wrong attempts the account is locked for 15 minutes.");
+            page.errors.add(
+                "username",
+                "Enter a correct user name and password. After 5 wrong attempts the account is locked for 15 minutes.",
+            );
             return Ok(view::render(&SignInPage { page: &page, username: &f.username, next: &next }));
         }
         PasswordCheck::Locked { until } => {
@@ -381,7 +391,12 @@ pub struct CodeForm {
 
 /// Replaces the half-way session with a full one (a new token, so a token seen before the
 /// second factor is worth nothing after it) and records the sign-in.
-async fn complete_sign_in(state: &SharedState, user: &StoredUser, old_token: Option<&str>, next: &str) -> Result<Response, AppError> {
+async fn complete_sign_in(
+    state: &SharedState,
+    user: &StoredUser,
+    old_token: Option<&str>,
+    next: &str,
+) -> Result<Response, AppError> {
     if let Some(old) = old_token {
         sessions::end(&state.db, old).await?;
     }
@@ -441,11 +456,17 @@ pub async fn code(
             let mut page = Page::bare("Sign in");
             page.errors.add(
                 "username",
-                format!("This account is locked after too many wrong codes. Try again after {}.", view::long_instant(&until)),
+                format!(
+                    "This account is locked after too many wrong codes. Try again after {}.",
+                    view::long_instant(&until)
+                ),
             );
             return Ok(view::render(&SignInPage { page: &page, username: &user.account.username, next: &next }));
         }
-        page.errors.add("code", "The code is not right. Enter the code your authenticator app shows now (it changes every 30 seconds)");
+        page.errors.add(
+            "code",
+            "The code is not right. Enter the code your authenticator app shows now (it changes every 30 seconds)",
+        );
         return Ok(view::render(&CodePage { page: &page, next: &next }));
     }
     complete_sign_in(&state, &user, Some(&p.token), &next).await
@@ -474,7 +495,11 @@ fn qr_svg(data: &str) -> String {
             let svg = code.render::<qrcode::render::svg::Color>().min_dimensions(200, 200).quiet_zone(true).build();
             // The SVG goes inside the page: drop its XML declaration and give it a name.
             let svg = svg.find("<svg").map(|i| &svg[i..]).unwrap_or("");
-            svg.replacen("<svg ", "<svg role=\"img\" aria-label=\"QR code to add confer to your authenticator app\" ", 1)
+            svg.replacen(
+                "<svg ",
+                "<svg role=\"img\" aria-label=\"QR code to add confer to your authenticator app\" ",
+                1,
+            )
         }
         Err(_) => String::new(),
     }
@@ -515,7 +540,8 @@ pub async fn enrol(
     let user = users::by_id(&state.db, &p.session.user_id.clone().into()).await?;
     if !users::check_totp(&state.db, &user, f.code.trim()).await? {
         let mut page = pending_page("Set up your authenticator app", &p);
-        page.errors.add("code", "The code is not right. Enter the 6-digit code your authenticator app shows for confer");
+        page.errors
+            .add("code", "The code is not right. Enter the 6-digit code your authenticator app shows for confer");
         return enrol_view(&state, &p, &page, &next).await;
     }
     let codes = users::finish_totp_enrolment(&state.db, &user).await?;
@@ -532,7 +558,11 @@ pub async fn enrol(
     Ok(res)
 }
 
-pub async fn sign_out(State(state): State<SharedState>, headers: HeaderMap, ctx: Option<axum::Extension<Ctx>>) -> Result<Response, AppError> {
+pub async fn sign_out(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+    ctx: Option<axum::Extension<Ctx>>,
+) -> Result<Response, AppError> {
     if let Some(token) = cookie(&headers, SESSION_COOKIE) {
         sessions::end(&state.db, &token).await?;
     }
@@ -601,7 +631,11 @@ pub struct PortalEmailForm {
     lang: String,
 }
 
-pub async fn portal_sign_in(State(state): State<SharedState>, csrf: ExpectedCsrf, Form(f): Form<PortalEmailForm>) -> Result<Response, AppError> {
+pub async fn portal_sign_in(
+    State(state): State<SharedState>,
+    csrf: ExpectedCsrf,
+    Form(f): Form<PortalEmailForm>,
+) -> Result<Response, AppError> {
     let t = crate::pages::portal_text::for_lang(Some(&f.lang));
     let mut page = portal_page(t.sign_in_title, &csrf, t.lang);
     let email = f.email.trim();
@@ -610,12 +644,10 @@ pub async fn portal_sign_in(State(state): State<SharedState>, csrf: ExpectedCsrf
         return Ok(view::render(&PortalSignInPage { page: &page, t, email }));
     }
     match confer_store::otp::request(&state.db, email).await? {
-        confer_store::otp::Requested::Sent => Ok(Redirect::to(&format!(
-            "/portal/sign-in/code?lang={}&email={}",
-            t.lang,
-            view::url_encode(email)
-        ))
-        .into_response()),
+        confer_store::otp::Requested::Sent => {
+            Ok(Redirect::to(&format!("/portal/sign-in/code?lang={}&email={}", t.lang, view::url_encode(email)))
+                .into_response())
+        }
         confer_store::otp::Requested::TooMany { retry_after } => {
             page.errors.add("email", format!("{} {}", t.too_many, view::long_instant(&retry_after)));
             Ok(view::render(&PortalSignInPage { page: &page, t, email }))

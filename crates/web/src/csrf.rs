@@ -56,7 +56,11 @@ fn refused(why: &str) -> Response {
 }
 
 fn form_urlencoded_value(body: &[u8], name: &str) -> Option<String> {
-    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).ok()?.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

@@ -122,7 +122,8 @@ impl AppState {
         authority: &confer_domain::AuthorityId,
     ) -> Result<Arc<Vec<confer_domain::UserAccount>>, confer_store::StoreError> {
         let read = confer_store::users::list(&self.db, authority).await;
-        let mut cache = self.directory.lock().map_err(|_| confer_store::StoreError::Corrupt("user directory lock".into()))?;
+        let mut cache =
+            self.directory.lock().map_err(|_| confer_store::StoreError::Corrupt("user directory lock".into()))?;
         match read {
             Ok(users) => {
                 let users = Arc::new(users);
@@ -161,7 +162,10 @@ pub fn app(db: Db, settings: WebSettings) -> Router {
         .layer(axum::middleware::from_fn(error::catch_unwind_and_log))
         .layer(axum::middleware::from_fn(log_request))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(max_body))
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, timeout))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            timeout,
+        ))
         .layer(h(
             "content-security-policy",
             "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; \

@@ -88,7 +88,11 @@ pub const ROUTES: &[Route] = &[
     r("POST", "/api/v1/conferences/{conference_id}/children/{child_id}/remove", Record(Action::RequestConference)),
     r("POST", "/api/v1/conferences/{conference_id}/invitations", Record(Action::ArrangeConference)),
     r("POST", "/api/v1/conferences/{conference_id}/invitations/{number}/answer", Record(Action::AnswerInvitation)),
-    r("POST", "/api/v1/conferences/{conference_id}/invitations/{number}/late-supporter-decision", Record(Action::ChairConference)),
+    r(
+        "POST",
+        "/api/v1/conferences/{conference_id}/invitations/{number}/late-supporter-decision",
+        Record(Action::ChairConference),
+    ),
     r("POST", "/api/v1/conferences/{conference_id}/interpreters", Record(Action::ArrangeConference)),
     r("POST", "/api/v1/conferences/{conference_id}/needs-met", Record(Action::ArrangeConference)),
     r("POST", "/api/v1/conferences/{conference_id}/exclusions", Record(Action::ChairConference)),
@@ -117,7 +121,11 @@ pub const ROUTES: &[Route] = &[
     r("POST", "/api/v1/conferences/{conference_id}/record/approve", Record(Action::ChairConference)),
     r("POST", "/api/v1/conferences/{conference_id}/record/distribute", Record(Action::ArrangeConference)),
     r("POST", "/api/v1/conferences/{conference_id}/record/correction-requests", Record(Action::GatherViews)),
-    r("POST", "/api/v1/conferences/{conference_id}/record/correction-requests/{number}/answer", Record(Action::ChairConference)),
+    r(
+        "POST",
+        "/api/v1/conferences/{conference_id}/record/correction-requests/{number}/answer",
+        Record(Action::ChairConference),
+    ),
     // Timescales (issue 5): policy, closure days, deadlines.
     r("GET", "/admin/policy", Authority(Action::ManagePolicy)),
     r("POST", "/admin/policy", Authority(Action::ManagePolicy)),
@@ -205,7 +213,10 @@ pub fn router(state: SharedState) -> Router {
         .route("/api/v1/conferences/{conference_id}/children/{child_id}/remove", post(ac::remove_child))
         .route("/api/v1/conferences/{conference_id}/invitations", post(ac::invite))
         .route("/api/v1/conferences/{conference_id}/invitations/{number}/answer", post(ac::answer_invitation))
-        .route("/api/v1/conferences/{conference_id}/invitations/{number}/late-supporter-decision", post(ac::decide_late_supporter))
+        .route(
+            "/api/v1/conferences/{conference_id}/invitations/{number}/late-supporter-decision",
+            post(ac::decide_late_supporter),
+        )
         .route("/api/v1/conferences/{conference_id}/interpreters", post(ac::book_interpreter))
         .route("/api/v1/conferences/{conference_id}/needs-met", post(ac::need_met))
         .route("/api/v1/conferences/{conference_id}/exclusions", post(ac::exclude))
@@ -234,7 +245,10 @@ pub fn router(state: SharedState) -> Router {
         .route("/api/v1/conferences/{conference_id}/record/approve", post(ac::approve_record))
         .route("/api/v1/conferences/{conference_id}/record/distribute", post(ac::distribute_record))
         .route("/api/v1/conferences/{conference_id}/record/correction-requests", post(ac::request_record_correction))
-        .route("/api/v1/conferences/{conference_id}/record/correction-requests/{number}/answer", post(ac::answer_record_correction))
+        .route(
+            "/api/v1/conferences/{conference_id}/record/correction-requests/{number}/answer",
+            post(ac::answer_record_correction),
+        )
         // Timescales (issue 5): policy, closure days, deadlines.
         .route("/admin/policy", get(pages::policy::policy).post(pages::policy::add_version))
         .route("/admin/closures", get(pages::policy::closures).post(pages::policy::add_closure))
@@ -319,10 +333,18 @@ pub async fn gate(State(_state): State<SharedState>, req: Request, next: Next) -
         match decide(&ctx.actor, action, Target::Authority(&ctx.actor.authority_id)) {
             Decision::Allow => {}
             Decision::Forbidden => {
-                return if is_api { api::ApiError::Forbidden.into_response() } else { AppError::Forbidden.into_response() }
+                return if is_api {
+                    api::ApiError::Forbidden.into_response()
+                } else {
+                    AppError::Forbidden.into_response()
+                }
             }
             Decision::NotFound => {
-                return if is_api { api::ApiError::NotFound.into_response() } else { AppError::NotFound.into_response() }
+                return if is_api {
+                    api::ApiError::NotFound.into_response()
+                } else {
+                    AppError::NotFound.into_response()
+                }
             }
         }
     }

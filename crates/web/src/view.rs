@@ -61,7 +61,8 @@ pub fn render(t: &impl Template) -> Response {
         Ok(html) => Html(html).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "template failed to render");
-            (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "Sorry, there is a problem with the service.").into_response()
+            (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "Sorry, there is a problem with the service.")
+                .into_response()
         }
     }
 }
@@ -89,7 +90,9 @@ pub fn url_encode(s: &str) -> String {
 /// A safe place to go back to after sign-in: only a path on this site.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && !n.starts_with("/sign-") => n.to_owned(),
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && !n.starts_with("/sign-") => {
+            n.to_owned()
+        }
         _ => "/".to_owned(),
     }
 }

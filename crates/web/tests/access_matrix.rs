@@ -50,7 +50,14 @@ const VARIANTS: [Variant; 6] = [
 
 /// Requests a conference for a family through the API, as the authority's coordinator; and,
 /// given a chair, schedules it with them. Returns the conference's id.
-async fn conference(app: &App, coordinator_token: &str, fid: &str, cid: &str, professionals: &[&str], chair: Option<&str>) -> String {
+async fn conference(
+    app: &App,
+    coordinator_token: &str,
+    fid: &str,
+    cid: &str,
+    professionals: &[&str],
+    chair: Option<&str>,
+) -> String {
     let http = reqwest::Client::new();
     let today = chrono::Utc::now().date_naive();
     let body = serde_json::json!({
@@ -64,21 +71,39 @@ async fn conference(app: &App, coordinator_token: &str, fid: &str, cid: &str, pr
         "family_members": [{"adult_id": fid.replace("fam-", "adult-")}],
         "professionals": professionals,
     });
-    let res = http.post(format!("{}/api/v1/families/{fid}/conferences", app.base)).bearer_auth(coordinator_token).json(&body).send().await.unwrap();
+    let res = http
+        .post(format!("{}/api/v1/families/{fid}/conferences", app.base))
+        .bearer_auth(coordinator_token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
     let status = res.status();
     let out: serde_json::Value = res.json().await.unwrap();
     assert_eq!(status, StatusCode::CREATED, "{out}");
     let id = out["conference_id"].as_str().unwrap().to_owned();
     if let Some(chair) = chair {
         let body = serde_json::json!({"version": out["version"], "date": (today + chrono::Days::new(7)).to_string(), "time": "10:00", "venue": "Room 1", "chair_id": chair});
-        let res = http.post(format!("{}/api/v1/conferences/{id}/schedule", app.base)).bearer_auth(coordinator_token).json(&body).send().await.unwrap();
+        let res = http
+            .post(format!("{}/api/v1/conferences/{id}/schedule", app.base))
+            .bearer_auth(coordinator_token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         let status = res.status();
         assert_eq!(status, StatusCode::OK, "{}", res.text().await.unwrap());
     }
     id
 }
 
-async fn family(db: &Db, authority: &AuthorityId, key: &str, worker: &str, professional: Option<&ProfessionalId>) -> (String, String) {
+async fn family(
+    db: &Db,
+    authority: &AuthorityId,
+    key: &str,
+    worker: &str,
+    professional: Option<&ProfessionalId>,
+) -> (String, String) {
     let fid = FamilyId(format!("fam-{key}"));
     let child = Child {
         id: ChildId(format!("child-{key}")),
@@ -148,9 +173,22 @@ async fn every_route_answers_as_the_access_policy_decides_for_every_role_and_rel
     let (coord_a, _) = staff(&app, "coord.a", &[Role::Coordinator], None).await;
     let (coord_b, _) = staff_in(&app, &b, "coord.b", &[Role::Coordinator], None).await;
     let (chair_c, _) = staff(&app, "chair.c", &[Role::Chair], None).await;
-    let coord_a = tokens::create(&db, &coord_a, a.id.as_str(), "fixture", &[tokens::Scope::Read, tokens::Scope::Write], "test").await.unwrap().1;
-    let coord_b = tokens::create(&db, &coord_b, b.id.as_str(), "fixture", &[tokens::Scope::Read, tokens::Scope::Write], "test").await.unwrap().1;
-    let agency = Agency { id: AgencyId("agency-1".into()), authority_id: a.id.clone(), name: "Testshire Police".into(), kind: AgencyKind::Police };
+    let coord_a =
+        tokens::create(&db, &coord_a, a.id.as_str(), "fixture", &[tokens::Scope::Read, tokens::Scope::Write], "test")
+            .await
+            .unwrap()
+            .1;
+    let coord_b =
+        tokens::create(&db, &coord_b, b.id.as_str(), "fixture", &[tokens::Scope::Read, tokens::Scope::Write], "test")
+            .await
+            .unwrap()
+            .1;
+    let agency = Agency {
+        id: AgencyId("agency-1".into()),
+        authority_id: a.id.clone(),
+        name: "Testshire Police".into(),
+        kind: AgencyKind::Police,
+    };
     let mut tx = db.begin().await.unwrap();
     insert_agency(&mut tx, &agency).await.unwrap();
     tx.commit().await.unwrap();
@@ -186,16 +224,22 @@ async fn every_route_answers_as_the_access_policy_decides_for_every_role_and_rel
             let (token, pros, chair): (&str, Vec<&str>, Option<&str>) = match variant {
                 Variant::OtherTenant => (&coord_b, vec![], None),
                 Variant::Invited => (&coord_a, vec![prof.id.as_str()], None),
-                Variant::ChairOfConference => (&coord_a, vec![], Some(if *role == Role::Chair { uid.as_str() } else { chair_c.as_str() })),
+                Variant::ChairOfConference => {
+                    (&coord_a, vec![], Some(if *role == Role::Chair { uid.as_str() } else { chair_c.as_str() }))
+                }
                 _ => (&coord_a, vec![], None),
             };
             confs.insert(*variant, conference(&app, token, fid, cid, &pros, chair).await);
         }
 
-        let actor = Actor { user_id: UserId(uid.clone()), authority_id: a.id.clone(), roles: [*role].into_iter().collect() };
+        let actor =
+            Actor { user_id: UserId(uid.clone()), authority_id: a.id.clone(), roles: [*role].into_iter().collect() };
         let (_, api_token) =
-            tokens::create(&db, &uid, a.id.as_str(), "matrix", &[tokens::Scope::Read, tokens::Scope::Write], "test").await.unwrap();
-        let (revocable, _) = tokens::create(&db, &uid, a.id.as_str(), "to revoke", &[tokens::Scope::Read], "test").await.unwrap();
+            tokens::create(&db, &uid, a.id.as_str(), "matrix", &[tokens::Scope::Read, tokens::Scope::Write], "test")
+                .await
+                .unwrap();
+        let (revocable, _) =
+            tokens::create(&db, &uid, a.id.as_str(), "to revoke", &[tokens::Scope::Read], "test").await.unwrap();
 
         for route in ROUTES {
             let (action, record) = match route.access {
@@ -220,7 +264,9 @@ async fn every_route_answers_as_the_access_policy_decides_for_every_role_and_rel
                     // Routes about one conference see the relationships to that conference
                     // (its chair, its invitations); routes about the family, the family's.
                     let relationships = if route.path.contains("{conference_id}") && *variant != Variant::OtherTenant {
-                        confer_store::conferences::relationships(&db, &UserId(uid.clone()), fid, conference_id).await.unwrap()
+                        confer_store::conferences::relationships(&db, &UserId(uid.clone()), fid, conference_id)
+                            .await
+                            .unwrap()
                     } else {
                         variant.relationships()
                     };
@@ -240,7 +286,11 @@ async fn every_route_answers_as_the_access_policy_decides_for_every_role_and_rel
                         .header("content-type", "application/json")
                         .body("{\"matrix\": true}");
                     let r = req.send().await.unwrap();
-                    (r.status(), r.headers().get("location").map(|l| l.to_str().unwrap().to_owned()), r.text().await.unwrap())
+                    (
+                        r.status(),
+                        r.headers().get("location").map(|l| l.to_str().unwrap().to_owned()),
+                        r.text().await.unwrap(),
+                    )
                 } else {
                     browser.session_for(&db, &uid).await;
                     let page = if route.method == "GET" {
@@ -253,7 +303,13 @@ async fn every_route_answers_as_the_access_policy_decides_for_every_role_and_rel
                     (page.status, page.location, page.body)
                 };
                 let (status, location, body) = res;
-                let cell = format!("{} {} as {} ({:?}): {status} {location:?}", route.method, route.path, role.as_str(), variant);
+                let cell = format!(
+                    "{} {} as {} ({:?}): {status} {location:?}",
+                    route.method,
+                    route.path,
+                    role.as_str(),
+                    variant
+                );
                 assert!(status.as_u16() < 500, "{cell}: server error\n{body}");
                 match expected {
                     Decision::Allow => {
@@ -266,7 +322,9 @@ async fn every_route_answers_as_the_access_policy_decides_for_every_role_and_rel
                             "{cell}: should be allowed\n{body}"
                         );
                     }
-                    Decision::Forbidden => assert_eq!(status, StatusCode::FORBIDDEN, "{cell}: should be forbidden\n{body}"),
+                    Decision::Forbidden => {
+                        assert_eq!(status, StatusCode::FORBIDDEN, "{cell}: should be forbidden\n{body}")
+                    }
                     Decision::NotFound => {
                         assert_eq!(status, StatusCode::NOT_FOUND, "{cell}: should be not found");
                         assert!(!body.contains("Robin"), "{cell}: a refused record's contents leaked");

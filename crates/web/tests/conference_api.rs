@@ -708,7 +708,8 @@ async fn initial_conference_for_three_siblings_then_a_review_that_ends_one_plan_
     // outcome, record, first core group and both reviews were set from the conference dates.
     let stored = confer_store::deadlines::for_family(&w.app.db, "fam1").await.unwrap();
     let rules: Vec<&str> = stored.iter().map(|d| d.deadline.rule.as_str()).collect();
-    for rule in ["initial-conference", "outcome-sent", "record-sent", "first-core-group", "first-review", "next-review"] {
+    for rule in ["initial-conference", "outcome-sent", "record-sent", "first-core-group", "first-review", "next-review"]
+    {
         assert!(rules.contains(&rule), "{rule} missing from {rules:?}");
     }
     let icpc = stored.iter().find(|d| d.deadline.rule.as_str() == "initial-conference").unwrap();

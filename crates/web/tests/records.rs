@@ -34,9 +34,20 @@ async fn family_for(app: &App, worker: &str) -> (String, String) {
     };
     let fam = Family { id: fid.clone(), authority_id: app.authority.id.clone(), name: "Marlow family".into() };
     let mut tx = app.db.begin().await.unwrap();
-    insert_family(&mut tx, &NewFamily { family: &fam, children: &[child], adults: &[], relationships: &[], case: Some(&case), professionals: &[] }, "test")
-        .await
-        .unwrap();
+    insert_family(
+        &mut tx,
+        &NewFamily {
+            family: &fam,
+            children: &[child],
+            adults: &[],
+            relationships: &[],
+            case: Some(&case),
+            professionals: &[],
+        },
+        "test",
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
     (fid.0, "child-r1".into())
 }
@@ -53,7 +64,10 @@ async fn every_read_of_a_childs_record_is_logged_and_an_auditor_sees_who_role_11
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Skye Marlow"));
     let events = audit::for_entity(&app.db, app.authority.id.as_str(), "family", &fid, 10).await.unwrap();
-    assert!(events.iter().any(|e| e.kind == confer_domain::audit::EventKind::Read && e.actor == sw), "the read is in the audit trail");
+    assert!(
+        events.iter().any(|e| e.kind == confer_domain::audit::EventKind::Read && e.actor == sw),
+        "the read is in the audit trail"
+    );
     let mut a = Browser::new(&app);
     a.session_for(&app.db, &auditor).await;
     let trail = a.get(&format!("/families/{fid}/audit")).await;
@@ -76,14 +90,29 @@ async fn a_second_editor_is_told_of_the_conflict_and_keeps_what_they_typed_keep_
     second.session_for(&app.db, &sw).await;
     let form1 = first.get(&path).await;
     let form2 = second.get(&path).await;
-    let version = |p: &Page| p.body.split("name=\"version\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let version =
+        |p: &Page| p.body.split("name=\"version\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
     let v = version(&form1);
     let saved = first
-        .submit(&form1, &path, &[("given_name", "Skye"), ("family_name", "Marlow"), ("first_language", "Polish"), ("needs_interpreter", "yes"), ("version", &v)])
+        .submit(
+            &form1,
+            &path,
+            &[
+                ("given_name", "Skye"),
+                ("family_name", "Marlow"),
+                ("first_language", "Polish"),
+                ("needs_interpreter", "yes"),
+                ("version", &v),
+            ],
+        )
         .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER);
     let clash = second
-        .submit(&form2, &path, &[("given_name", "Skye-Rose"), ("family_name", "Marlow"), ("first_language", "English"), ("version", &v)])
+        .submit(
+            &form2,
+            &path,
+            &[("given_name", "Skye-Rose"), ("family_name", "Marlow"), ("first_language", "English"), ("version", &v)],
+        )
         .await;
     assert_eq!(clash.status, StatusCode::CONFLICT);
     assert!(clash.body.contains("Someone else changed this record"));
@@ -92,11 +121,19 @@ async fn a_second_editor_is_told_of_the_conflict_and_keeps_what_they_typed_keep_
     // Saving again, knowingly, works.
     let v2 = version(&clash);
     let again = second
-        .submit(&clash, &path, &[("given_name", "Skye-Rose"), ("family_name", "Marlow"), ("first_language", "Polish"), ("version", &v2)])
+        .submit(
+            &clash,
+            &path,
+            &[("given_name", "Skye-Rose"), ("family_name", "Marlow"), ("first_language", "Polish"), ("version", &v2)],
+        )
         .await;
     assert_eq!(again.status, StatusCode::SEE_OTHER);
     let events = audit::for_entity(&app.db, app.authority.id.as_str(), "family", &fid, 20).await.unwrap();
-    assert_eq!(events.iter().filter(|e| e.action == "child.update").count(), 2, "both saves are in the audit trail with before and after");
+    assert_eq!(
+        events.iter().filter(|e| e.action == "child.update").count(),
+        2,
+        "both saves are in the audit trail with before and after"
+    );
 }
 
 #[tokio::test]
@@ -108,18 +145,43 @@ async fn bad_input_is_explained_and_kept_never_a_server_error() {
     let mut b = Browser::new(&app);
     b.session_for(&app.db, &sw).await;
     let form = b.get(&path).await;
-    let res = b.submit(&form, &path, &[("given_name", ""), ("family_name", "Marlow"), ("nhs_number", "123 456 789"), ("first_language", "English"), ("version", "1")]).await;
+    let res = b
+        .submit(
+            &form,
+            &path,
+            &[
+                ("given_name", ""),
+                ("family_name", "Marlow"),
+                ("nhs_number", "123 456 789"),
+                ("first_language", "English"),
+                ("version", "1"),
+            ],
+        )
+        .await;
     assert_eq!(res.status, StatusCode::OK);
     assert!(res.body.contains("govuk-error-summary"));
     assert!(res.body.contains("s first name"), "the message says what to fix");
     assert!(res.body.contains("NHS number must be 10 digits"));
     assert!(res.body.contains("value=\"123 456 789\""), "the typed NHS number is kept");
     // Nonsense of every kind gets a clear answer, never a 500.
-    for (k, v) in [("version", "not-a-number"), ("version", "99999999999999999999"), ("given_name", "\u{0}\u{feff}<script>"), ("access_needs", "\u{0}")] {
-        let res = b.submit(&form, &path, &[("given_name", "A"), ("family_name", "B"), ("first_language", "C"), (k, v)]).await;
+    for (k, v) in [
+        ("version", "not-a-number"),
+        ("version", "99999999999999999999"),
+        ("given_name", "\u{0}\u{feff}<script>"),
+        ("access_needs", "\u{0}"),
+    ] {
+        let res =
+            b.submit(&form, &path, &[("given_name", "A"), ("family_name", "B"), ("first_language", "C"), (k, v)]).await;
         assert!(res.status.as_u16() < 500, "{k}={v}: {}", res.status);
     }
-    for bad in ["/families/%00", "/families/'--", "/families?page=-1", "/families?page=abc&q=%25", "/nowhere", "/assets/..%2Fsecret"] {
+    for bad in [
+        "/families/%00",
+        "/families/'--",
+        "/families?page=-1",
+        "/families?page=abc&q=%25",
+        "/nowhere",
+        "/assets/..%2Fsecret",
+    ] {
         let res = b.get(bad).await;
         assert!(res.status.as_u16() < 500, "{bad}: {}", res.status);
     }
@@ -132,19 +194,38 @@ async fn api_tokens_are_scoped_revocable_and_only_work_on_the_api() {
     let app = start().await;
     let (sw, secret) = staff(&app, "api.user", &[Role::SocialWorker], None).await;
     let (fid, _) = family_for(&app, &sw).await;
-    let (read_id, read) = tokens::create(&app.db, &sw, app.authority.id.as_str(), "reader", &[tokens::Scope::Read], "test").await.unwrap();
+    let (read_id, read) =
+        tokens::create(&app.db, &sw, app.authority.id.as_str(), "reader", &[tokens::Scope::Read], "test")
+            .await
+            .unwrap();
     let http = reqwest::Client::new();
-    let me: serde_json::Value = http.get(format!("{}/api/v1/me", app.base)).bearer_auth(&read).send().await.unwrap().json().await.unwrap();
+    let me: serde_json::Value =
+        http.get(format!("{}/api/v1/me", app.base)).bearer_auth(&read).send().await.unwrap().json().await.unwrap();
     assert_eq!(me["username"], "api.user");
     let fam = http.get(format!("{}/api/v1/families/{fid}", app.base)).bearer_auth(&read).send().await.unwrap();
     assert_eq!(fam.status(), StatusCode::OK);
     let body: serde_json::Value = fam.json().await.unwrap();
     assert_eq!(body["children"][0]["given_name"], "Skye");
-    let list: serde_json::Value = http.get(format!("{}/api/v1/families", app.base)).bearer_auth(&read).send().await.unwrap().json().await.unwrap();
+    let list: serde_json::Value = http
+        .get(format!("{}/api/v1/families", app.base))
+        .bearer_auth(&read)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(list.as_array().unwrap().len(), 1);
     // The token does not open pages, and a bad token is refused.
-    let page = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
-        .get(format!("{}/families", app.base)).bearer_auth(&read).send().await.unwrap();
+    let page = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(format!("{}/families", app.base))
+        .bearer_auth(&read)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(page.status(), StatusCode::SEE_OTHER);
     let bad = http.get(format!("{}/api/v1/me", app.base)).bearer_auth("confer_pat_nonsense").send().await.unwrap();
     assert_eq!(bad.status(), StatusCode::UNAUTHORIZED);
@@ -165,7 +246,8 @@ async fn api_tokens_are_scoped_revocable_and_only_work_on_the_api() {
 #[tokio::test]
 async fn the_openapi_document_is_served_and_describes_the_api() {
     let app = start().await;
-    let doc: serde_json::Value = reqwest::get(format!("{}/api/openapi.json", app.base)).await.unwrap().json().await.unwrap();
+    let doc: serde_json::Value =
+        reqwest::get(format!("{}/api/openapi.json", app.base)).await.unwrap().json().await.unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
     assert!(doc["paths"]["/api/v1/me"]["get"].is_object());
     assert!(doc["paths"]["/api/v1/families/{family_id}"]["get"].is_object());

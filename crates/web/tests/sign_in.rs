@@ -142,7 +142,9 @@ async fn sign_out_button_ends_this_session() {
 
 #[tokio::test]
 async fn an_idle_session_ends() {
-    let app = start_with(confer_web::WebSettings { secure_cookies: false, session_idle_minutes: -1, ..Default::default() }).await;
+    let app =
+        start_with(confer_web::WebSettings { secure_cookies: false, session_idle_minutes: -1, ..Default::default() })
+            .await;
     let (id, _) = staff(&app, "idle", &[Role::Chair], None).await;
     let mut b = Browser::new(&app);
     b.session_for(&app.db, &id).await;
@@ -234,9 +236,21 @@ async fn a_family_member_signs_in_with_a_one_time_code_sent_to_their_email() {
     let body = &outbox[0].1;
     let code: String = body.split("code is ").nth(1).unwrap().chars().take(6).collect();
     let code_page = b.get(res.location.as_deref().unwrap()).await;
-    let wrong = b.submit(&code_page, "/portal/sign-in/code", &[("email", "parent.one@council.example"), ("code", "999999x"), ("lang", "en")]).await;
+    let wrong = b
+        .submit(
+            &code_page,
+            "/portal/sign-in/code",
+            &[("email", "parent.one@council.example"), ("code", "999999x"), ("lang", "en")],
+        )
+        .await;
     assert!(wrong.body.contains("govuk-error-summary"));
-    let ok = b.submit(&code_page, "/portal/sign-in/code", &[("email", "parent.one@council.example"), ("code", &code), ("lang", "en")]).await;
+    let ok = b
+        .submit(
+            &code_page,
+            "/portal/sign-in/code",
+            &[("email", "parent.one@council.example"), ("code", &code), ("lang", "en")],
+        )
+        .await;
     assert_eq!(ok.location.as_deref(), Some("/portal"));
     let home = b.get("/portal").await;
     assert!(home.body.contains("Your conference information"));
@@ -245,7 +259,8 @@ async fn a_family_member_signs_in_with_a_one_time_code_sent_to_their_email() {
     // The code works once.
     let mut c = Browser::new(&app);
     let page = c.get("/portal/sign-in/code").await;
-    let again = c.submit(&page, "/portal/sign-in/code", &[("email", "parent.one@council.example"), ("code", &code)]).await;
+    let again =
+        c.submit(&page, "/portal/sign-in/code", &[("email", "parent.one@council.example"), ("code", &code)]).await;
     assert_eq!(again.status, StatusCode::OK);
 }
 
@@ -263,7 +278,10 @@ async fn one_time_codes_are_throttled_and_limited_in_tries() {
     for _ in 0..otp::MAX_TRIES {
         assert!(otp::verify(&app.db, email, "000000x").await.unwrap().is_none());
     }
-    assert!(otp::verify(&app.db, email, &code).await.unwrap().is_none(), "after too many tries even the right code fails");
+    assert!(
+        otp::verify(&app.db, email, &code).await.unwrap().is_none(),
+        "after too many tries even the right code fails"
+    );
     // An unknown address is told the same as a known one (no way to find out who has an account).
     assert_eq!(otp::request(&app.db, "nobody@nowhere.example").await.unwrap(), otp::Requested::Sent);
 }
@@ -282,7 +300,9 @@ async fn portal_pages_are_in_welsh_on_request_lang_04() {
 
 #[tokio::test]
 async fn many_wrong_attempts_from_one_address_are_slowed_down_across_accounts() {
-    let app = start_with(confer_web::WebSettings { secure_cookies: false, trust_forwarded_for: true, ..Default::default() }).await;
+    let app =
+        start_with(confer_web::WebSettings { secure_cookies: false, trust_forwarded_for: true, ..Default::default() })
+            .await;
     staff(&app, "sprayed.one", &[Role::Chair], None).await;
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let mut b = Browser::new(&app);

@@ -72,7 +72,12 @@ impl Conference {
             if self.decisions().iter().any(|d| d.outcome.is_child_protection_plan()) {
                 let first = !matches!(self.kind(), ConferenceKind::Review);
                 if first {
-                    out.push(DeadlineEvent { rule: DeadlineRule::FirstCoreGroup, trigger: held, met: None, late_reason: None });
+                    out.push(DeadlineEvent {
+                        rule: DeadlineRule::FirstCoreGroup,
+                        trigger: held,
+                        met: None,
+                        late_reason: None,
+                    });
                 }
                 let review = if first { DeadlineRule::FirstReview } else { DeadlineRule::NextReview };
                 out.push(DeadlineEvent { rule: review, trigger: held, met: None, late_reason: None });

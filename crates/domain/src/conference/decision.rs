@@ -2,8 +2,8 @@
 //! closing the conference with its next review date (REV-01) and the written outcome (DEC-05).
 
 use super::{
-    Acting, ConferenceError, ConferenceKind, ConferenceState, Duty, Outcome, Person, PlanCategory,
-    Recipient, YoungPersonVersion,
+    Acting, ConferenceError, ConferenceKind, ConferenceState, Duty, Outcome, Person, PlanCategory, Recipient,
+    YoungPersonVersion,
 };
 use crate::calendar::WorkingCalendar;
 use crate::model::{ChildId, ProfessionalId};
@@ -39,18 +39,16 @@ impl ChildOutcome {
     }
     pub fn category(&self) -> Option<PlanCategory> {
         match self {
-            ChildOutcome::ChildProtectionPlan { category }
-            | ChildOutcome::ContinuePlan { category } => Some(*category),
+            ChildOutcome::ChildProtectionPlan { category } | ChildOutcome::ContinuePlan { category } => Some(*category),
             _ => None,
         }
     }
     /// Words for the record and letters.
     pub fn describe(&self) -> String {
         match self {
-            ChildOutcome::ChildProtectionPlan { category } => format!(
-                "A child protection plan under the category of {}",
-                category.label().to_lowercase()
-            ),
+            ChildOutcome::ChildProtectionPlan { category } => {
+                format!("A child protection plan under the category of {}", category.label().to_lowercase())
+            }
             ChildOutcome::ChildInNeedPlan => "A child in need plan".into(),
             ChildOutcome::NoFurtherPlan => "No further plan".into(),
             ChildOutcome::ContinuePlan { category } => format!(
@@ -60,9 +58,7 @@ impl ChildOutcome {
             ChildOutcome::EndPlanStepDownToChildInNeed => {
                 "The child protection plan ends; a child in need plan follows".into()
             }
-            ChildOutcome::EndPlanNoFurtherPlan => {
-                "The child protection plan ends, with no further plan".into()
-            }
+            ChildOutcome::EndPlanNoFurtherPlan => "The child protection plan ends, with no further plan".into(),
         }
     }
 }
@@ -176,19 +172,9 @@ pub fn review_due_by(kind: ConferenceKind, held_on: NaiveDate) -> Option<NaiveDa
 impl super::Conference {
     /// DEC-01..03, INV-03: the chair decides for one child. May be changed until the
     /// conference closes (the latest decision stands).
-    pub fn decide(
-        &mut self,
-        who: &Acting,
-        input: DecisionInput,
-        policy: &Policy,
-        now: DateTime<Utc>,
-    ) -> Outcome {
+    pub fn decide(&mut self, who: &Acting, input: DecisionInput, policy: &Policy, now: DateTime<Utc>) -> Outcome {
         self.require(who, Duty::Chair, "decide the outcome for a child")?;
-        self.require_state(
-            &[ConferenceState::InProgress],
-            "record a decision",
-            "Decisions are made in the meeting.",
-        )?;
+        self.require_state(&[ConferenceState::InProgress], "record a decision", "Decisions are made in the meeting.")?;
         let child = self.child(&input.child)?;
         let name = child.name.clone();
         let current = child.current_plan;
@@ -198,10 +184,7 @@ impl super::Conference {
             (_, None) => Err("the child is not on a child protection plan, so there is no plan to continue or end. Decide a child protection plan, a child in need plan or no further plan."),
             (_, Some(_)) => Err("the child is already on a child protection plan. Decide whether it continues or ends."),
         };
-        fits.map_err(|why| ConferenceError::DecisionDoesNotFit {
-            child: name.clone(),
-            why,
-        })?;
+        fits.map_err(|why| ConferenceError::DecisionDoesNotFit { child: name.clone(), why })?;
         if input.outcome.is_child_protection_plan() && !input.continuing_risk_of_significant_harm {
             return Err(ConferenceError::NoContinuingRisk { child: name });
         }
@@ -210,18 +193,12 @@ impl super::Conference {
             .iter()
             .filter(|p| self.is_present(&Person::Professional(p.professional_id.clone())))
             .filter(|p| {
-                !self
-                    .professional_views
-                    .iter()
-                    .any(|v| v.professional == p.professional_id && v.child == input.child)
+                !self.professional_views.iter().any(|v| v.professional == p.professional_id && v.child == input.child)
             })
             .map(|p| format!("{} ({})", p.name, p.agency_name))
             .collect();
         if !missing.is_empty() {
-            return Err(ConferenceError::ProfessionalViewsMissing {
-                names: missing.join(", "),
-                child: name,
-            });
+            return Err(ConferenceError::ProfessionalViewsMissing { names: missing.join(", "), child: name });
         }
         let quorum = self.quorum(policy);
         let inquorate_reason = if quorum.is_quorate() {
@@ -229,20 +206,12 @@ impl super::Conference {
         } else {
             match policy.inquorate_decision {
                 InquorateDecision::Refuse => {
-                    return Err(ConferenceError::InquorateRefused {
-                        detail: quorum.shortfall(),
-                    })
+                    return Err(ConferenceError::InquorateRefused { detail: quorum.shortfall() })
                 }
-                InquorateDecision::AllowWithReason => {
-                    match input.inquorate_reason.as_deref().map(str::trim) {
-                        Some(r) if !r.is_empty() => Some(r.to_owned()),
-                        _ => {
-                            return Err(ConferenceError::InquorateReasonNeeded {
-                                detail: quorum.shortfall(),
-                            })
-                        }
-                    }
-                }
+                InquorateDecision::AllowWithReason => match input.inquorate_reason.as_deref().map(str::trim) {
+                    Some(r) if !r.is_empty() => Some(r.to_owned()),
+                    _ => return Err(ConferenceError::InquorateReasonNeeded { detail: quorum.shortfall() }),
+                },
             }
         };
         self.decisions.retain(|d| d.child != input.child);
@@ -280,17 +249,13 @@ impl super::Conference {
             "Recommendations are made in the meeting.",
         )?;
         if children.is_empty() {
-            return Err(ConferenceError::Missing {
-                what: "which children the recommendation is about",
-            });
+            return Err(ConferenceError::Missing { what: "which children the recommendation is about" });
         }
         for c in &children {
             self.child(c)?;
         }
         if reasons.trim().is_empty() {
-            return Err(ConferenceError::Missing {
-                what: "the reasons for the recommendation",
-            });
+            return Err(ConferenceError::Missing { what: "the reasons for the recommendation" });
         }
         self.legal_recommendations.push(LegalRecommendation {
             children,
@@ -332,9 +297,7 @@ impl super::Conference {
             return Err(ConferenceError::DissentNotDiscussed);
         }
         if input.reasons.trim().is_empty() {
-            return Err(ConferenceError::Missing {
-                what: "the professional's reasons for dissent",
-            });
+            return Err(ConferenceError::Missing { what: "the professional's reasons for dissent" });
         }
         self.dissents.push(Dissent {
             professional: input.professional,
@@ -349,17 +312,9 @@ impl super::Conference {
     }
 
     /// DIS-02: the store calls this once the safeguarding manager has been notified.
-    pub fn mark_dissent_escalated(
-        &mut self,
-        who: &Acting,
-        index: usize,
-        now: DateTime<Utc>,
-    ) -> Outcome {
+    pub fn mark_dissent_escalated(&mut self, who: &Acting, index: usize, now: DateTime<Utc>) -> Outcome {
         self.require(who, Duty::Coordinate, "mark a dissent as escalated")?;
-        let d = self
-            .dissents
-            .get_mut(index)
-            .ok_or(ConferenceError::NotFound { what: "dissent" })?;
+        let d = self.dissents.get_mut(index).ok_or(ConferenceError::NotFound { what: "dissent" })?;
         d.escalated_at = Some(now);
         Ok(())
     }
@@ -370,11 +325,7 @@ impl super::Conference {
 
     /// DIS-02: dissents the safeguarding manager is still to be told about.
     pub fn dissents_to_escalate(&self) -> Vec<(usize, &Dissent)> {
-        self.dissents
-            .iter()
-            .enumerate()
-            .filter(|(_, d)| d.escalate && d.escalated_at.is_none())
-            .collect()
+        self.dissents.iter().enumerate().filter(|(_, d)| d.escalate && d.escalated_at.is_none()).collect()
     }
 
     /// Closes the conference (DEC-05): every child decided, every letter, drawing and
@@ -395,23 +346,13 @@ impl super::Conference {
             "close the conference",
             "Only a conference in progress can be closed.",
         )?;
-        let undecided: Vec<String> = self
-            .children
-            .iter()
-            .filter(|c| self.decision_for(&c.child_id).is_none())
-            .map(|c| c.name.clone())
-            .collect();
+        let undecided: Vec<String> =
+            self.children.iter().filter(|c| self.decision_for(&c.child_id).is_none()).map(|c| c.name.clone()).collect();
         if !undecided.is_empty() {
-            return Err(ConferenceError::ChildrenUndecided {
-                names: undecided.join(", "),
-            });
+            return Err(ConferenceError::ChildrenUndecided { names: undecided.join(", ") });
         }
         if let Some(v) = self.views_not_presented().first() {
-            let what = format!(
-                "{} from {}",
-                v.given.form.label(),
-                self.name_of(&v.given.whose)
-            );
+            let what = format!("{} from {}", v.given.form.label(), self.name_of(&v.given.whose));
             return Err(ConferenceError::ViewsNotPresented { what });
         }
         let held_on = self.date().ok_or(ConferenceError::WrongState {
@@ -419,10 +360,7 @@ impl super::Conference {
             state: self.state,
             hint: "It has no date.",
         })?;
-        let any_plan = self
-            .decisions
-            .iter()
-            .any(|d| d.outcome.is_child_protection_plan());
+        let any_plan = self.decisions.iter().any(|d| d.outcome.is_child_protection_plan());
         let next_review = if any_plan {
             let latest = review_due_by(self.kind, held_on).ok_or(ConferenceError::BadDate {
                 what: "The conference date",
@@ -448,11 +386,7 @@ impl super::Conference {
             .children
             .iter()
             .filter(|c| self.is_present(&Person::Child(c.child_id.clone())))
-            .map(|c| YoungPersonVersion {
-                child: c.child_id.clone(),
-                written: None,
-                sent_on: None,
-            })
+            .map(|c| YoungPersonVersion { child: c.child_id.clone(), written: None, sent_on: None })
             .collect();
         self.next_review = next_review;
         self.outcome_due_by = DeadlineRule::OutcomeSent.due_date(held_on, calendar, policy);
@@ -471,12 +405,7 @@ impl super::Conference {
     }
 
     /// DEC-05: records that the written outcome went to someone.
-    pub fn record_outcome_sent(
-        &mut self,
-        who: &Acting,
-        recipient: Recipient,
-        on: NaiveDate,
-    ) -> Outcome {
+    pub fn record_outcome_sent(&mut self, who: &Acting, recipient: Recipient, on: NaiveDate) -> Outcome {
         self.require(who, Duty::Coordinate, "record that the outcome was sent")?;
         self.require_state(
             &[ConferenceState::Closed],
@@ -485,11 +414,7 @@ impl super::Conference {
         )?;
         self.check_recipient(&recipient)?;
         let late = self.outcome_due_by.is_some_and(|by| on > by);
-        self.outcome_sent.push(OutcomeSent {
-            recipient,
-            on,
-            late,
-        });
+        self.outcome_sent.push(OutcomeSent { recipient, on, late });
         Ok(())
     }
 

@@ -10,27 +10,18 @@ use chrono::NaiveDate;
 pub enum ConferenceError {
     /// The acting person does not hold the duty the operation needs (ROLE-01..07).
     #[error("Only {who_may} can {action}.")]
-    NotAllowed {
-        action: &'static str,
-        who_may: &'static str,
-    },
+    NotAllowed { action: &'static str, who_may: &'static str },
 
     /// The operation does not fit where the conference is in its life.
     #[error("You cannot {action} because the conference is {}. {hint}", state.label().to_lowercase())]
-    WrongState {
-        action: &'static str,
-        state: ConferenceState,
-        hint: &'static str,
-    },
+    WrongState { action: &'static str, state: ConferenceState, hint: &'static str },
 
     /// A required answer was left blank.
     #[error("Enter {what}.")]
     Missing { what: &'static str },
 
     /// Someone named who is not part of this conference.
-    #[error(
-        "{who} is not part of this conference. Add them to the conference first, then try again."
-    )]
+    #[error("{who} is not part of this conference. Add them to the conference first, then try again.")]
     NotInConference { who: String },
 
     /// Something was recorded twice.
@@ -42,9 +33,7 @@ pub enum ConferenceError {
     NoSignificantHarmFinding,
 
     /// S47-01 / TIME-03: unborn children belong in a pre-birth conference.
-    #[error(
-        "{name} is not yet born. An unborn child can be included only in a pre-birth conference."
-    )]
+    #[error("{name} is not yet born. An unborn child can be included only in a pre-birth conference.")]
     UnbornOutsidePreBirth { name: String },
 
     /// TIME-03: a pre-birth conference is about an unborn child.
@@ -57,18 +46,18 @@ pub enum ConferenceError {
 
     /// A date that must not be in the future (or past) is.
     #[error("{what} ({date}) {problem}. Check the date and try again.")]
-    BadDate {
-        what: &'static str,
-        date: NaiveDate,
-        problem: &'static str,
-    },
+    BadDate { what: &'static str, date: NaiveDate, problem: &'static str },
 
     /// Conferences are held on working days of the authority.
-    #[error("{date} is not a working day for this authority (a weekend, bank holiday or closure day). Choose another date.")]
+    #[error(
+        "{date} is not a working day for this authority (a weekend, bank holiday or closure day). Choose another date."
+    )]
     NotAWorkingDay { date: NaiveDate },
 
     /// TIME-01 / TIME-02: a late conference records why.
-    #[error("The conference should be held by {due_by}. To hold it later, choose a reason for the delay and explain it.")]
+    #[error(
+        "The conference should be held by {due_by}. To hold it later, choose a reason for the delay and explain it."
+    )]
     LateWithoutReason { due_by: NaiveDate },
 
     /// TIME-03: never later than 10 working days before the expected date of delivery.
@@ -89,11 +78,7 @@ pub enum ConferenceError {
 
     /// CHILD-01: the child is below the authority's attendance age.
     #[error("{name} is {age}; in this authority children may attend from {from_age}. Ask for their views instead and give them to the conference.")]
-    ChildTooYoung {
-        name: String,
-        age: u32,
-        from_age: u32,
-    },
+    ChildTooYoung { name: String, age: u32, from_age: u32 },
 
     /// CHILD-01: the authority needs a parent's agreement for the child to attend.
     #[error("This authority needs a parent's agreement before {name} attends. Record which parent agreed.")]
@@ -120,9 +105,7 @@ pub enum ConferenceError {
     LateShareWithoutReason { deadline: NaiveDate },
 
     /// REP-03: a report part the family must not see.
-    #[error(
-        "Part \"{heading}\" of this report is restricted and cannot be shared with the family."
-    )]
+    #[error("Part \"{heading}\" of this report is restricted and cannot be shared with the family.")]
     RestrictedPart { heading: String },
 
     /// MEET-03: recording needs every parent's consent.
@@ -134,18 +117,11 @@ pub enum ConferenceError {
     PreMeetingMissing { names: String },
 
     /// Starting on a day other than the scheduled one.
-    #[error(
-        "The conference is scheduled for {scheduled}. To hold it on {today}, reschedule it first."
-    )]
-    NotTheScheduledDay {
-        scheduled: NaiveDate,
-        today: NaiveDate,
-    },
+    #[error("The conference is scheduled for {scheduled}. To hold it on {today}, reschedule it first.")]
+    NotTheScheduledDay { scheduled: NaiveDate, today: NaiveDate },
 
     /// MEET-02: someone is recorded as present in a part they were excluded from.
-    #[error(
-        "{name} cannot be recorded as present in \"{part}\": they are excluded from that part."
-    )]
+    #[error("{name} cannot be recorded as present in \"{part}\": they are excluded from that part.")]
     PresentInExcludedPart { name: String, part: String },
 
     /// INV-03: no decision without a quorum when policy refuses it.
@@ -193,7 +169,9 @@ pub enum ConferenceError {
     NextReviewTooLate { latest: NaiveDate },
 
     /// MIN-02: only an approved record is distributed.
-    #[error("The record has not been approved by the chair yet. Drafts are never sent: ask the chair to approve it first.")]
+    #[error(
+        "The record has not been approved by the chair yet. Drafts are never sent: ask the chair to approve it first."
+    )]
     RecordNotApproved,
 
     /// MIN-02: approval needs a draft.
@@ -205,9 +183,7 @@ pub enum ConferenceError {
     AlreadyAnswered,
 
     /// Something referred to by number does not exist.
-    #[error(
-        "There is no {what} with that number in this conference. Refresh the page and try again."
-    )]
+    #[error("There is no {what} with that number in this conference. Refresh the page and try again.")]
     NotFound { what: &'static str },
 
     /// An interpreter booking should say which language.

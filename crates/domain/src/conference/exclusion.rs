@@ -61,12 +61,7 @@ pub enum ExclusionScope {
     /// and the plan, since they must act on them.)
     Whole,
     /// Excluded from one part, named as the agenda and the record name it.
-    Part {
-        part: String,
-        kind: ExcludedPartKind,
-        will_see: String,
-        will_not_see: String,
-    },
+    Part { part: String, kind: ExcludedPartKind, will_see: String, will_not_see: String },
 }
 
 /// What the chair decides (EXC-01..04).
@@ -144,11 +139,8 @@ pub struct Visibility {
 }
 
 impl Visibility {
-    pub const EVERYTHING: Visibility = Visibility {
-        restricted_content: true,
-        excluded_parts: Vec::new(),
-        outcome_only: false,
-    };
+    pub const EVERYTHING: Visibility =
+        Visibility { restricted_content: true, excluded_parts: Vec::new(), outcome_only: false };
     /// Whether this recipient is treated as family (no restricted content).
     pub fn is_family(&self) -> bool {
         !self.restricted_content
@@ -157,12 +149,7 @@ impl Visibility {
 
 impl super::Conference {
     /// EXC-01..04: the chair excludes a parent or carer from the whole conference or a part.
-    pub fn exclude(
-        &mut self,
-        who: &Acting,
-        decision: ExclusionDecision,
-        now: DateTime<Utc>,
-    ) -> Outcome {
+    pub fn exclude(&mut self, who: &Acting, decision: ExclusionDecision, now: DateTime<Utc>) -> Outcome {
         self.require(who, Duty::Chair, "exclude a parent or carer")?;
         self.require_state(
             &[ConferenceState::Scheduled, ConferenceState::InProgress],
@@ -171,67 +158,38 @@ impl super::Conference {
         )?;
         let member = self.family_member(&decision.adult_id)?;
         if !member.is_parent_or_carer() {
-            return Err(ConferenceError::NotParentOrCarer {
-                name: member.name.clone(),
-                what: "excluded",
-            });
+            return Err(ConferenceError::NotParentOrCarer { name: member.name.clone(), what: "excluded" });
         }
         let name = member.name.clone();
         if decision.reasons.is_empty() {
-            return Err(ConferenceError::Missing {
-                what: "at least one reason for the exclusion from the list",
-            });
+            return Err(ConferenceError::Missing { what: "at least one reason for the exclusion from the list" });
         }
         if decision.detail.trim().is_empty() {
-            return Err(ConferenceError::Missing {
-                what: "the reasons for the exclusion in your own words",
-            });
+            return Err(ConferenceError::Missing { what: "the reasons for the exclusion in your own words" });
         }
         if decision.views_by.is_empty() {
-            return Err(ConferenceError::Missing {
-                what: "how the excluded person can give their views",
-            });
+            return Err(ConferenceError::Missing { what: "how the excluded person can give their views" });
         }
-        if let ExclusionScope::Part {
-            part,
-            will_see,
-            will_not_see,
-            ..
-        } = &decision.scope
-        {
+        if let ExclusionScope::Part { part, will_see, will_not_see, .. } = &decision.scope {
             if part.trim().is_empty() {
-                return Err(ConferenceError::Missing {
-                    what: "the part of the conference they are excluded from",
-                });
+                return Err(ConferenceError::Missing { what: "the part of the conference they are excluded from" });
             }
             if will_see.trim().is_empty() || will_not_see.trim().is_empty() {
-                return Err(ConferenceError::Missing {
-                    what: "what they will and will not see of the record",
-                });
+                return Err(ConferenceError::Missing { what: "what they will and will not see of the record" });
             }
         }
         let already = self.exclusions.iter().any(|e| {
             e.decision.adult_id == decision.adult_id
                 && match (&e.decision.scope, &decision.scope) {
                     (ExclusionScope::Whole, _) => true,
-                    (
-                        ExclusionScope::Part { part: a, .. },
-                        ExclusionScope::Part { part: b, .. },
-                    ) => a == b,
+                    (ExclusionScope::Part { part: a, .. }, ExclusionScope::Part { part: b, .. }) => a == b,
                     _ => false,
                 }
         });
         if already {
-            return Err(ConferenceError::AlreadyRecorded {
-                what: format!("An exclusion covering this for {name}"),
-            });
+            return Err(ConferenceError::AlreadyRecorded { what: format!("An exclusion covering this for {name}") });
         }
-        self.exclusions.push(Exclusion {
-            decision,
-            decided_by: who.user_id.clone(),
-            decided_at: now,
-            told: None,
-        });
+        self.exclusions.push(Exclusion { decision, decided_by: who.user_id.clone(), decided_at: now, told: None });
         Ok(())
     }
 
@@ -244,10 +202,7 @@ impl super::Conference {
         how: HowTold,
         today: NaiveDate,
     ) -> Outcome {
-        if !(self.is_chair(who)
-            || who.has(crate::model::Role::Coordinator)
-            || who.user_id == self.allocated_worker)
-        {
+        if !(self.is_chair(who) || who.has(crate::model::Role::Coordinator) || who.user_id == self.allocated_worker) {
             return Err(ConferenceError::NotAllowed {
                 action: "record that someone was told of their exclusion",
                 who_may: "the chair, the coordinator or the allocated social worker",
@@ -261,24 +216,14 @@ impl super::Conference {
             });
         }
         let mut found = false;
-        for e in self
-            .exclusions
-            .iter_mut()
-            .filter(|e| &e.decision.adult_id == adult_id)
-        {
-            e.told = Some(Told {
-                on,
-                how,
-                by: who.user_id.clone(),
-            });
+        for e in self.exclusions.iter_mut().filter(|e| &e.decision.adult_id == adult_id) {
+            e.told = Some(Told { on, how, by: who.user_id.clone() });
             found = true;
         }
         if found {
             Ok(())
         } else {
-            Err(ConferenceError::NotFound {
-                what: "exclusion for that person",
-            })
+            Err(ConferenceError::NotFound { what: "exclusion for that person" })
         }
     }
 
@@ -292,58 +237,39 @@ impl super::Conference {
         now: DateTime<Utc>,
     ) -> Outcome {
         self.require(who, Duty::Chair, "review a previous exclusion")?;
-        if !self
-            .previous_exclusions()
-            .iter()
-            .any(|p| &p.adult_id == adult_id)
-        {
-            return Err(ConferenceError::NotFound {
-                what: "previous exclusion for that person",
-            });
+        if !self.previous_exclusions().iter().any(|p| &p.adult_id == adult_id) {
+            return Err(ConferenceError::NotFound { what: "previous exclusion for that person" });
         }
-        let excluded_now = self
-            .exclusions
-            .iter()
-            .any(|e| &e.decision.adult_id == adult_id);
+        let excluded_now = self.exclusions.iter().any(|e| &e.decision.adult_id == adult_id);
         match outcome {
             ExclusionReviewOutcome::ExcludedAgain if !excluded_now => {
                 return Err(ConferenceError::Missing {
-                    what: "the new exclusion for this conference, with its reasons, before recording it as excluded again",
+                    what:
+                        "the new exclusion for this conference, with its reasons, before recording it as excluded again",
                 })
             }
             ExclusionReviewOutcome::NotExcluded if excluded_now => {
-                return Err(ConferenceError::AlreadyRecorded { what: "An exclusion at this conference for that person".into() })
+                return Err(ConferenceError::AlreadyRecorded {
+                    what: "An exclusion at this conference for that person".into(),
+                })
             }
             _ => {}
         }
-        self.previous_exclusions_reviewed
-            .retain(|r| &r.adult_id != adult_id);
-        self.previous_exclusions_reviewed.push(ExclusionReview {
-            adult_id: adult_id.clone(),
-            outcome,
-            at: now,
-        });
+        self.previous_exclusions_reviewed.retain(|r| &r.adult_id != adult_id);
+        self.previous_exclusions_reviewed.push(ExclusionReview { adult_id: adult_id.clone(), outcome, at: now });
         Ok(())
     }
 
     /// EXC-05: the previous conference's exclusions (never applied here, only to re-decide).
     pub fn previous_exclusions(&self) -> &[PreviousExclusion] {
-        self.previous
-            .as_ref()
-            .map(|p| p.exclusions.as_slice())
-            .unwrap_or(&[])
+        self.previous.as_ref().map(|p| p.exclusions.as_slice()).unwrap_or(&[])
     }
 
     /// EXC-05: previous exclusions the chair has not yet decided on again.
     pub fn previous_exclusions_to_review(&self) -> Vec<&PreviousExclusion> {
         self.previous_exclusions()
             .iter()
-            .filter(|p| {
-                !self
-                    .previous_exclusions_reviewed
-                    .iter()
-                    .any(|r| r.adult_id == p.adult_id)
-            })
+            .filter(|p| !self.previous_exclusions_reviewed.iter().any(|r| r.adult_id == p.adult_id))
             .collect()
     }
 
@@ -368,9 +294,7 @@ impl super::Conference {
     }
 
     pub fn is_fully_excluded(&self, adult_id: &AdultId) -> bool {
-        self.exclusions
-            .iter()
-            .any(|e| &e.decision.adult_id == adult_id && e.decision.scope == ExclusionScope::Whole)
+        self.exclusions.iter().any(|e| &e.decision.adult_id == adult_id && e.decision.scope == ExclusionScope::Whole)
     }
 
     /// The parts an adult is excluded from.
@@ -410,24 +334,16 @@ impl super::Conference {
         match recipient {
             Recipient::Staff(_) | Recipient::Professional(_) => Visibility::EVERYTHING,
             Recipient::FamilyMember(adult) => family(adult),
-            Recipient::Child(_) => Visibility {
-                restricted_content: false,
-                excluded_parts: Vec::new(),
-                outcome_only: false,
-            },
+            Recipient::Child(_) => {
+                Visibility { restricted_content: false, excluded_parts: Vec::new(), outcome_only: false }
+            }
             Recipient::Supporter(invitation) => match self.supported_by(*invitation) {
                 Some(Person::FamilyMember(adult)) => family(adult),
-                Some(Person::Child(_)) => Visibility {
-                    restricted_content: false,
-                    excluded_parts: Vec::new(),
-                    outcome_only: false,
-                },
+                Some(Person::Child(_)) => {
+                    Visibility { restricted_content: false, excluded_parts: Vec::new(), outcome_only: false }
+                }
                 // Not a supporter of this conference: the least any family reader sees.
-                _ => Visibility {
-                    restricted_content: false,
-                    excluded_parts: self.all_parts(),
-                    outcome_only: true,
-                },
+                _ => Visibility { restricted_content: false, excluded_parts: self.all_parts(), outcome_only: true },
             },
         }
     }

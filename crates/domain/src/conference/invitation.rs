@@ -117,9 +117,7 @@ impl Invitation {
     pub fn person(&self) -> Option<Person> {
         match &self.invitee {
             Invitee::FamilyMember { adult_id } => Some(Person::FamilyMember(adult_id.clone())),
-            Invitee::Professional { professional_id } => {
-                Some(Person::Professional(professional_id.clone()))
-            }
+            Invitee::Professional { professional_id } => Some(Person::Professional(professional_id.clone())),
             Invitee::Child { child_id, .. } => Some(Person::Child(child_id.clone())),
             Invitee::Supporter(_) => None,
         }
@@ -176,27 +174,17 @@ pub enum PoliceCheck {
 impl PoliceCheck {
     /// Police attend or send information to every conference (INV-02).
     pub fn is_satisfied(self) -> bool {
-        matches!(
-            self,
-            PoliceCheck::Attending | PoliceCheck::SendingInformation
-        )
+        matches!(self, PoliceCheck::Attending | PoliceCheck::SendingInformation)
     }
 }
 
 const INVITE_STATES: &[ConferenceState] = &[ConferenceState::Scheduled];
-const INVITE_HINT: &str =
-    "Invitations are sent once the conference has a date and before it starts.";
+const INVITE_HINT: &str = "Invitations are sent once the conference has a date and before it starts.";
 
 impl super::Conference {
     fn push_invitation(&mut self, invitee: Invitee, today: NaiveDate) -> InvitationId {
         let id = InvitationId(self.next_number());
-        self.invitations.push(Invitation {
-            id,
-            invitee,
-            invited_on: today,
-            answer: None,
-            answered_on: None,
-        });
+        self.invitations.push(Invitation { id, invitee, invited_on: today, answer: None, answered_on: None });
         id
     }
 
@@ -212,25 +200,12 @@ impl super::Conference {
         self.require_state(INVITE_STATES, "send invitations", INVITE_HINT)?;
         let name = self.family_member(adult_id)?.name.clone();
         if self.is_fully_excluded(adult_id) {
-            return Err(ConferenceError::Excluded {
-                name,
-                scope: "the whole conference".into(),
-            });
+            return Err(ConferenceError::Excluded { name, scope: "the whole conference".into() });
         }
-        if self
-            .invitation_of(&Person::FamilyMember(adult_id.clone()))
-            .is_some()
-        {
-            return Err(ConferenceError::AlreadyRecorded {
-                what: format!("An invitation for {name}"),
-            });
+        if self.invitation_of(&Person::FamilyMember(adult_id.clone())).is_some() {
+            return Err(ConferenceError::AlreadyRecorded { what: format!("An invitation for {name}") });
         }
-        Ok(self.push_invitation(
-            Invitee::FamilyMember {
-                adult_id: adult_id.clone(),
-            },
-            today,
-        ))
+        Ok(self.push_invitation(Invitee::FamilyMember { adult_id: adult_id.clone() }, today))
     }
 
     /// INV-02: invites a professional involved with the family.
@@ -243,20 +218,10 @@ impl super::Conference {
         self.require(who, Duty::Coordinate, "send invitations")?;
         self.require_state(INVITE_STATES, "send invitations", INVITE_HINT)?;
         let name = self.professional(professional_id)?.name.clone();
-        if self
-            .invitation_of(&Person::Professional(professional_id.clone()))
-            .is_some()
-        {
-            return Err(ConferenceError::AlreadyRecorded {
-                what: format!("An invitation for {name}"),
-            });
+        if self.invitation_of(&Person::Professional(professional_id.clone())).is_some() {
+            return Err(ConferenceError::AlreadyRecorded { what: format!("An invitation for {name}") });
         }
-        Ok(self.push_invitation(
-            Invitee::Professional {
-                professional_id: professional_id.clone(),
-            },
-            today,
-        ))
+        Ok(self.push_invitation(Invitee::Professional { professional_id: professional_id.clone() }, today))
     }
 
     /// CHILD-01: invites a child who wishes to attend, where appropriate, from the policy's
@@ -275,18 +240,10 @@ impl super::Conference {
         let child = self.child(child_id)?;
         let name = child.name.clone();
         let Some(age) = child.birth.age_on(on) else {
-            return Err(ConferenceError::ChildTooYoung {
-                name,
-                age: 0,
-                from_age: policy.child_attendance_age,
-            });
+            return Err(ConferenceError::ChildTooYoung { name, age: 0, from_age: policy.child_attendance_age });
         };
         if age < policy.child_attendance_age {
-            return Err(ConferenceError::ChildTooYoung {
-                name,
-                age,
-                from_age: policy.child_attendance_age,
-            });
+            return Err(ConferenceError::ChildTooYoung { name, age, from_age: policy.child_attendance_age });
         }
         if !attendance.wishes_to_attend || !attendance.judged_appropriate {
             return Err(ConferenceError::ChildAttendanceNotAppropriate { name });
@@ -296,27 +253,16 @@ impl super::Conference {
                 None => return Err(ConferenceError::ParentAgreementNeeded { name }),
                 Some(adult) if !self.family_member(adult)?.is_parent_or_carer() => {
                     let parent = self.family_member(adult)?.name.clone();
-                    return Err(ConferenceError::NotParentOrCarer {
-                        name: parent,
-                        what: "the one who agrees",
-                    });
+                    return Err(ConferenceError::NotParentOrCarer { name: parent, what: "the one who agrees" });
                 }
                 Some(_) => {}
             }
         }
-        if self
-            .invitation_of(&Person::Child(child_id.clone()))
-            .is_some()
-        {
-            return Err(ConferenceError::AlreadyRecorded {
-                what: format!("An invitation for {name}"),
-            });
+        if self.invitation_of(&Person::Child(child_id.clone())).is_some() {
+            return Err(ConferenceError::AlreadyRecorded { what: format!("An invitation for {name}") });
         }
         Ok(self.push_invitation(
-            Invitee::Child {
-                child_id: child_id.clone(),
-                parent_agreement: attendance.parent_agreement,
-            },
+            Invitee::Child { child_id: child_id.clone(), parent_agreement: attendance.parent_agreement },
             today,
         ))
     }
@@ -338,9 +284,7 @@ impl super::Conference {
         }
         self.require_state(INVITE_STATES, "name a supporter", INVITE_HINT)?;
         if details.name.trim().is_empty() {
-            return Err(ConferenceError::Missing {
-                what: "the supporter's name",
-            });
+            return Err(ConferenceError::Missing { what: "the supporter's name" });
         }
         match &details.supports {
             Person::FamilyMember(adult) => {
@@ -353,8 +297,7 @@ impl super::Conference {
                 }
                 if details.represents {
                     let declined = matches!(
-                        self.invitation_of(&details.supports)
-                            .and_then(|i| i.answer.as_ref()),
+                        self.invitation_of(&details.supports).and_then(|i| i.answer.as_ref()),
                         Some(Answer::Declined { .. })
                     );
                     if !declined {
@@ -374,18 +317,12 @@ impl super::Conference {
             }
             Person::Professional(p) => {
                 let name = self.professional(p)?.name.clone();
-                return Err(ConferenceError::NotParentOrCarer {
-                    name,
-                    what: "supported at the conference",
-                });
+                return Err(ConferenceError::NotParentOrCarer { name, what: "supported at the conference" });
             }
         }
         let late_notice = self.date().and_then(|date| {
             let by = DeadlineRule::SupporterNotice.due_date(date, calendar, policy)?;
-            (today > by).then_some(LateNotice {
-                should_have_been_told_by: by,
-                chair_decision: None,
-            })
+            (today > by).then_some(LateNotice { should_have_been_told_by: by, chair_decision: None })
         });
         let supporter = Supporter {
             name: details.name.trim().to_owned(),
@@ -409,9 +346,7 @@ impl super::Conference {
     ) -> Outcome {
         self.require(who, Duty::Chair, "decide on a late supporter")?;
         if reason.trim().is_empty() {
-            return Err(ConferenceError::Missing {
-                what: "the reason for your decision",
-            });
+            return Err(ConferenceError::Missing { what: "the reason for your decision" });
         }
         let inv = self
             .invitations
@@ -419,20 +354,11 @@ impl super::Conference {
             .find(|i| i.id == invitation)
             .ok_or(ConferenceError::NotFound { what: "invitation" })?;
         match &mut inv.invitee {
-            Invitee::Supporter(Supporter {
-                late_notice: Some(notice),
-                ..
-            }) => {
-                notice.chair_decision = Some(ChairDecision {
-                    allowed,
-                    reason: reason.trim().to_owned(),
-                    at: now,
-                });
+            Invitee::Supporter(Supporter { late_notice: Some(notice), .. }) => {
+                notice.chair_decision = Some(ChairDecision { allowed, reason: reason.trim().to_owned(), at: now });
                 Ok(())
             }
-            _ => Err(ConferenceError::NotFound {
-                what: "late supporter",
-            }),
+            _ => Err(ConferenceError::NotFound { what: "late supporter" }),
         }
     }
 
@@ -453,10 +379,9 @@ impl super::Conference {
             .ok_or(ConferenceError::NotFound { what: "invitation" })?;
         let own = match &inv.invitee {
             Invitee::FamilyMember { adult_id } => who.adult_id.as_ref() == Some(adult_id),
-            Invitee::Professional { professional_id } => self
-                .professional(professional_id)
-                .map(|p| p.user_id.as_ref() == Some(&who.user_id))
-                .unwrap_or(false),
+            Invitee::Professional { professional_id } => {
+                self.professional(professional_id).map(|p| p.user_id.as_ref() == Some(&who.user_id)).unwrap_or(false)
+            }
             _ => false,
         };
         if !own {
@@ -464,9 +389,7 @@ impl super::Conference {
         }
         if let Answer::Declined { reason } = &answer {
             if reason.trim().is_empty() {
-                return Err(ConferenceError::Missing {
-                    what: "the reason for declining",
-                });
+                return Err(ConferenceError::Missing { what: "the reason for declining" });
             }
         }
         if let Some(inv) = self.invitations.iter_mut().find(|i| i.id == invitation) {
@@ -481,11 +404,7 @@ impl super::Conference {
     pub fn book_interpreter(&mut self, who: &Acting, booking: InterpreterBooking) -> Outcome {
         self.require(who, Duty::Coordinate, "book an interpreter")?;
         self.require_state(
-            &[
-                ConferenceState::Requested,
-                ConferenceState::Scheduled,
-                ConferenceState::InProgress,
-            ],
+            &[ConferenceState::Requested, ConferenceState::Scheduled, ConferenceState::InProgress],
             "book an interpreter",
             "Interpreters are booked before or during the meeting.",
         )?;
@@ -493,27 +412,22 @@ impl super::Conference {
             return Err(ConferenceError::NoLanguage);
         }
         if booking.interpreter_name.trim().is_empty() {
-            return Err(ConferenceError::Missing {
-                what: "the interpreter's name",
-            });
+            return Err(ConferenceError::Missing { what: "the interpreter's name" });
         }
         let _ = self.name_of_checked(&booking.for_person)?;
         let wanted = normalise_name(&booking.interpreter_name);
-        let family = self.family_members.iter().find(|m| {
-            booking.adult_id.as_ref() == Some(&m.adult_id) || normalise_name(&m.name) == wanted
-        });
+        let family = self
+            .family_members
+            .iter()
+            .find(|m| booking.adult_id.as_ref() == Some(&m.adult_id) || normalise_name(&m.name) == wanted);
         let supporter_relative = self.invitations.iter().find_map(|i| match &i.invitee {
-            Invitee::Supporter(s)
-                if s.kind == SupporterKind::Relative && normalise_name(&s.name) == wanted =>
-            {
+            Invitee::Supporter(s) if s.kind == SupporterKind::Relative && normalise_name(&s.name) == wanted => {
                 Some(s.name.clone())
             }
             _ => None,
         });
         if let Some(m) = family {
-            return Err(ConferenceError::FamilyMemberAsInterpreter {
-                name: m.name.clone(),
-            });
+            return Err(ConferenceError::FamilyMemberAsInterpreter { name: m.name.clone() });
         }
         if let Some(name) = supporter_relative {
             return Err(ConferenceError::FamilyMemberAsInterpreter { name });
@@ -541,15 +455,9 @@ impl super::Conference {
             .children
             .iter()
             .filter(|c| c.communication.needs_interpreter)
-            .filter(|c| {
-                self.invitation_of(&Person::Child(c.child_id.clone()))
-                    .is_some()
-            })
+            .filter(|c| self.invitation_of(&Person::Child(c.child_id.clone())).is_some())
             .map(|c| Person::Child(c.child_id.clone()));
-        adults
-            .chain(children)
-            .filter(|p| !self.interpreters.iter().any(|b| &b.for_person == p))
-            .collect()
+        adults.chain(children).filter(|p| !self.interpreters.iter().any(|b| &b.for_person == p)).collect()
     }
 
     pub fn invitations(&self) -> &[Invitation] {
@@ -563,17 +471,12 @@ impl super::Conference {
     }
     /// The invitation of a family member, professional or child (not a supporter).
     pub fn invitation_of(&self, person: &Person) -> Option<&Invitation> {
-        self.invitations
-            .iter()
-            .find(|i| i.person().as_ref() == Some(person))
+        self.invitations.iter().find(|i| i.person().as_ref() == Some(person))
     }
 
     /// INV-04: invitations with no answer yet, for the coordinator's tracker.
     pub fn unanswered(&self) -> Vec<&Invitation> {
-        self.invitations
-            .iter()
-            .filter(|i| i.answer.is_none())
-            .collect()
+        self.invitations.iter().filter(|i| i.answer.is_none()).collect()
     }
 
     /// INV-01: parents and carers not invited and not excluded from the whole conference.
@@ -582,10 +485,7 @@ impl super::Conference {
             .iter()
             .filter(|m| m.is_parent_or_carer())
             .filter(|m| !self.is_fully_excluded(&m.adult_id))
-            .filter(|m| {
-                self.invitation_of(&Person::FamilyMember(m.adult_id.clone()))
-                    .is_none()
-            })
+            .filter(|m| self.invitation_of(&Person::FamilyMember(m.adult_id.clone())).is_none())
             .collect()
     }
 
@@ -596,13 +496,7 @@ impl super::Conference {
             .filter(|i| {
                 matches!(
                     &i.invitee,
-                    Invitee::Supporter(Supporter {
-                        late_notice: Some(LateNotice {
-                            chair_decision: None,
-                            ..
-                        }),
-                        ..
-                    })
+                    Invitee::Supporter(Supporter { late_notice: Some(LateNotice { chair_decision: None, .. }), .. })
                 )
             })
             .collect()
@@ -615,30 +509,24 @@ impl super::Conference {
             .invitations
             .iter()
             .filter(|i| match &i.invitee {
-                Invitee::Professional { professional_id } => self
-                    .professional(professional_id)
-                    .is_ok_and(|p| p.agency_kind == AgencyKind::Police),
+                Invitee::Professional { professional_id } => {
+                    self.professional(professional_id).is_ok_and(|p| p.agency_kind == AgencyKind::Police)
+                }
                 _ => false,
             })
             .collect();
         if police.is_empty() {
             return PoliceCheck::NotInvited;
         }
-        let police_report = self.reports.iter().any(|r| {
-            self.professional(&r.author)
-                .is_ok_and(|p| p.agency_kind == AgencyKind::Police)
-        });
-        if police
+        let police_report = self
+            .reports
             .iter()
-            .any(|i| i.answer.as_ref().is_some_and(Answer::attends))
-        {
+            .any(|r| self.professional(&r.author).is_ok_and(|p| p.agency_kind == AgencyKind::Police));
+        if police.iter().any(|i| i.answer.as_ref().is_some_and(Answer::attends)) {
             PoliceCheck::Attending
         } else if police_report || police.iter().any(|i| i.answer == Some(Answer::ReportOnly)) {
             PoliceCheck::SendingInformation
-        } else if police
-            .iter()
-            .all(|i| matches!(i.answer, Some(Answer::Declined { .. })))
-        {
+        } else if police.iter().all(|i| matches!(i.answer, Some(Answer::Declined { .. }))) {
             PoliceCheck::DeclinedWithoutInformation
         } else {
             PoliceCheck::AwaitingAnswer
@@ -654,19 +542,11 @@ impl super::Conference {
     }
 
     /// Whether the acting person is this professional, signed in with their own account.
-    pub(crate) fn acts_as_professional(
-        &self,
-        who: &Acting,
-        professional_id: &ProfessionalId,
-    ) -> bool {
-        self.professional(professional_id)
-            .is_ok_and(|p| p.user_id.as_ref() == Some(&who.user_id))
+    pub(crate) fn acts_as_professional(&self, who: &Acting, professional_id: &ProfessionalId) -> bool {
+        self.professional(professional_id).is_ok_and(|p| p.user_id.as_ref() == Some(&who.user_id))
     }
 }
 
 fn normalise_name(name: &str) -> String {
-    name.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }

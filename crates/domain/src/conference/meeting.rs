@@ -2,10 +2,7 @@
 //! (INV-03), the discussion under the six headings (MEET-05), corrections (MEET-06), each
 //! professional's and parent's view (DEC-02) and plan actions recorded live (MEET-07).
 
-use super::{
-    Acting, ConferenceError, ConferenceState, Duty, InvitationId, Invitee, Outcome, Person,
-    Supporter,
-};
+use super::{Acting, ConferenceError, ConferenceState, Duty, InvitationId, Invitee, Outcome, Person, Supporter};
 use crate::model::{AdultId, AgencyId, AgencyKind, ChildId, ProfessionalId};
 use crate::policy::Policy;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
@@ -50,18 +47,13 @@ pub struct Quorum {
 
 impl Quorum {
     pub fn is_quorate(&self) -> bool {
-        self.childrens_social_care_present
-            && self.agencies_present.len() as u32 >= self.agencies_needed
+        self.childrens_social_care_present && self.agencies_present.len() as u32 >= self.agencies_needed
     }
     /// Why the conference is not quorate, in words for the chair.
     pub fn shortfall(&self) -> String {
         let mut why = Vec::new();
         if (self.agencies_present.len() as u32) < self.agencies_needed {
-            why.push(format!(
-                "{} of {} agencies present",
-                self.agencies_present.len(),
-                self.agencies_needed
-            ));
+            why.push(format!("{} of {} agencies present", self.agencies_present.len(), self.agencies_needed));
         }
         if !self.childrens_social_care_present {
             why.push("children's social care is not present".to_owned());
@@ -170,15 +162,9 @@ impl super::Conference {
                 return Err(ConferenceError::NotTheScheduledDay { scheduled, today });
             }
         }
-        let missing: Vec<String> = self
-            .pre_meetings_missing()
-            .iter()
-            .map(|m| m.name.clone())
-            .collect();
+        let missing: Vec<String> = self.pre_meetings_missing().iter().map(|m| m.name.clone()).collect();
         if !missing.is_empty() {
-            return Err(ConferenceError::PreMeetingMissing {
-                names: missing.join(", "),
-            });
+            return Err(ConferenceError::PreMeetingMissing { names: missing.join(", ") });
         }
         if !self.previous_exclusions_to_review().is_empty() {
             return Err(ConferenceError::Missing {
@@ -196,22 +182,18 @@ impl super::Conference {
     pub fn record_attendance(&mut self, who: &Acting, attendance: Attendance) -> Outcome {
         self.require(who, Duty::Note, "record attendance")?;
         self.require_state(LIVE, "record attendance", LIVE_HINT)?;
-        let inv = self
-            .invitation(attendance.invitation)
-            .ok_or(ConferenceError::NotFound { what: "invitation" })?;
+        let inv = self.invitation(attendance.invitation).ok_or(ConferenceError::NotFound { what: "invitation" })?;
         if attendance.presence.is_present() {
             let (adult, name) = match &inv.invitee {
-                Invitee::FamilyMember { adult_id } => (
-                    Some(adult_id.clone()),
-                    self.family_member(adult_id)?.name.clone(),
-                ),
+                Invitee::FamilyMember { adult_id } => {
+                    (Some(adult_id.clone()), self.family_member(adult_id)?.name.clone())
+                }
                 Invitee::Supporter(s) => {
                     if let Some(notice) = &s.late_notice {
                         match &notice.chair_decision {
                             None => {
                                 return Err(ConferenceError::Missing {
-                                    what:
-                                        "the chair's decision on this supporter, who was named late",
+                                    what: "the chair's decision on this supporter, who was named late",
                                 })
                             }
                             Some(d) if !d.allowed => {
@@ -232,30 +214,20 @@ impl super::Conference {
             };
             if let Some(adult) = adult {
                 if self.is_fully_excluded(&adult) {
-                    return Err(ConferenceError::Excluded {
-                        name,
-                        scope: "the whole conference".into(),
-                    });
+                    return Err(ConferenceError::Excluded { name, scope: "the whole conference".into() });
                 }
                 let excluded = self.excluded_parts(&adult);
                 if attendance.parts.is_empty() {
                     if let Some(part) = excluded.first() {
-                        return Err(ConferenceError::PresentInExcludedPart {
-                            name,
-                            part: part.clone(),
-                        });
+                        return Err(ConferenceError::PresentInExcludedPart { name, part: part.clone() });
                     }
                 }
                 if let Some(part) = attendance.parts.iter().find(|p| excluded.contains(p)) {
-                    return Err(ConferenceError::PresentInExcludedPart {
-                        name,
-                        part: part.clone(),
-                    });
+                    return Err(ConferenceError::PresentInExcludedPart { name, part: part.clone() });
                 }
             }
         }
-        self.attendance
-            .retain(|a| a.invitation != attendance.invitation);
+        self.attendance.retain(|a| a.invitation != attendance.invitation);
         self.attendance.push(attendance);
         Ok(())
     }
@@ -273,13 +245,8 @@ impl super::Conference {
 
     /// Whether a supporter's invitation shows them present.
     pub fn supporter_present(&self, invitation: InvitationId) -> bool {
-        matches!(
-            self.invitation(invitation).map(|i| &i.invitee),
-            Some(Invitee::Supporter(Supporter { .. }))
-        ) && self
-            .attendance
-            .iter()
-            .any(|a| a.invitation == invitation && a.presence.is_present())
+        matches!(self.invitation(invitation).map(|i| &i.invitee), Some(Invitee::Supporter(Supporter { .. })))
+            && self.attendance.iter().any(|a| a.invitation == invitation && a.presence.is_present())
     }
 
     /// INV-03: the quorum as it stands from the attendance recorded.
@@ -293,9 +260,7 @@ impl super::Conference {
         agencies.sort();
         agencies.dedup();
         Quorum {
-            childrens_social_care_present: agencies
-                .iter()
-                .any(|(_, k)| *k == AgencyKind::ChildrensSocialCare),
+            childrens_social_care_present: agencies.iter().any(|(_, k)| *k == AgencyKind::ChildrensSocialCare),
             agencies_present: agencies,
             agencies_needed: policy.quorum_agencies,
         }
@@ -316,9 +281,7 @@ impl super::Conference {
         self.require(who, Duty::Note, "record the discussion")?;
         self.require_state(LIVE, "record the discussion", LIVE_HINT)?;
         if text.trim().is_empty() {
-            return Err(ConferenceError::Missing {
-                what: "what was said",
-            });
+            return Err(ConferenceError::Missing { what: "what was said" });
         }
         if let Some(c) = &child {
             self.child(c)?;
@@ -366,9 +329,7 @@ impl super::Conference {
             }
         }
         if what_was_said.trim().is_empty() || correction.trim().is_empty() {
-            return Err(ConferenceError::Missing {
-                what: "what was said and what the correction is",
-            });
+            return Err(ConferenceError::Missing { what: "what was said and what the correction is" });
         }
         self.corrections.push(Correction {
             by,
@@ -400,12 +361,9 @@ impl super::Conference {
             return Err(ConferenceError::NotPresent { name });
         }
         if reasons.trim().is_empty() {
-            return Err(ConferenceError::Missing {
-                what: "the reasons for their view",
-            });
+            return Err(ConferenceError::Missing { what: "the reasons for their view" });
         }
-        self.professional_views
-            .retain(|v| !(&v.professional == professional && &v.child == child));
+        self.professional_views.retain(|v| !(&v.professional == professional && &v.child == child));
         self.professional_views.push(ProfessionalView {
             professional: professional.clone(),
             child: child.clone(),
@@ -434,15 +392,9 @@ impl super::Conference {
             self.child(c)?;
         }
         if views.trim().is_empty() {
-            return Err(ConferenceError::Missing {
-                what: "the parent's views",
-            });
+            return Err(ConferenceError::Missing { what: "the parent's views" });
         }
-        self.parent_views.push(ParentView {
-            adult_id: adult_id.clone(),
-            child,
-            views: views.trim().to_owned(),
-        });
+        self.parent_views.push(ParentView { adult_id: adult_id.clone(), child, views: views.trim().to_owned() });
         Ok(())
     }
 
@@ -469,17 +421,13 @@ impl super::Conference {
             "Plan actions are recorded live, as they are agreed in the meeting.",
         )?;
         if children.is_empty() {
-            return Err(ConferenceError::Missing {
-                what: "which children the action is for",
-            });
+            return Err(ConferenceError::Missing { what: "which children the action is for" });
         }
         for c in &children {
             self.child(c)?;
         }
         if what.trim().is_empty() {
-            return Err(ConferenceError::Missing {
-                what: "what is to be done",
-            });
+            return Err(ConferenceError::Missing { what: "what is to be done" });
         }
         match &owner {
             ActionOwner::Professional(p) => {
@@ -489,9 +437,7 @@ impl super::Conference {
                 self.family_member(a)?;
             }
             ActionOwner::Agency(name) if name.trim().is_empty() => {
-                return Err(ConferenceError::Missing {
-                    what: "the agency that owns the action",
-                })
+                return Err(ConferenceError::Missing { what: "the agency that owns the action" })
             }
             ActionOwner::Agency(_) => {}
         }
@@ -503,14 +449,7 @@ impl super::Conference {
             });
         }
         let id = ActionId(self.next_number());
-        self.actions.push(PlanAction {
-            id,
-            children,
-            what: what.trim().to_owned(),
-            owner,
-            due,
-            recorded_at: now,
-        });
+        self.actions.push(PlanAction { id, children, what: what.trim().to_owned(), owner, due, recorded_at: now });
         Ok(id)
     }
 

@@ -46,8 +46,7 @@ pub use views::*;
 use crate::access::Relationship;
 use crate::calendar::WorkingCalendar;
 use crate::model::{
-    management_line, AdultId, AuthorityId, Birth, CaseId, ChildId, FamilyId, Role, UserAccount,
-    UserId,
+    management_line, AdultId, AuthorityId, Birth, CaseId, ChildId, FamilyId, Role, UserAccount, UserId,
 };
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -311,9 +310,7 @@ pub(crate) enum Duty {
 impl Duty {
     fn who_may(self) -> &'static str {
         match self {
-            Duty::Request => {
-                "the conference coordinator or the child's social worker (or their manager)"
-            }
+            Duty::Request => "the conference coordinator or the child's social worker (or their manager)",
             Duty::Coordinate => "the conference coordinator",
             Duty::Chair => "the chair of this conference",
             Duty::Note => "the note taker, the chair or the coordinator",
@@ -336,9 +333,7 @@ impl Conference {
         let may_request = who.has(Role::Coordinator)
             || ((who.has(Role::SocialWorker) || who.has(Role::TeamManager))
                 && (who.relationships.contains(&Relationship::AllocatedWorker)
-                    || who
-                        .relationships
-                        .contains(&Relationship::ManagerOfAllocatedWorker)));
+                    || who.relationships.contains(&Relationship::ManagerOfAllocatedWorker)));
         if !may_request {
             return Err(ConferenceError::NotAllowed {
                 action: "request a conference",
@@ -347,44 +342,30 @@ impl Conference {
         }
         let r = request;
         if r.children.is_empty() {
-            return Err(ConferenceError::Missing {
-                what: "the children the conference is about",
-            });
+            return Err(ConferenceError::Missing { what: "the children the conference is about" });
         }
         let mut seen = BTreeSet::new();
         for c in &r.children {
             if !seen.insert(&c.child_id) {
-                return Err(ConferenceError::AlreadyRecorded {
-                    what: format!("{} (in this request)", c.name),
-                });
+                return Err(ConferenceError::AlreadyRecorded { what: format!("{} (in this request)", c.name) });
             }
             if matches!(c.birth, Birth::Unborn { .. }) && r.kind != ConferenceKind::PreBirth {
-                return Err(ConferenceError::UnbornOutsidePreBirth {
-                    name: c.name.clone(),
-                });
+                return Err(ConferenceError::UnbornOutsidePreBirth { name: c.name.clone() });
             }
         }
         if r.reason.trim().is_empty() {
-            return Err(ConferenceError::Missing {
-                what: "the reason for the conference and the concerns",
-            });
+            return Err(ConferenceError::Missing { what: "the reason for the conference and the concerns" });
         }
         if r.concerns.is_empty() {
-            return Err(ConferenceError::Missing {
-                what: "at least one category of concern",
-            });
+            return Err(ConferenceError::Missing { what: "at least one category of concern" });
         }
         if !r.family_members.iter().any(|m| m.is_parent_or_carer()) {
-            return Err(ConferenceError::Missing {
-                what: "at least one parent or carer of the children",
-            });
+            return Err(ConferenceError::Missing { what: "at least one parent or carer of the children" });
         }
         match r.kind {
             ConferenceKind::Initial | ConferenceKind::PreBirth => {
                 let Some(discussed) = r.strategy_discussion_on else {
-                    return Err(ConferenceError::Missing {
-                        what: "the date of the strategy discussion",
-                    });
+                    return Err(ConferenceError::Missing { what: "the date of the strategy discussion" });
                 };
                 if discussed > today {
                     return Err(ConferenceError::BadDate {
@@ -394,19 +375,11 @@ impl Conference {
                     });
                 }
                 if r.enquiry.is_none() {
-                    return Err(ConferenceError::Missing {
-                        what: "which enquiry led to the request",
-                    });
+                    return Err(ConferenceError::Missing { what: "which enquiry led to the request" });
                 }
                 match r.harm_finding {
-                    None => {
-                        return Err(ConferenceError::Missing {
-                            what: "what the enquiry found",
-                        })
-                    }
-                    Some(HarmFinding::NotSignificantHarm) => {
-                        return Err(ConferenceError::NoSignificantHarmFinding)
-                    }
+                    None => return Err(ConferenceError::Missing { what: "what the enquiry found" }),
+                    Some(HarmFinding::NotSignificantHarm) => return Err(ConferenceError::NoSignificantHarmFinding),
                     Some(_) => {}
                 }
                 if r.due_by < discussed {
@@ -427,16 +400,12 @@ impl Conference {
                     });
                 }
                 if !r.children.iter().any(|c| c.current_plan.is_some()) {
-                    return Err(ConferenceError::NoChildOnPlan {
-                        kind: "transfer-in",
-                    });
+                    return Err(ConferenceError::NoChildOnPlan { kind: "transfer-in" });
                 }
             }
             ConferenceKind::Review => {
                 if r.previous.is_none() {
-                    return Err(ConferenceError::Missing {
-                        what: "the conference this review follows",
-                    });
+                    return Err(ConferenceError::Missing { what: "the conference this review follows" });
                 }
                 if !r.children.iter().any(|c| c.current_plan.is_some()) {
                     return Err(ConferenceError::NoChildOnPlan { kind: "review" });
@@ -559,9 +528,7 @@ impl Conference {
             "Only a scheduled conference that has not started can be moved.",
         )?;
         if reason.trim().is_empty() {
-            return Err(ConferenceError::Missing {
-                what: "the reason for rescheduling",
-            });
+            return Err(ConferenceError::Missing { what: "the reason for rescheduling" });
         }
         self.check_slot(&slot, chair, line_manager_of, &delay, calendar, today)?;
         self.schedule_history.push(ScheduleChange {
@@ -586,30 +553,17 @@ impl Conference {
         today: NaiveDate,
     ) -> Outcome {
         if chair.id != slot.chair {
-            return Err(ConferenceError::NotInConference {
-                who: format!("The chosen chair ({})", slot.chair),
-            });
+            return Err(ConferenceError::NotInConference { who: format!("The chosen chair ({})", slot.chair) });
         }
         if !chair.roles.contains(&Role::Chair) || chair.disabled {
-            return Err(ConferenceError::NotAChair {
-                name: chair.display_name.clone(),
-            });
+            return Err(ConferenceError::NotAChair { name: chair.display_name.clone() });
         }
-        independence_of_chair(&chair.id, &self.allocated_worker, line_manager_of).map_err(
-            |why| ConferenceError::ChairNotIndependent {
-                name: chair.display_name.clone(),
-                why,
-            },
-        )?;
+        independence_of_chair(&chair.id, &self.allocated_worker, line_manager_of)
+            .map_err(|why| ConferenceError::ChairNotIndependent { name: chair.display_name.clone(), why })?;
         if slot.venue.as_deref().is_none_or(|v| v.trim().is_empty())
-            && slot
-                .video_link
-                .as_deref()
-                .is_none_or(|v| v.trim().is_empty())
+            && slot.video_link.as_deref().is_none_or(|v| v.trim().is_empty())
         {
-            return Err(ConferenceError::Missing {
-                what: "a venue or a video link (or both)",
-            });
+            return Err(ConferenceError::Missing { what: "a venue or a video link (or both)" });
         }
         if slot.date < today {
             return Err(ConferenceError::BadDate {
@@ -622,18 +576,11 @@ impl Conference {
             return Err(ConferenceError::NotAWorkingDay { date: slot.date });
         }
         if self.kind == ConferenceKind::PreBirth {
-            if let Some(expected) = self
-                .children
-                .iter()
-                .filter_map(|c| c.expected_delivery())
-                .min()
-            {
+            if let Some(expected) = self.children.iter().filter_map(|c| c.expected_delivery()).min() {
                 // TIME-03's hard limit (the guidance's 10 working days, not policy), counted by
                 // the deadline engine like every other timescale.
-                let latest = crate::timescales::Timescale::working_days(
-                    PRE_BIRTH_LATEST_WORKING_DAYS_BEFORE_DELIVERY,
-                )
-                .before(calendar, expected);
+                let latest = crate::timescales::Timescale::working_days(PRE_BIRTH_LATEST_WORKING_DAYS_BEFORE_DELIVERY)
+                    .before(calendar, expected);
                 if slot.date > latest {
                     return Err(ConferenceError::PreBirthTooLate { latest });
                 }
@@ -642,11 +589,7 @@ impl Conference {
         if slot.date > self.due_by {
             match delay {
                 Some(d) if !d.detail.trim().is_empty() => {}
-                _ => {
-                    return Err(ConferenceError::LateWithoutReason {
-                        due_by: self.due_by,
-                    })
-                }
+                _ => return Err(ConferenceError::LateWithoutReason { due_by: self.due_by }),
             }
         }
         Ok(())
@@ -666,15 +609,9 @@ impl Conference {
             "A conference that has started is closed, not cancelled.",
         )?;
         if reason.trim().is_empty() {
-            return Err(ConferenceError::Missing {
-                what: "the reason for cancelling",
-            });
+            return Err(ConferenceError::Missing { what: "the reason for cancelling" });
         }
-        self.cancellation = Some(Cancellation {
-            at: now,
-            by: who.user_id.clone(),
-            reason: reason.trim().to_owned(),
-        });
+        self.cancellation = Some(Cancellation { at: now, by: who.user_id.clone(), reason: reason.trim().to_owned() });
         self.state = ConferenceState::Cancelled;
         Ok(())
     }
@@ -683,14 +620,10 @@ impl Conference {
     pub fn add_child(&mut self, who: &Acting, child: SubjectChild) -> Outcome {
         self.require_child_changes(who, "add a child")?;
         if self.children.iter().any(|c| c.child_id == child.child_id) {
-            return Err(ConferenceError::AlreadyRecorded {
-                what: child.name.clone(),
-            });
+            return Err(ConferenceError::AlreadyRecorded { what: child.name.clone() });
         }
         if child.is_unborn() && self.kind != ConferenceKind::PreBirth {
-            return Err(ConferenceError::UnbornOutsidePreBirth {
-                name: child.name.clone(),
-            });
+            return Err(ConferenceError::UnbornOutsidePreBirth { name: child.name.clone() });
         }
         self.children.push(child);
         Ok(())
@@ -698,32 +631,21 @@ impl Conference {
 
     /// Takes a child out before the meeting starts, keeping them and the reason in the history.
     /// Their invitation to attend goes too: the conference is no longer about them.
-    pub fn remove_child(
-        &mut self,
-        who: &Acting,
-        child_id: &ChildId,
-        reason: &str,
-        now: DateTime<Utc>,
-    ) -> Outcome {
+    pub fn remove_child(&mut self, who: &Acting, child_id: &ChildId, reason: &str, now: DateTime<Utc>) -> Outcome {
         self.require_child_changes(who, "remove a child")?;
         if reason.trim().is_empty() {
-            return Err(ConferenceError::Missing {
-                what: "the reason for removing the child",
-            });
+            return Err(ConferenceError::Missing { what: "the reason for removing the child" });
         }
         let index = self
             .children
             .iter()
             .position(|c| &c.child_id == child_id)
-            .ok_or_else(|| ConferenceError::NotInConference {
-                who: format!("Child {child_id}"),
-            })?;
+            .ok_or_else(|| ConferenceError::NotInConference { who: format!("Child {child_id}") })?;
         if self.children.len() == 1 {
             return Err(ConferenceError::LastChild);
         }
         let child = self.children.remove(index);
-        self.invitations
-            .retain(|i| !matches!(&i.invitee, Invitee::Child { child_id: c, .. } if c == child_id));
+        self.invitations.retain(|i| !matches!(&i.invitee, Invitee::Child { child_id: c, .. } if c == child_id));
         self.children_removed.push(ChildRemoved {
             child,
             at: now,
@@ -859,16 +781,10 @@ impl Conference {
 
     pub(crate) fn require(&self, who: &Acting, duty: Duty, action: &'static str) -> Outcome {
         let ok = match duty {
-            Duty::Request => {
-                who.has(Role::Coordinator)
-                    || who.has(Role::SocialWorker)
-                    || who.has(Role::TeamManager)
-            }
+            Duty::Request => who.has(Role::Coordinator) || who.has(Role::SocialWorker) || who.has(Role::TeamManager),
             Duty::Coordinate => who.has(Role::Coordinator),
             Duty::Chair => self.is_chair(who),
-            Duty::Note => {
-                who.has(Role::NoteTaker) || who.has(Role::Coordinator) || self.is_chair(who)
-            }
+            Duty::Note => who.has(Role::NoteTaker) || who.has(Role::Coordinator) || self.is_chair(who),
             Duty::GatherViews => {
                 who.has(Role::SocialWorker)
                     || who.has(Role::TeamManager)
@@ -879,10 +795,7 @@ impl Conference {
         if ok {
             Ok(())
         } else {
-            Err(ConferenceError::NotAllowed {
-                action,
-                who_may: duty.who_may(),
-            })
+            Err(ConferenceError::NotAllowed { action, who_may: duty.who_may() })
         }
     }
 
@@ -895,11 +808,7 @@ impl Conference {
         if allowed.contains(&self.state) {
             Ok(())
         } else {
-            Err(ConferenceError::WrongState {
-                action,
-                state: self.state,
-                hint,
-            })
+            Err(ConferenceError::WrongState { action, state: self.state, hint })
         }
     }
 
@@ -912,47 +821,33 @@ impl Conference {
         self.family_members
             .iter()
             .find(|m| &m.adult_id == adult_id)
-            .ok_or_else(|| ConferenceError::NotInConference {
-                who: format!("Family member {adult_id}"),
-            })
+            .ok_or_else(|| ConferenceError::NotInConference { who: format!("Family member {adult_id}") })
     }
 
     pub(crate) fn child(&self, child_id: &ChildId) -> Outcome<&SubjectChild> {
         self.children
             .iter()
             .find(|c| &c.child_id == child_id)
-            .ok_or_else(|| ConferenceError::NotInConference {
-                who: format!("Child {child_id}"),
-            })
+            .ok_or_else(|| ConferenceError::NotInConference { who: format!("Child {child_id}") })
     }
 
-    pub(crate) fn professional(
-        &self,
-        id: &crate::model::ProfessionalId,
-    ) -> Outcome<&ProfessionalInvolved> {
+    pub(crate) fn professional(&self, id: &crate::model::ProfessionalId) -> Outcome<&ProfessionalInvolved> {
         self.professionals
             .iter()
             .find(|p| &p.professional_id == id)
-            .ok_or_else(|| ConferenceError::NotInConference {
-                who: format!("Professional {id}"),
-            })
+            .ok_or_else(|| ConferenceError::NotInConference { who: format!("Professional {id}") })
     }
 
     /// A person's name as the conference knows it, for messages and the record.
     pub fn name_of(&self, person: &Person) -> String {
         match person {
-            Person::FamilyMember(id) => self
-                .family_member(id)
-                .map(|m| m.name.clone())
-                .unwrap_or_else(|_| id.to_string()),
-            Person::Child(id) => self
-                .child(id)
-                .map(|c| c.name.clone())
-                .unwrap_or_else(|_| id.to_string()),
-            Person::Professional(id) => self
-                .professional(id)
-                .map(|p| p.name.clone())
-                .unwrap_or_else(|_| id.to_string()),
+            Person::FamilyMember(id) => {
+                self.family_member(id).map(|m| m.name.clone()).unwrap_or_else(|_| id.to_string())
+            }
+            Person::Child(id) => self.child(id).map(|c| c.name.clone()).unwrap_or_else(|_| id.to_string()),
+            Person::Professional(id) => {
+                self.professional(id).map(|p| p.name.clone()).unwrap_or_else(|_| id.to_string())
+            }
         }
     }
 }

@@ -3,8 +3,7 @@
 //! record shows who was involved then, even after the family record changes.
 
 use crate::model::{
-    AdultId, AgencyId, AgencyKind, Birth, ChildId, Communication, ProfessionalId, RelationshipKind,
-    UserId,
+    AdultId, AgencyId, AgencyKind, Birth, ChildId, Communication, ProfessionalId, RelationshipKind, UserId,
 };
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -136,30 +135,21 @@ impl super::Conference {
         need: PracticalNeedKind,
         how: &str,
     ) -> super::Outcome {
-        self.require(
-            who,
-            super::Duty::Coordinate,
-            "record that a need has been met",
-        )?;
+        self.require(who, super::Duty::Coordinate, "record that a need has been met")?;
         if how.trim().is_empty() {
-            return Err(super::ConferenceError::Missing {
-                what: "how the need was met",
-            });
+            return Err(super::ConferenceError::Missing { what: "how the need was met" });
         }
         let name = self.family_member(adult_id)?.name.clone();
-        let member = self
-            .family_members
-            .iter_mut()
-            .find(|m| &m.adult_id == adult_id);
+        let member = self.family_members.iter_mut().find(|m| &m.adult_id == adult_id);
         let entry = member.and_then(|m| m.needs.iter_mut().find(|n| n.kind == need));
         match entry {
             Some(n) => {
                 n.met = Some(how.trim().to_owned());
                 Ok(())
             }
-            None => Err(super::ConferenceError::NotInConference {
-                who: format!("The need \"{}\" of {name}", need.label()),
-            }),
+            None => {
+                Err(super::ConferenceError::NotInConference { who: format!("The need \"{}\" of {name}", need.label()) })
+            }
         }
     }
 
@@ -167,12 +157,7 @@ impl super::Conference {
     pub fn unmet_needs(&self) -> Vec<(&FamilyMember, &PracticalNeed)> {
         self.family_members
             .iter()
-            .flat_map(|m| {
-                m.needs
-                    .iter()
-                    .filter(|n| n.met.is_none())
-                    .map(move |n| (m, n))
-            })
+            .flat_map(|m| m.needs.iter().filter(|n| n.met.is_none()).map(move |n| (m, n)))
             .collect()
     }
 }

@@ -5,8 +5,7 @@
 //! confidentiality statement for family documents in English and Welsh (MEET-04, LANG-04).
 
 use super::{
-    Acting, ConferenceError, ConferenceState, Duty, ExclusionScope, Invitee, Outcome, Person,
-    Recipient, Visibility,
+    Acting, ConferenceError, ConferenceState, Duty, ExclusionScope, Invitee, Outcome, Person, Recipient, Visibility,
 };
 use crate::calendar::WorkingCalendar;
 use crate::model::{AdultId, ChildId, Role, UserId};
@@ -40,10 +39,7 @@ impl SectionKind {
     pub fn is_outcome(self) -> bool {
         matches!(
             self,
-            SectionKind::Decisions
-                | SectionKind::Recommendations
-                | SectionKind::Plan
-                | SectionKind::NextReview
+            SectionKind::Decisions | SectionKind::Recommendations | SectionKind::Plan | SectionKind::NextReview
         )
     }
 }
@@ -110,13 +106,8 @@ pub enum CorrectionAnswer {
 /// What the chair decides on a correction request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CorrectionDecision {
-    Accept {
-        changes: Vec<SectionChange>,
-        note: String,
-    },
-    Decline {
-        reason: String,
-    },
+    Accept { changes: Vec<SectionChange>, note: String },
+    Decline { reason: String },
 }
 
 /// MIN-04: a parent's request to correct the record, and the chair's answer, kept together.
@@ -184,11 +175,7 @@ pub fn redact(sections: &[RecordSection], visibility: &Visibility) -> Vec<Record
     sections
         .iter()
         .filter(|s| visibility.restricted_content || !s.restricted)
-        .filter(|s| {
-            s.part
-                .as_ref()
-                .is_none_or(|p| !visibility.excluded_parts.contains(p))
-        })
+        .filter(|s| s.part.as_ref().is_none_or(|p| !visibility.excluded_parts.contains(p)))
         .filter(|s| !visibility.outcome_only || s.kind.is_outcome())
         .cloned()
         .collect()
@@ -266,12 +253,10 @@ impl super::Conference {
                         s.kind.label().to_lowercase(),
                         self.name_of(&s.supports)
                     ),
-                    Invitee::Professional { professional_id } => {
-                        match self.professional(professional_id) {
-                            Ok(p) => format!("{} ({}, {})", p.name, p.job_title, p.agency_name),
-                            Err(_) => professional_id.to_string(),
-                        }
-                    }
+                    Invitee::Professional { professional_id } => match self.professional(professional_id) {
+                        Ok(p) => format!("{} ({}, {})", p.name, p.job_title, p.agency_name),
+                        Err(_) => professional_id.to_string(),
+                    },
                     Invitee::FamilyMember { adult_id } => match self.family_member(adult_id) {
                         Ok(m) => format!("{} ({})", m.name, m.relationship.label().to_lowercase()),
                         Err(_) => adult_id.to_string(),
@@ -306,38 +291,30 @@ impl super::Conference {
             let name = self.name_of(&Person::FamilyMember(e.decision.adult_id.clone()));
             let scope = match &e.decision.scope {
                 ExclusionScope::Whole => "the whole conference".to_owned(),
-                ExclusionScope::Part {
-                    part,
-                    will_see,
-                    will_not_see,
-                    ..
-                } => {
+                ExclusionScope::Part { part, will_see, will_not_see, .. } => {
                     format!("the part \"{part}\". They will see: {will_see}. They will not see: {will_not_see}")
                 }
             };
             let reasons: Vec<&str> = e.decision.reasons.iter().map(|r| r.label()).collect();
             let told = match &e.told {
-                Some(t) => format!(
-                    "They were told on {} ({}).",
-                    t.on,
-                    t.how.label().to_lowercase()
-                ),
+                Some(t) => format!("They were told on {} ({}).", t.on, t.how.label().to_lowercase()),
                 None => "There is no record of their being told.".to_owned(),
             };
             let views: Vec<&str> = e.decision.views_by.iter().map(|v| v.label()).collect();
             out.push(section(
                 SectionKind::Exclusions,
-                format!("{name} was excluded from {scope}. Reasons: {}. {told} Their views were heard by: {}.", reasons.join("; "), views.join("; ")),
+                format!(
+                    "{name} was excluded from {scope}. Reasons: {}. {told} Their views were heard by: {}.",
+                    reasons.join("; "),
+                    views.join("; ")
+                ),
             ));
             // The chair's own words may rest on police information (EXC-02), which the family never sees.
             out.push(RecordSection {
                 restricted: e.decision.rests_on_police_information,
                 ..section(
                     SectionKind::Exclusions,
-                    format!(
-                        "The chair's reasons for excluding {name}: {}",
-                        e.decision.detail
-                    ),
+                    format!("The chair's reasons for excluding {name}: {}", e.decision.detail),
                 )
             });
         }
@@ -348,10 +325,9 @@ impl super::Conference {
             .map(|p| {
                 let name = self.name_of(&Person::FamilyMember(p.adult_id.clone()));
                 match &p.outcome {
-                    super::PreMeetingOutcome::Held { mode, on } => format!(
-                        "The chair met {name} on {on} ({}).",
-                        mode.label().to_lowercase()
-                    ),
+                    super::PreMeetingOutcome::Held { mode, on } => {
+                        format!("The chair met {name} on {on} ({}).", mode.label().to_lowercase())
+                    }
                     super::PreMeetingOutcome::NotHeld { reason } => {
                         format!("The chair did not meet {name} before the conference: {reason}")
                     }
@@ -390,28 +366,18 @@ impl super::Conference {
             );
             if let Some(inv) = v.given.supported_by {
                 if let Some(Invitee::Supporter(s)) = self.invitation(inv).map(|i| &i.invitee) {
-                    text.push_str(&format!(
-                        " Supported by {} ({}).",
-                        s.name,
-                        s.kind.label().to_lowercase()
-                    ));
+                    text.push_str(&format!(" Supported by {} ({}).", s.name, s.kind.label().to_lowercase()));
                 }
             }
             match &v.presented {
-                Some(p) if p.read_out => {
-                    text.push_str(" The letter was read out at the conference.")
-                }
+                Some(p) if p.read_out => text.push_str(" The letter was read out at the conference."),
                 Some(_) => text.push_str(" It was presented to the conference."),
                 None => {}
             }
             out.push(section(kind, text));
         }
         for p in &self.parent_views {
-            let mut text = format!(
-                "{}: {}",
-                self.name_of(&Person::FamilyMember(p.adult_id.clone())),
-                p.views
-            );
+            let mut text = format!("{}: {}", self.name_of(&Person::FamilyMember(p.adult_id.clone())), p.views);
             if let Some(c) = &p.child {
                 text = format!("About {}. {text}", self.name_of(&Person::Child(c.clone())));
             }
@@ -423,15 +389,8 @@ impl super::Conference {
             .iter()
             .map(|v| {
                 let p = self.professional(&v.professional);
-                let who = p
-                    .map(|p| format!("{} ({})", p.name, p.agency_name))
-                    .unwrap_or_default();
-                format!(
-                    "{who} on {}: {}. {}",
-                    self.name_of(&Person::Child(v.child.clone())),
-                    v.view.label(),
-                    v.reasons
-                )
+                let who = p.map(|p| format!("{} ({})", p.name, p.agency_name)).unwrap_or_default();
+                format!("{who} on {}: {}. {}", self.name_of(&Person::Child(v.child.clone())), v.view.label(), v.reasons)
             })
             .collect();
         out.push(section(SectionKind::ProfessionalViews, prof.join("\n")));
@@ -439,14 +398,7 @@ impl super::Conference {
         let corrections: Vec<String> = self
             .corrections
             .iter()
-            .map(|c| {
-                format!(
-                    "{} said that \"{}\" is wrong: {}",
-                    self.name_of(&c.by),
-                    c.what_was_said,
-                    c.correction
-                )
-            })
+            .map(|c| format!("{} said that \"{}\" is wrong: {}", self.name_of(&c.by), c.what_was_said, c.correction))
             .collect();
         if !corrections.is_empty() {
             out.push(section(SectionKind::Corrections, corrections.join("\n")));
@@ -456,15 +408,9 @@ impl super::Conference {
             .decisions
             .iter()
             .map(|d| {
-                let mut s = format!(
-                    "{}: {}.",
-                    self.name_of(&Person::Child(d.child.clone())),
-                    d.outcome.describe()
-                );
+                let mut s = format!("{}: {}.", self.name_of(&Person::Child(d.child.clone())), d.outcome.describe());
                 if let Some(r) = &d.inquorate_reason {
-                    s.push_str(&format!(
-                        " The conference was not quorate; the chair decided because: {r}"
-                    ));
+                    s.push_str(&format!(" The conference was not quorate; the chair decided because: {r}"));
                 }
                 s
             })
@@ -479,15 +425,14 @@ impl super::Conference {
                 .unwrap_or_default();
             out.push(section(
                 SectionKind::Dissent,
-                format!("A professional disagreed with the decision{about}. Their reasons: {} The chair's response: {}", d.reasons, d.chair_response),
+                format!(
+                    "A professional disagreed with the decision{about}. Their reasons: {} The chair's response: {}",
+                    d.reasons, d.chair_response
+                ),
             ));
         }
 
-        let recs: Vec<String> = self
-            .legal_recommendations
-            .iter()
-            .map(|r| r.wording())
-            .collect();
+        let recs: Vec<String> = self.legal_recommendations.iter().map(|r| r.wording()).collect();
         if !recs.is_empty() {
             out.push(section(SectionKind::Recommendations, recs.join("\n")));
         }
@@ -497,12 +442,8 @@ impl super::Conference {
             .iter()
             .map(|a| {
                 let owner = match &a.owner {
-                    super::ActionOwner::Professional(p) => {
-                        self.name_of(&Person::Professional(p.clone()))
-                    }
-                    super::ActionOwner::FamilyMember(m) => {
-                        self.name_of(&Person::FamilyMember(m.clone()))
-                    }
+                    super::ActionOwner::Professional(p) => self.name_of(&Person::Professional(p.clone())),
+                    super::ActionOwner::FamilyMember(m) => self.name_of(&Person::FamilyMember(m.clone())),
                     super::ActionOwner::Agency(name) => name.clone(),
                 };
                 format!("{} - {owner}, by {}", a.what, a.due)
@@ -511,10 +452,7 @@ impl super::Conference {
         out.push(section(SectionKind::Plan, plan.join("\n")));
 
         let next = match self.next_review {
-            Some(n) => format!(
-                "The next review conference will be held on {} (no later than {}).",
-                n.on, n.latest
-            ),
+            Some(n) => format!("The next review conference will be held on {} (no later than {}).", n.on, n.latest),
             None => "No review conference: no child is on a child protection plan.".to_owned(),
         };
         out.push(section(SectionKind::NextReview, next));
@@ -523,12 +461,7 @@ impl super::Conference {
 
     /// The note taker writes (or rewrites) the draft, once the conference has closed.
     /// `None` starts from [`Conference::record_from_meeting`].
-    pub fn draft_record(
-        &mut self,
-        who: &Acting,
-        sections: Option<Vec<RecordSection>>,
-        now: DateTime<Utc>,
-    ) -> Outcome {
+    pub fn draft_record(&mut self, who: &Acting, sections: Option<Vec<RecordSection>>, now: DateTime<Utc>) -> Outcome {
         if !(who.has(Role::NoteTaker) || self.is_chair(who)) {
             return Err(ConferenceError::NotAllowed {
                 action: "write the record",
@@ -548,11 +481,7 @@ impl super::Conference {
             });
         }
         let sections = sections.unwrap_or_else(|| self.record_from_meeting());
-        self.record.draft = Some(RecordDraft {
-            sections,
-            written_by: who.user_id.clone(),
-            updated_at: now,
-        });
+        self.record.draft = Some(RecordDraft { sections, written_by: who.user_id.clone(), updated_at: now });
         Ok(())
     }
 
@@ -577,13 +506,8 @@ impl super::Conference {
     }
 
     /// MIN-03: the day the record must reach parents and professionals.
-    pub fn record_due_by(
-        &self,
-        policy: &Policy,
-        calendar: &dyn WorkingCalendar,
-    ) -> Option<NaiveDate> {
-        self.date()
-            .and_then(|d| DeadlineRule::RecordSent.due_date(d, calendar, policy))
+    pub fn record_due_by(&self, policy: &Policy, calendar: &dyn WorkingCalendar) -> Option<NaiveDate> {
+        self.date().and_then(|d| DeadlineRule::RecordSent.due_date(d, calendar, policy))
     }
 
     /// MIN-02, MIN-03, EXC-06, REP-03, MEET-04: sends the latest approved version to one
@@ -601,37 +525,21 @@ impl super::Conference {
         self.require(who, Duty::Coordinate, "send the record")?;
         self.check_recipient(&recipient)?;
         let copy = self.record_copy_for(&recipient, language)?;
-        let late = self
-            .record_due_by(policy, calendar)
-            .is_some_and(|by| today > by);
-        self.record.distribution.push(RecordSent {
-            version: copy.version,
-            recipient,
-            on: today,
-            late,
-        });
+        let late = self.record_due_by(policy, calendar).is_some_and(|by| today > by);
+        self.record.distribution.push(RecordSent { version: copy.version, recipient, on: today, late });
         Ok(copy)
     }
 
     /// The copy of the latest approved record a recipient may read (EXC-06, REP-03).
-    pub fn record_copy_for(
-        &self,
-        recipient: &Recipient,
-        language: DocumentLanguage,
-    ) -> Outcome<RecordCopy> {
-        let version = self
-            .record
-            .latest()
-            .ok_or(ConferenceError::RecordNotApproved)?;
+    pub fn record_copy_for(&self, recipient: &Recipient, language: DocumentLanguage) -> Outcome<RecordCopy> {
+        let version = self.record.latest().ok_or(ConferenceError::RecordNotApproved)?;
         let visibility = self.visibility_for(recipient);
         let sections = redact(&version.sections, &visibility);
         Ok(RecordCopy {
             version: version.number,
             sections_withheld: sections.len() < version.sections.len(),
             sections,
-            confidentiality: visibility
-                .is_family()
-                .then(|| confidentiality_statement(language)),
+            confidentiality: visibility.is_family().then(|| confidentiality_statement(language)),
         })
     }
 
@@ -657,9 +565,7 @@ impl super::Conference {
             return Err(ConferenceError::RecordNotApproved);
         }
         if what.trim().is_empty() {
-            return Err(ConferenceError::Missing {
-                what: "what is wrong and what it should say",
-            });
+            return Err(ConferenceError::Missing { what: "what is wrong and what it should say" });
         }
         let number = self.record.correction_requests.len() as u32 + 1;
         self.record.correction_requests.push(CorrectionRequest {
@@ -689,40 +595,26 @@ impl super::Conference {
             .correction_requests
             .iter()
             .find(|r| r.number == request)
-            .ok_or(ConferenceError::NotFound {
-                what: "correction request",
-            })?;
+            .ok_or(ConferenceError::NotFound { what: "correction request" })?;
         if req.answer.is_some() {
             return Err(ConferenceError::AlreadyAnswered);
         }
         let answer = match decision {
             CorrectionDecision::Decline { reason } => {
                 if reason.trim().is_empty() {
-                    return Err(ConferenceError::Missing {
-                        what: "why the correction is not made",
-                    });
+                    return Err(ConferenceError::Missing { what: "why the correction is not made" });
                 }
-                CorrectionAnswer::Declined {
-                    reason: reason.trim().to_owned(),
-                }
+                CorrectionAnswer::Declined { reason: reason.trim().to_owned() }
             }
             CorrectionDecision::Accept { changes, note } => {
-                let latest = self
-                    .record
-                    .latest()
-                    .ok_or(ConferenceError::RecordNotApproved)?;
+                let latest = self.record.latest().ok_or(ConferenceError::RecordNotApproved)?;
                 if changes.is_empty() {
-                    return Err(ConferenceError::Missing {
-                        what: "the change to make",
-                    });
+                    return Err(ConferenceError::Missing { what: "the change to make" });
                 }
                 let mut sections = latest.sections.clone();
                 for change in &changes {
-                    let s = sections
-                        .get_mut(change.index)
-                        .ok_or(ConferenceError::NotFound {
-                            what: "record section",
-                        })?;
+                    let s =
+                        sections.get_mut(change.index).ok_or(ConferenceError::NotFound { what: "record section" })?;
                     s.text = change.text.clone();
                 }
                 let number = latest.number + 1;
@@ -733,18 +625,10 @@ impl super::Conference {
                     approved_at: now,
                     correcting: Some(request),
                 });
-                CorrectionAnswer::Accepted {
-                    note: note.trim().to_owned(),
-                    new_version: number,
-                }
+                CorrectionAnswer::Accepted { note: note.trim().to_owned(), new_version: number }
             }
         };
-        if let Some(req) = self
-            .record
-            .correction_requests
-            .iter_mut()
-            .find(|r| r.number == request)
-        {
+        if let Some(req) = self.record.correction_requests.iter_mut().find(|r| r.number == request) {
             req.answer = Some(answer);
             req.answered_at = Some(now);
         }
@@ -762,48 +646,27 @@ impl super::Conference {
         self.require(who, Duty::GatherViews, "write a young person's version")?;
         let name = self.child(child)?.name.clone();
         if text.trim().is_empty() {
-            return Err(ConferenceError::Missing {
-                what: "the version written for the young person",
-            });
+            return Err(ConferenceError::Missing { what: "the version written for the young person" });
         }
         let v = self
             .young_person_versions
             .iter_mut()
             .find(|v| &v.child == child)
-            .ok_or(ConferenceError::NotInConference {
-                who: format!("{name} as a young person who attended"),
-            })?;
-        v.written = Some(WrittenVersion {
-            text: text.trim().to_owned(),
-            by: who.user_id.clone(),
-            at: now,
-        });
+            .ok_or(ConferenceError::NotInConference { who: format!("{name} as a young person who attended") })?;
+        v.written = Some(WrittenVersion { text: text.trim().to_owned(), by: who.user_id.clone(), at: now });
         Ok(())
     }
 
     /// CHILD-04: the young person's version has been given to them.
-    pub fn record_young_person_version_sent(
-        &mut self,
-        who: &Acting,
-        child: &ChildId,
-        on: NaiveDate,
-    ) -> Outcome {
-        self.require(
-            who,
-            Duty::GatherViews,
-            "record that a young person's version was sent",
-        )?;
+    pub fn record_young_person_version_sent(&mut self, who: &Acting, child: &ChildId, on: NaiveDate) -> Outcome {
+        self.require(who, Duty::GatherViews, "record that a young person's version was sent")?;
         let v = self
             .young_person_versions
             .iter_mut()
             .find(|v| &v.child == child)
-            .ok_or(ConferenceError::NotFound {
-                what: "young person's version",
-            })?;
+            .ok_or(ConferenceError::NotFound { what: "young person's version" })?;
         if v.written.is_none() {
-            return Err(ConferenceError::Missing {
-                what: "the young person's version before sending it",
-            });
+            return Err(ConferenceError::Missing { what: "the young person's version before sending it" });
         }
         v.sent_on = Some(on);
         Ok(())
@@ -815,10 +678,7 @@ impl super::Conference {
 
     /// CHILD-04: versions still to write or send.
     pub fn young_person_versions_outstanding(&self) -> Vec<&YoungPersonVersion> {
-        self.young_person_versions
-            .iter()
-            .filter(|v| v.sent_on.is_none())
-            .collect()
+        self.young_person_versions.iter().filter(|v| v.sent_on.is_none()).collect()
     }
 
     /// LANG-02, LANG-03: someone asks for a document in another language or format.
@@ -832,18 +692,10 @@ impl super::Conference {
     ) -> Outcome<u32> {
         let own = matches!(&for_recipient, Recipient::FamilyMember(a) if who.adult_id.as_ref() == Some(a));
         if !own {
-            self.require(
-                who,
-                Duty::GatherViews,
-                "ask for a translation or another format",
-            )?;
+            self.require(who, Duty::GatherViews, "ask for a translation or another format")?;
         }
         if self.state == ConferenceState::Cancelled {
-            return Err(ConferenceError::WrongState {
-                action: "ask for a format",
-                state: self.state,
-                hint: "",
-            });
+            return Err(ConferenceError::WrongState { action: "ask for a format", state: self.state, hint: "" });
         }
         self.check_recipient(&for_recipient)?;
         if let RequestedFormat::Translation { language } = &format {
@@ -865,22 +717,14 @@ impl super::Conference {
 
     /// LANG-02, LANG-03: the translation or format has been provided.
     pub fn fulfil_format_request(&mut self, who: &Acting, number: u32, on: NaiveDate) -> Outcome {
-        self.require(
-            who,
-            Duty::Coordinate,
-            "record that a format request was met",
-        )?;
+        self.require(who, Duty::Coordinate, "record that a format request was met")?;
         let r = self
             .format_requests
             .iter_mut()
             .find(|r| r.number == number)
-            .ok_or(ConferenceError::NotFound {
-                what: "format request",
-            })?;
+            .ok_or(ConferenceError::NotFound { what: "format request" })?;
         if r.fulfilled_on.is_some() {
-            return Err(ConferenceError::AlreadyRecorded {
-                what: "This request's fulfilment".into(),
-            });
+            return Err(ConferenceError::AlreadyRecorded { what: "This request's fulfilment".into() });
         }
         if on < r.requested_on {
             return Err(ConferenceError::BadDate {
@@ -899,9 +743,6 @@ impl super::Conference {
 
     /// LANG-02, LANG-03: requests not yet met.
     pub fn format_requests_outstanding(&self) -> Vec<&FormatRequest> {
-        self.format_requests
-            .iter()
-            .filter(|r| r.fulfilled_on.is_none())
-            .collect()
+        self.format_requests.iter().filter(|r| r.fulfilled_on.is_none()).collect()
     }
 }

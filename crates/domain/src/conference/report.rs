@@ -44,8 +44,7 @@ pub struct Report {
 impl Report {
     /// REP-02: reached the chair after the policy's deadline.
     pub fn late_to_chair(&self) -> bool {
-        self.due_to_chair_by
-            .is_some_and(|by| self.submitted_on > by)
+        self.due_to_chair_by.is_some_and(|by| self.submitted_on > by)
     }
 }
 
@@ -87,11 +86,8 @@ pub struct ReportCopy<'a> {
     pub parts_withheld: bool,
 }
 
-const REPORT_STATES: &[ConferenceState] = &[
-    ConferenceState::Requested,
-    ConferenceState::Scheduled,
-    ConferenceState::InProgress,
-];
+const REPORT_STATES: &[ConferenceState] =
+    &[ConferenceState::Requested, ConferenceState::Scheduled, ConferenceState::InProgress];
 
 impl super::Conference {
     /// REP-02: a professional's report reaches the chair. The professional submits it
@@ -113,27 +109,13 @@ impl super::Conference {
                 who_may: "its author or the coordinator",
             });
         }
-        self.require_state(
-            REPORT_STATES,
-            "submit a report",
-            "Reports are submitted before the conference closes.",
-        )?;
+        self.require_state(REPORT_STATES, "submit a report", "Reports are submitted before the conference closes.")?;
         if parts.is_empty() || parts.iter().any(|p| p.heading.trim().is_empty()) {
-            return Err(ConferenceError::Missing {
-                what: "the report's parts, each with a heading",
-            });
+            return Err(ConferenceError::Missing { what: "the report's parts, each with a heading" });
         }
-        let due_to_chair_by = self
-            .date()
-            .and_then(|d| DeadlineRule::ReportsToChair.due_date(d, calendar, policy));
+        let due_to_chair_by = self.date().and_then(|d| DeadlineRule::ReportsToChair.due_date(d, calendar, policy));
         let id = ReportId(self.next_number());
-        self.reports.push(Report {
-            id,
-            author: author.clone(),
-            parts,
-            submitted_on: today,
-            due_to_chair_by,
-        });
+        self.reports.push(Report { id, author: author.clone(), parts, submitted_on: today, due_to_chair_by });
         Ok(id)
     }
 
@@ -151,11 +133,7 @@ impl super::Conference {
         calendar: &dyn WorkingCalendar,
         today: NaiveDate,
     ) -> Outcome<ReportSent> {
-        let r = self
-            .reports
-            .iter()
-            .find(|r| r.id == report)
-            .ok_or(ConferenceError::NotFound { what: "report" })?;
+        let r = self.reports.iter().find(|r| r.id == report).ok_or(ConferenceError::NotFound { what: "report" })?;
         let allowed = who.has(Role::Coordinator)
             || who.user_id == self.allocated_worker
             || self.acts_as_professional(who, &r.author);
@@ -180,24 +158,17 @@ impl super::Conference {
             .map(|p| p.heading.clone())
             .collect();
         if parts_sent.is_empty() {
-            let heading = r
-                .parts
-                .first()
-                .map(|p| p.heading.clone())
-                .unwrap_or_default();
+            let heading = r.parts.first().map(|p| p.heading.clone()).unwrap_or_default();
             return Err(ConferenceError::RestrictedPart { heading });
         }
         let late = match (&recipient, self.date()) {
             (Recipient::FamilyMember(_), Some(date)) => {
-                let by = DeadlineRule::ReportsToParents
-                    .due_date(date, calendar, policy)
-                    .unwrap_or(date);
+                let by = DeadlineRule::ReportsToParents.due_date(date, calendar, policy).unwrap_or(date);
                 if today > by {
                     match sharing.late_reason.as_deref().map(str::trim) {
-                        Some(reason) if !reason.is_empty() => Some(LateSharing {
-                            should_have_been_shared_by: by,
-                            reason: reason.to_owned(),
-                        }),
+                        Some(reason) if !reason.is_empty() => {
+                            Some(LateSharing { should_have_been_shared_by: by, reason: reason.to_owned() })
+                        }
                         _ => return Err(ConferenceError::LateShareWithoutReason { deadline: by }),
                     }
                 } else {
@@ -219,28 +190,12 @@ impl super::Conference {
     }
 
     /// REP-03: the copy of a report a recipient may read; restricted parts removed for family.
-    pub fn report_copy_for(
-        &self,
-        report: ReportId,
-        recipient: &Recipient,
-    ) -> Outcome<ReportCopy<'_>> {
-        let r = self
-            .reports
-            .iter()
-            .find(|r| r.id == report)
-            .ok_or(ConferenceError::NotFound { what: "report" })?;
+    pub fn report_copy_for(&self, report: ReportId, recipient: &Recipient) -> Outcome<ReportCopy<'_>> {
+        let r = self.reports.iter().find(|r| r.id == report).ok_or(ConferenceError::NotFound { what: "report" })?;
         let visibility = self.visibility_for(recipient);
-        let parts: Vec<&ReportPart> = r
-            .parts
-            .iter()
-            .filter(|p| visibility.restricted_content || p.restricted.is_none())
-            .collect();
-        Ok(ReportCopy {
-            report,
-            author: r.author.clone(),
-            parts_withheld: parts.len() < r.parts.len(),
-            parts,
-        })
+        let parts: Vec<&ReportPart> =
+            r.parts.iter().filter(|p| visibility.restricted_content || p.restricted.is_none()).collect();
+        Ok(ReportCopy { report, author: r.author.clone(), parts_withheld: parts.len() < r.parts.len(), parts })
     }
 
     pub(crate) fn check_recipient(&self, recipient: &Recipient) -> Outcome {
@@ -249,10 +204,9 @@ impl super::Conference {
             Recipient::Professional(p) => self.professional(p).map(|_| ()),
             Recipient::FamilyMember(a) => self.family_member(a).map(|_| ()),
             Recipient::Child(c) => self.child(c).map(|_| ()),
-            Recipient::Supporter(i) => self
-                .supported_by(*i)
-                .map(|_| ())
-                .ok_or(ConferenceError::NotFound { what: "supporter" }),
+            Recipient::Supporter(i) => {
+                self.supported_by(*i).map(|_| ()).ok_or(ConferenceError::NotFound { what: "supporter" })
+            }
         }
     }
 
@@ -272,14 +226,11 @@ impl super::Conference {
             if r.parts.iter().all(|p| p.restricted.is_some()) {
                 continue;
             }
-            for m in self
-                .family_members
-                .iter()
-                .filter(|m| m.is_parent_or_carer())
-            {
-                let sent = self.report_log.iter().any(|s| {
-                    s.report == r.id && s.recipient == Recipient::FamilyMember(m.adult_id.clone())
-                });
+            for m in self.family_members.iter().filter(|m| m.is_parent_or_carer()) {
+                let sent = self
+                    .report_log
+                    .iter()
+                    .any(|s| s.report == r.id && s.recipient == Recipient::FamilyMember(m.adult_id.clone()));
                 if !sent {
                     missing.push((r.id, m.adult_id.clone()));
                 }

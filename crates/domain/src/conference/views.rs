@@ -2,9 +2,7 @@
 //! CHILD-02, CHILD-03), the chair's pre-meeting with parents (MEET-01) and consent to audio
 //! recording (MEET-03).
 
-use super::{
-    Acting, ConferenceError, ConferenceState, Duty, InvitationId, Invitee, Outcome, Person,
-};
+use super::{Acting, ConferenceError, ConferenceState, Duty, InvitationId, Invitee, Outcome, Person};
 use crate::model::AdultId;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -28,10 +26,7 @@ crate::text_enum! {
 impl ViewsForm {
     /// Letters, drawings and recordings are themselves put before the conference.
     pub fn is_presented_in_meeting(self) -> bool {
-        matches!(
-            self,
-            ViewsForm::Letter | ViewsForm::Drawing | ViewsForm::Recording
-        )
+        matches!(self, ViewsForm::Letter | ViewsForm::Drawing | ViewsForm::Recording)
     }
 }
 
@@ -96,26 +91,17 @@ pub struct RecordingConsent {
     pub recorded_at: DateTime<Utc>,
 }
 
-const OPEN: &[ConferenceState] = &[
-    ConferenceState::Requested,
-    ConferenceState::Scheduled,
-    ConferenceState::InProgress,
-];
+const OPEN: &[ConferenceState] = &[ConferenceState::Requested, ConferenceState::Scheduled, ConferenceState::InProgress];
 
 impl super::Conference {
     /// INV-06, INV-07, CHILD-02, CHILD-03: records a parent's or child's views. The social
     /// worker, coordinator or chair records them; a parent may send their own.
     pub fn record_views(&mut self, who: &Acting, given: ViewsGiven) -> Outcome<ViewsId> {
-        let own =
-            matches!(&given.whose, Person::FamilyMember(a) if who.adult_id.as_ref() == Some(a));
+        let own = matches!(&given.whose, Person::FamilyMember(a) if who.adult_id.as_ref() == Some(a));
         if !own {
             self.require(who, Duty::GatherViews, "record someone's views")?;
         }
-        self.require_state(
-            OPEN,
-            "record views",
-            "Views are given before or during the conference.",
-        )?;
+        self.require_state(OPEN, "record views", "Views are given before or during the conference.")?;
         match &given.whose {
             Person::FamilyMember(a) => {
                 self.family_member(a)?;
@@ -132,19 +118,13 @@ impl super::Conference {
             }
         }
         if given.summary.trim().is_empty() {
-            return Err(ConferenceError::Missing {
-                what: "the views, or a summary of them",
-            });
+            return Err(ConferenceError::Missing { what: "the views, or a summary of them" });
         }
         if given.how_obtained.trim().is_empty() {
-            return Err(ConferenceError::Missing {
-                what: "how the views were obtained",
-            });
+            return Err(ConferenceError::Missing { what: "how the views were obtained" });
         }
         if given.obtained_by.trim().is_empty() {
-            return Err(ConferenceError::Missing {
-                what: "who obtained the views",
-            });
+            return Err(ConferenceError::Missing { what: "who obtained the views" });
         }
         if let Some(inv) = given.supported_by {
             let supports = match self.invitation(inv).map(|i| &i.invitee) {
@@ -152,37 +132,20 @@ impl super::Conference {
                 _ => false,
             };
             if !supports {
-                return Err(ConferenceError::NotFound {
-                    what: "supporter of that person",
-                });
+                return Err(ConferenceError::NotFound { what: "supporter of that person" });
             }
         }
         let id = ViewsId(self.next_number());
-        self.views.push(Views {
-            id,
-            given,
-            presented: None,
-        });
+        self.views.push(Views { id, given, presented: None });
         Ok(id)
     }
 
     /// INV-07, CHILD-02: the chair puts a letter, drawing or recording before the conference.
     pub fn present_views(&mut self, who: &Acting, views: ViewsId, now: DateTime<Utc>) -> Outcome {
         self.require(who, Duty::Chair, "present views to the conference")?;
-        self.require_state(
-            &[ConferenceState::InProgress],
-            "present views",
-            "Views are presented during the meeting.",
-        )?;
-        let v = self
-            .views
-            .iter_mut()
-            .find(|v| v.id == views)
-            .ok_or(ConferenceError::NotFound { what: "views" })?;
-        v.presented = Some(Presented {
-            at: now,
-            read_out: v.given.form == ViewsForm::Letter,
-        });
+        self.require_state(&[ConferenceState::InProgress], "present views", "Views are presented during the meeting.")?;
+        let v = self.views.iter_mut().find(|v| v.id == views).ok_or(ConferenceError::NotFound { what: "views" })?;
+        v.presented = Some(Presented { at: now, read_out: v.given.form == ViewsForm::Letter });
         Ok(())
     }
 
@@ -192,10 +155,7 @@ impl super::Conference {
 
     /// INV-07: letters, drawings and recordings not yet put before the conference.
     pub fn views_not_presented(&self) -> Vec<&Views> {
-        self.views
-            .iter()
-            .filter(|v| v.given.form.is_presented_in_meeting() && v.presented.is_none())
-            .collect()
+        self.views.iter().filter(|v| v.given.form.is_presented_in_meeting() && v.presented.is_none()).collect()
     }
 
     /// MEET-01: the chair records their pre-meeting with a parent, or why there was none.
@@ -221,17 +181,11 @@ impl super::Conference {
         }
         if let PreMeetingOutcome::NotHeld { reason } = &outcome {
             if reason.trim().is_empty() {
-                return Err(ConferenceError::Missing {
-                    what: "why the pre-meeting did not happen",
-                });
+                return Err(ConferenceError::Missing { what: "why the pre-meeting did not happen" });
             }
         }
         self.pre_meetings.retain(|p| &p.adult_id != adult_id);
-        self.pre_meetings.push(PreMeeting {
-            adult_id: adult_id.clone(),
-            outcome,
-            recorded_at: now,
-        });
+        self.pre_meetings.push(PreMeeting { adult_id: adult_id.clone(), outcome, recorded_at: now });
         Ok(())
     }
 
@@ -245,10 +199,7 @@ impl super::Conference {
         self.family_members
             .iter()
             .filter(|m| m.is_parent_or_carer() && !self.is_fully_excluded(&m.adult_id))
-            .filter(|m| {
-                self.invitation_of(&Person::FamilyMember(m.adult_id.clone()))
-                    .is_some()
-            })
+            .filter(|m| self.invitation_of(&Person::FamilyMember(m.adult_id.clone())).is_some())
             .filter(|m| !self.pre_meetings.iter().any(|p| p.adult_id == m.adult_id))
             .collect()
     }
@@ -265,11 +216,7 @@ impl super::Conference {
         if !own {
             self.require(who, Duty::Note, "record consent to audio recording")?;
         }
-        self.require_state(
-            OPEN,
-            "record consent to audio recording",
-            "Consent is asked before the recording starts.",
-        )?;
+        self.require_state(OPEN, "record consent to audio recording", "Consent is asked before the recording starts.")?;
         let member = self.family_member(adult_id)?;
         if !member.is_parent_or_carer() {
             return Err(ConferenceError::NotParentOrCarer {
@@ -278,11 +225,7 @@ impl super::Conference {
             });
         }
         self.recording_consents.retain(|c| &c.adult_id != adult_id);
-        self.recording_consents.push(RecordingConsent {
-            adult_id: adult_id.clone(),
-            consents,
-            recorded_at: now,
-        });
+        self.recording_consents.push(RecordingConsent { adult_id: adult_id.clone(), consents, recorded_at: now });
         Ok(())
     }
 
@@ -298,18 +241,11 @@ impl super::Conference {
             .family_members
             .iter()
             .filter(|m| m.is_parent_or_carer())
-            .filter(|m| {
-                !self
-                    .recording_consents
-                    .iter()
-                    .any(|c| c.adult_id == m.adult_id && c.consents)
-            })
+            .filter(|m| !self.recording_consents.iter().any(|c| c.adult_id == m.adult_id && c.consents))
             .map(|m| m.name.clone())
             .collect();
         if !missing.is_empty() {
-            return Err(ConferenceError::RecordingConsentMissing {
-                names: missing.join(", "),
-            });
+            return Err(ConferenceError::RecordingConsentMissing { names: missing.join(", ") });
         }
         self.audio_recorded = true;
         Ok(())

@@ -105,7 +105,9 @@ impl Demo {
         };
         let id = ConferenceId(format!("{}-conference-{:06}", self.prefix, index + 1));
         let requested_at = now.min(self.today.and_time(NaiveTime::from_hms_opt(9, 0, 0)?).and_utc());
-        let mut c = Conference::request(&who, id, request, opened.max(self.today - chrono::Duration::days(3)), requested_at).ok()?;
+        let mut c =
+            Conference::request(&who, id, request, opened.max(self.today - chrono::Duration::days(3)), requested_at)
+                .ok()?;
         if stage == CaseStage::ConferenceScheduled {
             let chair_id = self.chair_for(family, index)?;
             let chair = self.user(&chair_id)?.clone();

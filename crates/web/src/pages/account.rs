@@ -23,7 +23,13 @@ struct AccountPage<'a> {
     token_name: &'a str,
 }
 
-async fn show(state: &SharedState, ctx: &Ctx, mut page: Page, new_token: Option<&str>, token_name: &str) -> Result<Response, AppError> {
+async fn show(
+    state: &SharedState,
+    ctx: &Ctx,
+    mut page: Page,
+    new_token: Option<&str>,
+    token_name: &str,
+) -> Result<Response, AppError> {
     let live = sessions::live_count(&state.db, ctx.actor_id()).await?;
     let list = tokens::list(&state.db, ctx.actor_id()).await?;
     if new_token.is_some() {
@@ -41,7 +47,9 @@ pub async fn sign_out_everywhere(State(state): State<SharedState>, ctx: Ctx) -> 
     let user = users::by_id(&state.db, &ctx.actor.user_id).await?;
     users::sign_out_everywhere(&state.db, &user).await?;
     let mut res = Redirect::to("/sign-in?signed_out=1").into_response();
-    if let Ok(v) = header::HeaderValue::from_str(&format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")) {
+    if let Ok(v) =
+        header::HeaderValue::from_str(&format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"))
+    {
         res.headers_mut().append(header::SET_COOKIE, v);
     }
     Ok(res)
@@ -55,7 +63,11 @@ pub struct TokenForm {
     write: Option<String>,
 }
 
-pub async fn create_token(State(state): State<SharedState>, ctx: Ctx, Form(f): Form<TokenForm>) -> Result<Response, AppError> {
+pub async fn create_token(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Form(f): Form<TokenForm>,
+) -> Result<Response, AppError> {
     let mut page = ctx.page("Your account", "/account");
     let name = f.name.trim();
     if name.is_empty() || name.chars().count() > 100 {
@@ -63,11 +75,17 @@ pub async fn create_token(State(state): State<SharedState>, ctx: Ctx, Form(f): F
         return show(&state, &ctx, page, None, &f.name).await;
     }
     let scopes: &[Scope] = if f.write.is_some() { &[Scope::Read, Scope::Write] } else { &[Scope::Read] };
-    let (_, token) = tokens::create(&state.db, ctx.actor_id(), ctx.actor.authority_id.as_str(), name, scopes, ctx.actor_id()).await?;
+    let (_, token) =
+        tokens::create(&state.db, ctx.actor_id(), ctx.actor.authority_id.as_str(), name, scopes, ctx.actor_id())
+            .await?;
     show(&state, &ctx, page, Some(&token), "").await
 }
 
-pub async fn revoke_token(State(state): State<SharedState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
+pub async fn revoke_token(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
     tokens::revoke(&state.db, ctx.actor_id(), ctx.actor.authority_id.as_str(), &id, ctx.actor_id()).await?;
     Ok(Redirect::to("/account").into_response())
 }

@@ -55,9 +55,14 @@ pub async fn users(State(state): State<SharedState>, ctx: Ctx) -> Result<Respons
     Ok(view::render(&UsersPage { page: &page, users: &list, f: &f, all_roles: Role::ALL }))
 }
 
-pub async fn create_user(State(state): State<SharedState>, ctx: Ctx, body: axum::body::Bytes) -> Result<Response, AppError> {
+pub async fn create_user(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    body: axum::body::Bytes,
+) -> Result<Response, AppError> {
     // Roles arrive as repeated fields (roles=chair&roles=auditor): read them as pairs.
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).map_err(|_| AppError::BadRequest("The form could not be read.".into()))?;
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_bytes(&body).map_err(|_| AppError::BadRequest("The form could not be read.".into()))?;
     let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
     let f = NewUserForm {
         username: get("username"),

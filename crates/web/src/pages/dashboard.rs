@@ -8,8 +8,8 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use confer_domain::access::Action;
-use confer_domain::Role;
 use confer_domain::conference::ConferenceState;
+use confer_domain::Role;
 use confer_store::conferences::{self, ConferenceRow};
 use confer_store::families::{self, FamilySummary};
 

@@ -40,12 +40,24 @@ fn reads_across_cases(ctx: &Ctx) -> bool {
     confer_domain::access::across_cases(&ctx.actor, Action::ViewFamilyRecord)
 }
 
-pub async fn list(State(state): State<SharedState>, ctx: Ctx, Query(q): Query<ListQuery>) -> Result<Response, AppError> {
+pub async fn list(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
     let page = ctx.page("Families", "/families");
-    let page_number = q.page.as_deref().and_then(|p| p.parse::<i64>().ok()).filter(|p| *p >= 1 && *p < 1_000_000).unwrap_or(1);
+    let page_number =
+        q.page.as_deref().and_then(|p| p.parse::<i64>().ok()).filter(|p| *p >= 1 && *p < 1_000_000).unwrap_or(1);
     let visible_to = if reads_across_cases(&ctx) { None } else { Some(&ctx.actor.user_id) };
-    let mut rows =
-        families::list_families(&state.db, &ctx.actor.authority_id, visible_to, &q.q, PAGE_SIZE + 1, (page_number - 1) * PAGE_SIZE).await?;
+    let mut rows = families::list_families(
+        &state.db,
+        &ctx.actor.authority_id,
+        visible_to,
+        &q.q,
+        PAGE_SIZE + 1,
+        (page_number - 1) * PAGE_SIZE,
+    )
+    .await?;
     let has_next = rows.len() as i64 > PAGE_SIZE;
     rows.truncate(PAGE_SIZE as usize);
     Ok(view::render(&ListPage { page: &page, q: &q.q, families: &rows, page_number, has_next }))
@@ -89,7 +101,12 @@ impl FamilyPage<'_> {
         }
     }
     fn adult_name(&self, id: &confer_domain::AdultId) -> String {
-        self.r.adults.iter().find(|a| &a.id == id).map(|a| format!("{} {}", a.given_name, a.family_name)).unwrap_or_default()
+        self.r
+            .adults
+            .iter()
+            .find(|a| &a.id == id)
+            .map(|a| format!("{} {}", a.given_name, a.family_name))
+            .unwrap_or_default()
     }
     fn child_name(&self, id: &confer_domain::ChildId) -> String {
         self.r.children.iter().find(|c| &c.id == id).map(|c| c.given_name.clone()).unwrap_or_default()
@@ -146,7 +163,8 @@ async fn show_page(
         let rels = confer_store::conferences::relationships(&state.db, &ctx.actor.user_id, family_id, &c.id).await?;
         let target = Target::Record { authority_id: &ctx.actor.authority_id, relationships: &rels };
         if decide(&ctx.actor, Action::ViewConference, target) == Decision::Allow {
-            let kind = confer_domain::conference::ConferenceKind::parse(&c.kind).map(|k| k.label()).unwrap_or("Conference");
+            let kind =
+                confer_domain::conference::ConferenceKind::parse(&c.kind).map(|k| k.label()).unwrap_or("Conference");
             let st = confer_domain::conference::ConferenceState::parse(&c.state).map(|s| s.label()).unwrap_or("");
             let when = c.date.as_ref().map(view::long_date).unwrap_or_else(|| "not yet scheduled".into());
             conferences.push((c.id.clone(), format!("{kind}: {st}, {when}")));
@@ -179,12 +197,22 @@ struct FamilyAuditPage<'a> {
     events: &'a [AuditEvent],
 }
 
-pub async fn audit(State(state): State<SharedState>, ctx: Ctx, Path(family_id): Path<String>) -> Result<Response, AppError> {
+pub async fn audit(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(family_id): Path<String>,
+) -> Result<Response, AppError> {
     ctx.authorize_record(&state, Action::ViewRecordAudit, &family_id).await?;
     let record = families::family_record(&state.db, &family_id).await?;
-    let events = confer_store::audit::for_entity(&state.db, ctx.actor.authority_id.as_str(), "family", &family_id, 500).await?;
+    let events =
+        confer_store::audit::for_entity(&state.db, ctx.actor.authority_id.as_str(), "family", &family_id, 500).await?;
     let page = ctx.page(&format!("Who read or changed the {} record", record.family.name), "/families");
-    Ok(view::render(&FamilyAuditPage { page: &page, family_id: &family_id, family_name: &record.family.name, events: &events }))
+    Ok(view::render(&FamilyAuditPage {
+        page: &page,
+        family_id: &family_id,
+        family_name: &record.family.name,
+        events: &events,
+    }))
 }
 
 /// The child form's fields, exactly as typed (so nothing is lost when it is shown again).
@@ -229,7 +257,11 @@ fn form_of(c: &Child, version: i64) -> ChildForm {
     }
 }
 
-async fn child_in_family(state: &SharedState, family_id: &str, child_id: &str) -> Result<(FamilyRecord, Child), AppError> {
+async fn child_in_family(
+    state: &SharedState,
+    family_id: &str,
+    child_id: &str,
+) -> Result<(FamilyRecord, Child), AppError> {
     let record = families::family_record(&state.db, family_id).await?;
     let child = record.children.iter().find(|c| c.id.as_str() == child_id).cloned().ok_or(AppError::NotFound)?;
     Ok((record, child))
@@ -283,7 +315,13 @@ pub async fn edit_child(
         return Err(AppError::BadRequest("The form is missing its version: reload the page and try again.".into()));
     }
     if !page.errors.is_empty() {
-        return Ok(view::render(&ChildEditPage { page: &page, family_id: &family_id, child_id: &child_id, f: &f, theirs: None }));
+        return Ok(view::render(&ChildEditPage {
+            page: &page,
+            family_id: &family_id,
+            child_id: &child_id,
+            f: &f,
+            theirs: None,
+        }));
     }
     let change = ChildChange {
         given_name: given_name.to_owned(),
@@ -316,7 +354,13 @@ pub async fn edit_child(
         }
         Err(ChangeError::Invalid(e)) => {
             page.errors.add("given_name", e.message);
-            Ok(view::render(&ChildEditPage { page: &page, family_id: &family_id, child_id: &child_id, f: &f, theirs: None }))
+            Ok(view::render(&ChildEditPage {
+                page: &page,
+                family_id: &family_id,
+                child_id: &child_id,
+                f: &f,
+                theirs: None,
+            }))
         }
         Err(ChangeError::Store(e)) => Err(e.into()),
     }

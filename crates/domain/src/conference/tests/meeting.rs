@@ -6,22 +6,12 @@ use super::*;
 fn the_meeting_starts_only_after_each_parents_pre_meeting_is_recorded_meet_01() {
     let mut c = invited();
     let err = start(&mut c).unwrap_err();
-    assert_eq!(
-        err,
-        ConferenceError::PreMeetingMissing {
-            names: "Dana Ashworth, Ed Ashworth".into()
-        }
-    );
-    assert!(c
-        .checks()
-        .contains(&Check::PreMeetingNotRecorded { adult_id: mum() }));
+    assert_eq!(err, ConferenceError::PreMeetingMissing { names: "Dana Ashworth, Ed Ashworth".into() });
+    assert!(c.checks().contains(&Check::PreMeetingNotRecorded { adult_id: mum() }));
     c.record_pre_meeting(
         &chair(),
         &mum(),
-        PreMeetingOutcome::Held {
-            mode: PreMeetingMode::Virtual,
-            on: d("2026-11-19"),
-        },
+        PreMeetingOutcome::Held { mode: PreMeetingMode::Virtual, on: d("2026-11-19") },
         at("2026-11-19 09:00"),
     )
     .expect("pre");
@@ -46,9 +36,7 @@ fn the_meeting_starts_only_after_each_parents_pre_meeting_is_recorded_meet_01() 
     c.record_pre_meeting(
         &chair(),
         &dad(),
-        PreMeetingOutcome::NotHeld {
-            reason: "Did not answer three calls".into(),
-        },
+        PreMeetingOutcome::NotHeld { reason: "Did not answer three calls".into() },
         at("2026-11-19 09:00"),
     )
     .expect("why not");
@@ -69,38 +57,20 @@ fn the_meeting_starts_on_its_day_and_only_by_its_chair() {
         Err(ConferenceError::NotTheScheduledDay { .. })
     ));
     start(&mut c).expect("start");
-    assert!(matches!(
-        start(&mut c),
-        Err(ConferenceError::WrongState { .. })
-    ));
+    assert!(matches!(start(&mut c), Err(ConferenceError::WrongState { .. })));
 }
 
 #[test]
 fn audio_recording_needs_every_parents_consent_meet_03() {
     let mut c = started();
-    c.record_recording_consent(
-        &Acting::family_member("u-mum", "mum"),
-        &mum(),
-        true,
-        at("2026-11-20 10:01"),
-    )
-    .expect("own consent");
+    c.record_recording_consent(&Acting::family_member("u-mum", "mum"), &mum(), true, at("2026-11-20 10:01"))
+        .expect("own consent");
     let err = c.start_audio_recording(&chair()).unwrap_err();
-    assert_eq!(
-        err,
-        ConferenceError::RecordingConsentMissing {
-            names: "Ed Ashworth".into()
-        }
-    );
-    c.record_recording_consent(&note_taker(), &dad(), false, at("2026-11-20 10:02"))
-        .expect("refused");
-    assert!(
-        c.start_audio_recording(&chair()).is_err(),
-        "a refusal stops the recording"
-    );
+    assert_eq!(err, ConferenceError::RecordingConsentMissing { names: "Ed Ashworth".into() });
+    c.record_recording_consent(&note_taker(), &dad(), false, at("2026-11-20 10:02")).expect("refused");
+    assert!(c.start_audio_recording(&chair()).is_err(), "a refusal stops the recording");
     assert!(!c.is_audio_recorded());
-    c.record_recording_consent(&note_taker(), &dad(), true, at("2026-11-20 10:03"))
-        .expect("changed his mind");
+    c.record_recording_consent(&note_taker(), &dad(), true, at("2026-11-20 10:03")).expect("changed his mind");
     c.start_audio_recording(&chair()).expect("all consent");
     assert!(c.is_audio_recorded());
     assert_eq!(c.recording_consents().len(), 2);
@@ -109,10 +79,7 @@ fn audio_recording_needs_every_parents_consent_meet_03() {
 #[test]
 fn attendance_is_recorded_per_person_and_part_meet_02() {
     let mut c = started();
-    let teacher = c
-        .invitation_of(&Person::Professional(pro("p-teacher")))
-        .expect("inv")
-        .id;
+    let teacher = c.invitation_of(&Person::Professional(pro("p-teacher"))).expect("inv").id;
     let late_and_early = Attendance {
         invitation: teacher,
         presence: Presence::Remote,
@@ -120,12 +87,8 @@ fn attendance_is_recorded_per_person_and_part_meet_02() {
         arrived_late_at: chrono::NaiveTime::from_hms_opt(10, 20, 0),
         left_early_at: chrono::NaiveTime::from_hms_opt(11, 0, 0),
     };
-    c.record_attendance(&note_taker(), late_and_early.clone())
-        .expect("attendance");
-    let gp = c
-        .invitation_of(&Person::Professional(pro("p-gp")))
-        .expect("inv")
-        .id;
+    c.record_attendance(&note_taker(), late_and_early.clone()).expect("attendance");
+    let gp = c.invitation_of(&Person::Professional(pro("p-gp"))).expect("inv").id;
     c.record_attendance(
         &note_taker(),
         Attendance {
@@ -140,16 +103,8 @@ fn attendance_is_recorded_per_person_and_part_meet_02() {
     assert_eq!(c.attendance().len(), 2);
     assert!(c.is_present(&Person::Professional(pro("p-teacher"))));
     assert!(!c.is_present(&Person::Professional(pro("p-gp"))));
-    assert!(matches!(
-        c.record_attendance(&police_officer(), late_and_early),
-        Err(ConferenceError::NotAllowed { .. })
-    ));
-    let text = c
-        .record_from_meeting()
-        .into_iter()
-        .find(|s| s.kind == SectionKind::Attendance)
-        .expect("section")
-        .text;
+    assert!(matches!(c.record_attendance(&police_officer(), late_and_early), Err(ConferenceError::NotAllowed { .. })));
+    let text = c.record_from_meeting().into_iter().find(|s| s.kind == SectionKind::Attendance).expect("section").text;
     assert!(text.contains("Tia Teacher (Worker, Agency ag-school): Present remotely for: Discussion; arrived late at 10:20; left early at 11:00"), "{text}");
     assert!(text.contains("Sent apologies"));
 }
@@ -157,18 +112,10 @@ fn attendance_is_recorded_per_person_and_part_meet_02() {
 #[test]
 fn a_parent_excluded_from_the_whole_conference_cannot_be_recorded_present_meet_02_exc_01() {
     let mut c = invited();
-    c.exclude(
-        &chair(),
-        super::exclusion::whole(dad()),
-        at("2026-11-19 10:00"),
-    )
-    .expect("exclude");
+    c.exclude(&chair(), super::exclusion::whole(dad()), at("2026-11-19 10:00")).expect("exclude");
     pre_meet_parents(&mut c);
     start(&mut c).expect("start");
-    let inv = c
-        .invitation_of(&Person::FamilyMember(dad()))
-        .expect("invited before exclusion")
-        .id;
+    let inv = c.invitation_of(&Person::FamilyMember(dad())).expect("invited before exclusion").id;
     let err = c
         .record_attendance(
             &note_taker(),
@@ -202,75 +149,34 @@ fn quorum_needs_three_agencies_including_childrens_social_care_inv_03() {
     mark_present(&mut c, Person::Professional(pro("p-hv")));
     mark_present(&mut c, Person::Professional(pro("p-police")));
     let q = c.quorum(&policy());
-    assert!(
-        !q.is_quorate(),
-        "three agencies but no children's social care"
-    );
+    assert!(!q.is_quorate(), "three agencies but no children's social care");
     assert!(q.shortfall().contains("children's social care"));
     mark_present(&mut c, Person::Professional(pro("p-sw")));
     assert!(c.quorum(&policy()).is_quorate());
-    let strict = Policy {
-        quorum_agencies: 5,
-        ..policy()
-    };
+    let strict = Policy { quorum_agencies: 5, ..policy() };
     assert!(!c.quorum(&strict).is_quorate());
     mark_present(&mut c, Person::Professional(pro("p-gp")));
-    assert!(
-        c.quorum(&strict).is_quorate(),
-        "the GP is a different health agency from the health visitor"
-    );
+    assert!(c.quorum(&strict).is_quorate(), "the GP is a different health agency from the health visitor");
 }
 
 #[test]
 fn discussion_is_recorded_under_the_six_headings_meet_05() {
     let mut c = started();
     for (h, text) in [
-        (
-            DiscussionHeading::WorkingWell,
-            "Amy is close to her grandmother.",
-        ),
+        (DiscussionHeading::WorkingWell, "Amy is close to her grandmother."),
         (DiscussionHeading::Worries, "Ben often arrives hungry."),
         (DiscussionHeading::ComplicatingFactors, "Father's drinking."),
-        (
-            DiscussionHeading::History,
-            "Two police call-outs this year.",
-        ),
-        (
-            DiscussionHeading::Uncertainty,
-            "Whether mother can keep the children safe.",
-        ),
-        (
-            DiscussionHeading::NextSteps,
-            "Core group within 10 working days.",
-        ),
+        (DiscussionHeading::History, "Two police call-outs this year."),
+        (DiscussionHeading::Uncertainty, "Whether mother can keep the children safe."),
+        (DiscussionHeading::NextSteps, "Core group within 10 working days."),
     ] {
-        c.add_discussion(
-            &note_taker(),
-            h,
-            text,
-            None,
-            None,
-            false,
-            at("2026-11-20 10:30"),
-        )
-        .expect("discussion");
+        c.add_discussion(&note_taker(), h, text, None, None, false, at("2026-11-20 10:30")).expect("discussion");
     }
     let headings: Vec<DiscussionHeading> = c.discussion().iter().map(|e| e.heading).collect();
     assert_eq!(headings, DiscussionHeading::ALL.to_vec());
-    assert_eq!(
-        DiscussionHeading::WorkingWell.label(),
-        "What is working well"
-    );
+    assert_eq!(DiscussionHeading::WorkingWell.label(), "What is working well");
     assert!(matches!(
-        c.add_discussion(
-            &note_taker(),
-            DiscussionHeading::Worries,
-            " ",
-            None,
-            None,
-            false,
-            at("2026-11-20 10:31")
-        ),
+        c.add_discussion(&note_taker(), DiscussionHeading::Worries, " ", None, None, false, at("2026-11-20 10:31")),
         Err(ConferenceError::Missing { .. })
     ));
     let mut closed_c = closed();
@@ -302,31 +208,14 @@ fn a_parents_correction_is_recorded_meet_06() {
     assert_eq!(c.corrections().len(), 1);
     assert_eq!(c.corrections()[0].by, Person::FamilyMember(mum()));
     let err = c
-        .record_correction(
-            &note_taker(),
-            Person::Professional(pro("p-gp")),
-            "a",
-            "b",
-            at("2026-11-20 10:41"),
-        )
+        .record_correction(&note_taker(), Person::Professional(pro("p-gp")), "a", "b", at("2026-11-20 10:41"))
         .unwrap_err();
     assert!(matches!(err, ConferenceError::NotParentOrCarer { .. }));
     assert!(matches!(
-        c.record_correction(
-            &note_taker(),
-            Person::FamilyMember(mum()),
-            "a",
-            "",
-            at("2026-11-20 10:41")
-        ),
+        c.record_correction(&note_taker(), Person::FamilyMember(mum()), "a", "", at("2026-11-20 10:41")),
         Err(ConferenceError::Missing { .. })
     ));
-    let text = c
-        .record_from_meeting()
-        .into_iter()
-        .find(|s| s.kind == SectionKind::Corrections)
-        .expect("section")
-        .text;
+    let text = c.record_from_meeting().into_iter().find(|s| s.kind == SectionKind::Corrections).expect("section").text;
     assert!(text.contains("Ben missed 12 days"));
 }
 
@@ -392,10 +281,7 @@ fn plan_actions_are_recorded_live_with_owner_and_due_date_meet_07() {
             at("2026-11-10 11:06"),
         )
         .unwrap_err();
-    assert!(
-        matches!(err, ConferenceError::WrongState { .. }),
-        "actions are recorded live, in the meeting"
-    );
+    assert!(matches!(err, ConferenceError::WrongState { .. }), "actions are recorded live, in the meeting");
 }
 
 fn letter(whose: Person) -> ViewsGiven {
@@ -414,10 +300,7 @@ fn letter(whose: Person) -> ViewsGiven {
 fn a_letter_is_read_out_and_the_record_says_so_inv_07() {
     let mut c = started();
     let v = c
-        .record_views(
-            &Acting::family_member("u-mum", "mum"),
-            letter(Person::FamilyMember(mum())),
-        )
+        .record_views(&Acting::family_member("u-mum", "mum"), letter(Person::FamilyMember(mum())))
         .expect("mother's own letter");
     let err = close(&mut c).unwrap_err();
     assert!(matches!(err, ConferenceError::ChildrenUndecided { .. }));
@@ -426,31 +309,18 @@ fn a_letter_is_read_out_and_the_record_says_so_inv_07() {
         c.present_views(&note_taker(), v, at("2026-11-20 10:15")),
         Err(ConferenceError::NotAllowed { .. })
     ));
-    c.present_views(&chair(), v, at("2026-11-20 10:15"))
-        .expect("read out");
+    c.present_views(&chair(), v, at("2026-11-20 10:15")).expect("read out");
     assert!(c.views()[0].presented.as_ref().is_some_and(|p| p.read_out));
     assert!(c.views_not_presented().is_empty());
-    let text = c
-        .record_from_meeting()
-        .into_iter()
-        .find(|s| s.kind == SectionKind::ParentViews)
-        .expect("section")
-        .text;
-    assert!(
-        text.contains("The letter was read out at the conference."),
-        "{text}"
-    );
+    let text = c.record_from_meeting().into_iter().find(|s| s.kind == SectionKind::ParentViews).expect("section").text;
+    assert!(text.contains("The letter was read out at the conference."), "{text}");
 }
 
 #[test]
 fn the_conference_cannot_close_with_a_letter_unread_inv_07() {
     let mut c = decided();
-    c.record_views(&social_worker(), letter(Person::Child(kid("amy"))))
-        .expect("letter");
-    assert!(matches!(
-        close(&mut c),
-        Err(ConferenceError::ViewsNotPresented { .. })
-    ));
+    c.record_views(&social_worker(), letter(Person::Child(kid("amy")))).expect("letter");
+    assert!(matches!(close(&mut c), Err(ConferenceError::ViewsNotPresented { .. })));
 }
 
 #[test]
@@ -470,14 +340,9 @@ fn a_childs_drawing_with_their_advocate_is_presented_child_02() {
             d("2026-11-10"),
         )
         .expect("advocate");
-    let drawing = ViewsGiven {
-        form: ViewsForm::Drawing,
-        supported_by: Some(advocate),
-        ..letter(Person::Child(kid("ben")))
-    };
-    let v = c
-        .record_views(&social_worker(), drawing.clone())
-        .expect("drawing");
+    let drawing =
+        ViewsGiven { form: ViewsForm::Drawing, supported_by: Some(advocate), ..letter(Person::Child(kid("ben"))) };
+    let v = c.record_views(&social_worker(), drawing.clone()).expect("drawing");
     // An advocate for another person cannot be named as the child's supporter.
     let other = c
         .name_supporter(
@@ -494,30 +359,17 @@ fn a_childs_drawing_with_their_advocate_is_presented_child_02() {
         )
         .expect("mother's friend");
     assert!(matches!(
-        c.record_views(
-            &social_worker(),
-            ViewsGiven {
-                supported_by: Some(other),
-                ..drawing
-            }
-        ),
+        c.record_views(&social_worker(), ViewsGiven { supported_by: Some(other), ..drawing }),
         Err(ConferenceError::NotFound { .. })
     ));
     pre_meet_parents(&mut c);
     start(&mut c).expect("start");
-    c.present_views(&chair(), v, at("2026-11-20 10:20"))
-        .expect("presented");
+    c.present_views(&chair(), v, at("2026-11-20 10:20")).expect("presented");
     let p = c.views()[0].presented.clone().expect("presented");
     assert!(!p.read_out, "a drawing is shown, not read out");
-    let text = c
-        .record_from_meeting()
-        .into_iter()
-        .find(|s| s.kind == SectionKind::ChildViews)
-        .expect("section")
-        .text;
+    let text = c.record_from_meeting().into_iter().find(|s| s.kind == SectionKind::ChildViews).expect("section").text;
     assert!(
-        text.contains("Supported by Ada Vocate (advocate)")
-            && text.contains("presented to the conference"),
+        text.contains("Supported by Ada Vocate (advocate)") && text.contains("presented to the conference"),
         "{text}"
     );
 }
@@ -525,53 +377,27 @@ fn a_childs_drawing_with_their_advocate_is_presented_child_02() {
 #[test]
 fn a_childs_views_record_how_they_were_obtained_and_by_whom_child_03() {
     let mut c = scheduled();
-    let heard = ViewsGiven {
-        form: ViewsForm::HeardBySocialWorker,
-        ..letter(Person::Child(kid("cara")))
-    };
+    let heard = ViewsGiven { form: ViewsForm::HeardBySocialWorker, ..letter(Person::Child(kid("cara"))) };
     assert!(matches!(
-        c.record_views(
-            &social_worker(),
-            ViewsGiven {
-                how_obtained: "".into(),
-                ..heard.clone()
-            }
-        ),
+        c.record_views(&social_worker(), ViewsGiven { how_obtained: "".into(), ..heard.clone() }),
         Err(ConferenceError::Missing { .. })
     ));
     assert!(matches!(
-        c.record_views(
-            &social_worker(),
-            ViewsGiven {
-                obtained_by: " ".into(),
-                ..heard.clone()
-            }
-        ),
+        c.record_views(&social_worker(), ViewsGiven { obtained_by: " ".into(), ..heard.clone() }),
         Err(ConferenceError::Missing { .. })
     ));
     c.record_views(
         &social_worker(),
-        ViewsGiven {
-            how_obtained: "Play session at nursery".into(),
-            obtained_by: "Sam Social".into(),
-            ..heard
-        },
+        ViewsGiven { how_obtained: "Play session at nursery".into(), obtained_by: "Sam Social".into(), ..heard },
     )
     .expect("views");
-    let text = c
-        .record_from_meeting()
-        .into_iter()
-        .find(|s| s.kind == SectionKind::ChildViews)
-        .expect("section")
-        .text;
+    let text = c.record_from_meeting().into_iter().find(|s| s.kind == SectionKind::ChildViews).expect("section").text;
     assert!(
         text.contains("Cara Ashworth")
             && text.contains("obtained by Sam Social")
             && text.contains("Play session at nursery"),
         "{text}"
     );
-    let err = c
-        .record_views(&police_officer(), letter(Person::Child(kid("cara"))))
-        .unwrap_err();
+    let err = c.record_views(&police_officer(), letter(Person::Child(kid("cara")))).unwrap_err();
     assert!(matches!(err, ConferenceError::NotAllowed { .. }));
 }

@@ -50,9 +50,7 @@ pub fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("test date")
 }
 pub fn at(s: &str) -> DateTime<Utc> {
-    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M")
-        .expect("test time")
-        .and_utc()
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").expect("test time").and_utc()
 }
 
 pub const CONFERENCE_DAY: &str = "2026-11-20"; // a Friday; due by Monday 23 November
@@ -70,11 +68,7 @@ pub fn other_chair() -> Acting {
     Acting::new("chair2", &[Role::Chair], &[])
 }
 pub fn social_worker() -> Acting {
-    Acting::new(
-        "sw1",
-        &[Role::SocialWorker],
-        &[Relationship::AllocatedWorker],
-    )
+    Acting::new("sw1", &[Role::SocialWorker], &[Relationship::AllocatedWorker])
 }
 pub fn note_taker() -> Acting {
     Acting::new("notes1", &[Role::NoteTaker], &[Relationship::Invited])
@@ -111,10 +105,7 @@ pub fn child(id: &str, name: &str, born: &str) -> SubjectChild {
         child_id: id.into(),
         name: name.into(),
         birth: Birth::Born(d(born)),
-        communication: Communication {
-            first_language: "English".into(),
-            ..Default::default()
-        },
+        communication: Communication { first_language: "English".into(), ..Default::default() },
         disability: String::new(),
         current_plan: None,
     }
@@ -127,22 +118,13 @@ pub fn adult(id: &str, name: &str, relationship: RelationshipKind, pr: bool) -> 
         relationship,
         parental_responsibility: pr,
         carer: false,
-        communication: Communication {
-            first_language: "English".into(),
-            ..Default::default()
-        },
+        communication: Communication { first_language: "English".into(), ..Default::default() },
         disability: String::new(),
         needs: Vec::new(),
     }
 }
 
-pub fn professional(
-    id: &str,
-    name: &str,
-    agency: &str,
-    kind: AgencyKind,
-    user: Option<&str>,
-) -> ProfessionalInvolved {
+pub fn professional(id: &str, name: &str, agency: &str, kind: AgencyKind, user: Option<&str>) -> ProfessionalInvolved {
     ProfessionalInvolved {
         professional_id: id.into(),
         name: name.into(),
@@ -180,28 +162,10 @@ pub fn request() -> ConferenceRequest {
             adult("gran", "Fay Ashworth", RelationshipKind::Grandparent, false),
         ],
         professionals: vec![
-            professional(
-                "p-sw",
-                "Sam Social",
-                "ag-csc",
-                AgencyKind::ChildrensSocialCare,
-                Some("sw1"),
-            ),
-            professional(
-                "p-teacher",
-                "Tia Teacher",
-                "ag-school",
-                AgencyKind::Education,
-                None,
-            ),
+            professional("p-sw", "Sam Social", "ag-csc", AgencyKind::ChildrensSocialCare, Some("sw1")),
+            professional("p-teacher", "Tia Teacher", "ag-school", AgencyKind::Education, None),
             professional("p-hv", "Hal Visitor", "ag-health", AgencyKind::Health, None),
-            professional(
-                "p-police",
-                "PC Pat Police",
-                "ag-police",
-                AgencyKind::Police,
-                Some("pc1"),
-            ),
+            professional("p-police", "PC Pat Police", "ag-police", AgencyKind::Police, Some("pc1")),
             professional("p-gp", "Dr Gail GP", "ag-gp", AgencyKind::Health, None),
         ],
         allocated_worker: "sw1".into(),
@@ -210,14 +174,7 @@ pub fn request() -> ConferenceRequest {
 }
 
 pub fn requested_from(r: ConferenceRequest) -> Conference {
-    Conference::request(
-        &social_worker(),
-        "conf1".into(),
-        r,
-        d("2026-11-03"),
-        at("2026-11-03 09:00"),
-    )
-    .expect("request")
+    Conference::request(&social_worker(), "conf1".into(), r, d("2026-11-03"), at("2026-11-03 09:00")).expect("request")
 }
 pub fn requested() -> Conference {
     requested_from(request())
@@ -272,18 +229,12 @@ pub fn invited() -> Conference {
     let mut c = scheduled();
     let today = d("2026-11-04");
     for a in [mum(), dad()] {
-        let i = c
-            .invite_family_member(&coordinator(), &a, today)
-            .expect("invite parent");
-        c.answer_invitation(&coordinator(), i, Answer::InPerson, today)
-            .expect("answer");
+        let i = c.invite_family_member(&coordinator(), &a, today).expect("invite parent");
+        c.answer_invitation(&coordinator(), i, Answer::InPerson, today).expect("answer");
     }
     for p in PROFESSIONALS {
-        let i = c
-            .invite_professional(&coordinator(), &pro(p), today)
-            .expect("invite professional");
-        c.answer_invitation(&coordinator(), i, Answer::InPerson, today)
-            .expect("answer");
+        let i = c.invite_professional(&coordinator(), &pro(p), today).expect("invite professional");
+        c.answer_invitation(&coordinator(), i, Answer::InPerson, today).expect("answer");
     }
     c
 }
@@ -293,10 +244,7 @@ pub fn pre_meet_parents(c: &mut Conference) {
         c.record_pre_meeting(
             &chair(),
             &a,
-            PreMeetingOutcome::Held {
-                mode: PreMeetingMode::FaceToFace,
-                on: d("2026-11-19"),
-            },
+            PreMeetingOutcome::Held { mode: PreMeetingMode::FaceToFace, on: d("2026-11-19") },
             at("2026-11-19 15:00"),
         )
         .expect("pre-meeting");
@@ -345,26 +293,16 @@ pub fn attended() -> Conference {
 pub fn views_for(c: &mut Conference, child: &str, view: PlanView) {
     for p in PROFESSIONALS {
         if c.is_present(&Person::Professional(pro(p))) {
-            c.record_professional_view(&chair(), &pro(p), &kid(child), view, "Seen the evidence.")
-                .expect("view");
+            c.record_professional_view(&chair(), &pro(p), &kid(child), view, "Seen the evidence.").expect("view");
         }
     }
 }
 
-pub fn decide(
-    c: &mut Conference,
-    child: &str,
-    outcome: ChildOutcome,
-) -> Result<(), ConferenceError> {
+pub fn decide(c: &mut Conference, child: &str, outcome: ChildOutcome) -> Result<(), ConferenceError> {
     let risk = outcome.is_child_protection_plan();
     c.decide(
         &chair(),
-        DecisionInput {
-            child: kid(child),
-            outcome,
-            continuing_risk_of_significant_harm: risk,
-            inquorate_reason: None,
-        },
+        DecisionInput { child: kid(child), outcome, continuing_risk_of_significant_harm: risk, inquorate_reason: None },
         &policy(),
         at("2026-11-20 11:30"),
     )
@@ -374,29 +312,11 @@ pub fn decide(
 pub fn decided() -> Conference {
     let mut c = attended();
     for (child, outcome) in [
-        (
-            "amy",
-            ChildOutcome::ChildProtectionPlan {
-                category: PlanCategory::Emotional,
-            },
-        ),
-        (
-            "ben",
-            ChildOutcome::ChildProtectionPlan {
-                category: PlanCategory::Neglect,
-            },
-        ),
+        ("amy", ChildOutcome::ChildProtectionPlan { category: PlanCategory::Emotional }),
+        ("ben", ChildOutcome::ChildProtectionPlan { category: PlanCategory::Neglect }),
         ("cara", ChildOutcome::ChildInNeedPlan),
     ] {
-        views_for(
-            &mut c,
-            child,
-            if outcome.is_child_protection_plan() {
-                PlanView::Plan
-            } else {
-                PlanView::NoPlan
-            },
-        );
+        views_for(&mut c, child, if outcome.is_child_protection_plan() { PlanView::Plan } else { PlanView::NoPlan });
         decide(&mut c, child, outcome).expect("decide");
     }
     c
@@ -414,9 +334,7 @@ pub fn closed() -> Conference {
 
 pub fn approved() -> Conference {
     let mut c = closed();
-    c.draft_record(&note_taker(), None, at("2026-11-23 09:00"))
-        .expect("draft");
-    c.approve_record(&chair(), at("2026-11-24 09:00"))
-        .expect("approve");
+    c.draft_record(&note_taker(), None, at("2026-11-23 09:00")).expect("draft");
+    c.approve_record(&chair(), at("2026-11-24 09:00")).expect("approve");
     c
 }

@@ -8,19 +8,11 @@ fn the_draft_from_the_meeting_holds_every_part_min_01_lists_min_01() {
     c.record_pre_meeting(
         &chair(),
         &mum(),
-        PreMeetingOutcome::Held {
-            mode: PreMeetingMode::Phone,
-            on: d("2026-11-19"),
-        },
+        PreMeetingOutcome::Held { mode: PreMeetingMode::Phone, on: d("2026-11-19") },
         at("2026-11-20 10:05"),
     )
     .expect("pre");
-    c.exclude(
-        &chair(),
-        super::exclusion::part(dad(), "Mother's safety"),
-        at("2026-11-20 10:06"),
-    )
-    .expect("exclude");
+    c.exclude(&chair(), super::exclusion::part(dad(), "Mother's safety"), at("2026-11-20 10:06")).expect("exclude");
     c.add_discussion(
         &note_taker(),
         DiscussionHeading::Worries,
@@ -44,21 +36,10 @@ fn the_draft_from_the_meeting_holds_every_part_min_01_lists_min_01() {
         },
     )
     .expect("views");
-    c.record_parent_view(&note_taker(), &mum(), None, "Things are better now")
-        .expect("pv");
+    c.record_parent_view(&note_taker(), &mum(), None, "Things are better now").expect("pv");
     for (child, outcome) in [
-        (
-            "amy",
-            ChildOutcome::ChildProtectionPlan {
-                category: PlanCategory::Emotional,
-            },
-        ),
-        (
-            "ben",
-            ChildOutcome::ChildProtectionPlan {
-                category: PlanCategory::Neglect,
-            },
-        ),
+        ("amy", ChildOutcome::ChildProtectionPlan { category: PlanCategory::Emotional }),
+        ("ben", ChildOutcome::ChildProtectionPlan { category: PlanCategory::Neglect }),
         ("cara", ChildOutcome::ChildInNeedPlan),
     ] {
         views_for(&mut c, child, PlanView::Plan);
@@ -77,14 +58,8 @@ fn the_draft_from_the_meeting_holds_every_part_min_01_lists_min_01() {
         at("2026-11-20 12:00"),
     )
     .expect("dissent");
-    c.recommend_legal_action(
-        &chair(),
-        vec![kid("ben")],
-        LegalAction::PreProceedings,
-        "r",
-        at("2026-11-20 12:01"),
-    )
-    .expect("rec");
+    c.recommend_legal_action(&chair(), vec![kid("ben")], LegalAction::PreProceedings, "r", at("2026-11-20 12:01"))
+        .expect("rec");
     c.add_plan_action(
         &note_taker(),
         vec![kid("ben")],
@@ -111,29 +86,11 @@ fn the_draft_from_the_meeting_holds_every_part_min_01_lists_min_01() {
         SectionKind::Plan,
         SectionKind::NextReview,
     ] {
-        assert!(
-            sections
-                .iter()
-                .any(|s| s.kind == kind && !s.text.is_empty()),
-            "missing {kind}"
-        );
+        assert!(sections.iter().any(|s| s.kind == kind && !s.text.is_empty()), "missing {kind}");
     }
-    let decision = sections
-        .iter()
-        .find(|s| s.kind == SectionKind::Decisions)
-        .expect("decisions")
-        .text
-        .clone();
-    assert!(
-        decision.contains("Ben Ashworth: A child protection plan under the category of neglect"),
-        "{decision}"
-    );
-    let next = sections
-        .iter()
-        .find(|s| s.kind == SectionKind::NextReview)
-        .expect("next")
-        .text
-        .clone();
+    let decision = sections.iter().find(|s| s.kind == SectionKind::Decisions).expect("decisions").text.clone();
+    assert!(decision.contains("Ben Ashworth: A child protection plan under the category of neglect"), "{decision}");
+    let next = sections.iter().find(|s| s.kind == SectionKind::NextReview).expect("next").text.clone();
     assert!(next.contains("2027-02-20"), "{next}");
 }
 
@@ -149,16 +106,9 @@ fn only_the_note_taker_or_chair_drafts_after_close_and_only_the_chair_approves_m
         c.draft_record(&coordinator(), None, at("2026-11-23 09:00")),
         Err(ConferenceError::NotAllowed { .. })
     ));
-    assert_eq!(
-        c.approve_record(&chair(), at("2026-11-23 09:00")),
-        Err(ConferenceError::NoDraft)
-    );
-    c.draft_record(&note_taker(), None, at("2026-11-23 09:00"))
-        .expect("draft");
-    assert!(matches!(
-        c.approve_record(&note_taker(), at("2026-11-23 10:00")),
-        Err(ConferenceError::NotAllowed { .. })
-    ));
+    assert_eq!(c.approve_record(&chair(), at("2026-11-23 09:00")), Err(ConferenceError::NoDraft));
+    c.draft_record(&note_taker(), None, at("2026-11-23 09:00")).expect("draft");
+    assert!(matches!(c.approve_record(&note_taker(), at("2026-11-23 10:00")), Err(ConferenceError::NotAllowed { .. })));
     assert!(matches!(
         c.approve_record(&other_chair(), at("2026-11-23 10:00")),
         Err(ConferenceError::NotAllowed { .. })
@@ -170,8 +120,7 @@ fn only_the_note_taker_or_chair_drafts_after_close_and_only_the_chair_approves_m
 #[test]
 fn a_draft_is_never_sent_min_02() {
     let mut c = closed();
-    c.draft_record(&note_taker(), None, at("2026-11-23 09:00"))
-        .expect("draft");
+    c.draft_record(&note_taker(), None, at("2026-11-23 09:00")).expect("draft");
     let err = c
         .distribute_record(
             &coordinator(),
@@ -188,12 +137,7 @@ fn a_draft_is_never_sent_min_02() {
 
 fn with_private_material() -> Conference {
     let mut c = attended();
-    c.exclude(
-        &chair(),
-        super::exclusion::part(dad(), "Mother's safety"),
-        at("2026-11-20 10:01"),
-    )
-    .expect("exclude");
+    c.exclude(&chair(), super::exclusion::part(dad(), "Mother's safety"), at("2026-11-20 10:01")).expect("exclude");
     c.add_discussion(
         &note_taker(),
         DiscussionHeading::Worries,
@@ -225,41 +169,23 @@ fn with_private_material() -> Conference {
     )
     .expect("d");
     for (child, outcome) in [
-        (
-            "amy",
-            ChildOutcome::ChildProtectionPlan {
-                category: PlanCategory::Emotional,
-            },
-        ),
-        (
-            "ben",
-            ChildOutcome::ChildProtectionPlan {
-                category: PlanCategory::Neglect,
-            },
-        ),
+        ("amy", ChildOutcome::ChildProtectionPlan { category: PlanCategory::Emotional }),
+        ("ben", ChildOutcome::ChildProtectionPlan { category: PlanCategory::Neglect }),
         ("cara", ChildOutcome::ChildInNeedPlan),
     ] {
         views_for(&mut c, child, PlanView::Plan);
         decide(&mut c, child, outcome).expect("decide");
     }
     close(&mut c).expect("close");
-    c.draft_record(&note_taker(), None, at("2026-11-23 09:00"))
-        .expect("draft");
-    c.approve_record(&chair(), at("2026-11-24 09:00"))
-        .expect("approve");
+    c.draft_record(&note_taker(), None, at("2026-11-23 09:00")).expect("draft");
+    c.approve_record(&chair(), at("2026-11-24 09:00")).expect("approve");
     c
 }
 
 #[test]
 fn each_recipient_gets_the_version_they_may_see_exc_06_rep_03_min_03() {
     let mut c = with_private_material();
-    let texts = |copy: &RecordCopy| {
-        copy.sections
-            .iter()
-            .map(|s| s.text.clone())
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
+    let texts = |copy: &RecordCopy| copy.sections.iter().map(|s| s.text.clone()).collect::<Vec<_>>().join("\n");
     let to_dad = c
         .distribute_record(
             &coordinator(),
@@ -270,14 +196,8 @@ fn each_recipient_gets_the_version_they_may_see_exc_06_rep_03_min_03() {
             d("2026-11-25"),
         )
         .expect("send");
-    assert!(
-        !texts(&to_dad).contains("Northtown"),
-        "the part he was excluded from"
-    );
-    assert!(
-        !texts(&to_dad).contains("Neighbour's statement"),
-        "restricted third-party information"
-    );
+    assert!(!texts(&to_dad).contains("Northtown"), "the part he was excluded from");
+    assert!(!texts(&to_dad).contains("Neighbour's statement"), "restricted third-party information");
     assert!(texts(&to_dad).contains("Amy's attendance is improving"));
     assert!(to_dad.sections_withheld);
     let to_mum = c
@@ -305,11 +225,7 @@ fn each_recipient_gets_the_version_they_may_see_exc_06_rep_03_min_03() {
     assert!(texts(&to_gp).contains("Neighbour's statement") && texts(&to_gp).contains("Northtown"));
     assert!(!to_gp.sections_withheld);
     assert_eq!(c.record().distribution.len(), 3);
-    assert!(c
-        .record()
-        .distribution
-        .iter()
-        .all(|s| s.version == 1 && !s.late));
+    assert!(c.record().distribution.iter().all(|s| s.version == 1 && !s.late));
 }
 
 #[test]
@@ -344,13 +260,7 @@ fn the_record_sent_after_the_policy_time_is_flagged_late_min_03() {
 fn a_parents_correction_request_and_the_chairs_answer_are_kept_min_04() {
     let mut c = approved();
     assert!(matches!(
-        c.request_record_correction(
-            &Acting::family_member("u-mum", "mum"),
-            &mum(),
-            7,
-            "x",
-            d("2026-11-30")
-        ),
+        c.request_record_correction(&Acting::family_member("u-mum", "mum"), &mum(), 7, "x", d("2026-11-30")),
         Err(ConferenceError::RecordNotApproved)
     ));
     let n = c
@@ -372,55 +282,36 @@ fn a_parents_correction_request_and_the_chairs_answer_are_kept_min_04() {
         Err(ConferenceError::NotAllowed { .. })
     ));
     assert!(matches!(
-        c.answer_correction(
-            &chair(),
-            n,
-            CorrectionDecision::Decline { reason: " ".into() },
-            at("2026-12-01 09:00")
-        ),
+        c.answer_correction(&chair(), n, CorrectionDecision::Decline { reason: " ".into() }, at("2026-12-01 09:00")),
         Err(ConferenceError::Missing { .. })
     ));
     c.answer_correction(
         &chair(),
         n,
-        CorrectionDecision::Decline {
-            reason: "The record shows you were asked at the pre-meeting.".into(),
-        },
+        CorrectionDecision::Decline { reason: "The record shows you were asked at the pre-meeting.".into() },
         at("2026-12-01 09:00"),
     )
     .expect("answer");
     let req = &c.record().correction_requests[0];
     assert_eq!(req.by, mum());
-    assert!(
-        matches!(&req.answer, Some(CorrectionAnswer::Declined { reason }) if reason.contains("pre-meeting"))
-    );
+    assert!(matches!(&req.answer, Some(CorrectionAnswer::Declined { reason }) if reason.contains("pre-meeting")));
     assert_eq!(
         c.answer_correction(
             &chair(),
             n,
-            CorrectionDecision::Decline {
-                reason: "again".into()
-            },
+            CorrectionDecision::Decline { reason: "again".into() },
             at("2026-12-01 09:00")
         ),
         Err(ConferenceError::AlreadyAnswered)
     );
-    assert_eq!(
-        c.record().versions.len(),
-        1,
-        "a declined correction changes nothing"
-    );
+    assert_eq!(c.record().versions.len(), 1, "a declined correction changes nothing");
 }
 
 #[test]
 fn an_accepted_correction_makes_a_new_version_and_keeps_the_old_min_05() {
     let mut c = approved();
     let before = c.record().versions[0].clone();
-    let index = before
-        .sections
-        .iter()
-        .position(|s| s.kind == SectionKind::PreMeeting)
-        .expect("pre-meeting section");
+    let index = before.sections.iter().position(|s| s.kind == SectionKind::PreMeeting).expect("pre-meeting section");
     let n = c
         .request_record_correction(
             &social_worker(),
@@ -434,10 +325,7 @@ fn an_accepted_correction_makes_a_new_version_and_keeps_the_old_min_05() {
         &chair(),
         n,
         CorrectionDecision::Accept {
-            changes: vec![SectionChange {
-                index,
-                text: "The chair met Ed Ashworth by phone.".into(),
-            }],
+            changes: vec![SectionChange { index, text: "The chair met Ed Ashworth by phone.".into() }],
             note: "Agreed".into(),
         },
         at("2026-12-01 09:00"),
@@ -446,10 +334,7 @@ fn an_accepted_correction_makes_a_new_version_and_keeps_the_old_min_05() {
     let versions = &c.record().versions;
     assert_eq!(versions.len(), 2);
     assert_eq!(versions[0], before, "version 1 is unchanged");
-    assert_eq!(
-        versions[1].sections[index].text,
-        "The chair met Ed Ashworth by phone."
-    );
+    assert_eq!(versions[1].sections[index].text, "The chair met Ed Ashworth by phone.");
     assert_eq!(versions[1].correcting, Some(n));
     let copy = c
         .distribute_record(
@@ -467,18 +352,13 @@ fn an_accepted_correction_makes_a_new_version_and_keeps_the_old_min_05() {
         c.draft_record(&note_taker(), None, at("2026-12-02 09:00")),
         Err(ConferenceError::WrongState { .. })
     ));
-    let bad = c
-        .request_record_correction(&social_worker(), &dad(), 2, "x", d("2026-12-03"))
-        .expect("request");
+    let bad = c.request_record_correction(&social_worker(), &dad(), 2, "x", d("2026-12-03")).expect("request");
     assert!(matches!(
         c.answer_correction(
             &chair(),
             bad,
             CorrectionDecision::Accept {
-                changes: vec![SectionChange {
-                    index: 999,
-                    text: "x".into()
-                }],
+                changes: vec![SectionChange { index: 999, text: "x".into() }],
                 note: String::new()
             },
             at("2026-12-03 09:00")
@@ -501,9 +381,7 @@ fn family_copies_carry_the_confidentiality_statement_in_english_or_welsh_meet_04
             d("2026-11-25"),
         )
         .expect("send");
-    assert!(en
-        .confidentiality
-        .is_some_and(|s| s.contains("confidential") && s.contains("only to protect a child")));
+    assert!(en.confidentiality.is_some_and(|s| s.contains("confidential") && s.contains("only to protect a child")));
     let cy = c
         .distribute_record(
             &coordinator(),
@@ -514,9 +392,7 @@ fn family_copies_carry_the_confidentiality_statement_in_english_or_welsh_meet_04
             d("2026-11-25"),
         )
         .expect("send");
-    assert!(cy
-        .confidentiality
-        .is_some_and(|s| s.contains("gyfrinachol") && s.contains("amddiffyn plentyn")));
+    assert!(cy.confidentiality.is_some_and(|s| s.contains("gyfrinachol") && s.contains("amddiffyn plentyn")));
     let pro_copy = c
         .distribute_record(
             &coordinator(),
@@ -527,10 +403,7 @@ fn family_copies_carry_the_confidentiality_statement_in_english_or_welsh_meet_04
             d("2026-11-25"),
         )
         .expect("send");
-    assert_eq!(
-        pro_copy.confidentiality, None,
-        "professionals are bound otherwise"
-    );
+    assert_eq!(pro_copy.confidentiality, None, "professionals are bound otherwise");
     assert_ne!(
         confidentiality_statement(DocumentLanguage::English),
         confidentiality_statement(DocumentLanguage::Welsh)
@@ -542,11 +415,7 @@ fn with_amy_attending() -> Conference {
     c.invite_child(
         &coordinator(),
         &kid("amy"),
-        ChildAttendance {
-            wishes_to_attend: true,
-            judged_appropriate: true,
-            parent_agreement: None,
-        },
+        ChildAttendance { wishes_to_attend: true, judged_appropriate: true, parent_agreement: None },
         &policy(),
         d("2026-11-05"),
     )
@@ -568,23 +437,14 @@ fn with_amy_attending() -> Conference {
 #[test]
 fn a_young_person_who_attended_gets_a_version_written_for_them_child_04() {
     let mut c = with_amy_attending();
-    let flagged: Vec<ChildId> = c
-        .young_person_versions()
-        .iter()
-        .map(|v| v.child.clone())
-        .collect();
+    let flagged: Vec<ChildId> = c.young_person_versions().iter().map(|v| v.child.clone()).collect();
     assert_eq!(flagged, vec![kid("amy")], "only the child who attended");
     assert!(matches!(
         c.record_young_person_version_sent(&social_worker(), &kid("amy"), d("2026-11-25")),
         Err(ConferenceError::Missing { .. })
     ));
     assert!(matches!(
-        c.write_young_person_version(
-            &social_worker(),
-            &kid("ben"),
-            "text",
-            at("2026-11-23 10:00")
-        ),
+        c.write_young_person_version(&social_worker(), &kid("ben"), "text", at("2026-11-23 10:00")),
         Err(ConferenceError::NotInConference { .. })
     ));
     c.write_young_person_version(
@@ -594,13 +454,8 @@ fn a_young_person_who_attended_gets_a_version_written_for_them_child_04() {
         at("2026-11-23 10:00"),
     )
     .expect("write");
-    assert_eq!(
-        c.young_person_versions_outstanding().len(),
-        1,
-        "written but not yet given to her"
-    );
-    c.record_young_person_version_sent(&social_worker(), &kid("amy"), d("2026-11-25"))
-        .expect("sent");
+    assert_eq!(c.young_person_versions_outstanding().len(), 1, "written but not yet given to her");
+    c.record_young_person_version_sent(&social_worker(), &kid("amy"), d("2026-11-25")).expect("sent");
     assert!(c.young_person_versions_outstanding().is_empty());
 }
 
@@ -612,9 +467,7 @@ fn translation_of_the_record_is_tracked_to_fulfilment_lang_02() {
             &Acting::family_member("u-dad", "dad"),
             Recipient::FamilyMember(dad()),
             FamilyDocument::Record,
-            RequestedFormat::Translation {
-                language: " ".into()
-            },
+            RequestedFormat::Translation { language: " ".into() },
             d("2026-11-25")
         ),
         Err(ConferenceError::NoLanguage)
@@ -624,21 +477,16 @@ fn translation_of_the_record_is_tracked_to_fulfilment_lang_02() {
             &Acting::family_member("u-dad", "dad"),
             Recipient::FamilyMember(dad()),
             FamilyDocument::Record,
-            RequestedFormat::Translation {
-                language: "Polish".into(),
-            },
+            RequestedFormat::Translation { language: "Polish".into() },
             d("2026-11-25"),
         )
         .expect("request");
-    assert!(c
-        .checks()
-        .contains(&Check::FormatRequestOutstanding { number: n }));
+    assert!(c.checks().contains(&Check::FormatRequestOutstanding { number: n }));
     assert!(matches!(
         c.fulfil_format_request(&coordinator(), n, d("2026-11-24")),
         Err(ConferenceError::BadDate { .. })
     ));
-    c.fulfil_format_request(&coordinator(), n, d("2026-12-02"))
-        .expect("fulfilled");
+    c.fulfil_format_request(&coordinator(), n, d("2026-12-02")).expect("fulfilled");
     assert!(c.format_requests_outstanding().is_empty());
     assert!(matches!(
         c.fulfil_format_request(&coordinator(), n, d("2026-12-03")),
@@ -678,13 +526,6 @@ fn large_print_and_other_formats_are_tracked_to_fulfilment_lang_03() {
         Err(ConferenceError::NotAllowed { .. })
     ));
     assert_eq!(c.format_requests_outstanding().len(), 2);
-    c.fulfil_format_request(&coordinator(), large, d("2026-11-06"))
-        .expect("met");
-    assert_eq!(
-        c.format_requests_outstanding()
-            .iter()
-            .map(|r| r.number)
-            .collect::<Vec<_>>(),
-        vec![easy]
-    );
+    c.fulfil_format_request(&coordinator(), large, d("2026-11-06")).expect("met");
+    assert_eq!(c.format_requests_outstanding().iter().map(|r| r.number).collect::<Vec<_>>(), vec![easy]);
 }

@@ -33,16 +33,8 @@ fn with_teacher_account() -> Conference {
 fn a_report_reaching_the_chair_in_time_is_not_late_rep_02() {
     let mut c = with_teacher_account();
     // Conference Friday 20 November; 3 working days before is Tuesday 17 November.
-    let r = c
-        .submit_report(
-            &teacher(),
-            &pro("p-teacher"),
-            parts(),
-            &policy(),
-            &Weekends,
-            d("2026-11-17"),
-        )
-        .expect("submit");
+    let r =
+        c.submit_report(&teacher(), &pro("p-teacher"), parts(), &policy(), &Weekends, d("2026-11-17")).expect("submit");
     let report = &c.reports()[0];
     assert_eq!(report.id, r);
     assert_eq!(report.due_to_chair_by, Some(d("2026-11-17")));
@@ -53,14 +45,7 @@ fn a_report_reaching_the_chair_in_time_is_not_late_rep_02() {
 fn a_report_reaching_the_chair_after_the_policy_deadline_is_flagged_rep_02() {
     let mut c = with_teacher_account();
     let r = c
-        .submit_report(
-            &coordinator(),
-            &pro("p-teacher"),
-            parts(),
-            &policy(),
-            &Weekends,
-            d("2026-11-18"),
-        )
+        .submit_report(&coordinator(), &pro("p-teacher"), parts(), &policy(), &Weekends, d("2026-11-18"))
         .expect("submit");
     assert!(c.reports()[0].late_to_chair());
     assert!(c.checks().contains(&Check::ReportLateToChair { report: r }));
@@ -70,52 +55,26 @@ fn a_report_reaching_the_chair_after_the_policy_deadline_is_flagged_rep_02() {
 fn only_the_author_or_the_coordinator_submits_a_report_rep_02() {
     let mut c = with_teacher_account();
     let err = c
-        .submit_report(
-            &police_officer(),
-            &pro("p-teacher"),
-            parts(),
-            &policy(),
-            &Weekends,
-            d("2026-11-10"),
-        )
+        .submit_report(&police_officer(), &pro("p-teacher"), parts(), &policy(), &Weekends, d("2026-11-10"))
         .unwrap_err();
     assert!(matches!(err, ConferenceError::NotAllowed { .. }));
-    let err = c
-        .submit_report(
-            &teacher(),
-            &pro("p-teacher"),
-            vec![],
-            &policy(),
-            &Weekends,
-            d("2026-11-10"),
-        )
-        .unwrap_err();
+    let err =
+        c.submit_report(&teacher(), &pro("p-teacher"), vec![], &policy(), &Weekends, d("2026-11-10")).unwrap_err();
     assert!(matches!(err, ConferenceError::Missing { .. }));
 }
 
 #[test]
 fn sharing_with_a_parent_in_time_needs_no_reason_and_records_the_discussion_rep_01() {
     let mut c = with_teacher_account();
-    let r = c
-        .submit_report(
-            &teacher(),
-            &pro("p-teacher"),
-            parts(),
-            &policy(),
-            &Weekends,
-            d("2026-11-12"),
-        )
-        .expect("submit");
+    let r =
+        c.submit_report(&teacher(), &pro("p-teacher"), parts(), &policy(), &Weekends, d("2026-11-12")).expect("submit");
     // 2 working days before Friday 20 November is Wednesday 18 November.
     let sent = c
         .share_report(
             &teacher(),
             r,
             Recipient::FamilyMember(mum()),
-            Sharing {
-                discussed_with_author: true,
-                late_reason: None,
-            },
+            Sharing { discussed_with_author: true, late_reason: None },
             &policy(),
             &Weekends,
             d("2026-11-18"),
@@ -128,16 +87,8 @@ fn sharing_with_a_parent_in_time_needs_no_reason_and_records_the_discussion_rep_
 #[test]
 fn sharing_with_a_parent_late_is_refused_without_a_reason_and_flagged_with_one_rep_01() {
     let mut c = with_teacher_account();
-    let r = c
-        .submit_report(
-            &teacher(),
-            &pro("p-teacher"),
-            parts(),
-            &policy(),
-            &Weekends,
-            d("2026-11-12"),
-        )
-        .expect("submit");
+    let r =
+        c.submit_report(&teacher(), &pro("p-teacher"), parts(), &policy(), &Weekends, d("2026-11-12")).expect("submit");
     let err = c
         .share_report(
             &teacher(),
@@ -149,45 +100,26 @@ fn sharing_with_a_parent_late_is_refused_without_a_reason_and_flagged_with_one_r
             d("2026-11-19"),
         )
         .unwrap_err();
-    assert_eq!(
-        err,
-        ConferenceError::LateShareWithoutReason {
-            deadline: d("2026-11-18")
-        }
-    );
+    assert_eq!(err, ConferenceError::LateShareWithoutReason { deadline: d("2026-11-18") });
     let sent = c
         .share_report(
             &teacher(),
             r,
             Recipient::FamilyMember(mum()),
-            Sharing {
-                discussed_with_author: true,
-                late_reason: Some("Mother unreachable until Thursday".into()),
-            },
+            Sharing { discussed_with_author: true, late_reason: Some("Mother unreachable until Thursday".into()) },
             &policy(),
             &Weekends,
             d("2026-11-19"),
         )
         .expect("late with reason");
-    assert_eq!(
-        sent.late.map(|l| l.should_have_been_shared_by),
-        Some(d("2026-11-18"))
-    );
+    assert_eq!(sent.late.map(|l| l.should_have_been_shared_by), Some(d("2026-11-18")));
 }
 
 #[test]
 fn restricted_parts_never_reach_the_family_rep_03() {
     let mut c = with_teacher_account();
-    let r = c
-        .submit_report(
-            &teacher(),
-            &pro("p-teacher"),
-            parts(),
-            &policy(),
-            &Weekends,
-            d("2026-11-12"),
-        )
-        .expect("submit");
+    let r =
+        c.submit_report(&teacher(), &pro("p-teacher"), parts(), &policy(), &Weekends, d("2026-11-12")).expect("submit");
     let to_mum = c
         .share_report(
             &teacher(),
@@ -211,14 +143,8 @@ fn restricted_parts_never_reach_the_family_rep_03() {
             d("2026-11-13"),
         )
         .expect("share");
-    assert_eq!(
-        to_gp.parts_sent.len(),
-        2,
-        "professionals see the whole report"
-    );
-    let copy = c
-        .report_copy_for(r, &Recipient::FamilyMember(dad()))
-        .expect("copy");
+    assert_eq!(to_gp.parts_sent.len(), 2, "professionals see the whole report");
+    let copy = c.report_copy_for(r, &Recipient::FamilyMember(dad())).expect("copy");
     assert_eq!(copy.parts.len(), 1);
     assert!(copy.parts_withheld);
     assert!(copy.parts.iter().all(|p| p.restricted.is_none()));
@@ -233,14 +159,7 @@ fn a_wholly_restricted_report_cannot_be_shared_with_the_family_rep_03() {
         restricted: Some(RestrictionReason::PoliceInformation),
     }];
     let r = c
-        .submit_report(
-            &police_officer(),
-            &pro("p-police"),
-            police_only,
-            &policy(),
-            &Weekends,
-            d("2026-11-12"),
-        )
+        .submit_report(&police_officer(), &pro("p-police"), police_only, &policy(), &Weekends, d("2026-11-12"))
         .expect("submit");
     let err = c
         .share_report(
@@ -255,25 +174,14 @@ fn a_wholly_restricted_report_cannot_be_shared_with_the_family_rep_03() {
         .unwrap_err();
     assert!(matches!(err, ConferenceError::RestrictedPart { .. }));
     assert!(c.report_log().is_empty());
-    assert!(
-        c.reports_not_shared().is_empty(),
-        "nothing of it is due to the family"
-    );
+    assert!(c.reports_not_shared().is_empty(), "nothing of it is due to the family");
 }
 
 #[test]
 fn the_distribution_log_keeps_who_got_which_report_when_rep_04() {
     let mut c = with_teacher_account();
-    let r = c
-        .submit_report(
-            &teacher(),
-            &pro("p-teacher"),
-            parts(),
-            &policy(),
-            &Weekends,
-            d("2026-11-12"),
-        )
-        .expect("submit");
+    let r =
+        c.submit_report(&teacher(), &pro("p-teacher"), parts(), &policy(), &Weekends, d("2026-11-12")).expect("submit");
     assert_eq!(c.reports_not_shared(), vec![(r, mum()), (r, dad())]);
     c.share_report(
         &coordinator(),
@@ -295,11 +203,8 @@ fn the_distribution_log_keeps_who_got_which_report_when_rep_04() {
         d("2026-11-16"),
     )
     .expect("share");
-    let log: Vec<(ReportId, Recipient, NaiveDate)> = c
-        .report_log()
-        .iter()
-        .map(|s| (s.report, s.recipient.clone(), s.on))
-        .collect();
+    let log: Vec<(ReportId, Recipient, NaiveDate)> =
+        c.report_log().iter().map(|s| (s.report, s.recipient.clone(), s.on)).collect();
     assert_eq!(
         log,
         vec![
@@ -319,8 +224,5 @@ fn the_distribution_log_keeps_who_got_which_report_when_rep_04() {
             d("2026-11-13"),
         )
         .unwrap_err();
-    assert!(
-        matches!(err, ConferenceError::NotAllowed { .. }),
-        "someone else's report"
-    );
+    assert!(matches!(err, ConferenceError::NotAllowed { .. }), "someone else's report");
 }
