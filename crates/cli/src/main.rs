@@ -44,6 +44,13 @@ enum Command {
     /// Check the audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// The e-mails waiting, sent and failed; `confer outbox retry` tries failed ones again.
+    Outbox {
+        #[command(subcommand)]
+        command: Option<OutboxCommand>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Working days and bank holidays of the four UK nations (ISO dates on stdout).
     Calendar {
         #[command(subcommand)]
@@ -172,6 +179,16 @@ enum UsersCommand {
 }
 
 #[derive(Subcommand)]
+enum OutboxCommand {
+    /// Put failed e-mails back in the queue for a fresh set of attempts (all, or one by --id).
+    Retry {
+        /// The outbox id of one message (as `confer outbox` lists it).
+        #[arg(long)]
+        id: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
 enum AuditCommand {
     /// Recompute every authority's audit chain; exits non-zero naming the first broken event.
     Verify {
@@ -273,11 +290,12 @@ async fn run(cli: Cli) -> Outcome {
             settings::init_logging(&s.log_format);
             let db = Db::connect(&s.database_url).await?;
             migrate::run(&db).await?;
-            confer_web::serve(db, s.web.clone(), s.addr)
+            confer_web::mail::serve_with_mail(db, s.web.clone(), s.addr, s.mail.clone())
                 .await
                 .map_err(|e| Failure { message: format!("cannot serve on {}: {e}", s.addr), status: 1 })
         }
         Command::Demo(args) => run_demo(args).await,
+        Command::Outbox { command, db } => run_outbox(command, db).await,
         Command::Migrate(db) => {
             let url = Settings::resolve_db(db.database_url.clone(), db.config.as_deref()).map_err(usage)?;
             let db = Db::connect(&url).await?;
@@ -469,7 +487,7 @@ async fn run_demo(args: DemoArgs) -> Outcome {
     if serve.database_url.is_none() && std::env::var("CONFER_DATABASE_URL").is_err() {
         serve.database_url = Some("sqlite://confer-data/confer.db".into());
     }
-    let s = Settings::resolve(serve).map_err(usage)?;
+    let s = Settings::resolve_demo(serve).map_err(usage)?;
     settings::init_logging(&s.log_format);
     let db = Db::connect(&s.database_url).await?;
     migrate::run(&db).await?;
@@ -513,7 +531,7 @@ async fn run_demo(args: DemoArgs) -> Outcome {
                 println!("demo-user role={} username={} password={} totp-secret={}", c.role.as_str(), c.username, p, t)
             }
             _ => println!(
-                "demo-portal-user role={} username={} email={} (signs in at /portal/sign-in with a code sent by email; see the outbox)",
+                "demo-portal-user role={} username={} email={} (signs in at /portal/sign-in with a code sent by email)",
                 c.role.as_str(),
                 c.username,
                 c.email
@@ -521,10 +539,59 @@ async fn run_demo(args: DemoArgs) -> Outcome {
         }
     }
     println!("\nAdd the TOTP secret to an authenticator app (or use `oathtool --totp -b SECRET`).");
+    match s.mail.as_ref().map(|m| &m.relay) {
+        Some(confer_web::mail::Relay::Directory(dir)) => println!(
+            "E-mails (portal sign-in codes, invitations) are not sent: each is written as an .eml file into {}/ \
+             (open it with a mail program or a text editor).",
+            dir.display()
+        ),
+        Some(confer_web::mail::Relay::Smtp(r)) => {
+            println!("E-mails are sent through the SMTP relay {}:{}.", r.host, r.port)
+        }
+        None => {}
+    }
     println!("confer is at http://{}/  (press Ctrl-C to stop)\n", s.addr);
     use std::io::Write;
     let _ = std::io::stdout().flush();
-    confer_web::serve(db, s.web.clone(), s.addr)
+    confer_web::mail::serve_with_mail(db, s.web.clone(), s.addr, s.mail.clone())
         .await
         .map_err(|e| Failure { message: format!("cannot serve on {}: {e}", s.addr), status: 1 })
+}
+
+/// `confer outbox`: counts by state and the failed messages (ids and the kind of failure,
+/// never an address); `confer outbox retry` puts failed ones back in the queue.
+async fn run_outbox(command: Option<OutboxCommand>, db: DbArgs) -> Outcome {
+    let db = open(&db).await?;
+    match command {
+        None => {
+            let counts = confer_store::outbox::counts(&db).await?;
+            let n = |status: &str| counts.iter().find(|(s, _)| s == status).map(|(_, n)| *n).unwrap_or(0);
+            println!("pending {}\nsent {}\nfailed {}", n("pending"), n("sent"), n("failed"));
+            let failed = confer_store::outbox::failed(&db, 100).await?;
+            if !failed.is_empty() {
+                println!("\nFailed (a person should look; `confer outbox retry` tries them again):");
+                for f in failed {
+                    println!(
+                        "{} created {} failed {} after {} attempts: {}",
+                        f.id,
+                        f.created_at,
+                        f.failed_at.as_deref().unwrap_or("-"),
+                        f.attempts,
+                        f.last_error.as_deref().unwrap_or("-")
+                    );
+                }
+            }
+            Ok(())
+        }
+        Some(OutboxCommand::Retry { id }) => {
+            let n = confer_store::outbox::retry_failed(&db, id.as_deref(), CLI_ACTOR).await?;
+            match (n, id) {
+                (0, Some(id)) => Err(usage(format!("there is no failed message {id}: `confer outbox` lists them"))),
+                (n, _) => {
+                    println!("{n} failed messages will be tried again.");
+                    Ok(())
+                }
+            }
+        }
+    }
 }

@@ -51,6 +51,22 @@ pub struct ServeArgs {
     /// Logs never hold personal data: requests are logged by route, not by address.
     #[arg(long, env = "CONFER_LOG_FORMAT", value_name = "FORMAT")]
     pub log_format: Option<String>,
+    /// The SMTP relay that delivers e-mail (invitations, new dates, portal sign-in codes):
+    /// smtp://USER:PASSWORD@HOST:587 (STARTTLS, required), smtps://USER:PASSWORD@HOST:465
+    /// (TLS from the start), or smtp://127.0.0.1:25?tls=none for a relay on this machine.
+    /// Percent-encode @ and : in the user name or password. Without it (and without
+    /// --mail-dir) messages wait in the outbox. The password never appears in logs.
+    #[arg(long, env = "CONFER_SMTP_URL", value_name = "URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// The From address of e-mails, such as "Conferences <confer@council.example>".
+    /// Needed with --smtp-url.
+    #[arg(long, env = "CONFER_MAIL_FROM", value_name = "ADDRESS")]
+    pub mail_from: Option<String>,
+    /// Instead of an SMTP relay, write each e-mail as an .eml file into this folder (for
+    /// demonstrations and training; `confer demo` uses confer-data/mail unless given
+    /// --smtp-url). Never on a live installation.
+    #[arg(long, env = "CONFER_MAIL_DIR", value_name = "FOLDER")]
+    pub mail_dir: Option<std::path::PathBuf>,
 }
 
 /// The TOML file: every field optional.
@@ -67,6 +83,9 @@ struct FileSettings {
     trust_forwarded_for: Option<bool>,
     today: Option<String>,
     log_format: Option<String>,
+    smtp_url: Option<String>,
+    mail_from: Option<String>,
+    mail_dir: Option<std::path::PathBuf>,
 }
 
 fn read_file(path: Option<&Path>) -> Result<FileSettings, String> {
@@ -87,6 +106,8 @@ pub struct Settings {
     pub addr: SocketAddr,
     pub web: WebSettings,
     pub log_format: String,
+    /// Where e-mail goes; None: nowhere yet (the messages wait in the outbox).
+    pub mail: Option<confer_web::mail::MailSettings>,
 }
 
 // Debug never prints the database URL's password.
@@ -96,9 +117,27 @@ impl std::fmt::Debug for Settings {
     }
 }
 
+/// Where `confer demo` writes e-mails unless it is given an SMTP relay.
+pub const DEMO_MAIL_DIR: &str = "confer-data/mail";
+
 impl Settings {
     pub fn resolve(args: ServeArgs) -> Result<Settings, String> {
+        Settings::resolve_for(args, false)
+    }
+
+    /// As [`Settings::resolve`], with the demo's default: e-mails into confer-data/mail.
+    pub fn resolve_demo(args: ServeArgs) -> Result<Settings, String> {
+        Settings::resolve_for(args, true)
+    }
+
+    fn resolve_for(args: ServeArgs, demo: bool) -> Result<Settings, String> {
         let file = read_file(args.config.as_deref())?;
+        let mail = mail_settings(
+            args.smtp_url.or(file.smtp_url),
+            args.mail_from.or(file.mail_from),
+            args.mail_dir.or(file.mail_dir),
+            demo,
+        )?;
         let d = WebSettings::default();
         let addr_text = args.addr.or(file.addr).unwrap_or_else(|| DEFAULT_ADDR.into());
         let addr: SocketAddr = addr_text
@@ -139,6 +178,7 @@ impl Settings {
             addr,
             web,
             log_format,
+            mail,
         })
     }
 
@@ -147,6 +187,32 @@ impl Settings {
         let file = read_file(config)?;
         Ok(flag.or(file.database_url).unwrap_or_else(|| DEFAULT_DATABASE_URL.into()))
     }
+}
+
+fn mail_settings(
+    smtp_url: Option<String>,
+    from: Option<String>,
+    dir: Option<std::path::PathBuf>,
+    demo: bool,
+) -> Result<Option<confer_web::mail::MailSettings>, String> {
+    use confer_web::mail::{MailSettings, Relay, SmtpRelay};
+    let relay = match (smtp_url, dir) {
+        (Some(_), Some(_)) => return Err("give either --smtp-url or --mail-dir, not both".into()),
+        (Some(url), None) => Relay::Smtp(SmtpRelay::parse(&url)?),
+        (None, Some(dir)) => Relay::Directory(dir),
+        (None, None) if demo => Relay::Directory(DEMO_MAIL_DIR.into()),
+        (None, None) => return Ok(None),
+    };
+    let from =
+        match (&relay, from) {
+            (_, Some(f)) => f,
+            (Relay::Directory(_), None) => "confer@localhost".to_owned(),
+            (Relay::Smtp(_), None) => return Err(
+                "--mail-from is needed with --smtp-url: the address e-mails come from, such as confer@council.example"
+                    .into(),
+            ),
+        };
+    MailSettings::new(relay, &from).map(Some)
 }
 
 fn positive(v: i64, what: &str) -> Result<i64, String> {

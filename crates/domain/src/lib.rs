@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod conference;
 pub mod demo;
 pub mod model;
+pub mod notices;
 pub mod policy;
 pub mod portal;
 pub mod timescales;

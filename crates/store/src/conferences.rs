@@ -317,7 +317,7 @@ pub async fn save<T>(
     }
     let mut c = stored.conference;
     let before = serde_json::to_value(&c).map_err(corrupt)?;
-    let was = (c.state(), c.slot().cloned());
+    let was = (c.state(), c.slot().cloned(), c.invitations().iter().map(|i| i.id).collect::<Vec<_>>());
     let out = operation(&mut c)?;
     let after = serde_json::to_value(&c).map_err(corrupt)?;
     let note_taker = match change.note_taker {
@@ -362,7 +362,7 @@ pub async fn save<T>(
     }
     sync_deadlines(db, &mut tx, &c, change.actor).await?;
     sync_case_stage(&mut tx, &c, change.actor).await?;
-    tell_invitees_of_changes(&mut tx, &c, was.0, was.1.as_ref()).await?;
+    tell_invitees_of_changes(&mut tx, &c, was.0, was.1.as_ref(), &was.2).await?;
     let (before, after) = changed_parts(before, after);
     audit::record(
         &mut tx,
@@ -611,15 +611,19 @@ pub async fn log_read(
     Ok(())
 }
 
-/// Tells everyone invited, by a message in the outbox written in the same transaction, when a
-/// conference they were invited to moves (date, time, place or link) or is cancelled.
+/// Tells people by e-mail, through a message in the outbox written in the same transaction:
+/// each person newly invited gets their invitation (INV-01, INV-02), and everyone invited is
+/// told when the conference moves (date, time, place or link) or is cancelled. The words are
+/// the domain's (`confer_domain::notices`): nothing restricted, no names, no reports.
 async fn tell_invitees_of_changes(
     tx: &mut Tx,
     c: &Conference,
     state_before: ConferenceState,
     slot_before: Option<&confer_domain::conference::Slot>,
+    invited_before: &[confer_domain::conference::InvitationId],
 ) -> Result<()> {
     use confer_domain::conference::Invitee;
+    use confer_domain::notices::{self, About, Audience};
     let cancelled = c.state() == ConferenceState::Cancelled && state_before != ConferenceState::Cancelled;
     let moved = match (slot_before, c.slot()) {
         (Some(a), Some(b)) => {
@@ -627,47 +631,53 @@ async fn tell_invitees_of_changes(
         }
         _ => false,
     };
-    if !cancelled && !moved {
+    let newly_invited = c.invitations().iter().any(|i| !invited_before.contains(&i.id));
+    if !cancelled && !moved && !newly_invited {
         return Ok(());
     }
-    let (subject, body) = match (cancelled, c.slot()) {
-        (true, _) => (
-            "A child protection conference has been cancelled".to_owned(),
-            "The child protection conference you were invited to has been cancelled. The conference coordinator will tell you if a new date is set.".to_owned(),
-        ),
-        (false, Some(slot)) => (
-            "A child protection conference has a new date, time or place".to_owned(),
-            format!(
-                "The child protection conference you were invited to is now on {} at {}{}{}. Please tell the conference coordinator whether you can attend.",
-                slot.date.format("%-d %B %Y"),
-                slot.time.format("%H:%M"),
-                slot.venue.as_deref().map(|v| format!(", at {v}")).unwrap_or_default(),
-                slot.video_link.as_deref().map(|_| ", with a video link that will be sent to you".to_owned()).unwrap_or_default(),
-            ),
-        ),
-        (false, None) => return Ok(()),
-    };
+    let authority = sqlx::query("SELECT name, nation FROM authority WHERE id = $1")
+        .bind(c.authority_id().as_str())
+        .fetch_one(&mut **tx)
+        .await?;
+    let authority_name = text(&authority, "name")?;
+    let nation = confer_domain::Nation::parse(&text(&authority, "nation")?)
+        .ok_or_else(|| StoreError::Corrupt("authority nation".into()))?;
+    let about = About { kind: c.kind(), authority: &authority_name, nation };
     for invitation in c.invitations() {
-        let email: Option<String> = match &invitation.invitee {
-            Invitee::FamilyMember { adult_id } => sqlx::query("SELECT email FROM adult WHERE id = $1")
-                .bind(adult_id.as_str())
-                .fetch_optional(&mut **tx)
-                .await?
-                .and_then(|r| crate::opt_text(&r, "email").ok().flatten()),
-            Invitee::Professional { professional_id } => sqlx::query("SELECT email FROM professional WHERE id = $1")
-                .bind(professional_id.as_str())
-                .fetch_optional(&mut **tx)
-                .await?
-                .and_then(|r| crate::opt_text(&r, "email").ok().flatten()),
-            _ => None,
+        let (email, audience): (Option<String>, Audience) = match &invitation.invitee {
+            Invitee::FamilyMember { adult_id } => (
+                sqlx::query("SELECT email FROM adult WHERE id = $1")
+                    .bind(adult_id.as_str())
+                    .fetch_optional(&mut **tx)
+                    .await?
+                    .and_then(|r| crate::opt_text(&r, "email").ok().flatten()),
+                Audience::Family,
+            ),
+            Invitee::Professional { professional_id } => (
+                sqlx::query("SELECT email FROM professional WHERE id = $1")
+                    .bind(professional_id.as_str())
+                    .fetch_optional(&mut **tx)
+                    .await?
+                    .and_then(|r| crate::opt_text(&r, "email").ok().flatten()),
+                Audience::Professional,
+            ),
+            _ => (None, Audience::Family),
         };
         let Some(email) = email.filter(|e| e.contains('@')) else { continue };
+        let notice = match (cancelled, c.slot()) {
+            (true, _) => notices::cancelled(about),
+            (false, Some(slot)) if !invited_before.contains(&invitation.id) => {
+                notices::invitation(about, slot, audience)
+            }
+            (false, Some(slot)) if moved => notices::moved(about, slot),
+            _ => continue,
+        };
         sqlx::query("INSERT INTO outbox (id, authority_id, channel, recipient, subject, body, created_at) VALUES ($1, $2, 'email', $3, $4, $5, $6)")
             .bind(crate::new_id())
             .bind(c.authority_id().as_str())
             .bind(&email)
-            .bind(&subject)
-            .bind(&body)
+            .bind(&notice.subject)
+            .bind(&notice.body)
             .bind(crate::now())
             .execute(&mut **tx)
             .await?;

@@ -13,6 +13,7 @@ pub mod documents;
 pub mod families;
 pub mod migrate;
 pub mod otp;
+pub mod outbox;
 pub mod portal;
 pub mod sessions;
 pub mod tokens;

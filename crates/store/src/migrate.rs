@@ -16,6 +16,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (7, "adult_child_index", include_str!("../migrations/0007_adult_child_index.sql")),
     (8, "documents", include_str!("../migrations/0008_documents.sql")),
     (9, "portal_people", include_str!("../migrations/0009_portal_people.sql")),
+    (10, "outbox_delivery", include_str!("../migrations/0010_outbox_delivery.sql")),
     (12, "conference_record_state", include_str!("../migrations/0012_conference_record_state.sql")),
 ];
 

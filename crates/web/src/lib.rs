@@ -11,6 +11,7 @@ pub mod auth;
 pub mod clock;
 pub mod csrf;
 pub mod error;
+pub mod mail;
 pub mod pages;
 pub mod routes;
 pub mod uk_time;
@@ -274,7 +275,7 @@ pub async fn serve_on(
     Ok(())
 }
 
-async fn shutdown_signal() {
+pub(crate) async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

@@ -1,0 +1,323 @@
+//! The e-mails confer sends about a conference: the invitation (INV-01, INV-02), a new date,
+//! time or place, and a cancellation. Pure text, decided here once; the store writes them to
+//! the outbox in the same transaction as the change.
+//!
+//! An e-mail can be forwarded, misdirected or read over someone's shoulder, so it carries the
+//! minimum: no child's or family's name, no report, nothing restricted (REP-03, EXC-06), no
+//! video link (the coordinator sends it by a safer route). Families get plain English, and
+//! where the authority is in Wales everyone gets English and Welsh (LANG-04).
+
+use crate::conference::{ConferenceKind, Slot};
+use crate::Nation;
+use chrono::{Datelike, NaiveDate};
+
+/// One message: a subject line and a plain-text body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub subject: String,
+    pub body: String,
+}
+
+/// Who the message is for: a parent or carer, or a professional.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    Family,
+    Professional,
+}
+
+/// What every notice about a conference needs to know.
+#[derive(Debug, Clone, Copy)]
+pub struct About<'a> {
+    pub kind: ConferenceKind,
+    /// The authority's name, so the person knows who is writing.
+    pub authority: &'a str,
+    pub nation: Nation,
+}
+
+impl About<'_> {
+    fn welsh(&self) -> bool {
+        self.nation == Nation::Wales
+    }
+}
+
+/// INV-01 (families: purpose, date, time, place, what happens, rights, how to ask for help)
+/// and INV-02 (professionals: date, place, how to answer, reports before).
+pub fn invitation(about: About<'_>, slot: &Slot, audience: Audience) -> Notice {
+    let en = match audience {
+        Audience::Family => format!(
+            "{authority} invites you to a child protection conference.\n\n\
+             When: {when}\n\
+             Where: {place}\n\n\
+             What it is: a meeting where you, your social worker and other people who work with your family \
+             talk together about how to keep your child safe, and decide whether a child protection plan is \
+             needed. An independent chair leads the meeting.\n\n\
+             You can come and say what you think. You can bring someone to support you, such as a friend, a \
+             relative, an advocate or a solicitor: please tell the conference coordinator before the conference. \
+             If you need an interpreter, a sign language interpreter, help to travel or anything else to take \
+             part, tell us and we will arrange it. If you cannot come, you can write to the chair, or give your \
+             views through your social worker.\n\n\
+             Please tell the conference coordinator or your social worker whether you can come.\n\n\
+             What is said at a child protection conference is confidential. It is shared outside the conference \
+             only to protect a child, or with your agreement.\n\n\
+             This email does not contain any reports. Your social worker will go through them with you before the \
+             conference.",
+            authority = about.authority,
+            when = when_en(slot),
+            place = place_en(slot),
+        ),
+        Audience::Professional => format!(
+            "{authority} invites you to a meeting: {kind}.\n\n\
+             When: {when}\n\
+             Where: {place}\n\n\
+             Please tell the conference coordinator whether you will attend in person, attend by video, send a \
+             report only, or cannot attend. Please send your report to the chair before the conference.\n\n\
+             Sign in to confer to see the details. This email holds no details of the family.",
+            authority = about.authority,
+            kind = about.kind.label().to_lowercase(),
+            when = when_en(slot),
+            place = place_en(slot),
+        ),
+    };
+    let subject_en = format!("Invitation to a child protection conference on {}", date_en(slot.date));
+    if !about.welsh() {
+        return Notice { subject: subject_en, body: en };
+    }
+    let cy = match audience {
+        Audience::Family => format!(
+            "Mae {authority} yn eich gwahodd i gynhadledd amddiffyn plant.\n\n\
+             Pryd: {when}\n\
+             Ble: {place}\n\n\
+             Beth yw hi: cyfarfod lle rydych chi, eich gweithiwr cymdeithasol a phobl eraill sy'n gweithio gyda'ch \
+             teulu yn siarad gyda'ch gilydd am sut i gadw eich plentyn yn ddiogel, ac yn penderfynu a oes angen \
+             cynllun amddiffyn plant. Mae cadeirydd annibynnol yn arwain y cyfarfod.\n\n\
+             Gallwch ddod a dweud beth rydych chi'n ei feddwl. Gallwch ddod â rhywun i'ch cefnogi, fel ffrind, \
+             perthynas, eiriolwr neu gyfreithiwr: rhowch wybod i gydlynydd y gynhadledd cyn y gynhadledd. Os oes \
+             angen cyfieithydd, cyfieithydd iaith arwyddion, help i deithio neu unrhyw beth arall arnoch i gymryd \
+             rhan, dywedwch wrthym a byddwn yn ei drefnu. Os na allwch ddod, gallwch ysgrifennu at y cadeirydd, \
+             neu roi eich barn drwy eich gweithiwr cymdeithasol.\n\n\
+             Rhowch wybod i gydlynydd y gynhadledd neu i'ch gweithiwr cymdeithasol a allwch ddod.\n\n\
+             Mae'r hyn a ddywedir mewn cynhadledd amddiffyn plant yn gyfrinachol. Caiff ei rannu y tu allan i'r \
+             gynhadledd dim ond i amddiffyn plentyn, neu gyda'ch cytundeb.\n\n\
+             Nid yw'r e-bost hwn yn cynnwys unrhyw adroddiadau. Bydd eich gweithiwr cymdeithasol yn mynd drwyddynt \
+             gyda chi cyn y gynhadledd.",
+            authority = about.authority,
+            when = when_cy(slot),
+            place = place_cy(slot),
+        ),
+        Audience::Professional => format!(
+            "Mae {authority} yn eich gwahodd i gynhadledd amddiffyn plant.\n\n\
+             Pryd: {when}\n\
+             Ble: {place}\n\n\
+             Rhowch wybod i gydlynydd y gynhadledd a fyddwch yn dod yn bersonol, yn ymuno drwy fideo, yn anfon \
+             adroddiad yn unig, neu'n methu dod. Anfonwch eich adroddiad at y cadeirydd cyn y gynhadledd.\n\n\
+             Mewngofnodwch i confer i weld y manylion. Nid oes unrhyw fanylion am y teulu yn yr e-bost hwn.",
+            authority = about.authority,
+            when = when_cy(slot),
+            place = place_cy(slot),
+        ),
+    };
+    Notice {
+        subject: format!("{subject_en} / Gwahoddiad i gynhadledd amddiffyn plant ar {}", date_cy(slot.date)),
+        body: bilingual(&en, &cy),
+    }
+}
+
+/// The conference someone was invited to has a new date, time or place.
+pub fn moved(about: About<'_>, slot: &Slot) -> Notice {
+    let en = format!(
+        "The child protection conference {authority} invited you to has a new date, time or place.\n\n\
+         When: {when}\n\
+         Where: {place}\n\n\
+         Please tell the conference coordinator whether you can attend.",
+        authority = about.authority,
+        when = when_en(slot),
+        place = place_en(slot),
+    );
+    let subject_en = "A child protection conference has a new date, time or place".to_owned();
+    if !about.welsh() {
+        return Notice { subject: subject_en, body: en };
+    }
+    let cy = format!(
+        "Mae gan y gynhadledd amddiffyn plant y gwahoddodd {authority} chi iddi ddyddiad, amser neu le newydd.\n\n\
+         Pryd: {when}\n\
+         Ble: {place}\n\n\
+         Rhowch wybod i gydlynydd y gynhadledd a allwch ddod.",
+        authority = about.authority,
+        when = when_cy(slot),
+        place = place_cy(slot),
+    );
+    Notice {
+        subject: format!("{subject_en} / Mae gan gynhadledd amddiffyn plant ddyddiad, amser neu le newydd"),
+        body: bilingual(&en, &cy),
+    }
+}
+
+/// The conference someone was invited to is cancelled.
+pub fn cancelled(about: About<'_>) -> Notice {
+    let en = format!(
+        "The child protection conference {} invited you to has been cancelled. The conference coordinator will \
+         tell you if a new date is set.",
+        about.authority
+    );
+    let subject_en = "A child protection conference has been cancelled".to_owned();
+    if !about.welsh() {
+        return Notice { subject: subject_en, body: en };
+    }
+    let cy = format!(
+        "Mae'r gynhadledd amddiffyn plant y gwahoddodd {} chi iddi wedi'i chanslo. Bydd cydlynydd y gynhadledd yn \
+         rhoi gwybod i chi os caiff dyddiad newydd ei bennu.",
+        about.authority
+    );
+    Notice {
+        subject: format!("{subject_en} / Mae cynhadledd amddiffyn plant wedi'i chanslo"),
+        body: bilingual(&en, &cy),
+    }
+}
+
+fn bilingual(en: &str, cy: &str) -> String {
+    format!("{en}\n\n----------\n\nCymraeg\n\n{cy}")
+}
+
+fn date_en(d: NaiveDate) -> String {
+    d.format("%A %-d %B %Y").to_string()
+}
+
+fn when_en(slot: &Slot) -> String {
+    format!("{} at {}", date_en(slot.date), slot.time.format("%H:%M"))
+}
+
+/// A room, a video call, or both; never the link itself.
+fn place_en(slot: &Slot) -> String {
+    match (&slot.venue, &slot.video_link) {
+        (Some(v), Some(_)) => format!("{v}, or by video (the conference coordinator will send you the link)"),
+        (Some(v), None) => v.clone(),
+        (None, _) => "by video (the conference coordinator will send you the link)".to_owned(),
+    }
+}
+
+const WELSH_MONTHS: [&str; 12] = [
+    "Ionawr",
+    "Chwefror",
+    "Mawrth",
+    "Ebrill",
+    "Mai",
+    "Mehefin",
+    "Gorffennaf",
+    "Awst",
+    "Medi",
+    "Hydref",
+    "Tachwedd",
+    "Rhagfyr",
+];
+const WELSH_DAYS: [&str; 7] =
+    ["Dydd Llun", "Dydd Mawrth", "Dydd Mercher", "Dydd Iau", "Dydd Gwener", "Dydd Sadwrn", "Dydd Sul"];
+
+fn date_cy(d: NaiveDate) -> String {
+    format!(
+        "{} {} {} {}",
+        WELSH_DAYS[d.weekday().num_days_from_monday() as usize],
+        d.day(),
+        WELSH_MONTHS[d.month0() as usize],
+        d.year()
+    )
+}
+
+fn when_cy(slot: &Slot) -> String {
+    format!("{} am {}", date_cy(slot.date), slot.time.format("%H:%M"))
+}
+
+fn place_cy(slot: &Slot) -> String {
+    match (&slot.venue, &slot.video_link) {
+        (Some(v), Some(_)) => format!("{v}, neu drwy fideo (bydd cydlynydd y gynhadledd yn anfon y ddolen atoch)"),
+        (Some(v), None) => v.clone(),
+        (None, _) => "drwy fideo (bydd cydlynydd y gynhadledd yn anfon y ddolen atoch)".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveTime;
+
+    fn slot(venue: Option<&str>, link: Option<&str>) -> Slot {
+        Slot {
+            date: "2026-12-03".parse().unwrap(),
+            time: NaiveTime::from_hms_opt(10, 30, 0).unwrap(),
+            venue: venue.map(str::to_owned),
+            video_link: link.map(str::to_owned),
+            chair: "chair".into(),
+        }
+    }
+
+    fn about(nation: Nation) -> About<'static> {
+        About { kind: ConferenceKind::Initial, authority: "Northmoor Borough Council", nation }
+    }
+
+    #[test]
+    fn a_family_invitation_says_what_when_where_rights_and_how_to_answer_inv_01() {
+        let n = invitation(about(Nation::England), &slot(Some("Room 2, Civic Centre"), None), Audience::Family);
+        assert_eq!(n.subject, "Invitation to a child protection conference on Thursday 3 December 2026");
+        for needed in [
+            "Northmoor Borough Council invites you to a child protection conference",
+            "When: Thursday 3 December 2026 at 10:30",
+            "Where: Room 2, Civic Centre",
+            "keep your child safe",
+            "independent chair",
+            "bring someone to support you",
+            "interpreter",
+            "write to the chair",
+            "whether you can come",
+            "confidential",
+        ] {
+            assert!(n.body.contains(needed), "missing {needed:?} in {}", n.body);
+        }
+        assert!(!n.body.contains("Cymraeg"), "English only outside Wales");
+    }
+
+    #[test]
+    fn a_professional_invitation_asks_for_an_answer_and_a_report_inv_02_inv_04() {
+        let n = invitation(about(Nation::England), &slot(Some("Room 2"), None), Audience::Professional);
+        assert!(n.body.contains("initial child protection conference"));
+        assert!(n.body.contains("attend in person, attend by video, send a report only, or cannot attend"));
+        assert!(n.body.contains("send your report to the chair"));
+    }
+
+    #[test]
+    fn in_wales_every_notice_is_in_english_and_welsh_lang_04() {
+        let s = slot(Some("Neuadd y Sir"), None);
+        let a = about(Nation::Wales);
+        let n = invitation(a, &s, Audience::Family);
+        assert!(
+            n.subject.contains("Gwahoddiad i gynhadledd amddiffyn plant ar Dydd Iau 3 Rhagfyr 2026"),
+            "{}",
+            n.subject
+        );
+        assert!(n.body.contains("Pryd: Dydd Iau 3 Rhagfyr 2026 am 10:30"));
+        assert!(n.body.contains("When: Thursday 3 December 2026 at 10:30"));
+        assert!(n.body.contains("gyfrinachol"));
+        assert!(invitation(a, &s, Audience::Professional).body.contains("Rhowch wybod i gydlynydd"));
+        assert!(moved(a, &s).body.contains("Pryd: Dydd Iau 3 Rhagfyr 2026 am 10:30"));
+        assert!(cancelled(a).body.contains("wedi'i chanslo"));
+        assert!(cancelled(a).subject.contains("cancelled"));
+    }
+
+    #[test]
+    fn no_notice_carries_the_video_link_rep_03_exc_06() {
+        let s = slot(None, Some("https://meet.example.org/secret-room"));
+        for audience in [Audience::Family, Audience::Professional] {
+            for nation in [Nation::England, Nation::Wales] {
+                let n = invitation(about(nation), &s, audience);
+                assert!(!n.body.contains("secret-room") && n.body.contains("by video"));
+                assert!(!moved(about(nation), &s).body.contains("secret-room"));
+            }
+        }
+    }
+
+    #[test]
+    fn a_new_date_gives_the_new_date_time_and_place() {
+        let n = moved(about(Nation::Scotland), &slot(Some("Room 4"), Some("https://x")));
+        assert!(n.subject.contains("new date"));
+        assert!(n.body.contains("Thursday 3 December 2026 at 10:30"));
+        assert!(n.body.contains("Room 4, or by video"));
+    }
+}

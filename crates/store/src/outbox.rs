@@ -1,0 +1,380 @@
+//! Delivery of the outbox: the messages written in the same transaction as the change that
+//! causes them (sign-in codes, invitations, new dates, cancellations) are claimed by a worker,
+//! sent, and marked sent or failed here.
+//!
+//! At least once, never lost: a worker claims due messages with a lease in one transaction
+//! (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite's write lock serialises claims), counting
+//! the attempt as it claims. Two workers never hold the same message at once; if a worker
+//! stops before it records the outcome, its lease runs out and the message is sent again with
+//! the same Message-ID (derived from the outbox id), so a receiving server can drop the copy.
+//! A failed attempt waits longer each time (exponential backoff); after the last attempt the
+//! message is marked `failed` for a person to look at (`confer outbox`), and kept.
+//!
+//! Nothing here logs or audits an address, a subject or a body: only outbox ids and outcomes.
+
+use crate::audit::{self, Entry};
+use crate::{int, opt_text, text, Db, Result};
+use chrono::{DateTime, Duration, Utc};
+use confer_domain::audit::EventKind;
+use serde_json::json;
+
+/// The actor of the audit events the delivery writes.
+pub const DELIVERY_ACTOR: &str = "system:mail";
+
+/// A message waiting to be sent, as a worker claimed it.
+#[derive(Clone)]
+pub struct Message {
+    pub id: String,
+    pub authority_id: String,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    pub created_at: String,
+    /// This attempt's number (1 for the first).
+    pub attempt: i64,
+}
+
+// Debug never prints the address or the contents.
+impl std::fmt::Debug for Message {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Message").field("id", &self.id).field("attempt", &self.attempt).finish_non_exhaustive()
+    }
+}
+
+/// How hard to try: how many attempts, how long to wait after the first failure (doubled after
+/// each one, up to `longest_wait`), and how long a claim holds a message.
+#[derive(Debug, Clone, Copy)]
+pub struct Retry {
+    pub max_attempts: i64,
+    pub first_wait: Duration,
+    pub longest_wait: Duration,
+    pub lease: Duration,
+}
+
+impl Default for Retry {
+    /// Eight attempts over about two hours: 1, 2, 4, 8, 16, 32 and 60 minutes apart.
+    fn default() -> Self {
+        Retry {
+            max_attempts: 8,
+            first_wait: Duration::minutes(1),
+            longest_wait: Duration::minutes(60),
+            lease: Duration::minutes(5),
+        }
+    }
+}
+
+impl Retry {
+    /// How long to wait after failed attempt number `attempt` (1-based).
+    pub fn wait_after(&self, attempt: i64) -> Duration {
+        let doublings = (attempt - 1).clamp(0, 30) as u32;
+        let wait = self.first_wait.num_milliseconds().saturating_mul(1i64 << doublings);
+        Duration::milliseconds(wait.min(self.longest_wait.num_milliseconds()))
+    }
+}
+
+/// Claims up to `limit` e-mails that are due at `now` for `owner`, holding them until
+/// `now + retry.lease`, and counts the attempt.
+pub async fn claim(db: &Db, owner: &str, now: DateTime<Utc>, retry: &Retry, limit: i64) -> Result<Vec<Message>> {
+    let at = crate::stamp(now);
+    let until = crate::stamp(now + retry.lease);
+    let lock = match db.backend {
+        // Another instance's claim skips the rows this one is taking instead of waiting.
+        crate::Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+        // BEGIN IMMEDIATE already holds the database's write lock.
+        crate::Backend::Sqlite => "",
+    };
+    let mut tx = db.begin().await?;
+    let rows = sqlx::query(&format!(
+        "SELECT id, authority_id, recipient, subject, body, created_at, attempts FROM outbox \
+         WHERE status = 'pending' AND channel = 'email' AND (next_attempt_at IS NULL OR next_attempt_at <= $1) \
+         AND (lease_until IS NULL OR lease_until <= $1) ORDER BY created_at LIMIT $2{lock}"
+    ))
+    .bind(&at)
+    .bind(limit)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut claimed = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let id = text(row, "id")?;
+        let taken = sqlx::query(
+            "UPDATE outbox SET lease_owner = $2, lease_until = $3, attempts = attempts + 1 \
+             WHERE id = $1 AND status = 'pending' AND (lease_until IS NULL OR lease_until <= $4)",
+        )
+        .bind(&id)
+        .bind(owner)
+        .bind(&until)
+        .bind(&at)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if taken == 1 {
+            claimed.push(Message {
+                id,
+                authority_id: text(row, "authority_id")?,
+                recipient: text(row, "recipient")?,
+                subject: text(row, "subject")?,
+                body: text(row, "body")?,
+                created_at: text(row, "created_at")?,
+                attempt: int(row, "attempts")? + 1,
+            });
+        }
+    }
+    tx.commit().await?;
+    Ok(claimed)
+}
+
+/// Records that a message was handed to the relay. A message already marked sent (by a worker
+/// whose lease had run out) stays as it is.
+pub async fn mark_sent(db: &Db, m: &Message, now: DateTime<Utc>) -> Result<()> {
+    let mut tx = db.begin().await?;
+    let done = sqlx::query(
+        "UPDATE outbox SET status = 'sent', sent_at = $2, lease_owner = NULL, lease_until = NULL, last_error = NULL \
+         WHERE id = $1 AND status = 'pending'",
+    )
+    .bind(&m.id)
+    .bind(crate::stamp(now))
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if done == 1 {
+        audit::record(
+            &mut tx,
+            Entry {
+                authority_id: &m.authority_id,
+                actor: DELIVERY_ACTOR,
+                kind: EventKind::Change,
+                action: "outbox.sent",
+                entity_type: "outbox",
+                entity_id: &m.id,
+                before: serde_json::Value::Null,
+                after: json!({"status": "sent", "attempts": m.attempt}),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// What became of a failed attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AfterFailure {
+    /// It will be tried again at this instant.
+    RetryAt(String),
+    /// No more attempts: marked failed for a person to look at.
+    Failed,
+}
+
+/// Records a failed attempt: the message waits (longer each time) or, after the last attempt or
+/// when trying again cannot help (`give_up`, such as an address that is not an address), is
+/// marked failed. `error` says what kind of failure it was, with no address in it.
+pub async fn mark_attempt_failed(
+    db: &Db,
+    m: &Message,
+    error: &str,
+    give_up: bool,
+    now: DateTime<Utc>,
+    retry: &Retry,
+) -> Result<AfterFailure> {
+    let mut tx = db.begin().await?;
+    let outcome = if give_up || m.attempt >= retry.max_attempts {
+        AfterFailure::Failed
+    } else {
+        AfterFailure::RetryAt(crate::stamp(now + retry.wait_after(m.attempt)))
+    };
+    let changed = match &outcome {
+        AfterFailure::Failed => sqlx::query(
+            "UPDATE outbox SET status = 'failed', failed_at = $2, last_error = $3, lease_owner = NULL, lease_until = NULL \
+             WHERE id = $1 AND status = 'pending'",
+        )
+        .bind(&m.id)
+        .bind(crate::stamp(now))
+        .bind(error)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected(),
+        AfterFailure::RetryAt(at) => sqlx::query(
+            "UPDATE outbox SET next_attempt_at = $2, last_error = $3, lease_owner = NULL, lease_until = NULL \
+             WHERE id = $1 AND status = 'pending'",
+        )
+        .bind(&m.id)
+        .bind(at)
+        .bind(error)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected(),
+    };
+    if changed == 1 && outcome == AfterFailure::Failed {
+        audit::record(
+            &mut tx,
+            Entry {
+                authority_id: &m.authority_id,
+                actor: DELIVERY_ACTOR,
+                kind: EventKind::Change,
+                action: "outbox.failed",
+                entity_type: "outbox",
+                entity_id: &m.id,
+                before: json!({"status": "pending"}),
+                after: json!({"status": "failed", "attempts": m.attempt, "error": error}),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+/// Gives back messages a worker claimed but did not try (it is stopping): they are due again
+/// at once and the attempt does not count.
+pub async fn release(db: &Db, messages: &[Message], owner: &str) -> Result<()> {
+    if messages.is_empty() {
+        return Ok(());
+    }
+    let mut tx = db.begin().await?;
+    for m in messages {
+        sqlx::query(
+            "UPDATE outbox SET lease_owner = NULL, lease_until = NULL, attempts = attempts - 1 \
+             WHERE id = $1 AND lease_owner = $2 AND status = 'pending'",
+        )
+        .bind(&m.id)
+        .bind(owner)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// How many messages are in each state: pending, sent, failed.
+pub async fn counts(db: &Db) -> Result<Vec<(String, i64)>> {
+    let rows = sqlx::query("SELECT status, COUNT(*) AS n FROM outbox GROUP BY status ORDER BY status")
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter().map(|r| Ok((text(r, "status")?, int(r, "n")?))).collect()
+}
+
+/// A message that needs a person, as `confer outbox` lists it: no address, no contents.
+#[derive(Debug, Clone)]
+pub struct Failed {
+    pub id: String,
+    pub created_at: String,
+    pub failed_at: Option<String>,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+}
+
+/// The failed messages, oldest first.
+pub async fn failed(db: &Db, limit: i64) -> Result<Vec<Failed>> {
+    let rows = sqlx::query(
+        "SELECT id, created_at, failed_at, attempts, last_error FROM outbox WHERE status = 'failed' \
+         ORDER BY created_at LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Failed {
+                id: text(r, "id")?,
+                created_at: text(r, "created_at")?,
+                failed_at: opt_text(r, "failed_at")?,
+                attempts: int(r, "attempts")?,
+                last_error: opt_text(r, "last_error")?,
+            })
+        })
+        .collect()
+}
+
+/// Puts failed messages (all, or one by id) back in the queue for a fresh set of attempts,
+/// each with its audit event. Returns how many.
+pub async fn retry_failed(db: &Db, id: Option<&str>, actor: &str) -> Result<u64> {
+    let mut tx = db.begin().await?;
+    let rows = match id {
+        Some(id) => {
+            sqlx::query("SELECT id, authority_id, attempts FROM outbox WHERE status = 'failed' AND id = $1")
+                .bind(id)
+                .fetch_all(&mut *tx)
+                .await?
+        }
+        None => {
+            sqlx::query("SELECT id, authority_id, attempts FROM outbox WHERE status = 'failed' ORDER BY created_at")
+                .fetch_all(&mut *tx)
+                .await?
+        }
+    };
+    let now = crate::now();
+    for row in &rows {
+        let id = text(row, "id")?;
+        sqlx::query(
+            "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $2, failed_at = NULL \
+             WHERE id = $1 AND status = 'failed'",
+        )
+        .bind(&id)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+        audit::record(
+            &mut tx,
+            Entry {
+                authority_id: &text(row, "authority_id")?,
+                actor,
+                kind: EventKind::Change,
+                action: "outbox.retry",
+                entity_type: "outbox",
+                entity_id: &id,
+                before: json!({"status": "failed", "attempts": int(row, "attempts")?}),
+                after: json!({"status": "pending", "attempts": 0}),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(rows.len() as u64)
+}
+
+/// One message's delivery state, for tests and for people looking into a failure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct State {
+    pub status: String,
+    pub attempts: i64,
+    pub next_attempt_at: Option<String>,
+    pub last_error: Option<String>,
+}
+
+pub async fn state(db: &Db, id: &str) -> Result<Option<State>> {
+    let row = sqlx::query("SELECT status, attempts, next_attempt_at, last_error FROM outbox WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?;
+    row.map(|r| {
+        Ok(State {
+            status: text(&r, "status")?,
+            attempts: int(&r, "attempts")?,
+            next_attempt_at: opt_text(&r, "next_attempt_at")?,
+            last_error: opt_text(&r, "last_error")?,
+        })
+    })
+    .transpose()
+}
+
+/// The ids of the messages to one address, oldest first (tests find a message by its recipient).
+pub async fn ids_for(db: &Db, recipient: &str) -> Result<Vec<String>> {
+    let rows = sqlx::query("SELECT id FROM outbox WHERE recipient = $1 ORDER BY created_at, id")
+        .bind(recipient)
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter().map(|r| text(r, "id")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_wait_doubles_up_to_the_longest() {
+        let r = Retry::default();
+        let minutes: Vec<i64> = (1..=9).map(|a| r.wait_after(a).num_minutes()).collect();
+        assert_eq!(minutes, vec![1, 2, 4, 8, 16, 32, 60, 60, 60]);
+        assert_eq!(r.wait_after(1000).num_minutes(), 60, "no overflow");
+    }
+}

@@ -1,0 +1,750 @@
+//! The outbox delivered by e-mail, end to end: a real SMTP server on loopback (the `mailin`
+//! protocol crate driven over real sockets) receives what the delivery worker sends through
+//! lettre. A portal sign-in code asked for on the web arrives and signs the person in;
+//! invitations, a new date and a cancellation reach every invitee; a relay that refuses or is
+//! down leads to retries with backoff, then "failed", and the message is kept and can be tried
+//! again; two workers never send the same message twice; a worker that stops mid-send loses
+//! nothing. Runs on SQLite, and on PostgreSQL with CONFER_TEST_DATABASE=postgres.
+
+mod common;
+use chrono::{Duration as Span, NaiveDate, Utc};
+use common::*;
+use confer_domain::conference::*;
+use confer_domain::*;
+use confer_store::conferences::{self, Change};
+use confer_store::families::{self, NewFamily};
+use confer_store::outbox::{self, Retry};
+use confer_store::{otp, users, Db};
+use confer_web::mail::{self, MailSettings, Relay, SmtpRelay};
+use mailin::{response, Handler, Response};
+use reqwest::StatusCode;
+use std::collections::BTreeSet;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+
+const FROM: &str = "Testshire Conferences <conferences@testshire.example>";
+
+// ---------------------------------------------------------------------------------------
+// A real SMTP server on loopback.
+
+/// One message as the server received it.
+#[derive(Debug, Clone)]
+struct Received {
+    from: String,
+    to: Vec<String>,
+    data: String,
+}
+
+impl Received {
+    fn header(&self, name: &str) -> Option<String> {
+        let head = self.data.split("\r\n\r\n").next().unwrap_or("");
+        let mut value: Option<String> = None;
+        for line in head.split("\r\n") {
+            if line.starts_with([' ', '\t']) {
+                if let Some(v) = value.as_mut() {
+                    v.push_str(line.trim_start_matches(['\t']));
+                }
+                continue;
+            }
+            if value.is_some() {
+                break;
+            }
+            if let Some((n, v)) = line.split_once(':') {
+                if n.eq_ignore_ascii_case(name) {
+                    value = Some(v.trim().to_owned());
+                }
+            }
+        }
+        value
+    }
+
+    /// The body as the person reads it (quoted-printable decoded).
+    fn body(&self) -> String {
+        let raw = self.data.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
+        let qp = self.header("Content-Transfer-Encoding").is_some_and(|e| e.eq_ignore_ascii_case("quoted-printable"));
+        assert!(
+            !self.header("Content-Transfer-Encoding").is_some_and(|e| e.eq_ignore_ascii_case("base64")),
+            "plain text is readable as sent"
+        );
+        if !qp {
+            return raw.replace("\r\n", "\n");
+        }
+        let joined = raw.replace("=\r\n", "");
+        let bytes = joined.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'=' {
+                if let Some(Ok(b)) = joined.get(i + 1..i + 3).map(|h| u8::from_str_radix(h, 16)) {
+                    out.push(b);
+                    i += 3;
+                    continue;
+                }
+            }
+            out.push(bytes[i]);
+            i += 1;
+        }
+        String::from_utf8(out).unwrap().replace("\r\n", "\n")
+    }
+}
+
+#[derive(Default)]
+struct Shared {
+    /// Refuse every recipient with this code (a relay that says no).
+    refuse: Mutex<Option<u16>>,
+    received: Mutex<Vec<Received>>,
+    connections: Mutex<usize>,
+}
+
+#[derive(Clone)]
+struct Recorder {
+    shared: Arc<Shared>,
+    from: String,
+    to: Vec<String>,
+    data: Vec<u8>,
+}
+
+impl Handler for Recorder {
+    fn mail(&mut self, _ip: IpAddr, _domain: &str, from: &str) -> Response {
+        self.from = from.to_owned();
+        self.to.clear();
+        self.data.clear();
+        response::OK
+    }
+    fn rcpt(&mut self, to: &str) -> Response {
+        if let Some(code) = *self.shared.refuse.lock().unwrap() {
+            return Response::custom(code, "5.7.1 Relaying denied".into());
+        }
+        self.to.push(to.to_owned());
+        response::OK
+    }
+    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.data.extend_from_slice(buf);
+        Ok(())
+    }
+    fn data_end(&mut self) -> Response {
+        let data = String::from_utf8_lossy(&self.data).into_owned();
+        self.shared.received.lock().unwrap().push(Received { from: self.from.clone(), to: self.to.clone(), data });
+        response::OK
+    }
+}
+
+struct SmtpServer {
+    port: u16,
+    shared: Arc<Shared>,
+}
+
+impl SmtpServer {
+    async fn start() -> SmtpServer {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let shared = Arc::new(Shared::default());
+        let s = shared.clone();
+        tokio::spawn(async move {
+            loop {
+                let Ok((socket, peer)) = listener.accept().await else { return };
+                *s.connections.lock().unwrap() += 1;
+                let handler = Recorder { shared: s.clone(), from: String::new(), to: vec![], data: vec![] };
+                tokio::spawn(async move {
+                    let mut session = mailin::SessionBuilder::new("smtp.test").build(peer.ip(), handler);
+                    let (read, mut write) = socket.into_split();
+                    let mut read = BufReader::new(read);
+                    let _ = write.write_all(&session.greeting().buffer().unwrap()).await;
+                    let mut line = Vec::new();
+                    loop {
+                        line.clear();
+                        match read.read_until(b'\n', &mut line).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(_) => {}
+                        }
+                        let res = session.process(&line);
+                        if res.action != mailin::Action::NoReply {
+                            let _ = write.write_all(&res.buffer().unwrap()).await;
+                        }
+                        if res.action == mailin::Action::Close {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        SmtpServer { port, shared }
+    }
+
+    fn refuse(&self, code: Option<u16>) {
+        *self.shared.refuse.lock().unwrap() = code;
+    }
+
+    fn received(&self) -> Vec<Received> {
+        self.shared.received.lock().unwrap().clone()
+    }
+
+    fn connections(&self) -> usize {
+        *self.shared.connections.lock().unwrap()
+    }
+
+    /// Waits (at most 20 s) until `n` messages have arrived.
+    async fn wait_for(&self, n: usize) -> Vec<Received> {
+        for _ in 0..400 {
+            let got = self.received();
+            if got.len() >= n {
+                return got;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("expected {n} messages, the SMTP server has {}", self.received().len());
+    }
+
+    fn settings(&self) -> MailSettings {
+        settings_for(self.port)
+    }
+}
+
+fn settings_for(port: u16) -> MailSettings {
+    let relay = SmtpRelay::parse(&format!("smtp://127.0.0.1:{port}?tls=none")).unwrap();
+    let mut s = MailSettings::new(Relay::Smtp(relay), FROM).unwrap();
+    s.poll = Duration::from_millis(100);
+    s
+}
+
+/// A delivery worker running until the test ends.
+struct Worker {
+    stop: tokio::sync::watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Worker {
+    fn start(db: &Db, settings: MailSettings) -> Worker {
+        let (stop, rx) = tokio::sync::watch::channel(false);
+        let task = tokio::spawn(mail::run(db.clone(), settings, rx));
+        Worker { stop, task }
+    }
+
+    async fn stop(self) {
+        let _ = self.stop.send(true);
+        let _ = self.task.await;
+    }
+}
+
+fn message_id_of(outbox_id: &str) -> String {
+    format!("<{outbox_id}@testshire.example>")
+}
+
+// ---------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_portal_sign_in_code_asked_for_on_the_web_arrives_by_smtp_and_signs_the_person_in() {
+    let app = start().await;
+    staff(&app, "parent.one", &[Role::Parent], None).await;
+    let email = "parent.one@council.example";
+    let smtp = SmtpServer::start().await;
+    let worker = Worker::start(&app.db, smtp.settings());
+
+    let mut b = Browser::new(&app);
+    let page = b.get("/portal/sign-in").await;
+    let res = b.submit(&page, "/portal/sign-in", &[("email", email), ("lang", "en")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+
+    let got = smtp.wait_for(1).await;
+    let m = &got[0];
+    assert_eq!(m.to, vec![email.to_owned()]);
+    assert!(m.from.contains("conferences@testshire.example"), "{}", m.from);
+    assert_eq!(m.header("Subject").as_deref(), Some("Your confer sign-in code / Eich cod mewngofnodi confer"));
+    assert!(m.header("From").unwrap().contains("conferences@testshire.example"));
+    assert_eq!(m.header("To").as_deref(), Some(email));
+    let ids = outbox::ids_for(&app.db, email).await.unwrap();
+    assert_eq!(ids.len(), 1);
+    assert_eq!(m.header("Message-ID"), Some(message_id_of(&ids[0])), "the Message-ID comes from the outbox row");
+    let body = m.body();
+    assert!(body.contains("Eich cod mewngofnodi yw"), "{body}");
+    let code: String = body.split("code is ").nth(1).unwrap().chars().take(6).collect();
+    assert!(code.chars().all(|c| c.is_ascii_digit()), "{code}");
+
+    // The code from the e-mail signs the person in.
+    let code_page = b.get(res.location.as_deref().unwrap()).await;
+    let ok = b.submit(&code_page, "/portal/sign-in/code", &[("email", email), ("code", &code), ("lang", "en")]).await;
+    assert_eq!(ok.location.as_deref(), Some("/portal"));
+
+    let state = outbox::state(&app.db, &ids[0]).await.unwrap().unwrap();
+    assert_eq!((state.status.as_str(), state.attempts), ("sent", 1));
+    worker.stop().await;
+    assert_eq!(smtp.received().len(), 1, "sent once");
+    assert_eq!(confer_store::audit::verify(&app.db).await.unwrap().first_break, None);
+}
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+struct Weekdays;
+impl confer_domain::calendar::WorkingCalendar for Weekdays {
+    fn is_working_day(&self, _: NaiveDate) -> bool {
+        true
+    }
+    fn add_working_days(&self, from: NaiveDate, days: u32) -> NaiveDate {
+        from + chrono::Days::new(days.into())
+    }
+    fn subtract_working_days(&self, from: NaiveDate, days: u32) -> NaiveDate {
+        from - chrono::Days::new(days.into())
+    }
+}
+
+/// A requested conference for Amy Brook: her mother (with an e-mail address), her father
+/// (without) and her teacher (with). Returns the chair's id.
+async fn conference(app: &App) -> String {
+    let la = app.authority.id.clone();
+    let (sw, _) = staff(app, "sw", &[Role::SocialWorker], None).await;
+    let (chair, _) = staff(app, "chair", &[Role::Chair], None).await;
+    let mut tx = app.db.begin().await.unwrap();
+    families::insert_agency(
+        &mut tx,
+        &Agency {
+            id: AgencyId::from("ag-school"),
+            authority_id: la.clone(),
+            name: "Brook Primary".into(),
+            kind: AgencyKind::Education,
+        },
+    )
+    .await
+    .unwrap();
+    let teacher = Professional {
+        id: "p-teacher".into(),
+        agency_id: AgencyId::from("ag-school"),
+        name: "Tess Teacher".into(),
+        job_title: "Class teacher".into(),
+        email: "tess.teacher@school.example".into(),
+        user_id: None,
+    };
+    families::insert_professional(&mut tx, &la, &teacher).await.unwrap();
+    let adult = |id: &str, given: &str, email: Option<&str>| Adult {
+        id: id.into(),
+        family_id: "fam".into(),
+        given_name: given.into(),
+        family_name: "Brook".into(),
+        email: email.map(str::to_owned),
+        phone: None,
+        communication: Communication::default(),
+    };
+    let adults = [adult("mum", "Mandy", Some("mandy.brook@family.example")), adult("dad", "Dan", None)];
+    let family = Family { id: "fam".into(), authority_id: la.clone(), name: "Brook".into() };
+    let case = Case {
+        id: "case".into(),
+        family_id: "fam".into(),
+        allocated_worker_id: sw.as_str().into(),
+        stage: CaseStage::Enquiry,
+        opened_on: d("2026-10-01"),
+    };
+    families::insert_family(
+        &mut tx,
+        &NewFamily {
+            family: &family,
+            children: &[],
+            adults: &adults,
+            relationships: &[],
+            case: Some(&case),
+            professionals: &[ProfessionalId::from("p-teacher")],
+        },
+        "test",
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let member = |id: &str, name: &str, relationship| FamilyMember {
+        adult_id: id.into(),
+        name: name.into(),
+        relationship,
+        parental_responsibility: true,
+        carer: true,
+        communication: Communication::default(),
+        disability: String::new(),
+        needs: vec![],
+    };
+    let request = ConferenceRequest {
+        authority_id: la.clone(),
+        family_id: "fam".into(),
+        case_id: "case".into(),
+        kind: ConferenceKind::Initial,
+        children: vec![SubjectChild {
+            child_id: "amy".into(),
+            name: "Amy Brook".into(),
+            birth: Birth::Born(d("2015-01-01")),
+            communication: Communication::default(),
+            disability: String::new(),
+            current_plan: None,
+        }],
+        strategy_discussion_on: Some(d("2026-11-02")),
+        enquiry: Some(EnquiryKind::Section47),
+        harm_finding: Some(HarmFinding::Suffering),
+        transfer_notified_on: None,
+        previous: None,
+        reason: "Neglect.".into(),
+        concerns: vec![ConcernCategory::Neglect],
+        family_members: vec![
+            member("mum", "Mandy Brook", RelationshipKind::Mother),
+            member("dad", "Dan Brook", RelationshipKind::Father),
+        ],
+        professionals: vec![ProfessionalInvolved {
+            professional_id: "p-teacher".into(),
+            name: "Tess Teacher".into(),
+            job_title: "Class teacher".into(),
+            agency_id: AgencyId::from("ag-school"),
+            agency_name: "Brook Primary".into(),
+            agency_kind: AgencyKind::Education,
+            user_id: None,
+        }],
+        allocated_worker: sw.as_str().into(),
+        due_by: d("2026-11-23"),
+    };
+    let who = Acting::new(sw.as_str(), &[Role::SocialWorker], &[confer_domain::access::Relationship::AllocatedWorker]);
+    let c = Conference::request(&who, ConferenceId("conf".into()), request, d("2026-11-03"), Utc::now()).unwrap();
+    let mut tx = app.db.begin().await.unwrap();
+    conferences::create(&app.db, &mut tx, &c, &sw).await.unwrap();
+    tx.commit().await.unwrap();
+    chair
+}
+
+fn coordinator() -> Acting {
+    Acting::new("coord", &[Role::Coordinator], &[])
+}
+
+#[tokio::test]
+async fn invitations_a_new_date_and_a_cancellation_reach_every_invitee_by_smtp_inv_01_inv_02() {
+    let app = start().await;
+    let chair = conference(&app).await;
+    let chair_account = users::by_id(&app.db, &UserId::from(chair.as_str())).await.unwrap().account;
+    let smtp = SmtpServer::start().await;
+    let worker = Worker::start(&app.db, smtp.settings());
+    let slot = |date: &str, hour: u32, venue: &str| Slot {
+        date: d(date),
+        time: chrono::NaiveTime::from_hms_opt(hour, 0, 0).unwrap(),
+        venue: Some(venue.into()),
+        video_link: Some("https://meet.example.org/brook-family-room".into()),
+        chair: chair.as_str().into(),
+    };
+    let first = slot("2026-11-20", 10, "Room 1, Civic Centre");
+    let ((), v) = conferences::save(&app.db, "conf", 1, Change::new("coord", "conference.schedule"), |c| {
+        c.schedule(&coordinator(), first, &chair_account, |_| None, None, &Weekdays, d("2026-11-03"), Utc::now())
+    })
+    .await
+    .unwrap();
+    // The coordinator invites the family and the teacher; each change sends its invitations.
+    let (_, v) = conferences::save(&app.db, "conf", v, Change::new("coord", "conference.invite"), |c| {
+        c.invite_family_member(&coordinator(), &"mum".into(), d("2026-11-04"))?;
+        c.invite_family_member(&coordinator(), &"dad".into(), d("2026-11-04"))?;
+        c.invite_professional(&coordinator(), &"p-teacher".into(), d("2026-11-04"))
+    })
+    .await
+    .unwrap();
+    let got = smtp.wait_for(2).await;
+    let to_mum = got.iter().find(|m| m.to == ["mandy.brook@family.example"]).expect("the mother is invited");
+    let to_teacher = got.iter().find(|m| m.to == ["tess.teacher@school.example"]).expect("the teacher is invited");
+    assert_eq!(
+        to_mum.header("Subject").as_deref(),
+        Some("Invitation to a child protection conference on Friday 20 November 2026")
+    );
+    let body = to_mum.body();
+    for needed in [
+        "Testshire County Council invites you",
+        "When: Friday 20 November 2026 at 10:00",
+        "Room 1, Civic Centre",
+        "bring someone to support you",
+        "whether you can come",
+    ] {
+        assert!(body.contains(needed), "{needed:?} missing from {body}");
+    }
+    assert!(to_teacher.body().contains("send a report only"), "{}", to_teacher.body());
+
+    // Rescheduling tells everyone invited who has an address.
+    let ((), v) = conferences::save(&app.db, "conf", v, Change::new("coord", "conference.reschedule"), |c| {
+        c.reschedule(
+            &coordinator(),
+            slot("2026-11-23", 14, "Room 7, Civic Centre"),
+            "The room was double-booked.",
+            &chair_account,
+            |_| None,
+            None,
+            &Weekdays,
+            d("2026-11-05"),
+            Utc::now(),
+        )
+    })
+    .await
+    .unwrap();
+    let got = smtp.wait_for(4).await;
+    let moved: Vec<&Received> = got.iter().filter(|m| m.header("Subject").unwrap().contains("new date")).collect();
+    let to: BTreeSet<&str> = moved.iter().map(|m| m.to[0].as_str()).collect();
+    assert_eq!(to, BTreeSet::from(["mandy.brook@family.example", "tess.teacher@school.example"]));
+    assert!(moved.iter().all(|m| m.body().contains("Monday 23 November 2026 at 14:00") && m.body().contains("Room 7")));
+
+    // Cancelling tells them too.
+    conferences::save(&app.db, "conf", v, Change::new("coord", "conference.cancel"), |c| {
+        c.cancel(&coordinator(), "The family moved away.", Utc::now())
+    })
+    .await
+    .unwrap();
+    let got = smtp.wait_for(6).await;
+    assert_eq!(got.iter().filter(|m| m.header("Subject").unwrap().contains("cancelled")).count(), 2);
+
+    // Nothing restricted or identifying in any e-mail: no child's name, no family name, no
+    // reason, no video link (REP-03, EXC-06); every Message-ID is its own outbox row's.
+    let mut ids = BTreeSet::new();
+    for m in &got {
+        let all = format!("{}{}", m.data, m.body());
+        for secret in ["Amy", "Brook", "Neglect", "double-booked", "moved away", "brook-family-room"] {
+            assert!(!all.contains(secret), "{secret:?} in an e-mail:\n{all}");
+        }
+        ids.insert(m.header("Message-ID").unwrap());
+    }
+    let mut expected = BTreeSet::new();
+    for who in ["mandy.brook@family.example", "tess.teacher@school.example"] {
+        for id in outbox::ids_for(&app.db, who).await.unwrap() {
+            expected.insert(message_id_of(&id));
+        }
+    }
+    assert_eq!(ids, expected);
+    worker.stop().await;
+    assert_eq!(smtp.received().len(), 6, "each message once");
+}
+
+#[tokio::test]
+async fn a_refusing_or_absent_relay_is_retried_with_backoff_then_failed_and_the_message_is_kept() {
+    let app = start().await;
+    staff(&app, "carer.two", &[Role::Parent], None).await;
+    let email = "carer.two@council.example";
+    assert_eq!(otp::request(&app.db, email).await.unwrap(), otp::Requested::Sent);
+    let id = outbox::ids_for(&app.db, email).await.unwrap().remove(0);
+    let retry = Retry {
+        max_attempts: 3,
+        first_wait: Span::seconds(60),
+        longest_wait: Span::minutes(10),
+        lease: Span::minutes(5),
+    };
+    let smtp = SmtpServer::start().await;
+    smtp.refuse(Some(550));
+    let mut refusing = smtp.settings();
+    refusing.retry = retry;
+    // A port with nothing listening: the relay is down.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut down = settings_for(closed);
+    down.retry = retry;
+    let stamp = |t| confer_store::stamp(t);
+
+    // 1: refused (5xx). Tried again after the first wait, not before.
+    let t0 = Utc::now();
+    let pass = mail::deliver_due(&app.db, &refusing, "w1", t0).await.unwrap();
+    assert_eq!((pass.claimed, pass.retrying), (1, 1));
+    assert_eq!(smtp.connections(), 1, "the relay was really asked");
+    let s = outbox::state(&app.db, &id).await.unwrap().unwrap();
+    assert_eq!((s.status.as_str(), s.attempts), ("pending", 1));
+    assert_eq!(s.next_attempt_at, Some(stamp(t0 + Span::seconds(60))));
+    let error = s.last_error.unwrap();
+    assert!(error.contains("550") && !error.contains('@'), "the kind of failure, never the address: {error}");
+    let early = mail::deliver_due(&app.db, &refusing, "w1", t0 + Span::seconds(30)).await.unwrap();
+    assert_eq!(early.claimed, 0, "not before its next attempt");
+
+    // 2: the relay is down. The wait doubles.
+    let t1 = t0 + Span::seconds(61);
+    let pass = mail::deliver_due(&app.db, &down, "w1", t1).await.unwrap();
+    assert_eq!(pass.retrying, 1);
+    let s = outbox::state(&app.db, &id).await.unwrap().unwrap();
+    assert_eq!(s.attempts, 2);
+    assert_eq!(s.next_attempt_at, Some(stamp(t1 + Span::seconds(120))));
+    assert!(s.last_error.unwrap().starts_with("connection"));
+    assert_eq!(mail::deliver_due(&app.db, &down, "w1", t1 + Span::seconds(119)).await.unwrap().claimed, 0);
+
+    // 3: refused again, the last attempt: failed, for a person to look at; kept.
+    let t2 = t1 + Span::seconds(121);
+    let pass = mail::deliver_due(&app.db, &refusing, "w1", t2).await.unwrap();
+    assert_eq!(pass.failed, 1);
+    let s = outbox::state(&app.db, &id).await.unwrap().unwrap();
+    assert_eq!((s.status.as_str(), s.attempts), ("failed", 3));
+    assert_eq!(
+        mail::deliver_due(&app.db, &refusing, "w1", t2 + Span::days(1)).await.unwrap().claimed,
+        0,
+        "no more tries"
+    );
+    let failed = outbox::failed(&app.db, 10).await.unwrap();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0].id, id);
+    assert!(!otp::outbox_for(&app.db, email).await.unwrap().is_empty(), "the message is kept");
+    assert!(smtp.received().is_empty());
+
+    // A person fixes the relay and tries again: the same message, with the same Message-ID.
+    assert_eq!(outbox::retry_failed(&app.db, None, "test").await.unwrap(), 1);
+    smtp.refuse(None);
+    let pass = mail::deliver_due(&app.db, &refusing, "w1", Utc::now()).await.unwrap();
+    assert_eq!(pass.sent, 1);
+    let got = smtp.received();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].header("Message-ID"), Some(message_id_of(&id)));
+    assert!(got[0].body().contains("Your sign-in code is"));
+    let s = outbox::state(&app.db, &id).await.unwrap().unwrap();
+    assert_eq!((s.status.as_str(), s.attempts), ("sent", 1));
+    let counts = outbox::counts(&app.db).await.unwrap();
+    assert_eq!(counts, vec![("sent".to_owned(), 1)]);
+    // Giving up and retrying are in the audit trail.
+    let events = confer_store::audit::for_entity(&app.db, app.authority.id.as_str(), "outbox", &id, 10).await.unwrap();
+    let actions: Vec<&str> = events.iter().map(|e| e.action.as_str()).collect();
+    for a in ["outbox.failed", "outbox.retry", "outbox.sent"] {
+        assert!(actions.contains(&a), "{a} not audited: {actions:?}");
+    }
+    assert_eq!(confer_store::audit::verify(&app.db).await.unwrap().first_break, None);
+}
+
+/// Writes `n` messages straight into the outbox (as the changes that cause them do).
+async fn queue(db: &Db, authority: &str, n: usize) -> Vec<String> {
+    let mut ids = Vec::new();
+    let mut tx = db.begin().await.unwrap();
+    for i in 0..n {
+        let id = confer_store::new_id();
+        sqlx::query("INSERT INTO outbox (id, authority_id, channel, recipient, subject, body, created_at) VALUES ($1, $2, 'email', $3, $4, $5, $6)")
+            .bind(&id)
+            .bind(authority)
+            .bind(format!("person{i}@example.org"))
+            .bind(format!("Message {i}"))
+            .bind(format!("Body {i}"))
+            .bind(confer_store::now())
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        ids.push(id);
+    }
+    tx.commit().await.unwrap();
+    ids
+}
+
+#[tokio::test]
+async fn two_workers_never_send_the_same_message_twice_and_a_stopped_workers_messages_are_not_lost() {
+    let app = start().await;
+    let la = app.authority.id.as_str();
+
+    // Claims at the same instant take different messages; a claimed message is held.
+    let ids = queue(&app.db, la, 20).await;
+    let retry = Retry::default();
+    let now = Utc::now();
+    let (a, b) = tokio::join!(
+        outbox::claim(&app.db, "worker-a", now, &retry, 12),
+        outbox::claim(&app.db, "worker-b", now, &retry, 12)
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    let a_ids: BTreeSet<String> = a.iter().map(|m| m.id.clone()).collect();
+    let b_ids: BTreeSet<String> = b.iter().map(|m| m.id.clone()).collect();
+    assert!(a_ids.is_disjoint(&b_ids), "the same message claimed twice");
+    assert_eq!(a_ids.len() + b_ids.len(), 20);
+    assert!(outbox::claim(&app.db, "worker-c", now, &retry, 50).await.unwrap().is_empty(), "held by their leases");
+    // Both workers stop without a word (a crash). Once the leases run out, every message is
+    // claimed again: none is lost, and the attempt is counted.
+    let later = now + retry.lease + Span::seconds(1);
+    let again = outbox::claim(&app.db, "worker-c", later, &retry, 50).await.unwrap();
+    assert_eq!(
+        again.iter().map(|m| m.id.clone()).collect::<BTreeSet<_>>(),
+        ids.iter().cloned().collect::<BTreeSet<_>>()
+    );
+    assert!(again.iter().all(|m| m.attempt == 2));
+    // A worker that is stopping gives back what it has not tried.
+    outbox::release(&app.db, &again, "worker-c").await.unwrap();
+
+    // Two real workers deliver them all, and more, each exactly once.
+    let more = queue(&app.db, la, 20).await;
+    let smtp = SmtpServer::start().await;
+    let mut s = smtp.settings();
+    s.batch = 3;
+    s.poll = Duration::from_millis(20);
+    let w1 = Worker::start(&app.db, s.clone());
+    let w2 = Worker::start(&app.db, s);
+    let got = smtp.wait_for(40).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    w1.stop().await;
+    w2.stop().await;
+    let got_after = smtp.received();
+    assert_eq!(got_after.len(), 40, "each message once: {} received", got_after.len());
+    let message_ids: BTreeSet<String> = got.iter().map(|m| m.header("Message-ID").unwrap()).collect();
+    let expected: BTreeSet<String> = ids.iter().chain(more.iter()).map(|i| message_id_of(i)).collect();
+    assert_eq!(message_ids, expected);
+    for id in ids.iter().chain(more.iter()) {
+        let st = outbox::state(&app.db, id).await.unwrap().unwrap();
+        assert_eq!(st.status, "sent");
+    }
+    assert_eq!(outbox::counts(&app.db).await.unwrap(), vec![("sent".to_owned(), 40)]);
+}
+
+#[tokio::test]
+async fn the_demo_writes_each_message_as_an_eml_file_to_read_the_sign_in_codes() {
+    let app = start().await;
+    staff(&app, "parent.three", &[Role::Parent], None).await;
+    let email = "parent.three@council.example";
+    otp::request(&app.db, email).await.unwrap();
+    let id = outbox::ids_for(&app.db, email).await.unwrap().remove(0);
+    let dir = std::env::temp_dir().join(format!("confer-mail-{}", confer_store::random_secret(6)));
+    let s = MailSettings::new(Relay::Directory(dir.clone()), "confer@localhost").unwrap();
+    let pass = mail::deliver_due(&app.db, &s, "demo", Utc::now()).await.unwrap();
+    assert_eq!(pass.sent, 1);
+    let eml = std::fs::read_to_string(dir.join(format!("{id}.eml"))).unwrap();
+    assert!(eml.contains(&format!("Message-ID: <{id}@localhost>")), "{eml}");
+    assert!(eml.contains("To: parent.three@council.example"));
+    assert!(eml.contains("Your sign-in code is"));
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1, "no temporary file left");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn in_wales_the_family_invitation_arrives_in_english_and_welsh_lang_04() {
+    let app = start().await;
+    sqlx::query("UPDATE authority SET nation = 'wales' WHERE id = $1")
+        .bind(app.authority.id.as_str())
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let chair = conference(&app).await;
+    let chair_account = users::by_id(&app.db, &UserId::from(chair.as_str())).await.unwrap().account;
+    let smtp = SmtpServer::start().await;
+    let worker = Worker::start(&app.db, smtp.settings());
+    let slot = Slot {
+        date: d("2026-11-20"),
+        time: chrono::NaiveTime::from_hms_opt(10, 0, 0).unwrap(),
+        venue: Some("Neuadd y Sir".into()),
+        video_link: None,
+        chair: chair.as_str().into(),
+    };
+    let ((), v) = conferences::save(&app.db, "conf", 1, Change::new("coord", "conference.schedule"), |c| {
+        c.schedule(&coordinator(), slot, &chair_account, |_| None, None, &Weekdays, d("2026-11-03"), Utc::now())
+    })
+    .await
+    .unwrap();
+    conferences::save(&app.db, "conf", v, Change::new("coord", "conference.invite"), |c| {
+        c.invite_family_member(&coordinator(), &"mum".into(), d("2026-11-04"))
+    })
+    .await
+    .unwrap();
+    let got = smtp.wait_for(1).await;
+    worker.stop().await;
+    let body = got[0].body();
+    assert!(body.contains("When: Friday 20 November 2026 at 10:00"), "{body}");
+    assert!(body.contains("Pryd: Dydd Gwener 20 Tachwedd 2026 am 10:00"), "{body}");
+    assert!(body.contains("Gallwch ddod â rhywun i'ch cefnogi"), "the Welsh arrives intact: {body}");
+    let subject = got[0].header("Subject").unwrap();
+    assert_eq!(
+        subject,
+        "Invitation to a child protection conference on Friday 20 November 2026 / \
+         Gwahoddiad i gynhadledd amddiffyn plant ar Dydd Gwener 20 Tachwedd 2026"
+    );
+}
+
+#[tokio::test]
+async fn a_recipient_that_is_not_an_address_is_failed_at_once_without_asking_the_relay() {
+    let app = start().await;
+    let ids = queue(&app.db, app.authority.id.as_str(), 1).await;
+    sqlx::query("UPDATE outbox SET recipient = 'not an address' WHERE id = $1")
+        .bind(&ids[0])
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let smtp = SmtpServer::start().await;
+    let pass = mail::deliver_due(&app.db, &smtp.settings(), "w1", Utc::now()).await.unwrap();
+    assert_eq!(pass.failed, 1);
+    assert_eq!(smtp.connections(), 0);
+    let s = outbox::state(&app.db, &ids[0]).await.unwrap().unwrap();
+    assert_eq!((s.status.as_str(), s.last_error.as_deref()), ("failed", Some("address not valid")));
+}
