@@ -5,7 +5,9 @@
 // meets the parents first (MEET-01), starts, and decides for each child: a child protection
 // plan under neglect, one under emotional abuse, and a child in need plan (DEC-01/02); closes
 // (DEC-05); the note taker drafts the record, the chair approves it and the coordinator sends
-// a parent their copy (MIN-02). axe-core checks every page visited.
+// a parent their copy (MIN-02). Then the review (REV-01), requested from the family page with
+// the previous chair suggested (CHAIR-02), continues one plan and ends the other (DEC-01).
+// axe-core checks every page visited.
 // Run from the repository root: node --test tests/browser/siblings.test.mjs
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
@@ -177,6 +179,61 @@ describe('three siblings', { timeout: 600_000 }, () => {
     // The family's case follows the conference: two children are now on plans.
     await sw.goto(family)
     assert.match(await sw.locator('main').innerText(), /Stage\s+Child protection plan/)
+
+    // REV-01, CHAIR-02: the review of the two plans, requested from the family page; the
+    // previous chair is suggested; the review continues one plan and ends the other, stepping
+    // down to a child in need plan.
+    await click(sw, sw.getByRole('link', { name: 'Request a conference' }))
+    await sw.getByLabel(/^Review/).first().check()
+    await pressButton(sw, 'Show the form for this kind')
+    await checkAccessibility(sw, 'request a review conference')
+    for (const name of names.slice(0, 2)) await sw.getByLabel(name, { exact: true }).check()
+    await sw.locator('input[name=previous_conference_id]').first().check()
+    for (const box of await sw.locator('input[name=family_members]').all()) await box.check()
+    for (const box of await sw.locator('input[name=professionals]').all()) await box.check()
+    await pressButton(sw, 'Request the conference')
+    assert.match(pathOf(sw), /^\/conferences\/[^/?]+\?done=request$/, await refusedWith(sw))
+    const review = pathOf(sw).split('?')[0]
+    assert.notEqual(review, conference)
+
+    await coordinator.goto(review)
+    const suggested = await coordinator.locator('#schedule-chair_id option:checked').innerText()
+    assert.equal(suggested.trim(), DEMO_CHAIR_NAME, 'CHAIR-02: the previous chair is suggested')
+    await (await field(coordinator, 'schedule-date', 'Date')).fill(TODAY)
+    await (await field(coordinator, 'schedule-time', 'Time')).fill('16:30')
+    await (await field(coordinator, 'schedule-venue', 'Venue')).fill('Room 4, Civic Centre')
+    await (await field(coordinator, 'schedule-note_taker_id', 'Note taker')).selectOption({ label: DEMO_NOTE_TAKER_NAME })
+    await pressButton(coordinator, 'Schedule the conference')
+    if (await coordinator.locator('input[name=accept_clashes]').count() > 0) {
+      await coordinator.locator('input[name=accept_clashes]').check()
+      await pressButton(coordinator, 'Schedule the conference')
+    }
+    assert.match(await mainText(coordinator), /has been scheduled/, await refusedWith(coordinator))
+    for (const value of (await coordinator.locator('#invite-invitee option').evaluateAll((os) => os.map((o) => o.value)))
+      .filter((v) => v && !v.startsWith('child:'))) {
+      await coordinator.locator('#invite-invitee').selectOption(value)
+      await pressButton(coordinator, 'Invite')
+      assert.match(await mainText(coordinator), /invitation has been recorded/, await refusedWith(coordinator))
+    }
+
+    await chair.goto(review)
+    await (await field(chair, 'pre-meeting-adult_id', 'Parent or carer')).selectOption({ index: 1 })
+    await pressButton(chair, 'Record the pre-meeting')
+    await chair.goto(`${review}/meeting`)
+    await pressButton(chair, 'Start the conference')
+    assert.match(await mainText(chair), /has started/, await refusedWith(chair))
+    await checkAccessibility(chair, 'review meeting page, in progress')
+    await decide(1, 'Review: the child protection plan continues (choose the category)', 'Neglect')
+    await decide(2, 'Review: the plan ends, stepping down to a child in need plan')
+    const reviewed = await chair.locator('#decisions + dl').innerText()
+    assert.match(reviewed, /continues, under the category of neglect/)
+    assert.match(reviewed, /plan ends; a child in need plan follows/)
+    await pressButton(chair, 'Close the conference')
+    assert.match(await mainText(chair), /conference is closed/, await refusedWith(chair))
+    await checkAccessibility(chair, 'review meeting page, closed')
+    await sw.goto(family)
+    assert.match(await sw.locator('main').innerText(), /Stage\s+Child protection plan/, 'one plan continues')
+
     for (const p of [sw, coordinator, chair, notes]) {
       assert.deepEqual(p.problems, [])
       await p.close()

@@ -85,7 +85,7 @@ impl From<crate::error::AppError> for ApiError {
             Forbidden => ApiError::Forbidden,
             SignInRequired { .. } => ApiError::Unauthenticated,
             Unavailable => ApiError::Unavailable,
-            BadRequest(_) | Conflict(_) | FormRefused(_) => ApiError::Forbidden,
+            BadRequest(_) | Conflict(_) | FormRefused(_) | TooLarge => ApiError::Forbidden,
             Internal(detail) => {
                 tracing::error!(error = %detail, "internal error in the API");
                 ApiError::Internal

@@ -26,6 +26,9 @@ pub enum AppError {
     Unavailable,
     #[error("internal error")]
     Internal(String),
+    /// The form (usually a file) was larger than the server takes at all.
+    #[error("request too large")]
+    TooLarge,
 }
 
 impl From<StoreError> for AppError {
@@ -55,6 +58,10 @@ pub fn describe(e: &dyn std::error::Error) -> String {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, title, message) = match &self {
+            AppError::SignInRequired { next } if next == "/portal" || next.starts_with("/portal/") => {
+                // Families sign in with a code by e-mail, not with the staff sign-in.
+                return Redirect::to("/portal/sign-in").into_response();
+            }
             AppError::SignInRequired { next } => {
                 let target = if next.is_empty() || next == "/" {
                     "/sign-in".to_owned()
@@ -93,6 +100,11 @@ impl IntoResponse for AppError {
                 "Sorry, the service is unavailable",
                 "confer cannot reach its database at the moment. Nothing you saved before this has been lost. Please try again in a few minutes.",
             ),
+            AppError::TooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "The file is too large",
+                "Nothing was saved. A report file can be up to 10 MB: go back, choose a smaller file (for example, save the document as a PDF, or split it) and send the form again.",
+            ),
             AppError::Internal(detail) => {
                 tracing::error!(error = %detail, "internal error");
                 (
@@ -119,6 +131,18 @@ pub async fn catch_unwind_and_log(req: axum::extract::Request, next: axum::middl
         Ok(r) => r,
         Err(_) => AppError::Internal("a handler panicked".into()).into_response(),
     }
+}
+
+/// A request larger than the server takes is refused before any handler sees it (the body
+/// limit layer answers 413 with no page): people get the calm page saying what to do;
+/// API clients keep the bare status.
+pub async fn explain_too_large(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let res = next.run(req).await;
+    if res.status() == StatusCode::PAYLOAD_TOO_LARGE && !api {
+        return AppError::TooLarge.into_response();
+    }
+    res
 }
 
 /// Fallback for unknown paths.

@@ -216,6 +216,7 @@ pub fn app(db: Db, settings: WebSettings) -> Router {
         .layer(axum::middleware::from_fn(error::catch_unwind_and_log))
         .layer(axum::middleware::from_fn(log_request))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(max_body))
+        .layer(axum::middleware::from_fn(error::explain_too_large))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             timeout,

@@ -608,6 +608,12 @@ async fn reports_typed_or_uploaded_are_checked_downloaded_by_those_allowed_and_s
     assert_eq!(status, StatusCode::OK, "{}", error_summary(&body));
     assert!(body.contains("more than the largest file taken (10.0 MB)"), "{}", error_summary(&body));
     assert!(body.contains("MY-SUMMARY"));
+    // Beyond what the server takes at all (12 MiB), a calm page says what to do, not a bare 413.
+    big.resize(13 * 1024 * 1024, b' ');
+    let res = upload(&sw, &conf, &fields, Some(("huge.pdf", "application/pdf", &big))).await;
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let body = res.text().await.unwrap();
+    assert!(body.contains("The file is too large") && body.contains("up to 10 MB"), "{body}");
     // No file chosen.
     let res = upload(&sw, &conf, &fields, None).await;
     let body = res.text().await.unwrap();
