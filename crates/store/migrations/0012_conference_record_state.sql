@@ -1,6 +1,10 @@
--- Where a conference's record stands, copied from the document on every save like the other
--- list columns: 'none' (no draft yet), 'draft' (written, not approved) or 'approved' (a
--- version approved by the chair). NULL for conferences saved before this column existed:
--- lists read those from the document.
+-- List and index columns copied from the conference document on every save, like the others:
+-- * record_state: where its record stands: 'none' (no draft yet), 'draft' (written, not
+--   approved) or 'approved' (a version approved by the chair).
+-- * slot_time and venue_key: the time it meets and its room as compared for clashes (case,
+--   spacing and punctuation ignored; NULL without a room).
+-- NULL for conferences saved before these columns existed: readers fall back to the document.
 ALTER TABLE conference ADD COLUMN record_state TEXT;
+ALTER TABLE conference ADD COLUMN slot_time TEXT;
+ALTER TABLE conference ADD COLUMN venue_key TEXT;
 CREATE INDEX conference_chair_state ON conference (chair_id, state, date);

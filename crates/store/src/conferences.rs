@@ -53,8 +53,8 @@ pub async fn create(db: &Db, tx: &mut Tx, c: &Conference, actor: &str) -> Result
     let now = crate::now();
     sqlx::query(
         "INSERT INTO conference (id, authority_id, family_id, case_id, kind, state, date, chair_id, note_taker_id, due_by, \
-         next_review_on, outcome_due_by, doc, version, created_at, updated_at, record_state) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9, $10, $11, $12, 1, $13, $13, $14)",
+         next_review_on, outcome_due_by, doc, version, created_at, updated_at, record_state, slot_time, venue_key) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9, $10, $11, $12, 1, $13, $13, $14, $15, $16)",
     )
     .bind(c.id().as_str())
     .bind(c.authority_id().as_str())
@@ -70,6 +70,8 @@ pub async fn create(db: &Db, tx: &mut Tx, c: &Conference, actor: &str) -> Result
     .bind(&doc)
     .bind(&now)
     .bind(record_state(c))
+    .bind(slot_time(c))
+    .bind(venue_key(c))
     .execute(&mut **tx)
     .await?;
     write_people(tx, c, None).await?;
@@ -154,6 +156,19 @@ pub async fn load(db: &Db, id: &str) -> Result<Stored> {
     stored_from_row(&row)
 }
 
+/// The time the conference meets, for the `slot_time` column.
+fn slot_time(c: &Conference) -> Option<String> {
+    c.slot().map(|s| s.time.format("%H:%M").to_string())
+}
+
+/// Its room as compared for clashes, for the `venue_key` column.
+fn venue_key(c: &Conference) -> Option<String> {
+    c.slot()
+        .and_then(|s| s.venue.as_deref())
+        .map(confer_domain::conference::clashes::room_key)
+        .filter(|k| !k.is_empty())
+}
+
 /// Where the conference's record stands, for the `record_state` column.
 fn record_state(c: &Conference) -> &'static str {
     if c.record().latest().is_some() {
@@ -198,21 +213,30 @@ pub async fn chaired_records_to_approve(
     Ok(out)
 }
 
-/// The authority's conferences booked on a day (scheduled or running), with their family's
-/// name: what a new time is checked against for clashes.
-pub async fn bookings_on(
+/// The authority's conferences booked on a day (scheduled or running) that could clash with
+/// `candidate`: the same chair, the same room or the same allocated social worker (the
+/// columns narrow the day's conferences to those; the domain then compares times). With
+/// their family's name.
+pub async fn possible_clashes(
     db: &Db,
     authority: &AuthorityId,
-    date: NaiveDate,
+    candidate: &confer_domain::conference::clashes::Booking,
 ) -> Result<Vec<(confer_domain::conference::clashes::Booking, String)>> {
+    let room = candidate.venue.as_deref().map(confer_domain::conference::clashes::room_key).unwrap_or_default();
     let rows = sqlx::query(
         "SELECT c.doc, c.version, c.note_taker_id, f.name AS family_name FROM conference c \
-         JOIN family f ON f.id = c.family_id WHERE c.authority_id = $1 AND c.date = $2 AND c.state IN ($3, $4)",
+         JOIN family f ON f.id = c.family_id JOIN family_case fc ON fc.id = c.case_id \
+         WHERE c.authority_id = $1 AND c.date = $2 AND c.state IN ($3, $4) AND c.id <> $5 \
+         AND (c.chair_id = $6 OR c.venue_key = $7 OR fc.allocated_worker_id = $8 OR c.slot_time IS NULL)",
     )
     .bind(authority.as_str())
-    .bind(date.to_string())
+    .bind(candidate.date.to_string())
     .bind(ConferenceState::Scheduled.as_str())
     .bind(ConferenceState::InProgress.as_str())
+    .bind(candidate.conference_id.as_str())
+    .bind(candidate.chair.as_str())
+    .bind(room)
+    .bind(candidate.allocated_worker.as_str())
     .fetch_all(db.pool())
     .await?;
     let mut out = Vec::with_capacity(rows.len());
@@ -330,8 +354,8 @@ pub async fn save<T>(
     // the condition once the first commits; SQLite has serialised them already).
     let updated = sqlx::query(
         "UPDATE conference SET state = $3, date = $4, chair_id = $5, note_taker_id = $6, due_by = $7, next_review_on = $8, \
-         outcome_due_by = $9, doc = $10, version = version + 1, updated_at = $11, record_state = $12 \
-         WHERE id = $1 AND version = $2",
+         outcome_due_by = $9, doc = $10, version = version + 1, updated_at = $11, record_state = $12, slot_time = $13, \
+         venue_key = $14 WHERE id = $1 AND version = $2",
     )
     .bind(id)
     .bind(expected_version)
@@ -345,6 +369,8 @@ pub async fn save<T>(
     .bind(&doc)
     .bind(crate::now())
     .bind(record_state(&c))
+    .bind(slot_time(&c))
+    .bind(venue_key(&c))
     .execute(&mut *tx)
     .await?;
     if updated.rows_affected() != 1 {
@@ -512,48 +538,16 @@ pub async fn list(db: &Db, authority: &AuthorityId, filter: &Filter) -> Result<V
 /// this conference only. A professional invited to one conference of the family does not
 /// reach the family's other conferences.
 pub async fn relationships(db: &Db, user: &UserId, family_id: &str, conference_id: &str) -> Result<Vec<Relationship>> {
-    let mut out: Vec<Relationship> = crate::families::relationships(db, user, family_id)
-        .await?
-        .into_iter()
-        .filter(|r| !matches!(r, Relationship::ConferenceChair | Relationship::Invited))
-        .collect();
-    let rows = sqlx::query("SELECT relationship FROM conference_person WHERE conference_id = $1 AND user_id = $2")
-        .bind(conference_id)
-        .bind(user.as_str())
-        .fetch_all(db.pool())
-        .await?;
-    for r in rows {
-        match text(&r, "relationship")?.as_str() {
-            CHAIR => out.push(Relationship::ConferenceChair),
-            INVITED | NOTE_TAKER => out.push(Relationship::Invited),
-            _ => {}
-        }
-    }
-    out.sort();
-    out.dedup();
-    Ok(out)
+    crate::families::relationships_in(db, user, family_id, Some(conference_id)).await
 }
 
-/// The family-wide relationships conferences give (any conference of the family), for
-/// [`crate::families::relationships`].
-pub(crate) async fn family_relationships(db: &Db, user: &UserId, family_id: &str) -> Result<Vec<Relationship>> {
-    let rows = sqlx::query(
-        "SELECT DISTINCT cp.relationship FROM conference_person cp JOIN conference c ON c.id = cp.conference_id \
-         WHERE c.family_id = $1 AND cp.user_id = $2",
-    )
-    .bind(family_id)
-    .bind(user.as_str())
-    .fetch_all(db.pool())
-    .await?;
-    let mut out = Vec::new();
-    for r in rows {
-        match text(&r, "relationship")?.as_str() {
-            CHAIR => out.push(Relationship::ConferenceChair),
-            INVITED | NOTE_TAKER => out.push(Relationship::Invited),
-            _ => {}
-        }
+/// The relationship a row of `conference_person` gives.
+pub(crate) fn relationship_of_person(relationship: &str) -> Option<Relationship> {
+    match relationship {
+        CHAIR => Some(Relationship::ConferenceChair),
+        INVITED | NOTE_TAKER => Some(Relationship::Invited),
+        _ => None,
     }
-    Ok(out)
 }
 
 /// A professional of the authority with their agency, for a conference request.

@@ -177,47 +177,62 @@ pub async fn family_authority(db: &Db, family_id: &str) -> Result<Option<Authori
 /// Every relationship a user has to a family's record. Conferences add theirs (chair,
 /// invited, note taker of any conference of the family); core groups will add theirs.
 pub async fn relationships(db: &Db, user: &UserId, family_id: &str) -> Result<Vec<Relationship>> {
-    let mut out = Vec::new();
-    let rows = sqlx::query("SELECT allocated_worker_id FROM family_case WHERE family_id = $1")
-        .bind(family_id)
-        .fetch_all(db.pool())
-        .await?;
-    for row in rows {
-        let worker = UserId(text(&row, "allocated_worker_id")?);
-        if worker == *user {
-            out.push(Relationship::AllocatedWorker);
-        } else if crate::users::management_line(db, &worker).await?.contains(user) {
-            out.push(Relationship::ManagerOfAllocatedWorker);
-        }
-    }
-    let invited = sqlx::query(
-        "SELECT 1 AS x FROM case_professional cp JOIN family_case fc ON fc.id = cp.case_id \
-         JOIN professional p ON p.id = cp.professional_id WHERE fc.family_id = $1 AND p.user_id = $2 LIMIT 1",
+    relationships_in(db, user, family_id, None).await
+}
+
+/// The relationships of `user` to a family, in two queries: one that gathers every link
+/// (allocated workers, a professional named on the case, a chair named on a deadline, people
+/// of the family's conferences, a portal account's link), and one for the management line
+/// of an allocated worker who is someone else. With `conference`, the conference's own chair,
+/// invitees and note taker are what gives ConferenceChair and Invited (not other conferences
+/// of the family, nor the case's professionals).
+pub(crate) async fn relationships_in(
+    db: &Db,
+    user: &UserId,
+    family_id: &str,
+    conference: Option<&str>,
+) -> Result<Vec<Relationship>> {
+    let rows = sqlx::query(
+        "SELECT 'worker' AS k, allocated_worker_id AS v FROM family_case WHERE family_id = $1 \
+         UNION ALL SELECT 'case-professional' AS k, '' AS v FROM case_professional cp \
+           JOIN family_case fc ON fc.id = cp.case_id JOIN professional p ON p.id = cp.professional_id \
+           WHERE fc.family_id = $1 AND p.user_id = $2 \
+         UNION ALL SELECT 'deadline-chair' AS k, '' AS v FROM deadline WHERE family_id = $1 AND chair_id = $2 \
+         UNION ALL SELECT 'family-conference' AS k, cp.relationship AS v FROM conference_person cp \
+           JOIN conference c ON c.id = cp.conference_id WHERE c.family_id = $1 AND cp.user_id = $2 \
+         UNION ALL SELECT 'this-conference' AS k, relationship AS v FROM conference_person \
+           WHERE conference_id = $3 AND user_id = $2 \
+         UNION ALL SELECT 'portal' AS k, '' AS v FROM portal_person WHERE family_id = $1 AND user_id = $2",
     )
     .bind(family_id)
     .bind(user.as_str())
-    .fetch_optional(db.pool())
+    .bind(conference.unwrap_or(""))
+    .fetch_all(db.pool())
     .await?;
-    // The chair named on a deadline of the family's case chairs its conference (the
-    // conference journey derives this from the conferences themselves).
-    let chaired = sqlx::query("SELECT 1 AS x FROM deadline WHERE family_id = $1 AND chair_id = $2 LIMIT 1")
-        .bind(family_id)
-        .bind(user.as_str())
-        .fetch_optional(db.pool())
-        .await?;
-    if chaired.is_some() {
-        out.push(Relationship::ConferenceChair);
+    let mut out = Vec::new();
+    let mut others = Vec::new();
+    for row in &rows {
+        let (k, v) = (text(row, "k")?, text(row, "v")?);
+        let from_people = |v: &str| crate::conferences::relationship_of_person(v);
+        match (k.as_str(), conference.is_some()) {
+            ("worker", _) if v == user.as_str() => out.push(Relationship::AllocatedWorker),
+            ("worker", _) => others.push(UserId(v)),
+            // A professional named on the case is part of the network around the family; their
+            // conference invitations refine this when conferences arrive.
+            ("case-professional", false) => out.push(Relationship::Invited),
+            // The chair named on a deadline of the family's case chairs its conference.
+            ("deadline-chair", false) => out.push(Relationship::ConferenceChair),
+            // Chair of, invited to, or taking the notes of a conference of the family.
+            ("family-conference", false) | ("this-conference", true) => out.extend(from_people(&v)),
+            // A parent, carer or young person of the family, through their portal account.
+            ("portal", _) => out.push(Relationship::FamilyMember),
+            _ => {}
+        }
     }
-    if invited.is_some() {
-        // A professional named on the case is part of the network around the family; their
-        // conference invitations refine this when conferences arrive.
-        out.push(Relationship::Invited);
-    }
-    // Chair of, invited to, or taking the notes of a conference of the family.
-    out.extend(crate::conferences::family_relationships(db, user, family_id).await?);
-    // A parent, carer or young person of the family, through their portal account.
-    if crate::portal::person_in(db, user, family_id).await?.is_some() {
-        out.push(Relationship::FamilyMember);
+    for worker in others {
+        if crate::users::management_line(db, &worker).await?.contains(user) {
+            out.push(Relationship::ManagerOfAllocatedWorker);
+        }
     }
     out.sort();
     out.dedup();

@@ -438,7 +438,6 @@ pub async fn clashes_of(
     slot: &confer_domain::conference::Slot,
 ) -> Result<Vec<ClashView>, confer_store::StoreError> {
     use confer_domain::conference::clashes::{self, Booking, ClashKind};
-    let booked = conferences::bookings_on(&state.db, c.authority_id(), slot.date).await?;
     let candidate = Booking {
         conference_id: c.id().clone(),
         date: slot.date,
@@ -447,6 +446,7 @@ pub async fn clashes_of(
         chair: slot.chair.clone(),
         allocated_worker: c.allocated_worker().clone(),
     };
+    let booked = conferences::possible_clashes(&state.db, c.authority_id(), &candidate).await?;
     let others: Vec<Booking> = booked.iter().map(|(b, _)| b.clone()).collect();
     Ok(clashes::clashes(&candidate, &others)
         .into_iter()

@@ -77,7 +77,7 @@ pub struct AppState {
     directory: std::sync::Mutex<std::collections::HashMap<String, DirectoryEntry>>,
     /// Authorities' names for the page header. An authority's name is set when it is created
     /// and never changed, so it is read once per authority, not on every request.
-    authority_names: std::sync::Mutex<std::collections::HashMap<String, String>>,
+    authority_names: std::sync::Mutex<std::collections::HashMap<String, confer_domain::Authority>>,
     /// Each authority's calendar and policy history, with the fingerprint of what they were
     /// built from (`confer_store::calendar::rules_fingerprint`): rebuilt only when that changes.
     rules: std::sync::Mutex<std::collections::HashMap<String, (String, Arc<api_conferences::Rules>)>>,
@@ -131,14 +131,23 @@ impl AppState {
         &self,
         authority: &confer_domain::AuthorityId,
     ) -> Result<String, confer_store::StoreError> {
-        if let Some(name) = self.authority_names.lock().ok().and_then(|m| m.get(authority.as_str()).cloned()) {
-            return Ok(name);
+        Ok(self.authority(authority).await?.name)
+    }
+
+    /// The authority (read once, then kept: its code, name and nation are set when it is
+    /// created and never changed).
+    pub async fn authority(
+        &self,
+        authority: &confer_domain::AuthorityId,
+    ) -> Result<confer_domain::Authority, confer_store::StoreError> {
+        if let Some(a) = self.authority_names.lock().ok().and_then(|m| m.get(authority.as_str()).cloned()) {
+            return Ok(a);
         }
-        let name = confer_store::users::authority(&self.db, authority).await?.name;
+        let a = confer_store::users::authority(&self.db, authority).await?;
         if let Ok(mut m) = self.authority_names.lock() {
-            m.insert(authority.as_str().to_owned(), name.clone());
+            m.insert(authority.as_str().to_owned(), a.clone());
         }
-        Ok(name)
+        Ok(a)
     }
 
     /// The authority's calendar and policy history. One small query checks whether anything
@@ -148,7 +157,7 @@ impl AppState {
         &self,
         authority: &confer_domain::AuthorityId,
     ) -> Result<Arc<api_conferences::Rules>, confer_store::StoreError> {
-        let a = confer_store::users::authority(&self.db, authority).await?;
+        let a = self.authority(authority).await?;
         let fingerprint = confer_store::calendar::rules_fingerprint(&self.db, &a).await?;
         if let Some((f, rules)) = self.rules.lock().ok().and_then(|m| m.get(authority.as_str()).cloned()) {
             if f == fingerprint {

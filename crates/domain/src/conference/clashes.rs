@@ -69,7 +69,7 @@ pub struct Clash {
 }
 
 /// A room's name as compared: case, spacing and punctuation around it do not matter.
-fn room_key(venue: &str) -> String {
+pub fn room_key(venue: &str) -> String {
     venue
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
