@@ -223,11 +223,19 @@ pub async fn possible_clashes(
     candidate: &confer_domain::conference::clashes::Booking,
 ) -> Result<Vec<(confer_domain::conference::clashes::Booking, String)>> {
     let room = candidate.venue.as_deref().map(confer_domain::conference::clashes::room_key).unwrap_or_default();
+    // Only starts close enough to overlap ("HH:MM" text sorts as time does); the domain then
+    // decides exactly.
+    let reach = chrono::Duration::minutes(confer_domain::conference::clashes::ASSUMED_LENGTH_MINUTES);
+    let (earliest, latest) =
+        (candidate.time.overflowing_sub_signed(reach), candidate.time.overflowing_add_signed(reach));
+    let earliest = if earliest.1 != 0 { "00:00".to_owned() } else { earliest.0.format("%H:%M").to_string() };
+    let latest = if latest.1 != 0 { "24:00".to_owned() } else { latest.0.format("%H:%M").to_string() };
     let rows = sqlx::query(
         "SELECT c.doc, c.version, c.note_taker_id, f.name AS family_name FROM conference c \
          JOIN family f ON f.id = c.family_id JOIN family_case fc ON fc.id = c.case_id \
          WHERE c.authority_id = $1 AND c.date = $2 AND c.state IN ($3, $4) AND c.id <> $5 \
-         AND (c.chair_id = $6 OR c.venue_key = $7 OR fc.allocated_worker_id = $8 OR c.slot_time IS NULL)",
+         AND (c.slot_time IS NULL OR (c.slot_time > $9 AND c.slot_time < $10 \
+              AND (c.chair_id = $6 OR c.venue_key = $7 OR fc.allocated_worker_id = $8)))",
     )
     .bind(authority.as_str())
     .bind(candidate.date.to_string())
@@ -237,6 +245,8 @@ pub async fn possible_clashes(
     .bind(candidate.chair.as_str())
     .bind(room)
     .bind(candidate.allocated_worker.as_str())
+    .bind(earliest)
+    .bind(latest)
     .fetch_all(db.pool())
     .await?;
     let mut out = Vec::with_capacity(rows.len());
