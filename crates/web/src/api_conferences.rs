@@ -709,7 +709,7 @@ pub async fn request_conference(
 ) -> Res {
     ctx.authorize_record(&state, Action::RequestConference, &family_id).await?;
     let b: RequestBody = parse(&body)?;
-    let (id, _) = create_request(&state, &ctx, &family_id, b).await?;
+    let (id, _) = create_request(&state, &ctx, &family_id, b, None).await?;
     let mut res = changed(&id, 1, None, None);
     *res.status_mut() = StatusCode::CREATED;
     if let Ok(loc) = HeaderValue::from_str(&format!("/api/v1/conferences/{id}")) {
@@ -727,6 +727,7 @@ pub(crate) async fn create_request(
     ctx: &Ctx,
     family_id: &str,
     b: RequestBody,
+    transfer: Option<TransferFrom>,
 ) -> Res<(String, NaiveDate)> {
     let record = families::family_record(&state.db, family_id).await?;
     let Some(case) = record.case.clone() else {
@@ -873,7 +874,12 @@ pub(crate) async fn create_request(
         child_id: None,
     };
     let id = confer_store::new_id();
-    let c = Conference::request(&acting, ConferenceId(id.clone()), request, today, now)?;
+    let mut c = Conference::request(&acting, ConferenceId(id.clone()), request, today, now)?;
+    // A transfer-in records where the child's plan was made with the request itself, so the
+    // two are stored in one transaction.
+    if let Some(from) = transfer {
+        c.record_transfer_from(&acting, from, today)?;
+    }
     let mut tx = state.db.begin().await?;
     conferences::create(&state.db, &mut tx, &c, ctx.actor_id()).await?;
     tx.commit().await.map_err(StoreError::from)?;

@@ -300,8 +300,14 @@ async fn the_request_page_offers_every_kind_and_asks_each_for_what_it_needs_s47_
     with.push(("transfer_authority", "Otherton Council"));
     let done = sw.submit(&no_authority, "/families/fam1/conferences/new", &with).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", error_summary(&done.body));
-    let page = sw.get(done.location.as_deref().unwrap()).await;
+    let location = done.location.clone().unwrap();
+    let page = sw.get(&location).await;
     assert!(page.body.contains("Transfer-in conference"), "{}", page.body);
+    // The request and where the plan was made are stored together, in one transaction.
+    let id = location.trim_start_matches("/conferences/").split('?').next().unwrap();
+    let stored = confer_store::conferences::load(&w.app.db, id).await.unwrap();
+    assert_eq!(stored.version, 1);
+    assert!(stored.conference.transfer_from().is_some());
     assert!(
         page.body.contains("Otherton Council") && page.body.contains("1 June 2026"),
         "where the plan was made is shown"

@@ -1139,20 +1139,6 @@ pub fn request_extra(
     extra
 }
 
-/// After the conference is created: a transfer-in records where the child's plan was made.
-pub async fn after_request(state: &SharedState, ctx: &Ctx, id: &str, extra: RequestExtra) -> Result<(), AppError> {
-    let Some(from) = extra.transfer else { return Ok(()) };
-    let a = allow(state, ctx, Action::RequestConference, id).await?;
-    let today = state.settings.clock.today();
-    let v = conferences::load(&state.db, id).await?.version;
-    save(state, ctx, id, v, "conference.transfer-from", |c| c.record_transfer_from(&a.acting, from, today))
-        .await
-        .map_err(|p| match p {
-            Problem::Api(e) => super::conferences::to_app(e),
-            Problem::Field(_, m) => AppError::BadRequest(m),
-        })
-}
-
 /// What the conference page adds to its summary for the kind (TIME-02, TIME-03, CHAIR-02,
 /// REV-01): where a transferred child's plan was made, the pre-birth dates, the conference a
 /// review follows and the chair suggested again.

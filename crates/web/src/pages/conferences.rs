@@ -729,9 +729,8 @@ pub async fn request(
         professionals: sent.all("professionals"),
     };
     if errors.is_empty() {
-        match ac::create_request(&state, &ctx, &family_id, body).await {
+        match ac::create_request(&state, &ctx, &family_id, body, extra.transfer.clone()).await {
             Ok((id, _)) => {
-                super::arrange::after_request(&state, &ctx, &id, extra).await?;
                 return Ok(Redirect::to(&format!("/conferences/{id}?done=request")).into_response());
             }
             Err(ConfApiError::Refused(e)) => errors.add(request_field(&e), e.to_string()),
