@@ -112,11 +112,17 @@ impl Demo {
             let chair_id = self.chair_for(family, index)?;
             let chair = self.user(&chair_id)?.clone();
             let date = self.scheduled_conference_date(index, calendar);
+            // Spread over the day's four sittings and the Civic Centre's twelve rooms, a
+            // third of them by video, as a conference team's diary would be.
+            let sitting = [(9, 30), (11, 30), (13, 30), (15, 30)][(index % 4) as usize];
+            let room = (index / 4) % 12 + 1;
+            let by_video = (index / 48) % 3 == 2;
             let slot = Slot {
                 date,
-                time: NaiveTime::from_hms_opt(10, 0, 0)?,
-                venue: Some("Conference room 2, Northmoor Civic Centre (step-free access)".into()),
-                video_link: None,
+                time: NaiveTime::from_hms_opt(sitting.0, sitting.1, 0)?,
+                venue: (!by_video)
+                    .then(|| format!("Conference room {room}, Northmoor Civic Centre (step-free access)")),
+                video_link: by_video.then(|| format!("https://meet.example.org/northmoor-{:06}", index + 1)),
                 chair: chair_id,
             };
             let delay = (date > due_by).then(|| DelayReason {
