@@ -213,8 +213,12 @@ export async function newPage (browser, server, contextOptions = {}) {
     if (msg.type() === 'error') page.problems.push(`console error on ${page.url()}: ${msg.text()}`)
   })
   page.on('pageerror', (e) => page.problems.push(`script error on ${page.url()}: ${e.message}`))
-  page.on('requestfailed', (req) =>
-    page.problems.push(`request failed: ${req.method()} ${req.url()}: ${req.failure()?.errorText}`))
+  page.on('requestfailed', (req) => {
+    // A request still in flight when the page moves on (a favicon, when a test navigates at
+    // once) is aborted by the browser: that is navigation, not a fault of the page.
+    if (req.failure()?.errorText === 'net::ERR_ABORTED') return
+    page.problems.push(`request failed: ${req.method()} ${req.url()}: ${req.failure()?.errorText}`)
+  })
   page.on('response', (res) => {
     const req = res.request()
     if (res.status() >= 400 && req.resourceType() !== 'document') {
