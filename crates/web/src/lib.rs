@@ -75,9 +75,9 @@ pub struct AppState {
     /// kept for a short while so a page does not read thousands of accounts each time. Rules
     /// never decide on it: the store is asked afresh whenever something is saved.
     directory: std::sync::Mutex<std::collections::HashMap<String, DirectoryEntry>>,
-    /// Authorities' names for the page header. An authority's name is set when it is created
-    /// and never changed, so it is read once per authority, not on every request.
-    authority_names: std::sync::Mutex<std::collections::HashMap<String, confer_domain::Authority>>,
+    /// Authorities (code, name, nation), for the page header and their rules. Each is set when
+    /// it is created and never changed, so it is read once per authority, not on every request.
+    authorities: std::sync::Mutex<std::collections::HashMap<String, confer_domain::Authority>>,
     /// Each authority's calendar and policy history, with the fingerprint of what they were
     /// built from (`confer_store::calendar::rules_fingerprint`): rebuilt only when that changes.
     rules: std::sync::Mutex<std::collections::HashMap<String, (String, Arc<api_conferences::Rules>)>>,
@@ -140,11 +140,11 @@ impl AppState {
         &self,
         authority: &confer_domain::AuthorityId,
     ) -> Result<confer_domain::Authority, confer_store::StoreError> {
-        if let Some(a) = self.authority_names.lock().ok().and_then(|m| m.get(authority.as_str()).cloned()) {
+        if let Some(a) = self.authorities.lock().ok().and_then(|m| m.get(authority.as_str()).cloned()) {
             return Ok(a);
         }
         let a = confer_store::users::authority(&self.db, authority).await?;
-        if let Ok(mut m) = self.authority_names.lock() {
+        if let Ok(mut m) = self.authorities.lock() {
             m.insert(authority.as_str().to_owned(), a.clone());
         }
         Ok(a)
@@ -212,7 +212,7 @@ pub fn app(db: Db, settings: WebSettings) -> Router {
         db,
         settings,
         directory: Default::default(),
-        authority_names: Default::default(),
+        authorities: Default::default(),
         rules: Default::default(),
     });
     let h = |name: &'static str, value: &'static str| {
