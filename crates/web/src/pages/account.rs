@@ -52,11 +52,7 @@ async fn show(
         token_name,
         token_days,
         can_have_tokens,
-        days_hint: format!(
-            "From 1 to {} days. Leave it empty for {} days.",
-            tokens::MAX_DAYS,
-            tokens::DEFAULT_DAYS
-        ),
+        days_hint: format!("From 1 to {} days. Leave it empty for {} days.", tokens::MAX_DAYS, tokens::DEFAULT_DAYS),
     }))
 }
 
