@@ -131,7 +131,8 @@ enum UsersCommand {
         #[arg(long)]
         line_manager: Option<String>,
     },
-    /// Give a user a role.
+    /// Give a user a role. The command line acts as the server's operator, so it may change
+    /// anyone's roles, an administrator's own included (the web pages refuse that: ROLE-10).
     AddRole {
         #[command(flatten)]
         db: DbArgs,
@@ -163,7 +164,8 @@ enum UsersCommand {
         #[arg(long)]
         username: String,
     },
-    /// Print a new personal access token for the API (shown once).
+    /// Print a new personal access token for the API (shown once). Only a staff account with
+    /// its authenticator app set up may have one.
     Token {
         #[command(flatten)]
         db: DbArgs,
@@ -175,6 +177,9 @@ enum UsersCommand {
         /// Allow changes, not only reads.
         #[arg(long)]
         write: bool,
+        /// How many days the token lasts (1 to 365).
+        #[arg(long, default_value_t = tokens::DEFAULT_DAYS)]
+        days: i64,
     },
 }
 
@@ -190,11 +195,50 @@ enum OutboxCommand {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Recompute every authority's audit chain; exits non-zero naming the first broken event.
+    /// Recompute every authority's audit chain up to its end when the check starts (events
+    /// added meanwhile are left for the next check); exits non-zero naming the first broken
+    /// event. With --against, also checks that the chain still holds the heads exported to
+    /// that file by `confer audit head`.
     Verify {
         #[command(flatten)]
         db: DbArgs,
+        /// A file written by `confer audit head --out`.
+        #[arg(long, value_name = "FILE")]
+        against: Option<std::path::PathBuf>,
+        #[command(flatten)]
+        key: HeadKey,
     },
+    /// Export each authority's chain end (its last event's number and hash, and the time) to a
+    /// file kept away from the database. `confer audit verify --against FILE` later proves the
+    /// events up to those ends are all still there and unchanged: a deleted end or rewritten
+    /// history is found, even by someone who also moved the database's own record of the end.
+    Head {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The file to write (it must not exist yet).
+        #[arg(long, value_name = "FILE")]
+        out: std::path::PathBuf,
+        #[command(flatten)]
+        key: HeadKey,
+    },
+}
+
+#[derive(clap::Args)]
+struct HeadKey {
+    /// A secret key to sign the exported heads with (HMAC-SHA256) and check them by, so the
+    /// file cannot be changed without it. Keep it away from the database and its administrators.
+    #[arg(long = "key", env = "CONFER_AUDIT_HEAD_KEY", hide_env_values = true, value_name = "SECRET")]
+    secret: Option<String>,
+}
+
+impl HeadKey {
+    fn bytes(&self) -> Result<Option<&[u8]>, Failure> {
+        match self.secret.as_deref() {
+            None => Ok(None),
+            Some(k) if k.len() < 16 => Err(usage("the audit head key must be at least 16 characters long")),
+            Some(k) => Ok(Some(k.as_bytes())),
+        }
+    }
 }
 
 /// What the command line says when it fails: a message and an exit status.
@@ -338,16 +382,62 @@ async fn run(cli: Cli) -> Outcome {
             Ok(())
         }
         Command::Calendar { command, db } => run_calendar(command, db).await,
-        Command::Audit(AuditCommand::Verify { db }) => {
+        Command::Audit(AuditCommand::Verify { db, against, key }) => {
+            let export = match &against {
+                None => None,
+                Some(file) => {
+                    let text = std::fs::read_to_string(file)
+                        .map_err(|e| usage(format!("cannot read {}: {e}", file.display())))?;
+                    Some(
+                        audit::HeadExport::from_file_text(&text, key.bytes()?)
+                            .map_err(|m| usage(format!("{}: {m}", file.display())))?,
+                    )
+                }
+            };
             let db = open(&db).await?;
-            let v = audit::verify(&db).await?;
-            match v.first_break {
-                None => {
+            let v = match &export {
+                None => audit::verify(&db).await?,
+                Some(e) => audit::verify_against(&db, e).await?,
+            };
+            match (v.first_break, &export) {
+                (None, None) => {
                     println!("The audit trail is intact: {} events in {} chains.", v.events, v.authorities);
                     Ok(())
                 }
-                Some(b) => Err(Failure { message: format!("the audit trail is broken: {b}"), status: 1 }),
+                (None, Some(e)) => {
+                    println!(
+                        "The audit trail is intact: {} events in {} chains, and it still holds the {} heads exported at {}.",
+                        v.events,
+                        v.authorities,
+                        e.heads.len(),
+                        e.exported_at
+                    );
+                    Ok(())
+                }
+                (Some(b), _) => Err(Failure { message: format!("the audit trail is broken: {b}"), status: 1 }),
             }
+        }
+        Command::Audit(AuditCommand::Head { db, out, key }) => {
+            let key = key.bytes()?;
+            let db = open(&db).await?;
+            let export = audit::heads(&db).await?;
+            let text = export.to_file_text(key);
+            use std::io::Write;
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&out)
+                .map_err(|e| usage(format!("cannot create {}: {e} (choose a new file name)", out.display())))?;
+            file.write_all(text.as_bytes())
+                .and_then(|_| file.sync_all())
+                .map_err(|e| Failure { message: format!("cannot write {}: {e}", out.display()), status: 1 })?;
+            println!(
+                "Exported the heads of {} chains to {}{}. Keep it where the database's administrators cannot change it.",
+                export.heads.len(),
+                out.display(),
+                if key.is_some() { ", signed" } else { "" }
+            );
+            Ok(())
         }
     }
 }
@@ -467,14 +557,16 @@ async fn run_users(cmd: UsersCommand) -> Outcome {
             println!("Disabled {username}; their sessions and tokens no longer work.");
             Ok(())
         }
-        UsersCommand::Token { db, username, name, write } => {
+        UsersCommand::Token { db, username, name, write, days } => {
+            if !(1..=tokens::MAX_DAYS).contains(&days) {
+                return Err(usage(format!("--days must be from 1 to {}", tokens::MAX_DAYS)));
+            }
             let db = open(&db).await?;
             let u = user_named(&db, &username).await?;
             let scopes: &[tokens::Scope] =
                 if write { &[tokens::Scope::Read, tokens::Scope::Write] } else { &[tokens::Scope::Read] };
-            let (_, token) =
-                tokens::create(&db, u.account.id.as_str(), u.account.authority_id.as_str(), &name, scopes, CLI_ACTOR)
-                    .await?;
+            let (id, authority) = (u.account.id.as_str(), u.account.authority_id.as_str());
+            let (_, token) = tokens::create_for_days(&db, id, authority, &name, scopes, days, CLI_ACTOR).await?;
             println!("{token}");
             Ok(())
         }

@@ -223,15 +223,20 @@ pub struct Verification {
     pub first_break: Option<ChainBreak>,
 }
 
-/// Recomputes every chain. Reads in pages so a chain of millions of events stays in bounded memory.
+/// Recomputes every chain up to the heads it reads at the start, so events appended while it
+/// runs (the service keeps working) are neither checked nor mistaken for a broken end. Reads
+/// in pages so a chain of millions of events stays in bounded memory.
 pub async fn verify(db: &Db) -> Result<Verification> {
+    // The chains' names before their heads: every chain with an event by now has its head row
+    // by now (the event and the head move in one transaction), so a chain that starts between
+    // the two reads is checked up to the head read, never reported as missing its head.
+    let authorities =
+        sqlx::query("SELECT DISTINCT authority_id FROM audit_event ORDER BY authority_id").fetch_all(db.pool()).await?;
     let heads = sqlx::query("SELECT authority_id, seq, hash FROM audit_head ORDER BY authority_id")
         .fetch_all(db.pool())
         .await?;
     let mut out = Verification { events: 0, authorities: 0, first_break: None };
     // Chains whose head row was deleted are found through their events.
-    let authorities =
-        sqlx::query("SELECT DISTINCT authority_id FROM audit_event ORDER BY authority_id").fetch_all(db.pool()).await?;
     let mut ids: Vec<String> = authorities.iter().map(|r| text(r, "authority_id")).collect::<Result<_>>()?;
     for h in &heads {
         let id = text(h, "authority_id")?;
@@ -242,8 +247,8 @@ pub async fn verify(db: &Db) -> Result<Verification> {
     for authority in ids {
         out.authorities += 1;
         let head = heads.iter().find(|h| text(h, "authority_id").ok().as_deref() == Some(authority.as_str()));
-        let head = match head {
-            Some(h) => Some((int(h, "seq")?, text(h, "hash")?)),
+        let (head_seq, head_hash) = match head {
+            Some(h) => (int(h, "seq")?, text(h, "hash")?),
             None => {
                 out.first_break = Some(ChainBreak::Truncated {
                     authority: authority.clone(),
@@ -254,15 +259,17 @@ pub async fn verify(db: &Db) -> Result<Verification> {
                 return Ok(out);
             }
         };
-        // Verify page by page, carrying the previous hash across pages.
+        // Verify page by page up to the head read above, carrying the previous hash across pages.
         let mut after_seq = 0i64;
         let mut carried: Vec<AuditEvent> = Vec::new();
         loop {
             let rows = sqlx::query(&format!(
-                "SELECT {EVENT_COLUMNS} FROM audit_event WHERE authority_id = $1 AND seq > $2 ORDER BY seq LIMIT 5000"
+                "SELECT {EVENT_COLUMNS} FROM audit_event WHERE authority_id = $1 AND seq > $2 AND seq <= $3 \
+                 ORDER BY seq LIMIT 5000"
             ))
             .bind(&authority)
             .bind(after_seq)
+            .bind(head_seq)
             .fetch_all(db.pool())
             .await?;
             if rows.is_empty() {
@@ -288,21 +295,166 @@ pub async fn verify(db: &Db) -> Result<Verification> {
             carried = window.pop().into_iter().collect();
         }
         // Check the head against the last event.
-        let last = carried.last();
-        let (last_seq, last_hash) = match last {
+        let (last_seq, last_hash) = match carried.last() {
             Some(e) => (e.seq, e.hash.clone()),
             None => (0, GENESIS.to_owned()),
         };
-        if let Some((hseq, hhash)) = head {
-            if hseq != last_seq || hhash != last_hash {
+        if head_seq != last_seq || head_hash != last_hash {
+            out.first_break = Some(ChainBreak::Truncated {
+                authority: authority.clone(),
+                expected_last: head_seq,
+                expected_hash: head_hash,
+                found_last: last_seq,
+            });
+            return Ok(out);
+        }
+    }
+    Ok(out)
+}
+
+/// One authority's chain end at a moment: its last event's number and hash, and when that
+/// event was written.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Head {
+    pub authority_id: String,
+    pub seq: i64,
+    pub hash: String,
+    pub at: String,
+}
+
+/// The heads as exported to a file by `confer audit head --out FILE`, optionally signed.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct HeadExport {
+    pub format: String,
+    pub exported_at: String,
+    pub heads: Vec<Head>,
+    /// HMAC-SHA256 (hex) of the export without this field, with a key kept away from the
+    /// database (`CONFER_AUDIT_HEAD_KEY`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hmac_sha256: Option<String>,
+}
+
+/// The `format` of an export this version writes and reads.
+pub const HEAD_FORMAT: &str = "confer-audit-heads/1";
+
+type HmacSha256 = hmac::Hmac<sha2::Sha256>;
+
+impl HeadExport {
+    /// The text the signature covers: the export as JSON, without the signature.
+    fn signed_text(&self) -> String {
+        let unsigned = HeadExport { hmac_sha256: None, ..self.clone() };
+        serde_json::to_string(&unsigned).unwrap_or_default()
+    }
+
+    fn mac(&self, key: &[u8]) -> HmacSha256 {
+        use hmac::Mac;
+        let mut mac = <HmacSha256 as Mac>::new_from_slice(key).expect("HMAC takes a key of any length");
+        mac.update(self.signed_text().as_bytes());
+        mac
+    }
+
+    /// The export as the text of a file (signed if a key is given).
+    pub fn to_file_text(&self, key: Option<&[u8]>) -> String {
+        use hmac::Mac;
+        let mut out = self.clone();
+        out.hmac_sha256 = key.map(|k| hex::encode(self.mac(k).finalize().into_bytes()));
+        serde_json::to_string_pretty(&out).unwrap_or_default() + "\n"
+    }
+
+    /// Reads an export, checking its signature (in constant time) when it has one. A signed
+    /// file needs the key; given a key, an unsigned file is refused (it could be anyone's).
+    pub fn from_file_text(text: &str, key: Option<&[u8]>) -> Result<HeadExport, String> {
+        use hmac::Mac;
+        let export: HeadExport =
+            serde_json::from_str(text).map_err(|e| format!("the file is not an export of audit heads ({e})"))?;
+        if export.format != HEAD_FORMAT {
+            return Err(format!("the file's format is {:?}; this version reads {HEAD_FORMAT:?}", export.format));
+        }
+        match (&export.hmac_sha256, key) {
+            (None, None) => Ok(export),
+            (Some(_), None) => {
+                Err("the file is signed: give the key it was signed with (CONFER_AUDIT_HEAD_KEY)".into())
+            }
+            (None, Some(_)) => {
+                Err("a key was given but the file is not signed: it may not be the file you exported".into())
+            }
+            (Some(sig), Some(k)) => {
+                let sig = hex::decode(sig).map_err(|_| "the file's signature is not hexadecimal".to_owned())?;
+                export
+                    .mac(k)
+                    .verify_slice(&sig)
+                    .map_err(|_| "the file's signature does not match: it was changed, or the key is not the one it was signed with".to_owned())?;
+                Ok(export)
+            }
+        }
+    }
+}
+
+/// Every authority's chain head now, with the time of its last event (one query, so the
+/// heads are consistent with one another).
+pub async fn heads(db: &Db) -> Result<HeadExport> {
+    let rows = sqlx::query(
+        "SELECT h.authority_id, h.seq, h.hash, e.at FROM audit_head h \
+         LEFT JOIN audit_event e ON e.authority_id = h.authority_id AND e.seq = h.seq ORDER BY h.authority_id",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    let heads = rows
+        .iter()
+        .map(|r| {
+            Ok(Head {
+                authority_id: text(r, "authority_id")?,
+                seq: int(r, "seq")?,
+                hash: text(r, "hash")?,
+                at: crate::opt_text(r, "at")?.unwrap_or_default(),
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok(HeadExport { format: HEAD_FORMAT.into(), exported_at: crate::now(), heads, hmac_sha256: None })
+}
+
+/// Verifies every chain ([`verify`]) and then that each exported head is still in it: the
+/// event with the exported number exists and has the exported hash.
+///
+/// What this proves: the events each authority had when the heads were exported are all
+/// still there, unchanged and in order. Each event's hash covers its content and the hash
+/// before it, so one matching hash at the exported number vouches for the whole chain up to
+/// it; deleting events at the end (and moving the head row back), or rewriting history and
+/// recomputing every hash, both fail here, though [`verify`] alone, which trusts the
+/// database's own head row, cannot see them. It proves nothing about events written after the
+/// export (export regularly, and keep the files where the database's administrators cannot
+/// change them; a signed file cannot be changed without the key), nor that every change was
+/// recorded in the first place.
+pub async fn verify_against(db: &Db, export: &HeadExport) -> Result<Verification> {
+    let mut out = verify(db).await?;
+    if out.first_break.is_some() {
+        return Ok(out);
+    }
+    for head in &export.heads {
+        let row = sqlx::query("SELECT hash FROM audit_event WHERE authority_id = $1 AND seq = $2")
+            .bind(&head.authority_id)
+            .bind(head.seq)
+            .fetch_optional(db.pool())
+            .await?;
+        match row {
+            None => {
+                let last = sqlx::query("SELECT MAX(seq) AS n FROM audit_event WHERE authority_id = $1")
+                    .bind(&head.authority_id)
+                    .fetch_one(db.pool())
+                    .await?;
                 out.first_break = Some(ChainBreak::Truncated {
-                    authority: authority.clone(),
-                    expected_last: hseq,
-                    expected_hash: hhash,
-                    found_last: last_seq,
+                    authority: head.authority_id.clone(),
+                    expected_last: head.seq,
+                    expected_hash: head.hash.clone(),
+                    found_last: last.try_get::<Option<i64>, _>("n")?.unwrap_or(0),
                 });
                 return Ok(out);
             }
+            Some(r) if text(&r, "hash")? != head.hash => {
+                out.first_break = Some(ChainBreak::Altered { authority: head.authority_id.clone(), seq: head.seq });
+                return Ok(out);
+            }
+            Some(_) => {}
         }
     }
     Ok(out)

@@ -1,9 +1,10 @@
 //! Schema migrations: portable SQL files embedded in the binary, applied in order, each in
 //! its own transaction together with its row in `schema_migration`. A migration that was
 //! applied is never edited: a checksum mismatch stops the server with a clear message.
+//! One runner at a time: see [`run`].
 
-use crate::{Db, Result, StoreError};
-use sqlx::Row;
+use crate::{Backend, Db, Result, StoreError};
+use sqlx::{Connection, Row};
 
 /// (version, name, SQL). Append only.
 const MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -18,22 +19,67 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (9, "portal_people", include_str!("../migrations/0009_portal_people.sql")),
     (10, "outbox_delivery", include_str!("../migrations/0010_outbox_delivery.sql")),
     (12, "conference_record_state", include_str!("../migrations/0012_conference_record_state.sql")),
+    (16, "token_expiry", include_str!("../migrations/0016_token_expiry.sql")),
 ];
 
-/// Applies every migration not yet applied. Returns the versions it applied.
+/// The PostgreSQL advisory lock that one migration runner holds at a time (any fixed number
+/// that nothing else in the database uses; this is "confer-mi" in ASCII).
+const MIGRATION_LOCK: i64 = 0x636f_6e66_6572_6d69;
+
+/// Applies every migration not yet applied, as the only runner: two instances starting
+/// together do not both migrate. On PostgreSQL the runner holds an advisory lock
+/// (`pg_advisory_lock`, released at the end or when its connection drops) while it checks and
+/// applies, each migration in its own transaction; on SQLite the whole run is one
+/// `BEGIN IMMEDIATE` transaction, which holds the database's write lock from the first check
+/// to the commit (a second runner waits for it, then finds nothing left to do). Returns the
+/// versions it applied.
 pub async fn run(db: &Db) -> Result<Vec<i64>> {
+    let mut conn = db.writer.acquire().await?;
+    match db.backend {
+        Backend::Sqlite => {
+            let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+            let applied = apply(&mut tx, None).await?;
+            tx.commit().await?;
+            Ok(applied)
+        }
+        Backend::Postgres => {
+            sqlx::query("SELECT pg_advisory_lock($1)").bind(MIGRATION_LOCK).execute(&mut *conn).await?;
+            let mut applied = Vec::new();
+            let outcome = apply_each(&mut conn, &mut applied).await;
+            let unlocked = sqlx::query("SELECT pg_advisory_unlock($1)").bind(MIGRATION_LOCK).execute(&mut *conn).await;
+            if unlocked.is_err() {
+                // The lock belongs to the connection: closing it releases the lock.
+                let _ = conn.detach().close().await;
+            }
+            outcome?;
+            Ok(applied)
+        }
+    }
+}
+
+/// PostgreSQL: each migration in its own transaction, under the runner's lock.
+async fn apply_each(conn: &mut sqlx::pool::PoolConnection<sqlx::Any>, applied: &mut Vec<i64>) -> Result<()> {
+    for (version, _, _) in MIGRATIONS {
+        let mut tx = conn.begin().await?;
+        applied.extend(apply(&mut tx, Some(*version)).await?);
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
+/// Applies the migrations not yet applied (only `only`, if given) in the caller's transaction.
+async fn apply(tx: &mut sqlx::Transaction<'_, sqlx::Any>, only: Option<i64>) -> Result<Vec<i64>> {
     sqlx::query(
         "CREATE TABLE IF NOT EXISTS schema_migration (version BIGINT PRIMARY KEY, name TEXT NOT NULL, \
          checksum TEXT NOT NULL, applied_at TEXT NOT NULL)",
     )
-    .execute(db.pool())
+    .execute(&mut **tx)
     .await?;
     let mut applied = Vec::new();
-    for (version, name, sql) in MIGRATIONS {
-        let mut tx = db.begin().await?;
+    for (version, name, sql) in MIGRATIONS.iter().filter(|m| only.map(|v| v == m.0).unwrap_or(true)) {
         let existing = sqlx::query("SELECT checksum FROM schema_migration WHERE version = $1")
             .bind(*version)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await?;
         let checksum = crate::secret_hash(sql);
         if let Some(row) = existing {
@@ -43,20 +89,18 @@ pub async fn run(db: &Db) -> Result<Vec<i64>> {
                     "migration {version} ({name}) differs from the one applied to this database"
                 )));
             }
-            tx.rollback().await?;
             continue;
         }
         for statement in split_statements(sql) {
-            sqlx::query(&statement).execute(&mut *tx).await?;
+            sqlx::query(&statement).execute(&mut **tx).await?;
         }
         sqlx::query("INSERT INTO schema_migration (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)")
             .bind(*version)
             .bind(*name)
             .bind(checksum)
             .bind(crate::now())
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
-        tx.commit().await?;
         applied.push(*version);
     }
     Ok(applied)

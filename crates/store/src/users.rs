@@ -305,13 +305,29 @@ pub async fn by_email(db: &Db, email: &str) -> Result<Option<StoredUser>> {
     }
 }
 
-/// Users of an authority, for the admin pages and for deciding management lines.
+/// The condition (on `user_account` as `u`) that an account belongs to the authority's
+/// people at work: staff, and partner professionals. Family members' portal accounts
+/// (parents, young people, supporters) are not: no one browses families through the staff
+/// list, and their addresses are shown only where their case is.
+const WORKFORCE: &str =
+    "(u.kind = 'staff' OR EXISTS (SELECT 1 FROM user_role p WHERE p.user_id = u.id AND p.role = 'professional'))";
+
+/// Whether an account is a family member's (a portal account that is not a partner
+/// professional's): such accounts are not in [`list`].
+pub fn is_family_account(u: &StoredUser) -> bool {
+    u.kind == AccountKind::Portal && !u.account.roles.contains(&Role::Professional)
+}
+
+/// The authority's staff and partner professionals (never family members' portal accounts),
+/// for the admin pages, the pages that choose people, and deciding management lines.
 pub async fn list(db: &Db, authority: &AuthorityId) -> Result<Vec<UserAccount>> {
-    let rows =
-        sqlx::query(&format!("SELECT {USER_COLUMNS} FROM user_account WHERE authority_id = $1 ORDER BY username"))
-            .bind(authority.as_str())
-            .fetch_all(db.pool())
-            .await?;
+    let columns = USER_COLUMNS.split(", ").map(|c| format!("u.{}", c.trim())).collect::<Vec<_>>().join(", ");
+    let rows = sqlx::query(&format!(
+        "SELECT {columns} FROM user_account u WHERE u.authority_id = $1 AND {WORKFORCE} ORDER BY u.username"
+    ))
+    .bind(authority.as_str())
+    .fetch_all(db.pool())
+    .await?;
     // Every role of the authority's users in one query (not one query per user).
     let role_rows = sqlx::query(
         "SELECT r.user_id, r.role FROM user_role r JOIN user_account u ON u.id = r.user_id WHERE u.authority_id = $1 ORDER BY r.role",
@@ -578,9 +594,23 @@ pub enum AccountChange {
     ResetSecondFactor,
 }
 
+/// The refusal when someone tries to change their own roles.
+pub const OWN_ROLES_REFUSED: &str =
+    "You cannot change your own roles: ask another administrator (so no one gives themselves access to cases)";
+
+/// Changes an account, audited in the same transaction. Resetting the password or the second
+/// factor and disabling the account end its sessions and revoke its API tokens.
+///
+/// No one changes their own roles (ROLE-10: an administrator has no case content unless
+/// *granted* a case role, so granting must be someone else's act). The refusal is here, below
+/// the page, so every caller meets it; the command line acts as the server's operator
+/// (`system:command-line`), not as an account, and may still change anyone's roles.
 pub async fn change_account(db: &Db, user: &UserId, change: AccountChange, actor: &str) -> Result<()> {
     if let AccountChange::ResetPassword(p) = &change {
         check_new_password(p).map_err(StoreError::Conflict)?;
+    }
+    if matches!(change, AccountChange::AddRole(_) | AccountChange::RemoveRole(_)) && actor == user.as_str() {
+        return Err(StoreError::Conflict(OWN_ROLES_REFUSED.into()));
     }
     let existing = by_id(db, user).await?;
     let mut tx = db.begin().await?;
@@ -614,7 +644,8 @@ pub async fn change_account(db: &Db, user: &UserId, change: AccountChange, actor
             .bind(hash)
             .execute(&mut *tx)
             .await?;
-            ("user.password.reset", serde_json::Value::Null, json!({"password": "changed"}))
+            let revoked = crate::tokens::revoke_all_in(&mut tx, user.as_str()).await?;
+            ("user.password.reset", serde_json::Value::Null, json!({"password": "changed", "tokens_revoked": revoked}))
         }
         AccountChange::Disable => {
             sqlx::query(
@@ -623,7 +654,12 @@ pub async fn change_account(db: &Db, user: &UserId, change: AccountChange, actor
             .bind(user.as_str())
             .execute(&mut *tx)
             .await?;
-            ("user.disable", json!({"disabled": existing.account.disabled}), json!({"disabled": true}))
+            let revoked = crate::tokens::revoke_all_in(&mut tx, user.as_str()).await?;
+            (
+                "user.disable",
+                json!({"disabled": existing.account.disabled}),
+                json!({"disabled": true, "tokens_revoked": revoked}),
+            )
         }
         AccountChange::Enable => {
             sqlx::query("UPDATE user_account SET disabled = 0 WHERE id = $1")
@@ -641,7 +677,12 @@ pub async fn change_account(db: &Db, user: &UserId, change: AccountChange, actor
             .execute(&mut *tx)
             .await?;
             sqlx::query("DELETE FROM recovery_code WHERE user_id = $1").bind(user.as_str()).execute(&mut *tx).await?;
-            ("user.totp.reset", json!({"totp_enrolled": existing.totp_enrolled}), json!({"totp_enrolled": false}))
+            let revoked = crate::tokens::revoke_all_in(&mut tx, user.as_str()).await?;
+            (
+                "user.totp.reset",
+                json!({"totp_enrolled": existing.totp_enrolled}),
+                json!({"totp_enrolled": false, "tokens_revoked": revoked}),
+            )
         }
     };
     audit::record(
@@ -662,7 +703,8 @@ pub async fn change_account(db: &Db, user: &UserId, change: AccountChange, actor
     Ok(())
 }
 
-/// Ends every session of a user ("sign out everywhere").
+/// Ends every session of a user and revokes their API tokens ("sign out everywhere": someone
+/// who fears their account is in other hands wants every way in closed).
 pub async fn sign_out_everywhere(db: &Db, user: &StoredUser) -> Result<()> {
     let mut tx = db.begin().await?;
     sqlx::query("UPDATE user_account SET session_generation = session_generation + 1 WHERE id = $1")
@@ -674,6 +716,7 @@ pub async fn sign_out_everywhere(db: &Db, user: &StoredUser) -> Result<()> {
         .bind(crate::now())
         .execute(&mut *tx)
         .await?;
+    let revoked = crate::tokens::revoke_all_in(&mut tx, user.account.id.as_str()).await?;
     audit::record(
         &mut tx,
         Entry {
@@ -684,7 +727,7 @@ pub async fn sign_out_everywhere(db: &Db, user: &StoredUser) -> Result<()> {
             entity_type: "user",
             entity_id: user.account.id.as_str(),
             before: serde_json::Value::Null,
-            after: serde_json::Value::Null,
+            after: json!({"tokens_revoked": revoked}),
         },
     )
     .await?;

@@ -139,7 +139,10 @@ pub async fn catch_unwind_and_log(req: axum::extract::Request, next: axum::middl
 pub async fn explain_too_large(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
     let api = req.uri().path().starts_with("/api/");
     let res = next.run(req).await;
-    if res.status() == StatusCode::PAYLOAD_TOO_LARGE && !api {
+    // (A page that already says what to do, such as a public form's, is kept.)
+    let explained =
+        res.headers().get(axum::http::header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if res.status() == StatusCode::PAYLOAD_TOO_LARGE && !api && !explained {
         return AppError::TooLarge.into_response();
     }
     res

@@ -218,9 +218,11 @@ pub fn app(db: Db, settings: WebSettings) -> Router {
     let h = |name: &'static str, value: &'static str| {
         SetResponseHeaderLayer::if_not_present(header::HeaderName::from_static(name), HeaderValue::from_static(value))
     };
+    let secure = state.settings.secure_cookies;
     routes::router(state.clone())
         .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::check))
         .layer(axum::middleware::from_fn_with_state(state.clone(), routes::gate))
+        .layer(axum::middleware::from_fn(limit_public_bodies))
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::authenticate))
         .layer(axum::middleware::from_fn(error::catch_unwind_and_log))
         .layer(axum::middleware::from_fn(log_request))
@@ -241,6 +243,46 @@ pub fn app(db: Db, settings: WebSettings) -> Router {
         .layer(h("permissions-policy", "camera=(), microphone=(), geolocation=(), payment=()"))
         .layer(h("cross-origin-opener-policy", "same-origin"))
         .layer(h("cache-control", "no-store"))
+        // Behind TLS (secure cookies on), browsers are told to use HTTPS only for a year, so a
+        // first visit by plain http cannot be intercepted and a certificate warning cannot be
+        // clicked through. Without TLS (a laptop demo) the header would be wrong, so it is left out.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            move |_: &axum::response::Response| {
+                secure.then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains"))
+            },
+        ))
+}
+
+/// The most a request from someone not signed in may carry: the public forms (staff and
+/// portal sign-in, second-factor codes) are a few hundred bytes, and an anonymous client must
+/// not make the server read and hold megabytes. Signed-in requests keep the large limit
+/// ([`WebSettings::max_body_bytes`]) for report files.
+pub const PUBLIC_BODY_LIMIT: usize = 16 * 1024;
+
+/// Holds requests without a signed-in person to [`PUBLIC_BODY_LIMIT`]: a declared length above
+/// it is answered at once (413, with a page saying what to do), and a body without a declared
+/// length is cut off there. Runs after [`auth::authenticate`], so it knows who is asking.
+async fn limit_public_bodies(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::http::{header, StatusCode};
+    use axum::response::IntoResponse;
+    if req.extensions().get::<auth::Ctx>().is_some() {
+        return next.run(req).await;
+    }
+    let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > PUBLIC_BODY_LIMIT as u64) {
+        if req.uri().path().starts_with("/api/") {
+            return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+        }
+        let page = view::Page::bare("The form is too large");
+        let message = "Nothing was sent on. Forms used before signing in are short: go back, check that \
+                       nothing large was pasted into them, and send the form again.";
+        return (StatusCode::PAYLOAD_TOO_LARGE, view::render(&view::ErrorPage { page: &page, message, detail: "" }))
+            .into_response();
+    }
+    let (parts, body) = req.into_parts();
+    let body = axum::body::Body::new(http_body_util::Limited::new(body, PUBLIC_BODY_LIMIT));
+    next.run(axum::extract::Request::from_parts(parts, body)).await
 }
 
 /// Logs each request by its route pattern (`/families/{family_id}`), never its address, so

@@ -1,4 +1,6 @@
-//! A person's own account: sign out everywhere, and personal access tokens for the API.
+//! A person's own account: sign out everywhere (which also revokes their API tokens), and
+//! personal access tokens for the API: for staff with their authenticator app set up only,
+//! each ending after the days chosen (at most a year).
 
 use crate::auth::{Ctx, SESSION_COOKIE};
 use crate::error::AppError;
@@ -10,7 +12,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use confer_store::tokens::{self, Scope, TokenInfo};
-use confer_store::{sessions, users};
+use confer_store::{sessions, users, StoreError};
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -21,6 +23,10 @@ struct AccountPage<'a> {
     tokens: &'a [TokenInfo],
     new_token: Option<&'a str>,
     token_name: &'a str,
+    token_days: &'a str,
+    /// Whether this account may have tokens (staff with a second factor set up).
+    can_have_tokens: bool,
+    days_hint: String,
 }
 
 async fn show(
@@ -29,18 +35,30 @@ async fn show(
     mut page: Page,
     new_token: Option<&str>,
     token_name: &str,
+    token_days: &str,
 ) -> Result<Response, AppError> {
     let live = sessions::live_count(&state.db, ctx.actor_id()).await?;
     let list = tokens::list(&state.db, ctx.actor_id()).await?;
+    let me = users::by_id(&state.db, &ctx.actor.user_id).await?;
+    let can_have_tokens = me.kind == users::AccountKind::Staff && me.totp_enrolled && !me.account.disabled;
     if new_token.is_some() {
         page.notice = Some("Token created. Copy it now: it will not be shown again.".into());
     }
-    Ok(view::render(&AccountPage { page: &page, sessions: live, tokens: &list, new_token, token_name }))
+    Ok(view::render(&AccountPage {
+        page: &page,
+        sessions: live,
+        tokens: &list,
+        new_token,
+        token_name,
+        token_days,
+        can_have_tokens,
+        days_hint: format!("From 1 to {} days. Leave it empty for {} days.", tokens::MAX_DAYS, tokens::DEFAULT_DAYS),
+    }))
 }
 
 pub async fn account(State(state): State<SharedState>, ctx: Ctx) -> Result<Response, AppError> {
     let page = ctx.page("Your account", "/account");
-    show(&state, &ctx, page, None, "").await
+    show(&state, &ctx, page, None, "", "").await
 }
 
 pub async fn sign_out_everywhere(State(state): State<SharedState>, ctx: Ctx) -> Result<Response, AppError> {
@@ -61,6 +79,9 @@ pub struct TokenForm {
     name: String,
     #[serde(default)]
     write: Option<String>,
+    /// How many days the token lasts (empty: the default).
+    #[serde(default)]
+    days: String,
 }
 
 pub async fn create_token(
@@ -72,13 +93,33 @@ pub async fn create_token(
     let name = f.name.trim();
     if name.is_empty() || name.chars().count() > 100 {
         page.errors.add("name", "Enter a name for the token of up to 100 characters, saying what will use it");
-        return show(&state, &ctx, page, None, &f.name).await;
     }
+    let days = match f.days.trim() {
+        "" => Some(tokens::DEFAULT_DAYS),
+        d => d.parse::<i64>().ok().filter(|d| (1..=tokens::MAX_DAYS).contains(d)),
+    };
+    if days.is_none() {
+        page.errors
+            .add("days", format!("Enter how many days the token lasts, as a number from 1 to {}", tokens::MAX_DAYS));
+    }
+    let Some(days) = days.filter(|_| page.errors.is_empty()) else {
+        return show(&state, &ctx, page, None, &f.name, &f.days).await;
+    };
     let scopes: &[Scope] = if f.write.is_some() { &[Scope::Read, Scope::Write] } else { &[Scope::Read] };
-    let (_, token) =
-        tokens::create(&state.db, ctx.actor_id(), ctx.actor.authority_id.as_str(), name, scopes, ctx.actor_id())
-            .await?;
-    show(&state, &ctx, page, Some(&token), "").await
+    let authority = ctx.actor.authority_id.as_str();
+    match tokens::create_for_days(&state.db, ctx.actor_id(), authority, name, scopes, days, ctx.actor_id()).await {
+        Ok((_, token)) => show(&state, &ctx, page, Some(&token), "", "").await,
+        Err(StoreError::Conflict(m)) => {
+            page.errors.add("name", capitalise(&m));
+            show(&state, &ctx, page, None, &f.name, &f.days).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
 }
 
 pub async fn revoke_token(

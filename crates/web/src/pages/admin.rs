@@ -1,4 +1,7 @@
-//! Administration of user accounts and roles (ROLE-10). Administrators see no case content.
+//! Administration of user accounts and roles (ROLE-10). Administrators see no case content,
+//! and no family members: the list holds staff and partner professionals only (family
+//! members reach the portal through their conference's invitations), and no one changes
+//! their own roles here (the store refuses it too).
 
 use crate::auth::Ctx;
 use crate::error::AppError;
@@ -48,11 +51,22 @@ pub struct NewUserForm {
     roles: Vec<String>,
 }
 
+/// The roles an administrator gives on these pages: not the family's (parent, young person,
+/// supporter), which come with a conference's invitation.
+fn admin_roles() -> &'static [Role] {
+    static ROLES: std::sync::OnceLock<Vec<Role>> = std::sync::OnceLock::new();
+    ROLES.get_or_init(|| Role::ALL.iter().copied().filter(|r| !is_family_role(*r)).collect())
+}
+
+fn is_family_role(r: Role) -> bool {
+    matches!(r, Role::Parent | Role::YoungPerson | Role::Supporter)
+}
+
 pub async fn users(State(state): State<SharedState>, ctx: Ctx) -> Result<Response, AppError> {
     let page = ctx.page("Users", "/admin/users");
     let list = users::list(&state.db, &ctx.actor.authority_id).await?;
     let f = NewUserForm::default();
-    Ok(view::render(&UsersPage { page: &page, users: &list, f: &f, all_roles: Role::ALL }))
+    Ok(view::render(&UsersPage { page: &page, users: &list, f: &f, all_roles: admin_roles() }))
 }
 
 pub async fn create_user(
@@ -86,7 +100,7 @@ pub async fn create_user(
     if let Err(m) = users::check_new_password(&f.password) {
         page.errors.add("password", m);
     }
-    let roles: Vec<Role> = f.roles.iter().filter_map(|r| Role::parse(r)).collect();
+    let roles: Vec<Role> = f.roles.iter().filter_map(|r| Role::parse(r)).filter(|r| !is_family_role(*r)).collect();
     if roles.is_empty() {
         page.errors.add("roles", "Select at least one role");
     }
@@ -100,7 +114,7 @@ pub async fn create_user(
         None
     };
     if !page.errors.is_empty() {
-        return Ok(view::render(&UsersPage { page: &page, users: &all, f: &f, all_roles: Role::ALL }));
+        return Ok(view::render(&UsersPage { page: &page, users: &all, f: &f, all_roles: admin_roles() }));
     }
     let new = NewUser {
         id: None,
@@ -120,7 +134,7 @@ pub async fn create_user(
         Ok(id) => Ok(Redirect::to(&format!("/admin/users/{id}?created=1")).into_response()),
         Err(StoreError::Conflict(m)) => {
             page.errors.add("username", format!("{}: choose another user name", capitalise(&m)));
-            Ok(view::render(&UsersPage { page: &page, users: &all, f: &f, all_roles: Role::ALL }))
+            Ok(view::render(&UsersPage { page: &page, users: &all, f: &f, all_roles: admin_roles() }))
         }
         Err(e) => Err(e.into()),
     }
@@ -139,11 +153,15 @@ struct UserPage<'a> {
     enrolled: bool,
     locked: bool,
     all_roles: &'static [Role],
+    /// The administrator's own account: its roles are someone else's to change.
+    is_self: bool,
 }
 
+/// An account of the administrator's authority that these pages manage: not another
+/// authority's, and not a family member's (answered as not found, like the list).
 async fn user_in_tenant(state: &SharedState, ctx: &Ctx, user_id: &str) -> Result<users::StoredUser, AppError> {
     let u = users::by_id(&state.db, &UserId::from(user_id)).await?;
-    if u.account.authority_id != ctx.actor.authority_id {
+    if u.account.authority_id != ctx.actor.authority_id || users::is_family_account(&u) {
         return Err(AppError::NotFound);
     }
     Ok(u)
@@ -153,7 +171,14 @@ async fn user_view(state: &SharedState, ctx: &Ctx, user_id: &str, mut page: Page
     let u = user_in_tenant(state, ctx, user_id).await?;
     page.title = u.account.display_name.clone();
     let locked = u.locked_until.as_deref().map(|l| l > confer_store::now().as_str()).unwrap_or(false);
-    Ok(view::render(&UserPage { page: &page, u: &u.account, enrolled: u.totp_enrolled, locked, all_roles: Role::ALL }))
+    Ok(view::render(&UserPage {
+        page: &page,
+        u: &u.account,
+        enrolled: u.totp_enrolled,
+        locked,
+        all_roles: admin_roles(),
+        is_self: u.account.id == ctx.actor.user_id,
+    }))
 }
 
 #[derive(Deserialize, Default)]
@@ -193,7 +218,11 @@ pub async fn change_user(
     let target = user_in_tenant(&state, &ctx, &user_id).await?;
     let mut page = ctx.page("User", "/admin/users");
     let change = match f.change.as_str() {
-        "add-role" | "remove-role" => match Role::parse(&f.role) {
+        "add-role" | "remove-role" if target.account.id == ctx.actor.user_id => {
+            page.errors.add("role", users::OWN_ROLES_REFUSED);
+            return user_view(&state, &ctx, &user_id, page).await;
+        }
+        "add-role" | "remove-role" => match Role::parse(&f.role).filter(|r| !is_family_role(*r)) {
             Some(r) if f.change == "add-role" => AccountChange::AddRole(r),
             Some(r) => AccountChange::RemoveRole(r),
             None => {
