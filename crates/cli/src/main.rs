@@ -623,10 +623,11 @@ async fn run_demo(args: DemoArgs) -> Outcome {
                 println!("demo-user role={} username={} password={} totp-secret={}", c.role.as_str(), c.username, p, t)
             }
             _ => println!(
-                "demo-portal-user role={} username={} email={} (signs in at /portal/sign-in with a code sent by email)",
+                "demo-portal-user role={} username={} email={} (signs in at /portal/sign-in with a code sent by email{})",
                 c.role.as_str(),
                 c.username,
-                c.email
+                c.email,
+                if c.role.needs_second_factor() { ", then an authenticator app, set up at the first sign-in" } else { "" }
             ),
         }
     }

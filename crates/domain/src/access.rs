@@ -77,8 +77,9 @@ crate::text_enum! {
         /// The family portal: answer one's own invitation, name a supporter, send views, tell
         /// one's needs, ask for a correction (INV-04..08, CHILD-02, MIN-04).
         TakePartAsFamily => "take-part-as-family", "Answer and send your views in the family portal";
-        /// Give a parent, carer or young person of the family a portal account linked to them.
-        GivePortalAccess => "give-portal-access", "Give a family member portal access";
+        /// Give a parent, carer or young person of the family a portal account linked to them,
+        /// or end it.
+        GivePortalAccess => "give-portal-access", "Give or end a family member's portal access";
     }
 }
 
@@ -250,6 +251,20 @@ impl Actor {
     pub fn is_staff(&self) -> bool {
         self.roles.iter().any(|r| r.is_staff())
     }
+
+    /// Whether this person must have proved two factors ([`Role::needs_second_factor`]).
+    pub fn needs_second_factor(&self) -> bool {
+        crate::model::Role::any_needs_second_factor(&self.roles)
+    }
+}
+
+/// Whether a person signed in with `factors` factors may ask for `action` at all (before the
+/// policy is asked). A person whose roles need a second factor who somehow holds a one-factor
+/// session (signed in before a role was added, a session made by mistake) reaches only their
+/// own account, to sign out: never a family's record, a conference, a report or a record copy,
+/// nor a list of them. Family members are not affected: they use the portal's pages only.
+pub fn factors_suffice(actor: &Actor, action: Action, factors: u8) -> bool {
+    factors >= 2 || !actor.needs_second_factor() || action == Action::ManageOwnAccount
 }
 
 /// What the actor asks to act on.
@@ -367,6 +382,28 @@ mod tests {
 
     fn actor(roles: &[Role]) -> Actor {
         Actor { user_id: "u".into(), authority_id: "la1".into(), roles: roles.iter().copied().collect() }
+    }
+
+    #[test]
+    fn everyone_but_the_family_needs_two_factors_to_act_role_04_role_05_role_06_role_07() {
+        for role in Role::ALL {
+            let family = matches!(role, Parent | YoungPerson | Supporter);
+            assert_eq!(role.needs_second_factor(), !family, "{role}");
+        }
+        let pro = actor(&[Professional]);
+        assert!(pro.needs_second_factor());
+        for action in Action::ALL {
+            assert_eq!(factors_suffice(&pro, *action, 1), *action == Action::ManageOwnAccount, "{action}");
+            assert!(factors_suffice(&pro, *action, 2), "{action}");
+        }
+        // A parent who is also given a staff role is a two-factor account.
+        assert!(actor(&[Parent, SocialWorker]).needs_second_factor());
+        for family in [Parent, YoungPerson, Supporter] {
+            let a = actor(&[family]);
+            assert!(!a.needs_second_factor());
+            assert!(factors_suffice(&a, Action::ViewFamilyConference, 1));
+            assert!(factors_suffice(&a, Action::TakePartAsFamily, 1));
+        }
     }
 
     #[test]

@@ -93,6 +93,21 @@ impl Role {
     pub fn is_staff(self) -> bool {
         !matches!(self, Role::Professional | Role::Parent | Role::YoungPerson | Role::Supporter)
     }
+
+    /// Whether holding this role means signing in with two factors (a password or an e-mailed
+    /// code, then an authenticator code). Everyone who may read a family's record, a report or a
+    /// record copy does: staff, and partner professionals. Only the family (parents and carers,
+    /// young people, their supporters) sign in with one factor: they read nothing but the
+    /// portal's own copies, which leave out every restricted part (ROLE-05..07).
+    pub fn needs_second_factor(self) -> bool {
+        !matches!(self, Role::Parent | Role::YoungPerson | Role::Supporter)
+    }
+
+    /// Whether an account holding these roles is a two-factor account: one role that needs a
+    /// second factor is enough, whatever else it holds.
+    pub fn any_needs_second_factor<'a>(roles: impl IntoIterator<Item = &'a Role>) -> bool {
+        roles.into_iter().any(|r| r.needs_second_factor())
+    }
 }
 
 text_enum! {

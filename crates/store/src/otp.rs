@@ -1,11 +1,23 @@
 //! One-time sign-in codes for families and partner professionals: six digits sent to their
-//! verified e-mail address, valid for ten minutes, usable once, with limited tries and a limit
-//! on how often codes can be asked for. The code is stored only as a hash; the message that
-//! carries it is written to the outbox in the same transaction.
+//! verified e-mail address, valid for ten minutes, usable once. The code is stored only as a
+//! hash; the message that carries it is written to the outbox in the same transaction and its
+//! body is replaced once it is sent ([`crate::outbox::mark_sent`]).
+//!
+//! Guessing (issue 10): wrong codes are counted per account, across all its codes, so asking
+//! for a new code does not give new tries; at [`MAX_TRIES`] the account is locked
+//! ([`crate::users::LOCK_MINUTES`]) and its half-signed-in sessions end. Every check first
+//! claims a try with one conditional `UPDATE ... RETURNING` (never read-then-write), so a burst
+//! of concurrent guesses is counted exactly and no more than the limit are ever checked.
+//!
+//! Finding out who has an account: an address is the same to the outside whether it is
+//! unknown, unverified, disabled or known. Asking is limited per address (any address, by one
+//! conditional upsert); the web hands the sending to a background task so the answer takes the
+//! same time for all. One code signs in to any of the address's accounts (a parent with portal
+//! access in two authorities chooses which after the code).
 
 use crate::audit::{self, Entry};
 use crate::users::StoredUser;
-use crate::{int, text, Db, Result};
+use crate::{int, opt_text, text, Db, Result};
 use confer_domain::audit::EventKind;
 use rand::Rng;
 use serde_json::json;
@@ -13,7 +25,13 @@ use serde_json::json;
 pub const CODE_MINUTES: i64 = 10;
 pub const MAX_CODES_PER_WINDOW: i64 = 3;
 pub const WINDOW_MINUTES: i64 = 15;
+/// Wrong codes an account may be given (across all its codes) before it is locked.
 pub const MAX_TRIES: i64 = 5;
+/// How long a sign-in under way in a browser (the address it is for) is kept.
+pub const FLOW_MINUTES: i64 = 20;
+
+/// The body that replaces a sign-in code's once the message is sent.
+pub const SENT_BODY: &str = "(A sign-in code was sent in this message. It is not kept.)";
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum Requested {
@@ -23,119 +41,365 @@ pub enum Requested {
     TooMany { retry_after: String },
 }
 
-/// Asks for a code for an e-mail address.
-pub async fn request(db: &Db, email: &str) -> Result<Requested> {
-    let Some(user) = crate::users::by_email(db, email).await? else { return Ok(Requested::Sent) };
-    if !user.email_verified || user.account.disabled {
-        return Ok(Requested::Sent);
-    }
-    let now = chrono::Utc::now();
-    let window_start = crate::stamp(now - chrono::Duration::minutes(WINDOW_MINUTES));
-    let mut tx = db.begin().await?;
-    let recent = sqlx::query(
-        "SELECT COUNT(*) AS n, MIN(created_at) AS first FROM one_time_code WHERE user_id = $1 AND created_at > $2",
+/// An address as compared: trimmed, lower case.
+pub fn normalise(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+fn address_hash(address: &str) -> String {
+    crate::secret_hash(&format!("sign-in-code-request:{address}"))
+}
+
+fn code_hash(address: &str, code: &str) -> String {
+    crate::secret_hash(&format!("sign-in-code:{address}:{code}"))
+}
+
+/// The accounts of an address that may sign in now: portal accounts with this verified
+/// address, not disabled, not locked; oldest first.
+pub async fn accounts_for(db: &Db, email: &str) -> Result<Vec<StoredUser>> {
+    let rows = sqlx::query(
+        "SELECT id FROM user_account WHERE lower(email) = $1 AND kind = 'portal' AND email_verified = 1 \
+         AND disabled = 0 AND (locked_until IS NULL OR locked_until <= $2) ORDER BY created_at, id",
     )
-    .bind(user.account.id.as_str())
-    .bind(&window_start)
+    .bind(normalise(email))
+    .bind(crate::now())
+    .fetch_all(db.pool())
+    .await?;
+    let mut users = Vec::with_capacity(rows.len());
+    for r in &rows {
+        users.push(crate::users::by_id(db, &text(r, "id")?.into()).await?);
+    }
+    Ok(users)
+}
+
+/// Counts a request for a code for an address, known or not, and says whether it may be sent.
+/// One conditional upsert: concurrent requests are counted exactly.
+pub async fn note_request(db: &Db, email: &str) -> Result<Requested> {
+    let now = chrono::Utc::now();
+    let window_opened_before = crate::stamp(now - chrono::Duration::minutes(WINDOW_MINUTES));
+    let mut tx = db.begin().await?;
+    let row = sqlx::query(
+        "INSERT INTO code_request_window (address_hash, window_start, requests) VALUES ($1, $2, 1) \
+         ON CONFLICT (address_hash) DO UPDATE SET \
+         requests = CASE WHEN code_request_window.window_start <= $3 THEN 1 ELSE code_request_window.requests + 1 END, \
+         window_start = CASE WHEN code_request_window.window_start <= $3 THEN $2 ELSE code_request_window.window_start END \
+         RETURNING requests, window_start",
+    )
+    .bind(address_hash(&normalise(email)))
+    .bind(crate::stamp(now))
+    .bind(&window_opened_before)
     .fetch_one(&mut *tx)
     .await?;
-    if int(&recent, "n")? >= MAX_CODES_PER_WINDOW {
-        let first = crate::opt_text(&recent, "first")?.and_then(|s| crate::parse_stamp(&s)).unwrap_or(now);
-        tx.rollback().await?;
-        return Ok(Requested::TooMany { retry_after: crate::stamp(first + chrono::Duration::minutes(WINDOW_MINUTES)) });
+    // Windows long closed are forgotten.
+    sqlx::query("DELETE FROM code_request_window WHERE window_start < $1")
+        .bind(crate::stamp(now - chrono::Duration::days(1)))
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    if int(&row, "requests")? > MAX_CODES_PER_WINDOW {
+        let start = crate::parse_stamp(&text(&row, "window_start")?).unwrap_or(now);
+        return Ok(Requested::TooMany { retry_after: crate::stamp(start + chrono::Duration::minutes(WINDOW_MINUTES)) });
     }
+    Ok(Requested::Sent)
+}
+
+/// Sends a code to an address when it has accounts that may sign in (and does nothing that can
+/// be seen from outside when it has none). Call [`note_request`] first.
+pub async fn send_code(db: &Db, email: &str) -> Result<()> {
+    let address = normalise(email);
     let code = format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000u32));
+    let hash = code_hash(&address, &code);
+    let accounts = accounts_for(db, &address).await?;
+    let Some(first) = accounts.first() else { return Ok(()) };
+    let now = chrono::Utc::now();
     let id = crate::new_id();
+    let mut tx = db.begin().await?;
     sqlx::query(
         "INSERT INTO one_time_code (id, user_id, code_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(&id)
-    .bind(user.account.id.as_str())
-    .bind(crate::secret_hash(&format!("{}:{code}", user.account.id)))
+    .bind(first.account.id.as_str())
+    .bind(&hash)
     .bind(crate::stamp(now))
     .bind(crate::stamp(now + chrono::Duration::minutes(CODE_MINUTES)))
     .execute(&mut *tx)
     .await?;
-    sqlx::query("INSERT INTO outbox (id, authority_id, channel, recipient, subject, body, created_at) VALUES ($1, $2, 'email', $3, $4, $5, $6)")
-        .bind(crate::new_id())
-        .bind(user.account.authority_id.as_str())
-        .bind(&user.account.email)
-        .bind("Your confer sign-in code / Eich cod mewngofnodi confer")
-        .bind(format!(
-            "Your sign-in code is {code}. It works once, for {CODE_MINUTES} minutes.\n\
-             If you did not ask for it, you can ignore this message.\n\n\
-             Eich cod mewngofnodi yw {code}. Mae'n gweithio unwaith, am {CODE_MINUTES} munud.\n\
-             Os na wnaethoch ofyn amdano, gallwch anwybyddu'r neges hon."
-        ))
-        .bind(crate::stamp(now))
-        .execute(&mut *tx)
-        .await?;
-    audit::record(
-        &mut tx,
-        Entry {
-            authority_id: user.account.authority_id.as_str(),
-            actor: user.account.id.as_str(),
-            kind: EventKind::Change,
-            action: "sign-in.code.request",
-            entity_type: "user",
-            entity_id: user.account.id.as_str(),
-            before: serde_json::Value::Null,
-            after: json!({"code_id": id}),
-        },
+    // The code is in the body until the message is sent (the delivery worker needs it): for
+    // ten minutes at most, usable once; the body is replaced once sent.
+    sqlx::query(
+        "INSERT INTO outbox (id, authority_id, channel, recipient, subject, body, created_at, secret) \
+         VALUES ($1, $2, 'email', $3, $4, $5, $6, 1)",
     )
+    .bind(crate::new_id())
+    .bind(first.account.authority_id.as_str())
+    .bind(&first.account.email)
+    .bind("Your confer sign-in code / Eich cod mewngofnodi confer")
+    .bind(format!(
+        "Your sign-in code is {code}. It works once, for {CODE_MINUTES} minutes.\n\
+         If you did not ask for it, you can ignore this message.\n\n\
+         Eich cod mewngofnodi yw {code}. Mae'n gweithio unwaith, am {CODE_MINUTES} munud.\n\
+         Os na wnaethoch ofyn amdano, gallwch anwybyddu'r neges hon."
+    ))
+    .bind(crate::stamp(now))
+    .execute(&mut *tx)
     .await?;
+    for user in &accounts {
+        audit::record(
+            &mut tx,
+            Entry {
+                authority_id: user.account.authority_id.as_str(),
+                actor: user.account.id.as_str(),
+                kind: EventKind::Change,
+                action: "sign-in.code.request",
+                entity_type: "user",
+                entity_id: user.account.id.as_str(),
+                before: serde_json::Value::Null,
+                after: json!({"code_id": id}),
+            },
+        )
+        .await?;
+    }
     tx.commit().await?;
-    Ok(Requested::Sent)
+    Ok(())
 }
 
-/// Checks a code. Returns the user when it is right, unexpired, unused and within its tries.
-pub async fn verify(db: &Db, email: &str, code: &str) -> Result<Option<StoredUser>> {
-    let Some(user) = crate::users::by_email(db, email).await? else { return Ok(None) };
+/// Asks for a code for an e-mail address: counts the request, then sends the code.
+pub async fn request(db: &Db, email: &str) -> Result<Requested> {
+    let answer = note_request(db, email).await?;
+    if answer == Requested::Sent {
+        send_code(db, email).await?;
+    }
+    Ok(answer)
+}
+
+/// What a code given for an address turned out to be.
+#[derive(Debug)]
+pub enum Checked {
+    /// Right: the accounts of the address that may sign in (oldest first; never empty).
+    Right(Vec<StoredUser>),
+    /// Wrong, expired, used, or the address is unknown (never told apart).
+    Wrong,
+    /// The address's accounts are locked after too many wrong codes, until this instant.
+    Locked { until: String },
+}
+
+/// Checks a code given for an address. See the module's documentation for how tries are
+/// counted. The lock is checked before the code is looked at: the right code is refused while
+/// the account is locked.
+pub async fn check(db: &Db, email: &str, code: &str) -> Result<Checked> {
+    let address = normalise(email);
     let code: String = code.chars().filter(|c| c.is_ascii_digit()).collect();
-    let now = crate::now();
+    let given = code_hash(&address, &code);
+    let now_at = chrono::Utc::now();
+    let now = crate::stamp(now_at);
     let mut tx = db.begin().await?;
-    let row = sqlx::query(
-        "SELECT id, code_hash, attempts FROM one_time_code WHERE user_id = $1 AND used_at IS NULL AND expires_at > $2 \
-         ORDER BY created_at DESC LIMIT 1",
+    // Claim a try on every account of the address that is not locked and has tries left.
+    let claimed = sqlx::query(
+        "UPDATE user_account SET code_failures = code_failures + 1 \
+         WHERE lower(email) = $1 AND kind = 'portal' AND email_verified = 1 AND disabled = 0 \
+         AND (locked_until IS NULL OR locked_until <= $2) AND code_failures < $3 \
+         RETURNING id, authority_id, code_failures",
     )
-    .bind(user.account.id.as_str())
+    .bind(&address)
+    .bind(&now)
+    .bind(MAX_TRIES)
+    .fetch_all(&mut *tx)
+    .await?;
+    if claimed.is_empty() {
+        tx.rollback().await?;
+        return Ok(match lock_of(db, &address).await? {
+            Some(until) => Checked::Locked { until },
+            None => Checked::Wrong,
+        });
+    }
+    let claimed: Vec<(String, String, i64)> = claimed
+        .iter()
+        .map(|r| Ok((text(r, "id")?, text(r, "authority_id")?, int(r, "code_failures")?)))
+        .collect::<Result<_>>()?;
+    // Only the newest live code of the address counts: asking for a new one retires the others.
+    let row = sqlx::query(
+        "SELECT id, code_hash FROM one_time_code WHERE used_at IS NULL AND expires_at > $2 AND user_id IN \
+         (SELECT id FROM user_account WHERE lower(email) = $1 AND kind = 'portal') ORDER BY created_at DESC LIMIT 1",
+    )
+    .bind(&address)
     .bind(&now)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some(row) = row else { return Ok(None) };
-    let id = text(&row, "id")?;
-    if int(&row, "attempts")? >= MAX_TRIES {
-        return Ok(None);
+    let code_id = row.as_ref().map(|r| text(r, "id")).transpose()?;
+    let mut right = match &row {
+        Some(r) => !code.is_empty() && text(r, "code_hash")? == given,
+        None => false,
+    };
+    if let (true, Some(id)) = (right, &code_id) {
+        right = sqlx::query("UPDATE one_time_code SET used_at = $2 WHERE id = $1 AND used_at IS NULL")
+            .bind(id)
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+            == 1;
     }
-    let right = text(&row, "code_hash")? == crate::secret_hash(&format!("{}:{code}", user.account.id));
-    if right {
-        sqlx::query("UPDATE one_time_code SET used_at = $2 WHERE id = $1 AND used_at IS NULL")
-            .bind(&id)
+    let until = crate::stamp(now_at + chrono::Duration::minutes(crate::users::LOCK_MINUTES));
+    let mut locked = false;
+    for (user_id, authority_id, failures) in &claimed {
+        let action = if right {
+            sqlx::query("UPDATE user_account SET code_failures = 0 WHERE id = $1")
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            "sign-in.code.accepted"
+        } else if *failures >= MAX_TRIES {
+            sqlx::query("UPDATE user_account SET locked_until = $2, code_failures = 0 WHERE id = $1")
+                .bind(user_id)
+                .bind(&until)
+                .execute(&mut *tx)
+                .await?;
+            // No half-signed-in session of a locked account goes on.
+            sqlx::query(
+                "UPDATE web_session SET ended_at = $2 WHERE user_id = $1 AND stage <> 'full' AND ended_at IS NULL",
+            )
+            .bind(user_id)
             .bind(&now)
             .execute(&mut *tx)
             .await?;
-    } else {
-        sqlx::query("UPDATE one_time_code SET attempts = attempts + 1 WHERE id = $1")
-            .bind(&id)
-            .execute(&mut *tx)
-            .await?;
+            locked = true;
+            "sign-in.code.locked"
+        } else {
+            "sign-in.code.refused"
+        };
+        audit::record(
+            &mut tx,
+            Entry {
+                authority_id,
+                actor: user_id,
+                kind: if right { EventKind::SignIn } else { EventKind::SignInFailed },
+                action,
+                entity_type: "user",
+                entity_id: user_id,
+                before: serde_json::Value::Null,
+                after: json!({"code_id": code_id, "failures": if right { 0 } else { *failures }}),
+            },
+        )
+        .await?;
     }
-    audit::record(
-        &mut tx,
-        Entry {
-            authority_id: user.account.authority_id.as_str(),
-            actor: user.account.id.as_str(),
-            kind: if right { EventKind::SignIn } else { EventKind::SignInFailed },
-            action: if right { "sign-in.code.accepted" } else { "sign-in.code.refused" },
-            entity_type: "user",
-            entity_id: user.account.id.as_str(),
-            before: serde_json::Value::Null,
-            after: json!({"code_id": id}),
-        },
+    tx.commit().await?;
+    if right {
+        let mut users = Vec::with_capacity(claimed.len());
+        for (user_id, _, _) in &claimed {
+            users.push(crate::users::by_id(db, &user_id.as_str().into()).await?);
+        }
+        return Ok(Checked::Right(users));
+    }
+    Ok(if locked { Checked::Locked { until } } else { Checked::Wrong })
+}
+
+/// Until when an address's accounts are locked, if every one that could sign in is.
+async fn lock_of(db: &Db, address: &str) -> Result<Option<String>> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n, MIN(locked_until) AS until FROM user_account WHERE lower(email) = $1 AND kind = 'portal' \
+         AND email_verified = 1 AND disabled = 0 AND locked_until > $2",
     )
+    .bind(address)
+    .bind(crate::now())
+    .fetch_one(db.pool())
+    .await?;
+    Ok(if int(&row, "n")? > 0 { opt_text(&row, "until")? } else { None })
+}
+
+/// Checks a code and returns the address's oldest account when it is right.
+pub async fn verify(db: &Db, email: &str, code: &str) -> Result<Option<StoredUser>> {
+    Ok(match check(db, email, code).await? {
+        Checked::Right(users) => users.into_iter().next(),
+        Checked::Wrong | Checked::Locked { .. } => None,
+    })
+}
+
+/// Whether an account is locked now (checked again at every step of signing in).
+pub async fn locked_until(db: &Db, user: &confer_domain::UserId) -> Result<Option<String>> {
+    let row = sqlx::query("SELECT locked_until FROM user_account WHERE id = $1")
+        .bind(user.as_str())
+        .fetch_optional(db.pool())
+        .await?;
+    let until = row.map(|r| opt_text(&r, "locked_until")).transpose()?.flatten();
+    Ok(until.filter(|u| u.as_str() > crate::now().as_str()))
+}
+
+// ---------- a portal sign-in under way in one browser ----------
+
+/// A portal sign-in under way: the address the code was asked for (never in a URL).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Flow {
+    pub address: String,
+    pub lang: String,
+    /// The code was right; the person is choosing which account to sign in to.
+    pub verified: bool,
+}
+
+impl std::fmt::Debug for Flow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Flow").field("lang", &self.lang).field("verified", &self.verified).finish_non_exhaustive()
+    }
+}
+
+/// Starts a sign-in for an address (any address) and returns the token for its cookie.
+pub async fn begin_flow(db: &Db, email: &str, lang: &str) -> Result<String> {
+    let token = crate::random_secret(32);
+    let now = chrono::Utc::now();
+    let mut tx = db.begin().await?;
+    sqlx::query("DELETE FROM portal_sign_in WHERE expires_at < $1").bind(crate::stamp(now)).execute(&mut *tx).await?;
+    sqlx::query(
+        "INSERT INTO portal_sign_in (token_hash, address, lang, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(crate::secret_hash(&token))
+    .bind(normalise(email))
+    .bind(lang)
+    .bind(crate::stamp(now))
+    .bind(crate::stamp(now + chrono::Duration::minutes(FLOW_MINUTES)))
+    .execute(&mut *tx)
     .await?;
     tx.commit().await?;
-    Ok(right.then_some(user))
+    Ok(token)
+}
+
+fn flow_from(row: &sqlx::any::AnyRow) -> Result<Flow> {
+    Ok(Flow {
+        address: text(row, "address")?,
+        lang: text(row, "lang")?,
+        verified: opt_text(row, "verified_at")?.is_some(),
+    })
+}
+
+/// The live sign-in of a cookie's token.
+pub async fn flow(db: &Db, token: &str) -> Result<Option<Flow>> {
+    let row =
+        sqlx::query("SELECT address, lang, verified_at FROM portal_sign_in WHERE token_hash = $1 AND expires_at > $2")
+            .bind(crate::secret_hash(token))
+            .bind(crate::now())
+            .fetch_optional(db.pool())
+            .await?;
+    row.as_ref().map(flow_from).transpose()
+}
+
+/// Notes that the code was right and the person now chooses an account.
+pub async fn flow_verified(db: &Db, token: &str) -> Result<()> {
+    sqlx::query("UPDATE portal_sign_in SET verified_at = $2 WHERE token_hash = $1 AND expires_at > $2")
+        .bind(crate::secret_hash(token))
+        .bind(crate::now())
+        .execute(&db.writer)
+        .await?;
+    Ok(())
+}
+
+/// Ends a sign-in and returns it, once: of two requests with the same token, one gets it.
+pub async fn take_flow(db: &Db, token: &str) -> Result<Option<Flow>> {
+    let row = sqlx::query(
+        "DELETE FROM portal_sign_in WHERE token_hash = $1 AND expires_at > $2 RETURNING address, lang, verified_at",
+    )
+    .bind(crate::secret_hash(token))
+    .bind(crate::now())
+    .fetch_optional(&db.writer)
+    .await?;
+    row.as_ref().map(flow_from).transpose()
 }
 
 /// Messages waiting in the outbox for a recipient, newest first (delivery comes with the

@@ -49,18 +49,78 @@ pub async fn links_of(db: &Db, user: &UserId) -> Result<Vec<(String, PortalPerso
         .collect()
 }
 
-/// Who has portal access to a family, for its record page: the person and the address.
-pub async fn links_of_family(db: &Db, family_id: &str) -> Result<Vec<(PortalPerson, String)>> {
+/// Who has portal access to a family, for its record page: the person, the address and the
+/// account.
+pub async fn links_of_family(db: &Db, family_id: &str) -> Result<Vec<(PortalPerson, String, UserId)>> {
     let rows = sqlx::query(
-        "SELECT pp.adult_id, pp.child_id, u.email FROM portal_person pp JOIN user_account u ON u.id = pp.user_id \
+        "SELECT pp.adult_id, pp.child_id, u.email, u.id FROM portal_person pp JOIN user_account u ON u.id = pp.user_id \
          WHERE pp.family_id = $1 ORDER BY pp.linked_at",
     )
     .bind(family_id)
     .fetch_all(db.pool())
     .await?;
     rows.iter()
-        .map(|r| Ok((person_from(opt_text(r, "adult_id")?, opt_text(r, "child_id")?)?, text(r, "email")?)))
+        .map(|r| {
+            Ok((
+                person_from(opt_text(r, "adult_id")?, opt_text(r, "child_id")?)?,
+                text(r, "email")?,
+                UserId(text(r, "id")?),
+            ))
+        })
         .collect()
+}
+
+/// Ends one family member's portal access to a family: the link goes, every session of the
+/// account ends (it may be signed in now), and the audit event is written, in one transaction.
+/// The account itself stays (it may have access to another family). Returns false when the
+/// account had no access to this family.
+pub async fn revoke_access(
+    db: &Db,
+    authority: &AuthorityId,
+    family_id: &str,
+    user: &UserId,
+    actor: &str,
+) -> Result<bool> {
+    let mut tx = db.begin().await?;
+    let gone = sqlx::query(
+        "DELETE FROM portal_person WHERE user_id = $1 AND family_id = $2 AND authority_id = $3 \
+         RETURNING adult_id, child_id",
+    )
+    .bind(user.as_str())
+    .bind(family_id)
+    .bind(authority.as_str())
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(row) = gone else {
+        tx.rollback().await?;
+        return Ok(false);
+    };
+    let person = person_from(opt_text(&row, "adult_id")?, opt_text(&row, "child_id")?)?;
+    sqlx::query("UPDATE user_account SET session_generation = session_generation + 1 WHERE id = $1")
+        .bind(user.as_str())
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE web_session SET ended_at = $2 WHERE user_id = $1 AND ended_at IS NULL")
+        .bind(user.as_str())
+        .bind(crate::now())
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        Entry {
+            authority_id: authority.as_str(),
+            actor,
+            kind: EventKind::Change,
+            action: "portal.revoke-access",
+            entity_type: "family",
+            entity_id: family_id,
+            before: json!({"user_id": user.as_str(), "person": person, "relationship": Relationship::FamilyMember.as_str()}),
+            after: serde_json::Value::Null,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// Links an existing account to a person of a family, with its audit event, in the caller's
@@ -151,6 +211,9 @@ pub async fn give_access(db: &Db, a: &Access<'_>, actor: &str) -> Result<UserId>
                     .bind(a.role.as_str())
                     .execute(&mut *tx)
                     .await?;
+                if a.role.needs_second_factor() {
+                    crate::sessions::end_one_factor_in(&mut tx, id.as_str()).await?;
+                }
                 audit::record(
                     &mut tx,
                     Entry {

@@ -624,6 +624,10 @@ pub async fn change_account(db: &Db, user: &UserId, change: AccountChange, actor
                 .bind(r.as_str())
                 .execute(&mut *tx)
                 .await?;
+            // A role that needs two factors makes a two-factor account at once (issue 10).
+            if r.needs_second_factor() {
+                crate::sessions::end_one_factor_in(&mut tx, user.as_str()).await?;
+            }
             ("user.role.add", json!({"roles": existing.account.roles}), json!({"added": r}))
         }
         AccountChange::RemoveRole(r) => {

@@ -27,8 +27,15 @@ pub const ANON_CSRF_COOKIE: &str = "confer_csrf";
 /// How the request proved who it is.
 #[derive(Debug, Clone)]
 pub enum Via {
-    Session { token: String },
-    Token { id: String, write: bool },
+    /// A session cookie, with the number of factors the session was established with.
+    Session {
+        token: String,
+        factors: u8,
+    },
+    Token {
+        id: String,
+        write: bool,
+    },
 }
 
 /// A signed-in person, as every handler sees them.
@@ -180,6 +187,21 @@ impl Ctx {
     pub fn actor_id(&self) -> &str {
         self.actor.user_id.as_str()
     }
+
+    /// How many factors this request's credential stands for: the session's; for an API token,
+    /// two only when the account has its authenticator enrolled.
+    pub fn factors(&self) -> u8 {
+        match &self.via {
+            Via::Session { factors, .. } => *factors,
+            Via::Token { .. } => {
+                if self.user.totp_enrolled {
+                    2
+                } else {
+                    1
+                }
+            }
+        }
+    }
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Ctx {
@@ -226,9 +248,13 @@ pub async fn authenticate(State(state): State<SharedState>, mut req: Request, ne
                 expected_csrf = Some(session.csrf_token.clone());
                 if session.stage == Stage::Full {
                     let user = users::by_id(&state.db, &session.user_id.clone().into()).await?;
-                    let ctx =
-                        Ctx::from_user(&state, user, Via::Session { token: token.clone() }, session.csrf_token.clone())
-                            .await?;
+                    let ctx = Ctx::from_user(
+                        &state,
+                        user,
+                        Via::Session { token: token.clone(), factors: session.factors },
+                        session.csrf_token.clone(),
+                    )
+                    .await?;
                     req.extensions_mut().insert(ctx);
                 } else {
                     req.extensions_mut().insert(PendingSignIn { session, token });
@@ -588,6 +614,16 @@ pub async fn sign_out(
 }
 
 // ---------- families and partner professionals: a one-time code by e-mail ----------
+//
+// The address the code was asked for is kept server-side for the browser's sign-in
+// ([`confer_store::otp::Flow`], its token in a short-lived cookie), never in a URL. Every
+// address gets the same answer in the same time: the request is counted for any address, and
+// the code is written (or not) by a background task. After the code, a person whose roles need
+// two factors (a partner professional) goes on to the authenticator pages staff use (enrolling
+// the first time); a family member is signed in with one factor. An address with portal
+// accounts in several authorities chooses which one to sign in to.
+
+pub const PORTAL_FLOW_COOKIE: &str = "confer_portal_sign_in";
 
 #[derive(Template)]
 #[template(path = "portal_sign_in.html")]
@@ -602,13 +638,20 @@ struct PortalSignInPage<'a> {
 struct PortalCodePage<'a> {
     page: &'a Page,
     t: &'a crate::pages::portal_text::Text,
-    email: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "portal_choose.html")]
+struct PortalChoosePage<'a> {
+    page: &'a Page,
+    t: &'a crate::pages::portal_text::Text,
+    /// (account id, authority name)
+    accounts: &'a [(String, String)],
 }
 
 #[derive(Deserialize, Default)]
 pub struct LangQuery {
     pub lang: Option<String>,
-    pub email: Option<String>,
 }
 
 fn portal_page(title: &str, csrf: &ExpectedCsrf, lang: &'static str) -> Page {
@@ -639,14 +682,26 @@ pub async fn portal_sign_in(
     let t = crate::pages::portal_text::for_lang(Some(&f.lang));
     let mut page = portal_page(t.sign_in_title, &csrf, t.lang);
     let email = f.email.trim();
-    if !email.contains('@') || email.len() < 3 {
+    if !email.contains('@') || email.len() < 3 || email.len() > 320 {
         page.errors.add("email", t.email_error);
         return Ok(view::render(&PortalSignInPage { page: &page, t, email }));
     }
-    match confer_store::otp::request(&state.db, email).await? {
+    match confer_store::otp::note_request(&state.db, email).await? {
         confer_store::otp::Requested::Sent => {
-            Ok(Redirect::to(&format!("/portal/sign-in/code?lang={}&email={}", t.lang, view::url_encode(email)))
-                .into_response())
+            let token = confer_store::otp::begin_flow(&state.db, email, t.lang).await?;
+            // Whether the address is known decides only what the background task writes.
+            let (db, address) = (state.db.clone(), email.to_owned());
+            tokio::spawn(async move {
+                if let Err(e) = confer_store::otp::send_code(&db, &address).await {
+                    tracing::warn!(error = %crate::error::describe(&e), "portal: a sign-in code could not be written");
+                }
+            });
+            let mut res = Redirect::to(&format!("/portal/sign-in/code?lang={}", t.lang)).into_response();
+            res.headers_mut().append(
+                header::SET_COOKIE,
+                set_cookie(&state, PORTAL_FLOW_COOKIE, &token, Some(confer_store::otp::FLOW_MINUTES * 60)),
+            );
+            Ok(res)
         }
         confer_store::otp::Requested::TooMany { retry_after } => {
             page.errors.add("email", format!("{} {}", t.too_many, view::long_instant(&retry_after)));
@@ -655,46 +710,184 @@ pub async fn portal_sign_in(
     }
 }
 
-pub async fn portal_code_page(csrf: ExpectedCsrf, Query(q): Query<LangQuery>) -> Response {
+/// The browser's sign-in under way, from its cookie.
+async fn portal_flow(
+    state: &SharedState,
+    headers: &HeaderMap,
+) -> Result<Option<(String, confer_store::otp::Flow)>, AppError> {
+    let Some(token) = cookie(headers, PORTAL_FLOW_COOKIE) else { return Ok(None) };
+    Ok(confer_store::otp::flow(&state.db, &token).await?.map(|f| (token, f)))
+}
+
+fn restart(lang: &str) -> Response {
+    let mut res = Redirect::to(&format!("/portal/sign-in?lang={lang}")).into_response();
+    res.headers_mut().append(header::SET_COOKIE, clear_cookie(PORTAL_FLOW_COOKIE));
+    res
+}
+
+pub async fn portal_code_page(
+    State(state): State<SharedState>,
+    csrf: ExpectedCsrf,
+    headers: HeaderMap,
+    Query(q): Query<LangQuery>,
+) -> Result<Response, AppError> {
     let t = crate::pages::portal_text::for_lang(q.lang.as_deref());
+    if portal_flow(&state, &headers).await?.is_none() {
+        return Ok(restart(t.lang));
+    }
     let page = portal_page(t.code_title, &csrf, t.lang);
-    view::render(&PortalCodePage { page: &page, t, email: q.email.as_deref().unwrap_or("") })
+    Ok(view::render(&PortalCodePage { page: &page, t }))
 }
 
 #[derive(Deserialize)]
 pub struct PortalCodeForm {
-    #[serde(default)]
-    email: String,
     #[serde(default)]
     code: String,
     #[serde(default)]
     lang: String,
 }
 
+/// The sign-in page again, saying the account is locked and until when.
+fn portal_locked(csrf: &ExpectedCsrf, t: &'static crate::pages::portal_text::Text, until: &str) -> Response {
+    let mut page = portal_page(t.sign_in_title, csrf, t.lang);
+    page.errors.add("email", format!("{} {}", t.locked, view::long_instant(until)));
+    let mut res = view::render(&PortalSignInPage { page: &page, t, email: "" });
+    res.headers_mut().append(header::SET_COOKIE, clear_cookie(PORTAL_FLOW_COOKIE));
+    res
+}
+
 pub async fn portal_code(
     State(state): State<SharedState>,
     csrf: ExpectedCsrf,
+    headers: HeaderMap,
     source: Source,
     Form(f): Form<PortalCodeForm>,
 ) -> Result<Response, AppError> {
     let t = crate::pages::portal_text::for_lang(Some(&f.lang));
+    let Some((token, flow)) = portal_flow(&state, &headers).await? else {
+        return Ok(restart(t.lang));
+    };
     if let Some(until) = users::source_throttled(&state.db, &source.0).await? {
         let mut page = portal_page(t.code_title, &csrf, t.lang);
         page.errors.add("code", format!("{} {}", t.too_many, view::long_instant(&until)));
-        return Ok(view::render(&PortalCodePage { page: &page, t, email: &f.email }));
+        return Ok(view::render(&PortalCodePage { page: &page, t }));
     }
-    let verified = confer_store::otp::verify(&state.db, &f.email, &f.code).await?;
-    if verified.is_none() {
-        users::count_source_failure(&state.db, &source.0).await?;
-    }
-    match verified {
-        Some(user) => {
-            complete_sign_in(&state, &user, None, if t.lang == "cy" { "/portal?lang=cy" } else { "/portal" }).await
-        }
-        None => {
+    use confer_store::otp::Checked;
+    match confer_store::otp::check(&state.db, &flow.address, &f.code).await? {
+        Checked::Wrong => {
+            users::count_source_failure(&state.db, &source.0).await?;
             let mut page = portal_page(t.code_title, &csrf, t.lang);
             page.errors.add("code", t.code_error);
-            Ok(view::render(&PortalCodePage { page: &page, t, email: &f.email }))
+            Ok(view::render(&PortalCodePage { page: &page, t }))
+        }
+        Checked::Locked { until } => {
+            users::count_source_failure(&state.db, &source.0).await?;
+            confer_store::otp::take_flow(&state.db, &token).await?;
+            Ok(portal_locked(&csrf, t, &until))
+        }
+        Checked::Right(accounts) if accounts.len() == 1 => {
+            confer_store::otp::take_flow(&state.db, &token).await?;
+            portal_finish(&state, &csrf, t, &accounts[0]).await
+        }
+        Checked::Right(accounts) => {
+            confer_store::otp::flow_verified(&state.db, &token).await?;
+            let mut choices = Vec::with_capacity(accounts.len());
+            for a in &accounts {
+                choices.push((a.account.id.to_string(), state.authority_name(&a.account.authority_id).await?));
+            }
+            let page = portal_page(t.choose_title, &csrf, t.lang);
+            Ok(view::render(&PortalChoosePage { page: &page, t, accounts: &choices }))
         }
     }
+}
+
+#[derive(Deserialize)]
+pub struct PortalChooseForm {
+    #[serde(default)]
+    account: String,
+    #[serde(default)]
+    lang: String,
+}
+
+/// An address with portal accounts in several authorities: the person chose one after the code.
+pub async fn portal_choose(
+    State(state): State<SharedState>,
+    csrf: ExpectedCsrf,
+    headers: HeaderMap,
+    Form(f): Form<PortalChooseForm>,
+) -> Result<Response, AppError> {
+    let t = crate::pages::portal_text::for_lang(Some(&f.lang));
+    let Some((token, flow)) = portal_flow(&state, &headers).await? else {
+        return Ok(restart(t.lang));
+    };
+    if !flow.verified {
+        return Ok(restart(t.lang));
+    }
+    // Checked again now: the accounts of the address that may sign in (not disabled, not locked).
+    let accounts = confer_store::otp::accounts_for(&state.db, &flow.address).await?;
+    let Some(chosen) = accounts.iter().find(|a| a.account.id.as_str() == f.account) else {
+        let mut choices = Vec::with_capacity(accounts.len());
+        for a in &accounts {
+            choices.push((a.account.id.to_string(), state.authority_name(&a.account.authority_id).await?));
+        }
+        if choices.is_empty() {
+            return Ok(restart(t.lang));
+        }
+        let mut page = portal_page(t.choose_title, &csrf, t.lang);
+        page.errors.add("account", t.choose_error);
+        return Ok(view::render(&PortalChoosePage { page: &page, t, accounts: &choices }));
+    };
+    // Used once: of two requests with the same sign-in, one goes on.
+    if confer_store::otp::take_flow(&state.db, &token).await?.is_none() {
+        return Ok(restart(t.lang));
+    }
+    portal_finish(&state, &csrf, t, chosen).await
+}
+
+/// After the right code for this account: a person whose roles need two factors goes on to the
+/// authenticator (enrolling the first time) on the pages staff use; a family member is signed
+/// in with one factor. The lock is checked again here.
+async fn portal_finish(
+    state: &SharedState,
+    csrf: &ExpectedCsrf,
+    t: &'static crate::pages::portal_text::Text,
+    user: &StoredUser,
+) -> Result<Response, AppError> {
+    if let Some(until) = confer_store::otp::locked_until(&state.db, &user.account.id).await? {
+        return Ok(portal_locked(csrf, t, &until));
+    }
+    let home = if t.lang == "cy" { "/portal?lang=cy" } else { "/portal" };
+    let (target, token) = if confer_domain::Role::any_needs_second_factor(&user.account.roles) {
+        let stage = if user.totp_enrolled { Stage::Password } else { Stage::Enrol };
+        let (token, _) =
+            sessions::start_with_factors(&state.db, user.account.id.as_str(), user.session_generation, stage, 1)
+                .await?;
+        let step = if stage == Stage::Password { "/sign-in/code" } else { "/sign-in/enrol" };
+        (format!("{step}?next={}", view::url_encode(home)), token)
+    } else {
+        let (token, _) =
+            sessions::start_with_factors(&state.db, user.account.id.as_str(), user.session_generation, Stage::Full, 1)
+                .await?;
+        let mut tx = state.db.begin().await?;
+        audit::record(
+            &mut tx,
+            audit::Entry {
+                authority_id: user.account.authority_id.as_str(),
+                actor: user.account.id.as_str(),
+                kind: EventKind::SignIn,
+                action: "sign-in",
+                entity_type: "user",
+                entity_id: user.account.id.as_str(),
+                before: serde_json::Value::Null,
+                after: serde_json::json!({"factors": 1}),
+            },
+        )
+        .await?;
+        tx.commit().await.map_err(confer_store::StoreError::from)?;
+        (home.to_owned(), token)
+    };
+    let mut res = Redirect::to(&target).into_response();
+    res.headers_mut().append(header::SET_COOKIE, set_cookie(state, SESSION_COOKIE, &token, None));
+    res.headers_mut().append(header::SET_COOKIE, clear_cookie(PORTAL_FLOW_COOKIE));
+    Ok(res)
 }

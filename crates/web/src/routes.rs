@@ -9,7 +9,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use confer_domain::access::{decide, Action, Decision, Target};
+use confer_domain::access::{decide, factors_suffice, Action, Decision, Target};
 
 /// What a route needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +54,7 @@ pub const ROUTES: &[Route] = &[
     r("POST", "/portal/sign-in", Public),
     r("GET", "/portal/sign-in/code", Public),
     r("POST", "/portal/sign-in/code", Public),
+    r("POST", "/portal/sign-in/choose", Public),
     r("GET", "/", Authority(Action::ViewDashboard)),
     r("GET", "/portal", Authority(Action::ManageOwnAccount)),
     r("GET", "/account", Authority(Action::ManageOwnAccount)),
@@ -186,6 +187,7 @@ pub const ROUTES: &[Route] = &[
     r("POST", "/portal/conferences/{conference_id}/correction", Record(Action::TakePartAsFamily)),
     r("GET", "/families/{family_id}/portal-access", Record(Action::GivePortalAccess)),
     r("POST", "/families/{family_id}/portal-access", Record(Action::GivePortalAccess)),
+    r("POST", "/families/{family_id}/portal-access/revoke", Record(Action::GivePortalAccess)),
     // Before the meeting (issue 6): the same actions as the API's routes for these steps.
     r("POST", "/conferences/{conference_id}/cancel", Record(Action::CancelConference)),
     r("POST", "/conferences/{conference_id}/children", Record(Action::RequestConference)),
@@ -219,6 +221,7 @@ pub fn router(state: SharedState) -> Router {
         .route("/sign-out", post(auth::sign_out))
         .route("/portal/sign-in", get(auth::portal_sign_in_page).post(auth::portal_sign_in))
         .route("/portal/sign-in/code", get(auth::portal_code_page).post(auth::portal_code))
+        .route("/portal/sign-in/choose", post(auth::portal_choose))
         .route("/", get(pages::dashboard::dashboard))
         .route("/portal", get(pages::portal::home))
         .route("/account", get(pages::account::account))
@@ -344,6 +347,7 @@ pub fn router(state: SharedState) -> Router {
         .route("/portal/conferences/{conference_id}/needs", post(pages::portal::needs))
         .route("/portal/conferences/{conference_id}/correction", post(pages::portal::correction))
         .route("/families/{family_id}/portal-access", get(pages::portal::access_page).post(pages::portal::give_access))
+        .route("/families/{family_id}/portal-access/revoke", post(pages::portal::revoke_access))
         // Before the meeting (issue 6).
         .route("/conferences/{conference_id}/cancel", post(pages::arrange::cancel))
         .route("/conferences/{conference_id}/children", post(pages::arrange::add_child))
@@ -406,6 +410,13 @@ pub async fn gate(State(_state): State<SharedState>, req: Request, next: Next) -
         (Via::Session { .. }, true) => return api::ApiError::Unauthenticated.into_response(),
         (Via::Token { .. }, false) => return AppError::SignInRequired { next: String::new() }.into_response(),
         _ => {}
+    }
+    // Two factors for everyone but the family (issue 10), whatever the sign-in did: a person
+    // whose roles need a second factor acts only with a credential that stands for two.
+    if let Authority(action) | Record(action) = route.access {
+        if !factors_suffice(&ctx.actor, action, ctx.factors()) {
+            return if is_api { api::ApiError::Forbidden.into_response() } else { AppError::Forbidden.into_response() };
+        }
     }
     if let Authority(action) = route.access {
         match decide(&ctx.actor, action, Target::Authority(&ctx.actor.authority_id)) {

@@ -688,7 +688,8 @@ struct AccessPage<'a> {
     family_id: &'a str,
     family_name: &'a str,
     people: Vec<(String, String)>,
-    linked: Vec<(String, String)>,
+    /// (name, address, account id)
+    linked: Vec<(String, String, String)>,
     person: String,
     email: String,
 }
@@ -747,8 +748,11 @@ async fn access_view(
         let p = PortalPerson::Child(c.id.clone());
         (person_value(&p), name_of(&p))
     }));
-    let linked =
-        portal::links_of_family(&state.db, family_id).await?.iter().map(|(p, e)| (name_of(p), e.clone())).collect();
+    let linked = portal::links_of_family(&state.db, family_id)
+        .await?
+        .iter()
+        .map(|(p, e, u)| (name_of(p), e.clone(), u.to_string()))
+        .collect();
     let mut page = ctx.page("Portal access", "/families");
     page.errors = errors;
     page.notice = notice;
@@ -769,9 +773,13 @@ pub async fn access_page(
     Path(family_id): Path<String>,
     Query(q): Query<PortalQuery>,
 ) -> Result<Response, AppError> {
-    let notice = q.done.map(|_| {
-        "Portal access given. They sign in at /portal/sign-in with a code sent to their email address.".to_owned()
-    });
+    let notice = match q.done.as_deref() {
+        Some("revoked") => Some("Portal access ended. They were signed out.".to_owned()),
+        Some(_) => Some(
+            "Portal access given. They sign in at /portal/sign-in with a code sent to their email address.".to_owned(),
+        ),
+        None => None,
+    };
     access_view(&state, &ctx, &family_id, FormErrors::default(), notice, "", "").await
 }
 
@@ -827,4 +835,26 @@ pub async fn give_access(
         }
     }
     access_view(&state, &ctx, &family_id, errors, None, &person_text, &email_text).await
+}
+
+/// A coordinator or the family's social worker ends one family member's portal access to this
+/// family: the link goes and they are signed out, audited in the same transaction.
+pub async fn revoke_access(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(family_id): Path<String>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    ctx.authorize_record(&state, Action::GivePortalAccess, &family_id).await?;
+    let sent = Sent(f);
+    let user = sent.get("user").trim().to_owned();
+    let ended = !user.is_empty()
+        && portal::revoke_access(&state.db, &ctx.actor.authority_id, &family_id, &user.as_str().into(), ctx.actor_id())
+            .await?;
+    if !ended {
+        let mut errors = FormErrors::default();
+        errors.add("person", "That person has no portal access to this family now");
+        return access_view(&state, &ctx, &family_id, errors, None, "", "").await;
+    }
+    Ok(Redirect::to(&format!("/families/{family_id}/portal-access?done=revoked")).into_response())
 }
