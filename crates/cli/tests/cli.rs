@@ -72,8 +72,21 @@ async fn operator_sets_up_an_authority_and_users_from_the_command_line() {
     assert!(o.status.success(), "{}", text(&o));
     let o = confer(&["users", "reset-password", "--database-url", &db, "--username", "chair.one"]);
     assert!(text(&o).contains("New password for chair.one"));
+    // A token needs the authenticator app set up (issue 10), and lasts at most a year.
     let o = confer(&["users", "token", "--database-url", &db, "--username", "chair.one"]);
-    assert!(o.status.success());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains("only staff accounts with an authenticator app set up"), "{}", text(&o));
+    let store = confer_store::Db::connect(&db).await.unwrap();
+    sqlx::query("UPDATE user_account SET totp_enrolled = 1 WHERE username = 'chair.one'")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    store.close().await;
+    let o = confer(&["users", "token", "--database-url", &db, "--username", "chair.one", "--days", "366"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("--days must be from 1 to 365"), "{}", text(&o));
+    let o = confer(&["users", "token", "--database-url", &db, "--username", "chair.one", "--days", "30"]);
+    assert!(o.status.success(), "{}", text(&o));
     assert!(String::from_utf8_lossy(&o.stdout).trim().starts_with("confer_pat_"));
     let o = confer(&["users", "disable", "--database-url", &db, "--username", "chair.one"]);
     assert!(o.status.success(), "{}", text(&o));
@@ -100,6 +113,63 @@ async fn operator_sets_up_an_authority_and_users_from_the_command_line() {
     let o = confer(&["audit", "verify", "--database-url", &db]);
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("The audit trail is intact"));
+}
+
+#[tokio::test]
+async fn audit_head_exports_the_chain_ends_and_verify_against_finds_a_deleted_end_keep_01() {
+    let db_url = url().await;
+    let o = confer(&["demo", "--load-only", "--families", "2", "--database-url", &db_url]);
+    assert!(o.status.success(), "{}", text(&o));
+    let dir = std::env::temp_dir().join(format!("confer-heads-{}", confer_store::random_secret(6)));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("heads.json");
+    let file = file.to_str().unwrap();
+    let key = "a key kept away from the database";
+    let head = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_confer"))
+            .args(args)
+            .env_remove("CONFER_DATABASE_URL")
+            .env("CONFER_AUDIT_HEAD_KEY", key)
+            .output()
+            .unwrap()
+    };
+    let o = head(&["audit", "head", "--database-url", &db_url, "--out", file]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("signed"), "{}", text(&o));
+    let o = head(&["audit", "head", "--database-url", &db_url, "--out", file]);
+    assert_eq!(o.status.code(), Some(2), "an export is never overwritten");
+    let o = head(&["audit", "verify", "--database-url", &db_url, "--against", file]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("still holds the 1 heads"), "{}", text(&o));
+    // Without the key the signed file is not trusted.
+    let o = confer(&["audit", "verify", "--database-url", &db_url, "--against", file]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("the file is signed"), "{}", text(&o));
+
+    // The newest event is deleted and the head moved back to match: only the export can tell.
+    let db = confer_store::Db::connect(&db_url).await.unwrap();
+    let (authority, last): (String, i64) =
+        sqlx::query_as("SELECT authority_id, seq FROM audit_head").fetch_one(db.pool()).await.unwrap();
+    sqlx::query("DELETE FROM audit_event WHERE seq = $1").bind(last).execute(db.pool()).await.unwrap();
+    let hash: String = sqlx::query_scalar("SELECT hash FROM audit_event WHERE seq = $1")
+        .bind(last - 1)
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    sqlx::query("UPDATE audit_head SET seq = $2, hash = $3 WHERE authority_id = $1")
+        .bind(&authority)
+        .bind(last - 1)
+        .bind(&hash)
+        .execute(db.pool())
+        .await
+        .unwrap();
+    db.close().await;
+    let o = confer(&["audit", "verify", "--database-url", &db_url]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = head(&["audit", "verify", "--database-url", &db_url, "--against", file]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains(&format!("the chain ends at {}", last - 1)), "{}", text(&o));
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[tokio::test]
