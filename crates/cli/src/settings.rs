@@ -39,9 +39,18 @@ pub struct ServeArgs {
     /// limit). Default: 12582912 (12 MiB).
     #[arg(long, env = "CONFER_MAX_BODY_BYTES", value_name = "BYTES")]
     pub max_body_bytes: Option<usize>,
-    /// Behind a reverse proxy: take the client's address from X-Forwarded-For (used only to
-    /// slow down many wrong sign-in attempts from one address). Default: false.
-    #[arg(long, env = "CONFER_TRUST_FORWARDED_FOR", value_name = "BOOL")]
+    /// How many reverse proxies sit in front of confer, each appending the address it got the
+    /// request from to X-Forwarded-For. 0: no proxy, the connection's address is the client's.
+    /// N: the client's address is the Nth X-Forwarded-For entry from the right (the address
+    /// the outermost of your proxies saw; entries further left are written by the client and
+    /// are ignored). Used only to slow down many wrong sign-in attempts from one address. Set
+    /// it to exactly the number of your proxies, and let no one reach confer except through
+    /// them: too high, and clients choose their own address. Default: 0.
+    #[arg(long, env = "CONFER_TRUSTED_PROXIES", value_name = "N")]
+    pub trusted_proxies: Option<usize>,
+    /// Replaced by --trusted-proxies (it trusted the X-Forwarded-For entry the client writes).
+    /// Still accepted as false; true stops with a message saying what to set instead.
+    #[arg(long, env = "CONFER_TRUST_FORWARDED_FOR", value_name = "BOOL", hide = true)]
     pub trust_forwarded_for: Option<bool>,
     /// For demonstrations and training only: run as if today were this date (YYYY-MM-DD),
     /// with time still moving. Never set it on a live installation.
@@ -80,6 +89,7 @@ struct FileSettings {
     session_absolute_hours: Option<i64>,
     request_timeout_seconds: Option<u64>,
     max_body_bytes: Option<usize>,
+    trusted_proxies: Option<usize>,
     trust_forwarded_for: Option<bool>,
     today: Option<String>,
     log_format: Option<String>,
@@ -98,6 +108,11 @@ fn read_file(path: Option<&Path>) -> Result<FileSettings, String> {
         }
     }
 }
+
+/// Why `trust_forwarded_for = true` is refused rather than read as `trusted_proxies = 1`: it
+/// took the first (client-written) X-Forwarded-For entry, and the right number of proxies is
+/// something only the council knows; guessing 1 would be wrong behind two proxies.
+pub const TRUST_FORWARDED_FOR_REPLACED: &str = "--trust-forwarded-for (CONFER_TRUST_FORWARDED_FOR, trust_forwarded_for) is replaced by --trusted-proxies N (CONFER_TRUSTED_PROXIES, trusted_proxies): set it to the number of reverse proxies in front of confer (1 for one proxy such as nginx), and remove the old setting";
 
 /// Everything `serve` needs, resolved.
 #[derive(Clone)]
@@ -138,6 +153,9 @@ impl Settings {
             args.mail_dir.or(file.mail_dir),
             demo,
         )?;
+        if args.trust_forwarded_for.or(file.trust_forwarded_for) == Some(true) {
+            return Err(TRUST_FORWARDED_FOR_REPLACED.into());
+        }
         let d = WebSettings::default();
         let addr_text = args.addr.or(file.addr).unwrap_or_else(|| DEFAULT_ADDR.into());
         let addr: SocketAddr = addr_text
@@ -166,7 +184,7 @@ impl Settings {
                 .or(file.request_timeout_seconds)
                 .unwrap_or(d.request_timeout_seconds),
             max_body_bytes: args.max_body_bytes.or(file.max_body_bytes).unwrap_or(d.max_body_bytes),
-            trust_forwarded_for: args.trust_forwarded_for.or(file.trust_forwarded_for).unwrap_or(d.trust_forwarded_for),
+            trusted_proxies: args.trusted_proxies.or(file.trusted_proxies).unwrap_or(d.trusted_proxies),
             ..d
         };
         let log_format = args.log_format.or(file.log_format).unwrap_or_else(|| "json".into());
@@ -227,4 +245,24 @@ pub fn init_logging(format: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("CONFER_LOG").unwrap_or_else(|_| "info,sqlx=warn".into());
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     let _ = if format == "text" { builder.try_init() } else { builder.json().try_init() };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trusted_proxies_is_read_and_defaults_to_none() {
+        let s = Settings::resolve(ServeArgs { trusted_proxies: Some(2), ..Default::default() }).unwrap();
+        assert_eq!(s.web.trusted_proxies, 2);
+        assert_eq!(Settings::resolve(ServeArgs::default()).unwrap().web.trusted_proxies, 0);
+    }
+
+    #[test]
+    fn the_old_trust_forwarded_for_is_refused_with_what_to_set_instead() {
+        let err = Settings::resolve(ServeArgs { trust_forwarded_for: Some(true), ..Default::default() }).unwrap_err();
+        assert!(err.contains("--trusted-proxies"), "{err}");
+        // false meant "not behind a proxy", which is still the default: accepted.
+        assert!(Settings::resolve(ServeArgs { trust_forwarded_for: Some(false), ..Default::default() }).is_ok());
+    }
 }
