@@ -815,3 +815,47 @@ pub async fn portal_code(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn xff(values: &[&str]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for v in values {
+            h.append("x-forwarded-for", HeaderValue::from_str(v).unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn the_client_address_is_the_entry_the_trusted_proxy_saw() {
+        let socket = Some("10.0.0.2".parse().unwrap());
+        // No trusted proxy: the header is ignored.
+        assert_eq!(client_address(&xff(&["203.0.113.7"]), socket, 0), "10.0.0.2");
+        // One proxy: its entry is the last; what the client wrote before it is ignored.
+        assert_eq!(client_address(&xff(&["1.2.3.4, 203.0.113.7"]), socket, 1), "203.0.113.7");
+        assert_eq!(client_address(&xff(&["1.2.3.4", "203.0.113.7"]), socket, 1), "203.0.113.7");
+        // Two proxies: the outer one's entry is second from the right.
+        assert_eq!(client_address(&xff(&["1.2.3.4, 203.0.113.7, 10.0.0.9"]), socket, 2), "203.0.113.7");
+        // Ports and IPv6 brackets are dropped.
+        assert_eq!(client_address(&xff(&["203.0.113.7:5555"]), socket, 1), "203.0.113.7");
+        assert_eq!(client_address(&xff(&["[2001:db8::1]:443"]), socket, 1), "2001:db8::1");
+        assert_eq!(client_address(&xff(&["[2001:db8::1]"]), socket, 1), "2001:db8::1");
+        // Too few entries, no header, or not an address: the connection's address.
+        assert_eq!(client_address(&xff(&["203.0.113.7"]), socket, 2), "10.0.0.2");
+        assert_eq!(client_address(&HeaderMap::new(), socket, 1), "10.0.0.2");
+        assert_eq!(client_address(&xff(&["1.2.3.4, not-an-address"]), socket, 1), "10.0.0.2");
+        assert_eq!(client_address(&HeaderMap::new(), None, 0), "unknown");
+    }
+
+    #[test]
+    fn cookies_are_read_by_name() {
+        let mut h = HeaderMap::new();
+        h.append(header::COOKIE, HeaderValue::from_static("a=1; confer_session=abc; b=2"));
+        h.append(header::COOKIE, HeaderValue::from_static("confer_csrf=def"));
+        assert_eq!(cookie(&h, "confer_session").as_deref(), Some("abc"));
+        assert_eq!(cookie(&h, "confer_csrf").as_deref(), Some("def"));
+        assert_eq!(cookie(&h, "confer"), None);
+    }
+}
