@@ -52,6 +52,18 @@ pub struct ServeArgs {
     /// Still accepted as false; true stops with a message saying what to set instead.
     #[arg(long, env = "CONFER_TRUST_FORWARDED_FOR", value_name = "BOOL", hide = true)]
     pub trust_forwarded_for: Option<bool>,
+    /// The key that encrypts TOTP secrets in the database: 64 hex characters (make one with
+    /// `openssl rand -hex 32`) and keep it apart from the database's backups. Without it new
+    /// secrets are stored unencrypted. Secrets stored before it was set are encrypted when
+    /// next used. To change it, see --totp-previous-key. `confer demo` makes one in
+    /// confer-data/totp.key unless given one.
+    #[arg(long, env = "CONFER_TOTP_KEY", value_name = "HEX", hide_env_values = true)]
+    pub totp_key: Option<String>,
+    /// When changing --totp-key: the key it replaces. Secrets encrypted with it are still read
+    /// and are encrypted again with the new key at their next use (sign-in); remove it once
+    /// everyone has signed in since (anyone left must have their second factor reset).
+    #[arg(long, env = "CONFER_TOTP_PREVIOUS_KEY", value_name = "HEX", hide_env_values = true)]
+    pub totp_previous_key: Option<String>,
     /// For demonstrations and training only: run as if today were this date (YYYY-MM-DD),
     /// with time still moving. Never set it on a live installation.
     #[arg(long, env = "CONFER_TODAY", value_name = "DATE")]
@@ -91,6 +103,8 @@ struct FileSettings {
     max_body_bytes: Option<usize>,
     trusted_proxies: Option<usize>,
     trust_forwarded_for: Option<bool>,
+    totp_key: Option<String>,
+    totp_previous_key: Option<String>,
     today: Option<String>,
     log_format: Option<String>,
     smtp_url: Option<String>,
@@ -123,6 +137,8 @@ pub struct Settings {
     pub log_format: String,
     /// Where e-mail goes; None: nowhere yet (the messages wait in the outbox).
     pub mail: Option<confer_web::mail::MailSettings>,
+    /// The keys that encrypt TOTP secrets (installed for the process when resolved).
+    pub totp_keys: Option<confer_store::totp_key::TotpKeys>,
 }
 
 // Debug never prints the database URL's password.
@@ -130,6 +146,44 @@ impl std::fmt::Debug for Settings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Settings").field("addr", &self.addr).field("database_url", &"(redacted)").finish()
     }
+}
+
+/// Where `confer demo` keeps its TOTP key unless it is given one.
+pub const DEMO_TOTP_KEY_FILE: &str = "confer-data/totp.key";
+
+/// The TOTP keys from the settings; the demo's own key file when it is given none.
+fn totp_keys(
+    current: Option<String>,
+    previous: Option<String>,
+    demo: bool,
+) -> Result<Option<confer_store::totp_key::TotpKeys>, String> {
+    use confer_store::totp_key::{Key, TotpKeys};
+    let previous = previous.map(|p| Key::parse_hex(&p).map_err(|e| format!("--totp-previous-key: {e}"))).transpose()?;
+    let current = match current {
+        Some(c) => Some(Key::parse_hex(&c).map_err(|e| format!("--totp-key: {e}"))?),
+        None if demo => Some(demo_totp_key()?),
+        None => None,
+    };
+    match (current, previous) {
+        (Some(current), previous) => Ok(Some(TotpKeys { current, previous })),
+        (None, Some(_)) => Err("--totp-previous-key needs --totp-key (the new key)".into()),
+        (None, None) => Ok(None),
+    }
+}
+
+/// The demo's key, made on first use and kept in [`DEMO_TOTP_KEY_FILE`].
+fn demo_totp_key() -> Result<confer_store::totp_key::Key, String> {
+    use confer_store::totp_key::Key;
+    let path = Path::new(DEMO_TOTP_KEY_FILE);
+    if let Ok(text) = std::fs::read_to_string(path) {
+        return Key::parse_hex(&text).map_err(|e| format!("{}: {e}", path.display()));
+    }
+    let key = Key::generate();
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    std::fs::write(path, key.to_hex()).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(key)
 }
 
 /// Where `confer demo` writes e-mails unless it is given an SMTP relay.
@@ -156,6 +210,10 @@ impl Settings {
         if args.trust_forwarded_for.or(file.trust_forwarded_for) == Some(true) {
             return Err(TRUST_FORWARDED_FOR_REPLACED.into());
         }
+        let totp_keys =
+            totp_keys(args.totp_key.or(file.totp_key), args.totp_previous_key.or(file.totp_previous_key), demo)?;
+        // The store seals and opens TOTP secrets with these from now on.
+        confer_store::totp_key::install(totp_keys.clone());
         let d = WebSettings::default();
         let addr_text = args.addr.or(file.addr).unwrap_or_else(|| DEFAULT_ADDR.into());
         let addr: SocketAddr = addr_text
@@ -197,6 +255,7 @@ impl Settings {
             web,
             log_format,
             mail,
+            totp_keys,
         })
     }
 
@@ -256,6 +315,17 @@ mod tests {
         let s = Settings::resolve(ServeArgs { trusted_proxies: Some(2), ..Default::default() }).unwrap();
         assert_eq!(s.web.trusted_proxies, 2);
         assert_eq!(Settings::resolve(ServeArgs::default()).unwrap().web.trusted_proxies, 0);
+    }
+
+    #[test]
+    fn totp_keys_are_read_and_bad_ones_refused() {
+        let k = confer_store::totp_key::Key::generate().to_hex();
+        let s = Settings::resolve(ServeArgs { totp_key: Some(k.clone()), ..Default::default() }).unwrap();
+        assert_eq!(s.totp_keys.unwrap().current.to_hex(), k);
+        let err = Settings::resolve(ServeArgs { totp_key: Some("short".into()), ..Default::default() }).unwrap_err();
+        assert!(err.contains("--totp-key") && err.contains("64 hex"), "{err}");
+        let err = Settings::resolve(ServeArgs { totp_previous_key: Some(k), ..Default::default() }).unwrap_err();
+        assert!(err.contains("needs --totp-key"), "{err}");
     }
 
     #[test]

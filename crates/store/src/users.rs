@@ -144,6 +144,7 @@ pub async fn create_user_in(
 ) -> Result<UserId> {
     let id = u.id.map(str::to_owned).unwrap_or_else(crate::new_id);
     let username = u.username.trim().to_lowercase();
+    let sealed_secret = u.totp_secret.map(|secret| crate::totp_key::seal(&id, secret)).transpose()?;
     sqlx::query(
         "INSERT INTO user_account (id, authority_id, username, display_name, email, kind, email_verified, team_id, \
          line_manager_id, password_hash, totp_secret, totp_enrolled, created_at) \
@@ -159,7 +160,7 @@ pub async fn create_user_in(
     .bind(u.team_id)
     .bind(u.line_manager_id)
     .bind(password_hash)
-    .bind(u.totp_secret)
+    .bind(sealed_secret)
     .bind(flag(u.totp_secret.is_some()))
     .bind(crate::now())
     .execute(&mut **tx)
@@ -213,6 +214,8 @@ pub struct StoredUser {
     pub account: UserAccount,
     pub kind: AccountKind,
     pub password_hash: Option<String>,
+    /// As stored: sealed with the TOTP key ([`crate::totp_key`]), or plain from before there
+    /// was one. [`totp_secret_of`] opens it.
     pub totp_secret: Option<String>,
     pub totp_enrolled: bool,
     pub totp_last_step: i64,
@@ -586,12 +589,23 @@ pub fn is_totp_code(code: &str) -> bool {
     digits.len() == 6 && digits.iter().all(char::is_ascii_digit)
 }
 
+/// The account's TOTP secret (Base32), opened ([`crate::totp_key`]).
+pub fn totp_secret_of(user: &StoredUser) -> Result<Option<String>> {
+    user.totp_secret
+        .as_deref()
+        .map(|stored| crate::totp_key::open(user.account.id.as_str(), stored).map(|o| o.0))
+        .transpose()
+}
+
 /// Checks a TOTP code; a code is accepted once only (its time step is remembered). This only
 /// checks: callers claim an attempt first ([`claim_attempt`]) where wrong codes must count.
+/// A secret stored plain or sealed with the previous key is sealed with the current key
+/// once a code has been accepted.
 pub async fn check_totp(db: &Db, user: &StoredUser, code: &str) -> Result<bool> {
     use subtle::ConstantTimeEq;
-    let Some(secret) = user.totp_secret.as_deref() else { return Ok(false) };
-    let totp = totp_for(secret, &user.account.username, "confer")?;
+    let Some(stored) = user.totp_secret.as_deref() else { return Ok(false) };
+    let (secret, seal_again) = crate::totp_key::open(user.account.id.as_str(), stored)?;
+    let totp = totp_for(&secret, &user.account.username, "confer")?;
     let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
     let now = chrono::Utc::now().timestamp().max(0) as u64;
     let step_now = (now / 30) as i64;
@@ -610,7 +624,17 @@ pub async fn check_totp(db: &Db, user: &StoredUser, code: &str) -> Result<bool> 
         .bind(step)
         .execute(&db.writer)
         .await?;
-    Ok(res.rows_affected() == 1)
+    let accepted = res.rows_affected() == 1;
+    if accepted && seal_again {
+        // Only if it is still the secret just read (not one enrolled or reset meanwhile).
+        sqlx::query("UPDATE user_account SET totp_secret = $3 WHERE id = $1 AND totp_secret = $2")
+            .bind(user.account.id.as_str())
+            .bind(stored)
+            .bind(crate::totp_key::seal(user.account.id.as_str(), &secret)?)
+            .execute(&db.writer)
+            .await?;
+    }
+    Ok(accepted)
 }
 
 /// Starts TOTP enrolment: stores a new secret, not yet enrolled, and audits that a secret was
@@ -618,13 +642,14 @@ pub async fn check_totp(db: &Db, user: &StoredUser, code: &str) -> Result<bool> 
 /// account is already enrolled.
 pub async fn begin_totp_enrolment(db: &Db, user: &StoredUser) -> Result<Option<String>> {
     let secret = new_totp_secret();
+    let sealed = crate::totp_key::seal(user.account.id.as_str(), &secret)?;
     let mut tx = db.begin().await?;
     let res = sqlx::query(
         "UPDATE user_account SET totp_secret = $2, totp_enrolled = 0, totp_last_step = 0 \
          WHERE id = $1 AND totp_enrolled = 0",
     )
     .bind(user.account.id.as_str())
-    .bind(&secret)
+    .bind(&sealed)
     .execute(&mut *tx)
     .await?;
     if res.rows_affected() != 1 {

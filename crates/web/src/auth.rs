@@ -606,7 +606,7 @@ async fn enrol_view(
     page: &Page,
     next: &str,
 ) -> Result<Response, AppError> {
-    let secret = match user.totp_secret.clone() {
+    let secret = match users::totp_secret_of(user)? {
         Some(s) => s,
         None => match users::begin_totp_enrolment(&state.db, user).await? {
             Some(s) => s,

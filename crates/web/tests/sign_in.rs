@@ -656,3 +656,37 @@ async fn an_enrolment_session_ends_once_the_account_is_enrolled() {
     assert_eq!(late.location.as_deref(), Some("/sign-in"));
     assert!(!late.body.contains(&secret));
 }
+
+async fn stored_secret(app: &App, id: &str) -> String {
+    use sqlx::Row;
+    sqlx::query("SELECT totp_secret FROM user_account WHERE id = $1")
+        .bind(id)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+        .try_get::<String, _>("totp_secret")
+        .unwrap()
+}
+
+/// TOTP secrets are encrypted at rest; one stored plain (before there was a key) still works
+/// and is encrypted at its first use.
+#[tokio::test]
+async fn totp_secrets_are_encrypted_at_rest_and_plain_ones_are_encrypted_at_next_use() {
+    let app = start().await;
+    let (id, secret) = staff(&app, "sealed.secret", &[Role::Chair], None).await;
+    let stored = stored_secret(&app, &id).await;
+    assert!(stored.starts_with("v1:") && !stored.contains(&secret), "{stored}");
+    // One written plain, as before this version.
+    sqlx::query("UPDATE user_account SET totp_secret = $2 WHERE id = $1")
+        .bind(&id)
+        .bind(&secret)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let mut b = Browser::new(&app);
+    b.sign_in("sealed.secret", &secret).await;
+    let stored = stored_secret(&app, &id).await;
+    assert!(stored.starts_with("v1:") && !stored.contains(&secret), "sealed at its first use: {stored}");
+    let user = users::by_id(&app.db, &id.clone().into()).await.unwrap();
+    assert_eq!(users::totp_secret_of(&user).unwrap().as_deref(), Some(secret.as_str()));
+}
