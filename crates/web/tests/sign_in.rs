@@ -690,3 +690,28 @@ async fn totp_secrets_are_encrypted_at_rest_and_plain_ones_are_encrypted_at_next
     let user = users::by_id(&app.db, &id.clone().into()).await.unwrap();
     assert_eq!(users::totp_secret_of(&user).unwrap().as_deref(), Some(secret.as_str()));
 }
+
+/// The lock is checked at the enrolment step too: a half-signed-in enrolment session of an
+/// account that locks (wrong passwords elsewhere) is over.
+#[tokio::test]
+async fn an_enrolment_session_of_a_locked_account_is_over() {
+    let app = start().await;
+    let (id, _) = staff(&app, "enrol.locked", &[Role::Chair], None).await;
+    users::change_account(&app.db, &id.clone().into(), users::AccountChange::ResetSecondFactor, "test").await.unwrap();
+    let mut b = Browser::new(&app);
+    let page = b.get("/sign-in").await;
+    let res = b.submit(&page, "/sign-in", &[("username", "enrol.locked"), ("password", PASSWORD)]).await;
+    assert_eq!(res.location.as_deref(), Some("/sign-in/enrol"));
+    let enrol = b.get("/sign-in/enrol").await;
+    assert_eq!(enrol.status, StatusCode::OK);
+    let mut other = Browser::new(&app);
+    let page = other.get("/sign-in").await;
+    for _ in 0..users::MAX_FAILED_SIGN_INS {
+        other.submit(&page, "/sign-in", &[("username", "enrol.locked"), ("password", "wrong-wrong-wrong")]).await;
+    }
+    assert_eq!(b.get("/sign-in/enrol").await.location.as_deref(), Some("/sign-in"));
+    // (The form's token was the ended session's: refused, or sent back to sign in.)
+    let res = b.submit(&enrol, "/sign-in/enrol", &[("code", "123456")]).await;
+    assert!(res.location.as_deref() == Some("/sign-in") || res.status == StatusCode::FORBIDDEN, "{}", res.status);
+    assert_eq!(confer_store::sessions::unfinished_count(&app.db, &id).await.unwrap(), 0);
+}
