@@ -56,7 +56,7 @@ pub struct ServeArgs {
     /// `openssl rand -hex 32`) and keep it apart from the database's backups. Without it new
     /// secrets are stored unencrypted. Secrets stored before it was set are encrypted when
     /// next used. To change it, see --totp-previous-key. `confer demo` makes one in
-    /// confer-data/totp.key unless given one.
+    /// totp.key beside its SQLite database unless given one.
     #[arg(long, env = "CONFER_TOTP_KEY", value_name = "HEX", hide_env_values = true)]
     pub totp_key: Option<String>,
     /// When changing --totp-key: the key it replaces. Secrets encrypted with it are still read
@@ -148,21 +148,35 @@ impl std::fmt::Debug for Settings {
     }
 }
 
-/// Where `confer demo` keeps its TOTP key unless it is given one.
-pub const DEMO_TOTP_KEY_FILE: &str = "confer-data/totp.key";
+/// Where `confer demo` keeps its TOTP key unless it is given one: beside its SQLite database
+/// (confer-data/totp.key by default), or in confer-data for PostgreSQL.
+pub fn demo_totp_key_file(database_url: &str) -> std::path::PathBuf {
+    let fallback = || std::path::PathBuf::from("confer-data/totp.key");
+    let Some(rest) = database_url.strip_prefix("sqlite:") else { return fallback() };
+    let path = rest.trim_start_matches("//").split('?').next().unwrap_or("");
+    if path.is_empty() || path == ":memory:" {
+        return fallback();
+    }
+    match Path::new(path).parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.join("totp.key"),
+        _ => std::path::PathBuf::from("totp.key"),
+    }
+}
 
 /// The TOTP keys from the settings; the demo's own key file when it is given none.
 fn totp_keys(
     current: Option<String>,
     previous: Option<String>,
-    demo: bool,
+    demo: Option<&str>,
 ) -> Result<Option<confer_store::totp_key::TotpKeys>, String> {
     use confer_store::totp_key::{Key, TotpKeys};
     let previous = previous.map(|p| Key::parse_hex(&p).map_err(|e| format!("--totp-previous-key: {e}"))).transpose()?;
     let current = match current {
         Some(c) => Some(Key::parse_hex(&c).map_err(|e| format!("--totp-key: {e}"))?),
-        None if demo => Some(demo_totp_key()?),
-        None => None,
+        None => match demo {
+            Some(database_url) => Some(demo_totp_key(&demo_totp_key_file(database_url))?),
+            None => None,
+        },
     };
     match (current, previous) {
         (Some(current), previous) => Ok(Some(TotpKeys { current, previous })),
@@ -171,10 +185,9 @@ fn totp_keys(
     }
 }
 
-/// The demo's key, made on first use and kept in [`DEMO_TOTP_KEY_FILE`].
-fn demo_totp_key() -> Result<confer_store::totp_key::Key, String> {
+/// The demo's key, made on first use and kept in a file ([`demo_totp_key_file`]).
+fn demo_totp_key(path: &Path) -> Result<confer_store::totp_key::Key, String> {
     use confer_store::totp_key::Key;
-    let path = Path::new(DEMO_TOTP_KEY_FILE);
     if let Ok(text) = std::fs::read_to_string(path) {
         return Key::parse_hex(&text).map_err(|e| format!("{}: {e}", path.display()));
     }
@@ -210,8 +223,12 @@ impl Settings {
         if args.trust_forwarded_for.or(file.trust_forwarded_for) == Some(true) {
             return Err(TRUST_FORWARDED_FOR_REPLACED.into());
         }
-        let totp_keys =
-            totp_keys(args.totp_key.or(file.totp_key), args.totp_previous_key.or(file.totp_previous_key), demo)?;
+        let database_url = args.database_url.or(file.database_url).unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
+        let totp_keys = totp_keys(
+            args.totp_key.or(file.totp_key),
+            args.totp_previous_key.or(file.totp_previous_key),
+            demo.then_some(database_url.as_str()),
+        )?;
         // The store seals and opens TOTP secrets with these from now on.
         confer_store::totp_key::install(totp_keys.clone());
         let d = WebSettings::default();
@@ -249,14 +266,7 @@ impl Settings {
         if log_format != "json" && log_format != "text" {
             return Err(format!("--log-format must be json or text (got {log_format:?})"));
         }
-        Ok(Settings {
-            database_url: args.database_url.or(file.database_url).unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
-            addr,
-            web,
-            log_format,
-            mail,
-            totp_keys,
-        })
+        Ok(Settings { database_url, addr, web, log_format, mail, totp_keys })
     }
 
     /// Just the database URL, for the commands that need nothing else.
@@ -326,6 +336,13 @@ mod tests {
         assert!(err.contains("--totp-key") && err.contains("64 hex"), "{err}");
         let err = Settings::resolve(ServeArgs { totp_previous_key: Some(k), ..Default::default() }).unwrap_err();
         assert!(err.contains("needs --totp-key"), "{err}");
+    }
+
+    #[test]
+    fn the_demo_keeps_its_key_beside_its_database() {
+        assert_eq!(demo_totp_key_file("sqlite://confer-data/confer.db"), Path::new("confer-data/totp.key"));
+        assert_eq!(demo_totp_key_file("sqlite:/tmp/x/demo.db?mode=rwc"), Path::new("/tmp/x/totp.key"));
+        assert_eq!(demo_totp_key_file("postgres://u@h/db"), Path::new("confer-data/totp.key"));
     }
 
     #[test]
