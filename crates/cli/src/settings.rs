@@ -55,8 +55,8 @@ pub struct ServeArgs {
     /// The key that encrypts TOTP secrets in the database: 64 hex characters (make one with
     /// `openssl rand -hex 32`) and keep it apart from the database's backups. Without it new
     /// secrets are stored unencrypted. Secrets stored before it was set are encrypted when
-    /// next used. To change it, see --totp-previous-key. `confer demo` makes one in
-    /// totp.key beside its SQLite database unless given one.
+    /// next used. To change it, see --totp-previous-key. `confer demo` on SQLite makes one in
+    /// totp.key beside its database unless given one.
     #[arg(long, env = "CONFER_TOTP_KEY", value_name = "HEX", hide_env_values = true)]
     pub totp_key: Option<String>,
     /// When changing --totp-key: the key it replaces. Secrets encrypted with it are still read
@@ -149,18 +149,18 @@ impl std::fmt::Debug for Settings {
 }
 
 /// Where `confer demo` keeps its TOTP key unless it is given one: beside its SQLite database
-/// (confer-data/totp.key by default), or in confer-data for PostgreSQL.
-pub fn demo_totp_key_file(database_url: &str) -> std::path::PathBuf {
-    let fallback = || std::path::PathBuf::from("confer-data/totp.key");
-    let Some(rest) = database_url.strip_prefix("sqlite:") else { return fallback() };
+/// (confer-data/totp.key by default). A demo on PostgreSQL uses --totp-key if given, like
+/// `serve`, and otherwise none.
+pub fn demo_totp_key_file(database_url: &str) -> Option<std::path::PathBuf> {
+    let rest = database_url.strip_prefix("sqlite:")?;
     let path = rest.trim_start_matches("//").split('?').next().unwrap_or("");
     if path.is_empty() || path == ":memory:" {
-        return fallback();
+        return None;
     }
-    match Path::new(path).parent() {
+    Some(match Path::new(path).parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir.join("totp.key"),
         _ => std::path::PathBuf::from("totp.key"),
-    }
+    })
 }
 
 /// The TOTP keys from the settings; the demo's own key file when it is given none.
@@ -173,8 +173,8 @@ fn totp_keys(
     let previous = previous.map(|p| Key::parse_hex(&p).map_err(|e| format!("--totp-previous-key: {e}"))).transpose()?;
     let current = match current {
         Some(c) => Some(Key::parse_hex(&c).map_err(|e| format!("--totp-key: {e}"))?),
-        None => match demo {
-            Some(database_url) => Some(demo_totp_key(&demo_totp_key_file(database_url))?),
+        None => match demo.and_then(demo_totp_key_file) {
+            Some(file) => Some(demo_totp_key(&file)?),
             None => None,
         },
     };
@@ -340,9 +340,9 @@ mod tests {
 
     #[test]
     fn the_demo_keeps_its_key_beside_its_database() {
-        assert_eq!(demo_totp_key_file("sqlite://confer-data/confer.db"), Path::new("confer-data/totp.key"));
-        assert_eq!(demo_totp_key_file("sqlite:/tmp/x/demo.db?mode=rwc"), Path::new("/tmp/x/totp.key"));
-        assert_eq!(demo_totp_key_file("postgres://u@h/db"), Path::new("confer-data/totp.key"));
+        assert_eq!(demo_totp_key_file("sqlite://confer-data/confer.db").unwrap(), Path::new("confer-data/totp.key"));
+        assert_eq!(demo_totp_key_file("sqlite:/tmp/x/demo.db?mode=rwc").unwrap(), Path::new("/tmp/x/totp.key"));
+        assert_eq!(demo_totp_key_file("postgres://u@h/db"), None);
     }
 
     #[test]
