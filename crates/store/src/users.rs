@@ -29,6 +29,13 @@ fn password_matches(hash: &str, password: &str) -> bool {
     PasswordHash::new(hash).map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok()).unwrap_or(false)
 }
 
+/// [`password_matches`] on a blocking thread: argon2 takes tens of milliseconds of CPU, which
+/// must not hold up the other requests a runtime thread serves.
+async fn verify(hash: &str, password: &str) -> bool {
+    let (hash, password) = (hash.to_owned(), password.to_owned());
+    tokio::task::spawn_blocking(move || password_matches(&hash, &password)).await.unwrap_or(false)
+}
+
 /// Why a password is not acceptable, in words that say what to do.
 pub fn check_new_password(password: &str) -> Result<(), String> {
     if password.chars().count() < MIN_PASSWORD_LEN {
@@ -410,12 +417,12 @@ const DUMMY_HASH: &str =
 /// gives its attempt back; a wrong one keeps it counted.
 pub async fn check_password(db: &Db, username: &str, password: &str) -> Result<PasswordCheck> {
     let Some(user) = by_username(db, username).await? else {
-        let _ = password_matches(DUMMY_HASH, password);
+        let _ = verify(DUMMY_HASH, password).await;
         return Ok(PasswordCheck::Wrong);
     };
     let claim = claim_attempt(db, &user.account.id).await?;
     let hash = user.password_hash.as_deref().unwrap_or(DUMMY_HASH);
-    let right = password_matches(hash, password) && user.password_hash.is_some() && user.kind == AccountKind::Staff;
+    let right = verify(hash, password).await && user.password_hash.is_some() && user.kind == AccountKind::Staff;
     match claim {
         Claim::Refused { locked_until, disabled } => Ok(match (disabled, locked_until) {
             (true, _) => PasswordCheck::Disabled,
@@ -678,7 +685,9 @@ pub async fn begin_totp_enrolment(db: &Db, user: &StoredUser) -> Result<Option<S
 /// still enrolling is changed: a second request with the same code finds it enrolled.
 pub async fn finish_totp_enrolment(db: &Db, user: &StoredUser) -> Result<Vec<String>> {
     // The codes' argon2 hashes are made before the transaction, so the write lock is short.
-    let codes = new_recovery_codes()?;
+    let codes = tokio::task::spawn_blocking(new_recovery_codes)
+        .await
+        .map_err(|e| StoreError::Corrupt(format!("cannot make recovery codes: {e}")))??;
     let mut tx = db.begin().await?;
     let res = sqlx::query("UPDATE user_account SET totp_enrolled = 1 WHERE id = $1 AND totp_enrolled = 0")
         .bind(user.account.id.as_str())
@@ -765,19 +774,19 @@ pub async fn use_recovery_code(db: &Db, user: &StoredUser, code: &str) -> Result
         let mut found = None;
         for r in &rows {
             let h = text(r, "code_hash")?;
-            if password_matches(&h, secret) {
+            if verify(&h, secret).await {
                 found = Some(h);
             }
         }
         if rows.is_empty() {
-            let _ = password_matches(DUMMY_HASH, secret);
+            let _ = verify(DUMMY_HASH, secret).await;
         }
         found
     } else if typed.len() == 10 && typed.chars().all(|c| c.is_ascii_hexdigit()) {
         // The old form, hashed with SHA-256 as "xxxxx-xxxxx".
         Some(crate::secret_hash(&format!("{}-{}", &typed[..5], &typed[5..])))
     } else {
-        let _ = password_matches(DUMMY_HASH, &typed);
+        let _ = verify(DUMMY_HASH, &typed).await;
         None
     };
     let Some(stored_hash) = stored_hash else { return Ok(false) };
