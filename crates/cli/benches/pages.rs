@@ -99,19 +99,19 @@ fn csrf_in(body: &str) -> String {
 async fn sign_in(http: &reqwest::Client, server: &Server) -> String {
     let (user, password, secret) = &server.chair;
     let res = http.get(format!("{}/sign-in", server.base)).send().await.unwrap();
-    let anon = cookie_of(&res, "confer_csrf").unwrap();
+    let anon = cookie_of(&res, "__Host-confer_csrf").unwrap();
     let body = res.text().await.unwrap();
     let res = http
         .post(format!("{}/sign-in", server.base))
-        .header("cookie", format!("confer_csrf={anon}"))
+        .header("cookie", format!("__Host-confer_csrf={anon}"))
         .form(&[("csrf_token", csrf_in(&body).as_str()), ("username", user), ("password", password)])
         .send()
         .await
         .unwrap();
-    let pending = cookie_of(&res, "confer_session").expect("password accepted");
+    let pending = cookie_of(&res, "__Host-confer_session").expect("password accepted");
     let page = http
         .get(format!("{}/sign-in/code", server.base))
-        .header("cookie", format!("confer_session={pending}"))
+        .header("cookie", format!("__Host-confer_session={pending}"))
         .send()
         .await
         .unwrap();
@@ -119,12 +119,12 @@ async fn sign_in(http: &reqwest::Client, server: &Server) -> String {
     let code = confer_store::users::totp_for(secret, user, "confer").unwrap().generate_current().unwrap();
     let res = http
         .post(format!("{}/sign-in/code", server.base))
-        .header("cookie", format!("confer_session={pending}"))
+        .header("cookie", format!("__Host-confer_session={pending}"))
         .form(&[("csrf_token", csrf_in(&body).as_str()), ("code", code.as_str())])
         .send()
         .await
         .unwrap();
-    cookie_of(&res, "confer_session").expect("signed in")
+    cookie_of(&res, "__Host-confer_session").expect("signed in")
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -149,7 +149,7 @@ async fn measure(
     for _ in 0..users {
         let http = http.clone();
         let url = format!("{base}{path}");
-        let cookie = format!("confer_session={cookie}");
+        let cookie = format!("__Host-confer_session={cookie}");
         tasks.push(tokio::spawn(async move {
             let mut server = Vec::new();
             let mut client = Vec::new();
@@ -236,7 +236,7 @@ fn main() {
             // A conference the demo chair chairs, from their own list.
             let list = http
                 .get(format!("{}/conferences/chair", server.base))
-                .header("cookie", format!("confer_session={cookie}"))
+                .header("cookie", format!("__Host-confer_session={cookie}"))
                 .send()
                 .await
                 .unwrap()

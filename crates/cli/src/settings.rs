@@ -39,10 +39,31 @@ pub struct ServeArgs {
     /// limit). Default: 12582912 (12 MiB).
     #[arg(long, env = "CONFER_MAX_BODY_BYTES", value_name = "BYTES")]
     pub max_body_bytes: Option<usize>,
-    /// Behind a reverse proxy: take the client's address from X-Forwarded-For (used only to
-    /// slow down many wrong sign-in attempts from one address). Default: false.
-    #[arg(long, env = "CONFER_TRUST_FORWARDED_FOR", value_name = "BOOL")]
+    /// How many reverse proxies sit in front of confer, each appending the address it got the
+    /// request from to X-Forwarded-For. 0: no proxy, the connection's address is the client's.
+    /// N: the client's address is the Nth X-Forwarded-For entry from the right (the address
+    /// the outermost of your proxies saw; entries further left are written by the client and
+    /// are ignored). Used only to slow down many wrong sign-in attempts from one address. Set
+    /// it to exactly the number of your proxies, and let no one reach confer except through
+    /// them: too high, and clients choose their own address. Default: 0.
+    #[arg(long, env = "CONFER_TRUSTED_PROXIES", value_name = "N")]
+    pub trusted_proxies: Option<usize>,
+    /// Replaced by --trusted-proxies (it trusted the X-Forwarded-For entry the client writes).
+    /// Still accepted as false; true stops with a message saying what to set instead.
+    #[arg(long, env = "CONFER_TRUST_FORWARDED_FOR", value_name = "BOOL", hide = true)]
     pub trust_forwarded_for: Option<bool>,
+    /// The key that encrypts TOTP secrets in the database: 64 hex characters (make one with
+    /// `openssl rand -hex 32`) and keep it apart from the database's backups. Without it new
+    /// secrets are stored unencrypted. Secrets stored before it was set are encrypted when
+    /// next used. To change it, see --totp-previous-key. `confer demo` on SQLite makes one in
+    /// totp.key beside its database unless given one.
+    #[arg(long, env = "CONFER_TOTP_KEY", value_name = "HEX", hide_env_values = true)]
+    pub totp_key: Option<String>,
+    /// When changing --totp-key: the key it replaces. Secrets encrypted with it are still read
+    /// and are encrypted again with the new key at their next use (sign-in); remove it once
+    /// everyone has signed in since (anyone left must have their second factor reset).
+    #[arg(long, env = "CONFER_TOTP_PREVIOUS_KEY", value_name = "HEX", hide_env_values = true)]
+    pub totp_previous_key: Option<String>,
     /// For demonstrations and training only: run as if today were this date (YYYY-MM-DD),
     /// with time still moving. Never set it on a live installation.
     #[arg(long, env = "CONFER_TODAY", value_name = "DATE")]
@@ -80,7 +101,10 @@ struct FileSettings {
     session_absolute_hours: Option<i64>,
     request_timeout_seconds: Option<u64>,
     max_body_bytes: Option<usize>,
+    trusted_proxies: Option<usize>,
     trust_forwarded_for: Option<bool>,
+    totp_key: Option<String>,
+    totp_previous_key: Option<String>,
     today: Option<String>,
     log_format: Option<String>,
     smtp_url: Option<String>,
@@ -99,6 +123,11 @@ fn read_file(path: Option<&Path>) -> Result<FileSettings, String> {
     }
 }
 
+/// Why `trust_forwarded_for = true` is refused rather than read as `trusted_proxies = 1`: it
+/// took the first (client-written) X-Forwarded-For entry, and the right number of proxies is
+/// something only the council knows; guessing 1 would be wrong behind two proxies.
+pub const TRUST_FORWARDED_FOR_REPLACED: &str = "--trust-forwarded-for (CONFER_TRUST_FORWARDED_FOR, trust_forwarded_for) is replaced by --trusted-proxies N (CONFER_TRUSTED_PROXIES, trusted_proxies): set it to the number of reverse proxies in front of confer (1 for one proxy such as nginx), and remove the old setting";
+
 /// Everything `serve` needs, resolved.
 #[derive(Clone)]
 pub struct Settings {
@@ -108,6 +137,8 @@ pub struct Settings {
     pub log_format: String,
     /// Where e-mail goes; None: nowhere yet (the messages wait in the outbox).
     pub mail: Option<confer_web::mail::MailSettings>,
+    /// The keys that encrypt TOTP secrets (installed for the process when resolved).
+    pub totp_keys: Option<confer_store::totp_key::TotpKeys>,
 }
 
 // Debug never prints the database URL's password.
@@ -115,6 +146,57 @@ impl std::fmt::Debug for Settings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Settings").field("addr", &self.addr).field("database_url", &"(redacted)").finish()
     }
+}
+
+/// Where `confer demo` keeps its TOTP key unless it is given one: beside its SQLite database
+/// (confer-data/totp.key by default). A demo on PostgreSQL uses --totp-key if given, like
+/// `serve`, and otherwise none.
+pub fn demo_totp_key_file(database_url: &str) -> Option<std::path::PathBuf> {
+    let rest = database_url.strip_prefix("sqlite:")?;
+    let path = rest.trim_start_matches("//").split('?').next().unwrap_or("");
+    if path.is_empty() || path == ":memory:" {
+        return None;
+    }
+    Some(match Path::new(path).parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.join("totp.key"),
+        _ => std::path::PathBuf::from("totp.key"),
+    })
+}
+
+/// The TOTP keys from the settings; the demo's own key file when it is given none.
+fn totp_keys(
+    current: Option<String>,
+    previous: Option<String>,
+    demo: Option<&str>,
+) -> Result<Option<confer_store::totp_key::TotpKeys>, String> {
+    use confer_store::totp_key::{Key, TotpKeys};
+    let previous = previous.map(|p| Key::parse_hex(&p).map_err(|e| format!("--totp-previous-key: {e}"))).transpose()?;
+    let current = match current {
+        Some(c) => Some(Key::parse_hex(&c).map_err(|e| format!("--totp-key: {e}"))?),
+        None => match demo.and_then(demo_totp_key_file) {
+            Some(file) => Some(demo_totp_key(&file)?),
+            None => None,
+        },
+    };
+    match (current, previous) {
+        (Some(current), previous) => Ok(Some(TotpKeys { current, previous })),
+        (None, Some(_)) => Err("--totp-previous-key needs --totp-key (the new key)".into()),
+        (None, None) => Ok(None),
+    }
+}
+
+/// The demo's key, made on first use and kept in a file ([`demo_totp_key_file`]).
+fn demo_totp_key(path: &Path) -> Result<confer_store::totp_key::Key, String> {
+    use confer_store::totp_key::Key;
+    if let Ok(text) = std::fs::read_to_string(path) {
+        return Key::parse_hex(&text).map_err(|e| format!("{}: {e}", path.display()));
+    }
+    let key = Key::generate();
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    std::fs::write(path, key.to_hex()).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(key)
 }
 
 /// Where `confer demo` writes e-mails unless it is given an SMTP relay.
@@ -138,6 +220,17 @@ impl Settings {
             args.mail_dir.or(file.mail_dir),
             demo,
         )?;
+        if args.trust_forwarded_for.or(file.trust_forwarded_for) == Some(true) {
+            return Err(TRUST_FORWARDED_FOR_REPLACED.into());
+        }
+        let database_url = args.database_url.or(file.database_url).unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
+        let totp_keys = totp_keys(
+            args.totp_key.or(file.totp_key),
+            args.totp_previous_key.or(file.totp_previous_key),
+            demo.then_some(database_url.as_str()),
+        )?;
+        // The store seals and opens TOTP secrets with these from now on.
+        confer_store::totp_key::install(totp_keys.clone());
         let d = WebSettings::default();
         let addr_text = args.addr.or(file.addr).unwrap_or_else(|| DEFAULT_ADDR.into());
         let addr: SocketAddr = addr_text
@@ -166,20 +259,14 @@ impl Settings {
                 .or(file.request_timeout_seconds)
                 .unwrap_or(d.request_timeout_seconds),
             max_body_bytes: args.max_body_bytes.or(file.max_body_bytes).unwrap_or(d.max_body_bytes),
-            trust_forwarded_for: args.trust_forwarded_for.or(file.trust_forwarded_for).unwrap_or(d.trust_forwarded_for),
+            trusted_proxies: args.trusted_proxies.or(file.trusted_proxies).unwrap_or(d.trusted_proxies),
             ..d
         };
         let log_format = args.log_format.or(file.log_format).unwrap_or_else(|| "json".into());
         if log_format != "json" && log_format != "text" {
             return Err(format!("--log-format must be json or text (got {log_format:?})"));
         }
-        Ok(Settings {
-            database_url: args.database_url.or(file.database_url).unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
-            addr,
-            web,
-            log_format,
-            mail,
-        })
+        Ok(Settings { database_url, addr, web, log_format, mail, totp_keys })
     }
 
     /// Just the database URL, for the commands that need nothing else.
@@ -227,4 +314,42 @@ pub fn init_logging(format: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("CONFER_LOG").unwrap_or_else(|_| "info,sqlx=warn".into());
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     let _ = if format == "text" { builder.try_init() } else { builder.json().try_init() };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trusted_proxies_is_read_and_defaults_to_none() {
+        let s = Settings::resolve(ServeArgs { trusted_proxies: Some(2), ..Default::default() }).unwrap();
+        assert_eq!(s.web.trusted_proxies, 2);
+        assert_eq!(Settings::resolve(ServeArgs::default()).unwrap().web.trusted_proxies, 0);
+    }
+
+    #[test]
+    fn totp_keys_are_read_and_bad_ones_refused() {
+        let k = confer_store::totp_key::Key::generate().to_hex();
+        let s = Settings::resolve(ServeArgs { totp_key: Some(k.clone()), ..Default::default() }).unwrap();
+        assert_eq!(s.totp_keys.unwrap().current.to_hex(), k);
+        let err = Settings::resolve(ServeArgs { totp_key: Some("short".into()), ..Default::default() }).unwrap_err();
+        assert!(err.contains("--totp-key") && err.contains("64 hex"), "{err}");
+        let err = Settings::resolve(ServeArgs { totp_previous_key: Some(k), ..Default::default() }).unwrap_err();
+        assert!(err.contains("needs --totp-key"), "{err}");
+    }
+
+    #[test]
+    fn the_demo_keeps_its_key_beside_its_database() {
+        assert_eq!(demo_totp_key_file("sqlite://confer-data/confer.db").unwrap(), Path::new("confer-data/totp.key"));
+        assert_eq!(demo_totp_key_file("sqlite:/tmp/x/demo.db?mode=rwc").unwrap(), Path::new("/tmp/x/totp.key"));
+        assert_eq!(demo_totp_key_file("postgres://u@h/db"), None);
+    }
+
+    #[test]
+    fn the_old_trust_forwarded_for_is_refused_with_what_to_set_instead() {
+        let err = Settings::resolve(ServeArgs { trust_forwarded_for: Some(true), ..Default::default() }).unwrap_err();
+        assert!(err.contains("--trusted-proxies"), "{err}");
+        // false meant "not behind a proxy", which is still the default: accepted.
+        assert!(Settings::resolve(ServeArgs { trust_forwarded_for: Some(false), ..Default::default() }).is_ok());
+    }
 }

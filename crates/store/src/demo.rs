@@ -219,7 +219,7 @@ pub async fn reset_credentials(db: &Db) -> Result<Vec<Credentials>> {
         )
         .bind(user.account.id.as_str())
         .bind(&hash)
-        .bind(&secret)
+        .bind(crate::totp_key::seal(user.account.id.as_str(), &secret)?)
         .execute(&mut *tx)
         .await?;
         crate::audit::record(

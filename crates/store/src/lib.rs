@@ -17,6 +17,7 @@ pub mod outbox;
 pub mod portal;
 pub mod sessions;
 pub mod tokens;
+pub mod totp_key;
 pub mod users;
 
 use sqlx::any::{AnyPoolOptions, AnyRow};

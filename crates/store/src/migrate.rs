@@ -19,6 +19,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (9, "portal_people", include_str!("../migrations/0009_portal_people.sql")),
     (10, "outbox_delivery", include_str!("../migrations/0010_outbox_delivery.sql")),
     (12, "conference_record_state", include_str!("../migrations/0012_conference_record_state.sql")),
+    (13, "recovery_code_selector", include_str!("../migrations/0013_recovery_code_selector.sql")),
     (14, "portal_sign_in", include_str!("../migrations/0014_portal_sign_in.sql")),
     (16, "token_expiry", include_str!("../migrations/0016_token_expiry.sql")),
 ];

@@ -2,7 +2,7 @@
 //! cookie holds a random token; the database holds only its hash. Sessions end after an idle
 //! time and an absolute time, at sign-out, and when the user signs out everywhere.
 
-use crate::{int, text, Db, Result};
+use crate::{int, opt_text, text, Db, Result, Tx};
 use sqlx::Row;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,7 +44,7 @@ impl Default for Timeouts {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Session {
     pub token_hash: String,
     pub user_id: String,
@@ -55,16 +55,57 @@ pub struct Session {
     pub factors: u8,
 }
 
-/// Starts a session and returns the token for the cookie. A full session started here is a
-/// staff sign-in finished with the authenticator code (two factors); every other stage has one.
-/// One-factor full sessions (the family portal) use [`start_with_factors`].
+// Debug never shows the CSRF token or the token's hash.
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("token_hash", &"(redacted)")
+            .field("user_id", &self.user_id)
+            .field("stage", &self.stage)
+            .field("csrf_token", &"(redacted)")
+            .field("factors", &self.factors)
+            .finish()
+    }
+}
+
+/// The factors a session of this stage was established with when nothing else is said: a full
+/// session started here is a staff sign-in finished with the authenticator code (two factors);
+/// every other stage has one. One-factor full sessions (the family portal) say so.
+fn default_factors(stage: Stage) -> u8 {
+    if stage == Stage::Full {
+        2
+    } else {
+        1
+    }
+}
+
+/// Starts a session and returns the token for the cookie.
 pub async fn start(db: &Db, user_id: &str, generation: i64, stage: Stage) -> Result<(String, Session)> {
-    start_with_factors(db, user_id, generation, stage, if stage == Stage::Full { 2 } else { 1 }).await
+    start_with_factors(db, user_id, generation, stage, default_factors(stage)).await
 }
 
 /// Starts a session established with this many factors.
 pub async fn start_with_factors(
     db: &Db,
+    user_id: &str,
+    generation: i64,
+    stage: Stage,
+    factors: u8,
+) -> Result<(String, Session)> {
+    let mut tx = db.begin().await?;
+    let started = start_in_with_factors(&mut tx, user_id, generation, stage, factors).await?;
+    tx.commit().await?;
+    Ok(started)
+}
+
+/// Starts a session inside the caller's transaction (with the audit event of the sign-in).
+pub async fn start_in(tx: &mut Tx, user_id: &str, generation: i64, stage: Stage) -> Result<(String, Session)> {
+    start_in_with_factors(tx, user_id, generation, stage, default_factors(stage)).await
+}
+
+/// Starts a session established with this many factors inside the caller's transaction.
+pub async fn start_in_with_factors(
+    tx: &mut Tx,
     user_id: &str,
     generation: i64,
     stage: Stage,
@@ -85,7 +126,7 @@ pub async fn start_with_factors(
     .bind(&csrf)
     .bind(&now)
     .bind(i64::from(factors))
-    .execute(&db.writer)
+    .execute(&mut **tx)
     .await?;
     Ok((token, Session { token_hash: hash, user_id: user_id.into(), stage, csrf_token: csrf, factors }))
 }
@@ -95,7 +136,7 @@ pub async fn find(db: &Db, token: &str, timeouts: Timeouts) -> Result<Option<Ses
     let hash = crate::secret_hash(token);
     let row = sqlx::query(
         "SELECT s.token_hash, s.user_id, s.stage, s.csrf_token, s.created_at, s.last_seen_at, s.generation, s.factors, \
-         u.session_generation, u.disabled FROM web_session s JOIN user_account u ON u.id = s.user_id \
+         u.session_generation, u.disabled, u.locked_until FROM web_session s JOIN user_account u ON u.id = s.user_id \
          WHERE s.token_hash = $1 AND s.ended_at IS NULL",
     )
     .bind(&hash)
@@ -105,10 +146,14 @@ pub async fn find(db: &Db, token: &str, timeouts: Timeouts) -> Result<Option<Ses
     let now = chrono::Utc::now();
     let created = crate::parse_stamp(&text(&row, "created_at")?).unwrap_or(now);
     let seen = crate::parse_stamp(&text(&row, "last_seen_at")?).unwrap_or(now);
+    let stage = Stage::parse(&text(&row, "stage")?);
+    // A half-signed-in session of a locked account is over: the lock is checked at every step.
+    let locked = opt_text(&row, "locked_until")?.is_some_and(|until| until > crate::stamp(now));
     let stale = now - seen > timeouts.idle
         || now - created > timeouts.absolute
         || int(&row, "generation")? != int(&row, "session_generation")?
-        || int(&row, "disabled")? != 0;
+        || int(&row, "disabled")? != 0
+        || (locked && stage != Stage::Full);
     if stale {
         end(db, token).await?;
         return Ok(None);
@@ -124,7 +169,7 @@ pub async fn find(db: &Db, token: &str, timeouts: Timeouts) -> Result<Option<Ses
     Ok(Some(Session {
         token_hash: hash,
         user_id: text(&row, "user_id")?,
-        stage: Stage::parse(&text(&row, "stage")?),
+        stage,
         csrf_token: row.try_get("csrf_token")?,
         factors: int(&row, "factors")?.clamp(0, 2) as u8,
     }))
@@ -138,6 +183,40 @@ pub async fn end(db: &Db, token: &str) -> Result<()> {
         .execute(&db.writer)
         .await?;
     Ok(())
+}
+
+/// Ends a session inside the caller's transaction (with the audit event of the sign-out, or
+/// the start of the session that replaces it).
+pub async fn end_in(tx: &mut Tx, token: &str) -> Result<()> {
+    sqlx::query("UPDATE web_session SET ended_at = $2 WHERE token_hash = $1 AND ended_at IS NULL")
+        .bind(crate::secret_hash(token))
+        .bind(crate::now())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Ends every half-signed-in session (password accepted, second factor still to come or to
+/// set up) of an account, inside the caller's transaction: when the account locks.
+pub async fn end_unfinished_in(tx: &mut Tx, user_id: &str) -> Result<u64> {
+    let res =
+        sqlx::query("UPDATE web_session SET ended_at = $2 WHERE user_id = $1 AND stage <> 'full' AND ended_at IS NULL")
+            .bind(user_id)
+            .bind(crate::now())
+            .execute(&mut **tx)
+            .await?;
+    Ok(res.rows_affected())
+}
+
+/// The half-signed-in sessions of an account still open (for tests and the account page).
+pub async fn unfinished_count(db: &Db, user_id: &str) -> Result<i64> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n FROM web_session WHERE user_id = $1 AND stage <> 'full' AND ended_at IS NULL",
+    )
+    .bind(user_id)
+    .fetch_one(db.pool())
+    .await?;
+    int(&row, "n")
 }
 
 /// Number of live sessions of a user (for the account page).

@@ -10,10 +10,21 @@ pub fn backend_name() -> String {
 
 /// A fresh, migrated, empty database. Panics (in tests only) if it cannot be made.
 pub async fn fresh_db() -> Db {
+    // TOTP secrets are sealed in tests as in production (one fixed key for every test).
+    crate::totp_key::install(Some(test_totp_keys()));
     let url = fresh_url().await;
     let db = Db::connect(&url).await.expect("connect to the test database");
     crate::migrate::run(&db).await.expect("migrate the test database");
     db
+}
+
+/// The TOTP key of the tests.
+pub fn test_totp_keys() -> crate::totp_key::TotpKeys {
+    crate::totp_key::TotpKeys {
+        current: crate::totp_key::Key::parse_hex("7e575e55e55e55e55e55e55e55e55e55e55e55e55e55e55e55e55e55e55e55e5")
+            .expect("the test key is valid"),
+        previous: None,
+    }
 }
 
 /// The URL of a new, empty database (not migrated).

@@ -29,6 +29,13 @@ fn password_matches(hash: &str, password: &str) -> bool {
     PasswordHash::new(hash).map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok()).unwrap_or(false)
 }
 
+/// [`password_matches`] on a blocking thread: argon2 takes tens of milliseconds of CPU, which
+/// must not hold up the other requests a runtime thread serves.
+async fn verify(hash: &str, password: &str) -> bool {
+    let (hash, password) = (hash.to_owned(), password.to_owned());
+    tokio::task::spawn_blocking(move || password_matches(&hash, &password)).await.unwrap_or(false)
+}
+
 /// Why a password is not acceptable, in words that say what to do.
 pub fn check_new_password(password: &str) -> Result<(), String> {
     if password.chars().count() < MIN_PASSWORD_LEN {
@@ -144,6 +151,7 @@ pub async fn create_user_in(
 ) -> Result<UserId> {
     let id = u.id.map(str::to_owned).unwrap_or_else(crate::new_id);
     let username = u.username.trim().to_lowercase();
+    let sealed_secret = u.totp_secret.map(|secret| crate::totp_key::seal(&id, secret)).transpose()?;
     sqlx::query(
         "INSERT INTO user_account (id, authority_id, username, display_name, email, kind, email_verified, team_id, \
          line_manager_id, password_hash, totp_secret, totp_enrolled, created_at) \
@@ -159,7 +167,7 @@ pub async fn create_user_in(
     .bind(u.team_id)
     .bind(u.line_manager_id)
     .bind(password_hash)
-    .bind(u.totp_secret)
+    .bind(sealed_secret)
     .bind(flag(u.totp_secret.is_some()))
     .bind(crate::now())
     .execute(&mut **tx)
@@ -206,12 +214,15 @@ pub async fn create_user(db: &Db, u: &NewUser<'_>, actor: &str) -> Result<UserId
     Ok(id)
 }
 
-/// A user as stored, with what sign-in needs.
-#[derive(Debug, Clone)]
+/// A user as stored, with what sign-in needs. `Debug` never shows the password hash or the
+/// TOTP secret.
+#[derive(Clone)]
 pub struct StoredUser {
     pub account: UserAccount,
     pub kind: AccountKind,
     pub password_hash: Option<String>,
+    /// As stored: sealed with the TOTP key ([`crate::totp_key`]), or plain from before there
+    /// was one. [`totp_secret_of`] opens it.
     pub totp_secret: Option<String>,
     pub totp_enrolled: bool,
     pub totp_last_step: i64,
@@ -219,6 +230,24 @@ pub struct StoredUser {
     pub locked_until: Option<String>,
     pub session_generation: i64,
     pub email_verified: bool,
+}
+
+impl std::fmt::Debug for StoredUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let redacted = |present: bool| if present { "(redacted)" } else { "(none)" };
+        f.debug_struct("StoredUser")
+            .field("account", &self.account)
+            .field("kind", &self.kind)
+            .field("password_hash", &redacted(self.password_hash.is_some()))
+            .field("totp_secret", &redacted(self.totp_secret.is_some()))
+            .field("totp_enrolled", &self.totp_enrolled)
+            .field("totp_last_step", &self.totp_last_step)
+            .field("failed_sign_ins", &self.failed_sign_ins)
+            .field("locked_until", &self.locked_until)
+            .field("session_generation", &self.session_generation)
+            .field("email_verified", &self.email_verified)
+            .finish()
+    }
 }
 
 const USER_COLUMNS: &str = "id, authority_id, username, display_name, email, kind, email_verified, team_id, \
@@ -379,71 +408,142 @@ pub async fn management_line(db: &Db, user: &UserId) -> Result<Vec<UserId>> {
     Ok(confer_domain::model::management_line(user, |u| manager_of.get(u.as_str()).cloned().map(UserId)))
 }
 
-/// The result of checking a password.
+/// The result of checking a password. The web answers all but `Correct` in exactly the same
+/// words (no one learns whether an account exists, is disabled or is locked); the variants
+/// are for the audit trail and tests.
 #[derive(Debug)]
 pub enum PasswordCheck {
     Correct(Box<StoredUser>),
     /// Wrong user name or password (the two are never told apart).
-    Wrong {
-        attempts_left: i64,
-    },
+    Wrong,
     Locked {
         until: String,
     },
     Disabled,
 }
 
-fn is_locked(u: &StoredUser, now: &str) -> Option<String> {
-    u.locked_until.as_ref().filter(|until| until.as_str() > now).cloned()
-}
+/// A hash of nothing anyone knows, checked when there is no real one, so that every answer
+/// costs one argon2 verification.
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$dGhpc2lzbm90YXJlYWxoYXNoYnV0aXRpc2xvbmc";
 
-/// Checks a password, counting failures and locking the account after too many.
+/// Checks a staff password. An attempt is claimed first ([`claim_attempt`]): a locked or
+/// disabled account gets none, and the argon2 work is done whatever the account's state (or
+/// whether it exists), so neither the answer nor its time tells them apart. A right password
+/// gives its attempt back; a wrong one keeps it counted.
 pub async fn check_password(db: &Db, username: &str, password: &str) -> Result<PasswordCheck> {
     let Some(user) = by_username(db, username).await? else {
-        // Spend the same time as a real check so user names cannot be found by timing.
-        let _ = password_matches(
-            "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$dGhpc2lzbm90YXJlYWxoYXNoYnV0aXRpc2xvbmc",
-            password,
-        );
-        return Ok(PasswordCheck::Wrong { attempts_left: MAX_FAILED_SIGN_INS });
+        let _ = verify(DUMMY_HASH, password).await;
+        return Ok(PasswordCheck::Wrong);
     };
-    let now = crate::now();
-    if user.account.disabled {
-        return Ok(PasswordCheck::Disabled);
-    }
-    if let Some(until) = is_locked(&user, &now) {
-        return Ok(PasswordCheck::Locked { until });
-    }
-    let ok = user.password_hash.as_deref().map(|h| password_matches(h, password)).unwrap_or(false);
-    if ok {
-        Ok(PasswordCheck::Correct(Box::new(user)))
-    } else {
-        match count_failure(db, &user).await? {
-            Some(until) => Ok(PasswordCheck::Locked { until }),
-            None => Ok(PasswordCheck::Wrong { attempts_left: MAX_FAILED_SIGN_INS - user.failed_sign_ins - 1 }),
+    let claim = claim_attempt(db, &user.account.id).await?;
+    let hash = user.password_hash.as_deref().unwrap_or(DUMMY_HASH);
+    let right = verify(hash, password).await && user.password_hash.is_some() && user.kind == AccountKind::Staff;
+    match claim {
+        Claim::Refused { locked_until, disabled } => Ok(match (disabled, locked_until) {
+            (true, _) => PasswordCheck::Disabled,
+            (false, Some(until)) => PasswordCheck::Locked { until },
+            (false, None) => PasswordCheck::Wrong,
+        }),
+        Claim::Granted { failures, locks_until } => {
+            if right {
+                release_attempt(db, &user.account.id).await?;
+                Ok(PasswordCheck::Correct(Box::new(user)))
+            } else {
+                match attempt_failed(db, &user, failures, locks_until, "password").await? {
+                    Some(until) => Ok(PasswordCheck::Locked { until }),
+                    None => Ok(PasswordCheck::Wrong),
+                }
+            }
         }
     }
 }
 
-/// Counts a failed attempt; returns the lock's end if this attempt locked the account.
-pub async fn count_failure(db: &Db, user: &StoredUser) -> Result<Option<String>> {
-    let mut tx = db.begin().await?;
+/// Whether an attempt at an account's password or second factor may be checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Claim {
+    /// Yes: it is counted (`failures` wrong or pending attempts, this one included) before it is
+    /// checked; if it is the last one allowed, the account is already locked until
+    /// `locks_until` (a right answer lifts it again).
+    Granted { failures: i64, locks_until: Option<String> },
+    /// No: the account is locked (until when, if known) or disabled.
+    Refused { locked_until: Option<String>, disabled: bool },
+}
+
+/// Claims one attempt at an account (a password, an authenticator code or a recovery code)
+/// BEFORE it is checked, in one conditional UPDATE: requests at the same time, on any number
+/// of half-signed-in sessions, each get a different count, none once the account is locked,
+/// so no more than [`MAX_FAILED_SIGN_INS`] wrong answers are ever checked per lock period.
+/// The attempt that reaches the limit locks the account at once.
+pub async fn claim_attempt(db: &Db, user: &UserId) -> Result<Claim> {
+    let now = crate::now();
+    let until = crate::stamp(chrono::Utc::now() + chrono::Duration::minutes(LOCK_MINUTES));
+    // A lock that has run out starts the count again.
     let row = sqlx::query(
-        "UPDATE user_account SET failed_sign_ins = failed_sign_ins + 1 WHERE id = $1 RETURNING failed_sign_ins",
+        "UPDATE user_account SET \
+         failed_sign_ins = CASE WHEN locked_until IS NULL THEN failed_sign_ins + 1 ELSE 1 END, \
+         locked_until = CASE WHEN (CASE WHEN locked_until IS NULL THEN failed_sign_ins + 1 ELSE 1 END) >= $3 \
+         THEN $4 ELSE NULL END \
+         WHERE id = $1 AND disabled = 0 AND (locked_until IS NULL OR locked_until <= $2) \
+         RETURNING failed_sign_ins, locked_until",
     )
-    .bind(user.account.id.as_str())
-    .fetch_one(&mut *tx)
+    .bind(user.as_str())
+    .bind(&now)
+    .bind(MAX_FAILED_SIGN_INS)
+    .bind(&until)
+    .fetch_optional(&db.writer)
     .await?;
-    let failures = int(&row, "failed_sign_ins")?;
-    let mut locked = None;
-    if failures >= MAX_FAILED_SIGN_INS {
-        let until = crate::stamp(chrono::Utc::now() + chrono::Duration::minutes(LOCK_MINUTES));
-        sqlx::query("UPDATE user_account SET locked_until = $2, failed_sign_ins = 0 WHERE id = $1")
-            .bind(user.account.id.as_str())
-            .bind(&until)
-            .execute(&mut *tx)
-            .await?;
-        locked = Some(until);
+    if let Some(row) = row {
+        return Ok(Claim::Granted {
+            failures: int(&row, "failed_sign_ins")?,
+            locks_until: opt_text(&row, "locked_until")?,
+        });
+    }
+    let row = sqlx::query("SELECT disabled, locked_until FROM user_account WHERE id = $1")
+        .bind(user.as_str())
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(match row {
+        Some(r) => Claim::Refused {
+            locked_until: opt_text(&r, "locked_until")?.filter(|u| u.as_str() > now.as_str()),
+            disabled: int(&r, "disabled")? != 0,
+        },
+        None => Claim::Refused { locked_until: None, disabled: false },
+    })
+}
+
+/// Gives back an attempt whose answer was right but does not finish signing in (the password
+/// before the second factor): it no longer counts, and a lock it set is lifted. Wrong
+/// answers stay counted until a full sign-in, so signing in with the password again and again
+/// does not give more tries at the code.
+pub async fn release_attempt(db: &Db, user: &UserId) -> Result<()> {
+    sqlx::query(
+        "UPDATE user_account SET \
+         failed_sign_ins = CASE WHEN failed_sign_ins > 0 THEN failed_sign_ins - 1 ELSE 0 END, \
+         locked_until = CASE WHEN failed_sign_ins - 1 < $2 THEN NULL ELSE locked_until END \
+         WHERE id = $1",
+    )
+    .bind(user.as_str())
+    .bind(MAX_FAILED_SIGN_INS)
+    .execute(&db.writer)
+    .await?;
+    Ok(())
+}
+
+/// Records a wrong answer to a claimed attempt (`step`: "password", "totp", "recovery-code").
+/// If its claim locked the account, every half-signed-in session of the account ends in the
+/// same transaction (the lock cannot be waited out on a session opened before it). Returns
+/// the lock's end if this attempt locked the account.
+pub async fn attempt_failed(
+    db: &Db,
+    user: &StoredUser,
+    failures: i64,
+    locks_until: Option<String>,
+    step: &str,
+) -> Result<Option<String>> {
+    let mut tx = db.begin().await?;
+    if locks_until.is_some() {
+        crate::sessions::end_unfinished_in(&mut tx, user.account.id.as_str()).await?;
     }
     audit::record(
         &mut tx,
@@ -451,16 +551,29 @@ pub async fn count_failure(db: &Db, user: &StoredUser) -> Result<Option<String>>
             authority_id: user.account.authority_id.as_str(),
             actor: user.account.id.as_str(),
             kind: EventKind::SignInFailed,
-            action: if locked.is_some() { "sign-in.locked" } else { "sign-in.failed" },
+            action: if locks_until.is_some() { "sign-in.locked" } else { "sign-in.failed" },
             entity_type: "user",
             entity_id: user.account.id.as_str(),
             before: serde_json::Value::Null,
-            after: json!({"failures": failures}),
+            after: json!({"failures": failures, "step": step, "locked_until": locks_until}),
         },
     )
     .await?;
     tx.commit().await?;
-    Ok(locked)
+    Ok(locks_until)
+}
+
+/// Whether the account is locked now (until when).
+pub async fn locked_until(db: &Db, user: &UserId) -> Result<Option<String>> {
+    let row = sqlx::query("SELECT locked_until FROM user_account WHERE id = $1")
+        .bind(user.as_str())
+        .fetch_optional(db.pool())
+        .await?;
+    let now = crate::now();
+    Ok(match row {
+        Some(r) => opt_text(&r, "locked_until")?.filter(|u| u.as_str() > now.as_str()),
+        None => None,
+    })
 }
 
 pub async fn clear_failures(tx: &mut Tx, user: &UserId) -> Result<()> {
@@ -492,16 +605,37 @@ pub fn new_totp_secret() -> String {
     totp_rs::Secret::generate_secret().to_encoded().to_string()
 }
 
-/// Checks a TOTP code; a code is accepted once only (its time step is remembered).
+/// Whether what was typed looks like an authenticator code (six digits, spaces ignored)
+/// rather than a recovery code.
+pub fn is_totp_code(code: &str) -> bool {
+    let digits: Vec<char> = code.chars().filter(|c| !c.is_whitespace()).collect();
+    digits.len() == 6 && digits.iter().all(char::is_ascii_digit)
+}
+
+/// The account's TOTP secret (Base32), opened ([`crate::totp_key`]).
+pub fn totp_secret_of(user: &StoredUser) -> Result<Option<String>> {
+    user.totp_secret
+        .as_deref()
+        .map(|stored| crate::totp_key::open(user.account.id.as_str(), stored).map(|o| o.0))
+        .transpose()
+}
+
+/// Checks a TOTP code; a code is accepted once only (its time step is remembered). This only
+/// checks: callers claim an attempt first ([`claim_attempt`]) where wrong codes must count.
+/// A secret stored plain or sealed with the previous key is sealed with the current key
+/// once a code has been accepted.
 pub async fn check_totp(db: &Db, user: &StoredUser, code: &str) -> Result<bool> {
-    let Some(secret) = user.totp_secret.as_deref() else { return Ok(false) };
-    let totp = totp_for(secret, &user.account.username, "confer")?;
+    use subtle::ConstantTimeEq;
+    let Some(stored) = user.totp_secret.as_deref() else { return Ok(false) };
+    let (secret, seal_again) = crate::totp_key::open(user.account.id.as_str(), stored)?;
+    let totp = totp_for(&secret, &user.account.username, "confer")?;
     let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
     let now = chrono::Utc::now().timestamp().max(0) as u64;
     let step_now = (now / 30) as i64;
     let mut matched = None;
     for step in [step_now, step_now - 1, step_now + 1] {
-        if step > user.totp_last_step && totp.generate(step as u64 * 30) == code {
+        let expected = totp.generate(step as u64 * 30);
+        if step > user.totp_last_step && bool::from(expected.as_bytes().ct_eq(code.as_bytes())) {
             matched = Some(step);
             break;
         }
@@ -513,28 +647,84 @@ pub async fn check_totp(db: &Db, user: &StoredUser, code: &str) -> Result<bool> 
         .bind(step)
         .execute(&db.writer)
         .await?;
-    Ok(res.rows_affected() == 1)
+    let accepted = res.rows_affected() == 1;
+    if accepted && seal_again {
+        // Only if it is still the secret just read (not one enrolled or reset meanwhile).
+        sqlx::query("UPDATE user_account SET totp_secret = $3 WHERE id = $1 AND totp_secret = $2")
+            .bind(user.account.id.as_str())
+            .bind(stored)
+            .bind(crate::totp_key::seal(user.account.id.as_str(), &secret)?)
+            .execute(&db.writer)
+            .await?;
+    }
+    Ok(accepted)
 }
 
-/// Starts TOTP enrolment: stores a new secret, not yet enrolled.
-pub async fn begin_totp_enrolment(db: &Db, user: &UserId) -> Result<String> {
+/// Starts TOTP enrolment: stores a new secret, not yet enrolled, and audits that a secret was
+/// written (never the secret) in the same transaction. Returns the secret, or `None` if the
+/// account is already enrolled.
+pub async fn begin_totp_enrolment(db: &Db, user: &StoredUser) -> Result<Option<String>> {
     let secret = new_totp_secret();
-    sqlx::query("UPDATE user_account SET totp_secret = $2, totp_enrolled = 0 WHERE id = $1 AND totp_enrolled = 0")
-        .bind(user.as_str())
-        .bind(&secret)
-        .execute(&db.writer)
-        .await?;
-    Ok(secret)
+    let sealed = crate::totp_key::seal(user.account.id.as_str(), &secret)?;
+    let mut tx = db.begin().await?;
+    let res = sqlx::query(
+        "UPDATE user_account SET totp_secret = $2, totp_enrolled = 0, totp_last_step = 0 \
+         WHERE id = $1 AND totp_enrolled = 0",
+    )
+    .bind(user.account.id.as_str())
+    .bind(&sealed)
+    .execute(&mut *tx)
+    .await?;
+    if res.rows_affected() != 1 {
+        tx.rollback().await?;
+        return Ok(None);
+    }
+    audit::record(
+        &mut tx,
+        Entry {
+            authority_id: user.account.authority_id.as_str(),
+            actor: user.account.id.as_str(),
+            kind: EventKind::Change,
+            action: "user.totp.secret",
+            entity_type: "user",
+            entity_id: user.account.id.as_str(),
+            before: json!({"totp_secret": user.totp_secret.is_some()}),
+            after: json!({"totp_secret": "new", "totp_enrolled": false}),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Some(secret))
 }
 
-/// Completes enrolment and returns ten recovery codes, shown once.
+/// Completes enrolment and returns ten recovery codes, shown once. Only an account that is
+/// still enrolling is changed: a second request with the same code finds it enrolled.
 pub async fn finish_totp_enrolment(db: &Db, user: &StoredUser) -> Result<Vec<String>> {
+    // The codes' argon2 hashes are made before the transaction, so the write lock is short.
+    let codes = tokio::task::spawn_blocking(new_recovery_codes)
+        .await
+        .map_err(|e| StoreError::Corrupt(format!("cannot make recovery codes: {e}")))??;
     let mut tx = db.begin().await?;
-    sqlx::query("UPDATE user_account SET totp_enrolled = 1 WHERE id = $1")
+    let res = sqlx::query("UPDATE user_account SET totp_enrolled = 1 WHERE id = $1 AND totp_enrolled = 0")
         .bind(user.account.id.as_str())
         .execute(&mut *tx)
         .await?;
-    let codes = replace_recovery_codes(&mut tx, &user.account.id).await?;
+    if res.rows_affected() != 1 {
+        tx.rollback().await?;
+        return Err(StoreError::Conflict("the authenticator app is already set up for this account".into()));
+    }
+    sqlx::query("DELETE FROM recovery_code WHERE user_id = $1")
+        .bind(user.account.id.as_str())
+        .execute(&mut *tx)
+        .await?;
+    for c in &codes {
+        sqlx::query("INSERT INTO recovery_code (user_id, code_hash, selector) VALUES ($1, $2, $3)")
+            .bind(user.account.id.as_str())
+            .bind(&c.hash)
+            .bind(&c.selector)
+            .execute(&mut *tx)
+            .await?;
+    }
     audit::record(
         &mut tx,
         Entry {
@@ -550,36 +740,104 @@ pub async fn finish_totp_enrolment(db: &Db, user: &StoredUser) -> Result<Vec<Str
     )
     .await?;
     tx.commit().await?;
-    Ok(codes)
+    Ok(codes.into_iter().map(|c| c.code).collect())
 }
 
-async fn replace_recovery_codes(tx: &mut Tx, user: &UserId) -> Result<Vec<String>> {
-    sqlx::query("DELETE FROM recovery_code WHERE user_id = $1").bind(user.as_str()).execute(&mut **tx).await?;
-    let mut codes = Vec::new();
-    for _ in 0..10 {
-        let raw = crate::random_secret(5); // 10 hex characters
-        let code = format!("{}-{}", &raw[..5], &raw[5..]);
-        sqlx::query("INSERT INTO recovery_code (user_id, code_hash) VALUES ($1, $2)")
-            .bind(user.as_str())
-            .bind(crate::secret_hash(&code))
-            .execute(&mut **tx)
-            .await?;
-        codes.push(code);
+/// Recovery codes given at enrolment.
+pub const RECOVERY_CODES: usize = 10;
+
+/// A new recovery code: what the person is shown, and what is stored.
+struct NewRecoveryCode {
+    /// Five groups of four hex digits: "3f9a-…". The first group is the row's selector
+    /// (stored as it is, to find the row); the other 64 bits are the secret.
+    code: String,
+    selector: String,
+    /// argon2id of the secret part, with its own salt.
+    hash: String,
+}
+
+fn new_recovery_codes() -> Result<Vec<NewRecoveryCode>> {
+    let mut out: Vec<NewRecoveryCode> = Vec::new();
+    while out.len() < RECOVERY_CODES {
+        let raw = crate::random_secret(10); // 80 bits: 16 of selector, 64 of secret
+        let selector = raw[..4].to_owned();
+        if out.iter().any(|c| c.selector == selector) {
+            continue;
+        }
+        let secret = &raw[4..];
+        let code = format!("{}-{}-{}-{}-{}", &raw[..4], &raw[4..8], &raw[8..12], &raw[12..16], &raw[16..20]);
+        out.push(NewRecoveryCode { code, selector, hash: hash_password(secret)? });
     }
-    Ok(codes)
+    Ok(out)
 }
 
-/// Uses a recovery code instead of a TOTP code; each works once.
-pub async fn use_recovery_code(db: &Db, user: &UserId, code: &str) -> Result<bool> {
-    let code = code.trim().to_lowercase();
+/// Uses a recovery code instead of a TOTP code; each works once, even when sent twice at the
+/// same moment (the row is claimed by a conditional UPDATE), and its use is audited in the
+/// same transaction. This only checks: the caller claims an attempt first ([`claim_attempt`]).
+/// Codes given before recovery codes were hashed with argon2 ("xxxxx-xxxxx", SHA-256) still
+/// work once each.
+pub async fn use_recovery_code(db: &Db, user: &StoredUser, code: &str) -> Result<bool> {
+    let typed: String =
+        code.chars().filter(|c| !c.is_whitespace() && *c != '-').collect::<String>().to_ascii_lowercase();
+    let stored_hash = if typed.len() == 20 && typed.chars().all(|c| c.is_ascii_hexdigit()) {
+        let (selector, secret) = typed.split_at(4);
+        let rows =
+            sqlx::query("SELECT code_hash FROM recovery_code WHERE user_id = $1 AND selector = $2 AND used_at IS NULL")
+                .bind(user.account.id.as_str())
+                .bind(selector)
+                .fetch_all(db.pool())
+                .await?;
+        let mut found = None;
+        for r in &rows {
+            let h = text(r, "code_hash")?;
+            if verify(&h, secret).await {
+                found = Some(h);
+            }
+        }
+        if rows.is_empty() {
+            let _ = verify(DUMMY_HASH, secret).await;
+        }
+        found
+    } else if typed.len() == 10 && typed.chars().all(|c| c.is_ascii_hexdigit()) {
+        // The old form, hashed with SHA-256 as "xxxxx-xxxxx".
+        Some(crate::secret_hash(&format!("{}-{}", &typed[..5], &typed[5..])))
+    } else {
+        let _ = verify(DUMMY_HASH, &typed).await;
+        None
+    };
+    let Some(stored_hash) = stored_hash else { return Ok(false) };
+    let mut tx = db.begin().await?;
     let res =
         sqlx::query("UPDATE recovery_code SET used_at = $3 WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL")
-            .bind(user.as_str())
-            .bind(crate::secret_hash(&code))
+            .bind(user.account.id.as_str())
+            .bind(&stored_hash)
             .bind(crate::now())
-            .execute(&db.writer)
+            .execute(&mut *tx)
             .await?;
-    Ok(res.rows_affected() == 1)
+    if res.rows_affected() != 1 {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    let left = sqlx::query("SELECT COUNT(*) AS n FROM recovery_code WHERE user_id = $1 AND used_at IS NULL")
+        .bind(user.account.id.as_str())
+        .fetch_one(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        Entry {
+            authority_id: user.account.authority_id.as_str(),
+            actor: user.account.id.as_str(),
+            kind: EventKind::Change,
+            action: "user.recovery-code.use",
+            entity_type: "user",
+            entity_id: user.account.id.as_str(),
+            before: serde_json::Value::Null,
+            after: json!({"recovery_codes_left": int(&left, "n")?}),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// Changes to an account that administrators (or the command line) make.

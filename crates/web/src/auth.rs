@@ -16,7 +16,7 @@ use confer_domain::access::{decide, Action, Actor, Decision, Target};
 use confer_domain::audit::EventKind;
 use confer_domain::validate::FormErrors;
 use confer_store::sessions::{self, Session, Stage};
-use confer_store::users::{self, AccountKind, PasswordCheck, StoredUser};
+use confer_store::users::{self, Claim, PasswordCheck, StoredUser};
 use confer_store::{audit, tokens};
 use serde::Deserialize;
 use std::sync::Arc;
@@ -24,8 +24,29 @@ use std::sync::Arc;
 pub const SESSION_COOKIE: &str = "confer_session";
 pub const ANON_CSRF_COOKIE: &str = "confer_csrf";
 
-/// How the request proved who it is.
-#[derive(Debug, Clone)]
+/// The session cookie's name. With Secure cookies it carries the `__Host-` prefix: browsers
+/// then keep it only if it is Secure, for the whole site (`Path=/`) and from this host alone
+/// (no `Domain`), so a neighbouring subdomain cannot set or overwrite it. Without Secure
+/// cookies (plain-HTTP tests and local trials) the prefix is not allowed, so the bare name is used.
+pub fn session_cookie_name(settings: &crate::WebSettings) -> &'static str {
+    if settings.secure_cookies {
+        "__Host-confer_session"
+    } else {
+        SESSION_COOKIE
+    }
+}
+
+/// The anonymous CSRF cookie's name (see [`session_cookie_name`] for the prefix).
+pub fn anon_csrf_cookie_name(settings: &crate::WebSettings) -> &'static str {
+    if settings.secure_cookies {
+        "__Host-confer_csrf"
+    } else {
+        ANON_CSRF_COOKIE
+    }
+}
+
+/// How the request proved who it is. `Debug` never shows the session token.
+#[derive(Clone)]
 pub enum Via {
     /// A session cookie, with the number of factors the session was established with.
     Session {
@@ -38,8 +59,17 @@ pub enum Via {
     },
 }
 
-/// A signed-in person, as every handler sees them.
-#[derive(Debug, Clone)]
+impl std::fmt::Debug for Via {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Via::Session { .. } => f.debug_struct("Session").field("token", &"(redacted)").finish(),
+            Via::Token { id, write } => f.debug_struct("Token").field("id", id).field("write", write).finish(),
+        }
+    }
+}
+
+/// A signed-in person, as every handler sees them. `Debug` never shows the CSRF token.
+#[derive(Clone)]
 pub struct Ctx {
     pub user: Arc<StoredUser>,
     pub actor: Actor,
@@ -48,11 +78,30 @@ pub struct Ctx {
     pub csrf: String,
 }
 
-/// A session that has passed the password but not yet the second factor.
-#[derive(Debug, Clone)]
+impl std::fmt::Debug for Ctx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ctx")
+            .field("user", &self.user)
+            .field("actor", &self.actor)
+            .field("authority_name", &self.authority_name)
+            .field("via", &self.via)
+            .field("csrf", &"(redacted)")
+            .finish()
+    }
+}
+
+/// A session that has passed the password but not yet the second factor. `Debug` never
+/// shows the token.
+#[derive(Clone)]
 pub struct PendingSignIn {
     pub session: Session,
     pub token: String,
+}
+
+impl std::fmt::Debug for PendingSignIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PendingSignIn").field("session", &self.session).field("token", &"(redacted)").finish()
+    }
 }
 
 /// Where a request comes from (the network address), to slow down many wrong sign-in
@@ -63,25 +112,36 @@ pub struct Source(pub String);
 impl FromRequestParts<SharedState> for Source {
     type Rejection = std::convert::Infallible;
     async fn from_request_parts(parts: &mut Parts, state: &SharedState) -> Result<Self, Self::Rejection> {
-        if state.settings.trust_forwarded_for {
-            if let Some(first) = parts
-                .headers
-                .get("x-forwarded-for")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.split(',').next())
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-            {
-                return Ok(Source(first.to_owned()));
-            }
-        }
-        let addr = parts
-            .extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|c| c.0.ip().to_string())
-            .unwrap_or_else(|| "unknown".into());
-        Ok(Source(addr))
+        let socket = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+        Ok(Source(client_address(&parts.headers, socket, state.settings.trusted_proxies)))
     }
+}
+
+/// The client's network address. With no trusted proxy, the connection's address. Behind
+/// `trusted_proxies` = N reverse proxies, each of which appends the address it received the
+/// request from to `X-Forwarded-For`, the entry N from the right is the address the outermost
+/// trusted proxy saw: entries further left were written by the client and prove nothing. A
+/// header with fewer than N entries, or an entry that is not an IP address, gives the
+/// connection's address (which throttles more, never less).
+pub fn client_address(headers: &HeaderMap, socket: Option<std::net::IpAddr>, trusted_proxies: usize) -> String {
+    let from_socket = || socket.map(|ip| ip.to_string()).unwrap_or_else(|| "unknown".into());
+    if trusted_proxies == 0 {
+        return from_socket();
+    }
+    // Every X-Forwarded-For header in order, as one list (RFC 9110: the same as one header
+    // with the values joined by commas).
+    let joined: Vec<String> =
+        headers.get_all("x-forwarded-for").iter().map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()).collect();
+    let entries: Vec<&str> = joined.iter().flat_map(|v| v.split(',')).map(str::trim).collect();
+    let Some(entry) = entries.len().checked_sub(trusted_proxies).map(|i| entries[i]) else {
+        return from_socket();
+    };
+    let ip = entry
+        .parse::<std::net::IpAddr>()
+        .ok()
+        .or_else(|| entry.parse::<std::net::SocketAddr>().ok().map(|a| a.ip()))
+        .or_else(|| entry.trim_start_matches('[').trim_end_matches(']').parse::<std::net::IpAddr>().ok());
+    ip.map(|ip| ip.to_string()).unwrap_or_else(from_socket)
 }
 
 /// The message for a network address that made too many wrong attempts.
@@ -92,31 +152,48 @@ fn throttled_message(until: &str) -> String {
     )
 }
 
+/// The one answer to a password that does not sign in: wrong user name, wrong password,
+/// an account that is locked or disabled, or no such account. It says how to get help
+/// without saying which.
+pub const SIGN_IN_REFUSED: &str = "Enter a correct user name and password. After 5 wrong attempts an account is locked for 15 minutes: if you still cannot sign in after that, ask your administrator to check your account.";
+
 /// The CSRF token the current request's forms carry (the session's, or the anonymous cookie's).
 #[derive(Debug, Clone)]
 pub struct ExpectedCsrf(pub Option<String>);
 
+/// A cookie's value from the request's `Cookie` headers (parsed by the `cookie` crate).
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_owned())
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_owned())
 }
 
+/// A `Set-Cookie` value: HttpOnly, SameSite=Lax, for the whole site, Secure when set.
 fn set_cookie(state: &SharedState, name: &str, value: &str, max_age: Option<i64>) -> HeaderValue {
-    let secure = if state.settings.secure_cookies { "; Secure" } else { "" };
-    let age = max_age.map(|a| format!("; Max-Age={a}")).unwrap_or_default();
-    HeaderValue::from_str(&format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax{secure}{age}"))
-        .unwrap_or_else(|_| HeaderValue::from_static(""))
+    let mut c = cookie::Cookie::build((name.to_owned(), value.to_owned()))
+        .path("/")
+        .http_only(true)
+        .same_site(cookie::SameSite::Lax)
+        .secure(state.settings.secure_cookies);
+    if let Some(a) = max_age {
+        c = c.max_age(cookie::time::Duration::seconds(a));
+    }
+    HeaderValue::from_str(&c.build().to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-fn clear_cookie(name: &str) -> HeaderValue {
-    HeaderValue::from_str(&format!("{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"))
-        .unwrap_or_else(|_| HeaderValue::from_static(""))
+/// A `Set-Cookie` value that removes the cookie.
+fn clear_cookie(state: &SharedState, name: &str) -> HeaderValue {
+    set_cookie(state, name, "", Some(0))
+}
+
+/// The `Set-Cookie` value that ends the session cookie (sign-out, sign out everywhere).
+pub fn clear_session_cookie(state: &SharedState) -> HeaderValue {
+    clear_cookie(state, session_cookie_name(&state.settings))
 }
 
 impl Ctx {
@@ -243,7 +320,7 @@ pub async fn authenticate(State(state): State<SharedState>, mut req: Request, ne
             }
             return Ok(());
         }
-        if let Some(token) = cookie(&headers, SESSION_COOKIE) {
+        if let Some(token) = cookie(&headers, session_cookie_name(&state.settings)) {
             if let Some(session) = sessions::find(&state.db, &token, state.settings.timeouts()).await? {
                 expected_csrf = Some(session.csrf_token.clone());
                 if session.stage == Stage::Full {
@@ -262,7 +339,7 @@ pub async fn authenticate(State(state): State<SharedState>, mut req: Request, ne
             }
         }
         if expected_csrf.is_none() {
-            match cookie(&headers, ANON_CSRF_COOKIE)
+            match cookie(&headers, anon_csrf_cookie_name(&state.settings))
                 .filter(|c| c.len() == 64 && c.chars().all(|ch| ch.is_ascii_hexdigit()))
             {
                 Some(c) => expected_csrf = Some(c),
@@ -282,7 +359,8 @@ pub async fn authenticate(State(state): State<SharedState>, mut req: Request, ne
     req.extensions_mut().insert(ExpectedCsrf(expected_csrf));
     let mut res = next.run(req).await;
     if let Some(c) = new_anon_cookie {
-        res.headers_mut().append(header::SET_COOKIE, set_cookie(&state, ANON_CSRF_COOKIE, &c, None));
+        res.headers_mut()
+            .append(header::SET_COOKIE, set_cookie(&state, anon_csrf_cookie_name(&state.settings), &c, None));
     }
     res
 }
@@ -328,6 +406,8 @@ pub struct SignInForm {
     next: String,
 }
 
+/// The password step. Every password that does not sign in (wrong, unknown user name, locked
+/// or disabled account, not a staff account) gets the same page, status and argon2 work.
 pub async fn sign_in(
     State(state): State<SharedState>,
     csrf: ExpectedCsrf,
@@ -349,31 +429,11 @@ pub async fn sign_in(
         page.errors.add("username", throttled_message(&until));
         return Ok(view::render(&SignInPage { page: &page, username: &f.username, next: &next }));
     }
-    let outcome = users::check_password(&state.db, &f.username, &f.password).await?;
-    if !matches!(outcome, PasswordCheck::Correct(ref u) if u.kind == AccountKind::Staff) {
-        users::count_source_failure(&state.db, &source.0).await?;
-    }
-    let user = match outcome {
-        PasswordCheck::Correct(u) if u.kind == AccountKind::Staff => u,
-        PasswordCheck::Correct(_) | PasswordCheck::Wrong { .. } => {
-            page.errors.add(
-                "username",
-                "Enter a correct user name and password. After 5 wrong attempts the account is locked for 15 minutes.",
-            );
-            return Ok(view::render(&SignInPage { page: &page, username: &f.username, next: &next }));
-        }
-        PasswordCheck::Locked { until } => {
-            page.errors.add(
-                "username",
-                format!(
-                    "This account is locked after too many wrong attempts. Try again after {}, or ask your administrator to reset your password.",
-                    view::long_instant(&until)
-                ),
-            );
-            return Ok(view::render(&SignInPage { page: &page, username: &f.username, next: &next }));
-        }
-        PasswordCheck::Disabled => {
-            page.errors.add("username", "This account is disabled. Ask your administrator if you need it again.");
+    let user = match users::check_password(&state.db, &f.username, &f.password).await? {
+        PasswordCheck::Correct(u) => u,
+        PasswordCheck::Wrong | PasswordCheck::Locked { .. } | PasswordCheck::Disabled => {
+            users::count_source_failure(&state.db, &source.0).await?;
+            page.errors.add("username", SIGN_IN_REFUSED);
             return Ok(view::render(&SignInPage { page: &page, username: &f.username, next: &next }));
         }
     };
@@ -382,7 +442,8 @@ pub async fn sign_in(
     let target = if stage == Stage::Password { "/sign-in/code" } else { "/sign-in/enrol" };
     let target = if next != "/" { format!("{target}?next={}", view::url_encode(&next)) } else { target.to_owned() };
     let mut res = Redirect::to(&target).into_response();
-    res.headers_mut().append(header::SET_COOKIE, set_cookie(&state, SESSION_COOKIE, &token, None));
+    res.headers_mut()
+        .append(header::SET_COOKIE, set_cookie(&state, session_cookie_name(&state.settings), &token, None));
     Ok(res)
 }
 
@@ -416,18 +477,20 @@ pub struct CodeForm {
 }
 
 /// Replaces the half-way session with a full one (a new token, so a token seen before the
-/// second factor is worth nothing after it) and records the sign-in.
+/// second factor is worth nothing after it) and records the sign-in: the old session's end,
+/// the new one's start, the cleared failure count and the audit event are one transaction.
 async fn complete_sign_in(
     state: &SharedState,
     user: &StoredUser,
     old_token: Option<&str>,
     next: &str,
 ) -> Result<Response, AppError> {
-    if let Some(old) = old_token {
-        sessions::end(&state.db, old).await?;
-    }
-    let (token, _) = sessions::start(&state.db, user.account.id.as_str(), user.session_generation, Stage::Full).await?;
     let mut tx = state.db.begin().await?;
+    if let Some(old) = old_token {
+        sessions::end_in(&mut tx, old).await?;
+    }
+    let (token, _) =
+        sessions::start_in(&mut tx, user.account.id.as_str(), user.session_generation, Stage::Full).await?;
     users::clear_failures(&mut tx, &user.account.id).await?;
     audit::record(
         &mut tx,
@@ -445,10 +508,37 @@ async fn complete_sign_in(
     .await?;
     tx.commit().await.map_err(confer_store::StoreError::from)?;
     let mut res = Redirect::to(next).into_response();
-    res.headers_mut().append(header::SET_COOKIE, set_cookie(state, SESSION_COOKIE, &token, None));
+    res.headers_mut().append(header::SET_COOKIE, set_cookie(state, session_cookie_name(&state.settings), &token, None));
     Ok(res)
 }
 
+/// The answer when the account is locked (or cannot sign in) at the second step: this
+/// half-signed-in session ends. The person has given the right password, so saying that the
+/// account is locked tells them nothing they could not know.
+async fn locked_at_code(
+    state: &SharedState,
+    p: &PendingSignIn,
+    until: Option<&str>,
+    next: &str,
+) -> Result<Response, AppError> {
+    sessions::end(&state.db, &p.token).await?;
+    let mut page = Page::bare("Sign in");
+    let message = match until {
+        Some(until) => format!(
+            "This account is locked after too many wrong codes. Try again after {}, or ask your administrator for help.",
+            view::long_instant(until)
+        ),
+        None => "You cannot sign in now. Ask your administrator for help.".to_owned(),
+    };
+    page.errors.add("username", message);
+    let mut res = view::render(&SignInPage { page: &page, username: "", next });
+    res.headers_mut().append(header::SET_COOKIE, clear_session_cookie(state));
+    Ok(res)
+}
+
+/// The second step: an authenticator code or a recovery code. An attempt is claimed from the
+/// account (not the session) before the code is checked, so wrong codes spread over many
+/// half-signed-in sessions, or sent all at once, count together and stop at the limit.
 pub async fn code(
     State(state): State<SharedState>,
     pending: Option<axum::Extension<PendingSignIn>>,
@@ -460,7 +550,6 @@ pub async fn code(
     };
     let next = view::safe_next(Some(&f.next));
     let mut page = pending_page("Enter the code from your authenticator app", &p);
-    let user = users::by_id(&state.db, &p.session.user_id.clone().into()).await?;
     let code = f.code.trim();
     if code.is_empty() {
         page.errors.add("code", "Enter the 6-digit code from your authenticator app, or one of your recovery codes");
@@ -470,32 +559,28 @@ pub async fn code(
         page.errors.add("code", throttled_message(&until));
         return Ok(view::render(&CodePage { page: &page, next: &next }));
     }
-    let ok = if code.contains('-') {
-        users::use_recovery_code(&state.db, &user.account.id, code).await?
-    } else {
-        users::check_totp(&state.db, &user, code).await?
+    let user = users::by_id(&state.db, &p.session.user_id.clone().into()).await?;
+    let (failures, locks_until) = match users::claim_attempt(&state.db, &user.account.id).await? {
+        Claim::Granted { failures, locks_until } => (failures, locks_until),
+        Claim::Refused { locked_until, .. } => return locked_at_code(&state, &p, locked_until.as_deref(), &next).await,
     };
-    if !ok {
-        users::count_source_failure(&state.db, &source.0).await?;
-        if let Some(until) = users::count_failure(&state.db, &user).await? {
-            sessions::end(&state.db, &p.token).await?;
-            let mut page = Page::bare("Sign in");
-            page.errors.add(
-                "username",
-                format!(
-                    "This account is locked after too many wrong codes. Try again after {}.",
-                    view::long_instant(&until)
-                ),
-            );
-            return Ok(view::render(&SignInPage { page: &page, username: &user.account.username, next: &next }));
-        }
-        page.errors.add(
-            "code",
-            "The code is not right. Enter the code your authenticator app shows now (it changes every 30 seconds)",
-        );
-        return Ok(view::render(&CodePage { page: &page, next: &next }));
+    let (ok, step) = if users::is_totp_code(code) {
+        (users::check_totp(&state.db, &user, code).await?, "totp")
+    } else {
+        (users::use_recovery_code(&state.db, &user, code).await?, "recovery-code")
+    };
+    if ok {
+        return complete_sign_in(&state, &user, Some(&p.token), &next).await;
     }
-    complete_sign_in(&state, &user, Some(&p.token), &next).await
+    users::count_source_failure(&state.db, &source.0).await?;
+    if let Some(until) = users::attempt_failed(&state.db, &user, failures, locks_until, step).await? {
+        return locked_at_code(&state, &p, Some(&until), &next).await;
+    }
+    page.errors.add(
+        "code",
+        "The code is not right. Enter the code your authenticator app shows now (it changes every 30 seconds), or one of your recovery codes",
+    );
+    Ok(view::render(&CodePage { page: &page, next: &next }))
 }
 
 #[derive(Template)]
@@ -531,11 +616,28 @@ fn qr_svg(data: &str) -> String {
     }
 }
 
-async fn enrol_view(state: &SharedState, p: &PendingSignIn, page: &Page, next: &str) -> Result<Response, AppError> {
-    let user = users::by_id(&state.db, &p.session.user_id.clone().into()).await?;
-    let secret = match user.totp_secret.clone() {
+/// An enrolment session of an account that has set up its authenticator since (in another
+/// window, or someone else who knows the password) must not see the secret: it ends.
+async fn enrolment_over(state: &SharedState, p: &PendingSignIn) -> Result<Response, AppError> {
+    sessions::end(&state.db, &p.token).await?;
+    let mut res = Redirect::to("/sign-in").into_response();
+    res.headers_mut().append(header::SET_COOKIE, clear_session_cookie(state));
+    Ok(res)
+}
+
+async fn enrol_view(
+    state: &SharedState,
+    p: &PendingSignIn,
+    user: &StoredUser,
+    page: &Page,
+    next: &str,
+) -> Result<Response, AppError> {
+    let secret = match users::totp_secret_of(user)? {
         Some(s) => s,
-        None => users::begin_totp_enrolment(&state.db, &user.account.id).await?,
+        None => match users::begin_totp_enrolment(&state.db, user).await? {
+            Some(s) => s,
+            None => return enrolment_over(state, p).await,
+        },
     };
     let totp = users::totp_for(&secret, &user.account.username, "confer")?;
     let svg = qr_svg(&totp.get_url());
@@ -550,8 +652,12 @@ pub async fn enrol_page(
     let Some(axum::Extension(p)) = pending.filter(|p| p.session.stage == Stage::Enrol) else {
         return Ok(Redirect::to("/sign-in").into_response());
     };
+    let user = users::by_id(&state.db, &p.session.user_id.clone().into()).await?;
+    if user.totp_enrolled {
+        return enrolment_over(&state, &p).await;
+    }
     let next = view::safe_next(q.next.as_deref());
-    enrol_view(&state, &p, &pending_page("Set up your authenticator app", &p), &next).await
+    enrol_view(&state, &p, &user, &pending_page("Set up your authenticator app", &p), &next).await
 }
 
 pub async fn enrol(
@@ -564,13 +670,21 @@ pub async fn enrol(
     };
     let next = view::safe_next(Some(&f.next));
     let user = users::by_id(&state.db, &p.session.user_id.clone().into()).await?;
+    if user.totp_enrolled {
+        return enrolment_over(&state, &p).await;
+    }
+    // (A locked account's enrolment session has already ended: the session lookup checks the lock.)
     if !users::check_totp(&state.db, &user, f.code.trim()).await? {
         let mut page = pending_page("Set up your authenticator app", &p);
         page.errors
             .add("code", "The code is not right. Enter the 6-digit code your authenticator app shows for confer");
-        return enrol_view(&state, &p, &page, &next).await;
+        return enrol_view(&state, &p, &user, &page, &next).await;
     }
-    let codes = users::finish_totp_enrolment(&state.db, &user).await?;
+    let codes = match users::finish_totp_enrolment(&state.db, &user).await {
+        Ok(codes) => codes,
+        Err(confer_store::StoreError::Conflict(_)) => return enrolment_over(&state, &p).await,
+        Err(e) => return Err(e.into()),
+    };
     let user = users::by_id(&state.db, &user.account.id).await?;
     // Sign in fully now; the recovery codes page is the first page of the session.
     let mut res = complete_sign_in(&state, &user, Some(&p.token), &next).await?;
@@ -584,17 +698,19 @@ pub async fn enrol(
     Ok(res)
 }
 
+/// Ends this session; the end and its audit event are one transaction.
 pub async fn sign_out(
     State(state): State<SharedState>,
     headers: HeaderMap,
     ctx: Option<axum::Extension<Ctx>>,
 ) -> Result<Response, AppError> {
-    if let Some(token) = cookie(&headers, SESSION_COOKIE) {
-        sessions::end(&state.db, &token).await?;
+    let mut tx = state.db.begin().await?;
+    if let Some(token) = cookie(&headers, session_cookie_name(&state.settings)) {
+        sessions::end_in(&mut tx, &token).await?;
     }
     if let Some(axum::Extension(ctx)) = ctx {
-        audit::record_alone(
-            &state.db,
+        audit::record(
+            &mut tx,
             audit::Entry {
                 authority_id: ctx.actor.authority_id.as_str(),
                 actor: ctx.actor_id(),
@@ -608,8 +724,9 @@ pub async fn sign_out(
         )
         .await?;
     }
+    tx.commit().await.map_err(confer_store::StoreError::from)?;
     let mut res = Redirect::to("/sign-in?signed_out=1").into_response();
-    res.headers_mut().append(header::SET_COOKIE, clear_cookie(SESSION_COOKIE));
+    res.headers_mut().append(header::SET_COOKIE, clear_session_cookie(&state));
     Ok(res)
 }
 
@@ -721,7 +838,7 @@ async fn portal_flow(
 
 fn restart(lang: &str) -> Response {
     let mut res = Redirect::to(&format!("/portal/sign-in?lang={lang}")).into_response();
-    res.headers_mut().append(header::SET_COOKIE, clear_cookie(PORTAL_FLOW_COOKIE));
+    res.headers_mut().append(header::SET_COOKIE, clear_cookie(state, PORTAL_FLOW_COOKIE));
     res
 }
 
@@ -752,7 +869,7 @@ fn portal_locked(csrf: &ExpectedCsrf, t: &'static crate::pages::portal_text::Tex
     let mut page = portal_page(t.sign_in_title, csrf, t.lang);
     page.errors.add("email", format!("{} {}", t.locked, view::long_instant(until)));
     let mut res = view::render(&PortalSignInPage { page: &page, t, email: "" });
-    res.headers_mut().append(header::SET_COOKIE, clear_cookie(PORTAL_FLOW_COOKIE));
+    res.headers_mut().append(header::SET_COOKIE, clear_cookie(state, PORTAL_FLOW_COOKIE));
     res
 }
 
@@ -887,7 +1004,51 @@ async fn portal_finish(
         (home.to_owned(), token)
     };
     let mut res = Redirect::to(&target).into_response();
-    res.headers_mut().append(header::SET_COOKIE, set_cookie(state, SESSION_COOKIE, &token, None));
-    res.headers_mut().append(header::SET_COOKIE, clear_cookie(PORTAL_FLOW_COOKIE));
+    res.headers_mut().append(header::SET_COOKIE, set_cookie(state, session_cookie_name(&state.settings), &token, None));
+    res.headers_mut().append(header::SET_COOKIE, clear_cookie(state, PORTAL_FLOW_COOKIE));
     Ok(res)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn xff(values: &[&str]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for v in values {
+            h.append("x-forwarded-for", HeaderValue::from_str(v).unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn the_client_address_is_the_entry_the_trusted_proxy_saw() {
+        let socket = Some("10.0.0.2".parse().unwrap());
+        // No trusted proxy: the header is ignored.
+        assert_eq!(client_address(&xff(&["203.0.113.7"]), socket, 0), "10.0.0.2");
+        // One proxy: its entry is the last; what the client wrote before it is ignored.
+        assert_eq!(client_address(&xff(&["1.2.3.4, 203.0.113.7"]), socket, 1), "203.0.113.7");
+        assert_eq!(client_address(&xff(&["1.2.3.4", "203.0.113.7"]), socket, 1), "203.0.113.7");
+        // Two proxies: the outer one's entry is second from the right.
+        assert_eq!(client_address(&xff(&["1.2.3.4, 203.0.113.7, 10.0.0.9"]), socket, 2), "203.0.113.7");
+        // Ports and IPv6 brackets are dropped.
+        assert_eq!(client_address(&xff(&["203.0.113.7:5555"]), socket, 1), "203.0.113.7");
+        assert_eq!(client_address(&xff(&["[2001:db8::1]:443"]), socket, 1), "2001:db8::1");
+        assert_eq!(client_address(&xff(&["[2001:db8::1]"]), socket, 1), "2001:db8::1");
+        // Too few entries, no header, or not an address: the connection's address.
+        assert_eq!(client_address(&xff(&["203.0.113.7"]), socket, 2), "10.0.0.2");
+        assert_eq!(client_address(&HeaderMap::new(), socket, 1), "10.0.0.2");
+        assert_eq!(client_address(&xff(&["1.2.3.4, not-an-address"]), socket, 1), "10.0.0.2");
+        assert_eq!(client_address(&HeaderMap::new(), None, 0), "unknown");
+    }
+
+    #[test]
+    fn cookies_are_read_by_name() {
+        let mut h = HeaderMap::new();
+        h.append(header::COOKIE, HeaderValue::from_static("a=1; confer_session=abc; b=2"));
+        h.append(header::COOKIE, HeaderValue::from_static("confer_csrf=def"));
+        assert_eq!(cookie(&h, "confer_session").as_deref(), Some("abc"));
+        assert_eq!(cookie(&h, "confer_csrf").as_deref(), Some("def"));
+        assert_eq!(cookie(&h, "confer"), None);
+    }
 }

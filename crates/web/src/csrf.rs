@@ -86,8 +86,10 @@ async fn multipart_value(content_type: &str, body: axum::body::Bytes, name: &str
     None
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+/// Compares two secrets in time that does not depend on where they differ (`subtle`).
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    use subtle::ConstantTimeEq;
+    a.ct_eq(b).into()
 }
 
 #[cfg(test)]
@@ -97,5 +99,13 @@ mod tests {
     fn finds_the_token_among_fields() {
         assert_eq!(form_urlencoded_value(b"a=1&csrf_token=ab%20c&b=2", "csrf_token").as_deref(), Some("ab c"));
         assert_eq!(form_urlencoded_value(b"a=1", "csrf_token"), None);
+    }
+
+    #[test]
+    fn tokens_compare_whole() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
+        assert!(!constant_time_eq(b"", b"a"));
     }
 }

@@ -36,9 +36,10 @@ pub struct WebSettings {
     pub request_timeout_seconds: u64,
     /// Largest request body accepted.
     pub max_body_bytes: usize,
-    /// Take the client's address from `X-Forwarded-For` (set this only behind a proxy that
-    /// sets it); otherwise the connection's address is used.
-    pub trust_forwarded_for: bool,
+    /// How many reverse proxies in front of confer append to `X-Forwarded-For` (0: none, the
+    /// connection's address is the client's). The client's address, used only to slow down
+    /// wrong sign-in attempts, is the entry this many from the right ([`auth::client_address`]).
+    pub trusted_proxies: usize,
     /// The time the application works with (the system clock; tests fix it).
     pub clock: clock::Clock,
 }
@@ -53,7 +54,7 @@ impl Default for WebSettings {
             // A little above the largest report file (10 MiB), so an over-size file reaches the
             // upload form, which says so and keeps the other fields, instead of a bare 413.
             max_body_bytes: 12 * 1024 * 1024,
-            trust_forwarded_for: false,
+            trusted_proxies: 0,
             clock: clock::Clock::system(),
         }
     }

@@ -75,26 +75,45 @@ pub struct ErrorPage<'a> {
     pub detail: &'a str,
 }
 
-/// Percent-encodes text for a query string value.
+/// What [`url_encode`] leaves as it is: letters, digits, `-_.~` (RFC 3986's unreserved) and `/`.
+const QUERY_VALUE: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~').remove(b'/');
+
+/// Percent-encodes text for a query string value (or a file name in `filename*=`).
 pub fn url_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
+    percent_encoding::utf8_percent_encode(s, QUERY_VALUE).to_string()
 }
 
 /// A safe place to go back to after sign-in: only a path on this site.
+///
+/// The text is parsed as the URL standard says a browser would parse it (tabs and newlines
+/// dropped, `\` read as `/`, `.` and `..` segments resolved) against a fixed base, and
+/// accepted only if the result is on the base's origin; what is returned is the parsed path
+/// and query, serialised again, so what the browser is sent is what was checked. A path that
+/// would start with `//` (another host to a browser) and the sign-in pages themselves are
+/// refused. Anything refused is `/`.
 pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && !n.starts_with("/sign-") => {
-            n.to_owned()
-        }
-        _ => "/".to_owned(),
+    const BASE: &str = "https://confer.invalid/";
+    let refused = || "/".to_owned();
+    let Some(next) = next else { return refused() };
+    // Only a path (not a scheme, a host, or a relative path that a base could change).
+    if !next.starts_with('/') {
+        return refused();
     }
+    let Ok(base) = url::Url::parse(BASE) else { return refused() };
+    let Ok(parsed) = base.join(next) else { return refused() };
+    if parsed.origin() != base.origin() || !parsed.username().is_empty() || parsed.password().is_some() {
+        return refused();
+    }
+    let mut out = parsed.path().to_owned();
+    if let Some(q) = parsed.query() {
+        out.push('?');
+        out.push_str(q);
+    }
+    if !out.starts_with('/') || out.starts_with("//") || out.contains('\\') || out.starts_with("/sign-") {
+        return refused();
+    }
+    out
 }
 
 /// "23 November 2026" (GOV.UK date style).
@@ -116,8 +135,63 @@ mod tests {
     #[test]
     fn next_is_only_a_local_path() {
         assert_eq!(safe_next(Some("/families/1")), "/families/1");
+        assert_eq!(safe_next(Some("/deadlines?state=overdue&sort=due")), "/deadlines?state=overdue&sort=due");
         assert_eq!(safe_next(Some("//evil.example")), "/");
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(None), "/");
+    }
+
+    /// Known ways round a "starts with one slash" check: each must stay on this site.
+    #[test]
+    fn next_refuses_known_open_redirect_bypasses() {
+        let bypasses = [
+            "/\t/evil.example",
+            "/\t/\t/evil.example",
+            "/\n/evil.example",
+            "/\r/evil.example",
+            "/\r\n/evil.example",
+            "\t//evil.example",
+            "/\\evil.example",
+            "/\\/evil.example",
+            "\\\\evil.example",
+            "\\/evil.example",
+            "//evil.example",
+            "///evil.example",
+            "////evil.example",
+            "/./evil.example/..//evil.example",
+            "/.//evil.example",
+            "/x/..//evil.example",
+            "/%2e%2e//evil.example",
+            "/%2e/%2e//evil.example",
+            "https://evil.example/",
+            "http:evil.example",
+            "https:/evil.example",
+            "javascript:alert(1)",
+            "/\u{0}/evil.example",
+            " //evil.example",
+            "evil.example",
+            "@evil.example",
+            "/@evil.example",
+            "/sign-in?next=//evil.example",
+            "/sign-in/code",
+        ];
+        for b in bypasses {
+            let next = safe_next(Some(b));
+            let url = url::Url::parse("https://confer.example/").unwrap().join(&next).unwrap();
+            assert_eq!(url.host_str(), Some("confer.example"), "{b:?} gave {next:?}");
+            assert!(!next.starts_with("//") && !next.contains('\\') && !next.contains('\t'), "{b:?} gave {next:?}");
+        }
+        // Encoded slashes and tabs stay encoded: a browser does not decode them into a host.
+        for (given, kept) in
+            [("/%2F%2Fevil.example", "/%2F%2Fevil.example"), ("/%09/evil.example", "/%09/evil.example")]
+        {
+            assert_eq!(safe_next(Some(given)), kept);
+        }
+    }
+
+    #[test]
+    fn url_encode_keeps_paths_readable() {
+        assert_eq!(url_encode("/families/1?x=a b&c"), "/families/1%3Fx%3Da%20b%26c");
+        assert_eq!(url_encode("Zo\u{eb}-file_1.pdf~"), "Zo%C3%AB-file_1.pdf~");
     }
 }

@@ -2,7 +2,7 @@
 //! personal access tokens for the API: for staff with their authenticator app set up only,
 //! each ending after the days chosen (at most a year).
 
-use crate::auth::{Ctx, SESSION_COOKIE};
+use crate::auth::Ctx;
 use crate::error::AppError;
 use crate::view::{self, Page};
 use crate::SharedState;
@@ -65,11 +65,7 @@ pub async fn sign_out_everywhere(State(state): State<SharedState>, ctx: Ctx) -> 
     let user = users::by_id(&state.db, &ctx.actor.user_id).await?;
     users::sign_out_everywhere(&state.db, &user).await?;
     let mut res = Redirect::to("/sign-in?signed_out=1").into_response();
-    if let Ok(v) =
-        header::HeaderValue::from_str(&format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"))
-    {
-        res.headers_mut().append(header::SET_COOKIE, v);
-    }
+    res.headers_mut().append(header::SET_COOKIE, crate::auth::clear_session_cookie(&state));
     Ok(res)
 }
 
