@@ -12,7 +12,7 @@ fn the_draft_from_the_meeting_holds_every_part_min_01_lists_min_01() {
         at("2026-11-20 10:05"),
     )
     .expect("pre");
-    c.exclude(&chair(), super::exclusion::part(dad(), "Mother's safety"), at("2026-11-20 10:06")).expect("exclude");
+    c.exclude(&chair(), super::exclusion::part(dad(), AgendaPart::ComplicatingFactors), at("2026-11-20 10:06")).expect("exclude");
     c.add_discussion(
         &note_taker(),
         DiscussionHeading::Worries,
@@ -144,12 +144,12 @@ fn with_private_material() -> Conference {
 
 fn with_private_material_closed() -> Conference {
     let mut c = attended();
-    c.exclude(&chair(), super::exclusion::part(dad(), "Mother's safety"), at("2026-11-20 10:01")).expect("exclude");
+    c.exclude(&chair(), super::exclusion::part(dad(), AgendaPart::ComplicatingFactors), at("2026-11-20 10:01")).expect("exclude");
     c.add_discussion(
         &note_taker(),
         DiscussionHeading::Worries,
         "Mother's refuge is in Northtown",
-        Some("Mother's safety".into()),
+        Some(AgendaPart::ComplicatingFactors.into()),
         None,
         false,
         at("2026-11-20 10:30"),
@@ -608,7 +608,7 @@ fn editing_a_restricted_or_part_only_section_keeps_it_from_the_family_exc_06_rep
                 kind: SectionKind::Discussion,
                 heading: "Worries".into(),
                 text: "Mother's refuge".into(),
-                part: Some("Mother's safety".into()),
+                part: Some(AgendaPart::ComplicatingFactors.into()),
                 restricted: false,
             },
         ]),
@@ -619,9 +619,8 @@ fn editing_a_restricted_or_part_only_section_keeps_it_from_the_family_exc_06_rep
     c.edit_record_section(&note_taker(), 1, "Where the mother lives now", at("2026-11-23 09:06")).expect("edit");
     let draft = c.record().draft.as_ref().unwrap();
     assert!(draft.sections[0].restricted, "still restricted after the edit");
-    assert_eq!(draft.sections[1].part.as_deref(), Some("Mother's safety"));
-    let family =
-        Visibility { restricted_content: false, excluded_parts: vec!["Mother's safety".into()], outcome_only: false };
+    assert_eq!(draft.sections[1].part, Some(AgendaPart::ComplicatingFactors.into()));
+    let family = Visibility { excluded_parts: vec![AgendaPart::ComplicatingFactors.into()], ..Visibility::FAMILY };
     assert!(redact(&draft.sections, &family).is_empty());
 }
 
