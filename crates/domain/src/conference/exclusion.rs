@@ -3,7 +3,7 @@
 //! before and told how their views will be heard; it lasts for this conference only; and it
 //! decides what they and their supporter may see ([`Conference::visibility_for`]).
 
-use super::{Acting, ConferenceError, ConferenceState, Duty, Outcome, Part, Person, RecordSection};
+use super::{Acting, AgendaPart, ConferenceError, ConferenceState, Duty, Outcome, Part, Person, RecordSection};
 use crate::model::{AdultId, ChildId, ProfessionalId, UserId};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -151,11 +151,19 @@ impl Visibility {
     pub const EVERYTHING: Visibility =
         Visibility { restricted_content: true, excluded_parts: Vec::new(), outcome_only: false, meeting_details: true };
     /// A family reader with no exclusion: everything but restricted content.
-    pub const FAMILY: Visibility =
-        Visibility { restricted_content: false, excluded_parts: Vec::new(), outcome_only: false, meeting_details: true };
+    pub const FAMILY: Visibility = Visibility {
+        restricted_content: false,
+        excluded_parts: Vec::new(),
+        outcome_only: false,
+        meeting_details: true,
+    };
     /// The least any reader sees: the outcome, nothing restricted, not even when or where.
-    pub const LEAST: Visibility =
-        Visibility { restricted_content: false, excluded_parts: Vec::new(), outcome_only: true, meeting_details: false };
+    pub const LEAST: Visibility = Visibility {
+        restricted_content: false,
+        excluded_parts: Vec::new(),
+        outcome_only: true,
+        meeting_details: false,
+    };
 
     /// The one place that decides (EXC-04, EXC-06, REP-03, ROLE-07). Staff and professionals
     /// see all; family see no restricted content, nothing of a part they are excluded from,
@@ -169,7 +177,12 @@ impl Visibility {
             let excluded_parts = c.excluded_parts(adult);
             let whole = c.is_fully_excluded(adult);
             let unrecognised = excluded_parts.iter().any(|p| !p.is_recognised());
-            Visibility { restricted_content: false, excluded_parts, outcome_only: whole || unrecognised, meeting_details: !whole }
+            Visibility {
+                restricted_content: false,
+                excluded_parts,
+                outcome_only: whole || unrecognised,
+                meeting_details: !whole,
+            }
         };
         match recipient {
             Recipient::Staff(_) | Recipient::Professional(_) => Visibility::EVERYTHING,
@@ -198,11 +211,13 @@ impl Visibility {
         !self.restricted_content
     }
 
-    /// EXC-06, REP-03: whether a section of the record may be shown or sent to them. A
-    /// section of a part they are excluded from is withheld, and so is a section whose part
-    /// the list does not recognise from anyone excluded from any part (it may be that part).
+    /// EXC-06, REP-03: whether a section of the record may be shown or sent to them. The
+    /// professionals-only part (and anything restricted) is never for the family; a section of
+    /// a part they are excluded from is withheld, and so is a section whose part the list does
+    /// not recognise from anyone excluded from any part (it may be that part).
     pub fn may_see_section(&self, section: &RecordSection) -> bool {
-        if section.restricted && !self.restricted_content {
+        let parts = section.parts();
+        if !self.restricted_content && (section.restricted || parts.contains(&AgendaPart::ProfessionalsOnly.into())) {
             return false;
         }
         if self.outcome_only && !section.kind.is_outcome() {
@@ -211,7 +226,7 @@ impl Visibility {
         if self.excluded_parts.is_empty() {
             return true;
         }
-        section.parts().iter().all(|p| p.is_recognised() && !self.excluded_parts.contains(p))
+        parts.iter().all(|p| p.is_recognised() && !self.excluded_parts.contains(p))
     }
 }
 

@@ -2,9 +2,7 @@
 //! (INV-03), the discussion under the six headings (MEET-05), corrections (MEET-06), each
 //! professional's and parent's view (DEC-02) and plan actions recorded live (MEET-07).
 
-use super::{
-    Acting, ConferenceError, ConferenceState, Duty, InvitationId, Invitee, Outcome, Part, Person, Supporter,
-};
+use super::{Acting, ConferenceError, ConferenceState, Duty, InvitationId, Invitee, Outcome, Part, Person, Supporter};
 use crate::model::{AdultId, AgencyId, AgencyKind, ChildId, ProfessionalId};
 use crate::policy::Policy;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};

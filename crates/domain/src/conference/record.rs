@@ -174,11 +174,7 @@ pub fn confidentiality_statement(language: DocumentLanguage) -> &'static str {
 
 /// EXC-06, REP-03: the sections a reader with this visibility may see.
 pub fn redact(sections: &[RecordSection], visibility: &Visibility) -> Vec<RecordSection> {
-    sections
-        .iter()
-        .filter(|s| visibility.may_see_section(s))
-        .cloned()
-        .collect()
+    sections.iter().filter(|s| visibility.may_see_section(s)).cloned().collect()
 }
 
 /// CHILD-04: the outcome and plan written for a young person who attended.
@@ -625,7 +621,12 @@ impl super::Conference {
         Some(self.copy_of_version(version, recipient, language))
     }
 
-    fn copy_of_version(&self, version: &RecordVersion, recipient: &Recipient, language: DocumentLanguage) -> RecordCopy {
+    fn copy_of_version(
+        &self,
+        version: &RecordVersion,
+        recipient: &Recipient,
+        language: DocumentLanguage,
+    ) -> RecordCopy {
         let visibility = self.visibility_for(recipient);
         let sections = redact(&version.sections, &visibility);
         RecordCopy {

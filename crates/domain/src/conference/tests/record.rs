@@ -12,7 +12,8 @@ fn the_draft_from_the_meeting_holds_every_part_min_01_lists_min_01() {
         at("2026-11-20 10:05"),
     )
     .expect("pre");
-    c.exclude(&chair(), super::exclusion::part(dad(), AgendaPart::ComplicatingFactors), at("2026-11-20 10:06")).expect("exclude");
+    c.exclude(&chair(), super::exclusion::part(dad(), AgendaPart::ComplicatingFactors), at("2026-11-20 10:06"))
+        .expect("exclude");
     c.add_discussion(
         &note_taker(),
         DiscussionHeading::Worries,
@@ -135,7 +136,7 @@ fn a_draft_is_never_sent_min_02() {
     assert!(c.record().distribution.is_empty());
 }
 
-fn with_private_material() -> Conference {
+pub(super) fn with_private_material() -> Conference {
     let mut c = with_private_material_closed();
     c.draft_record(&note_taker(), None, at("2026-11-23 09:00")).expect("draft");
     c.approve_record(&chair(), at("2026-11-24 09:00")).expect("approve");
@@ -144,7 +145,8 @@ fn with_private_material() -> Conference {
 
 fn with_private_material_closed() -> Conference {
     let mut c = attended();
-    c.exclude(&chair(), super::exclusion::part(dad(), AgendaPart::ComplicatingFactors), at("2026-11-20 10:01")).expect("exclude");
+    c.exclude(&chair(), super::exclusion::part(dad(), AgendaPart::ComplicatingFactors), at("2026-11-20 10:01"))
+        .expect("exclude");
     c.add_discussion(
         &note_taker(),
         DiscussionHeading::Worries,
