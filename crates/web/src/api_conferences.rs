@@ -1350,6 +1350,28 @@ pub async fn need_met(
 
 // ---------------------------------------------------------------- exclusion (EXC-*)
 
+/// EXC-03, MEET-02: a part of the conference is chosen from the agenda's list by its code,
+/// never typed; the part (or the list of parts) at `pointer` in the body must be codes of the
+/// list. (Stored documents read older free text leniently; requests do not.)
+fn parts_chosen(body: &[u8], pointer: &str) -> Result<(), ConfApiError> {
+    let value: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+    let given: Vec<&Value> = match value.pointer(pointer) {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(one) => vec![one],
+    };
+    for v in given {
+        if v.as_str().and_then(AgendaPart::parse).is_none() {
+            let codes: Vec<&str> = AgendaPart::ALL.iter().map(|p| p.as_str()).collect();
+            return Err(ConfApiError::Invalid(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!("Choose the part of the conference from the list: {}.", codes.join(", ")),
+            ));
+        }
+    }
+    Ok(())
+}
+
 #[derive(Deserialize, ToSchema)]
 pub struct ExcludeBody {
     pub version: Option<i64>,
@@ -1369,6 +1391,7 @@ pub async fn exclude(
     body: Bytes,
 ) -> Res {
     let (a, b, v) = begin::<ExcludeBody>(&state, &ctx, Action::ChairConference, &id, &headers, &body).await?;
+    parts_chosen(&body, "/decision/scope/part")?;
     let now = state.settings.clock.now();
     let ((), v) = save(&state, &ctx, &id, v, "conference.exclude", |c| c.exclude(&a.acting, b.decision, now)).await?;
     Ok(changed(&id, v, None, None))
@@ -1646,6 +1669,7 @@ pub async fn attendance(
     body: Bytes,
 ) -> Res {
     let (a, b, v) = begin::<AttendanceBody>(&state, &ctx, Action::RecordMeeting, &id, &headers, &body).await?;
+    parts_chosen(&body, "/attendance/parts")?;
     let ((), v) =
         save(&state, &ctx, &id, v, "conference.attendance", |c| c.record_attendance(&a.acting, b.attendance)).await?;
     Ok(changed(&id, v, None, None))
@@ -1657,7 +1681,9 @@ pub struct DiscussionBody {
     #[schema(value_type = String, example = "worries")]
     pub heading: DiscussionHeading,
     pub text: String,
-    /// The part of the conference (EXC-03), if the chair divided it.
+    /// The part of the conference (EXC-03), if the chair divided it: one of the agenda's parts
+    /// (`working-well`, `worries`, `complicating-factors`, `history`, `uncertainty`,
+    /// `next-steps`, `child-views`, `parent-views`, `professionals-only`).
     #[serde(default)]
     pub part: Option<String>,
     #[serde(default)]
@@ -1677,9 +1703,11 @@ pub async fn discussion(
     body: Bytes,
 ) -> Res {
     let (a, b, v) = begin::<DiscussionBody>(&state, &ctx, Action::RecordMeeting, &id, &headers, &body).await?;
+    parts_chosen(&body, "/part")?;
+    let part = b.part.as_deref().and_then(Part::chosen);
     let now = state.settings.clock.now();
     let ((), v) = save(&state, &ctx, &id, v, "conference.discussion", |c| {
-        c.add_discussion(&a.acting, b.heading, &b.text, b.part, b.child_id.map(ChildId), b.restricted, now)
+        c.add_discussion(&a.acting, b.heading, &b.text, part, b.child_id.map(ChildId), b.restricted, now)
     })
     .await?;
     Ok(changed(&id, v, None, None))

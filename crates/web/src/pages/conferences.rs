@@ -100,6 +100,12 @@ pub struct Opt {
     pub label: String,
 }
 
+/// EXC-03, MEET-02, MEET-05: the agenda's parts, the one list exclusions, attendance and the
+/// discussion choose from.
+pub fn agenda_part_opts() -> Vec<Opt> {
+    AgendaPart::ALL.iter().map(|p| Opt::new(p.as_str(), p.label())).collect()
+}
+
 impl Opt {
     pub fn new(value: impl Into<String>, label: impl Into<String>) -> Opt {
         Opt { value: value.into(), label: label.into() }
@@ -816,6 +822,7 @@ struct ConferencePage<'a> {
     languages: Vec<Opt>,
     exclusion_reasons: Vec<Opt>,
     part_kinds: Vec<Opt>,
+    agenda_parts: Vec<Opt>,
     views_routes: Vec<Opt>,
     scopes: Vec<Opt>,
     views_forms: Vec<Opt>,
@@ -1122,10 +1129,11 @@ pub async fn conference_page(
         languages: vec![Opt::new("en", "English"), Opt::new("cy", "Welsh (Cymraeg)")],
         exclusion_reasons: opts(ExclusionReason::ALL, |e| (e.as_str(), e.label())),
         part_kinds: opts(ExcludedPartKind::ALL, |e| (e.as_str(), e.label())),
+        agenda_parts: agenda_part_opts(),
         views_routes: opts(ViewsRoute::ALL, |e| (e.as_str(), e.label())),
         scopes: vec![
             Opt::new("whole", "The whole conference"),
-            Opt::new("part", "One part of it (name the part below)"),
+            Opt::new("part", "One part of it (choose the part below)"),
         ],
         views_forms: opts(ViewsForm::ALL, |e| (e.as_str(), e.label())),
         whose: people_opts(&c, true, false, true),
@@ -1506,7 +1514,10 @@ pub async fn exclude(
         let scope = match sent.get("scope") {
             "whole" => ExclusionScope::Whole,
             "part" => ExclusionScope::Part {
-                part: sent.get("part").trim().to_owned(),
+                // EXC-03: chosen from the agenda's parts, never typed.
+                part: Part::chosen(sent.get("part")).ok_or_else(|| {
+                    Problem::Field("part", "Choose the part of the conference they are excluded from".into())
+                })?,
                 kind: ExcludedPartKind::parse(sent.get("part_kind")).unwrap_or(ExcludedPartKind::Other),
                 will_see: sent.get("will_see").trim().to_owned(),
                 will_not_see: sent.get("will_not_see").trim().to_owned(),

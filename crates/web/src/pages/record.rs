@@ -58,7 +58,7 @@ fn section_rows(sections: &[RecordSection]) -> Vec<SectionRow> {
             heading: s.heading.clone(),
             text: s.text.clone(),
             restricted: s.restricted,
-            part: s.part.clone(),
+            part: s.part.as_ref().map(|p| p.label().to_owned()),
         })
         .collect()
 }
