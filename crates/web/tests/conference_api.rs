@@ -380,7 +380,7 @@ async fn hold(w: &World, c: &mut Conf, day: &str, before: &str, review: bool) {
             "exclusions",
             json!({"decision": {
                 "adult_id": "fam1-dad",
-                "scope": {"scope": "part", "part": "Domestic abuse", "kind": "domestic-abuse-between-parents",
+                "scope": {"scope": "part", "part": "complicating-factors", "kind": "domestic-abuse-between-parents",
                           "will_see": "the decisions and the plan", "will_not_see": "what the mother said about the abuse"},
                 "reasons": ["risk-of-violence"],
                 "detail": "Police report threats to the mother.",
@@ -414,7 +414,7 @@ async fn hold(w: &World, c: &mut Conf, day: &str, before: &str, review: bool) {
     for inv in view["conference"]["invitations"].as_array().unwrap() {
         let n = inv["id"].as_u64().unwrap();
         let parts = if !review && inv["invitee"]["adult_id"] == "fam1-dad" {
-            json!(["Introductions", "Plan"])
+            json!(["working-well", "next-steps"])
         } else {
             json!([])
         };
@@ -438,7 +438,7 @@ async fn hold(w: &World, c: &mut Conf, day: &str, before: &str, review: bool) {
             w,
             &w.notes,
             "discussion",
-            json!({"heading": "worries", "text": "EXCLUDED-PART what the mother said.", "part": "Domestic abuse"}),
+            json!({"heading": "worries", "text": "EXCLUDED-PART what the mother said.", "part": "complicating-factors"}),
         )
         .await;
     }
