@@ -373,6 +373,17 @@ async fn hold(w: &World, c: &mut Conf, day: &str, before: &str, review: bool) {
         assert!(!out.to_string().contains("SECRET-POLICE-INFO"));
     }
     if !review {
+        // EXC-03: a part is chosen from the agenda's list; a typed part is refused, saying so.
+        let typed = json!({"version": c.version, "decision": {
+            "adult_id": "fam1-dad",
+            "scope": {"scope": "part", "part": "Domestic abuse", "kind": "domestic-abuse-between-parents",
+                      "will_see": "the plan", "will_not_see": "the rest"},
+            "reasons": ["risk-of-violence"], "detail": "d", "rests_on_police_information": false,
+            "views_by": ["letter-to-chair"]
+        }});
+        let (status, out) = w.post(&w.chair, &c.path("exclusions"), typed).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{out}");
+        assert!(out.to_string().contains("complicating-factors"), "the list is given: {out}");
         // EXC-01..03: the chair excludes the father from one part of the conference.
         c.ok(
             w,
@@ -422,6 +433,17 @@ async fn hold(w: &World, c: &mut Conf, day: &str, before: &str, review: bool) {
             .await;
     }
     // MEET-05: the discussion under the headings; one restricted point, one in the excluded part.
+    for (step, body) in [
+        ("discussion", json!({"version": c.version, "heading": "worries", "text": "x", "part": "Police info"})),
+        (
+            "attendance",
+            json!({"version": c.version, "attendance": {"invitation": 1, "presence": "in-person", "parts": ["Introductions"],
+                   "arrived_late_at": null, "left_early_at": null}}),
+        ),
+    ] {
+        let (status, out) = w.post(&w.notes, &c.path(step), body).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "MEET-02, EXC-03: a typed part is refused: {out}");
+    }
     c.ok(w, &w.notes, "discussion", json!({"heading": "working-well", "text": "The children love their parents."}))
         .await;
     c.ok(w, &w.notes, "discussion", json!({"heading": "worries", "text": "Ben arrives hungry.", "child_id": "ben"}))

@@ -483,6 +483,13 @@ async fn the_chair_excludes_a_parent_from_a_part_and_views_are_recorded_before_t
     assert!(refused.body.contains("value=\"complicating-factors\" selected"), "the part chosen is kept");
     let mut with_reason = part.to_vec();
     with_reason.push(("reasons", "risk-of-violence"));
+    // EXC-03: the part is chosen, never typed: a typed part is refused, what was written kept.
+    let mut typed = with_reason.clone();
+    typed[3] = ("part", "Domestic abuse");
+    let refused_typed = chair_b.submit(&page, &format!("{conf}/exclusions"), &typed).await;
+    assert_eq!(refused_typed.status, StatusCode::OK);
+    assert!(refused_typed.body.contains("Choose the part of the conference they are excluded from"));
+    assert!(refused_typed.body.contains("What was said about the abuse"), "what was written is kept");
     let done = chair_b.submit(&refused, &format!("{conf}/exclusions"), &with_reason).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", error_summary(&done.body));
     let shown = chair_b.get(&conf).await;
