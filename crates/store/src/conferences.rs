@@ -217,11 +217,19 @@ pub async fn chaired_records_to_approve(
 /// `candidate`: the same chair, the same room or the same allocated social worker (the
 /// columns narrow the day's conferences to those; the domain then compares times). With
 /// their family's name.
+/// One booking that may clash, with its family (the name to show only to those the access
+/// policy lets see that family).
+pub struct PossibleClash {
+    pub booking: confer_domain::conference::clashes::Booking,
+    pub family_id: String,
+    pub family_name: String,
+}
+
 pub async fn possible_clashes(
     db: &Db,
     authority: &AuthorityId,
     candidate: &confer_domain::conference::clashes::Booking,
-) -> Result<Vec<(confer_domain::conference::clashes::Booking, String)>> {
+) -> Result<Vec<PossibleClash>> {
     let room = candidate.venue.as_deref().map(confer_domain::conference::clashes::room_key).unwrap_or_default();
     // Only starts close enough to overlap ("HH:MM" text sorts as time does); the domain then
     // decides exactly.
@@ -231,7 +239,7 @@ pub async fn possible_clashes(
     let earliest = if earliest.1 != 0 { "00:00".to_owned() } else { earliest.0.format("%H:%M").to_string() };
     let latest = if latest.1 != 0 { "24:00".to_owned() } else { latest.0.format("%H:%M").to_string() };
     let rows = sqlx::query(
-        "SELECT c.doc, c.version, c.note_taker_id, f.name AS family_name FROM conference c \
+        "SELECT c.doc, c.version, c.note_taker_id, c.family_id AS clash_family_id, f.name AS family_name FROM conference c \
          JOIN family f ON f.id = c.family_id JOIN family_case fc ON fc.id = c.case_id \
          WHERE c.authority_id = $1 AND c.date = $2 AND c.state IN ($3, $4) AND c.id <> $5 \
          AND (c.slot_time IS NULL OR (c.slot_time > $9 AND c.slot_time < $10 \
@@ -253,7 +261,11 @@ pub async fn possible_clashes(
     for r in &rows {
         let stored = stored_from_row(r)?;
         if let Some(b) = confer_domain::conference::clashes::Booking::of(&stored.conference) {
-            out.push((b, text(r, "family_name")?));
+            out.push(PossibleClash {
+                booking: b,
+                family_id: text(r, "clash_family_id")?,
+                family_name: text(r, "family_name")?,
+            });
         }
     }
     Ok(out)

@@ -431,9 +431,11 @@ pub struct ClashView {
 
 /// The clashes of `slot` (for conference `c`) with the authority's other conferences that
 /// day: the same chair, the same room or the same allocated social worker within
-/// [`clashes::ASSUMED_LENGTH_MINUTES`] of each other.
+/// [`clashes::ASSUMED_LENGTH_MINUTES`] of each other. Another family is named only to someone
+/// the access policy lets see that family's conference; to anyone else it is "another conference".
 pub async fn clashes_of(
     state: &SharedState,
+    actor: &confer_domain::access::Actor,
     c: &confer_domain::conference::Conference,
     slot: &confer_domain::conference::Slot,
 ) -> Result<Vec<ClashView>, confer_store::StoreError> {
@@ -447,29 +449,35 @@ pub async fn clashes_of(
         allocated_worker: c.allocated_worker().clone(),
     };
     let booked = conferences::possible_clashes(&state.db, c.authority_id(), &candidate).await?;
-    let others: Vec<Booking> = booked.iter().map(|(b, _)| b.clone()).collect();
-    Ok(clashes::clashes(&candidate, &others)
-        .into_iter()
-        .map(|k| {
-            let family = booked
-                .iter()
-                .find(|(b, _)| b.conference_id == k.other)
-                .map(|(_, name)| name.as_str())
-                .unwrap_or("another family");
+    let others: Vec<Booking> = booked.iter().map(|p| p.booking.clone()).collect();
+    let mut out = Vec::new();
+    for k in clashes::clashes(&candidate, &others) {
+        let other = booked.iter().find(|p| p.booking.conference_id == k.other);
+        let mut named = None;
+        if let Some(p) = other {
+            // Ask the policy about the other family, as if opening its conference.
+            let relationships = if c.authority_id() == &actor.authority_id {
+                conferences::relationships(&state.db, &actor.user_id, &p.family_id, k.other.as_str()).await?
+            } else {
+                Vec::new()
+            };
+            let target = Target::Record { authority_id: c.authority_id(), relationships: &relationships };
+            if decide(actor, Action::ViewConference, target) == Decision::Allow {
+                named = Some(format!("the conference for the {}", p.family_name));
+            }
+        }
+        let about = named.unwrap_or_else(|| "another conference".to_owned());
+        out.push({
             let time = k.other_time.format("%H:%M").to_string();
             let (kind, what) = match k.kind {
                 ClashKind::Chair => ("chair", "The chair is also chairing"),
                 ClashKind::Room => ("room", "The room is also booked for"),
                 ClashKind::SocialWorker => ("social-worker", "The social worker is also due at"),
             };
-            ClashView {
-                kind,
-                conference_id: k.other.to_string(),
-                message: format!("{what} the conference for the {family} at {time}."),
-                time,
-            }
-        })
-        .collect())
+            ClashView { kind, conference_id: k.other.to_string(), message: format!("{what} {about} at {time}."), time }
+        });
+    }
+    Ok(out)
 }
 
 #[utoipa::path(get, path = "/api/v1/conferences/{conference_id}", params(("conference_id" = String, Path)),
@@ -487,7 +495,7 @@ pub async fn get_conference(State(state): State<SharedState>, ctx: Ctx, Path(id)
     .await?;
     let c = &stored.conference;
     let clashes = match (c.state(), c.slot()) {
-        (ConferenceState::Scheduled, Some(slot)) => clashes_of(&state, c, slot).await?,
+        (ConferenceState::Scheduled, Some(slot)) => clashes_of(&state, &ctx.actor, c, slot).await?,
         _ => Vec::new(),
     };
     let view = ConferenceView {

@@ -34,6 +34,8 @@ struct World {
     sw: String,
     tm: String,
     other_sw: String,
+    /// A partner professional (the school's), of fam1's conferences only.
+    teacher: String,
 }
 
 async fn world() -> World {
@@ -46,6 +48,7 @@ async fn world() -> World {
     let (tm, _) = staff(&app, "tm", &[Role::TeamManager, Role::Chair], None).await;
     let (sw, _) = staff(&app, "sw", &[Role::SocialWorker], Some(&tm)).await;
     let (other_sw, _) = staff(&app, "othersw", &[Role::SocialWorker], None).await;
+    let (teacher, _) = staff(&app, "teacher", &[Role::Professional], None).await;
     let la = app.authority.id.clone();
     let mut tx = app.db.begin().await.unwrap();
     for (id, name, kind) in [
@@ -62,7 +65,7 @@ async fn world() -> World {
     }
     for (id, agency, name, user) in [
         ("p-sw", "ag-csc", "Sam Social", Some(&sw)),
-        ("p-school", "ag-school", "Tia Teacher", None),
+        ("p-school", "ag-school", "Tia Teacher", Some(&teacher)),
         ("p-police", "ag-police", "PC Pat", None),
     ] {
         let p = Professional {
@@ -125,7 +128,7 @@ async fn world() -> World {
         families::insert_family(&mut tx, &f, "test").await.unwrap();
     }
     tx.commit().await.unwrap();
-    World { app, clock, coord, chair, notes, sw, tm, other_sw }
+    World { app, clock, coord, chair, notes, sw, tm, other_sw, teacher }
 }
 
 impl World {
@@ -574,6 +577,22 @@ async fn clashes_of_the_chair_and_the_room_are_shown_before_a_time_is_kept() {
     let shown = coord.get(&two).await;
     assert!(shown.body.contains("This time clashes with other conferences"), "{}", shown.body);
     assert!(shown.body.contains("The chair is also chairing the conference for the fam1 family at 10:00."));
+    // The other conference names this family only to those the access policy lets see it: the
+    // coordinator does; the school's professional, of fam1's conference only, is told of
+    // "another conference" and never fam2's name.
+    let for_coord = coord.get(&one).await;
+    assert!(for_coord.body.contains("The chair is also chairing the conference for the fam2 family at 11:00."));
+    step(&mut coord, &one, &format!("{one}/invitations"), &[("invitee", "professional:p-school")]).await;
+    let mut teacher = w.as_user(&w.teacher).await;
+    let for_teacher = teacher.get(&one).await;
+    assert_eq!(for_teacher.status, StatusCode::OK, "{}", for_teacher.body);
+    assert!(
+        for_teacher.body.contains("The chair is also chairing another conference at 11:00."),
+        "{}",
+        for_teacher.body
+    );
+    assert!(!for_teacher.body.contains("fam2"), "no other family's name");
+    assert_eq!(teacher.get(&two).await.status, StatusCode::NOT_FOUND, "the policy: not his conference");
 
     step(
         &mut coord,

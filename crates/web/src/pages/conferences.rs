@@ -1088,7 +1088,7 @@ pub async fn conference_page(
     };
     let clashes = match (c.state(), c.slot()) {
         (ConferenceState::Scheduled, Some(slot)) => {
-            ac::clashes_of(state, &c, slot).await?.into_iter().map(|k| k.message).collect()
+            ac::clashes_of(state, &ctx.actor, &c, slot).await?.into_iter().map(|k| k.message).collect()
         }
         _ => Vec::new(),
     };
@@ -1217,7 +1217,9 @@ async fn schedule_or_move(state: &SharedState, ctx: &Ctx, id: &str, sent: &Sent,
     // are shown; the coordinator keeps the time only by saying so.
     if sent.get("accept_clashes") != "yes" {
         let current = conferences::load(&state.db, id).await.map_err(|e| Problem::Api(e.into()))?;
-        let clashes = ac::clashes_of(state, &current.conference, &s.slot).await.map_err(|e| Problem::Api(e.into()))?;
+        let clashes = ac::clashes_of(state, &ctx.actor, &current.conference, &s.slot)
+            .await
+            .map_err(|e| Problem::Api(e.into()))?;
         if !clashes.is_empty() {
             let said = clashes.iter().map(|k| k.message.as_str()).collect::<Vec<_>>().join(" ");
             return Err(Problem::Field(
