@@ -610,13 +610,26 @@ pub async fn log_read(
     family_id: &str,
     conference_id: &str,
 ) -> Result<()> {
+    log_read_as(db, authority, actor, family_id, conference_id, "conference.read").await
+}
+
+/// Logs a read of part of a conference (ROLE-11), such as one recipient's copy of the record,
+/// under its own action.
+pub async fn log_read_as(
+    db: &Db,
+    authority: &AuthorityId,
+    actor: &UserId,
+    family_id: &str,
+    conference_id: &str,
+    action: &str,
+) -> Result<()> {
     audit::record_read(
         db,
         Entry {
             authority_id: authority.as_str(),
             actor: actor.as_str(),
             kind: EventKind::Read,
-            action: "conference.read",
+            action,
             entity_type: "family",
             entity_id: family_id,
             before: Value::Null,

@@ -391,6 +391,14 @@ async fn the_journey_from_request_to_the_distributed_record_through_the_pages_s4
     assert!(mum.body.contains("Some parts of the record were left out"));
     let police = coord.get(&format!("{conf}/record/copies/2")).await;
     assert!(police.body.contains("RESTRICTED-POLICE-DETAIL"), "professionals see restricted content");
+    // ROLE-11: each read of a copy is logged as a read of the family's record.
+    let copies_read = confer_store::audit::for_entity(&w.app.db, w.app.authority.id.as_str(), "family", "fam1", 500)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|e| e.action == "conference.record-copy.read" && e.actor == w.coord && e.after.contains(&id))
+        .count();
+    assert_eq!(copies_read, 2, "both copies read are logged");
 }
 
 #[tokio::test]

@@ -569,6 +569,15 @@ async fn request_page(
     kind: ConferenceKind,
 ) -> Result<Response, AppError> {
     let record = families::family_record(&state.db, family_id).await?;
+    // ROLE-11: the form shows the family's children and adults: a read of their record.
+    families::log_read(
+        &state.db,
+        &ctx.actor.authority_id,
+        &ctx.actor.user_id,
+        family_id,
+        "conference.request-form.read",
+    )
+    .await?;
     let kind = super::arrange::request_kind(state, &record, kind).await?;
     let mut page = ctx.page(&format!("Request a conference for the {}", record.family.name), "/families");
     page.errors = errors;
@@ -1469,9 +1478,19 @@ pub async fn copy(
     ctx: Ctx,
     Path((id, number)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    allow(&state, &ctx, Action::ViewConference, &id).await?;
+    let a = allow(&state, &ctx, Action::ViewConference, &id).await?;
     let stored = conferences::load(&state.db, &id).await?;
     let c = &stored.conference;
+    // ROLE-11: reading a recipient's copy of the record is a read of the family's record.
+    conferences::log_read_as(
+        &state.db,
+        &a.owner.authority_id,
+        &ctx.actor.user_id,
+        a.owner.family_id.as_str(),
+        &id,
+        "conference.record-copy.read",
+    )
+    .await?;
     let sent = number.parse::<usize>().ok().and_then(|n| n.checked_sub(1)).and_then(|i| c.record().distribution.get(i));
     let Some(sent) = sent else {
         // Nothing sent under that number (yet): the record page's log of what was sent.
