@@ -652,6 +652,7 @@ async fn a_parent_excluded_from_the_whole_conference_is_not_told_when_or_where_i
     let page = dad.get(&path).await;
     assert!(page.body.contains("The conference might not be able to carry on"), "EXC-04: why");
     assert!(page.body.contains("A letter to the chair"), "EXC-04: how his views are heard");
+    assert!(!page.body.contains(&format!("{path}/answer")), "he is not asked whether he will come");
     // The mother, not excluded, is told when and where.
     let mut mum = portal_sign_in(&w, "mia.brook@example.org", "en").await;
     let page = mum.get(&path).await;

@@ -426,10 +426,9 @@ async fn conference_page(
         _ => Vec::new(),
     };
     let adult = matches!(me.person, Person::FamilyMember(_));
-    let fully_excluded = match &me.person {
-        Person::FamilyMember(a) => c.is_fully_excluded(a),
-        _ => false,
-    };
+    // EXC-04, EXC-06: excluded from the whole conference, they are not told when or where it
+    // meets, do not say they will come, name no supporter and tell no needs for attending it.
+    let fully_excluded = !Visibility::for_recipient(c, &me.recipient).meeting_details;
     let title = w.kind(c.kind());
     let mut page = portal_page(ctx, title, w);
     page.errors = errors;
@@ -455,7 +454,7 @@ async fn conference_page(
         exclusions,
         invited: invitation.is_some(),
         answer,
-        can_answer: me.can_take_part && invitation.is_some() && st == ConferenceState::Scheduled,
+        can_answer: me.can_take_part && !fully_excluded && invitation.is_some() && st == ConferenceState::Scheduled,
         answer_opts: vec![
             ("in-person", w.answer_in_person),
             ("remote", w.answer_remote),

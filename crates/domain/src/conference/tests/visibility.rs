@@ -181,3 +181,17 @@ fn each_person_reads_the_version_sent_to_them_not_the_newest_min_03_min_05() {
     // The father was sent nothing.
     assert_eq!(c.record_copy_sent_to(&Recipient::FamilyMember(dad()), DocumentLanguage::English), None);
 }
+
+#[test]
+fn invited_before_a_whole_exclusion_they_cannot_say_they_will_come_exc_01_exc_06() {
+    let mut c = invited();
+    c.exclude(&chair(), whole(dad()), at("2026-11-05 10:00")).expect("exclude");
+    let inv = c.invitation_of(&Person::FamilyMember(dad())).expect("invited before").id;
+    for answer in [Answer::InPerson, Answer::Remote] {
+        assert!(matches!(
+            c.answer_invitation(&coordinator(), inv, answer, d("2026-11-06")),
+            Err(ConferenceError::Excluded { .. })
+        ));
+    }
+    c.answer_invitation(&coordinator(), inv, Answer::ReportOnly, d("2026-11-06")).expect("his views, not him");
+}
