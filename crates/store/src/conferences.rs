@@ -693,8 +693,21 @@ async fn tell_invitees_of_changes(
             _ => (None, Audience::Family),
         };
         let Some(email) = email.filter(|e| e.contains('@')) else { continue };
+        // EXC-04, EXC-06: someone excluded from the whole conference (invited before the
+        // exclusion) is not told when or where it now meets; a cancellation says neither.
+        let may_know_when = match &invitation.invitee {
+            Invitee::FamilyMember { adult_id } => {
+                confer_domain::conference::Visibility::for_recipient(
+                    c,
+                    &confer_domain::conference::Recipient::FamilyMember(adult_id.clone()),
+                )
+                .meeting_details
+            }
+            _ => true,
+        };
         let notice = match (cancelled, c.slot()) {
             (true, _) => notices::cancelled(about),
+            (false, _) if !may_know_when => continue,
             (false, Some(slot)) if !invited_before.contains(&invitation.id) => {
                 notices::invitation(about, slot, audience)
             }

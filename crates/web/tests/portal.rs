@@ -616,14 +616,14 @@ async fn an_excluded_father_sees_why_and_how_his_views_are_heard_never_the_exclu
 #[tokio::test]
 async fn a_parent_excluded_from_the_whole_conference_is_not_told_when_or_where_it_meets_exc_04_exc_06() {
     let (w, mut c1, _) = world().await;
-    c1.ok(
-        &w,
-        &w.coord,
-        "reschedule",
-        json!({"date": "2026-11-20", "time": "10:00", "venue": "Civic Centre, room 2 (step-free)", "reason": "A video link too.",
-               "video_link": "https://meet.example.org/VIDEO-LINK", "chair_id": w.chair_id, "note_taker_id": w.notes_id}),
-    )
-    .await;
+    for (adult, email) in [("fam1-dad", "dev.home@example.org"), ("fam1-mum", "mia.home@example.org")] {
+        sqlx::query("UPDATE adult SET email = $1 WHERE id = $2")
+            .bind(email)
+            .bind(adult)
+            .execute(w.app.db.pool())
+            .await
+            .unwrap();
+    }
     c1.ok(
         &w,
         &w.chair,
@@ -635,6 +635,23 @@ async fn a_parent_excluded_from_the_whole_conference_is_not_told_when_or_where_i
         }}),
     )
     .await;
+    // Moved after he was excluded: the mother is told the new time and place, he is not.
+    c1.ok(
+        &w,
+        &w.coord,
+        "reschedule",
+        json!({"date": "2026-11-20", "time": "10:00", "venue": "Civic Centre, room 2 (step-free)", "reason": "A video link too.",
+               "video_link": "https://meet.example.org/VIDEO-LINK", "chair_id": w.chair_id, "note_taker_id": w.notes_id}),
+    )
+    .await;
+    let told = |email: &'static str| {
+        let db = w.app.db.clone();
+        async move { confer_store::otp::outbox_for(&db, email).await.unwrap() }
+    };
+    assert!(told("mia.home@example.org").await.iter().any(|(_, body)| body.contains("Civic Centre")), "she is told");
+    for (_, body) in told("dev.home@example.org").await {
+        assert!(!body.contains("VIDEO-LINK") && !body.contains("Civic Centre"), "EXC-06: not him: {body}");
+    }
     let mut coord = Browser::new(&w.app);
     coord.session_for(&w.app.db, &w.coord_id).await;
     for (person, email) in [("adult:fam1-dad", "dev.brook@example.org"), ("adult:fam1-mum", "mia.brook@example.org")] {
