@@ -1384,7 +1384,8 @@ fn parts_chosen(body: &[u8], pointer: &str) -> Result<(), ConfApiError> {
 pub struct ExcludeBody {
     pub version: Option<i64>,
     /// `{adult_id, scope: {"scope": "whole"} | {"scope": "part", part, kind, will_see, will_not_see},
-    /// reasons: [...], detail, rests_on_police_information, views_by: [...]}`
+    /// reasons: [...], detail, rests_on_police_information, views_by: [...]}`; `part` is one of the
+    /// agenda's parts (see `DiscussionBody.part`), never free text.
     #[schema(value_type = Object)]
     pub decision: ExclusionDecision,
 }
@@ -1662,7 +1663,8 @@ pub async fn start_meeting(
 pub struct AttendanceBody {
     pub version: Option<i64>,
     /// `{invitation: <number>, presence: "in-person" | "remote" | "apologies" | "report-only" | "absent",
-    /// parts: [...], arrived_late_at: "10:15:00" | null, left_early_at: null}`
+    /// parts: [...], arrived_late_at: "10:15:00" | null, left_early_at: null}`; `parts` are the
+    /// agenda's parts (see `DiscussionBody.part`), empty for the whole conference.
     #[schema(value_type = Object)]
     pub attendance: Attendance,
 }
