@@ -500,16 +500,23 @@ impl super::Conference {
     /// MEET-05, MIN-01: the note taker (or the chair) adds a point to the draft's discussion
     /// under one of the six headings, for something the meeting said that was not noted at
     /// the time. It goes after the discussion already in the draft; marked restricted, it is
-    /// never shown to the family (REP-03, EXC-06). Returns its place in the draft (from 0).
+    /// never shown to the family (REP-03, EXC-06); given a part of the conference (chosen from
+    /// the agenda's list, EXC-03), it is withheld from those excluded from that part. Returns
+    /// its place in the draft (from 0).
+    #[allow(clippy::too_many_arguments)]
     pub fn add_record_discussion(
         &mut self,
         who: &Acting,
         heading: super::DiscussionHeading,
+        part: Option<Part>,
         text: &str,
         restricted: bool,
         now: DateTime<Utc>,
     ) -> Outcome<usize> {
         let text = self.check_draft_change(who, "add to the record", text)?;
+        if part.as_ref().is_some_and(|p| !p.is_recognised()) {
+            return Err(ConferenceError::Missing { what: "the part of the conference, chosen from the list" });
+        }
         let draft = self.record.draft.as_mut().ok_or(ConferenceError::NoDraftToEdit)?;
         // After the last discussion section, or else before the children's views.
         let at = match draft.sections.iter().rposition(|s| s.kind == SectionKind::Discussion) {
@@ -528,7 +535,7 @@ impl super::Conference {
                 kind: SectionKind::Discussion,
                 heading: heading.label().to_owned(),
                 text,
-                part: None,
+                part,
                 restricted,
             },
         );

@@ -143,7 +143,7 @@ pub(super) fn with_private_material() -> Conference {
     c
 }
 
-fn with_private_material_closed() -> Conference {
+pub(super) fn with_private_material_closed() -> Conference {
     let mut c = attended();
     c.exclude(&chair(), super::exclusion::part(dad(), AgendaPart::ComplicatingFactors), at("2026-11-20 10:01"))
         .expect("exclude");
@@ -649,18 +649,19 @@ fn the_note_taker_adds_a_missed_point_under_one_of_the_six_headings_and_a_restri
 ) {
     let mut c = with_private_material_closed();
     assert_eq!(
-        c.add_record_discussion(&note_taker(), DiscussionHeading::NextSteps, "x", false, at("2026-11-23 08:00")),
+        c.add_record_discussion(&note_taker(), DiscussionHeading::NextSteps, None, "x", false, at("2026-11-23 08:00")),
         Err(ConferenceError::NoDraftToEdit)
     );
     c.draft_record(&note_taker(), None, at("2026-11-23 09:00")).expect("draft");
     assert!(matches!(
-        c.add_record_discussion(&coordinator(), DiscussionHeading::NextSteps, "x", false, at("2026-11-23 09:05")),
+        c.add_record_discussion(&coordinator(), DiscussionHeading::NextSteps, None, "x", false, at("2026-11-23 09:05")),
         Err(ConferenceError::NotAllowed { .. })
     ));
     let at_ = c
         .add_record_discussion(
             &note_taker(),
             DiscussionHeading::NextSteps,
+            None,
             "Police to share the interview\r\nby Friday",
             true,
             at("2026-11-23 09:05"),
@@ -681,7 +682,7 @@ fn the_note_taker_adds_a_missed_point_under_one_of_the_six_headings_and_a_restri
     assert!(police.sections.iter().any(|s| s.text.contains("Police to share")));
     // MIN-05: nothing is added once approved.
     assert!(matches!(
-        c.add_record_discussion(&note_taker(), DiscussionHeading::Worries, "late", false, at("2026-11-24 10:00")),
+        c.add_record_discussion(&note_taker(), DiscussionHeading::Worries, None, "late", false, at("2026-11-24 10:00")),
         Err(ConferenceError::WrongState { .. })
     ));
 }

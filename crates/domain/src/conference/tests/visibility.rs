@@ -195,3 +195,41 @@ fn invited_before_a_whole_exclusion_they_cannot_say_they_will_come_exc_01_exc_06
     }
     c.answer_invitation(&coordinator(), inv, Answer::ReportOnly, d("2026-11-06")).expect("his views, not him");
 }
+
+#[test]
+fn a_point_added_to_the_record_in_a_part_is_withheld_from_those_excluded_from_it_exc_03_exc_06_min_01() {
+    // The father is excluded from the part "Complicating factors".
+    let mut c = super::record::with_private_material_closed();
+    c.draft_record(&note_taker(), None, at("2026-11-23 09:00")).expect("draft");
+    let typed = Part::from_stored("Mother's safety");
+    assert!(matches!(
+        c.add_record_discussion(
+            &note_taker(),
+            DiscussionHeading::WorkingWell,
+            Some(typed),
+            "x",
+            false,
+            at("2026-11-23 09:01")
+        ),
+        Err(ConferenceError::Missing { .. })
+    ));
+    c.add_record_discussion(
+        &note_taker(),
+        DiscussionHeading::WorkingWell,
+        Some(AgendaPart::ComplicatingFactors.into()),
+        "ADDED-IN-PART",
+        false,
+        at("2026-11-23 09:02"),
+    )
+    .expect("added");
+    c.approve_record(&chair(), at("2026-11-24 09:00")).expect("approve");
+    let copy = |who: AdultId| {
+        c.record_copy_for(&Recipient::FamilyMember(who), DocumentLanguage::English)
+            .unwrap()
+            .sections
+            .iter()
+            .any(|s| s.text.contains("ADDED-IN-PART"))
+    };
+    assert!(!copy(dad()), "EXC-06: not to the father");
+    assert!(copy(mum()), "the mother was not excluded from it");
+}
