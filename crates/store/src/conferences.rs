@@ -217,11 +217,19 @@ pub async fn chaired_records_to_approve(
 /// `candidate`: the same chair, the same room or the same allocated social worker (the
 /// columns narrow the day's conferences to those; the domain then compares times). With
 /// their family's name.
+/// One booking that may clash, with its family (the name to show only to those the access
+/// policy lets see that family).
+pub struct PossibleClash {
+    pub booking: confer_domain::conference::clashes::Booking,
+    pub family_id: String,
+    pub family_name: String,
+}
+
 pub async fn possible_clashes(
     db: &Db,
     authority: &AuthorityId,
     candidate: &confer_domain::conference::clashes::Booking,
-) -> Result<Vec<(confer_domain::conference::clashes::Booking, String)>> {
+) -> Result<Vec<PossibleClash>> {
     let room = candidate.venue.as_deref().map(confer_domain::conference::clashes::room_key).unwrap_or_default();
     // Only starts close enough to overlap ("HH:MM" text sorts as time does); the domain then
     // decides exactly.
@@ -231,7 +239,7 @@ pub async fn possible_clashes(
     let earliest = if earliest.1 != 0 { "00:00".to_owned() } else { earliest.0.format("%H:%M").to_string() };
     let latest = if latest.1 != 0 { "24:00".to_owned() } else { latest.0.format("%H:%M").to_string() };
     let rows = sqlx::query(
-        "SELECT c.doc, c.version, c.note_taker_id, f.name AS family_name FROM conference c \
+        "SELECT c.doc, c.version, c.note_taker_id, c.family_id AS clash_family_id, f.name AS family_name FROM conference c \
          JOIN family f ON f.id = c.family_id JOIN family_case fc ON fc.id = c.case_id \
          WHERE c.authority_id = $1 AND c.date = $2 AND c.state IN ($3, $4) AND c.id <> $5 \
          AND (c.slot_time IS NULL OR (c.slot_time > $9 AND c.slot_time < $10 \
@@ -253,7 +261,11 @@ pub async fn possible_clashes(
     for r in &rows {
         let stored = stored_from_row(r)?;
         if let Some(b) = confer_domain::conference::clashes::Booking::of(&stored.conference) {
-            out.push((b, text(r, "family_name")?));
+            out.push(PossibleClash {
+                booking: b,
+                family_id: text(r, "clash_family_id")?,
+                family_name: text(r, "family_name")?,
+            });
         }
     }
     Ok(out)
@@ -598,13 +610,26 @@ pub async fn log_read(
     family_id: &str,
     conference_id: &str,
 ) -> Result<()> {
+    log_read_as(db, authority, actor, family_id, conference_id, "conference.read").await
+}
+
+/// Logs a read of part of a conference (ROLE-11), such as one recipient's copy of the record,
+/// under its own action.
+pub async fn log_read_as(
+    db: &Db,
+    authority: &AuthorityId,
+    actor: &UserId,
+    family_id: &str,
+    conference_id: &str,
+    action: &str,
+) -> Result<()> {
     audit::record_read(
         db,
         Entry {
             authority_id: authority.as_str(),
             actor: actor.as_str(),
             kind: EventKind::Read,
-            action: "conference.read",
+            action,
             entity_type: "family",
             entity_id: family_id,
             before: Value::Null,
@@ -668,8 +693,21 @@ async fn tell_invitees_of_changes(
             _ => (None, Audience::Family),
         };
         let Some(email) = email.filter(|e| e.contains('@')) else { continue };
+        // EXC-04, EXC-06: someone excluded from the whole conference (invited before the
+        // exclusion) is not told when or where it now meets; a cancellation says neither.
+        let may_know_when = match &invitation.invitee {
+            Invitee::FamilyMember { adult_id } => {
+                confer_domain::conference::Visibility::for_recipient(
+                    c,
+                    &confer_domain::conference::Recipient::FamilyMember(adult_id.clone()),
+                )
+                .meeting_details
+            }
+            _ => true,
+        };
         let notice = match (cancelled, c.slot()) {
             (true, _) => notices::cancelled(about),
+            (false, _) if !may_know_when => continue,
             (false, Some(slot)) if !invited_before.contains(&invitation.id) => {
                 notices::invitation(about, slot, audience)
             }

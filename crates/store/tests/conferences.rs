@@ -218,3 +218,48 @@ async fn the_chair_and_note_taker_of_a_conference_stand_in_relationship_to_it_ro
     let stored = conferences::load(&db, "conf").await.unwrap();
     assert_eq!(stored.note_taker, Some(UserId::from("notes")));
 }
+
+/// EXC-03, EXC-06: a conference document stored when parts were typed still loads. A typed part
+/// that names one of the agenda's parts ("Police info") becomes it; one that names none is kept
+/// as unrecognised, and the person excluded from it sees less (the outcome only), never more.
+#[tokio::test]
+async fn documents_stored_with_typed_parts_still_load_and_fail_closed_exc_03_exc_06() {
+    let (db, _) = seeded().await;
+    let row = sqlx::query("SELECT doc FROM conference WHERE id = $1").bind("conf").fetch_one(db.pool()).await.unwrap();
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&sqlx::Row::try_get::<String, _>(&row, "doc").unwrap()).unwrap();
+    let exclusion = |part: &str| {
+        serde_json::json!({
+            "decision": {
+                "adult_id": "mum",
+                "scope": {"scope": "part", "part": part, "kind": "other", "will_see": "the plan", "will_not_see": "the part"},
+                "reasons": ["risk-of-violence"], "detail": "d", "rests_on_police_information": false,
+                "views_by": ["letter-to-chair"]
+            },
+            "decided_by": "chair", "decided_at": "2026-11-05T10:00:00Z", "told": null
+        })
+    };
+    doc["exclusions"] = serde_json::json!([exclusion("Police info")]);
+    sqlx::query("UPDATE conference SET doc = $1 WHERE id = $2")
+        .bind(doc.to_string())
+        .bind("conf")
+        .execute(db.pool())
+        .await
+        .unwrap();
+    let loaded = conferences::load(&db, "conf").await.expect("an older document loads");
+    assert_eq!(loaded.conference.excluded_parts(&"mum".into()), vec![Part::Known(AgendaPart::ProfessionalsOnly)]);
+    let sees = Visibility::for_person(&loaded.conference, &Person::FamilyMember("mum".into()));
+    assert!(!sees.outcome_only, "a recognised part withholds that part only");
+
+    doc["exclusions"] = serde_json::json!([exclusion("Mother's safety")]);
+    sqlx::query("UPDATE conference SET doc = $1 WHERE id = $2")
+        .bind(doc.to_string())
+        .bind("conf")
+        .execute(db.pool())
+        .await
+        .unwrap();
+    let loaded = conferences::load(&db, "conf").await.expect("an older document loads");
+    assert_eq!(loaded.conference.excluded_parts(&"mum".into()), vec![Part::Unrecognised("Mother's safety".into())]);
+    let sees = Visibility::for_person(&loaded.conference, &Person::FamilyMember("mum".into()));
+    assert!(sees.outcome_only, "an unrecognised part withholds all but the outcome (fail closed)");
+}

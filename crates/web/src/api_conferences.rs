@@ -431,9 +431,11 @@ pub struct ClashView {
 
 /// The clashes of `slot` (for conference `c`) with the authority's other conferences that
 /// day: the same chair, the same room or the same allocated social worker within
-/// [`clashes::ASSUMED_LENGTH_MINUTES`] of each other.
+/// [`clashes::ASSUMED_LENGTH_MINUTES`] of each other. Another family is named only to someone
+/// the access policy lets see that family's conference; to anyone else it is "another conference".
 pub async fn clashes_of(
     state: &SharedState,
+    actor: &confer_domain::access::Actor,
     c: &confer_domain::conference::Conference,
     slot: &confer_domain::conference::Slot,
 ) -> Result<Vec<ClashView>, confer_store::StoreError> {
@@ -447,29 +449,35 @@ pub async fn clashes_of(
         allocated_worker: c.allocated_worker().clone(),
     };
     let booked = conferences::possible_clashes(&state.db, c.authority_id(), &candidate).await?;
-    let others: Vec<Booking> = booked.iter().map(|(b, _)| b.clone()).collect();
-    Ok(clashes::clashes(&candidate, &others)
-        .into_iter()
-        .map(|k| {
-            let family = booked
-                .iter()
-                .find(|(b, _)| b.conference_id == k.other)
-                .map(|(_, name)| name.as_str())
-                .unwrap_or("another family");
+    let others: Vec<Booking> = booked.iter().map(|p| p.booking.clone()).collect();
+    let mut out = Vec::new();
+    for k in clashes::clashes(&candidate, &others) {
+        let other = booked.iter().find(|p| p.booking.conference_id == k.other);
+        let mut named = None;
+        if let Some(p) = other {
+            // Ask the policy about the other family, as if opening its conference.
+            let relationships = if c.authority_id() == &actor.authority_id {
+                conferences::relationships(&state.db, &actor.user_id, &p.family_id, k.other.as_str()).await?
+            } else {
+                Vec::new()
+            };
+            let target = Target::Record { authority_id: c.authority_id(), relationships: &relationships };
+            if decide(actor, Action::ViewConference, target) == Decision::Allow {
+                named = Some(format!("the conference for the {}", p.family_name));
+            }
+        }
+        let about = named.unwrap_or_else(|| "another conference".to_owned());
+        out.push({
             let time = k.other_time.format("%H:%M").to_string();
             let (kind, what) = match k.kind {
                 ClashKind::Chair => ("chair", "The chair is also chairing"),
                 ClashKind::Room => ("room", "The room is also booked for"),
                 ClashKind::SocialWorker => ("social-worker", "The social worker is also due at"),
             };
-            ClashView {
-                kind,
-                conference_id: k.other.to_string(),
-                message: format!("{what} the conference for the {family} at {time}."),
-                time,
-            }
-        })
-        .collect())
+            ClashView { kind, conference_id: k.other.to_string(), message: format!("{what} {about} at {time}."), time }
+        });
+    }
+    Ok(out)
 }
 
 #[utoipa::path(get, path = "/api/v1/conferences/{conference_id}", params(("conference_id" = String, Path)),
@@ -487,7 +495,7 @@ pub async fn get_conference(State(state): State<SharedState>, ctx: Ctx, Path(id)
     .await?;
     let c = &stored.conference;
     let clashes = match (c.state(), c.slot()) {
-        (ConferenceState::Scheduled, Some(slot)) => clashes_of(&state, c, slot).await?,
+        (ConferenceState::Scheduled, Some(slot)) => clashes_of(&state, &ctx.actor, c, slot).await?,
         _ => Vec::new(),
     };
     let view = ConferenceView {
@@ -1350,11 +1358,34 @@ pub async fn need_met(
 
 // ---------------------------------------------------------------- exclusion (EXC-*)
 
+/// EXC-03, MEET-02: a part of the conference is chosen from the agenda's list by its code,
+/// never typed; the part (or the list of parts) at `pointer` in the body must be codes of the
+/// list. (Stored documents read older free text leniently; requests do not.)
+fn parts_chosen(body: &[u8], pointer: &str) -> Result<(), ConfApiError> {
+    let value: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+    let given: Vec<&Value> = match value.pointer(pointer) {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(one) => vec![one],
+    };
+    for v in given {
+        if v.as_str().and_then(AgendaPart::parse).is_none() {
+            let codes: Vec<&str> = AgendaPart::ALL.iter().map(|p| p.as_str()).collect();
+            return Err(ConfApiError::Invalid(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!("Choose the part of the conference from the list: {}.", codes.join(", ")),
+            ));
+        }
+    }
+    Ok(())
+}
+
 #[derive(Deserialize, ToSchema)]
 pub struct ExcludeBody {
     pub version: Option<i64>,
     /// `{adult_id, scope: {"scope": "whole"} | {"scope": "part", part, kind, will_see, will_not_see},
-    /// reasons: [...], detail, rests_on_police_information, views_by: [...]}`
+    /// reasons: [...], detail, rests_on_police_information, views_by: [...]}`; `part` is one of the
+    /// agenda's parts (see `DiscussionBody.part`), never free text.
     #[schema(value_type = Object)]
     pub decision: ExclusionDecision,
 }
@@ -1369,6 +1400,7 @@ pub async fn exclude(
     body: Bytes,
 ) -> Res {
     let (a, b, v) = begin::<ExcludeBody>(&state, &ctx, Action::ChairConference, &id, &headers, &body).await?;
+    parts_chosen(&body, "/decision/scope/part")?;
     let now = state.settings.clock.now();
     let ((), v) = save(&state, &ctx, &id, v, "conference.exclude", |c| c.exclude(&a.acting, b.decision, now)).await?;
     Ok(changed(&id, v, None, None))
@@ -1631,7 +1663,8 @@ pub async fn start_meeting(
 pub struct AttendanceBody {
     pub version: Option<i64>,
     /// `{invitation: <number>, presence: "in-person" | "remote" | "apologies" | "report-only" | "absent",
-    /// parts: [...], arrived_late_at: "10:15:00" | null, left_early_at: null}`
+    /// parts: [...], arrived_late_at: "10:15:00" | null, left_early_at: null}`; `parts` are the
+    /// agenda's parts (see `DiscussionBody.part`), empty for the whole conference.
     #[schema(value_type = Object)]
     pub attendance: Attendance,
 }
@@ -1646,6 +1679,7 @@ pub async fn attendance(
     body: Bytes,
 ) -> Res {
     let (a, b, v) = begin::<AttendanceBody>(&state, &ctx, Action::RecordMeeting, &id, &headers, &body).await?;
+    parts_chosen(&body, "/attendance/parts")?;
     let ((), v) =
         save(&state, &ctx, &id, v, "conference.attendance", |c| c.record_attendance(&a.acting, b.attendance)).await?;
     Ok(changed(&id, v, None, None))
@@ -1657,7 +1691,9 @@ pub struct DiscussionBody {
     #[schema(value_type = String, example = "worries")]
     pub heading: DiscussionHeading,
     pub text: String,
-    /// The part of the conference (EXC-03), if the chair divided it.
+    /// The part of the conference (EXC-03), if the chair divided it: one of the agenda's parts
+    /// (`working-well`, `worries`, `complicating-factors`, `history`, `uncertainty`,
+    /// `next-steps`, `child-views`, `parent-views`, `professionals-only`).
     #[serde(default)]
     pub part: Option<String>,
     #[serde(default)]
@@ -1677,9 +1713,11 @@ pub async fn discussion(
     body: Bytes,
 ) -> Res {
     let (a, b, v) = begin::<DiscussionBody>(&state, &ctx, Action::RecordMeeting, &id, &headers, &body).await?;
+    parts_chosen(&body, "/part")?;
+    let part = b.part.as_deref().and_then(Part::chosen);
     let now = state.settings.clock.now();
     let ((), v) = save(&state, &ctx, &id, v, "conference.discussion", |c| {
-        c.add_discussion(&a.acting, b.heading, &b.text, b.part, b.child_id.map(ChildId), b.restricted, now)
+        c.add_discussion(&a.acting, b.heading, &b.text, part, b.child_id.map(ChildId), b.restricted, now)
     })
     .await?;
     Ok(changed(&id, v, None, None))

@@ -381,6 +381,17 @@ async fn hold(w: &World, c: &mut Conf, day: &str, before: &str, review: bool) {
         assert!(!out.to_string().contains("SECRET-POLICE-INFO"));
     }
     if !review {
+        // EXC-03: a part is chosen from the agenda's list; a typed part is refused, saying so.
+        let typed = json!({"version": c.version, "decision": {
+            "adult_id": "fam1-dad",
+            "scope": {"scope": "part", "part": "Domestic abuse", "kind": "domestic-abuse-between-parents",
+                      "will_see": "the plan", "will_not_see": "the rest"},
+            "reasons": ["risk-of-violence"], "detail": "d", "rests_on_police_information": false,
+            "views_by": ["letter-to-chair"]
+        }});
+        let (status, out) = w.post(&w.chair, &c.path("exclusions"), typed).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{out}");
+        assert!(out.to_string().contains("complicating-factors"), "the list is given: {out}");
         // EXC-01..03: the chair excludes the father from one part of the conference.
         c.ok(
             w,
@@ -388,7 +399,7 @@ async fn hold(w: &World, c: &mut Conf, day: &str, before: &str, review: bool) {
             "exclusions",
             json!({"decision": {
                 "adult_id": "fam1-dad",
-                "scope": {"scope": "part", "part": "Domestic abuse", "kind": "domestic-abuse-between-parents",
+                "scope": {"scope": "part", "part": "complicating-factors", "kind": "domestic-abuse-between-parents",
                           "will_see": "the decisions and the plan", "will_not_see": "what the mother said about the abuse"},
                 "reasons": ["risk-of-violence"],
                 "detail": "Police report threats to the mother.",
@@ -422,7 +433,7 @@ async fn hold(w: &World, c: &mut Conf, day: &str, before: &str, review: bool) {
     for inv in view["conference"]["invitations"].as_array().unwrap() {
         let n = inv["id"].as_u64().unwrap();
         let parts = if !review && inv["invitee"]["adult_id"] == "fam1-dad" {
-            json!(["Introductions", "Plan"])
+            json!(["working-well", "next-steps"])
         } else {
             json!([])
         };
@@ -430,6 +441,17 @@ async fn hold(w: &World, c: &mut Conf, day: &str, before: &str, review: bool) {
             .await;
     }
     // MEET-05: the discussion under the headings; one restricted point, one in the excluded part.
+    for (step, body) in [
+        ("discussion", json!({"version": c.version, "heading": "worries", "text": "x", "part": "Police info"})),
+        (
+            "attendance",
+            json!({"version": c.version, "attendance": {"invitation": 1, "presence": "in-person", "parts": ["Introductions"],
+                   "arrived_late_at": null, "left_early_at": null}}),
+        ),
+    ] {
+        let (status, out) = w.post(&w.notes, &c.path(step), body).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "MEET-02, EXC-03: a typed part is refused: {out}");
+    }
     c.ok(w, &w.notes, "discussion", json!({"heading": "working-well", "text": "The children love their parents."}))
         .await;
     c.ok(w, &w.notes, "discussion", json!({"heading": "worries", "text": "Ben arrives hungry.", "child_id": "ben"}))
@@ -446,7 +468,7 @@ async fn hold(w: &World, c: &mut Conf, day: &str, before: &str, review: bool) {
             w,
             &w.notes,
             "discussion",
-            json!({"heading": "worries", "text": "EXCLUDED-PART what the mother said.", "part": "Domestic abuse"}),
+            json!({"heading": "worries", "text": "EXCLUDED-PART what the mother said.", "part": "complicating-factors"}),
         )
         .await;
     }

@@ -718,7 +718,7 @@ async fn exclusion_told_audio_recording_and_the_previous_exclusions_decided_agai
         &[
             ("adult_id", "fam1-mum"),
             ("scope", "part"),
-            ("part", "Police information"),
+            ("part", "professionals-only"),
             ("part_kind", "other"),
             ("will_see", "The plan"),
             ("will_not_see", "The police information"),

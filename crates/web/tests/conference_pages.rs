@@ -34,6 +34,8 @@ struct World {
     sw: String,
     tm: String,
     other_sw: String,
+    /// A partner professional (the school's), of fam1's conferences only.
+    teacher: String,
 }
 
 async fn world() -> World {
@@ -46,6 +48,7 @@ async fn world() -> World {
     let (tm, _) = staff(&app, "tm", &[Role::TeamManager, Role::Chair], None).await;
     let (sw, _) = staff(&app, "sw", &[Role::SocialWorker], Some(&tm)).await;
     let (other_sw, _) = staff(&app, "othersw", &[Role::SocialWorker], None).await;
+    let (teacher, _) = staff(&app, "teacher", &[Role::Professional], None).await;
     let la = app.authority.id.clone();
     let mut tx = app.db.begin().await.unwrap();
     for (id, name, kind) in [
@@ -62,7 +65,7 @@ async fn world() -> World {
     }
     for (id, agency, name, user) in [
         ("p-sw", "ag-csc", "Sam Social", Some(&sw)),
-        ("p-school", "ag-school", "Tia Teacher", None),
+        ("p-school", "ag-school", "Tia Teacher", Some(&teacher)),
         ("p-police", "ag-police", "PC Pat", None),
     ] {
         let p = Professional {
@@ -125,7 +128,7 @@ async fn world() -> World {
         families::insert_family(&mut tx, &f, "test").await.unwrap();
     }
     tx.commit().await.unwrap();
-    World { app, clock, coord, chair, notes, sw, tm, other_sw }
+    World { app, clock, coord, chair, notes, sw, tm, other_sw, teacher }
 }
 
 impl World {
@@ -388,6 +391,14 @@ async fn the_journey_from_request_to_the_distributed_record_through_the_pages_s4
     assert!(mum.body.contains("Some parts of the record were left out"));
     let police = coord.get(&format!("{conf}/record/copies/2")).await;
     assert!(police.body.contains("RESTRICTED-POLICE-DETAIL"), "professionals see restricted content");
+    // ROLE-11: each read of a copy is logged as a read of the family's record.
+    let copies_read = confer_store::audit::for_entity(&w.app.db, w.app.authority.id.as_str(), "family", "fam1", 500)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|e| e.action == "conference.record-copy.read" && e.actor == w.coord && e.after.contains(&id))
+        .count();
+    assert_eq!(copies_read, 2, "both copies read are logged");
 }
 
 #[tokio::test]
@@ -469,7 +480,7 @@ async fn the_chair_excludes_a_parent_from_a_part_and_views_are_recorded_before_t
         ("version", v.as_str()),
         ("adult_id", "fam1-mum"),
         ("scope", "part"),
-        ("part", "Domestic abuse"),
+        ("part", "complicating-factors"),
         ("part_kind", "domestic-abuse-between-parents"),
         ("will_see", "The decisions and the plan"),
         ("will_not_see", "What was said about the abuse"),
@@ -480,15 +491,22 @@ async fn the_chair_excludes_a_parent_from_a_part_and_views_are_recorded_before_t
     let refused = chair_b.submit(&page, &format!("{conf}/exclusions"), &part).await;
     assert_eq!(refused.status, StatusCode::OK);
     assert!(refused.body.contains("govuk-error-summary"), "{}", refused.body.chars().take(400).collect::<String>());
-    assert!(refused.body.contains("value=\"Domestic abuse\""), "the part typed is kept");
+    assert!(refused.body.contains("value=\"complicating-factors\" selected"), "the part chosen is kept");
     let mut with_reason = part.to_vec();
     with_reason.push(("reasons", "risk-of-violence"));
+    // EXC-03: the part is chosen, never typed: a typed part is refused, what was written kept.
+    let mut typed = with_reason.clone();
+    typed[3] = ("part", "Domestic abuse");
+    let refused_typed = chair_b.submit(&page, &format!("{conf}/exclusions"), &typed).await;
+    assert_eq!(refused_typed.status, StatusCode::OK);
+    assert!(refused_typed.body.contains("Choose the part of the conference they are excluded from"));
+    assert!(refused_typed.body.contains("What was said about the abuse"), "what was written is kept");
     let done = chair_b.submit(&refused, &format!("{conf}/exclusions"), &with_reason).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", error_summary(&done.body));
     let shown = chair_b.get(&conf).await;
     assert!(
-        shown.body.contains("The part &#34;Domestic abuse&#34;")
-            || shown.body.contains("The part &quot;Domestic abuse&quot;"),
+        shown.body.contains("The part &#34;Complicating factors&#34;")
+            || shown.body.contains("The part &quot;Complicating factors&quot;"),
         "{}",
         shown.body
     );
@@ -567,6 +585,22 @@ async fn clashes_of_the_chair_and_the_room_are_shown_before_a_time_is_kept() {
     let shown = coord.get(&two).await;
     assert!(shown.body.contains("This time clashes with other conferences"), "{}", shown.body);
     assert!(shown.body.contains("The chair is also chairing the conference for the fam1 family at 10:00."));
+    // The other conference names this family only to those the access policy lets see it: the
+    // coordinator does; the school's professional, of fam1's conference only, is told of
+    // "another conference" and never fam2's name.
+    let for_coord = coord.get(&one).await;
+    assert!(for_coord.body.contains("The chair is also chairing the conference for the fam2 family at 11:00."));
+    step(&mut coord, &one, &format!("{one}/invitations"), &[("invitee", "professional:p-school")]).await;
+    let mut teacher = w.as_user(&w.teacher).await;
+    let for_teacher = teacher.get(&one).await;
+    assert_eq!(for_teacher.status, StatusCode::OK, "{}", for_teacher.body);
+    assert!(
+        for_teacher.body.contains("The chair is also chairing another conference at 11:00."),
+        "{}",
+        for_teacher.body
+    );
+    assert!(!for_teacher.body.contains("fam2"), "no other family's name");
+    assert_eq!(teacher.get(&two).await.status, StatusCode::NOT_FOUND, "the policy: not his conference");
 
     step(
         &mut coord,

@@ -261,7 +261,7 @@ async fn world() -> (World, Conf, Conf) {
         "exclusions",
         json!({"decision": {
             "adult_id": "fam1-dad",
-            "scope": {"scope": "part", "part": "Domestic abuse", "kind": "domestic-abuse-between-parents",
+            "scope": {"scope": "part", "part": "complicating-factors", "kind": "domestic-abuse-between-parents",
                       "will_see": "the decisions and the plan", "will_not_see": "what the mother said"},
             "reasons": ["risk-of-violence"], "detail": "POLICE-THREATS detail.", "rests_on_police_information": true,
             "views_by": ["letter-to-chair"]
@@ -368,7 +368,7 @@ async fn hold_and_approve(w: &World, c: &mut Conf) {
         w,
         &w.notes,
         "discussion",
-        json!({"heading": "worries", "text": "EXCLUDED-PART what the mother said.", "part": "Domestic abuse"}),
+        json!({"heading": "worries", "text": "EXCLUDED-PART what the mother said.", "part": "complicating-factors"}),
     )
     .await;
     for child in ["amy", "ben"] {
@@ -600,7 +600,7 @@ async fn an_excluded_father_sees_why_and_how_his_views_are_heard_never_the_exclu
     let page = dad.get(&path).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("You will not be at all of the conference"), "{}", page.body);
-    assert!(page.body.contains("Domestic abuse"), "the part is named");
+    assert!(page.body.contains("Complicating factors"), "the part is named, as chosen from the agenda's list");
     assert!(page.body.contains("There is a risk of violence to someone at the conference"));
     assert!(page.body.contains("A letter to the chair, which is read out at the conference"));
     assert!(!page.body.contains("POLICE-THREATS"), "the chair's detail rests on police information");
@@ -628,6 +628,113 @@ async fn an_excluded_father_sees_why_and_how_his_views_are_heard_never_the_exclu
     assert!(!page.body.contains("RESTRICTED-THIRD-PARTY"), "REP-03");
     assert!(page.body.contains("Some parts of the record are not shown to you."));
     assert!(page.body.contains("A child protection plan, because of neglect"), "he gets the decisions");
+}
+
+#[tokio::test]
+async fn a_parent_excluded_from_the_whole_conference_is_not_told_when_or_where_it_meets_exc_04_exc_06() {
+    let (w, mut c1, _) = world().await;
+    for (adult, email) in [("fam1-dad", "dev.home@example.org"), ("fam1-mum", "mia.home@example.org")] {
+        sqlx::query("UPDATE adult SET email = $1 WHERE id = $2")
+            .bind(email)
+            .bind(adult)
+            .execute(w.app.db.pool())
+            .await
+            .unwrap();
+    }
+    c1.ok(
+        &w,
+        &w.chair,
+        "exclusions",
+        json!({"decision": {
+            "adult_id": "fam1-dad", "scope": {"scope": "whole"},
+            "reasons": ["likely-to-disrupt"], "detail": "Shouting at the last meeting.", "rests_on_police_information": false,
+            "views_by": ["letter-to-chair"]
+        }}),
+    )
+    .await;
+    // Moved after he was excluded: the mother is told the new time and place, he is not.
+    c1.ok(
+        &w,
+        &w.coord,
+        "reschedule",
+        json!({"date": "2026-11-20", "time": "10:00", "venue": "Civic Centre, room 2 (step-free)", "reason": "A video link too.",
+               "video_link": "https://meet.example.org/VIDEO-LINK", "chair_id": w.chair_id, "note_taker_id": w.notes_id}),
+    )
+    .await;
+    let told = |email: &'static str| {
+        let db = w.app.db.clone();
+        async move { confer_store::otp::outbox_for(&db, email).await.unwrap() }
+    };
+    assert!(told("mia.home@example.org").await.iter().any(|(_, body)| body.contains("Civic Centre")), "she is told");
+    for (_, body) in told("dev.home@example.org").await {
+        assert!(!body.contains("VIDEO-LINK") && !body.contains("Civic Centre"), "EXC-06: not him: {body}");
+    }
+    let mut coord = Browser::new(&w.app);
+    coord.session_for(&w.app.db, &w.coord_id).await;
+    for (person, email) in [("adult:fam1-dad", "dev.brook@example.org"), ("adult:fam1-mum", "mia.brook@example.org")] {
+        assert_eq!(give_access(&mut coord, "fam1", person, email).await.status, StatusCode::SEE_OTHER);
+    }
+    let mut dad = portal_sign_in(&w, "dev.brook@example.org", "en").await;
+    let path = format!("/portal/conferences/{}", c1.id);
+    for page in [dad.get("/portal").await, dad.get(&path).await] {
+        assert_eq!(page.status, StatusCode::OK);
+        for secret in ["20 November 2026", "10:00", "Civic Centre", "VIDEO-LINK"] {
+            assert!(!page.body.contains(secret), "EXC-06: {secret} is not shown to him: {}", page.body);
+        }
+        assert!(page.body.contains("Not given, because you are excluded from this conference"), "{}", page.body);
+    }
+    let page = dad.get(&path).await;
+    assert!(page.body.contains("The conference might not be able to carry on"), "EXC-04: why");
+    assert!(page.body.contains("A letter to the chair"), "EXC-04: how his views are heard");
+    assert!(!page.body.contains(&format!("{path}/answer")), "he is not asked whether he will come");
+    // The mother, not excluded, is told when and where.
+    let mut mum = portal_sign_in(&w, "mia.brook@example.org", "en").await;
+    let page = mum.get(&path).await;
+    assert!(
+        page.body.contains("20 November 2026")
+            && page.body.contains("Civic Centre")
+            && page.body.contains("VIDEO-LINK")
+    );
+}
+
+#[tokio::test]
+async fn the_portal_shows_the_version_of_the_record_sent_to_her_not_a_newer_one_min_03_min_05() {
+    let (w, mut c1, _) = world().await;
+    let mut coord = Browser::new(&w.app);
+    coord.session_for(&w.app.db, &w.coord_id).await;
+    assert_eq!(
+        give_access(&mut coord, "fam1", "adult:fam1-mum", "mia.brook@example.org").await.status,
+        StatusCode::SEE_OTHER
+    );
+    hold_and_approve(&w, &mut c1).await;
+    send_record(&w, &mut c1).await;
+    // A correction makes version 2, approved but not yet sent to her.
+    c1.ok(
+        &w,
+        &w.sw,
+        "record/correction-requests",
+        json!({"adult_id": "fam1-mum", "record_version": 1, "what": "Ben was ill."}),
+    )
+    .await;
+    let view = c1.view(&w, &w.chair).await;
+    let sections = view["conference"]["record"]["versions"][0]["sections"].as_array().unwrap().clone();
+    let index = sections.iter().position(|s| s["text"] == "The children love their parents.").unwrap();
+    c1.ok(
+        &w,
+        &w.chair,
+        "record/correction-requests/1/answer",
+        json!({"accepted": true, "changes": [{"index": index, "text": "VERSION-TWO-TEXT"}], "note": "Agreed."}),
+    )
+    .await;
+    let mut mum = portal_sign_in(&w, "mia.brook@example.org", "en").await;
+    let path = format!("/portal/conferences/{}", c1.id);
+    let page = mum.get(&path).await;
+    assert!(page.body.contains("The children love their parents."), "the version sent to her: {}", page.body);
+    assert!(!page.body.contains("VERSION-TWO-TEXT"), "MIN-03: version 2 was not sent to her");
+    c1.ok(&w, &w.coord, "record/distribute", json!({"recipient": {"recipient": "family-member", "id": "fam1-mum"}}))
+        .await;
+    let page = mum.get(&path).await;
+    assert!(page.body.contains("VERSION-TWO-TEXT"), "once sent, version 2 is hers");
 }
 
 #[tokio::test]

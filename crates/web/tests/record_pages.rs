@@ -453,6 +453,25 @@ async fn in_and_after_the_meeting_through_the_pages_inv_07_dec_04_dec_05_time_01
         refused(&mut notes, &record, &format!("{conf}/record/sections"), &[("text", "POLICE-INTERVIEW-DUE")]).await;
     assert!(no_heading.body.contains("href=\"#add-discussion-heading\""), "{}", error_summary(&no_heading.body));
     assert!(no_heading.body.contains(">POLICE-INTERVIEW-DUE</textarea>"), "what was typed is kept");
+    // EXC-03: a part is chosen from the agenda's list, never typed.
+    let typed = refused(
+        &mut notes,
+        &record,
+        &format!("{conf}/record/sections"),
+        &[("heading", "worries"), ("part", "Police info"), ("text", "IN-A-PART")],
+    )
+    .await;
+    assert!(typed.body.contains("href=\"#add-discussion-part\""), "{}", error_summary(&typed.body));
+    assert!(typed.body.contains(">IN-A-PART</textarea>"), "what was typed is kept");
+    step(
+        &mut notes,
+        &record,
+        &format!("{conf}/record/sections"),
+        &[("heading", "worries"), ("part", "professionals-only"), ("text", "IN-A-PART")],
+    )
+    .await;
+    let page = notes.get(&record).await;
+    assert!(page.body.contains("Part: The professionals-only part"), "{}", page.body);
     step(
         &mut notes,
         &record,

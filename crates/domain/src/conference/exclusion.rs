@@ -3,7 +3,7 @@
 //! before and told how their views will be heard; it lasts for this conference only; and it
 //! decides what they and their supporter may see ([`Conference::visibility_for`]).
 
-use super::{Acting, ConferenceError, ConferenceState, Duty, Outcome, Person};
+use super::{Acting, AgendaPart, ConferenceError, ConferenceState, Duty, Outcome, Part, Person, RecordSection};
 use crate::model::{AdultId, ChildId, ProfessionalId, UserId};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -60,8 +60,9 @@ pub enum ExclusionScope {
     /// silent on which sections; a careful chair still tells an excluded parent the outcome
     /// and the plan, since they must act on them.)
     Whole,
-    /// Excluded from one part, named as the agenda and the record name it.
-    Part { part: String, kind: ExcludedPartKind, will_see: String, will_not_see: String },
+    /// Excluded from one part, chosen from the agenda's parts ([`super::AgendaPart`]) that the
+    /// attendance and the record's sections name too.
+    Part { part: Part, kind: ExcludedPartKind, will_see: String, will_not_see: String },
 }
 
 /// What the chair decides (EXC-01..04).
@@ -127,23 +128,105 @@ pub enum Recipient {
     Supporter(super::InvitationId),
 }
 
-/// What a recipient may see (EXC-06, REP-03).
+/// What a person may see of a conference (EXC-04, EXC-06, REP-03, ROLE-07), decided in one
+/// place ([`Visibility::for_recipient`]) and used by every page, copy and report that shows a
+/// conference to someone: the portal, the record sent to each recipient, the outcome and the
+/// reports shared.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Visibility {
     /// Restricted report parts and restricted record sections (third-party, police information).
     pub restricted_content: bool,
     /// Parts of the conference whose record they must not see.
-    pub excluded_parts: Vec<String>,
-    /// Excluded from the whole conference: the outcome sections only.
+    pub excluded_parts: Vec<Part>,
+    /// Excluded from the whole conference (or from a part the list does not know): the outcome
+    /// sections of the record only.
     pub outcome_only: bool,
+    /// The meeting's date, time, place and video link: never for someone excluded from the
+    /// whole conference (nor their supporter), who is told that they are excluded, why, and
+    /// how their views are heard (EXC-04) instead.
+    pub meeting_details: bool,
 }
 
 impl Visibility {
     pub const EVERYTHING: Visibility =
-        Visibility { restricted_content: true, excluded_parts: Vec::new(), outcome_only: false };
+        Visibility { restricted_content: true, excluded_parts: Vec::new(), outcome_only: false, meeting_details: true };
+    /// A family reader with no exclusion: everything but restricted content.
+    pub const FAMILY: Visibility = Visibility {
+        restricted_content: false,
+        excluded_parts: Vec::new(),
+        outcome_only: false,
+        meeting_details: true,
+    };
+    /// The least any reader sees: the outcome, nothing restricted, not even when or where.
+    pub const LEAST: Visibility = Visibility {
+        restricted_content: false,
+        excluded_parts: Vec::new(),
+        outcome_only: true,
+        meeting_details: false,
+    };
+
+    /// The one place that decides (EXC-04, EXC-06, REP-03, ROLE-07). Staff and professionals
+    /// see all; family see no restricted content, nothing of a part they are excluded from,
+    /// and only the outcome (not even when and where it meets) if excluded from the whole
+    /// conference. An exclusion from a part the list does not recognise (a document stored
+    /// before parts were chosen) withholds everything but the outcome: more, never less. A
+    /// supporter sees what the person they support sees; a supporter the conference does not
+    /// know sees the least.
+    pub fn for_recipient(c: &super::Conference, recipient: &Recipient) -> Visibility {
+        let family = |adult: &AdultId| {
+            let excluded_parts = c.excluded_parts(adult);
+            let whole = c.is_fully_excluded(adult);
+            let unrecognised = excluded_parts.iter().any(|p| !p.is_recognised());
+            Visibility {
+                restricted_content: false,
+                excluded_parts,
+                outcome_only: whole || unrecognised,
+                meeting_details: !whole,
+            }
+        };
+        match recipient {
+            Recipient::Staff(_) | Recipient::Professional(_) => Visibility::EVERYTHING,
+            Recipient::FamilyMember(adult) => family(adult),
+            Recipient::Child(_) => Visibility::FAMILY,
+            Recipient::Supporter(invitation) => match c.supported_by(*invitation) {
+                Some(Person::FamilyMember(adult)) => family(adult),
+                Some(Person::Child(_)) => Visibility::FAMILY,
+                _ => Visibility::LEAST,
+            },
+        }
+    }
+
+    /// [`Visibility::for_recipient`] for a person of the conference.
+    pub fn for_person(c: &super::Conference, person: &Person) -> Visibility {
+        let recipient = match person {
+            Person::FamilyMember(a) => Recipient::FamilyMember(a.clone()),
+            Person::Child(ch) => Recipient::Child(ch.clone()),
+            Person::Professional(p) => Recipient::Professional(p.clone()),
+        };
+        Visibility::for_recipient(c, &recipient)
+    }
+
     /// Whether this recipient is treated as family (no restricted content).
     pub fn is_family(&self) -> bool {
         !self.restricted_content
+    }
+
+    /// EXC-06, REP-03: whether a section of the record may be shown or sent to them. The
+    /// professionals-only part (and anything restricted) is never for the family; a section of
+    /// a part they are excluded from is withheld, and so is a section whose part the list does
+    /// not recognise from anyone excluded from any part (it may be that part).
+    pub fn may_see_section(&self, section: &RecordSection) -> bool {
+        let parts = section.parts();
+        if !self.restricted_content && (section.restricted || parts.contains(&AgendaPart::ProfessionalsOnly.into())) {
+            return false;
+        }
+        if self.outcome_only && !section.kind.is_outcome() {
+            return false;
+        }
+        if self.excluded_parts.is_empty() {
+            return true;
+        }
+        parts.iter().all(|p| p.is_recognised() && !self.excluded_parts.contains(p))
     }
 }
 
@@ -171,8 +254,10 @@ impl super::Conference {
             return Err(ConferenceError::Missing { what: "how the excluded person can give their views" });
         }
         if let ExclusionScope::Part { part, will_see, will_not_see, .. } = &decision.scope {
-            if part.trim().is_empty() {
-                return Err(ConferenceError::Missing { what: "the part of the conference they are excluded from" });
+            if !part.is_recognised() {
+                return Err(ConferenceError::Missing {
+                    what: "the part of the conference they are excluded from, chosen from the list",
+                });
             }
             if will_see.trim().is_empty() || will_not_see.trim().is_empty() {
                 return Err(ConferenceError::Missing { what: "what they will and will not see of the record" });
@@ -298,7 +383,7 @@ impl super::Conference {
     }
 
     /// The parts an adult is excluded from.
-    pub fn excluded_parts(&self, adult_id: &AdultId) -> Vec<String> {
+    pub fn excluded_parts(&self, adult_id: &AdultId) -> Vec<Part> {
         self.exclusions
             .iter()
             .filter(|e| &e.decision.adult_id == adult_id)
@@ -321,44 +406,8 @@ impl super::Conference {
             .collect()
     }
 
-    /// EXC-06, REP-03, ROLE-07: what a recipient may see. Staff and professionals see all;
-    /// family see no restricted content, nothing of a part they are excluded from, and only
-    /// the outcome if excluded from the whole conference. A supporter sees what the person
-    /// they support sees; a supporter the conference does not know sees family's minimum.
+    /// EXC-06, REP-03, ROLE-07: what a recipient may see ([`Visibility::for_recipient`]).
     pub fn visibility_for(&self, recipient: &Recipient) -> Visibility {
-        let family = |adult: &AdultId| Visibility {
-            restricted_content: false,
-            excluded_parts: self.excluded_parts(adult),
-            outcome_only: self.is_fully_excluded(adult),
-        };
-        match recipient {
-            Recipient::Staff(_) | Recipient::Professional(_) => Visibility::EVERYTHING,
-            Recipient::FamilyMember(adult) => family(adult),
-            Recipient::Child(_) => {
-                Visibility { restricted_content: false, excluded_parts: Vec::new(), outcome_only: false }
-            }
-            Recipient::Supporter(invitation) => match self.supported_by(*invitation) {
-                Some(Person::FamilyMember(adult)) => family(adult),
-                Some(Person::Child(_)) => {
-                    Visibility { restricted_content: false, excluded_parts: Vec::new(), outcome_only: false }
-                }
-                // Not a supporter of this conference: the least any family reader sees.
-                _ => Visibility { restricted_content: false, excluded_parts: self.all_parts(), outcome_only: true },
-            },
-        }
-    }
-
-    fn all_parts(&self) -> Vec<String> {
-        let mut parts: Vec<String> = self
-            .exclusions
-            .iter()
-            .filter_map(|e| match &e.decision.scope {
-                ExclusionScope::Part { part, .. } => Some(part.clone()),
-                ExclusionScope::Whole => None,
-            })
-            .collect();
-        parts.sort();
-        parts.dedup();
-        parts
+        Visibility::for_recipient(self, recipient)
     }
 }

@@ -389,6 +389,18 @@ impl super::Conference {
         if !own {
             self.require(who, Duty::Coordinate, "answer someone else's invitation")?;
         }
+        // EXC-01, EXC-06: someone invited before the chair excluded them from the whole
+        // conference (or their supporter's person) does not come to it; their views are heard
+        // the way the chair decided.
+        let excluded = match &inv.invitee {
+            Invitee::FamilyMember { adult_id } if self.is_fully_excluded(adult_id) => {
+                Some(self.family_member(adult_id)?.name.clone())
+            }
+            _ => None,
+        };
+        if let (Some(name), Answer::InPerson | Answer::Remote) = (excluded, &answer) {
+            return Err(ConferenceError::Excluded { name, scope: "the whole conference".into() });
+        }
         if let Answer::Declined { reason } = &answer {
             if reason.trim().is_empty() {
                 return Err(ConferenceError::Missing { what: "the reason for declining" });

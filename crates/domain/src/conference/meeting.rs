@@ -2,7 +2,7 @@
 //! (INV-03), the discussion under the six headings (MEET-05), corrections (MEET-06), each
 //! professional's and parent's view (DEC-02) and plan actions recorded live (MEET-07).
 
-use super::{Acting, ConferenceError, ConferenceState, Duty, InvitationId, Invitee, Outcome, Person, Supporter};
+use super::{Acting, ConferenceError, ConferenceState, Duty, InvitationId, Invitee, Outcome, Part, Person, Supporter};
 use crate::model::{AdultId, AgencyId, AgencyKind, ChildId, ProfessionalId};
 use crate::policy::Policy;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
@@ -25,12 +25,13 @@ impl Presence {
     }
 }
 
-/// One invitee's attendance (MEET-02). `parts` empty means the whole conference.
+/// One invitee's attendance (MEET-02). `parts` empty means the whole conference; the parts
+/// are chosen from the agenda's list ([`super::AgendaPart`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attendance {
     pub invitation: InvitationId,
     pub presence: Presence,
-    pub parts: Vec<String>,
+    pub parts: Vec<Part>,
     pub arrived_late_at: Option<NaiveTime>,
     pub left_early_at: Option<NaiveTime>,
 }
@@ -78,8 +79,9 @@ crate::text_enum! {
 pub struct DiscussionEntry {
     pub heading: DiscussionHeading,
     pub text: String,
-    /// The part of the conference it belongs to, if the chair divided it (EXC-03).
-    pub part: Option<String>,
+    /// The part of the conference it belongs to, if the chair divided it (EXC-03), besides
+    /// the part its heading is.
+    pub part: Option<Part>,
     pub child: Option<ChildId>,
     /// Third-party or police information the family must not see (REP-03).
     pub restricted: bool,
@@ -183,6 +185,9 @@ impl super::Conference {
         self.require(who, Duty::Note, "record attendance")?;
         self.require_state(LIVE, "record attendance", LIVE_HINT)?;
         let inv = self.invitation(attendance.invitation).ok_or(ConferenceError::NotFound { what: "invitation" })?;
+        if attendance.parts.iter().any(|p| !p.is_recognised()) {
+            return Err(ConferenceError::Missing { what: "the parts they were present for, chosen from the list" });
+        }
         if attendance.presence.is_present() {
             let (adult, name) = match &inv.invitee {
                 Invitee::FamilyMember { adult_id } => {
@@ -219,11 +224,16 @@ impl super::Conference {
                 let excluded = self.excluded_parts(&adult);
                 if attendance.parts.is_empty() {
                     if let Some(part) = excluded.first() {
-                        return Err(ConferenceError::PresentInExcludedPart { name, part: part.clone() });
+                        return Err(ConferenceError::PresentInExcludedPart { name, part: part.label().to_owned() });
                     }
                 }
+                // An exclusion from a part the list does not recognise (an older document)
+                // could be any part: present for none of them (fail closed).
+                if let Some(part) = excluded.iter().find(|p| !p.is_recognised()) {
+                    return Err(ConferenceError::PresentInExcludedPart { name, part: part.label().to_owned() });
+                }
                 if let Some(part) = attendance.parts.iter().find(|p| excluded.contains(p)) {
-                    return Err(ConferenceError::PresentInExcludedPart { name, part: part.clone() });
+                    return Err(ConferenceError::PresentInExcludedPart { name, part: part.label().to_owned() });
                 }
             }
         }
@@ -273,7 +283,7 @@ impl super::Conference {
         who: &Acting,
         heading: DiscussionHeading,
         text: &str,
-        part: Option<String>,
+        part: Option<Part>,
         child: Option<ChildId>,
         restricted: bool,
         now: DateTime<Utc>,
@@ -286,7 +296,9 @@ impl super::Conference {
         if let Some(c) = &child {
             self.child(c)?;
         }
-        let part = part.map(|p| p.trim().to_owned()).filter(|p| !p.is_empty());
+        if part.as_ref().is_some_and(|p| !p.is_recognised()) {
+            return Err(ConferenceError::Missing { what: "the part of the conference, chosen from the list" });
+        }
         self.discussion.push(DiscussionEntry {
             heading,
             text: text.trim().to_owned(),

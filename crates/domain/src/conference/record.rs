@@ -5,7 +5,8 @@
 //! confidentiality statement for family documents in English and Welsh (MEET-04, LANG-04).
 
 use super::{
-    Acting, ConferenceError, ConferenceState, Duty, ExclusionScope, Invitee, Outcome, Person, Recipient, Visibility,
+    Acting, ConferenceError, ConferenceState, Duty, ExclusionScope, Invitee, Outcome, Part, Person, Recipient,
+    Visibility,
 };
 use crate::calendar::WorkingCalendar;
 use crate::model::{AdultId, ChildId, Role, UserId};
@@ -50,8 +51,9 @@ pub struct RecordSection {
     pub kind: SectionKind,
     pub heading: String,
     pub text: String,
-    /// The part of the conference it records (EXC-03): hidden from those excluded from it.
-    pub part: Option<String>,
+    /// The part of the conference it records (EXC-03), as well as the part its kind or
+    /// heading is ([`RecordSection::parts`]): hidden from those excluded from it.
+    pub part: Option<Part>,
     /// Third-party or police information: never shown to the family (REP-03, EXC-06).
     pub restricted: bool,
 }
@@ -172,13 +174,7 @@ pub fn confidentiality_statement(language: DocumentLanguage) -> &'static str {
 
 /// EXC-06, REP-03: the sections a reader with this visibility may see.
 pub fn redact(sections: &[RecordSection], visibility: &Visibility) -> Vec<RecordSection> {
-    sections
-        .iter()
-        .filter(|s| visibility.restricted_content || !s.restricted)
-        .filter(|s| s.part.as_ref().is_none_or(|p| !visibility.excluded_parts.contains(p)))
-        .filter(|s| !visibility.outcome_only || s.kind.is_outcome())
-        .cloned()
-        .collect()
+    sections.iter().filter(|s| visibility.may_see_section(s)).cloned().collect()
 }
 
 /// CHILD-04: the outcome and plan written for a young person who attended.
@@ -271,7 +267,8 @@ impl super::Conference {
                     Some(a) => {
                         let mut s = a.presence.label().to_owned();
                         if !a.parts.is_empty() {
-                            s.push_str(&format!(" for: {}", a.parts.join(", ")));
+                            let parts: Vec<&str> = a.parts.iter().map(|p| p.label()).collect();
+                            s.push_str(&format!(" for: {}", parts.join(", ")));
                         }
                         if let Some(t) = a.arrived_late_at {
                             s.push_str(&format!("; arrived late at {}", t.format("%H:%M")));
@@ -503,16 +500,23 @@ impl super::Conference {
     /// MEET-05, MIN-01: the note taker (or the chair) adds a point to the draft's discussion
     /// under one of the six headings, for something the meeting said that was not noted at
     /// the time. It goes after the discussion already in the draft; marked restricted, it is
-    /// never shown to the family (REP-03, EXC-06). Returns its place in the draft (from 0).
+    /// never shown to the family (REP-03, EXC-06); given a part of the conference (chosen from
+    /// the agenda's list, EXC-03), it is withheld from those excluded from that part. Returns
+    /// its place in the draft (from 0).
+    #[allow(clippy::too_many_arguments)]
     pub fn add_record_discussion(
         &mut self,
         who: &Acting,
         heading: super::DiscussionHeading,
+        part: Option<Part>,
         text: &str,
         restricted: bool,
         now: DateTime<Utc>,
     ) -> Outcome<usize> {
         let text = self.check_draft_change(who, "add to the record", text)?;
+        if part.as_ref().is_some_and(|p| !p.is_recognised()) {
+            return Err(ConferenceError::Missing { what: "the part of the conference, chosen from the list" });
+        }
         let draft = self.record.draft.as_mut().ok_or(ConferenceError::NoDraftToEdit)?;
         // After the last discussion section, or else before the children's views.
         let at = match draft.sections.iter().rposition(|s| s.kind == SectionKind::Discussion) {
@@ -531,7 +535,7 @@ impl super::Conference {
                 kind: SectionKind::Discussion,
                 heading: heading.label().to_owned(),
                 text,
-                part: None,
+                part,
                 restricted,
             },
         );
@@ -612,14 +616,32 @@ impl super::Conference {
     /// The copy of the latest approved record a recipient may read (EXC-06, REP-03).
     pub fn record_copy_for(&self, recipient: &Recipient, language: DocumentLanguage) -> Outcome<RecordCopy> {
         let version = self.record.latest().ok_or(ConferenceError::RecordNotApproved)?;
+        Ok(self.copy_of_version(version, recipient, language))
+    }
+
+    /// MIN-03, MIN-05: the version last sent to this recipient, as they may see it; `None`
+    /// while none has been sent to them. A newer version approved since is not theirs until
+    /// it is sent to them.
+    pub fn record_copy_sent_to(&self, recipient: &Recipient, language: DocumentLanguage) -> Option<RecordCopy> {
+        let sent = self.record.distribution.iter().rev().find(|d| &d.recipient == recipient)?;
+        let version = self.record.versions.iter().find(|v| v.number == sent.version)?;
+        Some(self.copy_of_version(version, recipient, language))
+    }
+
+    fn copy_of_version(
+        &self,
+        version: &RecordVersion,
+        recipient: &Recipient,
+        language: DocumentLanguage,
+    ) -> RecordCopy {
         let visibility = self.visibility_for(recipient);
         let sections = redact(&version.sections, &visibility);
-        Ok(RecordCopy {
+        RecordCopy {
             version: version.number,
             sections_withheld: sections.len() < version.sections.len(),
             sections,
             confidentiality: visibility.is_family().then(|| confidentiality_statement(language)),
-        })
+        }
     }
 
     pub fn record(&self) -> &Record {

@@ -200,7 +200,10 @@ impl super::Conference {
         if who.has(Role::Professional) && self.professionals.iter().any(|p| p.user_id.as_ref() == Some(&who.user_id)) {
             return Visibility::EVERYTHING;
         }
-        Visibility { restricted_content: false, excluded_parts: Vec::new(), outcome_only: true }
+        if let Some(child) = &who.child_id {
+            return self.visibility_for(&super::Recipient::Child(child.clone()));
+        }
+        Visibility::LEAST
     }
 
     /// REP-03: the file of a report, for a reader who may see it. A restricted report's file

@@ -100,6 +100,12 @@ pub struct Opt {
     pub label: String,
 }
 
+/// EXC-03, MEET-02, MEET-05: the agenda's parts, the one list exclusions, attendance and the
+/// discussion choose from.
+pub fn agenda_part_opts() -> Vec<Opt> {
+    AgendaPart::ALL.iter().map(|p| Opt::new(p.as_str(), p.label())).collect()
+}
+
 impl Opt {
     pub fn new(value: impl Into<String>, label: impl Into<String>) -> Opt {
         Opt { value: value.into(), label: label.into() }
@@ -563,6 +569,15 @@ async fn request_page(
     kind: ConferenceKind,
 ) -> Result<Response, AppError> {
     let record = families::family_record(&state.db, family_id).await?;
+    // ROLE-11: the form shows the family's children and adults: a read of their record.
+    families::log_read(
+        &state.db,
+        &ctx.actor.authority_id,
+        &ctx.actor.user_id,
+        family_id,
+        "conference.request-form.read",
+    )
+    .await?;
     let kind = super::arrange::request_kind(state, &record, kind).await?;
     let mut page = ctx.page(&format!("Request a conference for the {}", record.family.name), "/families");
     page.errors = errors;
@@ -816,6 +831,7 @@ struct ConferencePage<'a> {
     languages: Vec<Opt>,
     exclusion_reasons: Vec<Opt>,
     part_kinds: Vec<Opt>,
+    agenda_parts: Vec<Opt>,
     views_routes: Vec<Opt>,
     scopes: Vec<Opt>,
     views_forms: Vec<Opt>,
@@ -1081,7 +1097,7 @@ pub async fn conference_page(
     };
     let clashes = match (c.state(), c.slot()) {
         (ConferenceState::Scheduled, Some(slot)) => {
-            ac::clashes_of(state, &c, slot).await?.into_iter().map(|k| k.message).collect()
+            ac::clashes_of(state, &ctx.actor, &c, slot).await?.into_iter().map(|k| k.message).collect()
         }
         _ => Vec::new(),
     };
@@ -1122,10 +1138,11 @@ pub async fn conference_page(
         languages: vec![Opt::new("en", "English"), Opt::new("cy", "Welsh (Cymraeg)")],
         exclusion_reasons: opts(ExclusionReason::ALL, |e| (e.as_str(), e.label())),
         part_kinds: opts(ExcludedPartKind::ALL, |e| (e.as_str(), e.label())),
+        agenda_parts: agenda_part_opts(),
         views_routes: opts(ViewsRoute::ALL, |e| (e.as_str(), e.label())),
         scopes: vec![
             Opt::new("whole", "The whole conference"),
-            Opt::new("part", "One part of it (name the part below)"),
+            Opt::new("part", "One part of it (choose the part below)"),
         ],
         views_forms: opts(ViewsForm::ALL, |e| (e.as_str(), e.label())),
         whose: people_opts(&c, true, false, true),
@@ -1209,7 +1226,9 @@ async fn schedule_or_move(state: &SharedState, ctx: &Ctx, id: &str, sent: &Sent,
     // are shown; the coordinator keeps the time only by saying so.
     if sent.get("accept_clashes") != "yes" {
         let current = conferences::load(&state.db, id).await.map_err(|e| Problem::Api(e.into()))?;
-        let clashes = ac::clashes_of(state, &current.conference, &s.slot).await.map_err(|e| Problem::Api(e.into()))?;
+        let clashes = ac::clashes_of(state, &ctx.actor, &current.conference, &s.slot)
+            .await
+            .map_err(|e| Problem::Api(e.into()))?;
         if !clashes.is_empty() {
             let said = clashes.iter().map(|k| k.message.as_str()).collect::<Vec<_>>().join(" ");
             return Err(Problem::Field(
@@ -1459,9 +1478,19 @@ pub async fn copy(
     ctx: Ctx,
     Path((id, number)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    allow(&state, &ctx, Action::ViewConference, &id).await?;
+    let a = allow(&state, &ctx, Action::ViewConference, &id).await?;
     let stored = conferences::load(&state.db, &id).await?;
     let c = &stored.conference;
+    // ROLE-11: reading a recipient's copy of the record is a read of the family's record.
+    conferences::log_read_as(
+        &state.db,
+        &a.owner.authority_id,
+        &ctx.actor.user_id,
+        a.owner.family_id.as_str(),
+        &id,
+        "conference.record-copy.read",
+    )
+    .await?;
     let sent = number.parse::<usize>().ok().and_then(|n| n.checked_sub(1)).and_then(|i| c.record().distribution.get(i));
     let Some(sent) = sent else {
         // Nothing sent under that number (yet): the record page's log of what was sent.
@@ -1506,7 +1535,10 @@ pub async fn exclude(
         let scope = match sent.get("scope") {
             "whole" => ExclusionScope::Whole,
             "part" => ExclusionScope::Part {
-                part: sent.get("part").trim().to_owned(),
+                // EXC-03: chosen from the agenda's parts, never typed.
+                part: Part::chosen(sent.get("part")).ok_or_else(|| {
+                    Problem::Field("part", "Choose the part of the conference they are excluded from".into())
+                })?,
                 kind: ExcludedPartKind::parse(sent.get("part_kind")).unwrap_or(ExcludedPartKind::Other),
                 will_see: sent.get("will_see").trim().to_owned(),
                 will_not_see: sent.get("will_not_see").trim().to_owned(),

@@ -208,6 +208,8 @@ pub async fn audit(
 ) -> Result<Response, AppError> {
     ctx.authorize_record(&state, Action::ViewRecordAudit, &family_id).await?;
     let record = families::family_record(&state.db, &family_id).await?;
+    // ROLE-11: who read the record is itself a read of it.
+    families::log_read(&state.db, &ctx.actor.authority_id, &ctx.actor.user_id, &family_id, "family.audit.read").await?;
     let events =
         confer_store::audit::for_entity(&state.db, ctx.actor.authority_id.as_str(), "family", &family_id, 500).await?;
     let page = ctx.page(&format!("Who read or changed the {} record", record.family.name), "/families");
@@ -261,12 +263,16 @@ fn form_of(c: &Child, version: i64) -> ChildForm {
     }
 }
 
+/// The child of the family's record, for the child's form; a read of the record (ROLE-11).
 async fn child_in_family(
     state: &SharedState,
+    ctx: &Ctx,
     family_id: &str,
     child_id: &str,
 ) -> Result<(FamilyRecord, Child), AppError> {
     let record = families::family_record(&state.db, family_id).await?;
+    families::log_read(&state.db, &ctx.actor.authority_id, &ctx.actor.user_id, family_id, "family.child-edit.read")
+        .await?;
     let child = record.children.iter().find(|c| c.id.as_str() == child_id).cloned().ok_or(AppError::NotFound)?;
     Ok((record, child))
 }
@@ -277,7 +283,7 @@ pub async fn edit_child_page(
     Path((family_id, child_id)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     ctx.authorize_record(&state, Action::EditFamilyRecord, &family_id).await?;
-    let (record, child) = child_in_family(&state, &family_id, &child_id).await?;
+    let (record, child) = child_in_family(&state, &ctx, &family_id, &child_id).await?;
     let page = ctx.page(&format!("Change {}'s details", child.given_name), "/families");
     let f = form_of(&child, record.version);
     Ok(view::render(&ChildEditPage { page: &page, family_id: &family_id, child_id: &child_id, f: &f, theirs: None }))
@@ -290,7 +296,7 @@ pub async fn edit_child(
     Form(f): Form<ChildForm>,
 ) -> Result<Response, AppError> {
     ctx.authorize_record(&state, Action::EditFamilyRecord, &family_id).await?;
-    let (_, child) = child_in_family(&state, &family_id, &child_id).await?;
+    let (_, child) = child_in_family(&state, &ctx, &family_id, &child_id).await?;
     let mut page = ctx.page(&format!("Change {}'s details", child.given_name), "/families");
     let given_name = f.given_name.trim();
     let family_name = f.family_name.trim();
@@ -340,7 +346,7 @@ pub async fn edit_child(
         Err(ChangeError::Conflict { current_version }) => {
             // Keep what this person typed, show what is saved now, and let them save again
             // knowingly (the form now carries the current version).
-            let (_, current) = child_in_family(&state, &family_id, &child_id).await?;
+            let (_, current) = child_in_family(&state, &ctx, &family_id, &child_id).await?;
             page.errors.add(
                 "given_name",
                 "Someone else changed this record after you opened it. Your changes have not been saved: they are still in the form below. Check their changes, then save again.",

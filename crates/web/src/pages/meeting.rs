@@ -71,6 +71,9 @@ impl MeetingPage<'_> {
     fn presence_opts(&self) -> Vec<Opt> {
         self.presences.iter().map(|p| Opt::new(p.as_str(), p.label())).collect()
     }
+    fn part_opts(&self) -> Vec<Opt> {
+        super::conferences::agenda_part_opts()
+    }
     fn heading_opts(&self) -> Vec<Opt> {
         self.headings.iter().map(|p| Opt::new(p.as_str(), p.label())).collect()
     }
@@ -140,7 +143,7 @@ pub async fn meeting_page(
             note.push(format!("About {}", child_name(&c, ch)));
         }
         if let Some(p) = &d.part {
-            note.push(format!("In the part \"{p}\""));
+            note.push(format!("In the part \"{}\"", p.label()));
         }
         if d.restricted {
             note.push("Restricted: never shown to the family".into());
@@ -205,7 +208,8 @@ pub async fn meeting_page(
                 Some(a) => {
                     let mut t = a.presence.label().to_owned();
                     if !a.parts.is_empty() {
-                        t.push_str(&format!(", for: {}", a.parts.join(", ")));
+                        let parts: Vec<&str> = a.parts.iter().map(|p| p.label()).collect();
+                        t.push_str(&format!(", for: {}", parts.join(", ")));
                     }
                     if let Some(l) = a.arrived_late_at {
                         t.push_str(&format!(", arrived late at {}", l.format("%H:%M")));
@@ -359,7 +363,11 @@ form_handler!(attendance, Action::RecordMeeting, "attendance", "invitation", |st
     };
     let presence = Presence::parse(sent.get("presence"))
         .ok_or_else(|| Problem::Field("presence", "Select how they took part".into()))?;
-    let parts = sent.get("parts").split(',').map(|p| p.trim().to_owned()).filter(|p| !p.is_empty()).collect();
+    // MEET-02, EXC-03: the parts are chosen from the agenda's list; none means the whole conference.
+    let mut parts = Vec::new();
+    for p in sent.all("parts").iter().filter(|p| !p.trim().is_empty()) {
+        parts.push(Part::chosen(p).ok_or_else(|| Problem::Field("parts", "Choose the parts from the list".into()))?);
+    }
     let attendance = Attendance {
         invitation: InvitationId(number),
         presence,
@@ -376,8 +384,16 @@ form_handler!(discussion, Action::RecordMeeting, "discussion", "text", |state, c
     let now = state.settings.clock.now();
     let text = sent.get("text").to_owned();
     let restricted = sent.yes("restricted");
+    // EXC-03: the part is chosen from the agenda's list, never typed.
+    let part = match sent.opt("part") {
+        None => None,
+        Some(p) => Some(
+            Part::chosen(&p)
+                .ok_or_else(|| Problem::Field("part", "Choose the part of the conference from the list".into()))?,
+        ),
+    };
     save(&state, &ctx, &id, v, "conference.discussion", |c| {
-        c.add_discussion(&a.acting, heading, &text, sent.opt("part"), child_field(&sent, "child_id"), restricted, now)
+        c.add_discussion(&a.acting, heading, &text, part, child_field(&sent, "child_id"), restricted, now)
     })
     .await
 });

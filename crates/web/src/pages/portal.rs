@@ -111,11 +111,18 @@ struct PortalHome<'a> {
     rows: Vec<HomeRow>,
 }
 
+/// The meeting's date, time, place, video link and chair, as this reader may see them: someone
+/// excluded from the whole conference (or their supporter) is not given when or where it meets
+/// (EXC-04, EXC-06; decided by [`Visibility::for_recipient`]).
 fn slot_texts(
     c: &Conference,
+    reader: &Recipient,
     w: &Words,
     names: &std::collections::BTreeMap<String, String>,
 ) -> (String, String, String, String, String) {
+    if !Visibility::for_recipient(c, reader).meeting_details {
+        return (w.excluded_no_details.to_owned(), String::new(), String::new(), String::new(), String::new());
+    }
     match c.slot() {
         Some(s) => (
             long_date_in(&s.date, w),
@@ -164,14 +171,14 @@ pub async fn home(
     if !links.is_empty() {
         let (names, _) = super::conferences::user_names(&state, &ctx).await?;
         for (family_id, linked) in &links {
-            let (person, _) = conference_person(linked);
+            let (person, recipient) = conference_person(linked);
             for row in conferences::of_family(&state.db, family_id).await? {
                 let stored = conferences::load(&state.db, &row.id).await?;
                 let c = &stored.conference;
                 if !is_part_of(c, &person) || c.state() == ConferenceState::Requested {
                     continue;
                 }
-                let (date, time, place, video, chair) = slot_texts(c, w, &names);
+                let (date, time, place, video, chair) = slot_texts(c, &recipient, w, &names);
                 rows.push(HomeRow {
                     id: row.id.clone(),
                     kind: w.kind(c.kind()),
@@ -286,7 +293,7 @@ async fn conference_page(
     // ROLE-11: every read of a family's record is logged, the portal's too.
     families::log_read(&state.db, &me.authority, &ctx.actor.user_id, &me.family_id, "portal.conference.read").await?;
     let (names, _) = super::conferences::user_names(state, ctx).await?;
-    let (date, time, place, video, chair) = slot_texts(c, w, &names);
+    let (date, time, place, video, chair) = slot_texts(c, &me.recipient, w, &names);
     let st = c.state();
     let young = matches!(me.person, Person::Child(_));
 
@@ -299,7 +306,7 @@ async fn conference_page(
             .map(|e| ExclusionView {
                 whole: matches!(e.decision.scope, ExclusionScope::Whole),
                 part: match &e.decision.scope {
-                    ExclusionScope::Part { part, .. } => part.clone(),
+                    ExclusionScope::Part { part, .. } => part.label().to_owned(),
                     ExclusionScope::Whole => String::new(),
                 },
                 reasons: e.decision.reasons.iter().map(|r| w.exclusion_reason(*r)).collect(),
@@ -385,11 +392,11 @@ async fn conference_page(
     let outcomes =
         c.decisions().iter().map(|d| (c.name_of(&Person::Child(d.child.clone())), w.outcome(&d.outcome))).collect();
 
-    // MIN-02, MIN-03, EXC-06, REP-03: the approved record once sent to them, as they may see it.
-    let sent_record = c.record().distribution.iter().any(|d| d.recipient == me.recipient);
+    // MIN-02, MIN-03, MIN-05, EXC-06, REP-03: the version of the record sent to them (not a
+    // newer one approved since), as they may see it; nothing until one is sent to them.
     let language = if w.lang == "cy" { DocumentLanguage::Welsh } else { DocumentLanguage::English };
-    let record = match sent_record.then(|| c.record_copy_for(&me.recipient, language)) {
-        Some(Ok(copy)) => {
+    let record = match c.record_copy_sent_to(&me.recipient, language) {
+        Some(copy) => {
             families::log_read(&state.db, &me.authority, &ctx.actor.user_id, &me.family_id, "portal.record.read")
                 .await?;
             Some(RecordView {
@@ -419,10 +426,9 @@ async fn conference_page(
         _ => Vec::new(),
     };
     let adult = matches!(me.person, Person::FamilyMember(_));
-    let fully_excluded = match &me.person {
-        Person::FamilyMember(a) => c.is_fully_excluded(a),
-        _ => false,
-    };
+    // EXC-04, EXC-06: excluded from the whole conference, they are not told when or where it
+    // meets, do not say they will come, name no supporter and tell no needs for attending it.
+    let fully_excluded = !Visibility::for_recipient(c, &me.recipient).meeting_details;
     let title = w.kind(c.kind());
     let mut page = portal_page(ctx, title, w);
     page.errors = errors;
@@ -448,7 +454,7 @@ async fn conference_page(
         exclusions,
         invited: invitation.is_some(),
         answer,
-        can_answer: me.can_take_part && invitation.is_some() && st == ConferenceState::Scheduled,
+        can_answer: me.can_take_part && !fully_excluded && invitation.is_some() && st == ConferenceState::Scheduled,
         answer_opts: vec![
             ("in-person", w.answer_in_person),
             ("remote", w.answer_remote),

@@ -58,7 +58,7 @@ fn section_rows(sections: &[RecordSection]) -> Vec<SectionRow> {
             heading: s.heading.clone(),
             text: s.text.clone(),
             restricted: s.restricted,
-            part: s.part.clone(),
+            part: s.part.as_ref().map(|p| p.label().to_owned()),
         })
         .collect()
 }
@@ -188,6 +188,7 @@ struct RecordPage<'a> {
     latest_sections: Vec<Opt>,
     answers: Vec<Opt>,
     headings: Vec<Opt>,
+    agenda_parts: Vec<Opt>,
 }
 
 fn notice_for(done: &str) -> Option<String> {
@@ -397,6 +398,7 @@ pub async fn record_page(
             })
             .unwrap_or_default(),
         headings: DiscussionHeading::ALL.iter().map(|h| Opt::new(h.as_str(), h.label())).collect(),
+        agenda_parts: super::conferences::agenda_part_opts(),
         answers: vec![
             Opt::new("accept", "Make the correction: a new version of the record"),
             Opt::new("decline", "Do not make it (give the reason)"),
@@ -497,9 +499,17 @@ pub async fn add_discussion(
     let r = async {
         let heading = DiscussionHeading::parse(sent.get("heading"))
             .ok_or_else(|| Problem::Field("heading", "Select the heading it comes under".into()))?;
+        // EXC-03: the part, if any, is chosen from the agenda's list, never typed.
+        let part = match sent.opt("part") {
+            None => None,
+            Some(p) => Some(
+                Part::chosen(&p)
+                    .ok_or_else(|| Problem::Field("part", "Choose the part of the conference from the list".into()))?,
+            ),
+        };
         let now = state.settings.clock.now();
         save(&state, &ctx, &id, v, "conference.add-record-discussion", |c| {
-            c.add_record_discussion(&a.acting, heading, sent.get("text"), sent.yes("restricted"), now)
+            c.add_record_discussion(&a.acting, heading, part, sent.get("text"), sent.yes("restricted"), now)
         })
         .await
     }

@@ -13,7 +13,7 @@ pub(super) fn whole(adult: AdultId) -> ExclusionDecision {
     }
 }
 
-pub(super) fn part(adult: AdultId, part: &str) -> ExclusionDecision {
+pub(super) fn part(adult: AdultId, part: impl Into<Part>) -> ExclusionDecision {
     ExclusionDecision {
         adult_id: adult,
         scope: ExclusionScope::Part {
@@ -65,16 +65,16 @@ fn exclusion_needs_a_listed_reason_and_the_chairs_words_exc_02() {
 #[test]
 fn partial_exclusion_names_the_part_and_what_they_will_and_will_not_see_exc_03() {
     let mut c = scheduled();
-    let unnamed = part(dad(), " ");
+    let unnamed = part(dad(), Part::from_stored(" "));
     assert!(matches!(c.exclude(&chair(), unnamed, at("2026-11-05 10:00")), Err(ConferenceError::Missing { .. })));
-    let mut vague = part(dad(), "Mother's safety");
+    let mut vague = part(dad(), AgendaPart::ComplicatingFactors);
     if let ExclusionScope::Part { will_not_see, .. } = &mut vague.scope {
         will_not_see.clear();
     }
     assert!(matches!(c.exclude(&chair(), vague, at("2026-11-05 10:00")), Err(ConferenceError::Missing { .. })));
-    c.exclude(&chair(), part(dad(), "Mother's safety"), at("2026-11-05 10:00")).expect("partial");
+    c.exclude(&chair(), part(dad(), AgendaPart::ComplicatingFactors), at("2026-11-05 10:00")).expect("partial");
     assert!(!c.is_fully_excluded(&dad()));
-    assert_eq!(c.excluded_parts(&dad()), vec!["Mother's safety".to_owned()]);
+    assert_eq!(c.excluded_parts(&dad()), vec![Part::Known(AgendaPart::ComplicatingFactors)]);
     // A partly excluded parent is still invited (INV-01).
     c.invite_family_member(&coordinator(), &dad(), d("2026-11-05")).expect("still invited");
 }
@@ -82,7 +82,7 @@ fn partial_exclusion_names_the_part_and_what_they_will_and_will_not_see_exc_03()
 #[test]
 fn partly_excluded_parent_cannot_be_recorded_present_in_that_part_exc_03_meet_02() {
     let mut c = invited();
-    c.exclude(&chair(), part(dad(), "Mother's safety"), at("2026-11-05 10:00")).expect("partial");
+    c.exclude(&chair(), part(dad(), AgendaPart::ComplicatingFactors), at("2026-11-05 10:00")).expect("partial");
     pre_meet_parents(&mut c);
     start(&mut c).expect("start");
     let inv = c.invitation_of(&Person::FamilyMember(dad())).expect("inv").id;
@@ -98,7 +98,7 @@ fn partly_excluded_parent_cannot_be_recorded_present_in_that_part_exc_03_meet_02
         Err(ConferenceError::PresentInExcludedPart { .. })
     ));
     let in_part = Attendance {
-        parts: vec!["Mother's safety".into()],
+        parts: vec![AgendaPart::ComplicatingFactors.into()],
         ..Attendance {
             invitation: inv,
             presence: Presence::InPerson,
@@ -111,7 +111,7 @@ fn partly_excluded_parent_cannot_be_recorded_present_in_that_part_exc_03_meet_02
     let other_parts = Attendance {
         invitation: inv,
         presence: Presence::InPerson,
-        parts: vec!["Opening".into(), "Decision".into()],
+        parts: vec![AgendaPart::WorkingWell.into(), AgendaPart::NextSteps.into()],
         arrived_late_at: None,
         left_early_at: None,
     };
@@ -173,7 +173,7 @@ fn review_after(previous: &Conference) -> Conference {
 #[test]
 fn an_exclusion_is_never_carried_into_the_next_conference_exc_05() {
     let mut first = invited();
-    first.exclude(&chair(), part(dad(), "Mother's safety"), at("2026-11-05 10:00")).expect("exclude");
+    first.exclude(&chair(), part(dad(), AgendaPart::ComplicatingFactors), at("2026-11-05 10:00")).expect("exclude");
     let mut review = review_after(&first);
     assert!(review.exclusions().is_empty(), "the new conference starts with no exclusion");
     assert!(review.excluded_parts(&dad()).is_empty());
@@ -235,7 +235,7 @@ fn the_review_cannot_start_until_the_chair_decides_each_old_exclusion_again_exc_
 #[test]
 fn what_an_excluded_parent_and_their_supporter_may_see_exc_06_role_07() {
     let mut c = invited();
-    c.exclude(&chair(), part(dad(), "Mother's safety"), at("2026-11-05 10:00")).expect("exclude");
+    c.exclude(&chair(), part(dad(), AgendaPart::ComplicatingFactors), at("2026-11-05 10:00")).expect("exclude");
     let supporter = c
         .name_supporter(
             &coordinator(),
@@ -251,7 +251,7 @@ fn what_an_excluded_parent_and_their_supporter_may_see_exc_06_role_07() {
         )
         .expect("supporter");
     let dad_sees = c.visibility_for(&Recipient::FamilyMember(dad()));
-    assert_eq!(dad_sees.excluded_parts, vec!["Mother's safety".to_owned()]);
+    assert_eq!(dad_sees.excluded_parts, vec![Part::Known(AgendaPart::ComplicatingFactors)]);
     assert!(!dad_sees.restricted_content);
     assert!(!dad_sees.outcome_only);
     assert_eq!(c.visibility_for(&Recipient::Supporter(supporter)), dad_sees, "the supporter sees what the father sees");

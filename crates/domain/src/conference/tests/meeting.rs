@@ -83,7 +83,7 @@ fn attendance_is_recorded_per_person_and_part_meet_02() {
     let late_and_early = Attendance {
         invitation: teacher,
         presence: Presence::Remote,
-        parts: vec!["Discussion".into()],
+        parts: vec![AgendaPart::Worries.into()],
         arrived_late_at: chrono::NaiveTime::from_hms_opt(10, 20, 0),
         left_early_at: chrono::NaiveTime::from_hms_opt(11, 0, 0),
     };
@@ -105,7 +105,7 @@ fn attendance_is_recorded_per_person_and_part_meet_02() {
     assert!(!c.is_present(&Person::Professional(pro("p-gp"))));
     assert!(matches!(c.record_attendance(&police_officer(), late_and_early), Err(ConferenceError::NotAllowed { .. })));
     let text = c.record_from_meeting().into_iter().find(|s| s.kind == SectionKind::Attendance).expect("section").text;
-    assert!(text.contains("Tia Teacher (Worker, Agency ag-school): Present remotely for: Discussion; arrived late at 10:20; left early at 11:00"), "{text}");
+    assert!(text.contains("Tia Teacher (Worker, Agency ag-school): Present remotely for: Worries; arrived late at 10:20; left early at 11:00"), "{text}");
     assert!(text.contains("Sent apologies"));
 }
 

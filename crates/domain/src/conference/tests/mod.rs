@@ -12,6 +12,7 @@ mod reports;
 mod request;
 mod stage;
 mod transfer;
+mod visibility;
 
 use super::*;
 use crate::access::Relationship;

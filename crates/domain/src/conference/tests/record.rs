@@ -12,7 +12,8 @@ fn the_draft_from_the_meeting_holds_every_part_min_01_lists_min_01() {
         at("2026-11-20 10:05"),
     )
     .expect("pre");
-    c.exclude(&chair(), super::exclusion::part(dad(), "Mother's safety"), at("2026-11-20 10:06")).expect("exclude");
+    c.exclude(&chair(), super::exclusion::part(dad(), AgendaPart::ComplicatingFactors), at("2026-11-20 10:06"))
+        .expect("exclude");
     c.add_discussion(
         &note_taker(),
         DiscussionHeading::Worries,
@@ -135,21 +136,22 @@ fn a_draft_is_never_sent_min_02() {
     assert!(c.record().distribution.is_empty());
 }
 
-fn with_private_material() -> Conference {
+pub(super) fn with_private_material() -> Conference {
     let mut c = with_private_material_closed();
     c.draft_record(&note_taker(), None, at("2026-11-23 09:00")).expect("draft");
     c.approve_record(&chair(), at("2026-11-24 09:00")).expect("approve");
     c
 }
 
-fn with_private_material_closed() -> Conference {
+pub(super) fn with_private_material_closed() -> Conference {
     let mut c = attended();
-    c.exclude(&chair(), super::exclusion::part(dad(), "Mother's safety"), at("2026-11-20 10:01")).expect("exclude");
+    c.exclude(&chair(), super::exclusion::part(dad(), AgendaPart::ComplicatingFactors), at("2026-11-20 10:01"))
+        .expect("exclude");
     c.add_discussion(
         &note_taker(),
         DiscussionHeading::Worries,
         "Mother's refuge is in Northtown",
-        Some("Mother's safety".into()),
+        Some(AgendaPart::ComplicatingFactors.into()),
         None,
         false,
         at("2026-11-20 10:30"),
@@ -608,7 +610,7 @@ fn editing_a_restricted_or_part_only_section_keeps_it_from_the_family_exc_06_rep
                 kind: SectionKind::Discussion,
                 heading: "Worries".into(),
                 text: "Mother's refuge".into(),
-                part: Some("Mother's safety".into()),
+                part: Some(AgendaPart::ComplicatingFactors.into()),
                 restricted: false,
             },
         ]),
@@ -619,9 +621,8 @@ fn editing_a_restricted_or_part_only_section_keeps_it_from_the_family_exc_06_rep
     c.edit_record_section(&note_taker(), 1, "Where the mother lives now", at("2026-11-23 09:06")).expect("edit");
     let draft = c.record().draft.as_ref().unwrap();
     assert!(draft.sections[0].restricted, "still restricted after the edit");
-    assert_eq!(draft.sections[1].part.as_deref(), Some("Mother's safety"));
-    let family =
-        Visibility { restricted_content: false, excluded_parts: vec!["Mother's safety".into()], outcome_only: false };
+    assert_eq!(draft.sections[1].part, Some(AgendaPart::ComplicatingFactors.into()));
+    let family = Visibility { excluded_parts: vec![AgendaPart::ComplicatingFactors.into()], ..Visibility::FAMILY };
     assert!(redact(&draft.sections, &family).is_empty());
 }
 
@@ -648,18 +649,19 @@ fn the_note_taker_adds_a_missed_point_under_one_of_the_six_headings_and_a_restri
 ) {
     let mut c = with_private_material_closed();
     assert_eq!(
-        c.add_record_discussion(&note_taker(), DiscussionHeading::NextSteps, "x", false, at("2026-11-23 08:00")),
+        c.add_record_discussion(&note_taker(), DiscussionHeading::NextSteps, None, "x", false, at("2026-11-23 08:00")),
         Err(ConferenceError::NoDraftToEdit)
     );
     c.draft_record(&note_taker(), None, at("2026-11-23 09:00")).expect("draft");
     assert!(matches!(
-        c.add_record_discussion(&coordinator(), DiscussionHeading::NextSteps, "x", false, at("2026-11-23 09:05")),
+        c.add_record_discussion(&coordinator(), DiscussionHeading::NextSteps, None, "x", false, at("2026-11-23 09:05")),
         Err(ConferenceError::NotAllowed { .. })
     ));
     let at_ = c
         .add_record_discussion(
             &note_taker(),
             DiscussionHeading::NextSteps,
+            None,
             "Police to share the interview\r\nby Friday",
             true,
             at("2026-11-23 09:05"),
@@ -680,7 +682,7 @@ fn the_note_taker_adds_a_missed_point_under_one_of_the_six_headings_and_a_restri
     assert!(police.sections.iter().any(|s| s.text.contains("Police to share")));
     // MIN-05: nothing is added once approved.
     assert!(matches!(
-        c.add_record_discussion(&note_taker(), DiscussionHeading::Worries, "late", false, at("2026-11-24 10:00")),
+        c.add_record_discussion(&note_taker(), DiscussionHeading::Worries, None, "late", false, at("2026-11-24 10:00")),
         Err(ConferenceError::WrongState { .. })
     ));
 }
