@@ -836,9 +836,19 @@ async fn portal_flow(
     Ok(confer_store::otp::flow(&state.db, &token).await?.map(|f| (token, f)))
 }
 
+/// Removes the portal sign-in cookie where no settings are at hand (it is never `__Host-`).
+fn clear_flow_cookie() -> HeaderValue {
+    let c = cookie::Cookie::build((PORTAL_FLOW_COOKIE, ""))
+        .path("/")
+        .http_only(true)
+        .same_site(cookie::SameSite::Lax)
+        .max_age(cookie::time::Duration::seconds(0));
+    HeaderValue::from_str(&c.build().to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
 fn restart(lang: &str) -> Response {
     let mut res = Redirect::to(&format!("/portal/sign-in?lang={lang}")).into_response();
-    res.headers_mut().append(header::SET_COOKIE, clear_cookie(state, PORTAL_FLOW_COOKIE));
+    res.headers_mut().append(header::SET_COOKIE, clear_flow_cookie());
     res
 }
 
@@ -869,7 +879,7 @@ fn portal_locked(csrf: &ExpectedCsrf, t: &'static crate::pages::portal_text::Tex
     let mut page = portal_page(t.sign_in_title, csrf, t.lang);
     page.errors.add("email", format!("{} {}", t.locked, view::long_instant(until)));
     let mut res = view::render(&PortalSignInPage { page: &page, t, email: "" });
-    res.headers_mut().append(header::SET_COOKIE, clear_cookie(state, PORTAL_FLOW_COOKIE));
+    res.headers_mut().append(header::SET_COOKIE, clear_flow_cookie());
     res
 }
 

@@ -643,7 +643,7 @@ async fn debug_output_redacts_secrets() {
     assert!(!shown.contains(&token) && !shown.contains(&session.csrf_token) && !shown.contains(&session.token_hash));
     let pending = confer_web::auth::PendingSignIn { session: session.clone(), token: token.clone() };
     assert!(!format!("{pending:?}").contains(&token));
-    let via = confer_web::auth::Via::Session { token: token.clone() };
+    let via = confer_web::auth::Via::Session { token: token.clone(), factors: 2 };
     assert!(!format!("{via:?}").contains(&token));
 }
 
