@@ -316,7 +316,8 @@ async fn a_parent_account_given_a_staff_role_loses_its_one_factor_sessions_and_m
     assert_eq!(c.get("/families").await.status, StatusCode::SEE_OTHER, "half signed in reads nothing");
     let enrol = c.get("/sign-in/enrol?next=/portal").await;
     assert_eq!(enrol.status, StatusCode::OK);
-    let secret = users::by_id(&app.db, &id.as_str().into()).await.unwrap().totp_secret.unwrap();
+    let stored = users::by_id(&app.db, &id.as_str().into()).await.unwrap();
+    let secret = users::totp_secret_of(&stored).unwrap().unwrap();
     let done = c.submit(&enrol, "/sign-in/enrol", &[("code", &totp_now(&secret)), ("next", "/portal")]).await;
     assert_eq!(done.status, StatusCode::OK, "the recovery codes: {}", done.body);
     assert_eq!(c.get("/families").await.status, StatusCode::OK, "two factors: the staff pages");
