@@ -257,7 +257,7 @@ async fn a_closure_day_moves_a_due_date_and_is_removed_not_deleted_time_01_cg_02
 }
 
 #[tokio::test]
-async fn met_late_without_a_reason_is_refused_and_the_form_keeps_what_was_typed_time_01() {
+async fn met_late_without_a_reason_is_refused_and_the_form_keeps_what_was_typed_time_01_qa_02() {
     let app = start().await;
     let (sw, _) = staff(&app, "sw.late", &[Role::SocialWorker], None).await;
     let (qa, _) = staff(&app, "qa.late", &[Role::QualityAssurance], None).await;
@@ -328,7 +328,7 @@ async fn met_late_without_a_reason_is_refused_and_the_form_keeps_what_was_typed_
         b.submit(&page, path, &[("deadline_id", &d.id), ("met_on", &met), ("late_reason", "chair-unavailable")]).await;
     assert!(again.body.contains("already recorded as met") || !again.body.contains("Record a deadline as met"));
 
-    // The reasons are reported to QA, and only to QA.
+    // QA-02: the reasons are reported to QA, and only to QA.
     let mut q = signed_in(&app, &qa).await;
     let report = q.get("/deadlines/late-reasons").await;
     assert_eq!(report.status, StatusCode::OK);
