@@ -332,6 +332,13 @@ async fn run(cli: Cli) -> Outcome {
         Command::Serve(args) => {
             let s = Settings::resolve(args).map_err(usage)?;
             settings::init_logging(&s.log_format);
+            if s.totp_keys.is_none() {
+                // Said at every start: without the key, authenticator secrets are kept unencrypted.
+                tracing::warn!(
+                    "no --totp-key (CONFER_TOTP_KEY): new authenticator secrets are stored unencrypted; \
+                     set one on a live installation (see SECURITY.md)"
+                );
+            }
             let db = Db::connect(&s.database_url).await?;
             migrate::run(&db).await?;
             confer_web::mail::serve_with_mail(db, s.web.clone(), s.addr, s.mail.clone())

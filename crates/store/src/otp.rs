@@ -227,7 +227,10 @@ pub async fn check(db: &Db, email: &str, code: &str) -> Result<Checked> {
     .await?;
     let code_id = row.as_ref().map(|r| text(r, "id")).transpose()?;
     let mut right = match &row {
-        Some(r) => !code.is_empty() && text(r, "code_hash")? == given,
+        Some(r) => {
+            !code.is_empty()
+                && bool::from(subtle::ConstantTimeEq::ct_eq(text(r, "code_hash")?.as_bytes(), given.as_bytes()))
+        }
         None => false,
     };
     if let (true, Some(id)) = (right, &code_id) {
