@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod calendar;
+pub mod clock;
 pub mod conferences;
 pub mod deadlines;
 pub mod demo;
@@ -18,6 +19,7 @@ pub mod portal;
 pub mod sessions;
 pub mod tokens;
 pub mod totp_key;
+pub mod uk_time;
 pub mod users;
 
 use sqlx::any::{AnyPoolOptions, AnyRow};

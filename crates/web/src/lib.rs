@@ -8,13 +8,13 @@ pub mod api;
 pub mod api_conferences;
 pub mod assets;
 pub mod auth;
-pub mod clock;
+pub use confer_store::clock;
 pub mod csrf;
 pub mod error;
 pub mod mail;
 pub mod pages;
 pub mod routes;
-pub mod uk_time;
+pub use confer_store::uk_time;
 pub mod view;
 
 use axum::Router;
