@@ -588,7 +588,8 @@ async fn run_demo(args: DemoArgs) -> Outcome {
     }
     let s = Settings::resolve_demo(serve).map_err(usage)?;
     settings::init_logging(&s.log_format);
-    let db = Db::connect(&s.database_url).await?;
+    // The demo's records are stamped by the same clock the server will show ("as if" --today).
+    let db = Db::connect(&s.database_url).await?.with_clock(s.web.clock.clone());
     migrate::run(&db).await?;
     let options = confer_domain::demo::DemoOptions {
         seed: args.seed,

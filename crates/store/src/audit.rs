@@ -44,7 +44,7 @@ pub async fn record(tx: &mut Tx, e: Entry<'_>) -> Result<i64> {
             (1, GENESIS.to_owned())
         }
     };
-    let at = crate::now();
+    let at = tx.now();
     let before = json_text(&e.before);
     let after = json_text(&e.after);
     let hash = event_hash(
@@ -150,7 +150,7 @@ const READ_BATCH: usize = 128;
 pub async fn record_read(db: &Db, e: Entry<'_>) -> Result<()> {
     let queue = db.reads.get_or_init(|| {
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-        tokio::spawn(read_writer(db.writer.clone(), db.backend, rx));
+        tokio::spawn(read_writer(db.writer.clone(), db.backend, db.clock.clone(), rx));
         tx
     });
     let (done_tx, done_rx) = tokio::sync::oneshot::channel();
@@ -165,6 +165,7 @@ pub async fn record_read(db: &Db, e: Entry<'_>) -> Result<()> {
 async fn read_writer(
     writer: sqlx::AnyPool,
     backend: crate::Backend,
+    clock: crate::clock::Clock,
     mut queue: tokio::sync::mpsc::UnboundedReceiver<ReadJob>,
 ) {
     while let Some(first) = queue.recv().await {
@@ -175,18 +176,24 @@ async fn read_writer(
                 Err(_) => break,
             }
         }
-        let ok = write_reads(&writer, backend, &jobs).await.is_ok();
+        let ok = write_reads(&writer, backend, &clock, &jobs).await.is_ok();
         for (_, done) in jobs {
             let _ = done.send(ok);
         }
     }
 }
 
-async fn write_reads(writer: &sqlx::AnyPool, backend: crate::Backend, jobs: &[ReadJob]) -> Result<()> {
-    let mut tx = match backend {
+async fn write_reads(
+    writer: &sqlx::AnyPool,
+    backend: crate::Backend,
+    clock: &crate::clock::Clock,
+    jobs: &[ReadJob],
+) -> Result<()> {
+    let inner = match backend {
         crate::Backend::Sqlite => writer.begin_with("BEGIN IMMEDIATE").await?,
         crate::Backend::Postgres => writer.begin().await?,
     };
+    let mut tx = Tx::new(inner, clock.clone());
     for (q, _) in jobs {
         record(&mut tx, q.entry()).await?;
     }
@@ -410,7 +417,7 @@ pub async fn heads(db: &Db) -> Result<HeadExport> {
             })
         })
         .collect::<Result<_>>()?;
-    Ok(HeadExport { format: HEAD_FORMAT.into(), exported_at: crate::now(), heads, hmac_sha256: None })
+    Ok(HeadExport { format: HEAD_FORMAT.into(), exported_at: db.now(), heads, hmac_sha256: None })
 }
 
 /// Verifies every chain ([`verify`]) and then that each exported head is still in it: the

@@ -26,7 +26,7 @@ pub async fn import_announced(db: &Db, days: &[(Region, BankHoliday)], actor: &s
             .execute(&mut *tx)
             .await?;
     }
-    let now = crate::now();
+    let now = db.now();
     for (region, day) in days {
         sqlx::query("INSERT INTO announced_holiday (region, date, name, imported_at) VALUES ($1, $2, $3, $4)")
             .bind(region.as_str())
@@ -164,7 +164,7 @@ pub async fn add_closure(
         .bind(day.to_string())
         .bind(reason)
         .bind(actor)
-        .bind(crate::now())
+        .bind(db.now())
         .execute(&mut *tx)
         .await?;
     audit::record(
@@ -191,7 +191,7 @@ pub async fn remove_closure(db: &Db, authority: &AuthorityId, id: &str, actor: &
     let res = sqlx::query("UPDATE closure_day SET removed_at = $3, removed_by = $4 WHERE id = $1 AND authority_id = $2 AND removed_at IS NULL")
         .bind(id)
         .bind(authority.as_str())
-        .bind(crate::now())
+        .bind(db.now())
         .bind(actor)
         .execute(&mut *tx)
         .await?;
@@ -319,7 +319,7 @@ pub async fn add_policy_version(db: &Db, authority: &Authority, version: &Policy
         .bind(&json_text)
         .bind(&version.reason)
         .bind(actor)
-        .bind(crate::now())
+        .bind(db.now())
         .execute(&mut *tx)
         .await?;
     audit::record(

@@ -34,7 +34,7 @@ impl Clock {
     }
     /// The system clock moved by whole days so that today (in the UK) is `today`.
     pub fn as_if_today(today: NaiveDate) -> Clock {
-        let days = (today - uk_date(Utc::now())).num_days();
+        let days = (today - uk_date(real_now())).num_days();
         Clock { fixed: None, shift: Some(chrono::Duration::days(days)) }
     }
     /// Moves a fixed clock (every copy of it); does nothing to the system clock.
@@ -47,7 +47,7 @@ impl Clock {
     }
     pub fn now(&self) -> DateTime<Utc> {
         match &self.fixed {
-            None => Utc::now() + self.shift.unwrap_or_else(chrono::Duration::zero),
+            None => real_now() + self.shift.unwrap_or_else(chrono::Duration::zero),
             Some(f) => f.lock().map(|t| *t).unwrap_or_else(|p| *p.into_inner()),
         }
     }
@@ -56,6 +56,14 @@ impl Clock {
     pub fn today(&self) -> NaiveDate {
         uk_date(self.now())
     }
+}
+
+/// The real time, whatever the application's clock says. Only for what must agree with clocks
+/// outside confer: authenticator-app codes (TOTP), which a phone makes from its own clock.
+/// Everything else takes time from a [`Clock`]. This module is the only place that reads the
+/// system's time (a test in the web crate checks the sources).
+pub fn real_now() -> DateTime<Utc> {
+    Utc::now()
 }
 
 /// The civil date in the United Kingdom at instant `t` (see [`crate::uk_time`]).

@@ -50,7 +50,7 @@ fn corrupt(e: serde_json::Error) -> StoreError {
 /// events, in the caller's transaction. `db` is for reading the authority's calendar.
 pub async fn create(db: &Db, tx: &mut Tx, c: &Conference, actor: &str) -> Result<i64> {
     let doc = serde_json::to_string(c).map_err(corrupt)?;
-    let now = crate::now();
+    let now = tx.now();
     sqlx::query(
         "INSERT INTO conference (id, authority_id, family_id, case_id, kind, state, date, chair_id, note_taker_id, due_by, \
          next_review_on, outcome_due_by, doc, version, created_at, updated_at, record_state, slot_time, venue_key) \
@@ -389,7 +389,7 @@ pub async fn save<T>(
     .bind(c.next_review().map(|n| n.on.to_string()))
     .bind(c.outcome_due_by().map(|d| d.to_string()))
     .bind(&doc)
-    .bind(crate::now())
+    .bind(tx.now())
     .bind(record_state(&c))
     .bind(slot_time(&c))
     .bind(venue_key(&c))
@@ -720,7 +720,7 @@ async fn tell_invitees_of_changes(
             .bind(&email)
             .bind(&notice.subject)
             .bind(&notice.body)
-            .bind(crate::now())
+            .bind(tx.now())
             .execute(&mut **tx)
             .await?;
     }
@@ -842,7 +842,7 @@ async fn sync_deadlines(db: &Db, tx: &mut Tx, c: &Conference, actor: &str) -> Re
                 .bind(e.late_reason.as_ref().map(|r| r.reason.as_str()))
                 .bind(e.late_reason.as_ref().map(|r| r.details.clone()))
                 .bind(actor)
-                .bind(crate::now())
+                .bind(tx.now())
                 .execute(&mut **tx)
                 .await?;
                 audit::record(

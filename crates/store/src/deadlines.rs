@@ -110,7 +110,7 @@ pub struct NewDeadline<'a> {
 /// event). Returns its id.
 pub async fn insert_deadline(tx: &mut Tx, d: &NewDeadline<'_>, actor: &str) -> Result<String> {
     let id = crate::new_id();
-    let now = crate::now();
+    let now = tx.now();
     sqlx::query(
         "INSERT INTO deadline (id, authority_id, family_id, case_id, rule, trigger_on, due_on, policy_effective_from, \
          chair_id, met_on, late_reason, late_details, met_recorded_by, met_recorded_at, created_by, created_at) \
@@ -270,7 +270,7 @@ pub async fn mark_met(
     .bind(late.as_ref().map(|r| r.reason.as_str().to_owned()))
     .bind(late.as_ref().map(|r| r.details.clone()))
     .bind(actor)
-    .bind(crate::now())
+    .bind(db.now())
     .execute(&mut *tx)
     .await
     .map_err(StoreError::from)?;

@@ -31,7 +31,7 @@ pub async fn load(db: &Db, demo: &Demo, mut progress: impl FnMut(u64)) -> Result
         .bind(&a.code)
         .bind(&a.name)
         .bind(a.nation.as_str())
-        .bind(crate::now())
+        .bind(db.now())
         .execute(&mut *tx)
         .await?;
     crate::audit::record(
@@ -116,7 +116,7 @@ pub async fn load(db: &Db, demo: &Demo, mut progress: impl FnMut(u64)) -> Result
         .await?;
         seed_deadlines(&mut tx, demo, &f, i as u32, &calendar, &policies).await?;
         // Cases waiting for a conference have one: requested, or scheduled with a chair.
-        if let Some(c) = demo.conference(&f, i as u32, &calendar, &policies, chrono::Utc::now()) {
+        if let Some(c) = demo.conference(&f, i as u32, &calendar, &policies, db.clock().now()) {
             crate::conferences::create(db, &mut tx, &c, ACTOR).await?;
         }
         count += 1;

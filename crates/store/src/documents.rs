@@ -58,7 +58,7 @@ pub(crate) async fn insert(
     .bind(d.sha256)
     .bind(d.content.to_vec())
     .bind(actor)
-    .bind(crate::now())
+    .bind(tx.now())
     .execute(&mut **tx)
     .await?;
     audit::record(

@@ -28,7 +28,7 @@ pub async fn insert_family(tx: &mut Tx, f: &NewFamily<'_>, actor: &str) -> Resul
         .bind(f.family.id.as_str())
         .bind(authority)
         .bind(&f.family.name)
-        .bind(crate::now())
+        .bind(tx.now())
         .execute(&mut **tx)
         .await?;
     for c in f.children {

@@ -26,7 +26,46 @@ use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
 use std::time::Duration;
 
-pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+/// A write transaction. It carries the clock of the [`Db`] that began it, so code that has only
+/// the transaction stamps the same time as everything else ([`Tx::now`]). It dereferences to
+/// the connection, so queries run on it as on a sqlx transaction (`.execute(&mut **tx)`).
+pub struct Tx {
+    inner: sqlx::Transaction<'static, sqlx::Any>,
+    clock: clock::Clock,
+}
+
+impl Tx {
+    fn new(inner: sqlx::Transaction<'static, sqlx::Any>, clock: clock::Clock) -> Tx {
+        Tx { inner, clock }
+    }
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.inner.commit().await
+    }
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        self.inner.rollback().await
+    }
+    /// The clock this transaction's changes are stamped with.
+    pub fn clock(&self) -> &clock::Clock {
+        &self.clock
+    }
+    /// The current instant as stored (see [`stamp`]), from the clock.
+    pub fn now(&self) -> String {
+        stamp(self.clock.now())
+    }
+}
+
+impl std::ops::Deref for Tx {
+    type Target = sqlx::AnyConnection;
+    fn deref(&self) -> &sqlx::AnyConnection {
+        &self.inner
+    }
+}
+
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.inner
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -87,6 +126,9 @@ pub struct Db {
     /// The queue of reads waiting to be written together ([`audit::record_read`]); its
     /// writer task starts with the first read.
     reads: std::sync::Arc<std::sync::OnceLock<tokio::sync::mpsc::UnboundedSender<audit::ReadJob>>>,
+    /// The time the store stamps on what it writes and measures expiry against: the same
+    /// clock as the pages ([`Db::with_clock`]; the system clock unless given one).
+    clock: clock::Clock,
 }
 
 impl Db {
@@ -124,7 +166,7 @@ impl Db {
                 };
                 let writer = opts().max_connections(1).connect(&url).await.map_err(StoreError::from)?;
                 let pool = opts().max_connections(8).connect(&url).await.map_err(StoreError::from)?;
-                Ok(Db { pool, writer, backend, reads: Default::default() })
+                Ok(Db { pool, writer, backend, reads: Default::default(), clock: clock::Clock::system() })
             }
             Backend::Postgres => {
                 let pool = AnyPoolOptions::new()
@@ -133,9 +175,33 @@ impl Db {
                     .connect(url)
                     .await
                     .map_err(StoreError::from)?;
-                Ok(Db { writer: pool.clone(), pool, backend, reads: Default::default() })
+                Ok(Db { writer: pool.clone(), pool, backend, reads: Default::default(), clock: clock::Clock::system() })
             }
         }
+    }
+
+    /// This database handle with `clock` as its time: the server, the command line and tests
+    /// give it the same clock as the pages, so a run "as if" another day, or a test's fixed
+    /// clock, stamps and expires everything by that one time.
+    pub fn with_clock(mut self, clock: clock::Clock) -> Db {
+        self.clock = clock;
+        // The writer of batched reads stamps with the clock it started with: start a new one.
+        self.reads = Default::default();
+        self
+    }
+
+    pub fn clock(&self) -> &clock::Clock {
+        &self.clock
+    }
+
+    /// The current instant as stored (see [`stamp`]), from the clock.
+    pub fn now(&self) -> String {
+        stamp(self.clock.now())
+    }
+
+    /// Today's date in the United Kingdom, from the clock.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.clock.today()
     }
 
     pub fn pool(&self) -> &AnyPool {
@@ -145,10 +211,11 @@ impl Db {
     /// Starts a transaction for a change. On SQLite it takes the write lock at once
     /// (`BEGIN IMMEDIATE`) so a read never has to be upgraded half-way.
     pub async fn begin(&self) -> Result<Tx> {
-        Ok(match self.backend {
+        let inner = match self.backend {
             Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.writer.begin().await?,
-        })
+        };
+        Ok(Tx::new(inner, self.clock.clone()))
     }
 
     /// Whether the database answers (for `/readyz`).
@@ -180,11 +247,8 @@ fn sqlite_url(url: &str) -> Result<String> {
     Ok(format!("sqlite://{path}?{}", q.join("&")))
 }
 
-/// The current instant as stored: RFC 3339 UTC with microseconds, so text order is time order.
-pub fn now() -> String {
-    stamp(chrono::Utc::now())
-}
-
+/// An instant as stored: RFC 3339 UTC with microseconds, so text order is time order. The
+/// current instant comes from the clock: [`Db::now`] or [`Tx::now`].
 pub fn stamp(t: chrono::DateTime<chrono::Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
 }

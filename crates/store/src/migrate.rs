@@ -36,18 +36,19 @@ const MIGRATION_LOCK: i64 = 0x636f_6e66_6572_6d69;
 /// to the commit (a second runner waits for it, then finds nothing left to do). Returns the
 /// versions it applied.
 pub async fn run(db: &Db) -> Result<Vec<i64>> {
+    let now = db.now();
     let mut conn = db.writer.acquire().await?;
     match db.backend {
         Backend::Sqlite => {
             let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
-            let applied = apply(&mut tx, None).await?;
+            let applied = apply(&mut tx, None, &now).await?;
             tx.commit().await?;
             Ok(applied)
         }
         Backend::Postgres => {
             sqlx::query("SELECT pg_advisory_lock($1)").bind(MIGRATION_LOCK).execute(&mut *conn).await?;
             let mut applied = Vec::new();
-            let outcome = apply_each(&mut conn, &mut applied).await;
+            let outcome = apply_each(&mut conn, &mut applied, &now).await;
             let unlocked = sqlx::query("SELECT pg_advisory_unlock($1)").bind(MIGRATION_LOCK).execute(&mut *conn).await;
             if unlocked.is_err() {
                 // The lock belongs to the connection: closing it releases the lock.
@@ -60,17 +61,21 @@ pub async fn run(db: &Db) -> Result<Vec<i64>> {
 }
 
 /// PostgreSQL: each migration in its own transaction, under the runner's lock.
-async fn apply_each(conn: &mut sqlx::pool::PoolConnection<sqlx::Any>, applied: &mut Vec<i64>) -> Result<()> {
+async fn apply_each(
+    conn: &mut sqlx::pool::PoolConnection<sqlx::Any>,
+    applied: &mut Vec<i64>,
+    now: &str,
+) -> Result<()> {
     for (version, _, _) in MIGRATIONS {
         let mut tx = conn.begin().await?;
-        applied.extend(apply(&mut tx, Some(*version)).await?);
+        applied.extend(apply(&mut tx, Some(*version), now).await?);
         tx.commit().await?;
     }
     Ok(())
 }
 
 /// Applies the migrations not yet applied (only `only`, if given) in the caller's transaction.
-async fn apply(tx: &mut sqlx::Transaction<'_, sqlx::Any>, only: Option<i64>) -> Result<Vec<i64>> {
+async fn apply(tx: &mut sqlx::Transaction<'_, sqlx::Any>, only: Option<i64>, now: &str) -> Result<Vec<i64>> {
     sqlx::query(
         "CREATE TABLE IF NOT EXISTS schema_migration (version BIGINT PRIMARY KEY, name TEXT NOT NULL, \
          checksum TEXT NOT NULL, applied_at TEXT NOT NULL)",
@@ -100,7 +105,7 @@ async fn apply(tx: &mut sqlx::Transaction<'_, sqlx::Any>, only: Option<i64>) -> 
             .bind(*version)
             .bind(*name)
             .bind(checksum)
-            .bind(crate::now())
+            .bind(now)
             .execute(&mut **tx)
             .await?;
         applied.push(*version);

@@ -62,7 +62,7 @@ pub async fn accounts_for(db: &Db, email: &str) -> Result<Vec<StoredUser>> {
          AND disabled = 0 AND (locked_until IS NULL OR locked_until <= $2) ORDER BY created_at, id",
     )
     .bind(normalise(email))
-    .bind(crate::now())
+    .bind(db.now())
     .fetch_all(db.pool())
     .await?;
     let mut users = Vec::with_capacity(rows.len());
@@ -75,7 +75,7 @@ pub async fn accounts_for(db: &Db, email: &str) -> Result<Vec<StoredUser>> {
 /// Counts a request for a code for an address, known or not, and says whether it may be sent.
 /// One conditional upsert: concurrent requests are counted exactly.
 pub async fn note_request(db: &Db, email: &str) -> Result<Requested> {
-    let now = chrono::Utc::now();
+    let now = db.clock().now();
     let window_opened_before = crate::stamp(now - chrono::Duration::minutes(WINDOW_MINUTES));
     let mut tx = db.begin().await?;
     let row = sqlx::query(
@@ -111,7 +111,7 @@ pub async fn send_code(db: &Db, email: &str) -> Result<()> {
     let hash = code_hash(&address, &code);
     let accounts = accounts_for(db, &address).await?;
     let Some(first) = accounts.first() else { return Ok(()) };
-    let now = chrono::Utc::now();
+    let now = db.clock().now();
     let id = crate::new_id();
     let mut tx = db.begin().await?;
     sqlx::query(
@@ -190,7 +190,7 @@ pub async fn check(db: &Db, email: &str, code: &str) -> Result<Checked> {
     let address = normalise(email);
     let code: String = code.chars().filter(|c| c.is_ascii_digit()).collect();
     let given = code_hash(&address, &code);
-    let now_at = chrono::Utc::now();
+    let now_at = db.clock().now();
     let now = crate::stamp(now_at);
     let mut tx = db.begin().await?;
     // Claim a try on every account of the address that is not locked and has tries left.
@@ -303,7 +303,7 @@ async fn lock_of(db: &Db, address: &str) -> Result<Option<String>> {
          AND email_verified = 1 AND disabled = 0 AND locked_until > $2",
     )
     .bind(address)
-    .bind(crate::now())
+    .bind(db.now())
     .fetch_one(db.pool())
     .await?;
     Ok(if int(&row, "n")? > 0 { opt_text(&row, "until")? } else { None })
@@ -324,7 +324,7 @@ pub async fn locked_until(db: &Db, user: &confer_domain::UserId) -> Result<Optio
         .fetch_optional(db.pool())
         .await?;
     let until = row.map(|r| opt_text(&r, "locked_until")).transpose()?.flatten();
-    Ok(until.filter(|u| u.as_str() > crate::now().as_str()))
+    Ok(until.filter(|u| u.as_str() > db.now().as_str()))
 }
 
 // ---------- a portal sign-in under way in one browser ----------
@@ -347,7 +347,7 @@ impl std::fmt::Debug for Flow {
 /// Starts a sign-in for an address (any address) and returns the token for its cookie.
 pub async fn begin_flow(db: &Db, email: &str, lang: &str) -> Result<String> {
     let token = crate::random_secret(32);
-    let now = chrono::Utc::now();
+    let now = db.clock().now();
     let mut tx = db.begin().await?;
     sqlx::query("DELETE FROM portal_sign_in WHERE expires_at < $1").bind(crate::stamp(now)).execute(&mut *tx).await?;
     sqlx::query(
@@ -377,7 +377,7 @@ pub async fn flow(db: &Db, token: &str) -> Result<Option<Flow>> {
     let row =
         sqlx::query("SELECT address, lang, verified_at FROM portal_sign_in WHERE token_hash = $1 AND expires_at > $2")
             .bind(crate::secret_hash(token))
-            .bind(crate::now())
+            .bind(db.now())
             .fetch_optional(db.pool())
             .await?;
     row.as_ref().map(flow_from).transpose()
@@ -387,7 +387,7 @@ pub async fn flow(db: &Db, token: &str) -> Result<Option<Flow>> {
 pub async fn flow_verified(db: &Db, token: &str) -> Result<()> {
     sqlx::query("UPDATE portal_sign_in SET verified_at = $2 WHERE token_hash = $1 AND expires_at > $2")
         .bind(crate::secret_hash(token))
-        .bind(crate::now())
+        .bind(db.now())
         .execute(&db.writer)
         .await?;
     Ok(())
@@ -399,7 +399,7 @@ pub async fn take_flow(db: &Db, token: &str) -> Result<Option<Flow>> {
         "DELETE FROM portal_sign_in WHERE token_hash = $1 AND expires_at > $2 RETURNING address, lang, verified_at",
     )
     .bind(crate::secret_hash(token))
-    .bind(crate::now())
+    .bind(db.now())
     .fetch_optional(&db.writer)
     .await?;
     row.as_ref().map(flow_from).transpose()

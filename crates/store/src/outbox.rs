@@ -304,7 +304,7 @@ pub async fn retry_failed(db: &Db, id: Option<&str>, actor: &str) -> Result<u64>
                 .await?
         }
     };
-    let now = crate::now();
+    let now = db.now();
     for row in &rows {
         let id = text(row, "id")?;
         sqlx::query(

@@ -102,7 +102,7 @@ pub async fn revoke_access(
         .await?;
     sqlx::query("UPDATE web_session SET ended_at = $2 WHERE user_id = $1 AND ended_at IS NULL")
         .bind(user.as_str())
-        .bind(crate::now())
+        .bind(db.now())
         .execute(&mut *tx)
         .await?;
     audit::record(
@@ -144,7 +144,7 @@ pub async fn link_in(
     .bind(adult)
     .bind(child)
     .bind(actor)
-    .bind(crate::now())
+    .bind(tx.now())
     .execute(&mut **tx)
     .await
     .map_err(|e| match StoreError::from(e) {

@@ -113,7 +113,7 @@ pub async fn start_in_with_factors(
 ) -> Result<(String, Session)> {
     let token = crate::random_secret(32);
     let csrf = crate::random_secret(32);
-    let now = crate::now();
+    let now = tx.now();
     let hash = crate::secret_hash(&token);
     sqlx::query(
         "INSERT INTO web_session (token_hash, user_id, generation, stage, csrf_token, created_at, last_seen_at, factors) \
@@ -143,7 +143,7 @@ pub async fn find(db: &Db, token: &str, timeouts: Timeouts) -> Result<Option<Ses
     .fetch_optional(db.pool())
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let now = chrono::Utc::now();
+    let now = db.clock().now();
     let created = crate::parse_stamp(&text(&row, "created_at")?).unwrap_or(now);
     let seen = crate::parse_stamp(&text(&row, "last_seen_at")?).unwrap_or(now);
     let stage = Stage::parse(&text(&row, "stage")?);
@@ -179,7 +179,7 @@ pub async fn find(db: &Db, token: &str, timeouts: Timeouts) -> Result<Option<Ses
 pub async fn end(db: &Db, token: &str) -> Result<()> {
     sqlx::query("UPDATE web_session SET ended_at = $2 WHERE token_hash = $1 AND ended_at IS NULL")
         .bind(crate::secret_hash(token))
-        .bind(crate::now())
+        .bind(db.now())
         .execute(&db.writer)
         .await?;
     Ok(())
@@ -190,7 +190,7 @@ pub async fn end(db: &Db, token: &str) -> Result<()> {
 pub async fn end_in(tx: &mut Tx, token: &str) -> Result<()> {
     sqlx::query("UPDATE web_session SET ended_at = $2 WHERE token_hash = $1 AND ended_at IS NULL")
         .bind(crate::secret_hash(token))
-        .bind(crate::now())
+        .bind(tx.now())
         .execute(&mut **tx)
         .await?;
     Ok(())
@@ -202,7 +202,7 @@ pub async fn end_unfinished_in(tx: &mut Tx, user_id: &str) -> Result<u64> {
     let res =
         sqlx::query("UPDATE web_session SET ended_at = $2 WHERE user_id = $1 AND stage <> 'full' AND ended_at IS NULL")
             .bind(user_id)
-            .bind(crate::now())
+            .bind(tx.now())
             .execute(&mut **tx)
             .await?;
     Ok(res.rows_affected())
@@ -235,7 +235,7 @@ pub async fn end_one_factor_in(tx: &mut crate::Tx, user_id: &str) -> Result<u64>
     let ended =
         sqlx::query("UPDATE web_session SET ended_at = $2 WHERE user_id = $1 AND ended_at IS NULL AND factors < 2")
             .bind(user_id)
-            .bind(crate::now())
+            .bind(tx.now())
             .execute(&mut **tx)
             .await?
             .rows_affected();

@@ -60,9 +60,10 @@ pub struct TokenInfo {
 }
 
 impl TokenInfo {
-    /// Whether the token is past its end (or never had one).
-    pub fn expired(&self) -> bool {
-        self.expires_at.as_deref().map(|e| e <= crate::now().as_str()).unwrap_or(true)
+    /// Whether the token is past its end (or never had one) by `clock` (the [`Db`]'s).
+    pub fn expired(&self, clock: &crate::clock::Clock) -> bool {
+        let now = crate::stamp(clock.now());
+        self.expires_at.as_deref().map(|e| e <= now.as_str()).unwrap_or(true)
     }
 }
 
@@ -105,7 +106,7 @@ pub async fn create_for_days(
     let id = crate::new_id();
     let token = format!("{PREFIX}{}", crate::random_secret(24));
     let scope_text: Vec<&str> = scopes.iter().map(|s| s.as_str()).collect();
-    let now = chrono::Utc::now();
+    let now = db.clock().now();
     let expires_at = crate::stamp(now + chrono::Duration::days(days));
     let mut tx = db.begin().await?;
     // The account must qualify now. The no-op UPDATE takes the account row's lock (PostgreSQL;
@@ -156,7 +157,7 @@ pub async fn create_for_days(
 pub async fn revoke_all_in(tx: &mut Tx, user_id: &str) -> Result<u64> {
     let res = sqlx::query("UPDATE access_token SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL")
         .bind(user_id)
-        .bind(crate::now())
+        .bind(tx.now())
         .execute(&mut **tx)
         .await?;
     Ok(res.rows_affected())
@@ -188,14 +189,14 @@ pub async fn authenticate(db: &Db, token: &str) -> Result<Option<TokenInfo>> {
          AND u.disabled = 0 AND u.kind = 'staff' AND u.totp_enrolled = 1",
     )
     .bind(crate::secret_hash(token))
-    .bind(crate::now())
+    .bind(db.now())
     .fetch_optional(db.pool())
     .await?;
     let Some(row) = row else { return Ok(None) };
     let info = info_from_row(&row)?;
     sqlx::query("UPDATE access_token SET last_used_at = $2 WHERE id = $1")
         .bind(&info.id)
-        .bind(crate::now())
+        .bind(db.now())
         .execute(&db.writer)
         .await?;
     Ok(Some(info))
@@ -219,7 +220,7 @@ pub async fn revoke(db: &Db, user_id: &str, authority_id: &str, token_id: &str, 
         sqlx::query("UPDATE access_token SET revoked_at = $3 WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL")
             .bind(token_id)
             .bind(user_id)
-            .bind(crate::now())
+            .bind(db.now())
             .execute(&mut *tx)
             .await?;
     if res.rows_affected() != 1 {

@@ -52,7 +52,7 @@ pub async fn create_authority(db: &Db, code: &str, name: &str, nation: Nation, a
         .bind(code)
         .bind(name)
         .bind(nation.as_str())
-        .bind(crate::now())
+        .bind(db.now())
         .execute(&mut *tx)
         .await
         .map_err(|e| match StoreError::from(e) {
@@ -169,7 +169,7 @@ pub async fn create_user_in(
     .bind(password_hash)
     .bind(sealed_secret)
     .bind(flag(u.totp_secret.is_some()))
-    .bind(crate::now())
+    .bind(tx.now())
     .execute(&mut **tx)
     .await
     .map_err(|e| match StoreError::from(e) {
@@ -476,8 +476,8 @@ pub enum Claim {
 /// so no more than [`MAX_FAILED_SIGN_INS`] wrong answers are ever checked per lock period.
 /// The attempt that reaches the limit locks the account at once.
 pub async fn claim_attempt(db: &Db, user: &UserId) -> Result<Claim> {
-    let now = crate::now();
-    let until = crate::stamp(chrono::Utc::now() + chrono::Duration::minutes(LOCK_MINUTES));
+    let now = db.now();
+    let until = crate::stamp(db.clock().now() + chrono::Duration::minutes(LOCK_MINUTES));
     // A lock that has run out starts the count again.
     let row = sqlx::query(
         "UPDATE user_account SET \
@@ -569,7 +569,7 @@ pub async fn locked_until(db: &Db, user: &UserId) -> Result<Option<String>> {
         .bind(user.as_str())
         .fetch_optional(db.pool())
         .await?;
-    let now = crate::now();
+    let now = db.now();
     Ok(match row {
         Some(r) => opt_text(&r, "locked_until")?.filter(|u| u.as_str() > now.as_str()),
         None => None,
@@ -630,7 +630,9 @@ pub async fn check_totp(db: &Db, user: &StoredUser, code: &str) -> Result<bool> 
     let (secret, seal_again) = crate::totp_key::open(user.account.id.as_str(), stored)?;
     let totp = totp_for(&secret, &user.account.username, "confer")?;
     let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
-    let now = chrono::Utc::now().timestamp().max(0) as u64;
+    // The code comes from the person's authenticator app, which keeps real time: checked
+    // against the system's time even when confer runs "as if" another day.
+    let now = crate::clock::real_now().timestamp().max(0) as u64;
     let step_now = (now / 30) as i64;
     let mut matched = None;
     for step in [step_now, step_now - 1, step_now + 1] {
@@ -811,7 +813,7 @@ pub async fn use_recovery_code(db: &Db, user: &StoredUser, code: &str) -> Result
         sqlx::query("UPDATE recovery_code SET used_at = $3 WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL")
             .bind(user.account.id.as_str())
             .bind(&stored_hash)
-            .bind(crate::now())
+            .bind(db.now())
             .execute(&mut *tx)
             .await?;
     if res.rows_affected() != 1 {
@@ -975,7 +977,7 @@ pub async fn sign_out_everywhere(db: &Db, user: &StoredUser) -> Result<()> {
         .await?;
     sqlx::query("UPDATE web_session SET ended_at = $2 WHERE user_id = $1 AND ended_at IS NULL")
         .bind(user.account.id.as_str())
-        .bind(crate::now())
+        .bind(db.now())
         .execute(&mut *tx)
         .await?;
     let revoked = crate::tokens::revoke_all_in(&mut tx, user.account.id.as_str()).await?;
@@ -1032,7 +1034,7 @@ fn source_hash(source: &str) -> String {
 
 /// Whether a network address has made too many wrong attempts lately; if so, until when to wait.
 pub async fn source_throttled(db: &Db, source: &str) -> Result<Option<String>> {
-    let since = crate::stamp(chrono::Utc::now() - chrono::Duration::minutes(SOURCE_WINDOW_MINUTES));
+    let since = crate::stamp(db.clock().now() - chrono::Duration::minutes(SOURCE_WINDOW_MINUTES));
     let row =
         sqlx::query("SELECT COUNT(*) AS n, MIN(at) AS first FROM sign_in_failure WHERE source_hash = $1 AND at > $2")
             .bind(source_hash(source))
@@ -1042,7 +1044,7 @@ pub async fn source_throttled(db: &Db, source: &str) -> Result<Option<String>> {
     if int(&row, "n")? < MAX_FAILURES_PER_SOURCE {
         return Ok(None);
     }
-    let first = opt_text(&row, "first")?.and_then(|f| crate::parse_stamp(&f)).unwrap_or_else(chrono::Utc::now);
+    let first = opt_text(&row, "first")?.and_then(|f| crate::parse_stamp(&f)).unwrap_or_else(|| db.clock().now());
     Ok(Some(crate::stamp(first + chrono::Duration::minutes(SOURCE_WINDOW_MINUTES))))
 }
 
@@ -1052,11 +1054,11 @@ pub async fn count_source_failure(db: &Db, source: &str) -> Result<()> {
     sqlx::query("INSERT INTO sign_in_failure (id, source_hash, at) VALUES ($1, $2, $3)")
         .bind(crate::new_id())
         .bind(source_hash(source))
-        .bind(crate::now())
+        .bind(db.now())
         .execute(&mut *tx)
         .await?;
     sqlx::query("DELETE FROM sign_in_failure WHERE at < $1")
-        .bind(crate::stamp(chrono::Utc::now() - chrono::Duration::days(1)))
+        .bind(crate::stamp(db.clock().now() - chrono::Duration::days(1)))
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;

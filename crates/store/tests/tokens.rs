@@ -75,7 +75,7 @@ async fn a_token_lasts_the_days_chosen_at_most_a_year_and_is_refused_after() {
     let expires = confer_store::parse_stamp(info.expires_at.as_deref().unwrap()).unwrap();
     let days = (expires - chrono::Utc::now()).num_hours();
     assert!((29 * 24..=30 * 24).contains(&days), "ends in about 30 days, not {days} hours");
-    assert!(!info.expired());
+    assert!(!info.expired(w.db.clock()));
     // The default is 90 days.
     let (_, d) = tokens::create(&w.db, u.as_str(), w.la.as_str(), "d", &[Scope::Read], "test").await.unwrap();
     let d = tokens::authenticate(&w.db, &d).await.unwrap().unwrap();
@@ -96,7 +96,7 @@ async fn a_token_lasts_the_days_chosen_at_most_a_year_and_is_refused_after() {
         .await
         .unwrap();
     assert!(!works(&w, &t).await, "a token without an end is refused");
-    assert!(tokens::list(&w.db, u.as_str()).await.unwrap().iter().find(|i| i.id == id).unwrap().expired());
+    assert!(tokens::list(&w.db, u.as_str()).await.unwrap().iter().find(|i| i.id == id).unwrap().expired(w.db.clock()));
 }
 
 #[tokio::test]

@@ -209,6 +209,8 @@ pub fn app(db: Db, settings: WebSettings) -> Router {
     use tower_http::set_header::SetResponseHeaderLayer;
     let timeout = Duration::from_secs(settings.request_timeout_seconds);
     let max_body = settings.max_body_bytes;
+    // One clock: the store stamps and expires by the time the pages show.
+    let db = db.with_clock(settings.clock.clone());
     let state: SharedState = Arc::new(AppState {
         db,
         settings,

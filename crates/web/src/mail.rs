@@ -194,9 +194,10 @@ pub fn message_id(outbox_id: &str, from: &Mailbox) -> String {
 fn build(m: &Message, from: &Mailbox) -> Result<lettre::Message, Failure> {
     let to: Mailbox =
         m.recipient.trim().parse().map_err(|_| Failure { kind: "address not valid".into(), give_up: true })?;
-    let date = confer_store::parse_stamp(&m.created_at)
-        .map(std::time::SystemTime::from)
-        .unwrap_or_else(std::time::SystemTime::now);
+    // (A stamp that cannot be read falls back to the real time: the Date header is for mail
+    // clients outside confer.)
+    let date: std::time::SystemTime =
+        confer_store::parse_stamp(&m.created_at).unwrap_or_else(confer_store::clock::real_now).into();
     lettre::Message::builder()
         .from(from.clone())
         .to(to)
@@ -338,7 +339,7 @@ pub async fn run(db: Db, settings: MailSettings, mut stop: tokio::sync::watch::R
         }
         let outcome = {
             let stopping = || *stop.borrow();
-            deliver_due_unless(&db, &settings, &owner, Utc::now(), &stopping).await
+            deliver_due_unless(&db, &settings, &owner, db.clock().now(), &stopping).await
         };
         let wait = match outcome {
             Ok(p) if p.claimed as i64 >= settings.batch => Duration::ZERO,
@@ -367,6 +368,8 @@ pub async fn serve_with_mail(
     mail: Option<MailSettings>,
 ) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
+    // The worker and the pages work by the same clock.
+    let db = db.with_clock(web.clock.clone());
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let worker = match mail {
         Some(m) => Some(tokio::spawn(run(db.clone(), m, stop_rx))),

@@ -27,6 +27,8 @@ struct AccountPage<'a> {
     /// Whether this account may have tokens (staff with a second factor set up).
     can_have_tokens: bool,
     days_hint: String,
+    /// The application's clock, by which a token has ended.
+    clock: &'a confer_store::clock::Clock,
 }
 
 async fn show(
@@ -53,6 +55,7 @@ async fn show(
         token_days,
         can_have_tokens,
         days_hint: format!("From 1 to {} days. Leave it empty for {} days.", tokens::MAX_DAYS, tokens::DEFAULT_DAYS),
+        clock: state.db.clock(),
     }))
 }
 

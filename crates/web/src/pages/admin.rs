@@ -170,7 +170,7 @@ async fn user_in_tenant(state: &SharedState, ctx: &Ctx, user_id: &str) -> Result
 async fn user_view(state: &SharedState, ctx: &Ctx, user_id: &str, mut page: Page) -> Result<Response, AppError> {
     let u = user_in_tenant(state, ctx, user_id).await?;
     page.title = u.account.display_name.clone();
-    let locked = u.locked_until.as_deref().map(|l| l > confer_store::now().as_str()).unwrap_or(false);
+    let locked = u.locked_until.as_deref().map(|l| l > state.db.now().as_str()).unwrap_or(false);
     Ok(view::render(&UserPage {
         page: &page,
         u: &u.account,

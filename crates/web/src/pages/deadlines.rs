@@ -83,20 +83,24 @@ impl DeadlineRow {
     }
 }
 
-/// The authority's calendar and the at-risk window of the policy in force today.
-pub async fn calendar_and_risk(state: &SharedState, ctx: &Ctx) -> Result<(Calendar, u32), AppError> {
-    let authority = confer_store::users::authority(&state.db, &ctx.actor.authority_id).await?;
-    let calendar = confer_store::calendar::authority_calendar(&state.db, &authority).await?;
-    let history = confer_store::calendar::policy_history(&state.db, &authority).await?;
-    Ok((calendar, history.in_force(today()).at_risk_days))
+/// The authority's kept rules (calendar and policy history, [`crate::AppState::rules`]) and the
+/// at-risk window of the policy in force on `today`.
+pub async fn calendar_and_risk(
+    state: &SharedState,
+    ctx: &Ctx,
+    today: NaiveDate,
+) -> Result<(std::sync::Arc<crate::api_conferences::Rules>, u32), AppError> {
+    let rules = state.rules(&ctx.actor.authority_id).await?;
+    let at_risk = rules.history.in_force(today).at_risk_days;
+    Ok((rules, at_risk))
 }
 
-pub fn today() -> NaiveDate {
-    crate::clock::uk_date(chrono::Utc::now())
+/// Today in the United Kingdom, by the application's clock.
+pub fn today(state: &SharedState) -> NaiveDate {
+    state.settings.clock.today()
 }
 
-pub fn rows_of(list: Vec<StoredDeadline>, calendar: &Calendar, at_risk: u32) -> Vec<DeadlineRow> {
-    let today = today();
+pub fn rows_of(list: Vec<StoredDeadline>, calendar: &Calendar, at_risk: u32, today: NaiveDate) -> Vec<DeadlineRow> {
     list.into_iter()
         .map(|d| {
             let state = d.state(today, at_risk, calendar);
@@ -123,8 +127,8 @@ pub struct MetForm {
 
 impl MetForm {
     /// A fresh form: today's date filled in.
-    pub fn fresh() -> MetForm {
-        MetForm { met_on: today().format("%-d/%-m/%Y").to_string(), ..MetForm::default() }
+    pub fn fresh(today: NaiveDate) -> MetForm {
+        MetForm { met_on: today.format("%-d/%-m/%Y").to_string(), ..MetForm::default() }
     }
 }
 
@@ -170,7 +174,7 @@ pub async fn record_met(
             met,
             reason,
             &f.late_details,
-            today(),
+            today(&state),
             ctx.actor_id(),
         )
         .await
@@ -274,8 +278,9 @@ pub async fn list(
 ) -> Result<Response, AppError> {
     let page = ctx.page("Due and overdue", "/deadlines");
     let (scope, scope_text) = scope_for(&state, &ctx).await?;
-    let (calendar, at_risk) = calendar_and_risk(&state, &ctx).await?;
-    let today = today();
+    let today = today(&state);
+    let (rules, at_risk) = calendar_and_risk(&state, &ctx, today).await?;
+    let calendar = &rules.calendar;
     let state_filter = match q.state.as_str() {
         "" | "open" => StateFilter::Open,
         "all" => StateFilter::All,
@@ -315,7 +320,7 @@ pub async fn list(
     )
     .await?;
     let has_next = found.len() as i64 > PAGE_SIZE;
-    let mut rows = rows_of(found, &calendar, at_risk);
+    let mut rows = rows_of(found, calendar, at_risk, today);
     rows.truncate(PAGE_SIZE as usize);
     Ok(view::render(&ListPage {
         page: &page,

@@ -128,7 +128,7 @@ pub async fn show(
     Query(q): Query<ShowQuery>,
 ) -> Result<Response, AppError> {
     let notice = q.met.is_some().then(|| "Deadline recorded as met.".to_owned());
-    show_page(&state, &ctx, &family_id, Default::default(), crate::pages::deadlines::MetForm::fresh(), notice).await
+    show_page(&state, &ctx, &family_id, Default::default(), crate::pages::deadlines::MetForm::fresh(state.settings.clock.today()), notice).await
 }
 
 /// The family page again after a "record as met" form was refused: the errors and what was typed.
@@ -156,9 +156,10 @@ async fn show_page(
     let can_edit = ctx.authorize_record(state, Action::EditFamilyRecord, family_id).await.is_ok();
     let can_audit = ctx.authorize_record(state, Action::ViewRecordAudit, family_id).await.is_ok();
     let can_record_met = ctx.authorize_record(state, Action::RecordDeadlineMet, family_id).await.is_ok();
-    let (calendar, at_risk) = crate::pages::deadlines::calendar_and_risk(state, ctx).await?;
+    let today = state.settings.clock.today();
+    let (rules, at_risk) = crate::pages::deadlines::calendar_and_risk(state, ctx, today).await?;
     let stored = confer_store::deadlines::for_family(&state.db, family_id).await?;
-    let deadlines = crate::pages::deadlines::rows_of(stored, &calendar, at_risk);
+    let deadlines = crate::pages::deadlines::rows_of(stored, &rules.calendar, at_risk, today);
     let can_request_conference = ctx.authorize_record(state, Action::RequestConference, family_id).await.is_ok();
     let can_give_portal_access = ctx.authorize_record(state, Action::GivePortalAccess, family_id).await.is_ok();
     let mut conferences = Vec::new();
@@ -181,7 +182,7 @@ async fn show_page(
         r: &record,
         can_edit,
         can_audit,
-        today: crate::clock::uk_date(chrono::Utc::now()),
+        today,
         deadlines: &deadlines,
         can_record_met,
         met_form: &met_form,

@@ -198,10 +198,10 @@ pub struct PolicyQuery {
 
 async fn render_policy(state: &SharedState, ctx: &Ctx, page: &Page, f: &PolicyForm) -> Result<Response, AppError> {
     let authority = confer_store::users::authority(&state.db, &ctx.actor.authority_id).await?;
-    let history = store_calendar::policy_history(&state.db, &authority).await?;
+    let rules = state.rules(&authority.id).await?;
     let stored = store_calendar::policy_versions(&state.db, &authority.id).await?;
-    let today = crate::clock::uk_date(chrono::Utc::now());
-    let rows = rows(&authority, &history, &stored, today);
+    let today = state.settings.clock.today();
+    let rows = rows(&authority, &rules.history, &stored, today);
     Ok(view::render(&PolicyPage {
         page,
         rows: &rows,
@@ -291,9 +291,10 @@ pub async fn add_version(
     Form(f): Form<PolicyForm>,
 ) -> Result<Response, AppError> {
     let mut page = ctx.page("Policy", "/admin/policy");
-    let today = crate::clock::uk_date(chrono::Utc::now());
+    let today = state.settings.clock.today();
     let authority = confer_store::users::authority(&state.db, &ctx.actor.authority_id).await?;
-    let history = store_calendar::policy_history(&state.db, &authority).await?;
+    let rules = state.rules(&authority.id).await?;
+    let history = &rules.history;
     let known = f.value.strip_prefix("rule:").and_then(DeadlineRule::parse).is_some()
         || f.value.strip_prefix("setting:").is_some_and(|s| SETTINGS.iter().any(|x| x.field == s));
     if !known {

@@ -33,7 +33,8 @@ pub async fn start() -> App {
 }
 
 pub async fn start_with(settings: WebSettings) -> App {
-    let db = testing::fresh_db().await;
+    // The test's handle works by the server's clock, as the server's own does.
+    let db = testing::fresh_db().await.with_clock(settings.clock.clone());
     let authority =
         users::create_authority(&db, "T01", "Testshire County Council", Nation::England, "test").await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
