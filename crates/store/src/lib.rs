@@ -12,6 +12,7 @@ pub mod deadlines;
 pub mod demo;
 pub mod documents;
 pub mod families;
+pub mod form_submissions;
 pub mod migrate;
 pub mod otp;
 pub mod outbox;

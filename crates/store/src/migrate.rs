@@ -22,6 +22,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (13, "recovery_code_selector", include_str!("../migrations/0013_recovery_code_selector.sql")),
     (14, "portal_sign_in", include_str!("../migrations/0014_portal_sign_in.sql")),
     (16, "token_expiry", include_str!("../migrations/0016_token_expiry.sql")),
+    (18, "form_submission_outcome", include_str!("../migrations/0018_form_submission_outcome.sql")),
 ];
 
 /// The PostgreSQL advisory lock that one migration runner holds at a time (any fixed number
@@ -61,11 +62,7 @@ pub async fn run(db: &Db) -> Result<Vec<i64>> {
 }
 
 /// PostgreSQL: each migration in its own transaction, under the runner's lock.
-async fn apply_each(
-    conn: &mut sqlx::pool::PoolConnection<sqlx::Any>,
-    applied: &mut Vec<i64>,
-    now: &str,
-) -> Result<()> {
+async fn apply_each(conn: &mut sqlx::pool::PoolConnection<sqlx::Any>, applied: &mut Vec<i64>, now: &str) -> Result<()> {
     for (version, _, _) in MIGRATIONS {
         let mut tx = conn.begin().await?;
         applied.extend(apply(&mut tx, Some(*version), now).await?);

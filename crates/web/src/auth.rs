@@ -329,7 +329,8 @@ pub async fn authenticate(State(state): State<SharedState>, mut req: Request, ne
                         &state,
                         user,
                         Via::Session { token: token.clone(), factors: session.factors },
-                        session.csrf_token.clone(),
+                        // Forms carry the session's token and a nonce of this render (their key).
+                        crate::csrf::form_token(&session.csrf_token),
                     )
                     .await?;
                     req.extensions_mut().insert(ctx);

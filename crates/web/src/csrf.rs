@@ -46,10 +46,41 @@ pub async fn check(State(_state): State<SharedState>, req: Request, next: Next) 
         form_urlencoded_value(&bytes, "csrf_token")
     };
     match (expected, sent) {
-        (Some(e), Some(s)) if constant_time_eq(e.as_bytes(), s.as_bytes()) => {
-            next.run(Request::from_parts(parts, Body::from(bytes))).await
+        (Some(e), Some(s)) => {
+            let (token, nonce) = split_token(&s);
+            if !constant_time_eq(e.as_bytes(), token.as_bytes()) {
+                return refused("The form has expired or did not come from confer");
+            }
+            let mut req = Request::from_parts(parts, Body::from(bytes));
+            if let Some(n) = nonce {
+                req.extensions_mut().insert(FormNonce(n.to_owned()));
+            }
+            next.run(req).await
         }
         _ => refused("The form has expired or did not come from confer"),
+    }
+}
+
+/// The nonce of the page render a form came from: the part of its `csrf_token` after the dot.
+/// Set on a request only once its token has been checked. With who sent the form, where and
+/// what, it makes the form's idempotency key ([`crate::idempotency`]).
+#[derive(Clone, Debug)]
+pub struct FormNonce(pub String);
+
+/// The `csrf_token` that a signed-in person's pages put in their forms: the session's token,
+/// a dot, and a nonce fresh for each request, so every rendered form carries its own key
+/// without any template knowing. Only the token part is checked against the session.
+pub fn form_token(session_token: &str) -> String {
+    format!("{session_token}.{}", confer_store::random_secret(16))
+}
+
+/// A sent `csrf_token` as (token, nonce). Tokens are hex, so the first dot divides them; a
+/// token sent without a nonce (forms before sign-in) has none.
+pub fn split_token(sent: &str) -> (&str, Option<&str>) {
+    match sent.split_once('.') {
+        Some((token, nonce)) if !nonce.is_empty() => (token, Some(nonce)),
+        Some((token, _)) => (token, None),
+        None => (sent, None),
     }
 }
 
@@ -99,6 +130,16 @@ mod tests {
     fn finds_the_token_among_fields() {
         assert_eq!(form_urlencoded_value(b"a=1&csrf_token=ab%20c&b=2", "csrf_token").as_deref(), Some("ab c"));
         assert_eq!(form_urlencoded_value(b"a=1", "csrf_token"), None);
+    }
+
+    #[test]
+    fn the_nonce_is_split_from_the_token() {
+        assert_eq!(split_token("abc.123"), ("abc", Some("123")));
+        assert_eq!(split_token("abc"), ("abc", None));
+        assert_eq!(split_token("abc."), ("abc", None));
+        let t = form_token("abc");
+        assert_eq!(split_token(&t).0, "abc");
+        assert_ne!(split_token(&t).1, split_token(&form_token("abc")).1, "each render has its own nonce");
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod auth;
 pub use confer_store::clock;
 pub mod csrf;
 pub mod error;
+pub mod idempotency;
 pub mod mail;
 pub mod pages;
 pub mod routes;
@@ -223,6 +224,8 @@ pub fn app(db: Db, settings: WebSettings) -> Router {
     };
     let secure = state.settings.secure_cookies;
     routes::router(state.clone())
+        // After the CSRF check (layers run from the bottom up): a form sent twice runs once.
+        .layer(axum::middleware::from_fn_with_state(state.clone(), idempotency::once))
         .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::check))
         .layer(axum::middleware::from_fn_with_state(state.clone(), routes::gate))
         .layer(axum::middleware::from_fn(limit_public_bodies))

@@ -426,7 +426,7 @@ async fn matrix_tokens(db: &Db, uid: &str, a: &Authority, role: Role) -> (Option
     .bind(&id)
     .bind(uid)
     .bind(confer_store::random_secret(32))
-    .bind(confer_store::now())
+    .bind(db.now())
     .execute(db.pool())
     .await
     .unwrap();

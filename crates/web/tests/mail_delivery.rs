@@ -605,7 +605,7 @@ async fn queue(db: &Db, authority: &str, n: usize) -> Vec<String> {
             .bind(format!("person{i}@example.org"))
             .bind(format!("Message {i}"))
             .bind(format!("Body {i}"))
-            .bind(confer_store::now())
+            .bind(tx.now())
             .execute(&mut *tx)
             .await
             .unwrap();

@@ -128,7 +128,15 @@ pub async fn show(
     Query(q): Query<ShowQuery>,
 ) -> Result<Response, AppError> {
     let notice = q.met.is_some().then(|| "Deadline recorded as met.".to_owned());
-    show_page(&state, &ctx, &family_id, Default::default(), crate::pages::deadlines::MetForm::fresh(state.settings.clock.today()), notice).await
+    show_page(
+        &state,
+        &ctx,
+        &family_id,
+        Default::default(),
+        crate::pages::deadlines::MetForm::fresh(state.settings.clock.today()),
+        notice,
+    )
+    .await
 }
 
 /// The family page again after a "record as met" form was refused: the errors and what was typed.
