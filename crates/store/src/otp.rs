@@ -406,9 +406,10 @@ pub async fn take_flow(db: &Db, token: &str) -> Result<Option<Flow>> {
 }
 
 /// Messages waiting in the outbox for a recipient, newest first (delivery comes with the
-/// notifications work; tests read codes from here).
+/// notifications work; tests read codes from here). The id (time-ordered) breaks ties: under
+/// a test's fixed clock two messages share a time.
 pub async fn outbox_for(db: &Db, recipient: &str) -> Result<Vec<(String, String)>> {
-    let rows = sqlx::query("SELECT subject, body FROM outbox WHERE recipient = $1 ORDER BY created_at DESC")
+    let rows = sqlx::query("SELECT subject, body FROM outbox WHERE recipient = $1 ORDER BY created_at DESC, id DESC")
         .bind(recipient)
         .fetch_all(db.pool())
         .await?;

@@ -78,7 +78,15 @@ fn mother_of(adult: &str, child: &str) -> AdultChildRelationship {
 /// social worker's) and fam3 (an unborn baby, their mother Zoe).
 async fn world() -> World {
     let clock = Clock::fixed(at("2026-11-03 09:00"));
-    let app = start_with(WebSettings { secure_cookies: false, clock: clock.clone(), ..WebSettings::default() }).await;
+    // Sessions are timed by this clock, which the journey moves on by days: they last the journey.
+    let app = start_with(WebSettings {
+        secure_cookies: false,
+        clock: clock.clone(),
+        session_idle_minutes: 60 * 24 * 90,
+        session_absolute_hours: 24 * 90,
+        ..WebSettings::default()
+    })
+    .await;
     let (coord, _) = staff(&app, "coord", &[Role::Coordinator], None).await;
     let (chair, _) = staff(&app, "chair", &[Role::Chair], None).await;
     let (notes, _) = staff(&app, "notes", &[Role::NoteTaker], None).await;

@@ -120,7 +120,15 @@ fn adult(id: &str, family: &str, given: &str) -> Adult {
 /// and another family (fam2), each with a conference scheduled for Friday 20 November 2026.
 async fn world() -> (World, Conf, Conf) {
     let clock = Clock::fixed(at("2026-11-03 09:00"));
-    let app = start_with(WebSettings { secure_cookies: false, clock: clock.clone(), ..WebSettings::default() }).await;
+    // Sessions are timed by this clock, which the journey moves on by days: they last the journey.
+    let app = start_with(WebSettings {
+        secure_cookies: false,
+        clock: clock.clone(),
+        session_idle_minutes: 60 * 24 * 90,
+        session_absolute_hours: 24 * 90,
+        ..WebSettings::default()
+    })
+    .await;
     let (coord_id, coord) = person(&app, "coord", &[Role::Coordinator]).await;
     let (chair_id, chair) = person(&app, "chair", &[Role::Chair]).await;
     let (notes_id, notes) = person(&app, "notes", &[Role::NoteTaker]).await;
