@@ -59,7 +59,9 @@ async fn token(app: &App, user_id: &str) -> String {
         .execute(app.db.pool())
         .await
         .unwrap();
-    tokens::create(&app.db, user_id, app.authority.id.as_str(), "api", &[Scope::Read, Scope::Write], "test")
+    // Tokens end by the world's clock, which the journeys move on by months: a year's token.
+    let scopes = [Scope::Read, Scope::Write];
+    tokens::create_for_days(&app.db, user_id, app.authority.id.as_str(), "api", &scopes, tokens::MAX_DAYS, "test")
         .await
         .unwrap()
         .1
