@@ -258,3 +258,31 @@ async fn the_same_form_sent_twice_at_once_makes_one_change() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_form_sent_while_the_same_one_is_still_running_gets_a_calm_page_and_changes_nothing() {
+    let w = world().await;
+    let mut sw = w.as_user(&w.sw).await;
+    let form = sw.get(REQUEST).await;
+    let fields = request_fields("Neglect at home.");
+    let csrf = form.csrf();
+    let mut sent = vec![("csrf_token", csrf.as_str())];
+    sent.extend(borrowed(&fields));
+    // The first submission of this form is running (its key is claimed and not finished).
+    let nonce = csrf.split_once('.').expect("the page's token carries a nonce").1;
+    let body = serde_urlencoded::to_string(&sent).unwrap();
+    let key = confer_web::idempotency::key(&w.sw, nonce, "POST", REQUEST, body.as_bytes());
+    assert_eq!(
+        confer_store::form_submissions::claim(&w.app.db, &key, &w.sw).await.unwrap(),
+        confer_store::form_submissions::Claim::First
+    );
+    let second = sw.post(REQUEST, &sent).await;
+    assert_eq!(second.status, StatusCode::ACCEPTED, "{}", second.body);
+    assert!(second.body.contains("Your form is already being sent"), "{}", second.body);
+    assert_eq!(w.conferences().await, 0, "the second submission changed nothing");
+    // Had the first failed, its key is given back and the form can be sent again.
+    confer_store::form_submissions::release(&w.app.db, &key).await.unwrap();
+    let again = sw.post(REQUEST, &sent).await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.body);
+    assert_eq!(w.conferences().await, 1);
+}
