@@ -17,6 +17,30 @@ pub struct Entry<'a> {
     pub after: serde_json::Value,
 }
 
+impl<'a> Entry<'a> {
+    /// An event a person causes on their own account (signing in, a wrong code, enrolling an
+    /// authenticator, using a recovery code): the account is both the actor and the entity,
+    /// in its own authority's chain.
+    pub fn own_account(
+        user: &'a confer_domain::UserAccount,
+        kind: EventKind,
+        action: &'a str,
+        before: serde_json::Value,
+        after: serde_json::Value,
+    ) -> Entry<'a> {
+        Entry {
+            authority_id: user.authority_id.as_str(),
+            actor: user.id.as_str(),
+            kind,
+            action,
+            entity_type: "user",
+            entity_id: user.id.as_str(),
+            before,
+            after,
+        }
+    }
+}
+
 fn json_text(v: &serde_json::Value) -> String {
     if v.is_null() {
         String::new()

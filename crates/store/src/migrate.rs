@@ -22,6 +22,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (13, "recovery_code_selector", include_str!("../migrations/0013_recovery_code_selector.sql")),
     (14, "portal_sign_in", include_str!("../migrations/0014_portal_sign_in.sql")),
     (16, "token_expiry", include_str!("../migrations/0016_token_expiry.sql")),
+    (17, "security_hardening", include_str!("../migrations/0017_security_hardening.sql")),
 ];
 
 /// The PostgreSQL advisory lock that one migration runner holds at a time (any fixed number

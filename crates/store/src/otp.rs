@@ -146,16 +146,13 @@ pub async fn send_code(db: &Db, email: &str) -> Result<()> {
     for user in &accounts {
         audit::record(
             &mut tx,
-            Entry {
-                authority_id: user.account.authority_id.as_str(),
-                actor: user.account.id.as_str(),
-                kind: EventKind::Change,
-                action: "sign-in.code.request",
-                entity_type: "user",
-                entity_id: user.account.id.as_str(),
-                before: serde_json::Value::Null,
-                after: json!({"code_id": id}),
-            },
+            Entry::own_account(
+                &user.account,
+                EventKind::Change,
+                "sign-in.code.request",
+                serde_json::Value::Null,
+                json!({"code_id": id}),
+            ),
         )
         .await?;
     }

@@ -547,16 +547,13 @@ pub async fn attempt_failed(
     }
     audit::record(
         &mut tx,
-        Entry {
-            authority_id: user.account.authority_id.as_str(),
-            actor: user.account.id.as_str(),
-            kind: EventKind::SignInFailed,
-            action: if locks_until.is_some() { "sign-in.locked" } else { "sign-in.failed" },
-            entity_type: "user",
-            entity_id: user.account.id.as_str(),
-            before: serde_json::Value::Null,
-            after: json!({"failures": failures, "step": step, "locked_until": locks_until}),
-        },
+        Entry::own_account(
+            &user.account,
+            EventKind::SignInFailed,
+            if locks_until.is_some() { "sign-in.locked" } else { "sign-in.failed" },
+            serde_json::Value::Null,
+            json!({"failures": failures, "step": step, "locked_until": locks_until}),
+        ),
     )
     .await?;
     tx.commit().await?;
@@ -681,16 +678,13 @@ pub async fn begin_totp_enrolment(db: &Db, user: &StoredUser) -> Result<Option<S
     }
     audit::record(
         &mut tx,
-        Entry {
-            authority_id: user.account.authority_id.as_str(),
-            actor: user.account.id.as_str(),
-            kind: EventKind::Change,
-            action: "user.totp.secret",
-            entity_type: "user",
-            entity_id: user.account.id.as_str(),
-            before: json!({"totp_secret": user.totp_secret.is_some()}),
-            after: json!({"totp_secret": "new", "totp_enrolled": false}),
-        },
+        Entry::own_account(
+            &user.account,
+            EventKind::Change,
+            "user.totp.secret",
+            json!({"totp_secret": user.totp_secret.is_some()}),
+            json!({"totp_secret": "new", "totp_enrolled": false}),
+        ),
     )
     .await?;
     tx.commit().await?;
@@ -727,16 +721,13 @@ pub async fn finish_totp_enrolment(db: &Db, user: &StoredUser) -> Result<Vec<Str
     }
     audit::record(
         &mut tx,
-        Entry {
-            authority_id: user.account.authority_id.as_str(),
-            actor: user.account.id.as_str(),
-            kind: EventKind::Change,
-            action: "user.totp.enrol",
-            entity_type: "user",
-            entity_id: user.account.id.as_str(),
-            before: json!({"totp_enrolled": false}),
-            after: json!({"totp_enrolled": true, "recovery_codes": codes.len()}),
-        },
+        Entry::own_account(
+            &user.account,
+            EventKind::Change,
+            "user.totp.enrol",
+            json!({"totp_enrolled": false}),
+            json!({"totp_enrolled": true, "recovery_codes": codes.len()}),
+        ),
     )
     .await?;
     tx.commit().await?;
@@ -774,8 +765,9 @@ fn new_recovery_codes() -> Result<Vec<NewRecoveryCode>> {
 /// Uses a recovery code instead of a TOTP code; each works once, even when sent twice at the
 /// same moment (the row is claimed by a conditional UPDATE), and its use is audited in the
 /// same transaction. This only checks: the caller claims an attempt first ([`claim_attempt`]).
-/// Codes given before recovery codes were hashed with argon2 ("xxxxx-xxxxx", SHA-256) still
-/// work once each.
+/// Codes of the old form ("xxxxx-xxxxx": 40 bits, unsalted SHA-256) are never accepted: a
+/// copy of the database would give them up in seconds. Migration 0017 removed them; an
+/// account that had only those asks an administrator to reset its second factor (SECURITY.md).
 pub async fn use_recovery_code(db: &Db, user: &StoredUser, code: &str) -> Result<bool> {
     let typed: String =
         code.chars().filter(|c| !c.is_whitespace() && *c != '-').collect::<String>().to_ascii_lowercase();
@@ -798,9 +790,6 @@ pub async fn use_recovery_code(db: &Db, user: &StoredUser, code: &str) -> Result
             let _ = verify(DUMMY_HASH, secret).await;
         }
         found
-    } else if typed.len() == 10 && typed.chars().all(|c| c.is_ascii_hexdigit()) {
-        // The old form, hashed with SHA-256 as "xxxxx-xxxxx".
-        Some(crate::secret_hash(&format!("{}-{}", &typed[..5], &typed[5..])))
     } else {
         let _ = verify(DUMMY_HASH, &typed).await;
         None
@@ -824,16 +813,13 @@ pub async fn use_recovery_code(db: &Db, user: &StoredUser, code: &str) -> Result
         .await?;
     audit::record(
         &mut tx,
-        Entry {
-            authority_id: user.account.authority_id.as_str(),
-            actor: user.account.id.as_str(),
-            kind: EventKind::Change,
-            action: "user.recovery-code.use",
-            entity_type: "user",
-            entity_id: user.account.id.as_str(),
-            before: serde_json::Value::Null,
-            after: json!({"recovery_codes_left": int(&left, "n")?}),
-        },
+        Entry::own_account(
+            &user.account,
+            EventKind::Change,
+            "user.recovery-code.use",
+            serde_json::Value::Null,
+            json!({"recovery_codes_left": int(&left, "n")?}),
+        ),
     )
     .await?;
     tx.commit().await?;
@@ -981,16 +967,13 @@ pub async fn sign_out_everywhere(db: &Db, user: &StoredUser) -> Result<()> {
     let revoked = crate::tokens::revoke_all_in(&mut tx, user.account.id.as_str()).await?;
     audit::record(
         &mut tx,
-        Entry {
-            authority_id: user.account.authority_id.as_str(),
-            actor: user.account.id.as_str(),
-            kind: EventKind::SignOut,
-            action: "sign-out.everywhere",
-            entity_type: "user",
-            entity_id: user.account.id.as_str(),
-            before: serde_json::Value::Null,
-            after: json!({"tokens_revoked": revoked}),
-        },
+        Entry::own_account(
+            &user.account,
+            EventKind::SignOut,
+            "sign-out.everywhere",
+            serde_json::Value::Null,
+            json!({"tokens_revoked": revoked}),
+        ),
     )
     .await?;
     tx.commit().await?;

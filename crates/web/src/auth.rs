@@ -438,7 +438,7 @@ pub async fn sign_in(
         }
     };
     let stage = if user.totp_enrolled { Stage::Password } else { Stage::Enrol };
-    let (token, _) = sessions::start(&state.db, user.account.id.as_str(), user.session_generation, stage).await?;
+    let (token, _) = sessions::start_half_signed_in(&state.db, &user, stage, "password").await?;
     let target = if stage == Stage::Password { "/sign-in/code" } else { "/sign-in/enrol" };
     let target = if next != "/" { format!("{target}?next={}", view::url_encode(&next)) } else { target.to_owned() };
     let mut res = Redirect::to(&target).into_response();
@@ -494,16 +494,13 @@ async fn complete_sign_in(
     users::clear_failures(&mut tx, &user.account.id).await?;
     audit::record(
         &mut tx,
-        audit::Entry {
-            authority_id: user.account.authority_id.as_str(),
-            actor: user.account.id.as_str(),
-            kind: EventKind::SignIn,
-            action: "sign-in",
-            entity_type: "user",
-            entity_id: user.account.id.as_str(),
-            before: serde_json::Value::Null,
-            after: serde_json::Value::Null,
-        },
+        audit::Entry::own_account(
+            &user.account,
+            EventKind::SignIn,
+            "sign-in",
+            serde_json::Value::Null,
+            serde_json::Value::Null,
+        ),
     )
     .await?;
     tx.commit().await.map_err(confer_store::StoreError::from)?;
@@ -986,28 +983,29 @@ async fn portal_finish(
     let home = if t.lang == "cy" { "/portal?lang=cy" } else { "/portal" };
     let (target, token) = if confer_domain::Role::any_needs_second_factor(&user.account.roles) {
         let stage = if user.totp_enrolled { Stage::Password } else { Stage::Enrol };
-        let (token, _) =
-            sessions::start_with_factors(&state.db, user.account.id.as_str(), user.session_generation, stage, 1)
-                .await?;
+        let (token, _) = sessions::start_half_signed_in(&state.db, user, stage, "email-code").await?;
         let step = if stage == Stage::Password { "/sign-in/code" } else { "/sign-in/enrol" };
         (format!("{step}?next={}", view::url_encode(home)), token)
     } else {
-        let (token, _) =
-            sessions::start_with_factors(&state.db, user.account.id.as_str(), user.session_generation, Stage::Full, 1)
-                .await?;
+        // The session and its audit event are one transaction.
         let mut tx = state.db.begin().await?;
+        let (token, _) = sessions::start_in_with_factors(
+            &mut tx,
+            user.account.id.as_str(),
+            user.session_generation,
+            Stage::Full,
+            1,
+        )
+        .await?;
         audit::record(
             &mut tx,
-            audit::Entry {
-                authority_id: user.account.authority_id.as_str(),
-                actor: user.account.id.as_str(),
-                kind: EventKind::SignIn,
-                action: "sign-in",
-                entity_type: "user",
-                entity_id: user.account.id.as_str(),
-                before: serde_json::Value::Null,
-                after: serde_json::json!({"factors": 1}),
-            },
+            audit::Entry::own_account(
+                &user.account,
+                EventKind::SignIn,
+                "sign-in",
+                serde_json::Value::Null,
+                serde_json::json!({"factors": 1}),
+            ),
         )
         .await?;
         tx.commit().await.map_err(confer_store::StoreError::from)?;
