@@ -429,7 +429,7 @@ pub async fn sign_in(
         page.errors.add("username", throttled_message(&until));
         return Ok(view::render(&SignInPage { page: &page, username: &f.username, next: &next }));
     }
-    let user = match users::check_password(&state.db, &f.username, &f.password).await? {
+    let user = match users::check_password(&state.db, &f.username, &f.password, &source.0).await? {
         PasswordCheck::Correct(u) => u,
         PasswordCheck::Wrong | PasswordCheck::Locked { .. } | PasswordCheck::Disabled => {
             users::count_source_failure(&state.db, &source.0).await?;
@@ -791,6 +791,7 @@ pub struct PortalEmailForm {
 pub async fn portal_sign_in(
     State(state): State<SharedState>,
     csrf: ExpectedCsrf,
+    source: Source,
     Form(f): Form<PortalEmailForm>,
 ) -> Result<Response, AppError> {
     let t = crate::pages::portal_text::for_lang(Some(&f.lang));
@@ -798,6 +799,11 @@ pub async fn portal_sign_in(
     let email = f.email.trim();
     if !email.contains('@') || email.len() < 3 || email.len() > 320 {
         page.errors.add("email", t.email_error);
+        return Ok(view::render(&PortalSignInPage { page: &page, t, email }));
+    }
+    // Per network address first (the same answer whatever address was typed), then per e-mail address.
+    if let Some(until) = confer_store::otp::note_source_request(&state.db, &source.0).await? {
+        page.errors.add("email", format!("{} {}", t.too_many_from_network, view::long_instant(&until)));
         return Ok(view::render(&PortalSignInPage { page: &page, t, email }));
     }
     match confer_store::otp::note_request(&state.db, email).await? {
@@ -989,14 +995,9 @@ async fn portal_finish(
     } else {
         // The session and its audit event are one transaction.
         let mut tx = state.db.begin().await?;
-        let (token, _) = sessions::start_in_with_factors(
-            &mut tx,
-            user.account.id.as_str(),
-            user.session_generation,
-            Stage::Full,
-            1,
-        )
-        .await?;
+        let (token, _) =
+            sessions::start_in_with_factors(&mut tx, user.account.id.as_str(), user.session_generation, Stage::Full, 1)
+                .await?;
         audit::record(
             &mut tx,
             audit::Entry::own_account(
