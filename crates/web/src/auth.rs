@@ -451,12 +451,18 @@ pub async fn sign_in(
 #[template(path = "sign_in_code.html")]
 struct CodePage<'a> {
     page: &'a Page,
+    f: &'a FactorText,
     next: &'a str,
 }
 
-fn pending_page(title: &str, p: &PendingSignIn) -> Page {
+use crate::pages::portal_text::{factor_text_for_next, FactorText};
+
+/// A page of the second step, in the language of where the person goes next (a partner
+/// professional from the Welsh portal sees Welsh).
+fn pending_page(title: &str, p: &PendingSignIn, f: &FactorText) -> Page {
     let mut page = Page::bare(title);
     page.csrf = p.session.csrf_token.clone();
+    page.lang = f.lang;
     page
 }
 
@@ -465,7 +471,8 @@ pub async fn code_page(pending: Option<axum::Extension<PendingSignIn>>, Query(q)
         return Redirect::to("/sign-in").into_response();
     };
     let next = view::safe_next(q.next.as_deref());
-    view::render(&CodePage { page: &pending_page("Enter the code from your authenticator app", &p), next: &next })
+    let f = factor_text_for_next(&next);
+    view::render(&CodePage { page: &pending_page(f.code_title, &p, f), f, next: &next })
 }
 
 #[derive(Deserialize)]
@@ -546,15 +553,16 @@ pub async fn code(
         return Ok(Redirect::to("/sign-in").into_response());
     };
     let next = view::safe_next(Some(&f.next));
-    let mut page = pending_page("Enter the code from your authenticator app", &p);
+    let words = factor_text_for_next(&next);
+    let mut page = pending_page(words.code_title, &p, words);
     let code = f.code.trim();
     if code.is_empty() {
-        page.errors.add("code", "Enter the 6-digit code from your authenticator app, or one of your recovery codes");
-        return Ok(view::render(&CodePage { page: &page, next: &next }));
+        page.errors.add("code", words.code_empty);
+        return Ok(view::render(&CodePage { page: &page, f: words, next: &next }));
     }
     if let Some(until) = users::source_throttled(&state.db, &source.0).await? {
         page.errors.add("code", throttled_message(&until));
-        return Ok(view::render(&CodePage { page: &page, next: &next }));
+        return Ok(view::render(&CodePage { page: &page, f: words, next: &next }));
     }
     let user = users::by_id(&state.db, &p.session.user_id.clone().into()).await?;
     let (failures, locks_until) = match users::claim_attempt(&state.db, &user.account.id).await? {
@@ -573,19 +581,19 @@ pub async fn code(
     if let Some(until) = users::attempt_failed(&state.db, &user, failures, locks_until, step).await? {
         return locked_at_code(&state, &p, Some(&until), &next).await;
     }
-    page.errors.add(
-        "code",
-        "The code is not right. Enter the code your authenticator app shows now (it changes every 30 seconds), or one of your recovery codes",
-    );
-    Ok(view::render(&CodePage { page: &page, next: &next }))
+    page.errors.add("code", words.code_error);
+    Ok(view::render(&CodePage { page: &page, f: words, next: &next }))
 }
 
 #[derive(Template)]
 #[template(path = "enrol.html")]
 struct EnrolPage<'a> {
     page: &'a Page,
+    f: &'a FactorText,
     qr_svg: &'a str,
     secret: &'a str,
+    /// The name the authenticator app shows for the account.
+    label: &'a str,
     next: &'a str,
 }
 
@@ -593,6 +601,7 @@ struct EnrolPage<'a> {
 #[template(path = "recovery_codes.html")]
 struct RecoveryCodesPage<'a> {
     page: &'a Page,
+    f: &'a FactorText,
     codes: &'a [String],
     next: &'a str,
 }
@@ -636,9 +645,22 @@ async fn enrol_view(
             None => return enrolment_over(state, p).await,
         },
     };
-    let totp = users::totp_for(&secret, &user.account.username, "confer")?;
+    // What the app shows: the authority's name (the issuer) and the person's e-mail address
+    // (or name), never an internal id.
+    let issuer = authenticator_words(&state.authority_name(&user.account.authority_id).await?);
+    let who = if user.account.email.trim().is_empty() { &user.account.display_name } else { &user.account.email };
+    let account = authenticator_words(who);
+    let totp = users::totp_for(&secret, &account, &issuer)?;
     let svg = qr_svg(&totp.get_url());
-    Ok(view::render(&EnrolPage { page, qr_svg: &svg, secret: &secret, next }))
+    let label = format!("{issuer} ({account})");
+    let f = factor_text_for_next(next);
+    Ok(view::render(&EnrolPage { page, f, qr_svg: &svg, secret: &secret, label: &label, next }))
+}
+
+/// A name for an authenticator app's list: no colon (it separates the issuer from the
+/// account in the key's URI), no control characters, trimmed.
+fn authenticator_words(text: &str) -> String {
+    text.chars().filter(|c| *c != ':' && !c.is_control()).collect::<String>().trim().to_owned()
 }
 
 pub async fn enrol_page(
@@ -654,7 +676,8 @@ pub async fn enrol_page(
         return enrolment_over(&state, &p).await;
     }
     let next = view::safe_next(q.next.as_deref());
-    enrol_view(&state, &p, &user, &pending_page("Set up your authenticator app", &p), &next).await
+    let f = factor_text_for_next(&next);
+    enrol_view(&state, &p, &user, &pending_page(f.enrol_title, &p, f), &next).await
 }
 
 pub async fn enrol(
@@ -671,10 +694,10 @@ pub async fn enrol(
         return enrolment_over(&state, &p).await;
     }
     // (A locked account's enrolment session has already ended: the session lookup checks the lock.)
+    let words = factor_text_for_next(&next);
     if !users::check_totp(&state.db, &user, f.code.trim()).await? {
-        let mut page = pending_page("Set up your authenticator app", &p);
-        page.errors
-            .add("code", "The code is not right. Enter the 6-digit code your authenticator app shows for confer");
+        let mut page = pending_page(words.enrol_title, &p, words);
+        page.errors.add("code", words.enrol_error);
         return enrol_view(&state, &p, &user, &page, &next).await;
     }
     let codes = match users::finish_totp_enrolment(&state.db, &user).await {
@@ -685,8 +708,9 @@ pub async fn enrol(
     let user = users::by_id(&state.db, &user.account.id).await?;
     // Sign in fully now; the recovery codes page is the first page of the session.
     let mut res = complete_sign_in(&state, &user, Some(&p.token), &next).await?;
-    let page = Page::bare("Save your recovery codes");
-    let body = view::render(&RecoveryCodesPage { page: &page, codes: &codes, next: &next });
+    let mut page = Page::bare(words.recovery_title);
+    page.lang = words.lang;
+    let body = view::render(&RecoveryCodesPage { page: &page, f: words, codes: &codes, next: &next });
     let cookies: Vec<HeaderValue> = res.headers().get_all(header::SET_COOKIE).iter().cloned().collect();
     res = body;
     for c in cookies {

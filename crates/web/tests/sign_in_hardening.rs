@@ -204,3 +204,56 @@ async fn a_chunked_body_over_the_public_limit_before_sign_in_gets_413_with_a_mes
     assert!(text.starts_with("HTTP/1.1 413"), "{}", text.lines().next().unwrap_or(""));
     assert!(text.contains("The form is too large") && text.contains("send the form again"));
 }
+
+#[tokio::test]
+async fn a_professional_from_the_welsh_portal_enrols_in_welsh_and_the_app_shows_the_council_and_their_email() {
+    let app = start().await;
+    let email = "tia.teacher@school.example";
+    let id = users::create_user(
+        &app.db,
+        &users::NewUser {
+            id: None,
+            authority_id: &app.authority.id,
+            username: "tia.teacher",
+            display_name: "Tia Teacher",
+            email,
+            kind: users::AccountKind::Portal,
+            roles: &[Role::Professional],
+            team_id: None,
+            line_manager_id: None,
+            password: None,
+            totp_secret: None,
+            email_verified: true,
+        },
+        "test",
+    )
+    .await
+    .unwrap();
+    let mut b = Browser::new(&app);
+    let page = b.get("/portal/sign-in?lang=cy").await;
+    let asked = b.submit(&page, "/portal/sign-in", &[("email", email), ("lang", "cy")]).await;
+    assert_eq!(asked.status, StatusCode::SEE_OTHER);
+    let mut code = None;
+    for _ in 0..400 {
+        if let Some((_, body)) = confer_store::otp::outbox_for(&app.db, email).await.unwrap().first() {
+            code = body.split("code is ").nth(1).map(|c| c.chars().take(6).collect::<String>());
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    let code = code.expect("a code was sent");
+    let page = b.get("/portal/sign-in/code?lang=cy").await;
+    let res = b.submit(&page, "/portal/sign-in/code", &[("code", &code), ("lang", "cy")]).await;
+    let next = res.location.expect("on to the authenticator");
+    assert!(next.starts_with("/sign-in/enrol?next="), "{next}");
+    let enrol = b.get(&next).await;
+    assert_eq!(enrol.status, StatusCode::OK);
+    assert!(enrol.body.contains("<html lang=\"cy\""), "the page is in Welsh");
+    assert!(enrol.body.contains("Gosod eich ap dilysu") && enrol.body.contains("Cod diogelwch"));
+    // The app shows the council's name and the person's e-mail address, never an internal id.
+    assert!(enrol.body.contains("Testshire County Council (tia.teacher@school.example)"), "{}", enrol.body);
+    assert!(!enrol.body.contains(&id.0) && !enrol.body.contains("portal-"));
+    // A wrong code: the error is in Welsh too.
+    let wrong = b.submit(&enrol, "/sign-in/enrol", &[("code", "000000"), ("next", "/portal?lang=cy")]).await;
+    assert!(wrong.body.contains("Nid yw&#39;r cod yn gywir"), "{}", wrong.body);
+}
