@@ -184,6 +184,33 @@ pub async fn record_read(db: &Db, e: Entry<'_>) -> Result<()> {
     record_alone(db, e).await.map(|_| ())
 }
 
+/// Logs that a list page showed these families' names to someone (issue 10): ONE read event
+/// for the whole list (`list.read`, the list's name as the entity), naming every family
+/// listed, so an auditor asking "who has seen this family's name?" finds list views too,
+/// without one event per row. Nothing is logged for a list that showed no family.
+pub async fn log_list_read(db: &Db, authority: &str, actor: &str, list: &str, family_ids: &[&str]) -> Result<()> {
+    if family_ids.is_empty() {
+        return Ok(());
+    }
+    let mut families: Vec<&str> = family_ids.to_vec();
+    families.sort_unstable();
+    families.dedup();
+    record_read(
+        db,
+        Entry {
+            authority_id: authority,
+            actor,
+            kind: EventKind::Read,
+            action: "list.read",
+            entity_type: "list",
+            entity_id: list,
+            before: serde_json::Value::Null,
+            after: serde_json::json!({ "families": families }),
+        },
+    )
+    .await
+}
+
 /// The task behind [`record_read`]: waits for a read, takes every other read already
 /// waiting (up to [`READ_BATCH`]), writes them in one transaction and reports the outcome.
 async fn read_writer(
