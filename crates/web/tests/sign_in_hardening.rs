@@ -257,3 +257,32 @@ async fn a_professional_from_the_welsh_portal_enrols_in_welsh_and_the_app_shows_
     let wrong = b.submit(&enrol, "/sign-in/enrol", &[("code", "000000"), ("next", "/portal?lang=cy")]).await;
     assert!(wrong.body.contains("Nid yw&#39;r cod yn gywir"), "{}", wrong.body);
 }
+
+/// Issue 11: someone signed in to the portal who opens `/` is sent to their portal home, not
+/// refused; staff still get the dashboard, and someone not signed in is sent to sign in.
+#[tokio::test]
+async fn a_portal_user_opening_the_root_is_sent_to_the_portal_home() {
+    let app = start().await;
+    let (parent, _) = staff(&app, "root.parent", &[Role::Parent], None).await;
+    let mut b = Browser::new(&app);
+    let (token, _) = confer_store::sessions::start_with_factors(
+        &app.db,
+        &parent,
+        users::by_id(&app.db, &parent.clone().into()).await.unwrap().session_generation,
+        confer_store::sessions::Stage::Full,
+        1,
+    )
+    .await
+    .unwrap();
+    b.cookies.insert("confer_session".into(), token);
+    let root = b.get("/").await;
+    assert_eq!(root.status, StatusCode::SEE_OTHER);
+    assert_eq!(root.location.as_deref(), Some("/portal"));
+    assert_eq!(b.get("/portal").await.status, StatusCode::OK);
+    // Staff keep the dashboard; nobody signed in is asked to sign in.
+    let (chair, _) = staff(&app, "root.chair", &[Role::Chair], None).await;
+    let mut c = Browser::new(&app);
+    c.session_for(&app.db, &chair).await;
+    assert_eq!(c.get("/").await.status, StatusCode::OK);
+    assert_eq!(Browser::new(&app).get("/").await.location.as_deref(), Some("/sign-in"));
+}
