@@ -76,3 +76,15 @@ async fn the_families_list_is_one_read_event_naming_the_families_shown() {
     b.get("/families?q=zzzz-nobody").await;
     assert_eq!(list_reads(&app, &sw, "families").await.len(), 1);
 }
+
+#[tokio::test]
+async fn the_dashboard_is_one_read_event_naming_the_families_it_shows() {
+    let app = start().await;
+    let (sw, _) = staff(&app, "sw", &[Role::SocialWorker], None).await;
+    family(&app, "fam-d", "Dale family", &sw).await;
+    let mut b = Browser::new(&app);
+    b.session_for(&app.db, &sw).await;
+    let page = b.get("/").await;
+    assert!(page.body.contains("Dale family"), "{}", page.body);
+    assert_eq!(list_reads(&app, &sw, "dashboard").await, vec![vec!["fam-d".to_owned()]]);
+}

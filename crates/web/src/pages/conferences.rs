@@ -488,6 +488,16 @@ pub async fn chair(State(state): State<SharedState>, ctx: Ctx) -> Result<Respons
     let rules = Rules::load(&state, &ctx.actor.authority_id).await.map_err(to_app)?;
     let year_ago = today.checked_sub_days(Days::new(366)).unwrap_or(today);
     let past = conferences::chaired_records_to_approve(&state.db, me, year_ago, today).await?;
+    // One read event naming every family this list shows (issue 10).
+    let listed: Vec<&str> = soon.iter().chain(past.iter().map(|(r, _)| r)).map(|r| r.family_id.as_str()).collect();
+    confer_store::audit::log_list_read(
+        &state.db,
+        ctx.actor.authority_id.as_str(),
+        ctx.actor_id(),
+        "conferences.chair",
+        &listed,
+    )
+    .await?;
     let mut records = Vec::new();
     for (r, stored) in &past {
         let c = &stored.conference;
@@ -536,8 +546,14 @@ pub async fn list(State(state): State<SharedState>, ctx: Ctx) -> Result<Response
     .await?;
     // One read event naming every family this list shows (issue 10).
     let listed: Vec<&str> = requested.iter().chain(&upcoming).chain(&live).map(|r| r.family_id.as_str()).collect();
-    confer_store::audit::log_list_read(&state.db, ctx.actor.authority_id.as_str(), ctx.actor_id(), "conferences", &listed)
-        .await?;
+    confer_store::audit::log_list_read(
+        &state.db,
+        ctx.actor.authority_id.as_str(),
+        ctx.actor_id(),
+        "conferences",
+        &listed,
+    )
+    .await?;
     let requested = rows_with_docs(&state, &requested, today).await?;
     let upcoming = rows_with_docs(&state, &upcoming, today).await?;
     let live = rows_with_docs(&state, &live, today).await?;
