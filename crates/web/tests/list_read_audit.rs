@@ -88,3 +88,25 @@ async fn the_dashboard_is_one_read_event_naming_the_families_it_shows() {
     assert!(page.body.contains("Dale family"), "{}", page.body);
     assert_eq!(list_reads(&app, &sw, "dashboard").await, vec![vec!["fam-d".to_owned()]]);
 }
+
+#[tokio::test]
+async fn the_deadlines_list_is_one_read_event_naming_the_families_it_shows() {
+    let app = start().await;
+    let (sw, _) = staff(&app, "sw", &[Role::SocialWorker], None).await;
+    family(&app, "fam-e", "Elm family", &sw).await;
+    confer_store::deadlines::set_deadline(
+        &app.db,
+        "case-fam-e",
+        confer_domain::timescales::DeadlineRule::InitialConference,
+        NaiveDate::from_ymd_opt(2026, 11, 3).unwrap(),
+        None,
+        "test",
+    )
+    .await
+    .unwrap();
+    let mut b = Browser::new(&app);
+    b.session_for(&app.db, &sw).await;
+    let page = b.get("/deadlines").await;
+    assert!(page.body.contains("Elm family"), "{}", page.body);
+    assert_eq!(list_reads(&app, &sw, "deadlines").await, vec![vec!["fam-e".to_owned()]]);
+}
