@@ -17,6 +17,30 @@ pub struct Entry<'a> {
     pub after: serde_json::Value,
 }
 
+impl<'a> Entry<'a> {
+    /// An event a person causes on their own account (signing in, a wrong code, enrolling an
+    /// authenticator, using a recovery code): the account is both the actor and the entity,
+    /// in its own authority's chain.
+    pub fn own_account(
+        user: &'a confer_domain::UserAccount,
+        kind: EventKind,
+        action: &'a str,
+        before: serde_json::Value,
+        after: serde_json::Value,
+    ) -> Entry<'a> {
+        Entry {
+            authority_id: user.authority_id.as_str(),
+            actor: user.id.as_str(),
+            kind,
+            action,
+            entity_type: "user",
+            entity_id: user.id.as_str(),
+            before,
+            after,
+        }
+    }
+}
+
 fn json_text(v: &serde_json::Value) -> String {
     if v.is_null() {
         String::new()
@@ -158,6 +182,33 @@ pub async fn record_read(db: &Db, e: Entry<'_>) -> Result<()> {
         return Ok(());
     }
     record_alone(db, e).await.map(|_| ())
+}
+
+/// Logs that a list page showed these families' names to someone (issue 10): ONE read event
+/// for the whole list (`list.read`, the list's name as the entity), naming every family
+/// listed, so an auditor asking "who has seen this family's name?" finds list views too,
+/// without one event per row. Nothing is logged for a list that showed no family.
+pub async fn log_list_read(db: &Db, authority: &str, actor: &str, list: &str, family_ids: &[&str]) -> Result<()> {
+    if family_ids.is_empty() {
+        return Ok(());
+    }
+    let mut families: Vec<&str> = family_ids.to_vec();
+    families.sort_unstable();
+    families.dedup();
+    record_read(
+        db,
+        Entry {
+            authority_id: authority,
+            actor,
+            kind: EventKind::Read,
+            action: "list.read",
+            entity_type: "list",
+            entity_id: list,
+            before: serde_json::Value::Null,
+            after: serde_json::json!({ "families": families }),
+        },
+    )
+    .await
 }
 
 /// The task behind [`record_read`]: waits for a read, takes every other read already

@@ -363,7 +363,7 @@ pub async fn save<T>(
     }
     let mut c = stored.conference;
     let before = serde_json::to_value(&c).map_err(corrupt)?;
-    let was = (c.state(), c.slot().cloned(), c.invitations().iter().map(|i| i.id).collect::<Vec<_>>());
+    let was = c.clone();
     let out = operation(&mut c)?;
     let after = serde_json::to_value(&c).map_err(corrupt)?;
     let note_taker = match change.note_taker {
@@ -410,7 +410,7 @@ pub async fn save<T>(
     }
     sync_deadlines(db, &mut tx, &c, change.actor).await?;
     sync_case_stage(&mut tx, &c, change.actor).await?;
-    tell_invitees_of_changes(&mut tx, &c, was.0, was.1.as_ref(), &was.2).await?;
+    tell_invitees_of_changes(&mut tx, &was, &c).await?;
     let (before, after) = changed_parts(before, after);
     audit::record(
         &mut tx,
@@ -644,24 +644,13 @@ pub async fn log_read_as(
 /// each person newly invited gets their invitation (INV-01, INV-02), and everyone invited is
 /// told when the conference moves (date, time, place or link) or is cancelled. The words are
 /// the domain's (`confer_domain::notices`): nothing restricted, no names, no reports.
-async fn tell_invitees_of_changes(
-    tx: &mut Tx,
-    c: &Conference,
-    state_before: ConferenceState,
-    slot_before: Option<&confer_domain::conference::Slot>,
-    invited_before: &[confer_domain::conference::InvitationId],
-) -> Result<()> {
+async fn tell_invitees_of_changes(tx: &mut Tx, before: &Conference, c: &Conference) -> Result<()> {
+    use confer_domain::conference::notify::{told_of_change, Told};
     use confer_domain::conference::Invitee;
     use confer_domain::notices::{self, About, Audience};
-    let cancelled = c.state() == ConferenceState::Cancelled && state_before != ConferenceState::Cancelled;
-    let moved = match (slot_before, c.slot()) {
-        (Some(a), Some(b)) => {
-            a.date != b.date || a.time != b.time || a.venue != b.venue || a.video_link != b.video_link
-        }
-        _ => false,
-    };
-    let newly_invited = c.invitations().iter().any(|i| !invited_before.contains(&i.id));
-    if !cancelled && !moved && !newly_invited {
+    // Who is told what is the domain's rule (issue 11); this only carries it out.
+    let told = told_of_change(before, c);
+    if told.is_empty() {
         return Ok(());
     }
     let authority = sqlx::query("SELECT name, nation FROM authority WHERE id = $1")
@@ -672,7 +661,8 @@ async fn tell_invitees_of_changes(
     let nation = confer_domain::Nation::parse(&text(&authority, "nation")?)
         .ok_or_else(|| StoreError::Corrupt("authority nation".into()))?;
     let about = About { kind: c.kind(), authority: &authority_name, nation };
-    for invitation in c.invitations() {
+    for (id, what) in told {
+        let Some(invitation) = c.invitations().iter().find(|i| i.id == id) else { continue };
         let (email, audience): (Option<String>, Audience) = match &invitation.invitee {
             Invitee::FamilyMember { adult_id } => (
                 sqlx::query("SELECT email FROM adult WHERE id = $1")
@@ -693,25 +683,10 @@ async fn tell_invitees_of_changes(
             _ => (None, Audience::Family),
         };
         let Some(email) = email.filter(|e| e.contains('@')) else { continue };
-        // EXC-04, EXC-06: someone excluded from the whole conference (invited before the
-        // exclusion) is not told when or where it now meets; a cancellation says neither.
-        let may_know_when = match &invitation.invitee {
-            Invitee::FamilyMember { adult_id } => {
-                confer_domain::conference::Visibility::for_recipient(
-                    c,
-                    &confer_domain::conference::Recipient::FamilyMember(adult_id.clone()),
-                )
-                .meeting_details
-            }
-            _ => true,
-        };
-        let notice = match (cancelled, c.slot()) {
-            (true, _) => notices::cancelled(about),
-            (false, _) if !may_know_when => continue,
-            (false, Some(slot)) if !invited_before.contains(&invitation.id) => {
-                notices::invitation(about, slot, audience)
-            }
-            (false, Some(slot)) if moved => notices::moved(about, slot),
+        let notice = match (what, c.slot()) {
+            (Told::Cancelled, _) => notices::cancelled(about),
+            (Told::Invitation, Some(slot)) => notices::invitation(about, slot, audience),
+            (Told::Moved, Some(slot)) => notices::moved(about, slot),
             _ => continue,
         };
         sqlx::query("INSERT INTO outbox (id, authority_id, channel, recipient, subject, body, created_at) VALUES ($1, $2, 'email', $3, $4, $5, $6)")

@@ -323,8 +323,8 @@ pub async fn database_size(db: &Db) -> Result<Option<i64>> {
     Ok(row.try_get::<i64, _>("n").ok())
 }
 
-/// What `synchronous = FULL` costs: audited writes on a SQLite file, with NORMAL and with
-/// FULL. Run by hand: `cargo test -p confer-store --lib sync_cost -- --ignored --nocapture`.
+/// SQLite runs with `synchronous = FULL`. What it costs is measured by the benchmark
+/// `cargo bench -p confer-store --bench sync_cost` (benches/sync_cost.rs).
 #[cfg(test)]
 mod sync_cost {
     /// Every connection, the writer's and the readers', syncs each commit (FULL is 2).
@@ -337,40 +337,6 @@ mod sync_cost {
         for pool in [&db.writer, &db.pool] {
             let level: i64 = sqlx::query_scalar("PRAGMA synchronous").fetch_one(pool).await.unwrap();
             assert_eq!(level, 2, "synchronous is not FULL");
-        }
-    }
-
-    #[tokio::test]
-    #[ignore]
-    async fn sync_cost() {
-        let db = crate::testing::fresh_db().await;
-        assert_eq!(db.backend, crate::Backend::Sqlite, "a SQLite measure");
-        let la = crate::users::create_authority(&db, "B01", "Benchshire", confer_domain::Nation::England, "bench")
-            .await
-            .unwrap();
-        for mode in ["NORMAL", "FULL", "NORMAL", "FULL"] {
-            sqlx::query(&format!("PRAGMA synchronous = {mode}")).execute(&db.writer).await.unwrap();
-            let n = 1000;
-            let started = std::time::Instant::now();
-            for i in 0..n {
-                crate::audit::record_alone(
-                    &db,
-                    crate::audit::Entry {
-                        authority_id: la.id.as_str(),
-                        actor: "bench",
-                        kind: confer_domain::audit::EventKind::Change,
-                        action: "bench.write",
-                        entity_type: "bench",
-                        entity_id: "b",
-                        before: serde_json::Value::Null,
-                        after: serde_json::json!({ "i": i }),
-                    },
-                )
-                .await
-                .unwrap();
-            }
-            let ms = started.elapsed().as_secs_f64() * 1000.0;
-            println!("synchronous={mode}: {n} audited writes in {ms:.0} ms, {:.2} ms each", ms / n as f64);
         }
     }
 }

@@ -2,6 +2,12 @@
 //! its own transaction together with its row in `schema_migration`. A migration that was
 //! applied is never edited: a checksum mismatch stops the server with a clear message.
 //! One runner at a time: see [`run`].
+//!
+//! Versions increase but need not be contiguous. 0011 and 0015 do not exist: they were
+//! numbers reserved by branches that did not land (each branch is given its number before it
+//! starts, so two never write the same one). The runner applies, in order, every listed
+//! version that `schema_migration` does not hold; it never looks for the "next" number, so a
+//! gap changes nothing (proved by `the_runner_applies_every_migration_across_the_gaps`).
 
 use crate::{Backend, Db, Result, StoreError};
 use sqlx::{Connection, Row};
@@ -22,6 +28,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (13, "recovery_code_selector", include_str!("../migrations/0013_recovery_code_selector.sql")),
     (14, "portal_sign_in", include_str!("../migrations/0014_portal_sign_in.sql")),
     (16, "token_expiry", include_str!("../migrations/0016_token_expiry.sql")),
+    (17, "security_hardening", include_str!("../migrations/0017_security_hardening.sql")),
     (18, "form_submission_outcome", include_str!("../migrations/0018_form_submission_outcome.sql")),
 ];
 
@@ -150,5 +157,28 @@ mod tests {
     fn statements_split_on_line_end_semicolons_and_drop_comments() {
         let s = super::split_statements("-- c\nCREATE TABLE a (x TEXT); -- t\nCREATE INDEX i ON a (x);\n");
         assert_eq!(s, vec!["CREATE TABLE a (x TEXT)", "CREATE INDEX i ON a (x)"]);
+    }
+
+    #[test]
+    fn versions_increase_and_the_list_has_gaps() {
+        let versions: Vec<i64> = super::MIGRATIONS.iter().map(|m| m.0).collect();
+        assert!(versions.windows(2).all(|w| w[0] < w[1]), "versions increase: {versions:?}");
+        assert!(!versions.contains(&11) && !versions.contains(&15), "0011 and 0015 were never written");
+    }
+
+    #[tokio::test]
+    async fn the_runner_applies_every_migration_across_the_gaps() {
+        // A fresh database is migrated by the runner; every listed version is applied, in
+        // order, gaps and all, and a second run finds nothing to do.
+        let db = crate::testing::fresh_db().await;
+        let applied: Vec<i64> = sqlx::query_scalar("SELECT version FROM schema_migration ORDER BY version")
+            .fetch_all(db.pool())
+            .await
+            .unwrap();
+        let listed: Vec<i64> = super::MIGRATIONS.iter().map(|m| m.0).collect();
+        assert_eq!(applied, listed);
+        let (latest, at) = super::status(&db).await.unwrap();
+        assert_eq!(at, Some(latest));
+        assert!(super::run(&db).await.unwrap().is_empty());
     }
 }

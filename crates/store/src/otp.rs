@@ -103,6 +103,43 @@ pub async fn note_request(db: &Db, email: &str) -> Result<Requested> {
     Ok(Requested::Sent)
 }
 
+/// Code requests from one network address (any e-mail addresses) within [`WINDOW_MINUTES`]
+/// before that network must wait: one client cannot send codes to many people, or probe many
+/// addresses, however it spreads them.
+pub const MAX_CODE_REQUESTS_PER_SOURCE: i64 = 20;
+
+fn request_source_hash(source: &str) -> String {
+    crate::secret_hash(&format!("code-request-source:{source}"))
+}
+
+/// Counts a request for a code from a network address (the client address as the web
+/// resolves it behind trusted proxies) and says until when it must wait if it has made too
+/// many. Kept, like wrong sign-ins, as a hash of the address in `sign_in_failure` (forgotten
+/// after a day). The answer is the same whatever e-mail address was asked for.
+pub async fn note_source_request(db: &Db, source: &str) -> Result<Option<String>> {
+    let now = chrono::Utc::now();
+    let hash = request_source_hash(source);
+    let mut tx = db.begin().await?;
+    sqlx::query("INSERT INTO sign_in_failure (id, source_hash, at) VALUES ($1, $2, $3)")
+        .bind(crate::new_id())
+        .bind(&hash)
+        .bind(crate::stamp(now))
+        .execute(&mut *tx)
+        .await?;
+    let row =
+        sqlx::query("SELECT COUNT(*) AS n, MIN(at) AS first FROM sign_in_failure WHERE source_hash = $1 AND at > $2")
+            .bind(&hash)
+            .bind(crate::stamp(now - chrono::Duration::minutes(WINDOW_MINUTES)))
+            .fetch_one(&mut *tx)
+            .await?;
+    tx.commit().await?;
+    if int(&row, "n")? <= MAX_CODE_REQUESTS_PER_SOURCE {
+        return Ok(None);
+    }
+    let first = opt_text(&row, "first")?.and_then(|f| crate::parse_stamp(&f)).unwrap_or(now);
+    Ok(Some(crate::stamp(first + chrono::Duration::minutes(WINDOW_MINUTES))))
+}
+
 /// Sends a code to an address when it has accounts that may sign in (and does nothing that can
 /// be seen from outside when it has none). Call [`note_request`] first.
 pub async fn send_code(db: &Db, email: &str) -> Result<()> {
@@ -146,16 +183,13 @@ pub async fn send_code(db: &Db, email: &str) -> Result<()> {
     for user in &accounts {
         audit::record(
             &mut tx,
-            Entry {
-                authority_id: user.account.authority_id.as_str(),
-                actor: user.account.id.as_str(),
-                kind: EventKind::Change,
-                action: "sign-in.code.request",
-                entity_type: "user",
-                entity_id: user.account.id.as_str(),
-                before: serde_json::Value::Null,
-                after: json!({"code_id": id}),
-            },
+            Entry::own_account(
+                &user.account,
+                EventKind::Change,
+                "sign-in.code.request",
+                serde_json::Value::Null,
+                json!({"code_id": id}),
+            ),
         )
         .await?;
     }
@@ -183,6 +217,26 @@ pub enum Checked {
     Locked { until: String },
 }
 
+/// What no six-digit code can be: the stand-in compared with when an address has no live code.
+const NO_CODE: &str = "no-code";
+
+thread_local! {
+    static COMPARISONS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Compares a stored code hash with the given one in constant time, and counts it (per
+/// thread, for [`comparisons_on_this_thread`]).
+fn compare_code(stored: &str, given: &str) -> bool {
+    COMPARISONS.with(|c| c.set(c.get() + 1));
+    bool::from(subtle::ConstantTimeEq::ct_eq(stored.as_bytes(), given.as_bytes()))
+}
+
+/// How many code comparisons [`check`] has made on this thread: tests use it to prove that an
+/// unknown address runs the same comparison as a known one (without measuring time).
+pub fn comparisons_on_this_thread() -> u64 {
+    COMPARISONS.with(std::cell::Cell::get)
+}
+
 /// Checks a code given for an address. See the module's documentation for how tries are
 /// counted. The lock is checked before the code is looked at: the right code is refused while
 /// the account is locked.
@@ -205,18 +259,13 @@ pub async fn check(db: &Db, email: &str, code: &str) -> Result<Checked> {
     .bind(MAX_TRIES)
     .fetch_all(&mut *tx)
     .await?;
-    if claimed.is_empty() {
-        tx.rollback().await?;
-        return Ok(match lock_of(db, &address).await? {
-            Some(until) => Checked::Locked { until },
-            None => Checked::Wrong,
-        });
-    }
     let claimed: Vec<(String, String, i64)> = claimed
         .iter()
         .map(|r| Ok((text(r, "id")?, text(r, "authority_id")?, int(r, "code_failures")?)))
         .collect::<Result<_>>()?;
     // Only the newest live code of the address counts: asking for a new one retires the others.
+    // The same query, and the same comparison, run for an address with no account (it finds
+    // no code and compares with a hash no code has), so the two take the same work.
     let row = sqlx::query(
         "SELECT id, code_hash FROM one_time_code WHERE used_at IS NULL AND expires_at > $2 AND user_id IN \
          (SELECT id FROM user_account WHERE lower(email) = $1 AND kind = 'portal') ORDER BY created_at DESC LIMIT 1",
@@ -226,13 +275,19 @@ pub async fn check(db: &Db, email: &str, code: &str) -> Result<Checked> {
     .fetch_optional(&mut *tx)
     .await?;
     let code_id = row.as_ref().map(|r| text(r, "id")).transpose()?;
-    let mut right = match &row {
-        Some(r) => {
-            !code.is_empty()
-                && bool::from(subtle::ConstantTimeEq::ct_eq(text(r, "code_hash")?.as_bytes(), given.as_bytes()))
-        }
-        None => false,
+    let stored = match &row {
+        Some(r) => text(r, "code_hash")?,
+        None => code_hash(&address, NO_CODE),
     };
+    let matches = compare_code(&stored, &given);
+    let mut right = matches && row.is_some() && !code.is_empty() && !claimed.is_empty();
+    if claimed.is_empty() {
+        tx.rollback().await?;
+        return Ok(match lock_of(db, &address).await? {
+            Some(until) => Checked::Locked { until },
+            None => Checked::Wrong,
+        });
+    }
     if let (true, Some(id)) = (right, &code_id) {
         right = sqlx::query("UPDATE one_time_code SET used_at = $2 WHERE id = $1 AND used_at IS NULL")
             .bind(id)

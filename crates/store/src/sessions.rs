@@ -131,6 +131,33 @@ pub async fn start_in_with_factors(
     Ok((token, Session { token_hash: hash, user_id: user_id.into(), stage, csrf_token: csrf, factors }))
 }
 
+/// Starts a half-signed-in session (the first factor accepted: a password or an e-mailed code;
+/// the authenticator code, or its enrolment, still to come) and audits its start in the same
+/// transaction (`sign-in.first-factor`, with the factor and the stage), so the trail shows
+/// every session that was ever opened, not only those that were finished.
+pub async fn start_half_signed_in(
+    db: &Db,
+    user: &crate::users::StoredUser,
+    stage: Stage,
+    factor: &str,
+) -> Result<(String, Session)> {
+    let mut tx = db.begin().await?;
+    let started = start_in_with_factors(&mut tx, user.account.id.as_str(), user.session_generation, stage, 1).await?;
+    crate::audit::record(
+        &mut tx,
+        crate::audit::Entry::own_account(
+            &user.account,
+            confer_domain::audit::EventKind::SignIn,
+            "sign-in.first-factor",
+            serde_json::Value::Null,
+            serde_json::json!({"factor": factor, "stage": stage.as_str()}),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(started)
+}
+
 /// Finds a live session for a cookie token, ending it if it has timed out.
 pub async fn find(db: &Db, token: &str, timeouts: Timeouts) -> Result<Option<Session>> {
     let hash = crate::secret_hash(token);

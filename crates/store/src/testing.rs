@@ -48,3 +48,11 @@ pub async fn fresh_url() -> String {
         }
     }
 }
+
+/// Sets SQLite's `synchronous` on the writer's connection (every write goes through it), for
+/// the benchmark of what FULL costs (`benches/sync_cost.rs`). `mode`: NORMAL or FULL.
+pub async fn set_sqlite_synchronous(db: &Db, mode: &str) -> crate::Result<()> {
+    let mode = if mode == "NORMAL" { "NORMAL" } else { "FULL" };
+    sqlx::query(&format!("PRAGMA synchronous = {mode}")).execute(&db.writer).await?;
+    Ok(())
+}

@@ -427,36 +427,179 @@ pub enum PasswordCheck {
 const DUMMY_HASH: &str =
     "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$dGhpc2lzbm90YXJlYWxoYXNoYnV0aXRpc2xvbmc";
 
-/// Checks a staff password. An attempt is claimed first ([`claim_attempt`]): a locked or
-/// disabled account gets none, and the argon2 work is done whatever the account's state (or
-/// whether it exists), so neither the answer nor its time tells them apart. A right password
-/// gives its attempt back; a wrong one keeps it counted.
-pub async fn check_password(db: &Db, username: &str, password: &str) -> Result<PasswordCheck> {
+/// Wrong passwords from one network address before the account is locked for that address
+/// ([`LOCK_MINUTES`]). Someone who knows only a user name can lock its owner out of nowhere
+/// but their own address.
+pub const MAX_WRONG_PASSWORDS_PER_ADDRESS: i64 = MAX_FAILED_SIGN_INS;
+/// Wrong passwords from every address together before the account itself is locked: a
+/// ceiling against guessing spread over many addresses (at least ten, each also slowed down
+/// by [`MAX_FAILURES_PER_SOURCE`]).
+pub const MAX_WRONG_PASSWORDS_PER_ACCOUNT: i64 = 50;
+/// The `password_failure` row that counts every address together.
+const EVERY_ADDRESS: &str = "*";
+
+fn password_source_hash(source: &str) -> String {
+    crate::secret_hash(&format!("password-source:{source}"))
+}
+
+/// One conditional upsert that claims a password attempt on a `password_failure` row and
+/// locks it at `limit`: concurrent attempts each get a different count, and none while the
+/// row is locked (then it returns `None`). A lock that has run out starts the count again.
+async fn claim_password_row(
+    tx: &mut Tx,
+    user: &UserId,
+    source_hash: &str,
+    limit: i64,
+) -> Result<Option<(i64, Option<String>)>> {
+    let now = crate::now();
+    let until = crate::stamp(chrono::Utc::now() + chrono::Duration::minutes(LOCK_MINUTES));
+    let row = sqlx::query(
+        "INSERT INTO password_failure (user_id, source_hash, failures, locked_until) \
+         VALUES ($1, $2, 1, CASE WHEN 1 >= $4 THEN $5 ELSE NULL END) \
+         ON CONFLICT (user_id, source_hash) DO UPDATE SET \
+         failures = CASE WHEN password_failure.locked_until IS NULL THEN password_failure.failures + 1 ELSE 1 END, \
+         locked_until = CASE WHEN (CASE WHEN password_failure.locked_until IS NULL THEN password_failure.failures + 1 \
+         ELSE 1 END) >= $4 THEN $5 ELSE NULL END \
+         WHERE password_failure.locked_until IS NULL OR password_failure.locked_until <= $3 \
+         RETURNING failures, locked_until",
+    )
+    .bind(user.as_str())
+    .bind(source_hash)
+    .bind(&now)
+    .bind(limit)
+    .bind(&until)
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.map(|r| Ok((int(&r, "failures")?, opt_text(&r, "locked_until")?))).transpose()
+}
+
+/// A password attempt claimed per (account, address) and for the account as a whole.
+struct PasswordClaim {
+    address_failures: i64,
+    account_failures: i64,
+    /// This attempt locked the account for this address (until then).
+    locks_address: Option<String>,
+    /// This attempt reached the ceiling and locked the account everywhere (until then).
+    locks_account: Option<String>,
+}
+
+/// Claims a password attempt BEFORE the password is checked (issue 10): counted for the
+/// account from this address, and for the account from every address, in one transaction.
+/// `None`: the account is locked for this address, or everywhere.
+async fn claim_password_attempt(db: &Db, user: &UserId, source: &str) -> Result<Option<PasswordClaim>> {
+    let mut tx = db.begin().await?;
+    let Some((address_failures, locks_address)) =
+        claim_password_row(&mut tx, user, &password_source_hash(source), MAX_WRONG_PASSWORDS_PER_ADDRESS).await?
+    else {
+        tx.rollback().await?;
+        return Ok(None);
+    };
+    let Some((account_failures, locks_account)) =
+        claim_password_row(&mut tx, user, EVERY_ADDRESS, MAX_WRONG_PASSWORDS_PER_ACCOUNT).await?
+    else {
+        tx.rollback().await?;
+        return Ok(None);
+    };
+    if let Some(until) = &locks_account {
+        // The ceiling locks the account itself, as wrong codes do: every step checks it.
+        sqlx::query("UPDATE user_account SET locked_until = $2 WHERE id = $1")
+            .bind(user.as_str())
+            .bind(until)
+            .execute(&mut *tx)
+            .await?;
+        crate::sessions::end_unfinished_in(&mut tx, user.as_str()).await?;
+    }
+    tx.commit().await?;
+    Ok(Some(PasswordClaim { address_failures, account_failures, locks_address, locks_account }))
+}
+
+/// Gives back a password attempt that was right: this address's count is forgotten (it has
+/// proved it knows the password) and the account-wide count goes down by one, lifting a lock
+/// this very attempt set. Wrong codes are counted elsewhere ([`claim_attempt`]) and stay.
+async fn release_password_attempt(db: &Db, user: &UserId, source: &str, claim: &PasswordClaim) -> Result<()> {
+    let mut tx = db.begin().await?;
+    sqlx::query("DELETE FROM password_failure WHERE user_id = $1 AND source_hash = $2")
+        .bind(user.as_str())
+        .bind(password_source_hash(source))
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "UPDATE password_failure SET failures = CASE WHEN failures > 0 THEN failures - 1 ELSE 0 END, \
+         locked_until = CASE WHEN failures - 1 < $3 THEN NULL ELSE locked_until END \
+         WHERE user_id = $1 AND source_hash = $2",
+    )
+    .bind(user.as_str())
+    .bind(EVERY_ADDRESS)
+    .bind(MAX_WRONG_PASSWORDS_PER_ACCOUNT)
+    .execute(&mut *tx)
+    .await?;
+    if let Some(until) = &claim.locks_account {
+        sqlx::query("UPDATE user_account SET locked_until = NULL WHERE id = $1 AND locked_until = $2")
+            .bind(user.as_str())
+            .bind(until)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Checks a staff password from a network address (as the web resolves it: see SECURITY.md,
+/// trusted proxies). An attempt is claimed first, per (account, address) and for the account
+/// ([`MAX_WRONG_PASSWORDS_PER_ADDRESS`], [`MAX_WRONG_PASSWORDS_PER_ACCOUNT`]); a disabled
+/// account, an account locked (by wrong codes or the ceiling), or one locked for this address
+/// gets none. The argon2 work is done whatever the account's state (or whether it exists), so
+/// neither the answer nor its time tells them apart. A right password gives its attempt back.
+pub async fn check_password(db: &Db, username: &str, password: &str, source: &str) -> Result<PasswordCheck> {
     let Some(user) = by_username(db, username).await? else {
         let _ = verify(DUMMY_HASH, password).await;
         return Ok(PasswordCheck::Wrong);
     };
-    let claim = claim_attempt(db, &user.account.id).await?;
+    let now = crate::now();
+    let account_lock = user.locked_until.clone().filter(|u| u.as_str() > now.as_str());
+    let claim = if user.account.disabled || account_lock.is_some() {
+        None
+    } else {
+        claim_password_attempt(db, &user.account.id, source).await?
+    };
     let hash = user.password_hash.as_deref().unwrap_or(DUMMY_HASH);
     let right = verify(hash, password).await && user.password_hash.is_some() && user.kind == AccountKind::Staff;
-    match claim {
-        Claim::Refused { locked_until, disabled } => Ok(match (disabled, locked_until) {
-            (true, _) => PasswordCheck::Disabled,
-            (false, Some(until)) => PasswordCheck::Locked { until },
-            (false, None) => PasswordCheck::Wrong,
-        }),
-        Claim::Granted { failures, locks_until } => {
-            if right {
-                release_attempt(db, &user.account.id).await?;
-                Ok(PasswordCheck::Correct(Box::new(user)))
-            } else {
-                match attempt_failed(db, &user, failures, locks_until, "password").await? {
-                    Some(until) => Ok(PasswordCheck::Locked { until }),
-                    None => Ok(PasswordCheck::Wrong),
-                }
-            }
-        }
+    let Some(claim) = claim else {
+        return Ok(if user.account.disabled {
+            PasswordCheck::Disabled
+        } else {
+            PasswordCheck::Locked { until: account_lock.unwrap_or_default() }
+        });
+    };
+    if right {
+        release_password_attempt(db, &user.account.id, source, &claim).await?;
+        return Ok(PasswordCheck::Correct(Box::new(user)));
     }
+    let action = if claim.locks_account.is_some() {
+        "sign-in.locked"
+    } else if claim.locks_address.is_some() {
+        "sign-in.locked-for-address"
+    } else {
+        "sign-in.failed"
+    };
+    audit::record_alone(
+        db,
+        Entry::own_account(
+            &user.account,
+            EventKind::SignInFailed,
+            action,
+            serde_json::Value::Null,
+            // The count from this address, never the address itself.
+            json!({"step": "password", "failures_from_address": claim.address_failures,
+                   "failures": claim.account_failures, "locked_until": claim.locks_account,
+                   "locked_for_address_until": claim.locks_address}),
+        ),
+    )
+    .await?;
+    Ok(match claim.locks_account.or(claim.locks_address) {
+        Some(until) => PasswordCheck::Locked { until },
+        None => PasswordCheck::Wrong,
+    })
 }
 
 /// Whether an attempt at an account's password or second factor may be checked.
@@ -512,24 +655,6 @@ pub async fn claim_attempt(db: &Db, user: &UserId) -> Result<Claim> {
     })
 }
 
-/// Gives back an attempt whose answer was right but does not finish signing in (the password
-/// before the second factor): it no longer counts, and a lock it set is lifted. Wrong
-/// answers stay counted until a full sign-in, so signing in with the password again and again
-/// does not give more tries at the code.
-pub async fn release_attempt(db: &Db, user: &UserId) -> Result<()> {
-    sqlx::query(
-        "UPDATE user_account SET \
-         failed_sign_ins = CASE WHEN failed_sign_ins > 0 THEN failed_sign_ins - 1 ELSE 0 END, \
-         locked_until = CASE WHEN failed_sign_ins - 1 < $2 THEN NULL ELSE locked_until END \
-         WHERE id = $1",
-    )
-    .bind(user.as_str())
-    .bind(MAX_FAILED_SIGN_INS)
-    .execute(&db.writer)
-    .await?;
-    Ok(())
-}
-
 /// Records a wrong answer to a claimed attempt (`step`: "password", "totp", "recovery-code").
 /// If its claim locked the account, every half-signed-in session of the account ends in the
 /// same transaction (the lock cannot be waited out on a session opened before it). Returns
@@ -547,16 +672,13 @@ pub async fn attempt_failed(
     }
     audit::record(
         &mut tx,
-        Entry {
-            authority_id: user.account.authority_id.as_str(),
-            actor: user.account.id.as_str(),
-            kind: EventKind::SignInFailed,
-            action: if locks_until.is_some() { "sign-in.locked" } else { "sign-in.failed" },
-            entity_type: "user",
-            entity_id: user.account.id.as_str(),
-            before: serde_json::Value::Null,
-            after: json!({"failures": failures, "step": step, "locked_until": locks_until}),
-        },
+        Entry::own_account(
+            &user.account,
+            EventKind::SignInFailed,
+            if locks_until.is_some() { "sign-in.locked" } else { "sign-in.failed" },
+            serde_json::Value::Null,
+            json!({"failures": failures, "step": step, "locked_until": locks_until}),
+        ),
     )
     .await?;
     tx.commit().await?;
@@ -576,11 +698,13 @@ pub async fn locked_until(db: &Db, user: &UserId) -> Result<Option<String>> {
     })
 }
 
+/// Forgets an account's wrong passwords and codes (a full sign-in, or a password reset).
 pub async fn clear_failures(tx: &mut Tx, user: &UserId) -> Result<()> {
     sqlx::query("UPDATE user_account SET failed_sign_ins = 0, locked_until = NULL WHERE id = $1")
         .bind(user.as_str())
         .execute(&mut **tx)
         .await?;
+    sqlx::query("DELETE FROM password_failure WHERE user_id = $1").bind(user.as_str()).execute(&mut **tx).await?;
     Ok(())
 }
 
@@ -683,16 +807,13 @@ pub async fn begin_totp_enrolment(db: &Db, user: &StoredUser) -> Result<Option<S
     }
     audit::record(
         &mut tx,
-        Entry {
-            authority_id: user.account.authority_id.as_str(),
-            actor: user.account.id.as_str(),
-            kind: EventKind::Change,
-            action: "user.totp.secret",
-            entity_type: "user",
-            entity_id: user.account.id.as_str(),
-            before: json!({"totp_secret": user.totp_secret.is_some()}),
-            after: json!({"totp_secret": "new", "totp_enrolled": false}),
-        },
+        Entry::own_account(
+            &user.account,
+            EventKind::Change,
+            "user.totp.secret",
+            json!({"totp_secret": user.totp_secret.is_some()}),
+            json!({"totp_secret": "new", "totp_enrolled": false}),
+        ),
     )
     .await?;
     tx.commit().await?;
@@ -729,16 +850,13 @@ pub async fn finish_totp_enrolment(db: &Db, user: &StoredUser) -> Result<Vec<Str
     }
     audit::record(
         &mut tx,
-        Entry {
-            authority_id: user.account.authority_id.as_str(),
-            actor: user.account.id.as_str(),
-            kind: EventKind::Change,
-            action: "user.totp.enrol",
-            entity_type: "user",
-            entity_id: user.account.id.as_str(),
-            before: json!({"totp_enrolled": false}),
-            after: json!({"totp_enrolled": true, "recovery_codes": codes.len()}),
-        },
+        Entry::own_account(
+            &user.account,
+            EventKind::Change,
+            "user.totp.enrol",
+            json!({"totp_enrolled": false}),
+            json!({"totp_enrolled": true, "recovery_codes": codes.len()}),
+        ),
     )
     .await?;
     tx.commit().await?;
@@ -776,8 +894,9 @@ fn new_recovery_codes() -> Result<Vec<NewRecoveryCode>> {
 /// Uses a recovery code instead of a TOTP code; each works once, even when sent twice at the
 /// same moment (the row is claimed by a conditional UPDATE), and its use is audited in the
 /// same transaction. This only checks: the caller claims an attempt first ([`claim_attempt`]).
-/// Codes given before recovery codes were hashed with argon2 ("xxxxx-xxxxx", SHA-256) still
-/// work once each.
+/// Codes of the old form ("xxxxx-xxxxx": 40 bits, unsalted SHA-256) are never accepted: a
+/// copy of the database would give them up in seconds. Migration 0017 removed them; an
+/// account that had only those asks an administrator to reset its second factor (SECURITY.md).
 pub async fn use_recovery_code(db: &Db, user: &StoredUser, code: &str) -> Result<bool> {
     let typed: String =
         code.chars().filter(|c| !c.is_whitespace() && *c != '-').collect::<String>().to_ascii_lowercase();
@@ -800,9 +919,6 @@ pub async fn use_recovery_code(db: &Db, user: &StoredUser, code: &str) -> Result
             let _ = verify(DUMMY_HASH, secret).await;
         }
         found
-    } else if typed.len() == 10 && typed.chars().all(|c| c.is_ascii_hexdigit()) {
-        // The old form, hashed with SHA-256 as "xxxxx-xxxxx".
-        Some(crate::secret_hash(&format!("{}-{}", &typed[..5], &typed[5..])))
     } else {
         let _ = verify(DUMMY_HASH, &typed).await;
         None
@@ -826,16 +942,13 @@ pub async fn use_recovery_code(db: &Db, user: &StoredUser, code: &str) -> Result
         .await?;
     audit::record(
         &mut tx,
-        Entry {
-            authority_id: user.account.authority_id.as_str(),
-            actor: user.account.id.as_str(),
-            kind: EventKind::Change,
-            action: "user.recovery-code.use",
-            entity_type: "user",
-            entity_id: user.account.id.as_str(),
-            before: serde_json::Value::Null,
-            after: json!({"recovery_codes_left": int(&left, "n")?}),
-        },
+        Entry::own_account(
+            &user.account,
+            EventKind::Change,
+            "user.recovery-code.use",
+            serde_json::Value::Null,
+            json!({"recovery_codes_left": int(&left, "n")?}),
+        ),
     )
     .await?;
     tx.commit().await?;
@@ -908,6 +1021,10 @@ pub async fn change_account(db: &Db, user: &UserId, change: AccountChange, actor
             .bind(hash)
             .execute(&mut *tx)
             .await?;
+            sqlx::query("DELETE FROM password_failure WHERE user_id = $1")
+                .bind(user.as_str())
+                .execute(&mut *tx)
+                .await?;
             let revoked = crate::tokens::revoke_all_in(&mut tx, user.as_str()).await?;
             ("user.password.reset", serde_json::Value::Null, json!({"password": "changed", "tokens_revoked": revoked}))
         }
@@ -983,16 +1100,13 @@ pub async fn sign_out_everywhere(db: &Db, user: &StoredUser) -> Result<()> {
     let revoked = crate::tokens::revoke_all_in(&mut tx, user.account.id.as_str()).await?;
     audit::record(
         &mut tx,
-        Entry {
-            authority_id: user.account.authority_id.as_str(),
-            actor: user.account.id.as_str(),
-            kind: EventKind::SignOut,
-            action: "sign-out.everywhere",
-            entity_type: "user",
-            entity_id: user.account.id.as_str(),
-            before: serde_json::Value::Null,
-            after: json!({"tokens_revoked": revoked}),
-        },
+        Entry::own_account(
+            &user.account,
+            EventKind::SignOut,
+            "sign-out.everywhere",
+            serde_json::Value::Null,
+            json!({"tokens_revoked": revoked}),
+        ),
     )
     .await?;
     tx.commit().await?;

@@ -423,7 +423,8 @@ pub struct ConferenceView {
 pub struct ClashView {
     /// `chair`, `room` or `social-worker`.
     pub kind: &'static str,
-    pub conference_id: String,
+    /// The other conference, only for someone the access policy lets see it (else null).
+    pub conference_id: Option<String>,
     pub time: String,
     /// In words, for people.
     pub message: String,
@@ -453,7 +454,7 @@ pub async fn clashes_of(
     let mut out = Vec::new();
     for k in clashes::clashes(&candidate, &others) {
         let other = booked.iter().find(|p| p.booking.conference_id == k.other);
-        let mut named = None;
+        let (mut named, mut visible_id) = (None, None);
         if let Some(p) = other {
             // Ask the policy about the other family, as if opening its conference.
             let relationships = if c.authority_id() == &actor.authority_id {
@@ -464,6 +465,7 @@ pub async fn clashes_of(
             let target = Target::Record { authority_id: c.authority_id(), relationships: &relationships };
             if decide(actor, Action::ViewConference, target) == Decision::Allow {
                 named = Some(format!("the conference for the {}", p.family_name));
+                visible_id = Some(k.other.to_string());
             }
         }
         let about = named.unwrap_or_else(|| "another conference".to_owned());
@@ -474,7 +476,7 @@ pub async fn clashes_of(
                 ClashKind::Room => ("room", "The room is also booked for"),
                 ClashKind::SocialWorker => ("social-worker", "The social worker is also due at"),
             };
-            ClashView { kind, conference_id: k.other.to_string(), message: format!("{what} {about} at {time}."), time }
+            ClashView { kind, conference_id: visible_id, message: format!("{what} {about} at {time}."), time }
         });
     }
     Ok(out)

@@ -430,7 +430,7 @@ pub async fn sign_in(
         page.errors.add("username", throttled_message(&until));
         return Ok(view::render(&SignInPage { page: &page, username: &f.username, next: &next }));
     }
-    let user = match users::check_password(&state.db, &f.username, &f.password).await? {
+    let user = match users::check_password(&state.db, &f.username, &f.password, &source.0).await? {
         PasswordCheck::Correct(u) => u,
         PasswordCheck::Wrong | PasswordCheck::Locked { .. } | PasswordCheck::Disabled => {
             users::count_source_failure(&state.db, &source.0).await?;
@@ -439,7 +439,7 @@ pub async fn sign_in(
         }
     };
     let stage = if user.totp_enrolled { Stage::Password } else { Stage::Enrol };
-    let (token, _) = sessions::start(&state.db, user.account.id.as_str(), user.session_generation, stage).await?;
+    let (token, _) = sessions::start_half_signed_in(&state.db, &user, stage, "password").await?;
     let target = if stage == Stage::Password { "/sign-in/code" } else { "/sign-in/enrol" };
     let target = if next != "/" { format!("{target}?next={}", view::url_encode(&next)) } else { target.to_owned() };
     let mut res = Redirect::to(&target).into_response();
@@ -452,12 +452,18 @@ pub async fn sign_in(
 #[template(path = "sign_in_code.html")]
 struct CodePage<'a> {
     page: &'a Page,
+    f: &'a FactorText,
     next: &'a str,
 }
 
-fn pending_page(title: &str, p: &PendingSignIn) -> Page {
+use crate::pages::portal_text::{factor_text_for_next, FactorText};
+
+/// A page of the second step, in the language of where the person goes next (a partner
+/// professional from the Welsh portal sees Welsh).
+fn pending_page(title: &str, p: &PendingSignIn, f: &FactorText) -> Page {
     let mut page = Page::bare(title);
     page.csrf = p.session.csrf_token.clone();
+    page.lang = f.lang;
     page
 }
 
@@ -466,7 +472,8 @@ pub async fn code_page(pending: Option<axum::Extension<PendingSignIn>>, Query(q)
         return Redirect::to("/sign-in").into_response();
     };
     let next = view::safe_next(q.next.as_deref());
-    view::render(&CodePage { page: &pending_page("Enter the code from your authenticator app", &p), next: &next })
+    let f = factor_text_for_next(&next);
+    view::render(&CodePage { page: &pending_page(f.code_title, &p, f), f, next: &next })
 }
 
 #[derive(Deserialize)]
@@ -495,16 +502,13 @@ async fn complete_sign_in(
     users::clear_failures(&mut tx, &user.account.id).await?;
     audit::record(
         &mut tx,
-        audit::Entry {
-            authority_id: user.account.authority_id.as_str(),
-            actor: user.account.id.as_str(),
-            kind: EventKind::SignIn,
-            action: "sign-in",
-            entity_type: "user",
-            entity_id: user.account.id.as_str(),
-            before: serde_json::Value::Null,
-            after: serde_json::Value::Null,
-        },
+        audit::Entry::own_account(
+            &user.account,
+            EventKind::SignIn,
+            "sign-in",
+            serde_json::Value::Null,
+            serde_json::Value::Null,
+        ),
     )
     .await?;
     tx.commit().await.map_err(confer_store::StoreError::from)?;
@@ -550,15 +554,16 @@ pub async fn code(
         return Ok(Redirect::to("/sign-in").into_response());
     };
     let next = view::safe_next(Some(&f.next));
-    let mut page = pending_page("Enter the code from your authenticator app", &p);
+    let words = factor_text_for_next(&next);
+    let mut page = pending_page(words.code_title, &p, words);
     let code = f.code.trim();
     if code.is_empty() {
-        page.errors.add("code", "Enter the 6-digit code from your authenticator app, or one of your recovery codes");
-        return Ok(view::render(&CodePage { page: &page, next: &next }));
+        page.errors.add("code", words.code_empty);
+        return Ok(view::render(&CodePage { page: &page, f: words, next: &next }));
     }
     if let Some(until) = users::source_throttled(&state.db, &source.0).await? {
         page.errors.add("code", throttled_message(&until));
-        return Ok(view::render(&CodePage { page: &page, next: &next }));
+        return Ok(view::render(&CodePage { page: &page, f: words, next: &next }));
     }
     let user = users::by_id(&state.db, &p.session.user_id.clone().into()).await?;
     let (failures, locks_until) = match users::claim_attempt(&state.db, &user.account.id).await? {
@@ -577,19 +582,19 @@ pub async fn code(
     if let Some(until) = users::attempt_failed(&state.db, &user, failures, locks_until, step).await? {
         return locked_at_code(&state, &p, Some(&until), &next).await;
     }
-    page.errors.add(
-        "code",
-        "The code is not right. Enter the code your authenticator app shows now (it changes every 30 seconds), or one of your recovery codes",
-    );
-    Ok(view::render(&CodePage { page: &page, next: &next }))
+    page.errors.add("code", words.code_error);
+    Ok(view::render(&CodePage { page: &page, f: words, next: &next }))
 }
 
 #[derive(Template)]
 #[template(path = "enrol.html")]
 struct EnrolPage<'a> {
     page: &'a Page,
+    f: &'a FactorText,
     qr_svg: &'a str,
     secret: &'a str,
+    /// The name the authenticator app shows for the account.
+    label: &'a str,
     next: &'a str,
 }
 
@@ -597,6 +602,7 @@ struct EnrolPage<'a> {
 #[template(path = "recovery_codes.html")]
 struct RecoveryCodesPage<'a> {
     page: &'a Page,
+    f: &'a FactorText,
     codes: &'a [String],
     next: &'a str,
 }
@@ -640,9 +646,22 @@ async fn enrol_view(
             None => return enrolment_over(state, p).await,
         },
     };
-    let totp = users::totp_for(&secret, &user.account.username, "confer")?;
+    // What the app shows: the authority's name (the issuer) and the person's e-mail address
+    // (or name), never an internal id.
+    let issuer = authenticator_words(&state.authority_name(&user.account.authority_id).await?);
+    let who = if user.account.email.trim().is_empty() { &user.account.display_name } else { &user.account.email };
+    let account = authenticator_words(who);
+    let totp = users::totp_for(&secret, &account, &issuer)?;
     let svg = qr_svg(&totp.get_url());
-    Ok(view::render(&EnrolPage { page, qr_svg: &svg, secret: &secret, next }))
+    let label = format!("{issuer} ({account})");
+    let f = factor_text_for_next(next);
+    Ok(view::render(&EnrolPage { page, f, qr_svg: &svg, secret: &secret, label: &label, next }))
+}
+
+/// A name for an authenticator app's list: no colon (it separates the issuer from the
+/// account in the key's URI), no control characters, trimmed.
+fn authenticator_words(text: &str) -> String {
+    text.chars().filter(|c| *c != ':' && !c.is_control()).collect::<String>().trim().to_owned()
 }
 
 pub async fn enrol_page(
@@ -658,7 +677,8 @@ pub async fn enrol_page(
         return enrolment_over(&state, &p).await;
     }
     let next = view::safe_next(q.next.as_deref());
-    enrol_view(&state, &p, &user, &pending_page("Set up your authenticator app", &p), &next).await
+    let f = factor_text_for_next(&next);
+    enrol_view(&state, &p, &user, &pending_page(f.enrol_title, &p, f), &next).await
 }
 
 pub async fn enrol(
@@ -675,10 +695,10 @@ pub async fn enrol(
         return enrolment_over(&state, &p).await;
     }
     // (A locked account's enrolment session has already ended: the session lookup checks the lock.)
+    let words = factor_text_for_next(&next);
     if !users::check_totp(&state.db, &user, f.code.trim()).await? {
-        let mut page = pending_page("Set up your authenticator app", &p);
-        page.errors
-            .add("code", "The code is not right. Enter the 6-digit code your authenticator app shows for confer");
+        let mut page = pending_page(words.enrol_title, &p, words);
+        page.errors.add("code", words.enrol_error);
         return enrol_view(&state, &p, &user, &page, &next).await;
     }
     let codes = match users::finish_totp_enrolment(&state.db, &user).await {
@@ -689,8 +709,9 @@ pub async fn enrol(
     let user = users::by_id(&state.db, &user.account.id).await?;
     // Sign in fully now; the recovery codes page is the first page of the session.
     let mut res = complete_sign_in(&state, &user, Some(&p.token), &next).await?;
-    let page = Page::bare("Save your recovery codes");
-    let body = view::render(&RecoveryCodesPage { page: &page, codes: &codes, next: &next });
+    let mut page = Page::bare(words.recovery_title);
+    page.lang = words.lang;
+    let body = view::render(&RecoveryCodesPage { page: &page, f: words, codes: &codes, next: &next });
     let cookies: Vec<HeaderValue> = res.headers().get_all(header::SET_COOKIE).iter().cloned().collect();
     res = body;
     for c in cookies {
@@ -795,6 +816,7 @@ pub struct PortalEmailForm {
 pub async fn portal_sign_in(
     State(state): State<SharedState>,
     csrf: ExpectedCsrf,
+    source: Source,
     Form(f): Form<PortalEmailForm>,
 ) -> Result<Response, AppError> {
     let t = crate::pages::portal_text::for_lang(Some(&f.lang));
@@ -802,6 +824,11 @@ pub async fn portal_sign_in(
     let email = f.email.trim();
     if !email.contains('@') || email.len() < 3 || email.len() > 320 {
         page.errors.add("email", t.email_error);
+        return Ok(view::render(&PortalSignInPage { page: &page, t, email }));
+    }
+    // Per network address first (the same answer whatever address was typed), then per e-mail address.
+    if let Some(until) = confer_store::otp::note_source_request(&state.db, &source.0).await? {
+        page.errors.add("email", format!("{} {}", t.too_many_from_network, view::long_instant(&until)));
         return Ok(view::render(&PortalSignInPage { page: &page, t, email }));
     }
     match confer_store::otp::note_request(&state.db, email).await? {
@@ -987,28 +1014,24 @@ async fn portal_finish(
     let home = if t.lang == "cy" { "/portal?lang=cy" } else { "/portal" };
     let (target, token) = if confer_domain::Role::any_needs_second_factor(&user.account.roles) {
         let stage = if user.totp_enrolled { Stage::Password } else { Stage::Enrol };
-        let (token, _) =
-            sessions::start_with_factors(&state.db, user.account.id.as_str(), user.session_generation, stage, 1)
-                .await?;
+        let (token, _) = sessions::start_half_signed_in(&state.db, user, stage, "email-code").await?;
         let step = if stage == Stage::Password { "/sign-in/code" } else { "/sign-in/enrol" };
         (format!("{step}?next={}", view::url_encode(home)), token)
     } else {
-        let (token, _) =
-            sessions::start_with_factors(&state.db, user.account.id.as_str(), user.session_generation, Stage::Full, 1)
-                .await?;
+        // The session and its audit event are one transaction.
         let mut tx = state.db.begin().await?;
+        let (token, _) =
+            sessions::start_in_with_factors(&mut tx, user.account.id.as_str(), user.session_generation, Stage::Full, 1)
+                .await?;
         audit::record(
             &mut tx,
-            audit::Entry {
-                authority_id: user.account.authority_id.as_str(),
-                actor: user.account.id.as_str(),
-                kind: EventKind::SignIn,
-                action: "sign-in",
-                entity_type: "user",
-                entity_id: user.account.id.as_str(),
-                before: serde_json::Value::Null,
-                after: serde_json::json!({"factors": 1}),
-            },
+            audit::Entry::own_account(
+                &user.account,
+                EventKind::SignIn,
+                "sign-in",
+                serde_json::Value::Null,
+                serde_json::json!({"factors": 1}),
+            ),
         )
         .await?;
         tx.commit().await.map_err(confer_store::StoreError::from)?;

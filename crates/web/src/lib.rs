@@ -267,28 +267,41 @@ pub fn app(db: Db, settings: WebSettings) -> Router {
 pub const PUBLIC_BODY_LIMIT: usize = 16 * 1024;
 
 /// Holds requests without a signed-in person to [`PUBLIC_BODY_LIMIT`]: a declared length above
-/// it is answered at once (413, with a page saying what to do), and a body without a declared
-/// length is cut off there. Runs after [`auth::authenticate`], so it knows who is asking.
+/// it is answered at once, and a body without a declared length (chunked) is read up to the
+/// limit here and answered the same way if it goes past it (413, with a page saying what to
+/// do). Runs after [`auth::authenticate`], so it knows who is asking.
 async fn limit_public_bodies(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
     use axum::http::{header, StatusCode};
     use axum::response::IntoResponse;
+    use http_body_util::BodyExt;
     if req.extensions().get::<auth::Ctx>().is_some() {
         return next.run(req).await;
     }
-    let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > PUBLIC_BODY_LIMIT as u64) {
-        if req.uri().path().starts_with("/api/") {
+    let api = req.uri().path().starts_with("/api/");
+    let too_large = || {
+        if api {
             return StatusCode::PAYLOAD_TOO_LARGE.into_response();
         }
         let page = view::Page::bare("The form is too large");
         let message = "Nothing was sent on. Forms used before signing in are short: go back, check that \
                        nothing large was pasted into them, and send the form again.";
-        return (StatusCode::PAYLOAD_TOO_LARGE, view::render(&view::ErrorPage { page: &page, message, detail: "" }))
-            .into_response();
+        (StatusCode::PAYLOAD_TOO_LARGE, view::render(&view::ErrorPage { page: &page, message, detail: "" }))
+            .into_response()
+    };
+    let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > PUBLIC_BODY_LIMIT as u64) {
+        return too_large();
     }
     let (parts, body) = req.into_parts();
-    let body = axum::body::Body::new(http_body_util::Limited::new(body, PUBLIC_BODY_LIMIT));
-    next.run(axum::extract::Request::from_parts(parts, body)).await
+    match http_body_util::Limited::new(body, PUBLIC_BODY_LIMIT).collect().await {
+        Ok(collected) => {
+            next.run(axum::extract::Request::from_parts(parts, axum::body::Body::from(collected.to_bytes()))).await
+        }
+        Err(e) if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() => too_large(),
+        Err(_) => {
+            error::AppError::BadRequest("The request could not be read. Send the form again.".into()).into_response()
+        }
+    }
 }
 
 /// Logs each request by its route pattern (`/families/{family_id}`), never its address, so

@@ -411,6 +411,11 @@ pub async fn gate(State(_state): State<SharedState>, req: Request, next: Next) -
         (Via::Token { .. }, false) => return AppError::SignInRequired { next: String::new() }.into_response(),
         _ => {}
     }
+    // People whose home is the portal (families, partner professionals) opening `/` are sent
+    // there, not refused (issue 11).
+    if matched == "/" && !ctx.may(Action::ViewDashboard) && ctx.may(Action::ManageOwnAccount) {
+        return axum::response::Redirect::to("/portal").into_response();
+    }
     // Two factors for everyone but the family (issue 10), whatever the sign-in did: a person
     // whose roles need a second factor acts only with a credential that stands for two.
     if let Authority(action) | Record(action) = route.access {

@@ -608,6 +608,30 @@ async fn clashes_of_the_chair_and_the_room_are_shown_before_a_time_is_kept() {
         for_teacher.body
     );
     assert!(!for_teacher.body.contains("fam2"), "no other family's name");
+    // Through the API, fam1's social worker (who may not see fam2's conference) is not given
+    // its id; the coordinator, who may, is.
+    let other_id = two.trim_start_matches("/conferences/");
+    let api_get = |user: String| {
+        let (db, base, authority, path) = (w.app.db.clone(), w.app.base.clone(), w.app.authority.id.clone(), one.clone());
+        async move {
+            let scopes = [confer_store::tokens::Scope::Read];
+            let (_, token) =
+                confer_store::tokens::create(&db, &user, authority.as_str(), "api", &scopes, "test").await.unwrap();
+            let res = reqwest::Client::new()
+                .get(format!("{base}/api/v1{path}"))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap();
+            (res.status(), res.text().await.unwrap())
+        }
+    };
+    let (status, body) = api_get(w.sw.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("\"clashes\":[{") && body.contains("\"conference_id\":null"), "{body}");
+    assert!(!body.contains(other_id), "another conference's id is not shown: {body}");
+    let (_, body) = api_get(w.coord.clone()).await;
+    assert!(body.contains(&format!("\"conference_id\":\"{other_id}\"")), "{body}");
     assert_eq!(teacher.get(&two).await.status, StatusCode::NOT_FOUND, "the policy: not his conference");
 
     step(

@@ -24,6 +24,7 @@ pub mod error;
 pub mod exclusion;
 pub mod invitation;
 pub mod meeting;
+pub mod notify;
 pub mod parts;
 pub mod people;
 pub mod record;

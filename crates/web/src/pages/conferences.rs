@@ -488,6 +488,16 @@ pub async fn chair(State(state): State<SharedState>, ctx: Ctx) -> Result<Respons
     let rules = Rules::load(&state, &ctx.actor.authority_id).await.map_err(to_app)?;
     let year_ago = today.checked_sub_days(Days::new(366)).unwrap_or(today);
     let past = conferences::chaired_records_to_approve(&state.db, me, year_ago, today).await?;
+    // One read event naming every family this list shows (issue 10).
+    let listed: Vec<&str> = soon.iter().chain(past.iter().map(|(r, _)| r)).map(|r| r.family_id.as_str()).collect();
+    confer_store::audit::log_list_read(
+        &state.db,
+        ctx.actor.authority_id.as_str(),
+        ctx.actor_id(),
+        "conferences.chair",
+        &listed,
+    )
+    .await?;
     let mut records = Vec::new();
     for (r, stored) in &past {
         let c = &stored.conference;
@@ -525,17 +535,27 @@ pub async fn list(State(state): State<SharedState>, ctx: Ctx) -> Result<Response
     // The most urgent requests first; at national scale a page shows the first 100.
     let mut requested = conferences::waiting_to_be_scheduled(&state.db, &ctx.actor.authority_id).await?;
     requested.truncate(100);
-    let requested = rows_with_docs(&state, &requested, today).await?;
     let filter =
         |s: ConferenceState| conferences::Filter { state: Some(s), from: Some(today), to: None, limit: 100, offset: 0 };
     let upcoming = conferences::list(&state.db, &ctx.actor.authority_id, &filter(ConferenceState::Scheduled)).await?;
-    let upcoming = rows_with_docs(&state, &upcoming, today).await?;
     let live = conferences::list(
         &state.db,
         &ctx.actor.authority_id,
         &conferences::Filter { from: None, ..filter(ConferenceState::InProgress) },
     )
     .await?;
+    // One read event naming every family this list shows (issue 10).
+    let listed: Vec<&str> = requested.iter().chain(&upcoming).chain(&live).map(|r| r.family_id.as_str()).collect();
+    confer_store::audit::log_list_read(
+        &state.db,
+        ctx.actor.authority_id.as_str(),
+        ctx.actor_id(),
+        "conferences",
+        &listed,
+    )
+    .await?;
+    let requested = rows_with_docs(&state, &requested, today).await?;
+    let upcoming = rows_with_docs(&state, &upcoming, today).await?;
     let live = rows_with_docs(&state, &live, today).await?;
     Ok(view::render(&ListPage { page: &page, requested, groups: vec![("Coming up", upcoming), ("In progress", live)] }))
 }

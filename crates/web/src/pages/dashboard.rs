@@ -45,6 +45,17 @@ pub async fn dashboard(State(state): State<SharedState>, ctx: Ctx) -> Result<Res
     } else {
         None
     };
+    // One read event naming every family the dashboard shows (issue 10).
+    let listed: Vec<&str> =
+        my.iter().map(|f| f.id.as_str()).chain(chaired.iter().map(|c| c.family_id.as_str())).collect();
+    confer_store::audit::log_list_read(
+        &state.db,
+        ctx.actor.authority_id.as_str(),
+        ctx.actor_id(),
+        "dashboard",
+        &listed,
+    )
+    .await?;
     let roles = ctx.actor.roles.iter().map(|r| r.label()).collect();
     Ok(view::render(&Dashboard {
         page: &page,

@@ -322,6 +322,16 @@ pub async fn list(
     let has_next = found.len() as i64 > PAGE_SIZE;
     let mut rows = rows_of(found, calendar, at_risk, today);
     rows.truncate(PAGE_SIZE as usize);
+    // One read event naming every family this list shows (issue 10).
+    let listed: Vec<&str> = rows.iter().map(|r| r.d.family_id.as_str()).collect();
+    confer_store::audit::log_list_read(
+        &state.db,
+        ctx.actor.authority_id.as_str(),
+        ctx.actor_id(),
+        "deadlines",
+        &listed,
+    )
+    .await?;
     Ok(view::render(&ListPage {
         page: &page,
         rows: &rows,

@@ -60,6 +60,9 @@ pub async fn list(
     .await?;
     let has_next = rows.len() as i64 > PAGE_SIZE;
     rows.truncate(PAGE_SIZE as usize);
+    let listed: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    confer_store::audit::log_list_read(&state.db, ctx.actor.authority_id.as_str(), ctx.actor_id(), "families", &listed)
+        .await?;
     Ok(view::render(&ListPage { page: &page, q: &q.q, families: &rows, page_number, has_next }))
 }
 

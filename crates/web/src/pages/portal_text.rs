@@ -12,6 +12,8 @@ pub struct Text {
     pub email_error: &'static str,
     pub send_code: &'static str,
     pub too_many: &'static str,
+    /// Too many codes asked for from one network (any addresses).
+    pub too_many_from_network: &'static str,
     pub code_title: &'static str,
     pub code_intro: &'static str,
     pub code_label: &'static str,
@@ -39,6 +41,7 @@ pub const ENGLISH: Text = Text {
     email_error: "Enter an email address in the correct format, like name@example.com",
     send_code: "Send me a code",
     too_many: "You have asked for too many codes. Try again after",
+    too_many_from_network: "Too many codes have been asked for from your network. Try again after",
     code_title: "Enter your sign-in code",
     code_intro: "If we know your email address, we have sent a 6-digit code to it. It may take a few minutes to arrive. Check your spam folder too.",
     code_label: "Sign-in code",
@@ -66,6 +69,7 @@ pub const WELSH: Text = Text {
     email_error: "Rhowch gyfeiriad e-bost yn y fformat cywir, fel enw@example.com",
     send_code: "Anfonwch god ataf",
     too_many: "Rydych wedi gofyn am ormod o godau. Rhowch gynnig arall ar ôl",
+    too_many_from_network: "Gofynnwyd am ormod o godau o'ch rhwydwaith. Rhowch gynnig arall ar ôl",
     code_title: "Rhowch eich cod mewngofnodi",
     code_intro: "Os ydym yn adnabod eich cyfeiriad e-bost, rydym wedi anfon cod 6 digid ato. Gall gymryd ychydig funudau i gyrraedd. Edrychwch yn eich ffolder sbam hefyd.",
     code_label: "Cod mewngofnodi",
@@ -81,6 +85,93 @@ pub const WELSH: Text = Text {
     home_intro: "Yma fe welwch eich gwahoddiad, yr adroddiadau a rannwyd â chi, a'r hyn a benderfynwyd. Gallwch hefyd anfon eich barn at y cadeirydd.",
     confidential: "Mae'r hyn a ddywedir mewn cynhadledd amddiffyn plant yn gyfrinachol. Caiff ei rannu y tu allan i'r gynhadledd dim ond i amddiffyn plentyn, neu gyda'ch cytundeb.",
 };
+
+/// The authenticator pages (enrolment, the code, the recovery codes) in English and Welsh:
+/// staff see them in English; a partner professional coming from the Welsh portal sees them
+/// in Welsh (issue 10).
+pub struct FactorText {
+    pub lang: &'static str,
+    pub enrol_title: &'static str,
+    pub enrol_intro: &'static str,
+    pub enrol_step_open: &'static str,
+    pub enrol_step_scan: &'static str,
+    pub enrol_step_enter: &'static str,
+    pub enrol_key: &'static str,
+    /// Followed by the name the app shows for the account.
+    pub enrol_shows_as: &'static str,
+    pub enrol_hint: &'static str,
+    pub enrol_error: &'static str,
+    pub code_title: &'static str,
+    pub code_label: &'static str,
+    pub code_hint: &'static str,
+    pub code_empty: &'static str,
+    pub code_error: &'static str,
+    pub no_phone: &'static str,
+    pub recovery_title: &'static str,
+    pub recovery_warning: &'static str,
+    pub recovery_intro: &'static str,
+    pub recovery_saved: &'static str,
+    pub continue_button: &'static str,
+}
+
+pub const ENGLISH_FACTOR: FactorText = FactorText {
+    lang: "en",
+    enrol_title: "Set up your authenticator app",
+    enrol_intro: "confer asks for a code from an authenticator app each time you sign in, so that nobody can sign in with your password or email alone.",
+    enrol_step_open: "Open your authenticator app (for example Microsoft Authenticator or Google Authenticator) and add an account.",
+    enrol_step_scan: "Scan this QR code, or type in the key below it.",
+    enrol_step_enter: "Enter the 6-digit code the app shows.",
+    enrol_key: "Key:",
+    enrol_shows_as: "Your app will show this account as",
+    enrol_hint: "The 6-digit code your app shows for confer",
+    enrol_error: "The code is not right. Enter the 6-digit code your authenticator app shows for confer",
+    code_title: "Enter the code from your authenticator app",
+    code_label: "Security code",
+    code_hint: "The 6-digit code your app shows for confer. If you have lost your phone, enter one of your recovery codes, like 1a2b-3c4d-5e6f-7a8b-9c0d.",
+    code_empty: "Enter the 6-digit code from your authenticator app, or one of your recovery codes",
+    code_error: "The code is not right. Enter the code your authenticator app shows now (it changes every 30 seconds), or one of your recovery codes",
+    no_phone: "If you have no phone and no recovery codes, ask your administrator to reset your second factor.",
+    recovery_title: "Save your recovery codes",
+    recovery_warning: "These codes are shown only once. Keep them somewhere safe, away from your phone.",
+    recovery_intro: "If you lose your phone, each code lets you sign in once instead of a code from your app.",
+    recovery_saved: "I have saved my codes",
+    continue_button: "Continue",
+};
+
+pub const WELSH_FACTOR: FactorText = FactorText {
+    lang: "cy",
+    enrol_title: "Gosod eich ap dilysu",
+    enrol_intro: "Mae confer yn gofyn am god o ap dilysu bob tro y byddwch yn mewngofnodi, fel na all neb fewngofnodi gyda'ch cyfrinair neu'ch e-bost yn unig.",
+    enrol_step_open: "Agorwch eich ap dilysu (er enghraifft Microsoft Authenticator neu Google Authenticator) ac ychwanegwch gyfrif.",
+    enrol_step_scan: "Sganiwch y cod QR hwn, neu teipiwch yr allwedd oddi tano.",
+    enrol_step_enter: "Rhowch y cod 6 digid y mae'r ap yn ei ddangos.",
+    enrol_key: "Allwedd:",
+    enrol_shows_as: "Bydd eich ap yn dangos y cyfrif hwn fel",
+    enrol_hint: "Y cod 6 digid y mae eich ap yn ei ddangos ar gyfer confer",
+    enrol_error: "Nid yw'r cod yn gywir. Rhowch y cod 6 digid y mae eich ap dilysu yn ei ddangos ar gyfer confer",
+    code_title: "Rhowch y cod o'ch ap dilysu",
+    code_label: "Cod diogelwch",
+    code_hint: "Y cod 6 digid y mae eich ap yn ei ddangos ar gyfer confer. Os ydych wedi colli eich ffôn, rhowch un o'ch codau adfer, fel 1a2b-3c4d-5e6f-7a8b-9c0d.",
+    code_empty: "Rhowch y cod 6 digid o'ch ap dilysu, neu un o'ch codau adfer",
+    code_error: "Nid yw'r cod yn gywir. Rhowch y cod y mae eich ap dilysu yn ei ddangos nawr (mae'n newid bob 30 eiliad), neu un o'ch codau adfer",
+    no_phone: "Os nad oes gennych ffôn na chodau adfer, gofynnwch i'ch gweinyddwr ailosod eich ail ffactor.",
+    recovery_title: "Cadwch eich codau adfer",
+    recovery_warning: "Dim ond unwaith y dangosir y codau hyn. Cadwch nhw rywle diogel, i ffwrdd o'ch ffôn.",
+    recovery_intro: "Os byddwch yn colli eich ffôn, mae pob cod yn gadael i chi fewngofnodi unwaith yn lle cod o'ch ap.",
+    recovery_saved: "Rwyf wedi cadw fy nghodau",
+    continue_button: "Parhau",
+};
+
+/// The authenticator pages' words for where the person goes next: Welsh when they came from
+/// the Welsh portal (`next` asks for `lang=cy`), else English.
+pub fn factor_text_for_next(next: &str) -> &'static FactorText {
+    let welsh = next.split_once('?').is_some_and(|(_, q)| q.split('&').any(|pair| pair == "lang=cy"));
+    if welsh {
+        &WELSH_FACTOR
+    } else {
+        &ENGLISH_FACTOR
+    }
+}
 
 pub fn for_lang(lang: Option<&str>) -> &'static Text {
     match lang {
@@ -100,6 +191,7 @@ mod tests {
             (en.code_title, cy.code_title),
             (en.confidential, cy.confidential),
             (en.locked, cy.locked),
+            (en.too_many_from_network, cy.too_many_from_network),
             (en.choose_title, cy.choose_title),
             (en.choose_intro, cy.choose_intro),
             (en.choose_error, cy.choose_error),
@@ -110,5 +202,26 @@ mod tests {
             assert!(!c.is_empty() && e != c, "Welsh text missing for: {e}");
         }
         assert!(en.confidential.contains("confidential"));
+    }
+
+    #[test]
+    fn the_authenticator_pages_have_welsh_words_and_follow_the_portal_language_lang_04() {
+        let (en, cy) = (&super::ENGLISH_FACTOR, &super::WELSH_FACTOR);
+        for (e, c) in [
+            (en.enrol_title, cy.enrol_title),
+            (en.enrol_intro, cy.enrol_intro),
+            (en.enrol_shows_as, cy.enrol_shows_as),
+            (en.code_title, cy.code_title),
+            (en.code_hint, cy.code_hint),
+            (en.code_error, cy.code_error),
+            (en.recovery_title, cy.recovery_title),
+            (en.recovery_warning, cy.recovery_warning),
+            (en.recovery_saved, cy.recovery_saved),
+        ] {
+            assert!(!c.is_empty() && e != c, "Welsh text missing for: {e}");
+        }
+        assert_eq!(super::factor_text_for_next("/portal?lang=cy").lang, "cy");
+        assert_eq!(super::factor_text_for_next("/portal").lang, "en");
+        assert_eq!(super::factor_text_for_next("/families?q=lang=cy").lang, "en");
     }
 }

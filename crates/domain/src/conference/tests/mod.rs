@@ -5,6 +5,7 @@ mod decision;
 mod exclusion;
 mod invitations;
 mod meeting;
+mod notify;
 mod portal;
 mod record;
 mod report_files;
