@@ -48,3 +48,6 @@ pub async fn fresh_url() -> String {
         }
     }
 }
+
+mod world;
+pub use world::{schedule, ConferenceMade, FamilyBuilder, FamilyMade, PersonBuilder, World, PASSWORD};

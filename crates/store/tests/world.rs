@@ -1,0 +1,47 @@
+//! The shared test world (`confer_store::testing::World`) makes what it says, through the
+//! store and the domain's own operations: a family with an unborn baby and both parents,
+//! conferences brought to requested, scheduled and with the invitations sent. SQLite and PostgreSQL.
+
+use confer_domain::conference::{ConferenceState, Person};
+use confer_domain::{Nation, Role};
+use confer_store::testing::{self, World};
+use confer_store::{conferences, families, users};
+
+#[tokio::test]
+async fn the_world_brings_a_conference_to_scheduled_and_invited_through_the_domain() {
+    let db = testing::fresh_db().await;
+    let w = World::in_nation(&db, Nation::Wales).await;
+    assert_eq!(w.authority.nation, Nation::Wales);
+    let (tm, _) = w.person("tm").roles(&[Role::TeamManager]).create().await;
+    let (sw, _) = w.person("sw").roles(&[Role::SocialWorker]).manager(&tm).create().await;
+    assert_eq!(users::management_line(&db, &sw.as_str().into()).await.unwrap(), vec![tm.as_str().into()]);
+    w.professional("p-school", None).await;
+    w.professional("p-police", None).await;
+    let lark = w
+        .family("lark")
+        .surname("Lark")
+        .worker(&sw)
+        .child("robin", "Robin", "2018-03-04")
+        .unborn("bump", "Baby", "2027-03-01")
+        .mother("lark-mum", "Mia")
+        .father("lark-dad", "Dev")
+        .professionals(&["p-school", "p-police"])
+        .create()
+        .await;
+    let stored = families::family_record(&db, "lark").await.unwrap();
+    assert_eq!(stored.children.len(), 2);
+    assert_eq!(stored.professionals.len(), 2);
+    assert_eq!(stored.relationships.iter().filter(|r| r.parental_responsibility).count(), 4);
+
+    let invited = lark.invited_conference(&w).await;
+    let c = conferences::load(&db, &invited.id).await.unwrap();
+    assert_eq!(c.version, invited.version);
+    assert_eq!(c.conference.state(), ConferenceState::Scheduled);
+    // The unborn baby is not a subject of an initial conference (the domain refuses it).
+    let subjects: Vec<_> = c.conference.children().iter().map(|s| s.child_id.as_str().to_owned()).collect();
+    assert_eq!(subjects, vec!["robin".to_owned()]);
+    for p in [Person::FamilyMember("lark-mum".into()), Person::Professional("p-police".into())] {
+        assert!(c.conference.invitation_of(&p).is_some(), "{p:?} is invited");
+    }
+    assert!(conferences::waiting_to_be_scheduled(&db, &w.authority.id).await.unwrap().is_empty());
+}
