@@ -116,12 +116,7 @@ impl World {
         user: Option<&str>,
     ) -> ProfessionalId {
         let la = self.authority.id.clone();
-        let agency = Agency { id: AgencyId::from(agency_id), authority_id: la.clone(), name: agency_name.into(), kind };
-        let known = self.professionals.lock().map(|p| p.values().any(|(_, a)| a.id == agency.id)).unwrap_or(false);
-        let mut tx = self.db.begin().await.expect("begin");
-        if !known {
-            families::insert_agency(&mut tx, &agency).await.expect("insert the agency");
-        }
+        let agency = Agency { id: AgencyId::from(agency_id), authority_id: la, name: agency_name.into(), kind };
         let p = Professional {
             id: id.into(),
             agency_id: agency.id.clone(),
@@ -130,12 +125,23 @@ impl World {
             email: format!("{id}@example.org"),
             user_id: user.map(Into::into),
         };
-        families::insert_professional(&mut tx, &la, &p).await.expect("insert the professional");
-        tx.commit().await.expect("commit");
-        if let Ok(mut all) = self.professionals.lock() {
-            all.insert(id.to_owned(), (p, agency));
+        self.add_professional(agency, p).await
+    }
+
+    /// A professional as given, with their agency (stored the first time it is named).
+    pub async fn add_professional(&self, agency: Agency, p: Professional) -> ProfessionalId {
+        let known = self.professionals.lock().map(|all| all.values().any(|(_, a)| a.id == agency.id)).unwrap_or(false);
+        let mut tx = self.db.begin().await.expect("begin");
+        if !known {
+            families::insert_agency(&mut tx, &agency).await.expect("insert the agency");
         }
-        id.into()
+        families::insert_professional(&mut tx, &self.authority.id, &p).await.expect("insert the professional");
+        tx.commit().await.expect("commit");
+        let id = p.id.clone();
+        if let Ok(mut all) = self.professionals.lock() {
+            all.insert(id.as_str().to_owned(), (p, agency));
+        }
+        id
     }
 
     /// A family with an open case, made by [`FamilyBuilder::create`].
@@ -322,6 +328,11 @@ impl FamilyBuilder<'_> {
         self.stage = stage;
         self
     }
+    /// The day the case was opened (default 1 October 2026).
+    pub fn opened_on(mut self, day: NaiveDate) -> Self {
+        self.opened_on = day;
+        self
+    }
     pub fn case_id(mut self, id: &str) -> Self {
         self.case_id = Some(id.to_owned());
         self
@@ -496,7 +507,7 @@ impl FamilyMade {
                 .filter(|c| matches!(c.birth, Birth::Born(_)))
                 .map(|c| SubjectChild {
                     child_id: c.id.clone(),
-                    name: c.given_name.clone(),
+                    name: format!("{} {}", c.given_name, c.family_name),
                     birth: c.birth.clone(),
                     communication: c.communication.clone(),
                     disability: c.disability.clone(),
@@ -515,7 +526,7 @@ impl FamilyMade {
                 .iter()
                 .map(|(a, kind)| FamilyMember {
                     adult_id: a.id.clone(),
-                    name: a.given_name.clone(),
+                    name: format!("{} {}", a.given_name, a.family_name),
                     relationship: *kind,
                     parental_responsibility: true,
                     carer: true,
