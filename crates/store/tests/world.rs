@@ -45,3 +45,43 @@ async fn the_world_brings_a_conference_to_scheduled_and_invited_through_the_doma
     }
     assert!(conferences::waiting_to_be_scheduled(&db, &w.authority.id).await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn the_world_opens_the_meeting_after_the_chair_meets_each_parent_meet_01() {
+    let db = testing::fresh_db().await;
+    let w = World::new(&db).await;
+    w.professional("p-sw", None).await;
+    let wren = w
+        .family("wren")
+        .surname("Wren")
+        .child("jay", "Jay", "2016-07-08")
+        .mother("wren-mum", "Ada")
+        .professionals(&["p-sw"])
+        .create()
+        .await;
+    let live = wren.conference_in_meeting(&w).await;
+    let c = conferences::load(&db, &live.id).await.unwrap();
+    assert_eq!(c.version, live.version);
+    assert_eq!(c.conference.state(), ConferenceState::InProgress);
+    assert!(c.conference.pre_meetings_missing().is_empty());
+}
+
+#[tokio::test]
+async fn the_world_decides_for_every_child_with_the_inquorate_reason_its_policy_asks_for_dec_01_inv_03() {
+    let db = testing::fresh_db().await;
+    let w = World::new(&db).await;
+    let finch = w
+        .family("finch")
+        .surname("Finch")
+        .child("kit", "Kit", "2014-01-02")
+        .child("lou", "Lou", "2019-09-10")
+        .mother("finch-mum", "Bea")
+        .create()
+        .await;
+    let decided = finch.decided_conference(&w).await;
+    let c = conferences::load(&db, &decided.id).await.unwrap().conference;
+    assert_eq!(c.state(), ConferenceState::InProgress);
+    let decided_for: Vec<_> = c.decisions().iter().map(|d| d.child.as_str().to_owned()).collect();
+    assert_eq!(decided_for, vec!["kit".to_owned(), "lou".to_owned()]);
+    assert!(c.decisions().iter().all(|d| d.inquorate_reason.is_some()));
+}

@@ -23,8 +23,9 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use confer_domain::access::Relationship;
 use confer_domain::calendar::{Calendar, WorkingCalendar};
 use confer_domain::conference::{
-    Acting, ConcernCategory, Conference, ConferenceId, ConferenceKind, ConferenceRequest, EnquiryKind, FamilyMember,
-    HarmFinding, ProfessionalInvolved, Slot, SubjectChild,
+    Acting, ChildOutcome, ConcernCategory, Conference, ConferenceId, ConferenceKind, ConferenceRequest, DecisionInput,
+    EnquiryKind, FamilyMember, HarmFinding, PreMeetingMode, PreMeetingOutcome, ProfessionalInvolved, Slot,
+    SubjectChild,
 };
 use confer_domain::{
     Adult, AdultChildRelationship, Agency, AgencyId, AgencyKind, Authority, AuthorityId, Birth, Case, CaseStage, Child,
@@ -603,6 +604,68 @@ impl FamilyMade {
         )
         .await
         .unwrap_or_else(|e| panic!("the world's invitations are refused: {e:?}"));
+        reload(w, &made.id, version).await
+    }
+}
+
+impl FamilyMade {
+    /// An invited conference on its day (20 November 2026, 10:00): the chair has met each
+    /// invited parent beforehand (MEET-01) and opened the meeting.
+    pub async fn conference_in_meeting(&self, w: &World) -> ConferenceMade {
+        let made = self.invited_conference(w).await;
+        let day = made.conference.date().expect("a scheduled conference has a date");
+        let chair_id = made.conference.chair().cloned().expect("a scheduled conference has a chair");
+        let chair = Acting::new(chair_id.clone(), &[Role::Chair], &[Relationship::ConferenceChair]);
+        let start = NaiveDateTime::new(day, NaiveTime::from_hms_opt(10, 0, 0).unwrap_or_default()).and_utc();
+        let adults: Vec<_> = self.adults.iter().map(|(a, _)| a.id.clone()).collect();
+        let ((), version) =
+            conferences::save(&w.db, &made.id, made.version, Change::new(chair_id.as_str(), "conference.start"), |c| {
+                for a in &adults {
+                    let on = day.pred_opt().unwrap_or(day);
+                    let outcome = PreMeetingOutcome::Held { mode: PreMeetingMode::FaceToFace, on };
+                    c.record_pre_meeting(&chair, a, outcome, start)?;
+                }
+                c.start_meeting(&chair, day, start)
+            })
+            .await
+            .unwrap_or_else(|e| panic!("the world's meeting cannot start: {e:?}"));
+        reload(w, &made.id, version).await
+    }
+}
+
+impl FamilyMade {
+    /// A conference in its meeting where the chair has decided "no further plan" for every
+    /// child (DEC-01); no attendance is recorded, so the decision carries the inquorate
+    /// reason the authority's policy asks for (INV-03).
+    pub async fn decided_conference(&self, w: &World) -> ConferenceMade {
+        let made = self.conference_in_meeting(w).await;
+        let day = made.conference.date().expect("a scheduled conference has a date");
+        let chair_id = made.conference.chair().cloned().expect("a scheduled conference has a chair");
+        let chair = Acting::new(chair_id.clone(), &[Role::Chair], &[Relationship::ConferenceChair]);
+        let at = NaiveDateTime::new(day, NaiveTime::from_hms_opt(11, 0, 0).unwrap_or_default()).and_utc();
+        let history = crate::calendar::policy_history(&w.db, &w.authority).await.expect("the authority's policy");
+        let policy = history.in_force(day).clone();
+        let children: Vec<_> = made.conference.children().iter().map(|c| c.child_id.clone()).collect();
+        let ((), version) = conferences::save(
+            &w.db,
+            &made.id,
+            made.version,
+            Change::new(chair_id.as_str(), "conference.decide"),
+            |c| {
+                for child in &children {
+                    let input = DecisionInput {
+                        child: child.clone(),
+                        outcome: ChildOutcome::NoFurtherPlan,
+                        continuing_risk_of_significant_harm: false,
+                        inquorate_reason: Some("Fictional test conference: attendance not recorded.".into()),
+                    };
+                    c.decide(&chair, input, &policy, at)?;
+                }
+                Ok(())
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("the world's decision is refused: {e:?}"));
         reload(w, &made.id, version).await
     }
 }
