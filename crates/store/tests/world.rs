@@ -2,7 +2,7 @@
 //! store and the domain's own operations: a family with an unborn baby and both parents,
 //! conferences brought to requested, scheduled and with the invitations sent. SQLite and PostgreSQL.
 
-use confer_domain::conference::{ConferenceState, Person};
+use confer_domain::conference::{ConferenceState, Person, Recipient};
 use confer_domain::{Nation, Role};
 use confer_store::testing::{self, World};
 use confer_store::{conferences, families, users};
@@ -84,4 +84,34 @@ async fn the_world_decides_for_every_child_with_the_inquorate_reason_its_policy_
     let decided_for: Vec<_> = c.decisions().iter().map(|d| d.child.as_str().to_owned()).collect();
     assert_eq!(decided_for, vec!["kit".to_owned(), "lou".to_owned()]);
     assert!(c.decisions().iter().all(|d| d.inquorate_reason.is_some()));
+}
+
+#[tokio::test]
+async fn the_world_closes_approves_and_sends_the_record_to_everyone_invited_min_02_min_03() {
+    let db = testing::fresh_db().await;
+    let w = World::new(&db).await;
+    w.professional("p-hv", None).await;
+    let moss = w
+        .family("moss")
+        .surname("Moss")
+        .child("ivy", "Ivy", "2017-04-05")
+        .mother("moss-mum", "Cleo")
+        .father("moss-dad", "Ray")
+        .professionals(&["p-hv"])
+        .create()
+        .await;
+    let sent = moss.distributed_record_conference(&w).await;
+    let c = conferences::load(&db, &sent.id).await.unwrap().conference;
+    assert_eq!(c.state(), ConferenceState::Closed);
+    assert_eq!(c.record().versions.len(), 1, "the approved record is version 1");
+    assert!(c.record().draft.is_none());
+    let sent_to: Vec<_> = c.record().distribution.iter().map(|d| d.recipient.clone()).collect();
+    assert_eq!(
+        sent_to,
+        vec![
+            Recipient::FamilyMember("moss-mum".into()),
+            Recipient::FamilyMember("moss-dad".into()),
+            Recipient::Professional("p-hv".into()),
+        ]
+    );
 }

@@ -24,9 +24,10 @@ use confer_domain::access::Relationship;
 use confer_domain::calendar::{Calendar, WorkingCalendar};
 use confer_domain::conference::{
     Acting, ChildOutcome, ConcernCategory, Conference, ConferenceId, ConferenceKind, ConferenceRequest, DecisionInput,
-    EnquiryKind, FamilyMember, HarmFinding, PreMeetingMode, PreMeetingOutcome, ProfessionalInvolved, Slot,
-    SubjectChild,
+    DocumentLanguage, EnquiryKind, FamilyMember, HarmFinding, Outcome, PreMeetingMode, PreMeetingOutcome,
+    ProfessionalInvolved, Recipient, Slot, SubjectChild,
 };
+use confer_domain::policy::Policy;
 use confer_domain::{
     Adult, AdultChildRelationship, Agency, AgencyId, AgencyKind, Authority, AuthorityId, Birth, Case, CaseStage, Child,
     Communication, Family, Gender, Nation, Professional, ProfessionalId, RelationshipKind, Role, UserId,
@@ -587,87 +588,134 @@ impl FamilyMade {
         let adults: Vec<_> = self.adults.iter().map(|(a, _)| a.id.clone()).collect();
         let pros: Vec<ProfessionalId> = self.professionals.iter().map(|p| p.as_str().into()).collect();
         let today = w.today;
-        let ((), version) = conferences::save(
-            &w.db,
-            &made.id,
-            made.version,
-            Change::new(coord.user_id.as_str(), "conference.invite"),
-            |c| {
-                for a in &adults {
-                    c.invite_family_member(&coord, a, today)?;
-                }
-                for p in &pros {
-                    c.invite_professional(&coord, p, today)?;
-                }
-                Ok(())
-            },
-        )
+        change(w, &made, coord.user_id.as_str(), "conference.invite", |c| {
+            for a in &adults {
+                c.invite_family_member(&coord, a, today)?;
+            }
+            for p in &pros {
+                c.invite_professional(&coord, p, today)?;
+            }
+            Ok(())
+        })
         .await
-        .unwrap_or_else(|e| panic!("the world's invitations are refused: {e:?}"));
-        reload(w, &made.id, version).await
     }
-}
 
-impl FamilyMade {
     /// An invited conference on its day (20 November 2026, 10:00): the chair has met each
     /// invited parent beforehand (MEET-01) and opened the meeting.
     pub async fn conference_in_meeting(&self, w: &World) -> ConferenceMade {
         let made = self.invited_conference(w).await;
-        let day = made.conference.date().expect("a scheduled conference has a date");
-        let chair_id = made.conference.chair().cloned().expect("a scheduled conference has a chair");
-        let chair = Acting::new(chair_id.clone(), &[Role::Chair], &[Relationship::ConferenceChair]);
-        let start = NaiveDateTime::new(day, NaiveTime::from_hms_opt(10, 0, 0).unwrap_or_default()).and_utc();
+        let (chair, day) = chair_and_day(&made);
+        let start = at_time(day, 10);
         let adults: Vec<_> = self.adults.iter().map(|(a, _)| a.id.clone()).collect();
-        let ((), version) =
-            conferences::save(&w.db, &made.id, made.version, Change::new(chair_id.as_str(), "conference.start"), |c| {
-                for a in &adults {
-                    let on = day.pred_opt().unwrap_or(day);
-                    let outcome = PreMeetingOutcome::Held { mode: PreMeetingMode::FaceToFace, on };
-                    c.record_pre_meeting(&chair, a, outcome, start)?;
-                }
-                c.start_meeting(&chair, day, start)
-            })
-            .await
-            .unwrap_or_else(|e| panic!("the world's meeting cannot start: {e:?}"));
-        reload(w, &made.id, version).await
+        let on = day.pred_opt().unwrap_or(day);
+        change(w, &made, chair.user_id.as_str(), "conference.start", |c| {
+            for a in &adults {
+                let outcome = PreMeetingOutcome::Held { mode: PreMeetingMode::FaceToFace, on };
+                c.record_pre_meeting(&chair, a, outcome, start)?;
+            }
+            c.start_meeting(&chair, day, start)
+        })
+        .await
     }
-}
 
-impl FamilyMade {
     /// A conference in its meeting where the chair has decided "no further plan" for every
     /// child (DEC-01); no attendance is recorded, so the decision carries the inquorate
     /// reason the authority's policy asks for (INV-03).
     pub async fn decided_conference(&self, w: &World) -> ConferenceMade {
         let made = self.conference_in_meeting(w).await;
-        let day = made.conference.date().expect("a scheduled conference has a date");
-        let chair_id = made.conference.chair().cloned().expect("a scheduled conference has a chair");
-        let chair = Acting::new(chair_id.clone(), &[Role::Chair], &[Relationship::ConferenceChair]);
-        let at = NaiveDateTime::new(day, NaiveTime::from_hms_opt(11, 0, 0).unwrap_or_default()).and_utc();
-        let history = crate::calendar::policy_history(&w.db, &w.authority).await.expect("the authority's policy");
-        let policy = history.in_force(day).clone();
+        let (chair, day) = chair_and_day(&made);
+        let policy = policy_on(w, day).await;
         let children: Vec<_> = made.conference.children().iter().map(|c| c.child_id.clone()).collect();
-        let ((), version) = conferences::save(
-            &w.db,
-            &made.id,
-            made.version,
-            Change::new(chair_id.as_str(), "conference.decide"),
-            |c| {
-                for child in &children {
-                    let input = DecisionInput {
-                        child: child.clone(),
-                        outcome: ChildOutcome::NoFurtherPlan,
-                        continuing_risk_of_significant_harm: false,
-                        inquorate_reason: Some("Fictional test conference: attendance not recorded.".into()),
-                    };
-                    c.decide(&chair, input, &policy, at)?;
-                }
-                Ok(())
-            },
-        )
+        change(w, &made, chair.user_id.as_str(), "conference.decide", |c| {
+            for child in &children {
+                let input = DecisionInput {
+                    child: child.clone(),
+                    outcome: ChildOutcome::NoFurtherPlan,
+                    continuing_risk_of_significant_harm: false,
+                    inquorate_reason: Some("Fictional test conference: attendance not recorded.".into()),
+                };
+                c.decide(&chair, input, &policy, at_time(day, 11))?;
+            }
+            Ok(())
+        })
         .await
-        .unwrap_or_else(|e| panic!("the world's decision is refused: {e:?}"));
-        reload(w, &made.id, version).await
     }
+
+    /// A decided conference the chair has closed (no plan, so no review is set).
+    pub async fn closed_conference(&self, w: &World) -> ConferenceMade {
+        let made = self.decided_conference(w).await;
+        let (chair, day) = chair_and_day(&made);
+        let policy = policy_on(w, day).await;
+        let calendar = Calendar::for_nation(w.authority.nation);
+        change(w, &made, chair.user_id.as_str(), "conference.close", |c| {
+            c.close(&chair, None, &policy, &calendar, at_time(day, 12))
+        })
+        .await
+    }
+
+    /// A closed conference whose record the chair has drafted from the meeting and approved
+    /// as version 1 (MIN-02).
+    pub async fn approved_record_conference(&self, w: &World) -> ConferenceMade {
+        let made = self.closed_conference(w).await;
+        let (chair, day) = chair_and_day(&made);
+        change(w, &made, chair.user_id.as_str(), "conference.record.approve", |c| {
+            c.draft_record(&chair, None, at_time(day, 15))?;
+            c.approve_record(&chair, at_time(day, 15)).map(|_| ())
+        })
+        .await
+    }
+
+    /// An approved record the coordinator has sent, the next working day, to every family
+    /// member and professional invited, each as they may see it (MIN-03, EXC-06).
+    pub async fn distributed_record_conference(&self, w: &World) -> ConferenceMade {
+        let made = self.approved_record_conference(w).await;
+        let (_, day) = chair_and_day(&made);
+        let coord = coordinator(w).await;
+        let policy = policy_on(w, day).await;
+        let calendar = Calendar::for_nation(w.authority.nation);
+        let next_day = calendar.add_working_days(day, 1);
+        let mut recipients: Vec<Recipient> =
+            self.adults.iter().map(|(a, _)| Recipient::FamilyMember(a.id.clone())).collect();
+        recipients.extend(self.professionals.iter().map(|p| Recipient::Professional(p.as_str().into())));
+        change(w, &made, coord.user_id.as_str(), "conference.record.send", |c| {
+            for r in recipients {
+                c.distribute_record(&coord, r, DocumentLanguage::English, &policy, &calendar, next_day)?;
+            }
+            Ok(())
+        })
+        .await
+    }
+}
+
+fn at_time(day: NaiveDate, hour: u32) -> DateTime<Utc> {
+    NaiveDateTime::new(day, NaiveTime::from_hms_opt(hour, 0, 0).unwrap_or_default()).and_utc()
+}
+
+/// The authority's policy in force on a day (its own changes over the nation's defaults).
+async fn policy_on(w: &World, day: NaiveDate) -> Policy {
+    let history = crate::calendar::policy_history(&w.db, &w.authority).await.expect("the authority's policy");
+    history.in_force(day).clone()
+}
+
+fn chair_and_day(made: &ConferenceMade) -> (Acting, NaiveDate) {
+    let day = made.conference.date().expect("a scheduled conference has a date");
+    let chair = made.conference.chair().cloned().expect("a scheduled conference has a chair");
+    (Acting::new(chair, &[Role::Chair], &[Relationship::ConferenceChair]), day)
+}
+
+/// One domain operation on a stored conference, saved with its audit event; panics with the
+/// domain's reason if the world asked for something the rules refuse.
+async fn change(
+    w: &World,
+    made: &ConferenceMade,
+    actor: &str,
+    action: &str,
+    operation: impl FnOnce(&mut Conference) -> Outcome,
+) -> ConferenceMade {
+    let ((), version) = conferences::save(&w.db, &made.id, made.version, Change::new(actor, action), operation)
+        .await
+        .unwrap_or_else(|e| panic!("the world's {action} is refused: {e:?}"));
+    reload(w, &made.id, version).await
 }
 
 async fn coordinator(w: &World) -> Acting {
@@ -697,14 +745,8 @@ pub async fn schedule(w: &World, made: ConferenceMade, chair: &UserId, day: &str
         chair: chair.clone(),
     };
     let (today, now) = (w.today, w.now);
-    let ((), version) = conferences::save(
-        &w.db,
-        &made.id,
-        made.version,
-        Change::new(coord.user_id.as_str(), "conference.schedule"),
-        |c| c.schedule(&coord, slot, &stored.account, |u| managers.get(u).cloned(), None, &calendar, today, now),
-    )
+    change(w, &made, coord.user_id.as_str(), "conference.schedule", |c| {
+        c.schedule(&coord, slot, &stored.account, |u| managers.get(u).cloned(), None, &calendar, today, now)
+    })
     .await
-    .unwrap_or_else(|e| panic!("the world's schedule is refused: {e:?}"));
-    reload(w, &made.id, version).await
 }
