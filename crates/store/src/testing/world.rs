@@ -510,7 +510,7 @@ impl FamilyMade {
                 .map(|c| SubjectChild {
                     child_id: c.id.clone(),
                     name: format!("{} {}", c.given_name, c.family_name),
-                    birth: c.birth.clone(),
+                    birth: c.birth,
                     communication: c.communication.clone(),
                     disability: c.disability.clone(),
                     current_plan: None,
