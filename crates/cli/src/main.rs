@@ -591,13 +591,13 @@ async fn run_demo(args: DemoArgs) -> Outcome {
     // The demo's records are stamped by the same clock the server will show ("as if" --today).
     let db = Db::connect(&s.database_url).await?.with_clock(s.web.clock.clone());
     migrate::run(&db).await?;
-    let options = confer_domain::demo::DemoOptions {
+    let options = confer_demo::DemoOptions {
         seed: args.seed,
         families: args.families,
-        ..confer_domain::demo::DemoOptions::for_nation(nation)
+        ..confer_demo::DemoOptions::for_nation(nation)
     };
     let today = s.web.clock.today();
-    let generated = confer_domain::demo::Demo::new(options, today);
+    let generated = confer_demo::Demo::new(options, today);
     let started = std::time::Instant::now();
     let loaded = demo::load(&db, &generated, |n| {
         if n % 5000 == 0 && n > 0 {

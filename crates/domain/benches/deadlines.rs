@@ -7,7 +7,7 @@
 
 use chrono::NaiveDate;
 use confer_domain::calendar::Calendar;
-use confer_domain::demo::{Demo, DemoOptions};
+use confer_demo::{Demo, DemoOptions};
 use confer_domain::policy::PolicyHistory;
 use confer_domain::timescales::{deadline_state, recompute_all};
 use confer_domain::Nation;

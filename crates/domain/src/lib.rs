@@ -6,7 +6,6 @@ pub mod access;
 pub mod audit;
 pub mod calendar;
 pub mod conference;
-pub mod demo;
 pub mod model;
 pub mod notices;
 pub mod policy;

@@ -1,9 +1,9 @@
-//! Loads a generated fictional authority (`confer_domain::demo`) into the database, and
+//! Loads a generated fictional authority (`confer_demo`) into the database, and
 //! gives the demo sign-in accounts fresh credentials each time the demo starts.
 
 use crate::users::{self, AccountKind, NewUser};
 use crate::{Db, Result};
-use confer_domain::demo::{Demo, DEMO_ACCOUNTS};
+use confer_demo::{Demo, DEMO_ACCOUNTS};
 use confer_domain::Role;
 
 /// The actor recorded in the audit chain for everything the demo loader does.
@@ -140,7 +140,7 @@ pub async fn load(db: &Db, demo: &Demo, mut progress: impl FnMut(u64)) -> Result
 async fn seed_deadlines(
     tx: &mut crate::Tx,
     demo: &Demo,
-    f: &confer_domain::demo::DemoFamily,
+    f: &confer_demo::DemoFamily,
     index: u32,
     calendar: &confer_domain::calendar::Calendar,
     policies: &confer_domain::policy::PolicyHistory,

@@ -117,7 +117,7 @@ fn request_source_hash(source: &str) -> String {
 /// many. Kept, like wrong sign-ins, as a hash of the address in `sign_in_failure` (forgotten
 /// after a day). The answer is the same whatever e-mail address was asked for.
 pub async fn note_source_request(db: &Db, source: &str) -> Result<Option<String>> {
-    let now = chrono::Utc::now();
+    let now = db.clock().now();
     let hash = request_source_hash(source);
     let mut tx = db.begin().await?;
     sqlx::query("INSERT INTO sign_in_failure (id, source_hash, at) VALUES ($1, $2, $3)")

@@ -451,8 +451,8 @@ async fn claim_password_row(
     source_hash: &str,
     limit: i64,
 ) -> Result<Option<(i64, Option<String>)>> {
-    let now = crate::now();
-    let until = crate::stamp(chrono::Utc::now() + chrono::Duration::minutes(LOCK_MINUTES));
+    let now = tx.now();
+    let until = crate::stamp(tx.clock().now() + chrono::Duration::minutes(LOCK_MINUTES));
     let row = sqlx::query(
         "INSERT INTO password_failure (user_id, source_hash, failures, locked_until) \
          VALUES ($1, $2, 1, CASE WHEN 1 >= $4 THEN $5 ELSE NULL END) \
@@ -555,7 +555,7 @@ pub async fn check_password(db: &Db, username: &str, password: &str, source: &st
         let _ = verify(DUMMY_HASH, password).await;
         return Ok(PasswordCheck::Wrong);
     };
-    let now = crate::now();
+    let now = db.now();
     let account_lock = user.locked_until.clone().filter(|u| u.as_str() > now.as_str());
     let claim = if user.account.disabled || account_lock.is_some() {
         None

@@ -3,13 +3,13 @@
 //! Runs on SQLite or PostgreSQL (CONFER_TEST_DATABASE).
 
 use confer_domain::audit::{ChainBreak, EventKind};
-use confer_domain::Nation;
 use confer_store::audit::{self, Entry};
-use confer_store::{testing, users, Db};
+use confer_store::testing::{self, World};
+use confer_store::Db;
 
 async fn seeded() -> (Db, String) {
     let db = testing::fresh_db().await;
-    let la = users::create_authority(&db, "T01", "Testshire Council", Nation::England, "test").await.unwrap();
+    let la = World::new(&db).await.authority;
     for i in 0..9 {
         audit::record_alone(
             &db,

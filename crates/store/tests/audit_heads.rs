@@ -4,7 +4,8 @@
 use confer_domain::audit::{ChainBreak, EventKind};
 use confer_domain::Nation;
 use confer_store::audit::{self, Entry, HeadExport};
-use confer_store::{testing, users, Db};
+use confer_store::testing::{self, World};
+use confer_store::{users, Db};
 
 fn entry(authority: &str, i: i64) -> Entry<'_> {
     Entry {
@@ -21,7 +22,7 @@ fn entry(authority: &str, i: i64) -> Entry<'_> {
 
 async fn seeded(n: i64) -> (Db, String) {
     let db = testing::fresh_db().await;
-    let la = users::create_authority(&db, "T01", "Testshire Council", Nation::England, "test").await.unwrap();
+    let la = World::new(&db).await.authority;
     for i in 0..n {
         audit::record_alone(&db, entry(la.id.as_str(), i)).await.unwrap();
     }

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use confer_domain::calendar::{Calendar, WorkingCalendar};
-use confer_domain::demo::{Demo, DemoOptions};
+use confer_demo::{Demo, DemoOptions};
 use confer_domain::timescales::{DeadlineRule, DeadlineState, LateReason};
 use confer_domain::{CaseStage, Nation, Role};
 use confer_store::deadlines::{self, ListQuery, MarkMetError, Scope, Sort, StateFilter};

@@ -4,7 +4,7 @@
 //! come back unchanged and every read is audited. Runs on SQLite or PostgreSQL
 //! (CONFER_TEST_DATABASE).
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use confer_domain::access::Relationship;
 use confer_domain::calendar::WorkingCalendar;
 use confer_domain::conference::*;
@@ -12,116 +12,37 @@ use confer_domain::policy::Policy;
 use confer_domain::*;
 use confer_store::conferences::{self, Change, SaveError};
 use confer_store::documents::{self, NewDocument};
-use confer_store::families::{self, NewFamily};
-use confer_store::users::{self, AccountKind, NewUser};
-use confer_store::{testing, Db};
+use confer_store::testing::{self, World};
+use confer_store::Db;
 use sqlx::Row;
 
 fn d(s: &str) -> NaiveDate {
     s.parse().unwrap()
 }
 
+/// An account with a fixed id (the tests name it in domain calls), without a password.
 async fn user(db: &Db, la: &AuthorityId, name: &str, roles: &[Role]) -> UserId {
-    users::create_user(
-        db,
-        &NewUser {
-            id: Some(name),
-            authority_id: la,
-            username: name,
-            display_name: name,
-            email: &format!("{name}@example.org"),
-            kind: AccountKind::Staff,
-            roles,
-            team_id: None,
-            line_manager_id: None,
-            password: None,
-            totp_secret: None,
-            email_verified: true,
-        },
-        "test",
-    )
-    .await
-    .unwrap()
+    testing::PersonBuilder::new(db, la, name).id(name).roles(roles).create().await.0.into()
 }
 
 /// A requested conference for one child, saved at version 1.
 async fn seeded() -> (Db, Conference) {
     let db = testing::fresh_db().await;
-    let la = users::create_authority(&db, "T01", "Testshire Council", Nation::England, "test").await.unwrap();
-    let sw = user(&db, &la.id, "sw", &[Role::SocialWorker]).await;
-    user(&db, &la.id, "coord", &[Role::Coordinator]).await;
-    let mut tx = db.begin().await.unwrap();
-    let family = Family { id: "fam".into(), authority_id: la.id.clone(), name: "Fam".into() };
-    let case = Case {
-        id: "case".into(),
-        family_id: "fam".into(),
-        allocated_worker_id: sw.clone(),
-        stage: CaseStage::Enquiry,
-        opened_on: d("2026-10-01"),
-    };
-    families::insert_family(
-        &mut tx,
-        &NewFamily {
-            family: &family,
-            children: &[],
-            adults: &[],
-            relationships: &[],
-            case: Some(&case),
-            professionals: &[],
-        },
-        "test",
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
-    let request = ConferenceRequest {
-        authority_id: la.id.clone(),
-        family_id: "fam".into(),
-        case_id: "case".into(),
-        kind: ConferenceKind::Initial,
-        children: vec![SubjectChild {
-            child_id: "amy".into(),
-            name: "Amy".into(),
-            birth: Birth::Born(d("2015-01-01")),
-            communication: Communication::default(),
-            disability: String::new(),
-            current_plan: None,
-        }],
-        strategy_discussion_on: Some(d("2026-11-02")),
-        enquiry: Some(EnquiryKind::Section47),
-        harm_finding: Some(HarmFinding::Suffering),
-        transfer_notified_on: None,
-        previous: None,
-        reason: "Neglect.".into(),
-        concerns: vec![ConcernCategory::Neglect],
-        family_members: vec![FamilyMember {
-            adult_id: "mum".into(),
-            name: "Mum".into(),
-            relationship: RelationshipKind::Mother,
-            parental_responsibility: true,
-            carer: true,
-            communication: Communication::default(),
-            disability: String::new(),
-            needs: vec![],
-        }],
-        professionals: vec![ProfessionalInvolved {
-            professional_id: "p-school".into(),
-            name: "Tia Teacher".into(),
-            job_title: "Teacher".into(),
-            agency_id: "ag-school".into(),
-            agency_name: "Brook Primary".into(),
-            agency_kind: AgencyKind::Education,
-            user_id: None,
-        }],
-        allocated_worker: sw.clone(),
-        due_by: d("2026-11-23"),
-    };
-    let who = Acting::new(sw, &[Role::SocialWorker], &[Relationship::AllocatedWorker]);
-    let c = Conference::request(&who, ConferenceId("conf".into()), request, d("2026-11-03"), Utc::now()).unwrap();
-    let mut tx = db.begin().await.unwrap();
-    conferences::create(&db, &mut tx, &c, "sw").await.unwrap();
-    tx.commit().await.unwrap();
-    (db, c)
+    let w = World::new(&db).await;
+    let sw = user(&db, &w.authority.id, "sw", &[Role::SocialWorker]).await;
+    user(&db, &w.authority.id, "coord", &[Role::Coordinator]).await;
+    w.professional_at("ag-school", "Brook Primary", AgencyKind::Education, "p-school", "Tia Teacher", "Teacher", None)
+        .await;
+    let fam = w
+        .family("fam")
+        .worker(sw.as_str())
+        .child("amy", "Amy", "2015-01-01")
+        .mother("mum", "Mum")
+        .professionals(&["p-school"])
+        .create()
+        .await;
+    let c = fam.requested_conference(&w).await;
+    (db, c.conference)
 }
 
 fn coordinator() -> Acting {

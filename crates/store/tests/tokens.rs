@@ -3,44 +3,20 @@
 //! (ROLE-10) and who is in the staff list. Runs on SQLite or PostgreSQL.
 
 use confer_domain::audit::AuditEvent;
-use confer_domain::{AuthorityId, Nation, Role, UserId};
+use confer_domain::{Role, UserId};
+use confer_store::testing::{self, World};
 use confer_store::tokens::{self, Scope};
-use confer_store::users::{self, AccountChange, AccountKind, NewUser};
-use confer_store::{audit, testing, Db, StoreError};
-
-struct World {
-    db: Db,
-    la: AuthorityId,
-}
+use confer_store::users::{self, AccountChange, AccountKind};
+use confer_store::{audit, StoreError};
 
 async fn world() -> World {
-    let db = testing::fresh_db().await;
-    let la = users::create_authority(&db, "T01", "Testshire Council", Nation::England, "test").await.unwrap().id;
-    World { db, la }
+    World::new(&testing::fresh_db().await).await
 }
 
 async fn user(w: &World, name: &str, roles: &[Role], kind: AccountKind, enrolled: bool) -> UserId {
-    let secret = users::new_totp_secret();
-    users::create_user(
-        &w.db,
-        &NewUser {
-            id: None,
-            authority_id: &w.la,
-            username: name,
-            display_name: name,
-            email: &format!("{name}@example.test"),
-            kind,
-            roles,
-            team_id: None,
-            line_manager_id: None,
-            password: Some("correct-horse-battery-staple"),
-            totp_secret: enrolled.then_some(secret.as_str()),
-            email_verified: true,
-        },
-        "test",
-    )
-    .await
-    .unwrap()
+    let p = w.person(name).roles(roles).kind(kind).display_name(name).email(&format!("{name}@example.test"));
+    let p = if enrolled { p.signs_in() } else { p.password_only() };
+    p.create().await.0.into()
 }
 
 async fn staff(w: &World, name: &str) -> UserId {
@@ -48,7 +24,7 @@ async fn staff(w: &World, name: &str) -> UserId {
 }
 
 async fn token(w: &World, u: &UserId) -> String {
-    tokens::create(&w.db, u.as_str(), w.la.as_str(), "script", &[Scope::Read], "test").await.unwrap().1
+    tokens::create(&w.db, u.as_str(), w.authority.id.as_str(), "script", &[Scope::Read], "test").await.unwrap().1
 }
 
 async fn works(w: &World, t: &str) -> bool {
@@ -56,7 +32,7 @@ async fn works(w: &World, t: &str) -> bool {
 }
 
 async fn last_event(w: &World) -> AuditEvent {
-    audit::recent(&w.db, w.la.as_str(), 1).await.unwrap().remove(0)
+    audit::recent(&w.db, w.authority.id.as_str(), 1).await.unwrap().remove(0)
 }
 
 #[tokio::test]
@@ -64,20 +40,22 @@ async fn a_token_lasts_the_days_chosen_at_most_a_year_and_is_refused_after() {
     let w = world().await;
     let u = staff(&w, "sw").await;
     for days in [0, -1, tokens::MAX_DAYS + 1] {
-        let err = tokens::create_for_days(&w.db, u.as_str(), w.la.as_str(), "x", &[Scope::Read], days, "test")
-            .await
-            .unwrap_err();
+        let err =
+            tokens::create_for_days(&w.db, u.as_str(), w.authority.id.as_str(), "x", &[Scope::Read], days, "test")
+                .await
+                .unwrap_err();
         assert!(matches!(&err, StoreError::InvalidInput(m) if m.contains("365 days")), "{days}: {err:?}");
     }
-    let (id, t) =
-        tokens::create_for_days(&w.db, u.as_str(), w.la.as_str(), "x", &[Scope::Read], 30, "test").await.unwrap();
+    let (id, t) = tokens::create_for_days(&w.db, u.as_str(), w.authority.id.as_str(), "x", &[Scope::Read], 30, "test")
+        .await
+        .unwrap();
     let info = tokens::authenticate(&w.db, &t).await.unwrap().expect("a new token works");
     let expires = confer_store::parse_stamp(info.expires_at.as_deref().unwrap()).unwrap();
     let days = (expires - chrono::Utc::now()).num_hours();
     assert!((29 * 24..=30 * 24).contains(&days), "ends in about 30 days, not {days} hours");
     assert!(!info.expired(w.db.clock()));
     // The default is 90 days.
-    let (_, d) = tokens::create(&w.db, u.as_str(), w.la.as_str(), "d", &[Scope::Read], "test").await.unwrap();
+    let (_, d) = tokens::create(&w.db, u.as_str(), w.authority.id.as_str(), "d", &[Scope::Read], "test").await.unwrap();
     let d = tokens::authenticate(&w.db, &d).await.unwrap().unwrap();
     let days = (confer_store::parse_stamp(d.expires_at.as_deref().unwrap()).unwrap() - chrono::Utc::now()).num_days();
     assert_eq!(days, tokens::DEFAULT_DAYS - 1);
@@ -108,7 +86,8 @@ async fn only_staff_with_a_second_factor_may_create_a_token() {
     let disabled = staff(&w, "gone").await;
     users::change_account(&w.db, &disabled, AccountChange::Disable, "admin").await.unwrap();
     for u in [&parent, &professional, &not_enrolled, &disabled] {
-        let err = tokens::create(&w.db, u.as_str(), w.la.as_str(), "x", &[Scope::Read], "test").await.unwrap_err();
+        let err =
+            tokens::create(&w.db, u.as_str(), w.authority.id.as_str(), "x", &[Scope::Read], "test").await.unwrap_err();
         assert!(matches!(&err, StoreError::Conflict(m) if m == tokens::NOT_ELIGIBLE), "{u}: {err:?}");
         assert!(tokens::list(&w.db, u.as_str()).await.unwrap().is_empty());
     }
@@ -206,7 +185,7 @@ async fn the_staff_list_leaves_out_family_members() {
     for (name, role) in [("mum", Role::Parent), ("teen", Role::YoungPerson), ("advocate", Role::Supporter)] {
         user(&w, name, &[role], AccountKind::Portal, false).await;
     }
-    let list = users::list(&w.db, &w.la).await.unwrap();
+    let list = users::list(&w.db, &w.authority.id).await.unwrap();
     let names: Vec<&str> = list.iter().map(|u| u.username.as_str()).collect();
     assert_eq!(names, vec!["officer", "sw"]);
     assert!(list.iter().all(|u| !u.email.starts_with("mum@")));

@@ -5,12 +5,12 @@
 //! contents). Runs on SQLite and PostgreSQL (ROLE-11).
 
 mod common;
-use chrono::NaiveDate;
 use common::*;
 use confer_domain::access::{decide, Actor, Decision, Relationship, Target};
 use confer_domain::*;
-use confer_store::families::{insert_agency, insert_family, insert_professional, NewFamily};
-use confer_store::{tokens, users, Db};
+use confer_store::families::{insert_agency, insert_professional};
+use confer_store::testing::World;
+use confer_store::{tokens, Db};
 use confer_web::routes::{Access, ROUTES};
 use reqwest::StatusCode;
 use std::collections::BTreeMap;
@@ -101,69 +101,28 @@ async fn conference(
     id
 }
 
-async fn family(
-    db: &Db,
-    authority: &AuthorityId,
-    key: &str,
-    worker: &str,
-    professional: Option<&ProfessionalId>,
-) -> (String, String) {
-    let fid = FamilyId(format!("fam-{key}"));
-    let child = Child {
-        id: ChildId(format!("child-{key}")),
-        family_id: fid.clone(),
-        given_name: "Robin".into(),
-        family_name: "Testfamily".into(),
-        birth: Birth::Born(NaiveDate::from_ymd_opt(2018, 3, 4).unwrap()),
-        nhs_number: NhsNumber::from_nine(999_000_001),
-        la_child_id: format!("LA{key}"),
-        gender: Gender::Female,
-        ethnicity: "White British".into(),
-        disability: "None".into(),
-        communication: Communication { first_language: "English".into(), ..Default::default() },
-    };
-    let case = Case {
-        id: CaseId(format!("case-{key}")),
-        family_id: fid.clone(),
-        allocated_worker_id: UserId::from(worker),
-        stage: CaseStage::ConferenceRequested,
-        opened_on: NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
-    };
-    let fam = Family { id: fid.clone(), authority_id: authority.clone(), name: format!("Family {key}") };
-    let profs: Vec<ProfessionalId> = professional.into_iter().cloned().collect();
-    let mother = Adult {
-        id: AdultId(format!("adult-{key}")),
-        family_id: fid.clone(),
-        given_name: "Morgan".into(),
-        family_name: "Testfamily".into(),
-        email: None,
-        phone: None,
-        communication: Communication { first_language: "English".into(), ..Default::default() },
-    };
-    let rel = AdultChildRelationship {
-        adult_id: mother.id.clone(),
-        child_id: child.id.clone(),
-        kind: RelationshipKind::Mother,
-        parental_responsibility: true,
-        carer: true,
-    };
-    let mut tx = db.begin().await.unwrap();
-    insert_family(
-        &mut tx,
-        &NewFamily {
-            family: &fam,
-            children: std::slice::from_ref(&child),
-            adults: &[mother],
-            relationships: &[rel],
-            case: Some(&case),
-            professionals: &profs,
-        },
-        "test",
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
-    (fid.0, child.id.0)
+async fn family(world: &World, key: &str, worker: &str, professional: Option<&ProfessionalId>) -> (String, String) {
+    let profs: Vec<&str> = professional.iter().map(|p| p.as_str()).collect();
+    world
+        .family(&format!("fam-{key}"))
+        .named(&format!("Family {key}"))
+        .surname("Testfamily")
+        .worker(worker)
+        .stage(CaseStage::ConferenceRequested)
+        .case_id(&format!("case-{key}"))
+        .child(&format!("child-{key}"), "Robin", "2018-03-04")
+        .with_child(|c| {
+            c.nhs_number = NhsNumber::from_nine(999_000_001);
+            c.la_child_id = format!("LA{key}");
+            c.gender = Gender::Female;
+            c.ethnicity = "White British".into();
+            c.disability = "None".into();
+        })
+        .mother(&format!("adult-{key}"), "Morgan")
+        .professionals(&profs)
+        .create()
+        .await;
+    (format!("fam-{key}"), format!("child-{key}"))
 }
 
 #[tokio::test]
@@ -171,7 +130,8 @@ async fn every_route_answers_as_the_access_policy_decides_for_every_role_and_rel
     let app = start().await;
     let db = app.db.clone();
     let a = app.authority.clone();
-    let b = users::create_authority(&db, "T02", "Otherton Council", Nation::Wales, "test").await.unwrap();
+    let other = World::with_authority(&db, "T02", "Otherton Council", Nation::Wales).await;
+    let b = other.authority.clone();
     let (worker, _) = staff(&app, "worker.w", &[Role::SocialWorker], None).await;
     let (worker_b, _) = staff_in(&app, &b, "worker.b", &[Role::SocialWorker], None).await;
     let (coord_a, _) = staff(&app, "coord.a", &[Role::Coordinator], None).await;
@@ -215,13 +175,13 @@ async fn every_route_answers_as_the_access_policy_decides_for_every_role_and_rel
         insert_professional(&mut tx, &a.id, &prof).await.unwrap();
         tx.commit().await.unwrap();
         let mut fams: BTreeMap<Variant, (String, String)> = BTreeMap::new();
-        fams.insert(Variant::Unrelated, family(&db, &a.id, &format!("{key}-none"), &worker, None).await);
-        fams.insert(Variant::AllocatedWorker, family(&db, &a.id, &format!("{key}-alloc"), &uid, None).await);
-        fams.insert(Variant::ManagerOfAllocatedWorker, family(&db, &a.id, &format!("{key}-mgr"), &managed, None).await);
-        fams.insert(Variant::Invited, family(&db, &a.id, &format!("{key}-inv"), &worker, Some(&prof.id)).await);
-        fams.insert(Variant::OtherTenant, family(&db, &b.id, &format!("{key}-other"), &worker_b, None).await);
-        fams.insert(Variant::ChairOfConference, family(&db, &a.id, &format!("{key}-chaired"), &worker, None).await);
-        let own = family(&db, &a.id, &format!("{key}-own"), &worker, None).await;
+        fams.insert(Variant::Unrelated, family(&app.world, &format!("{key}-none"), &worker, None).await);
+        fams.insert(Variant::AllocatedWorker, family(&app.world, &format!("{key}-alloc"), &uid, None).await);
+        fams.insert(Variant::ManagerOfAllocatedWorker, family(&app.world, &format!("{key}-mgr"), &managed, None).await);
+        fams.insert(Variant::Invited, family(&app.world, &format!("{key}-inv"), &worker, Some(&prof.id)).await);
+        fams.insert(Variant::OtherTenant, family(&other, &format!("{key}-other"), &worker_b, None).await);
+        fams.insert(Variant::ChairOfConference, family(&app.world, &format!("{key}-chaired"), &worker, None).await);
+        let own = family(&app.world, &format!("{key}-own"), &worker, None).await;
         let mut tx = db.begin().await.unwrap();
         let mother = confer_domain::portal::PortalPerson::Adult(AdultId(format!("adult-{key}-own")));
         confer_store::portal::link_in(&mut tx, &a.id, &UserId(uid.clone()), &own.0, &mother, "test").await.unwrap();

@@ -6,22 +6,13 @@
 //! Runs on SQLite, and on PostgreSQL with CONFER_TEST_DATABASE=postgres.
 
 mod common;
-use chrono::{DateTime, NaiveDateTime, Utc};
 use common::*;
-use confer_domain::{
-    Adult, AdultChildRelationship, Agency, AgencyId, AgencyKind, Birth, Case, CaseStage, Child, Communication, Family,
-    Gender, Professional, RelationshipKind, Role,
-};
-use confer_store::families::{self, NewFamily};
+use confer_domain::{CaseStage, Role};
 use confer_store::tokens::{self, Scope};
+use confer_store::users::AccountKind;
 use confer_web::clock::Clock;
-use confer_web::WebSettings;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-
-fn at(s: &str) -> DateTime<Utc> {
-    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap().and_utc()
-}
 
 /// The people of the journey, each with an API token.
 struct World {
@@ -50,62 +41,24 @@ struct Ids {
     notes: String,
 }
 
-/// A person's API token. Only staff-kind accounts with a second factor hold tokens (issue 10):
-/// the partner professionals here stand for professionals with two-factor accounts, which
-/// is what lets them use the API; their access is decided by their role, as before.
-async fn token(app: &App, user_id: &str) -> String {
-    sqlx::query("UPDATE user_account SET kind = 'staff' WHERE id = $1")
-        .bind(user_id)
-        .execute(app.db.pool())
-        .await
-        .unwrap();
-    // Tokens end by the world's clock, which the journeys move on by months: a year's token.
+/// A person with an API token. Only staff-kind accounts with a second factor hold tokens
+/// (issue 10): the partner professionals here stand for professionals with two-factor
+/// accounts, which is what lets them use the API; their access is decided by their role.
+/// Tokens end by the world's clock, which the journeys move on by months: a year's token.
+async fn person(app: &App, name: &str, roles: &[Role], manager: Option<&str>) -> (String, String) {
+    let (id, _) =
+        app.world.person(name).roles(roles).manager_opt(manager).kind(AccountKind::Staff).signs_in().create().await;
     let scopes = [Scope::Read, Scope::Write];
-    tokens::create_for_days(&app.db, user_id, app.authority.id.as_str(), "api", &scopes, tokens::MAX_DAYS, "test")
+    let t = tokens::create_for_days(&app.db, &id, app.authority.id.as_str(), "api", &scopes, tokens::MAX_DAYS, "test")
         .await
         .unwrap()
-        .1
-}
-
-async fn person(app: &App, name: &str, roles: &[Role], manager: Option<&str>) -> (String, String) {
-    let (id, _) = staff(app, name, roles, manager).await;
-    let t = token(app, &id).await;
+        .1;
     (id, t)
 }
 
-fn child(id: &str, family: &str, given: &str, born: &str) -> Child {
-    Child {
-        id: id.into(),
-        family_id: family.into(),
-        given_name: given.into(),
-        family_name: "Brook".into(),
-        birth: Birth::Born(born.parse().unwrap()),
-        nhs_number: None,
-        la_child_id: format!("LA-{id}"),
-        gender: Gender::Unknown,
-        ethnicity: "Not recorded".into(),
-        disability: String::new(),
-        communication: Communication { first_language: "English".into(), ..Default::default() },
-    }
-}
-
-fn adult(id: &str, family: &str, given: &str) -> Adult {
-    Adult {
-        id: id.into(),
-        family_id: family.into(),
-        given_name: given.into(),
-        family_name: "Brook".into(),
-        email: None,
-        phone: None,
-        communication: Communication { first_language: "English".into(), ..Default::default() },
-    }
-}
-
 async fn world() -> World {
-    let clock = Clock::fixed(at("2026-11-03 09:00"));
-    let app = start_with(WebSettings { secure_cookies: false, clock: clock.clone(), ..WebSettings::default() }).await;
-    let (coord_id, coord) = person(&app, "coord", &[Role::Coordinator], None).await;
-    let _ = coord_id;
+    let (app, clock) = start_at("2026-11-03 09:00").await;
+    let (_, coord) = person(&app, "coord", &[Role::Coordinator], None).await;
     let (chair_id, chair) = person(&app, "chair", &[Role::Chair], None).await;
     let (notes_id, notes) = person(&app, "notes", &[Role::NoteTaker], None).await;
     // The team manager also chairs conferences, but never for their own team (CHAIR-01).
@@ -116,80 +69,28 @@ async fn world() -> World {
     let (police_id, police) = person(&app, "police", &[Role::Professional], None).await;
     let (_, outsider) = person(&app, "outsider", &[Role::Professional], None).await;
     let (other_sw_id, other_sw) = person(&app, "othersw", &[Role::SocialWorker], None).await;
-
-    let la = app.authority.id.clone();
-    let mut tx = app.db.begin().await.unwrap();
-    for (id, name, kind) in [
-        ("ag-csc", "Children's services", AgencyKind::ChildrensSocialCare),
-        ("ag-school", "Brook Primary", AgencyKind::Education),
-        ("ag-health", "Community health", AgencyKind::Health),
-        ("ag-police", "Police", AgencyKind::Police),
-    ] {
-        families::insert_agency(
-            &mut tx,
-            &Agency { id: AgencyId::from(id), authority_id: la.clone(), name: name.into(), kind },
-        )
-        .await
-        .unwrap();
-    }
-    for (id, agency, name, user) in [
-        ("p-sw", "ag-csc", "Sam Social", &sw_id),
-        ("p-school", "ag-school", "Tia Teacher", &teacher_id),
-        ("p-hv", "ag-health", "Hal Visitor", &hv_id),
-        ("p-police", "ag-police", "PC Pat", &police_id),
-    ] {
-        let p = Professional {
-            id: id.into(),
-            agency_id: agency.into(),
-            name: name.into(),
-            job_title: "Worker".into(),
-            email: format!("{id}@example.org"),
-            user_id: Some(user.as_str().into()),
-        };
-        families::insert_professional(&mut tx, &la, &p).await.unwrap();
-    }
-    for (fam, worker, kids) in [
-        (
-            "fam1",
-            &sw_id,
-            vec![("amy", "Amy", "2013-05-01"), ("ben", "Ben", "2017-02-11"), ("cara", "Cara", "2021-09-30")],
-        ),
-        ("fam2", &other_sw_id, vec![("dot", "Dot", "2015-01-01")]),
-    ] {
-        let family = Family { id: fam.into(), authority_id: la.clone(), name: format!("{fam} family") };
-        let children: Vec<Child> = kids.iter().map(|(id, given, born)| child(id, fam, given, born)).collect();
-        let adults = vec![adult(&format!("{fam}-mum"), fam, "Mia"), adult(&format!("{fam}-dad"), fam, "Dev")];
-        let mut relationships = Vec::new();
-        for c in &children {
-            for (a, kind) in [(&adults[0], RelationshipKind::Mother), (&adults[1], RelationshipKind::Father)] {
-                relationships.push(AdultChildRelationship {
-                    adult_id: a.id.clone(),
-                    child_id: c.id.clone(),
-                    kind,
-                    parental_responsibility: true,
-                    carer: true,
-                });
-            }
-        }
-        let case = Case {
-            id: format!("{fam}-case").into(),
-            family_id: fam.into(),
-            allocated_worker_id: worker.as_str().into(),
-            stage: CaseStage::Enquiry,
-            opened_on: "2026-10-01".parse().unwrap(),
-        };
-        let pros = ["p-sw", "p-school", "p-hv", "p-police"].map(Into::into);
-        let f = NewFamily {
-            family: &family,
-            children: &children,
-            adults: &adults,
-            relationships: &relationships,
-            case: Some(&case),
-            professionals: if fam == "fam1" { &pros } else { &[] },
-        };
-        families::insert_family(&mut tx, &f, "test").await.unwrap();
-    }
-    tx.commit().await.unwrap();
+    let w = &app.world;
+    w.professional("p-sw", Some(&sw_id)).await;
+    w.professional("p-school", Some(&teacher_id)).await;
+    w.professional("p-hv", Some(&hv_id)).await;
+    w.professional("p-police", Some(&police_id)).await;
+    w.family("fam1")
+        .worker(&sw_id)
+        .child("amy", "Amy", "2013-05-01")
+        .child("ben", "Ben", "2017-02-11")
+        .child("cara", "Cara", "2021-09-30")
+        .mother("fam1-mum", "Mia")
+        .father("fam1-dad", "Dev")
+        .professionals(&PROS)
+        .create()
+        .await;
+    w.family("fam2")
+        .worker(&other_sw_id)
+        .child("dot", "Dot", "2015-01-01")
+        .mother("fam2-mum", "Mia")
+        .father("fam2-dad", "Dev")
+        .create()
+        .await;
     World {
         app,
         clock,

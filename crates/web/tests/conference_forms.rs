@@ -9,25 +9,14 @@
 //! Runs on SQLite, and on PostgreSQL with CONFER_TEST_DATABASE=postgres.
 
 mod common;
-use chrono::{DateTime, NaiveDateTime, Utc};
 use common::*;
-use confer_domain::{
-    Adult, AdultChildRelationship, Agency, AgencyId, AgencyKind, Birth, Case, CaseStage, Child, Communication, Family,
-    Gender, Professional, RelationshipKind, Role,
-};
-use confer_store::families::{self, NewFamily};
-use confer_web::clock::Clock;
-use confer_web::WebSettings;
+use confer_domain::Role;
 use reqwest::header::COOKIE;
 use reqwest::StatusCode;
 
-fn at(s: &str) -> DateTime<Utc> {
-    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap().and_utc()
-}
-
 struct World {
     app: App,
-    clock: Clock,
+    clock: confer_web::clock::Clock,
     coord: String,
     chair: String,
     notes: String,
@@ -35,184 +24,45 @@ struct World {
     other_sw: String,
 }
 
-fn child(id: &str, family: &str, given: &str, birth: Birth) -> Child {
-    Child {
-        id: id.into(),
-        family_id: family.into(),
-        given_name: given.into(),
-        family_name: "Brook".into(),
-        birth,
-        nhs_number: None,
-        la_child_id: format!("LA-{id}"),
-        gender: Gender::Unknown,
-        ethnicity: "Not recorded".into(),
-        disability: String::new(),
-        communication: Communication { first_language: "English".into(), ..Default::default() },
-    }
-}
-
-fn adult(id: &str, family: &str, given: &str) -> Adult {
-    Adult {
-        id: id.into(),
-        family_id: family.into(),
-        given_name: given.into(),
-        family_name: "Brook".into(),
-        email: None,
-        phone: None,
-        communication: Communication { first_language: "English".into(), ..Default::default() },
-    }
-}
-
-fn mother_of(adult: &str, child: &str) -> AdultChildRelationship {
-    AdultChildRelationship {
-        adult_id: adult.into(),
-        child_id: child.into(),
-        kind: RelationshipKind::Mother,
-        parental_responsibility: true,
-        carer: true,
-    }
-}
-
 /// An authority with a coordinator, a chair, a note taker, a social worker (and one of another
 /// family), three agencies' professionals; fam1 (Amy and Ben, their mother Mia), fam2 (another
 /// social worker's) and fam3 (an unborn baby, their mother Zoe).
 async fn world() -> World {
-    let clock = Clock::fixed(at("2026-11-03 09:00"));
-    // Sessions are timed by this clock, which the journey moves on by days: they last the journey.
-    let app = start_with(WebSettings {
-        secure_cookies: false,
-        clock: clock.clone(),
-        session_idle_minutes: 60 * 24 * 90,
-        session_absolute_hours: 24 * 90,
-        ..WebSettings::default()
-    })
-    .await;
+    let (app, clock) = start_at("2026-11-03 09:00").await;
     let (coord, _) = staff(&app, "coord", &[Role::Coordinator], None).await;
     let (chair, _) = staff(&app, "chair", &[Role::Chair], None).await;
     let (notes, _) = staff(&app, "notes", &[Role::NoteTaker], None).await;
     let (tm, _) = staff(&app, "tm", &[Role::TeamManager], None).await;
     let (sw, _) = staff(&app, "sw", &[Role::SocialWorker], Some(&tm)).await;
     let (other_sw, _) = staff(&app, "othersw", &[Role::SocialWorker], None).await;
-    let la = app.authority.id.clone();
-    let mut tx = app.db.begin().await.unwrap();
-    for (id, name, kind) in [
-        ("ag-csc", "Children's services", AgencyKind::ChildrensSocialCare),
-        ("ag-school", "Brook Primary", AgencyKind::Education),
-        ("ag-police", "Police", AgencyKind::Police),
-    ] {
-        families::insert_agency(
-            &mut tx,
-            &Agency { id: AgencyId::from(id), authority_id: la.clone(), name: name.into(), kind },
-        )
-        .await
-        .unwrap();
-    }
-    for (id, agency, name, user) in [
-        ("p-sw", "ag-csc", "Sam Social", Some(&sw)),
-        ("p-school", "ag-school", "Tia Teacher", None),
-        ("p-police", "ag-police", "PC Pat", None),
-    ] {
-        let p = Professional {
-            id: id.into(),
-            agency_id: agency.into(),
-            name: name.into(),
-            job_title: "Worker".into(),
-            email: format!("{id}@example.org"),
-            user_id: user.map(|u| u.as_str().into()),
-        };
-        families::insert_professional(&mut tx, &la, &p).await.unwrap();
-    }
-    let pros = ["p-sw", "p-school", "p-police"].map(Into::into);
-    let born = |d: &str| Birth::Born(d.parse().unwrap());
-    let fams = [
-        (
-            "fam1",
-            &sw,
-            vec![child("amy", "fam1", "AMY", born("2013-05-01")), child("ben", "fam1", "BEN", born("2016-02-01"))],
-            "Mia",
-        ),
-        ("fam2", &other_sw, vec![child("dot", "fam2", "DOT", born("2015-01-01"))], "Dee"),
-        (
-            "fam3",
-            &sw,
-            vec![child("bump", "fam3", "BABY", Birth::Unborn { expected: "2027-03-01".parse().unwrap() })],
-            "Zoe",
-        ),
-    ];
-    for (fam, worker, children, mum) in fams {
-        let family = Family { id: fam.into(), authority_id: la.clone(), name: format!("{fam} family") };
-        let mother = adult(&format!("{fam}-mum"), fam, mum);
-        let rels: Vec<_> = children.iter().map(|c| mother_of(mother.id.as_str(), c.id.as_str())).collect();
-        let case = Case {
-            id: format!("{fam}-case").into(),
-            family_id: fam.into(),
-            allocated_worker_id: worker.as_str().into(),
-            stage: CaseStage::Enquiry,
-            opened_on: "2026-10-01".parse().unwrap(),
-        };
-        let f = NewFamily {
-            family: &family,
-            children: &children,
-            adults: &[mother],
-            relationships: &rels,
-            case: Some(&case),
-            professionals: if fam == "fam2" { &[] } else { &pros },
-        };
-        families::insert_family(&mut tx, &f, "test").await.unwrap();
-    }
-    tx.commit().await.unwrap();
+    let w = &app.world;
+    w.professional("p-sw", Some(&sw)).await;
+    w.professional("p-school", None).await;
+    w.professional("p-police", None).await;
+    let pros = ["p-sw", "p-school", "p-police"];
+    w.family("fam1")
+        .worker(&sw)
+        .child("amy", "AMY", "2013-05-01")
+        .child("ben", "BEN", "2016-02-01")
+        .mother("fam1-mum", "Mia")
+        .professionals(&pros)
+        .create()
+        .await;
+    w.family("fam2").worker(&other_sw).child("dot", "DOT", "2015-01-01").mother("fam2-mum", "Dee").create().await;
+    w.family("fam3")
+        .worker(&sw)
+        .unborn("bump", "BABY", "2027-03-01")
+        .mother("fam3-mum", "Zoe")
+        .professionals(&pros)
+        .create()
+        .await;
     World { app, clock, coord, chair, notes, sw, other_sw }
 }
 
 impl World {
     async fn as_user(&self, user: &str) -> Browser {
-        let mut b = Browser::new(&self.app);
-        b.session_for(&self.app.db, user).await;
-        b
+        self.app.as_user(user).await
     }
-}
-
-fn version(p: &Page) -> String {
-    p.body
-        .split("name=\"version\" value=\"")
-        .nth(1)
-        .expect("a form with the version")
-        .split('"')
-        .next()
-        .unwrap()
-        .to_owned()
-}
-
-fn error_summary(body: &str) -> String {
-    match body.find("govuk-error-summary__list") {
-        Some(i) => body[i..].chars().take(600).collect(),
-        None => body.chars().take(300).collect(),
-    }
-}
-
-/// Submits a form of the page at `path` (read fresh) and expects the redirect back.
-async fn step(b: &mut Browser, page_path: &str, action: &str, fields: &[(&str, &str)]) -> Page {
-    let page = b.get(page_path).await;
-    assert_eq!(page.status, StatusCode::OK, "{page_path}: {}", page.body);
-    let v = version(&page);
-    let mut all = vec![("version", v.as_str())];
-    all.extend_from_slice(fields);
-    let res = b.submit(&page, action, &all).await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "{action} {fields:?}: {}", error_summary(&res.body));
-    res
-}
-
-/// Submits a form that must be refused: the page again (200, or 409 for a conflict) with the
-/// error summary.
-async fn refused(b: &mut Browser, page_path: &str, action: &str, fields: &[(&str, &str)]) -> Page {
-    let page = b.get(page_path).await;
-    let v = version(&page);
-    let mut all = vec![("version", v.as_str())];
-    all.extend_from_slice(fields);
-    let res = b.submit(&page, action, &all).await;
-    assert_eq!(res.status, StatusCode::OK, "{action} {fields:?} should be refused: {}", res.body);
-    assert!(res.body.contains("govuk-error-summary"), "{}", res.body);
-    res
 }
 
 /// The social worker requests an initial conference for fam1 (Amy and Ben) through the page.

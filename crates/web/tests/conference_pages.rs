@@ -10,24 +10,13 @@
 //! Runs on SQLite, and on PostgreSQL with CONFER_TEST_DATABASE=postgres.
 
 mod common;
-use chrono::{DateTime, NaiveDateTime, Utc};
 use common::*;
-use confer_domain::{
-    Adult, AdultChildRelationship, Agency, AgencyId, AgencyKind, Birth, Case, CaseStage, Child, Communication, Family,
-    Gender, Professional, RelationshipKind, Role,
-};
-use confer_store::families::{self, NewFamily};
-use confer_web::clock::Clock;
-use confer_web::WebSettings;
+use confer_domain::Role;
 use reqwest::StatusCode;
-
-fn at(s: &str) -> DateTime<Utc> {
-    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap().and_utc()
-}
 
 struct World {
     app: App,
-    clock: Clock,
+    clock: confer_web::clock::Clock,
     coord: String,
     chair: String,
     notes: String,
@@ -39,16 +28,7 @@ struct World {
 }
 
 async fn world() -> World {
-    let clock = Clock::fixed(at("2026-11-03 09:00"));
-    // Sessions are timed by this clock, which the journey moves on by days: they last the journey.
-    let app = start_with(WebSettings {
-        secure_cookies: false,
-        clock: clock.clone(),
-        session_idle_minutes: 60 * 24 * 90,
-        session_absolute_hours: 24 * 90,
-        ..WebSettings::default()
-    })
-    .await;
+    let (app, clock) = start_at("2026-11-03 09:00").await;
     let (coord, _) = staff(&app, "coord", &[Role::Coordinator], None).await;
     let (chair, _) = staff(&app, "chair", &[Role::Chair], None).await;
     let (notes, _) = staff(&app, "notes", &[Role::NoteTaker], None).await;
@@ -57,123 +37,24 @@ async fn world() -> World {
     let (sw, _) = staff(&app, "sw", &[Role::SocialWorker], Some(&tm)).await;
     let (other_sw, _) = staff(&app, "othersw", &[Role::SocialWorker], None).await;
     let (teacher, _) = staff(&app, "teacher", &[Role::Professional], None).await;
-    let la = app.authority.id.clone();
-    let mut tx = app.db.begin().await.unwrap();
-    for (id, name, kind) in [
-        ("ag-csc", "Children's services", AgencyKind::ChildrensSocialCare),
-        ("ag-school", "Brook Primary", AgencyKind::Education),
-        ("ag-police", "Police", AgencyKind::Police),
-    ] {
-        families::insert_agency(
-            &mut tx,
-            &Agency { id: AgencyId::from(id), authority_id: la.clone(), name: name.into(), kind },
-        )
-        .await
-        .unwrap();
-    }
-    for (id, agency, name, user) in [
-        ("p-sw", "ag-csc", "Sam Social", Some(&sw)),
-        ("p-school", "ag-school", "Tia Teacher", Some(&teacher)),
-        ("p-police", "ag-police", "PC Pat", None),
-    ] {
-        let p = Professional {
-            id: id.into(),
-            agency_id: agency.into(),
-            name: name.into(),
-            job_title: "Worker".into(),
-            email: format!("{id}@example.org"),
-            user_id: user.map(|u| u.as_str().into()),
-        };
-        families::insert_professional(&mut tx, &la, &p).await.unwrap();
-    }
-    for (fam, worker, kid, born) in [("fam1", &sw, "amy", "2013-05-01"), ("fam2", &other_sw, "dot", "2015-01-01")] {
-        let family = Family { id: fam.into(), authority_id: la.clone(), name: format!("{fam} family") };
-        let child = Child {
-            id: kid.into(),
-            family_id: fam.into(),
-            given_name: kid.to_uppercase(),
-            family_name: "Brook".into(),
-            birth: Birth::Born(born.parse().unwrap()),
-            nhs_number: None,
-            la_child_id: format!("LA-{kid}"),
-            gender: Gender::Unknown,
-            ethnicity: "Not recorded".into(),
-            disability: String::new(),
-            communication: Communication { first_language: "English".into(), ..Default::default() },
-        };
-        let mum = Adult {
-            id: format!("{fam}-mum").into(),
-            family_id: fam.into(),
-            given_name: "Mia".into(),
-            family_name: "Brook".into(),
-            email: None,
-            phone: None,
-            communication: Communication { first_language: "English".into(), ..Default::default() },
-        };
-        let rel = AdultChildRelationship {
-            adult_id: mum.id.clone(),
-            child_id: child.id.clone(),
-            kind: RelationshipKind::Mother,
-            parental_responsibility: true,
-            carer: true,
-        };
-        let case = Case {
-            id: format!("{fam}-case").into(),
-            family_id: fam.into(),
-            allocated_worker_id: worker.as_str().into(),
-            stage: CaseStage::Enquiry,
-            opened_on: "2026-10-01".parse().unwrap(),
-        };
-        let pros = ["p-sw", "p-school", "p-police"].map(Into::into);
-        let f = NewFamily {
-            family: &family,
-            children: &[child],
-            adults: &[mum],
-            relationships: &[rel],
-            case: Some(&case),
-            professionals: if fam == "fam1" { &pros } else { &[] },
-        };
-        families::insert_family(&mut tx, &f, "test").await.unwrap();
-    }
-    tx.commit().await.unwrap();
+    let w = &app.world;
+    w.professional("p-sw", Some(&sw)).await;
+    w.professional("p-school", Some(&teacher)).await;
+    w.professional("p-police", None).await;
+    w.family("fam1")
+        .worker(&sw)
+        .child("amy", "AMY", "2013-05-01")
+        .mother("fam1-mum", "Mia")
+        .professionals(&["p-sw", "p-school", "p-police"])
+        .create()
+        .await;
+    w.family("fam2").worker(&other_sw).child("dot", "DOT", "2015-01-01").mother("fam2-mum", "Mia").create().await;
     World { app, clock, coord, chair, notes, sw, tm, other_sw, teacher }
 }
 
 impl World {
     async fn as_user(&self, user: &str) -> Browser {
-        let mut b = Browser::new(&self.app);
-        b.session_for(&self.app.db, user).await;
-        b
-    }
-}
-
-fn version(p: &Page) -> String {
-    p.body
-        .split("name=\"version\" value=\"")
-        .nth(1)
-        .expect("a form with the version")
-        .split('"')
-        .next()
-        .unwrap()
-        .to_owned()
-}
-
-/// Submits a form of the page at `path` (read fresh) and expects the redirect back.
-async fn step(b: &mut Browser, page_path: &str, action: &str, fields: &[(&str, &str)]) -> Page {
-    let page = b.get(page_path).await;
-    assert_eq!(page.status, StatusCode::OK, "{page_path}: {}", page.body);
-    let v = version(&page);
-    let mut all = vec![("version", v.as_str())];
-    all.extend_from_slice(fields);
-    let res = b.submit(&page, action, &all).await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "{action} {fields:?}: {}", error_summary(&res.body));
-    res
-}
-
-fn error_summary(body: &str) -> String {
-    match body.find("govuk-error-summary__list") {
-        Some(i) => body[i..].chars().take(600).collect(),
-        None => body.chars().take(300).collect(),
+        self.app.as_user(user).await
     }
 }
 

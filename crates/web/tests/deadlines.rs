@@ -9,7 +9,6 @@ use common::*;
 use confer_domain::calendar::{Calendar, WorkingCalendar};
 use confer_domain::timescales::DeadlineRule;
 use confer_domain::*;
-use confer_store::families::{insert_family, NewFamily};
 use confer_store::{audit, calendar as store_calendar, deadlines};
 use reqwest::StatusCode;
 
@@ -32,68 +31,29 @@ async fn family(app: &App, key: &str, name: &str, worker: &str) -> (String, Stri
 
 /// A family with one child and, when asked, the child's mother (with parental responsibility).
 async fn family_with(app: &App, key: &str, name: &str, worker: &str, with_mother: bool) -> (String, String) {
-    let fid = FamilyId(format!("fam-{key}"));
-    let child = Child {
-        id: ChildId(format!("child-{key}")),
-        family_id: fid.clone(),
-        given_name: "Robin".into(),
-        family_name: name.into(),
-        birth: Birth::Born(NaiveDate::from_ymd_opt(2018, 3, 4).unwrap()),
-        nhs_number: None,
-        la_child_id: format!("LA{key}"),
-        gender: Gender::Female,
-        ethnicity: "White British".into(),
-        disability: "None".into(),
-        communication: Communication { first_language: "English".into(), ..Default::default() },
-    };
-    let case = Case {
-        id: CaseId(format!("case-{key}")),
-        family_id: fid.clone(),
-        allocated_worker_id: UserId::from(worker),
-        stage: CaseStage::ConferenceRequested,
-        opened_on: today(),
-    };
-    let fam = Family { id: fid.clone(), authority_id: app.authority.id.clone(), name: format!("{name} family") };
-    let mother = Adult {
-        id: format!("adult-{key}").into(),
-        family_id: fid.clone(),
-        given_name: "Mia".into(),
-        family_name: name.into(),
-        email: None,
-        phone: None,
-        communication: Communication { first_language: "English".into(), ..Default::default() },
-    };
-    let bond = AdultChildRelationship {
-        adult_id: mother.id.clone(),
-        child_id: child.id.clone(),
-        kind: RelationshipKind::Mother,
-        parental_responsibility: true,
-        carer: true,
-    };
-    let (adults, bonds) = if with_mother { (vec![mother], vec![bond]) } else { (vec![], vec![]) };
-    let mut tx = app.db.begin().await.unwrap();
-    insert_family(
-        &mut tx,
-        &NewFamily {
-            family: &fam,
-            children: &[child],
-            adults: &adults,
-            relationships: &bonds,
-            case: Some(&case),
-            professionals: &[],
-        },
-        "test",
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
-    (fid.0, case.id.0)
+    let f = app
+        .world
+        .family(&format!("fam-{key}"))
+        .named(&format!("{name} family"))
+        .surname(name)
+        .worker(worker)
+        .stage(CaseStage::ConferenceRequested)
+        .case_id(&format!("case-{key}"))
+        .opened_on(today())
+        .child(&format!("child-{key}"), "Robin", "2018-03-04")
+        .with_child(|c| {
+            c.la_child_id = format!("LA{key}");
+            c.gender = Gender::Female;
+            c.ethnicity = "White British".into();
+            c.disability = "None".into();
+        });
+    let f = if with_mother { f.mother(&format!("adult-{key}"), "Mia") } else { f };
+    let made = f.create().await;
+    (made.family.id.0, made.case.id.0)
 }
 
 async fn signed_in(app: &App, user: &str) -> Browser {
-    let mut b = Browser::new(app);
-    b.session_for(&app.db, user).await;
-    b
+    app.as_user(user).await
 }
 
 #[tokio::test]

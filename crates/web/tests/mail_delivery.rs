@@ -12,7 +12,6 @@ use common::*;
 use confer_domain::conference::*;
 use confer_domain::*;
 use confer_store::conferences::{self, Change};
-use confer_store::families::{self, NewFamily};
 use confer_store::outbox::{self, Retry};
 use confer_store::{otp, users, Db};
 use confer_web::mail::{self, MailSettings, Relay, SmtpRelay};
@@ -294,114 +293,37 @@ impl confer_domain::calendar::WorkingCalendar for Weekdays {
 /// A requested conference for Amy Brook: her mother (with an e-mail address), her father
 /// (without) and her teacher (with). Returns the chair's id.
 async fn conference(app: &App) -> String {
-    let la = app.authority.id.clone();
     let (sw, _) = staff(app, "sw", &[Role::SocialWorker], None).await;
     let (chair, _) = staff(app, "chair", &[Role::Chair], None).await;
-    let mut tx = app.db.begin().await.unwrap();
-    families::insert_agency(
-        &mut tx,
-        &Agency {
-            id: AgencyId::from("ag-school"),
-            authority_id: la.clone(),
-            name: "Brook Primary".into(),
-            kind: AgencyKind::Education,
-        },
-    )
-    .await
-    .unwrap();
+    let w = &app.world;
+    let school = Agency {
+        id: AgencyId::from("ag-school"),
+        authority_id: app.authority.id.clone(),
+        name: "Brook Primary".into(),
+        kind: AgencyKind::Education,
+    };
     let teacher = Professional {
         id: "p-teacher".into(),
-        agency_id: AgencyId::from("ag-school"),
+        agency_id: school.id.clone(),
         name: "Tess Teacher".into(),
         job_title: "Class teacher".into(),
         email: "tess.teacher@school.example".into(),
         user_id: None,
     };
-    families::insert_professional(&mut tx, &la, &teacher).await.unwrap();
-    let adult = |id: &str, given: &str, email: Option<&str>| Adult {
-        id: id.into(),
-        family_id: "fam".into(),
-        given_name: given.into(),
-        family_name: "Brook".into(),
-        email: email.map(str::to_owned),
-        phone: None,
-        communication: Communication::default(),
-    };
-    let adults = [adult("mum", "Mandy", Some("mandy.brook@family.example")), adult("dad", "Dan", None)];
-    let family = Family { id: "fam".into(), authority_id: la.clone(), name: "Brook".into() };
-    let case = Case {
-        id: "case".into(),
-        family_id: "fam".into(),
-        allocated_worker_id: sw.as_str().into(),
-        stage: CaseStage::Enquiry,
-        opened_on: d("2026-10-01"),
-    };
-    families::insert_family(
-        &mut tx,
-        &NewFamily {
-            family: &family,
-            children: &[],
-            adults: &adults,
-            relationships: &[],
-            case: Some(&case),
-            professionals: &[ProfessionalId::from("p-teacher")],
-        },
-        "test",
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
-    let member = |id: &str, name: &str, relationship| FamilyMember {
-        adult_id: id.into(),
-        name: name.into(),
-        relationship,
-        parental_responsibility: true,
-        carer: true,
-        communication: Communication::default(),
-        disability: String::new(),
-        needs: vec![],
-    };
-    let request = ConferenceRequest {
-        authority_id: la.clone(),
-        family_id: "fam".into(),
-        case_id: "case".into(),
-        kind: ConferenceKind::Initial,
-        children: vec![SubjectChild {
-            child_id: "amy".into(),
-            name: "Amy Brook".into(),
-            birth: Birth::Born(d("2015-01-01")),
-            communication: Communication::default(),
-            disability: String::new(),
-            current_plan: None,
-        }],
-        strategy_discussion_on: Some(d("2026-11-02")),
-        enquiry: Some(EnquiryKind::Section47),
-        harm_finding: Some(HarmFinding::Suffering),
-        transfer_notified_on: None,
-        previous: None,
-        reason: "Neglect.".into(),
-        concerns: vec![ConcernCategory::Neglect],
-        family_members: vec![
-            member("mum", "Mandy Brook", RelationshipKind::Mother),
-            member("dad", "Dan Brook", RelationshipKind::Father),
-        ],
-        professionals: vec![ProfessionalInvolved {
-            professional_id: "p-teacher".into(),
-            name: "Tess Teacher".into(),
-            job_title: "Class teacher".into(),
-            agency_id: AgencyId::from("ag-school"),
-            agency_name: "Brook Primary".into(),
-            agency_kind: AgencyKind::Education,
-            user_id: None,
-        }],
-        allocated_worker: sw.as_str().into(),
-        due_by: d("2026-11-23"),
-    };
-    let who = Acting::new(sw.as_str(), &[Role::SocialWorker], &[confer_domain::access::Relationship::AllocatedWorker]);
-    let c = Conference::request(&who, ConferenceId("conf".into()), request, d("2026-11-03"), Utc::now()).unwrap();
-    let mut tx = app.db.begin().await.unwrap();
-    conferences::create(&app.db, &mut tx, &c, &sw).await.unwrap();
-    tx.commit().await.unwrap();
+    w.add_professional(school, teacher).await;
+    let brooks = w
+        .family("fam")
+        .named("Brook")
+        .worker(&sw)
+        .case_id("case")
+        .child("amy", "Amy", "2015-01-01")
+        .mother("mum", "Mandy")
+        .with_adult(|a| a.email = Some("mandy.brook@family.example".into()))
+        .father("dad", "Dan")
+        .professionals(&["p-teacher"])
+        .create()
+        .await;
+    brooks.requested_conference(w).await;
     chair
 }
 

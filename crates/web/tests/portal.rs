@@ -7,23 +7,13 @@
 //! Runs on SQLite, and on PostgreSQL with CONFER_TEST_DATABASE=postgres.
 
 mod common;
-use chrono::{DateTime, NaiveDateTime, Utc};
 use common::*;
-use confer_domain::{
-    Adult, AdultChildRelationship, Agency, AgencyId, AgencyKind, Birth, Case, CaseStage, Child, Communication, Family,
-    Gender, Professional, RelationshipKind, Role,
-};
-use confer_store::families::{self, NewFamily};
+use confer_domain::Role;
 use confer_store::tokens::{self, Scope};
 use confer_web::clock::Clock;
-use confer_web::WebSettings;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use sqlx::Row;
-
-fn at(s: &str) -> DateTime<Utc> {
-    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap().and_utc()
-}
 
 struct World {
     app: App,
@@ -88,47 +78,10 @@ async fn person(app: &App, name: &str, roles: &[Role]) -> (String, String) {
     (id, t)
 }
 
-fn child(id: &str, family: &str, given: &str, born: &str) -> Child {
-    Child {
-        id: id.into(),
-        family_id: family.into(),
-        given_name: given.into(),
-        family_name: "Brook".into(),
-        birth: Birth::Born(born.parse().unwrap()),
-        nhs_number: None,
-        la_child_id: format!("LA-{id}"),
-        gender: Gender::Unknown,
-        ethnicity: "Not recorded".into(),
-        disability: String::new(),
-        communication: Communication { first_language: "English".into(), ..Default::default() },
-    }
-}
-
-fn adult(id: &str, family: &str, given: &str) -> Adult {
-    Adult {
-        id: id.into(),
-        family_id: family.into(),
-        given_name: given.into(),
-        family_name: "Brook".into(),
-        email: None,
-        phone: None,
-        communication: Communication { first_language: "English".into(), ..Default::default() },
-    }
-}
-
 /// A fictional authority with two families: the Brooks (fam1: Mia and Dev, Amy 13 and Ben 9)
 /// and another family (fam2), each with a conference scheduled for Friday 20 November 2026.
 async fn world() -> (World, Conf, Conf) {
-    let clock = Clock::fixed(at("2026-11-03 09:00"));
-    // Sessions are timed by this clock, which the journey moves on by days: they last the journey.
-    let app = start_with(WebSettings {
-        secure_cookies: false,
-        clock: clock.clone(),
-        session_idle_minutes: 60 * 24 * 90,
-        session_absolute_hours: 24 * 90,
-        ..WebSettings::default()
-    })
-    .await;
+    let (app, clock) = start_at("2026-11-03 09:00").await;
     let (coord_id, coord) = person(&app, "coord", &[Role::Coordinator]).await;
     let (chair_id, chair) = person(&app, "chair", &[Role::Chair]).await;
     let (notes_id, notes) = person(&app, "notes", &[Role::NoteTaker]).await;
@@ -136,73 +89,26 @@ async fn world() -> (World, Conf, Conf) {
     let (teacher_id, _) = person(&app, "teacher", &[Role::Professional]).await;
     let (police_id, _) = person(&app, "police", &[Role::Professional]).await;
     let (other_sw_id, _) = person(&app, "othersw", &[Role::SocialWorker]).await;
-    let la = app.authority.id.clone();
-    let mut tx = app.db.begin().await.unwrap();
-    for (id, name, kind) in [
-        ("ag-csc", "Children's services", AgencyKind::ChildrensSocialCare),
-        ("ag-school", "Brook Primary", AgencyKind::Education),
-        ("ag-police", "Police", AgencyKind::Police),
-    ] {
-        families::insert_agency(
-            &mut tx,
-            &Agency { id: AgencyId::from(id), authority_id: la.clone(), name: name.into(), kind },
-        )
-        .await
-        .unwrap();
-    }
-    for (id, agency, name, user) in [
-        ("p-sw", "ag-csc", "Sam Social", &sw_id),
-        ("p-school", "ag-school", "Tia Teacher", &teacher_id),
-        ("p-police", "ag-police", "PC Pat", &police_id),
-    ] {
-        let p = Professional {
-            id: id.into(),
-            agency_id: agency.into(),
-            name: name.into(),
-            job_title: "Worker".into(),
-            email: format!("{id}@example.org"),
-            user_id: Some(user.as_str().into()),
-        };
-        families::insert_professional(&mut tx, &la, &p).await.unwrap();
-    }
-    for (fam, worker, kids) in [
-        ("fam1", &sw_id, vec![("amy", "Amy", "2013-05-01"), ("ben", "Ben", "2017-02-11")]),
-        ("fam2", &other_sw_id, vec![("dot", "Dot", "2015-01-01")]),
-    ] {
-        let family = Family { id: fam.into(), authority_id: la.clone(), name: format!("{fam} family") };
-        let children: Vec<Child> = kids.iter().map(|(id, given, born)| child(id, fam, given, born)).collect();
-        let adults = vec![adult(&format!("{fam}-mum"), fam, "Mia"), adult(&format!("{fam}-dad"), fam, "Dev")];
-        let mut relationships = Vec::new();
-        for c in &children {
-            for (a, kind) in [(&adults[0], RelationshipKind::Mother), (&adults[1], RelationshipKind::Father)] {
-                relationships.push(AdultChildRelationship {
-                    adult_id: a.id.clone(),
-                    child_id: c.id.clone(),
-                    kind,
-                    parental_responsibility: true,
-                    carer: true,
-                });
-            }
-        }
-        let case = Case {
-            id: format!("{fam}-case").into(),
-            family_id: fam.into(),
-            allocated_worker_id: worker.as_str().into(),
-            stage: CaseStage::Enquiry,
-            opened_on: "2026-10-01".parse().unwrap(),
-        };
-        let pros = ["p-sw", "p-school", "p-police"].map(Into::into);
-        let f = NewFamily {
-            family: &family,
-            children: &children,
-            adults: &adults,
-            relationships: &relationships,
-            case: Some(&case),
-            professionals: if fam == "fam1" { &pros } else { &[] },
-        };
-        families::insert_family(&mut tx, &f, "test").await.unwrap();
-    }
-    tx.commit().await.unwrap();
+    let w = &app.world;
+    w.professional("p-sw", Some(&sw_id)).await;
+    w.professional("p-school", Some(&teacher_id)).await;
+    w.professional("p-police", Some(&police_id)).await;
+    w.family("fam1")
+        .worker(&sw_id)
+        .child("amy", "Amy", "2013-05-01")
+        .child("ben", "Ben", "2017-02-11")
+        .mother("fam1-mum", "Mia")
+        .father("fam1-dad", "Dev")
+        .professionals(&["p-sw", "p-school", "p-police"])
+        .create()
+        .await;
+    w.family("fam2")
+        .worker(&other_sw_id)
+        .child("dot", "Dot", "2015-01-01")
+        .mother("fam2-mum", "Mia")
+        .father("fam2-dad", "Dev")
+        .create()
+        .await;
     let w = World { app, clock, http: reqwest::Client::new(), coord_id, coord, chair_id, chair, notes_id, notes, sw };
     let mut confs = Vec::new();
     for (fam, kids, pros) in

@@ -9,7 +9,8 @@ mod common;
 use common::*;
 use confer_domain::{Authority, Role};
 use confer_store::otp::{self, Checked};
-use confer_store::users::{self, AccountChange, AccountKind, NewUser};
+use confer_store::testing::PersonBuilder;
+use confer_store::users::{self, AccountChange, AccountKind};
 use confer_store::Db;
 use reqwest::StatusCode;
 use sqlx::Row;
@@ -23,27 +24,13 @@ async fn portal_account(
     roles: &[Role],
     verified: bool,
 ) -> String {
-    users::create_user(
-        &app.db,
-        &NewUser {
-            id: None,
-            authority_id: &authority.id,
-            username,
-            display_name: username,
-            email,
-            kind: AccountKind::Portal,
-            roles,
-            team_id: None,
-            line_manager_id: None,
-            password: None,
-            totp_secret: None,
-            email_verified: verified,
-        },
-        "test",
-    )
-    .await
-    .unwrap()
-    .0
+    let p = PersonBuilder::new(&app.db, &authority.id, username)
+        .roles(roles)
+        .kind(AccountKind::Portal)
+        .display_name(username)
+        .email(email);
+    let p = if verified { p } else { p.email_unverified() };
+    p.create().await.0
 }
 
 fn code_in(body: &str) -> String {

@@ -9,49 +9,26 @@ use common::*;
 use confer_domain::audit::EventKind;
 use confer_domain::*;
 use confer_store::audit;
-use confer_store::families::{insert_family, NewFamily};
 use reqwest::StatusCode;
 
 async fn family_for(app: &App, worker: &str) -> (String, String) {
-    let fid = FamilyId("fam-ra".into());
-    let child = Child {
-        id: ChildId("child-ra".into()),
-        family_id: fid.clone(),
-        given_name: "Skye".into(),
-        family_name: "Marlow".into(),
-        birth: Birth::Born(NaiveDate::from_ymd_opt(2016, 5, 6).unwrap()),
-        nhs_number: None,
-        la_child_id: "LA0002".into(),
-        gender: Gender::Female,
-        ethnicity: "White British".into(),
-        disability: "None".into(),
-        communication: Communication { first_language: "English".into(), ..Default::default() },
-    };
-    let case = Case {
-        id: CaseId("case-ra".into()),
-        family_id: fid.clone(),
-        allocated_worker_id: UserId::from(worker),
-        stage: CaseStage::Enquiry,
-        opened_on: NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
-    };
-    let fam = Family { id: fid.clone(), authority_id: app.authority.id.clone(), name: "Marlow family".into() };
-    let mut tx = app.db.begin().await.unwrap();
-    insert_family(
-        &mut tx,
-        &NewFamily {
-            family: &fam,
-            children: &[child],
-            adults: &[],
-            relationships: &[],
-            case: Some(&case),
-            professionals: &[],
-        },
-        "test",
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
-    (fid.0, "child-ra".into())
+    app.world
+        .family("fam-ra")
+        .named("Marlow family")
+        .surname("Marlow")
+        .worker(worker)
+        .case_id("case-ra")
+        .opened_on(NaiveDate::from_ymd_opt(2026, 11, 2).unwrap())
+        .child("child-ra", "Skye", "2016-05-06")
+        .with_child(|c| {
+            c.la_child_id = "LA0002".into();
+            c.gender = Gender::Female;
+            c.ethnicity = "White British".into();
+            c.disability = "None".into();
+        })
+        .create()
+        .await;
+    ("fam-ra".into(), "child-ra".into())
 }
 
 /// The reads of the family's record by `actor` logged under `action`.

@@ -12,26 +12,15 @@
 //! Runs on SQLite, and on PostgreSQL with CONFER_TEST_DATABASE=postgres.
 
 mod common;
-use chrono::{DateTime, NaiveDateTime, Utc};
 use common::*;
-use confer_domain::{
-    Adult, AdultChildRelationship, Agency, AgencyId, AgencyKind, Birth, Case, CaseStage, Child, Communication, Family,
-    Gender, Professional, RelationshipKind, Role,
-};
-use confer_store::families::{self, NewFamily};
+use confer_domain::Role;
 use confer_store::tokens;
-use confer_web::clock::Clock;
-use confer_web::WebSettings;
 use reqwest::StatusCode;
 use serde_json::json;
 
-fn at(s: &str) -> DateTime<Utc> {
-    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap().and_utc()
-}
-
 struct World {
     app: App,
-    clock: Clock,
+    clock: confer_web::clock::Clock,
     coord: String,
     chair: String,
     notes: String,
@@ -42,152 +31,31 @@ struct World {
 /// One authority; the Brook family (fam1) with Amy, her mother and three professionals, and
 /// another family (fam2) with another social worker.
 async fn world(now: &str) -> World {
-    let clock = Clock::fixed(at(now));
-    // Sessions are timed by this clock, which the journey moves on by days: they last the journey.
-    let app = start_with(WebSettings {
-        secure_cookies: false,
-        clock: clock.clone(),
-        session_idle_minutes: 60 * 24 * 90,
-        session_absolute_hours: 24 * 90,
-        ..WebSettings::default()
-    })
-    .await;
+    let (app, clock) = start_at(now).await;
     let (coord, _) = staff(&app, "coord", &[Role::Coordinator], None).await;
     let (chair, _) = staff(&app, "chair", &[Role::Chair], None).await;
     let (notes, _) = staff(&app, "notes", &[Role::NoteTaker], None).await;
     let (sw, _) = staff(&app, "sw", &[Role::SocialWorker], None).await;
     let (other_sw, _) = staff(&app, "othersw", &[Role::SocialWorker], None).await;
-    let la = app.authority.id.clone();
-    let mut tx = app.db.begin().await.unwrap();
-    for (id, name, kind) in [
-        ("ag-csc", "Children's services", AgencyKind::ChildrensSocialCare),
-        ("ag-school", "Brook Primary", AgencyKind::Education),
-        ("ag-police", "Police", AgencyKind::Police),
-    ] {
-        families::insert_agency(
-            &mut tx,
-            &Agency { id: AgencyId::from(id), authority_id: la.clone(), name: name.into(), kind },
-        )
-        .await
-        .unwrap();
-    }
-    for (id, agency, name, user) in [
-        ("p-sw", "ag-csc", "Sam Social", Some(&sw)),
-        ("p-school", "ag-school", "Tia Teacher", None),
-        ("p-police", "ag-police", "PC Pat", None),
-    ] {
-        let p = Professional {
-            id: id.into(),
-            agency_id: agency.into(),
-            name: name.into(),
-            job_title: "Worker".into(),
-            email: format!("{id}@example.org"),
-            user_id: user.map(|u| u.as_str().into()),
-        };
-        families::insert_professional(&mut tx, &la, &p).await.unwrap();
-    }
-    for (fam, worker, kid) in [("fam1", &sw, "amy"), ("fam2", &other_sw, "dot")] {
-        let family = Family { id: fam.into(), authority_id: la.clone(), name: format!("{fam} family") };
-        let child = Child {
-            id: kid.into(),
-            family_id: fam.into(),
-            given_name: kid.to_uppercase(),
-            family_name: "Brook".into(),
-            birth: Birth::Born("2014-05-01".parse().unwrap()),
-            nhs_number: None,
-            la_child_id: format!("LA-{kid}"),
-            gender: Gender::Unknown,
-            ethnicity: "Not recorded".into(),
-            disability: String::new(),
-            communication: Communication { first_language: "English".into(), ..Default::default() },
-        };
-        let mum = Adult {
-            id: format!("{fam}-mum").into(),
-            family_id: fam.into(),
-            given_name: "Mia".into(),
-            family_name: "Brook".into(),
-            email: None,
-            phone: None,
-            communication: Communication { first_language: "English".into(), ..Default::default() },
-        };
-        let rel = AdultChildRelationship {
-            adult_id: mum.id.clone(),
-            child_id: child.id.clone(),
-            kind: RelationshipKind::Mother,
-            parental_responsibility: true,
-            carer: true,
-        };
-        let case = Case {
-            id: format!("{fam}-case").into(),
-            family_id: fam.into(),
-            allocated_worker_id: worker.as_str().into(),
-            stage: CaseStage::Enquiry,
-            opened_on: "2026-10-01".parse().unwrap(),
-        };
-        let pros = ["p-sw", "p-school", "p-police"].map(Into::into);
-        let f = NewFamily {
-            family: &family,
-            children: &[child],
-            adults: &[mum],
-            relationships: &[rel],
-            case: Some(&case),
-            professionals: if fam == "fam1" { &pros } else { &[] },
-        };
-        families::insert_family(&mut tx, &f, "test").await.unwrap();
-    }
-    tx.commit().await.unwrap();
+    let w = &app.world;
+    w.professional("p-sw", Some(&sw)).await;
+    w.professional("p-school", None).await;
+    w.professional("p-police", None).await;
+    w.family("fam1")
+        .worker(&sw)
+        .child("amy", "AMY", "2014-05-01")
+        .mother("fam1-mum", "Mia")
+        .professionals(&["p-sw", "p-school", "p-police"])
+        .create()
+        .await;
+    w.family("fam2").worker(&other_sw).child("dot", "DOT", "2014-05-01").mother("fam2-mum", "Mia").create().await;
     World { app, clock, coord, chair, notes, sw, other_sw }
 }
 
 impl World {
     async fn as_user(&self, user: &str) -> Browser {
-        let mut b = Browser::new(&self.app);
-        b.session_for(&self.app.db, user).await;
-        b
+        self.app.as_user(user).await
     }
-}
-
-fn version(p: &Page) -> String {
-    p.body
-        .split("name=\"version\" value=\"")
-        .nth(1)
-        .expect("a form with the version")
-        .split('"')
-        .next()
-        .unwrap()
-        .to_owned()
-}
-
-fn error_summary(body: &str) -> String {
-    match body.find("govuk-error-summary__list") {
-        Some(i) => body[i..].chars().take(600).collect(),
-        None => body.chars().take(300).collect(),
-    }
-}
-
-/// Submits a form of the page at `page_path` (read fresh) and expects the redirect back.
-async fn step(b: &mut Browser, page_path: &str, action: &str, fields: &[(&str, &str)]) -> Page {
-    let page = b.get(page_path).await;
-    assert_eq!(page.status, StatusCode::OK, "{page_path}: {}", page.body);
-    let v = version(&page);
-    let mut all = vec![("version", v.as_str())];
-    all.extend_from_slice(fields);
-    let res = b.submit(&page, action, &all).await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "{action} {fields:?}: {}", error_summary(&res.body));
-    res
-}
-
-/// Submits a form of the page at `page_path` and expects it refused: the page again with the
-/// error summary (status 200).
-async fn refused(b: &mut Browser, page_path: &str, action: &str, fields: &[(&str, &str)]) -> Page {
-    let page = b.get(page_path).await;
-    let v = version(&page);
-    let mut all = vec![("version", v.as_str())];
-    all.extend_from_slice(fields);
-    let res = b.submit(&page, action, &all).await;
-    assert_eq!(res.status, StatusCode::OK, "{action} {fields:?} should be refused: {:?}", res.location);
-    assert!(res.body.contains("govuk-error-summary"), "{}", res.body.chars().take(400).collect::<String>());
-    res
 }
 
 /// The social worker requests a conference for Amy through the request form; the coordinator

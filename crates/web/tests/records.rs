@@ -6,50 +6,27 @@ mod common;
 use chrono::NaiveDate;
 use common::*;
 use confer_domain::*;
-use confer_store::families::{insert_family, NewFamily};
 use confer_store::{audit, tokens};
 use reqwest::StatusCode;
 
 async fn family_for(app: &App, worker: &str) -> (String, String) {
-    let fid = FamilyId("fam-r1".into());
-    let child = Child {
-        id: ChildId("child-r1".into()),
-        family_id: fid.clone(),
-        given_name: "Skye".into(),
-        family_name: "Marlow".into(),
-        birth: Birth::Born(NaiveDate::from_ymd_opt(2016, 5, 6).unwrap()),
-        nhs_number: None,
-        la_child_id: "LA0001".into(),
-        gender: Gender::Female,
-        ethnicity: "White British".into(),
-        disability: "None".into(),
-        communication: Communication { first_language: "English".into(), ..Default::default() },
-    };
-    let case = Case {
-        id: CaseId("case-r1".into()),
-        family_id: fid.clone(),
-        allocated_worker_id: UserId::from(worker),
-        stage: CaseStage::Enquiry,
-        opened_on: NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
-    };
-    let fam = Family { id: fid.clone(), authority_id: app.authority.id.clone(), name: "Marlow family".into() };
-    let mut tx = app.db.begin().await.unwrap();
-    insert_family(
-        &mut tx,
-        &NewFamily {
-            family: &fam,
-            children: &[child],
-            adults: &[],
-            relationships: &[],
-            case: Some(&case),
-            professionals: &[],
-        },
-        "test",
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
-    (fid.0, "child-r1".into())
+    app.world
+        .family("fam-r1")
+        .named("Marlow family")
+        .surname("Marlow")
+        .worker(worker)
+        .case_id("case-r1")
+        .opened_on(NaiveDate::from_ymd_opt(2026, 11, 2).unwrap())
+        .child("child-r1", "Skye", "2016-05-06")
+        .with_child(|c| {
+            c.la_child_id = "LA0001".into();
+            c.gender = Gender::Female;
+            c.ethnicity = "White British".into();
+            c.disability = "None".into();
+        })
+        .create()
+        .await;
+    ("fam-r1".into(), "child-r1".into())
 }
 
 #[tokio::test]

@@ -1,22 +1,29 @@
 //! A real confer on a random port with a fresh database (SQLite or PostgreSQL, as
 //! CONFER_TEST_DATABASE says), and a small HTTP client that keeps cookies by hand so every
-//! test sees exactly what a browser would be sent.
+//! test sees exactly what a browser would be sent. The fictional people and families are
+//! made by the shared test world (`confer_store::testing::World`, as `app.world`), and the
+//! conference pages' form helpers (`step`, `refused`, `version`) are here once.
 #![allow(dead_code)]
 
-use confer_domain::{Authority, Nation, Role};
-use confer_store::users::{self, AccountKind, NewUser};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use confer_domain::{Authority, Role};
+use confer_store::testing::{PersonBuilder, World};
+use confer_store::users;
 use confer_store::{sessions, testing, Db};
+use confer_web::clock::Clock;
 use confer_web::WebSettings;
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 use reqwest::StatusCode;
 use std::collections::BTreeMap;
 
-pub const PASSWORD: &str = "correct-horse-battery-staple";
+pub use confer_store::testing::PASSWORD;
 
 pub struct App {
     pub base: String,
     pub db: Db,
     pub authority: Authority,
+    /// The fictional authority's world: make its people, professionals and families here.
+    pub world: World,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
@@ -35,8 +42,8 @@ pub async fn start() -> App {
 pub async fn start_with(settings: WebSettings) -> App {
     // The test's handle works by the server's clock, as the server's own does.
     let db = testing::fresh_db().await.with_clock(settings.clock.clone());
-    let authority =
-        users::create_authority(&db, "T01", "Testshire County Council", Nation::England, "test").await.unwrap();
+    let world = World::new(&db).await;
+    let authority = world.authority.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -47,7 +54,36 @@ pub async fn start_with(settings: WebSettings) -> App {
         })
         .await;
     });
-    App { base, db, authority, stop: Some(tx) }
+    App { base, db, authority, world, stop: Some(tx) }
+}
+
+/// A time in UTC, written "YYYY-MM-DD HH:MM".
+pub fn at(s: &str) -> DateTime<Utc> {
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap().and_utc()
+}
+
+/// A confer whose clock stands still at `now` ("YYYY-MM-DD HH:MM", UTC) until the test moves it.
+pub async fn start_at(now: &str) -> (App, Clock) {
+    let clock = Clock::fixed(at(now));
+    // Sessions are timed by this clock, which the journeys move on by days: they last the journey.
+    let app = start_with(WebSettings {
+        secure_cookies: false,
+        clock: clock.clone(),
+        session_idle_minutes: 60 * 24 * 90,
+        session_absolute_hours: 24 * 90,
+        ..WebSettings::default()
+    })
+    .await;
+    (app, clock)
+}
+
+impl App {
+    /// A browser signed in as this user (a session made directly).
+    pub async fn as_user(&self, user: &str) -> Browser {
+        let mut b = Browser::new(self);
+        b.session_for(&self.db, user).await;
+        b
+    }
 }
 
 /// A staff user with a password and an enrolled TOTP secret; returns (user id, secret).
@@ -62,29 +98,7 @@ pub async fn staff_in(
     roles: &[Role],
     manager: Option<&str>,
 ) -> (String, String) {
-    let secret = users::new_totp_secret();
-    let staff = roles.iter().any(|r| r.is_staff());
-    let id = users::create_user(
-        &app.db,
-        &NewUser {
-            id: None,
-            authority_id: &authority.id,
-            username,
-            display_name: &format!("Test {username}"),
-            email: &format!("{username}@council.example"),
-            kind: if staff { AccountKind::Staff } else { AccountKind::Portal },
-            roles,
-            team_id: None,
-            line_manager_id: manager,
-            password: Some(PASSWORD),
-            totp_secret: Some(&secret),
-            email_verified: true,
-        },
-        "test",
-    )
-    .await
-    .unwrap();
-    (id.0, secret)
+    PersonBuilder::new(&app.db, &authority.id, username).roles(roles).manager_opt(manager).signs_in().create().await
 }
 
 /// The current TOTP code for a secret, from the same algorithm an authenticator app uses.
@@ -187,4 +201,48 @@ impl Browser {
         let (token, _) = sessions::start(db, user_id, u.session_generation, sessions::Stage::Full).await.unwrap();
         self.cookies.insert("confer_session".into(), token);
     }
+}
+
+/// The version a conference page's form carries.
+pub fn version(p: &Page) -> String {
+    p.body
+        .split("name=\"version\" value=\"")
+        .nth(1)
+        .expect("a form with the version")
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+/// The error summary of a page (or its beginning), for assertion messages.
+pub fn error_summary(body: &str) -> String {
+    match body.find("govuk-error-summary__list") {
+        Some(i) => body[i..].chars().take(600).collect(),
+        None => body.chars().take(300).collect(),
+    }
+}
+
+/// Submits a form of the page at `page_path` (read fresh) and expects the redirect back.
+pub async fn step(b: &mut Browser, page_path: &str, action: &str, fields: &[(&str, &str)]) -> Page {
+    let page = b.get(page_path).await;
+    assert_eq!(page.status, StatusCode::OK, "{page_path}: {}", page.body);
+    let v = version(&page);
+    let mut all = vec![("version", v.as_str())];
+    all.extend_from_slice(fields);
+    let res = b.submit(&page, action, &all).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{action} {fields:?}: {}", error_summary(&res.body));
+    res
+}
+
+/// Submits a form that must be refused: the page again (200) with the error summary.
+pub async fn refused(b: &mut Browser, page_path: &str, action: &str, fields: &[(&str, &str)]) -> Page {
+    let page = b.get(page_path).await;
+    let v = version(&page);
+    let mut all = vec![("version", v.as_str())];
+    all.extend_from_slice(fields);
+    let res = b.submit(&page, action, &all).await;
+    assert_eq!(res.status, StatusCode::OK, "{action} {fields:?} should be refused: {}", error_summary(&res.body));
+    assert!(res.body.contains("govuk-error-summary"), "{}", res.body.chars().take(400).collect::<String>());
+    res
 }

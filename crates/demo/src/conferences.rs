@@ -3,11 +3,11 @@
 //! through the conference's own operations, so every rule holds for them as for any other.
 
 use super::{splitmix64, Demo, DemoFamily};
-use crate::calendar::WorkingCalendar;
-use crate::conference::*;
-use crate::model::{CaseStage, Role};
-use crate::policy::PolicyHistory;
-use crate::timescales::DeadlineRule;
+use confer_domain::calendar::WorkingCalendar;
+use confer_domain::conference::*;
+use confer_domain::model::{CaseStage, Role};
+use confer_domain::policy::PolicyHistory;
+use confer_domain::timescales::DeadlineRule;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use fastrand::Rng;
 
@@ -37,7 +37,7 @@ impl Demo {
         // The strategy discussion is the day the case opened (as the demo's deadlines count it).
         let opened = family.case.opened_on;
         let due_by = DeadlineRule::InitialConference.due_date(opened, calendar, policies.in_force(opened))?;
-        let all_unborn = family.children.iter().all(|c| matches!(c.birth, crate::model::Birth::Unborn { .. }));
+        let all_unborn = family.children.iter().all(|c| matches!(c.birth, confer_domain::model::Birth::Unborn { .. }));
         let children = family
             .children
             .iter()
@@ -138,8 +138,8 @@ impl Demo {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::calendar::Calendar;
-    use crate::demo::DemoOptions;
+    use confer_domain::calendar::Calendar;
+    use crate::DemoOptions;
 
     #[test]
     fn requested_and_scheduled_demo_cases_have_conferences_that_keep_the_rules_chair_01_time_01() {

@@ -14,7 +14,7 @@
 //! seeded by (seed, index), so [`Demo::families`] streams 50,000 families in constant
 //! memory and [`Demo::family`] makes any one of them directly.
 
-use crate::model::*;
+use confer_domain::model::*;
 
 mod conferences;
 mod deadlines;
@@ -1990,7 +1990,7 @@ mod tests {
             assert_eq!(first.case.stage, CaseStage::Enquiry);
             assert_eq!(first.case.allocated_worker_id, d.demo_account(Role::SocialWorker).unwrap().id);
             assert_eq!(first.children.len(), 3);
-            assert!(first.children.iter().all(|c| matches!(c.birth, crate::Birth::Born(_))));
+            assert!(first.children.iter().all(|c| matches!(c.birth, confer_domain::Birth::Born(_))));
         }
     }
 

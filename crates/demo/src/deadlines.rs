@@ -18,10 +18,10 @@
 //! - Enquiry and closed cases: none.
 
 use super::{chance, splitmix64, Demo, DemoFamily};
-use crate::calendar::WorkingCalendar;
-use crate::model::{Birth, CaseStage, Role, UserId};
-use crate::policy::PolicyHistory;
-use crate::timescales::{Deadline, DeadlineRequest, DeadlineRule, LateReason, LateReasonRecord};
+use confer_domain::calendar::WorkingCalendar;
+use confer_domain::model::{Birth, CaseStage, Role, UserId};
+use confer_domain::policy::PolicyHistory;
+use confer_domain::timescales::{Deadline, DeadlineRequest, DeadlineRule, LateReason, LateReasonRecord};
 use chrono::{Duration, NaiveDate};
 use fastrand::Rng;
 use serde::{Deserialize, Serialize};
@@ -49,7 +49,7 @@ impl Demo {
     pub fn chair_for(&self, family: &DemoFamily, index: u32) -> Option<UserId> {
         let worker = &family.case.allocated_worker_id;
         let line = self.management_line_of(worker);
-        let chairs: Vec<&crate::model::UserAccount> = self
+        let chairs: Vec<&confer_domain::model::UserAccount> = self
             .users
             .iter()
             .filter(|u| u.roles.contains(&Role::Chair) && !u.disabled && &u.id != worker && !line.contains(&u.id))
@@ -222,10 +222,10 @@ fn late_reason(rng: &mut Rng) -> LateReasonRecord {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::calendar::Calendar;
-    use crate::demo::DemoOptions;
-    use crate::timescales::deadline_state;
-    use crate::Nation;
+    use confer_domain::calendar::Calendar;
+    use crate::DemoOptions;
+    use confer_domain::timescales::deadline_state;
+    use confer_domain::Nation;
 
     fn demo() -> Demo {
         Demo::new(

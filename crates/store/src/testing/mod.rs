@@ -56,3 +56,6 @@ pub async fn set_sqlite_synchronous(db: &Db, mode: &str) -> crate::Result<()> {
     sqlx::query(&format!("PRAGMA synchronous = {mode}")).execute(&db.writer).await?;
     Ok(())
 }
+
+mod world;
+pub use world::{schedule, ConferenceMade, FamilyBuilder, FamilyMade, PersonBuilder, World, PASSWORD};
