@@ -38,13 +38,19 @@ pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
 }
 
-/// An error: a stable code for programs and a message for people.
+/// An error: a stable code for programs, the reason for people, and for a version conflict
+/// the version the record is at now.
 #[derive(Serialize, ToSchema)]
 pub struct ErrorBody {
+    #[schema(example = "version_conflict")]
     pub error: &'static str,
     pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_version: Option<i64>,
 }
 
+/// Every error of the API: what is about HTTP itself, and an operation's error
+/// ([`crate::error::answer`], the same mapping as the pages).
 #[derive(Debug)]
 pub enum ApiError {
     Unauthenticated,
@@ -52,11 +58,47 @@ pub enum ApiError {
     NotFound,
     Unavailable,
     Internal,
+    /// The body is not JSON (400).
+    BadRequest(String),
+    /// JSON, but not what this operation takes (422).
+    Unprocessable(String),
+    /// A write without the version the client last saw (428).
+    VersionRequired,
+    /// Someone else changed the record first (409).
+    Conflict(String),
+    /// The body is larger than the server takes (413).
+    TooLarge,
+    Ops(confer_ops::OpsError),
+}
+
+impl From<confer_ops::OpsError> for ApiError {
+    fn from(e: confer_ops::OpsError) -> Self {
+        ApiError::Ops(e)
+    }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let body = |status: StatusCode, error: &'static str, message: String| {
+            (status, Json(ErrorBody { error, message, current_version: None })).into_response()
+        };
         let (status, error, message) = match self {
+            ApiError::Ops(e) => {
+                let a = crate::error::answer(&e);
+                let b = ErrorBody { error: a.code, message: a.message, current_version: a.current_version };
+                return (a.status, Json(b)).into_response();
+            }
+            ApiError::BadRequest(m) => return body(StatusCode::BAD_REQUEST, "bad_request", m),
+            ApiError::Unprocessable(m) => return body(StatusCode::UNPROCESSABLE_ENTITY, "invalid", m),
+            ApiError::Conflict(m) => return body(StatusCode::CONFLICT, "conflict", m),
+            ApiError::VersionRequired => (
+                StatusCode::PRECONDITION_REQUIRED,
+                "version_required",
+                "Send the version of the conference you last saw, as `If-Match: \"<version>\"` or a `version` field.",
+            ),
+            ApiError::TooLarge => {
+                (StatusCode::PAYLOAD_TOO_LARGE, "too_large", "The request body is larger than the server takes.")
+            }
             ApiError::Unauthenticated => (
                 StatusCode::UNAUTHORIZED,
                 "unauthenticated",
@@ -73,7 +115,7 @@ impl IntoResponse for ApiError {
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Something went wrong. It has been logged.")
             }
         };
-        (status, Json(ErrorBody { error, message: message.into() })).into_response()
+        body(status, error, message.into())
     }
 }
 
@@ -85,7 +127,11 @@ impl From<crate::error::AppError> for ApiError {
             Forbidden => ApiError::Forbidden,
             SignInRequired { .. } => ApiError::Unauthenticated,
             Unavailable => ApiError::Unavailable,
-            BadRequest(_) | Conflict(_) | FormRefused(_) | TooLarge => ApiError::Forbidden,
+            // (Each keeps its own status: a bad request or a conflict is never 403.)
+            BadRequest(m) => ApiError::BadRequest(m),
+            Conflict(m) => ApiError::Conflict(m),
+            FormRefused(_) => ApiError::Forbidden,
+            TooLarge => ApiError::TooLarge,
             Internal(detail) => {
                 tracing::error!(error = %detail, "internal error in the API");
                 ApiError::Internal
