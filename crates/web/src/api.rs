@@ -34,8 +34,63 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
-pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+pub async fn openapi() -> Json<serde_json::Value> {
+    Json(document())
+}
+
+/// The OpenAPI document as served: the generated one, with what every operation shares
+/// added to each (a missing or wrong token answers 401; every write names the version the
+/// client last saw, answering 428 without it).
+pub fn document() -> serde_json::Value {
+    use serde_json::{json, Value};
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or(Value::Null);
+    let mut versioned = Vec::new();
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+        for (path, item) in paths.iter_mut() {
+            let Some(item) = item.as_object_mut() else { continue };
+            for (method, op) in item.iter_mut() {
+                let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else { continue };
+                responses.entry("401").or_insert_with(|| {
+                    json!({"description": "No valid personal access token was sent.",
+                           "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}})
+                });
+                // Every change to a conference names the version it was made from.
+                if method == "post" && path.starts_with("/api/v1/conferences/{conference_id}/") {
+                    responses.entry("428").or_insert_with(|| {
+                        json!({"description": "The version the client last saw was not sent.",
+                               "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}})
+                    });
+                    let schema =
+                        op.pointer("/requestBody/content/application~1json/schema/$ref").and_then(Value::as_str);
+                    if let Some(name) = schema.and_then(|r| r.strip_prefix("#/components/schemas/")) {
+                        versioned.push(name.to_owned());
+                    }
+                }
+            }
+        }
+    }
+    if let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
+        for name in versioned {
+            let Some(schema) = schemas.get_mut(&name).and_then(Value::as_object_mut) else { continue };
+            let version = json!({"type": "integer", "format": "int64", "minimum": 1, "example": 1,
+                "description": "The conference's version as last read (or send it as `If-Match: \"<version>\"`)."});
+            if let Some(all) = schema.get_mut("allOf").and_then(Value::as_array_mut) {
+                // (A flattened input: the version goes in its own part.)
+                all.push(json!({"type": "object", "required": ["version"], "properties": {"version": version}}));
+                continue;
+            }
+            if let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) {
+                props.insert("version".into(), version);
+            }
+            let required = schema.entry("required").or_insert_with(|| json!([]));
+            if let Some(r) = required.as_array_mut() {
+                if !r.iter().any(|x| x == "version") {
+                    r.push(json!("version"));
+                }
+            }
+        }
+    }
+    doc
 }
 
 /// An error: a stable code for programs, the reason for people, and for a version conflict

@@ -924,3 +924,39 @@ async fn the_record_sent_to_an_excluded_parent_leaves_out_the_excluded_part_and_
     let view = c.read(&w, &w.coord).await;
     assert_eq!(view["conference"]["record"]["distribution"].as_array().unwrap().len(), 3);
 }
+
+/// What cannot be read is answered with its own status and the JSON error body, after the
+/// access check: bad JSON 400 (never 403), a body that is not what the step takes 422, no
+/// version 428, a path number that is not a number 400; someone who may not reach the
+/// conference gets 404 whatever they send.
+#[tokio::test]
+async fn unreadable_requests_get_their_own_status_and_the_json_error_after_the_access_check() {
+    let w = world().await;
+    let c = request(&w, "initial", None).await;
+    let raw = |token: &str, path: String, body: &'static str| {
+        w.http
+            .post(format!("{}{path}", w.app.base))
+            .bearer_auth(token.to_owned())
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    let res = raw(&w.coord, c.path("cancel"), "{not json").await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(res.json::<Value>().await.unwrap()["error"], "bad_request");
+    // The same from someone who may not reach the conference says nothing about it.
+    assert_eq!(raw(&w.other_sw, c.path("cancel"), "{not json").await.unwrap().status(), StatusCode::NOT_FOUND);
+    let (status, out) = w.post(&w.coord, &c.path("cancel"), json!({"version": c.version, "reason": 7})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{out}");
+    assert_eq!(out["error"], "invalid");
+    let (status, out) = w.post(&w.coord, &c.path("cancel"), json!({"reason": "No longer needed"})).await;
+    assert_eq!(status, StatusCode::PRECONDITION_REQUIRED, "{out}");
+    assert_eq!(out["error"], "version_required");
+    let (status, out) =
+        w.post(&w.coord, &c.path("invitations/first/answer"), json!({"version": c.version, "answer": {"answer": "remote"}}))
+            .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{out}");
+    assert_eq!(out["error"], "bad_request");
+    // Nothing of it changed the conference.
+    assert_eq!(c.read(&w, &w.coord).await["version"], c.version);
+}

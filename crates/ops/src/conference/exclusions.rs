@@ -1,6 +1,6 @@
 //! Exclusion of a parent or carer (EXC-*).
 
-use super::{authorize, save, Changed};
+use super::{authorize, save, schemas, Changed};
 use crate::{Ops, Result};
 use chrono::NaiveDate;
 use confer_domain::access::{Action, Actor};
@@ -14,7 +14,7 @@ pub struct ExcludeInput {
     /// `{adult_id, scope: {"scope": "whole"} | {"scope": "part", part, kind, will_see, will_not_see},
     /// reasons: [...], detail, rests_on_police_information, views_by: [...]}`; `part` is one of the
     /// agenda's parts (see `DiscussionInput.part`), never free text.
-    #[schema(value_type = Object)]
+    #[schema(value_type = schemas::ExclusionDecisionSchema)]
     pub decision: ExclusionDecision,
 }
 

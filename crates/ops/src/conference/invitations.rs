@@ -1,6 +1,6 @@
 //! Invitations and answers (INV-*, CHILD-01), supporters, interpreters (LANG-01) and practical needs.
 
-use super::{authorize, save, Changed};
+use super::{authorize, save, schemas, Changed};
 use crate::{Ops, Result};
 use confer_domain::access::{Action, Actor};
 use confer_domain::conference::*;
@@ -32,7 +32,7 @@ pub enum InviteeDto {
         #[schema(value_type = String, example = "advocate")]
         supporter_kind: SupporterKind,
         /// `{"kind": "family-member", "id": "<adult id>"}` or `{"kind": "child", "id": "<child id>"}`
-        #[schema(value_type = Object)]
+        #[schema(value_type = schemas::PersonSchema)]
         supports: Person,
         #[serde(default)]
         represents: bool,
@@ -76,7 +76,7 @@ pub async fn invite(ops: &Ops, actor: &Actor, id: &str, v: i64, b: InviteInput) 
 #[derive(Deserialize, ToSchema)]
 pub struct AnswerInput {
     /// `{"answer": "in-person"}`, `"remote"`, `"report-only"`, or `{"answer": "declined", "reason": "..."}`
-    #[schema(value_type = Object)]
+    #[schema(value_type = schemas::AnswerSchema)]
     pub answer: Answer,
 }
 
@@ -122,7 +122,7 @@ pub async fn decide_late_supporter(
 
 #[derive(Deserialize, ToSchema)]
 pub struct InterpreterInput {
-    #[schema(value_type = Object)]
+    #[schema(value_type = schemas::PersonSchema)]
     pub for_person: Person,
     pub language: String,
     #[serde(default)]

@@ -1,6 +1,6 @@
 //! The meeting (MEET-*), its discussion and plan, the decision (DEC-*, DIS-*) and closing.
 
-use super::{authorize, save, Changed};
+use super::{authorize, save, schemas, Changed};
 use crate::{Ops, OpsError, Result};
 use chrono::NaiveDate;
 use confer_domain::access::{Action, Actor};
@@ -21,7 +21,7 @@ pub struct AttendanceInput {
     /// `{invitation: <number>, presence: "in-person" | "remote" | "apologies" | "report-only" | "absent",
     /// parts: [...], arrived_late_at: "10:15:00" | null, left_early_at: null}`; `parts` are the
     /// agenda's parts (see `DiscussionInput.part`), empty for the whole conference.
-    #[schema(value_type = Object)]
+    #[schema(value_type = schemas::AttendanceSchema)]
     pub attendance: Attendance,
 }
 
@@ -66,7 +66,7 @@ pub async fn discussion(ops: &Ops, actor: &Actor, id: &str, v: i64, b: Discussio
 
 #[derive(Deserialize, ToSchema)]
 pub struct CorrectionInput {
-    #[schema(value_type = Object)]
+    #[schema(value_type = schemas::PersonSchema)]
     pub by: Person,
     pub what_was_said: String,
     pub correction: String,
@@ -134,7 +134,7 @@ pub struct ActionInput {
     pub children: Vec<String>,
     pub what: String,
     /// `{"owner": "professional", "id": "..."}`, `{"owner": "family-member", "id": "..."}` or `{"owner": "agency", "id": "<name>"}`
-    #[schema(value_type = Object)]
+    #[schema(value_type = schemas::ActionOwnerSchema)]
     pub owner: ActionOwner,
     #[schema(value_type = String, format = Date)]
     pub due: NaiveDate,
@@ -157,7 +157,7 @@ pub struct DecideInput {
     /// `{"outcome": "child-protection-plan", "category": "neglect"}`, `{"outcome": "child-in-need-plan"}`,
     /// `{"outcome": "no-further-plan"}`, `{"outcome": "continue-plan", "category": ...}`,
     /// `{"outcome": "end-plan-step-down-to-child-in-need"}`, `{"outcome": "end-plan-no-further-plan"}`
-    #[schema(value_type = Object)]
+    #[schema(value_type = schemas::ChildOutcomeSchema)]
     pub outcome: ChildOutcome,
     /// DEC-03
     pub continuing_risk_of_significant_harm: bool,
@@ -249,7 +249,7 @@ pub async fn close(ops: &Ops, actor: &Actor, id: &str, v: i64, b: CloseInput) ->
 
 #[derive(Deserialize, ToSchema)]
 pub struct OutcomeSentInput {
-    #[schema(value_type = Object)]
+    #[schema(value_type = schemas::RecipientSchema)]
     pub recipient: Recipient,
     /// The day it was sent (default today).
     #[serde(default)]
@@ -259,7 +259,7 @@ pub struct OutcomeSentInput {
     /// `{"reason": "chair-unavailable", "details": "..."}` (a reason from the deadlines' list;
     /// "other" needs the details).
     #[serde(default)]
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<schemas::LateReasonSchema>)]
     pub late_reason: Option<confer_domain::timescales::LateReasonRecord>,
 }
 

@@ -15,6 +15,7 @@ mod read;
 mod record;
 mod reports;
 mod request;
+pub mod schemas;
 
 pub use arrange::*;
 pub use exclusions::*;

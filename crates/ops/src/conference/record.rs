@@ -1,6 +1,6 @@
 //! The record after the meeting (MIN-*): draft, approve, distribute, corrections.
 
-use super::{authorize, save, to_json, Changed};
+use super::{authorize, save, schemas, to_json, Changed};
 use crate::{Ops, Result};
 use confer_domain::access::{Action, Actor};
 use confer_domain::conference::*;
@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 pub struct DraftInput {
     /// The sections as edited; none starts from what the meeting recorded.
     #[serde(default)]
-    #[schema(value_type = Option<Vec<Object>>)]
+    #[schema(value_type = Option<Vec<schemas::RecordSectionSchema>>)]
     pub sections: Option<Vec<RecordSection>>,
 }
 
@@ -33,7 +33,7 @@ pub async fn approve_record(ops: &Ops, actor: &Actor, id: &str, v: i64) -> Resul
 
 #[derive(Deserialize, ToSchema)]
 pub struct DistributeInput {
-    #[schema(value_type = Object)]
+    #[schema(value_type = schemas::RecipientSchema)]
     pub recipient: Recipient,
     /// en (default) or cy.
     #[serde(default)]
@@ -85,7 +85,7 @@ pub struct CorrectionAnswerInput {
     pub accepted: bool,
     /// When accepted: `[{index, text}]`, the sections of the latest version to change.
     #[serde(default)]
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<schemas::SectionChangeSchema>)]
     pub changes: Vec<SectionChange>,
     #[serde(default)]
     pub note: String,

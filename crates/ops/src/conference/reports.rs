@@ -1,6 +1,6 @@
 //! Reports and sharing (REP-*), views (INV-06/07, CHILD-02/03), pre-meetings and recording consent.
 
-use super::{authorize, save, to_json, Changed};
+use super::{authorize, save, schemas, to_json, Changed};
 use crate::{Ops, Result};
 use confer_domain::access::{Action, Actor};
 use confer_domain::conference::*;
@@ -13,7 +13,7 @@ pub struct ReportInput {
     /// The professional (of this conference) whose report it is.
     pub author: String,
     /// `[{heading, text, restricted: null | "third-party-information" | "police-information" | "other"}]`
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<schemas::ReportPartSchema>)]
     pub parts: Vec<ReportPart>,
 }
 
@@ -32,7 +32,7 @@ pub async fn submit_report(ops: &Ops, actor: &Actor, id: &str, v: i64, b: Report
 #[derive(Deserialize, ToSchema)]
 pub struct ShareInput {
     /// `{"recipient": "family-member", "id": "<adult id>"}` (or professional, child, supporter, staff)
-    #[schema(value_type = Object)]
+    #[schema(value_type = schemas::RecipientSchema)]
     pub recipient: Recipient,
     /// REP-01: the author discussed the report with the parent first.
     #[serde(default)]
@@ -63,7 +63,7 @@ pub async fn share_report(ops: &Ops, actor: &Actor, id: &str, number: u32, v: i6
 #[derive(Deserialize, ToSchema)]
 pub struct ViewsInput {
     /// `{whose: Person, form, summary, how_obtained, obtained_by, obtained_on, supported_by}`
-    #[schema(value_type = Object)]
+    #[schema(value_type = schemas::ViewsGivenSchema)]
     pub views: ViewsGiven,
 }
 
@@ -86,7 +86,7 @@ pub async fn present_views(ops: &Ops, actor: &Actor, id: &str, number: u32, v: i
 pub struct PreMeetingInput {
     pub adult_id: String,
     /// `{"outcome": "held", "mode": "virtual", "on": "2026-11-19"}` or `{"outcome": "not-held", "reason": "..."}`
-    #[schema(value_type = Object)]
+    #[schema(value_type = schemas::PreMeetingOutcomeSchema)]
     pub outcome: PreMeetingOutcome,
 }
 

@@ -23,7 +23,7 @@ pub async fn invite(
 pub async fn answer_invitation(
     State(state): State<SharedState>,
     ctx: Ctx,
-    Path((id, number)): Path<(String, u32)>,
+    ApiPath((id, number)): ApiPath<(String, u32)>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Res {
@@ -37,7 +37,7 @@ pub async fn answer_invitation(
 pub async fn decide_late_supporter(
     State(state): State<SharedState>,
     ctx: Ctx,
-    Path((id, number)): Path<(String, u32)>,
+    ApiPath((id, number)): ApiPath<(String, u32)>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Res {

@@ -163,6 +163,20 @@ pub struct VersionBody {
 
 pub(crate) type Res<T = Response> = Result<T, ApiError>;
 
+/// A path's parameters; one that cannot be read (a number that is not a number) is answered
+/// with the JSON error body (400), not axum's plain text.
+pub struct ApiPath<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> axum::extract::FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, ApiError> {
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(t)) => Ok(ApiPath(t)),
+            Err(e) => Err(ApiError::BadRequest(format!("The address is not one this API has: {}", e.body_text()))),
+        }
+    }
+}
+
 /// Reads a body as JSON: not JSON at all is 400, JSON that is not what the operation takes
 /// is 422, each saying what is wrong.
 fn parse_value(body: &Bytes) -> Res<Value> {

@@ -63,7 +63,7 @@ pub async fn request_record_correction(
 pub async fn answer_record_correction(
     State(state): State<SharedState>,
     ctx: Ctx,
-    Path((id, number)): Path<(String, u32)>,
+    ApiPath((id, number)): ApiPath<(String, u32)>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Res {

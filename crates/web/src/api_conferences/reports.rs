@@ -22,7 +22,7 @@ pub async fn submit_report(
 pub async fn share_report(
     State(state): State<SharedState>,
     ctx: Ctx,
-    Path((id, number)): Path<(String, u32)>,
+    ApiPath((id, number)): ApiPath<(String, u32)>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Res {
@@ -49,7 +49,7 @@ pub async fn record_views(
 pub async fn present_views(
     State(state): State<SharedState>,
     ctx: Ctx,
-    Path((id, number)): Path<(String, u32)>,
+    ApiPath((id, number)): ApiPath<(String, u32)>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Res {
