@@ -9,6 +9,7 @@
 //! [`OpsError`]. Nothing here knows about HTTP: the compiler keeps request and response types
 //! out (this crate does not depend on axum).
 
+pub mod accounts;
 pub mod conference;
 mod error;
 

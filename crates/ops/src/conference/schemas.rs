@@ -200,7 +200,6 @@ mod tests {
     use confer_domain::conference::*;
     use confer_domain::timescales::LateReasonRecord;
     use serde::de::DeserializeOwned;
-    use utoipa::PartialSchema;
 
     /// The schema's example, read by both the mirror and the domain's own type.
     fn example_reads<M: ToSchema + DeserializeOwned, D: DeserializeOwned>() {
