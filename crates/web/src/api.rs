@@ -144,7 +144,7 @@ impl IntoResponse for ApiError {
                 return (a.status, Json(b)).into_response();
             }
             ApiError::BadRequest(m) => return body(StatusCode::BAD_REQUEST, "bad_request", m),
-            ApiError::Unprocessable(m) => return body(StatusCode::UNPROCESSABLE_ENTITY, "invalid", m),
+            ApiError::Unprocessable(m) => return body(StatusCode::UNPROCESSABLE_ENTITY, "bad_body", m),
             ApiError::Conflict(m) => return body(StatusCode::CONFLICT, "conflict", m),
             ApiError::VersionRequired => (
                 StatusCode::PRECONDITION_REQUIRED,

@@ -211,7 +211,7 @@ pub async fn cancel(ops: &Ops, actor: &Actor, id: &str, v: i64, b: ReasonInput) 
 pub struct AddChildInput {
     pub child_id: String,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, example = "neglect")]
     pub current_plan: Option<PlanCategory>,
 }
 
