@@ -6,7 +6,8 @@ mod settings;
 
 use clap::{Parser, Subcommand};
 use confer_domain::{Nation, Role};
-use confer_store::users::{self, AccountChange, AccountKind, NewUser};
+use confer_ops::accounts::{self, By};
+use confer_store::users::{self, AccountChange};
 use confer_store::{audit, demo, migrate, tokens, Db, StoreError};
 use settings::{ServeArgs, Settings};
 use std::process::ExitCode;
@@ -247,6 +248,22 @@ struct Failure {
     status: u8,
 }
 
+impl From<confer_ops::OpsError> for Failure {
+    fn from(e: confer_ops::OpsError) -> Self {
+        use confer_ops::OpsError;
+        let message = match e {
+            OpsError::Invalid { message, .. } | OpsError::Duplicate { message } => message,
+            OpsError::Refused(r) => r.to_string(),
+            OpsError::NotFound => "not found".to_owned(),
+            OpsError::Unavailable => {
+                "the database is not available: check --database-url and that the server is running".to_owned()
+            }
+            other => other.to_string(),
+        };
+        Failure { message, status: 1 }
+    }
+}
+
 impl From<StoreError> for Failure {
     fn from(e: StoreError) -> Self {
         let message = match &e {
@@ -325,7 +342,7 @@ fn new_password() -> String {
     format!("{}-{}-{}", &raw[..6], &raw[6..12], &raw[12..])
 }
 
-const CLI_ACTOR: &str = "system:command-line";
+const CLI_ACTOR: &str = accounts::OPERATOR;
 
 async fn run(cli: Cli) -> Outcome {
     match cli.command {
@@ -498,6 +515,11 @@ async fn run_calendar(command: calendar::CalendarCommand, db: DbArgs) -> Outcome
     }
 }
 
+/// The operations layer over the database the command opened (the system clock).
+fn operations(db: &Db) -> confer_ops::Ops {
+    confer_ops::Ops::new(db.clone(), confer_store::clock::Clock::system())
+}
+
 async fn run_users(cmd: UsersCommand) -> Outcome {
     match cmd {
         UsersCommand::Create { db, authority, username, name, email, roles, line_manager } => {
@@ -506,27 +528,21 @@ async fn run_users(cmd: UsersCommand) -> Outcome {
                 .await?
                 .ok_or_else(|| usage(format!("there is no authority with code {authority}")))?;
             let roles = roles.iter().map(|r| parse_role(r)).collect::<Result<Vec<_>, _>>()?;
-            let manager = match line_manager {
+            let line_manager = match line_manager {
                 Some(m) => Some(user_named(&db, &m).await?.account.id),
                 None => None,
             };
-            let staff = roles.iter().any(|r| r.is_staff());
-            let password = staff.then(new_password);
-            let new = NewUser {
-                id: None,
-                authority_id: &a.id,
-                username: &username,
-                display_name: &name,
-                email: &email,
-                kind: if staff { AccountKind::Staff } else { AccountKind::Portal },
-                roles: &roles,
-                team_id: None,
-                line_manager_id: manager.as_ref().map(|m| m.as_str()),
-                password: password.as_deref(),
-                totp_secret: None,
-                email_verified: !staff,
+            let password = roles.iter().any(|r| r.is_staff()).then(new_password);
+            let new = accounts::NewAccount {
+                authority_id: a.id,
+                username: username.clone(),
+                display_name: name,
+                email: email.clone(),
+                roles,
+                line_manager,
+                password: password.clone(),
             };
-            users::create_user(&db, &new, CLI_ACTOR).await?;
+            accounts::create(&operations(&db), By::Operator, new).await?;
             match password {
                 Some(p) => println!("Created {username}. First password: {p}\nThey set up their authenticator app when they first sign in."),
                 None => println!("Created {username}. They sign in with a code sent to {email}."),
@@ -537,7 +553,7 @@ async fn run_users(cmd: UsersCommand) -> Outcome {
             let role = parse_role(&role)?;
             let db = open(&db).await?;
             let u = user_named(&db, &username).await?;
-            users::change_account(&db, &u.account.id, AccountChange::AddRole(role), CLI_ACTOR).await?;
+            accounts::change(&operations(&db), By::Operator, &u.account.id, AccountChange::AddRole(role)).await?;
             println!("{username} now has the role {}.", role.as_str());
             Ok(())
         }
@@ -545,7 +561,7 @@ async fn run_users(cmd: UsersCommand) -> Outcome {
             let role = parse_role(&role)?;
             let db = open(&db).await?;
             let u = user_named(&db, &username).await?;
-            users::change_account(&db, &u.account.id, AccountChange::RemoveRole(role), CLI_ACTOR).await?;
+            accounts::change(&operations(&db), By::Operator, &u.account.id, AccountChange::RemoveRole(role)).await?;
             println!("{username} no longer has the role {}.", role.as_str());
             Ok(())
         }
@@ -553,14 +569,15 @@ async fn run_users(cmd: UsersCommand) -> Outcome {
             let db = open(&db).await?;
             let u = user_named(&db, &username).await?;
             let p = new_password();
-            users::change_account(&db, &u.account.id, AccountChange::ResetPassword(p.clone()), CLI_ACTOR).await?;
+            let change = AccountChange::ResetPassword(p.clone());
+            accounts::change(&operations(&db), By::Operator, &u.account.id, change).await?;
             println!("New password for {username}: {p}");
             Ok(())
         }
         UsersCommand::Disable { db, username } => {
             let db = open(&db).await?;
             let u = user_named(&db, &username).await?;
-            users::change_account(&db, &u.account.id, AccountChange::Disable, CLI_ACTOR).await?;
+            accounts::change(&operations(&db), By::Operator, &u.account.id, AccountChange::Disable).await?;
             println!("Disabled {username}; their sessions and tokens no longer work.");
             Ok(())
         }

@@ -103,7 +103,7 @@ impl From<sqlx::Error> for StoreError {
                 StoreError::Unavailable(e)
             }
             sqlx::Error::Database(db) if db.is_unique_violation() => {
-                StoreError::Conflict("that value is already in use".into())
+                StoreError::Conflict(unique_violation(db.constraint(), db.message()).to_owned())
             }
             // SQLSTATE class 22: data exception (bad characters, values out of range).
             sqlx::Error::Database(db) if db.code().map(|c| c.starts_with("22")).unwrap_or(false) => StoreError::InvalidInput(
@@ -112,6 +112,82 @@ impl From<sqlx::Error> for StoreError {
             _ => StoreError::Database(e),
         }
     }
+}
+
+/// A unique constraint, as each database names it, with what a person can do about a value
+/// that is already taken.
+pub struct Unique {
+    /// PostgreSQL's constraint name (`DatabaseError::constraint`).
+    pub postgres: &'static str,
+    /// SQLite's columns, as its message gives them ("UNIQUE constraint failed: <columns>").
+    pub sqlite: &'static str,
+    pub message: &'static str,
+}
+
+/// Every unique constraint of the schema, so a unique violation says which value is taken.
+pub const UNIQUE_CONSTRAINTS: &[Unique] = &[
+    Unique {
+        postgres: "authority_code_key",
+        sqlite: "authority.code",
+        message: "That authority code is already used: choose another.",
+    },
+    Unique {
+        postgres: "user_account_username_key",
+        sqlite: "user_account.username",
+        message: "That username is already used: choose another.",
+    },
+    Unique {
+        postgres: "user_role_pkey",
+        sqlite: "user_role.user_id, user_role.role",
+        message: "The user already has that role.",
+    },
+    Unique {
+        postgres: "access_token_token_hash_key",
+        sqlite: "access_token.token_hash",
+        message: "That token could not be made: create the token again.",
+    },
+    Unique {
+        postgres: "adult_child_pkey",
+        sqlite: "adult_child.adult_id, adult_child.child_id",
+        message: "That adult's relationship to the child is already recorded: change the one recorded.",
+    },
+    Unique {
+        postgres: "case_professional_pkey",
+        sqlite: "case_professional.case_id, case_professional.professional_id",
+        message: "That professional is already involved in the case.",
+    },
+    Unique {
+        postgres: "conference_child_pkey",
+        sqlite: "conference_child.conference_id, conference_child.child_id",
+        message: "That child is already one of the conference's children.",
+    },
+    Unique {
+        postgres: "announced_holiday_pkey",
+        sqlite: "announced_holiday.region, announced_holiday.date",
+        message: "That bank holiday is already recorded for the region.",
+    },
+    Unique {
+        postgres: "deadline_case_rule_trigger",
+        sqlite: "deadline.case_id, deadline.rule, deadline.trigger_on",
+        message: "That deadline is already recorded for the case.",
+    },
+    Unique {
+        postgres: "portal_person_pkey",
+        sqlite: "portal_person.user_id, portal_person.family_id",
+        message: "That portal account is already linked to the family.",
+    },
+];
+
+/// What to tell a person whose value broke a unique constraint, by the constraint's name
+/// (PostgreSQL) or its columns (SQLite's message); a constraint not in the table gets a
+/// general message (and is a gap in [`UNIQUE_CONSTRAINTS`]).
+pub fn unique_violation(constraint: Option<&str>, message: &str) -> &'static str {
+    let columns = message.strip_prefix("UNIQUE constraint failed: ").map(str::trim);
+    UNIQUE_CONSTRAINTS
+        .iter()
+        .find(|u| constraint == Some(u.postgres) || columns == Some(u.sqlite))
+        .map(|u| u.message)
+        .unwrap_or("That value is already used by another record: change it and try again.")
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -34,17 +34,78 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
-pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+pub async fn openapi() -> Json<serde_json::Value> {
+    Json(document())
 }
 
-/// An error: a stable code for programs and a message for people.
+/// The OpenAPI document as served: the generated one, with what every operation shares
+/// added to each (a missing or wrong token answers 401; every write names the version the
+/// client last saw, answering 428 without it).
+pub fn document() -> serde_json::Value {
+    use serde_json::{json, Value};
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or(Value::Null);
+    let mut versioned = Vec::new();
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+        for (path, item) in paths.iter_mut() {
+            let Some(item) = item.as_object_mut() else { continue };
+            for (method, op) in item.iter_mut() {
+                let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else { continue };
+                responses.entry("401").or_insert_with(|| {
+                    json!({"description": "No valid personal access token was sent.",
+                           "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}})
+                });
+                // Every change to a conference names the version it was made from.
+                if method == "post" && path.starts_with("/api/v1/conferences/{conference_id}/") {
+                    responses.entry("428").or_insert_with(|| {
+                        json!({"description": "The version the client last saw was not sent.",
+                               "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}})
+                    });
+                    let schema =
+                        op.pointer("/requestBody/content/application~1json/schema/$ref").and_then(Value::as_str);
+                    if let Some(name) = schema.and_then(|r| r.strip_prefix("#/components/schemas/")) {
+                        versioned.push(name.to_owned());
+                    }
+                }
+            }
+        }
+    }
+    if let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
+        for name in versioned {
+            let Some(schema) = schemas.get_mut(&name).and_then(Value::as_object_mut) else { continue };
+            let version = json!({"type": "integer", "format": "int64", "minimum": 1, "example": 1,
+                "description": "The conference's version as last read (or send it as `If-Match: \"<version>\"`)."});
+            if let Some(all) = schema.get_mut("allOf").and_then(Value::as_array_mut) {
+                // (A flattened input: the version goes in its own part.)
+                all.push(json!({"type": "object", "required": ["version"], "properties": {"version": version}}));
+                continue;
+            }
+            if let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) {
+                props.insert("version".into(), version);
+            }
+            let required = schema.entry("required").or_insert_with(|| json!([]));
+            if let Some(r) = required.as_array_mut() {
+                if !r.iter().any(|x| x == "version") {
+                    r.push(json!("version"));
+                }
+            }
+        }
+    }
+    doc
+}
+
+/// An error: a stable code for programs, the reason for people, and for a version conflict
+/// the version the record is at now.
 #[derive(Serialize, ToSchema)]
 pub struct ErrorBody {
+    #[schema(example = "version_conflict")]
     pub error: &'static str,
     pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_version: Option<i64>,
 }
 
+/// Every error of the API: what is about HTTP itself, and an operation's error
+/// ([`crate::error::answer`], the same mapping as the pages).
 #[derive(Debug)]
 pub enum ApiError {
     Unauthenticated,
@@ -52,11 +113,47 @@ pub enum ApiError {
     NotFound,
     Unavailable,
     Internal,
+    /// The body is not JSON (400).
+    BadRequest(String),
+    /// JSON, but not what this operation takes (422).
+    Unprocessable(String),
+    /// A write without the version the client last saw (428).
+    VersionRequired,
+    /// Someone else changed the record first (409).
+    Conflict(String),
+    /// The body is larger than the server takes (413).
+    TooLarge,
+    Ops(confer_ops::OpsError),
+}
+
+impl From<confer_ops::OpsError> for ApiError {
+    fn from(e: confer_ops::OpsError) -> Self {
+        ApiError::Ops(e)
+    }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let body = |status: StatusCode, error: &'static str, message: String| {
+            (status, Json(ErrorBody { error, message, current_version: None })).into_response()
+        };
         let (status, error, message) = match self {
+            ApiError::Ops(e) => {
+                let a = crate::error::answer(&e);
+                let b = ErrorBody { error: a.code, message: a.message, current_version: a.current_version };
+                return (a.status, Json(b)).into_response();
+            }
+            ApiError::BadRequest(m) => return body(StatusCode::BAD_REQUEST, "bad_request", m),
+            ApiError::Unprocessable(m) => return body(StatusCode::UNPROCESSABLE_ENTITY, "bad_body", m),
+            ApiError::Conflict(m) => return body(StatusCode::CONFLICT, "conflict", m),
+            ApiError::VersionRequired => (
+                StatusCode::PRECONDITION_REQUIRED,
+                "version_required",
+                "Send the version of the conference you last saw, as `If-Match: \"<version>\"` or a `version` field.",
+            ),
+            ApiError::TooLarge => {
+                (StatusCode::PAYLOAD_TOO_LARGE, "too_large", "The request body is larger than the server takes.")
+            }
             ApiError::Unauthenticated => (
                 StatusCode::UNAUTHORIZED,
                 "unauthenticated",
@@ -73,7 +170,7 @@ impl IntoResponse for ApiError {
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Something went wrong. It has been logged.")
             }
         };
-        (status, Json(ErrorBody { error, message: message.into() })).into_response()
+        body(status, error, message.into())
     }
 }
 
@@ -85,7 +182,11 @@ impl From<crate::error::AppError> for ApiError {
             Forbidden => ApiError::Forbidden,
             SignInRequired { .. } => ApiError::Unauthenticated,
             Unavailable => ApiError::Unavailable,
-            BadRequest(_) | Conflict(_) | FormRefused(_) | TooLarge => ApiError::Forbidden,
+            // (Each keeps its own status: a bad request or a conflict is never 403.)
+            BadRequest(m) => ApiError::BadRequest(m),
+            Conflict(m) => ApiError::Conflict(m),
+            FormRefused(_) => ApiError::Forbidden,
+            TooLarge => ApiError::TooLarge,
             Internal(detail) => {
                 tracing::error!(error = %detail, "internal error in the API");
                 ApiError::Internal

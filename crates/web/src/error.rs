@@ -4,7 +4,83 @@
 use crate::view::{self, Page};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use confer_domain::conference::ConferenceError;
+use confer_ops::OpsError;
 use confer_store::StoreError;
+
+/// How an operation's error is answered, the same on the API (the JSON error body) and on
+/// the pages: one status per variant of [`OpsError`] (a refusal by the domain by its kind).
+pub struct Answer {
+    pub status: StatusCode,
+    /// A stable code for programs.
+    pub code: &'static str,
+    /// What happened and what to do, for people.
+    pub message: String,
+    /// For a version conflict, the version the record is at now.
+    pub current_version: Option<i64>,
+}
+
+/// The one mapping of [`OpsError`] to an answer.
+pub fn answer(e: &OpsError) -> Answer {
+    let a = |status, code, message: String| Answer { status, code, message, current_version: None };
+    match e {
+        OpsError::NotFound => {
+            a(StatusCode::NOT_FOUND, "not_found", "There is nothing here that this account may see.".into())
+        }
+        OpsError::Forbidden => a(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "Your account may see this conference but may not do this to it.".into(),
+        ),
+        OpsError::Conflict { current_version } => Answer {
+            status: StatusCode::CONFLICT,
+            code: "version_conflict",
+            message: format!(
+                "Someone else changed this conference since you last saw it: it is now at version {current_version}. \
+                 Nothing was saved over their change. Read it again, then send your change with the new version."
+            ),
+            current_version: Some(*current_version),
+        },
+        OpsError::Refused(r) => {
+            let (status, code) = match r {
+                ConferenceError::NotAllowed { .. } => (StatusCode::FORBIDDEN, "not_allowed"),
+                ConferenceError::WrongState { .. } => (StatusCode::CONFLICT, "wrong_state"),
+                _ => (StatusCode::UNPROCESSABLE_ENTITY, "refused"),
+            };
+            a(status, code, r.to_string())
+        }
+        OpsError::Invalid { message, .. } => a(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message.clone()),
+        OpsError::Duplicate { message } => a(StatusCode::CONFLICT, "duplicate", message.clone()),
+        OpsError::Unavailable => a(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "The database is not available. Try again shortly.".into(),
+        ),
+        OpsError::Internal(detail) => {
+            tracing::error!(error = %detail, "internal error");
+            a(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Something went wrong. It has been logged.".into())
+        }
+    }
+}
+
+/// What the conference pages say when someone else saved first.
+pub const CONFLICT: &str = "Someone else changed this conference after you opened this page, so nothing was saved. \
+    What you entered is still in the form below: check the page, which now shows their change, then send it again.";
+
+impl From<OpsError> for AppError {
+    fn from(e: OpsError) -> Self {
+        match e {
+            OpsError::NotFound => AppError::NotFound,
+            OpsError::Forbidden => AppError::Forbidden,
+            OpsError::Conflict { .. } => AppError::Conflict(CONFLICT.into()),
+            OpsError::Duplicate { message } => AppError::Conflict(message),
+            OpsError::Refused(r) => AppError::BadRequest(r.to_string()),
+            OpsError::Invalid { message, .. } => AppError::BadRequest(message),
+            OpsError::Unavailable => AppError::Unavailable,
+            OpsError::Internal(detail) => AppError::Internal(detail),
+        }
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {

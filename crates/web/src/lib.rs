@@ -77,12 +77,9 @@ pub struct AppState {
     /// kept for a short while so a page does not read thousands of accounts each time. Rules
     /// never decide on it: the store is asked afresh whenever something is saved.
     directory: std::sync::Mutex<std::collections::HashMap<String, DirectoryEntry>>,
-    /// Authorities (code, name, nation), for the page header and their rules. Each is set when
-    /// it is created and never changed, so it is read once per authority, not on every request.
-    authorities: std::sync::Mutex<std::collections::HashMap<String, confer_domain::Authority>>,
-    /// Each authority's calendar and policy history, with the fingerprint of what they were
-    /// built from (`confer_store::calendar::rules_fingerprint`): rebuilt only when that changes.
-    rules: std::sync::Mutex<std::collections::HashMap<String, (String, Arc<api_conferences::Rules>)>>,
+    /// The operations layer (the database, the clock, the authorities and their rules kept
+    /// between requests) that the API and the pages both call.
+    pub ops: confer_ops::Ops,
 }
 
 struct DirectoryEntry {
@@ -129,10 +126,7 @@ impl AppState {
     }
 
     /// The authority's name (read once, then kept).
-    pub async fn authority_name(
-        &self,
-        authority: &confer_domain::AuthorityId,
-    ) -> Result<String, confer_store::StoreError> {
+    pub async fn authority_name(&self, authority: &confer_domain::AuthorityId) -> Result<String, confer_ops::OpsError> {
         Ok(self.authority(authority).await?.name)
     }
 
@@ -141,39 +135,17 @@ impl AppState {
     pub async fn authority(
         &self,
         authority: &confer_domain::AuthorityId,
-    ) -> Result<confer_domain::Authority, confer_store::StoreError> {
-        if let Some(a) = self.authorities.lock().ok().and_then(|m| m.get(authority.as_str()).cloned()) {
-            return Ok(a);
-        }
-        let a = confer_store::users::authority(&self.db, authority).await?;
-        if let Ok(mut m) = self.authorities.lock() {
-            m.insert(authority.as_str().to_owned(), a.clone());
-        }
-        Ok(a)
+    ) -> Result<confer_domain::Authority, confer_ops::OpsError> {
+        self.ops.authority(authority).await
     }
 
-    /// The authority's calendar and policy history. One small query checks whether anything
-    /// they are built from has changed since they were last built; only then are they read and
-    /// built again (building the calendar's working-day table is the costly part).
+    /// The authority's calendar and policy history (kept by [`confer_ops::Ops`], rebuilt only
+    /// when what they are built from has changed).
     pub async fn rules(
         &self,
         authority: &confer_domain::AuthorityId,
-    ) -> Result<Arc<api_conferences::Rules>, confer_store::StoreError> {
-        let a = self.authority(authority).await?;
-        let fingerprint = confer_store::calendar::rules_fingerprint(&self.db, &a).await?;
-        if let Some((f, rules)) = self.rules.lock().ok().and_then(|m| m.get(authority.as_str()).cloned()) {
-            if f == fingerprint {
-                return Ok(rules);
-            }
-        }
-        let rules = Arc::new(api_conferences::Rules {
-            calendar: confer_store::calendar::authority_calendar(&self.db, &a).await?,
-            history: confer_store::calendar::policy_history(&self.db, &a).await?,
-        });
-        if let Ok(mut m) = self.rules.lock() {
-            m.insert(authority.as_str().to_owned(), (fingerprint, rules.clone()));
-        }
-        Ok(rules)
+    ) -> Result<Arc<confer_ops::Rules>, confer_ops::OpsError> {
+        self.ops.rules(authority).await
     }
 
     async fn read_directory(
@@ -202,6 +174,14 @@ impl AppState {
     }
 }
 
+/// Operations are reached through the state too (`Rules::load(&state, ..)`).
+impl std::ops::Deref for AppState {
+    type Target = confer_ops::Ops;
+    fn deref(&self) -> &confer_ops::Ops {
+        &self.ops
+    }
+}
+
 pub type SharedState = Arc<AppState>;
 
 /// The whole application: routes, the access gate, CSRF, security headers, limits.
@@ -213,11 +193,10 @@ pub fn app(db: Db, settings: WebSettings) -> Router {
     // One clock: the store stamps and expires by the time the pages show.
     let db = db.with_clock(settings.clock.clone());
     let state: SharedState = Arc::new(AppState {
+        ops: confer_ops::Ops::new(db.clone(), settings.clock.clone()),
         db,
         settings,
         directory: Default::default(),
-        authorities: Default::default(),
-        rules: Default::default(),
     });
     let h = |name: &'static str, value: &'static str| {
         SetResponseHeaderLayer::if_not_present(header::HeaderName::from_static(name), HeaderValue::from_static(value))

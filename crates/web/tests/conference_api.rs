@@ -827,3 +827,115 @@ async fn the_record_sent_to_an_excluded_parent_leaves_out_the_excluded_part_and_
     let view = c.read(&w, &w.coord).await;
     assert_eq!(view["conference"]["record"]["distribution"].as_array().unwrap().len(), 3);
 }
+
+/// What cannot be read is answered with its own status and the JSON error body, after the
+/// access check: bad JSON 400 (never 403), a body that is not what the step takes 422, no
+/// version 428, a path number that is not a number 400; someone who may not reach the
+/// conference gets 404 whatever they send.
+#[tokio::test]
+async fn unreadable_requests_get_their_own_status_and_the_json_error_after_the_access_check() {
+    let w = world().await;
+    let c = request(&w, "initial", None).await;
+    let raw = |token: &str, path: String, body: &'static str| {
+        w.http
+            .post(format!("{}{path}", w.app.base))
+            .bearer_auth(token.to_owned())
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    let res = raw(&w.coord, c.path("cancel"), "{not json").await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(res.json::<Value>().await.unwrap()["error"], "bad_request");
+    // The same from someone who may not reach the conference says nothing about it.
+    assert_eq!(raw(&w.other_sw, c.path("cancel"), "{not json").await.unwrap().status(), StatusCode::NOT_FOUND);
+    let (status, out) = w.post(&w.coord, &c.path("cancel"), json!({"version": c.version, "reason": 7})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{out}");
+    assert_eq!(out["error"], "bad_body");
+    let (status, out) = w.post(&w.coord, &c.path("cancel"), json!({"reason": "No longer needed"})).await;
+    assert_eq!(status, StatusCode::PRECONDITION_REQUIRED, "{out}");
+    assert_eq!(out["error"], "version_required");
+    let (status, out) =
+        w.post(&w.coord, &c.path("invitations/first/answer"), json!({"version": c.version, "answer": {"answer": "remote"}}))
+            .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{out}");
+    assert_eq!(out["error"], "bad_request");
+    // Nothing of it changed the conference.
+    assert_eq!(c.read(&w, &w.coord).await["version"], c.version);
+}
+
+/// A body made from the document alone (the schema's examples, else its types), as a
+/// generated client or a fuzzer would make it.
+fn from_schema(doc: &Value, schema: &Value) -> Value {
+    let s = match schema.get("$ref").and_then(Value::as_str) {
+        Some(r) => doc.pointer(r.trim_start_matches('#')).unwrap(),
+        None => schema,
+    };
+    if let Some(e) = s.get("example").or_else(|| s.pointer("/examples/0")) {
+        return e.clone();
+    }
+    if let Some(all) = s.get("allOf").and_then(Value::as_array) {
+        let mut out = serde_json::Map::new();
+        for part in all {
+            if let Value::Object(m) = from_schema(doc, part) {
+                out.extend(m);
+            }
+        }
+        return Value::Object(out);
+    }
+    for k in ["oneOf", "anyOf"] {
+        if let Some(first) = s.get(k).and_then(Value::as_array).and_then(|v| v.iter().find(|x| x["type"] != "null")) {
+            return from_schema(doc, first);
+        }
+    }
+    if let Some(e) = s.get("enum").and_then(Value::as_array).and_then(|v| v.first()) {
+        return e.clone();
+    }
+    let ty = match s.get("type") {
+        Some(Value::Array(ts)) => ts.iter().find(|t| *t != "null").cloned().unwrap_or(Value::Null),
+        Some(t) => t.clone(),
+        None => Value::Null,
+    };
+    match ty.as_str() {
+        Some("object") => {
+            let mut out = serde_json::Map::new();
+            for (name, p) in s.get("properties").and_then(Value::as_object).into_iter().flatten() {
+                out.insert(name.clone(), from_schema(doc, p));
+            }
+            Value::Object(out)
+        }
+        Some("array") => json!([from_schema(doc, &s["items"])]),
+        Some("string") if s["format"] == "date" => json!("2026-11-20"),
+        Some("string") => json!("From the document"),
+        Some("integer") | Some("number") => json!(1),
+        Some("boolean") => json!(false),
+        _ => Value::Null,
+    }
+}
+
+/// Every change to a conference in the OpenAPI document, with a body made from its schema
+/// alone, is read by the API: the answer is the step's own (done, or refused by the
+/// conference's rules at this stage with a reason), never "the body is not what this
+/// operation takes" or a bad request.
+#[tokio::test]
+async fn a_body_made_from_the_document_alone_is_read_by_every_write() {
+    let w = world().await;
+    let c = request(&w, "initial", None).await;
+    let doc: Value = reqwest::get(format!("{}/api/openapi.json", w.app.base)).await.unwrap().json().await.unwrap();
+    let mut tried = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        let Some(op) = item.get("post") else { continue };
+        let Some(rest) = path.strip_prefix("/api/v1/conferences/{conference_id}/") else { continue };
+        let schema = op.pointer("/requestBody/content/application~1json/schema").unwrap();
+        let mut body = from_schema(&doc, schema);
+        body["version"] = json!(c.read(&w, &w.coord).await["version"]);
+        let step = rest.replace("{number}", "1").replace("{child_id}", "child-from-the-document");
+        let (status, out) = w.post(&w.coord, &c.path(&step), body.clone()).await;
+        assert!(
+            status != StatusCode::BAD_REQUEST && out["error"] != "bad_body",
+            "POST {path} with {body} answered {status}: {out}"
+        );
+        tried += 1;
+    }
+    assert!(tried >= 37, "only {tried} writes tried");
+}

@@ -12,8 +12,9 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use confer_domain::{Role, UserAccount, UserId};
-use confer_store::users::{self, AccountChange, AccountKind, NewUser};
-use confer_store::StoreError;
+use confer_ops::accounts::{self, By};
+use confer_ops::OpsError;
+use confer_store::users::{self, AccountChange};
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -116,33 +117,27 @@ pub async fn create_user(
     if !page.errors.is_empty() {
         return Ok(view::render(&UsersPage { page: &page, users: &all, f: &f, all_roles: admin_roles() }));
     }
-    let new = NewUser {
-        id: None,
-        authority_id: &ctx.actor.authority_id,
-        username: &username,
-        display_name: f.display_name.trim(),
-        email: f.email.trim(),
-        kind: if roles.iter().any(|r| r.is_staff()) { AccountKind::Staff } else { AccountKind::Portal },
-        roles: &roles,
-        team_id: None,
-        line_manager_id: manager,
-        password: Some(&f.password),
-        totp_secret: None,
-        email_verified: false,
+    let new = accounts::NewAccount {
+        authority_id: ctx.actor.authority_id.clone(),
+        username,
+        display_name: f.display_name.clone(),
+        email: f.email.clone(),
+        roles,
+        line_manager: manager.map(UserId::from),
+        password: Some(f.password.clone()),
     };
-    match users::create_user(&state.db, &new, ctx.actor_id()).await {
+    match accounts::create(&state.ops, By::Administrator(&ctx.actor), new).await {
         Ok(id) => Ok(Redirect::to(&format!("/admin/users/{id}?created=1")).into_response()),
-        Err(StoreError::Conflict(m)) => {
-            page.errors.add("username", format!("{}: choose another user name", capitalise(&m)));
+        Err(OpsError::Duplicate { message }) => {
+            page.errors.add("username", format!("{message}: choose another user name"));
+            Ok(view::render(&UsersPage { page: &page, users: &all, f: &f, all_roles: admin_roles() }))
+        }
+        Err(OpsError::Invalid { field, message }) => {
+            page.errors.add(field, message);
             Ok(view::render(&UsersPage { page: &page, users: &all, f: &f, all_roles: admin_roles() }))
         }
         Err(e) => Err(e.into()),
     }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
 }
 
 #[derive(Template)]
@@ -218,10 +213,6 @@ pub async fn change_user(
     let target = user_in_tenant(&state, &ctx, &user_id).await?;
     let mut page = ctx.page("User", "/admin/users");
     let change = match f.change.as_str() {
-        "add-role" | "remove-role" if target.account.id == ctx.actor.user_id => {
-            page.errors.add("role", users::OWN_ROLES_REFUSED);
-            return user_view(&state, &ctx, &user_id, page).await;
-        }
         "add-role" | "remove-role" => match Role::parse(&f.role).filter(|r| !is_family_role(*r)) {
             Some(r) if f.change == "add-role" => AccountChange::AddRole(r),
             Some(r) => AccountChange::RemoveRole(r),
@@ -230,31 +221,23 @@ pub async fn change_user(
                 return user_view(&state, &ctx, &user_id, page).await;
             }
         },
-        "reset-password" => {
-            if let Err(m) = users::check_new_password(&f.password) {
-                page.errors.add("password", m);
-                return user_view(&state, &ctx, &user_id, page).await;
-            }
-            AccountChange::ResetPassword(f.password.clone())
-        }
-        "disable" => {
-            if target.account.id == ctx.actor.user_id {
-                page.errors.add("change", "You cannot disable your own account: ask another administrator");
-                return user_view(&state, &ctx, &user_id, page).await;
-            }
-            AccountChange::Disable
-        }
+        "reset-password" => AccountChange::ResetPassword(f.password.clone()),
+        "disable" => AccountChange::Disable,
         "enable" => AccountChange::Enable,
         "reset-second-factor" => AccountChange::ResetSecondFactor,
         _ => return Err(AppError::BadRequest("Choose one of the changes on the page.".into())),
     };
-    match users::change_account(&state.db, &target.account.id, change, ctx.actor_id()).await {
+    match accounts::change(&state.ops, By::Administrator(&ctx.actor), &target.account.id, change).await {
         Ok(()) => {
             page.notice = Some("Saved.".into());
             user_view(&state, &ctx, &user_id, page).await
         }
-        Err(StoreError::Conflict(m)) => {
-            page.errors.add("role", capitalise(&m));
+        Err(OpsError::Invalid { field, message }) => {
+            page.errors.add(field, message);
+            user_view(&state, &ctx, &user_id, page).await
+        }
+        Err(OpsError::Duplicate { message }) => {
+            page.errors.add("role", message);
             user_view(&state, &ctx, &user_id, page).await
         }
         Err(e) => Err(e.into()),

@@ -11,8 +11,8 @@
 //! the version the form was made from. A refusal shows the domain's reason with what was typed
 //! kept; a version conflict says someone else saved first. Nothing here decides a rule.
 
-use super::conferences::{allow, date_field, finish, may, people_opts, person_of, save, Home, Opt, Problem, Sent};
-use crate::api_conferences::{Allowed, ConfApiError, Rules};
+use super::conferences::{allow, date_field, done, finish, may, people_opts, person_of, Home, Opt, Problem, Sent};
+use crate::api_conferences::{Allowed, Rules};
 use crate::auth::Ctx;
 use crate::error::AppError;
 use crate::view;
@@ -25,9 +25,10 @@ use chrono::NaiveDate;
 use confer_domain::access::Action;
 use confer_domain::conference::*;
 use confer_domain::timescales::DeadlineRule;
-use confer_domain::{AdultId, ChildId, ProfessionalId};
-use confer_store::conferences::{self, Change};
-use confer_store::documents::{self, NewDocument};
+use confer_domain::AdultId;
+use confer_ops::conference;
+use confer_store::conferences;
+use confer_store::documents;
 use confer_store::families;
 use std::collections::BTreeMap;
 
@@ -436,34 +437,26 @@ pub async fn cancel(
     Path(id): Path<String>,
     Form(f): Fields,
 ) -> Result<Response, AppError> {
-    let a = allow(&state, &ctx, Action::CancelConference, &id).await?;
+    allow(&state, &ctx, Action::CancelConference, &id).await?;
     let sent = Sent(f);
     let v = sent.version()?;
-    let now = state.settings.clock.now();
-    let reason = sent.get("reason").to_owned();
-    let r = save(&state, &ctx, &id, v, "conference.cancel", |c| c.cancel(&a.acting, &reason, now)).await;
+    let b = conference::ReasonInput { reason: sent.get("reason").to_owned() };
+    let r = done(conference::cancel(&state.ops, &ctx.actor, &id, v, b).await);
     finish(&state, &ctx, &id, Home::Conference, "cancel", "reason", sent, r).await
 }
 
-/// Adds a child of the family (a sibling) before the meeting starts.
 pub async fn add_child(
     State(state): State<SharedState>,
     ctx: Ctx,
     Path(id): Path<String>,
     Form(f): Fields,
 ) -> Result<Response, AppError> {
-    let a = allow(&state, &ctx, Action::RequestConference, &id).await?;
+    allow(&state, &ctx, Action::RequestConference, &id).await?;
     let sent = Sent(f);
     let v = sent.version()?;
     let r = async {
         let Some(child_id) = sent.opt("child_id") else {
             return Err(Problem::Field("child_id", "Select the child to add".into()));
-        };
-        let record = families::family_record(&state.db, a.owner.family_id.as_str())
-            .await
-            .map_err(|e| Problem::Api(ConfApiError::from(e)))?;
-        let Some(ch) = record.children.iter().find(|c| c.id.as_str() == child_id) else {
-            return Err(Problem::Field("child_id", "Select a child of this family".into()));
         };
         let current_plan = match sent.opt("current_plan") {
             None => None,
@@ -472,88 +465,67 @@ pub async fn add_child(
                     .ok_or_else(|| Problem::Field("current_plan", "Select the plan's category from the list".into()))?,
             ),
         };
-        let child = SubjectChild {
-            child_id: ch.id.clone(),
-            name: format!("{} {}", ch.given_name, ch.family_name),
-            birth: ch.birth,
-            communication: ch.communication.clone(),
-            disability: ch.disability.clone(),
-            current_plan,
-        };
-        save(&state, &ctx, &id, v, "conference.add-child", |c| c.add_child(&a.acting, child)).await
+        let b = conference::AddChildInput { child_id, current_plan };
+        done(conference::add_child(&state.ops, &ctx.actor, &id, v, b).await)
     }
     .await;
     finish(&state, &ctx, &id, Home::Conference, "add-child", "child_id", sent, r).await
 }
 
-/// Takes a child out before the meeting starts, with the reason (kept in the history).
 pub async fn remove_child(
     State(state): State<SharedState>,
     ctx: Ctx,
     Path(id): Path<String>,
     Form(f): Fields,
 ) -> Result<Response, AppError> {
-    let a = allow(&state, &ctx, Action::RequestConference, &id).await?;
+    allow(&state, &ctx, Action::RequestConference, &id).await?;
     let sent = Sent(f);
     let v = sent.version()?;
     let r = async {
         let Some(child_id) = sent.opt("child_id") else {
             return Err(Problem::Field("child_id", "Select the child to take out".into()));
         };
-        let now = state.settings.clock.now();
-        let reason = sent.get("reason").to_owned();
-        save(&state, &ctx, &id, v, "conference.remove-child", |c| {
-            c.remove_child(&a.acting, &ChildId(child_id.clone()), &reason, now)
-        })
-        .await
+        let b = conference::ReasonInput { reason: sent.get("reason").to_owned() };
+        done(conference::remove_child(&state.ops, &ctx.actor, &id, &child_id, v, b).await)
     }
     .await;
     finish(&state, &ctx, &id, Home::Conference, "remove-child", "reason", sent, r).await
 }
 
-/// INV-05, INV-06: names a parent's supporter, friend, relative, advocate or solicitor (an
-/// invitation of kind supporter, linked to the parent). Named late, it is flagged to the chair.
 pub async fn name_supporter(
     State(state): State<SharedState>,
     ctx: Ctx,
     Path(id): Path<String>,
     Form(f): Fields,
 ) -> Result<Response, AppError> {
-    let a = allow(&state, &ctx, Action::ArrangeConference, &id).await?;
+    allow(&state, &ctx, Action::ArrangeConference, &id).await?;
     let sent = Sent(f);
     let v = sent.version()?;
     let r = async {
         let Some(adult) = sent.opt("supports") else {
             return Err(Problem::Field("supports", "Select the parent or carer they support".into()));
         };
-        let kind = SupporterKind::parse(sent.get("kind"))
+        let supporter_kind = SupporterKind::parse(sent.get("kind"))
             .ok_or_else(|| Problem::Field("kind", "Select who the supporter is to them".into()))?;
-        let details = SupporterDetails {
+        let invitee = conference::InviteeDto::Supporter {
             name: sent.get("name").to_owned(),
-            kind,
+            supporter_kind,
             supports: Person::FamilyMember(AdultId(adult)),
             represents: sent.yes("represents"),
         };
-        let rules = Rules::load(&state, &ctx.actor.authority_id).await?;
-        let today = state.settings.clock.today();
-        let p = rules.policy(today);
-        save(&state, &ctx, &id, v, "conference.invite", |c| {
-            c.name_supporter(&a.acting, details, &p, &rules.calendar, today)
-        })
-        .await
+        done(conference::invite(&state.ops, &ctx.actor, &id, v, conference::InviteInput { invitee }).await)
     }
     .await;
     finish(&state, &ctx, &id, Home::Conference, "supporter", "name", sent, r).await
 }
 
-/// INV-05: the chair allows or refuses a supporter named late, with the reason.
 pub async fn decide_late_supporter(
     State(state): State<SharedState>,
     ctx: Ctx,
     Path(id): Path<String>,
     Form(f): Fields,
 ) -> Result<Response, AppError> {
-    let a = allow(&state, &ctx, Action::ChairConference, &id).await?;
+    allow(&state, &ctx, Action::ChairConference, &id).await?;
     let sent = Sent(f);
     let v = sent.version()?;
     let r = async {
@@ -565,54 +537,47 @@ pub async fn decide_late_supporter(
             "no" => false,
             _ => return Err(Problem::Field("allowed", "Select whether they may attend".into())),
         };
-        let now = state.settings.clock.now();
-        let reason = sent.get("reason").to_owned();
-        save(&state, &ctx, &id, v, "conference.late-supporter-decision", |c| {
-            c.decide_late_supporter(&a.acting, InvitationId(number), allowed, &reason, now)
-        })
-        .await
+        let b = conference::LateSupporterInput { allowed, reason: sent.get("reason").to_owned() };
+        done(conference::decide_late_supporter(&state.ops, &ctx.actor, &id, number, v, b).await)
     }
     .await;
     finish(&state, &ctx, &id, Home::Conference, "late-supporter", "reason", sent, r).await
 }
 
-/// LANG-01: books an interpreter; the domain refuses a member of the family with the reason.
 pub async fn book_interpreter(
     State(state): State<SharedState>,
     ctx: Ctx,
     Path(id): Path<String>,
     Form(f): Fields,
 ) -> Result<Response, AppError> {
-    let a = allow(&state, &ctx, Action::ArrangeConference, &id).await?;
+    allow(&state, &ctx, Action::ArrangeConference, &id).await?;
     let sent = Sent(f);
     let v = sent.version()?;
     let r = async {
         let Some(for_person) = person_of(sent.get("for_person")) else {
             return Err(Problem::Field("for_person", "Select who the interpreter is for".into()));
         };
-        let booking = InterpreterBooking {
+        let b = conference::InterpreterInput {
             for_person,
             language: sent.get("language").trim().to_owned(),
             sign_language: sent.yes("sign_language"),
             interpreter_name: sent.get("interpreter_name").trim().to_owned(),
             organisation: sent.get("organisation").trim().to_owned(),
             adult_id: None,
-            booked_on: state.settings.clock.today(),
         };
-        save(&state, &ctx, &id, v, "conference.book-interpreter", |c| c.book_interpreter(&a.acting, booking)).await
+        done(conference::book_interpreter(&state.ops, &ctx.actor, &id, v, b).await)
     }
     .await;
     finish(&state, &ctx, &id, Home::Conference, "interpreter", "interpreter_name", sent, r).await
 }
 
-/// INV-08: a family member's practical need recorded as met, and how.
 pub async fn need_met(
     State(state): State<SharedState>,
     ctx: Ctx,
     Path(id): Path<String>,
     Form(f): Fields,
 ) -> Result<Response, AppError> {
-    let a = allow(&state, &ctx, Action::ArrangeConference, &id).await?;
+    allow(&state, &ctx, Action::ArrangeConference, &id).await?;
     let sent = Sent(f);
     let v = sent.version()?;
     let r = async {
@@ -621,28 +586,24 @@ pub async fn need_met(
         else {
             return Err(Problem::Field("need", "Select the need that has been met".into()));
         };
-        let how = sent.get("how").to_owned();
-        save(&state, &ctx, &id, v, "conference.need-met", |c| {
-            c.record_need_met(&a.acting, &AdultId(adult.to_owned()), need, &how)
-        })
-        .await
+        let b = conference::NeedMetInput { adult_id: adult.to_owned(), need, how: sent.get("how").to_owned() };
+        done(conference::need_met(&state.ops, &ctx.actor, &id, v, b).await)
     }
     .await;
     finish(&state, &ctx, &id, Home::Conference, "need-met", "how", sent, r).await
 }
 
-/// MEET-03: a parent's answer on audio recording.
 pub async fn recording_consent(
     State(state): State<SharedState>,
     ctx: Ctx,
     Path(id): Path<String>,
     Form(f): Fields,
 ) -> Result<Response, AppError> {
-    let a = allow(&state, &ctx, Action::RecordMeeting, &id).await?;
+    allow(&state, &ctx, Action::RecordMeeting, &id).await?;
     let sent = Sent(f);
     let v = sent.version()?;
     let r = async {
-        let Some(adult) = sent.opt("adult_id") else {
+        let Some(adult_id) = sent.opt("adult_id") else {
             return Err(Problem::Field("adult_id", "Select the parent or carer".into()));
         };
         let consents = match sent.get("consents") {
@@ -650,39 +611,33 @@ pub async fn recording_consent(
             "no" => false,
             _ => return Err(Problem::Field("consents", "Select their answer".into())),
         };
-        let now = state.settings.clock.now();
-        save(&state, &ctx, &id, v, "conference.recording-consent", |c| {
-            c.record_recording_consent(&a.acting, &AdultId(adult.clone()), consents, now)
-        })
-        .await
+        let b = conference::ConsentInput { adult_id, consents };
+        done(conference::recording_consent(&state.ops, &ctx.actor, &id, v, b).await)
     }
     .await;
     finish(&state, &ctx, &id, Home::Conference, "consent", "adult_id", sent, r).await
 }
 
-/// MEET-03: the chair starts audio recording; refused without every parent's consent.
 pub async fn audio_recording(
     State(state): State<SharedState>,
     ctx: Ctx,
     Path(id): Path<String>,
     Form(f): Fields,
 ) -> Result<Response, AppError> {
-    let a = allow(&state, &ctx, Action::ChairConference, &id).await?;
+    allow(&state, &ctx, Action::ChairConference, &id).await?;
     let sent = Sent(f);
     let v = sent.version()?;
-    let r = save(&state, &ctx, &id, v, "conference.audio-recording", |c| c.start_audio_recording(&a.acting)).await;
+    let r = done(conference::start_audio_recording(&state.ops, &ctx.actor, &id, v).await);
     finish(&state, &ctx, &id, Home::Conference, "audio", "start", sent, r).await
 }
 
-/// REP-02, REP-03: a report typed into the form, in up to three parts, each of which may be
-/// restricted (never shown to the family).
 pub async fn submit_report(
     State(state): State<SharedState>,
     ctx: Ctx,
     Path(id): Path<String>,
     Form(f): Fields,
 ) -> Result<Response, AppError> {
-    let a = allow(&state, &ctx, Action::SubmitReport, &id).await?;
+    allow(&state, &ctx, Action::SubmitReport, &id).await?;
     let sent = Sent(f);
     let v = sent.version()?;
     let r = async {
@@ -710,13 +665,8 @@ pub async fn submit_report(
         if parts.is_empty() {
             return Err(Problem::Field("heading_1", "Enter the report: at least one part with a heading".into()));
         }
-        let rules = Rules::load(&state, &ctx.actor.authority_id).await?;
-        let today = state.settings.clock.today();
-        let p = rules.policy(today);
-        save(&state, &ctx, &id, v, "conference.submit-report", |c| {
-            c.submit_report(&a.acting, &ProfessionalId(author.clone()), parts, &p, &rules.calendar, today)
-        })
-        .await
+        let b = conference::ReportInput { author, parts };
+        done(conference::submit_report(&state.ops, &ctx.actor, &id, v, b).await)
     }
     .await;
     finish(&state, &ctx, &id, Home::Conference, "report", "author", sent, r).await
@@ -770,8 +720,7 @@ pub async fn upload_report(
     Path(id): Path<String>,
     req: Request,
 ) -> Result<Response, AppError> {
-    // The policy first, then the body: nothing is read for someone who may not do this.
-    let a = allow(&state, &ctx, Action::SubmitReport, &id).await?;
+    allow(&state, &ctx, Action::SubmitReport, &id).await?;
     let multipart = Multipart::from_request(req, &()).await.map_err(|_| {
         AppError::BadRequest("This form sends a file: use the upload form on the conference page.".into())
     })?;
@@ -790,45 +739,19 @@ pub async fn upload_report(
         let Some(upload) = upload else {
             return Err(Problem::Field("file", ReportFileError::NoFile.to_string()));
         };
-        let document_id = confer_store::new_id();
-        let file = ReportFile::check(document_id.clone(), &upload.name, &upload.bytes).map_err(|e| {
-            Problem::Field("file", format!("{e} Choose the file again: files are not kept when a form is refused."))
-        })?;
-        let doc = NewDocument {
-            id: &document_id,
-            file_name: &file.file_name,
-            media_type: file.file_type.as_str(),
-            sha256: &file.sha256,
-            content: &upload.bytes,
+        let b = conference::ReportFileInput {
+            author,
+            file_name: upload.name,
+            bytes: upload.bytes,
+            summary: sent.get("summary").to_owned(),
+            restricted,
         };
-        let rules = Rules::load(&state, &ctx.actor.authority_id).await?;
-        let today = state.settings.clock.today();
-        let p = rules.policy(today);
-        let summary = sent.get("summary").to_owned();
-        let change = Change { document: Some(&doc), ..Change::new(ctx.actor_id(), "conference.submit-report") };
-        conferences::save(&state.db, &id, v, change, |c| {
-            c.submit_report_file(
-                &a.acting,
-                &ProfessionalId(author.clone()),
-                file.clone(),
-                &summary,
-                restricted,
-                &p,
-                &rules.calendar,
-                today,
-            )
-        })
-        .await
-        .map(|_| ())
-        .map_err(|e| Problem::Api(e.into()))
+        done(conference::submit_report_file(&state.ops, &ctx.actor, &id, v, b).await)
     }
     .await;
     finish(&state, &ctx, &id, Home::Conference, "upload", "file", sent, r).await
 }
 
-/// REP-03: the file of a report, for those the policy lets see the conference and the domain
-/// lets read it (a restricted report's file never goes to the family). Each download is a
-/// read in the audit trail. Sent as an attachment, never shown inline.
 pub async fn download_report_file(
     State(state): State<SharedState>,
     ctx: Ctx,
@@ -882,7 +805,7 @@ pub async fn share_report(
     Path(id): Path<String>,
     Form(f): Fields,
 ) -> Result<Response, AppError> {
-    let a = allow(&state, &ctx, Action::SubmitReport, &id).await?;
+    allow(&state, &ctx, Action::SubmitReport, &id).await?;
     let sent = Sent(f);
     let v = sent.version()?;
     let r = async {
@@ -893,73 +816,61 @@ pub async fn share_report(
             Some(Person::FamilyMember(x)) => Recipient::FamilyMember(x),
             _ => return Err(Problem::Field("recipient", "Select the parent or carer it was shared with".into())),
         };
-        let sharing = Sharing { discussed_with_author: sent.yes("discussed"), late_reason: sent.opt("late_reason") };
-        let rules = Rules::load(&state, &ctx.actor.authority_id).await?;
-        let today = state.settings.clock.today();
-        let p = rules.policy(today);
-        save(&state, &ctx, &id, v, "conference.share-report", |c| {
-            c.share_report(&a.acting, ReportId(number), recipient, sharing, &p, &rules.calendar, today)
-        })
-        .await
+        let b = conference::ShareInput {
+            recipient,
+            discussed_with_author: sent.yes("discussed"),
+            late_reason: sent.opt("late_reason"),
+        };
+        done(conference::share_report(&state.ops, &ctx.actor, &id, number, v, b).await)
     }
     .await;
     finish(&state, &ctx, &id, Home::Conference, "share", "late_reason", sent, r).await
 }
 
-/// EXC-04: when and how the excluded person was told the reasons and how to give their views.
 pub async fn exclusion_told(
     State(state): State<SharedState>,
     ctx: Ctx,
     Path(id): Path<String>,
     Form(f): Fields,
 ) -> Result<Response, AppError> {
-    let a = allow(&state, &ctx, Action::GatherViews, &id).await?;
+    allow(&state, &ctx, Action::GatherViews, &id).await?;
     let sent = Sent(f);
     let v = sent.version()?;
     let r = async {
-        let Some(adult) = sent.opt("adult_id") else {
+        let Some(adult_id) = sent.opt("adult_id") else {
             return Err(Problem::Field("adult_id", "Select who was told".into()));
         };
         let how =
             HowTold::parse(sent.get("how")).ok_or_else(|| Problem::Field("how", "Select how they were told".into()))?;
-        let today = state.settings.clock.today();
-        let on: NaiveDate = date_field(&sent, "on")?.unwrap_or(today);
-        save(&state, &ctx, &id, v, "conference.exclusion-told", |c| {
-            c.record_exclusion_told(&a.acting, &AdultId(adult.clone()), on, how, today)
-        })
-        .await
+        let on: NaiveDate = date_field(&sent, "on")?.unwrap_or_else(|| state.ops.clock.today());
+        let b = conference::ExclusionToldInput { adult_id, on, how };
+        done(conference::exclusion_told(&state.ops, &ctx.actor, &id, v, b).await)
     }
     .await;
     finish(&state, &ctx, &id, Home::Conference, "told", "on", sent, r).await
 }
 
-/// EXC-05: the chair decides again on an exclusion of the conference before (never carried over).
 pub async fn review_previous_exclusion(
     State(state): State<SharedState>,
     ctx: Ctx,
     Path(id): Path<String>,
     Form(f): Fields,
 ) -> Result<Response, AppError> {
-    let a = allow(&state, &ctx, Action::ChairConference, &id).await?;
+    allow(&state, &ctx, Action::ChairConference, &id).await?;
     let sent = Sent(f);
     let v = sent.version()?;
     let r = async {
-        let Some(adult) = sent.opt("adult_id") else {
+        let Some(adult_id) = sent.opt("adult_id") else {
             return Err(Problem::Field("adult_id", "Select the parent or carer".into()));
         };
         let outcome = ExclusionReviewOutcome::parse(sent.get("outcome"))
             .ok_or_else(|| Problem::Field("outcome", "Select your decision for this conference".into()))?;
-        let now = state.settings.clock.now();
-        save(&state, &ctx, &id, v, "conference.review-previous-exclusion", |c| {
-            c.review_previous_exclusion(&a.acting, &AdultId(adult.clone()), outcome, now)
-        })
-        .await
+        let b = conference::PreviousExclusionInput { adult_id, outcome };
+        done(conference::review_previous_exclusion(&state.ops, &ctx.actor, &id, v, b).await)
     }
     .await;
     finish(&state, &ctx, &id, Home::Conference, "previous-exclusion", "outcome", sent, r).await
 }
-
-// ---------------------------------------------------------------- the request, for every kind
 
 #[derive(serde::Deserialize, Default)]
 pub struct KindQuery {
@@ -1186,11 +1097,11 @@ pub fn kind_facts(
 }
 
 /// INV-08: the practical needs ticked for one adult on the request form, with the detail typed.
-pub fn request_needs(sent: &Sent, adult_id: &str) -> Vec<crate::api_conferences::RequestNeed> {
+pub fn request_needs(sent: &Sent, adult_id: &str) -> Vec<conference::RequestNeed> {
     let detail = sent.get(&format!("needs_{adult_id}_detail")).trim().to_owned();
     sent.all(&format!("needs_{adult_id}"))
         .iter()
         .filter_map(|n| PracticalNeedKind::parse(n))
-        .map(|kind| crate::api_conferences::RequestNeed { kind, detail: detail.clone() })
+        .map(|kind| conference::RequestNeed { kind, detail: detail.clone() })
         .collect()
 }

@@ -3,14 +3,13 @@
 //! the coordinator's and chair's forms before the meeting, and the record after it (draft,
 //! approve, distribute, each recipient's copy). The live meeting is in [`super::meeting`].
 //!
-//! Every page and form asks the access policy first ([`ac::authorize`], the same as the API),
-//! then calls the same domain operation as the API through the same store save (optimistic
-//! versions). A refusal of the domain is shown in the error summary with the domain's reason,
+//! Every page and form asks the access policy first (`confer_ops::conference::authorize`, the
+//! same as the API); each form reads its fields into the operation's input and calls the same
+//! operation as the API (`confer_ops::conference`), at the version the page was made from. A refusal of the domain is shown in the error summary with the domain's reason,
 //! keeping what was typed; a version conflict says someone else saved first and keeps the form.
 //! Nothing here decides a rule: forms are only read into the domain's types.
 
-use crate::api::ApiError;
-use crate::api_conferences::{self as ac, Allowed, ConfApiError, Rules};
+use crate::api_conferences::{self as ac, Allowed, Rules};
 use crate::auth::Ctx;
 use crate::error::AppError;
 use crate::view::{self, Page};
@@ -25,6 +24,8 @@ use confer_domain::access::{decide, Action, Decision, Target};
 use confer_domain::conference::*;
 use confer_domain::validate::{parse_date, FormErrors};
 use confer_domain::{AdultId, ChildId, ProfessionalId, Role, UserId};
+use confer_ops::conference;
+use confer_ops::OpsError;
 use confer_store::conferences::{self, Change, ConferenceRow, Stored};
 use confer_store::families;
 use serde::Deserialize;
@@ -112,40 +113,35 @@ impl Opt {
     }
 }
 
-/// Why a form was not saved: a field that could not be read, or what the API helpers said.
+/// Why a form was not saved: a field that could not be read into the operation's input, or
+/// what the operation answered.
 pub enum Problem {
     Field(&'static str, String),
-    Api(ConfApiError),
+    Ops(OpsError),
 }
 
-impl From<ConfApiError> for Problem {
-    fn from(e: ConfApiError) -> Self {
-        Problem::Api(e)
+impl From<OpsError> for Problem {
+    fn from(e: OpsError) -> Self {
+        Problem::Ops(e)
     }
 }
 
-pub const CONFLICT: &str = "Someone else changed this conference after you opened this page, so nothing was saved. \
-    What you entered is still in the form below: check the page, which now shows their change, then send it again.";
+pub use crate::error::CONFLICT;
 
-/// An error of the API helpers as a page error (anything that is not the person's mistake).
-pub fn to_app(e: ConfApiError) -> AppError {
-    match e {
-        ConfApiError::Api(ApiError::NotFound) => AppError::NotFound,
-        ConfApiError::Api(ApiError::Forbidden) | ConfApiError::Forbidden => AppError::Forbidden,
-        ConfApiError::Api(ApiError::Unavailable) => AppError::Unavailable,
-        ConfApiError::Api(ApiError::Unauthenticated) => AppError::SignInRequired { next: String::new() },
-        ConfApiError::Api(ApiError::Internal) => AppError::Internal("conference page".into()),
-        ConfApiError::Conflict { .. } => AppError::Conflict(CONFLICT.into()),
-        ConfApiError::VersionRequired => AppError::BadRequest("The form is missing the conference's version.".into()),
-        ConfApiError::Invalid(_, m) | ConfApiError::Unprocessable(m) => AppError::BadRequest(m),
-        ConfApiError::Refused(e) => AppError::BadRequest(e.to_string()),
-    }
+/// An operation's error as a page error (anything that is not the person's mistake).
+pub fn to_app(e: OpsError) -> AppError {
+    e.into()
 }
 
 /// Asks the access policy about this conference (as the API does): 404 for a conference the
 /// person may not reach, 403 for one they may see but not act on.
 pub async fn allow(state: &SharedState, ctx: &Ctx, action: Action, id: &str) -> Result<Allowed, AppError> {
-    ac::authorize(state, ctx, action, id).await.map_err(to_app)
+    Ok(conference::authorize(&state.ops, &ctx.actor, action, id).await?)
+}
+
+/// What a form's operation answered, as [`finish`] takes it.
+pub fn done<T>(r: Result<T, OpsError>) -> Result<(), Problem> {
+    r.map(|_| ()).map_err(Problem::Ops)
 }
 
 /// Whether the person, as the policy found them for this conference, may also do `action`
@@ -216,18 +212,19 @@ pub async fn finish(
     match result {
         Ok(()) => return Ok(Redirect::to(&format!("{}?done={form}", home.path(id))).into_response()),
         Err(Problem::Field(f, m)) => errors.add(&format!("{form}-{f}"), m),
-        Err(Problem::Api(ConfApiError::Conflict { .. })) => {
+        Err(Problem::Ops(OpsError::Conflict { .. })) => {
             status = StatusCode::CONFLICT;
             errors.add(&format!("{form}-{field}"), CONFLICT);
         }
-        Err(Problem::Api(ConfApiError::Refused(e))) => {
+        Err(Problem::Ops(OpsError::Refused(e))) => {
             let f = field_of(form, &e).unwrap_or(field);
             errors.add(&format!("{form}-{f}"), e.to_string());
         }
-        Err(Problem::Api(ConfApiError::Unprocessable(m))) | Err(Problem::Api(ConfApiError::Invalid(_, m))) => {
-            errors.add(&format!("{form}-{field}"), m)
+        Err(Problem::Ops(OpsError::Invalid { field: f, message })) => {
+            errors.add(&format!("{form}-{}", if f.is_empty() { field } else { f }), message)
         }
-        Err(Problem::Api(other)) => return Err(to_app(other)),
+        Err(Problem::Ops(OpsError::Duplicate { message })) => errors.add(&format!("{form}-{field}"), message),
+        Err(Problem::Ops(other)) => return Err(to_app(other)),
     }
     let kept = Kept { form: form.to_owned(), sent };
     let res = match home {
@@ -238,7 +235,8 @@ pub async fn finish(
     Ok((status, res).into_response())
 }
 
-/// Saves one domain operation on the conference at the version the form was made from.
+/// Saves one domain operation on the conference at the version the form was made from (for
+/// the family portal's forms, whose person is a family member rather than an [`Actor`]).
 pub async fn save<T>(
     state: &SharedState,
     ctx: &Ctx,
@@ -247,7 +245,10 @@ pub async fn save<T>(
     audit: &str,
     op: impl FnOnce(&mut Conference) -> Outcome<T>,
 ) -> Result<(), Problem> {
-    ac::save(state, ctx, id, version, audit, op).await.map(|_| ()).map_err(Problem::Api)
+    conferences::save(&state.db, id, version, Change::new(ctx.actor_id(), audit), op)
+        .await
+        .map(|_| ())
+        .map_err(|e| Problem::Ops(e.into()))
 }
 
 pub fn date_field(sent: &Sent, field: &'static str) -> Result<Option<NaiveDate>, Problem> {
@@ -736,14 +737,14 @@ pub async fn request(
             }
         },
     };
-    let body = ac::RequestBody {
+    let body = conference::RequestInput {
         kind: Some(kind),
         children: sent
             .all("children")
             .into_iter()
             .map(|child_id| {
                 let current_plan = PlanCategory::parse(sent.get(&format!("plan_{child_id}")));
-                ac::RequestChild { child_id, current_plan }
+                conference::RequestChild { child_id, current_plan }
             })
             .collect(),
         strategy_discussion_on: strategy,
@@ -758,21 +759,22 @@ pub async fn request(
             .into_iter()
             .map(|adult_id| {
                 let needs = super::arrange::request_needs(&sent, &adult_id);
-                ac::RequestFamilyMember { adult_id, needs }
+                conference::RequestFamilyMember { adult_id, needs }
             })
             .collect(),
         professionals: sent.all("professionals"),
     };
     if errors.is_empty() {
-        match ac::create_request(&state, &ctx, &family_id, body, extra.transfer.clone()).await {
-            Ok((id, _)) => {
-                return Ok(Redirect::to(&format!("/conferences/{id}?done=request")).into_response());
+        match conference::request(&state.ops, &ctx.actor, &family_id, body, extra.transfer.clone()).await {
+            Ok(made) => {
+                return Ok(Redirect::to(&format!("/conferences/{}?done=request", made.id)).into_response());
             }
-            Err(ConfApiError::Refused(e)) => errors.add(request_field(&e), e.to_string()),
-            Err(ConfApiError::Unprocessable(m)) if m.contains("previous conference") => {
-                errors.add("previous_conference_id", m)
+            Err(OpsError::Refused(e)) => errors.add(request_field(&e), e.to_string()),
+            Err(OpsError::Invalid { field: "previous_conference_id", message }) => {
+                errors.add("previous_conference_id", message)
             }
-            Err(ConfApiError::Unprocessable(m)) => errors.add("children", m),
+            // (The form's list of children is where the summary's link goes for the rest.)
+            Err(OpsError::Invalid { message, .. }) => errors.add("children", message),
             Err(e) => return Err(to_app(e)),
         }
     }
@@ -1186,7 +1188,8 @@ pub async fn conference_page(
 
 // ---------------------------------------------------------------- the coordinator's forms
 
-fn schedule_body(sent: &Sent, version: i64) -> Result<ac::ScheduleBody, Problem> {
+/// The schedule form read into the operation's input.
+fn schedule_input(sent: &Sent) -> Result<conference::ScheduleInput, Problem> {
     let date = match sent.opt("date") {
         None => {
             return Err(Problem::Field(
@@ -1208,11 +1211,10 @@ fn schedule_body(sent: &Sent, version: i64) -> Result<ac::ScheduleBody, Problem>
                     Problem::Field("delay_kind", "Select a reason for the delay from the list".into())
                 })?,
             };
-            Some(ac::DelayDto { kind, detail: detail.unwrap_or_default() })
+            Some(conference::DelayDto { kind, detail: detail.unwrap_or_default() })
         }
     };
-    Ok(ac::ScheduleBody {
-        version: Some(version),
+    Ok(conference::ScheduleInput {
         date,
         time: sent.get("time").to_owned(),
         venue: sent.opt("venue"),
@@ -1220,94 +1222,26 @@ fn schedule_body(sent: &Sent, version: i64) -> Result<ac::ScheduleBody, Problem>
         chair_id,
         note_taker_id: sent.opt("note_taker_id"),
         delay,
+        // Clashes are refused and named unless the coordinator ticks the box to keep the time.
+        keep_clashes: sent.get("accept_clashes") == "yes",
     })
 }
 
-/// What the slot helpers said, as a field of the form.
-fn slot_problem(e: ConfApiError) -> Problem {
-    match e {
-        ConfApiError::Invalid(_, m) => Problem::Field("time", m),
-        ConfApiError::Unprocessable(m) if m.contains("note taker") => Problem::Field("note_taker_id", m),
-        ConfApiError::Unprocessable(m) => Problem::Field("chair_id", m),
-        other => Problem::Api(other),
-    }
-}
-
-/// Schedules (CHAIR-01, TIME-01) or, with `reason`, reschedules.
-async fn schedule_or_move(state: &SharedState, ctx: &Ctx, id: &str, sent: &Sent, moving: bool) -> Result<(), Problem> {
-    let a = ac::authorize(state, ctx, Action::ArrangeConference, id).await.map_err(Problem::Api)?;
-    let v = sent
-        .version()
-        .map_err(|_| Problem::Field("date", "The form is missing the conference's version: reload the page.".into()))?;
-    let b = schedule_body(sent, v)?;
-    let rules = Rules::load(state, &ctx.actor.authority_id).await.map_err(Problem::Api)?;
-    let s = ac::slot_context(state, &a, id, &b).await.map_err(slot_problem)?;
-    // Clashes with the chair's, the room's or the social worker's other conferences that day
-    // are shown; the coordinator keeps the time only by saying so.
-    if sent.get("accept_clashes") != "yes" {
-        let current = conferences::load(&state.db, id).await.map_err(|e| Problem::Api(e.into()))?;
-        let clashes = ac::clashes_of(state, &ctx.actor, &current.conference, &s.slot)
-            .await
-            .map_err(|e| Problem::Api(e.into()))?;
-        if !clashes.is_empty() {
-            let said = clashes.iter().map(|k| k.message.as_str()).collect::<Vec<_>>().join(" ");
-            return Err(Problem::Field(
-                "accept_clashes",
-                format!("{said} Choose another time, or tick the box to keep this time."),
-            ));
-        }
-    }
-    let (today, now) = (state.settings.clock.today(), state.settings.clock.now());
-    let result = if moving {
-        let reason = sent.get("reason").to_owned();
-        let change = Change {
-            note_taker: s.note_taker.as_deref().map(Some),
-            ..Change::new(ctx.actor_id(), "conference.reschedule")
-        };
-        conferences::save(&state.db, id, v, change, |c| {
-            c.reschedule(
-                &a.acting,
-                s.slot.clone(),
-                &reason,
-                &s.chair,
-                s.line_manager_of(),
-                s.delay.clone(),
-                &rules.calendar,
-                today,
-                now,
-            )
-        })
-        .await
-    } else {
-        let change =
-            Change { note_taker: Some(s.note_taker.as_deref()), ..Change::new(ctx.actor_id(), "conference.schedule") };
-        conferences::save(&state.db, id, v, change, |c| {
-            c.schedule(
-                &a.acting,
-                s.slot.clone(),
-                &s.chair,
-                s.line_manager_of(),
-                s.delay.clone(),
-                &rules.calendar,
-                today,
-                now,
-            )
-        })
-        .await
-    };
-    result.map(|_| ()).map_err(|e| Problem::Api(e.into()))
-}
+type Fields = Form<Vec<(String, String)>>;
 
 pub async fn schedule(
     State(state): State<SharedState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    Form(f): Form<Vec<(String, String)>>,
+    Form(f): Fields,
 ) -> Result<Response, AppError> {
     allow(&state, &ctx, Action::ArrangeConference, &id).await?;
     let sent = Sent(f);
-    sent.version()?;
-    let r = schedule_or_move(&state, &ctx, &id, &sent, false).await;
+    let v = sent.version()?;
+    let r = match schedule_input(&sent) {
+        Ok(b) => done(conference::schedule(&state.ops, &ctx.actor, &id, v, b).await),
+        Err(p) => Err(p),
+    };
     finish(&state, &ctx, &id, Home::Conference, "schedule", "date", sent, r).await
 }
 
@@ -1315,12 +1249,18 @@ pub async fn reschedule(
     State(state): State<SharedState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    Form(f): Form<Vec<(String, String)>>,
+    Form(f): Fields,
 ) -> Result<Response, AppError> {
     allow(&state, &ctx, Action::ArrangeConference, &id).await?;
     let sent = Sent(f);
-    sent.version()?;
-    let r = schedule_or_move(&state, &ctx, &id, &sent, true).await;
+    let v = sent.version()?;
+    let r = match schedule_input(&sent) {
+        Ok(slot) => {
+            let b = conference::RescheduleInput { slot, reason: sent.get("reason").to_owned() };
+            done(conference::reschedule(&state.ops, &ctx.actor, &id, v, b).await)
+        }
+        Err(p) => Err(p),
+    };
     finish(&state, &ctx, &id, Home::Conference, "reschedule", "reason", sent, r).await
 }
 
@@ -1328,29 +1268,24 @@ pub async fn invite(
     State(state): State<SharedState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    Form(f): Form<Vec<(String, String)>>,
+    Form(f): Fields,
 ) -> Result<Response, AppError> {
-    let a = allow(&state, &ctx, Action::ArrangeConference, &id).await?;
+    allow(&state, &ctx, Action::ArrangeConference, &id).await?;
     let sent = Sent(f);
     let v = sent.version()?;
     let r = async {
-        let Some(who) = person_of(sent.get("invitee")) else {
-            return Err(Problem::Field("invitee", "Select who to invite".into()));
+        let invitee = match person_of(sent.get("invitee")) {
+            Some(Person::FamilyMember(adult)) => conference::InviteeDto::FamilyMember { adult_id: adult.0 },
+            Some(Person::Professional(pro)) => conference::InviteeDto::Professional { professional_id: pro.0 },
+            Some(Person::Child(child)) => conference::InviteeDto::Child {
+                child_id: child.0,
+                wishes_to_attend: sent.yes("wishes_to_attend"),
+                judged_appropriate: sent.yes("judged_appropriate"),
+                parent_agreement: sent.opt("parent_agreement"),
+            },
+            None => return Err(Problem::Field("invitee", "Select who to invite".into())),
         };
-        let rules = Rules::load(&state, &ctx.actor.authority_id).await?;
-        let today = state.settings.clock.today();
-        let p = rules.policy(today);
-        let attendance = ChildAttendance {
-            wishes_to_attend: sent.yes("wishes_to_attend"),
-            judged_appropriate: sent.yes("judged_appropriate"),
-            parent_agreement: sent.opt("parent_agreement").map(AdultId),
-        };
-        save(&state, &ctx, &id, v, "conference.invite", |c| match &who {
-            Person::FamilyMember(adult) => c.invite_family_member(&a.acting, adult, today),
-            Person::Professional(pro) => c.invite_professional(&a.acting, pro, today),
-            Person::Child(child) => c.invite_child(&a.acting, child, attendance, &p, today),
-        })
-        .await
+        done(conference::invite(&state.ops, &ctx.actor, &id, v, conference::InviteInput { invitee }).await)
     }
     .await;
     finish(&state, &ctx, &id, Home::Conference, "invite", "invitee", sent, r).await
@@ -1360,9 +1295,9 @@ pub async fn answer(
     State(state): State<SharedState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    Form(f): Form<Vec<(String, String)>>,
+    Form(f): Fields,
 ) -> Result<Response, AppError> {
-    let a = allow(&state, &ctx, Action::AnswerInvitation, &id).await?;
+    allow(&state, &ctx, Action::AnswerInvitation, &id).await?;
     let sent = Sent(f);
     let v = sent.version()?;
     let r = async {
@@ -1376,11 +1311,8 @@ pub async fn answer(
             "declined" => Answer::Declined { reason: sent.get("reason").to_owned() },
             _ => return Err(Problem::Field("answer", "Select their answer".into())),
         };
-        let today = state.settings.clock.today();
-        save(&state, &ctx, &id, v, "conference.answer-invitation", |c| {
-            c.answer_invitation(&a.acting, InvitationId(number), answer, today)
-        })
-        .await
+        let b = conference::AnswerInput { answer };
+        done(conference::answer_invitation(&state.ops, &ctx.actor, &id, number, v, b).await)
     }
     .await;
     finish(&state, &ctx, &id, Home::Conference, "answer", "invitation", sent, r).await
@@ -1390,30 +1322,27 @@ pub async fn pre_meeting(
     State(state): State<SharedState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    Form(f): Form<Vec<(String, String)>>,
+    Form(f): Fields,
 ) -> Result<Response, AppError> {
-    let a = allow(&state, &ctx, Action::ChairConference, &id).await?;
+    allow(&state, &ctx, Action::ChairConference, &id).await?;
     let sent = Sent(f);
     let v = sent.version()?;
     let r = async {
-        let Some(adult) = sent.opt("adult_id") else {
+        let Some(adult_id) = sent.opt("adult_id") else {
             return Err(Problem::Field("adult_id", "Select the parent or carer".into()));
         };
         let outcome = match sent.get("outcome") {
             "held" => {
                 let mode = PreMeetingMode::parse(sent.get("mode"))
                     .ok_or_else(|| Problem::Field("mode", "Select how you met them".into()))?;
-                let on = date_field(&sent, "on")?.unwrap_or_else(|| state.settings.clock.today());
+                let on = date_field(&sent, "on")?.unwrap_or_else(|| state.ops.clock.today());
                 PreMeetingOutcome::Held { mode, on }
             }
             "not-held" => PreMeetingOutcome::NotHeld { reason: sent.get("reason").to_owned() },
             _ => return Err(Problem::Field("outcome", "Select whether the pre-meeting happened".into())),
         };
-        let now = state.settings.clock.now();
-        save(&state, &ctx, &id, v, "conference.pre-meeting", |c| {
-            c.record_pre_meeting(&a.acting, &AdultId(adult.clone()), outcome, now)
-        })
-        .await
+        let b = conference::PreMeetingInput { adult_id, outcome };
+        done(conference::pre_meeting(&state.ops, &ctx.actor, &id, v, b).await)
     }
     .await;
     finish(&state, &ctx, &id, Home::Conference, "pre-meeting", "adult_id", sent, r).await
@@ -1425,13 +1354,13 @@ pub async fn draft_record(
     State(state): State<SharedState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    Form(f): Form<Vec<(String, String)>>,
+    Form(f): Fields,
 ) -> Result<Response, AppError> {
-    let a = allow(&state, &ctx, Action::RecordMeeting, &id).await?;
+    allow(&state, &ctx, Action::RecordMeeting, &id).await?;
     let sent = Sent(f);
     let v = sent.version()?;
-    let now = state.settings.clock.now();
-    let r = save(&state, &ctx, &id, v, "conference.draft-record", |c| c.draft_record(&a.acting, None, now)).await;
+    let b = conference::DraftInput { sections: None };
+    let r = done(conference::draft_record(&state.ops, &ctx.actor, &id, v, b).await);
     finish(&state, &ctx, &id, Home::Record, "draft", "draft", sent, r).await
 }
 
@@ -1439,13 +1368,12 @@ pub async fn approve_record(
     State(state): State<SharedState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    Form(f): Form<Vec<(String, String)>>,
+    Form(f): Fields,
 ) -> Result<Response, AppError> {
-    let a = allow(&state, &ctx, Action::ChairConference, &id).await?;
+    allow(&state, &ctx, Action::ChairConference, &id).await?;
     let sent = Sent(f);
     let v = sent.version()?;
-    let now = state.settings.clock.now();
-    let r = save(&state, &ctx, &id, v, "conference.approve-record", |c| c.approve_record(&a.acting, now)).await;
+    let r = done(conference::approve_record(&state.ops, &ctx.actor, &id, v).await);
     finish(&state, &ctx, &id, Home::Record, "approve", "approve", sent, r).await
 }
 
@@ -1453,9 +1381,9 @@ pub async fn distribute_record(
     State(state): State<SharedState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    Form(f): Form<Vec<(String, String)>>,
+    Form(f): Fields,
 ) -> Result<Response, AppError> {
-    let a = allow(&state, &ctx, Action::ArrangeConference, &id).await?;
+    allow(&state, &ctx, Action::ArrangeConference, &id).await?;
     let sent = Sent(f);
     let v = sent.version()?;
     let r = async {
@@ -1465,14 +1393,9 @@ pub async fn distribute_record(
             Some(Person::Child(x)) => Recipient::Child(x),
             None => return Err(Problem::Field("recipient", "Select who to send the record to".into())),
         };
-        let language = DocumentLanguage::parse(sent.get("language")).unwrap_or(DocumentLanguage::English);
-        let rules = Rules::load(&state, &ctx.actor.authority_id).await?;
-        let today = state.settings.clock.today();
-        let p = rules.policy(today);
-        save(&state, &ctx, &id, v, "conference.distribute-record", |c| {
-            c.distribute_record(&a.acting, recipient, language, &p, &rules.calendar, today)
-        })
-        .await
+        let language = Some(DocumentLanguage::parse(sent.get("language")).unwrap_or(DocumentLanguage::English));
+        let b = conference::DistributeInput { recipient, language };
+        done(conference::distribute_record(&state.ops, &ctx.actor, &id, v, b).await)
     }
     .await;
     finish(&state, &ctx, &id, Home::Record, "distribute", "recipient", sent, r).await
@@ -1543,9 +1466,9 @@ pub async fn exclude(
     State(state): State<SharedState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    Form(f): Form<Vec<(String, String)>>,
+    Form(f): Fields,
 ) -> Result<Response, AppError> {
-    let a = allow(&state, &ctx, Action::ChairConference, &id).await?;
+    allow(&state, &ctx, Action::ChairConference, &id).await?;
     let sent = Sent(f);
     let v = sent.version()?;
     let r = async {
@@ -1573,8 +1496,7 @@ pub async fn exclude(
             rests_on_police_information: sent.yes("police"),
             views_by: sent.all("views_by").iter().filter_map(|r| ViewsRoute::parse(r)).collect(),
         };
-        let now = state.settings.clock.now();
-        save(&state, &ctx, &id, v, "conference.exclude", |c| c.exclude(&a.acting, decision, now)).await
+        done(conference::exclude(&state.ops, &ctx.actor, &id, v, conference::ExcludeInput { decision }).await)
     }
     .await;
     finish(&state, &ctx, &id, Home::Conference, "exclude", "adult_id", sent, r).await
@@ -1585,9 +1507,9 @@ pub async fn record_views(
     State(state): State<SharedState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    Form(f): Form<Vec<(String, String)>>,
+    Form(f): Fields,
 ) -> Result<Response, AppError> {
-    let a = allow(&state, &ctx, Action::GatherViews, &id).await?;
+    allow(&state, &ctx, Action::GatherViews, &id).await?;
     let sent = Sent(f);
     let v = sent.version()?;
     let r = async {
@@ -1596,8 +1518,8 @@ pub async fn record_views(
         };
         let form = ViewsForm::parse(sent.get("form"))
             .ok_or_else(|| Problem::Field("form", "Select how the views were given".into()))?;
-        let obtained_on = date_field(&sent, "obtained_on")?.unwrap_or_else(|| state.settings.clock.today());
-        let given = ViewsGiven {
+        let obtained_on = date_field(&sent, "obtained_on")?.unwrap_or_else(|| state.ops.clock.today());
+        let views = ViewsGiven {
             whose,
             form,
             summary: sent.get("summary").to_owned(),
@@ -1606,7 +1528,7 @@ pub async fn record_views(
             obtained_on,
             supported_by: None,
         };
-        save(&state, &ctx, &id, v, "conference.record-views", |c| c.record_views(&a.acting, given)).await
+        done(conference::record_views(&state.ops, &ctx.actor, &id, v, conference::ViewsInput { views }).await)
     }
     .await;
     finish(&state, &ctx, &id, Home::Conference, "views", "whose", sent, r).await

@@ -8,7 +8,7 @@
 //! [`super::conferences`] for how refusals and conflicts are shown.
 
 use super::conferences::{
-    allow, date_field, finish, invitation_rows, may, people_opts, person_of, save, to_app, DoneQuery, Home, Kept, Opt,
+    allow, date_field, done, finish, invitation_rows, may, people_opts, person_of, to_app, DoneQuery, Home, Kept, Opt,
     Problem, Sent,
 };
 use crate::api_conferences::Rules;
@@ -24,7 +24,8 @@ use chrono::NaiveTime;
 use confer_domain::access::Action;
 use confer_domain::conference::*;
 use confer_domain::validate::FormErrors;
-use confer_domain::{AdultId, ChildId, ProfessionalId};
+use confer_domain::{AdultId, ChildId};
+use confer_ops::conference;
 use confer_store::conferences::{self, Stored};
 
 /// One thing recorded in the meeting, for the list in the order it was agreed.
@@ -331,19 +332,15 @@ fn time_field(sent: &Sent, field: &'static str) -> Result<Option<NaiveTime>, Pro
     }
 }
 
-fn child_field(sent: &Sent, field: &'static str) -> Option<ChildId> {
-    sent.opt(field).map(ChildId)
-}
-
 macro_rules! form_handler {
-    ($name:ident, $action:expr, $form:literal, $field:literal, |$state:ident, $ctx:ident, $id:ident, $a:ident, $sent:ident, $v:ident| $body:block) => {
+    ($name:ident, $action:expr, $form:literal, $field:literal, |$state:ident, $ctx:ident, $id:ident, $sent:ident, $v:ident| $body:block) => {
         pub async fn $name(
             State($state): State<SharedState>,
             $ctx: Ctx,
             Path($id): Path<String>,
             Form(f): Form<Vec<(String, String)>>,
         ) -> Result<Response, AppError> {
-            let $a = allow(&$state, &$ctx, $action, &$id).await?;
+            allow(&$state, &$ctx, $action, &$id).await?;
             let $sent = Sent(f);
             let $v = $sent.version()?;
             let r: Result<(), Problem> = async { $body }.await;
@@ -352,12 +349,11 @@ macro_rules! form_handler {
     };
 }
 
-form_handler!(start, Action::ChairConference, "start", "start", |state, ctx, id, a, sent, v| {
-    let (today, now) = (state.settings.clock.today(), state.settings.clock.now());
-    save(&state, &ctx, &id, v, "conference.start", |c| c.start_meeting(&a.acting, today, now)).await
+form_handler!(start, Action::ChairConference, "start", "start", |state, ctx, id, sent, v| {
+    done(conference::start_meeting(&state.ops, &ctx.actor, &id, v).await)
 });
 
-form_handler!(attendance, Action::RecordMeeting, "attendance", "invitation", |state, ctx, id, a, sent, v| {
+form_handler!(attendance, Action::RecordMeeting, "attendance", "invitation", |state, ctx, id, sent, v| {
     let Ok(number) = sent.get("invitation").parse::<u32>() else {
         return Err(Problem::Field("invitation", "Select who this is".into()));
     };
@@ -375,38 +371,36 @@ form_handler!(attendance, Action::RecordMeeting, "attendance", "invitation", |st
         arrived_late_at: time_field(&sent, "arrived_late_at")?,
         left_early_at: time_field(&sent, "left_early_at")?,
     };
-    save(&state, &ctx, &id, v, "conference.attendance", |c| c.record_attendance(&a.acting, attendance)).await
+    done(conference::attendance(&state.ops, &ctx.actor, &id, v, conference::AttendanceInput { attendance }).await)
 });
 
-form_handler!(discussion, Action::RecordMeeting, "discussion", "text", |state, ctx, id, a, sent, v| {
+form_handler!(discussion, Action::RecordMeeting, "discussion", "text", |state, ctx, id, sent, v| {
     let heading = DiscussionHeading::parse(sent.get("heading"))
         .ok_or_else(|| Problem::Field("heading", "Select the heading it comes under".into()))?;
-    let now = state.settings.clock.now();
-    let text = sent.get("text").to_owned();
-    let restricted = sent.yes("restricted");
     // EXC-03: the part is chosen from the agenda's list, never typed.
-    let part = match sent.opt("part") {
-        None => None,
-        Some(p) => Some(
-            Part::chosen(&p)
-                .ok_or_else(|| Problem::Field("part", "Choose the part of the conference from the list".into()))?,
-        ),
+    if sent.opt("part").is_some_and(|p| Part::chosen(&p).is_none()) {
+        return Err(Problem::Field("part", "Choose the part of the conference from the list".into()));
+    }
+    let b = conference::DiscussionInput {
+        heading,
+        text: sent.get("text").to_owned(),
+        part: sent.opt("part"),
+        child_id: sent.opt("child_id"),
+        restricted: sent.yes("restricted"),
     };
-    save(&state, &ctx, &id, v, "conference.discussion", |c| {
-        c.add_discussion(&a.acting, heading, &text, part, child_field(&sent, "child_id"), restricted, now)
-    })
-    .await
+    done(conference::discussion(&state.ops, &ctx.actor, &id, v, b).await)
 });
 
-form_handler!(correction, Action::RecordMeeting, "correction", "what_was_said", |state, ctx, id, a, sent, v| {
+form_handler!(correction, Action::RecordMeeting, "correction", "what_was_said", |state, ctx, id, sent, v| {
     let Some(by) = sent.opt("by").map(|x| Person::FamilyMember(AdultId(x))) else {
         return Err(Problem::Field("by", "Select who made the correction".into()));
     };
-    let now = state.settings.clock.now();
-    save(&state, &ctx, &id, v, "conference.correction", |c| {
-        c.record_correction(&a.acting, by, sent.get("what_was_said"), sent.get("correction"), now)
-    })
-    .await
+    let b = conference::CorrectionInput {
+        by,
+        what_was_said: sent.get("what_was_said").to_owned(),
+        correction: sent.get("correction").to_owned(),
+    };
+    done(conference::correction(&state.ops, &ctx.actor, &id, v, b).await)
 });
 
 form_handler!(
@@ -414,39 +408,35 @@ form_handler!(
     Action::ChairConference,
     "professional-view",
     "professional_id",
-    |state, ctx, id, a, sent, v| {
-        let Some(pro) = sent.opt("professional_id") else {
+    |state, ctx, id, sent, v| {
+        let Some(professional_id) = sent.opt("professional_id") else {
             return Err(Problem::Field("professional_id", "Select the professional".into()));
         };
-        let Some(child) = sent.opt("child_id") else {
+        let Some(child_id) = sent.opt("child_id") else {
             return Err(Problem::Field("child_id", "Select the child".into()));
         };
         let view =
             PlanView::parse(sent.get("view")).ok_or_else(|| Problem::Field("view", "Select their view".into()))?;
-        save(&state, &ctx, &id, v, "conference.professional-view", |c| {
-            c.record_professional_view(
-                &a.acting,
-                &ProfessionalId(pro.clone()),
-                &ChildId(child.clone()),
-                view,
-                sent.get("reasons"),
-            )
-        })
-        .await
+        let b = conference::ProfessionalViewInput {
+            professional_id,
+            child_id,
+            view,
+            reasons: sent.get("reasons").to_owned(),
+        };
+        done(conference::professional_view(&state.ops, &ctx.actor, &id, v, b).await)
     }
 );
 
-form_handler!(parent_view, Action::RecordMeeting, "parent-view", "adult_id", |state, ctx, id, a, sent, v| {
-    let Some(adult) = sent.opt("adult_id") else {
+form_handler!(parent_view, Action::RecordMeeting, "parent-view", "adult_id", |state, ctx, id, sent, v| {
+    let Some(adult_id) = sent.opt("adult_id") else {
         return Err(Problem::Field("adult_id", "Select the parent or carer".into()));
     };
-    save(&state, &ctx, &id, v, "conference.parent-view", |c| {
-        c.record_parent_view(&a.acting, &AdultId(adult.clone()), child_field(&sent, "child_id"), sent.get("views"))
-    })
-    .await
+    let b =
+        conference::ParentViewInput { adult_id, child_id: sent.opt("child_id"), views: sent.get("views").to_owned() };
+    done(conference::parent_view(&state.ops, &ctx.actor, &id, v, b).await)
 });
 
-form_handler!(plan_action, Action::RecordMeeting, "action", "what", |state, ctx, id, a, sent, v| {
+form_handler!(plan_action, Action::RecordMeeting, "action", "what", |state, ctx, id, sent, v| {
     let owner = match person_of(sent.get("owner")) {
         Some(Person::Professional(p)) => ActionOwner::Professional(p),
         Some(Person::FamilyMember(m)) => ActionOwner::FamilyMember(m),
@@ -458,16 +448,12 @@ form_handler!(plan_action, Action::RecordMeeting, "action", "what", |state, ctx,
     let Some(due) = date_field(&sent, "due")? else {
         return Err(Problem::Field("due", "Enter the date it is due by, for example 2026-12-18 or 18/12/2026".into()));
     };
-    let children = sent.all("children").into_iter().map(ChildId).collect();
-    let (today, now) = (state.settings.clock.today(), state.settings.clock.now());
-    save(&state, &ctx, &id, v, "conference.plan-action", |c| {
-        c.add_plan_action(&a.acting, children, sent.get("what"), owner, due, today, now)
-    })
-    .await
+    let b = conference::ActionInput { children: sent.all("children"), what: sent.get("what").to_owned(), owner, due };
+    done(conference::plan_action(&state.ops, &ctx.actor, &id, v, b).await)
 });
 
-form_handler!(decision, Action::ChairConference, "decision", "outcome", |state, ctx, id, a, sent, v| {
-    let Some(child) = sent.opt("child_id") else {
+form_handler!(decision, Action::ChairConference, "decision", "outcome", |state, ctx, id, sent, v| {
+    let Some(child_id) = sent.opt("child_id") else {
         return Err(Problem::Field("child_id", "Select the child".into()));
     };
     let category = || {
@@ -483,39 +469,30 @@ form_handler!(decision, Action::ChairConference, "decision", "outcome", |state, 
         "end-plan-no-further-plan" => ChildOutcome::EndPlanNoFurtherPlan,
         _ => return Err(Problem::Field("outcome", "Select the decision".into())),
     };
-    let rules = Rules::load(&state, &ctx.actor.authority_id).await?;
-    let now = state.settings.clock.now();
-    let p = rules.policy(state.settings.clock.today());
-    let input = DecisionInput {
-        child: ChildId(child),
+    let b = conference::DecideInput {
+        child_id,
         outcome,
         continuing_risk_of_significant_harm: sent.yes("continuing_risk"),
         inquorate_reason: sent.opt("inquorate_reason"),
     };
-    save(&state, &ctx, &id, v, "conference.decide", |c| c.decide(&a.acting, input, &p, now)).await
+    done(conference::decision(&state.ops, &ctx.actor, &id, v, b).await)
 });
 
-form_handler!(dissent, Action::ChairConference, "dissent", "professional_id", |state, ctx, id, a, sent, v| {
-    let Some(pro) = sent.opt("professional_id") else {
+form_handler!(dissent, Action::ChairConference, "dissent", "professional_id", |state, ctx, id, sent, v| {
+    let Some(professional_id) = sent.opt("professional_id") else {
         return Err(Problem::Field("professional_id", "Select the professional who disagrees".into()));
     };
-    let rules = Rules::load(&state, &ctx.actor.authority_id).await?;
-    let now = state.settings.clock.now();
-    let p = rules.policy(state.settings.clock.today());
-    let input = DissentInput {
-        professional: ProfessionalId(pro),
-        child: child_field(&sent, "child_id"),
+    let b = conference::RecordDissentInput {
+        professional_id,
+        child_id: sent.opt("child_id"),
         reasons: sent.get("reasons").to_owned(),
         discussed_with_chair: sent.yes("discussed_with_chair"),
         chair_response: sent.get("chair_response").to_owned(),
     };
-    save(&state, &ctx, &id, v, "conference.dissent", |c| c.record_dissent(&a.acting, input, &p, now)).await
+    done(conference::dissent(&state.ops, &ctx.actor, &id, v, b).await)
 });
 
-form_handler!(close, Action::ChairConference, "close", "next_review_on", |state, ctx, id, a, sent, v| {
-    let next = date_field(&sent, "next_review_on")?;
-    let rules = Rules::load(&state, &ctx.actor.authority_id).await?;
-    let now = state.settings.clock.now();
-    let p = rules.policy(state.settings.clock.today());
-    save(&state, &ctx, &id, v, "conference.close", |c| c.close(&a.acting, next, &p, &rules.calendar, now)).await
+form_handler!(close, Action::ChairConference, "close", "next_review_on", |state, ctx, id, sent, v| {
+    let b = conference::CloseInput { next_review_on: date_field(&sent, "next_review_on")? };
+    done(conference::close(&state.ops, &ctx.actor, &id, v, b).await)
 });

@@ -9,7 +9,7 @@
 //! Staff give portal access from the family's record ([`access_page`], [`give_access`]).
 
 use super::conferences::{allow, may, save, to_app, Kept, Problem, Sent};
-use crate::api_conferences::{ConfApiError, Rules};
+use crate::api_conferences::Rules;
 use crate::auth::Ctx;
 use crate::error::AppError;
 use crate::view::{self, Page};
@@ -23,6 +23,7 @@ use confer_domain::access::Action;
 use confer_domain::conference::*;
 use confer_domain::portal::{check_email, portal_role, PortalPerson};
 use confer_domain::validate::FormErrors;
+use confer_ops::OpsError;
 use confer_store::{conferences, families, portal};
 use serde::Deserialize;
 
@@ -518,12 +519,12 @@ async fn finish(
             return Ok(Redirect::to(&format!("/portal/conferences/{id}?lang={}&done={form}", w.lang)).into_response())
         }
         Err(Problem::Field(f, m)) => errors.add(&format!("{form}-{f}"), m),
-        Err(Problem::Api(ConfApiError::Conflict { .. })) => errors.add(&format!("{form}-{field}"), w.conflict),
-        Err(Problem::Api(ConfApiError::Refused(e))) => errors.add(&format!("{form}-{field}"), e.to_string()),
-        Err(Problem::Api(ConfApiError::Unprocessable(m))) | Err(Problem::Api(ConfApiError::Invalid(_, m))) => {
-            errors.add(&format!("{form}-{field}"), m)
+        Err(Problem::Ops(OpsError::Conflict { .. })) => errors.add(&format!("{form}-{field}"), w.conflict),
+        Err(Problem::Ops(OpsError::Refused(e))) => errors.add(&format!("{form}-{field}"), e.to_string()),
+        Err(Problem::Ops(OpsError::Invalid { message, .. })) | Err(Problem::Ops(OpsError::Duplicate { message })) => {
+            errors.add(&format!("{form}-{field}"), message)
         }
-        Err(Problem::Api(other)) => return Err(to_app(other)),
+        Err(Problem::Ops(other)) => return Err(to_app(other)),
     }
     let kept = Kept { form: form.to_owned(), sent };
     conference_page(state, ctx, id, w, errors, &kept, None).await
@@ -589,7 +590,7 @@ pub async fn supporter(
         let Some(kind) = SupporterKind::parse(sent.get("kind")) else {
             return Err(Problem::Field("kind", w.supporter_error_kind.into()));
         };
-        let rules = Rules::load(&state, &me.authority).await.map_err(Problem::Api)?;
+        let rules = Rules::load(&state, &me.authority).await.map_err(Problem::Ops)?;
         let today = state.settings.clock.today();
         let policy = rules.policy(today);
         let details = SupporterDetails { name, kind, supports: me.person.clone(), represents: false };

@@ -15,10 +15,10 @@
 //! made from; refusals in the error summary with what was typed kept, conflicts shown as such.
 
 use super::conferences::{
-    allow, date_field, finish, may, people_opts, person_of, recipient_name, save, state_tag, to_app, user_names,
+    allow, date_field, done, finish, may, people_opts, person_of, recipient_name, state_tag, to_app, user_names,
     DoneQuery, Home, Kept, Opt, Problem, Sent, SentRow,
 };
-use crate::api_conferences::{ConfApiError, Rules};
+use crate::api_conferences::Rules;
 use crate::auth::Ctx;
 use crate::error::AppError;
 use crate::uk_time;
@@ -32,7 +32,9 @@ use confer_domain::access::Action;
 use confer_domain::conference::*;
 use confer_domain::timescales::{LateReason, LateReasonRecord};
 use confer_domain::validate::FormErrors;
-use confer_domain::{AdultId, ChildId, UserId};
+use confer_domain::UserId;
+use confer_ops::conference;
+use confer_ops::OpsError;
 use confer_store::conferences::{self, Stored};
 
 // ---------------------------------------------------------------- rows the templates show
@@ -416,7 +418,7 @@ fn number(text: &str) -> Result<u32, AppError> {
 /// Where a refusal of the outcome form points.
 fn outcome_field(r: &Result<(), Problem>) -> &'static str {
     match r {
-        Err(Problem::Api(ConfApiError::Refused(e))) => match e {
+        Err(Problem::Ops(OpsError::Refused(e))) => match e {
             ConferenceError::OutcomeLateWithoutReason { .. } => "late_reason",
             ConferenceError::BadLateReason { .. } => "late_details",
             ConferenceError::BadDate { .. } => "on",
@@ -434,7 +436,7 @@ pub async fn outcome_sent(
     Path(id): Path<String>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let a = allow(&state, &ctx, Action::ArrangeConference, &id).await?;
+    allow(&state, &ctx, Action::ArrangeConference, &id).await?;
     let sent = Sent(f);
     let v = sent.version()?;
     let r = async {
@@ -443,8 +445,6 @@ pub async fn outcome_sent(
             Some(Person::Professional(x)) => Recipient::Professional(x),
             _ => return Err(Problem::Field("recipient", "Select who the outcome was sent to".into())),
         };
-        let today = state.settings.clock.today();
-        let on = date_field(&sent, "on")?.unwrap_or(today);
         let late_reason = match sent.opt("late_reason") {
             None => None,
             Some(text) => {
@@ -453,10 +453,8 @@ pub async fn outcome_sent(
                 Some(LateReasonRecord { reason, details: sent.get("late_details").to_owned() })
             }
         };
-        save(&state, &ctx, &id, v, "conference.outcome-sent", |c| {
-            c.record_outcome_sent(&a.acting, recipient, on, today, late_reason)
-        })
-        .await
+        let b = conference::OutcomeSentInput { recipient, on: date_field(&sent, "on")?, late_reason };
+        done(conference::outcome_sent(&state.ops, &ctx.actor, &id, v, b).await)
     }
     .await;
     let field = outcome_field(&r);
@@ -470,17 +468,12 @@ pub async fn edit_section(
     Path((id, n)): Path<(String, String)>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let a = allow(&state, &ctx, Action::RecordMeeting, &id).await?;
+    allow(&state, &ctx, Action::RecordMeeting, &id).await?;
     let n = number(&n)?;
     let sent = Sent(f);
     let v = sent.version()?;
-    let now = state.settings.clock.now();
-    let index = (n as usize).saturating_sub(1);
-    let text = sent.get("text").to_owned();
-    let r = save(&state, &ctx, &id, v, "conference.edit-record-section", |c| {
-        c.edit_record_section(&a.acting, index, &text, now)
-    })
-    .await;
+    let b = conference::EditSectionInput { section: n, text: sent.get("text").to_owned() };
+    let r = done(conference::edit_record_section(&state.ops, &ctx.actor, &id, v, b).await);
     let form = format!("section-{n}");
     finish(&state, &ctx, &id, Home::Record, &form, "text", sent, r).await
 }
@@ -493,25 +486,23 @@ pub async fn add_discussion(
     Path(id): Path<String>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let a = allow(&state, &ctx, Action::RecordMeeting, &id).await?;
+    allow(&state, &ctx, Action::RecordMeeting, &id).await?;
     let sent = Sent(f);
     let v = sent.version()?;
     let r = async {
         let heading = DiscussionHeading::parse(sent.get("heading"))
             .ok_or_else(|| Problem::Field("heading", "Select the heading it comes under".into()))?;
         // EXC-03: the part, if any, is chosen from the agenda's list, never typed.
-        let part = match sent.opt("part") {
-            None => None,
-            Some(p) => Some(
-                Part::chosen(&p)
-                    .ok_or_else(|| Problem::Field("part", "Choose the part of the conference from the list".into()))?,
-            ),
+        if sent.opt("part").is_some_and(|p| Part::chosen(&p).is_none()) {
+            return Err(Problem::Field("part", "Choose the part of the conference from the list".into()));
+        }
+        let b = conference::RecordDiscussionInput {
+            heading,
+            part: sent.opt("part"),
+            text: sent.get("text").to_owned(),
+            restricted: sent.yes("restricted"),
         };
-        let now = state.settings.clock.now();
-        save(&state, &ctx, &id, v, "conference.add-record-discussion", |c| {
-            c.add_record_discussion(&a.acting, heading, part, sent.get("text"), sent.yes("restricted"), now)
-        })
-        .await
+        done(conference::add_record_discussion(&state.ops, &ctx.actor, &id, v, b).await)
     }
     .await;
     finish(&state, &ctx, &id, Home::Record, "add-discussion", "text", sent, r).await
@@ -524,11 +515,11 @@ pub async fn request_correction(
     Path(id): Path<String>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let a = allow(&state, &ctx, Action::GatherViews, &id).await?;
+    allow(&state, &ctx, Action::GatherViews, &id).await?;
     let sent = Sent(f);
     let v = sent.version()?;
     let r = async {
-        let Some(adult) = sent.opt("adult_id") else {
+        let Some(adult_id) = sent.opt("adult_id") else {
             return Err(Problem::Field("adult_id", "Select the parent or carer asking for the correction".into()));
         };
         let Ok(record_version) = sent.get("record_version").trim().parse::<u32>() else {
@@ -537,15 +528,12 @@ pub async fn request_correction(
                 "Select the version of the record they are asking about".into(),
             ));
         };
-        let today = state.settings.clock.today();
-        save(&state, &ctx, &id, v, "conference.record-correction-request", |c| {
-            c.request_record_correction(&a.acting, &AdultId(adult.clone()), record_version, sent.get("what"), today)
-        })
-        .await
+        let b = conference::CorrectionRequestInput { adult_id, record_version, what: sent.get("what").to_owned() };
+        done(conference::request_record_correction(&state.ops, &ctx.actor, &id, v, b).await)
     }
     .await;
     let field = match &r {
-        Err(Problem::Api(ConfApiError::Refused(ConferenceError::Missing { .. }))) => "what",
+        Err(Problem::Ops(OpsError::Refused(ConferenceError::Missing { .. }))) => "what",
         _ => "adult_id",
     };
     finish(&state, &ctx, &id, Home::Record, "correction-request", field, sent, r).await
@@ -559,38 +547,42 @@ pub async fn answer_correction(
     Path((id, n)): Path<(String, String)>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let a = allow(&state, &ctx, Action::ChairConference, &id).await?;
+    allow(&state, &ctx, Action::ChairConference, &id).await?;
     let n = number(&n)?;
     let sent = Sent(f);
     let v = sent.version()?;
     let r = async {
-        let decision = match sent.get("answer") {
+        let b = match sent.get("answer") {
             "accept" => {
                 let Ok(section) = sent.get("section").trim().parse::<usize>() else {
                     return Err(Problem::Field("section", "Select the section to correct".into()));
                 };
-                CorrectionDecision::Accept {
-                    changes: vec![SectionChange {
-                        index: section.saturating_sub(1),
-                        text: sent.get("text").trim().replace("\r\n", "\n"),
-                    }],
+                let changes = vec![SectionChange {
+                    index: section.saturating_sub(1),
+                    text: sent.get("text").trim().replace("\r\n", "\n"),
+                }];
+                conference::CorrectionAnswerInput {
+                    accepted: true,
+                    changes,
                     note: sent.get("note").to_owned(),
+                    reason: String::new(),
                 }
             }
-            "decline" => CorrectionDecision::Decline { reason: sent.get("reason").to_owned() },
+            "decline" => conference::CorrectionAnswerInput {
+                accepted: false,
+                changes: Vec::new(),
+                note: String::new(),
+                reason: sent.get("reason").to_owned(),
+            },
             _ => return Err(Problem::Field("answer", "Select whether you make the correction".into())),
         };
-        let now = state.settings.clock.now();
-        save(&state, &ctx, &id, v, "conference.record-correction-answer", |c| {
-            c.answer_correction(&a.acting, n, decision, now)
-        })
-        .await
+        done(conference::answer_record_correction(&state.ops, &ctx.actor, &id, n, v, b).await)
     }
     .await;
     let field = match &r {
-        Err(Problem::Api(ConfApiError::Refused(ConferenceError::Missing { what }))) if what.contains("why") => "reason",
-        Err(Problem::Api(ConfApiError::Refused(ConferenceError::Missing { .. }))) => "text",
-        Err(Problem::Api(ConfApiError::Refused(ConferenceError::NotFound { .. }))) => "section",
+        Err(Problem::Ops(OpsError::Refused(ConferenceError::Missing { what }))) if what.contains("why") => "reason",
+        Err(Problem::Ops(OpsError::Refused(ConferenceError::Missing { .. }))) => "text",
+        Err(Problem::Ops(OpsError::Refused(ConferenceError::NotFound { .. }))) => "section",
         _ => "answer",
     };
     let form = format!("answer-{n}");
@@ -607,13 +599,11 @@ pub async fn present_views(
     Path((id, n)): Path<(String, String)>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let a = allow(&state, &ctx, Action::ChairConference, &id).await?;
+    allow(&state, &ctx, Action::ChairConference, &id).await?;
     let n = number(&n)?;
     let sent = Sent(f);
     let v = sent.version()?;
-    let now = state.settings.clock.now();
-    let r =
-        save(&state, &ctx, &id, v, "conference.present-views", |c| c.present_views(&a.acting, ViewsId(n), now)).await;
+    let r = done(conference::present_views(&state.ops, &ctx.actor, &id, n, v).await);
     finish(&state, &ctx, &id, Home::Meeting, "present", "views", sent, r).await
 }
 
@@ -625,22 +615,19 @@ pub async fn legal_recommendation(
     Path(id): Path<String>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let a = allow(&state, &ctx, Action::ChairConference, &id).await?;
+    allow(&state, &ctx, Action::ChairConference, &id).await?;
     let sent = Sent(f);
     let v = sent.version()?;
     let r = async {
         let action = LegalAction::parse(sent.get("action"))
             .ok_or_else(|| Problem::Field("action", "Select what the conference recommends".into()))?;
-        let children: Vec<ChildId> = sent.all("children").into_iter().map(ChildId).collect();
-        let now = state.settings.clock.now();
-        save(&state, &ctx, &id, v, "conference.legal-recommendation", |c| {
-            c.recommend_legal_action(&a.acting, children, action, sent.get("reasons"), now)
-        })
-        .await
+        let b =
+            conference::LegalInput { children: sent.all("children"), action, reasons: sent.get("reasons").to_owned() };
+        done(conference::legal_recommendation(&state.ops, &ctx.actor, &id, v, b).await)
     }
     .await;
     let field = match &r {
-        Err(Problem::Api(ConfApiError::Refused(ConferenceError::Missing { what }))) if what.contains("reasons") => {
+        Err(Problem::Ops(OpsError::Refused(ConferenceError::Missing { what }))) if what.contains("reasons") => {
             "reasons"
         }
         _ => "children",

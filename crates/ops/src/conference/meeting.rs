@@ -1,0 +1,281 @@
+//! The meeting (MEET-*), its discussion and plan, the decision (DEC-*, DIS-*) and closing.
+
+use super::{authorize, save, schemas, Changed};
+use crate::{Ops, OpsError, Result};
+use chrono::NaiveDate;
+use confer_domain::access::{Action, Actor};
+use confer_domain::conference::*;
+use confer_domain::{AdultId, ChildId, ProfessionalId};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+pub async fn start_meeting(ops: &Ops, actor: &Actor, id: &str, v: i64) -> Result<Changed> {
+    let a = authorize(ops, actor, Action::ChairConference, id).await?;
+    let (today, now) = (ops.clock.today(), ops.clock.now());
+    let ((), v) = save(ops, actor, id, v, "conference.start", |c| c.start_meeting(&a.acting, today, now)).await?;
+    Ok(Changed::new(id, v, None, None))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct AttendanceInput {
+    /// `{invitation: <number>, presence: "in-person" | "remote" | "apologies" | "report-only" | "absent",
+    /// parts: [...], arrived_late_at: "10:15:00" | null, left_early_at: null}`; `parts` are the
+    /// agenda's parts (see `DiscussionInput.part`), empty for the whole conference.
+    #[schema(value_type = schemas::AttendanceSchema)]
+    pub attendance: Attendance,
+}
+
+pub async fn attendance(ops: &Ops, actor: &Actor, id: &str, v: i64, b: AttendanceInput) -> Result<Changed> {
+    let a = authorize(ops, actor, Action::RecordMeeting, id).await?;
+    let ((), v) =
+        save(ops, actor, id, v, "conference.attendance", |c| c.record_attendance(&a.acting, b.attendance)).await?;
+    Ok(Changed::new(id, v, None, None))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct DiscussionInput {
+    #[schema(value_type = String, example = "worries")]
+    pub heading: DiscussionHeading,
+    pub text: String,
+    /// The part of the conference (EXC-03), if the chair divided it: one of the agenda's parts
+    /// (`working-well`, `worries`, `complicating-factors`, `history`, `uncertainty`,
+    /// `next-steps`, `child-views`, `parent-views`, `professionals-only`).
+    #[serde(default)]
+    pub part: Option<String>,
+    #[serde(default)]
+    pub child_id: Option<String>,
+    /// Third-party or police information the family must never see (REP-03).
+    #[serde(default)]
+    pub restricted: bool,
+}
+
+pub async fn discussion(ops: &Ops, actor: &Actor, id: &str, v: i64, b: DiscussionInput) -> Result<Changed> {
+    let a = authorize(ops, actor, Action::RecordMeeting, id).await?;
+    // EXC-03, MEET-02: the part is one of the agenda's parts, chosen by its code.
+    let part = match b.part.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        None => None,
+        Some(p) => Some(Part::chosen(p).ok_or_else(|| OpsError::invalid("part", choose_part()))?),
+    };
+    let now = ops.clock.now();
+    let ((), v) = save(ops, actor, id, v, "conference.discussion", |c| {
+        c.add_discussion(&a.acting, b.heading, &b.text, part, b.child_id.map(ChildId), b.restricted, now)
+    })
+    .await?;
+    Ok(Changed::new(id, v, None, None))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CorrectionInput {
+    #[schema(value_type = schemas::PersonSchema)]
+    pub by: Person,
+    pub what_was_said: String,
+    pub correction: String,
+}
+
+pub async fn correction(ops: &Ops, actor: &Actor, id: &str, v: i64, b: CorrectionInput) -> Result<Changed> {
+    let a = authorize(ops, actor, Action::RecordMeeting, id).await?;
+    let now = ops.clock.now();
+    let ((), v) = save(ops, actor, id, v, "conference.correction", |c| {
+        c.record_correction(&a.acting, b.by, &b.what_was_said, &b.correction, now)
+    })
+    .await?;
+    Ok(Changed::new(id, v, None, None))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ProfessionalViewInput {
+    pub professional_id: String,
+    pub child_id: String,
+    #[schema(value_type = String, example = "plan")]
+    pub view: PlanView,
+    pub reasons: String,
+}
+
+pub async fn professional_view(
+    ops: &Ops,
+    actor: &Actor,
+    id: &str,
+    v: i64,
+    b: ProfessionalViewInput,
+) -> Result<Changed> {
+    let a = authorize(ops, actor, Action::ChairConference, id).await?;
+    let ((), v) = save(ops, actor, id, v, "conference.professional-view", |c| {
+        c.record_professional_view(
+            &a.acting,
+            &ProfessionalId(b.professional_id.clone()),
+            &ChildId(b.child_id.clone()),
+            b.view,
+            &b.reasons,
+        )
+    })
+    .await?;
+    Ok(Changed::new(id, v, None, None))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ParentViewInput {
+    pub adult_id: String,
+    #[serde(default)]
+    pub child_id: Option<String>,
+    pub views: String,
+}
+
+pub async fn parent_view(ops: &Ops, actor: &Actor, id: &str, v: i64, b: ParentViewInput) -> Result<Changed> {
+    let a = authorize(ops, actor, Action::RecordMeeting, id).await?;
+    let ((), v) = save(ops, actor, id, v, "conference.parent-view", |c| {
+        c.record_parent_view(&a.acting, &AdultId(b.adult_id.clone()), b.child_id.clone().map(ChildId), &b.views)
+    })
+    .await?;
+    Ok(Changed::new(id, v, None, None))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ActionInput {
+    pub children: Vec<String>,
+    pub what: String,
+    /// `{"owner": "professional", "id": "..."}`, `{"owner": "family-member", "id": "..."}` or `{"owner": "agency", "id": "<name>"}`
+    #[schema(value_type = schemas::ActionOwnerSchema)]
+    pub owner: ActionOwner,
+    #[schema(value_type = String, format = Date)]
+    pub due: NaiveDate,
+}
+
+pub async fn plan_action(ops: &Ops, actor: &Actor, id: &str, v: i64, b: ActionInput) -> Result<Changed> {
+    let a = authorize(ops, actor, Action::RecordMeeting, id).await?;
+    let (today, now) = (ops.clock.today(), ops.clock.now());
+    let children = b.children.into_iter().map(ChildId).collect();
+    let (n, v) = save(ops, actor, id, v, "conference.plan-action", |c| {
+        c.add_plan_action(&a.acting, children, &b.what, b.owner, b.due, today, now)
+    })
+    .await?;
+    Ok(Changed::new(id, v, Some(n.0), None))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct DecideInput {
+    pub child_id: String,
+    /// `{"outcome": "child-protection-plan", "category": "neglect"}`, `{"outcome": "child-in-need-plan"}`,
+    /// `{"outcome": "no-further-plan"}`, `{"outcome": "continue-plan", "category": ...}`,
+    /// `{"outcome": "end-plan-step-down-to-child-in-need"}`, `{"outcome": "end-plan-no-further-plan"}`
+    #[schema(value_type = schemas::ChildOutcomeSchema)]
+    pub outcome: ChildOutcome,
+    /// DEC-03
+    pub continuing_risk_of_significant_harm: bool,
+    /// INV-03: why the decision is made without a quorum (where policy allows).
+    #[serde(default)]
+    pub inquorate_reason: Option<String>,
+}
+
+pub async fn decision(ops: &Ops, actor: &Actor, id: &str, v: i64, b: DecideInput) -> Result<Changed> {
+    let a = authorize(ops, actor, Action::ChairConference, id).await?;
+    let rules = ops.rules(&actor.authority_id).await?;
+    let now = ops.clock.now();
+    let p = rules.policy(ops.clock.today());
+    let input = DecisionInput {
+        child: ChildId(b.child_id),
+        outcome: b.outcome,
+        continuing_risk_of_significant_harm: b.continuing_risk_of_significant_harm,
+        inquorate_reason: b.inquorate_reason,
+    };
+    let ((), v) = save(ops, actor, id, v, "conference.decide", |c| c.decide(&a.acting, input, &p, now)).await?;
+    Ok(Changed::new(id, v, None, None))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct LegalInput {
+    pub children: Vec<String>,
+    #[schema(value_type = String, example = "pre-proceedings")]
+    pub action: LegalAction,
+    pub reasons: String,
+}
+
+pub async fn legal_recommendation(ops: &Ops, actor: &Actor, id: &str, v: i64, b: LegalInput) -> Result<Changed> {
+    let a = authorize(ops, actor, Action::ChairConference, id).await?;
+    let now = ops.clock.now();
+    let children = b.children.into_iter().map(ChildId).collect();
+    let ((), v) = save(ops, actor, id, v, "conference.legal-recommendation", |c| {
+        c.recommend_legal_action(&a.acting, children, b.action, &b.reasons, now)
+    })
+    .await?;
+    Ok(Changed::new(id, v, None, None))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct RecordDissentInput {
+    pub professional_id: String,
+    /// The child whose decision is disputed; none for all.
+    #[serde(default)]
+    pub child_id: Option<String>,
+    pub reasons: String,
+    pub discussed_with_chair: bool,
+    pub chair_response: String,
+}
+
+pub async fn dissent(ops: &Ops, actor: &Actor, id: &str, v: i64, b: RecordDissentInput) -> Result<Changed> {
+    let a = authorize(ops, actor, Action::ChairConference, id).await?;
+    let rules = ops.rules(&actor.authority_id).await?;
+    let now = ops.clock.now();
+    let p = rules.policy(ops.clock.today());
+    let input = DissentInput {
+        professional: ProfessionalId(b.professional_id),
+        child: b.child_id.map(ChildId),
+        reasons: b.reasons,
+        discussed_with_chair: b.discussed_with_chair,
+        chair_response: b.chair_response,
+    };
+    let ((), v) =
+        save(ops, actor, id, v, "conference.dissent", |c| c.record_dissent(&a.acting, input, &p, now)).await?;
+    Ok(Changed::new(id, v, None, None))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CloseInput {
+    /// The next review (REV-01/02); by default the latest date allowed.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub next_review_on: Option<NaiveDate>,
+}
+
+pub async fn close(ops: &Ops, actor: &Actor, id: &str, v: i64, b: CloseInput) -> Result<Changed> {
+    let a = authorize(ops, actor, Action::ChairConference, id).await?;
+    let rules = ops.rules(&actor.authority_id).await?;
+    let now = ops.clock.now();
+    let p = rules.policy(ops.clock.today());
+    let ((), v) =
+        save(ops, actor, id, v, "conference.close", |c| c.close(&a.acting, b.next_review_on, &p, &rules.calendar, now))
+            .await?;
+    Ok(Changed::new(id, v, None, None))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct OutcomeSentInput {
+    #[schema(value_type = schemas::RecipientSchema)]
+    pub recipient: Recipient,
+    /// The day it was sent (default today).
+    #[serde(default)]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub on: Option<NaiveDate>,
+    /// DEC-05, TIME-01: needed only when it was sent after the day it was due:
+    /// `{"reason": "chair-unavailable", "details": "..."}` (a reason from the deadlines' list;
+    /// "other" needs the details).
+    #[serde(default)]
+    #[schema(value_type = Option<schemas::LateReasonSchema>)]
+    pub late_reason: Option<confer_domain::timescales::LateReasonRecord>,
+}
+
+pub async fn outcome_sent(ops: &Ops, actor: &Actor, id: &str, v: i64, b: OutcomeSentInput) -> Result<Changed> {
+    let a = authorize(ops, actor, Action::ArrangeConference, id).await?;
+    let today = ops.clock.today();
+    let on = b.on.unwrap_or(today);
+    let ((), v) = save(ops, actor, id, v, "conference.outcome-sent", |c| {
+        c.record_outcome_sent(&a.acting, b.recipient, on, today, b.late_reason)
+    })
+    .await?;
+    Ok(Changed::new(id, v, None, None))
+}
+
+/// What to say when a part of the conference is not one of the agenda's parts.
+pub fn choose_part() -> String {
+    let codes: Vec<&str> = AgendaPart::ALL.iter().map(|p| p.as_str()).collect();
+    format!("Choose the part of the conference from the list: {}.", codes.join(", "))
+}
