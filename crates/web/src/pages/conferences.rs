@@ -24,10 +24,9 @@ use chrono::{Days, NaiveDate};
 use confer_domain::access::{decide, Action, Decision, Target};
 use confer_domain::conference::*;
 use confer_domain::validate::{parse_date, FormErrors};
-use confer_domain::{AdultId, ChildId, ProfessionalId, Role, UserId};
-use confer_store::conferences::{self, Change, ConferenceRow, Stored};
+use confer_domain::{AdultId, ChildId, ProfessionalId};
+use confer_store::conferences::{self, Change, ConferenceRow};
 use confer_store::families;
-use serde::Deserialize;
 use std::collections::BTreeMap;
 
 // ---------------------------------------------------------------- forms as sent
@@ -198,8 +197,10 @@ fn field_of(form: &str, e: &ConferenceError) -> Option<&'static str> {
     }
 }
 
-/// After a form: on success back to its page with a notice; on a refusal or a conflict its
-/// page again with the reason in the error summary and what was typed kept.
+/// After a form: on success back to its page with a notice (a conference form: the task list,
+/// or its task's page when more of the same usually follows); on a refusal or a conflict its
+/// page again (a conference form: its task's page) with the reason in the error summary and
+/// what was typed kept.
 #[allow(clippy::too_many_arguments)]
 pub async fn finish(
     state: &SharedState,
@@ -214,7 +215,17 @@ pub async fn finish(
     let mut errors = FormErrors::default();
     let mut status = StatusCode::OK;
     match result {
-        Ok(()) => return Ok(Redirect::to(&format!("{}?done={form}", home.path(id))).into_response()),
+        Ok(()) => {
+            // A form of the conference's tasks: back to the task list, or to its task's page
+            // when the same form is usually used again next (one person after another).
+            let to = match (home, super::conference::task_of_form(form)) {
+                (Home::Conference, Some(task)) if super::conference::stays_on_task(form) => {
+                    super::conference::path_of(id, task)
+                }
+                _ => home.path(id),
+            };
+            return Ok(Redirect::to(&format!("{to}?done={form}")).into_response());
+        }
         Err(Problem::Field(f, m)) => errors.add(&format!("{form}-{f}"), m),
         Err(Problem::Api(ConfApiError::Conflict { .. })) => {
             status = StatusCode::CONFLICT;
@@ -231,7 +242,11 @@ pub async fn finish(
     }
     let kept = Kept { form: form.to_owned(), sent };
     let res = match home {
-        Home::Conference => conference_page(state, ctx, id, errors, &kept, None).await?,
+        // The task's own page, with the error and what was typed.
+        Home::Conference => match super::conference::task_of_form(form) {
+            Some(task) => super::conference::task_pages::task_page(state, ctx, id, task, errors, &kept, None).await?,
+            None => conference_page(state, ctx, id, errors, &kept, None).await?,
+        },
         Home::Meeting => super::meeting::meeting_page(state, ctx, id, errors, &kept, None).await?,
         Home::Record => super::record::record_page(state, ctx, id, errors, &kept, None).await?,
     };
@@ -760,408 +775,15 @@ pub async fn request(
     request_page(&state, &ctx, &family_id, errors, &kept, kind).await
 }
 
-// ---------------------------------------------------------------- the conference page
+pub use super::conference::summary::{conference_page, show, DoneQuery};
 
-/// The record of a conference as the page shows it (MIN-01..03).
-pub struct RecordView {
-    pub status: String,
-    pub draft: Vec<RecordSection>,
-    pub latest: Vec<RecordSection>,
-    pub latest_number: u32,
-    pub sent: Vec<SentRow>,
-    pub due_by: String,
-}
-
+/// A copy of the record that was sent, as the record page lists it (MIN-03).
 pub struct SentRow {
     pub number: usize,
     pub recipient: String,
     pub version: u32,
     pub on: String,
     pub late: bool,
-}
-
-pub struct ReportRow {
-    pub number: u32,
-    pub author: String,
-    pub submitted_on: String,
-    pub parts: String,
-    pub shared_with: String,
-    pub late_to_chair: bool,
-}
-
-/// Who may do what on this page (only to show the forms; the domain decides each step).
-pub struct May {
-    pub arrange: bool,
-    pub chair: bool,
-    pub record: bool,
-    pub answer: bool,
-    pub views: bool,
-}
-
-#[derive(Template)]
-#[template(path = "conference.html")]
-struct ConferencePage<'a> {
-    page: &'a Page,
-    id: &'a str,
-    version: i64,
-    c: &'a Conference,
-    family_name: String,
-    /// Other conferences that day with the same chair, room or social worker (in words).
-    clashes: Vec<String>,
-    summary: Vec<(String, String)>,
-    late: bool,
-    checks: Vec<String>,
-    invitations: Vec<InvRow>,
-    reports: Vec<ReportRow>,
-    views: Vec<(String, String, String)>,
-    exclusions: Vec<(String, String)>,
-    pre_meetings: Vec<(String, String)>,
-    may: May,
-    kept: &'a Kept,
-    chairs: Vec<Opt>,
-    note_takers: Vec<Opt>,
-    to_invite: Vec<Opt>,
-    unanswered: Vec<Opt>,
-    parents: Vec<Opt>,
-    recipients: Vec<Opt>,
-    delay_reasons: Vec<Opt>,
-    modes: Vec<Opt>,
-    answers: Vec<Opt>,
-    pm_outcomes: Vec<Opt>,
-    languages: Vec<Opt>,
-    exclusion_reasons: Vec<Opt>,
-    part_kinds: Vec<Opt>,
-    agenda_parts: Vec<Opt>,
-    views_routes: Vec<Opt>,
-    scopes: Vec<Opt>,
-    views_forms: Vec<Opt>,
-    whose: Vec<Opt>,
-    /// "schedule" for a request, "reschedule" for a scheduled conference.
-    slot_form: &'static str,
-    slot_open: bool,
-    state_tag: &'static str,
-    meeting_open: bool,
-    record: RecordView,
-    default_chair: String,
-    default_date: String,
-    default_time: String,
-    default_venue: String,
-    default_link: String,
-    /// The steps before the meeting (pages/arrange.rs).
-    arrange: super::arrange::ArrangeView,
-}
-
-#[derive(Deserialize, Default)]
-pub struct DoneQuery {
-    #[serde(default)]
-    pub done: Option<String>,
-}
-
-fn notice_for(done: &str, c: &Conference) -> Option<String> {
-    Some(match done {
-        "request" => {
-            let rule = match c.kind() {
-                ConferenceKind::Initial => "TIME-01",
-                ConferenceKind::TransferIn => "TIME-02",
-                ConferenceKind::PreBirth => "TIME-01, TIME-03",
-                ConferenceKind::Review => "REV-01",
-            };
-            format!("The conference has been requested. It must be held by {} ({rule}).", view::long_date(&c.due_by()))
-        }
-        "schedule" => "The conference has been scheduled.".into(),
-        "reschedule" => "The conference has been moved.".into(),
-        "invite" => "The invitation has been recorded.".into(),
-        "answer" => "The answer has been recorded.".into(),
-        "pre-meeting" => "The pre-meeting has been recorded.".into(),
-        "exclude" => "The exclusion has been recorded. Tell them the reasons before the conference.".into(),
-        "views" => "The views have been recorded.".into(),
-        "draft" => "The draft record has been written from the meeting.".into(),
-        "approve" => "The record has been approved.".into(),
-        "distribute" => "The record has been sent.".into(),
-        _ => return None,
-    })
-}
-
-pub async fn show(
-    State(state): State<SharedState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    Query(q): Query<DoneQuery>,
-) -> Result<Response, AppError> {
-    conference_page(&state, &ctx, &id, FormErrors::default(), &Kept::default(), q.done.as_deref()).await
-}
-
-pub async fn conference_page(
-    state: &SharedState,
-    ctx: &Ctx,
-    id: &str,
-    errors: FormErrors,
-    kept: &Kept,
-    done: Option<&str>,
-) -> Result<Response, AppError> {
-    let a = allow(state, ctx, Action::ViewConference, id).await?;
-    let Stored { conference: c, version, note_taker } = conferences::load(&state.db, id).await?;
-    conferences::log_read(&state.db, &a.owner.authority_id, &ctx.actor.user_id, a.owner.family_id.as_str(), id).await?;
-    let (names, accounts) = user_names(state, ctx).await?;
-    let rules = Rules::load(state, &a.owner.authority_id).await.map_err(to_app)?;
-    let today = state.settings.clock.today();
-    let name = |u: &UserId| names.get(u.as_str()).cloned().unwrap_or_else(|| u.to_string());
-
-    let mut summary: Vec<(String, String)> = vec![
-        ("Kind".into(), c.kind().label().into()),
-        ("Children".into(), c.children().iter().map(|ch| ch.name.clone()).collect::<Vec<_>>().join(", ")),
-        ("Reason".into(), c.reason().into()),
-        ("Concerns".into(), c.concerns().iter().map(|k| k.label()).collect::<Vec<_>>().join(", ")),
-    ];
-    if let Some(d) = c.strategy_discussion_on() {
-        summary.push(("Strategy discussion".into(), view::long_date(&d)));
-    }
-    summary.push((
-        "Requested".into(),
-        format!("by {} on {}", name(c.requested_by()), crate::uk_time::long_date(&c.requested_at())),
-    ));
-    summary.push(("Social worker".into(), name(c.allocated_worker())));
-    summary.push(("Must be held by".into(), view::long_date(&c.due_by())));
-    if let Some(s) = c.slot() {
-        summary.push(("Date and time".into(), format!("{} at {}", view::long_date(&s.date), s.time.format("%H:%M"))));
-        if let Some(v) = s.venue.as_deref().filter(|v| !v.trim().is_empty()) {
-            summary.push(("Venue".into(), v.into()));
-        }
-        if let Some(v) = s.video_link.as_deref().filter(|v| !v.trim().is_empty()) {
-            summary.push(("Video link".into(), v.into()));
-        }
-        summary.push(("Chair".into(), name(&s.chair)));
-    } else {
-        summary.push(("Date and time".into(), "Not yet scheduled".into()));
-    }
-    if let Some(n) = &note_taker {
-        summary.push(("Note taker".into(), name(n)));
-    }
-    if let Some(d) = c.delay() {
-        summary.push(("Reason for the delay".into(), format!("{}: {}", d.kind.label(), d.detail)));
-    }
-    if let Some(x) = c.cancellation() {
-        summary.push(("Cancelled".into(), format!("{} ({})", crate::uk_time::long_date(&x.at), x.reason)));
-    }
-    let late = c.is_late() || (c.date().is_none() && today > c.due_by());
-
-    let reports = c
-        .reports()
-        .iter()
-        .map(|r| {
-            let shared: Vec<String> = c
-                .report_log()
-                .iter()
-                .filter(|s| s.report == r.id)
-                .map(|s| format!("{} on {}", recipient_name(&c, &s.recipient, &names), view::long_date(&s.on)))
-                .collect();
-            ReportRow {
-                number: r.id.0,
-                author: c.name_of(&Person::Professional(r.author.clone())),
-                submitted_on: view::long_date(&r.submitted_on),
-                parts: r
-                    .parts
-                    .iter()
-                    .map(|p| match p.restricted {
-                        Some(why) => format!("{} (restricted: {})", p.heading, why.label().to_lowercase()),
-                        None => p.heading.clone(),
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                shared_with: if shared.is_empty() { "Not shared yet".into() } else { shared.join("; ") },
-                late_to_chair: r.late_to_chair(),
-            }
-        })
-        .collect();
-    let views = c
-        .views()
-        .iter()
-        .map(|v| {
-            (
-                c.name_of(&v.given.whose),
-                format!(
-                    "{}, obtained by {} on {}",
-                    v.given.form.label(),
-                    v.given.obtained_by,
-                    view::long_date(&v.given.obtained_on)
-                ),
-                v.given.summary.clone(),
-            )
-        })
-        .collect();
-    let exclusions = c
-        .exclusions()
-        .iter()
-        .map(|e| {
-            let scope = match &e.decision.scope {
-                ExclusionScope::Whole => "The whole conference".to_owned(),
-                ExclusionScope::Part { part, .. } => format!("The part \"{part}\""),
-            };
-            let reasons = e.decision.reasons.iter().map(|r| r.label()).collect::<Vec<_>>().join("; ");
-            let told = match &e.told {
-                Some(t) => format!("Told {} on {}.", t.how.label().to_lowercase(), view::long_date(&t.on)),
-                None => "Not told yet.".into(),
-            };
-            (c.name_of(&Person::FamilyMember(e.decision.adult_id.clone())), format!("{scope}. {reasons}. {told}"))
-        })
-        .collect();
-    let pre_meetings = c
-        .pre_meetings()
-        .iter()
-        .map(|p| {
-            let what = match &p.outcome {
-                PreMeetingOutcome::Held { mode, on } => {
-                    format!("Held {} on {}", mode.label().to_lowercase(), view::long_date(on))
-                }
-                PreMeetingOutcome::NotHeld { reason } => format!("Not held: {reason}"),
-            };
-            (c.name_of(&Person::FamilyMember(p.adult_id.clone())), what)
-        })
-        .collect();
-
-    let chairs = accounts
-        .iter()
-        .filter(|u| u.roles.contains(&Role::Chair) && !u.disabled)
-        .map(|u| Opt::new(u.id.as_str(), u.display_name.clone()))
-        .collect();
-    let note_takers = accounts
-        .iter()
-        .filter(|u| u.roles.contains(&Role::NoteTaker) && !u.disabled)
-        .map(|u| Opt::new(u.id.as_str(), u.display_name.clone()))
-        .collect();
-    let to_invite = people_opts(&c, true, true, true)
-        .into_iter()
-        .filter(|o| person_of(&o.value).is_none_or(|p| c.invitation_of(&p).is_none()))
-        .collect();
-    let unanswered = invitation_rows(&c)
-        .into_iter()
-        .filter(|r| !r.answered)
-        .map(|r| Opt::new(r.number.to_string(), format!("{} ({})", r.who, r.as_what)))
-        .collect();
-    let parents = c
-        .family_members()
-        .iter()
-        .filter(|m| m.is_parent_or_carer())
-        .map(|m| Opt::new(m.adult_id.as_str(), format!("{} ({})", m.name, m.relationship.label())))
-        .collect();
-    let recipients = people_opts(&c, true, true, true);
-
-    let rec = c.record();
-    let record_view = RecordView {
-        status: match (rec.latest(), &rec.draft) {
-            (Some(v), _) => format!(
-                "Version {} approved by {} on {}",
-                v.number,
-                name(&v.approved_by),
-                crate::uk_time::long_date(&v.approved_at)
-            ),
-            (None, Some(d)) => format!("Draft written by {}, waiting for the chair's approval", name(&d.written_by)),
-            (None, None) => "Not written yet".into(),
-        },
-        draft: rec.draft.as_ref().map(|d| d.sections.clone()).unwrap_or_default(),
-        latest: rec.latest().map(|v| v.sections.clone()).unwrap_or_default(),
-        latest_number: rec.latest().map(|v| v.number).unwrap_or(0),
-        sent: rec
-            .distribution
-            .iter()
-            .enumerate()
-            .map(|(i, s)| SentRow {
-                number: i + 1,
-                recipient: recipient_name(&c, &s.recipient, &names),
-                version: s.version,
-                on: view::long_date(&s.on),
-                late: s.late,
-            })
-            .collect(),
-        due_by: c
-            .date()
-            .and_then(|d| c.record_due_by(&rules.policy(d), &rules.calendar))
-            .map(|d| view::long_date(&d))
-            .unwrap_or_default(),
-    };
-    let slot = c.slot();
-    let default_chair =
-        slot.map(|s| s.chair.to_string()).or_else(|| c.suggested_chair().map(|u| u.to_string())).unwrap_or_default();
-    let mut page = ctx.page(&format!("{} for the {}", c.kind().label(), a.owner.family_name), "/conferences");
-    page.errors = errors;
-    page.notice = done.and_then(|d| notice_for(d, &c).or_else(|| super::arrange::notice_for(d)));
-    // (The family's children, for adding one to the conference.)
-    let record = families::family_record(&state.db, a.owner.family_id.as_str()).await?;
-    let arrange = super::arrange::view(ctx, &a, &c, &rules, &record, &names, today);
-    let may_ = May {
-        arrange: may(ctx, &a, Action::ArrangeConference),
-        chair: may(ctx, &a, Action::ChairConference),
-        record: may(ctx, &a, Action::RecordMeeting),
-        answer: may(ctx, &a, Action::ArrangeConference),
-        views: may(ctx, &a, Action::GatherViews),
-    };
-    let clashes = match (c.state(), c.slot()) {
-        (ConferenceState::Scheduled, Some(slot)) => {
-            ac::clashes_of(state, &ctx.actor, &c, slot).await?.into_iter().map(|k| k.message).collect()
-        }
-        _ => Vec::new(),
-    };
-    Ok(view::render(&ConferencePage {
-        page: &page,
-        id,
-        version,
-        family_name: a.owner.family_name.clone(),
-        clashes,
-        summary,
-        late,
-        checks: c.checks().iter().map(|k| c.describe_check(k)).filter(|s| !s.is_empty()).collect(),
-        invitations: invitation_rows(&c),
-        reports,
-        views,
-        exclusions,
-        pre_meetings,
-        may: may_,
-        kept,
-        chairs,
-        note_takers,
-        to_invite,
-        unanswered,
-        parents,
-        recipients,
-        delay_reasons: opts(DelayReasonKind::ALL, |e| (e.as_str(), e.label())),
-        modes: opts(PreMeetingMode::ALL, |e| (e.as_str(), e.label())),
-        answers: vec![
-            Opt::new("in-person", "Attending in person"),
-            Opt::new("remote", "Attending remotely"),
-            Opt::new("report-only", "Sending a report or views only"),
-            Opt::new("declined", "Declined (give the reason)"),
-        ],
-        pm_outcomes: vec![
-            Opt::new("held", "The pre-meeting happened"),
-            Opt::new("not-held", "It did not happen (give the reason)"),
-        ],
-        languages: vec![Opt::new("en", "English"), Opt::new("cy", "Welsh (Cymraeg)")],
-        exclusion_reasons: opts(ExclusionReason::ALL, |e| (e.as_str(), e.label())),
-        part_kinds: opts(ExcludedPartKind::ALL, |e| (e.as_str(), e.label())),
-        agenda_parts: agenda_part_opts(),
-        views_routes: opts(ViewsRoute::ALL, |e| (e.as_str(), e.label())),
-        scopes: vec![
-            Opt::new("whole", "The whole conference"),
-            Opt::new("part", "One part of it (choose the part below)"),
-        ],
-        views_forms: opts(ViewsForm::ALL, |e| (e.as_str(), e.label())),
-        whose: people_opts(&c, true, false, true),
-        slot_form: if c.state() == ConferenceState::Requested { "schedule" } else { "reschedule" },
-        slot_open: matches!(c.state(), ConferenceState::Requested | ConferenceState::Scheduled),
-        state_tag: state_tag(c.state()),
-        meeting_open: matches!(
-            c.state(),
-            ConferenceState::Scheduled | ConferenceState::InProgress | ConferenceState::Closed
-        ),
-        record: record_view,
-        default_chair,
-        default_date: slot.map(|s| s.date.to_string()).unwrap_or_default(),
-        default_time: slot.map(|s| s.time.format("%H:%M").to_string()).unwrap_or_else(|| "10:00".into()),
-        default_venue: slot.and_then(|s| s.venue.clone()).unwrap_or_default(),
-        default_link: slot.and_then(|s| s.video_link.clone()).unwrap_or_default(),
-        arrange,
-        c: &c,
-    }))
 }
 
 // ---------------------------------------------------------------- the coordinator's forms
