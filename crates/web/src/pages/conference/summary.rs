@@ -37,6 +37,8 @@ struct SummaryPage<'a> {
     c: &'a Conference,
     family_name: String,
     summary: Vec<(String, String)>,
+    /// Other conferences that day with the same chair, room or social worker (in words).
+    clashes: Vec<String>,
     facts: Vec<(String, String, String)>,
     late: bool,
     state_tag: &'static str,
@@ -202,6 +204,14 @@ pub async fn conference_page(
         }
     }
     let before: Vec<&TaskState> = all.iter().filter(|t| Task::BEFORE.contains(&t.task)).collect();
+    let clashes = match (c.state(), c.slot()) {
+        (ConferenceState::Scheduled, Some(slot)) => crate::api_conferences::clashes_of(state, &ctx.actor, &c, slot)
+            .await?
+            .into_iter()
+            .map(|k| k.message)
+            .collect(),
+        _ => Vec::new(),
+    };
     let mut page = ctx.page(&format!("{} for the {}", c.kind().label(), a.owner.family_name), "/conferences");
     page.errors = errors;
     page.notice = done.and_then(|d| notice_for(d, &c));
@@ -209,6 +219,7 @@ pub async fn conference_page(
         page: &page,
         family_name: a.owner.family_name.clone(),
         summary,
+        clashes,
         facts: crate::pages::arrange::kind_facts(&c, &rules, today, &names),
         late,
         state_tag: state_tag(c.state()),
