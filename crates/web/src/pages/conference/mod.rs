@@ -7,6 +7,10 @@
 //! `finish` sends a refused form back to its task page, with what was typed kept.
 
 pub mod arrange_view;
+pub mod copy;
+pub mod lists;
+pub mod request_form;
+pub mod rows;
 pub mod summary;
 pub mod task_pages;
 
