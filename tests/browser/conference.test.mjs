@@ -117,6 +117,14 @@ describe('conference journey', { timeout: 300_000 }, () => {
     assert.equal(pathOf(page), `${conference}/invitations?done=invite`, 'on the task page, to invite the next person')
     await click(page, page.getByRole('link', { name: "Back to the conference's tasks" }).first())
     assert.match(await page.locator('#task-invitations-status').innerText(), /In progress/)
+    // Every task the coordinator may open is its own accessible page, one heading, its forms only.
+    const tasks = await page.locator('ul.govuk-task-list a.govuk-task-list__link').evaluateAll((as) => as.map((a) => [a.getAttribute('href'), a.textContent.trim()]))
+    assert.ok(tasks.length >= 10, `the coordinator's tasks: ${JSON.stringify(tasks)}`)
+    for (const [href, name] of tasks) {
+      await page.goto(href)
+      await checkAccessibility(page, `task page ${name}`)
+      await click(page, page.getByRole('link', { name: "Back to the conference's tasks" }).first())
+    }
     await signOut(page)
 
     // The chair: today's conference on the dashboard; the pre-meeting; the live page.
