@@ -743,12 +743,7 @@ async fn each_task_page_shows_only_its_own_forms_under_a_heading_naming_the_task
         // (fam1's only child is in the conference: nothing to add, and the last is not taken out.)
         (false, "children", "Children", vec![]),
         (true, "exclusions", "Exclusions", vec!["exclusions"]),
-        (
-            true,
-            "pre-meetings",
-            "The chair&#39;s meetings with parents before the conference",
-            vec!["pre-meetings"],
-        ),
+        (true, "pre-meetings", "The chair&#39;s meetings with parents before the conference", vec!["pre-meetings"]),
     ] {
         let b = if as_chair { &mut chair_b } else { &mut coord };
         let page = b.get(&format!("{conf}/{task}")).await;
@@ -802,20 +797,38 @@ async fn a_person_who_may_not_do_a_task_sees_no_link_to_it_and_is_refused_its_pa
         &[("invitee", "professional:p-school")],
     )
     .await;
-    // The school's professional, invited: sees the conference, does not schedule, cancel, hold
-    // the chair's pre-meetings or take consent to recording.
+    // The school's professional, invited: sees the conference and reads what each task has
+    // recorded, but does not schedule or cancel it, nor share reports he did not write.
     let mut teacher = w.as_user(&w.teacher).await;
     let list = teacher.get(&conf).await;
     assert_eq!(list.status, StatusCode::OK);
-    for task in ["schedule", "children", "pre-meetings", "recording", "cancel"] {
+    for task in ["schedule", "cancel"] {
         assert!(!list.body.contains(&format!("href=\"{conf}/{task}\"")), "no link to {task}");
         assert_eq!(teacher.get(&format!("{conf}/{task}")).await.status, StatusCode::FORBIDDEN, "{task}");
     }
-    for task in ["invitations", "reports", "sharing", "views"] {
+    for task in [
+        "children",
+        "invitations",
+        "supporters",
+        "needs",
+        "reports",
+        "views",
+        "exclusions",
+        "pre-meetings",
+        "recording",
+    ] {
         assert!(list.body.contains(&format!("href=\"{conf}/{task}\"")), "a link to {task}");
         let page = teacher.get(&format!("{conf}/{task}")).await;
         assert_eq!(page.status, StatusCode::OK, "{task}");
+        // (He may submit a report and record an answer to an invitation.)
+        if !["reports", "invitations"].contains(&task) {
+            assert_eq!(form_actions(&page.body), Vec::<String>::new(), "{task}: read only, none of its forms");
+        }
     }
+    // The social worker holds the case but does not arrange: no scheduling.
+    let mut sw = w.as_user(&w.sw).await;
+    assert!(!sw.get(&conf).await.body.contains(&format!("href=\"{conf}/schedule\"")));
+    assert_eq!(sw.get(&format!("{conf}/schedule")).await.status, StatusCode::FORBIDDEN);
     let invitations = teacher.get(&format!("{conf}/invitations")).await;
     assert!(form_actions(&invitations.body).iter().all(|a| !a.ends_with("/invitations")), "he does not invite");
     // Another family's social worker: every task page of this conference answers 404.

@@ -18,24 +18,26 @@ use confer_domain::access::Action;
 use confer_domain::conference::Task;
 
 /// The action the policy must allow for a task's page (and its link on the task list). Tasks
-/// that are only a form need the form's action; tasks that also show what has been recorded
-/// (who is invited and their answers, the reports, the views) are read by everyone who may
-/// see the conference, and show their forms only to those who may use them.
+/// that are only a form need the form's action (scheduling, cancelling; sharing, whose log the
+/// reports page also shows); tasks that also show what has been recorded (who is invited and
+/// their answers, the reports, the views, the pre-meetings, ...) are read by everyone who may
+/// see the conference, as the one conference page showed them, with their forms only for
+/// those who may use them.
 pub fn action_of(task: Task) -> Action {
     match task {
         Task::Schedule => Action::ArrangeConference,
-        Task::Children => Action::RequestConference,
         Task::Sharing => Action::SubmitReport,
-        Task::PreMeetings => Action::ChairConference,
-        Task::Recording => Action::RecordMeeting,
         Task::Cancel => Action::CancelConference,
         Task::Meeting => Action::RecordMeeting,
-        Task::Invitations
+        Task::Children
+        | Task::Invitations
         | Task::Supporters
         | Task::Needs
         | Task::Reports
         | Task::Views
         | Task::Exclusions
+        | Task::PreMeetings
+        | Task::Recording
         | Task::Record => Action::ViewConference,
     }
 }
