@@ -1,7 +1,8 @@
 // The conference journey in Debian's Chromium against the real `confer demo` (issue 6): the
 // social worker requests a conference for one of their families (S47-01, TIME-01), the
 // coordinator schedules it with the demo chair (CHAIR-01) and invites a parent (INV-01), the
-// chair records the pre-meeting (MEET-01), opens the live page, starts, records a point of the
+// chair records the pre-meeting (MEET-01), each by following the conference's task list to the
+// task's own page (issue 11), opens the live page, starts, records a point of the
 // discussion (MEET-05, MEET-07), decides (DEC-01) and closes. axe-core checks every page.
 // Run from the repository root: node --test tests/browser/conference.test.mjs
 import assert from 'node:assert/strict'
@@ -75,7 +76,9 @@ describe('conference journey', { timeout: 300_000 }, () => {
     assert.match(pathOf(page), /^\/conferences\/[^/?]+\?done=request$/, await mainText(page))
     const conference = pathOf(page).split('?')[0]
     assert.match(await mainText(page), /It must be held by/)
-    await checkAccessibility(page, 'conference page, requested')
+    // The conference page is a summary and a task list; nothing can be held before a date.
+    assert.match(await page.locator('#task-pre-meetings-status').innerText(), /Cannot start yet/)
+    await checkAccessibility(page, 'conference task list, requested')
     await signOut(page)
 
     // The coordinator finds it waiting, schedules it with the demo chair and invites a parent.
@@ -83,6 +86,9 @@ describe('conference journey', { timeout: 300_000 }, () => {
     await click(page, page.getByRole('link', { name: 'Conferences', exact: true }))
     await checkAccessibility(page, 'coordinator list')
     await click(page, page.locator(`main a[href="${conference}"]`).first())
+    assert.match(await page.locator('#task-schedule-status').innerText(), /Not yet started/)
+    await click(page, page.getByRole('link', { name: 'Schedule the conference', exact: true }))
+    await checkAccessibility(page, 'task: schedule the conference')
     await (await field(page, 'schedule-date', 'Date')).fill(today)
     await (await field(page, 'schedule-venue', 'Venue')).fill('Room 2, Civic Centre')
     await (await field(page, 'schedule-chair_id', 'Chair')).selectOption({ label: DEMO_CHAIR_NAME })
@@ -91,7 +97,7 @@ describe('conference journey', { timeout: 300_000 }, () => {
     if (await keep.count() > 0) {
       // The demo chair may already chair another conference at that time: the clash is shown
       // and the coordinator keeps the time by saying so.
-      await checkAccessibility(page, 'conference page, clashes shown')
+      await checkAccessibility(page, 'task: schedule the conference, clashes shown')
       await keep.check()
       await pressButton(page, 'Schedule the conference')
     }
@@ -99,11 +105,26 @@ describe('conference journey', { timeout: 300_000 }, () => {
       assert.fail(`scheduling was refused: ${await page.locator('.govuk-error-summary').innerText()}`)
     }
     assert.match(await mainText(page), /has been scheduled/)
-    await checkAccessibility(page, 'conference page, scheduled')
+    assert.equal(pathOf(page), `${conference}?done=schedule`, 'back on the task list')
+    assert.match(await page.locator('#task-schedule-status').innerText(), /Completed/)
+    await checkAccessibility(page, 'conference task list, scheduled')
+    await click(page, page.getByRole('link', { name: 'Invitations and answers', exact: true }))
+    await checkAccessibility(page, 'task: invitations and answers')
     const invitee = await field(page, 'invite-invitee', 'Who to invite')
     await invitee.selectOption({ index: 1 })
     await pressButton(page, 'Invite')
     assert.match(await mainText(page), /invitation has been recorded/)
+    assert.equal(pathOf(page), `${conference}/invitations?done=invite`, 'on the task page, to invite the next person')
+    await click(page, page.getByRole('link', { name: "Back to the conference's tasks" }).first())
+    assert.match(await page.locator('#task-invitations-status').innerText(), /In progress/)
+    // Every task the coordinator may open is its own accessible page, one heading, its forms only.
+    const tasks = await page.locator('ul.govuk-task-list a.govuk-task-list__link').evaluateAll((as) => as.map((a) => [a.getAttribute('href'), a.textContent.trim()]))
+    assert.ok(tasks.length >= 10, `the coordinator's tasks: ${JSON.stringify(tasks)}`)
+    for (const [href, name] of tasks) {
+      await page.goto(href)
+      await checkAccessibility(page, `task page ${name}`)
+      await click(page, page.getByRole('link', { name: "Back to the conference's tasks" }).first())
+    }
     await signOut(page)
 
     // The chair: today's conference on the dashboard; the pre-meeting; the live page.
@@ -111,10 +132,14 @@ describe('conference journey', { timeout: 300_000 }, () => {
     await click(page, page.getByRole('link', { name: 'Your conferences', exact: true }))
     await checkAccessibility(page, 'chair dashboard')
     await click(page, page.locator(`main a[href="${conference}"]`).first())
+    await checkAccessibility(page, 'conference task list, for the chair')
+    await click(page, page.getByRole('link', { name: "The chair's meetings with parents", exact: true }))
+    await checkAccessibility(page, "task: the chair's meetings with parents")
     await (await field(page, 'pre-meeting-adult_id', 'Parent or carer')).selectOption({ index: 1 })
     await pressButton(page, 'Record the pre-meeting')
     assert.match(await mainText(page), /pre-meeting has been recorded/)
-    await click(page, page.getByRole('link', { name: 'Go to the meeting page' }))
+    await click(page, page.getByRole('link', { name: "Back to the conference's tasks" }).first())
+    await click(page, page.getByRole('link', { name: 'The meeting', exact: true }))
     await checkAccessibility(page, 'meeting page, before the start')
     await pressButton(page, 'Start the conference')
     assert.match(await mainText(page), /has started/)

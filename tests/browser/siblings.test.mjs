@@ -91,7 +91,9 @@ describe('three siblings', { timeout: 600_000 }, () => {
     await checkAccessibility(sw, 'conference for three children, requested')
 
     // The coordinator schedules it with the demo chair and invites everyone involved.
+    // Each task is its own page (issue 11): the task list links to it.
     await coordinator.goto(conference)
+    await click(coordinator, coordinator.getByRole('link', { name: 'Schedule the conference', exact: true }))
     await (await field(coordinator, 'schedule-date', 'Date')).fill(TODAY)
     await (await field(coordinator, 'schedule-time', 'Time')).fill('14:00')
     await (await field(coordinator, 'schedule-venue', 'Venue')).fill('Room 4, Civic Centre')
@@ -103,6 +105,7 @@ describe('three siblings', { timeout: 600_000 }, () => {
       await pressButton(coordinator, 'Schedule the conference')
     }
     assert.match(await mainText(coordinator), /has been scheduled/, await refusedWith(coordinator))
+    await click(coordinator, coordinator.getByRole('link', { name: 'Invitations and answers', exact: true }))
     // Everyone involved except the children, who are under the authority's age to attend
     // (CHILD-01: their views are gathered instead).
     const choices = (await coordinator.locator('#invite-invitee option').evaluateAll((os) => os.map((o) => o.value)))
@@ -118,7 +121,7 @@ describe('three siblings', { timeout: 600_000 }, () => {
     await checkAccessibility(coordinator, 'conference for three children, everyone invited')
 
     // The chair: the pre-meeting with a parent, then the live page.
-    await chair.goto(conference)
+    await chair.goto(`${conference}/pre-meetings`)
     await (await field(chair, 'pre-meeting-adult_id', 'Parent or carer')).selectOption({ index: 1 })
     await pressButton(chair, 'Record the pre-meeting')
     assert.match(await mainText(chair), /pre-meeting has been recorded/, await refusedWith(chair))
@@ -165,17 +168,20 @@ describe('three siblings', { timeout: 600_000 }, () => {
     assert.match(await mainText(chair), /conference is closed/, await refusedWith(chair))
 
     // MIN-02: the note taker drafts the record, the chair approves, the coordinator sends it.
-    await notes.goto(conference)
-    await pressButton(notes, 'Write the draft record from the meeting')
+    await notes.goto(`${conference}/record`)
+    await pressButton(notes, 'Write the draft from the meeting')
     assert.doesNotMatch(await refusedWith(notes), /./)
-    await chair.goto(conference)
+    await chair.goto(`${conference}/record`)
     await pressButton(chair, 'Approve the record')
     assert.doesNotMatch(await refusedWith(chair), /./)
-    await coordinator.goto(conference)
+    await coordinator.goto(`${conference}/record`)
     await (await field(coordinator, 'distribute-recipient', 'Send to')).selectOption({ index: 1 })
     await pressButton(coordinator, 'Send their copy')
     assert.doesNotMatch(await refusedWith(coordinator), /./)
-    await checkAccessibility(coordinator, 'conference page, record sent')
+    await checkAccessibility(coordinator, 'record page, record sent')
+    await coordinator.goto(conference)
+    assert.match(await coordinator.locator('#task-record-status').innerText(), /Completed/)
+    await checkAccessibility(coordinator, 'conference task list, record sent')
     // The family's case follows the conference: two children are now on plans.
     await sw.goto(family)
     assert.match(await sw.locator('main').innerText(), /Stage\s+Child protection plan/)
@@ -199,7 +205,7 @@ describe('three siblings', { timeout: 600_000 }, () => {
     const review = pathOf(sw).split('?')[0]
     assert.notEqual(review, conference)
 
-    await coordinator.goto(review)
+    await coordinator.goto(`${review}/schedule`)
     const suggested = await coordinator.locator('#schedule-chair_id option:checked').innerText()
     assert.equal(suggested.trim(), DEMO_CHAIR_NAME, 'CHAIR-02: the previous chair is suggested')
     await (await field(coordinator, 'schedule-date', 'Date')).fill(TODAY)
@@ -212,6 +218,7 @@ describe('three siblings', { timeout: 600_000 }, () => {
       await pressButton(coordinator, 'Schedule the conference')
     }
     assert.match(await mainText(coordinator), /has been scheduled/, await refusedWith(coordinator))
+    await click(coordinator, coordinator.getByRole('link', { name: 'Invitations and answers', exact: true }))
     for (const value of (await coordinator.locator('#invite-invitee option').evaluateAll((os) => os.map((o) => o.value)))
       .filter((v) => v && !v.startsWith('child:'))) {
       await coordinator.locator('#invite-invitee').selectOption(value)
@@ -219,7 +226,7 @@ describe('three siblings', { timeout: 600_000 }, () => {
       assert.match(await mainText(coordinator), /invitation has been recorded/, await refusedWith(coordinator))
     }
 
-    await chair.goto(review)
+    await chair.goto(`${review}/pre-meetings`)
     await (await field(chair, 'pre-meeting-adult_id', 'Parent or carer')).selectOption({ index: 1 })
     await pressButton(chair, 'Record the pre-meeting')
     await chair.goto(`${review}/meeting`)

@@ -142,6 +142,19 @@ pub const ROUTES: &[Route] = &[
     r("GET", "/families/{family_id}/conferences/new", Record(Action::RequestConference)),
     r("POST", "/families/{family_id}/conferences/new", Record(Action::RequestConference)),
     r("GET", "/conferences/{conference_id}", Record(Action::ViewConference)),
+    // The conference's task pages (issue 11): each needs its task's action (pages/conference).
+    r("GET", "/conferences/{conference_id}/schedule", Record(Action::ArrangeConference)),
+    r("GET", "/conferences/{conference_id}/children", Record(Action::ViewConference)),
+    r("GET", "/conferences/{conference_id}/invitations", Record(Action::ViewConference)),
+    r("GET", "/conferences/{conference_id}/supporters", Record(Action::ViewConference)),
+    r("GET", "/conferences/{conference_id}/needs", Record(Action::ViewConference)),
+    r("GET", "/conferences/{conference_id}/reports", Record(Action::ViewConference)),
+    r("GET", "/conferences/{conference_id}/sharing", Record(Action::SubmitReport)),
+    r("GET", "/conferences/{conference_id}/views", Record(Action::ViewConference)),
+    r("GET", "/conferences/{conference_id}/exclusions", Record(Action::ViewConference)),
+    r("GET", "/conferences/{conference_id}/pre-meetings", Record(Action::ViewConference)),
+    r("GET", "/conferences/{conference_id}/recording", Record(Action::ViewConference)),
+    r("GET", "/conferences/{conference_id}/cancel", Record(Action::CancelConference)),
     r("POST", "/conferences/{conference_id}/schedule", Record(Action::ArrangeConference)),
     r("POST", "/conferences/{conference_id}/reschedule", Record(Action::ArrangeConference)),
     r("POST", "/conferences/{conference_id}/invitations", Record(Action::ArrangeConference)),
@@ -305,14 +318,17 @@ pub fn router(state: SharedState) -> Router {
             "/families/{family_id}/conferences/new",
             get(pages::conferences::request_form).post(pages::conferences::request),
         )
-        .route("/conferences/{conference_id}", get(pages::conferences::show))
-        .route("/conferences/{conference_id}/schedule", post(pages::conferences::schedule))
+        .route("/conferences/{conference_id}", get(pages::conference::summary::show))
+        .route("/conferences/{conference_id}/needs", get(pages::conference::task_pages::needs))
+        .route("/conferences/{conference_id}/sharing", get(pages::conference::task_pages::sharing))
+        .route("/conferences/{conference_id}/recording", get(pages::conference::task_pages::recording))
+        .route("/conferences/{conference_id}/schedule", get(pages::conference::task_pages::schedule).post(pages::conferences::schedule))
         .route("/conferences/{conference_id}/reschedule", post(pages::conferences::reschedule))
-        .route("/conferences/{conference_id}/invitations", post(pages::conferences::invite))
+        .route("/conferences/{conference_id}/invitations", get(pages::conference::task_pages::invitations).post(pages::conferences::invite))
         .route("/conferences/{conference_id}/answers", post(pages::conferences::answer))
-        .route("/conferences/{conference_id}/pre-meetings", post(pages::conferences::pre_meeting))
-        .route("/conferences/{conference_id}/exclusions", post(pages::conferences::exclude))
-        .route("/conferences/{conference_id}/views", post(pages::conferences::record_views))
+        .route("/conferences/{conference_id}/pre-meetings", get(pages::conference::task_pages::pre_meetings).post(pages::conferences::pre_meeting))
+        .route("/conferences/{conference_id}/exclusions", get(pages::conference::task_pages::exclusions).post(pages::conferences::exclude))
+        .route("/conferences/{conference_id}/views", get(pages::conference::task_pages::views).post(pages::conferences::record_views))
         .route("/conferences/{conference_id}/meeting", get(pages::meeting::show))
         .route("/conferences/{conference_id}/start", post(pages::meeting::start))
         .route("/conferences/{conference_id}/attendance", post(pages::meeting::attendance))
@@ -349,16 +365,16 @@ pub fn router(state: SharedState) -> Router {
         .route("/families/{family_id}/portal-access", get(pages::portal::access_page).post(pages::portal::give_access))
         .route("/families/{family_id}/portal-access/revoke", post(pages::portal::revoke_access))
         // Before the meeting (issue 6).
-        .route("/conferences/{conference_id}/cancel", post(pages::arrange::cancel))
-        .route("/conferences/{conference_id}/children", post(pages::arrange::add_child))
+        .route("/conferences/{conference_id}/cancel", get(pages::conference::task_pages::cancel).post(pages::arrange::cancel))
+        .route("/conferences/{conference_id}/children", get(pages::conference::task_pages::children).post(pages::arrange::add_child))
         .route("/conferences/{conference_id}/children/remove", post(pages::arrange::remove_child))
-        .route("/conferences/{conference_id}/supporters", post(pages::arrange::name_supporter))
+        .route("/conferences/{conference_id}/supporters", get(pages::conference::task_pages::supporters).post(pages::arrange::name_supporter))
         .route("/conferences/{conference_id}/supporters/late", post(pages::arrange::decide_late_supporter))
         .route("/conferences/{conference_id}/interpreters", post(pages::arrange::book_interpreter))
         .route("/conferences/{conference_id}/needs-met", post(pages::arrange::need_met))
         .route("/conferences/{conference_id}/recording-consents", post(pages::arrange::recording_consent))
         .route("/conferences/{conference_id}/audio-recording", post(pages::arrange::audio_recording))
-        .route("/conferences/{conference_id}/reports", post(pages::arrange::submit_report))
+        .route("/conferences/{conference_id}/reports", get(pages::conference::task_pages::reports).post(pages::arrange::submit_report))
         // The router-wide body limit bounds the upload; the form checks the file's own size.
         .route(
             "/conferences/{conference_id}/reports/upload",

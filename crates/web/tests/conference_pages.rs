@@ -112,8 +112,13 @@ async fn the_journey_from_request_to_the_distributed_record_through_the_pages_s4
     assert_eq!(list.status, StatusCode::OK);
     assert!(list.body.contains("fam1 family") && list.body.contains(&conf), "{}", list.body);
 
+    // The task list: scheduling is not started; pre-meetings cannot start before it (MEET-01).
+    let tasks = coord.get(&conf).await;
+    assert!(tasks.body.contains("govuk-task-list"), "{}", tasks.body);
+    assert!(tasks.body.contains(&format!("href=\"{conf}/schedule\"")), "the coordinator may schedule");
+    assert!(!tasks.body.contains("name=\"version\""), "the task list has no form");
     // CHAIR-01: the social worker's own manager is refused, with the reason, keeping what was typed.
-    let page = coord.get(&conf).await;
+    let page = coord.get(&format!("{conf}/schedule")).await;
     let v = version(&page);
     let slot = |chair: &'static str| -> Vec<(&'static str, &'static str)> {
         vec![("date", "2026-11-20"), ("time", "10:00"), ("venue", "Room 4, Civic Centre"), ("chair_id", chair)]
@@ -134,19 +139,25 @@ async fn the_journey_from_request_to_the_distributed_record_through_the_pages_s4
     let notes: &'static str = Box::leak(w.notes.clone().into_boxed_str());
     let mut ok = slot(chair);
     ok.push(("note_taker_id", notes));
-    step(&mut coord, &conf, &format!("{conf}/schedule"), &ok).await;
+    step(&mut coord, &format!("{conf}/schedule"), &format!("{conf}/schedule"), &ok).await;
     for invitee in ["family-member:fam1-mum", "professional:p-sw", "professional:p-school", "professional:p-police"] {
-        step(&mut coord, &conf, &format!("{conf}/invitations"), &[("invitee", invitee)]).await;
+        step(&mut coord, &format!("{conf}/invitations"), &format!("{conf}/invitations"), &[("invitee", invitee)]).await;
     }
     // INV-04: the coordinator records the mother's answer; a decline needs a reason.
-    let page = coord.get(&conf).await;
+    let page = coord.get(&format!("{conf}/invitations")).await;
     let v = version(&page);
     let no_reason = coord
         .submit(&page, &format!("{conf}/answers"), &[("version", &v), ("invitation", "1"), ("answer", "declined")])
         .await;
     assert_eq!(no_reason.status, StatusCode::OK);
     assert!(no_reason.body.contains("the reason for declining"), "{}", error_summary(&no_reason.body));
-    step(&mut coord, &conf, &format!("{conf}/answers"), &[("invitation", "1"), ("answer", "in-person")]).await;
+    step(
+        &mut coord,
+        &format!("{conf}/invitations"),
+        &format!("{conf}/answers"),
+        &[("invitation", "1"), ("answer", "in-person")],
+    )
+    .await;
     let list = coord.get("/conferences").await;
     assert!(list.body.contains("Coming up"), "{}", list.body);
 
@@ -155,7 +166,7 @@ async fn the_journey_from_request_to_the_distributed_record_through_the_pages_s4
     let mut chair_b = w.as_user(&w.chair).await;
     step(
         &mut chair_b,
-        &conf,
+        &format!("{conf}/pre-meetings"),
         &format!("{conf}/pre-meetings"),
         &[("adult_id", "fam1-mum"), ("outcome", "held"), ("mode", "virtual")],
     )
@@ -256,22 +267,29 @@ async fn the_journey_from_request_to_the_distributed_record_through_the_pages_s4
     step(&mut chair_b, &meeting, &format!("{conf}/close"), &[]).await;
 
     // MIN-02: drafted by the note taker, approved by the chair, sent by the coordinator.
-    step(&mut notes_b, &conf, &format!("{conf}/record/draft"), &[]).await;
+    step(&mut notes_b, &format!("{conf}/record"), &format!("{conf}/record/draft"), &[]).await;
     let page = coord.get(&conf).await;
     assert!(page.body.contains("waiting for the chair"), "{}", page.body);
+    assert_eq!(task_status(&page.body, "record"), "In progress", "the record's task");
     let dash = chair_b.get("/conferences/chair").await;
     assert!(dash.body.contains("Draft ready to approve") && dash.body.contains("fam1 family"), "{}", dash.body);
-    step(&mut chair_b, &conf, &format!("{conf}/record/approve"), &[]).await;
+    step(&mut chair_b, &format!("{conf}/record"), &format!("{conf}/record/approve"), &[]).await;
     let dash = chair_b.get("/conferences/chair").await;
     assert!(dash.body.contains("No records are waiting for you"), "{}", dash.body);
     step(
         &mut coord,
-        &conf,
+        &format!("{conf}/record"),
         &format!("{conf}/record/distribute"),
         &[("recipient", "family-member:fam1-mum"), ("language", "en")],
     )
     .await;
-    step(&mut coord, &conf, &format!("{conf}/record/distribute"), &[("recipient", "professional:p-police")]).await;
+    step(
+        &mut coord,
+        &format!("{conf}/record"),
+        &format!("{conf}/record/distribute"),
+        &[("recipient", "professional:p-police")],
+    )
+    .await;
     // EXC-06, REP-03, MEET-04: the mother's copy leaves out the restricted point.
     let mum = coord.get(&format!("{conf}/record/copies/1")).await;
     assert_eq!(mum.status, StatusCode::OK);
@@ -300,9 +318,9 @@ async fn a_change_from_a_page_someone_else_saved_first_is_shown_as_a_conflict_wi
     let chair: &str = &w.chair;
     let slot =
         [("date", "2026-11-20"), ("time", "10:00"), ("video_link", "https://meet.example.org/x"), ("chair_id", chair)];
-    step(&mut first, &conf, &format!("{conf}/schedule"), &slot).await;
-    let a = first.get(&conf).await;
-    let b = second.get(&conf).await;
+    step(&mut first, &format!("{conf}/schedule"), &format!("{conf}/schedule"), &slot).await;
+    let a = first.get(&format!("{conf}/invitations")).await;
+    let b = second.get(&format!("{conf}/invitations")).await;
     let va = version(&a);
     let done = first
         .submit(&a, &format!("{conf}/invitations"), &[("version", &va), ("invitee", "family-member:fam1-mum")])
@@ -358,12 +376,13 @@ async fn the_chair_excludes_a_parent_from_a_part_and_views_are_recorded_before_t
     let chair: &str = &w.chair;
     let slot =
         [("date", "2026-11-20"), ("time", "10:00"), ("video_link", "https://meet.example.org/x"), ("chair_id", chair)];
-    step(&mut coord, &conf, &format!("{conf}/schedule"), &slot).await;
+    step(&mut coord, &format!("{conf}/schedule"), &format!("{conf}/schedule"), &slot).await;
     // Only the chair excludes (EXC-01): the coordinator is not shown the form.
-    let page = coord.get(&conf).await;
+    let page = coord.get(&format!("{conf}/exclusions")).await;
+    assert_eq!(page.status, StatusCode::OK, "the coordinator reads the exclusions");
     assert!(!page.body.contains("Record the exclusion"));
     let mut chair_b = w.as_user(&w.chair).await;
-    let page = chair_b.get(&conf).await;
+    let page = chair_b.get(&format!("{conf}/exclusions")).await;
     let v = version(&page);
     let part = [
         ("version", v.as_str()),
@@ -392,7 +411,8 @@ async fn the_chair_excludes_a_parent_from_a_part_and_views_are_recorded_before_t
     assert!(refused_typed.body.contains("What was said about the abuse"), "what was written is kept");
     let done = chair_b.submit(&refused, &format!("{conf}/exclusions"), &with_reason).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", error_summary(&done.body));
-    let shown = chair_b.get(&conf).await;
+    assert_eq!(done.location.as_deref(), Some(format!("{conf}/exclusions?done=exclude").as_str()));
+    let shown = chair_b.get(&format!("{conf}/exclusions")).await;
     assert!(
         shown.body.contains("The part &#34;Complicating factors&#34;")
             || shown.body.contains("The part &quot;Complicating factors&quot;"),
@@ -402,7 +422,7 @@ async fn the_chair_excludes_a_parent_from_a_part_and_views_are_recorded_before_t
     // CHILD-03: the child's views, how they were obtained and by whom.
     step(
         &mut coord,
-        &conf,
+        &format!("{conf}/views"),
         &format!("{conf}/views"),
         &[
             ("whose", "child:amy"),
@@ -413,7 +433,7 @@ async fn the_chair_excludes_a_parent_from_a_part_and_views_are_recorded_before_t
         ],
     )
     .await;
-    let shown = coord.get(&conf).await;
+    let shown = coord.get(&format!("{conf}/views")).await;
     assert!(shown.body.contains("AMY-DRAWS-HER-HOME") && shown.body.contains("obtained by Sam Social"));
 }
 
@@ -430,7 +450,7 @@ async fn clashes_of_the_chair_and_the_room_are_shown_before_a_time_is_kept() {
     let one = format!("/conferences/{first}");
     step(
         &mut coord,
-        &one,
+        &format!("{one}/schedule"),
         &format!("{one}/schedule"),
         &[("date", "2026-11-20"), ("time", "10:00"), ("venue", "Room 2, Civic Centre"), ("chair_id", chair)],
     )
@@ -455,7 +475,7 @@ async fn clashes_of_the_chair_and_the_room_are_shown_before_a_time_is_kept() {
         .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", error_summary(&done.body));
     let two = done.location.unwrap().split('?').next().unwrap().to_owned();
-    let page = coord.get(&two).await;
+    let page = coord.get(&format!("{two}/schedule")).await;
     let slot = [("date", "2026-11-20"), ("time", "11:00"), ("venue", "  room 2 civic centre"), ("chair_id", chair)];
     let mut fields = vec![("version", "1")];
     fields.extend_from_slice(&slot);
@@ -479,7 +499,13 @@ async fn clashes_of_the_chair_and_the_room_are_shown_before_a_time_is_kept() {
     // "another conference" and never fam2's name.
     let for_coord = coord.get(&one).await;
     assert!(for_coord.body.contains("The chair is also chairing the conference for the fam2 family at 11:00."));
-    step(&mut coord, &one, &format!("{one}/invitations"), &[("invitee", "professional:p-school")]).await;
+    step(
+        &mut coord,
+        &format!("{one}/invitations"),
+        &format!("{one}/invitations"),
+        &[("invitee", "professional:p-school")],
+    )
+    .await;
     let mut teacher = w.as_user(&w.teacher).await;
     let for_teacher = teacher.get(&one).await;
     assert_eq!(for_teacher.status, StatusCode::OK, "{}", for_teacher.body);
@@ -517,7 +543,7 @@ async fn clashes_of_the_chair_and_the_room_are_shown_before_a_time_is_kept() {
 
     step(
         &mut coord,
-        &two,
+        &format!("{two}/schedule"),
         &format!("{two}/reschedule"),
         &[
             ("date", "2026-11-20"),
@@ -530,4 +556,211 @@ async fn clashes_of_the_chair_and_the_room_are_shown_before_a_time_is_kept() {
     .await;
     let moved = coord.get(&two).await;
     assert!(!moved.body.contains("This time clashes"), "two hours apart is not a clash");
+    let moved = coord.get(&format!("{two}/schedule")).await;
+    assert!(!moved.body.contains("This time clashes"), "nor on the schedule page");
+}
+
+/// The status of one task as the task list shows it.
+fn task_status(body: &str, task: &str) -> String {
+    let marker = format!("id=\"task-{task}-status\"");
+    let at = body.find(&marker).unwrap_or_else(|| panic!("no task {task} in the list"));
+    let rest = &body[at + marker.len()..];
+    let end = rest.find("</div>").unwrap();
+    rest[..end]
+        .replace("<strong class=\"govuk-tag govuk-tag--blue\">", "")
+        .replace("<strong class=\"govuk-tag govuk-tag--light-blue\">", "")
+        .replace("</strong>", "")
+        .trim_start_matches('>')
+        .to_owned()
+}
+
+/// Every form's action on a page.
+fn form_actions(body: &str) -> Vec<String> {
+    body.split("<form method=\"post\" action=\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap().to_owned())
+        .filter(|a| a != "/sign-out")
+        .collect()
+}
+
+#[tokio::test]
+async fn the_task_list_shows_each_tasks_status_as_the_domain_decides_it_meet_01_rep_01_inv_01() {
+    let w = world().await;
+    let id = request(&w).await;
+    let conf = format!("/conferences/{id}");
+    let mut coord = w.as_user(&w.coord).await;
+    let list = coord.get(&conf).await;
+    assert_eq!(task_status(&list.body, "schedule"), "Not yet started");
+    assert_eq!(task_status(&list.body, "children"), "Completed");
+    assert_eq!(task_status(&list.body, "invitations"), "Not yet started");
+    // MEET-01: the chair's pre-meetings wait for a date; REP-01: sharing waits for a report.
+    assert_eq!(task_status(&list.body, "pre-meetings"), "Cannot start yet");
+    assert!(list.body.contains("Schedule the conference first"));
+    assert_eq!(task_status(&list.body, "sharing"), "Cannot start yet");
+    assert_eq!(task_status(&list.body, "meeting"), "Cannot start yet");
+    assert!(list.body.contains("govuk-task-list__status--cannot-start-yet"));
+    assert_eq!(form_actions(&list.body), Vec::<String>::new(), "the task list has no form");
+
+    let chair: &str = &w.chair;
+    let slot =
+        [("date", "2026-11-20"), ("time", "10:00"), ("video_link", "https://meet.example.org/x"), ("chair_id", chair)];
+    let done = step(&mut coord, &format!("{conf}/schedule"), &format!("{conf}/schedule"), &slot).await;
+    assert_eq!(done.location.as_deref(), Some(format!("{conf}?done=schedule").as_str()), "back to the task list");
+    // INV-01: the mother invited, not yet answered: in progress; the invitation form stays at hand.
+    let done = step(
+        &mut coord,
+        &format!("{conf}/invitations"),
+        &format!("{conf}/invitations"),
+        &[("invitee", "family-member:fam1-mum")],
+    )
+    .await;
+    assert_eq!(done.location.as_deref(), Some(format!("{conf}/invitations?done=invite").as_str()));
+    let page = coord.get(done.location.as_deref().unwrap()).await;
+    assert!(page.body.contains("The invitation has been recorded."), "the notice is on the task page");
+    let list = coord.get(&conf).await;
+    assert_eq!(task_status(&list.body, "schedule"), "Completed");
+    assert_eq!(task_status(&list.body, "invitations"), "In progress");
+    assert_eq!(task_status(&list.body, "pre-meetings"), "Not yet started");
+    assert_eq!(task_status(&list.body, "meeting"), "Not yet started");
+    assert_eq!(task_status(&list.body, "record"), "Cannot start yet");
+}
+
+#[tokio::test]
+async fn each_task_page_shows_only_its_own_forms_under_a_heading_naming_the_task() {
+    let w = world().await;
+    let id = request(&w).await;
+    let conf = format!("/conferences/{id}");
+    let mut coord = w.as_user(&w.coord).await;
+    let chair: &str = &w.chair;
+    let slot =
+        [("date", "2026-11-20"), ("time", "10:00"), ("video_link", "https://meet.example.org/x"), ("chair_id", chair)];
+    step(&mut coord, &format!("{conf}/schedule"), &format!("{conf}/schedule"), &slot).await;
+    step(
+        &mut coord,
+        &format!("{conf}/invitations"),
+        &format!("{conf}/invitations"),
+        &[("invitee", "family-member:fam1-mum")],
+    )
+    .await;
+    let mut chair_b = w.as_user(&w.chair).await;
+    for (as_chair, task, h1, forms) in [
+        (false, "schedule", "Move the conference", vec!["reschedule"]),
+        (false, "invitations", "Invitations and answers", vec!["invitations", "answers"]),
+        (false, "supporters", "Supporters, advocates and solicitors", vec!["supporters"]),
+        (false, "needs", "Interpreters and practical needs", vec!["interpreters"]),
+        (false, "reports", "Reports to the chair", vec!["reports", "reports/upload"]),
+        (false, "views", "Views gathered before the conference", vec!["views"]),
+        (false, "recording", "Audio recording", vec!["recording-consents"]),
+        (false, "cancel", "Cancel the conference", vec!["cancel"]),
+        // (fam1's only child is in the conference: nothing to add, and the last is not taken out.)
+        (false, "children", "Children", vec![]),
+        (true, "exclusions", "Exclusions", vec!["exclusions"]),
+        (true, "pre-meetings", "The chair&#39;s meetings with parents before the conference", vec!["pre-meetings"]),
+    ] {
+        let b = if as_chair { &mut chair_b } else { &mut coord };
+        let page = b.get(&format!("{conf}/{task}")).await;
+        assert_eq!(page.status, StatusCode::OK, "{task}: {}", page.body);
+        let title = page.body.split("<h1 class=\"govuk-heading-l\">").nth(1).unwrap().split("</h1>").next().unwrap();
+        assert_eq!(title, h1, "{task}: the heading names the task");
+        let want: Vec<String> = forms.iter().map(|f| format!("{conf}/{f}")).collect();
+        assert_eq!(form_actions(&page.body), want, "{task}: only its own forms");
+        assert!(page.body.contains(&format!("href=\"{conf}\" class=\"govuk-back-link\"")), "{task}: a back link");
+        assert!(page.body.contains("fam1 family</span>"), "{task}: the caption names the family");
+    }
+}
+
+#[tokio::test]
+async fn a_refused_form_comes_back_on_its_task_page_with_the_error_and_what_was_typed() {
+    let w = world().await;
+    let id = request(&w).await;
+    let conf = format!("/conferences/{id}");
+    let mut coord = w.as_user(&w.coord).await;
+    let page = coord.get(&format!("{conf}/views")).await;
+    let v = version(&page);
+    let res = coord
+        .submit(
+            &page,
+            &format!("{conf}/views"),
+            &[("version", &v), ("form", "drawing"), ("summary", "TYPED-VIEWS-KEPT"), ("obtained_by", "Sam Social")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(error_summary(&res.body).contains("Select whose views these are"), "{}", error_summary(&res.body));
+    assert!(res.body.contains("href=\"#views-whose\""), "the summary links to the field");
+    assert!(res.body.contains("TYPED-VIEWS-KEPT") && res.body.contains("value=\"drawing\" selected"), "kept");
+    assert!(res.body.contains(">Views gathered before the conference</h1>"), "on the views task's page");
+    assert_eq!(form_actions(&res.body), vec![format!("{conf}/views")], "with its own form only");
+}
+
+#[tokio::test]
+async fn a_person_who_may_not_do_a_task_sees_no_link_to_it_and_is_refused_its_page_role_11() {
+    let w = world().await;
+    let id = request(&w).await;
+    let conf = format!("/conferences/{id}");
+    let mut coord = w.as_user(&w.coord).await;
+    let chair: &str = &w.chair;
+    let slot =
+        [("date", "2026-11-20"), ("time", "10:00"), ("video_link", "https://meet.example.org/x"), ("chair_id", chair)];
+    step(&mut coord, &format!("{conf}/schedule"), &format!("{conf}/schedule"), &slot).await;
+    step(
+        &mut coord,
+        &format!("{conf}/invitations"),
+        &format!("{conf}/invitations"),
+        &[("invitee", "professional:p-school")],
+    )
+    .await;
+    // The school's professional, invited: sees the conference and reads what each task has
+    // recorded, but does not schedule or cancel it, nor share reports he did not write.
+    let mut teacher = w.as_user(&w.teacher).await;
+    let list = teacher.get(&conf).await;
+    assert_eq!(list.status, StatusCode::OK);
+    for task in ["schedule", "cancel"] {
+        assert!(!list.body.contains(&format!("href=\"{conf}/{task}\"")), "no link to {task}");
+        assert_eq!(teacher.get(&format!("{conf}/{task}")).await.status, StatusCode::FORBIDDEN, "{task}");
+    }
+    for task in [
+        "children",
+        "invitations",
+        "supporters",
+        "needs",
+        "reports",
+        "views",
+        "exclusions",
+        "pre-meetings",
+        "recording",
+    ] {
+        assert!(list.body.contains(&format!("href=\"{conf}/{task}\"")), "a link to {task}");
+        let page = teacher.get(&format!("{conf}/{task}")).await;
+        assert_eq!(page.status, StatusCode::OK, "{task}");
+        // (He may submit a report and record an answer to an invitation.)
+        if !["reports", "invitations"].contains(&task) {
+            assert_eq!(form_actions(&page.body), Vec::<String>::new(), "{task}: read only, none of its forms");
+        }
+    }
+    // The social worker holds the case but does not arrange: no scheduling.
+    let mut sw = w.as_user(&w.sw).await;
+    assert!(!sw.get(&conf).await.body.contains(&format!("href=\"{conf}/schedule\"")));
+    assert_eq!(sw.get(&format!("{conf}/schedule")).await.status, StatusCode::FORBIDDEN);
+    let invitations = teacher.get(&format!("{conf}/invitations")).await;
+    assert!(form_actions(&invitations.body).iter().all(|a| !a.ends_with("/invitations")), "he does not invite");
+    // Another family's social worker: every task page of this conference answers 404.
+    let mut other = w.as_user(&w.other_sw).await;
+    for task in [
+        "schedule",
+        "children",
+        "invitations",
+        "supporters",
+        "needs",
+        "reports",
+        "sharing",
+        "views",
+        "exclusions",
+        "pre-meetings",
+        "recording",
+        "cancel",
+    ] {
+        let page = other.get(&format!("{conf}/{task}")).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{task}");
+        assert!(!page.body.contains("Mia"), "{task}: nothing of the conference leaks");
+    }
 }

@@ -87,19 +87,19 @@ async fn scheduled(w: &World, strategy: &str, date: &str, day_before: &str) -> S
     let mut coord = w.as_user(&w.coord).await;
     step(
         &mut coord,
-        &conf,
+        &format!("{conf}/schedule"),
         &format!("{conf}/schedule"),
         &[("date", date), ("time", "10:00"), ("venue", "Room 4"), ("chair_id", &w.chair), ("note_taker_id", &w.notes)],
     )
     .await;
     for invitee in ["family-member:fam1-mum", "professional:p-sw", "professional:p-school", "professional:p-police"] {
-        step(&mut coord, &conf, &format!("{conf}/invitations"), &[("invitee", invitee)]).await;
+        step(&mut coord, &format!("{conf}/invitations"), &format!("{conf}/invitations"), &[("invitee", invitee)]).await;
     }
     w.clock.set(at(day_before));
     let mut chair = w.as_user(&w.chair).await;
     step(
         &mut chair,
-        &conf,
+        &format!("{conf}/pre-meetings"),
         &format!("{conf}/pre-meetings"),
         &[("adult_id", "fam1-mum"), ("outcome", "held"), ("mode", "virtual")],
     )
@@ -138,7 +138,7 @@ async fn in_and_after_the_meeting_through_the_pages_inv_07_dec_04_dec_05_time_01
     let mut sw = w.as_user(&w.sw).await;
     step(
         &mut sw,
-        &conf,
+        &format!("{conf}/views"),
         &format!("{conf}/views"),
         &[
             ("whose", "child:amy"),

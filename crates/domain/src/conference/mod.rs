@@ -31,6 +31,7 @@ pub mod record;
 pub mod report;
 pub mod report_file;
 mod stage;
+pub mod tasks;
 pub mod transfer;
 pub mod views;
 
@@ -49,6 +50,7 @@ pub use people::*;
 pub use record::*;
 pub use report::*;
 pub use report_file::*;
+pub use tasks::{Task, TaskState, TaskStatus};
 pub use transfer::*;
 pub use views::*;
 

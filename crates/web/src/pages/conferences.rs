@@ -9,26 +9,22 @@
 //! keeping what was typed; a version conflict says someone else saved first and keeps the form.
 //! Nothing here decides a rule: forms are only read into the domain's types.
 
-use crate::api_conferences::{self as ac, Allowed, Rules};
+use crate::api_conferences::Allowed;
 use crate::auth::Ctx;
 use crate::error::AppError;
-use crate::view::{self, Page};
 use crate::SharedState;
-use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
 use confer_domain::access::{decide, Action, Decision, Target};
 use confer_domain::conference::*;
 use confer_domain::validate::{parse_date, FormErrors};
-use confer_domain::{AdultId, ChildId, ProfessionalId, Role, UserId};
+use confer_domain::{AdultId, ChildId, ProfessionalId};
 use confer_ops::conference;
 use confer_ops::OpsError;
-use confer_store::conferences::{self, Change, ConferenceRow, Stored};
-use confer_store::families;
-use serde::Deserialize;
+use confer_store::conferences::{self, Change};
 use std::collections::BTreeMap;
 
 // ---------------------------------------------------------------- forms as sent
@@ -194,8 +190,10 @@ fn field_of(form: &str, e: &ConferenceError) -> Option<&'static str> {
     }
 }
 
-/// After a form: on success back to its page with a notice; on a refusal or a conflict its
-/// page again with the reason in the error summary and what was typed kept.
+/// After a form: on success back to its page with a notice (a conference form: the task list,
+/// or its task's page when more of the same usually follows); on a refusal or a conflict its
+/// page again (a conference form: its task's page) with the reason in the error summary and
+/// what was typed kept.
 #[allow(clippy::too_many_arguments)]
 pub async fn finish(
     state: &SharedState,
@@ -210,7 +208,17 @@ pub async fn finish(
     let mut errors = FormErrors::default();
     let mut status = StatusCode::OK;
     match result {
-        Ok(()) => return Ok(Redirect::to(&format!("{}?done={form}", home.path(id))).into_response()),
+        Ok(()) => {
+            // A form of the conference's tasks: back to the task list, or to its task's page
+            // when the same form is usually used again next (one person after another).
+            let to = match (home, super::conference::task_of_form(form)) {
+                (Home::Conference, Some(task)) if super::conference::stays_on_task(form) => {
+                    super::conference::path_of(id, task)
+                }
+                _ => home.path(id),
+            };
+            return Ok(Redirect::to(&format!("{to}?done={form}")).into_response());
+        }
         Err(Problem::Field(f, m)) => errors.add(&format!("{form}-{f}"), m),
         Err(Problem::Ops(OpsError::Conflict { .. })) => {
             status = StatusCode::CONFLICT;
@@ -228,7 +236,11 @@ pub async fn finish(
     }
     let kept = Kept { form: form.to_owned(), sent };
     let res = match home {
-        Home::Conference => conference_page(state, ctx, id, errors, &kept, None).await?,
+        // The task's own page, with the error and what was typed.
+        Home::Conference => match super::conference::task_of_form(form) {
+            Some(task) => super::conference::task_pages::task_page(state, ctx, id, task, errors, &kept, None).await?,
+            None => conference_page(state, ctx, id, errors, &kept, None).await?,
+        },
         Home::Meeting => super::meeting::meeting_page(state, ctx, id, errors, &kept, None).await?,
         Home::Record => super::record::record_page(state, ctx, id, errors, &kept, None).await?,
     };
@@ -325,365 +337,7 @@ pub async fn user_names(
     Ok((names, list.as_ref().clone()))
 }
 
-pub fn time_text(c: &Conference) -> String {
-    c.slot().map(|s| s.time.format("%H:%M").to_string()).unwrap_or_default()
-}
-
-pub fn state_tag(state: ConferenceState) -> &'static str {
-    match state {
-        ConferenceState::Requested => "govuk-tag--yellow",
-        ConferenceState::Scheduled => "govuk-tag--blue",
-        ConferenceState::InProgress => "govuk-tag--purple",
-        ConferenceState::Closed => "govuk-tag--green",
-        ConferenceState::Cancelled => "govuk-tag--grey",
-    }
-}
-
-/// An invitation in words: who, as what, and their answer (INV-04).
-pub struct InvRow {
-    pub number: u32,
-    pub who: String,
-    pub as_what: String,
-    pub invited_on: String,
-    pub answer: String,
-    pub answered: bool,
-}
-
-pub fn invitation_rows(c: &Conference) -> Vec<InvRow> {
-    c.invitations()
-        .iter()
-        .map(|i| {
-            let (who, as_what) = match &i.invitee {
-                Invitee::FamilyMember { adult_id } => {
-                    let m = c.family_members().iter().find(|m| &m.adult_id == adult_id);
-                    (
-                        c.name_of(&Person::FamilyMember(adult_id.clone())),
-                        m.map(|m| format!("Family: {}", m.relationship.label())).unwrap_or_else(|| "Family".into()),
-                    )
-                }
-                Invitee::Professional { professional_id } => {
-                    let p = c.professionals().iter().find(|p| &p.professional_id == professional_id);
-                    (
-                        c.name_of(&Person::Professional(professional_id.clone())),
-                        p.map(|p| format!("Professional: {}", p.agency_name)).unwrap_or_else(|| "Professional".into()),
-                    )
-                }
-                Invitee::Child { child_id, .. } => (c.name_of(&Person::Child(child_id.clone())), "Child".into()),
-                Invitee::Supporter(s) => (s.name.clone(), format!("{} for {}", s.kind.label(), c.name_of(&s.supports))),
-            };
-            let answer = match &i.answer {
-                None => "No answer yet".to_owned(),
-                Some(Answer::InPerson) => "Attending in person".to_owned(),
-                Some(Answer::Remote) => "Attending remotely".to_owned(),
-                Some(Answer::ReportOnly) => "Sending a report or views only".to_owned(),
-                Some(Answer::Declined { reason }) => format!("Declined: {reason}"),
-            };
-            InvRow {
-                number: i.id.0,
-                who,
-                as_what,
-                invited_on: view::long_date(&i.invited_on),
-                answer,
-                answered: i.answer.is_some(),
-            }
-        })
-        .collect()
-}
-
-/// Where the invitations stand, for the coordinator's list (INV-04).
-pub struct Tracker {
-    pub invited: usize,
-    pub attending: usize,
-    pub not_attending: usize,
-    pub no_answer: usize,
-}
-
-pub fn tracker(c: &Conference) -> Tracker {
-    let inv = c.invitations();
-    Tracker {
-        invited: inv.len(),
-        attending: inv.iter().filter(|i| i.answer.as_ref().is_some_and(|a| a.attends())).count(),
-        not_attending: inv.iter().filter(|i| i.answer.as_ref().is_some_and(|a| !a.attends())).count(),
-        no_answer: inv.iter().filter(|i| i.answer.is_none()).count(),
-    }
-}
-
-// ---------------------------------------------------------------- lists
-
-/// A conference as a row of a list.
-pub struct Row {
-    pub id: String,
-    pub date: String,
-    pub time: String,
-    pub family: String,
-    pub kind: String,
-    pub state: String,
-    pub state_tag: &'static str,
-    pub children: String,
-    pub due_by: String,
-    pub late: bool,
-    pub tracker: Option<Tracker>,
-    pub record_due: String,
-    pub record_overdue: bool,
-}
-
-fn row_of(r: &ConferenceRow, c: Option<&Conference>, today: NaiveDate) -> Row {
-    let kind = c.map(|c| c.kind().label()).or_else(|| ConferenceKind::parse(&r.kind).map(|k| k.label())).unwrap_or("");
-    let state = ConferenceState::parse(&r.state).unwrap_or(ConferenceState::Requested);
-    Row {
-        id: r.id.clone(),
-        date: r.date.as_ref().map(view::long_date).unwrap_or_else(|| "Not yet scheduled".into()),
-        time: c.map(time_text).unwrap_or_default(),
-        family: r.family_name.clone(),
-        kind: kind.to_owned(),
-        state: state.label().to_owned(),
-        state_tag: state_tag(state),
-        children: c
-            .map(|c| c.children().iter().map(|ch| ch.name.clone()).collect::<Vec<_>>().join(", "))
-            .unwrap_or_else(|| r.children.to_string()),
-        due_by: r.due_by.as_ref().map(view::long_date).unwrap_or_default(),
-        late: match (r.date, r.due_by) {
-            (Some(d), Some(due)) => d > due,
-            (None, Some(due)) => today > due,
-            _ => false,
-        },
-        tracker: c.map(tracker),
-        record_due: String::new(),
-        record_overdue: false,
-    }
-}
-
-async fn rows_with_docs(state: &SharedState, rows: &[ConferenceRow], today: NaiveDate) -> Result<Vec<Row>, AppError> {
-    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
-    let docs = conferences::load_many(&state.db, &ids).await?;
-    Ok(rows.iter().map(|r| row_of(r, docs.get(&r.id).map(|s| &s.conference), today)).collect())
-}
-
-#[derive(Template)]
-#[template(path = "conferences_chair.html")]
-struct ChairPage<'a> {
-    page: &'a Page,
-    groups: Vec<(&'static str, Vec<Row>)>,
-    records: Vec<Row>,
-    today_text: String,
-}
-
-/// The chair's dashboard: today, this week, later, and records to approve (MIN-02/03).
-pub async fn chair(State(state): State<SharedState>, ctx: Ctx) -> Result<Response, AppError> {
-    let page = ctx.page("Your conferences", "/conferences/chair");
-    let today = state.settings.clock.today();
-    let me = &ctx.actor.user_id;
-    let week_end = today.checked_add_days(Days::new(7)).unwrap_or(today);
-    let later = today.checked_add_days(Days::new(90)).unwrap_or(today);
-    let soon = conferences::chaired_between(&state.db, me, today, later).await?;
-    let all = rows_with_docs(&state, &soon, today).await?;
-    let (mut today_rows, mut week, mut upcoming) = (Vec::new(), Vec::new(), Vec::new());
-    for (row, r) in all.into_iter().zip(soon.iter()) {
-        match r.date {
-            Some(d) if d == today => today_rows.push(row),
-            Some(d) if d < week_end => week.push(row),
-            _ => upcoming.push(row),
-        }
-    }
-    // Closed conferences of the last year whose record is not approved yet.
-    let rules = Rules::load(&state, &ctx.actor.authority_id).await.map_err(to_app)?;
-    let year_ago = today.checked_sub_days(Days::new(366)).unwrap_or(today);
-    let past = conferences::chaired_records_to_approve(&state.db, me, year_ago, today).await?;
-    // One read event naming every family this list shows (issue 10).
-    let listed: Vec<&str> = soon.iter().chain(past.iter().map(|(r, _)| r)).map(|r| r.family_id.as_str()).collect();
-    confer_store::audit::log_list_read(
-        &state.db,
-        ctx.actor.authority_id.as_str(),
-        ctx.actor_id(),
-        "conferences.chair",
-        &listed,
-    )
-    .await?;
-    let mut records = Vec::new();
-    for (r, stored) in &past {
-        let c = &stored.conference;
-        let mut row = row_of(r, Some(c), today);
-        if let Some(due) = c.date().and_then(|d| c.record_due_by(&rules.policy(d), &rules.calendar)) {
-            row.record_due = view::long_date(&due);
-            row.record_overdue = today > due;
-        }
-        row.state =
-            if c.record().draft.is_some() { "Draft ready to approve".into() } else { "Draft not written yet".into() };
-        records.push(row);
-    }
-    records.sort_by_key(|r| !r.record_overdue);
-    Ok(view::render(&ChairPage {
-        page: &page,
-        groups: vec![("Today", today_rows), ("Later this week", week), ("Coming up", upcoming)],
-        records,
-        today_text: view::long_date(&today),
-    }))
-}
-
-#[derive(Template)]
-#[template(path = "conferences_list.html")]
-struct ListPage<'a> {
-    page: &'a Page,
-    requested: Vec<Row>,
-    groups: Vec<(&'static str, Vec<Row>)>,
-}
-
-/// The coordinator's list: requests waiting to be scheduled (most urgent first), and the
-/// conferences coming up with where their invitations stand (INV-04).
-pub async fn list(State(state): State<SharedState>, ctx: Ctx) -> Result<Response, AppError> {
-    let page = ctx.page("Conferences", "/conferences");
-    let today = state.settings.clock.today();
-    // The most urgent requests first; at national scale a page shows the first 100.
-    let mut requested = conferences::waiting_to_be_scheduled(&state.db, &ctx.actor.authority_id).await?;
-    requested.truncate(100);
-    let filter =
-        |s: ConferenceState| conferences::Filter { state: Some(s), from: Some(today), to: None, limit: 100, offset: 0 };
-    let upcoming = conferences::list(&state.db, &ctx.actor.authority_id, &filter(ConferenceState::Scheduled)).await?;
-    let live = conferences::list(
-        &state.db,
-        &ctx.actor.authority_id,
-        &conferences::Filter { from: None, ..filter(ConferenceState::InProgress) },
-    )
-    .await?;
-    // One read event naming every family this list shows (issue 10).
-    let listed: Vec<&str> = requested.iter().chain(&upcoming).chain(&live).map(|r| r.family_id.as_str()).collect();
-    confer_store::audit::log_list_read(
-        &state.db,
-        ctx.actor.authority_id.as_str(),
-        ctx.actor_id(),
-        "conferences",
-        &listed,
-    )
-    .await?;
-    let requested = rows_with_docs(&state, &requested, today).await?;
-    let upcoming = rows_with_docs(&state, &upcoming, today).await?;
-    let live = rows_with_docs(&state, &live, today).await?;
-    Ok(view::render(&ListPage { page: &page, requested, groups: vec![("Coming up", upcoming), ("In progress", live)] }))
-}
-
 // ---------------------------------------------------------------- the request (S47-01)
-
-#[derive(Template)]
-#[template(path = "conference_request.html")]
-struct RequestPage<'a> {
-    page: &'a Page,
-    family_id: &'a str,
-    family_name: &'a str,
-    children: Vec<Opt>,
-    radio_groups: Vec<(&'static str, &'static str, Vec<Opt>)>,
-    check_groups: Vec<(&'static str, &'static str, &'static str, Vec<Opt>)>,
-    kept: &'a Kept,
-    /// The kind chosen, and what each kind asks for (pages/arrange.rs).
-    kind: super::arrange::RequestKind,
-}
-
-fn opts<T: Copy>(all: &[T], f: impl Fn(T) -> (&'static str, &'static str)) -> Vec<Opt> {
-    all.iter().map(|t| f(*t)).map(|(v, l)| Opt::new(v, l)).collect()
-}
-
-async fn request_page(
-    state: &SharedState,
-    ctx: &Ctx,
-    family_id: &str,
-    errors: FormErrors,
-    kept: &Kept,
-    kind: ConferenceKind,
-) -> Result<Response, AppError> {
-    let record = families::family_record(&state.db, family_id).await?;
-    // ROLE-11: the form shows the family's children and adults: a read of their record.
-    families::log_read(
-        &state.db,
-        &ctx.actor.authority_id,
-        &ctx.actor.user_id,
-        family_id,
-        "conference.request-form.read",
-    )
-    .await?;
-    let kind = super::arrange::request_kind(state, &record, kind).await?;
-    let mut page = ctx.page(&format!("Request a conference for the {}", record.family.name), "/families");
-    page.errors = errors;
-    let children = record
-        .children
-        .iter()
-        .map(|c| {
-            let born = match c.birth {
-                confer_domain::Birth::Born(d) => format!("born {}", view::long_date(&d)),
-                confer_domain::Birth::Unborn { expected } => format!("unborn, expected {}", view::long_date(&expected)),
-            };
-            Opt::new(c.id.as_str(), format!("{} {} ({born})", c.given_name, c.family_name))
-        })
-        .collect();
-    let adults: Vec<Opt> = record
-        .adults
-        .iter()
-        .map(|a| {
-            let rels: Vec<String> = record
-                .relationships
-                .iter()
-                .filter(|r| r.adult_id == a.id)
-                .map(|r| {
-                    let child = record
-                        .children
-                        .iter()
-                        .find(|c| c.id == r.child_id)
-                        .map(|c| c.given_name.as_str())
-                        .unwrap_or("");
-                    format!("{} of {child}", r.kind.label())
-                })
-                .collect();
-            let rel = if rels.is_empty() { String::new() } else { format!(" ({})", rels.join(", ")) };
-            Opt::new(a.id.as_str(), format!("{} {}{rel}", a.given_name, a.family_name))
-        })
-        .collect();
-    let professionals: Vec<Opt> = record
-        .professionals
-        .iter()
-        .map(|(p, a)| Opt::new(p.id.as_str(), format!("{}, {} ({})", p.name, p.job_title, a.name)))
-        .collect();
-    Ok(view::render(&RequestPage {
-        page: &page,
-        family_id,
-        family_name: &record.family.name,
-        children,
-        radio_groups: vec![
-            ("enquiry", "Which enquiry led to the request", opts(EnquiryKind::ALL, |e| (e.as_str(), e.label()))),
-            ("harm_finding", "What the enquiry found", opts(HarmFinding::ALL, |e| (e.as_str(), e.label()))),
-        ],
-        check_groups: vec![
-            (
-                "concerns",
-                "Categories of concern",
-                "Select all that apply.",
-                opts(ConcernCategory::ALL, |e| (e.as_str(), e.label())),
-            ),
-            (
-                "family_members",
-                "Family members involved",
-                "Select the parents, carers and other adults to take part.",
-                adults,
-            ),
-            (
-                "professionals",
-                "Professionals involved",
-                "Select the professionals working with the children and family.",
-                professionals,
-            ),
-        ],
-        kept,
-        kind,
-    }))
-}
-
-pub async fn request_form(
-    State(state): State<SharedState>,
-    ctx: Ctx,
-    Path(family_id): Path<String>,
-    Query(q): Query<super::arrange::KindQuery>,
-) -> Result<Response, AppError> {
-    ctx.authorize_record(&state, Action::RequestConference, &family_id).await?;
-    let kind = q.kind.as_deref().and_then(ConferenceKind::parse).unwrap_or(ConferenceKind::Initial);
-    request_page(&state, &ctx, &family_id, FormErrors::default(), &Kept::default(), kind).await
-}
 
 /// Where a refusal of the request points.
 fn request_field(e: &ConferenceError) -> &'static str {
@@ -782,408 +436,19 @@ pub async fn request(
     request_page(&state, &ctx, &family_id, errors, &kept, kind).await
 }
 
-// ---------------------------------------------------------------- the conference page
+pub use super::conference::copy::copy;
+pub use super::conference::lists::{chair, list, Row};
+pub use super::conference::request_form::{request_form, request_page};
+pub use super::conference::rows::{invitation_rows, state_tag, time_text, tracker, InvRow, Tracker};
+pub use super::conference::summary::{conference_page, show, DoneQuery};
 
-/// The record of a conference as the page shows it (MIN-01..03).
-pub struct RecordView {
-    pub status: String,
-    pub draft: Vec<RecordSection>,
-    pub latest: Vec<RecordSection>,
-    pub latest_number: u32,
-    pub sent: Vec<SentRow>,
-    pub due_by: String,
-}
-
+/// A copy of the record that was sent, as the record page lists it (MIN-03).
 pub struct SentRow {
     pub number: usize,
     pub recipient: String,
     pub version: u32,
     pub on: String,
     pub late: bool,
-}
-
-pub struct ReportRow {
-    pub number: u32,
-    pub author: String,
-    pub submitted_on: String,
-    pub parts: String,
-    pub shared_with: String,
-    pub late_to_chair: bool,
-}
-
-/// Who may do what on this page (only to show the forms; the domain decides each step).
-pub struct May {
-    pub arrange: bool,
-    pub chair: bool,
-    pub record: bool,
-    pub answer: bool,
-    pub views: bool,
-}
-
-#[derive(Template)]
-#[template(path = "conference.html")]
-struct ConferencePage<'a> {
-    page: &'a Page,
-    id: &'a str,
-    version: i64,
-    c: &'a Conference,
-    family_name: String,
-    /// Other conferences that day with the same chair, room or social worker (in words).
-    clashes: Vec<String>,
-    summary: Vec<(String, String)>,
-    late: bool,
-    checks: Vec<String>,
-    invitations: Vec<InvRow>,
-    reports: Vec<ReportRow>,
-    views: Vec<(String, String, String)>,
-    exclusions: Vec<(String, String)>,
-    pre_meetings: Vec<(String, String)>,
-    may: May,
-    kept: &'a Kept,
-    chairs: Vec<Opt>,
-    note_takers: Vec<Opt>,
-    to_invite: Vec<Opt>,
-    unanswered: Vec<Opt>,
-    parents: Vec<Opt>,
-    recipients: Vec<Opt>,
-    delay_reasons: Vec<Opt>,
-    modes: Vec<Opt>,
-    answers: Vec<Opt>,
-    pm_outcomes: Vec<Opt>,
-    languages: Vec<Opt>,
-    exclusion_reasons: Vec<Opt>,
-    part_kinds: Vec<Opt>,
-    agenda_parts: Vec<Opt>,
-    views_routes: Vec<Opt>,
-    scopes: Vec<Opt>,
-    views_forms: Vec<Opt>,
-    whose: Vec<Opt>,
-    /// "schedule" for a request, "reschedule" for a scheduled conference.
-    slot_form: &'static str,
-    slot_open: bool,
-    state_tag: &'static str,
-    meeting_open: bool,
-    record: RecordView,
-    default_chair: String,
-    default_date: String,
-    default_time: String,
-    default_venue: String,
-    default_link: String,
-    /// The steps before the meeting (pages/arrange.rs).
-    arrange: super::arrange::ArrangeView,
-}
-
-#[derive(Deserialize, Default)]
-pub struct DoneQuery {
-    #[serde(default)]
-    pub done: Option<String>,
-}
-
-fn notice_for(done: &str, c: &Conference) -> Option<String> {
-    Some(match done {
-        "request" => {
-            let rule = match c.kind() {
-                ConferenceKind::Initial => "TIME-01",
-                ConferenceKind::TransferIn => "TIME-02",
-                ConferenceKind::PreBirth => "TIME-01, TIME-03",
-                ConferenceKind::Review => "REV-01",
-            };
-            format!("The conference has been requested. It must be held by {} ({rule}).", view::long_date(&c.due_by()))
-        }
-        "schedule" => "The conference has been scheduled.".into(),
-        "reschedule" => "The conference has been moved.".into(),
-        "invite" => "The invitation has been recorded.".into(),
-        "answer" => "The answer has been recorded.".into(),
-        "pre-meeting" => "The pre-meeting has been recorded.".into(),
-        "exclude" => "The exclusion has been recorded. Tell them the reasons before the conference.".into(),
-        "views" => "The views have been recorded.".into(),
-        "draft" => "The draft record has been written from the meeting.".into(),
-        "approve" => "The record has been approved.".into(),
-        "distribute" => "The record has been sent.".into(),
-        _ => return None,
-    })
-}
-
-pub async fn show(
-    State(state): State<SharedState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    Query(q): Query<DoneQuery>,
-) -> Result<Response, AppError> {
-    conference_page(&state, &ctx, &id, FormErrors::default(), &Kept::default(), q.done.as_deref()).await
-}
-
-pub async fn conference_page(
-    state: &SharedState,
-    ctx: &Ctx,
-    id: &str,
-    errors: FormErrors,
-    kept: &Kept,
-    done: Option<&str>,
-) -> Result<Response, AppError> {
-    let a = allow(state, ctx, Action::ViewConference, id).await?;
-    let Stored { conference: c, version, note_taker } = conferences::load(&state.db, id).await?;
-    conferences::log_read(&state.db, &a.owner.authority_id, &ctx.actor.user_id, a.owner.family_id.as_str(), id).await?;
-    let (names, accounts) = user_names(state, ctx).await?;
-    let rules = Rules::load(state, &a.owner.authority_id).await.map_err(to_app)?;
-    let today = state.settings.clock.today();
-    let name = |u: &UserId| names.get(u.as_str()).cloned().unwrap_or_else(|| u.to_string());
-
-    let mut summary: Vec<(String, String)> = vec![
-        ("Kind".into(), c.kind().label().into()),
-        ("Children".into(), c.children().iter().map(|ch| ch.name.clone()).collect::<Vec<_>>().join(", ")),
-        ("Reason".into(), c.reason().into()),
-        ("Concerns".into(), c.concerns().iter().map(|k| k.label()).collect::<Vec<_>>().join(", ")),
-    ];
-    if let Some(d) = c.strategy_discussion_on() {
-        summary.push(("Strategy discussion".into(), view::long_date(&d)));
-    }
-    summary.push((
-        "Requested".into(),
-        format!("by {} on {}", name(c.requested_by()), crate::uk_time::long_date(&c.requested_at())),
-    ));
-    summary.push(("Social worker".into(), name(c.allocated_worker())));
-    summary.push(("Must be held by".into(), view::long_date(&c.due_by())));
-    if let Some(s) = c.slot() {
-        summary.push(("Date and time".into(), format!("{} at {}", view::long_date(&s.date), s.time.format("%H:%M"))));
-        if let Some(v) = s.venue.as_deref().filter(|v| !v.trim().is_empty()) {
-            summary.push(("Venue".into(), v.into()));
-        }
-        if let Some(v) = s.video_link.as_deref().filter(|v| !v.trim().is_empty()) {
-            summary.push(("Video link".into(), v.into()));
-        }
-        summary.push(("Chair".into(), name(&s.chair)));
-    } else {
-        summary.push(("Date and time".into(), "Not yet scheduled".into()));
-    }
-    if let Some(n) = &note_taker {
-        summary.push(("Note taker".into(), name(n)));
-    }
-    if let Some(d) = c.delay() {
-        summary.push(("Reason for the delay".into(), format!("{}: {}", d.kind.label(), d.detail)));
-    }
-    if let Some(x) = c.cancellation() {
-        summary.push(("Cancelled".into(), format!("{} ({})", crate::uk_time::long_date(&x.at), x.reason)));
-    }
-    let late = c.is_late() || (c.date().is_none() && today > c.due_by());
-
-    let reports = c
-        .reports()
-        .iter()
-        .map(|r| {
-            let shared: Vec<String> = c
-                .report_log()
-                .iter()
-                .filter(|s| s.report == r.id)
-                .map(|s| format!("{} on {}", recipient_name(&c, &s.recipient, &names), view::long_date(&s.on)))
-                .collect();
-            ReportRow {
-                number: r.id.0,
-                author: c.name_of(&Person::Professional(r.author.clone())),
-                submitted_on: view::long_date(&r.submitted_on),
-                parts: r
-                    .parts
-                    .iter()
-                    .map(|p| match p.restricted {
-                        Some(why) => format!("{} (restricted: {})", p.heading, why.label().to_lowercase()),
-                        None => p.heading.clone(),
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                shared_with: if shared.is_empty() { "Not shared yet".into() } else { shared.join("; ") },
-                late_to_chair: r.late_to_chair(),
-            }
-        })
-        .collect();
-    let views = c
-        .views()
-        .iter()
-        .map(|v| {
-            (
-                c.name_of(&v.given.whose),
-                format!(
-                    "{}, obtained by {} on {}",
-                    v.given.form.label(),
-                    v.given.obtained_by,
-                    view::long_date(&v.given.obtained_on)
-                ),
-                v.given.summary.clone(),
-            )
-        })
-        .collect();
-    let exclusions = c
-        .exclusions()
-        .iter()
-        .map(|e| {
-            let scope = match &e.decision.scope {
-                ExclusionScope::Whole => "The whole conference".to_owned(),
-                ExclusionScope::Part { part, .. } => format!("The part \"{part}\""),
-            };
-            let reasons = e.decision.reasons.iter().map(|r| r.label()).collect::<Vec<_>>().join("; ");
-            let told = match &e.told {
-                Some(t) => format!("Told {} on {}.", t.how.label().to_lowercase(), view::long_date(&t.on)),
-                None => "Not told yet.".into(),
-            };
-            (c.name_of(&Person::FamilyMember(e.decision.adult_id.clone())), format!("{scope}. {reasons}. {told}"))
-        })
-        .collect();
-    let pre_meetings = c
-        .pre_meetings()
-        .iter()
-        .map(|p| {
-            let what = match &p.outcome {
-                PreMeetingOutcome::Held { mode, on } => {
-                    format!("Held {} on {}", mode.label().to_lowercase(), view::long_date(on))
-                }
-                PreMeetingOutcome::NotHeld { reason } => format!("Not held: {reason}"),
-            };
-            (c.name_of(&Person::FamilyMember(p.adult_id.clone())), what)
-        })
-        .collect();
-
-    let chairs = accounts
-        .iter()
-        .filter(|u| u.roles.contains(&Role::Chair) && !u.disabled)
-        .map(|u| Opt::new(u.id.as_str(), u.display_name.clone()))
-        .collect();
-    let note_takers = accounts
-        .iter()
-        .filter(|u| u.roles.contains(&Role::NoteTaker) && !u.disabled)
-        .map(|u| Opt::new(u.id.as_str(), u.display_name.clone()))
-        .collect();
-    let to_invite = people_opts(&c, true, true, true)
-        .into_iter()
-        .filter(|o| person_of(&o.value).is_none_or(|p| c.invitation_of(&p).is_none()))
-        .collect();
-    let unanswered = invitation_rows(&c)
-        .into_iter()
-        .filter(|r| !r.answered)
-        .map(|r| Opt::new(r.number.to_string(), format!("{} ({})", r.who, r.as_what)))
-        .collect();
-    let parents = c
-        .family_members()
-        .iter()
-        .filter(|m| m.is_parent_or_carer())
-        .map(|m| Opt::new(m.adult_id.as_str(), format!("{} ({})", m.name, m.relationship.label())))
-        .collect();
-    let recipients = people_opts(&c, true, true, true);
-
-    let rec = c.record();
-    let record_view = RecordView {
-        status: match (rec.latest(), &rec.draft) {
-            (Some(v), _) => format!(
-                "Version {} approved by {} on {}",
-                v.number,
-                name(&v.approved_by),
-                crate::uk_time::long_date(&v.approved_at)
-            ),
-            (None, Some(d)) => format!("Draft written by {}, waiting for the chair's approval", name(&d.written_by)),
-            (None, None) => "Not written yet".into(),
-        },
-        draft: rec.draft.as_ref().map(|d| d.sections.clone()).unwrap_or_default(),
-        latest: rec.latest().map(|v| v.sections.clone()).unwrap_or_default(),
-        latest_number: rec.latest().map(|v| v.number).unwrap_or(0),
-        sent: rec
-            .distribution
-            .iter()
-            .enumerate()
-            .map(|(i, s)| SentRow {
-                number: i + 1,
-                recipient: recipient_name(&c, &s.recipient, &names),
-                version: s.version,
-                on: view::long_date(&s.on),
-                late: s.late,
-            })
-            .collect(),
-        due_by: c
-            .date()
-            .and_then(|d| c.record_due_by(&rules.policy(d), &rules.calendar))
-            .map(|d| view::long_date(&d))
-            .unwrap_or_default(),
-    };
-    let slot = c.slot();
-    let default_chair =
-        slot.map(|s| s.chair.to_string()).or_else(|| c.suggested_chair().map(|u| u.to_string())).unwrap_or_default();
-    let mut page = ctx.page(&format!("{} for the {}", c.kind().label(), a.owner.family_name), "/conferences");
-    page.errors = errors;
-    page.notice = done.and_then(|d| notice_for(d, &c).or_else(|| super::arrange::notice_for(d)));
-    // (The family's children, for adding one to the conference.)
-    let record = families::family_record(&state.db, a.owner.family_id.as_str()).await?;
-    let arrange = super::arrange::view(ctx, &a, &c, &rules, &record, &names, today);
-    let may_ = May {
-        arrange: may(ctx, &a, Action::ArrangeConference),
-        chair: may(ctx, &a, Action::ChairConference),
-        record: may(ctx, &a, Action::RecordMeeting),
-        answer: may(ctx, &a, Action::ArrangeConference),
-        views: may(ctx, &a, Action::GatherViews),
-    };
-    let clashes = match (c.state(), c.slot()) {
-        (ConferenceState::Scheduled, Some(slot)) => {
-            ac::clashes_of(state, &ctx.actor, &c, slot).await?.into_iter().map(|k| k.message).collect()
-        }
-        _ => Vec::new(),
-    };
-    Ok(view::render(&ConferencePage {
-        page: &page,
-        id,
-        version,
-        family_name: a.owner.family_name.clone(),
-        clashes,
-        summary,
-        late,
-        checks: c.checks().iter().map(|k| c.describe_check(k)).filter(|s| !s.is_empty()).collect(),
-        invitations: invitation_rows(&c),
-        reports,
-        views,
-        exclusions,
-        pre_meetings,
-        may: may_,
-        kept,
-        chairs,
-        note_takers,
-        to_invite,
-        unanswered,
-        parents,
-        recipients,
-        delay_reasons: opts(DelayReasonKind::ALL, |e| (e.as_str(), e.label())),
-        modes: opts(PreMeetingMode::ALL, |e| (e.as_str(), e.label())),
-        answers: vec![
-            Opt::new("in-person", "Attending in person"),
-            Opt::new("remote", "Attending remotely"),
-            Opt::new("report-only", "Sending a report or views only"),
-            Opt::new("declined", "Declined (give the reason)"),
-        ],
-        pm_outcomes: vec![
-            Opt::new("held", "The pre-meeting happened"),
-            Opt::new("not-held", "It did not happen (give the reason)"),
-        ],
-        languages: vec![Opt::new("en", "English"), Opt::new("cy", "Welsh (Cymraeg)")],
-        exclusion_reasons: opts(ExclusionReason::ALL, |e| (e.as_str(), e.label())),
-        part_kinds: opts(ExcludedPartKind::ALL, |e| (e.as_str(), e.label())),
-        agenda_parts: agenda_part_opts(),
-        views_routes: opts(ViewsRoute::ALL, |e| (e.as_str(), e.label())),
-        scopes: vec![
-            Opt::new("whole", "The whole conference"),
-            Opt::new("part", "One part of it (choose the part below)"),
-        ],
-        views_forms: opts(ViewsForm::ALL, |e| (e.as_str(), e.label())),
-        whose: people_opts(&c, true, false, true),
-        slot_form: if c.state() == ConferenceState::Requested { "schedule" } else { "reschedule" },
-        slot_open: matches!(c.state(), ConferenceState::Requested | ConferenceState::Scheduled),
-        state_tag: state_tag(c.state()),
-        meeting_open: matches!(
-            c.state(),
-            ConferenceState::Scheduled | ConferenceState::InProgress | ConferenceState::Closed
-        ),
-        record: record_view,
-        default_chair,
-        default_date: slot.map(|s| s.date.to_string()).unwrap_or_default(),
-        default_time: slot.map(|s| s.time.format("%H:%M").to_string()).unwrap_or_else(|| "10:00".into()),
-        default_venue: slot.and_then(|s| s.venue.clone()).unwrap_or_default(),
-        default_link: slot.and_then(|s| s.video_link.clone()).unwrap_or_default(),
-        arrange,
-        c: &c,
-    }))
 }
 
 // ---------------------------------------------------------------- the coordinator's forms
@@ -1399,64 +664,6 @@ pub async fn distribute_record(
     }
     .await;
     finish(&state, &ctx, &id, Home::Record, "distribute", "recipient", sent, r).await
-}
-
-#[derive(Template)]
-#[template(path = "conference_copy.html")]
-struct CopyPage<'a> {
-    page: &'a Page,
-    id: &'a str,
-    recipient: String,
-    version: u32,
-    on: String,
-    sections: Vec<RecordSection>,
-    withheld: bool,
-    confidentiality: Option<&'static str>,
-}
-
-/// The copy one recipient was sent (EXC-06, REP-03, MEET-04): the version sent, with what
-/// they may not see removed by the domain's redaction.
-pub async fn copy(
-    State(state): State<SharedState>,
-    ctx: Ctx,
-    Path((id, number)): Path<(String, String)>,
-) -> Result<Response, AppError> {
-    let a = allow(&state, &ctx, Action::ViewConference, &id).await?;
-    let stored = conferences::load(&state.db, &id).await?;
-    let c = &stored.conference;
-    // ROLE-11: reading a recipient's copy of the record is a read of the family's record.
-    conferences::log_read_as(
-        &state.db,
-        &a.owner.authority_id,
-        &ctx.actor.user_id,
-        a.owner.family_id.as_str(),
-        &id,
-        "conference.record-copy.read",
-    )
-    .await?;
-    let sent = number.parse::<usize>().ok().and_then(|n| n.checked_sub(1)).and_then(|i| c.record().distribution.get(i));
-    let Some(sent) = sent else {
-        // Nothing sent under that number (yet): the record page's log of what was sent.
-        return Ok(Redirect::to(&format!("/conferences/{id}/record#distribution")).into_response());
-    };
-    let Some(version) = c.record().versions.iter().find(|v| v.number == sent.version) else {
-        return Err(AppError::NotFound);
-    };
-    let visibility = c.visibility_for(&sent.recipient);
-    let sections = redact(&version.sections, &visibility);
-    let (names, _) = user_names(&state, &ctx).await?;
-    let recipient = recipient_name(c, &sent.recipient, &names);
-    let page = ctx.page(&format!("The record as sent to {recipient}"), "/conferences");
-    Ok(view::render(&CopyPage {
-        page: &page,
-        id: &id,
-        version: version.number,
-        on: view::long_date(&sent.on),
-        withheld: sections.len() < version.sections.len(),
-        confidentiality: visibility.is_family().then(|| confidentiality_statement(DocumentLanguage::English)),
-        sections,
-        recipient,
-    }))
 }
 
 // ---------------------------------------------------------------- exclusion and views

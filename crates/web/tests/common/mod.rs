@@ -227,6 +227,7 @@ pub fn error_summary(body: &str) -> String {
 pub async fn step(b: &mut Browser, page_path: &str, action: &str, fields: &[(&str, &str)]) -> Page {
     let page = b.get(page_path).await;
     assert_eq!(page.status, StatusCode::OK, "{page_path}: {}", page.body);
+    assert!(page.body.contains(&format!("action=\"{action}\"")), "the form {action} is on {page_path}");
     let v = version(&page);
     let mut all = vec![("version", v.as_str())];
     all.extend_from_slice(fields);

@@ -1,0 +1,166 @@
+//! The lists of conferences: the chair's dashboard and the coordinator's list.
+
+use super::rows::{state_tag, time_text, tracker, Tracker};
+use crate::api_conferences::Rules;
+use crate::auth::Ctx;
+use crate::error::AppError;
+use crate::pages::conferences::to_app;
+use crate::view::{self, Page};
+use crate::SharedState;
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use chrono::{Days, NaiveDate};
+use confer_domain::conference::*;
+use confer_store::conferences::{self, ConferenceRow};
+
+/// A conference as a row of a list.
+pub struct Row {
+    pub id: String,
+    pub date: String,
+    pub time: String,
+    pub family: String,
+    pub kind: String,
+    pub state: String,
+    pub state_tag: &'static str,
+    pub children: String,
+    pub due_by: String,
+    pub late: bool,
+    pub tracker: Option<Tracker>,
+    pub record_due: String,
+    pub record_overdue: bool,
+}
+
+fn row_of(r: &ConferenceRow, c: Option<&Conference>, today: NaiveDate) -> Row {
+    let kind = c.map(|c| c.kind().label()).or_else(|| ConferenceKind::parse(&r.kind).map(|k| k.label())).unwrap_or("");
+    let state = ConferenceState::parse(&r.state).unwrap_or(ConferenceState::Requested);
+    Row {
+        id: r.id.clone(),
+        date: r.date.as_ref().map(view::long_date).unwrap_or_else(|| "Not yet scheduled".into()),
+        time: c.map(time_text).unwrap_or_default(),
+        family: r.family_name.clone(),
+        kind: kind.to_owned(),
+        state: state.label().to_owned(),
+        state_tag: state_tag(state),
+        children: c
+            .map(|c| c.children().iter().map(|ch| ch.name.clone()).collect::<Vec<_>>().join(", "))
+            .unwrap_or_else(|| r.children.to_string()),
+        due_by: r.due_by.as_ref().map(view::long_date).unwrap_or_default(),
+        late: match (r.date, r.due_by) {
+            (Some(d), Some(due)) => d > due,
+            (None, Some(due)) => today > due,
+            _ => false,
+        },
+        tracker: c.map(tracker),
+        record_due: String::new(),
+        record_overdue: false,
+    }
+}
+
+async fn rows_with_docs(state: &SharedState, rows: &[ConferenceRow], today: NaiveDate) -> Result<Vec<Row>, AppError> {
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let docs = conferences::load_many(&state.db, &ids).await?;
+    Ok(rows.iter().map(|r| row_of(r, docs.get(&r.id).map(|s| &s.conference), today)).collect())
+}
+
+#[derive(Template)]
+#[template(path = "conferences_chair.html")]
+struct ChairPage<'a> {
+    page: &'a Page,
+    groups: Vec<(&'static str, Vec<Row>)>,
+    records: Vec<Row>,
+    today_text: String,
+}
+
+/// The chair's dashboard: today, this week, later, and records to approve (MIN-02/03).
+pub async fn chair(State(state): State<SharedState>, ctx: Ctx) -> Result<Response, AppError> {
+    let page = ctx.page("Your conferences", "/conferences/chair");
+    let today = state.settings.clock.today();
+    let me = &ctx.actor.user_id;
+    let week_end = today.checked_add_days(Days::new(7)).unwrap_or(today);
+    let later = today.checked_add_days(Days::new(90)).unwrap_or(today);
+    let soon = conferences::chaired_between(&state.db, me, today, later).await?;
+    let all = rows_with_docs(&state, &soon, today).await?;
+    let (mut today_rows, mut week, mut upcoming) = (Vec::new(), Vec::new(), Vec::new());
+    for (row, r) in all.into_iter().zip(soon.iter()) {
+        match r.date {
+            Some(d) if d == today => today_rows.push(row),
+            Some(d) if d < week_end => week.push(row),
+            _ => upcoming.push(row),
+        }
+    }
+    // Closed conferences of the last year whose record is not approved yet.
+    let rules = Rules::load(&state, &ctx.actor.authority_id).await.map_err(to_app)?;
+    let year_ago = today.checked_sub_days(Days::new(366)).unwrap_or(today);
+    let past = conferences::chaired_records_to_approve(&state.db, me, year_ago, today).await?;
+    // One read event naming every family this list shows (issue 10).
+    let listed: Vec<&str> = soon.iter().chain(past.iter().map(|(r, _)| r)).map(|r| r.family_id.as_str()).collect();
+    confer_store::audit::log_list_read(
+        &state.db,
+        ctx.actor.authority_id.as_str(),
+        ctx.actor_id(),
+        "conferences.chair",
+        &listed,
+    )
+    .await?;
+    let mut records = Vec::new();
+    for (r, stored) in &past {
+        let c = &stored.conference;
+        let mut row = row_of(r, Some(c), today);
+        if let Some(due) = c.date().and_then(|d| c.record_due_by(&rules.policy(d), &rules.calendar)) {
+            row.record_due = view::long_date(&due);
+            row.record_overdue = today > due;
+        }
+        row.state =
+            if c.record().draft.is_some() { "Draft ready to approve".into() } else { "Draft not written yet".into() };
+        records.push(row);
+    }
+    records.sort_by_key(|r| !r.record_overdue);
+    Ok(view::render(&ChairPage {
+        page: &page,
+        groups: vec![("Today", today_rows), ("Later this week", week), ("Coming up", upcoming)],
+        records,
+        today_text: view::long_date(&today),
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "conferences_list.html")]
+struct ListPage<'a> {
+    page: &'a Page,
+    requested: Vec<Row>,
+    groups: Vec<(&'static str, Vec<Row>)>,
+}
+
+/// The coordinator's list: requests waiting to be scheduled (most urgent first), and the
+/// conferences coming up with where their invitations stand (INV-04).
+pub async fn list(State(state): State<SharedState>, ctx: Ctx) -> Result<Response, AppError> {
+    let page = ctx.page("Conferences", "/conferences");
+    let today = state.settings.clock.today();
+    // The most urgent requests first; at national scale a page shows the first 100.
+    let mut requested = conferences::waiting_to_be_scheduled(&state.db, &ctx.actor.authority_id).await?;
+    requested.truncate(100);
+    let filter =
+        |s: ConferenceState| conferences::Filter { state: Some(s), from: Some(today), to: None, limit: 100, offset: 0 };
+    let upcoming = conferences::list(&state.db, &ctx.actor.authority_id, &filter(ConferenceState::Scheduled)).await?;
+    let live = conferences::list(
+        &state.db,
+        &ctx.actor.authority_id,
+        &conferences::Filter { from: None, ..filter(ConferenceState::InProgress) },
+    )
+    .await?;
+    // One read event naming every family this list shows (issue 10).
+    let listed: Vec<&str> = requested.iter().chain(&upcoming).chain(&live).map(|r| r.family_id.as_str()).collect();
+    confer_store::audit::log_list_read(
+        &state.db,
+        ctx.actor.authority_id.as_str(),
+        ctx.actor_id(),
+        "conferences",
+        &listed,
+    )
+    .await?;
+    let requested = rows_with_docs(&state, &requested, today).await?;
+    let upcoming = rows_with_docs(&state, &upcoming, today).await?;
+    let live = rows_with_docs(&state, &live, today).await?;
+    Ok(view::render(&ListPage { page: &page, requested, groups: vec![("Coming up", upcoming), ("In progress", live)] }))
+}
