@@ -168,7 +168,8 @@ async fn a_versioned_conference_form_sent_twice_shows_the_first_result_not_a_con
     let made = sw.submit(&form, REQUEST, &borrowed(&request_fields("Neglect at home."))).await;
     let conf = made.location.unwrap().split('?').next().unwrap().to_owned();
     let mut coord = w.as_user(&w.coord).await;
-    let page = coord.get(&conf).await;
+    // The cancel form is on the conference's "cancel" task page.
+    let page = coord.get(&format!("{conf}/cancel")).await;
     assert_eq!(page.status, StatusCode::OK);
     let v = version(&page);
     let fields = [("version", v.as_str()), ("reason", "The family moved away.")];
