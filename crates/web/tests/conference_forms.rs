@@ -485,7 +485,7 @@ async fn reports_typed_or_uploaded_are_checked_downloaded_by_those_allowed_and_s
     let res = upload(&sw, &conf, &fields, Some(("report.pdf", "application/pdf", b"MZ\x90\x00not a pdf"))).await;
     let status = res.status();
     let body = res.text().await.unwrap();
-    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert!(body.contains("named as PDF but its content is not"), "{}", error_summary(&body));
     assert!(body.contains("MY-SUMMARY"), "the summary typed is kept");
     assert!(body.contains("href=\"#upload-file\""), "the summary links to the file field");
@@ -495,7 +495,7 @@ async fn reports_typed_or_uploaded_are_checked_downloaded_by_those_allowed_and_s
     let res = upload(&sw, &conf, &fields, Some(("big.pdf", "application/pdf", &big))).await;
     let status = res.status();
     let body = res.text().await.unwrap();
-    assert_eq!(status, StatusCode::OK, "{}", error_summary(&body));
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{}", error_summary(&body));
     assert!(body.contains("more than the largest file taken (10.0 MB)"), "{}", error_summary(&body));
     assert!(body.contains("MY-SUMMARY"));
     // Beyond what the server takes at all (12 MiB), a calm page says what to do, not a bare 413.
@@ -766,6 +766,6 @@ async fn exclusion_told_audio_recording_and_the_previous_exclusions_decided_agai
             &[("version", &stored_version), ("child_id", "ben"), ("reason", "Moved away.")],
         )
         .await;
-    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.status, StatusCode::CONFLICT);
     assert!(res.body.contains("only before the meeting starts"), "{}", error_summary(&res.body));
 }

@@ -127,7 +127,7 @@ async fn the_journey_from_request_to_the_distributed_record_through_the_pages_s4
     let mut fields = vec![("version", v.as_str())];
     fields.extend(slot(tm));
     let refused = coord.submit(&page, &format!("{conf}/schedule"), &fields).await;
-    assert_eq!(refused.status, StatusCode::OK);
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("govuk-error-summary"));
     assert!(refused.body.contains("cannot chair this conference"), "{}", error_summary(&refused.body));
     assert!(refused.body.contains("management line"), "the reason is shown");
@@ -149,7 +149,7 @@ async fn the_journey_from_request_to_the_distributed_record_through_the_pages_s4
     let no_reason = coord
         .submit(&page, &format!("{conf}/answers"), &[("version", &v), ("invitation", "1"), ("answer", "declined")])
         .await;
-    assert_eq!(no_reason.status, StatusCode::OK);
+    assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(no_reason.body.contains("the reason for declining"), "{}", error_summary(&no_reason.body));
     step(
         &mut coord,
@@ -235,7 +235,7 @@ async fn the_journey_from_request_to_the_distributed_record_through_the_pages_s4
             ],
         )
         .await;
-    assert_eq!(early.status, StatusCode::OK);
+    assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(early.body.contains("govuk-error-summary"), "{}", error_summary(&early.body));
     assert!(early.body.contains("value=\"child-protection-plan\" checked"), "the decision chosen is kept");
     for p in ["p-sw", "p-school", "p-police"] {
@@ -397,7 +397,7 @@ async fn the_chair_excludes_a_parent_from_a_part_and_views_are_recorded_before_t
     ];
     // EXC-02: the reasons come from the list; without one the domain refuses, keeping the form.
     let refused = chair_b.submit(&page, &format!("{conf}/exclusions"), &part).await;
-    assert_eq!(refused.status, StatusCode::OK);
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("govuk-error-summary"), "{}", refused.body.chars().take(400).collect::<String>());
     assert!(refused.body.contains("value=\"complicating-factors\" selected"), "the part chosen is kept");
     let mut with_reason = part.to_vec();
@@ -406,7 +406,7 @@ async fn the_chair_excludes_a_parent_from_a_part_and_views_are_recorded_before_t
     let mut typed = with_reason.clone();
     typed[3] = ("part", "Domestic abuse");
     let refused_typed = chair_b.submit(&page, &format!("{conf}/exclusions"), &typed).await;
-    assert_eq!(refused_typed.status, StatusCode::OK);
+    assert_eq!(refused_typed.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused_typed.body.contains("Choose the part of the conference they are excluded from"));
     assert!(refused_typed.body.contains("What was said about the abuse"), "what was written is kept");
     let done = chair_b.submit(&refused, &format!("{conf}/exclusions"), &with_reason).await;
@@ -480,7 +480,7 @@ async fn clashes_of_the_chair_and_the_room_are_shown_before_a_time_is_kept() {
     let mut fields = vec![("version", "1")];
     fields.extend_from_slice(&slot);
     let refused = coord.submit(&page, &format!("{two}/schedule"), &fields).await;
-    assert_eq!(refused.status, StatusCode::OK, "{}", refused.body);
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
     let said = error_summary(&refused.body);
     assert!(said.contains("The chair is also chairing the conference for the fam1 family at 10:00"), "{said}");
     assert!(said.contains("The room is also booked for the conference for the fam1 family at 10:00"), "{said}");
@@ -684,7 +684,7 @@ async fn a_refused_form_comes_back_on_its_task_page_with_the_error_and_what_was_
             &[("version", &v), ("form", "drawing"), ("summary", "TYPED-VIEWS-KEPT"), ("obtained_by", "Sam Social")],
         )
         .await;
-    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(error_summary(&res.body).contains("Select whose views these are"), "{}", error_summary(&res.body));
     assert!(res.body.contains("href=\"#views-whose\""), "the summary links to the field");
     assert!(res.body.contains("TYPED-VIEWS-KEPT") && res.body.contains("value=\"drawing\" selected"), "kept");

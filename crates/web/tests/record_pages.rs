@@ -372,7 +372,7 @@ async fn in_and_after_the_meeting_through_the_pages_inv_07_dec_04_dec_05_time_01
     let in_place = notes
         .submit(&theirs, &format!("{conf}/record/sections/1"), &[("version", &v), ("text", "CHANGED-AFTER")])
         .await;
-    assert_eq!(in_place.status, StatusCode::OK);
+    assert_eq!(in_place.status, StatusCode::CONFLICT);
     assert!(in_place.body.contains("never changed in place"), "{}", error_summary(&in_place.body));
     assert!(!chair.get(&record).await.body.contains("CHANGED-AFTER</p>"));
     let css = coord.get("/assets/confer.css").await;

@@ -206,7 +206,8 @@ pub async fn finish(
     result: Result<(), Problem>,
 ) -> Result<Response, AppError> {
     let mut errors = FormErrors::default();
-    let mut status = StatusCode::OK;
+    // The same status as the API gives for the same error (issue 11: one status per variant).
+    let status = problem_status(&result);
     match result {
         Ok(()) => {
             // A form of the conference's tasks: back to the task list, or to its task's page
@@ -220,10 +221,7 @@ pub async fn finish(
             return Ok(Redirect::to(&format!("{to}?done={form}")).into_response());
         }
         Err(Problem::Field(f, m)) => errors.add(&format!("{form}-{f}"), m),
-        Err(Problem::Ops(OpsError::Conflict { .. })) => {
-            status = StatusCode::CONFLICT;
-            errors.add(&format!("{form}-{field}"), CONFLICT);
-        }
+        Err(Problem::Ops(OpsError::Conflict { .. })) => errors.add(&format!("{form}-{field}"), CONFLICT),
         Err(Problem::Ops(OpsError::Refused(e))) => {
             let f = field_of(form, &e).unwrap_or(field);
             errors.add(&format!("{form}-{f}"), e.to_string());
@@ -245,6 +243,17 @@ pub async fn finish(
         Home::Record => super::record::record_page(state, ctx, id, errors, &kept, None).await?,
     };
     Ok((status, res).into_response())
+}
+
+/// The status a refused form's page answers with: the API's status for the same error (422 for
+/// a field that could not be read or a refusal, 409 for a conflict or a wrong state, 403 where
+/// the domain says this person may not), so the pages and the API never disagree.
+pub fn problem_status(result: &Result<(), Problem>) -> StatusCode {
+    match result {
+        Ok(()) => StatusCode::OK,
+        Err(Problem::Field(..)) => StatusCode::UNPROCESSABLE_ENTITY,
+        Err(Problem::Ops(e)) => crate::error::answer(e).status,
+    }
 }
 
 /// Saves one domain operation on the conference at the version the form was made from (for

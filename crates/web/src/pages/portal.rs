@@ -514,6 +514,7 @@ async fn finish(
     result: Result<(), Problem>,
 ) -> Result<Response, AppError> {
     let mut errors = FormErrors::default();
+    let status = super::conferences::problem_status(&result);
     match result {
         Ok(()) => {
             return Ok(Redirect::to(&format!("/portal/conferences/{id}?lang={}&done={form}", w.lang)).into_response())
@@ -527,7 +528,8 @@ async fn finish(
         Err(Problem::Ops(other)) => return Err(to_app(other)),
     }
     let kept = Kept { form: form.to_owned(), sent };
-    conference_page(state, ctx, id, w, errors, &kept, None).await
+    let page = conference_page(state, ctx, id, w, errors, &kept, None).await?;
+    Ok((status, page).into_response())
 }
 
 /// Reads the form, asks the policy and finds the person: what every portal form starts with.
