@@ -12,5 +12,8 @@ CREATE TABLE password_failure (
     source_hash TEXT NOT NULL,
     failures BIGINT NOT NULL,
     locked_until TEXT,
+    -- The last wrong password counted: a count with none for a day starts again, so a person
+    -- who mistypes now and then is never locked out by mistakes spread over months.
+    last_at TEXT,
     PRIMARY KEY (user_id, source_hash)
 );

@@ -435,6 +435,9 @@ pub const MAX_WRONG_PASSWORDS_PER_ADDRESS: i64 = MAX_FAILED_SIGN_INS;
 /// ceiling against guessing spread over many addresses (at least ten, each also slowed down
 /// by [`MAX_FAILURES_PER_SOURCE`]).
 pub const MAX_WRONG_PASSWORDS_PER_ACCOUNT: i64 = 50;
+/// Wrong passwords are forgotten when none has come for this long (per address and for the
+/// account), so mistakes spread over months never add up to a lock.
+pub const PASSWORD_FAILURES_FORGOTTEN_HOURS: i64 = 24;
 /// The `password_failure` row that counts every address together.
 const EVERY_ADDRESS: &str = "*";
 
@@ -453,23 +456,29 @@ async fn claim_password_row(
 ) -> Result<Option<(i64, Option<String>)>> {
     let now = tx.now();
     let until = crate::stamp(tx.clock().now() + chrono::Duration::minutes(LOCK_MINUTES));
-    let row = sqlx::query(
-        "INSERT INTO password_failure (user_id, source_hash, failures, locked_until) \
-         VALUES ($1, $2, 1, CASE WHEN 1 >= $4 THEN $5 ELSE NULL END) \
+    // A count with no wrong password for [`PASSWORD_FAILURES_FORGOTTEN_HOURS`] starts again.
+    let fresh_after = crate::stamp(tx.clock().now() - chrono::Duration::hours(PASSWORD_FAILURES_FORGOTTEN_HOURS));
+    let counting = "password_failure.locked_until IS NULL AND password_failure.last_at >= $6";
+    let sql = format!(
+        "INSERT INTO password_failure (user_id, source_hash, failures, locked_until, last_at) \
+         VALUES ($1, $2, 1, CASE WHEN 1 >= $4 THEN $5 ELSE NULL END, $3) \
          ON CONFLICT (user_id, source_hash) DO UPDATE SET \
-         failures = CASE WHEN password_failure.locked_until IS NULL THEN password_failure.failures + 1 ELSE 1 END, \
-         locked_until = CASE WHEN (CASE WHEN password_failure.locked_until IS NULL THEN password_failure.failures + 1 \
-         ELSE 1 END) >= $4 THEN $5 ELSE NULL END \
+         failures = CASE WHEN {counting} THEN password_failure.failures + 1 ELSE 1 END, \
+         locked_until = CASE WHEN (CASE WHEN {counting} THEN password_failure.failures + 1 \
+         ELSE 1 END) >= $4 THEN $5 ELSE NULL END, \
+         last_at = $3 \
          WHERE password_failure.locked_until IS NULL OR password_failure.locked_until <= $3 \
-         RETURNING failures, locked_until",
-    )
-    .bind(user.as_str())
-    .bind(source_hash)
-    .bind(&now)
-    .bind(limit)
-    .bind(&until)
-    .fetch_optional(&mut **tx)
-    .await?;
+         RETURNING failures, locked_until"
+    );
+    let row = sqlx::query(&sql)
+        .bind(user.as_str())
+        .bind(source_hash)
+        .bind(&now)
+        .bind(limit)
+        .bind(&until)
+        .bind(&fresh_after)
+        .fetch_optional(&mut **tx)
+        .await?;
     row.map(|r| Ok((int(&r, "failures")?, opt_text(&r, "locked_until")?))).transpose()
 }
 
