@@ -8,7 +8,10 @@
 
 pub mod arrange_view;
 pub mod copy;
+pub mod forms;
 pub mod lists;
+pub mod report_forms;
+pub mod request_kind;
 pub mod request_form;
 pub mod rows;
 pub mod summary;
