@@ -209,8 +209,17 @@ export async function newPage (browser, server, contextOptions = {}) {
   context.setDefaultTimeout(15000)
   const page = await context.newPage()
   page.problems = []
+  // The URLs the page navigated to (documents), whatever their status.
+  const documents = new Set()
   page.on('console', (msg) => {
-    if (msg.type() === 'error') page.problems.push(`console error on ${page.url()}: ${msg.text()}`)
+    if (msg.type() !== 'error') return
+    // A refused form's page answers 422 (or 409/403), as the API does for the same error, and
+    // Chromium logs that status of the document itself as a console error. A 4xx of anything
+    // else the page loads is still caught below ('response'), so only the document's is skipped.
+    const loc = msg.location()?.url
+    const documentStatus = /^Failed to load resource: the server responded with a status of 4\d\d/.test(msg.text())
+    if (documentStatus && (documents.has(loc) || loc === page.url())) return
+    page.problems.push(`console error on ${page.url()}: ${msg.text()}`)
   })
   page.on('pageerror', (e) => page.problems.push(`script error on ${page.url()}: ${e.message}`))
   page.on('requestfailed', (req) => {
@@ -221,6 +230,7 @@ export async function newPage (browser, server, contextOptions = {}) {
   })
   page.on('response', (res) => {
     const req = res.request()
+    if (req.resourceType() === 'document') documents.add(res.url())
     if (res.status() >= 400 && req.resourceType() !== 'document') {
       page.problems.push(`${res.status()} for ${req.resourceType()} ${req.method()} ${res.url()}`)
     }
