@@ -582,15 +582,18 @@ async fn run_users(cmd: UsersCommand) -> Outcome {
             Ok(())
         }
         UsersCommand::Token { db, username, name, write, days } => {
-            if !(1..=tokens::MAX_DAYS).contains(&days) {
-                return Err(usage(format!("--days must be from 1 to {}", tokens::MAX_DAYS)));
-            }
             let db = open(&db).await?;
             let u = user_named(&db, &username).await?;
-            let scopes: &[tokens::Scope] =
-                if write { &[tokens::Scope::Read, tokens::Scope::Write] } else { &[tokens::Scope::Read] };
-            let (id, authority) = (u.account.id.as_str(), u.account.authority_id.as_str());
-            let (_, token) = tokens::create_for_days(&db, id, authority, &name, scopes, days, CLI_ACTOR).await?;
+            let request = accounts::TokenRequest { name, write, days };
+            let token = match accounts::issue_token(&operations(&db), accounts::TokenFor::Operator(&u), request).await {
+                Ok(t) => t,
+                // Said in the command's own terms (its flags).
+                Err(confer_ops::OpsError::Invalid { field: "days", .. }) => {
+                    return Err(usage(format!("--days must be from 1 to {}", tokens::MAX_DAYS)))
+                }
+                Err(confer_ops::OpsError::Invalid { message, .. }) => return Err(usage(format!("--name: {message}"))),
+                Err(e) => return Err(e.into()),
+            };
             println!("{token}");
             Ok(())
         }

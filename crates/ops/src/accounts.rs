@@ -154,3 +154,47 @@ fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
 }
+
+/// A personal access token asked for: what it is called, whether it may write, how long it lasts.
+pub struct TokenRequest {
+    pub name: String,
+    pub write: bool,
+    /// Days it lasts: 1 to [`confer_store::tokens::MAX_DAYS`].
+    pub days: i64,
+}
+
+/// Whose token is made.
+#[derive(Debug, Clone, Copy)]
+pub enum TokenFor<'a> {
+    /// The person signed in, for themselves (their account page).
+    Themselves(&'a Actor),
+    /// The operator at the command line, for a named account.
+    Operator(&'a StoredUser),
+}
+
+/// Makes a personal access token (returns the secret, shown once). The name is required (up to
+/// 100 characters) and the days must be in range; only a staff account with its second factor
+/// set up and not disabled may hold one (the store checks that in the same transaction).
+pub async fn issue_token(ops: &Ops, holder: TokenFor<'_>, request: TokenRequest) -> Result<String> {
+    use confer_store::tokens::{self, Scope};
+    let name = request.name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(OpsError::Invalid {
+            field: "name",
+            message: "Enter a name for the token of up to 100 characters, saying what will use it".into(),
+        });
+    }
+    if !(1..=tokens::MAX_DAYS).contains(&request.days) {
+        return Err(OpsError::Invalid {
+            field: "days",
+            message: format!("Enter how many days the token lasts, as a number from 1 to {}", tokens::MAX_DAYS),
+        });
+    }
+    let scopes: &[Scope] = if request.write { &[Scope::Read, Scope::Write] } else { &[Scope::Read] };
+    let (user, authority, by) = match holder {
+        TokenFor::Themselves(a) => (a.user_id.as_str(), a.authority_id.as_str(), a.user_id.as_str()),
+        TokenFor::Operator(u) => (u.account.id.as_str(), u.account.authority_id.as_str(), OPERATOR),
+    };
+    let (_, token) = tokens::create_for_days(&ops.db, user, authority, name, scopes, request.days, by).await?;
+    Ok(token)
+}

@@ -71,3 +71,35 @@ async fn an_administrator_manages_their_own_authority_only_and_never_their_own_r
     // The operator may do what the administrator may not do to themselves.
     accounts::change(&ops, By::Operator, &admin.user_id, AccountChange::AddRole(Role::Auditor)).await.unwrap();
 }
+
+/// A personal access token is made by one operation for the account page and `confer users
+/// token`: a name and a number of days in range are required, and only a staff account with its
+/// second factor may hold one (issue 10).
+#[tokio::test]
+async fn a_token_needs_a_name_days_in_range_and_a_two_factor_staff_account() {
+    use accounts::{issue_token, TokenFor, TokenRequest};
+    let db = testing::fresh_db().await;
+    let ops = Ops::new(db.clone(), Clock::system());
+    let w = testing::World::new(&db).await;
+    let (with_totp, _) = w.person("two.factor").roles(&[Role::Chair]).signs_in().create().await;
+    let (password_only, _) = w.person("one.factor").roles(&[Role::Chair]).password_only().create().await;
+    let me = actor(&ops, &UserId(with_totp.clone())).await;
+    let ask = |name: &str, days: i64| TokenRequest { name: name.into(), write: true, days };
+
+    let blank = issue_token(&ops, TokenFor::Themselves(&me), ask("  ", 30)).await;
+    assert!(matches!(blank, Err(OpsError::Invalid { field: "name", .. })), "{blank:?}");
+    let too_long = issue_token(&ops, TokenFor::Themselves(&me), ask("reports", 0)).await;
+    assert!(matches!(too_long, Err(OpsError::Invalid { field: "days", .. })), "{too_long:?}");
+    let over = issue_token(&ops, TokenFor::Themselves(&me), ask("reports", confer_store::tokens::MAX_DAYS + 1)).await;
+    assert!(matches!(over, Err(OpsError::Invalid { field: "days", .. })), "{over:?}");
+
+    let token = issue_token(&ops, TokenFor::Themselves(&me), ask("reports", 30)).await.unwrap();
+    let info = confer_store::tokens::authenticate(&db, &token).await.unwrap().expect("the token works");
+    assert_eq!(info.user_id, with_totp);
+
+    // The operator's command makes it for a named account, under the same rules.
+    let one = users::by_id(&db, &UserId(password_only)).await.unwrap();
+    let refused = issue_token(&ops, TokenFor::Operator(&one), ask("nightly export", 30)).await;
+    // (The store says why as a conflict: the account cannot hold a token as it stands.)
+    assert!(matches!(refused, Err(OpsError::Duplicate { .. })), "{refused:?}");
+}

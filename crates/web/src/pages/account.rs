@@ -5,14 +5,16 @@
 use crate::auth::Ctx;
 use crate::error::AppError;
 use crate::view::{self, Page};
+use confer_ops::accounts;
+use confer_ops::OpsError;
 use crate::SharedState;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use confer_store::tokens::{self, Scope, TokenInfo};
-use confer_store::{sessions, users, StoreError};
+use confer_store::tokens::{self, TokenInfo};
+use confer_store::{sessions, users};
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -89,30 +91,27 @@ pub async fn create_token(
     Form(f): Form<TokenForm>,
 ) -> Result<Response, AppError> {
     let mut page = ctx.page("Your account", "/account");
-    let name = f.name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        page.errors.add("name", "Enter a name for the token of up to 100 characters, saying what will use it");
-    }
     let days = match f.days.trim() {
         "" => Some(tokens::DEFAULT_DAYS),
-        d => d.parse::<i64>().ok().filter(|d| (1..=tokens::MAX_DAYS).contains(d)),
+        d => d.parse::<i64>().ok(),
     };
-    if days.is_none() {
+    let Some(days) = days else {
         page.errors
             .add("days", format!("Enter how many days the token lasts, as a number from 1 to {}", tokens::MAX_DAYS));
-    }
-    let Some(days) = days.filter(|_| page.errors.is_empty()) else {
         return show(&state, &ctx, page, None, &f.name, &f.days).await;
     };
-    let scopes: &[Scope] = if f.write.is_some() { &[Scope::Read, Scope::Write] } else { &[Scope::Read] };
-    let authority = ctx.actor.authority_id.as_str();
-    match tokens::create_for_days(&state.db, ctx.actor_id(), authority, name, scopes, days, ctx.actor_id()).await {
-        Ok((_, token)) => show(&state, &ctx, page, Some(&token), "", "").await,
-        Err(StoreError::Conflict(m)) => {
-            page.errors.add("name", capitalise(&m));
+    let request = accounts::TokenRequest { name: f.name.clone(), write: f.write.is_some(), days };
+    match accounts::issue_token(&state.ops, accounts::TokenFor::Themselves(&ctx.actor), request).await {
+        Ok(token) => show(&state, &ctx, page, Some(&token), "", "").await,
+        Err(OpsError::Invalid { field, message }) => {
+            page.errors.add(if field.is_empty() { "name" } else { field }, message);
             show(&state, &ctx, page, None, &f.name, &f.days).await
         }
-        Err(e) => Err(e.into()),
+        Err(OpsError::Duplicate { message }) => {
+            page.errors.add("name", capitalise(&message));
+            show(&state, &ctx, page, None, &f.name, &f.days).await
+        }
+        Err(e) => Err(crate::pages::conferences::to_app(e)),
     }
 }
 
