@@ -11,7 +11,7 @@
 //! the version the form was made from. A refusal shows the domain's reason with what was typed
 //! kept; a version conflict says someone else saved first. Nothing here decides a rule.
 
-use super::conferences::{allow, date_field, done, finish, person_of, Home, Opt, Problem, Sent};
+use super::conferences::{begin, date_field, done, finish, person_of, Home, Opt, Problem};
 use crate::auth::Ctx;
 use crate::error::AppError;
 use crate::SharedState;
@@ -40,9 +40,7 @@ pub async fn cancel(
     Path(id): Path<String>,
     Form(f): Fields,
 ) -> Result<Response, AppError> {
-    allow(&state, &ctx, Action::CancelConference, &id).await?;
-    let sent = Sent(f);
-    let v = sent.version()?;
+    let (sent, v) = begin(&state, &ctx, Action::CancelConference, &id, f).await?;
     let b = conference::ReasonInput { reason: sent.get("reason").to_owned() };
     let r = done(conference::cancel(&state.ops, &ctx.actor, &id, v, b).await);
     finish(&state, &ctx, &id, Home::Conference, "cancel", "reason", sent, r).await
@@ -54,9 +52,7 @@ pub async fn add_child(
     Path(id): Path<String>,
     Form(f): Fields,
 ) -> Result<Response, AppError> {
-    allow(&state, &ctx, Action::RequestConference, &id).await?;
-    let sent = Sent(f);
-    let v = sent.version()?;
+    let (sent, v) = begin(&state, &ctx, Action::RequestConference, &id, f).await?;
     let r = async {
         let Some(child_id) = sent.opt("child_id") else {
             return Err(Problem::Field("child_id", "Select the child to add".into()));
@@ -81,9 +77,7 @@ pub async fn remove_child(
     Path(id): Path<String>,
     Form(f): Fields,
 ) -> Result<Response, AppError> {
-    allow(&state, &ctx, Action::RequestConference, &id).await?;
-    let sent = Sent(f);
-    let v = sent.version()?;
+    let (sent, v) = begin(&state, &ctx, Action::RequestConference, &id, f).await?;
     let r = async {
         let Some(child_id) = sent.opt("child_id") else {
             return Err(Problem::Field("child_id", "Select the child to take out".into()));
@@ -101,9 +95,7 @@ pub async fn name_supporter(
     Path(id): Path<String>,
     Form(f): Fields,
 ) -> Result<Response, AppError> {
-    allow(&state, &ctx, Action::ArrangeConference, &id).await?;
-    let sent = Sent(f);
-    let v = sent.version()?;
+    let (sent, v) = begin(&state, &ctx, Action::ArrangeConference, &id, f).await?;
     let r = async {
         let Some(adult) = sent.opt("supports") else {
             return Err(Problem::Field("supports", "Select the parent or carer they support".into()));
@@ -128,9 +120,7 @@ pub async fn decide_late_supporter(
     Path(id): Path<String>,
     Form(f): Fields,
 ) -> Result<Response, AppError> {
-    allow(&state, &ctx, Action::ChairConference, &id).await?;
-    let sent = Sent(f);
-    let v = sent.version()?;
+    let (sent, v) = begin(&state, &ctx, Action::ChairConference, &id, f).await?;
     let r = async {
         let Ok(number) = sent.get("invitation").parse::<u32>() else {
             return Err(Problem::Field("invitation", "Select the supporter".into()));
@@ -153,9 +143,7 @@ pub async fn book_interpreter(
     Path(id): Path<String>,
     Form(f): Fields,
 ) -> Result<Response, AppError> {
-    allow(&state, &ctx, Action::ArrangeConference, &id).await?;
-    let sent = Sent(f);
-    let v = sent.version()?;
+    let (sent, v) = begin(&state, &ctx, Action::ArrangeConference, &id, f).await?;
     let r = async {
         let Some(for_person) = person_of(sent.get("for_person")) else {
             return Err(Problem::Field("for_person", "Select who the interpreter is for".into()));
@@ -180,9 +168,7 @@ pub async fn need_met(
     Path(id): Path<String>,
     Form(f): Fields,
 ) -> Result<Response, AppError> {
-    allow(&state, &ctx, Action::ArrangeConference, &id).await?;
-    let sent = Sent(f);
-    let v = sent.version()?;
+    let (sent, v) = begin(&state, &ctx, Action::ArrangeConference, &id, f).await?;
     let r = async {
         let Some((adult, need)) =
             sent.get("need").split_once('|').and_then(|(a, n)| Some((a, PracticalNeedKind::parse(n)?)))
@@ -202,9 +188,7 @@ pub async fn recording_consent(
     Path(id): Path<String>,
     Form(f): Fields,
 ) -> Result<Response, AppError> {
-    allow(&state, &ctx, Action::RecordMeeting, &id).await?;
-    let sent = Sent(f);
-    let v = sent.version()?;
+    let (sent, v) = begin(&state, &ctx, Action::RecordMeeting, &id, f).await?;
     let r = async {
         let Some(adult_id) = sent.opt("adult_id") else {
             return Err(Problem::Field("adult_id", "Select the parent or carer".into()));
@@ -227,9 +211,7 @@ pub async fn audio_recording(
     Path(id): Path<String>,
     Form(f): Fields,
 ) -> Result<Response, AppError> {
-    allow(&state, &ctx, Action::ChairConference, &id).await?;
-    let sent = Sent(f);
-    let v = sent.version()?;
+    let (sent, v) = begin(&state, &ctx, Action::ChairConference, &id, f).await?;
     let r = done(conference::start_audio_recording(&state.ops, &ctx.actor, &id, v).await);
     finish(&state, &ctx, &id, Home::Conference, "audio", "start", sent, r).await
 }
@@ -240,9 +222,7 @@ pub async fn exclusion_told(
     Path(id): Path<String>,
     Form(f): Fields,
 ) -> Result<Response, AppError> {
-    allow(&state, &ctx, Action::GatherViews, &id).await?;
-    let sent = Sent(f);
-    let v = sent.version()?;
+    let (sent, v) = begin(&state, &ctx, Action::GatherViews, &id, f).await?;
     let r = async {
         let Some(adult_id) = sent.opt("adult_id") else {
             return Err(Problem::Field("adult_id", "Select who was told".into()));
@@ -263,9 +243,7 @@ pub async fn review_previous_exclusion(
     Path(id): Path<String>,
     Form(f): Fields,
 ) -> Result<Response, AppError> {
-    allow(&state, &ctx, Action::ChairConference, &id).await?;
-    let sent = Sent(f);
-    let v = sent.version()?;
+    let (sent, v) = begin(&state, &ctx, Action::ChairConference, &id, f).await?;
     let r = async {
         let Some(adult_id) = sent.opt("adult_id") else {
             return Err(Problem::Field("adult_id", "Select the parent or carer".into()));

@@ -135,6 +135,22 @@ pub async fn allow(state: &SharedState, ctx: &Ctx, action: Action, id: &str) -> 
     Ok(conference::authorize(&state.ops, &ctx.actor, action, id).await?)
 }
 
+/// What every conference form handler starts with: the access policy asked about this
+/// conference for the form's action (404 or 403 before anything is read), then the fields
+/// and the version the form was made from.
+pub async fn begin(
+    state: &SharedState,
+    ctx: &Ctx,
+    action: Action,
+    id: &str,
+    fields: Vec<(String, String)>,
+) -> Result<(Sent, i64), AppError> {
+    allow(state, ctx, action, id).await?;
+    let sent = Sent(fields);
+    let v = sent.version()?;
+    Ok((sent, v))
+}
+
 /// What a form's operation answered, as [`finish`] takes it.
 pub fn done<T>(r: Result<T, OpsError>) -> Result<(), Problem> {
     r.map(|_| ()).map_err(Problem::Ops)

@@ -14,7 +14,7 @@
 //! route), then the domain operation through the store's save at the version the form was
 //! made from; refusals in the error summary with what was typed kept, conflicts shown as such.
 
-use super::conferences::{
+use super::conferences::{begin, 
     allow, date_field, done, finish, may, people_opts, person_of, recipient_name, state_tag, to_app, user_names,
     DoneQuery, Home, Kept, Opt, Problem, Sent, SentRow,
 };
@@ -436,9 +436,7 @@ pub async fn outcome_sent(
     Path(id): Path<String>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    allow(&state, &ctx, Action::ArrangeConference, &id).await?;
-    let sent = Sent(f);
-    let v = sent.version()?;
+    let (sent, v) = begin(&state, &ctx, Action::ArrangeConference, &id, f).await?;
     let r = async {
         let recipient = match person_of(sent.get("recipient")) {
             Some(Person::FamilyMember(x)) => Recipient::FamilyMember(x),
@@ -486,9 +484,7 @@ pub async fn add_discussion(
     Path(id): Path<String>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    allow(&state, &ctx, Action::RecordMeeting, &id).await?;
-    let sent = Sent(f);
-    let v = sent.version()?;
+    let (sent, v) = begin(&state, &ctx, Action::RecordMeeting, &id, f).await?;
     let r = async {
         let heading = DiscussionHeading::parse(sent.get("heading"))
             .ok_or_else(|| Problem::Field("heading", "Select the heading it comes under".into()))?;
@@ -515,9 +511,7 @@ pub async fn request_correction(
     Path(id): Path<String>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    allow(&state, &ctx, Action::GatherViews, &id).await?;
-    let sent = Sent(f);
-    let v = sent.version()?;
+    let (sent, v) = begin(&state, &ctx, Action::GatherViews, &id, f).await?;
     let r = async {
         let Some(adult_id) = sent.opt("adult_id") else {
             return Err(Problem::Field("adult_id", "Select the parent or carer asking for the correction".into()));
@@ -615,9 +609,7 @@ pub async fn legal_recommendation(
     Path(id): Path<String>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    allow(&state, &ctx, Action::ChairConference, &id).await?;
-    let sent = Sent(f);
-    let v = sent.version()?;
+    let (sent, v) = begin(&state, &ctx, Action::ChairConference, &id, f).await?;
     let r = async {
         let action = LegalAction::parse(sent.get("action"))
             .ok_or_else(|| Problem::Field("action", "Select what the conference recommends".into()))?;

@@ -64,9 +64,7 @@ pub async fn schedule(
     Path(id): Path<String>,
     Form(f): Fields,
 ) -> Result<Response, AppError> {
-    allow(&state, &ctx, Action::ArrangeConference, &id).await?;
-    let sent = Sent(f);
-    let v = sent.version()?;
+    let (sent, v) = begin(&state, &ctx, Action::ArrangeConference, &id, f).await?;
     let r = match schedule_input(&sent) {
         Ok(b) => done(conference::schedule(&state.ops, &ctx.actor, &id, v, b).await),
         Err(p) => Err(p),
@@ -80,9 +78,7 @@ pub async fn reschedule(
     Path(id): Path<String>,
     Form(f): Fields,
 ) -> Result<Response, AppError> {
-    allow(&state, &ctx, Action::ArrangeConference, &id).await?;
-    let sent = Sent(f);
-    let v = sent.version()?;
+    let (sent, v) = begin(&state, &ctx, Action::ArrangeConference, &id, f).await?;
     let r = match schedule_input(&sent) {
         Ok(slot) => {
             let b = conference::RescheduleInput { slot, reason: sent.get("reason").to_owned() };
@@ -99,9 +95,7 @@ pub async fn invite(
     Path(id): Path<String>,
     Form(f): Fields,
 ) -> Result<Response, AppError> {
-    allow(&state, &ctx, Action::ArrangeConference, &id).await?;
-    let sent = Sent(f);
-    let v = sent.version()?;
+    let (sent, v) = begin(&state, &ctx, Action::ArrangeConference, &id, f).await?;
     let r = async {
         let invitee = match person_of(sent.get("invitee")) {
             Some(Person::FamilyMember(adult)) => conference::InviteeDto::FamilyMember { adult_id: adult.0 },
@@ -126,9 +120,7 @@ pub async fn answer(
     Path(id): Path<String>,
     Form(f): Fields,
 ) -> Result<Response, AppError> {
-    allow(&state, &ctx, Action::AnswerInvitation, &id).await?;
-    let sent = Sent(f);
-    let v = sent.version()?;
+    let (sent, v) = begin(&state, &ctx, Action::AnswerInvitation, &id, f).await?;
     let r = async {
         let Ok(number) = sent.get("invitation").parse::<u32>() else {
             return Err(Problem::Field("invitation", "Select whose answer this is".into()));
@@ -153,9 +145,7 @@ pub async fn pre_meeting(
     Path(id): Path<String>,
     Form(f): Fields,
 ) -> Result<Response, AppError> {
-    allow(&state, &ctx, Action::ChairConference, &id).await?;
-    let sent = Sent(f);
-    let v = sent.version()?;
+    let (sent, v) = begin(&state, &ctx, Action::ChairConference, &id, f).await?;
     let r = async {
         let Some(adult_id) = sent.opt("adult_id") else {
             return Err(Problem::Field("adult_id", "Select the parent or carer".into()));
@@ -185,9 +175,7 @@ pub async fn draft_record(
     Path(id): Path<String>,
     Form(f): Fields,
 ) -> Result<Response, AppError> {
-    allow(&state, &ctx, Action::RecordMeeting, &id).await?;
-    let sent = Sent(f);
-    let v = sent.version()?;
+    let (sent, v) = begin(&state, &ctx, Action::RecordMeeting, &id, f).await?;
     let b = conference::DraftInput { sections: None };
     let r = done(conference::draft_record(&state.ops, &ctx.actor, &id, v, b).await);
     finish(&state, &ctx, &id, Home::Record, "draft", "draft", sent, r).await
@@ -199,9 +187,7 @@ pub async fn approve_record(
     Path(id): Path<String>,
     Form(f): Fields,
 ) -> Result<Response, AppError> {
-    allow(&state, &ctx, Action::ChairConference, &id).await?;
-    let sent = Sent(f);
-    let v = sent.version()?;
+    let (sent, v) = begin(&state, &ctx, Action::ChairConference, &id, f).await?;
     let r = done(conference::approve_record(&state.ops, &ctx.actor, &id, v).await);
     finish(&state, &ctx, &id, Home::Record, "approve", "approve", sent, r).await
 }
@@ -212,9 +198,7 @@ pub async fn distribute_record(
     Path(id): Path<String>,
     Form(f): Fields,
 ) -> Result<Response, AppError> {
-    allow(&state, &ctx, Action::ArrangeConference, &id).await?;
-    let sent = Sent(f);
-    let v = sent.version()?;
+    let (sent, v) = begin(&state, &ctx, Action::ArrangeConference, &id, f).await?;
     let r = async {
         let recipient = match person_of(sent.get("recipient")) {
             Some(Person::FamilyMember(x)) => Recipient::FamilyMember(x),
@@ -239,9 +223,7 @@ pub async fn exclude(
     Path(id): Path<String>,
     Form(f): Fields,
 ) -> Result<Response, AppError> {
-    allow(&state, &ctx, Action::ChairConference, &id).await?;
-    let sent = Sent(f);
-    let v = sent.version()?;
+    let (sent, v) = begin(&state, &ctx, Action::ChairConference, &id, f).await?;
     let r = async {
         let Some(adult) = sent.opt("adult_id") else {
             return Err(Problem::Field("adult_id", "Select the parent or carer".into()));
@@ -280,9 +262,7 @@ pub async fn record_views(
     Path(id): Path<String>,
     Form(f): Fields,
 ) -> Result<Response, AppError> {
-    allow(&state, &ctx, Action::GatherViews, &id).await?;
-    let sent = Sent(f);
-    let v = sent.version()?;
+    let (sent, v) = begin(&state, &ctx, Action::GatherViews, &id, f).await?;
     let r = async {
         let Some(whose) = person_of(sent.get("whose")) else {
             return Err(Problem::Field("whose", "Select whose views these are".into()));

@@ -4,7 +4,7 @@
 use crate::auth::Ctx;
 use crate::error::AppError;
 use crate::pages::arrange::Fields;
-use crate::pages::conferences::{allow, done, finish, person_of, Home, Problem, Sent};
+use crate::pages::conferences::{allow, begin, done, finish, person_of, Home, Problem, Sent};
 use crate::view;
 use crate::SharedState;
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
@@ -23,9 +23,7 @@ pub async fn submit_report(
     Path(id): Path<String>,
     Form(f): Fields,
 ) -> Result<Response, AppError> {
-    allow(&state, &ctx, Action::SubmitReport, &id).await?;
-    let sent = Sent(f);
-    let v = sent.version()?;
+    let (sent, v) = begin(&state, &ctx, Action::SubmitReport, &id, f).await?;
     let r = async {
         let Some(author) = sent.opt("author") else {
             return Err(Problem::Field("author", "Select whose report this is".into()));
@@ -191,9 +189,7 @@ pub async fn share_report(
     Path(id): Path<String>,
     Form(f): Fields,
 ) -> Result<Response, AppError> {
-    allow(&state, &ctx, Action::SubmitReport, &id).await?;
-    let sent = Sent(f);
-    let v = sent.version()?;
+    let (sent, v) = begin(&state, &ctx, Action::SubmitReport, &id, f).await?;
     let r = async {
         let Ok(number) = sent.get("report").parse::<u32>() else {
             return Err(Problem::Field("report", "Select the report".into()));
