@@ -6,8 +6,8 @@
 //! measured; recomputing the due dates (and the state of each, as the lists show it) is.
 
 use chrono::NaiveDate;
-use confer_domain::calendar::Calendar;
 use confer_demo::{Demo, DemoOptions};
+use confer_domain::calendar::Calendar;
 use confer_domain::policy::PolicyHistory;
 use confer_domain::timescales::{deadline_state, recompute_all};
 use confer_domain::Nation;
