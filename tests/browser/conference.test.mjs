@@ -2,8 +2,9 @@
 // social worker requests a conference for one of their families (S47-01, TIME-01), the
 // coordinator schedules it with the demo chair (CHAIR-01) and invites a parent (INV-01), the
 // chair records the pre-meeting (MEET-01), each by following the conference's task list to the
-// task's own page (issue 11), opens the live page, starts, records a point of the
-// discussion (MEET-05, MEET-07), decides (DEC-01) and closes. axe-core checks every page.
+// task's own page (issue 11), opens the live meeting's task list, starts, and on each task's
+// own page records a point of the discussion (MEET-05, MEET-07), decides (DEC-01) and closes.
+// axe-core checks every page, every meeting task page included.
 // Run from the repository root: node --test tests/browser/conference.test.mjs
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
@@ -143,26 +144,48 @@ describe('conference journey', { timeout: 300_000 }, () => {
     await checkAccessibility(page, 'meeting page, before the start')
     await pressButton(page, 'Start the conference')
     assert.match(await mainText(page), /has started/)
-    await checkAccessibility(page, 'meeting page, in progress')
+    await checkAccessibility(page, 'meeting task list, in progress')
+    // The meeting is a task list too (issue 11): every task the chair may open is its own
+    // accessible page with its form only.
+    const meetingTasks = await page.locator('ul.govuk-task-list a.govuk-task-list__link').evaluateAll((as) => as.map((a) => [a.getAttribute('href'), a.textContent.trim()]))
+    assert.ok(meetingTasks.length >= 8, `the chair's meeting tasks: ${JSON.stringify(meetingTasks)}`)
+    for (const [href, name] of meetingTasks) {
+      await page.goto(href)
+      await checkAccessibility(page, `meeting task page ${name}`)
+      assert.equal(await page.locator('h1').count(), 1)
+    }
+    await page.goto(`${conference}/meeting`)
+    await click(page, page.getByRole('link', { name: 'Discussion points', exact: true }))
     await (await field(page, 'discussion-heading', 'Heading')).selectOption('worries')
     await (await field(page, 'discussion-text', 'What was said')).fill('The school reports that the children arrive hungry.')
     await pressButton(page, 'Add to the discussion')
+    assert.equal(pathOf(page), `${conference}/meeting/discussion?done=discussion`, 'on the task page, for the next point')
     assert.match(await page.locator('#recorded + table').innerText(), /arrive hungry/)
+    await click(page, page.getByRole('link', { name: "Back to the meeting's tasks" }).first())
+    assert.match(await page.locator('#task-discussion-status').innerText(), /In progress/)
+    await click(page, page.getByRole('link', { name: 'The decision for each child', exact: true }))
     await (await field(page, 'decision-child_id', 'Child')).selectOption({ index: 1 })
     await page.getByLabel('A child in need plan', { exact: true }).check()
     await pressButton(page, 'Record the decision')
     if (await page.locator('.govuk-error-summary').isVisible()) {
       // INV-03: without a quorum the chair records why they decide anyway (policy allows).
-      await checkAccessibility(page, 'meeting page, decision refused')
+      await checkAccessibility(page, 'meeting decisions page, decision refused')
+      assert.equal(await page.locator('#decision-child_id').inputValue() !== '', true, 'the child chosen is kept')
+      await page.getByLabel('A child in need plan', { exact: true }).check()
       await (await field(page, 'decision-inquorate_reason', 'not quorate')).fill('Professionals sent reports; the family attended.')
       await pressButton(page, 'Record the decision')
     }
     assert.match(await mainText(page), /decision has been recorded/)
     assert.match(await page.locator('#decisions + dl').innerText(), /A child in need plan/)
-    await checkAccessibility(page, 'meeting page, decided')
+    await checkAccessibility(page, 'meeting decisions page, decided')
+    await page.goto(`${conference}/meeting`)
+    await click(page, page.getByRole('link', { name: 'Next review date and close', exact: true }))
+    await checkAccessibility(page, 'meeting task page: close')
     await pressButton(page, 'Close the conference')
     assert.match(await mainText(page), /conference is closed/)
-    await checkAccessibility(page, 'meeting page, closed')
+    assert.equal(pathOf(page), `${conference}/meeting?done=close`)
+    assert.match(await page.locator('#task-close-status').innerText(), /Completed/)
+    await checkAccessibility(page, 'meeting task list, closed')
     await signOut(page)
     assert.deepEqual(page.problems, [])
     await page.close()

@@ -3,6 +3,8 @@
 
 use crate::auth::{Ctx, Via};
 use crate::error::AppError;
+use crate::pages::meeting::task_pages as mt;
+use crate::pages::record::task_pages as rt;
 use crate::{api, api_conferences as ac, assets, auth, pages, SharedState};
 use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::Next;
@@ -163,6 +165,18 @@ pub const ROUTES: &[Route] = &[
     r("POST", "/conferences/{conference_id}/exclusions", Record(Action::ChairConference)),
     r("POST", "/conferences/{conference_id}/views", Record(Action::GatherViews)),
     r("GET", "/conferences/{conference_id}/meeting", Record(Action::RecordMeeting)),
+    // The live meeting as a task list (issue 11): one page per task.
+    r("GET", "/conferences/{conference_id}/meeting/attendance", Record(Action::RecordMeeting)),
+    r("GET", "/conferences/{conference_id}/meeting/pre-meetings", Record(Action::RecordMeeting)),
+    r("GET", "/conferences/{conference_id}/meeting/consent", Record(Action::RecordMeeting)),
+    r("GET", "/conferences/{conference_id}/meeting/childrens-views", Record(Action::RecordMeeting)),
+    r("GET", "/conferences/{conference_id}/meeting/views", Record(Action::RecordMeeting)),
+    r("GET", "/conferences/{conference_id}/meeting/discussion", Record(Action::RecordMeeting)),
+    r("GET", "/conferences/{conference_id}/meeting/decisions", Record(Action::RecordMeeting)),
+    r("GET", "/conferences/{conference_id}/meeting/dissent", Record(Action::RecordMeeting)),
+    r("GET", "/conferences/{conference_id}/meeting/plan", Record(Action::RecordMeeting)),
+    r("GET", "/conferences/{conference_id}/meeting/recommendations", Record(Action::RecordMeeting)),
+    r("GET", "/conferences/{conference_id}/meeting/close", Record(Action::RecordMeeting)),
     r("POST", "/conferences/{conference_id}/start", Record(Action::ChairConference)),
     r("POST", "/conferences/{conference_id}/attendance", Record(Action::RecordMeeting)),
     r("POST", "/conferences/{conference_id}/discussion", Record(Action::RecordMeeting)),
@@ -180,6 +194,17 @@ pub const ROUTES: &[Route] = &[
     // After the meeting (issue 6): the record's own page, the written outcome, editing the
     // draft, correction requests; and on the live page, views presented and legal action.
     r("GET", "/conferences/{conference_id}/record", Record(Action::ViewConference)),
+    // The record as a task list (issue 11): each task its own page, with the same action as
+    // its form (or, where it also shows what was sent or asked, viewing the conference).
+    r("GET", "/conferences/{conference_id}/record/outcome", Record(Action::ViewConference)),
+    r("GET", "/conferences/{conference_id}/record/draft", Record(Action::RecordMeeting)),
+    r("GET", "/conferences/{conference_id}/record/sections", Record(Action::RecordMeeting)),
+    r("GET", "/conferences/{conference_id}/record/sections/{number}", Record(Action::RecordMeeting)),
+    r("GET", "/conferences/{conference_id}/record/approve", Record(Action::ChairConference)),
+    r("GET", "/conferences/{conference_id}/record/distribute", Record(Action::ViewConference)),
+    r("GET", "/conferences/{conference_id}/record/corrections", Record(Action::ViewConference)),
+    r("GET", "/conferences/{conference_id}/record/correction-requests/{number}/answer", Record(Action::ChairConference)),
+    r("GET", "/conferences/{conference_id}/record/versions", Record(Action::ViewConference)),
     r("POST", "/conferences/{conference_id}/outcome-sent", Record(Action::ArrangeConference)),
     r("POST", "/conferences/{conference_id}/record/sections", Record(Action::RecordMeeting)),
     r("POST", "/conferences/{conference_id}/record/sections/{number}", Record(Action::RecordMeeting)),
@@ -330,6 +355,17 @@ pub fn router(state: SharedState) -> Router {
         .route("/conferences/{conference_id}/exclusions", get(pages::conference::task_pages::exclusions).post(pages::conferences::exclude))
         .route("/conferences/{conference_id}/views", get(pages::conference::task_pages::views).post(pages::conferences::record_views))
         .route("/conferences/{conference_id}/meeting", get(pages::meeting::show))
+        .route("/conferences/{conference_id}/meeting/attendance", get(mt::attendance_page))
+        .route("/conferences/{conference_id}/meeting/pre-meetings", get(mt::pre_meetings_page))
+        .route("/conferences/{conference_id}/meeting/consent", get(mt::consent_page))
+        .route("/conferences/{conference_id}/meeting/childrens-views", get(mt::childrens_views_page))
+        .route("/conferences/{conference_id}/meeting/views", get(mt::views_page))
+        .route("/conferences/{conference_id}/meeting/discussion", get(mt::discussion_page))
+        .route("/conferences/{conference_id}/meeting/decisions", get(mt::decisions_page))
+        .route("/conferences/{conference_id}/meeting/dissent", get(mt::dissent_page))
+        .route("/conferences/{conference_id}/meeting/plan", get(mt::plan_page))
+        .route("/conferences/{conference_id}/meeting/recommendations", get(mt::recommendations_page))
+        .route("/conferences/{conference_id}/meeting/close", get(mt::close_page))
         .route("/conferences/{conference_id}/start", post(pages::meeting::start))
         .route("/conferences/{conference_id}/attendance", post(pages::meeting::attendance))
         .route("/conferences/{conference_id}/discussion", post(pages::meeting::discussion))
@@ -340,21 +376,24 @@ pub fn router(state: SharedState) -> Router {
         .route("/conferences/{conference_id}/decisions", post(pages::meeting::decision))
         .route("/conferences/{conference_id}/dissents", post(pages::meeting::dissent))
         .route("/conferences/{conference_id}/close", post(pages::meeting::close))
-        .route("/conferences/{conference_id}/record/draft", post(pages::conferences::draft_record))
-        .route("/conferences/{conference_id}/record/approve", post(pages::conferences::approve_record))
-        .route("/conferences/{conference_id}/record/distribute", post(pages::conferences::distribute_record))
+        .route("/conferences/{conference_id}/record/draft", get(rt::draft_page).post(pages::conferences::draft_record))
+        .route("/conferences/{conference_id}/record/approve", get(rt::approve_page).post(pages::conferences::approve_record))
+        .route("/conferences/{conference_id}/record/distribute", get(rt::distribute_page).post(pages::conferences::distribute_record))
         .route("/conferences/{conference_id}/record/copies/{number}", get(pages::conferences::copy))
         .route("/conferences/{conference_id}/record", get(pages::record::show))
+        .route("/conferences/{conference_id}/record/outcome", get(rt::outcome_page))
+        .route("/conferences/{conference_id}/record/corrections", get(rt::corrections_page))
+        .route("/conferences/{conference_id}/record/versions", get(rt::versions_page))
         .route("/conferences/{conference_id}/outcome-sent", post(pages::record::outcome_sent))
-        .route("/conferences/{conference_id}/record/sections", post(pages::record::add_discussion))
-        .route("/conferences/{conference_id}/record/sections/{number}", post(pages::record::edit_section))
+        .route("/conferences/{conference_id}/record/sections", get(rt::add_point_page).post(pages::record::add_discussion))
+        .route("/conferences/{conference_id}/record/sections/{number}", get(rt::section_page).post(pages::record::edit_section))
         .route("/conferences/{conference_id}/record/correction-requests", post(pages::record::request_correction))
         .route(
             "/conferences/{conference_id}/record/correction-requests/{number}/answer",
-            post(pages::record::answer_correction),
+            get(rt::answer_page).post(pages::record::answer_correction),
         )
-        .route("/conferences/{conference_id}/views/{number}/present", post(pages::record::present_views))
-        .route("/conferences/{conference_id}/legal-recommendations", post(pages::record::legal_recommendation))
+        .route("/conferences/{conference_id}/views/{number}/present", post(pages::meeting::present_views))
+        .route("/conferences/{conference_id}/legal-recommendations", post(pages::meeting::legal_recommendation))
         // The family portal (issue 6).
         .route("/portal/conferences/{conference_id}", get(pages::portal::show))
         .route("/portal/conferences/{conference_id}/answer", post(pages::portal::answer))

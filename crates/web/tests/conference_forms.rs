@@ -662,14 +662,19 @@ async fn exclusion_told_audio_recording_and_the_previous_exclusions_decided_agai
     step(&mut chair, &format!("{conf}/recording"), &format!("{conf}/audio-recording"), &[]).await;
     assert!(chair.get(&format!("{conf}/recording")).await.body.contains("Being recorded"));
     for n in ["2", "3", "4"] {
-        step(&mut notes, &meeting, &format!("{conf}/attendance"), &[("invitation", n), ("presence", "in-person")])
-            .await;
+        step(
+            &mut notes,
+            &format!("{meeting}/attendance"),
+            &format!("{conf}/attendance"),
+            &[("invitation", n), ("presence", "in-person")],
+        )
+        .await;
     }
     for child in ["amy", "ben"] {
         for p in ["p-sw", "p-school", "p-police"] {
             step(
                 &mut chair,
-                &meeting,
+                &format!("{meeting}/views"),
                 &format!("{conf}/professional-views"),
                 &[("professional_id", p), ("child_id", child), ("view", "plan"), ("reasons", "From my report.")],
             )
@@ -677,7 +682,7 @@ async fn exclusion_told_audio_recording_and_the_previous_exclusions_decided_agai
         }
         step(
             &mut chair,
-            &meeting,
+            &format!("{meeting}/decisions"),
             &format!("{conf}/decisions"),
             &[
                 ("child_id", child),
@@ -688,7 +693,7 @@ async fn exclusion_told_audio_recording_and_the_previous_exclusions_decided_agai
         )
         .await;
     }
-    step(&mut chair, &meeting, &format!("{conf}/close"), &[]).await;
+    step(&mut chair, &format!("{meeting}/close"), &format!("{conf}/close"), &[]).await;
 
     // The review follows it: the chair is suggested again (CHAIR-02) and the exclusion is shown
     // to be decided again, never carried over (EXC-05).

@@ -182,33 +182,38 @@ async fn the_journey_from_request_to_the_distributed_record_through_the_pages_s4
     // MEET-02, MEET-05, MEET-06, DEC-02: the note taker records as it happens.
     let mut notes_b = w.as_user(&w.notes).await;
     for n in ["1", "2", "3", "4"] {
-        step(&mut notes_b, &meeting, &format!("{conf}/attendance"), &[("invitation", n), ("presence", "in-person")])
-            .await;
+        step(
+            &mut notes_b,
+            &format!("{meeting}/attendance"),
+            &format!("{conf}/attendance"),
+            &[("invitation", n), ("presence", "in-person")],
+        )
+        .await;
     }
     step(
         &mut notes_b,
-        &meeting,
+        &format!("{meeting}/discussion"),
         &format!("{conf}/discussion"),
         &[("heading", "worries"), ("text", "AMY-ARRIVES-HUNGRY"), ("child_id", "amy")],
     )
     .await;
     step(
         &mut notes_b,
-        &meeting,
+        &format!("{meeting}/discussion"),
         &format!("{conf}/discussion"),
         &[("heading", "history"), ("text", "RESTRICTED-POLICE-DETAIL"), ("restricted", "yes")],
     )
     .await;
     step(
         &mut notes_b,
-        &meeting,
+        &format!("{meeting}/views"),
         &format!("{conf}/parent-views"),
         &[("adult_id", "fam1-mum"), ("views", "We are trying our best.")],
     )
     .await;
     step(
         &mut notes_b,
-        &meeting,
+        &format!("{meeting}/plan"),
         &format!("{conf}/actions"),
         &[
             ("children", "amy"),
@@ -220,7 +225,7 @@ async fn the_journey_from_request_to_the_distributed_record_through_the_pages_s4
     .await;
 
     // DEC-02: no decision before each professional present has given a view.
-    let page = chair_b.get(&meeting).await;
+    let page = chair_b.get(&format!("{meeting}/decisions")).await;
     let v = version(&page);
     let early = chair_b
         .submit(
@@ -241,7 +246,7 @@ async fn the_journey_from_request_to_the_distributed_record_through_the_pages_s4
     for p in ["p-sw", "p-school", "p-police"] {
         step(
             &mut chair_b,
-            &meeting,
+            &format!("{meeting}/views"),
             &format!("{conf}/professional-views"),
             &[("professional_id", p), ("child_id", "amy"), ("view", "plan"), ("reasons", "From my report.")],
         )
@@ -249,7 +254,7 @@ async fn the_journey_from_request_to_the_distributed_record_through_the_pages_s4
     }
     step(
         &mut chair_b,
-        &meeting,
+        &format!("{meeting}/decisions"),
         &format!("{conf}/decisions"),
         &[
             ("child_id", "amy"),
@@ -260,32 +265,47 @@ async fn the_journey_from_request_to_the_distributed_record_through_the_pages_s4
     )
     .await;
     // MEET-07: what was recorded is on the page in the order it was agreed.
-    let live = chair_b.get(&meeting).await;
-    let pos = |s: &str| live.body.find(s).unwrap_or_else(|| panic!("{s} is on the meeting page"));
+    let live = chair_b.get(&format!("{meeting}/discussion")).await;
+    let pos = |s: &str| live.body.find(s).unwrap_or_else(|| panic!("{s} is on the meeting's discussion page"));
     assert!(pos("AMY-ARRIVES-HUNGRY") < pos("RESTRICTED-POLICE-DETAIL"));
     assert!(pos("BREAKFAST-CLUB") < pos("Decision for AMY Brook"));
-    step(&mut chair_b, &meeting, &format!("{conf}/close"), &[]).await;
+    // The meeting's summary: who is present and the task list, in the order a chair runs it,
+    // each with its status from the domain (issue 11); no form but the chair's.
+    let summary = chair_b.get(&meeting).await;
+    assert!(summary.body.contains("govuk-task-list"), "{}", summary.body);
+    assert!(summary.body.contains("Mia Brook (Family: Mother)"), "who is present");
+    let pos = |s: &str| summary.body.find(s).unwrap_or_else(|| panic!("{s} is on the meeting's task list"));
+    assert!(pos("id=\"task-attendance\"") < pos("id=\"task-views\""));
+    assert!(pos("id=\"task-views\"") < pos("id=\"task-decisions\""));
+    assert!(pos("id=\"task-decisions\"") < pos("id=\"task-close\""));
+    assert_eq!(task_status(&summary.body, "decisions"), "Completed");
+    assert_eq!(task_status(&summary.body, "attendance"), "Completed");
+    assert_eq!(task_status(&summary.body, "discussion"), "In progress", "two of the six headings");
+    assert_eq!(task_status(&summary.body, "close"), "Not yet started");
+    assert!(summary.body.contains(&format!("href=\"{meeting}/close\"")));
+    assert!(!summary.body.contains("name=\"version\""), "the task list has no form once started");
+    step(&mut chair_b, &format!("{meeting}/close"), &format!("{conf}/close"), &[]).await;
 
     // MIN-02: drafted by the note taker, approved by the chair, sent by the coordinator.
-    step(&mut notes_b, &format!("{conf}/record"), &format!("{conf}/record/draft"), &[]).await;
+    step(&mut notes_b, &format!("{conf}/record/draft"), &format!("{conf}/record/draft"), &[]).await;
     let page = coord.get(&conf).await;
     assert!(page.body.contains("waiting for the chair"), "{}", page.body);
     assert_eq!(task_status(&page.body, "record"), "In progress", "the record's task");
     let dash = chair_b.get("/conferences/chair").await;
     assert!(dash.body.contains("Draft ready to approve") && dash.body.contains("fam1 family"), "{}", dash.body);
-    step(&mut chair_b, &format!("{conf}/record"), &format!("{conf}/record/approve"), &[]).await;
+    step(&mut chair_b, &format!("{conf}/record/approve"), &format!("{conf}/record/approve"), &[]).await;
     let dash = chair_b.get("/conferences/chair").await;
     assert!(dash.body.contains("No records are waiting for you"), "{}", dash.body);
     step(
         &mut coord,
-        &format!("{conf}/record"),
+        &format!("{conf}/record/distribute"),
         &format!("{conf}/record/distribute"),
         &[("recipient", "family-member:fam1-mum"), ("language", "en")],
     )
     .await;
     step(
         &mut coord,
-        &format!("{conf}/record"),
+        &format!("{conf}/record/distribute"),
         &format!("{conf}/record/distribute"),
         &[("recipient", "professional:p-police")],
     )
@@ -519,17 +539,14 @@ async fn clashes_of_the_chair_and_the_room_are_shown_before_a_time_is_kept() {
     // its id; the coordinator, who may, is.
     let other_id = two.trim_start_matches("/conferences/");
     let api_get = |user: String| {
-        let (db, base, authority, path) = (w.app.db.clone(), w.app.base.clone(), w.app.authority.id.clone(), one.clone());
+        let (db, base, authority, path) =
+            (w.app.db.clone(), w.app.base.clone(), w.app.authority.id.clone(), one.clone());
         async move {
             let scopes = [confer_store::tokens::Scope::Read];
             let (_, token) =
                 confer_store::tokens::create(&db, &user, authority.as_str(), "api", &scopes, "test").await.unwrap();
-            let res = reqwest::Client::new()
-                .get(format!("{base}/api/v1{path}"))
-                .bearer_auth(token)
-                .send()
-                .await
-                .unwrap();
+            let res =
+                reqwest::Client::new().get(format!("{base}/api/v1{path}")).bearer_auth(token).send().await.unwrap();
             (res.status(), res.text().await.unwrap())
         }
     };

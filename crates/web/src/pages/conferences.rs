@@ -232,6 +232,8 @@ pub async fn finish(
                 (Home::Conference, Some(task)) if super::conference::stays_on_task(form) => {
                     super::conference::path_of(id, task)
                 }
+                (Home::Meeting, _) => super::meeting::after(id, form),
+                (Home::Record, _) => super::record::after(id, form),
                 _ => home.path(id),
             };
             return Ok(Redirect::to(&format!("{to}?done={form}")).into_response());
@@ -255,8 +257,9 @@ pub async fn finish(
             Some(task) => super::conference::task_pages::task_page(state, ctx, id, task, errors, &kept, None).await?,
             None => conference_page(state, ctx, id, errors, &kept, None).await?,
         },
-        Home::Meeting => super::meeting::meeting_page(state, ctx, id, errors, &kept, None).await?,
-        Home::Record => super::record::record_page(state, ctx, id, errors, &kept, None).await?,
+        // The meeting's and the record's task pages, likewise.
+        Home::Meeting => super::meeting::refused(state, ctx, id, form, errors, &kept).await?,
+        Home::Record => super::record::refused(state, ctx, id, form, errors, &kept).await?,
     };
     Ok((status, res).into_response())
 }
