@@ -242,6 +242,10 @@ async fn the_journey_from_request_to_the_distributed_record_through_the_pages_s4
         .await;
     assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(early.body.contains("govuk-error-summary"), "{}", error_summary(&early.body));
+    assert!(
+        early.body.contains("<h1 class=\"govuk-heading-l\">The decision for each child</h1>"),
+        "refused, the form comes back on its task's page"
+    );
     assert!(early.body.contains("value=\"child-protection-plan\" checked"), "the decision chosen is kept");
     for p in ["p-sw", "p-school", "p-police"] {
         step(
@@ -284,6 +288,32 @@ async fn the_journey_from_request_to_the_distributed_record_through_the_pages_s4
     assert_eq!(task_status(&summary.body, "close"), "Not yet started");
     assert!(summary.body.contains(&format!("href=\"{meeting}/close\"")));
     assert!(!summary.body.contains("name=\"version\""), "the task list has no form once started");
+    // One thing per page: each meeting task's page carries its own forms only.
+    let forms_of = |body: &str| -> Vec<String> {
+        body.split("method=\"post\" action=\"")
+            .skip(1)
+            .map(|rest| rest.split('"').next().unwrap_or("").to_owned())
+            .filter(|a| a != "/sign-out")
+            .collect()
+    };
+    for (task, forms) in [
+        ("attendance", &["attendance"][..]),
+        ("pre-meetings", &[][..]),
+        ("consent", &[][..]),
+        ("childrens-views", &[][..]),
+        ("views", &["professional-views", "parent-views"][..]),
+        ("discussion", &["discussion", "corrections"][..]),
+        ("decisions", &["decisions"][..]),
+        ("dissent", &["dissents"][..]),
+        ("plan", &["actions"][..]),
+        ("recommendations", &["legal-recommendations"][..]),
+        ("close", &["close"][..]),
+    ] {
+        let page = chair_b.get(&format!("{meeting}/{task}")).await;
+        assert_eq!(page.status, StatusCode::OK, "{task}");
+        let want: Vec<String> = forms.iter().map(|f| format!("{conf}/{f}")).collect();
+        assert_eq!(forms_of(&page.body), want, "the forms of the {task} page");
+    }
     step(&mut chair_b, &format!("{meeting}/close"), &format!("{conf}/close"), &[]).await;
 
     // MIN-02: drafted by the note taker, approved by the chair, sent by the coordinator.

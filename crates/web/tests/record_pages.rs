@@ -344,6 +344,12 @@ async fn in_and_after_the_meeting_through_the_pages_inv_07_dec_04_dec_05_time_01
         refused(&mut notes, &format!("{record}/sections/2"), &format!("{conf}/record/sections/2"), &[("text", "  ")])
             .await;
     assert!(blank.body.contains("href=\"#section-2-text\""), "{}", error_summary(&blank.body));
+    // A section that does not exist: refused on the record's task list, never a 500.
+    let none =
+        refused(&mut notes, &format!("{record}/sections/1"), &format!("{conf}/record/sections/99"), &[("text", "X")])
+            .await;
+    assert!(none.body.contains("id=\"record-list\""), "{}", error_summary(&none.body));
+    assert_eq!(notes.get(&format!("{record}/sections/99")).await.location.as_deref(), Some(record.as_str()));
 
     // MEET-05: a point missed in the meeting is added under one of the six headings; marked
     // restricted, the family's copy will leave it out.

@@ -228,12 +228,19 @@ pub async fn task_page(
     let latest = rec.latest();
     // The sections this page shows: the draft's until approved, then the latest version's.
     let sections = latest.map(|v| v.sections.as_slice()).or(rec.draft.as_ref().map(|d| d.sections.as_slice()));
+    // (A refused form for one that does not exist is shown on the list it would be on.)
     match shown {
         Shown::Section(n) if n == 0 || sections.is_none_or(|s| s.len() < n) => {
-            return Ok(Redirect::to(&format!("/conferences/{id}/record")).into_response())
+            if !errors.is_empty() {
+                return Box::pin(super::record_page(state, ctx, id, errors, kept, None)).await;
+            }
+            return Ok(Redirect::to(&format!("/conferences/{id}/record")).into_response());
         }
         Shown::Answer(n) if !rec.correction_requests.iter().any(|r| r.number == n) => {
-            return Ok(Redirect::to(&after(id, "answer-")).into_response())
+            if !errors.is_empty() {
+                return Box::pin(task_page(state, ctx, id, Shown::Corrections, errors, kept, None)).await;
+            }
+            return Ok(Redirect::to(&after(id, "answer-")).into_response());
         }
         _ => {}
     }
