@@ -586,7 +586,7 @@ async fn run_users(cmd: UsersCommand) -> Outcome {
             let u = user_named(&db, &username).await?;
             let request = accounts::TokenRequest { name, write, days };
             let token = match accounts::issue_token(&operations(&db), accounts::TokenFor::Operator(&u), request).await {
-                Ok(t) => t,
+                Ok(t) => t.secret,
                 // Said in the command's own terms (its flags).
                 Err(confer_ops::OpsError::Invalid { field: "days", .. }) => {
                     return Err(usage(format!("--days must be from 1 to {}", tokens::MAX_DAYS)))

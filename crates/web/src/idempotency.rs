@@ -24,9 +24,10 @@
 //! where conference changes are still refused by their version check (409), so a versioned
 //! record is never changed twice.
 //!
-//! A form that succeeds by showing a page rather than redirecting (the new API token, shown
-//! once) is not remembered: its key is given back like a failure's, as what it showed cannot
-//! be shown again.
+//! A form that succeeds by showing a page rather than redirecting (the new API token, whose
+//! secret is shown once) names, with [`RepeatAt`] on its response, the address that answers a
+//! second submission instead (a page saying it was done, without what cannot be shown again);
+//! that address is kept as its outcome like a redirect's.
 
 use crate::auth::Ctx;
 pub use crate::csrf::FormNonce;
@@ -59,6 +60,11 @@ pub fn key(user_id: &str, nonce: &str, method: &str, path_and_query: &str, body:
     hex::encode(h.finalize())
 }
 
+/// On a successful form's response that is a page, not a redirect: where a second
+/// submission of the same form is sent (303) instead of running it again.
+#[derive(Clone, Debug)]
+pub struct RepeatAt(pub String);
+
 pub async fn once(State(state): State<SharedState>, req: Request, next: Next) -> Response {
     // Only forms whose CSRF token was checked and carried a nonce, from a signed-in person.
     let (Some(FormNonce(nonce)), Some(ctx)) =
@@ -90,6 +96,7 @@ pub async fn once(State(state): State<SharedState>, req: Request, next: Next) ->
         .is_redirection()
         .then(|| res.headers().get(LOCATION).and_then(|l| l.to_str().ok()).map(str::to_owned))
         .flatten()
+        .or_else(|| res.extensions().get::<RepeatAt>().map(|r| r.0.clone()))
         .filter(|l| !l.is_empty());
     let recorded = match &location {
         Some(l) => form_submissions::finish(&state.db, &key, l).await,
