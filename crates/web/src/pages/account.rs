@@ -123,7 +123,10 @@ pub async fn create_token(
     let Some(days) = days else {
         page.errors
             .add("days", format!("Enter how many days the token lasts, as a number from 1 to {}", tokens::MAX_DAYS));
-        return show(&state, &ctx, page, None, &f.name, &f.days).await;
+        let mut res = show(&state, &ctx, page, None, &f.name, &f.days).await?;
+        // The status of the same refusal when the operation says it (OpsError::Invalid).
+        *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+        return Ok(res);
     };
     let request = accounts::TokenRequest { name: f.name.clone(), write: f.write.is_some(), days };
     match accounts::issue_token(&state.ops, accounts::TokenFor::Themselves(&ctx.actor), request).await {
