@@ -138,7 +138,7 @@ impl Client {
 
     /// A body made from the schema alone: its example (the `i`th of its examples), else its
     /// parts, required fields, first enum value or type.
-    fn from_schema(&self, schema: &Value, i: usize) -> Value {
+    fn body_from_schema(&self, schema: &Value, i: usize) -> Value {
         let s = self.resolve(schema);
         if let Some(all) = s.get("examples").and_then(Value::as_array).filter(|a| !a.is_empty()) {
             return all[i.min(all.len() - 1)].clone();
@@ -149,7 +149,7 @@ impl Client {
         if let Some(all) = s.get("allOf").and_then(Value::as_array) {
             let mut out = Map::new();
             for part in all {
-                if let Value::Object(m) = self.from_schema(part, i) {
+                if let Value::Object(m) = self.body_from_schema(part, i) {
                     out.extend(m);
                 }
             }
@@ -158,7 +158,7 @@ impl Client {
         for k in ["oneOf", "anyOf"] {
             if let Some(first) = s.get(k).and_then(Value::as_array).and_then(|v| v.iter().find(|x| x["type"] != "null"))
             {
-                return self.from_schema(first, i);
+                return self.body_from_schema(first, i);
             }
         }
         if let Some(e) = s.get("enum").and_then(Value::as_array).and_then(|v| v.first()) {
@@ -175,12 +175,12 @@ impl Client {
                 let mut out = Map::new();
                 for (name, p) in s.get("properties").and_then(Value::as_object).into_iter().flatten() {
                     if required.iter().any(|r| *r == name) {
-                        out.insert(name.clone(), self.from_schema(p, 0));
+                        out.insert(name.clone(), self.body_from_schema(p, 0));
                     }
                 }
                 Value::Object(out)
             }
-            Some("array") => json!([self.from_schema(&s["items"], 0)]),
+            Some("array") => json!([self.body_from_schema(&s["items"], 0)]),
             Some("string") => json!("From the document"),
             Some("integer") | Some("number") => json!(1),
             Some("boolean") => json!(false),
@@ -296,7 +296,7 @@ impl Client {
         req = req.bearer_auth(token);
         let mut sent = Value::Null;
         if let Some(schema) = op.pointer("/requestBody/content/application~1json/schema") {
-            let mut body = self.from_schema(schema, how.example);
+            let mut body = self.body_from_schema(schema, how.example);
             self.fill(&mut body, &how);
             if requires(&self.doc, schema, "version") {
                 let id = self.conference.clone().expect("a conference to change");
