@@ -252,7 +252,9 @@ impl From<confer_ops::OpsError> for Failure {
     fn from(e: confer_ops::OpsError) -> Self {
         use confer_ops::OpsError;
         let message = match e {
-            OpsError::Invalid { message, .. } | OpsError::Duplicate { message } => message,
+            OpsError::Invalid { message, .. } | OpsError::Duplicate { message } | OpsError::Declined { message } => {
+                message
+            }
             OpsError::Refused(r) => r.to_string(),
             OpsError::NotFound => "not found".to_owned(),
             OpsError::Unavailable => {

@@ -206,7 +206,7 @@ pub async fn issue_token(ops: &Ops, holder: TokenFor<'_>, request: TokenRequest)
     // may not, that is a refusal with its reason, not a clash of values.
     let made = tokens::create_for_days(&ops.db, user, authority, name, scopes, request.days, by).await;
     let (id, secret) = made.map_err(|e| match e {
-        StoreError::Conflict(m) => OpsError::Declined { message: capitalise(&m) },
+        StoreError::Conflict(message) => OpsError::Declined { message },
         other => other.into(),
     })?;
     Ok(IssuedToken { id, secret })

@@ -144,7 +144,7 @@ pub async fn create_token(
                 _ => "name",
             };
             let answer = crate::error::answer(&e);
-            page.errors.add(field, answer.message);
+            page.errors.add(field, capitalise(&answer.message));
             let mut res = show(&state, &ctx, page, None, &f.name, &f.days).await?;
             *res.status_mut() = answer.status;
             Ok(res)
@@ -160,4 +160,10 @@ pub async fn revoke_token(
 ) -> Result<Response, AppError> {
     tokens::revoke(&state.db, ctx.actor_id(), ctx.actor.authority_id.as_str(), &id, ctx.actor_id()).await?;
     Ok(Redirect::to("/account").into_response())
+}
+
+/// A message as the start of a sentence on the page.
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
 }
