@@ -252,7 +252,9 @@ impl From<confer_ops::OpsError> for Failure {
     fn from(e: confer_ops::OpsError) -> Self {
         use confer_ops::OpsError;
         let message = match e {
-            OpsError::Invalid { message, .. } | OpsError::Duplicate { message } => message,
+            OpsError::Invalid { message, .. } | OpsError::Duplicate { message } | OpsError::Declined { message } => {
+                message
+            }
             OpsError::Refused(r) => r.to_string(),
             OpsError::NotFound => "not found".to_owned(),
             OpsError::Unavailable => {
@@ -586,7 +588,7 @@ async fn run_users(cmd: UsersCommand) -> Outcome {
             let u = user_named(&db, &username).await?;
             let request = accounts::TokenRequest { name, write, days };
             let token = match accounts::issue_token(&operations(&db), accounts::TokenFor::Operator(&u), request).await {
-                Ok(t) => t,
+                Ok(t) => t.secret,
                 // Said in the command's own terms (its flags).
                 Err(confer_ops::OpsError::Invalid { field: "days", .. }) => {
                     return Err(usage(format!("--days must be from 1 to {}", tokens::MAX_DAYS)))

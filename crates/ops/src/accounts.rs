@@ -172,10 +172,17 @@ pub enum TokenFor<'a> {
     Operator(&'a StoredUser),
 }
 
+/// A token just made: its id (to name it later) and its secret, shown once.
+#[derive(Debug)]
+pub struct IssuedToken {
+    pub id: String,
+    pub secret: String,
+}
+
 /// Makes a personal access token (returns the secret, shown once). The name is required (up to
 /// 100 characters) and the days must be in range; only a staff account with its second factor
 /// set up and not disabled may hold one (the store checks that in the same transaction).
-pub async fn issue_token(ops: &Ops, holder: TokenFor<'_>, request: TokenRequest) -> Result<String> {
+pub async fn issue_token(ops: &Ops, holder: TokenFor<'_>, request: TokenRequest) -> Result<IssuedToken> {
     use confer_store::tokens::{self, Scope};
     let name = request.name.trim();
     if name.is_empty() || name.chars().count() > 100 {
@@ -195,6 +202,12 @@ pub async fn issue_token(ops: &Ops, holder: TokenFor<'_>, request: TokenRequest)
         TokenFor::Themselves(a) => (a.user_id.as_str(), a.authority_id.as_str(), a.user_id.as_str()),
         TokenFor::Operator(u) => (u.account.id.as_str(), u.account.authority_id.as_str(), OPERATOR),
     };
-    let (_, token) = tokens::create_for_days(&ops.db, user, authority, name, scopes, request.days, by).await?;
-    Ok(token)
+    // The store checks in the same transaction that the account may hold a token; when it
+    // may not, that is a refusal with its reason, not a clash of values.
+    let made = tokens::create_for_days(&ops.db, user, authority, name, scopes, request.days, by).await;
+    let (id, secret) = made.map_err(|e| match e {
+        StoreError::Conflict(message) => OpsError::Declined { message },
+        other => other.into(),
+    })?;
+    Ok(IssuedToken { id, secret })
 }

@@ -27,6 +27,11 @@ pub enum OpsError {
     /// A value that must be unique is taken (from the database's constraint, by its name).
     #[error("{message}")]
     Duplicate { message: String },
+    /// An account operation the rules refuse as things stand, with the reason and what to do
+    /// (an account that may not hold a token): nothing was made or changed. The account's
+    /// counterpart of [`OpsError::Refused`], answered the same way.
+    #[error("{message}")]
+    Declined { message: String },
     /// The database cannot be reached.
     #[error("the database is not available")]
     Unavailable,

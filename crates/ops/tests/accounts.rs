@@ -94,12 +94,18 @@ async fn a_token_needs_a_name_days_in_range_and_a_two_factor_staff_account() {
     assert!(matches!(over, Err(OpsError::Invalid { field: "days", .. })), "{over:?}");
 
     let token = issue_token(&ops, TokenFor::Themselves(&me), ask("reports", 30)).await.unwrap();
-    let info = confer_store::tokens::authenticate(&db, &token).await.unwrap().expect("the token works");
+    let info = confer_store::tokens::authenticate(&db, &token.secret).await.unwrap().expect("the token works");
     assert_eq!(info.user_id, with_totp);
 
     // The operator's command makes it for a named account, under the same rules.
     let one = users::by_id(&db, &UserId(password_only)).await.unwrap();
     let refused = issue_token(&ops, TokenFor::Operator(&one), ask("nightly export", 30)).await;
-    // (The store says why as a conflict: the account cannot hold a token as it stands.)
-    assert!(matches!(refused, Err(OpsError::Duplicate { .. })), "{refused:?}");
+    // A refusal with its reason (the account cannot hold a token as it stands), not a clash
+    // of values.
+    match refused {
+        Err(OpsError::Declined { message }) => {
+            assert_eq!(message.to_lowercase(), confer_store::tokens::NOT_ELIGIBLE.to_lowercase())
+        }
+        other => panic!("a token for an account without a second factor is declined: {other:?}"),
+    }
 }

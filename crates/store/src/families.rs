@@ -181,7 +181,7 @@ pub async fn relationships(db: &Db, user: &UserId, family_id: &str) -> Result<Ve
 }
 
 /// The relationships of `user` to a family, in two queries: one that gathers every link
-/// (allocated workers, a professional named on the case, a chair named on a deadline, people
+/// (allocated workers, a professional named on the case, a chair named on an open deadline, people
 /// of the family's conferences, a portal account's link), and one for the management line
 /// of an allocated worker who is someone else. With `conference`, the conference's own chair,
 /// invitees and note taker are what gives ConferenceChair and Invited (not other conferences
@@ -197,7 +197,8 @@ pub(crate) async fn relationships_in(
          UNION ALL SELECT 'case-professional' AS k, '' AS v FROM case_professional cp \
            JOIN family_case fc ON fc.id = cp.case_id JOIN professional p ON p.id = cp.professional_id \
            WHERE fc.family_id = $1 AND p.user_id = $2 \
-         UNION ALL SELECT 'deadline-chair' AS k, '' AS v FROM deadline WHERE family_id = $1 AND chair_id = $2 \
+         UNION ALL SELECT 'deadline-chair' AS k, '' AS v FROM deadline \
+           WHERE family_id = $1 AND chair_id = $2 AND met_on IS NULL \
          UNION ALL SELECT 'family-conference' AS k, cp.relationship AS v FROM conference_person cp \
            JOIN conference c ON c.id = cp.conference_id WHERE c.family_id = $1 AND cp.user_id = $2 \
          UNION ALL SELECT 'this-conference' AS k, relationship AS v FROM conference_person \
@@ -220,7 +221,9 @@ pub(crate) async fn relationships_in(
             // A professional named on the case is part of the network around the family; their
             // conference invitations refine this when conferences arrive.
             ("case-professional", false) => out.push(Relationship::Invited),
-            // The chair named on a deadline of the family's case chairs its conference.
+            // Provisional: the chair named on an open (not yet met) deadline of the family's
+            // case prepares for the conference it is for, so chairs for the family until the
+            // deadline is met; then only a conference's own chair assignment counts.
             ("deadline-chair", false) => out.push(Relationship::ConferenceChair),
             // Chair of, invited to, or taking the notes of a conference of the family.
             ("family-conference", false) | ("this-conference", true) => out.extend(from_people(&v)),

@@ -19,7 +19,7 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 #[openapi(
     info(title = "confer API", description = "Child protection conferences. Every request needs a personal access token (create one on your account page) sent as `Authorization: Bearer <token>`. Tokens with the `read` scope reach GET operations only."),
     paths(me, families, family),
-    components(schemas(Me, FamilyRow, FamilyDetail, ChildDto, AdultDto, ErrorBody)),
+    components(schemas(Me, FamilyRow, FamilyDetail, ChildDto, AdultDto, ProfessionalDto, ErrorBody)),
     modifiers(&BearerAuth, &ConferencePaths),
     security(("bearer" = []))
 )]
@@ -39,27 +39,42 @@ pub async fn openapi() -> Json<serde_json::Value> {
 }
 
 /// The OpenAPI document as served: the generated one, with what every operation shares
-/// added to each (a missing or wrong token answers 401; every write names the version the
-/// client last saw, answering 428 without it).
+/// added to each: a missing or wrong token answers 401; every write documents each refusal
+/// it can answer (400 not JSON, 403 not allowed, 404 not found or not reachable, 409 a
+/// conflict or the wrong stage, 422 refused with a reason, 413 too large); every change to a
+/// conference names the version the client last saw, answering 428 without it.
 pub fn document() -> serde_json::Value {
     use serde_json::{json, Value};
     let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or(Value::Null);
+    let error = |description: &str| {
+        json!({"description": description,
+               "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}})
+    };
     let mut versioned = Vec::new();
     if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
         for (path, item) in paths.iter_mut() {
             let Some(item) = item.as_object_mut() else { continue };
             for (method, op) in item.iter_mut() {
                 let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else { continue };
-                responses.entry("401").or_insert_with(|| {
-                    json!({"description": "No valid personal access token was sent.",
-                           "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}})
-                });
+                responses.entry("401").or_insert_with(|| error("No valid personal access token was sent."));
+                if !["post", "put", "patch", "delete"].contains(&method.as_str()) {
+                    continue;
+                }
+                // Each refusal a write can answer, with its own status (no "4XX" range).
+                responses.remove("4XX");
+                for (status, description) in [
+                    ("400", "The body is not JSON, or a number in the address is not a number."),
+                    ("403", "This token or account may not do this (a `read` token, or a role that does not do this step)."),
+                    ("404", "There is no such conference or family, or this account may not reach it."),
+                    ("409", "Someone else changed it first (`version_conflict`, with `current_version`), or it is at a stage where this cannot be done (`wrong_state`)."),
+                    ("413", "The body is larger than the server takes."),
+                    ("422", "The body is not what this operation takes (`bad_body`), or the rules refuse it (`refused`, `invalid`); `message` says what to change."),
+                ] {
+                    responses.entry(status).or_insert_with(|| error(description));
+                }
                 // Every change to a conference names the version it was made from.
                 if method == "post" && path.starts_with("/api/v1/conferences/{conference_id}/") {
-                    responses.entry("428").or_insert_with(|| {
-                        json!({"description": "The version the client last saw was not sent.",
-                               "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}})
-                    });
+                    responses.entry("428").or_insert_with(|| error("The version the client last saw was not sent."));
                     let schema =
                         op.pointer("/requestBody/content/application~1json/schema/$ref").and_then(Value::as_str);
                     if let Some(name) = schema.and_then(|r| r.strip_prefix("#/components/schemas/")) {
@@ -232,6 +247,7 @@ pub struct FamilyRow {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FamiliesQuery {
     /// Part of the family's name.
     #[serde(default)]
@@ -294,13 +310,27 @@ pub struct AdultDto {
     pub needs_interpreter: bool,
 }
 
+/// A professional working with the family: the ids a conference request names in
+/// `professionals`, and invitations, reports and plan actions name as `professional_id`.
+#[derive(Serialize, ToSchema)]
+pub struct ProfessionalDto {
+    pub id: String,
+    pub name: String,
+    pub job_title: String,
+    pub agency: String,
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct FamilyDetail {
     pub id: String,
     pub name: String,
     pub version: i64,
+    /// The children: their `id` is what requests name as `child_id`.
     pub children: Vec<ChildDto>,
+    /// The adults: their `id` is what requests name as `adult_id` (a family member).
     pub adults: Vec<AdultDto>,
+    /// The professionals working with the family.
+    pub professionals: Vec<ProfessionalDto>,
     pub stage: Option<String>,
 }
 
@@ -350,6 +380,16 @@ pub async fn family(
                 family_name: a.family_name.clone(),
                 first_language: a.communication.first_language.clone(),
                 needs_interpreter: a.communication.needs_interpreter,
+            })
+            .collect(),
+        professionals: r
+            .professionals
+            .iter()
+            .map(|(p, agency)| ProfessionalDto {
+                id: p.id.0.clone(),
+                name: p.name.clone(),
+                job_title: p.job_title.clone(),
+                agency: agency.name.clone(),
             })
             .collect(),
     }))

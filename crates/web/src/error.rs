@@ -51,6 +51,7 @@ pub fn answer(e: &OpsError) -> Answer {
         }
         OpsError::Invalid { message, .. } => a(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message.clone()),
         OpsError::Duplicate { message } => a(StatusCode::CONFLICT, "duplicate", message.clone()),
+        OpsError::Declined { message } => a(StatusCode::UNPROCESSABLE_ENTITY, "declined", message.clone()),
         OpsError::Unavailable => a(
             StatusCode::SERVICE_UNAVAILABLE,
             "unavailable",
@@ -75,6 +76,7 @@ impl From<OpsError> for AppError {
             OpsError::Conflict { .. } => AppError::Conflict(CONFLICT.into()),
             OpsError::Duplicate { message } => AppError::Conflict(message),
             OpsError::Refused(r) => AppError::BadRequest(r.to_string()),
+            OpsError::Declined { message } => AppError::BadRequest(message),
             OpsError::Invalid { message, .. } => AppError::BadRequest(message),
             OpsError::Unavailable => AppError::Unavailable,
             OpsError::Internal(detail) => AppError::Internal(detail),

@@ -24,9 +24,10 @@
 //! where conference changes are still refused by their version check (409), so a versioned
 //! record is never changed twice.
 //!
-//! A form that succeeds by showing a page rather than redirecting (the new API token, shown
-//! once) is not remembered: its key is given back like a failure's, as what it showed cannot
-//! be shown again.
+//! A form that succeeds by showing a page rather than redirecting (the new API token, whose
+//! secret is shown once) names, with [`RepeatAt`] on its response, the address that answers a
+//! second submission instead (a page saying it was done, without what cannot be shown again);
+//! that address is kept as its outcome like a redirect's.
 
 use crate::auth::Ctx;
 pub use crate::csrf::FormNonce;
@@ -36,7 +37,7 @@ use crate::SharedState;
 use askama::Template;
 use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};
-use axum::http::header::LOCATION;
+use axum::http::header::{CONTENT_TYPE, LOCATION};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use confer_store::form_submissions::{self, Claim};
@@ -59,6 +60,47 @@ pub fn key(user_id: &str, nonce: &str, method: &str, path_and_query: &str, body:
     hex::encode(h.finalize())
 }
 
+/// The body as the key reads it. A browser chooses a new boundary for a form with a file
+/// (multipart) every time it sends it, so the same form sent twice (a double click on
+/// "Upload") differs only in the boundary: it is taken out, and the same fields and file make
+/// the same key.
+pub fn as_keyed<'a>(content_type: Option<&str>, body: &'a [u8]) -> std::borrow::Cow<'a, [u8]> {
+    let boundary = content_type.and_then(|ct| {
+        let (kind, params) = ct.split_once(';')?;
+        if !kind.trim().eq_ignore_ascii_case("multipart/form-data") {
+            return None;
+        }
+        params.split(';').find_map(|p| {
+            let (name, value) = p.split_once('=')?;
+            name.trim().eq_ignore_ascii_case("boundary").then(|| value.trim().trim_matches('"'))
+        })
+    });
+    match boundary.filter(|b| !b.is_empty()) {
+        None => std::borrow::Cow::Borrowed(body),
+        Some(b) => std::borrow::Cow::Owned(replace_all(body, b.as_bytes(), b"confer-form-boundary")),
+    }
+}
+
+fn replace_all(body: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(body.len());
+    let mut i = 0;
+    while i < body.len() {
+        if body[i..].starts_with(from) {
+            out.extend_from_slice(to);
+            i += from.len();
+        } else {
+            out.push(body[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// On a successful form's response that is a page, not a redirect: where a second
+/// submission of the same form is sent (303) instead of running it again.
+#[derive(Clone, Debug)]
+pub struct RepeatAt(pub String);
+
 pub async fn once(State(state): State<SharedState>, req: Request, next: Next) -> Response {
     // Only forms whose CSRF token was checked and carried a nonce, from a signed-in person.
     let (Some(FormNonce(nonce)), Some(ctx)) =
@@ -72,7 +114,8 @@ pub async fn once(State(state): State<SharedState>, req: Request, next: Next) ->
         return AppError::BadRequest("The form could not be read. Send it again.".into()).into_response();
     };
     let path = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or_else(|| parts.uri.path());
-    let key = key(ctx.actor_id(), &nonce, parts.method.as_str(), path, &bytes);
+    let content_type = parts.headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    let key = key(ctx.actor_id(), &nonce, parts.method.as_str(), path, &as_keyed(content_type, &bytes));
     let portal = parts.uri.path() == "/portal" || parts.uri.path().starts_with("/portal/");
     let started = std::time::Instant::now();
     loop {
@@ -90,6 +133,7 @@ pub async fn once(State(state): State<SharedState>, req: Request, next: Next) ->
         .is_redirection()
         .then(|| res.headers().get(LOCATION).and_then(|l| l.to_str().ok()).map(str::to_owned))
         .flatten()
+        .or_else(|| res.extensions().get::<RepeatAt>().map(|r| r.0.clone()))
         .filter(|l| !l.is_empty());
     let recorded = match &location {
         Some(l) => form_submissions::finish(&state.db, &key, l).await,
@@ -157,5 +201,26 @@ mod tests {
         assert_ne!(k, key("u", "n", "POST", "/a", b"x=2"));
         // Parts are length-prefixed: moving a boundary changes the key.
         assert_ne!(key("ab", "c", "POST", "/a", b""), key("a", "bc", "POST", "/a", b""));
+    }
+
+    fn upload(boundary: &str, file: &str) -> (String, Vec<u8>) {
+        let body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\nt.n\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"r.pdf\"\r\n\r\n{file}\r\n\
+             --{boundary}--\r\n"
+        );
+        (format!("multipart/form-data; boundary={boundary}"), body.into_bytes())
+    }
+
+    #[test]
+    fn a_form_with_a_file_sent_twice_has_one_key_whatever_its_boundary() {
+        use super::as_keyed;
+        let keyed = |(ct, body): (String, Vec<u8>)| key("u", "n", "POST", "/a", &as_keyed(Some(&ct), &body));
+        let first = keyed(upload("----WebKitFormBoundaryA1", "%PDF-1.7 one"));
+        assert_eq!(first, keyed(upload("----WebKitFormBoundaryZ9", "%PDF-1.7 one")), "only the boundary differs");
+        assert_ne!(first, keyed(upload("----WebKitFormBoundaryZ9", "%PDF-1.7 two")), "another file");
+        // Any other form's body is the key as sent.
+        assert_eq!(as_keyed(Some("application/x-www-form-urlencoded"), b"a=1").as_ref(), b"a=1");
+        assert_eq!(as_keyed(None, b"a=1").as_ref(), b"a=1");
     }
 }

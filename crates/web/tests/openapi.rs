@@ -110,3 +110,27 @@ async fn every_change_to_a_conference_requires_its_version_and_every_operation_d
     }
     assert!(writes >= 37, "only {writes} conference writes are documented");
 }
+
+/// Every parameter said to be in the path is in the path (a query's fields are not), so a
+/// client generated from the document sends each where the server reads it.
+#[tokio::test]
+async fn every_parameter_is_where_the_server_reads_it() {
+    let doc = document().await;
+    let mut query = 0;
+    for (path, method, op) in operations(&doc) {
+        for p in op.get("parameters").and_then(Value::as_array).into_iter().flatten() {
+            let name = p["name"].as_str().unwrap();
+            match p["in"].as_str() {
+                Some("path") => {
+                    assert!(path.contains(&format!("{{{name}}}")), "{method} {path}: {name} is not in the path")
+                }
+                Some("query") => {
+                    query += 1;
+                    assert_ne!(p["required"], true, "{method} {path}: the query's {name} is optional");
+                }
+                other => panic!("{method} {path}: {name} is in {other:?}"),
+            }
+        }
+    }
+    assert!(query >= 10, "the lists' query parameters: {query}");
+}

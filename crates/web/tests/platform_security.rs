@@ -30,7 +30,8 @@ async fn the_account_page_makes_a_token_for_the_days_chosen_and_sign_out_everywh
     assert!(page.body.contains("How many days it lasts"), "{}", page.body);
     for bad in ["0", "366", "soon"] {
         let res = b.submit(&page, "/account/tokens", &[("name", "script"), ("days", bad)]).await;
-        assert_eq!(res.status, StatusCode::OK);
+        // Refused with the status the same error has everywhere (422).
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
         assert!(res.body.contains("Enter how many days the token lasts, as a number from 1 to 365"), "{bad}");
         assert!(!res.body.contains("confer_pat_"), "{bad}: a token was made");
     }
@@ -165,6 +166,7 @@ async fn a_large_post_before_sign_in_is_refused_calmly_and_signed_in_ones_keep_t
     b.session_for(&app.db, &sw).await;
     let page = b.get("/account").await;
     let res = b.submit(&page, "/account/tokens", &[("name", big.as_str())]).await;
-    assert_eq!(res.status, StatusCode::OK);
+    // (A refused form answers with the status the same error has everywhere: 422.)
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("Enter a name for the token of up to 100 characters"));
 }

@@ -20,6 +20,12 @@ pub struct DelayDto {
 
 /// When and where, who chairs (CHAIR-01) and who takes the notes.
 #[derive(Deserialize, ToSchema)]
+#[schema(examples(
+    json!({"date": "2026-11-20", "time": "10:00", "venue": "Room 1, Civic Centre", "video_link": null,
+        "chair_id": "user-chair", "note_taker_id": "user-note-taker", "delay": null, "keep_clashes": true}),
+    json!({"date": "2027-02-12", "time": "14:00", "venue": null, "video_link": "https://meet.example.org/review",
+        "chair_id": "user-chair", "note_taker_id": "user-note-taker", "delay": null, "keep_clashes": true})
+))]
 pub struct ScheduleInput {
     #[schema(value_type = String, format = Date)]
     pub date: NaiveDate,
@@ -48,6 +54,9 @@ fn yes() -> bool {
 }
 
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"date": "2026-11-20", "time": "11:30", "venue": "Room 1, Civic Centre",
+    "video_link": null, "chair_id": "user-chair", "note_taker_id": "user-note-taker", "delay": null,
+    "keep_clashes": true, "reason": "The room was double-booked."}))]
 pub struct RescheduleInput {
     #[serde(flatten)]
     pub slot: ScheduleInput,
@@ -196,6 +205,7 @@ pub async fn reschedule(ops: &Ops, actor: &Actor, id: &str, v: i64, b: Reschedul
 }
 
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"reason": "The family has moved to another authority."}))]
 pub struct ReasonInput {
     pub reason: String,
 }
@@ -208,6 +218,7 @@ pub async fn cancel(ops: &Ops, actor: &Actor, id: &str, v: i64, b: ReasonInput) 
 }
 
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"child_id": "child-2", "current_plan": null}))]
 pub struct AddChildInput {
     pub child_id: String,
     #[serde(default)]

@@ -10,6 +10,11 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"decision": {"adult_id": "adult-1", "scope": {"scope": "part",
+    "part": "complicating-factors", "kind": "domestic-abuse-between-parents",
+    "will_see": "the decisions and the plan", "will_not_see": "what was said about the abuse"},
+    "reasons": ["risk-of-violence"], "detail": "Threats made to the social worker last week.",
+    "rests_on_police_information": false, "views_by": ["letter-to-chair"]}}))]
 pub struct ExcludeInput {
     /// `{adult_id, scope: {"scope": "whole"} | {"scope": "part", part, kind, will_see, will_not_see},
     /// reasons: [...], detail, rests_on_police_information, views_by: [...]}`; `part` is one of the
@@ -26,6 +31,7 @@ pub async fn exclude(ops: &Ops, actor: &Actor, id: &str, v: i64, b: ExcludeInput
 }
 
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"adult_id": "adult-1", "on": "2026-11-09", "how": "letter"}))]
 pub struct ExclusionToldInput {
     pub adult_id: String,
     #[schema(value_type = String, format = Date)]
@@ -45,6 +51,7 @@ pub async fn exclusion_told(ops: &Ops, actor: &Actor, id: &str, v: i64, b: Exclu
 }
 
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"adult_id": "adult-1", "outcome": "not-excluded"}))]
 pub struct PreviousExclusionInput {
     pub adult_id: String,
     #[schema(value_type = String, example = "not-excluded")]

@@ -40,6 +40,14 @@ pub enum InviteeDto {
 }
 
 #[derive(Deserialize, ToSchema)]
+#[schema(examples(
+    json!({"invitee": {"kind": "family-member", "adult_id": "adult-1"}}),
+    json!({"invitee": {"kind": "professional", "professional_id": "professional-1"}}),
+    json!({"invitee": {"kind": "child", "child_id": "child-1", "wishes_to_attend": true, "judged_appropriate": true,
+        "parent_agreement": null}}),
+    json!({"invitee": {"kind": "supporter", "name": "Sam Rivers", "supporter_kind": "advocate",
+        "supports": {"kind": "family-member", "id": "adult-1"}, "represents": false}})
+))]
 pub struct InviteInput {
     pub invitee: InviteeDto,
 }
@@ -74,6 +82,7 @@ pub async fn invite(ops: &Ops, actor: &Actor, id: &str, v: i64, b: InviteInput) 
 }
 
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"answer": {"answer": "in-person"}}))]
 pub struct AnswerInput {
     /// `{"answer": "in-person"}`, `"remote"`, `"report-only"`, or `{"answer": "declined", "reason": "..."}`
     #[schema(value_type = schemas::AnswerSchema)]
@@ -98,6 +107,7 @@ pub async fn answer_invitation(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"allowed": true, "reason": "The advocate helps the mother take part; everyone agrees."}))]
 pub struct LateSupporterInput {
     pub allowed: bool,
     pub reason: String,
@@ -121,6 +131,9 @@ pub async fn decide_late_supporter(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"for_person": {"kind": "family-member", "id": "adult-1"}, "language": "Polish",
+    "sign_language": false, "interpreter_name": "Ana Nowak", "organisation": "County Interpreting Service",
+    "adult_id": null}))]
 pub struct InterpreterInput {
     #[schema(value_type = schemas::PersonSchema)]
     pub for_person: Person,
@@ -152,6 +165,7 @@ pub async fn book_interpreter(ops: &Ops, actor: &Actor, id: &str, v: i64, b: Int
 }
 
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"adult_id": "adult-1", "need": "childcare", "how": "A creche place is booked."}))]
 pub struct NeedMetInput {
     pub adult_id: String,
     #[schema(value_type = String, example = "childcare")]

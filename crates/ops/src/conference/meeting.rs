@@ -17,6 +17,8 @@ pub async fn start_meeting(ops: &Ops, actor: &Actor, id: &str, v: i64) -> Result
 }
 
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"attendance": {"invitation": 1, "presence": "in-person", "parts": [],
+    "arrived_late_at": null, "left_early_at": null}}))]
 pub struct AttendanceInput {
     /// `{invitation: <number>, presence: "in-person" | "remote" | "apologies" | "report-only" | "absent",
     /// parts: [...], arrived_late_at: "10:15:00" | null, left_early_at: null}`; `parts` are the
@@ -33,6 +35,8 @@ pub async fn attendance(ops: &Ops, actor: &Actor, id: &str, v: i64, b: Attendanc
 }
 
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"heading": "worries", "text": "The children often arrive at school hungry.",
+    "part": null, "child_id": null, "restricted": false}))]
 pub struct DiscussionInput {
     #[schema(value_type = String, example = "worries")]
     pub heading: DiscussionHeading,
@@ -65,6 +69,8 @@ pub async fn discussion(ops: &Ops, actor: &Actor, id: &str, v: i64, b: Discussio
 }
 
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"by": {"kind": "family-member", "id": "adult-1"},
+    "what_was_said": "The children miss school every Monday", "correction": "They missed two Mondays when ill"}))]
 pub struct CorrectionInput {
     #[schema(value_type = schemas::PersonSchema)]
     pub by: Person,
@@ -83,6 +89,8 @@ pub async fn correction(ops: &Ops, actor: &Actor, id: &str, v: i64, b: Correctio
 }
 
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"professional_id": "professional-1", "child_id": "child-1", "view": "plan",
+    "reasons": "As in my report: the neglect has gone on for a year."}))]
 pub struct ProfessionalViewInput {
     pub professional_id: String,
     pub child_id: String,
@@ -113,6 +121,7 @@ pub async fn professional_view(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"adult_id": "adult-1", "child_id": null, "views": "We are trying our best and want help."}))]
 pub struct ParentViewInput {
     pub adult_id: String,
     #[serde(default)]
@@ -130,6 +139,8 @@ pub async fn parent_view(ops: &Ops, actor: &Actor, id: &str, v: i64, b: ParentVi
 }
 
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"children": ["child-1"], "what": "A place at the breakfast club every school day",
+    "owner": {"owner": "agency", "id": "Riverside Primary School"}, "due": "2026-11-30"}))]
 pub struct ActionInput {
     pub children: Vec<String>,
     pub what: String,
@@ -152,6 +163,8 @@ pub async fn plan_action(ops: &Ops, actor: &Actor, id: &str, v: i64, b: ActionIn
 }
 
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"child_id": "child-1", "outcome": {"outcome": "child-protection-plan", "category": "neglect"},
+    "continuing_risk_of_significant_harm": true, "inquorate_reason": null}))]
 pub struct DecideInput {
     pub child_id: String,
     /// `{"outcome": "child-protection-plan", "category": "neglect"}`, `{"outcome": "child-in-need-plan"}`,
@@ -182,6 +195,8 @@ pub async fn decision(ops: &Ops, actor: &Actor, id: &str, v: i64, b: DecideInput
 }
 
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"children": ["child-1"], "action": "pre-proceedings",
+    "reasons": "Neglect over two years despite support."}))]
 pub struct LegalInput {
     pub children: Vec<String>,
     #[schema(value_type = String, example = "pre-proceedings")]
@@ -201,6 +216,9 @@ pub async fn legal_recommendation(ops: &Ops, actor: &Actor, id: &str, v: i64, b:
 }
 
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"professional_id": "professional-1", "child_id": null,
+    "reasons": "I think the plan's category should be emotional abuse too.", "discussed_with_chair": true,
+    "chair_response": "The category stays neglect; the worries are in the plan."}))]
 pub struct RecordDissentInput {
     pub professional_id: String,
     /// The child whose decision is disputed; none for all.
@@ -229,6 +247,7 @@ pub async fn dissent(ops: &Ops, actor: &Actor, id: &str, v: i64, b: RecordDissen
 }
 
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"next_review_on": null}))]
 pub struct CloseInput {
     /// The next review (REV-01/02); by default the latest date allowed.
     #[serde(default)]
@@ -248,6 +267,8 @@ pub async fn close(ops: &Ops, actor: &Actor, id: &str, v: i64, b: CloseInput) ->
 }
 
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"recipient": {"recipient": "family-member", "id": "adult-1"}, "on": null,
+    "late_reason": null}))]
 pub struct OutcomeSentInput {
     #[schema(value_type = schemas::RecipientSchema)]
     pub recipient: Recipient,

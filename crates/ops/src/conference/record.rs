@@ -9,6 +9,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"sections": null}))]
 pub struct DraftInput {
     /// The sections as edited; none starts from what the meeting recorded.
     #[serde(default)]
@@ -32,6 +33,7 @@ pub async fn approve_record(ops: &Ops, actor: &Actor, id: &str, v: i64) -> Resul
 }
 
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"recipient": {"recipient": "family-member", "id": "adult-1"}, "language": "en"}))]
 pub struct DistributeInput {
     #[schema(value_type = schemas::RecipientSchema)]
     pub recipient: Recipient,
@@ -55,6 +57,8 @@ pub async fn distribute_record(ops: &Ops, actor: &Actor, id: &str, v: i64, b: Di
 }
 
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"adult_id": "adult-1", "record_version": 1,
+    "what": "The record says the children missed school every Monday; they missed two Mondays when ill."}))]
 pub struct CorrectionRequestInput {
     /// The parent asking.
     pub adult_id: String,
@@ -81,6 +85,8 @@ pub async fn request_record_correction(
 
 /// MIN-04/05: the chair accepts (a new version with the changes) or declines (with why).
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"accepted": true, "changes": [{"index": 0, "text": "Corrected text."}],
+    "note": "Corrected as the mother asked.", "reason": ""}))]
 pub struct CorrectionAnswerInput {
     pub accepted: bool,
     /// When accepted: `[{index, text}]`, the sections of the latest version to change.

@@ -9,6 +9,8 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"author": "professional-1", "parts": [{"heading": "Assessment",
+    "text": "Home conditions are poor; the children are often hungry.", "restricted": null}]}))]
 pub struct ReportInput {
     /// The professional (of this conference) whose report it is.
     pub author: String,
@@ -30,6 +32,8 @@ pub async fn submit_report(ops: &Ops, actor: &Actor, id: &str, v: i64, b: Report
 }
 
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"recipient": {"recipient": "family-member", "id": "adult-1"},
+    "discussed_with_author": true, "late_reason": null}))]
 pub struct ShareInput {
     /// `{"recipient": "family-member", "id": "<adult id>"}` (or professional, child, supporter, staff)
     #[schema(value_type = schemas::RecipientSchema)]
@@ -61,6 +65,9 @@ pub async fn share_report(ops: &Ops, actor: &Actor, id: &str, number: u32, v: i6
 }
 
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"views": {"whose": {"kind": "child", "id": "child-1"}, "form": "drawing",
+    "summary": "A drawing of home with her dog.", "how_obtained": "At school with her teacher",
+    "obtained_by": "Social worker", "obtained_on": "2026-11-10", "supported_by": null}}))]
 pub struct ViewsInput {
     /// `{whose: Person, form, summary, how_obtained, obtained_by, obtained_on, supported_by}`
     #[schema(value_type = schemas::ViewsGivenSchema)]
@@ -83,6 +90,7 @@ pub async fn present_views(ops: &Ops, actor: &Actor, id: &str, number: u32, v: i
 }
 
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"adult_id": "adult-1", "outcome": {"outcome": "held", "mode": "virtual", "on": "2026-11-19"}}))]
 pub struct PreMeetingInput {
     pub adult_id: String,
     /// `{"outcome": "held", "mode": "virtual", "on": "2026-11-19"}` or `{"outcome": "not-held", "reason": "..."}`
@@ -101,6 +109,7 @@ pub async fn pre_meeting(ops: &Ops, actor: &Actor, id: &str, v: i64, b: PreMeeti
 }
 
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"adult_id": "adult-1", "consents": true}))]
 pub struct ConsentInput {
     pub adult_id: String,
     pub consents: bool,

@@ -55,6 +55,19 @@ pub struct RequestFamilyMember {
 /// A request for a conference (S47-01). Names, dates of birth, relationships and agencies
 /// come from the family's record; the due date from the calendar (TIME-01..03).
 #[derive(Deserialize, ToSchema)]
+#[schema(examples(
+    json!({"kind": "initial", "children": [{"child_id": "child-1", "current_plan": null}],
+        "strategy_discussion_on": "2026-11-02", "enquiry": "section-47", "harm_finding": "suffering",
+        "transfer_notified_on": null, "previous_conference_id": null,
+        "reason": "Neglect: the children are often hungry and unsupervised.", "concerns": ["neglect"],
+        "family_members": [{"adult_id": "adult-1", "needs": [{"kind": "childcare", "detail": "A creche for the baby"}]}],
+        "professionals": ["professional-1", "professional-2", "professional-3"]}),
+    json!({"kind": "review", "children": [{"child_id": "child-1", "current_plan": null}],
+        "strategy_discussion_on": null, "enquiry": null, "harm_finding": null, "transfer_notified_on": null,
+        "previous_conference_id": "conference-1", "reason": "The first review of the child protection plan.",
+        "concerns": ["neglect"], "family_members": [{"adult_id": "adult-1", "needs": []}],
+        "professionals": ["professional-1", "professional-2", "professional-3"]})
+))]
 pub struct RequestInput {
     /// initial (default), review, transfer-in or pre-birth.
     #[serde(default)]

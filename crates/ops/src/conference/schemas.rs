@@ -227,4 +227,56 @@ mod tests {
         example_reads::<SectionChangeSchema, SectionChange>();
         example_reads::<LateReasonSchema, LateReasonRecord>();
     }
+
+    /// Every example of an operation's input, as the document shows it, is read by the input
+    /// itself: a client that sends an example (with its own ids) is never told the body is
+    /// not what the operation takes.
+    fn examples_read<I: ToSchema + DeserializeOwned>() {
+        let schema = serde_json::to_value(I::schema()).unwrap();
+        let mut all: Vec<serde_json::Value> =
+            schema.get("examples").and_then(|e| e.as_array()).cloned().unwrap_or_default();
+        all.extend(schema.get("example").cloned());
+        assert!(!all.is_empty(), "{} has no example", I::name());
+        for example in all {
+            serde_json::from_value::<I>(example.clone()).unwrap_or_else(|e| panic!("{}: {e}: {example}", I::name()));
+        }
+    }
+
+    #[test]
+    fn every_input_example_is_read_by_its_input() {
+        use crate::conference::*;
+        examples_read::<RequestInput>();
+        examples_read::<ScheduleInput>();
+        examples_read::<RescheduleInput>();
+        examples_read::<ReasonInput>();
+        examples_read::<AddChildInput>();
+        examples_read::<InviteInput>();
+        examples_read::<AnswerInput>();
+        examples_read::<LateSupporterInput>();
+        examples_read::<InterpreterInput>();
+        examples_read::<NeedMetInput>();
+        examples_read::<ExcludeInput>();
+        examples_read::<ExclusionToldInput>();
+        examples_read::<PreviousExclusionInput>();
+        examples_read::<ReportInput>();
+        examples_read::<ShareInput>();
+        examples_read::<ViewsInput>();
+        examples_read::<PreMeetingInput>();
+        examples_read::<ConsentInput>();
+        examples_read::<AttendanceInput>();
+        examples_read::<DiscussionInput>();
+        examples_read::<CorrectionInput>();
+        examples_read::<ProfessionalViewInput>();
+        examples_read::<ParentViewInput>();
+        examples_read::<ActionInput>();
+        examples_read::<DecideInput>();
+        examples_read::<LegalInput>();
+        examples_read::<RecordDissentInput>();
+        examples_read::<CloseInput>();
+        examples_read::<OutcomeSentInput>();
+        examples_read::<DraftInput>();
+        examples_read::<DistributeInput>();
+        examples_read::<CorrectionRequestInput>();
+        examples_read::<CorrectionAnswerInput>();
+    }
 }

@@ -27,6 +27,7 @@ pub async fn family_conferences(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// requested, scheduled, in-progress, closed or cancelled.
     pub state: Option<String>,
@@ -65,6 +66,7 @@ pub async fn requested_conferences(State(state): State<SharedState>, ctx: Ctx) -
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ChairedQuery {
     /// First day (default today).
     #[param(value_type = Option<String>, format = Date)]

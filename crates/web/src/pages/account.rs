@@ -4,15 +4,16 @@
 
 use crate::auth::Ctx;
 use crate::error::AppError;
+use crate::idempotency::RepeatAt;
 use crate::view::{self, Page};
-use confer_ops::accounts;
-use confer_ops::OpsError;
 use crate::SharedState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use confer_ops::accounts;
+use confer_ops::OpsError;
 use confer_store::tokens::{self, TokenInfo};
 use confer_store::{sessions, users};
 use serde::Deserialize;
@@ -61,8 +62,32 @@ async fn show(
     }))
 }
 
-pub async fn account(State(state): State<SharedState>, ctx: Ctx) -> Result<Response, AppError> {
-    let page = ctx.page("Your account", "/account");
+#[derive(Deserialize)]
+pub struct AccountQuery {
+    /// Set when the token form was sent again after it made this token.
+    #[serde(default)]
+    token_made: Option<String>,
+}
+
+pub async fn account(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Query(q): Query<AccountQuery>,
+) -> Result<Response, AppError> {
+    let mut page = ctx.page("Your account", "/account");
+    if let Some(id) = q.token_made {
+        // The same form sent twice: the token was made the first time, and its secret shown
+        // then; it is never shown again.
+        let list = tokens::list(&state.db, ctx.actor_id()).await?;
+        if let Some(t) = list.iter().find(|t| t.id == id) {
+            page.notice = Some(format!(
+                "The token \u{201c}{}\u{201d} was made when you first sent the form, and it was shown to you then. \
+                 It is not shown again, and no second token was made. If you did not copy it, revoke it below \
+                 and create a new one.",
+                t.name
+            ));
+        }
+    }
     show(&state, &ctx, page, None, "", "").await
 }
 
@@ -98,26 +123,34 @@ pub async fn create_token(
     let Some(days) = days else {
         page.errors
             .add("days", format!("Enter how many days the token lasts, as a number from 1 to {}", tokens::MAX_DAYS));
-        return show(&state, &ctx, page, None, &f.name, &f.days).await;
+        let mut res = show(&state, &ctx, page, None, &f.name, &f.days).await?;
+        // The status of the same refusal when the operation says it (OpsError::Invalid).
+        *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+        return Ok(res);
     };
     let request = accounts::TokenRequest { name: f.name.clone(), write: f.write.is_some(), days };
     match accounts::issue_token(&state.ops, accounts::TokenFor::Themselves(&ctx.actor), request).await {
-        Ok(token) => show(&state, &ctx, page, Some(&token), "", "").await,
-        Err(OpsError::Invalid { field, message }) => {
-            page.errors.add(if field.is_empty() { "name" } else { field }, message);
-            show(&state, &ctx, page, None, &f.name, &f.days).await
+        Ok(made) => {
+            let mut res = show(&state, &ctx, page, Some(&made.secret), "", "").await?;
+            // The same form sent again is answered by a page saying the token was made (and
+            // shown once), never by a second token or the secret again.
+            res.extensions_mut().insert(RepeatAt(format!("/account?token_made={}", made.id)));
+            Ok(res)
         }
-        Err(OpsError::Duplicate { message }) => {
-            page.errors.add("name", capitalise(&message));
-            show(&state, &ctx, page, None, &f.name, &f.days).await
+        // What to fix, on the form, with the status the same error has everywhere.
+        Err(e @ (OpsError::Invalid { .. } | OpsError::Declined { .. } | OpsError::Duplicate { .. })) => {
+            let field = match &e {
+                OpsError::Invalid { field, .. } if !field.is_empty() => field,
+                _ => "name",
+            };
+            let answer = crate::error::answer(&e);
+            page.errors.add(field, capitalise(&answer.message));
+            let mut res = show(&state, &ctx, page, None, &f.name, &f.days).await?;
+            *res.status_mut() = answer.status;
+            Ok(res)
         }
         Err(e) => Err(crate::pages::conferences::to_app(e)),
     }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
 }
 
 pub async fn revoke_token(
@@ -127,4 +160,10 @@ pub async fn revoke_token(
 ) -> Result<Response, AppError> {
     tokens::revoke(&state.db, ctx.actor_id(), ctx.actor.authority_id.as_str(), &id, ctx.actor_id()).await?;
     Ok(Redirect::to("/account").into_response())
+}
+
+/// A message as the start of a sentence on the page.
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
 }

@@ -247,7 +247,9 @@ pub async fn finish(
         Err(Problem::Ops(OpsError::Invalid { field: f, message })) => {
             errors.add(&format!("{form}-{}", if f.is_empty() { field } else { f }), message)
         }
-        Err(Problem::Ops(OpsError::Duplicate { message })) => errors.add(&format!("{form}-{field}"), message),
+        Err(Problem::Ops(OpsError::Duplicate { message } | OpsError::Declined { message })) => {
+            errors.add(&format!("{form}-{field}"), message)
+        }
         Err(Problem::Ops(other)) => return Err(to_app(other)),
     }
     let kept = Kept { form: form.to_owned(), sent };
@@ -255,7 +257,7 @@ pub async fn finish(
         // The task's own page, with the error and what was typed.
         Home::Conference => match super::conference::task_of_form(form) {
             Some(task) => super::conference::task_pages::task_page(state, ctx, id, task, errors, &kept, None).await?,
-            None => conference_page(state, ctx, id, errors, &kept, None).await?,
+            None => conference_page(state, ctx, id, errors, None).await?,
         },
         // The meeting's and the record's task pages, likewise.
         Home::Meeting => super::meeting::refused(state, ctx, id, form, errors, &kept).await?,

@@ -5,7 +5,7 @@ use super::{action_of, path_of};
 use crate::api_conferences::Rules;
 use crate::auth::Ctx;
 use crate::error::AppError;
-use crate::pages::conferences::{allow, may, state_tag, to_app, user_names, Kept};
+use crate::pages::conferences::{allow, may, state_tag, to_app, user_names};
 use crate::view::{self, Page};
 use crate::SharedState;
 use askama::Template;
@@ -124,17 +124,16 @@ pub async fn show(
     Path(id): Path<String>,
     Query(q): Query<DoneQuery>,
 ) -> Result<Response, AppError> {
-    conference_page(&state, &ctx, &id, FormErrors::default(), &Kept::default(), q.done.as_deref()).await
+    conference_page(&state, &ctx, &id, FormErrors::default(), q.done.as_deref()).await
 }
 
-/// The summary and the task list. (`errors` and `kept` are for a form that has no task page;
-/// every form of the conference has one now, so they are shown only in the summary.)
+/// The summary and the task list. (`errors` are for a form that has no task page; every form
+/// of the conference has one now, so they are shown only in the summary.)
 pub async fn conference_page(
     state: &SharedState,
     ctx: &Ctx,
     id: &str,
     errors: FormErrors,
-    _kept: &Kept,
     done: Option<&str>,
 ) -> Result<Response, AppError> {
     let a = allow(state, ctx, Action::ViewConference, id).await?;

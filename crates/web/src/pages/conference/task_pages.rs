@@ -144,9 +144,20 @@ pub async fn task_page(
         _ => Vec::new(),
     };
     let invitations = if is(Task::Invitations) { invitation_rows(&c) } else { Vec::new() };
+    // INV-04: the coordinator records anyone's answer; anyone else who may answer (an invited
+    // professional, the social worker) is offered only their own invitation.
+    let answers_for_anyone = ctx.actor.roles.contains(&Role::Coordinator);
+    let own = |number: u32| {
+        c.invitations().iter().any(|i| {
+            i.id.0 == number
+                && matches!(&i.invitee, Invitee::Professional { professional_id }
+                    if c.professionals().iter().any(|p| &p.professional_id == professional_id
+                        && p.user_id.as_ref() == Some(&ctx.actor.user_id)))
+        })
+    };
     let unanswered = invitations
         .iter()
-        .filter(|r| !r.answered)
+        .filter(|r| !r.answered && (answers_for_anyone || own(r.number)))
         .map(|r| Opt::new(r.number.to_string(), format!("{} ({})", r.who, r.as_what)))
         .collect();
     let to_invite = if is(Task::Invitations) {
