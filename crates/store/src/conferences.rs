@@ -57,7 +57,13 @@ pub async fn create(db: &Db, tx: &mut Tx, c: &Conference, actor: &str) -> Result
 pub type Rules = (confer_domain::calendar::Calendar, confer_domain::policy::PolicyHistory);
 
 /// [`create`], with the authority's rules already read (`None`: read them when needed).
-pub async fn create_with_rules(db: &Db, tx: &mut Tx, c: &Conference, actor: &str, rules: Option<&Rules>) -> Result<i64> {
+pub async fn create_with_rules(
+    db: &Db,
+    tx: &mut Tx,
+    c: &Conference,
+    actor: &str,
+    rules: Option<&Rules>,
+) -> Result<i64> {
     let doc = serde_json::to_string(c).map_err(corrupt)?;
     let now = tx.now();
     sqlx::query(
@@ -580,7 +586,11 @@ pub async fn relationships(db: &Db, user: &UserId, family_id: &str, conference_i
 /// The relationships of `user` to each of several conferences (`(family_id, conference_id)`),
 /// as [`relationships`] reads them one at a time, in two queries whatever their number (the
 /// clashes of a busy day name each other conference only to those who may see it).
-pub async fn relationships_to_each(db: &Db, user: &UserId, conferences: &[(&str, &str)]) -> Result<Vec<Vec<Relationship>>> {
+pub async fn relationships_to_each(
+    db: &Db,
+    user: &UserId,
+    conferences: &[(&str, &str)],
+) -> Result<Vec<Vec<Relationship>>> {
     if conferences.is_empty() {
         return Ok(Vec::new());
     }
@@ -610,8 +620,11 @@ pub async fn relationships_to_each(db: &Db, user: &UserId, conferences: &[(&str,
     }
     // The management lines of the other allocated workers, in one query.
     let others: Vec<&str> = {
-        let mut o: Vec<&str> =
-            found.iter().filter(|(k, v, _, _)| k == "worker" && v != user.as_str()).map(|(_, v, _, _)| v.as_str()).collect();
+        let mut o: Vec<&str> = found
+            .iter()
+            .filter(|(k, v, _, _)| k == "worker" && v != user.as_str())
+            .map(|(_, v, _, _)| v.as_str())
+            .collect();
         o.sort_unstable();
         o.dedup();
         o

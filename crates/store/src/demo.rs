@@ -1,7 +1,6 @@
 //! Loads a generated fictional authority (`confer_demo`) into the database, and
 //! gives the demo sign-in accounts fresh credentials each time the demo starts.
 
-use crate::bulk::Table;
 use crate::users::{self, AccountKind, NewUser};
 use crate::{Db, Result};
 use confer_demo::{Demo, DEMO_ACCOUNTS};
@@ -11,7 +10,7 @@ use confer_domain::Role;
 pub const ACTOR: &str = "system:demo";
 
 /// Families per transaction: large enough to be quick, small enough to keep transactions short.
-const BATCH: usize = 1000;
+const BATCH: usize = 250;
 
 #[derive(Debug)]
 pub struct Loaded {
@@ -97,255 +96,91 @@ pub async fn load(db: &Db, demo: &Demo, mut progress: impl FnMut(u64)) -> Result
     tx.commit().await?;
 
     // Each case's deadlines, computed once with the authority's calendar and policy.
-    let calendar = crate::calendar::authority_calendar(db, a).await?;
-    let policies = crate::calendar::policy_history(db, a).await?;
-    let rules = (calendar, policies);
+    let rules = (crate::calendar::authority_calendar(db, a).await?, crate::calendar::policy_history(db, a).await?);
     let (calendar, policies) = (&rules.0, &rules.1);
     let mut count = 0u64;
-    let mut batch = Batch::new();
+    let mut tx = db.begin().await?;
     for (i, f) in demo.families().enumerate() {
-        batch.family(demo, &f, tx_now(db));
-        batch.deadlines(demo, &f, i as u32, calendar, policies, tx_now(db));
+        crate::families::insert_family(
+            &mut tx,
+            &crate::families::NewFamily {
+                family: &f.family,
+                children: &f.children,
+                adults: &f.adults,
+                relationships: &f.relationships,
+                case: Some(&f.case),
+                professionals: &f.professional_ids,
+            },
+            ACTOR,
+        )
+        .await?;
+        seed_deadlines(&mut tx, demo, &f, i as u32, calendar, policies).await?;
         // Cases waiting for a conference have one: requested, or scheduled with a chair.
         if let Some(c) = demo.conference(&f, i as u32, calendar, policies, db.clock().now()) {
-            batch.conferences.push(c);
+            // The rules read above, not read again for each conference.
+            crate::conferences::create_with_rules(db, &mut tx, &c, ACTOR, Some(&rules)).await?;
         }
         count += 1;
         if (i + 1) % BATCH == 0 {
-            batch.write(db, &rules).await?;
+            tx.commit().await?;
             progress(count);
+            tx = db.begin().await?;
         }
     }
-    batch.write(db, &rules).await?;
+    tx.commit().await?;
     if count % BATCH as u64 != 0 {
         progress(count);
     }
-    // Fresh statistics, so both databases' planners choose the indexes for lists at this scale
-    // (PostgreSQL's autovacuum would take its time to notice a bulk load).
+    // Fresh statistics, so both databases' planners choose the indexes for lists at this scale.
     sqlx::query("ANALYZE").execute(&db.writer).await?;
     Ok(Loaded { created: true, families: count })
 }
 
-fn tx_now(db: &Db) -> String {
-    db.now()
-}
-
-/// An audit event of the bulk load, owned until its batch is written.
-struct Event {
-    action: &'static str,
-    entity_id: String,
-    after: serde_json::Value,
-}
-
-/// A batch of families, written in one transaction: each table's rows in a few multi-row
-/// INSERTs, the audit events in a few more, then the conferences (which read the rows above)
-/// one by one through the same code as every other conference.
-struct Batch {
-    authority: String,
-    family: Table,
-    child: Table,
-    adult: Table,
-    adult_child: Table,
-    family_case: Table,
-    case_professional: Table,
-    deadline: Table,
-    events: Vec<Event>,
-    conferences: Vec<confer_domain::conference::Conference>,
-}
-
-impl Batch {
-    fn new() -> Batch {
-        Batch {
-            authority: String::new(),
-            family: Table::new("INSERT INTO family (id, authority_id, name, created_at)", 4),
-            child: Table::new(
-                "INSERT INTO child (id, family_id, authority_id, given_name, family_name, date_of_birth, expected_date, \
-                 nhs_number, la_child_id, gender, ethnicity, disability, first_language, needs_interpreter, access_needs)",
-                15,
-            ),
-            adult: Table::new(
-                "INSERT INTO adult (id, family_id, authority_id, given_name, family_name, email, phone, first_language, \
-                 needs_interpreter, access_needs)",
-                10,
-            ),
-            adult_child: Table::new(
-                "INSERT INTO adult_child (adult_id, child_id, kind, parental_responsibility, carer)",
-                5,
-            ),
-            family_case: Table::new(
-                "INSERT INTO family_case (id, family_id, authority_id, allocated_worker_id, stage, opened_on)",
-                6,
-            ),
-            case_professional: Table::new("INSERT INTO case_professional (case_id, professional_id)", 2),
-            deadline: Table::new(
-                "INSERT INTO deadline (id, authority_id, family_id, case_id, rule, trigger_on, due_on, \
-                 policy_effective_from, chair_id, met_on, late_reason, late_details, met_recorded_by, met_recorded_at, \
-                 created_by, created_at)",
-                16,
-            ),
-            events: Vec::new(),
-            conferences: Vec::new(),
-        }
+/// Stores the deadlines that fit a demo family's stage ([`Demo::deadlines`]), with one audit
+/// event for the family.
+async fn seed_deadlines(
+    tx: &mut crate::Tx,
+    demo: &Demo,
+    f: &confer_demo::DemoFamily,
+    index: u32,
+    calendar: &confer_domain::calendar::Calendar,
+    policies: &confer_domain::policy::PolicyHistory,
+) -> Result<()> {
+    let deadlines = demo.deadlines(f, index, calendar, policies);
+    if deadlines.is_empty() {
+        return Ok(());
     }
-
-    /// A family's record, as [`crate::families::insert_family`] writes it, with its event.
-    fn family(&mut self, demo: &Demo, f: &confer_demo::DemoFamily, now: String) {
-        use confer_domain::Birth;
-        let authority = demo.authority.id.as_str();
-        self.authority = authority.to_owned();
-        let fid = f.family.id.as_str();
-        self.family.row([fid.into(), authority.into(), (&f.family.name).into(), now.into()]);
-        for c in &f.children {
-            let (dob, edd) = match c.birth {
-                Birth::Born(d) => (Some(d.to_string()), None),
-                Birth::Unborn { expected } => (None, Some(expected.to_string())),
-            };
-            self.child.row([
-                c.id.as_str().into(),
-                fid.into(),
-                authority.into(),
-                (&c.given_name).into(),
-                (&c.family_name).into(),
-                dob.into(),
-                edd.into(),
-                c.nhs_number.as_ref().map(|n| n.as_str().to_owned()).into(),
-                c.la_child_id.clone().into(),
-                c.gender.as_str().into(),
-                c.ethnicity.clone().into(),
-                c.disability.clone().into(),
-                c.communication.first_language.clone().into(),
-                crate::flag(c.communication.needs_interpreter).into(),
-                c.communication.access_needs.clone().into(),
-            ]);
-        }
-        for a in &f.adults {
-            self.adult.row([
-                a.id.as_str().into(),
-                fid.into(),
-                authority.into(),
-                (&a.given_name).into(),
-                (&a.family_name).into(),
-                a.email.clone().into(),
-                a.phone.clone().into(),
-                a.communication.first_language.clone().into(),
-                crate::flag(a.communication.needs_interpreter).into(),
-                a.communication.access_needs.clone().into(),
-            ]);
-        }
-        for r in &f.relationships {
-            self.adult_child.row([
-                r.adult_id.as_str().into(),
-                r.child_id.as_str().into(),
-                r.kind.as_str().into(),
-                crate::flag(r.parental_responsibility).into(),
-                crate::flag(r.carer).into(),
-            ]);
-        }
-        let c = &f.case;
-        self.family_case.row([
-            c.id.as_str().into(),
-            fid.into(),
-            authority.into(),
-            c.allocated_worker_id.as_str().into(),
-            c.stage.as_str().into(),
-            c.opened_on.to_string().into(),
-        ]);
-        for p in &f.professional_ids {
-            self.case_professional.row([c.id.as_str().into(), p.as_str().into()]);
-        }
-        self.events.push(Event {
-            action: "family.create",
-            entity_id: fid.to_owned(),
-            after: serde_json::json!({
-                "family": f.family, "children": f.children, "adults": f.adults,
-                "relationships": f.relationships, "case": f.case, "professionals": f.professional_ids,
-            }),
-        });
+    for d in &deadlines {
+        crate::deadlines::insert_deadline(
+            tx,
+            &crate::deadlines::NewDeadline {
+                authority_id: demo.authority.id.as_str(),
+                family_id: f.family.id.as_str(),
+                case_id: f.case.id.as_str(),
+                deadline: &d.deadline,
+                chair_id: d.chair.as_ref().map(|c| c.as_str()),
+                met: d.met,
+                late_reason: d.late_reason.as_ref(),
+            },
+            ACTOR,
+        )
+        .await?;
     }
-
-    /// The deadlines that fit a family's stage ([`Demo::deadlines`]), with one event for the family.
-    fn deadlines(
-        &mut self,
-        demo: &Demo,
-        f: &confer_demo::DemoFamily,
-        index: u32,
-        calendar: &confer_domain::calendar::Calendar,
-        policies: &confer_domain::policy::PolicyHistory,
-        now: String,
-    ) {
-        let deadlines = demo.deadlines(f, index, calendar, policies);
-        if deadlines.is_empty() {
-            return;
-        }
-        for d in &deadlines {
-            self.deadline.row([
-                crate::new_id().into(),
-                demo.authority.id.as_str().into(),
-                f.family.id.as_str().into(),
-                f.case.id.as_str().into(),
-                d.deadline.rule.as_str().into(),
-                d.deadline.trigger.to_string().into(),
-                d.deadline.due.to_string().into(),
-                d.deadline.policy_effective_from.to_string().into(),
-                d.chair.as_ref().map(|c| c.as_str().to_owned()).into(),
-                d.met.map(|m| m.to_string()).into(),
-                d.late_reason.as_ref().map(|r| r.reason.as_str().to_owned()).into(),
-                d.late_reason.as_ref().map(|r| r.details.clone()).into(),
-                d.met.map(|_| ACTOR.to_owned()).into(),
-                d.met.map(|_| now.clone()).into(),
-                ACTOR.into(),
-                now.clone().into(),
-            ]);
-        }
-        self.events.push(Event {
+    crate::audit::record(
+        tx,
+        crate::audit::Entry {
+            authority_id: demo.authority.id.as_str(),
+            actor: ACTOR,
+            kind: confer_domain::audit::EventKind::Change,
             action: "deadline.seed",
-            entity_id: f.family.id.as_str().to_owned(),
+            entity_type: "family",
+            entity_id: f.family.id.as_str(),
+            before: serde_json::Value::Null,
             after: serde_json::to_value(&deadlines).unwrap_or_default(),
-        });
-    }
-
-    /// Writes the batch in one transaction.
-    async fn write(
-        &mut self,
-        db: &Db,
-        rules: &(confer_domain::calendar::Calendar, confer_domain::policy::PolicyHistory),
-    ) -> Result<()> {
-        let mut tx = db.begin().await?;
-        for t in [
-            &mut self.family,
-            &mut self.child,
-            &mut self.adult,
-            &mut self.adult_child,
-            &mut self.family_case,
-            &mut self.case_professional,
-            &mut self.deadline,
-        ] {
-            t.write(&mut tx).await?;
-        }
-        let mut events = std::mem::take(&mut self.events);
-        let entries: Vec<crate::audit::Entry<'_>> = events
-            .iter_mut()
-            .map(|e| {
-                let Event { action, entity_id, after } = e;
-                crate::audit::Entry {
-                    authority_id: &self.authority,
-                    actor: ACTOR,
-                    kind: confer_domain::audit::EventKind::Change,
-                    action,
-                    entity_type: "family",
-                    entity_id,
-                    before: serde_json::Value::Null,
-                    after: std::mem::take(after),
-                }
-            })
-            .collect();
-        crate::audit::record_many(&mut tx, &entries).await?;
-        for c in std::mem::take(&mut self.conferences) {
-            crate::conferences::create_with_rules(db, &mut tx, &c, ACTOR, Some(rules)).await?;
-        }
-        tx.commit().await?;
-        Ok(())
-    }
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 /// Sign-in details of a demo account, printed when the demo starts.

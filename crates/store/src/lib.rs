@@ -5,7 +5,6 @@
 //! Every state change runs in one transaction together with its audit event ([`audit`]).
 
 pub mod audit;
-mod bulk;
 pub mod calendar;
 pub mod clock;
 pub mod conferences;
@@ -232,17 +231,20 @@ impl Db {
                 let opts = || {
                     // No ping before each use: a local file does not go away between two
                     // statements, and each ping is one more trip to the connection's thread.
-                    AnyPoolOptions::new().acquire_timeout(Duration::from_secs(10)).test_before_acquire(false).after_connect(|conn, _| {
-                        Box::pin(async move {
-                            use sqlx::Executor;
-                            conn.execute(
-                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                    AnyPoolOptions::new()
+                        .acquire_timeout(Duration::from_secs(10))
+                        .test_before_acquire(false)
+                        .after_connect(|conn, _| {
+                            Box::pin(async move {
+                                use sqlx::Executor;
+                                conn.execute(
+                                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
                                  PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
-                            )
-                            .await?;
-                            Ok(())
+                                )
+                                .await?;
+                                Ok(())
+                            })
                         })
-                    })
                 };
                 let writer = opts().max_connections(1).connect(&url).await.map_err(StoreError::from)?;
                 let pool = opts().max_connections(8).connect(&url).await.map_err(StoreError::from)?;

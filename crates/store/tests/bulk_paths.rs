@@ -60,7 +60,10 @@ async fn events_appended_many_at_a_time_chain_as_one_by_one_keep_01() {
 #[tokio::test]
 async fn the_demo_bulk_load_keeps_every_row_and_a_verified_chain() {
     let db = testing::fresh_db().await;
-    let options = confer_demo::DemoOptions { families: 300, ..confer_demo::DemoOptions::for_nation(confer_domain::Nation::England) };
+    let options = confer_demo::DemoOptions {
+        families: 300,
+        ..confer_demo::DemoOptions::for_nation(confer_domain::Nation::England)
+    };
     let demo = confer_demo::Demo::new(options, db.today());
     let loaded = confer_store::demo::load(&db, &demo, |_| {}).await.unwrap();
     assert_eq!(loaded.families, 300);
@@ -113,7 +116,11 @@ async fn relationships_to_each_conference_read_at_once_are_those_read_one_by_one
         let pairs = [(family.id(), first.id.as_str()), (family.id(), second.id.as_str())];
         let each = confer_store::conferences::relationships_to_each(&db, user, &pairs).await.unwrap();
         for ((f, c), rels) in pairs.iter().zip(each) {
-            assert_eq!(rels, confer_store::conferences::relationships(&db, user, f, c).await.unwrap(), "{user:?} to {c}");
+            assert_eq!(
+                rels,
+                confer_store::conferences::relationships(&db, user, f, c).await.unwrap(),
+                "{user:?} to {c}"
+            );
         }
     }
 }

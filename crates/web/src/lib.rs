@@ -182,7 +182,12 @@ impl AppState {
                 let names = Arc::new(names_of(&users));
                 cache.insert(
                     authority.as_str().to_owned(),
-                    DirectoryEntry { read_at: std::time::Instant::now(), users: users.clone(), names, refreshing: false },
+                    DirectoryEntry {
+                        read_at: std::time::Instant::now(),
+                        users: users.clone(),
+                        names,
+                        refreshing: false,
+                    },
                 );
                 Ok(users)
             }

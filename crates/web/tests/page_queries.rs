@@ -58,8 +58,13 @@ async fn each_page_costs_the_same_few_statements_whatever_it_shows() {
     let chair = w.staff_named("chair", &[Role::Chair]).await;
     let (coordinator, _) = staff(&app, "coord", &[Role::Coordinator], None).await;
     let (worker, _) = staff(&app, "sw", &[Role::SocialWorker], None).await;
-    let one =
-        w.family("fam-one").worker(&worker).child("one-amy", "AMY", "2015-03-01").mother("one-mum", "Mia").create().await;
+    let one = w
+        .family("fam-one")
+        .worker(&worker)
+        .child("one-amy", "AMY", "2015-03-01")
+        .mother("one-mum", "Mia")
+        .create()
+        .await;
     let made = one.requested_conference_with(w, "conf-one", one.initial_request(w)).await;
     let one_conf = confer_store::testing::schedule(w, made, &chair, "2026-11-20").await;
 
@@ -89,7 +94,15 @@ async fn each_page_costs_the_same_few_statements_whatever_it_shows() {
         for p in ["school", "gp", "police"] {
             let id = format!("p-{i}-{p}");
             let made = w
-                .professional_at("agency-pq", "Northshire Services", confer_domain::AgencyKind::Other, &id, "Pat Lee", "Worker", None)
+                .professional_at(
+                    "agency-pq",
+                    "Northshire Services",
+                    confer_domain::AgencyKind::Other,
+                    &id,
+                    "Pat Lee",
+                    "Worker",
+                    None,
+                )
                 .await;
             professionals.push(made.as_str().to_owned());
         }
