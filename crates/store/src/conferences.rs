@@ -49,6 +49,21 @@ fn corrupt(e: serde_json::Error) -> StoreError {
 /// Inserts a new conference (version 1), the deadline it sets (TIME-01/02) and the audit
 /// events, in the caller's transaction. `db` is for reading the authority's calendar.
 pub async fn create(db: &Db, tx: &mut Tx, c: &Conference, actor: &str) -> Result<i64> {
+    create_with_rules(db, tx, c, actor, None).await
+}
+
+/// The authority's calendar and policy history, read once by a caller that creates many
+/// conferences (the demo's bulk load) instead of once per conference.
+pub type Rules = (confer_domain::calendar::Calendar, confer_domain::policy::PolicyHistory);
+
+/// [`create`], with the authority's rules already read (`None`: read them when needed).
+pub async fn create_with_rules(
+    db: &Db,
+    tx: &mut Tx,
+    c: &Conference,
+    actor: &str,
+    rules: Option<&Rules>,
+) -> Result<i64> {
     let doc = serde_json::to_string(c).map_err(corrupt)?;
     let now = tx.now();
     sqlx::query(
@@ -75,7 +90,7 @@ pub async fn create(db: &Db, tx: &mut Tx, c: &Conference, actor: &str) -> Result
     .execute(&mut **tx)
     .await?;
     write_people(tx, c, None).await?;
-    sync_deadlines(db, tx, c, actor).await?;
+    sync_deadlines(db, tx, c, actor, rules).await?;
     sync_case_stage(tx, c, actor).await?;
     audit::record(
         tx,
@@ -238,12 +253,17 @@ pub async fn possible_clashes(
         (candidate.time.overflowing_sub_signed(reach), candidate.time.overflowing_add_signed(reach));
     let earliest = if earliest.1 != 0 { "00:00".to_owned() } else { earliest.0.format("%H:%M").to_string() };
     let latest = if latest.1 != 0 { "24:00".to_owned() } else { latest.0.format("%H:%M").to_string() };
+    // The day's conferences are filtered on the index `conference_day` alone (it holds every
+    // column the filter reads; the worker's cases are a small set found by their index), and
+    // only the few that may clash are read in full with their family's name: on a busy day
+    // of a large authority that is a handful of rows instead of hundreds (issue 12).
     let rows = sqlx::query(
-        "SELECT c.doc, c.version, c.note_taker_id, c.family_id AS clash_family_id, f.name AS family_name FROM conference c \
-         JOIN family f ON f.id = c.family_id JOIN family_case fc ON fc.id = c.case_id \
-         WHERE c.authority_id = $1 AND c.date = $2 AND c.state IN ($3, $4) AND c.id <> $5 \
-         AND (c.slot_time IS NULL OR (c.slot_time > $9 AND c.slot_time < $10 \
-              AND (c.chair_id = $6 OR c.venue_key = $7 OR fc.allocated_worker_id = $8)))",
+        "SELECT c.doc, c.version, c.note_taker_id, c.family_id AS clash_family_id, f.name AS family_name FROM ( \
+           SELECT id FROM conference WHERE authority_id = $1 AND date = $2 AND state IN ($3, $4) \
+           AND (slot_time IS NULL OR (slot_time > $9 AND slot_time < $10 \
+                AND (chair_id = $6 OR venue_key = $7 \
+                     OR case_id IN (SELECT id FROM family_case WHERE allocated_worker_id = $8))))) day \
+         CROSS JOIN conference c JOIN family f ON f.id = c.family_id WHERE c.id = day.id AND c.id <> $5",
     )
     .bind(authority.as_str())
     .bind(candidate.date.to_string())
@@ -408,7 +428,7 @@ pub async fn save<T>(
             crate::documents::insert(&mut tx, c.authority_id().as_str(), id, r.id.0, d, change.actor).await?;
         }
     }
-    sync_deadlines(db, &mut tx, &c, change.actor).await?;
+    sync_deadlines(db, &mut tx, &c, change.actor, None).await?;
     sync_case_stage(&mut tx, &c, change.actor).await?;
     tell_invitees_of_changes(&mut tx, &was, &c).await?;
     let (before, after) = changed_parts(before, after);
@@ -561,6 +581,102 @@ pub async fn list(db: &Db, authority: &AuthorityId, filter: &Filter) -> Result<V
 /// reach the family's other conferences.
 pub async fn relationships(db: &Db, user: &UserId, family_id: &str, conference_id: &str) -> Result<Vec<Relationship>> {
     crate::families::relationships_in(db, user, family_id, Some(conference_id)).await
+}
+
+/// The relationships of `user` to each of several conferences (`(family_id, conference_id)`),
+/// as [`relationships`] reads them one at a time, in two queries whatever their number (the
+/// clashes of a busy day name each other conference only to those who may see it).
+pub async fn relationships_to_each(
+    db: &Db,
+    user: &UserId,
+    conferences: &[(&str, &str)],
+) -> Result<Vec<Vec<Relationship>>> {
+    if conferences.is_empty() {
+        return Ok(Vec::new());
+    }
+    let n = conferences.len();
+    let families: Vec<String> = (0..n).map(|i| format!("${}", i + 2)).collect();
+    let ids: Vec<String> = (0..n).map(|i| format!("${}", n + i + 2)).collect();
+    let sql = format!(
+        "SELECT 'worker' AS k, allocated_worker_id AS v, family_id AS f, '' AS c FROM family_case WHERE family_id IN ({fs}) \
+         UNION ALL SELECT 'conference' AS k, relationship AS v, '' AS f, conference_id AS c FROM conference_person \
+           WHERE conference_id IN ({cs}) AND user_id = $1 \
+         UNION ALL SELECT 'portal' AS k, '' AS v, family_id AS f, '' AS c FROM portal_person \
+           WHERE family_id IN ({fs}) AND user_id = $1",
+        fs = families.join(", "),
+        cs = ids.join(", ")
+    );
+    let mut q = sqlx::query(&sql).bind(user.as_str());
+    for (f, _) in conferences {
+        q = q.bind(*f);
+    }
+    for (_, c) in conferences {
+        q = q.bind(*c);
+    }
+    let rows = q.fetch_all(db.pool()).await?;
+    let mut found: Vec<(String, String, String, String)> = Vec::with_capacity(rows.len());
+    for row in &rows {
+        found.push((text(row, "k")?, text(row, "v")?, text(row, "f")?, text(row, "c")?));
+    }
+    // The management lines of the other allocated workers, in one query.
+    let others: Vec<&str> = {
+        let mut o: Vec<&str> = found
+            .iter()
+            .filter(|(k, v, _, _)| k == "worker" && v != user.as_str())
+            .map(|(_, v, _, _)| v.as_str())
+            .collect();
+        o.sort_unstable();
+        o.dedup();
+        o
+    };
+    let managed: std::collections::HashSet<String> = if others.is_empty() {
+        Default::default()
+    } else {
+        let marks: Vec<String> = (0..others.len()).map(|i| format!("${}", i + 1)).collect();
+        let sql = format!(
+            "WITH RECURSIVE up(id, manager) AS (SELECT id, line_manager_id FROM user_account WHERE id IN ({}) \
+             UNION SELECT u.id, u.line_manager_id FROM user_account u JOIN up ON u.id = up.manager) SELECT id, manager FROM up",
+            marks.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for o in &others {
+            q = q.bind(*o);
+        }
+        let mut manager_of = std::collections::HashMap::new();
+        for r in q.fetch_all(db.pool()).await? {
+            if let Some(m) = opt_text(&r, "manager")? {
+                manager_of.insert(text(&r, "id")?, m);
+            }
+        }
+        others
+            .iter()
+            .filter(|w| {
+                confer_domain::model::management_line(&UserId((**w).to_owned()), |u| {
+                    manager_of.get(u.as_str()).cloned().map(UserId)
+                })
+                .contains(user)
+            })
+            .map(|w| (*w).to_owned())
+            .collect()
+    };
+    Ok(conferences
+        .iter()
+        .map(|(family, conference)| {
+            let mut out = Vec::new();
+            for (k, v, f, c) in &found {
+                match k.as_str() {
+                    "worker" if f == family && v == user.as_str() => out.push(Relationship::AllocatedWorker),
+                    "worker" if f == family && managed.contains(v) => out.push(Relationship::ManagerOfAllocatedWorker),
+                    "conference" if c == conference => out.extend(relationship_of_person(v)),
+                    "portal" if f == family => out.push(Relationship::FamilyMember),
+                    _ => {}
+                }
+            }
+            out.sort();
+            out.dedup();
+            out
+        })
+        .collect())
 }
 
 /// The relationship a row of `conference_person` gives.
@@ -751,12 +867,12 @@ async fn sync_case_stage(tx: &mut Tx, c: &Conference, actor: &str) -> Result<()>
     Ok(())
 }
 
-async fn sync_deadlines(db: &Db, tx: &mut Tx, c: &Conference, actor: &str) -> Result<()> {
+async fn sync_deadlines(db: &Db, tx: &mut Tx, c: &Conference, actor: &str, known: Option<&Rules>) -> Result<()> {
     let events = c.deadline_events();
     if events.is_empty() {
         return Ok(());
     }
-    let mut rules: Option<(confer_domain::calendar::Calendar, confer_domain::policy::PolicyHistory)> = None;
+    let mut rules: Option<Rules> = None;
     for e in &events {
         let existing =
             sqlx::query("SELECT id, met_on FROM deadline WHERE case_id = $1 AND rule = $2 AND trigger_on = $3")
@@ -767,14 +883,14 @@ async fn sync_deadlines(db: &Db, tx: &mut Tx, c: &Conference, actor: &str) -> Re
                 .await?;
         match existing {
             None => {
-                if rules.is_none() {
+                if rules.is_none() && known.is_none() {
                     let authority = crate::users::authority(db, c.authority_id()).await?;
                     rules = Some((
                         crate::calendar::authority_calendar(db, &authority).await?,
                         crate::calendar::policy_history(db, &authority).await?,
                     ));
                 }
-                let Some((calendar, policies)) = rules.as_ref() else { continue };
+                let Some((calendar, policies)) = known.or(rules.as_ref()) else { continue };
                 let Some(deadline) = e.rule.deadline(e.trigger, calendar, policies) else { continue };
                 let id = crate::deadlines::insert_deadline(
                     tx,

@@ -96,8 +96,8 @@ pub async fn load(db: &Db, demo: &Demo, mut progress: impl FnMut(u64)) -> Result
     tx.commit().await?;
 
     // Each case's deadlines, computed once with the authority's calendar and policy.
-    let calendar = crate::calendar::authority_calendar(db, a).await?;
-    let policies = crate::calendar::policy_history(db, a).await?;
+    let rules = (crate::calendar::authority_calendar(db, a).await?, crate::calendar::policy_history(db, a).await?);
+    let (calendar, policies) = (&rules.0, &rules.1);
     let mut count = 0u64;
     let mut tx = db.begin().await?;
     for (i, f) in demo.families().enumerate() {
@@ -114,10 +114,11 @@ pub async fn load(db: &Db, demo: &Demo, mut progress: impl FnMut(u64)) -> Result
             ACTOR,
         )
         .await?;
-        seed_deadlines(&mut tx, demo, &f, i as u32, &calendar, &policies).await?;
+        seed_deadlines(&mut tx, demo, &f, i as u32, calendar, policies).await?;
         // Cases waiting for a conference have one: requested, or scheduled with a chair.
-        if let Some(c) = demo.conference(&f, i as u32, &calendar, &policies, db.clock().now()) {
-            crate::conferences::create(db, &mut tx, &c, ACTOR).await?;
+        if let Some(c) = demo.conference(&f, i as u32, calendar, policies, db.clock().now()) {
+            // The rules read above, not read again for each conference.
+            crate::conferences::create_with_rules(db, &mut tx, &c, ACTOR, Some(&rules)).await?;
         }
         count += 1;
         if (i + 1) % BATCH == 0 {

@@ -242,6 +242,64 @@ pub(crate) async fn relationships_in(
     Ok(out)
 }
 
+/// The relationships of a user to each conference of a family, as [`relationships_in`] gives
+/// them for one conference, read for all of the family's conferences at once (the family page
+/// lists them: one query however many there are, and one for the management line).
+pub async fn relationships_by_conference(db: &Db, user: &UserId, family_id: &str) -> Result<ConferenceRelationships> {
+    let rows = sqlx::query(
+        "SELECT 'worker' AS k, allocated_worker_id AS v, '' AS c FROM family_case WHERE family_id = $1 \
+         UNION ALL SELECT 'conference' AS k, cp.relationship AS v, cp.conference_id AS c FROM conference_person cp \
+           JOIN conference c ON c.id = cp.conference_id WHERE c.family_id = $1 AND cp.user_id = $2 \
+         UNION ALL SELECT 'portal' AS k, '' AS v, '' AS c FROM portal_person WHERE family_id = $1 AND user_id = $2",
+    )
+    .bind(family_id)
+    .bind(user.as_str())
+    .fetch_all(db.pool())
+    .await?;
+    let mut out = ConferenceRelationships::default();
+    let mut others = Vec::new();
+    for row in &rows {
+        let (k, v, c) = (text(row, "k")?, text(row, "v")?, text(row, "c")?);
+        match k.as_str() {
+            "worker" if v == user.as_str() => out.every.push(Relationship::AllocatedWorker),
+            "worker" => others.push(UserId(v)),
+            "conference" => {
+                if let Some(r) = crate::conferences::relationship_of_person(&v) {
+                    out.own.push((c, r));
+                }
+            }
+            "portal" => out.every.push(Relationship::FamilyMember),
+            _ => {}
+        }
+    }
+    for worker in others {
+        if crate::users::management_line(db, &worker).await?.contains(user) {
+            out.every.push(Relationship::ManagerOfAllocatedWorker);
+        }
+    }
+    Ok(out)
+}
+
+/// A user's relationships to the conferences of one family ([`relationships_by_conference`]).
+#[derive(Debug, Default)]
+pub struct ConferenceRelationships {
+    /// What holds for every conference of the family (allocated worker, their manager, portal).
+    every: Vec<Relationship>,
+    /// A conference's own: its chair, invitees and note taker.
+    own: Vec<(String, Relationship)>,
+}
+
+impl ConferenceRelationships {
+    /// The relationships to one conference, as [`crate::conferences::relationships`] reads them.
+    pub fn of(&self, conference_id: &str) -> Vec<Relationship> {
+        let mut out = self.every.clone();
+        out.extend(self.own.iter().filter(|(c, _)| c == conference_id).map(|(_, r)| *r));
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
 pub async fn family_record(db: &Db, family_id: &str) -> Result<FamilyRecord> {
     let f = sqlx::query("SELECT id, authority_id, name, version FROM family WHERE id = $1")
         .bind(family_id)

@@ -246,6 +246,13 @@ impl Ctx {
     /// it. Another tenant's family, a family they have no relationship to, and a family that
     /// does not exist all answer "not found".
     pub async fn authorize_record(&self, state: &SharedState, action: Action, family_id: &str) -> Result<(), AppError> {
+        let access = self.record_access(state, family_id).await?;
+        self.allowed(&access, action)
+    }
+
+    /// This person's relationships to a family's record, read once, so a page that asks the
+    /// policy about several actions (to show or hide each link and form) reads them once.
+    pub async fn record_access(&self, state: &SharedState, family_id: &str) -> Result<RecordAccess, AppError> {
         let Some(authority) = confer_store::families::family_authority(&state.db, family_id).await? else {
             return Err(AppError::NotFound);
         };
@@ -254,7 +261,13 @@ impl Ctx {
         } else {
             Vec::new()
         };
-        match decide(&self.actor, action, Target::Record { authority_id: &authority, relationships: &relationships }) {
+        Ok(RecordAccess { authority, relationships })
+    }
+
+    /// The policy's answer for `action` on a record whose relationships were read.
+    pub fn allowed(&self, access: &RecordAccess, action: Action) -> Result<(), AppError> {
+        let target = Target::Record { authority_id: &access.authority, relationships: &access.relationships };
+        match decide(&self.actor, action, target) {
             Decision::Allow => Ok(()),
             Decision::Forbidden => Err(AppError::Forbidden),
             Decision::NotFound => Err(AppError::NotFound),
@@ -1085,4 +1098,11 @@ mod tests {
         assert_eq!(cookie(&h, "confer_csrf").as_deref(), Some("def"));
         assert_eq!(cookie(&h, "confer"), None);
     }
+}
+
+/// What the access policy needs about one family's record for one person: its authority and
+/// the person's relationships to it ([`Ctx::record_access`]).
+pub struct RecordAccess {
+    pub authority: confer_domain::AuthorityId,
+    pub relationships: Vec<confer_domain::access::Relationship>,
 }

@@ -85,6 +85,8 @@ pub struct AppState {
 struct DirectoryEntry {
     read_at: std::time::Instant,
     users: Arc<Vec<confer_domain::UserAccount>>,
+    /// Their names by id, made once per reading (pages show a few names out of thousands).
+    names: Arc<std::collections::BTreeMap<String, String>>,
     /// A request is reading it again; meanwhile others use the copy they have.
     refreshing: bool,
 }
@@ -125,6 +127,25 @@ impl AppState {
         self.read_directory(authority).await
     }
 
+    /// The authority's users' names by id and the users themselves, from the directory
+    /// ([`AppState::directory`]): shared, not copied for each request.
+    #[allow(clippy::type_complexity)]
+    pub async fn user_names(
+        self: &Arc<Self>,
+        authority: &confer_domain::AuthorityId,
+    ) -> Result<
+        (Arc<std::collections::BTreeMap<String, String>>, Arc<Vec<confer_domain::UserAccount>>),
+        confer_store::StoreError,
+    > {
+        let users = self.directory(authority).await?;
+        if let Ok(cache) = self.directory.lock() {
+            if let Some(entry) = cache.get(authority.as_str()).filter(|e| Arc::ptr_eq(&e.users, &users)) {
+                return Ok((entry.names.clone(), users));
+            }
+        }
+        Ok((Arc::new(names_of(&users)), users))
+    }
+
     /// The authority's name (read once, then kept).
     pub async fn authority_name(&self, authority: &confer_domain::AuthorityId) -> Result<String, confer_ops::OpsError> {
         Ok(self.authority(authority).await?.name)
@@ -158,9 +179,15 @@ impl AppState {
         match read {
             Ok(users) => {
                 let users = Arc::new(users);
+                let names = Arc::new(names_of(&users));
                 cache.insert(
                     authority.as_str().to_owned(),
-                    DirectoryEntry { read_at: std::time::Instant::now(), users: users.clone(), refreshing: false },
+                    DirectoryEntry {
+                        read_at: std::time::Instant::now(),
+                        users: users.clone(),
+                        names,
+                        refreshing: false,
+                    },
                 );
                 Ok(users)
             }
@@ -172,6 +199,10 @@ impl AppState {
             }
         }
     }
+}
+
+fn names_of(users: &[confer_domain::UserAccount]) -> std::collections::BTreeMap<String, String> {
+    users.iter().map(|u| (u.id.as_str().to_owned(), u.display_name.clone())).collect()
 }
 
 /// Operations are reached through the state too (`Rules::load(&state, ..)`).

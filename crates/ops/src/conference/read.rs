@@ -64,16 +64,28 @@ pub async fn clashes_of(ops: &Ops, actor: &Actor, c: &Conference, slot: &Slot) -
     let booked = conferences::possible_clashes(&ops.db, c.authority_id(), &candidate).await?;
     let others: Vec<Booking> = booked.iter().map(|p| p.booking.clone()).collect();
     let mut out = Vec::new();
-    for k in clashes::clashes(&candidate, &others) {
+    let found = clashes::clashes(&candidate, &others);
+    // The actor's relationships to every other conference at once (one query, not one each).
+    let pairs: Vec<(&str, &str)> = found
+        .iter()
+        .filter_map(|k| booked.iter().find(|p| p.booking.conference_id == k.other))
+        .map(|p| (p.family_id.as_str(), p.booking.conference_id.as_str()))
+        .collect();
+    let related = if c.authority_id() == &actor.authority_id {
+        conferences::relationships_to_each(&ops.db, &actor.user_id, &pairs).await?
+    } else {
+        vec![Vec::new(); pairs.len()]
+    };
+    for k in found {
         let other = booked.iter().find(|p| p.booking.conference_id == k.other);
         let (mut named, mut visible_id) = (None, None);
         if let Some(p) = other {
             // Ask the policy about the other family, as if opening its conference.
-            let relationships = if c.authority_id() == &actor.authority_id {
-                conferences::relationships(&ops.db, &actor.user_id, &p.family_id, k.other.as_str()).await?
-            } else {
-                Vec::new()
-            };
+            let relationships = pairs
+                .iter()
+                .position(|(_, id)| *id == p.booking.conference_id.as_str())
+                .map(|i| related[i].clone())
+                .unwrap_or_default();
             let target = Target::Record { authority_id: c.authority_id(), relationships: &relationships };
             if decide(actor, Action::ViewConference, target) == Decision::Allow {
                 named = Some(format!("the conference for the {}", p.family_name));

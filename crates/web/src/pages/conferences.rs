@@ -358,13 +358,13 @@ pub fn recipient_name(c: &Conference, r: &Recipient, names: &BTreeMap<String, St
 }
 
 /// The authority's users by id, for names.
+#[allow(clippy::type_complexity)]
 pub async fn user_names(
     state: &SharedState,
     ctx: &Ctx,
-) -> Result<(BTreeMap<String, String>, Vec<confer_domain::UserAccount>), AppError> {
-    let list = state.directory(&ctx.actor.authority_id).await?;
-    let names = list.iter().map(|u| (u.id.as_str().to_owned(), u.display_name.clone())).collect();
-    Ok((names, list.as_ref().clone()))
+) -> Result<(std::sync::Arc<BTreeMap<String, String>>, std::sync::Arc<Vec<confer_domain::UserAccount>>), AppError> {
+    // Kept with the directory: a page no longer copies thousands of names and accounts.
+    Ok(state.user_names(&ctx.actor.authority_id).await?)
 }
 
 // ---------------------------------------------------------------- the request (S47-01)

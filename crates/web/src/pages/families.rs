@@ -161,21 +161,26 @@ async fn show_page(
     met_form: crate::pages::deadlines::MetForm,
     notice: Option<String>,
 ) -> Result<Response, AppError> {
-    ctx.authorize_record(state, Action::ViewFamilyRecord, family_id).await?;
+    // The relationships are read once; each link and form below asks the policy with them.
+    let access = ctx.record_access(state, family_id).await?;
+    ctx.allowed(&access, Action::ViewFamilyRecord)?;
     let record = families::family_record(&state.db, family_id).await?;
     families::log_read(&state.db, &ctx.actor.authority_id, &ctx.actor.user_id, family_id, "family.read").await?;
-    let can_edit = ctx.authorize_record(state, Action::EditFamilyRecord, family_id).await.is_ok();
-    let can_audit = ctx.authorize_record(state, Action::ViewRecordAudit, family_id).await.is_ok();
-    let can_record_met = ctx.authorize_record(state, Action::RecordDeadlineMet, family_id).await.is_ok();
+    let can_edit = ctx.allowed(&access, Action::EditFamilyRecord).is_ok();
+    let can_audit = ctx.allowed(&access, Action::ViewRecordAudit).is_ok();
+    let can_record_met = ctx.allowed(&access, Action::RecordDeadlineMet).is_ok();
     let today = state.settings.clock.today();
     let (rules, at_risk) = crate::pages::deadlines::calendar_and_risk(state, ctx, today).await?;
     let stored = confer_store::deadlines::for_family(&state.db, family_id).await?;
     let deadlines = crate::pages::deadlines::rows_of(stored, &rules.calendar, at_risk, today);
-    let can_request_conference = ctx.authorize_record(state, Action::RequestConference, family_id).await.is_ok();
-    let can_give_portal_access = ctx.authorize_record(state, Action::GivePortalAccess, family_id).await.is_ok();
+    let can_request_conference = ctx.allowed(&access, Action::RequestConference).is_ok();
+    let can_give_portal_access = ctx.allowed(&access, Action::GivePortalAccess).is_ok();
     let mut conferences = Vec::new();
+    // Each conference's relationships (its own chair, invitees, note taker) in one query.
+    let by_conference =
+        confer_store::families::relationships_by_conference(&state.db, &ctx.actor.user_id, family_id).await?;
     for c in confer_store::conferences::of_family(&state.db, family_id).await? {
-        let rels = confer_store::conferences::relationships(&state.db, &ctx.actor.user_id, family_id, &c.id).await?;
+        let rels = by_conference.of(&c.id);
         let target = Target::Record { authority_id: &ctx.actor.authority_id, relationships: &rels };
         if decide(&ctx.actor, Action::ViewConference, target) == Decision::Allow {
             let kind =

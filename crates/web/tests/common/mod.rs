@@ -5,6 +5,9 @@
 //! conference pages' form helpers (`step`, `refused`, `version`) are here once.
 #![allow(dead_code)]
 
+mod queries;
+pub use queries::{count_statements, statements};
+
 use chrono::{DateTime, NaiveDateTime, Utc};
 use confer_domain::{Authority, Role};
 use confer_store::testing::{PersonBuilder, World};

@@ -1,0 +1,149 @@
+//! Issue 12: what each page costs in SQL statements, so a page that starts asking the database
+//! once per row (N+1) fails a test rather than a benchmark. Each page is asked twice (the
+//! second time with the caches warm) and the statements of the second request are counted
+//! (`common::statements`, sqlx's own statement log). A list page costs the same with one row
+//! as with many; a family's page and a conference's pages cost the same for a family of one
+//! child as for a family of three children, two adults and three professionals; and no page
+//! costs more than its budget. Runs on SQLite, and on PostgreSQL with CONFER_TEST_DATABASE=postgres.
+
+mod common;
+use common::*;
+use confer_domain::Role;
+use reqwest::StatusCode;
+
+/// The statements of one request for `path` (asked once before, so caches are warm). The
+/// fewest of four requests: the user directory's refresh in the background (every 30 s) or a
+/// pool opening a connection (its PRAGMAs are statements too) may fall within one of them.
+async fn cost(b: &mut Browser, path: &str) -> u64 {
+    let first = b.get(path).await;
+    assert_eq!(first.status, StatusCode::OK, "{path} answered {}", first.status);
+    let mut fewest = u64::MAX;
+    for _ in 0..4 {
+        let before = statements();
+        let page = b.get(path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path} answered {}", page.status);
+        fewest = fewest.min(statements() - before);
+    }
+    fewest
+}
+
+/// The task pages a conference's summary links to (every one a person works in).
+async fn task_pages(b: &mut Browser, conference: &str) -> Vec<String> {
+    let summary = b.get(&format!("/conferences/{conference}")).await;
+    let prefix = format!("href=\"/conferences/{conference}/");
+    let mut pages: Vec<String> = summary
+        .body
+        .split(&prefix)
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .filter(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
+        .map(str::to_owned)
+        .collect();
+    pages.sort();
+    pages.dedup();
+    pages
+}
+
+/// The most statements a list page may cost: enough for what it shows, never one per row.
+const BUDGET: u64 = 16;
+/// A family's or a conference's page: the session, the access policy's relationships, the
+/// record's parts, the kept rules' check and the read event's group commit.
+const RECORD_BUDGET: u64 = 24;
+
+#[tokio::test]
+async fn each_page_costs_the_same_few_statements_whatever_it_shows() {
+    assert!(count_statements(), "another tracing subscriber was installed first: nothing would be counted");
+    let (app, _clock) = start_at("2026-11-10 09:00").await;
+    let w = &app.world;
+    let chair = w.staff_named("chair", &[Role::Chair]).await;
+    let (coordinator, _) = staff(&app, "coord", &[Role::Coordinator], None).await;
+    let (worker, _) = staff(&app, "sw", &[Role::SocialWorker], None).await;
+    let one = w
+        .family("fam-one")
+        .worker(&worker)
+        .child("one-amy", "AMY", "2015-03-01")
+        .mother("one-mum", "Mia")
+        .create()
+        .await;
+    let made = one.requested_conference_with(w, "conf-one", one.initial_request(w)).await;
+    let one_conf = confer_store::testing::schedule(w, made, &chair, "2026-11-20").await;
+
+    // Each list as each person who works in it sees it (0 chair, 1 coordinator, 2 social worker).
+    let lists: [(usize, &str); 10] = [
+        (0, "/"),
+        (0, "/conferences/chair"),
+        (0, "/deadlines"),
+        (0, "/families"),
+        (1, "/"),
+        (1, "/deadlines"),
+        (1, "/families"),
+        (2, "/"),
+        (2, "/deadlines"),
+        (2, "/families"),
+    ];
+    let mut people = [app.as_user(chair.as_str()).await, app.as_user(&coordinator).await, app.as_user(&worker).await];
+    let mut small = Vec::new();
+    for (who, path) in lists {
+        small.push(cost(&mut people[who], path).await);
+    }
+
+    // More rows on every list, and a larger family with its own conference.
+    let mut big_conf = String::new();
+    for i in 0..3 {
+        let mut professionals = Vec::new();
+        for p in ["school", "gp", "police"] {
+            let id = format!("p-{i}-{p}");
+            let made = w
+                .professional_at(
+                    "agency-pq",
+                    "Northshire Services",
+                    confer_domain::AgencyKind::Other,
+                    &id,
+                    "Pat Lee",
+                    "Worker",
+                    None,
+                )
+                .await;
+            professionals.push(made.as_str().to_owned());
+        }
+        let professionals: Vec<&str> = professionals.iter().map(String::as_str).collect();
+        let family = w
+            .family(&format!("fam-more-{i}"))
+            .worker(&worker)
+            .child(&format!("more-{i}-a"), "BEN", "2014-01-01")
+            .child(&format!("more-{i}-b"), "CAL", "2016-01-01")
+            .unborn(&format!("more-{i}-c"), "Baby", "2027-02-01")
+            .mother(&format!("more-{i}-mum"), "Mia")
+            .father(&format!("more-{i}-dad"), "Max")
+            .professionals(&professionals)
+            .create()
+            .await;
+        let made = family.requested_conference_with(w, &format!("conf-more-{i}"), family.initial_request(w)).await;
+        let conference = confer_store::testing::schedule(w, made, &chair, "2026-11-20").await;
+        if i == 0 {
+            big_conf = conference.id;
+        }
+    }
+
+    for ((who, path), before) in lists.into_iter().zip(small) {
+        let after = cost(&mut people[who], path).await;
+        assert_eq!(after, before, "{path} (person {who}) costs more statements with more rows");
+        assert!(after <= BUDGET, "{path} (person {who}) costs {after} statements (budget {BUDGET})");
+    }
+    let as_chair = &mut people[0];
+
+    let family_one = cost(as_chair, "/families/fam-one").await;
+    let family_big = cost(as_chair, "/families/fam-more-0").await;
+    assert_eq!(family_one, family_big, "a family's page costs more for a larger family");
+    assert!(family_one <= RECORD_BUDGET, "the family page costs {family_one} statements (budget {RECORD_BUDGET})");
+
+    let mut pages = vec![String::new()];
+    pages.extend(task_pages(as_chair, &one_conf.id).await.into_iter().map(|p| format!("/{p}")));
+    assert!(pages.len() > 3, "the summary links to its task pages: {pages:?}");
+    for page in pages {
+        let small = cost(as_chair, &format!("/conferences/{}{page}", one_conf.id)).await;
+        let big = cost(as_chair, &format!("/conferences/{big_conf}{page}")).await;
+        assert_eq!(small, big, "/conferences/{{id}}{page} costs more for a larger family");
+        assert!(small <= RECORD_BUDGET, "/conferences/{{id}}{page} costs {small} statements (budget {RECORD_BUDGET})");
+    }
+}
