@@ -245,11 +245,11 @@ pub async fn task_page(
         _ => {}
     }
     conferences::log_read(&state.db, &a.owner.authority_id, &ctx.actor.user_id, a.owner.family_id.as_str(), id).await?;
-    let names: BTreeMap<String, String> = match shown {
+    let names: std::sync::Arc<BTreeMap<String, String>> = match shown {
         Shown::Outcome | Shown::Draft | Shown::Approve | Shown::Distribute | Shown::Versions => {
             user_names(state, ctx).await?.0
         }
-        _ => BTreeMap::new(),
+        _ => Default::default(),
     };
     let name = |u: &UserId| names.get(u.as_str()).cloned().unwrap_or_else(|| u.to_string());
     let today = state.ops.clock.today();
