@@ -254,7 +254,7 @@ pub async fn change_outline(ops: &Ops, actor: &Actor, id: &str, v: i64, b: Outli
 pub struct NewActionInput {
     pub what: String,
     /// `{"owner": "professional", "id": "..."}`, `{"owner": "family-member", "id": "..."}` or `{"owner": "agency", "id": "<name>"}`
-    #[schema(value_type = Object)]
+    #[schema(value_type = crate::conference::schemas::ActionOwnerSchema)]
     pub owner: ActionOwner,
     #[schema(value_type = String, format = Date)]
     pub due: NaiveDate,
