@@ -76,9 +76,8 @@ async fn input<T: DeserializeOwned>(
                 }),
             },
         };
-        let input = serde_json::from_value::<T>(value).map_err(|e| {
-            ApiError::Unprocessable(format!("The request body is not what this operation takes: {e}"))
-        })?;
+        let input = serde_json::from_value::<T>(value)
+            .map_err(|e| ApiError::Unprocessable(format!("The request body is not what this operation takes: {e}")))?;
         Ok((input, version?))
     })();
     match read {

@@ -23,10 +23,11 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use confer_domain::access::Relationship;
 use confer_domain::calendar::{Calendar, WorkingCalendar};
 use confer_domain::conference::{
-    Acting, ChildOutcome, ConcernCategory, Conference, ConferenceId, ConferenceKind, ConferenceRequest, DecisionInput,
-    DocumentLanguage, EnquiryKind, FamilyMember, HarmFinding, Outcome, PreMeetingMode, PreMeetingOutcome,
-    ProfessionalInvolved, Recipient, Slot, SubjectChild,
+    Acting, ActionOwner, Attendance, ChildOutcome, ConcernCategory, Conference, ConferenceId, ConferenceKind,
+    ConferenceRequest, DecisionInput, DocumentLanguage, EnquiryKind, FamilyMember, HarmFinding, Outcome,
+    PreMeetingMode, PreMeetingOutcome, ProfessionalInvolved, Recipient, Slot, SubjectChild,
 };
+use confer_domain::conference::{DiscussionHeading, Person, PlanCategory, PlanView, Presence};
 use confer_domain::policy::Policy;
 use confer_domain::{
     Adult, AdultChildRelationship, Agency, AgencyId, AgencyKind, Authority, AuthorityId, Birth, Case, CaseStage, Child,
@@ -637,6 +638,54 @@ impl FamilyMade {
                 c.decide(&chair, input, &policy, at_time(day, 11))?;
             }
             Ok(())
+        })
+        .await
+    }
+
+    /// An initial conference where every professional invited was present, the worries about
+    /// the first child and an action for every child (owned by the first professional, or the
+    /// council's housing team) were recorded, and the chair decided a child protection plan
+    /// under neglect for every child and closed it: each child's plan is made in the close's
+    /// transaction (PLAN-03), with the professionals present as its core group (CG-01).
+    pub async fn planned_conference(&self, w: &World) -> ConferenceMade {
+        let made = self.conference_in_meeting(w).await;
+        let (chair, day) = chair_and_day(&made);
+        let policy = policy_on(w, day).await;
+        let calendar = Calendar::for_nation(w.authority.nation);
+        let pros: Vec<ProfessionalId> = self.professionals.iter().map(|p| p.as_str().into()).collect();
+        let children: Vec<_> = made.conference.children().iter().map(|c| c.child_id.clone()).collect();
+        change(w, &made, chair.user_id.as_str(), "conference.decide", |c| {
+            for p in &pros {
+                let person = Person::Professional(p.clone());
+                let Some(invitation) = c.invitation_of(&person).map(|i| i.id) else { continue };
+                let presence = Presence::InPerson;
+                let attendance =
+                    Attendance { invitation, presence, parts: vec![], arrived_late_at: None, left_early_at: None };
+                c.record_attendance(&chair, attendance)?;
+            }
+            let first = children.first().cloned();
+            let worry = "The children are often left without food.";
+            c.add_discussion(&chair, DiscussionHeading::Worries, worry, None, first, false, at_time(day, 10))?;
+            let owner = match pros.first() {
+                Some(p) => ActionOwner::Professional(p.clone()),
+                None => ActionOwner::Agency("Housing".into()),
+            };
+            let due = calendar.add_working_days(day, 5);
+            let what = "Check the children have breakfast at school every day";
+            c.add_plan_action(&chair, children.clone(), what, owner, due, day, at_time(day, 10))?;
+            for child in &children {
+                for p in &pros {
+                    c.record_professional_view(&chair, p, child, PlanView::Plan, "Fictional test view.")?;
+                }
+                let input = DecisionInput {
+                    child: child.clone(),
+                    outcome: ChildOutcome::ChildProtectionPlan { category: PlanCategory::Neglect },
+                    continuing_risk_of_significant_harm: true,
+                    inquorate_reason: Some("Fictional test conference.".into()),
+                };
+                c.decide(&chair, input, &policy, at_time(day, 11))?;
+            }
+            c.close(&chair, None, &policy, &calendar, at_time(day, 12))
         })
         .await
     }

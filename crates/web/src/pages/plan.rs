@@ -110,8 +110,12 @@ async fn plan_page(
         .core_group
         .iter()
         .filter_map(|m| match &m.person {
-            Member::Professional(id) => Some(Opt::new(format!("professional:{id}"), format!("{} ({})", m.name, m.description))),
-            Member::FamilyMember(id) => Some(Opt::new(format!("family-member:{id}"), format!("{} ({})", m.name, m.description))),
+            Member::Professional(id) => {
+                Some(Opt::new(format!("professional:{id}"), format!("{} ({})", m.name, m.description)))
+            }
+            Member::FamilyMember(id) => {
+                Some(Opt::new(format!("family-member:{id}"), format!("{} ({})", m.name, m.description)))
+            }
             Member::KeyWorker(_) => None,
         })
         .collect();
@@ -141,17 +145,7 @@ async fn plan_page(
     let mut page = ctx.page(&format!("{}'s plan", p.child_name), "/plans");
     page.errors = errors;
     page.notice = done.and_then(notice_for);
-    Ok(view::render(&PlanPage {
-        page: &page,
-        v: &v,
-        p,
-        today,
-        kept,
-        owners,
-        statuses,
-        end_reasons,
-        concern_rows,
-    }))
+    Ok(view::render(&PlanPage { page: &page, v: &v, p, today, kept, owners, statuses, end_reasons, concern_rows }))
 }
 
 #[derive(Template)]
