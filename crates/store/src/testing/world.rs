@@ -70,6 +70,72 @@ impl World {
         World::with_authority(db, "T01", "Testshire County Council", Nation::England).await
     }
 
+    /// A child protection plan for a child of a family, stored directly as a conference on
+    /// `today` would have made it (for tests about who may reach plans, where holding a whole
+    /// conference would only add time): the key worker, one concern, one action owned by the
+    /// council's housing team, and these accounts in its core group (CG-01). Returns its id.
+    pub async fn plan_for(
+        &self,
+        family: &str,
+        case: &str,
+        child: &str,
+        key_worker: &str,
+        members: &[&str],
+    ) -> String {
+        use confer_domain::plan::*;
+        let id = format!("plan-{child}");
+        let conference = ConferenceId(format!("conf-of-{child}"));
+        let mut core_group = vec![CoreGroupMember {
+            person: Member::KeyWorker(key_worker.into()),
+            name: "Key worker".into(),
+            description: "Children's social care".into(),
+            user_id: Some(key_worker.into()),
+        }];
+        core_group.extend(members.iter().map(|m| CoreGroupMember {
+            person: Member::Professional(ProfessionalId(format!("prof-of-{m}"))),
+            name: "Fictional member".into(),
+            description: "Partner agency".into(),
+            user_id: Some((*m).into()),
+        }));
+        let plan = Plan {
+            id: PlanId(id.clone()),
+            authority_id: self.authority.id.clone(),
+            family_id: family.into(),
+            case_id: case.into(),
+            child_id: child.into(),
+            child_name: "Fictional child".into(),
+            kind: PlanKind::ChildProtection,
+            key_worker: key_worker.into(),
+            started_on: self.today,
+            started_by: conference.clone(),
+            categories: vec![CategoryChange { category: PlanCategory::Neglect, from: self.today, conference_id: conference }],
+            outline: Outline {
+                concerns: vec![Concern { concern: "Fictional worry.".into(), why_change_is_needed: String::new() }],
+                ..Outline::default()
+            },
+            actions: vec![PlanAction {
+                number: 1,
+                what: "Fictional action".into(),
+                owner: ActionOwner::Agency("Housing".into()),
+                owner_name: "Housing".into(),
+                due: self.today,
+                status: ActionStatus::NotStarted,
+                not_done_reason: None,
+                updates: vec![],
+                conference_action: None,
+            }],
+            core_group,
+            previous_plans: 0,
+            first_core_group_by: None,
+            next_review_by: None,
+            ended: None,
+        };
+        let mut tx = self.db.begin().await.expect("begin");
+        crate::plans::insert(&mut tx, &plan, "test", "plan.create").await.expect("store the plan");
+        tx.commit().await.expect("commit");
+        id
+    }
+
     /// A fictional authority in the nation given (its rules and its calendar follow it).
     pub async fn in_nation(db: &Db, nation: Nation) -> World {
         let name = match nation {
