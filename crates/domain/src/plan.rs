@@ -174,11 +174,73 @@ pub struct Plan {
     pub core_group: Vec<CoreGroupMember>,
     /// How many plans of this kind the child had before this one (a repeat plan when above 0).
     pub previous_plans: u32,
-    /// CG-02: the first core group meets by this day.
-    pub first_core_group_by: Option<NaiveDate>,
+    /// CG-02: the next core group meets by this day (the first within the policy's time of
+    /// the ICPC, then at the policy's interval after each meeting).
+    pub core_group_due_by: Option<NaiveDate>,
+    /// CG-03: the core group's meetings, oldest first.
+    #[serde(default)]
+    pub core_group_meetings: Vec<CoreGroupMeeting>,
+    /// REV-02: why the review was brought forward, when it was.
+    #[serde(default)]
+    pub review_brought_forward: Option<String>,
     /// REV-01: the next review conference is held by this day.
     pub next_review_by: Option<NaiveDate>,
     pub ended: Option<Ending>,
+}
+
+/// CG-03: what was said of one action at a core group meeting, with its evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionProgress {
+    pub number: u32,
+    pub status: ActionStatus,
+    pub evidence: String,
+}
+
+/// CG-03: how safe one person present thinks the child is now, from 0 (not safe at all) to 10
+/// (safe enough for the plan to end).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SafetyRating {
+    pub member: Member,
+    pub rating: u8,
+}
+
+/// A new action agreed at a core group meeting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewAction {
+    pub what: String,
+    pub owner: ActionOwner,
+    pub owner_name: String,
+    pub due: NaiveDate,
+}
+
+/// CG-03: what a core group meeting records.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoreGroupMeetingInput {
+    pub held_on: NaiveDate,
+    /// Who of the core group was there.
+    pub present: Vec<Member>,
+    /// Progress on each action still open, with evidence.
+    pub progress: Vec<ActionProgress>,
+    /// A rating from each person present.
+    pub safety: Vec<SafetyRating>,
+    pub new_actions: Vec<NewAction>,
+    /// A concern that should bring the review forward (REV-02), in words.
+    pub concern_for_review: Option<String>,
+}
+
+/// CG-03: a core group meeting as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoreGroupMeeting {
+    pub number: u32,
+    pub held_on: NaiveDate,
+    pub present: Vec<Member>,
+    pub progress: Vec<ActionProgress>,
+    pub safety: Vec<SafetyRating>,
+    /// The numbers of the actions it added.
+    pub new_actions: Vec<u32>,
+    pub concern_for_review: Option<String>,
+    pub recorded_by: UserId,
+    pub recorded_at: DateTime<Utc>,
 }
 
 /// Why a change to a plan was refused; each says what to do.
@@ -204,6 +266,18 @@ pub enum PlanError {
     EndBeforeStart { on: NaiveDate, started: NaiveDate },
     #[error("{who} is not in this family's conference: choose someone from the list.")]
     UnknownOwner { who: String },
+    #[error("The meeting's date {on} is {problem}.")]
+    BadMeetingDate { on: NaiveDate, problem: &'static str },
+    #[error("Record who of the core group was at the meeting.")]
+    NobodyPresent,
+    #[error("Only members of the core group are recorded at its meeting: choose them from the list.")]
+    NotAMember,
+    #[error("Record the progress on action {number}, with its evidence.")]
+    ProgressMissing { number: u32 },
+    #[error("A safety rating is from 0 to 10, from each person present: {why}.")]
+    BadRating { why: &'static str },
+    #[error("The review date {on} must be after today and before the review now due on {due}.")]
+    BadReviewDate { on: NaiveDate, due: NaiveDate },
 }
 
 pub type PlanOutcome<T = ()> = Result<T, PlanError>;
@@ -219,7 +293,7 @@ pub struct PlanActing {
 
 /// CG-02: the first core group meets within the policy's time of the initial conference
 /// (10 working days by default; 15 in Scotland), counted on the authority's calendar.
-pub fn first_core_group_by(
+pub fn first_core_group_due(
     held_on: NaiveDate,
     calendar: &(impl WorkingCalendar + ?Sized),
     policy: &Policy,
@@ -267,7 +341,7 @@ impl Plan {
         child: &ChildId,
         id: PlanId,
         previous_plans: u32,
-        first_core_group_by: Option<NaiveDate>,
+        core_group_due_by: Option<NaiveDate>,
     ) -> Option<Plan> {
         let decision = c.decision_for(child)?;
         let ChildOutcome::ChildProtectionPlan { category } = decision.outcome else { return None };
@@ -335,7 +409,9 @@ impl Plan {
             actions,
             core_group,
             previous_plans,
-            first_core_group_by,
+            core_group_due_by,
+            core_group_meetings: Vec::new(),
+            review_brought_forward: None,
             next_review_by: c.next_review().map(|r| r.on),
             ended: None,
         })
@@ -516,6 +592,132 @@ impl Plan {
         self.ended = Some(Ending { on, reason, details: details.trim().to_owned(), conference_id: None });
         self.next_review_by = None;
         Ok(())
+    }
+
+    /// CG-03, CG-02, REV-02: records a core group meeting: who was there (members only), the
+    /// progress on every action still open with its evidence ("not done" with the evidence as
+    /// the reason), a 0 to 10 safety rating from each person present, new actions, and any
+    /// concern that should bring the review forward. The next core group is then due by
+    /// `next_due` (the policy's interval on the authority's calendar, [`next_core_group_by`]).
+    pub fn record_core_group_meeting(
+        &mut self,
+        who: &PlanActing,
+        m: CoreGroupMeetingInput,
+        next_due: Option<NaiveDate>,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> PlanOutcome<u32> {
+        self.open()?;
+        self.lead(who)?;
+        if m.held_on > today {
+            return Err(PlanError::BadMeetingDate { on: m.held_on, problem: "in the future" });
+        }
+        if m.held_on < self.started_on {
+            return Err(PlanError::BadMeetingDate { on: m.held_on, problem: "before the plan started" });
+        }
+        if m.present.is_empty() {
+            return Err(PlanError::NobodyPresent);
+        }
+        if !m.present.iter().all(|p| self.core_group.iter().any(|g| &g.person == p)) {
+            return Err(PlanError::NotAMember);
+        }
+        for a in self.actions.iter().filter(|a| matches!(a.status, ActionStatus::NotStarted | ActionStatus::InProgress)) {
+            match m.progress.iter().find(|p| p.number == a.number) {
+                Some(p) if !p.evidence.trim().is_empty() => {}
+                _ => return Err(PlanError::ProgressMissing { number: a.number }),
+            }
+        }
+        for p in &m.progress {
+            if !self.actions.iter().any(|a| a.number == p.number) {
+                return Err(PlanError::NoSuchAction { number: p.number });
+            }
+        }
+        if m.safety.iter().any(|r| r.rating > 10) {
+            return Err(PlanError::BadRating { why: "a rating is above 10" });
+        }
+        if m.safety.iter().any(|r| !m.present.contains(&r.member)) {
+            return Err(PlanError::BadRating { why: "a rating is from someone not present" });
+        }
+        if !m.present.iter().all(|p| m.safety.iter().filter(|r| &r.member == p).count() == 1) {
+            return Err(PlanError::BadRating { why: "give exactly one rating for each person present" });
+        }
+        for n in &m.new_actions {
+            if n.what.trim().is_empty() {
+                return Err(PlanError::Missing { what: "what each new action is" });
+            }
+            if n.due < m.held_on {
+                return Err(PlanError::DueInThePast { due: n.due });
+            }
+        }
+        for p in &m.progress {
+            let note = p.evidence.trim().to_owned();
+            if let Some(a) = self.actions.iter_mut().find(|a| a.number == p.number) {
+                a.status = p.status;
+                a.not_done_reason = (p.status == ActionStatus::NotDone).then(|| note.clone());
+                a.updates.push(ActionUpdate { status: p.status, note, by: who.user_id.clone(), at: now });
+            }
+        }
+        let mut added = Vec::new();
+        for n in m.new_actions {
+            let number = self.actions.iter().map(|a| a.number).max().unwrap_or(0) + 1;
+            self.actions.push(PlanAction {
+                number,
+                what: n.what.trim().to_owned(),
+                owner: n.owner,
+                owner_name: n.owner_name,
+                due: n.due,
+                status: ActionStatus::NotStarted,
+                not_done_reason: None,
+                updates: Vec::new(),
+                conference_action: None,
+            });
+            added.push(number);
+        }
+        let concern = m.concern_for_review.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty());
+        let number = self.core_group_meetings.len() as u32 + 1;
+        self.core_group_meetings.push(CoreGroupMeeting {
+            number,
+            held_on: m.held_on,
+            present: m.present,
+            progress: m.progress,
+            safety: m.safety,
+            new_actions: added,
+            concern_for_review: concern,
+            recorded_by: who.user_id.clone(),
+            recorded_at: now,
+        });
+        self.core_group_due_by = next_due;
+        Ok(number)
+    }
+
+    /// REV-02: a concern from the core group (or anyone who leads the plan) brings the review
+    /// forward: the new date is after today and earlier than the review now due.
+    pub fn bring_review_forward(&mut self, who: &PlanActing, on: NaiveDate, reason: &str, today: NaiveDate) -> PlanOutcome {
+        self.open()?;
+        self.lead(who)?;
+        if reason.trim().is_empty() {
+            return Err(PlanError::Missing { what: "why the review is brought forward" });
+        }
+        let due = self.next_review_by.ok_or(PlanError::Missing { what: "the review date this replaces" })?;
+        if on <= today || on >= due {
+            return Err(PlanError::BadReviewDate { on, due });
+        }
+        self.next_review_by = Some(on);
+        self.review_brought_forward = Some(reason.trim().to_owned());
+        Ok(())
+    }
+
+    /// CG-03: the safety ratings over time: (meeting day, the lowest and the average rating).
+    pub fn safety_over_time(&self) -> Vec<(NaiveDate, u8, f32)> {
+        self.core_group_meetings
+            .iter()
+            .filter(|m| !m.safety.is_empty())
+            .map(|m| {
+                let low = m.safety.iter().map(|r| r.rating).min().unwrap_or(0);
+                let avg = m.safety.iter().map(|r| f32::from(r.rating)).sum::<f32>() / m.safety.len() as f32;
+                (m.held_on, low, avg)
+            })
+            .collect()
     }
 
     /// The accounts in the core group: the access policy's `CoreGroupMember` (CG-01).

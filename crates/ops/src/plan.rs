@@ -195,7 +195,7 @@ pub async fn mine(ops: &Ops, actor: &Actor) -> Result<MyPlans> {
         }
     }
     overdue_actions.sort_by_key(|a| a.due);
-    let core_groups_due = rows.iter().filter(|r| r.first_core_group_by.is_some()).cloned().collect();
+    let core_groups_due = rows.iter().filter(|r| r.core_group_due_by.is_some()).cloned().collect();
     Ok(MyPlans { plans: rows, overdue_actions, core_groups_due })
 }
 

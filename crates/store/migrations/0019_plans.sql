@@ -17,7 +17,7 @@ CREATE TABLE plan (
     started_by TEXT NOT NULL,
     ended_on TEXT,
     end_reason TEXT,
-    first_core_group_by TEXT,
+    core_group_due_by TEXT,
     next_review_by TEXT,
     -- the earliest due date of an action neither done nor closed as not done (for lists of
     -- overdue actions without reading the documents); NULL when there is none

@@ -59,7 +59,7 @@ pub async fn insert(tx: &mut Tx, p: &Plan, actor: &str, action: &str) -> Result<
     let now = tx.now();
     sqlx::query(
         "INSERT INTO plan (id, authority_id, family_id, case_id, child_id, kind, category, key_worker_id, started_on, \
-         started_by, ended_on, end_reason, first_core_group_by, next_review_by, open_action_due, doc, version, created_at, \
+         started_by, ended_on, end_reason, core_group_due_by, next_review_by, open_action_due, doc, version, created_at, \
          updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1, $17, $17)",
     )
     .bind(p.id.as_str())
@@ -74,7 +74,7 @@ pub async fn insert(tx: &mut Tx, p: &Plan, actor: &str, action: &str) -> Result<
     .bind(p.started_by.as_str())
     .bind(p.ended.as_ref().map(|e| e.on.to_string()))
     .bind(p.ended.as_ref().map(|e| e.reason.as_str()))
-    .bind(p.first_core_group_by.map(|d| d.to_string()))
+    .bind(p.core_group_due_by.map(|d| d.to_string()))
     .bind(p.next_review_by.map(|d| d.to_string()))
     .bind(open_action_due(p))
     .bind(doc.to_string())
@@ -238,7 +238,7 @@ async fn update_in(
     let after = serde_json::to_value(p).map_err(corrupt)?;
     // The version in the WHERE clause makes the write itself the check (as conferences do).
     let updated = sqlx::query(
-        "UPDATE plan SET category = $3, key_worker_id = $4, ended_on = $5, end_reason = $6, first_core_group_by = $7, \
+        "UPDATE plan SET category = $3, key_worker_id = $4, ended_on = $5, end_reason = $6, core_group_due_by = $7, \
          next_review_by = $8, open_action_due = $9, doc = $10, version = version + 1, updated_at = $11 \
          WHERE id = $1 AND version = $2",
     )
@@ -248,7 +248,7 @@ async fn update_in(
     .bind(p.key_worker.as_str())
     .bind(p.ended.as_ref().map(|e| e.on.to_string()))
     .bind(p.ended.as_ref().map(|e| e.reason.as_str()))
-    .bind(p.first_core_group_by.map(|d| d.to_string()))
+    .bind(p.core_group_due_by.map(|d| d.to_string()))
     .bind(p.next_review_by.map(|d| d.to_string()))
     .bind(open_action_due(p))
     .bind(after.to_string())
@@ -327,7 +327,7 @@ pub(crate) async fn follow_conference(
                 let calendar = crate::calendar::authority_calendar(db, &authority).await?;
                 let policies = crate::calendar::policy_history(db, &authority).await?;
                 let policy = &policies.version_in_force(held_on).policy;
-                let first_core_group = confer_domain::plan::first_core_group_by(held_on, &calendar, policy);
+                let first_core_group = confer_domain::plan::first_core_group_due(held_on, &calendar, policy);
                 let id = PlanId(crate::new_id());
                 if let Some(p) = Plan::from_conference(c, child, id, previous, first_core_group) {
                     insert(tx, &p, actor, "plan.create").await?;
@@ -372,7 +372,7 @@ pub struct PlanRow {
     pub started_on: Option<NaiveDate>,
     pub ended_on: Option<NaiveDate>,
     pub end_reason: Option<String>,
-    pub first_core_group_by: Option<NaiveDate>,
+    pub core_group_due_by: Option<NaiveDate>,
     pub next_review_by: Option<NaiveDate>,
     /// The earliest due date of an open action.
     pub open_action_due: Option<NaiveDate>,
@@ -380,7 +380,7 @@ pub struct PlanRow {
 }
 
 const ROW_COLUMNS: &str = "p.id, p.family_id, f.name AS family_name, p.child_id, p.kind, p.category, p.key_worker_id, \
-    p.started_on, p.ended_on, p.end_reason, p.first_core_group_by, p.next_review_by, p.open_action_due, p.version";
+    p.started_on, p.ended_on, p.end_reason, p.core_group_due_by, p.next_review_by, p.open_action_due, p.version";
 
 fn row_from(r: &sqlx::any::AnyRow) -> Result<PlanRow> {
     Ok(PlanRow {
@@ -394,7 +394,7 @@ fn row_from(r: &sqlx::any::AnyRow) -> Result<PlanRow> {
         started_on: date(r, "started_on")?,
         ended_on: date(r, "ended_on")?,
         end_reason: opt_text(r, "end_reason")?,
-        first_core_group_by: date(r, "first_core_group_by")?,
+        core_group_due_by: date(r, "core_group_due_by")?,
         next_review_by: date(r, "next_review_by")?,
         open_action_due: date(r, "open_action_due")?,
         version: int(r, "version")?,

@@ -113,7 +113,7 @@ async fn the_conference_that_decides_a_plan_makes_each_childs_plan_from_its_outl
     assert_eq!(actions[0]["owner"], json!({"owner": "professional", "id": "p-school"}));
     assert_eq!(actions[0]["due"], "2026-11-27");
     // CG-02: the first core group within 10 working days of the ICPC; REV-01: the review in 3 months.
-    assert_eq!(plan["first_core_group_by"], "2026-12-04");
+    assert_eq!(plan["core_group_due_by"], "2026-12-04");
     assert_eq!(plan["next_review_by"], "2027-02-20");
     // Ben, with no worry of his own, has the action agreed for both children.
     let (_, ben) = j.plan_of("ben").await;

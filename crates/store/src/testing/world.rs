@@ -126,7 +126,9 @@ impl World {
             }],
             core_group,
             previous_plans: 0,
-            first_core_group_by: None,
+            core_group_due_by: None,
+            core_group_meetings: vec![],
+            review_brought_forward: None,
             next_review_by: None,
             ended: None,
         };

@@ -332,10 +332,10 @@ fn the_first_core_group_is_due_within_10_working_days_15_in_scotland_cg_02() {
     // own calendar: St Andrew's Day (Monday 30 November) does not count, so Monday 14 December.
     let held = d("2026-11-20");
     let england =
-        first_core_group_by(held, &Calendar::for_nation(Nation::England), &Policy::default_for(Nation::England));
+        first_core_group_due(held, &Calendar::for_nation(Nation::England), &Policy::default_for(Nation::England));
     assert_eq!(england, Some(d("2026-12-04")));
     let scotland =
-        first_core_group_by(held, &Calendar::for_nation(Nation::Scotland), &Policy::default_for(Nation::Scotland));
+        first_core_group_due(held, &Calendar::for_nation(Nation::Scotland), &Policy::default_for(Nation::Scotland));
     assert_eq!(scotland, Some(d("2026-12-14")));
     // Then at the policy interval (6 weeks by default).
     let next = next_core_group_by(
@@ -351,4 +351,98 @@ fn every_plan_says_it_does_not_change_parental_responsibility_in_english_and_wel
     assert!(PARENTAL_RESPONSIBILITY_EN.contains("does not change who has parental responsibility"));
     assert!(PARENTAL_RESPONSIBILITY_CY.contains("chyfrifoldeb rhiant"));
     assert_ne!(PARENTAL_RESPONSIBILITY_EN, PARENTAL_RESPONSIBILITY_CY);
+}
+
+fn meeting(p: &Plan) -> CoreGroupMeetingInput {
+    let present = vec![Member::KeyWorker(p.key_worker.clone()), Member::Professional(pro("p-teacher"))];
+    CoreGroupMeetingInput {
+        held_on: d("2026-12-03"),
+        safety: present.iter().map(|m| SafetyRating { member: m.clone(), rating: 4 }).collect(),
+        present,
+        progress: vec![
+            ActionProgress { number: 1, status: ActionStatus::InProgress, evidence: "Rota covers 4 nights of 7.".into() },
+            ActionProgress { number: 2, status: ActionStatus::Done, evidence: "Attendance register checked.".into() },
+        ],
+        new_actions: vec![NewAction {
+            what: "Referral to the family support team".into(),
+            owner: ActionOwner::Agency("Family support".into()),
+            owner_name: "Family support".into(),
+            due: d("2026-12-17"),
+        }],
+        concern_for_review: None,
+    }
+}
+
+#[test]
+fn a_core_group_meeting_records_attendance_progress_with_evidence_ratings_and_new_actions_cg_03_cg_02() {
+    let mut p = amys_plan();
+    let kw = key_worker(&p);
+    let today = d("2026-12-03");
+    let now = at("2026-12-03 15:00");
+    let next = next_core_group_by(today, &Calendar::for_nation(Nation::England), &Policy::default_for(Nation::England));
+    let n = p.record_core_group_meeting(&kw, meeting(&p), next, today, now).expect("recorded");
+    assert_eq!(n, 1);
+    assert_eq!(p.actions[0].status, ActionStatus::InProgress);
+    assert_eq!(p.actions[1].status, ActionStatus::Done);
+    assert_eq!(p.actions.len(), 3, "the new action is on the plan");
+    assert_eq!(p.core_group_meetings[0].new_actions, [3]);
+    // CG-02: the next core group at the policy's interval (6 weeks) from this one.
+    assert_eq!(p.core_group_due_by, Some(d("2027-01-14")));
+    assert_eq!(p.safety_over_time(), [(today, 4, 4.0)]);
+}
+
+#[test]
+fn a_core_group_meeting_is_refused_without_progress_on_each_open_action_or_a_rating_from_each_person_cg_03() {
+    let p = amys_plan();
+    let kw = key_worker(&p);
+    let (today, now) = (d("2026-12-03"), at("2026-12-03 15:00"));
+    let refuse = |m: CoreGroupMeetingInput| p.clone().record_core_group_meeting(&kw, m, None, today, now).unwrap_err();
+    let mut m = meeting(&p);
+    m.progress.remove(1);
+    assert_eq!(refuse(m), PlanError::ProgressMissing { number: 2 });
+    let mut m = meeting(&p);
+    m.progress[0].evidence = " ".into();
+    assert_eq!(refuse(m), PlanError::ProgressMissing { number: 1 });
+    let mut m = meeting(&p);
+    m.safety[0].rating = 11;
+    assert!(matches!(refuse(m), PlanError::BadRating { .. }));
+    let mut m = meeting(&p);
+    m.safety.pop();
+    assert!(matches!(refuse(m), PlanError::BadRating { .. }), "each person present gives a rating");
+    let mut m = meeting(&p);
+    m.present.push(Member::Professional(pro("not-in-the-group")));
+    assert_eq!(refuse(m), PlanError::NotAMember);
+    let mut m = meeting(&p);
+    m.present.clear();
+    m.safety.clear();
+    assert_eq!(refuse(m), PlanError::NobodyPresent);
+    let mut m = meeting(&p);
+    m.held_on = d("2026-12-04");
+    assert!(matches!(refuse(m), PlanError::BadMeetingDate { .. }));
+    assert_eq!(
+        p.clone().record_core_group_meeting(&teacher(), meeting(&p), None, today, now),
+        Err(PlanError::NotLeading)
+    );
+}
+
+#[test]
+fn a_concern_brings_the_review_forward_to_an_earlier_date_rev_02() {
+    let mut p = amys_plan();
+    let kw = key_worker(&p);
+    let mut m = meeting(&p);
+    m.concern_for_review = Some("Amy disclosed a new injury.".into());
+    p.record_core_group_meeting(&kw, m, None, d("2026-12-03"), at("2026-12-03 15:00")).expect("recorded");
+    assert_eq!(p.core_group_meetings[0].concern_for_review.as_deref(), Some("Amy disclosed a new injury."));
+    let due = p.next_review_by.expect("a review is due");
+    assert!(matches!(
+        p.bring_review_forward(&kw, due, "Injury.", d("2026-12-03")),
+        Err(PlanError::BadReviewDate { .. })
+    ));
+    assert!(matches!(
+        p.bring_review_forward(&kw, d("2026-12-03"), "Injury.", d("2026-12-03")),
+        Err(PlanError::BadReviewDate { .. })
+    ));
+    p.bring_review_forward(&kw, d("2026-12-10"), "Amy disclosed a new injury.", d("2026-12-03")).expect("forward");
+    assert_eq!(p.next_review_by, Some(d("2026-12-10")));
+    assert_eq!(p.bring_review_forward(&teacher(), d("2026-12-08"), "x", d("2026-12-03")), Err(PlanError::NotLeading));
 }
