@@ -25,6 +25,7 @@ impl From<PlanError> for OpsError {
             PlanError::NotLeading | PlanError::NotTheOwner { .. } => OpsError::Forbidden,
             PlanError::NotDoneWithoutReason { .. } => OpsError::invalid("note", e.to_string()),
             PlanError::DueInThePast { .. } => OpsError::invalid("due", e.to_string()),
+            PlanError::BadReviewDate { .. } => OpsError::invalid("on", e.to_string()),
             PlanError::NoSuchAction { .. } => OpsError::NotFound,
             other => OpsError::invalid("", other.to_string()),
         }
@@ -263,18 +264,7 @@ pub struct NewActionInput {
 pub async fn add_action(ops: &Ops, actor: &Actor, id: &str, v: i64, b: NewActionInput) -> Result<PlanChanged> {
     let allowed = authorize_plan(ops, actor, Action::ChangePlan, id).await?;
     let who = acting(ops, actor, &allowed).await?;
-    let owner_name = match &b.owner {
-        ActionOwner::Professional(p) => {
-            let found = confer_store::conferences::professional(&ops.db, &allowed.authority_id, p.as_str()).await?;
-            let (p, agency) =
-                found.ok_or_else(|| OpsError::invalid("owner", "Choose the professional from the list."))?;
-            format!("{} ({})", p.name, agency.name)
-        }
-        ActionOwner::FamilyMember(a) => plans::adult_name(&ops.db, allowed.family_id.as_str(), a.as_str())
-            .await?
-            .ok_or_else(|| OpsError::invalid("owner", "Choose the family member from the list."))?,
-        ActionOwner::Agency(name) => name.trim().to_owned(),
-    };
+    let owner_name = owner_name(ops, &allowed, &b.owner).await?;
     let today = ops.clock.today();
     let (n, v) = plans::save(&ops.db, id, v, actor.user_id.as_str(), "plan.action.add", |p| {
         p.add_action(&who, &b.what, b.owner, owner_name, b.due, today)
@@ -335,4 +325,99 @@ pub async fn end(ops: &Ops, actor: &Actor, id: &str, v: i64, b: EndInput) -> Res
         plans::save(&ops.db, id, v, actor.user_id.as_str(), "plan.end", |p| p.end(&who, b.reason, &b.details, on))
             .await?;
     Ok(PlanChanged { plan_id: id.to_owned(), version: v, number: None })
+}
+
+/// CG-03: one core group meeting as a client sends it. Members are named as in the plan's
+/// core group (`{"kind": "professional", "id": "..."}`, `{"kind": "family-member", "id": "..."}`,
+/// `{"kind": "key-worker", "id": "<user id>"}`).
+#[derive(Deserialize, ToSchema)]
+pub struct CoreGroupMeetingBody {
+    #[schema(value_type = String, format = Date)]
+    pub held_on: NaiveDate,
+    #[schema(value_type = Vec<Object>)]
+    pub present: Vec<confer_domain::plan::Member>,
+    /// `[{"number": 1, "status": "in-progress", "evidence": "..."}]`, one for each open action.
+    #[schema(value_type = Vec<Object>)]
+    pub progress: Vec<confer_domain::plan::ActionProgress>,
+    /// `[{"member": {...}, "rating": 0..10}]`, one from each person present.
+    #[schema(value_type = Vec<Object>)]
+    pub safety: Vec<confer_domain::plan::SafetyRating>,
+    #[serde(default)]
+    pub new_actions: Vec<NewActionInput>,
+    /// A concern that should bring the review forward (REV-02).
+    #[serde(default)]
+    pub concern_for_review: Option<String>,
+}
+
+pub async fn core_group_meeting(
+    ops: &Ops,
+    actor: &Actor,
+    id: &str,
+    v: i64,
+    b: CoreGroupMeetingBody,
+) -> Result<PlanChanged> {
+    let allowed = authorize_plan(ops, actor, Action::ChangePlan, id).await?;
+    let who = acting(ops, actor, &allowed).await?;
+    let mut new_actions = Vec::new();
+    for a in b.new_actions {
+        let owner_name = owner_name(ops, &allowed, &a.owner).await?;
+        new_actions.push(confer_domain::plan::NewAction { what: a.what, owner: a.owner, owner_name, due: a.due });
+    }
+    // CG-02: the next core group at the policy's interval, on the authority's calendar.
+    let rules = ops.rules(&allowed.authority_id).await?;
+    let next = confer_domain::plan::next_core_group_by(b.held_on, &rules.calendar, &rules.policy(b.held_on));
+    let input = confer_domain::plan::CoreGroupMeetingInput {
+        held_on: b.held_on,
+        present: b.present,
+        progress: b.progress,
+        safety: b.safety,
+        new_actions,
+        concern_for_review: b.concern_for_review,
+    };
+    let (today, now) = (ops.clock.today(), ops.clock.now());
+    let (n, v) = plans::save(&ops.db, id, v, actor.user_id.as_str(), "plan.core-group-meeting", |p| {
+        p.record_core_group_meeting(&who, input, next, today, now)
+    })
+    .await?;
+    Ok(PlanChanged { plan_id: id.to_owned(), version: v, number: Some(n) })
+}
+
+/// REV-02: the review brought forward to an earlier date, with the reason.
+#[derive(Deserialize, ToSchema)]
+pub struct ReviewForwardInput {
+    #[schema(value_type = String, format = Date)]
+    pub on: NaiveDate,
+    pub reason: String,
+}
+
+pub async fn bring_review_forward(
+    ops: &Ops,
+    actor: &Actor,
+    id: &str,
+    v: i64,
+    b: ReviewForwardInput,
+) -> Result<PlanChanged> {
+    let allowed = authorize_plan(ops, actor, Action::ChangePlan, id).await?;
+    let who = acting(ops, actor, &allowed).await?;
+    let today = ops.clock.today();
+    let ((), v) = plans::save(&ops.db, id, v, actor.user_id.as_str(), "plan.review-forward", |p| {
+        p.bring_review_forward(&who, b.on, &b.reason, today)
+    })
+    .await?;
+    Ok(PlanChanged { plan_id: id.to_owned(), version: v, number: None })
+}
+
+/// An action owner's name in words: a professional of the authority or an adult of the family.
+async fn owner_name(ops: &Ops, allowed: &PlanAllowed, owner: &ActionOwner) -> Result<String> {
+    Ok(match owner {
+        ActionOwner::Professional(p) => {
+            let found = confer_store::conferences::professional(&ops.db, &allowed.authority_id, p.as_str()).await?;
+            let (p, agency) = found.ok_or_else(|| OpsError::invalid("owner", "Choose the professional from the list."))?;
+            format!("{} ({})", p.name, agency.name)
+        }
+        ActionOwner::FamilyMember(a) => plans::adult_name(&ops.db, allowed.family_id.as_str(), a.as_str())
+            .await?
+            .ok_or_else(|| OpsError::invalid("owner", "Choose the family member from the list."))?,
+        ActionOwner::Agency(name) => name.trim().to_owned(),
+    })
 }

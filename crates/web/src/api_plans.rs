@@ -21,7 +21,18 @@ use utoipa::OpenApi;
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(my_plans, get_plan, plan_history, family_plans, change_outline, add_action, update_action, end_plan),
+    paths(
+        my_plans,
+        get_plan,
+        plan_history,
+        family_plans,
+        change_outline,
+        add_action,
+        update_action,
+        end_plan,
+        core_group_meeting,
+        review_forward
+    ),
     components(schemas(
         plan::PlanView,
         plan::MyPlans,
@@ -31,7 +42,9 @@ use utoipa::OpenApi;
         plan::ConcernInput,
         plan::NewActionInput,
         plan::ActionStatusInput,
-        plan::EndInput
+        plan::EndInput,
+        plan::CoreGroupMeetingBody,
+        plan::ReviewForwardInput
     ))
 )]
 pub struct PlanApiDoc;
@@ -185,4 +198,33 @@ pub async fn end_plan(
 ) -> Res {
     let (b, v) = input::<plan::EndInput>(&state, &ctx, Action::ChangePlan, &id, &headers, &body).await?;
     changed(plan::end(&state.ops, &ctx.actor, &id, v, b).await?)
+}
+
+/// CG-03: a core group meeting: who was there, progress on each open action with evidence, a
+/// 0-10 safety rating from each person present, new actions, and any concern for the review.
+#[utoipa::path(post, path = "/api/v1/plans/{plan_id}/core-group-meetings", params(("plan_id" = String, Path)),
+    request_body = plan::CoreGroupMeetingBody, responses((status = 200, body = PlanChanged), (status = "4XX", body = ErrorBody)))]
+pub async fn core_group_meeting(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Res {
+    let (b, v) = input::<plan::CoreGroupMeetingBody>(&state, &ctx, Action::ChangePlan, &id, &headers, &body).await?;
+    changed(plan::core_group_meeting(&state.ops, &ctx.actor, &id, v, b).await?)
+}
+
+/// REV-02: the review brought forward to an earlier date, with the reason.
+#[utoipa::path(post, path = "/api/v1/plans/{plan_id}/review-forward", params(("plan_id" = String, Path)),
+    request_body = plan::ReviewForwardInput, responses((status = 200, body = PlanChanged), (status = "4XX", body = ErrorBody)))]
+pub async fn review_forward(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Res {
+    let (b, v) = input::<plan::ReviewForwardInput>(&state, &ctx, Action::ChangePlan, &id, &headers, &body).await?;
+    changed(plan::bring_review_forward(&state.ops, &ctx.actor, &id, v, b).await?)
 }

@@ -226,6 +226,8 @@ pub const ROUTES: &[Route] = &[
     r("POST", "/api/v1/plans/{plan_id}/actions", Record(Action::ChangePlan)),
     r("POST", "/api/v1/plans/{plan_id}/actions/{number}/status", Record(Action::UpdatePlanAction)),
     r("POST", "/api/v1/plans/{plan_id}/end", Record(Action::ChangePlan)),
+    r("POST", "/api/v1/plans/{plan_id}/core-group-meetings", Record(Action::ChangePlan)),
+    r("POST", "/api/v1/plans/{plan_id}/review-forward", Record(Action::ChangePlan)),
     r("GET", "/plans", Authority(Action::ListMyPlans)),
     r("GET", "/plans/{plan_id}", Record(Action::ViewPlan)),
     r("GET", "/plans/{plan_id}/history", Record(Action::ViewPlan)),
@@ -409,6 +411,8 @@ pub fn router(state: SharedState) -> Router {
         .route("/api/v1/plans/{plan_id}/actions", post(crate::api_plans::add_action))
         .route("/api/v1/plans/{plan_id}/actions/{number}/status", post(crate::api_plans::update_action))
         .route("/api/v1/plans/{plan_id}/end", post(crate::api_plans::end_plan))
+        .route("/api/v1/plans/{plan_id}/core-group-meetings", post(crate::api_plans::core_group_meeting))
+        .route("/api/v1/plans/{plan_id}/review-forward", post(crate::api_plans::review_forward))
         .route("/plans", get(pages::plan::mine))
         .route("/plans/{plan_id}", get(pages::plan::show))
         .route("/plans/{plan_id}/history", get(pages::plan::history))

@@ -301,3 +301,58 @@ async fn the_plan_page_says_it_does_not_change_parental_responsibility_and_its_f
     let mut o = j.app.as_user(&outsider).await;
     assert_eq!(o.get(&path).await.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_core_group_meeting_is_recorded_and_sets_the_next_one_and_a_concern_brings_the_review_forward_cg_03_cg_02_rev_02(
+) {
+    let j = journey().await;
+    let (id, view) = j.plan_of("amy").await;
+    let v = view["version"].as_i64().unwrap();
+    let path = format!("/api/v1/plans/{id}/core-group-meetings");
+    let kw = json!({"kind": "key-worker", "id": j.sw_id});
+    let teacher = json!({"kind": "professional", "id": "p-school"});
+    let mut body = json!({
+        "version": v,
+        "held_on": "2026-11-20",
+        "present": [kw, teacher],
+        "progress": [],
+        "safety": [{"member": kw, "rating": 3}, {"member": teacher, "rating": 5}],
+        "new_actions": [{"what": "Weekly home visit", "owner": {"owner": "professional", "id": "p-school"}, "due": "2026-12-04"}],
+        "concern_for_review": "Amy said she is afraid at night."
+    });
+    // CG-03: progress on each open action, with evidence.
+    let (status, out) = j.post(&j.sw, &path, body.clone()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{out}");
+    assert!(out["message"].as_str().unwrap().contains("action 1"), "{out}");
+    body["progress"] = json!([{"number": 1, "status": "in-progress", "evidence": "Breakfast club twice so far."}]);
+    // Only those who lead the plan record the meeting.
+    let (status, _) = j.post(&j.teacher, &path, body.clone()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, out) = j.post(&j.sw, &path, body).await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    let (_, view) = j.get(&j.sw, &format!("/api/v1/plans/{id}")).await;
+    let plan = &view["plan"];
+    assert_eq!(plan["core_group_meetings"][0]["safety"][1]["rating"], 5);
+    assert_eq!(plan["actions"][1]["what"], "Weekly home visit");
+    assert_eq!(plan["actions"][0]["status"], "in-progress");
+    // CG-02: the next core group at the policy's interval (6 weeks) from this one.
+    let calendar = confer_domain::calendar::Calendar::for_nation(confer_domain::Nation::England);
+    let policy = confer_domain::policy::Policy::default_for(confer_domain::Nation::England);
+    let next = confer_domain::plan::next_core_group_by("2026-11-20".parse().unwrap(), &calendar, &policy).unwrap();
+    assert_eq!(plan["core_group_due_by"], next.to_string());
+    // REV-02: the concern brings the review forward; the date is recomputed, never later.
+    let v = view["version"].as_i64().unwrap();
+    let forward = format!("/api/v1/plans/{id}/review-forward");
+    let (status, out) =
+        j.post(&j.sw, &forward, json!({"version": v, "on": "2027-03-01", "reason": "Amy is afraid."})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "later than the review now due: {out}");
+    let (status, out) =
+        j.post(&j.sw, &forward, json!({"version": v, "on": "2026-12-18", "reason": "Amy is afraid at night."})).await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    let (_, view) = j.get(&j.sw, &format!("/api/v1/plans/{id}")).await;
+    assert_eq!(view["plan"]["next_review_by"], "2026-12-18");
+    let (_, mine) = j.get(&j.sw, "/api/v1/plans").await;
+    let row = mine["plans"].as_array().unwrap().iter().find(|p| p["id"] == id.as_str()).unwrap().clone();
+    assert_eq!(row["next_review_by"], "2026-12-18");
+    assert_eq!(row["core_group_due_by"], next.to_string());
+}
