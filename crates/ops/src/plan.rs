@@ -15,7 +15,7 @@ use confer_domain::plan::{ActionStatus, EndReason, Outline, Plan, PlanActing, Pl
 use confer_domain::{AuthorityId, FamilyId, ProfessionalId};
 use confer_store::plans::{self, PlanRow, PlanSaveError, VersionRow};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{json, Value};
 use utoipa::ToSchema;
 
 impl From<PlanError> for OpsError {
@@ -334,19 +334,46 @@ pub async fn end(ops: &Ops, actor: &Actor, id: &str, v: i64, b: EndInput) -> Res
 pub struct CoreGroupMeetingBody {
     #[schema(value_type = String, format = Date)]
     pub held_on: NaiveDate,
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<MemberSchema>)]
     pub present: Vec<confer_domain::plan::Member>,
-    /// `[{"number": 1, "status": "in-progress", "evidence": "..."}]`, one for each open action.
-    #[schema(value_type = Vec<Object>)]
+    /// One for each open action.
+    #[schema(value_type = Vec<ActionProgressSchema>)]
     pub progress: Vec<confer_domain::plan::ActionProgress>,
-    /// `[{"member": {...}, "rating": 0..10}]`, one from each person present.
-    #[schema(value_type = Vec<Object>)]
+    /// One from each person present.
+    #[schema(value_type = Vec<SafetyRatingSchema>)]
     pub safety: Vec<confer_domain::plan::SafetyRating>,
     #[serde(default)]
     pub new_actions: Vec<NewActionInput>,
     /// A concern that should bring the review forward (REV-02).
     #[serde(default)]
     pub concern_for_review: Option<String>,
+}
+
+/// A member of the core group (documentation of [`confer_domain::plan::Member`]).
+#[derive(Deserialize, ToSchema)]
+#[serde(tag = "kind", content = "id", rename_all = "kebab-case")]
+#[schema(example = json!({"kind": "professional", "id": "p-school"}))]
+pub enum MemberSchema {
+    KeyWorker(String),
+    Professional(String),
+    FamilyMember(String),
+}
+
+/// Progress on one action at a core group meeting, with its evidence.
+#[derive(Deserialize, ToSchema)]
+pub struct ActionProgressSchema {
+    pub number: u32,
+    #[schema(example = "in-progress")]
+    pub status: String,
+    pub evidence: String,
+}
+
+/// How safe one person present thinks the child is now, 0 to 10.
+#[derive(Deserialize, ToSchema)]
+pub struct SafetyRatingSchema {
+    pub member: MemberSchema,
+    #[schema(minimum = 0, maximum = 10)]
+    pub rating: u8,
 }
 
 pub async fn core_group_meeting(
