@@ -621,7 +621,8 @@ impl Plan {
         if !m.present.iter().all(|p| self.core_group.iter().any(|g| &g.person == p)) {
             return Err(PlanError::NotAMember);
         }
-        for a in self.actions.iter().filter(|a| matches!(a.status, ActionStatus::NotStarted | ActionStatus::InProgress)) {
+        for a in self.actions.iter().filter(|a| matches!(a.status, ActionStatus::NotStarted | ActionStatus::InProgress))
+        {
             match m.progress.iter().find(|p| p.number == a.number) {
                 Some(p) if !p.evidence.trim().is_empty() => {}
                 _ => return Err(PlanError::ProgressMissing { number: a.number }),
@@ -692,7 +693,13 @@ impl Plan {
 
     /// REV-02: a concern from the core group (or anyone who leads the plan) brings the review
     /// forward: the new date is after today and earlier than the review now due.
-    pub fn bring_review_forward(&mut self, who: &PlanActing, on: NaiveDate, reason: &str, today: NaiveDate) -> PlanOutcome {
+    pub fn bring_review_forward(
+        &mut self,
+        who: &PlanActing,
+        on: NaiveDate,
+        reason: &str,
+        today: NaiveDate,
+    ) -> PlanOutcome {
         self.open()?;
         self.lead(who)?;
         if reason.trim().is_empty() {

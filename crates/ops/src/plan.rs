@@ -15,7 +15,7 @@ use confer_domain::plan::{ActionStatus, EndReason, Outline, Plan, PlanActing, Pl
 use confer_domain::{AuthorityId, FamilyId, ProfessionalId};
 use confer_store::plans::{self, PlanRow, PlanSaveError, VersionRow};
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::Value;
 use utoipa::ToSchema;
 
 impl From<PlanError> for OpsError {
@@ -439,7 +439,8 @@ async fn owner_name(ops: &Ops, allowed: &PlanAllowed, owner: &ActionOwner) -> Re
     Ok(match owner {
         ActionOwner::Professional(p) => {
             let found = confer_store::conferences::professional(&ops.db, &allowed.authority_id, p.as_str()).await?;
-            let (p, agency) = found.ok_or_else(|| OpsError::invalid("owner", "Choose the professional from the list."))?;
+            let (p, agency) =
+                found.ok_or_else(|| OpsError::invalid("owner", "Choose the professional from the list."))?;
             format!("{} ({})", p.name, agency.name)
         }
         ActionOwner::FamilyMember(a) => plans::adult_name(&ops.db, allowed.family_id.as_str(), a.as_str())

@@ -360,7 +360,11 @@ fn meeting(p: &Plan) -> CoreGroupMeetingInput {
         safety: present.iter().map(|m| SafetyRating { member: m.clone(), rating: 4 }).collect(),
         present,
         progress: vec![
-            ActionProgress { number: 1, status: ActionStatus::InProgress, evidence: "Rota covers 4 nights of 7.".into() },
+            ActionProgress {
+                number: 1,
+                status: ActionStatus::InProgress,
+                evidence: "Rota covers 4 nights of 7.".into(),
+            },
             ActionProgress { number: 2, status: ActionStatus::Done, evidence: "Attendance register checked.".into() },
         ],
         new_actions: vec![NewAction {
