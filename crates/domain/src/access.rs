@@ -89,6 +89,17 @@ crate::text_enum! {
         /// Give a parent, carer or young person of the family a portal account linked to them,
         /// or end it.
         GivePortalAccess => "give-portal-access", "Give or end a family member's portal access";
+        /// Read a child's plan, its actions, core group and what changed (PLAN-01/02, CG-01).
+        ViewPlan => "view-plan", "See a child's plan";
+        /// Change a plan: its outline, actions, core group, or end it (PLAN-01/02/05): the
+        /// people who lead it.
+        ChangePlan => "change-plan", "Change a child's plan";
+        /// Update the status of a plan's action with a note (PLAN-02): those who lead the plan,
+        /// and a partner professional of the core group for the actions they own (the domain
+        /// decides which actions are theirs).
+        UpdatePlanAction => "update-plan-action", "Update a plan action";
+        /// One's own plans, overdue actions and due core groups.
+        ListMyPlans => "list-my-plans", "List your plans and actions";
     }
 }
 
@@ -237,6 +248,42 @@ pub const GRANTS: &[(Action, &[Grant])] = &[
         &[RoleWith(Parent, FamilyMember), RoleWith(YoungPerson, FamilyMember), RoleWith(Supporter, FamilyMember)],
     ),
     (Action::TakePartAsFamily, &[RoleWith(Parent, FamilyMember), RoleWith(YoungPerson, FamilyMember)]),
+    // Plans and core groups (PLAN-*, CG-01): the core group named at the conference reads the
+    // plan (ROLE-11: "core group member"); those who lead the case change it.
+    (
+        Action::ViewPlan,
+        &[
+            Role(QualityAssurance),
+            Role(Auditor),
+            Role(Coordinator),
+            RoleWith(SocialWorker, AllocatedWorker),
+            RoleWith(TeamManager, AllocatedWorker),
+            RoleWith(TeamManager, ManagerOfAllocatedWorker),
+            RoleWith(SocialWorker, ManagerOfAllocatedWorker),
+            RoleWith(Chair, ConferenceChair),
+            RoleWith(Professional, CoreGroupMember),
+            RoleWith(SocialWorker, CoreGroupMember),
+        ],
+    ),
+    (
+        Action::ChangePlan,
+        &[
+            RoleWith(SocialWorker, AllocatedWorker),
+            RoleWith(TeamManager, AllocatedWorker),
+            RoleWith(TeamManager, ManagerOfAllocatedWorker),
+        ],
+    ),
+    (
+        Action::UpdatePlanAction,
+        &[
+            RoleWith(SocialWorker, AllocatedWorker),
+            RoleWith(TeamManager, AllocatedWorker),
+            RoleWith(TeamManager, ManagerOfAllocatedWorker),
+            RoleWith(Professional, CoreGroupMember),
+            RoleWith(SocialWorker, CoreGroupMember),
+        ],
+    ),
+    (Action::ListMyPlans, &[Role(SocialWorker), Role(TeamManager), Role(Professional)]),
     (
         Action::GivePortalAccess,
         &[
@@ -358,6 +405,7 @@ pub fn read_action(action: Action) -> Action {
         | Action::SubmitReport
         | Action::GatherViews => Action::ViewConference,
         Action::ViewFamilyConference | Action::TakePartAsFamily => Action::ViewFamilyConference,
+        Action::ViewPlan | Action::ChangePlan | Action::UpdatePlanAction => Action::ViewPlan,
         _ => Action::ViewFamilyRecord,
     }
 }
@@ -382,6 +430,9 @@ pub fn is_record_action(action: Action) -> bool {
             | Action::ViewFamilyConference
             | Action::TakePartAsFamily
             | Action::GivePortalAccess
+            | Action::ViewPlan
+            | Action::ChangePlan
+            | Action::UpdatePlanAction
     )
 }
 
@@ -576,6 +627,25 @@ mod tests {
         assert_eq!(decide(&actor(&[SocialWorker]), Action::GivePortalAccess, allocated), Decision::Allow);
         let invited = Target::Record { authority_id: &la, relationships: &[Invited] };
         assert_eq!(decide(&actor(&[Professional]), Action::GivePortalAccess, invited), Decision::Forbidden);
+    }
+
+    #[test]
+    fn the_core_group_reads_the_plan_and_an_unrelated_professional_does_not_cg_01_role_11() {
+        let la = AuthorityId::from("la1");
+        let member = Target::Record { authority_id: &la, relationships: &[CoreGroupMember] };
+        let unrelated = Target::Record { authority_id: &la, relationships: &[] };
+        let prof = actor(&[Professional]);
+        assert_eq!(decide(&prof, Action::ViewPlan, member), Decision::Allow);
+        assert_eq!(decide(&prof, Action::UpdatePlanAction, member), Decision::Allow);
+        // A member may read the plan but only those who lead the case change it (403, not 404).
+        assert_eq!(decide(&prof, Action::ChangePlan, member), Decision::Forbidden);
+        assert_eq!(decide(&prof, Action::ViewPlan, unrelated), Decision::NotFound);
+        assert_eq!(decide(&prof, Action::UpdatePlanAction, unrelated), Decision::NotFound);
+        let allocated = Target::Record { authority_id: &la, relationships: &[AllocatedWorker] };
+        assert_eq!(decide(&actor(&[SocialWorker]), Action::ChangePlan, allocated), Decision::Allow);
+        // Families read their plan through the portal's pages only, never the staff view.
+        let own = Target::Record { authority_id: &la, relationships: &[FamilyMember] };
+        assert_eq!(decide(&actor(&[Parent]), Action::ViewPlan, own), Decision::NotFound);
     }
 
     #[test]

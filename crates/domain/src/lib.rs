@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod conference;
 pub mod model;
 pub mod notices;
+pub mod plan;
 pub mod policy;
 pub mod portal;
 pub mod timescales;

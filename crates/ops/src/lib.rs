@@ -12,6 +12,7 @@
 pub mod accounts;
 pub mod conference;
 mod error;
+pub mod plan;
 
 pub use error::OpsError;
 

@@ -430,6 +430,8 @@ pub async fn save<T>(
     }
     sync_deadlines(db, &mut tx, &c, change.actor, None).await?;
     sync_case_stage(&mut tx, &c, change.actor).await?;
+    // PLAN-03, PLAN-05: the plans the conference decided, made or changed in its transaction.
+    crate::plans::follow_conference(db, &mut tx, &was, &c, change.actor).await?;
     tell_invitees_of_changes(&mut tx, &was, &c).await?;
     let (before, after) = changed_parts(before, after);
     audit::record(

@@ -175,7 +175,7 @@ pub async fn family_authority(db: &Db, family_id: &str) -> Result<Option<Authori
 }
 
 /// Every relationship a user has to a family's record. Conferences add theirs (chair,
-/// invited, note taker of any conference of the family); core groups will add theirs.
+/// invited, note taker of any conference of the family); core groups add theirs (CG-01).
 pub async fn relationships(db: &Db, user: &UserId, family_id: &str) -> Result<Vec<Relationship>> {
     relationships_in(db, user, family_id, None).await
 }
@@ -203,7 +203,8 @@ pub(crate) async fn relationships_in(
            JOIN conference c ON c.id = cp.conference_id WHERE c.family_id = $1 AND cp.user_id = $2 \
          UNION ALL SELECT 'this-conference' AS k, relationship AS v FROM conference_person \
            WHERE conference_id = $3 AND user_id = $2 \
-         UNION ALL SELECT 'portal' AS k, '' AS v FROM portal_person WHERE family_id = $1 AND user_id = $2",
+         UNION ALL SELECT 'portal' AS k, '' AS v FROM portal_person WHERE family_id = $1 AND user_id = $2 \
+         UNION ALL SELECT 'core-group' AS k, '' AS v FROM core_group_member WHERE family_id = $1 AND user_id = $2",
     )
     .bind(family_id)
     .bind(user.as_str())
@@ -229,6 +230,8 @@ pub(crate) async fn relationships_in(
             ("family-conference", false) | ("this-conference", true) => out.extend(from_people(&v)),
             // A parent, carer or young person of the family, through their portal account.
             ("portal", _) => out.push(Relationship::FamilyMember),
+            // CG-01: named in the core group of a plan of the family, at its conference.
+            ("core-group", _) => out.push(Relationship::CoreGroupMember),
             _ => {}
         }
     }

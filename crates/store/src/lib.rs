@@ -16,6 +16,7 @@ pub mod form_submissions;
 pub mod migrate;
 pub mod otp;
 pub mod outbox;
+pub mod plans;
 pub mod portal;
 pub mod sessions;
 pub mod tokens;

@@ -214,12 +214,13 @@ impl Ctx {
     /// The layout context for a page, with the navigation this person may use.
     pub fn page(&self, title: &str, current: &str) -> Page {
         let mut nav = Vec::new();
-        let items: [(&'static str, &'static str, Action); 9] = [
+        let items: [(&'static str, &'static str, Action); 10] = [
             ("/", "Dashboard", Action::ViewDashboard),
             ("/families", "Families", Action::SearchFamilies),
             ("/conferences/chair", "Your conferences", Action::ListChairedConferences),
             ("/conferences", "Conferences", Action::ListConferences),
             ("/deadlines", "Due and overdue", Action::ViewDeadlines),
+            ("/plans", "Your plans", Action::ListMyPlans),
             ("/audit", "Audit trail", Action::ViewAuditTrail),
             ("/admin/users", "Users", Action::ManageUsers),
             ("/admin/policy", "Policy", Action::ManagePolicy),

@@ -242,6 +242,24 @@ pub const ROUTES: &[Route] = &[
     r("GET", "/conferences/{conference_id}/reports/{number}/file", Record(Action::ViewConference)),
     r("POST", "/conferences/{conference_id}/exclusions/told", Record(Action::GatherViews)),
     r("POST", "/conferences/{conference_id}/exclusions/previous", Record(Action::ChairConference)),
+    // Plans and core groups (issue 13): the API, then the pages, the same actions.
+    r("GET", "/api/v1/plans", Authority(Action::ListMyPlans)),
+    r("GET", "/api/v1/plans/{plan_id}", Record(Action::ViewPlan)),
+    r("GET", "/api/v1/plans/{plan_id}/history", Record(Action::ViewPlan)),
+    r("GET", "/api/v1/families/{family_id}/plans", Record(Action::ViewPlan)),
+    r("POST", "/api/v1/plans/{plan_id}/outline", Record(Action::ChangePlan)),
+    r("POST", "/api/v1/plans/{plan_id}/actions", Record(Action::ChangePlan)),
+    r("POST", "/api/v1/plans/{plan_id}/actions/{number}/status", Record(Action::UpdatePlanAction)),
+    r("POST", "/api/v1/plans/{plan_id}/end", Record(Action::ChangePlan)),
+    r("POST", "/api/v1/plans/{plan_id}/core-group-meetings", Record(Action::ChangePlan)),
+    r("POST", "/api/v1/plans/{plan_id}/review-forward", Record(Action::ChangePlan)),
+    r("GET", "/plans", Authority(Action::ListMyPlans)),
+    r("GET", "/plans/{plan_id}", Record(Action::ViewPlan)),
+    r("GET", "/plans/{plan_id}/history", Record(Action::ViewPlan)),
+    r("POST", "/plans/{plan_id}/outline", Record(Action::ChangePlan)),
+    r("POST", "/plans/{plan_id}/actions", Record(Action::ChangePlan)),
+    r("POST", "/plans/{plan_id}/actions/status", Record(Action::UpdatePlanAction)),
+    r("POST", "/plans/{plan_id}/end", Record(Action::ChangePlan)),
 ];
 
 pub fn route_for(method: &str, path: &str) -> Option<&'static Route> {
@@ -423,6 +441,24 @@ pub fn router(state: SharedState) -> Router {
         .route("/conferences/{conference_id}/reports/{number}/file", get(pages::arrange::download_report_file))
         .route("/conferences/{conference_id}/exclusions/told", post(pages::arrange::exclusion_told))
         .route("/conferences/{conference_id}/exclusions/previous", post(pages::arrange::review_previous_exclusion))
+        // Plans and core groups (issue 13).
+        .route("/api/v1/plans", get(crate::api_plans::my_plans))
+        .route("/api/v1/plans/{plan_id}", get(crate::api_plans::get_plan))
+        .route("/api/v1/plans/{plan_id}/history", get(crate::api_plans::plan_history))
+        .route("/api/v1/families/{family_id}/plans", get(crate::api_plans::family_plans))
+        .route("/api/v1/plans/{plan_id}/outline", post(crate::api_plans::change_outline))
+        .route("/api/v1/plans/{plan_id}/actions", post(crate::api_plans::add_action))
+        .route("/api/v1/plans/{plan_id}/actions/{number}/status", post(crate::api_plans::update_action))
+        .route("/api/v1/plans/{plan_id}/end", post(crate::api_plans::end_plan))
+        .route("/api/v1/plans/{plan_id}/core-group-meetings", post(crate::api_plans::core_group_meeting))
+        .route("/api/v1/plans/{plan_id}/review-forward", post(crate::api_plans::review_forward))
+        .route("/plans", get(pages::plan::mine))
+        .route("/plans/{plan_id}", get(pages::plan::show))
+        .route("/plans/{plan_id}/history", get(pages::plan::history))
+        .route("/plans/{plan_id}/outline", post(pages::plan::change_outline))
+        .route("/plans/{plan_id}/actions", post(pages::plan::add_action))
+        .route("/plans/{plan_id}/actions/status", post(pages::plan::update_action))
+        .route("/plans/{plan_id}/end", post(pages::plan::end))
         .fallback(crate::error::not_found)
         .with_state(state)
 }

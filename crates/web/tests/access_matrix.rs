@@ -27,6 +27,8 @@ enum Variant {
     ChairOfConference,
     /// The user's portal account is linked to the family's mother (the family portal).
     FamilyMember,
+    /// The user is named in the core group of the child's plan (CG-01).
+    CoreGroupMember,
 }
 
 impl Variant {
@@ -38,11 +40,12 @@ impl Variant {
             Variant::Invited => vec![Relationship::Invited],
             Variant::ChairOfConference => vec![Relationship::ConferenceChair],
             Variant::FamilyMember => vec![Relationship::FamilyMember],
+            Variant::CoreGroupMember => vec![Relationship::CoreGroupMember],
         }
     }
 }
 
-const VARIANTS: [Variant; 7] = [
+const VARIANTS: [Variant; 8] = [
     Variant::Unrelated,
     Variant::AllocatedWorker,
     Variant::ManagerOfAllocatedWorker,
@@ -50,6 +53,7 @@ const VARIANTS: [Variant; 7] = [
     Variant::OtherTenant,
     Variant::ChairOfConference,
     Variant::FamilyMember,
+    Variant::CoreGroupMember,
 ];
 
 /// Requests a conference for a family through the API, as the authority's coordinator; and,
@@ -187,6 +191,20 @@ async fn every_route_answers_as_the_access_policy_decides_for_every_role_and_rel
         confer_store::portal::link_in(&mut tx, &a.id, &UserId(uid.clone()), &own.0, &mother, "test").await.unwrap();
         tx.commit().await.unwrap();
         fams.insert(Variant::FamilyMember, own);
+        fams.insert(Variant::CoreGroupMember, family(&app.world, &format!("{key}-core"), &worker, None).await);
+        // Issue 13: a plan for each family's child; the user is in the core group of one.
+        let mut plan_ids: BTreeMap<Variant, String> = BTreeMap::new();
+        for (variant, (fid, cid)) in &fams {
+            // The key worker is another social worker, so the user's only link to the plan is
+            // the variant's relationship (a key worker is in the core group).
+            let (w, worker_of) = match variant {
+                Variant::OtherTenant => (&other, worker_b.as_str()),
+                _ => (&app.world, worker.as_str()),
+            };
+            let members: Vec<&str> = if *variant == Variant::CoreGroupMember { vec![uid.as_str()] } else { vec![] };
+            let case = fid.replace("fam-", "case-");
+            plan_ids.insert(*variant, w.plan_for(fid, &case, cid, worker_of, &members).await);
+        }
         // A conference for each family; the chaired one is chaired by this user if they are a
         // chair (anyone else cannot be scheduled as chair: CHAIR-01), else by another chair.
         let mut confs: BTreeMap<Variant, String> = BTreeMap::new();
@@ -219,10 +237,12 @@ async fn every_route_answers_as_the_access_policy_decides_for_every_role_and_rel
             for variant in variants {
                 let (fid, cid) = &fams[variant];
                 let conference_id = &confs[variant];
+                let plan_id = &plan_ids[variant];
                 let path = route
                     .path
                     .replace("{family_id}", fid)
                     .replace("{conference_id}", conference_id)
+                    .replace("{plan_id}", plan_id)
                     .replace("{child_id}", cid)
                     .replace("{number}", "1")
                     .replace("{user_id}", &worker)
@@ -341,6 +361,7 @@ async fn without_signing_in_pages_send_to_sign_in_and_the_api_answers_401() {
             .path
             .replace("{family_id}", "f")
             .replace("{conference_id}", "x")
+            .replace("{plan_id}", "p")
             .replace("{number}", "1")
             .replace("{child_id}", "c")
             .replace("{user_id}", "u")

@@ -23,10 +23,11 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use confer_domain::access::Relationship;
 use confer_domain::calendar::{Calendar, WorkingCalendar};
 use confer_domain::conference::{
-    Acting, ChildOutcome, ConcernCategory, Conference, ConferenceId, ConferenceKind, ConferenceRequest, DecisionInput,
-    DocumentLanguage, EnquiryKind, FamilyMember, HarmFinding, Outcome, PreMeetingMode, PreMeetingOutcome,
-    ProfessionalInvolved, Recipient, Slot, SubjectChild,
+    Acting, ActionOwner, Attendance, ChildOutcome, ConcernCategory, Conference, ConferenceId, ConferenceKind,
+    ConferenceRequest, DecisionInput, DocumentLanguage, EnquiryKind, FamilyMember, HarmFinding, Outcome,
+    PreMeetingMode, PreMeetingOutcome, ProfessionalInvolved, Recipient, Slot, SubjectChild,
 };
+use confer_domain::conference::{DiscussionHeading, Person, PlanCategory, PlanView, Presence};
 use confer_domain::policy::Policy;
 use confer_domain::{
     Adult, AdultChildRelationship, Agency, AgencyId, AgencyKind, Authority, AuthorityId, Birth, Case, CaseStage, Child,
@@ -67,6 +68,74 @@ impl World {
     /// Testshire County Council (England), today Tuesday 3 November 2026 at 09:00.
     pub async fn new(db: &Db) -> World {
         World::with_authority(db, "T01", "Testshire County Council", Nation::England).await
+    }
+
+    /// A child protection plan for a child of a family, stored directly as a conference on
+    /// `today` would have made it (for tests about who may reach plans, where holding a whole
+    /// conference would only add time): the key worker, one concern, one action owned by the
+    /// council's housing team, and these accounts in its core group (CG-01). Returns its id.
+    pub async fn plan_for(
+        &self,
+        family: &str,
+        case: &str,
+        child: &str,
+        key_worker: &str,
+        members: &[&str],
+    ) -> String {
+        use confer_domain::plan::*;
+        let id = format!("plan-{child}");
+        let conference = ConferenceId(format!("conf-of-{child}"));
+        let mut core_group = vec![CoreGroupMember {
+            person: Member::KeyWorker(key_worker.into()),
+            name: "Key worker".into(),
+            description: "Children's social care".into(),
+            user_id: Some(key_worker.into()),
+        }];
+        core_group.extend(members.iter().map(|m| CoreGroupMember {
+            person: Member::Professional(ProfessionalId(format!("prof-of-{m}"))),
+            name: "Fictional member".into(),
+            description: "Partner agency".into(),
+            user_id: Some((*m).into()),
+        }));
+        let plan = Plan {
+            id: PlanId(id.clone()),
+            authority_id: self.authority.id.clone(),
+            family_id: family.into(),
+            case_id: case.into(),
+            child_id: child.into(),
+            child_name: "Fictional child".into(),
+            kind: PlanKind::ChildProtection,
+            key_worker: key_worker.into(),
+            started_on: self.today,
+            started_by: conference.clone(),
+            categories: vec![CategoryChange { category: PlanCategory::Neglect, from: self.today, conference_id: conference }],
+            outline: Outline {
+                concerns: vec![Concern { concern: "Fictional worry.".into(), why_change_is_needed: String::new() }],
+                ..Outline::default()
+            },
+            actions: vec![PlanAction {
+                number: 1,
+                what: "Fictional action".into(),
+                owner: ActionOwner::Agency("Housing".into()),
+                owner_name: "Housing".into(),
+                due: self.today,
+                status: ActionStatus::NotStarted,
+                not_done_reason: None,
+                updates: vec![],
+                conference_action: None,
+            }],
+            core_group,
+            previous_plans: 0,
+            core_group_due_by: None,
+            core_group_meetings: vec![],
+            review_brought_forward: None,
+            next_review_by: None,
+            ended: None,
+        };
+        let mut tx = self.db.begin().await.expect("begin");
+        crate::plans::insert(&mut tx, &plan, "test", "plan.create").await.expect("store the plan");
+        tx.commit().await.expect("commit");
+        id
     }
 
     /// A fictional authority in the nation given (its rules and its calendar follow it).
@@ -637,6 +706,54 @@ impl FamilyMade {
                 c.decide(&chair, input, &policy, at_time(day, 11))?;
             }
             Ok(())
+        })
+        .await
+    }
+
+    /// An initial conference where every professional invited was present, the worries about
+    /// the first child and an action for every child (owned by the first professional, or the
+    /// council's housing team) were recorded, and the chair decided a child protection plan
+    /// under neglect for every child and closed it: each child's plan is made in the close's
+    /// transaction (PLAN-03), with the professionals present as its core group (CG-01).
+    pub async fn planned_conference(&self, w: &World) -> ConferenceMade {
+        let made = self.conference_in_meeting(w).await;
+        let (chair, day) = chair_and_day(&made);
+        let policy = policy_on(w, day).await;
+        let calendar = Calendar::for_nation(w.authority.nation);
+        let pros: Vec<ProfessionalId> = self.professionals.iter().map(|p| p.as_str().into()).collect();
+        let children: Vec<_> = made.conference.children().iter().map(|c| c.child_id.clone()).collect();
+        change(w, &made, chair.user_id.as_str(), "conference.decide", |c| {
+            for p in &pros {
+                let person = Person::Professional(p.clone());
+                let Some(invitation) = c.invitation_of(&person).map(|i| i.id) else { continue };
+                let presence = Presence::InPerson;
+                let attendance =
+                    Attendance { invitation, presence, parts: vec![], arrived_late_at: None, left_early_at: None };
+                c.record_attendance(&chair, attendance)?;
+            }
+            let first = children.first().cloned();
+            let worry = "The children are often left without food.";
+            c.add_discussion(&chair, DiscussionHeading::Worries, worry, None, first, false, at_time(day, 10))?;
+            let owner = match pros.first() {
+                Some(p) => ActionOwner::Professional(p.clone()),
+                None => ActionOwner::Agency("Housing".into()),
+            };
+            let due = calendar.add_working_days(day, 5);
+            let what = "Check the children have breakfast at school every day";
+            c.add_plan_action(&chair, children.clone(), what, owner, due, day, at_time(day, 10))?;
+            for child in &children {
+                for p in &pros {
+                    c.record_professional_view(&chair, p, child, PlanView::Plan, "Fictional test view.")?;
+                }
+                let input = DecisionInput {
+                    child: child.clone(),
+                    outcome: ChildOutcome::ChildProtectionPlan { category: PlanCategory::Neglect },
+                    continuing_risk_of_significant_harm: true,
+                    inquorate_reason: Some("Fictional test conference.".into()),
+                };
+                c.decide(&chair, input, &policy, at_time(day, 11))?;
+            }
+            c.close(&chair, None, &policy, &calendar, at_time(day, 12))
         })
         .await
     }

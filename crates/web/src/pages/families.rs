@@ -82,6 +82,8 @@ struct FamilyPage<'a> {
     /// Issue 6: the family's conferences this person may see, and whether they may request one.
     can_request_conference: bool,
     conferences: Vec<(String, String)>,
+    /// Issue 13: the children's plans, for those who may read them (link, words).
+    plans: Vec<(String, String)>,
     /// The family portal: whether this person may give a family member portal access.
     can_give_portal_access: bool,
 }
@@ -190,10 +192,30 @@ async fn show_page(
             conferences.push((c.id.clone(), format!("{kind}: {st}, {when}")));
         }
     }
+    // Issue 13: the children's plans, for those the access policy lets read them.
+    let plans = match confer_ops::plan::of_family(&state.ops, &ctx.actor, family_id).await {
+        Ok(rows) => rows
+            .into_iter()
+            .map(|p| {
+                let child = record.children.iter().find(|c| c.id.as_str() == p.child_id);
+                let name = child.map(|c| c.given_name.clone()).unwrap_or_default();
+                let kind = confer_domain::plan::PlanKind::parse(&p.kind).map(|k| k.label()).unwrap_or("Plan");
+                let since = p.started_on.as_ref().map(view::long_date).unwrap_or_default();
+                let state = match &p.ended_on {
+                    Some(e) => format!("ended {}", view::long_date(e)),
+                    None => "active".to_owned(),
+                };
+                (p.id, format!("{name}: {kind} from {since}, {state}"))
+            })
+            .collect(),
+        Err(confer_ops::OpsError::NotFound | confer_ops::OpsError::Forbidden) => Vec::new(),
+        Err(e) => return Err(e.into()),
+    };
     let mut page = ctx.page(&record.family.name, "/families");
     page.errors = errors;
     page.notice = notice;
     Ok(view::render(&FamilyPage {
+        plans,
         page: &page,
         r: &record,
         can_edit,

@@ -11,6 +11,7 @@ pub mod deadlines;
 pub mod families;
 pub mod health;
 pub mod meeting;
+pub mod plan;
 pub mod policy;
 pub mod portal;
 pub mod portal_text;

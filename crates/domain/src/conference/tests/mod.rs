@@ -6,6 +6,7 @@ mod exclusion;
 mod invitations;
 mod meeting;
 mod notify;
+mod plan;
 mod portal;
 mod record;
 mod report_files;

@@ -1,0 +1,740 @@
+//! Plans after the conference (DOMAIN.md section 10, PLAN-01..06) and the core group that
+//! carries a child protection plan out (CG-01, CG-02).
+//!
+//! A plan is one aggregate per child, kept whole with a version like a conference. It is made
+//! from the conference's decision when the conference closes (PLAN-03: the decisions stand
+//! only once the chair closes the conference; until then the latest decision may change), in
+//! the conference's own transaction. Everything after that is a change to the plan at the
+//! version the person last saw, each one kept as a version of the plan with its audit event.
+
+use crate::calendar::WorkingCalendar;
+use crate::conference::{
+    ActionOwner, ChildOutcome, Conference, ConferenceId, ConferenceKind, DiscussionHeading, Person, PlanCategory,
+};
+use crate::model::{AdultId, AuthorityId, CaseId, ChildId, FamilyId, ProfessionalId, UserId};
+use crate::policy::Policy;
+use crate::timescales::DeadlineRule;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+crate::id_type!(PlanId);
+
+/// PLAN-06: every plan page and family document says so, in English and in Welsh.
+pub const PARENTAL_RESPONSIBILITY_EN: &str = "This plan does not change who has parental responsibility for the child.";
+/// PLAN-06, in Welsh.
+pub const PARENTAL_RESPONSIBILITY_CY: &str =
+    "Nid yw'r cynllun hwn yn newid pwy sydd â chyfrifoldeb rhiant am y plentyn.";
+
+crate::text_enum! {
+    /// The kind of plan (DEC-01): a child protection plan, or a child in need plan (PLAN-04).
+    pub enum PlanKind {
+        ChildProtection => "child-protection", "Child protection plan";
+        ChildInNeed => "child-in-need", "Child in need plan";
+    }
+}
+
+crate::text_enum! {
+    /// PLAN-02: where an action stands.
+    pub enum ActionStatus {
+        NotStarted => "not-started", "Not started";
+        InProgress => "in-progress", "In progress";
+        Done => "done", "Done";
+        NotDone => "not-done", "Not done";
+    }
+}
+
+crate::text_enum! {
+    /// PLAN-05: the only ways a child protection plan ends (they feed the statutory return).
+    pub enum EndReason {
+        ReviewDecision => "review-decision", "A review conference decided the plan is no longer needed";
+        TransferOut => "transfer-out", "The child moved to another authority";
+        EighteenthBirthday => "eighteenth-birthday", "The child turned 18";
+        Died => "died", "The child died";
+        Adopted => "adopted", "The child was adopted";
+    }
+}
+
+/// PLAN-01: one concern and why change is needed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Concern {
+    pub concern: String,
+    /// Why change is needed; the core group writes it where the conference did not (PLAN-03).
+    #[serde(default)]
+    pub why_change_is_needed: String,
+}
+
+/// PLAN-01: what the plan says beside its actions.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outline {
+    pub concerns: Vec<Concern>,
+    /// The child's needs and how they are met.
+    #[serde(default)]
+    pub child_needs: String,
+    /// The parents' needs and the support offered.
+    #[serde(default)]
+    pub parents_needs: String,
+    #[serde(default)]
+    pub short_term_goals: String,
+    #[serde(default)]
+    pub long_term_goals: String,
+}
+
+/// PLAN-02: a note on an action's progress.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionUpdate {
+    pub status: ActionStatus,
+    pub note: String,
+    pub by: UserId,
+    pub at: DateTime<Utc>,
+}
+
+/// PLAN-02: one action with its owner (a professional, an agency or a parent), due date and status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanAction {
+    pub number: u32,
+    pub what: String,
+    pub owner: ActionOwner,
+    /// The owner's name in words, for the plan and lists.
+    pub owner_name: String,
+    pub due: NaiveDate,
+    pub status: ActionStatus,
+    /// Why it was not done (needed with [`ActionStatus::NotDone`]).
+    #[serde(default)]
+    pub not_done_reason: Option<String>,
+    #[serde(default)]
+    pub updates: Vec<ActionUpdate>,
+    /// The number the conference gave it, when it was agreed there (PLAN-03).
+    #[serde(default)]
+    pub conference_action: Option<u32>,
+}
+
+impl PlanAction {
+    /// PLAN-02: due before today and neither done nor closed as not done.
+    pub fn is_overdue(&self, today: NaiveDate) -> bool {
+        self.due < today && matches!(self.status, ActionStatus::NotStarted | ActionStatus::InProgress)
+    }
+}
+
+/// CG-01: a member of the core group, as named at the conference.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoreGroupMember {
+    pub person: Member,
+    pub name: String,
+    /// Their agency and job, or their relationship to the child.
+    pub description: String,
+    /// The account they sign in with, if any: the access policy's `CoreGroupMember` relationship.
+    pub user_id: Option<UserId>,
+}
+
+/// Who a core group member is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "id", rename_all = "kebab-case")]
+pub enum Member {
+    KeyWorker(UserId),
+    Professional(ProfessionalId),
+    FamilyMember(AdultId),
+}
+
+/// The plan's category from a day, and the conference that set it (DEC-01: a review may change it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryChange {
+    pub category: PlanCategory,
+    pub from: NaiveDate,
+    pub conference_id: ConferenceId,
+}
+
+/// PLAN-05: how and when the plan ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ending {
+    pub on: NaiveDate,
+    pub reason: EndReason,
+    pub details: String,
+    /// The review conference that decided it, for [`EndReason::ReviewDecision`].
+    pub conference_id: Option<ConferenceId>,
+}
+
+/// One child's plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Plan {
+    pub id: PlanId,
+    pub authority_id: AuthorityId,
+    pub family_id: FamilyId,
+    pub case_id: CaseId,
+    pub child_id: ChildId,
+    pub child_name: String,
+    pub kind: PlanKind,
+    /// The social worker who leads the plan (PLAN-01).
+    pub key_worker: UserId,
+    pub started_on: NaiveDate,
+    pub started_by: ConferenceId,
+    /// Child protection plans: the category and its history, oldest first.
+    pub categories: Vec<CategoryChange>,
+    pub outline: Outline,
+    pub actions: Vec<PlanAction>,
+    pub core_group: Vec<CoreGroupMember>,
+    /// How many plans of this kind the child had before this one (a repeat plan when above 0).
+    pub previous_plans: u32,
+    /// CG-02: the next core group meets by this day (the first within the policy's time of
+    /// the ICPC, then at the policy's interval after each meeting).
+    pub core_group_due_by: Option<NaiveDate>,
+    /// CG-03: the core group's meetings, oldest first.
+    #[serde(default)]
+    pub core_group_meetings: Vec<CoreGroupMeeting>,
+    /// REV-02: why the review was brought forward, when it was.
+    #[serde(default)]
+    pub review_brought_forward: Option<String>,
+    /// REV-01: the next review conference is held by this day.
+    pub next_review_by: Option<NaiveDate>,
+    pub ended: Option<Ending>,
+}
+
+/// CG-03: what was said of one action at a core group meeting, with its evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionProgress {
+    pub number: u32,
+    pub status: ActionStatus,
+    pub evidence: String,
+}
+
+/// CG-03: how safe one person present thinks the child is now, from 0 (not safe at all) to 10
+/// (safe enough for the plan to end).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SafetyRating {
+    pub member: Member,
+    pub rating: u8,
+}
+
+/// A new action agreed at a core group meeting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewAction {
+    pub what: String,
+    pub owner: ActionOwner,
+    pub owner_name: String,
+    pub due: NaiveDate,
+}
+
+/// CG-03: what a core group meeting records.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoreGroupMeetingInput {
+    pub held_on: NaiveDate,
+    /// Who of the core group was there.
+    pub present: Vec<Member>,
+    /// Progress on each action still open, with evidence.
+    pub progress: Vec<ActionProgress>,
+    /// A rating from each person present.
+    pub safety: Vec<SafetyRating>,
+    pub new_actions: Vec<NewAction>,
+    /// A concern that should bring the review forward (REV-02), in words.
+    pub concern_for_review: Option<String>,
+}
+
+/// CG-03: a core group meeting as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoreGroupMeeting {
+    pub number: u32,
+    pub held_on: NaiveDate,
+    pub present: Vec<Member>,
+    pub progress: Vec<ActionProgress>,
+    pub safety: Vec<SafetyRating>,
+    /// The numbers of the actions it added.
+    pub new_actions: Vec<u32>,
+    pub concern_for_review: Option<String>,
+    pub recorded_by: UserId,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// Why a change to a plan was refused; each says what to do.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlanError {
+    #[error("This plan ended on {on}: it can be read but no longer changed.")]
+    Ended { on: NaiveDate },
+    #[error("Enter {what}.")]
+    Missing { what: &'static str },
+    #[error("There is no action {number} on this plan.")]
+    NoSuchAction { number: u32 },
+    #[error("Say why action {number} was not done.")]
+    NotDoneWithoutReason { number: u32 },
+    #[error("The due date {due} is in the past: choose today or a later day.")]
+    DueInThePast { due: NaiveDate },
+    #[error("Only the action's owner or the people who lead the plan may update action {number}.")]
+    NotTheOwner { number: u32 },
+    #[error("Only the key worker and the people who lead the plan may change it.")]
+    NotLeading,
+    #[error("A plan ends by a review conference's decision only through that conference: record the decision at the review.")]
+    EndedOnlyByConference,
+    #[error("The end date {on} is before the plan started ({started}).")]
+    EndBeforeStart { on: NaiveDate, started: NaiveDate },
+    #[error("{who} is not in this family's conference: choose someone from the list.")]
+    UnknownOwner { who: String },
+    #[error("The meeting's date {on} is {problem}.")]
+    BadMeetingDate { on: NaiveDate, problem: &'static str },
+    #[error("Record who of the core group was at the meeting.")]
+    NobodyPresent,
+    #[error("Only members of the core group are recorded at its meeting: choose them from the list.")]
+    NotAMember,
+    #[error("Record the progress on action {number}, with its evidence.")]
+    ProgressMissing { number: u32 },
+    #[error("A safety rating is from 0 to 10, from each person present: {why}.")]
+    BadRating { why: &'static str },
+    #[error("The review date {on} must be after today and before the review now due on {due}.")]
+    BadReviewDate { on: NaiveDate, due: NaiveDate },
+}
+
+pub type PlanOutcome<T = ()> = Result<T, PlanError>;
+
+/// The person changing a plan, as the access policy found them: whether they lead it (key
+/// worker, allocated worker or their managers) and, for a partner professional, who they are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanActing {
+    pub user_id: UserId,
+    pub leads: bool,
+    pub professional: Option<ProfessionalId>,
+}
+
+/// CG-02: the first core group meets within the policy's time of the initial conference
+/// (10 working days by default; 15 in Scotland), counted on the authority's calendar.
+pub fn first_core_group_due(
+    held_on: NaiveDate,
+    calendar: &(impl WorkingCalendar + ?Sized),
+    policy: &Policy,
+) -> Option<NaiveDate> {
+    DeadlineRule::FirstCoreGroup.due_date(held_on, calendar, policy)
+}
+
+/// CG-02: after a core group meeting, the next one is due at the policy's interval.
+pub fn next_core_group_by(
+    last_met: NaiveDate,
+    calendar: &(impl WorkingCalendar + ?Sized),
+    policy: &Policy,
+) -> Option<NaiveDate> {
+    DeadlineRule::NextCoreGroup.due_date(last_met, calendar, policy)
+}
+
+fn owner_name(c: &Conference, owner: &ActionOwner) -> String {
+    match owner {
+        ActionOwner::Professional(p) => c
+            .professionals()
+            .iter()
+            .find(|x| &x.professional_id == p)
+            .map(|x| format!("{} ({})", x.name, x.agency_name))
+            .unwrap_or_else(|| p.to_string()),
+        ActionOwner::FamilyMember(a) => c
+            .family_members()
+            .iter()
+            .find(|x| &x.adult_id == a)
+            .map(|x| x.name.clone())
+            .unwrap_or_else(|| a.to_string()),
+        ActionOwner::Agency(name) => name.clone(),
+    }
+}
+
+impl Plan {
+    /// PLAN-03, CG-01: the outline plan the conference agreed for this child, made when it
+    /// closes with a decision of a new child protection plan: the key worker (the allocated
+    /// social worker), the worries recorded for the child (or for all the children) as its
+    /// concerns, the actions agreed for the child, and the core group (the key worker, the
+    /// parents and carers, and the professionals present). Restricted discussion (REP-03) is
+    /// never copied into the plan, which the family reads. `None` when the conference did not
+    /// decide a new child protection plan for the child.
+    pub fn from_conference(
+        c: &Conference,
+        child: &ChildId,
+        id: PlanId,
+        previous_plans: u32,
+        core_group_due_by: Option<NaiveDate>,
+    ) -> Option<Plan> {
+        let decision = c.decision_for(child)?;
+        let ChildOutcome::ChildProtectionPlan { category } = decision.outcome else { return None };
+        let held_on = c.date()?;
+        let subject = c.children().iter().find(|s| &s.child_id == child)?;
+        let concerns = c
+            .discussion()
+            .iter()
+            .filter(|e| e.heading == DiscussionHeading::Worries && !e.restricted)
+            .filter(|e| e.child.as_ref().is_none_or(|x| x == child))
+            .map(|e| Concern { concern: e.text.clone(), why_change_is_needed: String::new() })
+            .collect();
+        let actions = c
+            .plan_actions()
+            .iter()
+            .filter(|a| a.children.contains(child))
+            .enumerate()
+            .map(|(i, a)| PlanAction {
+                number: i as u32 + 1,
+                what: a.what.clone(),
+                owner_name: owner_name(c, &a.owner),
+                owner: a.owner.clone(),
+                due: a.due,
+                status: ActionStatus::NotStarted,
+                not_done_reason: None,
+                updates: Vec::new(),
+                conference_action: Some(a.id.0),
+            })
+            .collect();
+        let mut core_group = vec![CoreGroupMember {
+            person: Member::KeyWorker(c.allocated_worker().clone()),
+            name: "Key worker (allocated social worker)".into(),
+            description: "Children's social care".into(),
+            user_id: Some(c.allocated_worker().clone()),
+        }];
+        core_group.extend(c.family_members().iter().filter(|m| m.is_parent_or_carer()).map(|m| CoreGroupMember {
+            person: Member::FamilyMember(m.adult_id.clone()),
+            name: m.name.clone(),
+            description: m.relationship.label().to_owned(),
+            user_id: None,
+        }));
+        core_group.extend(
+            c.professionals().iter().filter(|p| c.is_present(&Person::Professional(p.professional_id.clone()))).map(
+                |p| CoreGroupMember {
+                    person: Member::Professional(p.professional_id.clone()),
+                    name: p.name.clone(),
+                    description: format!("{}, {}", p.job_title, p.agency_name),
+                    user_id: p.user_id.clone(),
+                },
+            ),
+        );
+        Some(Plan {
+            id,
+            authority_id: c.authority_id().clone(),
+            family_id: c.family_id().clone(),
+            case_id: c.case_id().clone(),
+            child_id: child.clone(),
+            child_name: subject.name.clone(),
+            kind: PlanKind::ChildProtection,
+            key_worker: c.allocated_worker().clone(),
+            started_on: held_on,
+            started_by: c.id().clone(),
+            categories: vec![CategoryChange { category, from: held_on, conference_id: c.id().clone() }],
+            outline: Outline { concerns, ..Outline::default() },
+            actions,
+            core_group,
+            previous_plans,
+            core_group_due_by,
+            core_group_meetings: Vec::new(),
+            review_brought_forward: None,
+            next_review_by: c.next_review().map(|r| r.on),
+            ended: None,
+        })
+    }
+
+    /// DEC-01, PLAN-05, REV-01: what a review (or transfer-in) conference that closed decided
+    /// for this plan's child: the plan continues (its category may change, kept in its
+    /// history) with the next review date, or it ends by the conference's decision. Returns
+    /// whether anything changed.
+    pub fn follow_review(&mut self, c: &Conference) -> bool {
+        if self.ended.is_some() || !matches!(c.kind(), ConferenceKind::Review | ConferenceKind::TransferIn) {
+            return false;
+        }
+        let (Some(decision), Some(held_on)) = (c.decision_for(&self.child_id), c.date()) else { return false };
+        match &decision.outcome {
+            ChildOutcome::ContinuePlan { category } => {
+                if self.category() != Some(*category) {
+                    self.categories.push(CategoryChange {
+                        category: *category,
+                        from: held_on,
+                        conference_id: c.id().clone(),
+                    });
+                }
+                self.next_review_by = c.next_review().map(|r| r.on);
+                true
+            }
+            ChildOutcome::EndPlanStepDownToChildInNeed | ChildOutcome::EndPlanNoFurtherPlan => {
+                self.ended = Some(Ending {
+                    on: held_on,
+                    reason: EndReason::ReviewDecision,
+                    details: decision.outcome.describe(),
+                    conference_id: Some(c.id().clone()),
+                });
+                self.next_review_by = None;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The category in force (the latest of its history).
+    pub fn category(&self) -> Option<PlanCategory> {
+        self.categories.last().map(|c| c.category)
+    }
+
+    /// A child who had a plan before is on a repeat plan (the statutory returns count them).
+    pub fn is_repeat(&self) -> bool {
+        self.previous_plans > 0
+    }
+
+    pub fn is_active(&self) -> bool {
+        self.ended.is_none()
+    }
+
+    /// PLAN-02: the actions overdue today.
+    pub fn overdue_actions(&self, today: NaiveDate) -> Vec<&PlanAction> {
+        self.actions.iter().filter(|a| a.is_overdue(today)).collect()
+    }
+
+    fn open(&self) -> PlanOutcome {
+        match &self.ended {
+            Some(e) => Err(PlanError::Ended { on: e.on }),
+            None => Ok(()),
+        }
+    }
+
+    fn lead(&self, who: &PlanActing) -> PlanOutcome {
+        if who.leads || who.user_id == self.key_worker {
+            Ok(())
+        } else {
+            Err(PlanError::NotLeading)
+        }
+    }
+
+    /// PLAN-01, PLAN-03: the core group turns the outline into the detailed plan. Every concern
+    /// needs its words; why change is needed may follow later.
+    pub fn change_outline(&mut self, who: &PlanActing, outline: Outline) -> PlanOutcome {
+        self.open()?;
+        self.lead(who)?;
+        let mut outline = outline;
+        outline.concerns.retain(|c| !(c.concern.trim().is_empty() && c.why_change_is_needed.trim().is_empty()));
+        for c in &mut outline.concerns {
+            if c.concern.trim().is_empty() {
+                return Err(PlanError::Missing { what: "the concern that change is needed for" });
+            }
+            c.concern = c.concern.trim().to_owned();
+            c.why_change_is_needed = c.why_change_is_needed.trim().to_owned();
+        }
+        for s in [
+            &mut outline.child_needs,
+            &mut outline.parents_needs,
+            &mut outline.short_term_goals,
+            &mut outline.long_term_goals,
+        ] {
+            *s = s.trim().to_owned();
+        }
+        self.outline = outline;
+        Ok(())
+    }
+
+    /// PLAN-02: a new action with its owner and due date (not in the past).
+    pub fn add_action(
+        &mut self,
+        who: &PlanActing,
+        what: &str,
+        owner: ActionOwner,
+        owner_name: String,
+        due: NaiveDate,
+        today: NaiveDate,
+    ) -> PlanOutcome<u32> {
+        self.open()?;
+        self.lead(who)?;
+        if what.trim().is_empty() {
+            return Err(PlanError::Missing { what: "what is to be done" });
+        }
+        if let ActionOwner::Agency(a) = &owner {
+            if a.trim().is_empty() {
+                return Err(PlanError::Missing { what: "the agency that owns the action" });
+            }
+        }
+        if due < today {
+            return Err(PlanError::DueInThePast { due });
+        }
+        let number = self.actions.iter().map(|a| a.number).max().unwrap_or(0) + 1;
+        self.actions.push(PlanAction {
+            number,
+            what: what.trim().to_owned(),
+            owner,
+            owner_name,
+            due,
+            status: ActionStatus::NotStarted,
+            not_done_reason: None,
+            updates: Vec::new(),
+            conference_action: None,
+        });
+        Ok(number)
+    }
+
+    /// PLAN-02: an action's new status with a note. "Not done" needs the reason. The people who
+    /// lead the plan update any action; a partner professional only those they own.
+    pub fn update_action(
+        &mut self,
+        who: &PlanActing,
+        number: u32,
+        status: ActionStatus,
+        note: &str,
+        now: DateTime<Utc>,
+    ) -> PlanOutcome {
+        self.open()?;
+        let leads = self.lead(who).is_ok();
+        let action = self.actions.iter_mut().find(|a| a.number == number).ok_or(PlanError::NoSuchAction { number })?;
+        let owns = matches!((&action.owner, &who.professional), (ActionOwner::Professional(p), Some(me)) if p == me);
+        if !leads && !owns {
+            return Err(PlanError::NotTheOwner { number });
+        }
+        let note = note.trim();
+        if status == ActionStatus::NotDone && note.is_empty() {
+            return Err(PlanError::NotDoneWithoutReason { number });
+        }
+        action.status = status;
+        action.not_done_reason = (status == ActionStatus::NotDone).then(|| note.to_owned());
+        action.updates.push(ActionUpdate { status, note: note.to_owned(), by: who.user_id.clone(), at: now });
+        Ok(())
+    }
+
+    /// PLAN-05: the plan ends when the child moves away, turns 18, dies or is adopted, with the
+    /// reason recorded. The end by a review's decision comes only from that conference
+    /// ([`Plan::follow_review`]).
+    pub fn end(&mut self, who: &PlanActing, reason: EndReason, details: &str, on: NaiveDate) -> PlanOutcome {
+        self.open()?;
+        self.lead(who)?;
+        if reason == EndReason::ReviewDecision {
+            return Err(PlanError::EndedOnlyByConference);
+        }
+        if on < self.started_on {
+            return Err(PlanError::EndBeforeStart { on, started: self.started_on });
+        }
+        self.ended = Some(Ending { on, reason, details: details.trim().to_owned(), conference_id: None });
+        self.next_review_by = None;
+        Ok(())
+    }
+
+    /// CG-03, CG-02, REV-02: records a core group meeting: who was there (members only), the
+    /// progress on every action still open with its evidence ("not done" with the evidence as
+    /// the reason), a 0 to 10 safety rating from each person present, new actions, and any
+    /// concern that should bring the review forward. The next core group is then due by
+    /// `next_due` (the policy's interval on the authority's calendar, [`next_core_group_by`]).
+    pub fn record_core_group_meeting(
+        &mut self,
+        who: &PlanActing,
+        m: CoreGroupMeetingInput,
+        next_due: Option<NaiveDate>,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> PlanOutcome<u32> {
+        self.open()?;
+        self.lead(who)?;
+        if m.held_on > today {
+            return Err(PlanError::BadMeetingDate { on: m.held_on, problem: "in the future" });
+        }
+        if m.held_on < self.started_on {
+            return Err(PlanError::BadMeetingDate { on: m.held_on, problem: "before the plan started" });
+        }
+        if m.present.is_empty() {
+            return Err(PlanError::NobodyPresent);
+        }
+        if !m.present.iter().all(|p| self.core_group.iter().any(|g| &g.person == p)) {
+            return Err(PlanError::NotAMember);
+        }
+        for a in self.actions.iter().filter(|a| matches!(a.status, ActionStatus::NotStarted | ActionStatus::InProgress))
+        {
+            match m.progress.iter().find(|p| p.number == a.number) {
+                Some(p) if !p.evidence.trim().is_empty() => {}
+                _ => return Err(PlanError::ProgressMissing { number: a.number }),
+            }
+        }
+        for p in &m.progress {
+            if !self.actions.iter().any(|a| a.number == p.number) {
+                return Err(PlanError::NoSuchAction { number: p.number });
+            }
+        }
+        if m.safety.iter().any(|r| r.rating > 10) {
+            return Err(PlanError::BadRating { why: "a rating is above 10" });
+        }
+        if m.safety.iter().any(|r| !m.present.contains(&r.member)) {
+            return Err(PlanError::BadRating { why: "a rating is from someone not present" });
+        }
+        if !m.present.iter().all(|p| m.safety.iter().filter(|r| &r.member == p).count() == 1) {
+            return Err(PlanError::BadRating { why: "give exactly one rating for each person present" });
+        }
+        for n in &m.new_actions {
+            if n.what.trim().is_empty() {
+                return Err(PlanError::Missing { what: "what each new action is" });
+            }
+            if n.due < m.held_on {
+                return Err(PlanError::DueInThePast { due: n.due });
+            }
+        }
+        for p in &m.progress {
+            let note = p.evidence.trim().to_owned();
+            if let Some(a) = self.actions.iter_mut().find(|a| a.number == p.number) {
+                a.status = p.status;
+                a.not_done_reason = (p.status == ActionStatus::NotDone).then(|| note.clone());
+                a.updates.push(ActionUpdate { status: p.status, note, by: who.user_id.clone(), at: now });
+            }
+        }
+        let mut added = Vec::new();
+        for n in m.new_actions {
+            let number = self.actions.iter().map(|a| a.number).max().unwrap_or(0) + 1;
+            self.actions.push(PlanAction {
+                number,
+                what: n.what.trim().to_owned(),
+                owner: n.owner,
+                owner_name: n.owner_name,
+                due: n.due,
+                status: ActionStatus::NotStarted,
+                not_done_reason: None,
+                updates: Vec::new(),
+                conference_action: None,
+            });
+            added.push(number);
+        }
+        let concern = m.concern_for_review.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty());
+        let number = self.core_group_meetings.len() as u32 + 1;
+        self.core_group_meetings.push(CoreGroupMeeting {
+            number,
+            held_on: m.held_on,
+            present: m.present,
+            progress: m.progress,
+            safety: m.safety,
+            new_actions: added,
+            concern_for_review: concern,
+            recorded_by: who.user_id.clone(),
+            recorded_at: now,
+        });
+        self.core_group_due_by = next_due;
+        Ok(number)
+    }
+
+    /// REV-02: a concern from the core group (or anyone who leads the plan) brings the review
+    /// forward: the new date is after today and earlier than the review now due.
+    pub fn bring_review_forward(
+        &mut self,
+        who: &PlanActing,
+        on: NaiveDate,
+        reason: &str,
+        today: NaiveDate,
+    ) -> PlanOutcome {
+        self.open()?;
+        self.lead(who)?;
+        if reason.trim().is_empty() {
+            return Err(PlanError::Missing { what: "why the review is brought forward" });
+        }
+        let due = self.next_review_by.ok_or(PlanError::Missing { what: "the review date this replaces" })?;
+        if on <= today || on >= due {
+            return Err(PlanError::BadReviewDate { on, due });
+        }
+        self.next_review_by = Some(on);
+        self.review_brought_forward = Some(reason.trim().to_owned());
+        Ok(())
+    }
+
+    /// CG-03: the safety ratings over time: (meeting day, the lowest and the average rating).
+    pub fn safety_over_time(&self) -> Vec<(NaiveDate, u8, f32)> {
+        self.core_group_meetings
+            .iter()
+            .filter(|m| !m.safety.is_empty())
+            .map(|m| {
+                let low = m.safety.iter().map(|r| r.rating).min().unwrap_or(0);
+                let avg = m.safety.iter().map(|r| f32::from(r.rating)).sum::<f32>() / m.safety.len() as f32;
+                (m.held_on, low, avg)
+            })
+            .collect()
+    }
+
+    /// The accounts in the core group: the access policy's `CoreGroupMember` (CG-01).
+    pub fn member_accounts(&self) -> Vec<UserId> {
+        let mut out: Vec<UserId> = self.core_group.iter().filter_map(|m| m.user_id.clone()).collect();
+        out.push(self.key_worker.clone());
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
+// Tests: crates/domain/src/conference/tests/plan.rs (they use the conference's fixtures).

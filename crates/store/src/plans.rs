@@ -1,0 +1,507 @@
+//! Plans (PLAN-*) and their core groups (CG-01): the aggregate (`confer_domain::plan::Plan`)
+//! kept whole as a JSON document with a version, the columns lists need beside it, every
+//! version's changes (the "what changed, when, by whom" view) and the core group's accounts
+//! (the access policy's `CoreGroupMember`).
+//!
+//! A plan is made in the transaction of the conference that decided it ([`follow_conference`],
+//! called by `conferences::save` when a conference closes). Every later change is [`save`]:
+//! load in the transaction, check the version the person last saw, apply the domain
+//! operation, write the document, its columns, its version row, the core group and the audit
+//! event, all in one transaction.
+
+use crate::audit::{self, Entry};
+use crate::{date, int, opt_text, text, Db, Result, StoreError, Tx};
+use chrono::NaiveDate;
+use confer_domain::audit::EventKind;
+use confer_domain::conference::{ChildOutcome, Conference, ConferenceState};
+use confer_domain::plan::{ActionStatus, Plan, PlanError, PlanId, PlanKind, PlanOutcome};
+use confer_domain::{AuthorityId, FamilyId, UserId};
+use serde::Serialize;
+use serde_json::{json, Value};
+
+/// Why a change to a plan was not saved.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanSaveError {
+    #[error("no such plan")]
+    NotFound,
+    #[error("someone else changed this plan since you last saw it (it is now at version {current_version})")]
+    Conflict { current_version: i64 },
+    #[error(transparent)]
+    Refused(#[from] PlanError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for PlanSaveError {
+    fn from(e: sqlx::Error) -> Self {
+        PlanSaveError::Store(e.into())
+    }
+}
+
+fn corrupt(e: serde_json::Error) -> StoreError {
+    StoreError::Corrupt(format!("plan document: {e}"))
+}
+
+/// The earliest due date of an action still open (not started or in progress).
+fn open_action_due(p: &Plan) -> Option<String> {
+    p.actions
+        .iter()
+        .filter(|a| matches!(a.status, ActionStatus::NotStarted | ActionStatus::InProgress))
+        .map(|a| a.due)
+        .min()
+        .map(|d| d.to_string())
+}
+
+/// Inserts a new plan (version 1) with its core group, first version row and audit event, in
+/// the caller's transaction.
+pub async fn insert(tx: &mut Tx, p: &Plan, actor: &str, action: &str) -> Result<()> {
+    let doc = serde_json::to_value(p).map_err(corrupt)?;
+    let now = tx.now();
+    sqlx::query(
+        "INSERT INTO plan (id, authority_id, family_id, case_id, child_id, kind, category, key_worker_id, started_on, \
+         started_by, ended_on, end_reason, core_group_due_by, next_review_by, open_action_due, doc, version, created_at, \
+         updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1, $17, $17)",
+    )
+    .bind(p.id.as_str())
+    .bind(p.authority_id.as_str())
+    .bind(p.family_id.as_str())
+    .bind(p.case_id.as_str())
+    .bind(p.child_id.as_str())
+    .bind(p.kind.as_str())
+    .bind(p.category().map(|c| c.as_str()))
+    .bind(p.key_worker.as_str())
+    .bind(p.started_on.to_string())
+    .bind(p.started_by.as_str())
+    .bind(p.ended.as_ref().map(|e| e.on.to_string()))
+    .bind(p.ended.as_ref().map(|e| e.reason.as_str()))
+    .bind(p.core_group_due_by.map(|d| d.to_string()))
+    .bind(p.next_review_by.map(|d| d.to_string()))
+    .bind(open_action_due(p))
+    .bind(doc.to_string())
+    .bind(&now)
+    .execute(&mut **tx)
+    .await?;
+    write_core_group(tx, p).await?;
+    write_version(tx, p, 1, actor, action, Value::Null, doc.clone()).await?;
+    audit::record(
+        tx,
+        Entry {
+            authority_id: p.authority_id.as_str(),
+            actor,
+            kind: EventKind::Change,
+            action,
+            entity_type: "plan",
+            entity_id: p.id.as_str(),
+            before: Value::Null,
+            after: doc,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+async fn write_version(
+    tx: &mut Tx,
+    p: &Plan,
+    version: i64,
+    actor: &str,
+    action: &str,
+    before: Value,
+    after: Value,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO plan_version (plan_id, version, action, changed_by, changed_at, changed_before, changed_after) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(p.id.as_str())
+    .bind(version)
+    .bind(action)
+    .bind(actor)
+    .bind(tx.now())
+    .bind(before.to_string())
+    .bind(after.to_string())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// CG-01: rewrites the plan's core group accounts from its document.
+async fn write_core_group(tx: &mut Tx, p: &Plan) -> Result<()> {
+    sqlx::query("DELETE FROM core_group_member WHERE plan_id = $1").bind(p.id.as_str()).execute(&mut **tx).await?;
+    for user in p.member_accounts() {
+        sqlx::query("INSERT INTO core_group_member (plan_id, family_id, user_id) VALUES ($1, $2, $3)")
+            .bind(p.id.as_str())
+            .bind(p.family_id.as_str())
+            .bind(user.as_str())
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// A plan as stored: the aggregate and the version a change must name.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    pub plan: Plan,
+    pub version: i64,
+}
+
+fn stored_from_row(row: &sqlx::any::AnyRow) -> Result<Stored> {
+    Ok(Stored { plan: serde_json::from_str(&text(row, "doc")?).map_err(corrupt)?, version: int(row, "version")? })
+}
+
+pub async fn load(db: &Db, id: &str) -> Result<Stored> {
+    let row = sqlx::query("SELECT doc, version FROM plan WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    stored_from_row(&row)
+}
+
+/// Where a plan belongs, without reading its document: for the access check.
+#[derive(Debug, Clone)]
+pub struct Owner {
+    pub authority_id: AuthorityId,
+    pub family_id: FamilyId,
+}
+
+pub async fn owner(db: &Db, id: &str) -> Result<Option<Owner>> {
+    let row = sqlx::query("SELECT authority_id, family_id FROM plan WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?;
+    row.map(|r| {
+        Ok(Owner { authority_id: AuthorityId(text(&r, "authority_id")?), family_id: FamilyId(text(&r, "family_id")?) })
+    })
+    .transpose()
+}
+
+/// Applies one domain operation to a plan still at `expected_version`, in one transaction with
+/// its version row and audit event. Returns the operation's result and the new version.
+pub async fn save<T>(
+    db: &Db,
+    id: &str,
+    expected_version: i64,
+    actor: &str,
+    action: &str,
+    operation: impl FnOnce(&mut Plan) -> PlanOutcome<T>,
+) -> std::result::Result<(T, i64), PlanSaveError> {
+    let mut tx = db.begin().await?;
+    let row = sqlx::query("SELECT doc, version FROM plan WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(PlanSaveError::NotFound)?;
+    let stored = stored_from_row(&row)?;
+    if stored.version != expected_version {
+        return Err(PlanSaveError::Conflict { current_version: stored.version });
+    }
+    let mut p = stored.plan;
+    let out = operation(&mut p)?;
+    update_in(&mut tx, &p, expected_version, actor, action).await.map_err(|e| match e {
+        UpdateError::Lost => PlanSaveError::Conflict { current_version: expected_version + 1 },
+        UpdateError::Store(s) => PlanSaveError::Store(s),
+    })?;
+    tx.commit().await?;
+    Ok((out, expected_version + 1))
+}
+
+enum UpdateError {
+    /// Another transaction saved the version first.
+    Lost,
+    Store(StoreError),
+}
+
+impl From<StoreError> for UpdateError {
+    fn from(e: StoreError) -> Self {
+        UpdateError::Store(e)
+    }
+}
+impl From<sqlx::Error> for UpdateError {
+    fn from(e: sqlx::Error) -> Self {
+        UpdateError::Store(e.into())
+    }
+}
+
+/// Writes a changed plan at `expected_version` + 1 with its version row, core group and audit
+/// event, in the caller's transaction.
+async fn update_in(
+    tx: &mut Tx,
+    p: &Plan,
+    expected_version: i64,
+    actor: &str,
+    action: &str,
+) -> std::result::Result<(), UpdateError> {
+    let before_row = sqlx::query("SELECT doc FROM plan WHERE id = $1").bind(p.id.as_str()).fetch_one(&mut **tx).await?;
+    let before: Value = serde_json::from_str(&text(&before_row, "doc")?).map_err(corrupt)?;
+    let after = serde_json::to_value(p).map_err(corrupt)?;
+    // The version in the WHERE clause makes the write itself the check (as conferences do).
+    let updated = sqlx::query(
+        "UPDATE plan SET category = $3, key_worker_id = $4, ended_on = $5, end_reason = $6, core_group_due_by = $7, \
+         next_review_by = $8, open_action_due = $9, doc = $10, version = version + 1, updated_at = $11 \
+         WHERE id = $1 AND version = $2",
+    )
+    .bind(p.id.as_str())
+    .bind(expected_version)
+    .bind(p.category().map(|c| c.as_str()))
+    .bind(p.key_worker.as_str())
+    .bind(p.ended.as_ref().map(|e| e.on.to_string()))
+    .bind(p.ended.as_ref().map(|e| e.reason.as_str()))
+    .bind(p.core_group_due_by.map(|d| d.to_string()))
+    .bind(p.next_review_by.map(|d| d.to_string()))
+    .bind(open_action_due(p))
+    .bind(after.to_string())
+    .bind(tx.now())
+    .execute(&mut **tx)
+    .await?;
+    if updated.rows_affected() != 1 {
+        return Err(UpdateError::Lost);
+    }
+    write_core_group(tx, p).await?;
+    let (before, after) = changed_parts(before, after);
+    write_version(tx, p, expected_version + 1, actor, action, before.clone(), after.clone()).await?;
+    audit::record(
+        tx,
+        Entry {
+            authority_id: p.authority_id.as_str(),
+            actor,
+            kind: EventKind::Change,
+            action,
+            entity_type: "plan",
+            entity_id: p.id.as_str(),
+            before,
+            after,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// The top-level parts of the plan a change touched, before and after.
+fn changed_parts(before: Value, after: Value) -> (Value, Value) {
+    match (before, after) {
+        (Value::Object(b), Value::Object(a)) => {
+            let mut bo = serde_json::Map::new();
+            let mut ao = serde_json::Map::new();
+            for (k, av) in &a {
+                let bv = b.get(k).cloned().unwrap_or(Value::Null);
+                if &bv != av {
+                    bo.insert(k.clone(), bv);
+                    ao.insert(k.clone(), av.clone());
+                }
+            }
+            (Value::Object(bo), Value::Object(ao))
+        }
+        (b, a) => (b, a),
+    }
+}
+
+/// PLAN-03, PLAN-05, REV-01, CG-01/02: what a conference that has just closed does to plans,
+/// in its own transaction: a new child protection plan for each child it decided one for
+/// (from the outline agreed in the meeting, counting the child's earlier plans), and for a
+/// review, the child's plan continues (category history, next review) or ends by its decision.
+/// `db` is for reading the authority's calendar and policy (as the deadlines do).
+pub(crate) async fn follow_conference(
+    db: &Db,
+    tx: &mut Tx,
+    was: &Conference,
+    c: &Conference,
+    actor: &str,
+) -> Result<()> {
+    if was.state() == ConferenceState::Closed || c.state() != ConferenceState::Closed {
+        return Ok(());
+    }
+    let Some(held_on) = c.date() else { return Ok(()) };
+    for decision in c.decisions() {
+        let child = &decision.child;
+        match decision.outcome {
+            ChildOutcome::ChildProtectionPlan { .. } => {
+                let previous = sqlx::query("SELECT COUNT(*) AS n FROM plan WHERE child_id = $1 AND kind = $2")
+                    .bind(child.as_str())
+                    .bind(PlanKind::ChildProtection.as_str())
+                    .fetch_one(&mut **tx)
+                    .await?;
+                let previous = u32::try_from(int(&previous, "n")?).unwrap_or(0);
+                let authority = crate::users::authority(db, c.authority_id()).await?;
+                let calendar = crate::calendar::authority_calendar(db, &authority).await?;
+                let policies = crate::calendar::policy_history(db, &authority).await?;
+                let policy = &policies.version_in_force(held_on).policy;
+                let first_core_group = confer_domain::plan::first_core_group_due(held_on, &calendar, policy);
+                let id = PlanId(crate::new_id());
+                if let Some(p) = Plan::from_conference(c, child, id, previous, first_core_group) {
+                    insert(tx, &p, actor, "plan.create").await?;
+                }
+            }
+            ChildOutcome::ContinuePlan { .. }
+            | ChildOutcome::EndPlanStepDownToChildInNeed
+            | ChildOutcome::EndPlanNoFurtherPlan => {
+                let row = sqlx::query(
+                    "SELECT doc, version FROM plan WHERE child_id = $1 AND kind = $2 AND ended_on IS NULL \
+                     ORDER BY started_on DESC LIMIT 1",
+                )
+                .bind(child.as_str())
+                .bind(PlanKind::ChildProtection.as_str())
+                .fetch_optional(&mut **tx)
+                .await?;
+                let Some(row) = row else { continue };
+                let Stored { plan: mut p, version } = stored_from_row(&row)?;
+                if p.follow_review(c) {
+                    update_in(tx, &p, version, actor, "plan.review").await.map_err(|e| match e {
+                        UpdateError::Lost => StoreError::Conflict("the plan changed while the review closed".into()),
+                        UpdateError::Store(s) => s,
+                    })?;
+                }
+            }
+            ChildOutcome::ChildInNeedPlan | ChildOutcome::NoFurtherPlan => {}
+        }
+    }
+    Ok(())
+}
+
+/// A row of a list of plans.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanRow {
+    pub id: String,
+    pub family_id: String,
+    pub family_name: String,
+    pub child_id: String,
+    pub kind: String,
+    pub category: Option<String>,
+    pub key_worker_id: String,
+    pub started_on: Option<NaiveDate>,
+    pub ended_on: Option<NaiveDate>,
+    pub end_reason: Option<String>,
+    pub core_group_due_by: Option<NaiveDate>,
+    pub next_review_by: Option<NaiveDate>,
+    /// The earliest due date of an open action.
+    pub open_action_due: Option<NaiveDate>,
+    pub version: i64,
+}
+
+const ROW_COLUMNS: &str = "p.id, p.family_id, f.name AS family_name, p.child_id, p.kind, p.category, p.key_worker_id, \
+    p.started_on, p.ended_on, p.end_reason, p.core_group_due_by, p.next_review_by, p.open_action_due, p.version";
+
+fn row_from(r: &sqlx::any::AnyRow) -> Result<PlanRow> {
+    Ok(PlanRow {
+        id: text(r, "id")?,
+        family_id: text(r, "family_id")?,
+        family_name: text(r, "family_name")?,
+        child_id: text(r, "child_id")?,
+        kind: text(r, "kind")?,
+        category: opt_text(r, "category")?,
+        key_worker_id: text(r, "key_worker_id")?,
+        started_on: date(r, "started_on")?,
+        ended_on: date(r, "ended_on")?,
+        end_reason: opt_text(r, "end_reason")?,
+        core_group_due_by: date(r, "core_group_due_by")?,
+        next_review_by: date(r, "next_review_by")?,
+        open_action_due: date(r, "open_action_due")?,
+        version: int(r, "version")?,
+    })
+}
+
+/// The plans of a family, newest first.
+pub async fn of_family(db: &Db, family_id: &str) -> Result<Vec<PlanRow>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {ROW_COLUMNS} FROM plan p JOIN family f ON f.id = p.family_id WHERE p.family_id = $1 \
+         ORDER BY p.started_on DESC, p.id"
+    ))
+    .bind(family_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(row_from).collect()
+}
+
+/// The active plans a person works on: as key worker or as a member of the core group, in
+/// their authority; the most urgent (earliest open action) first.
+pub async fn of_user(db: &Db, authority: &AuthorityId, user: &UserId) -> Result<Vec<PlanRow>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {ROW_COLUMNS} FROM plan p JOIN family f ON f.id = p.family_id WHERE p.authority_id = $1 \
+         AND p.ended_on IS NULL AND (p.key_worker_id = $2 OR p.id IN (SELECT plan_id FROM core_group_member WHERE user_id = $2)) \
+         ORDER BY CASE WHEN p.open_action_due IS NULL THEN 1 ELSE 0 END, p.open_action_due, p.id LIMIT 500"
+    ))
+    .bind(authority.as_str())
+    .bind(user.as_str())
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(row_from).collect()
+}
+
+/// One version of a plan: what changed, when and by whom.
+#[derive(Debug, Clone, Serialize)]
+pub struct VersionRow {
+    pub version: i64,
+    pub action: String,
+    pub changed_by: String,
+    pub changed_by_name: Option<String>,
+    pub changed_at: String,
+    pub before: Value,
+    pub after: Value,
+}
+
+/// Every version of a plan, newest first.
+pub async fn history(db: &Db, plan_id: &str) -> Result<Vec<VersionRow>> {
+    let rows = sqlx::query(
+        "SELECT v.version, v.action, v.changed_by, u.display_name, v.changed_at, v.changed_before, v.changed_after \
+         FROM plan_version v LEFT JOIN user_account u ON u.id = v.changed_by WHERE v.plan_id = $1 ORDER BY v.version DESC",
+    )
+    .bind(plan_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let parse =
+                |col: &str| -> Result<Value> { Ok(serde_json::from_str(&text(r, col)?).unwrap_or(Value::Null)) };
+            Ok(VersionRow {
+                version: int(r, "version")?,
+                action: text(r, "action")?,
+                changed_by: text(r, "changed_by")?,
+                changed_by_name: opt_text(r, "display_name")?,
+                changed_at: text(r, "changed_at")?,
+                before: parse("changed_before")?,
+                after: parse("changed_after")?,
+            })
+        })
+        .collect()
+}
+
+/// Logs a read of a plan (ROLE-11), against the family whose record it is.
+pub async fn log_read(db: &Db, authority: &AuthorityId, actor: &UserId, family_id: &str, plan_id: &str) -> Result<()> {
+    audit::record_read(
+        db,
+        Entry {
+            authority_id: authority.as_str(),
+            actor: actor.as_str(),
+            kind: EventKind::Read,
+            action: "plan.read",
+            entity_type: "family",
+            entity_id: family_id,
+            before: Value::Null,
+            after: json!({ "plan_id": plan_id }),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// The professional record a user signs in as, in their authority (a partner professional
+/// updates the plan actions they own, PLAN-02).
+pub async fn professional_of_user(db: &Db, authority: &AuthorityId, user: &UserId) -> Result<Option<String>> {
+    let row = sqlx::query("SELECT id FROM professional WHERE authority_id = $1 AND user_id = $2 ORDER BY id LIMIT 1")
+        .bind(authority.as_str())
+        .bind(user.as_str())
+        .fetch_optional(db.pool())
+        .await?;
+    row.map(|r| text(&r, "id")).transpose()
+}
+
+/// The name of an adult of the family (an action's owner), or `None` if not of this family.
+pub async fn adult_name(db: &Db, family_id: &str, adult_id: &str) -> Result<Option<String>> {
+    let row = sqlx::query("SELECT given_name, family_name FROM adult WHERE id = $1 AND family_id = $2")
+        .bind(adult_id)
+        .bind(family_id)
+        .fetch_optional(db.pool())
+        .await?;
+    row.map(|r| Ok(format!("{} {}", text(&r, "given_name")?, text(&r, "family_name")?))).transpose()
+}

@@ -1,0 +1,230 @@
+//! The JSON API for plans (issue 13, PLAN-*, CG-01): one endpoint per operation of
+//! `confer_ops::plan`, each a thin adapter that reads the body into the operation's input,
+//! calls it and presents the answer. As for conferences, access comes before parsing (a body
+//! that cannot be read is answered only after the access policy let the person reach the
+//! plan), and every write names the version the client last saw (`If-Match: "<version>"` or
+//! a `version` field: 428 without it, 409 if someone else saved first).
+
+use crate::api::{ApiError, ErrorBody};
+use crate::auth::Ctx;
+use crate::SharedState;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use confer_domain::access::Action;
+use confer_ops::plan::{self, PlanChanged};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use utoipa::OpenApi;
+
+#[derive(OpenApi)]
+#[openapi(
+    paths(
+        my_plans,
+        get_plan,
+        plan_history,
+        family_plans,
+        change_outline,
+        add_action,
+        update_action,
+        end_plan,
+        core_group_meeting,
+        review_forward
+    ),
+    components(schemas(
+        plan::PlanView,
+        plan::MyPlans,
+        plan::OverdueAction,
+        plan::PlanChanged,
+        plan::OutlineInput,
+        plan::ConcernInput,
+        plan::NewActionInput,
+        plan::ActionStatusInput,
+        plan::EndInput,
+        plan::CoreGroupMeetingBody,
+        plan::ReviewForwardInput
+    ))
+)]
+pub struct PlanApiDoc;
+
+/// Adds the plan paths and schemas to [`crate::api::ApiDoc`].
+pub struct PlanPaths;
+impl utoipa::Modify for PlanPaths {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        openapi.merge(PlanApiDoc::openapi());
+    }
+}
+
+type Res<T = Response> = Result<T, ApiError>;
+
+/// The input and the version of a write. When they cannot be read, the access policy is asked
+/// first (as the operation would), so nothing is said about a plan the person may not reach.
+async fn input<T: DeserializeOwned>(
+    state: &SharedState,
+    ctx: &Ctx,
+    action: Action,
+    id: &str,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Res<(T, i64)> {
+    let read = (|| {
+        let value: Value = if body.is_empty() {
+            Value::Object(Default::default())
+        } else {
+            serde_json::from_slice(body)
+                .map_err(|e| ApiError::BadRequest(format!("The request body is not JSON: {e}")))?
+        };
+        let version = match headers.get(header::IF_MATCH) {
+            Some(v) => {
+                let text = v.to_str().unwrap_or("").trim().trim_start_matches("W/").trim_matches('"');
+                text.parse::<i64>()
+                    .map_err(|_| ApiError::BadRequest("If-Match must be the plan's version, like \"3\".".into()))
+            }
+            None => match value.get("version") {
+                None | Some(Value::Null) => Err(ApiError::VersionRequired),
+                Some(v) => v.as_i64().ok_or_else(|| {
+                    ApiError::Unprocessable("version must be the plan's version, a whole number.".into())
+                }),
+            },
+        };
+        let input = serde_json::from_value::<T>(value)
+            .map_err(|e| ApiError::Unprocessable(format!("The request body is not what this operation takes: {e}")))?;
+        Ok((input, version?))
+    })();
+    match read {
+        Ok(x) => Ok(x),
+        Err(e) => {
+            plan::authorize_plan(&state.ops, &ctx.actor, action, id).await?;
+            Err(e)
+        }
+    }
+}
+
+fn changed(c: PlanChanged) -> Res {
+    let etag = HeaderValue::from_str(&format!("\"{}\"", c.version)).unwrap_or(HeaderValue::from_static("\"0\""));
+    let mut res = Json(c).into_response();
+    res.headers_mut().insert(header::ETAG, etag);
+    Ok(res)
+}
+
+/// "My plans": the active plans the person leads or is in the core group of, their overdue
+/// actions (PLAN-02) and their core groups due (CG-02).
+#[utoipa::path(get, path = "/api/v1/plans", responses((status = 200, body = plan::MyPlans), (status = "4XX", body = ErrorBody)))]
+pub async fn my_plans(State(state): State<SharedState>, ctx: Ctx) -> Res<Json<plan::MyPlans>> {
+    Ok(Json(plan::mine(&state.ops, &ctx.actor).await?))
+}
+
+/// A child's plan: key worker, outline, actions (overdue ones named), core group, category
+/// history, ending, and the statement that it does not change parental responsibility (PLAN-06).
+#[utoipa::path(get, path = "/api/v1/plans/{plan_id}", params(("plan_id" = String, Path)),
+    responses((status = 200, body = plan::PlanView), (status = "4XX", body = ErrorBody)))]
+pub async fn get_plan(State(state): State<SharedState>, ctx: Ctx, Path(id): Path<String>) -> Res {
+    let v = plan::view(&state.ops, &ctx.actor, &id).await?;
+    let etag = HeaderValue::from_str(&format!("\"{}\"", v.version)).unwrap_or(HeaderValue::from_static("\"0\""));
+    let mut res = Json(v).into_response();
+    res.headers_mut().insert(header::ETAG, etag);
+    Ok(res)
+}
+
+/// What changed in a plan, when and by whom: every version, newest first.
+#[utoipa::path(get, path = "/api/v1/plans/{plan_id}/history", params(("plan_id" = String, Path)),
+    responses((status = 200, body = Vec<Object>), (status = "4XX", body = ErrorBody)))]
+pub async fn plan_history(State(state): State<SharedState>, ctx: Ctx, Path(id): Path<String>) -> Res {
+    Ok(Json(plan::history(&state.ops, &ctx.actor, &id).await?).into_response())
+}
+
+/// The plans of a family, newest first.
+#[utoipa::path(get, path = "/api/v1/families/{family_id}/plans", params(("family_id" = String, Path)),
+    responses((status = 200, body = Vec<Object>), (status = "4XX", body = ErrorBody)))]
+pub async fn family_plans(State(state): State<SharedState>, ctx: Ctx, Path(family_id): Path<String>) -> Res {
+    Ok(Json(plan::of_family(&state.ops, &ctx.actor, &family_id).await?).into_response())
+}
+
+/// PLAN-01, PLAN-03: the detailed plan (concerns and why change is needed, needs, goals).
+#[utoipa::path(post, path = "/api/v1/plans/{plan_id}/outline", params(("plan_id" = String, Path)),
+    request_body = plan::OutlineInput, responses((status = 200, body = PlanChanged), (status = "4XX", body = ErrorBody)))]
+pub async fn change_outline(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Res {
+    let (b, v) = input::<plan::OutlineInput>(&state, &ctx, Action::ChangePlan, &id, &headers, &body).await?;
+    changed(plan::change_outline(&state.ops, &ctx.actor, &id, v, b).await?)
+}
+
+/// PLAN-02: a new action with its owner and due date.
+#[utoipa::path(post, path = "/api/v1/plans/{plan_id}/actions", params(("plan_id" = String, Path)),
+    request_body = plan::NewActionInput, responses((status = 200, body = PlanChanged), (status = "4XX", body = ErrorBody)))]
+pub async fn add_action(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Res {
+    let (b, v) = input::<plan::NewActionInput>(&state, &ctx, Action::ChangePlan, &id, &headers, &body).await?;
+    changed(plan::add_action(&state.ops, &ctx.actor, &id, v, b).await?)
+}
+
+/// PLAN-02: an action's status with a note ("not-done" needs the reason as its note).
+#[utoipa::path(post, path = "/api/v1/plans/{plan_id}/actions/{number}/status",
+    params(("plan_id" = String, Path), ("number" = u32, Path)),
+    request_body = plan::ActionStatusInput, responses((status = 200, body = PlanChanged), (status = "4XX", body = ErrorBody)))]
+pub async fn update_action(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path((id, number)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Res {
+    let (b, v) = input::<plan::ActionStatusInput>(&state, &ctx, Action::UpdatePlanAction, &id, &headers, &body).await?;
+    let number = number.parse::<u32>().map_err(|_| ApiError::NotFound)?;
+    changed(plan::update_action(&state.ops, &ctx.actor, &id, v, number, b).await?)
+}
+
+/// PLAN-05: the plan ends (transfer out, 18th birthday, death, adoption) with the reason.
+#[utoipa::path(post, path = "/api/v1/plans/{plan_id}/end", params(("plan_id" = String, Path)),
+    request_body = plan::EndInput, responses((status = 200, body = PlanChanged), (status = "4XX", body = ErrorBody)))]
+pub async fn end_plan(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Res {
+    let (b, v) = input::<plan::EndInput>(&state, &ctx, Action::ChangePlan, &id, &headers, &body).await?;
+    changed(plan::end(&state.ops, &ctx.actor, &id, v, b).await?)
+}
+
+/// CG-03: a core group meeting: who was there, progress on each open action with evidence, a
+/// 0-10 safety rating from each person present, new actions, and any concern for the review.
+#[utoipa::path(post, path = "/api/v1/plans/{plan_id}/core-group-meetings", params(("plan_id" = String, Path)),
+    request_body = plan::CoreGroupMeetingBody, responses((status = 200, body = PlanChanged), (status = "4XX", body = ErrorBody)))]
+pub async fn core_group_meeting(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Res {
+    let (b, v) = input::<plan::CoreGroupMeetingBody>(&state, &ctx, Action::ChangePlan, &id, &headers, &body).await?;
+    changed(plan::core_group_meeting(&state.ops, &ctx.actor, &id, v, b).await?)
+}
+
+/// REV-02: the review brought forward to an earlier date, with the reason.
+#[utoipa::path(post, path = "/api/v1/plans/{plan_id}/review-forward", params(("plan_id" = String, Path)),
+    request_body = plan::ReviewForwardInput, responses((status = 200, body = PlanChanged), (status = "4XX", body = ErrorBody)))]
+pub async fn review_forward(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Res {
+    let (b, v) = input::<plan::ReviewForwardInput>(&state, &ctx, Action::ChangePlan, &id, &headers, &body).await?;
+    changed(plan::bring_review_forward(&state.ops, &ctx.actor, &id, v, b).await?)
+}
