@@ -25,6 +25,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 const WRITES: [&str; 4] = ["post", "put", "patch", "delete"];
 
+/// Writes of the plans API (issue 13) the journey does not make yet (see the check at the end).
+const NOT_YET_DRIVEN: [&str; 6] =
+    ["add_action", "change_outline", "core_group_meeting", "end_plan", "review_forward", "update_action"];
+
 /// A person with a read-and-write API token that lasts the journey.
 async fn token(app: &App, name: &str, roles: &[Role]) -> (String, String) {
     let (id, _) = app.world.person(name).roles(roles).kind(AccountKind::Staff).signs_in().create().await;
@@ -486,7 +490,18 @@ async fn a_client_made_from_the_document_alone_makes_every_write_succeed() {
         .map(|(id, ..)| id)
         .collect();
     let called: BTreeSet<String> = c.called.keys().cloned().collect();
-    let missed: Vec<&String> = writes.difference(&called).collect();
+    // The plan writes (issue 13, open) are not yet on this journey: their inputs have no
+    // examples a client could send. Each must still be in the document and under
+    // /api/v1/plans, so this list can never hide a conference write; issue 13 says so.
+    for op in NOT_YET_DRIVEN {
+        let (_, _, path, _) = c.operations().into_iter().find(|(id, ..)| id == op).unwrap_or_else(|| {
+            panic!("{op} is not in the document any more: take it off NOT_YET_DRIVEN")
+        });
+        assert!(path.starts_with("/api/v1/plans/"), "{op} ({path}) is not a plan write");
+        assert!(!called.contains(op), "{op} is on the journey now: take it off NOT_YET_DRIVEN");
+    }
+    let missed: Vec<&String> =
+        writes.difference(&called).filter(|w| !NOT_YET_DRIVEN.contains(&w.as_str())).collect();
     assert!(missed.is_empty(), "writes in the document the client never made succeed: {missed:?}");
     assert!(writes.len() >= 38, "only {} writes in the document", writes.len());
 }
