@@ -16,7 +16,6 @@ use axum::Json;
 use confer_domain::access::Action;
 use confer_ops::plan::{self, PlanChanged};
 use serde::de::DeserializeOwned;
-use serde_json::Value;
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]
@@ -69,30 +68,7 @@ async fn input<T: DeserializeOwned>(
     headers: &HeaderMap,
     body: &Bytes,
 ) -> Res<(T, i64)> {
-    let read = (|| {
-        let value: Value = if body.is_empty() {
-            Value::Object(Default::default())
-        } else {
-            serde_json::from_slice(body)
-                .map_err(|e| ApiError::BadRequest(format!("The request body is not JSON: {e}")))?
-        };
-        let version = match headers.get(header::IF_MATCH) {
-            Some(v) => {
-                let text = v.to_str().unwrap_or("").trim().trim_start_matches("W/").trim_matches('"');
-                text.parse::<i64>()
-                    .map_err(|_| ApiError::BadRequest("If-Match must be the plan's version, like \"3\".".into()))
-            }
-            None => match value.get("version") {
-                None | Some(Value::Null) => Err(ApiError::VersionRequired),
-                Some(v) => v.as_i64().ok_or_else(|| {
-                    ApiError::Unprocessable("version must be the plan's version, a whole number.".into())
-                }),
-            },
-        };
-        let input = serde_json::from_value::<T>(value)
-            .map_err(|e| ApiError::Unprocessable(format!("The request body is not what this operation takes: {e}")))?;
-        Ok((input, version?))
-    })();
+    let read = crate::api_conferences::read_versioned::<T>(headers, body, "plan");
     match read {
         Ok(x) => Ok(x),
         Err(e) => {

@@ -193,18 +193,34 @@ fn parse<T: DeserializeOwned>(value: Value) -> Res<T> {
 
 /// The version the client last saw: `If-Match` first, then the body's `version`.
 fn expected_version(headers: &HeaderMap, body: &Value) -> Res<i64> {
+    expected_version_of(headers, body, "conference")
+}
+
+/// The version of `what` (a conference, a plan) the client last saw: `If-Match` first, then
+/// the body's `version`.
+fn expected_version_of(headers: &HeaderMap, body: &Value, what: &str) -> Res<i64> {
     if let Some(v) = headers.get(header::IF_MATCH) {
         let text = v.to_str().unwrap_or("").trim().trim_start_matches("W/").trim_matches('"');
         return text
             .parse::<i64>()
-            .map_err(|_| ApiError::BadRequest("If-Match must be the conference's version, like \"3\".".into()));
+            .map_err(|_| ApiError::BadRequest(format!("If-Match must be the {what}'s version, like \"3\".")));
     }
     match body.get("version") {
         None | Some(Value::Null) => Err(ApiError::VersionRequired),
         Some(v) => v
             .as_i64()
-            .ok_or_else(|| ApiError::Unprocessable("version must be the conference's version, a whole number.".into())),
+            .ok_or_else(|| ApiError::Unprocessable(format!("version must be the {what}'s version, a whole number."))),
     }
+}
+
+/// A write's input and the version of `what` it names, read from the body and headers (no
+/// access asked: the caller asks its policy when this fails).
+pub(crate) fn read_versioned<T: DeserializeOwned>(headers: &HeaderMap, body: &Bytes, what: &str) -> Res<(T, i64)> {
+    parse_value(body).and_then(|value| {
+        let v = expected_version_of(headers, &value, what);
+        let input = parse::<T>(value)?;
+        Ok((input, v?))
+    })
 }
 
 /// Reads the operation's input and the version. When they cannot be read, asks the access
@@ -218,12 +234,7 @@ async fn input<T: DeserializeOwned>(
     headers: &HeaderMap,
     body: &Bytes,
 ) -> Res<(T, i64)> {
-    let read = parse_value(body).and_then(|value| {
-        let v = expected_version(headers, &value);
-        let input = parse::<T>(value)?;
-        Ok((input, v?))
-    });
-    match read {
+    match read_versioned(headers, body, "conference") {
         Ok(x) => Ok(x),
         Err(e) => {
             conference::authorize(&state.ops, &ctx.actor, action, id).await?;

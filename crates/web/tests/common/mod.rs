@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 mod queries;
+#[allow(unused_imports)]
 pub use queries::{count_statements, statements};
 
 use chrono::{DateTime, NaiveDateTime, Utc};
