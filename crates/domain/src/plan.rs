@@ -10,6 +10,7 @@
 use crate::calendar::WorkingCalendar;
 use crate::conference::{
     ActionOwner, ChildOutcome, Conference, ConferenceId, ConferenceKind, DiscussionHeading, Person, PlanCategory,
+    TransferFrom,
 };
 use crate::model::{AdultId, AuthorityId, CaseId, ChildId, FamilyId, ProfessionalId, UserId};
 use crate::policy::Policy;
@@ -51,6 +52,21 @@ crate::text_enum! {
         EighteenthBirthday => "eighteenth-birthday", "The child turned 18";
         Died => "died", "The child died";
         Adopted => "adopted", "The child was adopted";
+        NoLongerNeeded => "no-longer-needed", "The child in need plan is no longer needed";
+    }
+}
+
+impl EndReason {
+    /// PLAN-05: the reasons a person records by hand for a plan of this kind (a review's
+    /// decision comes only from the conference; "no longer needed" ends only a child in need
+    /// plan, at a network meeting's conclusion).
+    pub fn recordable_for(kind: PlanKind) -> Vec<EndReason> {
+        EndReason::ALL
+            .iter()
+            .copied()
+            .filter(|r| *r != EndReason::ReviewDecision)
+            .filter(|r| *r != EndReason::NoLongerNeeded || kind == PlanKind::ChildInNeed)
+            .collect()
     }
 }
 
@@ -153,6 +169,64 @@ pub struct Ending {
     pub conference_id: Option<ConferenceId>,
 }
 
+/// PLAN-04: one service of a child in need plan: what, who provides it, for how long.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Service {
+    pub service: String,
+    pub provider: String,
+    /// For how long, in words ("12 weeks", "until the end of the school year").
+    pub duration: String,
+}
+
+/// PLAN-04: what a child in need plan states beside its actions.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChildInNeedDetails {
+    /// The child's needs.
+    pub needs: String,
+    pub services: Vec<Service>,
+    /// The outcomes expected.
+    pub expected_outcomes: String,
+}
+
+/// The move of a child on a plan to another authority (PLAN-05 transfer out, TIME-02 there).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransferOut {
+    /// The receiving authority's name.
+    pub authority: String,
+    /// The day the receiving authority was told (the trigger of its transfer-in conference).
+    pub notified_on: NaiveDate,
+    /// TIME-02: the receiving authority's transfer-in conference is due by this day (on this
+    /// authority's calendar and policy: the receiving authority's own may differ).
+    pub transfer_in_due_by: Option<NaiveDate>,
+    /// The receiving authority, when it is a tenant of this installation.
+    #[serde(default)]
+    pub receiving_authority_id: Option<AuthorityId>,
+}
+
+/// Where a plan came from and went, and what only a child in need plan has (PLAN-04, PLAN-05):
+/// kept together so that older plan documents read with everything empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Lifecycle {
+    /// A plan begun at a transfer-in conference: the authority the child moved from.
+    pub transferred_from: Option<TransferFrom>,
+    /// A child in need plan made by a step-down: the child protection plan it follows.
+    pub stepped_down_from: Option<PlanId>,
+    /// A child protection plan that ended with a step-down: the child in need plan after it.
+    pub stepped_down_to: Option<PlanId>,
+    /// The actions carried over at a step-down: `true` when the review chose them, `false`
+    /// when it chose none and every open action of the child protection plan came across.
+    pub actions_chosen_by_review: Option<bool>,
+    /// PLAN-04: needs, services, provider, duration, outcomes (child in need plans).
+    pub child_in_need: Option<ChildInNeedDetails>,
+    /// PLAN-04: the next network meeting reviews the plan by this day (the policy's interval).
+    pub network_meeting_due_by: Option<NaiveDate>,
+    /// PLAN-04: the network meetings, oldest first (recorded as core group meetings are).
+    pub network_meetings: Vec<CoreGroupMeeting>,
+    /// PLAN-05: the transfer out, when the child moved away.
+    pub transferred_to: Option<TransferOut>,
+}
+
 /// One child's plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Plan {
@@ -186,6 +260,9 @@ pub struct Plan {
     /// REV-01: the next review conference is held by this day.
     pub next_review_by: Option<NaiveDate>,
     pub ended: Option<Ending>,
+    /// Transfer in and out, step-down, and the child in need plan's own parts.
+    #[serde(default)]
+    pub lifecycle: Lifecycle,
 }
 
 /// CG-03: what was said of one action at a core group meeting, with its evidence.
@@ -278,6 +355,12 @@ pub enum PlanError {
     BadRating { why: &'static str },
     #[error("The review date {on} must be after today and before the review now due on {due}.")]
     BadReviewDate { on: NaiveDate, due: NaiveDate },
+    #[error("{what}")]
+    WrongKind { what: &'static str },
+    #[error("{why}")]
+    BadEnd { why: String },
+    #[error("The day {on} is {problem}.")]
+    BadDate { on: NaiveDate, problem: &'static str },
 }
 
 pub type PlanOutcome<T = ()> = Result<T, PlanError>;
@@ -345,6 +428,104 @@ impl Plan {
     ) -> Option<Plan> {
         let decision = c.decision_for(child)?;
         let ChildOutcome::ChildProtectionPlan { category } = decision.outcome else { return None };
+        Self::made_at(c, child, id, PlanKind::ChildProtection, Some(category), previous_plans, core_group_due_by)
+    }
+
+    /// DEC-01, TIME-02, REV-01: a transfer-in conference that continues the plan the child
+    /// arrived on starts this authority's plan, recording the authority it came from and the
+    /// day the plan began there. `None` unless it is a transfer-in conference that continued
+    /// the plan for the child.
+    pub fn from_transfer_in(
+        c: &Conference,
+        child: &ChildId,
+        id: PlanId,
+        previous_plans: u32,
+        core_group_due_by: Option<NaiveDate>,
+    ) -> Option<Plan> {
+        if c.kind() != ConferenceKind::TransferIn {
+            return None;
+        }
+        let ChildOutcome::ContinuePlan { category } = c.decision_for(child)?.outcome else { return None };
+        let mut p =
+            Self::made_at(c, child, id, PlanKind::ChildProtection, Some(category), previous_plans, core_group_due_by)?;
+        p.lifecycle.transferred_from = c.transfer_from().cloned();
+        Some(p)
+    }
+
+    /// DEC-01, PLAN-04: a conference that decided a child in need plan for the child makes it,
+    /// from what the meeting agreed (its worries as the concerns, its actions for the child,
+    /// the people present as the network); the key worker then writes the needs, services and
+    /// outcomes. Reviewed at network meetings, the first due by `network_meeting_due_by`.
+    pub fn child_in_need_from_conference(
+        c: &Conference,
+        child: &ChildId,
+        id: PlanId,
+        previous_plans: u32,
+        network_meeting_due_by: Option<NaiveDate>,
+    ) -> Option<Plan> {
+        let ChildOutcome::ChildInNeedPlan = c.decision_for(child)?.outcome else { return None };
+        let mut p = Self::made_at(c, child, id, PlanKind::ChildInNeed, None, previous_plans, None)?;
+        p.next_review_by = None;
+        p.lifecycle.child_in_need = Some(ChildInNeedDetails::default());
+        p.lifecycle.network_meeting_due_by = network_meeting_due_by;
+        Some(p)
+    }
+
+    /// DEC-01, PLAN-04, PLAN-05: the step-down. The review `c` ended this child protection plan
+    /// and decided a child in need plan: it is made linked to this one, carrying over the
+    /// actions the review agreed for the child in its meeting, or, when it agreed none, every
+    /// action of this plan still open (not started or in progress, with their history). Both
+    /// plans are linked to each other. `None` unless this plan was ended by `c` with a step-down.
+    pub fn step_down(
+        &mut self,
+        c: &Conference,
+        id: PlanId,
+        previous_plans: u32,
+        network_meeting_due_by: Option<NaiveDate>,
+    ) -> Option<Plan> {
+        let ended = self.ended.as_ref()?;
+        if ended.reason != EndReason::ReviewDecision || ended.conference_id.as_ref() != Some(c.id()) {
+            return None;
+        }
+        let ChildOutcome::EndPlanStepDownToChildInNeed = c.decision_for(&self.child_id)?.outcome else { return None };
+        let mut p = Self::made_at(c, &self.child_id, id, PlanKind::ChildInNeed, None, previous_plans, None)?;
+        let chosen = !p.actions.is_empty();
+        if !chosen {
+            p.actions = self
+                .actions
+                .iter()
+                .filter(|a| matches!(a.status, ActionStatus::NotStarted | ActionStatus::InProgress))
+                .cloned()
+                .collect();
+        }
+        p.key_worker = self.key_worker.clone();
+        p.next_review_by = None;
+        p.lifecycle.stepped_down_from = Some(self.id.clone());
+        p.lifecycle.actions_chosen_by_review = Some(chosen);
+        p.lifecycle.child_in_need = Some(ChildInNeedDetails {
+            needs: self.outline.child_needs.clone(),
+            services: Vec::new(),
+            expected_outcomes: self.outline.long_term_goals.clone(),
+        });
+        p.lifecycle.network_meeting_due_by = network_meeting_due_by;
+        self.lifecycle.stepped_down_to = Some(p.id.clone());
+        Some(p)
+    }
+
+    /// The plan a conference's meeting agreed for one child: the key worker (the allocated
+    /// social worker), the worries recorded for the child (or for all the children) as its
+    /// concerns, the actions agreed for the child, and the core group (the key worker, the
+    /// parents and carers, and the professionals present). Restricted discussion (REP-03) is
+    /// never copied into the plan, which the family reads.
+    fn made_at(
+        c: &Conference,
+        child: &ChildId,
+        id: PlanId,
+        kind: PlanKind,
+        category: Option<PlanCategory>,
+        previous_plans: u32,
+        core_group_due_by: Option<NaiveDate>,
+    ) -> Option<Plan> {
         let held_on = c.date()?;
         let subject = c.children().iter().find(|s| &s.child_id == child)?;
         let concerns = c
@@ -400,11 +581,13 @@ impl Plan {
             case_id: c.case_id().clone(),
             child_id: child.clone(),
             child_name: subject.name.clone(),
-            kind: PlanKind::ChildProtection,
+            kind,
             key_worker: c.allocated_worker().clone(),
             started_on: held_on,
             started_by: c.id().clone(),
-            categories: vec![CategoryChange { category, from: held_on, conference_id: c.id().clone() }],
+            categories: category
+                .map(|category| vec![CategoryChange { category, from: held_on, conference_id: c.id().clone() }])
+                .unwrap_or_default(),
             outline: Outline { concerns, ..Outline::default() },
             actions,
             core_group,
@@ -414,6 +597,7 @@ impl Plan {
             review_brought_forward: None,
             next_review_by: c.next_review().map(|r| r.on),
             ended: None,
+            lifecycle: Lifecycle::default(),
         })
     }
 
@@ -422,7 +606,10 @@ impl Plan {
     /// history) with the next review date, or it ends by the conference's decision. Returns
     /// whether anything changed.
     pub fn follow_review(&mut self, c: &Conference) -> bool {
-        if self.ended.is_some() || !matches!(c.kind(), ConferenceKind::Review | ConferenceKind::TransferIn) {
+        if self.ended.is_some()
+            || self.kind != PlanKind::ChildProtection
+            || !matches!(c.kind(), ConferenceKind::Review | ConferenceKind::TransferIn)
+        {
             return false;
         }
         let (Some(decision), Some(held_on)) = (c.decision_for(&self.child_id), c.date()) else { return false };
@@ -578,20 +765,154 @@ impl Plan {
     }
 
     /// PLAN-05: the plan ends when the child moves away, turns 18, dies or is adopted, with the
-    /// reason recorded. The end by a review's decision comes only from that conference
-    /// ([`Plan::follow_review`]).
+    /// reason recorded (a child in need plan also when it is no longer needed). The end by a
+    /// review's decision comes only from that conference ([`Plan::follow_review`]). A transfer
+    /// out names where the child moved to (in `details`; [`Plan::transfer_out`] records it
+    /// fully, with the receiving authority's due date).
     pub fn end(&mut self, who: &PlanActing, reason: EndReason, details: &str, on: NaiveDate) -> PlanOutcome {
         self.open()?;
         self.lead(who)?;
         if reason == EndReason::ReviewDecision {
             return Err(PlanError::EndedOnlyByConference);
         }
+        if reason == EndReason::NoLongerNeeded && self.kind != PlanKind::ChildInNeed {
+            return Err(PlanError::WrongKind {
+                what: "A child protection plan ends only by a review conference's decision or the child's circumstances (PLAN-05): choose the reason from the list.",
+            });
+        }
         if on < self.started_on {
             return Err(PlanError::EndBeforeStart { on, started: self.started_on });
         }
+        if reason == EndReason::TransferOut && details.trim().is_empty() {
+            return Err(PlanError::Missing { what: "the authority the child moved to" });
+        }
         self.ended = Some(Ending { on, reason, details: details.trim().to_owned(), conference_id: None });
         self.next_review_by = None;
+        self.core_group_due_by = None;
+        self.lifecycle.network_meeting_due_by = None;
         Ok(())
+    }
+
+    /// PLAN-05 with what is known of the child: the end for the 18th birthday is on or after
+    /// the day the child turns 18 (when the date of birth is known), then as [`Plan::end`].
+    pub fn end_for(
+        &mut self,
+        who: &PlanActing,
+        reason: EndReason,
+        details: &str,
+        on: NaiveDate,
+        born_on: Option<NaiveDate>,
+    ) -> PlanOutcome {
+        if reason == EndReason::EighteenthBirthday {
+            if let Some(eighteen) = born_on.and_then(eighteenth_birthday) {
+                if on < eighteen {
+                    return Err(PlanError::BadEnd {
+                        why: format!(
+                            "The child turns 18 on {eighteen}: the plan cannot end for that reason before then."
+                        ),
+                    });
+                }
+            }
+        }
+        self.end(who, reason, details, on)
+    }
+
+    /// PLAN-05, TIME-02: the child moved to another authority: the plan ends with the reason
+    /// transfer out on the day they moved, recording where to, the day that authority was told
+    /// and its transfer-in conference's due date (`to.transfer_in_due_by`, from TIME-02).
+    pub fn transfer_out(
+        &mut self,
+        who: &PlanActing,
+        to: TransferOut,
+        moved_on: NaiveDate,
+        today: NaiveDate,
+    ) -> PlanOutcome {
+        self.open()?;
+        self.lead(who)?;
+        if to.authority.trim().is_empty() {
+            return Err(PlanError::Missing { what: "the authority the child moved to" });
+        }
+        if moved_on > today {
+            return Err(PlanError::BadDate {
+                on: moved_on,
+                problem: "in the future: record the move once it has happened",
+            });
+        }
+        if to.notified_on > today {
+            return Err(PlanError::BadDate {
+                on: to.notified_on,
+                problem: "in the future: record the day the authority was told",
+            });
+        }
+        if to.notified_on < self.started_on {
+            return Err(PlanError::BadDate { on: to.notified_on, problem: "before the plan started" });
+        }
+        let details = format!("Moved to {}", to.authority.trim());
+        self.end(who, EndReason::TransferOut, &details, moved_on)?;
+        self.lifecycle.transferred_to = Some(TransferOut { authority: to.authority.trim().to_owned(), ..to });
+        Ok(())
+    }
+
+    /// PLAN-04: the key worker writes the child in need plan: the child's needs, each service
+    /// with who provides it and for how long, and the outcomes expected. An empty row of
+    /// services is dropped; a service needs its provider and duration.
+    pub fn change_child_in_need(&mut self, who: &PlanActing, details: ChildInNeedDetails) -> PlanOutcome {
+        self.open()?;
+        self.lead(who)?;
+        if self.kind != PlanKind::ChildInNeed {
+            return Err(PlanError::WrongKind { what: "Only a child in need plan states services (PLAN-04)." });
+        }
+        let mut d = details;
+        d.needs = d.needs.trim().to_owned();
+        d.expected_outcomes = d.expected_outcomes.trim().to_owned();
+        if d.needs.is_empty() {
+            return Err(PlanError::Missing { what: "the child's needs" });
+        }
+        d.services
+            .retain(|s| !(s.service.trim().is_empty() && s.provider.trim().is_empty() && s.duration.trim().is_empty()));
+        for s in &mut d.services {
+            s.service = s.service.trim().to_owned();
+            s.provider = s.provider.trim().to_owned();
+            s.duration = s.duration.trim().to_owned();
+            if s.service.is_empty() {
+                return Err(PlanError::Missing { what: "what each service is" });
+            }
+            if s.provider.is_empty() {
+                return Err(PlanError::Missing { what: "who provides each service" });
+            }
+            if s.duration.is_empty() {
+                return Err(PlanError::Missing { what: "how long each service lasts" });
+            }
+        }
+        if d.expected_outcomes.is_empty() {
+            return Err(PlanError::Missing { what: "the outcomes expected" });
+        }
+        self.lifecycle.child_in_need = Some(d);
+        Ok(())
+    }
+
+    /// PLAN-04: a network meeting reviews a child in need plan: who was there, progress on each
+    /// open action with evidence, new actions and (optional) ratings, recorded as a core group
+    /// meeting is (CG-03); the next is then due by `next_due` (the policy's interval).
+    pub fn record_network_meeting(
+        &mut self,
+        who: &PlanActing,
+        m: CoreGroupMeetingInput,
+        next_due: Option<NaiveDate>,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> PlanOutcome<u32> {
+        self.open()?;
+        if self.kind != PlanKind::ChildInNeed {
+            return Err(PlanError::WrongKind {
+                what: "A child protection plan is reviewed at core group meetings: record a core group meeting.",
+            });
+        }
+        let meeting = self.meeting(who, m, false, today, now)?;
+        let number = self.lifecycle.network_meetings.len() as u32 + 1;
+        self.lifecycle.network_meetings.push(CoreGroupMeeting { number, ..meeting });
+        self.lifecycle.network_meeting_due_by = next_due;
+        Ok(number)
     }
 
     /// CG-03, CG-02, REV-02: records a core group meeting: who was there (members only), the
@@ -608,6 +929,29 @@ impl Plan {
         now: DateTime<Utc>,
     ) -> PlanOutcome<u32> {
         self.open()?;
+        if self.kind != PlanKind::ChildProtection {
+            return Err(PlanError::WrongKind {
+                what: "A child in need plan is reviewed at network meetings: record a network meeting.",
+            });
+        }
+        let meeting = self.meeting(who, m, true, today, now)?;
+        let number = self.core_group_meetings.len() as u32 + 1;
+        self.core_group_meetings.push(CoreGroupMeeting { number, ..meeting });
+        self.core_group_due_by = next_due;
+        Ok(number)
+    }
+
+    /// CG-03 (and PLAN-04 for network meetings): checks a meeting and applies its progress and
+    /// new actions; the caller files the meeting. A core group needs a rating from each person
+    /// present; a network meeting may record ratings but need not.
+    fn meeting(
+        &mut self,
+        who: &PlanActing,
+        m: CoreGroupMeetingInput,
+        ratings_needed: bool,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> PlanOutcome<CoreGroupMeeting> {
         self.lead(who)?;
         if m.held_on > today {
             return Err(PlanError::BadMeetingDate { on: m.held_on, problem: "in the future" });
@@ -639,7 +983,9 @@ impl Plan {
         if m.safety.iter().any(|r| !m.present.contains(&r.member)) {
             return Err(PlanError::BadRating { why: "a rating is from someone not present" });
         }
-        if !m.present.iter().all(|p| m.safety.iter().filter(|r| &r.member == p).count() == 1) {
+        if (ratings_needed || !m.safety.is_empty())
+            && !m.present.iter().all(|p| m.safety.iter().filter(|r| &r.member == p).count() == 1)
+        {
             return Err(PlanError::BadRating { why: "give exactly one rating for each person present" });
         }
         for n in &m.new_actions {
@@ -675,9 +1021,8 @@ impl Plan {
             added.push(number);
         }
         let concern = m.concern_for_review.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty());
-        let number = self.core_group_meetings.len() as u32 + 1;
-        self.core_group_meetings.push(CoreGroupMeeting {
-            number,
+        Ok(CoreGroupMeeting {
+            number: 0,
             held_on: m.held_on,
             present: m.present,
             progress: m.progress,
@@ -686,9 +1031,7 @@ impl Plan {
             concern_for_review: concern,
             recorded_by: who.user_id.clone(),
             recorded_at: now,
-        });
-        self.core_group_due_by = next_due;
-        Ok(number)
+        })
     }
 
     /// REV-02: a concern from the core group (or anyone who leads the plan) brings the review
@@ -735,6 +1078,13 @@ impl Plan {
         out.dedup();
         out
     }
+}
+
+/// PLAN-05: the day a child born on `born_on` turns 18 (29 February birthdays: 1 March).
+pub fn eighteenth_birthday(born_on: NaiveDate) -> Option<NaiveDate> {
+    use chrono::Datelike;
+    NaiveDate::from_ymd_opt(born_on.year() + 18, born_on.month(), born_on.day())
+        .or_else(|| NaiveDate::from_ymd_opt(born_on.year() + 18, 3, 1))
 }
 
 // Tests: crates/domain/src/conference/tests/plan.rs (they use the conference's fixtures).

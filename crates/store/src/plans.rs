@@ -13,9 +13,10 @@ use crate::audit::{self, Entry};
 use crate::{date, int, opt_text, text, Db, Result, StoreError, Tx};
 use chrono::NaiveDate;
 use confer_domain::audit::EventKind;
-use confer_domain::conference::{ChildOutcome, Conference, ConferenceState};
+use confer_domain::conference::{ChildOutcome, Conference, ConferenceKind, ConferenceState};
+use confer_domain::timescales::DeadlineRule;
 use confer_domain::plan::{ActionStatus, Plan, PlanError, PlanId, PlanKind, PlanOutcome};
-use confer_domain::{AuthorityId, FamilyId, UserId};
+use confer_domain::{AuthorityId, ChildId, FamilyId, UserId};
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -60,7 +61,8 @@ pub async fn insert(tx: &mut Tx, p: &Plan, actor: &str, action: &str) -> Result<
     sqlx::query(
         "INSERT INTO plan (id, authority_id, family_id, case_id, child_id, kind, category, key_worker_id, started_on, \
          started_by, ended_on, end_reason, core_group_due_by, next_review_by, open_action_due, doc, version, created_at, \
-         updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1, $17, $17)",
+         updated_at, previous_plans, stepped_down_from, network_meeting_due_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1, $17, $17, $18, $19, $20)",
     )
     .bind(p.id.as_str())
     .bind(p.authority_id.as_str())
@@ -79,6 +81,9 @@ pub async fn insert(tx: &mut Tx, p: &Plan, actor: &str, action: &str) -> Result<
     .bind(open_action_due(p))
     .bind(doc.to_string())
     .bind(&now)
+    .bind(i64::from(p.previous_plans))
+    .bind(p.lifecycle.stepped_down_from.as_ref().map(|x| x.as_str().to_owned()))
+    .bind(p.lifecycle.network_meeting_due_by.map(|d| d.to_string()))
     .execute(&mut **tx)
     .await?;
     write_core_group(tx, p).await?;
@@ -187,6 +192,28 @@ pub async fn save<T>(
     action: &str,
     operation: impl FnOnce(&mut Plan) -> PlanOutcome<T>,
 ) -> std::result::Result<(T, i64), PlanSaveError> {
+    save_with(db, id, expected_version, actor, action, operation, None).await
+}
+
+/// A transfer out to another tenant of this installation, offered to it in the same
+/// transaction as the plan's end (PLAN-05, TIME-02).
+pub struct OfferedTransfer<'a> {
+    pub to_authority: &'a AuthorityId,
+    pub notified_on: NaiveDate,
+    pub due_by: Option<NaiveDate>,
+}
+
+/// [`save`], and when `offer` is given, the transfer offered to the receiving tenant with an
+/// audit event in each tenant, all in the plan's transaction.
+pub async fn save_with<T>(
+    db: &Db,
+    id: &str,
+    expected_version: i64,
+    actor: &str,
+    action: &str,
+    operation: impl FnOnce(&mut Plan) -> PlanOutcome<T>,
+    offer: Option<OfferedTransfer<'_>>,
+) -> std::result::Result<(T, i64), PlanSaveError> {
     let mut tx = db.begin().await?;
     let row = sqlx::query("SELECT doc, version FROM plan WHERE id = $1")
         .bind(id)
@@ -203,8 +230,112 @@ pub async fn save<T>(
         UpdateError::Lost => PlanSaveError::Conflict { current_version: expected_version + 1 },
         UpdateError::Store(s) => PlanSaveError::Store(s),
     })?;
+    if let Some(o) = offer {
+        offer_transfer(&mut tx, &p, &o, actor).await?;
+    }
     tx.commit().await?;
     Ok((out, expected_version + 1))
+}
+
+async fn offer_transfer(tx: &mut Tx, p: &Plan, o: &OfferedTransfer<'_>, actor: &str) -> Result<()> {
+    let id = crate::new_id();
+    let now = tx.now();
+    sqlx::query(
+        "INSERT INTO plan_transfer (id, plan_id, from_authority_id, to_authority_id, notified_on, due_by, state, \
+         created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8)",
+    )
+    .bind(&id)
+    .bind(p.id.as_str())
+    .bind(p.authority_id.as_str())
+    .bind(o.to_authority.as_str())
+    .bind(o.notified_on.to_string())
+    .bind(o.due_by.map(|d| d.to_string()))
+    .bind(actor)
+    .bind(&now)
+    .execute(&mut **tx)
+    .await?;
+    // Each tenant's audit trail shows the transfer; the receiving one sees no names.
+    let after = json!({ "transfer_id": id, "plan_id": p.id.as_str(), "from": p.authority_id.as_str(),
+        "to": o.to_authority.as_str(), "notified_on": o.notified_on, "due_by": o.due_by });
+    for (authority, entity_type, entity_id) in
+        [(p.authority_id.as_str(), "plan", p.id.as_str()), (o.to_authority.as_str(), "plan-transfer", id.as_str())]
+    {
+        audit::record(
+            tx,
+            Entry {
+                authority_id: authority,
+                actor,
+                kind: EventKind::Change,
+                action: "plan.transfer.offer",
+                entity_type,
+                entity_id,
+                before: Value::Null,
+                after: after.clone(),
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// A transfer offered to this authority by another tenant, waiting to be accepted.
+#[derive(Debug, Clone, Serialize)]
+pub struct TransferRow {
+    pub id: String,
+    pub plan_id: String,
+    pub from_authority_id: String,
+    pub from_authority_name: String,
+    pub notified_on: Option<NaiveDate>,
+    pub due_by: Option<NaiveDate>,
+    pub state: String,
+}
+
+/// The transfers offered to `authority` (the receiving tenant), the most urgent first.
+pub async fn transfers_to(db: &Db, authority: &AuthorityId) -> Result<Vec<TransferRow>> {
+    let rows = sqlx::query(
+        "SELECT t.id, t.plan_id, t.from_authority_id, a.name AS from_name, t.notified_on, t.due_by, t.state \
+         FROM plan_transfer t JOIN authority a ON a.id = t.from_authority_id WHERE t.to_authority_id = $1 \
+         ORDER BY CASE WHEN t.state = 'pending' THEN 0 ELSE 1 END, t.due_by, t.id LIMIT 200",
+    )
+    .bind(authority.as_str())
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(TransferRow {
+                id: text(r, "id")?,
+                plan_id: text(r, "plan_id")?,
+                from_authority_id: text(r, "from_authority_id")?,
+                from_authority_name: text(r, "from_name")?,
+                notified_on: date(r, "notified_on")?,
+                due_by: date(r, "due_by")?,
+                state: text(r, "state")?,
+            })
+        })
+        .collect()
+}
+
+/// The child's date of birth, when known (the 18th birthday ending, PLAN-05).
+pub async fn child_born_on(db: &Db, child_id: &str) -> Result<Option<NaiveDate>> {
+    let row = sqlx::query("SELECT date_of_birth FROM child WHERE id = $1").bind(child_id).fetch_optional(db.pool()).await?;
+    match row {
+        Some(r) => date(&r, "date_of_birth"),
+        None => Ok(None),
+    }
+}
+
+/// Another authority of this installation by its name (case and spaces aside), for a transfer
+/// out to a tenant here.
+pub async fn authority_named(db: &Db, name: &str) -> Result<Option<(AuthorityId, String)>> {
+    let rows = sqlx::query("SELECT id, name FROM authority ORDER BY id").fetch_all(db.pool()).await?;
+    let want = name.trim().to_lowercase();
+    for r in &rows {
+        let n = text(r, "name")?;
+        if n.trim().to_lowercase() == want {
+            return Ok(Some((AuthorityId(text(r, "id")?), n)));
+        }
+    }
+    Ok(None)
 }
 
 enum UpdateError {
@@ -239,8 +370,8 @@ async fn update_in(
     // The version in the WHERE clause makes the write itself the check (as conferences do).
     let updated = sqlx::query(
         "UPDATE plan SET category = $3, key_worker_id = $4, ended_on = $5, end_reason = $6, core_group_due_by = $7, \
-         next_review_by = $8, open_action_due = $9, doc = $10, version = version + 1, updated_at = $11 \
-         WHERE id = $1 AND version = $2",
+         next_review_by = $8, open_action_due = $9, doc = $10, version = version + 1, updated_at = $11, \
+         network_meeting_due_by = $12 WHERE id = $1 AND version = $2",
     )
     .bind(p.id.as_str())
     .bind(expected_version)
@@ -253,6 +384,7 @@ async fn update_in(
     .bind(open_action_due(p))
     .bind(after.to_string())
     .bind(tx.now())
+    .bind(p.lifecycle.network_meeting_due_by.map(|d| d.to_string()))
     .execute(&mut **tx)
     .await?;
     if updated.rows_affected() != 1 {
@@ -297,11 +429,16 @@ fn changed_parts(before: Value, after: Value) -> (Value, Value) {
     }
 }
 
-/// PLAN-03, PLAN-05, REV-01, CG-01/02: what a conference that has just closed does to plans,
-/// in its own transaction: a new child protection plan for each child it decided one for
-/// (from the outline agreed in the meeting, counting the child's earlier plans), and for a
-/// review, the child's plan continues (category history, next review) or ends by its decision.
-/// `db` is for reading the authority's calendar and policy (as the deadlines do).
+/// PLAN-03, PLAN-04, PLAN-05, REV-01, CG-01/02: what a conference that has just closed does to
+/// plans, in its own transaction: a new child protection plan for each child it decided one
+/// for (from the outline agreed in the meeting, counting the child's earlier plans: a repeat
+/// plan), a child in need plan for each child it decided one for; for a review, the child's
+/// plan continues (category history, next review) or ends by its decision, and a step-down
+/// makes the child in need plan linked to it, carrying over the actions the review agreed for
+/// the child or, when it agreed none, every open action of the ended plan. A transfer-in
+/// conference that continues the plan a child arrived on starts this authority's plan,
+/// recording where it came from. `db` is for reading the authority's calendar and policy (as
+/// the deadlines do).
 pub(crate) async fn follow_conference(
     db: &Db,
     tx: &mut Tx,
@@ -313,23 +450,29 @@ pub(crate) async fn follow_conference(
         return Ok(());
     }
     let Some(held_on) = c.date() else { return Ok(()) };
+    if c.decisions().is_empty() {
+        return Ok(());
+    }
+    let authority = crate::users::authority(db, c.authority_id()).await?;
+    let calendar = crate::calendar::authority_calendar(db, &authority).await?;
+    let policies = crate::calendar::policy_history(db, &authority).await?;
+    let policy = &policies.version_in_force(held_on).policy;
+    let network_due = DeadlineRule::ChildInNeedReview.due_date(held_on, &calendar, policy);
     for decision in c.decisions() {
         let child = &decision.child;
         match decision.outcome {
             ChildOutcome::ChildProtectionPlan { .. } => {
-                let previous = sqlx::query("SELECT COUNT(*) AS n FROM plan WHERE child_id = $1 AND kind = $2")
-                    .bind(child.as_str())
-                    .bind(PlanKind::ChildProtection.as_str())
-                    .fetch_one(&mut **tx)
-                    .await?;
-                let previous = u32::try_from(int(&previous, "n")?).unwrap_or(0);
-                let authority = crate::users::authority(db, c.authority_id()).await?;
-                let calendar = crate::calendar::authority_calendar(db, &authority).await?;
-                let policies = crate::calendar::policy_history(db, &authority).await?;
-                let policy = &policies.version_in_force(held_on).policy;
+                let previous = previous_plans(tx, child, PlanKind::ChildProtection).await?;
                 let first_core_group = confer_domain::plan::first_core_group_due(held_on, &calendar, policy);
                 let id = PlanId(crate::new_id());
                 if let Some(p) = Plan::from_conference(c, child, id, previous, first_core_group) {
+                    insert(tx, &p, actor, "plan.create").await?;
+                }
+            }
+            ChildOutcome::ChildInNeedPlan => {
+                let previous = previous_plans(tx, child, PlanKind::ChildInNeed).await?;
+                let id = PlanId(crate::new_id());
+                if let Some(p) = Plan::child_in_need_from_conference(c, child, id, previous, network_due) {
                     insert(tx, &p, actor, "plan.create").await?;
                 }
             }
@@ -344,19 +487,48 @@ pub(crate) async fn follow_conference(
                 .bind(PlanKind::ChildProtection.as_str())
                 .fetch_optional(&mut **tx)
                 .await?;
-                let Some(row) = row else { continue };
+                let Some(row) = row else {
+                    // TIME-02: the child arrived on another authority's plan; this one starts here.
+                    if c.kind() == ConferenceKind::TransferIn {
+                        let previous = previous_plans(tx, child, PlanKind::ChildProtection).await?;
+                        let first_core_group = confer_domain::plan::first_core_group_due(held_on, &calendar, policy);
+                        let id = PlanId(crate::new_id());
+                        if let Some(p) = Plan::from_transfer_in(c, child, id, previous, first_core_group) {
+                            insert(tx, &p, actor, "plan.transfer-in").await?;
+                        }
+                    }
+                    continue;
+                };
                 let Stored { plan: mut p, version } = stored_from_row(&row)?;
-                if p.follow_review(c) {
-                    update_in(tx, &p, version, actor, "plan.review").await.map_err(|e| match e {
-                        UpdateError::Lost => StoreError::Conflict("the plan changed while the review closed".into()),
-                        UpdateError::Store(s) => s,
-                    })?;
+                if !p.follow_review(c) {
+                    continue;
                 }
+                if decision.outcome == ChildOutcome::EndPlanStepDownToChildInNeed {
+                    let previous = previous_plans(tx, child, PlanKind::ChildInNeed).await?;
+                    let id = PlanId(crate::new_id());
+                    if let Some(cin) = p.step_down(c, id, previous, network_due) {
+                        insert(tx, &cin, actor, "plan.step-down").await?;
+                    }
+                }
+                update_in(tx, &p, version, actor, "plan.review").await.map_err(|e| match e {
+                    UpdateError::Lost => StoreError::Conflict("the plan changed while the review closed".into()),
+                    UpdateError::Store(s) => s,
+                })?;
             }
-            ChildOutcome::ChildInNeedPlan | ChildOutcome::NoFurtherPlan => {}
+            ChildOutcome::NoFurtherPlan => {}
         }
     }
     Ok(())
+}
+
+/// How many plans of `kind` the child had before (a repeat plan when above 0).
+async fn previous_plans(tx: &mut Tx, child: &ChildId, kind: PlanKind) -> Result<u32> {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM plan WHERE child_id = $1 AND kind = $2")
+        .bind(child.as_str())
+        .bind(kind.as_str())
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(u32::try_from(int(&row, "n")?).unwrap_or(0))
 }
 
 /// A row of a list of plans.
@@ -377,10 +549,15 @@ pub struct PlanRow {
     /// The earliest due date of an open action.
     pub open_action_due: Option<NaiveDate>,
     pub version: i64,
+    /// How many plans of this kind the child had before (a repeat plan when above 0).
+    pub previous_plans: i64,
+    /// PLAN-04: a child in need plan's next network meeting.
+    pub network_meeting_due_by: Option<NaiveDate>,
 }
 
 const ROW_COLUMNS: &str = "p.id, p.family_id, f.name AS family_name, p.child_id, p.kind, p.category, p.key_worker_id, \
-    p.started_on, p.ended_on, p.end_reason, p.core_group_due_by, p.next_review_by, p.open_action_due, p.version";
+    p.started_on, p.ended_on, p.end_reason, p.core_group_due_by, p.next_review_by, p.open_action_due, p.version, \
+    p.previous_plans, p.network_meeting_due_by";
 
 fn row_from(r: &sqlx::any::AnyRow) -> Result<PlanRow> {
     Ok(PlanRow {
@@ -398,6 +575,8 @@ fn row_from(r: &sqlx::any::AnyRow) -> Result<PlanRow> {
         next_review_by: date(r, "next_review_by")?,
         open_action_due: date(r, "open_action_due")?,
         version: int(r, "version")?,
+        previous_plans: int(r, "previous_plans")?,
+        network_meeting_due_by: date(r, "network_meeting_due_by")?,
     })
 }
 

@@ -115,12 +115,13 @@ async fn a_review_continues_the_plan_with_a_new_category_then_another_ends_it_by
     assert!(p.is_active());
     // The next review ends it, stepping down to a child in need plan: the reason recorded.
     review(&w, &f, "rev2", "rev1", "2027-02-12", "2027-08-06", ChildOutcome::EndPlanStepDownToChildInNeed).await;
-    let (p, _) = plan_of(&w, "amy").await.remove(0);
+    // (The step-down's child in need plan is the newest: see plan_lifecycle.rs.)
+    let (p, _) = plan_of(&w, "amy").await.into_iter().find(|(p, _)| p.id == first.id).unwrap();
     let ended = p.ended.expect("ended by the review");
     assert_eq!(ended.reason, EndReason::ReviewDecision);
     assert_eq!(ended.conference_id.map(|c| c.0), Some("rev2".to_owned()));
     assert_eq!(ended.on, "2027-08-06".parse::<NaiveDate>().unwrap());
-    let row = plans::of_family(&db, "fam1").await.unwrap().remove(0);
+    let row = plans::of_family(&db, "fam1").await.unwrap().into_iter().find(|r| r.id == first.id.as_str()).unwrap();
     assert_eq!(row.end_reason.as_deref(), Some("review-decision"));
     let versions = plans::history(&db, &row.id).await.unwrap();
     let actions: Vec<&str> = versions.iter().map(|v| v.action.as_str()).collect();

@@ -82,6 +82,20 @@ impl World {
         key_worker: &str,
         members: &[&str],
     ) -> String {
+        let plan = self.plan_for_unstored(family, case, child, key_worker, members);
+        let id = plan.id.to_string();
+        self.store_plan(&plan).await;
+        id
+    }
+
+    fn plan_for_unstored(
+        &self,
+        family: &str,
+        case: &str,
+        child: &str,
+        key_worker: &str,
+        members: &[&str],
+    ) -> confer_domain::plan::Plan {
         use confer_domain::plan::*;
         let id = format!("plan-{child}");
         let conference = ConferenceId(format!("conf-of-{child}"));
@@ -97,7 +111,7 @@ impl World {
             description: "Partner agency".into(),
             user_id: Some((*m).into()),
         }));
-        let plan = Plan {
+        Plan {
             id: PlanId(id.clone()),
             authority_id: self.authority.id.clone(),
             family_id: family.into(),
@@ -131,12 +145,45 @@ impl World {
             review_brought_forward: None,
             next_review_by: None,
             ended: None,
+            lifecycle: Default::default(),
+        }
+    }
+
+    /// A child in need plan (PLAN-04) for `child`, as [`World::plan_for`] makes a child
+    /// protection plan: id `cin-<child>`, no category, one action, the key worker and the
+    /// `members` in its network.
+    pub async fn child_in_need_plan_for(
+        &self,
+        family: &str,
+        case: &str,
+        child: &str,
+        key_worker: &str,
+        members: &[&str],
+    ) -> String {
+        let cp = self.plan_for_unstored(family, case, child, key_worker, members);
+        let id = format!("cin-{child}");
+        let plan = confer_domain::plan::Plan {
+            id: confer_domain::plan::PlanId(id.clone()),
+            kind: confer_domain::plan::PlanKind::ChildInNeed,
+            categories: vec![],
+            started_by: ConferenceId(format!("cin-conf-of-{child}")),
+            lifecycle: confer_domain::plan::Lifecycle {
+                child_in_need: Some(Default::default()),
+                network_meeting_due_by: Some(self.today),
+                ..Default::default()
+            },
+            ..cp
         };
-        let mut tx = self.db.begin().await.expect("begin");
-        crate::plans::insert(&mut tx, &plan, "test", "plan.create").await.expect("store the plan");
-        tx.commit().await.expect("commit");
+        self.store_plan(&plan).await;
         id
     }
+
+    async fn store_plan(&self, plan: &confer_domain::plan::Plan) {
+        let mut tx = self.db.begin().await.expect("begin");
+        crate::plans::insert(&mut tx, plan, "test", "plan.create").await.expect("store the plan");
+        tx.commit().await.expect("commit");
+    }
+
 
     /// A fictional authority in the nation given (its rules and its calendar follow it).
     pub async fn in_nation(db: &Db, nation: Nation) -> World {

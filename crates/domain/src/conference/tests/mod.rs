@@ -7,6 +7,7 @@ mod invitations;
 mod meeting;
 mod notify;
 mod plan;
+mod plan_lifecycle;
 mod portal;
 mod record;
 mod report_files;
