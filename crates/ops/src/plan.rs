@@ -26,6 +26,7 @@ impl From<PlanError> for OpsError {
             PlanError::NotDoneWithoutReason { .. } => OpsError::invalid("note", e.to_string()),
             PlanError::DueInThePast { .. } => OpsError::invalid("due", e.to_string()),
             PlanError::BadReviewDate { .. } => OpsError::invalid("on", e.to_string()),
+            PlanError::BadEnd { .. } | PlanError::EndBeforeStart { .. } => OpsError::invalid("on", e.to_string()),
             PlanError::NoSuchAction { .. } => OpsError::NotFound,
             other => OpsError::invalid("", other.to_string()),
         }
@@ -141,7 +142,11 @@ pub async fn history(ops: &Ops, actor: &Actor, id: &str) -> Result<Vec<VersionRo
 /// The plans of a family (for those who may read its plans).
 pub async fn of_family(ops: &Ops, actor: &Actor, family_id: &str) -> Result<Vec<PlanRow>> {
     crate::conference::authorize_family(ops, actor, Action::ViewPlan, family_id).await?;
-    Ok(plans::of_family(&ops.db, family_id).await?)
+    let rows = plans::of_family(&ops.db, family_id).await?;
+    let listed: Vec<&str> = rows.iter().map(|r| r.family_id.as_str()).collect();
+    confer_store::audit::log_list_read(&ops.db, actor.authority_id.as_str(), actor.user_id.as_str(), "family-plans", &listed)
+        .await?;
+    Ok(rows)
 }
 
 /// One overdue action of one of the person's plans.
@@ -168,6 +173,9 @@ pub struct MyPlans {
     /// Plans whose first core group is due (today or earlier: overdue).
     #[schema(value_type = Vec<Object>)]
     pub core_groups_due: Vec<PlanRow>,
+    /// PLAN-04: child in need plans with their next network meeting.
+    #[schema(value_type = Vec<Object>)]
+    pub network_meetings_due: Vec<PlanRow>,
 }
 
 pub async fn mine(ops: &Ops, actor: &Actor) -> Result<MyPlans> {
@@ -197,7 +205,11 @@ pub async fn mine(ops: &Ops, actor: &Actor) -> Result<MyPlans> {
     }
     overdue_actions.sort_by_key(|a| a.due);
     let core_groups_due = rows.iter().filter(|r| r.core_group_due_by.is_some()).cloned().collect();
-    Ok(MyPlans { plans: rows, overdue_actions, core_groups_due })
+    let network_meetings_due = rows.iter().filter(|r| r.network_meeting_due_by.is_some()).cloned().collect();
+    let listed: Vec<&str> = rows.iter().map(|r| r.family_id.as_str()).collect();
+    confer_store::audit::log_list_read(&ops.db, actor.authority_id.as_str(), actor.user_id.as_str(), "my-plans", &listed)
+        .await?;
+    Ok(MyPlans { plans: rows, overdue_actions, core_groups_due, network_meetings_due })
 }
 
 /// What a change answers: the plan's new version and the number of an action added.
@@ -218,6 +230,9 @@ pub struct ConcernInput {
 
 /// PLAN-01: the detailed plan the core group writes from the outline.
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"concerns": [{"concern": "The home is cold and short of food.",
+    "why_change_is_needed": "Amy is often hungry at school."}], "child_needs": "A warm home and regular meals.",
+    "parents_needs": "Help with budgeting.", "short_term_goals": "Heating repaired.", "long_term_goals": "Amy is well fed."}))]
 pub struct OutlineInput {
     pub concerns: Vec<ConcernInput>,
     #[serde(default)]
@@ -252,6 +267,7 @@ pub async fn change_outline(ops: &Ops, actor: &Actor, id: &str, v: i64, b: Outli
 
 /// PLAN-02: a new action.
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"what": "Fix the heating", "owner": {"owner": "agency", "id": "Housing"}, "due": "2027-12-01"}))]
 pub struct NewActionInput {
     pub what: String,
     /// `{"owner": "professional", "id": "..."}`, `{"owner": "family-member", "id": "..."}` or `{"owner": "agency", "id": "<name>"}`
@@ -275,6 +291,7 @@ pub async fn add_action(ops: &Ops, actor: &Actor, id: &str, v: i64, b: NewAction
 
 /// PLAN-02: an action's new status, with a note ("not done" needs the reason).
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"status": "done", "note": "The rota is in place: two friends have agreed to help."}))]
 pub struct ActionStatusInput {
     #[schema(value_type = String, example = "in-progress")]
     pub status: ActionStatus,
@@ -300,8 +317,10 @@ pub async fn update_action(
     Ok(PlanChanged { plan_id: id.to_owned(), version: v, number: Some(number) })
 }
 
-/// PLAN-05: the plan ends because the child moved away, turned 18, died or was adopted.
+/// PLAN-05: the plan ends because the child moved away, turned 18, died or was adopted (or, for
+/// a child in need plan, it is no longer needed).
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"reason": "adopted", "details": "Adoption order made.", "on": "2026-11-20"}))]
 pub struct EndInput {
     #[schema(value_type = String, example = "transfer-out")]
     pub reason: EndReason,
@@ -321,9 +340,12 @@ pub async fn end(ops: &Ops, actor: &Actor, id: &str, v: i64, b: EndInput) -> Res
     if on > today {
         return Err(OpsError::invalid("on", "The day the plan ended cannot be in the future."));
     }
-    let ((), v) =
-        plans::save(&ops.db, id, v, actor.user_id.as_str(), "plan.end", |p| p.end(&who, b.reason, &b.details, on))
-            .await?;
+    let child = plans::load(&ops.db, id).await?.plan.child_id;
+    let born_on = plans::child_born_on(&ops.db, child.as_str()).await?;
+    let ((), v) = plans::save(&ops.db, id, v, actor.user_id.as_str(), "plan.end", |p| {
+        p.end_for(&who, b.reason, &b.details, on, born_on)
+    })
+    .await?;
     Ok(PlanChanged { plan_id: id.to_owned(), version: v, number: None })
 }
 
@@ -331,6 +353,10 @@ pub async fn end(ops: &Ops, actor: &Actor, id: &str, v: i64, b: EndInput) -> Res
 /// core group (`{"kind": "professional", "id": "..."}`, `{"kind": "family-member", "id": "..."}`,
 /// `{"kind": "key-worker", "id": "<user id>"}`).
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"held_on": "2026-11-20", "present": [{"kind": "key-worker", "id": "u-sw"}],
+    "progress": [{"number": 1, "status": "in-progress", "evidence": "Rota covers 4 nights of 7."}],
+    "safety": [{"member": {"kind": "key-worker", "id": "u-sw"}, "rating": 5}], "new_actions": [],
+    "concern_for_review": null}))]
 pub struct CoreGroupMeetingBody {
     #[schema(value_type = String, format = Date)]
     pub held_on: NaiveDate,
@@ -411,6 +437,7 @@ pub async fn core_group_meeting(
 
 /// REV-02: the review brought forward to an earlier date, with the reason.
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"on": "2026-12-10", "reason": "The core group is worried by a new injury."}))]
 pub struct ReviewForwardInput {
     #[schema(value_type = String, format = Date)]
     pub on: NaiveDate,
@@ -447,5 +474,282 @@ async fn owner_name(ops: &Ops, allowed: &PlanAllowed, owner: &ActionOwner) -> Re
             .await?
             .ok_or_else(|| OpsError::invalid("owner", "Choose the family member from the list."))?,
         ActionOwner::Agency(name) => name.trim().to_owned(),
+    })
+}
+
+// ------------------------------------------------------------- after the plan (issue 13)
+
+/// PLAN-04: one service of a child in need plan.
+#[derive(Deserialize, ToSchema)]
+pub struct ServiceInput {
+    pub service: String,
+    pub provider: String,
+    /// For how long, in words ("12 weeks").
+    pub duration: String,
+}
+
+/// PLAN-04: what a child in need plan states: the child's needs, the services with who
+/// provides them and for how long, and the outcomes expected.
+#[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"needs": "Speech and language support.", "services": [{"service": "Speech therapy",
+    "provider": "NHS speech and language team", "duration": "12 weeks"}],
+    "expected_outcomes": "Speaks in short sentences by the summer."}))]
+pub struct ChildInNeedInput {
+    pub needs: String,
+    #[serde(default)]
+    pub services: Vec<ServiceInput>,
+    pub expected_outcomes: String,
+}
+
+pub async fn change_child_in_need(
+    ops: &Ops,
+    actor: &Actor,
+    id: &str,
+    v: i64,
+    b: ChildInNeedInput,
+) -> Result<PlanChanged> {
+    let allowed = authorize_plan(ops, actor, Action::ChangePlan, id).await?;
+    let who = acting(ops, actor, &allowed).await?;
+    let details = confer_domain::plan::ChildInNeedDetails {
+        needs: b.needs,
+        services: b
+            .services
+            .into_iter()
+            .map(|s| confer_domain::plan::Service { service: s.service, provider: s.provider, duration: s.duration })
+            .collect(),
+        expected_outcomes: b.expected_outcomes,
+    };
+    let ((), v) = plans::save(&ops.db, id, v, actor.user_id.as_str(), "plan.child-in-need", |p| {
+        p.change_child_in_need(&who, details)
+    })
+    .await?;
+    Ok(PlanChanged { plan_id: id.to_owned(), version: v, number: None })
+}
+
+/// PLAN-04: a network meeting reviews a child in need plan: attendance, progress on each open
+/// action with evidence, new actions (ratings optional). The next is due at the policy's
+/// interval for child in need reviews.
+pub async fn network_meeting(
+    ops: &Ops,
+    actor: &Actor,
+    id: &str,
+    v: i64,
+    b: CoreGroupMeetingBody,
+) -> Result<PlanChanged> {
+    let allowed = authorize_plan(ops, actor, Action::ChangePlan, id).await?;
+    let who = acting(ops, actor, &allowed).await?;
+    let mut new_actions = Vec::new();
+    for a in b.new_actions {
+        let owner_name = owner_name(ops, &allowed, &a.owner).await?;
+        new_actions.push(confer_domain::plan::NewAction { what: a.what, owner: a.owner, owner_name, due: a.due });
+    }
+    let rules = ops.rules(&allowed.authority_id).await?;
+    let next = confer_domain::timescales::DeadlineRule::ChildInNeedReview.due_date(
+        b.held_on,
+        &rules.calendar,
+        &rules.policy(b.held_on),
+    );
+    let input = confer_domain::plan::CoreGroupMeetingInput {
+        held_on: b.held_on,
+        present: b.present,
+        progress: b.progress,
+        safety: b.safety,
+        new_actions,
+        concern_for_review: b.concern_for_review,
+    };
+    let (today, now) = (ops.clock.today(), ops.clock.now());
+    let (n, v) = plans::save(&ops.db, id, v, actor.user_id.as_str(), "plan.network-meeting", |p| {
+        p.record_network_meeting(&who, input, next, today, now)
+    })
+    .await?;
+    Ok(PlanChanged { plan_id: id.to_owned(), version: v, number: Some(n) })
+}
+
+/// PLAN-05, TIME-02: the child moved to another authority.
+#[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"authority": "Otherton Council", "moved_on": "2026-11-21", "notified_on": "2026-11-23"}))]
+pub struct TransferOutInput {
+    /// The receiving authority's name.
+    pub authority: String,
+    /// The day the child moved.
+    #[schema(value_type = String, format = Date)]
+    pub moved_on: NaiveDate,
+    /// The day the receiving authority was told (the trigger of its transfer-in conference).
+    #[schema(value_type = String, format = Date)]
+    pub notified_on: NaiveDate,
+}
+
+/// What a transfer out answers: the plan's new version and the receiving authority's
+/// transfer-in conference due date.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TransferredOut {
+    pub plan_id: String,
+    pub version: i64,
+    #[schema(value_type = Option<String>, format = Date)]
+    pub transfer_in_due_by: Option<NaiveDate>,
+    /// Whether the receiving authority is a tenant here and was offered the transfer.
+    pub offered_here: bool,
+}
+
+/// PLAN-05, TIME-02: records the transfer out and ends the plan, computing the receiving
+/// authority's transfer-in conference due date (15 working days from its notification by
+/// default, on the receiving authority's calendar and policy when it is a tenant here, else on
+/// this one's). When the receiving authority is a tenant of this installation, the transfer is
+/// offered to it in the same transaction, audited in both.
+pub async fn transfer_out(ops: &Ops, actor: &Actor, id: &str, v: i64, b: TransferOutInput) -> Result<TransferredOut> {
+    let allowed = authorize_plan(ops, actor, Action::ChangePlan, id).await?;
+    let who = acting(ops, actor, &allowed).await?;
+    if b.authority.trim().is_empty() {
+        return Err(OpsError::invalid("authority", "Enter the authority the child moved to."));
+    }
+    let here = plans::authority_named(&ops.db, &b.authority).await?.filter(|(a, _)| *a != allowed.authority_id);
+    let rules_of = here.as_ref().map(|(a, _)| a.clone()).unwrap_or_else(|| allowed.authority_id.clone());
+    let rules = ops.rules(&rules_of).await?;
+    let due = confer_domain::timescales::DeadlineRule::TransferInConference.due_date(
+        b.notified_on,
+        &rules.calendar,
+        &rules.policy(b.notified_on),
+    );
+    let to = confer_domain::plan::TransferOut {
+        authority: b.authority.clone(),
+        notified_on: b.notified_on,
+        transfer_in_due_by: due,
+        receiving_authority_id: here.as_ref().map(|(a, _)| a.clone()),
+    };
+    let today = ops.clock.today();
+    let offer = here.as_ref().map(|(a, _)| plans::OfferedTransfer { to_authority: a, notified_on: b.notified_on, due_by: due });
+    let ((), v) = plans::save_with(
+        &ops.db,
+        id,
+        v,
+        actor.user_id.as_str(),
+        "plan.transfer-out",
+        |p| p.transfer_out(&who, to, b.moved_on, today),
+        offer,
+    )
+    .await
+    .map_err(|e| match e {
+        PlanSaveError::Refused(PlanError::BadDate { .. }) => OpsError::invalid("notified_on", e.to_string()),
+        PlanSaveError::Refused(PlanError::EndBeforeStart { .. }) => OpsError::invalid("moved_on", e.to_string()),
+        other => other.into(),
+    })?;
+    Ok(TransferredOut { plan_id: id.to_owned(), version: v, transfer_in_due_by: due, offered_here: here.is_some() })
+}
+
+/// One line of a transfer pack's chronology.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ChronologyEntry {
+    #[schema(value_type = String, format = Date)]
+    pub on: NaiveDate,
+    /// "conference", "plan-version", "core-group" or "network-meeting".
+    pub kind: String,
+    pub what: String,
+}
+
+/// The latest conference of the child's, as the pack carries it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PackConference {
+    pub id: String,
+    pub kind: String,
+    #[schema(value_type = Option<String>, format = Date)]
+    pub held_on: Option<NaiveDate>,
+    /// What it decided for the child, in words.
+    pub outcome: Option<String>,
+    /// The latest approved version of its record (every section: the pack goes to the
+    /// professionals of the receiving authority), when there is one.
+    #[schema(value_type = Option<Object>)]
+    pub record: Option<Value>,
+}
+
+/// PLAN-05, TIME-02: what goes to the receiving authority: the plan, the latest conference and
+/// its record's state, and the chronology of conferences, plan versions, core groups and
+/// network meetings (oldest first).
+#[derive(Serialize, ToSchema)]
+pub struct TransferPack {
+    pub plan_id: String,
+    pub child_name: String,
+    #[schema(value_type = Object)]
+    pub plan: Value,
+    pub latest_conference: Option<PackConference>,
+    pub chronology: Vec<ChronologyEntry>,
+    #[serde(skip)]
+    pub aggregate: Option<Plan>,
+}
+
+/// Builds the transfer pack of a plan, audited as a read of the family's record.
+pub async fn transfer_pack(ops: &Ops, actor: &Actor, id: &str) -> Result<TransferPack> {
+    let allowed = authorize_plan(ops, actor, Action::ViewPlan, id).await?;
+    let stored = plans::load(&ops.db, id).await?;
+    let p = stored.plan;
+    confer_store::audit::record_read(
+        &ops.db,
+        confer_store::audit::Entry {
+            authority_id: allowed.authority_id.as_str(),
+            actor: actor.user_id.as_str(),
+            kind: confer_domain::audit::EventKind::Read,
+            action: "plan.transfer-pack.read",
+            entity_type: "family",
+            entity_id: allowed.family_id.as_str(),
+            before: Value::Null,
+            after: serde_json::json!({ "plan_id": id }),
+        },
+    )
+    .await?;
+    let mut chronology = Vec::new();
+    let mut latest: Option<PackConference> = None;
+    for row in confer_store::conferences::of_family(&ops.db, allowed.family_id.as_str()).await? {
+        let Ok(c) = confer_store::conferences::load(&ops.db, &row.id).await else { continue };
+        let c = c.conference;
+        if !c.children().iter().any(|x| x.child_id == p.child_id) {
+            continue;
+        }
+        let Some(held_on) = c.date().filter(|_| c.state() == confer_domain::conference::ConferenceState::Closed)
+        else {
+            continue;
+        };
+        let outcome = c.decision_for(&p.child_id).map(|d| d.outcome.describe());
+        chronology.push(ChronologyEntry {
+            on: held_on,
+            kind: "conference".into(),
+            what: format!("{}: {}", c.kind().label(), outcome.clone().unwrap_or_else(|| "no decision recorded".into())),
+        });
+        if latest.as_ref().is_none_or(|l| l.held_on.is_some_and(|h| h < held_on)) {
+            latest = Some(PackConference {
+                id: c.id().to_string(),
+                kind: c.kind().label().to_owned(),
+                held_on: Some(held_on),
+                outcome,
+                record: c.record().latest().and_then(|r| serde_json::to_value(r).ok()),
+            });
+        }
+    }
+    for v in plans::history(&ops.db, id).await? {
+        let on = v.changed_at.get(..10).and_then(|d| d.parse::<NaiveDate>().ok());
+        if let Some(on) = on {
+            chronology.push(ChronologyEntry { on, kind: "plan-version".into(), what: format!("Version {}: {}", v.version, v.action) });
+        }
+    }
+    for m in &p.core_group_meetings {
+        chronology.push(ChronologyEntry {
+            on: m.held_on,
+            kind: "core-group".into(),
+            what: format!("Core group meeting {} ({} present)", m.number, m.present.len()),
+        });
+    }
+    for m in &p.lifecycle.network_meetings {
+        chronology.push(ChronologyEntry {
+            on: m.held_on,
+            kind: "network-meeting".into(),
+            what: format!("Network meeting {} ({} present)", m.number, m.present.len()),
+        });
+    }
+    chronology.sort_by(|a, b| a.on.cmp(&b.on));
+    Ok(TransferPack {
+        plan_id: id.to_owned(),
+        child_name: p.child_name.clone(),
+        plan: serde_json::to_value(&p).map_err(|e| OpsError::Internal(e.to_string()))?,
+        latest_conference: latest,
+        chronology,
+        aggregate: Some(p),
     })
 }

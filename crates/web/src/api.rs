@@ -66,15 +66,18 @@ pub fn document() -> serde_json::Value {
                 for (status, description) in [
                     ("400", "The body is not JSON, or a number in the address is not a number."),
                     ("403", "This token or account may not do this (a `read` token, or a role that does not do this step)."),
-                    ("404", "There is no such conference or family, or this account may not reach it."),
+                    ("404", "There is no such conference, plan or family, or this account may not reach it."),
                     ("409", "Someone else changed it first (`version_conflict`, with `current_version`), or it is at a stage where this cannot be done (`wrong_state`)."),
                     ("413", "The body is larger than the server takes."),
                     ("422", "The body is not what this operation takes (`bad_body`), or the rules refuse it (`refused`, `invalid`); `message` says what to change."),
                 ] {
                     responses.entry(status).or_insert_with(|| error(description));
                 }
-                // Every change to a conference names the version it was made from.
-                if method == "post" && path.starts_with("/api/v1/conferences/{conference_id}/") {
+                // Every change to a conference or a plan names the version it was made from.
+                if method == "post"
+                    && (path.starts_with("/api/v1/conferences/{conference_id}/")
+                        || path.starts_with("/api/v1/plans/{plan_id}/"))
+                {
                     responses.entry("428").or_insert_with(|| error("The version the client last saw was not sent."));
                     let schema =
                         op.pointer("/requestBody/content/application~1json/schema/$ref").and_then(Value::as_str);
@@ -89,7 +92,7 @@ pub fn document() -> serde_json::Value {
         for name in versioned {
             let Some(schema) = schemas.get_mut(&name).and_then(Value::as_object_mut) else { continue };
             let version = json!({"type": "integer", "format": "int64", "minimum": 1, "example": 1,
-                "description": "The conference's version as last read (or send it as `If-Match: \"<version>\"`)."});
+                "description": "The conference's (or plan's) version as last read (or send it as `If-Match: \"<version>\"`)."});
             if let Some(all) = schema.get_mut("allOf").and_then(Value::as_array_mut) {
                 // (A flattened input: the version goes in its own part.)
                 all.push(json!({"type": "object", "required": ["version"], "properties": {"version": version}}));
@@ -140,6 +143,15 @@ pub enum ApiError {
     /// The body is larger than the server takes (413).
     TooLarge,
     Ops(confer_ops::OpsError),
+    /// An operation's error on a plan (its answer speaks of the plan).
+    PlanOps(confer_ops::OpsError),
+}
+
+impl ApiError {
+    /// An operation's error on a plan.
+    pub fn plan(e: confer_ops::OpsError) -> ApiError {
+        ApiError::PlanOps(e)
+    }
 }
 
 impl From<confer_ops::OpsError> for ApiError {
@@ -154,6 +166,11 @@ impl IntoResponse for ApiError {
             (status, Json(ErrorBody { error, message, current_version: None })).into_response()
         };
         let (status, error, message) = match self {
+            ApiError::PlanOps(e) => {
+                let a = crate::error::answer_for(&e, "plan");
+                let b = ErrorBody { error: a.code, message: a.message, current_version: a.current_version };
+                return (a.status, Json(b)).into_response();
+            }
             ApiError::Ops(e) => {
                 let a = crate::error::answer(&e);
                 let b = ErrorBody { error: a.code, message: a.message, current_version: a.current_version };
@@ -165,7 +182,7 @@ impl IntoResponse for ApiError {
             ApiError::VersionRequired => (
                 StatusCode::PRECONDITION_REQUIRED,
                 "version_required",
-                "Send the version of the conference you last saw, as `If-Match: \"<version>\"` or a `version` field.",
+                "Send the version you last saw (of the conference or plan), as `If-Match: \"<version>\"` or a `version` field.",
             ),
             ApiError::TooLarge => {
                 (StatusCode::PAYLOAD_TOO_LARGE, "too_large", "The request body is larger than the server takes.")

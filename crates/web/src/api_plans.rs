@@ -30,7 +30,11 @@ use utoipa::OpenApi;
         update_action,
         end_plan,
         core_group_meeting,
-        review_forward
+        review_forward,
+        change_child_in_need,
+        network_meeting,
+        transfer_out,
+        transfer_pack
     ),
     components(schemas(
         plan::PlanView,
@@ -43,7 +47,17 @@ use utoipa::OpenApi;
         plan::ActionStatusInput,
         plan::EndInput,
         plan::CoreGroupMeetingBody,
-        plan::ReviewForwardInput
+        plan::ReviewForwardInput,
+        plan::ChildInNeedInput,
+        plan::ServiceInput,
+        plan::TransferOutInput,
+        plan::TransferredOut,
+        plan::TransferPack,
+        plan::PackConference,
+        plan::ChronologyEntry,
+        plan::MemberSchema,
+        plan::ActionProgressSchema,
+        plan::SafetyRatingSchema
     ))
 )]
 pub struct PlanApiDoc;
@@ -72,7 +86,7 @@ async fn input<T: DeserializeOwned>(
     match read {
         Ok(x) => Ok(x),
         Err(e) => {
-            plan::authorize_plan(&state.ops, &ctx.actor, action, id).await?;
+            plan::authorize_plan(&state.ops, &ctx.actor, action, id).await.map_err(ApiError::plan)?;
             Err(e)
         }
     }
@@ -87,17 +101,17 @@ fn changed(c: PlanChanged) -> Res {
 
 /// "My plans": the active plans the person leads or is in the core group of, their overdue
 /// actions (PLAN-02) and their core groups due (CG-02).
-#[utoipa::path(get, path = "/api/v1/plans", responses((status = 200, body = plan::MyPlans), (status = "4XX", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/plans", responses((status = 200, body = plan::MyPlans), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn my_plans(State(state): State<SharedState>, ctx: Ctx) -> Res<Json<plan::MyPlans>> {
-    Ok(Json(plan::mine(&state.ops, &ctx.actor).await?))
+    Ok(Json(plan::mine(&state.ops, &ctx.actor).await.map_err(ApiError::plan)?))
 }
 
 /// A child's plan: key worker, outline, actions (overdue ones named), core group, category
 /// history, ending, and the statement that it does not change parental responsibility (PLAN-06).
 #[utoipa::path(get, path = "/api/v1/plans/{plan_id}", params(("plan_id" = String, Path)),
-    responses((status = 200, body = plan::PlanView), (status = "4XX", body = ErrorBody)))]
+    responses((status = 200, body = plan::PlanView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn get_plan(State(state): State<SharedState>, ctx: Ctx, Path(id): Path<String>) -> Res {
-    let v = plan::view(&state.ops, &ctx.actor, &id).await?;
+    let v = plan::view(&state.ops, &ctx.actor, &id).await.map_err(ApiError::plan)?;
     let etag = HeaderValue::from_str(&format!("\"{}\"", v.version)).unwrap_or(HeaderValue::from_static("\"0\""));
     let mut res = Json(v).into_response();
     res.headers_mut().insert(header::ETAG, etag);
@@ -106,21 +120,21 @@ pub async fn get_plan(State(state): State<SharedState>, ctx: Ctx, Path(id): Path
 
 /// What changed in a plan, when and by whom: every version, newest first.
 #[utoipa::path(get, path = "/api/v1/plans/{plan_id}/history", params(("plan_id" = String, Path)),
-    responses((status = 200, body = Vec<Object>), (status = "4XX", body = ErrorBody)))]
+    responses((status = 200, body = Vec<Object>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn plan_history(State(state): State<SharedState>, ctx: Ctx, Path(id): Path<String>) -> Res {
-    Ok(Json(plan::history(&state.ops, &ctx.actor, &id).await?).into_response())
+    Ok(Json(plan::history(&state.ops, &ctx.actor, &id).await.map_err(ApiError::plan)?).into_response())
 }
 
 /// The plans of a family, newest first.
 #[utoipa::path(get, path = "/api/v1/families/{family_id}/plans", params(("family_id" = String, Path)),
-    responses((status = 200, body = Vec<Object>), (status = "4XX", body = ErrorBody)))]
+    responses((status = 200, body = Vec<Object>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn family_plans(State(state): State<SharedState>, ctx: Ctx, Path(family_id): Path<String>) -> Res {
-    Ok(Json(plan::of_family(&state.ops, &ctx.actor, &family_id).await?).into_response())
+    Ok(Json(plan::of_family(&state.ops, &ctx.actor, &family_id).await.map_err(ApiError::plan)?).into_response())
 }
 
 /// PLAN-01, PLAN-03: the detailed plan (concerns and why change is needed, needs, goals).
 #[utoipa::path(post, path = "/api/v1/plans/{plan_id}/outline", params(("plan_id" = String, Path)),
-    request_body = plan::OutlineInput, responses((status = 200, body = PlanChanged), (status = "4XX", body = ErrorBody)))]
+    request_body = plan::OutlineInput, responses((status = 200, body = PlanChanged), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn change_outline(
     State(state): State<SharedState>,
     ctx: Ctx,
@@ -129,12 +143,12 @@ pub async fn change_outline(
     body: Bytes,
 ) -> Res {
     let (b, v) = input::<plan::OutlineInput>(&state, &ctx, Action::ChangePlan, &id, &headers, &body).await?;
-    changed(plan::change_outline(&state.ops, &ctx.actor, &id, v, b).await?)
+    changed(plan::change_outline(&state.ops, &ctx.actor, &id, v, b).await.map_err(ApiError::plan)?)
 }
 
 /// PLAN-02: a new action with its owner and due date.
 #[utoipa::path(post, path = "/api/v1/plans/{plan_id}/actions", params(("plan_id" = String, Path)),
-    request_body = plan::NewActionInput, responses((status = 200, body = PlanChanged), (status = "4XX", body = ErrorBody)))]
+    request_body = plan::NewActionInput, responses((status = 200, body = PlanChanged), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn add_action(
     State(state): State<SharedState>,
     ctx: Ctx,
@@ -143,13 +157,13 @@ pub async fn add_action(
     body: Bytes,
 ) -> Res {
     let (b, v) = input::<plan::NewActionInput>(&state, &ctx, Action::ChangePlan, &id, &headers, &body).await?;
-    changed(plan::add_action(&state.ops, &ctx.actor, &id, v, b).await?)
+    changed(plan::add_action(&state.ops, &ctx.actor, &id, v, b).await.map_err(ApiError::plan)?)
 }
 
 /// PLAN-02: an action's status with a note ("not-done" needs the reason as its note).
 #[utoipa::path(post, path = "/api/v1/plans/{plan_id}/actions/{number}/status",
     params(("plan_id" = String, Path), ("number" = u32, Path)),
-    request_body = plan::ActionStatusInput, responses((status = 200, body = PlanChanged), (status = "4XX", body = ErrorBody)))]
+    request_body = plan::ActionStatusInput, responses((status = 200, body = PlanChanged), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn update_action(
     State(state): State<SharedState>,
     ctx: Ctx,
@@ -159,12 +173,12 @@ pub async fn update_action(
 ) -> Res {
     let (b, v) = input::<plan::ActionStatusInput>(&state, &ctx, Action::UpdatePlanAction, &id, &headers, &body).await?;
     let number = number.parse::<u32>().map_err(|_| ApiError::NotFound)?;
-    changed(plan::update_action(&state.ops, &ctx.actor, &id, v, number, b).await?)
+    changed(plan::update_action(&state.ops, &ctx.actor, &id, v, number, b).await.map_err(ApiError::plan)?)
 }
 
 /// PLAN-05: the plan ends (transfer out, 18th birthday, death, adoption) with the reason.
 #[utoipa::path(post, path = "/api/v1/plans/{plan_id}/end", params(("plan_id" = String, Path)),
-    request_body = plan::EndInput, responses((status = 200, body = PlanChanged), (status = "4XX", body = ErrorBody)))]
+    request_body = plan::EndInput, responses((status = 200, body = PlanChanged), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn end_plan(
     State(state): State<SharedState>,
     ctx: Ctx,
@@ -173,13 +187,13 @@ pub async fn end_plan(
     body: Bytes,
 ) -> Res {
     let (b, v) = input::<plan::EndInput>(&state, &ctx, Action::ChangePlan, &id, &headers, &body).await?;
-    changed(plan::end(&state.ops, &ctx.actor, &id, v, b).await?)
+    changed(plan::end(&state.ops, &ctx.actor, &id, v, b).await.map_err(ApiError::plan)?)
 }
 
 /// CG-03: a core group meeting: who was there, progress on each open action with evidence, a
 /// 0-10 safety rating from each person present, new actions, and any concern for the review.
 #[utoipa::path(post, path = "/api/v1/plans/{plan_id}/core-group-meetings", params(("plan_id" = String, Path)),
-    request_body = plan::CoreGroupMeetingBody, responses((status = 200, body = PlanChanged), (status = "4XX", body = ErrorBody)))]
+    request_body = plan::CoreGroupMeetingBody, responses((status = 200, body = PlanChanged), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn core_group_meeting(
     State(state): State<SharedState>,
     ctx: Ctx,
@@ -188,12 +202,12 @@ pub async fn core_group_meeting(
     body: Bytes,
 ) -> Res {
     let (b, v) = input::<plan::CoreGroupMeetingBody>(&state, &ctx, Action::ChangePlan, &id, &headers, &body).await?;
-    changed(plan::core_group_meeting(&state.ops, &ctx.actor, &id, v, b).await?)
+    changed(plan::core_group_meeting(&state.ops, &ctx.actor, &id, v, b).await.map_err(ApiError::plan)?)
 }
 
 /// REV-02: the review brought forward to an earlier date, with the reason.
 #[utoipa::path(post, path = "/api/v1/plans/{plan_id}/review-forward", params(("plan_id" = String, Path)),
-    request_body = plan::ReviewForwardInput, responses((status = 200, body = PlanChanged), (status = "4XX", body = ErrorBody)))]
+    request_body = plan::ReviewForwardInput, responses((status = 200, body = PlanChanged), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn review_forward(
     State(state): State<SharedState>,
     ctx: Ctx,
@@ -202,5 +216,62 @@ pub async fn review_forward(
     body: Bytes,
 ) -> Res {
     let (b, v) = input::<plan::ReviewForwardInput>(&state, &ctx, Action::ChangePlan, &id, &headers, &body).await?;
-    changed(plan::bring_review_forward(&state.ops, &ctx.actor, &id, v, b).await?)
+    changed(plan::bring_review_forward(&state.ops, &ctx.actor, &id, v, b).await.map_err(ApiError::plan)?)
+}
+
+/// PLAN-04: a child in need plan's needs, services (with provider and duration) and expected
+/// outcomes.
+#[utoipa::path(post, path = "/api/v1/plans/{plan_id}/child-in-need", params(("plan_id" = String, Path)),
+    request_body = plan::ChildInNeedInput, responses((status = 200, body = PlanChanged), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn change_child_in_need(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Res {
+    let (b, v) = input::<plan::ChildInNeedInput>(&state, &ctx, Action::ChangePlan, &id, &headers, &body).await?;
+    changed(plan::change_child_in_need(&state.ops, &ctx.actor, &id, v, b).await.map_err(ApiError::plan)?)
+}
+
+/// PLAN-04: a network meeting reviews a child in need plan (attendance, progress on each open
+/// action with evidence, new actions; ratings optional). The body is a core group meeting's.
+#[utoipa::path(post, path = "/api/v1/plans/{plan_id}/network-meetings", params(("plan_id" = String, Path)),
+    request_body = plan::CoreGroupMeetingBody, responses((status = 200, body = PlanChanged), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn network_meeting(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Res {
+    let (b, v) = input::<plan::CoreGroupMeetingBody>(&state, &ctx, Action::ChangePlan, &id, &headers, &body).await?;
+    changed(plan::network_meeting(&state.ops, &ctx.actor, &id, v, b).await.map_err(ApiError::plan)?)
+}
+
+/// PLAN-05, TIME-02: the child moved to another authority: the plan ends, and the answer gives
+/// the receiving authority's transfer-in conference due date.
+#[utoipa::path(post, path = "/api/v1/plans/{plan_id}/transfer-out", params(("plan_id" = String, Path)),
+    request_body = plan::TransferOutInput, responses((status = 200, body = plan::TransferredOut), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn transfer_out(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Res {
+    let (b, v) = input::<plan::TransferOutInput>(&state, &ctx, Action::ChangePlan, &id, &headers, &body).await?;
+    let t = plan::transfer_out(&state.ops, &ctx.actor, &id, v, b).await.map_err(ApiError::plan)?;
+    let etag = HeaderValue::from_str(&format!("\"{}\"", t.version)).unwrap_or(HeaderValue::from_static("\"0\""));
+    let mut res = Json(t).into_response();
+    res.headers_mut().insert(header::ETAG, etag);
+    Ok(res)
+}
+
+/// PLAN-05, TIME-02: the transfer pack for the receiving authority: the plan, the latest
+/// conference with its approved record, and the chronology (read logged).
+#[utoipa::path(get, path = "/api/v1/plans/{plan_id}/transfer-pack", params(("plan_id" = String, Path)),
+    responses((status = 200, body = plan::TransferPack), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn transfer_pack(State(state): State<SharedState>, ctx: Ctx, Path(id): Path<String>) -> Res {
+    Ok(Json(plan::transfer_pack(&state.ops, &ctx.actor, &id).await.map_err(ApiError::plan)?).into_response())
 }

@@ -20,8 +20,14 @@ pub struct Answer {
     pub current_version: Option<i64>,
 }
 
-/// The one mapping of [`OpsError`] to an answer.
+/// The one mapping of [`OpsError`] to an answer (of an operation on a conference).
 pub fn answer(e: &OpsError) -> Answer {
+    answer_for(e, "conference")
+}
+
+/// The one mapping of [`OpsError`] to an answer, naming what the operation was on (a
+/// "conference", a "plan") where the answer speaks of it.
+pub fn answer_for(e: &OpsError, what: &str) -> Answer {
     let a = |status, code, message: String| Answer { status, code, message, current_version: None };
     match e {
         OpsError::NotFound => {
@@ -30,13 +36,13 @@ pub fn answer(e: &OpsError) -> Answer {
         OpsError::Forbidden => a(
             StatusCode::FORBIDDEN,
             "forbidden",
-            "Your account may see this conference but may not do this to it.".into(),
+            format!("Your account may see this {what} but may not do this to it."),
         ),
         OpsError::Conflict { current_version } => Answer {
             status: StatusCode::CONFLICT,
             code: "version_conflict",
             message: format!(
-                "Someone else changed this conference since you last saw it: it is now at version {current_version}. \
+                "Someone else changed this {what} since you last saw it: it is now at version {current_version}. \
                  Nothing was saved over their change. Read it again, then send your change with the new version."
             ),
             current_version: Some(*current_version),

@@ -253,6 +253,10 @@ pub const ROUTES: &[Route] = &[
     r("POST", "/api/v1/plans/{plan_id}/end", Record(Action::ChangePlan)),
     r("POST", "/api/v1/plans/{plan_id}/core-group-meetings", Record(Action::ChangePlan)),
     r("POST", "/api/v1/plans/{plan_id}/review-forward", Record(Action::ChangePlan)),
+    r("POST", "/api/v1/plans/{plan_id}/child-in-need", Record(Action::ChangePlan)),
+    r("POST", "/api/v1/plans/{plan_id}/network-meetings", Record(Action::ChangePlan)),
+    r("POST", "/api/v1/plans/{plan_id}/transfer-out", Record(Action::ChangePlan)),
+    r("GET", "/api/v1/plans/{plan_id}/transfer-pack", Record(Action::ViewPlan)),
     r("GET", "/plans", Authority(Action::ListMyPlans)),
     r("GET", "/plans/{plan_id}", Record(Action::ViewPlan)),
     r("GET", "/plans/{plan_id}/history", Record(Action::ViewPlan)),
@@ -260,6 +264,11 @@ pub const ROUTES: &[Route] = &[
     r("POST", "/plans/{plan_id}/actions", Record(Action::ChangePlan)),
     r("POST", "/plans/{plan_id}/actions/status", Record(Action::UpdatePlanAction)),
     r("POST", "/plans/{plan_id}/end", Record(Action::ChangePlan)),
+    r("GET", "/plans/{plan_id}/after", Record(Action::ChangePlan)),
+    r("POST", "/plans/{plan_id}/child-in-need", Record(Action::ChangePlan)),
+    r("POST", "/plans/{plan_id}/network-meeting", Record(Action::ChangePlan)),
+    r("POST", "/plans/{plan_id}/transfer-out", Record(Action::ChangePlan)),
+    r("GET", "/plans/{plan_id}/transfer-pack", Record(Action::ViewPlan)),
 ];
 
 pub fn route_for(method: &str, path: &str) -> Option<&'static Route> {
@@ -452,6 +461,10 @@ pub fn router(state: SharedState) -> Router {
         .route("/api/v1/plans/{plan_id}/end", post(crate::api_plans::end_plan))
         .route("/api/v1/plans/{plan_id}/core-group-meetings", post(crate::api_plans::core_group_meeting))
         .route("/api/v1/plans/{plan_id}/review-forward", post(crate::api_plans::review_forward))
+        .route("/api/v1/plans/{plan_id}/child-in-need", post(crate::api_plans::change_child_in_need))
+        .route("/api/v1/plans/{plan_id}/network-meetings", post(crate::api_plans::network_meeting))
+        .route("/api/v1/plans/{plan_id}/transfer-out", post(crate::api_plans::transfer_out))
+        .route("/api/v1/plans/{plan_id}/transfer-pack", get(crate::api_plans::transfer_pack))
         .route("/plans", get(pages::plan::mine))
         .route("/plans/{plan_id}", get(pages::plan::show))
         .route("/plans/{plan_id}/history", get(pages::plan::history))
@@ -459,6 +472,11 @@ pub fn router(state: SharedState) -> Router {
         .route("/plans/{plan_id}/actions", post(pages::plan::add_action))
         .route("/plans/{plan_id}/actions/status", post(pages::plan::update_action))
         .route("/plans/{plan_id}/end", post(pages::plan::end))
+        .route("/plans/{plan_id}/after", get(pages::plan_after::show))
+        .route("/plans/{plan_id}/child-in-need", post(pages::plan_after::child_in_need))
+        .route("/plans/{plan_id}/network-meeting", post(pages::plan_after::network_meeting))
+        .route("/plans/{plan_id}/transfer-out", post(pages::plan_after::transfer_out))
+        .route("/plans/{plan_id}/transfer-pack", get(pages::plan_after::transfer_pack))
         .fallback(crate::error::not_found)
         .with_state(state)
 }

@@ -12,6 +12,7 @@ pub mod families;
 pub mod health;
 pub mod meeting;
 pub mod plan;
+pub mod plan_after;
 pub mod policy;
 pub mod portal;
 pub mod portal_text;

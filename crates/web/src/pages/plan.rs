@@ -121,11 +121,7 @@ async fn plan_page(
         .collect();
     owners.push(Opt::new("agency", "An agency (name it below)"));
     let statuses = ActionStatus::ALL.iter().map(|s| Opt::new(s.as_str(), s.label())).collect();
-    let end_reasons = EndReason::ALL
-        .iter()
-        .filter(|r| **r != EndReason::ReviewDecision)
-        .map(|r| Opt::new(r.as_str(), r.label()))
-        .collect();
+    let end_reasons = EndReason::recordable_for(p.kind).iter().map(|r| Opt::new(r.as_str(), r.label())).collect();
     let mut concern_rows: Vec<(usize, String, String)> = p
         .outline
         .concerns
@@ -170,6 +166,7 @@ impl HistoryPage<'_> {
             "ended" => "the ending",
             "next_review_by" => "the next review date",
             "key_worker" => "the key worker",
+            "lifecycle" => "the child in need plan, network meetings, step-down or transfer",
             _ => "",
         };
         match v.after.as_object() {
@@ -192,6 +189,11 @@ impl HistoryPage<'_> {
             "plan.action.status" => "Action updated",
             "plan.end" => "Plan ended",
             "plan.review" => "Review conference",
+            "plan.step-down" => "Child in need plan made by a step-down",
+            "plan.transfer-in" => "Plan made by a transfer-in conference",
+            "plan.transfer-out" => "Transferred to another authority",
+            "plan.child-in-need" => "Child in need plan written or changed",
+            "plan.network-meeting" => "Network meeting",
             _ => "Changed",
         }
     }
