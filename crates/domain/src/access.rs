@@ -7,11 +7,10 @@
 //! Where [`Relationship::ConferenceChair`] comes from: a conference's own chair assignment
 //! (for that conference, and for the family while they chair any of its conferences), and,
 //! provisionally, being named as the chair on an *open* deadline of the family's case (not yet
-//! met): that chair prepares for the conference the deadline is for. Once the deadline is met
-//! the provisional grant ends and only a conference's own chair assignment counts
-//! (`confer_store::families::relationships_in`; tested on both databases in
-//! `crates/store/tests/deadline_chair.rs`). Deadlines have no cancelled state: a cancelled
-//! conference's open deadlines still grant until they are met.
+//! met, not cancelled): that chair prepares for the conference the deadline is for. Once the
+//! deadline is met, or cancelled with the conference it was for, the provisional grant ends
+//! and only a conference's own chair assignment counts (`confer_store::families::relationships_in`;
+//! tested on both databases in `crates/store/tests/deadline_chair.rs`).
 
 use crate::model::{AuthorityId, Role, UserId};
 use std::collections::BTreeSet;

@@ -144,8 +144,14 @@ pub async fn of_family(ops: &Ops, actor: &Actor, family_id: &str) -> Result<Vec<
     crate::conference::authorize_family(ops, actor, Action::ViewPlan, family_id).await?;
     let rows = plans::of_family(&ops.db, family_id).await?;
     let listed: Vec<&str> = rows.iter().map(|r| r.family_id.as_str()).collect();
-    confer_store::audit::log_list_read(&ops.db, actor.authority_id.as_str(), actor.user_id.as_str(), "family-plans", &listed)
-        .await?;
+    confer_store::audit::log_list_read(
+        &ops.db,
+        actor.authority_id.as_str(),
+        actor.user_id.as_str(),
+        "family-plans",
+        &listed,
+    )
+    .await?;
     Ok(rows)
 }
 
@@ -207,8 +213,14 @@ pub async fn mine(ops: &Ops, actor: &Actor) -> Result<MyPlans> {
     let core_groups_due = rows.iter().filter(|r| r.core_group_due_by.is_some()).cloned().collect();
     let network_meetings_due = rows.iter().filter(|r| r.network_meeting_due_by.is_some()).cloned().collect();
     let listed: Vec<&str> = rows.iter().map(|r| r.family_id.as_str()).collect();
-    confer_store::audit::log_list_read(&ops.db, actor.authority_id.as_str(), actor.user_id.as_str(), "my-plans", &listed)
-        .await?;
+    confer_store::audit::log_list_read(
+        &ops.db,
+        actor.authority_id.as_str(),
+        actor.user_id.as_str(),
+        "my-plans",
+        &listed,
+    )
+    .await?;
     Ok(MyPlans { plans: rows, overdue_actions, core_groups_due, network_meetings_due })
 }
 
@@ -617,7 +629,8 @@ pub async fn transfer_out(ops: &Ops, actor: &Actor, id: &str, v: i64, b: Transfe
         receiving_authority_id: here.as_ref().map(|(a, _)| a.clone()),
     };
     let today = ops.clock.today();
-    let offer = here.as_ref().map(|(a, _)| plans::OfferedTransfer { to_authority: a, notified_on: b.notified_on, due_by: due });
+    let offer =
+        here.as_ref().map(|(a, _)| plans::OfferedTransfer { to_authority: a, notified_on: b.notified_on, due_by: due });
     let ((), v) = plans::save_with(
         &ops.db,
         id,
@@ -703,8 +716,7 @@ pub async fn transfer_pack(ops: &Ops, actor: &Actor, id: &str) -> Result<Transfe
         if !c.children().iter().any(|x| x.child_id == p.child_id) {
             continue;
         }
-        let Some(held_on) = c.date().filter(|_| c.state() == confer_domain::conference::ConferenceState::Closed)
-        else {
+        let Some(held_on) = c.date().filter(|_| c.state() == confer_domain::conference::ConferenceState::Closed) else {
             continue;
         };
         let outcome = c.decision_for(&p.child_id).map(|d| d.outcome.describe());
@@ -726,7 +738,11 @@ pub async fn transfer_pack(ops: &Ops, actor: &Actor, id: &str) -> Result<Transfe
     for v in plans::history(&ops.db, id).await? {
         let on = v.changed_at.get(..10).and_then(|d| d.parse::<NaiveDate>().ok());
         if let Some(on) = on {
-            chronology.push(ChronologyEntry { on, kind: "plan-version".into(), what: format!("Version {}: {}", v.version, v.action) });
+            chronology.push(ChronologyEntry {
+                on,
+                kind: "plan-version".into(),
+                what: format!("Version {}: {}", v.version, v.action),
+            });
         }
     }
     for m in &p.core_group_meetings {

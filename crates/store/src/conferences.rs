@@ -90,6 +90,8 @@ pub async fn create_with_rules(
     .execute(&mut **tx)
     .await?;
     write_people(tx, c, None).await?;
+    // A conference requested again for deadlines a cancelled one was to meet opens them again.
+    crate::deadlines::cancel_for_conference(tx, c, false, db.today(), actor).await?;
     sync_deadlines(db, tx, c, actor, rules).await?;
     sync_case_stage(tx, c, actor).await?;
     audit::record(
@@ -385,6 +387,12 @@ pub async fn save<T>(
     let before = serde_json::to_value(&c).map_err(corrupt)?;
     let was = c.clone();
     let out = operation(&mut c)?;
+    // DIS-02: a dissent the policy escalates is told to the named managers in this transaction.
+    let escalate_to =
+        if c.dissents_to_escalate().is_empty() { Vec::new() } else { escalation_recipients(&mut tx, &c).await? };
+    if !escalate_to.is_empty() {
+        c.escalate_dissents(db.clock().now());
+    }
     let after = serde_json::to_value(&c).map_err(corrupt)?;
     let note_taker = match change.note_taker {
         Some(n) => n.map(str::to_owned),
@@ -429,10 +437,15 @@ pub async fn save<T>(
         }
     }
     sync_deadlines(db, &mut tx, &c, change.actor, None).await?;
+    if was.state() != ConferenceState::Cancelled && c.state() == ConferenceState::Cancelled {
+        let on = c.cancellation().map(|x| x.at.date_naive()).unwrap_or_else(|| db.today());
+        crate::deadlines::cancel_for_conference(&mut tx, &c, true, on, change.actor).await?;
+    }
     sync_case_stage(&mut tx, &c, change.actor).await?;
     // PLAN-03, PLAN-05: the plans the conference decided, made or changed in its transaction.
     crate::plans::follow_conference(db, &mut tx, &was, &c, change.actor).await?;
     tell_invitees_of_changes(&mut tx, &was, &c).await?;
+    tell_of_escalation(&mut tx, &c, &escalate_to, change.actor).await?;
     let (before, after) = changed_parts(before, after);
     audit::record(
         &mut tx,
@@ -817,6 +830,75 @@ async fn tell_invitees_of_changes(tx: &mut Tx, before: &Conference, c: &Conferen
             .execute(&mut **tx)
             .await?;
     }
+    Ok(())
+}
+
+/// DIS-02: who is told of an escalated dissent: the team manager of the family's allocated
+/// worker (the management line) and the authority's safeguarding (quality assurance or
+/// service) managers; accounts still enabled, with an address. Nobody: the dissent stays to be
+/// escalated (`Conference::dissents_to_escalate`).
+async fn escalation_recipients(tx: &mut Tx, c: &Conference) -> Result<Vec<(String, String)>> {
+    let rows = sqlx::query(
+        "SELECT u.id, u.email FROM user_account u WHERE u.authority_id = $1 AND u.disabled = 0 AND (\
+           u.id IN (SELECT w.line_manager_id FROM user_account w WHERE w.id = $2) \
+           OR u.id IN (SELECT r.user_id FROM user_role r WHERE r.role = $3)) ORDER BY u.id",
+    )
+    .bind(c.authority_id().as_str())
+    .bind(c.allocated_worker().as_str())
+    .bind(confer_domain::Role::QualityAssurance.as_str())
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut out = Vec::new();
+    for r in &rows {
+        let email = text(r, "email")?;
+        if email.contains('@') {
+            out.push((text(r, "id")?, email));
+        }
+    }
+    Ok(out)
+}
+
+/// DIS-02: the notice to each manager, through the outbox in the conference's transaction,
+/// audited (who was told, by account id: no address, no names).
+async fn tell_of_escalation(tx: &mut Tx, c: &Conference, to: &[(String, String)], actor: &str) -> Result<()> {
+    if to.is_empty() {
+        return Ok(());
+    }
+    let authority = sqlx::query("SELECT name, nation FROM authority WHERE id = $1")
+        .bind(c.authority_id().as_str())
+        .fetch_one(&mut **tx)
+        .await?;
+    let authority_name = text(&authority, "name")?;
+    let nation = confer_domain::Nation::parse(&text(&authority, "nation")?)
+        .ok_or_else(|| StoreError::Corrupt("authority nation".into()))?;
+    let about = confer_domain::notices::About { kind: c.kind(), authority: &authority_name, nation };
+    let notice = confer_domain::notices::dissent_escalated(about, c.id().as_str());
+    for (_, email) in to {
+        sqlx::query("INSERT INTO outbox (id, authority_id, channel, recipient, subject, body, created_at) VALUES ($1, $2, 'email', $3, $4, $5, $6)")
+            .bind(crate::new_id())
+            .bind(c.authority_id().as_str())
+            .bind(email)
+            .bind(&notice.subject)
+            .bind(&notice.body)
+            .bind(tx.now())
+            .execute(&mut **tx)
+            .await?;
+    }
+    let told: Vec<&str> = to.iter().map(|(id, _)| id.as_str()).collect();
+    audit::record(
+        tx,
+        Entry {
+            authority_id: c.authority_id().as_str(),
+            actor,
+            kind: EventKind::Change,
+            action: "dissent.escalated",
+            entity_type: "conference",
+            entity_id: c.id().as_str(),
+            before: Value::Null,
+            after: json!({ "told": told }),
+        },
+    )
+    .await?;
     Ok(())
 }
 

@@ -33,6 +33,9 @@ pub struct StoredDeadline {
     pub met_recorded_by: Option<String>,
     pub met_recorded_by_name: Option<String>,
     pub created_by: String,
+    /// The day the conference it was for was cancelled: no longer due, and no longer granting
+    /// the provisional chair role. (Lists leave cancelled deadlines out.)
+    pub cancelled_on: Option<NaiveDate>,
 }
 
 impl StoredDeadline {
@@ -49,6 +52,7 @@ impl StoredDeadline {
 
 const SELECT: &str = "SELECT d.id, d.authority_id, d.family_id, d.case_id, d.rule, d.trigger_on, d.due_on, \
     d.policy_effective_from, d.chair_id, d.met_on, d.late_reason, d.late_details, d.met_recorded_by, d.created_by, \
+    d.cancelled_on, \
     f.name AS family_name, fc.allocated_worker_id, w.display_name AS worker_name, ch.display_name AS chair_name, \
     mr.display_name AS met_recorded_by_name \
     FROM deadline d JOIN family f ON f.id = d.family_id JOIN family_case fc ON fc.id = d.case_id \
@@ -91,6 +95,7 @@ fn from_row(row: &AnyRow) -> Result<StoredDeadline> {
         met_recorded_by: opt_text(row, "met_recorded_by")?,
         met_recorded_by_name: opt_text(row, "met_recorded_by_name")?,
         created_by: text(row, "created_by")?,
+        cancelled_on: date(row, "cancelled_on")?,
     })
 }
 
@@ -221,7 +226,9 @@ pub async fn get(db: &Db, authority: &AuthorityId, id: &str) -> Result<StoredDea
 
 /// Every deadline of a family, the earliest due first.
 pub async fn for_family(db: &Db, family_id: &str) -> Result<Vec<StoredDeadline>> {
-    let rows = sqlx::query(&format!("{SELECT} WHERE d.family_id = $1 ORDER BY d.due_on, d.rule, d.id"))
+    let rows = sqlx::query(&format!(
+        "{SELECT} WHERE d.family_id = $1 AND d.cancelled_on IS NULL ORDER BY d.due_on, d.rule, d.id"
+    ))
         .bind(family_id)
         .fetch_all(db.pool())
         .await?;
@@ -373,6 +380,8 @@ pub async fn list(db: &Db, q: &ListQuery) -> Result<Vec<StoredDeadline>> {
             )
         );
     }
+    // A deadline whose conference was cancelled is neither due nor overdue.
+    sql.push_str(" AND d.cancelled_on IS NULL");
     let today = q.today.to_string();
     let until = q.at_risk_until.to_string();
     match q.state {
@@ -441,4 +450,72 @@ pub async fn late_reasons(db: &Db, authority: &AuthorityId) -> Result<Vec<LateRe
             })
         })
         .collect()
+}
+
+/// The open deadlines a conference was to meet, by (rule, trigger): an initial or pre-birth
+/// conference's TIME-01 deadline, a transfer-in's TIME-02, a review's REV-01 date.
+fn deadlines_of(c: &confer_domain::conference::Conference) -> Vec<(DeadlineRule, NaiveDate)> {
+    use confer_domain::conference::ConferenceKind;
+    match c.kind() {
+        ConferenceKind::Initial | ConferenceKind::PreBirth => {
+            c.strategy_discussion_on().map(|d| vec![(DeadlineRule::InitialConference, d)]).unwrap_or_default()
+        }
+        ConferenceKind::TransferIn => {
+            c.transfer_notified_on().map(|d| vec![(DeadlineRule::TransferInConference, d)]).unwrap_or_default()
+        }
+        ConferenceKind::Review => c
+            .previous()
+            .map(|p| vec![(DeadlineRule::FirstReview, p.held_on), (DeadlineRule::NextReview, p.held_on)])
+            .unwrap_or_default(),
+    }
+}
+
+/// ROLE-11, issue 13: when a conference is cancelled, the open deadlines it was to meet are
+/// marked cancelled (`cancelled` true, on `on`), in its transaction: they no longer show as due
+/// or overdue and no longer grant the provisional chair role. When a conference is requested
+/// again for the same deadlines (`cancelled` false), they open again. Audited per deadline.
+pub async fn cancel_for_conference(
+    tx: &mut Tx,
+    c: &confer_domain::conference::Conference,
+    cancelled: bool,
+    on: NaiveDate,
+    actor: &str,
+) -> Result<()> {
+    for (rule, trigger) in deadlines_of(c) {
+        let sql = if cancelled {
+            "SELECT id FROM deadline WHERE case_id = $1 AND rule = $2 AND trigger_on = $3 AND met_on IS NULL \
+             AND cancelled_on IS NULL"
+        } else {
+            "SELECT id FROM deadline WHERE case_id = $1 AND rule = $2 AND trigger_on = $3 AND met_on IS NULL \
+             AND cancelled_on IS NOT NULL"
+        };
+        let row = sqlx::query(sql)
+            .bind(c.case_id().as_str())
+            .bind(rule.as_str())
+            .bind(trigger.to_string())
+            .fetch_optional(&mut **tx)
+            .await?;
+        let Some(row) = row else { continue };
+        let id = text(&row, "id")?;
+        sqlx::query("UPDATE deadline SET cancelled_on = $2 WHERE id = $1")
+            .bind(&id)
+            .bind(cancelled.then(|| on.to_string()))
+            .execute(&mut **tx)
+            .await?;
+        audit::record(
+            tx,
+            Entry {
+                authority_id: c.authority_id().as_str(),
+                actor,
+                kind: EventKind::Change,
+                action: if cancelled { "deadline.cancelled" } else { "deadline.reopened" },
+                entity_type: "family",
+                entity_id: c.family_id().as_str(),
+                before: json!({"deadline_id": id, "cancelled_on": if cancelled { None } else { Some(on) }}),
+                after: json!({"deadline_id": id, "cancelled_on": cancelled.then_some(on), "conference_id": c.id()}),
+            },
+        )
+        .await?;
+    }
+    Ok(())
 }

@@ -198,7 +198,7 @@ pub(crate) async fn relationships_in(
            JOIN family_case fc ON fc.id = cp.case_id JOIN professional p ON p.id = cp.professional_id \
            WHERE fc.family_id = $1 AND p.user_id = $2 \
          UNION ALL SELECT 'deadline-chair' AS k, '' AS v FROM deadline \
-           WHERE family_id = $1 AND chair_id = $2 AND met_on IS NULL \
+           WHERE family_id = $1 AND chair_id = $2 AND met_on IS NULL AND cancelled_on IS NULL \
          UNION ALL SELECT 'family-conference' AS k, cp.relationship AS v FROM conference_person cp \
            JOIN conference c ON c.id = cp.conference_id WHERE c.family_id = $1 AND cp.user_id = $2 \
          UNION ALL SELECT 'this-conference' AS k, relationship AS v FROM conference_person \

@@ -14,8 +14,8 @@ use crate::{date, int, opt_text, text, Db, Result, StoreError, Tx};
 use chrono::NaiveDate;
 use confer_domain::audit::EventKind;
 use confer_domain::conference::{ChildOutcome, Conference, ConferenceKind, ConferenceState};
-use confer_domain::timescales::DeadlineRule;
 use confer_domain::plan::{ActionStatus, Plan, PlanError, PlanId, PlanKind, PlanOutcome};
+use confer_domain::timescales::DeadlineRule;
 use confer_domain::{AuthorityId, ChildId, FamilyId, UserId};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -317,7 +317,8 @@ pub async fn transfers_to(db: &Db, authority: &AuthorityId) -> Result<Vec<Transf
 
 /// The child's date of birth, when known (the 18th birthday ending, PLAN-05).
 pub async fn child_born_on(db: &Db, child_id: &str) -> Result<Option<NaiveDate>> {
-    let row = sqlx::query("SELECT date_of_birth FROM child WHERE id = $1").bind(child_id).fetch_optional(db.pool()).await?;
+    let row =
+        sqlx::query("SELECT date_of_birth FROM child WHERE id = $1").bind(child_id).fetch_optional(db.pool()).await?;
     match row {
         Some(r) => date(&r, "date_of_birth"),
         None => Ok(None),

@@ -323,6 +323,18 @@ impl super::Conference {
         Ok(())
     }
 
+    /// DIS-02: marks every dissent still to be escalated as escalated at `now`; the store calls
+    /// this in the transaction that writes the notification to the named managers, and only
+    /// when there is someone to tell. Returns how many.
+    pub fn escalate_dissents(&mut self, now: DateTime<Utc>) -> usize {
+        let mut n = 0;
+        for d in self.dissents.iter_mut().filter(|d| d.escalate && d.escalated_at.is_none()) {
+            d.escalated_at = Some(now);
+            n += 1;
+        }
+        n
+    }
+
     pub fn dissents(&self) -> &[Dissent] {
         &self.dissents
     }
