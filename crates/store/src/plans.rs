@@ -146,7 +146,7 @@ pub struct Stored {
     pub version: i64,
 }
 
-fn stored_from_row(row: &sqlx::any::AnyRow) -> Result<Stored> {
+pub(crate) fn stored_from_row(row: &sqlx::any::AnyRow) -> Result<Stored> {
     Ok(Stored { plan: serde_json::from_str(&text(row, "doc")?).map_err(corrupt)?, version: int(row, "version")? })
 }
 
@@ -207,7 +207,7 @@ pub async fn save<T>(
     Ok((out, expected_version + 1))
 }
 
-enum UpdateError {
+pub(crate) enum UpdateError {
     /// Another transaction saved the version first.
     Lost,
     Store(StoreError),
@@ -226,7 +226,7 @@ impl From<sqlx::Error> for UpdateError {
 
 /// Writes a changed plan at `expected_version` + 1 with its version row, core group and audit
 /// event, in the caller's transaction.
-async fn update_in(
+pub(crate) async fn update_in(
     tx: &mut Tx,
     p: &Plan,
     expected_version: i64,
@@ -379,10 +379,11 @@ pub struct PlanRow {
     pub version: i64,
 }
 
-const ROW_COLUMNS: &str = "p.id, p.family_id, f.name AS family_name, p.child_id, p.kind, p.category, p.key_worker_id, \
+pub(crate) const ROW_COLUMNS: &str =
+    "p.id, p.family_id, f.name AS family_name, p.child_id, p.kind, p.category, p.key_worker_id, \
     p.started_on, p.ended_on, p.end_reason, p.core_group_due_by, p.next_review_by, p.open_action_due, p.version";
 
-fn row_from(r: &sqlx::any::AnyRow) -> Result<PlanRow> {
+pub(crate) fn row_from(r: &sqlx::any::AnyRow) -> Result<PlanRow> {
     Ok(PlanRow {
         id: text(r, "id")?,
         family_id: text(r, "family_id")?,

@@ -260,6 +260,14 @@ pub const ROUTES: &[Route] = &[
     r("POST", "/plans/{plan_id}/actions", Record(Action::ChangePlan)),
     r("POST", "/plans/{plan_id}/actions/status", Record(Action::UpdatePlanAction)),
     r("POST", "/plans/{plan_id}/end", Record(Action::ChangePlan)),
+    // Plans for the people who use them (issue 13): the core group meeting, the young
+    // person's own version, a child's timeline, the plan in the family portal.
+    r("GET", "/plans/{plan_id}/core-group", Record(Action::ChangePlan)),
+    r("POST", "/plans/{plan_id}/core-group", Record(Action::ChangePlan)),
+    r("GET", "/plans/{plan_id}/young-person", Record(Action::ChangePlan)),
+    r("POST", "/plans/{plan_id}/young-person", Record(Action::ChangePlan)),
+    r("GET", "/families/{family_id}/children/{child_id}/timeline", Record(Action::ViewPlan)),
+    r("GET", "/portal/plans/{plan_id}", Record(Action::ViewFamilyPlan)),
 ];
 
 pub fn route_for(method: &str, path: &str) -> Option<&'static Route> {
@@ -459,6 +467,13 @@ pub fn router(state: SharedState) -> Router {
         .route("/plans/{plan_id}/actions", post(pages::plan::add_action))
         .route("/plans/{plan_id}/actions/status", post(pages::plan::update_action))
         .route("/plans/{plan_id}/end", post(pages::plan::end))
+        .route("/plans/{plan_id}/core-group", get(pages::plan_core_group::show).post(pages::plan_core_group::record))
+        .route(
+            "/plans/{plan_id}/young-person",
+            get(pages::plan_core_group::young_show).post(pages::plan_core_group::young_write),
+        )
+        .route("/families/{family_id}/children/{child_id}/timeline", get(pages::plan_timeline::show))
+        .route("/portal/plans/{plan_id}", get(pages::portal_plan::show))
         .fallback(crate::error::not_found)
         .with_state(state)
 }

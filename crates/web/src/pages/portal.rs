@@ -110,6 +110,9 @@ struct PortalHome<'a> {
     t: &'a super::portal_text::Text,
     w: &'a Words,
     rows: Vec<HomeRow>,
+    /// Issue 13: the children's plans this person may read (PLAN-06, CHILD-04).
+    plans: Vec<confer_ops::plan_people::PortalPlanLink>,
+    pw: &'static super::portal_plan::PlanWords,
 }
 
 /// The meeting's date, time, place, video link and chair, as this reader may see them: someone
@@ -137,7 +140,7 @@ fn slot_texts(
 }
 
 /// "23 November 2026", or in Welsh "23 Tachwedd 2026".
-fn long_date_in(d: &chrono::NaiveDate, w: &Words) -> String {
+pub(crate) fn long_date_in(d: &chrono::NaiveDate, w: &Words) -> String {
     use chrono::Datelike;
     if w.lang != "cy" {
         return view::long_date(d);
@@ -202,8 +205,10 @@ pub async fn home(
             .await?;
         }
     }
+    let plans = confer_ops::plan_people::portal_plans(&state.ops, &ctx.actor).await?;
+    let pw = super::portal_plan::plan_words(w.lang);
     let page = portal_page(&ctx, t.home_title, w);
-    Ok(view::render(&PortalHome { page: &page, t, w, rows }))
+    Ok(view::render(&PortalHome { page: &page, t, w, rows, plans, pw }))
 }
 
 // ---------------------------------------------------------------- one conference
