@@ -180,8 +180,14 @@ pub async fn mine(ops: &Ops, actor: &Actor) -> Result<MyPlans> {
     let rows = plans::of_user(&ops.db, &actor.authority_id, &actor.user_id).await?;
     let me = plans::professional_of_user(&ops.db, &actor.authority_id, &actor.user_id).await?;
     let mut overdue_actions = Vec::new();
-    for row in rows.iter().filter(|r| r.open_action_due.is_some_and(|d| d < today)) {
-        let stored = plans::load(&ops.db, &row.id).await?;
+    // The documents of the plans with an overdue action, in one query (not one per plan).
+    let late = |r: &PlanRow| r.open_action_due.is_some_and(|d| d < today);
+    let docs = if rows.iter().any(late) {
+        confer_store::plan_people::docs_of_user(&ops.db, &actor.authority_id, &actor.user_id).await?
+    } else {
+        Vec::new()
+    };
+    for (row, stored) in docs.iter().filter(|(r, _)| late(r)) {
         for a in stored.plan.overdue_actions(today) {
             let mine = matches!((&a.owner, &me), (ActionOwner::Professional(p), Some(m)) if p.as_str() == m);
             overdue_actions.push(OverdueAction {
