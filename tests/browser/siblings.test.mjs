@@ -207,6 +207,40 @@ describe('three siblings', { timeout: 600_000 }, () => {
     await sw.goto(family)
     assert.match(await sw.locator('main').innerText(), /Stage\s+Child protection plan/)
 
+    // Issue 13 (CG-03): the first core group meeting, recorded through the pages from the
+    // plan; refused first (nobody ticked) with the form kept; then the child's timeline with its
+    // charts. At 320 CSS px none of these pages scrolls sideways as a whole.
+    await click(sw, sw.locator('#plans + ul a').first())
+    await checkAccessibility(sw, 'a child protection plan')
+    const plan = pathOf(sw).split('?')[0]
+    await click(sw, sw.getByRole('link', { name: 'Record a core group meeting' }))
+    await checkAccessibility(sw, 'core group meeting form')
+    await (await field(sw, 'cg-concern_for_review', 'concern')).fill('Kept when refused.')
+    await pressButton(sw, 'Save the core group meeting')
+    assert.match(await refusedWith(sw), /who of the core group|Choose/)
+    assert.equal(await sw.locator('#cg-concern_for_review').inputValue(), 'Kept when refused.')
+    await checkAccessibility(sw, 'core group meeting form, refused')
+    await sw.locator('#cg-concern_for_review').fill('')
+    await sw.locator('input[name=present]').first().check()
+    await sw.locator('#cg-rating_1').selectOption('4')
+    for (const box of await sw.locator('textarea[name^=evidence_]').all()) await box.fill('Seen at the home visit.')
+    await pressButton(sw, 'Save the core group meeting')
+    assert.match(await mainText(sw), /core group meeting is saved/, await refusedWith(sw))
+    assert.match(await sw.locator('#core-group-meetings ~ .govuk-summary-card').first().innerText(), /Meeting 1/)
+    await checkAccessibility(sw, 'a plan with a core group meeting')
+    await click(sw, sw.getByRole('link', { name: /timeline, with the safety scale/ }))
+    await checkAccessibility(sw, "a child's timeline with its charts")
+    assert.ok(await sw.locator('svg[role=img]').count() >= 1, 'the safety chart is drawn')
+    const timeline = pathOf(sw)
+    await sw.setViewportSize({ width: 320, height: 800 })
+    for (const path of [plan, `${plan}/core-group`, timeline, `${plan}/young-person`]) {
+      await sw.goto(path)
+      const wide = await sw.evaluate(() => document.documentElement.scrollWidth)
+      assert.ok(wide <= 320, `${path} scrolls sideways at 320 CSS px (${wide} px wide)`)
+    }
+    await sw.setViewportSize({ width: 1280, height: 800 })
+    await sw.goto(family)
+
     // REV-01, CHAIR-02: the review of the two plans, requested from the family page; the
     // previous chair is suggested; the review continues one plan and ends the other, stepping
     // down to a child in need plan.
