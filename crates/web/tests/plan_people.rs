@@ -291,3 +291,59 @@ async fn the_young_persons_own_version_is_written_by_the_social_worker_and_read_
     let latest = confer_store::plan_people::young_persons_version(&j.app.db, &id).await.unwrap().unwrap();
     assert_eq!(latest.version, 2);
 }
+
+#[tokio::test]
+async fn a_parent_excluded_from_the_conference_reads_only_their_own_actions_and_the_review_date_exc_06() {
+    use confer_domain::conference::{Exclusion, ExclusionDecision, ExclusionReason, ExclusionScope};
+    let j = journey().await;
+    let id = j.plan_of("amy").await;
+    // The key worker gives Mia an action of her own.
+    let mut sw = j.app.as_user(&j.sw_id).await;
+    let plan_path = format!("/plans/{id}");
+    let add = format!("/plans/{id}/actions");
+    step(
+        &mut sw,
+        &plan_path,
+        &add,
+        &[("what", "Mia takes Amy to school"), ("owner", "family-member:fam1-mum"), ("due", "4/12/2026")],
+    )
+    .await;
+    // The chair had excluded Mia from the whole conference (set on the stored conference, as the
+    // chair's decision would have: the conference's own tests cover deciding it).
+    let exclusion = Exclusion {
+        decision: ExclusionDecision {
+            adult_id: AdultId("fam1-mum".into()),
+            scope: ExclusionScope::Whole,
+            reasons: vec![ExclusionReason::ALL[0]],
+            detail: "Fictional reason.".into(),
+            rests_on_police_information: false,
+            views_by: vec![],
+        },
+        decided_by: j.sw_id.as_str().into(),
+        decided_at: at("2026-11-19 09:00"),
+        told: None,
+    };
+    let row = sqlx::query("SELECT doc FROM conference WHERE id = $1")
+        .bind(j.conference.id.as_str())
+        .fetch_one(j.app.db.pool())
+        .await
+        .unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&sqlx::Row::get::<String, _>(&row, "doc")).unwrap();
+    doc["exclusions"].as_array_mut().unwrap().push(serde_json::to_value(&exclusion).unwrap());
+    sqlx::query("UPDATE conference SET doc = $1 WHERE id = $2")
+        .bind(doc.to_string())
+        .bind(j.conference.id.as_str())
+        .execute(j.app.db.pool())
+        .await
+        .unwrap();
+    let mut mum = j.portal("mia", Role::Parent, PortalPerson::Adult(AdultId("fam1-mum".into()))).await;
+    let page = mum.get(&format!("/portal/plans/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let body = &page.body;
+    assert!(body.contains("Some parts of this plan are not shown to you"), "{body}");
+    assert!(body.contains("Mia takes Amy to school"), "her own action");
+    assert!(!body.contains("The children are often left without food."), "not the concerns");
+    assert!(!body.contains("breakfast at school"), "not the others' actions");
+    assert!(!body.contains("Next core group meeting"), "not when the core group meets (EXC-04)");
+    assert!(body.contains("Next review meeting") && body.contains(confer_domain::plan::PARENTAL_RESPONSIBILITY_EN));
+}
