@@ -362,6 +362,29 @@ mod tests {
     }
 
     #[test]
+    fn plan_06_child_04_only_the_family_reads_a_plan_in_the_portal_and_never_the_staff_view() {
+        use crate::access::{decide, Action, Actor, Decision, Relationship, Target};
+        use crate::Role;
+        let actor =
+            |r: Role| Actor { user_id: "u".into(), authority_id: "la1".into(), roles: [r].into_iter().collect() };
+        let la: crate::AuthorityId = "la1".into();
+        let family = [Relationship::FamilyMember];
+        let own = Target::Record { authority_id: &la, relationships: &family };
+        let none = Target::Record { authority_id: &la, relationships: &[] };
+        for r in [Role::Parent, Role::YoungPerson] {
+            assert_eq!(decide(&actor(r), Action::ViewFamilyPlan, own), Decision::Allow, "{r}");
+            assert_eq!(decide(&actor(r), Action::ViewFamilyPlan, none), Decision::NotFound, "{r}");
+            assert_eq!(decide(&actor(r), Action::ViewPlan, own), Decision::NotFound, "{r}: not the staff view");
+        }
+        // A supporter is not given the plan; staff read it through the staff pages only (the
+        // allocated worker may know the family's record exists: 403, not 404).
+        assert_eq!(decide(&actor(Role::Supporter), Action::ViewFamilyPlan, own), Decision::NotFound);
+        let allocated = [Relationship::AllocatedWorker];
+        let staff = Target::Record { authority_id: &la, relationships: &allocated };
+        assert_eq!(decide(&actor(Role::SocialWorker), Action::ViewFamilyPlan, staff), Decision::Forbidden);
+    }
+
+    #[test]
     fn child_04_the_young_persons_version_needs_words_and_not_too_many() {
         assert!(check_young_persons_version("  ").is_err());
         assert_eq!(check_young_persons_version(" Your plan. ").unwrap(), "Your plan.");

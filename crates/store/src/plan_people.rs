@@ -265,11 +265,6 @@ pub async fn latest_closed_conference(db: &Db, family_id: &str, child_id: &str) 
     row.map(|r| text(&r, "id")).transpose()
 }
 
-/// The plans of a family's children, newest first (for the portal's list; no documents).
-pub async fn of_family_children(db: &Db, family_id: &str) -> Result<Vec<PlanRow>> {
-    crate::plans::of_family(db, family_id).await
-}
-
 /// CHILD-04: one version of the young person's own version of their plan.
 #[derive(Debug, Clone, Serialize)]
 pub struct YoungPersonsVersion {
