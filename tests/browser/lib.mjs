@@ -171,6 +171,8 @@ export async function startServer ({ timeoutMs, today } = {}) {
     },
     stdout: () => out,
     stderr: () => err,
+    /** The server's working directory (its database, and the demo's e-mails in confer-data/mail). */
+    tmpDir: tmp,
     stop,
   }
 }

@@ -10,6 +10,9 @@
 // axe-core checks every page visited.
 // Run from the repository root: node --test tests/browser/siblings.test.mjs
 import assert from 'node:assert/strict'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { after, before, describe, test } from 'node:test'
 import {
   checkAccessibility,
@@ -57,6 +60,19 @@ describe('three siblings', { timeout: 600_000 }, () => {
     const page = await newPage(browser, server)
     await signIn(page, user(role), { check: false })
     return page
+  }
+
+  /** The six-digit code in the newest e-mail the demo wrote to `address` (waits for it). */
+  const mailedCode = async (address) => {
+    const dir = path.join(server.tmpDir, 'confer-data', 'mail')
+    for (let i = 0; i < 150; i++) {
+      const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.eml')) : []
+      const texts = files.map((f) => readFileSync(path.join(dir, f), 'utf8')).filter((t) => t.includes(address))
+      const m = texts.map((t) => /\b(\d{6})\b/.exec(t.split(/\r?\n\r?\n/).slice(1).join('\n'))).find(Boolean)
+      if (m) return m[1]
+      await sleep(200)
+    }
+    throw new Error(`no sign-in code was e-mailed to ${address} in ${dir}`)
   }
 
   const refusedWith = async (page) =>
@@ -206,6 +222,76 @@ describe('three siblings', { timeout: 600_000 }, () => {
     // The family's case follows the conference: two children are now on plans.
     await sw.goto(family)
     assert.match(await sw.locator('main').innerText(), /Stage\s+Child protection plan/)
+
+    // Issue 13 (CG-03): the first core group meeting, recorded through the pages from the
+    // plan; refused first (nobody ticked) with the form kept; then the child's timeline with its
+    // charts. At 320 CSS px none of these pages scrolls sideways as a whole.
+    await click(sw, sw.locator('#plans + ul a').first())
+    await checkAccessibility(sw, 'a child protection plan')
+    const plan = pathOf(sw).split('?')[0]
+    await click(sw, sw.getByRole('link', { name: 'Record a core group meeting' }))
+    await checkAccessibility(sw, 'core group meeting form')
+    await (await field(sw, 'cg-concern_for_review', 'concern')).fill('Kept when refused.')
+    await pressButton(sw, 'Save the core group meeting')
+    assert.match(await refusedWith(sw), /who of the core group|Choose/)
+    assert.equal(await sw.locator('#cg-concern_for_review').inputValue(), 'Kept when refused.')
+    await checkAccessibility(sw, 'core group meeting form, refused')
+    await sw.locator('#cg-concern_for_review').fill('')
+    await sw.locator('input[name=present]').first().check()
+    await sw.locator('#cg-rating_1').selectOption('4')
+    for (const box of await sw.locator('textarea[name^=evidence_]').all()) await box.fill('Seen at the home visit.')
+    await pressButton(sw, 'Save the core group meeting')
+    assert.match(await mainText(sw), /core group meeting is saved/, await refusedWith(sw))
+    assert.match(await sw.locator('#core-group-meetings ~ .govuk-summary-card').first().innerText(), /Meeting 1/)
+    await checkAccessibility(sw, 'a plan with a core group meeting')
+    await click(sw, sw.getByRole('link', { name: /timeline, with the safety scale/ }))
+    await checkAccessibility(sw, "a child's timeline with its charts")
+    assert.ok(await sw.locator('svg[role=img]').count() >= 1, 'the safety chart is drawn')
+    const timeline = pathOf(sw)
+    await sw.setViewportSize({ width: 320, height: 800 })
+    for (const path of [plan, `${plan}/core-group`, timeline, `${plan}/young-person`]) {
+      await sw.goto(path)
+      const wide = await sw.evaluate(() => document.documentElement.scrollWidth)
+      assert.ok(wide <= 320, `${path} scrolls sideways at 320 CSS px (${wide} px wide)`)
+    }
+    await sw.setViewportSize({ width: 1280, height: 800 })
+
+    // Issue 13 (PLAN-06): a parent reads the plan in the family portal, in English and Welsh.
+    // The social worker gives the first adult of the family portal access; the parent signs in
+    // with the code e-mailed to them (the demo writes e-mails as .eml files).
+    await sw.goto(`${family}/portal-access`)
+    const adult = (await sw.locator('#person option').evaluateAll((os) => os.map((o) => o.value)))
+      .find((v) => v.startsWith('adult:'))
+    assert.ok(adult, 'an adult of the family can be given portal access')
+    await sw.locator('#person').selectOption(adult)
+    await (await field(sw, 'email', 'email address')).fill('parent.journey@example.org')
+    await pressButton(sw, 'Give portal access')
+    assert.match(await mainText(sw), /Portal access given/, await refusedWith(sw))
+    const parent = await newPage(browser, server)
+    await parent.goto('/portal/sign-in')
+    await (await field(parent, 'email', 'Email')).fill('parent.journey@example.org')
+    await pressButton(parent, 'Send me a code')
+    const code = await mailedCode('parent.journey@example.org')
+    await (await field(parent, 'code', 'code')).fill(code)
+    await pressButton(parent, 'Continue')
+    await parent.goto('/portal')
+    const planLink = parent.locator('#plans + ul a').first()
+    assert.ok(await planLink.count() > 0, 'the portal home links to the child\'s plan')
+    await click(parent, planLink)
+    await checkAccessibility(parent, "my child's plan in the portal")
+    assert.match(await mainText(parent), /does not change who has parental responsibility/)
+    assert.match(await parent.locator('#actions').innerText(), /Who will do what, and by when/)
+    await click(parent, parent.getByRole('link', { name: 'Cymraeg' }))
+    await checkAccessibility(parent, "my child's plan in the portal, in Welsh")
+    assert.match(await parent.locator('#parental-responsibility').innerText(), /Nid yw'r cynllun hwn yn newid/)
+    assert.equal(await parent.locator('html').getAttribute('lang'), 'cy')
+    await parent.setViewportSize({ width: 320, height: 800 })
+    await parent.reload()
+    const parentWide = await parent.evaluate(() => document.documentElement.scrollWidth)
+    assert.ok(parentWide <= 320, `the portal's plan scrolls sideways at 320 CSS px (${parentWide} px wide)`)
+    assert.deepEqual(parent.problems, [])
+    await parent.close()
+    await sw.goto(family)
 
     // REV-01, CHAIR-02: the review of the two plans, requested from the family page; the
     // previous chair is suggested; the review continues one plan and ends the other, stepping

@@ -99,6 +99,10 @@ crate::text_enum! {
         UpdatePlanAction => "update-plan-action", "Update a plan action";
         /// One's own plans, overdue actions and due core groups.
         ListMyPlans => "list-my-plans", "List your plans and actions";
+        /// The family portal: a child's plan in plain words for a parent or carer of the child
+        /// (PLAN-06, as their exclusions allow: EXC-06), or the young person's own version
+        /// (CHILD-04). Never the staff view of the plan.
+        ViewFamilyPlan => "view-family-plan", "See your child's plan in the family portal";
     }
 }
 
@@ -283,6 +287,8 @@ pub const GRANTS: &[(Action, &[Grant])] = &[
         ],
     ),
     (Action::ListMyPlans, &[Role(SocialWorker), Role(TeamManager), Role(Professional)]),
+    // A supporter is not given the plan: what they may see of it is not decided yet.
+    (Action::ViewFamilyPlan, &[RoleWith(Parent, FamilyMember), RoleWith(YoungPerson, FamilyMember)]),
     (
         Action::GivePortalAccess,
         &[
@@ -432,6 +438,7 @@ pub fn is_record_action(action: Action) -> bool {
             | Action::ViewPlan
             | Action::ChangePlan
             | Action::UpdatePlanAction
+            | Action::ViewFamilyPlan
     )
 }
 

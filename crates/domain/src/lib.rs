@@ -9,6 +9,7 @@ pub mod conference;
 pub mod model;
 pub mod notices;
 pub mod plan;
+pub mod plan_views;
 pub mod policy;
 pub mod portal;
 pub mod timescales;

@@ -13,6 +13,7 @@ pub mod accounts;
 pub mod conference;
 mod error;
 pub mod plan;
+pub mod plan_people;
 
 pub use error::OpsError;
 

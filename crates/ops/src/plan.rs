@@ -194,8 +194,14 @@ pub async fn mine(ops: &Ops, actor: &Actor) -> Result<MyPlans> {
     let rows = plans::of_user(&ops.db, &actor.authority_id, &actor.user_id).await?;
     let me = plans::professional_of_user(&ops.db, &actor.authority_id, &actor.user_id).await?;
     let mut overdue_actions = Vec::new();
-    for row in rows.iter().filter(|r| r.open_action_due.is_some_and(|d| d < today)) {
-        let stored = plans::load(&ops.db, &row.id).await?;
+    // The documents of the plans with an overdue action, in one query (not one per plan).
+    let late = |r: &PlanRow| r.open_action_due.is_some_and(|d| d < today);
+    let docs = if rows.iter().any(late) {
+        confer_store::plan_people::docs_of_user(&ops.db, &actor.authority_id, &actor.user_id).await?
+    } else {
+        Vec::new()
+    };
+    for (row, stored) in docs.iter().filter(|(r, _)| late(r)) {
         for a in stored.plan.overdue_actions(today) {
             let mine = matches!((&a.owner, &me), (ActionOwner::Professional(p), Some(m)) if p.as_str() == m);
             overdue_actions.push(OverdueAction {
@@ -385,6 +391,11 @@ pub struct CoreGroupMeetingBody {
     /// A concern that should bring the review forward (REV-02).
     #[serde(default)]
     pub concern_for_review: Option<String>,
+    /// REV-02: the earlier day the concern brings the review forward to, if it does (the
+    /// concern is the reason), in the same change as the meeting.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub review_forward_to: Option<NaiveDate>,
 }
 
 /// A member of the core group (documentation of [`confer_domain::plan::Member`]).
@@ -437,13 +448,24 @@ pub async fn core_group_meeting(
         progress: b.progress,
         safety: b.safety,
         new_actions,
-        concern_for_review: b.concern_for_review,
+        concern_for_review: b.concern_for_review.clone(),
     };
     let (today, now) = (ops.clock.today(), ops.clock.now());
-    let (n, v) = plans::save(&ops.db, id, v, actor.user_id.as_str(), "plan.core-group-meeting", |p| {
-        p.record_core_group_meeting(&who, input, next, today, now)
-    })
-    .await?;
+    let forward = b.review_forward_to;
+    let reason = b.concern_for_review.unwrap_or_default();
+    if forward.is_some() && reason.trim().is_empty() {
+        return Err(OpsError::invalid("concern_for_review", "Say what the concern is that brings the review forward."));
+    }
+    // CG-02: the core group deadlines it meets, and the next one, in the same transaction.
+    let (n, v) =
+        confer_store::plan_people::save_core_group_meeting(&ops.db, id, v, actor.user_id.as_str(), b.held_on, |p| {
+            let n = p.record_core_group_meeting(&who, input, next, today, now)?;
+            if let Some(on) = forward {
+                p.bring_review_forward(&who, on, &reason, today)?;
+            }
+            Ok(n)
+        })
+        .await?;
     Ok(PlanChanged { plan_id: id.to_owned(), version: v, number: Some(n) })
 }
 

@@ -17,6 +17,7 @@ pub mod migrate;
 pub mod otp;
 pub mod outbox;
 pub mod plans;
+pub mod plan_people;
 pub mod portal;
 pub mod sessions;
 pub mod tokens;

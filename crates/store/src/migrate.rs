@@ -32,6 +32,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (18, "form_submission_outcome", include_str!("../migrations/0018_form_submission_outcome.sql")),
     (19, "plans", include_str!("../migrations/0019_plans.sql")),
     (20, "plan_lifecycle", include_str!("../migrations/0020_plan_lifecycle.sql")),
+    (21, "young_persons_plan", include_str!("../migrations/0021_young_persons_plan.sql")),
 ];
 
 /// The PostgreSQL advisory lock that one migration runner holds at a time (any fixed number

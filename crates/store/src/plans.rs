@@ -151,7 +151,7 @@ pub struct Stored {
     pub version: i64,
 }
 
-fn stored_from_row(row: &sqlx::any::AnyRow) -> Result<Stored> {
+pub(crate) fn stored_from_row(row: &sqlx::any::AnyRow) -> Result<Stored> {
     Ok(Stored { plan: serde_json::from_str(&text(row, "doc")?).map_err(corrupt)?, version: int(row, "version")? })
 }
 
@@ -339,7 +339,7 @@ pub async fn authority_named(db: &Db, name: &str) -> Result<Option<(AuthorityId,
     Ok(None)
 }
 
-enum UpdateError {
+pub(crate) enum UpdateError {
     /// Another transaction saved the version first.
     Lost,
     Store(StoreError),
@@ -358,7 +358,7 @@ impl From<sqlx::Error> for UpdateError {
 
 /// Writes a changed plan at `expected_version` + 1 with its version row, core group and audit
 /// event, in the caller's transaction.
-async fn update_in(
+pub(crate) async fn update_in(
     tx: &mut Tx,
     p: &Plan,
     expected_version: i64,
@@ -556,11 +556,11 @@ pub struct PlanRow {
     pub network_meeting_due_by: Option<NaiveDate>,
 }
 
-const ROW_COLUMNS: &str = "p.id, p.family_id, f.name AS family_name, p.child_id, p.kind, p.category, p.key_worker_id, \
+pub(crate) const ROW_COLUMNS: &str = "p.id, p.family_id, f.name AS family_name, p.child_id, p.kind, p.category, p.key_worker_id, \
     p.started_on, p.ended_on, p.end_reason, p.core_group_due_by, p.next_review_by, p.open_action_due, p.version, \
     p.previous_plans, p.network_meeting_due_by";
 
-fn row_from(r: &sqlx::any::AnyRow) -> Result<PlanRow> {
+pub(crate) fn row_from(r: &sqlx::any::AnyRow) -> Result<PlanRow> {
     Ok(PlanRow {
         id: text(r, "id")?,
         family_id: text(r, "family_id")?,

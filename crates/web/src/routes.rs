@@ -269,6 +269,14 @@ pub const ROUTES: &[Route] = &[
     r("POST", "/plans/{plan_id}/network-meeting", Record(Action::ChangePlan)),
     r("POST", "/plans/{plan_id}/transfer-out", Record(Action::ChangePlan)),
     r("GET", "/plans/{plan_id}/transfer-pack", Record(Action::ViewPlan)),
+    // Plans for the people who use them (issue 13): the core group meeting, the young
+    // person's own version, a child's timeline, the plan in the family portal.
+    r("GET", "/plans/{plan_id}/core-group", Record(Action::ChangePlan)),
+    r("POST", "/plans/{plan_id}/core-group", Record(Action::ChangePlan)),
+    r("GET", "/plans/{plan_id}/young-person", Record(Action::ChangePlan)),
+    r("POST", "/plans/{plan_id}/young-person", Record(Action::ChangePlan)),
+    r("GET", "/families/{family_id}/children/{child_id}/timeline", Record(Action::ViewPlan)),
+    r("GET", "/portal/plans/{plan_id}", Record(Action::ViewFamilyPlan)),
 ];
 
 pub fn route_for(method: &str, path: &str) -> Option<&'static Route> {
@@ -477,6 +485,13 @@ pub fn router(state: SharedState) -> Router {
         .route("/plans/{plan_id}/network-meeting", post(pages::plan_after::network_meeting))
         .route("/plans/{plan_id}/transfer-out", post(pages::plan_after::transfer_out))
         .route("/plans/{plan_id}/transfer-pack", get(pages::plan_after::transfer_pack))
+        .route("/plans/{plan_id}/core-group", get(pages::plan_core_group::show).post(pages::plan_core_group::record))
+        .route(
+            "/plans/{plan_id}/young-person",
+            get(pages::plan_core_group::young_show).post(pages::plan_core_group::young_write),
+        )
+        .route("/families/{family_id}/children/{child_id}/timeline", get(pages::plan_timeline::show))
+        .route("/portal/plans/{plan_id}", get(pages::portal_plan::show))
         .fallback(crate::error::not_found)
         .with_state(state)
 }

@@ -147,3 +147,68 @@ async fn each_page_costs_the_same_few_statements_whatever_it_shows() {
         assert!(small <= RECORD_BUDGET, "/conferences/{{id}}{page} costs {small} statements (budget {RECORD_BUDGET})");
     }
 }
+
+/// Issue 13: "my plans", a plan's page, a child's timeline and a partner professional's home
+/// cost the same few statements with one plan as with several (no statement per plan, action
+/// or version).
+#[tokio::test]
+async fn plan_pages_cost_the_same_whatever_they_show() {
+    assert!(count_statements(), "another tracing subscriber was installed first: nothing would be counted");
+    let (app, clock) = start_at("2026-11-10 09:00").await;
+    let w = &app.world;
+    let (worker, _) = staff(&app, "sw", &[Role::SocialWorker], None).await;
+    let (member, _) = staff(&app, "member", &[Role::Professional], None).await;
+    let mut plan_of = Vec::new();
+    for i in 0..4 {
+        w.family(&format!("fam-p{i}"))
+            .worker(&worker)
+            .case_id(&format!("case-p{i}"))
+            .child(&format!("child-p{i}"), "AMY", "2015-03-01")
+            .mother(&format!("mum-p{i}"), "Mia")
+            .create()
+            .await;
+        plan_of.push(
+            w.plan_for(&format!("fam-p{i}"), &format!("case-p{i}"), &format!("child-p{i}"), &worker, &[&member]).await,
+        );
+        if i == 0 {
+            // One plan first: its costs, with its action overdue tomorrow.
+            clock.set(at("2026-11-11 09:00"));
+        }
+    }
+    let _ = plan_of;
+    let mut sw = app.as_user(&worker).await;
+    let mut pro = app.as_user(&member).await;
+    // The costs with one plan are measured on a fresh app below; here, with four plans, each
+    // page costs no more than with one (the same person's lists grow, the record pages do not).
+    let pages = ["/plans", "/plans/plan-child-p0", "/families/fam-p0/children/child-p0/timeline"];
+    let mut many = Vec::new();
+    for p in pages {
+        many.push(cost(&mut sw, p).await);
+    }
+    let home_many = cost(&mut pro, "/portal").await;
+
+    let (app1, clock1) = start_at("2026-11-10 09:00").await;
+    let w1 = &app1.world;
+    let (worker1, _) = staff(&app1, "sw", &[Role::SocialWorker], None).await;
+    let (member1, _) = staff(&app1, "member", &[Role::Professional], None).await;
+    w1.family("fam-p0")
+        .worker(&worker1)
+        .case_id("case-p0")
+        .child("child-p0", "AMY", "2015-03-01")
+        .mother("mum-p0", "Mia")
+        .create()
+        .await;
+    w1.plan_for("fam-p0", "case-p0", "child-p0", &worker1, &[&member1]).await;
+    clock1.set(at("2026-11-11 09:00"));
+    let mut sw1 = app1.as_user(&worker1).await;
+    let mut pro1 = app1.as_user(&member1).await;
+    for (p, m) in pages.iter().zip(&many) {
+        let one = cost(&mut sw1, p).await;
+        assert_eq!(*m, one, "{p} costs more statements with more plans");
+        assert!(one <= RECORD_BUDGET, "{p} costs {one} statements (budget {RECORD_BUDGET})");
+    }
+    let home_one = cost(&mut pro1, "/portal").await;
+    eprintln!("statements: {pages:?} = {many:?}; the partner professional's home = {home_one}");
+    assert_eq!(home_many, home_one, "a partner professional's home costs more with more plans");
+    assert!(home_one <= BUDGET, "the partner professional's home costs {home_one} (budget {BUDGET})");
+}

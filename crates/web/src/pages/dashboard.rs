@@ -22,6 +22,9 @@ struct Dashboard<'a> {
     chaired: &'a [ConferenceRow],
     waiting: Option<i64>,
     can_search: bool,
+    /// Issue 13: a partner professional's own actions and core group dates (PLAN-02, CG-02).
+    work: Option<confer_ops::plan_people::MyWork>,
+    statuses: Vec<(&'static str, &'static str)>,
 }
 
 /// The home page: what is waiting for this person, by their roles. Nothing on it counts or
@@ -45,6 +48,11 @@ pub async fn dashboard(State(state): State<SharedState>, ctx: Ctx) -> Result<Res
     } else {
         None
     };
+    let work = if has(Role::Professional) {
+        Some(confer_ops::plan_people::my_work(&state.ops, &ctx.actor).await?)
+    } else {
+        None
+    };
     // One read event naming every family the dashboard shows (issue 10).
     let listed: Vec<&str> =
         my.iter().map(|f| f.id.as_str()).chain(chaired.iter().map(|c| c.family_id.as_str())).collect();
@@ -64,5 +72,7 @@ pub async fn dashboard(State(state): State<SharedState>, ctx: Ctx) -> Result<Res
         chaired: &chaired,
         waiting,
         can_search: ctx.may(Action::SearchFamilies),
+        work,
+        statuses: confer_domain::plan::ActionStatus::ALL.iter().map(|s| (s.as_str(), s.label())).collect(),
     }))
 }

@@ -38,6 +38,8 @@ fn notice_for(done: &str) -> Option<String> {
             "action" => "The action is added to the plan.",
             "outline" => "The plan is saved.",
             "end" => "The plan has ended.",
+            "core-group" => "The core group meeting is saved.",
+            "young-person" => "The young person's version of the plan is saved.",
             _ => return None,
         }
         .to_owned(),
@@ -75,6 +77,10 @@ impl PlanPage<'_> {
             Member::Professional(_) => "Professional",
             Member::FamilyMember(_) => "Family",
         }
+    }
+    /// A core group member's name and description (CG-03: who was at a meeting).
+    fn member_name(&self, m: &Member) -> String {
+        self.p.core_group.iter().find(|g| &g.person == m).map(|g| g.name.clone()).unwrap_or_else(|| "Someone".into())
     }
     fn status_tag(&self, a: &PlanAction) -> &'static str {
         match a.status {

@@ -21,6 +21,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use confer_domain::access::Action;
 use confer_domain::conference::*;
+use confer_domain::plan::ActionStatus;
 use confer_domain::portal::{check_email, portal_role, PortalPerson};
 use confer_domain::validate::FormErrors;
 use confer_ops::OpsError;
@@ -110,6 +111,12 @@ struct PortalHome<'a> {
     t: &'a super::portal_text::Text,
     w: &'a Words,
     rows: Vec<HomeRow>,
+    /// Issue 13: the children's plans this person may read (PLAN-06, CHILD-04).
+    plans: Vec<confer_ops::plan_people::PortalPlanLink>,
+    pw: &'static super::portal_plan::PlanWords,
+    /// Issue 13: a partner professional's own actions and core group dates (PLAN-02, CG-02).
+    work: Option<confer_ops::plan_people::MyWork>,
+    statuses: Vec<(&'static str, &'static str)>,
 }
 
 /// The meeting's date, time, place, video link and chair, as this reader may see them: someone
@@ -137,7 +144,7 @@ fn slot_texts(
 }
 
 /// "23 November 2026", or in Welsh "23 Tachwedd 2026".
-fn long_date_in(d: &chrono::NaiveDate, w: &Words) -> String {
+pub(crate) fn long_date_in(d: &chrono::NaiveDate, w: &Words) -> String {
     use chrono::Datelike;
     if w.lang != "cy" {
         return view::long_date(d);
@@ -202,8 +209,17 @@ pub async fn home(
             .await?;
         }
     }
+    let plans = confer_ops::plan_people::portal_plans(&state.ops, &ctx.actor).await?;
+    let pw = super::portal_plan::plan_words(w.lang);
+    // Partner professionals' home is the portal (issue 11): their actions and core groups.
+    let work = if ctx.may(Action::ListMyPlans) {
+        Some(confer_ops::plan_people::my_work(&state.ops, &ctx.actor).await?)
+    } else {
+        None
+    };
+    let statuses = ActionStatus::ALL.iter().map(|s| (s.as_str(), s.label())).collect();
     let page = portal_page(&ctx, t.home_title, w);
-    Ok(view::render(&PortalHome { page: &page, t, w, rows }))
+    Ok(view::render(&PortalHome { page: &page, t, w, rows, plans, pw, work, statuses }))
 }
 
 // ---------------------------------------------------------------- one conference

@@ -1,0 +1,322 @@
+//! Plans for the people who use them (issue 13, "People who use it"): a partner
+//! professional's own actions and core group dates (PLAN-02, CG-02), a child's timeline with
+//! the safety scale and the actions done on time (CG-03), the family portal's copy of a
+//! child's plan (PLAN-06, EXC-06), and the young person's own version (CHILD-04). Each asks
+//! the one access policy first; what each person sees is decided in
+//! `confer_domain::plan_views`.
+
+use crate::plan::authorize_plan;
+use crate::{Ops, OpsError, Result};
+use chrono::NaiveDate;
+use confer_domain::access::{decide, Action, Actor, Decision, Target};
+use confer_domain::conference::{ConferenceKind, ConferenceState, Recipient, Visibility};
+use confer_domain::plan::{ActionStatus, Plan, PlanKind};
+use confer_domain::plan_views::{self, ConferenceLine, FamilyPlan, OnTime, TimelineEntry, VersionLine};
+use confer_domain::portal::PortalPerson;
+use confer_domain::ProfessionalId;
+use confer_store::plan_people::{self, YoungPersonsVersion, YoungVersionError};
+use confer_store::{families, plans, portal};
+use serde::Serialize;
+
+/// One action a partner professional owns (PLAN-02).
+#[derive(Debug, Clone, Serialize)]
+pub struct OwnedAction {
+    pub plan_id: String,
+    pub plan_version: i64,
+    pub family_name: String,
+    pub child_name: String,
+    pub number: u32,
+    pub what: String,
+    pub due: NaiveDate,
+    pub status: ActionStatus,
+    pub overdue: bool,
+}
+
+/// One core group date of a plan the person is in (CG-02).
+#[derive(Debug, Clone, Serialize)]
+pub struct CoreGroupDate {
+    pub plan_id: String,
+    pub family_name: String,
+    pub child_name: String,
+    pub due_by: NaiveDate,
+    pub overdue: bool,
+}
+
+/// What a person has to do on their plans: the actions they own (open ones first) and the
+/// core groups of the plans they are in, the soonest first.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct MyWork {
+    pub actions: Vec<OwnedAction>,
+    pub core_groups: Vec<CoreGroupDate>,
+}
+
+/// PLAN-02, CG-02: a person's own actions and core group dates, from their plans' documents
+/// read in one query.
+pub async fn my_work(ops: &Ops, actor: &Actor) -> Result<MyWork> {
+    match decide(actor, Action::ListMyPlans, Target::Authority(&actor.authority_id)) {
+        Decision::Allow => {}
+        Decision::Forbidden => return Err(OpsError::Forbidden),
+        Decision::NotFound => return Err(OpsError::NotFound),
+    }
+    let today = ops.clock.today();
+    let me = plans::professional_of_user(&ops.db, &actor.authority_id, &actor.user_id).await?.map(ProfessionalId);
+    let docs = plan_people::docs_of_user(&ops.db, &actor.authority_id, &actor.user_id).await?;
+    let mut out = MyWork::default();
+    for (row, stored) in &docs {
+        let p = &stored.plan;
+        if let Some(me) = &me {
+            for a in plan_views::owned_by(p, me) {
+                out.actions.push(OwnedAction {
+                    plan_id: row.id.clone(),
+                    plan_version: stored.version,
+                    family_name: row.family_name.clone(),
+                    child_name: p.child_name.clone(),
+                    number: a.number,
+                    what: a.what.clone(),
+                    due: a.due,
+                    status: a.status,
+                    overdue: a.is_overdue(today),
+                });
+            }
+        }
+        if let Some(due_by) = p.core_group_due_by {
+            out.core_groups.push(CoreGroupDate {
+                plan_id: row.id.clone(),
+                family_name: row.family_name.clone(),
+                child_name: p.child_name.clone(),
+                due_by,
+                overdue: due_by < today,
+            });
+        }
+    }
+    let open = |s: ActionStatus| matches!(s, ActionStatus::NotStarted | ActionStatus::InProgress);
+    out.actions.sort_by_key(|a| (!open(a.status), a.due, a.number));
+    out.core_groups.sort_by_key(|c| c.due_by);
+    if !docs.is_empty() {
+        let families: Vec<&str> = docs.iter().map(|(r, _)| r.family_id.as_str()).collect();
+        confer_store::audit::log_list_read(
+            &ops.db,
+            actor.authority_id.as_str(),
+            actor.user_id.as_str(),
+            "plans.my-work",
+            &families,
+        )
+        .await?;
+    }
+    Ok(out)
+}
+
+/// A child's timeline and charts.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChildTimeline {
+    pub family_id: String,
+    pub child_id: String,
+    pub child_name: String,
+    pub entries: Vec<TimelineEntry>,
+    /// CG-03: (meeting day, lowest rating, average rating).
+    pub safety: Vec<(NaiveDate, u8, f32)>,
+    pub on_time: Vec<OnTime>,
+    /// The child's plans: (id, kind, started, ended).
+    pub plans: Vec<(String, PlanKind, NaiveDate, Option<NaiveDate>)>,
+}
+
+fn conference_kind(kind: &str) -> String {
+    ConferenceKind::parse(kind).map(|k| k.label().to_owned()).unwrap_or_else(|| kind.to_owned())
+}
+
+fn conference_state(state: &str) -> String {
+    ConferenceState::parse(state).map(|s| s.label().to_owned()).unwrap_or_else(|| state.to_owned())
+}
+
+fn version_words(action: &str) -> &'static str {
+    match action {
+        "plan.create" => "Plan made by the conference",
+        "plan.outline" => "Plan written or changed",
+        "plan.action.add" => "Action added",
+        "plan.action.status" => "Action updated",
+        "plan.end" => "Plan ended",
+        "plan.review" => "Review conference",
+        "plan.core-group-meeting" => "Core group meeting recorded",
+        "plan.review-forward" => "Review brought forward",
+        _ => "Plan changed",
+    }
+}
+
+/// Every conference, plan version, core group and action of a child, in date order, with the
+/// safety scale over time and the actions done on time (for those who may read its plans).
+pub async fn timeline(ops: &Ops, actor: &Actor, family_id: &str, child_id: &str) -> Result<ChildTimeline> {
+    crate::conference::authorize_family(ops, actor, Action::ViewPlan, family_id).await?;
+    let child_name = plan_people::child_name(&ops.db, family_id, child_id).await?.ok_or(OpsError::NotFound)?;
+    let conferences = plan_people::conferences_of_child(&ops.db, family_id, child_id).await?;
+    let stored = plan_people::of_child(&ops.db, family_id, child_id).await?;
+    let versions = plan_people::versions_of_child(&ops.db, family_id, child_id).await?;
+    families::log_read(&ops.db, &actor.authority_id, &actor.user_id, family_id, "plan.timeline.read").await?;
+    let day = |s: &str| confer_store::parse_stamp(s).map(|t| t.date_naive());
+    let conference_lines: Vec<ConferenceLine> = conferences
+        .iter()
+        .filter_map(|c| {
+            Some(ConferenceLine {
+                id: c.id.clone(),
+                on: c.date.or_else(|| day(&c.created_at))?,
+                kind: conference_kind(&c.kind),
+                state: conference_state(&c.state),
+            })
+        })
+        .collect();
+    let version_lines: Vec<VersionLine> = versions
+        .iter()
+        .filter_map(|v| {
+            Some(VersionLine {
+                plan_id: v.plan_id.clone(),
+                version: v.version,
+                on: day(&v.changed_at)?,
+                what: version_words(&v.action).to_owned(),
+            })
+        })
+        .collect();
+    let plans: Vec<Plan> = stored.into_iter().map(|s| s.plan).collect();
+    let today = ops.clock.today();
+    Ok(ChildTimeline {
+        family_id: family_id.to_owned(),
+        child_id: child_id.to_owned(),
+        child_name,
+        entries: plan_views::timeline(&conference_lines, &plans, &version_lines),
+        safety: plan_views::safety_over_time(&plans),
+        on_time: plan_views::actions_on_time(&plans, today),
+        plans: plans.iter().map(|p| (p.id.to_string(), p.kind, p.started_on, p.ended.as_ref().map(|e| e.on))).collect(),
+    })
+}
+
+/// What the family portal shows of a plan to the person signed in.
+#[derive(Debug, Clone, Serialize)]
+pub enum PortalPlan {
+    /// A parent or carer of the child: the plan as they may read it, and the young person's
+    /// version when it is shared with them.
+    Parent { plan: FamilyPlan, young_persons_version: Option<String> },
+    /// The young person the plan is for: their own version (CHILD-04), and the dates.
+    YoungPerson {
+        child_name: String,
+        young_persons_version: Option<String>,
+        next_core_group: Option<NaiveDate>,
+        next_review: Option<NaiveDate>,
+    },
+}
+
+/// Who of the family may read a plan in the portal, and as whom: a parent or carer of the
+/// child (adult_child), or the child themselves. Anyone else of the family: not found.
+async fn portal_reader(ops: &Ops, actor: &Actor, family_id: &str, p: &Plan) -> Result<PortalPerson> {
+    let linked = portal::person_in(&ops.db, &actor.user_id, family_id).await?.ok_or(OpsError::NotFound)?;
+    let ok = match &linked {
+        PortalPerson::Adult(a) => plan_people::parent_or_carer_of(&ops.db, a.as_str(), p.child_id.as_str()).await?,
+        PortalPerson::Child(c) => c == &p.child_id,
+    };
+    if ok {
+        Ok(linked)
+    } else {
+        Err(OpsError::NotFound)
+    }
+}
+
+/// PLAN-06, EXC-06, CHILD-04: a plan in the family portal, as this person may read it.
+pub async fn portal_plan(ops: &Ops, actor: &Actor, plan_id: &str) -> Result<PortalPlan> {
+    let allowed = authorize_plan(ops, actor, Action::ViewFamilyPlan, plan_id).await?;
+    let stored = plans::load(&ops.db, plan_id).await?;
+    let p = &stored.plan;
+    let family_id = allowed.family_id.as_str();
+    let reader = portal_reader(ops, actor, family_id, p).await?;
+    families::log_read(&ops.db, &allowed.authority_id, &actor.user_id, family_id, "portal.plan.read").await?;
+    let young = plan_people::young_persons_version(&ops.db, plan_id).await?;
+    Ok(match reader {
+        PortalPerson::Adult(adult) => {
+            // EC-05: the latest conference about the child decides what an excluded parent sees.
+            let visibility =
+                match plan_people::latest_closed_conference(&ops.db, family_id, p.child_id.as_str()).await? {
+                    Some(id) => {
+                        let c = confer_store::conferences::load(&ops.db, &id).await?.conference;
+                        Visibility::for_recipient(&c, &Recipient::FamilyMember(adult.clone()))
+                    }
+                    None => Visibility::FAMILY,
+                };
+            let plan = plan_views::for_parent(p, &adult, &visibility, ops.clock.today());
+            let shared = young.filter(|y| y.shared_with_parents && !plan.withheld).map(|y| y.body);
+            PortalPlan::Parent { plan, young_persons_version: shared }
+        }
+        PortalPerson::Child(_) => PortalPlan::YoungPerson {
+            child_name: p.child_name.clone(),
+            young_persons_version: young.map(|y| y.body),
+            next_core_group: p.core_group_due_by,
+            next_review: p.next_review_by,
+        },
+    })
+}
+
+/// A plan the portal's person may open: (plan id, child's name, whether it is active).
+#[derive(Debug, Clone, Serialize)]
+pub struct PortalPlanLink {
+    pub plan_id: String,
+    pub child_name: String,
+    pub active: bool,
+}
+
+/// The plans the portal's person may read: of the children they are a parent or carer of,
+/// or their own. Empty for anyone else.
+pub async fn portal_plans(ops: &Ops, actor: &Actor) -> Result<Vec<PortalPlanLink>> {
+    let mut out = Vec::new();
+    for (family_id, linked) in portal::links_of(&ops.db, &actor.user_id).await? {
+        let Some(authority) = families::family_authority(&ops.db, &family_id).await? else { continue };
+        let relationships = families::relationships(&ops.db, &actor.user_id, &family_id).await?;
+        let target = Target::Record { authority_id: &authority, relationships: &relationships };
+        if decide(actor, Action::ViewFamilyPlan, target) != Decision::Allow {
+            continue;
+        }
+        for row in plans::of_family(&ops.db, &family_id).await? {
+            let ok = match &linked {
+                PortalPerson::Adult(a) => plan_people::parent_or_carer_of(&ops.db, a.as_str(), &row.child_id).await?,
+                PortalPerson::Child(c) => c.as_str() == row.child_id,
+            };
+            if ok {
+                let name = plan_people::child_name(&ops.db, &family_id, &row.child_id).await?.unwrap_or_default();
+                out.push(PortalPlanLink { plan_id: row.id.clone(), child_name: name, active: row.ended_on.is_none() });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// CHILD-04: the young person's version of a plan, for those who read the plan.
+pub async fn young_persons_version(ops: &Ops, actor: &Actor, plan_id: &str) -> Result<Option<YoungPersonsVersion>> {
+    authorize_plan(ops, actor, Action::ViewPlan, plan_id).await?;
+    Ok(plan_people::young_persons_version(&ops.db, plan_id).await?)
+}
+
+/// CHILD-04: the social worker writes (or rewrites) the young person's own version of their
+/// plan, at the version they last saw (0 for the first), and whether the parents may read it.
+pub async fn write_young_persons_version(
+    ops: &Ops,
+    actor: &Actor,
+    plan_id: &str,
+    expected: i64,
+    body: &str,
+    shared_with_parents: bool,
+) -> Result<i64> {
+    let allowed = authorize_plan(ops, actor, Action::ChangePlan, plan_id).await?;
+    let stored = plans::load(&ops.db, plan_id).await?;
+    if let Some(e) = &stored.plan.ended {
+        return Err(confer_domain::plan::PlanError::Ended { on: e.on }.into());
+    }
+    let body = plan_views::check_young_persons_version(body).map_err(|m| OpsError::invalid("body", m))?;
+    plan_people::write_young_persons_version(
+        &ops.db,
+        &allowed.authority_id,
+        plan_id,
+        expected,
+        &body,
+        shared_with_parents,
+        actor.user_id.as_str(),
+    )
+    .await
+    .map_err(|e| match e {
+        YoungVersionError::Conflict(current_version) => OpsError::Conflict { current_version },
+        YoungVersionError::Store(s) => s.into(),
+    })
+}

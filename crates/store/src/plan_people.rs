@@ -1,0 +1,372 @@
+//! Plans for the people who use them (issue 13): a core group meeting saved with the core
+//! group deadlines it meets and sets (CG-02) in one transaction; the documents of a person's
+//! plans and of a child's plans in one query each (for "my actions", "my core groups" and a
+//! child's timeline, without a query per plan); the young person's own version of their plan
+//! (CHILD-04), versioned and audited; and what the family portal needs to decide who reads a
+//! plan (a parent or carer of the child, the latest conference's exclusions).
+
+use crate::audit::{self, Entry};
+use crate::deadlines::{insert_deadline, NewDeadline};
+use crate::plans::{row_from, stored_from_row, update_in, PlanRow, PlanSaveError, Stored, UpdateError, ROW_COLUMNS};
+use crate::{date, int, text, Db, Result, StoreError};
+use chrono::NaiveDate;
+use confer_domain::audit::EventKind;
+use confer_domain::conference::ConferenceState;
+use confer_domain::plan::{Plan, PlanOutcome};
+use confer_domain::timescales::DeadlineRule;
+use confer_domain::{AuthorityId, UserId};
+use serde::Serialize;
+use serde_json::json;
+
+/// CG-03, CG-02: applies a core group meeting (the domain operation) to a plan still at
+/// `expected_version`, and in the same transaction: the open core group deadlines of the case
+/// that the meeting meets on time (its day is on or before their due date, and on or after
+/// their trigger) are recorded as met; and, when it is the latest meeting, the next core group
+/// deadline is set from its day at the policy's interval. A meeting after the due date leaves
+/// the deadline open (overdue) for someone to record as met with the reason (TIME-01).
+pub async fn save_core_group_meeting<T>(
+    db: &Db,
+    id: &str,
+    expected_version: i64,
+    actor: &str,
+    held_on: NaiveDate,
+    operation: impl FnOnce(&mut Plan) -> PlanOutcome<T>,
+) -> std::result::Result<(T, i64), PlanSaveError> {
+    // The authority's calendar and policy are read first (as deadlines::set_deadline does).
+    let owner = crate::plans::owner(db, id).await?.ok_or(PlanSaveError::NotFound)?;
+    let authority = crate::users::authority(db, &owner.authority_id).await?;
+    let calendar = crate::calendar::authority_calendar(db, &authority).await?;
+    let policies = crate::calendar::policy_history(db, &authority).await?;
+    let next = DeadlineRule::NextCoreGroup.deadline(held_on, &calendar, &policies);
+
+    let mut tx = db.begin().await?;
+    let row = sqlx::query("SELECT doc, version FROM plan WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(PlanSaveError::NotFound)?;
+    let stored = stored_from_row(&row)?;
+    if stored.version != expected_version {
+        return Err(PlanSaveError::Conflict { current_version: stored.version });
+    }
+    let mut p = stored.plan;
+    let out = operation(&mut p)?;
+    update_in(&mut tx, &p, expected_version, actor, "plan.core-group-meeting").await.map_err(|e| match e {
+        UpdateError::Lost => PlanSaveError::Conflict { current_version: expected_version + 1 },
+        UpdateError::Store(s) => PlanSaveError::Store(s),
+    })?;
+    let now = tx.now();
+    let open = sqlx::query(
+        "SELECT id, rule, due_on FROM deadline WHERE case_id = $1 AND rule IN ($2, $3) AND met_on IS NULL \
+         AND trigger_on <= $4 AND due_on >= $4",
+    )
+    .bind(p.case_id.as_str())
+    .bind(DeadlineRule::FirstCoreGroup.as_str())
+    .bind(DeadlineRule::NextCoreGroup.as_str())
+    .bind(held_on.to_string())
+    .fetch_all(&mut *tx)
+    .await?;
+    for d in &open {
+        let deadline_id = text(d, "id")?;
+        sqlx::query(
+            "UPDATE deadline SET met_on = $2, met_recorded_by = $3, met_recorded_at = $4 WHERE id = $1 AND met_on IS NULL",
+        )
+        .bind(&deadline_id)
+        .bind(held_on.to_string())
+        .bind(actor)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+        audit::record(
+            &mut tx,
+            Entry {
+                authority_id: p.authority_id.as_str(),
+                actor,
+                kind: EventKind::Change,
+                action: "deadline.met",
+                entity_type: "family",
+                entity_id: p.family_id.as_str(),
+                before: json!({"deadline_id": deadline_id, "rule": text(d, "rule")?, "due": date(d, "due_on")?, "met": null}),
+                after: json!({"deadline_id": deadline_id, "met": held_on, "by": "core group meeting", "plan_id": p.id}),
+            },
+        )
+        .await?;
+    }
+    let latest = p.core_group_meetings.iter().map(|m| m.held_on).max() == Some(held_on);
+    if let (Some(next), true) = (next, latest && p.is_active()) {
+        let exists = sqlx::query("SELECT id FROM deadline WHERE case_id = $1 AND rule = $2 AND trigger_on = $3")
+            .bind(p.case_id.as_str())
+            .bind(DeadlineRule::NextCoreGroup.as_str())
+            .bind(held_on.to_string())
+            .fetch_optional(&mut *tx)
+            .await?;
+        if exists.is_none() {
+            let deadline_id = insert_deadline(
+                &mut tx,
+                &NewDeadline {
+                    authority_id: p.authority_id.as_str(),
+                    family_id: p.family_id.as_str(),
+                    case_id: p.case_id.as_str(),
+                    deadline: &next,
+                    chair_id: None,
+                    met: None,
+                    late_reason: None,
+                },
+                actor,
+            )
+            .await?;
+            audit::record(
+                &mut tx,
+                Entry {
+                    authority_id: p.authority_id.as_str(),
+                    actor,
+                    kind: EventKind::Change,
+                    action: "deadline.set",
+                    entity_type: "family",
+                    entity_id: p.family_id.as_str(),
+                    before: serde_json::Value::Null,
+                    after: json!({"deadline_id": deadline_id, "case_id": p.case_id, "deadline": next, "plan_id": p.id}),
+                },
+            )
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok((out, expected_version + 1))
+}
+
+/// The active plans a person works on (key worker or core group member), with their documents,
+/// in one query: for their own actions and core group dates.
+pub async fn docs_of_user(db: &Db, authority: &AuthorityId, user: &UserId) -> Result<Vec<(PlanRow, Stored)>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {ROW_COLUMNS}, p.doc FROM plan p JOIN family f ON f.id = p.family_id WHERE p.authority_id = $1 \
+         AND p.ended_on IS NULL AND (p.key_worker_id = $2 OR p.id IN (SELECT plan_id FROM core_group_member WHERE user_id = $2)) \
+         ORDER BY p.core_group_due_by, p.id LIMIT 500"
+    ))
+    .bind(authority.as_str())
+    .bind(user.as_str())
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(|r| Ok((row_from(r)?, stored_from_row(r)?))).collect()
+}
+
+/// Every plan of a child, oldest first, with its document (one query).
+pub async fn of_child(db: &Db, family_id: &str, child_id: &str) -> Result<Vec<Stored>> {
+    let rows =
+        sqlx::query("SELECT doc, version FROM plan WHERE family_id = $1 AND child_id = $2 ORDER BY started_on, id")
+            .bind(family_id)
+            .bind(child_id)
+            .fetch_all(db.pool())
+            .await?;
+    rows.iter().map(stored_from_row).collect()
+}
+
+/// One version of one of a child's plans, for the timeline.
+#[derive(Debug, Clone)]
+pub struct ChildPlanVersion {
+    pub plan_id: String,
+    pub version: i64,
+    pub action: String,
+    pub changed_at: String,
+}
+
+/// Every version of every plan of a child (one query).
+pub async fn versions_of_child(db: &Db, family_id: &str, child_id: &str) -> Result<Vec<ChildPlanVersion>> {
+    let rows = sqlx::query(
+        "SELECT v.plan_id, v.version, v.action, v.changed_at FROM plan_version v JOIN plan p ON p.id = v.plan_id \
+         WHERE p.family_id = $1 AND p.child_id = $2 ORDER BY v.changed_at, v.version",
+    )
+    .bind(family_id)
+    .bind(child_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(ChildPlanVersion {
+                plan_id: text(r, "plan_id")?,
+                version: int(r, "version")?,
+                action: text(r, "action")?,
+                changed_at: text(r, "changed_at")?,
+            })
+        })
+        .collect()
+}
+
+/// A conference about a child, for the timeline.
+#[derive(Debug, Clone)]
+pub struct ChildConference {
+    pub id: String,
+    pub kind: String,
+    pub state: String,
+    pub date: Option<NaiveDate>,
+    pub created_at: String,
+}
+
+/// Every conference about a child of a family (one query), oldest first.
+pub async fn conferences_of_child(db: &Db, family_id: &str, child_id: &str) -> Result<Vec<ChildConference>> {
+    let rows = sqlx::query(
+        "SELECT c.id, c.kind, c.state, c.date, c.created_at FROM conference c \
+         JOIN conference_child cc ON cc.conference_id = c.id WHERE c.family_id = $1 AND cc.child_id = $2 \
+         ORDER BY c.created_at, c.id",
+    )
+    .bind(family_id)
+    .bind(child_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(ChildConference {
+                id: text(r, "id")?,
+                kind: text(r, "kind")?,
+                state: text(r, "state")?,
+                date: date(r, "date")?,
+                created_at: text(r, "created_at")?,
+            })
+        })
+        .collect()
+}
+
+/// The child's name as the family's record holds it (None: not a child of this family).
+pub async fn child_name(db: &Db, family_id: &str, child_id: &str) -> Result<Option<String>> {
+    let row = sqlx::query("SELECT given_name, family_name FROM child WHERE id = $1 AND family_id = $2")
+        .bind(child_id)
+        .bind(family_id)
+        .fetch_optional(db.pool())
+        .await?;
+    row.map(|r| Ok(format!("{} {}", text(&r, "given_name")?, text(&r, "family_name")?))).transpose()
+}
+
+/// Whether an adult has parental responsibility for, or cares for, a child (the family's
+/// record): who of the family may read the child's plan in the portal.
+pub async fn parent_or_carer_of(db: &Db, adult_id: &str, child_id: &str) -> Result<bool> {
+    let row = sqlx::query(
+        "SELECT 1 AS yes FROM adult_child WHERE adult_id = $1 AND child_id = $2 \
+         AND (parental_responsibility <> 0 OR carer <> 0)",
+    )
+    .bind(adult_id)
+    .bind(child_id)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row.is_some())
+}
+
+/// The latest closed conference about a child (its exclusions decide what a parent sees of
+/// the plan: EXC-05, an exclusion lasts for one conference).
+pub async fn latest_closed_conference(db: &Db, family_id: &str, child_id: &str) -> Result<Option<String>> {
+    let row = sqlx::query(
+        "SELECT c.id FROM conference c JOIN conference_child cc ON cc.conference_id = c.id \
+         WHERE c.family_id = $1 AND cc.child_id = $2 AND c.state = $3 ORDER BY c.date DESC, c.created_at DESC LIMIT 1",
+    )
+    .bind(family_id)
+    .bind(child_id)
+    .bind(ConferenceState::Closed.as_str())
+    .fetch_optional(db.pool())
+    .await?;
+    row.map(|r| text(&r, "id")).transpose()
+}
+
+/// CHILD-04: one version of the young person's own version of their plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct YoungPersonsVersion {
+    pub version: i64,
+    pub body: String,
+    pub shared_with_parents: bool,
+    pub written_by: String,
+    pub written_at: String,
+}
+
+/// The newest young person's version of a plan, if one was written.
+pub async fn young_persons_version(db: &Db, plan_id: &str) -> Result<Option<YoungPersonsVersion>> {
+    let row = sqlx::query(
+        "SELECT version, body, shared_with_parents, written_by, written_at FROM plan_young_person_version \
+         WHERE plan_id = $1 ORDER BY version DESC LIMIT 1",
+    )
+    .bind(plan_id)
+    .fetch_optional(db.pool())
+    .await?;
+    row.map(|r| {
+        Ok(YoungPersonsVersion {
+            version: int(&r, "version")?,
+            body: text(&r, "body")?,
+            shared_with_parents: int(&r, "shared_with_parents")? != 0,
+            written_by: text(&r, "written_by")?,
+            written_at: text(&r, "written_at")?,
+        })
+    })
+    .transpose()
+}
+
+/// Why a young person's version was not saved.
+#[derive(Debug, thiserror::Error)]
+pub enum YoungVersionError {
+    #[error("someone else changed the young person's version since you last saw it (it is now at version {0})")]
+    Conflict(i64),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for YoungVersionError {
+    fn from(e: sqlx::Error) -> Self {
+        YoungVersionError::Store(e.into())
+    }
+}
+
+/// CHILD-04: writes a new version of the young person's version of a plan, at the version
+/// the writer last saw (0 for the first), audited in the same transaction. Returns the new
+/// version.
+pub async fn write_young_persons_version(
+    db: &Db,
+    authority: &AuthorityId,
+    plan_id: &str,
+    expected: i64,
+    body: &str,
+    shared_with_parents: bool,
+    actor: &str,
+) -> std::result::Result<i64, YoungVersionError> {
+    let mut tx = db.begin().await?;
+    let row = sqlx::query("SELECT MAX(version) AS v FROM plan_young_person_version WHERE plan_id = $1")
+        .bind(plan_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let current = row.try_get::<Option<i64>, _>("v").map_err(StoreError::from)?.unwrap_or(0);
+    if current != expected {
+        return Err(YoungVersionError::Conflict(current));
+    }
+    let version = current + 1;
+    let now = tx.now();
+    // The primary key (plan, version) makes a second writer at the same version fail here.
+    sqlx::query(
+        "INSERT INTO plan_young_person_version (plan_id, version, body, shared_with_parents, written_by, written_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(plan_id)
+    .bind(version)
+    .bind(body)
+    .bind(crate::flag(shared_with_parents))
+    .bind(actor)
+    .bind(&now)
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| match e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => YoungVersionError::Conflict(version),
+        other => YoungVersionError::Store(other.into()),
+    })?;
+    audit::record(
+        &mut tx,
+        Entry {
+            authority_id: authority.as_str(),
+            actor,
+            kind: EventKind::Change,
+            action: "plan.young-persons-version",
+            entity_type: "plan",
+            entity_id: plan_id,
+            before: json!({"version": current}),
+            after: json!({"version": version, "body": body, "shared_with_parents": shared_with_parents}),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(version)
+}
+
+use sqlx::Row;

@@ -1,0 +1,349 @@
+//! Plans for the people who use them (issue 13) through the pages: a core group meeting
+//! recorded from the plan (CG-03) meeting the core group deadline and setting the next one
+//! (CG-02) and bringing the review forward (REV-02); a child's timeline with its charts; a
+//! partner professional's own actions and core group dates (PLAN-02); the plan in the family
+//! portal in English and Welsh for a parent or carer of the child (PLAN-06, EXC-06); the young
+//! person's own version (CHILD-04). Runs on SQLite, and on PostgreSQL with
+//! CONFER_TEST_DATABASE=postgres.
+
+mod common;
+use common::*;
+use confer_domain::portal::PortalPerson;
+use confer_domain::timescales::DeadlineRule;
+use confer_domain::{AdultId, ChildId, Role, UserId};
+use confer_store::testing::ConferenceMade;
+use confer_store::users::AccountKind;
+use confer_web::clock::Clock;
+use reqwest::StatusCode;
+
+struct Journey {
+    app: App,
+    #[allow(dead_code)]
+    clock: Clock,
+    sw_id: String,
+    teacher_id: String,
+    #[allow(dead_code)]
+    conference: ConferenceMade,
+}
+
+async fn person(app: &App, name: &str, roles: &[Role], kind: AccountKind) -> String {
+    app.world.person(name).roles(roles).kind(kind).signs_in().create().await.0
+}
+
+/// Amy and Ben, whose initial conference on Friday 20 November 2026 decided a child protection
+/// plan for each, with the teacher and the police officer present and their mother Mia.
+async fn journey() -> Journey {
+    let (app, clock) = start_at("2026-11-20 14:00").await;
+    let sw_id = person(&app, "sw", &[Role::SocialWorker], AccountKind::Staff).await;
+    let teacher_id = person(&app, "teacher", &[Role::Professional], AccountKind::Staff).await;
+    let police_id = person(&app, "police", &[Role::Professional], AccountKind::Staff).await;
+    let w = &app.world;
+    w.professional("p-school", Some(&teacher_id)).await;
+    w.professional("p-police", Some(&police_id)).await;
+    let family = w
+        .family("fam1")
+        .worker(&sw_id)
+        .child("amy", "Amy", "2012-05-01")
+        .child("ben", "Ben", "2019-02-11")
+        .mother("fam1-mum", "Mia")
+        .professionals(&["p-school", "p-police"])
+        .create()
+        .await;
+    let conference = family.planned_conference(w).await;
+    Journey { app, clock, sw_id, teacher_id, conference }
+}
+
+impl Journey {
+    async fn plan_of(&self, child: &str) -> String {
+        let rows = confer_store::plans::of_family(&self.app.db, "fam1").await.unwrap();
+        rows.into_iter().find(|r| r.child_id == child).expect("a plan for the child").id
+    }
+    async fn plan(&self, id: &str) -> confer_domain::plan::Plan {
+        confer_store::plans::load(&self.app.db, id).await.unwrap().plan
+    }
+    /// A portal account linked to a person of the family.
+    async fn portal(&self, name: &str, role: Role, person: PortalPerson) -> Browser {
+        let uid = self.app.world.person(name).roles(&[role]).kind(AccountKind::Portal).create().await.0;
+        let mut tx = self.app.db.begin().await.unwrap();
+        confer_store::portal::link_in(&mut tx, &self.app.authority.id, &UserId(uid.clone()), "fam1", &person, "test")
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        self.app.as_user(&uid).await
+    }
+}
+
+/// The form index of a core group member on the meeting page (its checkbox's value).
+fn member_index(body: &str, value: &str) -> String {
+    let at = body.find(&format!("value=\"{value}\"")).unwrap_or_else(|| panic!("{value} is on the form"));
+    let before = &body[..at];
+    let id = before.rsplit("id=\"").next().unwrap().split('"').next().unwrap();
+    match id.strip_prefix("cg-present-") {
+        Some(n) => n.to_owned(),
+        None => "1".to_owned(),
+    }
+}
+
+#[tokio::test]
+async fn a_core_group_meeting_is_recorded_through_the_page_and_meets_its_deadline_cg_03_cg_02_rev_02() {
+    let j = journey().await;
+    let id = j.plan_of("amy").await;
+    let mut sw = j.app.as_user(&j.sw_id).await;
+    // The plan page offers the meeting; the form lists the members and the open action.
+    let plan_page = sw.get(&format!("/plans/{id}")).await;
+    assert!(plan_page.body.contains(&format!("href=\"/plans/{id}/core-group\"")), "the plan links to the form");
+    assert!(plan_page.body.contains("The core group has not met yet."));
+    let path = format!("/plans/{id}/core-group");
+    let form = sw.get(&path).await;
+    assert_eq!(form.status, StatusCode::OK);
+    let kw = format!("key-worker:{}", j.sw_id);
+    let (kw_i, teacher_i) = (member_index(&form.body, &kw), member_index(&form.body, "professional:p-school"));
+    let (kw_rating, teacher_rating) = (format!("rating_{kw_i}"), format!("rating_{teacher_i}"));
+    let base = vec![
+        ("held_on", "20/11/2026"),
+        ("present", kw.as_str()),
+        ("present", "professional:p-school"),
+        (kw_rating.as_str(), "3"),
+        (teacher_rating.as_str(), "5"),
+        ("status_1", "in-progress"),
+        ("new_what_1", "Weekly home visit"),
+        ("new_owner_1", "professional:p-school"),
+        ("new_due_1", "4/12/2026"),
+        ("concern_for_review", "Amy said she is afraid at night."),
+        ("review_forward_to", "18/12/2026"),
+    ];
+    // CG-03: progress on each open action needs its evidence; the form comes back with the
+    // reason and everything typed.
+    let res = refused(&mut sw, &path, &path, &base).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("action 1"), "{}", error_summary(&res.body));
+    assert!(res.body.contains("Weekly home visit") && res.body.contains("Amy said she is afraid at night."));
+    assert!(res.body.contains(&format!("value=\"{kw}\" checked")), "who was there is kept");
+    // A rating from someone not ticked as there is refused too, naming them.
+    let mut whole = base.clone();
+    whole.push(("evidence_1", "Breakfast club twice."));
+    let only_kw: Vec<(&str, &str)> =
+        whole.iter().filter(|(k, v)| !(*k == "present" && *v == "professional:p-school")).cloned().collect();
+    let res = refused(&mut sw, &path, &path, &only_kw).await;
+    assert!(res.body.contains("not ticked as there"), "{}", error_summary(&res.body));
+    // Sent whole, it is saved and the plan shows it.
+    let res = step(&mut sw, &path, &path, &whole).await;
+    assert_eq!(res.location.as_deref(), Some(format!("/plans/{id}?done=core-group#core-group-meetings").as_str()));
+    let p = j.plan(&id).await;
+    assert_eq!(p.core_group_meetings.len(), 1);
+    assert_eq!(p.core_group_meetings[0].safety.len(), 2);
+    assert_eq!(p.actions[0].status, confer_domain::plan::ActionStatus::InProgress);
+    assert_eq!(p.actions[1].what, "Weekly home visit");
+    // REV-02: the review is brought forward with the concern as its reason.
+    assert_eq!(p.next_review_by, Some("2026-12-18".parse().unwrap()));
+    assert_eq!(p.review_brought_forward.as_deref(), Some("Amy said she is afraid at night."));
+    let page = sw.get(&format!("/plans/{id}")).await;
+    assert!(page.body.contains("Meeting 1, 20 November 2026"), "past meetings on the plan page");
+    assert!(page.body.contains("Amy said she is afraid at night."));
+    // CG-02: the first core group deadline is met by the meeting; the next one is set from it.
+    let deadlines = confer_store::deadlines::for_family(&j.app.db, "fam1").await.unwrap();
+    let first = deadlines.iter().find(|d| d.deadline.rule == DeadlineRule::FirstCoreGroup).expect("first core group");
+    assert_eq!(first.met, Some("2026-11-20".parse().unwrap()));
+    let next = deadlines.iter().find(|d| d.deadline.rule == DeadlineRule::NextCoreGroup).expect("next core group");
+    assert_eq!(next.met, None);
+    assert_eq!(Some(next.deadline.due), p.core_group_due_by);
+    let list = sw.get("/deadlines").await;
+    assert!(list.body.contains("Next core group"), "the next core group is on the due list");
+    // A partner professional of the core group may not record it (403); an outsider finds nothing.
+    let mut teacher = j.app.as_user(&j.teacher_id).await;
+    assert_eq!(teacher.get(&path).await.status, StatusCode::FORBIDDEN);
+    let outsider = person(&j.app, "outsider", &[Role::Professional], AccountKind::Staff).await;
+    assert_eq!(j.app.as_user(&outsider).await.get(&path).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_childs_timeline_lists_everything_in_date_order_with_charts_readable_without_colour_cg_03_plan_02() {
+    let j = journey().await;
+    let id = j.plan_of("amy").await;
+    let mut sw = j.app.as_user(&j.sw_id).await;
+    let path = "/families/fam1/children/amy/timeline";
+    let empty = sw.get(path).await;
+    assert_eq!(empty.status, StatusCode::OK);
+    assert!(empty.body.contains("No core group meeting has rated"));
+    let form = sw.get(&format!("/plans/{id}/core-group")).await;
+    let kw = format!("key-worker:{}", j.sw_id);
+    let rating = format!("rating_{}", member_index(&form.body, &kw));
+    step(
+        &mut sw,
+        &format!("/plans/{id}/core-group"),
+        &format!("/plans/{id}/core-group"),
+        &[
+            ("held_on", "20/11/2026"),
+            ("present", kw.as_str()),
+            (rating.as_str(), "4"),
+            ("status_1", "in-progress"),
+            ("evidence_1", "Breakfast club started."),
+        ],
+    )
+    .await;
+    let page = sw.get(path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let body = &page.body;
+    assert!(body.contains("role=\"img\"") && body.contains("<title id=\"safety-title\">"), "the chart is one image");
+    assert!(body.contains("stroke-dasharray"), "series told apart without colour");
+    assert!(body.contains("<caption class=\"govuk-table__caption govuk-table__caption--s\">Safety ratings"));
+    assert!(body.contains("Core group meeting 1") && body.contains("Initial"), "{body}");
+    assert!(body.contains("Plan version 1") && body.contains("Action 1 due"));
+    let conference = body.find("Initial").unwrap();
+    let meeting = body.find("Core group meeting 1").unwrap();
+    let action = body.find("Action 1 due").unwrap();
+    assert!(conference < meeting && meeting < action, "in date order");
+    // Linked from the family page and the plan.
+    assert!(sw.get("/families/fam1").await.body.contains(path));
+    assert!(sw.get(&format!("/plans/{id}")).await.body.contains(path));
+    // Someone unrelated to the family finds nothing; a child of another family is not found.
+    let outsider = person(&j.app, "outsider", &[Role::Professional], AccountKind::Staff).await;
+    assert_eq!(j.app.as_user(&outsider).await.get(path).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(sw.get("/families/fam1/children/nobody/timeline").await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_partner_professional_finds_the_actions_they_own_and_their_core_group_dates_at_home_plan_02_cg_02() {
+    let j = journey().await;
+    let id = j.plan_of("amy").await;
+    let mut teacher = j.app.as_user(&j.teacher_id).await;
+    // Partner professionals' home is the portal's (issue 11): their work is there.
+    assert_eq!(teacher.get("/").await.location.as_deref(), Some("/portal"));
+    let home = teacher.get("/portal").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.body.contains("The actions you own"), "{}", home.body);
+    let p = j.plan(&id).await;
+    assert!(home.body.contains(&p.actions[0].what), "the teacher's action is listed");
+    assert!(home.body.contains("Your core group dates") && home.body.contains("4 December 2026"));
+    // PLAN-02: they update its status with a note from their home page.
+    let v = confer_store::plans::load(&j.app.db, &id).await.unwrap().version.to_string();
+    let res = teacher
+        .submit(
+            &home,
+            &format!("/plans/{id}/actions/status"),
+            &[("version", &v), ("number", "1"), ("status", "done"), ("note", "Breakfast club every day.")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", error_summary(&res.body));
+    let p = j.plan(&id).await;
+    assert_eq!(p.actions[0].status, confer_domain::plan::ActionStatus::Done);
+    assert_eq!(p.actions[0].updates[0].note, "Breakfast club every day.");
+    // A professional with no plan sees that they own none.
+    let outsider = person(&j.app, "outsider", &[Role::Professional], AccountKind::Staff).await;
+    let home = j.app.as_user(&outsider).await.get("/portal").await;
+    assert!(home.body.contains("You own no action of a plan."));
+}
+
+#[tokio::test]
+async fn a_parent_reads_the_childs_plan_in_the_portal_in_english_and_welsh_plan_06_plan_02() {
+    let j = journey().await;
+    let id = j.plan_of("amy").await;
+    let mut mum = j.portal("mia", Role::Parent, PortalPerson::Adult(AdultId("fam1-mum".into()))).await;
+    let home = mum.get("/portal").await;
+    assert!(home.body.contains(&format!("/portal/plans/{id}")), "the portal's home links to the plan");
+    let page = mum.get(&format!("/portal/plans/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(confer_domain::plan::PARENTAL_RESPONSIBILITY_EN));
+    assert!(page.body.contains("What people are worried about"));
+    assert!(page.body.contains("The children are often left without food."));
+    assert!(page.body.contains("Who will do what, and by when"));
+    assert!(page.body.contains("4 December 2026"), "the next core group date");
+    let cy = mum.get(&format!("/portal/plans/{id}?lang=cy")).await;
+    assert_eq!(cy.status, StatusCode::OK);
+    assert!(cy.body.contains("lang=\"cy\""));
+    let body = cy.body.replace("&#x27;", "'").replace("&#39;", "'");
+    assert!(body.contains(confer_domain::plan::PARENTAL_RESPONSIBILITY_CY), "{}", body);
+    assert!(body.contains("Beth sy'n poeni pobl"));
+    assert!(cy.body.contains("Rhagfyr"), "dates in Welsh");
+    // The staff view of the plan is never the family's.
+    assert_eq!(mum.get(&format!("/plans/{id}")).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_young_persons_own_version_is_written_by_the_social_worker_and_read_by_the_young_person_child_04() {
+    let j = journey().await;
+    let id = j.plan_of("amy").await;
+    let mut sw = j.app.as_user(&j.sw_id).await;
+    let path = format!("/plans/{id}/young-person");
+    let res = refused(&mut sw, &path, &path, &[("body", "  ")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    step(&mut sw, &path, &path, &[("body", "Amy, this is your plan.\n\nMum will make breakfast every day.")]).await;
+    let mut amy = j.portal("amy-yp", Role::YoungPerson, PortalPerson::Child(ChildId("amy".into()))).await;
+    let page = amy.get(&format!("/portal/plans/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Amy, this is your plan.") && page.body.contains("Mum will make breakfast"));
+    assert!(!page.body.contains("The children are often left without food."), "her own version, not the plan");
+    // The parents do not see it until it is shared with them.
+    let mut mum = j.portal("mia", Role::Parent, PortalPerson::Adult(AdultId("fam1-mum".into()))).await;
+    assert!(!mum.get(&format!("/portal/plans/{id}")).await.body.contains("Amy, this is your plan."));
+    step(&mut sw, &path, &path, &[("body", "Amy, this is your plan, version two."), ("shared_with_parents", "yes")])
+        .await;
+    assert!(mum.get(&format!("/portal/plans/{id}")).await.body.contains("Amy, this is your plan, version two."));
+    // Her brother's plan is not hers to read.
+    let ben = j.plan_of("ben").await;
+    assert_eq!(amy.get(&format!("/portal/plans/{ben}")).await.status, StatusCode::NOT_FOUND);
+    // Written at a version someone else changed since: refused, nothing saved over it.
+    let stale = sw.get(&path).await;
+    let csrf = stale.csrf();
+    let res = sw.post(&path, &[("csrf_token", csrf.as_str()), ("version", "1"), ("body", "Stale words.")]).await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert!(res.body.contains("Stale words."), "what was written is kept");
+    let latest = confer_store::plan_people::young_persons_version(&j.app.db, &id).await.unwrap().unwrap();
+    assert_eq!(latest.version, 2);
+}
+
+#[tokio::test]
+async fn a_parent_excluded_from_the_conference_reads_only_their_own_actions_and_the_review_date_exc_06() {
+    use confer_domain::conference::{Exclusion, ExclusionDecision, ExclusionReason, ExclusionScope};
+    let j = journey().await;
+    let id = j.plan_of("amy").await;
+    // The key worker gives Mia an action of her own.
+    let mut sw = j.app.as_user(&j.sw_id).await;
+    let plan_path = format!("/plans/{id}");
+    let add = format!("/plans/{id}/actions");
+    step(
+        &mut sw,
+        &plan_path,
+        &add,
+        &[("what", "Mia takes Amy to school"), ("owner", "family-member:fam1-mum"), ("due", "4/12/2026")],
+    )
+    .await;
+    // The chair had excluded Mia from the whole conference (set on the stored conference, as the
+    // chair's decision would have: the conference's own tests cover deciding it).
+    let exclusion = Exclusion {
+        decision: ExclusionDecision {
+            adult_id: AdultId("fam1-mum".into()),
+            scope: ExclusionScope::Whole,
+            reasons: vec![ExclusionReason::ALL[0]],
+            detail: "Fictional reason.".into(),
+            rests_on_police_information: false,
+            views_by: vec![],
+        },
+        decided_by: j.sw_id.as_str().into(),
+        decided_at: at("2026-11-19 09:00"),
+        told: None,
+    };
+    let row = sqlx::query("SELECT doc FROM conference WHERE id = $1")
+        .bind(j.conference.id.as_str())
+        .fetch_one(j.app.db.pool())
+        .await
+        .unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&sqlx::Row::get::<String, _>(&row, "doc")).unwrap();
+    doc["exclusions"].as_array_mut().unwrap().push(serde_json::to_value(&exclusion).unwrap());
+    sqlx::query("UPDATE conference SET doc = $1 WHERE id = $2")
+        .bind(doc.to_string())
+        .bind(j.conference.id.as_str())
+        .execute(j.app.db.pool())
+        .await
+        .unwrap();
+    let mut mum = j.portal("mia", Role::Parent, PortalPerson::Adult(AdultId("fam1-mum".into()))).await;
+    let page = mum.get(&format!("/portal/plans/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let body = &page.body;
+    assert!(body.contains("Some parts of this plan are not shown to you"), "{body}");
+    assert!(body.contains("Mia takes Amy to school"), "her own action");
+    assert!(!body.contains("The children are often left without food."), "not the concerns");
+    assert!(!body.contains("breakfast at school"), "not the others' actions");
+    assert!(!body.contains("Next core group meeting"), "not when the core group meets (EXC-04)");
+    assert!(body.contains("Next review meeting") && body.contains(confer_domain::plan::PARENTAL_RESPONSIBILITY_EN));
+}
