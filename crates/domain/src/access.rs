@@ -100,6 +100,18 @@ crate::text_enum! {
         UpdatePlanAction => "update-plan-action", "Update a plan action";
         /// One's own plans, overdue actions and due core groups.
         ListMyPlans => "list-my-plans", "List your plans and actions";
+        /// Records management (KEEP-02): the families due for a disposal review, a family's
+        /// retention date and what stops disposal, legal holds, and the tombstones of what was
+        /// disposed of.
+        ReviewRetention => "review-retention", "See records due for disposal review";
+        /// Place or lift a legal hold on a family's records (KEEP-02).
+        ManageLegalHold => "manage-legal-hold", "Place or lift a legal hold";
+        /// Propose that a family's records be disposed of (the first of two people, KEEP-02).
+        ProposeDisposal => "propose-disposal", "Propose disposal of records";
+        /// Authorise and carry out a proposed disposal (the second person, KEEP-01/02).
+        AuthoriseDisposal => "authorise-disposal", "Authorise disposal of records";
+        /// Change the authority's retention schedule (KEEP-02).
+        ManageRetentionSchedule => "manage-retention-schedule", "Change the retention schedule";
     }
 }
 
@@ -284,6 +296,14 @@ pub const GRANTS: &[(Action, &[Grant])] = &[
         ],
     ),
     (Action::ListMyPlans, &[Role(SocialWorker), Role(TeamManager), Role(Professional)]),
+    // Records management (KEEP-01/02): authority-wide work of quality assurance (who reviews
+    // what is due and proposes disposal) and of administrators (who authorise it, a second
+    // person, and keep the schedule). Auditors see it all and change nothing.
+    (Action::ReviewRetention, &[Role(QualityAssurance), Role(Administrator), Role(Auditor)]),
+    (Action::ManageLegalHold, &[Role(QualityAssurance), Role(Administrator)]),
+    (Action::ProposeDisposal, &[Role(QualityAssurance), Role(Administrator)]),
+    (Action::AuthoriseDisposal, &[Role(Administrator)]),
+    (Action::ManageRetentionSchedule, &[Role(Administrator)]),
     (
         Action::GivePortalAccess,
         &[

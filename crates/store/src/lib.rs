@@ -18,6 +18,7 @@ pub mod otp;
 pub mod outbox;
 pub mod plans;
 pub mod portal;
+pub mod retention;
 pub mod sessions;
 pub mod tokens;
 pub mod totp_key;
@@ -171,6 +172,16 @@ pub const UNIQUE_CONSTRAINTS: &[Unique] = &[
         postgres: "deadline_case_rule_trigger",
         sqlite: "deadline.case_id, deadline.rule, deadline.trigger_on",
         message: "That deadline is already recorded for the case.",
+    },
+    Unique {
+        postgres: "legal_hold_in_force",
+        sqlite: "legal_hold.family_id",
+        message: "There is already a legal hold on this family's records: lift it before placing another.",
+    },
+    Unique {
+        postgres: "disposal_pkey",
+        sqlite: "disposal.family_id",
+        message: "Disposal has already been proposed for this family.",
     },
     Unique {
         postgres: "portal_person_pkey",
