@@ -125,6 +125,12 @@ pub async fn family_authority(db: &Db, family_id: &str) -> Result<Option<Authori
     row.map(|r| text(&r, "authority_id").map(AuthorityId)).transpose()
 }
 
+/// A family's authority and name, if it exists (and has not been disposed of).
+pub async fn family_header(db: &Db, family_id: &str) -> Result<Option<(AuthorityId, String)>> {
+    let row = sqlx::query("SELECT authority_id, name FROM family WHERE id = $1").bind(family_id).fetch_optional(db.pool()).await?;
+    row.map(|r| Ok((AuthorityId(text(&r, "authority_id")?), text(&r, "name")?))).transpose()
+}
+
 /// What retention depends on, read on the given connection (a transaction's, at disposal).
 async fn facts_on(conn: &mut sqlx::AnyConnection, family_id: &str) -> Result<FamilyFacts> {
     let children = sqlx::query("SELECT id, date_of_birth, expected_date FROM child WHERE family_id = $1 ORDER BY id")

@@ -253,6 +253,16 @@ pub const ROUTES: &[Route] = &[
     r("POST", "/api/v1/plans/{plan_id}/end", Record(Action::ChangePlan)),
     r("POST", "/api/v1/plans/{plan_id}/core-group-meetings", Record(Action::ChangePlan)),
     r("POST", "/api/v1/plans/{plan_id}/review-forward", Record(Action::ChangePlan)),
+    r("GET", "/records", Authority(Action::ReviewRetention)),
+    r("GET", "/records/disposals", Authority(Action::ReviewRetention)),
+    r("GET", "/records/{family_id}", Authority(Action::ReviewRetention)),
+    r("POST", "/records/{family_id}/hold", Authority(Action::ManageLegalHold)),
+    r("POST", "/records/{family_id}/hold/lift", Authority(Action::ManageLegalHold)),
+    r("POST", "/records/{family_id}/propose", Authority(Action::ProposeDisposal)),
+    r("POST", "/records/{family_id}/withdraw", Authority(Action::ProposeDisposal)),
+    r("POST", "/records/{family_id}/dispose", Authority(Action::AuthoriseDisposal)),
+    r("GET", "/admin/retention", Authority(Action::ReviewRetention)),
+    r("POST", "/admin/retention", Authority(Action::ManageRetentionSchedule)),
     r("GET", "/plans", Authority(Action::ListMyPlans)),
     r("GET", "/plans/{plan_id}", Record(Action::ViewPlan)),
     r("GET", "/plans/{plan_id}/history", Record(Action::ViewPlan)),
@@ -452,6 +462,15 @@ pub fn router(state: SharedState) -> Router {
         .route("/api/v1/plans/{plan_id}/end", post(crate::api_plans::end_plan))
         .route("/api/v1/plans/{plan_id}/core-group-meetings", post(crate::api_plans::core_group_meeting))
         .route("/api/v1/plans/{plan_id}/review-forward", post(crate::api_plans::review_forward))
+        .route("/records", get(pages::records::due))
+        .route("/records/disposals", get(pages::records::disposals))
+        .route("/records/{family_id}", get(pages::records::family))
+        .route("/records/{family_id}/hold", post(pages::records::place_hold))
+        .route("/records/{family_id}/hold/lift", post(pages::records::lift_hold))
+        .route("/records/{family_id}/propose", post(pages::records::propose))
+        .route("/records/{family_id}/withdraw", post(pages::records::withdraw))
+        .route("/records/{family_id}/dispose", post(pages::records::dispose))
+        .route("/admin/retention", get(pages::records::schedule).post(pages::records::save_schedule))
         .route("/plans", get(pages::plan::mine))
         .route("/plans/{plan_id}", get(pages::plan::show))
         .route("/plans/{plan_id}/history", get(pages::plan::history))

@@ -17,3 +17,4 @@ pub mod portal;
 pub mod portal_text;
 pub mod portal_words;
 pub mod record;
+pub mod records;
