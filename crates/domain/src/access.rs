@@ -112,6 +112,12 @@ crate::text_enum! {
         AuthoriseDisposal => "authorise-disposal", "Authorise disposal of records";
         /// Change the authority's retention schedule (KEEP-02).
         ManageRetentionSchedule => "manage-retention-schedule", "Change the retention schedule";
+        /// See the quality audits of conferences, their findings and actions (QA-03).
+        ViewQualityAudits => "view-quality-audits", "See quality audits";
+        /// Draw a sample of conferences, audit them and follow up the actions (QA-03).
+        AuditConferences => "audit-conferences", "Audit conferences";
+        /// Change the checklist conferences are audited against (QA-03).
+        ManageQualityChecklist => "manage-quality-checklist", "Change the audit checklist";
     }
 }
 
@@ -304,6 +310,10 @@ pub const GRANTS: &[(Action, &[Grant])] = &[
     (Action::ProposeDisposal, &[Role(QualityAssurance), Role(Administrator)]),
     (Action::AuthoriseDisposal, &[Role(Administrator)]),
     (Action::ManageRetentionSchedule, &[Role(Administrator)]),
+    // Quality assurance (QA-03): audits are quality assurance's work; auditors read them.
+    (Action::ViewQualityAudits, &[Role(QualityAssurance), Role(Auditor)]),
+    (Action::AuditConferences, &[Role(QualityAssurance)]),
+    (Action::ManageQualityChecklist, &[Role(QualityAssurance)]),
     (
         Action::GivePortalAccess,
         &[

@@ -11,6 +11,7 @@ pub mod notices;
 pub mod plan;
 pub mod policy;
 pub mod portal;
+pub mod quality;
 pub mod retention;
 pub mod timescales;
 pub mod validate;

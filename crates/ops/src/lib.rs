@@ -13,6 +13,7 @@ pub mod accounts;
 pub mod conference;
 mod error;
 pub mod plan;
+pub mod quality;
 pub mod records;
 
 pub use error::OpsError;

@@ -18,6 +18,7 @@ pub mod otp;
 pub mod outbox;
 pub mod plans;
 pub mod portal;
+pub mod quality;
 pub mod retention;
 pub mod sessions;
 pub mod tokens;
@@ -182,6 +183,11 @@ pub const UNIQUE_CONSTRAINTS: &[Unique] = &[
         postgres: "disposal_pkey",
         sqlite: "disposal.family_id",
         message: "Disposal has already been proposed for this family.",
+    },
+    Unique {
+        postgres: "qa_audit_sample_conference",
+        sqlite: "qa_audit.sample_id, qa_audit.conference_id",
+        message: "That conference is already in the sample.",
     },
     Unique {
         postgres: "portal_person_pkey",

@@ -32,6 +32,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (18, "form_submission_outcome", include_str!("../migrations/0018_form_submission_outcome.sql")),
     (19, "plans", include_str!("../migrations/0019_plans.sql")),
     (24, "records_management", include_str!("../migrations/0024_records_management.sql")),
+    (25, "quality_audits", include_str!("../migrations/0025_quality_audits.sql")),
 ];
 
 /// The PostgreSQL advisory lock that one migration runner holds at a time (any fixed number

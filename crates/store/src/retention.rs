@@ -548,6 +548,10 @@ const REMOVALS: &[(&str, &str)] = &[
         "DELETE FROM form_submission WHERE outcome LIKE '%' || $1 || '%' OR EXISTS (SELECT 1 FROM conference c \
          WHERE c.family_id = $1 AND form_submission.outcome LIKE '%' || c.id || '%')",
     ),
+    (
+        "quality audits",
+        "DELETE FROM qa_audit WHERE conference_id IN (SELECT id FROM conference WHERE family_id = $1)",
+    ),
     ("deadlines", "DELETE FROM deadline WHERE family_id = $1"),
     ("conferences", "DELETE FROM conference WHERE family_id = $1"),
     ("portal links", "DELETE FROM portal_person WHERE family_id = $1"),
@@ -569,6 +573,7 @@ const EVENTS_ABOUT_FAMILY: &str = "SELECT seq FROM audit_event WHERE authority_i
      (entity_type = 'family' AND entity_id = $2) \
      OR (entity_type = 'conference' AND entity_id IN (SELECT id FROM conference WHERE family_id = $2)) \
      OR (entity_type = 'plan' AND entity_id IN (SELECT id FROM plan WHERE family_id = $2)) \
+     OR (entity_type = 'qa-audit' AND entity_id IN (SELECT q.id FROM qa_audit q JOIN conference c ON c.id = q.conference_id WHERE c.family_id = $2)) \
      OR (entity_type = 'document' AND entity_id IN (SELECT d.id FROM document d JOIN conference c ON c.id = d.conference_id WHERE c.family_id = $2)) \
      ) ORDER BY seq";
 

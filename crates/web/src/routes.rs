@@ -263,6 +263,14 @@ pub const ROUTES: &[Route] = &[
     r("POST", "/records/{family_id}/dispose", Authority(Action::AuthoriseDisposal)),
     r("GET", "/admin/retention", Authority(Action::ReviewRetention)),
     r("POST", "/admin/retention", Authority(Action::ManageRetentionSchedule)),
+    r("GET", "/quality", Authority(Action::ViewQualityAudits)),
+    r("POST", "/quality/samples", Authority(Action::AuditConferences)),
+    r("GET", "/quality/checklist", Authority(Action::ViewQualityAudits)),
+    r("POST", "/quality/checklist", Authority(Action::ManageQualityChecklist)),
+    r("GET", "/quality/audits/{audit_id}", Authority(Action::ViewQualityAudits)),
+    r("POST", "/quality/audits/{audit_id}/findings", Authority(Action::AuditConferences)),
+    r("POST", "/quality/audits/{audit_id}/actions", Authority(Action::AuditConferences)),
+    r("POST", "/quality/audits/{audit_id}/actions/done", Authority(Action::AuditConferences)),
     r("GET", "/plans", Authority(Action::ListMyPlans)),
     r("GET", "/plans/{plan_id}", Record(Action::ViewPlan)),
     r("GET", "/plans/{plan_id}/history", Record(Action::ViewPlan)),
@@ -471,6 +479,13 @@ pub fn router(state: SharedState) -> Router {
         .route("/records/{family_id}/withdraw", post(pages::records::withdraw))
         .route("/records/{family_id}/dispose", post(pages::records::dispose))
         .route("/admin/retention", get(pages::records::schedule).post(pages::records::save_schedule))
+        .route("/quality", get(pages::quality::list))
+        .route("/quality/samples", post(pages::quality::draw))
+        .route("/quality/checklist", get(pages::quality::checklist).post(pages::quality::save_checklist))
+        .route("/quality/audits/{audit_id}", get(pages::quality::audit))
+        .route("/quality/audits/{audit_id}/findings", post(pages::quality::findings))
+        .route("/quality/audits/{audit_id}/actions", post(pages::quality::add_action))
+        .route("/quality/audits/{audit_id}/actions/done", post(pages::quality::action_done))
         .route("/plans", get(pages::plan::mine))
         .route("/plans/{plan_id}", get(pages::plan::show))
         .route("/plans/{plan_id}/history", get(pages::plan::history))

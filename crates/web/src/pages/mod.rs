@@ -17,4 +17,5 @@ pub mod portal;
 pub mod portal_text;
 pub mod portal_words;
 pub mod record;
+pub mod quality;
 pub mod records;
