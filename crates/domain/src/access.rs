@@ -103,6 +103,24 @@ crate::text_enum! {
         /// (PLAN-06, as their exclusions allow: EXC-06), or the young person's own version
         /// (CHILD-04). Never the staff view of the plan.
         ViewFamilyPlan => "view-family-plan", "See your child's plan in the family portal";
+        /// Records management (KEEP-02): the families due for a disposal review, a family's
+        /// retention date and what stops disposal, legal holds, and the tombstones of what was
+        /// disposed of.
+        ReviewRetention => "review-retention", "See records due for disposal review";
+        /// Place or lift a legal hold on a family's records (KEEP-02).
+        ManageLegalHold => "manage-legal-hold", "Place or lift a legal hold";
+        /// Propose that a family's records be disposed of (the first of two people, KEEP-02).
+        ProposeDisposal => "propose-disposal", "Propose disposal of records";
+        /// Authorise and carry out a proposed disposal (the second person, KEEP-01/02).
+        AuthoriseDisposal => "authorise-disposal", "Authorise disposal of records";
+        /// Change the authority's retention schedule (KEEP-02).
+        ManageRetentionSchedule => "manage-retention-schedule", "Change the retention schedule";
+        /// See the quality audits of conferences, their findings and actions (QA-03).
+        ViewQualityAudits => "view-quality-audits", "See quality audits";
+        /// Draw a sample of conferences, audit them and follow up the actions (QA-03).
+        AuditConferences => "audit-conferences", "Audit conferences";
+        /// Change the checklist conferences are audited against (QA-03).
+        ManageQualityChecklist => "manage-quality-checklist", "Change the audit checklist";
     }
 }
 
@@ -289,6 +307,18 @@ pub const GRANTS: &[(Action, &[Grant])] = &[
     (Action::ListMyPlans, &[Role(SocialWorker), Role(TeamManager), Role(Professional)]),
     // A supporter is not given the plan: what they may see of it is not decided yet.
     (Action::ViewFamilyPlan, &[RoleWith(Parent, FamilyMember), RoleWith(YoungPerson, FamilyMember)]),
+    // Records management (KEEP-01/02): authority-wide work of quality assurance (who reviews
+    // what is due and proposes disposal) and of administrators (who authorise it, a second
+    // person, and keep the schedule). Auditors see it all and change nothing.
+    (Action::ReviewRetention, &[Role(QualityAssurance), Role(Administrator), Role(Auditor)]),
+    (Action::ManageLegalHold, &[Role(QualityAssurance), Role(Administrator)]),
+    (Action::ProposeDisposal, &[Role(QualityAssurance), Role(Administrator)]),
+    (Action::AuthoriseDisposal, &[Role(Administrator)]),
+    (Action::ManageRetentionSchedule, &[Role(Administrator)]),
+    // Quality assurance (QA-03): audits are quality assurance's work; auditors read them.
+    (Action::ViewQualityAudits, &[Role(QualityAssurance), Role(Auditor)]),
+    (Action::AuditConferences, &[Role(QualityAssurance)]),
+    (Action::ManageQualityChecklist, &[Role(QualityAssurance)]),
     (
         Action::GivePortalAccess,
         &[

@@ -35,6 +35,40 @@ pub struct AuditEvent {
     pub after: String,
     pub prev_hash: String,
     pub hash: String,
+    /// Whether a disposal of records (KEEP-02) removed this event's `before` and `after`.
+    /// Its hash stays as written, so the chain still links; the disposal's own event vouches
+    /// for the rest of it ([`redaction_digest`], [`verify_chain`]).
+    #[serde(default)]
+    pub redacted: bool,
+}
+
+/// What a disposal's own event records of each event whose content it removed: a digest of
+/// everything the event keeps (when, who, what kind, which action, which entity, and its hash
+/// in the chain). [`verify_chain`] accepts a redacted event only when a disposal event vouches
+/// for it with this digest, so a redacted event cannot be changed, nor any event blanked and
+/// passed off as redacted, without breaking the disposal event's own hash.
+pub fn redaction_digest(e: &AuditEvent) -> String {
+    let mut h = Sha256::new();
+    let seq = e.seq.to_string();
+    for field in [e.authority_id.as_str(), &seq, &e.at, &e.actor, e.kind.as_str(), &e.action, &e.entity_type, &e.entity_id, &e.hash] {
+        h.update((field.len() as u64).to_be_bytes());
+        h.update(field.as_bytes());
+    }
+    hex::encode(h.finalize())
+}
+
+/// The events a chain's disposals removed the content of: sequence number -> the digest the
+/// disposal recorded ([`redaction_digest`]).
+pub type Sealed = std::collections::BTreeMap<i64, String>;
+
+/// Whether an event's content is as written: its hash recomputes, or it was redacted by a
+/// disposal that vouches for exactly this event.
+pub fn content_holds(e: &AuditEvent, sealed: &Sealed) -> bool {
+    if e.redacted {
+        sealed.get(&e.seq).is_some_and(|d| *d == redaction_digest(e))
+    } else {
+        e.computed_hash() == e.hash
+    }
 }
 
 /// The hash of an event: SHA-256 over every field, each length-prefixed so no two
@@ -103,6 +137,7 @@ pub fn verify_chain<'a>(
     authority: &str,
     events: impl IntoIterator<Item = &'a AuditEvent>,
     head: Option<(i64, &str)>,
+    sealed: &Sealed,
 ) -> Result<u64, ChainBreak> {
     let mut prev_hash = GENESIS.to_owned();
     let mut expected_seq = 1;
@@ -118,7 +153,7 @@ pub fn verify_chain<'a>(
                 expected_prev: expected_seq - 1,
             });
         }
-        if e.computed_hash() != e.hash {
+        if !content_holds(e, sealed) {
             return Err(ChainBreak::Altered { authority: authority.into(), seq: e.seq });
         }
         prev_hash = e.hash.clone();
@@ -159,6 +194,7 @@ mod tests {
                     after: format!("{{\"n\":{seq}}}"),
                     prev_hash: prev.clone(),
                     hash: String::new(),
+                    redacted: false,
                 };
                 e.hash = e.computed_hash();
                 prev = e.hash.clone();
@@ -171,7 +207,7 @@ mod tests {
     fn an_intact_chain_verifies_keep_01() {
         let c = chain(5);
         let head = (5, c[4].hash.as_str());
-        assert_eq!(verify_chain("la", &c, Some(head)), Ok(5));
+        assert_eq!(verify_chain("la", &c, Some(head), &Sealed::new()), Ok(5));
     }
 
     #[test]
@@ -181,16 +217,16 @@ mod tests {
         let mut altered = c.clone();
         altered[2].after = "{\"n\":99}".into();
         assert_eq!(
-            verify_chain("la", &altered, Some((5, &head.1))),
+            verify_chain("la", &altered, Some((5, &head.1)), &Sealed::new()),
             Err(ChainBreak::Altered { authority: "la".into(), seq: 3 })
         );
         let mut deleted = c.clone();
         deleted.remove(1);
-        assert!(matches!(verify_chain("la", &deleted, Some((5, &head.1))), Err(ChainBreak::Gap { seq: 3, .. })));
+        assert!(matches!(verify_chain("la", &deleted, Some((5, &head.1)), &Sealed::new()), Err(ChainBreak::Gap { seq: 3, .. })));
         let mut reordered = c.clone();
         reordered.swap(1, 2);
-        assert!(verify_chain("la", &reordered, Some((5, &head.1))).is_err());
+        assert!(verify_chain("la", &reordered, Some((5, &head.1)), &Sealed::new()).is_err());
         let truncated = &c[..4];
-        assert!(matches!(verify_chain("la", truncated, Some((5, &head.1))), Err(ChainBreak::Truncated { .. })));
+        assert!(matches!(verify_chain("la", truncated, Some((5, &head.1)), &Sealed::new()), Err(ChainBreak::Truncated { .. })));
     }
 }

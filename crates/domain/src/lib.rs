@@ -12,6 +12,8 @@ pub mod plan;
 pub mod plan_views;
 pub mod policy;
 pub mod portal;
+pub mod quality;
+pub mod retention;
 pub mod timescales;
 pub mod validate;
 

@@ -14,6 +14,8 @@ pub mod conference;
 mod error;
 pub mod plan;
 pub mod plan_people;
+pub mod quality;
+pub mod records;
 
 pub use error::OpsError;
 

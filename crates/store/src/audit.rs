@@ -2,7 +2,7 @@
 //! change it describes, so the change and its event commit or fail together (KEEP-01).
 
 use crate::{int, text, Db, Result, StoreError, Tx};
-use confer_domain::audit::{event_hash, verify_chain, AuditEvent, ChainBreak, EventKind, GENESIS};
+use confer_domain::audit::{content_holds, event_hash, verify_chain, AuditEvent, ChainBreak, EventKind, Sealed, GENESIS};
 use sqlx::Row;
 
 /// What happened, for one event. `before`/`after` are JSON values (Null when not applicable).
@@ -268,11 +268,52 @@ fn event_from_row(row: &sqlx::any::AnyRow) -> Result<AuditEvent> {
         after: text(row, "after_json")?,
         prev_hash: text(row, "prev_hash")?,
         hash: text(row, "hash")?,
+        redacted: crate::opt_text(row, "redacted_by")?.is_some(),
     })
 }
 
+/// The columns an event is written with.
 const EVENT_COLUMNS: &str =
     "authority_id, seq, at, actor, kind, action, entity_type, entity_id, before_json, after_json, prev_hash, hash";
+
+/// The columns an event is read with: as written, and whether a disposal redacted it.
+const READ_COLUMNS: &str = "authority_id, seq, at, actor, kind, action, entity_type, entity_id, before_json, \
+     after_json, prev_hash, hash, redacted_by";
+
+/// The action of a disposal's own event (KEEP-02), whose `after` lists the events whose
+/// content it removed, each with its [`confer_domain::audit::redaction_digest`].
+pub const DISPOSAL_ACTION: &str = "records.dispose";
+
+/// The events of one authority's chain (up to `head_seq`) that disposals vouch for, read from
+/// the disposals' own events. A disposal event whose own content does not hold is reported
+/// as altered, so a forged list cannot excuse anything.
+async fn sealed_events(db: &Db, authority: &str, head_seq: i64) -> Result<Result<Sealed, ChainBreak>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {READ_COLUMNS} FROM audit_event WHERE authority_id = $1 AND action = $2 AND seq <= $3 ORDER BY seq"
+    ))
+    .bind(authority)
+    .bind(DISPOSAL_ACTION)
+    .bind(head_seq)
+    .fetch_all(db.pool())
+    .await?;
+    let mut sealed = Sealed::new();
+    for row in &rows {
+        let e = event_from_row(row)?;
+        if e.redacted || !content_holds(&e, &Sealed::new()) {
+            return Ok(Err(ChainBreak::Altered { authority: authority.into(), seq: e.seq }));
+        }
+        let after: serde_json::Value = serde_json::from_str(&e.after).unwrap_or_default();
+        for pair in after["redacted"].as_array().into_iter().flatten() {
+            if let (Some(seq), Some(digest)) = (pair[0].as_i64(), pair[1].as_str()) {
+                // A disposal vouches only for events written before it.
+                if seq < e.seq {
+                    sealed.insert(seq, digest.to_owned());
+                }
+            }
+        }
+    }
+    Ok(Ok(sealed))
+}
 
 /// The outcome of verifying every authority's chain.
 #[derive(Debug)]
@@ -318,12 +359,19 @@ pub async fn verify(db: &Db) -> Result<Verification> {
                 return Ok(out);
             }
         };
+        let sealed = match sealed_events(db, &authority, head_seq).await? {
+            Ok(s) => s,
+            Err(b) => {
+                out.first_break = Some(b);
+                return Ok(out);
+            }
+        };
         // Verify page by page up to the head read above, carrying the previous hash across pages.
         let mut after_seq = 0i64;
         let mut carried: Vec<AuditEvent> = Vec::new();
         loop {
             let rows = sqlx::query(&format!(
-                "SELECT {EVENT_COLUMNS} FROM audit_event WHERE authority_id = $1 AND seq > $2 AND seq <= $3 \
+                "SELECT {READ_COLUMNS} FROM audit_event WHERE authority_id = $1 AND seq > $2 AND seq <= $3 \
                  ORDER BY seq LIMIT 5000"
             ))
             .bind(&authority)
@@ -347,7 +395,7 @@ pub async fn verify(db: &Db) -> Result<Verification> {
             }
             let mut window = std::mem::take(&mut carried);
             window.extend(page);
-            if let Err(b) = verify_window(&authority, &window) {
+            if let Err(b) = verify_window(&authority, &window, &sealed) {
                 out.first_break = Some(b);
                 return Ok(out);
             }
@@ -520,12 +568,12 @@ pub async fn verify_against(db: &Db, export: &HeadExport) -> Result<Verification
 }
 
 /// Verifies a window of consecutive events; the first may be the last of the previous page.
-fn verify_window(authority: &str, window: &[AuditEvent]) -> Result<(), ChainBreak> {
+fn verify_window(authority: &str, window: &[AuditEvent], sealed: &Sealed) -> Result<(), ChainBreak> {
     match window.first() {
-        Some(first) if first.seq == 1 => verify_chain(authority, window, None).map(|_| ()),
+        Some(first) if first.seq == 1 => verify_chain(authority, window, None, sealed).map(|_| ()),
         Some(first) => {
             // Check the first event's own hash, then chain the rest from it.
-            if first.computed_hash() != first.hash {
+            if !content_holds(first, sealed) {
                 return Err(ChainBreak::Altered { authority: authority.into(), seq: first.seq });
             }
             let mut prev = first;
@@ -540,7 +588,7 @@ fn verify_window(authority: &str, window: &[AuditEvent]) -> Result<(), ChainBrea
                         expected_prev: prev.seq,
                     });
                 }
-                if e.computed_hash() != e.hash {
+                if !content_holds(e, sealed) {
                     return Err(ChainBreak::Altered { authority: authority.into(), seq: e.seq });
                 }
                 prev = e;
@@ -560,7 +608,7 @@ pub async fn for_entity(
     limit: i64,
 ) -> Result<Vec<AuditEvent>> {
     let rows = sqlx::query(&format!(
-        "SELECT {EVENT_COLUMNS} FROM audit_event WHERE authority_id = $1 AND entity_type = $2 AND entity_id = $3 \
+        "SELECT {READ_COLUMNS} FROM audit_event WHERE authority_id = $1 AND entity_type = $2 AND entity_id = $3 \
          ORDER BY seq DESC LIMIT $4"
     ))
     .bind(authority_id)
@@ -575,7 +623,7 @@ pub async fn for_entity(
 /// The newest events of an authority.
 pub async fn recent(db: &Db, authority_id: &str, limit: i64) -> Result<Vec<AuditEvent>> {
     let rows = sqlx::query(&format!(
-        "SELECT {EVENT_COLUMNS} FROM audit_event WHERE authority_id = $1 ORDER BY seq DESC LIMIT $2"
+        "SELECT {READ_COLUMNS} FROM audit_event WHERE authority_id = $1 ORDER BY seq DESC LIMIT $2"
     ))
     .bind(authority_id)
     .bind(limit)

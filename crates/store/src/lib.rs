@@ -19,6 +19,8 @@ pub mod outbox;
 pub mod plans;
 pub mod plan_people;
 pub mod portal;
+pub mod quality;
+pub mod retention;
 pub mod sessions;
 pub mod tokens;
 pub mod totp_key;
@@ -172,6 +174,21 @@ pub const UNIQUE_CONSTRAINTS: &[Unique] = &[
         postgres: "deadline_case_rule_trigger",
         sqlite: "deadline.case_id, deadline.rule, deadline.trigger_on",
         message: "That deadline is already recorded for the case.",
+    },
+    Unique {
+        postgres: "legal_hold_in_force",
+        sqlite: "legal_hold.family_id",
+        message: "There is already a legal hold on this family's records: lift it before placing another.",
+    },
+    Unique {
+        postgres: "disposal_pkey",
+        sqlite: "disposal.family_id",
+        message: "Disposal has already been proposed for this family.",
+    },
+    Unique {
+        postgres: "qa_audit_sample_conference",
+        sqlite: "qa_audit.sample_id, qa_audit.conference_id",
+        message: "That conference is already in the sample.",
     },
     Unique {
         postgres: "portal_person_pkey",

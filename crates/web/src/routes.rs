@@ -257,6 +257,24 @@ pub const ROUTES: &[Route] = &[
     r("POST", "/api/v1/plans/{plan_id}/network-meetings", Record(Action::ChangePlan)),
     r("POST", "/api/v1/plans/{plan_id}/transfer-out", Record(Action::ChangePlan)),
     r("GET", "/api/v1/plans/{plan_id}/transfer-pack", Record(Action::ViewPlan)),
+    r("GET", "/records", Authority(Action::ReviewRetention)),
+    r("GET", "/records/disposals", Authority(Action::ReviewRetention)),
+    r("GET", "/records/{family_id}", Authority(Action::ReviewRetention)),
+    r("POST", "/records/{family_id}/hold", Authority(Action::ManageLegalHold)),
+    r("POST", "/records/{family_id}/hold/lift", Authority(Action::ManageLegalHold)),
+    r("POST", "/records/{family_id}/propose", Authority(Action::ProposeDisposal)),
+    r("POST", "/records/{family_id}/withdraw", Authority(Action::ProposeDisposal)),
+    r("POST", "/records/{family_id}/dispose", Authority(Action::AuthoriseDisposal)),
+    r("GET", "/admin/retention", Authority(Action::ReviewRetention)),
+    r("POST", "/admin/retention", Authority(Action::ManageRetentionSchedule)),
+    r("GET", "/quality", Authority(Action::ViewQualityAudits)),
+    r("POST", "/quality/samples", Authority(Action::AuditConferences)),
+    r("GET", "/quality/checklist", Authority(Action::ViewQualityAudits)),
+    r("POST", "/quality/checklist", Authority(Action::ManageQualityChecklist)),
+    r("GET", "/quality/audits/{audit_id}", Authority(Action::ViewQualityAudits)),
+    r("POST", "/quality/audits/{audit_id}/findings", Authority(Action::AuditConferences)),
+    r("POST", "/quality/audits/{audit_id}/actions", Authority(Action::AuditConferences)),
+    r("POST", "/quality/audits/{audit_id}/actions/done", Authority(Action::AuditConferences)),
     r("GET", "/plans", Authority(Action::ListMyPlans)),
     r("GET", "/plans/{plan_id}", Record(Action::ViewPlan)),
     r("GET", "/plans/{plan_id}/history", Record(Action::ViewPlan)),
@@ -473,6 +491,22 @@ pub fn router(state: SharedState) -> Router {
         .route("/api/v1/plans/{plan_id}/network-meetings", post(crate::api_plans::network_meeting))
         .route("/api/v1/plans/{plan_id}/transfer-out", post(crate::api_plans::transfer_out))
         .route("/api/v1/plans/{plan_id}/transfer-pack", get(crate::api_plans::transfer_pack))
+        .route("/records", get(pages::records::due))
+        .route("/records/disposals", get(pages::records::disposals))
+        .route("/records/{family_id}", get(pages::records::family))
+        .route("/records/{family_id}/hold", post(pages::records::place_hold))
+        .route("/records/{family_id}/hold/lift", post(pages::records::lift_hold))
+        .route("/records/{family_id}/propose", post(pages::records::propose))
+        .route("/records/{family_id}/withdraw", post(pages::records::withdraw))
+        .route("/records/{family_id}/dispose", post(pages::records::dispose))
+        .route("/admin/retention", get(pages::records::schedule).post(pages::records::save_schedule))
+        .route("/quality", get(pages::quality::list))
+        .route("/quality/samples", post(pages::quality::draw))
+        .route("/quality/checklist", get(pages::quality::checklist).post(pages::quality::save_checklist))
+        .route("/quality/audits/{audit_id}", get(pages::quality::audit))
+        .route("/quality/audits/{audit_id}/findings", post(pages::quality::findings))
+        .route("/quality/audits/{audit_id}/actions", post(pages::quality::add_action))
+        .route("/quality/audits/{audit_id}/actions/done", post(pages::quality::action_done))
         .route("/plans", get(pages::plan::mine))
         .route("/plans/{plan_id}", get(pages::plan::show))
         .route("/plans/{plan_id}/history", get(pages::plan::history))

@@ -221,6 +221,27 @@ async fn every_route_answers_as_the_access_policy_decides_for_every_role_and_rel
             confs.insert(*variant, conference(&app, token, fid, cid, &pros, chair).await);
         }
 
+        // QA-03: an audit of the unrelated family's conference, for the quality audit routes.
+        let checklist = confer_domain::quality::Checklist::default();
+        let chosen = vec![confs[&Variant::Unrelated].clone()];
+        let sample = confer_store::quality::NewSample {
+            kind: None,
+            from: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            to: chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+            size: confer_domain::quality::SampleSize::Count(1),
+            seed: 7,
+            candidates: 1,
+            chosen: &chosen,
+            checklist: &checklist,
+        };
+        confer_store::quality::create_sample(&db, &a.id, &UserId(worker.clone()), &sample).await.unwrap();
+        let audit_id = confer_store::quality::audits(&db, &a.id, 500)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|r| r.conference_id == chosen[0])
+            .unwrap()
+            .id;
         let actor =
             Actor { user_id: UserId(uid.clone()), authority_id: a.id.clone(), roles: [*role].into_iter().collect() };
         // Only staff with a second factor hold API tokens (issue 10): the API answers the other
@@ -246,6 +267,7 @@ async fn every_route_answers_as_the_access_policy_decides_for_every_role_and_rel
                     .replace("{child_id}", cid)
                     .replace("{number}", "1")
                     .replace("{user_id}", &worker)
+                    .replace("{audit_id}", &audit_id)
                     .replace("{id}", &revocable);
                 let expected = if record {
                     let authority = if *variant == Variant::OtherTenant { &b.id } else { &a.id };
@@ -365,6 +387,7 @@ async fn without_signing_in_pages_send_to_sign_in_and_the_api_answers_401() {
             .replace("{number}", "1")
             .replace("{child_id}", "c")
             .replace("{user_id}", "u")
+            .replace("{audit_id}", "a")
             .replace("{id}", "i");
         let page = b.get(&path).await;
         if route.path.starts_with("/api/") {

@@ -21,3 +21,5 @@ pub mod portal_plan;
 pub mod portal_text;
 pub mod portal_words;
 pub mod record;
+pub mod quality;
+pub mod records;

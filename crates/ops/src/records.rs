@@ -1,0 +1,179 @@
+//! Records management (KEEP-01, KEEP-02), once for the pages, the API and the command line:
+//! the families due for a disposal review, one family's retention, legal holds, the two-person
+//! disposal and the authority's retention schedule. Every operation asks the access policy at
+//! the authority's level (records management is authority-wide work); a family of another
+//! authority, or one already disposed of, is not found.
+
+use crate::{Ops, OpsError, Result};
+use confer_domain::access::{decide, Action, Actor, Decision, Target};
+use confer_domain::audit::EventKind;
+use confer_domain::retention::{LegalHold, Proposal, RetentionError, RetentionRule, RetentionSchedule, Review};
+use confer_domain::FamilyId;
+use confer_store::audit::{self, Entry};
+use confer_store::retention::{self as store, Due, RetentionSaveError, Tombstone};
+use serde_json::json;
+
+impl From<RetentionSaveError> for OpsError {
+    fn from(e: RetentionSaveError) -> Self {
+        match e {
+            RetentionSaveError::NotFound => OpsError::NotFound,
+            RetentionSaveError::Conflict { current_version } => OpsError::Conflict { current_version },
+            RetentionSaveError::Refused(r) => r.into(),
+            RetentionSaveError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<RetentionError> for OpsError {
+    fn from(e: RetentionError) -> Self {
+        let field = match e {
+            RetentionError::NoReason => "reason",
+            RetentionError::ShorterThanDefault { .. } | RetentionError::TooLong { .. } => "keep_until_age",
+            RetentionError::NoBasis { .. } => "basis",
+            RetentionError::RepeatedTrigger { .. } | RetentionError::NoRuleForEvery => "trigger",
+            _ => "",
+        };
+        match field {
+            "" => OpsError::Declined { message: e.to_string() },
+            f => OpsError::invalid(f, e.to_string()),
+        }
+    }
+}
+
+fn allow(actor: &Actor, action: Action) -> Result<()> {
+    match decide(actor, action, Target::Authority(&actor.authority_id)) {
+        Decision::Allow => Ok(()),
+        Decision::Forbidden => Err(OpsError::Forbidden),
+        Decision::NotFound => Err(OpsError::NotFound),
+    }
+}
+
+/// A family of the actor's own authority that still exists (its name), or not found.
+async fn own_family(ops: &Ops, actor: &Actor, family_id: &str) -> Result<String> {
+    match store::family_header(&ops.db, family_id).await? {
+        Some((a, name)) if a == actor.authority_id => Ok(name),
+        _ => Err(OpsError::NotFound),
+    }
+}
+
+/// The families due for a disposal review, a page at a time (50 a page, `page` from 1).
+pub struct DuePage {
+    pub rows: Vec<Due>,
+    pub page: i64,
+    pub more: bool,
+    pub schedule: RetentionSchedule,
+    pub held: i64,
+}
+
+pub const PAGE_SIZE: i64 = 50;
+
+/// Lists the families whose retention date has passed (KEEP-02). The list names families, so
+/// it is logged as one list read.
+pub async fn due(ops: &Ops, actor: &Actor, page: i64) -> Result<DuePage> {
+    allow(actor, Action::ReviewRetention)?;
+    let page = page.max(1);
+    let (schedule, _) = store::schedule(&ops.db, &actor.authority_id).await?;
+    let mut rows = store::due_for_review(
+        &ops.db,
+        &actor.authority_id,
+        &schedule,
+        ops.clock.today(),
+        PAGE_SIZE + 1,
+        (page - 1) * PAGE_SIZE,
+    )
+    .await?;
+    let more = rows.len() as i64 > PAGE_SIZE;
+    rows.truncate(PAGE_SIZE as usize);
+    let ids: Vec<&str> = rows.iter().map(|r| r.family_id.as_str()).collect();
+    audit::log_list_read(&ops.db, actor.authority_id.as_str(), actor.user_id.as_str(), "records-due", &ids).await?;
+    let held = store::count_held(&ops.db, &actor.authority_id).await?;
+    Ok(DuePage { rows, page, more, schedule, held })
+}
+
+/// One family as a records reviewer sees it.
+pub struct FamilyRecords {
+    pub family_id: String,
+    pub family_name: String,
+    pub review: Review,
+    pub hold: Option<LegalHold>,
+    pub proposal: Option<Proposal>,
+}
+
+/// A family's retention date, the rule that sets it, what stops disposal, its hold and any
+/// proposal (logged as a read of the family).
+pub async fn family(ops: &Ops, actor: &Actor, family_id: &str) -> Result<FamilyRecords> {
+    allow(actor, Action::ReviewRetention)?;
+    let family_name = own_family(ops, actor, family_id).await?;
+    let (schedule, _) = store::schedule(&ops.db, &actor.authority_id).await?;
+    let got = store::of_family(&ops.db, family_id).await?;
+    let review = Review::of(FamilyId(family_id.to_owned()), &schedule, &got.facts, got.hold.as_ref(), ops.clock.today())?;
+    audit::record_read(
+        &ops.db,
+        Entry {
+            authority_id: actor.authority_id.as_str(),
+            actor: actor.user_id.as_str(),
+            kind: EventKind::Read,
+            action: "records.review.read",
+            entity_type: "family",
+            entity_id: family_id,
+            before: serde_json::Value::Null,
+            after: json!({ "retain_until": review.retain_until }),
+        },
+    )
+    .await?;
+    Ok(FamilyRecords { family_id: family_id.to_owned(), family_name, review, hold: got.hold, proposal: got.proposal })
+}
+
+/// Places a legal hold, with its reason.
+pub async fn place_hold(ops: &Ops, actor: &Actor, family_id: &str, reason: &str) -> Result<LegalHold> {
+    allow(actor, Action::ManageLegalHold)?;
+    own_family(ops, actor, family_id).await?;
+    Ok(store::place_hold(&ops.db, &actor.authority_id, family_id, &actor.user_id, reason).await?)
+}
+
+/// Lifts the legal hold in force, with the reason.
+pub async fn lift_hold(ops: &Ops, actor: &Actor, family_id: &str, reason: &str) -> Result<()> {
+    allow(actor, Action::ManageLegalHold)?;
+    own_family(ops, actor, family_id).await?;
+    Ok(store::lift_hold(&ops.db, &actor.authority_id, family_id, &actor.user_id, reason).await?)
+}
+
+/// Proposes disposal (the first of two people).
+pub async fn propose(ops: &Ops, actor: &Actor, family_id: &str, reason: &str) -> Result<Proposal> {
+    allow(actor, Action::ProposeDisposal)?;
+    own_family(ops, actor, family_id).await?;
+    Ok(store::propose(&ops.db, &actor.authority_id, family_id, &actor.user_id, reason).await?)
+}
+
+/// Withdraws a proposal, with the reason (either role that may propose or authorise).
+pub async fn withdraw(ops: &Ops, actor: &Actor, family_id: &str, reason: &str) -> Result<()> {
+    allow(actor, Action::ProposeDisposal).or_else(|_| allow(actor, Action::AuthoriseDisposal))?;
+    own_family(ops, actor, family_id).await?;
+    Ok(store::withdraw(&ops.db, &actor.authority_id, family_id, &actor.user_id, reason).await?)
+}
+
+/// Authorises and carries out a proposed disposal (the second person).
+pub async fn dispose(ops: &Ops, actor: &Actor, family_id: &str) -> Result<Tombstone> {
+    allow(actor, Action::AuthoriseDisposal)?;
+    own_family(ops, actor, family_id).await?;
+    Ok(store::dispose(&ops.db, &actor.authority_id, family_id, &actor.user_id).await?)
+}
+
+/// The authority's proposals waiting and tombstones, newest first.
+pub async fn disposals(ops: &Ops, actor: &Actor) -> Result<Vec<Tombstone>> {
+    allow(actor, Action::ReviewRetention)?;
+    Ok(store::disposals(&ops.db, &actor.authority_id, 200).await?)
+}
+
+/// The authority's retention schedule and its version.
+pub async fn schedule(ops: &Ops, actor: &Actor) -> Result<(RetentionSchedule, i64)> {
+    allow(actor, Action::ReviewRetention).or_else(|_| allow(actor, Action::ManageRetentionSchedule))?;
+    Ok(store::schedule(&ops.db, &actor.authority_id).await?)
+}
+
+/// Saves the schedule at the version the administrator last saw.
+pub async fn save_schedule(ops: &Ops, actor: &Actor, rules: Vec<RetentionRule>, version: i64) -> Result<i64> {
+    allow(actor, Action::ManageRetentionSchedule)?;
+    let schedule = RetentionSchedule::new(rules)?;
+    Ok(store::save_schedule(&ops.db, &actor.authority_id, &actor.user_id, &schedule, version).await?)
+}

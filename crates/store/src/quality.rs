@@ -1,0 +1,307 @@
+//! Quality assurance audits in the database (QA-03): the checklist, samples and audits, each
+//! change saved with its audit event in one transaction at the version the person last saw.
+
+use crate::audit::{self, Entry};
+use crate::{int, opt_text, text, Db, Result, StoreError};
+use chrono::NaiveDate;
+use confer_domain::audit::EventKind;
+use confer_domain::quality::{Checklist, ConferenceAudit, QualityError, SampleSize};
+use confer_domain::{AuthorityId, UserId};
+use serde_json::{json, Value};
+
+/// Why a quality change was not made.
+#[derive(Debug, thiserror::Error)]
+pub enum QualitySaveError {
+    #[error("not found")]
+    NotFound,
+    #[error("changed by someone else (now at version {current_version})")]
+    Conflict { current_version: i64 },
+    #[error(transparent)]
+    Refused(#[from] QualityError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for QualitySaveError {
+    fn from(e: sqlx::Error) -> Self {
+        QualitySaveError::Store(e.into())
+    }
+}
+
+fn corrupt(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+/// The authority's checklist and its version (the default at version 0 when none was saved).
+pub async fn checklist(db: &Db, authority: &AuthorityId) -> Result<(Checklist, i64)> {
+    let row = sqlx::query("SELECT questions, version FROM qa_checklist WHERE authority_id = $1")
+        .bind(authority.as_str())
+        .fetch_optional(db.pool())
+        .await?;
+    match row {
+        None => Ok((Checklist::default(), 0)),
+        Some(r) => Ok((serde_json::from_str(&text(&r, "questions")?).map_err(corrupt)?, int(&r, "version")?)),
+    }
+}
+
+/// Saves the checklist at the version last seen; returns the new version.
+pub async fn save_checklist(
+    db: &Db,
+    authority: &AuthorityId,
+    actor: &UserId,
+    new: &Checklist,
+    expected: i64,
+) -> Result<i64, QualitySaveError> {
+    let mut tx = db.begin().await?;
+    let row = sqlx::query("SELECT questions, version FROM qa_checklist WHERE authority_id = $1")
+        .bind(authority.as_str())
+        .fetch_optional(&mut *tx)
+        .await?;
+    let (before, version) = match &row {
+        Some(r) => (serde_json::from_str::<Value>(&text(r, "questions")?).unwrap_or_default(), int(r, "version")?),
+        None => (serde_json::to_value(Checklist::default()).unwrap_or_default(), 0),
+    };
+    if version != expected {
+        return Err(QualitySaveError::Conflict { current_version: version });
+    }
+    let doc = serde_json::to_string(new).map_err(corrupt)?;
+    let now = tx.now();
+    let sql = if row.is_some() {
+        "UPDATE qa_checklist SET questions = $2, version = version + 1, changed_by = $3, changed_at = $4 WHERE authority_id = $1"
+    } else {
+        "INSERT INTO qa_checklist (authority_id, questions, version, changed_by, changed_at) VALUES ($1, $2, 1, $3, $4)"
+    };
+    sqlx::query(sql).bind(authority.as_str()).bind(&doc).bind(actor.as_str()).bind(&now).execute(&mut *tx).await?;
+    audit::record(
+        &mut tx,
+        Entry {
+            authority_id: authority.as_str(),
+            actor: actor.as_str(),
+            kind: EventKind::Change,
+            action: "quality.checklist.change",
+            entity_type: "authority",
+            entity_id: authority.as_str(),
+            before,
+            after: serde_json::to_value(new).unwrap_or_default(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(version + 1)
+}
+
+/// The closed conferences of the authority held in the period (of one kind, or all).
+pub async fn candidates(
+    db: &Db,
+    authority: &AuthorityId,
+    kind: Option<&str>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<String>> {
+    let rows = sqlx::query(
+        "SELECT id FROM conference WHERE authority_id = $1 AND state = 'closed' AND date >= $2 AND date <= $3 \
+         AND ($4 = '' OR kind = $4) ORDER BY id",
+    )
+    .bind(authority.as_str())
+    .bind(from.to_string())
+    .bind(to.to_string())
+    .bind(kind.unwrap_or(""))
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(|r| text(r, "id")).collect()
+}
+
+/// A sample to store: how it was drawn, and the conferences it chose.
+pub struct NewSample<'a> {
+    pub kind: Option<&'a str>,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub size: SampleSize,
+    pub seed: u64,
+    pub candidates: usize,
+    pub chosen: &'a [String],
+    pub checklist: &'a Checklist,
+}
+
+/// Stores a sample and an open audit for each conference it chose, in one transaction with
+/// the audit event that records how it was drawn (so it can be drawn again and checked).
+pub async fn create_sample(db: &Db, authority: &AuthorityId, actor: &UserId, s: &NewSample<'_>) -> Result<String> {
+    let id = crate::new_id();
+    let mut tx = db.begin().await?;
+    let now = tx.now();
+    // Seeds are stored as signed 64-bit integers (both databases' BIGINT) and read back the same.
+    let seed = s.seed as i64;
+    let size = serde_json::to_string(&s.size).map_err(corrupt)?;
+    sqlx::query(
+        "INSERT INTO qa_sample (id, authority_id, kind, period_from, period_to, size, seed, candidates, drawn_by, drawn_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(&id)
+    .bind(authority.as_str())
+    .bind(s.kind.unwrap_or(""))
+    .bind(s.from.to_string())
+    .bind(s.to.to_string())
+    .bind(&size)
+    .bind(seed)
+    .bind(s.candidates as i64)
+    .bind(actor.as_str())
+    .bind(&now)
+    .execute(&mut *tx)
+    .await?;
+    for conference in s.chosen {
+        let audit = ConferenceAudit::begin(conference, actor, s.checklist);
+        sqlx::query(
+            "INSERT INTO qa_audit (id, authority_id, sample_id, conference_id, doc, state, version, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, 'open', 1, $6, $6)",
+        )
+        .bind(crate::new_id())
+        .bind(authority.as_str())
+        .bind(&id)
+        .bind(conference)
+        .bind(serde_json::to_string(&audit).map_err(corrupt)?)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    audit::record(
+        &mut tx,
+        Entry {
+            authority_id: authority.as_str(),
+            actor: actor.as_str(),
+            kind: EventKind::Change,
+            action: "quality.sample.draw",
+            entity_type: "qa-sample",
+            entity_id: &id,
+            before: Value::Null,
+            after: json!({
+                "kind": s.kind, "from": s.from, "to": s.to, "size": s.size, "seed": seed,
+                "candidates": s.candidates, "chosen": s.chosen,
+            }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// One audit in a list.
+#[derive(Debug, Clone)]
+pub struct AuditRow {
+    pub id: String,
+    pub conference_id: String,
+    pub family_name: String,
+    pub conference_date: Option<String>,
+    pub state: String,
+    pub grade: Option<String>,
+    pub open_action_due: Option<String>,
+}
+
+/// The authority's audits: open first, then the most recent.
+pub async fn audits(db: &Db, authority: &AuthorityId, limit: i64) -> Result<Vec<AuditRow>> {
+    let rows = sqlx::query(
+        "SELECT q.id, q.conference_id, q.state, q.grade, q.open_action_due, c.date, f.name FROM qa_audit q \
+         LEFT JOIN conference c ON c.id = q.conference_id LEFT JOIN family f ON f.id = c.family_id \
+         WHERE q.authority_id = $1 ORDER BY q.state DESC, q.created_at DESC, q.id LIMIT $2",
+    )
+    .bind(authority.as_str())
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(AuditRow {
+                id: text(r, "id")?,
+                conference_id: text(r, "conference_id")?,
+                family_name: opt_text(r, "name")?.unwrap_or_default(),
+                conference_date: opt_text(r, "date")?,
+                state: text(r, "state")?,
+                grade: opt_text(r, "grade")?,
+                open_action_due: opt_text(r, "open_action_due")?,
+            })
+        })
+        .collect()
+}
+
+/// An audit as stored.
+pub struct StoredAudit {
+    pub authority_id: AuthorityId,
+    pub audit: ConferenceAudit,
+    pub version: i64,
+}
+
+/// Loads an audit.
+pub async fn load(db: &Db, id: &str) -> Result<Option<StoredAudit>> {
+    let row = sqlx::query("SELECT authority_id, doc, version FROM qa_audit WHERE id = $1").bind(id).fetch_optional(db.pool()).await?;
+    row.map(|r| {
+        Ok(StoredAudit {
+            authority_id: AuthorityId(text(&r, "authority_id")?),
+            audit: serde_json::from_str(&text(&r, "doc")?).map_err(corrupt)?,
+            version: int(&r, "version")?,
+        })
+    })
+    .transpose()
+}
+
+/// Changes an audit by the domain's rule `change`, at the version last seen, with its audit
+/// event (before and after) in the same transaction. Returns the new version.
+pub async fn save<T>(
+    db: &Db,
+    authority: &AuthorityId,
+    id: &str,
+    actor: &UserId,
+    expected: i64,
+    action: &str,
+    change: impl FnOnce(&mut ConferenceAudit) -> Result<T, QualityError>,
+) -> Result<(T, i64), QualitySaveError> {
+    let mut tx = db.begin().await?;
+    let row = sqlx::query("SELECT doc, version FROM qa_audit WHERE id = $1 AND authority_id = $2")
+        .bind(id)
+        .bind(authority.as_str())
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(QualitySaveError::NotFound)?;
+    let version = int(&row, "version")?;
+    if version != expected {
+        return Err(QualitySaveError::Conflict { current_version: version });
+    }
+    let mut audit: ConferenceAudit = serde_json::from_str(&text(&row, "doc")?).map_err(corrupt)?;
+    let before = serde_json::to_value(&audit).unwrap_or_default();
+    let out = change(&mut audit)?;
+    let after = serde_json::to_value(&audit).unwrap_or_default();
+    let open_due = audit.actions.iter().filter(|a| a.done_on.is_none()).map(|a| a.due).min();
+    let now = tx.now();
+    sqlx::query(
+        "UPDATE qa_audit SET doc = $2, state = $3, grade = $4, open_action_due = $5, version = version + 1, updated_at = $6 \
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(serde_json::to_string(&audit).map_err(corrupt)?)
+    .bind(if audit.completed_on.is_some() { "completed" } else { "open" })
+    .bind(audit.grade.map(|g| g.as_str()))
+    .bind(open_due.map(|d| d.to_string()))
+    .bind(&now)
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        Entry {
+            authority_id: authority.as_str(),
+            actor: actor.as_str(),
+            kind: EventKind::Change,
+            action,
+            entity_type: "qa-audit",
+            entity_id: id,
+            before,
+            after,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((out, version + 1))
+}
+
+/// A fresh seed for a sample.
+pub fn new_seed() -> u64 {
+    use rand::Rng;
+    rand::thread_rng().gen::<u64>() >> 1
+}
