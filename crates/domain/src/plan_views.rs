@@ -332,6 +332,7 @@ mod tests {
             review_brought_forward: None,
             next_review_by: Some(d("2027-02-20")),
             ended: None,
+            lifecycle: Default::default(),
         }
     }
 

@@ -282,6 +282,7 @@ pub async fn network_meeting(
             safety: Vec::new(),
             new_actions,
             concern_for_review: None,
+            review_forward_to: None,
         };
         plan::network_meeting(&state.ops, &ctx.actor, &id, v, b).await.map_err(Problem::Ops)
     }
