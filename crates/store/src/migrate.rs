@@ -31,6 +31,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (17, "security_hardening", include_str!("../migrations/0017_security_hardening.sql")),
     (18, "form_submission_outcome", include_str!("../migrations/0018_form_submission_outcome.sql")),
     (19, "plans", include_str!("../migrations/0019_plans.sql")),
+    (23, "documents_sent", include_str!("../migrations/0023_documents_sent.sql")),
 ];
 
 /// The PostgreSQL advisory lock that one migration runner holds at a time (any fixed number
