@@ -10,7 +10,7 @@ fn record() -> Doc {
     let mut d = Doc::new("Record of the child protection conference", DocumentLanguage::English);
     d.list(vec!["This copy is for: A parent".into(), "Version: 1".into()]);
     d.notice(confidentiality_statement(DocumentLanguage::English));
-    for i in 0..60 {
+    for i in 0..40 {
         d.heading(format!("Discussion {}", i + 1));
         d.para(
             "The social worker said the children are attending school most days and the home is warm. \
