@@ -11,6 +11,7 @@
 
 pub mod accounts;
 pub mod conference;
+pub mod documents;
 mod error;
 pub mod plan;
 pub mod plan_people;

@@ -11,6 +11,7 @@ pub mod conferences;
 pub mod deadlines;
 pub mod demo;
 pub mod documents;
+pub mod documents_sent;
 pub mod families;
 pub mod form_submissions;
 pub mod migrate;

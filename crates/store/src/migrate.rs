@@ -33,6 +33,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (19, "plans", include_str!("../migrations/0019_plans.sql")),
     (20, "plan_lifecycle", include_str!("../migrations/0020_plan_lifecycle.sql")),
     (21, "young_persons_plan", include_str!("../migrations/0021_young_persons_plan.sql")),
+    (23, "documents_sent", include_str!("../migrations/0023_documents_sent.sql")),
     (24, "records_management", include_str!("../migrations/0024_records_management.sql")),
     (25, "quality_audits", include_str!("../migrations/0025_quality_audits.sql")),
 ];

@@ -191,6 +191,8 @@ pub const ROUTES: &[Route] = &[
     r("POST", "/conferences/{conference_id}/record/approve", Record(Action::ChairConference)),
     r("POST", "/conferences/{conference_id}/record/distribute", Record(Action::ArrangeConference)),
     r("GET", "/conferences/{conference_id}/record/copies/{number}", Record(Action::ViewConference)),
+    // Documents confer makes (issue 14): a recipient's copy as sent, as PDF or HTML.
+    r("GET", "/conferences/{conference_id}/record/copies/{number}/download", Record(Action::ViewConference)),
     // After the meeting (issue 6): the record's own page, the written outcome, editing the
     // draft, correction requests; and on the live page, views presented and legal action.
     r("GET", "/conferences/{conference_id}/record", Record(Action::ViewConference)),
@@ -223,6 +225,8 @@ pub const ROUTES: &[Route] = &[
     r("POST", "/portal/conferences/{conference_id}/views", Record(Action::TakePartAsFamily)),
     r("POST", "/portal/conferences/{conference_id}/needs", Record(Action::TakePartAsFamily)),
     r("POST", "/portal/conferences/{conference_id}/correction", Record(Action::TakePartAsFamily)),
+    r("GET", "/portal/conferences/{conference_id}/record/download", Record(Action::ViewFamilyConference)),
+    r("GET", "/portal/conferences/{conference_id}/outcome/download", Record(Action::ViewFamilyConference)),
     r("GET", "/families/{family_id}/portal-access", Record(Action::GivePortalAccess)),
     r("POST", "/families/{family_id}/portal-access", Record(Action::GivePortalAccess)),
     r("POST", "/families/{family_id}/portal-access/revoke", Record(Action::GivePortalAccess)),
@@ -433,6 +437,9 @@ pub fn router(state: SharedState) -> Router {
         .route("/conferences/{conference_id}/record/approve", get(rt::approve_page).post(pages::conferences::approve_record))
         .route("/conferences/{conference_id}/record/distribute", get(rt::distribute_page).post(pages::conferences::distribute_record))
         .route("/conferences/{conference_id}/record/copies/{number}", get(pages::conferences::copy))
+        .route("/conferences/{conference_id}/record/copies/{number}/download", get(pages::documents::record_copy))
+        .route("/portal/conferences/{conference_id}/record/download", get(pages::documents::own_record_copy))
+        .route("/portal/conferences/{conference_id}/outcome/download", get(pages::documents::own_outcome_letter))
         .route("/conferences/{conference_id}/record", get(pages::record::show))
         .route("/conferences/{conference_id}/record/outcome", get(rt::outcome_page))
         .route("/conferences/{conference_id}/record/corrections", get(rt::corrections_page))

@@ -871,3 +871,85 @@ async fn staff_end_one_family_members_portal_access_and_they_are_signed_out_role
     let refused = dad.submit(&home, "/families/fam1/portal-access/revoke", &[("user", mum_id.as_str())]).await;
     assert_eq!(refused.status, StatusCode::NOT_FOUND);
 }
+
+/// Issue 14: the documents confer makes. The parent takes her own copy of the record (the
+/// version sent to her, without the restricted part, with the confidentiality statement) and
+/// her outcome letter (with the parental responsibility statement) from the portal; staff
+/// download the copy as it was sent to her; each is logged with its version, language,
+/// format and recipient, and audited. A value that is not a choice is refused naming its field.
+#[tokio::test]
+async fn documents_a_parent_and_staff_take_the_copy_as_sent_logged_min_03_rep_03_rep_04_meet_04_plan_06() {
+    let (w, mut c1, _) = world().await;
+    let mut coord = Browser::new(&w.app);
+    coord.session_for(&w.app.db, &w.coord_id).await;
+    assert_eq!(
+        give_access(&mut coord, "fam1", "adult:fam1-mum", "mia.brook@example.org").await.status,
+        StatusCode::SEE_OTHER
+    );
+    hold_and_approve(&w, &mut c1).await;
+    let mut mum = portal_sign_in(&w, "mia.brook@example.org", "en").await;
+    let base = format!("/portal/conferences/{}", c1.id);
+    // Nothing sent to her yet: back to her conference page, nothing logged.
+    let none = mum.get(&format!("{base}/record/download")).await;
+    assert_eq!(none.status, StatusCode::SEE_OTHER);
+    send_record(&w, &mut c1).await;
+
+    let page = mum.get(&base).await;
+    assert!(page.body.contains(&format!("{base}/record/download?lang=en&amp;print=large")), "{}", page.body);
+    let html = mum.get(&format!("{base}/record/download?format=html")).await;
+    assert_eq!(html.status, StatusCode::OK);
+    assert!(html.body.contains("<html lang=\"en-GB\">"));
+    assert!(html.body.contains("The children love their parents."));
+    assert!(!html.body.contains("RESTRICTED-THIRD-PARTY"), "REP-03: restricted content never in her copy");
+    assert!(html.body.contains("This conference is confidential."), "MEET-04");
+    let pdf = mum.get(&format!("{base}/record/download?print=large")).await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert!(pdf.body.starts_with("%PDF-"), "a PDF");
+
+    let outcome = mum.get(&format!("{base}/outcome/download?format=html")).await;
+    assert_eq!(outcome.status, StatusCode::OK);
+    assert!(outcome.body.contains("A child protection plan, because of neglect"));
+    assert!(outcome.body.contains(confer_domain::plan::PARENTAL_RESPONSIBILITY_EN), "PLAN-06");
+
+    let bad = mum.get(&format!("{base}/record/download?format=docx")).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("format"));
+
+    // Staff: the copy as sent to her (the first sending), the same content.
+    let staff = coord.get(&format!("/conferences/{}/record/copies/1/download?format=html", c1.id)).await;
+    assert_eq!(staff.status, StatusCode::OK);
+    assert!(staff.body.contains("The children love their parents.") && !staff.body.contains("RESTRICTED-THIRD-PARTY"));
+    assert!(staff.body.contains("Mia"), "the copy names its recipient");
+    let copy_page = coord.get(&format!("/conferences/{}/record/copies/1", c1.id)).await;
+    assert!(copy_page.body.contains(&format!("/conferences/{}/record/copies/1/download", c1.id)));
+
+    // REP-04: every document logged with version, language, format, print size, recipient, channel.
+    let log = confer_store::documents_sent::for_conference(&w.app.db, &c1.id).await.unwrap();
+    let rows: Vec<(String, String, i64, String, String, String, String)> = log
+        .iter()
+        .map(|s| {
+            (
+                s.kind.clone(),
+                s.recipient.clone(),
+                s.version,
+                s.language.clone(),
+                s.format.clone(),
+                s.print_size.clone(),
+                s.channel.clone(),
+            )
+        })
+        .collect();
+    let row = |k: &str, v: i64, f: &str, p: &str, ch: &str| {
+        (k.to_owned(), "family-member:fam1-mum".to_owned(), v, "en".to_owned(), f.to_owned(), p.to_owned(), ch.to_owned())
+    };
+    assert_eq!(
+        rows,
+        vec![
+            row("record-copy", 1, "html", "standard", "portal"),
+            row("record-copy", 1, "pdf", "large", "portal"),
+            row("outcome-letter", 0, "html", "standard", "portal"),
+            row("record-copy", 1, "html", "standard", "download"),
+        ]
+    );
+    assert_eq!(audit_count(&w, "document.sent").await, 4, "each audited in its transaction");
+}

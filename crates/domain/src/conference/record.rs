@@ -158,6 +158,16 @@ crate::text_enum! {
     }
 }
 
+/// LANG-04: the language a family document is made in: Welsh where the authority is in Wales
+/// and the person asked for Welsh; English otherwise (an English authority offers no Welsh
+/// documents, so a request for one there is answered in English).
+pub fn document_language(nation: crate::model::Nation, asked: Option<DocumentLanguage>) -> DocumentLanguage {
+    match (nation, asked) {
+        (crate::model::Nation::Wales, Some(DocumentLanguage::Welsh)) => DocumentLanguage::Welsh,
+        _ => DocumentLanguage::English,
+    }
+}
+
 /// MEET-04, LANG-04: the statement every family-facing document carries.
 // The Welsh text is a careful translation; have the authority's Welsh language officer
 // confirm it before the first Welsh authority goes live.

@@ -8,6 +8,7 @@ pub mod conference;
 pub mod conferences;
 pub mod dashboard;
 pub mod deadlines;
+pub mod documents;
 pub mod families;
 pub mod health;
 pub mod meeting;

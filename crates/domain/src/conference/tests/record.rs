@@ -686,3 +686,12 @@ fn the_note_taker_adds_a_missed_point_under_one_of_the_six_headings_and_a_restri
         Err(ConferenceError::WrongState { .. })
     ));
 }
+
+#[test]
+fn lang_04_family_documents_are_welsh_only_in_wales_when_asked() {
+    use crate::model::Nation;
+    assert_eq!(document_language(Nation::Wales, Some(DocumentLanguage::Welsh)), DocumentLanguage::Welsh);
+    assert_eq!(document_language(Nation::Wales, Some(DocumentLanguage::English)), DocumentLanguage::English);
+    assert_eq!(document_language(Nation::Wales, None), DocumentLanguage::English);
+    assert_eq!(document_language(Nation::England, Some(DocumentLanguage::Welsh)), DocumentLanguage::English);
+}

@@ -17,6 +17,7 @@ use confer_store::conferences;
 struct CopyPage<'a> {
     page: &'a Page,
     id: &'a str,
+    number: &'a str,
     recipient: String,
     version: u32,
     on: String,
@@ -61,6 +62,7 @@ pub async fn copy(
     Ok(view::render(&CopyPage {
         page: &page,
         id: &id,
+        number: &number,
         version: version.number,
         on: view::long_date(&sent.on),
         withheld: sections.len() < version.sections.len(),

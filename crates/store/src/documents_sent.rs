@@ -1,0 +1,225 @@
+//! The documents log (REP-04, MIN-03; issue 14): every document confer makes and sends (a
+//! download as sent, a copy a person takes from the portal, a letter on the print list) with
+//! its version, language, format, print size and recipient, written with its audit event in
+//! one transaction. The print list is the log's letters waiting to be printed.
+
+use crate::audit::{self, Entry};
+use crate::{int, new_id, opt_text, text, Db, Result, StoreError};
+use confer_domain::audit::EventKind;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+/// One document to log.
+#[derive(Debug, Clone)]
+pub struct NewSent<'a> {
+    pub authority_id: &'a str,
+    pub family_id: &'a str,
+    pub conference_id: Option<&'a str>,
+    pub kind: &'a str,
+    pub recipient: &'a str,
+    pub version: i64,
+    pub language: &'a str,
+    pub format: &'a str,
+    pub print_size: &'a str,
+    /// download, portal or post.
+    pub channel: &'a str,
+    pub content: &'a [u8],
+    pub sent_by: &'a str,
+}
+
+/// A logged document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sent {
+    pub id: String,
+    pub family_id: String,
+    pub conference_id: Option<String>,
+    pub kind: String,
+    pub recipient: String,
+    pub version: i64,
+    pub language: String,
+    pub format: String,
+    pub print_size: String,
+    pub channel: String,
+    pub sha256: String,
+    pub size_bytes: i64,
+    pub sent_by: String,
+    pub sent_at: String,
+    pub print_state: Option<String>,
+    pub printed_at: Option<String>,
+}
+
+const COLUMNS: &str = "id, family_id, conference_id, kind, recipient, version, language, format, print_size, channel, \
+                       sha256, size_bytes, sent_by, sent_at, print_state, printed_at";
+
+fn from_row(row: &sqlx::any::AnyRow) -> Result<Sent> {
+    Ok(Sent {
+        id: text(row, "id")?,
+        family_id: text(row, "family_id")?,
+        conference_id: opt_text(row, "conference_id")?,
+        kind: text(row, "kind")?,
+        recipient: text(row, "recipient")?,
+        version: int(row, "version")?,
+        language: text(row, "language")?,
+        format: text(row, "format")?,
+        print_size: text(row, "print_size")?,
+        channel: text(row, "channel")?,
+        sha256: text(row, "sha256")?,
+        size_bytes: int(row, "size_bytes")?,
+        sent_by: text(row, "sent_by")?,
+        sent_at: text(row, "sent_at")?,
+        print_state: opt_text(row, "print_state")?,
+        printed_at: opt_text(row, "printed_at")?,
+    })
+}
+
+/// Logs a document and its audit event in one transaction. A letter for post is kept whole
+/// and put on the print list.
+pub async fn log(db: &Db, s: &NewSent<'_>) -> Result<Sent> {
+    let id = new_id();
+    let sha256 = hex::encode(Sha256::digest(s.content));
+    let size =
+        i64::try_from(s.content.len()).map_err(|_| StoreError::InvalidInput("The document is too large.".into()))?;
+    let post = s.channel == "post";
+    let mut tx = db.begin().await?;
+    let now = tx.now();
+    sqlx::query(
+        "INSERT INTO document_sent (id, authority_id, family_id, conference_id, kind, recipient, version, language, \
+         format, print_size, channel, sha256, size_bytes, content, sent_by, sent_at, print_state, printed_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, NULL)",
+    )
+    .bind(&id)
+    .bind(s.authority_id)
+    .bind(s.family_id)
+    .bind(s.conference_id)
+    .bind(s.kind)
+    .bind(s.recipient)
+    .bind(s.version)
+    .bind(s.language)
+    .bind(s.format)
+    .bind(s.print_size)
+    .bind(s.channel)
+    .bind(&sha256)
+    .bind(size)
+    .bind(post.then(|| s.content.to_vec()))
+    .bind(s.sent_by)
+    .bind(&now)
+    .bind(post.then_some("waiting"))
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        Entry {
+            authority_id: s.authority_id,
+            actor: s.sent_by,
+            kind: EventKind::Change,
+            action: "document.sent",
+            entity_type: "family",
+            entity_id: s.family_id,
+            before: serde_json::Value::Null,
+            after: json!({
+                "document_sent_id": id,
+                "conference_id": s.conference_id,
+                "kind": s.kind,
+                "recipient": s.recipient,
+                "version": s.version,
+                "language": s.language,
+                "format": s.format,
+                "print_size": s.print_size,
+                "channel": s.channel,
+                "sha256": sha256,
+            }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Sent {
+        id,
+        family_id: s.family_id.to_owned(),
+        conference_id: s.conference_id.map(str::to_owned),
+        kind: s.kind.to_owned(),
+        recipient: s.recipient.to_owned(),
+        version: s.version,
+        language: s.language.to_owned(),
+        format: s.format.to_owned(),
+        print_size: s.print_size.to_owned(),
+        channel: s.channel.to_owned(),
+        sha256,
+        size_bytes: size,
+        sent_by: s.sent_by.to_owned(),
+        sent_at: now,
+        print_state: post.then(|| "waiting".to_owned()),
+        printed_at: None,
+    })
+}
+
+/// The documents sent for a conference, oldest first.
+pub async fn for_conference(db: &Db, conference_id: &str) -> Result<Vec<Sent>> {
+    let rows =
+        sqlx::query(&format!("SELECT {COLUMNS} FROM document_sent WHERE conference_id = $1 ORDER BY sent_at, id"))
+            .bind(conference_id)
+            .fetch_all(db.pool())
+            .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// The letters waiting on an authority's print list (all authorities when `None`), with their
+/// content, oldest first.
+pub async fn print_list(db: &Db, authority_id: Option<&str>) -> Result<Vec<(Sent, Vec<u8>)>> {
+    let rows = match authority_id {
+        Some(a) => {
+            sqlx::query(&format!(
+                "SELECT {COLUMNS}, content FROM document_sent WHERE print_state = 'waiting' AND authority_id = $1 \
+                 ORDER BY sent_at, id"
+            ))
+            .bind(a)
+            .fetch_all(db.pool())
+            .await?
+        }
+        None => {
+            sqlx::query(&format!(
+                "SELECT {COLUMNS}, content FROM document_sent WHERE print_state = 'waiting' ORDER BY sent_at, id"
+            ))
+            .fetch_all(db.pool())
+            .await?
+        }
+    };
+    rows.iter().map(|r| Ok((from_row(r)?, r.try_get::<Option<Vec<u8>>, _>("content")?.unwrap_or_default()))).collect()
+}
+
+/// Marks a letter on the print list printed, with its audit event; false when it was not
+/// waiting (already printed by someone else).
+pub async fn mark_printed(db: &Db, id: &str, actor: &str) -> Result<bool> {
+    let mut tx = db.begin().await?;
+    let now = tx.now();
+    let row = sqlx::query(
+        "UPDATE document_sent SET print_state = 'printed', printed_at = $1 WHERE id = $2 AND print_state = 'waiting' \
+         RETURNING authority_id, family_id",
+    )
+    .bind(&now)
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(row) = row else {
+        tx.rollback().await?;
+        return Ok(false);
+    };
+    let authority_id = text(&row, "authority_id")?;
+    let family_id = text(&row, "family_id")?;
+    audit::record(
+        &mut tx,
+        Entry {
+            authority_id: &authority_id,
+            actor,
+            kind: EventKind::Change,
+            action: "document.printed",
+            entity_type: "family",
+            entity_id: &family_id,
+            before: json!({ "document_sent_id": id, "print_state": "waiting" }),
+            after: json!({ "document_sent_id": id, "print_state": "printed" }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
