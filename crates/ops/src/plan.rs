@@ -180,8 +180,12 @@ pub async fn mine(ops: &Ops, actor: &Actor) -> Result<MyPlans> {
     let rows = plans::of_user(&ops.db, &actor.authority_id, &actor.user_id).await?;
     let me = plans::professional_of_user(&ops.db, &actor.authority_id, &actor.user_id).await?;
     let mut overdue_actions = Vec::new();
+    // The plans with an action overdue, read together (one query, not one per plan).
+    let late: Vec<&str> =
+        rows.iter().filter(|r| r.open_action_due.is_some_and(|d| d < today)).map(|r| r.id.as_str()).collect();
+    let stored = plans::load_many(&ops.db, &late).await?;
     for row in rows.iter().filter(|r| r.open_action_due.is_some_and(|d| d < today)) {
-        let stored = plans::load(&ops.db, &row.id).await?;
+        let Some(stored) = stored.iter().find(|s| s.plan.id.as_str() == row.id) else { continue };
         for a in stored.plan.overdue_actions(today) {
             let mine = matches!((&a.owner, &me), (ActionOwner::Professional(p), Some(m)) if p.as_str() == m);
             overdue_actions.push(OverdueAction {
