@@ -97,38 +97,25 @@ pub async fn load(db: &Db, demo: &Demo, mut progress: impl FnMut(u64)) -> Result
 
     // Each case's deadlines, computed once with the authority's calendar and policy.
     let rules = (crate::calendar::authority_calendar(db, a).await?, crate::calendar::policy_history(db, a).await?);
-    let (calendar, policies) = (&rules.0, &rules.1);
+    // A batch of families at a time: their rows with one multi-row INSERT per table and their
+    // audit events appended together (`crate::bulk`, `audit::record_many`), then the
+    // conferences of the batch one by one (each through the path the service uses).
     let mut count = 0u64;
-    let mut tx = db.begin().await?;
-    for (i, f) in demo.families().enumerate() {
-        crate::families::insert_family(
-            &mut tx,
-            &crate::families::NewFamily {
-                family: &f.family,
-                children: &f.children,
-                adults: &f.adults,
-                relationships: &f.relationships,
-                case: Some(&f.case),
-                professionals: &f.professional_ids,
-            },
-            ACTOR,
-        )
-        .await?;
-        seed_deadlines(&mut tx, demo, &f, i as u32, calendar, policies).await?;
-        // Cases waiting for a conference have one: requested, or scheduled with a chair.
-        if let Some(c) = demo.conference(&f, i as u32, calendar, policies, db.clock().now()) {
-            // The rules read above, not read again for each conference.
-            crate::conferences::create_with_rules(db, &mut tx, &c, ACTOR, Some(&rules)).await?;
-        }
-        count += 1;
-        if (i + 1) % BATCH == 0 {
-            tx.commit().await?;
+    let mut batch: Vec<confer_demo::DemoFamily> = Vec::with_capacity(BATCH);
+    let mut index = 0u32;
+    for f in demo.families() {
+        batch.push(f);
+        if batch.len() == BATCH {
+            load_batch(db, demo, &batch, index, &rules).await?;
+            index += batch.len() as u32;
+            count += batch.len() as u64;
+            batch.clear();
             progress(count);
-            tx = db.begin().await?;
         }
     }
-    tx.commit().await?;
-    if count % BATCH as u64 != 0 {
+    if !batch.is_empty() {
+        load_batch(db, demo, &batch, index, &rules).await?;
+        count += batch.len() as u64;
         progress(count);
     }
     // Fresh statistics, so both databases' planners choose the indexes for lists at this scale.
@@ -136,50 +123,211 @@ pub async fn load(db: &Db, demo: &Demo, mut progress: impl FnMut(u64)) -> Result
     Ok(Loaded { created: true, families: count })
 }
 
-/// Stores the deadlines that fit a demo family's stage ([`Demo::deadlines`]), with one audit
-/// event for the family.
-async fn seed_deadlines(
-    tx: &mut crate::Tx,
+/// Writes one batch of generated families (the family indexes start at `first`) in one
+/// transaction: every table's rows together, the families' `family.create` events and the
+/// `deadline.seed` events (one per family that has deadlines) appended together, then the
+/// conferences of the families waiting for one.
+async fn load_batch(
+    db: &Db,
     demo: &Demo,
-    f: &confer_demo::DemoFamily,
-    index: u32,
-    calendar: &confer_domain::calendar::Calendar,
-    policies: &confer_domain::policy::PolicyHistory,
+    batch: &[confer_demo::DemoFamily],
+    first: u32,
+    rules: &crate::conferences::Rules,
 ) -> Result<()> {
-    let deadlines = demo.deadlines(f, index, calendar, policies);
-    if deadlines.is_empty() {
-        return Ok(());
+    use crate::bulk::Rows;
+    use confer_domain::Birth;
+    let (calendar, policies) = (&rules.0, &rules.1);
+    let authority = demo.authority.id.as_str();
+    let mut tx = db.begin().await?;
+    let now = tx.now();
+    let mut family = Rows::new("family", &["id", "authority_id", "name", "created_at"]);
+    let mut child = Rows::new(
+        "child",
+        &[
+            "id",
+            "family_id",
+            "authority_id",
+            "given_name",
+            "family_name",
+            "date_of_birth",
+            "expected_date",
+            "nhs_number",
+            "la_child_id",
+            "gender",
+            "ethnicity",
+            "disability",
+            "first_language",
+            "needs_interpreter",
+            "access_needs",
+        ],
+    );
+    let mut adult = Rows::new(
+        "adult",
+        &[
+            "id",
+            "family_id",
+            "authority_id",
+            "given_name",
+            "family_name",
+            "email",
+            "phone",
+            "first_language",
+            "needs_interpreter",
+            "access_needs",
+        ],
+    );
+    let mut adult_child =
+        Rows::new("adult_child", &["adult_id", "child_id", "kind", "parental_responsibility", "carer"]);
+    let mut case =
+        Rows::new("family_case", &["id", "family_id", "authority_id", "allocated_worker_id", "stage", "opened_on"]);
+    let mut case_professional = Rows::new("case_professional", &["case_id", "professional_id"]);
+    let mut deadline = Rows::new(
+        "deadline",
+        &[
+            "id",
+            "authority_id",
+            "family_id",
+            "case_id",
+            "rule",
+            "trigger_on",
+            "due_on",
+            "policy_effective_from",
+            "chair_id",
+            "met_on",
+            "late_reason",
+            "late_details",
+            "met_recorded_by",
+            "met_recorded_at",
+            "created_by",
+            "created_at",
+        ],
+    );
+    // (entity, action, after) of each event, in the order they were made.
+    let mut events: Vec<(&str, &'static str, serde_json::Value)> = Vec::new();
+    let mut conferences = Vec::new();
+    for (k, f) in batch.iter().enumerate() {
+        let i = first + k as u32;
+        let id = f.family.id.as_str();
+        family.push([id.into(), authority.into(), f.family.name.clone().into(), now.clone().into()]);
+        for c in &f.children {
+            let (dob, edd) = match c.birth {
+                Birth::Born(d) => (Some(d.to_string()), None),
+                Birth::Unborn { expected } => (None, Some(expected.to_string())),
+            };
+            child.push([
+                c.id.as_str().into(),
+                id.into(),
+                authority.into(),
+                c.given_name.clone().into(),
+                c.family_name.clone().into(),
+                dob.into(),
+                edd.into(),
+                c.nhs_number.as_ref().map(|n| n.as_str().to_owned()).into(),
+                c.la_child_id.clone().into(),
+                c.gender.as_str().into(),
+                c.ethnicity.clone().into(),
+                c.disability.clone().into(),
+                c.communication.first_language.clone().into(),
+                crate::flag(c.communication.needs_interpreter).into(),
+                c.communication.access_needs.clone().into(),
+            ]);
+        }
+        for a in &f.adults {
+            adult.push([
+                a.id.as_str().into(),
+                id.into(),
+                authority.into(),
+                a.given_name.clone().into(),
+                a.family_name.clone().into(),
+                a.email.clone().into(),
+                a.phone.clone().into(),
+                a.communication.first_language.clone().into(),
+                crate::flag(a.communication.needs_interpreter).into(),
+                a.communication.access_needs.clone().into(),
+            ]);
+        }
+        for r in &f.relationships {
+            adult_child.push([
+                r.adult_id.as_str().into(),
+                r.child_id.as_str().into(),
+                r.kind.as_str().into(),
+                crate::flag(r.parental_responsibility).into(),
+                crate::flag(r.carer).into(),
+            ]);
+        }
+        let c = &f.case;
+        case.push([
+            c.id.as_str().into(),
+            id.into(),
+            authority.into(),
+            c.allocated_worker_id.as_str().into(),
+            c.stage.as_str().into(),
+            c.opened_on.to_string().into(),
+        ]);
+        for p in &f.professional_ids {
+            case_professional.push([c.id.as_str().into(), p.as_str().into()]);
+        }
+        events.push((
+            id,
+            "family.create",
+            serde_json::json!({
+                "family": f.family, "children": f.children, "adults": f.adults,
+                "relationships": f.relationships, "case": Some(&f.case), "professionals": f.professional_ids,
+            }),
+        ));
+        let deadlines = demo.deadlines(f, i, calendar, policies);
+        for d in &deadlines {
+            let met_by = d.met.map(|_| ACTOR.to_owned());
+            deadline.push([
+                crate::new_id().into(),
+                authority.into(),
+                id.into(),
+                c.id.as_str().into(),
+                d.deadline.rule.as_str().into(),
+                d.deadline.trigger.to_string().into(),
+                d.deadline.due.to_string().into(),
+                d.deadline.policy_effective_from.to_string().into(),
+                d.chair.as_ref().map(|u| u.as_str().to_owned()).into(),
+                d.met.map(|m| m.to_string()).into(),
+                d.late_reason.as_ref().map(|r| r.reason.as_str().to_owned()).into(),
+                d.late_reason.as_ref().map(|r| r.details.clone()).into(),
+                met_by.clone().into(),
+                d.met.map(|_| now.clone()).into(),
+                ACTOR.into(),
+                now.clone().into(),
+            ]);
+        }
+        if !deadlines.is_empty() {
+            events.push((id, "deadline.seed", serde_json::to_value(&deadlines).unwrap_or_default()));
+        }
+        // Cases waiting for a conference have one: requested, or scheduled with a chair.
+        if let Some(c) = demo.conference(f, i, calendar, policies, db.clock().now()) {
+            conferences.push(c);
+        }
     }
-    for d in &deadlines {
-        crate::deadlines::insert_deadline(
-            tx,
-            &crate::deadlines::NewDeadline {
-                authority_id: demo.authority.id.as_str(),
-                family_id: f.family.id.as_str(),
-                case_id: f.case.id.as_str(),
-                deadline: &d.deadline,
-                chair_id: d.chair.as_ref().map(|c| c.as_str()),
-                met: d.met,
-                late_reason: d.late_reason.as_ref(),
-            },
-            ACTOR,
-        )
-        .await?;
+    // Parents before the rows that refer to them.
+    for rows in [family, child, adult, adult_child, case, case_professional, deadline] {
+        rows.insert(&mut tx).await?;
     }
-    crate::audit::record(
-        tx,
-        crate::audit::Entry {
-            authority_id: demo.authority.id.as_str(),
+    let entries: Vec<crate::audit::Entry<'_>> = events
+        .into_iter()
+        .map(|(entity, action, after)| crate::audit::Entry {
+            authority_id: authority,
             actor: ACTOR,
             kind: confer_domain::audit::EventKind::Change,
-            action: "deadline.seed",
+            action,
             entity_type: "family",
-            entity_id: f.family.id.as_str(),
+            entity_id: entity,
             before: serde_json::Value::Null,
-            after: serde_json::to_value(&deadlines).unwrap_or_default(),
-        },
-    )
-    .await?;
+            after,
+        })
+        .collect();
+    crate::audit::record_many(&mut tx, &entries).await?;
+    for c in &conferences {
+        // The rules read once for the load, not read again for each conference.
+        crate::conferences::create_with_rules(db, &mut tx, c, ACTOR, Some(rules)).await?;
+    }
+    tx.commit().await?;
     Ok(())
 }
 

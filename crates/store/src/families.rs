@@ -463,6 +463,27 @@ pub async fn list_families(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<FamilySummary>> {
+    match visible_to {
+        None => list_families_of(db, authority, None, name_contains, limit, offset).await,
+        Some(user) => {
+            // The user and everyone below them in the management line.
+            let workers = crate::users::user_and_reports(db, authority, user).await?;
+            list_families_of(db, authority, Some((user, &workers)), name_contains, limit, offset).await
+        }
+    }
+}
+
+/// [`list_families`] for a user whose management line below them is already known
+/// (`workers`: the user and everyone they manage, directly or not), as the web layer keeps it
+/// with the user directory, so the list does not walk the management line in SQL each time.
+pub async fn list_families_of(
+    db: &Db,
+    authority: &AuthorityId,
+    visible_to: Option<(&UserId, &[String])>,
+    name_contains: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<FamilySummary>> {
     let pattern = format!("%{}%", name_contains.trim().to_lowercase().replace(['%', '_'], ""));
     let outer = |inner: &str| {
         format!(
@@ -485,9 +506,7 @@ pub async fn list_families(
                 .fetch_all(db.pool())
                 .await?
         }
-        Some(user) => {
-            // The user and everyone below them in the management line.
-            let workers = crate::users::user_and_reports(db, authority, user).await?;
+        Some((user, workers)) => {
             let placeholders: Vec<String> = (0..workers.len()).map(|k| format!("${}", k + 6)).collect();
             // The user's own families first (a small set found by indexes), then their names:
             // CROSS JOIN keeps that order on SQLite, where the name index would otherwise lead.
@@ -505,7 +524,7 @@ pub async fn list_families(
             let sql = outer(&inner);
             let mut q =
                 sqlx::query(&sql).bind(authority.as_str()).bind(&pattern).bind(limit).bind(offset).bind(user.as_str());
-            for w in &workers {
+            for w in workers {
                 q = q.bind(w.clone());
             }
             q.fetch_all(db.pool()).await?

@@ -5,6 +5,7 @@
 //! Every state change runs in one transaction together with its audit event ([`audit`]).
 
 pub mod audit;
+mod bulk;
 pub mod calendar;
 pub mod clock;
 pub mod conferences;
@@ -266,8 +267,27 @@ impl Db {
                             })
                         })
                 };
-                let writer = opts().max_connections(1).connect(&url).await.map_err(StoreError::from)?;
+                let writer = opts()
+                    .max_connections(1)
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            use sqlx::Executor;
+                            conn.execute(
+                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
+                                 PRAGMA wal_autocheckpoint = 20000;",
+                            )
+                            .await?;
+                            Ok(())
+                        })
+                    })
+                    .connect(&url)
+                    .await
+                    .map_err(StoreError::from)?;
                 let pool = opts().max_connections(8).connect(&url).await.map_err(StoreError::from)?;
+                if tokio::runtime::Handle::try_current().is_ok() {
+                    tokio::spawn(checkpointer(pool.clone()));
+                }
                 Ok(Db { pool, writer, backend, reads: Default::default(), clock: clock::Clock::system() })
             }
             Backend::Postgres => {
@@ -344,6 +364,32 @@ impl Db {
     pub async fn close(&self) {
         self.pool.close().await;
         self.writer.close().await;
+    }
+}
+
+/// How often the SQLite write-ahead log is copied back into the database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
+
+/// Copies the SQLite write-ahead log into the database file in the background (issue 12).
+/// SQLite's own automatic checkpoint runs inside the commit that crosses 1,000 pages of log:
+/// that commit (often the read events' group commit, which every reader of a record waits
+/// for) then copies the pages and syncs the file before it returns, the periodic stall of the
+/// p99. Here a reader connection checkpoints twice a second in PASSIVE mode, which takes no
+/// lock a reader or the writer waits on; the writer's own automatic checkpoint stays as a
+/// safety valve at 20,000 pages (80 MB) should this task fall behind. Ends when the pool is
+/// closed.
+async fn checkpointer(pool: AnyPool) {
+    loop {
+        tokio::time::sleep(CHECKPOINT_EVERY).await;
+        if pool.is_closed() {
+            return;
+        }
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").persistent(false).execute(&pool).await {
+            if matches!(e, sqlx::Error::PoolClosed) {
+                return;
+            }
+            tracing::debug!(error = %e, "the background checkpoint did not run");
+        }
     }
 }
 

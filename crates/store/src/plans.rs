@@ -164,6 +164,24 @@ pub async fn load(db: &Db, id: &str) -> Result<Stored> {
     stored_from_row(&row)
 }
 
+/// Several plans in one query (a list that shows something of each: issue 12), in no
+/// particular order; a plan that is not there is left out.
+pub async fn load_many(db: &Db, ids: &[&str]) -> Result<Vec<Stored>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let placeholders: Vec<String> = (1..=chunk.len()).map(|k| format!("${k}")).collect();
+        let sql = format!("SELECT doc, version FROM plan WHERE id IN ({})", placeholders.join(", "));
+        let mut q = sqlx::query(&sql);
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        for row in q.fetch_all(db.pool()).await? {
+            out.push(stored_from_row(&row)?);
+        }
+    }
+    Ok(out)
+}
+
 /// Where a plan belongs, without reading its document: for the access check.
 #[derive(Debug, Clone)]
 pub struct Owner {

@@ -185,11 +185,15 @@ pub async fn find(db: &Db, token: &str, timeouts: Timeouts) -> Result<Option<Ses
         end(db, token).await?;
         return Ok(None);
     }
-    // Touch at most once a minute so reads stay reads.
+    // Touch at most once a minute so reads stay reads. Only the first of the requests that
+    // arrive together once the minute is up changes the row (issue 12): the others find it
+    // already touched and change nothing, so they commit nothing and sync nothing, instead of
+    // each queueing a write and a sync of its own behind the one writer.
     if now - seen > chrono::Duration::seconds(60) {
-        sqlx::query("UPDATE web_session SET last_seen_at = $2 WHERE token_hash = $1")
+        sqlx::query("UPDATE web_session SET last_seen_at = $2 WHERE token_hash = $1 AND last_seen_at < $3")
             .bind(&hash)
             .bind(crate::stamp(now))
+            .bind(crate::stamp(now - chrono::Duration::seconds(60)))
             .execute(&db.writer)
             .await?;
     }

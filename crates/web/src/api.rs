@@ -286,10 +286,14 @@ pub async fn families(
     Query(q): Query<FamiliesQuery>,
 ) -> Result<Json<Vec<FamilyRow>>, ApiError> {
     let across = confer_domain::access::across_cases(&ctx.actor, Action::ViewFamilyRecord);
-    let visible_to = if across { None } else { Some(&ctx.actor.user_id) };
+    let workers = match across {
+        true => None,
+        false => Some(state.user_and_reports(&ctx.actor.authority_id, &ctx.actor.user_id).await?),
+    };
     let limit = q.limit.unwrap_or(50).clamp(1, 200);
     let offset = q.offset.unwrap_or(0).max(0);
-    let rows = families::list_families(&state.db, &ctx.actor.authority_id, visible_to, &q.q, limit, offset).await?;
+    let visible_to = workers.as_deref().map(|w| (&ctx.actor.user_id, w));
+    let rows = families::list_families_of(&state.db, &ctx.actor.authority_id, visible_to, &q.q, limit, offset).await?;
     Ok(Json(
         rows.into_iter()
             .map(|r| FamilyRow {

@@ -147,6 +147,19 @@ impl AppState {
         Ok((Arc::new(names_of(&users)), users))
     }
 
+    /// The user and everyone below them in the management line (their reports, and theirs…),
+    /// from the directory ([`AppState::directory`]): a walk in memory rather than a recursive
+    /// query for each list page (issue 12). As fresh as the directory (about
+    /// [`DIRECTORY_SECONDS`]); what a record page shows is still decided on fresh reads.
+    pub async fn user_and_reports(
+        self: &Arc<Self>,
+        authority: &confer_domain::AuthorityId,
+        user: &confer_domain::UserId,
+    ) -> Result<Vec<String>, confer_store::StoreError> {
+        let users = self.directory(authority).await?;
+        Ok(line_below(&users, user.as_str()))
+    }
+
     /// The authority's name (read once, then kept).
     pub async fn authority_name(&self, authority: &confer_domain::AuthorityId) -> Result<String, confer_ops::OpsError> {
         Ok(self.authority(authority).await?.name)
@@ -200,6 +213,30 @@ impl AppState {
             }
         }
     }
+}
+
+/// `user` and everyone whose management line leads up to them, in the order found; each once,
+/// however the lines are drawn (a cycle ends the walk).
+fn line_below(users: &[confer_domain::UserAccount], user: &str) -> Vec<String> {
+    let mut reports: std::collections::HashMap<&str, Vec<&str>> = std::collections::HashMap::new();
+    for u in users {
+        if let Some(m) = &u.line_manager_id {
+            reports.entry(m.as_str()).or_default().push(u.id.as_str());
+        }
+    }
+    let mut out = vec![user.to_owned()];
+    let mut seen = std::collections::HashSet::from([user]);
+    let mut next = 0;
+    while next < out.len() {
+        let current = out[next].clone();
+        next += 1;
+        for r in reports.get(current.as_str()).into_iter().flatten() {
+            if seen.insert(r) {
+                out.push((*r).to_owned());
+            }
+        }
+    }
+    out
 }
 
 fn names_of(users: &[confer_domain::UserAccount]) -> std::collections::BTreeMap<String, String> {

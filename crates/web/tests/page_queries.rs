@@ -69,7 +69,10 @@ async fn each_page_costs_the_same_few_statements_whatever_it_shows() {
     let one_conf = confer_store::testing::schedule(w, made, &chair, "2026-11-20").await;
 
     // Each list as each person who works in it sees it (0 chair, 1 coordinator, 2 social worker).
-    let lists: [(usize, &str); 10] = [
+    // Issue 13's plans: the key worker's list of plans and a plan's page (issue 12).
+    let one_plan = w.plan_for(one.id(), one.case.id.as_str(), one.children[0].id.as_str(), &worker, &[]).await;
+    // (`/plans` is the key worker's and core group's list: the chair and coordinator have none.)
+    let lists: [(usize, &str); 11] = [
         (0, "/"),
         (0, "/conferences/chair"),
         (0, "/deadlines"),
@@ -80,6 +83,7 @@ async fn each_page_costs_the_same_few_statements_whatever_it_shows() {
         (2, "/"),
         (2, "/deadlines"),
         (2, "/families"),
+        (2, "/plans"),
     ];
     let mut people = [app.as_user(chair.as_str()).await, app.as_user(&coordinator).await, app.as_user(&worker).await];
     let mut small = Vec::new();
@@ -89,6 +93,7 @@ async fn each_page_costs_the_same_few_statements_whatever_it_shows() {
 
     // More rows on every list, and a larger family with its own conference.
     let mut big_conf = String::new();
+    let mut big_plan = String::new();
     for i in 0..3 {
         let mut professionals = Vec::new();
         for p in ["school", "gp", "police"] {
@@ -122,6 +127,17 @@ async fn each_page_costs_the_same_few_statements_whatever_it_shows() {
         let conference = confer_store::testing::schedule(w, made, &chair, "2026-11-20").await;
         if i == 0 {
             big_conf = conference.id;
+            big_plan = w
+                .plan_for(
+                    family.id(),
+                    family.case.id.as_str(),
+                    family.children[0].id.as_str(),
+                    &worker,
+                    &[chair.as_str(), &coordinator],
+                )
+                .await;
+        } else {
+            w.plan_for(family.id(), family.case.id.as_str(), family.children[0].id.as_str(), &worker, &[]).await;
         }
     }
 
@@ -136,6 +152,15 @@ async fn each_page_costs_the_same_few_statements_whatever_it_shows() {
     let family_big = cost(as_chair, "/families/fam-more-0").await;
     assert_eq!(family_one, family_big, "a family's page costs more for a larger family");
     assert!(family_one <= RECORD_BUDGET, "the family page costs {family_one} statements (budget {RECORD_BUDGET})");
+
+    // A plan's page, as its key worker sees it: the same for a plan with a core group of
+    // three professionals as for one with only the key worker.
+    let as_worker = &mut people[2];
+    let plan_one = cost(as_worker, &format!("/plans/{one_plan}")).await;
+    let plan_big = cost(as_worker, &format!("/plans/{big_plan}")).await;
+    assert_eq!(plan_one, plan_big, "a plan's page costs more for a larger core group");
+    assert!(plan_one <= RECORD_BUDGET, "the plan page costs {plan_one} statements (budget {RECORD_BUDGET})");
+    let as_chair = &mut people[0];
 
     let mut pages = vec![String::new()];
     pages.extend(task_pages(as_chair, &one_conf.id).await.into_iter().map(|p| format!("/{p}")));

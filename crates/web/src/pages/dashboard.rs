@@ -33,7 +33,9 @@ pub async fn dashboard(State(state): State<SharedState>, ctx: Ctx) -> Result<Res
     let page = ctx.page("Dashboard", "/");
     let has = |r: Role| ctx.actor.roles.contains(&r);
     let my = if has(Role::SocialWorker) || has(Role::TeamManager) {
-        families::list_families(&state.db, &ctx.actor.authority_id, Some(&ctx.actor.user_id), "", 10, 0).await?
+        let workers = state.user_and_reports(&ctx.actor.authority_id, &ctx.actor.user_id).await?;
+        families::list_families_of(&state.db, &ctx.actor.authority_id, Some((&ctx.actor.user_id, &workers)), "", 10, 0)
+            .await?
     } else {
         Vec::new()
     };

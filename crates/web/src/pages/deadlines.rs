@@ -257,8 +257,7 @@ async fn scope_for(state: &SharedState, ctx: &Ctx) -> Result<(Scope, &'static st
     let mut scope = Scope::default();
     let mut text = "";
     if roles.contains(&Role::TeamManager) {
-        scope.workers =
-            confer_store::users::user_and_reports(&state.db, &ctx.actor.authority_id, &ctx.actor.user_id).await?;
+        scope.workers = state.user_and_reports(&ctx.actor.authority_id, &ctx.actor.user_id).await?;
         text = "Cases allocated to you and the people you manage.";
     } else if roles.contains(&Role::SocialWorker) {
         scope.workers = vec![ctx.actor.user_id.as_str().to_owned()];

@@ -48,11 +48,15 @@ pub async fn list(
     let page = ctx.page("Families", "/families");
     let page_number =
         q.page.as_deref().and_then(|p| p.parse::<i64>().ok()).filter(|p| *p >= 1 && *p < 1_000_000).unwrap_or(1);
-    let visible_to = if reads_across_cases(&ctx) { None } else { Some(&ctx.actor.user_id) };
-    let mut rows = families::list_families(
+    let workers = if reads_across_cases(&ctx) {
+        None
+    } else {
+        Some(state.user_and_reports(&ctx.actor.authority_id, &ctx.actor.user_id).await?)
+    };
+    let mut rows = families::list_families_of(
         &state.db,
         &ctx.actor.authority_id,
-        visible_to,
+        workers.as_deref().map(|w| (&ctx.actor.user_id, w)),
         &q.q,
         PAGE_SIZE + 1,
         (page_number - 1) * PAGE_SIZE,
