@@ -110,10 +110,15 @@ pub async fn draw(ops: &Ops, actor: &Actor, input: SampleInput) -> Result<Drawn>
     Ok(Drawn { sample_id, chosen, candidates: candidates.len(), seed })
 }
 
-/// The authority's audits.
+/// The authority's audits. The list names the families of the conferences audited, so it is
+/// logged as one list read, as every list of families is.
 pub async fn list(ops: &Ops, actor: &Actor) -> Result<Vec<AuditRow>> {
     allow(actor, Action::ViewQualityAudits)?;
-    Ok(store::audits(&ops.db, &actor.authority_id, 500).await?)
+    let rows = store::audits(&ops.db, &actor.authority_id, 500).await?;
+    let families: Vec<&str> = rows.iter().map(|r| r.family_id.as_str()).filter(|f| !f.is_empty()).collect();
+    confer_store::audit::log_list_read(&ops.db, actor.authority_id.as_str(), actor.user_id.as_str(), "quality-audits", &families)
+        .await?;
+    Ok(rows)
 }
 
 /// One audit and its version (another authority's is not found).

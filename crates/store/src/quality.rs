@@ -189,6 +189,8 @@ pub async fn create_sample(db: &Db, authority: &AuthorityId, actor: &UserId, s: 
 pub struct AuditRow {
     pub id: String,
     pub conference_id: String,
+    /// The conference's family (empty once the family was disposed of).
+    pub family_id: String,
     pub family_name: String,
     pub conference_date: Option<String>,
     pub state: String,
@@ -199,7 +201,7 @@ pub struct AuditRow {
 /// The authority's audits: open first, then the most recent.
 pub async fn audits(db: &Db, authority: &AuthorityId, limit: i64) -> Result<Vec<AuditRow>> {
     let rows = sqlx::query(
-        "SELECT q.id, q.conference_id, q.state, q.grade, q.open_action_due, c.date, f.name FROM qa_audit q \
+        "SELECT q.id, q.conference_id, q.state, q.grade, q.open_action_due, c.date, c.family_id, f.name FROM qa_audit q \
          LEFT JOIN conference c ON c.id = q.conference_id LEFT JOIN family f ON f.id = c.family_id \
          WHERE q.authority_id = $1 ORDER BY q.state DESC, q.created_at DESC, q.id LIMIT $2",
     )
@@ -212,6 +214,7 @@ pub async fn audits(db: &Db, authority: &AuthorityId, limit: i64) -> Result<Vec<
             Ok(AuditRow {
                 id: text(r, "id")?,
                 conference_id: text(r, "conference_id")?,
+                family_id: opt_text(r, "family_id")?.unwrap_or_default(),
                 family_name: opt_text(r, "name")?.unwrap_or_default(),
                 conference_date: opt_text(r, "date")?,
                 state: text(r, "state")?,
