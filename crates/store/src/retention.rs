@@ -119,12 +119,6 @@ pub async fn save_schedule(
     Ok(version + 1)
 }
 
-/// The authority a family belongs to, if it exists (and has not been disposed of).
-pub async fn family_authority(db: &Db, family_id: &str) -> Result<Option<AuthorityId>> {
-    let row = sqlx::query("SELECT authority_id FROM family WHERE id = $1").bind(family_id).fetch_optional(db.pool()).await?;
-    row.map(|r| text(&r, "authority_id").map(AuthorityId)).transpose()
-}
-
 /// A family's authority and name, if it exists (and has not been disposed of).
 pub async fn family_header(db: &Db, family_id: &str) -> Result<Option<(AuthorityId, String)>> {
     let row = sqlx::query("SELECT authority_id, name FROM family WHERE id = $1").bind(family_id).fetch_optional(db.pool()).await?;

@@ -12,7 +12,7 @@ use confer_domain::{AdultId, Role, UserId};
 use confer_store::clock::Clock;
 use confer_store::retention::{self, RetentionSaveError};
 use confer_store::testing::{self, FamilyMade, World};
-use confer_store::{audit, portal, Backend, Db};
+use confer_store::{audit, families, portal, Backend, Db};
 use sqlx::Row;
 
 fn at(day: &str, hour: u32) -> chrono::DateTime<Utc> {
@@ -158,7 +158,7 @@ async fn keep_02_disposal_removes_everything_about_the_family_and_the_chain_stil
     assert!(tomb.removed["audit events redacted"].as_u64().unwrap() > 3, "{}", tomb.removed);
 
     // The family is gone, its tombstone names no one, and the chain still verifies.
-    assert!(retention::family_authority(&db, f.id()).await.unwrap().is_none());
+    assert!(families::family_authority(&db, f.id()).await.unwrap().is_none());
     let kept = retention::tombstone(&db, &w.authority.id, f.id()).await.unwrap().unwrap();
     assert_eq!(kept.authorised_by.as_deref(), Some(p.admin.as_str()));
     assert_eq!(kept.proposed_by, p.qa.as_str());
@@ -178,7 +178,7 @@ async fn keep_02_disposal_removes_everything_about_the_family_and_the_chain_stil
         .unwrap();
     assert_eq!(left, 0);
     // The other family is all there.
-    assert!(retention::family_authority(&db, other.id()).await.unwrap().is_some());
+    assert!(families::family_authority(&db, other.id()).await.unwrap().is_some());
     assert!(!where_found(&db, "Oakes").await.is_empty());
 }
 
@@ -209,7 +209,7 @@ async fn keep_02_a_legal_hold_stops_disposal_until_it_is_lifted_with_a_reason() 
     retention::place_hold(&db, &w.authority.id, f.id(), &p.admin, "Inquiry announced").await.unwrap();
     let stopped = retention::dispose(&db, &w.authority.id, f.id(), &p.admin).await;
     assert!(matches!(stopped, Err(RetentionSaveError::Refused(RetentionError::UnderLegalHold { .. }))), "{stopped:?}");
-    assert!(retention::family_authority(&db, f.id()).await.unwrap().is_some());
+    assert!(families::family_authority(&db, f.id()).await.unwrap().is_some());
     // Each step is in the audit trail.
     let events = audit::for_entity(&db, w.authority.id.as_str(), "family", f.id(), 50).await.unwrap();
     let actions: Vec<&str> = events.iter().map(|e| e.action.as_str()).collect();
