@@ -3,12 +3,12 @@
 //! through the conference's own operations, so every rule holds for them as for any other.
 
 use super::{splitmix64, Demo, DemoFamily};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use confer_domain::calendar::WorkingCalendar;
 use confer_domain::conference::*;
 use confer_domain::model::{CaseStage, Role};
 use confer_domain::policy::PolicyHistory;
 use confer_domain::timescales::DeadlineRule;
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use fastrand::Rng;
 
 impl Demo {
@@ -138,8 +138,8 @@ impl Demo {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use confer_domain::calendar::Calendar;
     use crate::DemoOptions;
+    use confer_domain::calendar::Calendar;
 
     #[test]
     fn requested_and_scheduled_demo_cases_have_conferences_that_keep_the_rules_chair_01_time_01() {

@@ -18,11 +18,11 @@
 //! - Enquiry and closed cases: none.
 
 use super::{chance, splitmix64, Demo, DemoFamily};
+use chrono::{Duration, NaiveDate};
 use confer_domain::calendar::WorkingCalendar;
 use confer_domain::model::{Birth, CaseStage, Role, UserId};
 use confer_domain::policy::PolicyHistory;
 use confer_domain::timescales::{Deadline, DeadlineRequest, DeadlineRule, LateReason, LateReasonRecord};
-use chrono::{Duration, NaiveDate};
 use fastrand::Rng;
 use serde::{Deserialize, Serialize};
 
@@ -222,8 +222,8 @@ fn late_reason(rng: &mut Rng) -> LateReasonRecord {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use confer_domain::calendar::Calendar;
     use crate::DemoOptions;
+    use confer_domain::calendar::Calendar;
     use confer_domain::timescales::deadline_state;
     use confer_domain::Nation;
 

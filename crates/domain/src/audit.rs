@@ -50,7 +50,17 @@ pub struct AuditEvent {
 pub fn redaction_digest(e: &AuditEvent) -> String {
     let mut h = Sha256::new();
     let seq = e.seq.to_string();
-    for field in [e.authority_id.as_str(), &seq, &e.at, &e.actor, e.kind.as_str(), &e.action, &e.entity_type, &e.entity_id, &e.hash] {
+    for field in [
+        e.authority_id.as_str(),
+        &seq,
+        &e.at,
+        &e.actor,
+        e.kind.as_str(),
+        &e.action,
+        &e.entity_type,
+        &e.entity_id,
+        &e.hash,
+    ] {
         h.update((field.len() as u64).to_be_bytes());
         h.update(field.as_bytes());
     }
@@ -222,11 +232,17 @@ mod tests {
         );
         let mut deleted = c.clone();
         deleted.remove(1);
-        assert!(matches!(verify_chain("la", &deleted, Some((5, &head.1)), &Sealed::new()), Err(ChainBreak::Gap { seq: 3, .. })));
+        assert!(matches!(
+            verify_chain("la", &deleted, Some((5, &head.1)), &Sealed::new()),
+            Err(ChainBreak::Gap { seq: 3, .. })
+        ));
         let mut reordered = c.clone();
         reordered.swap(1, 2);
         assert!(verify_chain("la", &reordered, Some((5, &head.1)), &Sealed::new()).is_err());
         let truncated = &c[..4];
-        assert!(matches!(verify_chain("la", truncated, Some((5, &head.1)), &Sealed::new()), Err(ChainBreak::Truncated { .. })));
+        assert!(matches!(
+            verify_chain("la", truncated, Some((5, &head.1)), &Sealed::new()),
+            Err(ChainBreak::Truncated { .. })
+        ));
     }
 }

@@ -218,7 +218,8 @@ impl ConferenceAudit {
         if answers.len() != self.questions.len() {
             return Err(QualityError::WrongAnswerCount { answers: answers.len(), questions: self.questions.len() });
         }
-        self.answers = answers.into_iter().map(|a| Answer { met: a.met, finding: a.finding.trim().to_owned() }).collect();
+        self.answers =
+            answers.into_iter().map(|a| Answer { met: a.met, finding: a.finding.trim().to_owned() }).collect();
         self.grade = grade;
         self.summary = summary.trim().to_owned();
         Ok(())
@@ -236,13 +237,20 @@ impl ConferenceAudit {
         if due < today {
             return Err(QualityError::DueInPast { due });
         }
-        self.actions.push(QaAction { what: what.into(), owner: owner.into(), due, done_on: None, done_note: String::new() });
+        self.actions.push(QaAction {
+            what: what.into(),
+            owner: owner.into(),
+            due,
+            done_on: None,
+            done_note: String::new(),
+        });
         Ok(self.actions.len())
     }
 
     /// Follows an action up: done, with what was done.
     pub fn action_done(&mut self, number: usize, note: &str, today: NaiveDate) -> Outcome<()> {
-        let a = number.checked_sub(1).and_then(|i| self.actions.get_mut(i)).ok_or(QualityError::NoSuchAction { number })?;
+        let a =
+            number.checked_sub(1).and_then(|i| self.actions.get_mut(i)).ok_or(QualityError::NoSuchAction { number })?;
         if a.done_on.is_some() {
             return Err(QualityError::AlreadyDone { number });
         }
@@ -303,7 +311,11 @@ mod tests {
         assert_eq!(a.len(), 2, "5% of 40");
         let mut reversed = c.clone();
         reversed.reverse();
-        assert_eq!(draw_sample(&reversed, SampleSize::Percent(5), 42).unwrap(), a, "order of candidates does not matter");
+        assert_eq!(
+            draw_sample(&reversed, SampleSize::Percent(5), 42).unwrap(),
+            a,
+            "order of candidates does not matter"
+        );
         let others: Vec<_> = (1..20).map(|s| draw_sample(&c, SampleSize::Percent(5), s).unwrap()).collect();
         assert!(others.iter().any(|o| *o != a), "another seed draws another sample");
         assert_eq!(draw_sample(&ids(3), SampleSize::Percent(5), 1).unwrap().len(), 1, "at least one");
@@ -315,7 +327,8 @@ mod tests {
 
     #[test]
     fn qa_03_an_audit_is_complete_only_when_every_question_is_answered_with_findings_a_grade_and_actions() {
-        let checklist = Checklist::new(&["Reports shared in time".into(), " ".into(), "Child's views heard".into()]).unwrap();
+        let checklist =
+            Checklist::new(&["Reports shared in time".into(), " ".into(), "Child's views heard".into()]).unwrap();
         assert_eq!(checklist.questions.len(), 2);
         let today = d("2026-12-01");
         let mut audit = ConferenceAudit::begin("conf-1", &UserId("qa".into()), &checklist);

@@ -82,7 +82,9 @@ pub enum RetentionError {
     UnderLegalHold { reason: String },
     #[error("The family's records cannot be disposed of while {what}")]
     StillOpen { what: &'static str },
-    #[error("The family has no child whose date of birth or expected date is known, so no retention date can be worked out")]
+    #[error(
+        "The family has no child whose date of birth or expected date is known, so no retention date can be worked out"
+    )]
     NoChild,
     #[error("A second person must authorise disposal: the person who proposed it cannot also authorise it")]
     SamePerson,
@@ -238,7 +240,13 @@ impl Review {
     }
 
     /// Proposes disposal (the first of two people): refused for the first thing that stops it.
-    pub fn propose(&self, by: &UserId, reason: &str, today: NaiveDate, already: Option<&Proposal>) -> Outcome<Proposal> {
+    pub fn propose(
+        &self,
+        by: &UserId,
+        reason: &str,
+        today: NaiveDate,
+        already: Option<&Proposal>,
+    ) -> Outcome<Proposal> {
         if already.is_some() {
             return Err(RetentionError::AlreadyProposed);
         }
@@ -331,7 +339,11 @@ mod tests {
     fn keep_02_a_longer_rule_of_the_schedule_applies_when_its_trigger_does() {
         let s = RetentionSchedule::new(vec![
             RetentionRule { trigger: RetentionTrigger::Every, keep_until_age: 25, basis: "KEEP-02".into() },
-            RetentionRule { trigger: RetentionTrigger::ChildAdopted, keep_until_age: 100, basis: " IRMS 1.1.1 ".into() },
+            RetentionRule {
+                trigger: RetentionTrigger::ChildAdopted,
+                keep_until_age: 100,
+                basis: " IRMS 1.1.1 ".into(),
+            },
         ])
         .unwrap();
         let mut f = facts(&["2000-01-01"]);
@@ -350,20 +362,29 @@ mod tests {
             Err(RetentionError::ShorterThanDefault { number: 1, age: 18 })
         );
         assert_eq!(
-            RetentionSchedule::new(vec![rule(RetentionTrigger::Every, 25, "x"), rule(RetentionTrigger::ChildDied, 20, "y")]),
+            RetentionSchedule::new(vec![
+                rule(RetentionTrigger::Every, 25, "x"),
+                rule(RetentionTrigger::ChildDied, 20, "y")
+            ]),
             Err(RetentionError::ShorterThanDefault { number: 2, age: 20 })
         );
         assert_eq!(
             RetentionSchedule::new(vec![rule(RetentionTrigger::Every, 1000, "x")]),
             Err(RetentionError::TooLong { number: 1, age: 1000 })
         );
-        assert_eq!(RetentionSchedule::new(vec![rule(RetentionTrigger::Every, 30, " ")]), Err(RetentionError::NoBasis { number: 1 }));
+        assert_eq!(
+            RetentionSchedule::new(vec![rule(RetentionTrigger::Every, 30, " ")]),
+            Err(RetentionError::NoBasis { number: 1 })
+        );
         assert_eq!(
             RetentionSchedule::new(vec![rule(RetentionTrigger::ChildAdopted, 100, "x")]),
             Err(RetentionError::NoRuleForEvery)
         );
         assert_eq!(
-            RetentionSchedule::new(vec![rule(RetentionTrigger::Every, 25, "x"), rule(RetentionTrigger::Every, 30, "y")]),
+            RetentionSchedule::new(vec![
+                rule(RetentionTrigger::Every, 25, "x"),
+                rule(RetentionTrigger::Every, 30, "y")
+            ]),
             Err(RetentionError::RepeatedTrigger { number: 2 })
         );
     }
@@ -399,7 +420,10 @@ mod tests {
         let today = d("2026-12-01");
         let young = Review::of(FamilyId("f".into()), &s, &facts(&["2010-01-01"]), None, today).unwrap();
         assert!(!young.is_due());
-        assert_eq!(young.propose(&user("qa"), "x", today, None), Err(RetentionError::NotYetDue { until: d("2035-01-01") }));
+        assert_eq!(
+            young.propose(&user("qa"), "x", today, None),
+            Err(RetentionError::NotYetDue { until: d("2035-01-01") })
+        );
 
         let mut open = facts(&["1990-01-01"]);
         open.cases_closed = false;

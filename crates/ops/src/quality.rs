@@ -26,9 +26,9 @@ impl From<QualityError> for OpsError {
             QualityError::BadPercent | QualityError::BadCount => "size",
             QualityError::BadPeriod => "from",
             QualityError::NothingToSample => "from",
-            QualityError::Unanswered { .. } | QualityError::NoFinding { .. } | QualityError::WrongAnswerCount { .. } => {
-                "answers"
-            }
+            QualityError::Unanswered { .. }
+            | QualityError::NoFinding { .. }
+            | QualityError::WrongAnswerCount { .. } => "answers",
             QualityError::NoGrade => "grade",
             QualityError::NeedsAction { .. } => "grade",
             QualityError::NoActionText => "what",
@@ -116,16 +116,40 @@ pub async fn list(ops: &Ops, actor: &Actor) -> Result<Vec<AuditRow>> {
     allow(actor, Action::ViewQualityAudits)?;
     let rows = store::audits(&ops.db, &actor.authority_id, 500).await?;
     let families: Vec<&str> = rows.iter().map(|r| r.family_id.as_str()).filter(|f| !f.is_empty()).collect();
-    confer_store::audit::log_list_read(&ops.db, actor.authority_id.as_str(), actor.user_id.as_str(), "quality-audits", &families)
-        .await?;
+    confer_store::audit::log_list_read(
+        &ops.db,
+        actor.authority_id.as_str(),
+        actor.user_id.as_str(),
+        "quality-audits",
+        &families,
+    )
+    .await?;
     Ok(rows)
 }
 
-/// One audit and its version (another authority's is not found).
+/// One audit and its version (another authority's is not found). Its findings may say what
+/// happened at a family's conference, so opening it is logged as a read of the audit, naming
+/// the conference, as opening a record is.
 pub async fn view(ops: &Ops, actor: &Actor, id: &str) -> Result<(ConferenceAudit, i64)> {
     allow(actor, Action::ViewQualityAudits)?;
     match store::load(&ops.db, id).await? {
-        Some(s) if s.authority_id == actor.authority_id => Ok((s.audit, s.version)),
+        Some(s) if s.authority_id == actor.authority_id => {
+            confer_store::audit::record_read(
+                &ops.db,
+                confer_store::audit::Entry {
+                    authority_id: actor.authority_id.as_str(),
+                    actor: actor.user_id.as_str(),
+                    kind: confer_domain::audit::EventKind::Read,
+                    action: "quality.audit.read",
+                    entity_type: "qa_audit",
+                    entity_id: id,
+                    before: serde_json::Value::Null,
+                    after: serde_json::json!({ "conference_id": s.audit.conference_id }),
+                },
+            )
+            .await?;
+            Ok((s.audit, s.version))
+        }
         _ => Err(OpsError::NotFound),
     }
 }
@@ -152,22 +176,33 @@ pub async fn record_findings(
     grade: Option<Grade>,
     summary: &str,
 ) -> Result<i64> {
-    let (_, v) = change(ops, actor, id, version, "quality.audit.findings", |a| a.record_findings(answers, grade, summary))
-        .await?;
+    let (_, v) =
+        change(ops, actor, id, version, "quality.audit.findings", |a| a.record_findings(answers, grade, summary))
+            .await?;
     Ok(v)
 }
 
 /// Adds an action to follow up.
-pub async fn add_action(ops: &Ops, actor: &Actor, id: &str, version: i64, what: &str, owner: &str, due: NaiveDate) -> Result<i64> {
+pub async fn add_action(
+    ops: &Ops,
+    actor: &Actor,
+    id: &str,
+    version: i64,
+    what: &str,
+    owner: &str,
+    due: NaiveDate,
+) -> Result<i64> {
     let today = ops.clock.today();
-    let (_, v) = change(ops, actor, id, version, "quality.audit.action.add", |a| a.add_action(what, owner, due, today)).await?;
+    let (_, v) =
+        change(ops, actor, id, version, "quality.audit.action.add", |a| a.add_action(what, owner, due, today)).await?;
     Ok(v)
 }
 
 /// Records an action as done, with what was done.
 pub async fn action_done(ops: &Ops, actor: &Actor, id: &str, version: i64, number: usize, note: &str) -> Result<i64> {
     let today = ops.clock.today();
-    let (_, v) = change(ops, actor, id, version, "quality.audit.action.done", |a| a.action_done(number, note, today)).await?;
+    let (_, v) =
+        change(ops, actor, id, version, "quality.audit.action.done", |a| a.action_done(number, note, today)).await?;
     Ok(v)
 }
 

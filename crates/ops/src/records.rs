@@ -106,7 +106,8 @@ pub async fn family(ops: &Ops, actor: &Actor, family_id: &str) -> Result<FamilyR
     let family_name = own_family(ops, actor, family_id).await?;
     let (schedule, _) = store::schedule(&ops.db, &actor.authority_id).await?;
     let got = store::of_family(&ops.db, family_id).await?;
-    let review = Review::of(FamilyId(family_id.to_owned()), &schedule, &got.facts, got.hold.as_ref(), ops.clock.today())?;
+    let review =
+        Review::of(FamilyId(family_id.to_owned()), &schedule, &got.facts, got.hold.as_ref(), ops.clock.today())?;
     audit::record_read(
         &ops.db,
         Entry {

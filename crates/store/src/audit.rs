@@ -2,7 +2,9 @@
 //! change it describes, so the change and its event commit or fail together (KEEP-01).
 
 use crate::{int, text, Db, Result, StoreError, Tx};
-use confer_domain::audit::{content_holds, event_hash, verify_chain, AuditEvent, ChainBreak, EventKind, Sealed, GENESIS};
+use confer_domain::audit::{
+    content_holds, event_hash, verify_chain, AuditEvent, ChainBreak, EventKind, Sealed, GENESIS,
+};
 use sqlx::Row;
 
 /// What happened, for one event. `before`/`after` are JSON values (Null when not applicable).

@@ -229,9 +229,9 @@ pub async fn for_family(db: &Db, family_id: &str) -> Result<Vec<StoredDeadline>>
     let rows = sqlx::query(&format!(
         "{SELECT} WHERE d.family_id = $1 AND d.cancelled_on IS NULL ORDER BY d.due_on, d.rule, d.id"
     ))
-        .bind(family_id)
-        .fetch_all(db.pool())
-        .await?;
+    .bind(family_id)
+    .fetch_all(db.pool())
+    .await?;
     rows.iter().map(from_row).collect()
 }
 

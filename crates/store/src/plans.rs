@@ -574,7 +574,8 @@ pub struct PlanRow {
     pub network_meeting_due_by: Option<NaiveDate>,
 }
 
-pub(crate) const ROW_COLUMNS: &str = "p.id, p.family_id, f.name AS family_name, p.child_id, p.kind, p.category, p.key_worker_id, \
+pub(crate) const ROW_COLUMNS: &str =
+    "p.id, p.family_id, f.name AS family_name, p.child_id, p.kind, p.category, p.key_worker_id, \
     p.started_on, p.ended_on, p.end_reason, p.core_group_due_by, p.next_review_by, p.open_action_due, p.version, \
     p.previous_plans, p.network_meeting_due_by";
 

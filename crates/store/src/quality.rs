@@ -234,7 +234,10 @@ pub struct StoredAudit {
 
 /// Loads an audit.
 pub async fn load(db: &Db, id: &str) -> Result<Option<StoredAudit>> {
-    let row = sqlx::query("SELECT authority_id, doc, version FROM qa_audit WHERE id = $1").bind(id).fetch_optional(db.pool()).await?;
+    let row = sqlx::query("SELECT authority_id, doc, version FROM qa_audit WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?;
     row.map(|r| {
         Ok(StoredAudit {
             authority_id: AuthorityId(text(&r, "authority_id")?),

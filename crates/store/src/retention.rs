@@ -121,7 +121,10 @@ pub async fn save_schedule(
 
 /// A family's authority and name, if it exists (and has not been disposed of).
 pub async fn family_header(db: &Db, family_id: &str) -> Result<Option<(AuthorityId, String)>> {
-    let row = sqlx::query("SELECT authority_id, name FROM family WHERE id = $1").bind(family_id).fetch_optional(db.pool()).await?;
+    let row = sqlx::query("SELECT authority_id, name FROM family WHERE id = $1")
+        .bind(family_id)
+        .fetch_optional(db.pool())
+        .await?;
     row.map(|r| Ok((AuthorityId(text(&r, "authority_id")?), text(&r, "name")?))).transpose()
 }
 
@@ -153,7 +156,10 @@ async fn facts_on(conn: &mut sqlx::AnyConnection, family_id: &str) -> Result<Fam
             Some("died") => Some(RetentionTrigger::ChildDied),
             _ => None,
         };
-        for t in trigger.into_iter().chain((text(p, "kind")? == "child-protection").then_some(RetentionTrigger::ChildProtectionPlan)) {
+        for t in trigger
+            .into_iter()
+            .chain((text(p, "kind")? == "child-protection").then_some(RetentionTrigger::ChildProtectionPlan))
+        {
             if !out.triggers.contains(&t) {
                 out.triggers.push(t);
             }
@@ -183,10 +189,11 @@ fn hold_of(r: &sqlx::any::AnyRow) -> Result<LegalHold> {
 }
 
 async fn hold_on(conn: &mut sqlx::AnyConnection, family_id: &str) -> Result<Option<LegalHold>> {
-    let row = sqlx::query("SELECT reason, placed_by, placed_on FROM legal_hold WHERE family_id = $1 AND lifted_on IS NULL")
-        .bind(family_id)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let row =
+        sqlx::query("SELECT reason, placed_by, placed_on FROM legal_hold WHERE family_id = $1 AND lifted_on IS NULL")
+            .bind(family_id)
+            .fetch_optional(&mut *conn)
+            .await?;
     row.as_ref().map(hold_of).transpose()
 }
 
@@ -200,7 +207,8 @@ async fn proposal_on(conn: &mut sqlx::AnyConnection, family_id: &str) -> Result<
     row.map(|r| {
         Ok(Proposal {
             proposed_by: UserId(text(&r, "proposed_by")?),
-            proposed_on: date(&r, "proposed_on")?.ok_or_else(|| StoreError::Corrupt("proposal without a date".into()))?,
+            proposed_on: date(&r, "proposed_on")?
+                .ok_or_else(|| StoreError::Corrupt("proposal without a date".into()))?,
             reason: text(&r, "reason")?,
         })
     })
@@ -355,7 +363,14 @@ async fn lock_family(tx: &mut Tx, authority: &AuthorityId, family_id: &str) -> R
     Ok(())
 }
 
-async fn note(tx: &mut Tx, authority: &AuthorityId, actor: &UserId, action: &str, family_id: &str, after: Value) -> Result<i64> {
+async fn note(
+    tx: &mut Tx,
+    authority: &AuthorityId,
+    actor: &UserId,
+    action: &str,
+    family_id: &str,
+    after: Value,
+) -> Result<i64> {
     audit::record(
         tx,
         Entry {
@@ -487,7 +502,10 @@ pub async fn withdraw(
     let mut tx = db.begin().await?;
     lock_family(&mut tx, authority, family_id).await?;
     let existing = proposal_on(&mut tx, family_id).await?.ok_or(RetentionError::NotProposed)?;
-    sqlx::query("DELETE FROM disposal WHERE family_id = $1 AND disposed_at IS NULL").bind(family_id).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM disposal WHERE family_id = $1 AND disposed_at IS NULL")
+        .bind(family_id)
+        .execute(&mut *tx)
+        .await?;
     let after = json!({ "reason": reason, "proposed_by": existing.proposed_by, "proposal_reason": existing.reason });
     note(&mut tx, authority, actor, "records.dispose.withdraw", family_id, after).await?;
     tx.commit().await?;
@@ -630,7 +648,8 @@ pub async fn dispose(
                 seq: int(r, "seq")?,
                 at: text(r, "at")?,
                 actor: text(r, "actor")?,
-                kind: EventKind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("unknown audit kind {kind}")))?,
+                kind: EventKind::parse(&kind)
+                    .ok_or_else(|| StoreError::Corrupt(format!("unknown audit kind {kind}")))?,
                 action: text(r, "action")?,
                 entity_type: text(r, "entity_type")?,
                 entity_id: text(r, "entity_id")?,

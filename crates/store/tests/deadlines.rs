@@ -3,8 +3,8 @@
 //! and policy; lists answer per scope and state; a late "met" needs a reason (TIME-01).
 
 use chrono::NaiveDate;
-use confer_domain::calendar::{Calendar, WorkingCalendar};
 use confer_demo::{Demo, DemoOptions};
+use confer_domain::calendar::{Calendar, WorkingCalendar};
 use confer_domain::timescales::{DeadlineRule, DeadlineState, LateReason};
 use confer_domain::{CaseStage, Nation, Role};
 use confer_store::deadlines::{self, ListQuery, MarkMetError, Scope, Sort, StateFilter};

@@ -31,7 +31,10 @@ async fn wrong_passwords_a_day_apart_never_add_up_to_a_lock() {
         assert!(matches!(wrong(&db, source).await, PasswordCheck::Wrong));
     }
     let right = users::check_password(&db, "occasional.typist", PASSWORD, source).await.unwrap();
-    assert!(matches!(right, PasswordCheck::Correct(_)), "the old mistakes were forgotten, the new ones are below the lock");
+    assert!(
+        matches!(right, PasswordCheck::Correct(_)),
+        "the old mistakes were forgotten, the new ones are below the lock"
+    );
 }
 
 #[tokio::test]

@@ -2,8 +2,8 @@
 //! the demo gives some parents portal access (once: a second start lists the same accounts);
 //! a link gives its account the FamilyMember relationship to that family only, and is audited.
 
-use confer_domain::access::Relationship;
 use confer_demo::{Demo, DemoOptions};
+use confer_domain::access::Relationship;
 use confer_domain::portal::PortalPerson;
 use confer_domain::UserId;
 use confer_store::{demo, families, otp, portal, testing, users};

@@ -74,14 +74,18 @@ async fn text_columns(db: &Db) -> Vec<(String, String)> {
             .await
             .unwrap();
             for r in rows {
-                out.push((r.try_get::<String, _>("table_name").unwrap(), r.try_get::<String, _>("column_name").unwrap()));
+                out.push((
+                    r.try_get::<String, _>("table_name").unwrap(),
+                    r.try_get::<String, _>("column_name").unwrap(),
+                ));
             }
         }
         Backend::Sqlite => {
-            let tables = sqlx::query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-                .fetch_all(db.pool())
-                .await
-                .unwrap();
+            let tables =
+                sqlx::query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+                    .fetch_all(db.pool())
+                    .await
+                    .unwrap();
             for t in tables {
                 let table: String = t.try_get("name").unwrap();
                 let cols = sqlx::query(&format!("SELECT name, type FROM pragma_table_info('{table}')"))
@@ -116,7 +120,8 @@ async fn where_found(db: &Db, needle: &str) -> Vec<String> {
         }
         let extra = if table == "audit_event" { " AND action <> 'list.read'" } else { "" };
         let sql = format!("SELECT COUNT(*) AS n FROM {table} WHERE {column} LIKE $1{extra}");
-        let n: i64 = sqlx::query(&sql).bind(format!("%{needle}%")).fetch_one(db.pool()).await.unwrap().try_get("n").unwrap();
+        let n: i64 =
+            sqlx::query(&sql).bind(format!("%{needle}%")).fetch_one(db.pool()).await.unwrap().try_get("n").unwrap();
         if n > 0 {
             found.push(format!("{table}.{column} ({n})"));
         }
@@ -138,7 +143,8 @@ async fn keep_02_disposal_removes_everything_about_the_family_and_the_chain_stil
         .unwrap();
     assert_eq!(conferences, 1);
     // A second family, left alone, must come through untouched.
-    let other = w.family("oak").surname("Oakes").child("ivy", "Ivy", "2009-01-01").mother("olga", "Olga").create().await;
+    let other =
+        w.family("oak").surname("Oakes").child("ivy", "Ivy", "2009-01-01").mother("olga", "Olga").create().await;
     let before = audit::verify(&db).await.unwrap();
     assert!(before.first_break.is_none());
 
@@ -167,7 +173,9 @@ async fn keep_02_disposal_removes_everything_about_the_family_and_the_chain_stil
     assert!(after.events > before.events);
 
     // Nothing anywhere keeps the family's names, address or ids.
-    for needle in ["Zephyrine", "Quillfeather", "Marisol", "marisol.quillfeather@", "zephyrine-child-7x", "quill-family-7x"] {
+    for needle in
+        ["Zephyrine", "Quillfeather", "Marisol", "marisol.quillfeather@", "zephyrine-child-7x", "quill-family-7x"]
+    {
         assert_eq!(where_found(&db, needle).await, Vec::<String>::new(), "{needle} is still held");
     }
     let left: i64 = sqlx::query("SELECT COUNT(*) AS n FROM conference WHERE family_id = 'quill-family-7x'")
@@ -193,7 +201,10 @@ async fn keep_02_a_legal_hold_stops_disposal_until_it_is_lifted_with_a_reason() 
     let again = retention::place_hold(&db, &w.authority.id, f.id(), &p.admin, "Another").await;
     assert!(matches!(again, Err(RetentionSaveError::Refused(RetentionError::AlreadyHeld))), "{again:?}");
     let proposed = retention::propose(&db, &w.authority.id, f.id(), &p.qa, "Past retention").await;
-    assert!(matches!(proposed, Err(RetentionSaveError::Refused(RetentionError::UnderLegalHold { .. }))), "{proposed:?}");
+    assert!(
+        matches!(proposed, Err(RetentionSaveError::Refused(RetentionError::UnderLegalHold { .. }))),
+        "{proposed:?}"
+    );
     // The list of families due shows it, held.
     let due = retention::due_for_review(&db, &w.authority.id, &RetentionSchedule::default(), db.today(), 50, 0)
         .await
@@ -270,9 +281,16 @@ async fn keep_01_a_redacted_event_changed_later_or_an_event_blanked_without_a_di
         .try_get("s")
         .unwrap();
     // Someone changes who did a redacted event: found.
-    sqlx::query("UPDATE audit_event SET actor = 'someone-else' WHERE seq = $1").bind(redacted).execute(db.pool()).await.unwrap();
+    sqlx::query("UPDATE audit_event SET actor = 'someone-else' WHERE seq = $1")
+        .bind(redacted)
+        .execute(db.pool())
+        .await
+        .unwrap();
     let broken = audit::verify(&db).await.unwrap().first_break;
-    assert!(matches!(broken, Some(confer_domain::audit::ChainBreak::Altered { seq, .. }) if seq == redacted), "{broken:?}");
+    assert!(
+        matches!(broken, Some(confer_domain::audit::ChainBreak::Altered { seq, .. }) if seq == redacted),
+        "{broken:?}"
+    );
     sqlx::query("UPDATE audit_event SET actor = $2 WHERE seq = $1")
         .bind(redacted)
         .bind(p.admin.as_str())
@@ -283,7 +301,8 @@ async fn keep_01_a_redacted_event_changed_later_or_an_event_blanked_without_a_di
     // Someone blanks another family's event and marks it redacted: found.
     let db2 = db_at_world_start().await;
     let w2 = World::new(&db2).await;
-    let other = w2.family("oak").surname("Oakes").child("ivy", "Ivy", "2009-01-01").mother("olga", "Olga").create().await;
+    let other =
+        w2.family("oak").surname("Oakes").child("ivy", "Ivy", "2009-01-01").mother("olga", "Olga").create().await;
     other.closed_conference(&w2).await;
     let seq: i64 = sqlx::query("SELECT MAX(seq) AS s FROM audit_event WHERE entity_type = 'conference'")
         .fetch_one(db2.pool())

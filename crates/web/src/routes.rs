@@ -205,7 +205,11 @@ pub const ROUTES: &[Route] = &[
     r("GET", "/conferences/{conference_id}/record/approve", Record(Action::ChairConference)),
     r("GET", "/conferences/{conference_id}/record/distribute", Record(Action::ViewConference)),
     r("GET", "/conferences/{conference_id}/record/corrections", Record(Action::ViewConference)),
-    r("GET", "/conferences/{conference_id}/record/correction-requests/{number}/answer", Record(Action::ChairConference)),
+    r(
+        "GET",
+        "/conferences/{conference_id}/record/correction-requests/{number}/answer",
+        Record(Action::ChairConference),
+    ),
     r("GET", "/conferences/{conference_id}/record/versions", Record(Action::ViewConference)),
     r("POST", "/conferences/{conference_id}/outcome-sent", Record(Action::ArrangeConference)),
     r("POST", "/conferences/{conference_id}/record/sections", Record(Action::RecordMeeting)),
@@ -404,13 +408,28 @@ pub fn router(state: SharedState) -> Router {
         .route("/conferences/{conference_id}/needs", get(pages::conference::task_pages::needs))
         .route("/conferences/{conference_id}/sharing", get(pages::conference::task_pages::sharing))
         .route("/conferences/{conference_id}/recording", get(pages::conference::task_pages::recording))
-        .route("/conferences/{conference_id}/schedule", get(pages::conference::task_pages::schedule).post(pages::conferences::schedule))
+        .route(
+            "/conferences/{conference_id}/schedule",
+            get(pages::conference::task_pages::schedule).post(pages::conferences::schedule),
+        )
         .route("/conferences/{conference_id}/reschedule", post(pages::conferences::reschedule))
-        .route("/conferences/{conference_id}/invitations", get(pages::conference::task_pages::invitations).post(pages::conferences::invite))
+        .route(
+            "/conferences/{conference_id}/invitations",
+            get(pages::conference::task_pages::invitations).post(pages::conferences::invite),
+        )
         .route("/conferences/{conference_id}/answers", post(pages::conferences::answer))
-        .route("/conferences/{conference_id}/pre-meetings", get(pages::conference::task_pages::pre_meetings).post(pages::conferences::pre_meeting))
-        .route("/conferences/{conference_id}/exclusions", get(pages::conference::task_pages::exclusions).post(pages::conferences::exclude))
-        .route("/conferences/{conference_id}/views", get(pages::conference::task_pages::views).post(pages::conferences::record_views))
+        .route(
+            "/conferences/{conference_id}/pre-meetings",
+            get(pages::conference::task_pages::pre_meetings).post(pages::conferences::pre_meeting),
+        )
+        .route(
+            "/conferences/{conference_id}/exclusions",
+            get(pages::conference::task_pages::exclusions).post(pages::conferences::exclude),
+        )
+        .route(
+            "/conferences/{conference_id}/views",
+            get(pages::conference::task_pages::views).post(pages::conferences::record_views),
+        )
         .route("/conferences/{conference_id}/meeting", get(pages::meeting::show))
         .route("/conferences/{conference_id}/meeting/attendance", get(mt::attendance_page))
         .route("/conferences/{conference_id}/meeting/pre-meetings", get(mt::pre_meetings_page))
@@ -434,8 +453,14 @@ pub fn router(state: SharedState) -> Router {
         .route("/conferences/{conference_id}/dissents", post(pages::meeting::dissent))
         .route("/conferences/{conference_id}/close", post(pages::meeting::close))
         .route("/conferences/{conference_id}/record/draft", get(rt::draft_page).post(pages::conferences::draft_record))
-        .route("/conferences/{conference_id}/record/approve", get(rt::approve_page).post(pages::conferences::approve_record))
-        .route("/conferences/{conference_id}/record/distribute", get(rt::distribute_page).post(pages::conferences::distribute_record))
+        .route(
+            "/conferences/{conference_id}/record/approve",
+            get(rt::approve_page).post(pages::conferences::approve_record),
+        )
+        .route(
+            "/conferences/{conference_id}/record/distribute",
+            get(rt::distribute_page).post(pages::conferences::distribute_record),
+        )
         .route("/conferences/{conference_id}/record/copies/{number}", get(pages::conferences::copy))
         .route("/conferences/{conference_id}/record/copies/{number}/download", get(pages::documents::record_copy))
         .route("/portal/conferences/{conference_id}/record/download", get(pages::documents::own_record_copy))
@@ -445,8 +470,14 @@ pub fn router(state: SharedState) -> Router {
         .route("/conferences/{conference_id}/record/corrections", get(rt::corrections_page))
         .route("/conferences/{conference_id}/record/versions", get(rt::versions_page))
         .route("/conferences/{conference_id}/outcome-sent", post(pages::record::outcome_sent))
-        .route("/conferences/{conference_id}/record/sections", get(rt::add_point_page).post(pages::record::add_discussion))
-        .route("/conferences/{conference_id}/record/sections/{number}", get(rt::section_page).post(pages::record::edit_section))
+        .route(
+            "/conferences/{conference_id}/record/sections",
+            get(rt::add_point_page).post(pages::record::add_discussion),
+        )
+        .route(
+            "/conferences/{conference_id}/record/sections/{number}",
+            get(rt::section_page).post(pages::record::edit_section),
+        )
         .route("/conferences/{conference_id}/record/correction-requests", post(pages::record::request_correction))
         .route(
             "/conferences/{conference_id}/record/correction-requests/{number}/answer",
@@ -464,16 +495,28 @@ pub fn router(state: SharedState) -> Router {
         .route("/families/{family_id}/portal-access", get(pages::portal::access_page).post(pages::portal::give_access))
         .route("/families/{family_id}/portal-access/revoke", post(pages::portal::revoke_access))
         // Before the meeting (issue 6).
-        .route("/conferences/{conference_id}/cancel", get(pages::conference::task_pages::cancel).post(pages::arrange::cancel))
-        .route("/conferences/{conference_id}/children", get(pages::conference::task_pages::children).post(pages::arrange::add_child))
+        .route(
+            "/conferences/{conference_id}/cancel",
+            get(pages::conference::task_pages::cancel).post(pages::arrange::cancel),
+        )
+        .route(
+            "/conferences/{conference_id}/children",
+            get(pages::conference::task_pages::children).post(pages::arrange::add_child),
+        )
         .route("/conferences/{conference_id}/children/remove", post(pages::arrange::remove_child))
-        .route("/conferences/{conference_id}/supporters", get(pages::conference::task_pages::supporters).post(pages::arrange::name_supporter))
+        .route(
+            "/conferences/{conference_id}/supporters",
+            get(pages::conference::task_pages::supporters).post(pages::arrange::name_supporter),
+        )
         .route("/conferences/{conference_id}/supporters/late", post(pages::arrange::decide_late_supporter))
         .route("/conferences/{conference_id}/interpreters", post(pages::arrange::book_interpreter))
         .route("/conferences/{conference_id}/needs-met", post(pages::arrange::need_met))
         .route("/conferences/{conference_id}/recording-consents", post(pages::arrange::recording_consent))
         .route("/conferences/{conference_id}/audio-recording", post(pages::arrange::audio_recording))
-        .route("/conferences/{conference_id}/reports", get(pages::conference::task_pages::reports).post(pages::arrange::submit_report))
+        .route(
+            "/conferences/{conference_id}/reports",
+            get(pages::conference::task_pages::reports).post(pages::arrange::submit_report),
+        )
         // The router-wide body limit bounds the upload; the form checks the file's own size.
         .route(
             "/conferences/{conference_id}/reports/upload",

@@ -855,9 +855,13 @@ async fn unreadable_requests_get_their_own_status_and_the_json_error_after_the_a
     let (status, out) = w.post(&w.coord, &c.path("cancel"), json!({"reason": "No longer needed"})).await;
     assert_eq!(status, StatusCode::PRECONDITION_REQUIRED, "{out}");
     assert_eq!(out["error"], "version_required");
-    let (status, out) =
-        w.post(&w.coord, &c.path("invitations/first/answer"), json!({"version": c.version, "answer": {"answer": "remote"}}))
-            .await;
+    let (status, out) = w
+        .post(
+            &w.coord,
+            &c.path("invitations/first/answer"),
+            json!({"version": c.version, "answer": {"answer": "remote"}}),
+        )
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{out}");
     assert_eq!(out["error"], "bad_request");
     // Nothing of it changed the conference.

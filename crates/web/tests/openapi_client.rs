@@ -25,7 +25,6 @@ use std::collections::{BTreeMap, BTreeSet};
 
 const WRITES: [&str; 4] = ["post", "put", "patch", "delete"];
 
-
 /// A person with a read-and-write API token that lasts the journey.
 async fn token(app: &App, name: &str, roles: &[Role]) -> (String, String) {
     let (id, _) = app.world.person(name).roles(roles).kind(AccountKind::Staff).signs_in().create().await;

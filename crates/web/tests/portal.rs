@@ -940,7 +940,15 @@ async fn documents_a_parent_and_staff_take_the_copy_as_sent_logged_min_03_rep_03
         })
         .collect();
     let row = |k: &str, v: i64, f: &str, p: &str, ch: &str| {
-        (k.to_owned(), "family-member:fam1-mum".to_owned(), v, "en".to_owned(), f.to_owned(), p.to_owned(), ch.to_owned())
+        (
+            k.to_owned(),
+            "family-member:fam1-mum".to_owned(),
+            v,
+            "en".to_owned(),
+            f.to_owned(),
+            p.to_owned(),
+            ch.to_owned(),
+        )
     };
     assert_eq!(
         rows,

@@ -23,7 +23,13 @@ async fn qa_03_a_sample_is_drawn_audited_graded_completed_and_its_action_followe
     let (qa, _) = staff(&app, "qa", &[Role::QualityAssurance], None).await;
     let (auditor, _) = staff(&app, "auditor", &[Role::Auditor], None).await;
     let (sw, _) = staff(&app, "sw2", &[Role::SocialWorker], None).await;
-    let f = w.family("fam-q").named("Quince family").child("q1", "Quinn", "2018-02-02").mother("qm", "Mabel").create().await;
+    let f = w
+        .family("fam-q")
+        .named("Quince family")
+        .child("q1", "Quinn", "2018-02-02")
+        .mother("qm", "Mabel")
+        .create()
+        .await;
     let conf = f.closed_conference(w).await;
     clock.set(at("2026-12-01 09:00"));
 
@@ -32,17 +38,29 @@ async fn qa_03_a_sample_is_drawn_audited_graded_completed_and_its_action_followe
     assert_eq!(page.status, StatusCode::OK);
     // A period that ends before it starts, and a size of 0: refused, what was typed kept.
     let bad = q
-        .submit(&page, "/quality/samples", &[("kind", ""), ("from", "30/11/2026"), ("to", "01/11/2026"), ("by", "count"), ("n", "1")])
+        .submit(
+            &page,
+            "/quality/samples",
+            &[("kind", ""), ("from", "30/11/2026"), ("to", "01/11/2026"), ("by", "count"), ("n", "1")],
+        )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("The period ends before it starts"), "{}", error_summary(&bad.body));
     assert!(bad.body.contains("value=\"30/11/2026\""));
     let zero = q
-        .submit(&page, "/quality/samples", &[("kind", ""), ("from", "01/11/2026"), ("to", "30/11/2026"), ("by", "count"), ("n", "0")])
+        .submit(
+            &page,
+            "/quality/samples",
+            &[("kind", ""), ("from", "01/11/2026"), ("to", "30/11/2026"), ("by", "count"), ("n", "0")],
+        )
         .await;
     assert_eq!(zero.status, StatusCode::UNPROCESSABLE_ENTITY);
     let drawn = q
-        .submit(&page, "/quality/samples", &[("kind", "initial"), ("from", "01/11/2026"), ("to", "30/11/2026"), ("by", "percent"), ("n", "5")])
+        .submit(
+            &page,
+            "/quality/samples",
+            &[("kind", "initial"), ("from", "01/11/2026"), ("to", "30/11/2026"), ("by", "percent"), ("n", "5")],
+        )
         .await;
     assert_eq!(drawn.status, StatusCode::SEE_OTHER, "{}", error_summary(&drawn.body));
     let list = q.get(drawn.location.as_deref().unwrap()).await;
@@ -53,6 +71,18 @@ async fn qa_03_a_sample_is_drawn_audited_graded_completed_and_its_action_followe
     // Completing with a question unanswered: refused, the findings typed are kept.
     let page = q.get(&audit_path).await;
     assert!(page.body.contains(&format!("/conferences/{}", conf.id)));
+    // Opening an audit is logged as a read of it, naming the conference its findings concern.
+    let audit_id = audit_path.trim_start_matches("/quality/audits/");
+    let reads: Vec<String> = sqlx::query_scalar(
+        "SELECT after_json FROM audit_event WHERE action = 'quality.audit.read' AND actor = $1 AND entity_id = $2",
+    )
+    .bind(&qa)
+    .bind(audit_id)
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(reads.len(), 1, "one read event for opening the audit");
+    assert!(reads[0].contains(&conf.id), "{}", reads[0]);
     let n_questions = page.body.matches("name=\"finding-").count();
     assert_eq!(n_questions, 10, "the default checklist");
     let v = version(&page);
@@ -95,12 +125,20 @@ async fn qa_03_a_sample_is_drawn_audited_graded_completed_and_its_action_followe
     let page = q.get(&audit_path).await;
     let v = version(&page);
     let past = q
-        .submit(&page, &format!("{audit_path}/actions"), &[("version", &v), ("what", "Book ICPCs sooner"), ("owner", "Conference team"), ("due", "01/11/2026")])
+        .submit(
+            &page,
+            &format!("{audit_path}/actions"),
+            &[("version", &v), ("what", "Book ICPCs sooner"), ("owner", "Conference team"), ("due", "01/11/2026")],
+        )
         .await;
     assert_eq!(past.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(past.body.contains("value=\"Book ICPCs sooner\""), "what was typed is kept");
     let added = q
-        .submit(&page, &format!("{audit_path}/actions"), &[("version", &v), ("what", "Book ICPCs sooner"), ("owner", "Conference team"), ("due", "15/01/2027")])
+        .submit(
+            &page,
+            &format!("{audit_path}/actions"),
+            &[("version", &v), ("what", "Book ICPCs sooner"), ("owner", "Conference team"), ("due", "15/01/2027")],
+        )
         .await;
     assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", error_summary(&added.body));
     let page = q.get(&audit_path).await;
@@ -115,7 +153,10 @@ async fn qa_03_a_sample_is_drawn_audited_graded_completed_and_its_action_followe
     let page = q.get(&audit_path).await;
     assert!(page.body.contains("Completed on 1 December 2026"), "{}", page.body);
     assert!(page.body.contains("9 of 10 met"));
-    assert!(!page.body.contains(&format!("action=\"{audit_path}/findings\"")), "a completed audit's findings are closed");
+    assert!(
+        !page.body.contains(&format!("action=\"{audit_path}/findings\"")),
+        "a completed audit's findings are closed"
+    );
 
     // Follow-up, after the due date: overdue until done.
     clock.set(at("2027-01-20 09:00"));
@@ -123,10 +164,16 @@ async fn qa_03_a_sample_is_drawn_audited_graded_completed_and_its_action_followe
     assert!(page.body.contains("Overdue"));
     assert!(q.get("/quality").await.body.contains("Overdue"));
     let v = version(&page);
-    let no_note = q.submit(&page, &format!("{audit_path}/actions/done"), &[("version", &v), ("number", "1"), ("note", " ")]).await;
+    let no_note = q
+        .submit(&page, &format!("{audit_path}/actions/done"), &[("version", &v), ("number", "1"), ("note", " ")])
+        .await;
     assert_eq!(no_note.status, StatusCode::UNPROCESSABLE_ENTITY);
     let followed = q
-        .submit(&page, &format!("{audit_path}/actions/done"), &[("version", &v), ("number", "1"), ("note", "Scheduling rota changed")])
+        .submit(
+            &page,
+            &format!("{audit_path}/actions/done"),
+            &[("version", &v), ("number", "1"), ("note", "Scheduling rota changed")],
+        )
         .await;
     assert_eq!(followed.status, StatusCode::SEE_OTHER, "{}", error_summary(&followed.body));
     assert!(q.get(&audit_path).await.body.contains("Scheduling rota changed"));
@@ -136,7 +183,9 @@ async fn qa_03_a_sample_is_drawn_audited_graded_completed_and_its_action_followe
     let page = a.get(&audit_path).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Book ICPCs sooner"));
-    let tried = a.submit(&page, &format!("{audit_path}/actions"), &[("what", "x"), ("owner", "y"), ("due", "01/02/2027")]).await;
+    let tried = a
+        .submit(&page, &format!("{audit_path}/actions"), &[("what", "x"), ("owner", "y"), ("due", "01/02/2027")])
+        .await;
     assert_eq!(tried.status, StatusCode::FORBIDDEN);
     let mut s = app.as_user(&sw).await;
     assert_eq!(s.get("/quality").await.status, StatusCode::FORBIDDEN);
@@ -151,7 +200,11 @@ async fn qa_03_an_empty_period_has_nothing_to_sample_and_the_checklist_is_the_au
     // Nothing closed in the period: nothing to sample, said plainly.
     let page = q.get("/quality").await;
     let none = q
-        .submit(&page, "/quality/samples", &[("kind", ""), ("from", "01/01/2020"), ("to", "31/01/2020"), ("by", "count"), ("n", "3")])
+        .submit(
+            &page,
+            "/quality/samples",
+            &[("kind", ""), ("from", "01/01/2020"), ("to", "31/01/2020"), ("by", "count"), ("n", "3")],
+        )
         .await;
     assert_eq!(none.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(none.body.contains("nothing to sample"), "{}", error_summary(&none.body));
@@ -161,7 +214,11 @@ async fn qa_03_an_empty_period_has_nothing_to_sample_and_the_checklist_is_the_au
     let empty = q.submit(&page, "/quality/checklist", &[("version", &v), ("questions", " \n ")]).await;
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
     let saved = q
-        .submit(&page, "/quality/checklist", &[("version", &v), ("questions", "Reports shared in time\nChild's views heard")])
+        .submit(
+            &page,
+            "/quality/checklist",
+            &[("version", &v), ("questions", "Reports shared in time\nChild's views heard")],
+        )
         .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", error_summary(&saved.body));
     let stale = q.submit(&page, "/quality/checklist", &[("version", &v), ("questions", "Only one question")]).await;

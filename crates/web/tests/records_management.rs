@@ -47,8 +47,9 @@ async fn keep_02_a_family_past_its_date_is_held_then_disposed_of_by_two_people_t
     assert_eq!(held.status, StatusCode::SEE_OTHER, "{}", error_summary(&held.body));
     let page = q.get("/records/quill-family-7x").await;
     assert!(page.body.contains("Civil claim by a relative"));
-    let refused =
-        q.submit(&page, "/records/quill-family-7x/propose", &[("reason", "Checked: nothing open, past its date")]).await;
+    let refused = q
+        .submit(&page, "/records/quill-family-7x/propose", &[("reason", "Checked: nothing open, past its date")])
+        .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("govuk-error-summary"));
     assert!(refused.body.contains("A legal hold stops disposal"), "{}", error_summary(&refused.body));
@@ -61,7 +62,8 @@ async fn keep_02_a_family_past_its_date_is_held_then_disposed_of_by_two_people_t
     let lifted = q.submit(&page, "/records/quill-family-7x/hold/lift", &[("reason", "Claim withdrawn")]).await;
     assert_eq!(lifted.status, StatusCode::SEE_OTHER, "{}", error_summary(&lifted.body));
     let page = q.get("/records/quill-family-7x").await;
-    let proposed = q.submit(&page, "/records/quill-family-7x/propose", &[("reason", "Past its date; nothing open")]).await;
+    let proposed =
+        q.submit(&page, "/records/quill-family-7x/propose", &[("reason", "Past its date; nothing open")]).await;
     assert_eq!(proposed.status, StatusCode::SEE_OTHER, "{}", error_summary(&proposed.body));
     // Quality assurance cannot authorise: the policy says so before the handler runs.
     let page = q.get("/records/quill-family-7x").await;
@@ -94,12 +96,22 @@ async fn keep_02_a_family_past_its_date_is_held_then_disposed_of_by_two_people_t
 async fn keep_02_another_authoritys_family_is_not_found_and_the_schedule_refuses_a_shorter_rule() {
     let (app, clock) = start_at("2026-11-03 09:00").await;
     let w = &app.world;
-    let f = w.family("fam-oak").named("Oakes family").surname("Oakes").child("ivy", "Ivy", "2009-01-01").mother("olga", "Olga").create().await;
+    let f = w
+        .family("fam-oak")
+        .named("Oakes family")
+        .surname("Oakes")
+        .child("ivy", "Ivy", "2009-01-01")
+        .mother("olga", "Olga")
+        .create()
+        .await;
     f.closed_conference(w).await;
     clock.set(at("2035-01-02 09:00"));
     let other = confer_store::testing::World::with_authority(&app.db, "T02", "Otherland Council", Nation::Wales).await;
-    let (qa_b, _) =
-        PersonBuilder::new(&app.db, &other.authority.id, "qa-b").roles(&[Role::QualityAssurance]).signs_in().create().await;
+    let (qa_b, _) = PersonBuilder::new(&app.db, &other.authority.id, "qa-b")
+        .roles(&[Role::QualityAssurance])
+        .signs_in()
+        .create()
+        .await;
     let mut b = app.as_user(&qa_b).await;
     assert_eq!(b.get("/records/fam-oak").await.status, StatusCode::NOT_FOUND);
     assert!(!b.get("/records").await.body.contains("Oakes"));
@@ -111,9 +123,8 @@ async fn keep_02_another_authoritys_family_is_not_found_and_the_schedule_refuses
     let mut a = app.as_user(&admin).await;
     let page = a.get("/admin/retention").await;
     assert_eq!(page.status, StatusCode::OK);
-    let short = a
-        .submit(&page, "/admin/retention", &[("version", "0"), ("age-every", "18"), ("basis-every", "Typo")])
-        .await;
+    let short =
+        a.submit(&page, "/admin/retention", &[("version", "0"), ("age-every", "18"), ("basis-every", "Typo")]).await;
     assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(short.body.contains("25th birthday"), "{}", error_summary(&short.body));
     assert!(short.body.contains("value=\"18\""), "what was typed is kept");
@@ -122,15 +133,20 @@ async fn keep_02_another_authoritys_family_is_not_found_and_the_schedule_refuses
         .submit(
             &page,
             "/admin/retention",
-            &[("version", "0"), ("age-every", "30"), ("basis-every", "Council schedule 4.2"), ("age-child-adopted", "100"), ("basis-child-adopted", "IRMS toolkit")],
+            &[
+                ("version", "0"),
+                ("age-every", "30"),
+                ("basis-every", "Council schedule 4.2"),
+                ("age-child-adopted", "100"),
+                ("basis-child-adopted", "IRMS toolkit"),
+            ],
         )
         .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", error_summary(&saved.body));
     // The same stale version again: someone else's save is not overwritten.
     let page = a.get("/admin/retention").await;
-    let stale = a
-        .submit(&page, "/admin/retention", &[("version", "0"), ("age-every", "40"), ("basis-every", "Stale")])
-        .await;
+    let stale =
+        a.submit(&page, "/admin/retention", &[("version", "0"), ("age-every", "40"), ("basis-every", "Stale")]).await;
     assert_eq!(stale.status, StatusCode::CONFLICT);
     assert!(stale.body.contains("value=\"40\""), "what was typed is kept");
     // With everyone kept to 30, the family (youngest born 2009) is not due in 2035.

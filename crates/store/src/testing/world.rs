@@ -74,14 +74,7 @@ impl World {
     /// `today` would have made it (for tests about who may reach plans, where holding a whole
     /// conference would only add time): the key worker, one concern, one action owned by the
     /// council's housing team, and these accounts in its core group (CG-01). Returns its id.
-    pub async fn plan_for(
-        &self,
-        family: &str,
-        case: &str,
-        child: &str,
-        key_worker: &str,
-        members: &[&str],
-    ) -> String {
+    pub async fn plan_for(&self, family: &str, case: &str, child: &str, key_worker: &str, members: &[&str]) -> String {
         let plan = self.plan_for_unstored(family, case, child, key_worker, members);
         let id = plan.id.to_string();
         self.store_plan(&plan).await;
@@ -122,7 +115,11 @@ impl World {
             key_worker: key_worker.into(),
             started_on: self.today,
             started_by: conference.clone(),
-            categories: vec![CategoryChange { category: PlanCategory::Neglect, from: self.today, conference_id: conference }],
+            categories: vec![CategoryChange {
+                category: PlanCategory::Neglect,
+                from: self.today,
+                conference_id: conference,
+            }],
             outline: Outline {
                 concerns: vec![Concern { concern: "Fictional worry.".into(), why_change_is_needed: String::new() }],
                 ..Outline::default()
@@ -183,7 +180,6 @@ impl World {
         crate::plans::insert(&mut tx, plan, "test", "plan.create").await.expect("store the plan");
         tx.commit().await.expect("commit");
     }
-
 
     /// A fictional authority in the nation given (its rules and its calendar follow it).
     pub async fn in_nation(db: &Db, nation: Nation) -> World {

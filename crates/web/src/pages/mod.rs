@@ -21,6 +21,6 @@ pub mod portal;
 pub mod portal_plan;
 pub mod portal_text;
 pub mod portal_words;
-pub mod record;
 pub mod quality;
+pub mod record;
 pub mod records;

@@ -77,7 +77,13 @@ impl ListView<'_> {
     }
 }
 
-async fn list_view(state: &SharedState, ctx: &Ctx, mut page: Page, f: &SampleForm, status: StatusCode) -> Result<Response, AppError> {
+async fn list_view(
+    state: &SharedState,
+    ctx: &Ctx,
+    mut page: Page,
+    f: &SampleForm,
+    status: StatusCode,
+) -> Result<Response, AppError> {
     let rows = quality::list(&state.ops, &ctx.actor).await?;
     page.title = "Quality audits".into();
     let today = state.ops.clock.today().to_string();
@@ -86,7 +92,11 @@ async fn list_view(state: &SharedState, ctx: &Ctx, mut page: Page, f: &SampleFor
 }
 
 /// GET /quality
-pub async fn list(State(state): State<SharedState>, ctx: Ctx, Query(q): Query<DoneQuery>) -> Result<Response, AppError> {
+pub async fn list(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Query(q): Query<DoneQuery>,
+) -> Result<Response, AppError> {
     let mut page = ctx.page("Quality audits", "/quality");
     if let Some(d) = q.done {
         let seed = q.seed.unwrap_or_default();
@@ -147,8 +157,12 @@ pub async fn draw(State(state): State<SharedState>, ctx: Ctx, body: axum::body::
     };
     if let (true, Some(from), Some(to), Some(size)) = (page.errors.is_empty(), from, to, size) {
         match quality::draw(&state.ops, &ctx.actor, SampleInput { kind, from, to, size, seed }).await {
-            Ok(d) => return Ok(Redirect::to(&format!("/quality?done={}&seed={}", d.chosen.len(), d.seed)).into_response()),
-            Err(OpsError::Invalid { field, message }) => page.errors.add(if field == "size" { "n" } else { field }, message),
+            Ok(d) => {
+                return Ok(Redirect::to(&format!("/quality?done={}&seed={}", d.chosen.len(), d.seed)).into_response())
+            }
+            Err(OpsError::Invalid { field, message }) => {
+                page.errors.add(if field == "size" { "n" } else { field }, message)
+            }
             Err(e) => return Err(e.into()),
         }
     }
@@ -269,7 +283,10 @@ pub async fn findings(
     let (current, _) = quality::view(&state.ops, &ctx.actor, &id).await?;
     let version: i64 = field(&p, "version").parse().unwrap_or(-1);
     let answers: Vec<Answer> = (1..=current.questions.len())
-        .map(|n| Answer { met: Met::parse(&field(&p, &format!("met-{n}"))), finding: field(&p, &format!("finding-{n}")) })
+        .map(|n| Answer {
+            met: Met::parse(&field(&p, &format!("met-{n}"))),
+            finding: field(&p, &format!("finding-{n}")),
+        })
         .collect();
     let grade = Grade::parse(&field(&p, "grade"));
     let summary = field(&p, "summary");
@@ -320,7 +337,9 @@ pub async fn add_action(
         Some(due) => Some(quality::add_action(&state.ops, &ctx.actor, &id, version, &what, &owner, due).await),
     };
     match result {
-        Some(Ok(_)) => Ok(Redirect::to(&format!("/quality/audits/{}?done=action", view::url_encode(&id))).into_response()),
+        Some(Ok(_)) => {
+            Ok(Redirect::to(&format!("/quality/audits/{}?done=action", view::url_encode(&id))).into_response())
+        }
         Some(Err(e)) => match status_of(&e) {
             Some(status) => {
                 let at = match &e {
@@ -332,7 +351,10 @@ pub async fn add_action(
             }
             None => Err(e.into()),
         },
-        None => audit_view(&state, &ctx, &id, page, None, (&what, &owner, &due_text), StatusCode::UNPROCESSABLE_ENTITY).await,
+        None => {
+            audit_view(&state, &ctx, &id, page, None, (&what, &owner, &due_text), StatusCode::UNPROCESSABLE_ENTITY)
+                .await
+        }
     }
 }
 
@@ -348,7 +370,9 @@ pub async fn action_done(
     let number: usize = field(&p, "number").parse().unwrap_or(0);
     let note = field(&p, "note");
     match quality::action_done(&state.ops, &ctx.actor, &id, version, number, &note).await {
-        Ok(_) => Ok(Redirect::to(&format!("/quality/audits/{}?done=followed-up", view::url_encode(&id))).into_response()),
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/quality/audits/{}?done=followed-up", view::url_encode(&id))).into_response())
+        }
         Err(e) => match status_of(&e) {
             Some(status) => {
                 let mut page = ctx.page("Conference audit", "/quality");
@@ -370,7 +394,11 @@ struct ChecklistView<'a> {
 }
 
 /// GET /quality/checklist
-pub async fn checklist(State(state): State<SharedState>, ctx: Ctx, Query(q): Query<DoneQuery>) -> Result<Response, AppError> {
+pub async fn checklist(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Query(q): Query<DoneQuery>,
+) -> Result<Response, AppError> {
     let mut page = ctx.page("Audit checklist", "/quality");
     if q.done.is_some() {
         page.notice = Some("The checklist was saved. Audits already begun keep the questions they began with.".into());
@@ -382,7 +410,11 @@ pub async fn checklist(State(state): State<SharedState>, ctx: Ctx, Query(q): Que
 }
 
 /// POST /quality/checklist: `questions` (one a line), `version`.
-pub async fn save_checklist(State(state): State<SharedState>, ctx: Ctx, body: axum::body::Bytes) -> Result<Response, AppError> {
+pub async fn save_checklist(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    body: axum::body::Bytes,
+) -> Result<Response, AppError> {
     let p = pairs_of(&body)?;
     let text = p.iter().find(|(n, _)| n == "questions").map(|(_, v)| v.clone()).unwrap_or_default();
     let version: i64 = field(&p, "version").parse().unwrap_or(-1);

@@ -233,7 +233,11 @@ pub async fn dispose(
     match records::dispose(&state.ops, &ctx.actor, &family_id).await {
         Ok(_) => Ok(Redirect::to(&format!("/records/disposals?done={}", view::url_encode(&family_id))).into_response()),
         Err(e @ (OpsError::Invalid { .. } | OpsError::Declined { .. } | OpsError::Duplicate { .. })) => {
-            let status = if matches!(e, OpsError::Duplicate { .. }) { StatusCode::CONFLICT } else { StatusCode::UNPROCESSABLE_ENTITY };
+            let status = if matches!(e, OpsError::Duplicate { .. }) {
+                StatusCode::CONFLICT
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
             let mut page = ctx.page("Records", "/records");
             page.errors.add("dispose-reason", e.to_string());
             family_view(&state, &ctx, &family_id, page, ("", ""), status).await
@@ -379,7 +383,8 @@ pub async fn save_schedule(
                     "Someone else changed the schedule since you opened this page. Your changes are below: check the current schedule and save again.",
                 );
                 let (_, current) = records::schedule(&state.ops, &ctx.actor).await?;
-                let mut res = view::render(&ScheduleView { page: &page, rows: &rows, version: current, may_change: true });
+                let mut res =
+                    view::render(&ScheduleView { page: &page, rows: &rows, version: current, may_change: true });
                 *res.status_mut() = StatusCode::CONFLICT;
                 return Ok(res);
             }
