@@ -8,11 +8,13 @@
 use crate::plan::authorize_plan;
 use crate::{Ops, OpsError, Result};
 use chrono::NaiveDate;
+use confer_domain::access::Relationship;
 use confer_domain::access::{decide, Action, Actor, Decision, Target};
-use confer_domain::conference::{ConferenceKind, ConferenceState, Recipient, Visibility};
+use confer_domain::conference::{ConferenceKind, ConferenceState, ProfessionalStanding, Recipient, Visibility};
 use confer_domain::plan::{ActionStatus, Plan, PlanKind};
 use confer_domain::plan_views::{self, ConferenceLine, FamilyPlan, OnTime, TimelineEntry, VersionLine};
 use confer_domain::portal::PortalPerson;
+use confer_domain::timescales::DeadlineRule;
 use confer_domain::ProfessionalId;
 use confer_store::plan_people::{self, YoungPersonsVersion, YoungVersionError};
 use confer_store::{families, plans, portal};
@@ -103,6 +105,69 @@ pub async fn my_work(ops: &Ops, actor: &Actor) -> Result<MyWork> {
         )
         .await?;
     }
+    Ok(out)
+}
+
+/// One conference a partner professional is invited to, as it stands for them.
+#[derive(Debug, Clone, Serialize)]
+pub struct InvitedConference {
+    pub id: String,
+    pub family_name: String,
+    pub kind: ConferenceKind,
+    pub state: ConferenceState,
+    pub date: Option<NaiveDate>,
+    pub time: Option<chrono::NaiveTime>,
+    pub venue: Option<String>,
+    pub video_link: Option<String>,
+    pub children: Vec<String>,
+    pub standing: ProfessionalStanding,
+}
+
+/// ROLE-04, REP-02, DEC-05: the conferences a partner professional is invited to (the latest
+/// 50), each with their answer, their report against the day it is due to the chair, and
+/// whether the outcome reached them. The list names families, so it is logged as one list read.
+pub async fn my_conferences(ops: &Ops, actor: &Actor) -> Result<Vec<InvitedConference>> {
+    let Some(me) = plans::professional_of_user(&ops.db, &actor.authority_id, &actor.user_id).await?.map(ProfessionalId)
+    else {
+        return Ok(Vec::new());
+    };
+    let today = ops.clock.today();
+    let rules = crate::Rules::load(ops, &actor.authority_id).await?;
+    let found = confer_store::conferences::invited_to(&ops.db, &actor.authority_id, &actor.user_id, 50).await?;
+    let mut out = Vec::with_capacity(found.len());
+    let mut listed = Vec::with_capacity(found.len());
+    for (row, stored) in found {
+        // The person's relationship to each is the invitation this row is: the policy decides.
+        let target = Target::Record { authority_id: &actor.authority_id, relationships: &[Relationship::Invited] };
+        if decide(actor, Action::ViewConference, target) != Decision::Allow {
+            continue;
+        }
+        let c = &stored.conference;
+        let due = c.date().and_then(|d| DeadlineRule::ReportsToChair.due_date(d, &rules.calendar, &rules.policy(d)));
+        let Some(standing) = c.standing_of_professional(&me, due, today) else { continue };
+        listed.push(row.family_id.clone());
+        out.push(InvitedConference {
+            id: row.id.clone(),
+            family_name: row.family_name.clone(),
+            kind: c.kind(),
+            state: c.state(),
+            date: c.date(),
+            time: c.slot().map(|s| s.time),
+            venue: c.slot().and_then(|s| s.venue.clone()),
+            video_link: c.slot().and_then(|s| s.video_link.clone()),
+            children: c.children().iter().map(|ch| ch.name.clone()).collect(),
+            standing,
+        });
+    }
+    let families: Vec<&str> = listed.iter().map(String::as_str).collect();
+    confer_store::audit::log_list_read(
+        &ops.db,
+        actor.authority_id.as_str(),
+        actor.user_id.as_str(),
+        "conferences.invited",
+        &families,
+    )
+    .await?;
     Ok(out)
 }
 

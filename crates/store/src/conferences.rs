@@ -532,6 +532,28 @@ pub async fn of_family(db: &Db, family_id: &str) -> Result<Vec<ConferenceRow>> {
     rows.iter().map(row_from).collect()
 }
 
+/// The conferences a person is invited to as a professional (ROLE-04), with their documents,
+/// the latest first, at most `limit`: one query, whatever their number.
+pub async fn invited_to(
+    db: &Db,
+    authority: &AuthorityId,
+    user: &UserId,
+    limit: i64,
+) -> Result<Vec<(ConferenceRow, Stored)>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {ROW_COLUMNS}, c.doc, c.note_taker_id FROM conference_person cp JOIN conference c ON c.id = cp.conference_id \
+         JOIN family f ON f.id = c.family_id WHERE cp.user_id = $1 AND cp.relationship = $2 AND c.authority_id = $3 \
+         ORDER BY CASE WHEN c.date IS NULL THEN 0 ELSE 1 END, c.date DESC, c.id LIMIT {}",
+        limit.clamp(1, 1000)
+    ))
+    .bind(user.as_str())
+    .bind(INVITED)
+    .bind(authority.as_str())
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(|r| Ok((row_from(r)?, stored_from_row(r)?))).collect()
+}
+
 /// A chair's conferences held between two days (inclusive), by date.
 pub async fn chaired_between(db: &Db, chair: &UserId, from: NaiveDate, to: NaiveDate) -> Result<Vec<ConferenceRow>> {
     let rows = sqlx::query(&format!(

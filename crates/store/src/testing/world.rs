@@ -695,7 +695,14 @@ impl FamilyMade {
 
     /// A scheduled conference with every family member and professional invited (INV-01, INV-02).
     pub async fn invited_conference(&self, w: &World) -> ConferenceMade {
-        let made = self.scheduled_conference(w).await;
+        self.invited_conference_with_id(w, "conf").await
+    }
+
+    /// [`Self::invited_conference`] with its own id (several families' conferences in one world).
+    pub async fn invited_conference_with_id(&self, w: &World, id: &str) -> ConferenceMade {
+        let made = self.requested_conference_with(w, id, self.initial_request(w)).await;
+        let chair = w.staff_named("chair", &[Role::Chair]).await;
+        let made = schedule(w, made, &chair, "2026-11-20").await;
         let coord = coordinator(w).await;
         let adults: Vec<_> = self.adults.iter().map(|(a, _)| a.id.clone()).collect();
         let pros: Vec<ProfessionalId> = self.professionals.iter().map(|p| p.as_str().into()).collect();

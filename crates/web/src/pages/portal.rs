@@ -116,6 +116,8 @@ struct PortalHome<'a> {
     pw: &'static super::portal_plan::PlanWords,
     /// Issue 13: a partner professional's own actions and core group dates (PLAN-02, CG-02).
     work: Option<confer_ops::plan_people::MyWork>,
+    /// Issue 14: the conferences a partner professional is invited to (ROLE-04, REP-02).
+    invited: Option<Vec<confer_ops::plan_people::InvitedConference>>,
     statuses: Vec<(&'static str, &'static str)>,
 }
 
@@ -217,9 +219,17 @@ pub async fn home(
     } else {
         None
     };
+    // A partner professional (no family of their own here) sees the conferences they are
+    // invited to in place of a family's conferences.
+    let invited = if work.is_some() && links.is_empty() {
+        Some(confer_ops::plan_people::my_conferences(&state.ops, &ctx.actor).await?)
+    } else {
+        None
+    };
     let statuses = ActionStatus::ALL.iter().map(|s| (s.as_str(), s.label())).collect();
-    let page = portal_page(&ctx, t.home_title, w);
-    Ok(view::render(&PortalHome { page: &page, t, w, rows, plans, pw, work, statuses }))
+    let title = if invited.is_some() { "Your conferences and plans" } else { t.home_title };
+    let page = portal_page(&ctx, title, w);
+    Ok(view::render(&PortalHome { page: &page, t, w, rows, plans, pw, work, invited, statuses }))
 }
 
 // ---------------------------------------------------------------- one conference

@@ -226,3 +226,38 @@ fn the_distribution_log_keeps_who_got_which_report_when_rep_04() {
         .unwrap_err();
     assert!(matches!(err, ConferenceError::NotAllowed { .. }), "someone else's report");
 }
+
+/// ROLE-04, REP-02: a professional's own view of a conference they are invited to: their
+/// answer, and their report against the day it is due to the chair; nothing for someone not
+/// invited.
+#[test]
+fn a_professional_sees_their_answer_and_their_report_against_its_due_day_role_04_rep_02() {
+    let mut c = with_teacher_account();
+    let due = Some(d("2026-11-17"));
+    assert_eq!(c.standing_of_professional(&pro("p-teacher"), due, d("2026-11-10")), None, "not invited yet");
+    let i = c.invite_professional(&coordinator(), &pro("p-teacher"), d("2026-11-04")).expect("invite");
+    let s = c.standing_of_professional(&pro("p-teacher"), due, d("2026-11-10")).expect("invited");
+    assert_eq!(s.answer, None);
+    assert_eq!(s.answer_label(), "Not answered yet");
+    assert_eq!(s.report, ReportStanding::DueBy { by: d("2026-11-17") });
+    assert!(s.report.needs_action());
+    // The day after the due day, with nothing sent: overdue.
+    let s = c.standing_of_professional(&pro("p-teacher"), due, d("2026-11-18")).unwrap();
+    assert_eq!(s.report, ReportStanding::Overdue { by: d("2026-11-17") });
+    assert_eq!(s.report.label(), "Overdue: it was due to the chair by 17 November 2026");
+    c.answer_invitation(&teacher(), i, Answer::ReportOnly, d("2026-11-10")).expect("answer");
+    c.submit_report(&teacher(), &pro("p-teacher"), parts(), &policy(), &Weekends, d("2026-11-18")).expect("submit");
+    let s = c.standing_of_professional(&pro("p-teacher"), due, d("2026-11-18")).unwrap();
+    assert_eq!(s.answer, Some(Answer::ReportOnly));
+    assert_eq!(s.report, ReportStanding::Submitted { on: d("2026-11-18"), late: true });
+    assert!(!s.report.needs_action());
+    assert_eq!(s.outcome_sent_on, None);
+    // Another professional's report is not theirs.
+    assert_eq!(c.standing_of_professional(&pro("p-police"), due, d("2026-11-18")), None);
+    // Once the meeting has started, a report not sent is no longer asked for.
+    let mut other = with_teacher_account();
+    other.invite_professional(&coordinator(), &pro("p-teacher"), d("2026-11-04")).expect("invite");
+    other.cancel(&coordinator(), "The family moved away.", at("2026-11-12 10:00")).expect("cancel");
+    let s = other.standing_of_professional(&pro("p-teacher"), due, d("2026-11-18")).unwrap();
+    assert_eq!(s.report, ReportStanding::NotSubmitted);
+}
