@@ -121,6 +121,12 @@ crate::text_enum! {
         AuditConferences => "audit-conferences", "Audit conferences";
         /// Change the checklist conferences are audited against (QA-03).
         ManageQualityChecklist => "manage-quality-checklist", "Change the audit checklist";
+        /// Give feedback about a conference one was asked about (QA-01): the parents, carers
+        /// and young people of the family and the professionals invited (the domain then
+        /// decides which invitation is theirs).
+        GiveFeedback => "give-feedback", "Give feedback about a conference";
+        /// The results of families' and professionals' feedback, with their comments (QA-01).
+        ViewFeedback => "view-feedback", "See feedback about conferences";
     }
 }
 
@@ -319,6 +325,18 @@ pub const GRANTS: &[(Action, &[Grant])] = &[
     (Action::ViewQualityAudits, &[Role(QualityAssurance), Role(Auditor)]),
     (Action::AuditConferences, &[Role(QualityAssurance)]),
     (Action::ManageQualityChecklist, &[Role(QualityAssurance)]),
+    // Feedback (QA-01): asked of the family and the professionals invited; its results are
+    // quality assurance's to report, and auditors read them.
+    (
+        Action::GiveFeedback,
+        &[
+            RoleWith(Parent, FamilyMember),
+            RoleWith(YoungPerson, FamilyMember),
+            RoleWith(Professional, Invited),
+            RoleWith(SocialWorker, Invited),
+        ],
+    ),
+    (Action::ViewFeedback, &[Role(QualityAssurance), Role(Auditor)]),
     (
         Action::GivePortalAccess,
         &[
@@ -440,6 +458,8 @@ pub fn read_action(action: Action) -> Action {
         | Action::SubmitReport
         | Action::GatherViews => Action::ViewConference,
         Action::ViewFamilyConference | Action::TakePartAsFamily => Action::ViewFamilyConference,
+        // Feedback is asked of people who may not read the record: refused as not found.
+        Action::GiveFeedback => Action::GiveFeedback,
         Action::ViewPlan | Action::ChangePlan | Action::UpdatePlanAction => Action::ViewPlan,
         _ => Action::ViewFamilyRecord,
     }
@@ -469,6 +489,7 @@ pub fn is_record_action(action: Action) -> bool {
             | Action::ChangePlan
             | Action::UpdatePlanAction
             | Action::ViewFamilyPlan
+            | Action::GiveFeedback
     )
 }
 

@@ -12,6 +12,7 @@
 pub mod accounts;
 pub mod conference;
 pub mod documents;
+pub mod feedback;
 mod error;
 pub mod plan;
 pub mod plan_people;
