@@ -127,6 +127,15 @@ crate::text_enum! {
         GiveFeedback => "give-feedback", "Give feedback about a conference";
         /// The results of families' and professionals' feedback, with their comments (QA-01).
         ViewFeedback => "view-feedback", "See feedback about conferences";
+        /// A parent's complaint about a conference or the family's case, from the portal
+        /// (RIGHT-02): their own family's only, and escalating their own complaint.
+        ComplainAsFamily => "complain-as-family", "Make a complaint in the family portal";
+        /// Log a complaint on a family member's behalf (RIGHT-02).
+        LogComplaint => "log-complaint", "Log a complaint for a family member";
+        /// The authority's complaints and each one's history (RIGHT-02).
+        ViewComplaints => "view-complaints", "See complaints";
+        /// Assign, acknowledge, answer, escalate and close complaints (RIGHT-02).
+        ManageComplaints => "manage-complaints", "Handle complaints";
     }
 }
 
@@ -337,6 +346,21 @@ pub const GRANTS: &[(Action, &[Grant])] = &[
         ],
     ),
     (Action::ViewFeedback, &[Role(QualityAssurance), Role(Auditor)]),
+    // Complaints (RIGHT-02): a parent makes their own; those who work with the family log one
+    // for them; quality assurance and coordinators handle them (the complaints officer is
+    // assigned by name); auditors read them.
+    (Action::ComplainAsFamily, &[Role(Parent)]),
+    (
+        Action::LogComplaint,
+        &[
+            Role(Coordinator),
+            RoleWith(SocialWorker, AllocatedWorker),
+            RoleWith(TeamManager, AllocatedWorker),
+            RoleWith(TeamManager, ManagerOfAllocatedWorker),
+        ],
+    ),
+    (Action::ViewComplaints, &[Role(QualityAssurance), Role(Coordinator), Role(Auditor)]),
+    (Action::ManageComplaints, &[Role(QualityAssurance), Role(Coordinator)]),
     (
         Action::GivePortalAccess,
         &[
@@ -490,6 +514,7 @@ pub fn is_record_action(action: Action) -> bool {
             | Action::UpdatePlanAction
             | Action::ViewFamilyPlan
             | Action::GiveFeedback
+            | Action::LogComplaint
     )
 }
 
