@@ -88,6 +88,11 @@ pub struct ServeArgs {
     /// --smtp-url). Never on a live installation.
     #[arg(long, env = "CONFER_MAIL_DIR", value_name = "FOLDER")]
     pub mail_dir: Option<std::path::PathBuf>,
+    /// The address people reach confer at (behind your proxy), such as
+    /// https://confer.council.example: links in e-mails (the feedback link sent with a
+    /// conference's outcome) start with it. Default: http:// and --addr.
+    #[arg(long, env = "CONFER_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
 }
 
 /// The TOML file: every field optional.
@@ -110,6 +115,7 @@ struct FileSettings {
     smtp_url: Option<String>,
     mail_from: Option<String>,
     mail_dir: Option<std::path::PathBuf>,
+    public_url: Option<String>,
 }
 
 fn read_file(path: Option<&Path>) -> Result<FileSettings, String> {
@@ -214,7 +220,7 @@ impl Settings {
 
     fn resolve_for(args: ServeArgs, demo: bool) -> Result<Settings, String> {
         let file = read_file(args.config.as_deref())?;
-        let mail = mail_settings(
+        let mut mail = mail_settings(
             args.smtp_url.or(file.smtp_url),
             args.mail_from.or(file.mail_from),
             args.mail_dir.or(file.mail_dir),
@@ -262,6 +268,13 @@ impl Settings {
             trusted_proxies: args.trusted_proxies.or(file.trusted_proxies).unwrap_or(d.trusted_proxies),
             ..d
         };
+        let public_url = args.public_url.or(file.public_url).unwrap_or_else(|| format!("http://{addr}"));
+        if !(public_url.starts_with("https://") || public_url.starts_with("http://")) {
+            return Err(format!("--public-url must start with https:// (got {public_url:?})"));
+        }
+        if let Some(m) = mail.as_mut() {
+            m.public_url = public_url.trim_end_matches('/').to_owned();
+        }
         let log_format = args.log_format.or(file.log_format).unwrap_or_else(|| "json".into());
         if log_format != "json" && log_format != "text" {
             return Err(format!("--log-format must be json or text (got {log_format:?})"));

@@ -121,6 +121,21 @@ crate::text_enum! {
         AuditConferences => "audit-conferences", "Audit conferences";
         /// Change the checklist conferences are audited against (QA-03).
         ManageQualityChecklist => "manage-quality-checklist", "Change the audit checklist";
+        /// Give feedback about a conference one was asked about (QA-01): the parents, carers
+        /// and young people of the family and the professionals invited (the domain then
+        /// decides which invitation is theirs).
+        GiveFeedback => "give-feedback", "Give feedback about a conference";
+        /// The results of families' and professionals' feedback, with their comments (QA-01).
+        ViewFeedback => "view-feedback", "See feedback about conferences";
+        /// A parent's complaint about a conference or the family's case, from the portal
+        /// (RIGHT-02): their own family's only, and escalating their own complaint.
+        ComplainAsFamily => "complain-as-family", "Make a complaint in the family portal";
+        /// Log a complaint on a family member's behalf (RIGHT-02).
+        LogComplaint => "log-complaint", "Log a complaint for a family member";
+        /// The authority's complaints and each one's history (RIGHT-02).
+        ViewComplaints => "view-complaints", "See complaints";
+        /// Assign, acknowledge, answer, escalate and close complaints (RIGHT-02).
+        ManageComplaints => "manage-complaints", "Handle complaints";
     }
 }
 
@@ -319,6 +334,33 @@ pub const GRANTS: &[(Action, &[Grant])] = &[
     (Action::ViewQualityAudits, &[Role(QualityAssurance), Role(Auditor)]),
     (Action::AuditConferences, &[Role(QualityAssurance)]),
     (Action::ManageQualityChecklist, &[Role(QualityAssurance)]),
+    // Feedback (QA-01): asked of the family and the professionals invited; its results are
+    // quality assurance's to report, and auditors read them.
+    (
+        Action::GiveFeedback,
+        &[
+            RoleWith(Parent, FamilyMember),
+            RoleWith(YoungPerson, FamilyMember),
+            RoleWith(Professional, Invited),
+            RoleWith(SocialWorker, Invited),
+        ],
+    ),
+    (Action::ViewFeedback, &[Role(QualityAssurance), Role(Auditor)]),
+    // Complaints (RIGHT-02): a parent makes their own; those who work with the family log one
+    // for them; quality assurance and coordinators handle them (the complaints officer is
+    // assigned by name); auditors read them.
+    (Action::ComplainAsFamily, &[Role(Parent)]),
+    (
+        Action::LogComplaint,
+        &[
+            Role(Coordinator),
+            RoleWith(SocialWorker, AllocatedWorker),
+            RoleWith(TeamManager, AllocatedWorker),
+            RoleWith(TeamManager, ManagerOfAllocatedWorker),
+        ],
+    ),
+    (Action::ViewComplaints, &[Role(QualityAssurance), Role(Coordinator), Role(Auditor)]),
+    (Action::ManageComplaints, &[Role(QualityAssurance), Role(Coordinator)]),
     (
         Action::GivePortalAccess,
         &[
@@ -440,6 +482,8 @@ pub fn read_action(action: Action) -> Action {
         | Action::SubmitReport
         | Action::GatherViews => Action::ViewConference,
         Action::ViewFamilyConference | Action::TakePartAsFamily => Action::ViewFamilyConference,
+        // Feedback is asked of people who may not read the record: refused as not found.
+        Action::GiveFeedback => Action::GiveFeedback,
         Action::ViewPlan | Action::ChangePlan | Action::UpdatePlanAction => Action::ViewPlan,
         _ => Action::ViewFamilyRecord,
     }
@@ -469,6 +513,8 @@ pub fn is_record_action(action: Action) -> bool {
             | Action::ChangePlan
             | Action::UpdatePlanAction
             | Action::ViewFamilyPlan
+            | Action::GiveFeedback
+            | Action::LogComplaint
     )
 }
 

@@ -5,7 +5,9 @@
 pub mod access;
 pub mod audit;
 pub mod calendar;
+pub mod complaint;
 pub mod conference;
+pub mod feedback;
 pub mod model;
 pub mod notices;
 pub mod plan;

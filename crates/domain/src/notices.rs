@@ -174,6 +174,52 @@ pub fn cancelled(about: About<'_>) -> Notice {
     }
 }
 
+/// QA-01: the outcome has been sent; the person is asked what they thought, with a link that
+/// works once, for this conference and this person only, until `closes_on`. The link names
+/// no one (an opaque conference id and a token).
+pub fn feedback_asked(about: About<'_>, link: &str, closes_on: NaiveDate, audience: Audience) -> Notice {
+    let en = match audience {
+        Audience::Family => format!(
+            "{authority} has sent you the outcome of the child protection conference.\n\n\
+             We would like to know what you thought of the conference: whether you understood why it was held, \
+             whether you were listened to, and anything else you want to tell us. It takes about five minutes, \
+             and you can choose not to give your name. What you say will not change any decision about your \
+             family: it helps us make conferences better.\n\n\
+             Give your feedback here (the link works once, until {closes}):\n{link}\n\n\
+             You can also give it when you sign in to the family portal.",
+            authority = about.authority,
+            closes = date_en(closes_on),
+        ),
+        Audience::Professional => format!(
+            "The outcome of a {kind} {authority} invited you to has been sent.\n\n\
+             Please tell us how the conference went for you: whether your report was asked for in good time, \
+             whether it was chaired well and whether the decision was clear. It takes two minutes and can be \
+             anonymous.\n\n\
+             Give your feedback here (the link works once, until {closes}):\n{link}",
+            kind = about.kind.label().to_lowercase(),
+            authority = about.authority,
+            closes = date_en(closes_on),
+        ),
+    };
+    let subject_en = "Tell us what you thought of the conference".to_owned();
+    if !about.welsh() {
+        return Notice { subject: subject_en, body: en };
+    }
+    let cy = format!(
+        "Mae {authority} wedi anfon canlyniad y gynhadledd amddiffyn plant.\n\n\
+         Hoffem wybod beth oeddech chi'n ei feddwl o'r gynhadledd. Mae'n cymryd tua phum munud, a gallwch \
+         ddewis peidio â rhoi eich enw. Ni fydd yr hyn a ddywedwch yn newid unrhyw benderfyniad: mae'n ein \
+         helpu i wella cynadleddau.\n\n\
+         Rhowch eich adborth yma (mae'r ddolen yn gweithio unwaith, tan {closes}):\n{link}",
+        authority = about.authority,
+        closes = date_cy(closes_on),
+    );
+    Notice {
+        subject: format!("{subject_en} / Dywedwch wrthym beth oeddech chi'n ei feddwl o'r gynhadledd"),
+        body: bilingual(&en, &cy),
+    }
+}
+
 fn bilingual(en: &str, cy: &str) -> String {
     format!("{en}\n\n----------\n\nCymraeg\n\n{cy}")
 }

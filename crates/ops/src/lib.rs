@@ -10,8 +10,10 @@
 //! out (this crate does not depend on axum).
 
 pub mod accounts;
+pub mod complaints;
 pub mod conference;
 pub mod documents;
+pub mod feedback;
 mod error;
 pub mod plan;
 pub mod plan_people;

@@ -445,6 +445,8 @@ pub async fn save<T>(
     // PLAN-03, PLAN-05: the plans the conference decided, made or changed in its transaction.
     crate::plans::follow_conference(db, &mut tx, &was, &c, change.actor).await?;
     tell_invitees_of_changes(&mut tx, &was, &c).await?;
+    // QA-01: once the outcome is sent, the people asked for feedback, with their links.
+    crate::feedback::invite_in(&mut tx, &was, &c, change.actor).await?;
     tell_of_escalation(&mut tx, &c, &escalate_to, change.actor).await?;
     let (before, after) = changed_parts(before, after);
     audit::record(

@@ -36,6 +36,8 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (23, "documents_sent", include_str!("../migrations/0023_documents_sent.sql")),
     (24, "records_management", include_str!("../migrations/0024_records_management.sql")),
     (25, "quality_audits", include_str!("../migrations/0025_quality_audits.sql")),
+    (26, "feedback", include_str!("../migrations/0026_feedback.sql")),
+    (27, "complaints", include_str!("../migrations/0027_complaints.sql")),
 ];
 
 /// The PostgreSQL advisory lock that one migration runner holds at a time (any fixed number

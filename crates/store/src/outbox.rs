@@ -125,16 +125,17 @@ pub async fn claim(db: &Db, owner: &str, now: DateTime<Utc>, retry: &Retry, limi
 
 /// Records that a message was handed to the relay. A message already marked sent (by a worker
 /// whose lease had run out) stays as it is. A message that carried a one-time secret (a sign-in
-/// code) does not keep it: its body is replaced as it is marked sent.
+/// code, 1; a feedback link, 2) does not keep it: its body is replaced as it is marked sent.
 pub async fn mark_sent(db: &Db, m: &Message, now: DateTime<Utc>) -> Result<()> {
     let mut tx = db.begin().await?;
     let done = sqlx::query(
         "UPDATE outbox SET status = 'sent', sent_at = $2, lease_owner = NULL, lease_until = NULL, last_error = NULL, \
-         body = CASE WHEN secret = 1 THEN $3 ELSE body END WHERE id = $1 AND status = 'pending'",
+         body = CASE WHEN secret = 1 THEN $3 WHEN secret = 2 THEN $4 ELSE body END WHERE id = $1 AND status = 'pending'",
     )
     .bind(&m.id)
     .bind(crate::stamp(now))
     .bind(crate::otp::SENT_BODY)
+    .bind(crate::feedback::SENT_BODY)
     .execute(&mut *tx)
     .await?
     .rows_affected();

@@ -570,6 +570,14 @@ const REMOVALS: &[(&str, &str)] = &[
         "quality audits",
         "DELETE FROM qa_audit WHERE conference_id IN (SELECT id FROM conference WHERE family_id = $1)",
     ),
+    // QA-01: feedback about the family's conferences (answers may name people), named or not.
+    (
+        "feedback answers",
+        "DELETE FROM feedback_response WHERE conference_id IN (SELECT id FROM conference WHERE family_id = $1)",
+    ),
+    ("feedback invitations", "DELETE FROM feedback_invitation WHERE family_id = $1"),
+    // RIGHT-02: the family's complaints and their answers.
+    ("complaints", "DELETE FROM complaint WHERE family_id = $1"),
     ("deadlines", "DELETE FROM deadline WHERE family_id = $1"),
     ("conferences", "DELETE FROM conference WHERE family_id = $1"),
     ("portal links", "DELETE FROM portal_person WHERE family_id = $1"),

@@ -398,7 +398,7 @@ pub struct NextQuery {
     pub signed_out: Option<String>,
 }
 
-fn anon_page(title: &str, csrf: &ExpectedCsrf) -> Page {
+pub(crate) fn anon_page(title: &str, csrf: &ExpectedCsrf) -> Page {
     let mut p = Page::bare(title);
     p.csrf = csrf.0.clone().unwrap_or_default();
     p

@@ -159,6 +159,9 @@ pub struct MailSettings {
     pub poll: Duration,
     /// How many messages one claim takes.
     pub batch: i64,
+    /// The address people reach confer at, such as `https://confer.council.example`: links in
+    /// messages (a feedback link, QA-01) are written with it. Without a trailing slash.
+    pub public_url: String,
 }
 
 impl MailSettings {
@@ -166,7 +169,14 @@ impl MailSettings {
         let from: Mailbox = from.trim().parse().map_err(|_| {
             format!("the mail From address must be an address like confer@council.example (got {from:?})")
         })?;
-        Ok(MailSettings { relay, from, retry: Retry::default(), poll: Duration::from_secs(5), batch: 20 })
+        Ok(MailSettings {
+            relay,
+            from,
+            retry: Retry::default(),
+            poll: Duration::from_secs(5),
+            batch: 20,
+            public_url: "http://127.0.0.1:8080".into(),
+        })
     }
 }
 
@@ -191,7 +201,7 @@ pub fn message_id(outbox_id: &str, from: &Mailbox) -> String {
     format!("<{outbox_id}@{}>", from.email.domain())
 }
 
-fn build(m: &Message, from: &Mailbox) -> Result<lettre::Message, Failure> {
+fn build(m: &Message, from: &Mailbox, public_url: &str) -> Result<lettre::Message, Failure> {
     let to: Mailbox =
         m.recipient.trim().parse().map_err(|_| Failure { kind: "address not valid".into(), give_up: true })?;
     // (A stamp that cannot be read falls back to the real time: the Date header is for mail
@@ -205,7 +215,7 @@ fn build(m: &Message, from: &Mailbox) -> Result<lettre::Message, Failure> {
         .message_id(Some(message_id(&m.id, from)))
         .date(date)
         .header(ContentType::TEXT_PLAIN)
-        .body(m.body.clone())
+        .body(m.body.replace(confer_store::feedback::LINK_BASE, public_url.trim_end_matches('/')))
         .map_err(|_| Failure { kind: "message not valid".into(), give_up: true })
 }
 
@@ -293,7 +303,7 @@ async fn deliver_due_unless(
             pass.claimed = i;
             break;
         }
-        let result = match build(m, &settings.from) {
+        let result = match build(m, &settings.from, &settings.public_url) {
             Ok(email) => deliver(&settings.relay, transport.as_ref(), email, &m.id).await,
             Err(f) => Err(f),
         };

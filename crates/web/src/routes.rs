@@ -276,6 +276,15 @@ pub const ROUTES: &[Route] = &[
     r("GET", "/admin/retention", Authority(Action::ReviewRetention)),
     r("POST", "/admin/retention", Authority(Action::ManageRetentionSchedule)),
     r("GET", "/quality", Authority(Action::ViewQualityAudits)),
+    // Feedback after a conference (QA-01): the e-mailed link (its token is the key: one
+    // conference, one person, once), the portal's form, and the results.
+    r("GET", "/feedback/thanks", Public),
+    r("GET", "/feedback/{conference_id}/{token}", Public),
+    r("POST", "/feedback/{conference_id}/{token}", Public),
+    r("GET", "/portal/conferences/{conference_id}/feedback", Record(Action::GiveFeedback)),
+    r("POST", "/portal/conferences/{conference_id}/feedback", Record(Action::GiveFeedback)),
+    r("GET", "/quality/feedback", Authority(Action::ViewFeedback)),
+    r("GET", "/quality/feedback.csv", Authority(Action::ViewFeedback)),
     r("POST", "/quality/samples", Authority(Action::AuditConferences)),
     r("GET", "/quality/checklist", Authority(Action::ViewQualityAudits)),
     r("POST", "/quality/checklist", Authority(Action::ManageQualityChecklist)),
@@ -551,6 +560,14 @@ pub fn router(state: SharedState) -> Router {
         .route("/records/{family_id}/dispose", post(pages::records::dispose))
         .route("/admin/retention", get(pages::records::schedule).post(pages::records::save_schedule))
         .route("/quality", get(pages::quality::list))
+        .route("/feedback/thanks", get(pages::feedback::thanks))
+        .route("/feedback/{conference_id}/{token}", get(pages::feedback::token_form).post(pages::feedback::token_answer))
+        .route(
+            "/portal/conferences/{conference_id}/feedback",
+            get(pages::feedback::portal_form).post(pages::feedback::portal_answer),
+        )
+        .route("/quality/feedback", get(pages::feedback::report))
+        .route("/quality/feedback.csv", get(pages::feedback::report_csv))
         .route("/quality/samples", post(pages::quality::draw))
         .route("/quality/checklist", get(pages::quality::checklist).post(pages::quality::save_checklist))
         .route("/quality/audits/{audit_id}", get(pages::quality::audit))

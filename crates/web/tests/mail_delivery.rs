@@ -670,3 +670,61 @@ async fn a_recipient_that_is_not_an_address_is_failed_at_once_without_asking_the
     let s = outbox::state(&app.db, &ids[0]).await.unwrap().unwrap();
     assert_eq!((s.status.as_str(), s.last_error.as_deref()), ("failed", Some("address not valid")));
 }
+
+/// QA-01: when the outcome is sent, the parent's e-mail arrives by SMTP with her own feedback
+/// link at confer's public address; the link opens her form without signing in; once sent,
+/// the outbox keeps no copy of the link.
+#[tokio::test]
+async fn qa_01_the_feedback_link_arrives_with_the_outcome_by_smtp_and_opens_the_form() {
+    let (app, clock) = start_at("2026-11-03 09:00").await;
+    let w = &app.world;
+    w.professional("p-school", None).await;
+    let f = w
+        .family("fam-m")
+        .child("m-kid", "KIT", "2012-01-01")
+        .mother("m-mum", "Mia")
+        .with_adult(|a| a.email = Some("mia.m@example.org".into()))
+        .professionals(&["p-school"])
+        .create()
+        .await;
+    let made = f.closed_conference(w).await;
+    clock.set(at("2026-11-20 15:00"));
+    let conf = f.send_outcome(w, made).await;
+
+    let smtp = SmtpServer::start().await;
+    let mut settings = smtp.settings();
+    settings.public_url = app.base.clone();
+    // The delivery runs on real time; the outbox rows were written at the test's fixed time.
+    let worker = Worker::start(&app.db, settings);
+    // The invitations sent when the conference was arranged, then the two feedback e-mails.
+    let got = smtp.wait_for(4).await;
+    worker.stop().await;
+    let feedback: Vec<&Received> =
+        got.iter().filter(|m| m.header("Subject").as_deref() == Some("Tell us what you thought of the conference")).collect();
+    assert_eq!(feedback.len(), 2);
+    let to_mia = feedback.iter().find(|m| m.to == vec!["mia.m@example.org".to_owned()]).expect("the parent's e-mail");
+    let body = to_mia.body();
+    let prefix = format!("{}/feedback/{}/", app.base, conf.id);
+    let start = body.find(&prefix).unwrap_or_else(|| panic!("the link in {body}"));
+    let link: String = body[start..].split_whitespace().next().unwrap().to_owned();
+    assert!(!body.contains("{confer-address}"));
+    let to_school = feedback.iter().find(|m| m.to == vec!["p-school@example.org".to_owned()]).expect("the school's e-mail");
+    assert!(to_school.body().contains("chaired well"));
+
+    let mut anon = Browser::new(&app);
+    let form = anon.get(link.trim_start_matches(&app.base)).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("Did you understand why the meeting was held?"));
+    // Sent: the link is no longer kept in the outbox.
+    for id in outbox::ids_for(&app.db, "mia.m@example.org").await.unwrap() {
+        let state = outbox::state(&app.db, &id).await.unwrap().unwrap();
+        assert_eq!(state.status, "sent");
+    }
+    let kept: Vec<String> = sqlx::query_scalar(
+        "SELECT body FROM outbox WHERE recipient = 'mia.m@example.org' AND subject = 'Tell us what you thought of the conference'",
+    )
+        .fetch_all(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(kept, vec![confer_store::feedback::SENT_BODY.to_owned()]);
+}

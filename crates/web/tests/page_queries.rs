@@ -10,6 +10,7 @@ mod common;
 use common::*;
 use confer_domain::Role;
 use reqwest::StatusCode;
+use sqlx::Row;
 
 /// The statements of one request for `path` (asked once before, so caches are warm). The
 /// fewest of four requests: the user directory's refresh in the background (every 30 s) or a
@@ -236,4 +237,88 @@ async fn plan_pages_cost_the_same_whatever_they_show() {
     eprintln!("statements: {pages:?} = {many:?}; the partner professional's home = {home_one}");
     assert_eq!(home_many, home_one, "a partner professional's home costs more with more plans");
     assert!(home_one <= BUDGET, "the partner professional's home costs {home_one} (budget {BUDGET})");
+}
+
+/// QA-01: the feedback report costs the same few statements with one answer as with many (no
+/// statement per answer or comment), and the feedback form, opened from the e-mailed link or
+/// from the portal, costs a record page's few.
+#[tokio::test]
+async fn feedback_pages_cost_the_same_whatever_they_show() {
+    assert!(count_statements(), "another tracing subscriber was installed first: nothing would be counted");
+    let (app, clock) = start_at("2026-11-03 09:00").await;
+    let w = &app.world;
+    w.professional("p-school", None).await;
+    let f = w
+        .family("fam-fb")
+        .child("fb-kid", "KIT", "2012-01-01")
+        .mother("fb-mum", "Mia")
+        .with_adult(|a| a.email = Some("fb.mum@example.org".into()))
+        .professionals(&["p-school"])
+        .create()
+        .await;
+    let made = f.closed_conference(w).await;
+    clock.set(at("2026-11-20 15:00"));
+    let conf = f.send_outcome(w, made).await;
+    let (qa, _) = staff(&app, "qa", &[Role::QualityAssurance], None).await;
+    let mut q = app.as_user(&qa).await;
+    let answer = |n: usize| {
+        let db = app.db.clone();
+        let authority = app.authority.id.as_str().to_owned();
+        let conf = conf.id.clone();
+        async move {
+            sqlx::query(
+                "INSERT INTO feedback_response (id, authority_id, conference_id, invitation_id, audience, period, replies, rating, comment, lang) \
+                 VALUES ($1, $2, $3, NULL, 'family', '2026-11', '[[\"understood-why\",\"yes\"]]', 4, $4, 'en')",
+            )
+            .bind(format!("resp-{n}"))
+            .bind(authority)
+            .bind(conf)
+            .bind(format!("comment {n}"))
+            .execute(db.pool())
+            .await
+            .unwrap();
+        }
+    };
+    answer(0).await;
+    let report = "/quality/feedback?from=2026-09&to=2026-11";
+    let one = cost(&mut q, report).await;
+    let quality_one = cost(&mut q, "/quality").await;
+    for n in 1..12 {
+        answer(n).await;
+    }
+    let many = cost(&mut q, report).await;
+    assert_eq!(one, many, "the feedback report costs more with more answers");
+    assert!(one <= BUDGET, "the feedback report costs {one} statements (budget {BUDGET})");
+    assert_eq!(cost(&mut q, "/quality").await, quality_one);
+    assert!(quality_one <= BUDGET, "/quality costs {quality_one} statements (budget {BUDGET})");
+
+    // The form behind the e-mailed link, and the portal's, for the mother.
+    let body: String = sqlx::query("SELECT body FROM outbox WHERE recipient = 'fb.mum@example.org' AND body LIKE '%/feedback/%'")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+        .try_get("body")
+        .unwrap();
+    let base = confer_store::feedback::LINK_BASE;
+    let link = body[body.find(base).unwrap() + base.len()..].split_whitespace().next().unwrap().to_owned();
+    let mut anon = Browser::new(&app);
+    let form = cost(&mut anon, &link).await;
+    assert!(form <= RECORD_BUDGET, "the feedback form costs {form} statements (budget {RECORD_BUDGET})");
+    let mum = confer_store::portal::give_access(
+        &app.db,
+        &confer_store::portal::Access {
+            authority_id: &app.authority.id,
+            family_id: "fam-fb",
+            person: &confer_domain::portal::PortalPerson::Adult("fb-mum".into()),
+            display_name: "Mia",
+            email: "fb.mum@example.org",
+            role: Role::Parent,
+        },
+        "test",
+    )
+    .await
+    .unwrap();
+    let mut parent = app.as_user(mum.as_str()).await;
+    let portal_form = cost(&mut parent, &format!("/portal/conferences/{}/feedback", conf.id)).await;
+    assert!(portal_form <= RECORD_BUDGET, "the portal's feedback form costs {portal_form} (budget {RECORD_BUDGET})");
 }

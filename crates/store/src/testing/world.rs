@@ -820,6 +820,28 @@ impl FamilyMade {
         .await
     }
 
+    /// A closed conference whose written outcome the coordinator has sent, on its day, to every
+    /// family member (DEC-05): the people asked for feedback are asked then (QA-01).
+    pub async fn outcome_sent_conference(&self, w: &World) -> ConferenceMade {
+        let made = self.closed_conference(w).await;
+        self.send_outcome(w, made).await
+    }
+
+    /// The coordinator records the written outcome sent, on the conference's day, to every
+    /// family member (DEC-05).
+    pub async fn send_outcome(&self, w: &World, made: ConferenceMade) -> ConferenceMade {
+        let (_, day) = chair_and_day(&made);
+        let coord = coordinator(w).await;
+        let adults: Vec<_> = self.adults.iter().map(|(a, _)| a.id.clone()).collect();
+        change(w, &made, coord.user_id.as_str(), "conference.outcome-sent", |c| {
+            for a in adults {
+                c.record_outcome_sent(&coord, Recipient::FamilyMember(a), day, day, None)?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
     /// A closed conference whose record the chair has drafted from the meeting and approved
     /// as version 1 (MIN-02).
     pub async fn approved_record_conference(&self, w: &World) -> ConferenceMade {

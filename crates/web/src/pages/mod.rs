@@ -9,6 +9,7 @@ pub mod conferences;
 pub mod dashboard;
 pub mod deadlines;
 pub mod documents;
+pub mod feedback;
 pub mod families;
 pub mod health;
 pub mod meeting;

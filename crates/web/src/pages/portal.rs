@@ -119,6 +119,16 @@ struct PortalHome<'a> {
     /// Issue 14: the conferences a partner professional is invited to (ROLE-04, REP-02).
     invited: Option<Vec<confer_ops::plan_people::InvitedConference>>,
     statuses: Vec<(&'static str, &'static str)>,
+    /// QA-01: conferences the person is asked to give feedback about, still open.
+    feedback: Vec<FeedbackCard>,
+    fw: &'static super::feedback::Words,
+}
+
+/// A conference the person is asked about (QA-01), on the portal's home.
+pub struct FeedbackCard {
+    pub conference_id: String,
+    pub about: String,
+    pub closes_on: String,
 }
 
 /// The meeting's date, time, place, video link and chair, as this reader may see them: someone
@@ -227,9 +237,26 @@ pub async fn home(
         None
     };
     let statuses = ActionStatus::ALL.iter().map(|s| (s.as_str(), s.label())).collect();
+    let fw = super::feedback::words(Some(w.lang));
+    let feedback = confer_ops::feedback::open_for(&state.ops, &ctx.actor)
+        .await?
+        .into_iter()
+        .map(|f| FeedbackCard {
+            conference_id: f.invitation.conference_id.clone(),
+            about: format!(
+                "{}{}",
+                w.kind(f.kind),
+                f.held_on.map(|d| format!(", {}", long_date_in(&d, w))).unwrap_or_default()
+            ),
+            closes_on: long_date_in(&f.closes_on, w),
+        })
+        .collect();
     let title = if invited.is_some() { "Your conferences and plans" } else { t.home_title };
-    let page = portal_page(&ctx, title, w);
-    Ok(view::render(&PortalHome { page: &page, t, w, rows, plans, pw, work, invited, statuses }))
+    let mut page = portal_page(&ctx, title, w);
+    if q.done.as_deref() == Some("feedback") {
+        page.notice = Some(fw.thanks_title.to_owned());
+    }
+    Ok(view::render(&PortalHome { page: &page, t, w, rows, plans, pw, work, invited, statuses, feedback, fw }))
 }
 
 // ---------------------------------------------------------------- one conference

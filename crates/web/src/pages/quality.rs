@@ -66,6 +66,8 @@ struct ListView<'a> {
     f: &'a SampleForm,
     may_audit: bool,
     today: String,
+    /// QA-01: the last three months' feedback, for those who may see it.
+    feedback: Option<crate::pages::feedback::Summary>,
 }
 
 impl ListView<'_> {
@@ -87,7 +89,8 @@ async fn list_view(
     let rows = quality::list(&state.ops, &ctx.actor).await?;
     page.title = "Quality audits".into();
     let today = state.ops.clock.today().to_string();
-    let v = ListView { page: &page, rows: &rows, f, may_audit: ctx.may(Action::AuditConferences), today };
+    let feedback = crate::pages::feedback::summary(state, ctx).await?;
+    let v = ListView { page: &page, rows: &rows, f, may_audit: ctx.may(Action::AuditConferences), today, feedback };
     Ok(unprocessable(view::render(&v), status))
 }
 

@@ -1,0 +1,205 @@
+//! Complaints (RIGHT-02): stored whole as the domain's document with a version, so two
+//! officers answering at once never overwrite each other (the second is told), each change in
+//! one transaction with its audit event against the family.
+
+use crate::audit::{self, Entry};
+use crate::{int, text, Db, Result, StoreError};
+use confer_domain::complaint::{Complaint, ComplaintError};
+use confer_domain::audit::EventKind;
+use serde_json::{json, Value};
+
+/// Why a complaint change was not saved.
+#[derive(Debug, thiserror::Error)]
+pub enum ComplaintSaveError {
+    #[error("not found")]
+    NotFound,
+    #[error("changed by someone else (now at version {current_version})")]
+    Conflict { current_version: i64 },
+    #[error(transparent)]
+    Refused(#[from] ComplaintError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for ComplaintSaveError {
+    fn from(e: sqlx::Error) -> Self {
+        ComplaintSaveError::Store(e.into())
+    }
+}
+
+fn corrupt(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("complaint: {e}"))
+}
+
+/// One stored complaint.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    pub id: String,
+    pub authority_id: String,
+    pub family_id: String,
+    pub family_name: String,
+    pub complaint: Complaint,
+    pub version: i64,
+}
+
+const COLUMNS: &str = "c.id, c.authority_id, c.family_id, COALESCE(f.name, '') AS family_name, c.doc, c.version";
+
+fn from_row(r: &sqlx::any::AnyRow) -> Result<Stored> {
+    Ok(Stored {
+        id: text(r, "id")?,
+        authority_id: text(r, "authority_id")?,
+        family_id: text(r, "family_id")?,
+        family_name: text(r, "family_name")?,
+        complaint: serde_json::from_str(&text(r, "doc")?).map_err(corrupt)?,
+        version: int(r, "version")?,
+    })
+}
+
+/// Stores a new complaint (version 1) with its audit event; returns its id.
+pub async fn create(db: &Db, authority_id: &str, family_id: &str, c: &Complaint, actor: &str) -> Result<String> {
+    let id = crate::new_id();
+    let doc = serde_json::to_string(c).map_err(corrupt)?;
+    let mut tx = db.begin().await?;
+    let now = tx.now();
+    sqlx::query(
+        "INSERT INTO complaint (id, authority_id, family_id, conference_id, doc, status, stage, due_on, officer_id, \
+         version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $10)",
+    )
+    .bind(&id)
+    .bind(authority_id)
+    .bind(family_id)
+    .bind(c.conference_id.as_deref())
+    .bind(&doc)
+    .bind(c.status.as_str())
+    .bind(i64::from(c.stage))
+    .bind(c.due_on.to_string())
+    .bind(c.officer.as_ref().map(|o| o.as_str()))
+    .bind(&now)
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        Entry {
+            authority_id,
+            actor,
+            kind: EventKind::Change,
+            action: "complaint.receive",
+            entity_type: "family",
+            entity_id: family_id,
+            before: Value::Null,
+            after: json!({"complaint_id": id, "complaint": c}),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn load(db: &Db, id: &str) -> Result<Option<Stored>> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM complaint c LEFT JOIN family f ON f.id = c.family_id WHERE c.id = $1"))
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Applies one domain step to a complaint still at `expected_version`, with its audit event
+/// (`action`), in one transaction. Returns the new version.
+pub async fn save(
+    db: &Db,
+    id: &str,
+    expected_version: i64,
+    actor: &str,
+    action: &str,
+    step: impl FnOnce(&mut Complaint) -> Result<(), ComplaintError>,
+) -> std::result::Result<i64, ComplaintSaveError> {
+    let mut tx = db.begin().await?;
+    let row = sqlx::query("SELECT authority_id, family_id, doc, version FROM complaint WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(ComplaintSaveError::NotFound)?;
+    let version = int(&row, "version")?;
+    if version != expected_version {
+        return Err(ComplaintSaveError::Conflict { current_version: version });
+    }
+    let authority_id = text(&row, "authority_id")?;
+    let family_id = text(&row, "family_id")?;
+    let mut c: Complaint = serde_json::from_str(&text(&row, "doc")?).map_err(corrupt)?;
+    let before = serde_json::to_value(&c).map_err(corrupt)?;
+    step(&mut c)?;
+    let after = serde_json::to_value(&c).map_err(corrupt)?;
+    let updated = sqlx::query(
+        "UPDATE complaint SET doc = $3, status = $4, stage = $5, due_on = $6, officer_id = $7, version = version + 1, \
+         updated_at = $8 WHERE id = $1 AND version = $2",
+    )
+    .bind(id)
+    .bind(expected_version)
+    .bind(after.to_string())
+    .bind(c.status.as_str())
+    .bind(i64::from(c.stage))
+    .bind(c.due_on.to_string())
+    .bind(c.officer.as_ref().map(|o| o.as_str()))
+    .bind(tx.now())
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() != 1 {
+        drop(tx);
+        let current = load(db, id).await?.map(|s| s.version).unwrap_or(expected_version);
+        return Err(ComplaintSaveError::Conflict { current_version: current });
+    }
+    audit::record(
+        &mut tx,
+        Entry {
+            authority_id: &authority_id,
+            actor,
+            kind: EventKind::Change,
+            action,
+            entity_type: "family",
+            entity_id: &family_id,
+            before: json!({"complaint_id": id, "complaint": before}),
+            after: json!({"complaint_id": id, "complaint": after}),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(expected_version + 1)
+}
+
+/// The authority's complaints not closed, soonest due first (and the most recent closed ones
+/// after them, up to `limit` in all).
+pub async fn open_list(db: &Db, authority_id: &str, limit: i64) -> Result<Vec<Stored>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM complaint c LEFT JOIN family f ON f.id = c.family_id WHERE c.authority_id = $1 \
+         ORDER BY CASE WHEN c.status = 'closed' THEN 1 ELSE 0 END, c.due_on, c.id LIMIT $2"
+    ))
+    .bind(authority_id)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// A family's complaints, newest first.
+pub async fn of_family(db: &Db, family_id: &str) -> Result<Vec<Stored>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM complaint c LEFT JOIN family f ON f.id = c.family_id WHERE c.family_id = $1 \
+         ORDER BY c.created_at DESC, c.id"
+    ))
+    .bind(family_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// The complaints about one conference (for its record).
+pub async fn of_conference(db: &Db, conference_id: &str) -> Result<Vec<Stored>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM complaint c LEFT JOIN family f ON f.id = c.family_id WHERE c.conference_id = $1 \
+         ORDER BY c.created_at, c.id"
+    ))
+    .bind(conference_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(from_row).collect()
+}
