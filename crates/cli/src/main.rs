@@ -52,6 +52,14 @@ enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Scheduled reminders: `confer reminders run` sends those due today once (for cron;
+    /// `confer serve` also runs them every few minutes).
+    Reminders {
+        #[command(subcommand)]
+        command: RemindersCommand,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Working days and bank holidays of the four UK nations (ISO dates on stdout).
     Calendar {
         #[command(subcommand)]
@@ -182,6 +190,13 @@ enum UsersCommand {
         #[arg(long, default_value_t = tokens::DEFAULT_DAYS)]
         days: i64,
     },
+}
+
+#[derive(Subcommand)]
+enum RemindersCommand {
+    /// Send the reminders due today that have not been sent (each once, however often it runs
+    /// and on however many instances), through the outbox; prints how many.
+    Run,
 }
 
 #[derive(Subcommand)]
@@ -366,6 +381,16 @@ async fn run(cli: Cli) -> Outcome {
         }
         Command::Demo(args) => run_demo(args).await,
         Command::Outbox { command, db } => run_outbox(command, db).await,
+        Command::Reminders { command: RemindersCommand::Run, db } => {
+            let db = open(&db).await?;
+            let ops = confer_ops::Ops::new(db, confer_store::clock::Clock::system());
+            let s = confer_ops::reminders::run(&ops).await?;
+            println!(
+                "{} reminders due: {} e-mailed, {} recorded for people without an e-mail address, {} sent before.",
+                s.due, s.emailed, s.no_address, s.already
+            );
+            Ok(())
+        }
         Command::Migrate(db) => {
             let url = Settings::resolve_db(db.database_url.clone(), db.config.as_deref()).map_err(usage)?;
             let db = Db::connect(&url).await?;

@@ -7,6 +7,7 @@
 pub mod audit;
 mod bulk;
 pub mod calendar;
+pub mod calendar_entries;
 pub mod clock;
 pub mod conferences;
 pub mod deadlines;
@@ -22,6 +23,7 @@ pub mod plans;
 pub mod plan_people;
 pub mod portal;
 pub mod quality;
+pub mod reminders;
 pub mod retention;
 pub mod sessions;
 pub mod tokens;

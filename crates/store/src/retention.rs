@@ -553,6 +553,8 @@ const REMOVALS: &[(&str, &str)] = &[
         "DELETE FROM qa_audit WHERE conference_id IN (SELECT id FROM conference WHERE family_id = $1)",
     ),
     ("deadlines", "DELETE FROM deadline WHERE family_id = $1"),
+    ("calendar entries", "DELETE FROM calendar_entry WHERE family_id = $1"),
+    ("reminders sent", "DELETE FROM reminder_sent WHERE family_id = $1"),
     ("conferences", "DELETE FROM conference WHERE family_id = $1"),
     ("portal links", "DELETE FROM portal_person WHERE family_id = $1"),
     (
