@@ -42,3 +42,24 @@ CREATE TABLE reminder_sent (
 );
 CREATE UNIQUE INDEX reminder_sent_once ON reminder_sent (kind, item, recipient, occasion);
 CREATE INDEX reminder_sent_authority ON reminder_sent (authority_id, sent_at);
+
+-- The print list's letters still to be made (issue 14): a family member told of a conference
+-- who has no e-mail address gets a letter instead. The change that tells them writes this row
+-- in its transaction; `confer documents print` makes the letter (tagged PDF, logged in
+-- document_sent with channel 'post'), writes it out and marks it printed.
+CREATE TABLE print_request (
+    id TEXT PRIMARY KEY,
+    authority_id TEXT NOT NULL REFERENCES authority(id),
+    family_id TEXT NOT NULL,
+    conference_id TEXT NOT NULL,
+    -- family-member:ADULT
+    recipient TEXT NOT NULL,
+    -- invitation-letter (the invitation, or the new date, time or place)
+    kind TEXT NOT NULL,
+    -- en or cy
+    language TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    -- the letter made from it (document_sent.id), once made
+    document_sent_id TEXT
+);
+CREATE INDEX print_request_waiting ON print_request (authority_id, document_sent_id);

@@ -841,7 +841,30 @@ async fn tell_invitees_of_changes(tx: &mut Tx, before: &Conference, c: &Conferen
             _ => (None, Audience::Family),
         };
         let Some((email, first_language)) = contact else { continue };
-        let Some(email) = email.filter(|e| e.contains('@')) else { continue };
+        let Some(email) = email.filter(|e| e.contains('@')) else {
+            // Issue 14: a family member without an e-mail address gets the invitation (or its
+            // new date, time or place) as a letter on the authority's print list.
+            if let (Invitee::FamilyMember { adult_id }, Told::Invitation | Told::Moved) = (&invitation.invitee, what) {
+                let language = match CalendarLanguage::for_recipient(nation, first_language.as_deref()) {
+                    CalendarLanguage::Welsh => "cy",
+                    _ => "en",
+                };
+                sqlx::query(
+                    "INSERT INTO print_request (id, authority_id, family_id, conference_id, recipient, kind, language, \
+                     created_at) VALUES ($1, $2, $3, $4, $5, 'invitation-letter', $6, $7)",
+                )
+                .bind(crate::new_id())
+                .bind(c.authority_id().as_str())
+                .bind(c.family_id().as_str())
+                .bind(c.id().as_str())
+                .bind(format!("family-member:{}", adult_id.as_str()))
+                .bind(language)
+                .bind(crate::stamp(stamp))
+                .execute(&mut **tx)
+                .await?;
+            }
+            continue;
+        };
         let notice = match (what, c.slot()) {
             (Told::Cancelled, _) => notices::cancelled(about),
             (Told::Invitation, Some(slot)) => notices::invitation(about, slot, audience),
