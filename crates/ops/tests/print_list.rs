@@ -53,13 +53,42 @@ async fn a_parent_without_an_email_address_gets_the_invitation_letter_on_the_pri
     let logged = documents_sent::for_conference(&db, &made.id).await.unwrap();
     assert_eq!(logged.len(), 1);
     assert_eq!(logged[0].print_state.as_deref(), Some("printed"));
-    let actions: Vec<String> = sqlx::query("SELECT action FROM audit_event WHERE action LIKE 'document.%' ORDER BY seq")
-        .fetch_all(db.pool())
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.try_get::<String, _>("action").unwrap())
-        .collect();
+    let actions: Vec<String> =
+        sqlx::query("SELECT action FROM audit_event WHERE action LIKE 'document.%' ORDER BY seq")
+            .fetch_all(db.pool())
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.try_get::<String, _>("action").unwrap())
+            .collect();
     assert_eq!(actions, vec!["document.sent", "document.printed"]);
     assert_eq!(audit::verify(&db).await.unwrap().first_break, None);
+}
+
+#[tokio::test]
+async fn the_demo_authority_has_letters_waiting_on_its_print_list() {
+    let db = testing::fresh_db().await;
+    let options = confer_demo::DemoOptions {
+        families: 200,
+        ..confer_demo::DemoOptions::for_nation(confer_domain::Nation::England)
+    };
+    let demo = confer_demo::Demo::new(options, db.today());
+    confer_store::demo::load(&db, &demo, |_| {}).await.unwrap();
+    let ops = Ops::new(db.clone(), Clock::system());
+    let letters = documents::print_list(&ops, Some(&demo.authority.id)).await.unwrap();
+    assert!(!letters.is_empty(), "the demo has letters waiting");
+    assert!(letters.len() <= 8, "a few: {}", letters.len());
+    for l in &letters {
+        assert_eq!((l.sent.kind.as_str(), l.sent.channel.as_str()), ("invitation-letter", "post"));
+        assert!(l.bytes.starts_with(b"%PDF"));
+        let adult = l.sent.recipient.strip_prefix("family-member:").unwrap();
+        let email: Option<String> = sqlx::query("SELECT email FROM adult WHERE id = $1")
+            .bind(adult)
+            .fetch_one(db.pool())
+            .await
+            .unwrap()
+            .try_get("email")
+            .unwrap();
+        assert!(email.is_none(), "only people without an address get letters");
+    }
 }
