@@ -52,6 +52,22 @@ enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Scheduled reminders: `confer reminders run` sends those due today once (for cron;
+    /// `confer serve` also runs them every few minutes).
+    Reminders {
+        #[command(subcommand)]
+        command: RemindersCommand,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Letters: `confer documents print --out DIR` writes the letters waiting on the print
+    /// list as PDF files and marks them printed.
+    Documents {
+        #[command(subcommand)]
+        command: DocumentsCommand,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Working days and bank holidays of the four UK nations (ISO dates on stdout).
     Calendar {
         #[command(subcommand)]
@@ -182,6 +198,28 @@ enum UsersCommand {
         #[arg(long, default_value_t = tokens::DEFAULT_DAYS)]
         days: i64,
     },
+}
+
+#[derive(Subcommand)]
+enum DocumentsCommand {
+    /// Write the letters waiting on the print list (for people without an e-mail address) as
+    /// PDF files into a folder, named without any person's or family's name, and mark each
+    /// printed (audited) once written.
+    Print {
+        /// The folder to write into (made if missing).
+        #[arg(long, value_name = "DIR")]
+        out: std::path::PathBuf,
+        /// Only this authority's letters (its code); all authorities when left out.
+        #[arg(long, value_name = "CODE")]
+        authority: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum RemindersCommand {
+    /// Send the reminders due today that have not been sent (each once, however often it runs
+    /// and on however many instances), through the outbox; prints how many.
+    Run,
 }
 
 #[derive(Subcommand)]
@@ -366,6 +404,42 @@ async fn run(cli: Cli) -> Outcome {
         }
         Command::Demo(args) => run_demo(args).await,
         Command::Outbox { command, db } => run_outbox(command, db).await,
+        Command::Documents { command: DocumentsCommand::Print { out, authority }, db } => {
+            let db = open(&db).await?;
+            let authority = match authority {
+                Some(code) => Some(
+                    users::authority_by_code(&db, &code)
+                        .await?
+                        .ok_or_else(|| usage(format!("there is no authority with the code {code}")))?
+                        .id,
+                ),
+                None => None,
+            };
+            let ops = confer_ops::Ops::new(db, confer_store::clock::Clock::system());
+            let letters = confer_ops::documents::print_list(&ops, authority.as_ref()).await?;
+            std::fs::create_dir_all(&out)
+                .map_err(|e| usage(format!("cannot make the folder {}: {e}", out.display())))?;
+            let mut printed = 0;
+            for l in &letters {
+                let path = out.join(&l.file_name);
+                std::fs::write(&path, &l.bytes).map_err(|e| usage(format!("cannot write {}: {e}", path.display())))?;
+                if confer_ops::documents::mark_printed(&ops, &l.sent.id, CLI_ACTOR).await? {
+                    printed += 1;
+                }
+            }
+            println!("{printed} letters written to {} and marked printed.", out.display());
+            Ok(())
+        }
+        Command::Reminders { command: RemindersCommand::Run, db } => {
+            let db = open(&db).await?;
+            let ops = confer_ops::Ops::new(db, confer_store::clock::Clock::system());
+            let s = confer_ops::reminders::run(&ops).await?;
+            println!(
+                "{} reminders due: {} e-mailed, {} recorded for people without an e-mail address, {} sent before.",
+                s.due, s.emailed, s.no_address, s.already
+            );
+            Ok(())
+        }
         Command::Migrate(db) => {
             let url = Settings::resolve_db(db.database_url.clone(), db.config.as_deref()).map_err(usage)?;
             let db = Db::connect(&url).await?;

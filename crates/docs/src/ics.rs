@@ -24,6 +24,8 @@ pub struct Invite<'a> {
     pub end: DateTime<Utc>,
     /// "Child protection conference (Example Council)": no family or child names.
     pub summary: &'a str,
+    /// What the entry's notes say (in the recipient's language).
+    pub description: &'a str,
     pub location: Option<&'a str>,
     pub video_link: Option<&'a str>,
     pub stamp: DateTime<Utc>,
@@ -41,7 +43,7 @@ pub fn invite(i: &Invite<'_>) -> String {
         .starts(i.start)
         .ends(i.end)
         .summary(i.summary)
-        .description("See the invitation letter for what happens at the conference and how to ask for help.");
+        .description(i.description);
     if let Some(l) = i.location {
         event.location(l);
     }

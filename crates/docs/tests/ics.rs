@@ -14,6 +14,7 @@ fn sample(method: Method, sequence: u32, day: u32) -> String {
         start: Utc.with_ymd_and_hms(2026, 11, day, 10, 0, 0).unwrap(),
         end: Utc.with_ymd_and_hms(2026, 11, day, 12, 0, 0).unwrap(),
         summary: "Child protection conference (Example Council)",
+        description: "See the invitation letter for what happens at the conference.",
         location: Some("Civic Centre, room 2"),
         video_link: None,
         stamp: Utc.with_ymd_and_hms(2026, 11, 3, 9, 0, 0).unwrap(),

@@ -15,6 +15,7 @@ pub mod plan_views;
 pub mod policy;
 pub mod portal;
 pub mod quality;
+pub mod reminders;
 pub mod retention;
 pub mod timescales;
 pub mod validate;

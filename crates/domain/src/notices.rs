@@ -280,6 +280,200 @@ fn place_cy(slot: &Slot) -> String {
     }
 }
 
+/// A scheduled reminder (issue 14, [`crate::reminders`]): what it says, to staff and to
+/// families and professionals alike naming no child or family (they sign in to see which).
+/// In Wales in English and Welsh (LANG-04).
+pub fn reminder(authority: &str, nation: Nation, r: &crate::reminders::Reminder) -> Notice {
+    use crate::reminders::ReminderKind as K;
+    let overdue = r.overdue();
+    let due_en = date_en(r.due);
+    let due_cy = date_cy(r.due);
+    let (subject_en, body_en) = match r.kind {
+        K::NoAnswer => (
+            "Reminder: please answer your invitation to a child protection conference".to_owned(),
+            format!(
+                "{authority} invited you to a child protection conference on {due_en}. We have not had your answer \
+                 yet. Please tell the conference coordinator whether you will come in person or by video, send a \
+                 report or your views only, or cannot come."
+            ),
+        ),
+        K::ReportToChair => (
+            "Reminder: your report for a child protection conference".to_owned(),
+            if overdue {
+                format!("Your report for a child protection conference was due with the chair by {due_en} and has not arrived. Please sign in to confer and send it now.")
+            } else {
+                format!("Your report for a child protection conference is due with the chair by {due_en}. Please sign in to confer to send it.")
+            },
+        ),
+        K::ReportsToParents => (
+            "Reminder: reports to share with parents".to_owned(),
+            format!(
+                "Reports for a child protection conference {} shared with the parents by {due_en} (REP-01). Sign in to confer to see which.",
+                if overdue { "should have been" } else { "must be" }
+            ),
+        ),
+        K::OutcomeNotSent => (
+            "Reminder: a conference outcome to send".to_owned(),
+            format!(
+                "The written outcome of a child protection conference {} sent by {due_en}. Sign in to confer to see which.",
+                if overdue { "should have been" } else { "must be" }
+            ),
+        ),
+        K::RecordNotSent => (
+            "Reminder: a conference record to send".to_owned(),
+            format!(
+                "The record of a child protection conference {} sent by {due_en} (MIN-03). Sign in to confer to see which.",
+                if overdue { "should have been" } else { "must be" }
+            ),
+        ),
+        K::CoreGroupDue => (
+            "Reminder: a core group meeting is due".to_owned(),
+            format!(
+                "A core group meeting for a child protection plan you lead {} by {due_en} (CG-02). Sign in to confer to see which.",
+                if overdue { "was due" } else { "is due" }
+            ),
+        ),
+        K::ReviewDue => (
+            "Reminder: a review conference is due".to_owned(),
+            format!(
+                "A review child protection conference for a plan you lead {} by {due_en} (REV-01). Sign in to confer to see which.",
+                if overdue { "was due" } else { "is due" }
+            ),
+        ),
+        K::NetworkMeetingDue => (
+            "Reminder: a network meeting is due".to_owned(),
+            format!(
+                "A network meeting for a child in need plan you lead {} by {due_en} (PLAN-04). Sign in to confer to see which.",
+                if overdue { "was due" } else { "is due" }
+            ),
+        ),
+        K::ActionOverdue => (
+            "Reminder: an action in a child's plan is overdue".to_owned(),
+            format!(
+                "An action in a child's plan that {authority} asked you to do was due by {due_en}. Please do it, or \
+                 tell the key worker how it is going and what would help."
+            ),
+        ),
+    };
+    if nation != Nation::Wales {
+        return Notice { subject: subject_en, body: body_en };
+    }
+    let (subject_cy, body_cy) = match r.kind {
+        K::NoAnswer => (
+            "Nodyn atgoffa: atebwch eich gwahoddiad i gynhadledd amddiffyn plant".to_owned(),
+            format!(
+                "Gwahoddodd {authority} chi i gynhadledd amddiffyn plant ar {due_cy}. Nid ydym wedi cael eich ateb \
+                 eto. Rhowch wybod i gydlynydd y gynhadledd a fyddwch yn dod yn bersonol neu drwy fideo, yn anfon \
+                 adroddiad neu eich barn yn unig, neu'n methu dod."
+            ),
+        ),
+        K::ReportToChair => (
+            "Nodyn atgoffa: eich adroddiad ar gyfer cynhadledd amddiffyn plant".to_owned(),
+            format!("Mae eich adroddiad ar gyfer cynhadledd amddiffyn plant i fod gyda'r cadeirydd erbyn {due_cy}. Mewngofnodwch i confer i'w anfon."),
+        ),
+        K::ReportsToParents => (
+            "Nodyn atgoffa: adroddiadau i'w rhannu gyda rhieni".to_owned(),
+            format!("Rhaid rhannu adroddiadau ar gyfer cynhadledd amddiffyn plant gyda'r rhieni erbyn {due_cy}. Mewngofnodwch i confer i weld pa rai."),
+        ),
+        K::OutcomeNotSent => (
+            "Nodyn atgoffa: canlyniad cynhadledd i'w anfon".to_owned(),
+            format!("Rhaid anfon canlyniad ysgrifenedig cynhadledd amddiffyn plant erbyn {due_cy}. Mewngofnodwch i confer i weld pa un."),
+        ),
+        K::RecordNotSent => (
+            "Nodyn atgoffa: cofnod cynhadledd i'w anfon".to_owned(),
+            format!("Rhaid anfon cofnod cynhadledd amddiffyn plant erbyn {due_cy}. Mewngofnodwch i confer i weld pa un."),
+        ),
+        K::CoreGroupDue => (
+            "Nodyn atgoffa: mae cyfarfod grŵp craidd yn ddyledus".to_owned(),
+            format!("Mae cyfarfod grŵp craidd ar gyfer cynllun amddiffyn plant rydych chi'n ei arwain yn ddyledus erbyn {due_cy}. Mewngofnodwch i confer i weld pa un."),
+        ),
+        K::ReviewDue => (
+            "Nodyn atgoffa: mae cynhadledd adolygu yn ddyledus".to_owned(),
+            format!("Mae cynhadledd adolygu ar gyfer cynllun rydych chi'n ei arwain yn ddyledus erbyn {due_cy}. Mewngofnodwch i confer i weld pa un."),
+        ),
+        K::NetworkMeetingDue => (
+            "Nodyn atgoffa: mae cyfarfod rhwydwaith yn ddyledus".to_owned(),
+            format!("Mae cyfarfod rhwydwaith ar gyfer cynllun plentyn mewn angen rydych chi'n ei arwain yn ddyledus erbyn {due_cy}. Mewngofnodwch i confer i weld pa un."),
+        ),
+        K::ActionOverdue => (
+            "Nodyn atgoffa: mae cam gweithredu yng nghynllun plentyn yn hwyr".to_owned(),
+            format!(
+                "Roedd cam gweithredu yng nghynllun plentyn y gofynnodd {authority} i chi ei wneud i fod wedi'i \
+                 wneud erbyn {due_cy}. Gwnewch ef, neu dywedwch wrth y gweithiwr allweddol sut mae'n mynd a beth \
+                 fyddai'n helpu."
+            ),
+        ),
+    };
+    Notice { subject: format!("{subject_en} / {subject_cy}"), body: bilingual(&body_en, &body_cy) }
+}
+
+/// How long a conference is put in people's calendars for (the invitation gives only its start).
+pub const CALENDAR_LENGTH_MINUTES: i64 = 120;
+
+/// In which language(s) a calendar entry speaks to its recipient.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CalendarLanguage {
+    English,
+    Welsh,
+    /// English and Welsh (LANG-04: everyone in Wales whose language is not known to be Welsh).
+    Both,
+}
+
+impl CalendarLanguage {
+    /// A family member whose first language is Welsh gets Welsh; anyone else in Wales English
+    /// and Welsh; elsewhere English.
+    pub fn for_recipient(nation: Nation, first_language: Option<&str>) -> CalendarLanguage {
+        let welsh = first_language
+            .map(|l| matches!(l.trim().to_lowercase().as_str(), "welsh" | "cymraeg" | "cy"))
+            .unwrap_or(false);
+        match (welsh, nation) {
+            (true, _) => CalendarLanguage::Welsh,
+            (false, Nation::Wales) => CalendarLanguage::Both,
+            (false, _) => CalendarLanguage::English,
+        }
+    }
+}
+
+/// What a calendar invitation (.ics) attached to a conference e-mail says (issue 14). Like the
+/// e-mail, it names no child or family, holds no report and no video link (REP-03, EXC-06):
+/// the kind of meeting, who invites, when (UK wall-clock time) and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CalendarEntry {
+    pub summary: String,
+    pub description: String,
+    pub location: String,
+    /// UK local date and time (Europe/London).
+    pub start: chrono::NaiveDateTime,
+    pub end: chrono::NaiveDateTime,
+}
+
+/// The calendar entry for a conference at `slot`.
+pub fn calendar_entry(about: About<'_>, slot: &Slot, language: CalendarLanguage) -> CalendarEntry {
+    let start = slot.date.and_time(slot.time);
+    let end = start + chrono::Duration::minutes(CALENDAR_LENGTH_MINUTES);
+    let summary_en = format!("Child protection conference ({})", about.authority);
+    let summary_cy = format!("Cynhadledd amddiffyn plant ({})", about.authority);
+    let description_en =
+        "See the invitation e-mail or letter for what happens at the conference and how to ask for help. \
+                          Please tell the conference coordinator whether you can come.";
+    let description_cy =
+        "Gweler yr e-bost neu'r llythyr gwahoddiad i weld beth sy'n digwydd yn y gynhadledd a sut i ofyn \
+                          am help. Rhowch wybod i gydlynydd y gynhadledd a allwch ddod.";
+    let (summary, description, location) = match language {
+        CalendarLanguage::English => (summary_en, description_en.to_owned(), place_en(slot)),
+        CalendarLanguage::Welsh => (summary_cy, description_cy.to_owned(), place_cy(slot)),
+        CalendarLanguage::Both => (
+            format!("Child protection conference / Cynhadledd amddiffyn plant ({})", about.authority),
+            format!("{description_en}\n\n{description_cy}"),
+            match slot.venue.as_deref() {
+                Some(v) if slot.video_link.is_none() => v.to_owned(),
+                _ => format!("{} / {}", place_en(slot), place_cy(slot)),
+            },
+        ),
+    };
+    CalendarEntry { summary, description, location, start, end }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -357,6 +551,57 @@ mod tests {
                 assert!(!moved(about(nation), &s).body.contains("secret-room"));
             }
         }
+    }
+
+    #[test]
+    fn the_calendar_entry_names_no_one_and_holds_no_link_inv_01_exc_06() {
+        let s = slot(Some("Room 2, Civic Centre"), Some("https://meet.example.org/secret-room"));
+        let e = calendar_entry(about(Nation::England), &s, CalendarLanguage::English);
+        assert_eq!(e.summary, "Child protection conference (Northmoor Borough Council)");
+        assert_eq!(e.start.to_string(), "2026-12-03 10:30:00");
+        assert_eq!(e.end.to_string(), "2026-12-03 12:30:00");
+        assert!(e.location.starts_with("Room 2, Civic Centre, or by video"));
+        let all = format!("{e:?}");
+        assert!(!all.contains("secret-room") && !all.contains("meet.example"), "{all}");
+    }
+
+    #[test]
+    fn a_welsh_speaker_gets_a_welsh_calendar_entry_and_wales_gets_both_lang_04() {
+        assert_eq!(CalendarLanguage::for_recipient(Nation::England, Some("Welsh")), CalendarLanguage::Welsh);
+        assert_eq!(CalendarLanguage::for_recipient(Nation::Wales, Some(" cymraeg ")), CalendarLanguage::Welsh);
+        assert_eq!(CalendarLanguage::for_recipient(Nation::Wales, Some("English")), CalendarLanguage::Both);
+        assert_eq!(CalendarLanguage::for_recipient(Nation::Wales, None), CalendarLanguage::Both);
+        assert_eq!(CalendarLanguage::for_recipient(Nation::Scotland, Some("Polish")), CalendarLanguage::English);
+        let s = slot(Some("Neuadd y Sir"), None);
+        let cy = calendar_entry(about(Nation::Wales), &s, CalendarLanguage::Welsh);
+        assert_eq!(cy.summary, "Cynhadledd amddiffyn plant (Northmoor Borough Council)");
+        assert!(cy.description.contains("gydlynydd y gynhadledd"));
+        let both = calendar_entry(about(Nation::Wales), &s, CalendarLanguage::Both);
+        assert!(both.summary.contains("Child protection conference / Cynhadledd amddiffyn plant"));
+        assert_eq!(both.location, "Neuadd y Sir");
+        let video = calendar_entry(about(Nation::Wales), &slot(None, Some("https://x")), CalendarLanguage::Both);
+        assert!(video.location.contains("by video") && video.location.contains("drwy fideo"));
+    }
+
+    #[test]
+    fn a_reminder_names_no_one_and_is_bilingual_in_wales_inv_04_plan_02_lang_04() {
+        use crate::reminders::{Reminder, ReminderKind, Whom};
+        let r = Reminder {
+            kind: ReminderKind::NoAnswer,
+            item: "conf-1:2".into(),
+            to: Whom::FamilyMember("mum".into()),
+            occasion: "at-risk:2026-12-03".into(),
+            due: "2026-12-03".parse().unwrap(),
+        };
+        let n = reminder("Northmoor Borough Council", Nation::England, &r);
+        assert!(n.body.contains("Thursday 3 December 2026") && n.body.contains("whether you will come"));
+        assert!(!n.body.contains("conf-1") && !n.body.contains("mum"), "{}", n.body);
+        let cy = reminder("Northmoor Borough Council", Nation::Wales, &r);
+        assert!(cy.body.contains("Dydd Iau 3 Rhagfyr 2026") && cy.subject.contains(" / Nodyn atgoffa"));
+        let late = Reminder { kind: ReminderKind::RecordNotSent, occasion: "overdue:2026-12-03".into(), ..r };
+        assert!(reminder("N", Nation::England, &late)
+            .body
+            .contains("should have been sent by Thursday 3 December 2026"));
     }
 
     #[test]

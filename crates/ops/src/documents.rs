@@ -234,3 +234,80 @@ pub async fn log_for_conference(ops: &Ops, actor: &Actor, conference_id: &str) -
     authorize(ops, actor, Action::ViewConference, conference_id).await?;
     Ok(documents_sent::for_conference(&ops.db, conference_id).await?)
 }
+
+/// The actor of the letters the print list makes and prints.
+pub const PRINT_ACTOR: &str = "system:print-list";
+
+/// One letter waiting on the print list, ready to write out.
+#[derive(Debug)]
+pub struct LetterToPrint {
+    pub sent: Sent,
+    /// A file name without any name of a person or family: authority code, log id, kind,
+    /// language.
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Issue 14: the print list of an authority (all when `None`): first each letter still to be
+/// made (a family member without an e-mail address told of a conference) is made from the
+/// conference as it stands, as tagged PDF in their language, and logged as sent by post
+/// (REP-04); then every letter waiting is returned. Nobody's access is asked: this is the
+/// installation's operator at the command line (`confer documents print`); the letters are
+/// marked printed with [`mark_printed`] once written out.
+pub async fn print_list(ops: &Ops, authority: Option<&confer_domain::AuthorityId>) -> Result<Vec<LetterToPrint>> {
+    let authority_id = authority.map(|a| a.as_str());
+    for r in documents_sent::print_requests(&ops.db, authority_id).await? {
+        let Ok(stored) = conferences::load(&ops.db, &r.conference_id).await else { continue };
+        let c = &stored.conference;
+        let Some(adult) = r.recipient.strip_prefix("family-member:") else { continue };
+        let recipient = Recipient::FamilyMember(adult.into());
+        let name = recipient_name(c, &recipient, &BTreeMap::new());
+        let language = DocumentLanguage::parse(&r.language).unwrap_or(DocumentLanguage::English);
+        let doc = letters::invitation_letter(c, &name, true, language);
+        let bytes =
+            render(&doc, Format::Pdf, PrintSize::Standard).map_err(|e| OpsError::Internal(e.to_string()))?;
+        documents_sent::made_for_request(
+            &ops.db,
+            &r.id,
+            &NewSent {
+                authority_id: &r.authority_id,
+                family_id: &r.family_id,
+                conference_id: Some(&r.conference_id),
+                kind: DocumentKind::InvitationLetter.as_str(),
+                recipient: &r.recipient,
+                version: stored.version,
+                language: language.as_str(),
+                format: Format::Pdf.as_str(),
+                print_size: PrintSize::Standard.as_str(),
+                channel: "post",
+                content: &bytes,
+                sent_by: PRINT_ACTOR,
+            },
+        )
+        .await?;
+    }
+    let codes: BTreeMap<String, String> = confer_store::users::authorities(&ops.db)
+        .await?
+        .into_iter()
+        .map(|a| (a.id.as_str().to_owned(), a.code))
+        .collect();
+    let mut out = Vec::new();
+    for (sent, bytes) in documents_sent::print_list(&ops.db, authority_id).await? {
+        let code = authority_code(&codes, &ops.db, &sent).await?;
+        let file_name = format!("{code}-{}-{}-{}.{}", sent.id, sent.kind, sent.language, sent.format);
+        out.push(LetterToPrint { sent, file_name, bytes });
+    }
+    Ok(out)
+}
+
+/// The authority code of a logged letter (by its family's authority).
+async fn authority_code(codes: &BTreeMap<String, String>, db: &confer_store::Db, sent: &Sent) -> Result<String> {
+    let authority = confer_store::families::family_authority(db, &sent.family_id).await?;
+    Ok(authority.and_then(|a| codes.get(a.as_str()).cloned()).unwrap_or_else(|| "letter".to_owned()))
+}
+
+/// Marks a letter on the print list printed (audited, `document.printed`); false when it was
+/// printed already.
+pub async fn mark_printed(ops: &Ops, sent_id: &str, actor: &str) -> Result<bool> {
+    Ok(documents_sent::mark_printed(&ops.db, sent_id, actor).await?)
+}

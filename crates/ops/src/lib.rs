@@ -19,6 +19,7 @@ pub mod plan;
 pub mod plan_people;
 pub mod quality;
 pub mod records;
+pub mod reminders;
 
 pub use error::OpsError;
 

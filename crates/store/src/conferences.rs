@@ -800,9 +800,9 @@ pub async fn log_read_as(
 /// told when the conference moves (date, time, place or link) or is cancelled. The words are
 /// the domain's (`confer_domain::notices`): nothing restricted, no names, no reports.
 async fn tell_invitees_of_changes(tx: &mut Tx, before: &Conference, c: &Conference) -> Result<()> {
-    use confer_domain::conference::notify::{told_of_change, Told};
+    use confer_domain::conference::notify::{may_have_calendar_entry, told_of_change, Told};
     use confer_domain::conference::Invitee;
-    use confer_domain::notices::{self, About, Audience};
+    use confer_domain::notices::{self, About, Audience, CalendarLanguage};
     // Who is told what is the domain's rule (issue 11); this only carries it out.
     let told = told_of_change(before, c);
     if told.is_empty() {
@@ -816,15 +816,42 @@ async fn tell_invitees_of_changes(tx: &mut Tx, before: &Conference, c: &Conferen
     let nation = confer_domain::Nation::parse(&text(&authority, "nation")?)
         .ok_or_else(|| StoreError::Corrupt("authority nation".into()))?;
     let about = About { kind: c.kind(), authority: &authority_name, nation };
+    // Issue 14: the calendar entry's UID and sequence, once for the whole change: a new date,
+    // time or place or the cancellation raises the sequence; a first invitation makes the
+    // entry. A cancelled meeting that was never in anyone's calendar gets no entry.
+    let changed = told.iter().any(|(_, t)| matches!(t, Told::Moved | Told::Cancelled));
+    let creates = told.iter().any(|(_, t)| matches!(t, Told::Invitation | Told::Moved));
+    let slot = c.slot().or(before.slot()).cloned();
+    let entry = match &slot {
+        Some(_) => {
+            crate::calendar_entries::sequence(
+                tx,
+                c.authority_id().as_str(),
+                c.family_id().as_str(),
+                "conference",
+                c.id().as_str(),
+                changed,
+                creates,
+            )
+            .await?
+        }
+        None => None,
+    };
+    let stamp = tx.clock().now();
     for (id, what) in told {
         let Some(invitation) = c.invitations().iter().find(|i| i.id == id) else { continue };
-        let (email, audience): (Option<String>, Audience) = match &invitation.invitee {
+        let (contact, audience): (Option<(Option<String>, Option<String>)>, Audience) = match &invitation.invitee {
             Invitee::FamilyMember { adult_id } => (
-                sqlx::query("SELECT email FROM adult WHERE id = $1")
+                sqlx::query("SELECT email, first_language FROM adult WHERE id = $1")
                     .bind(adult_id.as_str())
                     .fetch_optional(&mut **tx)
                     .await?
-                    .and_then(|r| crate::opt_text(&r, "email").ok().flatten()),
+                    .map(|r| {
+                        (
+                            crate::opt_text(&r, "email").ok().flatten(),
+                            crate::opt_text(&r, "first_language").ok().flatten(),
+                        )
+                    }),
                 Audience::Family,
             ),
             Invitee::Professional { professional_id } => (
@@ -832,27 +859,76 @@ async fn tell_invitees_of_changes(tx: &mut Tx, before: &Conference, c: &Conferen
                     .bind(professional_id.as_str())
                     .fetch_optional(&mut **tx)
                     .await?
-                    .and_then(|r| crate::opt_text(&r, "email").ok().flatten()),
+                    .map(|r| (crate::opt_text(&r, "email").ok().flatten(), None)),
                 Audience::Professional,
             ),
             _ => (None, Audience::Family),
         };
-        let Some(email) = email.filter(|e| e.contains('@')) else { continue };
+        let Some((email, first_language)) = contact else { continue };
+        let Some(email) = email.filter(|e| e.contains('@')) else {
+            // Issue 14: a family member without an e-mail address gets the invitation (or its
+            // new date, time or place) as a letter on the authority's print list.
+            if let (Invitee::FamilyMember { adult_id }, Told::Invitation | Told::Moved) = (&invitation.invitee, what) {
+                let language = match CalendarLanguage::for_recipient(nation, first_language.as_deref()) {
+                    CalendarLanguage::Welsh => "cy",
+                    _ => "en",
+                };
+                sqlx::query(
+                    "INSERT INTO print_request (id, authority_id, family_id, conference_id, recipient, kind, language, \
+                     created_at) VALUES ($1, $2, $3, $4, $5, 'invitation-letter', $6, $7)",
+                )
+                .bind(crate::new_id())
+                .bind(c.authority_id().as_str())
+                .bind(c.family_id().as_str())
+                .bind(c.id().as_str())
+                .bind(format!("family-member:{}", adult_id.as_str()))
+                .bind(language)
+                .bind(crate::stamp(stamp))
+                .execute(&mut **tx)
+                .await?;
+            }
+            continue;
+        };
         let notice = match (what, c.slot()) {
             (Told::Cancelled, _) => notices::cancelled(about),
             (Told::Invitation, Some(slot)) => notices::invitation(about, slot, audience),
             (Told::Moved, Some(slot)) => notices::moved(about, slot),
             _ => continue,
         };
-        sqlx::query("INSERT INTO outbox (id, authority_id, channel, recipient, subject, body, created_at) VALUES ($1, $2, 'email', $3, $4, $5, $6)")
-            .bind(crate::new_id())
-            .bind(c.authority_id().as_str())
-            .bind(&email)
-            .bind(&notice.subject)
-            .bind(&notice.body)
-            .bind(tx.now())
-            .execute(&mut **tx)
-            .await?;
+        let calendar = match (&entry, &slot) {
+            (Some((uid, sequence)), Some(slot)) if may_have_calendar_entry(c, &invitation.invitee) => {
+                let language = CalendarLanguage::for_recipient(nation, first_language.as_deref());
+                let e = notices::calendar_entry(about, slot, language);
+                Some(
+                    crate::calendar_entries::Attachment {
+                        uid: uid.clone(),
+                        sequence: *sequence,
+                        cancel: what == Told::Cancelled,
+                        start: crate::uk_time::instant(e.start),
+                        end: crate::uk_time::instant(e.end),
+                        summary: e.summary,
+                        description: e.description,
+                        location: e.location,
+                        stamp,
+                    }
+                    .to_json(),
+                )
+            }
+            _ => None,
+        };
+        sqlx::query(
+            "INSERT INTO outbox (id, authority_id, channel, recipient, subject, body, created_at, calendar) \
+             VALUES ($1, $2, 'email', $3, $4, $5, $6, $7)",
+        )
+        .bind(crate::new_id())
+        .bind(c.authority_id().as_str())
+        .bind(&email)
+        .bind(&notice.subject)
+        .bind(&notice.body)
+        .bind(crate::stamp(stamp))
+        .bind(calendar)
+        .execute(&mut **tx)
+        .await?;
     }
     Ok(())
 }

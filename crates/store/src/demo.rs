@@ -118,6 +118,7 @@ pub async fn load(db: &Db, demo: &Demo, mut progress: impl FnMut(u64)) -> Result
         count += batch.len() as u64;
         progress(count);
     }
+    letters_waiting(db, &a.id).await?;
     // Fresh statistics, so both databases' planners choose the indexes for lists at this scale.
     sqlx::query("ANALYZE").execute(&db.writer).await?;
     Ok(Loaded { created: true, families: count })
@@ -465,4 +466,65 @@ pub async fn portal_parents(
         out.push(Credentials { role: Role::Parent, username, password: None, totp_secret: None, email });
     }
     Ok(out)
+}
+
+/// Issue 14: the demo's print list has letters waiting: the invitation letters of the parents
+/// and carers without an e-mail address of the next few scheduled conferences, as inviting
+/// them puts them there (`confer documents print` makes and writes them).
+async fn letters_waiting(db: &Db, authority: &confer_domain::AuthorityId) -> Result<()> {
+    use confer_domain::conference::{Conference, Invitee};
+    let rows = sqlx::query(
+        "SELECT id, family_id, doc FROM conference WHERE authority_id = $1 AND state = 'scheduled' ORDER BY date, id LIMIT 40",
+    )
+    .bind(authority.as_str())
+    .fetch_all(db.pool())
+    .await?;
+    let mut tx = db.begin().await?;
+    let mut queued = 0;
+    for r in &rows {
+        let c: Conference = serde_json::from_str(&crate::text(r, "doc")?)
+            .map_err(|e| crate::StoreError::Corrupt(format!("conference document: {e}")))?;
+        // Those invited who may know when it meets, and the parents and carers the
+        // coordinator is yet to invite (INV-01: the demo's conferences are freshly scheduled).
+        let mut adults: Vec<confer_domain::AdultId> = c
+            .invitations()
+            .iter()
+            .filter(|i| confer_domain::conference::notify::may_have_calendar_entry(&c, &i.invitee))
+            .filter_map(|i| match &i.invitee {
+                Invitee::FamilyMember { adult_id } => Some(adult_id.clone()),
+                _ => None,
+            })
+            .collect();
+        adults.extend(c.parents_not_invited().into_iter().map(|m| m.adult_id.clone()));
+        for adult_id in &adults {
+            let adult = sqlx::query("SELECT email, first_language FROM adult WHERE id = $1")
+                .bind(adult_id.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+            let Some(adult) = adult else { continue };
+            if crate::opt_text(&adult, "email")?.is_some_and(|e| e.contains('@')) {
+                continue;
+            }
+            let language = if crate::text(&adult, "first_language")? == "Welsh" { "cy" } else { "en" };
+            sqlx::query(
+                "INSERT INTO print_request (id, authority_id, family_id, conference_id, recipient, kind, language, \
+                 created_at) VALUES ($1, $2, $3, $4, $5, 'invitation-letter', $6, $7)",
+            )
+            .bind(crate::new_id())
+            .bind(authority.as_str())
+            .bind(crate::text(r, "family_id")?)
+            .bind(crate::text(r, "id")?)
+            .bind(format!("family-member:{}", adult_id.as_str()))
+            .bind(language)
+            .bind(tx.now())
+            .execute(&mut *tx)
+            .await?;
+            queued += 1;
+        }
+        if queued >= 6 {
+            break;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
 }

@@ -76,12 +76,19 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<Sent> {
 /// Logs a document and its audit event in one transaction. A letter for post is kept whole
 /// and put on the print list.
 pub async fn log(db: &Db, s: &NewSent<'_>) -> Result<Sent> {
-    let id = new_id();
+    let mut tx = db.begin().await?;
+    let sent = insert(&mut tx, &new_id(), s).await?;
+    tx.commit().await?;
+    Ok(sent)
+}
+
+/// Logs a document with its audit event in the caller's transaction.
+async fn insert(tx: &mut crate::Tx, id: &str, s: &NewSent<'_>) -> Result<Sent> {
+    let id = id.to_owned();
     let sha256 = hex::encode(Sha256::digest(s.content));
     let size =
         i64::try_from(s.content.len()).map_err(|_| StoreError::InvalidInput("The document is too large.".into()))?;
     let post = s.channel == "post";
-    let mut tx = db.begin().await?;
     let now = tx.now();
     sqlx::query(
         "INSERT INTO document_sent (id, authority_id, family_id, conference_id, kind, recipient, version, language, \
@@ -105,10 +112,10 @@ pub async fn log(db: &Db, s: &NewSent<'_>) -> Result<Sent> {
     .bind(s.sent_by)
     .bind(&now)
     .bind(post.then_some("waiting"))
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     audit::record(
-        &mut tx,
+        tx,
         Entry {
             authority_id: s.authority_id,
             actor: s.sent_by,
@@ -132,7 +139,6 @@ pub async fn log(db: &Db, s: &NewSent<'_>) -> Result<Sent> {
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(Sent {
         id,
         family_id: s.family_id.to_owned(),
@@ -222,4 +228,56 @@ pub async fn mark_printed(db: &Db, id: &str, actor: &str) -> Result<bool> {
     .await?;
     tx.commit().await?;
     Ok(true)
+}
+
+/// A letter still to be made for the print list (issue 14).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrintRequest {
+    pub id: String,
+    pub authority_id: String,
+    pub family_id: String,
+    pub conference_id: String,
+    pub recipient: String,
+    pub kind: String,
+    pub language: String,
+}
+
+/// The letters still to be made, oldest first (an authority's, or all when `None`).
+pub async fn print_requests(db: &Db, authority_id: Option<&str>) -> Result<Vec<PrintRequest>> {
+    let sql = "SELECT id, authority_id, family_id, conference_id, recipient, kind, language FROM print_request \
+               WHERE document_sent_id IS NULL AND ($1 = '' OR authority_id = $1) ORDER BY created_at, id";
+    let rows = sqlx::query(sql).bind(authority_id.unwrap_or("")).fetch_all(db.pool()).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(PrintRequest {
+                id: text(r, "id")?,
+                authority_id: text(r, "authority_id")?,
+                family_id: text(r, "family_id")?,
+                conference_id: text(r, "conference_id")?,
+                recipient: text(r, "recipient")?,
+                kind: text(r, "kind")?,
+                language: text(r, "language")?,
+            })
+        })
+        .collect()
+}
+
+/// Logs the letter made for a request (channel post: waiting on the print list) and links the
+/// request to it, in one transaction with its audit event. None when another run made it first.
+pub async fn made_for_request(db: &Db, request_id: &str, s: &NewSent<'_>) -> Result<Option<Sent>> {
+    let mut tx = db.begin().await?;
+    let id = new_id();
+    let taken = sqlx::query("UPDATE print_request SET document_sent_id = $2 WHERE id = $1 AND document_sent_id IS NULL")
+        .bind(request_id)
+        .bind(&id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if taken != 1 {
+        tx.rollback().await?;
+        return Ok(None);
+    }
+    let sent = insert(&mut tx, &id, s).await?;
+    tx.commit().await?;
+    Ok(Some(sent))
 }

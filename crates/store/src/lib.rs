@@ -7,6 +7,7 @@
 pub mod audit;
 mod bulk;
 pub mod calendar;
+pub mod calendar_entries;
 pub mod clock;
 pub mod complaints;
 pub mod conferences;
@@ -24,6 +25,7 @@ pub mod plan_people;
 pub mod plans;
 pub mod portal;
 pub mod quality;
+pub mod reminders;
 pub mod retention;
 pub mod sessions;
 pub mod tokens;

@@ -32,6 +32,8 @@ pub struct Message {
     pub created_at: String,
     /// This attempt's number (1 for the first).
     pub attempt: i64,
+    /// The calendar entry to attach (issue 14), if the message carries one.
+    pub calendar: Option<crate::calendar_entries::Attachment>,
 }
 
 // Debug never prints the address or the contents.
@@ -85,7 +87,7 @@ pub async fn claim(db: &Db, owner: &str, now: DateTime<Utc>, retry: &Retry, limi
     };
     let mut tx = db.begin().await?;
     let rows = sqlx::query(&format!(
-        "SELECT id, authority_id, recipient, subject, body, created_at, attempts FROM outbox \
+        "SELECT id, authority_id, recipient, subject, body, created_at, attempts, calendar FROM outbox \
          WHERE status = 'pending' AND channel = 'email' AND (next_attempt_at IS NULL OR next_attempt_at <= $1) \
          AND (lease_until IS NULL OR lease_until <= $1) ORDER BY created_at LIMIT $2{lock}"
     ))
@@ -116,6 +118,9 @@ pub async fn claim(db: &Db, owner: &str, now: DateTime<Utc>, retry: &Retry, limi
                 body: text(row, "body")?,
                 created_at: text(row, "created_at")?,
                 attempt: int(row, "attempts")? + 1,
+                calendar: opt_text(row, "calendar")?
+                    .as_deref()
+                    .and_then(crate::calendar_entries::Attachment::from_json),
             });
         }
     }

@@ -579,6 +579,9 @@ const REMOVALS: &[(&str, &str)] = &[
     // RIGHT-02: the family's complaints and their answers.
     ("complaints", "DELETE FROM complaint WHERE family_id = $1"),
     ("deadlines", "DELETE FROM deadline WHERE family_id = $1"),
+    ("calendar entries", "DELETE FROM calendar_entry WHERE family_id = $1"),
+    ("reminders sent", "DELETE FROM reminder_sent WHERE family_id = $1"),
+    ("letters to print", "DELETE FROM print_request WHERE family_id = $1"),
     ("conferences", "DELETE FROM conference WHERE family_id = $1"),
     ("portal links", "DELETE FROM portal_person WHERE family_id = $1"),
     (

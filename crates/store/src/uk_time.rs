@@ -27,6 +27,27 @@ pub fn local(t: DateTime<Utc>) -> NaiveDateTime {
     t.naive_utc() + chrono::Duration::seconds(i64::from(offset))
 }
 
+/// The instant of a UK wall-clock date and time (a meeting's start). A time that happens twice
+/// (the autumn change) is the first; one that does not happen (the spring change) is read
+/// an hour on, as most calendars do.
+pub fn instant(local: NaiveDateTime) -> DateTime<Utc> {
+    use chrono::{Datelike, Timelike};
+    let civil = jiff::civil::DateTime::new(
+        local.year() as i16,
+        local.month() as i8,
+        local.day() as i8,
+        local.hour() as i8,
+        local.minute() as i8,
+        local.second() as i8,
+        0,
+    );
+    civil
+        .ok()
+        .and_then(|c| london().to_timestamp(c).ok())
+        .and_then(|t| DateTime::from_timestamp(t.as_second(), 0))
+        .unwrap_or_else(|| local.and_utc())
+}
+
 /// The UK civil date at instant `t` (the day deadlines count in).
 pub fn date(t: DateTime<Utc>) -> NaiveDate {
     local(t).date()
@@ -53,6 +74,18 @@ mod tests {
 
     fn at(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn a_uk_wall_clock_time_is_the_instant_it_names_in_summer_and_winter() {
+        let t = |s: &str| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
+        assert_eq!(instant(t("2026-07-14 14:05")), at("2026-07-14T13:05:00Z"));
+        assert_eq!(instant(t("2026-11-20 10:00")), at("2026-11-20T10:00:00Z"));
+        // The clocks go forward at 01:00 on 29 March 2026: 01:30 does not happen.
+        assert_eq!(instant(t("2026-03-29 01:30")), at("2026-03-29T01:30:00Z"));
+        for s in ["2026-07-14 14:05", "2026-11-20 10:00", "2026-10-25 00:30"] {
+            assert_eq!(local(instant(t(s))), t(s), "{s}");
+        }
     }
 
     #[test]

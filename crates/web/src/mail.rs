@@ -11,7 +11,7 @@ use chrono::Utc;
 use confer_store::outbox::{self, AfterFailure, Message, Retry};
 use confer_store::Db;
 use lettre::message::header::ContentType;
-use lettre::message::Mailbox;
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
@@ -208,15 +208,56 @@ fn build(m: &Message, from: &Mailbox, public_url: &str) -> Result<lettre::Messag
     // clients outside confer.)
     let date: std::time::SystemTime =
         confer_store::parse_stamp(&m.created_at).unwrap_or_else(confer_store::clock::real_now).into();
-    lettre::Message::builder()
+    let builder = lettre::Message::builder()
         .from(from.clone())
         .to(to)
         .subject(m.subject.clone())
         .message_id(Some(message_id(&m.id, from)))
-        .date(date)
-        .header(ContentType::TEXT_PLAIN)
-        .body(m.body.replace(confer_store::feedback::LINK_BASE, public_url.trim_end_matches('/')))
-        .map_err(|_| Failure { kind: "message not valid".into(), give_up: true })
+        .date(date);
+    let invalid = |_| Failure { kind: "message not valid".into(), give_up: true };
+    // QA-01: a feedback link is written with a placeholder for confer's public address.
+    let body = m.body.replace(confer_store::feedback::LINK_BASE, public_url.trim_end_matches('/'));
+    match &m.calendar {
+        None => builder.header(ContentType::TEXT_PLAIN).body(body).map_err(invalid),
+        Some(entry) => {
+            let (ics, content_type) = calendar_part(entry, from);
+            let name = if entry.cancel { "cancellation.ics" } else { "invitation.ics" };
+            builder
+                .multipart(
+                    MultiPart::mixed()
+                        .singlepart(SinglePart::plain(body))
+                        .singlepart(Attachment::new(name.to_owned()).body(ics, content_type)),
+                )
+                .map_err(invalid)
+        }
+    }
+}
+
+/// The calendar invitation (.ics) of a message and its content type (issue 14): the meeting's
+/// UID at the sending address's domain, its sequence, METHOD:REQUEST or METHOD:CANCEL, and the
+/// sending address as organiser. The same message always gives the same entry.
+pub fn calendar_part(entry: &confer_store::calendar_entries::Attachment, from: &Mailbox) -> (String, ContentType) {
+    use confer_docs::ics::{invite, Invite, Method};
+    let uid = format!("{}@{}", entry.uid, from.email.domain());
+    let organizer = from.email.to_string();
+    let method = if entry.cancel { Method::Cancel } else { Method::Request };
+    let ics = invite(&Invite {
+        uid: &uid,
+        sequence: u32::try_from(entry.sequence).unwrap_or(0),
+        method,
+        start: entry.start,
+        end: entry.end,
+        summary: &entry.summary,
+        description: &entry.description,
+        location: Some(&entry.location),
+        video_link: None,
+        stamp: entry.stamp,
+        organizer: Some(&organizer),
+    });
+    let method = if entry.cancel { "CANCEL" } else { "REQUEST" };
+    let content_type = ContentType::parse(&format!("text/calendar; charset=utf-8; method={method}"))
+        .unwrap_or(ContentType::TEXT_PLAIN);
+    (ics, content_type)
 }
 
 fn smtp_failure(e: &lettre::transport::smtp::Error) -> Failure {
@@ -369,6 +410,37 @@ pub async fn run(db: Db, settings: MailSettings, mut stop: tokio::sync::watch::R
     tracing::info!("mail: stopped");
 }
 
+/// How often `confer serve` looks for reminders due (each is sent once whatever the interval).
+pub const REMINDER_INTERVAL: Duration = Duration::from_secs(10 * 60);
+
+/// Runs the reminder sweep (`confer_ops::reminders`) at once and then every `interval` until
+/// `stop` turns true. Several instances may run it together: each reminder is sent once.
+/// Logs counts only.
+pub async fn run_reminders(
+    db: Db,
+    clock: confer_store::clock::Clock,
+    interval: Duration,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    let ops = confer_ops::Ops::new(db, clock);
+    loop {
+        if *stop.borrow() {
+            break;
+        }
+        match confer_ops::reminders::run(&ops).await {
+            Ok(s) if s.emailed + s.no_address > 0 => {
+                tracing::info!(due = s.due, emailed = s.emailed, no_address = s.no_address, "reminders: sent")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "reminders: the sweep failed; trying again later"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(interval) => {}
+            _ = stop.changed() => {}
+        }
+    }
+}
+
 /// Serves the web application and, when mail is configured, the delivery worker beside it; on
 /// Ctrl-C or SIGTERM the worker finishes the message in hand, then the server stops.
 pub async fn serve_with_mail(
@@ -381,6 +453,7 @@ pub async fn serve_with_mail(
     // The worker and the pages work by the same clock.
     let db = db.with_clock(web.clock.clone());
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let reminders = tokio::spawn(run_reminders(db.clone(), web.clock.clone(), REMINDER_INTERVAL, stop_rx.clone()));
     let worker = match mail {
         Some(m) => Some(tokio::spawn(run(db.clone(), m, stop_rx))),
         None => {
@@ -394,6 +467,7 @@ pub async fn serve_with_mail(
         if let Some(w) = worker {
             let _ = w.await;
         }
+        let _ = reminders.await;
     };
     crate::serve_on(listener, db, web, shutdown).await
 }

@@ -59,34 +59,128 @@ impl Received {
         value
     }
 
-    /// The body as the person reads it (quoted-printable decoded).
+    /// The body as the person reads it (quoted-printable decoded): the text part of a
+    /// message with a calendar invitation.
     fn body(&self) -> String {
-        let raw = self.data.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
-        let qp = self.header("Content-Transfer-Encoding").is_some_and(|e| e.eq_ignore_ascii_case("quoted-printable"));
-        assert!(
-            !self.header("Content-Transfer-Encoding").is_some_and(|e| e.eq_ignore_ascii_case("base64")),
-            "plain text is readable as sent"
-        );
-        if !qp {
-            return raw.replace("\r\n", "\n");
-        }
-        let joined = raw.replace("=\r\n", "");
-        let bytes = joined.as_bytes();
-        let mut out = Vec::new();
-        let mut i = 0;
-        while i < bytes.len() {
-            if bytes[i] == b'=' {
-                if let Some(Ok(b)) = joined.get(i + 1..i + 3).map(|h| u8::from_str_radix(h, 16)) {
-                    out.push(b);
-                    i += 3;
-                    continue;
-                }
+        match self.parts() {
+            None => {
+                let raw = self.data.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
+                decode_part(&self.data.split("\r\n\r\n").next().unwrap_or(""), raw)
             }
-            out.push(bytes[i]);
-            i += 1;
+            Some(parts) => {
+                let (head, body) = parts
+                    .iter()
+                    .find(|(h, _)| header_in(h, "Content-Type").is_some_and(|t| t.starts_with("text/plain")))
+                    .expect("a text part");
+                decode_part(head, body)
+            }
         }
-        String::from_utf8(out).unwrap().replace("\r\n", "\n")
     }
+
+    /// The parts of a multipart message (head, raw body), or None for a single part.
+    fn parts(&self) -> Option<Vec<(String, String)>> {
+        let content_type = self.header("Content-Type")?;
+        if !content_type.starts_with("multipart/") {
+            return None;
+        }
+        let boundary = content_type.split("boundary=").nth(1)?.trim_matches('"').to_owned();
+        let delimiter = format!("--{boundary}");
+        let raw = self.data.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
+        let mut out = Vec::new();
+        for chunk in raw.split(delimiter.as_str()).skip(1) {
+            if chunk.starts_with("--") {
+                break;
+            }
+            let chunk = chunk.trim_start_matches("\r\n");
+            let (head, body) = chunk.split_once("\r\n\r\n").unwrap_or((chunk, ""));
+            out.push((head.to_owned(), body.trim_end_matches("\r\n").to_owned()));
+        }
+        Some(out)
+    }
+
+    /// The calendar invitation attached (Content-Type, the .ics text), if any.
+    fn calendar(&self) -> Option<(String, String)> {
+        let parts = self.parts()?;
+        let (head, body) =
+            parts.iter().find(|(h, _)| header_in(h, "Content-Type").is_some_and(|t| t.starts_with("text/calendar")))?;
+        Some((header_in(head, "Content-Type").unwrap(), decode_part(head, body)))
+    }
+}
+
+/// A header of a head (folded lines joined).
+fn header_in(head: &str, name: &str) -> Option<String> {
+    let mut value: Option<String> = None;
+    for line in head.split("\r\n") {
+        if line.starts_with([' ', '\t']) {
+            if let Some(v) = value.as_mut() {
+                v.push_str(line.trim_start_matches(['\t']));
+            }
+            continue;
+        }
+        if value.is_some() {
+            break;
+        }
+        if let Some((n, v)) = line.split_once(':') {
+            if n.eq_ignore_ascii_case(name) {
+                value = Some(v.trim().to_owned());
+            }
+        }
+    }
+    value
+}
+
+/// A part's body as text: quoted-printable or base64 decoded, CRLF kept as sent for
+/// calendars and made LF for text.
+fn decode_part(head: &str, raw: &str) -> String {
+    let encoding = header_in(head, "Content-Transfer-Encoding").unwrap_or_default().to_ascii_lowercase();
+    let is_text = !header_in(head, "Content-Type").is_some_and(|t| t.starts_with("text/calendar"));
+    if is_text {
+        assert_ne!(encoding, "base64", "plain text is readable as sent");
+    }
+    let bytes: Vec<u8> = match encoding.as_str() {
+        "quoted-printable" => {
+            let joined = raw.replace("=\r\n", "");
+            let b = joined.as_bytes();
+            let mut out = Vec::new();
+            let mut i = 0;
+            while i < b.len() {
+                if b[i] == b'=' {
+                    if let Some(Ok(x)) = joined.get(i + 1..i + 3).map(|h| u8::from_str_radix(h, 16)) {
+                        out.push(x);
+                        i += 3;
+                        continue;
+                    }
+                }
+                out.push(b[i]);
+                i += 1;
+            }
+            out
+        }
+        "base64" => base64_decode(&raw.replace("\r\n", "")),
+        _ => raw.as_bytes().to_vec(),
+    };
+    let text = String::from_utf8(bytes).unwrap();
+    if is_text {
+        text.replace("\r\n", "\n")
+    } else {
+        text
+    }
+}
+
+fn base64_decode(s: &str) -> Vec<u8> {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = Vec::new();
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for c in s.bytes().filter(|c| *c != b'=') {
+        let v = ALPHABET.iter().position(|a| *a == c).expect("base64") as u32;
+        acc = (acc << 6) | v;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8 & 0xff);
+        }
+    }
+    out
 }
 
 #[derive(Default)]
@@ -413,7 +507,7 @@ async fn invitations_a_new_date_and_a_cancellation_reach_every_invitee_by_smtp_i
     // reason, no video link (REP-03, EXC-06); every Message-ID is its own outbox row's.
     let mut ids = BTreeSet::new();
     for m in &got {
-        let all = format!("{}{}", m.data, m.body());
+        let all = format!("{}{}{}", m.data, m.body(), m.calendar().map(|(_, ics)| ics).unwrap_or_default());
         for secret in ["Amy", "Brook", "Neglect", "double-booked", "moved away", "brook-family-room"] {
             assert!(!all.contains(secret), "{secret:?} in an e-mail:\n{all}");
         }
@@ -428,6 +522,166 @@ async fn invitations_a_new_date_and_a_cancellation_reach_every_invitee_by_smtp_i
     assert_eq!(ids, expected);
     worker.stop().await;
     assert_eq!(smtp.received().len(), 6, "each message once");
+}
+
+/// One calendar invitation read back by a calendar library (icalendar's parser): the
+/// calendar's METHOD and the event's properties (name, value, parameters).
+struct Ics {
+    method: Option<String>,
+    props: Vec<(String, String, Vec<(String, String)>)>,
+}
+
+impl Ics {
+    fn parse(text: &str) -> Ics {
+        assert!(text.contains("\r\n"), "CRLF line ends");
+        let unfolded = icalendar::parser::unfold(text);
+        let cal = icalendar::parser::read_calendar(&unfolded).expect("the .ics parses");
+        let method = cal.properties.iter().find(|p| p.name == "METHOD").map(|p| p.val.to_string());
+        let events: Vec<_> = cal.components.iter().filter(|c| c.name == "VEVENT").collect();
+        assert_eq!(events.len(), 1, "one event");
+        let props = events[0]
+            .properties
+            .iter()
+            .map(|p| {
+                let params = p
+                    .params
+                    .iter()
+                    .map(|q| (q.key.to_string(), q.val.as_ref().map(|v| v.to_string()).unwrap_or_default()))
+                    .collect();
+                (p.name.to_string(), p.val.to_string(), params)
+            })
+            .collect();
+        Ics { method, props }
+    }
+    /// A property's value, with RFC 5545's escapes (\\, \\; \\n \\\\) read.
+    fn get(&self, name: &str) -> Option<String> {
+        self.props
+            .iter()
+            .find(|(n, _, _)| n == name)
+            .map(|(_, v, _)| v.replace("\\,", ",").replace("\\;", ";").replace("\\n", "\n").replace("\\\\", "\\"))
+    }
+}
+
+/// The calendar invitation of a message, parsed, after checking its part's content type.
+fn ics_of(m: &Received, method: &str) -> Ics {
+    let (content_type, text) = m.calendar().expect("a calendar invitation is attached");
+    let ct = content_type.to_ascii_lowercase();
+    assert!(
+        ct.starts_with("text/calendar") && ct.contains(&format!("method={}", method.to_ascii_lowercase())),
+        "{content_type}"
+    );
+    let ics = Ics::parse(&text);
+    assert_eq!(ics.method.as_deref(), Some(method));
+    for secret in ["Amy", "Brook", "Mandy", "Dan", "brook-family-room", "double-booked", "moved away"] {
+        assert!(!text.contains(secret), "{secret:?} in the calendar invitation:\n{text}");
+    }
+    ics
+}
+
+#[tokio::test]
+async fn each_invitation_carries_a_calendar_entry_updated_with_a_higher_sequence_and_cancelled_with_the_same_uid() {
+    let app = start().await;
+    let chair = conference(&app).await;
+    let chair_account = users::by_id(&app.db, &UserId::from(chair.as_str())).await.unwrap().account;
+    let smtp = SmtpServer::start().await;
+    let worker = Worker::start(&app.db, smtp.settings());
+    let slot = |date: &str, hour: u32, venue: &str| Slot {
+        date: d(date),
+        time: chrono::NaiveTime::from_hms_opt(hour, 0, 0).unwrap(),
+        venue: Some(venue.into()),
+        video_link: Some("https://meet.example.org/brook-family-room".into()),
+        chair: chair.as_str().into(),
+    };
+    let ((), v) = conferences::save(&app.db, "conf", 1, Change::new("coord", "conference.schedule"), |c| {
+        c.schedule(
+            &coordinator(),
+            slot("2026-11-20", 10, "Room 1, Civic Centre"),
+            &chair_account,
+            |_| None,
+            None,
+            &Weekdays,
+            d("2026-11-03"),
+            Utc::now(),
+        )
+    })
+    .await
+    .unwrap();
+    let (_, v) = conferences::save(&app.db, "conf", v, Change::new("coord", "conference.invite"), |c| {
+        c.invite_family_member(&coordinator(), &"mum".into(), d("2026-11-04"))?;
+        c.invite_family_member(&coordinator(), &"dad".into(), d("2026-11-04"))?;
+        c.invite_professional(&coordinator(), &"p-teacher".into(), d("2026-11-04"))
+    })
+    .await
+    .unwrap();
+    let got = smtp.wait_for(2).await;
+    let invites: Vec<Ics> = got.iter().map(|m| ics_of(m, "REQUEST")).collect();
+    let uid = invites[0].get("UID").unwrap();
+    assert!(uid.ends_with("@testshire.example"), "{uid}");
+    for ics in &invites {
+        assert_eq!(ics.get("UID").as_deref(), Some(uid.as_str()), "one UID for the meeting, whoever receives it");
+        assert_eq!(ics.get("SEQUENCE").as_deref(), Some("0"));
+        // 20 November is GMT: 10:00 in London is 10:00 UTC; two hours are set aside.
+        assert_eq!(ics.get("DTSTART").as_deref(), Some("20261120T100000Z"));
+        assert_eq!(ics.get("DTEND").as_deref(), Some("20261120T120000Z"));
+        assert_eq!(ics.get("STATUS").as_deref(), Some("CONFIRMED"));
+        assert_eq!(ics.get("SUMMARY").as_deref(), Some("Child protection conference (Testshire County Council)"));
+        let location = ics.get("LOCATION").unwrap();
+        let location = location.as_str();
+        assert!(location.starts_with("Room 1, Civic Centre, or by video"), "{location}");
+        assert_eq!(ics.get("ORGANIZER").as_deref(), Some("mailto:conferences@testshire.example"));
+        assert!(ics.get("URL").is_none(), "no video link");
+    }
+
+    // A new date: the same UID, the next sequence, the new time and place.
+    let ((), v) = conferences::save(&app.db, "conf", v, Change::new("coord", "conference.reschedule"), |c| {
+        c.reschedule(
+            &coordinator(),
+            slot("2026-11-23", 14, "Room 7, Civic Centre"),
+            "The room was double-booked.",
+            &chair_account,
+            |_| None,
+            None,
+            &Weekdays,
+            d("2026-11-05"),
+            Utc::now(),
+        )
+    })
+    .await
+    .unwrap();
+    let got = smtp.wait_for(4).await;
+    let moved: Vec<Ics> = got[2..].iter().map(|m| ics_of(m, "REQUEST")).collect();
+    for ics in &moved {
+        assert_eq!(ics.get("UID").as_deref(), Some(uid.as_str()));
+        assert_eq!(ics.get("SEQUENCE").as_deref(), Some("1"));
+        assert_eq!(ics.get("DTSTART").as_deref(), Some("20261123T140000Z"));
+        assert!(ics.get("LOCATION").unwrap().starts_with("Room 7, Civic Centre"));
+    }
+
+    // Cancelled: METHOD:CANCEL, STATUS:CANCELLED, the same UID, a higher sequence.
+    conferences::save(&app.db, "conf", v, Change::new("coord", "conference.cancel"), |c| {
+        c.cancel(&coordinator(), "The family moved away.", Utc::now())
+    })
+    .await
+    .unwrap();
+    let got = smtp.wait_for(6).await;
+    worker.stop().await;
+    let cancels: Vec<(&Received, Ics)> = got[4..].iter().map(|m| (m, ics_of(m, "CANCEL"))).collect();
+    for (m, ics) in &cancels {
+        assert_eq!(ics.get("UID").as_deref(), Some(uid.as_str()));
+        assert_eq!(ics.get("SEQUENCE").as_deref(), Some("2"));
+        assert_eq!(ics.get("STATUS").as_deref(), Some("CANCELLED"));
+        assert!(m.calendar().unwrap().0.contains("cancellation.ics") || m.data.contains("cancellation.ics"));
+    }
+    // The sequence is kept in the database: another instance, or this one restarted, goes on
+    // from it.
+    let row =
+        sqlx::query("SELECT sequence FROM calendar_entry WHERE meeting_kind = 'conference' AND meeting_id = 'conf'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(sqlx::Row::try_get::<i64, _>(&row, "sequence").unwrap(), 2);
+    // The father has no address: nothing was sent to him (his letter is the print list's).
+    assert_eq!(smtp.received().len(), 6);
 }
 
 #[tokio::test]
@@ -646,6 +900,13 @@ async fn in_wales_the_family_invitation_arrives_in_english_and_welsh_lang_04() {
     assert!(body.contains("When: Friday 20 November 2026 at 10:00"), "{body}");
     assert!(body.contains("Pryd: Dydd Gwener 20 Tachwedd 2026 am 10:00"), "{body}");
     assert!(body.contains("Gallwch ddod â rhywun i'ch cefnogi"), "the Welsh arrives intact: {body}");
+    let ics = ics_of(&got[0], "REQUEST");
+    assert_eq!(
+        ics.get("SUMMARY").as_deref(),
+        Some("Child protection conference / Cynhadledd amddiffyn plant (Testshire County Council)"),
+        "in Wales the calendar speaks English and Welsh"
+    );
+    assert_eq!(ics.get("LOCATION").as_deref(), Some("Neuadd y Sir"));
     let subject = got[0].header("Subject").unwrap();
     assert_eq!(
         subject,

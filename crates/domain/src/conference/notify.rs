@@ -23,6 +23,18 @@ pub enum Told {
     Cancelled,
 }
 
+/// Whether an invitee's e-mail about the conference may carry a calendar entry (.ics), which
+/// says when and where it meets: only someone who may know that (EXC-04, EXC-06: never a
+/// family member excluded from the whole conference, not even in a cancellation).
+pub fn may_have_calendar_entry(c: &Conference, invitee: &Invitee) -> bool {
+    match invitee {
+        Invitee::FamilyMember { adult_id } => {
+            Visibility::for_recipient(c, &Recipient::FamilyMember(adult_id.clone())).meeting_details
+        }
+        _ => true,
+    }
+}
+
 /// Who is told what when a conference goes from `before` to `after`, in the order of
 /// `after`'s invitations. Empty when the change tells no one anything.
 pub fn told_of_change(before: &Conference, after: &Conference) -> Vec<(InvitationId, Told)> {

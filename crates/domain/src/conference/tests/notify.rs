@@ -2,7 +2,7 @@
 
 use super::exclusion::whole;
 use super::*;
-use crate::conference::notify::{told_of_change, Told};
+use crate::conference::notify::{may_have_calendar_entry, told_of_change, Told};
 
 fn moved(c: &mut Conference) {
     let mut s = slot(CONFERENCE_DAY, "chair1");
@@ -70,4 +70,18 @@ fn a_person_excluded_from_the_whole_conference_is_not_told_where_it_moved_exc_04
     assert!(!told.iter().any(|(i, _)| *i == dads), "the excluded father is not told: {told:?}");
     assert_eq!(told.len(), after.invitations().len() - 1, "everyone else is");
     assert!(told.iter().all(|(_, t)| *t == Told::Moved));
+}
+
+#[test]
+fn a_cancellation_carries_no_calendar_entry_to_a_person_excluded_from_the_whole_conference_exc_06() {
+    let mut before = invited();
+    before.exclude(&chair(), whole(dad()), at("2026-11-05 10:00")).expect("exclude");
+    let mut after = before.clone();
+    after.cancel(&coordinator(), "The family moved out of the area.", at("2026-11-06 10:00")).expect("cancel");
+    // The calendar entry says when and where it would have met: the excluded father is told
+    // of the cancellation (above) but gets no calendar entry; everyone else does.
+    for i in after.invitations() {
+        let excluded = matches!(&i.invitee, Invitee::FamilyMember { adult_id } if *adult_id == dad());
+        assert_eq!(may_have_calendar_entry(&after, &i.invitee), !excluded, "{:?}", i.invitee);
+    }
 }

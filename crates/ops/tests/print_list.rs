@@ -1,0 +1,94 @@
+//! The print list (issue 14): a family member without an e-mail address invited to a
+//! conference gets the invitation letter (tagged PDF, INV-01) on the authority's print list
+//! instead, logged as sent by post (REP-04); printing writes it out once and marks it printed,
+//! audited. Runs on SQLite, and on PostgreSQL with CONFER_TEST_DATABASE=postgres.
+
+use confer_ops::documents::{self, PRINT_ACTOR};
+use confer_ops::Ops;
+use confer_store::clock::Clock;
+use confer_store::testing::{self, World};
+use confer_store::{audit, documents_sent};
+use sqlx::Row;
+
+#[tokio::test]
+async fn a_parent_without_an_email_address_gets_the_invitation_letter_on_the_print_list_inv_01_rep_04() {
+    let db = testing::fresh_db().await;
+    let w = World::new(&db).await;
+    w.professional("p-school", None).await;
+    let f = w
+        .family("brook")
+        .child("amy", "Amy", "2015-01-01")
+        .mother("mum", "Mandy")
+        .with_adult(|a| a.email = Some("mandy.brook@family.example".into()))
+        .father("dad", "Dan")
+        .with_adult(|a| a.communication.first_language = "Welsh".into())
+        .professionals(&["p-school"])
+        .create()
+        .await;
+    let made = f.invited_conference(&w).await;
+    let ops = Ops::new(db.clone(), Clock::system());
+
+    // Only the father, who has no address, is on the list: the mother and the school were e-mailed.
+    let letters = documents::print_list(&ops, Some(&w.authority.id)).await.unwrap();
+    assert_eq!(letters.len(), 1, "{letters:?}");
+    let l = &letters[0];
+    assert_eq!(l.sent.recipient, "family-member:dad");
+    assert_eq!(l.sent.kind, "invitation-letter");
+    assert_eq!(l.sent.channel, "post");
+    assert_eq!(l.sent.language, "cy", "his first language is Welsh");
+    assert_eq!(l.sent.conference_id.as_deref(), Some(made.id.as_str()));
+    assert_eq!(l.sent.print_state.as_deref(), Some("waiting"));
+    assert!(l.bytes.starts_with(b"%PDF"), "a PDF");
+    for name in ["Brook", "brook", "Dan", "Amy", "Mandy"] {
+        assert!(!l.file_name.contains(name), "{name} in the file name {}", l.file_name);
+    }
+    assert!(l.file_name.starts_with("T01-") && l.file_name.ends_with("-invitation-letter-cy.pdf"), "{}", l.file_name);
+    // Asking again makes no second letter.
+    assert_eq!(documents::print_list(&ops, None).await.unwrap().len(), 1);
+
+    // Printed once: it leaves the list, and the printing is audited.
+    assert!(documents::mark_printed(&ops, &l.sent.id, PRINT_ACTOR).await.unwrap());
+    assert!(!documents::mark_printed(&ops, &l.sent.id, PRINT_ACTOR).await.unwrap(), "not twice");
+    assert!(documents::print_list(&ops, None).await.unwrap().is_empty());
+    let logged = documents_sent::for_conference(&db, &made.id).await.unwrap();
+    assert_eq!(logged.len(), 1);
+    assert_eq!(logged[0].print_state.as_deref(), Some("printed"));
+    let actions: Vec<String> =
+        sqlx::query("SELECT action FROM audit_event WHERE action LIKE 'document.%' ORDER BY seq")
+            .fetch_all(db.pool())
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.try_get::<String, _>("action").unwrap())
+            .collect();
+    assert_eq!(actions, vec!["document.sent", "document.printed"]);
+    assert_eq!(audit::verify(&db).await.unwrap().first_break, None);
+}
+
+#[tokio::test]
+async fn the_demo_authority_has_letters_waiting_on_its_print_list() {
+    let db = testing::fresh_db().await;
+    let options = confer_demo::DemoOptions {
+        families: 200,
+        ..confer_demo::DemoOptions::for_nation(confer_domain::Nation::England)
+    };
+    let demo = confer_demo::Demo::new(options, db.today());
+    confer_store::demo::load(&db, &demo, |_| {}).await.unwrap();
+    let ops = Ops::new(db.clone(), Clock::system());
+    let letters = documents::print_list(&ops, Some(&demo.authority.id)).await.unwrap();
+    assert!(!letters.is_empty(), "the demo has letters waiting");
+    assert!(letters.len() <= 8, "a few: {}", letters.len());
+    for l in &letters {
+        assert_eq!((l.sent.kind.as_str(), l.sent.channel.as_str()), ("invitation-letter", "post"));
+        assert!(l.bytes.starts_with(b"%PDF"));
+        let adult = l.sent.recipient.strip_prefix("family-member:").unwrap();
+        let email: Option<String> = sqlx::query("SELECT email FROM adult WHERE id = $1")
+            .bind(adult)
+            .fetch_one(db.pool())
+            .await
+            .unwrap()
+            .try_get("email")
+            .unwrap();
+        assert!(email.is_none(), "only people without an address get letters");
+    }
+}
