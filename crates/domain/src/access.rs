@@ -121,6 +121,10 @@ crate::text_enum! {
         AuditConferences => "audit-conferences", "Audit conferences";
         /// Change the checklist conferences are audited against (QA-03).
         ManageQualityChecklist => "manage-quality-checklist", "Change the audit checklist";
+        /// Make the authority's statutory returns (England's Children in Need census, Ofsted's
+        /// Annex A lists): every child of the authority, so quality assurance and service
+        /// managers only (issue 15).
+        ExportReturns => "export-returns", "Export statutory returns";
     }
 }
 
@@ -319,6 +323,7 @@ pub const GRANTS: &[(Action, &[Grant])] = &[
     (Action::ViewQualityAudits, &[Role(QualityAssurance), Role(Auditor)]),
     (Action::AuditConferences, &[Role(QualityAssurance)]),
     (Action::ManageQualityChecklist, &[Role(QualityAssurance)]),
+    (Action::ExportReturns, &[Role(QualityAssurance)]),
     (
         Action::GivePortalAccess,
         &[

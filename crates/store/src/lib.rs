@@ -7,6 +7,7 @@
 pub mod audit;
 mod bulk;
 pub mod calendar;
+pub mod census;
 pub mod clock;
 pub mod conferences;
 pub mod deadlines;
