@@ -116,6 +116,9 @@ pub async fn save(
     Path((family_id, child_id)): Path<(String, String)>,
     Form(posted): Form<PostedCensus>,
 ) -> Result<Response, AppError> {
+    // The policy first: a form from someone who may not change the record is refused as such,
+    // whatever it holds.
+    ctx.authorize_record(&state, confer_domain::access::Action::EditFamilyRecord, &family_id).await?;
     let Ok(version) = posted.version.trim().parse::<i64>() else {
         return Err(AppError::BadRequest("The form is missing its version: reload the page and try again.".into()));
     };
