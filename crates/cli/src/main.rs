@@ -68,6 +68,9 @@ enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// England's Children in Need census: check the return and write its file.
+    #[command(subcommand)]
+    Census(CensusCommand),
     /// Working days and bank holidays of the four UK nations (ISO dates on stdout).
     Calendar {
         #[command(subcommand)]
@@ -103,6 +106,32 @@ struct DemoArgs {
     /// Load the demo data, print the figures and exit without serving (for benchmarks).
     #[arg(long)]
     load_only: bool,
+}
+
+#[derive(Subcommand)]
+enum CensusCommand {
+    /// Write the census file of an English authority for the collection year ending 31 March
+    /// YYYY, after the DfE's validation rules: with errors it writes nothing and lists them
+    /// (exit 1) unless --allow-errors. Every file written is audited (year, digest of the bytes).
+    Export {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The authority's code.
+        #[arg(long)]
+        authority: String,
+        /// The year the collection ends in (2026 for 1 April 2025 to 31 March 2026).
+        #[arg(long, value_name = "YYYY")]
+        year: i32,
+        /// The file to write.
+        #[arg(long, value_name = "FILE")]
+        out: std::path::PathBuf,
+        /// Write the file even when the return has errors (they are listed).
+        #[arg(long)]
+        allow_errors: bool,
+        /// CSV (one row per episode) instead of the XML the DfE takes.
+        #[arg(long)]
+        csv: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -482,6 +511,7 @@ async fn run(cli: Cli) -> Outcome {
             Ok(())
         }
         Command::Calendar { command, db } => run_calendar(command, db).await,
+        Command::Census(command) => run_census(command).await,
         Command::Audit(AuditCommand::Verify { db, against, key }) => {
             let export = match &against {
                 None => None,
@@ -551,6 +581,52 @@ fn redact_url(url: &str) -> String {
             format!("{}{}@{}", &url[..s + 3], user, &url[at + 1..])
         }
         _ => url.to_owned(),
+    }
+}
+
+/// Runs a census subcommand: the findings on stderr (rule, child, field, message, the page
+/// that fixes it), the summary on stdout.
+async fn run_census(command: CensusCommand) -> Outcome {
+    use confer_ops::census::{self, Exported, Format};
+    let CensusCommand::Export { db, authority, year, out, allow_errors, csv } = command;
+    let db = open(&db).await?;
+    let a = users::authority_by_code(&db, &authority)
+        .await?
+        .ok_or_else(|| usage(format!("there is no authority with code {authority}")))?;
+    let format = if csv { Format::Csv } else { Format::Xml };
+    let exported = census::export(&operations(&db), census::By::Operator, &a.id, year, format, allow_errors).await?;
+    let report = match &exported {
+        Exported::Written { report, .. } | Exported::Refused { report } => report,
+    };
+    for f in &report.findings {
+        let kind = match f.severity {
+            confer_domain::census::Severity::Error => "error",
+            confer_domain::census::Severity::Query => "query",
+        };
+        let child = if f.la_child_id.is_empty() { "(whole return)".to_owned() } else { f.la_child_id.clone() };
+        eprintln!("{kind} {}: {child} {}: {} [fix at {}]", f.rule, f.field, f.message, f.link());
+    }
+    match exported {
+        Exported::Refused { report } => Err(Failure {
+            message: format!(
+                "the return has {} errors and {} queries (listed above): nothing was written; fix them, or give --allow-errors",
+                report.errors(),
+                report.queries()
+            ),
+            status: 1,
+        }),
+        Exported::Written { bytes, digest, report } => {
+            std::fs::write(&out, &bytes).map_err(|e| usage(format!("cannot write {}: {e}", out.display())))?;
+            println!(
+                "Wrote {} ({} bytes, sha256 {digest}): {} children for the year ending 31 March {year}, {} errors, {} queries.",
+                out.display(),
+                bytes.len(),
+                report.ret.children.len(),
+                report.errors(),
+                report.queries()
+            );
+            Ok(())
+        }
     }
 }
 

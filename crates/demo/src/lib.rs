@@ -16,7 +16,9 @@
 
 use confer_domain::model::*;
 
+mod census;
 mod conferences;
+pub use census::ChildCensusSeed;
 mod deadlines;
 use chrono::{Duration, Months, NaiveDate};
 pub use deadlines::DemoDeadline;

@@ -7,6 +7,7 @@
 //! lists, tables, in reading order) by [`letters`]; [`pdf::render`] and [`html::render`] then
 //! write the same content, so the PDF and the HTML never say different things.
 
+pub mod census;
 pub mod doc;
 pub mod html;
 pub mod ics;

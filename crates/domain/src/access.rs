@@ -136,6 +136,10 @@ crate::text_enum! {
         ViewComplaints => "view-complaints", "See complaints";
         /// Assign, acknowledge, answer, escalate and close complaints (RIGHT-02).
         ManageComplaints => "manage-complaints", "Handle complaints";
+        /// Make the authority's statutory returns (England's Children in Need census, Ofsted's
+        /// Annex A lists): every child of the authority, so quality assurance and service
+        /// managers only (issue 15).
+        ExportReturns => "export-returns", "Export statutory returns";
     }
 }
 
@@ -361,6 +365,7 @@ pub const GRANTS: &[(Action, &[Grant])] = &[
     ),
     (Action::ViewComplaints, &[Role(QualityAssurance), Role(Coordinator), Role(Auditor)]),
     (Action::ManageComplaints, &[Role(QualityAssurance), Role(Coordinator)]),
+    (Action::ExportReturns, &[Role(QualityAssurance)]),
     (
         Action::GivePortalAccess,
         &[

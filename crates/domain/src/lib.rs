@@ -5,6 +5,7 @@
 pub mod access;
 pub mod audit;
 pub mod calendar;
+pub mod census;
 pub mod complaint;
 pub mod conference;
 pub mod feedback;

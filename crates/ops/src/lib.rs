@@ -10,6 +10,7 @@
 //! out (this crate does not depend on axum).
 
 pub mod accounts;
+pub mod census;
 pub mod complaints;
 pub mod conference;
 pub mod documents;

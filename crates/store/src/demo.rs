@@ -160,6 +160,28 @@ async fn load_batch(
             "first_language",
             "needs_interpreter",
             "access_needs",
+            "upn",
+            "upn_unknown",
+        ],
+    );
+    // The census details of each child (issue 15): one multi-row INSERT as the other tables.
+    let mut cin_episode = Rows::new(
+        "cin_episode",
+        &[
+            "id",
+            "authority_id",
+            "family_id",
+            "child_id",
+            "referral_date",
+            "referral_source",
+            "primary_need",
+            "nfa",
+            "closure_date",
+            "closure_reason",
+            "assessments",
+            "enquiries",
+            "created_at",
+            "updated_at",
         ],
     );
     let mut adult = Rows::new(
@@ -210,7 +232,29 @@ async fn load_batch(
         let i = first + k as u32;
         let id = f.family.id.as_str();
         family.push([id.into(), authority.into(), f.family.name.clone().into(), now.clone().into()]);
+        let census = demo.census(f, i);
+        for seed in &census {
+            for e in &seed.episodes {
+                cin_episode.push([
+                    crate::new_id().into(),
+                    authority.into(),
+                    id.into(),
+                    seed.child_id.as_str().into(),
+                    e.referral_date.to_string().into(),
+                    e.referral_source.clone().into(),
+                    e.primary_need.clone().into(),
+                    crate::flag(e.nfa).into(),
+                    e.closure_date.map(|d| d.to_string()).into(),
+                    e.closure_reason.clone().into(),
+                    serde_json::to_string(&e.assessments).unwrap_or_else(|_| "[]".into()).into(),
+                    serde_json::to_string(&e.enquiries).unwrap_or_else(|_| "[]".into()).into(),
+                    now.clone().into(),
+                    now.clone().into(),
+                ]);
+            }
+        }
         for c in &f.children {
+            let seed = census.iter().find(|s| s.child_id == c.id);
             let (dob, edd) = match c.birth {
                 Birth::Born(d) => (Some(d.to_string()), None),
                 Birth::Unborn { expected } => (None, Some(expected.to_string())),
@@ -231,6 +275,8 @@ async fn load_batch(
                 c.communication.first_language.clone().into(),
                 crate::flag(c.communication.needs_interpreter).into(),
                 c.communication.access_needs.clone().into(),
+                seed.and_then(|s| s.upn.clone()).into(),
+                seed.and_then(|s| s.upn_unknown.clone()).into(),
             ]);
         }
         for a in &f.adults {
@@ -301,13 +347,22 @@ async fn load_batch(
         if !deadlines.is_empty() {
             events.push((id, "deadline.seed", serde_json::to_value(&deadlines).unwrap_or_default()));
         }
+        // The census details, as the family's own event (the child form's changes are
+        // `child.census.update`).
+        let seeds: Vec<serde_json::Value> = census
+            .iter()
+            .map(|s| serde_json::json!({"child_id": s.child_id, "upn": s.upn, "upn_unknown": s.upn_unknown, "episodes": s.episodes}))
+            .collect();
+        if !seeds.is_empty() {
+            events.push((id, "census.seed", serde_json::Value::Array(seeds)));
+        }
         // Cases waiting for a conference have one: requested, or scheduled with a chair.
         if let Some(c) = demo.conference(f, i, calendar, policies, db.clock().now()) {
             conferences.push(c);
         }
     }
     // Parents before the rows that refer to them.
-    for rows in [family, child, adult, adult_child, case, case_professional, deadline] {
+    for rows in [family, child, cin_episode, adult, adult_child, case, case_professional, deadline] {
         rows.insert(&mut tx).await?;
     }
     let entries: Vec<crate::audit::Entry<'_>> = events

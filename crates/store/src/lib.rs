@@ -8,6 +8,7 @@ pub mod audit;
 mod bulk;
 pub mod calendar;
 pub mod calendar_entries;
+pub mod census;
 pub mod clock;
 pub mod complaints;
 pub mod conferences;

@@ -589,6 +589,7 @@ const REMOVALS: &[(&str, &str)] = &[
         "DELETE FROM case_professional WHERE case_id IN (SELECT id FROM family_case WHERE family_id = $1)",
     ),
     ("cases", "DELETE FROM family_case WHERE family_id = $1"),
+    ("census episodes", "DELETE FROM cin_episode WHERE family_id = $1"),
     ("relationships", "DELETE FROM adult_child WHERE child_id IN (SELECT id FROM child WHERE family_id = $1)"),
     ("adults", "DELETE FROM adult WHERE family_id = $1"),
     ("children", "DELETE FROM child WHERE family_id = $1"),

@@ -214,7 +214,7 @@ impl Ctx {
     /// The layout context for a page, with the navigation this person may use.
     pub fn page(&self, title: &str, current: &str) -> Page {
         let mut nav = Vec::new();
-        let items: [(&'static str, &'static str, Action); 12] = [
+        let items: [(&'static str, &'static str, Action); 13] = [
             ("/", "Dashboard", Action::ViewDashboard),
             ("/families", "Families", Action::SearchFamilies),
             ("/conferences/chair", "Your conferences", Action::ListChairedConferences),
@@ -224,6 +224,7 @@ impl Ctx {
             ("/audit", "Audit trail", Action::ViewAuditTrail),
             ("/quality", "Quality audits", Action::ViewQualityAudits),
             ("/records", "Records", Action::ReviewRetention),
+            ("/returns/census", "Returns", Action::ExportReturns),
             ("/admin/users", "Users", Action::ManageUsers),
             ("/admin/policy", "Policy", Action::ManagePolicy),
             ("/account", "Your account", Action::ManageOwnAccount),

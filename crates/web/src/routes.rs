@@ -312,6 +312,11 @@ pub const ROUTES: &[Route] = &[
     r("POST", "/plans/{plan_id}/young-person", Record(Action::ChangePlan)),
     r("GET", "/families/{family_id}/children/{child_id}/timeline", Record(Action::ViewPlan)),
     r("GET", "/portal/plans/{plan_id}", Record(Action::ViewFamilyPlan)),
+    // England's Children in Need census (issue 15): a child's census details, the return.
+    r("GET", "/families/{family_id}/children/{child_id}/census", Record(Action::EditFamilyRecord)),
+    r("POST", "/families/{family_id}/children/{child_id}/census", Record(Action::EditFamilyRecord)),
+    r("GET", "/returns/census", Authority(Action::ExportReturns)),
+    r("GET", "/returns/census/download", Authority(Action::ExportReturns)),
 ];
 
 pub fn route_for(method: &str, path: &str) -> Option<&'static Route> {
@@ -343,6 +348,12 @@ pub fn router(state: SharedState) -> Router {
             "/families/{family_id}/children/{child_id}/edit",
             get(pages::families::edit_child_page).post(pages::families::edit_child),
         )
+        .route(
+            "/families/{family_id}/children/{child_id}/census",
+            get(pages::census::page).post(pages::census::save),
+        )
+        .route("/returns/census", get(pages::census::returns))
+        .route("/returns/census/download", get(pages::census::download))
         .route("/audit", get(pages::audit::recent))
         .route("/admin/users", get(pages::admin::users).post(pages::admin::create_user))
         .route("/admin/users/{user_id}", get(pages::admin::user).post(pages::admin::change_user))

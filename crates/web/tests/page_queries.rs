@@ -322,3 +322,65 @@ async fn feedback_pages_cost_the_same_whatever_they_show() {
     let portal_form = cost(&mut parent, &format!("/portal/conferences/{}/feedback", conf.id)).await;
     assert!(portal_form <= RECORD_BUDGET, "the portal's feedback form costs {portal_form} (budget {RECORD_BUDGET})");
 }
+
+/// Issue 15: a child's census page costs the same with one episode as with several, and the
+/// census returns page the same with one child in the return as with several (the return is
+/// read in a fixed number of statements whatever the authority's size).
+#[tokio::test]
+async fn census_pages_cost_the_same_whatever_they_show() {
+    assert!(count_statements(), "another tracing subscriber was installed first: nothing would be counted");
+    let (app, _clock) = start_at("2026-11-10 09:00").await;
+    let w = &app.world;
+    let (worker, _) = staff(&app, "sw", &[Role::SocialWorker], None).await;
+    let (qa, _) = staff(&app, "qa", &[Role::QualityAssurance], None).await;
+    let episode = |day: &str| confer_domain::census::RecordedEpisode {
+        referral_date: day.parse().unwrap(),
+        referral_source: "6".into(),
+        primary_need: Some("N1".into()),
+        nfa: false,
+        closure_date: None,
+        closure_reason: None,
+        assessments: vec![],
+        enquiries: vec![],
+    };
+    let add = |family: String, child: String, days: Vec<&'static str>| {
+        let db = app.db.clone();
+        let authority = app.authority.id.as_str().to_owned();
+        async move {
+            let mut tx = db.begin().await.unwrap();
+            let eps: Vec<_> = days.iter().map(|d| episode(d)).collect();
+            confer_store::census::insert_for_child(&mut tx, &authority, &family, &child, None, Some("UN6"), &eps)
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+        }
+    };
+    w.family("fam-c0").worker(&worker).child("c0", "AMY", "2015-03-01").mother("m0", "Mia").create().await;
+    add("fam-c0".into(), "c0".into(), vec!["2026-10-01"]).await;
+    let mut sw = app.as_user(&worker).await;
+    let mut manager = app.as_user(&qa).await;
+    // Every connection of the pool warm (their prepared statements made) before counting.
+    for _ in 0..16 {
+        sw.get("/families/fam-c0/children/c0/census").await;
+        manager.get("/returns/census?year=2027").await;
+    }
+    let child_one = cost(&mut sw, "/families/fam-c0/children/c0/census").await;
+    let returns_one = cost(&mut manager, "/returns/census?year=2027").await;
+    for i in 1..4 {
+        w.family(&format!("fam-c{i}"))
+            .worker(&worker)
+            .child(&format!("c{i}"), "BEN", "2014-01-01")
+            .mother(&format!("m{i}"), "Mia")
+            .create()
+            .await;
+        add(format!("fam-c{i}"), format!("c{i}"), vec!["2026-04-02"]).await;
+    }
+    add("fam-c0".into(), "c0".into(), vec!["2025-01-01", "2025-06-01"]).await;
+    let child_many = cost(&mut sw, "/families/fam-c0/children/c0/census").await;
+    let returns_many = cost(&mut manager, "/returns/census?year=2027").await;
+    eprintln!("statements: census page {child_one}, returns page {returns_one}");
+    assert_eq!(child_one, child_many, "the census page costs more with more episodes");
+    assert_eq!(returns_one, returns_many, "the returns page costs more with more children");
+    assert!(child_one <= RECORD_BUDGET, "the census page costs {child_one} (budget {RECORD_BUDGET})");
+    assert!(returns_one <= BUDGET, "the returns page costs {returns_one} (budget {BUDGET})");
+}

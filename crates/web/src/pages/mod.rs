@@ -4,6 +4,7 @@ pub mod account;
 pub mod admin;
 pub mod arrange;
 pub mod audit;
+pub mod census;
 pub mod conference;
 pub mod conferences;
 pub mod dashboard;
