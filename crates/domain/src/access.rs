@@ -121,6 +121,15 @@ crate::text_enum! {
         AuditConferences => "audit-conferences", "Audit conferences";
         /// Change the checklist conferences are audited against (QA-03).
         ManageQualityChecklist => "manage-quality-checklist", "Change the audit checklist";
+        /// The subject access requests of the authority, what was gathered and the proposed
+        /// redactions (RIGHT-01).
+        ViewSubjectAccess => "view-subject-access", "See subject access requests";
+        /// Log a request received by letter or phone, verify identity, extend, gather, review
+        /// the redactions, produce the bundle, refuse or record a withdrawal (RIGHT-01).
+        ManageSubjectAccess => "manage-subject-access", "Handle subject access requests";
+        /// The family portal: ask for the records held about oneself, see the request's
+        /// progress and download the answer (RIGHT-01); one's own requests only.
+        AskForOwnRecords => "ask-for-own-records", "Ask for your records in the family portal";
     }
 }
 
@@ -319,6 +328,12 @@ pub const GRANTS: &[(Action, &[Grant])] = &[
     (Action::ViewQualityAudits, &[Role(QualityAssurance), Role(Auditor)]),
     (Action::AuditConferences, &[Role(QualityAssurance)]),
     (Action::ManageQualityChecklist, &[Role(QualityAssurance)]),
+    // Subject access requests (RIGHT-01): records work of quality assurance across cases (the
+    // authority's records staff hold this role); auditors read them and change nothing. The
+    // person asking does it from the portal, for themselves.
+    (Action::ViewSubjectAccess, &[Role(QualityAssurance), Role(Auditor)]),
+    (Action::ManageSubjectAccess, &[Role(QualityAssurance)]),
+    (Action::AskForOwnRecords, &[RoleWith(Parent, FamilyMember), RoleWith(YoungPerson, FamilyMember)]),
     (
         Action::GivePortalAccess,
         &[
@@ -441,6 +456,8 @@ pub fn read_action(action: Action) -> Action {
         | Action::GatherViews => Action::ViewConference,
         Action::ViewFamilyConference | Action::TakePartAsFamily => Action::ViewFamilyConference,
         Action::ViewPlan | Action::ChangePlan | Action::UpdatePlanAction => Action::ViewPlan,
+        // One's own records request is nobody else's business: refused as not found.
+        Action::AskForOwnRecords => Action::AskForOwnRecords,
         _ => Action::ViewFamilyRecord,
     }
 }
@@ -469,6 +486,8 @@ pub fn is_record_action(action: Action) -> bool {
             | Action::ChangePlan
             | Action::UpdatePlanAction
             | Action::ViewFamilyPlan
+            | Action::ManageSubjectAccess
+            | Action::AskForOwnRecords
     )
 }
 

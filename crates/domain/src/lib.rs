@@ -13,6 +13,7 @@ pub mod plan_views;
 pub mod policy;
 pub mod portal;
 pub mod quality;
+pub mod subject_access;
 pub mod retention;
 pub mod timescales;
 pub mod validate;

@@ -17,6 +17,7 @@ pub mod plan;
 pub mod plan_people;
 pub mod quality;
 pub mod records;
+pub mod subject_access;
 
 pub use error::OpsError;
 

@@ -76,13 +76,21 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<Sent> {
 /// Logs a document and its audit event in one transaction. A letter for post is kept whole
 /// and put on the print list.
 pub async fn log(db: &Db, s: &NewSent<'_>) -> Result<Sent> {
+    let mut tx = db.begin().await?;
+    let sent = log_in(&mut tx, s).await?;
+    tx.commit().await?;
+    Ok(sent)
+}
+
+/// [`log`] inside the caller's transaction (the change the document answers commits with it).
+pub async fn log_in(tx: &mut crate::Tx, s: &NewSent<'_>) -> Result<Sent> {
     let id = new_id();
     let sha256 = hex::encode(Sha256::digest(s.content));
     let size =
         i64::try_from(s.content.len()).map_err(|_| StoreError::InvalidInput("The document is too large.".into()))?;
     let post = s.channel == "post";
-    let mut tx = db.begin().await?;
     let now = tx.now();
+
     sqlx::query(
         "INSERT INTO document_sent (id, authority_id, family_id, conference_id, kind, recipient, version, language, \
          format, print_size, channel, sha256, size_bytes, content, sent_by, sent_at, print_state, printed_at) \
@@ -105,10 +113,10 @@ pub async fn log(db: &Db, s: &NewSent<'_>) -> Result<Sent> {
     .bind(s.sent_by)
     .bind(&now)
     .bind(post.then_some("waiting"))
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     audit::record(
-        &mut tx,
+        tx,
         Entry {
             authority_id: s.authority_id,
             actor: s.sent_by,
@@ -132,7 +140,6 @@ pub async fn log(db: &Db, s: &NewSent<'_>) -> Result<Sent> {
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(Sent {
         id,
         family_id: s.family_id.to_owned(),
@@ -151,6 +158,18 @@ pub async fn log(db: &Db, s: &NewSent<'_>) -> Result<Sent> {
         print_state: post.then(|| "waiting".to_owned()),
         printed_at: None,
     })
+}
+
+/// The documents sent to one recipient of a family (`family-member:ID`, `child:ID`), oldest first.
+pub async fn for_recipient(db: &Db, family_id: &str, recipient: &str) -> Result<Vec<Sent>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM document_sent WHERE family_id = $1 AND recipient = $2 ORDER BY sent_at, id"
+    ))
+    .bind(family_id)
+    .bind(recipient)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(from_row).collect()
 }
 
 /// The documents sent for a conference, oldest first.

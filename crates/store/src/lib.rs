@@ -24,6 +24,7 @@ pub mod portal;
 pub mod quality;
 pub mod retention;
 pub mod sessions;
+pub mod subject_access;
 pub mod tokens;
 pub mod totp_key;
 pub mod uk_time;

@@ -36,6 +36,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (23, "documents_sent", include_str!("../migrations/0023_documents_sent.sql")),
     (24, "records_management", include_str!("../migrations/0024_records_management.sql")),
     (25, "quality_audits", include_str!("../migrations/0025_quality_audits.sql")),
+    (28, "subject_access", include_str!("../migrations/0028_subject_access.sql")),
 ];
 
 /// The PostgreSQL advisory lock that one migration runner holds at a time (any fixed number
