@@ -272,6 +272,15 @@ pub const ROUTES: &[Route] = &[
     r("GET", "/admin/retention", Authority(Action::ReviewRetention)),
     r("POST", "/admin/retention", Authority(Action::ManageRetentionSchedule)),
     r("GET", "/quality", Authority(Action::ViewQualityAudits)),
+    // Subject access requests (RIGHT-01): staff, and the requester in the portal.
+    r("GET", "/subject-access", Authority(Action::ViewSubjectAccess)),
+    r("GET", "/subject-access/{request_id}", Authority(Action::ViewSubjectAccess)),
+    r("POST", "/subject-access/{request_id}/steps", Authority(Action::ManageSubjectAccess)),
+    r("GET", "/families/{family_id}/subject-access", Record(Action::ManageSubjectAccess)),
+    r("POST", "/families/{family_id}/subject-access", Record(Action::ManageSubjectAccess)),
+    r("GET", "/portal/families/{family_id}/records-requests", Record(Action::AskForOwnRecords)),
+    r("POST", "/portal/families/{family_id}/records-requests", Record(Action::AskForOwnRecords)),
+    r("GET", "/portal/families/{family_id}/records-requests/{request_id}/download", Record(Action::AskForOwnRecords)),
     r("POST", "/quality/samples", Authority(Action::AuditConferences)),
     r("GET", "/quality/checklist", Authority(Action::ViewQualityAudits)),
     r("POST", "/quality/checklist", Authority(Action::ManageQualityChecklist)),
@@ -456,6 +465,19 @@ pub fn router(state: SharedState) -> Router {
         .route("/conferences/{conference_id}/legal-recommendations", post(pages::meeting::legal_recommendation))
         // The family portal (issue 6).
         .route("/portal/conferences/{conference_id}", get(pages::portal::show))
+        // Subject access requests (RIGHT-01).
+        .route("/subject-access", get(pages::subject_access::list))
+        .route("/subject-access/{request_id}", get(pages::subject_access::show))
+        .route("/subject-access/{request_id}/steps", post(pages::subject_access::step))
+        .route("/families/{family_id}/subject-access", get(pages::subject_access::new_form).post(pages::subject_access::log))
+        .route(
+            "/portal/families/{family_id}/records-requests",
+            get(pages::subject_access::portal).post(pages::subject_access::portal_ask),
+        )
+        .route(
+            "/portal/families/{family_id}/records-requests/{request_id}/download",
+            get(pages::subject_access::portal_download),
+        )
         .route("/portal/conferences/{conference_id}/answer", post(pages::portal::answer))
         .route("/portal/conferences/{conference_id}/supporter", post(pages::portal::supporter))
         .route("/portal/conferences/{conference_id}/views", post(pages::portal::views))

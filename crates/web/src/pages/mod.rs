@@ -23,4 +23,5 @@ pub mod portal_text;
 pub mod portal_words;
 pub mod record;
 pub mod quality;
+pub mod subject_access;
 pub mod records;

@@ -117,6 +117,9 @@ struct PortalHome<'a> {
     /// Issue 13: a partner professional's own actions and core group dates (PLAN-02, CG-02).
     work: Option<confer_ops::plan_people::MyWork>,
     statuses: Vec<(&'static str, &'static str)>,
+    /// RIGHT-01: the families in which this person may ask for their own records.
+    records_families: Vec<String>,
+    sw: &'static super::subject_access::Words,
 }
 
 /// The meeting's date, time, place, video link and chair, as this reader may see them: someone
@@ -219,7 +222,10 @@ pub async fn home(
     };
     let statuses = ActionStatus::ALL.iter().map(|s| (s.as_str(), s.label())).collect();
     let page = portal_page(&ctx, t.home_title, w);
-    Ok(view::render(&PortalHome { page: &page, t, w, rows, plans, pw, work, statuses }))
+    let asks = ctx.actor.roles.iter().any(|r| matches!(r, confer_domain::Role::Parent | confer_domain::Role::YoungPerson));
+    let records_families = if asks { links.iter().map(|(f, _)| f.clone()).collect() } else { Vec::new() };
+    let sw = super::subject_access::words_for(Some(w.lang));
+    Ok(view::render(&PortalHome { page: &page, t, w, rows, plans, pw, work, statuses, records_families, sw }))
 }
 
 // ---------------------------------------------------------------- one conference
