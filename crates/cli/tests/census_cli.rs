@@ -18,16 +18,7 @@ async fn census_export_of_the_demo_authority_has_no_errors_and_is_reproducible()
     let url = confer_store::testing::fresh_url().await;
     let dir = std::env::temp_dir().join(format!("confer-census-{}", confer_store::new_id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let o = confer(&[
-        "demo",
-        "--load-only",
-        "--families",
-        "60",
-        "--today",
-        "2026-11-25",
-        "--database-url",
-        &url,
-    ]);
+    let o = confer(&["demo", "--load-only", "--families", "60", "--today", "2026-11-25", "--database-url", &url]);
     assert!(o.status.success(), "{}", text(&o));
     let first = dir.join("first.xml");
     let second = dir.join("second.xml");
@@ -59,7 +50,16 @@ async fn census_export_of_the_demo_authority_has_no_errors_and_is_reproducible()
     // CSV of the same return.
     let csv = dir.join("census.csv");
     let o = confer(&[
-        "census", "export", "--database-url", &url, "--authority", "DEMO", "--year", "2027", "--csv", "--out",
+        "census",
+        "export",
+        "--database-url",
+        &url,
+        "--authority",
+        "DEMO",
+        "--year",
+        "2027",
+        "--csv",
+        "--out",
         csv.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", text(&o));
@@ -78,7 +78,15 @@ async fn census_export_of_the_demo_authority_has_no_errors_and_is_reproducible()
     assert!(after.contains("\"year\":2027") && after.contains("\"sha256\""), "{after}");
     // A year with the wrong shape is refused with what to do.
     let o = confer(&[
-        "census", "export", "--database-url", &url, "--authority", "DEMO", "--year", "26", "--out",
+        "census",
+        "export",
+        "--database-url",
+        &url,
+        "--authority",
+        "DEMO",
+        "--year",
+        "26",
+        "--out",
         dir.join("x.xml").to_str().unwrap(),
     ]);
     assert!(!o.status.success());

@@ -10,8 +10,8 @@
 //! date at midnight (`YYYY-03-31T00:00:00`), so the same data and year give the same bytes
 //! whenever the file is made.
 
-use confer_domain::census::{CensusReturn, CpPlan, Episode};
 use chrono::{NaiveDate, NaiveDateTime};
+use confer_domain::census::{CensusReturn, CpPlan, Episode};
 
 /// What the header says about the file's maker.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -324,9 +324,7 @@ pub fn csv(r: &CensusReturn) -> Vec<u8> {
                 list(&e.cp_plans, |p| p.initial_category.clone().unwrap_or_default()),
                 list(&e.cp_plans, |p| p.latest_category.clone().unwrap_or_default()),
                 list(&e.cp_plans, |p| p.previous_plans.map(|n| n.to_string()).unwrap_or_default()),
-                list(&e.cp_plans, |p| {
-                    p.reviews.iter().flatten().map(|r| r.to_string()).collect::<Vec<_>>().join(" ")
-                }),
+                list(&e.cp_plans, |p| p.reviews.iter().flatten().map(|r| r.to_string()).collect::<Vec<_>>().join(" ")),
             ]);
             csv_row(&row, &mut out);
         }

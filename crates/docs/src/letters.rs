@@ -23,6 +23,8 @@ pub enum DocumentKind {
     InvitationLetter,
     ExclusionLetter,
     Plan,
+    /// The answer to a subject access request (RIGHT-01).
+    SubjectAccessBundle,
 }
 
 impl DocumentKind {
@@ -33,6 +35,7 @@ impl DocumentKind {
             DocumentKind::InvitationLetter => "invitation-letter",
             DocumentKind::ExclusionLetter => "exclusion-letter",
             DocumentKind::Plan => "plan",
+            DocumentKind::SubjectAccessBundle => "subject-access-bundle",
         }
     }
     pub fn parse(s: &str) -> Option<DocumentKind> {
@@ -42,6 +45,7 @@ impl DocumentKind {
             DocumentKind::InvitationLetter,
             DocumentKind::ExclusionLetter,
             DocumentKind::Plan,
+            DocumentKind::SubjectAccessBundle,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)

@@ -13,6 +13,7 @@ pub mod html;
 pub mod ics;
 pub mod letters;
 pub mod pdf;
+pub mod subject_access;
 
 pub use doc::{Block, Doc};
 pub use letters::{DocumentKind, Words};

@@ -221,13 +221,24 @@ fn census_xml_has_every_field_in_the_specifications_order() {
         ]
     );
     assert_eq!(
-        [e.t("CINreferralDate"), e.t("ReferralSource"), e.t("PrimaryNeedCode"), e.t("CINclosureDate"), e.t("ReasonForClosure"), e.t("ReferralNFA")],
+        [
+            e.t("CINreferralDate"),
+            e.t("ReferralSource"),
+            e.t("PrimaryNeedCode"),
+            e.t("CINclosureDate"),
+            e.t("ReasonForClosure"),
+            e.t("ReferralNFA")
+        ],
         ["2025-05-01", "2A", "N1", "2026-03-30", "RC2", "false"]
     );
     let a = e.get("Assessments");
-    assert_eq!(a.names(), ["AssessmentActualStartDate", "AssessmentAuthorisationDate", "FactorsIdentifiedAtAssessment"]);
+    assert_eq!(
+        a.names(),
+        ["AssessmentActualStartDate", "AssessmentAuthorisationDate", "FactorsIdentifiedAtAssessment"]
+    );
     assert_eq!((a.t("AssessmentActualStartDate"), a.t("AssessmentAuthorisationDate")), ("2025-05-02", "2025-05-20"));
-    let f: Vec<&str> = a.get("FactorsIdentifiedAtAssessment").all("AssessmentFactors").iter().map(|n| n.text.as_str()).collect();
+    let f: Vec<&str> =
+        a.get("FactorsIdentifiedAtAssessment").all("AssessmentFactors").iter().map(|n| n.text.as_str()).collect();
     assert_eq!(f, ["2B", "3B"]);
     let p = e.get("CINPlanDates");
     assert_eq!((p.t("CINPlanStartDate"), p.t("CINPlanEndDate")), ("2025-11-20", "2026-03-30"));
@@ -240,10 +251,23 @@ fn census_xml_has_every_field_in_the_specifications_order() {
     let cp = e.get("ChildProtectionPlans");
     assert_eq!(
         cp.names(),
-        ["CPPstartDate", "CPPendDate", "InitialCategoryOfAbuse", "LatestCategoryOfAbuse", "NumberOfPreviousCPP", "Reviews"]
+        [
+            "CPPstartDate",
+            "CPPendDate",
+            "InitialCategoryOfAbuse",
+            "LatestCategoryOfAbuse",
+            "NumberOfPreviousCPP",
+            "Reviews"
+        ]
     );
     assert_eq!(
-        [cp.t("CPPstartDate"), cp.t("CPPendDate"), cp.t("InitialCategoryOfAbuse"), cp.t("LatestCategoryOfAbuse"), cp.t("NumberOfPreviousCPP")],
+        [
+            cp.t("CPPstartDate"),
+            cp.t("CPPendDate"),
+            cp.t("InitialCategoryOfAbuse"),
+            cp.t("LatestCategoryOfAbuse"),
+            cp.t("NumberOfPreviousCPP")
+        ],
         ["2025-05-22", "2025-11-20", "NEG", "EMO", "2"]
     );
     let reviews: Vec<&str> = cp.get("Reviews").all("CPPreviewDate").iter().map(|n| n.text.as_str()).collect();
@@ -284,5 +308,8 @@ fn census_csv_one_row_per_episode() {
         lines[1],
         "LA0001,A123456789012,,2015-06-01,,F,2026-03-30,WBRI,HEAR VIS,2025-05-01,2A,N1,2026-03-30,RC2,,false,2025-05-02,2025-05-20,2B 3B,2025-11-20,2026-03-30,2025-05-06,2025-05-27,2025-05-22,false,2025-05-22,2025-11-20,NEG,EMO,2,2025-08-21 2025-11-20"
     );
-    assert_eq!(lines[2], "LA0002,,UN6,,2026-05-01,U,,NOBT,NONE,2025-06-02,3B,,2025-06-03,RC8,2025-06-03,true,,,,,,,,,,,,,,,");
+    assert_eq!(
+        lines[2],
+        "LA0002,,UN6,,2026-05-01,U,,NOBT,NONE,2025-06-02,3B,,2025-06-03,RC8,2025-06-03,true,,,,,,,,,,,,,,,"
+    );
 }

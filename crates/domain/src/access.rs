@@ -140,6 +140,15 @@ crate::text_enum! {
         /// Annex A lists): every child of the authority, so quality assurance and service
         /// managers only (issue 15).
         ExportReturns => "export-returns", "Export statutory returns";
+        /// The subject access requests of the authority, what was gathered and the proposed
+        /// redactions (RIGHT-01).
+        ViewSubjectAccess => "view-subject-access", "See subject access requests";
+        /// Log a request received by letter or phone, verify identity, extend, gather, review
+        /// the redactions, produce the bundle, refuse or record a withdrawal (RIGHT-01).
+        ManageSubjectAccess => "manage-subject-access", "Handle subject access requests";
+        /// The family portal: ask for the records held about oneself, see the request's
+        /// progress and download the answer (RIGHT-01); one's own requests only.
+        AskForOwnRecords => "ask-for-own-records", "Ask for your records in the family portal";
     }
 }
 
@@ -366,6 +375,12 @@ pub const GRANTS: &[(Action, &[Grant])] = &[
     (Action::ViewComplaints, &[Role(QualityAssurance), Role(Coordinator), Role(Auditor)]),
     (Action::ManageComplaints, &[Role(QualityAssurance), Role(Coordinator)]),
     (Action::ExportReturns, &[Role(QualityAssurance)]),
+    // Subject access requests (RIGHT-01): records work of quality assurance across cases (the
+    // authority's records staff hold this role); auditors read them and change nothing. The
+    // person asking does it from the portal, for themselves.
+    (Action::ViewSubjectAccess, &[Role(QualityAssurance), Role(Auditor)]),
+    (Action::ManageSubjectAccess, &[Role(QualityAssurance)]),
+    (Action::AskForOwnRecords, &[RoleWith(Parent, FamilyMember), RoleWith(YoungPerson, FamilyMember)]),
     (
         Action::GivePortalAccess,
         &[
@@ -490,6 +505,8 @@ pub fn read_action(action: Action) -> Action {
         // Feedback is asked of people who may not read the record: refused as not found.
         Action::GiveFeedback => Action::GiveFeedback,
         Action::ViewPlan | Action::ChangePlan | Action::UpdatePlanAction => Action::ViewPlan,
+        // One's own records request is nobody else's business: refused as not found.
+        Action::AskForOwnRecords => Action::AskForOwnRecords,
         _ => Action::ViewFamilyRecord,
     }
 }
@@ -520,6 +537,8 @@ pub fn is_record_action(action: Action) -> bool {
             | Action::ViewFamilyPlan
             | Action::GiveFeedback
             | Action::LogComplaint
+            | Action::ManageSubjectAccess
+            | Action::AskForOwnRecords
     )
 }
 

@@ -125,8 +125,13 @@ pub const UPN_UNKNOWN: &[(&str, &str)] = &[
 ];
 
 /// Categories of abuse.
-pub const CATEGORIES: &[(&str, &str)] =
-    &[("NEG", "Neglect"), ("PHY", "Physical abuse"), ("SAB", "Sexual abuse"), ("EMO", "Emotional abuse"), ("MUL", "Multiple/not recommended")];
+pub const CATEGORIES: &[(&str, &str)] = &[
+    ("NEG", "Neglect"),
+    ("PHY", "Physical abuse"),
+    ("SAB", "Sexual abuse"),
+    ("EMO", "Emotional abuse"),
+    ("MUL", "Multiple/not recommended"),
+];
 
 /// Factors identified at assessment (code 21 is "no factors identified").
 pub const ASSESSMENT_FACTORS: &[&str] = &[
@@ -600,13 +605,23 @@ fn child_rules(out: &mut Out, c: &CensusChild, year: CensusYear, calendar: &dyn 
     let reference = year.reference_date();
     // 8510: LAchildID unique in the return; 1570/1580: present, at most 20 letters or digits.
     if same_id > 1 {
-        out.push("8510", "LAchildID", format!("{same_id} children have the LA child ID {}: each child needs their own.", c.la_child_id));
+        out.push(
+            "8510",
+            "LAchildID",
+            format!("{same_id} children have the LA child ID {}: each child needs their own.", c.la_child_id),
+        );
     }
-    if c.la_child_id.is_empty() || c.la_child_id.len() > 20 || !c.la_child_id.chars().all(|ch| ch.is_ascii_alphanumeric()) {
+    if c.la_child_id.is_empty()
+        || c.la_child_id.len() > 20
+        || !c.la_child_id.chars().all(|ch| ch.is_ascii_alphanumeric())
+    {
         out.push(
             "1580",
             "LAchildID",
-            format!("The LA child ID \"{}\" must be 1 to 20 letters or digits, with no spaces or other characters.", c.la_child_id),
+            format!(
+                "The LA child ID \"{}\" must be 1 to 20 letters or digits, with no spaces or other characters.",
+                c.la_child_id
+            ),
         );
     }
     // 4180 / 8750: Sex M, F or U, and U when unborn.
@@ -617,7 +632,11 @@ fn child_rules(out: &mut Out, c: &CensusChild, year: CensusYear, calendar: &dyn 
     }
     // 8525Q: a birth date or an expected one, not both.
     if c.birth_date.is_some() && c.expected_birth_date.is_some() {
-        out.push("8525Q", "PersonBirthDate", "The child has both a date of birth and an expected date of birth: keep one.".to_owned());
+        out.push(
+            "8525Q",
+            "PersonBirthDate",
+            "The child has both a date of birth and an expected date of birth: keep one.".to_owned(),
+        );
     }
     // 8590: each child has a CINdetails.
     if c.episodes.is_empty() {
@@ -631,7 +650,11 @@ fn child_rules(out: &mut Out, c: &CensusChild, year: CensusYear, calendar: &dyn 
     let cps: Vec<&CpPlan> = c.episodes.iter().flat_map(|e| &e.cp_plans).collect();
     let cins: Vec<&CinPlanDates> = c.episodes.iter().flat_map(|e| &e.cin_plans).collect();
     if cps.iter().filter(|p| p.end.is_none()).count() > 1 {
-        out.push("8935", "CPPendDate", "The child has more than one open child protection plan: end the earlier one.".to_owned());
+        out.push(
+            "8935",
+            "CPPendDate",
+            "The child has more than one open child protection plan: end the earlier one.".to_owned(),
+        );
     }
     let far = NaiveDate::MAX;
     for (i, a) in cps.iter().enumerate() {
@@ -709,17 +732,29 @@ fn episode_rules(
             }
             // 8715: an S47 ICPC date must be in the census year.
             if !year.contains(icpc) {
-                out.push("8715", "DateOfInitialCPC", format!("{ep}the conference on {icpc} is outside the census year."));
+                out.push(
+                    "8715",
+                    "DateOfInitialCPC",
+                    format!("{ep}the conference on {icpc} is outside the census year."),
+                );
             }
             // 8875: not on a Saturday or Sunday.
             if weekend(icpc) {
-                out.push("8875", "DateOfInitialCPC", format!("{ep}the conference date {icpc} is a Saturday or Sunday."));
+                out.push(
+                    "8875",
+                    "DateOfInitialCPC",
+                    format!("{ep}the conference date {icpc} is a Saturday or Sunday."),
+                );
             }
         }
         if let Some(st) = s.start {
             // 2889: the S47 start is not before the referral.
             if st < referral {
-                out.push("2889", "S47ActualStartDate", format!("{ep}the enquiry starting {st} began before the referral."));
+                out.push(
+                    "2889",
+                    "S47ActualStartDate",
+                    format!("{ep}the enquiry starting {st} began before the referral."),
+                );
             }
             if s.icpc.is_none() && !s.icpc_not_required {
                 // 8740: an open S47 must have started in the census year.
@@ -734,7 +769,11 @@ fn episode_rules(
         // 8870Q: the target date is not a Saturday or Sunday.
         if let Some(t) = s.icpc_target {
             if weekend(t) {
-                out.push("8870Q", "InitialCPCtarget", format!("{ep}the target conference date {t} is a Saturday or Sunday."));
+                out.push(
+                    "8870Q",
+                    "InitialCPCtarget",
+                    format!("{ep}the target conference date {t} is a Saturday or Sunday."),
+                );
             }
         }
         // 8868: a closed episode's S47s have an ICPC date or ICPCnotRequired, not both.
@@ -743,7 +782,14 @@ fn episode_rules(
         }
         // 2884: the same ICPC at both levels.
         if s.icpc.is_some() && s.icpc == e.icpc {
-            out.push("2884", "DateOfInitialCPC", format!("{ep}the conference on {} is given both for the enquiry and for the episode.", e.icpc.unwrap_or(referral)));
+            out.push(
+                "2884",
+                "DateOfInitialCPC",
+                format!(
+                    "{ep}the conference on {} is given both for the enquiry and for the episode.",
+                    e.icpc.unwrap_or(referral)
+                ),
+            );
         }
     }
     if let Some(d) = e.icpc {
@@ -763,7 +809,11 @@ fn episode_rules(
         for (j, b) in e.section47s.iter().enumerate() {
             let Some(sb) = b.start else { continue };
             if i != j && sa <= sb && sb <= ea && (sa < sb || i < j) {
-                out.push("8890", "S47ActualStartDate", format!("{ep}the enquiry starting {sb} began while the one starting {sa} was still running."));
+                out.push(
+                    "8890",
+                    "S47ActualStartDate",
+                    format!("{ep}the enquiry starting {sb} began while the one starting {sa} was still running."),
+                );
             }
         }
     }
@@ -777,7 +827,11 @@ fn episode_rules(
             None => out.push("8720", "CPPstartDate", format!("{ep}a child protection plan has no start date.")),
             Some(s) => {
                 if s > reference {
-                    out.push("8720", "CPPstartDate", format!("{ep}the plan starting {s} starts after the reference date."));
+                    out.push(
+                        "8720",
+                        "CPPstartDate",
+                        format!("{ep}the plan starting {s} starts after the reference date."),
+                    );
                 }
                 // 1105: not before the referral.
                 if s < referral {
@@ -790,13 +844,21 @@ fn episode_rules(
                 if let Some(d) = c.death_date {
                     // 8915: not after the child's death.
                     if s > d {
-                        out.push("8915", "CPPstartDate", format!("{ep}the plan starting {s} starts after the child's death on {d}."));
+                        out.push(
+                            "8915",
+                            "CPPstartDate",
+                            format!("{ep}the plan starting {s} starts after the child's death on {d}."),
+                        );
                     }
                 }
                 if let Some(end) = p.end {
                     // 8925 / 8840.
                     if end < s {
-                        out.push("8925", "CPPendDate", format!("{ep}the plan starting {s} ends before it starts ({end})."));
+                        out.push(
+                            "8925",
+                            "CPPendDate",
+                            format!("{ep}the plan starting {s} ends before it starts ({end})."),
+                        );
                     } else if end == s {
                         out.push("8840", "CPPendDate", format!("{ep}the plan starting {s} ends on the day it starts."));
                     }
@@ -804,7 +866,11 @@ fn episode_rules(
                 // 8841: each review after the start, not on the same day.
                 for r in p.reviews.iter().flatten() {
                     if *r <= s {
-                        out.push("8841", "CPPreviewDate", format!("{ep}the review on {r} is not after the plan's start on {s}."));
+                        out.push(
+                            "8841",
+                            "CPPreviewDate",
+                            format!("{ep}the review on {r} is not after the plan's start on {s}."),
+                        );
                     }
                 }
             }
@@ -817,20 +883,36 @@ fn episode_rules(
             // 8920: not after the child's death.
             if let Some(d) = c.death_date {
                 if end > d {
-                    out.push("8920", "CPPendDate", format!("{ep}the plan ending {end} ends after the child's death on {d}."));
+                    out.push(
+                        "8920",
+                        "CPPendDate",
+                        format!("{ep}the plan ending {end} ends after the child's death on {d}."),
+                    );
                 }
             }
         }
         // 8905 / 8910: categories present and valid.
         if !p.initial_category.as_deref().is_some_and(|k| is_code(CATEGORIES, k)) {
-            out.push("8905", "InitialCategoryOfAbuse", format!("{ep}a plan's initial category must be NEG, PHY, SAB, EMO or MUL."));
+            out.push(
+                "8905",
+                "InitialCategoryOfAbuse",
+                format!("{ep}a plan's initial category must be NEG, PHY, SAB, EMO or MUL."),
+            );
         }
         if !p.latest_category.as_deref().is_some_and(|k| is_code(CATEGORIES, k)) {
-            out.push("8910", "LatestCategoryOfAbuse", format!("{ep}a plan's latest category must be NEG, PHY, SAB, EMO or MUL."));
+            out.push(
+                "8910",
+                "LatestCategoryOfAbuse",
+                format!("{ep}a plan's latest category must be NEG, PHY, SAB, EMO or MUL."),
+            );
         }
         // 8730: NumberOfPreviousCPP present and >= 0.
         if !p.previous_plans.is_some_and(|n| n >= 0) {
-            out.push("8730", "NumberOfPreviousCPP", format!("{ep}a plan needs the number of earlier plans, 0 or more."));
+            out.push(
+                "8730",
+                "NumberOfPreviousCPP",
+                format!("{ep}a plan needs the number of earlier plans, 0 or more."),
+            );
         }
         // 8842Q: a Reviews group contains a date.
         if p.reviews.as_ref().is_some_and(Vec::is_empty) {
@@ -840,17 +922,29 @@ fn episode_rules(
     // 8832 / 8831: an NFA episode has no plan, assessment, S47 or ICPC.
     if e.nfa {
         if !e.cp_plans.is_empty() {
-            out.push("8832", "ReferralNFA", format!("{ep}the referral is marked no further action but has a child protection plan."));
+            out.push(
+                "8832",
+                "ReferralNFA",
+                format!("{ep}the referral is marked no further action but has a child protection plan."),
+            );
         }
         if !e.assessments.is_empty() || !e.section47s.is_empty() || e.icpc.is_some() {
-            out.push("8831", "ReferralNFA", format!("{ep}the referral is marked no further action but has an assessment, enquiry or conference."));
+            out.push(
+                "8831",
+                "ReferralNFA",
+                format!("{ep}the referral is marked no further action but has an assessment, enquiry or conference."),
+            );
         }
     }
     // 2990: an RC8/RC9 episode has no S47, plan, ICPC or CIN plan.
     if matches!(e.closure_reason.as_deref(), Some("RC8" | "RC9"))
         && (!e.section47s.is_empty() || !e.cp_plans.is_empty() || e.icpc.is_some() || !e.cin_plans.is_empty())
     {
-        out.push("2990", "ReasonForClosure", format!("{ep}the episode was closed after assessment (RC8/RC9) but has an enquiry, conference or plan."));
+        out.push(
+            "2990",
+            "ReasonForClosure",
+            format!("{ep}the episode was closed after assessment (RC8/RC9) but has an enquiry, conference or plan."),
+        );
     }
     // 8565: the closure is on or after every activity in the episode.
     if let Some(closed) = e.closure_date {
@@ -874,7 +968,11 @@ fn episode_rules(
             dates.extend(p.reviews.iter().flatten().copied());
         }
         if let Some(last) = dates.into_iter().filter(|d| *d > closed).max() {
-            out.push("8565", "CINclosureDate", format!("{ep}the episode closed on {closed}, before something in it happened ({last})."));
+            out.push(
+                "8565",
+                "CINclosureDate",
+                format!("{ep}the episode closed on {closed}, before something in it happened ({last})."),
+            );
         }
     }
 }
@@ -914,7 +1012,13 @@ pub struct CheckedCensusForm {
     pub episode: Option<(Option<String>, RecordedEpisode)>,
 }
 
-fn form_date(errors: &mut crate::validate::FormErrors, field: &str, what: &str, text: &str, today: NaiveDate) -> Option<NaiveDate> {
+fn form_date(
+    errors: &mut crate::validate::FormErrors,
+    field: &str,
+    what: &str,
+    text: &str,
+    today: NaiveDate,
+) -> Option<NaiveDate> {
     let t = text.trim();
     if t.is_empty() {
         return None;
@@ -934,7 +1038,12 @@ fn form_date(errors: &mut crate::validate::FormErrors, field: &str, what: &str, 
 
 impl CensusForm {
     /// The form of what is stored (to edit an episode, or to add one when `episode` is `None`).
-    pub fn of(upn: Option<&str>, upn_unknown: Option<&str>, death: Option<NaiveDate>, episode: Option<(&str, &RecordedEpisode)>) -> CensusForm {
+    pub fn of(
+        upn: Option<&str>,
+        upn_unknown: Option<&str>,
+        death: Option<NaiveDate>,
+        episode: Option<(&str, &RecordedEpisode)>,
+    ) -> CensusForm {
         let mut f = CensusForm {
             upn: upn.unwrap_or_default().to_owned(),
             upn_unknown: upn_unknown.unwrap_or_default().to_owned(),
@@ -966,23 +1075,35 @@ impl CensusForm {
     /// the reason there is none, a closure date and reason together, dates in order. Keeps the
     /// episode's second and later assessments and enquiries (`existing`) as they are: the form
     /// edits the first of each.
-    pub fn check(&self, today: NaiveDate, existing: Option<&RecordedEpisode>) -> Result<CheckedCensusForm, crate::validate::FormErrors> {
+    pub fn check(
+        &self,
+        today: NaiveDate,
+        existing: Option<&RecordedEpisode>,
+    ) -> Result<CheckedCensusForm, crate::validate::FormErrors> {
         let mut errors = crate::validate::FormErrors::default();
         let upn = self.upn.trim().to_ascii_uppercase();
         let upn_unknown = self.upn_unknown.trim().to_ascii_uppercase();
         match (upn.is_empty(), upn_unknown.is_empty()) {
-            (false, _) if !is_upn(&upn) => {
-                errors.add("upn", "Enter the UPN as a capital letter and 12 characters: 11 digits then a digit or a letter")
-            }
+            (false, _) if !is_upn(&upn) => errors
+                .add("upn", "Enter the UPN as a capital letter and 12 characters: 11 digits then a digit or a letter"),
             (false, false) => errors.add("upn_unknown", "Give the UPN or why it is not known, not both"),
             (true, true) => errors.add("upn", "Enter the child's UPN, or choose why it is not known"),
-            (true, false) if !is_code(UPN_UNKNOWN, &upn_unknown) => errors.add("upn_unknown", "Choose why the UPN is not known from the list"),
+            (true, false) if !is_code(UPN_UNKNOWN, &upn_unknown) => {
+                errors.add("upn_unknown", "Choose why the UPN is not known from the list")
+            }
             _ => {}
         }
         let death_date = form_date(&mut errors, "death_date", "The date of death", &self.death_date, today);
         let episode_fields = [
-            &self.referral_date, &self.referral_source, &self.primary_need, &self.closure_date, &self.closure_reason,
-            &self.assessment_start, &self.assessment_authorised, &self.assessment_factors, &self.enquiry_start,
+            &self.referral_date,
+            &self.referral_source,
+            &self.primary_need,
+            &self.closure_date,
+            &self.closure_reason,
+            &self.assessment_start,
+            &self.assessment_authorised,
+            &self.assessment_factors,
+            &self.enquiry_start,
         ];
         let wants_episode = !self.episode_id.trim().is_empty() || episode_fields.iter().any(|f| !f.trim().is_empty());
         let mut episode = None;
@@ -999,7 +1120,10 @@ impl CensusForm {
             let need = self.primary_need.trim().to_ascii_uppercase();
             let primary_need = if need.is_empty() {
                 if !nfa {
-                    errors.add("primary_need", "Choose the child's primary need (only a referral with no further action has none)");
+                    errors.add(
+                        "primary_need",
+                        "Choose the child's primary need (only a referral with no further action has none)",
+                    );
                 }
                 None
             } else if is_code(PRIMARY_NEEDS, &need) {
@@ -1012,11 +1136,15 @@ impl CensusForm {
             let reason = self.closure_reason.trim().to_ascii_uppercase();
             let closure_reason = if reason.is_empty() { None } else { Some(reason) };
             match (&closure_date, &closure_reason) {
-                (Some(_), None) => errors.add("closure_reason", "Choose why the case was closed, or remove the closure date"),
+                (Some(_), None) => {
+                    errors.add("closure_reason", "Choose why the case was closed, or remove the closure date")
+                }
                 (None, Some(_)) if self.closure_date.trim().is_empty() => {
                     errors.add("closure_date", "Enter the date the case was closed, or remove the reason")
                 }
-                (_, Some(r)) if !is_code(CLOSURE_REASONS, r) => errors.add("closure_reason", "Choose why the case was closed from the list"),
+                (_, Some(r)) if !is_code(CLOSURE_REASONS, r) => {
+                    errors.add("closure_reason", "Choose why the case was closed from the list")
+                }
                 _ => {}
             }
             if let (Some(r), Some(c)) = (referral, closure_date) {
@@ -1024,9 +1152,22 @@ impl CensusForm {
                     errors.add("closure_date", "The closure date must be on or after the referral date");
                 }
             }
-            let mut assessments: Vec<Assessment> = existing.map(|e| e.assessments.iter().skip(1).cloned().collect()).unwrap_or_default();
-            let start = form_date(&mut errors, "assessment_start", "The assessment's start date", &self.assessment_start, today);
-            let authorised = form_date(&mut errors, "assessment_authorised", "The assessment's authorisation date", &self.assessment_authorised, today);
+            let mut assessments: Vec<Assessment> =
+                existing.map(|e| e.assessments.iter().skip(1).cloned().collect()).unwrap_or_default();
+            let start = form_date(
+                &mut errors,
+                "assessment_start",
+                "The assessment's start date",
+                &self.assessment_start,
+                today,
+            );
+            let authorised = form_date(
+                &mut errors,
+                "assessment_authorised",
+                "The assessment's authorisation date",
+                &self.assessment_authorised,
+                today,
+            );
             let factors: Vec<String> = self
                 .assessment_factors
                 .split([' ', ','])
@@ -1034,33 +1175,43 @@ impl CensusForm {
                 .filter(|f| !f.is_empty())
                 .collect();
             if let Some(bad) = factors.iter().find(|f| !ASSESSMENT_FACTORS.contains(&f.as_str())) {
-                errors.add("assessment_factors", format!("{bad} is not a factor code: use codes such as 2B or 21 (18A and 19A are no longer used)"));
+                errors.add(
+                    "assessment_factors",
+                    format!("{bad} is not a factor code: use codes such as 2B or 21 (18A and 19A are no longer used)"),
+                );
             } else if factors.len() > 1 && factors.iter().any(|f| f == "21") {
                 errors.add("assessment_factors", "Code 21 (no factors identified) must be used on its own");
             }
             match start {
                 Some(start) => {
                     if authorised.is_some_and(|a| a < start) {
-                        errors.add("assessment_authorised", "The authorisation date must be on or after the assessment's start");
+                        errors.add(
+                            "assessment_authorised",
+                            "The authorisation date must be on or after the assessment's start",
+                        );
                     }
                     if referral.is_some_and(|r| start < r) {
                         errors.add("assessment_start", "The assessment must start on or after the referral date");
                     }
                     assessments.insert(0, Assessment { start, authorised, factors });
                 }
-                None if self.assessment_start.trim().is_empty()
-                    && (authorised.is_some() || !factors.is_empty()) =>
-                {
+                None if self.assessment_start.trim().is_empty() && (authorised.is_some() || !factors.is_empty()) => {
                     errors.add("assessment_start", "Enter the date the assessment started");
                 }
                 None => {}
             }
-            let mut enquiries: Vec<RecordedEnquiry> = existing.map(|e| e.enquiries.iter().skip(1).cloned().collect()).unwrap_or_default();
-            if let Some(start) = form_date(&mut errors, "enquiry_start", "The enquiry's start date", &self.enquiry_start, today) {
+            let mut enquiries: Vec<RecordedEnquiry> =
+                existing.map(|e| e.enquiries.iter().skip(1).cloned().collect()).unwrap_or_default();
+            if let Some(start) =
+                form_date(&mut errors, "enquiry_start", "The enquiry's start date", &self.enquiry_start, today)
+            {
                 if referral.is_some_and(|r| start < r) {
                     errors.add("enquiry_start", "The enquiry must start on or after the referral date");
                 }
-                enquiries.insert(0, RecordedEnquiry { start, icpc_not_required: !self.enquiry_icpc_not_required.trim().is_empty() });
+                enquiries.insert(
+                    0,
+                    RecordedEnquiry { start, icpc_not_required: !self.enquiry_icpc_not_required.trim().is_empty() },
+                );
             } else if !self.enquiry_icpc_not_required.trim().is_empty() && self.enquiry_start.trim().is_empty() {
                 errors.add("enquiry_start", "Enter the date of the strategy discussion that began the enquiry");
             }

@@ -104,7 +104,9 @@ pub enum ComplaintError {
     AlreadyAnswered { stage: u8 },
     #[error("A complaint can be escalated only once its stage has been answered")]
     NotAnswered,
-    #[error("Stage {stage} is the last stage of this authority's complaints procedure: the next step is the Ombudsman")]
+    #[error(
+        "Stage {stage} is the last stage of this authority's complaints procedure: the next step is the Ombudsman"
+    )]
     LastStage { stage: u8 },
     #[error("Say why the complainant wants the next stage")]
     NoEscalationReason,

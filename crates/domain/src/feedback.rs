@@ -146,7 +146,11 @@ pub const PROFESSIONAL_QUESTIONS: &[Question] = &[
         en: "Was your report asked for in good time?",
         cy: "Gofynnwyd am eich adroddiad mewn da bryd?",
     },
-    Question { code: "chaired-well", en: "Was the conference chaired well?", cy: "Gafodd y gynhadledd ei chadeirio'n dda?" },
+    Question {
+        code: "chaired-well",
+        en: "Was the conference chaired well?",
+        cy: "Gafodd y gynhadledd ei chadeirio'n dda?",
+    },
     Question {
         code: "decision-clear",
         en: "Was the decision, and the reasons for it, clear?",
@@ -282,10 +286,7 @@ impl InvitationState {
 
 /// QA-01: the invitation a person may answer about a conference: theirs if they were asked,
 /// refused if they never were.
-pub fn invitation_for<'a, T>(
-    invitations: &'a [(Invited, T)],
-    person: &Invited,
-) -> Result<&'a T, FeedbackError> {
+pub fn invitation_for<'a, T>(invitations: &'a [(Invited, T)], person: &Invited) -> Result<&'a T, FeedbackError> {
     invitations.iter().find(|(who, _)| who == person).map(|(_, t)| t).ok_or(FeedbackError::NotInvited)
 }
 
@@ -441,7 +442,10 @@ mod tests {
         let list = vec![(Invited::FamilyMember(AdultId("a1".into())), 1)];
         assert_eq!(invitation_for(&list, &Invited::FamilyMember(AdultId("a1".into()))), Ok(&1));
         assert_eq!(invitation_for(&list, &Invited::FamilyMember(AdultId("a2".into()))), Err(FeedbackError::NotInvited));
-        assert_eq!(invitation_for(&list, &Invited::Professional(ProfessionalId("a1".into()))), Err(FeedbackError::NotInvited));
+        assert_eq!(
+            invitation_for(&list, &Invited::Professional(ProfessionalId("a1".into()))),
+            Err(FeedbackError::NotInvited)
+        );
     }
 
     /// QA-01: the report counts each reply and averages the rating by period and audience.
@@ -459,7 +463,12 @@ mod tests {
             replies: vec![("chaired-well".into(), Reply::No)],
             rating: 2,
         };
-        let figures = report(&[fam("2026-01", Reply::Yes, 5), fam("2026-01", Reply::No, 2), pro, fam("2026-02", Reply::Partly, 3)]);
+        let figures = report(&[
+            fam("2026-01", Reply::Yes, 5),
+            fam("2026-01", Reply::No, 2),
+            pro,
+            fam("2026-02", Reply::Partly, 3),
+        ]);
         assert_eq!(figures.len(), 3);
         assert_eq!((figures[0].period.as_str(), figures[0].audience), ("2026-01", Some(Audience::Family)));
         assert_eq!(figures[0].responses, 2);

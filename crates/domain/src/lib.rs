@@ -18,6 +18,7 @@ pub mod portal;
 pub mod quality;
 pub mod reminders;
 pub mod retention;
+pub mod subject_access;
 pub mod timescales;
 pub mod validate;
 

@@ -6,9 +6,7 @@
 use crate::{Ops, OpsError, Result};
 use chrono::NaiveDate;
 use confer_domain::access::{decide, Action, Actor, Decision, Target};
-use confer_domain::census::{
-    assemble, validate, CensusForm, CensusReturn, CensusYear, Finding, Header, Severity,
-};
+use confer_domain::census::{assemble, validate, CensusForm, CensusReturn, CensusYear, Finding, Header, Severity};
 use confer_domain::{Authority, AuthorityId, Nation, UserId};
 use confer_store::census::{self as store, ChildCensus};
 use confer_store::families::ChangeError;
@@ -132,7 +130,10 @@ impl CensusReport {
 pub async fn report(ops: &Ops, by: By<'_>, authority: &AuthorityId, year: i32) -> Result<CensusReport> {
     allow_returns(by, authority)?;
     let Some(year) = CensusYear::new(year) else {
-        return Err(OpsError::invalid("year", "Enter a year from 2000 to 2100, such as 2026 for the year ending 31 March 2026"));
+        return Err(OpsError::invalid(
+            "year",
+            "Enter a year from 2000 to 2100, such as 2026 for the year ending 31 March 2026",
+        ));
     };
     let a = ops.authority(authority).await?;
     if a.nation != Nation::England {

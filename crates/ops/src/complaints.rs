@@ -129,8 +129,14 @@ pub async fn list(ops: &Ops, actor: &Actor) -> Result<Vec<Stored>> {
     allow(actor, Action::ViewComplaints)?;
     let rows = store::open_list(&ops.db, actor.authority_id.as_str(), 500).await?;
     let families: Vec<&str> = rows.iter().map(|r| r.family_id.as_str()).collect();
-    confer_store::audit::log_list_read(&ops.db, actor.authority_id.as_str(), actor.user_id.as_str(), "complaints", &families)
-        .await?;
+    confer_store::audit::log_list_read(
+        &ops.db,
+        actor.authority_id.as_str(),
+        actor.user_id.as_str(),
+        "complaints",
+        &families,
+    )
+    .await?;
     Ok(rows)
 }
 
@@ -157,19 +163,26 @@ async fn apply(ops: &Ops, actor: &Actor, id: &str, version: i64, step: Step) -> 
     let today = ops.clock.today();
     let rules = ops.rules(&actor.authority_id).await?;
     if let Step::Assign { officer } = &step {
-        let u = confer_store::users::by_id(&ops.db, officer).await.map_err(|_| {
-            OpsError::invalid("officer", "Choose an officer of the authority from the list")
-        })?;
+        let u = confer_store::users::by_id(&ops.db, officer)
+            .await
+            .map_err(|_| OpsError::invalid("officer", "Choose an officer of the authority from the list"))?;
         if u.account.authority_id != actor.authority_id {
             return Err(OpsError::invalid("officer", "Choose an officer of the authority from the list"));
         }
     }
     let me = actor.user_id.clone();
     let v = match step {
-        Step::Assign { officer } => store::save(&ops.db, id, version, me.as_str(), "complaint.assign", |c| c.assign(officer)).await?,
-        Step::Acknowledge => store::save(&ops.db, id, version, me.as_str(), "complaint.acknowledge", |c| c.acknowledge(today)).await?,
+        Step::Assign { officer } => {
+            store::save(&ops.db, id, version, me.as_str(), "complaint.assign", |c| c.assign(officer)).await?
+        }
+        Step::Acknowledge => {
+            store::save(&ops.db, id, version, me.as_str(), "complaint.acknowledge", |c| c.acknowledge(today)).await?
+        }
         Step::Answer { finding, response } => {
-            store::save(&ops.db, id, version, me.as_str(), "complaint.answer", |c| c.answer(&me, finding, &response, today)).await?
+            store::save(&ops.db, id, version, me.as_str(), "complaint.answer", |c| {
+                c.answer(&me, finding, &response, today)
+            })
+            .await?
         }
         Step::Escalate { reason } => {
             store::save(&ops.db, id, version, me.as_str(), "complaint.escalate", |c| {

@@ -264,8 +264,7 @@ pub async fn print_list(ops: &Ops, authority: Option<&confer_domain::AuthorityId
         let name = recipient_name(c, &recipient, &BTreeMap::new());
         let language = DocumentLanguage::parse(&r.language).unwrap_or(DocumentLanguage::English);
         let doc = letters::invitation_letter(c, &name, true, language);
-        let bytes =
-            render(&doc, Format::Pdf, PrintSize::Standard).map_err(|e| OpsError::Internal(e.to_string()))?;
+        let bytes = render(&doc, Format::Pdf, PrintSize::Standard).map_err(|e| OpsError::Internal(e.to_string()))?;
         documents_sent::made_for_request(
             &ops.db,
             &r.id,

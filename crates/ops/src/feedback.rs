@@ -64,7 +64,11 @@ pub async fn answer_by_token(
 
 /// The signed-in person's invitation for this conference: the policy first (the family and
 /// the professionals invited), then the domain: a person never asked is refused.
-async fn my_invitation(ops: &Ops, actor: &Actor, conference_id: &str) -> Result<std::result::Result<Invitation, FeedbackError>> {
+async fn my_invitation(
+    ops: &Ops,
+    actor: &Actor,
+    conference_id: &str,
+) -> Result<std::result::Result<Invitation, FeedbackError>> {
     crate::conference::authorize(ops, actor, Action::GiveFeedback, conference_id).await?;
     let invitations = store::of_conference(&ops.db, conference_id).await?;
     let people = store::people_of_account(&ops.db, actor.user_id.as_str()).await?;
@@ -77,7 +81,11 @@ async fn my_invitation(ops: &Ops, actor: &Actor, conference_id: &str) -> Result<
 }
 
 /// The form for the signed-in person (refused with the reason if they were never asked).
-pub async fn form_for(ops: &Ops, actor: &Actor, conference_id: &str) -> Result<std::result::Result<Form, FeedbackError>> {
+pub async fn form_for(
+    ops: &Ops,
+    actor: &Actor,
+    conference_id: &str,
+) -> Result<std::result::Result<Form, FeedbackError>> {
     match my_invitation(ops, actor, conference_id).await? {
         Ok(i) => Ok(Ok(form_of(ops, i).await?)),
         Err(e) => Ok(Err(e)),
@@ -177,10 +185,14 @@ async fn build(ops: &Ops, actor: &Actor, from: NaiveDate, to: NaiveDate, with_co
     let rows = store::responses(&ops.db, actor.authority_id.as_str(), &month(from), &month(to)).await?;
     let responses: Vec<fb::Response> = rows.iter().map(|r| r.response.clone()).collect();
     let by_month = fb::report(&responses);
-    let all: Vec<fb::Response> = responses.iter().cloned().map(|mut r| {
-        r.period = String::new();
-        r
-    }).collect();
+    let all: Vec<fb::Response> = responses
+        .iter()
+        .cloned()
+        .map(|mut r| {
+            r.period = String::new();
+            r
+        })
+        .collect();
     let totals = fb::report(&all);
     let (asked, answered) = store::asked_and_answered(&ops.db, actor.authority_id.as_str(), from, to).await?;
     let comments: Vec<Comment> = rows
@@ -195,7 +207,8 @@ async fn build(ops: &Ops, actor: &Actor, from: NaiveDate, to: NaiveDate, with_co
         })
         .collect();
     // The comments' conferences name families: one logged list read, as other lists.
-    let commented: Vec<&str> = rows.iter().filter(|r| with_comments && !r.comment.is_empty()).map(|r| r.conference_id.as_str()).collect();
+    let commented: Vec<&str> =
+        rows.iter().filter(|r| with_comments && !r.comment.is_empty()).map(|r| r.conference_id.as_str()).collect();
     if !commented.is_empty() {
         let families = confer_store::feedback::families_of(&ops.db, &commented).await?;
         let ids: Vec<&str> = families.iter().map(String::as_str).collect();

@@ -14,13 +14,14 @@ pub mod census;
 pub mod complaints;
 pub mod conference;
 pub mod documents;
-pub mod feedback;
 mod error;
+pub mod feedback;
 pub mod plan;
 pub mod plan_people;
 pub mod quality;
 pub mod records;
 pub mod reminders;
+pub mod subject_access;
 
 pub use error::OpsError;
 

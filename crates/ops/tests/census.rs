@@ -7,8 +7,8 @@
 
 use chrono::NaiveDate;
 use confer_domain::access::Actor;
-use confer_domain::census::{CensusForm, Severity};
 use confer_domain::calendar::{Calendar, WorkingCalendar};
+use confer_domain::census::{CensusForm, Severity};
 use confer_domain::{Gender, Nation, Role};
 use confer_ops::census::{self, By, Exported, Format, SaveCensusError};
 use confer_ops::{Ops, OpsError};
@@ -117,11 +117,21 @@ async fn census_of_known_cases_every_field_rules_refusal_audit_and_reproducibili
         (d("2026-10-30"), "6", Some("N1"), None, false, None)
     );
     assert_eq!(e.assessments.len(), 1);
-    assert_eq!((e.assessments[0].start, e.assessments[0].factors.clone()), (strategy, vec!["2B".to_owned(), "3B".to_owned()]));
+    assert_eq!(
+        (e.assessments[0].start, e.assessments[0].factors.clone()),
+        (strategy, vec!["2B".to_owned(), "3B".to_owned()])
+    );
     assert_eq!(e.section47s.len(), 1);
     let s = &e.section47s[0];
-    assert_eq!((s.start, s.icpc_target, s.icpc, s.icpc_not_required), (Some(strategy), Some(target), Some(d("2026-11-20")), false));
-    assert_eq!(Calendar::for_nation(Nation::England).add_working_days(strategy, 15), target, "the deadline engine's target");
+    assert_eq!(
+        (s.start, s.icpc_target, s.icpc, s.icpc_not_required),
+        (Some(strategy), Some(target), Some(d("2026-11-20")), false)
+    );
+    assert_eq!(
+        Calendar::for_nation(Nation::England).add_working_days(strategy, 15),
+        target,
+        "the deadline engine's target"
+    );
     assert!(e.cp_plans.is_empty() && e.cin_plans.is_empty());
 
     // A plan that does not start on the ICPC is found (2885) through the whole path.
@@ -138,12 +148,22 @@ async fn census_of_known_cases_every_field_rules_refusal_audit_and_reproducibili
         Exported::Refused { .. } => panic!("--allow-errors writes the file"),
     }
     // The plan as the conference's close makes it: on the ICPC's day.
-    sqlx::query("UPDATE plan SET started_on = '2026-11-20' WHERE child_id = 'amy'").execute(ops.db.pool()).await.unwrap();
+    sqlx::query("UPDATE plan SET started_on = '2026-11-20' WHERE child_id = 'amy'")
+        .execute(ops.db.pool())
+        .await
+        .unwrap();
     let r = census::report(&ops, By::Person(&qa), &w.authority.id, 2027).await.unwrap();
     assert!(r.findings.is_empty(), "{:#?}", r.findings);
     let p = &r.ret.children[0].episodes[0].cp_plans[0];
     assert_eq!(
-        (p.start, p.end, p.initial_category.as_deref(), p.latest_category.as_deref(), p.previous_plans, p.reviews.clone()),
+        (
+            p.start,
+            p.end,
+            p.initial_category.as_deref(),
+            p.latest_category.as_deref(),
+            p.previous_plans,
+            p.reviews.clone()
+        ),
         (Some(d("2026-11-20")), None, Some("NEG"), Some("NEG"), Some(0), None)
     );
 
@@ -193,7 +213,15 @@ async fn census_form_refuses_bad_input_with_what_to_fix() {
     let Err(SaveCensusError::Invalid(errors)) = census::save_child(&ops, &sw, "fam1", "amy", &bad, v).await else {
         panic!("bad input is refused")
     };
-    for field in ["upn", "referral_date", "referral_source", "primary_need", "closure_reason", "assessment_factors", "enquiry_start"] {
+    for field in [
+        "upn",
+        "referral_date",
+        "referral_source",
+        "primary_need",
+        "closure_reason",
+        "assessment_factors",
+        "enquiry_start",
+    ] {
         assert!(errors.get(field).is_some(), "{field}: {errors:?}");
     }
     assert_eq!(version(&ops).await, v, "nothing saved");
@@ -216,7 +244,9 @@ async fn only_quality_assurance_of_the_authority_makes_returns_and_only_editors_
     let w = World::new(&db).await;
     let ops = Ops::new(db.clone(), Clock::fixed(w.now));
     let f = w.family("fam1").child("amy", "Amy", "2016-05-01").mother("mum", "Mia").create().await;
-    for role in [Role::SocialWorker, Role::TeamManager, Role::Chair, Role::Coordinator, Role::Auditor, Role::Administrator] {
+    for role in
+        [Role::SocialWorker, Role::TeamManager, Role::Chair, Role::Coordinator, Role::Auditor, Role::Administrator]
+    {
         let a = actor(&w, "someone", &[role]);
         assert!(
             matches!(census::report(&ops, By::Person(&a), &w.authority.id, 2027).await, Err(OpsError::Forbidden)),
@@ -224,14 +254,21 @@ async fn only_quality_assurance_of_the_authority_makes_returns_and_only_editors_
         );
     }
     let other = World::with_authority(&db, "T02", "Otherwhere Council", Nation::England).await;
-    let qa_elsewhere = Actor { user_id: "qa2".into(), authority_id: other.authority.id.clone(), roles: [Role::QualityAssurance].into() };
+    let qa_elsewhere = Actor {
+        user_id: "qa2".into(),
+        authority_id: other.authority.id.clone(),
+        roles: [Role::QualityAssurance].into(),
+    };
     assert!(matches!(
         census::report(&ops, By::Person(&qa_elsewhere), &w.authority.id, 2027).await,
         Err(OpsError::NotFound | OpsError::Forbidden)
     ));
     // A Welsh authority has no census.
     let wales = World::with_authority(&db, "W01", "Cyngor Sir Testshire", Nation::Wales).await;
-    assert!(matches!(census::export(&ops, By::Operator, &wales.authority.id, 2027, Format::Xml, true).await, Err(OpsError::Declined { .. })));
+    assert!(matches!(
+        census::export(&ops, By::Operator, &wales.authority.id, 2027, Format::Xml, true).await,
+        Err(OpsError::Declined { .. })
+    ));
     // Census details: the allocated worker, not an unrelated social worker or a partner.
     let sw = actor(&w, &f.worker, &[Role::SocialWorker]);
     assert!(census::child(&ops, &sw, "fam1", "amy").await.is_ok());
@@ -259,7 +296,11 @@ async fn the_demo_authoritys_census_has_no_errors() {
     let errors: Vec<_> = r.findings.iter().filter(|f| f.severity == Severity::Error).collect();
     assert!(errors.is_empty(), "{errors:#?}");
     let children: usize = (0..120).map(|i| demo.family(i).children.len()).sum();
-    assert!(r.ret.children.len() > children / 2, "most demo children are in scope: {} of {children}", r.ret.children.len());
+    assert!(
+        r.ret.children.len() > children / 2,
+        "most demo children are in scope: {} of {children}",
+        r.ret.children.len()
+    );
     assert!(r.ret.children.iter().all(|c| c.upn.is_some() || c.upn_unknown.is_some()));
     assert!(r.ret.children.iter().any(|c| c.episodes.iter().any(|e| !e.section47s.is_empty())));
     match census::export(&ops, By::Operator, &demo.authority.id, 2027, Format::Xml, false).await.unwrap() {

@@ -55,11 +55,17 @@ async fn right_02_a_parent_complains_the_officer_answers_once_and_the_parent_esc
     w.family("fam-o").child("oc", "Otto", "2016-06-06").mother("om", "Olga").create().await;
     let cora = portal_parent(&w, "fam-c", "cm", "cora@example.org").await;
     let olga = portal_parent(&w, "fam-o", "om", "olga@example.org").await;
-    let qa = actor(&w.staff_named("officer", &[Role::QualityAssurance]).await, &w.authority.id, &[Role::QualityAssurance]);
-    let qa2 = actor(&w.staff_named("officer2", &[Role::QualityAssurance]).await, &w.authority.id, &[Role::QualityAssurance]);
+    let qa =
+        actor(&w.staff_named("officer", &[Role::QualityAssurance]).await, &w.authority.id, &[Role::QualityAssurance]);
+    let qa2 =
+        actor(&w.staff_named("officer2", &[Role::QualityAssurance]).await, &w.authority.id, &[Role::QualityAssurance]);
     let pro = actor(&w.staff_named("pro", &[Role::Professional]).await, &w.authority.id, &[Role::Professional]);
     let other = World::with_authority(&db, "T02", "Otherton Council", Nation::England).await;
-    let theirs = actor(&other.staff_named("qa.other", &[Role::QualityAssurance]).await, &other.authority.id, &[Role::QualityAssurance]);
+    let theirs = actor(
+        &other.staff_named("qa.other", &[Role::QualityAssurance]).await,
+        &other.authority.id,
+        &[Role::QualityAssurance],
+    );
 
     // Another family's parent cannot complain about this conference; nothing is logged.
     let refused = complaints::complain_as_family(&ops, &olga, decision_complaint(&conf.id)).await.unwrap_err();
@@ -120,7 +126,10 @@ async fn right_02_a_parent_complains_the_officer_answers_once_and_the_parent_esc
     let mine = complaints::mine(&ops, &cora).await.unwrap();
     assert_eq!(mine.len(), 1);
     let answer = mine[0].complaint.latest_answer().unwrap();
-    assert_eq!((answer.finding, answer.response.as_str()), (Finding::PartlyUpheld, "You should have been heard first."));
+    assert_eq!(
+        (answer.finding, answer.response.as_str()),
+        (Finding::PartlyUpheld, "You should have been heard first.")
+    );
     assert!(complaints::mine(&ops, &olga).await.unwrap().is_empty());
     // Olga cannot escalate Cora's complaint; Cora can, to stage 2.
     let e = complaints::escalate_as_family(&ops, &olga, &id, answered, "Me too".into()).await.unwrap_err();

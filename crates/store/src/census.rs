@@ -41,7 +41,8 @@ fn episode_from(r: &sqlx::any::AnyRow) -> Result<StoredEpisode> {
     Ok(StoredEpisode {
         id: text(r, "id")?,
         episode: RecordedEpisode {
-            referral_date: date(r, "referral_date")?.ok_or_else(|| StoreError::Corrupt("an episode with no referral date".into()))?,
+            referral_date: date(r, "referral_date")?
+                .ok_or_else(|| StoreError::Corrupt("an episode with no referral date".into()))?,
             referral_source: text(r, "referral_source")?,
             primary_need: opt_text(r, "primary_need")?,
             nfa: int(r, "nfa")? != 0,
@@ -326,8 +327,8 @@ pub async fn sources(db: &Db, authority: &AuthorityId) -> Result<Vec<ChildSource
         let Some(i) = index.get(&text(r, "child_id")?) else { continue };
         let child_protection = text(r, "kind")? == "child-protection";
         let (initial, latest) = if child_protection {
-            let doc: PlanDoc =
-                serde_json::from_str(&text(r, "doc")?).map_err(|e| StoreError::Corrupt(format!("plan document: {e}")))?;
+            let doc: PlanDoc = serde_json::from_str(&text(r, "doc")?)
+                .map_err(|e| StoreError::Corrupt(format!("plan document: {e}")))?;
             let code = |c: &CategoryDoc| confer_domain::census::category_code(c.category).to_owned();
             (doc.categories.first().map(code), doc.categories.last().map(code))
         } else {
@@ -347,7 +348,13 @@ pub async fn sources(db: &Db, authority: &AuthorityId) -> Result<Vec<ChildSource
 
 /// Records that a return was exported: who, which return and year, and the digest of the
 /// bytes, as an audit event of the authority (a read of the records it was made from).
-pub async fn log_export(db: &Db, authority: &AuthorityId, actor: &UserId, what: &str, details: serde_json::Value) -> Result<()> {
+pub async fn log_export(
+    db: &Db,
+    authority: &AuthorityId,
+    actor: &UserId,
+    what: &str,
+    details: serde_json::Value,
+) -> Result<()> {
     let mut tx = db.begin().await?;
     audit::record(
         &mut tx,

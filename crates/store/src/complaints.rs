@@ -4,8 +4,8 @@
 
 use crate::audit::{self, Entry};
 use crate::{int, text, Db, Result, StoreError};
-use confer_domain::complaint::{Complaint, ComplaintError};
 use confer_domain::audit::EventKind;
+use confer_domain::complaint::{Complaint, ComplaintError};
 use serde_json::{json, Value};
 
 /// Why a complaint change was not saved.
@@ -96,10 +96,12 @@ pub async fn create(db: &Db, authority_id: &str, family_id: &str, c: &Complaint,
 }
 
 pub async fn load(db: &Db, id: &str) -> Result<Option<Stored>> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM complaint c LEFT JOIN family f ON f.id = c.family_id WHERE c.id = $1"))
-        .bind(id)
-        .fetch_optional(db.pool())
-        .await?;
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM complaint c LEFT JOIN family f ON f.id = c.family_id WHERE c.id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?;
     row.as_ref().map(from_row).transpose()
 }
 

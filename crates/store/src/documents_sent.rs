@@ -82,6 +82,11 @@ pub async fn log(db: &Db, s: &NewSent<'_>) -> Result<Sent> {
     Ok(sent)
 }
 
+/// [`log`] inside the caller's transaction (the change the document answers commits with it).
+pub async fn log_in(tx: &mut crate::Tx, s: &NewSent<'_>) -> Result<Sent> {
+    insert(tx, &new_id(), s).await
+}
+
 /// Logs a document with its audit event in the caller's transaction.
 async fn insert(tx: &mut crate::Tx, id: &str, s: &NewSent<'_>) -> Result<Sent> {
     let id = id.to_owned();
@@ -90,6 +95,7 @@ async fn insert(tx: &mut crate::Tx, id: &str, s: &NewSent<'_>) -> Result<Sent> {
         i64::try_from(s.content.len()).map_err(|_| StoreError::InvalidInput("The document is too large.".into()))?;
     let post = s.channel == "post";
     let now = tx.now();
+
     sqlx::query(
         "INSERT INTO document_sent (id, authority_id, family_id, conference_id, kind, recipient, version, language, \
          format, print_size, channel, sha256, size_bytes, content, sent_by, sent_at, print_state, printed_at) \
@@ -157,6 +163,18 @@ async fn insert(tx: &mut crate::Tx, id: &str, s: &NewSent<'_>) -> Result<Sent> {
         print_state: post.then(|| "waiting".to_owned()),
         printed_at: None,
     })
+}
+
+/// The documents sent to one recipient of a family (`family-member:ID`, `child:ID`), oldest first.
+pub async fn for_recipient(db: &Db, family_id: &str, recipient: &str) -> Result<Vec<Sent>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM document_sent WHERE family_id = $1 AND recipient = $2 ORDER BY sent_at, id"
+    ))
+    .bind(family_id)
+    .bind(recipient)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(from_row).collect()
 }
 
 /// The documents sent for a conference, oldest first.
@@ -267,12 +285,13 @@ pub async fn print_requests(db: &Db, authority_id: Option<&str>) -> Result<Vec<P
 pub async fn made_for_request(db: &Db, request_id: &str, s: &NewSent<'_>) -> Result<Option<Sent>> {
     let mut tx = db.begin().await?;
     let id = new_id();
-    let taken = sqlx::query("UPDATE print_request SET document_sent_id = $2 WHERE id = $1 AND document_sent_id IS NULL")
-        .bind(request_id)
-        .bind(&id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+    let taken =
+        sqlx::query("UPDATE print_request SET document_sent_id = $2 WHERE id = $1 AND document_sent_id IS NULL")
+            .bind(request_id)
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
     if taken != 1 {
         tx.rollback().await?;
         return Ok(None);

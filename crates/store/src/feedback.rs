@@ -15,9 +15,9 @@
 use crate::audit::{self, Entry};
 use crate::{int, opt_text, text, Db, Result, StoreError, Tx};
 use chrono::NaiveDate;
+use confer_domain::audit::EventKind;
 use confer_domain::conference::Conference;
 use confer_domain::feedback::{self as fb, Answers, Audience, FeedbackError, InvitationState, Invited, Reply};
-use confer_domain::audit::EventKind;
 use serde_json::{json, Value};
 
 /// Stands for confer's own address in a message body until it is delivered (the delivery
@@ -172,13 +172,12 @@ pub async fn by_token(db: &Db, conference_id: &str, token: &str) -> Result<Optio
     if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Ok(None);
     }
-    let row = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM feedback_invitation WHERE token_hash = $1 AND conference_id = $2"
-    ))
-    .bind(crate::secret_hash(token))
-    .bind(conference_id)
-    .fetch_optional(db.pool())
-    .await?;
+    let row =
+        sqlx::query(&format!("SELECT {COLUMNS} FROM feedback_invitation WHERE token_hash = $1 AND conference_id = $2"))
+            .bind(crate::secret_hash(token))
+            .bind(conference_id)
+            .fetch_optional(db.pool())
+            .await?;
     row.as_ref().map(from_row).transpose()
 }
 
@@ -211,7 +210,8 @@ pub async fn of_people(db: &Db, people: &[Invited]) -> Result<Vec<Invitation>> {
         return Ok(Vec::new());
     }
     let marks = (1..=people.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
-    let sql = format!("SELECT {COLUMNS} FROM feedback_invitation WHERE invitee_id IN ({marks}) ORDER BY invited_on DESC, id");
+    let sql =
+        format!("SELECT {COLUMNS} FROM feedback_invitation WHERE invitee_id IN ({marks}) ORDER BY invited_on DESC, id");
     let mut q = sqlx::query(&sql);
     for p in people {
         q = q.bind(p.id());

@@ -29,6 +29,7 @@ pub mod quality;
 pub mod reminders;
 pub mod retention;
 pub mod sessions;
+pub mod subject_access;
 pub mod tokens;
 pub mod totp_key;
 pub mod uk_time;

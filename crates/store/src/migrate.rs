@@ -38,6 +38,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (25, "quality_audits", include_str!("../migrations/0025_quality_audits.sql")),
     (26, "feedback", include_str!("../migrations/0026_feedback.sql")),
     (27, "complaints", include_str!("../migrations/0027_complaints.sql")),
+    (28, "subject_access", include_str!("../migrations/0028_subject_access.sql")),
     (29, "census", include_str!("../migrations/0029_census.sql")),
     (30, "calendar_reminders", include_str!("../migrations/0030_calendar_reminders.sql")),
 ];

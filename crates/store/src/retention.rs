@@ -551,6 +551,7 @@ const REMOVALS: &[(&str, &str)] = &[
     ("plan versions", "DELETE FROM plan_version WHERE plan_id IN (SELECT id FROM plan WHERE family_id = $1)"),
     ("plans", "DELETE FROM plan WHERE family_id = $1"),
     ("documents sent", "DELETE FROM document_sent WHERE family_id = $1"),
+    ("subject access requests", "DELETE FROM subject_access_request WHERE family_id = $1"),
     ("files", "DELETE FROM document WHERE conference_id IN (SELECT id FROM conference WHERE family_id = $1)"),
     (
         "conference people",

@@ -285,6 +285,15 @@ pub const ROUTES: &[Route] = &[
     r("POST", "/portal/conferences/{conference_id}/feedback", Record(Action::GiveFeedback)),
     r("GET", "/quality/feedback", Authority(Action::ViewFeedback)),
     r("GET", "/quality/feedback.csv", Authority(Action::ViewFeedback)),
+    // Subject access requests (RIGHT-01): staff, and the requester in the portal.
+    r("GET", "/subject-access", Authority(Action::ViewSubjectAccess)),
+    r("GET", "/subject-access/{request_id}", Authority(Action::ViewSubjectAccess)),
+    r("POST", "/subject-access/{request_id}/steps", Authority(Action::ManageSubjectAccess)),
+    r("GET", "/families/{family_id}/subject-access", Record(Action::ManageSubjectAccess)),
+    r("POST", "/families/{family_id}/subject-access", Record(Action::ManageSubjectAccess)),
+    r("GET", "/portal/families/{family_id}/records-requests", Record(Action::AskForOwnRecords)),
+    r("POST", "/portal/families/{family_id}/records-requests", Record(Action::AskForOwnRecords)),
+    r("GET", "/portal/families/{family_id}/records-requests/{request_id}/download", Record(Action::AskForOwnRecords)),
     r("POST", "/quality/samples", Authority(Action::AuditConferences)),
     r("GET", "/quality/checklist", Authority(Action::ViewQualityAudits)),
     r("POST", "/quality/checklist", Authority(Action::ManageQualityChecklist)),
@@ -348,10 +357,7 @@ pub fn router(state: SharedState) -> Router {
             "/families/{family_id}/children/{child_id}/edit",
             get(pages::families::edit_child_page).post(pages::families::edit_child),
         )
-        .route(
-            "/families/{family_id}/children/{child_id}/census",
-            get(pages::census::page).post(pages::census::save),
-        )
+        .route("/families/{family_id}/children/{child_id}/census", get(pages::census::page).post(pages::census::save))
         .route("/returns/census", get(pages::census::returns))
         .route("/returns/census/download", get(pages::census::download))
         .route("/audit", get(pages::audit::recent))
@@ -507,6 +513,22 @@ pub fn router(state: SharedState) -> Router {
         .route("/conferences/{conference_id}/legal-recommendations", post(pages::meeting::legal_recommendation))
         // The family portal (issue 6).
         .route("/portal/conferences/{conference_id}", get(pages::portal::show))
+        // Subject access requests (RIGHT-01).
+        .route("/subject-access", get(pages::subject_access::list))
+        .route("/subject-access/{request_id}", get(pages::subject_access::show))
+        .route("/subject-access/{request_id}/steps", post(pages::subject_access::step))
+        .route(
+            "/families/{family_id}/subject-access",
+            get(pages::subject_access::new_form).post(pages::subject_access::log),
+        )
+        .route(
+            "/portal/families/{family_id}/records-requests",
+            get(pages::subject_access::portal).post(pages::subject_access::portal_ask),
+        )
+        .route(
+            "/portal/families/{family_id}/records-requests/{request_id}/download",
+            get(pages::subject_access::portal_download),
+        )
         .route("/portal/conferences/{conference_id}/answer", post(pages::portal::answer))
         .route("/portal/conferences/{conference_id}/supporter", post(pages::portal::supporter))
         .route("/portal/conferences/{conference_id}/views", post(pages::portal::views))
@@ -572,7 +594,10 @@ pub fn router(state: SharedState) -> Router {
         .route("/admin/retention", get(pages::records::schedule).post(pages::records::save_schedule))
         .route("/quality", get(pages::quality::list))
         .route("/feedback/thanks", get(pages::feedback::thanks))
-        .route("/feedback/{conference_id}/{token}", get(pages::feedback::token_form).post(pages::feedback::token_answer))
+        .route(
+            "/feedback/{conference_id}/{token}",
+            get(pages::feedback::token_form).post(pages::feedback::token_answer),
+        )
         .route(
             "/portal/conferences/{conference_id}/feedback",
             get(pages::feedback::portal_form).post(pages::feedback::portal_answer),

@@ -186,6 +186,7 @@ async fn every_route_answers_as_the_access_policy_decides_for_every_role_and_rel
         fams.insert(Variant::OtherTenant, family(&other, &format!("{key}-other"), &worker_b, None).await);
         fams.insert(Variant::ChairOfConference, family(&app.world, &format!("{key}-chaired"), &worker, None).await);
         let own = family(&app.world, &format!("{key}-own"), &worker, None).await;
+        let own_family = own.0.clone();
         let mut tx = db.begin().await.unwrap();
         let mother = confer_domain::portal::PortalPerson::Adult(AdultId(format!("adult-{key}-own")));
         confer_store::portal::link_in(&mut tx, &a.id, &UserId(uid.clone()), &own.0, &mother, "test").await.unwrap();
@@ -242,6 +243,23 @@ async fn every_route_answers_as_the_access_policy_decides_for_every_role_and_rel
             .find(|r| r.conference_id == chosen[0])
             .unwrap()
             .id;
+        // RIGHT-01: a subject access request by the mother of the user's own family (the
+        // portal's download finds it for her; staff pages find it in the authority).
+        let request = confer_domain::subject_access::SubjectAccessRequest::receive(
+            &own_family,
+            confer_domain::portal::PortalPerson::Adult(AdultId(format!("adult-{key}-own"))),
+            "Morgan Testfamily",
+            chrono::Utc::now().date_naive(),
+            confer_domain::subject_access::HowReceived::Portal,
+            "",
+            &UserId(worker.clone()),
+            chrono::Utc::now().date_naive(),
+            &confer_domain::calendar::Calendar::for_nation(Nation::England),
+            &confer_domain::policy::Policy::default(),
+        )
+        .unwrap();
+        let request_id =
+            confer_store::subject_access::create(&db, &a.id, &UserId(worker.clone()), &request).await.unwrap();
         let actor =
             Actor { user_id: UserId(uid.clone()), authority_id: a.id.clone(), roles: [*role].into_iter().collect() };
         // Only staff with a second factor hold API tokens (issue 10): the API answers the other
@@ -268,6 +286,7 @@ async fn every_route_answers_as_the_access_policy_decides_for_every_role_and_rel
                     .replace("{number}", "1")
                     .replace("{user_id}", &worker)
                     .replace("{audit_id}", &audit_id)
+                    .replace("{request_id}", &request_id)
                     .replace("{id}", &revocable);
                 let expected = if record {
                     let authority = if *variant == Variant::OtherTenant { &b.id } else { &a.id };
@@ -388,6 +407,7 @@ async fn without_signing_in_pages_send_to_sign_in_and_the_api_answers_401() {
             .replace("{child_id}", "c")
             .replace("{user_id}", "u")
             .replace("{audit_id}", "a")
+            .replace("{request_id}", "r")
             .replace("{id}", "i");
         let page = b.get(&path).await;
         if route.path.starts_with("/api/") {

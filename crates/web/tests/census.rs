@@ -147,5 +147,7 @@ async fn the_allocated_worker_records_census_details_and_a_manager_exports_the_r
         .fetch_all(app.db.pool())
         .await
         .unwrap();
-    assert!(!lists.is_empty() && lists.iter().all(|r| r.try_get::<String, _>("after_json").unwrap().contains("fam-c1")));
+    assert!(
+        !lists.is_empty() && lists.iter().all(|r| r.try_get::<String, _>("after_json").unwrap().contains("fam-c1"))
+    );
 }

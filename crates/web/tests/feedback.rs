@@ -77,9 +77,8 @@ async fn qa_01_outcome_sent_asks_the_parent_and_professionals_and_the_emailed_li
     assert_eq!(who.len(), 2, "{who:?}");
     assert!(who.contains(&&Invited::FamilyMember(AdultId("mabel".into()))));
     assert!(who.iter().any(|w| matches!(w, Invited::Professional(p) if p.as_str() == "p-school")));
-    let events = confer_store::audit::for_entity(&app.db, app.authority.id.as_str(), "conference", &conf.id, 200)
-        .await
-        .unwrap();
+    let events =
+        confer_store::audit::for_entity(&app.db, app.authority.id.as_str(), "conference", &conf.id, 200).await.unwrap();
     assert_eq!(events.iter().filter(|e| e.action == "feedback.invite").count(), 2);
 
     // The e-mail names no one and carries the link; the link names no one either.
@@ -95,7 +94,8 @@ async fn qa_01_outcome_sent_asks_the_parent_and_professionals_and_the_emailed_li
     let school_link = link_for(&app, "p-school@example.org").await;
 
     // Another family's conference: the token does not open it.
-    let other = app.world.family("fam-o").surname("Other").child("oz", "Oz", "2015-01-01").mother("om", "Olive").create().await;
+    let other =
+        app.world.family("fam-o").surname("Other").child("oz", "Oz", "2015-01-01").mother("om", "Olive").create().await;
     let other_conf = other.requested_conference_with(&app.world, "conf-other", other.initial_request(&app.world)).await;
     let token = link.rsplit('/').next().unwrap();
     let mut anon = Browser::new(&app);
@@ -110,7 +110,9 @@ async fn qa_01_outcome_sent_asks_the_parent_and_professionals_and_the_emailed_li
     let cy = anon.get(&format!("{link}?lang=cy")).await;
     assert!(cy.body.contains("lang=\"cy\"") && cy.body.contains("deall pam y cynhaliwyd y cyfarfod?"));
     let school = anon.get(&school_link).await;
-    assert!(school.body.contains("Was the conference chaired well?") && !school.body.contains("Did you feel listened to?"));
+    assert!(
+        school.body.contains("Was the conference chaired well?") && !school.body.contains("Did you feel listened to?")
+    );
 
     // A question left unanswered: refused with the reason, what was typed kept.
     let mut partial = family_answers(true);
@@ -132,7 +134,10 @@ async fn qa_01_outcome_sent_asks_the_parent_and_professionals_and_the_emailed_li
     assert_eq!(done.location.as_deref(), Some("/feedback/thanks?lang=en"));
     let thanks = anon.get("/feedback/thanks").await;
     assert!(thanks.body.contains("Thank you for your feedback"));
-    let rows = sqlx::query("SELECT invitation_id, comment, period, audience FROM feedback_response").fetch_all(app.db.pool()).await.unwrap();
+    let rows = sqlx::query("SELECT invitation_id, comment, period, audience FROM feedback_response")
+        .fetch_all(app.db.pool())
+        .await
+        .unwrap();
     assert_eq!(rows.len(), 1);
     assert!(rows[0].try_get::<Option<String>, _>("invitation_id").unwrap().is_none(), "not linked to the person");
     assert_eq!(rows[0].try_get::<String, _>("period").unwrap(), "2026-11");
@@ -142,13 +147,22 @@ async fn qa_01_outcome_sent_asks_the_parent_and_professionals_and_the_emailed_li
         .await
         .unwrap();
     assert_eq!(events.len(), 1);
-    assert!(events[0].after.contains("\"anonymous\":true") && !events[0].after.contains("response_id"), "{}", events[0].after);
+    assert!(
+        events[0].after.contains("\"anonymous\":true") && !events[0].after.contains("response_id"),
+        "{}",
+        events[0].after
+    );
 
     // The link works once.
     assert_eq!(anon.get(&link).await.status, StatusCode::NOT_FOUND);
     let again = anon.submit(&form, &link, &family_answers(false)).await;
     assert_eq!(again.status, StatusCode::NOT_FOUND);
-    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM feedback_response").fetch_one(app.db.pool()).await.unwrap().try_get("n").unwrap();
+    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM feedback_response")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+        .try_get("n")
+        .unwrap();
     assert_eq!(n, 1);
 
     // The link expires with the window (60 days): the school's form says it closed.
@@ -161,7 +175,12 @@ async fn qa_01_outcome_sent_asks_the_parent_and_professionals_and_the_emailed_li
         .submit(
             &school,
             &school_link,
-            &[("q-reports-requested-in-time", "yes"), ("q-chaired-well", "yes"), ("q-decision-clear", "yes"), ("rating", "5")],
+            &[
+                ("q-reports-requested-in-time", "yes"),
+                ("q-chaired-well", "yes"),
+                ("q-decision-clear", "yes"),
+                ("rating", "5"),
+            ],
         )
         .await;
     assert_eq!(late.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -201,7 +220,13 @@ async fn qa_01_the_parent_answers_from_the_portal_named_once_and_others_are_refu
     app.world.family("fam-o").surname("Other").child("oz", "Oz", "2015-01-01").mother("om", "Olive").create().await;
     let olive = give(PortalPerson::Adult(AdultId("om".into())), "olive@example.org", "fam-o").await;
     let (stranger, _) = staff(&app, "stranger", &[Role::Professional], None).await;
-    let other = confer_store::testing::World::with_authority(&app.db, "T02", "Otherton Council", confer_domain::Nation::England).await;
+    let other = confer_store::testing::World::with_authority(
+        &app.db,
+        "T02",
+        "Otherton Council",
+        confer_domain::Nation::England,
+    )
+    .await;
     let (elsewhere, _) = staff_in(&app, &other.authority, "pro.elsewhere", &[Role::Professional], None).await;
 
     let path = format!("/portal/conferences/{}/feedback", conf.id);
@@ -232,7 +257,8 @@ async fn qa_01_the_parent_answers_from_the_portal_named_once_and_others_are_refu
     assert!(refused.body.contains("You were not asked for feedback about this conference"), "{}", refused.body);
     assert!(!refused.body.contains("name=\"rating\""), "no form");
     let home = young.get("/portal").await;
-    let tried = young.post(&path, &[("csrf_token", &csrf_of(&home.body)), ("q-understood-why", "yes"), ("rating", "5")]).await;
+    let tried =
+        young.post(&path, &[("csrf_token", &csrf_of(&home.body)), ("q-understood-why", "yes"), ("rating", "5")]).await;
     assert_eq!(tried.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(tried.body.contains("You were not asked for feedback about this conference"));
     // Another family's parent, an unrelated professional, another authority's user: not found.
@@ -244,7 +270,12 @@ async fn qa_01_the_parent_answers_from_the_portal_named_once_and_others_are_refu
     let mut nobody = Browser::new(&app);
     let out = nobody.get(&path).await;
     assert_eq!(out.status, StatusCode::SEE_OTHER);
-    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM feedback_response").fetch_one(app.db.pool()).await.unwrap().try_get("n").unwrap();
+    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM feedback_response")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+        .try_get("n")
+        .unwrap();
     assert_eq!(n, 1);
 }
 
@@ -254,9 +285,21 @@ async fn qa_01_results_are_reported_by_month_and_audience_with_comments_logged_a
     let conf = asked(&app, &clock).await;
     // A known set: October, two families (yes/yes/no/yes rated 5; no/no/no/no rated 2) and one
     // professional (rated 3); November, one family (partly throughout, rated 4, anonymous).
-    let insert = |id: &str, invitation: Option<&str>, audience: &str, period: &str, replies: &str, rating: i64, comment: &str| {
-        let (id, invitation, audience, period, replies, comment) =
-            (id.to_owned(), invitation.map(str::to_owned), audience.to_owned(), period.to_owned(), replies.to_owned(), comment.to_owned());
+    let insert = |id: &str,
+                  invitation: Option<&str>,
+                  audience: &str,
+                  period: &str,
+                  replies: &str,
+                  rating: i64,
+                  comment: &str| {
+        let (id, invitation, audience, period, replies, comment) = (
+            id.to_owned(),
+            invitation.map(str::to_owned),
+            audience.to_owned(),
+            period.to_owned(),
+            replies.to_owned(),
+            comment.to_owned(),
+        );
         let db = app.db.clone();
         let authority = app.authority.id.as_str().to_owned();
         let conf = conf.id.clone();
@@ -284,8 +327,18 @@ async fn qa_01_results_are_reported_by_month_and_audience_with_comments_logged_a
     };
     insert("r1", Some("x"), "family", "2026-10", &fam("yes", "yes", "no", "yes"), 5, "KNOWN-COMMENT-ONE").await;
     insert("r2", Some("y"), "family", "2026-10", &fam("no", "no", "no", "no"), 2, "").await;
-    insert("r3", Some("z"), "professional", "2026-10", r#"[["reports-requested-in-time","yes"],["chaired-well","yes"],["decision-clear","partly"]]"#, 3, "").await;
-    insert("r4", None, "family", "2026-11", &fam("partly", "partly", "partly", "partly"), 4, "=KNOWN-COMMENT-TWO").await;
+    insert(
+        "r3",
+        Some("z"),
+        "professional",
+        "2026-10",
+        r#"[["reports-requested-in-time","yes"],["chaired-well","yes"],["decision-clear","partly"]]"#,
+        3,
+        "",
+    )
+    .await;
+    insert("r4", None, "family", "2026-11", &fam("partly", "partly", "partly", "partly"), 4, "=KNOWN-COMMENT-TWO")
+        .await;
     // Outside the period: not counted.
     insert("r5", None, "family", "2026-08", &fam("yes", "yes", "yes", "yes"), 1, "NOT-IN-PERIOD").await;
 
@@ -294,17 +347,26 @@ async fn qa_01_results_are_reported_by_month_and_audience_with_comments_logged_a
     let page = q.get("/quality/feedback?from=2026-10&to=2026-11").await;
     assert_eq!(page.status, StatusCode::OK);
     // Families: 3 answers, average (5 + 2 + 4) / 3 = 3.7; professionals: 1, 3.0.
-    assert!(page.body.contains("Families: answers, average rating (1 to 5)</dt><dd class=\"govuk-summary-list__value\">3, 3.7"), "{}", page.body);
-    assert!(page.body.contains("Professionals: answers, average rating (1 to 5)</dt><dd class=\"govuk-summary-list__value\">1, 3.0"));
+    assert!(
+        page.body
+            .contains("Families: answers, average rating (1 to 5)</dt><dd class=\"govuk-summary-list__value\">3, 3.7"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(
+        "Professionals: answers, average rating (1 to 5)</dt><dd class=\"govuk-summary-list__value\">1, 3.0"
+    ));
     // People asked in the period (2 on 20 November), none answered through their invitation.
     assert!(page.body.contains("People asked in the period</dt><dd class=\"govuk-summary-list__value\">2<"));
     assert!(page.body.contains("KNOWN-COMMENT-ONE") && page.body.contains("=KNOWN-COMMENT-TWO"));
     assert!(!page.body.contains("NOT-IN-PERIOD"));
     // Reading the comments is logged, naming the family they are about.
-    let logged = sqlx::query("SELECT after_json FROM audit_event WHERE action = 'list.read' AND entity_id = 'feedback-comments'")
-        .fetch_all(app.db.pool())
-        .await
-        .unwrap();
+    let logged = sqlx::query(
+        "SELECT after_json FROM audit_event WHERE action = 'list.read' AND entity_id = 'feedback-comments'",
+    )
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
     assert_eq!(logged.len(), 1);
     assert!(logged[0].try_get::<String, _>("after_json").unwrap().contains("fam-f"));
 
@@ -315,8 +377,14 @@ async fn qa_01_results_are_reported_by_month_and_audience_with_comments_logged_a
     assert_eq!(lines[0], "period,audience,question,yes,partly,no,yes_percent,responses,average_rating");
     assert_eq!(lines.len(), 1 + 4 + 3 + 4, "{}", csv.body);
     assert_eq!(lines[1], "\"2026-10\",\"family\",\"Did you understand why the meeting was held?\",1,0,1,50,2,3.5");
-    assert_eq!(lines[3], "\"2026-10\",\"family\",\"Did you get the reports in time to read them before the meeting?\",0,0,2,0,2,3.5");
-    assert_eq!(lines[7], "\"2026-10\",\"professional\",\"Was the decision, and the reasons for it, clear?\",0,1,0,0,1,3.0");
+    assert_eq!(
+        lines[3],
+        "\"2026-10\",\"family\",\"Did you get the reports in time to read them before the meeting?\",0,0,2,0,2,3.5"
+    );
+    assert_eq!(
+        lines[7],
+        "\"2026-10\",\"professional\",\"Was the decision, and the reasons for it, clear?\",0,1,0,0,1,3.0"
+    );
     assert_eq!(lines[8], "\"2026-11\",\"family\",\"Did you understand why the meeting was held?\",0,1,0,0,1,4.0");
     assert!(!csv.body.contains("KNOWN-COMMENT"), "no comments in the CSV");
 

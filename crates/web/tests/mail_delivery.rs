@@ -960,8 +960,10 @@ async fn qa_01_the_feedback_link_arrives_with_the_outcome_by_smtp_and_opens_the_
     // The invitations sent when the conference was arranged, then the two feedback e-mails.
     let got = smtp.wait_for(4).await;
     worker.stop().await;
-    let feedback: Vec<&Received> =
-        got.iter().filter(|m| m.header("Subject").as_deref() == Some("Tell us what you thought of the conference")).collect();
+    let feedback: Vec<&Received> = got
+        .iter()
+        .filter(|m| m.header("Subject").as_deref() == Some("Tell us what you thought of the conference"))
+        .collect();
     assert_eq!(feedback.len(), 2);
     let to_mia = feedback.iter().find(|m| m.to == vec!["mia.m@example.org".to_owned()]).expect("the parent's e-mail");
     let body = to_mia.body();
@@ -969,7 +971,8 @@ async fn qa_01_the_feedback_link_arrives_with_the_outcome_by_smtp_and_opens_the_
     let start = body.find(&prefix).unwrap_or_else(|| panic!("the link in {body}"));
     let link: String = body[start..].split_whitespace().next().unwrap().to_owned();
     assert!(!body.contains("{confer-address}"));
-    let to_school = feedback.iter().find(|m| m.to == vec!["p-school@example.org".to_owned()]).expect("the school's e-mail");
+    let to_school =
+        feedback.iter().find(|m| m.to == vec!["p-school@example.org".to_owned()]).expect("the school's e-mail");
     assert!(to_school.body().contains("chaired well"));
 
     let mut anon = Browser::new(&app);

@@ -293,12 +293,13 @@ async fn feedback_pages_cost_the_same_whatever_they_show() {
     assert!(quality_one <= BUDGET, "/quality costs {quality_one} statements (budget {BUDGET})");
 
     // The form behind the e-mailed link, and the portal's, for the mother.
-    let body: String = sqlx::query("SELECT body FROM outbox WHERE recipient = 'fb.mum@example.org' AND body LIKE '%/feedback/%'")
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap()
-        .try_get("body")
-        .unwrap();
+    let body: String =
+        sqlx::query("SELECT body FROM outbox WHERE recipient = 'fb.mum@example.org' AND body LIKE '%/feedback/%'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap()
+            .try_get("body")
+            .unwrap();
     let base = confer_store::feedback::LINK_BASE;
     let link = body[body.find(base).unwrap() + base.len()..].split_whitespace().next().unwrap().to_owned();
     let mut anon = Browser::new(&app);
@@ -383,4 +384,99 @@ async fn census_pages_cost_the_same_whatever_they_show() {
     assert_eq!(returns_one, returns_many, "the returns page costs more with more children");
     assert!(child_one <= RECORD_BUDGET, "the census page costs {child_one} (budget {RECORD_BUDGET})");
     assert!(returns_one <= BUDGET, "the returns page costs {returns_one} (budget {BUDGET})");
+}
+
+/// RIGHT-01: the subject access list, a request's page (gathered, with its redactions) and the
+/// requester's portal page cost the same few statements with one request as with several.
+#[tokio::test]
+async fn subject_access_pages_cost_the_same_whatever_they_show() {
+    use confer_domain::portal::PortalPerson;
+    use confer_domain::subject_access::{HowReceived, IdentityCheck};
+    assert!(count_statements(), "another tracing subscriber was installed first: nothing would be counted");
+    let (app, _clock) = start_at("2026-11-10 09:00").await;
+    let w = &app.world;
+    let (qa, _) = staff(&app, "qa", &[Role::QualityAssurance], None).await;
+    let qa_actor = confer_domain::access::Actor {
+        user_id: qa.as_str().into(),
+        authority_id: app.authority.id.clone(),
+        roles: [Role::QualityAssurance].into_iter().collect(),
+    };
+    let ops = confer_ops::Ops::new(app.db.clone(), confer_store::clock::Clock::as_if_today(w.today));
+    let (portal_id, _) = confer_store::testing::PersonBuilder::new(&app.db, &app.authority.id, "mum.portal")
+        .kind(confer_store::users::AccountKind::Portal)
+        .roles(&[Role::Parent])
+        .create()
+        .await;
+    let mut ids = Vec::new();
+    for i in 0..4 {
+        let f = w
+            .family(&format!("fam-sar-{i}"))
+            .child(&format!("sar-{i}-a"), "AMY", "2012-03-01")
+            .child(&format!("sar-{i}-b"), "BEN", "2014-03-01")
+            .mother(&format!("sar-{i}-mum"), "Mia")
+            .create()
+            .await;
+        if i == 0 {
+            f.distributed_record_conference(w).await;
+            let mut tx = app.db.begin().await.unwrap();
+            let mum = PortalPerson::Adult(format!("sar-{i}-mum").as_str().into());
+            confer_store::portal::link_in(&mut tx, &app.authority.id, &portal_id.as_str().into(), f.id(), &mum, "t")
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+        }
+        let who = PortalPerson::Adult(format!("sar-{i}-mum").as_str().into());
+        let id =
+            confer_ops::subject_access::log_request(&ops, &qa_actor, f.id(), who, w.today, HowReceived::Letter, "")
+                .await
+                .unwrap();
+        ids.push(id);
+    }
+    // The first request gathered (a record of many sections, with proposals); the rest not.
+    let v = confer_ops::subject_access::view(&ops, &qa_actor, &ids[0]).await.unwrap().version;
+    let v = confer_ops::subject_access::verify_identity(&ops, &qa_actor, &ids[0], v, IdentityCheck::Document, "x")
+        .await
+        .unwrap();
+    confer_ops::subject_access::gather(&ops, &qa_actor, &ids[0], v).await.unwrap();
+
+    let mut q = app.as_user(&qa).await;
+    let list = cost(&mut q, "/subject-access").await;
+    assert!(list <= BUDGET, "/subject-access costs {list} statements (budget {BUDGET})");
+    let gathered = cost(&mut q, &format!("/subject-access/{}", ids[0])).await;
+    let bare = cost(&mut q, &format!("/subject-access/{}", ids[1])).await;
+    assert_eq!(gathered, bare, "a request's page costs more with more gathered");
+    assert!(gathered <= RECORD_BUDGET, "a request's page costs {gathered} statements (budget {RECORD_BUDGET})");
+    let mut m = app.as_user(&portal_id).await;
+    let one = cost(&mut m, "/portal/families/fam-sar-0/records-requests").await;
+    confer_ops::subject_access::ask(
+        &ops,
+        &confer_domain::access::Actor {
+            user_id: portal_id.as_str().into(),
+            authority_id: app.authority.id.clone(),
+            roles: [Role::Parent].into_iter().collect(),
+        },
+        "fam-sar-0",
+        "",
+    )
+    .await
+    .unwrap();
+    let two = cost(&mut m, "/portal/families/fam-sar-0/records-requests").await;
+    assert_eq!(one, two, "the portal page costs more with more requests");
+    assert!(one <= RECORD_BUDGET, "the portal page costs {one} statements (budget {RECORD_BUDGET})");
+    // More requests on the list: the same cost.
+    for i in 1..4 {
+        let who = PortalPerson::Adult(format!("sar-{i}-mum").as_str().into());
+        confer_ops::subject_access::log_request(
+            &ops,
+            &qa_actor,
+            &format!("fam-sar-{i}"),
+            who,
+            w.today,
+            HowReceived::Phone,
+            "",
+        )
+        .await
+        .unwrap();
+    }
+    assert_eq!(cost(&mut q, "/subject-access").await, list, "the list costs more with more rows");
 }

@@ -189,7 +189,12 @@ fn rule_8675q_open_s47_more_than_15_working_days_before_31_march() {
     });
     assert!(!validate(&r, &closed).iter().any(|f| f.rule == "8675Q"), "the authority's calendar is used");
     fails("8675Q", |r| {
-        ep(r).section47s.push(Section47 { start: Some(d("2026-01-05")), icpc_target: None, icpc: None, icpc_not_required: false })
+        ep(r).section47s.push(Section47 {
+            start: Some(d("2026-01-05")),
+            icpc_target: None,
+            icpc: None,
+            icpc_not_required: false,
+        })
     });
 }
 
@@ -215,7 +220,12 @@ fn rule_8870q_target_not_at_weekend() {
 fn rule_8839_one_open_s47_per_episode() {
     fails("8839", |r| {
         for start in ["2026-03-23", "2026-03-24"] {
-            ep(r).section47s.push(Section47 { start: Some(d(start)), icpc_target: None, icpc: None, icpc_not_required: false });
+            ep(r).section47s.push(Section47 {
+                start: Some(d(start)),
+                icpc_target: None,
+                icpc: None,
+                icpc_not_required: false,
+            });
         }
     });
 }
@@ -254,7 +264,12 @@ fn rule_8868_closed_episode_s47_has_icpc_or_not_required_not_both() {
     });
     fails("8868", |r| {
         close(r);
-        ep(r).section47s.push(Section47 { start: Some(d("2025-12-01")), icpc_target: None, icpc: None, icpc_not_required: false });
+        ep(r).section47s.push(Section47 {
+            start: Some(d("2025-12-01")),
+            icpc_target: None,
+            icpc: None,
+            icpc_not_required: false,
+        });
     });
     let mut r = good();
     close(&mut r);
@@ -369,7 +384,9 @@ fn rule_8832_nfa_episode_has_no_plan() {
 
 #[test]
 fn rule_8831_nfa_episode_has_no_assessment_s47_or_icpc() {
-    fails("8831", |r| nfa(r).assessments.push(Assessment { start: d("2025-06-02"), authorised: None, factors: vec![] }));
+    fails("8831", |r| {
+        nfa(r).assessments.push(Assessment { start: d("2025-06-02"), authorised: None, factors: vec![] })
+    });
     fails("8831", |r| nfa(r).icpc = Some(d("2025-06-03")));
 }
 

@@ -13,9 +13,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use confer_domain::census::{
-    CensusForm, Finding, CLOSURE_REASONS, PRIMARY_NEEDS, REFERRAL_SOURCES, UPN_UNKNOWN,
-};
+use confer_domain::census::{CensusForm, Finding, CLOSURE_REASONS, PRIMARY_NEEDS, REFERRAL_SOURCES, UPN_UNKNOWN};
 use confer_ops::census::{self, By, Exported, Format, SaveCensusError};
 use confer_ops::OpsError;
 use confer_store::census::StoredEpisode;
@@ -181,13 +179,22 @@ fn year_from(state: &SharedState, q: &YearQuery) -> Result<i32, String> {
 /// The returns page: the year chosen (the last finished collection year unless given), the
 /// return's findings with links, and the downloads. Reading it reads every child of the
 /// authority: logged as one list read naming the families found.
-pub async fn returns(State(state): State<SharedState>, ctx: Ctx, Query(q): Query<YearQuery>) -> Result<Response, AppError> {
+pub async fn returns(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, AppError> {
     let mut page = ctx.page("Children in Need census", "/returns/census");
     let year = match year_from(&state, &q) {
         Ok(y) => y,
         Err(message) => {
             page.errors.add("year", message);
-            let res = view::render(&ReturnsPage { page: &page, year: census::year_of(state.ops.clock.today()) - 1, report: None, findings: &[] });
+            let res = view::render(&ReturnsPage {
+                page: &page,
+                year: census::year_of(state.ops.clock.today()) - 1,
+                report: None,
+                findings: &[],
+            });
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, res).into_response());
         }
     };
@@ -205,7 +212,11 @@ pub async fn returns(State(state): State<SharedState>, ctx: Ctx, Query(q): Query
 
 /// The file: XML (or CSV), refused with the errors listed when there are errors unless
 /// `allow_errors=yes`. Audited by the operation.
-pub async fn download(State(state): State<SharedState>, ctx: Ctx, Query(q): Query<YearQuery>) -> Result<Response, AppError> {
+pub async fn download(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, AppError> {
     let year = year_from(&state, &q).map_err(AppError::BadRequest)?;
     let format = match q.format.as_deref().unwrap_or("xml") {
         "xml" => Format::Xml,

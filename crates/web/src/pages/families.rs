@@ -90,6 +90,8 @@ struct FamilyPage<'a> {
     plans: Vec<(String, String)>,
     /// The family portal: whether this person may give a family member portal access.
     can_give_portal_access: bool,
+    /// RIGHT-01: records staff may log a subject access request for a person of the family.
+    can_log_subject_access: bool,
 }
 
 impl FamilyPage<'_> {
@@ -181,6 +183,7 @@ async fn show_page(
     let deadlines = crate::pages::deadlines::rows_of(stored, &rules.calendar, at_risk, today);
     let can_request_conference = ctx.allowed(&access, Action::RequestConference).is_ok();
     let can_give_portal_access = ctx.allowed(&access, Action::GivePortalAccess).is_ok();
+    let can_log_subject_access = ctx.allowed(&access, Action::ManageSubjectAccess).is_ok();
     let mut conferences = Vec::new();
     // Each conference's relationships (its own chair, invitees, note taker) in one query.
     let by_conference =
@@ -235,6 +238,7 @@ async fn show_page(
         can_request_conference,
         conferences,
         can_give_portal_access,
+        can_log_subject_access,
     }))
 }
 

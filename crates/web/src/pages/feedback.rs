@@ -82,7 +82,8 @@ pub static CY: Words = Words {
     rating: "At ei gilydd, sut oedd y gynhadledd i chi?",
     rating_hint: "Mae 1 yn wael iawn, mae 5 yn dda iawn.",
     comment: "Oes unrhyw beth arall rydych chi eisiau ei ddweud wrthym? (dewisol)",
-    comment_hint: "Peidiwch ag ysgrifennu unrhyw beth na fyddech chi eisiau i'r bobl sy'n cynnal cynadleddau ei ddarllen.",
+    comment_hint:
+        "Peidiwch ag ysgrifennu unrhyw beth na fyddech chi eisiau i'r bobl sy'n cynnal cynadleddau ei ddarllen.",
     anonymous_legend: "Eich enw",
     anonymous: "Peidiwch â chadw fy enw gyda fy atebion",
     anonymous_hint: "Os ticiwch hwn, byddwn yn cadw eich atebion heb eich enw nac unrhyw beth sy'n eu cysylltu â chi. \
@@ -192,7 +193,8 @@ fn render_form(
         page.errors.add(&error_field(e), error_text(e, w));
     }
     let kind = if w.lang == "cy" { kind_cy(form.kind) } else { form.kind.label().to_lowercase() };
-    let held = form.held_on.map(|d| format!(" {}", crate::pages::portal::long_date_in(&d, word_lang(w)))).unwrap_or_default();
+    let held =
+        form.held_on.map(|d| format!(" {}", crate::pages::portal::long_date_in(&d, word_lang(w)))).unwrap_or_default();
     let about = format!(
         "{} {kind}{held}. {} {}.",
         w.about,
@@ -472,12 +474,17 @@ fn period(state: &SharedState, q: &PeriodQuery, page: &mut Page) -> (NaiveDate, 
         page.errors.add("to", "Enter the last month like 2026-11");
         first_of(today)
     });
-    let to = to_first.checked_add_months(chrono::Months::new(1)).map(|d| d - chrono::Duration::days(1)).unwrap_or(to_first);
+    let to =
+        to_first.checked_add_months(chrono::Months::new(1)).map(|d| d - chrono::Duration::days(1)).unwrap_or(to_first);
     (from, to, from_text, to_text)
 }
 
 /// GET /quality/feedback
-pub async fn report(State(state): State<SharedState>, ctx: Ctx, Query(q): Query<PeriodQuery>) -> Result<Response, AppError> {
+pub async fn report(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Query(q): Query<PeriodQuery>,
+) -> Result<Response, AppError> {
     let mut page = ctx.page("Feedback about conferences", "/quality");
     let (from, to, from_text, to_text) = period(&state, &q, &mut page);
     let r = match ops::report(&state.ops, &ctx.actor, from, to).await {
@@ -534,7 +541,11 @@ pub fn csv_of(r: &Report) -> String {
 }
 
 /// GET /quality/feedback.csv
-pub async fn report_csv(State(state): State<SharedState>, ctx: Ctx, Query(q): Query<PeriodQuery>) -> Result<Response, AppError> {
+pub async fn report_csv(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Query(q): Query<PeriodQuery>,
+) -> Result<Response, AppError> {
     let mut page = ctx.page("Feedback about conferences", "/quality");
     let (from, to, _, _) = period(&state, &q, &mut page);
     if let Some((_, m)) = page.errors.0.first() {

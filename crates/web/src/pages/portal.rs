@@ -122,6 +122,9 @@ struct PortalHome<'a> {
     /// QA-01: conferences the person is asked to give feedback about, still open.
     feedback: Vec<FeedbackCard>,
     fw: &'static super::feedback::Words,
+    /// RIGHT-01: the families in which this person may ask for their own records.
+    records_families: Vec<String>,
+    sw: &'static super::subject_access::Words,
 }
 
 /// A conference the person is asked about (QA-01), on the portal's home.
@@ -256,7 +259,25 @@ pub async fn home(
     if q.done.as_deref() == Some("feedback") {
         page.notice = Some(fw.thanks_title.to_owned());
     }
-    Ok(view::render(&PortalHome { page: &page, t, w, rows, plans, pw, work, invited, statuses, feedback, fw }))
+    let asks =
+        ctx.actor.roles.iter().any(|r| matches!(r, confer_domain::Role::Parent | confer_domain::Role::YoungPerson));
+    let records_families = if asks { links.iter().map(|(f, _)| f.clone()).collect() } else { Vec::new() };
+    let sw = super::subject_access::words_for(Some(w.lang));
+    Ok(view::render(&PortalHome {
+        page: &page,
+        t,
+        w,
+        rows,
+        plans,
+        pw,
+        work,
+        invited,
+        statuses,
+        feedback,
+        fw,
+        records_families,
+        sw,
+    }))
 }
 
 // ---------------------------------------------------------------- one conference
