@@ -916,18 +916,19 @@ async fn tell_invitees_of_changes(tx: &mut Tx, before: &Conference, c: &Conferen
             }
             _ => None,
         };
-        sqlx::query(
-            "INSERT INTO outbox (id, authority_id, channel, recipient, subject, body, created_at, calendar) \
-             VALUES ($1, $2, 'email', $3, $4, $5, $6, $7)",
+        crate::outbox::enqueue(
+            tx,
+            &crate::outbox::NewMessage {
+                id: &crate::new_id(),
+                authority_id: c.authority_id().as_str(),
+                recipient: &email,
+                subject: &notice.subject,
+                body: &notice.body,
+                created_at: &crate::stamp(stamp),
+                secret: 0,
+                calendar,
+            },
         )
-        .bind(crate::new_id())
-        .bind(c.authority_id().as_str())
-        .bind(&email)
-        .bind(&notice.subject)
-        .bind(&notice.body)
-        .bind(crate::stamp(stamp))
-        .bind(calendar)
-        .execute(&mut **tx)
         .await?;
     }
     Ok(())
@@ -974,15 +975,21 @@ async fn tell_of_escalation(tx: &mut Tx, c: &Conference, to: &[(String, String)]
     let about = confer_domain::notices::About { kind: c.kind(), authority: &authority_name, nation };
     let notice = confer_domain::notices::dissent_escalated(about, c.id().as_str());
     for (_, email) in to {
-        sqlx::query("INSERT INTO outbox (id, authority_id, channel, recipient, subject, body, created_at) VALUES ($1, $2, 'email', $3, $4, $5, $6)")
-            .bind(crate::new_id())
-            .bind(c.authority_id().as_str())
-            .bind(email)
-            .bind(&notice.subject)
-            .bind(&notice.body)
-            .bind(tx.now())
-            .execute(&mut **tx)
-            .await?;
+        let now = tx.now();
+        crate::outbox::enqueue(
+            tx,
+            &crate::outbox::NewMessage {
+                id: &crate::new_id(),
+                authority_id: c.authority_id().as_str(),
+                recipient: email,
+                subject: &notice.subject,
+                body: &notice.body,
+                created_at: &now,
+                secret: 0,
+                calendar: None,
+            },
+        )
+        .await?;
     }
     let told: Vec<&str> = to.iter().map(|(id, _)| id.as_str()).collect();
     audit::record(

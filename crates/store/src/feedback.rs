@@ -120,17 +120,20 @@ pub(crate) async fn invite_in(tx: &mut Tx, before: &Conference, c: &Conference, 
                 Audience::Professional => confer_domain::notices::Audience::Professional,
             };
             let notice = confer_domain::notices::feedback_asked(about, &link, closes_on, audience);
-            sqlx::query(
-                "INSERT INTO outbox (id, authority_id, channel, recipient, subject, body, created_at, secret) \
-                 VALUES ($1, $2, 'email', $3, $4, $5, $6, 2)",
+            let now = tx.now();
+            crate::outbox::enqueue(
+                tx,
+                &crate::outbox::NewMessage {
+                    id: &crate::new_id(),
+                    authority_id: c.authority_id().as_str(),
+                    recipient: email,
+                    subject: &notice.subject,
+                    body: &notice.body,
+                    created_at: &now,
+                    secret: 2,
+                    calendar: None,
+                },
             )
-            .bind(crate::new_id())
-            .bind(c.authority_id().as_str())
-            .bind(email)
-            .bind(&notice.subject)
-            .bind(&notice.body)
-            .bind(tx.now())
-            .execute(&mut **tx)
             .await?;
         }
         audit::record(

@@ -74,6 +74,40 @@ impl Retry {
     }
 }
 
+/// An e-mail to put on the outbox, in the transaction of the change that causes it.
+pub(crate) struct NewMessage<'a> {
+    pub id: &'a str,
+    pub authority_id: &'a str,
+    pub recipient: &'a str,
+    pub subject: &'a str,
+    pub body: &'a str,
+    pub created_at: &'a str,
+    /// 1 when the body holds a one-time sign-in code, 2 a single-use link: the body is
+    /// replaced once sent (migration 0014).
+    pub secret: i64,
+    /// The calendar invitation to attach (issue 14), as JSON.
+    pub calendar: Option<String>,
+}
+
+/// Puts an e-mail on the outbox in the caller's transaction: the one INSERT every sender uses.
+pub(crate) async fn enqueue(tx: &mut crate::Tx, m: &NewMessage<'_>) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO outbox (id, authority_id, channel, recipient, subject, body, created_at, secret, calendar) \
+         VALUES ($1, $2, 'email', $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(m.id)
+    .bind(m.authority_id)
+    .bind(m.recipient)
+    .bind(m.subject)
+    .bind(m.body)
+    .bind(m.created_at)
+    .bind(m.secret)
+    .bind(m.calendar.clone())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// Claims up to `limit` e-mails that are due at `now` for `owner`, holding them until
 /// `now + retry.lease`, and counts the attempt.
 pub async fn claim(db: &Db, owner: &str, now: DateTime<Utc>, retry: &Retry, limit: i64) -> Result<Vec<Message>> {

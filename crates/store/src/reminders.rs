@@ -214,17 +214,19 @@ pub async fn send(db: &Db, authority: &AuthorityId, family_id: &str, r: &Reminde
         return Ok(Sent::Already);
     }
     if let (Some(email), Some(outbox_id)) = (&email, &outbox_id) {
-        sqlx::query(
-            "INSERT INTO outbox (id, authority_id, channel, recipient, subject, body, created_at) \
-             VALUES ($1, $2, 'email', $3, $4, $5, $6)",
+        crate::outbox::enqueue(
+            &mut tx,
+            &crate::outbox::NewMessage {
+                id: outbox_id,
+                authority_id: authority.as_str(),
+                recipient: email,
+                subject: &notice.subject,
+                body: &notice.body,
+                created_at: &now,
+                secret: 0,
+                calendar: None,
+            },
         )
-        .bind(outbox_id)
-        .bind(authority.as_str())
-        .bind(email)
-        .bind(&notice.subject)
-        .bind(&notice.body)
-        .bind(&now)
-        .execute(&mut *tx)
         .await?;
     }
     audit::record(
