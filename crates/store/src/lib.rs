@@ -297,32 +297,35 @@ impl Db {
                 Ok(Db { pool, writer, backend, reads: Default::default(), clock: clock::Clock::system() })
             }
             Backend::Postgres => {
-                // Every statement is planned for its own values with the statistics of the
-                // moment (issue 12). sqlx prepares each statement once per connection; after
-                // five runs PostgreSQL may switch a prepared statement to a generic plan, made
-                // with the statistics of that moment and kept for the connection's life. A
-                // long-running instance that prepared its statements while the tables were
-                // small (before a bulk load, or before autovacuum's next ANALYZE) kept plans
-                // for small tables: 118 ms against 33 ms for a freshly started instance on the
-                // same database.
+                // Plans (issue 12). sqlx prepares each statement once per connection; after five
+                // runs PostgreSQL may keep a generic plan for it, made with the statistics and the
+                // table sizes of that moment. A long-running instance that prepared its statements
+                // while the tables were small (before a bulk load, or before autovacuum's next
+                // ANALYZE) kept plans for small tables: 118 ms against 33 ms for a freshly started
+                // instance on the same database. Two things keep a long-running instance as fast
+                // as a new one without planning every statement anew on every request (which cost
+                // more than running them):
+                // - ANALYZE invalidates every cached plan that reads the analysed table, and the
+                //   bulk load ends with one (autovacuum's ANALYZE does the same after changes);
+                // - no connection lives longer than five minutes, so no plan outlives that either,
+                //   whatever the statistics did meanwhile.
                 //
-                // Planning anew is not free, though: the lists join up to seven tables (the
-                // driving set, the family, the case and three people's names), and finding the
-                // best order among all of them cost 4 to 20 ms of planning against 1.6 ms of
-                // execution for the chair's due-and-overdue list at 50,000 families (EXPLAIN
-                // ANALYZE, issue 12). Our queries are written in the order they should run (the
-                // small set first, names looked up last; SQLite needs the same order), so the
-                // planner reorders only within groups of four: the same plan, planned in 0.8 to
-                // 1.2 ms.
+                // The lists join up to seven tables (the driving set, the family, the case and
+                // three people's names), and finding the best order among all of them cost 4 to
+                // 20 ms of planning against 1.6 ms of execution for the chair's due-and-overdue
+                // list at 50,000 families (EXPLAIN ANALYZE, issue 12). Our queries are written in
+                // the order they should run (the small set first, names looked up last; SQLite
+                // needs the same order), so the planner reorders only within groups of four: the
+                // same plan, planned in 0.8 to 1.2 ms.
                 let pool = AnyPoolOptions::new()
                     .max_connections(16)
                     .acquire_timeout(Duration::from_secs(5))
+                    .max_lifetime(Duration::from_secs(300))
                     .after_connect(|conn, _| {
                         Box::pin(async move {
                             use sqlx::Executor;
                             conn.execute(
-                                "SET plan_cache_mode = force_custom_plan; SET join_collapse_limit = 4; \
-                                 SET from_collapse_limit = 4",
+                                "SET join_collapse_limit = 4; SET from_collapse_limit = 4",
                             )
                             .await?;
                             Ok(())
