@@ -907,7 +907,7 @@ fn episode_rules(
             );
         }
         // 8730: NumberOfPreviousCPP present and >= 0.
-        if !p.previous_plans.is_some_and(|n| n >= 0) {
+        if p.previous_plans.is_none_or(|n| n < 0) {
             out.push(
                 "8730",
                 "NumberOfPreviousCPP",

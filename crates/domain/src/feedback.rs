@@ -316,11 +316,7 @@ impl QuestionFigures {
     /// The share answering yes, as a whole percentage (0 with no answers).
     pub fn yes_percent(&self) -> u32 {
         let n = self.answered();
-        if n == 0 {
-            0
-        } else {
-            (self.yes * 100 + n / 2) / n
-        }
+        (self.yes * 100 + n / 2).checked_div(n).unwrap_or(0)
     }
 }
 

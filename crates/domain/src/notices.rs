@@ -474,6 +474,22 @@ pub fn calendar_entry(about: About<'_>, slot: &Slot, language: CalendarLanguage)
     CalendarEntry { summary, description, location, start, end }
 }
 
+/// DIS-02: tells the authority's manager that a professional dissented from a conference's
+/// decision, so they can review it. For staff; it names no child, family or professional
+/// (only the conference's address in confer, which asks the access policy).
+pub fn dissent_escalated(about: About<'_>, conference_id: &str) -> Notice {
+    Notice {
+        subject: "A professional dissented from a child protection conference decision".to_owned(),
+        body: format!(
+            "A professional has dissented from the decision of a {} held by {}. The authority's policy is to tell \
+             you (DIS-02). The dissent, its reasons and the chair's response are on the conference record: \
+             /conferences/{conference_id}/record. Sign in to confer to read it.",
+            about.kind.label().to_lowercase(),
+            about.authority
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -610,21 +626,5 @@ mod tests {
         assert!(n.subject.contains("new date"));
         assert!(n.body.contains("Thursday 3 December 2026 at 10:30"));
         assert!(n.body.contains("Room 4, or by video"));
-    }
-}
-
-/// DIS-02: tells the authority's manager that a professional dissented from a conference's
-/// decision, so they can review it. For staff; it names no child, family or professional
-/// (only the conference's address in confer, which asks the access policy).
-pub fn dissent_escalated(about: About<'_>, conference_id: &str) -> Notice {
-    Notice {
-        subject: "A professional dissented from a child protection conference decision".to_owned(),
-        body: format!(
-            "A professional has dissented from the decision of a {} held by {}. The authority's policy is to tell \
-             you (DIS-02). The dissent, its reasons and the chair's response are on the conference record: \
-             /conferences/{conference_id}/record. Sign in to confer to read it.",
-            about.kind.label().to_lowercase(),
-            about.authority
-        ),
     }
 }

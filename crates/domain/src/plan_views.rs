@@ -258,7 +258,7 @@ pub fn timeline(conferences: &[ConferenceLine], plans: &[Plan], versions: &[Vers
             });
         }
     }
-    out.sort_by(|a, b| (a.on, a.kind).cmp(&(b.on, b.kind)));
+    out.sort_by_key(|a| (a.on, a.kind));
     out
 }
 

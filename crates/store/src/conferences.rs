@@ -795,6 +795,9 @@ pub async fn log_read_as(
     Ok(())
 }
 
+/// A person's e-mail address and first language, each as held (either may be missing).
+type EmailAndLanguage = (Option<String>, Option<String>);
+
 /// Tells people by e-mail, through a message in the outbox written in the same transaction:
 /// each person newly invited gets their invitation (INV-01, INV-02), and everyone invited is
 /// told when the conference moves (date, time, place or link) or is cancelled. The words are
@@ -840,7 +843,7 @@ async fn tell_invitees_of_changes(tx: &mut Tx, before: &Conference, c: &Conferen
     let stamp = tx.clock().now();
     for (id, what) in told {
         let Some(invitation) = c.invitations().iter().find(|i| i.id == id) else { continue };
-        let (contact, audience): (Option<(Option<String>, Option<String>)>, Audience) = match &invitation.invitee {
+        let (contact, audience): (Option<EmailAndLanguage>, Audience) = match &invitation.invitee {
             Invitee::FamilyMember { adult_id } => (
                 sqlx::query("SELECT email, first_language FROM adult WHERE id = $1")
                     .bind(adult_id.as_str())
