@@ -16,6 +16,7 @@ pub mod conference;
 pub mod documents;
 mod error;
 pub mod feedback;
+pub mod formats;
 pub mod plan;
 pub mod plan_people;
 pub mod quality;

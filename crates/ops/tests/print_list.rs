@@ -92,3 +92,40 @@ async fn the_demo_authority_has_letters_waiting_on_its_print_list() {
         assert!(email.is_none(), "only people without an address get letters");
     }
 }
+
+#[tokio::test]
+async fn a_parent_who_asked_for_post_gets_the_invitation_letter_though_she_has_an_email_address() {
+    let db = testing::fresh_db().await;
+    let w = World::new(&db).await;
+    let f = w
+        .family("post")
+        .child("amy", "Amy", "2015-01-01")
+        .mother("mum", "Mandy")
+        .with_adult(|a| a.email = Some("mandy.post@family.example".into()))
+        .create()
+        .await;
+    let record = confer_store::families::family_record(&db, "post").await.unwrap();
+    let actor = confer_domain::UserId("sw".into());
+    // A stale version changes nothing.
+    assert!(matches!(
+        confer_store::families::set_prefers_post(&db, "post", "mum", record.version - 1, true, &actor).await,
+        Err(confer_store::families::ChangeError::Conflict { .. })
+    ));
+    confer_store::families::set_prefers_post(&db, "post", "mum", record.version, true, &actor).await.unwrap();
+    assert_eq!(confer_store::families::prefers_post(&db, "post").await.unwrap().get("mum"), Some(&true));
+    f.invited_conference(&w).await;
+    let mailed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE recipient = 'mandy.post@family.example'")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(mailed, 0, "no e-mail to someone who asked for post");
+    let ops = Ops::new(db.clone(), Clock::system());
+    let letters = documents::print_list(&ops, Some(&w.authority.id)).await.unwrap();
+    assert_eq!(letters.iter().filter(|l| l.sent.recipient == "family-member:mum").count(), 1, "{letters:?}");
+    let changes: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_event WHERE action = 'adult.prefers-post'")
+        .fetch_all(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(changes.len(), 1);
+    assert_eq!(audit::verify(&db).await.unwrap().first_break, None);
+}

@@ -356,11 +356,14 @@ pub struct Change<'a> {
     /// A file the change names (a report sent as a file): stored in the same transaction,
     /// under the number of the report whose file it is.
     pub document: Option<&'a crate::documents::NewDocument<'a>>,
+    /// A document the change sends (a format request met, LANG-02/03): logged in the documents
+    /// log (REP-04) in the same transaction, so the log and the conference never disagree.
+    pub sent: Option<&'a crate::documents_sent::NewSent<'a>>,
 }
 
 impl<'a> Change<'a> {
     pub fn new(actor: &'a str, action: &'a str) -> Self {
-        Change { actor, action, note_taker: None, document: None }
+        Change { actor, action, note_taker: None, document: None, sent: None }
     }
 }
 
@@ -435,6 +438,9 @@ pub async fn save<T>(
         if let Some(r) = report {
             crate::documents::insert(&mut tx, c.authority_id().as_str(), id, r.id.0, d, change.actor).await?;
         }
+    }
+    if let Some(sent) = change.sent {
+        crate::documents_sent::log_in(&mut tx, sent).await?;
     }
     sync_deadlines(db, &mut tx, &c, change.actor, None).await?;
     if was.state() != ConferenceState::Cancelled && c.state() == ConferenceState::Cancelled {
@@ -845,7 +851,11 @@ async fn tell_invitees_of_changes(tx: &mut Tx, before: &Conference, c: &Conferen
         let Some(invitation) = c.invitations().iter().find(|i| i.id == id) else { continue };
         let (contact, audience): (Option<EmailAndLanguage>, Audience) = match &invitation.invitee {
             Invitee::FamilyMember { adult_id } => (
-                sqlx::query("SELECT email, first_language FROM adult WHERE id = $1")
+                // Issue 14: someone who asked for letters by post gets them as if they had no
+                // e-mail address: on the print list.
+                sqlx::query(
+                    "SELECT CASE WHEN prefers_post = 0 THEN email END AS email, first_language FROM adult WHERE id = $1",
+                )
                     .bind(adult_id.as_str())
                     .fetch_optional(&mut **tx)
                     .await?

@@ -177,6 +177,18 @@ pub async fn for_recipient(db: &Db, family_id: &str, recipient: &str) -> Result<
     rows.iter().map(from_row).collect()
 }
 
+/// The documents sent to a family's people, newest first (at most `limit`).
+pub async fn for_family(db: &Db, family_id: &str, limit: i64) -> Result<Vec<Sent>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM document_sent WHERE family_id = $1 ORDER BY sent_at DESC, id DESC LIMIT $2"
+    ))
+    .bind(family_id)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
 /// The documents sent for a conference, oldest first.
 pub async fn for_conference(db: &Db, conference_id: &str) -> Result<Vec<Sent>> {
     let rows =

@@ -632,6 +632,75 @@ pub async fn update_child(
     Ok(new_version)
 }
 
+/// Issue 14: whether each adult of a family asked for letters by post (by adult id).
+pub async fn prefers_post(db: &Db, family_id: &str) -> Result<std::collections::BTreeMap<String, bool>> {
+    let rows = sqlx::query("SELECT id, prefers_post FROM adult WHERE family_id = $1")
+        .bind(family_id)
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter().map(|r| Ok((text(r, "id")?, int(r, "prefers_post")? != 0))).collect()
+}
+
+/// Issue 14: records that an adult of the family wants letters by post (or e-mail again), if
+/// the family's record is still at `expected_version`; audited in the same transaction.
+pub async fn set_prefers_post(
+    db: &Db,
+    family_id: &str,
+    adult_id: &str,
+    expected_version: i64,
+    prefers_post: bool,
+    actor: &UserId,
+) -> std::result::Result<i64, ChangeError> {
+    let mut tx = db.begin().await.map_err(ChangeError::Store)?;
+    let row = sqlx::query("SELECT authority_id, prefers_post FROM adult WHERE id = $1 AND family_id = $2")
+        .bind(adult_id)
+        .bind(family_id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(StoreError::from)?;
+    let Some(row) = row else { return Err(ChangeError::Store(StoreError::NotFound)) };
+    let authority = text(&row, "authority_id")?;
+    let before = int(&row, "prefers_post")? != 0;
+    let bumped =
+        sqlx::query("UPDATE family SET version = version + 1 WHERE id = $1 AND version = $2 RETURNING version")
+            .bind(family_id)
+            .bind(expected_version)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(StoreError::from)?;
+    let Some(bumped) = bumped else {
+        let current = sqlx::query("SELECT version FROM family WHERE id = $1")
+            .bind(family_id)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(StoreError::from)?;
+        return Err(ChangeError::Conflict { current_version: int(&current, "version")? });
+    };
+    let new_version = int(&bumped, "version")?;
+    sqlx::query("UPDATE adult SET prefers_post = $2 WHERE id = $1")
+        .bind(adult_id)
+        .bind(flag(prefers_post))
+        .execute(&mut *tx)
+        .await
+        .map_err(StoreError::from)?;
+    audit::record(
+        &mut tx,
+        Entry {
+            authority_id: &authority,
+            actor: actor.as_str(),
+            kind: EventKind::Change,
+            action: "adult.prefers-post",
+            entity_type: "family",
+            entity_id: family_id,
+            before: json!({"adult_id": adult_id, "prefers_post": before}),
+            after: json!({"adult_id": adult_id, "prefers_post": prefers_post}),
+        },
+    )
+    .await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    Ok(new_version)
+}
+
 /// The family a child belongs to.
 pub async fn family_of_child(db: &Db, child_id: &str) -> Result<Option<String>> {
     let row = sqlx::query("SELECT family_id FROM child WHERE id = $1").bind(child_id).fetch_optional(db.pool()).await?;

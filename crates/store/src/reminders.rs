@@ -165,7 +165,8 @@ async fn address(db: &Db, to: &Whom) -> Result<Option<String>> {
     let (sql, id) = match to {
         Whom::User(u) => ("SELECT email FROM user_account WHERE id = $1 AND disabled = 0", u.as_str()),
         Whom::Professional(p) => ("SELECT email FROM professional WHERE id = $1", p.as_str()),
-        Whom::FamilyMember(a) => ("SELECT email FROM adult WHERE id = $1", a.as_str()),
+        // Issue 14: someone who asked for letters by post is not e-mailed.
+        Whom::FamilyMember(a) => ("SELECT email FROM adult WHERE id = $1 AND prefers_post = 0", a.as_str()),
     };
     let row = sqlx::query(sql).bind(id).fetch_optional(db.pool()).await?;
     Ok(row.and_then(|r| opt_text(&r, "email").ok().flatten()).filter(|e| e.contains('@')))

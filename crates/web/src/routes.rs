@@ -157,6 +157,12 @@ pub const ROUTES: &[Route] = &[
     r("GET", "/conferences/{conference_id}/pre-meetings", Record(Action::ViewConference)),
     r("GET", "/conferences/{conference_id}/recording", Record(Action::ViewConference)),
     r("GET", "/conferences/{conference_id}/cancel", Record(Action::CancelConference)),
+    // Translations and other formats (issue 14; LANG-02, LANG-03).
+    r("GET", "/conferences/{conference_id}/formats", Record(Action::ViewConference)),
+    r("POST", "/conferences/{conference_id}/formats", Record(Action::GatherViews)),
+    r("POST", "/conferences/{conference_id}/formats/met", Record(Action::ArrangeConference)),
+    r("POST", "/portal/conferences/{conference_id}/formats", Record(Action::TakePartAsFamily)),
+    r("POST", "/families/{family_id}/adults/{adult_id}/post", Record(Action::EditFamilyRecord)),
     r("POST", "/conferences/{conference_id}/schedule", Record(Action::ArrangeConference)),
     r("POST", "/conferences/{conference_id}/reschedule", Record(Action::ArrangeConference)),
     r("POST", "/conferences/{conference_id}/invitations", Record(Action::ArrangeConference)),
@@ -553,6 +559,13 @@ pub fn router(state: SharedState) -> Router {
         .route("/conferences/{conference_id}/supporters/late", post(pages::arrange::decide_late_supporter))
         .route("/conferences/{conference_id}/interpreters", post(pages::arrange::book_interpreter))
         .route("/conferences/{conference_id}/needs-met", post(pages::arrange::need_met))
+        .route(
+            "/conferences/{conference_id}/formats",
+            get(pages::conference::task_pages::formats).post(pages::formats::request),
+        )
+        .route("/conferences/{conference_id}/formats/met", post(pages::formats::met))
+        .route("/portal/conferences/{conference_id}/formats", post(pages::portal::format_request))
+        .route("/families/{family_id}/adults/{adult_id}/post", post(pages::families::prefers_post))
         .route("/conferences/{conference_id}/recording-consents", post(pages::arrange::recording_consent))
         .route("/conferences/{conference_id}/audio-recording", post(pages::arrange::audio_recording))
         .route(

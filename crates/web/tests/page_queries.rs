@@ -166,6 +166,8 @@ async fn each_page_costs_the_same_few_statements_whatever_it_shows() {
     let mut pages = vec![String::new()];
     pages.extend(task_pages(as_chair, &one_conf.id).await.into_iter().map(|p| format!("/{p}")));
     assert!(pages.len() > 3, "the summary links to its task pages: {pages:?}");
+    // Issue 14 (LANG-02, LANG-03): the translations and other formats task has its page.
+    assert!(pages.iter().any(|p| p == "/formats"), "the formats task's page is measured: {pages:?}");
     for page in pages {
         let small = cost(as_chair, &format!("/conferences/{}{page}", one_conf.id)).await;
         let big = cost(as_chair, &format!("/conferences/{big_conf}{page}")).await;

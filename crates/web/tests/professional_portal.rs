@@ -64,6 +64,19 @@ async fn a_partner_professional_sees_their_invitations_answer_and_report_on_thei
     .unwrap();
     assert_eq!(reads.len(), 1);
     assert!(reads[0].contains("fam-p") && !reads[0].contains("fam-q"), "{}", reads[0]);
+    // LANG-04: the same home in Welsh, dates and all.
+    let cy = t.get("/portal?lang=cy").await;
+    assert_eq!(cy.status, StatusCode::OK);
+    assert!(cy.body.contains("<html lang=\"cy\""), "{}", &cy.body[..200]);
+    assert!(
+        cy.body.contains("Eich cynadleddau a&#39;ch cynlluniau")
+            || cy.body.contains("Eich cynadleddau a'ch cynlluniau")
+    );
+    assert!(cy.body.contains("Cynadleddau rydych wedi eich gwahodd iddynt"), "{}", cy.body);
+    assert!(cy.body.contains("Cynhadledd amddiffyn plant gychwynnol: Pemberton"));
+    assert!(cy.body.contains("20 Tachwedd 2026 am 10:00"), "{}", cy.body);
+    assert!(cy.body.contains("Heb ateb eto"));
+    assert!(cy.body.contains("erbyn 17 Tachwedd 2026"), "{}", cy.body);
 
     // From the link, the teacher answers and sends a report: the home shows both.
     let reports = format!("/conferences/{}/reports", conf.id);

@@ -232,6 +232,48 @@ pub struct FormatRequest {
     pub format: RequestedFormat,
     pub requested_on: NaiveDate,
     pub fulfilled_on: Option<NaiveDate>,
+    /// What was sent when it was met ("Audio CD posted", "Large print PDF made by confer").
+    #[serde(default)]
+    pub sent: Option<String>,
+}
+
+impl RequestedFormat {
+    /// The format's key in forms and the documents log: `translation`, `large-print`, ...
+    pub fn key(&self) -> &'static str {
+        match self {
+            RequestedFormat::Translation { .. } => "translation",
+            RequestedFormat::LargePrint => "large-print",
+            RequestedFormat::Audio => "audio",
+            RequestedFormat::Braille => "braille",
+            RequestedFormat::EasyRead => "easy-read",
+        }
+    }
+
+    /// The format from a form's key (and, for a translation, the language typed).
+    pub fn from_key(key: &str, language: &str) -> Option<RequestedFormat> {
+        Some(match key {
+            "translation" => RequestedFormat::Translation { language: language.trim().to_owned() },
+            "large-print" => RequestedFormat::LargePrint,
+            "audio" => RequestedFormat::Audio,
+            "braille" => RequestedFormat::Braille,
+            "easy-read" => RequestedFormat::EasyRead,
+            _ => return None,
+        })
+    }
+
+    /// The keys offered, in order.
+    pub const KEYS: [&'static str; 5] = ["translation", "large-print", "audio", "braille", "easy-read"];
+
+    /// In words for staff pages: "Translation into Polish", "Large print".
+    pub fn label(&self) -> String {
+        match self {
+            RequestedFormat::Translation { language } => format!("Translation into {language}"),
+            RequestedFormat::LargePrint => "Large print".into(),
+            RequestedFormat::Audio => "Audio".into(),
+            RequestedFormat::Braille => "Braille".into(),
+            RequestedFormat::EasyRead => "Easy read".into(),
+        }
+    }
 }
 
 impl super::Conference {
@@ -804,7 +846,12 @@ impl super::Conference {
         format: RequestedFormat,
         today: NaiveDate,
     ) -> Outcome<u32> {
-        let own = matches!(&for_recipient, Recipient::FamilyMember(a) if who.adult_id.as_ref() == Some(a));
+        // A parent or young person asks for their own copy; anyone else's is staff's to log.
+        let own = match &for_recipient {
+            Recipient::FamilyMember(a) => who.adult_id.as_ref() == Some(a),
+            Recipient::Child(ch) => who.child_id.as_ref() == Some(ch),
+            _ => false,
+        };
         if !own {
             self.require(who, Duty::GatherViews, "ask for a translation or another format")?;
         }
@@ -817,6 +864,15 @@ impl super::Conference {
                 return Err(ConferenceError::NoLanguage);
             }
         }
+        // The same document in the same format for the same person, still being made: asked
+        // twice (a form sent again), not two requests to meet.
+        if self.format_requests.iter().any(|r| {
+            r.fulfilled_on.is_none() && r.for_recipient == for_recipient && r.document == document && r.format == format
+        }) {
+            return Err(ConferenceError::AlreadyRecorded {
+                what: format!("A request for the {} in this format", document.label().to_lowercase()),
+            });
+        }
         let number = self.next_number();
         self.format_requests.push(FormatRequest {
             number,
@@ -825,13 +881,17 @@ impl super::Conference {
             format,
             requested_on: today,
             fulfilled_on: None,
+            sent: None,
         });
         Ok(number)
     }
 
-    /// LANG-02, LANG-03: the translation or format has been provided.
-    pub fn fulfil_format_request(&mut self, who: &Acting, number: u32, on: NaiveDate) -> Outcome {
+    /// LANG-02, LANG-03: the translation or format has been provided, and what was sent.
+    pub fn fulfil_format_request(&mut self, who: &Acting, number: u32, on: NaiveDate, sent: &str) -> Outcome {
         self.require(who, Duty::Coordinate, "record that a format request was met")?;
+        if sent.trim().is_empty() {
+            return Err(ConferenceError::Missing { what: "what was sent (for example, audio CD posted first class)" });
+        }
         let r = self
             .format_requests
             .iter_mut()
@@ -848,6 +908,7 @@ impl super::Conference {
             });
         }
         r.fulfilled_on = Some(on);
+        r.sent = Some(sent.trim().to_owned());
         Ok(())
     }
 

@@ -23,6 +23,7 @@ crate::text_enum! {
         Cancel => "cancel", "Cancel the conference";
         Meeting => "meeting", "The meeting";
         Record => "record", "The outcome and the record";
+        Formats => "formats", "Translations and other formats";
     }
 }
 
@@ -99,6 +100,7 @@ impl Conference {
         }
         out.push(self.task_state(Task::Meeting, today));
         out.push(self.task_state(Task::Record, today));
+        out.push(self.task_state(Task::Formats, today));
         out
     }
 
@@ -223,6 +225,17 @@ impl Conference {
                     TaskState::new(task, NotStarted)
                 }
             }
+            // LANG-02, LANG-03: each translation or format asked for is made and sent.
+            Task::Formats => {
+                let outstanding = self.format_requests_outstanding().len();
+                let met = self.format_requests().len() - outstanding;
+                let s = TaskState::new(task, progress(met, outstanding));
+                if met + outstanding == 0 {
+                    s.hint("Only if someone asks for a document in another language or format")
+                } else {
+                    s
+                }
+            }
         };
         // A cancelled conference keeps what was done; nothing else can start.
         if cancelled && s.status != Completed && task != Task::Cancel {
@@ -274,7 +287,7 @@ mod tests {
     fn a_request_lists_every_task_in_order_with_the_meeting_and_record_last() {
         let tasks: Vec<Task> = requested().tasks(d("2026-11-05")).into_iter().map(|t| t.task).collect();
         let mut expected = Task::BEFORE.to_vec();
-        expected.extend([Task::Cancel, Task::Meeting, Task::Record]);
+        expected.extend([Task::Cancel, Task::Meeting, Task::Record, Task::Formats]);
         assert_eq!(tasks, expected);
     }
 
@@ -455,5 +468,31 @@ mod tests {
         assert_eq!(of(Task::Schedule), Some(TaskStatus::Completed));
         assert_eq!(of(Task::Invitations), Some(TaskStatus::CannotStart));
         assert_eq!(of(Task::Meeting), Some(TaskStatus::CannotStart));
+    }
+
+    #[test]
+    fn formats_are_in_progress_until_each_request_is_met_lang_02_lang_03() {
+        let mut c = invited();
+        assert_eq!(status(&c, Task::Formats), TaskStatus::Completed, "nothing asked for");
+        let n = c
+            .request_format(
+                &social_worker(),
+                Recipient::FamilyMember(mum()),
+                FamilyDocument::Invitation,
+                RequestedFormat::Braille,
+                d("2026-11-04"),
+            )
+            .expect("asked");
+        assert_eq!(status(&c, Task::Formats), TaskStatus::NotStarted);
+        c.request_format(
+            &social_worker(),
+            Recipient::FamilyMember(mum()),
+            FamilyDocument::Invitation,
+            RequestedFormat::Audio,
+            d("2026-11-04"),
+        )
+        .expect("asked");
+        c.fulfil_format_request(&coordinator(), n, d("2026-11-05"), "Braille copy posted").expect("met");
+        assert_eq!(status(&c, Task::Formats), TaskStatus::InProgress);
     }
 }

@@ -92,6 +92,82 @@ struct FamilyPage<'a> {
     can_give_portal_access: bool,
     /// RIGHT-01: records staff may log a subject access request for a person of the family.
     can_log_subject_access: bool,
+    /// Issue 14: how each adult gets letters (id, name, how, asked for post, has an e-mail address).
+    letters: Vec<LetterRoute>,
+    /// Issue 14 (REP-04, LANG-02, LANG-03): the documents sent to the family's people, newest first.
+    documents: Vec<DocumentRow>,
+}
+
+/// How one adult of the family gets letters (issue 14).
+pub struct LetterRoute {
+    pub adult_id: String,
+    pub name: String,
+    pub how: &'static str,
+    pub prefers_post: bool,
+    pub has_email: bool,
+}
+
+/// One document of the documents log, in words.
+pub struct DocumentRow {
+    pub sent_on: String,
+    pub what: String,
+    pub to: String,
+    pub how: String,
+}
+
+/// The documents log's words for what was sent and how.
+fn document_row(d: &confer_store::documents_sent::Sent, r: &FamilyRecord) -> DocumentRow {
+    let what = match d.kind.as_str() {
+        "record-copy" => format!("Record of the conference, version {}", d.version),
+        "outcome-letter" => "Outcome letter".to_owned(),
+        "invitation-letter" => "Invitation letter".to_owned(),
+        "exclusion-letter" => "Exclusion letter".to_owned(),
+        "plan" => "Plan".to_owned(),
+        "report" => "Report".to_owned(),
+        "subject-access-bundle" => "Subject access bundle".to_owned(),
+        other => other.to_owned(),
+    };
+    let to = match d.recipient.split_once(':') {
+        Some(("family-member", id)) => r
+            .adults
+            .iter()
+            .find(|a| a.id.as_str() == id)
+            .map(|a| format!("{} {}", a.given_name, a.family_name))
+            .unwrap_or_default(),
+        Some(("child", id)) => {
+            r.children.iter().find(|c| c.id.as_str() == id).map(|c| c.given_name.clone()).unwrap_or_default()
+        }
+        _ => String::new(),
+    };
+    let format = match (d.format.as_str(), d.print_size.as_str()) {
+        ("pdf", "large") => "large print PDF".to_owned(),
+        ("pdf", _) => "PDF".to_owned(),
+        ("html", _) => "web page".to_owned(),
+        ("translation", _) => format!("translation into {}", d.language),
+        ("audio", _) => "audio".to_owned(),
+        ("braille", _) => "Braille".to_owned(),
+        ("easy-read", _) => "easy read".to_owned(),
+        ("large-print", _) => "large print".to_owned(),
+        (other, _) => other.to_owned(),
+    };
+    let language = match d.language.as_str() {
+        "cy" => ", in Welsh",
+        _ => "",
+    };
+    let channel = match (d.channel.as_str(), d.print_state.as_deref()) {
+        ("post", Some("waiting")) => "by post (waiting on the print list)",
+        ("post", _) => "by post (printed)",
+        ("portal", _) => "taken from the portal",
+        ("download", _) => "downloaded by staff",
+        ("format-request", _) => "as asked for (recorded as sent)",
+        _ => "",
+    };
+    DocumentRow {
+        sent_on: d.sent_at.chars().take(10).collect(),
+        what,
+        to,
+        how: format!("{format}{language}, {channel}"),
+    }
 }
 
 impl FamilyPage<'_> {
@@ -221,10 +297,39 @@ async fn show_page(
             .collect(),
         Err(_) => Vec::new(),
     };
+    // Issue 14: how each adult gets letters, and the documents sent (both part of the record
+    // whose read is logged above).
+    let post = families::prefers_post(&state.db, family_id).await?;
+    let letters = record
+        .adults
+        .iter()
+        .map(|a| {
+            let prefers_post = post.get(a.id.as_str()).copied().unwrap_or(false);
+            let has_email = a.email.as_deref().is_some_and(|e| e.contains('@'));
+            LetterRoute {
+                adult_id: a.id.as_str().to_owned(),
+                name: format!("{} {}", a.given_name, a.family_name),
+                how: match (prefers_post, has_email) {
+                    (true, _) => "By post: they asked for letters by post",
+                    (false, false) => "By post: no e-mail address",
+                    (false, true) => "By e-mail",
+                },
+                prefers_post,
+                has_email,
+            }
+        })
+        .collect();
+    let documents = confer_store::documents_sent::for_family(&state.db, family_id, 50)
+        .await?
+        .iter()
+        .map(|d| document_row(d, &record))
+        .collect();
     let mut page = ctx.page(&record.family.name, "/families");
     page.errors = errors;
     page.notice = notice;
     Ok(view::render(&FamilyPage {
+        letters,
+        documents,
         plans,
         page: &page,
         r: &record,
@@ -269,6 +374,49 @@ pub async fn audit(
         family_name: &record.family.name,
         events: &events,
     }))
+}
+
+/// Issue 14: a family member asked for letters by post (or for e-mail again). The form says
+/// which, so sending it twice changes nothing; it carries the record's version, so a second
+/// editor's change in between is not overwritten unseen.
+pub async fn prefers_post(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path((family_id, adult_id)): Path<(String, String)>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    ctx.authorize_record(&state, Action::EditFamilyRecord, &family_id).await?;
+    let get = |k: &str| f.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str()).unwrap_or("");
+    let Ok(version) = get("version").parse::<i64>() else {
+        return Err(AppError::BadRequest("The form is missing its version: reload the page and try again.".into()));
+    };
+    let wanted = match get("prefers_post") {
+        "yes" => true,
+        "no" => false,
+        _ => return Err(AppError::BadRequest("Choose post or e-mail.".into())),
+    };
+    match families::set_prefers_post(&state.db, &family_id, &adult_id, version, wanted, &ctx.actor.user_id).await {
+        Ok(_) => Ok(Redirect::to(&format!("/families/{family_id}#letters")).into_response()),
+        Err(ChangeError::Conflict { .. }) => {
+            let mut errors = confer_domain::validate::FormErrors::default();
+            errors.add(
+                "letters",
+                "Someone else changed this record after you opened it, so how they get letters was not changed. Check the record below, then choose again.",
+            );
+            let res = show_with(
+                &state,
+                &ctx,
+                &family_id,
+                errors,
+                crate::pages::deadlines::MetForm::fresh(state.settings.clock.today()),
+            )
+            .await?;
+            Ok((axum::http::StatusCode::CONFLICT, res).into_response())
+        }
+        Err(ChangeError::Invalid(e)) => Err(AppError::BadRequest(e.message)),
+        Err(ChangeError::Store(confer_store::StoreError::NotFound)) => Err(AppError::NotFound),
+        Err(ChangeError::Store(e)) => Err(e.into()),
+    }
 }
 
 /// The child form's fields, exactly as typed (so nothing is lost when it is shown again).

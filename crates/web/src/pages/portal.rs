@@ -125,6 +125,8 @@ struct PortalHome<'a> {
     /// RIGHT-01: the families in which this person may ask for their own records.
     records_families: Vec<String>,
     sw: &'static super::subject_access::Words,
+    /// Issue 14: a partner professional's home in English or Welsh.
+    pro: &'static super::pro_words::ProWords,
 }
 
 /// A conference the person is asked about (QA-01), on the portal's home.
@@ -254,7 +256,8 @@ pub async fn home(
             closes_on: long_date_in(&f.closes_on, w),
         })
         .collect();
-    let title = if invited.is_some() { "Your conferences and plans" } else { t.home_title };
+    let pro = super::pro_words::for_lang(w.lang);
+    let title = if invited.is_some() { pro.title } else { t.home_title };
     let mut page = portal_page(&ctx, title, w);
     if q.done.as_deref() == Some("feedback") {
         page.notice = Some(fw.thanks_title.to_owned());
@@ -277,6 +280,7 @@ pub async fn home(
         fw,
         records_families,
         sw,
+        pro,
     }))
 }
 
@@ -342,6 +346,10 @@ struct ConferencePage<'a> {
     record: Option<RecordView>,
     corrections: Vec<(String, String)>,
     can_correct: bool,
+    /// LANG-02, LANG-03: what they asked for (document, format, where it stands), the words.
+    formats: Vec<(String, String, String)>,
+    can_ask_format: bool,
+    fw: &'static super::formats::Words,
 }
 
 impl ConferencePage<'_> {
@@ -501,6 +509,20 @@ async fn conference_page(
         _ => Vec::new(),
     };
     let adult = matches!(me.person, Person::FamilyMember(_));
+    // LANG-02, LANG-03: their own requests for a translation or another format.
+    let fw = super::formats::words(w.lang);
+    let formats = c
+        .format_requests()
+        .iter()
+        .filter(|r| r.for_recipient == me.recipient)
+        .map(|r| {
+            let status = match r.fulfilled_on {
+                Some(on) => format!("{} {}", fw.sent_on, long_date_in(&on, w)),
+                None => format!("{} {}; {}", fw.asked_on, long_date_in(&r.requested_on, w), fw.preparing),
+            };
+            (fw.document(r.document).to_owned(), fw.format(&r.format), status)
+        })
+        .collect();
     // EXC-04, EXC-06: excluded from the whole conference, they are not told when or where it
     // meets, do not say they will come, name no supporter and tell no needs for attending it.
     let fully_excluded = !Visibility::for_recipient(c, &me.recipient).meeting_details;
@@ -551,6 +573,9 @@ async fn conference_page(
         can_correct: me.can_take_part && adult && record.is_some(),
         record,
         corrections,
+        formats,
+        can_ask_format: me.can_take_part && st != ConferenceState::Cancelled,
+        fw,
     });
     Ok((status, html).into_response())
 }
@@ -568,6 +593,7 @@ pub async fn show(
         "views" => w.done_views,
         "needs" => w.done_needs,
         "correction" => w.done_correction,
+        "formats" => super::formats::words(w.lang).done,
         _ => "",
     });
     let notice = notice.filter(|n| !n.is_empty()).map(str::to_owned);
@@ -734,6 +760,43 @@ pub async fn needs(
     }
     .await;
     finish(&state, &ctx, &id, w, "needs", "interpreter", sent, r).await
+}
+
+/// LANG-02, LANG-03: the person asks for their own documents in another language or format.
+pub async fn format_request(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let (me, sent, v, w) = begin(&state, &ctx, &id, f).await?;
+    let fw = super::formats::words(w.lang);
+    let r = async {
+        let Some(document) = FamilyDocument::parse(sent.get("document")) else {
+            return Err(Problem::Field("document", fw.error_document.into()));
+        };
+        let Some(format) = RequestedFormat::from_key(sent.get("format"), sent.get("language")) else {
+            return Err(Problem::Field("format", fw.error_format.into()));
+        };
+        if matches!(&format, RequestedFormat::Translation { language } if language.is_empty()) {
+            return Err(Problem::Field("language", fw.error_language.into()));
+        }
+        let today = state.settings.clock.today();
+        let recipient = me.recipient.clone();
+        let r = save(&state, &ctx, &id, v, "portal.request-format", |c| {
+            c.request_format(&me.acting, recipient, document, format, today)
+        })
+        .await;
+        // Asked twice: said in their language.
+        match r {
+            Err(Problem::Ops(OpsError::Refused(ConferenceError::AlreadyRecorded { .. }))) => {
+                Err(Problem::Field("document", fw.error_twice.into()))
+            }
+            other => other,
+        }
+    }
+    .await;
+    finish(&state, &ctx, &id, w, "formats", "document", sent, r).await
 }
 
 /// MIN-04: a parent asks the chair to correct the record.

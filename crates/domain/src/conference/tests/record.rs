@@ -490,15 +490,34 @@ fn translation_of_the_record_is_tracked_to_fulfilment_lang_02() {
         .expect("request");
     assert!(c.checks().contains(&Check::FormatRequestOutstanding { number: n }));
     assert!(matches!(
-        c.fulfil_format_request(&coordinator(), n, d("2026-11-24")),
+        c.fulfil_format_request(&coordinator(), n, d("2026-11-24"), "Polish translation posted"),
         Err(ConferenceError::BadDate { .. })
     ));
-    c.fulfil_format_request(&coordinator(), n, d("2026-12-02")).expect("fulfilled");
-    assert!(c.format_requests_outstanding().is_empty());
+    // What was sent is part of meeting it.
     assert!(matches!(
-        c.fulfil_format_request(&coordinator(), n, d("2026-12-03")),
+        c.fulfil_format_request(&coordinator(), n, d("2026-12-02"), "  "),
+        Err(ConferenceError::Missing { .. })
+    ));
+    assert!(matches!(
+        c.fulfil_format_request(&social_worker(), n, d("2026-12-02"), "Posted"),
+        Err(ConferenceError::NotAllowed { .. })
+    ));
+    c.fulfil_format_request(&coordinator(), n, d("2026-12-02"), "Polish translation posted").expect("fulfilled");
+    assert!(c.format_requests_outstanding().is_empty());
+    assert_eq!(c.format_requests()[0].sent.as_deref(), Some("Polish translation posted"));
+    assert!(matches!(
+        c.fulfil_format_request(&coordinator(), n, d("2026-12-03"), "Again"),
         Err(ConferenceError::AlreadyRecorded { .. })
     ));
+    // Once met, the same translation may be asked for again (a later version of the record).
+    c.request_format(
+        &Acting::family_member("u-dad", "dad"),
+        Recipient::FamilyMember(dad()),
+        FamilyDocument::Record,
+        RequestedFormat::Translation { language: "Polish".into() },
+        d("2026-12-05"),
+    )
+    .expect("asked again after the first was met");
 }
 
 #[test]
@@ -532,9 +551,40 @@ fn large_print_and_other_formats_are_tracked_to_fulfilment_lang_03() {
         ),
         Err(ConferenceError::NotAllowed { .. })
     ));
-    assert_eq!(c.format_requests_outstanding().len(), 2);
-    c.fulfil_format_request(&coordinator(), large, d("2026-11-06")).expect("met");
-    assert_eq!(c.format_requests_outstanding().iter().map(|r| r.number).collect::<Vec<_>>(), vec![easy]);
+    // The same request sent twice is one request.
+    assert!(matches!(
+        c.request_format(
+            &social_worker(),
+            Recipient::FamilyMember(mum()),
+            FamilyDocument::Invitation,
+            RequestedFormat::LargePrint,
+            d("2026-11-04")
+        ),
+        Err(ConferenceError::AlreadyRecorded { .. })
+    ));
+    // Someone else's own request is refused to a family member (the other parent).
+    assert!(matches!(
+        c.request_format(
+            &Acting::family_member("u-dad", "dad"),
+            Recipient::FamilyMember(mum()),
+            FamilyDocument::Invitation,
+            RequestedFormat::Audio,
+            d("2026-11-04")
+        ),
+        Err(ConferenceError::NotAllowed { .. })
+    ));
+    // A young person asks for their own easy-read plan.
+    c.request_format(
+        &Acting::young_person("u-amy", "amy"),
+        Recipient::Child(kid("amy")),
+        FamilyDocument::Outcome,
+        RequestedFormat::EasyRead,
+        d("2026-11-04"),
+    )
+    .expect("her own request");
+    assert_eq!(c.format_requests_outstanding().len(), 3);
+    c.fulfil_format_request(&coordinator(), large, d("2026-11-06"), "Large print PDF made by confer").expect("met");
+    assert_eq!(c.format_requests_outstanding().iter().map(|r| r.number).collect::<Vec<_>>()[0], easy);
 }
 
 #[test]

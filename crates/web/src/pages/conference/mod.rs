@@ -41,7 +41,8 @@ pub fn action_of(task: Task) -> Action {
         | Task::Exclusions
         | Task::PreMeetings
         | Task::Recording
-        | Task::Record => Action::ViewConference,
+        | Task::Record
+        | Task::Formats => Action::ViewConference,
     }
 }
 
@@ -65,6 +66,7 @@ pub fn task_of_form(form: &str) -> Option<Task> {
         "pre-meeting" => Task::PreMeetings,
         "consent" | "audio" => Task::Recording,
         "cancel" => Task::Cancel,
+        "format-request" | "format-met" => Task::Formats,
         _ => return None,
     })
 }
@@ -86,6 +88,8 @@ pub fn stays_on_task(form: &str) -> bool {
             | "told"
             | "pre-meeting"
             | "consent"
+            | "format-request"
+            | "format-met"
     )
 }
 
@@ -117,6 +121,8 @@ mod tests {
             "consent",
             "audio",
             "cancel",
+            "format-request",
+            "format-met",
         ] {
             let task = task_of_form(form).unwrap_or_else(|| panic!("{form} has no task"));
             assert!(!matches!(task, Task::Meeting | Task::Record), "{form}");

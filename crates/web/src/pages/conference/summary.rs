@@ -79,6 +79,8 @@ pub fn notice_for(done: &str, c: &Conference) -> Option<String> {
         "draft" => "The draft record has been written from the meeting.".into(),
         "approve" => "The record has been approved.".into(),
         "distribute" => "The record has been sent.".into(),
+        "format-request" => "The request has been recorded.".into(),
+        "format-met" => "The request has been recorded as met and logged in the documents sent.".into(),
         _ => return super::arrange_view::notice_for(done),
     })
 }
@@ -198,7 +200,7 @@ pub async fn conference_page(
         let row = task_row(ctx, &a, id, t);
         match t.task {
             Task::Cancel => cancel = (t.status != TaskStatus::Completed).then_some(row),
-            Task::Meeting | Task::Record => after.push(row),
+            Task::Meeting | Task::Record | Task::Formats => after.push(row),
             _ => tasks.push(row),
         }
     }

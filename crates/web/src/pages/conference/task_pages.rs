@@ -35,6 +35,17 @@ pub struct ReportRow {
     pub late_to_chair: bool,
 }
 
+/// LANG-02, LANG-03: one translation or format asked for, on the formats task's page.
+pub struct FormatRow {
+    pub number: u32,
+    pub who: String,
+    pub document: &'static str,
+    pub format: String,
+    pub asked_on: String,
+    /// "Met on 2 December 2026: Braille copy posted", or empty while outstanding.
+    pub met: String,
+}
+
 /// Who may use which form (only to show the forms; the domain decides each step).
 pub struct May {
     pub arrange: bool,
@@ -87,6 +98,11 @@ struct TaskPage<'a> {
     views_routes: Vec<Opt>,
     scopes: Vec<Opt>,
     arrange: ArrangeView,
+    formats: Vec<FormatRow>,
+    format_for: Vec<Opt>,
+    format_documents: Vec<Opt>,
+    format_kinds: Vec<Opt>,
+    formats_unmet: Vec<Opt>,
 }
 
 fn opts<T: Copy>(all: &[T], f: impl Fn(T) -> (&'static str, &'static str)) -> Vec<Opt> {
@@ -254,6 +270,31 @@ pub async fn task_page(
         Vec::new()
     };
 
+    // LANG-02, LANG-03: the requests and who may be asked for (the family and the children).
+    let formats: Vec<FormatRow> = if is(Task::Formats) {
+        c.format_requests()
+            .iter()
+            .map(|r| FormatRow {
+                number: r.number,
+                who: recipient_name(&c, &r.for_recipient, &names),
+                document: r.document.label(),
+                format: r.format.label(),
+                asked_on: view::long_date(&r.requested_on),
+                met: match (&r.fulfilled_on, &r.sent) {
+                    (Some(on), sent) => format!("Met on {}: {}", view::long_date(on), sent.as_deref().unwrap_or("")),
+                    (None, _) => String::new(),
+                },
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let formats_unmet = formats
+        .iter()
+        .filter(|f| f.met.is_empty())
+        .map(|f| Opt::new(f.number.to_string(), format!("{}: {}, {} ({})", f.number, f.who, f.document, f.format)))
+        .collect();
+
     let heading = heading(task, &c);
     let mut page =
         ctx.page(&format!("{heading}: {} for the {}", c.kind().label(), a.owner.family_name), "/conferences");
@@ -318,6 +359,17 @@ pub async fn task_page(
             Opt::new("part", "One part of it (choose the part below)"),
         ],
         arrange,
+        formats,
+        format_for: if is(Task::Formats) { people_opts(&c, true, false, true) } else { Vec::new() },
+        format_documents: opts(FamilyDocument::ALL, |e| (e.as_str(), e.label())),
+        format_kinds: vec![
+            Opt::new("large-print", "Large print (confer makes it)"),
+            Opt::new("translation", "Translation (say which language)"),
+            Opt::new("audio", "Audio"),
+            Opt::new("braille", "Braille"),
+            Opt::new("easy-read", "Easy read"),
+        ],
+        formats_unmet,
         c: &c,
     }))
 }
@@ -349,4 +401,5 @@ task_handlers! {
     pre_meetings => Task::PreMeetings;
     recording => Task::Recording;
     cancel => Task::Cancel;
+    formats => Task::Formats;
 }
