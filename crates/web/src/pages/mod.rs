@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 pub mod arrange;
+pub mod annex_a;
 pub mod audit;
 pub mod census;
 pub mod conference;
@@ -26,4 +27,5 @@ pub mod portal_words;
 pub mod quality;
 pub mod record;
 pub mod records;
+pub mod register_stats;
 pub mod subject_access;
