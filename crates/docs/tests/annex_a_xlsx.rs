@@ -18,9 +18,8 @@ fn t(s: &str) -> Cell {
 }
 
 fn known() -> Lists {
-    let common = || {
-        vec![t("LA01"), t("b) Female"), t("a) WBRI"), Cell::Date(d("2016-05-10")), Cell::Number(10), t("a) Yes")]
-    };
+    let common =
+        || vec![t("LA01"), t("b) Female"), t("a) WBRI"), Cell::Date(d("2016-05-10")), Cell::Number(10), t("a) Yes")];
     let mut l5 = common();
     l5.extend([
         Cell::Date(d("2026-08-01")),
@@ -120,7 +119,11 @@ fn annex_a_csv_has_the_headings_and_each_row_with_dates_as_the_template() {
     assert_eq!(lines.next(), Some(""));
     let seven = String::from_utf8(csv(&lists, ListNo::List7)).unwrap();
     assert_eq!(seven.lines().count(), 3);
-    assert!(seven.lines().nth(1).unwrap().ends_with(",15/01/2026,a) Neglect,d) Emotional abuse,,,10/07/2026,30/09/2026,,1,East,Kim Key"));
+    assert!(seven
+        .lines()
+        .nth(1)
+        .unwrap()
+        .ends_with(",15/01/2026,a) Neglect,d) Emotional abuse,,,10/07/2026,30/09/2026,,1,East,Kim Key"));
     let six = String::from_utf8(csv(&lists, ListNo::List6)).unwrap();
     assert!(six.starts_with("Child Unique ID,Gender,Ethnicity,Date of Birth,Age,Does the Child have a Disability,Case Status,CIN Start Date,Primary Need Code,Date Child Was Last Seen,CIN Closure Date,Reason for Closure,Allocated Team,Allocated Worker\r\n"));
 }

@@ -434,7 +434,11 @@ pub fn child_rows(input: &ChildInput<'_>, period: Period, out: &mut Lists) {
         row.push(e.primary_need.clone().map(Cell::Text).unwrap_or(Cell::Blank));
         row.push(Cell::Blank);
         row.push(Cell::date(closed));
-        row.push(if closed.is_some() { e.closure_reason.clone().map(Cell::Text).unwrap_or(Cell::Blank) } else { Cell::Blank });
+        row.push(if closed.is_some() {
+            e.closure_reason.clone().map(Cell::Text).unwrap_or(Cell::Blank)
+        } else {
+            Cell::Blank
+        });
         row.push(Cell::text(input.allocated.team.clone()));
         row.push(Cell::text(input.allocated.worker.clone()));
         out.list6.push(row);
@@ -443,8 +447,7 @@ pub fn child_rows(input: &ChildInput<'_>, period: Period, out: &mut Lists) {
     // List 7.
     for p in cp_plans.iter().filter(|p| period.overlaps(p.plan.start, p.plan.end)) {
         let end = p.plan.end.filter(|e| *e <= period.to);
-        let last_review =
-            reviews.iter().copied().filter(|r| *r > p.plan.start && end.is_none_or(|e| *r <= e)).max();
+        let last_review = reviews.iter().copied().filter(|r| *r > p.plan.start && end.is_none_or(|e| *r <= e)).max();
         let mut row = common(child, period);
         row.push(Cell::Date(p.plan.start));
         row.push(category(p.plan.initial_category.as_deref()));

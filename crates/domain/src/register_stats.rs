@@ -144,7 +144,9 @@ pub fn age_band(nation: Nation, child: &ChildFacts, on: NaiveDate) -> &'static s
         Nation::NorthernIreland => {
             &[(1, "Under 1"), (5, "1 to 4"), (12, "5 to 11"), (16, "12 to 15"), (i32::MAX, "16 and over")]
         }
-        Nation::Scotland => &[(1, "Under 1"), (5, "1 to 4"), (11, "5 to 10"), (16, "11 to 15"), (i32::MAX, "16 and over")],
+        Nation::Scotland => {
+            &[(1, "Under 1"), (5, "1 to 4"), (11, "5 to 10"), (16, "11 to 15"), (i32::MAX, "16 and over")]
+        }
         _ => &[(1, "Under 1"), (5, "1 to 4"), (10, "5 to 9"), (16, "10 to 15"), (i32::MAX, "16 and over")],
     };
     bands.iter().find(|(below, _)| years < *below).map(|(_, b)| *b).unwrap_or("16 and over")
@@ -248,7 +250,11 @@ pub fn figures<'a>(year: StatsYear, children: impl IntoIterator<Item = RegisterC
                         count(format!("Concerns identified at the CPPMs of children registered {during}"), n, 1);
                     }
                 } else {
-                    count(format!("{} {during} by category of abuse", w.added), category(p.initial_category.as_deref()), 1);
+                    count(
+                        format!("{} {during} by category of abuse", w.added),
+                        category(p.initial_category.as_deref()),
+                        1,
+                    );
                 }
             }
             if p.end.is_some_and(|e| year.contains(e)) {

@@ -38,7 +38,11 @@ pub async fn report(ops: &Ops, by: By<'_>, authority: &AuthorityId, period: Peri
     let a = ops.authority(authority).await?;
     if a.nation != Nation::England {
         return Err(OpsError::Declined {
-            message: format!("Annex A is Ofsted's list for English authorities; {} is in {}.", a.name, a.nation.label()),
+            message: format!(
+                "Annex A is Ofsted's list for English authorities; {} is in {}.",
+                a.name,
+                a.nation.label()
+            ),
         });
     }
     let sources = confer_store::annex_a::sources(&ops.db, authority).await?;
@@ -105,7 +109,13 @@ pub struct Exported {
 }
 
 /// Writes the file and audits it before it is handed out.
-pub async fn export(ops: &Ops, by: By<'_>, authority: &AuthorityId, period: Period, format: Format) -> Result<Exported> {
+pub async fn export(
+    ops: &Ops,
+    by: By<'_>,
+    authority: &AuthorityId,
+    period: Period,
+    format: Format,
+) -> Result<Exported> {
     let report = report(ops, by, authority, period).await?;
     let bytes = match format {
         Format::Xlsx => confer_docs::annex_a::xlsx(&report.lists, period.to)

@@ -20,8 +20,8 @@ pub mod feedback;
 pub mod plan;
 pub mod plan_people;
 pub mod quality;
-pub mod register_stats;
 pub mod records;
+pub mod register_stats;
 pub mod reminders;
 pub mod subject_access;
 

@@ -46,7 +46,12 @@ pub async fn report(ops: &Ops, by: By<'_>, authority: &AuthorityId, year: i32) -
 }
 
 /// The CSV, its SHA-256 (hex) and the figures; audited before it is handed out.
-pub async fn export(ops: &Ops, by: By<'_>, authority: &AuthorityId, year: i32) -> Result<(Vec<u8>, String, RegisterStats)> {
+pub async fn export(
+    ops: &Ops,
+    by: By<'_>,
+    authority: &AuthorityId,
+    year: i32,
+) -> Result<(Vec<u8>, String, RegisterStats)> {
     let stats = report(ops, by, authority, year).await?;
     let bytes = confer_docs::register_stats::csv(stats.year, &stats.authority.name, &stats.figures);
     let digest = hex::encode(Sha256::digest(&bytes));

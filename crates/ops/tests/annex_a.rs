@@ -68,14 +68,20 @@ async fn annex_a_lists_of_known_cases_every_column_reproducible_and_audited() {
     let (kw, _) = w.person("kw").roles(&[Role::SocialWorker]).display_name("Kim Key").create().await;
     let (qa_id, _) = w.person("qa").roles(&[Role::QualityAssurance]).create().await;
     let qa = actor(&w, &qa_id, &[Role::QualityAssurance]);
-    exec(&ops, "INSERT INTO team (id, authority_id, name) SELECT 'team-d', id, 'Duty and Assessment' FROM authority").await;
-    exec(&ops, "INSERT INTO team (id, authority_id, name) SELECT 'team-c', id, 'Child Protection' FROM authority").await;
+    exec(&ops, "INSERT INTO team (id, authority_id, name) SELECT 'team-d', id, 'Duty and Assessment' FROM authority")
+        .await;
+    exec(&ops, "INSERT INTO team (id, authority_id, name) SELECT 'team-c', id, 'Child Protection' FROM authority")
+        .await;
     sqlx::query("UPDATE user_account SET team_id = 'team-d', display_name = 'Sam Worker' WHERE id = $1")
         .bind(&f.worker)
         .execute(ops.db.pool())
         .await
         .unwrap();
-    sqlx::query("UPDATE user_account SET team_id = 'team-c' WHERE id = $1").bind(&kw).execute(ops.db.pool()).await.unwrap();
+    sqlx::query("UPDATE user_account SET team_id = 'team-c' WHERE id = $1")
+        .bind(&kw)
+        .execute(ops.db.pool())
+        .await
+        .unwrap();
     let mut tx = ops.db.begin().await.unwrap();
     confer_store::census::insert_for_child(
         &mut tx,
@@ -85,7 +91,11 @@ async fn annex_a_lists_of_known_cases_every_column_reproducible_and_audited() {
         None,
         Some("UN2"),
         &[
-            episode("2026-06-01", Some("2026-07-01"), vec![RecordedEnquiry { start: d("2026-06-10"), icpc_not_required: true }]),
+            episode(
+                "2026-06-01",
+                Some("2026-07-01"),
+                vec![RecordedEnquiry { start: d("2026-06-10"), icpc_not_required: true }],
+            ),
             episode("2026-10-30", None, vec![]),
         ],
     )
@@ -98,7 +108,8 @@ async fn annex_a_lists_of_known_cases_every_column_reproducible_and_audited() {
     let period = Period { from: d("2026-06-01"), to: d("2026-11-30") };
     let r = annex_a::report(&ops, By::Person(&qa), &w.authority.id, period).await.unwrap();
     assert_eq!(r.families, vec!["fam1".to_owned()]);
-    let common = || vec![t("LA0001"), t("b) Female"), t("a) WBRI"), Cell::Date(d("2016-05-01")), Cell::Number(10), t("a) Yes")];
+    let common =
+        || vec![t("LA0001"), t("b) Female"), t("a) WBRI"), Cell::Date(d("2016-05-01")), Cell::Number(10), t("a) Yes")];
     let row = |rest: Vec<Cell>| {
         let mut r = common();
         r.extend(rest);
@@ -180,7 +191,8 @@ async fn annex_a_lists_of_known_cases_every_column_reproducible_and_audited() {
     let two = annex_a::export(&ops, By::Operator, &w.authority.id, period, Format::Xlsx).await.unwrap();
     assert_eq!(one.bytes, two.bytes, "the same data and period give the same bytes");
     assert!(one.bytes.starts_with(b"PK"), "a zip (XLSX)");
-    let csv = annex_a::export(&ops, By::Person(&qa), &w.authority.id, period, Format::Csv(ListNo::List7)).await.unwrap();
+    let csv =
+        annex_a::export(&ops, By::Person(&qa), &w.authority.id, period, Format::Csv(ListNo::List7)).await.unwrap();
     let csv_text = String::from_utf8(csv.bytes.clone()).unwrap();
     assert!(csv_text.starts_with("Child Unique ID,Gender,"), "{csv_text}");
     assert!(csv_text.contains("LA0001,b) Female,a) WBRI,01/05/2016,10,a) Yes,20/11/2026,a) Neglect,a) Neglect,,,,,,0,Child Protection,Kim Key"));
@@ -217,13 +229,21 @@ async fn annex_a_is_for_quality_assurance_of_an_english_authority_only() {
         );
     }
     let wales = World::with_authority(&db, "W01", "Cyngor Prawf", Nation::Wales).await;
-    let qa = Actor { user_id: "qa-w".into(), authority_id: wales.authority.id.clone(), roles: [Role::QualityAssurance].into() };
+    let qa = Actor {
+        user_id: "qa-w".into(),
+        authority_id: wales.authority.id.clone(),
+        roles: [Role::QualityAssurance].into(),
+    };
     match annex_a::report(&ops, By::Person(&qa), &wales.authority.id, period).await {
         Err(OpsError::Declined { message }) => assert!(message.contains("English authorities"), "{message}"),
         other => panic!("Annex A is England's: {other:?}"),
     }
     // Another authority's QA: nothing is said about this one.
-    let qa_there = Actor { user_id: "qa-w".into(), authority_id: wales.authority.id.clone(), roles: [Role::QualityAssurance].into() };
+    let qa_there = Actor {
+        user_id: "qa-w".into(),
+        authority_id: wales.authority.id.clone(),
+        roles: [Role::QualityAssurance].into(),
+    };
     assert!(matches!(
         annex_a::report(&ops, By::Person(&qa_there), &w.authority.id, period).await,
         Err(OpsError::NotFound | OpsError::Forbidden)

@@ -35,12 +35,18 @@ async fn register_stats_of_a_scottish_authority_every_figure_reproducible_and_au
     let made = f.conference_in_meeting(&w).await;
     assert_eq!(made.conference.children().len(), 1);
     w.plan_for("fam1", f.case.id.as_str(), "amy", &f.worker, &[]).await;
-    sqlx::query("UPDATE plan SET started_on = '2026-11-20' WHERE child_id = 'amy'").execute(ops.db.pool()).await.unwrap();
+    sqlx::query("UPDATE plan SET started_on = '2026-11-20' WHERE child_id = 'amy'")
+        .execute(ops.db.pool())
+        .await
+        .unwrap();
     let (qa_id, _) = w.person("qa").roles(&[Role::QualityAssurance]).create().await;
     let me = qa(&w, &qa_id);
 
     let s = register_stats::report(&ops, By::Person(&me), &w.authority.id, 2027).await.unwrap();
-    assert_eq!((s.year.start(), s.year.end()), ("2026-08-01".parse::<NaiveDate>().unwrap(), "2027-07-31".parse().unwrap()));
+    assert_eq!(
+        (s.year.start(), s.year.end()),
+        ("2026-08-01".parse::<NaiveDate>().unwrap(), "2027-07-31".parse().unwrap())
+    );
     let during = "during the year 1 August 2026 to 31 July 2027";
     let on = "Children on the Child Protection Register at 31 July 2027";
     let expected = [
@@ -52,7 +58,8 @@ async fn register_stats_of_a_scottish_authority_every_figure_reproducible_and_au
         (format!("Concerns identified at the CPPMs of children registered {during}"), "Neglect", 1),
         (format!("Held {during}"), "Initial child protection planning meetings (CPPMs)", 1),
     ];
-    let got: Vec<(String, &str, i64)> = s.figures.iter().map(|f| (f.measure.clone(), f.breakdown.as_str(), f.value)).collect();
+    let got: Vec<(String, &str, i64)> =
+        s.figures.iter().map(|f| (f.measure.clone(), f.breakdown.as_str(), f.value)).collect();
     assert_eq!(got, expected.iter().map(|(m, b, v)| (m.clone(), *b, *v)).collect::<Vec<_>>());
 
     let (bytes, digest, _) = register_stats::export(&ops, By::Person(&me), &w.authority.id, 2027).await.unwrap();
@@ -106,7 +113,10 @@ async fn register_stats_words_per_nation_england_refused_and_only_quality_assura
     for role in [Role::SocialWorker, Role::TeamManager, Role::Chair, Role::Coordinator, Role::Administrator] {
         let a = Actor { user_id: "x".into(), authority_id: wales.authority.id.clone(), roles: [role].into() };
         assert!(
-            matches!(register_stats::report(&ops, By::Person(&a), &wales.authority.id, 2026).await, Err(OpsError::Forbidden)),
+            matches!(
+                register_stats::report(&ops, By::Person(&a), &wales.authority.id, 2026).await,
+                Err(OpsError::Forbidden)
+            ),
             "{role}"
         );
     }

@@ -32,7 +32,11 @@ pub async fn sources(db: &Db, authority: &AuthorityId) -> Result<Vec<(ChildSourc
         let (Some(kind), Some(on)) = (ConferenceKind::parse(&text(&r, "kind")?), date(&r, "date")?) else { continue };
         let doc: ConferenceDoc = serde_json::from_str(&text(&r, "doc")?)
             .map_err(|e| StoreError::Corrupt(format!("conference document: {e}")))?;
-        held.entry(text(&r, "child_id")?).or_default().push(HeldConference { kind, held_on: on, concerns: doc.concerns });
+        held.entry(text(&r, "child_id")?).or_default().push(HeldConference {
+            kind,
+            held_on: on,
+            concerns: doc.concerns,
+        });
     }
     Ok(children
         .into_iter()

@@ -63,7 +63,10 @@ async fn a_manager_chooses_a_period_and_downloads_the_annex_a_lists() {
     assert_eq!(csv.status, StatusCode::OK);
     assert!(csv.body.starts_with("Child Unique ID,Gender,Ethnicity,Date of Birth,Age,Does the Child have a Disability,Child Protection Plan Start Date,"));
     let row = csv.body.lines().nth(1).unwrap();
-    assert!(row.starts_with("LA0001,b) Female,a) WBRI,06/05/2016,10,b) No,") && row.contains(",a) Neglect,a) Neglect,"), "{row}");
+    assert!(
+        row.starts_with("LA0001,b) Female,a) WBRI,06/05/2016,10,b) No,") && row.contains(",a) Neglect,a) Neglect,"),
+        "{row}"
+    );
     let bad = m.get("/returns/annex-a/download?from=2026-06-01&to=2026-11-30&format=pdf").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
 
@@ -75,11 +78,12 @@ async fn a_manager_chooses_a_period_and_downloads_the_annex_a_lists() {
     assert_eq!(rows.len(), 2);
     let first: String = rows[0].try_get("after_json").unwrap();
     assert!(first.contains("\"annex-a\"") && first.contains("\"xlsx\"") && first.contains("\"sha256\""), "{first}");
-    let reads = sqlx::query("SELECT COUNT(*) AS n FROM audit_event WHERE action = 'list.read' AND entity_id = 'annex-a'")
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap()
-        .try_get::<i64, _>("n")
-        .unwrap();
+    let reads =
+        sqlx::query("SELECT COUNT(*) AS n FROM audit_event WHERE action = 'list.read' AND entity_id = 'annex-a'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap()
+            .try_get::<i64, _>("n")
+            .unwrap();
     assert!(reads >= 2, "the page's reads are logged ({reads})");
 }

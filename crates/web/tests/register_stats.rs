@@ -53,7 +53,8 @@ async fn a_welsh_manager_reads_and_downloads_the_register_statistics() {
     assert_eq!(csv.status, StatusCode::OK);
     assert!(csv.body.starts_with("Nation,Local authority,Year start,Year end,Measure,Breakdown,Number\r\n"));
     assert!(
-        csv.body.contains(",2025-04-01,2026-03-31,Children on the child protection register at 31 March 2026,Total,1\r\n"),
+        csv.body
+            .contains(",2025-04-01,2026-03-31,Children on the child protection register at 31 March 2026,Total,1\r\n"),
         "{}",
         csv.body
     );
@@ -64,5 +65,8 @@ async fn a_welsh_manager_reads_and_downloads_the_register_statistics() {
         .unwrap();
     assert_eq!(rows.len(), 1);
     let after: String = rows[0].try_get("after_json").unwrap();
-    assert!(after.contains("\"register-stats\"") && after.contains("\"wales\"") && after.contains("\"sha256\""), "{after}");
+    assert!(
+        after.contains("\"register-stats\"") && after.contains("\"wales\"") && after.contains("\"sha256\""),
+        "{after}"
+    );
 }

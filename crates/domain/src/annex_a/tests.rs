@@ -70,14 +70,7 @@ fn t(s: &str) -> Cell {
 }
 
 fn common_amy() -> Vec<Cell> {
-    vec![
-        t("LA01"),
-        t("b) Female"),
-        t("a) WBRI"),
-        Cell::Date(d("2016-05-10")),
-        Cell::Number(10),
-        t("a) Yes"),
-    ]
+    vec![t("LA01"), t("b) Female"), t("a) WBRI"), Cell::Date(d("2016-05-10")), Cell::Number(10), t("a) Yes")]
 }
 
 #[test]
@@ -119,12 +112,18 @@ fn annex_a_list5_one_row_per_enquiry_started_in_the_period_with_every_column() {
     };
     // 2026-07-01: no conference needed; in the 12 months before: the 2025-12-01 enquiries
     // (recorded and the conference's) and the ICPC of 2025-12-20.
-    assert_eq!(l.list5[0], row("2026-07-01", vec![t("a) Yes"), Cell::Blank, Cell::Blank, Cell::Number(2), Cell::Number(1)]));
+    assert_eq!(
+        l.list5[0],
+        row("2026-07-01", vec![t("a) Yes"), Cell::Blank, Cell::Blank, Cell::Number(2), Cell::Number(1)])
+    );
     assert_eq!(
         l.list5[1],
         row("2026-08-01", vec![t("b) No"), Cell::Date(d("2026-08-20")), t("a) Yes"), Cell::Number(3), Cell::Number(1)])
     );
-    assert_eq!(l.list5[2], row("2026-11-20", vec![Cell::Blank, Cell::Blank, Cell::Blank, Cell::Number(4), Cell::Number(2)]));
+    assert_eq!(
+        l.list5[2],
+        row("2026-11-20", vec![Cell::Blank, Cell::Blank, Cell::Blank, Cell::Number(4), Cell::Number(2)])
+    );
     assert_eq!(ListNo::List5.headings().len(), l.list5[0].len());
 }
 
@@ -133,7 +132,8 @@ fn annex_a_list5_icpc_without_a_plan_answers_no() {
     let c = child("LA01");
     let confs = vec![conf(ConferenceKind::Initial, Some("2026-08-20"), Some("2026-08-01"))];
     let alloc = Allocation::default();
-    let l = lists([ChildInput { child: &c, episodes: &[], conferences: &confs, plans: &[], allocated: &alloc }], period());
+    let l =
+        lists([ChildInput { child: &c, episodes: &[], conferences: &confs, plans: &[], allocated: &alloc }], period());
     assert_eq!(l.list5[0][9], t("b) No"));
     // A conference after the period's end is not given as held.
     let later = Period { from: d("2026-06-01"), to: d("2026-08-10") };
@@ -149,12 +149,13 @@ fn annex_a_list6_episodes_open_in_the_period_with_their_status_at_its_end() {
     let eps = vec![
         episode("2025-01-01", Some("2025-05-01")), // closed before the period: left out
         episode("2025-06-01", Some("2026-06-15")), // closed in the period
-        nfa,                                        // NFA referral: left out
-        episode("2026-09-01", None),                // open, on a plan at the end
+        nfa,                                       // NFA referral: left out
+        episode("2026-09-01", None),               // open, on a plan at the end
     ];
     let plans = vec![plan("2026-10-01", None, true), plan("2026-01-01", Some("2026-06-15"), false)];
     let alloc = Allocation { team: "West".into(), worker: "Sam Worker".into() };
-    let l = lists([ChildInput { child: &c, episodes: &eps, conferences: &[], plans: &plans, allocated: &alloc }], period());
+    let l =
+        lists([ChildInput { child: &c, episodes: &eps, conferences: &[], plans: &plans, allocated: &alloc }], period());
     assert_eq!(l.list6.len(), 2, "{:#?}", l.list6);
     let mut first = common_amy();
     first.extend([
@@ -189,13 +190,25 @@ fn annex_a_list6_episodes_open_in_the_period_with_their_status_at_its_end() {
     let mut done = eps[3].clone();
     done.assessments[0].authorised = Some(d("2026-09-10"));
     let l = lists(
-        [ChildInput { child: &c, episodes: std::slice::from_ref(&done), conferences: &[], plans: &[], allocated: &alloc }],
+        [ChildInput {
+            child: &c,
+            episodes: std::slice::from_ref(&done),
+            conferences: &[],
+            plans: &[],
+            allocated: &alloc,
+        }],
         period(),
     );
     assert_eq!(l.list6[0][6], t("Open episode"));
     let closed = episode("2026-07-01", Some("2026-08-01"));
     let l = lists(
-        [ChildInput { child: &c, episodes: std::slice::from_ref(&closed), conferences: &[], plans: &[], allocated: &alloc }],
+        [ChildInput {
+            child: &c,
+            episodes: std::slice::from_ref(&closed),
+            conferences: &[],
+            plans: &[],
+            allocated: &alloc,
+        }],
         period(),
     );
     assert_eq!(l.list6[0][6], t("Closed episode"));
@@ -216,7 +229,10 @@ fn annex_a_list7_plans_open_in_the_period_with_latest_review_and_end() {
         plan("2026-10-20", None, false), // a child in need plan: not in List 7
     ];
     let alloc = Allocation::default();
-    let l = lists([ChildInput { child: &c, episodes: &[], conferences: &confs, plans: &plans, allocated: &alloc }], period());
+    let l = lists(
+        [ChildInput { child: &c, episodes: &[], conferences: &confs, plans: &plans, allocated: &alloc }],
+        period(),
+    );
     assert_eq!(l.list7.len(), 2, "{:#?}", l.list7);
     let row = |start: &str, review: Option<&str>, end: Option<&str>| {
         let mut r = common_amy();

@@ -31,9 +31,7 @@ impl AnnexAPage<'_> {
         self.report.map(|r| r.lists.rows(*list).len()).unwrap_or(0)
     }
     fn query(&self) -> String {
-        self.report
-            .map(|r| format!("from={}&to={}", r.period.from, r.period.to))
-            .unwrap_or_default()
+        self.report.map(|r| format!("from={}&to={}", r.period.from, r.period.to)).unwrap_or_default()
     }
 }
 
@@ -56,7 +54,11 @@ fn period_from(state: &SharedState, q: &PeriodQuery) -> Result<Period, confer_do
     Period::parse(from, to)
 }
 
-pub async fn page(State(state): State<SharedState>, ctx: Ctx, Query(q): Query<PeriodQuery>) -> Result<Response, AppError> {
+pub async fn page(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Query(q): Query<PeriodQuery>,
+) -> Result<Response, AppError> {
     let mut page = ctx.page("Ofsted Annex A lists", "/returns/census");
     let period = match period_from(&state, &q) {
         Ok(p) => p,
@@ -75,8 +77,14 @@ pub async fn page(State(state): State<SharedState>, ctx: Ctx, Query(q): Query<Pe
     };
     let report = annex_a::report(&state.ops, By::Person(&ctx.actor), &ctx.actor.authority_id, period).await?;
     let families: Vec<&str> = report.families.iter().map(String::as_str).collect();
-    confer_store::audit::log_list_read(&state.db, ctx.actor.authority_id.as_str(), ctx.actor_id(), "annex-a", &families)
-        .await?;
+    confer_store::audit::log_list_read(
+        &state.db,
+        ctx.actor.authority_id.as_str(),
+        ctx.actor_id(),
+        "annex-a",
+        &families,
+    )
+    .await?;
     let (from, to) = (period.from.to_string(), period.to.to_string());
     Ok(view::render(&AnnexAPage { page: &page, from: &from, to: &to, report: Some(&report), lists: &ListNo::ALL }))
 }
@@ -87,9 +95,8 @@ pub async fn download(
     ctx: Ctx,
     Query(q): Query<PeriodQuery>,
 ) -> Result<Response, AppError> {
-    let period = period_from(&state, &q).map_err(|e| {
-        AppError::BadRequest(e.0.iter().map(|(_, m)| m.as_str()).collect::<Vec<_>>().join(". "))
-    })?;
+    let period = period_from(&state, &q)
+        .map_err(|e| AppError::BadRequest(e.0.iter().map(|(_, m)| m.as_str()).collect::<Vec<_>>().join(". ")))?;
     let Some(format) = Format::parse(q.format.as_deref().unwrap_or("xlsx")) else {
         return Err(AppError::BadRequest("format: choose xlsx, csv-list5, csv-list6 or csv-list7.".into()));
     };

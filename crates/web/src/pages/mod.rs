@@ -2,8 +2,8 @@
 
 pub mod account;
 pub mod admin;
-pub mod arrange;
 pub mod annex_a;
+pub mod arrange;
 pub mod audit;
 pub mod census;
 pub mod conference;

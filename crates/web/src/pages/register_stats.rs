@@ -46,7 +46,11 @@ fn year_from(state: &SharedState, q: &YearQuery) -> Result<i32, String> {
     }
 }
 
-pub async fn page(State(state): State<SharedState>, ctx: Ctx, Query(q): Query<YearQuery>) -> Result<Response, AppError> {
+pub async fn page(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, AppError> {
     let mut page = ctx.page("Child protection register statistics", "/returns/census");
     let year = match year_from(&state, &q) {
         Ok(y) => y,
