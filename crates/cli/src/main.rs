@@ -71,6 +71,12 @@ enum Command {
     /// England's Children in Need census: check the return and write its file.
     #[command(subcommand)]
     Census(CensusCommand),
+    /// Ofsted's Annex A lists 5, 6 and 7 of an English authority for a period.
+    #[command(subcommand)]
+    AnnexA(AnnexACommand),
+    /// Child protection register statistics of a Welsh, Scottish or Northern Irish authority.
+    #[command(subcommand)]
+    RegisterStats(RegisterStatsCommand),
     /// Working days and bank holidays of the four UK nations (ISO dates on stdout).
     Calendar {
         #[command(subcommand)]
@@ -131,6 +137,51 @@ enum CensusCommand {
         /// CSV (one row per episode) instead of the XML the DfE takes.
         #[arg(long)]
         csv: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum AnnexACommand {
+    /// Write the workbook (one sheet a list) and, with --csv, a CSV file a list, for the
+    /// period FROM to TO (both days included). Every file written is audited (the period,
+    /// the format, the digest of the bytes).
+    Export {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The authority's code.
+        #[arg(long)]
+        authority: String,
+        /// The first day of the period.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        from: String,
+        /// The last day of the period.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        to: String,
+        /// The workbook to write (XLSX).
+        #[arg(long, value_name = "FILE")]
+        out: std::path::PathBuf,
+        /// Also write list5.csv, list6.csv and list7.csv into this directory.
+        #[arg(long, value_name = "DIR")]
+        csv: Option<std::path::PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum RegisterStatsCommand {
+    /// Write the nation's register statistics as CSV for the year ending in YYYY (31 July in
+    /// Scotland, 31 March in Wales and Northern Ireland). Audited (year, digest of the bytes).
+    Export {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The authority's (or HSC Trust's) code.
+        #[arg(long)]
+        authority: String,
+        /// The year the statistics year ends in.
+        #[arg(long, value_name = "YYYY")]
+        year: i32,
+        /// The CSV file to write.
+        #[arg(long, value_name = "FILE")]
+        out: std::path::PathBuf,
     },
 }
 
@@ -512,6 +563,26 @@ async fn run(cli: Cli) -> Outcome {
         }
         Command::Calendar { command, db } => run_calendar(command, db).await,
         Command::Census(command) => run_census(command).await,
+        Command::AnnexA(command) => run_annex_a(command).await,
+        Command::RegisterStats(RegisterStatsCommand::Export { db, authority, year, out }) => {
+            let db = open(&db).await?;
+            let a = users::authority_by_code(&db, &authority)
+                .await?
+                .ok_or_else(|| usage(format!("there is no authority with code {authority}")))?;
+            let (bytes, digest, stats) =
+                confer_ops::register_stats::export(&operations(&db), confer_ops::census::By::Operator, &a.id, year)
+                    .await?;
+            std::fs::write(&out, &bytes).map_err(|e| usage(format!("cannot write {}: {e}", out.display())))?;
+            println!(
+                "Wrote {} ({} bytes, sha256 {digest}): {} figures for {} to {}.",
+                out.display(),
+                bytes.len(),
+                stats.figures.len(),
+                stats.year.start(),
+                stats.year.end()
+            );
+            Ok(())
+        }
         Command::Audit(AuditCommand::Verify { db, against, key }) => {
             let export = match &against {
                 None => None,
@@ -628,6 +699,45 @@ async fn run_census(command: CensusCommand) -> Outcome {
             Ok(())
         }
     }
+}
+
+/// Runs an Annex A subcommand: the files written and their digests on stdout.
+async fn run_annex_a(command: AnnexACommand) -> Outcome {
+    use confer_domain::annex_a::{ListNo, Period};
+    use confer_ops::annex_a::{self, Format};
+    let AnnexACommand::Export { db, authority, from, to, out, csv } = command;
+    let period = Period::parse(&from, &to).map_err(|errors| {
+        usage(errors.0.iter().map(|(field, m)| format!("--{field}: {m}")).collect::<Vec<_>>().join("; "))
+    })?;
+    let db = open(&db).await?;
+    let a = users::authority_by_code(&db, &authority)
+        .await?
+        .ok_or_else(|| usage(format!("there is no authority with code {authority}")))?;
+    let ops = operations(&db);
+    let mut files = vec![(Format::Xlsx, out)];
+    if let Some(dir) = csv {
+        std::fs::create_dir_all(&dir).map_err(|e| usage(format!("cannot make {}: {e}", dir.display())))?;
+        for list in ListNo::ALL {
+            files.push((Format::Csv(list), dir.join(format!("list{}.csv", list.number()))));
+        }
+    }
+    for (format, path) in files {
+        let e = annex_a::export(&ops, confer_ops::census::By::Operator, &a.id, period, format).await?;
+        std::fs::write(&path, &e.bytes).map_err(|err| usage(format!("cannot write {}: {err}", path.display())))?;
+        let l = &e.report.lists;
+        println!(
+            "Wrote {} ({} bytes, sha256 {}): {} to {}; List 5 {} rows, List 6 {} rows, List 7 {} rows.",
+            path.display(),
+            e.bytes.len(),
+            e.digest,
+            period.from,
+            period.to,
+            l.list5.len(),
+            l.list6.len(),
+            l.list7.len()
+        );
+    }
+    Ok(())
 }
 
 /// Runs a calendar subcommand. Only `--authority` and `import` need the database.

@@ -7,12 +7,14 @@
 //! lists, tables, in reading order) by [`letters`]; [`pdf::render`] and [`html::render`] then
 //! write the same content, so the PDF and the HTML never say different things.
 
+pub mod annex_a;
 pub mod census;
 pub mod doc;
 pub mod html;
 pub mod ics;
 pub mod letters;
 pub mod pdf;
+pub mod register_stats;
 pub mod subject_access;
 
 pub use doc::{Block, Doc};

@@ -3,6 +3,7 @@
 //! The web, store and command line only carry what this crate decides.
 
 pub mod access;
+pub mod annex_a;
 pub mod audit;
 pub mod calendar;
 pub mod census;
@@ -16,6 +17,7 @@ pub mod plan_views;
 pub mod policy;
 pub mod portal;
 pub mod quality;
+pub mod register_stats;
 pub mod reminders;
 pub mod retention;
 pub mod subject_access;

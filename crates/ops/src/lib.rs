@@ -10,6 +10,7 @@
 //! out (this crate does not depend on axum).
 
 pub mod accounts;
+pub mod annex_a;
 pub mod census;
 pub mod complaints;
 pub mod conference;
@@ -21,6 +22,7 @@ pub mod plan;
 pub mod plan_people;
 pub mod quality;
 pub mod records;
+pub mod register_stats;
 pub mod reminders;
 pub mod subject_access;
 

@@ -4,6 +4,7 @@
 //!
 //! Every state change runs in one transaction together with its audit event ([`audit`]).
 
+pub mod annex_a;
 pub mod audit;
 mod bulk;
 pub mod calendar;
@@ -26,6 +27,7 @@ pub mod plan_people;
 pub mod plans;
 pub mod portal;
 pub mod quality;
+pub mod register_stats;
 pub mod reminders;
 pub mod retention;
 pub mod sessions;

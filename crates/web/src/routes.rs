@@ -332,6 +332,12 @@ pub const ROUTES: &[Route] = &[
     r("POST", "/families/{family_id}/children/{child_id}/census", Record(Action::EditFamilyRecord)),
     r("GET", "/returns/census", Authority(Action::ExportReturns)),
     r("GET", "/returns/census/download", Authority(Action::ExportReturns)),
+    // Ofsted's Annex A lists 5, 6 and 7 for a period (issue 15).
+    r("GET", "/returns/annex-a", Authority(Action::ExportReturns)),
+    r("GET", "/returns/annex-a/download", Authority(Action::ExportReturns)),
+    // Wales, Scotland and Northern Ireland: child protection register statistics (issue 15).
+    r("GET", "/returns/register-stats", Authority(Action::ExportReturns)),
+    r("GET", "/returns/register-stats/download", Authority(Action::ExportReturns)),
 ];
 
 pub fn route_for(method: &str, path: &str) -> Option<&'static Route> {
@@ -366,6 +372,10 @@ pub fn router(state: SharedState) -> Router {
         .route("/families/{family_id}/children/{child_id}/census", get(pages::census::page).post(pages::census::save))
         .route("/returns/census", get(pages::census::returns))
         .route("/returns/census/download", get(pages::census::download))
+        .route("/returns/annex-a", get(pages::annex_a::page))
+        .route("/returns/annex-a/download", get(pages::annex_a::download))
+        .route("/returns/register-stats", get(pages::register_stats::page))
+        .route("/returns/register-stats/download", get(pages::register_stats::download))
         .route("/audit", get(pages::audit::recent))
         .route("/admin/users", get(pages::admin::users).post(pages::admin::create_user))
         .route("/admin/users/{user_id}", get(pages::admin::user).post(pages::admin::change_user))

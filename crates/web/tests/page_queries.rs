@@ -482,3 +482,104 @@ async fn subject_access_pages_cost_the_same_whatever_they_show() {
     }
     assert_eq!(cost(&mut q, "/subject-access").await, list, "the list costs more with more rows");
 }
+
+/// Issue 15: the Annex A page costs the same with one child in its lists as with several (the
+/// lists are made from a fixed number of statements whatever the authority's size).
+#[tokio::test]
+async fn annex_a_page_costs_the_same_whatever_it_shows() {
+    assert!(count_statements(), "another tracing subscriber was installed first: nothing would be counted");
+    let (app, _clock) = start_at("2026-11-10 09:00").await;
+    let w = &app.world;
+    let (worker, _) = staff(&app, "sw", &[Role::SocialWorker], None).await;
+    let (qa, _) = staff(&app, "qa", &[Role::QualityAssurance], None).await;
+    let add = |family: String, child: String| {
+        let db = app.db.clone();
+        let authority = app.authority.id.as_str().to_owned();
+        async move {
+            let e = confer_domain::census::RecordedEpisode {
+                referral_date: "2026-07-01".parse().unwrap(),
+                referral_source: "6".into(),
+                primary_need: Some("N1".into()),
+                nfa: false,
+                closure_date: None,
+                closure_reason: None,
+                assessments: vec![],
+                enquiries: vec![confer_domain::census::RecordedEnquiry {
+                    start: "2026-07-02".parse().unwrap(),
+                    icpc_not_required: true,
+                }],
+            };
+            let mut tx = db.begin().await.unwrap();
+            confer_store::census::insert_for_child(&mut tx, &authority, &family, &child, None, Some("UN6"), &[e])
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+        }
+    };
+    let f = w.family("fam-a0").worker(&worker).child("a0", "AMY", "2015-03-01").mother("m0", "Mia").create().await;
+    add("fam-a0".into(), "a0".into()).await;
+    w.plan_for("fam-a0", f.case.id.as_str(), "a0", &worker, &[]).await;
+    let path = "/returns/annex-a?from=2026-06-01&to=2026-11-30";
+    let mut manager = app.as_user(&qa).await;
+    for _ in 0..16 {
+        manager.get(path).await;
+    }
+    let one = cost(&mut manager, path).await;
+    for i in 1..4 {
+        let f = w
+            .family(&format!("fam-a{i}"))
+            .worker(&worker)
+            .child(&format!("a{i}"), "BEN", "2014-01-01")
+            .mother(&format!("m{i}"), "Mia")
+            .create()
+            .await;
+        add(format!("fam-a{i}"), format!("a{i}")).await;
+        w.plan_for(&format!("fam-a{i}"), f.case.id.as_str(), &format!("a{i}"), &worker, &[]).await;
+    }
+    let many = cost(&mut manager, path).await;
+    let page = manager.get(path).await;
+    assert!(page.body.contains("List 7: Children subject of a child protection plan"), "{}", page.body);
+    eprintln!("statements: Annex A page {one}");
+    assert_eq!(one, many, "the Annex A page costs more with more children");
+    assert!(one <= BUDGET, "the Annex A page costs {one} (budget {BUDGET})");
+}
+
+/// Issue 15: the register statistics page of a Welsh authority costs the same with one child
+/// on the register as with several.
+#[tokio::test]
+async fn register_stats_page_costs_the_same_whatever_it_shows() {
+    assert!(count_statements(), "another tracing subscriber was installed first: nothing would be counted");
+    let (app, _clock) = start_at("2026-11-10 09:00").await;
+    sqlx::query("UPDATE authority SET nation = 'wales' WHERE id = $1")
+        .bind(app.authority.id.as_str())
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let w = &app.world;
+    let (worker, _) = staff(&app, "sw", &[Role::SocialWorker], None).await;
+    let (qa, _) = staff(&app, "qa", &[Role::QualityAssurance], None).await;
+    let f = w.family("fam-r0").worker(&worker).child("r0", "AMY", "2015-03-01").mother("m0", "Mia").create().await;
+    w.plan_for("fam-r0", f.case.id.as_str(), "r0", &worker, &[]).await;
+    let path = "/returns/register-stats?year=2027";
+    let mut manager = app.as_user(&qa).await;
+    for _ in 0..16 {
+        manager.get(path).await;
+    }
+    let one = cost(&mut manager, path).await;
+    for i in 1..4 {
+        let f = w
+            .family(&format!("fam-r{i}"))
+            .worker(&worker)
+            .child(&format!("r{i}"), "BEN", "2014-01-01")
+            .mother(&format!("m{i}"), "Mia")
+            .create()
+            .await;
+        w.plan_for(&format!("fam-r{i}"), f.case.id.as_str(), &format!("r{i}"), &worker, &[]).await;
+    }
+    let many = cost(&mut manager, path).await;
+    let page = manager.get(path).await;
+    assert!(page.body.contains("at 31 March 2027"), "{}", page.body);
+    eprintln!("statements: register statistics page {one}");
+    assert_eq!(one, many, "the register statistics page costs more with more children");
+    assert!(one <= BUDGET, "the register statistics page costs {one} (budget {BUDGET})");
+}

@@ -198,7 +198,12 @@ pub async fn returns(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, res).into_response());
         }
     };
-    let report = census::report(&state.ops, By::Person(&ctx.actor), &ctx.actor.authority_id, year).await?;
+    let report = match census::report(&state.ops, By::Person(&ctx.actor), &ctx.actor.authority_id, year).await {
+        Ok(r) => r,
+        // Wales, Scotland and Northern Ireland: their returns are the register statistics.
+        Err(OpsError::Declined { .. }) => return Ok(Redirect::to("/returns/register-stats").into_response()),
+        Err(e) => return Err(e.into()),
+    };
     let families: Vec<&str> = {
         let mut f: Vec<&str> = report.ret.children.iter().map(|c| c.family_id.as_str()).collect();
         f.sort_unstable();

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod annex_a;
 pub mod arrange;
 pub mod audit;
 pub mod census;
@@ -28,4 +29,5 @@ pub mod pro_words;
 pub mod quality;
 pub mod record;
 pub mod records;
+pub mod register_stats;
 pub mod subject_access;
