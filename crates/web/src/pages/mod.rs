@@ -5,6 +5,7 @@ pub mod admin;
 pub mod arrange;
 pub mod audit;
 pub mod census;
+pub mod complaints;
 pub mod conference;
 pub mod conferences;
 pub mod dashboard;
