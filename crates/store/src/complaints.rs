@@ -290,7 +290,7 @@ pub async fn rights_due(
          UNION ALL SELECT 'subject-access' AS what, s.id, s.family_id, COALESCE(f.name, '') AS family_name, s.due, \
          0 AS stage, NULL AS officer_id FROM subject_access_request s LEFT JOIN family f ON f.id = s.family_id \
          WHERE $3 = 1 AND s.authority_id = $1 AND s.state IN ('received', 'identity-verified', 'in-review') \
-         AND s.due <= $4 ORDER BY due, id LIMIT $5",
+         AND s.due <= $4 ORDER BY 5, 2 LIMIT $5",
     )
     .bind(authority_id)
     .bind(i64::from(complaints))

@@ -1162,7 +1162,7 @@ pub async fn of_family_with_complaints(
          f.name AS family_name, '' AS kind, k.status AS state, NULL AS date, NULL AS chair_id, NULL AS due_by, \
          NULL AS next_review_on, k.version, 0 AS children \
          FROM complaint k JOIN family f ON f.id = k.family_id WHERE k.family_id = $1 \
-         ORDER BY row_kind DESC, made_at DESC, id"
+         ORDER BY 1 DESC, 2 DESC, 5"
     ))
     .bind(family_id)
     .fetch_all(db.pool())

@@ -163,7 +163,7 @@ async fn right_02_a_parent_complains_in_the_portal_the_officer_answers_and_the_p
     assert!(page.body.contains("Partly upheld") && !page.body.contains("Not upheld: "), "the first answer stands");
 
     // The outcome where it belongs: the family's page and the conference's page.
-    let (coord, _) = staff(&app, "coord", &[Role::Coordinator], None).await;
+    let (coord, _) = staff(&app, "coord.k", &[Role::Coordinator], None).await;
     let mut c = app.as_user(&coord).await;
     let family = c.get("/families/fam-k").await;
     assert!(family.body.contains("Stage 1: Partly upheld"), "{}", family.body);
