@@ -543,10 +543,7 @@ pub fn router(state: SharedState) -> Router {
         .route("/complaints", get(pages::complaints::list))
         .route("/complaints/{complaint_id}", get(pages::complaints::show))
         .route("/complaints/{complaint_id}/steps", post(pages::complaints::step))
-        .route(
-            "/families/{family_id}/complaints/new",
-            get(pages::complaints::new_form).post(pages::complaints::log),
-        )
+        .route("/families/{family_id}/complaints/new", get(pages::complaints::new_form).post(pages::complaints::log))
         .route("/portal/complaints", get(pages::complaints::portal))
         .route("/portal/complaints/new", get(pages::complaints::portal_new).post(pages::complaints::portal_make))
         .route("/portal/complaints/{complaint_id}/escalate", post(pages::complaints::portal_escalate))

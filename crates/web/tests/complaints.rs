@@ -51,7 +51,13 @@ async fn right_02_a_parent_complains_in_the_portal_the_officer_answers_and_the_p
         .create()
         .await;
     let conf = f.distributed_record_conference(w).await;
-    w.family("fam-o").named("Owl family").surname("Owl").child("o1", "Oz", "2012-01-01").mother("om", "Ola").create().await;
+    w.family("fam-o")
+        .named("Owl family")
+        .surname("Owl")
+        .child("o1", "Oz", "2012-01-01")
+        .mother("om", "Ola")
+        .create()
+        .await;
     let kira = portal_parent(&app, "kira.portal", "fam-k", "km").await;
     let ola = portal_parent(&app, "ola.portal", "fam-o", "om").await;
 
@@ -71,7 +77,11 @@ async fn right_02_a_parent_complains_in_the_portal_the_officer_answers_and_the_p
         )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(bad.body.contains("govuk-error-summary") && bad.body.contains("Choose the conference"), "{}", error_summary(&bad.body));
+    assert!(
+        bad.body.contains("govuk-error-summary") && bad.body.contains("Choose the conference"),
+        "{}",
+        error_summary(&bad.body)
+    );
     assert!(bad.body.contains("I was not heard before the decision."));
     // The same in Welsh: the error in Welsh.
     let cy = k.get("/portal/complaints/new?lang=cy").await;
@@ -145,7 +155,12 @@ async fn right_02_a_parent_complains_in_the_portal_the_officer_answers_and_the_p
         .submit(
             &page,
             &steps,
-            &[("version", &v), ("step", "answer"), ("finding", "partly-upheld"), ("response", "You should have been heard.")],
+            &[
+                ("version", &v),
+                ("step", "answer"),
+                ("finding", "partly-upheld"),
+                ("response", "You should have been heard."),
+            ],
         )
         .await;
     assert_eq!(answered.status, StatusCode::SEE_OTHER, "{}", error_summary(&answered.body));
@@ -212,8 +227,20 @@ async fn right_02_staff_log_a_complaint_for_a_family_member_and_the_list_puts_th
     let (app, clock) = start_at("2026-11-02 09:00").await;
     let w = &app.world;
     let (coord, _) = staff(&app, "coord", &[Role::Coordinator], None).await;
-    w.family("fam-a").named("Avocet family").surname("Avocet").child("a1", "Ada", "2015-01-01").mother("am", "Alma").create().await;
-    w.family("fam-b").named("Bittern family").surname("Bittern").child("b1", "Bo", "2015-01-01").mother("bm", "Bea").create().await;
+    w.family("fam-a")
+        .named("Avocet family")
+        .surname("Avocet")
+        .child("a1", "Ada", "2015-01-01")
+        .mother("am", "Alma")
+        .create()
+        .await;
+    w.family("fam-b")
+        .named("Bittern family")
+        .surname("Bittern")
+        .child("b1", "Bo", "2015-01-01")
+        .mother("bm", "Bea")
+        .create()
+        .await;
     let mut c = app.as_user(&coord).await;
     let family = c.get("/families/fam-a").await;
     assert!(family.body.contains("/families/fam-a/complaints/new"), "the family page links to logging one");
@@ -223,7 +250,10 @@ async fn right_02_staff_log_a_complaint_for_a_family_member_and_the_list_puts_th
     // Nothing chosen: every field said, the text kept.
     let bad = c.submit(&form, "/families/fam-a/complaints/new", &[("details", "Visits keep being cancelled.")]).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(bad.body.contains("Choose the family member who is complaining") && bad.body.contains("Choose what the complaint is about"));
+    assert!(
+        bad.body.contains("Choose the family member who is complaining")
+            && bad.body.contains("Choose what the complaint is about")
+    );
     assert!(bad.body.contains("Visits keep being cancelled."));
     let logged = c
         .submit(
@@ -242,7 +272,11 @@ async fn right_02_staff_log_a_complaint_for_a_family_member_and_the_list_puts_th
     clock.set(at("2026-11-09 09:00"));
     let form = c.get("/families/fam-b/complaints/new").await;
     let logged = c
-        .submit(&form, "/families/fam-b/complaints/new", &[("adult_id", "bm"), ("about", "case"), ("details", "No reply.")])
+        .submit(
+            &form,
+            "/families/fam-b/complaints/new",
+            &[("adult_id", "bm"), ("about", "case"), ("details", "No reply.")],
+        )
         .await;
     assert_eq!(logged.status, StatusCode::SEE_OTHER, "{}", error_summary(&logged.body));
     clock.set(at("2026-11-17 09:00"));

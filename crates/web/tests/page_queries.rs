@@ -534,11 +534,7 @@ async fn complaint_pages_cost_the_same_whatever_they_show() {
     let mut c = app.as_user(&coord).await;
     let mut m = app.as_user(&portal_id).await;
     let pages = |id: &str| {
-        [
-            "/complaints".to_owned(),
-            format!("/complaints/{id}"),
-            "/families/fam-k-0/complaints/new".to_owned(),
-        ]
+        ["/complaints".to_owned(), format!("/complaints/{id}"), "/families/fam-k-0/complaints/new".to_owned()]
     };
     let mut before = Vec::new();
     for p in pages(&first) {
@@ -548,7 +544,8 @@ async fn complaint_pages_cost_the_same_whatever_they_show() {
     let family_before = cost(&mut c, "/families/fam-k-0").await;
 
     // The first answered at two stages, the second answered; more complaints of other families.
-    let v = complaints::step(&ops, &coord_actor, &first, 1, Step::Assign { officer: coord.as_str().into() }).await.unwrap();
+    let v =
+        complaints::step(&ops, &coord_actor, &first, 1, Step::Assign { officer: coord.as_str().into() }).await.unwrap();
     let v = complaints::step(
         &ops,
         &coord_actor,
@@ -565,11 +562,22 @@ async fn complaint_pages_cost_the_same_whatever_they_show() {
     let v = complaints::step(&ops, &coord_actor, &second, 1, Step::Assign { officer: coord.as_str().into() })
         .await
         .unwrap();
-    complaints::step(&ops, &coord_actor, &second, v, Step::Answer { finding: Finding::Upheld, response: "Yes.".into() })
-        .await
-        .unwrap();
+    complaints::step(
+        &ops,
+        &coord_actor,
+        &second,
+        v,
+        Step::Answer { finding: Finding::Upheld, response: "Yes.".into() },
+    )
+    .await
+    .unwrap();
     for i in 1..4 {
-        let g = w.family(&format!("fam-k-{i}")).child(&format!("k-{i}-a"), "CAL", "2013-01-01").mother(&format!("k-{i}-mum"), "Ann").create().await;
+        let g = w
+            .family(&format!("fam-k-{i}"))
+            .child(&format!("k-{i}-a"), "CAL", "2013-01-01")
+            .mother(&format!("k-{i}-mum"), "Ann")
+            .create()
+            .await;
         let case = NewComplaint { about: About::Case, conference_id: None, details: "Case.".into() };
         complaints::log_for(&ops, &coord_actor, g.id(), &format!("k-{i}-mum"), case).await.unwrap();
     }

@@ -278,12 +278,10 @@ pub async fn step(
         Err(e) => Err(e),
     };
     match result {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "/complaints/{}?done={}",
-            view::url_encode(&id),
-            view::url_encode(&step_name)
-        ))
-        .into_response()),
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/complaints/{}?done={}", view::url_encode(&id), view::url_encode(&step_name)))
+                .into_response())
+        }
         Err(e) => {
             let (at, status, message) = match &e {
                 OpsError::Invalid { field, message } => {
@@ -586,24 +584,24 @@ pub fn about_words(a: About, lang: &str) -> &'static str {
 /// Where a complaint stands, and what happens next, in the portal's words.
 pub fn status_words(s: Status, lang: &str) -> (&'static str, &'static str) {
     match (s, lang == "cy") {
-        (Status::Received, false) => {
-            ("Received", "A complaints officer will look at your complaint and contact you.")
-        }
+        (Status::Received, false) => ("Received", "A complaints officer will look at your complaint and contact you."),
         (Status::Received, true) => {
             ("Wedi'i derbyn", "Bydd swyddog cwynion yn edrych ar eich cwyn ac yn cysylltu â chi.")
         }
-        (Status::Acknowledged, false) => {
-            ("Being looked into", "A complaints officer is looking into your complaint. They will write to you with the answer.")
-        }
+        (Status::Acknowledged, false) => (
+            "Being looked into",
+            "A complaints officer is looking into your complaint. They will write to you with the answer.",
+        ),
         (Status::Acknowledged, true) => (
             "Yn cael ei hystyried",
             "Mae swyddog cwynion yn ymchwilio i'ch cwyn. Byddant yn ysgrifennu atoch gyda'r ateb.",
         ),
-        (Status::Answered, false) => ("Answered", "Read our answer. If you are not happy with it, you can ask for the next stage."),
-        (Status::Answered, true) => (
-            "Wedi'i hateb",
-            "Darllenwch ein hateb. Os nad ydych yn hapus ag ef, gallwch ofyn am y cam nesaf.",
-        ),
+        (Status::Answered, false) => {
+            ("Answered", "Read our answer. If you are not happy with it, you can ask for the next stage.")
+        }
+        (Status::Answered, true) => {
+            ("Wedi'i hateb", "Darllenwch ein hateb. Os nad ydych yn hapus ag ef, gallwch ofyn am y cam nesaf.")
+        }
         (Status::Closed, false) => ("Closed", "Your complaint is closed. We keep it, with our answers."),
         (Status::Closed, true) => ("Wedi'i chau", "Mae eich cwyn wedi'i chau. Rydym yn ei chadw, gyda'n hatebion."),
     }
@@ -745,9 +743,7 @@ pub async fn portal_escalate(
     let version: i64 = field(&p, "version").parse().unwrap_or(-1);
     let reason = field(&p, "reason");
     let message = match ops::escalate_as_family(&state.ops, &ctx.actor, &id, version, reason.clone()).await {
-        Ok(_) => {
-            return Ok(Redirect::to(&format!("/portal/complaints?done=escalated&lang={}", w.lang)).into_response())
-        }
+        Ok(_) => return Ok(Redirect::to(&format!("/portal/complaints?done=escalated&lang={}", w.lang)).into_response()),
         Err(OpsError::Invalid { field, .. }) if field == "reason" => w.escalate_required.to_owned(),
         Err(OpsError::Invalid { message, .. }) | Err(OpsError::Declined { message }) => message,
         Err(OpsError::Conflict { .. }) => w.conflict.to_owned(),

@@ -352,7 +352,11 @@ pub async fn list(
     } else {
         Vec::new()
     };
-    let names = if rights.iter().any(|r| r.officer_id.is_some()) { Some(state.directory(&ctx.actor.authority_id).await?) } else { None };
+    let names = if rights.iter().any(|r| r.officer_id.is_some()) {
+        Some(state.directory(&ctx.actor.authority_id).await?)
+    } else {
+        None
+    };
     let rights: Vec<RightRow> = rights
         .into_iter()
         .map(|r| {
@@ -368,7 +372,15 @@ pub async fn list(
                 }
                 _ => "Not assigned".to_owned(),
             };
-            RightRow { what, href, due: view::long_date(&r.due), overdue, handler, family_id: r.family_id, family_name: r.family_name }
+            RightRow {
+                what,
+                href,
+                due: view::long_date(&r.due),
+                overdue,
+                handler,
+                family_id: r.family_id,
+                family_name: r.family_name,
+            }
         })
         .collect();
     // One read event naming every family this list shows (issue 10).

@@ -250,7 +250,9 @@ async fn show_page(
         .map(|s| {
             let c = &s.complaint;
             let outcome = match (c.status, c.latest_answer()) {
-                (_, Some(a)) => format!("Stage {}: {} ({})", a.stage, a.finding.label(), view::long_date(&a.answered_on)),
+                (_, Some(a)) => {
+                    format!("Stage {}: {} ({})", a.stage, a.finding.label(), view::long_date(&a.answered_on))
+                }
                 _ => "Not answered yet".to_owned(),
             };
             FamilyComplaint {
