@@ -354,6 +354,26 @@ pub fn reminder(authority: &str, nation: Nation, r: &crate::reminders::Reminder)
                  tell the key worker how it is going and what would help."
             ),
         ),
+        K::ComplaintDue => (
+            if overdue { "Reminder: a complaint's answer is overdue" } else { "Reminder: a complaint's answer is due" }
+                .to_owned(),
+            format!(
+                "A complaint you handle {} answered by {due_en} (RIGHT-02). Sign in to confer to see which.",
+                if overdue { "should have been" } else { "must be" }
+            ),
+        ),
+        K::AccessRequestDue => (
+            if overdue {
+                "Reminder: a subject access request is overdue"
+            } else {
+                "Reminder: a subject access request is due"
+            }
+            .to_owned(),
+            format!(
+                "A subject access request {} answered by {due_en} (RIGHT-01). Sign in to confer to see which.",
+                if overdue { "should have been" } else { "must be" }
+            ),
+        ),
     };
     if nation != Nation::Wales {
         return Notice { subject: subject_en, body: body_en };
@@ -402,6 +422,14 @@ pub fn reminder(authority: &str, nation: Nation, r: &crate::reminders::Reminder)
                  wneud erbyn {due_cy}. Gwnewch ef, neu dywedwch wrth y gweithiwr allweddol sut mae'n mynd a beth \
                  fyddai'n helpu."
             ),
+        ),
+        K::ComplaintDue => (
+            "Nodyn atgoffa: ateb i gŵyn".to_owned(),
+            format!("Rhaid ateb cwyn rydych chi'n ei thrin erbyn {due_cy}. Mewngofnodwch i confer i weld pa un."),
+        ),
+        K::AccessRequestDue => (
+            "Nodyn atgoffa: cais am wybodaeth gan y testun".to_owned(),
+            format!("Rhaid ateb cais am wybodaeth gan y testun erbyn {due_cy}. Mewngofnodwch i confer i weld pa un."),
         ),
     };
     Notice { subject: format!("{subject_en} / {subject_cy}"), body: bilingual(&body_en, &body_cy) }

@@ -15,6 +15,10 @@
 //! - PLAN-04: a child in need plan's network meeting due: the allocated worker, as above.
 //! - PLAN-02: a plan action overdue: its owner (a professional or a family member; an action
 //!   owned by an agency has no one to write to and is shown on the plan instead).
+//! - RIGHT-02: a complaint's stage not answered: its officer (or, while none is assigned, the
+//!   authority's complaints staff), [`RIGHTS_WINDOW`] working days before it is due and again
+//!   once overdue.
+//! - RIGHT-01: a subject access request not answered: the authority's records staff, as above.
 //!
 //! Each reminder is for one occasion: "at-risk" or "overdue" with the due date, so a deadline
 //! moved to a new date is reminded again, and an item is never reminded twice for the same one.
@@ -36,7 +40,34 @@ crate::text_enum! {
         ReviewDue => "review-due", "Review conference due (REV-01)";
         NetworkMeetingDue => "network-meeting-due", "Network meeting due (PLAN-04)";
         ActionOverdue => "action-overdue", "Plan action overdue (PLAN-02)";
+        ComplaintDue => "complaint-due", "Complaint answer due (RIGHT-02)";
+        AccessRequestDue => "access-request-due", "Subject access request due (RIGHT-01)";
     }
+}
+
+/// RIGHT-01, RIGHT-02: how many working days before its deadline a complaint's stage or an
+/// access request is first reminded to the people who handle it.
+pub const RIGHTS_WINDOW: u32 = 5;
+
+/// What a person's right is being answered by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RightKind {
+    /// RIGHT-02: a complaint's current stage.
+    Complaint,
+    /// RIGHT-01: a subject access request.
+    SubjectAccess,
+}
+
+/// A complaint whose stage is not answered, or an access request not answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenRight {
+    pub kind: RightKind,
+    /// The complaint's or request's id (a complaint's with its stage, so each stage is
+    /// reminded for itself).
+    pub id: String,
+    pub due: NaiveDate,
+    /// Who handles it: the assigned officer, or everyone who may while none is.
+    pub handlers: Vec<UserId>,
 }
 
 /// Who a reminder is for.
@@ -109,6 +140,8 @@ pub struct Open {
     pub invitations: Vec<OpenInvitation>,
     pub reports: Vec<ExpectedReport>,
     pub actions: Vec<OpenAction>,
+    /// RIGHT-01, RIGHT-02: complaints and access requests waiting for their answer.
+    pub rights: Vec<OpenRight>,
 }
 
 /// One reminder to send.
@@ -216,6 +249,22 @@ pub fn due<C: WorkingCalendar + ?Sized>(open: &Open, today: NaiveDate, window: u
                 to: owner.clone(),
                 occasion: format!("overdue:{}", a.due),
                 due: a.due,
+            });
+        }
+    }
+    for r in &open.rights {
+        let kind = match r.kind {
+            RightKind::Complaint => ReminderKind::ComplaintDue,
+            RightKind::SubjectAccess => ReminderKind::AccessRequestDue,
+        };
+        let Some(occasion) = occasion(r.due, today, RIGHTS_WINDOW, calendar) else { continue };
+        for h in &r.handlers {
+            out.push(Reminder {
+                kind,
+                item: r.id.clone(),
+                to: Whom::User(h.clone()),
+                occasion: occasion.clone(),
+                due: r.due,
             });
         }
     }
@@ -379,6 +428,58 @@ mod tests {
             kinds(&got),
             vec![(ReminderKind::ActionOverdue, "professional:p-hv".into(), "overdue:2026-11-19".into())]
         );
+    }
+
+    /// RIGHT-02 and RIGHT-01: a complaint's stage and an access request are reminded to those
+    /// who handle them five working days before the deadline (not before), and once more when
+    /// overdue; a new stage (a new deadline) is reminded again.
+    #[test]
+    fn complaints_and_access_requests_remind_their_handlers_near_and_past_the_deadline_right_01_right_02() {
+        let open = Open {
+            rights: vec![
+                // Friday 27 November: 5 working days after Friday 20th: inside the window.
+                OpenRight {
+                    kind: RightKind::Complaint,
+                    id: "k1/stage-1".into(),
+                    due: d("2026-11-27"),
+                    handlers: vec![UserId::from("officer")],
+                },
+                // Monday 30th: 6 working days ahead: not yet.
+                OpenRight {
+                    kind: RightKind::SubjectAccess,
+                    id: "sar-1".into(),
+                    due: d("2026-11-30"),
+                    handlers: vec![UserId::from("qa-1"), UserId::from("qa-2")],
+                },
+                // Overdue since yesterday, unassigned: everyone who may handle it.
+                OpenRight {
+                    kind: RightKind::SubjectAccess,
+                    id: "sar-2".into(),
+                    due: d("2026-11-19"),
+                    handlers: vec![UserId::from("qa-1")],
+                },
+            ],
+            ..Open::default()
+        };
+        let got = due(&open, d(TODAY), 3, &Weekdays);
+        assert_eq!(
+            kinds(&got),
+            vec![
+                (ReminderKind::ComplaintDue, "user:officer".into(), "at-risk:2026-11-27".into()),
+                (ReminderKind::AccessRequestDue, "user:qa-1".into(), "overdue:2026-11-19".into()),
+            ],
+            "the policy's at-risk window (3) does not shorten the rights' five working days"
+        );
+        // Monday: the request due on the 30th is five working days away: both its handlers.
+        let monday = due(&open, d("2026-11-23"), 3, &Weekdays);
+        let sar1: Vec<_> = monday.iter().filter(|r| r.item == "sar-1").map(|r| r.to.key()).collect();
+        assert_eq!(sar1, vec!["user:qa-1".to_owned(), "user:qa-2".to_owned()]);
+        // The complaint past its day: overdue, a new occasion (so a new reminder).
+        let later = due(&open, d("2026-11-30"), 3, &Weekdays);
+        let k1: Vec<_> = later.iter().filter(|r| r.item == "k1/stage-1").collect();
+        assert_eq!(k1.len(), 1);
+        assert!(k1[0].overdue());
+        assert_ne!(k1[0].key(), got[0].key());
     }
 
     #[test]

@@ -219,3 +219,41 @@ pub async fn escalate_as_family(ops: &Ops, actor: &Actor, id: &str, version: i64
     }
     apply(ops, actor, id, version, Step::Escalate { reason }).await
 }
+
+pub use confer_store::complaints::Showing;
+
+/// One page of the authority's complaints for the list (filtered and paged in SQL, overdue
+/// first), logged as one list read naming the families it shows.
+pub async fn page(
+    ops: &Ops,
+    actor: &Actor,
+    showing: Showing,
+    stage: Option<u8>,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<Stored>> {
+    allow(actor, Action::ViewComplaints)?;
+    let today = ops.clock.today();
+    let rows = store::page(&ops.db, actor.authority_id.as_str(), showing, stage, today, limit, offset).await?;
+    let families: Vec<&str> = rows.iter().map(|r| r.family_id.as_str()).collect();
+    confer_store::audit::log_list_read(
+        &ops.db,
+        actor.authority_id.as_str(),
+        actor.user_id.as_str(),
+        "complaints",
+        &families,
+    )
+    .await?;
+    Ok(rows)
+}
+
+/// The complainant's name for a complaint the actor may see (already read through [`view`]).
+pub async fn complainant_name(ops: &Ops, s: &Stored) -> Result<String> {
+    Ok(store::complainant_name(&ops.db, &s.complaint.complainant.adult_id).await?.unwrap_or_default())
+}
+
+/// Whether the nation's procedure has a stage after the complaint's current one (so the
+/// complainant may ask for it once this one is answered), with the authority's rules read once.
+pub fn has_next_stage(rules: &crate::Rules, s: &Stored, today: chrono::NaiveDate) -> bool {
+    confer_domain::complaint::stage_due(s.complaint.stage + 1, today, &rules.calendar, &rules.history).is_some()
+}

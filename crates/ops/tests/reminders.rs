@@ -168,3 +168,122 @@ async fn a_core_group_and_a_review_due_remind_the_key_worker_cg_02_rev_01() {
     assert!(kinds.contains(&("core-group-due", "overdue:2026-11-24")), "{kinds:?}");
     assert_eq!(kinds.iter().filter(|k| k.0 == "core-group-due").count(), 2);
 }
+
+/// RIGHT-02 and RIGHT-01: a complaint's stage not answered reminds its officer five working
+/// days before its deadline and again once overdue (a complaint no officer has yet reminds the
+/// records staff); an access request not answered reminds the records staff. Each once,
+/// recorded and audited; an answered complaint is not reminded.
+#[tokio::test]
+async fn complaints_and_access_requests_remind_their_handlers_once_near_and_past_the_deadline_right_01_right_02() {
+    use confer_domain::access::Actor;
+    use confer_domain::complaint::About;
+    use confer_domain::portal::PortalPerson;
+    use confer_domain::subject_access::HowReceived;
+    use confer_ops::complaints::{self, NewComplaint, Step};
+    let db = testing::fresh_db().await;
+    let w = World::new(&db).await;
+    w.family("rights").child("rc", "Ray", "2015-01-01").mother("rm", "Rita").create().await;
+    let actor = |u: &confer_domain::UserId, r: Role| Actor {
+        user_id: u.clone(),
+        authority_id: w.authority.id.clone(),
+        roles: [r].into_iter().collect(),
+    };
+    let officer = w.staff_named("officer", &[Role::Coordinator]).await;
+    let qa = w.staff_named("records", &[Role::QualityAssurance]).await;
+    let coord = actor(&officer, Role::Coordinator);
+    let records = actor(&qa, Role::QualityAssurance);
+    // Everything received on Monday 2 November 2026: the complaint's stage 1 is due in 10
+    // working days (Monday 16th), the access request in one calendar month (Wednesday 2 December).
+    let ops = Ops::new(db.clone(), Clock::as_if_today(d("2026-11-02")));
+    let case = |details: &str| NewComplaint { about: About::Case, conference_id: None, details: details.into() };
+    let assigned = complaints::log_for(&ops, &coord, "rights", "rm", case("Visits are cancelled.")).await.unwrap();
+    complaints::step(&ops, &coord, &assigned, 1, Step::Assign { officer: officer.clone() }).await.unwrap();
+    let unassigned = complaints::log_for(&ops, &coord, "rights", "rm", case("No reply to letters.")).await.unwrap();
+    let answered = complaints::log_for(&ops, &coord, "rights", "rm", case("Answered in time.")).await.unwrap();
+    let v = complaints::step(&ops, &coord, &answered, 1, Step::Assign { officer: officer.clone() }).await.unwrap();
+    complaints::step(
+        &ops,
+        &coord,
+        &answered,
+        v,
+        Step::Answer { finding: confer_domain::complaint::Finding::NotUpheld, response: "Explained.".into() },
+    )
+    .await
+    .unwrap();
+    let request = confer_ops::subject_access::log_request(
+        &ops,
+        &records,
+        "rights",
+        PortalPerson::Adult("rm".into()),
+        d("2026-11-02"),
+        HowReceived::Letter,
+        "",
+    )
+    .await
+    .unwrap();
+    let rights = |log: &[stored::Logged]| -> BTreeSet<(String, String, String, String)> {
+        log.iter()
+            .filter(|l| l.kind == "complaint-due" || l.kind == "access-request-due")
+            .map(|l| (l.kind.clone(), l.item.clone(), l.recipient.clone(), l.occasion.clone()))
+            .collect()
+    };
+    let user = |u: &confer_domain::UserId| format!("user:{}", u.as_str());
+
+    // Friday 6 November: six working days before the complaints are due: nothing yet.
+    reminders::run_on(&ops, d("2026-11-06")).await.unwrap();
+    assert!(rights(&stored::log(&db, &w.authority.id, 500).await.unwrap()).is_empty());
+
+    // Monday 9 November: five working days before: the officer, and the records staff for the
+    // one no officer has; not the answered one.
+    reminders::run_on(&ops, d("2026-11-09")).await.unwrap();
+    let log = stored::log(&db, &w.authority.id, 500).await.unwrap();
+    let expected: BTreeSet<_> = [
+        ("complaint-due", format!("{assigned}/stage-1"), user(&officer), "at-risk:2026-11-16"),
+        ("complaint-due", format!("{unassigned}/stage-1"), user(&qa), "at-risk:2026-11-16"),
+    ]
+    .into_iter()
+    .map(|(k, i, r, o)| (k.to_owned(), i, r, o.to_owned()))
+    .collect();
+    assert_eq!(rights(&log), expected);
+    assert!(log.iter().filter(|l| l.kind == "complaint-due").all(|l| l.family_id == "rights" && l.channel == "email"));
+    // The same day again: nothing more.
+    let again = reminders::run_on(&ops, d("2026-11-09")).await.unwrap();
+    assert_eq!(again.emailed + again.no_address, 0, "{again:?}");
+    assert_eq!(rights(&stored::log(&db, &w.authority.id, 500).await.unwrap()), expected);
+
+    // Tuesday 17 November: overdue, once more each; and the message names no one.
+    reminders::run_on(&ops, d("2026-11-17")).await.unwrap();
+    reminders::run_on(&ops, d("2026-11-18")).await.unwrap();
+    let log = stored::log(&db, &w.authority.id, 500).await.unwrap();
+    let overdue: Vec<_> = rights(&log).into_iter().filter(|r| r.3 == "overdue:2026-11-16").collect();
+    assert_eq!(overdue.len(), 2, "{overdue:?}");
+    let to_officer = outbox_to(&db, "officer@council.example").await;
+    let mail: Vec<_> = to_officer.iter().filter(|(s, _)| s.contains("complaint")).collect();
+    assert_eq!(mail.len(), 2, "at risk, then overdue: {mail:?}");
+    assert!(mail.iter().any(|(s, b)| s.contains("overdue") && b.contains("Monday 16 November 2026")), "{mail:?}");
+    assert!(mail.iter().all(|(s, b)| !s.contains("Rita") && !b.contains("Rita") && !b.contains("rights")));
+
+    // Wednesday 25 November: the access request is five working days from its deadline: the
+    // records staff; once overdue (Thursday 3 December), once more.
+    reminders::run_on(&ops, d("2026-11-25")).await.unwrap();
+    reminders::run_on(&ops, d("2026-12-03")).await.unwrap();
+    reminders::run_on(&ops, d("2026-12-04")).await.unwrap();
+    let log = stored::log(&db, &w.authority.id, 500).await.unwrap();
+    let sar: Vec<_> = rights(&log).into_iter().filter(|r| r.1 == request).collect();
+    assert_eq!(
+        sar,
+        vec![
+            ("access-request-due".to_owned(), request.clone(), user(&qa), "at-risk:2026-12-02".to_owned()),
+            ("access-request-due".to_owned(), request.clone(), user(&qa), "overdue:2026-12-02".to_owned()),
+        ]
+    );
+    // Each is in the audit trail, which still verifies.
+    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM audit_event WHERE action = 'reminder.sent'")
+        .fetch_one(db.pool())
+        .await
+        .unwrap()
+        .try_get("n")
+        .unwrap();
+    assert_eq!(n as usize, log.len());
+    assert_eq!(audit::verify(&db).await.unwrap().first_break, None);
+}

@@ -205,3 +205,112 @@ pub async fn of_conference(db: &Db, conference_id: &str) -> Result<Vec<Stored>> 
     .await?;
     rows.iter().map(from_row).collect()
 }
+
+/// Which complaints a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Showing {
+    Open,
+    Closed,
+    All,
+}
+
+/// One page of the authority's complaints, filtered in SQL: open or closed (or all), at one
+/// stage or any; the overdue first (an open stage past its deadline on `today`), then by due
+/// date. `limit` and `offset` page it.
+pub async fn page(
+    db: &Db,
+    authority_id: &str,
+    showing: Showing,
+    stage: Option<u8>,
+    today: chrono::NaiveDate,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<Stored>> {
+    let status = match showing {
+        Showing::Open => " AND c.status <> 'closed'",
+        Showing::Closed => " AND c.status = 'closed'",
+        Showing::All => "",
+    };
+    let stage_clause = if stage.is_some() { " AND c.stage = $3" } else { " AND $3 = $3" };
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM complaint c LEFT JOIN family f ON f.id = c.family_id WHERE c.authority_id = $1\
+         {status}{stage_clause} ORDER BY CASE WHEN c.status IN ('received', 'acknowledged') AND c.due_on < $2 \
+         THEN 0 ELSE 1 END, CASE WHEN c.status = 'closed' THEN 1 ELSE 0 END, c.due_on, c.id LIMIT $4 OFFSET $5"
+    ))
+    .bind(authority_id)
+    .bind(today.to_string())
+    .bind(i64::from(stage.unwrap_or(0)))
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// The name of the family member who complained (given and family name), if they are still
+/// on the record.
+pub async fn complainant_name(db: &Db, adult_id: &str) -> Result<Option<String>> {
+    let row = sqlx::query("SELECT given_name, family_name FROM adult WHERE id = $1")
+        .bind(adult_id)
+        .fetch_optional(db.pool())
+        .await?;
+    row.map(|r| Ok(format!("{} {}", text(&r, "given_name")?, text(&r, "family_name")?))).transpose()
+}
+
+/// A complaint's stage or a subject access request waiting for its answer, as the "due and
+/// overdue" list shows it.
+#[derive(Debug, Clone)]
+pub struct RightDue {
+    /// "complaint" or "subject-access".
+    pub what: String,
+    pub id: String,
+    pub family_id: String,
+    pub family_name: String,
+    pub due: chrono::NaiveDate,
+    /// A complaint's stage (0 for an access request).
+    pub stage: i64,
+    pub officer_id: Option<String>,
+}
+
+/// RIGHT-01, RIGHT-02: the authority's complaints (when `complaints`) and access requests
+/// (when `requests`) not yet answered and due by `until` (or overdue), soonest first, at most
+/// `limit`: one statement whatever their number.
+pub async fn rights_due(
+    db: &Db,
+    authority_id: &str,
+    complaints: bool,
+    requests: bool,
+    until: chrono::NaiveDate,
+    limit: i64,
+) -> Result<Vec<RightDue>> {
+    let rows = sqlx::query(
+        "SELECT 'complaint' AS what, c.id, c.family_id, COALESCE(f.name, '') AS family_name, c.due_on AS due, \
+         c.stage, c.officer_id FROM complaint c LEFT JOIN family f ON f.id = c.family_id \
+         WHERE $2 = 1 AND c.authority_id = $1 AND c.status IN ('received', 'acknowledged') AND c.due_on <= $4 \
+         UNION ALL SELECT 'subject-access' AS what, s.id, s.family_id, COALESCE(f.name, '') AS family_name, s.due, \
+         0 AS stage, NULL AS officer_id FROM subject_access_request s LEFT JOIN family f ON f.id = s.family_id \
+         WHERE $3 = 1 AND s.authority_id = $1 AND s.state IN ('received', 'identity-verified', 'in-review') \
+         AND s.due <= $4 ORDER BY 5, 2 LIMIT $5",
+    )
+    .bind(authority_id)
+    .bind(i64::from(complaints))
+    .bind(i64::from(requests))
+    .bind(until.to_string())
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let due = text(r, "due")?;
+            Ok(RightDue {
+                what: text(r, "what")?,
+                id: text(r, "id")?,
+                family_id: text(r, "family_id")?,
+                family_name: text(r, "family_name")?,
+                due: due.parse().map_err(|_| StoreError::Corrupt(format!("due date {due}")))?,
+                stage: int(r, "stage")?,
+                officer_id: crate::opt_text(r, "officer_id")?,
+            })
+        })
+        .collect()
+}

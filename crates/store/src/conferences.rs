@@ -1159,3 +1159,43 @@ async fn sync_deadlines(db: &Db, tx: &mut Tx, c: &Conference, actor: &str, known
     }
     Ok(())
 }
+
+/// The conferences of a family, newest first, and in the same statement the family's
+/// complaints (RIGHT-02), newest first: the family's page shows both and is at its statement
+/// budget, so they are read as one UNION (a row's `row_kind` says which it is).
+pub async fn of_family_with_complaints(
+    db: &Db,
+    family_id: &str,
+) -> Result<(Vec<ConferenceRow>, Vec<crate::complaints::Stored>)> {
+    let rows = sqlx::query(&format!(
+        "SELECT 'conference' AS row_kind, c.created_at AS made_at, c.authority_id, NULL AS doc, {ROW_COLUMNS} \
+         FROM conference c JOIN family f ON f.id = c.family_id WHERE c.family_id = $1 \
+         UNION ALL \
+         SELECT 'complaint' AS row_kind, k.created_at AS made_at, k.authority_id, k.doc, k.id, k.family_id, \
+         f.name AS family_name, '' AS kind, k.status AS state, NULL AS date, NULL AS chair_id, NULL AS due_by, \
+         NULL AS next_review_on, k.version, 0 AS children \
+         FROM complaint k JOIN family f ON f.id = k.family_id WHERE k.family_id = $1 \
+         ORDER BY 1 DESC, 2 DESC, 5"
+    ))
+    .bind(family_id)
+    .fetch_all(db.pool())
+    .await?;
+    let mut conferences = Vec::new();
+    let mut complaints = Vec::new();
+    for r in &rows {
+        if text(r, "row_kind")? == "conference" {
+            conferences.push(row_from(r)?);
+        } else {
+            complaints.push(crate::complaints::Stored {
+                id: text(r, "id")?,
+                authority_id: text(r, "authority_id")?,
+                family_id: text(r, "family_id")?,
+                family_name: text(r, "family_name")?,
+                complaint: serde_json::from_str(&text(r, "doc")?)
+                    .map_err(|e| crate::StoreError::Corrupt(format!("complaint: {e}")))?,
+                version: int(r, "version")?,
+            });
+        }
+    }
+    Ok((conferences, complaints))
+}

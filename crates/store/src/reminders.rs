@@ -11,7 +11,9 @@ use confer_domain::audit::EventKind;
 use confer_domain::conference::{Answer, Conference, Invitee};
 use confer_domain::notices::Notice;
 use confer_domain::plan::{ActionStatus, Plan};
-use confer_domain::reminders::{ExpectedReport, Open, OpenAction, OpenDeadline, OpenInvitation, Reminder, Whom};
+use confer_domain::reminders::{
+    ExpectedReport, Open, OpenAction, OpenDeadline, OpenInvitation, OpenRight, Reminder, RightKind, Whom,
+};
 use confer_domain::timescales::DeadlineRule;
 use confer_domain::{AuthorityId, UserId};
 use serde_json::json;
@@ -108,6 +110,42 @@ pub async fn gather(
             g.family_of.insert(id.clone(), plan.family_id.as_str().to_owned());
             g.open.actions.push(OpenAction { id, owner, due: a.due });
         }
+    }
+    // RIGHT-01, RIGHT-02: complaints whose stage is not answered and access requests not
+    // answered, one statement; with the authority's records staff (quality assurance), who
+    // handle access requests and any complaint no officer has been given yet.
+    let staff = sqlx::query(
+        "SELECT u.id FROM user_account u JOIN user_role r ON r.user_id = u.id WHERE u.authority_id = $1 \
+         AND u.disabled = 0 AND r.role = $2 ORDER BY u.id",
+    )
+    .bind(authority.as_str())
+    .bind(confer_domain::Role::QualityAssurance.as_str())
+    .fetch_all(db.pool())
+    .await?;
+    let records_staff = staff.iter().map(|r| Ok(UserId(text(r, "id")?))).collect::<Result<Vec<_>>>()?;
+    let rows = sqlx::query(
+        "SELECT 'complaint' AS what, id, family_id, due_on AS due, officer_id, stage FROM complaint \
+         WHERE authority_id = $1 AND status IN ('received', 'acknowledged') \
+         UNION ALL SELECT 'sar' AS what, id, family_id, due, NULL AS officer_id, 0 AS stage \
+         FROM subject_access_request WHERE authority_id = $1 AND state IN ('received', 'identity-verified', 'in-review')",
+    )
+    .bind(authority.as_str())
+    .fetch_all(db.pool())
+    .await?;
+    for r in &rows {
+        let Some(due) = date(r, "due")? else { continue };
+        let (kind, id, handlers) = if text(r, "what")? == "complaint" {
+            let stage = crate::int(r, "stage")?;
+            let handlers = match opt_text(r, "officer_id")? {
+                Some(o) => vec![UserId(o)],
+                None => records_staff.clone(),
+            };
+            (RightKind::Complaint, format!("{}/stage-{stage}", text(r, "id")?), handlers)
+        } else {
+            (RightKind::SubjectAccess, text(r, "id")?, records_staff.clone())
+        };
+        g.family_of.insert(id.clone(), text(r, "family_id")?);
+        g.open.rights.push(OpenRight { kind, id, due, handlers });
     }
     // INV-04, REP-02: the scheduled conferences, their invitations and expected reports.
     let rows = sqlx::query("SELECT id, family_id, doc FROM conference WHERE authority_id = $1 AND state = 'scheduled'")

@@ -300,6 +300,16 @@ pub const ROUTES: &[Route] = &[
     r("GET", "/portal/families/{family_id}/records-requests", Record(Action::AskForOwnRecords)),
     r("POST", "/portal/families/{family_id}/records-requests", Record(Action::AskForOwnRecords)),
     r("GET", "/portal/families/{family_id}/records-requests/{request_id}/download", Record(Action::AskForOwnRecords)),
+    // Complaints (RIGHT-02): staff handle them; a parent makes and follows their own.
+    r("GET", "/complaints", Authority(Action::ViewComplaints)),
+    r("GET", "/complaints/{complaint_id}", Authority(Action::ViewComplaints)),
+    r("POST", "/complaints/{complaint_id}/steps", Authority(Action::ManageComplaints)),
+    r("GET", "/families/{family_id}/complaints/new", Record(Action::LogComplaint)),
+    r("POST", "/families/{family_id}/complaints/new", Record(Action::LogComplaint)),
+    r("GET", "/portal/complaints", Authority(Action::ComplainAsFamily)),
+    r("GET", "/portal/complaints/new", Authority(Action::ComplainAsFamily)),
+    r("POST", "/portal/complaints/new", Authority(Action::ComplainAsFamily)),
+    r("POST", "/portal/complaints/{complaint_id}/escalate", Authority(Action::ComplainAsFamily)),
     r("POST", "/quality/samples", Authority(Action::AuditConferences)),
     r("GET", "/quality/checklist", Authority(Action::ViewQualityAudits)),
     r("POST", "/quality/checklist", Authority(Action::ManageQualityChecklist)),
@@ -545,6 +555,14 @@ pub fn router(state: SharedState) -> Router {
             "/portal/families/{family_id}/records-requests/{request_id}/download",
             get(pages::subject_access::portal_download),
         )
+        // Complaints (RIGHT-02).
+        .route("/complaints", get(pages::complaints::list))
+        .route("/complaints/{complaint_id}", get(pages::complaints::show))
+        .route("/complaints/{complaint_id}/steps", post(pages::complaints::step))
+        .route("/families/{family_id}/complaints/new", get(pages::complaints::new_form).post(pages::complaints::log))
+        .route("/portal/complaints", get(pages::complaints::portal))
+        .route("/portal/complaints/new", get(pages::complaints::portal_new).post(pages::complaints::portal_make))
+        .route("/portal/complaints/{complaint_id}/escalate", post(pages::complaints::portal_escalate))
         .route("/portal/conferences/{conference_id}/answer", post(pages::portal::answer))
         .route("/portal/conferences/{conference_id}/supporter", post(pages::portal::supporter))
         .route("/portal/conferences/{conference_id}/views", post(pages::portal::views))

@@ -260,6 +260,20 @@ async fn every_route_answers_as_the_access_policy_decides_for_every_role_and_rel
         .unwrap();
         let request_id =
             confer_store::subject_access::create(&db, &a.id, &UserId(worker.clone()), &request).await.unwrap();
+        // RIGHT-02: a complaint by the mother of the user's own family (her portal finds it as
+        // hers; staff pages find it in the authority).
+        let complaint = confer_domain::complaint::Complaint::receive(
+            confer_domain::complaint::About::Case,
+            None,
+            confer_domain::complaint::Complainant { adult_id: format!("adult-{key}-own"), logged_by_staff: None },
+            "Fixture for the access matrix.",
+            chrono::Utc::now().date_naive(),
+            &confer_domain::calendar::Calendar::for_nation(Nation::England),
+            &confer_domain::policy::PolicyHistory::new(Nation::England),
+        )
+        .unwrap();
+        let complaint_id =
+            confer_store::complaints::create(&db, a.id.as_str(), &own_family, &complaint, &worker).await.unwrap();
         let actor =
             Actor { user_id: UserId(uid.clone()), authority_id: a.id.clone(), roles: [*role].into_iter().collect() };
         // Only staff with a second factor hold API tokens (issue 10): the API answers the other
@@ -288,6 +302,7 @@ async fn every_route_answers_as_the_access_policy_decides_for_every_role_and_rel
                     .replace("{user_id}", &worker)
                     .replace("{audit_id}", &audit_id)
                     .replace("{request_id}", &request_id)
+                    .replace("{complaint_id}", &complaint_id)
                     .replace("{id}", &revocable);
                 let expected = if record {
                     let authority = if *variant == Variant::OtherTenant { &b.id } else { &a.id };
@@ -410,6 +425,7 @@ async fn without_signing_in_pages_send_to_sign_in_and_the_api_answers_401() {
             .replace("{user_id}", "u")
             .replace("{audit_id}", "a")
             .replace("{request_id}", "r")
+            .replace("{complaint_id}", "k")
             .replace("{id}", "i");
         let page = b.get(&path).await;
         if route.path.starts_with("/api/") {

@@ -582,4 +582,121 @@ async fn register_stats_page_costs_the_same_whatever_it_shows() {
     eprintln!("statements: register statistics page {one}");
     assert_eq!(one, many, "the register statistics page costs more with more children");
     assert!(one <= BUDGET, "the register statistics page costs {one} (budget {BUDGET})");
+/// RIGHT-02: the complaints list, a complaint's page, logging one from the family's page and
+/// the parent's "My complaints" and "Make a complaint" cost the same few statements with one
+/// complaint as with several (and with answers and escalations in the history).
+#[tokio::test]
+async fn complaint_pages_cost_the_same_whatever_they_show() {
+    use confer_domain::complaint::{About, Finding};
+    use confer_domain::portal::PortalPerson;
+    use confer_ops::complaints::{self, NewComplaint, Step};
+    assert!(count_statements(), "another tracing subscriber was installed first: nothing would be counted");
+    let (app, _clock) = start_at("2026-11-10 09:00").await;
+    let w = &app.world;
+    let (coord, _) = staff(&app, "coord", &[Role::Coordinator], None).await;
+    let coord_actor = confer_domain::access::Actor {
+        user_id: coord.as_str().into(),
+        authority_id: app.authority.id.clone(),
+        roles: [Role::Coordinator].into_iter().collect(),
+    };
+    let ops = confer_ops::Ops::new(app.db.clone(), confer_store::clock::Clock::as_if_today(w.today));
+    let (portal_id, _) = confer_store::testing::PersonBuilder::new(&app.db, &app.authority.id, "mum.portal")
+        .kind(confer_store::users::AccountKind::Portal)
+        .roles(&[Role::Parent])
+        .create()
+        .await;
+    let parent = confer_domain::access::Actor {
+        user_id: portal_id.as_str().into(),
+        authority_id: app.authority.id.clone(),
+        roles: [Role::Parent].into_iter().collect(),
+    };
+    let f = w
+        .family("fam-k-0")
+        .child("k-0-a", "AMY", "2012-03-01")
+        .child("k-0-b", "BEN", "2014-03-01")
+        .mother("k-0-mum", "Mia")
+        .create()
+        .await;
+    let conf = f.distributed_record_conference(w).await;
+    let mut tx = app.db.begin().await.unwrap();
+    let mum = PortalPerson::Adult("k-0-mum".into());
+    confer_store::portal::link_in(&mut tx, &app.authority.id, &portal_id.as_str().into(), f.id(), &mum, "t")
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let about = |details: &str| NewComplaint {
+        about: About::Decision,
+        conference_id: Some(conf.id.clone()),
+        details: details.into(),
+    };
+    let first = complaints::complain_as_family(&ops, &parent, about("Not heard.")).await.unwrap();
+    let second = complaints::log_for(&ops, &coord_actor, f.id(), "k-0-mum", about("Also this.")).await.unwrap();
+
+    let mut c = app.as_user(&coord).await;
+    let mut m = app.as_user(&portal_id).await;
+    let pages = |id: &str| {
+        ["/complaints".to_owned(), format!("/complaints/{id}"), "/families/fam-k-0/complaints/new".to_owned()]
+    };
+    let mut before = Vec::new();
+    for p in pages(&first) {
+        before.push(cost(&mut c, &p).await);
+    }
+    let portal_before = (cost(&mut m, "/portal/complaints").await, cost(&mut m, "/portal/complaints/new").await);
+    let family_before = cost(&mut c, "/families/fam-k-0").await;
+
+    // The first answered at two stages, the second answered; more complaints of other families.
+    let v =
+        complaints::step(&ops, &coord_actor, &first, 1, Step::Assign { officer: coord.as_str().into() }).await.unwrap();
+    let v = complaints::step(
+        &ops,
+        &coord_actor,
+        &first,
+        v,
+        Step::Answer { finding: Finding::NotUpheld, response: "Heard.".into() },
+    )
+    .await
+    .unwrap();
+    let v = complaints::escalate_as_family(&ops, &parent, &first, v, "Again please".into()).await.unwrap();
+    complaints::step(&ops, &coord_actor, &first, v, Step::Answer { finding: Finding::Upheld, response: "Yes.".into() })
+        .await
+        .unwrap();
+    let v = complaints::step(&ops, &coord_actor, &second, 1, Step::Assign { officer: coord.as_str().into() })
+        .await
+        .unwrap();
+    complaints::step(
+        &ops,
+        &coord_actor,
+        &second,
+        v,
+        Step::Answer { finding: Finding::Upheld, response: "Yes.".into() },
+    )
+    .await
+    .unwrap();
+    for i in 1..4 {
+        let g = w
+            .family(&format!("fam-k-{i}"))
+            .child(&format!("k-{i}-a"), "CAL", "2013-01-01")
+            .mother(&format!("k-{i}-mum"), "Ann")
+            .create()
+            .await;
+        let case = NewComplaint { about: About::Case, conference_id: None, details: "Case.".into() };
+        complaints::log_for(&ops, &coord_actor, g.id(), &format!("k-{i}-mum"), case).await.unwrap();
+    }
+    let mut after = Vec::new();
+    for p in pages(&first) {
+        after.push(cost(&mut c, &p).await);
+    }
+    assert_eq!(before, after, "a complaint page costs more with more shown ({:?})", pages(&first));
+    for (p, n) in pages(&first).iter().zip(&after) {
+        assert!(*n <= RECORD_BUDGET, "{p} costs {n} statements (budget {RECORD_BUDGET})");
+    }
+    assert!(after[0] <= BUDGET, "/complaints costs {} statements (budget {BUDGET})", after[0]);
+    let portal_after = (cost(&mut m, "/portal/complaints").await, cost(&mut m, "/portal/complaints/new").await);
+    assert_eq!(portal_before, portal_after, "the portal's complaint pages cost more with more shown");
+    assert!(portal_after.0 <= RECORD_BUDGET && portal_after.1 <= RECORD_BUDGET, "{portal_after:?}");
+    let family_after = cost(&mut c, "/families/fam-k-0").await;
+    assert_eq!(family_before, family_after, "the family page costs more with its complaints");
+    assert!(family_after <= RECORD_BUDGET, "the family page costs {family_after} (budget {RECORD_BUDGET})");
+    let conference = cost(&mut c, &format!("/conferences/{}", conf.id)).await;
+    assert!(conference <= RECORD_BUDGET, "the conference page costs {conference} (budget {RECORD_BUDGET})");
 }

@@ -231,6 +231,20 @@ struct ListPage<'a> {
     page_number: i64,
     has_next: bool,
     can_see_reasons: bool,
+    /// RIGHT-01, RIGHT-02: complaints and access requests due or overdue.
+    rights: &'a [RightRow],
+    shows_rights: bool,
+}
+
+/// A complaint or an access request on the "due and overdue" list.
+pub struct RightRow {
+    pub what: String,
+    pub href: String,
+    pub due: String,
+    pub overdue: bool,
+    pub handler: String,
+    pub family_id: String,
+    pub family_name: String,
 }
 
 impl ListPage<'_> {
@@ -321,8 +335,57 @@ pub async fn list(
     let has_next = found.len() as i64 > PAGE_SIZE;
     let mut rows = rows_of(found, calendar, at_risk, today);
     rows.truncate(PAGE_SIZE as usize);
+    // RIGHT-01, RIGHT-02: complaints and access requests near their deadline or past it, for
+    // the people who handle them (they are not a case's deadlines): one statement.
+    let (complaints, requests) = (ctx.may(Action::ViewComplaints), ctx.may(Action::ViewSubjectAccess));
+    let rights = if complaints || requests {
+        let until = calendar.add_working_days(today, confer_domain::reminders::RIGHTS_WINDOW);
+        confer_store::complaints::rights_due(
+            &state.db,
+            ctx.actor.authority_id.as_str(),
+            complaints,
+            requests,
+            until,
+            PAGE_SIZE,
+        )
+        .await?
+    } else {
+        Vec::new()
+    };
+    let names = if rights.iter().any(|r| r.officer_id.is_some()) {
+        Some(state.directory(&ctx.actor.authority_id).await?)
+    } else {
+        None
+    };
+    let rights: Vec<RightRow> = rights
+        .into_iter()
+        .map(|r| {
+            let overdue = r.due < today;
+            let (what, href) = if r.what == "complaint" {
+                (format!("Complaint, stage {}", r.stage), format!("/complaints/{}", view::url_encode(&r.id)))
+            } else {
+                ("Subject access request".to_owned(), format!("/subject-access/{}", view::url_encode(&r.id)))
+            };
+            let handler = match (&r.officer_id, &names) {
+                (Some(o), Some(users)) => {
+                    users.iter().find(|u| u.id.as_str() == o).map(|u| u.display_name.clone()).unwrap_or_default()
+                }
+                _ => "Not assigned".to_owned(),
+            };
+            RightRow {
+                what,
+                href,
+                due: view::long_date(&r.due),
+                overdue,
+                handler,
+                family_id: r.family_id,
+                family_name: r.family_name,
+            }
+        })
+        .collect();
     // One read event naming every family this list shows (issue 10).
-    let listed: Vec<&str> = rows.iter().map(|r| r.d.family_id.as_str()).collect();
+    let mut listed: Vec<&str> = rows.iter().map(|r| r.d.family_id.as_str()).collect();
+    listed.extend(rights.iter().map(|r| r.family_id.as_str()));
     confer_store::audit::log_list_read(
         &state.db,
         ctx.actor.authority_id.as_str(),
@@ -345,6 +408,8 @@ pub async fn list(
         page_number,
         has_next,
         can_see_reasons: ctx.may(Action::ViewLateReasons),
+        rights: &rights,
+        shows_rights: complaints || requests,
     }))
 }
 

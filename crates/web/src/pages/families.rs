@@ -96,6 +96,24 @@ struct FamilyPage<'a> {
     letters: Vec<LetterRoute>,
     /// Issue 14 (REP-04, LANG-02, LANG-03): the documents sent to the family's people, newest first.
     documents: Vec<DocumentRow>,
+    /// RIGHT-02: the family's complaints with their outcomes; who may log one, who may open one.
+    complaints: Vec<FamilyComplaint>,
+    shows_complaints: bool,
+    can_log_complaint: bool,
+    can_view_complaints: bool,
+}
+
+/// A complaint as the family's page shows it.
+pub struct FamilyComplaint {
+    pub id: String,
+    pub about: &'static str,
+    pub received: String,
+    pub stage: u8,
+    pub status: &'static str,
+    pub due: String,
+    pub overdue: bool,
+    pub outcome: String,
+    pub conference_id: Option<String>,
 }
 
 /// How one adult of the family gets letters (issue 14).
@@ -264,7 +282,10 @@ async fn show_page(
     // Each conference's relationships (its own chair, invitees, note taker) in one query.
     let by_conference =
         confer_store::families::relationships_by_conference(&state.db, &ctx.actor.user_id, family_id).await?;
-    for c in confer_store::conferences::of_family(&state.db, family_id).await? {
+    // RIGHT-02: the family's complaints come with its conferences, in the same statement.
+    let (family_conferences, family_complaints) =
+        confer_store::conferences::of_family_with_complaints(&state.db, family_id).await?;
+    for c in family_conferences {
         let rels = by_conference.of(&c.id);
         let target = Target::Record { authority_id: &ctx.actor.authority_id, relationships: &rels };
         if decide(&ctx.actor, Action::ViewConference, target) == Decision::Allow {
@@ -324,6 +345,34 @@ async fn show_page(
         .iter()
         .map(|d| document_row(d, &record))
         .collect();
+    // The authority's staff see the family's complaints and their outcomes (RIGHT-02).
+    let shows_complaints = ctx.actor.is_staff();
+    let complaints: Vec<FamilyComplaint> = family_complaints
+        .iter()
+        .filter(|_| shows_complaints)
+        .map(|s| {
+            let c = &s.complaint;
+            let outcome = match (c.status, c.latest_answer()) {
+                (_, Some(a)) => {
+                    format!("Stage {}: {} ({})", a.stage, a.finding.label(), view::long_date(&a.answered_on))
+                }
+                _ => "Not answered yet".to_owned(),
+            };
+            FamilyComplaint {
+                id: s.id.clone(),
+                about: c.about.label(),
+                received: view::long_date(&c.received_on),
+                stage: c.stage,
+                status: c.status.label(),
+                due: view::long_date(&c.due_on),
+                overdue: c.is_overdue(today),
+                outcome,
+                conference_id: c.conference_id.clone(),
+            }
+        })
+        .collect();
+    let can_log_complaint = ctx.allowed(&access, Action::LogComplaint).is_ok();
+    let can_view_complaints = ctx.may(Action::ViewComplaints);
     let mut page = ctx.page(&record.family.name, "/families");
     page.errors = errors;
     page.notice = notice;
@@ -344,6 +393,10 @@ async fn show_page(
         conferences,
         can_give_portal_access,
         can_log_subject_access,
+        complaints,
+        shows_complaints,
+        can_log_complaint,
+        can_view_complaints,
     }))
 }
 

@@ -108,6 +108,9 @@ pub struct HomeRow {
 #[template(path = "portal_home.html")]
 struct PortalHome<'a> {
     page: &'a Page,
+    /// RIGHT-02: whether to offer "Make a complaint" and "My complaints".
+    complain: bool,
+    cw: &'static super::complaints::Words,
     t: &'a super::portal_text::Text,
     w: &'a Words,
     rows: Vec<HomeRow>,
@@ -266,7 +269,12 @@ pub async fn home(
         ctx.actor.roles.iter().any(|r| matches!(r, confer_domain::Role::Parent | confer_domain::Role::YoungPerson));
     let records_families = if asks { links.iter().map(|(f, _)| f.clone()).collect() } else { Vec::new() };
     let sw = super::subject_access::words_for(Some(w.lang));
+    // RIGHT-02: a parent makes and follows their complaints from here.
+    let complain = ctx.may(Action::ComplainAsFamily) && !links.is_empty();
+    let cw = super::complaints::words_for(Some(w.lang));
     Ok(view::render(&PortalHome {
+        complain,
+        cw,
         page: &page,
         t,
         w,

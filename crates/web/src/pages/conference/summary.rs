@@ -190,6 +190,31 @@ pub async fn conference_page(
     if let Some(due) = c.date().and_then(|d| c.record_due_by(&rules.policy(d), &rules.calendar)) {
         summary.push(("Record to be sent by".into(), view::long_date(&due)));
     }
+    // RIGHT-02: a complaint about this conference, and its outcome, where there is one (for
+    // the authority's staff; not for partner professionals).
+    let complaints =
+        if ctx.actor.is_staff() { confer_store::complaints::of_conference(&state.db, id).await? } else { Vec::new() };
+    for k in complaints {
+        let k = &k.complaint;
+        let outcome = match k.latest_answer() {
+            Some(ans) => format!(
+                "{}: stage {} answered {}: {}",
+                k.about.label(),
+                ans.stage,
+                view::long_date(&ans.answered_on),
+                ans.finding.label()
+            ),
+            None => format!(
+                "{}: stage {}, {}, answer due by {}",
+                k.about.label(),
+                k.stage,
+                k.status.label().to_lowercase(),
+                view::long_date(&k.due_on)
+            ),
+        };
+        let closed = if k.status == confer_domain::complaint::Status::Closed { " (closed)" } else { "" };
+        summary.push(("Complaint".into(), format!("{outcome}{closed}")));
+    }
     let late = c.is_late() || (c.date().is_none() && today > c.due_by());
 
     let mut tasks = Vec::new();
