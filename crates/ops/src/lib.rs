@@ -13,6 +13,7 @@ pub mod accounts;
 pub mod census;
 pub mod complaints;
 pub mod conference;
+pub mod dashboards;
 pub mod documents;
 mod error;
 pub mod feedback;

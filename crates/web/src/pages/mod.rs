@@ -8,6 +8,7 @@ pub mod census;
 pub mod conference;
 pub mod conferences;
 pub mod dashboard;
+pub mod dashboards;
 pub mod deadlines;
 pub mod documents;
 pub mod families;
