@@ -150,10 +150,14 @@ struct View {
     two_years_percent: String,
     by_length: Vec<(String, Cell)>,
     trends: Vec<TrendTable>,
-    feedback: Option<(Vec<crate::pages::feedback::Total>, i64, i64)>,
-    /// Open, completed, (grade, number) and with an action overdue.
-    audits: Option<(u64, u64, Vec<(String, u64)>, u64)>,
+    feedback: Option<FeedbackSummary>,
+    audits: Option<AuditSummary>,
 }
+
+/// QA-01: the totals per audience, people asked and people who answered.
+type FeedbackSummary = (Vec<crate::pages::feedback::Total>, i64, i64);
+/// QA-03: open, completed, completed by grade (its words, number) and with an action overdue.
+type AuditSummary = (u64, u64, Vec<(String, u64)>, u64);
 
 fn pct(p: Option<u64>) -> String {
     p.map(|p| format!("{p}%")).unwrap_or_else(|| "-".to_owned())
