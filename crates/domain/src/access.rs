@@ -149,6 +149,11 @@ crate::text_enum! {
         /// The family portal: ask for the records held about oneself, see the request's
         /// progress and download the answer (RIGHT-01); one's own requests only.
         AskForOwnRecords => "ask-for-own-records", "Ask for your records in the family portal";
+        /// The managers' dashboards (QA-02): timeliness, outcomes and their trends as figures,
+        /// with the feedback (QA-01) and audit (QA-03) summaries for those who may see them.
+        ViewDashboards => "view-dashboards", "See the managers' dashboards";
+        /// The families behind a dashboard figure (their names: a list read of family data).
+        ListDashboardFamilies => "list-dashboard-families", "See the families behind a dashboard figure";
     }
 }
 
@@ -381,6 +386,12 @@ pub const GRANTS: &[(Action, &[Grant])] = &[
     (Action::ViewSubjectAccess, &[Role(QualityAssurance), Role(Auditor)]),
     (Action::ManageSubjectAccess, &[Role(QualityAssurance)]),
     (Action::AskForOwnRecords, &[RoleWith(Parent, FamilyMember), RoleWith(YoungPerson, FamilyMember)]),
+    // The managers' dashboards (QA-02): figures for quality assurance and service managers
+    // (who report to the council and the partnership), auditors and team managers. Only those
+    // whose work reads every family's record (ViewFamilyRecord by role) see the families
+    // behind a figure; team managers see the figures only.
+    (Action::ViewDashboards, &[Role(QualityAssurance), Role(Auditor), Role(TeamManager)]),
+    (Action::ListDashboardFamilies, &[Role(QualityAssurance), Role(Auditor)]),
     (
         Action::GivePortalAccess,
         &[
@@ -638,6 +649,22 @@ mod tests {
             ) {
                 let t = if is_record_action(*action) { rec } else { Target::Authority(&la) };
                 assert_ne!(decide(&auditor, *action, t), Decision::Allow, "auditor may not {action}");
+            }
+        }
+    }
+
+    #[test]
+    fn dashboard_figures_for_managers_and_families_behind_them_only_for_readers_across_cases_qa_02() {
+        let la = AuthorityId::from("la1");
+        for role in Role::ALL {
+            let a = actor(&[*role]);
+            let figures = decide(&a, Action::ViewDashboards, Target::Authority(&la)) == Decision::Allow;
+            let families = decide(&a, Action::ListDashboardFamilies, Target::Authority(&la)) == Decision::Allow;
+            assert_eq!(figures, matches!(role, QualityAssurance | Auditor | TeamManager), "{role}");
+            assert_eq!(families, matches!(role, QualityAssurance | Auditor), "{role}");
+            // Whoever sees the families behind a figure reads every family's record anyway.
+            if families {
+                assert!(across_cases(&a, Action::ViewFamilyRecord), "{role}");
             }
         }
     }

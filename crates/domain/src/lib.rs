@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod census;
 pub mod complaint;
 pub mod conference;
+pub mod dashboards;
 pub mod feedback;
 pub mod model;
 pub mod notices;

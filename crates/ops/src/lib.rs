@@ -14,6 +14,7 @@ pub mod annex_a;
 pub mod census;
 pub mod complaints;
 pub mod conference;
+pub mod dashboards;
 pub mod documents;
 mod error;
 pub mod feedback;

@@ -13,6 +13,7 @@ pub mod census;
 pub mod clock;
 pub mod complaints;
 pub mod conferences;
+pub mod dashboards;
 pub mod deadlines;
 pub mod demo;
 pub mod documents;

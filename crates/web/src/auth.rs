@@ -214,7 +214,7 @@ impl Ctx {
     /// The layout context for a page, with the navigation this person may use.
     pub fn page(&self, title: &str, current: &str) -> Page {
         let mut nav = Vec::new();
-        let items: [(&'static str, &'static str, Action); 15] = [
+        let items: [(&'static str, &'static str, Action); 16] = [
             ("/", "Dashboard", Action::ViewDashboard),
             ("/families", "Families", Action::SearchFamilies),
             ("/conferences/chair", "Your conferences", Action::ListChairedConferences),
@@ -224,6 +224,7 @@ impl Ctx {
             ("/audit", "Audit trail", Action::ViewAuditTrail),
             ("/quality", "Quality audits", Action::ViewQualityAudits),
             ("/complaints", "Complaints", Action::ViewComplaints),
+            ("/dashboards", "Dashboards", Action::ViewDashboards),
             ("/subject-access", "Access requests", Action::ViewSubjectAccess),
             ("/records", "Records", Action::ReviewRetention),
             ("/returns/census", "Returns", Action::ExportReturns),

@@ -9,6 +9,7 @@ pub mod api_conferences;
 pub mod api_plans;
 pub mod assets;
 pub mod auth;
+pub mod chart;
 pub use confer_store::clock;
 pub mod csrf;
 pub mod error;

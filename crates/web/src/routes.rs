@@ -137,6 +137,10 @@ pub const ROUTES: &[Route] = &[
     r("POST", "/admin/closures/remove", Authority(Action::ManagePolicy)),
     r("GET", "/deadlines", Authority(Action::ViewDeadlines)),
     r("GET", "/deadlines/late-reasons", Authority(Action::ViewLateReasons)),
+    // The managers' dashboards (QA-02, issue 15).
+    r("GET", "/dashboards", Authority(Action::ViewDashboards)),
+    r("GET", "/dashboards/csv", Authority(Action::ViewDashboards)),
+    r("GET", "/dashboards/families", Authority(Action::ListDashboardFamilies)),
     r("POST", "/families/{family_id}/deadlines", Record(Action::RecordDeadlineMet)),
     // Conference pages (issue 6): the same actions as the API.
     r("GET", "/conferences", Authority(Action::ListConferences)),
@@ -448,6 +452,9 @@ pub fn router(state: SharedState) -> Router {
         .route("/admin/closures/remove", post(pages::policy::remove_closure))
         .route("/deadlines", get(pages::deadlines::list))
         .route("/deadlines/late-reasons", get(pages::deadlines::late_reasons))
+        .route("/dashboards", get(pages::dashboards::show))
+        .route("/dashboards/csv", get(pages::dashboards::csv))
+        .route("/dashboards/families", get(pages::dashboards::families))
         .route("/families/{family_id}/deadlines", post(pages::deadlines::record_met))
         // Conference pages (issue 6).
         .route("/conferences", get(pages::conferences::list))

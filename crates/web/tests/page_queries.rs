@@ -699,4 +699,88 @@ async fn complaint_pages_cost_the_same_whatever_they_show() {
     assert!(family_after <= RECORD_BUDGET, "the family page costs {family_after} (budget {RECORD_BUDGET})");
     let conference = cost(&mut c, &format!("/conferences/{}", conf.id)).await;
     assert!(conference <= RECORD_BUDGET, "the conference page costs {conference} (budget {RECORD_BUDGET})");
+/// Issue 15 (QA-02): the dashboards read the period's deadlines and plans in a few grouped
+/// statements whatever the number of families, and the list behind a figure in one.
+#[tokio::test]
+async fn dashboard_pages_cost_the_same_whatever_they_show() {
+    use confer_domain::timescales::{Deadline, DeadlineRule};
+    assert!(count_statements(), "another tracing subscriber was installed first: nothing would be counted");
+    let (app, _clock) = start_at("2026-11-30 09:00").await;
+    let w = &app.world;
+    let (worker, _) = staff(&app, "sw", &[Role::SocialWorker], None).await;
+    let (qa, _) = staff(&app, "qa", &[Role::QualityAssurance], None).await;
+    let add = |n: usize| {
+        let app = &app;
+        let worker = worker.clone();
+        async move {
+            let f = app
+                .world
+                .family(&format!("fam-{n}"))
+                .worker(&worker)
+                .child(&format!("kid-{n}"), "KIT", "2015-01-01")
+                .mother(&format!("mum-{n}"), "Mia")
+                .create()
+                .await;
+            let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+            let mut tx = app.db.begin().await.unwrap();
+            for (rule, due, met) in [
+                (DeadlineRule::InitialConference, "2026-10-01", Some("2026-10-05")),
+                (DeadlineRule::FirstCoreGroup, "2026-10-20", None),
+                (DeadlineRule::OutcomeSent, "2026-10-02", Some("2026-10-02")),
+            ] {
+                let deadline = Deadline {
+                    rule,
+                    trigger: day("2026-09-10"),
+                    due: day(due),
+                    policy_effective_from: day("2000-01-01"),
+                };
+                let late = met.filter(|m| *m > due).map(|_| {
+                    confer_domain::timescales::LateReasonRecord::new(
+                        confer_domain::timescales::LateReason::Inquorate,
+                        "",
+                    )
+                    .unwrap()
+                });
+                confer_store::deadlines::insert_deadline(
+                    &mut tx,
+                    &confer_store::deadlines::NewDeadline {
+                        authority_id: app.authority.id.as_str(),
+                        family_id: f.id(),
+                        case_id: f.case.id.as_str(),
+                        deadline: &deadline,
+                        chair_id: None,
+                        met: met.map(day),
+                        late_reason: late.as_ref(),
+                    },
+                    "test",
+                )
+                .await
+                .unwrap();
+            }
+            tx.commit().await.unwrap();
+            app.world.plan_for(f.id(), f.case.id.as_str(), &format!("kid-{n}"), &worker, &[]).await;
+        }
+    };
+    let _ = w;
+    add(0).await;
+    let mut q = app.as_user(&qa).await;
+    let pages = [
+        "/dashboards?from=2026-09-01&to=2026-11-30",
+        "/dashboards?from=2026-09-01&to=2026-11-30&age=10-to-15&sex=female&disability=not-disabled&category=neglect",
+        "/dashboards/csv?table=timeliness&from=2026-09-01&to=2026-11-30",
+        "/dashboards/families?from=2026-09-01&to=2026-11-30&measure=initial-conference&state=late",
+        "/dashboards/families?from=2026-09-01&to=2026-11-30&group=started",
+    ];
+    let mut one = Vec::new();
+    for p in pages {
+        one.push(cost(&mut q, p).await);
+    }
+    for n in 1..8 {
+        add(n).await;
+    }
+    for (p, one) in pages.iter().zip(one) {
+        let many = cost(&mut q, p).await;
+        assert_eq!(one, many, "{p} costs more with more families");
+        assert!(one <= BUDGET, "{p} costs {one} statements (budget {BUDGET})");
+    }
 }

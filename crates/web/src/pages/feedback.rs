@@ -427,7 +427,7 @@ fn rows_of(figures: &[Figures], with_period: bool) -> Vec<Row> {
     out
 }
 
-fn totals_of(figures: &[Figures]) -> Vec<Total> {
+pub(crate) fn totals_of(figures: &[Figures]) -> Vec<Total> {
     Audience::ALL
         .iter()
         .map(|a| {

@@ -10,6 +10,7 @@ pub mod complaints;
 pub mod conference;
 pub mod conferences;
 pub mod dashboard;
+pub mod dashboards;
 pub mod deadlines;
 pub mod documents;
 pub mod families;

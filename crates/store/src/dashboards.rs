@@ -1,0 +1,382 @@
+//! What the managers' dashboards read (QA-02): the deadlines due in a period and the child
+//! protection plans started or ended in it, narrowed by the filters, in a few set-based
+//! queries (grouped, so the page reads counts rather than one row per deadline). The figures
+//! are computed by `confer_domain::dashboards`; the families behind a figure are read by a
+//! separate, bounded query.
+
+use crate::{date, int, opt_text, text, Db, Result, StoreError};
+use chrono::NaiveDate;
+use confer_domain::conference::PlanCategory;
+use confer_domain::dashboards::{DeadlineFact, DisabilityFilter, Filter, Measure, PlanFact, PlanGroup, Timeliness};
+use confer_domain::timescales::{DeadlineRule, LateReason};
+use confer_domain::AuthorityId;
+use sqlx::any::AnyRow;
+
+/// A text-only bind list (one serves both databases), with `$n` placeholders.
+struct Binds(Vec<String>);
+
+impl Binds {
+    fn add(&mut self, v: impl Into<String>) -> String {
+        self.0.push(v.into());
+        format!("${}", self.0.len())
+    }
+}
+
+/// The conditions on a child (`alias`) from the filters' characteristics, or `None` when the
+/// filters name none. Ages are on the last day of the period.
+fn child_conditions(alias: &str, f: &Filter, b: &mut Binds) -> Option<String> {
+    let mut c = Vec::new();
+    if let Some(age) = f.age {
+        match age.birth_dates(f.to) {
+            None => c.push(format!("{alias}.date_of_birth IS NULL")),
+            Some((after, until)) => {
+                c.push(format!("{alias}.date_of_birth <= {}", b.add(until.to_string())));
+                if let Some(after) = after {
+                    c.push(format!("{alias}.date_of_birth > {}", b.add(after.to_string())));
+                }
+            }
+        }
+    }
+    if let Some(sex) = f.sex {
+        c.push(format!("{alias}.gender = {}", b.add(sex.as_str())));
+    }
+    if let Some(e) = &f.ethnicity {
+        c.push(format!("{alias}.ethnicity = {}", b.add(e.clone())));
+    }
+    match f.disability {
+        Some(DisabilityFilter::Disabled) => {
+            c.push(format!("{alias}.disability <> 'None' AND {alias}.disability <> ''"));
+        }
+        Some(DisabilityFilter::NotDisabled) => {
+            c.push(format!("({alias}.disability = 'None' OR {alias}.disability = '')"));
+        }
+        None => {}
+    }
+    (!c.is_empty()).then(|| c.join(" AND "))
+}
+
+/// The WHERE clause of the deadlines the dashboard counts (table alias `d`).
+fn deadline_where(authority: &AuthorityId, f: &Filter, rules: &[DeadlineRule], b: &mut Binds) -> String {
+    let mut sql = format!("d.authority_id = {}", b.add(authority.as_str()));
+    let rs: Vec<String> = rules.iter().map(|r| b.add(r.as_str())).collect();
+    sql.push_str(&format!(" AND d.rule IN ({})", rs.join(", ")));
+    sql.push_str(&format!(
+        " AND d.due_on >= {} AND d.due_on <= {}",
+        b.add(f.from.to_string()),
+        b.add(f.to.to_string())
+    ));
+    // A deadline whose conference was cancelled was never due.
+    sql.push_str(" AND d.cancelled_on IS NULL");
+    if let Some(team) = &f.team {
+        sql.push_str(&format!(
+            " AND d.case_id IN (SELECT fc.id FROM family_case fc JOIN user_account w ON w.id = fc.allocated_worker_id \
+             WHERE w.team_id = {})",
+            b.add(team.clone())
+        ));
+    }
+    if let Some(chair) = &f.chair {
+        sql.push_str(&format!(" AND d.chair_id = {}", b.add(chair.clone())));
+    }
+    if let Some(cat) = f.category {
+        sql.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM plan p WHERE p.case_id = d.case_id AND p.kind = 'child-protection' \
+             AND p.category = {})",
+            b.add(cat.as_str())
+        ));
+    }
+    if let Some(cond) = child_conditions("c", f, b) {
+        sql.push_str(&format!(" AND EXISTS (SELECT 1 FROM child c WHERE c.family_id = d.family_id AND {cond})"));
+    }
+    sql
+}
+
+fn rule_of(row: &AnyRow) -> Result<DeadlineRule> {
+    let r = text(row, "rule")?;
+    DeadlineRule::parse(&r).ok_or_else(|| StoreError::Corrupt(format!("deadline rule {r}")))
+}
+
+fn reason_of(row: &AnyRow) -> Result<Option<LateReason>> {
+    match opt_text(row, "late_reason")? {
+        None => Ok(None),
+        Some(r) => LateReason::parse(&r).map(Some).ok_or_else(|| StoreError::Corrupt(format!("late reason {r}"))),
+    }
+}
+
+fn required(row: &AnyRow, col: &str) -> Result<NaiveDate> {
+    date(row, col)?.ok_or_else(|| StoreError::Corrupt(format!("dashboard row without {col}")))
+}
+
+async fn fetch(db: &Db, sql: &str, b: &Binds) -> Result<Vec<AnyRow>> {
+    let mut q = sqlx::query(sql);
+    for v in &b.0 {
+        q = q.bind(v.clone());
+    }
+    Ok(q.fetch_all(db.pool()).await?)
+}
+
+/// QA-02: the deadlines of the dashboard's measures due in the period, grouped by rule, due
+/// date, date met and reason. One query.
+pub async fn deadline_groups(db: &Db, authority: &AuthorityId, f: &Filter) -> Result<Vec<DeadlineFact>> {
+    let mut b = Binds(Vec::new());
+    let cond = deadline_where(authority, f, &Measure::all_rules(), &mut b);
+    let sql = format!(
+        "SELECT d.rule, d.due_on, d.met_on, d.late_reason, COUNT(*) AS n FROM deadline d WHERE {cond} \
+         GROUP BY d.rule, d.due_on, d.met_on, d.late_reason"
+    );
+    let rows = fetch(db, &sql, &b).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(DeadlineFact {
+                rule: rule_of(r)?,
+                due: required(r, "due_on")?,
+                met: date(r, "met_on")?,
+                late_reason: reason_of(r)?,
+                count: int(r, "n")?.max(0) as u64,
+            })
+        })
+        .collect()
+}
+
+/// The WHERE clause of the child protection plans the dashboard counts (alias `p`): started
+/// or ended in the period.
+fn plan_where(authority: &AuthorityId, f: &Filter, b: &mut Binds) -> String {
+    let from = b.add(f.from.to_string());
+    let to = b.add(f.to.to_string());
+    let mut sql = format!(
+        "p.authority_id = {} AND p.kind = 'child-protection' AND ((p.started_on >= {from} AND p.started_on <= {to}) \
+         OR (p.ended_on >= {from} AND p.ended_on <= {to}))",
+        b.add(authority.as_str())
+    );
+    if let Some(team) = &f.team {
+        sql.push_str(&format!(
+            " AND p.case_id IN (SELECT fc.id FROM family_case fc JOIN user_account w ON w.id = fc.allocated_worker_id \
+             WHERE w.team_id = {})",
+            b.add(team.clone())
+        ));
+    }
+    if let Some(chair) = &f.chair {
+        sql.push_str(&format!(
+            " AND p.started_by IN (SELECT cf.id FROM conference cf WHERE cf.chair_id = {})",
+            b.add(chair.clone())
+        ));
+    }
+    if let Some(cat) = f.category {
+        sql.push_str(&format!(" AND p.category = {}", b.add(cat.as_str())));
+    }
+    if let Some(cond) = child_conditions("c", f, b) {
+        sql.push_str(&format!(" AND EXISTS (SELECT 1 FROM child c WHERE c.id = p.child_id AND {cond})"));
+    }
+    sql
+}
+
+fn category_of(row: &AnyRow) -> Result<Option<PlanCategory>> {
+    match opt_text(row, "category")? {
+        None => Ok(None),
+        Some(c) if c.is_empty() => Ok(None),
+        Some(c) => PlanCategory::parse(&c).map(Some).ok_or_else(|| StoreError::Corrupt(format!("plan category {c}"))),
+    }
+}
+
+/// QA-02: the child protection plans started or ended in the period, grouped by category,
+/// start, end and whether a repeat plan. One query.
+pub async fn plan_groups(db: &Db, authority: &AuthorityId, f: &Filter) -> Result<Vec<PlanFact>> {
+    let mut b = Binds(Vec::new());
+    let cond = plan_where(authority, f, &mut b);
+    let sql = format!(
+        "SELECT p.category, p.started_on, p.ended_on, \
+         CAST(CASE WHEN p.previous_plans > 0 THEN 1 ELSE 0 END AS BIGINT) AS repeat_plan, COUNT(*) AS n \
+         FROM plan p WHERE {cond} GROUP BY p.category, p.started_on, p.ended_on, repeat_plan"
+    );
+    let rows = fetch(db, &sql, &b).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(PlanFact {
+                category: category_of(r)?,
+                started: required(r, "started_on")?,
+                ended: date(r, "ended_on")?,
+                repeat: int(r, "repeat_plan")? > 0,
+                count: int(r, "n")?.max(0) as u64,
+            })
+        })
+        .collect()
+}
+
+/// One deadline behind a figure.
+#[derive(Debug, Clone)]
+pub struct DeadlineBehind {
+    pub family_id: String,
+    pub family_name: String,
+    pub rule: DeadlineRule,
+    pub due: NaiveDate,
+    pub met: Option<NaiveDate>,
+    pub late_reason: Option<LateReason>,
+}
+
+/// The deadlines behind a timeliness figure (a measure, in time / late / not yet due, and for
+/// a breach its reason: `Some(None)` for "no reason recorded yet"), the earliest due first, at
+/// most `limit`. `today` decides what is overdue. The domain checks each row again.
+#[allow(clippy::too_many_arguments)]
+pub async fn deadlines_behind(
+    db: &Db,
+    authority: &AuthorityId,
+    f: &Filter,
+    measure: Measure,
+    state: Timeliness,
+    reason: Option<Option<LateReason>>,
+    today: NaiveDate,
+    limit: i64,
+) -> Result<Vec<DeadlineBehind>> {
+    let mut b = Binds(Vec::new());
+    let mut cond = deadline_where(authority, f, measure.rules(), &mut b);
+    let t = b.add(today.to_string());
+    cond.push_str(&match state {
+        Timeliness::InTime => " AND d.met_on IS NOT NULL AND d.met_on <= d.due_on".to_owned(),
+        Timeliness::Late => {
+            format!(" AND ((d.met_on IS NOT NULL AND d.met_on > d.due_on) OR (d.met_on IS NULL AND d.due_on < {t}))")
+        }
+        Timeliness::Pending => format!(" AND d.met_on IS NULL AND d.due_on >= {t}"),
+    });
+    match reason {
+        None => {}
+        Some(None) => cond.push_str(" AND d.late_reason IS NULL"),
+        Some(Some(r)) => cond.push_str(&format!(" AND d.late_reason = {}", b.add(r.as_str()))),
+    }
+    let sql = format!(
+        "SELECT d.family_id, f.name AS family_name, d.rule, d.due_on, d.met_on, d.late_reason FROM deadline d \
+         JOIN family f ON f.id = d.family_id WHERE {cond} ORDER BY d.due_on, f.name, d.id LIMIT {}",
+        limit.clamp(1, 10_000)
+    );
+    let rows = fetch(db, &sql, &b).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(DeadlineBehind {
+                family_id: text(r, "family_id")?,
+                family_name: text(r, "family_name")?,
+                rule: rule_of(r)?,
+                due: required(r, "due_on")?,
+                met: date(r, "met_on")?,
+                late_reason: reason_of(r)?,
+            })
+        })
+        .collect()
+}
+
+/// One plan behind a figure, with its child.
+#[derive(Debug, Clone)]
+pub struct PlanBehind {
+    pub family_id: String,
+    pub family_name: String,
+    pub child_id: String,
+    pub child_name: String,
+    pub category: Option<PlanCategory>,
+    pub started: NaiveDate,
+    pub ended: Option<NaiveDate>,
+    pub previous_plans: u32,
+}
+
+/// The plans behind an outcome figure (a group, and for "started" optionally a category:
+/// `Some(None)` for no category recorded), the earliest started first, at most `limit`. The
+/// domain checks each row again.
+pub async fn plans_behind(
+    db: &Db,
+    authority: &AuthorityId,
+    f: &Filter,
+    group: PlanGroup,
+    category: Option<Option<PlanCategory>>,
+    limit: i64,
+) -> Result<Vec<PlanBehind>> {
+    let mut b = Binds(Vec::new());
+    let mut cond = plan_where(authority, f, &mut b);
+    let from = b.add(f.from.to_string());
+    let to = b.add(f.to.to_string());
+    cond.push_str(&match group {
+        PlanGroup::Started => format!(" AND p.started_on >= {from} AND p.started_on <= {to}"),
+        PlanGroup::Repeat => {
+            format!(" AND p.started_on >= {from} AND p.started_on <= {to} AND p.previous_plans > 0")
+        }
+        PlanGroup::Ended | PlanGroup::EndedWithinThreeMonths | PlanGroup::LastedTwoYears => {
+            format!(" AND p.ended_on >= {from} AND p.ended_on <= {to}")
+        }
+    });
+    match category {
+        None => {}
+        Some(None) => cond.push_str(" AND (p.category IS NULL OR p.category = '')"),
+        Some(Some(c)) => cond.push_str(&format!(" AND p.category = {}", b.add(c.as_str()))),
+    }
+    let sql = format!(
+        "SELECT p.family_id, f.name AS family_name, p.child_id, ch.given_name, ch.family_name AS child_family_name, \
+         p.category, p.started_on, p.ended_on, p.previous_plans FROM plan p JOIN family f ON f.id = p.family_id \
+         JOIN child ch ON ch.id = p.child_id WHERE {cond} ORDER BY p.started_on, f.name, p.id LIMIT {}",
+        limit.clamp(1, 10_000)
+    );
+    let rows = fetch(db, &sql, &b).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(PlanBehind {
+                family_id: text(r, "family_id")?,
+                family_name: text(r, "family_name")?,
+                child_id: text(r, "child_id")?,
+                child_name: format!("{} {}", text(r, "given_name")?, text(r, "child_family_name")?),
+                category: category_of(r)?,
+                started: required(r, "started_on")?,
+                ended: date(r, "ended_on")?,
+                previous_plans: int(r, "previous_plans")?.clamp(0, u32::MAX as i64) as u32,
+            })
+        })
+        .collect()
+}
+
+/// QA-03 on the dashboard: the audits of conferences made in the period, by state and grade.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditCounts {
+    pub open: u64,
+    pub completed: u64,
+    /// Completed audits by grade (`None`: no grade recorded).
+    pub by_grade: Vec<(Option<String>, u64)>,
+    /// Audits with an action not done whose date has passed.
+    pub actions_overdue: u64,
+}
+
+/// The audits of the period, counted (one query).
+pub async fn audit_counts(db: &Db, authority: &AuthorityId, f: &Filter, today: NaiveDate) -> Result<AuditCounts> {
+    let rows = sqlx::query(
+        "SELECT state, grade, \
+         CAST(CASE WHEN open_action_due IS NOT NULL AND open_action_due < $4 THEN 1 ELSE 0 END AS BIGINT) AS overdue, \
+         COUNT(*) AS n FROM qa_audit WHERE authority_id = $1 AND created_at >= $2 AND created_at < $3 \
+         GROUP BY state, grade, overdue",
+    )
+    .bind(authority.as_str())
+    .bind(f.from.to_string())
+    .bind((f.to + chrono::Days::new(1)).to_string())
+    .bind(today.to_string())
+    .fetch_all(db.pool())
+    .await?;
+    let mut c = AuditCounts::default();
+    for r in &rows {
+        let n = int(r, "n")?.max(0) as u64;
+        if int(r, "overdue")? > 0 {
+            c.actions_overdue += n;
+        }
+        if text(r, "state")? == "completed" {
+            c.completed += n;
+            let grade = opt_text(r, "grade")?;
+            match c.by_grade.iter_mut().find(|(g, _)| *g == grade) {
+                Some(e) => e.1 += n,
+                None => c.by_grade.push((grade, n)),
+            }
+        } else {
+            c.open += n;
+        }
+    }
+    c.by_grade.sort();
+    Ok(c)
+}
+
+/// The authority's teams, by name (the team filter's choices).
+pub async fn teams(db: &Db, authority: &AuthorityId) -> Result<Vec<(String, String)>> {
+    let rows = sqlx::query("SELECT id, name FROM team WHERE authority_id = $1 ORDER BY name, id")
+        .bind(authority.as_str())
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter().map(|r| Ok((text(r, "id")?, text(r, "name")?))).collect()
+}

@@ -1,0 +1,399 @@
+//! The managers' dashboards (QA-02, issue 15): a known set of cases (two families in two teams,
+//! their deadlines due in and out of the period, a cancelled one, and four child protection
+//! plans), and every figure checked: timeliness per measure with the reasons for each breach
+//! (TIME-01, REP-02, DEC-05, CG-02, REV-01), plan outcomes, monthly trends, every filter, the
+//! CSV, the SVG charts with their tables, the families behind a figure (for those who may see
+//! them, logged as a list read) and the refusal of bad filters with what was typed kept.
+//! Runs on SQLite and PostgreSQL.
+
+mod common;
+use chrono::NaiveDate;
+use common::*;
+use confer_domain::conference::PlanCategory;
+use confer_domain::dashboards::{BreachReason, FilterInput, LengthBand, Measure};
+use confer_domain::timescales::{Deadline, DeadlineRule, LateReason};
+use confer_domain::{access::Actor, Role, UserId};
+use confer_store::deadlines::{insert_deadline, NewDeadline};
+use reqwest::StatusCode;
+use sqlx::Row;
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+const PERIOD: &str = "from=2026-09-01&to=2026-11-30";
+
+struct Fixture {
+    app: App,
+    clock: confer_store::clock::Clock,
+    qa: String,
+    manager: String,
+    chair: String,
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn deadline(
+    app: &App,
+    family: &str,
+    case: &str,
+    rule: DeadlineRule,
+    trigger: &str,
+    due: &str,
+    met: Option<&str>,
+    reason: Option<LateReason>,
+    chair: Option<&str>,
+) -> String {
+    let late = reason.map(|r| confer_domain::timescales::LateReasonRecord::new(r, "fictional").unwrap());
+    let mut tx = app.db.begin().await.unwrap();
+    let id = insert_deadline(
+        &mut tx,
+        &NewDeadline {
+            authority_id: app.authority.id.as_str(),
+            family_id: family,
+            case_id: case,
+            deadline: &Deadline { rule, trigger: d(trigger), due: d(due), policy_effective_from: d("2000-01-01") },
+            chair_id: chair,
+            met: met.map(d),
+            late_reason: late.as_ref(),
+        },
+        "test",
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    id
+}
+
+/// Sets a plan's dates, category and previous plans (the columns the dashboards read).
+async fn plan(app: &App, id: &str, started: &str, ended: Option<&str>, category: PlanCategory, previous: i64) {
+    sqlx::query(
+        "UPDATE plan SET started_on = $2, ended_on = $3, category = $4, previous_plans = CAST($5 AS BIGINT) WHERE id = $1",
+    )
+    .bind(id)
+    .bind(started)
+    .bind(ended.map(str::to_owned))
+    .bind(category.as_str())
+    .bind(previous.to_string())
+    .execute(app.db.pool())
+    .await
+    .unwrap();
+}
+
+async fn fixture() -> Fixture {
+    let (app, clock) = start_at("2026-11-30 09:00").await;
+    let w = &app.world;
+    for (id, name) in [("team-a", "Team North"), ("team-b", "Team South")] {
+        sqlx::query("INSERT INTO team (id, authority_id, name) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(app.authority.id.as_str())
+            .bind(name)
+            .execute(app.db.pool())
+            .await
+            .unwrap();
+    }
+    let (sw_a, _) = staff(&app, "sw.a", &[Role::SocialWorker], None).await;
+    let (sw_b, _) = staff(&app, "sw.b", &[Role::SocialWorker], None).await;
+    for (u, t) in [(&sw_a, "team-a"), (&sw_b, "team-b")] {
+        sqlx::query("UPDATE user_account SET team_id = $2 WHERE id = $1")
+            .bind(u)
+            .bind(t)
+            .execute(app.db.pool())
+            .await
+            .unwrap();
+    }
+    let (qa, _) = staff(&app, "qa", &[Role::QualityAssurance], None).await;
+    let (manager, _) = staff(&app, "tm", &[Role::TeamManager], None).await;
+    let (chair, _) = staff(&app, "chair.one", &[Role::Chair], None).await;
+    let a = w
+        .family("fam-a")
+        .named("Alder family")
+        .worker(&sw_a)
+        .child("a1", "Ada", "2015-03-01")
+        .with_child(|c| {
+            c.gender = confer_domain::Gender::Female;
+            c.ethnicity = "White British".into();
+            c.disability = "None".into();
+        })
+        .child("a2", "Ava", "2010-05-01")
+        .with_child(|c| {
+            c.gender = confer_domain::Gender::Female;
+            c.ethnicity = "White British".into();
+            c.disability = "None".into();
+        })
+        .mother("a-mum", "Alma")
+        .create()
+        .await;
+    let b = w
+        .family("fam-b")
+        .named("Birch family")
+        .worker(&sw_b)
+        .child("b1", "Ben", "2024-01-01")
+        .with_child(|c| {
+            c.gender = confer_domain::Gender::Male;
+            c.ethnicity = "Asian or Asian British: Indian".into();
+            c.disability = "Hearing".into();
+        })
+        .child("b2", "Bo", "2020-01-01")
+        .with_child(|c| {
+            c.gender = confer_domain::Gender::Male;
+            c.ethnicity = "Asian or Asian British: Indian".into();
+            c.disability = "None".into();
+        })
+        .mother("b-mum", "Bea")
+        .create()
+        .await;
+    let (fa, ca) = ("fam-a", a.case.id.as_str().to_owned());
+    let (fb, cb) = ("fam-b", b.case.id.as_str().to_owned());
+    use DeadlineRule as R;
+    use LateReason as L;
+    // Family A (team North): in the period.
+    deadline(&app, fa, &ca, R::InitialConference, "2026-09-10", "2026-10-01", Some("2026-09-30"), None, Some(&chair))
+        .await;
+    deadline(
+        &app,
+        fa,
+        &ca,
+        R::InitialConference,
+        "2026-09-20",
+        "2026-10-10",
+        Some("2026-10-14"),
+        Some(L::ChairUnavailable),
+        None,
+    )
+    .await;
+    deadline(&app, fa, &ca, R::ReportsToChair, "2026-10-05", "2026-10-05", Some("2026-10-05"), None, None).await;
+    deadline(&app, fa, &ca, R::FirstCoreGroup, "2026-11-06", "2026-11-20", None, None, None).await;
+    deadline(&app, fa, &ca, R::FirstReview, "2026-08-30", "2026-11-30", None, None, None).await;
+    deadline(
+        &app,
+        fa,
+        &ca,
+        R::NextReview,
+        "2026-03-15",
+        "2026-09-15",
+        Some("2026-09-20"),
+        Some(L::FamilyUnavailable),
+        None,
+    )
+    .await;
+    // Out of the period.
+    deadline(&app, fa, &ca, R::InitialConference, "2025-05-10", "2025-06-01", Some("2025-06-10"), Some(L::Other), None)
+        .await;
+    // Family B (team South).
+    deadline(
+        &app,
+        fb,
+        &cb,
+        R::InitialConference,
+        "2026-10-12",
+        "2026-11-02",
+        Some("2026-11-09"),
+        Some(L::VenueUnavailable),
+        None,
+    )
+    .await;
+    deadline(&app, fb, &cb, R::OutcomeSent, "2026-11-02", "2026-11-03", Some("2026-11-03"), None, None).await;
+    // Cancelled with its conference: never counted.
+    let cancelled = deadline(&app, fb, &cb, R::InitialConference, "2026-10-20", "2026-11-05", None, None, None).await;
+    sqlx::query("UPDATE deadline SET cancelled_on = '2026-10-25' WHERE id = $1")
+        .bind(&cancelled)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    // Plans.
+    let p = |fam: &'static str, case: String, child: &'static str, worker: String| {
+        let w = &app.world;
+        async move { w.plan_for(fam, &case, child, &worker, &[]).await }
+    };
+    let a1 = p(fa, ca.clone(), "a1", sw_a.clone()).await;
+    let a2 = p(fa, ca.clone(), "a2", sw_a.clone()).await;
+    let b1 = p(fb, cb.clone(), "b1", sw_b.clone()).await;
+    let b2 = p(fb, cb.clone(), "b2", sw_b.clone()).await;
+    plan(&app, &a1, "2026-09-10", None, PlanCategory::Neglect, 0).await;
+    plan(&app, &a2, "2024-09-01", Some("2026-10-01"), PlanCategory::Physical, 0).await;
+    plan(&app, &b1, "2026-10-05", Some("2026-11-20"), PlanCategory::Emotional, 1).await;
+    plan(&app, &b2, "2026-06-01", Some("2026-11-01"), PlanCategory::Physical, 0).await;
+    Fixture { app, clock, qa, manager, chair }
+}
+
+fn actor(app: &App, user: &str, role: Role) -> Actor {
+    Actor {
+        user_id: UserId(user.to_owned()),
+        authority_id: app.authority.id.clone(),
+        roles: [role].into_iter().collect(),
+    }
+}
+
+async fn figures(fx: &Fixture, extra: FilterInput) -> confer_ops::dashboards::Dashboard {
+    let ops = confer_ops::Ops::new(fx.app.db.clone(), fx.clock.clone());
+    let input = FilterInput { from: "2026-09-01".into(), to: "2026-11-30".into(), ..extra };
+    let filter = input.check(d("2026-11-30"), &["team-a", "team-b"], &[fx.chair.as_str()]).unwrap();
+    confer_ops::dashboards::dashboard(&ops, &actor(&fx.app, &fx.qa, Role::QualityAssurance), filter).await.unwrap()
+}
+
+/// (in time, late, not yet due) of each measure, in the order of `Measure::ALL`.
+fn counts(dash: &confer_ops::dashboards::Dashboard) -> Vec<(u64, u64, u64)> {
+    dash.timeliness.iter().map(|m| (m.in_time, m.late, m.pending)).collect()
+}
+
+#[tokio::test]
+async fn every_figure_of_a_known_set_of_cases_qa_02_time_01_rep_02_dec_05_cg_02_rev_01() {
+    let fx = fixture().await;
+    let all = figures(&fx, FilterInput::default()).await;
+    // ICPC, reports to parents, reports to chair, outcome, record, first core group, reviews.
+    assert_eq!(counts(&all), vec![(1, 2, 0), (0, 0, 0), (1, 0, 0), (1, 0, 0), (0, 0, 0), (0, 1, 0), (0, 1, 1)]);
+    let icpc = &all.timeliness[0];
+    assert_eq!(icpc.measure, Measure::InitialConference);
+    assert_eq!(icpc.percent_in_time(), Some(33));
+    assert_eq!(
+        icpc.reasons,
+        vec![
+            (BreachReason::Recorded(LateReason::ChairUnavailable), 1),
+            (BreachReason::Recorded(LateReason::VenueUnavailable), 1)
+        ]
+    );
+    assert_eq!(all.timeliness[5].reasons, vec![(BreachReason::NotYetRecorded, 1)]);
+    assert_eq!(all.timeliness[6].reasons, vec![(BreachReason::Recorded(LateReason::FamilyUnavailable), 1)]);
+    // The trend: September, October, November.
+    let (_, icpc_trend) = &all.timeliness_trend[0];
+    let by_month: Vec<(u64, u64)> = icpc_trend.iter().map(|p| (p.in_time, p.late)).collect();
+    assert_eq!(by_month, vec![(0, 0), (1, 1), (0, 1)]);
+    // Plans: a1 and b1 started (b1 a repeat plan); a2, b1 and b2 ended.
+    let o = &all.outcomes;
+    assert_eq!((o.started, o.repeat, o.ended), (2, 1, 3));
+    assert_eq!((o.ended_within_three_months, o.lasted_two_years), (1, 1));
+    let cat = |c: PlanCategory| o.by_category.iter().find(|(x, _)| *x == Some(c)).unwrap().1;
+    assert_eq!((cat(PlanCategory::Neglect), cat(PlanCategory::Emotional), cat(PlanCategory::Physical)), (1, 1, 0));
+    let len = |b: LengthBand| o.by_length.iter().find(|(x, _)| *x == b).unwrap().1;
+    assert_eq!(
+        (len(LengthBand::UnderThreeMonths), len(LengthBand::ThreeToSixMonths), len(LengthBand::TwoYearsOrMore)),
+        (1, 1, 1)
+    );
+    let trend: Vec<(u64, u64, u64)> = all.plan_trend.iter().map(|m| (m.started, m.ended, m.repeat)).collect();
+    assert_eq!(trend, vec![(1, 0, 0), (1, 1, 1), (0, 2, 0)]);
+    assert!(all.may_list_families);
+
+    // Each filter narrows to the families and children it names.
+    let team_a = figures(&fx, FilterInput { team: "team-a".into(), ..FilterInput::default() }).await;
+    assert_eq!(counts(&team_a), vec![(1, 1, 0), (0, 0, 0), (1, 0, 0), (0, 0, 0), (0, 0, 0), (0, 1, 0), (0, 1, 1)]);
+    assert_eq!((team_a.outcomes.started, team_a.outcomes.ended, team_a.outcomes.lasted_two_years), (1, 1, 1));
+    let chair = figures(&fx, FilterInput { chair: fx.chair.clone(), ..FilterInput::default() }).await;
+    assert_eq!(counts(&chair)[0], (1, 0, 0));
+    assert_eq!(counts(&chair).iter().skip(1).map(|c| c.0 + c.1 + c.2).sum::<u64>(), 0);
+    let male = figures(&fx, FilterInput { sex: "male".into(), ..FilterInput::default() }).await;
+    assert_eq!(counts(&male), vec![(0, 1, 0), (0, 0, 0), (0, 0, 0), (1, 0, 0), (0, 0, 0), (0, 0, 0), (0, 0, 0)]);
+    assert_eq!((male.outcomes.started, male.outcomes.repeat, male.outcomes.ended), (1, 1, 2));
+    // Ben is 2 on the last day of the period: 1 to 4.
+    let toddlers = figures(&fx, FilterInput { age: "1-to-4".into(), ..FilterInput::default() }).await;
+    assert_eq!(counts(&toddlers)[0], (0, 1, 0));
+    assert_eq!(
+        (toddlers.outcomes.started, toddlers.outcomes.ended, toddlers.outcomes.ended_within_three_months),
+        (1, 1, 1)
+    );
+    let neglect = figures(&fx, FilterInput { category: "neglect".into(), ..FilterInput::default() }).await;
+    assert_eq!(counts(&neglect)[0], (1, 1, 0));
+    assert_eq!((neglect.outcomes.started, neglect.outcomes.ended), (1, 0));
+    let disabled = figures(&fx, FilterInput { disability: "disabled".into(), ..FilterInput::default() }).await;
+    assert_eq!(counts(&disabled)[0], (0, 1, 0));
+    assert_eq!((disabled.outcomes.started, disabled.outcomes.ended), (1, 1));
+    let white = figures(&fx, FilterInput { ethnicity: "White British".into(), ..FilterInput::default() }).await;
+    assert_eq!(counts(&white)[0], (1, 1, 0));
+    assert_eq!((white.outcomes.started, white.outcomes.ended), (1, 1));
+}
+
+#[tokio::test]
+async fn the_page_its_csv_charts_and_the_families_behind_a_figure_qa_02() {
+    let fx = fixture().await;
+    let app = &fx.app;
+    let mut qa = app.as_user(&fx.qa).await;
+    let page = qa.get(&format!("/dashboards?{PERIOD}")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let b = &page.body;
+    assert!(b.contains("Initial conferences within 15 working days"));
+    assert!(b.contains("TIME-01") && b.contains("REP-02") && b.contains("CG-02") && b.contains("REV-01"));
+    assert!(b.contains("33%"));
+    assert!(b.contains("No independent chair was available"));
+    // Two charts, each an image with a title and a description, each with its table.
+    assert_eq!(b.matches("<svg").count(), 2);
+    assert_eq!(b.matches(r#"role="img""#).count(), 2);
+    assert!(b.contains(r#"id="timeliness-trend""#) && b.contains(r#"id="plan-trend""#));
+    assert!(b.contains("stroke-dasharray"));
+    // The figure links to the families behind it, with the filters.
+    let late = format!("/dashboards/families?{PERIOD}&measure=initial-conference&state=late").replace('&', "&#38;");
+    assert!(b.contains(&late), "{b}");
+
+    let list = qa.get(&late.replace("&#38;", "&")).await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    assert!(list.body.contains("Alder family") && list.body.contains("Birch family"));
+    assert!(list.body.contains("No independent chair was available"));
+    let reason = qa
+        .get(&format!("/dashboards/families?{PERIOD}&measure=initial-conference&state=late&reason=venue-unavailable"))
+        .await;
+    assert!(reason.body.contains("Birch family") && !reason.body.contains("Alder family"));
+    let plans = qa.get(&format!("/dashboards/families?{PERIOD}&group=repeat")).await;
+    assert_eq!(plans.status, StatusCode::OK);
+    assert!(plans.body.contains("Ben ") && !plans.body.contains("Ada "));
+    let lengths = qa.get(&format!("/dashboards/families?{PERIOD}&group=ended&length=2-years-or-more")).await;
+    assert!(lengths.body.contains("Ava ") && !lengths.body.contains("Ben "));
+    // Reading the names is logged as a list read naming each family shown.
+    let rows = sqlx::query(
+        "SELECT after_json FROM audit_event WHERE action = 'list.read' AND actor = $1 AND entity_id = 'dashboard-deadlines' ORDER BY seq",
+    )
+    .bind(&fx.qa)
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    let first: String = rows[0].try_get("after_json").unwrap();
+    assert!(first.contains("fam-a") && first.contains("fam-b"), "{first}");
+
+    // Every table as CSV with the same filters.
+    let csv = qa.get(&format!("/dashboards/csv?table=timeliness&{PERIOD}")).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(
+        csv.body.contains(r#""Initial conferences within 15 working days","TIME-01","1","2","0","33""#),
+        "{}",
+        csv.body
+    );
+    let reasons = qa.get(&format!("/dashboards/csv?table=late-reasons&{PERIOD}&team=team-a")).await;
+    assert!(reasons.body.contains("No independent chair was available") && !reasons.body.contains("venue"));
+    for table in ["timeliness-trend", "plan-categories", "plan-lengths", "plan-outcomes", "plan-trend"] {
+        let t = qa.get(&format!("/dashboards/csv?table={table}&{PERIOD}")).await;
+        assert_eq!(t.status, StatusCode::OK, "{table}");
+        assert!(t.body.lines().count() >= 2, "{table}: {}", t.body);
+    }
+    let outcomes = qa.get(&format!("/dashboards/csv?table=plan-outcomes&{PERIOD}")).await;
+    assert!(outcomes.body.contains(r#""Repeat plans (of those started)","1","50""#), "{}", outcomes.body);
+    assert_eq!(qa.get(&format!("/dashboards/csv?table=nothing&{PERIOD}")).await.status, StatusCode::BAD_REQUEST);
+
+    // A team manager sees the figures only: no links, and the list is refused.
+    let mut tm = app.as_user(&fx.manager).await;
+    let figures_only = tm.get(&format!("/dashboards?{PERIOD}")).await;
+    assert_eq!(figures_only.status, StatusCode::OK);
+    assert!(figures_only.body.contains("33%"));
+    assert!(!figures_only.body.contains("/dashboards/families"));
+    // Nor the feedback or audits, which are quality assurance's.
+    assert!(!figures_only.body.contains("Feedback from families"));
+    let refused = tm.get(&late.replace("&#38;", "&")).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn bad_filters_are_refused_with_what_was_typed_kept_qa_02() {
+    let fx = fixture().await;
+    let mut qa = fx.app.as_user(&fx.qa).await;
+    let page = qa.get("/dashboards?from=31%2F2%2F2026&to=2026-11-30&team=nope&ethnicity=Fictional%20%3Cb%3E").await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    assert!(page.body.contains("There is a problem"));
+    assert!(page.body.contains("Enter a real date"));
+    assert!(page.body.contains("Choose a team from the list"));
+    assert!(page.body.contains(r#"value="31/2/2026""#));
+    assert!(page.body.contains("Fictional &lt;b&gt;") || page.body.contains("Fictional &#60;b&#62;"));
+    assert!(!page.body.contains("<svg"));
+    let backwards = qa.get("/dashboards?from=2026-11-30&to=2026-01-01").await;
+    assert_eq!(backwards.status, StatusCode::BAD_REQUEST);
+    assert!(backwards.body.contains("The end of the period must be the same as or after its start"));
+    let csv = qa.get("/dashboards/csv?from=nonsense").await;
+    assert_eq!(csv.status, StatusCode::BAD_REQUEST);
+    let list = qa.get(&format!("/dashboards/families?{PERIOD}&measure=initial-conference&state=sideways")).await;
+    assert_eq!(list.status, StatusCode::BAD_REQUEST);
+}
