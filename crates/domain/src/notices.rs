@@ -220,11 +220,11 @@ pub fn feedback_asked(about: About<'_>, link: &str, closes_on: NaiveDate, audien
     }
 }
 
-fn bilingual(en: &str, cy: &str) -> String {
+pub(crate) fn bilingual(en: &str, cy: &str) -> String {
     format!("{en}\n\n----------\n\nCymraeg\n\n{cy}")
 }
 
-fn date_en(d: NaiveDate) -> String {
+pub(crate) fn date_en(d: NaiveDate) -> String {
     d.format("%A %-d %B %Y").to_string()
 }
 
@@ -258,7 +258,7 @@ const WELSH_MONTHS: [&str; 12] = [
 const WELSH_DAYS: [&str; 7] =
     ["Dydd Llun", "Dydd Mawrth", "Dydd Mercher", "Dydd Iau", "Dydd Gwener", "Dydd Sadwrn", "Dydd Sul"];
 
-fn date_cy(d: NaiveDate) -> String {
+pub(crate) fn date_cy(d: NaiveDate) -> String {
     format!(
         "{} {} {} {}",
         WELSH_DAYS[d.weekday().num_days_from_monday() as usize],

@@ -603,8 +603,8 @@ impl Plan {
 
     /// DEC-01, PLAN-05, REV-01: what a review (or transfer-in) conference that closed decided
     /// for this plan's child: the plan continues (its category may change, kept in its
-    /// history) with the next review date, or it ends by the conference's decision. Returns
-    /// whether anything changed.
+    /// history) with the next review date and the actions the review agreed for the child, or
+    /// it ends by the conference's decision. Returns whether anything changed.
     pub fn follow_review(&mut self, c: &Conference) -> bool {
         if self.ended.is_some()
             || self.kind != PlanKind::ChildProtection
@@ -620,6 +620,23 @@ impl Plan {
                         category: *category,
                         from: held_on,
                         conference_id: c.id().clone(),
+                    });
+                }
+                // PLAN-02, REV-03: the actions the review agreed for the child join the plan,
+                // numbered after those it has.
+                let mut number = self.actions.iter().map(|a| a.number).max().unwrap_or(0);
+                for a in c.plan_actions().iter().filter(|a| a.children.contains(&self.child_id)) {
+                    number += 1;
+                    self.actions.push(PlanAction {
+                        number,
+                        what: a.what.clone(),
+                        owner_name: owner_name(c, &a.owner),
+                        owner: a.owner.clone(),
+                        due: a.due,
+                        status: ActionStatus::NotStarted,
+                        not_done_reason: None,
+                        updates: Vec::new(),
+                        conference_action: Some(a.id.0),
                     });
                 }
                 self.next_review_by = c.next_review().map(|r| r.on);

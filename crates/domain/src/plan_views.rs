@@ -164,6 +164,7 @@ pub fn actions_on_time(plans: &[Plan], today: NaiveDate) -> Vec<OnTime> {
 
 /// What a line of a child's timeline is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum TimelineKind {
     Conference,
     PlanVersion,
@@ -267,6 +268,149 @@ pub fn safety_over_time(plans: &[Plan]) -> Vec<(NaiveDate, u8, f32)> {
     let mut out: Vec<(NaiveDate, u8, f32)> = plans.iter().flat_map(|p| p.safety_over_time()).collect();
     out.sort_by_key(|x| x.0);
     out
+}
+
+/// Who the notes of a core group meeting are for (CG-03): a professional of the core group,
+/// who reads them whole, or a parent or carer, with what the latest conference about the child
+/// lets them see (EXC-06).
+#[derive(Debug, Clone, Copy)]
+pub enum NotesReader<'a> {
+    Professional,
+    FamilyMember { adult: &'a AdultId, visibility: &'a Visibility },
+}
+
+fn status_cy(s: ActionStatus) -> &'static str {
+    match s {
+        ActionStatus::NotStarted => "Heb ddechrau",
+        ActionStatus::InProgress => "Wedi dechrau",
+        ActionStatus::Done => "Wedi'i wneud",
+        ActionStatus::NotDone => "Heb ei wneud",
+    }
+}
+
+/// CG-03, EXC-06, EXC-04: the notes of core group meeting `number` of a plan, as an e-mail to
+/// one member of the core group, in the version they may see. A professional, and a parent
+/// or carer who was not excluded, get who was there, the progress on each action with its
+/// evidence, each person's safety rating, the new actions, any concern for an earlier review,
+/// and the next dates. A parent excluded from any part of the latest conference gets only
+/// their own actions and the dates, and no core group date if excluded from the whole of it.
+/// Like every e-mail confer sends, it names neither the child nor the family in its subject,
+/// and it is in English and Welsh where the authority is in Wales (LANG-04). None when the
+/// plan has no such meeting.
+pub fn core_group_notes(
+    authority: &str,
+    nation: crate::Nation,
+    plan: &Plan,
+    number: u32,
+    reader: NotesReader<'_>,
+    today: NaiveDate,
+) -> Option<crate::notices::Notice> {
+    use crate::notices::{bilingual, date_cy, date_en, Notice};
+    let m = plan.core_group_meetings.iter().find(|m| m.number == number)?;
+    let name_of = |who: &crate::plan::Member| {
+        plan.core_group.iter().find(|c| &c.person == who).map(|c| c.name.clone()).unwrap_or_default()
+    };
+    let (own, withheld, core_group_date) = match reader {
+        NotesReader::Professional => (None, false, plan.core_group_due_by),
+        NotesReader::FamilyMember { adult, visibility } => {
+            let fp = for_parent(plan, adult, visibility, today);
+            (Some(adult), fp.withheld, fp.next_core_group)
+        }
+    };
+    let shown = |a: &PlanAction| match (withheld, own) {
+        (true, Some(adult)) => matches!(&a.owner, ActionOwner::FamilyMember(x) if x == adult),
+        (true, None) => false,
+        (false, _) => true,
+    };
+    let action = |n: u32| plan.actions.iter().find(|a| a.number == n);
+    let (mut en, mut cy) = (Vec::new(), Vec::new());
+    en.push(format!(
+        "{authority}: the notes of the core group meeting held on {}, for a child protection plan you are part of.",
+        date_en(m.held_on)
+    ));
+    cy.push(format!(
+        "{authority}: nodiadau cyfarfod y grŵp craidd a gynhaliwyd ar {}, ar gyfer cynllun amddiffyn plant rydych chi'n rhan ohono.",
+        date_cy(m.held_on)
+    ));
+    if withheld {
+        en.push("Some parts of these notes are not shown to you, because of a decision the chair made at the conference. You can still see your own tasks and the dates of the meetings. Ask the social worker if you have questions.".into());
+        cy.push("Nid yw rhai rhannau o'r nodiadau hyn yn cael eu dangos i chi, oherwydd penderfyniad a wnaeth y cadeirydd yn y gynhadledd. Gallwch weld eich tasgau eich hun a dyddiadau'r cyfarfodydd o hyd. Gofynnwch i'r gweithiwr cymdeithasol os oes gennych gwestiynau.".into());
+    } else {
+        let present: Vec<String> = m.present.iter().map(name_of).filter(|n| !n.is_empty()).collect();
+        en.push(format!("Who was there: {}.", present.join(", ")));
+        cy.push(format!("Pwy oedd yno: {}.", present.join(", ")));
+    }
+    let progress: Vec<(String, String)> = m
+        .progress
+        .iter()
+        .filter_map(|p| Some((p, action(p.number).filter(|a| shown(a))?)))
+        .map(|(p, a)| {
+            (
+                format!("- Action {}, {} ({}): {}. {}", a.number, a.what, a.owner_name, p.status.label(), p.evidence),
+                format!("- Tasg {}, {} ({}): {}. {}", a.number, a.what, a.owner_name, status_cy(p.status), p.evidence),
+            )
+        })
+        .collect();
+    if !progress.is_empty() {
+        en.push(format!(
+            "How the actions are going:\n{}",
+            progress.iter().map(|x| x.0.clone()).collect::<Vec<_>>().join("\n")
+        ));
+        cy.push(format!(
+            "Sut mae'r tasgau'n mynd:\n{}",
+            progress.iter().map(|x| x.1.clone()).collect::<Vec<_>>().join("\n")
+        ));
+    }
+    if !withheld && !m.safety.is_empty() {
+        let ratings: Vec<String> = m.safety.iter().map(|r| format!("- {}: {}", name_of(&r.member), r.rating)).collect();
+        en.push(format!("How safe each person thinks the child is now, from 0 (not safe at all) to 10 (safe enough for the plan to end):\n{}", ratings.join("\n")));
+        cy.push(format!("Pa mor ddiogel mae pob person yn meddwl yw'r plentyn nawr, o 0 (ddim yn ddiogel o gwbl) i 10 (digon diogel i'r cynllun ddod i ben):\n{}", ratings.join("\n")));
+    }
+    let new: Vec<&PlanAction> = m.new_actions.iter().filter_map(|n| action(*n)).filter(|a| shown(a)).collect();
+    if !new.is_empty() {
+        en.push(format!(
+            "New actions:\n{}",
+            new.iter()
+                .map(|a| format!("- Action {}, {} ({}), by {}", a.number, a.what, a.owner_name, date_en(a.due)))
+                .collect::<Vec<_>>()
+                .join("\n")
+        ));
+        cy.push(format!(
+            "Tasgau newydd:\n{}",
+            new.iter()
+                .map(|a| format!("- Tasg {}, {} ({}), erbyn {}", a.number, a.what, a.owner_name, date_cy(a.due)))
+                .collect::<Vec<_>>()
+                .join("\n")
+        ));
+    }
+    if let (false, Some(concern)) = (withheld, &m.concern_for_review) {
+        en.push(format!("A concern that may bring the review forward: {concern}"));
+        cy.push(format!("Pryder a allai ddod â'r adolygiad ymlaen: {concern}"));
+    }
+    let mut dates_en = Vec::new();
+    let mut dates_cy = Vec::new();
+    if let Some(d) = core_group_date.filter(|_| plan.is_active()) {
+        dates_en.push(format!("The next core group meeting is due by {}.", date_en(d)));
+        dates_cy.push(format!("Mae cyfarfod nesaf y grŵp craidd i fod erbyn {}.", date_cy(d)));
+    }
+    if let Some(d) = plan.next_review_by {
+        dates_en.push(format!("The next review conference is due by {}.", date_en(d)));
+        dates_cy.push(format!("Mae'r gynhadledd adolygu nesaf i fod erbyn {}.", date_cy(d)));
+    }
+    en.extend(dates_en);
+    cy.extend(dates_cy);
+    en.push("Sign in to confer to read the whole plan.".into());
+    cy.push("Mewngofnodwch i confer i ddarllen y cynllun cyfan.".into());
+    let subject_en = format!("Notes of a core group meeting on {}", date_en(m.held_on));
+    let (en, cy) = (en.join("\n\n"), cy.join("\n\n"));
+    Some(if nation == crate::Nation::Wales {
+        Notice {
+            subject: format!("{subject_en} / Nodiadau cyfarfod grŵp craidd ar {}", date_cy(m.held_on)),
+            body: bilingual(&en, &cy),
+        }
+    } else {
+        Notice { subject: subject_en, body: en }
+    })
 }
 
 #[cfg(test)]
@@ -446,5 +590,92 @@ mod tests {
         assert_eq!(kinds, vec![Conference, PlanVersion, ActionDue, CoreGroup, ActionDue, ActionDue]);
         assert!(t.windows(2).all(|w| w[0].on <= w[1].on));
         assert_eq!(safety_over_time(&[p]), vec![(d("2026-12-01"), 4, 4.0)]);
+    }
+
+    fn met(p: &mut Plan) -> u32 {
+        let kw = Member::KeyWorker("sw".into());
+        let school = Member::Professional(ProfessionalId("p-school".into()));
+        let mum = Member::FamilyMember(AdultId("mum".into()));
+        for (person, name) in [(kw.clone(), "Sam Worker"), (school.clone(), "Tia Teacher"), (mum, "Mia Brook")] {
+            p.core_group.push(CoreGroupMember { person, name: name.into(), description: String::new(), user_id: None });
+        }
+        let lead = PlanActing { user_id: "sw".into(), leads: true, professional: None };
+        let input = CoreGroupMeetingInput {
+            held_on: d("2026-11-25"),
+            present: vec![kw.clone(), school.clone()],
+            progress: vec![
+                ActionProgress { number: 1, status: ActionStatus::InProgress, evidence: "Twice a week.".into() },
+                ActionProgress { number: 2, status: ActionStatus::InProgress, evidence: "Mum has started.".into() },
+                ActionProgress {
+                    number: 3,
+                    status: ActionStatus::NotStarted,
+                    evidence: "Housing has not called.".into(),
+                },
+            ],
+            safety: vec![SafetyRating { member: kw, rating: 4 }, SafetyRating { member: school, rating: 6 }],
+            new_actions: vec![NewAction {
+                what: "Fix the boiler".into(),
+                owner: ActionOwner::Agency("Housing".into()),
+                owner_name: "Housing".into(),
+                due: d("2026-12-18"),
+            }],
+            concern_for_review: Some("Amy is afraid at night.".into()),
+        };
+        let at = Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0).unwrap();
+        p.record_core_group_meeting(&lead, input, Some(d("2027-01-06")), d("2026-11-25"), at).unwrap()
+    }
+
+    #[test]
+    fn cg_03_exc_06_core_group_notes_go_to_each_member_in_the_version_they_may_see() {
+        let mut p = plan();
+        let n = met(&mut p);
+        let today = d("2026-11-25");
+        let whole = core_group_notes("Testshire", crate::Nation::England, &p, n, NotesReader::Professional, today)
+            .expect("the notes");
+        assert_eq!(whole.subject, "Notes of a core group meeting on Wednesday 25 November 2026");
+        assert!(!whole.subject.contains("Amy"), "no child's name in the subject");
+        for part in [
+            "Who was there: Sam Worker, Tia Teacher.",
+            "Action 1, Action 1 (Owner 1): In progress. Twice a week.",
+            "Action 3, Action 3 (Owner 3): Not started. Housing has not called.",
+            "- Tia Teacher: 6",
+            "Action 4, Fix the boiler (Housing), by Friday 18 December 2026",
+            "Amy is afraid at night.",
+            "The next core group meeting is due by Wednesday 6 January 2027.",
+            "The next review conference is due by Saturday 20 February 2027.",
+        ] {
+            assert!(whole.body.contains(part), "{part} in {}", whole.body);
+        }
+        // A parent who was not excluded reads the same notes.
+        let mum = AdultId("mum".into());
+        let family = NotesReader::FamilyMember { adult: &mum, visibility: &Visibility::FAMILY };
+        let hers = core_group_notes("Testshire", crate::Nation::England, &p, n, family, today).unwrap();
+        assert_eq!(hers.body, whole.body);
+        // Excluded from the whole conference: only her own action and the review date.
+        let excluded = NotesReader::FamilyMember { adult: &mum, visibility: &Visibility::LEAST };
+        let hers = core_group_notes("Testshire", crate::Nation::England, &p, n, excluded, today).unwrap();
+        assert!(hers.body.contains("Some parts of these notes are not shown to you"));
+        assert!(hers.body.contains("Action 2, Action 2 (Owner 2): In progress. Mum has started."));
+        for hidden in [
+            "Twice a week.",
+            "Housing has not called.",
+            "Fix the boiler",
+            "afraid",
+            "Tia Teacher",
+            "core group meeting is due",
+        ] {
+            assert!(!hers.body.contains(hidden), "{hidden} is not for her: {}", hers.body);
+        }
+        assert!(hers.body.contains("The next review conference is due by"));
+        // In Wales, English and Welsh.
+        let cy = core_group_notes("Testshire", crate::Nation::Wales, &p, n, NotesReader::Professional, today).unwrap();
+        assert!(
+            cy.subject.contains("Nodiadau cyfarfod grŵp craidd ar Dydd Mercher 25 Tachwedd 2026"),
+            "{}",
+            cy.subject
+        );
+        assert!(cy.body.contains("Sut mae'r tasgau'n mynd") && cy.body.contains("Who was there"));
+        assert!(core_group_notes("Testshire", crate::Nation::England, &p, n + 1, NotesReader::Professional, today)
+            .is_none());
     }
 }

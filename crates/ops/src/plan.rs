@@ -456,17 +456,95 @@ pub async fn core_group_meeting(
     if forward.is_some() && reason.trim().is_empty() {
         return Err(OpsError::invalid("concern_for_review", "Say what the concern is that brings the review forward."));
     }
-    // CG-02: the core group deadlines it meets, and the next one, in the same transaction.
+    let readers = NotesReaders::load(ops, &allowed, id).await?;
+    // CG-02: the core group deadlines it meets, and the next one, in the same transaction;
+    // CG-03: the notes to each member in the version they may see, through the outbox.
     let (n, v) =
         confer_store::plan_people::save_core_group_meeting(&ops.db, id, v, actor.user_id.as_str(), b.held_on, |p| {
             let n = p.record_core_group_meeting(&who, input, next, today, now)?;
             if let Some(on) = forward {
                 p.bring_review_forward(&who, on, &reason, today)?;
             }
-            Ok(n)
+            let mails = readers.notes(p, n, actor, today);
+            Ok((n, mails))
         })
         .await?;
     Ok(PlanChanged { plan_id: id.to_owned(), version: v, number: Some(n) })
+}
+
+/// What the notes of a core group meeting need to know of its members before the meeting is
+/// saved: the authority, the e-mail addresses of the family's adults and professionals, and
+/// what the latest closed conference about the child lets each adult see (EXC-06).
+struct NotesReaders {
+    authority: confer_domain::Authority,
+    adults: Vec<(confer_domain::AdultId, Option<String>, confer_domain::conference::Visibility)>,
+    professionals: Vec<(ProfessionalId, String, Option<confer_domain::UserId>)>,
+}
+
+impl NotesReaders {
+    async fn load(ops: &Ops, allowed: &PlanAllowed, plan_id: &str) -> Result<NotesReaders> {
+        use confer_domain::conference::{Recipient, Visibility};
+        let authority = confer_store::users::authority(&ops.db, &allowed.authority_id).await?;
+        let family = confer_store::families::family_record(&ops.db, allowed.family_id.as_str()).await?;
+        let child = plans::load(&ops.db, plan_id).await?.plan.child_id;
+        let latest = match confer_store::plan_people::latest_closed_conference(
+            &ops.db,
+            allowed.family_id.as_str(),
+            child.as_str(),
+        )
+        .await?
+        {
+            Some(c) => Some(confer_store::conferences::load(&ops.db, &c).await?.conference),
+            None => None,
+        };
+        let adults = family
+            .adults
+            .into_iter()
+            .map(|a| {
+                let seen = match &latest {
+                    Some(c) => Visibility::for_recipient(c, &Recipient::FamilyMember(a.id.clone())),
+                    None => Visibility::FAMILY,
+                };
+                (a.id, a.email, seen)
+            })
+            .collect();
+        let professionals = family.professionals.into_iter().map(|(p, _)| (p.id, p.email, p.user_id)).collect();
+        Ok(NotesReaders { authority, adults, professionals })
+    }
+
+    /// CG-03: the notes of meeting `n` for each member of the core group with an address, in
+    /// the version they may see; not for the person who recorded them.
+    fn notes(&self, p: &Plan, n: u32, actor: &Actor, today: NaiveDate) -> Vec<confer_store::plan_people::PlanMail> {
+        use confer_domain::plan::Member;
+        use confer_domain::plan_views::{core_group_notes, NotesReader};
+        let (name, nation) = (self.authority.name.as_str(), self.authority.nation);
+        let mut out = Vec::new();
+        for m in &p.core_group {
+            let (member, recipient, reader) = match &m.person {
+                Member::Professional(id) => {
+                    let Some((_, email, user)) = self.professionals.iter().find(|x| &x.0 == id) else { continue };
+                    if user.as_ref() == Some(&actor.user_id) || email.is_empty() {
+                        continue;
+                    }
+                    (format!("professional:{id}"), email.clone(), NotesReader::Professional)
+                }
+                Member::FamilyMember(adult) => {
+                    let Some((_, Some(email), seen)) = self.adults.iter().find(|x| &x.0 == adult) else { continue };
+                    (
+                        format!("family-member:{adult}"),
+                        email.clone(),
+                        NotesReader::FamilyMember { adult, visibility: seen },
+                    )
+                }
+                // The key worker leads the plan and reads it in confer.
+                Member::KeyWorker(_) => continue,
+            };
+            if let Some(notice) = core_group_notes(name, nation, p, n, reader, today) {
+                out.push(confer_store::plan_people::PlanMail { member, recipient, notice });
+            }
+        }
+        out
+    }
 }
 
 /// REV-02: the review brought forward to an earlier date, with the reason.

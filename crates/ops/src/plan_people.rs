@@ -203,6 +203,11 @@ fn version_words(action: &str) -> &'static str {
         "plan.review" => "Review conference",
         "plan.core-group-meeting" => "Core group meeting recorded",
         "plan.review-forward" => "Review brought forward",
+        "plan.step-down" => "Stepped down to a child in need plan",
+        "plan.transfer-in" => "Plan started at a transfer-in conference",
+        "plan.transfer-out" => "Plan ended: the child moved to another authority",
+        "plan.child-in-need" => "Child in need plan written or changed",
+        "plan.network-meeting" => "Network meeting recorded",
         _ => "Plan changed",
     }
 }

@@ -1071,7 +1071,60 @@ async fn sync_case_stage(tx: &mut Tx, c: &Conference, actor: &str) -> Result<()>
     Ok(())
 }
 
+/// REV-01: a review conference held meets the review deadline the conference before it set
+/// (the first or next review, triggered on the day that one was held) when it is held by the
+/// due day; a late one is left open for `/deadlines` to close with its reason, as core group
+/// meetings leave theirs. Audited in the conference's transaction.
+async fn meet_review_deadline(tx: &mut Tx, c: &Conference, actor: &str) -> Result<()> {
+    use confer_domain::conference::ConferenceKind;
+    use confer_domain::timescales::DeadlineRule;
+    if c.kind() != ConferenceKind::Review || c.state() == ConferenceState::Cancelled {
+        return Ok(());
+    }
+    let (Some(held), Some(previous)) = (c.started_at().and(c.date()), c.previous()) else { return Ok(()) };
+    let row = sqlx::query(
+        "SELECT id, due_on FROM deadline WHERE case_id = $1 AND rule IN ($2, $3) AND trigger_on = $4 \
+         AND met_on IS NULL AND cancelled_on IS NULL",
+    )
+    .bind(c.case_id().as_str())
+    .bind(DeadlineRule::FirstReview.as_str())
+    .bind(DeadlineRule::NextReview.as_str())
+    .bind(previous.held_on.to_string())
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(row) = row else { return Ok(()) };
+    if date(&row, "due_on")?.is_some_and(|due| held > due) {
+        return Ok(());
+    }
+    let id = text(&row, "id")?;
+    sqlx::query(
+        "UPDATE deadline SET met_on = $2, met_recorded_by = $3, met_recorded_at = $4 WHERE id = $1 AND met_on IS NULL",
+    )
+    .bind(&id)
+    .bind(held.to_string())
+    .bind(actor)
+    .bind(tx.now())
+    .execute(&mut **tx)
+    .await?;
+    audit::record(
+        tx,
+        Entry {
+            authority_id: c.authority_id().as_str(),
+            actor,
+            kind: EventKind::Change,
+            action: "deadline.met",
+            entity_type: "family",
+            entity_id: c.family_id().as_str(),
+            before: json!({"deadline_id": id, "met_on": null}),
+            after: json!({"deadline_id": id, "met_on": held, "conference_id": c.id()}),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
 async fn sync_deadlines(db: &Db, tx: &mut Tx, c: &Conference, actor: &str, known: Option<&Rules>) -> Result<()> {
+    meet_review_deadline(tx, c, actor).await?;
     let events = c.deadline_events();
     if events.is_empty() {
         return Ok(());

@@ -30,7 +30,7 @@ pub async fn save_core_group_meeting<T>(
     expected_version: i64,
     actor: &str,
     held_on: NaiveDate,
-    operation: impl FnOnce(&mut Plan) -> PlanOutcome<T>,
+    operation: impl FnOnce(&mut Plan) -> PlanOutcome<(T, Vec<PlanMail>)>,
 ) -> std::result::Result<(T, i64), PlanSaveError> {
     // The authority's calendar and policy are read first (as deadlines::set_deadline does).
     let owner = crate::plans::owner(db, id).await?.ok_or(PlanSaveError::NotFound)?;
@@ -50,7 +50,7 @@ pub async fn save_core_group_meeting<T>(
         return Err(PlanSaveError::Conflict { current_version: stored.version });
     }
     let mut p = stored.plan;
-    let out = operation(&mut p)?;
+    let (out, mails) = operation(&mut p)?;
     update_in(&mut tx, &p, expected_version, actor, "plan.core-group-meeting").await.map_err(|e| match e {
         UpdateError::Lost => PlanSaveError::Conflict { current_version: expected_version + 1 },
         UpdateError::Store(s) => PlanSaveError::Store(s),
@@ -131,8 +131,58 @@ pub async fn save_core_group_meeting<T>(
             .await?;
         }
     }
+    send_notes(&mut tx, &p, &mails, actor).await?;
     tx.commit().await?;
     Ok((out, expected_version + 1))
+}
+
+/// An e-mail about a plan for one member of its core group (CG-03: the notes of a meeting).
+pub struct PlanMail {
+    /// The member, as the plan names them (`professional:p-school`), for the audit trail.
+    pub member: String,
+    pub recipient: String,
+    pub notice: confer_domain::notices::Notice,
+}
+
+/// CG-03: each member's notes on the outbox in the meeting's transaction, audited by member
+/// (no address, no contents).
+async fn send_notes(tx: &mut crate::Tx, p: &Plan, mails: &[PlanMail], actor: &str) -> Result<()> {
+    if mails.is_empty() {
+        return Ok(());
+    }
+    for m in mails {
+        let now = tx.now();
+        crate::outbox::enqueue(
+            tx,
+            &crate::outbox::NewMessage {
+                id: &crate::new_id(),
+                authority_id: p.authority_id.as_str(),
+                recipient: &m.recipient,
+                subject: &m.notice.subject,
+                body: &m.notice.body,
+                created_at: &now,
+                secret: 0,
+                calendar: None,
+            },
+        )
+        .await?;
+    }
+    let told: Vec<&str> = mails.iter().map(|m| m.member.as_str()).collect();
+    audit::record(
+        tx,
+        Entry {
+            authority_id: p.authority_id.as_str(),
+            actor,
+            kind: EventKind::Change,
+            action: "plan.core-group-notes.sent",
+            entity_type: "plan",
+            entity_id: p.id.as_str(),
+            before: serde_json::Value::Null,
+            after: json!({ "told": told, "meeting": p.core_group_meetings.last().map(|m| m.number) }),
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 /// The active plans a person works on (key worker or core group member), with their documents,

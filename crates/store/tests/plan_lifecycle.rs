@@ -160,6 +160,30 @@ async fn a_step_down_carries_the_actions_the_review_agreed_plan_04() {
 }
 
 #[tokio::test]
+async fn a_review_that_continues_the_plan_keeps_the_category_history_and_adds_the_actions_it_agreed_rev_01_plan_02() {
+    let db = testing::fresh_db().await;
+    let w = World::new(&db).await;
+    let f = family(&w).await;
+    f.planned_conference(&w).await;
+    let (cp, _) = plans_of(&w, "amy").await.remove(0);
+    let agreed = "Health visitor checks Amy's weight monthly";
+    let continued = ChildOutcome::ContinuePlan { category: PlanCategory::Emotional };
+    held(&w, &f, "rev1", ConferenceKind::Review, "2027-02-12", continued, Some(agreed)).await;
+    let (p, row) = plans_of(&w, "amy").await.into_iter().find(|(p, _)| p.id == cp.id).unwrap();
+    assert!(p.ended.is_none());
+    let history: Vec<(&str, String)> = p.categories.iter().map(|c| (c.category.as_str(), c.from.to_string())).collect();
+    assert_eq!(history, [("neglect", cp.started_on.to_string()), ("emotional", "2027-02-12".to_owned())]);
+    assert_eq!(row.category.as_deref(), Some("emotional"));
+    // PLAN-02: the review's action joins the plan after the ones it had, not started.
+    assert_eq!(p.actions.len(), cp.actions.len() + 1);
+    let added = p.actions.last().unwrap();
+    assert_eq!((added.number as usize, added.what.as_str()), (cp.actions.len() + 1, agreed));
+    assert_eq!(added.status, ActionStatus::NotStarted);
+    // REV-01: later reviews within 6 months of this one.
+    assert_eq!(p.next_review_by, Some("2027-08-12".parse().unwrap()));
+}
+
+#[tokio::test]
 async fn a_transfer_in_conference_that_continues_the_plan_starts_it_here_recording_where_from_time_02() {
     let db = testing::fresh_db().await;
     let w = World::new(&db).await;

@@ -15,6 +15,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use confer_domain::access::Action;
 use confer_ops::plan::{self, PlanChanged};
+use confer_ops::plan_people;
 use serde::de::DeserializeOwned;
 use utoipa::OpenApi;
 
@@ -34,7 +35,8 @@ use utoipa::OpenApi;
         change_child_in_need,
         network_meeting,
         transfer_out,
-        transfer_pack
+        transfer_pack,
+        child_timeline
     ),
     components(schemas(
         plan::PlanView,
@@ -274,4 +276,20 @@ pub async fn transfer_out(
     responses((status = 200, body = plan::TransferPack), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn transfer_pack(State(state): State<SharedState>, ctx: Ctx, Path(id): Path<String>) -> Res {
     Ok(Json(plan::transfer_pack(&state.ops, &ctx.actor, &id).await.map_err(ApiError::plan)?).into_response())
+}
+
+/// A child's timeline: every conference, plan version, core group meeting and action in date
+/// order, the safety ratings of each core group meeting (CG-03: the lowest and the average)
+/// and the actions due and done on time (PLAN-02), for those who may read the child's plans
+/// (the read is logged).
+#[utoipa::path(get, path = "/api/v1/families/{family_id}/children/{child_id}/timeline",
+    params(("family_id" = String, Path), ("child_id" = String, Path)),
+    responses((status = 200, body = Object), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn child_timeline(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path((family_id, child_id)): Path<(String, String)>,
+) -> Res {
+    let t = plan_people::timeline(&state.ops, &ctx.actor, &family_id, &child_id).await.map_err(ApiError::plan)?;
+    Ok(Json(t).into_response())
 }

@@ -275,6 +275,7 @@ pub const ROUTES: &[Route] = &[
     r("POST", "/api/v1/plans/{plan_id}/network-meetings", Record(Action::ChangePlan)),
     r("POST", "/api/v1/plans/{plan_id}/transfer-out", Record(Action::ChangePlan)),
     r("GET", "/api/v1/plans/{plan_id}/transfer-pack", Record(Action::ViewPlan)),
+    r("GET", "/api/v1/families/{family_id}/children/{child_id}/timeline", Record(Action::ViewPlan)),
     r("GET", "/records", Authority(Action::ReviewRetention)),
     r("GET", "/records/disposals", Authority(Action::ReviewRetention)),
     r("GET", "/records/{family_id}", Authority(Action::ReviewRetention)),
@@ -631,6 +632,7 @@ pub fn router(state: SharedState) -> Router {
         .route("/api/v1/plans/{plan_id}/network-meetings", post(crate::api_plans::network_meeting))
         .route("/api/v1/plans/{plan_id}/transfer-out", post(crate::api_plans::transfer_out))
         .route("/api/v1/plans/{plan_id}/transfer-pack", get(crate::api_plans::transfer_pack))
+        .route("/api/v1/families/{family_id}/children/{child_id}/timeline", get(crate::api_plans::child_timeline))
         .route("/records", get(pages::records::due))
         .route("/records/disposals", get(pages::records::disposals))
         .route("/records/{family_id}", get(pages::records::family))

@@ -61,6 +61,11 @@ impl Journey {
     async fn plan(&self, id: &str) -> confer_domain::plan::Plan {
         confer_store::plans::load(&self.app.db, id).await.unwrap().plan
     }
+    async fn api_get(&self, token: &str, path: &str) -> (StatusCode, String) {
+        let res =
+            reqwest::Client::new().get(format!("{}{path}", self.app.base)).bearer_auth(token).send().await.unwrap();
+        (res.status(), res.text().await.unwrap())
+    }
     /// A portal account linked to a person of the family.
     async fn portal(&self, name: &str, role: Role, person: PortalPerson) -> Browser {
         let uid = self.app.world.person(name).roles(&[role]).kind(AccountKind::Portal).create().await.0;
@@ -346,4 +351,161 @@ async fn a_parent_excluded_from_the_conference_reads_only_their_own_actions_and_
     assert!(!body.contains("breakfast at school"), "not the others' actions");
     assert!(!body.contains("Next core group meeting"), "not when the core group meets (EXC-04)");
     assert!(body.contains("Next review meeting") && body.contains(confer_domain::plan::PARENTAL_RESPONSIBILITY_EN));
+}
+
+#[tokio::test]
+async fn a_childs_timeline_is_in_the_json_api_for_those_who_may_read_the_plans_cg_03_plan_02() {
+    let j = journey().await;
+    let token = |user: String| {
+        let app = &j.app;
+        async move {
+            let scopes = [confer_store::tokens::Scope::Read];
+            confer_store::tokens::create_for_days(&app.db, &user, app.authority.id.as_str(), "api", &scopes, 30, "test")
+                .await
+                .unwrap()
+                .1
+        }
+    };
+    let sw = token(j.sw_id.clone()).await;
+    let (status, body) = j.api_get(&sw, "/api/v1/families/fam1/children/amy/timeline").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let v = serde_json::from_str::<serde_json::Value>(&body).unwrap();
+    assert_eq!(v["child_id"], "amy");
+    assert_eq!(v["entries"][0]["kind"], "conference");
+    assert!(v["entries"].as_array().unwrap().iter().any(|e| e["kind"] == "action-due"), "{v}");
+    assert_eq!(v["plans"].as_array().unwrap().len(), 1);
+    let reads = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_event WHERE action = 'plan.timeline.read'")
+        .fetch_one(j.app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(reads, 1, "the read is logged");
+    // A core group member reads it; someone unrelated, or a child of no plan here, is not found.
+    let teacher = token(j.teacher_id.clone()).await;
+    assert_eq!(j.api_get(&teacher, "/api/v1/families/fam1/children/amy/timeline").await.0, StatusCode::OK);
+    let outsider = token(person(&j.app, "outsider", &[Role::Professional], AccountKind::Staff).await).await;
+    let (status, body) = j.api_get(&outsider, "/api/v1/families/fam1/children/amy/timeline").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(!body.contains("Amy"));
+    assert_eq!(j.api_get(&sw, "/api/v1/families/fam1/children/nobody/timeline").await.0, StatusCode::NOT_FOUND);
+}
+
+/// Records a core group meeting on the page, on the day the clock shows (20 November 2026),
+/// with the key worker and the teacher present and a new action for Mia.
+async fn meeting_on_the_page(j: &Journey, id: &str, evidence: &str) {
+    let mut sw = j.app.as_user(&j.sw_id).await;
+    let path = format!("/plans/{id}/core-group");
+    let form = sw.get(&path).await;
+    let kw = format!("key-worker:{}", j.sw_id);
+    let (kw_rating, teacher_rating) = (
+        format!("rating_{}", member_index(&form.body, &kw)),
+        format!("rating_{}", member_index(&form.body, "professional:p-school")),
+    );
+    let open: Vec<u32> = j
+        .plan(id)
+        .await
+        .actions
+        .iter()
+        .filter(|a| {
+            matches!(
+                a.status,
+                confer_domain::plan::ActionStatus::NotStarted | confer_domain::plan::ActionStatus::InProgress
+            )
+        })
+        .map(|a| a.number)
+        .collect();
+    let keys: Vec<(String, String, String)> = open
+        .iter()
+        .map(|n| (format!("status_{n}"), format!("evidence_{n}"), format!("{evidence} (action {n})")))
+        .collect();
+    let mut fields = vec![
+        ("held_on", "20/11/2026"),
+        ("present", kw.as_str()),
+        ("present", "professional:p-school"),
+        (kw_rating.as_str(), "4"),
+        (teacher_rating.as_str(), "6"),
+        ("new_what_1", "Mia takes Amy to the dentist"),
+        ("new_owner_1", "family-member:fam1-mum"),
+        ("new_due_1", "4/12/2026"),
+    ];
+    for (status, ev, text) in &keys {
+        fields.push((status.as_str(), "in-progress"));
+        fields.push((ev.as_str(), text.as_str()));
+    }
+    step(&mut sw, &path, &path, &fields).await;
+}
+
+#[tokio::test]
+async fn core_group_notes_go_to_each_member_in_the_version_they_may_see_through_the_outbox_cg_03_exc_06() {
+    let j = journey().await;
+    let id = j.plan_of("amy").await;
+    sqlx::query("UPDATE adult SET email = 'mia@example.org' WHERE id = 'fam1-mum'")
+        .execute(j.app.db.pool())
+        .await
+        .unwrap();
+    meeting_on_the_page(&j, &id, "Breakfast club twice so far.").await;
+    // The teacher and the police officer (professionals of the core group) and Mia get the
+    // notes whole; the key worker who recorded them does not get a copy.
+    for to in ["p-school@example.org", "p-police@example.org", "mia@example.org"] {
+        let mail = confer_store::otp::outbox_for(&j.app.db, to).await.unwrap();
+        let notes: Vec<&(String, String)> =
+            mail.iter().filter(|(s, _)| s.starts_with("Notes of a core group")).collect();
+        assert_eq!(notes.len(), 1, "{to}: {mail:?}");
+        let (subject, body) = notes[0];
+        assert_eq!(subject, "Notes of a core group meeting on Friday 20 November 2026");
+        assert!(!subject.contains("Amy") && !subject.contains("Brook"), "no names in the subject");
+        assert!(body.contains("Breakfast club twice so far. (action 1)"), "{body}");
+        assert!(body.contains("Mia takes Amy to the dentist"), "{body}");
+        assert!(body.contains("The next core group meeting is due by"), "{body}");
+    }
+    let sw_mail = confer_store::otp::outbox_for(&j.app.db, "sw@council.example").await.unwrap();
+    assert!(!sw_mail.iter().any(|(s, _)| s.starts_with("Notes of")), "{sw_mail:?}");
+    let told: Vec<String> = sqlx::query_scalar(
+        "SELECT after_json FROM audit_event WHERE action = 'plan.core-group-notes.sent' AND entity_id = $1",
+    )
+    .bind(&id)
+    .fetch_all(j.app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(told.len(), 1);
+    assert!(told[0].contains("family-member:fam1-mum") && !told[0].contains("@"), "audited by member, no address");
+
+    // EXC-06: once the chair has excluded Mia from a part of the conference, her copy of the
+    // next notes holds only her own actions and the dates.
+    use confer_domain::conference::{Exclusion, ExclusionDecision, ExclusionReason, ExclusionScope};
+    let exclusion = Exclusion {
+        decision: ExclusionDecision {
+            adult_id: AdultId("fam1-mum".into()),
+            scope: ExclusionScope::Whole,
+            reasons: vec![ExclusionReason::ALL[0]],
+            detail: "Fictional reason.".into(),
+            rests_on_police_information: false,
+            views_by: vec![],
+        },
+        decided_by: j.sw_id.as_str().into(),
+        decided_at: at("2026-11-19 09:00"),
+        told: None,
+    };
+    let row = sqlx::query("SELECT doc FROM conference WHERE id = $1")
+        .bind(j.conference.id.as_str())
+        .fetch_one(j.app.db.pool())
+        .await
+        .unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&sqlx::Row::get::<String, _>(&row, "doc")).unwrap();
+    doc["exclusions"].as_array_mut().unwrap().push(serde_json::to_value(&exclusion).unwrap());
+    sqlx::query("UPDATE conference SET doc = $1 WHERE id = $2")
+        .bind(doc.to_string())
+        .bind(j.conference.id.as_str())
+        .execute(j.app.db.pool())
+        .await
+        .unwrap();
+    meeting_on_the_page(&j, &id, "SECOND-MEETING evidence.").await;
+    let mail = confer_store::otp::outbox_for(&j.app.db, "mia@example.org").await.unwrap();
+    let (_, hers) = &mail[0];
+    assert!(hers.contains("Some parts of these notes are not shown to you"), "{hers}");
+    assert!(hers.contains("Mia takes Amy to the dentist"), "her own action: {hers}");
+    assert!(hers.contains("SECOND-MEETING evidence. (action 2)"), "her own action's progress: {hers}");
+    assert!(!hers.contains("SECOND-MEETING evidence. (action 1)"), "not the others' progress: {hers}");
+    assert!(!hers.contains("Who was there") && !hers.contains("core group meeting is due"), "{hers}");
+    let (_, teachers) = &confer_store::otp::outbox_for(&j.app.db, "p-school@example.org").await.unwrap()[0];
+    assert!(teachers.contains("SECOND-MEETING evidence. (action 1)"), "the professionals read them whole");
 }
