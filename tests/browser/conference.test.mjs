@@ -160,7 +160,7 @@ describe('conference journey', { timeout: 300_000 }, () => {
     await (await field(page, 'discussion-text', 'What was said')).fill('The school reports that the children arrive hungry.')
     await pressButton(page, 'Add to the discussion')
     assert.equal(pathOf(page), `${conference}/meeting/discussion?done=discussion`, 'on the task page, for the next point')
-    assert.match(await page.locator('#recorded + table').innerText(), /arrive hungry/)
+    assert.match(await page.locator('#recorded + .confer-table-scroll table').innerText(), /arrive hungry/)
     await click(page, page.getByRole('link', { name: "Back to the meeting's tasks" }).first())
     assert.match(await page.locator('#task-discussion-status').innerText(), /In progress/)
     await click(page, page.getByRole('link', { name: 'The decision for each child', exact: true }))

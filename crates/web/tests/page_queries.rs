@@ -582,6 +582,8 @@ async fn register_stats_page_costs_the_same_whatever_it_shows() {
     eprintln!("statements: register statistics page {one}");
     assert_eq!(one, many, "the register statistics page costs more with more children");
     assert!(one <= BUDGET, "the register statistics page costs {one} (budget {BUDGET})");
+}
+
 /// RIGHT-02: the complaints list, a complaint's page, logging one from the family's page and
 /// the parent's "My complaints" and "Make a complaint" cost the same few statements with one
 /// complaint as with several (and with answers and escalations in the history).
@@ -699,6 +701,8 @@ async fn complaint_pages_cost_the_same_whatever_they_show() {
     assert!(family_after <= RECORD_BUDGET, "the family page costs {family_after} (budget {RECORD_BUDGET})");
     let conference = cost(&mut c, &format!("/conferences/{}", conf.id)).await;
     assert!(conference <= RECORD_BUDGET, "the conference page costs {conference} (budget {RECORD_BUDGET})");
+}
+
 /// Issue 15 (QA-02): the dashboards read the period's deadlines and plans in a few grouped
 /// statements whatever the number of families, and the list behind a figure in one.
 #[tokio::test]
