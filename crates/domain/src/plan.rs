@@ -624,9 +624,9 @@ impl Plan {
                 }
                 // PLAN-02, REV-03: the actions the review agreed for the child join the plan,
                 // numbered after those it has.
-                let mut number = self.actions.iter().map(|a| a.number).max().unwrap_or(0);
-                for a in c.plan_actions().iter().filter(|a| a.children.contains(&self.child_id)) {
-                    number += 1;
+                let after = self.actions.iter().map(|a| a.number).max().unwrap_or(0);
+                let agreed = c.plan_actions().iter().filter(|a| a.children.contains(&self.child_id));
+                for (number, a) in (after + 1..).zip(agreed) {
                     self.actions.push(PlanAction {
                         number,
                         what: a.what.clone(),

@@ -859,7 +859,7 @@ pub async fn transfer_pack(ops: &Ops, actor: &Actor, id: &str) -> Result<Transfe
             what: format!("Network meeting {} ({} present)", m.number, m.present.len()),
         });
     }
-    chronology.sort_by(|a, b| a.on.cmp(&b.on));
+    chronology.sort_by_key(|a| a.on);
     Ok(TransferPack {
         plan_id: id.to_owned(),
         child_name: p.child_name.clone(),
