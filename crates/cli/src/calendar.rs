@@ -271,6 +271,20 @@ fn parse_year(text: &str) -> Result<i32, Failure> {
     }
 }
 
+/// The authority code a subcommand asks about, if it uses `--authority` (the caller loads
+/// that authority's calendar from the database before running it).
+pub fn authority_code(cmd: &CalendarCommand) -> Option<&str> {
+    let choice = match cmd {
+        CalendarCommand::WorkingDaysAfter { calendar, .. }
+        | CalendarCommand::WorkingDaysBefore { calendar, .. }
+        | CalendarCommand::WorkingDaysBetween { calendar, .. }
+        | CalendarCommand::IsWorkingDay { calendar, .. }
+        | CalendarCommand::Holidays { calendar, .. } => calendar,
+        CalendarCommand::Import { .. } => return None,
+    };
+    choice.authority.as_deref()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -339,18 +353,4 @@ mod tests {
             "{out}"
         );
     }
-}
-
-/// The authority code a subcommand asks about, if it uses `--authority` (the caller loads
-/// that authority's calendar from the database before running it).
-pub fn authority_code(cmd: &CalendarCommand) -> Option<&str> {
-    let choice = match cmd {
-        CalendarCommand::WorkingDaysAfter { calendar, .. }
-        | CalendarCommand::WorkingDaysBefore { calendar, .. }
-        | CalendarCommand::WorkingDaysBetween { calendar, .. }
-        | CalendarCommand::IsWorkingDay { calendar, .. }
-        | CalendarCommand::Holidays { calendar, .. } => calendar,
-        CalendarCommand::Import { .. } => return None,
-    };
-    choice.authority.as_deref()
 }

@@ -327,10 +327,7 @@ impl Db {
                     .after_connect(|conn, _| {
                         Box::pin(async move {
                             use sqlx::Executor;
-                            conn.execute(
-                                "SET join_collapse_limit = 4; SET from_collapse_limit = 4",
-                            )
-                            .await?;
+                            conn.execute("SET join_collapse_limit = 4; SET from_collapse_limit = 4").await?;
                             Ok(())
                         })
                     })

@@ -1063,6 +1063,13 @@ async fn portal_finish(
     Ok(res)
 }
 
+/// What the access policy needs about one family's record for one person: its authority and
+/// the person's relationships to it ([`Ctx::record_access`]).
+pub struct RecordAccess {
+    pub authority: confer_domain::AuthorityId,
+    pub relationships: Vec<confer_domain::access::Relationship>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1105,11 +1112,4 @@ mod tests {
         assert_eq!(cookie(&h, "confer_csrf").as_deref(), Some("def"));
         assert_eq!(cookie(&h, "confer"), None);
     }
-}
-
-/// What the access policy needs about one family's record for one person: its authority and
-/// the person's relationships to it ([`Ctx::record_access`]).
-pub struct RecordAccess {
-    pub authority: confer_domain::AuthorityId,
-    pub relationships: Vec<confer_domain::access::Relationship>,
 }

@@ -65,7 +65,7 @@ impl Received {
         match self.parts() {
             None => {
                 let raw = self.data.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
-                decode_part(&self.data.split("\r\n\r\n").next().unwrap_or(""), raw)
+                decode_part(self.data.split("\r\n\r\n").next().unwrap_or(""), raw)
             }
             Some(parts) => {
                 let (head, body) = parts
@@ -177,7 +177,7 @@ fn base64_decode(s: &str) -> Vec<u8> {
         bits += 6;
         if bits >= 8 {
             bits -= 8;
-            out.push((acc >> bits) as u8 & 0xff);
+            out.push((acc >> bits) as u8);
         }
     }
     out
@@ -528,8 +528,11 @@ async fn invitations_a_new_date_and_a_cancellation_reach_every_invitee_by_smtp_i
 /// calendar's METHOD and the event's properties (name, value, parameters).
 struct Ics {
     method: Option<String>,
-    props: Vec<(String, String, Vec<(String, String)>)>,
+    props: Vec<Property>,
 }
+
+/// One property of an event: its name, value and parameters (name, value).
+type Property = (String, String, Vec<(String, String)>);
 
 impl Ics {
     fn parse(text: &str) -> Ics {

@@ -38,7 +38,7 @@ fn held(kind: ConferenceKind, on: &str, concerns: &[ConcernCategory]) -> HeldCon
     HeldConference { kind, held_on: d(on), concerns: concerns.to_vec() }
 }
 
-fn get<'a>(f: &'a [Figure], measure: &str, breakdown: &str) -> Option<i64> {
+fn get(f: &[Figure], measure: &str, breakdown: &str) -> Option<i64> {
     f.iter().find(|x| x.measure == measure && x.breakdown == breakdown).map(|x| x.value)
 }
 

@@ -744,7 +744,7 @@ pub async fn portal_escalate(
     let reason = field(&p, "reason");
     let message = match ops::escalate_as_family(&state.ops, &ctx.actor, &id, version, reason.clone()).await {
         Ok(_) => return Ok(Redirect::to(&format!("/portal/complaints?done=escalated&lang={}", w.lang)).into_response()),
-        Err(OpsError::Invalid { field, .. }) if field == "reason" => w.escalate_required.to_owned(),
+        Err(OpsError::Invalid { field: "reason", .. }) => w.escalate_required.to_owned(),
         Err(OpsError::Invalid { message, .. }) | Err(OpsError::Declined { message }) => message,
         Err(OpsError::Conflict { .. }) => w.conflict.to_owned(),
         Err(e) => return Err(e.into()),

@@ -308,9 +308,9 @@ pub async fn list(
     let users = state.directory(&ctx.actor.authority_id).await?;
     let workers: Vec<UserAccount> = users
         .iter()
-        .cloned()
         .filter(|u| u.roles.iter().any(|r| matches!(r, Role::SocialWorker | Role::TeamManager)))
         .filter(|u| scope.all || scope.workers.iter().any(|w| w == u.id.as_str()))
+        .cloned()
         .collect();
     let worker = workers.iter().find(|u| u.id.as_str() == q.worker).map(|u| u.id.as_str().to_owned());
     let sort = if q.sort == "family" { Sort::FamilyName } else { Sort::DueDate };

@@ -26,8 +26,8 @@ pub struct DocumentQuery {
 }
 
 /// The query read into what is wanted; a value that is not one of the choices names its field.
-fn wanted(q: &DocumentQuery) -> Result<Wanted, Response> {
-    let refuse = |m: &str| (StatusCode::UNPROCESSABLE_ENTITY, m.to_owned()).into_response();
+fn wanted(q: &DocumentQuery) -> Result<Wanted, &'static str> {
+    let refuse = |m: &'static str| m;
     let format = match q.format.as_deref().filter(|s| !s.is_empty()) {
         None => Format::Pdf,
         Some(s) => Format::parse(s).ok_or_else(|| refuse("format: choose pdf or html."))?,
@@ -71,7 +71,7 @@ pub async fn record_copy(
 ) -> Result<Response, AppError> {
     let want = match wanted(&q) {
         Ok(w) => w,
-        Err(r) => return Ok(r),
+        Err(m) => return Ok((StatusCode::UNPROCESSABLE_ENTITY, m).into_response()),
     };
     let (names, _) = state.user_names(&ctx.actor.authority_id).await?;
     let n = number.parse::<usize>().unwrap_or(0);
@@ -91,7 +91,7 @@ pub async fn own_record_copy(
 ) -> Result<Response, AppError> {
     let want = match wanted(&q) {
         Ok(w) => w,
-        Err(r) => return Ok(r),
+        Err(m) => return Ok((StatusCode::UNPROCESSABLE_ENTITY, m).into_response()),
     };
     match docs::own_record_copy(&state.ops, &ctx.actor, &id, want).await? {
         Some(p) => Ok(download(p)),
@@ -108,7 +108,7 @@ pub async fn own_outcome_letter(
 ) -> Result<Response, AppError> {
     let want = match wanted(&q) {
         Ok(w) => w,
-        Err(r) => return Ok(r),
+        Err(m) => return Ok((StatusCode::UNPROCESSABLE_ENTITY, m).into_response()),
     };
     match docs::own_outcome_letter(&state.ops, &ctx.actor, &id, want).await? {
         Some(p) => Ok(download(p)),
