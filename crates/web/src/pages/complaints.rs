@@ -26,18 +26,10 @@ use confer_ops::OpsError;
 use confer_store::complaints::Stored;
 use serde::Deserialize;
 
-type Pairs = Vec<(String, String)>;
+use super::form::{field, pairs_of, Pairs};
 
 /// Complaints on one page of the list.
 pub const PAGE_SIZE: i64 = 50;
-
-fn pairs_of(body: &[u8]) -> Result<Pairs, AppError> {
-    serde_urlencoded::from_bytes(body).map_err(|_| AppError::BadRequest("The form could not be read.".into()))
-}
-
-fn field(p: &Pairs, k: &str) -> String {
-    p.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_owned()).unwrap_or_default()
-}
 
 fn with_status(mut res: Response, status: StatusCode) -> Response {
     *res.status_mut() = status;

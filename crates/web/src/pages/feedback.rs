@@ -241,9 +241,7 @@ fn kind_cy(k: confer_domain::conference::ConferenceKind) -> String {
     .to_owned()
 }
 
-fn pairs_of(body: &[u8]) -> Result<Vec<(String, String)>, AppError> {
-    serde_urlencoded::from_bytes(body).map_err(|_| AppError::BadRequest("The form could not be read.".into()))
-}
+use super::form::pairs_of;
 
 fn lang_of(p: &[(String, String)]) -> Option<&str> {
     p.iter().find(|(k, _)| k == "lang").map(|(_, v)| v.as_str())

@@ -15,6 +15,7 @@ pub mod deadlines;
 pub mod documents;
 pub mod families;
 pub mod feedback;
+pub mod form;
 pub mod formats;
 pub mod health;
 pub mod meeting;

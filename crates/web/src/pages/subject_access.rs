@@ -27,15 +27,7 @@ use confer_ops::OpsError;
 use confer_store::subject_access::RequestRow;
 use serde::Deserialize;
 
-type Pairs = Vec<(String, String)>;
-
-fn pairs_of(body: &[u8]) -> Result<Pairs, AppError> {
-    serde_urlencoded::from_bytes(body).map_err(|_| AppError::BadRequest("The form could not be read.".into()))
-}
-
-fn field(p: &Pairs, k: &str) -> String {
-    p.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_owned()).unwrap_or_default()
-}
+use super::form::{field, pairs_of, Pairs};
 
 fn date_of(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%d/%m/%Y").or_else(|_| s.parse()).ok()
