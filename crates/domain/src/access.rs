@@ -154,6 +154,14 @@ crate::text_enum! {
         ViewDashboards => "view-dashboards", "See the managers' dashboards";
         /// The families behind a dashboard figure (their names: a list read of family data).
         ListDashboardFamilies => "list-dashboard-families", "See the families behind a dashboard figure";
+        /// The transfers another tenant of this installation offered to the authority (PLAN-05,
+        /// TIME-02): the list, and one transfer with its pack when the sending authority
+        /// consented to share it. Only the receiving authority's: another tenant's transfer is
+        /// not found.
+        ViewIncomingTransfers => "view-incoming-transfers", "See transfers offered by other authorities";
+        /// Accept an offered transfer (which requests the transfer-in conference here, TIME-02)
+        /// or decline it with the reason.
+        AnswerTransfer => "answer-transfer", "Accept or decline a transfer from another authority";
     }
 }
 
@@ -392,6 +400,12 @@ pub const GRANTS: &[(Action, &[Grant])] = &[
     // behind a figure; team managers see the figures only.
     (Action::ViewDashboards, &[Role(QualityAssurance), Role(Auditor), Role(TeamManager)]),
     (Action::ListDashboardFamilies, &[Role(QualityAssurance), Role(Auditor)]),
+    // Transfers between tenants (PLAN-05, TIME-02): the receiving authority's coordinators
+    // (who request and arrange its conferences, ROLE-02) and team managers (who allocate the
+    // case) see what was offered to it and answer. Never a record of the sending tenant: the
+    // pack is what the sending authority consented to share.
+    (Action::ViewIncomingTransfers, &[Role(Coordinator), Role(TeamManager)]),
+    (Action::AnswerTransfer, &[Role(Coordinator), Role(TeamManager)]),
     (
         Action::GivePortalAccess,
         &[

@@ -489,14 +489,38 @@ impl Plan {
         }
         let ChildOutcome::EndPlanStepDownToChildInNeed = c.decision_for(&self.child_id)?.outcome else { return None };
         let mut p = Self::made_at(c, &self.child_id, id, PlanKind::ChildInNeed, None, previous_plans, None)?;
-        let chosen = !p.actions.is_empty();
-        if !chosen {
-            p.actions = self
-                .actions
-                .iter()
-                .filter(|a| matches!(a.status, ActionStatus::NotStarted | ActionStatus::InProgress))
-                .cloned()
-                .collect();
+        let chosen = !p.actions.is_empty() || c.carried_over_for(&self.child_id).is_some();
+        let open = |a: &PlanAction| matches!(a.status, ActionStatus::NotStarted | ActionStatus::InProgress);
+        match c.carried_over_for(&self.child_id) {
+            // The chair chose: the chosen open actions come across (with their numbers and
+            // history), then those agreed at the review (numbered after them); every other
+            // open action of this plan is closed with the reason.
+            Some(numbers) => {
+                let reason = format!(
+                    "Not carried over to the child in need plan at the step-down decided by the review on {}.",
+                    c.date().map(|d| d.format("%-d %B %Y").to_string()).unwrap_or_default()
+                );
+                let mut carried: Vec<PlanAction> = Vec::new();
+                for a in self.actions.iter_mut().filter(|a| open(a)) {
+                    if numbers.contains(&a.number) {
+                        carried.push(a.clone());
+                    } else {
+                        a.status = ActionStatus::NotDone;
+                        a.not_done_reason = Some(reason.clone());
+                    }
+                }
+                let mut next = carried.iter().map(|a| a.number).max().unwrap_or(0);
+                for mut a in std::mem::take(&mut p.actions) {
+                    next += 1;
+                    a.number = next;
+                    carried.push(a);
+                }
+                p.actions = carried;
+            }
+            None if p.actions.is_empty() => {
+                p.actions = self.actions.iter().filter(|a| open(a)).cloned().collect();
+            }
+            None => {}
         }
         p.key_worker = self.key_worker.clone();
         p.next_review_by = None;

@@ -26,6 +26,7 @@ pub mod records;
 pub mod register_stats;
 pub mod reminders;
 pub mod subject_access;
+pub mod transfers;
 
 pub use error::OpsError;
 

@@ -477,6 +477,8 @@ pub async fn core_group_meeting(
 /// what the latest closed conference about the child lets each adult see (EXC-06).
 struct NotesReaders {
     authority: confer_domain::Authority,
+    /// Each adult: their e-mail address, nothing when they asked for letters by post, and what
+    /// they may see.
     adults: Vec<(confer_domain::AdultId, Option<String>, confer_domain::conference::Visibility)>,
     professionals: Vec<(ProfessionalId, String, Option<confer_domain::UserId>)>,
 }
@@ -497,10 +499,15 @@ impl NotesReaders {
             Some(c) => Some(confer_store::conferences::load(&ops.db, &c).await?.conference),
             None => None,
         };
+        let by_post = confer_store::families::prefers_post(&ops.db, allowed.family_id.as_str()).await?;
         let adults = family
             .adults
             .into_iter()
-            .map(|a| {
+            .map(|mut a| {
+                // LANG-03: an adult who asked for letters by post gets the notes as a letter.
+                if by_post.get(a.id.as_str()).copied().unwrap_or(false) {
+                    a.email = None;
+                }
                 let seen = match &latest {
                     Some(c) => Visibility::for_recipient(c, &Recipient::FamilyMember(a.id.clone())),
                     None => Visibility::FAMILY,
@@ -512,8 +519,10 @@ impl NotesReaders {
         Ok(NotesReaders { authority, adults, professionals })
     }
 
-    /// CG-03: the notes of meeting `n` for each member of the core group with an address, in
-    /// the version they may see; not for the person who recorded them.
+    /// CG-03, EXC-06: the notes of meeting `n` for each member of the core group, in the
+    /// version they may see; not for the person who recorded them. A member with an e-mail
+    /// address is e-mailed (through the outbox); one with none, or an adult who asked for post,
+    /// gets the same words as a letter (tagged PDF) on the authority's print list.
     fn notes(&self, p: &Plan, n: u32, actor: &Actor, today: NaiveDate) -> Vec<confer_store::plan_people::PlanMail> {
         use confer_domain::plan::Member;
         use confer_domain::plan_views::{core_group_notes, NotesReader};
@@ -523,25 +532,39 @@ impl NotesReaders {
             let (member, recipient, reader) = match &m.person {
                 Member::Professional(id) => {
                     let Some((_, email, user)) = self.professionals.iter().find(|x| &x.0 == id) else { continue };
-                    if user.as_ref() == Some(&actor.user_id) || email.is_empty() {
+                    if user.as_ref() == Some(&actor.user_id) {
                         continue;
                     }
-                    (format!("professional:{id}"), email.clone(), NotesReader::Professional)
+                    (format!("professional:{id}"), email.trim().to_owned(), NotesReader::Professional)
                 }
                 Member::FamilyMember(adult) => {
-                    let Some((_, Some(email), seen)) = self.adults.iter().find(|x| &x.0 == adult) else { continue };
+                    let Some((_, email, seen)) = self.adults.iter().find(|x| &x.0 == adult) else { continue };
                     (
                         format!("family-member:{adult}"),
-                        email.clone(),
+                        email.as_deref().map(str::trim).unwrap_or_default().to_owned(),
                         NotesReader::FamilyMember { adult, visibility: seen },
                     )
                 }
                 // The key worker leads the plan and reads it in confer.
                 Member::KeyWorker(_) => continue,
             };
-            if let Some(notice) = core_group_notes(name, nation, p, n, reader, today) {
-                out.push(confer_store::plan_people::PlanMail { member, recipient, notice });
-            }
+            let Some(notice) = core_group_notes(name, nation, p, n, reader, today) else { continue };
+            let letter = if recipient.is_empty() {
+                let mut doc = confer_docs::doc::Doc::new(
+                    notice.subject.clone(),
+                    confer_domain::conference::DocumentLanguage::English,
+                );
+                doc.heading(notice.subject.clone()).paragraphs(&notice.body);
+                match confer_docs::render(&doc, confer_docs::Format::Pdf, confer_docs::PrintSize::Standard) {
+                    Ok(bytes) => Some(bytes),
+                    // A letter that cannot be made is not a reason to lose the meeting: the
+                    // member is left out of this round, as one without an address was before.
+                    Err(_) => continue,
+                }
+            } else {
+                None
+            };
+            out.push(confer_store::plan_people::PlanMail { member, recipient, notice, letter });
         }
         out
     }
@@ -689,6 +712,11 @@ pub struct TransferOutInput {
     /// The day the receiving authority was told (the trigger of its transfer-in conference).
     #[schema(value_type = String, format = Date)]
     pub notified_on: NaiveDate,
+    /// When the receiving authority is a tenant of this installation: this authority consents
+    /// to share the transfer pack with it (recorded with who and when). Without it the
+    /// receiving authority sees the offer but not the pack.
+    #[serde(default)]
+    pub share_pack: bool,
 }
 
 /// What a transfer out answers: the plan's new version and the receiving authority's
@@ -729,8 +757,12 @@ pub async fn transfer_out(ops: &Ops, actor: &Actor, id: &str, v: i64, b: Transfe
         receiving_authority_id: here.as_ref().map(|(a, _)| a.clone()),
     };
     let today = ops.clock.today();
-    let offer =
-        here.as_ref().map(|(a, _)| plans::OfferedTransfer { to_authority: a, notified_on: b.notified_on, due_by: due });
+    let offer = here.as_ref().map(|(a, _)| plans::OfferedTransfer {
+        to_authority: a,
+        notified_on: b.notified_on,
+        due_by: due,
+        pack_shared: b.share_pack,
+    });
     let ((), v) = plans::save_with(
         &ops.db,
         id,
@@ -792,8 +824,6 @@ pub struct TransferPack {
 /// Builds the transfer pack of a plan, audited as a read of the family's record.
 pub async fn transfer_pack(ops: &Ops, actor: &Actor, id: &str) -> Result<TransferPack> {
     let allowed = authorize_plan(ops, actor, Action::ViewPlan, id).await?;
-    let stored = plans::load(&ops.db, id).await?;
-    let p = stored.plan;
     confer_store::audit::record_read(
         &ops.db,
         confer_store::audit::Entry {
@@ -808,9 +838,18 @@ pub async fn transfer_pack(ops: &Ops, actor: &Actor, id: &str) -> Result<Transfe
         },
     )
     .await?;
+    build_pack(ops, id, &allowed.family_id).await
+}
+
+/// The transfer pack of a plan of `family_id`, without asking the policy or logging the read:
+/// the caller has done both ([`transfer_pack`] for the sending authority,
+/// `crate::transfers::incoming` for the receiving one).
+pub(crate) async fn build_pack(ops: &Ops, id: &str, family_id: &FamilyId) -> Result<TransferPack> {
+    let stored = plans::load(&ops.db, id).await?;
+    let p = stored.plan;
     let mut chronology = Vec::new();
     let mut latest: Option<PackConference> = None;
-    for row in confer_store::conferences::of_family(&ops.db, allowed.family_id.as_str()).await? {
+    for row in confer_store::conferences::of_family(&ops.db, family_id.as_str()).await? {
         let Ok(c) = confer_store::conferences::load(&ops.db, &row.id).await else { continue };
         let c = c.conference;
         if !c.children().iter().any(|x| x.child_id == p.child_id) {

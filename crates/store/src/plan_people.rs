@@ -136,12 +136,17 @@ pub async fn save_core_group_meeting<T>(
     Ok((out, expected_version + 1))
 }
 
-/// An e-mail about a plan for one member of its core group (CG-03: the notes of a meeting).
+/// An e-mail about a plan for one member of its core group (CG-03: the notes of a meeting),
+/// or, for a member with no e-mail address or who asked for post, a letter.
 pub struct PlanMail {
     /// The member, as the plan names them (`professional:p-school`), for the audit trail.
     pub member: String,
+    /// The e-mail address (empty for a letter).
     pub recipient: String,
     pub notice: confer_domain::notices::Notice,
+    /// The letter (tagged PDF) for the authority's print list instead of an e-mail: logged as
+    /// sent by post (REP-04) and waiting to be printed.
+    pub letter: Option<Vec<u8>>,
 }
 
 /// CG-03: each member's notes on the outbox in the meeting's transaction, audited by member
@@ -151,6 +156,27 @@ async fn send_notes(tx: &mut crate::Tx, p: &Plan, mails: &[PlanMail], actor: &st
         return Ok(());
     }
     for m in mails {
+        if let Some(pdf) = &m.letter {
+            crate::documents_sent::log_in(
+                tx,
+                &crate::documents_sent::NewSent {
+                    authority_id: p.authority_id.as_str(),
+                    family_id: p.family_id.as_str(),
+                    conference_id: None,
+                    kind: "core-group-notes",
+                    recipient: &m.member,
+                    version: i64::from(p.core_group_meetings.last().map(|x| x.number).unwrap_or(0)),
+                    language: "en",
+                    format: "pdf",
+                    print_size: "standard",
+                    channel: "post",
+                    content: pdf,
+                    sent_by: actor,
+                },
+            )
+            .await?;
+            continue;
+        }
         let now = tx.now();
         crate::outbox::enqueue(
             tx,
@@ -167,7 +193,8 @@ async fn send_notes(tx: &mut crate::Tx, p: &Plan, mails: &[PlanMail], actor: &st
         )
         .await?;
     }
-    let told: Vec<&str> = mails.iter().map(|m| m.member.as_str()).collect();
+    let told: Vec<&str> = mails.iter().filter(|m| m.letter.is_none()).map(|m| m.member.as_str()).collect();
+    let posted: Vec<&str> = mails.iter().filter(|m| m.letter.is_some()).map(|m| m.member.as_str()).collect();
     audit::record(
         tx,
         Entry {
@@ -178,7 +205,7 @@ async fn send_notes(tx: &mut crate::Tx, p: &Plan, mails: &[PlanMail], actor: &st
             entity_type: "plan",
             entity_id: p.id.as_str(),
             before: serde_json::Value::Null,
-            after: json!({ "told": told, "meeting": p.core_group_meetings.last().map(|m| m.number) }),
+            after: json!({ "told": told, "posted": posted, "meeting": p.core_group_meetings.last().map(|m| m.number) }),
         },
     )
     .await?;

@@ -219,6 +219,9 @@ pub struct OfferedTransfer<'a> {
     pub to_authority: &'a AuthorityId,
     pub notified_on: NaiveDate,
     pub due_by: Option<NaiveDate>,
+    /// The sending authority consents to share the transfer pack with the receiving one (the
+    /// person transferring the plan out gives it, recorded with who and when).
+    pub pack_shared: bool,
 }
 
 /// [`save`], and when `offer` is given, the transfer offered to the receiving tenant with an
@@ -260,7 +263,7 @@ async fn offer_transfer(tx: &mut Tx, p: &Plan, o: &OfferedTransfer<'_>, actor: &
     let now = tx.now();
     sqlx::query(
         "INSERT INTO plan_transfer (id, plan_id, from_authority_id, to_authority_id, notified_on, due_by, state, \
-         created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8)",
+         created_by, created_at, pack_shared_by, pack_shared_at) VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, $9, $10)",
     )
     .bind(&id)
     .bind(p.id.as_str())
@@ -270,11 +273,14 @@ async fn offer_transfer(tx: &mut Tx, p: &Plan, o: &OfferedTransfer<'_>, actor: &
     .bind(o.due_by.map(|d| d.to_string()))
     .bind(actor)
     .bind(&now)
+    .bind(o.pack_shared.then_some(actor))
+    .bind(o.pack_shared.then_some(now.as_str()))
     .execute(&mut **tx)
     .await?;
     // Each tenant's audit trail shows the transfer; the receiving one sees no names.
     let after = json!({ "transfer_id": id, "plan_id": p.id.as_str(), "from": p.authority_id.as_str(),
-        "to": o.to_authority.as_str(), "notified_on": o.notified_on, "due_by": o.due_by });
+        "to": o.to_authority.as_str(), "notified_on": o.notified_on, "due_by": o.due_by,
+        "pack_shared": o.pack_shared });
     for (authority, entity_type, entity_id) in
         [(p.authority_id.as_str(), "plan", p.id.as_str()), (o.to_authority.as_str(), "plan-transfer", id.as_str())]
     {
@@ -296,7 +302,7 @@ async fn offer_transfer(tx: &mut Tx, p: &Plan, o: &OfferedTransfer<'_>, actor: &
     Ok(())
 }
 
-/// A transfer offered to this authority by another tenant, waiting to be accepted.
+/// A transfer offered to this authority by another tenant: pending, accepted or declined.
 #[derive(Debug, Clone, Serialize)]
 pub struct TransferRow {
     pub id: String,
@@ -305,32 +311,155 @@ pub struct TransferRow {
     pub from_authority_name: String,
     pub notified_on: Option<NaiveDate>,
     pub due_by: Option<NaiveDate>,
+    /// "pending", "accepted" or "declined".
     pub state: String,
+    /// The sending authority's consent to share the pack: who gave it and when (None: not given).
+    pub pack_shared_by: Option<String>,
+    pub pack_shared_at: Option<String>,
+    /// Accepted: the transfer-in conference requested here.
+    pub conference_id: Option<String>,
+    /// Declined: why.
+    pub declined_reason: Option<String>,
 }
 
-/// The transfers offered to `authority` (the receiving tenant), the most urgent first.
+const TRANSFER_COLUMNS: &str = "t.id, t.plan_id, t.from_authority_id, a.name AS from_name, t.notified_on, t.due_by, \
+    t.state, t.pack_shared_by, t.pack_shared_at, t.conference_id, t.declined_reason";
+
+fn transfer_row(r: &sqlx::any::AnyRow) -> Result<TransferRow> {
+    Ok(TransferRow {
+        id: text(r, "id")?,
+        plan_id: text(r, "plan_id")?,
+        from_authority_id: text(r, "from_authority_id")?,
+        from_authority_name: text(r, "from_name")?,
+        notified_on: date(r, "notified_on")?,
+        due_by: date(r, "due_by")?,
+        state: text(r, "state")?,
+        pack_shared_by: opt_text(r, "pack_shared_by")?,
+        pack_shared_at: opt_text(r, "pack_shared_at")?,
+        conference_id: opt_text(r, "conference_id")?,
+        declined_reason: opt_text(r, "declined_reason")?,
+    })
+}
+
+/// The transfers offered to `authority` (the receiving tenant), the pending ones first, the
+/// most urgent first.
 pub async fn transfers_to(db: &Db, authority: &AuthorityId) -> Result<Vec<TransferRow>> {
-    let rows = sqlx::query(
-        "SELECT t.id, t.plan_id, t.from_authority_id, a.name AS from_name, t.notified_on, t.due_by, t.state \
-         FROM plan_transfer t JOIN authority a ON a.id = t.from_authority_id WHERE t.to_authority_id = $1 \
-         ORDER BY CASE WHEN t.state = 'pending' THEN 0 ELSE 1 END, t.due_by, t.id LIMIT 200",
-    )
+    let rows = sqlx::query(&format!(
+        "SELECT {TRANSFER_COLUMNS} FROM plan_transfer t JOIN authority a ON a.id = t.from_authority_id \
+         WHERE t.to_authority_id = $1 \
+         ORDER BY CASE WHEN t.state = 'pending' THEN 0 ELSE 1 END, t.due_by, t.id LIMIT 200"
+    ))
     .bind(authority.as_str())
     .fetch_all(db.pool())
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(TransferRow {
-                id: text(r, "id")?,
-                plan_id: text(r, "plan_id")?,
-                from_authority_id: text(r, "from_authority_id")?,
-                from_authority_name: text(r, "from_name")?,
-                notified_on: date(r, "notified_on")?,
-                due_by: date(r, "due_by")?,
-                state: text(r, "state")?,
-            })
-        })
-        .collect()
+    rows.iter().map(transfer_row).collect()
+}
+
+/// One transfer offered to `authority`; `None` when there is none by that id offered to it
+/// (another tenant's transfer is not found, whoever sent or received it).
+pub async fn transfer_to(db: &Db, authority: &AuthorityId, id: &str) -> Result<Option<TransferRow>> {
+    let row = sqlx::query(&format!(
+        "SELECT {TRANSFER_COLUMNS} FROM plan_transfer t JOIN authority a ON a.id = t.from_authority_id \
+         WHERE t.id = $1 AND t.to_authority_id = $2"
+    ))
+    .bind(id)
+    .bind(authority.as_str())
+    .fetch_optional(db.pool())
+    .await?;
+    row.as_ref().map(transfer_row).transpose()
+}
+
+/// The receiving authority's answer to a pending transfer, audited in both tenants in the
+/// caller's transaction: accepted (with the transfer-in conference it requested) or declined
+/// with the reason. A transfer already answered is a conflict (two people answering at once).
+pub async fn answer_transfer(
+    tx: &mut Tx,
+    t: &TransferRow,
+    to_authority: &AuthorityId,
+    actor: &str,
+    answer: TransferAnswer<'_>,
+) -> Result<()> {
+    let now = tx.now();
+    let (affected, state, action, detail) = match answer {
+        TransferAnswer::Accepted { conference_id } => {
+            let n = sqlx::query(
+                "UPDATE plan_transfer SET state = 'accepted', accepted_by = $1, accepted_at = $2, conference_id = $3 \
+                 WHERE id = $4 AND to_authority_id = $5 AND state = 'pending'",
+            )
+            .bind(actor)
+            .bind(&now)
+            .bind(conference_id)
+            .bind(&t.id)
+            .bind(to_authority.as_str())
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
+            (n, "accepted", "plan.transfer.accept", json!({ "conference_id": conference_id }))
+        }
+        TransferAnswer::Declined { reason } => {
+            let n = sqlx::query(
+                "UPDATE plan_transfer SET state = 'declined', declined_by = $1, declined_at = $2, declined_reason = $3 \
+                 WHERE id = $4 AND to_authority_id = $5 AND state = 'pending'",
+            )
+            .bind(actor)
+            .bind(&now)
+            .bind(reason)
+            .bind(&t.id)
+            .bind(to_authority.as_str())
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
+            (n, "declined", "plan.transfer.decline", json!({ "reason": reason }))
+        }
+    };
+    if affected != 1 {
+        return Err(StoreError::Conflict("This transfer was already accepted or declined.".into()));
+    }
+    let mut after = json!({ "transfer_id": t.id, "plan_id": t.plan_id, "from": t.from_authority_id,
+        "to": to_authority.as_str(), "state": state });
+    if let (Value::Object(a), Value::Object(d)) = (&mut after, detail) {
+        a.extend(d);
+    }
+    for (authority, entity_type, entity_id) in [
+        (t.from_authority_id.as_str(), "plan", t.plan_id.as_str()),
+        (to_authority.as_str(), "plan-transfer", t.id.as_str()),
+    ] {
+        audit::record(
+            tx,
+            Entry {
+                authority_id: authority,
+                actor,
+                kind: EventKind::Change,
+                action,
+                entity_type,
+                entity_id,
+                before: json!({ "state": "pending" }),
+                after: after.clone(),
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// What the receiving authority answered.
+pub enum TransferAnswer<'a> {
+    Accepted { conference_id: &'a str },
+    Declined { reason: &'a str },
+}
+
+/// The child's open plan of `kind`, when there is one (the step-down's choice of actions
+/// is checked against it).
+pub async fn open_plan_of_child(db: &Db, child_id: &str, kind: PlanKind) -> Result<Option<Stored>> {
+    let row = sqlx::query(
+        "SELECT doc, version FROM plan WHERE child_id = $1 AND kind = $2 AND ended_on IS NULL \
+         ORDER BY started_on DESC LIMIT 1",
+    )
+    .bind(child_id)
+    .bind(kind.as_str())
+    .fetch_optional(db.pool())
+    .await?;
+    row.as_ref().map(stored_from_row).transpose()
 }
 
 /// The child's date of birth, when known (the 18th birthday ending, PLAN-05).

@@ -16,6 +16,7 @@ use axum::Json;
 use confer_domain::access::Action;
 use confer_ops::plan::{self, PlanChanged};
 use confer_ops::plan_people;
+use confer_ops::transfers;
 use serde::de::DeserializeOwned;
 use utoipa::OpenApi;
 
@@ -36,7 +37,11 @@ use utoipa::OpenApi;
         network_meeting,
         transfer_out,
         transfer_pack,
-        child_timeline
+        child_timeline,
+        incoming_transfers,
+        incoming_transfer,
+        accept_transfer,
+        decline_transfer
     ),
     components(schemas(
         plan::PlanView,
@@ -59,7 +64,12 @@ use utoipa::OpenApi;
         plan::ChronologyEntry,
         plan::MemberSchema,
         plan::ActionProgressSchema,
-        plan::SafetyRatingSchema
+        plan::SafetyRatingSchema,
+        transfers::IncomingTransfer,
+        transfers::IncomingTransferView,
+        transfers::AcceptTransferInput,
+        transfers::AcceptedTransfer,
+        transfers::DeclineTransferInput
     ))
 )]
 pub struct PlanApiDoc;
@@ -292,4 +302,43 @@ pub async fn child_timeline(
 ) -> Res {
     let t = plan_people::timeline(&state.ops, &ctx.actor, &family_id, &child_id).await.map_err(ApiError::plan)?;
     Ok(Json(t).into_response())
+}
+
+/// PLAN-05, TIME-02: the transfers other tenants of this installation offered to this
+/// authority, the pending ones first (the child is named only once the sending authority
+/// consented to share the pack).
+#[utoipa::path(get, path = "/api/v1/transfers",
+    responses((status = 200, body = Vec<transfers::IncomingTransfer>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn incoming_transfers(State(state): State<SharedState>, ctx: Ctx) -> Res {
+    Ok(Json(transfers::incoming(&state.ops, &ctx.actor).await?).into_response())
+}
+
+/// PLAN-05, TIME-02: one transfer offered to this authority, with its pack when the sending
+/// authority consented to share it (the read is logged in both tenants).
+#[utoipa::path(get, path = "/api/v1/transfers/{transfer_id}", params(("transfer_id" = String, Path)),
+    responses((status = 200, body = transfers::IncomingTransferView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn incoming_transfer(State(state): State<SharedState>, ctx: Ctx, Path(id): Path<String>) -> Res {
+    Ok(Json(transfers::open(&state.ops, &ctx.actor, &id).await?).into_response())
+}
+
+/// TIME-02: accepts an offered transfer, requesting the transfer-in conference for the child
+/// in this authority's record of the family (due 15 working days from the day this authority
+/// was told, by default). 409 when it was already answered.
+#[utoipa::path(post, path = "/api/v1/transfers/{transfer_id}/accept", params(("transfer_id" = String, Path)),
+    request_body = transfers::AcceptTransferInput,
+    responses((status = 200, body = transfers::AcceptedTransfer), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn accept_transfer(State(state): State<SharedState>, ctx: Ctx, Path(id): Path<String>, body: Bytes) -> Res {
+    let b = crate::api_conferences::read_input::<transfers::AcceptTransferInput>(&body)?;
+    Ok(Json(transfers::accept(&state.ops, &ctx.actor, &id, b).await?).into_response())
+}
+
+/// Declines an offered transfer with the reason (audited in both tenants). 409 when it was
+/// already answered.
+#[utoipa::path(post, path = "/api/v1/transfers/{transfer_id}/decline", params(("transfer_id" = String, Path)),
+    request_body = transfers::DeclineTransferInput,
+    responses((status = 204, description = "Declined"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn decline_transfer(State(state): State<SharedState>, ctx: Ctx, Path(id): Path<String>, body: Bytes) -> Res {
+    let b = crate::api_conferences::read_input::<transfers::DeclineTransferInput>(&body)?;
+    transfers::decline(&state.ops, &ctx.actor, &id, b).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT.into_response())
 }

@@ -214,13 +214,14 @@ impl Ctx {
     /// The layout context for a page, with the navigation this person may use.
     pub fn page(&self, title: &str, current: &str) -> Page {
         let mut nav = Vec::new();
-        let items: [(&'static str, &'static str, Action); 16] = [
+        let items: [(&'static str, &'static str, Action); 17] = [
             ("/", "Dashboard", Action::ViewDashboard),
             ("/families", "Families", Action::SearchFamilies),
             ("/conferences/chair", "Your conferences", Action::ListChairedConferences),
             ("/conferences", "Conferences", Action::ListConferences),
             ("/deadlines", "Due and overdue", Action::ViewDeadlines),
             ("/plans", "Your plans", Action::ListMyPlans),
+            ("/transfers", "Transfers in", Action::ViewIncomingTransfers),
             ("/audit", "Audit trail", Action::ViewAuditTrail),
             ("/quality", "Quality audits", Action::ViewQualityAudits),
             ("/complaints", "Complaints", Action::ViewComplaints),

@@ -275,6 +275,10 @@ pub const ROUTES: &[Route] = &[
     r("POST", "/api/v1/plans/{plan_id}/network-meetings", Record(Action::ChangePlan)),
     r("POST", "/api/v1/plans/{plan_id}/transfer-out", Record(Action::ChangePlan)),
     r("GET", "/api/v1/plans/{plan_id}/transfer-pack", Record(Action::ViewPlan)),
+    r("GET", "/api/v1/transfers", Authority(Action::ViewIncomingTransfers)),
+    r("GET", "/api/v1/transfers/{transfer_id}", Authority(Action::ViewIncomingTransfers)),
+    r("POST", "/api/v1/transfers/{transfer_id}/accept", Authority(Action::AnswerTransfer)),
+    r("POST", "/api/v1/transfers/{transfer_id}/decline", Authority(Action::AnswerTransfer)),
     r("GET", "/api/v1/families/{family_id}/children/{child_id}/timeline", Record(Action::ViewPlan)),
     r("GET", "/records", Authority(Action::ReviewRetention)),
     r("GET", "/records/disposals", Authority(Action::ReviewRetention)),
@@ -334,6 +338,10 @@ pub const ROUTES: &[Route] = &[
     r("POST", "/plans/{plan_id}/network-meeting", Record(Action::ChangePlan)),
     r("POST", "/plans/{plan_id}/transfer-out", Record(Action::ChangePlan)),
     r("GET", "/plans/{plan_id}/transfer-pack", Record(Action::ViewPlan)),
+    r("GET", "/transfers", Authority(Action::ViewIncomingTransfers)),
+    r("GET", "/transfers/{transfer_id}", Authority(Action::ViewIncomingTransfers)),
+    r("POST", "/transfers/{transfer_id}/accept", Authority(Action::AnswerTransfer)),
+    r("POST", "/transfers/{transfer_id}/decline", Authority(Action::AnswerTransfer)),
     // Plans for the people who use them (issue 13): the core group meeting, the young
     // person's own version, a child's timeline, the plan in the family portal.
     r("GET", "/plans/{plan_id}/core-group", Record(Action::ChangePlan)),
@@ -632,6 +640,10 @@ pub fn router(state: SharedState) -> Router {
         .route("/api/v1/plans/{plan_id}/network-meetings", post(crate::api_plans::network_meeting))
         .route("/api/v1/plans/{plan_id}/transfer-out", post(crate::api_plans::transfer_out))
         .route("/api/v1/plans/{plan_id}/transfer-pack", get(crate::api_plans::transfer_pack))
+        .route("/api/v1/transfers", get(crate::api_plans::incoming_transfers))
+        .route("/api/v1/transfers/{transfer_id}", get(crate::api_plans::incoming_transfer))
+        .route("/api/v1/transfers/{transfer_id}/accept", post(crate::api_plans::accept_transfer))
+        .route("/api/v1/transfers/{transfer_id}/decline", post(crate::api_plans::decline_transfer))
         .route("/api/v1/families/{family_id}/children/{child_id}/timeline", get(crate::api_plans::child_timeline))
         .route("/records", get(pages::records::due))
         .route("/records/disposals", get(pages::records::disposals))
@@ -672,6 +684,10 @@ pub fn router(state: SharedState) -> Router {
         .route("/plans/{plan_id}/network-meeting", post(pages::plan_after::network_meeting))
         .route("/plans/{plan_id}/transfer-out", post(pages::plan_after::transfer_out))
         .route("/plans/{plan_id}/transfer-pack", get(pages::plan_after::transfer_pack))
+        .route("/transfers", get(pages::transfers::list))
+        .route("/transfers/{transfer_id}", get(pages::transfers::show))
+        .route("/transfers/{transfer_id}/accept", post(pages::transfers::accept))
+        .route("/transfers/{transfer_id}/decline", post(pages::transfers::decline))
         .route("/plans/{plan_id}/core-group", get(pages::plan_core_group::show).post(pages::plan_core_group::record))
         .route(
             "/plans/{plan_id}/young-person",

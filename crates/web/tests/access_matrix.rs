@@ -206,6 +206,23 @@ async fn every_route_answers_as_the_access_policy_decides_for_every_role_and_rel
             let case = fid.replace("fam-", "case-");
             plan_ids.insert(*variant, w.plan_for(fid, &case, cid, worker_of, &members).await);
         }
+        // PLAN-05, TIME-02: the other tenant's plan offered to this authority as a transfer,
+        // with its pack shared, for the receiving side's routes.
+        let transfer_id = format!("transfer-{key}");
+        sqlx::query(
+            "INSERT INTO plan_transfer (id, plan_id, from_authority_id, to_authority_id, notified_on, due_by, state, \
+             created_by, created_at, pack_shared_by, pack_shared_at) \
+             VALUES ($1, $2, $3, $4, '2026-11-23', '2026-12-14', 'pending', $5, '2026-11-23T09:00:00Z', $5, \
+             '2026-11-23T09:00:00Z')",
+        )
+        .bind(&transfer_id)
+        .bind(&plan_ids[&Variant::OtherTenant])
+        .bind(b.id.as_str())
+        .bind(a.id.as_str())
+        .bind(&worker_b)
+        .execute(db.pool())
+        .await
+        .unwrap();
         // A conference for each family; the chaired one is chaired by this user if they are a
         // chair (anyone else cannot be scheduled as chair: CHAIR-01), else by another chair.
         let mut confs: BTreeMap<Variant, String> = BTreeMap::new();
@@ -303,6 +320,7 @@ async fn every_route_answers_as_the_access_policy_decides_for_every_role_and_rel
                     .replace("{audit_id}", &audit_id)
                     .replace("{request_id}", &request_id)
                     .replace("{complaint_id}", &complaint_id)
+                    .replace("{transfer_id}", &transfer_id)
                     .replace("{id}", &revocable);
                 let expected = if record {
                     let authority = if *variant == Variant::OtherTenant { &b.id } else { &a.id };
@@ -426,6 +444,7 @@ async fn without_signing_in_pages_send_to_sign_in_and_the_api_answers_401() {
             .replace("{audit_id}", "a")
             .replace("{request_id}", "r")
             .replace("{complaint_id}", "k")
+            .replace("{transfer_id}", "t")
             .replace("{id}", "i");
         let page = b.get(&path).await;
         if route.path.starts_with("/api/") {

@@ -147,6 +147,19 @@ async fn conference(
     agreed: &[Value],
     outcome: Value,
 ) -> Conf {
+    conference_with(w, kind, previous, day, agreed, outcome, json!({})).await
+}
+
+/// [`conference`], with more fields in the decision (`extra`, an object).
+async fn conference_with(
+    w: &World,
+    kind: &str,
+    previous: Option<&str>,
+    day: &str,
+    agreed: &[Value],
+    outcome: Value,
+    extra: Value,
+) -> Conf {
     let (status, out) = w
         .post(
             &w.sw,
@@ -208,13 +221,11 @@ async fn conference(
         )
         .await;
     }
-    c.ok(
-        w,
-        &w.chair,
-        "decisions",
-        json!({"child_id": "amy", "outcome": outcome, "continuing_risk_of_significant_harm": plan}),
-    )
-    .await;
+    let mut decision = json!({"child_id": "amy", "outcome": outcome, "continuing_risk_of_significant_harm": plan});
+    if let (Some(d), Some(e)) = (decision.as_object_mut(), extra.as_object()) {
+        d.extend(e.clone());
+    }
+    c.ok(w, &w.chair, "decisions", decision).await;
     c.ok(w, &w.chair, "close", json!({})).await;
     c
 }
@@ -609,4 +620,79 @@ async fn a_child_from_the_icpc_through_three_core_groups_a_review_with_a_new_cat
     assert!(after.body.contains("Next network meeting by"));
     let timeline = sw.get("/families/fam1/children/amy/timeline").await;
     assert!(timeline.body.contains("Stepped down to a child in need plan"));
+}
+
+#[tokio::test]
+async fn the_chair_picks_the_actions_a_step_down_carries_over_and_the_others_close_with_the_reason_plan_05() {
+    let w = world().await;
+    let breakfast = json!({"children": ["amy"], "what": "Breakfast club daily", "owner": {"owner": "professional", "id": "p-school"}, "due": "2026-12-30"});
+    let visits = json!({"children": ["amy"], "what": "Weekly home visit", "owner": {"owner": "professional", "id": "p-hv"}, "due": "2027-01-29"});
+    let icpc = conference(
+        &w,
+        "initial",
+        None,
+        "2026-11-20",
+        &[breakfast, visits],
+        json!({"outcome": "child-protection-plan", "category": "neglect"}),
+    )
+    .await;
+    let cp = w.plans().await[0].0.clone();
+    w.set_clock("2027-02-08 09:00");
+    // Only with a step-down, and only open actions of the child's plan.
+    let (status, out) = w
+        .post(
+            &w.sw,
+            "/api/v1/families/fam1/conferences",
+            json!({"kind": "review", "children": [{"child_id": "amy"}], "previous_conference_id": icpc.id,
+                "reason": "Review.", "concerns": ["neglect"], "family_members": [{"adult_id": "fam1-mum"}], "professionals": PROS}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{out}");
+    let other = out["conference_id"].as_str().unwrap().to_owned();
+    let scheduled = w
+        .ok(
+            &w.coord,
+            &format!("/api/v1/conferences/{other}/schedule"),
+            json!({"version": out["version"], "date": "2027-02-12", "time": "10:00", "venue": "Room 2",
+                "chair_id": w.chair_id, "note_taker_id": w.notes_id}),
+        )
+        .await;
+    let refused = w
+        .post(
+            &w.chair,
+            &format!("/api/v1/conferences/{other}/decisions"),
+            json!({"version": scheduled["version"], "child_id": "amy", "outcome": {"outcome": "end-plan-step-down-to-child-in-need"},
+                "continuing_risk_of_significant_harm": false, "carry_over_actions": [7]}),
+        )
+        .await;
+    assert_eq!(refused.0, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.1);
+    assert!(refused.1["message"].as_str().unwrap().contains("Action 7 is not an open action"), "{}", refused.1);
+    // The review on Friday 19 February ends the plan with a step-down carrying action 2 only.
+    conference_with(
+        &w,
+        "review",
+        Some(&icpc.id),
+        "2027-02-19",
+        &[],
+        json!({"outcome": "end-plan-step-down-to-child-in-need"}),
+        json!({"carry_over_actions": [2]}),
+    )
+    .await;
+    let plans = w.plans().await;
+    let cin = plans.iter().find(|(_, kind)| kind == "child-in-need").expect("the child in need plan").0.clone();
+    let cin_view = w.plan(&cin).await;
+    let carried: Vec<(i64, &str)> = cin_view["plan"]["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["number"].as_i64().unwrap(), a["what"].as_str().unwrap()))
+        .collect();
+    assert_eq!(carried, [(2, "Weekly home visit")]);
+    assert_eq!(cin_view["plan"]["lifecycle"]["actions_chosen_by_review"], true);
+    // Action 1 was not chosen: closed on the ended plan, with the reason, in its history.
+    let plan = w.plan(&cp).await;
+    let one = &plan["plan"]["actions"][0];
+    assert_eq!(one["status"], "not-done", "{one}");
+    assert!(one["not_done_reason"].as_str().unwrap().contains("Not carried over to the child in need plan"), "{one}");
+    assert_eq!(plan["plan"]["actions"][1]["status"], "not-started", "the carried action stays as it was");
 }

@@ -509,3 +509,55 @@ async fn core_group_notes_go_to_each_member_in_the_version_they_may_see_through_
     let (_, teachers) = &confer_store::otp::outbox_for(&j.app.db, "p-school@example.org").await.unwrap()[0];
     assert!(teachers.contains("SECOND-MEETING evidence. (action 1)"), "the professionals read them whole");
 }
+
+#[tokio::test]
+async fn core_group_notes_go_on_the_print_list_for_a_member_without_an_address_or_who_asked_for_post_cg_03_exc_06() {
+    let j = journey().await;
+    let id = j.plan_of("amy").await;
+    let letters = |db: confer_store::Db| async move {
+        confer_store::documents_sent::print_list(&db, None)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|(s, _)| s.kind == "core-group-notes")
+            .collect::<Vec<_>>()
+    };
+    // Mia has no e-mail address: her notes are a letter on the print list, logged as sent by
+    // post; the professionals are e-mailed as before.
+    meeting_on_the_page(&j, &id, "Breakfast club twice so far.").await;
+    let waiting = letters(j.app.db.clone()).await;
+    assert_eq!(waiting.len(), 1, "{waiting:?}");
+    let (sent, pdf) = &waiting[0];
+    assert_eq!(
+        (sent.recipient.as_str(), sent.channel.as_str(), sent.print_state.as_deref()),
+        ("family-member:fam1-mum", "post", Some("waiting"))
+    );
+    assert!(pdf.starts_with(b"%PDF"), "a PDF letter");
+    assert_eq!(confer_store::otp::outbox_for(&j.app.db, "p-school@example.org").await.unwrap().len(), 1);
+    let audit: String = sqlx::query_scalar(
+        "SELECT after_json FROM audit_event WHERE action = 'plan.core-group-notes.sent' AND entity_id = $1",
+    )
+    .bind(&id)
+    .fetch_one(j.app.db.pool())
+    .await
+    .unwrap();
+    let audit: serde_json::Value = serde_json::from_str(&audit).unwrap();
+    assert_eq!(audit["posted"], serde_json::json!(["family-member:fam1-mum"]), "{audit}");
+    assert!(!audit["told"].as_array().unwrap().iter().any(|m| m == "family-member:fam1-mum"), "{audit}");
+
+    // LANG-03: now she has an address but asked for letters by post: a letter again, no e-mail.
+    sqlx::query("UPDATE adult SET email = 'mia@example.org', prefers_post = 1 WHERE id = 'fam1-mum'")
+        .execute(j.app.db.pool())
+        .await
+        .unwrap();
+    meeting_on_the_page(&j, &id, "SECOND-MEETING evidence.").await;
+    assert_eq!(letters(j.app.db.clone()).await.len(), 2);
+    let mail = confer_store::otp::outbox_for(&j.app.db, "mia@example.org").await.unwrap();
+    assert!(!mail.iter().any(|(s, _)| s.starts_with("Notes of")), "{mail:?}");
+    // With her preference lifted, she is e-mailed.
+    sqlx::query("UPDATE adult SET prefers_post = 0 WHERE id = 'fam1-mum'").execute(j.app.db.pool()).await.unwrap();
+    meeting_on_the_page(&j, &id, "THIRD-MEETING evidence.").await;
+    assert_eq!(letters(j.app.db.clone()).await.len(), 2, "no third letter");
+    let mail = confer_store::otp::outbox_for(&j.app.db, "mia@example.org").await.unwrap();
+    assert_eq!(mail.iter().filter(|(s, _)| s.starts_with("Notes of")).count(), 1, "{mail:?}");
+}

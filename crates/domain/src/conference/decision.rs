@@ -74,6 +74,15 @@ pub struct DecisionInput {
     pub inquorate_reason: Option<String>,
 }
 
+/// PLAN-05: the actions of a child's ending child protection plan (by their numbers there)
+/// that the step-down carries over to the new child in need plan; the plan's other open
+/// actions are closed with the reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CarriedOver {
+    pub child: ChildId,
+    pub actions: Vec<u32>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChildDecision {
     pub child: ChildId,
@@ -219,6 +228,8 @@ impl super::Conference {
             }
         };
         self.decisions.retain(|d| d.child != input.child);
+        // A decision made again drops the actions chosen for the one it replaces.
+        self.carried_over.retain(|c| c.child != input.child);
         self.decisions.push(ChildDecision {
             child: input.child,
             outcome: input.outcome,
@@ -228,6 +239,38 @@ impl super::Conference {
             decided_at: now,
         });
         Ok(())
+    }
+
+    /// PLAN-05: the chair chooses which open actions of the child's ending child protection
+    /// plan the step-down carries over to the child in need plan (by their numbers in that
+    /// plan; none is a choice too: every open action is then closed). Only after the child's
+    /// step-down decision, in the meeting; choosing again replaces the choice. Without a
+    /// choice the step-down carries the actions agreed for the child at this conference or,
+    /// when none were, every open action.
+    pub fn choose_carried_over_actions(&mut self, who: &Acting, child: &ChildId, mut actions: Vec<u32>) -> Outcome {
+        self.require(who, Duty::Chair, "choose the actions carried over to the child in need plan")?;
+        self.require_state(
+            &[ConferenceState::InProgress],
+            "choose the actions carried over to the child in need plan",
+            "They are chosen in the meeting, with the step-down decision.",
+        )?;
+        let name = self.child(child)?.name.clone();
+        if !matches!(self.decision_for(child), Some(d) if d.outcome == ChildOutcome::EndPlanStepDownToChildInNeed) {
+            return Err(ConferenceError::DecisionDoesNotFit {
+                child: name,
+                why: "only a step-down to a child in need plan carries actions over. Record the step-down decision first.",
+            });
+        }
+        actions.sort_unstable();
+        actions.dedup();
+        self.carried_over.retain(|c| &c.child != child);
+        self.carried_over.push(CarriedOver { child: child.clone(), actions });
+        Ok(())
+    }
+
+    /// PLAN-05: the actions chosen to carry over at the child's step-down, when they were chosen.
+    pub fn carried_over_for(&self, child: &ChildId) -> Option<&[u32]> {
+        self.carried_over.iter().find(|c| &c.child == child).map(|c| c.actions.as_slice())
     }
 
     pub fn decisions(&self) -> &[ChildDecision] {

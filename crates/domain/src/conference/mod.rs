@@ -320,6 +320,10 @@ pub struct Conference {
     parent_views: Vec<ParentView>,
     actions: Vec<PlanAction>,
     decisions: Vec<ChildDecision>,
+    /// PLAN-05: the open actions of each child's ending child protection plan that its
+    /// step-down carries over to the child in need plan (chosen with the decision).
+    #[serde(default)]
+    carried_over: Vec<CarriedOver>,
     legal_recommendations: Vec<LegalRecommendation>,
     dissents: Vec<Dissent>,
     closed_at: Option<DateTime<Utc>>,
@@ -499,6 +503,7 @@ impl Conference {
             parent_views: Vec::new(),
             actions: Vec::new(),
             decisions: Vec::new(),
+            carried_over: Vec::new(),
             legal_recommendations: Vec::new(),
             dissents: Vec::new(),
             closed_at: None,

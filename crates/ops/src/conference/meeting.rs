@@ -177,6 +177,12 @@ pub struct DecideInput {
     /// INV-03: why the decision is made without a quorum (where policy allows).
     #[serde(default)]
     pub inquorate_reason: Option<String>,
+    /// PLAN-05, with a step-down: the numbers of the open actions of the child's plan that
+    /// carry over to the child in need plan; its other open actions are closed with the reason.
+    /// Left out: the actions agreed for the child at this conference or, when none were,
+    /// every open action carry over.
+    #[serde(default)]
+    pub carry_over_actions: Option<Vec<u32>>,
 }
 
 pub async fn decision(ops: &Ops, actor: &Actor, id: &str, v: i64, b: DecideInput) -> Result<Changed> {
@@ -190,7 +196,52 @@ pub async fn decision(ops: &Ops, actor: &Actor, id: &str, v: i64, b: DecideInput
         continuing_risk_of_significant_harm: b.continuing_risk_of_significant_harm,
         inquorate_reason: b.inquorate_reason,
     };
-    let ((), v) = save(ops, actor, id, v, "conference.decide", |c| c.decide(&a.acting, input, &p, now)).await?;
+    let child = input.child.clone();
+    if let Some(numbers) = &b.carry_over_actions {
+        if input.outcome != ChildOutcome::EndPlanStepDownToChildInNeed {
+            return Err(OpsError::invalid(
+                "carry_over",
+                "Actions are carried over only with a step-down to a child in need plan.",
+            ));
+        }
+        let plan = confer_store::plans::open_plan_of_child(
+            &ops.db,
+            child.as_str(),
+            confer_domain::plan::PlanKind::ChildProtection,
+        )
+        .await?;
+        let open: Vec<u32> = plan
+            .map(|s| {
+                s.plan
+                    .actions
+                    .iter()
+                    .filter(|x| {
+                        matches!(
+                            x.status,
+                            confer_domain::plan::ActionStatus::NotStarted
+                                | confer_domain::plan::ActionStatus::InProgress
+                        )
+                    })
+                    .map(|x| x.number)
+                    .collect()
+            })
+            .unwrap_or_default();
+        if let Some(n) = numbers.iter().find(|n| !open.contains(n)) {
+            return Err(OpsError::invalid(
+                "carry_over",
+                format!("Action {n} is not an open action of the child's plan, so it cannot be carried over."),
+            ));
+        }
+    }
+    let carry = b.carry_over_actions;
+    let ((), v) = save(ops, actor, id, v, "conference.decide", |c| {
+        c.decide(&a.acting, input, &p, now)?;
+        match carry {
+            Some(numbers) => c.choose_carried_over_actions(&a.acting, &child, numbers),
+            None => Ok(()),
+        }
+    })
+    .await?;
     Ok(Changed::new(id, v, None, None))
 }
 

@@ -107,6 +107,23 @@ pub async fn request(
     b: RequestInput,
     transfer: Option<TransferFrom>,
 ) -> Result<Requested> {
+    let c = prepare_request(ops, actor, family_id, b, transfer).await?;
+    let mut tx = ops.db.begin().await?;
+    conferences::create(&ops.db, &mut tx, &c, actor.user_id.as_str()).await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    Ok(Requested { id: c.id().to_string(), due_by: c.due_by() })
+}
+
+/// The conference [`request`] would make, checked by the policy and the domain, not yet
+/// stored: for an operation that stores it with something else in one transaction (the
+/// acceptance of a transfer between tenants, `crate::transfers::accept`).
+pub async fn prepare_request(
+    ops: &Ops,
+    actor: &Actor,
+    family_id: &str,
+    b: RequestInput,
+    transfer: Option<TransferFrom>,
+) -> Result<Conference> {
     super::authorize_family(ops, actor, Action::RequestConference, family_id).await?;
     let record = families::family_record(&ops.db, family_id).await?;
     let Some(case) = record.case.clone() else {
@@ -275,8 +292,5 @@ pub async fn request(
     if let Some(from) = transfer {
         c.record_transfer_from(&acting, from, today)?;
     }
-    let mut tx = ops.db.begin().await?;
-    conferences::create(&ops.db, &mut tx, &c, actor.user_id.as_str()).await?;
-    tx.commit().await.map_err(StoreError::from)?;
-    Ok(Requested { id, due_by: c.due_by() })
+    Ok(c)
 }

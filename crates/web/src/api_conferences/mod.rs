@@ -213,6 +213,12 @@ fn expected_version_of(headers: &HeaderMap, body: &Value, what: &str) -> Res<i64
     }
 }
 
+/// A write's input without a version (an answer that can be given once, such as accepting a
+/// transfer): 400 when the body is not JSON, 422 when it is not what the operation takes.
+pub(crate) fn read_input<T: DeserializeOwned>(body: &Bytes) -> Res<T> {
+    parse_value(body).and_then(parse::<T>)
+}
+
 /// A write's input and the version of `what` it names, read from the body and headers (no
 /// access asked: the caller asks its policy when this fails).
 pub(crate) fn read_versioned<T: DeserializeOwned>(headers: &HeaderMap, body: &Bytes, what: &str) -> Res<(T, i64)> {

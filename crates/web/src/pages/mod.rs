@@ -34,3 +34,4 @@ pub mod record;
 pub mod records;
 pub mod register_stats;
 pub mod subject_access;
+pub mod transfers;

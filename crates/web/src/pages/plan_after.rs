@@ -305,7 +305,7 @@ pub async fn transfer_out(
             .ok_or_else(|| Problem::Field("authority", "Enter the authority the child moved to".into()))?;
         let moved_on = date_field(&sent, "moved_on", "the day the child moved")?;
         let notified_on = date_field(&sent, "notified_on", "the day that authority was told")?;
-        let b = plan::TransferOutInput { authority, moved_on, notified_on };
+        let b = plan::TransferOutInput { authority, moved_on, notified_on, share_pack: sent.yes("share_pack") };
         plan::transfer_out(&state.ops, &ctx.actor, &id, v, b).await.map_err(Problem::Ops)
     }
     .await

@@ -11,6 +11,16 @@ use crate::plan::*;
 /// decided `amy`, Ben's plan ended and Cara no plan; `agree` runs in the meeting before the
 /// decisions (to agree actions).
 fn held(kind: ConferenceKind, amy: ChildOutcome, agree: impl FnOnce(&mut Conference)) -> Conference {
+    held_then(kind, amy, agree, |_| {})
+}
+
+/// [`held`], with `after` running after the decisions, before the conference closes.
+fn held_then(
+    kind: ConferenceKind,
+    amy: ChildOutcome,
+    agree: impl FnOnce(&mut Conference),
+    after: impl FnOnce(&mut Conference),
+) -> Conference {
     let mut r = request();
     r.kind = kind;
     r.children[0].current_plan = Some(PlanCategory::Emotional);
@@ -54,6 +64,7 @@ fn held(kind: ConferenceKind, amy: ChildOutcome, agree: impl FnOnce(&mut Confere
         views_for(&mut c, child, if o.is_child_protection_plan() { PlanView::Plan } else { PlanView::NoPlan });
         decide(&mut c, child, o).expect("decide");
     }
+    after(&mut c);
     close(&mut c).expect("close");
     c
 }
@@ -332,4 +343,75 @@ fn a_transfer_out_ends_the_plan_and_records_the_receiving_authority_and_its_due_
     );
     let t = p.lifecycle.transferred_to.clone().expect("kept");
     assert_eq!((t.authority.as_str(), t.transfer_in_due_by), ("Otherton Council", due));
+}
+
+#[test]
+fn the_step_down_carries_the_actions_the_chair_chose_and_closes_the_others_with_the_reason_plan_05() {
+    let mut cp = amys_cp_plan();
+    let kw = lead(&cp);
+    let third = cp
+        .add_action(
+            &kw,
+            "Mum attends a parenting course",
+            ActionOwner::FamilyMember(mum()),
+            "Mum".into(),
+            d("2027-01-29"),
+            d("2026-11-26"),
+        )
+        .expect("added");
+    let review = held_then(
+        ConferenceKind::Review,
+        ChildOutcome::EndPlanStepDownToChildInNeed,
+        |c| {
+            c.add_plan_action(
+                &note_taker(),
+                vec![kid("amy")],
+                "Family support worker visits weekly",
+                ActionOwner::Agency("Family support".into()),
+                d("2027-01-15"),
+                d(CONFERENCE_DAY),
+                at("2026-11-20 10:45"),
+            )
+            .expect("agreed at the review");
+        },
+        |c| {
+            // Only the chair chooses, and only for a child whose plan steps down.
+            assert!(c.choose_carried_over_actions(&note_taker(), &kid("amy"), vec![third]).is_err());
+            let ben = c.choose_carried_over_actions(&chair(), &kid("ben"), vec![1]).unwrap_err();
+            assert!(ben.to_string().contains("only a step-down"), "{ben}");
+            c.choose_carried_over_actions(&chair(), &kid("amy"), vec![third, third]).expect("chosen");
+        },
+    );
+    assert_eq!(review.carried_over_for(&kid("amy")), Some(&[third][..]));
+    assert!(cp.follow_review(&review));
+    let cin = cp.step_down(&review, PlanId::from("cin-amy"), 0, None).expect("a CiN plan");
+    assert_eq!(cin.lifecycle.actions_chosen_by_review, Some(true));
+    let carried: Vec<(u32, &str)> = cin.actions.iter().map(|a| (a.number, a.what.as_str())).collect();
+    assert_eq!(
+        carried,
+        [(third, "Mum attends a parenting course"), (third + 1, "Family support worker visits weekly")],
+        "the chosen action with its number, then the review's own"
+    );
+    // Action 1 was open and not chosen: closed on the ended plan with the reason; action 2
+    // was done and stays so.
+    let one = cp.actions.iter().find(|a| a.number == 1).unwrap();
+    assert_eq!(one.status, ActionStatus::NotDone);
+    assert!(one.not_done_reason.as_deref().is_some_and(|r| r.contains("Not carried over")), "{one:?}");
+    assert_eq!(cp.actions.iter().find(|a| a.number == 2).unwrap().status, ActionStatus::Done);
+    assert_eq!(cp.actions.iter().find(|a| a.number == third).unwrap().status, ActionStatus::NotStarted);
+}
+
+#[test]
+fn a_decision_made_again_drops_the_actions_chosen_for_the_step_down_plan_05() {
+    let review = held_then(
+        ConferenceKind::Review,
+        ChildOutcome::EndPlanStepDownToChildInNeed,
+        |_| {},
+        |c| {
+            c.choose_carried_over_actions(&chair(), &kid("amy"), vec![1]).expect("chosen");
+            decide(c, "amy", ChildOutcome::EndPlanNoFurtherPlan).expect("decided again");
+            assert!(c.carried_over_for(&kid("amy")).is_none());
+        },
+    );
+    assert!(review.carried_over_for(&kid("amy")).is_none());
 }

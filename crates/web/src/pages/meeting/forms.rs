@@ -167,11 +167,28 @@ form_handler!(decision, Action::ChairConference, "decision", "outcome", |state, 
         "end-plan-no-further-plan" => ChildOutcome::EndPlanNoFurtherPlan,
         _ => return Err(Problem::Field("outcome", "Select the decision".into())),
     };
+    // PLAN-05: with "carry over only the ticked actions", the ticked actions of this child's
+    // plan (each box is "child:number"); the others are closed at the step-down.
+    let carry_over_actions = if sent.yes("choose_carry_over") {
+        let prefix = format!("{child_id}:");
+        let mut numbers = Vec::new();
+        for v in sent.all("carry_over") {
+            if let Some(n) = v.strip_prefix(&prefix) {
+                numbers.push(n.parse::<u32>().map_err(|_| {
+                    Problem::Field("carry_over", "Tick the actions to carry over from the list".into())
+                })?);
+            }
+        }
+        Some(numbers)
+    } else {
+        None
+    };
     let b = conference::DecideInput {
         child_id,
         outcome,
         continuing_risk_of_significant_harm: sent.yes("continuing_risk"),
         inquorate_reason: sent.opt("inquorate_reason"),
+        carry_over_actions,
     };
     done(conference::decision(&state.ops, &ctx.actor, &id, v, b).await)
 });

@@ -76,6 +76,9 @@ struct TaskPage<'a> {
     choices: Vec<Opt>,
     more_choices: Vec<Opt>,
     parts: Vec<Opt>,
+    /// PLAN-05: at a review, the open actions of each child's plan the step-down may carry
+    /// over ("child:number", "Child: 1. What").
+    carry_over: Vec<Opt>,
 }
 
 fn opts<T: Copy>(all: &[T], f: impl Fn(T) -> (&'static str, &'static str)) -> Vec<Opt> {
@@ -221,6 +224,7 @@ pub async fn task_page(
         choices: Vec::new(),
         more_choices: Vec::new(),
         parts: Vec::new(),
+        carry_over: Vec::new(),
     };
     match task {
         // MEET-02: each invited person, present or not, for which part, late or early.
@@ -388,6 +392,28 @@ pub async fn task_page(
                 })
                 .collect();
             p.children = children();
+            if c.kind() == ConferenceKind::Review && p.in_progress && p.may_chair {
+                for ch in c.children().iter().filter(|ch| ch.current_plan.is_some()) {
+                    let plan = confer_store::plans::open_plan_of_child(
+                        &state.db,
+                        ch.child_id.as_str(),
+                        confer_domain::plan::PlanKind::ChildProtection,
+                    )
+                    .await?;
+                    for a in plan.iter().flat_map(|s| s.plan.actions.iter()).filter(|a| {
+                        matches!(
+                            a.status,
+                            confer_domain::plan::ActionStatus::NotStarted
+                                | confer_domain::plan::ActionStatus::InProgress
+                        )
+                    }) {
+                        p.carry_over.push(Opt::new(
+                            format!("{}:{}", ch.child_id, a.number),
+                            format!("{}: {}. {} ({})", ch.name, a.number, a.what, a.owner_name),
+                        ));
+                    }
+                }
+            }
             p.choices = vec![
                 Opt::new("child-protection-plan", "A child protection plan (choose the category)"),
                 Opt::new("child-in-need-plan", "A child in need plan"),

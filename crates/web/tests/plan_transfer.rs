@@ -1,0 +1,299 @@
+//! Transfers between two tenants of the same installation, the receiving side (issue 13,
+//! PLAN-05, TIME-02): the receiving authority's coordinators and team managers see what was
+//! offered to them (API and pages), open the transfer pack only with the sending authority's
+//! consent (the read logged in both tenants), accept it (the transfer-in conference requested
+//! in the receiving tenant with the day it was told and its due date) or decline it with the
+//! reason, audited in both; a third tenant, and the sending one, find nothing.
+//! Runs on SQLite, and on PostgreSQL with CONFER_TEST_DATABASE=postgres.
+
+mod common;
+use common::*;
+use confer_domain::conference::ConferenceKind;
+use confer_domain::{Nation, Role};
+use confer_store::testing::World;
+use confer_store::tokens::{self, Scope};
+use confer_store::users::AccountKind;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+struct Tenants {
+    app: App,
+    http: reqwest::Client,
+    /// Testshire's social worker, who transfers Amy's plan out.
+    sw: String,
+    /// Testshire's coordinator (the sending tenant).
+    sending_coordinator: String,
+    /// Otherton: the receiving tenant's coordinator and team manager (id, token).
+    other: World,
+    coordinator_id: String,
+    coordinator: String,
+    manager_id: String,
+    /// Thirdshire: a coordinator of a third tenant.
+    third: World,
+    third_coordinator: String,
+}
+
+async fn person_in(app: &App, w: &World, name: &str, roles: &[Role]) -> (String, String) {
+    let (id, _) = w.person(name).roles(roles).kind(AccountKind::Staff).signs_in().create().await;
+    let scopes = [Scope::Read, Scope::Write];
+    let t = tokens::create_for_days(&app.db, &id, w.authority.id.as_str(), "api", &scopes, tokens::MAX_DAYS, "test")
+        .await
+        .unwrap()
+        .1;
+    (id, t)
+}
+
+/// Amy's initial conference in Testshire on Friday 20 November 2026 decided a child protection
+/// plan; the clock stands at Monday 23 November. Otherton and Thirdshire are tenants too;
+/// Otherton already has the family's record (they registered when they moved).
+async fn tenants() -> Tenants {
+    let (app, clock) = start_at("2026-11-20 14:00").await;
+    let w = &app.world;
+    let (sw_id, _) = w.person("sw").roles(&[Role::SocialWorker]).kind(AccountKind::Staff).signs_in().create().await;
+    let sw = tokens::create_for_days(
+        &app.db,
+        &sw_id,
+        w.authority.id.as_str(),
+        "api",
+        &[Scope::Read, Scope::Write],
+        tokens::MAX_DAYS,
+        "test",
+    )
+    .await
+    .unwrap()
+    .1;
+    let (_, sending_coordinator) = person_in(&app, w, "coord", &[Role::Coordinator]).await;
+    let (teacher_id, _) = w.person("teacher").roles(&[Role::Professional]).kind(AccountKind::Staff).create().await;
+    w.professional("p-school", Some(&teacher_id)).await;
+    let family = w
+        .family("fam1")
+        .worker(&sw_id)
+        .child("amy", "Amy", "2016-05-01")
+        .mother("fam1-mum", "Mia")
+        .professionals(&["p-school"])
+        .create()
+        .await;
+    family.planned_conference(w).await;
+
+    let other = World::with_authority(&app.db, "O01", "Otherton Council", Nation::England).await;
+    let (coordinator_id, coordinator) = person_in(&app, &other, "o-coord", &[Role::Coordinator]).await;
+    let (manager_id, _) = person_in(&app, &other, "o-manager", &[Role::TeamManager]).await;
+    let (o_sw, _) = person_in(&app, &other, "o-sw", &[Role::SocialWorker]).await;
+    other.family("ofam").worker(&o_sw).child("oamy", "Amy", "2016-05-01").mother("ofam-mum", "Mia").create().await;
+    let third = World::with_authority(&app.db, "X01", "Thirdshire Council", Nation::England).await;
+    let (_, third_coordinator) = person_in(&app, &third, "x-coord", &[Role::Coordinator]).await;
+    clock.set(at("2026-11-23 09:00"));
+    Tenants {
+        app,
+        http: reqwest::Client::new(),
+        sw,
+        sending_coordinator,
+        other,
+        coordinator_id,
+        coordinator,
+        manager_id,
+        third,
+        third_coordinator,
+    }
+}
+
+impl Tenants {
+    async fn get(&self, token: &str, path: &str) -> (StatusCode, Value) {
+        let res = self.http.get(format!("{}{path}", self.app.base)).bearer_auth(token).send().await.unwrap();
+        let status = res.status();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+    async fn post(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
+        let res =
+            self.http.post(format!("{}{path}", self.app.base)).bearer_auth(token).json(&body).send().await.unwrap();
+        let status = res.status();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+    async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_scalar::<_, i64>(sql).fetch_one(self.app.db.pool()).await.unwrap()
+    }
+    async fn audit(&self, action: &str, authority: &str) -> i64 {
+        self.count(&format!(
+            "SELECT COUNT(*) FROM audit_event WHERE action = '{action}' AND authority_id = '{authority}'"
+        ))
+        .await
+    }
+    /// Testshire transfers Amy's plan out to Otherton; returns the offered transfer's id.
+    async fn transfer_out(&self, share_pack: bool) -> String {
+        let (_, list) = self.get(&self.sw, "/api/v1/families/fam1/plans").await;
+        let row = list.as_array().unwrap().iter().find(|p| p["kind"] == "child-protection").unwrap().clone();
+        let id = row["id"].as_str().unwrap().to_owned();
+        let body = json!({"version": row["version"], "authority": "Otherton Council", "moved_on": "2026-11-21",
+            "notified_on": "2026-11-23", "share_pack": share_pack});
+        let (status, out) = self.post(&self.sw, &format!("/api/v1/plans/{id}/transfer-out"), body).await;
+        assert_eq!(status, StatusCode::OK, "{out}");
+        assert_eq!(out["offered_here"], true);
+        let (status, list) = self.get(&self.coordinator, "/api/v1/transfers").await;
+        assert_eq!(status, StatusCode::OK, "{list}");
+        list[0]["id"].as_str().unwrap().to_owned()
+    }
+}
+
+#[tokio::test]
+async fn the_receiving_coordinator_opens_the_shared_pack_and_accepts_requesting_the_transfer_in_conference_plan_05_time_02(
+) {
+    let t = tenants().await;
+    let id = t.transfer_out(true).await;
+    let (a, o, x) =
+        (t.app.authority.id.to_string(), t.other.authority.id.to_string(), t.third.authority.id.to_string());
+
+    // Otherton's list: the child is named (the pack is shared), due 15 working days from the
+    // Monday it was told (TIME-02).
+    let (_, list) = t.get(&t.coordinator, "/api/v1/transfers").await;
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    let row = &list[0];
+    assert_eq!(
+        (row["from_authority"].as_str(), row["state"].as_str(), row["due_by"].as_str()),
+        (Some("Testshire County Council"), Some("pending"), Some("2026-12-14"))
+    );
+    assert!(row["child_name"].as_str().is_some_and(|n| n.starts_with("Amy")), "{row}");
+    assert_eq!(row["pack_shared"], true);
+
+    // The pack, with the sending authority's consent recorded; its read is logged in both.
+    let (status, one) = t.get(&t.coordinator, &format!("/api/v1/transfers/{id}")).await;
+    assert_eq!(status, StatusCode::OK, "{one}");
+    assert!(one["transfer"]["pack_shared_at"].as_str().is_some(), "{one}");
+    assert_eq!(one["pack"]["latest_conference"]["outcome"], "A child protection plan under the category of neglect");
+    assert!(!one["pack"]["chronology"].as_array().unwrap().is_empty());
+    assert_eq!(t.audit("plan.transfer-pack.read-by-receiving", &o).await, 1);
+    assert_eq!(t.audit("plan.transfer-pack.read-by-receiving", &a).await, 1, "the sending tenant sees who read it");
+
+    // A third tenant, and the sending one, find nothing: no list row, 404 for the transfer.
+    for token in [&t.third_coordinator, &t.sending_coordinator] {
+        let (status, list) = t.get(token, "/api/v1/transfers").await;
+        assert_eq!((status, list.as_array().map(Vec::len)), (StatusCode::OK, Some(0)), "{list}");
+        let (status, _) = t.get(token, &format!("/api/v1/transfers/{id}")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let body = json!({"family_id": "ofam", "child_id": "oamy"});
+        let (status, _) = t.post(token, &format!("/api/v1/transfers/{id}/accept"), body).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (status, _) = t.post(token, &format!("/api/v1/transfers/{id}/decline"), json!({"reason": "No."})).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+    // A social worker of the sending authority may not look at incoming transfers at all.
+    let (status, _) = t.get(&t.sw, "/api/v1/transfers").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // The family must be one of Otherton's own records: another tenant's is refused as unknown.
+    let (status, out) = t
+        .post(
+            &t.coordinator,
+            &format!("/api/v1/transfers/{id}/accept"),
+            json!({"family_id": "fam1", "child_id": "amy"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{out}");
+    assert!(out["message"].as_str().unwrap().contains("no family with that reference"), "{out}");
+
+    let (status, out) = t
+        .post(
+            &t.coordinator,
+            &format!("/api/v1/transfers/{id}/accept"),
+            json!({"family_id": "ofam", "child_id": "oamy"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    assert_eq!(out["due_by"], "2026-12-14");
+    let conference_id = out["conference_id"].as_str().unwrap();
+    let c = confer_store::conferences::load(&t.app.db, conference_id).await.unwrap().conference;
+    assert_eq!(c.kind(), ConferenceKind::TransferIn);
+    assert_eq!(c.authority_id().as_str(), o, "requested in the receiving tenant");
+    assert_eq!(c.transfer_notified_on(), Some("2026-11-23".parse().unwrap()));
+    assert_eq!(c.due_by(), "2026-12-14".parse().unwrap());
+    let from = c.transfer_from().expect("where the plan was made");
+    assert_eq!(
+        (from.authority.as_str(), from.plan_started_on),
+        ("Testshire County Council", "2026-11-20".parse().unwrap())
+    );
+    assert_eq!(c.children()[0].current_plan, Some(confer_domain::conference::PlanCategory::Neglect));
+
+    // The answer is audited in both tenants, and given once.
+    assert_eq!(t.audit("plan.transfer.accept", &a).await, 1);
+    assert_eq!(t.audit("plan.transfer.accept", &o).await, 1);
+    let (status, _) = t
+        .post(
+            &t.coordinator,
+            &format!("/api/v1/transfers/{id}/accept"),
+            json!({"family_id": "ofam", "child_id": "oamy"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (status, _) = t.post(&t.coordinator, &format!("/api/v1/transfers/{id}/decline"), json!({"reason": "x"})).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (_, list) = t.get(&t.coordinator, "/api/v1/transfers").await;
+    assert_eq!((list[0]["state"].as_str(), list[0]["conference_id"].as_str()), (Some("accepted"), Some(conference_id)));
+    // Nothing of it reached the third tenant's audit trail.
+    assert_eq!(
+        t.count(&format!("SELECT COUNT(*) FROM audit_event WHERE authority_id = '{x}' AND action LIKE 'plan.%'")).await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn without_the_sending_authoritys_consent_the_pack_stays_closed_and_a_decline_gives_the_reason_through_the_pages_plan_05(
+) {
+    let t = tenants().await;
+    let id = t.transfer_out(false).await;
+    let (a, o) = (t.app.authority.id.to_string(), t.other.authority.id.to_string());
+    let (status, one) = t.get(&t.coordinator, &format!("/api/v1/transfers/{id}")).await;
+    assert_eq!(status, StatusCode::OK, "{one}");
+    assert_eq!((one["pack"].clone(), one["transfer"]["child_name"].clone()), (Value::Null, Value::Null), "no names");
+    assert_eq!(
+        t.count("SELECT COUNT(*) FROM audit_event WHERE action = 'plan.transfer-pack.read-by-receiving'").await,
+        0
+    );
+
+    // Otherton's team manager, in the pages.
+    let mut b = t.app.as_user(&t.manager_id).await;
+    let list = b.get("/transfers").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("Testshire County Council") && list.body.contains("Named once the pack is shared"));
+    assert!(list.body.contains("14 December 2026"));
+    let path = format!("/transfers/{id}");
+    let page = b.get(&path).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("has not agreed to share the pack"));
+    // No reason: the page again, 422, the summary pointing at the field.
+    let res = b.submit(&page, &format!("/transfers/{id}/decline"), &[("reason", "  ")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("href=\"#reason\""), "{}", error_summary(&res.body));
+    // Accepting without the family's reference: 422, what was typed kept.
+    let res = b.submit(&page, &format!("/transfers/{id}/accept"), &[("family_id", ""), ("child_id", "oamy")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.body.contains("href=\"#family_id\"") && res.body.contains("value=\"oamy\""),
+        "{}",
+        error_summary(&res.body)
+    );
+    let reason = "The family stayed in Otherton for a week only and went back.";
+    let res = b.submit(&page, &format!("/transfers/{id}/decline"), &[("reason", reason)]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", error_summary(&res.body));
+    let page = b.get(&format!("{path}?done=declined")).await;
+    assert!(page.body.contains(reason) && page.body.contains("Declined"));
+    assert!(!page.body.contains("action=\"/transfers/"), "no more answers to give");
+    // The sending tenant reads the reason in its audit trail; the receiving one has it too.
+    assert_eq!(t.audit("plan.transfer.decline", &a).await, 1);
+    assert_eq!(t.audit("plan.transfer.decline", &o).await, 1);
+}
+
+#[tokio::test]
+async fn the_receiving_coordinator_accepts_in_the_pages_and_lands_on_the_transfer_in_conference_time_02() {
+    let t = tenants().await;
+    let id = t.transfer_out(true).await;
+    let mut b = t.app.as_user(&t.coordinator_id).await;
+    let page = b.get(&format!("/transfers/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Chronology") && page.body.contains("Shared with this authority"));
+    let res = b.submit(&page, &format!("/transfers/{id}/accept"), &[("family_id", "ofam"), ("child_id", "oamy")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", error_summary(&res.body));
+    let to = res.location.clone().unwrap();
+    assert!(to.starts_with("/conferences/"), "{to}");
+    let conference = b.get(&to).await;
+    assert_eq!(conference.status, StatusCode::OK);
+    assert!(conference.body.contains("14 December 2026"), "the due date is on the conference");
+}
