@@ -7,12 +7,12 @@
 use crate::{Ops, OpsError, Result};
 use chrono::NaiveDate;
 use confer_domain::access::{decide, Action, Actor, Decision, Target};
+use confer_domain::conference::ExclusionReason;
 use confer_domain::conference::PlanCategory;
 use confer_domain::dashboards::{
-    self as d, BreachReason, DeadlineFact, Filter, LengthBand, Measure, MeasureFigures, MonthPoint, Outcomes, PlanFact,
-    ParticipationGroup, ParticipationTotals, PlanGroup, PlanMonth, Timeliness,
+    self as d, BreachReason, DeadlineFact, Filter, LengthBand, Measure, MeasureFigures, MonthPoint, Outcomes,
+    ParticipationGroup, ParticipationTotals, PlanFact, PlanGroup, PlanMonth, Timeliness,
 };
-use confer_domain::conference::ExclusionReason;
 use confer_store::dashboards::{self as store, AuditCounts, ConferenceBehind, DeadlineBehind, PlanBehind};
 
 fn allow(actor: &Actor, action: Action) -> Result<()> {

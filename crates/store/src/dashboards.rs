@@ -4,11 +4,11 @@
 //! are computed by `confer_domain::dashboards`; the families behind a figure are read by a
 //! separate, bounded query.
 
+use crate::participation::{reason_column, REASON_COLUMNS};
 use crate::{date, int, opt_text, text, Db, Result, StoreError};
 use chrono::NaiveDate;
-use confer_domain::conference::PlanCategory;
-use crate::participation::{reason_column, REASON_COLUMNS};
 use confer_domain::conference::ExclusionReason;
+use confer_domain::conference::PlanCategory;
 use confer_domain::dashboards::{
     DeadlineFact, DisabilityFilter, Filter, Measure, Month, ParticipationFact, ParticipationGroup, ParticipationTotals,
     PlanFact, PlanGroup, Timeliness,

@@ -22,7 +22,8 @@ pub fn reason_column(r: ExclusionReason) -> &'static str {
     REASON_COLUMNS[i]
 }
 
-const UPSERT: &str = "INSERT INTO conference_participation (conference_id, authority_id, family_id, case_id, chair_id, \
+const UPSERT: &str =
+    "INSERT INTO conference_participation (conference_id, authority_id, family_id, case_id, chair_id, \
     held_on, parents, parents_attended, children, children_views, children_invited, children_attended, \
     interpreters_needed, interpreters_booked, excluded_whole, excluded_part, excluded_risk_of_violence, \
     excluded_risk_of_harm_to_child, excluded_harm_to_own_wellbeing, excluded_likely_to_disrupt, \

@@ -236,7 +236,8 @@ async fn held_conferences(app: &App, a: &FamilyMade, b: &FamilyMade, chair: &str
     let (coord_id, _) = staff(app, "coord.p", &[Role::Coordinator], None).await;
     let coord = Acting::new(coord_id.as_str(), &[Role::Coordinator], &[]);
     let chairing = Acting::new(chair, &[Role::Chair], &[Relationship::ConferenceChair]);
-    let worker = |f: &FamilyMade| Acting::new(f.worker.as_str(), &[Role::SocialWorker], &[Relationship::AllocatedWorker]);
+    let worker =
+        |f: &FamilyMade| Acting::new(f.worker.as_str(), &[Role::SocialWorker], &[Relationship::AllocatedWorker]);
     let day: NaiveDate = d("2026-11-20");
     let at = |h: u32| day.and_hms_opt(h, 0, 0).unwrap().and_utc();
     let history = confer_store::calendar::policy_history(&w.db, &w.authority).await.unwrap();
@@ -250,8 +251,11 @@ async fn held_conferences(app: &App, a: &FamilyMade, b: &FamilyMade, chair: &str
     conferences::save(&w.db, "conf-a", made.version, Change::new(chair, "conference.test"), |c| {
         let mum = c.invite_family_member(&coord, &"a-mum".into(), today)?;
         c.answer_invitation(&coord, mum, Answer::InPerson, today)?;
-        let wish =
-            ChildAttendance { wishes_to_attend: true, judged_appropriate: true, parent_agreement: Some("a-mum".into()) };
+        let wish = ChildAttendance {
+            wishes_to_attend: true,
+            judged_appropriate: true,
+            parent_agreement: Some("a-mum".into()),
+        };
         let ava = c.invite_child(&coord, &"a2".into(), wish, &policy, today)?;
         c.record_views(
             &sw,
@@ -312,10 +316,11 @@ async fn held_conferences(app: &App, a: &FamilyMade, b: &FamilyMade, chair: &str
     .await
     .unwrap_or_else(|e| panic!("Birch's conference: {e:?}"));
     let held = |field: &'static str| async move {
-        let r = sqlx::query(&format!("SELECT {field} AS n FROM conference_participation WHERE conference_id = 'conf-b'"))
-            .fetch_one(app.db.pool())
-            .await
-            .unwrap();
+        let r =
+            sqlx::query(&format!("SELECT {field} AS n FROM conference_participation WHERE conference_id = 'conf-b'"))
+                .fetch_one(app.db.pool())
+                .await
+                .unwrap();
         r.try_get::<i64, _>("n").unwrap()
     };
     assert_eq!(held("dissents").await, 0);
@@ -587,7 +592,8 @@ async fn participation_of_a_known_set_of_conferences_meet_02_child_01_child_03_l
     assert!(attended.body.contains("Alder family") && !attended.body.contains("Birch family"));
     let views = qa.get(&format!("/dashboards/families?{PERIOD}&participation=child-views-missing")).await;
     assert!(views.body.contains("Alder family") && views.body.contains("Birch family"));
-    let none = qa.get(&format!("/dashboards/families?{PERIOD}&participation=excluded&reason=under-the-influence")).await;
+    let none =
+        qa.get(&format!("/dashboards/families?{PERIOD}&participation=excluded&reason=under-the-influence")).await;
     assert!(none.body.contains("Nothing to list."));
     assert_eq!(
         qa.get(&format!("/dashboards/families?{PERIOD}&participation=sideways")).await.status,

@@ -16,8 +16,8 @@ use askama::Template;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use confer_domain::conference::PlanCategory;
 use confer_domain::conference::ExclusionReason;
+use confer_domain::conference::PlanCategory;
 use confer_domain::dashboards::{
     AgeBand, BreachReason, DisabilityFilter, Filter, FilterInput, LengthBand, Measure, ParticipationGroup,
     ParticipationMeasure, PlanGroup, Timeliness,
@@ -359,7 +359,8 @@ fn view_of(d: &Dashboard) -> View {
         });
     }
     let t = &d.participation;
-    let held_group = |g: ParticipationGroup, extra: &str| cell(t.in_group(g), format!("participation={}{extra}", g.as_str()));
+    let held_group =
+        |g: ParticipationGroup, extra: &str| cell(t.in_group(g), format!("participation={}{extra}", g.as_str()));
     let participation = ParticipationMeasure::ALL
         .iter()
         .map(|m| {
@@ -378,7 +379,10 @@ fn view_of(d: &Dashboard) -> View {
         .by_reason()
         .into_iter()
         .map(|(r, n)| {
-            (r.label().to_owned(), cell(n, format!("participation={}&reason={}", ParticipationGroup::Excluded.as_str(), r.as_str())))
+            (
+                r.label().to_owned(),
+                cell(n, format!("participation={}&reason={}", ParticipationGroup::Excluded.as_str(), r.as_str())),
+            )
         })
         .collect();
     View {

@@ -51,8 +51,7 @@ fn held() -> Conference {
     c.exclude(&chair(), super::exclusion::part(dad(), AgendaPart::ComplicatingFactors), at("2026-11-05 10:00"))
         .expect("partial exclusion");
     let letter = c.record_views(&social_worker(), views(Person::Child(kid("ben")), ViewsForm::Letter)).expect("letter");
-    c.record_views(&social_worker(), views(Person::Child(kid("cara")), ViewsForm::HeardBySocialWorker))
-        .expect("heard");
+    c.record_views(&social_worker(), views(Person::Child(kid("cara")), ViewsForm::HeardBySocialWorker)).expect("heard");
     pre_meet_parents(&mut c);
     assert_eq!(c.participation().held_on, None, "not held until the meeting starts");
     start(&mut c).expect("start");
