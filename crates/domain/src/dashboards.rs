@@ -7,7 +7,7 @@
 //! Pure: the store reads the rows in a few set-based queries (already narrowed by the
 //! filters); every figure is computed here, from those rows, and tested with known cases.
 
-use crate::conference::PlanCategory;
+use crate::conference::{ExclusionReason, Participation, PlanCategory};
 use crate::model::Gender;
 use crate::timescales::{DeadlineRule, LateReason};
 use crate::validate::FormErrors;
@@ -441,6 +441,219 @@ pub fn plan_trend(plans: &[PlanFact], from: NaiveDate, to: NaiveDate) -> Vec<Pla
         }
     }
     out
+}
+
+// ---------------------------------------------------------------------------------------
+// Participation (MEET-02, CHILD-01..03, LANG-01, EXC-01/02) and dissent (DIS-01)
+
+crate::text_enum! {
+    /// The conferences behind a participation figure.
+    pub enum ParticipationGroup {
+        ParentsAbsent => "parents-absent", "Conferences a parent or carer did not attend";
+        ChildViewsMissing => "child-views-missing", "Conferences without every child's views";
+        ChildrenAttended => "children-attended", "Conferences a child attended";
+        InterpreterMissing => "interpreter-missing", "Conferences without an interpreter someone needed";
+        Excluded => "excluded", "Conferences with a parent or carer excluded";
+        Dissent => "dissent", "Conferences with a dissent recorded";
+    }
+}
+
+impl ParticipationGroup {
+    /// Whether a held conference belongs to the group.
+    pub fn holds(self, p: &Participation) -> bool {
+        match self {
+            ParticipationGroup::ParentsAbsent => p.parents_attended < p.parents,
+            ParticipationGroup::ChildViewsMissing => p.children_views < p.children,
+            ParticipationGroup::ChildrenAttended => p.children_attended > 0,
+            ParticipationGroup::InterpreterMissing => p.interpreters_booked < p.interpreters_needed,
+            ParticipationGroup::Excluded => p.excluded_whole + p.excluded_part > 0,
+            ParticipationGroup::Dissent => p.dissents > 0,
+        }
+    }
+
+    /// The rule of DOMAIN.md the group reports on.
+    pub fn rule_id(self) -> &'static str {
+        match self {
+            ParticipationGroup::ParentsAbsent => "MEET-02",
+            ParticipationGroup::ChildViewsMissing => "CHILD-03",
+            ParticipationGroup::ChildrenAttended => "CHILD-01",
+            ParticipationGroup::InterpreterMissing => "LANG-01",
+            ParticipationGroup::Excluded => "EXC-02",
+            ParticipationGroup::Dissent => "DIS-01",
+        }
+    }
+}
+
+crate::text_enum! {
+    /// A participation rate of the dashboard: people who took part of those who could.
+    pub enum ParticipationMeasure {
+        ParentsAttending => "parents-attending", "Parents and carers attending";
+        ChildrensViews => "childrens-views", "Children whose views were presented";
+        ChildrenInvited => "children-invited", "Children invited to attend";
+        ChildrenAttending => "children-attending", "Invited children attending";
+        Interpreters => "interpreters", "Interpreters booked for those who needed one";
+    }
+}
+
+impl ParticipationMeasure {
+    /// (those who took part, those who could) in the totals.
+    pub fn part_of(self, t: &ParticipationTotals) -> (u64, u64) {
+        match self {
+            ParticipationMeasure::ParentsAttending => (t.parents_attended, t.parents),
+            ParticipationMeasure::ChildrensViews => (t.children_views, t.children),
+            ParticipationMeasure::ChildrenInvited => (t.children_invited, t.children),
+            ParticipationMeasure::ChildrenAttending => (t.children_attended, t.children_invited),
+            ParticipationMeasure::Interpreters => (t.interpreters_booked, t.interpreters_needed),
+        }
+    }
+    pub fn percent(self, t: &ParticipationTotals) -> Option<u64> {
+        let (part, whole) = self.part_of(t);
+        percent(part, whole)
+    }
+    pub fn rule_id(self) -> &'static str {
+        match self {
+            ParticipationMeasure::ParentsAttending => "MEET-02",
+            ParticipationMeasure::ChildrensViews => "CHILD-03",
+            ParticipationMeasure::ChildrenInvited | ParticipationMeasure::ChildrenAttending => "CHILD-01",
+            ParticipationMeasure::Interpreters => "LANG-01",
+        }
+    }
+    /// The conferences that fell short of (or, for children attending, met) the measure.
+    pub fn group(self) -> Option<ParticipationGroup> {
+        match self {
+            ParticipationMeasure::ParentsAttending => Some(ParticipationGroup::ParentsAbsent),
+            ParticipationMeasure::ChildrensViews => Some(ParticipationGroup::ChildViewsMissing),
+            ParticipationMeasure::ChildrenInvited => None,
+            ParticipationMeasure::ChildrenAttending => Some(ParticipationGroup::ChildrenAttended),
+            ParticipationMeasure::Interpreters => Some(ParticipationGroup::InterpreterMissing),
+        }
+    }
+}
+
+/// The participation of the conferences held in a period (or one month of it), added up.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ParticipationTotals {
+    /// Conferences held.
+    pub conferences: u64,
+    pub parents: u64,
+    pub parents_attended: u64,
+    pub children: u64,
+    pub children_views: u64,
+    pub children_invited: u64,
+    pub children_attended: u64,
+    pub interpreters_needed: u64,
+    pub interpreters_booked: u64,
+    pub excluded_whole: u64,
+    pub excluded_part: u64,
+    /// Exclusions naming each reason, in the order of [`ExclusionReason::ALL`].
+    pub exclusion_reasons: Vec<u64>,
+    pub dissents: u64,
+    /// Conferences in each group, in the order of [`ParticipationGroup::ALL`].
+    pub groups: Vec<u64>,
+}
+
+impl ParticipationTotals {
+    /// One held conference's participation as totals (what the store adds up in SQL).
+    pub fn of(p: &Participation) -> ParticipationTotals {
+        let n = u64::from;
+        ParticipationTotals {
+            conferences: 1,
+            parents: n(p.parents),
+            parents_attended: n(p.parents_attended),
+            children: n(p.children),
+            children_views: n(p.children_views),
+            children_invited: n(p.children_invited),
+            children_attended: n(p.children_attended),
+            interpreters_needed: n(p.interpreters_needed),
+            interpreters_booked: n(p.interpreters_booked),
+            excluded_whole: n(p.excluded_whole),
+            excluded_part: n(p.excluded_part),
+            exclusion_reasons: ExclusionReason::ALL
+                .iter()
+                .enumerate()
+                .map(|(i, _)| p.exclusion_reasons.get(i).copied().map(n).unwrap_or(0))
+                .collect(),
+            dissents: n(p.dissents),
+            groups: ParticipationGroup::ALL.iter().map(|g| u64::from(g.holds(p))).collect(),
+        }
+    }
+
+    /// Adds another's numbers to these.
+    pub fn add(&mut self, o: &ParticipationTotals) {
+        self.conferences += o.conferences;
+        self.parents += o.parents;
+        self.parents_attended += o.parents_attended;
+        self.children += o.children;
+        self.children_views += o.children_views;
+        self.children_invited += o.children_invited;
+        self.children_attended += o.children_attended;
+        self.interpreters_needed += o.interpreters_needed;
+        self.interpreters_booked += o.interpreters_booked;
+        self.excluded_whole += o.excluded_whole;
+        self.excluded_part += o.excluded_part;
+        self.dissents += o.dissents;
+        add_each(&mut self.exclusion_reasons, &o.exclusion_reasons);
+        add_each(&mut self.groups, &o.groups);
+    }
+
+    /// The conferences of a group.
+    pub fn in_group(&self, g: ParticipationGroup) -> u64 {
+        ParticipationGroup::ALL.iter().position(|x| *x == g).and_then(|i| self.groups.get(i)).copied().unwrap_or(0)
+    }
+
+    /// The exclusions naming each reason, every reason listed.
+    pub fn by_reason(&self) -> Vec<(ExclusionReason, u64)> {
+        ExclusionReason::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (*r, self.exclusion_reasons.get(i).copied().unwrap_or(0)))
+            .collect()
+    }
+
+    /// Conferences with a dissent, as a percentage of those held.
+    pub fn dissent_percent(&self) -> Option<u64> {
+        percent(self.in_group(ParticipationGroup::Dissent), self.conferences)
+    }
+}
+
+fn add_each(to: &mut Vec<u64>, from: &[u64]) {
+    if to.len() < from.len() {
+        to.resize(from.len(), 0);
+    }
+    for (t, f) in to.iter_mut().zip(from) {
+        *t += f;
+    }
+}
+
+/// The participation of the conferences held in one month (the store reads it summed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParticipationFact {
+    pub month: Month,
+    pub totals: ParticipationTotals,
+}
+
+/// QA-02: the participation of the conferences held in the period, in total and each month
+/// of it (every month listed, those with nothing held as zeros).
+pub fn participation_figures(
+    facts: &[ParticipationFact],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> (ParticipationTotals, Vec<(Month, ParticipationTotals)>) {
+    let empty = || ParticipationTotals {
+        exclusion_reasons: vec![0; ExclusionReason::ALL.len()],
+        groups: vec![0; ParticipationGroup::ALL.len()],
+        ..ParticipationTotals::default()
+    };
+    let mut total = empty();
+    let mut trend: Vec<(Month, ParticipationTotals)> =
+        Month::range(from, to).into_iter().map(|m| (m, empty())).collect();
+    for f in facts {
+        if let Some((_, t)) = trend.iter_mut().find(|(m, _)| *m == f.month) {
+            t.add(&f.totals);
+            total.add(&f.totals);
+        }
+    }
+    (total, trend)
 }
 
 // ---------------------------------------------------------------------------------------

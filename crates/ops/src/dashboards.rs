@@ -7,12 +7,13 @@
 use crate::{Ops, OpsError, Result};
 use chrono::NaiveDate;
 use confer_domain::access::{decide, Action, Actor, Decision, Target};
+use confer_domain::conference::ExclusionReason;
 use confer_domain::conference::PlanCategory;
 use confer_domain::dashboards::{
-    self as d, BreachReason, DeadlineFact, Filter, LengthBand, Measure, MeasureFigures, MonthPoint, Outcomes, PlanFact,
-    PlanGroup, PlanMonth, Timeliness,
+    self as d, BreachReason, DeadlineFact, Filter, LengthBand, Measure, MeasureFigures, MonthPoint, Outcomes,
+    ParticipationGroup, ParticipationTotals, PlanFact, PlanGroup, PlanMonth, Timeliness,
 };
-use confer_store::dashboards::{self as store, AuditCounts, DeadlineBehind, PlanBehind};
+use confer_store::dashboards::{self as store, AuditCounts, ConferenceBehind, DeadlineBehind, PlanBehind};
 
 fn allow(actor: &Actor, action: Action) -> Result<()> {
     match decide(actor, action, Target::Authority(&actor.authority_id)) {
@@ -35,6 +36,10 @@ pub struct Dashboard {
     pub timeliness_trend: Vec<(Measure, Vec<MonthPoint>)>,
     pub outcomes: Outcomes,
     pub plan_trend: Vec<PlanMonth>,
+    /// Participation and dissent of the conferences held in the period (MEET-02, CHILD-01/03,
+    /// LANG-01, EXC-02, DIS-01), in total and each month.
+    pub participation: ParticipationTotals,
+    pub participation_trend: Vec<(d::Month, ParticipationTotals)>,
     /// QA-01, for those who may see feedback (the period's whole months).
     pub feedback: Option<crate::feedback::Report>,
     /// QA-03, for those who may see audits (audits made in the period).
@@ -49,6 +54,8 @@ pub async fn dashboard(ops: &Ops, actor: &Actor, filter: Filter) -> Result<Dashb
     let today = ops.clock.today();
     let deadlines = store::deadline_groups(&ops.db, &actor.authority_id, &filter).await?;
     let plans = store::plan_groups(&ops.db, &actor.authority_id, &filter).await?;
+    let held = store::participation_months(&ops.db, &actor.authority_id, &filter).await?;
+    let (participation, participation_trend) = d::participation_figures(&held, filter.from, filter.to);
     let feedback = if may(actor, Action::ViewFeedback) {
         Some(crate::feedback::report_figures(ops, actor, filter.from, filter.to).await?)
     } else {
@@ -64,6 +71,8 @@ pub async fn dashboard(ops: &Ops, actor: &Actor, filter: Filter) -> Result<Dashb
         timeliness_trend: d::timeliness_trend(&deadlines, filter.from, filter.to, today),
         outcomes: d::outcome_figures(&plans, filter.from, filter.to),
         plan_trend: d::plan_trend(&plans, filter.from, filter.to),
+        participation,
+        participation_trend,
         feedback,
         audits,
         may_list_families: may(actor, Action::ListDashboardFamilies),
@@ -141,6 +150,28 @@ pub async fn plans_behind(
         })
         .collect();
     log(ops, actor, "dashboard-plans", rows.iter().map(|r| r.family_id.as_str())).await?;
+    Ok(rows)
+}
+
+/// The conferences behind a participation figure, with the families' names: as
+/// [`deadlines_behind`].
+pub async fn conferences_behind(
+    ops: &Ops,
+    actor: &Actor,
+    filter: &Filter,
+    group: ParticipationGroup,
+    reason: Option<ExclusionReason>,
+) -> Result<Vec<ConferenceBehind>> {
+    allow(actor, Action::ListDashboardFamilies)?;
+    let rows = store::conferences_behind(&ops.db, &actor.authority_id, filter, group, reason, BEHIND_LIMIT).await?;
+    let rows: Vec<ConferenceBehind> = rows
+        .into_iter()
+        .filter(|r| {
+            r.totals.in_group(group) > 0
+                && reason.is_none_or(|x| r.totals.by_reason().iter().any(|(y, n)| *y == x && *n > 0))
+        })
+        .collect();
+    log(ops, actor, "dashboard-conferences", rows.iter().map(|r| r.family_id.as_str())).await?;
     Ok(rows)
 }
 

@@ -90,6 +90,7 @@ pub async fn create_with_rules(
     .execute(&mut **tx)
     .await?;
     write_people(tx, c, None).await?;
+    crate::participation::write(tx, c).await?;
     // A conference requested again for deadlines a cancelled one was to meet opens them again.
     crate::deadlines::cancel_for_conference(tx, c, false, db.today(), actor).await?;
     sync_deadlines(db, tx, c, actor, rules).await?;
@@ -432,6 +433,8 @@ pub async fn save<T>(
         return Err(SaveError::Conflict { current_version: current });
     }
     write_people(&mut tx, &c, note_taker.as_deref()).await?;
+    // Issue 15: the dashboards' participation figures, from the document as saved.
+    crate::participation::write(&mut tx, &c).await?;
     if let Some(d) = change.document {
         // The file is kept only when the change attached it to a report.
         let report = c.reports().iter().find(|r| r.file.as_ref().is_some_and(|f| f.document_id == d.id));

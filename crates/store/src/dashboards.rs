@@ -4,10 +4,15 @@
 //! are computed by `confer_domain::dashboards`; the families behind a figure are read by a
 //! separate, bounded query.
 
+use crate::participation::{reason_column, REASON_COLUMNS};
 use crate::{date, int, opt_text, text, Db, Result, StoreError};
 use chrono::NaiveDate;
+use confer_domain::conference::ExclusionReason;
 use confer_domain::conference::PlanCategory;
-use confer_domain::dashboards::{DeadlineFact, DisabilityFilter, Filter, Measure, PlanFact, PlanGroup, Timeliness};
+use confer_domain::dashboards::{
+    DeadlineFact, DisabilityFilter, Filter, Measure, Month, ParticipationFact, ParticipationGroup, ParticipationTotals,
+    PlanFact, PlanGroup, Timeliness,
+};
 use confer_domain::timescales::{DeadlineRule, LateReason};
 use confer_domain::AuthorityId;
 use sqlx::any::AnyRow;
@@ -321,6 +326,171 @@ pub async fn plans_behind(
                 started: required(r, "started_on")?,
                 ended: date(r, "ended_on")?,
                 previous_plans: int(r, "previous_plans")?.clamp(0, u32::MAX as i64) as u32,
+            })
+        })
+        .collect()
+}
+
+/// The WHERE clause of the conferences held in the period (alias `p`, the participation rows),
+/// narrowed by the filters as the deadlines are.
+fn participation_where(authority: &AuthorityId, f: &Filter, b: &mut Binds) -> String {
+    let mut sql = format!(
+        "p.authority_id = {} AND p.held_on >= {} AND p.held_on <= {}",
+        b.add(authority.as_str()),
+        b.add(f.from.to_string()),
+        b.add(f.to.to_string())
+    );
+    if let Some(team) = &f.team {
+        sql.push_str(&format!(
+            " AND p.case_id IN (SELECT fc.id FROM family_case fc JOIN user_account w ON w.id = fc.allocated_worker_id \
+             WHERE w.team_id = {})",
+            b.add(team.clone())
+        ));
+    }
+    if let Some(chair) = &f.chair {
+        sql.push_str(&format!(" AND p.chair_id = {}", b.add(chair.clone())));
+    }
+    if let Some(cat) = f.category {
+        sql.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM plan pl WHERE pl.case_id = p.case_id AND pl.kind = 'child-protection' \
+             AND pl.category = {})",
+            b.add(cat.as_str())
+        ));
+    }
+    if let Some(cond) = child_conditions("c", f, b) {
+        sql.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM conference_child cc JOIN child c ON c.id = cc.child_id \
+             WHERE cc.conference_id = p.conference_id AND {cond})"
+        ));
+    }
+    sql
+}
+
+/// The SQL condition of a participation group on a row (alias `p`); the domain's
+/// `ParticipationGroup::holds` says the same of a conference.
+fn group_condition(g: ParticipationGroup) -> &'static str {
+    match g {
+        ParticipationGroup::ParentsAbsent => "p.parents_attended < p.parents",
+        ParticipationGroup::ChildViewsMissing => "p.children_views < p.children",
+        ParticipationGroup::ChildrenAttended => "p.children_attended > 0",
+        ParticipationGroup::InterpreterMissing => "p.interpreters_booked < p.interpreters_needed",
+        ParticipationGroup::Excluded => "p.excluded_whole + p.excluded_part > 0",
+        ParticipationGroup::Dissent => "p.dissents > 0",
+    }
+}
+
+/// The numbers each participation row holds, summed (columns of the same names).
+const PARTICIPATION_SUMS: [&str; 11] = [
+    "parents",
+    "parents_attended",
+    "children",
+    "children_views",
+    "children_invited",
+    "children_attended",
+    "interpreters_needed",
+    "interpreters_booked",
+    "excluded_whole",
+    "excluded_part",
+    "dissents",
+];
+
+fn participation_of(r: &AnyRow, conferences: u64) -> Result<ParticipationTotals> {
+    let n = |c: &str| -> Result<u64> { Ok(int(r, c)?.max(0) as u64) };
+    Ok(ParticipationTotals {
+        conferences,
+        parents: n("parents")?,
+        parents_attended: n("parents_attended")?,
+        children: n("children")?,
+        children_views: n("children_views")?,
+        children_invited: n("children_invited")?,
+        children_attended: n("children_attended")?,
+        interpreters_needed: n("interpreters_needed")?,
+        interpreters_booked: n("interpreters_booked")?,
+        excluded_whole: n("excluded_whole")?,
+        excluded_part: n("excluded_part")?,
+        exclusion_reasons: REASON_COLUMNS.iter().map(|c| n(c)).collect::<Result<_>>()?,
+        dissents: n("dissents")?,
+        groups: (0..ParticipationGroup::ALL.len()).map(|i| n(&format!("group_{i}"))).collect::<Result<_>>()?,
+    })
+}
+
+/// QA-02: the participation of the conferences held in the period, summed for each month of
+/// it. One query over the summary rows, whatever the number of conferences.
+pub async fn participation_months(db: &Db, authority: &AuthorityId, f: &Filter) -> Result<Vec<ParticipationFact>> {
+    let mut b = Binds(Vec::new());
+    let cond = participation_where(authority, f, &mut b);
+    let mut sums: Vec<String> = PARTICIPATION_SUMS
+        .iter()
+        .chain(REASON_COLUMNS.iter())
+        .map(|c| format!("CAST(SUM(p.{c}) AS BIGINT) AS {c}"))
+        .collect();
+    for (i, g) in ParticipationGroup::ALL.iter().enumerate() {
+        sums.push(format!("CAST(SUM(CASE WHEN {} THEN 1 ELSE 0 END) AS BIGINT) AS group_{i}", group_condition(*g)));
+    }
+    let sql = format!(
+        "SELECT SUBSTR(p.held_on, 1, 7) AS month, COUNT(*) AS n, {} FROM conference_participation p WHERE {cond} \
+         GROUP BY SUBSTR(p.held_on, 1, 7)",
+        sums.join(", ")
+    );
+    let rows = fetch(db, &sql, &b).await?;
+    rows.iter()
+        .map(|r| {
+            let m = text(r, "month")?;
+            let month = NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d")
+                .map(Month::of)
+                .map_err(|_| StoreError::Corrupt(format!("participation month {m}")))?;
+            Ok(ParticipationFact { month, totals: participation_of(r, int(r, "n")?.max(0) as u64)? })
+        })
+        .collect()
+}
+
+/// One conference behind a participation figure.
+#[derive(Debug, Clone)]
+pub struct ConferenceBehind {
+    pub conference_id: String,
+    pub family_id: String,
+    pub family_name: String,
+    pub held_on: NaiveDate,
+    /// The conference's own numbers (`conferences` is 1).
+    pub totals: ParticipationTotals,
+}
+
+/// The conferences behind a participation figure (a group, and for exclusions optionally a
+/// reason), the earliest held first, at most `limit`. The domain checks each row again.
+pub async fn conferences_behind(
+    db: &Db,
+    authority: &AuthorityId,
+    f: &Filter,
+    group: ParticipationGroup,
+    reason: Option<ExclusionReason>,
+    limit: i64,
+) -> Result<Vec<ConferenceBehind>> {
+    let mut b = Binds(Vec::new());
+    let mut cond = participation_where(authority, f, &mut b);
+    cond.push_str(&format!(" AND {}", group_condition(group)));
+    if let Some(r) = reason {
+        cond.push_str(&format!(" AND p.{} > 0", reason_column(r)));
+    }
+    let mut columns: Vec<String> =
+        PARTICIPATION_SUMS.iter().chain(REASON_COLUMNS.iter()).map(|c| format!("p.{c}")).collect();
+    for (i, g) in ParticipationGroup::ALL.iter().enumerate() {
+        columns.push(format!("CAST(CASE WHEN {} THEN 1 ELSE 0 END AS BIGINT) AS group_{i}", group_condition(*g)));
+    }
+    let sql = format!(
+        "SELECT p.conference_id, p.family_id, f.name AS family_name, p.held_on, {} FROM conference_participation p \
+         JOIN family f ON f.id = p.family_id WHERE {cond} ORDER BY p.held_on, f.name, p.conference_id LIMIT {}",
+        columns.join(", "),
+        limit.clamp(1, 10_000)
+    );
+    let rows = fetch(db, &sql, &b).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(ConferenceBehind {
+                conference_id: text(r, "conference_id")?,
+                family_id: text(r, "family_id")?,
+                family_name: text(r, "family_name")?,
+                held_on: required(r, "held_on")?,
+                totals: participation_of(r, 1)?,
             })
         })
         .collect()

@@ -24,6 +24,7 @@ pub mod form_submissions;
 pub mod migrate;
 pub mod otp;
 pub mod outbox;
+pub mod participation;
 pub mod plan_people;
 pub mod plans;
 pub mod portal;

@@ -42,6 +42,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (29, "census", include_str!("../migrations/0029_census.sql")),
     (30, "calendar_reminders", include_str!("../migrations/0030_calendar_reminders.sql")),
     (35, "prefers_post", include_str!("../migrations/0035_prefers_post.sql")),
+    (37, "conference_participation", include_str!("../migrations/0037_conference_participation.sql")),
     (38, "transfer_receiving", include_str!("../migrations/0038_transfer_receiving.sql")),
 ];
 
@@ -57,6 +58,13 @@ const MIGRATION_LOCK: i64 = 0x636f_6e66_6572_6d69;
 /// to the commit (a second runner waits for it, then finds nothing left to do). Returns the
 /// versions it applied.
 pub async fn run(db: &Db) -> Result<Vec<i64>> {
+    let applied = run_migrations(db).await?;
+    // Issue 15: conferences stored before their participation was kept are counted once.
+    crate::participation::backfill(db).await?;
+    Ok(applied)
+}
+
+async fn run_migrations(db: &Db) -> Result<Vec<i64>> {
     let now = db.now();
     let mut conn = db.writer.acquire().await?;
     match db.backend {

@@ -583,6 +583,8 @@ const REMOVALS: &[(&str, &str)] = &[
     ("calendar entries", "DELETE FROM calendar_entry WHERE family_id = $1"),
     ("reminders sent", "DELETE FROM reminder_sent WHERE family_id = $1"),
     ("letters to print", "DELETE FROM print_request WHERE family_id = $1"),
+    // Issue 15: the dashboards' counts of who took part (no names, but the family's).
+    ("conference participation", "DELETE FROM conference_participation WHERE family_id = $1"),
     ("conferences", "DELETE FROM conference WHERE family_id = $1"),
     ("portal links", "DELETE FROM portal_person WHERE family_id = $1"),
     (

@@ -14,6 +14,7 @@ use confer_domain::dashboards::{BreachReason, FilterInput, LengthBand, Measure};
 use confer_domain::timescales::{Deadline, DeadlineRule, LateReason};
 use confer_domain::{access::Actor, Role, UserId};
 use confer_store::deadlines::{insert_deadline, NewDeadline};
+use confer_store::testing::{schedule, FamilyMade};
 use reqwest::StatusCode;
 use sqlx::Row;
 
@@ -80,6 +81,12 @@ async fn plan(app: &App, id: &str, started: &str, ended: Option<&str>, category:
 }
 
 async fn fixture() -> Fixture {
+    fixture_with(false).await
+}
+
+/// The known set of cases, with (`held`) or without the two held conferences (their own ICPC
+/// deadlines would change the timeliness figures).
+async fn fixture_with(held: bool) -> Fixture {
     let (app, clock) = start_at("2026-11-30 09:00").await;
     let w = &app.world;
     for (id, name) in [("team-a", "Team North"), ("team-b", "Team South")] {
@@ -123,6 +130,7 @@ async fn fixture() -> Fixture {
         .mother("a-mum", "Alma")
         .create()
         .await;
+    w.professional("p-hv", None).await;
     let b = w
         .family("fam-b")
         .named("Birch family")
@@ -140,6 +148,7 @@ async fn fixture() -> Fixture {
             c.disability = "None".into();
         })
         .mother("b-mum", "Bea")
+        .professionals(&["p-hv"])
         .create()
         .await;
     let (fa, ca) = ("fam-a", a.case.id.as_str().to_owned());
@@ -213,7 +222,133 @@ async fn fixture() -> Fixture {
     plan(&app, &a2, "2024-09-01", Some("2026-10-01"), PlanCategory::Physical, 0).await;
     plan(&app, &b1, "2026-10-05", Some("2026-11-20"), PlanCategory::Emotional, 1).await;
     plan(&app, &b2, "2026-06-01", Some("2026-11-01"), PlanCategory::Physical, 0).await;
+    if held {
+        held_conferences(&app, &a, &b, &chair).await;
+    }
     Fixture { app, clock, qa, manager, chair }
+}
+
+/// Two conferences held on 20 November 2026 (QA-02 participation), made through the domain and
+/// stored as the service stores them:
+/// - Alder (team North): the mother attends; Ava (16) is invited and attends; Ada's views were
+///   heard by the social worker; Ava's views are not recorded.
+/// - Birch (team South): the mother needs an interpreter (none booked) and is excluded from the
+///   whole conference (risk of violence, likely to disrupt); no child's views; the health visitor
+///   attends and dissents (recorded in a later save, which rewrites the summary row).
+async fn held_conferences(app: &App, a: &FamilyMade, b: &FamilyMade, chair: &str) {
+    use confer_domain::access::Relationship;
+    use confer_domain::conference::*;
+    use confer_store::conferences::{self, Change};
+    let w = &app.world;
+    let chair_id = UserId(chair.to_owned());
+    let (coord_id, _) = staff(app, "coord.p", &[Role::Coordinator], None).await;
+    let coord = Acting::new(coord_id.as_str(), &[Role::Coordinator], &[]);
+    let chairing = Acting::new(chair, &[Role::Chair], &[Relationship::ConferenceChair]);
+    let worker =
+        |f: &FamilyMade| Acting::new(f.worker.as_str(), &[Role::SocialWorker], &[Relationship::AllocatedWorker]);
+    let day: NaiveDate = d("2026-11-20");
+    let at = |h: u32| day.and_hms_opt(h, 0, 0).unwrap().and_utc();
+    let history = confer_store::calendar::policy_history(&w.db, &w.authority).await.unwrap();
+    let policy = history.in_force(day).clone();
+    let (today, on) = (w.today, d("2026-11-19"));
+    let pre = PreMeetingOutcome::Held { mode: PreMeetingMode::FaceToFace, on };
+
+    let made = a.requested_conference_with(w, "conf-a", a.initial_request(w)).await;
+    let made = schedule(w, made, &chair_id, "2026-11-20").await;
+    let sw = worker(a);
+    conferences::save(&w.db, "conf-a", made.version, Change::new(chair, "conference.test"), |c| {
+        let mum = c.invite_family_member(&coord, &"a-mum".into(), today)?;
+        c.answer_invitation(&coord, mum, Answer::InPerson, today)?;
+        let wish = ChildAttendance {
+            wishes_to_attend: true,
+            judged_appropriate: true,
+            parent_agreement: Some("a-mum".into()),
+        };
+        let ava = c.invite_child(&coord, &"a2".into(), wish, &policy, today)?;
+        c.record_views(
+            &sw,
+            ViewsGiven {
+                whose: Person::Child("a1".into()),
+                form: ViewsForm::HeardBySocialWorker,
+                summary: "Fictional views.".into(),
+                how_obtained: "A home visit".into(),
+                obtained_by: "The social worker".into(),
+                obtained_on: today,
+                supported_by: None,
+            },
+        )?;
+        c.record_pre_meeting(&chairing, &"a-mum".into(), pre.clone(), at(9))?;
+        c.start_meeting(&chairing, day, at(10))?;
+        for invitation in [mum, ava] {
+            let presence = Presence::InPerson;
+            c.record_attendance(
+                &chairing,
+                Attendance { invitation, presence, parts: vec![], arrived_late_at: None, left_early_at: None },
+            )?;
+        }
+        Ok(())
+    })
+    .await
+    .unwrap_or_else(|e| panic!("Alder's conference: {e:?}"));
+
+    let mut request = b.initial_request(w);
+    request.family_members[0].communication.needs_interpreter = true;
+    let made = b.requested_conference_with(w, "conf-b", request).await;
+    let made = schedule(w, made, &chair_id, "2026-11-20").await;
+    let (_, version) = conferences::save(&w.db, "conf-b", made.version, Change::new(chair, "conference.test"), |c| {
+        c.exclude(
+            &chairing,
+            ExclusionDecision {
+                adult_id: "b-mum".into(),
+                scope: ExclusionScope::Whole,
+                reasons: vec![ExclusionReason::RiskOfViolence, ExclusionReason::LikelyToDisrupt],
+                detail: "Fictional.".into(),
+                rests_on_police_information: false,
+                views_by: vec![ViewsRoute::LetterToChair],
+            },
+            at(8),
+        )?;
+        let hv = c.invite_professional(&coord, &"p-hv".into(), today)?;
+        c.start_meeting(&chairing, day, at(10))?;
+        c.record_attendance(
+            &chairing,
+            Attendance {
+                invitation: hv,
+                presence: Presence::InPerson,
+                parts: vec![],
+                arrived_late_at: None,
+                left_early_at: None,
+            },
+        )
+    })
+    .await
+    .unwrap_or_else(|e| panic!("Birch's conference: {e:?}"));
+    let held = |field: &'static str| async move {
+        let r =
+            sqlx::query(&format!("SELECT {field} AS n FROM conference_participation WHERE conference_id = 'conf-b'"))
+                .fetch_one(app.db.pool())
+                .await
+                .unwrap();
+        r.try_get::<i64, _>("n").unwrap()
+    };
+    assert_eq!(held("dissents").await, 0);
+    conferences::save(&w.db, "conf-b", version, Change::new(chair, "conference.test"), |c| {
+        c.record_dissent(
+            &chairing,
+            DissentInput {
+                professional: "p-hv".into(),
+                child: None,
+                reasons: "Fictional reasons.".into(),
+                discussed_with_chair: true,
+                chair_response: "Fictional response.".into(),
+            },
+            &policy,
+            at(11),
+        )
+    })
+    .await
+    .unwrap_or_else(|e| panic!("Birch's dissent: {e:?}"));
+    assert_eq!(held("dissents").await, 1, "every save rewrites the summary row");
 }
 
 fn actor(app: &App, user: &str, role: Role) -> Actor {
@@ -314,8 +449,8 @@ async fn the_page_its_csv_charts_and_the_families_behind_a_figure_qa_02() {
     assert!(b.contains("33%"));
     assert!(b.contains("No independent chair was available"));
     // Two charts, each an image with a title and a description, each with its table.
-    assert_eq!(b.matches("<svg").count(), 2);
-    assert_eq!(b.matches(r#"role="img""#).count(), 2);
+    assert_eq!(b.matches("<svg").count(), 3);
+    assert_eq!(b.matches(r#"role="img""#).count(), 3);
     assert!(b.contains(r#"id="timeliness-trend""#) && b.contains(r#"id="plan-trend""#));
     assert!(b.contains("stroke-dasharray"));
     // The figure links to the families behind it, with the filters.
@@ -396,4 +531,100 @@ async fn bad_filters_are_refused_with_what_was_typed_kept_qa_02() {
     assert_eq!(csv.status, StatusCode::BAD_REQUEST);
     let list = qa.get(&format!("/dashboards/families?{PERIOD}&measure=initial-conference&state=sideways")).await;
     assert_eq!(list.status, StatusCode::BAD_REQUEST);
+}
+
+/// QA-02 participation, on the two conferences of [`held_conferences`]: every figure, the
+/// filters, the page, its CSV and the conferences behind a figure.
+#[tokio::test]
+async fn participation_of_a_known_set_of_conferences_meet_02_child_01_child_03_lang_01_exc_02_dis_01_qa_02() {
+    use confer_domain::conference::ExclusionReason;
+    use confer_domain::dashboards::{ParticipationGroup as G, ParticipationMeasure as M};
+    let fx = fixture_with(true).await;
+    let all = figures(&fx, FilterInput::default()).await;
+    let t = &all.participation;
+    assert_eq!(t.conferences, 2);
+    assert_eq!((t.parents, t.parents_attended), (2, 1), "MEET-02");
+    assert_eq!((t.children, t.children_views), (4, 1), "CHILD-03");
+    assert_eq!((t.children_invited, t.children_attended), (1, 1), "CHILD-01");
+    assert_eq!((t.interpreters_needed, t.interpreters_booked), (1, 0), "LANG-01");
+    assert_eq!((t.excluded_whole, t.excluded_part), (1, 0), "EXC-01");
+    assert_eq!(
+        t.by_reason(),
+        vec![
+            (ExclusionReason::RiskOfViolence, 1),
+            (ExclusionReason::RiskOfHarmToChild, 0),
+            (ExclusionReason::HarmToOwnWellbeing, 0),
+            (ExclusionReason::LikelyToDisrupt, 1),
+            (ExclusionReason::UnderTheInfluence, 0)
+        ],
+        "EXC-02"
+    );
+    assert_eq!(t.dissents, 1, "DIS-01");
+    let groups: Vec<u64> = G::ALL.iter().map(|g| t.in_group(*g)).collect();
+    // Parents absent, views missing, a child attended, interpreter missing, excluded, dissent.
+    assert_eq!(groups, vec![1, 2, 1, 1, 1, 1]);
+    assert_eq!(M::ParentsAttending.percent(t), Some(50));
+    assert_eq!(M::ChildrensViews.percent(t), Some(25));
+    assert_eq!(M::Interpreters.percent(t), Some(0));
+    assert_eq!(t.dissent_percent(), Some(50));
+    // The trend: nothing in September or October, both in November.
+    let held: Vec<u64> = all.participation_trend.iter().map(|(_, t)| t.conferences).collect();
+    assert_eq!(held, vec![0, 0, 2]);
+    assert_eq!(all.participation_trend[2].1, *t);
+    // The filters: team, sex (of a child of the conference), chair, and a period without them.
+    let north = figures(&fx, FilterInput { team: "team-a".into(), ..FilterInput::default() }).await;
+    let n = &north.participation;
+    assert_eq!((n.conferences, n.parents_attended, n.children_attended, n.dissents), (1, 1, 1, 0));
+    let male = figures(&fx, FilterInput { sex: "male".into(), ..FilterInput::default() }).await;
+    let m = &male.participation;
+    assert_eq!((m.conferences, m.excluded_whole, m.interpreters_needed, m.dissents), (1, 1, 1, 1));
+    let chaired = figures(&fx, FilterInput { chair: fx.chair.clone(), ..FilterInput::default() }).await;
+    assert_eq!(chaired.participation.conferences, 2);
+    let disabled = figures(&fx, FilterInput { disability: "disabled".into(), ..FilterInput::default() }).await;
+    assert_eq!(disabled.participation.conferences, 1, "Ben, of the Birch conference, is disabled");
+
+    // The page: the table, the chart with its table, the links behind the figures.
+    let mut qa = fx.app.as_user(&fx.qa).await;
+    let page = qa.get(&format!("/dashboards?{PERIOD}")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let b = &page.body;
+    assert!(b.contains("Parents and carers attending") && b.contains("MEET-02") && b.contains("LANG-01"));
+    assert!(b.contains(r#"id="participation-trend""#));
+    let excluded = format!("/dashboards/families?{PERIOD}&participation=excluded&reason=risk-of-violence");
+    assert!(b.contains(&excluded.replace('&', "&#38;")), "{b}");
+    let list = qa.get(&excluded).await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    assert!(list.body.contains("Birch family") && !list.body.contains("Alder family"), "{}", list.body);
+    assert!(list.body.contains("Risk of violence to someone attending"));
+    let attended = qa.get(&format!("/dashboards/families?{PERIOD}&participation=children-attended")).await;
+    assert!(attended.body.contains("Alder family") && !attended.body.contains("Birch family"));
+    let views = qa.get(&format!("/dashboards/families?{PERIOD}&participation=child-views-missing")).await;
+    assert!(views.body.contains("Alder family") && views.body.contains("Birch family"));
+    let none =
+        qa.get(&format!("/dashboards/families?{PERIOD}&participation=excluded&reason=under-the-influence")).await;
+    assert!(none.body.contains("Nothing to list."));
+    assert_eq!(
+        qa.get(&format!("/dashboards/families?{PERIOD}&participation=sideways")).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    let logged = sqlx::query(
+        "SELECT COUNT(*) AS n FROM audit_event WHERE action = 'list.read' AND entity_id = 'dashboard-conferences'",
+    )
+    .fetch_one(fx.app.db.pool())
+    .await
+    .unwrap();
+    assert!(logged.try_get::<i64, _>("n").unwrap() >= 3);
+    // The CSV.
+    let csv = qa.get(&format!("/dashboards/csv?table=participation&{PERIOD}")).await;
+    assert!(csv.body.contains(r#""Parents and carers attending","MEET-02","1","2","50","1""#), "{}", csv.body);
+    let ex = qa.get(&format!("/dashboards/csv?table=exclusions&{PERIOD}")).await;
+    assert!(ex.body.contains(r#""Reason: Likely to disrupt the conference","EXC-02","1""#), "{}", ex.body);
+    assert!(ex.body.contains(r#""Conferences with a dissent recorded","DIS-01","1""#));
+    let trend = qa.get(&format!("/dashboards/csv?table=participation-trend&{PERIOD}")).await;
+    assert!(trend.body.contains(r#""2026-11","2","1","2""#), "{}", trend.body);
+    // A team manager sees the figures without links.
+    let mut tm = fx.app.as_user(&fx.manager).await;
+    let figures_only = tm.get(&format!("/dashboards?{PERIOD}")).await;
+    assert!(figures_only.body.contains("Parents and carers attending"));
+    assert_eq!(tm.get(&excluded).await.status, StatusCode::FORBIDDEN);
 }

@@ -16,9 +16,11 @@ use askama::Template;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
+use confer_domain::conference::ExclusionReason;
 use confer_domain::conference::PlanCategory;
 use confer_domain::dashboards::{
-    AgeBand, BreachReason, DisabilityFilter, Filter, FilterInput, LengthBand, Measure, PlanGroup, Timeliness,
+    AgeBand, BreachReason, DisabilityFilter, Filter, FilterInput, LengthBand, Measure, ParticipationGroup,
+    ParticipationMeasure, PlanGroup, Timeliness,
 };
 use confer_domain::{Gender, Role};
 use confer_ops::dashboards::{self as ops, Dashboard};
@@ -101,6 +103,16 @@ pub struct MeasureRow {
     pub reasons: Vec<(String, Cell)>,
 }
 
+/// A participation rate and the conferences behind it.
+pub struct ParticipationRow {
+    pub label: &'static str,
+    pub rule_id: &'static str,
+    pub part: u64,
+    pub whole: u64,
+    pub percent: String,
+    pub conferences: Option<Cell>,
+}
+
 pub struct TrendTable {
     pub id: &'static str,
     pub caption: String,
@@ -149,6 +161,14 @@ struct View {
     two_years: Cell,
     two_years_percent: String,
     by_length: Vec<(String, Cell)>,
+    held: String,
+    participation: Vec<ParticipationRow>,
+    excluded: Cell,
+    excluded_whole: u64,
+    excluded_part: u64,
+    exclusion_reasons: Vec<(String, Cell)>,
+    dissent: Cell,
+    dissent_percent: String,
     trends: Vec<TrendTable>,
     feedback: Option<FeedbackSummary>,
     audits: Option<AuditSummary>,
@@ -292,7 +312,88 @@ fn view_of(d: &Dashboard) -> View {
             rows,
         });
     }
+    // Participation: the percentage of each measure, each month.
+    {
+        let series: Vec<Series> = ParticipationMeasure::ALL
+            .iter()
+            .map(|m| Series {
+                name: m.label().to_owned(),
+                values: d.participation_trend.iter().map(|(_, t)| m.percent(t).map(|v| v as f64)).collect(),
+            })
+            .collect();
+        let svg = chart::line_chart(
+            "participation-chart",
+            "Participation each month, as a percentage, by measure",
+            "A line for each measure, one point for each month of the period with conferences held. The same figures are in the table below.",
+            &months,
+            &series,
+            100.0,
+            "%",
+        );
+        let key = series.iter().enumerate().map(|(i, s)| (s.name.clone(), chart::style_words(i))).collect();
+        let mut columns: Vec<String> =
+            ParticipationMeasure::ALL.iter().map(|m| format!("{} ({})", m.label(), m.rule_id())).collect();
+        columns.push("Conferences held".into());
+        let rows = d
+            .participation_trend
+            .iter()
+            .map(|(m, t)| {
+                let mut values: Vec<String> = ParticipationMeasure::ALL
+                    .iter()
+                    .map(|x| {
+                        let (part, whole) = x.part_of(t);
+                        format!("{} ({part} of {whole})", pct(x.percent(t)))
+                    })
+                    .collect();
+                values.push(t.conferences.to_string());
+                (m.long(), values)
+            })
+            .collect();
+        trends.push(TrendTable {
+            id: "participation-trend",
+            caption: "Participation each month (of the conferences held that month)".into(),
+            svg,
+            key,
+            columns,
+            rows,
+        });
+    }
+    let t = &d.participation;
+    let held_group =
+        |g: ParticipationGroup, extra: &str| cell(t.in_group(g), format!("participation={}{extra}", g.as_str()));
+    let participation = ParticipationMeasure::ALL
+        .iter()
+        .map(|m| {
+            let (part, whole) = m.part_of(t);
+            ParticipationRow {
+                label: m.label(),
+                rule_id: m.rule_id(),
+                part,
+                whole,
+                percent: pct(m.percent(t)),
+                conferences: m.group().map(|g| held_group(g, "")),
+            }
+        })
+        .collect();
+    let exclusion_reasons = t
+        .by_reason()
+        .into_iter()
+        .map(|(r, n)| {
+            (
+                r.label().to_owned(),
+                cell(n, format!("participation={}&reason={}", ParticipationGroup::Excluded.as_str(), r.as_str())),
+            )
+        })
+        .collect();
     View {
+        held: t.conferences.to_string(),
+        participation,
+        excluded: held_group(ParticipationGroup::Excluded, ""),
+        excluded_whole: t.excluded_whole,
+        excluded_part: t.excluded_part,
+        exclusion_reasons,
+        dissent: held_group(ParticipationGroup::Dissent, ""),
+        dissent_percent: pct(t.dissent_percent()),
         period: format!("{} to {}", view::long_date(&d.filter.from), view::long_date(&d.filter.to)),
         query: q.clone(),
         measures,
@@ -375,6 +476,9 @@ const TABLES: &[&str] = &[
     "plan-lengths",
     "plan-outcomes",
     "plan-trend",
+    "participation",
+    "exclusions",
+    "participation-trend",
 ];
 
 /// The rows (with a header) of one table of the dashboard.
@@ -482,6 +586,72 @@ pub fn table_rows(d: &Dashboard, table: &str) -> Option<Vec<Vec<String>>> {
             }
             rows
         }
+        "participation" => {
+            let t = &d.participation;
+            let mut rows = vec![vec![
+                "Measure".into(),
+                "Rule".into(),
+                "Number".into(),
+                "Of".into(),
+                "Percentage".into(),
+                "Conferences".into(),
+            ]];
+            for m in ParticipationMeasure::ALL {
+                let (part, whole) = m.part_of(t);
+                rows.push(vec![
+                    m.label().into(),
+                    m.rule_id().into(),
+                    n(part),
+                    n(whole),
+                    m.percent(t).map(|p| p.to_string()).unwrap_or_default(),
+                    m.group().map(|g| n(t.in_group(g))).unwrap_or_default(),
+                ]);
+            }
+            rows.push(vec!["Conferences held".into(), String::new(), n(t.conferences)]);
+            rows
+        }
+        "exclusions" => {
+            let t = &d.participation;
+            let mut rows = vec![vec!["Figure".into(), "Rule".into(), "Number".into()]];
+            rows.push(vec![
+                "Conferences with a parent or carer excluded".into(),
+                "EXC-01".into(),
+                n(t.in_group(ParticipationGroup::Excluded)),
+            ]);
+            rows.push(vec!["Excluded from the whole conference".into(), "EXC-01".into(), n(t.excluded_whole)]);
+            rows.push(vec!["Excluded from a part".into(), "EXC-03".into(), n(t.excluded_part)]);
+            for (r, v) in t.by_reason() {
+                rows.push(vec![format!("Reason: {}", r.label()), "EXC-02".into(), n(v)]);
+            }
+            rows.push(vec![
+                "Conferences with a dissent recorded".into(),
+                "DIS-01".into(),
+                n(t.in_group(ParticipationGroup::Dissent)),
+            ]);
+            rows.push(vec!["Dissents recorded".into(), "DIS-01".into(), n(t.dissents)]);
+            rows
+        }
+        "participation-trend" => {
+            let mut rows = vec![vec!["Month".into(), "Conferences held".into()]];
+            for m in ParticipationMeasure::ALL {
+                rows[0].push(format!("{} ({})", m.label(), m.rule_id()));
+                rows[0].push(format!("{}: of", m.label()));
+            }
+            rows[0].push("Exclusions".into());
+            rows[0].push("Conferences with a dissent".into());
+            for (month, t) in &d.participation_trend {
+                let mut row = vec![format!("{:04}-{:02}", month.year, month.month), n(t.conferences)];
+                for m in ParticipationMeasure::ALL {
+                    let (part, whole) = m.part_of(t);
+                    row.push(n(part));
+                    row.push(n(whole));
+                }
+                row.push(n(t.excluded_whole + t.excluded_part));
+                row.push(n(t.in_group(ParticipationGroup::Dissent)));
+                rows.push(row);
+            }
+            rows
+        }
         _ => return None,
     };
     Some(rows)
@@ -534,6 +704,14 @@ pub struct BehindRow {
     pub reason: String,
 }
 
+/// What a list behind a figure lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Deadlines,
+    Plans,
+    Conferences,
+}
+
 #[derive(Template)]
 #[template(path = "dashboards_families.html")]
 struct FamiliesPage<'a> {
@@ -541,7 +719,7 @@ struct FamiliesPage<'a> {
     heading: String,
     period: String,
     back: String,
-    plans: bool,
+    kind: Kind,
     rows: Vec<BehindRow>,
     limit: i64,
     /// Whether the list stops at `limit`.
@@ -564,7 +742,55 @@ pub async fn families(State(state): State<SharedState>, ctx: Ctx, RawQuery(q): R
     let back = format!("/dashboards?{}", filter.query());
     let period = format!("{} to {}", view::long_date(&filter.from), view::long_date(&filter.to));
     let measure = field(&p, "measure");
-    let (heading, plans, rows) = if !measure.is_empty() {
+    let held = field(&p, "participation");
+    let (heading, kind, rows) = if !held.is_empty() {
+        let group = ParticipationGroup::parse(&held)
+            .ok_or_else(|| AppError::BadRequest("Choose a participation figure of the dashboard".into()))?;
+        let reason = match field(&p, "reason") {
+            r if r.is_empty() => None,
+            r => Some(
+                ExclusionReason::parse(&r)
+                    .ok_or_else(|| AppError::BadRequest("Choose a reason from the list".into()))?,
+            ),
+        };
+        let found = ops::conferences_behind(&state.ops, &ctx.actor, &filter, group, reason).await?;
+        let heading = match reason {
+            Some(r) => format!("{}: {}", group.label(), r.label().to_lowercase()),
+            None => group.label().to_owned(),
+        };
+        let rows: Vec<BehindRow> = found
+            .into_iter()
+            .map(|r| {
+                let t = &r.totals;
+                let what = ParticipationMeasure::ALL
+                    .iter()
+                    .filter(|m| m.part_of(t).1 > 0)
+                    .map(|m| {
+                        let (part, whole) = m.part_of(t);
+                        format!("{}: {part} of {whole}", m.label())
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                let reasons = t
+                    .by_reason()
+                    .into_iter()
+                    .filter(|(_, n)| *n > 0)
+                    .map(|(r, _)| r.label())
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                BehindRow {
+                    family_id: r.family_id,
+                    family_name: r.family_name,
+                    child: String::new(),
+                    what,
+                    due_or_started: view::long_date(&r.held_on),
+                    met_or_ended: if t.dissents > 0 { format!("{} dissent(s)", t.dissents) } else { "None".into() },
+                    reason: reasons,
+                }
+            })
+            .collect();
+        (heading, Kind::Conferences, rows)
+    } else if !measure.is_empty() {
         let measure =
             Measure::parse(&measure).ok_or_else(|| AppError::BadRequest("Choose a measure of the dashboard".into()))?;
         let st = Timeliness::parse(&field(&p, "state"))
@@ -592,7 +818,7 @@ pub async fn families(State(state): State<SharedState>, ctx: Ctx, RawQuery(q): R
                 reason: r.late_reason.map(|x| x.label().to_owned()).unwrap_or_default(),
             })
             .collect();
-        (heading, false, rows)
+        (heading, Kind::Deadlines, rows)
     } else {
         let group = PlanGroup::parse(&field(&p, "group"))
             .ok_or_else(|| AppError::BadRequest("Choose a figure of the dashboard".into()))?;
@@ -630,7 +856,7 @@ pub async fn families(State(state): State<SharedState>, ctx: Ctx, RawQuery(q): R
                 reason: if r.previous_plans > 0 { format!("{} before", r.previous_plans) } else { "None".into() },
             })
             .collect();
-        (heading, true, rows)
+        (heading, Kind::Plans, rows)
     };
     page.title = heading.clone();
     let truncated = rows.len() as i64 >= ops::BEHIND_LIMIT;
@@ -639,7 +865,7 @@ pub async fn families(State(state): State<SharedState>, ctx: Ctx, RawQuery(q): R
         heading,
         period,
         back,
-        plans,
+        kind,
         rows,
         limit: ops::BEHIND_LIMIT,
         truncated,

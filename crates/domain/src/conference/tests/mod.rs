@@ -6,6 +6,7 @@ mod exclusion;
 mod invitations;
 mod meeting;
 mod notify;
+mod participation;
 mod plan;
 mod plan_lifecycle;
 mod portal;
