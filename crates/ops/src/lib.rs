@@ -10,6 +10,7 @@
 //! out (this crate does not depend on axum).
 
 pub mod accounts;
+pub mod appeals;
 pub mod annex_a;
 pub mod census;
 pub mod complaints;

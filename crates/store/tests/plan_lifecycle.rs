@@ -4,6 +4,7 @@
 //! (PLAN-04), the plan a transfer-in conference starts (TIME-02), and repeat plans counted in
 //! a column the returns read.
 
+use confer_domain::nation_decisions::NationDecisions;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use confer_domain::access::Relationship;
 use confer_domain::calendar::Calendar;
@@ -93,9 +94,9 @@ async fn held(
             child: "amy".into(),
             continuing_risk_of_significant_harm: outcome.is_child_protection_plan(),
             outcome,
-            inquorate_reason: Some("Fictional test conference.".into()),
+            inquorate_reason: Some("Fictional test conference.".into()), reporter_referral: None,
         };
-        c.decide(&acting, input, &policy, at(day, 11))?;
+        c.decide(&acting, input, &policy, NationDecisions::for_nation(confer_domain::Nation::England), at(day, 11))?;
         c.close(&acting, None, &policy, &calendar, at(day, 12))
     })
     .await
@@ -216,9 +217,9 @@ async fn an_initial_conference_that_decides_a_child_in_need_plan_makes_it_plan_0
             child: "amy".into(),
             outcome: ChildOutcome::ChildInNeedPlan,
             continuing_risk_of_significant_harm: false,
-            inquorate_reason: Some("Fictional test conference.".into()),
+            inquorate_reason: Some("Fictional test conference.".into()), reporter_referral: None,
         };
-        c.decide(&acting, input, &policy, at(day, 11))?;
+        c.decide(&acting, input, &policy, NationDecisions::for_nation(confer_domain::Nation::England), at(day, 11))?;
         c.close(&acting, None, &policy, &calendar, at(day, 12))
     })
     .await

@@ -5,6 +5,7 @@ use crate::{Ops, OpsError, Result};
 use chrono::NaiveDate;
 use confer_domain::access::{Action, Actor};
 use confer_domain::conference::*;
+use confer_domain::nation_decisions::NationDecisions;
 use confer_domain::{AdultId, ChildId, ProfessionalId};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -177,6 +178,11 @@ pub struct DecideInput {
     /// INV-03: why the decision is made without a quorum (where policy allows).
     #[serde(default)]
     pub inquorate_reason: Option<String>,
+    /// Scotland only (required there, refused elsewhere): whether the child is referred to the
+    /// Children's Reporter, with the reasons: `{"referred": false, "reasons": "..."}`.
+    #[serde(default)]
+    #[schema(value_type = Option<schemas::ReporterReferralSchema>)]
+    pub reporter_referral: Option<ReporterReferral>,
 }
 
 pub async fn decision(ops: &Ops, actor: &Actor, id: &str, v: i64, b: DecideInput) -> Result<Changed> {
@@ -189,8 +195,11 @@ pub async fn decision(ops: &Ops, actor: &Actor, id: &str, v: i64, b: DecideInput
         outcome: b.outcome,
         continuing_risk_of_significant_harm: b.continuing_risk_of_significant_harm,
         inquorate_reason: b.inquorate_reason,
+        reporter_referral: b.reporter_referral,
     };
-    let ((), v) = save(ops, actor, id, v, "conference.decide", |c| c.decide(&a.acting, input, &p, now)).await?;
+    let nation = NationDecisions::for_nation(ops.authority(&actor.authority_id).await?.nation);
+    let ((), v) =
+        save(ops, actor, id, v, "conference.decide", |c| c.decide(&a.acting, input, &p, nation, now)).await?;
     Ok(Changed::new(id, v, None, None))
 }
 
