@@ -184,7 +184,13 @@ impl Appeal {
     }
 
     /// The current stage's outcome, with its reasons.
-    pub fn record_stage_outcome(&mut self, by: &UserId, outcome: StageOutcome, reasons: &str, on: NaiveDate) -> Outcome {
+    pub fn record_stage_outcome(
+        &mut self,
+        by: &UserId,
+        outcome: StageOutcome,
+        reasons: &str,
+        on: NaiveDate,
+    ) -> Outcome {
         self.open()?;
         let reasons = reasons.trim();
         if reasons.is_empty() {
@@ -261,7 +267,11 @@ impl Appeal {
         match (&self.concluded, self.current()) {
             (Some(c), _) => c.outcome.label().to_owned(),
             (None, Some(s)) if s.outcome.is_none() => format!("At stage {}: {}", self.stages.len(), s.stage.label()),
-            (None, Some(s)) => format!("Stage {} {}", self.stages.len(), s.outcome.map(|o| o.label().to_lowercase()).unwrap_or_default()),
+            (None, Some(s)) => format!(
+                "Stage {} {}",
+                self.stages.len(),
+                s.outcome.map(|o| o.label().to_lowercase()).unwrap_or_default()
+            ),
             (None, None) => String::new(),
         }
     }
@@ -347,12 +357,28 @@ mod tests {
     fn stages_follow_in_order_each_with_its_outcome_and_nothing_follows_the_final_outcome() {
         let by = UserId("officer".into());
         let mut a = lodged();
-        assert_eq!(a.next_stage(ni(), d("2026-11-06")).unwrap_err(), AppealError::StageOpen { stage: AppealStage::ChairReview.label().into() });
-        assert!(matches!(a.conclude(&by, FinalOutcome::NotUpheld, "x", d("2026-11-06")), Err(AppealError::StageOpen { .. })));
-        assert_eq!(a.record_stage_outcome(&by, StageOutcome::NotUpheld, " ", d("2026-11-06")), Err(AppealError::NoReasons));
-        assert_eq!(a.record_stage_outcome(&by, StageOutcome::NotUpheld, "x", d("2026-11-01")), Err(AppealError::BeforeLodged));
-        a.record_stage_outcome(&by, StageOutcome::NotUpheld, "The chair found the threshold met.", d("2026-11-10")).unwrap();
-        assert_eq!(a.record_stage_outcome(&by, StageOutcome::Upheld, "again", d("2026-11-10")), Err(AppealError::StageHasOutcome));
+        assert_eq!(
+            a.next_stage(ni(), d("2026-11-06")).unwrap_err(),
+            AppealError::StageOpen { stage: AppealStage::ChairReview.label().into() }
+        );
+        assert!(matches!(
+            a.conclude(&by, FinalOutcome::NotUpheld, "x", d("2026-11-06")),
+            Err(AppealError::StageOpen { .. })
+        ));
+        assert_eq!(
+            a.record_stage_outcome(&by, StageOutcome::NotUpheld, " ", d("2026-11-06")),
+            Err(AppealError::NoReasons)
+        );
+        assert_eq!(
+            a.record_stage_outcome(&by, StageOutcome::NotUpheld, "x", d("2026-11-01")),
+            Err(AppealError::BeforeLodged)
+        );
+        a.record_stage_outcome(&by, StageOutcome::NotUpheld, "The chair found the threshold met.", d("2026-11-10"))
+            .unwrap();
+        assert_eq!(
+            a.record_stage_outcome(&by, StageOutcome::Upheld, "again", d("2026-11-10")),
+            Err(AppealError::StageHasOutcome)
+        );
         a.next_stage(ni(), d("2026-11-11")).unwrap();
         a.record_stage_outcome(&by, StageOutcome::NotUpheld, "Senior manager agreed.", d("2026-11-20")).unwrap();
         a.next_stage(ni(), d("2026-11-21")).unwrap();
@@ -363,10 +389,18 @@ mod tests {
             a.conclude(&by, FinalOutcome::NotUpheld, "x", d("2026-12-02")),
             Err(AppealError::OutcomeDoesNotFollow { stage_outcome: "upheld".into() })
         );
-        a.conclude(&by, FinalOutcome::DecisionChanged, "A reconvened conference changed the category.", d("2026-12-10"))
-            .unwrap();
+        a.conclude(
+            &by,
+            FinalOutcome::DecisionChanged,
+            "A reconvened conference changed the category.",
+            d("2026-12-10"),
+        )
+        .unwrap();
         assert_eq!(a.next_stage(ni(), d("2026-12-11")), Err(AppealError::Concluded));
-        assert_eq!(a.record_stage_outcome(&by, StageOutcome::Upheld, "x", d("2026-12-11")), Err(AppealError::Concluded));
+        assert_eq!(
+            a.record_stage_outcome(&by, StageOutcome::Upheld, "x", d("2026-12-11")),
+            Err(AppealError::Concluded)
+        );
         assert_eq!(a.conclude(&by, FinalOutcome::Upheld, "x", d("2026-12-11")), Err(AppealError::Concluded));
         assert_eq!(a.stages.len(), 3, "every stage is kept");
         assert_eq!(a.status(), FinalOutcome::DecisionChanged.label());

@@ -3,12 +3,12 @@
 //! S47-01, TIME-01, CHAIR-01/02, INV-01..05, CHILD-01, REP-01..04, MEET-01/02/05/07, INV-03,
 //! DEC-01..05, DIS-01/02, MIN-01..03, EXC-05, REV-01.
 
-use confer_domain::nation_decisions::NationDecisions;
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use confer_domain::access::Relationship;
 use confer_domain::calendar::WorkingCalendar;
 use confer_domain::conference::*;
 use confer_domain::model::{AgencyKind, Birth, CaseStage, Communication, RelationshipKind, Role, UserAccount, UserId};
+use confer_domain::nation_decisions::NationDecisions;
 use confer_domain::policy::Policy;
 
 struct Weekends;
@@ -261,9 +261,11 @@ fn decide_all(c: &mut Conference, decisions: &[(&str, ChildOutcome)], policy: &P
             child: (*child).into(),
             outcome: outcome.clone(),
             continuing_risk_of_significant_harm: outcome.is_child_protection_plan(),
-            inquorate_reason: None, reporter_referral: None,
+            inquorate_reason: None,
+            reporter_referral: None,
         };
-        c.decide(&chair, input, policy, NationDecisions::for_nation(confer_domain::Nation::England), now).expect("decide");
+        c.decide(&chair, input, policy, NationDecisions::for_nation(confer_domain::Nation::England), now)
+            .expect("decide");
     }
 }
 

@@ -6,6 +6,7 @@
 //! appeal in one transaction, at the version last seen (a stale version is a conflict).
 
 use crate::{Ops, OpsError, Result};
+use chrono::NaiveDate;
 use confer_domain::access::{decide, Action, Actor, Decision, Target};
 use confer_domain::appeal::{Appeal, AppealError, AppealGround, Appellant, FinalOutcome, StageOutcome};
 use confer_domain::conference::ConferenceState;
@@ -13,7 +14,6 @@ use confer_domain::nation_decisions::NationDecisions;
 use confer_domain::portal::PortalPerson;
 use confer_domain::UserId;
 use confer_store::appeals::{self as store, AppealSaveError, Stored};
-use chrono::NaiveDate;
 
 impl From<AppealSaveError> for OpsError {
     fn from(e: AppealSaveError) -> Self {
@@ -85,7 +85,13 @@ async fn lodge(
 }
 
 /// Staff lodge an appeal for a family member of the conference's family.
-pub async fn lodge_for(ops: &Ops, actor: &Actor, conference_id: &str, adult_id: &str, input: NewAppeal) -> Result<String> {
+pub async fn lodge_for(
+    ops: &Ops,
+    actor: &Actor,
+    conference_id: &str,
+    adult_id: &str,
+    input: NewAppeal,
+) -> Result<String> {
     let allowed = crate::conference::authorize(ops, actor, Action::LodgeAppeal, conference_id).await?;
     let record = confer_store::families::family_record(&ops.db, allowed.owner.family_id.as_str()).await?;
     if !record.adults.iter().any(|a| a.id.as_str() == adult_id) {
@@ -318,7 +324,11 @@ impl AppealBody {
     pub fn of(conference_id: &str, v: &AppealView) -> AppealBody {
         AppealBody {
             conference_id: conference_id.to_owned(),
-            procedure: v.nation.appeal.map(|p| p.stages.iter().map(|s| s.as_str().to_owned()).collect()).unwrap_or_default(),
+            procedure: v
+                .nation
+                .appeal
+                .map(|p| p.stages.iter().map(|s| s.as_str().to_owned()).collect())
+                .unwrap_or_default(),
             source: v.nation.appeal.map(|p| p.source.to_owned()),
             appeal_id: v.appeal.as_ref().map(|a| a.id.clone()),
             version: v.appeal.as_ref().map(|a| a.version),

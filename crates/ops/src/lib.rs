@@ -10,8 +10,8 @@
 //! out (this crate does not depend on axum).
 
 pub mod accounts;
-pub mod appeals;
 pub mod annex_a;
+pub mod appeals;
 pub mod census;
 pub mod complaints;
 pub mod conference;

@@ -177,10 +177,7 @@ async fn scotland_each_childs_decision_records_the_reporter_referral_dec_01() {
         } else {
             let refused =
                 conference::decision(&ops, &chair, &made.id, made.version, input(Some(referral))).await.unwrap_err();
-            assert!(
-                matches!(refused, OpsError::Refused(ConferenceError::ReporterReferralNotAsked)),
-                "{refused:?}"
-            );
+            assert!(matches!(refused, OpsError::Refused(ConferenceError::ReporterReferralNotAsked)), "{refused:?}");
             conference::decision(&ops, &chair, &made.id, made.version, input(None)).await.unwrap();
         }
     }

@@ -4,11 +4,11 @@
 //! (PLAN-04), the plan a transfer-in conference starts (TIME-02), and repeat plans counted in
 //! a column the returns read.
 
-use confer_domain::nation_decisions::NationDecisions;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use confer_domain::access::Relationship;
 use confer_domain::calendar::Calendar;
 use confer_domain::conference::*;
+use confer_domain::nation_decisions::NationDecisions;
 use confer_domain::plan::{ActionStatus, Plan, PlanKind};
 use confer_domain::Role;
 use confer_store::conferences::{self, Change};
@@ -94,7 +94,8 @@ async fn held(
             child: "amy".into(),
             continuing_risk_of_significant_harm: outcome.is_child_protection_plan(),
             outcome,
-            inquorate_reason: Some("Fictional test conference.".into()), reporter_referral: None,
+            inquorate_reason: Some("Fictional test conference.".into()),
+            reporter_referral: None,
         };
         c.decide(&acting, input, &policy, NationDecisions::for_nation(confer_domain::Nation::England), at(day, 11))?;
         c.close(&acting, None, &policy, &calendar, at(day, 12))
@@ -217,7 +218,8 @@ async fn an_initial_conference_that_decides_a_child_in_need_plan_makes_it_plan_0
             child: "amy".into(),
             outcome: ChildOutcome::ChildInNeedPlan,
             continuing_risk_of_significant_harm: false,
-            inquorate_reason: Some("Fictional test conference.".into()), reporter_referral: None,
+            inquorate_reason: Some("Fictional test conference.".into()),
+            reporter_referral: None,
         };
         c.decide(&acting, input, &policy, NationDecisions::for_nation(confer_domain::Nation::England), at(day, 11))?;
         c.close(&acting, None, &policy, &calendar, at(day, 12))

@@ -4,11 +4,11 @@
 //! continue a plan with a new category and the next review date (REV-01, DEC-01) or end it by
 //! their decision with the reason recorded (PLAN-05).
 
-use confer_domain::nation_decisions::NationDecisions;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use confer_domain::access::Relationship;
 use confer_domain::calendar::Calendar;
 use confer_domain::conference::*;
+use confer_domain::nation_decisions::NationDecisions;
 use confer_domain::plan::{EndReason, Plan};
 use confer_domain::{Role, UserId};
 use confer_store::conferences::{self, Change};
@@ -88,7 +88,8 @@ async fn review(w: &World, f: &FamilyMade, id: &str, previous: &str, held: &str,
             child: "amy".into(),
             continuing_risk_of_significant_harm: outcome.is_child_protection_plan(),
             outcome,
-            inquorate_reason: Some("Fictional test review.".into()), reporter_referral: None,
+            inquorate_reason: Some("Fictional test review.".into()),
+            reporter_referral: None,
         };
         c.decide(&acting, input, &policy, NationDecisions::for_nation(confer_domain::Nation::England), at(day, 11))?;
         c.close(&acting, None, &policy, &calendar, at(day, 12))

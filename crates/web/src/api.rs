@@ -2,8 +2,8 @@
 //! (`Authorization: Bearer confer_pat_…`). Its OpenAPI 3.1 document, generated from the same
 //! types the handlers use, is served at `/api/openapi.json`.
 
-use crate::api_conferences::ConferencePaths;
 use crate::api_appeals::AppealPaths;
+use crate::api_conferences::ConferencePaths;
 use crate::api_plans::PlanPaths;
 use crate::auth::Ctx;
 use crate::SharedState;

@@ -198,8 +198,7 @@ pub async fn decision(ops: &Ops, actor: &Actor, id: &str, v: i64, b: DecideInput
         reporter_referral: b.reporter_referral,
     };
     let nation = NationDecisions::for_nation(ops.authority(&actor.authority_id).await?.nation);
-    let ((), v) =
-        save(ops, actor, id, v, "conference.decide", |c| c.decide(&a.acting, input, &p, nation, now)).await?;
+    let ((), v) = save(ops, actor, id, v, "conference.decide", |c| c.decide(&a.acting, input, &p, nation, now)).await?;
     Ok(Changed::new(id, v, None, None))
 }
 

@@ -15,7 +15,6 @@
 //!
 //! All of it is invented: `.example` addresses, the fictional Testshire County Council.
 
-use confer_domain::nation_decisions::NationDecisions;
 use crate::conferences::{self, Change};
 use crate::families::{self, NewFamily};
 use crate::users::{self, AccountKind, NewUser};
@@ -29,6 +28,7 @@ use confer_domain::conference::{
     PreMeetingMode, PreMeetingOutcome, ProfessionalInvolved, Recipient, Slot, SubjectChild,
 };
 use confer_domain::conference::{DiscussionHeading, Person, PlanCategory, PlanView, Presence};
+use confer_domain::nation_decisions::NationDecisions;
 use confer_domain::policy::Policy;
 use confer_domain::{
     Adult, AdultChildRelationship, Agency, AgencyId, AgencyKind, Authority, AuthorityId, Birth, Case, CaseStage, Child,
@@ -948,8 +948,10 @@ pub async fn schedule(w: &World, made: ConferenceMade, chair: &UserId, day: &str
 /// Scotland: the test conferences' decisions say no referral to the Children's Reporter is
 /// needed (the nation's data asks for it); elsewhere there is none.
 fn reporter_referral(w: &World) -> Option<confer_domain::conference::ReporterReferral> {
-    NationDecisions::for_nation(w.authority.nation).reporter_referral.map(|_| confer_domain::conference::ReporterReferral {
-        referred: false,
-        reasons: "Fictional test conference: no grounds for compulsory measures.".into(),
+    NationDecisions::for_nation(w.authority.nation).reporter_referral.map(|_| {
+        confer_domain::conference::ReporterReferral {
+            referred: false,
+            reasons: "Fictional test conference: no grounds for compulsory measures.".into(),
+        }
     })
 }

@@ -89,7 +89,10 @@ impl StaffView<'_> {
     }
     fn has_next_stage(&self, s: &Stored) -> bool {
         let Some(p) = self.v.nation.appeal else { return false };
-        s.appeal.current().and_then(|c| p.stages.iter().position(|x| *x == c.stage)).is_some_and(|i| i + 1 < p.stages.len())
+        s.appeal
+            .current()
+            .and_then(|c| p.stages.iter().position(|x| *x == c.stage))
+            .is_some_and(|i| i + 1 < p.stages.len())
     }
 }
 
@@ -140,7 +143,11 @@ pub async fn show(
     staff_view(&state, &ctx, &id, page, &Vec::new(), StatusCode::OK).await
 }
 
-fn refused(e: OpsError, default_field: &'static str, conflict: &str) -> Result<(&'static str, StatusCode, String), AppError> {
+fn refused(
+    e: OpsError,
+    default_field: &'static str,
+    conflict: &str,
+) -> Result<(&'static str, StatusCode, String), AppError> {
     Ok(match e {
         OpsError::Invalid { field, message } => {
             (if field.is_empty() { default_field } else { field }, StatusCode::UNPROCESSABLE_ENTITY, message)
@@ -152,7 +159,10 @@ fn refused(e: OpsError, default_field: &'static str, conflict: &str) -> Result<(
 }
 
 fn date_of(p: &Pairs) -> Result<NaiveDate, OpsError> {
-    field(p, "on").trim().parse().map_err(|_| OpsError::invalid("on", "Enter the date of the outcome, for example 2026-11-20"))
+    field(p, "on")
+        .trim()
+        .parse()
+        .map_err(|_| OpsError::invalid("on", "Enter the date of the outcome, for example 2026-11-20"))
 }
 
 /// POST /conferences/{conference_id}/appeal: `adult_id`, `grounds` (several), `details`.
@@ -162,8 +172,7 @@ pub async fn lodge(
     Path(id): Path<String>,
     body: axum::body::Bytes,
 ) -> Result<Response, AppError> {
-    confer_ops::conference::authorize(&state.ops, &ctx.actor, confer_domain::access::Action::LodgeAppeal, &id)
-        .await?;
+    confer_ops::conference::authorize(&state.ops, &ctx.actor, confer_domain::access::Action::LodgeAppeal, &id).await?;
     let p = pairs_of(&body)?;
     let result = match ops::grounds_of(&all_of(&p, "grounds")) {
         Ok(grounds) => {
@@ -173,7 +182,9 @@ pub async fn lodge(
         Err(e) => Err(e),
     };
     match result {
-        Ok(()) => Ok(Redirect::to(&format!("/conferences/{}/appeal?done=lodged", view::url_encode(&id))).into_response()),
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/conferences/{}/appeal?done=lodged", view::url_encode(&id))).into_response())
+        }
         Err(e) => {
             let (at, status, message) = refused(e, "details", "An appeal was lodged by someone else meanwhile.")?;
             let mut page = ctx.page("Appeal against the decision", "/conferences");
@@ -209,8 +220,7 @@ pub async fn step(
         _ => Err(OpsError::invalid("step", "Choose what to record for the appeal")),
     };
     // The policy first: a person who may not handle the appeal is told so, whatever they sent.
-    confer_ops::conference::authorize(&state.ops, &ctx.actor, confer_domain::access::Action::ManageAppeal, &id)
-        .await?;
+    confer_ops::conference::authorize(&state.ops, &ctx.actor, confer_domain::access::Action::ManageAppeal, &id).await?;
     let result = match step {
         Ok(step) => ops::step(&state.ops, &ctx.actor, &id, version, step).await.map(|_| ()),
         Err(e) => Err(e),

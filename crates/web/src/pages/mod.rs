@@ -3,10 +3,10 @@
 pub mod account;
 pub mod admin;
 pub mod annex_a;
+pub mod appeals;
 pub mod arrange;
 pub mod audit;
 pub mod census;
-pub mod appeals;
 pub mod complaints;
 pub mod conference;
 pub mod conferences;

@@ -130,7 +130,8 @@ fn a_cp_plan_needs_a_judgement_of_continuing_risk_of_significant_harm_dec_03() {
         child: kid("amy"),
         outcome: cp(PlanCategory::Neglect),
         continuing_risk_of_significant_harm: false,
-        inquorate_reason: None, reporter_referral: None,
+        inquorate_reason: None,
+        reporter_referral: None,
     };
     assert_eq!(
         c.decide(&chair(), no_risk.clone(), &policy(), ENGLAND, at("2026-11-20 11:30")),
@@ -190,7 +191,8 @@ fn without_a_quorum_a_decision_needs_the_chairs_reason_inv_03() {
         child: kid("amy"),
         outcome: cp(PlanCategory::Neglect),
         continuing_risk_of_significant_harm: true,
-        inquorate_reason: Some("Immediate risk; police information received in writing.".into()), reporter_referral: None,
+        inquorate_reason: Some("Immediate risk; police information received in writing.".into()),
+        reporter_referral: None,
     };
     c.decide(&chair(), with_reason, &policy(), ENGLAND, at("2026-11-20 11:30")).expect("allowed with reason");
     assert!(c.decision_for(&kid("amy")).is_some_and(|d| d.inquorate_reason.is_some()));
@@ -206,7 +208,8 @@ fn without_a_quorum_no_decision_where_policy_refuses_inv_03() {
         child: kid("amy"),
         outcome: cp(PlanCategory::Neglect),
         continuing_risk_of_significant_harm: true,
-        inquorate_reason: Some("urgent".into()), reporter_referral: None,
+        inquorate_reason: Some("urgent".into()),
+        reporter_referral: None,
     };
     assert!(matches!(
         c.decide(&chair(), input, &refuse, ENGLAND, at("2026-11-20 11:30")),
