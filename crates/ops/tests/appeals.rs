@@ -62,16 +62,23 @@ async fn northern_ireland_a_parent_appeals_a_decision_through_its_stages_to_a_fi
     let ops = Ops::new(db.clone(), Clock::system());
     let f = w.family("fam-a").child("ac", "Aine", "2015-05-05").mother("am", "Orla").create().await;
     let decided = f.closed_conference(&w).await;
-    let g = w.family("fam-b").child("bc", "Bran", "2016-06-06").mother("bm", "Maeve").create().await;
-    let not_decided = g.conference_in_meeting(&w).await;
     let orla = portal_parent(&w, "fam-a", "am", "orla@example.org").await;
-    let maeve = portal_parent(&w, "fam-b", "bm", "maeve@example.org").await;
+    // A conference still in its meeting (in a second database: the test world makes one
+    // conference of each kind per authority).
+    let db2 = testing::fresh_db().await;
+    let w2 = World::in_nation(&db2, Nation::NorthernIreland).await;
+    let ops2 = Ops::new(db2.clone(), Clock::system());
+    let g = w2.family("fam-b").child("bc", "Bran", "2016-06-06").mother("bm", "Maeve").create().await;
+    let not_decided = g.conference_in_meeting(&w2).await;
+    let maeve = portal_parent(&w2, "fam-b", "bm", "maeve@example.org").await;
+    let refused = appeals::appeal_as_family(&ops2, &maeve, &not_decided.id, appeal()).await.unwrap_err();
+    assert!(matches!(&refused, OpsError::Declined { message } if message.contains("not decided")), "{refused:?}");
+    w.family("fam-o").child("oc", "Otto", "2016-06-06").mother("om", "Olga").create().await;
+    let maeve = portal_parent(&w, "fam-o", "om", "olga@example.org").await;
     let coord = actor(&w.staff_named("coord", &[Role::Coordinator]).await, &w.authority.id, &[Role::Coordinator]);
     let pro = actor(&w.staff_named("pro", &[Role::Professional]).await, &w.authority.id, &[Role::Professional]);
 
-    // Only a decided conference, and only the family's own.
-    let refused = appeals::appeal_as_family(&ops, &maeve, &not_decided.id, appeal()).await.unwrap_err();
-    assert!(matches!(&refused, OpsError::Declined { message } if message.contains("not decided")), "{refused:?}");
+    // Only the family's own.
     let refused = appeals::appeal_as_family(&ops, &maeve, &decided.id, appeal()).await.unwrap_err();
     assert!(matches!(refused, OpsError::NotFound), "{refused:?}");
     let refused = appeals::appeal_as_family(&ops, &pro, &decided.id, appeal()).await.unwrap_err();
