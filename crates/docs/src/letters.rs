@@ -368,7 +368,15 @@ pub fn outcome_letter(c: &Conference, recipient_name: &str, family: bool, langua
     let rows: Vec<Vec<String>> = c
         .decisions()
         .iter()
-        .map(|x| vec![c.name_of(&Person::Child(x.child.clone())), outcome_words(&x.outcome, language)])
+        .map(|x| {
+            let mut what = outcome_words(&x.outcome, language);
+            // Scotland (issue 15): the Children's Reporter referral and its reasons (in English:
+            // the nations that write in Welsh do not refer to the Reporter).
+            if let Some(r) = &x.reporter_referral {
+                what = format!("{what}. {}", r.describe());
+            }
+            vec![c.name_of(&Person::Child(x.child.clone())), what]
+        })
         .collect();
     d.table(w.decisions, vec![w.col_who.to_owned(), w.detail.to_owned()], rows);
     d.heading(w.next_review);

@@ -136,6 +136,16 @@ crate::text_enum! {
         ViewComplaints => "view-complaints", "See complaints";
         /// Assign, acknowledge, answer, escalate and close complaints (RIGHT-02).
         ManageComplaints => "manage-complaints", "Handle complaints";
+        /// Northern Ireland (issue 15): an appeal against a conference's decision, its stages
+        /// and outcome, from the conference's pages.
+        ViewAppeal => "view-appeal", "See an appeal against a conference's decision";
+        /// Lodge an appeal on a family member's behalf (Northern Ireland).
+        LodgeAppeal => "lodge-appeal", "Lodge an appeal for a family member";
+        /// Record each stage's outcome, move to the next stage and record the final outcome.
+        ManageAppeal => "manage-appeal", "Handle an appeal against a conference's decision";
+        /// A parent appeals a decision of their own family's conference from the portal, and
+        /// follows their own appeal (Northern Ireland).
+        AppealAsFamily => "appeal-as-family", "Appeal a decision in the family portal";
         /// Make the authority's statutory returns (England's Children in Need census, Ofsted's
         /// Annex A lists): every child of the authority, so quality assurance and service
         /// managers only (issue 15).
@@ -387,6 +397,32 @@ pub const GRANTS: &[(Action, &[Grant])] = &[
     ),
     (Action::ViewComplaints, &[Role(QualityAssurance), Role(Coordinator), Role(Auditor)]),
     (Action::ManageComplaints, &[Role(QualityAssurance), Role(Coordinator)]),
+    // Appeals against a conference's decision (Northern Ireland, issue 15): those who work
+    // with the family and its chair see it; those who log complaints lodge one for a parent;
+    // coordinators and quality assurance record its stages and outcome; auditors read it.
+    (
+        Action::ViewAppeal,
+        &[
+            Role(Coordinator),
+            Role(QualityAssurance),
+            Role(Auditor),
+            RoleWith(SocialWorker, AllocatedWorker),
+            RoleWith(TeamManager, AllocatedWorker),
+            RoleWith(TeamManager, ManagerOfAllocatedWorker),
+            RoleWith(Chair, ConferenceChair),
+        ],
+    ),
+    (
+        Action::LodgeAppeal,
+        &[
+            Role(Coordinator),
+            RoleWith(SocialWorker, AllocatedWorker),
+            RoleWith(TeamManager, AllocatedWorker),
+            RoleWith(TeamManager, ManagerOfAllocatedWorker),
+        ],
+    ),
+    (Action::ManageAppeal, &[Role(Coordinator), Role(QualityAssurance)]),
+    (Action::AppealAsFamily, &[Role(Parent)]),
     (Action::ExportReturns, &[Role(QualityAssurance)]),
     // Subject access requests (RIGHT-01): records work of quality assurance across cases (the
     // authority's records staff hold this role); auditors read them and change nothing. The
@@ -525,7 +561,10 @@ pub fn read_action(action: Action) -> Action {
         | Action::ChairConference
         | Action::RecordMeeting
         | Action::SubmitReport
-        | Action::GatherViews => Action::ViewConference,
+        | Action::GatherViews
+        | Action::ViewAppeal
+        | Action::LodgeAppeal
+        | Action::ManageAppeal => Action::ViewConference,
         Action::ViewFamilyConference | Action::TakePartAsFamily => Action::ViewFamilyConference,
         // Feedback is asked of people who may not read the record: refused as not found.
         Action::GiveFeedback => Action::GiveFeedback,
@@ -562,6 +601,9 @@ pub fn is_record_action(action: Action) -> bool {
             | Action::ViewFamilyPlan
             | Action::GiveFeedback
             | Action::LogComplaint
+            | Action::ViewAppeal
+            | Action::LodgeAppeal
+            | Action::ManageAppeal
             | Action::ManageSubjectAccess
             | Action::AskForOwnRecords
     )

@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod annex_a;
+pub mod appeal;
 pub mod audit;
 pub mod calendar;
 pub mod census;
@@ -12,6 +13,7 @@ pub mod conference;
 pub mod dashboards;
 pub mod feedback;
 pub mod model;
+pub mod nation_decisions;
 pub mod notices;
 pub mod plan;
 pub mod plan_views;

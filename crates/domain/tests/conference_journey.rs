@@ -8,6 +8,7 @@ use confer_domain::access::Relationship;
 use confer_domain::calendar::WorkingCalendar;
 use confer_domain::conference::*;
 use confer_domain::model::{AgencyKind, Birth, CaseStage, Communication, RelationshipKind, Role, UserAccount, UserId};
+use confer_domain::nation_decisions::NationDecisions;
 use confer_domain::policy::Policy;
 
 struct Weekends;
@@ -261,8 +262,10 @@ fn decide_all(c: &mut Conference, decisions: &[(&str, ChildOutcome)], policy: &P
             outcome: outcome.clone(),
             continuing_risk_of_significant_harm: outcome.is_child_protection_plan(),
             inquorate_reason: None,
+            reporter_referral: None,
         };
-        c.decide(&chair, input, policy, now).expect("decide");
+        c.decide(&chair, input, policy, NationDecisions::for_nation(confer_domain::Nation::England), now)
+            .expect("decide");
     }
 }
 

@@ -11,6 +11,7 @@
 
 pub mod accounts;
 pub mod annex_a;
+pub mod appeals;
 pub mod census;
 pub mod complaints;
 pub mod conference;

@@ -5,6 +5,7 @@
 //! Every state change runs in one transaction together with its audit event ([`audit`]).
 
 pub mod annex_a;
+pub mod appeals;
 pub mod audit;
 mod bulk;
 pub mod calendar;

@@ -42,6 +42,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (29, "census", include_str!("../migrations/0029_census.sql")),
     (30, "calendar_reminders", include_str!("../migrations/0030_calendar_reminders.sql")),
     (35, "prefers_post", include_str!("../migrations/0035_prefers_post.sql")),
+    (36, "appeals", include_str!("../migrations/0036_appeals.sql")),
     (37, "conference_participation", include_str!("../migrations/0037_conference_participation.sql")),
     (38, "transfer_receiving", include_str!("../migrations/0038_transfer_receiving.sql")),
 ];

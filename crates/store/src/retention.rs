@@ -579,6 +579,8 @@ const REMOVALS: &[(&str, &str)] = &[
     ("feedback invitations", "DELETE FROM feedback_invitation WHERE family_id = $1"),
     // RIGHT-02: the family's complaints and their answers.
     ("complaints", "DELETE FROM complaint WHERE family_id = $1"),
+    // Northern Ireland (issue 15): the family's appeals against conference decisions.
+    ("appeals", "DELETE FROM conference_appeal WHERE family_id = $1"),
     ("deadlines", "DELETE FROM deadline WHERE family_id = $1"),
     ("calendar entries", "DELETE FROM calendar_entry WHERE family_id = $1"),
     ("reminders sent", "DELETE FROM reminder_sent WHERE family_id = $1"),

@@ -8,6 +8,7 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use confer_domain::access::Relationship;
 use confer_domain::calendar::Calendar;
 use confer_domain::conference::*;
+use confer_domain::nation_decisions::NationDecisions;
 use confer_domain::plan::{ActionStatus, Plan, PlanKind};
 use confer_domain::Role;
 use confer_store::conferences::{self, Change};
@@ -94,8 +95,9 @@ async fn held(
             continuing_risk_of_significant_harm: outcome.is_child_protection_plan(),
             outcome,
             inquorate_reason: Some("Fictional test conference.".into()),
+            reporter_referral: None,
         };
-        c.decide(&acting, input, &policy, at(day, 11))?;
+        c.decide(&acting, input, &policy, NationDecisions::for_nation(confer_domain::Nation::England), at(day, 11))?;
         c.close(&acting, None, &policy, &calendar, at(day, 12))
     })
     .await
@@ -217,8 +219,9 @@ async fn an_initial_conference_that_decides_a_child_in_need_plan_makes_it_plan_0
             outcome: ChildOutcome::ChildInNeedPlan,
             continuing_risk_of_significant_harm: false,
             inquorate_reason: Some("Fictional test conference.".into()),
+            reporter_referral: None,
         };
-        c.decide(&acting, input, &policy, at(day, 11))?;
+        c.decide(&acting, input, &policy, NationDecisions::for_nation(confer_domain::Nation::England), at(day, 11))?;
         c.close(&acting, None, &policy, &calendar, at(day, 12))
     })
     .await

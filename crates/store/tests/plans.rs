@@ -8,6 +8,7 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use confer_domain::access::Relationship;
 use confer_domain::calendar::Calendar;
 use confer_domain::conference::*;
+use confer_domain::nation_decisions::NationDecisions;
 use confer_domain::plan::{EndReason, Plan};
 use confer_domain::{Role, UserId};
 use confer_store::conferences::{self, Change};
@@ -88,8 +89,9 @@ async fn review(w: &World, f: &FamilyMade, id: &str, previous: &str, held: &str,
             continuing_risk_of_significant_harm: outcome.is_child_protection_plan(),
             outcome,
             inquorate_reason: Some("Fictional test review.".into()),
+            reporter_referral: None,
         };
-        c.decide(&acting, input, &policy, at(day, 11))?;
+        c.decide(&acting, input, &policy, NationDecisions::for_nation(confer_domain::Nation::England), at(day, 11))?;
         c.close(&acting, None, &policy, &calendar, at(day, 12))
     })
     .await

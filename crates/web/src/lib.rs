@@ -5,6 +5,7 @@
 //! ask it again with the record's relationships.
 
 pub mod api;
+pub mod api_appeals;
 pub mod api_conferences;
 pub mod api_plans;
 pub mod assets;

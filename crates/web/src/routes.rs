@@ -315,6 +315,15 @@ pub const ROUTES: &[Route] = &[
     r("POST", "/complaints/{complaint_id}/steps", Authority(Action::ManageComplaints)),
     r("GET", "/families/{family_id}/complaints/new", Record(Action::LogComplaint)),
     r("POST", "/families/{family_id}/complaints/new", Record(Action::LogComplaint)),
+    // Northern Ireland (issue 15): the appeal against a conference's decision.
+    r("GET", "/api/v1/conferences/{conference_id}/appeal", Record(Action::ViewAppeal)),
+    r("POST", "/api/v1/conferences/{conference_id}/appeal", Record(Action::LodgeAppeal)),
+    r("POST", "/api/v1/conferences/{conference_id}/appeal/steps", Record(Action::ManageAppeal)),
+    r("GET", "/conferences/{conference_id}/appeal", Record(Action::ViewAppeal)),
+    r("POST", "/conferences/{conference_id}/appeal", Record(Action::LodgeAppeal)),
+    r("POST", "/conferences/{conference_id}/appeal/steps", Record(Action::ManageAppeal)),
+    r("GET", "/portal/appeals", Authority(Action::AppealAsFamily)),
+    r("POST", "/portal/appeals", Authority(Action::AppealAsFamily)),
     r("GET", "/portal/complaints", Authority(Action::ComplainAsFamily)),
     r("GET", "/portal/complaints/new", Authority(Action::ComplainAsFamily)),
     r("POST", "/portal/complaints/new", Authority(Action::ComplainAsFamily)),
@@ -576,6 +585,15 @@ pub fn router(state: SharedState) -> Router {
         .route("/complaints/{complaint_id}", get(pages::complaints::show))
         .route("/complaints/{complaint_id}/steps", post(pages::complaints::step))
         .route("/families/{family_id}/complaints/new", get(pages::complaints::new_form).post(pages::complaints::log))
+        // Northern Ireland (issue 15): appeals against a conference's decision.
+        .route(
+            "/api/v1/conferences/{conference_id}/appeal",
+            get(crate::api_appeals::get_appeal).post(crate::api_appeals::lodge_appeal),
+        )
+        .route("/api/v1/conferences/{conference_id}/appeal/steps", post(crate::api_appeals::appeal_step))
+        .route("/conferences/{conference_id}/appeal", get(pages::appeals::show).post(pages::appeals::lodge))
+        .route("/conferences/{conference_id}/appeal/steps", post(pages::appeals::step))
+        .route("/portal/appeals", get(pages::appeals::portal).post(pages::appeals::portal_lodge))
         .route("/portal/complaints", get(pages::complaints::portal))
         .route("/portal/complaints/new", get(pages::complaints::portal_new).post(pages::complaints::portal_make))
         .route("/portal/complaints/{complaint_id}/escalate", post(pages::complaints::portal_escalate))

@@ -7,6 +7,7 @@ use super::{
 };
 use crate::calendar::WorkingCalendar;
 use crate::model::{ChildId, ProfessionalId};
+use crate::nation_decisions::NationDecisions;
 use crate::policy::{InquorateDecision, Policy};
 use crate::timescales::{DeadlineRule, LateReasonRecord};
 use chrono::{DateTime, Months, NaiveDate, Utc};
@@ -72,6 +73,30 @@ pub struct DecisionInput {
     pub continuing_risk_of_significant_harm: bool,
     /// INV-03: why the decision is made without a quorum (where policy allows).
     pub inquorate_reason: Option<String>,
+    /// Scotland: whether the child is referred to the Children's Reporter, and why (required
+    /// where the nation's data asks for it, refused elsewhere: `nation_decisions`).
+    #[serde(default)]
+    pub reporter_referral: Option<ReporterReferral>,
+}
+
+/// Scotland (National Guidance 2021, updated 2023, para 3.133): whether a referral to the
+/// Principal Reporter is or is not required for the child, with the reasons.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReporterReferral {
+    pub referred: bool,
+    pub reasons: String,
+}
+
+impl ReporterReferral {
+    /// Words for the record and letters.
+    pub fn describe(&self) -> String {
+        let what = if self.referred {
+            "The child is referred to the Children's Reporter"
+        } else {
+            "A referral to the Children's Reporter is not required"
+        };
+        format!("{what}. Reasons: {}", self.reasons)
+    }
 }
 
 /// PLAN-05: the actions of a child's ending child protection plan (by their numbers there)
@@ -91,6 +116,9 @@ pub struct ChildDecision {
     pub previous_category: Option<PlanCategory>,
     pub continuing_risk_of_significant_harm: bool,
     pub inquorate_reason: Option<String>,
+    /// Scotland: the Children's Reporter referral (absent in the other nations).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reporter_referral: Option<ReporterReferral>,
     pub decided_at: DateTime<Utc>,
 }
 
@@ -185,7 +213,15 @@ pub fn review_due_by(kind: ConferenceKind, held_on: NaiveDate) -> Option<NaiveDa
 impl super::Conference {
     /// DEC-01..03, INV-03: the chair decides for one child. May be changed until the
     /// conference closes (the latest decision stands).
-    pub fn decide(&mut self, who: &Acting, input: DecisionInput, policy: &Policy, now: DateTime<Utc>) -> Outcome {
+    /// Scotland: the Children's Reporter referral is recorded with reasons (`nation`'s data).
+    pub fn decide(
+        &mut self,
+        who: &Acting,
+        input: DecisionInput,
+        policy: &Policy,
+        nation: &NationDecisions,
+        now: DateTime<Utc>,
+    ) -> Outcome {
         self.require(who, Duty::Chair, "decide the outcome for a child")?;
         self.require_state(&[ConferenceState::InProgress], "record a decision", "Decisions are made in the meeting.")?;
         let child = self.child(&input.child)?;
@@ -227,6 +263,15 @@ impl super::Conference {
                 },
             }
         };
+        let reporter_referral = match (nation.reporter_referral, input.reporter_referral) {
+            (None, None) => None,
+            (None, Some(_)) => return Err(ConferenceError::ReporterReferralNotAsked),
+            (Some(_), None) => return Err(ConferenceError::ReporterReferralNeeded { child: name }),
+            (Some(_), Some(r)) => match r.reasons.trim() {
+                "" => return Err(ConferenceError::ReporterReasonsNeeded { child: name }),
+                reasons => Some(ReporterReferral { referred: r.referred, reasons: reasons.to_owned() }),
+            },
+        };
         self.decisions.retain(|d| d.child != input.child);
         // A decision made again drops the actions chosen for the one it replaces.
         self.carried_over.retain(|c| c.child != input.child);
@@ -236,6 +281,7 @@ impl super::Conference {
             previous_category: current,
             continuing_risk_of_significant_harm: input.continuing_risk_of_significant_harm,
             inquorate_reason,
+            reporter_referral,
             decided_at: now,
         });
         Ok(())

@@ -140,6 +140,15 @@ pub enum ConferenceError {
     #[error("A child protection plan can be decided only where {child} is judged at continuing risk of significant harm. If not, consider a child in need plan or no plan.")]
     NoContinuingRisk { child: String },
 
+    /// Scotland: each child's decision says whether they are referred to the Children's Reporter.
+    #[error("Say whether {child} is referred to the Children's Reporter")]
+    ReporterReferralNeeded { child: String },
+    #[error("Give the reasons why {child} is or is not referred to the Children's Reporter")]
+    ReporterReasonsNeeded { child: String },
+    /// Elsewhere the Reporter is not part of the decision.
+    #[error("A referral to the Children's Reporter is decided only by conferences in Scotland: leave it out")]
+    ReporterReferralNotAsked,
+
     /// DEC-01: the decision does not fit the child's current plan.
     #[error("{child}: {why}")]
     DecisionDoesNotFit { child: String, why: &'static str },

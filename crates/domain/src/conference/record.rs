@@ -461,6 +461,10 @@ impl super::Conference {
                 if let Some(r) = &d.inquorate_reason {
                     s.push_str(&format!(" The conference was not quorate; the chair decided because: {r}"));
                 }
+                // Scotland (issue 15): the Children's Reporter referral, with its reasons.
+                if let Some(r) = &d.reporter_referral {
+                    s.push_str(&format!(" {}", r.describe()));
+                }
                 s
             })
             .collect();

@@ -5,6 +5,7 @@ use crate::{Ops, OpsError, Result};
 use chrono::NaiveDate;
 use confer_domain::access::{Action, Actor};
 use confer_domain::conference::*;
+use confer_domain::nation_decisions::NationDecisions;
 use confer_domain::{AdultId, ChildId, ProfessionalId};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -183,6 +184,11 @@ pub struct DecideInput {
     /// every open action carry over.
     #[serde(default)]
     pub carry_over_actions: Option<Vec<u32>>,
+    /// Scotland only (required there, refused elsewhere): whether the child is referred to the
+    /// Children's Reporter, with the reasons: `{"referred": false, "reasons": "..."}`.
+    #[serde(default)]
+    #[schema(value_type = Option<schemas::ReporterReferralSchema>)]
+    pub reporter_referral: Option<ReporterReferral>,
 }
 
 pub async fn decision(ops: &Ops, actor: &Actor, id: &str, v: i64, b: DecideInput) -> Result<Changed> {
@@ -195,6 +201,7 @@ pub async fn decision(ops: &Ops, actor: &Actor, id: &str, v: i64, b: DecideInput
         outcome: b.outcome,
         continuing_risk_of_significant_harm: b.continuing_risk_of_significant_harm,
         inquorate_reason: b.inquorate_reason,
+        reporter_referral: b.reporter_referral,
     };
     let child = input.child.clone();
     if let Some(numbers) = &b.carry_over_actions {
@@ -234,8 +241,9 @@ pub async fn decision(ops: &Ops, actor: &Actor, id: &str, v: i64, b: DecideInput
         }
     }
     let carry = b.carry_over_actions;
+    let nation = NationDecisions::for_nation(ops.authority(&actor.authority_id).await?.nation);
     let ((), v) = save(ops, actor, id, v, "conference.decide", |c| {
-        c.decide(&a.acting, input, &p, now)?;
+        c.decide(&a.acting, input, &p, nation, now)?;
         match carry {
             Some(numbers) => c.choose_carried_over_actions(&a.acting, &child, numbers),
             None => Ok(()),

@@ -143,6 +143,14 @@ pub enum ChildOutcomeSchema {
     EndPlanNoFurtherPlan,
 }
 
+/// Scotland: whether the child is referred to the Children's Reporter, with the reasons.
+#[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"referred": false, "reasons": "No grounds for compulsory measures: the family engages with the plan."}))]
+pub struct ReporterReferralSchema {
+    pub referred: bool,
+    pub reasons: String,
+}
+
 /// Who does an action of the plan: a professional or family member by id, or an agency by name.
 #[derive(Deserialize, ToSchema)]
 #[serde(tag = "owner", content = "id", rename_all = "kebab-case")]
@@ -221,6 +229,7 @@ mod tests {
         example_reads::<PreMeetingOutcomeSchema, PreMeetingOutcome>();
         example_reads::<AttendanceSchema, Attendance>();
         example_reads::<ChildOutcomeSchema, ChildOutcome>();
+        example_reads::<ReporterReferralSchema, ReporterReferral>();
         example_reads::<ActionOwnerSchema, ActionOwner>();
         example_reads::<ReportPartSchema, ReportPart>();
         example_reads::<RecordSectionSchema, RecordSection>();

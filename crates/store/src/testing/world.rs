@@ -28,6 +28,7 @@ use confer_domain::conference::{
     PreMeetingMode, PreMeetingOutcome, ProfessionalInvolved, Recipient, Slot, SubjectChild,
 };
 use confer_domain::conference::{DiscussionHeading, Person, PlanCategory, PlanView, Presence};
+use confer_domain::nation_decisions::NationDecisions;
 use confer_domain::policy::Policy;
 use confer_domain::{
     Adult, AdultChildRelationship, Agency, AgencyId, AgencyKind, Authority, AuthorityId, Birth, Case, CaseStage, Child,
@@ -744,6 +745,7 @@ impl FamilyMade {
         let made = self.conference_in_meeting(w).await;
         let (chair, day) = chair_and_day(&made);
         let policy = policy_on(w, day).await;
+        let nation = NationDecisions::for_nation(w.authority.nation);
         let children: Vec<_> = made.conference.children().iter().map(|c| c.child_id.clone()).collect();
         change(w, &made, chair.user_id.as_str(), "conference.decide", |c| {
             for child in &children {
@@ -752,8 +754,9 @@ impl FamilyMade {
                     outcome: ChildOutcome::NoFurtherPlan,
                     continuing_risk_of_significant_harm: false,
                     inquorate_reason: Some("Fictional test conference: attendance not recorded.".into()),
+                    reporter_referral: reporter_referral(w),
                 };
-                c.decide(&chair, input, &policy, at_time(day, 11))?;
+                c.decide(&chair, input, &policy, nation, at_time(day, 11))?;
             }
             Ok(())
         })
@@ -770,6 +773,7 @@ impl FamilyMade {
         let (chair, day) = chair_and_day(&made);
         let policy = policy_on(w, day).await;
         let calendar = Calendar::for_nation(w.authority.nation);
+        let nation = NationDecisions::for_nation(w.authority.nation);
         let pros: Vec<ProfessionalId> = self.professionals.iter().map(|p| p.as_str().into()).collect();
         let children: Vec<_> = made.conference.children().iter().map(|c| c.child_id.clone()).collect();
         change(w, &made, chair.user_id.as_str(), "conference.decide", |c| {
@@ -800,8 +804,9 @@ impl FamilyMade {
                     outcome: ChildOutcome::ChildProtectionPlan { category: PlanCategory::Neglect },
                     continuing_risk_of_significant_harm: true,
                     inquorate_reason: Some("Fictional test conference.".into()),
+                    reporter_referral: reporter_referral(w),
                 };
-                c.decide(&chair, input, &policy, at_time(day, 11))?;
+                c.decide(&chair, input, &policy, nation, at_time(day, 11))?;
             }
             c.close(&chair, None, &policy, &calendar, at_time(day, 12))
         })
@@ -938,4 +943,15 @@ pub async fn schedule(w: &World, made: ConferenceMade, chair: &UserId, day: &str
         c.schedule(&coord, slot, &stored.account, |u| managers.get(u).cloned(), None, &calendar, today, now)
     })
     .await
+}
+
+/// Scotland: the test conferences' decisions say no referral to the Children's Reporter is
+/// needed (the nation's data asks for it); elsewhere there is none.
+fn reporter_referral(w: &World) -> Option<confer_domain::conference::ReporterReferral> {
+    NationDecisions::for_nation(w.authority.nation).reporter_referral.map(|_| {
+        confer_domain::conference::ReporterReferral {
+            referred: false,
+            reasons: "Fictional test conference: no grounds for compulsory measures.".into(),
+        }
+    })
 }

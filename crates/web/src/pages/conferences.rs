@@ -202,6 +202,8 @@ fn field_of(form: &str, e: &ConferenceError) -> Option<&'static str> {
         ("schedule" | "reschedule", ConferenceError::Missing { what }) if what.contains("venue") => Some("venue"),
         ("decision", ConferenceError::InquorateReasonNeeded { .. }) => Some("inquorate_reason"),
         ("decision", ConferenceError::NoContinuingRisk { .. }) => Some("continuing_risk"),
+        ("decision", ConferenceError::ReporterReferralNeeded { .. }) => Some("reporter_referred"),
+        ("decision", ConferenceError::ReporterReasonsNeeded { .. }) => Some("reporter_reasons"),
         ("format-met", ConferenceError::Missing { .. }) => Some("sent"),
         ("format-request", ConferenceError::NoLanguage) => Some("language"),
         _ => None,

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 pub mod annex_a;
+pub mod appeals;
 pub mod arrange;
 pub mod audit;
 pub mod census;

@@ -131,15 +131,16 @@ fn a_cp_plan_needs_a_judgement_of_continuing_risk_of_significant_harm_dec_03() {
         outcome: cp(PlanCategory::Neglect),
         continuing_risk_of_significant_harm: false,
         inquorate_reason: None,
+        reporter_referral: None,
     };
     assert_eq!(
-        c.decide(&chair(), no_risk.clone(), &policy(), at("2026-11-20 11:30")),
+        c.decide(&chair(), no_risk.clone(), &policy(), ENGLAND, at("2026-11-20 11:30")),
         Err(ConferenceError::NoContinuingRisk { child: "Amy Ashworth".into() })
     );
     let cin = DecisionInput { outcome: ChildOutcome::ChildInNeedPlan, ..no_risk.clone() };
-    c.decide(&chair(), cin, &policy(), at("2026-11-20 11:30")).expect("a CiN plan needs no such judgement");
+    c.decide(&chair(), cin, &policy(), ENGLAND, at("2026-11-20 11:30")).expect("a CiN plan needs no such judgement");
     let risk = DecisionInput { continuing_risk_of_significant_harm: true, ..no_risk };
-    c.decide(&chair(), risk, &policy(), at("2026-11-20 11:31")).expect("plan with risk");
+    c.decide(&chair(), risk, &policy(), ENGLAND, at("2026-11-20 11:31")).expect("plan with risk");
     assert!(c
         .decision_for(&kid("amy"))
         .is_some_and(|d| d.continuing_risk_of_significant_harm && d.outcome.is_child_protection_plan()));
@@ -191,8 +192,9 @@ fn without_a_quorum_a_decision_needs_the_chairs_reason_inv_03() {
         outcome: cp(PlanCategory::Neglect),
         continuing_risk_of_significant_harm: true,
         inquorate_reason: Some("Immediate risk; police information received in writing.".into()),
+        reporter_referral: None,
     };
-    c.decide(&chair(), with_reason, &policy(), at("2026-11-20 11:30")).expect("allowed with reason");
+    c.decide(&chair(), with_reason, &policy(), ENGLAND, at("2026-11-20 11:30")).expect("allowed with reason");
     assert!(c.decision_for(&kid("amy")).is_some_and(|d| d.inquorate_reason.is_some()));
 }
 
@@ -207,9 +209,10 @@ fn without_a_quorum_no_decision_where_policy_refuses_inv_03() {
         outcome: cp(PlanCategory::Neglect),
         continuing_risk_of_significant_harm: true,
         inquorate_reason: Some("urgent".into()),
+        reporter_referral: None,
     };
     assert!(matches!(
-        c.decide(&chair(), input, &refuse, at("2026-11-20 11:30")),
+        c.decide(&chair(), input, &refuse, ENGLAND, at("2026-11-20 11:30")),
         Err(ConferenceError::InquorateRefused { .. })
     ));
     assert!(c.decisions().is_empty());
@@ -423,4 +426,49 @@ fn no_review_date_when_no_child_is_on_a_plan_rev_01() {
     }
     close(&mut c).expect("close");
     assert_eq!(c.next_review(), None);
+}
+
+/// Issue 15 (Scotland, National Guidance 2021/2023 para 3.133): each child's decision at a
+/// CPPM records whether the child is referred to the Children's Reporter, with reasons; the
+/// other nations' decisions refuse the field. DEC-01.
+#[test]
+fn scotland_records_the_reporter_referral_with_reasons_and_other_nations_refuse_it_dec_01() {
+    use crate::nation_decisions::NationDecisions;
+    use crate::Nation;
+    let scotland = NationDecisions::for_nation(Nation::Scotland);
+    let mut c = attended();
+    views_for(&mut c, "amy", PlanView::Plan);
+    let input = |referral: Option<ReporterReferral>| DecisionInput {
+        child: kid("amy"),
+        outcome: cp(PlanCategory::Neglect),
+        continuing_risk_of_significant_harm: true,
+        inquorate_reason: None,
+        reporter_referral: referral,
+    };
+    let at_ = at("2026-11-20 11:30");
+    assert_eq!(
+        c.decide(&chair(), input(None), &policy(), scotland, at_),
+        Err(ConferenceError::ReporterReferralNeeded { child: "Amy Ashworth".into() })
+    );
+    let no_reasons = ReporterReferral { referred: true, reasons: "  ".into() };
+    assert_eq!(
+        c.decide(&chair(), input(Some(no_reasons)), &policy(), scotland, at_),
+        Err(ConferenceError::ReporterReasonsNeeded { child: "Amy Ashworth".into() })
+    );
+    let referred = ReporterReferral { referred: true, reasons: " Compulsory measures may be needed. ".into() };
+    c.decide(&chair(), input(Some(referred)), &policy(), scotland, at_).expect("referred with reasons");
+    let kept = c.decision_for(&kid("amy")).and_then(|d| d.reporter_referral.clone()).expect("kept");
+    assert_eq!(kept, ReporterReferral { referred: true, reasons: "Compulsory measures may be needed.".into() });
+    assert!(kept.describe().starts_with("The child is referred to the Children's Reporter"));
+    for other in [Nation::England, Nation::Wales, Nation::NorthernIreland] {
+        let nation = NationDecisions::for_nation(other);
+        let referral = ReporterReferral { referred: false, reasons: "n/a".into() };
+        assert_eq!(
+            c.decide(&chair(), input(Some(referral)), &policy(), nation, at_),
+            Err(ConferenceError::ReporterReferralNotAsked),
+            "{other}"
+        );
+        c.decide(&chair(), input(None), &policy(), nation, at_).expect("no referral outside Scotland");
+        assert!(c.decision_for(&kid("amy")).is_some_and(|d| d.reporter_referral.is_none()));
+    }
 }

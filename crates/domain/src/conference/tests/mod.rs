@@ -311,11 +311,22 @@ pub fn decide(c: &mut Conference, child: &str, outcome: ChildOutcome) -> Result<
     let risk = outcome.is_child_protection_plan();
     c.decide(
         &chair(),
-        DecisionInput { child: kid(child), outcome, continuing_risk_of_significant_harm: risk, inquorate_reason: None },
+        DecisionInput {
+            child: kid(child),
+            outcome,
+            continuing_risk_of_significant_harm: risk,
+            inquorate_reason: None,
+            reporter_referral: None,
+        },
         &policy(),
+        ENGLAND,
         at("2026-11-20 11:30"),
     )
 }
+
+/// The nation data of an authority that records no Reporter referral.
+pub const ENGLAND: &crate::nation_decisions::NationDecisions =
+    &crate::nation_decisions::NationDecisions { reporter_referral: None, appeal: None };
 
 /// Attended, views taken, every child decided (Amy and Ben CP plans, Cara CiN).
 pub fn decided() -> Conference {

@@ -246,7 +246,20 @@ pub async fn conference_page(
         family_name: a.owner.family_name.clone(),
         summary,
         clashes,
-        facts: crate::pages::arrange::kind_facts(&c, &rules, today, &names),
+        facts: {
+            let mut facts = crate::pages::arrange::kind_facts(&c, &rules, today, &names);
+            // Northern Ireland (issue 15): the appeal against the decision, where the nation has
+            // one (its data says so), once decided, for those who may see it.
+            let nation = confer_domain::nation_decisions::NationDecisions::for_nation(rules.history.nation());
+            if nation.appeal.is_some() && c.state() == ConferenceState::Closed && may(ctx, &a, Action::ViewAppeal) {
+                facts.push((
+                    "Appeal against the decision".into(),
+                    "See the appeal, or lodge one for a family member".into(),
+                    format!("/conferences/{}/appeal", view::url_encode(id)),
+                ));
+            }
+            facts
+        },
         late,
         state_tag: state_tag(c.state()),
         checks: c.checks().iter().map(|k| c.describe_check(k)).filter(|s| !s.is_empty()).collect(),

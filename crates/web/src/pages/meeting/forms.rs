@@ -189,6 +189,15 @@ form_handler!(decision, Action::ChairConference, "decision", "outcome", |state, 
         continuing_risk_of_significant_harm: sent.yes("continuing_risk"),
         inquorate_reason: sent.opt("inquorate_reason"),
         carry_over_actions,
+        // Scotland (issue 15): asked on the page only where the nation's data asks for it; the
+        // domain refuses it elsewhere and requires it there.
+        reporter_referral: match sent.get("reporter_referred") {
+            "yes" | "no" => Some(confer_domain::conference::ReporterReferral {
+                referred: sent.get("reporter_referred") == "yes",
+                reasons: sent.get("reporter_reasons").to_owned(),
+            }),
+            _ => None,
+        },
     };
     done(conference::decision(&state.ops, &ctx.actor, &id, v, b).await)
 });

@@ -79,6 +79,8 @@ struct TaskPage<'a> {
     /// PLAN-05: at a review, the open actions of each child's plan the step-down may carry
     /// over ("child:number", "Child: 1. What").
     carry_over: Vec<Opt>,
+    /// Scotland (issue 15): the decision also records the Children's Reporter referral.
+    asks_reporter: bool,
 }
 
 fn opts<T: Copy>(all: &[T], f: impl Fn(T) -> (&'static str, &'static str)) -> Vec<Opt> {
@@ -225,6 +227,7 @@ pub async fn task_page(
         more_choices: Vec::new(),
         parts: Vec::new(),
         carry_over: Vec::new(),
+        asks_reporter: false,
     };
     match task {
         // MEET-02: each invited person, present or not, for which part, late or early.
@@ -386,7 +389,10 @@ pub async fn task_page(
                 .map(|ch| {
                     let d = c
                         .decision_for(&ch.child_id)
-                        .map(|d| d.outcome.describe())
+                        .map(|d| match &d.reporter_referral {
+                            Some(r) => format!("{}. {}", d.outcome.describe(), r.describe()),
+                            None => d.outcome.describe(),
+                        })
                         .unwrap_or_else(|| "Not decided yet".into());
                     (ch.name.clone(), d)
                 })
@@ -426,6 +432,9 @@ pub async fn task_page(
                 Opt::new("end-plan-no-further-plan", "Review: the plan ends with no further plan"),
             ];
             p.more_choices = opts(PlanCategory::ALL, |x| (x.as_str(), x.label()));
+            let nation = state.ops.authority(&a.owner.authority_id).await.map_err(to_app)?.nation;
+            p.asks_reporter =
+                confer_domain::nation_decisions::NationDecisions::for_nation(nation).reporter_referral.is_some();
         }
         // DIS-01/02: the dissent recorded without the professional's name on the decision.
         MeetingTask::Dissent => {
