@@ -42,6 +42,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (29, "census", include_str!("../migrations/0029_census.sql")),
     (30, "calendar_reminders", include_str!("../migrations/0030_calendar_reminders.sql")),
     (35, "prefers_post", include_str!("../migrations/0035_prefers_post.sql")),
+    (39, "channels", include_str!("../migrations/0039_channels.sql")),
 ];
 
 /// The PostgreSQL advisory lock that one migration runner holds at a time (any fixed number

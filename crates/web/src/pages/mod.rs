@@ -6,6 +6,7 @@ pub mod annex_a;
 pub mod arrange;
 pub mod audit;
 pub mod census;
+pub mod channels;
 pub mod complaints;
 pub mod conference;
 pub mod conferences;
