@@ -955,8 +955,9 @@ async fn run_outbox(command: Option<OutboxCommand>, db: DbArgs) -> Outcome {
                 println!("\nFailed (a person should look; `confer outbox retry` tries them again):");
                 for f in failed {
                     println!(
-                        "{} created {} failed {} after {} attempts: {}",
+                        "{} ({}) created {} failed {} after {} attempts: {}",
                         f.id,
+                        f.channel,
                         f.created_at,
                         f.failed_at.as_deref().unwrap_or("-"),
                         f.attempts,

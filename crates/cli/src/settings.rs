@@ -93,6 +93,12 @@ pub struct ServeArgs {
     /// conference's outcome) start with it. Default: http:// and --addr.
     #[arg(long, env = "CONFER_PUBLIC_URL", value_name = "URL")]
     pub public_url: Option<String>,
+    /// GOV.UK Notify's API, for the authorities that send through Notify (chosen by their
+    /// administrator under Messages; the API key is kept there, not here). Default:
+    /// https://api.notifications.service.gov.uk. The delivery worker runs with --smtp-url or
+    /// --mail-dir.
+    #[arg(long, env = "CONFER_NOTIFY_URL", value_name = "URL")]
+    pub notify_url: Option<String>,
 }
 
 /// The TOML file: every field optional.
@@ -116,6 +122,7 @@ struct FileSettings {
     mail_from: Option<String>,
     mail_dir: Option<std::path::PathBuf>,
     public_url: Option<String>,
+    notify_url: Option<String>,
 }
 
 fn read_file(path: Option<&Path>) -> Result<FileSettings, String> {
@@ -271,8 +278,17 @@ impl Settings {
         if !(public_url.starts_with("https://") || public_url.starts_with("http://")) {
             return Err(format!("--public-url must start with https:// (got {public_url:?})"));
         }
+        let notify_url = args.notify_url.or(file.notify_url);
+        if let Some(u) = &notify_url {
+            if !(u.starts_with("https://") || u.starts_with("http://")) {
+                return Err(format!("--notify-url must start with https:// (got {u:?})"));
+            }
+        }
         if let Some(m) = mail.as_mut() {
             m.public_url = public_url.trim_end_matches('/').to_owned();
+            if let Some(u) = notify_url {
+                m.notify_url = u.trim_end_matches('/').to_owned();
+            }
         }
         let log_format = args.log_format.or(file.log_format).unwrap_or_else(|| "json".into());
         if log_format != "json" && log_format != "text" {

@@ -21,6 +21,8 @@ pub enum DocumentKind {
     RecordCopy,
     OutcomeLetter,
     InvitationLetter,
+    /// Issue 14: the letter telling a family member that the conference is cancelled.
+    CancellationLetter,
     ExclusionLetter,
     Plan,
     /// The answer to a subject access request (RIGHT-01).
@@ -33,6 +35,7 @@ impl DocumentKind {
             DocumentKind::RecordCopy => "record-copy",
             DocumentKind::OutcomeLetter => "outcome-letter",
             DocumentKind::InvitationLetter => "invitation-letter",
+            DocumentKind::CancellationLetter => "cancellation-letter",
             DocumentKind::ExclusionLetter => "exclusion-letter",
             DocumentKind::Plan => "plan",
             DocumentKind::SubjectAccessBundle => "subject-access-bundle",
@@ -43,6 +46,7 @@ impl DocumentKind {
             DocumentKind::RecordCopy,
             DocumentKind::OutcomeLetter,
             DocumentKind::InvitationLetter,
+            DocumentKind::CancellationLetter,
             DocumentKind::ExclusionLetter,
             DocumentKind::Plan,
             DocumentKind::SubjectAccessBundle,
@@ -72,6 +76,9 @@ pub struct Words {
     pub no_next_review: &'static str,
     pub invitation_title: &'static str,
     pub invitation_intro: &'static str,
+    pub cancellation_title: &'static str,
+    pub cancellation_text: &'static str,
+    pub was_on: &'static str,
     pub when_where: &'static str,
     pub date: &'static str,
     pub time: &'static str,
@@ -124,6 +131,9 @@ pub static ENGLISH: Words = Words {
     next_review_on: "The next review conference will be held by",
     no_next_review: "There will not be a review conference, because no child has a child protection plan.",
     invitation_title: "Invitation to a child protection conference",
+    cancellation_title: "A child protection conference has been cancelled",
+    cancellation_text: "The child protection conference about your family that you were invited to has been cancelled. The conference coordinator will write to you if a new date is set. If you have any questions, ask your social worker or the conference coordinator.",
+    was_on: "It was to be held on",
     invitation_intro: "You are invited to a child protection conference about your family. The conference brings together the family and the professionals who work with the children, to share information and to decide together what will keep the children safe.",
     when_where: "When and where",
     date: "Date",
@@ -182,6 +192,9 @@ pub static WELSH: Words = Words {
     next_review_on: "Cynhelir y gynhadledd adolygu nesaf erbyn",
     no_next_review: "Ni fydd cynhadledd adolygu, oherwydd nad oes gan unrhyw blentyn gynllun amddiffyn plant.",
     invitation_title: "Gwahoddiad i gynhadledd amddiffyn plant",
+    cancellation_title: "Mae cynhadledd amddiffyn plant wedi'i chanslo",
+    cancellation_text: "Mae'r gynhadledd amddiffyn plant am eich teulu y gwahoddwyd chi iddi wedi'i chanslo. Bydd cydlynydd y gynhadledd yn ysgrifennu atoch os caiff dyddiad newydd ei bennu. Os oes gennych unrhyw gwestiynau, gofynnwch i'ch gweithiwr cymdeithasol neu i gydlynydd y gynhadledd.",
+    was_on: "Roedd i'w chynnal ar",
     invitation_intro: "Fe'ch gwahoddir i gynhadledd amddiffyn plant am eich teulu. Mae'r gynhadledd yn dod â'r teulu a'r gweithwyr proffesiynol sy'n gweithio gyda'r plant at ei gilydd, i rannu gwybodaeth ac i benderfynu gyda'i gilydd beth fydd yn cadw'r plant yn ddiogel.",
     when_where: "Pryd a ble",
     date: "Dyddiad",
@@ -415,6 +428,22 @@ pub fn invitation_letter(c: &Conference, recipient_name: &str, family: bool, lan
     if family {
         d.heading(w.your_rights);
         d.list(w.rights.iter().map(|s| (*s).to_owned()).collect());
+    }
+    d.heading(w.help);
+    d.para(w.help_text);
+    d.notice(confidentiality_statement(language));
+    d
+}
+
+/// Issue 14: the conference someone was invited to is cancelled (with the date it was to be
+/// held on, when it had one).
+pub fn cancellation_letter(c: &Conference, recipient_name: &str, language: DocumentLanguage) -> Doc {
+    let w = words(language);
+    let mut d = Doc::new(w.cancellation_title, language);
+    d.para(format!("{} {recipient_name},", w.dear));
+    d.para(w.cancellation_text);
+    if let Some(slot) = c.slot() {
+        d.para(format!("{} {} {}.", w.was_on, long_date(slot.date, language), slot.time.format("%H:%M")));
     }
     d.heading(w.help);
     d.para(w.help_text);

@@ -47,6 +47,13 @@ crate::text_enum! {
         ManageUsers => "manage-users", "Manage users";
         /// Change the authority's policy values and closure days.
         ManagePolicy => "manage-policy", "Manage the authority's policy";
+        /// Issue 14: choose how the authority's messages are sent (SMTP or GOV.UK Notify, text
+        /// messages) and set the Notify API key.
+        ManageChannels => "manage-channels", "Manage how messages are sent";
+        /// Issue 14: the print list: letters waiting, download them, mark them printed.
+        ManagePrintList => "manage-print-list", "Print the letters on the print list";
+        /// Issue 14: the log of reminders sent (what, when, to whom by role).
+        ViewRemindersLog => "view-reminders-log", "See the reminders sent";
         /// Read the audit trail: who read or changed what.
         ViewAuditTrail => "view-audit-trail", "See the audit trail";
         /// Read a conference of a family: its request, invitations, reports, meeting and record.
@@ -230,6 +237,9 @@ pub const GRANTS: &[(Action, &[Grant])] = &[
     (Action::ViewRecordAudit, &[Role(Auditor), Role(QualityAssurance)]),
     (Action::ManageUsers, &[Role(Administrator)]),
     (Action::ManagePolicy, &[Role(Administrator)]),
+    (Action::ManageChannels, &[Role(Administrator)]),
+    (Action::ManagePrintList, &[Role(Coordinator)]),
+    (Action::ViewRemindersLog, &[Role(Coordinator)]),
     (Action::ViewAuditTrail, &[Role(Auditor), Role(QualityAssurance)]),
     // Conferences. For a conference, `ConferenceChair` and `Invited` are this conference's
     // (its chair; the professionals invited and the note taker): the store scopes them.

@@ -174,6 +174,44 @@ pub fn cancelled(about: About<'_>) -> Notice {
     }
 }
 
+/// Issue 14: the text message to a family member with a mobile number and no e-mail address
+/// (who has not asked for post): short, naming no child or family, and pointing to the letter
+/// on its way (the letter carries what INV-01 asks). `slot` is `None` for a cancellation.
+/// In Wales in English and Welsh (LANG-04).
+pub fn text_message(about: About<'_>, slot: Option<&Slot>) -> String {
+    let (en, cy) = match slot {
+        Some(slot) => (
+            format!(
+                "{authority}: a child protection conference you are invited to is on {when_en}. A letter with \
+                 the details is on its way. Please tell the conference coordinator whether you can come.",
+                authority = about.authority,
+                when_en = when_en(slot),
+            ),
+            format!(
+                "{authority}: mae cynhadledd amddiffyn plant y'ch gwahoddwyd iddi ar {when_cy}. Mae llythyr gyda'r \
+                 manylion ar ei ffordd. Rhowch wybod i gydlynydd y gynhadledd a allwch ddod.",
+                authority = about.authority,
+                when_cy = when_cy(slot),
+            ),
+        ),
+        None => (
+            format!(
+                "{}: the child protection conference you were invited to has been cancelled. A letter is on its way.",
+                about.authority
+            ),
+            format!(
+                "{}: mae'r gynhadledd amddiffyn plant y'ch gwahoddwyd iddi wedi'i chanslo. Mae llythyr ar ei ffordd.",
+                about.authority
+            ),
+        ),
+    };
+    if about.welsh() {
+        format!("{en}\n\n{cy}")
+    } else {
+        en
+    }
+}
+
 /// QA-01: the outcome has been sent; the person is asked what they thought, with a link that
 /// works once, for this conference and this person only, until `closes_on`. The link names
 /// no one (an opaque conference id and a token).

@@ -263,7 +263,11 @@ pub async fn print_list(ops: &Ops, authority: Option<&confer_domain::AuthorityId
         let recipient = Recipient::FamilyMember(adult.into());
         let name = recipient_name(c, &recipient, &BTreeMap::new());
         let language = DocumentLanguage::parse(&r.language).unwrap_or(DocumentLanguage::English);
-        let doc = letters::invitation_letter(c, &name, true, language);
+        let kind = DocumentKind::parse(&r.kind).unwrap_or(DocumentKind::InvitationLetter);
+        let doc = match kind {
+            DocumentKind::CancellationLetter => letters::cancellation_letter(c, &name, language),
+            _ => letters::invitation_letter(c, &name, true, language),
+        };
         let bytes = render(&doc, Format::Pdf, PrintSize::Standard).map_err(|e| OpsError::Internal(e.to_string()))?;
         documents_sent::made_for_request(
             &ops.db,
@@ -272,7 +276,7 @@ pub async fn print_list(ops: &Ops, authority: Option<&confer_domain::AuthorityId
                 authority_id: &r.authority_id,
                 family_id: &r.family_id,
                 conference_id: Some(&r.conference_id),
-                kind: DocumentKind::InvitationLetter.as_str(),
+                kind: kind.as_str(),
                 recipient: &r.recipient,
                 version: stored.version,
                 language: language.as_str(),
@@ -309,4 +313,39 @@ async fn authority_code(codes: &BTreeMap<String, String>, db: &confer_store::Db,
 /// printed already.
 pub async fn mark_printed(ops: &Ops, sent_id: &str, actor: &str) -> Result<bool> {
     Ok(documents_sent::mark_printed(&ops.db, sent_id, actor).await?)
+}
+
+fn allow_print_list(actor: &Actor) -> Result<()> {
+    use confer_domain::access::{decide, Decision, Target};
+    match decide(actor, Action::ManagePrintList, Target::Authority(&actor.authority_id)) {
+        Decision::Allow => Ok(()),
+        Decision::Forbidden => Err(OpsError::Forbidden),
+        Decision::NotFound => Err(OpsError::NotFound),
+    }
+}
+
+/// Issue 14, the print list page: the letters of the coordinator's authority waiting to be
+/// printed (made first, as [`print_list`]) and the last `printed` ones printed.
+pub async fn print_list_for(ops: &Ops, actor: &Actor, printed: i64) -> Result<(Vec<LetterToPrint>, Vec<Sent>)> {
+    allow_print_list(actor)?;
+    let waiting = print_list(ops, Some(&actor.authority_id)).await?;
+    let done = documents_sent::printed(&ops.db, actor.authority_id.as_str(), printed).await?;
+    Ok((waiting, done))
+}
+
+/// Issue 14: one letter of the print list to download (its file name and PDF); not found
+/// when it is not a letter by post of the coordinator's authority.
+pub async fn print_letter(ops: &Ops, actor: &Actor, sent_id: &str) -> Result<(String, Vec<u8>)> {
+    allow_print_list(actor)?;
+    let (sent, bytes) =
+        documents_sent::print_letter(&ops.db, actor.authority_id.as_str(), sent_id).await?.ok_or(OpsError::NotFound)?;
+    Ok((format!("{}-{}-{}.{}", sent.id, sent.kind, sent.language, sent.format), bytes))
+}
+
+/// Issue 14: a coordinator marks a letter of their authority printed (audited with their id);
+/// false when it was printed already.
+pub async fn mark_printed_by(ops: &Ops, actor: &Actor, sent_id: &str) -> Result<bool> {
+    allow_print_list(actor)?;
+    documents_sent::print_letter(&ops.db, actor.authority_id.as_str(), sent_id).await?.ok_or(OpsError::NotFound)?;
+    Ok(documents_sent::mark_printed(&ops.db, sent_id, actor.user_id.as_str()).await?)
 }

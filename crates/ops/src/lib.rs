@@ -13,6 +13,7 @@ pub mod accounts;
 pub mod annex_a;
 pub mod appeals;
 pub mod census;
+pub mod channels;
 pub mod complaints;
 pub mod conference;
 pub mod dashboards;

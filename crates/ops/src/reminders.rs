@@ -56,3 +56,15 @@ pub async fn run_on(ops: &Ops, today: NaiveDate) -> Result<Sweep> {
     }
     Ok(sweep)
 }
+
+/// Issue 14, the reminders log page: the reminders sent in the coordinator's authority, newest
+/// first (what, when, to whom by role: no names or addresses).
+pub async fn log(ops: &Ops, actor: &confer_domain::access::Actor, limit: i64) -> Result<Vec<reminders::Logged>> {
+    use confer_domain::access::{decide, Action, Decision, Target};
+    match decide(actor, Action::ViewRemindersLog, Target::Authority(&actor.authority_id)) {
+        Decision::Allow => {}
+        Decision::Forbidden => return Err(crate::OpsError::Forbidden),
+        Decision::NotFound => return Err(crate::OpsError::NotFound),
+    }
+    Ok(reminders::log(&ops.db, &actor.authority_id, limit).await?)
+}

@@ -883,25 +883,44 @@ async fn tell_invitees_of_changes(tx: &mut Tx, before: &Conference, c: &Conferen
         let Some((email, first_language)) = contact else { continue };
         let Some(email) = email.filter(|e| e.contains('@')) else {
             // Issue 14: a family member without an e-mail address gets the invitation (or its
-            // new date, time or place) as a letter on the authority's print list.
-            if let (Invitee::FamilyMember { adult_id }, Told::Invitation | Told::Moved) = (&invitation.invitee, what) {
+            // new date, time or place, or the cancellation) as a letter on the authority's
+            // print list.
+            if let Invitee::FamilyMember { adult_id } = &invitation.invitee {
                 let language = match CalendarLanguage::for_recipient(nation, first_language.as_deref()) {
                     CalendarLanguage::Welsh => "cy",
                     _ => "en",
                 };
+                let kind = if what == Told::Cancelled { "cancellation-letter" } else { "invitation-letter" };
                 sqlx::query(
                     "INSERT INTO print_request (id, authority_id, family_id, conference_id, recipient, kind, language, \
-                     created_at) VALUES ($1, $2, $3, $4, $5, 'invitation-letter', $6, $7)",
+                     created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                 )
                 .bind(crate::new_id())
                 .bind(c.authority_id().as_str())
                 .bind(c.family_id().as_str())
                 .bind(c.id().as_str())
                 .bind(format!("family-member:{}", adult_id.as_str()))
+                .bind(kind)
                 .bind(language)
                 .bind(crate::stamp(stamp))
                 .execute(&mut **tx)
                 .await?;
+                // Issue 14: and, with a mobile number, who has not asked for post, where the
+                // authority sends text messages, a short text that the letter is on its way.
+                let mobile = sqlx::query("SELECT phone FROM adult WHERE id = $1 AND prefers_post = 0")
+                    .bind(adult_id.as_str())
+                    .fetch_optional(&mut **tx)
+                    .await?
+                    .and_then(|r| crate::opt_text(&r, "phone").ok().flatten())
+                    .filter(|p| p.chars().filter(char::is_ascii_digit).count() >= 10);
+                if let Some(phone) = mobile {
+                    if crate::channels::sms_on(tx, c.authority_id().as_str()).await? {
+                        let slot_now = if what == Told::Cancelled { None } else { c.slot() };
+                        let text = notices::text_message(about, slot_now);
+                        crate::outbox::enqueue_sms(tx, c.authority_id().as_str(), &phone, &text, &crate::stamp(stamp))
+                            .await?;
+                    }
+                }
             }
             continue;
         };

@@ -199,6 +199,33 @@ pub async fn for_conference(db: &Db, conference_id: &str) -> Result<Vec<Sent>> {
     rows.iter().map(from_row).collect()
 }
 
+/// Issue 14: the letters of an authority's print list already printed, newest first (at most
+/// `limit`), without their content.
+pub async fn printed(db: &Db, authority_id: &str, limit: i64) -> Result<Vec<Sent>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM document_sent WHERE print_state = 'printed' AND authority_id = $1 \
+         ORDER BY printed_at DESC, id DESC LIMIT $2"
+    ))
+    .bind(authority_id)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Issue 14: one letter of an authority's print list (waiting or printed) with its content;
+/// `None` when it is not one of this authority's letters by post.
+pub async fn print_letter(db: &Db, authority_id: &str, id: &str) -> Result<Option<(Sent, Vec<u8>)>> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS}, content FROM document_sent WHERE id = $1 AND authority_id = $2 AND print_state IS NOT NULL"
+    ))
+    .bind(id)
+    .bind(authority_id)
+    .fetch_optional(db.pool())
+    .await?;
+    row.map(|r| Ok((from_row(&r)?, r.try_get::<Option<Vec<u8>>, _>("content")?.unwrap_or_default()))).transpose()
+}
+
 /// The letters waiting on an authority's print list (all authorities when `None`), with their
 /// content, oldest first.
 pub async fn print_list(db: &Db, authority_id: Option<&str>) -> Result<Vec<(Sent, Vec<u8>)>> {

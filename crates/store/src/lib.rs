@@ -11,6 +11,7 @@ mod bulk;
 pub mod calendar;
 pub mod calendar_entries;
 pub mod census;
+pub mod channels;
 pub mod clock;
 pub mod complaints;
 pub mod conferences;

@@ -45,6 +45,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (36, "appeals", include_str!("../migrations/0036_appeals.sql")),
     (37, "conference_participation", include_str!("../migrations/0037_conference_participation.sql")),
     (38, "transfer_receiving", include_str!("../migrations/0038_transfer_receiving.sql")),
+    (39, "channels", include_str!("../migrations/0039_channels.sql")),
 ];
 
 /// The PostgreSQL advisory lock that one migration runner holds at a time (any fixed number

@@ -34,6 +34,8 @@ pub struct Message {
     pub attempt: i64,
     /// The calendar entry to attach (issue 14), if the message carries one.
     pub calendar: Option<crate::calendar_entries::Attachment>,
+    /// 'email' (the recipient is an address) or 'sms' (a mobile number; issue 14).
+    pub channel: String,
 }
 
 // Debug never prints the address or the contents.
@@ -89,6 +91,29 @@ pub(crate) struct NewMessage<'a> {
     pub calendar: Option<String>,
 }
 
+/// Issue 14: puts a text message on the outbox in the caller's transaction, to a mobile
+/// number. Its subject is only a label for people looking at the outbox.
+pub(crate) async fn enqueue_sms(
+    tx: &mut crate::Tx,
+    authority_id: &str,
+    phone: &str,
+    body: &str,
+    created_at: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO outbox (id, authority_id, channel, recipient, subject, body, created_at, secret) \
+         VALUES ($1, $2, 'sms', $3, 'Text message', $4, $5, 0)",
+    )
+    .bind(crate::new_id())
+    .bind(authority_id)
+    .bind(phone)
+    .bind(body)
+    .bind(created_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// Puts an e-mail on the outbox in the caller's transaction: the one INSERT every sender uses.
 pub(crate) async fn enqueue(tx: &mut crate::Tx, m: &NewMessage<'_>) -> Result<()> {
     sqlx::query(
@@ -108,7 +133,7 @@ pub(crate) async fn enqueue(tx: &mut crate::Tx, m: &NewMessage<'_>) -> Result<()
     Ok(())
 }
 
-/// Claims up to `limit` e-mails that are due at `now` for `owner`, holding them until
+/// Claims up to `limit` messages (e-mails and text messages) that are due at `now` for `owner`, holding them until
 /// `now + retry.lease`, and counts the attempt.
 pub async fn claim(db: &Db, owner: &str, now: DateTime<Utc>, retry: &Retry, limit: i64) -> Result<Vec<Message>> {
     let at = crate::stamp(now);
@@ -121,8 +146,8 @@ pub async fn claim(db: &Db, owner: &str, now: DateTime<Utc>, retry: &Retry, limi
     };
     let mut tx = db.begin().await?;
     let rows = sqlx::query(&format!(
-        "SELECT id, authority_id, recipient, subject, body, created_at, attempts, calendar FROM outbox \
-         WHERE status = 'pending' AND channel = 'email' AND (next_attempt_at IS NULL OR next_attempt_at <= $1) \
+        "SELECT id, authority_id, channel, recipient, subject, body, created_at, attempts, calendar FROM outbox \
+         WHERE status = 'pending' AND channel IN ('email', 'sms') AND (next_attempt_at IS NULL OR next_attempt_at <= $1) \
          AND (lease_until IS NULL OR lease_until <= $1) ORDER BY created_at LIMIT $2{lock}"
     ))
     .bind(&at)
@@ -155,6 +180,7 @@ pub async fn claim(db: &Db, owner: &str, now: DateTime<Utc>, retry: &Retry, limi
                 calendar: opt_text(row, "calendar")?
                     .as_deref()
                     .and_then(crate::calendar_entries::Attachment::from_json),
+                channel: text(row, "channel")?,
             });
         }
     }
@@ -165,16 +191,28 @@ pub async fn claim(db: &Db, owner: &str, now: DateTime<Utc>, retry: &Retry, limi
 /// Records that a message was handed to the relay. A message already marked sent (by a worker
 /// whose lease had run out) stays as it is. A message that carried a one-time secret (a sign-in
 /// code, 1; a feedback link, 2) does not keep it: its body is replaced as it is marked sent.
-pub async fn mark_sent(db: &Db, m: &Message, now: DateTime<Utc>) -> Result<()> {
+///
+/// Issue 14: `provider` names the adapter that took it ('smtp', 'folder', 'notify') and
+/// `provider_id` the provider's own id for it, when it gives one (Notify's notification id).
+pub async fn mark_sent(
+    db: &Db,
+    m: &Message,
+    now: DateTime<Utc>,
+    provider: &str,
+    provider_id: Option<&str>,
+) -> Result<()> {
     let mut tx = db.begin().await?;
     let done = sqlx::query(
         "UPDATE outbox SET status = 'sent', sent_at = $2, lease_owner = NULL, lease_until = NULL, last_error = NULL, \
-         body = CASE WHEN secret = 1 THEN $3 WHEN secret = 2 THEN $4 ELSE body END WHERE id = $1 AND status = 'pending'",
+         body = CASE WHEN secret = 1 THEN $3 WHEN secret = 2 THEN $4 ELSE body END, provider = $5, provider_id = $6 \
+         WHERE id = $1 AND status = 'pending'",
     )
     .bind(&m.id)
     .bind(crate::stamp(now))
     .bind(crate::otp::SENT_BODY)
     .bind(crate::feedback::SENT_BODY)
+    .bind(provider)
+    .bind(provider_id)
     .execute(&mut *tx)
     .await?
     .rows_affected();
@@ -189,7 +227,7 @@ pub async fn mark_sent(db: &Db, m: &Message, now: DateTime<Utc>) -> Result<()> {
                 entity_type: "outbox",
                 entity_id: &m.id,
                 before: serde_json::Value::Null,
-                after: json!({"status": "sent", "attempts": m.attempt}),
+                after: json!({"status": "sent", "attempts": m.attempt, "channel": m.channel, "provider": provider}),
             },
         )
         .await?;
@@ -299,6 +337,8 @@ pub async fn counts(db: &Db) -> Result<Vec<(String, i64)>> {
 #[derive(Debug, Clone)]
 pub struct Failed {
     pub id: String,
+    /// 'email' or 'sms' (issue 14).
+    pub channel: String,
     pub created_at: String,
     pub failed_at: Option<String>,
     pub attempts: i64,
@@ -308,7 +348,7 @@ pub struct Failed {
 /// The failed messages, oldest first.
 pub async fn failed(db: &Db, limit: i64) -> Result<Vec<Failed>> {
     let rows = sqlx::query(
-        "SELECT id, created_at, failed_at, attempts, last_error FROM outbox WHERE status = 'failed' \
+        "SELECT id, channel, created_at, failed_at, attempts, last_error FROM outbox WHERE status = 'failed' \
          ORDER BY created_at LIMIT $1",
     )
     .bind(limit)
@@ -318,6 +358,7 @@ pub async fn failed(db: &Db, limit: i64) -> Result<Vec<Failed>> {
         .map(|r| {
             Ok(Failed {
                 id: text(r, "id")?,
+                channel: text(r, "channel")?,
                 created_at: text(r, "created_at")?,
                 failed_at: opt_text(r, "failed_at")?,
                 attempts: int(r, "attempts")?,
@@ -381,6 +422,15 @@ pub struct State {
     pub attempts: i64,
     pub next_attempt_at: Option<String>,
     pub last_error: Option<String>,
+}
+
+/// Issue 14: which channel a message went by, the adapter that took it and the provider's id.
+pub async fn delivery(db: &Db, id: &str) -> Result<Option<(String, Option<String>, Option<String>)>> {
+    let row = sqlx::query("SELECT channel, provider, provider_id FROM outbox WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?;
+    row.map(|r| Ok((text(&r, "channel")?, opt_text(&r, "provider")?, opt_text(&r, "provider_id")?))).transpose()
 }
 
 pub async fn state(db: &Db, id: &str) -> Result<Option<State>> {

@@ -214,12 +214,14 @@ impl Ctx {
     /// The layout context for a page, with the navigation this person may use.
     pub fn page(&self, title: &str, current: &str) -> Page {
         let mut nav = Vec::new();
-        let items: [(&'static str, &'static str, Action); 17] = [
+        let items: [(&'static str, &'static str, Action); 20] = [
             ("/", "Dashboard", Action::ViewDashboard),
             ("/families", "Families", Action::SearchFamilies),
             ("/conferences/chair", "Your conferences", Action::ListChairedConferences),
             ("/conferences", "Conferences", Action::ListConferences),
             ("/deadlines", "Due and overdue", Action::ViewDeadlines),
+            ("/print-list", "Print list", Action::ManagePrintList),
+            ("/reminders", "Reminders", Action::ViewRemindersLog),
             ("/plans", "Your plans", Action::ListMyPlans),
             ("/transfers", "Transfers in", Action::ViewIncomingTransfers),
             ("/audit", "Audit trail", Action::ViewAuditTrail),
@@ -231,6 +233,7 @@ impl Ctx {
             ("/returns/census", "Returns", Action::ExportReturns),
             ("/admin/users", "Users", Action::ManageUsers),
             ("/admin/policy", "Policy", Action::ManagePolicy),
+            ("/admin/channels", "Messages", Action::ManageChannels),
             ("/account", "Your account", Action::ManageOwnAccount),
         ];
         for (href, label, action) in items {

@@ -16,6 +16,7 @@ pub mod csrf;
 pub mod error;
 pub mod idempotency;
 pub mod mail;
+pub mod notify;
 pub mod pages;
 pub mod routes;
 pub use confer_store::uk_time;

@@ -8,6 +8,7 @@
 //! a subject or a body.
 
 use chrono::Utc;
+use confer_store::channels::Channels;
 use confer_store::outbox::{self, AfterFailure, Message, Retry};
 use confer_store::Db;
 use lettre::message::header::ContentType;
@@ -162,6 +163,11 @@ pub struct MailSettings {
     /// The address people reach confer at, such as `https://confer.council.example`: links in
     /// messages (a feedback link, QA-01) are written with it. Without a trailing slash.
     pub public_url: String,
+    /// GOV.UK Notify's API (issue 14), for the authorities that chose it
+    /// (`confer_store::channels`): [`crate::notify::DEFAULT_URL`] unless `--notify-url`.
+    pub notify_url: String,
+    /// The HTTP client Notify is reached with.
+    pub http: reqwest::Client,
 }
 
 impl MailSettings {
@@ -176,6 +182,8 @@ impl MailSettings {
             poll: Duration::from_secs(5),
             batch: 20,
             public_url: "http://127.0.0.1:8080".into(),
+            notify_url: crate::notify::DEFAULT_URL.into(),
+            http: reqwest::Client::new(),
         })
     }
 }
@@ -338,35 +346,88 @@ async fn deliver_due_unless(
         },
         Relay::Directory(_) => None,
     };
+    // Issue 14: each authority's channels, read once a pass.
+    let mut channels: std::collections::HashMap<String, Channels> = std::collections::HashMap::new();
     for (i, m) in claimed.iter().enumerate() {
         if stopping() || started.elapsed() > half_lease {
             outbox::release(db, &claimed[i..], owner).await?;
             pass.claimed = i;
             break;
         }
-        let result = match build(m, &settings.from, &settings.public_url) {
-            Ok(email) => deliver(&settings.relay, transport.as_ref(), email, &m.id).await,
-            Err(f) => Err(f),
-        };
+        if !channels.contains_key(&m.authority_id) {
+            channels.insert(m.authority_id.clone(), confer_store::channels::get(db, &m.authority_id).await?);
+        }
+        let ch = &channels[&m.authority_id];
+        let result = send_one(m, ch, settings, transport.as_ref(), now).await;
         match result {
-            Ok(()) => {
-                outbox::mark_sent(db, m, now).await?;
-                tracing::info!(outbox_id = %m.id, attempt = m.attempt, outcome = "sent", "mail");
+            Ok((provider, provider_id)) => {
+                outbox::mark_sent(db, m, now, provider, provider_id.as_deref()).await?;
+                tracing::info!(outbox_id = %m.id, channel = %m.channel, provider, attempt = m.attempt, outcome = "sent", "mail");
                 pass.sent += 1;
             }
             Err(f) => match outbox::mark_attempt_failed(db, m, &f.kind, f.give_up, now, &settings.retry).await? {
                 AfterFailure::RetryAt(at) => {
-                    tracing::info!(outbox_id = %m.id, attempt = m.attempt, outcome = "retry", error = %f.kind, next_attempt_at = %at, "mail");
+                    tracing::info!(outbox_id = %m.id, channel = %m.channel, attempt = m.attempt, outcome = "retry", error = %f.kind, next_attempt_at = %at, "mail");
                     pass.retrying += 1;
                 }
                 AfterFailure::Failed => {
-                    tracing::warn!(outbox_id = %m.id, attempt = m.attempt, outcome = "failed", error = %f.kind, "mail: gave up; see `confer outbox`");
+                    tracing::warn!(outbox_id = %m.id, channel = %m.channel, attempt = m.attempt, outcome = "failed", error = %f.kind, "mail: gave up; see `confer outbox`");
                     pass.failed += 1;
                 }
             },
         }
     }
     Ok(pass)
+}
+
+/// Issue 14: sends one message by the route its channel and its authority's settings give:
+/// a text message through Notify; an e-mail through Notify when the authority chose it, or
+/// else through the relay (or folder). The adapter's name and the provider's id when sent.
+async fn send_one(
+    m: &Message,
+    ch: &Channels,
+    settings: &MailSettings,
+    transport: Option<&AsyncSmtpTransport<Tokio1Executor>>,
+    now: chrono::DateTime<Utc>,
+) -> Result<(&'static str, Option<String>), Failure> {
+    use crate::notify::{self, ApiKey, Send};
+    use confer_store::channels::{EmailVia, SmsVia};
+    let not_set_up = |what: &str| Failure { kind: format!("{what}: not set up for this authority"), give_up: false };
+    let notify_key = || -> Result<ApiKey, Failure> {
+        let key = ch
+            .notify_api_key(&m.authority_id)
+            .map_err(|_| Failure { kind: "notify: the API key cannot be read".into(), give_up: false })?
+            .ok_or_else(|| not_set_up("notify: no API key"))?;
+        ApiKey::parse(&key).map_err(|_| Failure { kind: "notify: the API key is not valid".into(), give_up: false })
+    };
+    let via_notify = |f: notify::NotifyFailure| Failure { kind: f.kind, give_up: f.give_up };
+    match (m.channel.as_str(), ch.email_via) {
+        ("sms", _) => {
+            let template = ch.sms_template.as_deref().filter(|_| ch.sms_via == SmsVia::Notify);
+            let template = template.ok_or_else(|| not_set_up("text messages"))?;
+            let key = notify_key()?;
+            let sms = Send::Sms { to: m.recipient.trim(), template_id: template, body: &m.body };
+            let id =
+                notify::send(&settings.http, &settings.notify_url, &key, &sms, &m.id, now).await.map_err(via_notify)?;
+            Ok(("notify", Some(id)))
+        }
+        ("email", EmailVia::Notify) => {
+            let template = ch.email_template.as_deref().ok_or_else(|| not_set_up("notify: no e-mail template"))?;
+            let key = notify_key()?;
+            let body = m.body.replace(confer_store::feedback::LINK_BASE, settings.public_url.trim_end_matches('/'));
+            let email = Send::Email { to: m.recipient.trim(), template_id: template, subject: &m.subject, body: &body };
+            let id = notify::send(&settings.http, &settings.notify_url, &key, &email, &m.id, now)
+                .await
+                .map_err(via_notify)?;
+            Ok(("notify", Some(id)))
+        }
+        ("email", EmailVia::Smtp) => {
+            let email = build(m, &settings.from, &settings.public_url)?;
+            deliver(&settings.relay, transport, email, &m.id).await?;
+            Ok((if matches!(settings.relay, Relay::Smtp(_)) { "smtp" } else { "folder" }, None))
+        }
+        _ => Err(Failure { kind: "channel not known".into(), give_up: true }),
+    }
 }
 
 /// A name for this worker's claims: unique per process and start.

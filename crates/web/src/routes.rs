@@ -130,6 +130,12 @@ pub const ROUTES: &[Route] = &[
         Record(Action::ChairConference),
     ),
     // Timescales (issue 5): policy, closure days, deadlines.
+    r("GET", "/admin/channels", Authority(Action::ManageChannels)),
+    r("POST", "/admin/channels", Authority(Action::ManageChannels)),
+    r("GET", "/print-list", Authority(Action::ManagePrintList)),
+    r("GET", "/print-list/letter", Authority(Action::ManagePrintList)),
+    r("POST", "/print-list/printed", Authority(Action::ManagePrintList)),
+    r("GET", "/reminders", Authority(Action::ViewRemindersLog)),
     r("GET", "/admin/policy", Authority(Action::ManagePolicy)),
     r("POST", "/admin/policy", Authority(Action::ManagePolicy)),
     r("GET", "/admin/closures", Authority(Action::ManagePolicy)),
@@ -465,6 +471,11 @@ pub fn router(state: SharedState) -> Router {
             post(ac::answer_record_correction),
         )
         // Timescales (issue 5): policy, closure days, deadlines.
+        .route("/admin/channels", get(pages::channels::settings).post(pages::channels::save))
+        .route("/print-list", get(pages::channels::print_list))
+        .route("/print-list/letter", get(pages::channels::letter))
+        .route("/print-list/printed", post(pages::channels::mark_printed))
+        .route("/reminders", get(pages::channels::reminders_log))
         .route("/admin/policy", get(pages::policy::policy).post(pages::policy::add_version))
         .route("/admin/closures", get(pages::policy::closures).post(pages::policy::add_closure))
         .route("/admin/closures/remove", post(pages::policy::remove_closure))

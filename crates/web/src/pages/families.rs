@@ -139,6 +139,7 @@ fn document_row(d: &confer_store::documents_sent::Sent, r: &FamilyRecord) -> Doc
         "record-copy" => format!("Record of the conference, version {}", d.version),
         "outcome-letter" => "Outcome letter".to_owned(),
         "invitation-letter" => "Invitation letter".to_owned(),
+        "cancellation-letter" => "Cancellation letter".to_owned(),
         "exclusion-letter" => "Exclusion letter".to_owned(),
         "plan" => "Plan".to_owned(),
         "report" => "Report".to_owned(),

@@ -7,6 +7,7 @@ pub mod appeals;
 pub mod arrange;
 pub mod audit;
 pub mod census;
+pub mod channels;
 pub mod complaints;
 pub mod conference;
 pub mod conferences;

@@ -1,0 +1,172 @@
+//! GOV.UK Notify as an adapter behind the outbox (issue 14): e-mails and text messages of an
+//! authority that chose Notify (`confer_store::channels`) are sent through Notify's REST API
+//! v2, `POST /v2/notifications/email` and `POST /v2/notifications/sms`.
+//!
+//! Authentication: each request carries a JSON Web Token (HS256) whose `iss` is the service id
+//! and `iat` the time in seconds, signed with the secret, both taken from the API key
+//! (`{key_name}-{service_id}-{secret}`, the last two UUIDs); Notify refuses a token more than
+//! 30 seconds from its clock, so a new one is made for every request.
+//!
+//! confer's messages are written by confer, so the authority's Notify templates are one e-mail
+//! template with the placeholders `((subject))` and `((body))` and one text message template
+//! with `((body))`. The outbox id is sent as the `reference`.
+//!
+//! Logs and the outbox keep the HTTP status and Notify's error type only (such as
+//! `notify 400: BadRequestError`): never the key, an address, a number or Notify's message
+//! (which can repeat what was sent).
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use std::time::Duration;
+
+/// Notify's API, unless `--notify-url` says otherwise.
+pub const DEFAULT_URL: &str = "https://api.notifications.service.gov.uk";
+
+/// An API key split into the parts the token needs. `Debug` never shows the secret.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiKey {
+    pub service_id: String,
+    secret: String,
+}
+
+impl std::fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiKey").field("service_id", &self.service_id).field("secret", &"(redacted)").finish()
+    }
+}
+
+impl ApiKey {
+    /// Reads a key as Notify shows it: `{key_name}-{service_id}-{secret}`, the last two being
+    /// UUIDs (the name may itself hold hyphens). The error says what to give instead and
+    /// never repeats the key.
+    pub fn parse(key: &str) -> Result<ApiKey, String> {
+        let (service_id, secret) = confer_store::channels::split_notify_key(key)?;
+        Ok(ApiKey { service_id, secret })
+    }
+
+    /// The token for a request made at `iat` (seconds since 1970).
+    pub fn token(&self, iat: i64) -> String {
+        let header = URL_SAFE_NO_PAD.encode(br#"{"typ":"JWT","alg":"HS256"}"#);
+        let claims = URL_SAFE_NO_PAD.encode(serde_json::json!({"iss": self.service_id, "iat": iat}).to_string());
+        let signing_input = format!("{header}.{claims}");
+        let mut mac = Hmac::<Sha256>::new_from_slice(self.secret.as_bytes()).expect("HMAC takes any key length");
+        mac.update(signing_input.as_bytes());
+        let signature = URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
+        format!("{signing_input}.{signature}")
+    }
+}
+
+/// One message for Notify.
+pub enum Send<'a> {
+    Email { to: &'a str, template_id: &'a str, subject: &'a str, body: &'a str },
+    Sms { to: &'a str, template_id: &'a str, body: &'a str },
+}
+
+/// A refusal or failure: a code for the outbox and the log, and whether trying again could help.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotifyFailure {
+    pub kind: String,
+    pub give_up: bool,
+}
+
+/// Sends one message; Notify's notification id when it accepted it. `reference` is the
+/// outbox id.
+pub async fn send(
+    client: &reqwest::Client,
+    base_url: &str,
+    key: &ApiKey,
+    message: &Send<'_>,
+    reference: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<String, NotifyFailure> {
+    let (path, body) = match message {
+        Send::Email { to, template_id, subject, body } => (
+            "/v2/notifications/email",
+            serde_json::json!({
+                "email_address": to,
+                "template_id": template_id,
+                "personalisation": {"subject": subject, "body": body},
+                "reference": reference,
+            }),
+        ),
+        Send::Sms { to, template_id, body } => (
+            "/v2/notifications/sms",
+            serde_json::json!({
+                "phone_number": to,
+                "template_id": template_id,
+                "personalisation": {"body": body},
+                "reference": reference,
+            }),
+        ),
+    };
+    let url = format!("{}{path}", base_url.trim_end_matches('/'));
+    let response = client
+        .post(url)
+        .bearer_auth(key.token(now.timestamp()))
+        .json(&body)
+        .timeout(Duration::from_secs(30))
+        .send()
+        .await
+        .map_err(|e| NotifyFailure {
+            kind: if e.is_timeout() { "notify: timed out".into() } else { "notify: connection failed".into() },
+            give_up: false,
+        })?;
+    let status = response.status().as_u16();
+    let answer: serde_json::Value = response.json().await.unwrap_or(serde_json::Value::Null);
+    if status == 201 {
+        return answer
+            .get("id")
+            .and_then(|v| v.as_str())
+            .map(str::to_owned)
+            .ok_or(NotifyFailure { kind: "notify 201: answer not understood".into(), give_up: false });
+    }
+    // Notify's errors: {"status_code": 400, "errors": [{"error": "BadRequestError", "message": "…"}]}.
+    // Only the error's type is kept: its message can repeat the number or address.
+    let error = answer
+        .get("errors")
+        .and_then(|e| e.get(0))
+        .and_then(|e| e.get("error"))
+        .and_then(|e| e.as_str())
+        .filter(|e| e.len() <= 40 && e.chars().all(|c| c.is_ascii_alphanumeric()))
+        .unwrap_or("error");
+    // 400: the request itself is wrong (a number Notify cannot send to, a template that does
+    // not exist or lacks a placeholder): trying again cannot help. 403 (the key is wrong or
+    // revoked), 429 (too many requests, or the day's limit) and 5xx are tried again with the
+    // outbox's backoff, and marked failed after the last attempt for a person to look at.
+    Err(NotifyFailure { kind: format!("notify {status}: {error}"), give_up: status == 400 })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &str = "confer_test-26785a09-ab16-4eb0-8407-a37497a57506-3d844edf-8d35-48ac-975b-e847b4f122b0";
+
+    #[test]
+    fn the_key_gives_the_service_id_and_the_secret_and_debug_hides_the_secret() {
+        let k = ApiKey::parse(KEY).unwrap();
+        assert_eq!(k.service_id, "26785a09-ab16-4eb0-8407-a37497a57506");
+        assert_eq!(k.secret, "3d844edf-8d35-48ac-975b-e847b4f122b0");
+        assert!(!format!("{k:?}").contains("3d844edf"));
+        // A name with hyphens in it.
+        assert_eq!(ApiKey::parse(&KEY.replace("confer_test", "my-key-name")).unwrap(), k);
+        for bad in ["", "confer_test", &KEY[..KEY.len() - 1], &KEY.replace("-3d844edf", "x3d844edf")] {
+            let e = ApiKey::parse(bad).unwrap_err();
+            assert!(!e.contains("3d844edf"), "the error never repeats a key: {e}");
+        }
+    }
+
+    #[test]
+    fn the_token_is_hs256_over_the_issuer_and_the_time() {
+        let t = ApiKey::parse(KEY).unwrap().token(1_700_000_000);
+        let parts: Vec<&str> = t.split('.').collect();
+        assert_eq!(parts.len(), 3);
+        let claims: serde_json::Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).unwrap()).unwrap();
+        assert_eq!(claims, serde_json::json!({"iss": "26785a09-ab16-4eb0-8407-a37497a57506", "iat": 1_700_000_000}));
+        let mut mac = Hmac::<Sha256>::new_from_slice(b"3d844edf-8d35-48ac-975b-e847b4f122b0").unwrap();
+        mac.update(format!("{}.{}", parts[0], parts[1]).as_bytes());
+        mac.verify_slice(&URL_SAFE_NO_PAD.decode(parts[2]).unwrap()).unwrap();
+    }
+}
