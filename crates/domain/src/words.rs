@@ -417,7 +417,10 @@ mod tests {
             assert!(!w.meeting_title().contains("Conference") || n == Nation::NorthernIreland);
             assert!(!w.enquiry.contains("section 47"));
         }
-        assert_eq!(Words::of(Nation::Scotland).kind(ConferenceKind::Initial), "Initial child protection planning meeting");
+        assert_eq!(
+            Words::of(Nation::Scotland).kind(ConferenceKind::Initial),
+            "Initial child protection planning meeting"
+        );
         assert_eq!(
             Words::of(Nation::NorthernIreland).kind(ConferenceKind::Review),
             "Review child protection case conference"
@@ -441,7 +444,8 @@ mod tests {
 
     #[test]
     fn a_sentence_in_englands_words_is_said_in_each_nations() {
-        let text = "Schedule the conference: the strategy discussion found the key worker. Conferences, not preconference.";
+        let text =
+            "Schedule the conference: the strategy discussion found the key worker. Conferences, not preconference.";
         assert_eq!(Words::of(Nation::England).reword(text), text);
         assert_eq!(
             Words::of(Nation::Scotland).reword(text),
@@ -451,10 +455,16 @@ mod tests {
             Words::of(Nation::NorthernIreland).reword("A child protection conference of the local authority"),
             "A child protection case conference of the Health and Social Care Trust"
         );
-        assert_eq!(Words::of(Nation::NorthernIreland).reword("Back to the conference's tasks"), "Back to the case conference's tasks");
+        assert_eq!(
+            Words::of(Nation::NorthernIreland).reword("Back to the conference's tasks"),
+            "Back to the case conference's tasks"
+        );
         assert_eq!(Words::of(Nation::Scotland).reword(""), "");
         // Paths and identifiers are left alone; a nation's own words are not said twice.
-        assert_eq!(Words::of(Nation::Scotland).reword("/conferences/c1/record conference_id"), "/conferences/c1/record conference_id");
+        assert_eq!(
+            Words::of(Nation::Scotland).reword("/conferences/c1/record conference_id"),
+            "/conferences/c1/record conference_id"
+        );
         let ni = Words::of(Nation::NorthernIreland);
         for k in ConferenceKind::ALL {
             assert_eq!(ni.reword(ni.kind(*k)), ni.kind(*k));

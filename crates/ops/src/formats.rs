@@ -11,10 +11,10 @@ use crate::documents::{recipient_key, recipient_name};
 use crate::{Ops, OpsError, Result};
 use confer_docs::{letters, render, DocumentKind, Format, PrintSize};
 use confer_domain::access::{Action, Actor};
-use confer_domain::Nation;
 use confer_domain::conference::{
     document_language, Conference, DocumentLanguage, FamilyDocument, FormatRequest, Recipient, RequestedFormat,
 };
+use confer_domain::Nation;
 use confer_store::conferences::{self, Change};
 use confer_store::documents_sent::NewSent;
 use std::collections::BTreeMap;

@@ -5,7 +5,6 @@
 use crate::error::AppError;
 use crate::view::{self, NavItem, Page};
 use crate::SharedState;
-use confer_domain::words::Words;
 use askama::Template;
 use axum::extract::{FromRequestParts, Query, Request, State};
 use axum::http::request::Parts;
@@ -16,6 +15,7 @@ use axum::Form;
 use confer_domain::access::{decide, Action, Actor, Decision, Target};
 use confer_domain::audit::EventKind;
 use confer_domain::validate::FormErrors;
+use confer_domain::words::Words;
 use confer_store::sessions::{self, Session, Stage};
 use confer_store::users::{self, Claim, PasswordCheck, StoredUser};
 use confer_store::{audit, tokens};

@@ -7,12 +7,12 @@ use crate::error::AppError;
 use crate::pages::conferences::to_app;
 use crate::view::{self, Page};
 use crate::SharedState;
-use confer_domain::words::Words;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use chrono::{Days, NaiveDate};
 use confer_domain::conference::*;
+use confer_domain::words::Words;
 use confer_store::conferences::{self, ConferenceRow};
 
 /// A conference as a row of a list.

@@ -215,7 +215,8 @@ pub async fn meeting_page(
         }
     }
     let tasks = task_rows(ctx, &a, id, &c);
-    let mut page = ctx.page(&format!("Meeting: {} for the {}", ctx.words.kind(c.kind()), a.owner.family_name), "/conferences");
+    let mut page =
+        ctx.page(&format!("Meeting: {} for the {}", ctx.words.kind(c.kind()), a.owner.family_name), "/conferences");
     page.errors = errors;
     page.notice = done.and_then(notice_for).map(|n| ctx.words.reword(&n));
     Ok(view::render(&MeetingPage {
