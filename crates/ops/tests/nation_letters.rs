@@ -181,5 +181,3 @@ fn parse_cmap(text: &str) -> std::collections::HashMap<u16, String> {
     }
     map
 }
-
-#[tokio::test]
