@@ -249,7 +249,9 @@ impl Words {
     pub fn kind_in(&self, kind: ConferenceKind, welsh: bool) -> &'static str {
         match (welsh, self.welsh) {
             (true, Some(w)) => w.kinds[kind_index(kind)],
-            _ => self.family_kinds[kind_index(kind)],
+            // A family of another nation who asked for Welsh reads the Welsh confer has.
+            (true, None) => WELSH.kinds[kind_index(kind)],
+            (false, _) => self.family_kinds[kind_index(kind)],
         }
     }
 
@@ -435,9 +437,13 @@ mod tests {
         let w = Words::of(Nation::Wales);
         assert_eq!(w.kind_in(ConferenceKind::Initial, true), "Cynhadledd amddiffyn plant gychwynnol");
         assert_eq!(w.kind_in(ConferenceKind::Initial, false), "Initial child protection conference");
-        // Another nation asked for Welsh keeps its own English words.
+        // A family elsewhere who asks for Welsh reads the Welsh confer has.
         assert_eq!(
-            Words::of(Nation::Scotland).kind_in(ConferenceKind::Review, true),
+            Words::of(Nation::England).kind_in(ConferenceKind::Review, true),
+            "Cynhadledd adolygu amddiffyn plant"
+        );
+        assert_eq!(
+            Words::of(Nation::Scotland).kind_in(ConferenceKind::Review, false),
             "Review child protection planning meeting"
         );
     }
