@@ -14,6 +14,9 @@ use confer_domain::conference::{
     Person, PlanCategory, RecordCopy, ViewsRoute,
 };
 use confer_domain::plan::{Plan, PARENTAL_RESPONSIBILITY_CY, PARENTAL_RESPONSIBILITY_EN};
+use confer_domain::words::Words as NationWords;
+use confer_domain::Nation;
+use std::sync::OnceLock;
 
 /// Which document (the documents log names it so).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -246,6 +249,90 @@ pub fn words(language: DocumentLanguage) -> &'static Words {
     }
 }
 
+/// The words of a letter of an authority of this nation (issue 15): [`ENGLISH`] said in the
+/// nation's own words ([`NationWords::reword`]), made once per nation; [`WELSH`] for Welsh
+/// (Welsh letters are written only for Welsh authorities, whose words are England's).
+pub fn words_for(language: DocumentLanguage, nation: Nation) -> &'static Words {
+    static MADE: [OnceLock<Words>; 4] = [OnceLock::new(), OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    if language == DocumentLanguage::Welsh {
+        return &WELSH;
+    }
+    let i = Nation::ALL.iter().position(|n| *n == nation).unwrap_or(0);
+    MADE[i].get_or_init(|| reworded(&ENGLISH, NationWords::of(nation)))
+}
+
+/// A text confer supplies, said in the nation's words (English only, as [`words_for`]).
+pub fn say(text: &str, language: DocumentLanguage, nation: Nation) -> String {
+    match language {
+        DocumentLanguage::English => NationWords::of(nation).reword(text),
+        DocumentLanguage::Welsh => text.to_owned(),
+    }
+}
+
+fn reworded(w: &Words, n: &'static NationWords) -> Words {
+    // Made once per nation and kept for the life of the process (four at most).
+    let r = |s: &'static str| -> &'static str {
+        let said = n.reword(s);
+        if said == s {
+            s
+        } else {
+            Box::leak(said.into_boxed_str())
+        }
+    };
+    Words {
+        record_title: r(w.record_title),
+        record_for: r(w.record_for),
+        version: r(w.version),
+        sent_on: r(w.sent_on),
+        withheld: r(w.withheld),
+        conference_on: r(w.conference_on),
+        outcome_title: r(w.outcome_title),
+        outcome_intro: r(w.outcome_intro),
+        decisions: r(w.decisions),
+        next_review: r(w.next_review),
+        next_review_on: r(w.next_review_on),
+        no_next_review: r(w.no_next_review),
+        invitation_title: r(w.invitation_title),
+        invitation_intro: r(w.invitation_intro),
+        when_where: r(w.when_where),
+        date: r(w.date),
+        time: r(w.time),
+        place: r(w.place),
+        video: r(w.video),
+        what_happens: r(w.what_happens),
+        what_happens_text: r(w.what_happens_text),
+        your_rights: r(w.your_rights),
+        rights: w.rights.map(r),
+        help: r(w.help),
+        help_text: r(w.help_text),
+        exclusion_title: r(w.exclusion_title),
+        exclusion_whole: r(w.exclusion_whole),
+        exclusion_part: r(w.exclusion_part),
+        will_see: r(w.will_see),
+        will_not_see: r(w.will_not_see),
+        reasons: r(w.reasons),
+        chair_words: r(w.chair_words),
+        your_views: r(w.your_views),
+        your_views_text: r(w.your_views_text),
+        plan_title: r(w.plan_title),
+        plan_concerns: r(w.plan_concerns),
+        plan_child_needs: r(w.plan_child_needs),
+        plan_parents_needs: r(w.plan_parents_needs),
+        plan_goals_short: r(w.plan_goals_short),
+        plan_goals_long: r(w.plan_goals_long),
+        plan_actions: r(w.plan_actions),
+        plan_core_group: r(w.plan_core_group),
+        col_action: r(w.col_action),
+        col_who: r(w.col_who),
+        col_due: r(w.col_due),
+        col_status: r(w.col_status),
+        dear: r(w.dear),
+        field: r(w.field),
+        detail: r(w.detail),
+        to_be_arranged: r(w.to_be_arranged),
+    }
+}
+
 const MONTHS_CY: [&str; 12] = [
     "Ionawr",
     "Chwefror",
@@ -339,8 +426,9 @@ pub fn record_copy(
     recipient_name: &str,
     sent_on: Option<NaiveDate>,
     language: DocumentLanguage,
+    nation: Nation,
 ) -> Doc {
-    let w = words(language);
+    let w = words_for(language, nation);
     let mut d = Doc::new(w.record_title, language);
     let mut facts = vec![format!("{}: {recipient_name}", w.record_for), format!("{}: {}", w.version, copy.version)];
     if let Some(date) = c.date() {
@@ -351,7 +439,7 @@ pub fn record_copy(
     }
     d.list(facts);
     if let Some(statement) = copy.confidentiality {
-        d.notice(statement);
+        d.notice(say(statement, language, nation));
     }
     if copy.sections_withheld && copy.confidentiality.is_some() {
         d.para(w.withheld);
@@ -369,8 +457,14 @@ pub fn record_copy(
 }
 
 /// DEC-05: the outcome for each child, the next review, MEET-04 and PLAN-06 for the family.
-pub fn outcome_letter(c: &Conference, recipient_name: &str, family: bool, language: DocumentLanguage) -> Doc {
-    let w = words(language);
+pub fn outcome_letter(
+    c: &Conference,
+    recipient_name: &str,
+    family: bool,
+    language: DocumentLanguage,
+    nation: Nation,
+) -> Doc {
+    let w = words_for(language, nation);
     let mut d = Doc::new(w.outcome_title, language);
     d.para(format!("{} {recipient_name},", w.dear));
     d.para(w.outcome_intro);
@@ -398,15 +492,21 @@ pub fn outcome_letter(c: &Conference, recipient_name: &str, family: bool, langua
         None => d.para(w.no_next_review),
     };
     if family {
-        d.notice(confidentiality_statement(language));
+        d.notice(say(confidentiality_statement(language), language, nation));
         d.notice(parental_responsibility(language));
     }
     d
 }
 
 /// INV-01: the purpose, date, time, place or link, what happens, rights and how to ask for help.
-pub fn invitation_letter(c: &Conference, recipient_name: &str, family: bool, language: DocumentLanguage) -> Doc {
-    let w = words(language);
+pub fn invitation_letter(
+    c: &Conference,
+    recipient_name: &str,
+    family: bool,
+    language: DocumentLanguage,
+    nation: Nation,
+) -> Doc {
+    let w = words_for(language, nation);
     let mut d = Doc::new(w.invitation_title, language);
     d.para(format!("{} {recipient_name},", w.dear));
     d.para(w.invitation_intro);
@@ -431,14 +531,14 @@ pub fn invitation_letter(c: &Conference, recipient_name: &str, family: bool, lan
     }
     d.heading(w.help);
     d.para(w.help_text);
-    d.notice(confidentiality_statement(language));
+    d.notice(say(confidentiality_statement(language), language, nation));
     d
 }
 
 /// Issue 14: the conference someone was invited to is cancelled (with the date it was to be
 /// held on, when it had one).
-pub fn cancellation_letter(c: &Conference, recipient_name: &str, language: DocumentLanguage) -> Doc {
-    let w = words(language);
+pub fn cancellation_letter(c: &Conference, recipient_name: &str, language: DocumentLanguage, nation: Nation) -> Doc {
+    let w = words_for(language, nation);
     let mut d = Doc::new(w.cancellation_title, language);
     d.para(format!("{} {recipient_name},", w.dear));
     d.para(w.cancellation_text);
@@ -453,8 +553,8 @@ pub fn cancellation_letter(c: &Conference, recipient_name: &str, language: Docum
 
 /// EXC-02..04: the exclusion letter, with the reasons and how to give views. The chair's own
 /// words are left out when they rest on police information (EXC-02, EXC-06).
-pub fn exclusion_letter(c: &Conference, e: &Exclusion, language: DocumentLanguage) -> Doc {
-    let w = words(language);
+pub fn exclusion_letter(c: &Conference, e: &Exclusion, language: DocumentLanguage, nation: Nation) -> Doc {
+    let w = words_for(language, nation);
     let name = c.name_of(&Person::FamilyMember(e.decision.adult_id.clone()));
     let mut d = Doc::new(w.exclusion_title, language);
     d.para(format!("{} {name},", w.dear));
@@ -468,15 +568,15 @@ pub fn exclusion_letter(c: &Conference, e: &Exclusion, language: DocumentLanguag
         }
     }
     d.heading(w.reasons);
-    d.list(e.decision.reasons.iter().map(|r| reason_words(*r, language).to_owned()).collect());
+    d.list(e.decision.reasons.iter().map(|r| say(reason_words(*r, language), language, nation)).collect());
     if !e.decision.rests_on_police_information && !e.decision.detail.trim().is_empty() {
         d.subheading(w.chair_words);
         d.paragraphs(&e.decision.detail);
     }
     d.heading(w.your_views);
     d.para(w.your_views_text);
-    d.list(e.decision.views_by.iter().map(|v| views_words(*v, language).to_owned()).collect());
-    d.notice(confidentiality_statement(language));
+    d.list(e.decision.views_by.iter().map(|v| say(views_words(*v, language), language, nation)).collect());
+    d.notice(say(confidentiality_statement(language), language, nation));
     d
 }
 
@@ -489,8 +589,8 @@ pub fn parental_responsibility(language: DocumentLanguage) -> &'static str {
 }
 
 /// PLAN-01, PLAN-06: the plan as the family receives it.
-pub fn plan_document(p: &Plan, language: DocumentLanguage) -> Doc {
-    let w = words(language);
+pub fn plan_document(p: &Plan, language: DocumentLanguage, nation: Nation) -> Doc {
+    let w = words_for(language, nation);
     let mut d = Doc::new(format!("{} {}", w.plan_title, p.child_name), language);
     d.notice(parental_responsibility(language));
     d.heading(w.plan_concerns);
@@ -519,6 +619,6 @@ pub fn plan_document(p: &Plan, language: DocumentLanguage) -> Doc {
     );
     d.heading(w.plan_core_group);
     d.list(p.core_group.iter().map(|m| format!("{} ({})", m.name, m.description)).collect());
-    d.notice(confidentiality_statement(language));
+    d.notice(say(confidentiality_statement(language), language, nation));
     d
 }

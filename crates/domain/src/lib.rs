@@ -26,5 +26,6 @@ pub mod retention;
 pub mod subject_access;
 pub mod timescales;
 pub mod validate;
+pub mod words;
 
 pub use model::*;

@@ -8,8 +8,16 @@
 //! where the authority is in Wales everyone gets English and Welsh (LANG-04).
 
 use crate::conference::{ConferenceKind, Slot};
+use crate::words::Words;
 use crate::Nation;
 use chrono::{Datelike, NaiveDate};
+
+/// A notice written in England's words, said in the nation's (issue 15; Wales's are the same,
+/// so its Welsh half is untouched).
+fn said(nation: Nation, n: Notice) -> Notice {
+    let w = Words::of(nation);
+    Notice { subject: w.reword(&n.subject), body: w.reword(&n.body) }
+}
 
 /// One message: a subject line and a plain-text body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +51,10 @@ impl About<'_> {
 /// INV-01 (families: purpose, date, time, place, what happens, rights, how to ask for help)
 /// and INV-02 (professionals: date, place, how to answer, reports before).
 pub fn invitation(about: About<'_>, slot: &Slot, audience: Audience) -> Notice {
+    said(about.nation, invitation_text(about, slot, audience))
+}
+
+fn invitation_text(about: About<'_>, slot: &Slot, audience: Audience) -> Notice {
     let en = match audience {
         Audience::Family => format!(
             "{authority} invites you to a child protection conference.\n\n\
@@ -124,6 +136,10 @@ pub fn invitation(about: About<'_>, slot: &Slot, audience: Audience) -> Notice {
 
 /// The conference someone was invited to has a new date, time or place.
 pub fn moved(about: About<'_>, slot: &Slot) -> Notice {
+    said(about.nation, moved_text(about, slot))
+}
+
+fn moved_text(about: About<'_>, slot: &Slot) -> Notice {
     let en = format!(
         "The child protection conference {authority} invited you to has a new date, time or place.\n\n\
          When: {when}\n\
@@ -154,6 +170,10 @@ pub fn moved(about: About<'_>, slot: &Slot) -> Notice {
 
 /// The conference someone was invited to is cancelled.
 pub fn cancelled(about: About<'_>) -> Notice {
+    said(about.nation, cancelled_text(about))
+}
+
+fn cancelled_text(about: About<'_>) -> Notice {
     let en = format!(
         "The child protection conference {} invited you to has been cancelled. The conference coordinator will \
          tell you if a new date is set.",
@@ -216,6 +236,10 @@ pub fn text_message(about: About<'_>, slot: Option<&Slot>) -> String {
 /// works once, for this conference and this person only, until `closes_on`. The link names
 /// no one (an opaque conference id and a token).
 pub fn feedback_asked(about: About<'_>, link: &str, closes_on: NaiveDate, audience: Audience) -> Notice {
+    said(about.nation, feedback_asked_text(about, link, closes_on, audience))
+}
+
+fn feedback_asked_text(about: About<'_>, link: &str, closes_on: NaiveDate, audience: Audience) -> Notice {
     let en = match audience {
         Audience::Family => format!(
             "{authority} has sent you the outcome of the child protection conference.\n\n\
@@ -322,6 +346,10 @@ fn place_cy(slot: &Slot) -> String {
 /// families and professionals alike naming no child or family (they sign in to see which).
 /// In Wales in English and Welsh (LANG-04).
 pub fn reminder(authority: &str, nation: Nation, r: &crate::reminders::Reminder) -> Notice {
+    said(nation, reminder_text(authority, nation, r))
+}
+
+fn reminder_text(authority: &str, nation: Nation, r: &crate::reminders::Reminder) -> Notice {
     use crate::reminders::ReminderKind as K;
     let overdue = r.overdue();
     let due_en = date_en(r.due);
@@ -537,13 +565,18 @@ pub fn calendar_entry(about: About<'_>, slot: &Slot, language: CalendarLanguage)
             },
         ),
     };
-    CalendarEntry { summary, description, location, start, end }
+    let w = Words::of(about.nation);
+    CalendarEntry { summary: w.reword(&summary), description: w.reword(&description), location, start, end }
 }
 
 /// DIS-02: tells the authority's manager that a professional dissented from a conference's
 /// decision, so they can review it. For staff; it names no child, family or professional
 /// (only the conference's address in confer, which asks the access policy).
 pub fn dissent_escalated(about: About<'_>, conference_id: &str) -> Notice {
+    said(about.nation, dissent_escalated_text(about, conference_id))
+}
+
+fn dissent_escalated_text(about: About<'_>, conference_id: &str) -> Notice {
     Notice {
         subject: "A professional dissented from a child protection conference decision".to_owned(),
         body: format!(
@@ -573,6 +606,28 @@ mod tests {
 
     fn about(nation: Nation) -> About<'static> {
         About { kind: ConferenceKind::Initial, authority: "Northmoor Borough Council", nation }
+    }
+
+    #[test]
+    fn scotland_and_northern_ireland_are_written_to_in_their_own_words_inv_01_inv_02() {
+        let s = slot(Some("Room 1"), None);
+        for audience in [Audience::Family, Audience::Professional] {
+            let sc = invitation(about(Nation::Scotland), &s, audience);
+            assert!(!sc.body.contains("child protection conference"), "{}", sc.body);
+            assert!(sc.subject.contains("child protection planning meeting"), "{}", sc.subject);
+            assert!(sc.body.contains("child protection planning meeting"), "{}", sc.body);
+            let ni = invitation(about(Nation::NorthernIreland), &s, audience);
+            assert!(ni.subject.contains("child protection case conference"), "{}", ni.subject);
+            assert!(!ni.body.contains("case case"), "{}", ni.body);
+            assert!(!ni.body.contains(" child protection conference"), "{}", ni.body);
+        }
+        let e = invitation(about(Nation::England), &s, Audience::Family);
+        assert!(e.subject.starts_with("Invitation to a child protection conference"));
+        let cal = calendar_entry(about(Nation::Scotland), &s, CalendarLanguage::English);
+        assert!(cal.summary.starts_with("Child protection planning meeting ("), "{}", cal.summary);
+        let d = dissent_escalated(about(Nation::NorthernIreland), "c1");
+        assert!(d.body.contains("/conferences/c1/record"), "the path is kept: {}", d.body);
+        assert!(d.subject.contains("child protection case conference decision"), "{}", d.subject);
     }
 
     #[test]

@@ -135,7 +135,7 @@ pub async fn record_copy_as_sent(
         confidentiality: visibility.is_family().then(|| confidentiality_statement(language)),
     };
     let name = recipient_name(c, &sent.recipient, names);
-    let doc = letters::record_copy(c, &copy, &name, Some(sent.on), language);
+    let doc = letters::record_copy(c, &copy, &name, Some(sent.on), language, authority.nation);
     let recipient = sent.recipient.clone();
     make_and_log(
         ops,
@@ -190,7 +190,7 @@ pub async fn own_record_copy(
     };
     let on = c.record().distribution.iter().rev().find(|d| d.recipient == recipient).map(|d| d.on);
     let name = recipient_name(c, &recipient, &BTreeMap::new());
-    let doc = letters::record_copy(c, &copy, &name, on, language);
+    let doc = letters::record_copy(c, &copy, &name, on, language, authority.nation);
     make_and_log(
         ops,
         actor,
@@ -223,7 +223,7 @@ pub async fn own_outcome_letter(
     let authority = ops.authority(&a.owner.authority_id).await?;
     let language = document_language(authority.nation, wanted.language);
     let name = recipient_name(c, &recipient, &BTreeMap::new());
-    let doc = letters::outcome_letter(c, &name, true, language);
+    let doc = letters::outcome_letter(c, &name, true, language, authority.nation);
     make_and_log(ops, actor, &a.owner, conference_id, DocumentKind::OutcomeLetter, &recipient, 0, doc, wanted, "portal")
         .await
         .map(Some)
@@ -263,10 +263,11 @@ pub async fn print_list(ops: &Ops, authority: Option<&confer_domain::AuthorityId
         let recipient = Recipient::FamilyMember(adult.into());
         let name = recipient_name(c, &recipient, &BTreeMap::new());
         let language = DocumentLanguage::parse(&r.language).unwrap_or(DocumentLanguage::English);
+        let nation = ops.authority(&confer_domain::AuthorityId::from(r.authority_id.as_str())).await?.nation;
         let kind = DocumentKind::parse(&r.kind).unwrap_or(DocumentKind::InvitationLetter);
         let doc = match kind {
-            DocumentKind::CancellationLetter => letters::cancellation_letter(c, &name, language),
-            _ => letters::invitation_letter(c, &name, true, language),
+            DocumentKind::CancellationLetter => letters::cancellation_letter(c, &name, language, nation),
+            _ => letters::invitation_letter(c, &name, true, language, nation),
         };
         let bytes = render(&doc, Format::Pdf, PrintSize::Standard).map_err(|e| OpsError::Internal(e.to_string()))?;
         documents_sent::made_for_request(

@@ -14,6 +14,7 @@ use confer_domain::access::{Action, Actor};
 use confer_domain::conference::{
     document_language, Conference, DocumentLanguage, FamilyDocument, FormatRequest, Recipient, RequestedFormat,
 };
+use confer_domain::Nation;
 use confer_store::conferences::{self, Change};
 use confer_store::documents_sent::NewSent;
 use std::collections::BTreeMap;
@@ -57,10 +58,11 @@ fn large_print(
     c: &Conference,
     r: &FormatRequest,
     language: DocumentLanguage,
+    nation: Nation,
 ) -> Result<Option<(confer_docs::Doc, u32)>> {
     let name = recipient_name(c, &r.for_recipient, &BTreeMap::new());
     Ok(match r.document {
-        FamilyDocument::Invitation => Some((letters::invitation_letter(c, &name, true, language), 0)),
+        FamilyDocument::Invitation => Some((letters::invitation_letter(c, &name, true, language, nation), 0)),
         FamilyDocument::Outcome => {
             if c.decisions().is_empty() {
                 return Err(OpsError::invalid(
@@ -68,7 +70,7 @@ fn large_print(
                     "The conference has not decided yet, so there is no outcome letter to make in large print.",
                 ));
             }
-            Some((letters::outcome_letter(c, &name, true, language), 0))
+            Some((letters::outcome_letter(c, &name, true, language, nation), 0))
         }
         FamilyDocument::Record => {
             let Some(copy) = c.record_copy_sent_to(&r.for_recipient, language) else {
@@ -79,7 +81,7 @@ fn large_print(
             };
             let on = c.record().distribution.iter().rev().find(|d| d.recipient == r.for_recipient).map(|d| d.on);
             let version = copy.version;
-            Some((letters::record_copy(c, &copy, &name, on, language), version))
+            Some((letters::record_copy(c, &copy, &name, on, language, nation), version))
         }
         FamilyDocument::Report | FamilyDocument::Plan => None,
     })
@@ -110,7 +112,7 @@ pub async fn fulfil_format_request(
         if ["welsh", "cymraeg"].contains(&language.trim().to_lowercase().as_str()));
     let language = document_language(authority.nation, asked_welsh.then_some(DocumentLanguage::Welsh));
     let made = if r.format == RequestedFormat::LargePrint && r.fulfilled_on.is_none() {
-        large_print(c, &r, language)?
+        large_print(c, &r, language, authority.nation)?
     } else {
         None
     };

@@ -15,6 +15,7 @@ use axum::Form;
 use confer_domain::access::{decide, Action, Actor, Decision, Target};
 use confer_domain::audit::EventKind;
 use confer_domain::validate::FormErrors;
+use confer_domain::words::Words;
 use confer_store::sessions::{self, Session, Stage};
 use confer_store::users::{self, Claim, PasswordCheck, StoredUser};
 use confer_store::{audit, tokens};
@@ -74,6 +75,8 @@ pub struct Ctx {
     pub user: Arc<StoredUser>,
     pub actor: Actor,
     pub authority_name: String,
+    /// The words of the authority's nation (issue 15), for every page this person sees.
+    pub words: &'static Words,
     pub via: Via,
     pub csrf: String,
 }
@@ -84,6 +87,7 @@ impl std::fmt::Debug for Ctx {
             .field("user", &self.user)
             .field("actor", &self.actor)
             .field("authority_name", &self.authority_name)
+            .field("nation", &self.words.nation)
             .field("via", &self.via)
             .field("csrf", &"(redacted)")
             .finish()
@@ -198,13 +202,14 @@ pub fn clear_session_cookie(state: &SharedState) -> HeaderValue {
 
 impl Ctx {
     async fn from_user(state: &SharedState, user: StoredUser, via: Via, csrf: String) -> Result<Ctx, AppError> {
-        let authority_name = state.authority_name(&user.account.authority_id).await?;
+        let authority = state.authority(&user.account.authority_id).await?;
+        let (authority_name, words) = (authority.name, Words::of(authority.nation));
         let actor = Actor {
             user_id: user.account.id.clone(),
             authority_id: user.account.authority_id.clone(),
             roles: user.account.roles.iter().copied().collect(),
         };
-        Ok(Ctx { user: Arc::new(user), actor, authority_name, via, csrf })
+        Ok(Ctx { user: Arc::new(user), actor, authority_name, words, via, csrf })
     }
 
     pub fn may(&self, action: Action) -> bool {
@@ -217,8 +222,8 @@ impl Ctx {
         let items: [(&'static str, &'static str, Action); 20] = [
             ("/", "Dashboard", Action::ViewDashboard),
             ("/families", "Families", Action::SearchFamilies),
-            ("/conferences/chair", "Your conferences", Action::ListChairedConferences),
-            ("/conferences", "Conferences", Action::ListConferences),
+            ("/conferences/chair", self.words.nav_yours, Action::ListChairedConferences),
+            ("/conferences", self.words.nav_all, Action::ListConferences),
             ("/deadlines", "Due and overdue", Action::ViewDeadlines),
             ("/print-list", "Print list", Action::ManagePrintList),
             ("/reminders", "Reminders", Action::ViewRemindersLog),
@@ -250,6 +255,7 @@ impl Ctx {
             lang: "en",
             errors: FormErrors::default(),
             notice: None,
+            words: Some(self.words),
         }
     }
 

@@ -3,6 +3,7 @@
 use askama::Template;
 use axum::response::{Html, IntoResponse, Response};
 use confer_domain::validate::FormErrors;
+use confer_domain::words::Words;
 
 /// A link in the service navigation.
 #[derive(Debug, Clone)]
@@ -28,6 +29,8 @@ pub struct Page {
     pub errors: FormErrors,
     /// A one-line confirmation after a change ("User created").
     pub notice: Option<String>,
+    /// The words of the authority's nation (issue 15); England's on pages with no authority.
+    pub words: Option<&'static Words>,
 }
 
 impl Page {
@@ -39,6 +42,10 @@ impl Page {
     pub fn full_title(&self) -> String {
         let prefix = if self.errors.is_empty() { "" } else { "Error: " };
         format!("{prefix}{} - confer", self.title)
+    }
+    /// The words of the authority's nation, for the layout and every page's template.
+    pub fn words(&self) -> &'static Words {
+        self.words.unwrap_or(&confer_domain::words::ENGLAND)
     }
     pub fn error(&self, field: &str) -> Option<&str> {
         self.errors.get(field)

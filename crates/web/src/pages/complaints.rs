@@ -37,8 +37,13 @@ fn with_status(mut res: Response, status: StatusCode) -> Response {
 }
 
 /// A complaint's conference as a choice: its kind and date, in the reader's language.
-fn conference_label(kind: &str, date: Option<NaiveDate>, w: &super::portal_words::Words) -> String {
-    let kind = ConferenceKind::parse(kind).map(|k| w.kind(k)).unwrap_or("Conference");
+fn conference_label(
+    kind: &str,
+    date: Option<NaiveDate>,
+    w: &super::portal_words::Words,
+    nation: &confer_domain::words::Words,
+) -> String {
+    let kind = ConferenceKind::parse(kind).map(|k| w.kind(nation, k)).unwrap_or("Conference");
     match date {
         Some(d) => format!("{kind}, {}", super::portal::long_date_in(&d, w)),
         None => kind.to_owned(),
@@ -346,7 +351,7 @@ async fn new_view(
         .await?
         .into_iter()
         .map(|c| {
-            let label = conference_label(&c.kind, c.date, w);
+            let label = conference_label(&c.kind, c.date, w, ctx.words);
             (c.id, label)
         })
         .collect();
@@ -784,7 +789,7 @@ async fn portal_new_view(
             if c.state == "requested" {
                 continue;
             }
-            let label = conference_label(&c.kind, c.date, pw);
+            let label = conference_label(&c.kind, c.date, pw, ctx.words);
             conferences.push((c.id, label));
         }
     }

@@ -290,8 +290,7 @@ async fn show_page(
         let rels = by_conference.of(&c.id);
         let target = Target::Record { authority_id: &ctx.actor.authority_id, relationships: &rels };
         if decide(&ctx.actor, Action::ViewConference, target) == Decision::Allow {
-            let kind =
-                confer_domain::conference::ConferenceKind::parse(&c.kind).map(|k| k.label()).unwrap_or("Conference");
+            let kind = ctx.words.kind_text(&c.kind);
             let st = confer_domain::conference::ConferenceState::parse(&c.state).map(|s| s.label()).unwrap_or("");
             let when = c.date.as_ref().map(view::long_date).unwrap_or_else(|| "not yet scheduled".into());
             conferences.push((c.id.clone(), format!("{kind}: {st}, {when}")));

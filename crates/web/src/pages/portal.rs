@@ -192,8 +192,8 @@ pub async fn home(
     ctx: Ctx,
     Query(q): Query<PortalQuery>,
 ) -> Result<Response, AppError> {
-    let t = super::portal_text::for_lang(q.lang.as_deref());
-    let w = words::for_lang(q.lang.as_deref());
+    let t = super::portal_text::for_nation(q.lang.as_deref(), ctx.words);
+    let w = words::for_nation(q.lang.as_deref(), ctx.words);
     let mut rows = Vec::new();
     let links = portal::links_of(&state.db, &ctx.actor.user_id).await?;
     if !links.is_empty() {
@@ -209,7 +209,7 @@ pub async fn home(
                 let (date, time, place, video, chair) = slot_texts(c, &recipient, w, &names);
                 rows.push(HomeRow {
                     id: row.id.clone(),
-                    kind: w.kind(c.kind()),
+                    kind: w.kind(ctx.words, c.kind()),
                     state: w.state(c.state()),
                     date,
                     time,
@@ -253,7 +253,7 @@ pub async fn home(
             conference_id: f.invitation.conference_id.clone(),
             about: format!(
                 "{}{}",
-                w.kind(f.kind),
+                w.kind(ctx.words, f.kind),
                 f.held_on.map(|d| format!(", {}", long_date_in(&d, w))).unwrap_or_default()
             ),
             closes_on: long_date_in(&f.closes_on, w),
@@ -378,7 +378,7 @@ async fn conference_page(
     kept: &Kept,
     notice: Option<String>,
 ) -> Result<Response, AppError> {
-    let t = super::portal_text::for_lang(Some(w.lang));
+    let t = super::portal_text::for_nation(Some(w.lang), ctx.words);
     let (me, stored) = me(state, ctx, Action::ViewFamilyConference, id).await?;
     let c = &stored.conference;
     // ROLE-11: every read of a family's record is logged, the portal's too.
@@ -534,7 +534,7 @@ async fn conference_page(
     // EXC-04, EXC-06: excluded from the whole conference, they are not told when or where it
     // meets, do not say they will come, name no supporter and tell no needs for attending it.
     let fully_excluded = !Visibility::for_recipient(c, &me.recipient).meeting_details;
-    let title = w.kind(c.kind());
+    let title = w.kind(ctx.words, c.kind());
     let mut page = portal_page(ctx, title, w);
     page.errors = errors;
     page.notice = notice;
@@ -594,7 +594,7 @@ pub async fn show(
     Path(id): Path<String>,
     Query(q): Query<PortalQuery>,
 ) -> Result<Response, AppError> {
-    let w = words::for_lang(q.lang.as_deref());
+    let w = words::for_nation(q.lang.as_deref(), ctx.words);
     let notice = q.done.as_deref().map(|d| match d {
         "answer" => w.done_answer,
         "supporter" => w.done_supporter,
@@ -649,7 +649,7 @@ async fn begin(
 ) -> Result<(Me, Sent, i64, &'static Words), AppError> {
     let (me, _) = me(state, ctx, Action::TakePartAsFamily, id).await?;
     let sent = Sent(f);
-    let w = words::for_lang(Some(sent.get("lang")));
+    let w = words::for_nation(Some(sent.get("lang")), ctx.words);
     let v = sent.version()?;
     Ok((me, sent, v, w))
 }

@@ -180,6 +180,55 @@ pub fn for_lang(lang: Option<&str>) -> &'static Text {
     }
 }
 
+/// The English words said in the authority's nation's words (issue 15), made once per nation
+/// and kept (four at most); Welsh as it is (Welsh authorities use England's words).
+pub fn for_nation(lang: Option<&str>, nation: &'static confer_domain::words::Words) -> &'static Text {
+    use std::sync::OnceLock;
+    static MADE: [OnceLock<Text>; 4] = [OnceLock::new(), OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    let w = for_lang(lang);
+    if w.lang != "en" {
+        return w;
+    }
+    let i = confer_domain::Nation::ALL.iter().position(|n| *n == nation.nation).unwrap_or(0);
+    MADE[i].get_or_init(|| {
+        let r = |s: &'static str| -> &'static str {
+            let said = nation.reword(s);
+            if said == s {
+                s
+            } else {
+                Box::leak(said.into_boxed_str())
+            }
+        };
+        Text {
+            lang: r(w.lang),
+            other_lang: r(w.other_lang),
+            other_lang_name: r(w.other_lang_name),
+            sign_in_title: r(w.sign_in_title),
+            sign_in_intro: r(w.sign_in_intro),
+            email_label: r(w.email_label),
+            email_hint: r(w.email_hint),
+            email_error: r(w.email_error),
+            send_code: r(w.send_code),
+            too_many: r(w.too_many),
+            too_many_from_network: r(w.too_many_from_network),
+            code_title: r(w.code_title),
+            code_intro: r(w.code_intro),
+            code_label: r(w.code_label),
+            code_error: r(w.code_error),
+            continue_button: r(w.continue_button),
+            new_code: r(w.new_code),
+            locked: r(w.locked),
+            choose_title: r(w.choose_title),
+            choose_intro: r(w.choose_intro),
+            choose_error: r(w.choose_error),
+            error_summary_title: r(w.error_summary_title),
+            home_title: r(w.home_title),
+            home_intro: r(w.home_intro),
+            confidential: r(w.confidential),
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

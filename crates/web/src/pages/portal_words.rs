@@ -342,22 +342,141 @@ pub fn for_lang(lang: Option<&str>) -> &'static Words {
     }
 }
 
+/// The English words said in the authority's nation's words (issue 15), made once per nation
+/// and kept (four at most); Welsh as it is (Welsh authorities use England's words).
+pub fn for_nation(lang: Option<&str>, nation: &'static confer_domain::words::Words) -> &'static Words {
+    use std::sync::OnceLock;
+    static MADE: [OnceLock<Words>; 4] = [OnceLock::new(), OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    let w = for_lang(lang);
+    if w.lang != "en" {
+        return w;
+    }
+    let i = confer_domain::Nation::ALL.iter().position(|n| *n == nation.nation).unwrap_or(0);
+    MADE[i].get_or_init(|| {
+        let r = |s: &'static str| -> &'static str {
+            let said = nation.reword(s);
+            if said == s {
+                s
+            } else {
+                Box::leak(said.into_boxed_str())
+            }
+        };
+        Words {
+            lang: r(w.lang),
+            other_lang: r(w.other_lang),
+            other_lang_name: r(w.other_lang_name),
+            your_conferences: r(w.your_conferences),
+            no_conferences: r(w.no_conferences),
+            view_conference: r(w.view_conference),
+            date: r(w.date),
+            time: r(w.time),
+            place: r(w.place),
+            video_link: r(w.video_link),
+            chair: r(w.chair),
+            what_for: r(w.what_for),
+            not_yet_arranged: r(w.not_yet_arranged),
+            excluded_no_details: r(w.excluded_no_details),
+            state: r(w.state),
+            purpose: r(w.purpose),
+            back_home: r(w.back_home),
+            cancelled: r(w.cancelled),
+            excluded_title: r(w.excluded_title),
+            excluded_whole: r(w.excluded_whole),
+            excluded_part: r(w.excluded_part),
+            excluded_reasons: r(w.excluded_reasons),
+            excluded_views: r(w.excluded_views),
+            excluded_help: r(w.excluded_help),
+            invitation_title: r(w.invitation_title),
+            no_invitation: r(w.no_invitation),
+            your_answer: r(w.your_answer),
+            not_answered: r(w.not_answered),
+            answer_legend: r(w.answer_legend),
+            answer_in_person: r(w.answer_in_person),
+            answer_remote: r(w.answer_remote),
+            answer_report_only: r(w.answer_report_only),
+            answer_declined: r(w.answer_declined),
+            decline_reason: r(w.decline_reason),
+            decline_hint: r(w.decline_hint),
+            send_answer: r(w.send_answer),
+            answer_error: r(w.answer_error),
+            answer_closed: r(w.answer_closed),
+            supporter_title: r(w.supporter_title),
+            supporter_intro: r(w.supporter_intro),
+            supporter_name: r(w.supporter_name),
+            supporter_kind: r(w.supporter_kind),
+            supporter_solicitor_note: r(w.supporter_solicitor_note),
+            name_supporter: r(w.name_supporter),
+            supporter_late: r(w.supporter_late),
+            supporter_allowed: r(w.supporter_allowed),
+            supporter_not_allowed: r(w.supporter_not_allowed),
+            supporter_error_name: r(w.supporter_error_name),
+            supporter_error_kind: r(w.supporter_error_kind),
+            reports_title: r(w.reports_title),
+            no_reports: r(w.no_reports),
+            report_by: r(w.report_by),
+            report_shared_on: r(w.report_shared_on),
+            parts_withheld: r(w.parts_withheld),
+            views_title: r(w.views_title),
+            views_intro: r(w.views_intro),
+            views_young_person: r(w.views_young_person),
+            views_label: r(w.views_label),
+            views_hint: r(w.views_hint),
+            send_views: r(w.send_views),
+            views_sent: r(w.views_sent),
+            views_read_out: r(w.views_read_out),
+            views_error: r(w.views_error),
+            needs_title: r(w.needs_title),
+            needs_intro: r(w.needs_intro),
+            interpreter_label: r(w.interpreter_label),
+            interpreter_hint: r(w.interpreter_hint),
+            needs_legend: r(w.needs_legend),
+            needs_detail: r(w.needs_detail),
+            needs_detail_hint: r(w.needs_detail_hint),
+            send_needs: r(w.send_needs),
+            needs_told: r(w.needs_told),
+            interpreter_asked: r(w.interpreter_asked),
+            need_met: r(w.need_met),
+            need_waiting: r(w.need_waiting),
+            outcome_title: r(w.outcome_title),
+            outcome_waiting: r(w.outcome_waiting),
+            record_title: r(w.record_title),
+            record_waiting: r(w.record_waiting),
+            record_version: r(w.record_version),
+            download_pdf: r(w.download_pdf),
+            download_large: r(w.download_large),
+            download_html: r(w.download_html),
+            download_outcome: r(w.download_outcome),
+            sections_withheld: r(w.sections_withheld),
+            correction_title: r(w.correction_title),
+            correction_intro: r(w.correction_intro),
+            correction_label: r(w.correction_label),
+            send_correction: r(w.send_correction),
+            correction_asked: r(w.correction_asked),
+            correction_waiting: r(w.correction_waiting),
+            correction_accepted: r(w.correction_accepted),
+            correction_declined: r(w.correction_declined),
+            correction_error: r(w.correction_error),
+            done_answer: r(w.done_answer),
+            done_supporter: r(w.done_supporter),
+            done_views: r(w.done_views),
+            done_needs: r(w.done_needs),
+            done_correction: r(w.done_correction),
+            conflict: r(w.conflict),
+            plan_note: r(w.plan_note),
+            help: r(w.help),
+            error_prefix: r(w.error_prefix),
+        }
+    })
+}
+
 impl Words {
     fn cy(&self) -> bool {
         self.lang == "cy"
     }
 
-    pub fn kind(&self, k: ConferenceKind) -> &'static str {
-        match (k, self.cy()) {
-            (ConferenceKind::Initial, false) => "Initial child protection conference",
-            (ConferenceKind::Initial, true) => "Cynhadledd amddiffyn plant gychwynnol",
-            (ConferenceKind::Review, false) => "Review child protection conference",
-            (ConferenceKind::Review, true) => "Cynhadledd adolygu amddiffyn plant",
-            (ConferenceKind::TransferIn, false) => "Transfer-in child protection conference",
-            (ConferenceKind::TransferIn, true) => "Cynhadledd amddiffyn plant trosglwyddo i mewn",
-            (ConferenceKind::PreBirth, false) => "Pre-birth child protection conference",
-            (ConferenceKind::PreBirth, true) => "Cynhadledd amddiffyn plant cyn geni",
-        }
+    /// The kind of meeting in the authority's nation's words (issue 15), in this language.
+    pub fn kind(&self, nation: &confer_domain::words::Words, k: ConferenceKind) -> &'static str {
+        nation.kind_in(k, self.cy())
     }
 
     pub fn state(&self, s: ConferenceState) -> &'static str {

@@ -12,6 +12,7 @@ use axum::extract::State;
 use axum::response::Response;
 use chrono::{Days, NaiveDate};
 use confer_domain::conference::*;
+use confer_domain::words::Words;
 use confer_store::conferences::{self, ConferenceRow};
 
 /// A conference as a row of a list.
@@ -31,8 +32,8 @@ pub struct Row {
     pub record_overdue: bool,
 }
 
-fn row_of(r: &ConferenceRow, c: Option<&Conference>, today: NaiveDate) -> Row {
-    let kind = c.map(|c| c.kind().label()).or_else(|| ConferenceKind::parse(&r.kind).map(|k| k.label())).unwrap_or("");
+fn row_of(words: &Words, r: &ConferenceRow, c: Option<&Conference>, today: NaiveDate) -> Row {
+    let kind = c.map(|c| c.kind()).or_else(|| ConferenceKind::parse(&r.kind)).map(|k| words.kind(k)).unwrap_or("");
     let state = ConferenceState::parse(&r.state).unwrap_or(ConferenceState::Requested);
     Row {
         id: r.id.clone(),
@@ -57,10 +58,15 @@ fn row_of(r: &ConferenceRow, c: Option<&Conference>, today: NaiveDate) -> Row {
     }
 }
 
-async fn rows_with_docs(state: &SharedState, rows: &[ConferenceRow], today: NaiveDate) -> Result<Vec<Row>, AppError> {
+async fn rows_with_docs(
+    state: &SharedState,
+    words: &Words,
+    rows: &[ConferenceRow],
+    today: NaiveDate,
+) -> Result<Vec<Row>, AppError> {
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     let docs = conferences::load_many(&state.db, &ids).await?;
-    Ok(rows.iter().map(|r| row_of(r, docs.get(&r.id).map(|s| &s.conference), today)).collect())
+    Ok(rows.iter().map(|r| row_of(words, r, docs.get(&r.id).map(|s| &s.conference), today)).collect())
 }
 
 #[derive(Template)]
@@ -74,13 +80,13 @@ struct ChairPage<'a> {
 
 /// The chair's dashboard: today, this week, later, and records to approve (MIN-02/03).
 pub async fn chair(State(state): State<SharedState>, ctx: Ctx) -> Result<Response, AppError> {
-    let page = ctx.page("Your conferences", "/conferences/chair");
+    let page = ctx.page(ctx.words.nav_yours, "/conferences/chair");
     let today = state.settings.clock.today();
     let me = &ctx.actor.user_id;
     let week_end = today.checked_add_days(Days::new(7)).unwrap_or(today);
     let later = today.checked_add_days(Days::new(90)).unwrap_or(today);
     let soon = conferences::chaired_between(&state.db, me, today, later).await?;
-    let all = rows_with_docs(&state, &soon, today).await?;
+    let all = rows_with_docs(&state, ctx.words, &soon, today).await?;
     let (mut today_rows, mut week, mut upcoming) = (Vec::new(), Vec::new(), Vec::new());
     for (row, r) in all.into_iter().zip(soon.iter()) {
         match r.date {
@@ -106,7 +112,7 @@ pub async fn chair(State(state): State<SharedState>, ctx: Ctx) -> Result<Respons
     let mut records = Vec::new();
     for (r, stored) in &past {
         let c = &stored.conference;
-        let mut row = row_of(r, Some(c), today);
+        let mut row = row_of(ctx.words, r, Some(c), today);
         if let Some(due) = c.date().and_then(|d| c.record_due_by(&rules.policy(d), &rules.calendar)) {
             row.record_due = view::long_date(&due);
             row.record_overdue = today > due;
@@ -135,7 +141,7 @@ struct ListPage<'a> {
 /// The coordinator's list: requests waiting to be scheduled (most urgent first), and the
 /// conferences coming up with where their invitations stand (INV-04).
 pub async fn list(State(state): State<SharedState>, ctx: Ctx) -> Result<Response, AppError> {
-    let page = ctx.page("Conferences", "/conferences");
+    let page = ctx.page(ctx.words.nav_all, "/conferences");
     let today = state.settings.clock.today();
     // The most urgent requests first; at national scale a page shows the first 100.
     let mut requested = conferences::waiting_to_be_scheduled(&state.db, &ctx.actor.authority_id).await?;
@@ -159,8 +165,8 @@ pub async fn list(State(state): State<SharedState>, ctx: Ctx) -> Result<Response
         &listed,
     )
     .await?;
-    let requested = rows_with_docs(&state, &requested, today).await?;
-    let upcoming = rows_with_docs(&state, &upcoming, today).await?;
-    let live = rows_with_docs(&state, &live, today).await?;
+    let requested = rows_with_docs(&state, ctx.words, &requested, today).await?;
+    let upcoming = rows_with_docs(&state, ctx.words, &upcoming, today).await?;
+    let live = rows_with_docs(&state, ctx.words, &live, today).await?;
     Ok(view::render(&ListPage { page: &page, requested, groups: vec![("Coming up", upcoming), ("In progress", live)] }))
 }

@@ -49,8 +49,9 @@ pub async fn request_page(
         "conference.request-form.read",
     )
     .await?;
-    let kind = crate::pages::arrange::request_kind(state, &record, kind).await?;
-    let mut page = ctx.page(&format!("Request a conference for the {}", record.family.name), "/families");
+    let kind = crate::pages::arrange::request_kind(state, &record, kind, ctx.words).await?;
+    let mut page =
+        ctx.page(&format!("{} for the {}", ctx.words.reword("Request a conference"), record.family.name), "/families");
     page.errors = errors;
     let children = record
         .children
@@ -96,7 +97,11 @@ pub async fn request_page(
         family_name: &record.family.name,
         children,
         radio_groups: vec![
-            ("enquiry", "Which enquiry led to the request", opts(EnquiryKind::ALL, |e| (e.as_str(), e.label()))),
+            (
+                "enquiry",
+                "Which enquiry led to the request",
+                EnquiryKind::ALL.iter().map(|e| Opt::new(e.as_str(), ctx.words.reword(e.label()))).collect(),
+            ),
             ("harm_finding", "What the enquiry found", opts(HarmFinding::ALL, |e| (e.as_str(), e.label()))),
         ],
         check_groups: vec![

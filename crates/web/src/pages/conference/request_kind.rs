@@ -24,8 +24,8 @@ pub struct KindQuery {
 /// What the request page asks for the kind chosen (S47-01, TIME-01..03, CHAIR-02).
 pub struct RequestKind {
     pub kind: &'static str,
-    pub heading: &'static str,
-    pub intro: &'static str,
+    pub heading: String,
+    pub intro: String,
     pub kinds: Vec<Opt>,
     /// Review: the family's conferences that were held, to follow.
     pub previous: Vec<Opt>,
@@ -49,6 +49,7 @@ pub async fn request_kind(
     state: &SharedState,
     record: &families::FamilyRecord,
     kind: ConferenceKind,
+    words: &'static confer_domain::words::Words,
 ) -> Result<RequestKind, AppError> {
     let (heading, intro) = match kind {
         ConferenceKind::Initial => (
@@ -75,7 +76,7 @@ pub async fn request_kind(
             .filter(|r| r.state == ConferenceState::Closed.as_str())
             .filter_map(|r| {
                 let date = r.date?;
-                let label = ConferenceKind::parse(&r.kind).map(|k| k.label()).unwrap_or("Conference");
+                let label = words.kind_text(&r.kind);
                 Some(Opt::new(r.id, format!("{label} held on {}", view::long_date(&date))))
             })
             .collect()
@@ -105,9 +106,9 @@ pub async fn request_kind(
     }
     Ok(RequestKind {
         kind: kind.as_str(),
-        heading,
-        intro,
-        kinds: opts(ConferenceKind::ALL, |k| (k.as_str(), k.label())),
+        heading: words.reword(heading),
+        intro: words.reword(intro),
+        kinds: ConferenceKind::ALL.iter().map(|k| Opt::new(k.as_str(), words.kind(*k))).collect(),
         previous,
         plan_children,
         plan_categories: opts(PlanCategory::ALL, |e| (e.as_str(), e.label())),

@@ -94,10 +94,10 @@ pub fn task_row(ctx: &Ctx, a: &crate::api_conferences::Allowed, id: &str, t: &Ta
     };
     let open = may(ctx, a, action_of(t.task)) && !(t.task == Task::Meeting && t.status == TaskStatus::CannotStart);
     let name = match (t.task, t.status) {
-        (Task::Schedule, TaskStatus::Completed) => "Schedule or move the conference".to_owned(),
-        _ => t.task.label().to_owned(),
+        (Task::Schedule, TaskStatus::Completed) => ctx.words.reword("Schedule or move the conference"),
+        _ => ctx.words.reword(t.task.label()),
     };
-    let mut hint = t.hint.unwrap_or("").to_owned();
+    let mut hint = ctx.words.reword(t.hint.unwrap_or(""));
     if t.late {
         hint = if hint.is_empty() {
             "Late: past the date the rules set".into()
@@ -152,7 +152,7 @@ pub async fn conference_page(
         ("Concerns".into(), c.concerns().iter().map(|k| k.label()).collect::<Vec<_>>().join(", ")),
     ];
     if let Some(d) = c.strategy_discussion_on() {
-        summary.push(("Strategy discussion".into(), view::long_date(&d)));
+        summary.push((ctx.words.starting_discussion_title(), view::long_date(&d)));
     }
     summary.push((
         "Requested".into(),
@@ -238,9 +238,9 @@ pub async fn conference_page(
             .collect(),
         _ => Vec::new(),
     };
-    let mut page = ctx.page(&format!("{} for the {}", c.kind().label(), a.owner.family_name), "/conferences");
+    let mut page = ctx.page(&format!("{} for the {}", ctx.words.kind(c.kind()), a.owner.family_name), "/conferences");
     page.errors = errors;
-    page.notice = done.and_then(|d| notice_for(d, &c));
+    page.notice = done.and_then(|d| notice_for(d, &c)).map(|n| ctx.words.reword(&n));
     Ok(view::render(&SummaryPage {
         page: &page,
         family_name: a.owner.family_name.clone(),

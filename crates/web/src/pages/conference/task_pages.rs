@@ -297,15 +297,15 @@ pub async fn task_page(
 
     let heading = heading(task, &c);
     let mut page =
-        ctx.page(&format!("{heading}: {} for the {}", c.kind().label(), a.owner.family_name), "/conferences");
+        ctx.page(&format!("{heading}: {} for the {}", ctx.words.kind(c.kind()), a.owner.family_name), "/conferences");
     page.errors = errors;
-    page.notice = done.and_then(|d| notice_for(d, &c));
+    page.notice = done.and_then(|d| notice_for(d, &c)).map(|n| ctx.words.reword(&n));
     Ok(view::render(&TaskPage {
         page: &page,
         id,
         version,
         task: task.as_str(),
-        caption: format!("{} for the {}", c.kind().label(), a.owner.family_name),
+        caption: format!("{} for the {}", ctx.words.kind(c.kind()), a.owner.family_name),
         status: c.task_state(task, today),
         heading,
         may: May {

@@ -141,7 +141,7 @@ pub fn task_rows(ctx: &Ctx, a: &Allowed, id: &str, c: &Conference) -> Vec<Row> {
         .into_iter()
         .map(|t| {
             let href = (open && t.status != TaskStatus::CannotStart).then(|| path_of(id, t.task));
-            Row::new(t.task.as_str().to_owned(), t.task.label().to_owned(), href, t.status, t.hint)
+            Row::new(t.task.as_str().to_owned(), ctx.words.reword(t.task.label()), href, t.status, t.hint)
         })
         .collect()
 }
@@ -215,9 +215,10 @@ pub async fn meeting_page(
         }
     }
     let tasks = task_rows(ctx, &a, id, &c);
-    let mut page = ctx.page(&format!("Meeting: {} for the {}", c.kind().label(), a.owner.family_name), "/conferences");
+    let mut page =
+        ctx.page(&format!("Meeting: {} for the {}", ctx.words.kind(c.kind()), a.owner.family_name), "/conferences");
     page.errors = errors;
-    page.notice = done.and_then(notice_for);
+    page.notice = done.and_then(notice_for).map(|n| ctx.words.reword(&n));
     Ok(view::render(&MeetingPage {
         page: &page,
         id,

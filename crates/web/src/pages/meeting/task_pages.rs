@@ -188,10 +188,10 @@ pub async fn task_page(
             .map(|p| Opt::new(p.professional_id.as_str(), format!("{}, {} ({})", p.name, p.job_title, p.agency_name)))
             .collect()
     };
-    let caption = format!("The meeting: {} for the {}", c.kind().label(), a.owner.family_name);
+    let caption = format!("The meeting: {} for the {}", ctx.words.kind(c.kind()), a.owner.family_name);
     let mut page = ctx.page(&format!("{}: {caption}", heading(task)), "/conferences");
     page.errors = errors;
-    page.notice = done.and_then(notice_for);
+    page.notice = done.and_then(notice_for).map(|n| ctx.words.reword(&n));
     let mut p = TaskPage {
         page: &page,
         id,

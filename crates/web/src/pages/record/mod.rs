@@ -223,14 +223,14 @@ pub async fn record_page(
     };
     let today = state.ops.clock.today();
     let mut page =
-        ctx.page(&format!("The record: {} for the {}", c.kind().label(), a.owner.family_name), "/conferences");
+        ctx.page(&format!("The record: {} for the {}", ctx.words.kind(c.kind()), a.owner.family_name), "/conferences");
     page.errors = errors;
-    page.notice = done.and_then(notice_for);
+    page.notice = done.and_then(notice_for).map(|n| ctx.words.reword(&n));
     Ok(view::render(&RecordPage {
         page: &page,
         id,
         family_name: a.owner.family_name.clone(),
-        kind: c.kind().label().to_owned(),
+        kind: ctx.words.kind(c.kind()).to_owned(),
         state: c.state().label().to_owned(),
         state_tag: state_tag(c.state()),
         closed: c.state() == ConferenceState::Closed,

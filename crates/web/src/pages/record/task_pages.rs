@@ -269,10 +269,10 @@ pub async fn task_page(
             None => "The approved record".to_owned(),
         },
     };
-    let caption = format!("The record: {} for the {}", c.kind().label(), a.owner.family_name);
+    let caption = format!("The record: {} for the {}", ctx.words.kind(c.kind()), a.owner.family_name);
     let mut page = ctx.page(&format!("{heading}: {caption}"), "/conferences");
     page.errors = errors;
-    page.notice = done.and_then(notice_for);
+    page.notice = done.and_then(notice_for).map(|n| ctx.words.reword(&n));
     let mut p = TaskPage {
         page: &page,
         id,
