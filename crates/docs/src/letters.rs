@@ -330,6 +330,9 @@ fn reworded(w: &Words, n: &'static NationWords) -> Words {
         field: r(w.field),
         detail: r(w.detail),
         to_be_arranged: r(w.to_be_arranged),
+        cancellation_title: r(w.cancellation_title),
+        cancellation_text: r(w.cancellation_text),
+        was_on: r(w.was_on),
     }
 }
 

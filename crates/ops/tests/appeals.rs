@@ -169,6 +169,7 @@ async fn scotland_each_childs_decision_records_the_reporter_referral_dec_01() {
             continuing_risk_of_significant_harm: false,
             inquorate_reason: Some("Fictional test conference.".into()),
             reporter_referral: r,
+            carry_over_actions: None,
         };
         let referral = ReporterReferral { referred: true, reasons: "Compulsory measures may be needed.".into() };
         if nation == Nation::Scotland {

@@ -260,7 +260,7 @@ async fn invited(app: &App, dad_prefers_post: bool) -> i64 {
     })
     .await
     .unwrap();
-    let ((), v) = conferences::save(&app.db, "conf", v, Change::new("coord", "conference.invite"), |c| {
+    let (_, v) = conferences::save(&app.db, "conf", v, Change::new("coord", "conference.invite"), |c| {
         c.invite_family_member(&coordinator(), &"mum".into(), d("2026-11-04"))?;
         c.invite_family_member(&coordinator(), &"dad".into(), d("2026-11-04"))
     })
