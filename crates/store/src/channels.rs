@@ -121,8 +121,8 @@ pub fn is_uuid(s: &str) -> bool {
 }
 
 /// What to give instead of a key that is not a Notify API key (never repeating the key).
-pub const KEY_HINT: &str = "A GOV.UK Notify API key is its name followed by two long codes, such as \
-    confer_live-26785a09-ab16-4eb0-8407-a37497a57506-3d844edf-8d35-48ac-975b-e847b4f122b0. \
+pub const KEY_HINT: &str = "A GOV.UK Notify API key is its name followed by two long codes, each of 36 \
+    letters, digits and hyphens (name-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx). \
     Copy the whole key from Notify's API integration page.";
 
 /// Splits a Notify API key (`{key_name}-{service_id}-{secret}`, the last two UUIDs; the name

@@ -388,7 +388,7 @@ async fn send_one(
     ch: &Channels,
     settings: &MailSettings,
     transport: Option<&AsyncSmtpTransport<Tokio1Executor>>,
-    now: chrono::DateTime<Utc>,
+    _now: chrono::DateTime<Utc>,
 ) -> Result<(&'static str, Option<String>), Failure> {
     use crate::notify::{self, ApiKey, Send};
     use confer_store::channels::{EmailVia, SmsVia};
@@ -407,8 +407,7 @@ async fn send_one(
             let template = template.ok_or_else(|| not_set_up("text messages"))?;
             let key = notify_key()?;
             let sms = Send::Sms { to: m.recipient.trim(), template_id: template, body: &m.body };
-            let id =
-                notify::send(&settings.http, &settings.notify_url, &key, &sms, &m.id, now).await.map_err(via_notify)?;
+            let id = notify::send(&settings.http, &settings.notify_url, &key, &sms, &m.id).await.map_err(via_notify)?;
             Ok(("notify", Some(id)))
         }
         ("email", EmailVia::Notify) => {
@@ -416,9 +415,8 @@ async fn send_one(
             let key = notify_key()?;
             let body = m.body.replace(confer_store::feedback::LINK_BASE, settings.public_url.trim_end_matches('/'));
             let email = Send::Email { to: m.recipient.trim(), template_id: template, subject: &m.subject, body: &body };
-            let id = notify::send(&settings.http, &settings.notify_url, &key, &email, &m.id, now)
-                .await
-                .map_err(via_notify)?;
+            let id =
+                notify::send(&settings.http, &settings.notify_url, &key, &email, &m.id).await.map_err(via_notify)?;
             Ok(("notify", Some(id)))
         }
         ("email", EmailVia::Smtp) => {

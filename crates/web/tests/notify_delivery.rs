@@ -398,7 +398,7 @@ async fn notify_refusals_403_and_429_are_retried_with_backoff_and_400_fails_at_o
     // Notify answers again: both are sent.
     notify.lock().unwrap().force = None;
     let pass = mail::deliver_due(&app.db, &s, "w1", t1 + Span::seconds(121)).await.unwrap();
-    assert_eq!(pass.sent, 2);
+    assert_eq!(pass.sent, 2, "{pass:?} {:?}", outbox::state(&app.db, &dad).await.unwrap());
     assert_eq!(outbox::state(&app.db, &dad).await.unwrap().unwrap().status, "sent");
 
     // A template Notify does not have: 400 BadRequestError, failed at once (trying again

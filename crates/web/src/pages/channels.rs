@@ -157,6 +157,9 @@ pub async fn letter(
     ctx: Ctx,
     Query(q): Query<LetterQuery>,
 ) -> Result<Response, AppError> {
+    if q.id.trim().is_empty() {
+        return Err(AppError::BadRequest("Say which letter to download: open it from the print list.".into()));
+    }
     let (name, bytes) = confer_ops::documents::print_letter(&state.ops, &ctx.actor, &q.id).await?;
     let mut res = bytes.into_response();
     let h = res.headers_mut();
@@ -176,7 +179,11 @@ pub async fn mark_printed(
     body: axum::body::Bytes,
 ) -> Result<Response, AppError> {
     let p = pairs_of(&body)?;
-    confer_ops::documents::mark_printed_by(&state.ops, &ctx.actor, &field(&p, "id")).await?;
+    let id = field(&p, "id");
+    if id.trim().is_empty() {
+        return Err(AppError::BadRequest("Say which letter was printed: use its button on the print list.".into()));
+    }
+    confer_ops::documents::mark_printed_by(&state.ops, &ctx.actor, &id).await?;
     Ok(Redirect::to("/print-list?done=1").into_response())
 }
 
