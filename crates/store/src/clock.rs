@@ -59,7 +59,8 @@ impl Clock {
 }
 
 /// The real time, whatever the application's clock says. Only for what must agree with clocks
-/// outside confer: authenticator-app codes (TOTP), which a phone makes from its own clock.
+/// outside confer: authenticator-app codes (TOTP), which a phone makes from its own clock, and
+/// GOV.UK Notify's API tokens, whose issue time Notify checks against its own.
 /// Everything else takes time from a [`Clock`]. This module is the only place that reads the
 /// system's time (a test in the web crate checks the sources).
 pub fn real_now() -> DateTime<Utc> {

@@ -105,7 +105,7 @@ pub async fn send(
         .post(url)
         // Notify checks the token's time against its own clock: the real time, whatever time
         // the delivery pass runs "as" (a test's or a demo's clock).
-        .bearer_auth(key.token(chrono::Utc::now().timestamp()))
+        .bearer_auth(key.token(confer_store::clock::real_now().timestamp()))
         .json(&body)
         .timeout(Duration::from_secs(30))
         .send()
