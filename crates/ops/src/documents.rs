@@ -340,6 +340,21 @@ pub async fn print_letter(ops: &Ops, actor: &Actor, sent_id: &str) -> Result<(St
     allow_print_list(actor)?;
     let (sent, bytes) =
         documents_sent::print_letter(&ops.db, actor.authority_id.as_str(), sent_id).await?.ok_or(OpsError::NotFound)?;
+    // A letter carries the family's names and address: its download is a read of their record.
+    confer_store::audit::record_read(
+        &ops.db,
+        confer_store::audit::Entry {
+            authority_id: actor.authority_id.as_str(),
+            actor: actor.user_id.as_str(),
+            kind: confer_domain::audit::EventKind::Read,
+            action: "document.print-letter.read",
+            entity_type: "family",
+            entity_id: sent.family_id.as_str(),
+            before: serde_json::Value::Null,
+            after: serde_json::json!({ "document_id": sent.id, "kind": sent.kind }),
+        },
+    )
+    .await?;
     Ok((format!("{}-{}-{}.{}", sent.id, sent.kind, sent.language, sent.format), bytes))
 }
 
