@@ -14,6 +14,7 @@ use confer_domain::dashboards::{
     ParticipationGroup, ParticipationTotals, PlanFact, PlanGroup, PlanMonth, Timeliness,
 };
 use confer_store::dashboards::{self as store, AuditCounts, ConferenceBehind, DeadlineBehind, PlanBehind};
+use std::sync::Arc;
 
 fn allow(actor: &Actor, action: Action) -> Result<()> {
     match decide(actor, action, Target::Authority(&actor.authority_id)) {
@@ -32,6 +33,8 @@ fn may(actor: &Actor, action: Action) -> bool {
 pub struct Dashboard {
     pub filter: Filter,
     pub today: NaiveDate,
+    /// When the figures were counted (they may have been kept a short while).
+    pub counted_at: chrono::DateTime<chrono::Utc>,
     pub timeliness: Vec<MeasureFigures>,
     pub timeliness_trend: Vec<(Measure, Vec<MonthPoint>)>,
     pub outcomes: Outcomes,
@@ -48,14 +51,57 @@ pub struct Dashboard {
     pub may_list_families: bool,
 }
 
-/// The dashboard's figures: two grouped reads (deadlines, plans), and the summaries.
+/// What the dashboard counts in the database for a period and filters, and when: the same
+/// for everyone who may see the dashboard, so it can be kept ([`Ops::with_dashboard_cache`]).
+#[derive(Debug)]
+pub struct Counts {
+    pub deadlines: Vec<DeadlineFact>,
+    pub plans: Vec<PlanFact>,
+    pub held: Vec<d::ParticipationFact>,
+    pub counted_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The most sets of counts kept at once (each is a few hundred rows).
+const COUNTS_KEPT: usize = 256;
+
+/// The counts for the filters: kept ones while they are fresh, else counted now (three
+/// grouped reads: deadlines, plans, participation) and kept.
+async fn counts(ops: &Ops, actor: &Actor, filter: &Filter, today: NaiveDate) -> Result<Arc<Counts>> {
+    let key = format!("{}|{today}|{filter:?}", actor.authority_id.as_str());
+    let ttl = ops.dashboard_ttl;
+    if !ttl.is_zero() {
+        if let Some((at, c)) = ops.caches.dashboards.lock().ok().and_then(|m| m.get(&key).cloned()) {
+            if at.elapsed() < ttl {
+                return Ok(c);
+            }
+        }
+    }
+    let counts = Arc::new(Counts {
+        deadlines: store::deadline_groups(&ops.db, &actor.authority_id, filter, today).await?,
+        plans: store::plan_groups(&ops.db, &actor.authority_id, filter).await?,
+        held: store::participation_months(&ops.db, &actor.authority_id, filter).await?,
+        counted_at: ops.clock.now(),
+    });
+    if !ttl.is_zero() {
+        if let Ok(mut m) = ops.caches.dashboards.lock() {
+            m.retain(|_, (at, _)| at.elapsed() < ttl);
+            if m.len() >= COUNTS_KEPT {
+                m.clear();
+            }
+            m.insert(key, (std::time::Instant::now(), counts.clone()));
+        }
+    }
+    Ok(counts)
+}
+
+/// The dashboard's figures: the period's counts (kept a short while, see [`counts`]), and the
+/// summaries this person may see.
 pub async fn dashboard(ops: &Ops, actor: &Actor, filter: Filter) -> Result<Dashboard> {
     allow(actor, Action::ViewDashboards)?;
     let today = ops.clock.today();
-    let deadlines = store::deadline_groups(&ops.db, &actor.authority_id, &filter).await?;
-    let plans = store::plan_groups(&ops.db, &actor.authority_id, &filter).await?;
-    let held = store::participation_months(&ops.db, &actor.authority_id, &filter).await?;
-    let (participation, participation_trend) = d::participation_figures(&held, filter.from, filter.to);
+    let c = counts(ops, actor, &filter, today).await?;
+    let (deadlines, plans, held) = (&c.deadlines, &c.plans, &c.held);
+    let (participation, participation_trend) = d::participation_figures(held, filter.from, filter.to);
     let feedback = if may(actor, Action::ViewFeedback) {
         Some(crate::feedback::report_figures(ops, actor, filter.from, filter.to).await?)
     } else {
@@ -67,10 +113,11 @@ pub async fn dashboard(ops: &Ops, actor: &Actor, filter: Filter) -> Result<Dashb
         None
     };
     Ok(Dashboard {
-        timeliness: d::timeliness_figures(&deadlines, today),
-        timeliness_trend: d::timeliness_trend(&deadlines, filter.from, filter.to, today),
-        outcomes: d::outcome_figures(&plans, filter.from, filter.to),
-        plan_trend: d::plan_trend(&plans, filter.from, filter.to),
+        timeliness: d::timeliness_figures(deadlines, today),
+        timeliness_trend: d::timeliness_trend(deadlines, filter.from, filter.to, today),
+        outcomes: d::outcome_figures(plans, filter.from, filter.to),
+        plan_trend: d::plan_trend(plans, filter.from, filter.to),
+        counted_at: c.counted_at,
         participation,
         participation_trend,
         feedback,

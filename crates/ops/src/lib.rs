@@ -51,6 +51,9 @@ pub struct Ops {
     /// The only source of "now" and "today" for operations (tests fix it).
     pub clock: Clock,
     caches: Arc<Caches>,
+    /// How long the dashboards' counts are kept before they are counted again
+    /// ([`Ops::with_dashboard_cache`]; none by default).
+    dashboard_ttl: std::time::Duration,
 }
 
 #[derive(Default)]
@@ -60,6 +63,9 @@ struct Caches {
     /// Each authority's calendar and policy history, with the fingerprint of what they were
     /// built from (`confer_store::calendar::rules_fingerprint`): rebuilt only when that changes.
     rules: Mutex<HashMap<String, (String, Arc<Rules>)>>,
+    /// The dashboards' counts by authority, period and filters, with when they were counted
+    /// (`dashboards::Counts`): kept for [`Ops::with_dashboard_cache`]'s time.
+    dashboards: Mutex<HashMap<String, (std::time::Instant, Arc<dashboards::Counts>)>>,
 }
 
 /// The authority's working-day calendar (its nation's bank holidays, announced days and its
@@ -89,7 +95,17 @@ impl std::fmt::Debug for Ops {
 
 impl Ops {
     pub fn new(db: Db, clock: Clock) -> Ops {
-        Ops { db, clock, caches: Arc::default() }
+        Ops { db, clock, caches: Arc::default(), dashboard_ttl: std::time::Duration::ZERO }
+    }
+
+    /// Keeps the managers' dashboards' counts for `ttl` (issue 12): a year of an authority of
+    /// 50,000 families is about 100,000 deadlines to count, and everyone looking at the same
+    /// period and filters within that time shares one count. The page says when its figures
+    /// were counted. `confer serve` keeps them a minute; with zero (the default, and in tests)
+    /// every view counts afresh.
+    pub fn with_dashboard_cache(mut self, ttl: std::time::Duration) -> Ops {
+        self.dashboard_ttl = ttl;
+        self
     }
 
     /// The authority (read once, then kept: its code, name and nation never change).

@@ -580,14 +580,17 @@ pub async fn chaired_between(db: &Db, chair: &UserId, from: NaiveDate, to: Naive
     rows.iter().map(row_from).collect()
 }
 
-/// Requests waiting to be scheduled, the most urgent (earliest due) first: the coordinator's queue.
-pub async fn waiting_to_be_scheduled(db: &Db, authority: &AuthorityId) -> Result<Vec<ConferenceRow>> {
+/// Requests waiting to be scheduled, the most urgent (earliest due) first: the coordinator's
+/// queue, at most `limit` of them (read in that order from the `conference_waiting` index, so
+/// the first page of a long queue costs what a short queue does). [`count`] gives how many wait.
+pub async fn waiting_to_be_scheduled(db: &Db, authority: &AuthorityId, limit: i64) -> Result<Vec<ConferenceRow>> {
     let rows = sqlx::query(&format!(
         "SELECT {ROW_COLUMNS} FROM conference c JOIN family f ON f.id = c.family_id WHERE c.authority_id = $1 \
-         AND c.state = $2 ORDER BY c.due_by, c.created_at, c.id"
+         AND c.state = $2 ORDER BY c.due_by, c.created_at, c.id LIMIT $3"
     ))
     .bind(authority.as_str())
     .bind(ConferenceState::Requested.as_str())
+    .bind(limit)
     .fetch_all(db.pool())
     .await?;
     rows.iter().map(row_from).collect()
@@ -603,24 +606,64 @@ pub struct Filter {
     pub offset: i64,
 }
 
+/// The conditions of a [`Filter`] (alias `c`), and their binds after the authority (`$1`):
+/// only the filters given become conditions, so each shape of list gets a plan for itself
+/// (a condition such as `($2 = '' OR c.state = $2)` would keep the database from using the
+/// index on state and date).
+fn filter_sql(filter: &Filter) -> (String, Vec<String>) {
+    let mut sql = String::from("c.authority_id = $1");
+    let mut binds = Vec::new();
+    let mut add = |cond: &str, value: String, binds: &mut Vec<String>| {
+        binds.push(value);
+        sql.push_str(&format!(" AND {cond} ${}", binds.len() + 1));
+    };
+    if let Some(s) = filter.state {
+        add("c.state =", s.as_str().to_owned(), &mut binds);
+    }
+    if let Some(d) = filter.from {
+        add("c.date >=", d.to_string(), &mut binds);
+    }
+    if let Some(d) = filter.to {
+        add("c.date <=", d.to_string(), &mut binds);
+    }
+    (sql, binds)
+}
+
 /// An authority's conferences by state and date (paged); undated requests come last.
 pub async fn list(db: &Db, authority: &AuthorityId, filter: &Filter) -> Result<Vec<ConferenceRow>> {
-    // Absent filters become conditions that hold for every row, so one statement serves all.
+    let (cond, binds) = filter_sql(filter);
+    // With a first day, every conference listed has a date: the index gives them in order.
+    let order = if filter.from.is_some() {
+        "c.date, c.due_by, c.id"
+    } else {
+        "CASE WHEN c.date IS NULL THEN 1 ELSE 0 END, c.date, c.due_by, c.id"
+    };
+    let n = binds.len();
     let sql = format!(
-        "SELECT {ROW_COLUMNS} FROM conference c JOIN family f ON f.id = c.family_id WHERE c.authority_id = $1 \
-         AND ($2 = '' OR c.state = $2) AND ($3 = '' OR c.date >= $3) AND ($4 = '' OR c.date <= $4) \
-         ORDER BY CASE WHEN c.date IS NULL THEN 1 ELSE 0 END, c.date, c.due_by, c.id LIMIT $5 OFFSET $6"
+        "SELECT {ROW_COLUMNS} FROM conference c JOIN family f ON f.id = c.family_id WHERE {cond} \
+         ORDER BY {order} LIMIT ${} OFFSET ${}",
+        n + 2,
+        n + 3
     );
-    let rows = sqlx::query(&sql)
-        .bind(authority.as_str())
-        .bind(filter.state.map(|s| s.as_str()).unwrap_or(""))
-        .bind(filter.from.map(|d| d.to_string()).unwrap_or_default())
-        .bind(filter.to.map(|d| d.to_string()).unwrap_or_default())
-        .bind(filter.limit)
-        .bind(filter.offset)
-        .fetch_all(db.pool())
-        .await?;
+    let mut q = sqlx::query(&sql).bind(authority.as_str());
+    for b in &binds {
+        q = q.bind(b.clone());
+    }
+    let rows = q.bind(filter.limit).bind(filter.offset).fetch_all(db.pool()).await?;
     rows.iter().map(row_from).collect()
+}
+
+/// How many of an authority's conferences a [`Filter`] matches (its limit and offset aside):
+/// "the first 100 of 3,596".
+pub async fn count(db: &Db, authority: &AuthorityId, filter: &Filter) -> Result<i64> {
+    let (cond, binds) = filter_sql(filter);
+    let sql = format!("SELECT COUNT(*) AS n FROM conference c WHERE {cond}");
+    let mut q = sqlx::query(&sql).bind(authority.as_str());
+    for b in &binds {
+        q = q.bind(b.clone());
+    }
+    let row = q.fetch_one(db.pool()).await?;
+    int(&row, "n")
 }
 
 /// How a user stands towards one conference of a family: the family's relationships

@@ -262,8 +262,13 @@ pub async fn due_for_review(
         .and_then(|d| d.succ_opt())
         .unwrap_or(today);
     let rows = sqlx::query(
+        // The candidates come from the children's dates (`child_born`, `child_expected`): only
+        // families with a child born by the cutoff, a few among 50,000, are grouped, instead
+        // of every child of the authority (issue 12).
         "SELECT f.id, f.name, MAX(COALESCE(c.date_of_birth, c.expected_date)) AS youngest FROM family f \
          JOIN child c ON c.family_id = f.id WHERE f.authority_id = $1 \
+         AND f.id IN (SELECT b.family_id FROM child b WHERE b.date_of_birth <= $2 \
+                      UNION SELECT e.family_id FROM child e WHERE e.date_of_birth IS NULL AND e.expected_date <= $2) \
          GROUP BY f.id, f.name HAVING MAX(COALESCE(c.date_of_birth, c.expected_date)) <= $2 \
          ORDER BY youngest, f.id LIMIT $3 OFFSET $4",
     )

@@ -134,7 +134,7 @@ async fn the_chair_and_note_taker_of_a_conference_stand_in_relationship_to_it_ro
     assert_eq!(family_wide, vec![Relationship::ConferenceChair]);
     let mine = conferences::chaired_between(&db, &chair, d("2026-11-01"), d("2026-11-30")).await.unwrap();
     assert_eq!(mine.len(), 1);
-    assert!(conferences::waiting_to_be_scheduled(&db, &la).await.unwrap().is_empty());
+    assert!(conferences::waiting_to_be_scheduled(&db, &la, 100).await.unwrap().is_empty());
     // The note taker is kept with the conference.
     let stored = conferences::load(&db, "conf").await.unwrap();
     assert_eq!(stored.note_taker, Some(UserId::from("notes")));

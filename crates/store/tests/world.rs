@@ -43,7 +43,7 @@ async fn the_world_brings_a_conference_to_scheduled_and_invited_through_the_doma
     for p in [Person::FamilyMember("lark-mum".into()), Person::Professional("p-police".into())] {
         assert!(c.conference.invitation_of(&p).is_some(), "{p:?} is invited");
     }
-    assert!(conferences::waiting_to_be_scheduled(&db, &w.authority.id).await.unwrap().is_empty());
+    assert!(conferences::waiting_to_be_scheduled(&db, &w.authority.id, 100).await.unwrap().is_empty());
 }
 
 #[tokio::test]

@@ -47,6 +47,9 @@ pub struct WebSettings {
     pub trusted_proxies: usize,
     /// The time the application works with (the system clock; tests fix it).
     pub clock: clock::Clock,
+    /// How long the managers' dashboards keep their counts (seconds; 0: counted at every
+    /// view). `confer serve` keeps them 60 s (issue 12, [`confer_ops::Ops::with_dashboard_cache`]).
+    pub dashboard_cache_seconds: u64,
 }
 
 impl Default for WebSettings {
@@ -61,6 +64,7 @@ impl Default for WebSettings {
             max_body_bytes: 12 * 1024 * 1024,
             trusted_proxies: 0,
             clock: clock::Clock::system(),
+            dashboard_cache_seconds: 0,
         }
     }
 }
@@ -265,7 +269,8 @@ pub fn app(db: Db, settings: WebSettings) -> Router {
     // One clock: the store stamps and expires by the time the pages show.
     let db = db.with_clock(settings.clock.clone());
     let state: SharedState = Arc::new(AppState {
-        ops: confer_ops::Ops::new(db.clone(), settings.clock.clone()),
+        ops: confer_ops::Ops::new(db.clone(), settings.clock.clone())
+            .with_dashboard_cache(Duration::from_secs(settings.dashboard_cache_seconds)),
         db,
         settings,
         directory: Default::default(),

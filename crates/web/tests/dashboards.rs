@@ -628,3 +628,54 @@ async fn participation_of_a_known_set_of_conferences_meet_02_child_01_child_03_l
     assert!(figures_only.body.contains("Parents and carers attending"));
     assert_eq!(tm.get(&excluded).await.status, StatusCode::FORBIDDEN);
 }
+
+/// Issue 12: the counts of a period are kept for the cache's time and shared by everyone who
+/// asks for the same authority, period and filters, with when they were counted; after that
+/// time (or with no cache, as in every other test here) a view counts afresh and sees a
+/// deadline added since.
+#[tokio::test]
+async fn the_counts_are_kept_for_the_cache_time_then_counted_again_qa_02() {
+    use confer_domain::timescales::DeadlineRule as R;
+    let fx = fixture().await;
+    let qa = actor(&fx.app, &fx.qa, Role::QualityAssurance);
+    let input = FilterInput { from: "2026-09-01".into(), to: "2026-11-30".into(), ..FilterInput::default() };
+    let filter = || input.check(d("2026-11-30"), &["team-a", "team-b"], &[fx.chair.as_str()]).unwrap();
+    let kept = confer_ops::Ops::new(fx.app.db.clone(), fx.clock.clone())
+        .with_dashboard_cache(std::time::Duration::from_secs(3600));
+    let before = confer_ops::dashboards::dashboard(&kept, &qa, filter()).await.unwrap();
+    assert_eq!(counts(&before)[0], (1, 2, 0));
+
+    // A late ICPC deadline, due in the period, is added.
+    let case: String = sqlx::query("SELECT id FROM family_case WHERE family_id = 'fam-a'")
+        .fetch_one(fx.app.db.pool())
+        .await
+        .unwrap()
+        .get("id");
+    deadline(&fx.app, "fam-a", &case, R::InitialConference, "2026-10-20", "2026-11-10", None, None, None).await;
+
+    // Within the cache's time: the kept counts, and when they were counted.
+    let again = confer_ops::dashboards::dashboard(&kept, &qa, filter()).await.unwrap();
+    assert_eq!(counts(&again)[0], (1, 2, 0));
+    assert_eq!(again.counted_at, before.counted_at);
+    // The manager asking for the same period shares them; another period is counted for itself.
+    let manager = actor(&fx.app, &fx.manager, Role::TeamManager);
+    assert_eq!(counts(&confer_ops::dashboards::dashboard(&kept, &manager, filter()).await.unwrap())[0], (1, 2, 0));
+    let narrower = || {
+        FilterInput { from: "2026-10-01".into(), to: "2026-11-30".into(), ..FilterInput::default() }
+            .check(d("2026-11-30"), &["team-a", "team-b"], &[fx.chair.as_str()])
+            .unwrap()
+    };
+    let october = confer_ops::dashboards::dashboard(&kept, &qa, narrower()).await.unwrap();
+    let fresh = confer_ops::Ops::new(fx.app.db.clone(), fx.clock.clone());
+    let october_fresh = confer_ops::dashboards::dashboard(&fresh, &qa, narrower()).await.unwrap();
+    assert_eq!(counts(&october), counts(&october_fresh), "another period is counted for itself, with the new deadline");
+
+    // No cache: counted afresh. A cache whose time has passed: counted again.
+    assert_eq!(counts(&figures(&fx, FilterInput::default()).await)[0], (1, 3, 0));
+    let brief = confer_ops::Ops::new(fx.app.db.clone(), fx.clock.clone())
+        .with_dashboard_cache(std::time::Duration::from_millis(20));
+    assert_eq!(counts(&confer_ops::dashboards::dashboard(&brief, &qa, filter()).await.unwrap())[0], (1, 3, 0));
+    deadline(&fx.app, "fam-a", &case, R::InitialConference, "2026-10-21", "2026-11-11", None, None, None).await;
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    assert_eq!(counts(&confer_ops::dashboards::dashboard(&brief, &qa, filter()).await.unwrap())[0], (1, 4, 0));
+}

@@ -212,7 +212,7 @@ pub async fn list(ops: &Ops, actor: &Actor, q: ListInput) -> Result<Vec<Conferen
 
 /// Requested conferences waiting for a date.
 pub async fn requested(ops: &Ops, actor: &Actor) -> Result<Vec<ConferenceRowDto>> {
-    let rows = conferences::waiting_to_be_scheduled(&ops.db, &actor.authority_id).await?;
+    let rows = conferences::waiting_to_be_scheduled(&ops.db, &actor.authority_id, i64::MAX).await?;
     Ok(rows.into_iter().map(Into::into).collect())
 }
 

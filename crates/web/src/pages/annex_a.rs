@@ -75,6 +75,14 @@ pub async fn page(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, res).into_response());
         }
     };
+    let (from, to) = (period.from.to_string(), period.to.to_string());
+    // Opening the page offers the last six months; the lists are made when a period is asked
+    // for ("Show the lists"). Making them reads every child of the authority (seconds for
+    // 100,000 children), which opening the page to choose a period should not cost (issue 12).
+    let asked = [&q.from, &q.to].iter().any(|d| d.as_deref().is_some_and(|d| !d.trim().is_empty()));
+    if !asked {
+        return Ok(view::render(&AnnexAPage { page: &page, from: &from, to: &to, report: None, lists: &ListNo::ALL }));
+    }
     let report = annex_a::report(&state.ops, By::Person(&ctx.actor), &ctx.actor.authority_id, period).await?;
     let families: Vec<&str> = report.families.iter().map(String::as_str).collect();
     confer_store::audit::log_list_read(
@@ -85,7 +93,6 @@ pub async fn page(
         &families,
     )
     .await?;
-    let (from, to) = (period.from.to_string(), period.to.to_string());
     Ok(view::render(&AnnexAPage { page: &page, from: &from, to: &to, report: Some(&report), lists: &ListNo::ALL }))
 }
 

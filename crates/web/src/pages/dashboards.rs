@@ -149,6 +149,8 @@ impl DashboardPage<'_> {
 
 struct View {
     period: String,
+    /// When the figures were counted (UK time): they may be up to a minute old.
+    counted_at: String,
     query: String,
     measures: Vec<MeasureRow>,
     by_category: Vec<(String, Cell)>,
@@ -395,6 +397,11 @@ fn view_of(d: &Dashboard) -> View {
         dissent: held_group(ParticipationGroup::Dissent, ""),
         dissent_percent: pct(t.dissent_percent()),
         period: format!("{} to {}", view::long_date(&d.filter.from), view::long_date(&d.filter.to)),
+        counted_at: format!(
+            "{} on {}",
+            confer_store::uk_time::clock_time(&d.counted_at),
+            confer_store::uk_time::long_date(&d.counted_at)
+        ),
         query: q.clone(),
         measures,
         by_category,

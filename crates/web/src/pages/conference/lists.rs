@@ -135,38 +135,53 @@ pub async fn chair(State(state): State<SharedState>, ctx: Ctx) -> Result<Respons
 struct ListPage<'a> {
     page: &'a Page,
     requested: Vec<Row>,
-    groups: Vec<(&'static str, Vec<Row>)>,
+    /// How many requests wait in all (the list shows the first [`LIST_FIRST`]).
+    requested_total: i64,
+    groups: Vec<Group>,
 }
 
+/// A group of the coordinator's list: its caption, the rows shown and how many there are.
+struct Group {
+    caption: &'static str,
+    rows: Vec<Row>,
+    total: i64,
+}
+
+/// How many rows each part of the coordinator's list shows (the most urgent first).
+const LIST_FIRST: i64 = 100;
+
 /// The coordinator's list: requests waiting to be scheduled (most urgent first), and the
-/// conferences coming up with where their invitations stand (INV-04).
+/// conferences coming up with where their invitations stand (INV-04). At national scale each
+/// part shows its first 100, read in order from an index, and says how many there are.
 pub async fn list(State(state): State<SharedState>, ctx: Ctx) -> Result<Response, AppError> {
     let page = ctx.page(ctx.words.nav_all, "/conferences");
     let today = state.settings.clock.today();
-    // The most urgent requests first; at national scale a page shows the first 100.
-    let mut requested = conferences::waiting_to_be_scheduled(&state.db, &ctx.actor.authority_id).await?;
-    requested.truncate(100);
-    let filter =
-        |s: ConferenceState| conferences::Filter { state: Some(s), from: Some(today), to: None, limit: 100, offset: 0 };
-    let upcoming = conferences::list(&state.db, &ctx.actor.authority_id, &filter(ConferenceState::Scheduled)).await?;
-    let live = conferences::list(
-        &state.db,
-        &ctx.actor.authority_id,
-        &conferences::Filter { from: None, ..filter(ConferenceState::InProgress) },
-    )
-    .await?;
+    let (db, authority) = (&state.db, &ctx.actor.authority_id);
+    let requested = conferences::waiting_to_be_scheduled(db, authority, LIST_FIRST).await?;
+    let filter = |s: ConferenceState| conferences::Filter {
+        state: Some(s),
+        from: Some(today),
+        to: None,
+        limit: LIST_FIRST,
+        offset: 0,
+    };
+    let waiting = filter(ConferenceState::Requested);
+    let requested_total = conferences::count(db, authority, &conferences::Filter { from: None, ..waiting }).await?;
+    let upcoming_filter = filter(ConferenceState::Scheduled);
+    let upcoming = conferences::list(db, authority, &upcoming_filter).await?;
+    let upcoming_total = conferences::count(db, authority, &upcoming_filter).await?;
+    let live_filter = conferences::Filter { from: None, ..filter(ConferenceState::InProgress) };
+    let live = conferences::list(db, authority, &live_filter).await?;
+    let live_total = conferences::count(db, authority, &live_filter).await?;
     // One read event naming every family this list shows (issue 10).
     let listed: Vec<&str> = requested.iter().chain(&upcoming).chain(&live).map(|r| r.family_id.as_str()).collect();
-    confer_store::audit::log_list_read(
-        &state.db,
-        ctx.actor.authority_id.as_str(),
-        ctx.actor_id(),
-        "conferences",
-        &listed,
-    )
-    .await?;
+    confer_store::audit::log_list_read(db, authority.as_str(), ctx.actor_id(), "conferences", &listed).await?;
     let requested = rows_with_docs(&state, ctx.words, &requested, today).await?;
     let upcoming = rows_with_docs(&state, ctx.words, &upcoming, today).await?;
     let live = rows_with_docs(&state, ctx.words, &live, today).await?;
-    Ok(view::render(&ListPage { page: &page, requested, groups: vec![("Coming up", upcoming), ("In progress", live)] }))
+    let groups = vec![
+        Group { caption: "Coming up", rows: upcoming, total: upcoming_total },
+        Group { caption: "In progress", rows: live, total: live_total },
+    ];
+    Ok(view::render(&ListPage { page: &page, requested, requested_total, groups }))
 }
