@@ -23,6 +23,24 @@ pub struct FamilyAction {
     pub overdue: bool,
 }
 
+/// CG-02: the core group meeting arranged next, as people's lists and the portal show it:
+/// when and where, nothing else.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NextMeeting {
+    pub on: NaiveDate,
+    /// "HH:MM", UK time.
+    pub at: String,
+    /// The room, if it meets in one.
+    pub venue: Option<String>,
+    pub online: bool,
+}
+
+impl NextMeeting {
+    pub fn of(a: &crate::plan::ArrangedCoreGroup) -> NextMeeting {
+        NextMeeting { on: a.on, at: a.at.format("%H:%M").to_string(), venue: a.venue.clone(), online: a.online }
+    }
+}
+
 /// A child's plan as a parent or carer may read it (PLAN-06, EXC-06).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FamilyPlan {
@@ -37,6 +55,8 @@ pub struct FamilyPlan {
     pub actions: Vec<FamilyAction>,
     /// The next core group: not given to someone excluded from the whole conference (EXC-04).
     pub next_core_group: Option<NaiveDate>,
+    /// CG-02: the core group meeting arranged, when one is (EXC-04 as above).
+    pub next_meeting: Option<NextMeeting>,
     pub next_review: Option<NaiveDate>,
     /// Part of the plan is not shown to them because of an exclusion (EXC-06).
     pub withheld: bool,
@@ -88,6 +108,7 @@ pub fn for_parent(plan: &Plan, adult: &AdultId, visibility: &Visibility, today: 
         long_term_goals,
         actions,
         next_core_group: if visibility.meeting_details { plan.core_group_due_by } else { None },
+        next_meeting: plan.arranged_core_group().filter(|_| visibility.meeting_details).map(NextMeeting::of),
         next_review: plan.next_review_by,
         withheld,
         ended_on: plan.ended.as_ref().map(|e| e.on),
@@ -477,6 +498,7 @@ mod tests {
             next_review_by: Some(d("2027-02-20")),
             ended: None,
             lifecycle: Default::default(),
+            arrangements: Default::default(),
         }
     }
 
