@@ -451,7 +451,7 @@ fn a_concern_brings_the_review_forward_to_an_earlier_date_rev_02() {
     assert_eq!(p.bring_review_forward(&teacher(), d("2026-12-08"), "x", d("2026-12-03")), Err(PlanError::NotLeading));
 }
 
-fn slot(on: &str, at_time: &str, venue: Option<&str>, online: bool) -> CoreGroupSlot {
+fn cg_slot(on: &str, at_time: &str, venue: Option<&str>, online: bool) -> CoreGroupSlot {
     CoreGroupSlot {
         on: d(on),
         at: chrono::NaiveTime::parse_from_str(at_time, "%H:%M").unwrap(),
@@ -468,21 +468,21 @@ fn a_core_group_meeting_is_arranged_moved_and_cancelled_with_reasons_cg_01_cg_02
     let today = d("2026-11-25");
     let now = at("2026-11-25 09:00");
     // CG-02: arranged by the due date (4 December), the whole core group invited (CG-01).
-    let n = p.arrange_core_group(&kw, slot("2026-12-02", "14:00", Some(" Family Centre "), false), today, now);
+    let n = p.arrange_core_group(&kw, cg_slot("2026-12-02", "14:00", Some(" Family Centre "), false), today, now);
     assert_eq!(n, Ok(1));
     let a = p.arranged_core_group().expect("arranged").clone();
     assert_eq!(a.venue.as_deref(), Some("Family Centre"));
     assert_eq!(a.invited, p.core_group.iter().map(|m| m.person.clone()).collect::<Vec<_>>());
     // One at a time.
     assert_eq!(
-        p.arrange_core_group(&kw, slot("2026-12-03", "10:00", None, true), today, now),
+        p.arrange_core_group(&kw, cg_slot("2026-12-03", "10:00", None, true), today, now),
         Err(PlanError::AlreadyArranged { on: d("2026-12-02") })
     );
     // Moving needs a reason and a change; after the due date it needs the late reason.
-    let later = slot("2026-12-08", "10:00", None, true);
+    let later = cg_slot("2026-12-08", "10:00", None, true);
     assert_eq!(p.move_core_group(&kw, later.clone(), " ", today, now), Err(PlanError::Missing { what: "why the meeting moves" }));
     assert_eq!(
-        p.move_core_group(&kw, slot("2026-12-02", "14:00", Some("Family Centre"), false), "Room", today, now),
+        p.move_core_group(&kw, cg_slot("2026-12-02", "14:00", Some("Family Centre"), false), "Room", today, now),
         Err(PlanError::NothingChanged)
     );
     assert_eq!(
@@ -504,7 +504,7 @@ fn a_core_group_meeting_is_arranged_moved_and_cancelled_with_reasons_cg_01_cg_02
     assert_eq!(p.arrangements.cancelled[0].reason, "The family asked for another week.");
     assert_eq!(p.cancel_core_group(&kw, "again", now), Err(PlanError::NothingArranged));
     // The next arrangement has its own number (its own calendar entry).
-    let next = CoreGroupSlot { late_reason: Some("Family's request".into()), ..slot("2026-12-10", "09:30", Some("Civic Centre"), true) };
+    let next = CoreGroupSlot { late_reason: Some("Family's request".into()), ..cg_slot("2026-12-10", "09:30", Some("Civic Centre"), true) };
     assert_eq!(p.arrange_core_group(&kw, next, today, now), Ok(2));
 }
 
@@ -515,33 +515,33 @@ fn arranging_a_core_group_meeting_is_refused_with_reasons_cg_02() {
     let today = d("2026-11-25");
     let now = at("2026-11-25 09:00");
     assert_eq!(
-        p.arrange_core_group(&kw, slot("2026-11-24", "10:00", Some("Room"), false), today, now),
+        p.arrange_core_group(&kw, cg_slot("2026-11-24", "10:00", Some("Room"), false), today, now),
         Err(PlanError::ArrangedInThePast { on: d("2026-11-24") })
     );
-    assert_eq!(p.arrange_core_group(&kw, slot("2026-12-01", "10:00", Some("  "), false), today, now), Err(PlanError::NoPlace));
+    assert_eq!(p.arrange_core_group(&kw, cg_slot("2026-12-01", "10:00", Some("  "), false), today, now), Err(PlanError::NoPlace));
     assert_eq!(
-        p.arrange_core_group(&kw, slot("2026-12-07", "10:00", Some("Room"), false), today, now),
+        p.arrange_core_group(&kw, cg_slot("2026-12-07", "10:00", Some("Room"), false), today, now),
         Err(PlanError::LateWithoutReason { on: d("2026-12-07"), due: d("2026-12-04") })
     );
     // Only those who lead the plan arrange its meetings.
     assert_eq!(
-        p.arrange_core_group(&teacher(), slot("2026-12-01", "10:00", Some("Room"), false), today, now),
+        p.arrange_core_group(&teacher(), cg_slot("2026-12-01", "10:00", Some("Room"), false), today, now),
         Err(PlanError::NotLeading)
     );
     // Not once the plan has ended.
     p.end(&kw, EndReason::Adopted, "Adoption order", d("2026-11-25")).expect("ended");
     assert!(matches!(
-        p.arrange_core_group(&kw, slot("2026-12-01", "10:00", Some("Room"), false), today, now),
+        p.arrange_core_group(&kw, cg_slot("2026-12-01", "10:00", Some("Room"), false), today, now),
         Err(PlanError::Ended { .. })
     ));
-    assert_eq!(p.move_core_group(&kw, slot("2026-12-01", "10:00", Some("Room"), false), "x", today, now).map(|_| ()), Err(PlanError::Ended { on: d("2026-11-25") }));
+    assert_eq!(p.move_core_group(&kw, cg_slot("2026-12-01", "10:00", Some("Room"), false), "x", today, now).map(|_| ()), Err(PlanError::Ended { on: d("2026-11-25") }));
 }
 
 #[test]
 fn recording_the_meeting_held_takes_up_the_arranged_one_cg_02_cg_03() {
     let mut p = amys_plan();
     let kw = key_worker(&p);
-    p.arrange_core_group(&kw, slot("2026-12-03", "14:00", Some("Family Centre"), false), d("2026-11-25"), at("2026-11-25 09:00"))
+    p.arrange_core_group(&kw, cg_slot("2026-12-03", "14:00", Some("Family Centre"), false), d("2026-11-25"), at("2026-11-25 09:00"))
         .expect("arranged");
     let today = d("2026-12-03");
     let n = p.record_core_group_meeting(&kw, meeting(&p), None, today, at("2026-12-03 16:00")).expect("recorded");
