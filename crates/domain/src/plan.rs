@@ -1249,7 +1249,10 @@ impl Plan {
         }
         let slot = CoreGroupSlot { late_reason: slot.late_reason.or(current.late_reason.clone()), ..slot };
         let slot = self.check_slot(slot, today)?;
-        if slot.on == current.on && slot.at == current.at && slot.venue == current.venue && slot.online == current.online
+        if slot.on == current.on
+            && slot.at == current.at
+            && slot.venue == current.venue
+            && slot.online == current.online
         {
             return Err(PlanError::NothingChanged);
         }

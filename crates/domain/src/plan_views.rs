@@ -108,7 +108,10 @@ pub fn for_parent(plan: &Plan, adult: &AdultId, visibility: &Visibility, today: 
         long_term_goals,
         actions,
         next_core_group: if visibility.meeting_details { plan.core_group_due_by } else { None },
-        next_meeting: plan.arranged_core_group().filter(|_| visibility.meeting_details && plan.is_active()).map(NextMeeting::of),
+        next_meeting: plan
+            .arranged_core_group()
+            .filter(|_| visibility.meeting_details && plan.is_active())
+            .map(NextMeeting::of),
         next_review: plan.next_review_by,
         withheld,
         ended_on: plan.ended.as_ref().map(|e| e.on),
@@ -720,7 +723,10 @@ mod tests {
             moves: vec![],
         });
         let seen = for_parent(&p, &mum, &Visibility::FAMILY, today).next_meeting.expect("shown");
-        assert_eq!((seen.on, seen.at.as_str(), seen.venue.as_deref(), seen.online), (d("2026-12-02"), "14:30", Some("Family Centre"), true));
+        assert_eq!(
+            (seen.on, seen.at.as_str(), seen.venue.as_deref(), seen.online),
+            (d("2026-12-02"), "14:30", Some("Family Centre"), true)
+        );
         assert_eq!(for_parent(&p, &mum, &Visibility::LEAST, today).next_meeting, None, "EXC-04");
     }
 }

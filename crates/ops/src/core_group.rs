@@ -120,7 +120,12 @@ fn messages(
                     continue;
                 }
                 let email = Some(email.trim().to_owned()).filter(|e| e.contains('@'));
-                (format!("professional:{id}"), email, Audience::Professional, CalendarLanguage::for_recipient(nation, None))
+                (
+                    format!("professional:{id}"),
+                    email,
+                    Audience::Professional,
+                    CalendarLanguage::for_recipient(nation, None),
+                )
             }
             Member::FamilyMember(adult) => {
                 let Some((_, email, seen)) = readers.adults.iter().find(|x| &x.0 == adult) else { continue };
@@ -129,7 +134,12 @@ fn messages(
                 }
                 let first = readers.languages.iter().find(|x| &x.0 == adult).map(|x| x.1.as_str());
                 let email = email.as_deref().map(str::trim).filter(|e| e.contains('@')).map(str::to_owned);
-                (format!("family-member:{adult}"), email, Audience::Family, CalendarLanguage::for_recipient(nation, first))
+                (
+                    format!("family-member:{adult}"),
+                    email,
+                    Audience::Family,
+                    CalendarLanguage::for_recipient(nation, first),
+                )
             }
             Member::KeyWorker(_) => continue,
         };
@@ -187,7 +197,13 @@ async fn change(
 }
 
 /// CG-01, CG-02: arranges the next core group meeting and invites the core group.
-pub async fn arrange(ops: &Ops, actor: &Actor, plan_id: &str, version: i64, b: ArrangeInput) -> Result<ArrangementChanged> {
+pub async fn arrange(
+    ops: &Ops,
+    actor: &Actor,
+    plan_id: &str,
+    version: i64,
+    b: ArrangeInput,
+) -> Result<ArrangementChanged> {
     let s = slot(&b)?;
     let (today, now) = (ops.clock.today(), ops.clock.now());
     change(ops, actor, plan_id, version, ArrangementChange::Arranged, |p, who| {
@@ -215,8 +231,16 @@ pub async fn move_meeting(
 }
 
 /// CG-02: cancels the arranged meeting (with the reason) and tells everyone invited.
-pub async fn cancel(ops: &Ops, actor: &Actor, plan_id: &str, version: i64, b: CancelInput) -> Result<ArrangementChanged> {
+pub async fn cancel(
+    ops: &Ops,
+    actor: &Actor,
+    plan_id: &str,
+    version: i64,
+    b: CancelInput,
+) -> Result<ArrangementChanged> {
     let now = ops.clock.now();
-    change(ops, actor, plan_id, version, ArrangementChange::Cancelled, |p, who| p.cancel_core_group(who, &b.reason, now))
-        .await
+    change(ops, actor, plan_id, version, ArrangementChange::Cancelled, |p, who| {
+        p.cancel_core_group(who, &b.reason, now)
+    })
+    .await
 }

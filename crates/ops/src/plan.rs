@@ -224,8 +224,7 @@ pub async fn mine(ops: &Ops, actor: &Actor) -> Result<MyPlans> {
     let network_meetings_due = rows.iter().filter(|r| r.network_meeting_due_by.is_some()).cloned().collect();
     let team_core_groups_due: Vec<PlanRow> =
         plans::core_groups_of_team(&ops.db, &actor.authority_id, &actor.user_id).await?;
-    let listed: Vec<&str> =
-        rows.iter().chain(team_core_groups_due.iter()).map(|r| r.family_id.as_str()).collect();
+    let listed: Vec<&str> = rows.iter().chain(team_core_groups_due.iter()).map(|r| r.family_id.as_str()).collect();
     confer_store::audit::log_list_read(
         &ops.db,
         actor.authority_id.as_str(),

@@ -178,13 +178,12 @@ async fn a_conference_letter_still_waiting_is_withdrawn_when_the_conference_move
     assert_eq!(now.iter().map(|l| l.sent.kind.as_str()).collect::<Vec<_>>(), ["cancellation-letter"]);
     let logged = documents_sent::for_conference(&db, &made.id).await.unwrap();
     assert_eq!(logged.iter().find(|s| s.id == printed).unwrap().print_state.as_deref(), Some("printed"));
-    let withdrawn: i64 =
-        sqlx::query("SELECT COUNT(*) AS n FROM audit_event WHERE action = 'document.withdrawn'")
-            .fetch_one(db.pool())
-            .await
-            .unwrap()
-            .try_get("n")
-            .unwrap();
+    let withdrawn: i64 = sqlx::query("SELECT COUNT(*) AS n FROM audit_event WHERE action = 'document.withdrawn'")
+        .fetch_one(db.pool())
+        .await
+        .unwrap()
+        .try_get("n")
+        .unwrap();
     assert_eq!(withdrawn, 3, "two letters made and one request, each audited");
     assert_eq!(audit::verify(&db).await.unwrap().first_break, None);
 }

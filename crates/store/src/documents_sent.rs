@@ -479,9 +479,10 @@ pub async fn for_meeting(db: &Db, meeting: &str) -> Result<Vec<Sent>> {
 
 /// The conference letters withdrawn before they were made (print_request ids), for tests.
 pub async fn withdrawn_requests(db: &Db, conference_id: &str) -> Result<Vec<String>> {
-    let rows = sqlx::query("SELECT id FROM print_request WHERE conference_id = $1 AND withdrawn_at IS NOT NULL ORDER BY id")
-        .bind(conference_id)
-        .fetch_all(db.pool())
-        .await?;
+    let rows =
+        sqlx::query("SELECT id FROM print_request WHERE conference_id = $1 AND withdrawn_at IS NOT NULL ORDER BY id")
+            .bind(conference_id)
+            .fetch_all(db.pool())
+            .await?;
     rows.iter().map(|r| text(r, "id")).collect()
 }

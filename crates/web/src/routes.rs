@@ -729,10 +729,7 @@ pub fn router(state: SharedState) -> Router {
         .route("/transfers/{transfer_id}/accept", post(pages::transfers::accept))
         .route("/transfers/{transfer_id}/decline", post(pages::transfers::decline))
         .route("/plans/{plan_id}/core-group", get(pages::plan_core_group::show).post(pages::plan_core_group::record))
-        .route(
-            "/plans/{plan_id}/core-group/arrange",
-            get(pages::plan_arrange::show).post(pages::plan_arrange::arrange),
-        )
+        .route("/plans/{plan_id}/core-group/arrange", get(pages::plan_arrange::show).post(pages::plan_arrange::arrange))
         .route("/plans/{plan_id}/core-group/move", post(pages::plan_arrange::move_meeting))
         .route("/plans/{plan_id}/core-group/cancel", post(pages::plan_arrange::cancel))
         .route(

@@ -1090,7 +1090,10 @@ async fn a_core_group_meeting_arranged_moved_and_cancelled_reaches_the_core_grou
     // In her language (Welsh), the school's in English.
     assert!(to_mia.body().contains("Pryd: Dydd Mercher 2 Rhagfyr 2026 am 14:00"), "{}", to_mia.body());
     assert!(!to_mia.body().contains("When:"), "Welsh, her language: {}", to_mia.body());
-    assert_eq!(to_school.header("Subject").as_deref(), Some("Invitation to a core group meeting on Wednesday 2 December 2026"));
+    assert_eq!(
+        to_school.header("Subject").as_deref(),
+        Some("Invitation to a core group meeting on Wednesday 2 December 2026")
+    );
     assert!(to_school.body().contains("Where: Family Centre, room 3, or online"), "{}", to_school.body());
     let invites: Vec<Ics> = [to_mia, to_school].iter().map(|m| ics_of(m, "REQUEST")).collect();
     let uid = invites[0].get("UID").unwrap();

@@ -582,7 +582,8 @@ async fn a_core_group_meeting_is_arranged_moved_and_cancelled_on_the_pages_and_s
     assert!(form.body.contains("Mia") && form.body.contains("Who is invited"), "the core group is listed");
 
     // CG-02: refusals come back with the reason on the field and what was typed.
-    let res = refused(&mut sw, &path, &path, &[("on", "19/11/2026"), ("at", "14:00"), ("venue", "Family Centre")]).await;
+    let res =
+        refused(&mut sw, &path, &path, &[("on", "19/11/2026"), ("at", "14:00"), ("venue", "Family Centre")]).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(error_summary(&res.body).contains("in the past"), "{}", error_summary(&res.body));
     assert!(res.body.contains("value=\"Family Centre\""), "the place typed is kept");
@@ -601,8 +602,8 @@ async fn a_core_group_meeting_is_arranged_moved_and_cancelled_on_the_pages_and_s
     assert_eq!(j.app.as_user(&outsider).await.get(&path).await.status, StatusCode::NOT_FOUND);
 
     // Arranged.
-    let res = step(&mut sw, &path, &path, &[("on", "2/12/2026"), ("at", "14:00"), ("venue", "Family Centre, room 3")])
-        .await;
+    let res =
+        step(&mut sw, &path, &path, &[("on", "2/12/2026"), ("at", "14:00"), ("venue", "Family Centre, room 3")]).await;
     assert_eq!(res.location.as_deref(), Some(format!("/plans/{id}?done=core-group-ar#core-group-arranged").as_str()));
     let p = j.plan(&id).await;
     let a = p.arranged_core_group().expect("arranged");
@@ -648,12 +649,20 @@ async fn a_core_group_meeting_is_arranged_moved_and_cancelled_on_the_pages_and_s
     let en = mum.get(&format!("/portal/plans/{id}")).await;
     assert!(en.body.contains("Core group meeting arranged for") && en.body.contains(shown), "{}", en.body);
     let cy = mum.get(&format!("/portal/plans/{id}?lang=cy")).await.body.replace("&#x27;", "'").replace("&#39;", "'");
-    assert!(cy.contains("Cyfarfod y grŵp craidd wedi'i drefnu ar gyfer") && cy.contains("2 Rhagfyr 2026 am 14:00"), "{cy}");
+    assert!(
+        cy.contains("Cyfarfod y grŵp craidd wedi'i drefnu ar gyfer") && cy.contains("2 Rhagfyr 2026 am 14:00"),
+        "{cy}"
+    );
 
     // Moved (with the reason): Mia's letter not yet printed is replaced by one with the new day.
     let move_path = format!("/plans/{id}/core-group/move");
-    let res = refused(&mut sw, &path, &move_path, &[("on", "3/12/2026"), ("at", "10:00"), ("venue", "Family Centre, room 3")])
-        .await;
+    let res = refused(
+        &mut sw,
+        &path,
+        &move_path,
+        &[("on", "3/12/2026"), ("at", "10:00"), ("venue", "Family Centre, room 3")],
+    )
+    .await;
     assert!(error_summary(&res.body).contains("why the meeting moves"), "{}", error_summary(&res.body));
     step(
         &mut sw,

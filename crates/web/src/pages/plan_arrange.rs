@@ -150,7 +150,9 @@ async fn submit(
     let status = problem_status(&r);
     let mut errors = FormErrors::default();
     match r {
-        Ok(()) => return Ok(Redirect::to(&format!("/plans/{id}?done=core-group-{form}#core-group-arranged")).into_response()),
+        Ok(()) => {
+            return Ok(Redirect::to(&format!("/plans/{id}?done=core-group-{form}#core-group-arranged")).into_response())
+        }
         Err(Problem::Field(f, m)) => errors.add(&format!("{form}-{f}"), m),
         Err(Problem::Ops(OpsError::Conflict { .. })) => errors.add(
             &format!("{form}-{}", if form == "cx" { "reason" } else { "on" }),

@@ -480,7 +480,10 @@ fn a_core_group_meeting_is_arranged_moved_and_cancelled_with_reasons_cg_01_cg_02
     );
     // Moving needs a reason and a change; after the due date it needs the late reason.
     let later = cg_slot("2026-12-08", "10:00", None, true);
-    assert_eq!(p.move_core_group(&kw, later.clone(), " ", today, now), Err(PlanError::Missing { what: "why the meeting moves" }));
+    assert_eq!(
+        p.move_core_group(&kw, later.clone(), " ", today, now),
+        Err(PlanError::Missing { what: "why the meeting moves" })
+    );
     assert_eq!(
         p.move_core_group(&kw, cg_slot("2026-12-02", "14:00", Some("Family Centre"), false), "Room", today, now),
         Err(PlanError::NothingChanged)
@@ -504,7 +507,10 @@ fn a_core_group_meeting_is_arranged_moved_and_cancelled_with_reasons_cg_01_cg_02
     assert_eq!(p.arrangements.cancelled[0].reason, "The family asked for another week.");
     assert_eq!(p.cancel_core_group(&kw, "again", now), Err(PlanError::NothingArranged));
     // The next arrangement has its own number (its own calendar entry).
-    let next = CoreGroupSlot { late_reason: Some("Family's request".into()), ..cg_slot("2026-12-10", "09:30", Some("Civic Centre"), true) };
+    let next = CoreGroupSlot {
+        late_reason: Some("Family's request".into()),
+        ..cg_slot("2026-12-10", "09:30", Some("Civic Centre"), true)
+    };
     assert_eq!(p.arrange_core_group(&kw, next, today, now), Ok(2));
 }
 
@@ -518,7 +524,10 @@ fn arranging_a_core_group_meeting_is_refused_with_reasons_cg_02() {
         p.arrange_core_group(&kw, cg_slot("2026-11-24", "10:00", Some("Room"), false), today, now),
         Err(PlanError::ArrangedInThePast { on: d("2026-11-24") })
     );
-    assert_eq!(p.arrange_core_group(&kw, cg_slot("2026-12-01", "10:00", Some("  "), false), today, now), Err(PlanError::NoPlace));
+    assert_eq!(
+        p.arrange_core_group(&kw, cg_slot("2026-12-01", "10:00", Some("  "), false), today, now),
+        Err(PlanError::NoPlace)
+    );
     assert_eq!(
         p.arrange_core_group(&kw, cg_slot("2026-12-07", "10:00", Some("Room"), false), today, now),
         Err(PlanError::LateWithoutReason { on: d("2026-12-07"), due: d("2026-12-04") })
@@ -534,15 +543,23 @@ fn arranging_a_core_group_meeting_is_refused_with_reasons_cg_02() {
         p.arrange_core_group(&kw, cg_slot("2026-12-01", "10:00", Some("Room"), false), today, now),
         Err(PlanError::Ended { .. })
     ));
-    assert_eq!(p.move_core_group(&kw, cg_slot("2026-12-01", "10:00", Some("Room"), false), "x", today, now).map(|_| ()), Err(PlanError::Ended { on: d("2026-11-25") }));
+    assert_eq!(
+        p.move_core_group(&kw, cg_slot("2026-12-01", "10:00", Some("Room"), false), "x", today, now).map(|_| ()),
+        Err(PlanError::Ended { on: d("2026-11-25") })
+    );
 }
 
 #[test]
 fn recording_the_meeting_held_takes_up_the_arranged_one_cg_02_cg_03() {
     let mut p = amys_plan();
     let kw = key_worker(&p);
-    p.arrange_core_group(&kw, cg_slot("2026-12-03", "14:00", Some("Family Centre"), false), d("2026-11-25"), at("2026-11-25 09:00"))
-        .expect("arranged");
+    p.arrange_core_group(
+        &kw,
+        cg_slot("2026-12-03", "14:00", Some("Family Centre"), false),
+        d("2026-11-25"),
+        at("2026-11-25 09:00"),
+    )
+    .expect("arranged");
     let today = d("2026-12-03");
     let n = p.record_core_group_meeting(&kw, meeting(&p), None, today, at("2026-12-03 16:00")).expect("recorded");
     assert!(p.arranged_core_group().is_none(), "the meeting held is the one arranged");
