@@ -395,8 +395,12 @@ fn reminder_text(authority: &str, nation: Nation, r: &crate::reminders::Reminder
         K::CoreGroupDue => (
             "Reminder: a core group meeting is due".to_owned(),
             format!(
-                "A core group meeting for a child protection plan you lead {} by {due_en} (CG-02). Sign in to confer to see which.",
-                if overdue { "was due" } else { "is due" }
+                "A core group meeting for a child protection plan you lead {} by {due_en} (CG-02).{} Sign in to confer to see which.",
+                if overdue { "was due" } else { "is due" },
+                match r.arranged {
+                    Some(at) => format!(" It is arranged for {} at {}.", date_en(at.date()), at.format("%H:%M")),
+                    None => " No meeting is arranged yet.".to_owned(),
+                }
             ),
         ),
         K::ReviewDue => (
@@ -471,7 +475,13 @@ fn reminder_text(authority: &str, nation: Nation, r: &crate::reminders::Reminder
         ),
         K::CoreGroupDue => (
             "Nodyn atgoffa: mae cyfarfod grŵp craidd yn ddyledus".to_owned(),
-            format!("Mae cyfarfod grŵp craidd ar gyfer cynllun amddiffyn plant rydych chi'n ei arwain yn ddyledus erbyn {due_cy}. Mewngofnodwch i confer i weld pa un."),
+            format!(
+                "Mae cyfarfod grŵp craidd ar gyfer cynllun amddiffyn plant rydych chi'n ei arwain yn ddyledus erbyn {due_cy}.{} Mewngofnodwch i confer i weld pa un.",
+                match r.arranged {
+                    Some(at) => format!(" Mae wedi'i drefnu ar gyfer {} am {}.", date_cy(at.date()), at.format("%H:%M")),
+                    None => " Nid oes cyfarfod wedi'i drefnu eto.".to_owned(),
+                }
+            ),
         ),
         K::ReviewDue => (
             "Nodyn atgoffa: mae cynhadledd adolygu yn ddyledus".to_owned(),
@@ -729,6 +739,7 @@ mod tests {
             to: Whom::FamilyMember("mum".into()),
             occasion: "at-risk:2026-12-03".into(),
             due: "2026-12-03".parse().unwrap(),
+            arranged: None,
         };
         let n = reminder("Northmoor Borough Council", Nation::England, &r);
         assert!(n.body.contains("Thursday 3 December 2026") && n.body.contains("whether you will come"));
@@ -747,5 +758,271 @@ mod tests {
         assert!(n.subject.contains("new date"));
         assert!(n.body.contains("Thursday 3 December 2026 at 10:30"));
         assert!(n.body.contains("Room 4, or by video"));
+    }
+}
+
+/// What a core group meeting's messages say of where it is: a room, online, or both; never
+/// a link (the key worker sends it by a safer route).
+fn core_group_place(a: &crate::plan::ArrangedCoreGroup, welsh: bool) -> String {
+    let online = if welsh {
+        "ar-lein (bydd y gweithiwr allweddol yn anfon y ddolen atoch)"
+    } else {
+        "online (the key worker will send you the link)"
+    };
+    match (&a.venue, a.online) {
+        (Some(v), true) => format!("{v}, {} {online}", if welsh { "neu" } else { "or" }),
+        (Some(v), false) => v.clone(),
+        (None, _) => upper_first_ascii(online),
+    }
+}
+
+fn upper_first_ascii(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+fn core_group_when(a: &crate::plan::ArrangedCoreGroup, welsh: bool) -> String {
+    if welsh {
+        format!("{} am {}", date_cy(a.on), a.at.format("%H:%M"))
+    } else {
+        format!("{} at {}", date_en(a.on), a.at.format("%H:%M"))
+    }
+}
+
+/// A notice in the recipient's language: English, Welsh, or both (LANG-04), in the nation's
+/// words.
+fn in_language(nation: Nation, language: CalendarLanguage, en: Notice, cy: Notice) -> Notice {
+    let en = said(nation, en);
+    match language {
+        CalendarLanguage::English => en,
+        CalendarLanguage::Welsh => cy,
+        CalendarLanguage::Both => {
+            Notice { subject: format!("{} / {}", en.subject, cy.subject), body: bilingual(&en.body, &cy.body) }
+        }
+    }
+}
+
+/// CG-01, CG-02: the invitation to a core group meeting, for a member of the core group (a
+/// parent or carer, or a professional), in their language and the nation's words. Like every
+/// e-mail it names no child or family and holds nothing of the plan: they sign in to read it.
+pub fn core_group_invitation(
+    authority: &str,
+    nation: Nation,
+    a: &crate::plan::ArrangedCoreGroup,
+    audience: Audience,
+    language: CalendarLanguage,
+) -> Notice {
+    let (when_en, where_en) = (core_group_when(a, false), core_group_place(a, false));
+    let (when_cy, where_cy) = (core_group_when(a, true), core_group_place(a, true));
+    let (body_en, body_cy) = match audience {
+        Audience::Family => (
+            format!(
+                "{authority} invites you to a core group meeting about your child's child protection plan.\n\n\
+                 When: {when_en}\n\
+                 Where: {where_en}\n\n\
+                 What it is: the core group is the people who carry out the plan together: you, the key worker \
+                 and the professionals who work with your family. At the meeting you talk about how the plan is \
+                 going, what has changed and what needs to happen next.\n\n\
+                 You can bring someone to support you. If you need an interpreter, help to travel or anything \
+                 else to take part, tell the key worker and we will arrange it.\n\n\
+                 Please tell the key worker whether you can come."
+            ),
+            format!(
+                "Mae {authority} yn eich gwahodd i gyfarfod grŵp craidd am gynllun amddiffyn plant eich plentyn.\n\n\
+                 Pryd: {when_cy}\n\
+                 Ble: {where_cy}\n\n\
+                 Beth yw e: y grŵp craidd yw'r bobl sy'n rhoi'r cynllun ar waith gyda'i gilydd: chi, y gweithiwr \
+                 allweddol a'r gweithwyr proffesiynol sy'n gweithio gyda'ch teulu. Yn y cyfarfod rydych yn siarad \
+                 am sut mae'r cynllun yn mynd, beth sydd wedi newid a beth sydd angen digwydd nesaf.\n\n\
+                 Gallwch ddod â rhywun i'ch cefnogi. Os oes angen cyfieithydd, help i deithio neu unrhyw beth \
+                 arall arnoch i gymryd rhan, dywedwch wrth y gweithiwr allweddol a byddwn yn ei drefnu.\n\n\
+                 Rhowch wybod i'r gweithiwr allweddol a allwch ddod."
+            ),
+        ),
+        Audience::Professional => (
+            format!(
+                "{authority} invites you to a core group meeting for a child protection plan you are part of.\n\n\
+                 When: {when_en}\n\
+                 Where: {where_en}\n\n\
+                 Please tell the key worker whether you can come, and bring news of the actions you own. Sign in \
+                 to confer to read the plan. This email holds no details of the family."
+            ),
+            format!(
+                "Mae {authority} yn eich gwahodd i gyfarfod grŵp craidd ar gyfer cynllun amddiffyn plant rydych \
+                 chi'n rhan ohono.\n\n\
+                 Pryd: {when_cy}\n\
+                 Ble: {where_cy}\n\n\
+                 Rhowch wybod i'r gweithiwr allweddol a allwch ddod, a dewch â'r newyddion am y camau gweithredu \
+                 sy'n eiddo i chi. Mewngofnodwch i confer i ddarllen y cynllun. Nid oes unrhyw fanylion am y teulu \
+                 yn yr e-bost hwn."
+            ),
+        ),
+    };
+    in_language(
+        nation,
+        language,
+        Notice { subject: format!("Invitation to a core group meeting on {}", date_en(a.on)), body: body_en },
+        Notice { subject: format!("Gwahoddiad i gyfarfod grŵp craidd ar {}", date_cy(a.on)), body: body_cy },
+    )
+}
+
+/// CG-02: the core group meeting someone was invited to has a new day, time or place. It says
+/// everything the invitation said of when and where, so it stands on its own (a letter that
+/// replaces an invitation never printed).
+pub fn core_group_moved(
+    authority: &str,
+    nation: Nation,
+    a: &crate::plan::ArrangedCoreGroup,
+    language: CalendarLanguage,
+) -> Notice {
+    let body_en = format!(
+        "The core group meeting {authority} invited you to has a new date, time or place.\n\n\
+         When: {}\n\
+         Where: {}\n\n\
+         Please tell the key worker whether you can come.",
+        core_group_when(a, false),
+        core_group_place(a, false)
+    );
+    let body_cy = format!(
+        "Mae gan y cyfarfod grŵp craidd y gwahoddodd {authority} chi iddo ddyddiad, amser neu le newydd.\n\n\
+         Pryd: {}\n\
+         Ble: {}\n\n\
+         Rhowch wybod i'r gweithiwr allweddol a allwch ddod.",
+        core_group_when(a, true),
+        core_group_place(a, true)
+    );
+    in_language(
+        nation,
+        language,
+        Notice { subject: format!("A core group meeting has moved to {}", date_en(a.on)), body: body_en },
+        Notice { subject: format!("Mae cyfarfod grŵp craidd wedi symud i {}", date_cy(a.on)), body: body_cy },
+    )
+}
+
+/// CG-02: the core group meeting someone was invited to is cancelled (the reason is not said:
+/// it may be about the family).
+pub fn core_group_cancelled(
+    authority: &str,
+    nation: Nation,
+    a: &crate::plan::ArrangedCoreGroup,
+    language: CalendarLanguage,
+) -> Notice {
+    let body_en = format!(
+        "The core group meeting {authority} invited you to on {} has been cancelled. The key worker will tell you \
+         when the core group meets next.",
+        core_group_when(a, false)
+    );
+    let body_cy = format!(
+        "Mae'r cyfarfod grŵp craidd y gwahoddodd {authority} chi iddo ar {} wedi'i ganslo. Bydd y gweithiwr \
+         allweddol yn rhoi gwybod i chi pryd bydd y grŵp craidd yn cyfarfod nesaf.",
+        core_group_when(a, true)
+    );
+    in_language(
+        nation,
+        language,
+        Notice { subject: format!("A core group meeting on {} is cancelled", date_en(a.on)), body: body_en },
+        Notice { subject: format!("Mae cyfarfod grŵp craidd ar {} wedi'i ganslo", date_cy(a.on)), body: body_cy },
+    )
+}
+
+/// How long a core group meeting is put in people's calendars for.
+pub const CORE_GROUP_CALENDAR_MINUTES: i64 = 90;
+
+/// Issue 14: the calendar entry (.ics) of a core group meeting: like the e-mail, no child or
+/// family name, no link; the kind of meeting, who invites, when (UK time) and where.
+pub fn core_group_calendar_entry(
+    authority: &str,
+    nation: Nation,
+    a: &crate::plan::ArrangedCoreGroup,
+    language: CalendarLanguage,
+) -> CalendarEntry {
+    let start = a.on.and_time(a.at);
+    let end = start + chrono::Duration::minutes(CORE_GROUP_CALENDAR_MINUTES);
+    let w = Words::of(nation);
+    let summary_en = format!("Core group meeting ({authority})");
+    let summary_cy = format!("Cyfarfod grŵp craidd ({authority})");
+    let description_en = w.reword(
+        "See the invitation e-mail or letter for what happens at the meeting. Please tell the key worker whether \
+         you can come.",
+    );
+    let description_cy = "Gweler yr e-bost neu'r llythyr gwahoddiad i weld beth sy'n digwydd yn y cyfarfod. Rhowch \
+                          wybod i'r gweithiwr allweddol a allwch ddod."
+        .to_owned();
+    let (en_place, cy_place) = (w.reword(&core_group_place(a, false)), core_group_place(a, true));
+    let (summary, description, location) = match language {
+        CalendarLanguage::English => (summary_en, description_en, en_place),
+        CalendarLanguage::Welsh => (summary_cy, description_cy, cy_place),
+        CalendarLanguage::Both => (
+            format!("Core group meeting / Cyfarfod grŵp craidd ({authority})"),
+            format!("{description_en}\n\n{description_cy}"),
+            if en_place == cy_place { en_place } else { format!("{en_place} / {cy_place}") },
+        ),
+    };
+    CalendarEntry { summary, description, location, start, end }
+}
+
+#[cfg(test)]
+mod core_group_tests {
+    use super::*;
+    use crate::plan::ArrangedCoreGroup;
+    use chrono::{NaiveTime, TimeZone, Utc};
+
+    fn arranged(venue: Option<&str>, online: bool) -> ArrangedCoreGroup {
+        ArrangedCoreGroup {
+            number: 1,
+            on: NaiveDate::from_ymd_opt(2026, 12, 9).unwrap(),
+            at: NaiveTime::from_hms_opt(14, 30, 0).unwrap(),
+            venue: venue.map(str::to_owned),
+            online,
+            invited: vec![],
+            late_reason: None,
+            arranged_by: "sw".into(),
+            arranged_at: Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap(),
+            moves: vec![],
+        }
+    }
+
+    #[test]
+    fn cg_02_core_group_messages_say_when_and_where_in_the_members_language_and_no_family() {
+        let a = arranged(Some("Family Centre, room 3"), true);
+        let en = core_group_invitation("Testshire", Nation::England, &a, Audience::Family, CalendarLanguage::English);
+        assert_eq!(en.subject, "Invitation to a core group meeting on Wednesday 9 December 2026");
+        assert!(en.body.contains("When: Wednesday 9 December 2026 at 14:30"), "{}", en.body);
+        assert!(en.body.contains("Where: Family Centre, room 3, or online (the key worker will send you the link)"));
+        assert!(!en.body.contains("Pryd"), "English only in England");
+        let cy = core_group_invitation("Testshire", Nation::Wales, &a, Audience::Family, CalendarLanguage::Welsh);
+        assert!(cy.subject.starts_with("Gwahoddiad i gyfarfod grŵp craidd ar Dydd Mercher 9 Rhagfyr 2026"));
+        assert!(!cy.body.contains("When:"), "Welsh for a Welsh speaker: {}", cy.body);
+        let both =
+            core_group_invitation("Testshire", Nation::Wales, &a, Audience::Professional, CalendarLanguage::Both);
+        assert!(both.body.contains("When:") && both.body.contains("Pryd:"));
+        // The nation's words: Scotland's lead professional.
+        let scot =
+            core_group_invitation("Testshire", Nation::Scotland, &a, Audience::Family, CalendarLanguage::English);
+        assert!(!scot.body.contains("key worker"), "{}", scot.body);
+        let online = arranged(None, true);
+        let moved = core_group_moved("Testshire", Nation::England, &online, CalendarLanguage::English);
+        assert!(moved.body.contains("Where: Online (the key worker will send you the link)"), "{}", moved.body);
+        let cancelled = core_group_cancelled("Testshire", Nation::England, &a, CalendarLanguage::English);
+        // The core-group-due reminder names the arranged day (CG-02), or says none is.
+        let r = crate::reminders::Reminder {
+            kind: crate::reminders::ReminderKind::CoreGroupDue,
+            item: "plan/next-core-group".into(),
+            to: crate::reminders::Whom::User("sw".into()),
+            occasion: "at-risk:2026-12-10".into(),
+            due: "2026-12-10".parse().unwrap(),
+            arranged: Some(a.on.and_time(a.at)),
+        };
+        let n = reminder("Testshire", Nation::England, &r);
+        assert!(n.body.contains("It is arranged for Wednesday 9 December 2026 at 14:30."), "{}", n.body);
+        let none = crate::reminders::Reminder { arranged: None, ..r };
+        assert!(reminder("Testshire", Nation::England, &none).body.contains("No meeting is arranged yet."));
+        assert!(cancelled.body.contains("has been cancelled"));
+        let e = core_group_calendar_entry("Testshire", Nation::England, &a, CalendarLanguage::English);
+        assert_eq!(e.summary, "Core group meeting (Testshire)");
+        assert_eq!(e.end - e.start, chrono::Duration::minutes(CORE_GROUP_CALENDAR_MINUTES));
     }
 }

@@ -15,7 +15,7 @@ use crate::conference::{
 use crate::model::{AdultId, AuthorityId, CaseId, ChildId, FamilyId, ProfessionalId, UserId};
 use crate::policy::Policy;
 use crate::timescales::DeadlineRule;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 
 crate::id_type!(PlanId);
@@ -263,6 +263,77 @@ pub struct Plan {
     /// Transfer in and out, step-down, and the child in need plan's own parts.
     #[serde(default)]
     pub lifecycle: Lifecycle,
+    /// CG-02: the core group meeting arranged (to come), and those cancelled or held.
+    #[serde(default)]
+    pub arrangements: Arrangements,
+}
+
+/// CG-02: a core group meeting arranged for a day to come: when, where (a place, online, or
+/// both), who of the core group is invited, and, when it meets after the core group's due
+/// date, why (the late reason, TIME-01).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArrangedCoreGroup {
+    /// The arrangement's number on this plan (1, 2, ...): its calendar entry is the plan's
+    /// id and this number, the same for its whole life however often it moves.
+    pub number: u32,
+    pub on: NaiveDate,
+    pub at: NaiveTime,
+    /// The room, when it meets in one.
+    pub venue: Option<String>,
+    /// Whether people may join online (the key worker sends the link by a safer route).
+    pub online: bool,
+    /// CG-01: the members of the core group invited (all of them when it was arranged).
+    pub invited: Vec<Member>,
+    /// TIME-01: why it meets after the day the core group was due by.
+    pub late_reason: Option<String>,
+    pub arranged_by: UserId,
+    pub arranged_at: DateTime<Utc>,
+    /// Each move: where it was before and why it moved, oldest first.
+    pub moves: Vec<CoreGroupMove>,
+}
+
+/// CG-02: one move of an arranged core group meeting: the day and time it had before, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoreGroupMove {
+    pub from_on: NaiveDate,
+    pub from_at: NaiveTime,
+    pub reason: String,
+    pub by: UserId,
+    pub at: DateTime<Utc>,
+}
+
+/// CG-02: an arranged core group meeting that was cancelled, with why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CancelledCoreGroup {
+    pub meeting: ArrangedCoreGroup,
+    pub reason: String,
+    pub by: UserId,
+    pub at: DateTime<Utc>,
+}
+
+/// CG-02: the plan's core group diary: the meeting arranged next (one at a time), how many
+/// were ever arranged (to number the next), those cancelled, and which were held as which
+/// recorded meeting.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Arrangements {
+    pub next: Option<ArrangedCoreGroup>,
+    pub count: u32,
+    pub cancelled: Vec<CancelledCoreGroup>,
+    /// (arrangement number, the number of the meeting recorded that took it up).
+    pub held: Vec<(u32, u32)>,
+}
+
+/// CG-02: when and where a core group meeting is to be, as the person arranging (or moving)
+/// it gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CoreGroupSlot {
+    pub on: NaiveDate,
+    pub at: NaiveTime,
+    pub venue: Option<String>,
+    pub online: bool,
+    /// TIME-01: why it meets after the core group's due date (needed only then).
+    pub late_reason: Option<String>,
 }
 
 /// CG-03: what was said of one action at a core group meeting, with its evidence.
@@ -361,6 +432,18 @@ pub enum PlanError {
     BadEnd { why: String },
     #[error("The day {on} is {problem}.")]
     BadDate { on: NaiveDate, problem: &'static str },
+    #[error("A core group meeting is already arranged for {on}: move it or cancel it before arranging another.")]
+    AlreadyArranged { on: NaiveDate },
+    #[error("No core group meeting is arranged: arrange one first.")]
+    NothingArranged,
+    #[error("The meeting's day {on} is in the past: choose today or a later day.")]
+    ArrangedInThePast { on: NaiveDate },
+    #[error("Say where the meeting is: a place, online, or both.")]
+    NoPlace,
+    #[error("The core group is due to meet by {due}: say why it meets later, on {on} (the late reason).")]
+    LateWithoutReason { on: NaiveDate, due: NaiveDate },
+    #[error("The new day, time and place are the same as before: change one of them, or keep the meeting as it is.")]
+    NothingChanged,
 }
 
 pub type PlanOutcome<T = ()> = Result<T, PlanError>;
@@ -622,6 +705,7 @@ impl Plan {
             next_review_by: c.next_review().map(|r| r.on),
             ended: None,
             lifecycle: Lifecycle::default(),
+            arrangements: Arrangements::default(),
         })
     }
 
@@ -977,6 +1061,11 @@ impl Plan {
         }
         let meeting = self.meeting(who, m, true, today, now)?;
         let number = self.core_group_meetings.len() as u32 + 1;
+        // CG-02: a meeting held once the next one was arranged takes that one up (it is not
+        // a meeting still to come, and nobody is told of it again).
+        if let Some(a) = self.arrangements.next.take_if(|a| meeting.held_on >= a.arranged_at.date_naive()) {
+            self.arrangements.held.push((a.number, number));
+        }
         self.core_group_meetings.push(CoreGroupMeeting { number, ..meeting });
         self.core_group_due_by = next_due;
         Ok(number)
@@ -1073,6 +1162,145 @@ impl Plan {
             recorded_by: who.user_id.clone(),
             recorded_at: now,
         })
+    }
+
+    /// CG-02: checks when and where a core group meeting is to be: not in the past, somewhere
+    /// (a place, online or both), while the plan lasts, and after the core group's due date
+    /// only with the late reason (TIME-01). Returns the slot with its words trimmed.
+    fn check_slot(&self, slot: CoreGroupSlot, today: NaiveDate) -> PlanOutcome<CoreGroupSlot> {
+        if slot.on < today {
+            return Err(PlanError::ArrangedInThePast { on: slot.on });
+        }
+        if slot.on < self.started_on {
+            return Err(PlanError::BadMeetingDate { on: slot.on, problem: "before the plan started" });
+        }
+        let venue = slot.venue.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        if venue.is_none() && !slot.online {
+            return Err(PlanError::NoPlace);
+        }
+        let late_reason = slot.late_reason.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty());
+        if let Some(due) = self.core_group_due_by {
+            if slot.on > due && late_reason.is_none() {
+                return Err(PlanError::LateWithoutReason { on: slot.on, due });
+            }
+        }
+        Ok(CoreGroupSlot { venue, late_reason, ..slot })
+    }
+
+    fn core_group_plan(&self) -> PlanOutcome {
+        if self.kind != PlanKind::ChildProtection {
+            return Err(PlanError::WrongKind {
+                what: "A child in need plan is reviewed at network meetings: core group meetings are for child protection plans.",
+            });
+        }
+        Ok(())
+    }
+
+    /// CG-01, CG-02: the key worker (or anyone who leads the plan) arranges the next core group
+    /// meeting: a day and time to come, a place or online, the whole core group invited. One
+    /// is arranged at a time (move or cancel it first); one after the core group's due date
+    /// needs the late reason (TIME-01). Returns the arrangement's number.
+    pub fn arrange_core_group(
+        &mut self,
+        who: &PlanActing,
+        slot: CoreGroupSlot,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> PlanOutcome<u32> {
+        self.open()?;
+        self.core_group_plan()?;
+        self.lead(who)?;
+        if let Some(a) = &self.arrangements.next {
+            return Err(PlanError::AlreadyArranged { on: a.on });
+        }
+        let slot = self.check_slot(slot, today)?;
+        let number = self.arrangements.count + 1;
+        self.arrangements.count = number;
+        self.arrangements.next = Some(ArrangedCoreGroup {
+            number,
+            on: slot.on,
+            at: slot.at,
+            venue: slot.venue,
+            online: slot.online,
+            invited: self.core_group.iter().map(|m| m.person.clone()).collect(),
+            late_reason: slot.late_reason,
+            arranged_by: who.user_id.clone(),
+            arranged_at: now,
+            moves: Vec::new(),
+        });
+        Ok(number)
+    }
+
+    /// CG-02: the arranged meeting moves to a new day, time or place, with the reason; the same
+    /// checks as arranging it (a late reason already given stands). Everyone invited is told.
+    pub fn move_core_group(
+        &mut self,
+        who: &PlanActing,
+        slot: CoreGroupSlot,
+        reason: &str,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> PlanOutcome<u32> {
+        self.open()?;
+        self.lead(who)?;
+        let Some(current) = self.arrangements.next.clone() else { return Err(PlanError::NothingArranged) };
+        if reason.trim().is_empty() {
+            return Err(PlanError::Missing { what: "why the meeting moves" });
+        }
+        let slot = CoreGroupSlot { late_reason: slot.late_reason.or(current.late_reason.clone()), ..slot };
+        let slot = self.check_slot(slot, today)?;
+        if slot.on == current.on
+            && slot.at == current.at
+            && slot.venue == current.venue
+            && slot.online == current.online
+        {
+            return Err(PlanError::NothingChanged);
+        }
+        let mut moved = current;
+        moved.moves.push(CoreGroupMove {
+            from_on: moved.on,
+            from_at: moved.at,
+            reason: reason.trim().to_owned(),
+            by: who.user_id.clone(),
+            at: now,
+        });
+        moved.on = slot.on;
+        moved.at = slot.at;
+        moved.venue = slot.venue;
+        moved.online = slot.online;
+        moved.late_reason = slot.late_reason;
+        let number = moved.number;
+        self.arrangements.next = Some(moved);
+        Ok(number)
+    }
+
+    /// CG-02: the arranged meeting is cancelled, with the reason (kept with it). Everyone
+    /// invited is told. Returns the cancelled arrangement.
+    pub fn cancel_core_group(
+        &mut self,
+        who: &PlanActing,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> PlanOutcome<ArrangedCoreGroup> {
+        self.open()?;
+        self.lead(who)?;
+        let Some(current) = self.arrangements.next.take() else { return Err(PlanError::NothingArranged) };
+        if reason.trim().is_empty() {
+            self.arrangements.next = Some(current);
+            return Err(PlanError::Missing { what: "why the meeting is cancelled" });
+        }
+        self.arrangements.cancelled.push(CancelledCoreGroup {
+            meeting: current.clone(),
+            reason: reason.trim().to_owned(),
+            by: who.user_id.clone(),
+            at: now,
+        });
+        Ok(current)
+    }
+
+    /// CG-02: the meeting arranged next, if any.
+    pub fn arranged_core_group(&self) -> Option<&ArrangedCoreGroup> {
+        self.arrangements.next.as_ref()
     }
 
     /// REV-02: a concern from the core group (or anyone who leads the plan) brings the review

@@ -23,6 +23,24 @@ pub struct FamilyAction {
     pub overdue: bool,
 }
 
+/// CG-02: the core group meeting arranged next, as people's lists and the portal show it:
+/// when and where, nothing else.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NextMeeting {
+    pub on: NaiveDate,
+    /// "HH:MM", UK time.
+    pub at: String,
+    /// The room, if it meets in one.
+    pub venue: Option<String>,
+    pub online: bool,
+}
+
+impl NextMeeting {
+    pub fn of(a: &crate::plan::ArrangedCoreGroup) -> NextMeeting {
+        NextMeeting { on: a.on, at: a.at.format("%H:%M").to_string(), venue: a.venue.clone(), online: a.online }
+    }
+}
+
 /// A child's plan as a parent or carer may read it (PLAN-06, EXC-06).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FamilyPlan {
@@ -37,6 +55,8 @@ pub struct FamilyPlan {
     pub actions: Vec<FamilyAction>,
     /// The next core group: not given to someone excluded from the whole conference (EXC-04).
     pub next_core_group: Option<NaiveDate>,
+    /// CG-02: the core group meeting arranged, when one is (EXC-04 as above).
+    pub next_meeting: Option<NextMeeting>,
     pub next_review: Option<NaiveDate>,
     /// Part of the plan is not shown to them because of an exclusion (EXC-06).
     pub withheld: bool,
@@ -88,6 +108,10 @@ pub fn for_parent(plan: &Plan, adult: &AdultId, visibility: &Visibility, today: 
         long_term_goals,
         actions,
         next_core_group: if visibility.meeting_details { plan.core_group_due_by } else { None },
+        next_meeting: plan
+            .arranged_core_group()
+            .filter(|_| visibility.meeting_details && plan.is_active())
+            .map(NextMeeting::of),
         next_review: plan.next_review_by,
         withheld,
         ended_on: plan.ended.as_ref().map(|e| e.on),
@@ -477,6 +501,7 @@ mod tests {
             next_review_by: Some(d("2027-02-20")),
             ended: None,
             lifecycle: Default::default(),
+            arrangements: Default::default(),
         }
     }
 
@@ -677,5 +702,31 @@ mod tests {
         assert!(cy.body.contains("Sut mae'r tasgau'n mynd") && cy.body.contains("Who was there"));
         assert!(core_group_notes("Testshire", crate::Nation::England, &p, n + 1, NotesReader::Professional, today)
             .is_none());
+    }
+
+    #[test]
+    fn cg_02_exc_04_a_parent_sees_the_meeting_arranged_unless_excluded_from_the_whole_conference() {
+        let mut p = plan();
+        let today = d("2026-11-25");
+        let mum = AdultId("mum".into());
+        assert_eq!(for_parent(&p, &mum, &Visibility::FAMILY, today).next_meeting, None, "nothing arranged");
+        p.arrangements.next = Some(ArrangedCoreGroup {
+            number: 1,
+            on: d("2026-12-02"),
+            at: chrono::NaiveTime::from_hms_opt(14, 30, 0).unwrap(),
+            venue: Some("Family Centre".into()),
+            online: true,
+            invited: vec![],
+            late_reason: Some("Not for the family's eyes.".into()),
+            arranged_by: "sw".into(),
+            arranged_at: Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap(),
+            moves: vec![],
+        });
+        let seen = for_parent(&p, &mum, &Visibility::FAMILY, today).next_meeting.expect("shown");
+        assert_eq!(
+            (seen.on, seen.at.as_str(), seen.venue.as_deref(), seen.online),
+            (d("2026-12-02"), "14:30", Some("Family Centre"), true)
+        );
+        assert_eq!(for_parent(&p, &mum, &Visibility::LEAST, today).next_meeting, None, "EXC-04");
     }
 }

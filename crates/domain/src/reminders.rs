@@ -100,6 +100,8 @@ pub struct OpenDeadline {
     pub worker: UserId,
     /// The chair of the conference it belongs to, where there is one.
     pub chair: Option<UserId>,
+    /// CG-02: the core group meeting arranged for it, when one is (day and UK time).
+    pub arranged: Option<chrono::NaiveDateTime>,
 }
 
 /// An invitation to a scheduled conference.
@@ -154,6 +156,8 @@ pub struct Reminder {
     /// "at-risk:DATE" or "overdue:DATE": a reminder is sent once per occasion.
     pub occasion: String,
     pub due: NaiveDate,
+    /// CG-02: the meeting arranged for it (a core group due), named in the reminder.
+    pub arranged: Option<chrono::NaiveDateTime>,
 }
 
 impl Reminder {
@@ -208,7 +212,7 @@ pub fn due<C: WorkingCalendar + ?Sized>(open: &Open, today: NaiveDate, window: u
             _ => continue,
         };
         let (Some(to), Some(occasion)) = (to, occasion(d.due, today, window, calendar)) else { continue };
-        out.push(Reminder { kind, item: d.id.clone(), to, occasion, due: d.due });
+        out.push(Reminder { kind, item: d.id.clone(), to, occasion, due: d.due, arranged: d.arranged });
     }
     for i in &open.invitations {
         // Only before the conference: after it, an answer no longer helps.
@@ -222,6 +226,7 @@ pub fn due<C: WorkingCalendar + ?Sized>(open: &Open, today: NaiveDate, window: u
                 to: i.person.clone(),
                 occasion,
                 due: i.meets_on,
+                arranged: None,
             });
         }
     }
@@ -236,6 +241,7 @@ pub fn due<C: WorkingCalendar + ?Sized>(open: &Open, today: NaiveDate, window: u
                 to: Whom::Professional(r.author.clone()),
                 occasion,
                 due: r.due,
+                arranged: None,
             });
         }
     }
@@ -249,6 +255,7 @@ pub fn due<C: WorkingCalendar + ?Sized>(open: &Open, today: NaiveDate, window: u
                 to: owner.clone(),
                 occasion: format!("overdue:{}", a.due),
                 due: a.due,
+                arranged: None,
             });
         }
     }
@@ -265,6 +272,7 @@ pub fn due<C: WorkingCalendar + ?Sized>(open: &Open, today: NaiveDate, window: u
                 to: Whom::User(h.clone()),
                 occasion: occasion.clone(),
                 due: r.due,
+                arranged: None,
             });
         }
     }
@@ -319,6 +327,7 @@ mod tests {
             due: d(due),
             worker: UserId::from("worker"),
             chair: Some(UserId::from("chair")),
+            arranged: None,
         }
     }
 

@@ -16,6 +16,7 @@ pub mod census;
 pub mod channels;
 pub mod complaints;
 pub mod conference;
+pub mod core_group;
 pub mod dashboards;
 pub mod documents;
 mod error;

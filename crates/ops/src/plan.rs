@@ -78,7 +78,7 @@ pub async fn authorize_plan(ops: &Ops, actor: &Actor, action: Action, plan_id: &
 }
 
 /// The person as the plan's rules see them.
-async fn acting(ops: &Ops, actor: &Actor, allowed: &PlanAllowed) -> Result<PlanActing> {
+pub(crate) async fn acting(ops: &Ops, actor: &Actor, allowed: &PlanAllowed) -> Result<PlanActing> {
     let professional = plans::professional_of_user(&ops.db, &allowed.authority_id, &actor.user_id).await?;
     Ok(PlanActing {
         user_id: actor.user_id.clone(),
@@ -182,6 +182,10 @@ pub struct MyPlans {
     /// PLAN-04: child in need plans with their next network meeting.
     #[schema(value_type = Vec<Object>)]
     pub network_meetings_due: Vec<PlanRow>,
+    /// CG-02: for a manager, the core groups due of the plans their team leads (with the
+    /// meeting arranged, if any), the soonest first.
+    #[schema(value_type = Vec<Object>)]
+    pub team_core_groups_due: Vec<PlanRow>,
 }
 
 pub async fn mine(ops: &Ops, actor: &Actor) -> Result<MyPlans> {
@@ -218,7 +222,9 @@ pub async fn mine(ops: &Ops, actor: &Actor) -> Result<MyPlans> {
     overdue_actions.sort_by_key(|a| a.due);
     let core_groups_due = rows.iter().filter(|r| r.core_group_due_by.is_some()).cloned().collect();
     let network_meetings_due = rows.iter().filter(|r| r.network_meeting_due_by.is_some()).cloned().collect();
-    let listed: Vec<&str> = rows.iter().map(|r| r.family_id.as_str()).collect();
+    let team_core_groups_due: Vec<PlanRow> =
+        plans::core_groups_of_team(&ops.db, &actor.authority_id, &actor.user_id).await?;
+    let listed: Vec<&str> = rows.iter().chain(team_core_groups_due.iter()).map(|r| r.family_id.as_str()).collect();
     confer_store::audit::log_list_read(
         &ops.db,
         actor.authority_id.as_str(),
@@ -227,7 +233,7 @@ pub async fn mine(ops: &Ops, actor: &Actor) -> Result<MyPlans> {
         &listed,
     )
     .await?;
-    Ok(MyPlans { plans: rows, overdue_actions, core_groups_due, network_meetings_due })
+    Ok(MyPlans { plans: rows, overdue_actions, core_groups_due, network_meetings_due, team_core_groups_due })
 }
 
 /// What a change answers: the plan's new version and the number of an action added.
@@ -475,16 +481,19 @@ pub async fn core_group_meeting(
 /// What the notes of a core group meeting need to know of its members before the meeting is
 /// saved: the authority, the e-mail addresses of the family's adults and professionals, and
 /// what the latest closed conference about the child lets each adult see (EXC-06).
-struct NotesReaders {
-    authority: confer_domain::Authority,
+pub(crate) struct NotesReaders {
+    pub(crate) authority: confer_domain::Authority,
     /// Each adult: their e-mail address, nothing when they asked for letters by post, and what
     /// they may see.
-    adults: Vec<(confer_domain::AdultId, Option<String>, confer_domain::conference::Visibility)>,
-    professionals: Vec<(ProfessionalId, String, Option<confer_domain::UserId>)>,
+    pub(crate) adults: Vec<(confer_domain::AdultId, Option<String>, confer_domain::conference::Visibility)>,
+    pub(crate) professionals: Vec<(ProfessionalId, String, Option<confer_domain::UserId>)>,
+    /// Each adult's first language, in English words (LANG-04: a Welsh speaker is written to
+    /// in Welsh).
+    pub(crate) languages: Vec<(confer_domain::AdultId, String)>,
 }
 
 impl NotesReaders {
-    async fn load(ops: &Ops, allowed: &PlanAllowed, plan_id: &str) -> Result<NotesReaders> {
+    pub(crate) async fn load(ops: &Ops, allowed: &PlanAllowed, plan_id: &str) -> Result<NotesReaders> {
         use confer_domain::conference::{Recipient, Visibility};
         let authority = confer_store::users::authority(&ops.db, &allowed.authority_id).await?;
         let family = confer_store::families::family_record(&ops.db, allowed.family_id.as_str()).await?;
@@ -500,6 +509,7 @@ impl NotesReaders {
             None => None,
         };
         let by_post = confer_store::families::prefers_post(&ops.db, allowed.family_id.as_str()).await?;
+        let languages = family.adults.iter().map(|a| (a.id.clone(), a.communication.first_language.clone())).collect();
         let adults = family
             .adults
             .into_iter()
@@ -516,7 +526,7 @@ impl NotesReaders {
             })
             .collect();
         let professionals = family.professionals.into_iter().map(|(p, _)| (p.id, p.email, p.user_id)).collect();
-        Ok(NotesReaders { authority, adults, professionals })
+        Ok(NotesReaders { authority, adults, professionals, languages })
     }
 
     /// CG-03, EXC-06: the notes of meeting `n` for each member of the core group, in the

@@ -42,7 +42,12 @@ pub struct CoreGroupDate {
     pub child_name: String,
     pub due_by: NaiveDate,
     pub overdue: bool,
+    /// CG-02: the meeting arranged, when one is: its day, time (HH:MM) and place in words.
+    pub arranged: Option<ArrangedDate>,
 }
+
+/// CG-02: a core group meeting arranged, as lists show it.
+pub use confer_domain::plan_views::NextMeeting as ArrangedDate;
 
 /// What a person has to do on their plans: the actions they own (open ones first) and the
 /// core groups of the plans they are in, the soonest first.
@@ -88,6 +93,7 @@ pub async fn my_work(ops: &Ops, actor: &Actor) -> Result<MyWork> {
                 child_name: p.child_name.clone(),
                 due_by,
                 overdue: due_by < today,
+                arranged: p.arranged_core_group().map(ArrangedDate::of),
             });
         }
     }
@@ -268,6 +274,8 @@ pub enum PortalPlan {
         child_name: String,
         young_persons_version: Option<String>,
         next_core_group: Option<NaiveDate>,
+        /// CG-02: the core group meeting arranged, when one is.
+        next_meeting: Option<ArrangedDate>,
         next_review: Option<NaiveDate>,
     },
 }
@@ -315,6 +323,7 @@ pub async fn portal_plan(ops: &Ops, actor: &Actor, plan_id: &str) -> Result<Port
             child_name: p.child_name.clone(),
             young_persons_version: young.map(|y| y.body),
             next_core_group: p.core_group_due_by,
+            next_meeting: p.arranged_core_group().map(ArrangedDate::of),
             next_review: p.next_review_by,
         },
     })

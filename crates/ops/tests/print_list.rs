@@ -129,3 +129,61 @@ async fn a_parent_who_asked_for_post_gets_the_invitation_letter_though_she_has_a
     assert_eq!(changes.len(), 1);
     assert_eq!(audit::verify(&db).await.unwrap().first_break, None);
 }
+
+/// Issue 14: a conference letter still waiting on the print list when its conference moves is
+/// withdrawn (never printed with the old day) and replaced by one with the new day; one still
+/// waiting when it is cancelled is withdrawn and the cancellation letter replaces it. A letter
+/// printed already stays printed. Audited in the change's transaction (INV-01, REP-04).
+#[tokio::test]
+async fn a_conference_letter_still_waiting_is_withdrawn_when_the_conference_moves_or_is_cancelled_inv_01_rep_04() {
+    let db = testing::fresh_db().await;
+    let w = World::new(&db).await;
+    w.professional("p-school", None).await;
+    let f = w
+        .family("brook")
+        .child("amy", "Amy", "2015-01-01")
+        .mother("mum", "Mandy")
+        .professionals(&["p-school"])
+        .create()
+        .await;
+    let made = f.invited_conference(&w).await;
+    let ops = Ops::new(db.clone(), Clock::system());
+    let waiting = |ops: Ops| async move { documents::print_list(&ops, None).await.unwrap() };
+
+    // The invitation is made into a letter and waits to be printed.
+    let first = waiting(ops.clone()).await;
+    assert_eq!(first.len(), 1);
+    assert_eq!(first[0].sent.kind, "invitation-letter");
+    // The conference moves: that letter is withdrawn, and the one waiting is for the new day.
+    let made = testing::reschedule(&w, made, "2026-11-17").await;
+    let now = waiting(ops.clone()).await;
+    assert_eq!(now.len(), 1, "one letter waits, not two");
+    assert_ne!(now[0].sent.id, first[0].sent.id, "the letter with the old day is not the one printed");
+    assert_eq!(now[0].sent.kind, "invitation-letter");
+    let logged = documents_sent::for_conference(&db, &made.id).await.unwrap();
+    let old = logged.iter().find(|s| s.id == first[0].sent.id).unwrap();
+    assert_eq!(old.print_state.as_deref(), Some("withdrawn"));
+
+    // Moved again before its letter was even made: the request is withdrawn, not made.
+    let made = testing::reschedule(&w, made, "2026-11-18").await;
+    let made = testing::reschedule(&w, made, "2026-11-19").await;
+    assert_eq!(documents_sent::withdrawn_requests(&db, &made.id).await.unwrap().len(), 1, "the 18th's request");
+    let now = waiting(ops.clone()).await;
+    assert_eq!(now.len(), 1, "{now:?}");
+    // Printed: it stays printed when the conference is cancelled; the cancellation follows.
+    assert!(documents::mark_printed(&ops, &now[0].sent.id, PRINT_ACTOR).await.unwrap());
+    let printed = now[0].sent.id.clone();
+    let made = testing::cancel(&w, made).await;
+    let now = waiting(ops.clone()).await;
+    assert_eq!(now.iter().map(|l| l.sent.kind.as_str()).collect::<Vec<_>>(), ["cancellation-letter"]);
+    let logged = documents_sent::for_conference(&db, &made.id).await.unwrap();
+    assert_eq!(logged.iter().find(|s| s.id == printed).unwrap().print_state.as_deref(), Some("printed"));
+    let withdrawn: i64 = sqlx::query("SELECT COUNT(*) AS n FROM audit_event WHERE action = 'document.withdrawn'")
+        .fetch_one(db.pool())
+        .await
+        .unwrap()
+        .try_get("n")
+        .unwrap();
+    assert_eq!(withdrawn, 3, "two letters made and one request, each audited");
+    assert_eq!(audit::verify(&db).await.unwrap().first_break, None);
+}

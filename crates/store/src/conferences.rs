@@ -453,7 +453,7 @@ pub async fn save<T>(
     sync_case_stage(&mut tx, &c, change.actor).await?;
     // PLAN-03, PLAN-05: the plans the conference decided, made or changed in its transaction.
     crate::plans::follow_conference(db, &mut tx, &was, &c, change.actor).await?;
-    tell_invitees_of_changes(&mut tx, &was, &c).await?;
+    tell_invitees_of_changes(&mut tx, &was, &c, change.actor).await?;
     // QA-01: once the outcome is sent, the people asked for feedback, with their links.
     crate::feedback::invite_in(&mut tx, &was, &c, change.actor).await?;
     tell_of_escalation(&mut tx, &c, &escalate_to, change.actor).await?;
@@ -854,7 +854,7 @@ type EmailAndLanguage = (Option<String>, Option<String>);
 /// each person newly invited gets their invitation (INV-01, INV-02), and everyone invited is
 /// told when the conference moves (date, time, place or link) or is cancelled. The words are
 /// the domain's (`confer_domain::notices`): nothing restricted, no names, no reports.
-async fn tell_invitees_of_changes(tx: &mut Tx, before: &Conference, c: &Conference) -> Result<()> {
+async fn tell_invitees_of_changes(tx: &mut Tx, before: &Conference, c: &Conference, actor: &str) -> Result<()> {
     use confer_domain::conference::notify::{may_have_calendar_entry, told_of_change, Told};
     use confer_domain::conference::Invitee;
     use confer_domain::notices::{self, About, Audience, CalendarLanguage};
@@ -934,6 +934,21 @@ async fn tell_invitees_of_changes(tx: &mut Tx, before: &Conference, c: &Conferen
                     _ => "en",
                 };
                 let kind = if what == Told::Cancelled { "cancellation-letter" } else { "invitation-letter" };
+                let recipient = format!("family-member:{}", adult_id.as_str());
+                // Issue 14: a letter still waiting on the print list for a conference that
+                // moved or was cancelled is withdrawn, never printed with the old day: the
+                // letter written now (the new day, or the cancellation) replaces it.
+                if matches!(what, Told::Moved | Told::Cancelled) {
+                    crate::documents_sent::withdraw_waiting(
+                        tx,
+                        c.authority_id().as_str(),
+                        c.family_id().as_str(),
+                        crate::documents_sent::LettersAbout::Conference(c.id().as_str()),
+                        &recipient,
+                        actor,
+                    )
+                    .await?;
+                }
                 sqlx::query(
                     "INSERT INTO print_request (id, authority_id, family_id, conference_id, recipient, kind, language, \
                      created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -942,7 +957,7 @@ async fn tell_invitees_of_changes(tx: &mut Tx, before: &Conference, c: &Conferen
                 .bind(c.authority_id().as_str())
                 .bind(c.family_id().as_str())
                 .bind(c.id().as_str())
-                .bind(format!("family-member:{}", adult_id.as_str()))
+                .bind(&recipient)
                 .bind(kind)
                 .bind(language)
                 .bind(crate::stamp(stamp))

@@ -302,7 +302,8 @@ pub struct PrintRequest {
 /// The letters still to be made, oldest first (an authority's, or all when `None`).
 pub async fn print_requests(db: &Db, authority_id: Option<&str>) -> Result<Vec<PrintRequest>> {
     let sql = "SELECT id, authority_id, family_id, conference_id, recipient, kind, language FROM print_request \
-               WHERE document_sent_id IS NULL AND ($1 = '' OR authority_id = $1) ORDER BY created_at, id";
+               WHERE document_sent_id IS NULL AND withdrawn_at IS NULL AND ($1 = '' OR authority_id = $1) \
+               ORDER BY created_at, id";
     let rows = sqlx::query(sql).bind(authority_id.unwrap_or("")).fetch_all(db.pool()).await?;
     rows.iter()
         .map(|r| {
@@ -338,4 +339,150 @@ pub async fn made_for_request(db: &Db, request_id: &str, s: &NewSent<'_>) -> Res
     let sent = insert(&mut tx, &id, s).await?;
     tx.commit().await?;
     Ok(Some(sent))
+}
+
+/// [`log_in`] for a letter about one meeting (`core-group:PLAN:N`): the meeting is kept with
+/// it, so a move or a cancellation finds it on the print list ([`withdraw_waiting`]).
+pub async fn log_for_meeting_in(tx: &mut crate::Tx, s: &NewSent<'_>, meeting: &str) -> Result<Sent> {
+    let sent = insert(tx, &new_id(), s).await?;
+    sqlx::query("UPDATE document_sent SET meeting = $2 WHERE id = $1")
+        .bind(&sent.id)
+        .bind(meeting)
+        .execute(&mut **tx)
+        .await?;
+    Ok(sent)
+}
+
+/// Which letters for a meeting and a person a move or a cancellation took off the print list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Withdrawn {
+    /// The letters withdrawn (document_sent ids) and the conference letters withdrawn before
+    /// they were made (print_request ids).
+    pub letters: Vec<String>,
+    pub requests: Vec<String>,
+    /// Whether a letter about the meeting was printed for them before: they have it, so a
+    /// cancellation must reach them too.
+    pub printed_before: bool,
+}
+
+/// What a withdrawal is about: a conference's letters, or one core group meeting's.
+#[derive(Debug, Clone, Copy)]
+pub enum LettersAbout<'a> {
+    /// Invitation and cancellation letters of a conference (kept in `print_request` until
+    /// made, then in `document_sent` with the conference's id).
+    Conference(&'a str),
+    /// The letters of one arranged meeting (`document_sent.meeting`).
+    Meeting(&'a str),
+}
+
+/// Issue 14: a meeting moved or was cancelled, so the letters about it still waiting on the
+/// print list for `recipient` are withdrawn, never printed: the letter made from a request
+/// (`print_state` 'withdrawn') and a request not yet made (`withdrawn_at`). Audited in the
+/// caller's transaction (ids only: no names, no addresses). Says whether an earlier letter
+/// was printed (the person has it in hand).
+pub async fn withdraw_waiting(
+    tx: &mut crate::Tx,
+    authority_id: &str,
+    family_id: &str,
+    about: LettersAbout<'_>,
+    recipient: &str,
+    actor: &str,
+) -> Result<Withdrawn> {
+    let now = tx.now();
+    let mut out = Withdrawn::default();
+    let (letters_where, key) = match about {
+        LettersAbout::Conference(id) => (
+            "conference_id = $1 AND recipient = $2 AND channel = 'post' \
+             AND kind IN ('invitation-letter', 'cancellation-letter')",
+            id,
+        ),
+        LettersAbout::Meeting(m) => ("meeting = $1 AND recipient = $2 AND channel = 'post'", m),
+    };
+    let rows = sqlx::query(&format!(
+        "SELECT id, print_state FROM document_sent WHERE {letters_where} AND print_state IN ('waiting', 'printed')"
+    ))
+    .bind(key)
+    .bind(recipient)
+    .fetch_all(&mut **tx)
+    .await?;
+    for r in &rows {
+        let id = text(r, "id")?;
+        if text(r, "print_state")? == "printed" {
+            out.printed_before = true;
+            continue;
+        }
+        let taken = sqlx::query(
+            "UPDATE document_sent SET print_state = 'withdrawn', withdrawn_at = $2 WHERE id = $1 AND print_state = 'waiting'",
+        )
+        .bind(&id)
+        .bind(&now)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+        if taken == 1 {
+            out.letters.push(id);
+        }
+    }
+    if let LettersAbout::Conference(conference_id) = about {
+        let rows = sqlx::query(
+            "SELECT id FROM print_request WHERE conference_id = $1 AND recipient = $2 AND document_sent_id IS NULL \
+             AND withdrawn_at IS NULL",
+        )
+        .bind(conference_id)
+        .bind(recipient)
+        .fetch_all(&mut **tx)
+        .await?;
+        for r in &rows {
+            let id = text(r, "id")?;
+            sqlx::query("UPDATE print_request SET withdrawn_at = $2 WHERE id = $1 AND withdrawn_at IS NULL")
+                .bind(&id)
+                .bind(&now)
+                .execute(&mut **tx)
+                .await?;
+            out.requests.push(id);
+        }
+    }
+    if out.letters.is_empty() && out.requests.is_empty() {
+        return Ok(out);
+    }
+    let (conference, meeting) = match about {
+        LettersAbout::Conference(c) => (Some(c), None),
+        LettersAbout::Meeting(m) => (None, Some(m)),
+    };
+    audit::record(
+        tx,
+        Entry {
+            authority_id,
+            actor,
+            kind: EventKind::Change,
+            action: "document.withdrawn",
+            entity_type: "family",
+            entity_id: family_id,
+            before: json!({ "letters": out.letters, "requests": out.requests, "print_state": "waiting" }),
+            after: json!({ "conference_id": conference, "meeting": meeting, "recipient": recipient,
+                "print_state": "withdrawn" }),
+        },
+    )
+    .await?;
+    Ok(out)
+}
+
+/// The letters logged for one meeting (`core-group:PLAN:N`), oldest first (for tests and the
+/// plan's page).
+pub async fn for_meeting(db: &Db, meeting: &str) -> Result<Vec<Sent>> {
+    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM document_sent WHERE meeting = $1 ORDER BY sent_at, id"))
+        .bind(meeting)
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// The conference letters withdrawn before they were made (print_request ids), for tests.
+pub async fn withdrawn_requests(db: &Db, conference_id: &str) -> Result<Vec<String>> {
+    let rows =
+        sqlx::query("SELECT id FROM print_request WHERE conference_id = $1 AND withdrawn_at IS NOT NULL ORDER BY id")
+            .bind(conference_id)
+            .fetch_all(db.pool())
+            .await?;
+    rows.iter().map(|r| text(r, "id")).collect()
 }

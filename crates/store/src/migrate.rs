@@ -46,6 +46,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (37, "conference_participation", include_str!("../migrations/0037_conference_participation.sql")),
     (38, "transfer_receiving", include_str!("../migrations/0038_transfer_receiving.sql")),
     (39, "channels", include_str!("../migrations/0039_channels.sql")),
+    (41, "core_group_arrangements", include_str!("../migrations/0041_core_group_arrangements.sql")),
     (43, "list_indexes", include_str!("../migrations/0043_list_indexes.sql")),
 ];
 

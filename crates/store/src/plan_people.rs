@@ -212,6 +212,185 @@ async fn send_notes(tx: &mut crate::Tx, p: &Plan, mails: &[PlanMail], actor: &st
     Ok(())
 }
 
+/// CG-02: what a change to the arranged core group meeting is, for its messages and its
+/// calendar entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArrangementChange {
+    /// Arranged: everyone invited gets the invitation (and the calendar entry, sequence 0).
+    Arranged,
+    /// A new day, time or place: the same calendar entry with a higher sequence; letters
+    /// waiting with the old day are withdrawn and replaced.
+    Moved,
+    /// Cancelled: METHOD:CANCEL with a higher sequence; letters waiting are withdrawn, and a
+    /// cancellation letter goes only to someone who has a letter in hand (printed).
+    Cancelled,
+}
+
+/// What one member of the core group is sent about an arranged meeting: an e-mail (with its
+/// calendar entry) when they have an address, or else a letter for the print list.
+pub struct ArrangementMail {
+    /// The member as the plan names them (`professional:p-school`, `family-member:a-1`).
+    pub member: String,
+    /// The e-mail address; `None` for a letter.
+    pub email: Option<String>,
+    pub notice: confer_domain::notices::Notice,
+    /// The calendar entry (UK wall-clock times) sent with the e-mail.
+    pub calendar: Option<confer_domain::notices::CalendarEntry>,
+    /// The letter (tagged PDF), its language (`en`, `cy`) and kind, for the print list.
+    pub letter: Option<(Vec<u8>, &'static str, &'static str)>,
+}
+
+/// CG-01, CG-02, issue 14: applies a change to the arranged core group meeting (the domain
+/// operation, which returns the arrangement's number and each member's message) to a plan
+/// still at `expected_version`, and in the same transaction: the meeting's calendar entry
+/// (one UID for its life, the sequence raised by a move and by the cancellation), each
+/// e-mail on the outbox with its .ics, each letter on the print list (letters about the
+/// meeting still waiting there are withdrawn first), and the audit events (members by id,
+/// no addresses).
+pub async fn save_arrangement<T>(
+    db: &Db,
+    id: &str,
+    expected_version: i64,
+    actor: &str,
+    change: ArrangementChange,
+    operation: impl FnOnce(&mut Plan) -> PlanOutcome<(T, u32, Vec<ArrangementMail>)>,
+) -> std::result::Result<(T, i64), PlanSaveError> {
+    let action = match change {
+        ArrangementChange::Arranged => "plan.core-group.arrange",
+        ArrangementChange::Moved => "plan.core-group.move",
+        ArrangementChange::Cancelled => "plan.core-group.cancel",
+    };
+    let mut tx = db.begin().await?;
+    let row = sqlx::query("SELECT doc, version FROM plan WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(PlanSaveError::NotFound)?;
+    let stored = stored_from_row(&row)?;
+    if stored.version != expected_version {
+        return Err(PlanSaveError::Conflict { current_version: stored.version });
+    }
+    let mut p = stored.plan;
+    let (out, number, mails) = operation(&mut p)?;
+    update_in(&mut tx, &p, expected_version, actor, action).await.map_err(|e| match e {
+        UpdateError::Lost => PlanSaveError::Conflict { current_version: expected_version + 1 },
+        UpdateError::Store(s) => PlanSaveError::Store(s),
+    })?;
+    let meeting = meeting_key(p.id.as_str(), number);
+    let entry = crate::calendar_entries::sequence(
+        &mut tx,
+        p.authority_id.as_str(),
+        p.family_id.as_str(),
+        "core-group",
+        &meeting,
+        change != ArrangementChange::Arranged,
+        change != ArrangementChange::Cancelled,
+    )
+    .await?;
+    let stamp = tx.clock().now();
+    let (mut told, mut posted, mut withdrawn) = (Vec::new(), Vec::new(), Vec::new());
+    for m in &mails {
+        let before = if change == ArrangementChange::Arranged {
+            crate::documents_sent::Withdrawn::default()
+        } else {
+            crate::documents_sent::withdraw_waiting(
+                &mut tx,
+                p.authority_id.as_str(),
+                p.family_id.as_str(),
+                crate::documents_sent::LettersAbout::Meeting(&meeting),
+                &m.member,
+                actor,
+            )
+            .await?
+        };
+        if !before.letters.is_empty() {
+            withdrawn.push(m.member.as_str());
+        }
+        if let Some(email) = m.email.as_deref() {
+            let calendar = match (&entry, &m.calendar) {
+                (Some((uid, sequence)), Some(e)) => Some(
+                    crate::calendar_entries::Attachment {
+                        uid: uid.clone(),
+                        sequence: *sequence,
+                        cancel: change == ArrangementChange::Cancelled,
+                        start: crate::uk_time::instant(e.start),
+                        end: crate::uk_time::instant(e.end),
+                        summary: e.summary.clone(),
+                        description: e.description.clone(),
+                        location: e.location.clone(),
+                        stamp,
+                    }
+                    .to_json(),
+                ),
+                _ => None,
+            };
+            crate::outbox::enqueue(
+                &mut tx,
+                &crate::outbox::NewMessage {
+                    id: &crate::new_id(),
+                    authority_id: p.authority_id.as_str(),
+                    recipient: email,
+                    subject: &m.notice.subject,
+                    body: &m.notice.body,
+                    created_at: &crate::stamp(stamp),
+                    secret: 0,
+                    calendar,
+                },
+            )
+            .await?;
+            told.push(m.member.as_str());
+            continue;
+        }
+        let Some((pdf, language, kind)) = &m.letter else { continue };
+        // Someone whose letters were all withdrawn never had one in hand: nothing to cancel.
+        if change == ArrangementChange::Cancelled && !before.printed_before {
+            continue;
+        }
+        crate::documents_sent::log_for_meeting_in(
+            &mut tx,
+            &crate::documents_sent::NewSent {
+                authority_id: p.authority_id.as_str(),
+                family_id: p.family_id.as_str(),
+                conference_id: None,
+                kind,
+                recipient: &m.member,
+                version: i64::from(number),
+                language,
+                format: "pdf",
+                print_size: "standard",
+                channel: "post",
+                content: pdf,
+                sent_by: actor,
+            },
+            &meeting,
+        )
+        .await?;
+        posted.push(m.member.as_str());
+    }
+    audit::record(
+        &mut tx,
+        Entry {
+            authority_id: p.authority_id.as_str(),
+            actor,
+            kind: EventKind::Change,
+            action: "plan.core-group.told",
+            entity_type: "plan",
+            entity_id: p.id.as_str(),
+            before: serde_json::Value::Null,
+            after: json!({ "meeting": meeting, "change": action, "told": told, "posted": posted,
+                "withdrawn": withdrawn }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((out, expected_version + 1))
+}
+
+/// The key of an arranged core group meeting (its calendar entry and its letters).
+pub fn meeting_key(plan_id: &str, number: u32) -> String {
+    format!("core-group:{plan_id}:{number}")
+}
+
 /// The active plans a person works on (key worker or core group member), with their documents,
 /// in one query: for their own actions and core group dates.
 pub async fn docs_of_user(db: &Db, authority: &AuthorityId, user: &UserId) -> Result<Vec<(PlanRow, Stored)>> {

@@ -519,7 +519,8 @@ pub(crate) async fn update_in(
     let updated = sqlx::query(
         "UPDATE plan SET category = $3, key_worker_id = $4, ended_on = $5, end_reason = $6, core_group_due_by = $7, \
          next_review_by = $8, open_action_due = $9, doc = $10, version = version + 1, updated_at = $11, \
-         network_meeting_due_by = $12 WHERE id = $1 AND version = $2",
+         network_meeting_due_by = $12, core_group_arranged_on = $13, core_group_arranged_time = $14 \
+         WHERE id = $1 AND version = $2",
     )
     .bind(p.id.as_str())
     .bind(expected_version)
@@ -533,6 +534,8 @@ pub(crate) async fn update_in(
     .bind(after.to_string())
     .bind(tx.now())
     .bind(p.lifecycle.network_meeting_due_by.map(|d| d.to_string()))
+    .bind(p.arrangements.next.as_ref().map(|a| a.on.to_string()))
+    .bind(p.arrangements.next.as_ref().map(|a| a.at.format("%H:%M").to_string()))
     .execute(&mut **tx)
     .await?;
     if updated.rows_affected() != 1 {
@@ -701,12 +704,15 @@ pub struct PlanRow {
     pub previous_plans: i64,
     /// PLAN-04: a child in need plan's next network meeting.
     pub network_meeting_due_by: Option<NaiveDate>,
+    /// CG-02: the core group meeting arranged next: its day and time (HH:MM), when one is.
+    pub core_group_arranged_on: Option<NaiveDate>,
+    pub core_group_arranged_time: Option<String>,
 }
 
 pub(crate) const ROW_COLUMNS: &str =
     "p.id, p.family_id, f.name AS family_name, p.child_id, p.kind, p.category, p.key_worker_id, \
     p.started_on, p.ended_on, p.end_reason, p.core_group_due_by, p.next_review_by, p.open_action_due, p.version, \
-    p.previous_plans, p.network_meeting_due_by";
+    p.previous_plans, p.network_meeting_due_by, p.core_group_arranged_on, p.core_group_arranged_time";
 
 pub(crate) fn row_from(r: &sqlx::any::AnyRow) -> Result<PlanRow> {
     Ok(PlanRow {
@@ -726,6 +732,8 @@ pub(crate) fn row_from(r: &sqlx::any::AnyRow) -> Result<PlanRow> {
         version: int(r, "version")?,
         previous_plans: int(r, "previous_plans")?,
         network_meeting_due_by: date(r, "network_meeting_due_by")?,
+        core_group_arranged_on: date(r, "core_group_arranged_on")?,
+        core_group_arranged_time: opt_text(r, "core_group_arranged_time")?,
     })
 }
 
@@ -751,6 +759,24 @@ pub async fn of_user(db: &Db, authority: &AuthorityId, user: &UserId) -> Result<
     ))
     .bind(authority.as_str())
     .bind(user.as_str())
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(row_from).collect()
+}
+
+/// CG-02: the active child protection plans whose key worker is in a manager's management
+/// line (their team, at any depth) with a core group due, the soonest first: the team
+/// manager's list of core groups due and overdue.
+pub async fn core_groups_of_team(db: &Db, authority: &AuthorityId, manager: &UserId) -> Result<Vec<PlanRow>> {
+    let rows = sqlx::query(&format!(
+        "WITH RECURSIVE team(id) AS (SELECT id FROM user_account WHERE line_manager_id = $2 AND authority_id = $1 \
+         UNION SELECT u.id FROM user_account u JOIN team t ON u.line_manager_id = t.id) \
+         SELECT {ROW_COLUMNS} FROM plan p JOIN family f ON f.id = p.family_id WHERE p.authority_id = $1 \
+         AND p.ended_on IS NULL AND p.core_group_due_by IS NOT NULL AND p.key_worker_id IN (SELECT id FROM team) \
+         ORDER BY p.core_group_due_by, p.id LIMIT 500"
+    ))
+    .bind(authority.as_str())
+    .bind(manager.as_str())
     .fetch_all(db.pool())
     .await?;
     rows.iter().map(row_from).collect()

@@ -62,12 +62,14 @@ pub async fn gather(
             due,
             worker: UserId(text(r, "allocated_worker_id")?),
             chair: opt_text(r, "chair_id")?.map(UserId),
+            arranged: None,
         });
     }
     // CG-02, REV-01, PLAN-04, PLAN-02: the plans still in force.
     let rows = sqlx::query(
         "SELECT id, family_id, kind, key_worker_id, core_group_due_by, next_review_by, network_meeting_due_by, \
-         open_action_due FROM plan WHERE authority_id = $1 AND ended_on IS NULL",
+         open_action_due, core_group_arranged_on, core_group_arranged_time FROM plan WHERE authority_id = $1 \
+         AND ended_on IS NULL",
     )
     .bind(authority.as_str())
     .fetch_all(db.pool())
@@ -77,6 +79,11 @@ pub async fn gather(
         let plan_id = text(r, "id")?;
         let family_id = text(r, "family_id")?;
         let worker = UserId(text(r, "key_worker_id")?);
+        // CG-02: the core group meeting arranged, named in its reminder.
+        let arranged = match (date(r, "core_group_arranged_on")?, opt_text(r, "core_group_arranged_time")?) {
+            (Some(on), Some(t)) => chrono::NaiveTime::parse_from_str(&t, "%H:%M").ok().map(|t| on.and_time(t)),
+            _ => None,
+        };
         for (column, rule) in [
             ("core_group_due_by", DeadlineRule::NextCoreGroup),
             ("next_review_by", DeadlineRule::NextReview),
@@ -85,7 +92,8 @@ pub async fn gather(
             if let Some(due) = date(r, column)? {
                 let id = format!("{plan_id}/{}", rule.as_str());
                 g.family_of.insert(id.clone(), family_id.clone());
-                g.open.deadlines.push(OpenDeadline { id, rule, due, worker: worker.clone(), chair: None });
+                let arranged = if rule == DeadlineRule::NextCoreGroup { arranged } else { None };
+                g.open.deadlines.push(OpenDeadline { id, rule, due, worker: worker.clone(), chair: None, arranged });
             }
         }
         if date(r, "open_action_due")?.is_some_and(|d| d < today) {

@@ -14,6 +14,7 @@ use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use confer_domain::access::Action;
+use confer_ops::core_group;
 use confer_ops::plan::{self, PlanChanged};
 use confer_ops::plan_people;
 use confer_ops::transfers;
@@ -32,6 +33,9 @@ use utoipa::OpenApi;
         update_action,
         end_plan,
         core_group_meeting,
+        arrange_core_group,
+        move_core_group,
+        cancel_core_group,
         review_forward,
         change_child_in_need,
         network_meeting,
@@ -65,6 +69,10 @@ use utoipa::OpenApi;
         plan::MemberSchema,
         plan::ActionProgressSchema,
         plan::SafetyRatingSchema,
+        core_group::ArrangeInput,
+        core_group::MoveInput,
+        core_group::CancelInput,
+        core_group::ArrangementChanged,
         transfers::IncomingTransfer,
         transfers::IncomingTransferView,
         transfers::AcceptTransferInput,
@@ -215,6 +223,59 @@ pub async fn core_group_meeting(
 ) -> Res {
     let (b, v) = input::<plan::CoreGroupMeetingBody>(&state, &ctx, Action::ChangePlan, &id, &headers, &body).await?;
     changed(plan::core_group_meeting(&state.ops, &ctx.actor, &id, v, b).await.map_err(ApiError::plan)?)
+}
+
+fn arrangement(c: core_group::ArrangementChanged) -> Res {
+    let etag = HeaderValue::from_str(&format!("\"{}\"", c.version)).unwrap_or(HeaderValue::from_static("\"0\""));
+    let mut res = Json(c).into_response();
+    res.headers_mut().insert(header::ETAG, etag);
+    Ok(res)
+}
+
+/// CG-01, CG-02: arranges the next core group meeting (day, time, a place or online; after the
+/// core group's due date with the late reason) and invites the core group: e-mails with a
+/// calendar invitation (.ics), or letters on the print list.
+#[utoipa::path(post, path = "/api/v1/plans/{plan_id}/core-group-arrangement", params(("plan_id" = String, Path)),
+    request_body = core_group::ArrangeInput, responses((status = 200, body = core_group::ArrangementChanged), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn arrange_core_group(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Res {
+    let (b, v) = input::<core_group::ArrangeInput>(&state, &ctx, Action::ChangePlan, &id, &headers, &body).await?;
+    arrangement(core_group::arrange(&state.ops, &ctx.actor, &id, v, b).await.map_err(ApiError::plan)?)
+}
+
+/// CG-02: moves the arranged core group meeting, with the reason; everyone invited is told
+/// (the same calendar entry with a higher SEQUENCE; letters waiting are replaced).
+#[utoipa::path(post, path = "/api/v1/plans/{plan_id}/core-group-arrangement/move", params(("plan_id" = String, Path)),
+    request_body = core_group::MoveInput, responses((status = 200, body = core_group::ArrangementChanged), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn move_core_group(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Res {
+    let (b, v) = input::<core_group::MoveInput>(&state, &ctx, Action::ChangePlan, &id, &headers, &body).await?;
+    arrangement(core_group::move_meeting(&state.ops, &ctx.actor, &id, v, b).await.map_err(ApiError::plan)?)
+}
+
+/// CG-02: cancels the arranged core group meeting, with the reason; everyone invited is told
+/// (METHOD:CANCEL; letters waiting are withdrawn).
+#[utoipa::path(post, path = "/api/v1/plans/{plan_id}/core-group-arrangement/cancel", params(("plan_id" = String, Path)),
+    request_body = core_group::CancelInput, responses((status = 200, body = core_group::ArrangementChanged), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn cancel_core_group(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Res {
+    let (b, v) = input::<core_group::CancelInput>(&state, &ctx, Action::ChangePlan, &id, &headers, &body).await?;
+    arrangement(core_group::cancel(&state.ops, &ctx.actor, &id, v, b).await.map_err(ApiError::plan)?)
 }
 
 /// REV-02: the review brought forward to an earlier date, with the reason.

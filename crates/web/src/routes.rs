@@ -276,6 +276,9 @@ pub const ROUTES: &[Route] = &[
     r("POST", "/api/v1/plans/{plan_id}/actions/{number}/status", Record(Action::UpdatePlanAction)),
     r("POST", "/api/v1/plans/{plan_id}/end", Record(Action::ChangePlan)),
     r("POST", "/api/v1/plans/{plan_id}/core-group-meetings", Record(Action::ChangePlan)),
+    r("POST", "/api/v1/plans/{plan_id}/core-group-arrangement", Record(Action::ChangePlan)),
+    r("POST", "/api/v1/plans/{plan_id}/core-group-arrangement/move", Record(Action::ChangePlan)),
+    r("POST", "/api/v1/plans/{plan_id}/core-group-arrangement/cancel", Record(Action::ChangePlan)),
     r("POST", "/api/v1/plans/{plan_id}/review-forward", Record(Action::ChangePlan)),
     r("POST", "/api/v1/plans/{plan_id}/child-in-need", Record(Action::ChangePlan)),
     r("POST", "/api/v1/plans/{plan_id}/network-meetings", Record(Action::ChangePlan)),
@@ -361,6 +364,11 @@ pub const ROUTES: &[Route] = &[
     // person's own version, a child's timeline, the plan in the family portal.
     r("GET", "/plans/{plan_id}/core-group", Record(Action::ChangePlan)),
     r("POST", "/plans/{plan_id}/core-group", Record(Action::ChangePlan)),
+    // CG-01, CG-02 (issue 13, 14): the next core group meeting arranged, moved or cancelled.
+    r("GET", "/plans/{plan_id}/core-group/arrange", Record(Action::ChangePlan)),
+    r("POST", "/plans/{plan_id}/core-group/arrange", Record(Action::ChangePlan)),
+    r("POST", "/plans/{plan_id}/core-group/move", Record(Action::ChangePlan)),
+    r("POST", "/plans/{plan_id}/core-group/cancel", Record(Action::ChangePlan)),
     r("GET", "/plans/{plan_id}/young-person", Record(Action::ChangePlan)),
     r("POST", "/plans/{plan_id}/young-person", Record(Action::ChangePlan)),
     r("GET", "/families/{family_id}/children/{child_id}/timeline", Record(Action::ViewPlan)),
@@ -664,6 +672,9 @@ pub fn router(state: SharedState) -> Router {
         .route("/api/v1/plans/{plan_id}/actions/{number}/status", post(crate::api_plans::update_action))
         .route("/api/v1/plans/{plan_id}/end", post(crate::api_plans::end_plan))
         .route("/api/v1/plans/{plan_id}/core-group-meetings", post(crate::api_plans::core_group_meeting))
+        .route("/api/v1/plans/{plan_id}/core-group-arrangement", post(crate::api_plans::arrange_core_group))
+        .route("/api/v1/plans/{plan_id}/core-group-arrangement/move", post(crate::api_plans::move_core_group))
+        .route("/api/v1/plans/{plan_id}/core-group-arrangement/cancel", post(crate::api_plans::cancel_core_group))
         .route("/api/v1/plans/{plan_id}/review-forward", post(crate::api_plans::review_forward))
         .route("/api/v1/plans/{plan_id}/child-in-need", post(crate::api_plans::change_child_in_need))
         .route("/api/v1/plans/{plan_id}/network-meetings", post(crate::api_plans::network_meeting))
@@ -718,6 +729,9 @@ pub fn router(state: SharedState) -> Router {
         .route("/transfers/{transfer_id}/accept", post(pages::transfers::accept))
         .route("/transfers/{transfer_id}/decline", post(pages::transfers::decline))
         .route("/plans/{plan_id}/core-group", get(pages::plan_core_group::show).post(pages::plan_core_group::record))
+        .route("/plans/{plan_id}/core-group/arrange", get(pages::plan_arrange::show).post(pages::plan_arrange::arrange))
+        .route("/plans/{plan_id}/core-group/move", post(pages::plan_arrange::move_meeting))
+        .route("/plans/{plan_id}/core-group/cancel", post(pages::plan_arrange::cancel))
         .route(
             "/plans/{plan_id}/young-person",
             get(pages::plan_core_group::young_show).post(pages::plan_core_group::young_write),

@@ -995,3 +995,210 @@ async fn qa_01_the_feedback_link_arrives_with_the_outcome_by_smtp_and_opens_the_
         .unwrap();
     assert_eq!(kept, vec![confer_store::feedback::SENT_BODY.to_owned()]);
 }
+
+// ---------------------------------------------------------------------------------------
+// Core group meetings (issues 13 and 14; CG-01, CG-02).
+
+/// Amy Brook's child protection plan, made by her initial conference on Friday 20 November
+/// 2026 (the clock stands at its afternoon): the key worker, the school (an address), her
+/// mother Mia (an address, Welsh her first language) and her father Dan (no address) in the
+/// core group. Returns the plan's id and the key worker's API token.
+async fn planned_for_core_group(app: &App) -> (String, String) {
+    use confer_store::tokens::{self, Scope};
+    use confer_store::users::AccountKind;
+    let w = &app.world;
+    let (sw, _) = w.person("sw").roles(&[Role::SocialWorker]).kind(AccountKind::Staff).signs_in().create().await;
+    let scopes = [Scope::Read, Scope::Write];
+    let token =
+        tokens::create_for_days(&app.db, &sw, app.authority.id.as_str(), "api", &scopes, 30, "test").await.unwrap().1;
+    w.professional("p-school", None).await;
+    w.family("fam1")
+        .named("Brook")
+        .worker(&sw)
+        .child("amy", "Amy", "2015-01-01")
+        .mother("fam1-mum", "Mia")
+        .with_adult(|a| {
+            a.email = Some("mia.brook@family.example".into());
+            a.communication.first_language = "Welsh".into();
+        })
+        .father("fam1-dad", "Dan")
+        .professionals(&["p-school"])
+        .create()
+        .await
+        .planned_conference(w)
+        .await;
+    let plan = confer_store::plans::of_family(&app.db, "fam1").await.unwrap().remove(0).id;
+    (plan, token)
+}
+
+/// A write to the plan API at the plan's current version: the answer's status and body.
+async fn plan_api(app: &App, token: &str, path: &str, body: serde_json::Value) -> (StatusCode, serde_json::Value) {
+    let plan_id = path.split('/').nth(4).unwrap();
+    let version = confer_store::plans::load(&app.db, plan_id).await.unwrap().version;
+    let res = reqwest::Client::new()
+        .post(format!("{}{path}", app.base))
+        .bearer_auth(token)
+        .header("If-Match", format!("\"{version}\""))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    (status, res.json().await.unwrap_or(serde_json::Value::Null))
+}
+
+/// The core group's letters waiting on the print list, by member and kind.
+async fn core_group_letters(db: &Db) -> Vec<(String, String)> {
+    confer_store::documents_sent::print_list(db, None)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|(s, _)| s.kind.starts_with("core-group-"))
+        .map(|(s, _)| (s.recipient, s.kind))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_core_group_meeting_arranged_moved_and_cancelled_reaches_the_core_group_by_smtp_with_one_calendar_entry_cg_01_cg_02(
+) {
+    let (app, _clock) = start_at("2026-11-20 14:00").await;
+    let (plan, token) = planned_for_core_group(&app).await;
+    let smtp = SmtpServer::start().await;
+    let worker = Worker::start(&app.db, smtp.settings());
+    // The conference's own e-mails (its invitations, its outcome) go first.
+    let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE channel = 'email'")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let n0 = usize::try_from(before).unwrap();
+    smtp.wait_for(n0).await;
+    let base = format!("/api/v1/plans/{plan}/core-group-arrangement");
+
+    // CG-01, CG-02: arranged by the due date (4 December): the whole core group is invited.
+    let (status, body) = plan_api(
+        &app,
+        &token,
+        &base,
+        serde_json::json!({"on": "2026-12-02", "at": "14:00", "venue": "Family Centre, room 3", "online": true}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["number"], 1);
+    let got = smtp.wait_for(n0 + 2).await[n0..].to_vec();
+    let to_mia = got.iter().find(|m| m.to == ["mia.brook@family.example"]).expect("the mother is invited");
+    let to_school = got.iter().find(|m| m.to == ["p-school@example.org"]).expect("the school is invited");
+    // In her language (Welsh), the school's in English.
+    assert!(to_mia.body().contains("Pryd: Dydd Mercher 2 Rhagfyr 2026 am 14:00"), "{}", to_mia.body());
+    assert!(!to_mia.body().contains("When:"), "Welsh, her language: {}", to_mia.body());
+    assert_eq!(
+        to_school.header("Subject").as_deref(),
+        Some("Invitation to a core group meeting on Wednesday 2 December 2026")
+    );
+    assert!(to_school.body().contains("Where: Family Centre, room 3, or online"), "{}", to_school.body());
+    let invites: Vec<Ics> = [to_mia, to_school].iter().map(|m| ics_of(m, "REQUEST")).collect();
+    let uid = invites[0].get("UID").unwrap();
+    for ics in &invites {
+        assert_eq!(ics.get("UID").as_deref(), Some(uid.as_str()), "one UID for the meeting");
+        assert_eq!(ics.get("SEQUENCE").as_deref(), Some("0"));
+        // 2 December is GMT: 14:00 in London is 14:00 UTC.
+        assert_eq!(ics.get("DTSTART").as_deref(), Some("20261202T140000Z"));
+        assert_eq!(ics.get("STATUS").as_deref(), Some("CONFIRMED"));
+    }
+    assert_eq!(invites[1].get("SUMMARY").as_deref(), Some("Core group meeting (Testshire County Council)"));
+    assert_eq!(invites[0].get("SUMMARY").as_deref(), Some("Cyfarfod grŵp craidd (Testshire County Council)"));
+    // Dan has no address: his invitation is a letter on the print list.
+    assert_eq!(
+        core_group_letters(&app.db).await,
+        [("family-member:fam1-dad".to_owned(), "core-group-invitation".to_owned())]
+    );
+
+    // A second arrangement while one stands is refused, with the reason.
+    let (status, body) =
+        plan_api(&app, &token, &base, serde_json::json!({"on": "2026-12-03", "at": "10:00", "online": true})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body.to_string().contains("already arranged"), "{body}");
+
+    // Moved after the due date: refused without the late reason, then moved with it. The
+    // same UID with a higher SEQUENCE; Dan's letter not yet printed is replaced.
+    let moved = serde_json::json!({"on": "2026-12-08", "at": "10:30", "venue": null, "online": true,
+        "reason": "The school nurse is away that week."});
+    let (status, body) = plan_api(&app, &token, &format!("{base}/move"), moved.clone()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.to_string().contains("late reason"), "{body}");
+    let mut late = moved;
+    late["late_reason"] = "The school nurse is the only one who knows the family and is away.".into();
+    let (status, body) = plan_api(&app, &token, &format!("{base}/move"), late).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let got = smtp.wait_for(n0 + 4).await[n0..].to_vec();
+    let updates: Vec<&Received> = got[2..].iter().collect();
+    for m in &updates {
+        let ics = ics_of(m, "REQUEST");
+        assert_eq!(ics.get("UID").as_deref(), Some(uid.as_str()));
+        assert_eq!(ics.get("SEQUENCE").as_deref(), Some("1"));
+        assert_eq!(ics.get("DTSTART").as_deref(), Some("20261208T103000Z"));
+    }
+    assert_eq!(
+        core_group_letters(&app.db).await,
+        [("family-member:fam1-dad".to_owned(), "core-group-moved".to_owned())],
+        "the letter with the old day is withdrawn, its replacement waits"
+    );
+
+    // Cancelled: METHOD:CANCEL with the same UID and a higher SEQUENCE; Dan never had a
+    // letter in hand, so his waiting letter is withdrawn and none is sent.
+    let (status, body) = plan_api(
+        &app,
+        &token,
+        &format!("{base}/cancel"),
+        serde_json::json!({"reason": "Dan Brook asked for another week."}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let got = smtp.wait_for(n0 + 6).await[n0..].to_vec();
+    for m in &got[4..] {
+        let ics = ics_of(m, "CANCEL");
+        assert_eq!(ics.get("UID").as_deref(), Some(uid.as_str()));
+        assert_eq!(ics.get("SEQUENCE").as_deref(), Some("2"));
+        assert_eq!(ics.get("STATUS").as_deref(), Some("CANCELLED"));
+    }
+    assert!(core_group_letters(&app.db).await.is_empty(), "nothing about it is printed");
+    let meeting = confer_store::plan_people::meeting_key(&plan, 1);
+    let states: Vec<Option<String>> = confer_store::documents_sent::for_meeting(&app.db, &meeting)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.print_state)
+        .collect();
+    assert_eq!(states, [Some("withdrawn".to_owned()), Some("withdrawn".to_owned())]);
+
+    // Nothing identifying in any message (as read: the subject, the text and the calendar
+    // entry): no child, no family, no reasons.
+    for m in &got {
+        let subject = m.header("Subject").unwrap_or_default();
+        let all = format!("{subject}{}{}", m.body(), m.calendar().map(|(_, ics)| ics).unwrap_or_default());
+        for secret in ["Amy", "Brook", "Mia", "Dan", "nurse", "another week"] {
+            assert!(!all.contains(secret), "{secret:?} in an e-mail:\n{all}");
+        }
+    }
+    // Each change is a version of the plan with its audit events, the chain intact.
+    let actions: Vec<String> = sqlx::query_scalar(
+        "SELECT action FROM audit_event WHERE entity_id = $1 AND action LIKE 'plan.core-group.%' ORDER BY seq",
+    )
+    .bind(&plan)
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        actions,
+        [
+            "plan.core-group.arrange",
+            "plan.core-group.told",
+            "plan.core-group.move",
+            "plan.core-group.told",
+            "plan.core-group.cancel",
+            "plan.core-group.told"
+        ]
+    );
+    assert_eq!(confer_store::audit::verify(&app.db).await.unwrap().first_break, None);
+    worker.stop().await;
+    assert_eq!(smtp.received().len(), n0 + 6, "each message once");
+}

@@ -566,3 +566,147 @@ async fn core_group_notes_go_on_the_print_list_for_a_member_without_an_address_o
     let mail = confer_store::otp::outbox_for(&j.app.db, "mia@example.org").await.unwrap();
     assert_eq!(mail.iter().filter(|(s, _)| s.starts_with("Notes of")).count(), 1, "{mail:?}");
 }
+
+#[tokio::test]
+async fn a_core_group_meeting_is_arranged_moved_and_cancelled_on_the_pages_and_shown_to_the_right_people_cg_01_cg_02() {
+    let j = journey().await;
+    let id = j.plan_of("amy").await;
+    let mut sw = j.app.as_user(&j.sw_id).await;
+    // The plan offers it: the core group is due by 4 December and nothing is arranged yet.
+    let plan_page = sw.get(&format!("/plans/{id}")).await;
+    assert!(plan_page.body.contains("Not arranged yet"));
+    let path = format!("/plans/{id}/core-group/arrange");
+    assert!(plan_page.body.contains(&format!("href=\"{path}\"")), "the plan links to the arranging page");
+    let form = sw.get(&path).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("Mia") && form.body.contains("Who is invited"), "the core group is listed");
+
+    // CG-02: refusals come back with the reason on the field and what was typed.
+    let res =
+        refused(&mut sw, &path, &path, &[("on", "19/11/2026"), ("at", "14:00"), ("venue", "Family Centre")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(error_summary(&res.body).contains("in the past"), "{}", error_summary(&res.body));
+    assert!(res.body.contains("value=\"Family Centre\""), "the place typed is kept");
+    let res = refused(&mut sw, &path, &path, &[("on", "2/12/2026"), ("at", "14:00")]).await;
+    assert!(error_summary(&res.body).contains("Say where the meeting is"), "{}", error_summary(&res.body));
+    let res = refused(&mut sw, &path, &path, &[("on", "2/12/2026"), ("at", "2pm"), ("venue", "Family Centre")]).await;
+    assert!(error_summary(&res.body).contains("hours and minutes"), "{}", error_summary(&res.body));
+    let late = [("on", "9/12/2026"), ("at", "14:00"), ("venue", "Family Centre")];
+    let res = refused(&mut sw, &path, &path, &late).await;
+    assert!(error_summary(&res.body).contains("late reason"), "{}", error_summary(&res.body));
+    // Only those who lead the plan arrange its meetings: a core group member may not (403),
+    // an outsider does not find it (404).
+    let mut teacher = j.app.as_user(&j.teacher_id).await;
+    assert_eq!(teacher.get(&path).await.status, StatusCode::FORBIDDEN);
+    let outsider = person(&j.app, "outsider", &[Role::Professional], AccountKind::Staff).await;
+    assert_eq!(j.app.as_user(&outsider).await.get(&path).await.status, StatusCode::NOT_FOUND);
+
+    // Arranged.
+    let res =
+        step(&mut sw, &path, &path, &[("on", "2/12/2026"), ("at", "14:00"), ("venue", "Family Centre, room 3")]).await;
+    assert_eq!(res.location.as_deref(), Some(format!("/plans/{id}?done=core-group-ar#core-group-arranged").as_str()));
+    let p = j.plan(&id).await;
+    let a = p.arranged_core_group().expect("arranged");
+    assert_eq!((a.on.to_string(), a.venue.as_deref()), ("2026-12-02".to_owned(), Some("Family Centre, room 3")));
+    let shown = "2 December 2026 at 14:00";
+    assert!(sw.get(&format!("/plans/{id}")).await.body.contains(shown));
+    // Mia has no e-mail address: her invitation waits on the print list; the school is e-mailed.
+    let school = confer_store::otp::outbox_for(&j.app.db, "p-school@example.org").await.unwrap();
+    assert!(school.iter().any(|(s, _)| s == "Invitation to a core group meeting on Wednesday 2 December 2026"));
+    let letters = |db: confer_store::Db| async move {
+        confer_store::documents_sent::print_list(&db, None)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|(s, _)| s.kind.starts_with("core-group-"))
+            .map(|(s, _)| (s.recipient, s.kind))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        letters(j.app.db.clone()).await,
+        [("family-member:fam1-mum".to_owned(), "core-group-invitation".to_owned())]
+    );
+
+    // CG-02 on everyone's lists: the key worker's plans, the team manager's team, the
+    // partner professional's home, the parent's portal (English and Welsh); nobody else's.
+    assert!(sw.get("/plans").await.body.contains(shown), "the key worker's list");
+    let tm = person(&j.app, "tm", &[Role::TeamManager], AccountKind::Staff).await;
+    let mut tm_b = j.app.as_user(&tm).await;
+    assert!(!tm_b.get("/plans").await.body.contains("Your team's core groups due"), "not yet their team");
+    sqlx::query("UPDATE user_account SET line_manager_id = $1 WHERE id = $2")
+        .bind(&tm)
+        .bind(&j.sw_id)
+        .execute(j.app.db.pool())
+        .await
+        .unwrap();
+    let team = tm_b.get("/plans").await;
+    assert!(team.body.contains("Your team's core groups due") && team.body.contains(shown), "{}", team.body);
+    let home = teacher.get("/portal").await;
+    assert!(home.body.contains("Arranged for 2 December 2026 at 14:00"), "{}", home.body);
+    let mut outsider_b = j.app.as_user(&outsider).await;
+    assert!(!outsider_b.get("/portal").await.body.contains("2 December 2026"));
+    let mut mum = j.portal("mia", Role::Parent, PortalPerson::Adult(AdultId("fam1-mum".into()))).await;
+    let en = mum.get(&format!("/portal/plans/{id}")).await;
+    assert!(en.body.contains("Core group meeting arranged for") && en.body.contains(shown), "{}", en.body);
+    let cy = mum.get(&format!("/portal/plans/{id}?lang=cy")).await.body.replace("&#x27;", "'").replace("&#39;", "'");
+    assert!(
+        cy.contains("Cyfarfod y grŵp craidd wedi'i drefnu ar gyfer") && cy.contains("2 Rhagfyr 2026 am 14:00"),
+        "{cy}"
+    );
+
+    // Moved (with the reason): Mia's letter not yet printed is replaced by one with the new day.
+    let move_path = format!("/plans/{id}/core-group/move");
+    let res = refused(
+        &mut sw,
+        &path,
+        &move_path,
+        &[("on", "3/12/2026"), ("at", "10:00"), ("venue", "Family Centre, room 3")],
+    )
+    .await;
+    assert!(error_summary(&res.body).contains("why the meeting moves"), "{}", error_summary(&res.body));
+    step(
+        &mut sw,
+        &path,
+        &move_path,
+        &[("on", "3/12/2026"), ("at", "10:00"), ("venue", "Family Centre, room 3"), ("reason", "The room is needed.")],
+    )
+    .await;
+    assert_eq!(letters(j.app.db.clone()).await, [("family-member:fam1-mum".to_owned(), "core-group-moved".to_owned())]);
+    assert!(sw.get("/plans").await.body.contains("3 December 2026 at 10:00"));
+
+    // Cancelled (with the reason): nothing arranged, nothing waiting to be printed for her.
+    let cancel_path = format!("/plans/{id}/core-group/cancel");
+    let res = refused(&mut sw, &path, &cancel_path, &[("reason", " ")]).await;
+    assert!(error_summary(&res.body).contains("why the meeting is cancelled"), "{}", error_summary(&res.body));
+    step(&mut sw, &path, &cancel_path, &[("reason", "The family asked for another day.")]).await;
+    let p = j.plan(&id).await;
+    assert!(p.arranged_core_group().is_none());
+    assert_eq!(p.arrangements.cancelled[0].reason, "The family asked for another day.");
+    assert!(letters(j.app.db.clone()).await.is_empty(), "her letters were withdrawn before printing");
+    assert!(sw.get(&format!("/plans/{id}")).await.body.contains("Not arranged yet"));
+    assert!(!mum.get(&format!("/portal/plans/{id}")).await.body.contains("Core group meeting arranged for"));
+}
+
+#[tokio::test]
+async fn the_core_group_due_reminder_names_the_meeting_arranged_cg_02() {
+    let j = journey().await;
+    let id = j.plan_of("amy").await;
+    let mut sw = j.app.as_user(&j.sw_id).await;
+    let path = format!("/plans/{id}/core-group/arrange");
+    step(&mut sw, &path, &path, &[("on", "4/12/2026"), ("at", "14:00"), ("online", "yes")]).await;
+    // Within the "at risk" window of the core group's due date (4 December).
+    j.clock.set(at("2026-12-03 08:00"));
+    let ops = confer_ops::Ops::new(j.app.db.clone(), j.clock.clone());
+    confer_ops::reminders::run(&ops).await.unwrap();
+    let sw_email: String = sqlx::query_scalar("SELECT email FROM user_account WHERE id = $1")
+        .bind(&j.sw_id)
+        .fetch_one(j.app.db.pool())
+        .await
+        .unwrap();
+    let mail = confer_store::otp::outbox_for(&j.app.db, &sw_email).await.unwrap();
+    let bodies: Vec<&String> =
+        mail.iter().filter(|(s, _)| s == "Reminder: a core group meeting is due").map(|(_, b)| b).collect();
+    assert_eq!(bodies.len(), 2, "Amy's plan and Ben's: {mail:?}");
+    assert!(bodies.iter().any(|b| b.contains("It is arranged for Friday 4 December 2026 at 14:00.")), "{bodies:?}");
+    assert!(bodies.iter().any(|b| b.contains("No meeting is arranged yet.")), "Ben's is not: {bodies:?}");
+}

@@ -58,4 +58,6 @@ pub async fn set_sqlite_synchronous(db: &Db, mode: &str) -> crate::Result<()> {
 }
 
 mod world;
-pub use world::{schedule, ConferenceMade, FamilyBuilder, FamilyMade, PersonBuilder, World, PASSWORD};
+pub use world::{
+    cancel, reschedule, schedule, ConferenceMade, FamilyBuilder, FamilyMade, PersonBuilder, World, PASSWORD,
+};

@@ -144,6 +144,7 @@ impl World {
             next_review_by: None,
             ended: None,
             lifecycle: Default::default(),
+            arrangements: Default::default(),
         }
     }
 
@@ -941,6 +942,50 @@ pub async fn schedule(w: &World, made: ConferenceMade, chair: &UserId, day: &str
     let (today, now) = (w.today, w.now);
     change(w, &made, coord.user_id.as_str(), "conference.schedule", |c| {
         c.schedule(&coord, slot, &stored.account, |u| managers.get(u).cloned(), None, &calendar, today, now)
+    })
+    .await
+}
+
+/// A scheduled conference moved by the coordinator to this day at 14:00, in another room
+/// (its chair stays).
+pub async fn reschedule(w: &World, made: ConferenceMade, day: &str) -> ConferenceMade {
+    let coord = coordinator(w).await;
+    let chair = made.conference.slot().map(|s| s.chair.clone()).expect("a scheduled conference");
+    let stored = users::by_id(&w.db, &chair).await.expect("the chair's account");
+    let accounts = users::list(&w.db, &w.authority.id).await.expect("the authority's accounts");
+    let managers: BTreeMap<UserId, UserId> =
+        accounts.iter().filter_map(|a| a.line_manager_id.clone().map(|m| (a.id.clone(), m))).collect();
+    let calendar = Calendar::for_nation(w.authority.nation);
+    let slot = Slot {
+        date: date(day),
+        time: NaiveTime::from_hms_opt(14, 0, 0).unwrap_or_default(),
+        venue: Some("Civic Centre, room 7 (step-free)".into()),
+        video_link: None,
+        chair,
+    };
+    let (today, now) = (w.today, w.now);
+    change(w, &made, coord.user_id.as_str(), "conference.reschedule", |c| {
+        c.reschedule(
+            &coord,
+            slot,
+            "Fictional: the room was double-booked.",
+            &stored.account,
+            |u| managers.get(u).cloned(),
+            None,
+            &calendar,
+            today,
+            now,
+        )
+    })
+    .await
+}
+
+/// A requested or scheduled conference cancelled by the coordinator.
+pub async fn cancel(w: &World, made: ConferenceMade) -> ConferenceMade {
+    let coord = coordinator(w).await;
+    let now = w.now;
+    change(w, &made, coord.user_id.as_str(), "conference.cancel", |c| {
+        c.cancel(&coord, "Fictional: no longer needed.", now)
     })
     .await
 }

@@ -113,6 +113,9 @@ fn letter_row(s: &confer_store::documents_sent::Sent) -> LetterRow {
         kind: match s.kind.as_str() {
             "invitation-letter" => "Invitation (or new date, time or place)".into(),
             "cancellation-letter" => "Cancellation".into(),
+            "core-group-invitation" => "Core group meeting: invitation".into(),
+            "core-group-moved" => "Core group meeting: new date, time or place".into(),
+            "core-group-cancellation" => "Core group meeting: cancelled".into(),
             other => other.replace('-', " "),
         },
         language: if s.language == "cy" { "Welsh" } else { "English" },

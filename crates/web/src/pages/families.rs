@@ -141,6 +141,10 @@ fn document_row(d: &confer_store::documents_sent::Sent, r: &FamilyRecord) -> Doc
         "invitation-letter" => "Invitation letter".to_owned(),
         "cancellation-letter" => "Cancellation letter".to_owned(),
         "exclusion-letter" => "Exclusion letter".to_owned(),
+        "core-group-notes" => "Notes of a core group meeting".to_owned(),
+        "core-group-invitation" => "Invitation to a core group meeting".to_owned(),
+        "core-group-moved" => "A core group meeting's new date, time or place".to_owned(),
+        "core-group-cancellation" => "A core group meeting cancelled".to_owned(),
         "plan" => "Plan".to_owned(),
         "report" => "Report".to_owned(),
         "subject-access-bundle" => "Subject access bundle".to_owned(),
@@ -175,6 +179,7 @@ fn document_row(d: &confer_store::documents_sent::Sent, r: &FamilyRecord) -> Doc
     };
     let channel = match (d.channel.as_str(), d.print_state.as_deref()) {
         ("post", Some("waiting")) => "by post (waiting on the print list)",
+        ("post", Some("withdrawn")) => "by post (withdrawn before printing: the meeting moved or was cancelled)",
         ("post", _) => "by post (printed)",
         ("portal", _) => "taken from the portal",
         ("download", _) => "downloaded by staff",

@@ -23,6 +23,7 @@ pub mod health;
 pub mod meeting;
 pub mod plan;
 pub mod plan_after;
+pub mod plan_arrange;
 pub mod plan_core_group;
 pub mod plan_timeline;
 pub mod policy;

@@ -229,6 +229,14 @@ impl MinePage<'_> {
     fn late(&self, d: &Option<NaiveDate>) -> bool {
         d.is_some_and(|d| d < self.today)
     }
+    /// CG-02: the core group meeting arranged, or that none is.
+    fn arranged(&self, p: &confer_store::plans::PlanRow) -> String {
+        match (&p.core_group_arranged_on, &p.core_group_arranged_time) {
+            (Some(on), Some(at)) => format!("{} at {at}", view::long_date(on)),
+            _ if p.core_group_due_by.is_some() => "Not arranged yet".to_owned(),
+            _ => String::new(),
+        }
+    }
 }
 
 pub async fn mine(State(state): State<SharedState>, ctx: Ctx) -> Result<Response, AppError> {

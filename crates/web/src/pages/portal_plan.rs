@@ -16,7 +16,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use chrono::NaiveDate;
 use confer_domain::plan::{ActionStatus, PARENTAL_RESPONSIBILITY_CY, PARENTAL_RESPONSIBILITY_EN};
-use confer_domain::plan_views::FamilyPlan;
+use confer_domain::plan_views::{FamilyPlan, NextMeeting};
 use confer_ops::plan_people::{self, PortalPlan};
 
 /// The plan page's words in one language: short sentences, everyday words.
@@ -40,6 +40,10 @@ pub struct PlanWords {
     pub no_actions: &'static str,
     pub dates: &'static str,
     pub next_core_group: &'static str,
+    pub next_meeting: &'static str,
+    pub at: &'static str,
+    pub online: &'static str,
+    pub or_online: &'static str,
     pub next_review: &'static str,
     pub not_set: &'static str,
     pub withheld: &'static str,
@@ -79,6 +83,10 @@ pub static ENGLISH: PlanWords = PlanWords {
     no_actions: "There are no jobs on the plan yet.",
     dates: "The next meetings",
     next_core_group: "Next core group meeting, by",
+    next_meeting: "Core group meeting arranged for",
+    at: "at",
+    online: "Online (the key worker will send you the link)",
+    or_online: "or online (the key worker will send you the link)",
     next_review: "Next review meeting, by",
     not_set: "Not set yet",
     withheld: "Some parts of this plan are not shown to you, because of a decision the chair made at the conference. You can still see your own jobs and the meeting dates. Ask the social worker if you have questions.",
@@ -118,6 +126,10 @@ pub static WELSH: PlanWords = PlanWords {
     no_actions: "Nid oes tasgau ar y cynllun eto.",
     dates: "Y cyfarfodydd nesaf",
     next_core_group: "Cyfarfod nesaf y grŵp craidd, erbyn",
+    next_meeting: "Cyfarfod y grŵp craidd wedi'i drefnu ar gyfer",
+    at: "am",
+    online: "Ar-lein (bydd y gweithiwr allweddol yn anfon y ddolen atoch)",
+    or_online: "neu ar-lein (bydd y gweithiwr allweddol yn anfon y ddolen atoch)",
     next_review: "Cyfarfod adolygu nesaf, erbyn",
     not_set: "Heb ei bennu eto",
     withheld: "Nid yw rhai rhannau o'r cynllun hwn yn cael eu dangos i chi, oherwydd penderfyniad a wnaeth y cadeirydd yn y gynhadledd. Gallwch weld eich tasgau eich hun a dyddiadau'r cyfarfodydd o hyd. Gofynnwch i'r gweithiwr cymdeithasol os oes gennych gwestiynau.",
@@ -157,6 +169,8 @@ struct PortalPlanPage<'a> {
     young: Option<String>,
     is_young_person: bool,
     next_core_group: Option<NaiveDate>,
+    /// CG-02: the core group meeting arranged, when one is.
+    next_meeting: Option<NextMeeting>,
     next_review: Option<NaiveDate>,
     /// EXC-04: not even the core group's date for someone excluded from the whole conference.
     show_core_group: bool,
@@ -177,6 +191,15 @@ impl PortalPlanPage<'_> {
             ActionStatus::NotDone => self.pw.not_done,
         }
     }
+    /// CG-02: when and where the arranged core group meeting is, in the page's language.
+    fn meeting(&self, m: &NextMeeting) -> String {
+        let place = match (&m.venue, m.online) {
+            (Some(v), true) => format!("{v}, {}", self.pw.or_online),
+            (Some(v), false) => v.clone(),
+            (None, _) => self.pw.online.to_owned(),
+        };
+        format!("{} {} {}. {place}", self.date(&m.on), self.pw.at, m.at)
+    }
     /// The young person's version, a paragraph per blank line.
     fn paragraphs(&self, text: &str) -> Vec<String> {
         text.split("\n\n").map(|p| p.trim().to_owned()).filter(|p| !p.is_empty()).collect()
@@ -192,18 +215,25 @@ pub async fn show(
     let w = words::for_lang(q.lang.as_deref());
     let pw = plan_words(w.lang);
     let seen = plan_people::portal_plan(&state.ops, &ctx.actor, &id).await?;
-    let (title, parent, young, is_young_person, next_core_group, next_review) = match &seen {
+    let (title, parent, young, is_young_person, next_core_group, next_meeting, next_review) = match &seen {
         PortalPlan::Parent { plan, young_persons_version } => (
             format!("{}{}{}", pw.title_prefix, plan.child_name, pw.title_suffix),
             Some(plan),
             young_persons_version.clone(),
             false,
             plan.next_core_group,
+            plan.next_meeting.clone(),
             plan.next_review,
         ),
-        PortalPlan::YoungPerson { young_persons_version, next_core_group, next_review, .. } => {
-            (pw.young_title.to_owned(), None, young_persons_version.clone(), true, *next_core_group, *next_review)
-        }
+        PortalPlan::YoungPerson { young_persons_version, next_core_group, next_meeting, next_review, .. } => (
+            pw.young_title.to_owned(),
+            None,
+            young_persons_version.clone(),
+            true,
+            *next_core_group,
+            next_meeting.clone(),
+            *next_review,
+        ),
     };
     let show_core_group = !parent.is_some_and(|p| p.withheld && p.next_core_group.is_none());
     let mut page = ctx.page(&title, "/portal");
@@ -218,6 +248,7 @@ pub async fn show(
         young,
         is_young_person,
         next_core_group,
+        next_meeting,
         next_review,
         show_core_group,
     }))

@@ -450,3 +450,118 @@ fn a_concern_brings_the_review_forward_to_an_earlier_date_rev_02() {
     assert_eq!(p.next_review_by, Some(d("2026-12-10")));
     assert_eq!(p.bring_review_forward(&teacher(), d("2026-12-08"), "x", d("2026-12-03")), Err(PlanError::NotLeading));
 }
+
+fn cg_slot(on: &str, at_time: &str, venue: Option<&str>, online: bool) -> CoreGroupSlot {
+    CoreGroupSlot {
+        on: d(on),
+        at: chrono::NaiveTime::parse_from_str(at_time, "%H:%M").unwrap(),
+        venue: venue.map(str::to_owned),
+        online,
+        late_reason: None,
+    }
+}
+
+#[test]
+fn a_core_group_meeting_is_arranged_moved_and_cancelled_with_reasons_cg_01_cg_02() {
+    let mut p = amys_plan();
+    let kw = key_worker(&p);
+    let today = d("2026-11-25");
+    let now = at("2026-11-25 09:00");
+    // CG-02: arranged by the due date (4 December), the whole core group invited (CG-01).
+    let n = p.arrange_core_group(&kw, cg_slot("2026-12-02", "14:00", Some(" Family Centre "), false), today, now);
+    assert_eq!(n, Ok(1));
+    let a = p.arranged_core_group().expect("arranged").clone();
+    assert_eq!(a.venue.as_deref(), Some("Family Centre"));
+    assert_eq!(a.invited, p.core_group.iter().map(|m| m.person.clone()).collect::<Vec<_>>());
+    // One at a time.
+    assert_eq!(
+        p.arrange_core_group(&kw, cg_slot("2026-12-03", "10:00", None, true), today, now),
+        Err(PlanError::AlreadyArranged { on: d("2026-12-02") })
+    );
+    // Moving needs a reason and a change; after the due date it needs the late reason.
+    let later = cg_slot("2026-12-08", "10:00", None, true);
+    assert_eq!(
+        p.move_core_group(&kw, later.clone(), " ", today, now),
+        Err(PlanError::Missing { what: "why the meeting moves" })
+    );
+    assert_eq!(
+        p.move_core_group(&kw, cg_slot("2026-12-02", "14:00", Some("Family Centre"), false), "Room", today, now),
+        Err(PlanError::NothingChanged)
+    );
+    assert_eq!(
+        p.move_core_group(&kw, later.clone(), "The school nurse is away", today, now),
+        Err(PlanError::LateWithoutReason { on: d("2026-12-08"), due: d("2026-12-04") })
+    );
+    let late = CoreGroupSlot { late_reason: Some("The school nurse is away that week.".into()), ..later };
+    assert_eq!(p.move_core_group(&kw, late, "The school nurse is away", today, now), Ok(1), "the same arrangement");
+    let a = p.arranged_core_group().unwrap();
+    assert_eq!((a.on, a.venue.as_deref(), a.online), (d("2026-12-08"), None, true));
+    assert_eq!(a.moves.len(), 1);
+    assert_eq!(a.moves[0].from_on, d("2026-12-02"));
+    // Cancelling needs a reason, keeps the meeting with it, and leaves room for the next.
+    assert_eq!(p.cancel_core_group(&kw, "", now), Err(PlanError::Missing { what: "why the meeting is cancelled" }));
+    assert!(p.arranged_core_group().is_some(), "a refused cancellation keeps the meeting");
+    let cancelled = p.cancel_core_group(&kw, "The family asked for another week.", now).expect("cancelled");
+    assert_eq!(cancelled.number, 1);
+    assert!(p.arranged_core_group().is_none());
+    assert_eq!(p.arrangements.cancelled[0].reason, "The family asked for another week.");
+    assert_eq!(p.cancel_core_group(&kw, "again", now), Err(PlanError::NothingArranged));
+    // The next arrangement has its own number (its own calendar entry).
+    let next = CoreGroupSlot {
+        late_reason: Some("Family's request".into()),
+        ..cg_slot("2026-12-10", "09:30", Some("Civic Centre"), true)
+    };
+    assert_eq!(p.arrange_core_group(&kw, next, today, now), Ok(2));
+}
+
+#[test]
+fn arranging_a_core_group_meeting_is_refused_with_reasons_cg_02() {
+    let mut p = amys_plan();
+    let kw = key_worker(&p);
+    let today = d("2026-11-25");
+    let now = at("2026-11-25 09:00");
+    assert_eq!(
+        p.arrange_core_group(&kw, cg_slot("2026-11-24", "10:00", Some("Room"), false), today, now),
+        Err(PlanError::ArrangedInThePast { on: d("2026-11-24") })
+    );
+    assert_eq!(
+        p.arrange_core_group(&kw, cg_slot("2026-12-01", "10:00", Some("  "), false), today, now),
+        Err(PlanError::NoPlace)
+    );
+    assert_eq!(
+        p.arrange_core_group(&kw, cg_slot("2026-12-07", "10:00", Some("Room"), false), today, now),
+        Err(PlanError::LateWithoutReason { on: d("2026-12-07"), due: d("2026-12-04") })
+    );
+    // Only those who lead the plan arrange its meetings.
+    assert_eq!(
+        p.arrange_core_group(&teacher(), cg_slot("2026-12-01", "10:00", Some("Room"), false), today, now),
+        Err(PlanError::NotLeading)
+    );
+    // Not once the plan has ended.
+    p.end(&kw, EndReason::Adopted, "Adoption order", d("2026-11-25")).expect("ended");
+    assert!(matches!(
+        p.arrange_core_group(&kw, cg_slot("2026-12-01", "10:00", Some("Room"), false), today, now),
+        Err(PlanError::Ended { .. })
+    ));
+    assert_eq!(
+        p.move_core_group(&kw, cg_slot("2026-12-01", "10:00", Some("Room"), false), "x", today, now).map(|_| ()),
+        Err(PlanError::Ended { on: d("2026-11-25") })
+    );
+}
+
+#[test]
+fn recording_the_meeting_held_takes_up_the_arranged_one_cg_02_cg_03() {
+    let mut p = amys_plan();
+    let kw = key_worker(&p);
+    p.arrange_core_group(
+        &kw,
+        cg_slot("2026-12-03", "14:00", Some("Family Centre"), false),
+        d("2026-11-25"),
+        at("2026-11-25 09:00"),
+    )
+    .expect("arranged");
+    let today = d("2026-12-03");
+    let n = p.record_core_group_meeting(&kw, meeting(&p), None, today, at("2026-12-03 16:00")).expect("recorded");
+    assert!(p.arranged_core_group().is_none(), "the meeting held is the one arranged");
+    assert_eq!(p.arrangements.held, [(1, n)]);
+}
