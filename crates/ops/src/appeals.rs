@@ -13,21 +13,7 @@ use confer_domain::conference::ConferenceState;
 use confer_domain::nation_decisions::NationDecisions;
 use confer_domain::portal::PortalPerson;
 use confer_domain::UserId;
-use confer_store::appeals::{self as store, AppealSaveError, Stored};
-
-impl From<AppealSaveError> for OpsError {
-    fn from(e: AppealSaveError) -> Self {
-        match e {
-            AppealSaveError::NotFound => OpsError::NotFound,
-            AppealSaveError::Conflict { current_version } => OpsError::Conflict { current_version },
-            AppealSaveError::AlreadyLodged => OpsError::Declined {
-                message: "An appeal against this conference's decision has already been lodged: add to its details through the staff who handle it".into(),
-            },
-            AppealSaveError::Refused(r) => r.into(),
-            AppealSaveError::Store(s) => s.into(),
-        }
-    }
-}
+use confer_store::appeals::{self as store, Stored};
 
 impl From<AppealError> for OpsError {
     fn from(e: AppealError) -> Self {

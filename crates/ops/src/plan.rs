@@ -13,7 +13,8 @@ use confer_domain::access::{decide, Action, Actor, Decision, Relationship, Targe
 use confer_domain::conference::ActionOwner;
 use confer_domain::plan::{ActionStatus, EndReason, Outline, Plan, PlanActing, PlanError};
 use confer_domain::{AuthorityId, FamilyId, ProfessionalId};
-use confer_store::plans::{self, PlanRow, PlanSaveError, VersionRow};
+use confer_store::plans::{self, PlanRow, VersionRow};
+use confer_store::versioned::SaveError;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -29,17 +30,6 @@ impl From<PlanError> for OpsError {
             PlanError::BadEnd { .. } | PlanError::EndBeforeStart { .. } => OpsError::invalid("on", e.to_string()),
             PlanError::NoSuchAction { .. } => OpsError::NotFound,
             other => OpsError::invalid("", other.to_string()),
-        }
-    }
-}
-
-impl From<PlanSaveError> for OpsError {
-    fn from(e: PlanSaveError) -> Self {
-        match e {
-            PlanSaveError::NotFound => OpsError::NotFound,
-            PlanSaveError::Conflict { current_version } => OpsError::Conflict { current_version },
-            PlanSaveError::Refused(r) => r.into(),
-            PlanSaveError::Store(s) => s.into(),
         }
     }
 }
@@ -774,8 +764,8 @@ pub async fn transfer_out(ops: &Ops, actor: &Actor, id: &str, v: i64, b: Transfe
     )
     .await
     .map_err(|e| match e {
-        PlanSaveError::Refused(PlanError::BadDate { .. }) => OpsError::invalid("notified_on", e.to_string()),
-        PlanSaveError::Refused(PlanError::EndBeforeStart { .. }) => OpsError::invalid("moved_on", e.to_string()),
+        SaveError::Refused(PlanError::BadDate { .. }) => OpsError::invalid("notified_on", e.to_string()),
+        SaveError::Refused(PlanError::EndBeforeStart { .. }) => OpsError::invalid("moved_on", e.to_string()),
         other => other.into(),
     })?;
     Ok(TransferredOut { plan_id: id.to_owned(), version: v, transfer_in_due_by: due, offered_here: here.is_some() })

@@ -6,18 +6,7 @@ use crate::{Ops, OpsError, Result};
 use chrono::NaiveDate;
 use confer_domain::access::{decide, Action, Actor, Decision, Target};
 use confer_domain::quality::{draw_sample, Answer, Checklist, ConferenceAudit, Grade, QualityError, SampleSize};
-use confer_store::quality::{self as store, AuditRow, NewSample, QualitySaveError};
-
-impl From<QualitySaveError> for OpsError {
-    fn from(e: QualitySaveError) -> Self {
-        match e {
-            QualitySaveError::NotFound => OpsError::NotFound,
-            QualitySaveError::Conflict { current_version } => OpsError::Conflict { current_version },
-            QualitySaveError::Refused(r) => r.into(),
-            QualitySaveError::Store(s) => s.into(),
-        }
-    }
-}
+use confer_store::quality::{self as store, AuditRow, NewSample};
 
 impl From<QualityError> for OpsError {
     fn from(e: QualityError) -> Self {

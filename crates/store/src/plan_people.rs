@@ -7,12 +7,13 @@
 
 use crate::audit::{self, Entry};
 use crate::deadlines::{insert_deadline, NewDeadline};
-use crate::plans::{row_from, stored_from_row, update_in, PlanRow, PlanSaveError, Stored, UpdateError, ROW_COLUMNS};
+use crate::plans::{change_in, row_from, stored_from_row, PlanRow, Stored, ROW_COLUMNS};
+use crate::versioned::SaveError;
 use crate::{date, int, text, Db, Result, StoreError};
 use chrono::NaiveDate;
 use confer_domain::audit::EventKind;
 use confer_domain::conference::ConferenceState;
-use confer_domain::plan::{Plan, PlanOutcome};
+use confer_domain::plan::{Plan, PlanError, PlanOutcome};
 use confer_domain::timescales::DeadlineRule;
 use confer_domain::{AuthorityId, UserId};
 use serde::Serialize;
@@ -31,30 +32,16 @@ pub async fn save_core_group_meeting<T>(
     actor: &str,
     held_on: NaiveDate,
     operation: impl FnOnce(&mut Plan) -> PlanOutcome<(T, Vec<PlanMail>)>,
-) -> std::result::Result<(T, i64), PlanSaveError> {
+) -> std::result::Result<(T, i64), SaveError<PlanError>> {
     // The authority's calendar and policy are read first (as deadlines::set_deadline does).
-    let owner = crate::plans::owner(db, id).await?.ok_or(PlanSaveError::NotFound)?;
+    let Some(owner) = crate::plans::owner(db, id).await? else { return Err(SaveError::NotFound) };
     let authority = crate::users::authority(db, &owner.authority_id).await?;
     let calendar = crate::calendar::authority_calendar(db, &authority).await?;
     let policies = crate::calendar::policy_history(db, &authority).await?;
     let next = DeadlineRule::NextCoreGroup.deadline(held_on, &calendar, &policies);
 
     let mut tx = db.begin().await?;
-    let row = sqlx::query("SELECT doc, version FROM plan WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(PlanSaveError::NotFound)?;
-    let stored = stored_from_row(&row)?;
-    if stored.version != expected_version {
-        return Err(PlanSaveError::Conflict { current_version: stored.version });
-    }
-    let mut p = stored.plan;
-    let (out, mails) = operation(&mut p)?;
-    update_in(&mut tx, &p, expected_version, actor, "plan.core-group-meeting").await.map_err(|e| match e {
-        UpdateError::Lost => PlanSaveError::Conflict { current_version: expected_version + 1 },
-        UpdateError::Store(s) => PlanSaveError::Store(s),
-    })?;
+    let (p, (out, mails)) = change_in(&mut tx, id, expected_version, actor, "plan.core-group-meeting", operation).await?;
     let now = tx.now();
     let open = sqlx::query(
         "SELECT id, rule, due_on FROM deadline WHERE case_id = $1 AND rule IN ($2, $3) AND met_on IS NULL \
