@@ -128,12 +128,21 @@ pub async fn save_core_group_meeting<T>(
 pub struct PlanMail {
     /// The member, as the plan names them (`professional:p-school`), for the audit trail.
     pub member: String,
-    /// The e-mail address (empty for a letter).
-    pub recipient: String,
     pub notice: confer_domain::notices::Notice,
-    /// The letter (tagged PDF) for the authority's print list instead of an e-mail: logged as
+    pub delivery: Delivery,
+}
+
+/// How a member is sent the notes.
+pub enum Delivery {
+    /// E-mailed to this address through the outbox.
+    Email(String),
+    /// A letter (tagged PDF) for the authority's print list instead of an e-mail: logged as
     /// sent by post (REP-04) and waiting to be printed.
-    pub letter: Option<Vec<u8>>,
+    Letter(Vec<u8>),
+    /// The member's letter could not be made: nothing is sent, and the audit event of the
+    /// notes names the member (never lost silently; the person who recorded the meeting is
+    /// told to send the notes another way).
+    LetterNotMade,
 }
 
 /// CG-03: each member's notes on the outbox in the meeting's transaction, audited by member
@@ -143,8 +152,11 @@ async fn send_notes(tx: &mut crate::Tx, p: &Plan, mails: &[PlanMail], actor: &st
         return Ok(());
     }
     for m in mails {
-        if let Some(pdf) = &m.letter {
-            crate::documents_sent::log_in(
+        let recipient = match &m.delivery {
+            Delivery::Email(address) => address,
+            Delivery::LetterNotMade => continue,
+            Delivery::Letter(pdf) => {
+                crate::documents_sent::log_in(
                 tx,
                 &crate::documents_sent::NewSent {
                     authority_id: p.authority_id.as_str(),
@@ -157,20 +169,21 @@ async fn send_notes(tx: &mut crate::Tx, p: &Plan, mails: &[PlanMail], actor: &st
                     format: "pdf",
                     print_size: "standard",
                     channel: "post",
-                    content: pdf,
-                    sent_by: actor,
-                },
-            )
-            .await?;
-            continue;
-        }
+                        content: pdf,
+                        sent_by: actor,
+                    },
+                )
+                .await?;
+                continue;
+            }
+        };
         let now = tx.now();
         crate::outbox::enqueue(
             tx,
             &crate::outbox::NewMessage {
                 id: &crate::new_id(),
                 authority_id: p.authority_id.as_str(),
-                recipient: &m.recipient,
+                recipient,
                 subject: &m.notice.subject,
                 body: &m.notice.body,
                 created_at: &now,
@@ -180,8 +193,12 @@ async fn send_notes(tx: &mut crate::Tx, p: &Plan, mails: &[PlanMail], actor: &st
         )
         .await?;
     }
-    let told: Vec<&str> = mails.iter().filter(|m| m.letter.is_none()).map(|m| m.member.as_str()).collect();
-    let posted: Vec<&str> = mails.iter().filter(|m| m.letter.is_some()).map(|m| m.member.as_str()).collect();
+    let members = |want: fn(&Delivery) -> bool| -> Vec<&str> {
+        mails.iter().filter(|m| want(&m.delivery)).map(|m| m.member.as_str()).collect()
+    };
+    let told = members(|d| matches!(d, Delivery::Email(_)));
+    let posted = members(|d| matches!(d, Delivery::Letter(_)));
+    let not_made = members(|d| matches!(d, Delivery::LetterNotMade));
     audit::record(
         tx,
         Entry {
@@ -192,7 +209,8 @@ async fn send_notes(tx: &mut crate::Tx, p: &Plan, mails: &[PlanMail], actor: &st
             entity_type: "plan",
             entity_id: p.id.as_str(),
             before: serde_json::Value::Null,
-            after: json!({ "told": told, "posted": posted, "meeting": p.core_group_meetings.last().map(|m| m.number) }),
+            after: json!({ "told": told, "posted": posted, "letter_not_made": not_made,
+                "meeting": p.core_group_meetings.last().map(|m| m.number) }),
         },
     )
     .await?;
