@@ -913,3 +913,29 @@ pub(crate) async fn build_pack(ops: &Ops, id: &str, family_id: &FamilyId) -> Res
         aggregate: Some(p),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mail(member: &str, delivery: Delivery) -> PlanMail {
+        let notice = confer_domain::notices::Notice { subject: "Notes".into(), body: "Notes.".into() };
+        PlanMail { member: member.into(), notice, delivery }
+    }
+
+    /// CG-03 (review): a notes letter the PDF writer refuses is reported as not made, never
+    /// dropped: the member stays in the mails (the store names them in the audit event) and
+    /// the person who recorded the meeting is told.
+    #[test]
+    fn cg_03_a_letter_that_cannot_be_made_is_reported_not_dropped() {
+        let refused = letter_delivery(Err(confer_docs::pdf::PdfError("the PDF/UA check failed".into())));
+        assert!(matches!(refused, Delivery::LetterNotMade));
+        assert!(matches!(letter_delivery(Ok(b"%PDF".to_vec())), Delivery::Letter(_)));
+        let mails = [
+            mail("family-member:mum", refused),
+            mail("professional:p-school", Delivery::Email("school@example.org".into())),
+            mail("family-member:dad", Delivery::Letter(b"%PDF".to_vec())),
+        ];
+        assert_eq!(letters_not_made(&mails), ["family-member:mum"]);
+    }
+}
