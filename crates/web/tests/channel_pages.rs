@@ -151,21 +151,3 @@ async fn the_reminders_log_shows_what_when_and_to_whom_by_role_only() {
     // Each reminder is about a family: the page is one list read naming them (review).
     assert_eq!(list_reads(&app, &coordinator, "reminders").await, vec![vec!["fam".to_owned()]]);
 }
-
-/// The `list.read` events of a list by an actor: the families each named.
-async fn list_reads(app: &App, actor: &str, list: &str) -> Vec<Vec<String>> {
-    let rows: Vec<String> = sqlx::query_scalar(
-        "SELECT after_json FROM audit_event WHERE action = 'list.read' AND actor = $1 AND entity_id = $2 ORDER BY seq",
-    )
-    .bind(actor)
-    .bind(list)
-    .fetch_all(app.db.pool())
-    .await
-    .unwrap();
-    rows.iter()
-        .map(|r| {
-            let after: serde_json::Value = serde_json::from_str(r).unwrap();
-            after["families"].as_array().unwrap().iter().map(|f| f.as_str().unwrap().to_owned()).collect()
-        })
-        .collect()
-}
