@@ -14,7 +14,7 @@ fn corrupt(e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(e.to_string())
 }
 
-/// The authority's checklist: one a authority, versioned.
+/// The authority's checklist: one an authority, versioned.
 const CHECKLIST: AuthorityDoc =
     AuthorityDoc { table: "qa_checklist", column: "questions", action: "quality.checklist.change" };
 
@@ -217,9 +217,10 @@ pub async fn save<T>(
     let after = serde_json::to_value(&audit).unwrap_or_default();
     let open_due = audit.actions.iter().filter(|a| a.done_on.is_none()).map(|a| a.due).min();
     let now = tx.now();
-    sqlx::query(
+    // The version in the WHERE clause makes the write itself the check (as conferences do).
+    let updated = sqlx::query(
         "UPDATE qa_audit SET doc = $2, state = $3, grade = $4, open_action_due = $5, version = version + 1, updated_at = $6 \
-         WHERE id = $1",
+         WHERE id = $1 AND version = $7",
     )
     .bind(id)
     .bind(serde_json::to_string(&audit).map_err(corrupt)?)
@@ -227,8 +228,13 @@ pub async fn save<T>(
     .bind(audit.grade.map(|g| g.as_str()))
     .bind(open_due.map(|d| d.to_string()))
     .bind(&now)
+    .bind(expected)
     .execute(&mut *tx)
     .await?;
+    if updated.rows_affected() != 1 {
+        drop(tx);
+        return Err(versioned::lost(db, "qa_audit", id, expected).await);
+    }
     audit::record(
         &mut tx,
         Entry {
@@ -244,7 +250,7 @@ pub async fn save<T>(
     )
     .await?;
     tx.commit().await?;
-    Ok((out, version + 1))
+    Ok((out, expected + 1))
 }
 
 /// A fresh seed for a sample.

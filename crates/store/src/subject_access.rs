@@ -189,21 +189,29 @@ pub async fn save<T>(
         expected,
     )
     .await?;
-    let version = expected;
     let family_id = text(&row, "family_id")?;
     let mut r: SubjectAccessRequest = serde_json::from_str(&text(&row, "doc")?).map_err(corrupt)?;
     let before = summary(&r);
     let out = change(&mut r)?;
     let mut after = summary(&r);
     let now = tx.now();
-    sqlx::query("UPDATE subject_access_request SET doc = $2, state = $3, due = $4, version = version + 1, updated_at = $5 WHERE id = $1")
-        .bind(id)
-        .bind(serde_json::to_string(&r).map_err(corrupt)?)
-        .bind(r.state.as_str())
-        .bind(r.current_due().to_string())
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?;
+    // The version in the WHERE clause makes the write itself the check (as conferences do).
+    let updated = sqlx::query(
+        "UPDATE subject_access_request SET doc = $2, state = $3, due = $4, version = version + 1, updated_at = $5 \
+         WHERE id = $1 AND version = $6",
+    )
+    .bind(id)
+    .bind(serde_json::to_string(&r).map_err(corrupt)?)
+    .bind(r.state.as_str())
+    .bind(r.current_due().to_string())
+    .bind(&now)
+    .bind(expected)
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() != 1 {
+        drop(tx);
+        return Err(versioned::lost(db, "subject_access_request", id, expected).await);
+    }
     if let Some(b) = bundle {
         sqlx::query("UPDATE subject_access_request SET bundle = $2, bundle_language = $3 WHERE id = $1")
             .bind(id)
@@ -230,7 +238,7 @@ pub async fn save<T>(
     )
     .await?;
     tx.commit().await?;
-    Ok((out, version + 1))
+    Ok((out, expected + 1))
 }
 
 /// What the audit event keeps of a request: its state, deadlines, identity, closure and

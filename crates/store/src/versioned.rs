@@ -96,25 +96,56 @@ impl<E> SaveError<E> {
     }
 }
 
+/// Why the shared steps stopped a save before the domain was asked (`?` makes it the
+/// [`SaveError`] of any record).
+#[derive(Debug)]
+pub enum Stale {
+    NotFound,
+    Conflict { current_version: i64 },
+    Store(StoreError),
+}
+
+impl From<StoreError> for Stale {
+    fn from(e: StoreError) -> Self {
+        Stale::Store(e)
+    }
+}
+
+impl From<sqlx::Error> for Stale {
+    fn from(e: sqlx::Error) -> Self {
+        Stale::Store(e.into())
+    }
+}
+
+impl<E> From<Stale> for SaveError<E> {
+    fn from(s: Stale) -> Self {
+        match s {
+            Stale::NotFound => SaveError::NotFound,
+            Stale::Conflict { current_version } => SaveError::Conflict { current_version },
+            Stale::Store(e) => SaveError::Store(e),
+        }
+    }
+}
+
 /// Reads, in the save's transaction, the one row `sql` selects with `binds` (it must select a
-/// `version` column) and checks that it is still at `expected`: none is
-/// [`SaveError::NotFound`], another version is [`SaveError::Conflict`].
-pub(crate) async fn read_at<E>(tx: &mut Tx, sql: &str, binds: &[&str], expected: i64) -> Result<AnyRow, SaveError<E>> {
+/// `version` column) and checks that it is still at `expected`: none is not found, another
+/// version is a conflict.
+pub(crate) async fn read_at(tx: &mut Tx, sql: &str, binds: &[&str], expected: i64) -> Result<AnyRow, Stale> {
     let mut q = sqlx::query(sql);
     for b in binds {
         q = q.bind(*b);
     }
-    let Some(row) = q.fetch_optional(&mut **tx).await? else { return Err(SaveError::NotFound) };
+    let Some(row) = q.fetch_optional(&mut **tx).await? else { return Err(Stale::NotFound) };
     check(int(&row, "version")?, expected)?;
     Ok(row)
 }
 
 /// A stale version is a conflict.
-pub(crate) fn check<E>(found: i64, expected: i64) -> Result<(), SaveError<E>> {
+pub(crate) fn check(found: i64, expected: i64) -> Result<(), Stale> {
     if found == expected {
         Ok(())
     } else {
-        Err(SaveError::Conflict { current_version: found })
+        Err(Stale::Conflict { current_version: found })
     }
 }
 
