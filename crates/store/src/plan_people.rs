@@ -145,6 +145,11 @@ pub enum Delivery {
     LetterNotMade,
 }
 
+/// The members (as the plan names them) sent the notes the way `how` picks.
+fn members(mails: &[PlanMail], how: fn(&Delivery) -> bool) -> Vec<&str> {
+    mails.iter().filter(|m| how(&m.delivery)).map(|m| m.member.as_str()).collect()
+}
+
 /// CG-03: each member's notes on the outbox in the meeting's transaction, audited by member
 /// (no address, no contents).
 async fn send_notes(tx: &mut crate::Tx, p: &Plan, mails: &[PlanMail], actor: &str) -> Result<()> {
@@ -193,12 +198,9 @@ async fn send_notes(tx: &mut crate::Tx, p: &Plan, mails: &[PlanMail], actor: &st
         )
         .await?;
     }
-    let members = |want: fn(&Delivery) -> bool| -> Vec<&str> {
-        mails.iter().filter(|m| want(&m.delivery)).map(|m| m.member.as_str()).collect()
-    };
-    let told = members(|d| matches!(d, Delivery::Email(_)));
-    let posted = members(|d| matches!(d, Delivery::Letter(_)));
-    let not_made = members(|d| matches!(d, Delivery::LetterNotMade));
+    let told = members(mails, |d| matches!(d, Delivery::Email(_)));
+    let posted = members(mails, |d| matches!(d, Delivery::Letter(_)));
+    let not_made = members(mails, |d| matches!(d, Delivery::LetterNotMade));
     audit::record(
         tx,
         Entry {
