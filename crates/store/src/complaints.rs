@@ -125,10 +125,7 @@ pub async fn save(
     .bind(tx.now())
     .execute(&mut *tx)
     .await?;
-    if updated.rows_affected() != 1 {
-        drop(tx);
-        return Err(versioned::lost(db, "complaint", id, expected_version).await);
-    }
+    let mut tx = versioned::written(db, tx, updated.rows_affected(), "complaint", id, expected_version).await?;
     audit::record(
         &mut tx,
         Entry {

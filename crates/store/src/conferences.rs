@@ -406,10 +406,7 @@ pub async fn save<T>(
     .bind(venue_key(&c))
     .execute(&mut *tx)
     .await?;
-    if updated.rows_affected() != 1 {
-        drop(tx);
-        return Err(versioned::lost(db, "conference", id, expected_version).await);
-    }
+    let mut tx = versioned::written(db, tx, updated.rows_affected(), "conference", id, expected_version).await?;
     write_people(&mut tx, &c, note_taker.as_deref()).await?;
     // Issue 15: the dashboards' participation figures, from the document as saved.
     crate::participation::write(&mut tx, &c).await?;

@@ -231,10 +231,7 @@ pub async fn save<T>(
     .bind(expected)
     .execute(&mut *tx)
     .await?;
-    if updated.rows_affected() != 1 {
-        drop(tx);
-        return Err(versioned::lost(db, "qa_audit", id, expected).await);
-    }
+    let mut tx = versioned::written(db, tx, updated.rows_affected(), "qa_audit", id, expected).await?;
     audit::record(
         &mut tx,
         Entry {

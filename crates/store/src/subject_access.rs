@@ -208,10 +208,7 @@ pub async fn save<T>(
     .bind(expected)
     .execute(&mut *tx)
     .await?;
-    if updated.rows_affected() != 1 {
-        drop(tx);
-        return Err(versioned::lost(db, "subject_access_request", id, expected).await);
-    }
+    let mut tx = versioned::written(db, tx, updated.rows_affected(), "subject_access_request", id, expected).await?;
     if let Some(b) = bundle {
         sqlx::query("UPDATE subject_access_request SET bundle = $2, bundle_language = $3 WHERE id = $1")
             .bind(id)

@@ -149,10 +149,15 @@ pub(crate) fn check(found: i64, expected: i64) -> Result<(), Stale> {
     }
 }
 
-/// An update guarded by `version = expected` changed no row: someone else saved first (two
-/// transactions read the same version; the second finds no row to update). The conflict names
-/// the version now in `table` (read outside the failed transaction).
-pub(crate) async fn lost<E>(db: &Db, table: &'static str, id: &str, expected: i64) -> SaveError<E> {
+/// After an update guarded by `version = expected` (the write itself is the check: of two
+/// transactions that read the same version, the second finds no row to update): the
+/// transaction when it changed the row; else someone else saved first, and the conflict names
+/// the version now in `table` (read once the failed transaction is given up).
+pub(crate) async fn written(db: &Db, tx: Tx, rows: u64, table: &'static str, id: &str, expected: i64) -> Result<Tx, Stale> {
+    if rows == 1 {
+        return Ok(tx);
+    }
+    drop(tx);
     let current = sqlx::query(&format!("SELECT version FROM {table} WHERE id = $1"))
         .bind(id)
         .fetch_optional(db.pool())
@@ -161,7 +166,7 @@ pub(crate) async fn lost<E>(db: &Db, table: &'static str, id: &str, expected: i6
         .flatten()
         .and_then(|r| int(&r, "version").ok())
         .unwrap_or(expected);
-    SaveError::Conflict { current_version: current }
+    Err(Stale::Conflict { current_version: current })
 }
 
 /// A document the authority keeps one of (its retention schedule, its quality checklist):
