@@ -322,8 +322,11 @@ fn mail_settings(
     };
     let from =
         match (&relay, from) {
+            // No relay sends from it (GOV.UK Notify sends from its own): a --mail-from given
+            // for later is not checked until a relay is.
+            (Relay::None, _) => "confer@localhost".to_owned(),
             (_, Some(f)) => f,
-            (Relay::Directory(_) | Relay::None, None) => "confer@localhost".to_owned(),
+            (Relay::Directory(_), None) => "confer@localhost".to_owned(),
             (Relay::Smtp(_), None) => return Err(
                 "--mail-from is needed with --smtp-url: the address e-mails come from, such as confer@council.example"
                     .into(),
