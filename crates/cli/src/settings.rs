@@ -356,11 +356,9 @@ mod tests {
     #[test]
     fn the_delivery_worker_has_settings_without_a_relay_so_notify_only_authorities_are_served() {
         use confer_web::mail::Relay;
-        let s = Settings::resolve(ServeArgs {
-            notify_url: Some("https://notify.example/".into()),
-            ..Default::default()
-        })
-        .unwrap();
+        let s =
+            Settings::resolve(ServeArgs { notify_url: Some("https://notify.example/".into()), ..Default::default() })
+                .unwrap();
         let mail = s.mail.expect("the worker's settings, with no --smtp-url or --mail-dir");
         assert!(matches!(mail.relay, Relay::None), "{:?}", mail.relay);
         assert_eq!(mail.notify_url, "https://notify.example", "--notify-url reaches the worker");

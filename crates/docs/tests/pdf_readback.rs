@@ -3,9 +3,9 @@
 //! and title are set, and the font is embedded (issue 14; LANG-03, LANG-04, MEET-04, PLAN-06).
 
 use confer_docs::doc::Doc;
+use confer_docs::testing::{has_embedded_truetype, struct_types, text_of, title_of};
 use confer_docs::{html, pdf, PrintSize};
 use confer_domain::conference::{confidentiality_statement, DocumentLanguage};
-use confer_docs::testing::{has_embedded_truetype, struct_types, text_of, title_of};
 use lopdf::Document;
 
 fn sample(language: DocumentLanguage) -> Doc {

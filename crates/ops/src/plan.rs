@@ -13,8 +13,8 @@ use confer_domain::access::{decide, Action, Actor, Decision, Relationship, Targe
 use confer_domain::conference::ActionOwner;
 use confer_domain::plan::{ActionStatus, EndReason, Outline, Plan, PlanActing, PlanError};
 use confer_domain::{AuthorityId, FamilyId, ProfessionalId};
-use confer_store::plans::{self, PlanRow, VersionRow};
 use confer_store::plan_people::{Delivery, PlanMail};
+use confer_store::plans::{self, PlanRow, VersionRow};
 use confer_store::versioned::SaveError;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

@@ -4,12 +4,12 @@
 //! conference; neither says "child protection conference". England's letter is unchanged.
 //! Runs on SQLite, and on PostgreSQL with CONFER_TEST_DATABASE=postgres.
 
+use confer_docs::testing::{pdf_text, title_of};
 use confer_domain::Nation;
 use confer_ops::documents;
 use confer_ops::Ops;
 use confer_store::clock::Clock;
 use confer_store::testing::{self, World};
-use confer_docs::testing::{pdf_text, title_of};
 use sqlx::Row;
 
 /// A family in an authority of the nation, invited to an initial conference: the father (no
@@ -81,4 +81,3 @@ async fn an_english_letter_keeps_englands_words_inv_01() {
     assert_eq!(title, "Invitation to a child protection conference");
     assert!(text.contains("What happens at the conference"), "{text}");
 }
-

@@ -7,6 +7,7 @@
 //! the requester.
 
 use chrono::NaiveDate;
+use confer_docs::testing::pdf_text;
 use confer_domain::access::Actor;
 use confer_domain::conference::{Acting, Recipient, ReportPart, Sharing};
 use confer_domain::portal::PortalPerson;
@@ -18,7 +19,6 @@ use confer_store::clock::Clock;
 use confer_store::conferences::{self, Change};
 use confer_store::testing::{self, World};
 use confer_store::users::AccountKind;
-use confer_docs::testing::pdf_text;
 
 fn actor(user: &UserId, authority: &AuthorityId, roles: &[Role]) -> Actor {
     Actor { user_id: user.clone(), authority_id: authority.clone(), roles: roles.iter().copied().collect() }

@@ -10,7 +10,6 @@ use confer_domain::appeal::{Appeal, AppealError};
 use confer_domain::audit::EventKind;
 use serde_json::{json, Value};
 
-
 fn corrupt(e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("appeal: {e}"))
 }

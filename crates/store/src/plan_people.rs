@@ -41,7 +41,8 @@ pub async fn save_core_group_meeting<T>(
     let next = DeadlineRule::NextCoreGroup.deadline(held_on, &calendar, &policies);
 
     let mut tx = db.begin().await?;
-    let (p, (out, mails)) = change_in(&mut tx, id, expected_version, actor, "plan.core-group-meeting", operation).await?;
+    let (p, (out, mails)) =
+        change_in(&mut tx, id, expected_version, actor, "plan.core-group-meeting", operation).await?;
     let now = tx.now();
     let open = sqlx::query(
         "SELECT id, rule, due_on FROM deadline WHERE case_id = $1 AND rule IN ($2, $3) AND met_on IS NULL \
@@ -162,18 +163,18 @@ async fn send_notes(tx: &mut crate::Tx, p: &Plan, mails: &[PlanMail], actor: &st
             Delivery::LetterNotMade => continue,
             Delivery::Letter(pdf) => {
                 crate::documents_sent::log_in(
-                tx,
-                &crate::documents_sent::NewSent {
-                    authority_id: p.authority_id.as_str(),
-                    family_id: p.family_id.as_str(),
-                    conference_id: None,
-                    kind: "core-group-notes",
-                    recipient: &m.member,
-                    version: i64::from(p.core_group_meetings.last().map(|x| x.number).unwrap_or(0)),
-                    language: "en",
-                    format: "pdf",
-                    print_size: "standard",
-                    channel: "post",
+                    tx,
+                    &crate::documents_sent::NewSent {
+                        authority_id: p.authority_id.as_str(),
+                        family_id: p.family_id.as_str(),
+                        conference_id: None,
+                        kind: "core-group-notes",
+                        recipient: &m.member,
+                        version: i64::from(p.core_group_meetings.last().map(|x| x.number).unwrap_or(0)),
+                        language: "en",
+                        format: "pdf",
+                        print_size: "standard",
+                        channel: "post",
                         content: pdf,
                         sent_by: actor,
                     },

@@ -34,10 +34,9 @@ impl<E: std::fmt::Display> std::fmt::Display for SaveError<E> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             SaveError::NotFound => f.write_str("not found"),
-            SaveError::Conflict { current_version } => write!(
-                f,
-                "someone else changed this since you last saw it (it is now at version {current_version})"
-            ),
+            SaveError::Conflict { current_version } => {
+                write!(f, "someone else changed this since you last saw it (it is now at version {current_version})")
+            }
             SaveError::Refused(r) => r.fmt(f),
             SaveError::Store(s) => s.fmt(f),
         }
@@ -153,7 +152,14 @@ pub(crate) fn check(found: i64, expected: i64) -> Result<(), Stale> {
 /// transactions that read the same version, the second finds no row to update): the
 /// transaction when it changed the row; else someone else saved first, and the conflict names
 /// the version now in `table` (read once the failed transaction is given up).
-pub(crate) async fn written(db: &Db, tx: Tx, rows: u64, table: &'static str, id: &str, expected: i64) -> Result<Tx, Stale> {
+pub(crate) async fn written(
+    db: &Db,
+    tx: Tx,
+    rows: u64,
+    table: &'static str,
+    id: &str,
+    expected: i64,
+) -> Result<Tx, Stale> {
     if rows == 1 {
         return Ok(tx);
     }
@@ -181,7 +187,11 @@ pub(crate) struct AuthorityDoc {
 
 impl AuthorityDoc {
     /// The authority's document and its version (the default at version 0 when none was saved).
-    pub(crate) async fn read<D: DeserializeOwned + Default>(&self, db: &Db, authority: &AuthorityId) -> Result<(D, i64)> {
+    pub(crate) async fn read<D: DeserializeOwned + Default>(
+        &self,
+        db: &Db,
+        authority: &AuthorityId,
+    ) -> Result<(D, i64)> {
         let row = sqlx::query(&format!("SELECT {}, version FROM {} WHERE authority_id = $1", self.column, self.table))
             .bind(authority.as_str())
             .fetch_optional(db.pool())

@@ -10,8 +10,8 @@ use chrono::NaiveDate;
 use confer_domain::calendar::WorkingCalendar;
 use confer_domain::complaint::{About, Complainant, Complaint, ComplaintError, Finding, Status};
 use confer_store::complaints;
-use confer_store::versioned::SaveError;
 use confer_store::testing::{self, World};
+use confer_store::versioned::SaveError;
 
 fn d(s: &str) -> NaiveDate {
     s.parse().unwrap()

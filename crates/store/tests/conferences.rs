@@ -7,8 +7,8 @@ use confer_domain::access::Relationship;
 use confer_domain::conference::*;
 use confer_domain::*;
 use confer_store::conferences::{self, Change};
-use confer_store::versioned::SaveError;
 use confer_store::testing::{self, World};
+use confer_store::versioned::SaveError;
 use confer_store::{audit, Db};
 use confer_store::{families, users};
 

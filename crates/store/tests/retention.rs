@@ -11,8 +11,8 @@ use confer_domain::retention::{RetentionError, RetentionRule, RetentionSchedule,
 use confer_domain::{AdultId, Role, UserId};
 use confer_store::clock::Clock;
 use confer_store::retention;
-use confer_store::versioned::SaveError;
 use confer_store::testing::{self, FamilyMade, World};
+use confer_store::versioned::SaveError;
 use confer_store::{audit, families, portal, Backend, Db};
 use sqlx::Row;
 
@@ -202,10 +202,7 @@ async fn keep_02_a_legal_hold_stops_disposal_until_it_is_lifted_with_a_reason() 
     let again = retention::place_hold(&db, &w.authority.id, f.id(), &p.admin, "Another").await;
     assert!(matches!(again, Err(SaveError::Refused(RetentionError::AlreadyHeld))), "{again:?}");
     let proposed = retention::propose(&db, &w.authority.id, f.id(), &p.qa, "Past retention").await;
-    assert!(
-        matches!(proposed, Err(SaveError::Refused(RetentionError::UnderLegalHold { .. }))),
-        "{proposed:?}"
-    );
+    assert!(matches!(proposed, Err(SaveError::Refused(RetentionError::UnderLegalHold { .. }))), "{proposed:?}");
     // The list of families due shows it, held.
     let due = retention::due_for_review(&db, &w.authority.id, &RetentionSchedule::default(), db.today(), 50, 0)
         .await

@@ -6,6 +6,7 @@
 //! a `version` field: 428 without it, 409 if someone else saved first).
 
 use crate::api::{ApiError, ErrorBody};
+use crate::api_conferences::{after_access, read_versioned, versioned_json};
 use crate::auth::Ctx;
 use crate::SharedState;
 use axum::body::Bytes;
@@ -13,7 +14,6 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use crate::api_conferences::{after_access, read_versioned, versioned_json};
 use confer_domain::access::Action;
 use confer_ops::plan::{self, PlanChanged};
 use confer_ops::plan_people;

@@ -369,8 +369,7 @@ async fn without_a_relay_the_worker_still_sends_through_notify_and_relay_e_mail_
     // pages sends it, with no relay given.
     use_notify(&app, &api_key(SECRET), SmsVia::Notify).await;
     let addr: std::net::SocketAddr = "127.0.0.1:0".parse().unwrap();
-    let server =
-        tokio::spawn(mail::serve_with_mail(app.db.clone(), confer_web::WebSettings::default(), addr, Some(s)));
+    let server = tokio::spawn(mail::serve_with_mail(app.db.clone(), confer_web::WebSettings::default(), addr, Some(s)));
     let mut provider = None;
     for _ in 0..150 {
         provider = outbox::delivery(&app.db, &mum).await.unwrap().and_then(|(_, p, _)| p);
