@@ -949,7 +949,7 @@ async fn run_demo(args: DemoArgs) -> Outcome {
         Some(confer_web::mail::Relay::Smtp(r)) => {
             println!("E-mails are sent through the SMTP relay {}:{}.", r.host, r.port)
         }
-        None => {}
+        Some(confer_web::mail::Relay::None) | None => {}
     }
     println!("confer is at http://{}/  (press Ctrl-C to stop)\n", s.addr);
     use std::io::Write;

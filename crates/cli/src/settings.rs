@@ -95,8 +95,8 @@ pub struct ServeArgs {
     pub public_url: Option<String>,
     /// GOV.UK Notify's API, for the authorities that send through Notify (chosen by their
     /// administrator under Messages; the API key is kept there, not here). Default:
-    /// https://api.notifications.service.gov.uk. The delivery worker runs with --smtp-url or
-    /// --mail-dir.
+    /// https://api.notifications.service.gov.uk. The delivery worker always runs: without
+    /// --smtp-url or --mail-dir it sends only what goes through Notify.
     #[arg(long, env = "CONFER_NOTIFY_URL", value_name = "URL")]
     pub notify_url: Option<String>,
 }
@@ -148,7 +148,8 @@ pub struct Settings {
     pub addr: SocketAddr,
     pub web: WebSettings,
     pub log_format: String,
-    /// Where e-mail goes; None: nowhere yet (the messages wait in the outbox).
+    /// Where e-mail goes: the relay, the folder, or no relay (`Relay::None`: the worker sends
+    /// only what goes through GOV.UK Notify and the other e-mails wait in the outbox).
     pub mail: Option<confer_web::mail::MailSettings>,
     /// The keys that encrypt TOTP secrets (installed for the process when resolved).
     pub totp_keys: Option<confer_store::totp_key::TotpKeys>,
@@ -319,10 +320,14 @@ fn mail_settings(
         (Some(url), None) => Relay::Smtp(SmtpRelay::parse(&url)?),
         (None, Some(dir)) => Relay::Directory(dir),
         (None, None) if demo => Relay::Directory(DEMO_MAIL_DIR.into()),
-        (None, None) => return Ok(None),
+        // The worker runs without a relay too: an authority may send through GOV.UK Notify alone.
+        (None, None) => Relay::None,
     };
     let from =
         match (&relay, from) {
+            // No relay sends from it (GOV.UK Notify sends from its own): a --mail-from given
+            // for later is not checked until a relay is.
+            (Relay::None, _) => "confer@localhost".to_owned(),
             (_, Some(f)) => f,
             (Relay::Directory(_), None) => "confer@localhost".to_owned(),
             (Relay::Smtp(_), None) => return Err(
@@ -350,6 +355,24 @@ pub fn init_logging(format: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_delivery_worker_has_settings_without_a_relay_so_notify_only_authorities_are_served() {
+        use confer_web::mail::Relay;
+        let s =
+            Settings::resolve(ServeArgs { notify_url: Some("https://notify.example/".into()), ..Default::default() })
+                .unwrap();
+        let mail = s.mail.expect("the worker's settings, with no --smtp-url or --mail-dir");
+        assert!(matches!(mail.relay, Relay::None), "{:?}", mail.relay);
+        assert_eq!(mail.notify_url, "https://notify.example", "--notify-url reaches the worker");
+        let with_relay = Settings::resolve(ServeArgs {
+            smtp_url: Some("smtp://relay.council.example".into()),
+            mail_from: Some("confer@council.example".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        assert!(matches!(with_relay.mail.unwrap().relay, Relay::Smtp(_)));
+    }
 
     #[test]
     fn trusted_proxies_is_read_and_defaults_to_none() {

@@ -16,6 +16,8 @@ pub mod letters;
 pub mod pdf;
 pub mod register_stats;
 pub mod subject_access;
+#[cfg(feature = "test-support")]
+pub mod testing;
 
 pub use doc::{Block, Doc};
 pub use letters::{DocumentKind, Words};

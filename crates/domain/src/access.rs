@@ -150,9 +150,13 @@ crate::text_enum! {
         LodgeAppeal => "lodge-appeal", "Lodge an appeal for a family member";
         /// Record each stage's outcome, move to the next stage and record the final outcome.
         ManageAppeal => "manage-appeal", "Handle an appeal against a conference's decision";
-        /// A parent appeals a decision of their own family's conference from the portal, and
-        /// follows their own appeal (Northern Ireland).
+        /// The portal's appeals pages: a parent follows their own appeals and may lodge one
+        /// (Northern Ireland). Lodging one against a conference is also
+        /// [`Action::AppealFamilyConference`], asked of that conference.
         AppealAsFamily => "appeal-as-family", "Appeal a decision in the family portal";
+        /// A parent appeals a decision of a conference of the family their portal account is
+        /// linked to (the family-member relationship); another family's conference is not found.
+        AppealFamilyConference => "appeal-family-conference", "Appeal your family's conference decision";
         /// Make the authority's statutory returns (England's Children in Need census, Ofsted's
         /// Annex A lists): every child of the authority, so quality assurance and service
         /// managers only (issue 15).
@@ -433,6 +437,7 @@ pub const GRANTS: &[(Action, &[Grant])] = &[
     ),
     (Action::ManageAppeal, &[Role(Coordinator), Role(QualityAssurance)]),
     (Action::AppealAsFamily, &[Role(Parent)]),
+    (Action::AppealFamilyConference, &[RoleWith(Parent, FamilyMember)]),
     (Action::ExportReturns, &[Role(QualityAssurance)]),
     // Subject access requests (RIGHT-01): records work of quality assurance across cases (the
     // authority's records staff hold this role); auditors read them and change nothing. The
@@ -575,7 +580,9 @@ pub fn read_action(action: Action) -> Action {
         | Action::ViewAppeal
         | Action::LodgeAppeal
         | Action::ManageAppeal => Action::ViewConference,
-        Action::ViewFamilyConference | Action::TakePartAsFamily => Action::ViewFamilyConference,
+        Action::ViewFamilyConference | Action::TakePartAsFamily | Action::AppealFamilyConference => {
+            Action::ViewFamilyConference
+        }
         // Feedback is asked of people who may not read the record: refused as not found.
         Action::GiveFeedback => Action::GiveFeedback,
         Action::ViewPlan | Action::ChangePlan | Action::UpdatePlanAction => Action::ViewPlan,
@@ -614,6 +621,7 @@ pub fn is_record_action(action: Action) -> bool {
             | Action::ViewAppeal
             | Action::LodgeAppeal
             | Action::ManageAppeal
+            | Action::AppealFamilyConference
             | Action::ManageSubjectAccess
             | Action::AskForOwnRecords
     )
@@ -845,6 +853,24 @@ mod tests {
         // Families read their plan through the portal's pages only, never the staff view.
         let own = Target::Record { authority_id: &la, relationships: &[FamilyMember] };
         assert_eq!(decide(&actor(&[Parent]), Action::ViewPlan, own), Decision::NotFound);
+    }
+
+    #[test]
+    fn a_parent_appeals_only_their_own_familys_conference_role_05() {
+        let la = AuthorityId::from("la1");
+        let own = Target::Record { authority_id: &la, relationships: &[FamilyMember] };
+        let other_family = Target::Record { authority_id: &la, relationships: &[] };
+        let parent = actor(&[Parent]);
+        assert_eq!(decide(&parent, Action::AppealFamilyConference, own), Decision::Allow);
+        // Another family's conference: as if it did not exist.
+        assert_eq!(decide(&parent, Action::AppealFamilyConference, other_family), Decision::NotFound);
+        // A young person or supporter of the family sees the conference but may not appeal it.
+        for family in [YoungPerson, Supporter] {
+            assert_eq!(decide(&actor(&[family]), Action::AppealFamilyConference, own), Decision::Forbidden, "{family}");
+        }
+        // Staff lodge appeals through their own action, not the portal's.
+        let allocated = Target::Record { authority_id: &la, relationships: &[AllocatedWorker] };
+        assert_eq!(decide(&actor(&[SocialWorker]), Action::AppealFamilyConference, allocated), Decision::NotFound);
     }
 
     #[test]

@@ -115,6 +115,9 @@ pub enum AppealError {
     OutcomeDoesNotFollow { stage_outcome: String },
     #[error("The appeal was changed on a date before it was lodged")]
     BeforeLodged,
+    /// One appeal a conference: a second is refused (the store's unique index decides).
+    #[error("An appeal against this conference's decision has already been lodged: add to its details through the staff who handle it")]
+    AlreadyLodged,
 }
 
 pub type Outcome<T = ()> = Result<T, AppealError>;

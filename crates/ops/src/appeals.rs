@@ -13,21 +13,7 @@ use confer_domain::conference::ConferenceState;
 use confer_domain::nation_decisions::NationDecisions;
 use confer_domain::portal::PortalPerson;
 use confer_domain::UserId;
-use confer_store::appeals::{self as store, AppealSaveError, Stored};
-
-impl From<AppealSaveError> for OpsError {
-    fn from(e: AppealSaveError) -> Self {
-        match e {
-            AppealSaveError::NotFound => OpsError::NotFound,
-            AppealSaveError::Conflict { current_version } => OpsError::Conflict { current_version },
-            AppealSaveError::AlreadyLodged => OpsError::Declined {
-                message: "An appeal against this conference's decision has already been lodged: add to its details through the staff who handle it".into(),
-            },
-            AppealSaveError::Refused(r) => r.into(),
-            AppealSaveError::Store(s) => s.into(),
-        }
-    }
-}
+use confer_store::appeals::{self as store, Stored};
 
 impl From<AppealError> for OpsError {
     fn from(e: AppealError) -> Self {
@@ -103,15 +89,16 @@ pub async fn lodge_for(
 /// A parent appeals a decision of their own family's conference from the portal.
 pub async fn appeal_as_family(ops: &Ops, actor: &Actor, conference_id: &str, input: NewAppeal) -> Result<String> {
     allow(actor, Action::AppealAsFamily)?;
-    let owner = confer_store::conferences::owner(&ops.db, conference_id).await?.ok_or(OpsError::NotFound)?;
-    if owner.authority_id != actor.authority_id {
-        return Err(OpsError::NotFound);
-    }
+    // The policy decides with the person's relationship to this conference's family (the
+    // family member's, from their portal link): another family's conference is not found.
+    let allowed = crate::conference::authorize(ops, actor, Action::AppealFamilyConference, conference_id).await?;
+    // Which of the family's adults the portal account is: the appellant.
+    let family_id = allowed.owner.family_id.as_str();
     let links = confer_store::portal::links_of(&ops.db, &actor.user_id).await?;
     let adult = links
         .iter()
         .find_map(|(f, p)| match p {
-            PortalPerson::Adult(a) if f.as_str() == owner.family_id.as_str() => Some(a.as_str().to_owned()),
+            PortalPerson::Adult(a) if f.as_str() == family_id => Some(a.as_str().to_owned()),
             _ => None,
         })
         .ok_or(OpsError::NotFound)?;
@@ -206,13 +193,15 @@ pub async fn step(ops: &Ops, actor: &Actor, conference_id: &str, version: i64, s
 }
 
 /// The parent's own appeals (as appellant), newest first, and the decided conferences of
-/// their family they may appeal (none where the nation has no appeal).
+/// their family they may appeal (none where the nation has no appeal). The page shows their
+/// family's conferences and appeals, so it is logged as one list read naming the families.
 pub async fn mine(ops: &Ops, actor: &Actor) -> Result<(Vec<Stored>, Vec<(String, String)>)> {
     allow(actor, Action::AppealAsFamily)?;
     let nation = nation(ops, actor).await?;
     let links = confer_store::portal::links_of(&ops.db, &actor.user_id).await?;
     let mut out = Vec::new();
     let mut may_appeal = Vec::new();
+    let mut shown_families: Vec<String> = Vec::new();
     for (family_id, person) in &links {
         let PortalPerson::Adult(adult) = person else { continue };
         let appeals = store::of_family(&ops.db, family_id).await?;
@@ -233,9 +222,20 @@ pub async fn mine(ops: &Ops, actor: &Actor) -> Result<(Vec<Stored>, Vec<(String,
                     .unwrap_or_else(|| row.kind.clone());
                 let held = row.date.map(|d| d.format("%-d %B %Y").to_string()).unwrap_or_default();
                 may_appeal.push((row.id.clone(), format!("{kind}, {held}")));
+                shown_families.push(family_id.as_str().to_owned());
             }
         }
     }
+    let mut shown: Vec<&str> = out.iter().map(|s| s.family_id.as_str()).collect();
+    shown.extend(shown_families.iter().map(String::as_str));
+    confer_store::audit::log_list_read(
+        &ops.db,
+        actor.authority_id.as_str(),
+        actor.user_id.as_str(),
+        "portal-appeals",
+        &shown,
+    )
+    .await?;
     Ok((out, may_appeal))
 }
 

@@ -8,18 +8,7 @@ use confer_domain::access::{decide, Action, Actor, Decision, Target};
 use confer_domain::complaint::{About, Complainant, Complaint, ComplaintError, Finding};
 use confer_domain::portal::PortalPerson;
 use confer_domain::UserId;
-use confer_store::complaints::{self as store, ComplaintSaveError, Stored};
-
-impl From<ComplaintSaveError> for OpsError {
-    fn from(e: ComplaintSaveError) -> Self {
-        match e {
-            ComplaintSaveError::NotFound => OpsError::NotFound,
-            ComplaintSaveError::Conflict { current_version } => OpsError::Conflict { current_version },
-            ComplaintSaveError::Refused(r) => r.into(),
-            ComplaintSaveError::Store(s) => s.into(),
-        }
-    }
-}
+use confer_store::complaints::{self as store, Stored};
 
 impl From<ComplaintError> for OpsError {
     fn from(e: ComplaintError) -> Self {

@@ -331,6 +331,17 @@ pub async fn print_list_for(ops: &Ops, actor: &Actor, printed: i64) -> Result<(V
     allow_print_list(actor)?;
     let waiting = print_list(ops, Some(&actor.authority_id)).await?;
     let done = documents_sent::printed(&ops.db, actor.authority_id.as_str(), printed).await?;
+    // The list names the families the letters are for: one list read naming them.
+    let families: Vec<&str> =
+        waiting.iter().map(|l| l.sent.family_id.as_str()).chain(done.iter().map(|s| s.family_id.as_str())).collect();
+    confer_store::audit::log_list_read(
+        &ops.db,
+        actor.authority_id.as_str(),
+        actor.user_id.as_str(),
+        "print-list",
+        &families,
+    )
+    .await?;
     Ok((waiting, done))
 }
 

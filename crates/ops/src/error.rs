@@ -2,7 +2,7 @@
 //! (the web: one HTTP status per variant, the same on the API and the pages).
 
 use confer_domain::conference::ConferenceError;
-use confer_store::conferences::SaveError;
+use confer_store::versioned::SaveError;
 use confer_store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -58,12 +58,13 @@ impl From<StoreError> for OpsError {
     }
 }
 
-impl From<SaveError> for OpsError {
-    fn from(e: SaveError) -> Self {
+/// Every versioned save is answered the same way: the domain's refusal as its own error maps.
+impl<E: Into<OpsError>> From<SaveError<E>> for OpsError {
+    fn from(e: SaveError<E>) -> Self {
         match e {
             SaveError::NotFound => OpsError::NotFound,
             SaveError::Conflict { current_version } => OpsError::Conflict { current_version },
-            SaveError::Refused(r) => OpsError::Refused(r),
+            SaveError::Refused(r) => r.into(),
             SaveError::Store(s) => s.into(),
         }
     }

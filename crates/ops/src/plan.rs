@@ -13,7 +13,9 @@ use confer_domain::access::{decide, Action, Actor, Decision, Relationship, Targe
 use confer_domain::conference::ActionOwner;
 use confer_domain::plan::{ActionStatus, EndReason, Outline, Plan, PlanActing, PlanError};
 use confer_domain::{AuthorityId, FamilyId, ProfessionalId};
-use confer_store::plans::{self, PlanRow, PlanSaveError, VersionRow};
+use confer_store::plan_people::{Delivery, PlanMail};
+use confer_store::plans::{self, PlanRow, VersionRow};
+use confer_store::versioned::SaveError;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -29,17 +31,6 @@ impl From<PlanError> for OpsError {
             PlanError::BadEnd { .. } | PlanError::EndBeforeStart { .. } => OpsError::invalid("on", e.to_string()),
             PlanError::NoSuchAction { .. } => OpsError::NotFound,
             other => OpsError::invalid("", other.to_string()),
-        }
-    }
-}
-
-impl From<PlanSaveError> for OpsError {
-    fn from(e: PlanSaveError) -> Self {
-        match e {
-            PlanSaveError::NotFound => OpsError::NotFound,
-            PlanSaveError::Conflict { current_version } => OpsError::Conflict { current_version },
-            PlanSaveError::Refused(r) => r.into(),
-            PlanSaveError::Store(s) => s.into(),
         }
     }
 }
@@ -243,6 +234,10 @@ pub struct PlanChanged {
     pub version: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<u32>,
+    /// CG-03: the core group members (as the plan names them) whose notes letter could not be
+    /// made, so nothing was sent to them: send them the notes another way.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub letters_not_made: Vec<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -286,7 +281,7 @@ pub async fn change_outline(ops: &Ops, actor: &Actor, id: &str, v: i64, b: Outli
     let ((), v) =
         plans::save(&ops.db, id, v, actor.user_id.as_str(), "plan.outline", |p| p.change_outline(&who, outline))
             .await?;
-    Ok(PlanChanged { plan_id: id.to_owned(), version: v, number: None })
+    Ok(PlanChanged { plan_id: id.to_owned(), version: v, number: None, letters_not_made: Vec::new() })
 }
 
 /// PLAN-02: a new action.
@@ -310,7 +305,7 @@ pub async fn add_action(ops: &Ops, actor: &Actor, id: &str, v: i64, b: NewAction
         p.add_action(&who, &b.what, b.owner, owner_name, b.due, today)
     })
     .await?;
-    Ok(PlanChanged { plan_id: id.to_owned(), version: v, number: Some(n) })
+    Ok(PlanChanged { plan_id: id.to_owned(), version: v, number: Some(n), letters_not_made: Vec::new() })
 }
 
 /// PLAN-02: an action's new status, with a note ("not done" needs the reason).
@@ -338,7 +333,7 @@ pub async fn update_action(
         p.update_action(&who, number, b.status, &b.note, now)
     })
     .await?;
-    Ok(PlanChanged { plan_id: id.to_owned(), version: v, number: Some(number) })
+    Ok(PlanChanged { plan_id: id.to_owned(), version: v, number: Some(number), letters_not_made: Vec::new() })
 }
 
 /// PLAN-05: the plan ends because the child moved away, turned 18, died or was adopted (or, for
@@ -370,7 +365,7 @@ pub async fn end(ops: &Ops, actor: &Actor, id: &str, v: i64, b: EndInput) -> Res
         p.end_for(&who, b.reason, &b.details, on, born_on)
     })
     .await?;
-    Ok(PlanChanged { plan_id: id.to_owned(), version: v, number: None })
+    Ok(PlanChanged { plan_id: id.to_owned(), version: v, number: None, letters_not_made: Vec::new() })
 }
 
 /// CG-03: one core group meeting as a client sends it. Members are named as in the plan's
@@ -465,17 +460,17 @@ pub async fn core_group_meeting(
     let readers = NotesReaders::load(ops, &allowed, id).await?;
     // CG-02: the core group deadlines it meets, and the next one, in the same transaction;
     // CG-03: the notes to each member in the version they may see, through the outbox.
-    let (n, v) =
+    let ((n, not_made), v) =
         confer_store::plan_people::save_core_group_meeting(&ops.db, id, v, actor.user_id.as_str(), b.held_on, |p| {
             let n = p.record_core_group_meeting(&who, input, next, today, now)?;
             if let Some(on) = forward {
                 p.bring_review_forward(&who, on, &reason, today)?;
             }
             let mails = readers.notes(p, n, actor, today);
-            Ok((n, mails))
+            Ok(((n, letters_not_made(&mails)), mails))
         })
         .await?;
-    Ok(PlanChanged { plan_id: id.to_owned(), version: v, number: Some(n) })
+    Ok(PlanChanged { plan_id: id.to_owned(), version: v, number: Some(n), letters_not_made: not_made })
 }
 
 /// What the notes of a core group meeting need to know of its members before the meeting is
@@ -533,7 +528,7 @@ impl NotesReaders {
     /// version they may see; not for the person who recorded them. A member with an e-mail
     /// address is e-mailed (through the outbox); one with none, or an adult who asked for post,
     /// gets the same words as a letter (tagged PDF) on the authority's print list.
-    fn notes(&self, p: &Plan, n: u32, actor: &Actor, today: NaiveDate) -> Vec<confer_store::plan_people::PlanMail> {
+    fn notes(&self, p: &Plan, n: u32, actor: &Actor, today: NaiveDate) -> Vec<PlanMail> {
         use confer_domain::plan::Member;
         use confer_domain::plan_views::{core_group_notes, NotesReader};
         let (name, nation) = (self.authority.name.as_str(), self.authority.nation);
@@ -559,25 +554,35 @@ impl NotesReaders {
                 Member::KeyWorker(_) => continue,
             };
             let Some(notice) = core_group_notes(name, nation, p, n, reader, today) else { continue };
-            let letter = if recipient.is_empty() {
+            let delivery = if recipient.is_empty() {
                 let mut doc = confer_docs::doc::Doc::new(
                     notice.subject.clone(),
                     confer_domain::conference::DocumentLanguage::English,
                 );
                 doc.heading(notice.subject.clone()).paragraphs(&notice.body);
-                match confer_docs::render(&doc, confer_docs::Format::Pdf, confer_docs::PrintSize::Standard) {
-                    Ok(bytes) => Some(bytes),
-                    // A letter that cannot be made is not a reason to lose the meeting: the
-                    // member is left out of this round, as one without an address was before.
-                    Err(_) => continue,
-                }
+                letter_delivery(confer_docs::render(&doc, confer_docs::Format::Pdf, confer_docs::PrintSize::Standard))
             } else {
-                None
+                Delivery::Email(recipient)
             };
-            out.push(confer_store::plan_people::PlanMail { member, recipient, notice, letter });
+            out.push(PlanMail { member, notice, delivery });
         }
         out
     }
+}
+
+/// CG-03: a member's notes letter as made. One that cannot be made is not a reason to lose the
+/// meeting, nor lost silently: the member is named in the notes' audit event and the person
+/// who recorded the meeting is told ([`PlanChanged::letters_not_made`]).
+pub fn letter_delivery(made: std::result::Result<Vec<u8>, confer_docs::pdf::PdfError>) -> Delivery {
+    match made {
+        Ok(bytes) => Delivery::Letter(bytes),
+        Err(_) => Delivery::LetterNotMade,
+    }
+}
+
+/// The members whose notes letter could not be made.
+fn letters_not_made(mails: &[PlanMail]) -> Vec<String> {
+    mails.iter().filter(|m| matches!(m.delivery, Delivery::LetterNotMade)).map(|m| m.member.clone()).collect()
 }
 
 /// REV-02: the review brought forward to an earlier date, with the reason.
@@ -603,7 +608,7 @@ pub async fn bring_review_forward(
         p.bring_review_forward(&who, b.on, &b.reason, today)
     })
     .await?;
-    Ok(PlanChanged { plan_id: id.to_owned(), version: v, number: None })
+    Ok(PlanChanged { plan_id: id.to_owned(), version: v, number: None, letters_not_made: Vec::new() })
 }
 
 /// An action owner's name in words: a professional of the authority or an adult of the family.
@@ -668,7 +673,7 @@ pub async fn change_child_in_need(
         p.change_child_in_need(&who, details)
     })
     .await?;
-    Ok(PlanChanged { plan_id: id.to_owned(), version: v, number: None })
+    Ok(PlanChanged { plan_id: id.to_owned(), version: v, number: None, letters_not_made: Vec::new() })
 }
 
 /// PLAN-04: a network meeting reviews a child in need plan: attendance, progress on each open
@@ -707,7 +712,7 @@ pub async fn network_meeting(
         p.record_network_meeting(&who, input, next, today, now)
     })
     .await?;
-    Ok(PlanChanged { plan_id: id.to_owned(), version: v, number: Some(n) })
+    Ok(PlanChanged { plan_id: id.to_owned(), version: v, number: Some(n), letters_not_made: Vec::new() })
 }
 
 /// PLAN-05, TIME-02: the child moved to another authority.
@@ -784,8 +789,8 @@ pub async fn transfer_out(ops: &Ops, actor: &Actor, id: &str, v: i64, b: Transfe
     )
     .await
     .map_err(|e| match e {
-        PlanSaveError::Refused(PlanError::BadDate { .. }) => OpsError::invalid("notified_on", e.to_string()),
-        PlanSaveError::Refused(PlanError::EndBeforeStart { .. }) => OpsError::invalid("moved_on", e.to_string()),
+        SaveError::Refused(PlanError::BadDate { .. }) => OpsError::invalid("notified_on", e.to_string()),
+        SaveError::Refused(PlanError::EndBeforeStart { .. }) => OpsError::invalid("moved_on", e.to_string()),
         other => other.into(),
     })?;
     Ok(TransferredOut { plan_id: id.to_owned(), version: v, transfer_in_due_by: due, offered_here: here.is_some() })
@@ -917,4 +922,30 @@ pub(crate) async fn build_pack(ops: &Ops, id: &str, family_id: &FamilyId) -> Res
         chronology,
         aggregate: Some(p),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mail(member: &str, delivery: Delivery) -> PlanMail {
+        let notice = confer_domain::notices::Notice { subject: "Notes".into(), body: "Notes.".into() };
+        PlanMail { member: member.into(), notice, delivery }
+    }
+
+    /// CG-03 (review): a notes letter the PDF writer refuses is reported as not made, never
+    /// dropped: the member stays in the mails (the store names them in the audit event) and
+    /// the person who recorded the meeting is told.
+    #[test]
+    fn cg_03_a_letter_that_cannot_be_made_is_reported_not_dropped() {
+        let refused = letter_delivery(Err(confer_docs::pdf::PdfError("the PDF/UA check failed".into())));
+        assert!(matches!(refused, Delivery::LetterNotMade));
+        assert!(matches!(letter_delivery(Ok(b"%PDF".to_vec())), Delivery::Letter(_)));
+        let mails = [
+            mail("family-member:mum", refused),
+            mail("professional:p-school", Delivery::Email("school@example.org".into())),
+            mail("family-member:dad", Delivery::Letter(b"%PDF".to_vec())),
+        ];
+        assert_eq!(letters_not_made(&mails), ["family-member:mum"]);
+    }
 }

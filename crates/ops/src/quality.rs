@@ -6,18 +6,7 @@ use crate::{Ops, OpsError, Result};
 use chrono::NaiveDate;
 use confer_domain::access::{decide, Action, Actor, Decision, Target};
 use confer_domain::quality::{draw_sample, Answer, Checklist, ConferenceAudit, Grade, QualityError, SampleSize};
-use confer_store::quality::{self as store, AuditRow, NewSample, QualitySaveError};
-
-impl From<QualitySaveError> for OpsError {
-    fn from(e: QualitySaveError) -> Self {
-        match e {
-            QualitySaveError::NotFound => OpsError::NotFound,
-            QualitySaveError::Conflict { current_version } => OpsError::Conflict { current_version },
-            QualitySaveError::Refused(r) => r.into(),
-            QualitySaveError::Store(s) => s.into(),
-        }
-    }
-}
+use confer_store::quality::{self as store, AuditRow, NewSample};
 
 impl From<QualityError> for OpsError {
     fn from(e: QualityError) -> Self {
@@ -129,11 +118,15 @@ pub async fn list(ops: &Ops, actor: &Actor) -> Result<Vec<AuditRow>> {
 
 /// One audit and its version (another authority's is not found). Its findings may say what
 /// happened at a family's conference, so opening it is logged as a read of the audit, naming
-/// the conference, as opening a record is.
+/// the conference and its family, as opening a record is.
 pub async fn view(ops: &Ops, actor: &Actor, id: &str) -> Result<(ConferenceAudit, i64)> {
     allow(actor, Action::ViewQualityAudits)?;
     match store::load(&ops.db, id).await? {
         Some(s) if s.authority_id == actor.authority_id => {
+            // The page shows what happened at a family's conference: the read names the family
+            // (as list reads do), so "who has seen this family?" finds it (none once disposed of).
+            let family = confer_store::conferences::owner(&ops.db, &s.audit.conference_id).await?;
+            let families: Vec<&str> = family.iter().map(|o| o.family_id.as_str()).collect();
             confer_store::audit::record_read(
                 &ops.db,
                 confer_store::audit::Entry {
@@ -144,7 +137,7 @@ pub async fn view(ops: &Ops, actor: &Actor, id: &str) -> Result<(ConferenceAudit
                     entity_type: "qa_audit",
                     entity_id: id,
                     before: serde_json::Value::Null,
-                    after: serde_json::json!({ "conference_id": s.audit.conference_id }),
+                    after: serde_json::json!({ "conference_id": s.audit.conference_id, "families": families }),
                 },
             )
             .await?;

@@ -10,19 +10,8 @@ use confer_domain::audit::EventKind;
 use confer_domain::retention::{LegalHold, Proposal, RetentionError, RetentionRule, RetentionSchedule, Review};
 use confer_domain::FamilyId;
 use confer_store::audit::{self, Entry};
-use confer_store::retention::{self as store, Due, RetentionSaveError, Tombstone};
+use confer_store::retention::{self as store, Due, Tombstone};
 use serde_json::json;
-
-impl From<RetentionSaveError> for OpsError {
-    fn from(e: RetentionSaveError) -> Self {
-        match e {
-            RetentionSaveError::NotFound => OpsError::NotFound,
-            RetentionSaveError::Conflict { current_version } => OpsError::Conflict { current_version },
-            RetentionSaveError::Refused(r) => r.into(),
-            RetentionSaveError::Store(s) => s.into(),
-        }
-    }
-}
 
 impl From<RetentionError> for OpsError {
     fn from(e: RetentionError) -> Self {

@@ -66,5 +66,17 @@ pub async fn log(ops: &Ops, actor: &confer_domain::access::Actor, limit: i64) ->
         Decision::Forbidden => return Err(crate::OpsError::Forbidden),
         Decision::NotFound => return Err(crate::OpsError::NotFound),
     }
-    Ok(reminders::log(&ops.db, &actor.authority_id, limit).await?)
+    let log = reminders::log(&ops.db, &actor.authority_id, limit).await?;
+    // Each reminder is about a family's conference or plan: the page is one list read naming
+    // the families it shows.
+    let families: Vec<&str> = log.iter().map(|l| l.family_id.as_str()).collect();
+    confer_store::audit::log_list_read(
+        &ops.db,
+        actor.authority_id.as_str(),
+        actor.user_id.as_str(),
+        "reminders",
+        &families,
+    )
+    .await?;
+    Ok(log)
 }

@@ -18,19 +18,8 @@ use confer_domain::subject_access::{
 };
 use confer_store::documents_sent::{self, NewSent};
 use confer_store::families;
-use confer_store::subject_access::{self as store, Bundle, RequestRow, SarSaveError, StoredRequest};
+use confer_store::subject_access::{self as store, Bundle, RequestRow, StoredRequest};
 use std::collections::HashMap;
-
-impl From<SarSaveError> for OpsError {
-    fn from(e: SarSaveError) -> Self {
-        match e {
-            SarSaveError::NotFound => OpsError::NotFound,
-            SarSaveError::Conflict { current_version } => OpsError::Conflict { current_version },
-            SarSaveError::Refused(r) => r.into(),
-            SarSaveError::Store(s) => s.into(),
-        }
-    }
-}
 
 impl From<SarError> for OpsError {
     fn from(e: SarError) -> Self {

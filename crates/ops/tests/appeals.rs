@@ -94,6 +94,17 @@ async fn northern_ireland_a_parent_appeals_a_decision_through_its_stages_to_a_fi
     let (mine, may) = appeals::mine(&ops, &orla).await.unwrap();
     assert_eq!(mine.len(), 1);
     assert!(may.is_empty(), "the decision appealed is not offered again");
+    // The portal's list shows her family's appeal: one list read naming the family (review).
+    let reads: Vec<String> = sqlx::query_scalar(
+        "SELECT after_json FROM audit_event WHERE action = 'list.read' AND entity_id = 'portal-appeals' AND actor = $1",
+    )
+    .bind(orla.user_id.as_str())
+    .fetch_all(db.pool())
+    .await
+    .unwrap();
+    assert_eq!(reads.len(), 1, "{reads:?}");
+    let read: serde_json::Value = serde_json::from_str(&reads[0]).unwrap();
+    assert_eq!(read["families"], serde_json::json!(["fam-a"]), "{read}");
 
     let v = appeals::view(&ops, &coord, &decided.id).await.unwrap();
     let s = v.appeal.expect("lodged");

@@ -7,6 +7,7 @@
 //! the requester.
 
 use chrono::NaiveDate;
+use confer_docs::testing::pdf_text;
 use confer_domain::access::Actor;
 use confer_domain::conference::{Acting, Recipient, ReportPart, Sharing};
 use confer_domain::portal::PortalPerson;
@@ -18,7 +19,6 @@ use confer_store::clock::Clock;
 use confer_store::conferences::{self, Change};
 use confer_store::testing::{self, World};
 use confer_store::users::AccountKind;
-use lopdf::{Document, Object};
 
 fn actor(user: &UserId, authority: &AuthorityId, roles: &[Role]) -> Actor {
     Actor { user_id: user.clone(), authority_id: authority.clone(), roles: roles.iter().copied().collect() }
@@ -133,100 +133,6 @@ async fn fixture() -> Fixture {
         actor(&qa2, &w.authority.id, &[Role::QualityAssurance]),
     );
     Fixture { w, ops, qa, qa2 }
-}
-
-/// The page text through each font's /ToUnicode map (as crates/docs/tests/pdf_readback.rs
-/// reads it), lines joined by spaces so a wrapped mark reads whole.
-fn pdf_text(bytes: &[u8]) -> (String, Document) {
-    let doc = Document::load_mem(bytes).expect("lopdf reads the bundle");
-    let mut out = String::new();
-    for (_, page) in doc.get_pages() {
-        let fonts = doc.get_page_fonts(page).expect("fonts");
-        let maps: std::collections::BTreeMap<Vec<u8>, std::collections::HashMap<u16, String>> = fonts
-            .iter()
-            .map(|(name, font)| {
-                let map = font
-                    .get(b"ToUnicode")
-                    .and_then(|r| r.as_reference())
-                    .map(|id| {
-                        let s = doc.get_object(id).unwrap().as_stream().unwrap();
-                        parse_cmap(&String::from_utf8_lossy(&s.decompressed_content().unwrap_or(s.content.clone())))
-                    })
-                    .unwrap_or_default();
-                (name.clone(), map)
-            })
-            .collect();
-        let content = doc.get_and_decode_page_content(page).expect("content");
-        let mut current: Option<&std::collections::HashMap<u16, String>> = None;
-        for op in content.operations {
-            match op.operator.as_str() {
-                "Tf" => current = op.operands[0].as_name().ok().and_then(|n| maps.get(n)),
-                "Tj" | "TJ" => {
-                    let mut strings = Vec::new();
-                    for o in &op.operands {
-                        match o {
-                            Object::String(b, _) => strings.push(b.clone()),
-                            Object::Array(a) => {
-                                strings.extend(a.iter().filter_map(|x| x.as_str().ok().map(<[u8]>::to_vec)))
-                            }
-                            _ => {}
-                        }
-                    }
-                    for b in strings {
-                        for pair in b.chunks(2) {
-                            let code = u16::from_be_bytes([pair[0], *pair.get(1).unwrap_or(&0)]);
-                            if let Some(t) = current.and_then(|m| m.get(&code)) {
-                                out.push_str(t);
-                            }
-                        }
-                    }
-                }
-                "ET" => out.push(' '),
-                _ => {}
-            }
-        }
-    }
-    (out.split_whitespace().collect::<Vec<_>>().join(" "), doc)
-}
-
-fn parse_cmap(text: &str) -> std::collections::HashMap<u16, String> {
-    let hex = |s: &str| -> Vec<u8> {
-        let s = s.trim().trim_start_matches('<').trim_end_matches('>');
-        (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
-    };
-    let utf16 = |b: Vec<u8>| -> String {
-        let units: Vec<u16> = b.chunks(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
-        String::from_utf16_lossy(&units)
-    };
-    let mut map = std::collections::HashMap::new();
-    let mut mode = "";
-    for line in text.lines() {
-        let line = line.trim();
-        if line.ends_with("beginbfchar") {
-            mode = "char";
-        } else if line.ends_with("beginbfrange") {
-            mode = "range";
-        } else if line.starts_with("end") {
-            mode = "";
-        } else if mode == "char" {
-            let parts: Vec<&str> = line.split_whitespace().collect();
-            if parts.len() == 2 {
-                let code = hex(parts[0]);
-                map.insert(u16::from_be_bytes([code[0], code[1]]), utf16(hex(parts[1])));
-            }
-        } else if mode == "range" {
-            let parts: Vec<&str> = line.split_whitespace().collect();
-            if parts.len() == 3 && parts[2].starts_with('<') {
-                let (a, b, dst) = (hex(parts[0]), hex(parts[1]), hex(parts[2]));
-                let (a, b) = (u16::from_be_bytes([a[0], a[1]]), u16::from_be_bytes([b[0], b[1]]));
-                let start = u16::from_be_bytes([dst[0], dst[1]]);
-                for (i, code) in (a..=b).enumerate() {
-                    map.insert(code, utf16((start + i as u16).to_be_bytes().to_vec()));
-                }
-            }
-        }
-    }
-    map
 }
 
 #[tokio::test]

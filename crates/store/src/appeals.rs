@@ -4,31 +4,11 @@
 //! against the family.
 
 use crate::audit::{self, Entry};
+use crate::versioned::{self, SaveError};
 use crate::{int, text, Db, Result, StoreError};
 use confer_domain::appeal::{Appeal, AppealError};
 use confer_domain::audit::EventKind;
 use serde_json::{json, Value};
-
-/// Why an appeal change was not saved.
-#[derive(Debug, thiserror::Error)]
-pub enum AppealSaveError {
-    #[error("not found")]
-    NotFound,
-    #[error("changed by someone else (now at version {current_version})")]
-    Conflict { current_version: i64 },
-    #[error("an appeal against this conference's decision has already been lodged")]
-    AlreadyLodged,
-    #[error(transparent)]
-    Refused(#[from] AppealError),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-impl From<sqlx::Error> for AppealSaveError {
-    fn from(e: sqlx::Error) -> Self {
-        AppealSaveError::Store(e.into())
-    }
-}
 
 fn corrupt(e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("appeal: {e}"))
@@ -67,7 +47,7 @@ pub async fn create(
     family_id: &str,
     a: &Appeal,
     actor: &str,
-) -> std::result::Result<String, AppealSaveError> {
+) -> std::result::Result<String, SaveError<AppealError>> {
     let id = crate::new_id();
     let doc = serde_json::to_string(a).map_err(corrupt)?;
     let mut tx = db.begin().await?;
@@ -77,7 +57,7 @@ pub async fn create(
         .fetch_optional(&mut *tx)
         .await?;
     if existing.is_some() {
-        return Err(AppealSaveError::AlreadyLodged);
+        return Err(SaveError::Refused(AppealError::AlreadyLodged));
     }
     let inserted = sqlx::query(
         "INSERT INTO conference_appeal (id, authority_id, family_id, conference_id, doc, status, concluded, version, \
@@ -94,7 +74,7 @@ pub async fn create(
     .await;
     if let Err(e) = inserted {
         if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
-            return Err(AppealSaveError::AlreadyLodged);
+            return Err(SaveError::Refused(AppealError::AlreadyLodged));
         }
         return Err(e.into());
     }
@@ -153,17 +133,15 @@ pub async fn save(
     actor: &str,
     action: &str,
     step: impl FnOnce(&mut Appeal) -> std::result::Result<(), AppealError>,
-) -> std::result::Result<i64, AppealSaveError> {
+) -> std::result::Result<i64, SaveError<AppealError>> {
     let mut tx = db.begin().await?;
-    let row = sqlx::query("SELECT authority_id, family_id, doc, version FROM conference_appeal WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(AppealSaveError::NotFound)?;
-    let version = int(&row, "version")?;
-    if version != expected_version {
-        return Err(AppealSaveError::Conflict { current_version: version });
-    }
+    let row = versioned::read_at(
+        &mut tx,
+        "SELECT authority_id, family_id, doc, version FROM conference_appeal WHERE id = $1",
+        &[id],
+        expected_version,
+    )
+    .await?;
     let authority_id = text(&row, "authority_id")?;
     let family_id = text(&row, "family_id")?;
     let mut a: Appeal = serde_json::from_str(&text(&row, "doc")?).map_err(corrupt)?;
@@ -182,11 +160,7 @@ pub async fn save(
     .bind(tx.now())
     .execute(&mut *tx)
     .await?;
-    if updated.rows_affected() != 1 {
-        drop(tx);
-        let current = load(db, id).await?.map(|s| s.version).unwrap_or(expected_version);
-        return Err(AppealSaveError::Conflict { current_version: current });
-    }
+    let mut tx = versioned::written(db, tx, updated.rows_affected(), "conference_appeal", id, expected_version).await?;
     audit::record(
         &mut tx,
         Entry {

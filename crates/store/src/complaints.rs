@@ -3,29 +3,11 @@
 //! one transaction with its audit event against the family.
 
 use crate::audit::{self, Entry};
+use crate::versioned::{self, SaveError};
 use crate::{int, text, Db, Result, StoreError};
 use confer_domain::audit::EventKind;
 use confer_domain::complaint::{Complaint, ComplaintError};
 use serde_json::{json, Value};
-
-/// Why a complaint change was not saved.
-#[derive(Debug, thiserror::Error)]
-pub enum ComplaintSaveError {
-    #[error("not found")]
-    NotFound,
-    #[error("changed by someone else (now at version {current_version})")]
-    Conflict { current_version: i64 },
-    #[error(transparent)]
-    Refused(#[from] ComplaintError),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-impl From<sqlx::Error> for ComplaintSaveError {
-    fn from(e: sqlx::Error) -> Self {
-        ComplaintSaveError::Store(e.into())
-    }
-}
 
 fn corrupt(e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("complaint: {e}"))
@@ -114,17 +96,15 @@ pub async fn save(
     actor: &str,
     action: &str,
     step: impl FnOnce(&mut Complaint) -> Result<(), ComplaintError>,
-) -> std::result::Result<i64, ComplaintSaveError> {
+) -> std::result::Result<i64, SaveError<ComplaintError>> {
     let mut tx = db.begin().await?;
-    let row = sqlx::query("SELECT authority_id, family_id, doc, version FROM complaint WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(ComplaintSaveError::NotFound)?;
-    let version = int(&row, "version")?;
-    if version != expected_version {
-        return Err(ComplaintSaveError::Conflict { current_version: version });
-    }
+    let row = versioned::read_at(
+        &mut tx,
+        "SELECT authority_id, family_id, doc, version FROM complaint WHERE id = $1",
+        &[id],
+        expected_version,
+    )
+    .await?;
     let authority_id = text(&row, "authority_id")?;
     let family_id = text(&row, "family_id")?;
     let mut c: Complaint = serde_json::from_str(&text(&row, "doc")?).map_err(corrupt)?;
@@ -145,11 +125,7 @@ pub async fn save(
     .bind(tx.now())
     .execute(&mut *tx)
     .await?;
-    if updated.rows_affected() != 1 {
-        drop(tx);
-        let current = load(db, id).await?.map(|s| s.version).unwrap_or(expected_version);
-        return Err(ComplaintSaveError::Conflict { current_version: current });
-    }
+    let mut tx = versioned::written(db, tx, updated.rows_affected(), "complaint", id, expected_version).await?;
     audit::record(
         &mut tx,
         Entry {

@@ -7,6 +7,7 @@
 //! event, all in one transaction. A refusal of the domain comes back typed and untouched.
 
 use crate::audit::{self, Entry};
+use crate::versioned::{self, SaveError};
 use crate::{date, int, opt_text, text, Db, Result, StoreError, Tx};
 use chrono::NaiveDate;
 use confer_domain::access::Relationship;
@@ -15,27 +16,6 @@ use confer_domain::conference::{Conference, ConferenceError, ConferenceState, In
 use confer_domain::{Agency, AgencyId, AgencyKind, AuthorityId, FamilyId, Professional, ProfessionalId, UserId};
 use serde::Serialize;
 use serde_json::{json, Value};
-
-/// Why a change to a conference was not saved.
-#[derive(Debug, thiserror::Error)]
-pub enum SaveError {
-    #[error("no such conference")]
-    NotFound,
-    /// Someone else saved the conference after the person last saw it.
-    #[error("someone else changed this conference since you last saw it (it is now at version {current_version})")]
-    Conflict { current_version: i64 },
-    /// The domain refused the operation; its reason is for the person.
-    #[error(transparent)]
-    Refused(#[from] ConferenceError),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-impl From<sqlx::Error> for SaveError {
-    fn from(e: sqlx::Error) -> Self {
-        SaveError::Store(e.into())
-    }
-}
 
 /// The people a conference names, as `conference_person` keeps them.
 const CHAIR: &str = "chair";
@@ -376,17 +356,16 @@ pub async fn save<T>(
     expected_version: i64,
     change: Change<'_>,
     operation: impl FnOnce(&mut Conference) -> Outcome<T>,
-) -> std::result::Result<(T, i64), SaveError> {
+) -> std::result::Result<(T, i64), SaveError<ConferenceError>> {
     let mut tx = db.begin().await?;
-    let row = sqlx::query("SELECT doc, version, note_taker_id FROM conference WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(SaveError::NotFound)?;
+    let row = versioned::read_at(
+        &mut tx,
+        "SELECT doc, version, note_taker_id FROM conference WHERE id = $1",
+        &[id],
+        expected_version,
+    )
+    .await?;
     let stored = stored_from_row(&row)?;
-    if stored.version != expected_version {
-        return Err(SaveError::Conflict { current_version: stored.version });
-    }
     let mut c = stored.conference;
     let before = serde_json::to_value(&c).map_err(corrupt)?;
     let was = c.clone();
@@ -427,11 +406,7 @@ pub async fn save<T>(
     .bind(venue_key(&c))
     .execute(&mut *tx)
     .await?;
-    if updated.rows_affected() != 1 {
-        drop(tx);
-        let current = load(db, id).await.map(|s| s.version).unwrap_or(expected_version);
-        return Err(SaveError::Conflict { current_version: current });
-    }
+    let mut tx = versioned::written(db, tx, updated.rows_affected(), "conference", id, expected_version).await?;
     write_people(&mut tx, &c, note_taker.as_deref()).await?;
     // Issue 15: the dashboards' participation figures, from the document as saved.
     crate::participation::write(&mut tx, &c).await?;

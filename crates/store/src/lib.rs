@@ -40,6 +40,7 @@ pub mod tokens;
 pub mod totp_key;
 pub mod uk_time;
 pub mod users;
+pub mod versioned;
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};

@@ -133,9 +133,39 @@ pub(crate) async fn enqueue(tx: &mut crate::Tx, m: &NewMessage<'_>) -> Result<()
     Ok(())
 }
 
+/// Which messages a delivery worker can send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Routes {
+    /// Every message: the worker has a relay (or a folder) for e-mails, and GOV.UK Notify.
+    All,
+    /// Only what goes through GOV.UK Notify (text messages, and the e-mails of the authorities
+    /// that chose Notify): the worker has no relay, so the other e-mails wait in the outbox
+    /// untried (no attempt counted) until one is given.
+    NotifyOnly,
+}
+
 /// Claims up to `limit` messages (e-mails and text messages) that are due at `now` for `owner`, holding them until
 /// `now + retry.lease`, and counts the attempt.
 pub async fn claim(db: &Db, owner: &str, now: DateTime<Utc>, retry: &Retry, limit: i64) -> Result<Vec<Message>> {
+    claim_routes(db, owner, now, retry, limit, Routes::All).await
+}
+
+/// [`claim`], of the messages a worker with these `routes` can send.
+pub async fn claim_routes(
+    db: &Db,
+    owner: &str,
+    now: DateTime<Utc>,
+    retry: &Retry,
+    limit: i64,
+    routes: Routes,
+) -> Result<Vec<Message>> {
+    let routes = match routes {
+        Routes::All => "",
+        Routes::NotifyOnly => {
+            " AND (channel = 'sms' OR authority_id IN \
+             (SELECT authority_id FROM authority_channel WHERE email_via = 'notify'))"
+        }
+    };
     let at = crate::stamp(now);
     let until = crate::stamp(now + retry.lease);
     let lock = match db.backend {
@@ -148,7 +178,7 @@ pub async fn claim(db: &Db, owner: &str, now: DateTime<Utc>, retry: &Retry, limi
     let rows = sqlx::query(&format!(
         "SELECT id, authority_id, channel, recipient, subject, body, created_at, attempts, calendar FROM outbox \
          WHERE status = 'pending' AND channel IN ('email', 'sms') AND (next_attempt_at IS NULL OR next_attempt_at <= $1) \
-         AND (lease_until IS NULL OR lease_until <= $1) ORDER BY created_at LIMIT $2{lock}"
+         AND (lease_until IS NULL OR lease_until <= $1){routes} ORDER BY created_at LIMIT $2{lock}"
     ))
     .bind(&at)
     .bind(limit)

@@ -7,12 +7,13 @@
 
 use crate::audit::{self, Entry};
 use crate::deadlines::{insert_deadline, NewDeadline};
-use crate::plans::{row_from, stored_from_row, update_in, PlanRow, PlanSaveError, Stored, UpdateError, ROW_COLUMNS};
+use crate::plans::{change_in, row_from, stored_from_row, PlanRow, Stored, ROW_COLUMNS};
+use crate::versioned::SaveError;
 use crate::{date, int, text, Db, Result, StoreError};
 use chrono::NaiveDate;
 use confer_domain::audit::EventKind;
 use confer_domain::conference::ConferenceState;
-use confer_domain::plan::{Plan, PlanOutcome};
+use confer_domain::plan::{Plan, PlanError, PlanOutcome};
 use confer_domain::timescales::DeadlineRule;
 use confer_domain::{AuthorityId, UserId};
 use serde::Serialize;
@@ -31,30 +32,17 @@ pub async fn save_core_group_meeting<T>(
     actor: &str,
     held_on: NaiveDate,
     operation: impl FnOnce(&mut Plan) -> PlanOutcome<(T, Vec<PlanMail>)>,
-) -> std::result::Result<(T, i64), PlanSaveError> {
+) -> std::result::Result<(T, i64), SaveError<PlanError>> {
     // The authority's calendar and policy are read first (as deadlines::set_deadline does).
-    let owner = crate::plans::owner(db, id).await?.ok_or(PlanSaveError::NotFound)?;
+    let Some(owner) = crate::plans::owner(db, id).await? else { return Err(SaveError::NotFound) };
     let authority = crate::users::authority(db, &owner.authority_id).await?;
     let calendar = crate::calendar::authority_calendar(db, &authority).await?;
     let policies = crate::calendar::policy_history(db, &authority).await?;
     let next = DeadlineRule::NextCoreGroup.deadline(held_on, &calendar, &policies);
 
     let mut tx = db.begin().await?;
-    let row = sqlx::query("SELECT doc, version FROM plan WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(PlanSaveError::NotFound)?;
-    let stored = stored_from_row(&row)?;
-    if stored.version != expected_version {
-        return Err(PlanSaveError::Conflict { current_version: stored.version });
-    }
-    let mut p = stored.plan;
-    let (out, mails) = operation(&mut p)?;
-    update_in(&mut tx, &p, expected_version, actor, "plan.core-group-meeting").await.map_err(|e| match e {
-        UpdateError::Lost => PlanSaveError::Conflict { current_version: expected_version + 1 },
-        UpdateError::Store(s) => PlanSaveError::Store(s),
-    })?;
+    let (p, (out, mails)) =
+        change_in(&mut tx, id, expected_version, actor, "plan.core-group-meeting", operation).await?;
     let now = tx.now();
     let open = sqlx::query(
         "SELECT id, rule, due_on FROM deadline WHERE case_id = $1 AND rule IN ($2, $3) AND met_on IS NULL \
@@ -141,12 +129,26 @@ pub async fn save_core_group_meeting<T>(
 pub struct PlanMail {
     /// The member, as the plan names them (`professional:p-school`), for the audit trail.
     pub member: String,
-    /// The e-mail address (empty for a letter).
-    pub recipient: String,
     pub notice: confer_domain::notices::Notice,
-    /// The letter (tagged PDF) for the authority's print list instead of an e-mail: logged as
+    pub delivery: Delivery,
+}
+
+/// How a member is sent the notes.
+pub enum Delivery {
+    /// E-mailed to this address through the outbox.
+    Email(String),
+    /// A letter (tagged PDF) for the authority's print list instead of an e-mail: logged as
     /// sent by post (REP-04) and waiting to be printed.
-    pub letter: Option<Vec<u8>>,
+    Letter(Vec<u8>),
+    /// The member's letter could not be made: nothing is sent, and the audit event of the
+    /// notes names the member (never lost silently; the person who recorded the meeting is
+    /// told to send the notes another way).
+    LetterNotMade,
+}
+
+/// The members (as the plan names them) sent the notes the way `how` picks.
+fn members(mails: &[PlanMail], how: fn(&Delivery) -> bool) -> Vec<&str> {
+    mails.iter().filter(|m| how(&m.delivery)).map(|m| m.member.as_str()).collect()
 }
 
 /// CG-03: each member's notes on the outbox in the meeting's transaction, audited by member
@@ -156,34 +158,38 @@ async fn send_notes(tx: &mut crate::Tx, p: &Plan, mails: &[PlanMail], actor: &st
         return Ok(());
     }
     for m in mails {
-        if let Some(pdf) = &m.letter {
-            crate::documents_sent::log_in(
-                tx,
-                &crate::documents_sent::NewSent {
-                    authority_id: p.authority_id.as_str(),
-                    family_id: p.family_id.as_str(),
-                    conference_id: None,
-                    kind: "core-group-notes",
-                    recipient: &m.member,
-                    version: i64::from(p.core_group_meetings.last().map(|x| x.number).unwrap_or(0)),
-                    language: "en",
-                    format: "pdf",
-                    print_size: "standard",
-                    channel: "post",
-                    content: pdf,
-                    sent_by: actor,
-                },
-            )
-            .await?;
-            continue;
-        }
+        let recipient = match &m.delivery {
+            Delivery::Email(address) => address,
+            Delivery::LetterNotMade => continue,
+            Delivery::Letter(pdf) => {
+                crate::documents_sent::log_in(
+                    tx,
+                    &crate::documents_sent::NewSent {
+                        authority_id: p.authority_id.as_str(),
+                        family_id: p.family_id.as_str(),
+                        conference_id: None,
+                        kind: "core-group-notes",
+                        recipient: &m.member,
+                        version: i64::from(p.core_group_meetings.last().map(|x| x.number).unwrap_or(0)),
+                        language: "en",
+                        format: "pdf",
+                        print_size: "standard",
+                        channel: "post",
+                        content: pdf,
+                        sent_by: actor,
+                    },
+                )
+                .await?;
+                continue;
+            }
+        };
         let now = tx.now();
         crate::outbox::enqueue(
             tx,
             &crate::outbox::NewMessage {
                 id: &crate::new_id(),
                 authority_id: p.authority_id.as_str(),
-                recipient: &m.recipient,
+                recipient,
                 subject: &m.notice.subject,
                 body: &m.notice.body,
                 created_at: &now,
@@ -193,8 +199,9 @@ async fn send_notes(tx: &mut crate::Tx, p: &Plan, mails: &[PlanMail], actor: &st
         )
         .await?;
     }
-    let told: Vec<&str> = mails.iter().filter(|m| m.letter.is_none()).map(|m| m.member.as_str()).collect();
-    let posted: Vec<&str> = mails.iter().filter(|m| m.letter.is_some()).map(|m| m.member.as_str()).collect();
+    let told = members(mails, |d| matches!(d, Delivery::Email(_)));
+    let posted = members(mails, |d| matches!(d, Delivery::Letter(_)));
+    let not_made = members(mails, |d| matches!(d, Delivery::LetterNotMade));
     audit::record(
         tx,
         Entry {
@@ -205,7 +212,8 @@ async fn send_notes(tx: &mut crate::Tx, p: &Plan, mails: &[PlanMail], actor: &st
             entity_type: "plan",
             entity_id: p.id.as_str(),
             before: serde_json::Value::Null,
-            after: json!({ "told": told, "posted": posted, "meeting": p.core_group_meetings.last().map(|m| m.number) }),
+            after: json!({ "told": told, "posted": posted, "letter_not_made": not_made,
+                "meeting": p.core_group_meetings.last().map(|m| m.number) }),
         },
     )
     .await?;

@@ -10,6 +10,7 @@
 //! event, all in one transaction.
 
 use crate::audit::{self, Entry};
+use crate::versioned::{self, SaveError};
 use crate::{date, int, opt_text, text, Db, Result, StoreError, Tx};
 use chrono::NaiveDate;
 use confer_domain::audit::EventKind;
@@ -19,25 +20,6 @@ use confer_domain::timescales::DeadlineRule;
 use confer_domain::{AuthorityId, ChildId, FamilyId, UserId};
 use serde::Serialize;
 use serde_json::{json, Value};
-
-/// Why a change to a plan was not saved.
-#[derive(Debug, thiserror::Error)]
-pub enum PlanSaveError {
-    #[error("no such plan")]
-    NotFound,
-    #[error("someone else changed this plan since you last saw it (it is now at version {current_version})")]
-    Conflict { current_version: i64 },
-    #[error(transparent)]
-    Refused(#[from] PlanError),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-impl From<sqlx::Error> for PlanSaveError {
-    fn from(e: sqlx::Error) -> Self {
-        PlanSaveError::Store(e.into())
-    }
-}
 
 fn corrupt(e: serde_json::Error) -> StoreError {
     StoreError::Corrupt(format!("plan document: {e}"))
@@ -209,7 +191,7 @@ pub async fn save<T>(
     actor: &str,
     action: &str,
     operation: impl FnOnce(&mut Plan) -> PlanOutcome<T>,
-) -> std::result::Result<(T, i64), PlanSaveError> {
+) -> std::result::Result<(T, i64), SaveError<PlanError>> {
     save_with(db, id, expected_version, actor, action, operation, None).await
 }
 
@@ -234,23 +216,9 @@ pub async fn save_with<T>(
     action: &str,
     operation: impl FnOnce(&mut Plan) -> PlanOutcome<T>,
     offer: Option<OfferedTransfer<'_>>,
-) -> std::result::Result<(T, i64), PlanSaveError> {
+) -> std::result::Result<(T, i64), SaveError<PlanError>> {
     let mut tx = db.begin().await?;
-    let row = sqlx::query("SELECT doc, version FROM plan WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(PlanSaveError::NotFound)?;
-    let stored = stored_from_row(&row)?;
-    if stored.version != expected_version {
-        return Err(PlanSaveError::Conflict { current_version: stored.version });
-    }
-    let mut p = stored.plan;
-    let out = operation(&mut p)?;
-    update_in(&mut tx, &p, expected_version, actor, action).await.map_err(|e| match e {
-        UpdateError::Lost => PlanSaveError::Conflict { current_version: expected_version + 1 },
-        UpdateError::Store(s) => PlanSaveError::Store(s),
-    })?;
+    let (p, out) = change_in(&mut tx, id, expected_version, actor, action, operation).await?;
     if let Some(o) = offer {
         offer_transfer(&mut tx, &p, &o, actor).await?;
     }
@@ -484,6 +452,27 @@ pub async fn authority_named(db: &Db, name: &str) -> Result<Option<(AuthorityId,
         }
     }
     Ok(None)
+}
+
+/// In a save's transaction: the plan still at `expected_version` (else not found or a
+/// conflict), changed by the domain `operation` and written by [`update_in`]. Returns the plan
+/// as written and the operation's result.
+pub(crate) async fn change_in<T>(
+    tx: &mut Tx,
+    id: &str,
+    expected_version: i64,
+    actor: &str,
+    action: &str,
+    operation: impl FnOnce(&mut Plan) -> PlanOutcome<T>,
+) -> std::result::Result<(Plan, T), SaveError<PlanError>> {
+    let row = versioned::read_at(tx, "SELECT doc, version FROM plan WHERE id = $1", &[id], expected_version).await?;
+    let mut p = stored_from_row(&row)?.plan;
+    let out = operation(&mut p)?;
+    update_in(tx, &p, expected_version, actor, action).await.map_err(|e| match e {
+        UpdateError::Lost => SaveError::Conflict { current_version: expected_version + 1 },
+        UpdateError::Store(s) => SaveError::Store(s),
+    })?;
+    Ok((p, out))
 }
 
 pub(crate) enum UpdateError {

@@ -2,6 +2,7 @@
 //! change saved with its audit event in one transaction at the version the person last saw.
 
 use crate::audit::{self, Entry};
+use crate::versioned::{self, AuthorityDoc, SaveError};
 use crate::{int, opt_text, text, Db, Result, StoreError};
 use chrono::NaiveDate;
 use confer_domain::audit::EventKind;
@@ -9,39 +10,17 @@ use confer_domain::quality::{Checklist, ConferenceAudit, QualityError, SampleSiz
 use confer_domain::{AuthorityId, UserId};
 use serde_json::{json, Value};
 
-/// Why a quality change was not made.
-#[derive(Debug, thiserror::Error)]
-pub enum QualitySaveError {
-    #[error("not found")]
-    NotFound,
-    #[error("changed by someone else (now at version {current_version})")]
-    Conflict { current_version: i64 },
-    #[error(transparent)]
-    Refused(#[from] QualityError),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-impl From<sqlx::Error> for QualitySaveError {
-    fn from(e: sqlx::Error) -> Self {
-        QualitySaveError::Store(e.into())
-    }
-}
-
 fn corrupt(e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(e.to_string())
 }
 
+/// The authority's checklist: one an authority, versioned.
+const CHECKLIST: AuthorityDoc =
+    AuthorityDoc { table: "qa_checklist", column: "questions", action: "quality.checklist.change" };
+
 /// The authority's checklist and its version (the default at version 0 when none was saved).
 pub async fn checklist(db: &Db, authority: &AuthorityId) -> Result<(Checklist, i64)> {
-    let row = sqlx::query("SELECT questions, version FROM qa_checklist WHERE authority_id = $1")
-        .bind(authority.as_str())
-        .fetch_optional(db.pool())
-        .await?;
-    match row {
-        None => Ok((Checklist::default(), 0)),
-        Some(r) => Ok((serde_json::from_str(&text(&r, "questions")?).map_err(corrupt)?, int(&r, "version")?)),
-    }
+    CHECKLIST.read(db, authority).await
 }
 
 /// Saves the checklist at the version last seen; returns the new version.
@@ -51,43 +30,8 @@ pub async fn save_checklist(
     actor: &UserId,
     new: &Checklist,
     expected: i64,
-) -> Result<i64, QualitySaveError> {
-    let mut tx = db.begin().await?;
-    let row = sqlx::query("SELECT questions, version FROM qa_checklist WHERE authority_id = $1")
-        .bind(authority.as_str())
-        .fetch_optional(&mut *tx)
-        .await?;
-    let (before, version) = match &row {
-        Some(r) => (serde_json::from_str::<Value>(&text(r, "questions")?).unwrap_or_default(), int(r, "version")?),
-        None => (serde_json::to_value(Checklist::default()).unwrap_or_default(), 0),
-    };
-    if version != expected {
-        return Err(QualitySaveError::Conflict { current_version: version });
-    }
-    let doc = serde_json::to_string(new).map_err(corrupt)?;
-    let now = tx.now();
-    let sql = if row.is_some() {
-        "UPDATE qa_checklist SET questions = $2, version = version + 1, changed_by = $3, changed_at = $4 WHERE authority_id = $1"
-    } else {
-        "INSERT INTO qa_checklist (authority_id, questions, version, changed_by, changed_at) VALUES ($1, $2, 1, $3, $4)"
-    };
-    sqlx::query(sql).bind(authority.as_str()).bind(&doc).bind(actor.as_str()).bind(&now).execute(&mut *tx).await?;
-    audit::record(
-        &mut tx,
-        Entry {
-            authority_id: authority.as_str(),
-            actor: actor.as_str(),
-            kind: EventKind::Change,
-            action: "quality.checklist.change",
-            entity_type: "authority",
-            entity_id: authority.as_str(),
-            before,
-            after: serde_json::to_value(new).unwrap_or_default(),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(version + 1)
+) -> Result<i64, SaveError<QualityError>> {
+    CHECKLIST.save(db, authority, actor, new, expected).await
 }
 
 /// The closed conferences of the authority held in the period (of one kind, or all).
@@ -258,27 +202,25 @@ pub async fn save<T>(
     expected: i64,
     action: &str,
     change: impl FnOnce(&mut ConferenceAudit) -> Result<T, QualityError>,
-) -> Result<(T, i64), QualitySaveError> {
+) -> Result<(T, i64), SaveError<QualityError>> {
     let mut tx = db.begin().await?;
-    let row = sqlx::query("SELECT doc, version FROM qa_audit WHERE id = $1 AND authority_id = $2")
-        .bind(id)
-        .bind(authority.as_str())
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(QualitySaveError::NotFound)?;
-    let version = int(&row, "version")?;
-    if version != expected {
-        return Err(QualitySaveError::Conflict { current_version: version });
-    }
+    let row = versioned::read_at(
+        &mut tx,
+        "SELECT doc, version FROM qa_audit WHERE id = $1 AND authority_id = $2",
+        &[id, authority.as_str()],
+        expected,
+    )
+    .await?;
     let mut audit: ConferenceAudit = serde_json::from_str(&text(&row, "doc")?).map_err(corrupt)?;
     let before = serde_json::to_value(&audit).unwrap_or_default();
     let out = change(&mut audit)?;
     let after = serde_json::to_value(&audit).unwrap_or_default();
     let open_due = audit.actions.iter().filter(|a| a.done_on.is_none()).map(|a| a.due).min();
     let now = tx.now();
-    sqlx::query(
+    // The version in the WHERE clause makes the write itself the check (as conferences do).
+    let updated = sqlx::query(
         "UPDATE qa_audit SET doc = $2, state = $3, grade = $4, open_action_due = $5, version = version + 1, updated_at = $6 \
-         WHERE id = $1",
+         WHERE id = $1 AND version = $7",
     )
     .bind(id)
     .bind(serde_json::to_string(&audit).map_err(corrupt)?)
@@ -286,8 +228,10 @@ pub async fn save<T>(
     .bind(audit.grade.map(|g| g.as_str()))
     .bind(open_due.map(|d| d.to_string()))
     .bind(&now)
+    .bind(expected)
     .execute(&mut *tx)
     .await?;
+    let mut tx = versioned::written(db, tx, updated.rows_affected(), "qa_audit", id, expected).await?;
     audit::record(
         &mut tx,
         Entry {
@@ -303,7 +247,7 @@ pub async fn save<T>(
     )
     .await?;
     tx.commit().await?;
-    Ok((out, version + 1))
+    Ok((out, expected + 1))
 }
 
 /// A fresh seed for a sample.

@@ -11,6 +11,7 @@
 //! that names no one.
 
 use crate::audit::{self, Entry, DISPOSAL_ACTION};
+use crate::versioned::{AuthorityDoc, SaveError};
 use crate::{date, int, opt_text, text, Db, Result, StoreError, Tx};
 use chrono::{Datelike, NaiveDate};
 use confer_domain::audit::{redaction_digest, AuditEvent, EventKind};
@@ -21,39 +22,13 @@ use confer_domain::{AuthorityId, Birth, ChildId, FamilyId, UserId};
 use serde_json::{json, Value};
 use sqlx::Row;
 
-/// Why a records-management change was not made.
-#[derive(Debug, thiserror::Error)]
-pub enum RetentionSaveError {
-    #[error("not found")]
-    NotFound,
-    #[error("changed by someone else (now at version {current_version})")]
-    Conflict { current_version: i64 },
-    #[error(transparent)]
-    Refused(#[from] RetentionError),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-impl From<sqlx::Error> for RetentionSaveError {
-    fn from(e: sqlx::Error) -> Self {
-        RetentionSaveError::Store(e.into())
-    }
-}
+/// The authority's retention schedule: one an authority, versioned.
+const SCHEDULE: AuthorityDoc =
+    AuthorityDoc { table: "retention_schedule", column: "rules", action: "records.schedule.change" };
 
 /// The authority's schedule and its version (0 and the default when none was saved).
 pub async fn schedule(db: &Db, authority: &AuthorityId) -> Result<(RetentionSchedule, i64)> {
-    let row = sqlx::query("SELECT rules, version FROM retention_schedule WHERE authority_id = $1")
-        .bind(authority.as_str())
-        .fetch_optional(db.pool())
-        .await?;
-    match row {
-        None => Ok((RetentionSchedule::default(), 0)),
-        Some(r) => {
-            let rules = serde_json::from_str(&text(&r, "rules")?)
-                .map_err(|e| StoreError::Corrupt(format!("retention schedule: {e}")))?;
-            Ok((rules, int(&r, "version")?))
-        }
-    }
+    SCHEDULE.read(db, authority).await
 }
 
 /// Saves a schedule (already checked by `RetentionSchedule::new`) at the version the
@@ -64,59 +39,8 @@ pub async fn save_schedule(
     actor: &UserId,
     new: &RetentionSchedule,
     expected_version: i64,
-) -> Result<i64, RetentionSaveError> {
-    let mut tx = db.begin().await?;
-    let current = sqlx::query("SELECT rules, version FROM retention_schedule WHERE authority_id = $1")
-        .bind(authority.as_str())
-        .fetch_optional(&mut *tx)
-        .await?;
-    let (before, version) = match &current {
-        Some(r) => (serde_json::from_str::<Value>(&text(r, "rules")?).unwrap_or_default(), int(r, "version")?),
-        None => (serde_json::to_value(RetentionSchedule::default()).unwrap_or_default(), 0),
-    };
-    if version != expected_version {
-        return Err(RetentionSaveError::Conflict { current_version: version });
-    }
-    let rules = serde_json::to_string(new).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let now = tx.now();
-    if current.is_some() {
-        sqlx::query(
-            "UPDATE retention_schedule SET rules = $2, version = version + 1, changed_by = $3, changed_at = $4 \
-             WHERE authority_id = $1",
-        )
-        .bind(authority.as_str())
-        .bind(&rules)
-        .bind(actor.as_str())
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?;
-    } else {
-        sqlx::query(
-            "INSERT INTO retention_schedule (authority_id, rules, version, changed_by, changed_at) VALUES ($1, $2, 1, $3, $4)",
-        )
-        .bind(authority.as_str())
-        .bind(&rules)
-        .bind(actor.as_str())
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?;
-    }
-    audit::record(
-        &mut tx,
-        Entry {
-            authority_id: authority.as_str(),
-            actor: actor.as_str(),
-            kind: EventKind::Change,
-            action: "records.schedule.change",
-            entity_type: "authority",
-            entity_id: authority.as_str(),
-            before,
-            after: serde_json::to_value(new).unwrap_or_default(),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(version + 1)
+) -> Result<i64, SaveError<RetentionError>> {
+    SCHEDULE.save(db, authority, actor, new, expected_version).await
 }
 
 /// A family's authority and name, if it exists (and has not been disposed of).
@@ -356,14 +280,14 @@ pub async fn tombstone(db: &Db, authority: &AuthorityId, family_id: &str) -> Res
 
 /// Takes the family's row lock for a records-management change (on SQLite the transaction
 /// already holds the write lock), so two people acting at once are one after the other.
-async fn lock_family(tx: &mut Tx, authority: &AuthorityId, family_id: &str) -> Result<(), RetentionSaveError> {
+async fn lock_family(tx: &mut Tx, authority: &AuthorityId, family_id: &str) -> Result<(), SaveError<RetentionError>> {
     let locked = sqlx::query("UPDATE family SET version = version WHERE id = $1 AND authority_id = $2")
         .bind(family_id)
         .bind(authority.as_str())
         .execute(&mut **tx)
         .await?;
     if locked.rows_affected() == 0 {
-        return Err(RetentionSaveError::NotFound);
+        return Err(SaveError::NotFound);
     }
     Ok(())
 }
@@ -399,7 +323,7 @@ pub async fn place_hold(
     family_id: &str,
     actor: &UserId,
     reason: &str,
-) -> Result<LegalHold, RetentionSaveError> {
+) -> Result<LegalHold, SaveError<RetentionError>> {
     let mut tx = db.begin().await?;
     lock_family(&mut tx, authority, family_id).await?;
     let existing = hold_on(&mut tx, family_id).await?;
@@ -427,7 +351,7 @@ pub async fn lift_hold(
     family_id: &str,
     actor: &UserId,
     reason: &str,
-) -> Result<(), RetentionSaveError> {
+) -> Result<(), SaveError<RetentionError>> {
     let mut tx = db.begin().await?;
     lock_family(&mut tx, authority, family_id).await?;
     let existing = hold_on(&mut tx, family_id).await?;
@@ -451,7 +375,7 @@ async fn review_in(
     tx: &mut Tx,
     schedule: &RetentionSchedule,
     family_id: &str,
-) -> Result<(Review, Option<Proposal>), RetentionSaveError> {
+) -> Result<(Review, Option<Proposal>), SaveError<RetentionError>> {
     let facts = facts_on(tx, family_id).await?;
     let hold = hold_on(tx, family_id).await?;
     let proposal = proposal_on(tx, family_id).await?;
@@ -467,7 +391,7 @@ pub async fn propose(
     family_id: &str,
     actor: &UserId,
     reason: &str,
-) -> Result<Proposal, RetentionSaveError> {
+) -> Result<Proposal, SaveError<RetentionError>> {
     let (schedule, _) = schedule(db, authority).await?;
     let mut tx = db.begin().await?;
     lock_family(&mut tx, authority, family_id).await?;
@@ -499,7 +423,7 @@ pub async fn withdraw(
     family_id: &str,
     actor: &UserId,
     reason: &str,
-) -> Result<(), RetentionSaveError> {
+) -> Result<(), SaveError<RetentionError>> {
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(RetentionError::NoReason.into());
@@ -627,7 +551,7 @@ pub async fn dispose(
     authority: &AuthorityId,
     family_id: &str,
     actor: &UserId,
-) -> Result<Tombstone, RetentionSaveError> {
+) -> Result<Tombstone, SaveError<RetentionError>> {
     let (schedule, _) = schedule(db, authority).await?;
     let mut tx = db.begin().await?;
     lock_family(&mut tx, authority, family_id).await?;

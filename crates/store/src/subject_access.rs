@@ -3,6 +3,7 @@
 //! transaction at the version the person last saw; the bundle kept for the requester.
 
 use crate::audit::{self, Entry};
+use crate::versioned::{self, SaveError};
 use crate::{int, opt_text, text, Db, Result, StoreError};
 use confer_domain::audit::EventKind;
 use confer_domain::portal::PortalPerson;
@@ -10,25 +11,6 @@ use confer_domain::subject_access::{SarError, SubjectAccessRequest};
 use confer_domain::{AuthorityId, UserId};
 use serde_json::{json, Value};
 use sqlx::Row;
-
-/// Why a change to a request was not made.
-#[derive(Debug, thiserror::Error)]
-pub enum SarSaveError {
-    #[error("not found")]
-    NotFound,
-    #[error("changed by someone else (now at version {current_version})")]
-    Conflict { current_version: i64 },
-    #[error(transparent)]
-    Refused(#[from] SarError),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-impl From<sqlx::Error> for SarSaveError {
-    fn from(e: sqlx::Error) -> Self {
-        SarSaveError::Store(e.into())
-    }
-}
 
 fn corrupt(e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(e.to_string())
@@ -198,33 +180,35 @@ pub async fn save<T>(
     action: &str,
     bundle: Option<Bundle<'_>>,
     change: impl FnOnce(&mut SubjectAccessRequest) -> Result<T, SarError>,
-) -> Result<(T, i64), SarSaveError> {
+) -> Result<(T, i64), SaveError<SarError>> {
     let mut tx = db.begin().await?;
-    let row =
-        sqlx::query("SELECT family_id, doc, version FROM subject_access_request WHERE id = $1 AND authority_id = $2")
-            .bind(id)
-            .bind(authority.as_str())
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(SarSaveError::NotFound)?;
-    let version = int(&row, "version")?;
-    if version != expected {
-        return Err(SarSaveError::Conflict { current_version: version });
-    }
+    let row = versioned::read_at(
+        &mut tx,
+        "SELECT family_id, doc, version FROM subject_access_request WHERE id = $1 AND authority_id = $2",
+        &[id, authority.as_str()],
+        expected,
+    )
+    .await?;
     let family_id = text(&row, "family_id")?;
     let mut r: SubjectAccessRequest = serde_json::from_str(&text(&row, "doc")?).map_err(corrupt)?;
     let before = summary(&r);
     let out = change(&mut r)?;
     let mut after = summary(&r);
     let now = tx.now();
-    sqlx::query("UPDATE subject_access_request SET doc = $2, state = $3, due = $4, version = version + 1, updated_at = $5 WHERE id = $1")
-        .bind(id)
-        .bind(serde_json::to_string(&r).map_err(corrupt)?)
-        .bind(r.state.as_str())
-        .bind(r.current_due().to_string())
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?;
+    // The version in the WHERE clause makes the write itself the check (as conferences do).
+    let updated = sqlx::query(
+        "UPDATE subject_access_request SET doc = $2, state = $3, due = $4, version = version + 1, updated_at = $5 \
+         WHERE id = $1 AND version = $6",
+    )
+    .bind(id)
+    .bind(serde_json::to_string(&r).map_err(corrupt)?)
+    .bind(r.state.as_str())
+    .bind(r.current_due().to_string())
+    .bind(&now)
+    .bind(expected)
+    .execute(&mut *tx)
+    .await?;
+    let mut tx = versioned::written(db, tx, updated.rows_affected(), "subject_access_request", id, expected).await?;
     if let Some(b) = bundle {
         sqlx::query("UPDATE subject_access_request SET bundle = $2, bundle_language = $3 WHERE id = $1")
             .bind(id)
@@ -251,7 +235,7 @@ pub async fn save<T>(
     )
     .await?;
     tx.commit().await?;
-    Ok((out, version + 1))
+    Ok((out, expected + 1))
 }
 
 /// What the audit event keeps of a request: its state, deadlines, identity, closure and

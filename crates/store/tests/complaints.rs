@@ -9,8 +9,9 @@
 use chrono::NaiveDate;
 use confer_domain::calendar::WorkingCalendar;
 use confer_domain::complaint::{About, Complainant, Complaint, ComplaintError, Finding, Status};
-use confer_store::complaints::{self, ComplaintSaveError};
+use confer_store::complaints;
 use confer_store::testing::{self, World};
+use confer_store::versioned::SaveError;
 
 fn d(s: &str) -> NaiveDate {
     s.parse().unwrap()
@@ -45,7 +46,7 @@ async fn right_02_a_complaint_is_logged_against_the_conference_answered_escalate
         c.answer(&officer, Finding::Upheld, "Yes.", d("2026-11-24"))
     })
     .await;
-    assert!(matches!(early, Err(ComplaintSaveError::Refused(ComplaintError::Unassigned))), "{early:?}");
+    assert!(matches!(early, Err(SaveError::Refused(ComplaintError::Unassigned))), "{early:?}");
     let v = complaints::save(&db, &id, 1, officer.as_str(), "complaint.assign", |c| c.assign(officer.clone()))
         .await
         .unwrap();
@@ -61,7 +62,7 @@ async fn right_02_a_complaint_is_logged_against_the_conference_answered_escalate
         c.answer(&other, Finding::NotUpheld, "Nothing wrong.", d("2026-11-25"))
     })
     .await;
-    assert!(matches!(second, Err(ComplaintSaveError::Conflict { current_version: 3 })), "{second:?}");
+    assert!(matches!(second, Err(SaveError::Conflict { current_version: 3 })), "{second:?}");
     let stored = complaints::load(&db, &id).await.unwrap().unwrap();
     assert_eq!(stored.complaint.answers.len(), 1);
     assert_eq!(stored.complaint.answers[0].finding, Finding::PartlyUpheld);

@@ -6,8 +6,9 @@ use chrono::{NaiveDate, Utc};
 use confer_domain::access::Relationship;
 use confer_domain::conference::*;
 use confer_domain::*;
-use confer_store::conferences::{self, Change, SaveError};
+use confer_store::conferences::{self, Change};
 use confer_store::testing::{self, World};
+use confer_store::versioned::SaveError;
 use confer_store::{audit, Db};
 use confer_store::{families, users};
 

@@ -10,9 +10,10 @@ use confer_domain::calendar::WorkingCalendar;
 use confer_domain::conference::*;
 use confer_domain::policy::Policy;
 use confer_domain::*;
-use confer_store::conferences::{self, Change, SaveError};
+use confer_store::conferences::{self, Change};
 use confer_store::documents::{self, NewDocument};
 use confer_store::testing::{self, World};
+use confer_store::versioned::SaveError;
 use confer_store::Db;
 use sqlx::Row;
 
@@ -70,7 +71,13 @@ fn pdf() -> Vec<u8> {
     b
 }
 
-async fn attach(db: &Db, who: &Acting, version: i64, id: &str, bytes: &[u8]) -> Result<i64, SaveError> {
+async fn attach(
+    db: &Db,
+    who: &Acting,
+    version: i64,
+    id: &str,
+    bytes: &[u8],
+) -> Result<i64, SaveError<ConferenceError>> {
     let file = ReportFile::check(id.into(), "school report.pdf", bytes).unwrap();
     let doc = NewDocument {
         id,

@@ -129,3 +129,48 @@ async fn a_review_continues_the_plan_with_a_new_category_then_another_ends_it_by
     let actions: Vec<&str> = versions.iter().map(|v| v.action.as_str()).collect();
     assert_eq!(actions, ["plan.review", "plan.review", "plan.create"]);
 }
+
+/// CG-03 (review): a member whose notes letter could not be made is never lost silently: the
+/// notes' audit event names them, apart from those e-mailed and posted, and nothing is put on
+/// the print list or the outbox for them.
+#[tokio::test]
+async fn cg_03_a_notes_letter_that_could_not_be_made_is_named_in_the_notes_audit_event() {
+    use confer_store::plan_people::{self, Delivery, PlanMail};
+    let db = testing::fresh_db().await;
+    let w = World::new(&db).await;
+    let f = family(&w).await;
+    let id = w.plan_for("fam1", f.case.id.as_str(), "amy", &f.worker, &[]).await;
+    let version = plans::load(&db, &id).await.unwrap().version;
+    let notice = || confer_domain::notices::Notice { subject: "Core group notes".into(), body: "Notes.".into() };
+    let held_on = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+    let ((), v) = plan_people::save_core_group_meeting(&db, &id, version, &f.worker, held_on, |_| {
+        Ok((
+            (),
+            vec![
+                PlanMail {
+                    member: "professional:p-school".into(),
+                    notice: notice(),
+                    delivery: Delivery::Email("school@example.org".into()),
+                },
+                PlanMail { member: "family-member:mum".into(), notice: notice(), delivery: Delivery::LetterNotMade },
+            ],
+        ))
+    })
+    .await
+    .unwrap();
+    assert_eq!(v, version + 1);
+    let audit: String = sqlx::query_scalar(
+        "SELECT after_json FROM audit_event WHERE action = 'plan.core-group-notes.sent' AND entity_id = $1",
+    )
+    .bind(&id)
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    let audit: serde_json::Value = serde_json::from_str(&audit).unwrap();
+    assert_eq!(audit["letter_not_made"], serde_json::json!(["family-member:mum"]), "{audit}");
+    assert_eq!(audit["told"], serde_json::json!(["professional:p-school"]), "{audit}");
+    assert_eq!(audit["posted"], serde_json::json!([]), "{audit}");
+    let letters = confer_store::documents_sent::print_list(&db, None).await.unwrap();
+    assert!(letters.iter().all(|(s, _)| s.kind != "core-group-notes"), "nothing posted for her");
+    assert_eq!(confer_store::otp::outbox_for(&db, "school@example.org").await.unwrap().len(), 1, "the school is told");
+}

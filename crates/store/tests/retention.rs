@@ -10,8 +10,9 @@ use confer_domain::portal::PortalPerson;
 use confer_domain::retention::{RetentionError, RetentionRule, RetentionSchedule, RetentionTrigger};
 use confer_domain::{AdultId, Role, UserId};
 use confer_store::clock::Clock;
-use confer_store::retention::{self, RetentionSaveError};
+use confer_store::retention;
 use confer_store::testing::{self, FamilyMade, World};
+use confer_store::versioned::SaveError;
 use confer_store::{audit, families, portal, Backend, Db};
 use sqlx::Row;
 
@@ -151,12 +152,12 @@ async fn keep_02_disposal_removes_everything_about_the_family_and_the_chain_stil
     // Zephyrine turns 25 on 4 March 2035: nothing happens before.
     db.clock().set(at("2035-03-03", 9));
     let refused = retention::propose(&db, &w.authority.id, f.id(), &p.qa, "Retention period over").await;
-    assert!(matches!(refused, Err(RetentionSaveError::Refused(RetentionError::NotYetDue { .. }))), "{refused:?}");
+    assert!(matches!(refused, Err(SaveError::Refused(RetentionError::NotYetDue { .. }))), "{refused:?}");
     db.clock().set(at("2035-03-04", 9));
     retention::propose(&db, &w.authority.id, f.id(), &p.qa, "Retention period over; nothing open").await.unwrap();
     // The proposer cannot authorise; a second person can.
     let same = retention::dispose(&db, &w.authority.id, f.id(), &p.qa).await;
-    assert!(matches!(same, Err(RetentionSaveError::Refused(RetentionError::SamePerson))), "{same:?}");
+    assert!(matches!(same, Err(SaveError::Refused(RetentionError::SamePerson))), "{same:?}");
     let tomb = retention::dispose(&db, &w.authority.id, f.id(), &p.admin).await.unwrap();
     assert_eq!(tomb.retain_until, "2035-03-04");
     assert_eq!(tomb.removed["children"], 1);
@@ -199,12 +200,9 @@ async fn keep_02_a_legal_hold_stops_disposal_until_it_is_lifted_with_a_reason() 
     db.clock().set(at("2036-01-05", 9));
     retention::place_hold(&db, &w.authority.id, f.id(), &p.qa, "Civil claim pending").await.unwrap();
     let again = retention::place_hold(&db, &w.authority.id, f.id(), &p.admin, "Another").await;
-    assert!(matches!(again, Err(RetentionSaveError::Refused(RetentionError::AlreadyHeld))), "{again:?}");
+    assert!(matches!(again, Err(SaveError::Refused(RetentionError::AlreadyHeld))), "{again:?}");
     let proposed = retention::propose(&db, &w.authority.id, f.id(), &p.qa, "Past retention").await;
-    assert!(
-        matches!(proposed, Err(RetentionSaveError::Refused(RetentionError::UnderLegalHold { .. }))),
-        "{proposed:?}"
-    );
+    assert!(matches!(proposed, Err(SaveError::Refused(RetentionError::UnderLegalHold { .. }))), "{proposed:?}");
     // The list of families due shows it, held.
     let due = retention::due_for_review(&db, &w.authority.id, &RetentionSchedule::default(), db.today(), 50, 0)
         .await
@@ -213,13 +211,13 @@ async fn keep_02_a_legal_hold_stops_disposal_until_it_is_lifted_with_a_reason() 
     assert!(row.held);
 
     let no_reason = retention::lift_hold(&db, &w.authority.id, f.id(), &p.qa, " ").await;
-    assert!(matches!(no_reason, Err(RetentionSaveError::Refused(RetentionError::NoReason))));
+    assert!(matches!(no_reason, Err(SaveError::Refused(RetentionError::NoReason))));
     retention::lift_hold(&db, &w.authority.id, f.id(), &p.qa, "Claim settled").await.unwrap();
     retention::propose(&db, &w.authority.id, f.id(), &p.qa, "Past retention").await.unwrap();
     // A hold placed after the proposal still stops the second person.
     retention::place_hold(&db, &w.authority.id, f.id(), &p.admin, "Inquiry announced").await.unwrap();
     let stopped = retention::dispose(&db, &w.authority.id, f.id(), &p.admin).await;
-    assert!(matches!(stopped, Err(RetentionSaveError::Refused(RetentionError::UnderLegalHold { .. }))), "{stopped:?}");
+    assert!(matches!(stopped, Err(SaveError::Refused(RetentionError::UnderLegalHold { .. }))), "{stopped:?}");
     assert!(families::family_authority(&db, f.id()).await.unwrap().is_some());
     // Each step is in the audit trail.
     let events = audit::for_entity(&db, w.authority.id.as_str(), "family", f.id(), 50).await.unwrap();
@@ -256,11 +254,11 @@ async fn keep_02_only_families_past_the_schedules_date_are_due_and_a_longer_rule
     let v = retention::save_schedule(&db, &w.authority.id, &p.admin, &longer, 0).await.unwrap();
     assert_eq!(v, 1);
     let stale = retention::save_schedule(&db, &w.authority.id, &p.admin, &RetentionSchedule::default(), 0).await;
-    assert!(matches!(stale, Err(RetentionSaveError::Conflict { current_version: 1 })), "{stale:?}");
+    assert!(matches!(stale, Err(SaveError::Conflict { current_version: 1 })), "{stale:?}");
     let (saved, _) = retention::schedule(&db, &w.authority.id).await.unwrap();
     assert!(retention::due_for_review(&db, &w.authority.id, &saved, db.today(), 50, 0).await.unwrap().is_empty());
     let refused = retention::propose(&db, &w.authority.id, f.id(), &p.qa, "Past retention").await;
-    assert!(matches!(refused, Err(RetentionSaveError::Refused(RetentionError::NotYetDue { .. }))), "{refused:?}");
+    assert!(matches!(refused, Err(SaveError::Refused(RetentionError::NotYetDue { .. }))), "{refused:?}");
 }
 
 #[tokio::test]

@@ -8,7 +8,7 @@ use crate::auth::Ctx;
 use crate::SharedState;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use confer_domain::access::Action;
@@ -30,12 +30,10 @@ impl utoipa::Modify for AppealPaths {
 type Res<T = Response> = Result<T, ApiError>;
 
 fn answer(id: &str, v: &appeals::AppealView) -> Res {
-    let mut res = Json(AppealBody::of(id, v)).into_response();
-    if let Some(a) = &v.appeal {
-        let etag = HeaderValue::from_str(&format!("\"{}\"", a.version)).unwrap_or(HeaderValue::from_static("\"0\""));
-        res.headers_mut().insert(header::ETAG, etag);
-    }
-    Ok(res)
+    Ok(match &v.appeal {
+        Some(a) => crate::api_conferences::versioned_json(AppealBody::of(id, v), a.version),
+        None => Json(AppealBody::of(id, v)).into_response(),
+    })
 }
 
 /// The conference's appeal (Northern Ireland), with the nation's stages.

@@ -6,11 +6,12 @@
 //! a `version` field: 428 without it, 409 if someone else saved first).
 
 use crate::api::{ApiError, ErrorBody};
+use crate::api_conferences::{after_access, read_versioned, versioned_json};
 use crate::auth::Ctx;
 use crate::SharedState;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use confer_domain::access::Action;
@@ -102,21 +103,17 @@ async fn input<T: DeserializeOwned>(
     headers: &HeaderMap,
     body: &Bytes,
 ) -> Res<(T, i64)> {
-    let read = crate::api_conferences::read_versioned::<T>(headers, body, "plan");
-    match read {
-        Ok(x) => Ok(x),
-        Err(e) => {
-            plan::authorize_plan(&state.ops, &ctx.actor, action, id).await.map_err(ApiError::plan)?;
-            Err(e)
-        }
-    }
+    let read = read_versioned::<T>(headers, body, "plan");
+    after_access(read, async {
+        plan::authorize_plan(&state.ops, &ctx.actor, action, id).await.map_err(ApiError::plan)?;
+        Ok::<(), ApiError>(())
+    })
+    .await
 }
 
 fn changed(c: PlanChanged) -> Res {
-    let etag = HeaderValue::from_str(&format!("\"{}\"", c.version)).unwrap_or(HeaderValue::from_static("\"0\""));
-    let mut res = Json(c).into_response();
-    res.headers_mut().insert(header::ETAG, etag);
-    Ok(res)
+    let version = c.version;
+    Ok(versioned_json(c, version))
 }
 
 /// "My plans": the active plans the person leads or is in the core group of, their overdue
@@ -132,10 +129,8 @@ pub async fn my_plans(State(state): State<SharedState>, ctx: Ctx) -> Res<Json<pl
     responses((status = 200, body = plan::PlanView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn get_plan(State(state): State<SharedState>, ctx: Ctx, Path(id): Path<String>) -> Res {
     let v = plan::view(&state.ops, &ctx.actor, &id).await.map_err(ApiError::plan)?;
-    let etag = HeaderValue::from_str(&format!("\"{}\"", v.version)).unwrap_or(HeaderValue::from_static("\"0\""));
-    let mut res = Json(v).into_response();
-    res.headers_mut().insert(header::ETAG, etag);
-    Ok(res)
+    let version = v.version;
+    Ok(versioned_json(v, version))
 }
 
 /// What changed in a plan, when and by whom: every version, newest first.
@@ -335,10 +330,8 @@ pub async fn transfer_out(
 ) -> Res {
     let (b, v) = input::<plan::TransferOutInput>(&state, &ctx, Action::ChangePlan, &id, &headers, &body).await?;
     let t = plan::transfer_out(&state.ops, &ctx.actor, &id, v, b).await.map_err(ApiError::plan)?;
-    let etag = HeaderValue::from_str(&format!("\"{}\"", t.version)).unwrap_or(HeaderValue::from_static("\"0\""));
-    let mut res = Json(t).into_response();
-    res.headers_mut().insert(header::ETAG, etag);
-    Ok(res)
+    let version = t.version;
+    Ok(versioned_json(t, version))
 }
 
 /// PLAN-05, TIME-02: the transfer pack for the receiving authority: the plan, the latest

@@ -147,6 +147,9 @@ pub enum Relay {
     /// Each message as an `.eml` file in this folder (demonstrations and training: someone
     /// running the demo reads the portal sign-in codes there).
     Directory(PathBuf),
+    /// No relay given: the worker still sends what goes through GOV.UK Notify (the
+    /// authorities that chose it, and text messages); other e-mails wait in the outbox.
+    None,
 }
 
 /// Everything the worker needs.
@@ -186,7 +189,15 @@ impl MailSettings {
             http: reqwest::Client::new(),
         })
     }
+
+    /// No relay: the worker sends only what goes through GOV.UK Notify.
+    pub fn notify_only() -> MailSettings {
+        MailSettings::new(Relay::None, NO_RELAY_FROM).expect("a valid address")
+    }
 }
+
+/// The From address of settings without a relay (Notify sends from its own).
+const NO_RELAY_FROM: &str = "confer@localhost";
 
 /// What one pass did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -305,6 +316,9 @@ async fn deliver(
             tokio::fs::write(&tmp, email.formatted()).await.map_err(io)?;
             tokio::fs::rename(&tmp, dir.join(format!("{id}.eml"))).await.map_err(io)
         }
+        // Not claimed without a relay (`outbox::Routes::NotifyOnly`); an authority that left
+        // Notify after the claim is tried again later.
+        Relay::None => Err(Failure { kind: "smtp: no relay configured".into(), give_up: false }),
     }
 }
 
@@ -331,7 +345,11 @@ async fn deliver_due_unless(
 ) -> confer_store::Result<Pass> {
     let started = std::time::Instant::now();
     let half_lease = settings.retry.lease.to_std().unwrap_or_default() / 2;
-    let claimed = outbox::claim(db, owner, now, &settings.retry, settings.batch).await?;
+    let routes = match settings.relay {
+        Relay::None => outbox::Routes::NotifyOnly,
+        Relay::Smtp(_) | Relay::Directory(_) => outbox::Routes::All,
+    };
+    let claimed = outbox::claim_routes(db, owner, now, &settings.retry, settings.batch, routes).await?;
     let mut pass = Pass { claimed: claimed.len(), ..Pass::default() };
     if claimed.is_empty() {
         return Ok(pass);
@@ -344,7 +362,7 @@ async fn deliver_due_unless(
                 None
             }
         },
-        Relay::Directory(_) => None,
+        Relay::Directory(_) | Relay::None => None,
     };
     // Issue 14: each authority's channels, read once a pass.
     let mut channels: std::collections::HashMap<String, Channels> = std::collections::HashMap::new();
@@ -442,6 +460,10 @@ pub async fn run(db: Db, settings: MailSettings, mut stop: tokio::sync::watch::R
             tracing::info!(host = %r.host, port = r.port, security = ?r.security, "mail: delivering the outbox through SMTP")
         }
         Relay::Directory(d) => tracing::info!(folder = %d.display(), "mail: writing the outbox as .eml files"),
+        Relay::None => tracing::warn!(
+            "mail: no SMTP relay configured (--smtp-url): GOV.UK Notify's messages are sent; e-mails through the relay \
+             wait in the outbox"
+        ),
     }
     loop {
         if *stop.borrow() {
@@ -500,8 +522,9 @@ pub async fn run_reminders(
     }
 }
 
-/// Serves the web application and, when mail is configured, the delivery worker beside it; on
-/// Ctrl-C or SIGTERM the worker finishes the message in hand, then the server stops.
+/// Serves the web application and the delivery worker beside it (without a relay it sends
+/// only what goes through GOV.UK Notify: an authority may use Notify alone); on Ctrl-C or
+/// SIGTERM the worker finishes the message in hand, then the server stops.
 pub async fn serve_with_mail(
     db: Db,
     web: crate::WebSettings,
@@ -513,19 +536,15 @@ pub async fn serve_with_mail(
     let db = db.with_clock(web.clock.clone());
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let reminders = tokio::spawn(run_reminders(db.clone(), web.clock.clone(), REMINDER_INTERVAL, stop_rx.clone()));
-    let worker = match mail {
-        Some(m) => Some(tokio::spawn(run(db.clone(), m, stop_rx))),
-        None => {
-            tracing::warn!("mail: no SMTP relay configured (--smtp-url): messages wait in the outbox");
-            None
-        }
+    let mail = match mail {
+        Some(m) => m,
+        None => MailSettings::notify_only(),
     };
+    let worker = tokio::spawn(run(db.clone(), mail, stop_rx));
     let shutdown = async move {
         crate::shutdown_signal().await;
         let _ = stop_tx.send(true);
-        if let Some(w) = worker {
-            let _ = w.await;
-        }
+        let _ = worker.await;
         let _ = reminders.await;
     };
     crate::serve_on(listener, db, web, shutdown).await

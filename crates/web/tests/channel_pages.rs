@@ -96,6 +96,8 @@ async fn the_coordinator_downloads_a_waiting_letter_and_marks_it_printed_once_in
     for name in ["Brook", "Mandy", "Amy"] {
         assert!(!list.body.contains(name), "{name} on the print list page");
     }
+    // The list is about the families the letters are for: one list read naming them (review).
+    assert_eq!(list_reads(&app, &coordinator, "print-list").await, vec![vec![f.family.id.as_str().to_owned()]]);
     let id = list.body.split("/print-list/letter?id=").nth(1).unwrap().split('"').next().unwrap().to_owned();
     let pdf = b
         .http
@@ -146,4 +148,6 @@ async fn the_reminders_log_shows_what_when_and_to_whom_by_role_only() {
         assert!(log.body.contains(shown), "{shown} missing");
     }
     assert!(!log.body.contains("family-member:mum"), "no ids of people");
+    // Each reminder is about a family: the page is one list read naming them (review).
+    assert_eq!(list_reads(&app, &coordinator, "reminders").await, vec![vec!["fam".to_owned()]]);
 }

@@ -8,7 +8,6 @@ use common::*;
 use confer_domain::*;
 use confer_store::families::{insert_family, NewFamily};
 use reqwest::StatusCode;
-use sqlx::Row;
 
 async fn family(app: &App, id: &str, name: &str, worker: &str) {
     let fid = FamilyId(id.into());
@@ -36,25 +35,6 @@ async fn family(app: &App, id: &str, name: &str, worker: &str) {
     .await
     .unwrap();
     tx.commit().await.unwrap();
-}
-
-/// The `list.read` events of a list by an actor: the families each named.
-async fn list_reads(app: &App, actor: &str, list: &str) -> Vec<Vec<String>> {
-    let rows = sqlx::query(
-        "SELECT after_json FROM audit_event WHERE action = 'list.read' AND actor = $1 AND entity_id = $2 ORDER BY seq",
-    )
-    .bind(actor)
-    .bind(list)
-    .fetch_all(app.db.pool())
-    .await
-    .unwrap();
-    rows.iter()
-        .map(|r| {
-            let after: serde_json::Value =
-                serde_json::from_str(&r.try_get::<String, _>("after_json").unwrap()).unwrap();
-            after["families"].as_array().unwrap().iter().map(|f| f.as_str().unwrap().to_owned()).collect()
-        })
-        .collect()
 }
 
 #[tokio::test]

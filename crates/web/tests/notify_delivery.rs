@@ -346,6 +346,44 @@ async fn an_authority_on_notify_e_mails_through_it_and_a_parent_with_a_mobile_ge
     assert_eq!(confer_store::audit::verify(&app.db).await.unwrap().first_break, None);
 }
 
+/// Issue 14 (review): an authority that sends through GOV.UK Notify alone needs no relay.
+/// `confer serve` starts the delivery worker without --smtp-url or --mail-dir (the command
+/// line's settings test proves it is given settings with no relay); the worker sends Notify's
+/// messages, and an e-mail through the missing relay waits in the outbox, untried (INV-01).
+#[tokio::test]
+async fn without_a_relay_the_worker_still_sends_through_notify_and_relay_e_mail_waits_inv_01() {
+    let app = start().await;
+    let (url, notify) = start_notify().await;
+    let mut s = MailSettings::notify_only();
+    s.notify_url = url;
+    // The authority sends e-mail through the relay, and there is none: nothing is claimed.
+    invited(&app, false).await;
+    let mum = outbox::ids_for(&app.db, "mandy.brook@family.example").await.unwrap().remove(0);
+    let pass = mail::deliver_due(&app.db, &s, "w1", Utc::now()).await.unwrap();
+    assert_eq!(pass.claimed, 0, "nothing the worker cannot send is claimed: {pass:?}");
+    assert_eq!(outbox::counts(&app.db).await.unwrap(), vec![("pending".to_owned(), 1)], "the e-mail waits");
+    assert!(outbox::failed(&app.db, 10).await.unwrap().is_empty());
+    assert_eq!(notify.lock().unwrap().requests, 0);
+
+    // Once the authority chooses Notify, the worker that `serve_with_mail` runs beside the
+    // pages sends it, with no relay given.
+    use_notify(&app, &api_key(SECRET), SmsVia::Notify).await;
+    let addr: std::net::SocketAddr = "127.0.0.1:0".parse().unwrap();
+    let server = tokio::spawn(mail::serve_with_mail(app.db.clone(), confer_web::WebSettings::default(), addr, Some(s)));
+    let mut provider = None;
+    for _ in 0..150 {
+        provider = outbox::delivery(&app.db, &mum).await.unwrap().and_then(|(_, p, _)| p);
+        if provider.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    server.abort();
+    assert_eq!(provider.as_deref(), Some("notify"), "the worker sent the waiting e-mail through Notify");
+    let accepted = notify.lock().unwrap().accepted.clone();
+    assert!(accepted.iter().any(|(k, b, _)| k == "email" && b["email_address"] == "mandy.brook@family.example"));
+}
+
 #[tokio::test]
 async fn a_parent_who_asked_for_post_gets_no_text_and_an_authority_without_texts_sends_none() {
     let app = start().await;

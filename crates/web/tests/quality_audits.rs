@@ -83,6 +83,9 @@ async fn qa_03_a_sample_is_drawn_audited_graded_completed_and_its_action_followe
     .unwrap();
     assert_eq!(reads.len(), 1, "one read event for opening the audit");
     assert!(reads[0].contains(&conf.id), "{}", reads[0]);
+    // It shows what happened at the family's conference: the read names the family (review).
+    let read: serde_json::Value = serde_json::from_str(&reads[0]).unwrap();
+    assert_eq!(read["families"], serde_json::json!(["fam-q"]), "{read}");
     let n_questions = page.body.matches("name=\"finding-").count();
     assert_eq!(n_questions, 10, "the default checklist");
     let v = version(&page);

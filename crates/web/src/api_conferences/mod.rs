@@ -229,9 +229,21 @@ pub(crate) fn read_versioned<T: DeserializeOwned>(headers: &HeaderMap, body: &By
     })
 }
 
-/// Reads the operation's input and the version. When they cannot be read, asks the access
-/// policy first (as the operation would), so nothing is said about a conference the person
-/// may not reach.
+/// What was read from a request, or why it could not be; when it could not, `access` (the
+/// policy's question for the record, as the operation would ask it) is answered first, so
+/// nothing is said about a record the person may not reach. Every write of the API reads its
+/// input this way.
+pub(crate) async fn after_access<X>(read: Res<X>, access: impl std::future::Future<Output = Res<()>>) -> Res<X> {
+    match read {
+        Ok(x) => Ok(x),
+        Err(e) => {
+            access.await?;
+            Err(e)
+        }
+    }
+}
+
+/// Reads the operation's input and the version (see [`after_access`]).
 async fn input<T: DeserializeOwned>(
     state: &SharedState,
     ctx: &Ctx,
@@ -240,13 +252,13 @@ async fn input<T: DeserializeOwned>(
     headers: &HeaderMap,
     body: &Bytes,
 ) -> Res<(T, i64)> {
-    match read_versioned(headers, body, "conference") {
-        Ok(x) => Ok(x),
-        Err(e) => {
-            conference::authorize(&state.ops, &ctx.actor, action, id).await?;
-            Err(e)
-        }
-    }
+    after_access(read_versioned(headers, body, "conference"), may(state, ctx, action, id)).await
+}
+
+/// The access policy's answer for this conference, as the operation would ask it.
+async fn may(state: &SharedState, ctx: &Ctx, action: Action, id: &str) -> Res<()> {
+    conference::authorize(&state.ops, &ctx.actor, action, id).await?;
+    Ok(())
 }
 
 /// The version of a step that takes nothing else.
@@ -258,13 +270,8 @@ async fn version_only(
     headers: &HeaderMap,
     body: &Bytes,
 ) -> Res<i64> {
-    match parse_value(body).and_then(|value| expected_version(headers, &value)) {
-        Ok(v) => Ok(v),
-        Err(e) => {
-            conference::authorize(&state.ops, &ctx.actor, action, id).await?;
-            Err(e)
-        }
-    }
+    let read = parse_value(body).and_then(|value| expected_version(headers, &value));
+    after_access(read, may(state, ctx, action, id)).await
 }
 
 /// EXC-03, MEET-02: a part of the conference is chosen from the agenda's list by its code,
@@ -287,13 +294,19 @@ fn etag(version: i64) -> HeaderValue {
     HeaderValue::from_str(&format!("\"{version}\"")).unwrap_or_else(|_| HeaderValue::from_static("\"0\""))
 }
 
+/// A versioned record or change as JSON, its version also as `ETag` (what a client sends
+/// back with `If-Match`).
+pub(crate) fn versioned_json(body: impl serde::Serialize, version: i64) -> Response {
+    let mut res = Json(body).into_response();
+    res.headers_mut().insert(header::ETAG, etag(version));
+    res
+}
+
 /// A change as the API answers it: the new version (also as `ETag`), the number given to
 /// what was added, and any copy sent.
 fn changed(c: Changed) -> Res {
     let version = c.version;
-    let mut res = Json(c).into_response();
-    res.headers_mut().insert(header::ETAG, etag(version));
-    Ok(res)
+    Ok(versioned_json(c, version))
 }
 
 #[cfg(test)]

@@ -11,9 +11,7 @@ use utoipa::IntoParams;
 pub async fn get_conference(State(state): State<SharedState>, ctx: Ctx, Path(id): Path<String>) -> Res {
     let view = conference::get(&state.ops, &ctx.actor, &id).await?;
     let version = view.version;
-    let mut res = Json(view).into_response();
-    res.headers_mut().insert(header::ETAG, super::etag(version));
-    Ok(res)
+    Ok(super::versioned_json(view, version))
 }
 
 #[utoipa::path(get, path = "/api/v1/families/{family_id}/conferences", params(("family_id" = String, Path)),

@@ -13,7 +13,7 @@ use crate::SharedState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use chrono::NaiveDate;
 use confer_domain::appeal::{AppealGround, FinalOutcome, StageOutcome};
 use confer_ops::appeals::{self as ops, AppealView, NewAppeal, Step};
@@ -21,16 +21,7 @@ use confer_ops::OpsError;
 use confer_store::appeals::Stored;
 use serde::Deserialize;
 
-use super::form::{field, pairs_of, Pairs};
-
-fn with_status(mut res: Response, status: StatusCode) -> Response {
-    *res.status_mut() = status;
-    res
-}
-
-fn all_of(p: &Pairs, name: &str) -> Vec<String> {
-    p.iter().filter(|(n, _)| n == name).map(|(_, v)| v.clone()).collect()
-}
+use super::form::{all_of, done, field, pairs_of, version_of, with_status, Pairs, Refusal};
 
 #[derive(Deserialize, Default)]
 pub struct DoneQuery {
@@ -143,19 +134,9 @@ pub async fn show(
     staff_view(&state, &ctx, &id, page, &Vec::new(), StatusCode::OK).await
 }
 
-fn refused(
-    e: OpsError,
-    default_field: &'static str,
-    conflict: &str,
-) -> Result<(&'static str, StatusCode, String), AppError> {
-    Ok(match e {
-        OpsError::Invalid { field, message } => {
-            (if field.is_empty() { default_field } else { field }, StatusCode::UNPROCESSABLE_ENTITY, message)
-        }
-        OpsError::Declined { message } => (default_field, StatusCode::UNPROCESSABLE_ENTITY, message),
-        OpsError::Conflict { .. } => (default_field, StatusCode::CONFLICT, conflict.to_owned()),
-        e => return Err(e.into()),
-    })
+/// The conference's appeal page.
+fn appeal_path(conference_id: &str) -> String {
+    format!("/conferences/{}/appeal", view::url_encode(conference_id))
 }
 
 fn date_of(p: &Pairs) -> Result<NaiveDate, OpsError> {
@@ -182,14 +163,12 @@ pub async fn lodge(
         Err(e) => Err(e),
     };
     match result {
-        Ok(()) => {
-            Ok(Redirect::to(&format!("/conferences/{}/appeal?done=lodged", view::url_encode(&id))).into_response())
-        }
+        Ok(()) => Ok(done(&appeal_path(&id), "lodged")),
         Err(e) => {
-            let (at, status, message) = refused(e, "details", "An appeal was lodged by someone else meanwhile.")?;
+            let r = Refusal::of(e, "details", "An appeal was lodged by someone else meanwhile.")?;
             let mut page = ctx.page("Appeal against the decision", "/conferences");
-            page.errors.add(at, message);
-            staff_view(&state, &ctx, &id, page, &p, status).await
+            page.errors.add(r.field, r.message);
+            staff_view(&state, &ctx, &id, page, &p, r.status).await
         }
     }
 }
@@ -203,7 +182,7 @@ pub async fn step(
     body: axum::body::Bytes,
 ) -> Result<Response, AppError> {
     let p = pairs_of(&body)?;
-    let version: i64 = field(&p, "version").parse().unwrap_or(-1);
+    let version = version_of(&p);
     let step_name = field(&p, "step");
     let step = match step_name.as_str() {
         "stage-outcome" => match (StageOutcome::parse(&field(&p, "outcome")), date_of(&p)) {
@@ -226,19 +205,14 @@ pub async fn step(
         Err(e) => Err(e),
     };
     match result {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "/conferences/{}/appeal?done={}",
-            view::url_encode(&id),
-            view::url_encode(&step_name)
-        ))
-        .into_response()),
+        Ok(()) => Ok(done(&appeal_path(&id), &step_name)),
         Err(e) => {
             let conflict = "Someone else changed this appeal since you opened it. It is shown as it is now: check it \
                             and try again. What you typed is kept below.";
-            let (at, status, message) = refused(e, "step", conflict)?;
+            let r = Refusal::of(e, "step", conflict)?;
             let mut page = ctx.page("Appeal against the decision", "/conferences");
-            page.errors.add(at, message);
-            staff_view(&state, &ctx, &id, page, &p, status).await
+            page.errors.add(r.field, r.message);
+            staff_view(&state, &ctx, &id, page, &p, r.status).await
         }
     }
 }
@@ -321,15 +295,15 @@ pub async fn portal_lodge(
         Err(e) => Err(e),
     };
     match result {
-        Ok(()) => Ok(Redirect::to("/portal/appeals?done=sent").into_response()),
+        Ok(()) => Ok(done("/portal/appeals", "sent")),
         Err(OpsError::NotFound) => {
             page.errors.add("conference_id", "Choose the conference whose decision you are appealing");
             portal_view(&state, &ctx, page, &p, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => {
-            let (at, status, message) = refused(e, "details", "")?;
-            page.errors.add(at, message);
-            portal_view(&state, &ctx, page, &p, status).await
+            let r = Refusal::of(e, "details", "")?;
+            page.errors.add(r.field, r.message);
+            portal_view(&state, &ctx, page, &p, r.status).await
         }
     }
 }

@@ -26,15 +26,10 @@ use confer_ops::OpsError;
 use confer_store::complaints::Stored;
 use serde::Deserialize;
 
-use super::form::{field, pairs_of, Pairs};
+use super::form::{done, field, pairs_of, version_of, with_status, Pairs, Refusal};
 
 /// Complaints on one page of the list.
 pub const PAGE_SIZE: i64 = 50;
-
-fn with_status(mut res: Response, status: StatusCode) -> Response {
-    *res.status_mut() = status;
-    res
-}
 
 /// A complaint's conference as a choice: its kind and date, in the reader's language.
 fn conference_label(
@@ -254,7 +249,7 @@ pub async fn step(
     body: axum::body::Bytes,
 ) -> Result<Response, AppError> {
     let p = pairs_of(&body)?;
-    let version: i64 = field(&p, "version").parse().unwrap_or(-1);
+    let version = version_of(&p);
     let step_name = field(&p, "step");
     let step = match step_name.as_str() {
         "assign" => match field(&p, "officer") {
@@ -275,28 +270,14 @@ pub async fn step(
         Err(e) => Err(e),
     };
     match result {
-        Ok(()) => {
-            Ok(Redirect::to(&format!("/complaints/{}?done={}", view::url_encode(&id), view::url_encode(&step_name)))
-                .into_response())
-        }
+        Ok(()) => Ok(done(&format!("/complaints/{}", view::url_encode(&id)), &step_name)),
         Err(e) => {
-            let (at, status, message) = match &e {
-                OpsError::Invalid { field, message } => {
-                    (if field.is_empty() { "step" } else { *field }, StatusCode::UNPROCESSABLE_ENTITY, message.clone())
-                }
-                OpsError::Declined { message } => ("step", StatusCode::UNPROCESSABLE_ENTITY, message.clone()),
-                OpsError::Conflict { .. } => (
-                    "step",
-                    StatusCode::CONFLICT,
-                    "Someone else changed this complaint since you opened it. It is shown as it is now: check it \
-                     and try again. What you typed is kept below."
-                        .to_owned(),
-                ),
-                _ => return Err(e.into()),
-            };
+            let conflict = "Someone else changed this complaint since you opened it. It is shown as it is now: check \
+                            it and try again. What you typed is kept below.";
+            let r = Refusal::of(e, "step", conflict)?;
             let mut page = ctx.page("Complaint", "/complaints");
-            page.errors.add(at, message);
-            complaint_view(&state, &ctx, &id, page, &p, status).await
+            page.errors.add(r.field, r.message);
+            complaint_view(&state, &ctx, &id, page, &p, r.status).await
         }
     }
 }
@@ -737,7 +718,7 @@ pub async fn portal_escalate(
 ) -> Result<Response, AppError> {
     let p = pairs_of(&body)?;
     let w = words_for(Some(field(&p, "lang").as_str()));
-    let version: i64 = field(&p, "version").parse().unwrap_or(-1);
+    let version = version_of(&p);
     let reason = field(&p, "reason");
     let message = match ops::escalate_as_family(&state.ops, &ctx.actor, &id, version, reason.clone()).await {
         Ok(_) => return Ok(Redirect::to(&format!("/portal/complaints?done=escalated&lang={}", w.lang)).into_response()),

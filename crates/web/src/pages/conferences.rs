@@ -273,9 +273,9 @@ pub async fn finish(
 /// The status a refused form's page answers with: the API's status for the same error (422 for
 /// a field that could not be read or a refusal, 409 for a conflict or a wrong state, 403 where
 /// the domain says this person may not), so the pages and the API never disagree.
-pub fn problem_status(result: &Result<(), Problem>) -> StatusCode {
+pub fn problem_status<T>(result: &Result<T, Problem>) -> StatusCode {
     match result {
-        Ok(()) => StatusCode::OK,
+        Ok(_) => StatusCode::OK,
         Err(Problem::Field(..)) => StatusCode::UNPROCESSABLE_ENTITY,
         Err(Problem::Ops(e)) => crate::error::answer(e).status,
     }

@@ -39,6 +39,11 @@ fn notice_for(done: &str) -> Option<String> {
             "outline" => "The plan is saved.",
             "end" => "The plan has ended.",
             "core-group" => "The core group meeting is saved.",
+            "core-group-letter-not-made" => {
+                "The core group meeting is saved, but the notes letter for a member without an e-mail address could \
+                 not be made, so nothing was sent to them. Send them the notes another way, and tell your system \
+                 administrator."
+            }
             "young-person" => "The young person's version of the plan is saved.",
             _ => return None,
         }

@@ -317,17 +317,21 @@ pub async fn record(
     let v = sent.get("version").trim().parse::<i64>().map_err(|_| {
         AppError::BadRequest("The form is missing the plan's version: reload the page and try again.".into())
     })?;
-    let r: Result<(), Problem> = async {
+    let r: Result<plan::PlanChanged, Problem> = async {
         let stored = plan::view(&state.ops, &ctx.actor, &id).await.map_err(Problem::Ops)?;
         let p = stored.aggregate.as_ref().ok_or(Problem::Ops(OpsError::NotFound))?;
         let body = body_of(&sent, p)?;
-        plan::core_group_meeting(&state.ops, &ctx.actor, &id, v, body).await.map(|_| ()).map_err(Problem::Ops)
+        plan::core_group_meeting(&state.ops, &ctx.actor, &id, v, body).await.map_err(Problem::Ops)
     }
     .await;
     let status = problem_status(&r);
     let mut errors = FormErrors::default();
     match r {
-        Ok(()) => return Ok(Redirect::to(&format!("/plans/{id}?done=core-group#core-group-meetings")).into_response()),
+        Ok(changed) => {
+            // CG-03: a notes letter that could not be made is said, never passed over.
+            let done = if changed.letters_not_made.is_empty() { "core-group" } else { "core-group-letter-not-made" };
+            return Ok(Redirect::to(&format!("/plans/{id}?done={done}#core-group-meetings")).into_response());
+        }
         Err(Problem::Field(f, m)) => errors.add(&format!("cg-{f}"), m),
         Err(Problem::Ops(OpsError::Conflict { .. })) => errors.add(
             "cg-held_on",

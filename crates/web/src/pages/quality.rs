@@ -19,16 +19,11 @@ use confer_ops::OpsError;
 use confer_store::quality::AuditRow;
 use serde::Deserialize;
 
-use super::form::{field, pairs_of};
+use super::form::{field, pairs_of, version_of, with_status};
 
 /// Reads a date typed as DD/MM/YYYY or YYYY-MM-DD.
 fn date_of(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%d/%m/%Y").or_else(|_| s.parse()).ok()
-}
-
-fn unprocessable(mut res: Response, status: StatusCode) -> Response {
-    *res.status_mut() = status;
-    res
 }
 
 #[derive(Deserialize, Default)]
@@ -83,7 +78,7 @@ async fn list_view(
     let today = state.ops.clock.today().to_string();
     let feedback = crate::pages::feedback::summary(state, ctx).await?;
     let v = ListView { page: &page, rows: &rows, f, may_audit: ctx.may(Action::AuditConferences), today, feedback };
-    Ok(unprocessable(view::render(&v), status))
+    Ok(with_status(view::render(&v), status))
 }
 
 /// GET /quality
@@ -231,7 +226,7 @@ async fn audit_view(
         today: state.ops.clock.today(),
         action_typed,
     };
-    Ok(unprocessable(view::render(&v), status))
+    Ok(with_status(view::render(&v), status))
 }
 
 /// GET /quality/audits/{audit_id}
@@ -276,7 +271,7 @@ pub async fn findings(
 ) -> Result<Response, AppError> {
     let p = pairs_of(&body)?;
     let (current, _) = quality::view(&state.ops, &ctx.actor, &id).await?;
-    let version: i64 = field(&p, "version").parse().unwrap_or(-1);
+    let version = version_of(&p);
     let answers: Vec<Answer> = (1..=current.questions.len())
         .map(|n| Answer {
             met: Met::parse(&field(&p, &format!("met-{n}"))),
@@ -322,7 +317,7 @@ pub async fn add_action(
 ) -> Result<Response, AppError> {
     let p = pairs_of(&body)?;
     let (what, owner, due_text) = (field(&p, "what"), field(&p, "owner"), field(&p, "due"));
-    let version: i64 = field(&p, "version").parse().unwrap_or(-1);
+    let version = version_of(&p);
     let mut page = ctx.page("Conference audit", "/quality");
     let result = match date_of(&due_text) {
         None => {
@@ -361,7 +356,7 @@ pub async fn action_done(
     body: axum::body::Bytes,
 ) -> Result<Response, AppError> {
     let p = pairs_of(&body)?;
-    let version: i64 = field(&p, "version").parse().unwrap_or(-1);
+    let version = version_of(&p);
     let number: usize = field(&p, "number").parse().unwrap_or(0);
     let note = field(&p, "note");
     match quality::action_done(&state.ops, &ctx.actor, &id, version, number, &note).await {
@@ -412,7 +407,7 @@ pub async fn save_checklist(
 ) -> Result<Response, AppError> {
     let p = pairs_of(&body)?;
     let text = p.iter().find(|(n, _)| n == "questions").map(|(_, v)| v.clone()).unwrap_or_default();
-    let version: i64 = field(&p, "version").parse().unwrap_or(-1);
+    let version = version_of(&p);
     let lines: Vec<String> = text.lines().map(str::to_owned).collect();
     match quality::save_checklist(&state.ops, &ctx.actor, &lines, version).await {
         Ok(_) => Ok(Redirect::to("/quality/checklist?done=1").into_response()),
@@ -427,7 +422,7 @@ pub async fn save_checklist(
                     _ => version,
                 };
                 let v = ChecklistView { page: &page, text: &text, version, may_change: true };
-                Ok(unprocessable(view::render(&v), status))
+                Ok(with_status(view::render(&v), status))
             }
             None => Err(e.into()),
         },

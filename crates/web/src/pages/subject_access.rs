@@ -27,15 +27,10 @@ use confer_ops::OpsError;
 use confer_store::subject_access::RequestRow;
 use serde::Deserialize;
 
-use super::form::{field, pairs_of, Pairs};
+use super::form::{done, field, pairs_of, version_of, with_status, Pairs, Refusal};
 
 fn date_of(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%d/%m/%Y").or_else(|_| s.parse()).ok()
-}
-
-fn with_status(mut res: Response, status: StatusCode) -> Response {
-    *res.status_mut() = status;
-    res
 }
 
 #[derive(Deserialize, Default)]
@@ -305,7 +300,7 @@ pub async fn step(
     body: axum::body::Bytes,
 ) -> Result<Response, AppError> {
     let p = pairs_of(&body)?;
-    let version: i64 = field(&p, "version").parse().unwrap_or(-1);
+    let version = version_of(&p);
     let ops = &state.ops;
     let a = &ctx.actor;
     let mut page = ctx.page("Subject access request", "/subject-access");
@@ -357,23 +352,13 @@ pub async fn step(
         _ => Err(OpsError::invalid("step", "Choose what to do with the request")),
     };
     match result {
-        Ok(()) => {
-            Ok(Redirect::to(&format!("/subject-access/{}?done={}", view::url_encode(&id), view::url_encode(&step)))
-                .into_response())
-        }
+        Ok(()) => Ok(done(&format!("/subject-access/{}", view::url_encode(&id)), &step)),
         Err(e) => {
-            let (at, status, message) = match &e {
-                OpsError::Invalid { field, message } => (if field.is_empty() { "step" } else { *field }, StatusCode::UNPROCESSABLE_ENTITY, message.clone()),
-                OpsError::Declined { message } => ("step", StatusCode::UNPROCESSABLE_ENTITY, message.clone()),
-                OpsError::Conflict { .. } => (
-                    "step",
-                    StatusCode::CONFLICT,
-                    "Someone else changed this request since you opened it. It is shown as it is now: check it and try again.".to_owned(),
-                ),
-                _ => return Err(e.into()),
-            };
-            page.errors.add(at, message);
-            request_view(&state, &ctx, &id, page, &p, status).await
+            let conflict = "Someone else changed this request since you opened it. It is shown as it is now: check \
+                            it and try again.";
+            let r = Refusal::of(e, "step", conflict)?;
+            page.errors.add(r.field, r.message);
+            request_view(&state, &ctx, &id, page, &p, r.status).await
         }
     }
 }

@@ -19,7 +19,7 @@ use confer_ops::transfers::{self as ops, AcceptTransferInput, DeclineTransferInp
 use confer_ops::OpsError;
 use serde::Deserialize;
 
-use super::form::{field, pairs_of, Pairs};
+use super::form::{field, pairs_of, with_status, Pairs};
 
 fn state_label(s: &str) -> &'static str {
     match s {
@@ -116,9 +116,7 @@ async fn one_view(
 ) -> Result<Response, AppError> {
     let v = ops::open(&state.ops, &ctx.actor, id).await?;
     let one = OneView { page: &page, v: &v, may_answer: ctx.may(Action::AnswerTransfer), typed };
-    let mut res = view::render(&one);
-    *res.status_mut() = status;
-    Ok(res)
+    Ok(with_status(view::render(&one), status))
 }
 
 /// GET /transfers/{transfer_id}

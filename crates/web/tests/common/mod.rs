@@ -258,3 +258,23 @@ pub async fn refused(b: &mut Browser, page_path: &str, action: &str, fields: &[(
     assert!(res.body.contains("govuk-error-summary"), "{}", res.body.chars().take(400).collect::<String>());
     res
 }
+
+/// The `list.read` events of a list by an actor: the families each named.
+pub async fn list_reads(app: &App, actor: &str, list: &str) -> Vec<Vec<String>> {
+    use sqlx::Row;
+    let rows = sqlx::query(
+        "SELECT after_json FROM audit_event WHERE action = 'list.read' AND actor = $1 AND entity_id = $2 ORDER BY seq",
+    )
+    .bind(actor)
+    .bind(list)
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    rows.iter()
+        .map(|r| {
+            let after: serde_json::Value =
+                serde_json::from_str(&r.try_get::<String, _>("after_json").unwrap()).unwrap();
+            after["families"].as_array().unwrap().iter().map(|f| f.as_str().unwrap().to_owned()).collect()
+        })
+        .collect()
+}
