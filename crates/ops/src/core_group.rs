@@ -18,7 +18,7 @@ use confer_domain::access::{Action, Actor};
 use confer_domain::notices::{self, Audience, CalendarLanguage};
 use confer_domain::plan::{ArrangedCoreGroup, CoreGroupSlot, Member, Plan, PlanError};
 use confer_store::plan_people::{save_arrangement, ArrangementChange, ArrangementMail};
-use confer_store::plans::PlanSaveError;
+use confer_store::versioned::SaveError;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -81,9 +81,9 @@ fn slot(b: &ArrangeInput) -> Result<CoreGroupSlot> {
 }
 
 /// The plan's rules' refusals, each on the field to fix.
-fn refused(e: PlanSaveError) -> OpsError {
+fn refused(e: SaveError<PlanError>) -> OpsError {
     match e {
-        PlanSaveError::Refused(r) => {
+        SaveError::Refused(r) => {
             let field = match &r {
                 PlanError::ArrangedInThePast { .. } | PlanError::BadMeetingDate { .. } | PlanError::NothingChanged => {
                     "on"

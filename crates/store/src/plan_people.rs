@@ -262,28 +262,14 @@ pub async fn save_arrangement<T>(
     actor: &str,
     change: ArrangementChange,
     operation: impl FnOnce(&mut Plan) -> PlanOutcome<(T, u32, Vec<ArrangementMail>)>,
-) -> std::result::Result<(T, i64), PlanSaveError> {
+) -> std::result::Result<(T, i64), SaveError<PlanError>> {
     let action = match change {
         ArrangementChange::Arranged => "plan.core-group.arrange",
         ArrangementChange::Moved => "plan.core-group.move",
         ArrangementChange::Cancelled => "plan.core-group.cancel",
     };
     let mut tx = db.begin().await?;
-    let row = sqlx::query("SELECT doc, version FROM plan WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(PlanSaveError::NotFound)?;
-    let stored = stored_from_row(&row)?;
-    if stored.version != expected_version {
-        return Err(PlanSaveError::Conflict { current_version: stored.version });
-    }
-    let mut p = stored.plan;
-    let (out, number, mails) = operation(&mut p)?;
-    update_in(&mut tx, &p, expected_version, actor, action).await.map_err(|e| match e {
-        UpdateError::Lost => PlanSaveError::Conflict { current_version: expected_version + 1 },
-        UpdateError::Store(s) => PlanSaveError::Store(s),
-    })?;
+    let (p, (out, number, mails)) = change_in(&mut tx, id, expected_version, actor, action, operation).await?;
     let meeting = meeting_key(p.id.as_str(), number);
     let entry = crate::calendar_entries::sequence(
         &mut tx,

@@ -221,10 +221,8 @@ pub async fn core_group_meeting(
 }
 
 fn arrangement(c: core_group::ArrangementChanged) -> Res {
-    let etag = HeaderValue::from_str(&format!("\"{}\"", c.version)).unwrap_or(HeaderValue::from_static("\"0\""));
-    let mut res = Json(c).into_response();
-    res.headers_mut().insert(header::ETAG, etag);
-    Ok(res)
+    let version = c.version;
+    Ok(versioned_json(c, version))
 }
 
 /// CG-01, CG-02: arranges the next core group meeting (day, time, a place or online; after the
