@@ -20,6 +20,8 @@ mod census;
 mod conferences;
 pub use census::ChildCensusSeed;
 mod deadlines;
+mod held;
+pub use held::{DemoHistory, EarlierPlan};
 use chrono::{Duration, Months, NaiveDate};
 pub use deadlines::DemoDeadline;
 use fastrand::Rng;
