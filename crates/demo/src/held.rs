@@ -26,9 +26,8 @@ use confer_domain::conference::*;
 use confer_domain::model::{Birth, CaseStage, Child, ChildId, Role, UserAccount};
 use confer_domain::nation_decisions::NationDecisions;
 use confer_domain::plan::{
-    first_core_group_due, next_core_group_by, ActionProgress, ActionStatus, ChildInNeedDetails,
-    CoreGroupMeetingInput, EndReason, Member, NewAction, Plan, PlanActing, PlanId, PlanKind, SafetyRating, Service,
-    TransferOut,
+    first_core_group_due, next_core_group_by, ActionProgress, ActionStatus, ChildInNeedDetails, CoreGroupMeetingInput,
+    EndReason, Member, NewAction, Plan, PlanActing, PlanId, PlanKind, SafetyRating, Service, TransferOut,
 };
 use confer_domain::policy::PolicyHistory;
 use confer_domain::timescales::DeadlineRule;
@@ -214,8 +213,8 @@ impl Run<'_> {
         let id = self.next_conference_id();
         let coord = self.coordinator.clone();
         let chair = self.chair.clone();
-        let mut c = Conference::request(&coord, id, request, requested_on, at(requested_on, 9))
-            .map_err(refused("request"))?;
+        let mut c =
+            Conference::request(&coord, id, request, requested_on, at(requested_on, 9)).map_err(refused("request"))?;
         let slot = Slot {
             date: day,
             time: NaiveTime::from_hms_opt([10, 14][(self.index % 2) as usize], 0, 0).unwrap_or_default(),
@@ -254,21 +253,24 @@ impl Run<'_> {
             c.record_pre_meeting(&chair, a, outcome, at(before, 11)).map_err(refused("pre-meeting"))?;
         }
         c.start_meeting(&chair, day, at(day, 10)).map_err(refused("start"))?;
-        let invitations: Vec<(InvitationId, bool)> = c
-            .invitations()
-            .iter()
-            .map(|i| (i.id, matches!(i.invitee, Invitee::FamilyMember { .. })))
-            .collect();
+        let invitations: Vec<(InvitationId, bool)> =
+            c.invitations().iter().map(|i| (i.id, matches!(i.invitee, Invitee::FamilyMember { .. }))).collect();
         for (invitation, family) in invitations {
             let presence = if family {
                 weighted(&mut self.rng, &[(Presence::InPerson, 700), (Presence::Remote, 100), (Presence::Absent, 200)])
             } else {
                 weighted(
                     &mut self.rng,
-                    &[(Presence::InPerson, 450), (Presence::Remote, 400), (Presence::Apologies, 100), (Presence::ReportOnly, 50)],
+                    &[
+                        (Presence::InPerson, 450),
+                        (Presence::Remote, 400),
+                        (Presence::Apologies, 100),
+                        (Presence::ReportOnly, 50),
+                    ],
                 )
             };
-            let attendance = Attendance { invitation, presence, parts: vec![], arrived_late_at: None, left_early_at: None };
+            let attendance =
+                Attendance { invitation, presence, parts: vec![], arrived_late_at: None, left_early_at: None };
             c.record_attendance(&chair, attendance).map_err(refused("attendance"))?;
         }
         let first = children.first().map(|c| c.id.clone());
@@ -283,13 +285,17 @@ impl Run<'_> {
             c.add_discussion(&chair, DiscussionHeading::Worries, worry, None, first.clone(), false, at(day, 10))
                 .map_err(refused("discussion"))?;
         }
-        let present: Vec<_> = pros
-            .iter()
-            .filter(|p| c.is_present(&Person::Professional((*p).clone())))
-            .cloned()
-            .collect();
+        let present: Vec<_> =
+            pros.iter().filter(|p| c.is_present(&Person::Professional((*p).clone()))).cloned().collect();
         let ids: Vec<ChildId> = children.iter().map(|c| c.id.clone()).collect();
-        let any_plan = ids.iter().any(|k| matches!(outcome(k), ChildOutcome::ChildProtectionPlan { .. } | ChildOutcome::ContinuePlan { .. } | ChildOutcome::ChildInNeedPlan));
+        let any_plan = ids.iter().any(|k| {
+            matches!(
+                outcome(k),
+                ChildOutcome::ChildProtectionPlan { .. }
+                    | ChildOutcome::ContinuePlan { .. }
+                    | ChildOutcome::ChildInNeedPlan
+            )
+        });
         if any_plan {
             for n in 0..self.rng.usize(2..=3) {
                 let what = ACTIONS[(self.rng.usize(0..ACTIONS.len()) + n) % ACTIONS.len()];
@@ -315,8 +321,7 @@ impl Run<'_> {
                 continuing_risk_of_significant_harm: o.is_child_protection_plan(),
                 outcome: o,
                 inquorate_reason: Some(
-                    "The agencies present agreed to go ahead; the chair judged a decision could be made safely."
-                        .into(),
+                    "The agencies present agreed to go ahead; the chair judged a decision could be made safely.".into(),
                 ),
                 reporter_referral: self.reporter_referral(),
             };
@@ -329,7 +334,8 @@ impl Run<'_> {
                 child: first.clone(),
                 reasons: "The risks are not yet reduced enough for this decision.".into(),
                 discussed_with_chair: true,
-                chair_response: "The decision reflects the progress the family has made; the plan keeps the worries in view.".into(),
+                chair_response:
+                    "The decision reflects the progress the family has made; the plan keeps the worries in view.".into(),
             };
             c.record_dissent(&chair, dissent, &policy, at(day, 12)).map_err(refused("dissent"))?;
         }
@@ -347,8 +353,15 @@ impl Run<'_> {
         c.draft_record(&chair, None, at(written, 9)).map_err(refused("draft record"))?;
         c.approve_record(&chair, at(written, 15)).map_err(refused("approve record"))?;
         for a in &parents {
-            c.distribute_record(&coord, Recipient::FamilyMember(a.clone()), DocumentLanguage::English, &policy, self.calendar, written)
-                .map_err(refused("send record"))?;
+            c.distribute_record(
+                &coord,
+                Recipient::FamilyMember(a.clone()),
+                DocumentLanguage::English,
+                &policy,
+                self.calendar,
+                written,
+            )
+            .map_err(refused("send record"))?;
         }
         self.history.conferences.push(c);
         let at_index = self.history.conferences.len() - 1;
@@ -384,9 +397,12 @@ impl Run<'_> {
                 ChildOutcome::ContinuePlan { .. }
                 | ChildOutcome::EndPlanStepDownToChildInNeed
                 | ChildOutcome::EndPlanNoFurtherPlan => {
-                    let Some(i) = self.history.plans.iter().position(|p| {
-                        &p.child_id == child && p.kind == PlanKind::ChildProtection && p.is_active()
-                    }) else {
+                    let Some(i) = self
+                        .history
+                        .plans
+                        .iter()
+                        .position(|p| &p.child_id == child && p.kind == PlanKind::ChildProtection && p.is_active())
+                    else {
                         continue;
                     };
                     if !self.history.plans[i].follow_review(&c) {
@@ -455,17 +471,22 @@ impl Run<'_> {
             }
             let safety = present
                 .iter()
-                .map(|m| SafetyRating {
-                    member: m.clone(),
-                    rating: (2 + meetings.min(5) + self.rng.u8(0..=3)).min(10),
-                })
+                .map(|m| SafetyRating { member: m.clone(), rating: (2 + meetings.min(5) + self.rng.u8(0..=3)).min(10) })
                 .collect();
             let mut progress = Vec::new();
-            for a in p.actions.iter().filter(|a| matches!(a.status, ActionStatus::NotStarted | ActionStatus::InProgress)) {
+            for a in
+                p.actions.iter().filter(|a| matches!(a.status, ActionStatus::NotStarted | ActionStatus::InProgress))
+            {
                 let status = if a.due <= day {
-                    weighted(&mut self.rng, &[(ActionStatus::Done, 650), (ActionStatus::InProgress, 250), (ActionStatus::NotDone, 100)])
+                    weighted(
+                        &mut self.rng,
+                        &[(ActionStatus::Done, 650), (ActionStatus::InProgress, 250), (ActionStatus::NotDone, 100)],
+                    )
                 } else {
-                    weighted(&mut self.rng, &[(ActionStatus::InProgress, 600), (ActionStatus::NotStarted, 250), (ActionStatus::Done, 150)])
+                    weighted(
+                        &mut self.rng,
+                        &[(ActionStatus::InProgress, 600), (ActionStatus::NotStarted, 250), (ActionStatus::Done, 150)],
+                    )
                 };
                 let evidence = if status == ActionStatus::NotDone {
                     "Not done: the family moved the appointment twice.".to_owned()
@@ -485,7 +506,14 @@ impl Run<'_> {
             } else {
                 Vec::new()
             };
-            let input = CoreGroupMeetingInput { held_on: day, present, progress, safety, new_actions, concern_for_review: None };
+            let input = CoreGroupMeetingInput {
+                held_on: day,
+                present,
+                progress,
+                safety,
+                new_actions,
+                concern_for_review: None,
+            };
             let p = &mut self.history.plans[i];
             let who = Self::lead(p);
             p.record_core_group_meeting(&who, input, next, today.max(day), at(day, 14))
@@ -495,11 +523,7 @@ impl Run<'_> {
     }
 
     fn born_before(&self, day: NaiveDate) -> Vec<&'_ Child> {
-        self.family
-            .children
-            .iter()
-            .filter(|c| matches!(c.birth, Birth::Born(b) if b < day))
-            .collect()
+        self.family.children.iter().filter(|c| matches!(c.birth, Birth::Born(b) if b < day)).collect()
     }
 
     /// The children of an initial conference on `day`: those born by then, or (none born)
@@ -777,8 +801,7 @@ impl Demo {
                     }
                     // A plan ended by its first review.
                     25..=59 if review <= closed => {
-                        let first =
-                            run.hold(&refs, icpc, None, &|_| ChildOutcome::ChildProtectionPlan { category })?;
+                        let first = run.hold(&refs, icpc, None, &|_| ChildOutcome::ChildProtectionPlan { category })?;
                         run.hold(&refs, review, Some(first), &|_| ChildOutcome::EndPlanNoFurtherPlan)?;
                     }
                     // A child in need plan, no longer needed by the time the case closed.
@@ -787,8 +810,13 @@ impl Demo {
                         let ended = closed.max(icpc + Duration::days(1));
                         for p in run.history.plans.iter_mut().filter(|p| p.is_active()) {
                             let who = Run::lead(p);
-                            p.end(&who, EndReason::NoLongerNeeded, "The network meeting agreed the plan's outcomes were met.", ended)
-                                .map_err(|e| format!("end: {e}"))?;
+                            p.end(
+                                &who,
+                                EndReason::NoLongerNeeded,
+                                "The network meeting agreed the plan's outcomes were met.",
+                                ended,
+                            )
+                            .map_err(|e| format!("end: {e}"))?;
                         }
                     }
                     // PLAN-05: a plan that ended because of the child's circumstances.

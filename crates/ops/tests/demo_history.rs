@@ -164,7 +164,9 @@ async fn the_demo_has_held_conferences_plans_and_what_families_asked_dec_01_plan
     let r = annex_a::report(&ops, By::Operator, &demo.authority.id, period).await.unwrap();
     let running = all
         .iter()
-        .filter(|p| p.kind == PlanKind::ChildProtection && period.overlaps(p.started_on, p.ended.as_ref().map(|e| e.on)))
+        .filter(|p| {
+            p.kind == PlanKind::ChildProtection && period.overlaps(p.started_on, p.ended.as_ref().map(|e| e.on))
+        })
         .count();
     assert!(running > 10);
     assert_eq!(r.lists.list7.len(), running, "List 7");
@@ -190,9 +192,7 @@ async fn the_demo_has_held_conferences_plans_and_what_families_asked_dec_01_plan
     let d = dashboards::dashboard(&ops, &actor, filter).await.unwrap();
     let cp = || all.iter().filter(|p| p.kind == PlanKind::ChildProtection);
     let started = cp().filter(|p| p.started_on >= period.from && p.started_on <= period.to).count();
-    let ended = cp()
-        .filter(|p| p.ended.as_ref().is_some_and(|e| e.on >= period.from && e.on <= period.to))
-        .count();
+    let ended = cp().filter(|p| p.ended.as_ref().is_some_and(|e| e.on >= period.from && e.on <= period.to)).count();
     let held = conferences.iter().filter(|c| c.date().is_some_and(|d| d >= period.from && d <= period.to)).count();
     assert!(started > 0 && ended > 0 && held > 0);
     assert_eq!(d.outcomes.started, started as u64);

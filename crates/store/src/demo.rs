@@ -357,7 +357,12 @@ async fn load_batch(
             ]);
         }
         if !deadlines.is_empty() {
-            events.push(("family", id.to_owned(), "deadline.seed", serde_json::to_value(&deadlines).unwrap_or_default()));
+            events.push((
+                "family",
+                id.to_owned(),
+                "deadline.seed",
+                serde_json::to_value(&deadlines).unwrap_or_default(),
+            ));
         }
         // The census details, as the family's own event (the child form's changes are
         // `child.census.update`).
@@ -592,11 +597,15 @@ async fn letters_waiting(db: &Db, authority: &confer_domain::AuthorityId) -> Res
             .map_err(|e| crate::StoreError::Corrupt(format!("conference document: {e}")))?;
         let family_id = crate::text(r, "family_id")?;
         for m in c.family_members().iter().filter(|m| m.is_parent_or_carer()) {
-            let adult = sqlx::query("SELECT email FROM adult WHERE id = $1").bind(m.adult_id.as_str()).fetch_one(db.pool()).await?;
+            let adult = sqlx::query("SELECT email FROM adult WHERE id = $1")
+                .bind(m.adult_id.as_str())
+                .fetch_one(db.pool())
+                .await?;
             if crate::opt_text(&adult, "email")?.is_none() {
                 continue;
             }
-            let family = sqlx::query("SELECT version FROM family WHERE id = $1").bind(&family_id).fetch_one(db.pool()).await?;
+            let family =
+                sqlx::query("SELECT version FROM family WHERE id = $1").bind(&family_id).fetch_one(db.pool()).await?;
             let version = crate::int(&family, "version")?;
             let actor = confer_domain::UserId::from(ACTOR);
             crate::families::set_prefers_post(db, &family_id, m.adult_id.as_str(), version, true, &actor)
@@ -699,16 +708,24 @@ async fn rights_and_feedback(db: &Db, demo: &Demo) -> Result<()> {
     for (k, (conference_id, family_id, c)) in picked.iter().take(4).enumerate() {
         let Some(parent) = c.family_members().iter().find(|m| m.is_parent_or_carer()) else { continue };
         let received = day([3, 10, 45, 70][k]);
-        let complainant = Complainant { adult_id: parent.adult_id.as_str().to_owned(), logged_by_staff: Some(coordinator.clone()) };
+        let complainant =
+            Complainant { adult_id: parent.adult_id.as_str().to_owned(), logged_by_staff: Some(coordinator.clone()) };
         let (about, details) = match k {
             0 => (About::Conduct, "I was not given the social worker's report until the morning of the meeting."),
             1 => (About::Decision, "I do not agree that my children need a child protection plan."),
             2 => (About::Conduct, "The interpreter did not arrive and the meeting went ahead without one."),
             _ => (About::Case, "Our social worker has changed three times since the conference."),
         };
-        let mut complaint =
-            Complaint::receive(about, Some(conference_id.clone()), complainant, details, received, &calendar, &policies)
-                .map_err(|e| refused("complaint", &e))?;
+        let mut complaint = Complaint::receive(
+            about,
+            Some(conference_id.clone()),
+            complainant,
+            details,
+            received,
+            &calendar,
+            &policies,
+        )
+        .map_err(|e| refused("complaint", &e))?;
         if k >= 1 {
             complaint.assign(officer.clone()).map_err(|e| refused("complaint", &e))?;
             complaint.acknowledge(calendar.add_working_days(received, 2)).map_err(|e| refused("complaint", &e))?;
@@ -716,7 +733,9 @@ async fn rights_and_feedback(db: &Db, demo: &Demo) -> Result<()> {
         if k == 2 {
             let answered = calendar.add_working_days(received, 12);
             let response = "The interpreter was booked but cancelled; we have changed how bookings are confirmed.";
-            complaint.answer(&officer, Finding::PartlyUpheld, response, answered).map_err(|e| refused("complaint", &e))?;
+            complaint
+                .answer(&officer, Finding::PartlyUpheld, response, answered)
+                .map_err(|e| refused("complaint", &e))?;
             let escalated = calendar.add_working_days(answered, 5);
             complaint
                 .escalate("I want an independent review of what happened.", escalated, &calendar, &policies)
@@ -791,7 +810,8 @@ async fn rights_and_feedback(db: &Db, demo: &Demo) -> Result<()> {
                 audience: invitation.audience,
                 replies,
                 rating: [4u8, 5, 3, 4, 2][n % 5],
-                comment: ["The chair explained everything clearly.", "", "It was hard to hear on the video call."][n % 3]
+                comment: ["The chair explained everything clearly.", "", "It was hard to hear on the video call."]
+                    [n % 3]
                     .to_owned(),
                 anonymous: n % 3 == 0,
             };
