@@ -529,6 +529,10 @@ impl Run<'_> {
     /// The children of an initial conference on `day`: those born by then, or (none born)
     /// the unborn child at a pre-birth conference.
     fn subjects(&self, day: NaiveDate) -> Vec<&'_ Child> {
+        // S47-01: no conference without a parent or carer to invite (an unborn child's alone).
+        if !self.family.relationships.iter().any(|r| r.parental_responsibility || r.carer) {
+            return Vec::new();
+        }
         let born = self.born_before(day);
         if !born.is_empty() {
             return born;

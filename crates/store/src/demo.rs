@@ -672,6 +672,7 @@ async fn letters_waiting(db: &Db, authority: &confer_domain::AuthorityId) -> Res
 /// deadline was extended), and answers to about half the feedback invitations. Nothing when
 /// the demo has no held conference.
 async fn rights_and_feedback(db: &Db, demo: &Demo) -> Result<()> {
+    use confer_domain::calendar::WorkingCalendar;
     use confer_domain::complaint::{About, Complainant, Complaint, Finding};
     use confer_domain::conference::Conference;
     use confer_domain::subject_access::{HowReceived, IdentityCheck, SubjectAccessRequest};
