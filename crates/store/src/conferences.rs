@@ -207,8 +207,8 @@ impl BulkRows {
         }
     }
 
-    /// Adds one conference (as version 1) and returns its document, for its audit event.
-    pub(crate) fn push(&mut self, c: &Conference, now: &str) -> Result<Value> {
+    /// Adds one conference (as version 1).
+    pub(crate) fn push(&mut self, c: &Conference, now: &str) -> Result<()> {
         let doc = serde_json::to_value(c).map_err(corrupt)?;
         let id = c.id().as_str();
         self.conference.push([
@@ -239,7 +239,7 @@ impl BulkRows {
             self.person.push([id.into(), user.into(), relationship.into()]);
         }
         crate::participation::push(&mut self.participation, c);
-        Ok(doc)
+        Ok(())
     }
 
     /// Inserts every row added, parents first, in `tx`.

@@ -382,13 +382,30 @@ async fn load_batch(
                 }
             }
         }
+        // Their events name what was written (the documents themselves are in their rows and,
+        // for plans, in the first version row): the whole documents again would double the
+        // load's size and time.
         for c in &history.conferences {
-            let doc = held.push(c, &now)?;
-            events.push(("conference", c.id().as_str().to_owned(), "conference.demo-held", doc));
+            held.push(c, &now)?;
+            let decisions: Vec<serde_json::Value> = c
+                .decisions()
+                .iter()
+                .map(|d| serde_json::json!({"child": d.child, "outcome": d.outcome}))
+                .collect();
+            let after = serde_json::json!({
+                "kind": c.kind(), "state": c.state(), "held_on": c.date(), "chair": c.chair(),
+                "decisions": decisions, "dissents": c.dissents().len(),
+            });
+            events.push(("conference", c.id().as_str().to_owned(), "conference.demo-held", after));
         }
         for p in &history.plans {
-            let doc = plans.push(p, ACTOR, "plan.demo-history", &now)?;
-            events.push(("plan", p.id.as_str().to_owned(), "plan.demo-history", doc));
+            plans.push(p, ACTOR, "plan.demo-history", &now)?;
+            let after = serde_json::json!({
+                "kind": p.kind, "child_id": p.child_id, "category": p.category(), "started_on": p.started_on,
+                "started_by": p.started_by, "previous_plans": p.previous_plans, "ended": p.ended,
+                "actions": p.actions.len(), "core_group_meetings": p.core_group_meetings.len(),
+            });
+            events.push(("plan", p.id.as_str().to_owned(), "plan.demo-history", after));
         }
         // Cases waiting for a conference have one: requested, or scheduled with a chair.
         if let Some(c) = demo.conference(f, i, calendar, policies, db.clock().now()) {

@@ -153,9 +153,9 @@ impl BulkRows {
         }
     }
 
-    /// Adds one plan as version 1 (`action` by `actor`, at `now`) and returns its document,
-    /// for its audit event.
-    pub(crate) fn push(&mut self, p: &Plan, actor: &str, action: &str, now: &str) -> Result<Value> {
+    /// Adds one plan as version 1 (`action` by `actor`, at `now`), with its whole document as
+    /// the version's change.
+    pub(crate) fn push(&mut self, p: &Plan, actor: &str, action: &str, now: &str) -> Result<()> {
         let doc = serde_json::to_value(p).map_err(corrupt)?;
         self.plan.push([
             p.id.as_str().into(),
@@ -193,7 +193,7 @@ impl BulkRows {
         for user in p.member_accounts() {
             self.members.push([p.id.as_str().into(), p.family_id.as_str().into(), user.as_str().into()]);
         }
-        Ok(doc)
+        Ok(())
     }
 
     /// Inserts every row added, plans first, in `tx`.
