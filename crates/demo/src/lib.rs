@@ -21,10 +21,10 @@ mod conferences;
 pub use census::ChildCensusSeed;
 mod deadlines;
 mod held;
-pub use held::{DemoHistory, EarlierPlan};
 use chrono::{Duration, Months, NaiveDate};
 pub use deadlines::DemoDeadline;
 use fastrand::Rng;
+pub use held::{DemoHistory, EarlierPlan};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 

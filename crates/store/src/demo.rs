@@ -387,11 +387,8 @@ async fn load_batch(
         // load's size and time.
         for c in &history.conferences {
             held.push(c, &now)?;
-            let decisions: Vec<serde_json::Value> = c
-                .decisions()
-                .iter()
-                .map(|d| serde_json::json!({"child": d.child, "outcome": d.outcome}))
-                .collect();
+            let decisions: Vec<serde_json::Value> =
+                c.decisions().iter().map(|d| serde_json::json!({"child": d.child, "outcome": d.outcome})).collect();
             let after = serde_json::json!({
                 "kind": c.kind(), "state": c.state(), "held_on": c.date(), "chair": c.chair(),
                 "decisions": decisions, "dissents": c.dissents().len(),
