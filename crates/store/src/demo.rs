@@ -428,8 +428,8 @@ async fn load_batch(
                 authority_id: authority,
                 actor: ACTOR,
                 kind: confer_domain::audit::EventKind::Change,
-                action: *action,
-                entity_type: *entity_type,
+                action,
+                entity_type,
                 entity_id: entity.as_str(),
                 before: serde_json::Value::Null,
                 after: std::mem::take(after),
@@ -805,7 +805,7 @@ async fn rights_and_feedback(db: &Db, demo: &Demo) -> Result<()> {
     for r in &asked {
         for (_, invitation) in crate::feedback::of_conference(db, &crate::text(r, "conference_id")?).await? {
             n += 1;
-            if invitation.answered || n % 2 == 0 {
+            if invitation.answered || n.is_multiple_of(2) {
                 continue;
             }
             let questions = confer_domain::feedback::questions(invitation.audience);
@@ -828,7 +828,7 @@ async fn rights_and_feedback(db: &Db, demo: &Demo) -> Result<()> {
                 comment: ["The chair explained everything clearly.", "", "It was hard to hear on the video call."]
                     [n % 3]
                     .to_owned(),
-                anonymous: n % 3 == 0,
+                anonymous: n.is_multiple_of(3),
             };
             crate::feedback::answer(db, &invitation, &answers, "en", ACTOR)
                 .await
