@@ -50,7 +50,16 @@ fn weighted(rng: &mut Rng, items: &[(&'static str, u32)]) -> &'static str {
 
 impl Demo {
     /// The census details of each child of the family at `index`.
-    pub fn census(&self, family: &DemoFamily, index: u32) -> Vec<ChildCensusSeed> {
+    ///
+    /// A child who had an earlier plan ([`Demo::earlier_plan`]) has that episode first: referred,
+    /// assessed, and closed the day the review ended the plan.
+    pub fn census(
+        &self,
+        family: &DemoFamily,
+        index: u32,
+        calendar: &dyn confer_domain::calendar::WorkingCalendar,
+    ) -> Vec<ChildCensusSeed> {
+        let earlier = self.earlier_plan(family, index, calendar);
         let mut rng = Rng::with_seed(splitmix64(splitmix64(self.options.seed ^ 0xC1_75EA) ^ index as u64));
         let case = &family.case;
         let opened = case.opened_on;
@@ -99,7 +108,25 @@ impl Demo {
                         Vec::new()
                     },
                 };
-                ChildCensusSeed { child_id: c.id.clone(), upn, upn_unknown, episodes: vec![episode] }
+                let mut episodes = Vec::new();
+                if let Some(e) = earlier.filter(|e| matches!(c.birth, Birth::Born(b) if b < e.referral)) {
+                    episodes.push(RecordedEpisode {
+                        referral_date: e.referral,
+                        referral_source: source.to_owned(),
+                        primary_need: Some("N1".to_owned()),
+                        nfa: false,
+                        closure_date: Some(e.ended),
+                        closure_reason: Some("RC7".to_owned()),
+                        assessments: vec![Assessment {
+                            start: e.referral,
+                            authorised: Some(e.referral + Duration::days(10)),
+                            factors: vec!["2B".to_owned()],
+                        }],
+                        enquiries: Vec::new(),
+                    });
+                }
+                episodes.push(episode);
+                ChildCensusSeed { child_id: c.id.clone(), upn, upn_unknown, episodes }
             })
             .collect()
     }

@@ -18,28 +18,19 @@ impl Demo {
         calendar.add_working_days(self.today, rng.u32(1..=8))
     }
 
-    /// The conference of the family at `index`, for cases at the requested or scheduled stage
-    /// (`None` for the others, or where the family's record gives no parent or carer to invite).
-    pub fn conference(
+    /// The request for an initial (or, when every child in it is unborn, pre-birth) conference
+    /// about `children` of the family, after the strategy discussion on `discussed`: the
+    /// family's adults who are related to a child, the professionals involved, and the
+    /// allocated worker, as the coordinator would enter them.
+    pub(crate) fn initial_request(
         &self,
         family: &DemoFamily,
-        index: u32,
-        calendar: &dyn WorkingCalendar,
-        policies: &PolicyHistory,
-        now: DateTime<Utc>,
-    ) -> Option<Conference> {
-        let stage = family.case.stage;
-        if !matches!(stage, CaseStage::ConferenceRequested | CaseStage::ConferenceScheduled) {
-            return None;
-        }
-        let coordinator = self.demo_account(Role::Coordinator)?;
-        let who = Acting::new(coordinator.id.clone(), &[Role::Coordinator], &[]);
-        // The strategy discussion is the day the case opened (as the demo's deadlines count it).
-        let opened = family.case.opened_on;
-        let due_by = DeadlineRule::InitialConference.due_date(opened, calendar, policies.in_force(opened))?;
-        let all_unborn = family.children.iter().all(|c| matches!(c.birth, confer_domain::model::Birth::Unborn { .. }));
-        let children = family
-            .children
+        children: &[confer_domain::model::Child],
+        discussed: NaiveDate,
+        due_by: NaiveDate,
+    ) -> ConferenceRequest {
+        let all_unborn = children.iter().all(|c| matches!(c.birth, confer_domain::model::Birth::Unborn { .. }));
+        let children = children
             .iter()
             .map(|c| SubjectChild {
                 child_id: c.id.clone(),
@@ -85,13 +76,13 @@ impl Demo {
                 })
             })
             .collect();
-        let request = ConferenceRequest {
+        ConferenceRequest {
             authority_id: self.authority.id.clone(),
             family_id: family.family.id.clone(),
             case_id: family.case.id.clone(),
             kind: if all_unborn { ConferenceKind::PreBirth } else { ConferenceKind::Initial },
             children,
-            strategy_discussion_on: Some(opened),
+            strategy_discussion_on: Some(discussed),
             enquiry: Some(EnquiryKind::Section47),
             harm_finding: Some(HarmFinding::LikelyToSuffer),
             transfer_notified_on: None,
@@ -102,7 +93,29 @@ impl Demo {
             professionals,
             allocated_worker: family.case.allocated_worker_id.clone(),
             due_by,
-        };
+        }
+    }
+
+    /// The conference of the family at `index`, for cases at the requested or scheduled stage
+    /// (`None` for the others, or where the family's record gives no parent or carer to invite).
+    pub fn conference(
+        &self,
+        family: &DemoFamily,
+        index: u32,
+        calendar: &dyn WorkingCalendar,
+        policies: &PolicyHistory,
+        now: DateTime<Utc>,
+    ) -> Option<Conference> {
+        let stage = family.case.stage;
+        if !matches!(stage, CaseStage::ConferenceRequested | CaseStage::ConferenceScheduled) {
+            return None;
+        }
+        let coordinator = self.demo_account(Role::Coordinator)?;
+        let who = Acting::new(coordinator.id.clone(), &[Role::Coordinator], &[]);
+        // The strategy discussion is the day the case opened (as the demo's deadlines count it).
+        let opened = family.case.opened_on;
+        let due_by = DeadlineRule::InitialConference.due_date(opened, calendar, policies.in_force(opened))?;
+        let request = self.initial_request(family, &family.children, opened, due_by);
         let id = ConferenceId(format!("{}-conference-{:06}", self.prefix, index + 1));
         let requested_at = now.min(self.today.and_time(NaiveTime::from_hms_opt(9, 0, 0)?).and_utc());
         let mut c =

@@ -150,6 +150,8 @@ impl Demo {
                     } else {
                         d.due - Duration::days(rng.i64(0..=14))
                     };
+                    // Conferences meet on working days.
+                    let held = on_or_before(calendar, held);
                     if held > yesterday || held <= last {
                         set(rule, last, None, rng);
                         break;
@@ -164,7 +166,7 @@ impl Demo {
                 set(DeadlineRule::RecordSent, last, Some(calendar.add_working_days(last, record_days)), rng);
                 // The core group meets every few weeks once it has first met.
                 if first_core <= yesterday {
-                    let latest = (today - Duration::days(rng.i64(1..=50))).max(first_core);
+                    let latest = on_or_before(calendar, today - Duration::days(rng.i64(1..=50))).max(first_core);
                     set(DeadlineRule::NextCoreGroup, latest, None, rng);
                 }
             }
@@ -206,6 +208,15 @@ impl Demo {
             }
         }
         out
+    }
+}
+
+/// The working day `d` is, or the last one before it.
+pub(crate) fn on_or_before<C: WorkingCalendar + ?Sized>(calendar: &C, d: NaiveDate) -> NaiveDate {
+    if calendar.is_working_day(d) {
+        d
+    } else {
+        calendar.subtract_working_days(d, 1)
     }
 }
 

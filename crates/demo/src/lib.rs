@@ -20,9 +20,11 @@ mod census;
 mod conferences;
 pub use census::ChildCensusSeed;
 mod deadlines;
+mod held;
 use chrono::{Duration, Months, NaiveDate};
 pub use deadlines::DemoDeadline;
 use fastrand::Rng;
+pub use held::{DemoHistory, EarlierPlan};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 

@@ -423,6 +423,11 @@ pub fn assemble(
             Initial | PreBirth => {
                 let Some(anchor) = c.strategy_discussion_on.or(c.held_on) else { continue };
                 let Some(Some(i)) = belongs(anchor) else { continue };
+                // An enquiry that ended in a conference before the year began is not part of
+                // this year's return (rule 8715 asks for ICPC dates in the year).
+                if c.held_on.is_some_and(|d| d < start) {
+                    continue;
+                }
                 if c.section47 {
                     episodes[i].section47s.push(Section47 {
                         start: c.strategy_discussion_on,
@@ -446,7 +451,9 @@ pub fn assemble(
     }
     reviews.sort();
     for p in plans {
-        if p.start > reference {
+        // A plan that started after the reference date, or ended before the year began, is
+        // not in this year's return (rule 8930 asks for end dates in the year).
+        if p.start > reference || p.end.is_some_and(|e| e < start) {
             continue;
         }
         let Some(Some(i)) = belongs(p.start) else { continue };

@@ -104,7 +104,22 @@ async fn write_people(tx: &mut Tx, c: &Conference, note_taker: Option<&str>) -> 
             .execute(&mut **tx)
             .await?;
     }
-    let mut people: Vec<(String, &str)> = Vec::new();
+    let people = people_of(c, note_taker);
+    for (user, relationship) in people {
+        sqlx::query("INSERT INTO conference_person (conference_id, user_id, relationship) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(user)
+            .bind(relationship)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The accounts a conference names, with how (`conference_person`): its chair, its note taker
+/// and the professionals invited who sign in; sorted, each once.
+fn people_of(c: &Conference, note_taker: Option<&str>) -> Vec<(String, &'static str)> {
+    let mut people: Vec<(String, &'static str)> = Vec::new();
     if let Some(chair) = c.chair() {
         people.push((chair.as_str().to_owned(), CHAIR));
     }
@@ -125,15 +140,95 @@ async fn write_people(tx: &mut Tx, c: &Conference, note_taker: Option<&str>) -> 
     }
     people.sort();
     people.dedup();
-    for (user, relationship) in people {
-        sqlx::query("INSERT INTO conference_person (conference_id, user_id, relationship) VALUES ($1, $2, $3)")
-            .bind(id)
-            .bind(user)
-            .bind(relationship)
-            .execute(&mut **tx)
-            .await?;
+    people
+}
+
+/// The demo's bulk load (issue 12): a conference that has already happened, its children and
+/// people, as the rows [`create`] and [`save`] would have left, added to the batch's rows
+/// (inserted together by the caller, with the audit events). `now` is the load's time.
+pub(crate) struct BulkRows {
+    conference: crate::bulk::Rows,
+    child: crate::bulk::Rows,
+    person: crate::bulk::Rows,
+    participation: crate::bulk::Rows,
+}
+
+impl BulkRows {
+    pub(crate) fn new() -> BulkRows {
+        use crate::bulk::Rows;
+        BulkRows {
+            conference: Rows::new(
+                "conference",
+                &[
+                    "id",
+                    "authority_id",
+                    "family_id",
+                    "case_id",
+                    "kind",
+                    "state",
+                    "date",
+                    "chair_id",
+                    "note_taker_id",
+                    "due_by",
+                    "next_review_on",
+                    "outcome_due_by",
+                    "doc",
+                    "version",
+                    "created_at",
+                    "updated_at",
+                    "record_state",
+                    "slot_time",
+                    "venue_key",
+                ],
+            ),
+            child: Rows::new("conference_child", &["conference_id", "child_id"]),
+            person: Rows::new("conference_person", &["conference_id", "user_id", "relationship"]),
+            participation: crate::participation::rows(),
+        }
     }
-    Ok(())
+
+    /// Adds one conference (as version 1).
+    pub(crate) fn push(&mut self, c: &Conference, now: &str) -> Result<()> {
+        let doc = serde_json::to_value(c).map_err(corrupt)?;
+        let id = c.id().as_str();
+        self.conference.push([
+            id.into(),
+            c.authority_id().as_str().into(),
+            c.family_id().as_str().into(),
+            c.case_id().as_str().into(),
+            c.kind().as_str().into(),
+            c.state().as_str().into(),
+            c.date().map(|d| d.to_string()).into(),
+            c.chair().map(|u| u.as_str().to_owned()).into(),
+            None::<String>.into(),
+            c.due_by().to_string().into(),
+            c.next_review().map(|n| n.on.to_string()).into(),
+            c.outcome_due_by().map(|d| d.to_string()).into(),
+            doc.to_string().into(),
+            1i64.into(),
+            now.into(),
+            now.into(),
+            record_state(c).into(),
+            slot_time(c).into(),
+            venue_key(c).into(),
+        ]);
+        for child in c.children() {
+            self.child.push([id.into(), child.child_id.as_str().into()]);
+        }
+        for (user, relationship) in people_of(c, None) {
+            self.person.push([id.into(), user.into(), relationship.into()]);
+        }
+        crate::participation::push(&mut self.participation, c);
+        Ok(())
+    }
+
+    /// Inserts every row added, parents first, in `tx`.
+    pub(crate) async fn insert(self, tx: &mut Tx) -> Result<()> {
+        for rows in [self.conference, self.child, self.person, self.participation] {
+            rows.insert(tx).await?;
+        }
+        Ok(())
+    }
 }
 
 /// A conference as stored: the aggregate and the version a change must name.

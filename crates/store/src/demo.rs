@@ -9,6 +9,9 @@ use confer_domain::Role;
 /// The actor recorded in the audit chain for everything the demo loader does.
 pub const ACTOR: &str = "system:demo";
 
+/// The families whose recent conferences ask for feedback (QA-01).
+const FEEDBACK_FAMILIES: u32 = 300;
+
 /// Families per transaction: large enough to be quick, small enough to keep transactions short.
 const BATCH: usize = 250;
 
@@ -119,6 +122,7 @@ pub async fn load(db: &Db, demo: &Demo, mut progress: impl FnMut(u64)) -> Result
         progress(count);
     }
     letters_waiting(db, &a.id).await?;
+    rights_and_feedback(db, demo).await?;
     // Fresh statistics, so both databases' planners choose the indexes for lists at this scale.
     sqlx::query("ANALYZE").execute(&db.writer).await?;
     Ok(Loaded { created: true, families: count })
@@ -162,6 +166,7 @@ async fn load_batch(
             "access_needs",
             "upn",
             "upn_unknown",
+            "death_date",
         ],
     );
     // The census details of each child (issue 15): one multi-row INSERT as the other tables.
@@ -225,14 +230,20 @@ async fn load_batch(
             "created_at",
         ],
     );
-    // (entity, action, after) of each event, in the order they were made.
-    let mut events: Vec<(&str, &'static str, serde_json::Value)> = Vec::new();
+    // Issues 13 and 15: the conferences that have happened and the plans they made.
+    let mut held = crate::conferences::BulkRows::new();
+    let mut asked: Vec<(confer_domain::conference::Conference, confer_domain::conference::Conference)> = Vec::new();
+    let mut plans = crate::plans::BulkRows::new();
+    // (entity type, entity, action, after) of each event, in the order they were made.
+    let mut events: Vec<(&'static str, String, &'static str, serde_json::Value)> = Vec::new();
     let mut conferences = Vec::new();
     for (k, f) in batch.iter().enumerate() {
         let i = first + k as u32;
         let id = f.family.id.as_str();
         family.push([id.into(), authority.into(), f.family.name.clone().into(), now.clone().into()]);
-        let census = demo.census(f, i);
+        let census = demo.census(f, i, calendar);
+        let deadlines = demo.deadlines(f, i, calendar, policies);
+        let history = demo.history(f, i, &deadlines, calendar, policies);
         for seed in &census {
             for e in &seed.episodes {
                 cin_episode.push([
@@ -277,6 +288,7 @@ async fn load_batch(
                 c.communication.access_needs.clone().into(),
                 seed.and_then(|s| s.upn.clone()).into(),
                 seed.and_then(|s| s.upn_unknown.clone()).into(),
+                history.deaths.iter().find(|(x, _)| *x == c.id).map(|(_, d)| d.to_string()).into(),
             ]);
         }
         for a in &f.adults {
@@ -315,14 +327,14 @@ async fn load_batch(
             case_professional.push([c.id.as_str().into(), p.as_str().into()]);
         }
         events.push((
-            id,
+            "family",
+            id.to_owned(),
             "family.create",
             serde_json::json!({
                 "family": f.family, "children": f.children, "adults": f.adults,
                 "relationships": f.relationships, "case": Some(&f.case), "professionals": f.professional_ids,
             }),
         ));
-        let deadlines = demo.deadlines(f, i, calendar, policies);
         for d in &deadlines {
             let met_by = d.met.map(|_| ACTOR.to_owned());
             deadline.push([
@@ -345,7 +357,12 @@ async fn load_batch(
             ]);
         }
         if !deadlines.is_empty() {
-            events.push((id, "deadline.seed", serde_json::to_value(&deadlines).unwrap_or_default()));
+            events.push((
+                "family",
+                id.to_owned(),
+                "deadline.seed",
+                serde_json::to_value(&deadlines).unwrap_or_default(),
+            ));
         }
         // The census details, as the family's own event (the child form's changes are
         // `child.census.update`).
@@ -354,7 +371,38 @@ async fn load_batch(
             .map(|s| serde_json::json!({"child_id": s.child_id, "upn": s.upn, "upn_unknown": s.upn_unknown, "episodes": s.episodes}))
             .collect();
         if !seeds.is_empty() {
-            events.push((id, "census.seed", serde_json::Value::Array(seeds)));
+            events.push(("family", id.to_owned(), "census.seed", serde_json::Value::Array(seeds)));
+        }
+        // Each held conference as it stood when its record was sent, then each plan as its
+        // conferences and core groups have left it (made by the domain: `Demo::history`).
+        if i < FEEDBACK_FAMILIES {
+            for (k, before) in &history.before_outcome {
+                if let Some(after) = history.conferences.get(*k) {
+                    asked.push((before.clone(), after.clone()));
+                }
+            }
+        }
+        // Their events name what was written (the documents themselves are in their rows and,
+        // for plans, in the first version row): the whole documents again would double the
+        // load's size and time.
+        for c in &history.conferences {
+            held.push(c, &now)?;
+            let decisions: Vec<serde_json::Value> =
+                c.decisions().iter().map(|d| serde_json::json!({"child": d.child, "outcome": d.outcome})).collect();
+            let after = serde_json::json!({
+                "kind": c.kind(), "state": c.state(), "held_on": c.date(), "chair": c.chair(),
+                "decisions": decisions, "dissents": c.dissents().len(),
+            });
+            events.push(("conference", c.id().as_str().to_owned(), "conference.demo-held", after));
+        }
+        for p in &history.plans {
+            plans.push(p, ACTOR, "plan.demo-history", &now)?;
+            let after = serde_json::json!({
+                "kind": p.kind, "child_id": p.child_id, "category": p.category(), "started_on": p.started_on,
+                "started_by": p.started_by, "previous_plans": p.previous_plans, "ended": p.ended,
+                "actions": p.actions.len(), "core_group_meetings": p.core_group_meetings.len(),
+            });
+            events.push(("plan", p.id.as_str().to_owned(), "plan.demo-history", after));
         }
         // Cases waiting for a conference have one: requested, or scheduled with a chair.
         if let Some(c) = demo.conference(f, i, calendar, policies, db.clock().now()) {
@@ -365,17 +413,27 @@ async fn load_batch(
     for rows in [family, child, cin_episode, adult, adult_child, case, case_professional, deadline] {
         rows.insert(&mut tx).await?;
     }
+    held.insert(&mut tx).await?;
+    plans.insert(&mut tx).await?;
+    // QA-01: the people sent the outcome of a recent conference are asked for feedback, as
+    // sending it asks them (for the first families only: the demo needs some, not thousands).
+    for (before, after) in &asked {
+        crate::feedback::invite_in(&mut tx, before, after, ACTOR).await?;
+    }
     let entries: Vec<crate::audit::Entry<'_>> = events
-        .into_iter()
-        .map(|(entity, action, after)| crate::audit::Entry {
-            authority_id: authority,
-            actor: ACTOR,
-            kind: confer_domain::audit::EventKind::Change,
-            action,
-            entity_type: "family",
-            entity_id: entity,
-            before: serde_json::Value::Null,
-            after,
+        .iter_mut()
+        .map(|(entity_type, entity, action, after)| {
+            let entity: &String = entity;
+            crate::audit::Entry {
+                authority_id: authority,
+                actor: ACTOR,
+                kind: confer_domain::audit::EventKind::Change,
+                action,
+                entity_type,
+                entity_id: entity.as_str(),
+                before: serde_json::Value::Null,
+                after: std::mem::take(after),
+            }
         })
         .collect();
     crate::audit::record_many(&mut tx, &entries).await?;
@@ -476,12 +534,24 @@ pub async fn portal_parents(
     how_many: usize,
 ) -> Result<Vec<Credentials>> {
     use sqlx::Row;
-    let rows = sqlx::query(
-        "SELECT id, family_id FROM conference WHERE authority_id = $1 AND state = 'scheduled' ORDER BY date, id LIMIT 50",
+    // First a parent whose child is on a plan (issue 13: the plan in the portal), from the
+    // conference that made it; then parents of the next conferences to meet.
+    let mut rows = sqlx::query(
+        "SELECT c.id, c.family_id FROM plan p JOIN conference c ON c.id = p.started_by \
+         WHERE p.authority_id = $1 AND p.kind = 'child-protection' AND p.ended_on IS NULL \
+         ORDER BY p.family_id, p.id LIMIT 1",
     )
     .bind(authority.as_str())
     .fetch_all(db.pool())
     .await?;
+    rows.extend(
+        sqlx::query(
+            "SELECT id, family_id FROM conference WHERE authority_id = $1 AND state = 'scheduled' ORDER BY date, id LIMIT 50",
+        )
+        .bind(authority.as_str())
+        .fetch_all(db.pool())
+        .await?,
+    );
     let mut out = Vec::new();
     for row in rows {
         if out.len() >= how_many {
@@ -534,6 +604,30 @@ async fn letters_waiting(db: &Db, authority: &confer_domain::AuthorityId) -> Res
     .bind(authority.as_str())
     .fetch_all(db.pool())
     .await?;
+    // A parent with an e-mail address who asked for letters by post (LANG-03): their letters
+    // go on the print list too. Recorded as the family's page records it, audited.
+    if let Some(r) = rows.first() {
+        let c: Conference = serde_json::from_str(&crate::text(r, "doc")?)
+            .map_err(|e| crate::StoreError::Corrupt(format!("conference document: {e}")))?;
+        let family_id = crate::text(r, "family_id")?;
+        for m in c.family_members().iter().filter(|m| m.is_parent_or_carer()) {
+            let adult = sqlx::query("SELECT email FROM adult WHERE id = $1")
+                .bind(m.adult_id.as_str())
+                .fetch_one(db.pool())
+                .await?;
+            if crate::opt_text(&adult, "email")?.is_none() {
+                continue;
+            }
+            let family =
+                sqlx::query("SELECT version FROM family WHERE id = $1").bind(&family_id).fetch_one(db.pool()).await?;
+            let version = crate::int(&family, "version")?;
+            let actor = confer_domain::UserId::from(ACTOR);
+            crate::families::set_prefers_post(db, &family_id, m.adult_id.as_str(), version, true, &actor)
+                .await
+                .map_err(|e| crate::StoreError::Corrupt(format!("the demo parent who asked for post: {e}")))?;
+            break;
+        }
+    }
     let mut tx = db.begin().await?;
     let mut queued = 0;
     for r in &rows {
@@ -552,12 +646,13 @@ async fn letters_waiting(db: &Db, authority: &confer_domain::AuthorityId) -> Res
             .collect();
         adults.extend(c.parents_not_invited().into_iter().map(|m| m.adult_id.clone()));
         for adult_id in &adults {
-            let adult = sqlx::query("SELECT email, first_language FROM adult WHERE id = $1")
+            let adult = sqlx::query("SELECT email, first_language, prefers_post FROM adult WHERE id = $1")
                 .bind(adult_id.as_str())
                 .fetch_optional(&mut *tx)
                 .await?;
             let Some(adult) = adult else { continue };
-            if crate::opt_text(&adult, "email")?.is_some_and(|e| e.contains('@')) {
+            let by_post = crate::int(&adult, "prefers_post")? != 0;
+            if !by_post && crate::opt_text(&adult, "email")?.is_some_and(|e| e.contains('@')) {
                 continue;
             }
             let language = if crate::text(&adult, "first_language")? == "Welsh" { "cy" } else { "en" };
@@ -581,5 +676,164 @@ async fn letters_waiting(db: &Db, authority: &confer_domain::AuthorityId) -> Res
         }
     }
     tx.commit().await?;
+    Ok(())
+}
+
+/// Issue 14 (RIGHT-01, RIGHT-02) and QA-01: what families asked of the demo authority after
+/// their conferences, made by the domain's own operations and stored as the pages store them:
+/// complaints at each stage (received, acknowledged, escalated to stage 2 after an answer,
+/// answered and closed), subject access requests (one near its deadline, one new, one whose
+/// deadline was extended), and answers to about half the feedback invitations. Nothing when
+/// the demo has no held conference.
+async fn rights_and_feedback(db: &Db, demo: &Demo) -> Result<()> {
+    use confer_domain::calendar::WorkingCalendar;
+    use confer_domain::complaint::{About, Complainant, Complaint, Finding};
+    use confer_domain::conference::Conference;
+    use confer_domain::subject_access::{HowReceived, IdentityCheck, SubjectAccessRequest};
+    let a = &demo.authority;
+    let calendar = crate::calendar::authority_calendar(db, a).await?;
+    let policies = crate::calendar::policy_history(db, a).await?;
+    let today = db.today();
+    let refused = |what: &str, e: &dyn std::fmt::Display| crate::StoreError::Corrupt(format!("the demo's {what}: {e}"));
+    let officer = demo.demo_account(Role::QualityAssurance).map(|u| u.id.clone()).unwrap_or_else(|| ACTOR.into());
+    let coordinator = demo.demo_account(Role::Coordinator).map(|u| u.id.clone()).unwrap_or_else(|| ACTOR.into());
+    // The most recent closed conferences, a family each.
+    let rows = sqlx::query(
+        "SELECT id, family_id, doc FROM conference WHERE authority_id = $1 AND state = 'closed' ORDER BY date DESC, id LIMIT 40",
+    )
+    .bind(a.id.as_str())
+    .fetch_all(db.pool())
+    .await?;
+    let mut seen = std::collections::HashSet::new();
+    let mut picked: Vec<(String, String, Conference)> = Vec::new();
+    for r in &rows {
+        let family_id = crate::text(r, "family_id")?;
+        if !seen.insert(family_id.clone()) {
+            continue;
+        }
+        let c: Conference = serde_json::from_str(&crate::text(r, "doc")?)
+            .map_err(|e| crate::StoreError::Corrupt(format!("conference document: {e}")))?;
+        picked.push((crate::text(r, "id")?, family_id, c));
+        if picked.len() == 7 {
+            break;
+        }
+    }
+    let day = |n: i64| today - chrono::Duration::days(n);
+    // RIGHT-02: four complaints, each at a different stage.
+    for (k, (conference_id, family_id, c)) in picked.iter().take(4).enumerate() {
+        let Some(parent) = c.family_members().iter().find(|m| m.is_parent_or_carer()) else { continue };
+        let received = day([3, 10, 45, 70][k]);
+        let complainant =
+            Complainant { adult_id: parent.adult_id.as_str().to_owned(), logged_by_staff: Some(coordinator.clone()) };
+        let (about, details) = match k {
+            0 => (About::Conduct, "I was not given the social worker's report until the morning of the meeting."),
+            1 => (About::Decision, "I do not agree that my children need a child protection plan."),
+            2 => (About::Conduct, "The interpreter did not arrive and the meeting went ahead without one."),
+            _ => (About::Case, "Our social worker has changed three times since the conference."),
+        };
+        let mut complaint = Complaint::receive(
+            about,
+            Some(conference_id.clone()),
+            complainant,
+            details,
+            received,
+            &calendar,
+            &policies,
+        )
+        .map_err(|e| refused("complaint", &e))?;
+        if k >= 1 {
+            complaint.assign(officer.clone()).map_err(|e| refused("complaint", &e))?;
+            complaint.acknowledge(calendar.add_working_days(received, 2)).map_err(|e| refused("complaint", &e))?;
+        }
+        if k == 2 {
+            let answered = calendar.add_working_days(received, 12);
+            let response = "The interpreter was booked but cancelled; we have changed how bookings are confirmed.";
+            complaint
+                .answer(&officer, Finding::PartlyUpheld, response, answered)
+                .map_err(|e| refused("complaint", &e))?;
+            let escalated = calendar.add_working_days(answered, 5);
+            complaint
+                .escalate("I want an independent review of what happened.", escalated, &calendar, &policies)
+                .map_err(|e| refused("complaint", &e))?;
+        }
+        if k == 3 {
+            let answered = calendar.add_working_days(received, 15);
+            let response = "We are sorry for the changes; the team now has a permanent social worker for your family.";
+            complaint.answer(&officer, Finding::Upheld, response, answered).map_err(|e| refused("complaint", &e))?;
+            complaint.close(calendar.add_working_days(answered, 10)).map_err(|e| refused("complaint", &e))?;
+        }
+        crate::complaints::create(db, a.id.as_str(), family_id, &complaint, ACTOR).await?;
+    }
+    // RIGHT-01: three subject access requests: one due within days, one new, one extended.
+    for (k, (_, family_id, c)) in picked.iter().skip(4).enumerate() {
+        let Some(parent) = c.family_members().iter().find(|m| m.is_parent_or_carer()) else { continue };
+        let person = confer_domain::portal::PortalPerson::Adult(parent.adult_id.clone());
+        let received = day([26, 4, 40][k.min(2)]);
+        let policy = policies.in_force(received);
+        let mut r = SubjectAccessRequest::receive(
+            family_id,
+            person,
+            &parent.name,
+            received,
+            HowReceived::Letter,
+            "Everything you hold about me and my children, including the conference records.",
+            &coordinator,
+            today,
+            &calendar,
+            policy,
+        )
+        .map_err(|e| refused("subject access request", &e))?;
+        if k != 1 {
+            r.verify_identity(IdentityCheck::KnownToWorker, "", &coordinator, received + chrono::Duration::days(2))
+                .map_err(|e| refused("subject access request", &e))?;
+        }
+        if k == 2 {
+            let reason = "The records run to several hundred pages across three conferences.";
+            r.extend(reason, &coordinator, received + chrono::Duration::days(20), &calendar, policy)
+                .map_err(|e| refused("subject access request", &e))?;
+        }
+        crate::subject_access::create(db, &a.id, &coordinator, &r).await?;
+    }
+    // QA-01: about half of those asked for feedback have answered.
+    let asked = sqlx::query(
+        "SELECT DISTINCT conference_id FROM feedback_invitation WHERE authority_id = $1 ORDER BY conference_id LIMIT 20",
+    )
+    .bind(a.id.as_str())
+    .fetch_all(db.pool())
+    .await?;
+    let mut n = 0usize;
+    for r in &asked {
+        for (_, invitation) in crate::feedback::of_conference(db, &crate::text(r, "conference_id")?).await? {
+            n += 1;
+            if invitation.answered || n.is_multiple_of(2) {
+                continue;
+            }
+            let questions = confer_domain::feedback::questions(invitation.audience);
+            let replies = questions
+                .iter()
+                .enumerate()
+                .map(|(q, question)| {
+                    let reply = match (n + q) % 5 {
+                        0 => confer_domain::feedback::Reply::Partly,
+                        4 => confer_domain::feedback::Reply::No,
+                        _ => confer_domain::feedback::Reply::Yes,
+                    };
+                    (question.code.to_owned(), reply)
+                })
+                .collect();
+            let answers = confer_domain::feedback::Answers {
+                audience: invitation.audience,
+                replies,
+                rating: [4u8, 5, 3, 4, 2][n % 5],
+                comment: ["The chair explained everything clearly.", "", "It was hard to hear on the video call."]
+                    [n % 3]
+                    .to_owned(),
+                anonymous: n.is_multiple_of(3),
+            };
+            crate::feedback::answer(db, &invitation, &answers, "en", ACTOR)
+                .await
+                .map_err(|e| refused("feedback", &e))?;
+        }
+    }
     Ok(())
 }

@@ -68,6 +68,68 @@ pub async fn write(tx: &mut Tx, c: &Conference) -> Result<()> {
     Ok(())
 }
 
+/// The demo's bulk load: the rows of `conference_participation`, to be added with [`push`].
+pub(crate) fn rows() -> crate::bulk::Rows {
+    crate::bulk::Rows::new(
+        "conference_participation",
+        &[
+            "conference_id",
+            "authority_id",
+            "family_id",
+            "case_id",
+            "chair_id",
+            "held_on",
+            "parents",
+            "parents_attended",
+            "children",
+            "children_views",
+            "children_invited",
+            "children_attended",
+            "interpreters_needed",
+            "interpreters_booked",
+            "excluded_whole",
+            "excluded_part",
+            "excluded_risk_of_violence",
+            "excluded_risk_of_harm_to_child",
+            "excluded_harm_to_own_wellbeing",
+            "excluded_likely_to_disrupt",
+            "excluded_under_the_influence",
+            "dissents",
+        ],
+    )
+}
+
+/// Adds a new conference's participation row to the bulk load's rows (as [`write`] counts it).
+pub(crate) fn push(rows: &mut crate::bulk::Rows, c: &Conference) {
+    let p = c.participation();
+    let n = |v: u32| crate::bulk::V::Int(i64::from(v));
+    let reason = |i: usize| n(p.exclusion_reasons.get(i).copied().unwrap_or(0));
+    rows.push([
+        c.id().as_str().into(),
+        c.authority_id().as_str().into(),
+        c.family_id().as_str().into(),
+        c.case_id().as_str().into(),
+        c.chair().map(|u| u.as_str().to_owned()).into(),
+        p.held_on.map(|d| d.to_string()).into(),
+        n(p.parents),
+        n(p.parents_attended),
+        n(p.children),
+        n(p.children_views),
+        n(p.children_invited),
+        n(p.children_attended),
+        n(p.interpreters_needed),
+        n(p.interpreters_booked),
+        n(p.excluded_whole),
+        n(p.excluded_part),
+        reason(0),
+        reason(1),
+        reason(2),
+        reason(3),
+        reason(4),
+        n(p.dissents),
+    ]);
+}
+
 /// Conferences counted at a time by [`backfill`].
 const BACKFILL_BATCH: i64 = 500;
 

@@ -87,6 +87,106 @@ pub async fn insert(tx: &mut Tx, p: &Plan, actor: &str, action: &str) -> Result<
     Ok(())
 }
 
+/// The demo's bulk load (issue 12): plans as their conferences and core groups left them, with
+/// their first version row and core group accounts, added to the batch's rows (inserted
+/// together by the caller with the audit events).
+pub(crate) struct BulkRows {
+    plan: crate::bulk::Rows,
+    version: crate::bulk::Rows,
+    members: crate::bulk::Rows,
+}
+
+impl BulkRows {
+    pub(crate) fn new() -> BulkRows {
+        use crate::bulk::Rows;
+        BulkRows {
+            plan: Rows::new(
+                "plan",
+                &[
+                    "id",
+                    "authority_id",
+                    "family_id",
+                    "case_id",
+                    "child_id",
+                    "kind",
+                    "category",
+                    "key_worker_id",
+                    "started_on",
+                    "started_by",
+                    "ended_on",
+                    "end_reason",
+                    "core_group_due_by",
+                    "next_review_by",
+                    "open_action_due",
+                    "doc",
+                    "version",
+                    "created_at",
+                    "updated_at",
+                    "previous_plans",
+                    "stepped_down_from",
+                    "network_meeting_due_by",
+                ],
+            ),
+            version: Rows::new(
+                "plan_version",
+                &["plan_id", "version", "action", "changed_by", "changed_at", "changed_before", "changed_after"],
+            ),
+            members: Rows::new("core_group_member", &["plan_id", "family_id", "user_id"]),
+        }
+    }
+
+    /// Adds one plan as version 1 (`action` by `actor`, at `now`), with its whole document as
+    /// the version's change.
+    pub(crate) fn push(&mut self, p: &Plan, actor: &str, action: &str, now: &str) -> Result<()> {
+        let doc = serde_json::to_value(p).map_err(corrupt)?;
+        self.plan.push([
+            p.id.as_str().into(),
+            p.authority_id.as_str().into(),
+            p.family_id.as_str().into(),
+            p.case_id.as_str().into(),
+            p.child_id.as_str().into(),
+            p.kind.as_str().into(),
+            p.category().map(|c| c.as_str().to_owned()).into(),
+            p.key_worker.as_str().into(),
+            p.started_on.to_string().into(),
+            p.started_by.as_str().into(),
+            p.ended.as_ref().map(|e| e.on.to_string()).into(),
+            p.ended.as_ref().map(|e| e.reason.as_str().to_owned()).into(),
+            p.core_group_due_by.map(|d| d.to_string()).into(),
+            p.next_review_by.map(|d| d.to_string()).into(),
+            open_action_due(p).into(),
+            doc.to_string().into(),
+            1i64.into(),
+            now.into(),
+            now.into(),
+            i64::from(p.previous_plans).into(),
+            p.lifecycle.stepped_down_from.as_ref().map(|x| x.as_str().to_owned()).into(),
+            p.lifecycle.network_meeting_due_by.map(|d| d.to_string()).into(),
+        ]);
+        self.version.push([
+            p.id.as_str().into(),
+            1i64.into(),
+            action.into(),
+            actor.into(),
+            now.into(),
+            Value::Null.to_string().into(),
+            doc.to_string().into(),
+        ]);
+        for user in p.member_accounts() {
+            self.members.push([p.id.as_str().into(), p.family_id.as_str().into(), user.as_str().into()]);
+        }
+        Ok(())
+    }
+
+    /// Inserts every row added, plans first, in `tx`.
+    pub(crate) async fn insert(self, tx: &mut Tx) -> Result<()> {
+        for rows in [self.plan, self.version, self.members] {
+            rows.insert(tx).await?;
+        }
+        Ok(())
+    }
+}
+
 async fn write_version(
     tx: &mut Tx,
     p: &Plan,

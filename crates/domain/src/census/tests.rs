@@ -572,3 +572,64 @@ fn assemble_derives_enquiries_icpcs_plans_and_reviews() {
     let c = assemble(year, &child, &[], &[], &plans, &cal()).unwrap();
     assert!(c.episodes.is_empty());
 }
+
+/// An enquiry whose conference was held before the year began, and a plan that ended before
+/// it, are not part of the year's return (rules 8715 and 8930 would otherwise fail for a child
+/// whose episode is still open): the later plan and its conference are.
+#[test]
+fn assemble_leaves_out_conferences_and_plans_over_before_the_year_8715_8930() {
+    use crate::conference::ConferenceKind;
+    let year = CensusYear::new(2026).unwrap();
+    let child = ChildFacts {
+        child_id: "c1".into(),
+        family_id: "f1".into(),
+        la_child_id: "LA0001".into(),
+        upn: None,
+        upn_unknown: Some("UN6".into()),
+        birth_date: Some(d("2020-01-01")),
+        expected_birth_date: None,
+        gender: crate::Gender::Female,
+        death_date: None,
+        ethnicity: "White British".into(),
+        disability: "None".into(),
+    };
+    let open = RecordedEpisode {
+        referral_date: d("2024-06-03"),
+        referral_source: "6".into(),
+        primary_need: Some("N1".into()),
+        nfa: false,
+        closure_date: None,
+        closure_reason: None,
+        assessments: vec![Assessment { start: d("2024-06-03"), authorised: Some(d("2024-06-13")), factors: vec![] }],
+        enquiries: vec![],
+    };
+    let icpc = |held: &str, discussed: &str| ConferenceFacts {
+        kind: ConferenceKind::Initial,
+        held_on: Some(d(held)),
+        due_by: d(held),
+        strategy_discussion_on: Some(d(discussed)),
+        section47: true,
+    };
+    let plan = |start: &str, end: Option<&str>| PlanFacts {
+        child_protection: true,
+        start: d(start),
+        end: end.map(d),
+        initial_category: Some("NEG".into()),
+        latest_category: Some("NEG".into()),
+        previous_plans: 0,
+    };
+    let conferences = vec![icpc("2024-06-20", "2024-06-03"), icpc("2025-06-19", "2025-06-02")];
+    let plans = vec![plan("2024-06-20", Some("2024-12-12")), plan("2025-06-19", None)];
+    let c = assemble(year, &child, &[open], &conferences, &plans, &cal()).unwrap();
+    let e = &c.episodes[0];
+    assert_eq!(e.section47s.iter().map(|s| s.icpc).collect::<Vec<_>>(), vec![Some(d("2025-06-19"))]);
+    assert_eq!(e.cp_plans.iter().map(|p| p.start).collect::<Vec<_>>(), vec![Some(d("2025-06-19"))]);
+    let findings = validate(
+        &CensusReturn {
+            header: Header { year: 2026, reference_date: d("2026-03-31"), lea: "999".into() },
+            children: vec![c],
+        },
+        &cal(),
+    );
+    assert!(!findings.iter().any(|f| f.rule == "8715" || f.rule == "8930"), "{findings:?}");
+}
