@@ -12,6 +12,7 @@ CREATE INDEX deadline_dashboard ON deadline (authority_id, due_on, rule, met_on,
 
 -- Records due for a disposal review (`/records`, KEEP-01): the candidates are the families
 -- with a child born at least the retention age ago, found from the children's dates instead
--- of grouping every child of the authority.
-CREATE INDEX child_born ON child (date_of_birth);
-CREATE INDEX child_expected ON child (expected_date);
+-- of grouping every child of the authority. One index answers both halves of the search, from
+-- the index alone: children born by the cutoff, and unborn children (no date of birth, 3,735 at
+-- 50,000 families) expected by it.
+CREATE INDEX child_born ON child (date_of_birth, expected_date, family_id);

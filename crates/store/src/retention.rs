@@ -186,7 +186,7 @@ pub async fn due_for_review(
         .and_then(|d| d.succ_opt())
         .unwrap_or(today);
     let rows = sqlx::query(
-        // The candidates come from the children's dates (`child_born`, `child_expected`): only
+        // The candidates come from the children's dates (the `child_born` index): only
         // families with a child born by the cutoff, a few among 50,000, are grouped, instead
         // of every child of the authority (issue 12).
         "SELECT f.id, f.name, MAX(COALESCE(c.date_of_birth, c.expected_date)) AS youngest FROM family f \

@@ -508,6 +508,10 @@ async fn a_client_made_from_the_document_alone_makes_every_write_succeed() {
     c.call("add_action", &p.sw, with()).await;
     c.call("update_action", &p.sw, with().pick("add_action.number", 0)).await;
     c.call("core_group_meeting", &p.sw, with()).await;
+    // The next meeting arranged, moved, then cancelled (CG-02).
+    c.call("arrange_core_group", &p.sw, with()).await;
+    c.call("move_core_group", &p.sw, with()).await;
+    c.call("cancel_core_group", &p.sw, with()).await;
     c.call("review_forward", &p.sw, with()).await;
     c.call("change_child_in_need", &p.sw, with().pick("plan_id", 1)).await;
     c.call("network_meeting", &p.sw, with().pick("plan_id", 1)).await;
