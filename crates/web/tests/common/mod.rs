@@ -131,13 +131,27 @@ impl Page {
     }
 }
 
+/// One HTTP client for every browser of the test process. Building a client reads and parses
+/// the system's root certificates (the Notify adapter's TLS feature), which took most of each
+/// access-matrix cell's time when every cell built its own. Cookies are kept by hand per
+/// browser, so sharing the client shares nothing between browsers; it keeps no idle
+/// connections, so no connection outlives the runtime of the test that opened it.
+pub fn client() -> reqwest::Client {
+    static CLIENT: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
+    CLIENT
+        .get_or_init(|| {
+            reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .pool_max_idle_per_host(0)
+                .build()
+                .unwrap()
+        })
+        .clone()
+}
+
 impl Browser {
     pub fn new(app: &App) -> Browser {
-        Browser {
-            base: app.base.clone(),
-            http: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
-            cookies: BTreeMap::new(),
-        }
+        Browser { base: app.base.clone(), http: client(), cookies: BTreeMap::new() }
     }
 
     fn cookie_header(&self) -> String {
