@@ -131,8 +131,30 @@ pub async fn dashboard(ops: &Ops, actor: &Actor, filter: Filter) -> Result<Dashb
 /// The most families a list behind a figure shows (narrow the filters for the rest).
 pub const BEHIND_LIMIT: i64 = 500;
 
-/// The deadlines behind a timeliness figure, with the families' names: for those who may see
-/// every family only, logged as one list read naming each family shown.
+/// The deadlines behind a figure shown on a page (issue 12: 50 a page, in SQL).
+pub const BEHIND_PAGE: i64 = 50;
+
+/// A page of the rows behind a figure, and how many there are in all.
+#[derive(Debug, Clone)]
+pub struct BehindPage<T> {
+    pub rows: Vec<T>,
+    /// How many rows the figure has in all (every page).
+    pub total: u64,
+    /// The page shown, from 1.
+    pub page: u32,
+}
+
+impl<T> BehindPage<T> {
+    /// How many pages there are (at least 1).
+    pub fn pages(&self) -> u32 {
+        let per = BEHIND_PAGE as u64;
+        u32::try_from(self.total.div_ceil(per)).unwrap_or(u32::MAX).max(1)
+    }
+}
+
+/// The deadlines behind a timeliness figure, with the families' names, a page of
+/// [`BEHIND_PAGE`] at a time (`page` from 1), the earliest due first: for those who may see
+/// every family only, logged as one list read naming each family shown on the page.
 pub async fn deadlines_behind(
     ops: &Ops,
     actor: &Actor,
@@ -140,24 +162,21 @@ pub async fn deadlines_behind(
     measure: Measure,
     state: Timeliness,
     reason: Option<BreachReason>,
-) -> Result<Vec<DeadlineBehind>> {
+    page: u32,
+) -> Result<BehindPage<DeadlineBehind>> {
     allow(actor, Action::ListDashboardFamilies)?;
     let today = ops.clock.today();
     let stored_reason = reason.map(|r| match r {
         BreachReason::Recorded(r) => Some(r),
         BreachReason::NotYetRecorded => None,
     });
-    let rows = store::deadlines_behind(
-        &ops.db,
-        &actor.authority_id,
-        filter,
-        measure,
-        state,
-        stored_reason,
-        today,
-        BEHIND_LIMIT,
-    )
-    .await?;
+    let page = page.max(1);
+    let offset = i64::from(page - 1).saturating_mul(BEHIND_PAGE);
+    let (db, authority) = (&ops.db, &actor.authority_id);
+    let total = store::deadlines_behind_count(db, authority, filter, measure, state, stored_reason, today).await?;
+    let rows =
+        store::deadlines_behind(db, authority, filter, measure, state, stored_reason, today, BEHIND_PAGE, offset)
+            .await?;
     // The domain decides what each figure counts: keep exactly those.
     let rows: Vec<DeadlineBehind> = rows
         .into_iter()
@@ -167,7 +186,7 @@ pub async fn deadlines_behind(
         })
         .collect();
     log(ops, actor, "dashboard-deadlines", rows.iter().map(|r| r.family_id.as_str())).await?;
-    Ok(rows)
+    Ok(BehindPage { rows, total, page })
 }
 
 /// The plans behind an outcome figure, with the children's names: as [`deadlines_behind`].

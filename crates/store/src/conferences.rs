@@ -71,6 +71,7 @@ pub async fn create_with_rules(
     .await?;
     write_people(tx, c, None).await?;
     crate::participation::write(tx, c).await?;
+    crate::list_summary::write(tx, c).await?;
     // A conference requested again for deadlines a cancelled one was to meet opens them again.
     crate::deadlines::cancel_for_conference(tx, c, false, db.today(), actor).await?;
     sync_deadlines(db, tx, c, actor, rules).await?;
@@ -151,6 +152,7 @@ pub(crate) struct BulkRows {
     child: crate::bulk::Rows,
     person: crate::bulk::Rows,
     participation: crate::bulk::Rows,
+    summary: crate::bulk::Rows,
 }
 
 impl BulkRows {
@@ -184,6 +186,7 @@ impl BulkRows {
             child: Rows::new("conference_child", &["conference_id", "child_id"]),
             person: Rows::new("conference_person", &["conference_id", "user_id", "relationship"]),
             participation: crate::participation::rows(),
+            summary: crate::list_summary::rows(),
         }
     }
 
@@ -219,12 +222,13 @@ impl BulkRows {
             self.person.push([id.into(), user.into(), relationship.into()]);
         }
         crate::participation::push(&mut self.participation, c);
+        crate::list_summary::push(&mut self.summary, c);
         Ok(())
     }
 
     /// Inserts every row added, parents first, in `tx`.
     pub(crate) async fn insert(self, tx: &mut Tx) -> Result<()> {
-        for rows in [self.conference, self.child, self.person, self.participation] {
+        for rows in [self.conference, self.child, self.person, self.participation, self.summary] {
             rows.insert(tx).await?;
         }
         Ok(())
@@ -505,6 +509,8 @@ pub async fn save<T>(
     write_people(&mut tx, &c, note_taker.as_deref()).await?;
     // Issue 15: the dashboards' participation figures, from the document as saved.
     crate::participation::write(&mut tx, &c).await?;
+    // Issue 12: what the lists of conferences show of it.
+    crate::list_summary::write(&mut tx, &c).await?;
     if let Some(d) = change.document {
         // The file is kept only when the change attached it to a report.
         let report = c.reports().iter().find(|r| r.file.as_ref().is_some_and(|f| f.document_id == d.id));

@@ -243,22 +243,17 @@ pub struct DeadlineBehind {
     pub late_reason: Option<LateReason>,
 }
 
-/// The deadlines behind a timeliness figure (a measure, in time / late / not yet due, and for
-/// a breach its reason: `Some(None)` for "no reason recorded yet"), the earliest due first, at
-/// most `limit`. `today` decides what is overdue. The domain checks each row again.
-#[allow(clippy::too_many_arguments)]
-pub async fn deadlines_behind(
-    db: &Db,
+/// The WHERE clause of the deadlines behind a timeliness figure (alias `d`).
+fn behind_where(
     authority: &AuthorityId,
     f: &Filter,
     measure: Measure,
     state: Timeliness,
     reason: Option<Option<LateReason>>,
     today: NaiveDate,
-    limit: i64,
-) -> Result<Vec<DeadlineBehind>> {
-    let mut b = Binds(Vec::new());
-    let mut cond = deadline_where(authority, f, measure.rules(), &mut b);
+    b: &mut Binds,
+) -> String {
+    let mut cond = deadline_where(authority, f, measure.rules(), b);
     let t = b.add(today.to_string());
     cond.push_str(&match state {
         Timeliness::InTime => " AND d.met_on IS NOT NULL AND d.met_on <= d.due_on".to_owned(),
@@ -272,10 +267,32 @@ pub async fn deadlines_behind(
         Some(None) => cond.push_str(" AND d.late_reason IS NULL"),
         Some(Some(r)) => cond.push_str(&format!(" AND d.late_reason = {}", b.add(r.as_str()))),
     }
+    cond
+}
+
+/// The deadlines behind a timeliness figure (a measure, in time / late / not yet due, and for
+/// a breach its reason: `Some(None)` for "no reason recorded yet"), the earliest due first
+/// (then by id: one order from the index `deadline_behind`, issue 12), `limit` of them from
+/// `offset`. `today` decides what is overdue. The domain checks each row again.
+#[allow(clippy::too_many_arguments)]
+pub async fn deadlines_behind(
+    db: &Db,
+    authority: &AuthorityId,
+    f: &Filter,
+    measure: Measure,
+    state: Timeliness,
+    reason: Option<Option<LateReason>>,
+    today: NaiveDate,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<DeadlineBehind>> {
+    let mut b = Binds(Vec::new());
+    let cond = behind_where(authority, f, measure, state, reason, today, &mut b);
     let sql = format!(
         "SELECT d.family_id, f.name AS family_name, d.rule, d.due_on, d.met_on, d.late_reason FROM deadline d \
-         JOIN family f ON f.id = d.family_id WHERE {cond} ORDER BY d.due_on, f.name, d.id LIMIT {}",
-        limit.clamp(1, 10_000)
+         JOIN family f ON f.id = d.family_id WHERE {cond} ORDER BY d.due_on, d.id LIMIT {} OFFSET {}",
+        limit.clamp(1, 10_000),
+        offset.max(0)
     );
     let rows = fetch(db, &sql, &b).await?;
     rows.iter()
@@ -290,6 +307,27 @@ pub async fn deadlines_behind(
             })
         })
         .collect()
+}
+
+/// How many deadlines are behind a timeliness figure (as [`deadlines_behind`] lists them),
+/// counted from the index alone.
+#[allow(clippy::too_many_arguments)]
+pub async fn deadlines_behind_count(
+    db: &Db,
+    authority: &AuthorityId,
+    f: &Filter,
+    measure: Measure,
+    state: Timeliness,
+    reason: Option<Option<LateReason>>,
+    today: NaiveDate,
+) -> Result<u64> {
+    let mut b = Binds(Vec::new());
+    let cond = behind_where(authority, f, measure, state, reason, today, &mut b);
+    let rows = fetch(db, &format!("SELECT COUNT(*) AS n FROM deadline d WHERE {cond}"), &b).await?;
+    match rows.first() {
+        Some(r) => Ok(int(r, "n")?.max(0) as u64),
+        None => Ok(0),
+    }
 }
 
 /// One plan behind a figure, with its child.

@@ -23,6 +23,7 @@ pub mod documents_sent;
 pub mod families;
 pub mod feedback;
 pub mod form_submissions;
+pub mod list_summary;
 pub mod migrate;
 pub mod otp;
 pub mod outbox;

@@ -48,6 +48,8 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (39, "channels", include_str!("../migrations/0039_channels.sql")),
     (41, "core_group_arrangements", include_str!("../migrations/0041_core_group_arrangements.sql")),
     (43, "list_indexes", include_str!("../migrations/0043_list_indexes.sql")),
+    (44, "conference_summary", include_str!("../migrations/0044_conference_summary.sql")),
+    (45, "deadline_behind", include_str!("../migrations/0045_deadline_behind.sql")),
 ];
 
 /// The PostgreSQL advisory lock that one migration runner holds at a time (any fixed number
@@ -65,6 +67,8 @@ pub async fn run(db: &Db) -> Result<Vec<i64>> {
     let applied = run_migrations(db).await?;
     // Issue 15: conferences stored before their participation was kept are counted once.
     crate::participation::backfill(db).await?;
+    // Issue 12: and those stored before the lists' summaries were kept are summarised once.
+    crate::list_summary::backfill(db).await?;
     Ok(applied)
 }
 

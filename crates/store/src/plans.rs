@@ -138,7 +138,8 @@ impl BulkRows {
     /// Adds one plan as version 1 (`action` by `actor`, at `now`), with its whole document as
     /// the version's change.
     pub(crate) fn push(&mut self, p: &Plan, actor: &str, action: &str, now: &str) -> Result<()> {
-        let doc = serde_json::to_value(p).map_err(corrupt)?;
+        // Serialised once for both rows (the plan's and its first version's).
+        let doc = serde_json::to_value(p).map_err(corrupt)?.to_string();
         self.plan.push([
             p.id.as_str().into(),
             p.authority_id.as_str().into(),
@@ -155,7 +156,7 @@ impl BulkRows {
             p.core_group_due_by.map(|d| d.to_string()).into(),
             p.next_review_by.map(|d| d.to_string()).into(),
             open_action_due(p).into(),
-            doc.to_string().into(),
+            doc.clone().into(),
             1i64.into(),
             now.into(),
             now.into(),
@@ -170,7 +171,7 @@ impl BulkRows {
             actor.into(),
             now.into(),
             Value::Null.to_string().into(),
-            doc.to_string().into(),
+            doc.into(),
         ]);
         for user in p.member_accounts() {
             self.members.push([p.id.as_str().into(), p.family_id.as_str().into(), user.as_str().into()]);

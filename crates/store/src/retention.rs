@@ -516,6 +516,8 @@ const REMOVALS: &[(&str, &str)] = &[
     ("letters to print", "DELETE FROM print_request WHERE family_id = $1"),
     // Issue 15: the dashboards' counts of who took part (no names, but the family's).
     ("conference participation", "DELETE FROM conference_participation WHERE family_id = $1"),
+    // Issue 12: what the lists show of its conferences (the children's names).
+    ("conference summaries", "DELETE FROM conference_summary WHERE family_id = $1"),
     ("conferences", "DELETE FROM conference WHERE family_id = $1"),
     ("portal links", "DELETE FROM portal_person WHERE family_id = $1"),
     (

@@ -160,6 +160,23 @@ async fn the_journey_from_request_to_the_distributed_record_through_the_pages_s4
     .await;
     let list = coord.get("/conferences").await;
     assert!(list.body.contains("Coming up"), "{}", list.body);
+    // Issue 12: the row's time and where its invitations stand (INV-04) come from the
+    // conference's list summary, rewritten with every save: four invited, one attending,
+    // three without an answer.
+    let coming_up = |body: &str| -> String {
+        let rest = &body[body.find("Coming up").expect("the Coming up group")..];
+        rest[..rest.find("</table>").expect("its table")].to_owned()
+    };
+    let coming = coming_up(&list.body);
+    assert!(coming.contains(" 10:00</td>"), "the time: {coming}");
+    assert!(coming.contains("<td class=\"govuk-table__cell\">4</td>"), "four invited: {coming}");
+    assert!(coming.contains("<td class=\"govuk-table__cell\">1</td>"), "one attending: {coming}");
+    assert!(coming.contains("govuk-tag--orange\">3</strong>"), "three without an answer: {coming}");
+    // Conferences saved before the summaries were kept are summarised at startup, the same.
+    sqlx::query("DELETE FROM conference_summary").execute(w.app.db.pool()).await.unwrap();
+    assert!(confer_store::list_summary::backfill(&w.app.db).await.unwrap() >= 1);
+    let again = coord.get("/conferences").await;
+    assert_eq!(coming_up(&again.body), coming, "the backfilled summary shows the same row");
 
     // MEET-01: the chair meets the mother the day before.
     w.clock.set(at("2026-11-19 09:00"));

@@ -90,3 +90,79 @@ async fn the_deadlines_list_is_one_read_event_naming_the_families_it_shows() {
     assert!(page.body.contains("Elm family"), "{}", page.body);
     assert_eq!(list_reads(&app, &sw, "deadlines").await, vec![vec!["fam-e".to_owned()]]);
 }
+
+/// Issue 12: the deadlines behind a dashboard figure, 50 a page in SQL (the earliest due
+/// first), with the total and links to the other pages that keep the filters; each page's read
+/// event names only the families it shows.
+#[tokio::test]
+async fn the_deadlines_behind_a_figure_are_paged_and_each_page_names_only_its_families() {
+    use confer_domain::timescales::{Deadline, DeadlineRule};
+    use confer_store::deadlines::{insert_deadline, NewDeadline};
+    let (app, _clock) = start_at("2026-11-30 09:00").await;
+    let (sw, _) = staff(&app, "sw", &[Role::SocialWorker], None).await;
+    let (qa, _) = staff(&app, "qa", &[Role::QualityAssurance], None).await;
+    let day = |s: &str| s.parse::<NaiveDate>().unwrap();
+    let first_due = day("2026-09-20");
+    for i in 0..55u64 {
+        let id = format!("fam-{i:02}");
+        family(&app, &id, &format!("Family {i:02}"), &sw).await;
+        let deadline = Deadline {
+            rule: DeadlineRule::InitialConference,
+            trigger: day("2026-09-01"),
+            due: first_due + chrono::Days::new(i),
+            policy_effective_from: day("2000-01-01"),
+        };
+        let mut tx = app.db.begin().await.unwrap();
+        let case = format!("case-{id}");
+        insert_deadline(
+            &mut tx,
+            &NewDeadline {
+                authority_id: app.authority.id.as_str(),
+                family_id: &id,
+                case_id: &case,
+                deadline: &deadline,
+                chair_id: None,
+                met: None,
+                late_reason: None,
+            },
+            "test",
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+    }
+    let mut b = Browser::new(&app);
+    b.session_for(&app.db, &qa).await;
+    let filters = "from=2026-09-01&to=2026-11-30&measure=initial-conference&state=late";
+    let one = b.get(&format!("/dashboards/families?{filters}")).await;
+    assert_eq!(one.status, StatusCode::OK, "{}", one.body);
+    assert!(one.body.contains("55 deadlines: 1 to 50 shown, page 1 of 2"), "{}", one.body);
+    assert!(one.body.contains("Family 00") && one.body.contains("Family 49") && !one.body.contains("Family 50"));
+    let next = format!("/dashboards/families?{filters}&page=2").replace('&', "&#38;");
+    assert!(one.body.contains(&format!("href=\"{next}\" rel=\"next\"")), "the next page keeps the filters");
+    assert!(!one.body.contains("rel=\"prev\""), "the first page has no previous page");
+    let shown = |from: u64, to: u64| (from..to).map(|i| format!("fam-{i:02}")).collect::<Vec<_>>();
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v
+    };
+    let reads = list_reads(&app, &qa, "dashboard-deadlines").await;
+    assert_eq!(reads.len(), 1);
+    assert_eq!(sorted(reads[0].clone()), shown(0, 50), "the first page's event names its 50 families only");
+
+    let two = b.get(&format!("/dashboards/families?{filters}&page=2")).await;
+    assert_eq!(two.status, StatusCode::OK);
+    assert!(two.body.contains("51 to 55 shown, page 2 of 2"), "{}", two.body);
+    assert!(two.body.contains("Family 54") && !two.body.contains("Family 49"));
+    let prev = format!("/dashboards/families?{filters}&page=1").replace('&', "&#38;");
+    assert!(two.body.contains(&format!("href=\"{prev}\" rel=\"prev\"")), "{}", two.body);
+    assert!(!two.body.contains("rel=\"next\""), "the last page has no next page");
+    let reads = list_reads(&app, &qa, "dashboard-deadlines").await;
+    assert_eq!(sorted(reads[1].clone()), shown(50, 55), "the second page's event names its 5 families only");
+    // A page past the end, or not a number, is answered without a failure.
+    let past = b.get(&format!("/dashboards/families?{filters}&page=9")).await;
+    assert_eq!(past.status, StatusCode::OK);
+    assert!(past.body.contains("Nothing to list"), "{}", past.body);
+    let nonsense = b.get(&format!("/dashboards/families?{filters}&page=abc")).await;
+    assert!(nonsense.body.contains("1 to 50 shown"), "{}", nonsense.body);
+}

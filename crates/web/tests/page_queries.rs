@@ -73,9 +73,11 @@ async fn each_page_costs_the_same_few_statements_whatever_it_shows() {
     // Issue 13's plans: the key worker's list of plans and a plan's page (issue 12).
     let one_plan = w.plan_for(one.id(), one.case.id.as_str(), one.children[0].id.as_str(), &worker, &[]).await;
     // (`/plans` is the key worker's and core group's list: the chair and coordinator have none.)
-    let lists: [(usize, &str); 11] = [
+    let lists: [(usize, &str); 12] = [
         (0, "/"),
         (0, "/conferences/chair"),
+        // Issue 12: the coordinator's list reads each row's summary, not its document.
+        (1, "/conferences"),
         (0, "/deadlines"),
         (0, "/families"),
         (1, "/"),
@@ -773,6 +775,8 @@ async fn dashboard_pages_cost_the_same_whatever_they_show() {
         "/dashboards?from=2026-09-01&to=2026-11-30&age=10-to-15&sex=female&disability=not-disabled&category=neglect",
         "/dashboards/csv?table=timeliness&from=2026-09-01&to=2026-11-30",
         "/dashboards/families?from=2026-09-01&to=2026-11-30&measure=initial-conference&state=late",
+        // Issue 12: a later page of the deadlines behind a figure costs the same.
+        "/dashboards/families?from=2026-09-01&to=2026-11-30&measure=initial-conference&state=late&page=2",
         "/dashboards/families?from=2026-09-01&to=2026-11-30&group=started",
     ];
     // Settle what a new session does once after signing in before counting (under load the

@@ -731,6 +731,47 @@ struct FamiliesPage<'a> {
     limit: i64,
     /// Whether the list stops at `limit`.
     truncated: bool,
+    /// The pages of a list paged in SQL (the deadlines behind a figure, issue 12).
+    paging: Option<Paging>,
+}
+
+/// Where a page of a paged list stands, with the links to its neighbours (the same filters).
+struct Paging {
+    total: u64,
+    page: u32,
+    pages: u32,
+    first: u64,
+    last: u64,
+    prev: Option<String>,
+    next: Option<String>,
+}
+
+impl Paging {
+    fn of<T>(p: &Pairs, found: &ops::BehindPage<T>) -> Paging {
+        let kept: Pairs = p.iter().filter(|(k, _)| k != "page").cloned().collect();
+        let link = |n: u32| {
+            let mut q = kept.clone();
+            q.push(("page".into(), n.to_string()));
+            format!("/dashboards/families?{}", serde_urlencoded::to_string(&q).unwrap_or_default())
+        };
+        let pages = found.pages();
+        let per = ops::BEHIND_PAGE as u64;
+        let first = u64::from(found.page - 1) * per + 1;
+        Paging {
+            total: found.total,
+            page: found.page,
+            pages,
+            first,
+            last: (first + found.rows.len() as u64).saturating_sub(1),
+            prev: (found.page > 1).then(|| link((found.page - 1).min(pages))),
+            next: (found.page < pages).then(|| link(found.page + 1)),
+        }
+    }
+}
+
+/// The page asked for (`page`, from 1; anything else is the first).
+fn page_of(p: &Pairs) -> u32 {
+    field(p, "page").parse::<u32>().ok().filter(|n| (1..1_000_000).contains(n)).unwrap_or(1)
 }
 
 /// GET /dashboards/families?(the filters)&measure=…&state=…[&reason=…] or &group=…[&plan_category=…][&length=…]
@@ -750,6 +791,7 @@ pub async fn families(State(state): State<SharedState>, ctx: Ctx, RawQuery(q): R
     let period = format!("{} to {}", view::long_date(&filter.from), view::long_date(&filter.to));
     let measure = field(&p, "measure");
     let held = field(&p, "participation");
+    let mut paging = None;
     let (heading, kind, rows) = if !held.is_empty() {
         let group = ParticipationGroup::parse(&held)
             .ok_or_else(|| AppError::BadRequest("Choose a participation figure of the dashboard".into()))?;
@@ -808,12 +850,14 @@ pub async fn families(State(state): State<SharedState>, ctx: Ctx, RawQuery(q): R
                 BreachReason::parse(&r).ok_or_else(|| AppError::BadRequest("Choose a reason from the list".into()))?,
             ),
         };
-        let found = ops::deadlines_behind(&state.ops, &ctx.actor, &filter, measure, st, reason).await?;
+        let found = ops::deadlines_behind(&state.ops, &ctx.actor, &filter, measure, st, reason, page_of(&p)).await?;
+        paging = Some(Paging::of(&p, &found));
         let heading = match reason {
             Some(r) => format!("{}: {} ({})", measure.label(), st.label().to_lowercase(), r.label()),
             None => format!("{}: {}", measure.label(), st.label().to_lowercase()),
         };
         let rows: Vec<BehindRow> = found
+            .rows
             .into_iter()
             .map(|r| BehindRow {
                 family_id: r.family_id,
@@ -866,7 +910,7 @@ pub async fn families(State(state): State<SharedState>, ctx: Ctx, RawQuery(q): R
         (heading, Kind::Plans, rows)
     };
     page.title = heading.clone();
-    let truncated = rows.len() as i64 >= ops::BEHIND_LIMIT;
+    let truncated = paging.is_none() && rows.len() as i64 >= ops::BEHIND_LIMIT;
     Ok(view::render(&FamiliesPage {
         page: &page,
         heading,
@@ -876,5 +920,6 @@ pub async fn families(State(state): State<SharedState>, ctx: Ctx, RawQuery(q): R
         rows,
         limit: ops::BEHIND_LIMIT,
         truncated,
+        paging,
     }))
 }

@@ -14,6 +14,7 @@ use chrono::{Days, NaiveDate};
 use confer_domain::conference::*;
 use confer_domain::words::Words;
 use confer_store::conferences::{self, ConferenceRow};
+use confer_store::list_summary::{self, Summary};
 
 /// A conference as a row of a list.
 pub struct Row {
@@ -32,41 +33,85 @@ pub struct Row {
     pub record_overdue: bool,
 }
 
-fn row_of(words: &Words, r: &ConferenceRow, c: Option<&Conference>, today: NaiveDate) -> Row {
-    let kind = c.map(|c| c.kind()).or_else(|| ConferenceKind::parse(&r.kind)).map(|k| words.kind(k)).unwrap_or("");
+/// A row from the conference's columns and either its list summary or its document (the
+/// chair's records to approve, which need the document anyway).
+fn row_of(words: &Words, r: &ConferenceRow, facts: Facts<'_>, today: NaiveDate) -> Row {
+    let kind = match facts {
+        Facts::Document(c) => Some(c.kind()),
+        _ => None,
+    }
+    .or_else(|| ConferenceKind::parse(&r.kind))
+    .map(|k| words.kind(k))
+    .unwrap_or("");
     let state = ConferenceState::parse(&r.state).unwrap_or(ConferenceState::Requested);
+    let (time, children, tracker) = match facts {
+        Facts::Document(c) => (
+            time_text(c),
+            c.children().iter().map(|ch| ch.name.clone()).collect::<Vec<_>>().join(", "),
+            Some(tracker(c)),
+        ),
+        Facts::Summary(s) => (
+            s.time.clone(),
+            s.children.clone(),
+            Some(Tracker {
+                invited: count(s.invited),
+                attending: count(s.attending),
+                not_attending: count(s.not_attending),
+                no_answer: count(s.no_answer),
+            }),
+        ),
+        Facts::None => (String::new(), r.children.to_string(), None),
+    };
     Row {
         id: r.id.clone(),
         date: r.date.as_ref().map(view::long_date).unwrap_or_else(|| "Not yet scheduled".into()),
-        time: c.map(time_text).unwrap_or_default(),
+        time,
         family: r.family_name.clone(),
         kind: kind.to_owned(),
         state: state.label().to_owned(),
         state_tag: state_tag(state),
-        children: c
-            .map(|c| c.children().iter().map(|ch| ch.name.clone()).collect::<Vec<_>>().join(", "))
-            .unwrap_or_else(|| r.children.to_string()),
+        children,
         due_by: r.due_by.as_ref().map(view::long_date).unwrap_or_default(),
         late: match (r.date, r.due_by) {
             (Some(d), Some(due)) => d > due,
             (None, Some(due)) => today > due,
             _ => false,
         },
-        tracker: c.map(tracker),
+        tracker,
         record_due: String::new(),
         record_overdue: false,
     }
 }
 
-async fn rows_with_docs(
+/// What a row is made from besides the conference's columns.
+#[derive(Clone, Copy)]
+enum Facts<'a> {
+    Document(&'a Conference),
+    Summary(&'a Summary),
+    None,
+}
+
+fn count(n: i64) -> usize {
+    usize::try_from(n).unwrap_or(0)
+}
+
+/// The rows of a list, from the conferences' columns and their list summaries (issue 12: one
+/// query of small rows, not every conference's document).
+async fn rows_with_summaries(
     state: &SharedState,
     words: &Words,
     rows: &[ConferenceRow],
     today: NaiveDate,
 ) -> Result<Vec<Row>, AppError> {
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
-    let docs = conferences::load_many(&state.db, &ids).await?;
-    Ok(rows.iter().map(|r| row_of(words, r, docs.get(&r.id).map(|s| &s.conference), today)).collect())
+    let summaries = list_summary::of_many(&state.db, &ids).await?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let facts = summaries.get(&r.id).map(Facts::Summary).unwrap_or(Facts::None);
+            row_of(words, r, facts, today)
+        })
+        .collect())
 }
 
 #[derive(Template)]
@@ -86,7 +131,7 @@ pub async fn chair(State(state): State<SharedState>, ctx: Ctx) -> Result<Respons
     let week_end = today.checked_add_days(Days::new(7)).unwrap_or(today);
     let later = today.checked_add_days(Days::new(90)).unwrap_or(today);
     let soon = conferences::chaired_between(&state.db, me, today, later).await?;
-    let all = rows_with_docs(&state, ctx.words, &soon, today).await?;
+    let all = rows_with_summaries(&state, ctx.words, &soon, today).await?;
     let (mut today_rows, mut week, mut upcoming) = (Vec::new(), Vec::new(), Vec::new());
     for (row, r) in all.into_iter().zip(soon.iter()) {
         match r.date {
@@ -112,7 +157,7 @@ pub async fn chair(State(state): State<SharedState>, ctx: Ctx) -> Result<Respons
     let mut records = Vec::new();
     for (r, stored) in &past {
         let c = &stored.conference;
-        let mut row = row_of(ctx.words, r, Some(c), today);
+        let mut row = row_of(ctx.words, r, Facts::Document(c), today);
         if let Some(due) = c.date().and_then(|d| c.record_due_by(&rules.policy(d), &rules.calendar)) {
             row.record_due = view::long_date(&due);
             row.record_overdue = today > due;
@@ -176,9 +221,9 @@ pub async fn list(State(state): State<SharedState>, ctx: Ctx) -> Result<Response
     // One read event naming every family this list shows (issue 10).
     let listed: Vec<&str> = requested.iter().chain(&upcoming).chain(&live).map(|r| r.family_id.as_str()).collect();
     confer_store::audit::log_list_read(db, authority.as_str(), ctx.actor_id(), "conferences", &listed).await?;
-    let requested = rows_with_docs(&state, ctx.words, &requested, today).await?;
-    let upcoming = rows_with_docs(&state, ctx.words, &upcoming, today).await?;
-    let live = rows_with_docs(&state, ctx.words, &live, today).await?;
+    let requested = rows_with_summaries(&state, ctx.words, &requested, today).await?;
+    let upcoming = rows_with_summaries(&state, ctx.words, &upcoming, today).await?;
+    let live = rows_with_summaries(&state, ctx.words, &live, today).await?;
     let groups = vec![
         Group { caption: "Coming up", rows: upcoming, total: upcoming_total },
         Group { caption: "In progress", rows: live, total: live_total },
