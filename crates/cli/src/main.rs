@@ -68,6 +68,14 @@ enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Records management (KEEP-01, KEEP-02): the families due for a disposal review, legal
+    /// holds, and the disposal a person proposed on the records pages.
+    Records {
+        #[command(subcommand)]
+        command: RecordsCommand,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// England's Children in Need census: check the return and write its file.
     #[command(subcommand)]
     Census(CensusCommand),
@@ -277,6 +285,49 @@ enum UsersCommand {
         /// How many days the token lasts (1 to 365).
         #[arg(long, default_value_t = tokens::DEFAULT_DAYS)]
         days: i64,
+    },
+}
+
+#[derive(Subcommand)]
+enum RecordsCommand {
+    /// List the families of an authority whose records are due for a disposal review (their
+    /// retention date has passed), oldest first, 50 a page: id, name, retention date, rule,
+    /// and whether held or proposed.
+    Due {
+        /// The authority's code.
+        #[arg(long, value_name = "CODE")]
+        authority: String,
+        /// The page, from 1.
+        #[arg(long, default_value_t = 1)]
+        page: i64,
+    },
+    /// Place a legal hold on a family's records: nothing is disposed of while it stands.
+    Hold {
+        #[arg(long, value_name = "CODE")]
+        authority: String,
+        /// The family's id (as `confer records due` lists it).
+        #[arg(long, value_name = "ID")]
+        family: String,
+        /// Why (a case, a claim, an inquiry): kept with the hold and audited.
+        #[arg(long)]
+        reason: String,
+    },
+    /// Lift the legal hold on a family's records, with the reason.
+    Release {
+        #[arg(long, value_name = "CODE")]
+        authority: String,
+        #[arg(long, value_name = "ID")]
+        family: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Authorise and carry out the disposal of a family's records that a person proposed on the
+    /// records pages (the second of the two people KEEP-02 asks for): a tombstone is kept.
+    Dispose {
+        #[arg(long, value_name = "CODE")]
+        authority: String,
+        #[arg(long, value_name = "ID")]
+        family: String,
     },
 }
 
@@ -580,6 +631,7 @@ async fn run(cli: Cli) -> Outcome {
             Ok(())
         }
         Command::Calendar { command, db } => run_calendar(command, db).await,
+        Command::Records { command, db } => run_records(command, db).await,
         Command::Census(command) => run_census(command).await,
         Command::AnnexA(command) => run_annex_a(command).await,
         Command::RegisterStats(RegisterStatsCommand::Export { db, authority, year, out }) => {
@@ -792,6 +844,69 @@ async fn run_calendar(command: calendar::CalendarCommand, db: DbArgs) -> Outcome
         0 => Ok(()),
         // The calendar module has already said what to fix.
         status => Err(Failure { message: String::new(), status: status as u8 }),
+    }
+}
+
+/// `confer records`: the same operations as the records pages, acting as the operator
+/// (audited as `system:command-line`).
+async fn run_records(command: RecordsCommand, db: DbArgs) -> Outcome {
+    use confer_ops::records::{self, Acting};
+    let db = open(&db).await?;
+    let code = match &command {
+        RecordsCommand::Due { authority, .. }
+        | RecordsCommand::Hold { authority, .. }
+        | RecordsCommand::Release { authority, .. }
+        | RecordsCommand::Dispose { authority, .. } => authority.clone(),
+    };
+    let a = users::authority_by_code(&db, &code)
+        .await?
+        .ok_or_else(|| usage(format!("there is no authority with code {code}")))?;
+    let ops = operations(&db);
+    let acting = Acting::operator(&a.id);
+    match command {
+        RecordsCommand::Due { page, .. } => {
+            let due = records::due_as(&ops, acting, page).await?;
+            if due.rows.is_empty() {
+                println!("No families of {code} are due for a disposal review on page {}.", due.page);
+            }
+            for r in &due.rows {
+                let state = match (r.held, &r.proposed_by) {
+                    (true, _) => "held".to_owned(),
+                    (false, Some(by)) => format!("proposed by {by}"),
+                    (false, None) => "due".to_owned(),
+                };
+                println!(
+                    "{}\t{}\t{}\tkept to age {} ({})\t{state}",
+                    r.family_id,
+                    r.family_name,
+                    r.review.retain_until,
+                    r.review.rule.keep_until_age,
+                    r.review.rule.basis
+                );
+            }
+            if due.more {
+                println!("More on page {}.", due.page + 1);
+            }
+            Ok(())
+        }
+        RecordsCommand::Hold { family, reason, .. } => {
+            records::place_hold_as(&ops, acting, &family, &reason).await?;
+            println!("Legal hold placed on {family}: nothing is disposed of while it stands.");
+            Ok(())
+        }
+        RecordsCommand::Release { family, reason, .. } => {
+            records::lift_hold_as(&ops, acting, &family, &reason).await?;
+            println!("Legal hold on {family} lifted.");
+            Ok(())
+        }
+        RecordsCommand::Dispose { family, .. } => {
+            let t = records::dispose_as(&ops, acting, &family).await?;
+            println!(
+                "Disposed of the records of {family} (kept until {}, {}); a tombstone is kept.",
+                t.retain_until, t.rule_basis
+            );
+            Ok(())
+        }
     }
 }
 

@@ -40,11 +40,35 @@ pub struct About<'a> {
     /// The authority's name, so the person knows who is writing.
     pub authority: &'a str,
     pub nation: Nation,
+    /// The recipient's language (LANG-04): Welsh to anyone whose language is Welsh, in any
+    /// nation; English and Welsh to everyone else in Wales; English elsewhere.
+    pub language: CalendarLanguage,
 }
 
-impl About<'_> {
-    fn welsh(&self) -> bool {
-        self.nation == Nation::Wales
+impl<'a> About<'a> {
+    /// A notice to someone whose language is not known (a professional, a manager).
+    pub fn new(kind: ConferenceKind, authority: &'a str, nation: Nation) -> About<'a> {
+        About { kind, authority, nation, language: CalendarLanguage::for_recipient(nation, None) }
+    }
+
+    /// The same notice, for a person whose first language is `first_language` as held.
+    pub fn to(self, first_language: Option<&str>) -> About<'a> {
+        About { language: CalendarLanguage::for_recipient(self.nation, first_language), ..self }
+    }
+
+    fn english_only(&self) -> bool {
+        self.language == CalendarLanguage::English
+    }
+
+    /// The notice in the recipient's language: Welsh alone, or English and Welsh.
+    fn in_welsh(&self, en: Notice, cy: Notice) -> Notice {
+        match self.language {
+            CalendarLanguage::English => en,
+            CalendarLanguage::Welsh => cy,
+            CalendarLanguage::Both => {
+                Notice { subject: format!("{} / {}", en.subject, cy.subject), body: bilingual(&en.body, &cy.body) }
+            }
+        }
     }
 }
 
@@ -91,7 +115,7 @@ fn invitation_text(about: About<'_>, slot: &Slot, audience: Audience) -> Notice 
         ),
     };
     let subject_en = format!("Invitation to a child protection conference on {}", date_en(slot.date));
-    if !about.welsh() {
+    if about.english_only() {
         return Notice { subject: subject_en, body: en };
     }
     let cy = match audience {
@@ -128,10 +152,10 @@ fn invitation_text(about: About<'_>, slot: &Slot, audience: Audience) -> Notice 
             place = place_cy(slot),
         ),
     };
-    Notice {
-        subject: format!("{subject_en} / Gwahoddiad i gynhadledd amddiffyn plant ar {}", date_cy(slot.date)),
-        body: bilingual(&en, &cy),
-    }
+    about.in_welsh(
+        Notice { subject: subject_en, body: en },
+        Notice { subject: format!("Gwahoddiad i gynhadledd amddiffyn plant ar {}", date_cy(slot.date)), body: cy },
+    )
 }
 
 /// The conference someone was invited to has a new date, time or place.
@@ -150,7 +174,7 @@ fn moved_text(about: About<'_>, slot: &Slot) -> Notice {
         place = place_en(slot),
     );
     let subject_en = "A child protection conference has a new date, time or place".to_owned();
-    if !about.welsh() {
+    if about.english_only() {
         return Notice { subject: subject_en, body: en };
     }
     let cy = format!(
@@ -162,10 +186,10 @@ fn moved_text(about: About<'_>, slot: &Slot) -> Notice {
         when = when_cy(slot),
         place = place_cy(slot),
     );
-    Notice {
-        subject: format!("{subject_en} / Mae gan gynhadledd amddiffyn plant ddyddiad, amser neu le newydd"),
-        body: bilingual(&en, &cy),
-    }
+    about.in_welsh(
+        Notice { subject: subject_en, body: en },
+        Notice { subject: "Mae gan gynhadledd amddiffyn plant ddyddiad, amser neu le newydd".to_owned(), body: cy },
+    )
 }
 
 /// The conference someone was invited to is cancelled.
@@ -180,7 +204,7 @@ fn cancelled_text(about: About<'_>) -> Notice {
         about.authority
     );
     let subject_en = "A child protection conference has been cancelled".to_owned();
-    if !about.welsh() {
+    if about.english_only() {
         return Notice { subject: subject_en, body: en };
     }
     let cy = format!(
@@ -188,10 +212,10 @@ fn cancelled_text(about: About<'_>) -> Notice {
          rhoi gwybod i chi os caiff dyddiad newydd ei bennu.",
         about.authority
     );
-    Notice {
-        subject: format!("{subject_en} / Mae cynhadledd amddiffyn plant wedi'i chanslo"),
-        body: bilingual(&en, &cy),
-    }
+    about.in_welsh(
+        Notice { subject: subject_en, body: en },
+        Notice { subject: "Mae cynhadledd amddiffyn plant wedi'i chanslo".to_owned(), body: cy },
+    )
 }
 
 /// Issue 14: the text message to a family member with a mobile number and no e-mail address
@@ -225,10 +249,10 @@ pub fn text_message(about: About<'_>, slot: Option<&Slot>) -> String {
             ),
         ),
     };
-    if about.welsh() {
-        format!("{en}\n\n{cy}")
-    } else {
-        en
+    match about.language {
+        CalendarLanguage::English => en,
+        CalendarLanguage::Welsh => cy,
+        CalendarLanguage::Both => format!("{en}\n\n{cy}"),
     }
 }
 
@@ -264,7 +288,7 @@ fn feedback_asked_text(about: About<'_>, link: &str, closes_on: NaiveDate, audie
         ),
     };
     let subject_en = "Tell us what you thought of the conference".to_owned();
-    if !about.welsh() {
+    if about.english_only() {
         return Notice { subject: subject_en, body: en };
     }
     let cy = format!(
@@ -276,10 +300,10 @@ fn feedback_asked_text(about: About<'_>, link: &str, closes_on: NaiveDate, audie
         authority = about.authority,
         closes = date_cy(closes_on),
     );
-    Notice {
-        subject: format!("{subject_en} / Dywedwch wrthym beth oeddech chi'n ei feddwl o'r gynhadledd"),
-        body: bilingual(&en, &cy),
-    }
+    about.in_welsh(
+        Notice { subject: subject_en, body: en },
+        Notice { subject: "Dywedwch wrthym beth oeddech chi'n ei feddwl o'r gynhadledd".to_owned(), body: cy },
+    )
 }
 
 pub(crate) fn bilingual(en: &str, cy: &str) -> String {
@@ -615,7 +639,7 @@ mod tests {
     }
 
     fn about(nation: Nation) -> About<'static> {
-        About { kind: ConferenceKind::Initial, authority: "Northmoor Borough Council", nation }
+        About::new(ConferenceKind::Initial, "Northmoor Borough Council", nation)
     }
 
     #[test]

@@ -9,7 +9,8 @@ use crate::{Ops, OpsError, Result};
 use confer_docs::{letters, render, DocumentKind, Format, PrintSize};
 use confer_domain::access::{Action, Actor};
 use confer_domain::conference::{
-    confidentiality_statement, document_language, redact, Conference, DocumentLanguage, Person, Recipient, RecordCopy,
+    confidentiality_statement, document_language_for, redact, Conference, DocumentLanguage, Person, Recipient,
+    RecordCopy,
 };
 use confer_domain::portal::PortalPerson;
 use confer_store::documents_sent::{self, NewSent, Sent};
@@ -125,7 +126,7 @@ pub async fn record_copy_as_sent(
     };
     let version = c.record().versions.iter().find(|v| v.number == sent.version).ok_or(OpsError::NotFound)?;
     let authority = ops.authority(&a.owner.authority_id).await?;
-    let language = document_language(authority.nation, wanted.language);
+    let language = document_language_for(authority.nation, wanted.language, c.first_language_of(&sent.recipient));
     let visibility = c.visibility_for(&sent.recipient);
     let sections = redact(&version.sections, &visibility);
     let copy = RecordCopy {
@@ -184,7 +185,8 @@ pub async fn own_record_copy(
     let (a, stored, recipient) = portal_reader(ops, actor, conference_id).await?;
     let c = &stored.conference;
     let authority = ops.authority(&a.owner.authority_id).await?;
-    let language = document_language(authority.nation, wanted.language);
+    // LANG-04: in the reader's language unless they ask for another.
+    let language = document_language_for(authority.nation, wanted.language, c.first_language_of(&recipient));
     let Some(copy) = c.record_copy_sent_to(&recipient, language) else {
         return Ok(None);
     };
@@ -221,7 +223,8 @@ pub async fn own_outcome_letter(
         return Ok(None);
     }
     let authority = ops.authority(&a.owner.authority_id).await?;
-    let language = document_language(authority.nation, wanted.language);
+    // LANG-04: in the reader's language unless they ask for another.
+    let language = document_language_for(authority.nation, wanted.language, c.first_language_of(&recipient));
     let name = recipient_name(c, &recipient, &BTreeMap::new());
     let doc = letters::outcome_letter(c, &name, true, language, authority.nation);
     make_and_log(ops, actor, &a.owner, conference_id, DocumentKind::OutcomeLetter, &recipient, 0, doc, wanted, "portal")

@@ -12,7 +12,7 @@ use crate::{Ops, OpsError, Result};
 use confer_docs::{letters, render, DocumentKind, Format, PrintSize};
 use confer_domain::access::{Action, Actor};
 use confer_domain::conference::{
-    document_language, Conference, DocumentLanguage, FamilyDocument, FormatRequest, Recipient, RequestedFormat,
+    document_language_for, Conference, DocumentLanguage, FamilyDocument, FormatRequest, Recipient, RequestedFormat,
 };
 use confer_domain::Nation;
 use confer_store::conferences::{self, Change};
@@ -107,10 +107,15 @@ pub async fn fulfil_format_request(
     let r = c.format_requests().iter().find(|r| r.number == number).ok_or(OpsError::NotFound)?.clone();
     let authority = ops.authority(&a.owner.authority_id).await?;
     let today = ops.clock.today();
-    // Welsh where the authority is in Wales and the request was for a Welsh translation.
+    // Welsh where the authority is in Wales and the request was for a Welsh translation,
     let asked_welsh = matches!(&r.format, RequestedFormat::Translation { language }
         if ["welsh", "cymraeg"].contains(&language.trim().to_lowercase().as_str()));
-    let language = document_language(authority.nation, asked_welsh.then_some(DocumentLanguage::Welsh));
+    // LANG-04: and Welsh to a Welsh speaker in any nation.
+    let language = document_language_for(
+        authority.nation,
+        asked_welsh.then_some(DocumentLanguage::Welsh),
+        c.first_language_of(&r.for_recipient),
+    );
     let made = if r.format == RequestedFormat::LargePrint && r.fulfilled_on.is_none() {
         large_print(c, &r, language, authority.nation)?
     } else {

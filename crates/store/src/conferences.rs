@@ -946,7 +946,7 @@ async fn tell_invitees_of_changes(tx: &mut Tx, before: &Conference, c: &Conferen
     let authority_name = text(&authority, "name")?;
     let nation = confer_domain::Nation::parse(&text(&authority, "nation")?)
         .ok_or_else(|| StoreError::Corrupt("authority nation".into()))?;
-    let about = About { kind: c.kind(), authority: &authority_name, nation };
+    let about = About::new(c.kind(), &authority_name, nation);
     // Issue 14: the calendar entry's UID and sequence, once for the whole change: a new date,
     // time or place or the cancellation raises the sequence; a first invitation makes the
     // entry. A cancelled meeting that was never in anyone's calendar gets no entry.
@@ -1000,6 +1000,9 @@ async fn tell_invitees_of_changes(tx: &mut Tx, before: &Conference, c: &Conferen
             _ => (None, Audience::Family),
         };
         let Some((email, first_language)) = contact else { continue };
+        // LANG-04: every message to this person in their language (Welsh to a Welsh speaker
+        // in any nation), as the calendar entry and the letter are.
+        let about = about.to(first_language.as_deref());
         let Some(email) = email.filter(|e| e.contains('@')) else {
             // Issue 14: a family member without an e-mail address gets the invitation (or its
             // new date, time or place, or the cancellation) as a letter on the authority's
@@ -1141,7 +1144,7 @@ async fn tell_of_escalation(tx: &mut Tx, c: &Conference, to: &[(String, String)]
     let authority_name = text(&authority, "name")?;
     let nation = confer_domain::Nation::parse(&text(&authority, "nation")?)
         .ok_or_else(|| StoreError::Corrupt("authority nation".into()))?;
-    let about = confer_domain::notices::About { kind: c.kind(), authority: &authority_name, nation };
+    let about = confer_domain::notices::About::new(c.kind(), &authority_name, nation);
     let notice = confer_domain::notices::dissent_escalated(about, c.id().as_str());
     for (_, email) in to {
         let now = tx.now();

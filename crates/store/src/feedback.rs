@@ -82,7 +82,7 @@ pub(crate) async fn invite_in(tx: &mut Tx, before: &Conference, c: &Conference, 
     let authority_name = text(&authority, "name")?;
     let nation = confer_domain::Nation::parse(&text(&authority, "nation")?)
         .ok_or_else(|| StoreError::Corrupt("authority nation".into()))?;
-    let about = confer_domain::notices::About { kind: c.kind(), authority: &authority_name, nation };
+    let about = confer_domain::notices::About::new(c.kind(), &authority_name, nation);
     let today = tx.clock().today();
     let closes_on = InvitationState { invited_on: today, answered: false }.closes_on();
     for person in asked {
@@ -106,8 +106,8 @@ pub(crate) async fn invite_in(tx: &mut Tx, before: &Conference, c: &Conference, 
         if inserted != 1 {
             continue;
         }
-        let email = address_of(tx, &person).await?;
-        if let Some(email) = &email {
+        let contact = address_of(tx, &person).await?;
+        if let Some((email, first_language)) = &contact {
             let token = crate::random_secret(32);
             sqlx::query("UPDATE feedback_invitation SET token_hash = $2 WHERE id = $1")
                 .bind(&id)
@@ -119,7 +119,8 @@ pub(crate) async fn invite_in(tx: &mut Tx, before: &Conference, c: &Conference, 
                 Audience::Family => confer_domain::notices::Audience::Family,
                 Audience::Professional => confer_domain::notices::Audience::Professional,
             };
-            let notice = confer_domain::notices::feedback_asked(about, &link, closes_on, audience);
+            let notice =
+                confer_domain::notices::feedback_asked(about.to(first_language.as_deref()), &link, closes_on, audience);
             let now = tx.now();
             crate::outbox::enqueue(
                 tx,
@@ -146,7 +147,7 @@ pub(crate) async fn invite_in(tx: &mut Tx, before: &Conference, c: &Conference, 
                 entity_type: "conference",
                 entity_id: c.id().as_str(),
                 before: Value::Null,
-                after: json!({"invitation_id": id, "invitee": person, "emailed": email.is_some(), "closes_on": closes_on}),
+                after: json!({"invitation_id": id, "invitee": person, "emailed": contact.is_some(), "closes_on": closes_on}),
             },
         )
         .await?;
@@ -156,17 +157,19 @@ pub(crate) async fn invite_in(tx: &mut Tx, before: &Conference, c: &Conference, 
 
 /// The address a person is e-mailed at: a family member's or professional's recorded address,
 /// a young person's portal account's. None without one.
-async fn address_of(tx: &mut Tx, person: &Invited) -> Result<Option<String>> {
+async fn address_of(tx: &mut Tx, person: &Invited) -> Result<Option<(String, Option<String>)>> {
     let sql = match person {
-        Invited::FamilyMember(_) => "SELECT email FROM adult WHERE id = $1",
-        Invited::Professional(_) => "SELECT email FROM professional WHERE id = $1",
+        Invited::FamilyMember(_) => "SELECT email, first_language FROM adult WHERE id = $1",
+        Invited::Professional(_) => "SELECT email, NULL AS first_language FROM professional WHERE id = $1",
         Invited::Child(_) => {
-            "SELECT u.email FROM portal_person pp JOIN user_account u ON u.id = pp.user_id \
-             WHERE pp.child_id = $1 AND u.disabled = 0"
+            "SELECT u.email, c.first_language FROM portal_person pp JOIN user_account u ON u.id = pp.user_id \
+             JOIN child c ON c.id = pp.child_id WHERE pp.child_id = $1 AND u.disabled = 0"
         }
     };
     let row = sqlx::query(sql).bind(person.id()).fetch_optional(&mut **tx).await?;
-    Ok(row.and_then(|r| opt_text(&r, "email").ok().flatten()).filter(|e| e.contains('@')))
+    let Some(r) = row else { return Ok(None) };
+    let email = opt_text(&r, "email")?.filter(|e| e.contains('@'));
+    Ok(email.map(|e| (e, opt_text(&r, "first_language").ok().flatten())))
 }
 
 /// The invitation an e-mailed token opens, for this conference only (None for any other

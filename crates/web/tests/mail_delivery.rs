@@ -1202,3 +1202,230 @@ async fn a_core_group_meeting_arranged_moved_and_cancelled_reaches_the_core_grou
     worker.stop().await;
     assert_eq!(smtp.received().len(), n0 + 6, "each message once");
 }
+
+// ---------------------------------------------------------------------------------------
+// LANG-04: every conference message to a person in their language.
+
+/// Amy Brook's conference as in [`conference`], but her mother Mandy (an address) and her
+/// father Dan (no address) both speak Welsh as their first language. Returns the chair's id.
+async fn welsh_speaking_parents(app: &App) -> String {
+    let (sw, _) = staff(app, "sw", &[Role::SocialWorker], None).await;
+    let (chair, _) = staff(app, "chair", &[Role::Chair], None).await;
+    let w = &app.world;
+    w.professional("p-school", None).await;
+    let brooks = w
+        .family("fam")
+        .named("Brook")
+        .worker(&sw)
+        .case_id("case")
+        .child("amy", "Amy", "2015-01-01")
+        .mother("mum", "Mandy")
+        .with_adult(|a| {
+            a.email = Some("mandy.brook@family.example".into());
+            a.communication.first_language = "Welsh".into();
+        })
+        .father("dad", "Dan")
+        .with_adult(|a| a.communication.first_language = "Cymraeg".into())
+        .professionals(&["p-school"])
+        .create()
+        .await;
+    brooks.requested_conference(w).await;
+    chair
+}
+
+/// LANG-04: the invitation, the new date and the cancellation reach a Welsh-speaking parent
+/// in Welsh alone (her language), by e-mail and, for the parent without an address, as a
+/// Welsh letter on the print list; the school hears in the authority's usual language.
+async fn a_welsh_speaking_parent_is_invited_moved_and_cancelled_in_welsh(nation: &str) {
+    let app = start().await;
+    sqlx::query("UPDATE authority SET nation = $2 WHERE id = $1")
+        .bind(app.authority.id.as_str())
+        .bind(nation)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let chair = welsh_speaking_parents(&app).await;
+    let chair_account = users::by_id(&app.db, &UserId::from(chair.as_str())).await.unwrap().account;
+    let smtp = SmtpServer::start().await;
+    let worker = Worker::start(&app.db, smtp.settings());
+    let slot = |date: &str, venue: &str| Slot {
+        date: d(date),
+        time: chrono::NaiveTime::from_hms_opt(10, 0, 0).unwrap(),
+        venue: Some(venue.into()),
+        video_link: None,
+        chair: chair.as_str().into(),
+    };
+    let ((), v) = conferences::save(&app.db, "conf", 1, Change::new("coord", "conference.schedule"), |c| {
+        c.schedule(
+            &coordinator(),
+            slot("2026-11-20", "Neuadd y Sir"),
+            &chair_account,
+            |_| None,
+            None,
+            &Weekdays,
+            d("2026-11-03"),
+            Utc::now(),
+        )
+    })
+    .await
+    .unwrap();
+    let (_, v) = conferences::save(&app.db, "conf", v, Change::new("coord", "conference.invite"), |c| {
+        c.invite_family_member(&coordinator(), &"mum".into(), d("2026-11-04"))?;
+        c.invite_family_member(&coordinator(), &"dad".into(), d("2026-11-04"))?;
+        c.invite_professional(&coordinator(), &"p-school".into(), d("2026-11-04"))
+    })
+    .await
+    .unwrap();
+    let got = smtp.wait_for(2).await;
+    let to_mum = got.iter().find(|m| m.to == ["mandy.brook@family.example"]).expect("the mother is invited");
+    assert_eq!(
+        to_mum.header("Subject").as_deref(),
+        Some("Gwahoddiad i gynhadledd amddiffyn plant ar Dydd Gwener 20 Tachwedd 2026"),
+        "{nation}: Welsh alone"
+    );
+    let body = to_mum.body();
+    assert!(body.contains("Pryd: Dydd Gwener 20 Tachwedd 2026 am 10:00"), "{nation}: {body}");
+    assert!(body.contains("Gallwch ddod â rhywun i'ch cefnogi"), "{nation}: {body}");
+    assert!(!body.contains("When:") && !body.contains("invites you"), "{nation}: no English: {body}");
+    let ics = ics_of(to_mum, "REQUEST");
+    assert_eq!(ics.get("SUMMARY").as_deref(), Some("Cynhadledd amddiffyn plant (Testshire County Council)"));
+    let to_school = got.iter().find(|m| m.to == ["p-school@example.org"]).expect("the school is invited");
+    let school = to_school.body();
+    assert!(school.contains("When: Friday 20 November 2026 at 10:00"), "{school}");
+    assert_eq!(school.contains("Pryd:"), nation == "wales", "{nation}: the school as the authority writes: {school}");
+
+    // The father has no address: his invitation letter waits on the print list in Welsh.
+    let ops = confer_ops::Ops::new(app.db.clone(), confer_store::clock::Clock::system());
+    let letters = confer_ops::documents::print_list(&ops, Some(&app.authority.id)).await.unwrap();
+    assert_eq!(letters.len(), 1);
+    assert_eq!((letters[0].sent.kind.as_str(), letters[0].sent.language.as_str()), ("invitation-letter", "cy"));
+    assert!(letters[0].file_name.ends_with("-invitation-letter-cy.pdf"), "{}", letters[0].file_name);
+    assert!(letters[0].bytes.starts_with(b"%PDF"));
+    confer_ops::documents::mark_printed(&ops, &letters[0].sent.id, "test").await.unwrap();
+
+    // A new date: in Welsh to her.
+    let ((), v) = conferences::save(&app.db, "conf", v, Change::new("coord", "conference.reschedule"), |c| {
+        c.reschedule(
+            &coordinator(),
+            slot("2026-11-23", "Neuadd y Dref"),
+            "The room was double-booked.",
+            &chair_account,
+            |_| None,
+            None,
+            &Weekdays,
+            d("2026-11-05"),
+            Utc::now(),
+        )
+    })
+    .await
+    .unwrap();
+    let got = smtp.wait_for(4).await;
+    let moved = got[2..].iter().find(|m| m.to == ["mandy.brook@family.example"]).expect("the mother is told");
+    assert_eq!(
+        moved.header("Subject").as_deref(),
+        Some("Mae gan gynhadledd amddiffyn plant ddyddiad, amser neu le newydd")
+    );
+    assert!(moved.body().contains("Pryd: Dydd Llun 23 Tachwedd 2026 am 10:00"), "{}", moved.body());
+    assert!(!moved.body().contains("When:"), "{}", moved.body());
+
+    // Cancelled: in Welsh by e-mail, and a Welsh cancellation letter for the father.
+    conferences::save(&app.db, "conf", v, Change::new("coord", "conference.cancel"), |c| {
+        c.cancel(&coordinator(), "The family moved away.", Utc::now())
+    })
+    .await
+    .unwrap();
+    let got = smtp.wait_for(6).await;
+    worker.stop().await;
+    let cancelled = got[4..].iter().find(|m| m.to == ["mandy.brook@family.example"]).expect("the mother is told");
+    assert_eq!(cancelled.header("Subject").as_deref(), Some("Mae cynhadledd amddiffyn plant wedi'i chanslo"));
+    assert!(!cancelled.body().contains("cancelled"), "{}", cancelled.body());
+    let letters = confer_ops::documents::print_list(&ops, Some(&app.authority.id)).await.unwrap();
+    let last = letters.iter().find(|l| l.sent.kind == "cancellation-letter").expect("the cancellation letter");
+    assert_eq!(last.sent.language, "cy");
+    assert!(last.bytes.starts_with(b"%PDF"));
+}
+
+#[tokio::test]
+async fn lang_04_in_england_a_welsh_speaking_parent_is_invited_moved_and_cancelled_in_welsh_by_email_and_letter() {
+    a_welsh_speaking_parent_is_invited_moved_and_cancelled_in_welsh("england").await;
+}
+
+#[tokio::test]
+async fn lang_04_in_wales_a_welsh_speaking_parent_is_invited_moved_and_cancelled_in_welsh_alone() {
+    a_welsh_speaking_parent_is_invited_moved_and_cancelled_in_welsh("wales").await;
+}
+
+/// LANG-04: after the conference, in England, a Welsh-speaking parent's feedback e-mail with
+/// the outcome arrives in Welsh; the record sent to her (no language chosen) is her Welsh copy
+/// (read back as its accessible HTML), and in English when English is asked for.
+#[tokio::test]
+async fn lang_04_the_outcome_e_mail_and_the_record_sent_follow_a_welsh_speakers_language() {
+    let (app, clock) = start_at("2026-11-03 09:00").await;
+    let w = &app.world;
+    w.professional("p-school", None).await;
+    let f = w
+        .family("fam-m")
+        .child("m-kid", "KIT", "2012-01-01")
+        .mother("m-mum", "Mia")
+        .with_adult(|a| {
+            a.email = Some("mia.m@example.org".into());
+            a.communication.first_language = "Welsh".into();
+        })
+        .professionals(&["p-school"])
+        .create()
+        .await;
+    let made = f.approved_record_conference(w).await;
+    clock.set(at("2026-11-20 15:00"));
+    let conf = f.send_outcome(w, made).await;
+
+    let smtp = SmtpServer::start().await;
+    let worker = Worker::start(&app.db, smtp.settings());
+    let got = smtp.wait_for(4).await;
+    worker.stop().await;
+    let to_mia = got
+        .iter()
+        .find(|m| {
+            m.to == ["mia.m@example.org"]
+                && m.header("Subject").as_deref() == Some("Dywedwch wrthym beth oeddech chi'n ei feddwl o'r gynhadledd")
+        })
+        .unwrap_or_else(|| {
+            panic!("her feedback e-mail in Welsh: {:?}", got.iter().map(|m| m.header("Subject")).collect::<Vec<_>>())
+        });
+    assert!(to_mia.body().contains("Mae Testshire County Council wedi anfon canlyniad"), "{}", to_mia.body());
+    assert!(!to_mia.body().contains("We would like to know"), "{}", to_mia.body());
+    let to_school = got.iter().find(|m| m.to == ["p-school@example.org"] && m.body().contains("chaired well"));
+    assert!(to_school.is_some(), "the school's in English");
+
+    // The coordinator sends the record to her without choosing a language: her Welsh copy.
+    let (coord, _) = staff(&app, "coord-cy", &[Role::Coordinator], None).await;
+    let actor = confer_domain::access::Actor {
+        user_id: UserId::from(coord.as_str()),
+        authority_id: app.authority.id.clone(),
+        roles: [Role::Coordinator].into_iter().collect(),
+    };
+    let ops = confer_ops::Ops::new(app.db.clone(), confer_store::clock::Clock::system());
+    let version = conferences::load(&app.db, conf.id.as_str()).await.unwrap().version;
+    let b =
+        confer_ops::conference::DistributeInput { recipient: Recipient::FamilyMember("m-mum".into()), language: None };
+    let sent = confer_ops::conference::distribute_record(&ops, &actor, conf.id.as_str(), version, b).await.unwrap();
+    let statement = confidentiality_statement(DocumentLanguage::Welsh);
+    assert_eq!(sent.result.unwrap()["confidentiality"].as_str(), Some(statement), "her copy carries the Welsh notice");
+    let names = std::collections::BTreeMap::new();
+    // Read back as its accessible HTML (the same document the PDF is made from).
+    let wanted = confer_ops::documents::Wanted { format: confer_docs::Format::Html, ..Default::default() };
+    let copy = confer_ops::documents::record_copy_as_sent(&ops, &actor, conf.id.as_str(), 1, wanted, &names)
+        .await
+        .unwrap()
+        .expect("the copy sent");
+    assert_eq!(copy.language, DocumentLanguage::Welsh);
+    let text = String::from_utf8(copy.bytes).unwrap();
+    assert!(text.contains("Cofnod y gynhadledd amddiffyn plant") && text.contains("lang=\"cy\""), "{text}");
+    // Asked for English, the same copy in English.
+    let english = confer_ops::documents::Wanted { language: Some(DocumentLanguage::English), ..wanted };
+    let copy = confer_ops::documents::record_copy_as_sent(&ops, &actor, conf.id.as_str(), 1, english, &names)
+        .await
+        .unwrap()
+        .expect("the copy sent");
+    let text = String::from_utf8(copy.bytes).unwrap();
+    assert!(text.contains("Record of the child protection conference"), "{text}");
+}

@@ -125,6 +125,9 @@ async fn a_scottish_council_sees_child_protection_planning_meetings_and_irds() {
     assert!(form.contains("Date of the inter-agency referral discussion (IRD)"), "{form}");
     assert!(form.contains("Child protection investigation"), "the enquiry in Scotland's words");
     assert!(!form.contains("Section 47 enquiry"), "{form}");
+    // The time to hold it is Scotland's, from the timescales (TIME-01): not England's text.
+    assert!(form.contains("must be held within 28 calendar days of the concern"), "{form}");
+    assert!(!form.contains("15 working days"), "{form}");
     let page = sw.get(&conf).await;
     assert!(page.body.contains("Inter-agency referral discussion (IRD)"), "{}", page.body);
     assert!(page.body.contains("Before the meeting"), "{}", page.body);
@@ -179,6 +182,7 @@ async fn a_northern_irish_trust_sees_child_protection_case_conferences() {
     let (form, conf) = requested(&w).await;
     says(&form, "Request an initial child protection case conference", "the request form");
     assert!(form.contains("Child protection investigation"), "the enquiry in Northern Ireland's words");
+    assert!(form.contains("must be held within 15 working days of the strategy discussion"), "{form}");
     let mut sw = w.app.as_user(&w.sw).await;
     let page = sw.get(&conf).await;
     assert!(page.body.contains("Before the case conference"), "{}", page.body);
@@ -191,6 +195,7 @@ async fn england_keeps_its_words() {
     let (form, conf) = requested(&w).await;
     assert!(form.contains("Request an initial child protection conference"));
     assert!(form.contains("Section 47 enquiry"));
+    assert!(form.contains("must be held within 15 working days of the strategy discussion"), "{form}");
     let mut sw = w.app.as_user(&w.sw).await;
     let page = sw.get(&conf).await;
     assert!(

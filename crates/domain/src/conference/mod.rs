@@ -888,6 +888,16 @@ impl Conference {
             .ok_or_else(|| ConferenceError::NotInConference { who: format!("Professional {id}") })
     }
 
+    /// LANG-04: the first language the conference holds for a family member or child who
+    /// receives its documents (`None` for anyone else).
+    pub fn first_language_of(&self, r: &Recipient) -> Option<&str> {
+        match r {
+            Recipient::FamilyMember(id) => self.family_member(id).ok().map(|m| m.communication.first_language.as_str()),
+            Recipient::Child(id) => self.child(id).ok().map(|c| c.communication.first_language.as_str()),
+            _ => None,
+        }
+    }
+
     /// A person's name as the conference knows it, for messages and the record.
     pub fn name_of(&self, person: &Person) -> String {
         match person {

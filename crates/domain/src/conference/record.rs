@@ -168,6 +168,26 @@ pub fn document_language(nation: crate::model::Nation, asked: Option<DocumentLan
     }
 }
 
+/// LANG-04: the language of a document for a person whose first language is held: what they
+/// asked for (Welsh in Wales, or for a Welsh speaker anywhere), else Welsh to a Welsh speaker in
+/// any nation and English to everyone else.
+pub fn document_language_for(
+    nation: crate::model::Nation,
+    asked: Option<DocumentLanguage>,
+    first_language: Option<&str>,
+) -> DocumentLanguage {
+    let welsh_speaker = crate::notices::CalendarLanguage::for_recipient(nation, first_language)
+        == crate::notices::CalendarLanguage::Welsh;
+    match asked {
+        Some(DocumentLanguage::Welsh) if welsh_speaker || nation == crate::model::Nation::Wales => {
+            DocumentLanguage::Welsh
+        }
+        Some(_) => DocumentLanguage::English,
+        None if welsh_speaker => DocumentLanguage::Welsh,
+        None => DocumentLanguage::English,
+    }
+}
+
 /// MEET-04, LANG-04: the statement every family-facing document carries.
 // The Welsh text is a careful translation; have the authority's Welsh language officer
 // confirm it before the first Welsh authority goes live.

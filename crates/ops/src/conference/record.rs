@@ -37,7 +37,7 @@ pub async fn approve_record(ops: &Ops, actor: &Actor, id: &str, v: i64) -> Resul
 pub struct DistributeInput {
     #[schema(value_type = schemas::RecipientSchema)]
     pub recipient: Recipient,
-    /// en (default) or cy.
+    /// en or cy; by default the recipient's language (cy to a Welsh speaker, LANG-04).
     #[serde(default)]
     #[schema(value_type = Option<String>, example = "en")]
     pub language: Option<DocumentLanguage>,
@@ -48,8 +48,11 @@ pub async fn distribute_record(ops: &Ops, actor: &Actor, id: &str, v: i64, b: Di
     let rules = ops.rules(&actor.authority_id).await?;
     let today = ops.clock.today();
     let p = rules.policy(ops.clock.today());
-    let language = b.language.unwrap_or(DocumentLanguage::English);
+    let nation = ops.authority(&a.owner.authority_id).await?.nation;
     let (copy, v) = save(ops, actor, id, v, "conference.distribute-record", |c| {
+        let language = b.language.unwrap_or_else(|| {
+            confer_domain::conference::document_language_for(nation, None, c.first_language_of(&b.recipient))
+        });
         c.distribute_record(&a.acting, b.recipient, language, &p, &rules.calendar, today)
     })
     .await?;

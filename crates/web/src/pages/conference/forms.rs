@@ -206,7 +206,8 @@ pub async fn distribute_record(
             Some(Person::Child(x)) => Recipient::Child(x),
             None => return Err(Problem::Field("recipient", "Select who to send the record to".into())),
         };
-        let language = Some(DocumentLanguage::parse(sent.get("language")).unwrap_or(DocumentLanguage::English));
+        // LANG-04: none chosen, the recipient's own language.
+        let language = DocumentLanguage::parse(sent.get("language"));
         let b = conference::DistributeInput { recipient, language };
         done(conference::distribute_record(&state.ops, &ctx.actor, &id, v, b).await)
     }

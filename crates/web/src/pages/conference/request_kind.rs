@@ -51,22 +51,42 @@ pub async fn request_kind(
     kind: ConferenceKind,
     words: &'static confer_domain::words::Words,
 ) -> Result<RequestKind, AppError> {
+    // Issue 15: how soon the conference is held is the authority's policy for its nation
+    // (TIME-01, TIME-02), never a literal: Scotland's CPPM follows within 28 calendar days.
+    let within = |rule: DeadlineRule| async move {
+        let rules = Rules::load(state, &record.family.authority_id).await.map_err(crate::pages::conferences::to_app)?;
+        let policy = rules.policy(state.settings.clock.today());
+        Ok::<String, AppError>(
+            rule.timescale(&policy).map_or_else(|| "the time your policy sets".to_owned(), |t| t.to_string()),
+        )
+    };
     let (heading, intro) = match kind {
         ConferenceKind::Initial => (
             "Request an initial child protection conference",
-            "Ask for a conference when the strategy discussion and the enquiry found that a child is suffering, or likely to suffer, significant harm. The conference must be held within 15 working days of the strategy discussion.",
+            format!(
+                "Ask for a conference when the strategy discussion and the enquiry found that a child is suffering, or likely to suffer, significant harm. The conference must be held within {} of {}.",
+                within(DeadlineRule::InitialConference).await?,
+                if words.nation == confer_domain::Nation::Scotland {
+                    "the concern, once an investigation has gone ahead"
+                } else {
+                    "the strategy discussion"
+                }
+            ),
         ),
         ConferenceKind::Review => (
             "Request a review child protection conference",
-            "A review follows the conference before it: the first within 3 months, then every 6 months while the plan lasts. The chair of the conference before is suggested again, and its exclusions are decided again, never carried over.",
+            "A review follows the conference before it: the first within 3 months, then every 6 months while the plan lasts. The chair of the conference before is suggested again, and its exclusions are decided again, never carried over.".to_owned(),
         ),
         ConferenceKind::TransferIn => (
             "Request a transfer-in conference",
-            "For a child on a child protection plan who has moved into this authority. The conference must be held within 15 working days of being told the child moved in.",
+            format!(
+                "For a child on a child protection plan who has moved into this authority. The conference must be held within {} of being told the child moved in.",
+                within(DeadlineRule::TransferInConference).await?
+            ),
         ),
         ConferenceKind::PreBirth => (
             "Request a pre-birth conference",
-            "For an unborn child. It is held by the week of pregnancy in the authority's policy, and never later than 10 working days before the expected date of delivery.",
+            "For an unborn child. It is held by the week of pregnancy in the authority's policy, and never later than 10 working days before the expected date of delivery.".to_owned(),
         ),
     };
     let previous = if kind == ConferenceKind::Review {
@@ -107,7 +127,7 @@ pub async fn request_kind(
     Ok(RequestKind {
         kind: kind.as_str(),
         heading: words.reword(heading),
-        intro: words.reword(intro),
+        intro: words.reword(&intro),
         kinds: ConferenceKind::ALL.iter().map(|k| Opt::new(k.as_str(), words.kind(*k))).collect(),
         previous,
         plan_children,
