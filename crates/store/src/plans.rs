@@ -326,7 +326,7 @@ pub async fn save_with<T>(
     Ok((out, expected_version + 1))
 }
 
-async fn offer_transfer(tx: &mut Tx, p: &Plan, o: &OfferedTransfer<'_>, actor: &str) -> Result<()> {
+pub(crate) async fn offer_transfer(tx: &mut Tx, p: &Plan, o: &OfferedTransfer<'_>, actor: &str) -> Result<()> {
     let id = crate::new_id();
     let now = tx.now();
     sqlx::query(
@@ -345,13 +345,15 @@ async fn offer_transfer(tx: &mut Tx, p: &Plan, o: &OfferedTransfer<'_>, actor: &
     .bind(o.pack_shared.then_some(now.as_str()))
     .execute(&mut **tx)
     .await?;
-    // Each tenant's audit trail shows the transfer; the receiving one sees no names.
+    // Each tenant's audit trail shows the transfer; the receiving one sees no names and none
+    // of the sending tenant's ids but the transfer's own (not its plan's: a tenant leak).
     let after = json!({ "transfer_id": id, "plan_id": p.id.as_str(), "from": p.authority_id.as_str(),
         "to": o.to_authority.as_str(), "notified_on": o.notified_on, "due_by": o.due_by,
         "pack_shared": o.pack_shared });
     for (authority, entity_type, entity_id) in
         [(p.authority_id.as_str(), "plan", p.id.as_str()), (o.to_authority.as_str(), "plan-transfer", id.as_str())]
     {
+        let after = if authority == p.authority_id.as_str() { after.clone() } else { for_receiving(&after) };
         audit::record(
             tx,
             Entry {
@@ -362,12 +364,24 @@ async fn offer_transfer(tx: &mut Tx, p: &Plan, o: &OfferedTransfer<'_>, actor: &
                 entity_type,
                 entity_id,
                 before: Value::Null,
-                after: after.clone(),
+                after,
             },
         )
         .await?;
     }
     Ok(())
+}
+
+/// PLAN-05, TIME-02: an audit event's details as the receiving tenant keeps them: without the
+/// sending tenant's plan id or the id of the person there who shared the pack (the transfer's
+/// own id names the transfer in both tenants).
+pub fn for_receiving(after: &Value) -> Value {
+    let mut v = after.clone();
+    if let Value::Object(o) = &mut v {
+        o.remove("plan_id");
+        o.remove("pack_shared_by");
+    }
+    v
 }
 
 /// A transfer offered to this authority by another tenant: pending, accepted or declined.
@@ -492,6 +506,7 @@ pub async fn answer_transfer(
         (t.from_authority_id.as_str(), "plan", t.plan_id.as_str()),
         (to_authority.as_str(), "plan-transfer", t.id.as_str()),
     ] {
+        let after = if authority == t.from_authority_id.as_str() { after.clone() } else { for_receiving(&after) };
         audit::record(
             tx,
             Entry {
@@ -502,7 +517,7 @@ pub async fn answer_transfer(
                 entity_type,
                 entity_id,
                 before: json!({ "state": "pending" }),
-                after: after.clone(),
+                after,
             },
         )
         .await?;

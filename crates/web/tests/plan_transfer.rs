@@ -232,6 +232,34 @@ async fn the_receiving_coordinator_opens_the_shared_pack_and_accepts_requesting_
         t.count(&format!("SELECT COUNT(*) FROM audit_event WHERE authority_id = '{x}' AND action LIKE 'plan.%'")).await,
         0
     );
+    // PLAN-05: the receiving tenant's audit events (the offer, the pack read, the acceptance)
+    // carry none of the sending tenant's plan ids nor the id of who shared the pack there.
+    let plan_id: String = sqlx::query_scalar("SELECT plan_id FROM plan_transfer WHERE id = $1")
+        .bind(&id)
+        .fetch_one(t.app.db.pool())
+        .await
+        .unwrap();
+    let received: Vec<(String, String)> = sqlx::query_as(
+        "SELECT action, after_json FROM audit_event WHERE authority_id = $1 AND action LIKE 'plan.transfer%'",
+    )
+    .bind(&o)
+    .fetch_all(t.app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(received.len(), 3, "{received:?}");
+    for (action, after) in &received {
+        assert!(!after.contains(&plan_id), "{action} carries the sending tenant's plan id: {after}");
+        assert!(!after.contains("pack_shared_by"), "{action} names who shared the pack there: {after}");
+        assert!(after.contains(&id), "{action} names the transfer: {after}");
+    }
+    // The sending tenant keeps its own plan id on each.
+    let sent: i64 = t
+        .count(&format!(
+            "SELECT COUNT(*) FROM audit_event WHERE authority_id = '{a}' AND action LIKE 'plan.transfer%' \
+             AND after_json LIKE '%{plan_id}%'"
+        ))
+        .await;
+    assert_eq!(sent, 3);
 }
 
 #[tokio::test]

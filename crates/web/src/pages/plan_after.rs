@@ -309,7 +309,11 @@ pub async fn transfer_out(
         plan::transfer_out(&state.ops, &ctx.actor, &id, v, b).await.map_err(Problem::Ops)
     }
     .await
-    .map(|_| format!("/plans/{id}/transfer-pack"));
+    // PLAN-05: the person transferring the plan out is told the meeting arranged was cancelled.
+    .map(|t| match t.core_group_cancelled {
+        Some(_) => format!("/plans/{id}/transfer-pack?done=core-group-cancelled"),
+        None => format!("/plans/{id}/transfer-pack"),
+    });
     finish(&state, &ctx, &id, "transfer", "authority", sent, r).await
 }
 
@@ -344,9 +348,17 @@ pub async fn transfer_pack(
     State(state): State<SharedState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Query(q): Query<DoneQuery>,
 ) -> Result<Response, AppError> {
     let pack = plan::transfer_pack(&state.ops, &ctx.actor, &id).await?;
     let Some(p) = pack.aggregate.as_ref() else { return Err(AppError::NotFound) };
-    let page = ctx.page(&format!("Transfer pack: {}'s plan", p.child_name), "/plans");
+    let mut page = ctx.page(&format!("Transfer pack: {}'s plan", p.child_name), "/plans");
+    if q.done.as_deref() == Some("core-group-cancelled") {
+        page.notice = Some(
+            "The transfer out is recorded and the plan has ended. The core group meeting that was arranged is \
+             cancelled, and everyone invited has been told."
+                .into(),
+        );
+    }
     Ok(view::render(&PackPage { page: &page, pack: &pack, p }))
 }
