@@ -909,6 +909,43 @@ pub async fn transfer_out(ops: &Ops, actor: &Actor, id: &str, v: i64, b: Transfe
     })
 }
 
+/// PLAN-05, TIME-02: the sending authority's consent to share the transfer pack, given after
+/// the transfer out was recorded.
+#[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"consent": true}))]
+pub struct SharePackInput {
+    /// This authority consents to share the transfer pack with the receiving authority.
+    pub consent: bool,
+}
+
+/// PLAN-05, TIME-02: what recording the consent to share the pack later answers.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PackShared {
+    pub plan_id: String,
+    /// The transfer offered to the receiving authority, which now sees the pack.
+    pub transfer_id: String,
+}
+
+/// PLAN-05, TIME-02: the sending authority consents, after the transfer out was recorded, to
+/// share the transfer pack with the receiving authority (a tenant here) while the transfer
+/// waits for its answer; recorded with who and when and audited in both tenants.
+pub async fn share_pack(ops: &Ops, actor: &Actor, id: &str, b: SharePackInput) -> Result<PackShared> {
+    let allowed = authorize_plan(ops, actor, Action::ChangePlan, id).await?;
+    if !b.consent {
+        return Err(OpsError::invalid("consent", "Confirm that your authority consents to share the transfer pack."));
+    }
+    match plans::share_pack_later(&ops.db, id, &allowed.authority_id, actor.user_id.as_str()).await? {
+        plans::PackShare::Shared(transfer_id) => Ok(PackShared { plan_id: id.to_owned(), transfer_id }),
+        plans::PackShare::AlreadyShared => {
+            Err(OpsError::invalid("share_pack", "The transfer pack is already shared with the receiving authority."))
+        }
+        plans::PackShare::NoTransfer => Err(OpsError::invalid(
+            "share_pack",
+            "This plan has no transfer to another authority of this installation waiting for an answer.",
+        )),
+    }
+}
+
 /// One line of a transfer pack's chronology.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ChronologyEntry {

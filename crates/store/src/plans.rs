@@ -963,3 +963,85 @@ pub async fn adult_name(db: &Db, family_id: &str, adult_id: &str) -> Result<Opti
         .await?;
     row.map(|r| Ok(format!("{} {}", text(&r, "given_name")?, text(&r, "family_name")?))).transpose()
 }
+
+/// What recording the consent to share the transfer pack after the transfer out found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PackShare {
+    /// Recorded now: the receiving authority sees the pack (the transfer's id).
+    Shared(String),
+    /// Already shared (at the transfer out or since).
+    AlreadyShared,
+    /// No transfer of this plan offered to another tenant is waiting for an answer.
+    NoTransfer,
+}
+
+/// PLAN-05, TIME-02: the sending authority consents, after the transfer out, to share the
+/// transfer pack with the receiving tenant (while the transfer waits for its answer): recorded
+/// with who and when, audited in both tenants (the receiving one without the plan's id), in
+/// one transaction.
+pub async fn share_pack_later(db: &Db, plan_id: &str, from: &AuthorityId, actor: &str) -> Result<PackShare> {
+    let mut tx = db.begin().await?;
+    let Some(row) = sqlx::query(
+        "SELECT id, to_authority_id, pack_shared_at FROM plan_transfer WHERE plan_id = $1 AND from_authority_id = $2 \
+         AND state = 'pending'",
+    )
+    .bind(plan_id)
+    .bind(from.as_str())
+    .fetch_optional(&mut *tx)
+    .await?
+    else {
+        return Ok(PackShare::NoTransfer);
+    };
+    if opt_text(&row, "pack_shared_at")?.is_some() {
+        return Ok(PackShare::AlreadyShared);
+    }
+    let (id, to) = (text(&row, "id")?, text(&row, "to_authority_id")?);
+    let now = tx.now();
+    let n = sqlx::query(
+        "UPDATE plan_transfer SET pack_shared_by = $1, pack_shared_at = $2 WHERE id = $3 AND pack_shared_at IS NULL \
+         AND state = 'pending'",
+    )
+    .bind(actor)
+    .bind(&now)
+    .bind(&id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if n != 1 {
+        return Ok(PackShare::AlreadyShared);
+    }
+    let after = json!({ "transfer_id": id, "plan_id": plan_id, "from": from.as_str(), "to": to,
+        "pack_shared": true, "pack_shared_by": actor, "pack_shared_at": now });
+    for (authority, entity_type, entity_id) in
+        [(from.as_str(), "plan", plan_id), (to.as_str(), "plan-transfer", id.as_str())]
+    {
+        let after = if authority == from.as_str() { after.clone() } else { for_receiving(&after) };
+        audit::record(
+            &mut tx,
+            Entry {
+                authority_id: authority,
+                actor,
+                kind: EventKind::Change,
+                action: "plan.transfer.share-pack",
+                entity_type,
+                entity_id,
+                before: json!({ "pack_shared": false }),
+                after,
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(PackShare::Shared(id))
+}
+
+/// Whether this plan's transfer to another tenant waits for its answer with the pack not yet
+/// shared (the sending authority may still consent to share it).
+pub async fn pack_not_yet_shared(db: &Db, plan_id: &str) -> Result<bool> {
+    let row =
+        sqlx::query("SELECT id FROM plan_transfer WHERE plan_id = $1 AND state = 'pending' AND pack_shared_at IS NULL")
+            .bind(plan_id)
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(row.is_some())
+}
