@@ -347,6 +347,8 @@ pub async fn share_transfer_pack(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Res {
+    // The policy first: someone who may not change the plan learns nothing from the body.
+    plan::authorize_plan(&state.ops, &ctx.actor, Action::ChangePlan, &id).await.map_err(ApiError::plan)?;
     let b = crate::api_conferences::read_input::<plan::SharePackInput>(&body)?;
     Ok(Json(plan::share_pack(&state.ops, &ctx.actor, &id, b).await.map_err(ApiError::plan)?).into_response())
 }
