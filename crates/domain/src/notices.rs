@@ -952,6 +952,32 @@ pub fn core_group_cancelled(
     )
 }
 
+/// PLAN-05, issue 13: the core group meeting arranged is cancelled because the plan ended:
+/// no next meeting to wait for. Like the other core group notices, no child or family name.
+pub fn core_group_cancelled_plan_ended(
+    authority: &str,
+    nation: Nation,
+    a: &crate::plan::ArrangedCoreGroup,
+    language: CalendarLanguage,
+) -> Notice {
+    let body_en = format!(
+        "The core group meeting {authority} invited you to on {} has been cancelled because the plan has ended. \
+         The core group will not meet again for this plan.",
+        core_group_when(a, false)
+    );
+    let body_cy = format!(
+        "Mae'r cyfarfod grŵp craidd y gwahoddodd {authority} chi iddo ar {} wedi'i ganslo oherwydd bod y cynllun \
+         wedi dod i ben. Ni fydd y grŵp craidd yn cyfarfod eto ar gyfer y cynllun hwn.",
+        core_group_when(a, true)
+    );
+    in_language(
+        nation,
+        language,
+        Notice { subject: format!("A core group meeting on {} is cancelled", date_en(a.on)), body: body_en },
+        Notice { subject: format!("Mae cyfarfod grŵp craidd ar {} wedi'i ganslo", date_cy(a.on)), body: body_cy },
+    )
+}
+
 /// How long a core group meeting is put in people's calendars for.
 pub const CORE_GROUP_CALENDAR_MINUTES: i64 = 90;
 

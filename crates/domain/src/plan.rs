@@ -1298,6 +1298,23 @@ impl Plan {
         Ok(current)
     }
 
+    /// PLAN-05, CG-02: a plan that has ended has no core group meeting to come: the meeting
+    /// arranged next, if any, is cancelled with the plan's ending as the reason, by the person
+    /// (or the conference's closing) that ended it. Returns the cancelled arrangement, to tell
+    /// everyone invited as for a cancellation by hand. Nothing is done to a plan still open.
+    pub fn cancel_core_group_as_ended(&mut self, by: &UserId, now: DateTime<Utc>) -> Option<ArrangedCoreGroup> {
+        let ended = self.ended.as_ref()?;
+        let current = self.arrangements.next.take()?;
+        let reason = format!("The plan ended on {}: {}.", ended.on, ended.reason.label());
+        self.arrangements.cancelled.push(CancelledCoreGroup {
+            meeting: current.clone(),
+            reason,
+            by: by.clone(),
+            at: now,
+        });
+        Some(current)
+    }
+
     /// CG-02: the meeting arranged next, if any.
     pub fn arranged_core_group(&self) -> Option<&ArrangedCoreGroup> {
         self.arrangements.next.as_ref()

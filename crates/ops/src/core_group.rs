@@ -17,6 +17,7 @@ use chrono::{NaiveDate, NaiveTime};
 use confer_domain::access::{Action, Actor};
 use confer_domain::notices::{self, Audience, CalendarLanguage};
 use confer_domain::plan::{ArrangedCoreGroup, CoreGroupSlot, Member, Plan, PlanError};
+use confer_domain::timescales::{LateReason, LateReasonRecord};
 use confer_store::plan_people::{save_arrangement, ArrangementChange, ArrangementMail};
 use confer_store::versioned::SaveError;
 use serde::{Deserialize, Serialize};
@@ -40,6 +41,11 @@ pub struct ArrangeInput {
     /// Why it meets after the day the core group is due by (needed only then).
     #[serde(default)]
     pub late_reason: Option<String>,
+    /// QA-02: which of the late reasons of the deadlines it is ("other" when not given); kept,
+    /// with `late_reason` as its details, on the core group's missed deadline (CG-02).
+    #[serde(default)]
+    #[schema(value_type = Option<String>, example = "professional-unavailable")]
+    pub late_reason_kind: Option<confer_domain::timescales::LateReason>,
 }
 
 /// CG-02: the arranged meeting's new day, time or place, and why it moves.
@@ -104,11 +110,12 @@ fn refused(e: SaveError<PlanError>) -> OpsError {
 /// leads the plan, and reads it in confer), in their language; an adult excluded from the
 /// whole of the latest conference is not told of the meeting's day (EXC-04, as the plan's
 /// page in the portal gives them no core group date).
-fn messages(
+pub(crate) fn messages(
     readers: &NotesReaders,
     a: &ArrangedCoreGroup,
     change: ArrangementChange,
     actor: &Actor,
+    plan_ended: bool,
 ) -> Vec<ArrangementMail> {
     let (name, nation) = (readers.authority.name.as_str(), readers.authority.nation);
     let mut out = Vec::new();
@@ -148,6 +155,10 @@ fn messages(
                 (notices::core_group_invitation(name, nation, a, audience, language), "core-group-invitation")
             }
             ArrangementChange::Moved => (notices::core_group_moved(name, nation, a, language), "core-group-moved"),
+            // PLAN-05: cancelled because the plan ended: no next meeting to wait for.
+            ArrangementChange::Cancelled if plan_ended => {
+                (notices::core_group_cancelled_plan_ended(name, nation, a, language), "core-group-cancellation")
+            }
             ArrangementChange::Cancelled => {
                 (notices::core_group_cancelled(name, nation, a, language), "core-group-cancellation")
             }
@@ -175,20 +186,30 @@ fn messages(
     out
 }
 
+/// CG-02, QA-02: the late reason given, as a deadline keeps it (the kind chosen, "other" when
+/// none was, and the words as its details); none when no words were given.
+fn late_of(b: &ArrangeInput) -> Result<Option<LateReasonRecord>> {
+    let Some(words) = b.late_reason.as_deref().map(str::trim).filter(|w| !w.is_empty()) else { return Ok(None) };
+    LateReasonRecord::new(b.late_reason_kind.unwrap_or(LateReason::Other), words)
+        .map(Some)
+        .map_err(|e| OpsError::invalid("late_reason", e.to_string()))
+}
+
 async fn change(
     ops: &Ops,
     actor: &Actor,
     plan_id: &str,
     version: i64,
     kind: ArrangementChange,
+    late: Option<LateReasonRecord>,
     operation: impl FnOnce(&mut Plan, &confer_domain::plan::PlanActing) -> std::result::Result<ArrangedCoreGroup, PlanError>,
 ) -> Result<ArrangementChanged> {
     let allowed: PlanAllowed = authorize_plan(ops, actor, Action::ChangePlan, plan_id).await?;
     let who = acting(ops, actor, &allowed).await?;
     let readers = NotesReaders::load(ops, &allowed, plan_id).await?;
-    let (number, v) = save_arrangement(&ops.db, plan_id, version, actor.user_id.as_str(), kind, |p| {
+    let (number, v) = save_arrangement(&ops.db, plan_id, version, actor.user_id.as_str(), kind, late.as_ref(), |p| {
         let a = operation(p, &who)?;
-        let mails = messages(&readers, &a, kind, actor);
+        let mails = messages(&readers, &a, kind, actor, false);
         Ok((a.number, a.number, mails))
     })
     .await
@@ -205,8 +226,9 @@ pub async fn arrange(
     b: ArrangeInput,
 ) -> Result<ArrangementChanged> {
     let s = slot(&b)?;
+    let late = late_of(&b)?;
     let (today, now) = (ops.clock.today(), ops.clock.now());
-    change(ops, actor, plan_id, version, ArrangementChange::Arranged, |p, who| {
+    change(ops, actor, plan_id, version, ArrangementChange::Arranged, late, |p, who| {
         p.arrange_core_group(who, s, today, now)?;
         p.arranged_core_group().cloned().ok_or(PlanError::NothingArranged)
     })
@@ -222,8 +244,9 @@ pub async fn move_meeting(
     b: MoveInput,
 ) -> Result<ArrangementChanged> {
     let s = slot(&b.when)?;
+    let late = late_of(&b.when)?;
     let (today, now) = (ops.clock.today(), ops.clock.now());
-    change(ops, actor, plan_id, version, ArrangementChange::Moved, |p, who| {
+    change(ops, actor, plan_id, version, ArrangementChange::Moved, late, |p, who| {
         p.move_core_group(who, s, &b.reason, today, now)?;
         p.arranged_core_group().cloned().ok_or(PlanError::NothingArranged)
     })
@@ -239,7 +262,7 @@ pub async fn cancel(
     b: CancelInput,
 ) -> Result<ArrangementChanged> {
     let now = ops.clock.now();
-    change(ops, actor, plan_id, version, ArrangementChange::Cancelled, |p, who| {
+    change(ops, actor, plan_id, version, ArrangementChange::Cancelled, None, |p, who| {
         p.cancel_core_group(who, &b.reason, now)
     })
     .await

@@ -238,6 +238,45 @@ pub struct PlanChanged {
     /// made, so nothing was sent to them: send them the notes another way.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub letters_not_made: Vec<String>,
+    /// PLAN-05: the core group meeting that was arranged and is cancelled because the plan
+    /// ended (everyone invited is told).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub core_group_cancelled: Option<CoreGroupCancelled>,
+}
+
+/// PLAN-05, CG-02: the arranged core group meeting cancelled because the plan ended.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CoreGroupCancelled {
+    /// The arrangement's number on the plan.
+    pub number: u32,
+    #[schema(value_type = String, format = Date)]
+    pub on: NaiveDate,
+    /// "HH:MM", UK time.
+    pub at: String,
+}
+
+impl CoreGroupCancelled {
+    fn of(a: &confer_domain::plan::ArrangedCoreGroup) -> Self {
+        CoreGroupCancelled { number: a.number, on: a.on, at: a.at.format("%H:%M").to_string() }
+    }
+}
+
+/// PLAN-05, CG-02: once `p` has ended, its arranged core group meeting (if any) is cancelled
+/// and each member invited gets the cancellation, as for one by hand.
+fn cancel_as_ended(
+    p: &mut Plan,
+    readers: &NotesReaders,
+    actor: &Actor,
+    now: chrono::DateTime<chrono::Utc>,
+) -> (Option<CoreGroupCancelled>, Option<confer_store::plan_people::EndedMeeting>) {
+    use confer_store::plan_people::{ArrangementChange, EndedMeeting};
+    match p.cancel_core_group_as_ended(&actor.user_id, now) {
+        Some(a) => {
+            let mails = crate::core_group::messages(readers, &a, ArrangementChange::Cancelled, actor, true);
+            (Some(CoreGroupCancelled::of(&a)), Some(EndedMeeting { number: a.number, mails }))
+        }
+        None => (None, None),
+    }
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -281,7 +320,13 @@ pub async fn change_outline(ops: &Ops, actor: &Actor, id: &str, v: i64, b: Outli
     let ((), v) =
         plans::save(&ops.db, id, v, actor.user_id.as_str(), "plan.outline", |p| p.change_outline(&who, outline))
             .await?;
-    Ok(PlanChanged { plan_id: id.to_owned(), version: v, number: None, letters_not_made: Vec::new() })
+    Ok(PlanChanged {
+        plan_id: id.to_owned(),
+        version: v,
+        number: None,
+        letters_not_made: Vec::new(),
+        core_group_cancelled: None,
+    })
 }
 
 /// PLAN-02: a new action.
@@ -305,7 +350,13 @@ pub async fn add_action(ops: &Ops, actor: &Actor, id: &str, v: i64, b: NewAction
         p.add_action(&who, &b.what, b.owner, owner_name, b.due, today)
     })
     .await?;
-    Ok(PlanChanged { plan_id: id.to_owned(), version: v, number: Some(n), letters_not_made: Vec::new() })
+    Ok(PlanChanged {
+        plan_id: id.to_owned(),
+        version: v,
+        number: Some(n),
+        letters_not_made: Vec::new(),
+        core_group_cancelled: None,
+    })
 }
 
 /// PLAN-02: an action's new status, with a note ("not done" needs the reason).
@@ -333,7 +384,13 @@ pub async fn update_action(
         p.update_action(&who, number, b.status, &b.note, now)
     })
     .await?;
-    Ok(PlanChanged { plan_id: id.to_owned(), version: v, number: Some(number), letters_not_made: Vec::new() })
+    Ok(PlanChanged {
+        plan_id: id.to_owned(),
+        version: v,
+        number: Some(number),
+        letters_not_made: Vec::new(),
+        core_group_cancelled: None,
+    })
 }
 
 /// PLAN-05: the plan ends because the child moved away, turned 18, died or was adopted (or, for
@@ -361,11 +418,28 @@ pub async fn end(ops: &Ops, actor: &Actor, id: &str, v: i64, b: EndInput) -> Res
     }
     let child = plans::load(&ops.db, id).await?.plan.child_id;
     let born_on = plans::child_born_on(&ops.db, child.as_str()).await?;
-    let ((), v) = plans::save(&ops.db, id, v, actor.user_id.as_str(), "plan.end", |p| {
-        p.end_for(&who, b.reason, &b.details, on, born_on)
-    })
+    let readers = NotesReaders::load(ops, &allowed, id).await?;
+    let now = ops.clock.now();
+    let (cancelled, _, v) = confer_store::plan_people::save_ending(
+        &ops.db,
+        id,
+        v,
+        actor.user_id.as_str(),
+        "plan.end",
+        |p| {
+            p.end_for(&who, b.reason, &b.details, on, born_on)?;
+            Ok(cancel_as_ended(p, &readers, actor, now))
+        },
+        None,
+    )
     .await?;
-    Ok(PlanChanged { plan_id: id.to_owned(), version: v, number: None, letters_not_made: Vec::new() })
+    Ok(PlanChanged {
+        plan_id: id.to_owned(),
+        version: v,
+        number: None,
+        letters_not_made: Vec::new(),
+        core_group_cancelled: cancelled,
+    })
 }
 
 /// CG-03: one core group meeting as a client sends it. Members are named as in the plan's
@@ -470,7 +544,13 @@ pub async fn core_group_meeting(
             Ok(((n, letters_not_made(&mails)), mails))
         })
         .await?;
-    Ok(PlanChanged { plan_id: id.to_owned(), version: v, number: Some(n), letters_not_made: not_made })
+    Ok(PlanChanged {
+        plan_id: id.to_owned(),
+        version: v,
+        number: Some(n),
+        letters_not_made: not_made,
+        core_group_cancelled: None,
+    })
 }
 
 /// What the notes of a core group meeting need to know of its members before the meeting is
@@ -608,7 +688,13 @@ pub async fn bring_review_forward(
         p.bring_review_forward(&who, b.on, &b.reason, today)
     })
     .await?;
-    Ok(PlanChanged { plan_id: id.to_owned(), version: v, number: None, letters_not_made: Vec::new() })
+    Ok(PlanChanged {
+        plan_id: id.to_owned(),
+        version: v,
+        number: None,
+        letters_not_made: Vec::new(),
+        core_group_cancelled: None,
+    })
 }
 
 /// An action owner's name in words: a professional of the authority or an adult of the family.
@@ -673,7 +759,13 @@ pub async fn change_child_in_need(
         p.change_child_in_need(&who, details)
     })
     .await?;
-    Ok(PlanChanged { plan_id: id.to_owned(), version: v, number: None, letters_not_made: Vec::new() })
+    Ok(PlanChanged {
+        plan_id: id.to_owned(),
+        version: v,
+        number: None,
+        letters_not_made: Vec::new(),
+        core_group_cancelled: None,
+    })
 }
 
 /// PLAN-04: a network meeting reviews a child in need plan: attendance, progress on each open
@@ -712,7 +804,13 @@ pub async fn network_meeting(
         p.record_network_meeting(&who, input, next, today, now)
     })
     .await?;
-    Ok(PlanChanged { plan_id: id.to_owned(), version: v, number: Some(n), letters_not_made: Vec::new() })
+    Ok(PlanChanged {
+        plan_id: id.to_owned(),
+        version: v,
+        number: Some(n),
+        letters_not_made: Vec::new(),
+        core_group_cancelled: None,
+    })
 }
 
 /// PLAN-05, TIME-02: the child moved to another authority.
@@ -744,6 +842,10 @@ pub struct TransferredOut {
     pub transfer_in_due_by: Option<NaiveDate>,
     /// Whether the receiving authority is a tenant here and was offered the transfer.
     pub offered_here: bool,
+    /// PLAN-05: the core group meeting that was arranged and is cancelled because the plan
+    /// ended (everyone invited is told).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub core_group_cancelled: Option<CoreGroupCancelled>,
 }
 
 /// PLAN-05, TIME-02: records the transfer out and ends the plan, computing the receiving
@@ -778,13 +880,18 @@ pub async fn transfer_out(ops: &Ops, actor: &Actor, id: &str, v: i64, b: Transfe
         due_by: due,
         pack_shared: b.share_pack,
     });
-    let ((), v) = plans::save_with(
+    let readers = NotesReaders::load(ops, &allowed, id).await?;
+    let now = ops.clock.now();
+    let (cancelled, _, v) = confer_store::plan_people::save_ending(
         &ops.db,
         id,
         v,
         actor.user_id.as_str(),
         "plan.transfer-out",
-        |p| p.transfer_out(&who, to, b.moved_on, today),
+        |p| {
+            p.transfer_out(&who, to, b.moved_on, today)?;
+            Ok(cancel_as_ended(p, &readers, actor, now))
+        },
         offer,
     )
     .await
@@ -793,7 +900,50 @@ pub async fn transfer_out(ops: &Ops, actor: &Actor, id: &str, v: i64, b: Transfe
         SaveError::Refused(PlanError::EndBeforeStart { .. }) => OpsError::invalid("moved_on", e.to_string()),
         other => other.into(),
     })?;
-    Ok(TransferredOut { plan_id: id.to_owned(), version: v, transfer_in_due_by: due, offered_here: here.is_some() })
+    Ok(TransferredOut {
+        plan_id: id.to_owned(),
+        version: v,
+        transfer_in_due_by: due,
+        offered_here: here.is_some(),
+        core_group_cancelled: cancelled,
+    })
+}
+
+/// PLAN-05, TIME-02: the sending authority's consent to share the transfer pack, given after
+/// the transfer out was recorded.
+#[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"consent": true}))]
+pub struct SharePackInput {
+    /// This authority consents to share the transfer pack with the receiving authority.
+    pub consent: bool,
+}
+
+/// PLAN-05, TIME-02: what recording the consent to share the pack later answers.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PackShared {
+    pub plan_id: String,
+    /// The transfer offered to the receiving authority, which now sees the pack.
+    pub transfer_id: String,
+}
+
+/// PLAN-05, TIME-02: the sending authority consents, after the transfer out was recorded, to
+/// share the transfer pack with the receiving authority (a tenant here) while the transfer
+/// waits for its answer; recorded with who and when and audited in both tenants.
+pub async fn share_pack(ops: &Ops, actor: &Actor, id: &str, b: SharePackInput) -> Result<PackShared> {
+    let allowed = authorize_plan(ops, actor, Action::ChangePlan, id).await?;
+    if !b.consent {
+        return Err(OpsError::invalid("consent", "Confirm that your authority consents to share the transfer pack."));
+    }
+    match plans::share_pack_later(&ops.db, id, &allowed.authority_id, actor.user_id.as_str()).await? {
+        plans::PackShare::Shared(transfer_id) => Ok(PackShared { plan_id: id.to_owned(), transfer_id }),
+        plans::PackShare::AlreadyShared => {
+            Err(OpsError::invalid("share_pack", "The transfer pack is already shared with the receiving authority."))
+        }
+        plans::PackShare::NoTransfer => Err(OpsError::invalid(
+            "share_pack",
+            "This plan has no transfer to another authority of this installation waiting for an answer.",
+        )),
+    }
 }
 
 /// One line of a transfer pack's chronology.

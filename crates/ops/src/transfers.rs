@@ -122,8 +122,17 @@ pub async fn open(ops: &Ops, actor: &Actor, id: &str) -> Result<IncomingTransfer
                     entity_type,
                     entity_id,
                     before: serde_json::Value::Null,
-                    after: json!({ "transfer_id": t.id, "plan_id": t.plan_id, "by_authority": actor.authority_id.as_str(),
-                        "pack_shared_by": t.pack_shared_by, "pack_shared_at": t.pack_shared_at }),
+                    after: {
+                        let after = json!({ "transfer_id": t.id, "plan_id": t.plan_id,
+                            "by_authority": actor.authority_id.as_str(), "pack_shared_by": t.pack_shared_by,
+                            "pack_shared_at": t.pack_shared_at });
+                        // The receiving tenant's event carries none of the sending tenant's ids.
+                        if authority == t.from_authority_id.as_str() {
+                            after
+                        } else {
+                            plans::for_receiving(&after)
+                        }
+                    },
                 },
             )
             .await?;

@@ -9,7 +9,7 @@ use crate::audit::{self, Entry};
 use crate::deadlines::{insert_deadline, NewDeadline};
 use crate::plans::{change_in, row_from, stored_from_row, PlanRow, Stored, ROW_COLUMNS};
 use crate::versioned::SaveError;
-use crate::{date, int, text, Db, Result, StoreError};
+use crate::{date, int, text, Db, Result, StoreError, Tx};
 use chrono::NaiveDate;
 use confer_domain::audit::EventKind;
 use confer_domain::conference::ConferenceState;
@@ -261,6 +261,7 @@ pub async fn save_arrangement<T>(
     expected_version: i64,
     actor: &str,
     change: ArrangementChange,
+    late: Option<&confer_domain::timescales::LateReasonRecord>,
     operation: impl FnOnce(&mut Plan) -> PlanOutcome<(T, u32, Vec<ArrangementMail>)>,
 ) -> std::result::Result<(T, i64), SaveError<PlanError>> {
     let action = match change {
@@ -270,9 +271,143 @@ pub async fn save_arrangement<T>(
     };
     let mut tx = db.begin().await?;
     let (p, (out, number, mails)) = change_in(&mut tx, id, expected_version, actor, action, operation).await?;
+    if let (Some(late), Some(a)) = (late, p.arranged_core_group()) {
+        late_reason_in(&mut tx, &p, a.on, late, actor).await?;
+    }
+    tell_in(&mut tx, &p, number, change, &mails, actor).await?;
+    tx.commit().await?;
+    Ok((out, expected_version + 1))
+}
+
+/// CG-02, TIME-01, QA-02: a core group meeting arranged (or moved) for after the day its core
+/// group was due by keeps its late reason on that missed deadline, as a conference's deadlines
+/// keep theirs, so the dashboards' late-reasons report counts it. Only the open core group
+/// deadlines of the plan's case due before the meeting's day; audited in the same transaction.
+async fn late_reason_in(
+    tx: &mut Tx,
+    p: &Plan,
+    on: NaiveDate,
+    late: &confer_domain::timescales::LateReasonRecord,
+    actor: &str,
+) -> Result<()> {
+    let missed = sqlx::query(
+        "SELECT id, rule, due_on, late_reason, late_details FROM deadline WHERE case_id = $1 AND rule IN ($2, $3) \
+         AND met_on IS NULL AND cancelled_on IS NULL AND due_on < $4",
+    )
+    .bind(p.case_id.as_str())
+    .bind(DeadlineRule::FirstCoreGroup.as_str())
+    .bind(DeadlineRule::NextCoreGroup.as_str())
+    .bind(on.to_string())
+    .fetch_all(&mut **tx)
+    .await?;
+    for d in &missed {
+        let deadline_id = text(d, "id")?;
+        sqlx::query("UPDATE deadline SET late_reason = $2, late_details = $3 WHERE id = $1")
+            .bind(&deadline_id)
+            .bind(late.reason.as_str())
+            .bind(&late.details)
+            .execute(&mut **tx)
+            .await?;
+        audit::record(
+            tx,
+            Entry {
+                authority_id: p.authority_id.as_str(),
+                actor,
+                kind: EventKind::Change,
+                action: "deadline.late-reason",
+                entity_type: "family",
+                entity_id: p.family_id.as_str(),
+                before: json!({"deadline_id": deadline_id, "rule": text(d, "rule")?, "due": date(d, "due_on")?,
+                    "late_reason": crate::opt_text(d, "late_reason")?}),
+                after: json!({"deadline_id": deadline_id, "late_reason": late, "by": "core group arranged",
+                    "plan_id": p.id, "on": on}),
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// A core group meeting cancelled because its plan ended (PLAN-05): its number and what each
+/// member invited is sent, as for a cancellation by hand.
+pub struct EndedMeeting {
+    pub number: u32,
+    pub mails: Vec<ArrangementMail>,
+}
+
+/// PLAN-05, CG-02: ends a plan (the domain `operation`, which also cancels the core group
+/// meeting arranged next and returns each member's cancellation) at `expected_version`, and in
+/// the same transaction: the transfer offered to another tenant when `offer` is given, and for
+/// the cancelled meeting its audit event, its calendar entry's CANCEL (the same UID, a higher
+/// sequence), the e-mails and letters to the members (letters still waiting withdrawn) and
+/// the audit event of who was told.
+pub async fn save_ending<T>(
+    db: &Db,
+    id: &str,
+    expected_version: i64,
+    actor: &str,
+    action: &str,
+    operation: impl FnOnce(&mut Plan) -> PlanOutcome<(T, Option<EndedMeeting>)>,
+    offer: Option<crate::plans::OfferedTransfer<'_>>,
+) -> std::result::Result<(T, Option<u32>, i64), SaveError<PlanError>> {
+    let mut tx = db.begin().await?;
+    let (p, (out, ended)) = change_in(&mut tx, id, expected_version, actor, action, operation).await?;
+    if let Some(o) = offer {
+        crate::plans::offer_transfer(&mut tx, &p, &o, actor).await?;
+    }
+    let cancelled = match ended {
+        Some(m) => {
+            cancel_for_ending_in(&mut tx, &p, &m, actor).await?;
+            Some(m.number)
+        }
+        None => None,
+    };
+    tx.commit().await?;
+    Ok((out, cancelled, expected_version + 1))
+}
+
+/// In the transaction that ended plan `p`: the audit event of its arranged meeting's
+/// cancellation (why: the plan ended), and everyone invited told as for a cancellation.
+pub(crate) async fn cancel_for_ending_in(tx: &mut Tx, p: &Plan, m: &EndedMeeting, actor: &str) -> Result<()> {
+    let meeting = meeting_key(p.id.as_str(), m.number);
+    let reason = p.arrangements.cancelled.iter().rev().find(|c| c.meeting.number == m.number).map(|c| c.reason.clone());
+    audit::record(
+        tx,
+        Entry {
+            authority_id: p.authority_id.as_str(),
+            actor,
+            kind: EventKind::Change,
+            action: "plan.core-group.cancel",
+            entity_type: "plan",
+            entity_id: p.id.as_str(),
+            before: json!({ "meeting": meeting }),
+            after: json!({ "meeting": meeting, "cancelled": true, "reason": reason, "plan_ended": true }),
+        },
+    )
+    .await?;
+    tell_in(tx, p, m.number, ArrangementChange::Cancelled, &m.mails, actor).await
+}
+
+/// In the change's transaction: the arranged meeting `number` of plan `p`'s calendar entry
+/// (its sequence raised by a move or the cancellation), each member's e-mail with its .ics or
+/// letter on the print list (waiting letters about the meeting withdrawn first), and the audit
+/// event of who was told.
+async fn tell_in(
+    tx: &mut Tx,
+    p: &Plan,
+    number: u32,
+    change: ArrangementChange,
+    mails: &[ArrangementMail],
+    actor: &str,
+) -> Result<()> {
+    let action = match change {
+        ArrangementChange::Arranged => "plan.core-group.arrange",
+        ArrangementChange::Moved => "plan.core-group.move",
+        ArrangementChange::Cancelled => "plan.core-group.cancel",
+    };
     let meeting = meeting_key(p.id.as_str(), number);
     let entry = crate::calendar_entries::sequence(
-        &mut tx,
+        &mut *tx,
         p.authority_id.as_str(),
         p.family_id.as_str(),
         "core-group",
@@ -283,12 +418,12 @@ pub async fn save_arrangement<T>(
     .await?;
     let stamp = tx.clock().now();
     let (mut told, mut posted, mut withdrawn) = (Vec::new(), Vec::new(), Vec::new());
-    for m in &mails {
+    for m in mails {
         let before = if change == ArrangementChange::Arranged {
             crate::documents_sent::Withdrawn::default()
         } else {
             crate::documents_sent::withdraw_waiting(
-                &mut tx,
+                &mut *tx,
                 p.authority_id.as_str(),
                 p.family_id.as_str(),
                 crate::documents_sent::LettersAbout::Meeting(&meeting),
@@ -319,7 +454,7 @@ pub async fn save_arrangement<T>(
                 _ => None,
             };
             crate::outbox::enqueue(
-                &mut tx,
+                &mut *tx,
                 &crate::outbox::NewMessage {
                     id: &crate::new_id(),
                     authority_id: p.authority_id.as_str(),
@@ -341,7 +476,7 @@ pub async fn save_arrangement<T>(
             continue;
         }
         crate::documents_sent::log_for_meeting_in(
-            &mut tx,
+            &mut *tx,
             &crate::documents_sent::NewSent {
                 authority_id: p.authority_id.as_str(),
                 family_id: p.family_id.as_str(),
@@ -362,7 +497,7 @@ pub async fn save_arrangement<T>(
         posted.push(m.member.as_str());
     }
     audit::record(
-        &mut tx,
+        &mut *tx,
         Entry {
             authority_id: p.authority_id.as_str(),
             actor,
@@ -376,8 +511,7 @@ pub async fn save_arrangement<T>(
         },
     )
     .await?;
-    tx.commit().await?;
-    Ok((out, expected_version + 1))
+    Ok(())
 }
 
 /// The key of an arranged core group meeting (its calendar entry and its letters).
@@ -620,3 +754,30 @@ pub async fn write_young_persons_version(
 }
 
 use sqlx::Row;
+
+/// CG-02: the core group meetings arranged (day and "HH:MM") of the open plans of these cases,
+/// by case, in one query per 500 cases: for the "due and overdue" list beside a core group due.
+pub async fn arranged_for_cases(db: &Db, case_ids: &[&str]) -> Result<Vec<(String, NaiveDate, String)>> {
+    let mut out = Vec::new();
+    for chunk in case_ids.chunks(500) {
+        let placeholders: Vec<String> = (1..=chunk.len()).map(|k| format!("${k}")).collect();
+        let sql = format!(
+            "SELECT case_id, core_group_arranged_on, core_group_arranged_time FROM plan WHERE case_id IN ({}) \
+             AND ended_on IS NULL AND core_group_arranged_on IS NOT NULL ORDER BY core_group_arranged_on",
+            placeholders.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        for row in q.fetch_all(db.pool()).await? {
+            let Some(on) = date(&row, "core_group_arranged_on")? else { continue };
+            out.push((
+                text(&row, "case_id")?,
+                on,
+                crate::opt_text(&row, "core_group_arranged_time")?.unwrap_or_default(),
+            ));
+        }
+    }
+    Ok(out)
+}

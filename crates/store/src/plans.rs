@@ -327,7 +327,7 @@ pub async fn save_with<T>(
     Ok((out, expected_version + 1))
 }
 
-async fn offer_transfer(tx: &mut Tx, p: &Plan, o: &OfferedTransfer<'_>, actor: &str) -> Result<()> {
+pub(crate) async fn offer_transfer(tx: &mut Tx, p: &Plan, o: &OfferedTransfer<'_>, actor: &str) -> Result<()> {
     let id = crate::new_id();
     let now = tx.now();
     sqlx::query(
@@ -346,13 +346,15 @@ async fn offer_transfer(tx: &mut Tx, p: &Plan, o: &OfferedTransfer<'_>, actor: &
     .bind(o.pack_shared.then_some(now.as_str()))
     .execute(&mut **tx)
     .await?;
-    // Each tenant's audit trail shows the transfer; the receiving one sees no names.
+    // Each tenant's audit trail shows the transfer; the receiving one sees no names and none
+    // of the sending tenant's ids but the transfer's own (not its plan's: a tenant leak).
     let after = json!({ "transfer_id": id, "plan_id": p.id.as_str(), "from": p.authority_id.as_str(),
         "to": o.to_authority.as_str(), "notified_on": o.notified_on, "due_by": o.due_by,
         "pack_shared": o.pack_shared });
     for (authority, entity_type, entity_id) in
         [(p.authority_id.as_str(), "plan", p.id.as_str()), (o.to_authority.as_str(), "plan-transfer", id.as_str())]
     {
+        let after = if authority == p.authority_id.as_str() { after.clone() } else { for_receiving(&after) };
         audit::record(
             tx,
             Entry {
@@ -363,12 +365,24 @@ async fn offer_transfer(tx: &mut Tx, p: &Plan, o: &OfferedTransfer<'_>, actor: &
                 entity_type,
                 entity_id,
                 before: Value::Null,
-                after: after.clone(),
+                after,
             },
         )
         .await?;
     }
     Ok(())
+}
+
+/// PLAN-05, TIME-02: an audit event's details as the receiving tenant keeps them: without the
+/// sending tenant's plan id or the id of the person there who shared the pack (the transfer's
+/// own id names the transfer in both tenants).
+pub fn for_receiving(after: &Value) -> Value {
+    let mut v = after.clone();
+    if let Value::Object(o) = &mut v {
+        o.remove("plan_id");
+        o.remove("pack_shared_by");
+    }
+    v
 }
 
 /// A transfer offered to this authority by another tenant: pending, accepted or declined.
@@ -493,6 +507,7 @@ pub async fn answer_transfer(
         (t.from_authority_id.as_str(), "plan", t.plan_id.as_str()),
         (to_authority.as_str(), "plan-transfer", t.id.as_str()),
     ] {
+        let after = if authority == t.from_authority_id.as_str() { after.clone() } else { for_receiving(&after) };
         audit::record(
             tx,
             Entry {
@@ -503,7 +518,7 @@ pub async fn answer_transfer(
                 entity_type,
                 entity_id,
                 before: json!({ "state": "pending" }),
-                after: after.clone(),
+                after,
             },
         )
         .await?;
@@ -948,4 +963,86 @@ pub async fn adult_name(db: &Db, family_id: &str, adult_id: &str) -> Result<Opti
         .fetch_optional(db.pool())
         .await?;
     row.map(|r| Ok(format!("{} {}", text(&r, "given_name")?, text(&r, "family_name")?))).transpose()
+}
+
+/// What recording the consent to share the transfer pack after the transfer out found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PackShare {
+    /// Recorded now: the receiving authority sees the pack (the transfer's id).
+    Shared(String),
+    /// Already shared (at the transfer out or since).
+    AlreadyShared,
+    /// No transfer of this plan offered to another tenant is waiting for an answer.
+    NoTransfer,
+}
+
+/// PLAN-05, TIME-02: the sending authority consents, after the transfer out, to share the
+/// transfer pack with the receiving tenant (while the transfer waits for its answer): recorded
+/// with who and when, audited in both tenants (the receiving one without the plan's id), in
+/// one transaction.
+pub async fn share_pack_later(db: &Db, plan_id: &str, from: &AuthorityId, actor: &str) -> Result<PackShare> {
+    let mut tx = db.begin().await?;
+    let Some(row) = sqlx::query(
+        "SELECT id, to_authority_id, pack_shared_at FROM plan_transfer WHERE plan_id = $1 AND from_authority_id = $2 \
+         AND state = 'pending'",
+    )
+    .bind(plan_id)
+    .bind(from.as_str())
+    .fetch_optional(&mut *tx)
+    .await?
+    else {
+        return Ok(PackShare::NoTransfer);
+    };
+    if opt_text(&row, "pack_shared_at")?.is_some() {
+        return Ok(PackShare::AlreadyShared);
+    }
+    let (id, to) = (text(&row, "id")?, text(&row, "to_authority_id")?);
+    let now = tx.now();
+    let n = sqlx::query(
+        "UPDATE plan_transfer SET pack_shared_by = $1, pack_shared_at = $2 WHERE id = $3 AND pack_shared_at IS NULL \
+         AND state = 'pending'",
+    )
+    .bind(actor)
+    .bind(&now)
+    .bind(&id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if n != 1 {
+        return Ok(PackShare::AlreadyShared);
+    }
+    let after = json!({ "transfer_id": id, "plan_id": plan_id, "from": from.as_str(), "to": to,
+        "pack_shared": true, "pack_shared_by": actor, "pack_shared_at": now });
+    for (authority, entity_type, entity_id) in
+        [(from.as_str(), "plan", plan_id), (to.as_str(), "plan-transfer", id.as_str())]
+    {
+        let after = if authority == from.as_str() { after.clone() } else { for_receiving(&after) };
+        audit::record(
+            &mut tx,
+            Entry {
+                authority_id: authority,
+                actor,
+                kind: EventKind::Change,
+                action: "plan.transfer.share-pack",
+                entity_type,
+                entity_id,
+                before: json!({ "pack_shared": false }),
+                after,
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(PackShare::Shared(id))
+}
+
+/// Whether this plan's transfer to another tenant waits for its answer with the pack not yet
+/// shared (the sending authority may still consent to share it).
+pub async fn pack_not_yet_shared(db: &Db, plan_id: &str) -> Result<bool> {
+    let row =
+        sqlx::query("SELECT id FROM plan_transfer WHERE plan_id = $1 AND state = 'pending' AND pack_shared_at IS NULL")
+            .bind(plan_id)
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(row.is_some())
 }

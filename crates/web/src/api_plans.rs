@@ -41,6 +41,7 @@ use utoipa::OpenApi;
         change_child_in_need,
         network_meeting,
         transfer_out,
+        share_transfer_pack,
         transfer_pack,
         child_timeline,
         incoming_transfers,
@@ -64,6 +65,9 @@ use utoipa::OpenApi;
         plan::ServiceInput,
         plan::TransferOutInput,
         plan::TransferredOut,
+        plan::PackShared,
+        plan::SharePackInput,
+        plan::CoreGroupCancelled,
         plan::TransferPack,
         plan::PackConference,
         plan::ChronologyEntry,
@@ -330,6 +334,23 @@ pub async fn transfer_out(
     let t = plan::transfer_out(&state.ops, &ctx.actor, &id, v, b).await.map_err(ApiError::plan)?;
     let version = t.version;
     Ok(versioned_json(t, version))
+}
+
+/// PLAN-05, TIME-02: the sending authority consents, after the transfer out, to share the
+/// transfer pack with the receiving authority (a tenant here); audited in both tenants.
+#[utoipa::path(post, path = "/api/v1/plans/{plan_id}/transfer-out/share-pack", params(("plan_id" = String, Path)),
+    request_body = plan::SharePackInput,
+    responses((status = 200, body = plan::PackShared), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn share_transfer_pack(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Res {
+    // The policy first: someone who may not change the plan learns nothing from the body.
+    plan::authorize_plan(&state.ops, &ctx.actor, Action::ChangePlan, &id).await.map_err(ApiError::plan)?;
+    let b = crate::api_conferences::read_input::<plan::SharePackInput>(&body)?;
+    Ok(Json(plan::share_pack(&state.ops, &ctx.actor, &id, b).await.map_err(ApiError::plan)?).into_response())
 }
 
 /// PLAN-05, TIME-02: the transfer pack for the receiving authority: the plan, the latest

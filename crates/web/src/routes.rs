@@ -283,6 +283,7 @@ pub const ROUTES: &[Route] = &[
     r("POST", "/api/v1/plans/{plan_id}/child-in-need", Record(Action::ChangePlan)),
     r("POST", "/api/v1/plans/{plan_id}/network-meetings", Record(Action::ChangePlan)),
     r("POST", "/api/v1/plans/{plan_id}/transfer-out", Record(Action::ChangePlan)),
+    r("POST", "/api/v1/plans/{plan_id}/transfer-out/share-pack", Record(Action::ChangePlan)),
     r("GET", "/api/v1/plans/{plan_id}/transfer-pack", Record(Action::ViewPlan)),
     r("GET", "/api/v1/transfers", Authority(Action::ViewIncomingTransfers)),
     r("GET", "/api/v1/transfers/{transfer_id}", Authority(Action::ViewIncomingTransfers)),
@@ -355,6 +356,7 @@ pub const ROUTES: &[Route] = &[
     r("POST", "/plans/{plan_id}/child-in-need", Record(Action::ChangePlan)),
     r("POST", "/plans/{plan_id}/network-meeting", Record(Action::ChangePlan)),
     r("POST", "/plans/{plan_id}/transfer-out", Record(Action::ChangePlan)),
+    r("POST", "/plans/{plan_id}/transfer-pack/share", Record(Action::ChangePlan)),
     r("GET", "/plans/{plan_id}/transfer-pack", Record(Action::ViewPlan)),
     r("GET", "/transfers", Authority(Action::ViewIncomingTransfers)),
     r("GET", "/transfers/{transfer_id}", Authority(Action::ViewIncomingTransfers)),
@@ -679,6 +681,7 @@ pub fn router(state: SharedState) -> Router {
         .route("/api/v1/plans/{plan_id}/child-in-need", post(crate::api_plans::change_child_in_need))
         .route("/api/v1/plans/{plan_id}/network-meetings", post(crate::api_plans::network_meeting))
         .route("/api/v1/plans/{plan_id}/transfer-out", post(crate::api_plans::transfer_out))
+        .route("/api/v1/plans/{plan_id}/transfer-out/share-pack", post(crate::api_plans::share_transfer_pack))
         .route("/api/v1/plans/{plan_id}/transfer-pack", get(crate::api_plans::transfer_pack))
         .route("/api/v1/transfers", get(crate::api_plans::incoming_transfers))
         .route("/api/v1/transfers/{transfer_id}", get(crate::api_plans::incoming_transfer))
@@ -723,6 +726,7 @@ pub fn router(state: SharedState) -> Router {
         .route("/plans/{plan_id}/child-in-need", post(pages::plan_after::child_in_need))
         .route("/plans/{plan_id}/network-meeting", post(pages::plan_after::network_meeting))
         .route("/plans/{plan_id}/transfer-out", post(pages::plan_after::transfer_out))
+        .route("/plans/{plan_id}/transfer-pack/share", post(pages::plan_after::share_pack))
         .route("/plans/{plan_id}/transfer-pack", get(pages::plan_after::transfer_pack))
         .route("/transfers", get(pages::transfers::list))
         .route("/transfers/{transfer_id}", get(pages::transfers::show))

@@ -1429,3 +1429,94 @@ async fn lang_04_the_outcome_e_mail_and_the_record_sent_follow_a_welsh_speakers_
     let text = String::from_utf8(copy.bytes).unwrap();
     assert!(text.contains("Record of the child protection conference"), "{text}");
 }
+
+/// PLAN-05, CG-02: ending a plan while a core group meeting is arranged cancels the meeting in
+/// the same transaction: everyone invited gets the cancellation by SMTP (the calendar entry's
+/// CANCEL with the same UID and a higher SEQUENCE, the words saying the plan ended), a letter
+/// still waiting is withdrawn, the cancellation is audited, and the person ending the plan is
+/// told in the answer.
+#[tokio::test]
+async fn ending_a_plan_cancels_its_arranged_core_group_meeting_by_smtp_plan_05_cg_02() {
+    let (app, _clock) = start_at("2026-11-20 14:00").await;
+    let (plan, token) = planned_for_core_group(&app).await;
+    let smtp = SmtpServer::start().await;
+    let worker = Worker::start(&app.db, smtp.settings());
+    let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE channel = 'email'")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let n0 = usize::try_from(before).unwrap();
+    smtp.wait_for(n0).await;
+    let base = format!("/api/v1/plans/{plan}/core-group-arrangement");
+    let (status, body) = plan_api(
+        &app,
+        &token,
+        &base,
+        serde_json::json!({"on": "2026-12-02", "at": "14:00", "venue": "Family Centre, room 3", "online": false}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let got = smtp.wait_for(n0 + 2).await[n0..].to_vec();
+    let uid = ics_of(&got[0], "REQUEST").get("UID").unwrap();
+    assert_eq!(core_group_letters(&app.db).await.len(), 1, "Dan's invitation waits on the print list");
+
+    // The plan ends (the child was adopted): the answer names the meeting cancelled.
+    let (status, body) = plan_api(
+        &app,
+        &token,
+        &format!("/api/v1/plans/{plan}/end"),
+        serde_json::json!({"reason": "adopted", "details": "Adoption order made.", "on": "2026-11-20"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["core_group_cancelled"]["number"], 1, "{body}");
+    assert_eq!(body["core_group_cancelled"]["on"], "2026-12-02", "{body}");
+    assert_eq!(body["core_group_cancelled"]["at"], "14:00", "{body}");
+
+    let got = smtp.wait_for(n0 + 4).await[n0..].to_vec();
+    let cancels = &got[2..];
+    assert_eq!(cancels.len(), 2, "the mother and the school are told");
+    for m in cancels {
+        let ics = ics_of(m, "CANCEL");
+        assert_eq!(ics.get("UID").as_deref(), Some(uid.as_str()), "the same calendar entry");
+        assert_eq!(ics.get("SEQUENCE").as_deref(), Some("1"), "a higher sequence");
+        assert_eq!(ics.get("STATUS").as_deref(), Some("CANCELLED"));
+    }
+    let to_school = cancels.iter().find(|m| m.to == ["p-school@example.org"]).expect("the school is told");
+    assert!(to_school.body().contains("because the plan has ended"), "{}", to_school.body());
+    let to_mia = cancels.iter().find(|m| m.to == ["mia.brook@family.example"]).expect("the mother is told");
+    assert!(to_mia.body().contains("wedi dod i ben"), "in Welsh, her language: {}", to_mia.body());
+    for m in cancels {
+        let all = format!("{}{}", m.header("Subject").unwrap_or_default(), m.body());
+        for secret in ["Amy", "Brook", "Adoption", "adopted"] {
+            assert!(!all.contains(secret), "{secret:?} in an e-mail:\n{all}");
+        }
+    }
+    // Dan never had his letter in hand: it is withdrawn and no cancellation is printed.
+    assert!(core_group_letters(&app.db).await.is_empty(), "nothing about it is printed");
+    // The plan has ended with nothing arranged; the cancellation is kept with why.
+    let stored = confer_store::plans::load(&app.db, &plan).await.unwrap().plan;
+    assert!(stored.ended.is_some());
+    assert!(stored.arranged_core_group().is_none());
+    assert_eq!(stored.arrangements.cancelled.len(), 1);
+    assert!(stored.arrangements.cancelled[0].reason.contains("The child was adopted"));
+    let arranged_on: Option<String> = sqlx::query_scalar("SELECT core_group_arranged_on FROM plan WHERE id = $1")
+        .bind(&plan)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(arranged_on, None, "the lists no longer show the meeting");
+    // Audited in the plan's transaction: the end, the cancellation and who was told.
+    let actions: Vec<String> = sqlx::query_scalar(
+        "SELECT action FROM audit_event WHERE entity_id = $1 AND action IN ('plan.end', 'plan.core-group.cancel', \
+         'plan.core-group.told') ORDER BY seq",
+    )
+    .bind(&plan)
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(actions, ["plan.core-group.told", "plan.end", "plan.core-group.cancel", "plan.core-group.told"]);
+    assert_eq!(confer_store::audit::verify(&app.db).await.unwrap().first_break, None);
+    worker.stop().await;
+    assert_eq!(smtp.received().len(), n0 + 4, "each message once");
+}

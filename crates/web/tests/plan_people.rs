@@ -710,3 +710,78 @@ async fn the_core_group_due_reminder_names_the_meeting_arranged_cg_02() {
     assert!(bodies.iter().any(|b| b.contains("It is arranged for Friday 4 December 2026 at 14:00.")), "{bodies:?}");
     assert!(bodies.iter().any(|b| b.contains("No meeting is arranged yet.")), "Ben's is not: {bodies:?}");
 }
+
+/// CG-02, QA-02: a core group meeting arranged after the day the core group is due by keeps
+/// its late reason (the kind chosen and the words) on the missed core group deadline, as the
+/// conference deadlines keep theirs, so the late-reasons report counts it; and the "due and
+/// overdue" list shows, beside the core group due, the meeting arranged for it.
+#[tokio::test]
+async fn a_late_core_group_keeps_its_reason_on_the_deadline_for_the_late_reasons_report_cg_02_qa_02() {
+    let j = journey().await;
+    let id = j.plan_of("amy").await;
+    let mut sw = j.app.as_user(&j.sw_id).await;
+    let path = format!("/plans/{id}/core-group/arrange");
+    // The core group is due by 4 December; the meeting is arranged for the 9th with the reason.
+    let res = step(
+        &mut sw,
+        &path,
+        &path,
+        &[
+            ("on", "9/12/2026"),
+            ("at", "14:00"),
+            ("venue", "Family Centre"),
+            ("late_reason_kind", "professional-unavailable"),
+            ("late_reason", "The school nurse is away until the 8th."),
+        ],
+    )
+    .await;
+    assert_eq!(res.location.as_deref(), Some(format!("/plans/{id}?done=core-group-ar#core-group-arranged").as_str()));
+    let case = j.plan(&id).await.case_id;
+    let (reason, details, met): (Option<String>, Option<String>, Option<String>) =
+        sqlx::query_as("SELECT late_reason, late_details, met_on FROM deadline WHERE case_id = $1 AND rule = $2")
+            .bind(case.as_str())
+            .bind(DeadlineRule::FirstCoreGroup.as_str())
+            .fetch_one(j.app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(reason.as_deref(), Some("professional-unavailable"));
+    assert_eq!(details.as_deref(), Some("The school nurse is away until the 8th."));
+    assert_eq!(met, None, "still to be met: the meeting has not happened");
+    // QA-02: the late-reasons report counts it under the first core group.
+    let counts = confer_store::deadlines::late_reasons(&j.app.db, &j.app.authority.id).await.unwrap();
+    assert!(
+        counts.iter().any(|c| c.rule == DeadlineRule::FirstCoreGroup
+            && c.reason == confer_domain::timescales::LateReason::ProfessionalUnavailable
+            && c.count == 1),
+        "{counts:?}"
+    );
+    // Audited with the change.
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_event WHERE action = 'deadline.late-reason' AND entity_id = 'fam1'",
+    )
+    .fetch_one(j.app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(audited, 1);
+
+    // A meeting arranged by the due date records no late reason (Ben's plan, the same case).
+    let ben = j.plan_of("ben").await;
+    let ben_path = format!("/plans/{ben}/core-group/arrange");
+    step(
+        &mut sw,
+        &ben_path,
+        &ben_path,
+        &[("on", "3/12/2026"), ("at", "10:00"), ("online", "yes"), ("late_reason", "Not needed")],
+    )
+    .await;
+    let audited: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_event WHERE action = 'deadline.late-reason'")
+        .fetch_one(j.app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(audited, 1, "only the late meeting touches the deadline");
+
+    // "Due and overdue": the core group due shows the meeting arranged for it.
+    let list = sw.get("/deadlines").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("Meeting arranged for 3 December 2026 at 10:00"), "{}", list.body);
+}

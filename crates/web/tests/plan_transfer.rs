@@ -19,8 +19,9 @@ use serde_json::{json, Value};
 struct Tenants {
     app: App,
     http: reqwest::Client,
-    /// Testshire's social worker, who transfers Amy's plan out.
+    /// Testshire's social worker, who transfers Amy's plan out (API token, and id).
     sw: String,
+    sw_id: String,
     /// Testshire's coordinator (the sending tenant).
     sending_coordinator: String,
     /// Otherton: the receiving tenant's coordinator and team manager (id, token).
@@ -87,6 +88,7 @@ async fn tenants() -> Tenants {
         app,
         http: reqwest::Client::new(),
         sw,
+        sw_id,
         sending_coordinator,
         other,
         coordinator_id,
@@ -232,6 +234,34 @@ async fn the_receiving_coordinator_opens_the_shared_pack_and_accepts_requesting_
         t.count(&format!("SELECT COUNT(*) FROM audit_event WHERE authority_id = '{x}' AND action LIKE 'plan.%'")).await,
         0
     );
+    // PLAN-05: the receiving tenant's audit events (the offer, the pack read, the acceptance)
+    // carry none of the sending tenant's plan ids nor the id of who shared the pack there.
+    let plan_id: String = sqlx::query_scalar("SELECT plan_id FROM plan_transfer WHERE id = $1")
+        .bind(&id)
+        .fetch_one(t.app.db.pool())
+        .await
+        .unwrap();
+    let received: Vec<(String, String)> = sqlx::query_as(
+        "SELECT action, after_json FROM audit_event WHERE authority_id = $1 AND action LIKE 'plan.transfer%'",
+    )
+    .bind(&o)
+    .fetch_all(t.app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(received.len(), 3, "{received:?}");
+    for (action, after) in &received {
+        assert!(!after.contains(&plan_id), "{action} carries the sending tenant's plan id: {after}");
+        assert!(!after.contains("pack_shared_by"), "{action} names who shared the pack there: {after}");
+        assert!(after.contains(&id), "{action} names the transfer: {after}");
+    }
+    // The sending tenant keeps its own plan id on each.
+    let sent: i64 = t
+        .count(&format!(
+            "SELECT COUNT(*) FROM audit_event WHERE authority_id = '{a}' AND action LIKE 'plan.transfer%' \
+             AND after_json LIKE '%{plan_id}%'"
+        ))
+        .await;
+    assert_eq!(sent, 3);
 }
 
 #[tokio::test]
@@ -296,4 +326,59 @@ async fn the_receiving_coordinator_accepts_in_the_pages_and_lands_on_the_transfe
     let conference = b.get(&to).await;
     assert_eq!(conference.status, StatusCode::OK);
     assert!(conference.body.contains("14 December 2026"), "the due date is on the conference");
+}
+
+/// PLAN-05, TIME-02: consent to share the pack given after the transfer out was recorded: the
+/// sending authority shares it later (API and page), audited in both tenants (the receiving
+/// one without the plan's id), and the receiving authority then reads the pack; once only; a
+/// person who may not change the plan cannot.
+#[tokio::test]
+async fn consent_to_share_the_pack_given_after_the_transfer_out_opens_the_pack_to_the_receiving_authority_plan_05() {
+    let t = tenants().await;
+    let id = t.transfer_out(false).await;
+    let (a, o) = (t.app.authority.id.to_string(), t.other.authority.id.to_string());
+    let (_, one) = t.get(&t.coordinator, &format!("/api/v1/transfers/{id}")).await;
+    assert_eq!(one["pack"], Value::Null, "not shared yet");
+    let plan_id: String = sqlx::query_scalar("SELECT plan_id FROM plan_transfer WHERE id = $1")
+        .bind(&id)
+        .fetch_one(t.app.db.pool())
+        .await
+        .unwrap();
+    let path = format!("/api/v1/plans/{plan_id}/transfer-out/share-pack");
+    // The receiving tenant's coordinator does not find the sending tenant's plan.
+    let (status, _) = t.post(&t.coordinator, &path, json!({"consent": true})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // Without the consent ticked: the reason, 422, nothing shared.
+    let (status, body) = t.post(&t.sw, &path, json!({"consent": false})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body.to_string().contains("consents"), "{body}");
+    // The page offers it to the social worker, who shares it.
+    let mut sw = t.app.as_user(&t.sw_id).await;
+    let pack_page = sw.get(&format!("/plans/{plan_id}/transfer-pack")).await;
+    assert!(pack_page.body.contains("Share the pack with the receiving authority"), "{}", pack_page.body);
+    let res = sw.submit(&pack_page, &format!("/plans/{plan_id}/transfer-pack/share"), &[]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let after = sw.get(&format!("/plans/{plan_id}/transfer-pack?done=pack-shared")).await;
+    assert!(after.body.contains("The transfer pack is shared"));
+    assert!(!after.body.contains("Share the pack with the receiving authority"), "offered once");
+    // Once only, through the API too: the reason, 422.
+    let (status, body) = t.post(&t.sw, &path, json!({"consent": true})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body.to_string().contains("already shared"), "{body}");
+    // The receiving authority now reads the pack, with who consented and when.
+    let (status, one) = t.get(&t.coordinator, &format!("/api/v1/transfers/{id}")).await;
+    assert_eq!(status, StatusCode::OK, "{one}");
+    assert!(one["pack"]["chronology"].as_array().is_some_and(|c| !c.is_empty()), "{one}");
+    assert!(one["transfer"]["pack_shared_at"].as_str().is_some(), "{one}");
+    // Audited in both; the receiving tenant's event names the transfer, not the plan.
+    assert_eq!(t.audit("plan.transfer.share-pack", &a).await, 1);
+    assert_eq!(t.audit("plan.transfer.share-pack", &o).await, 1);
+    let received: String = sqlx::query_scalar(
+        "SELECT after_json FROM audit_event WHERE authority_id = $1 AND action = 'plan.transfer.share-pack'",
+    )
+    .bind(&o)
+    .fetch_one(t.app.db.pool())
+    .await
+    .unwrap();
+    assert!(received.contains(&id) && !received.contains(&plan_id), "{received}");
 }

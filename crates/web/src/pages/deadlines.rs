@@ -39,6 +39,8 @@ pub fn tag_class(state: DeadlineState) -> &'static str {
 pub struct DeadlineRow {
     pub d: StoredDeadline,
     pub state: DeadlineState,
+    /// CG-02: for a core group due, the meeting arranged for it ("2 December 2026 at 14:00").
+    pub arranged: Option<String>,
 }
 
 impl DeadlineRow {
@@ -104,7 +106,7 @@ pub fn rows_of(list: Vec<StoredDeadline>, calendar: &Calendar, at_risk: u32, tod
     list.into_iter()
         .map(|d| {
             let state = d.state(today, at_risk, calendar);
-            DeadlineRow { d, state }
+            DeadlineRow { d, state, arranged: None }
         })
         .collect()
 }
@@ -335,6 +337,19 @@ pub async fn list(
     let has_next = found.len() as i64 > PAGE_SIZE;
     let mut rows = rows_of(found, calendar, at_risk, today);
     rows.truncate(PAGE_SIZE as usize);
+    // CG-02: beside a core group due, the meeting arranged for it (one query for the page).
+    let core_group = |r: &DeadlineRow| {
+        matches!(r.d.deadline.rule, DeadlineRule::FirstCoreGroup | DeadlineRule::NextCoreGroup) && r.d.met.is_none()
+    };
+    let cases: Vec<&str> = rows.iter().filter(|r| core_group(r)).map(|r| r.d.case_id.as_str()).collect();
+    if !cases.is_empty() {
+        let arranged = confer_store::plan_people::arranged_for_cases(&state.db, &cases).await?;
+        for r in rows.iter_mut().filter(|r| core_group(r)) {
+            if let Some((_, on, at)) = arranged.iter().find(|(c, _, _)| *c == r.d.case_id) {
+                r.arranged = Some(format!("{} at {at}", view::long_date(on)));
+            }
+        }
+    }
     // RIGHT-01, RIGHT-02: complaints and access requests near their deadline or past it, for
     // the people who handle them (they are not a case's deadlines): one statement.
     let (complaints, requests) = (ctx.may(Action::ViewComplaints), ctx.may(Action::ViewSubjectAccess));

@@ -38,6 +38,10 @@ fn notice_for(done: &str) -> Option<String> {
             "action" => "The action is added to the plan.",
             "outline" => "The plan is saved.",
             "end" => "The plan has ended.",
+            "end-core-group-cancelled" => {
+                "The plan has ended. The core group meeting that was arranged is cancelled, and everyone invited \
+                 has been told."
+            }
             "core-group" => "The core group meeting is saved.",
             "core-group-letter-not-made" => {
                 "The core group meeting is saved, but the notes letter for a member without an e-mail address could \
@@ -398,5 +402,11 @@ pub async fn end(
         plan::end(&state.ops, &ctx.actor, &id, v, b).await.map_err(Problem::Ops)
     }
     .await;
+    // PLAN-05: the person ending the plan is told the meeting arranged was cancelled.
+    if let Ok(c) = &r {
+        if c.core_group_cancelled.is_some() {
+            return Ok(Redirect::to(&format!("/plans/{id}?done=end-core-group-cancelled")).into_response());
+        }
+    }
     finish(&state, &ctx, &id, "end", "reason", sent, r).await
 }

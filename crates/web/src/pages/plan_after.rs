@@ -309,8 +309,27 @@ pub async fn transfer_out(
         plan::transfer_out(&state.ops, &ctx.actor, &id, v, b).await.map_err(Problem::Ops)
     }
     .await
-    .map(|_| format!("/plans/{id}/transfer-pack"));
+    // PLAN-05: the person transferring the plan out is told the meeting arranged was cancelled.
+    .map(|t| match t.core_group_cancelled {
+        Some(_) => format!("/plans/{id}/transfer-pack?done=core-group-cancelled"),
+        None => format!("/plans/{id}/transfer-pack"),
+    });
     finish(&state, &ctx, &id, "transfer", "authority", sent, r).await
+}
+
+/// PLAN-05, TIME-02: the sending authority consents, after the transfer out, to share the
+/// transfer pack with the receiving authority; back to the pack with a notice, or with the
+/// reason when there is nothing to share.
+pub async fn share_pack(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    match plan::share_pack(&state.ops, &ctx.actor, &id, plan::SharePackInput { consent: true }).await {
+        Ok(_) => Ok(Redirect::to(&format!("/plans/{id}/transfer-pack?done=pack-shared")).into_response()),
+        Err(OpsError::Invalid { message, .. }) => Err(AppError::BadRequest(message)),
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[derive(Template)]
@@ -319,6 +338,8 @@ struct PackPage<'a> {
     page: &'a Page,
     pack: &'a TransferPack,
     p: &'a Plan,
+    /// PLAN-05: the pack is offered to a tenant here, not yet shared, and the reader may share it.
+    may_share: bool,
 }
 
 impl PackPage<'_> {
@@ -344,9 +365,23 @@ pub async fn transfer_pack(
     State(state): State<SharedState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Query(q): Query<DoneQuery>,
 ) -> Result<Response, AppError> {
     let pack = plan::transfer_pack(&state.ops, &ctx.actor, &id).await?;
     let Some(p) = pack.aggregate.as_ref() else { return Err(AppError::NotFound) };
-    let page = ctx.page(&format!("Transfer pack: {}'s plan", p.child_name), "/plans");
-    Ok(view::render(&PackPage { page: &page, pack: &pack, p }))
+    let mut page = ctx.page(&format!("Transfer pack: {}'s plan", p.child_name), "/plans");
+    if q.done.as_deref() == Some("pack-shared") {
+        page.notice = Some("The transfer pack is shared: the receiving authority can now read it.".into());
+    }
+    if q.done.as_deref() == Some("core-group-cancelled") {
+        page.notice = Some(
+            "The transfer out is recorded and the plan has ended. The core group meeting that was arranged is \
+             cancelled, and everyone invited has been told."
+                .into(),
+        );
+    }
+    let may_share = p.lifecycle.transferred_to.as_ref().is_some_and(|t| t.receiving_authority_id.is_some())
+        && plan::authorize_plan(&state.ops, &ctx.actor, Action::ChangePlan, &id).await.is_ok()
+        && confer_store::plans::pack_not_yet_shared(&state.db, &id).await?;
+    Ok(view::render(&PackPage { page: &page, pack: &pack, p, may_share }))
 }

@@ -52,6 +52,14 @@ impl ArrangePage<'_> {
         };
         self.kept.v_or(form, field, &default)
     }
+    /// QA-02: the late reasons of the deadlines, as (code, words, chosen).
+    fn late_reasons(&self, form: &str) -> Vec<(&'static str, &'static str, bool)> {
+        let chosen = self.kept.v_or(form, "late_reason_kind", "");
+        confer_domain::timescales::LateReason::ALL
+            .iter()
+            .map(|r| (r.as_str(), r.label(), chosen == r.as_str()))
+            .collect()
+    }
     fn online(&self, form: &str) -> bool {
         if self.kept.form == form {
             return self.kept.sent.yes("online");
@@ -115,6 +123,7 @@ fn when_of(sent: &Sent) -> Result<ArrangeInput, Problem> {
         venue: sent.opt("venue"),
         online: sent.yes("online"),
         late_reason: sent.opt("late_reason"),
+        late_reason_kind: confer_domain::timescales::LateReason::parse(sent.get("late_reason_kind")),
     })
 }
 

@@ -515,6 +515,29 @@ fn a_core_group_meeting_is_arranged_moved_and_cancelled_with_reasons_cg_01_cg_02
 }
 
 #[test]
+fn ending_a_plan_cancels_the_core_group_meeting_arranged_plan_05_cg_02() {
+    let mut p = amys_plan();
+    let kw = key_worker(&p);
+    let today = d("2026-11-25");
+    let now = at("2026-11-25 09:00");
+    p.arrange_core_group(&kw, cg_slot("2026-12-02", "14:00", Some("Family Centre"), false), today, now)
+        .expect("arranged");
+    // Nothing is cancelled while the plan is open.
+    assert_eq!(p.cancel_core_group_as_ended(&kw.user_id, now), None);
+    assert!(p.arranged_core_group().is_some());
+    p.end(&kw, EndReason::Adopted, "Adoption order", d("2026-11-25")).expect("ended");
+    let cancelled = p.cancel_core_group_as_ended(&kw.user_id, now).expect("the arranged meeting is cancelled");
+    assert_eq!((cancelled.number, cancelled.on), (1, d("2026-12-02")));
+    assert!(p.arranged_core_group().is_none(), "an ended plan has no meeting to come");
+    let kept = &p.arrangements.cancelled[0];
+    assert_eq!(kept.reason, "The plan ended on 2026-11-25: The child was adopted.");
+    assert_eq!(kept.by, kw.user_id);
+    // Once only.
+    assert_eq!(p.cancel_core_group_as_ended(&kw.user_id, now), None);
+    assert_eq!(p.arrangements.cancelled.len(), 1);
+}
+
+#[test]
 fn arranging_a_core_group_meeting_is_refused_with_reasons_cg_02() {
     let mut p = amys_plan();
     let kw = key_worker(&p);
