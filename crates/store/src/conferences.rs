@@ -1411,3 +1411,24 @@ pub async fn of_family_with_complaints(
     }
     Ok((conferences, complaints))
 }
+
+/// Conferences a backfill reads at a time (one transaction each).
+pub(crate) const BACKFILL_BATCH: i64 = 500;
+
+/// Up to `limit` conferences with no row in `table` (a table kept from the document, keyed by
+/// `conference_id`: the participation counts, the lists' summaries), in id order: what a
+/// backfill after the table's migration reads. One anti-join on the primary keys.
+pub(crate) async fn without_row_in(db: &Db, table: &'static str, limit: i64) -> Result<Vec<Conference>> {
+    let rows = sqlx::query(&format!(
+        "SELECT c.doc FROM conference c WHERE NOT EXISTS \
+         (SELECT 1 FROM {table} t WHERE t.conference_id = c.id) ORDER BY c.id LIMIT $1"
+    ))
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            serde_json::from_str(&text(r, "doc")?).map_err(|e| StoreError::Corrupt(format!("conference document: {e}")))
+        })
+        .collect()
+}

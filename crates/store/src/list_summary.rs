@@ -4,7 +4,7 @@
 //! read a small row per conference instead of parsing its whole document. Conferences stored
 //! before the table existed are summarised once at startup ([`backfill`]).
 
-use crate::{int, opt_text, text, Db, Result, StoreError, Tx};
+use crate::{int, opt_text, text, Db, Result, Tx};
 use confer_domain::conference::Conference;
 use std::collections::HashMap;
 
@@ -122,32 +122,22 @@ pub async fn of_many(db: &Db, ids: &[&str]) -> Result<HashMap<String, Summary>> 
     Ok(out)
 }
 
-/// Conferences summarised at a time by [`backfill`].
-const BACKFILL_BATCH: i64 = 500;
-
 /// Summarises the conferences that have no summary yet (those stored before migration 0044),
 /// a batch per transaction. Returns how many it summarised. Cheap when there are none: one
 /// anti-join on the primary keys.
 pub async fn backfill(db: &Db) -> Result<u64> {
     let mut done = 0u64;
     loop {
-        let rows = sqlx::query(
-            "SELECT c.doc FROM conference c WHERE NOT EXISTS \
-             (SELECT 1 FROM conference_summary s WHERE s.conference_id = c.id) ORDER BY c.id LIMIT $1",
-        )
-        .bind(BACKFILL_BATCH)
-        .fetch_all(db.pool())
-        .await?;
-        if rows.is_empty() {
+        let missing =
+            crate::conferences::without_row_in(db, "conference_summary", crate::conferences::BACKFILL_BATCH).await?;
+        if missing.is_empty() {
             return Ok(done);
         }
         let mut tx = db.begin().await?;
-        for r in &rows {
-            let c: Conference = serde_json::from_str(&text(r, "doc")?)
-                .map_err(|e| StoreError::Corrupt(format!("conference document: {e}")))?;
-            write(&mut tx, &c).await?;
+        for c in &missing {
+            write(&mut tx, c).await?;
         }
         tx.commit().await?;
-        done += rows.len() as u64;
+        done += missing.len() as u64;
     }
 }

@@ -4,7 +4,7 @@
 //! up in SQL at 50,000 families rather than reading documents. Conferences stored before the
 //! table existed are counted once at startup ([`backfill`]).
 
-use crate::{text, Db, Result, StoreError, Tx};
+use crate::{Db, Result, Tx};
 use confer_domain::conference::{Conference, ExclusionReason};
 
 /// The columns of the exclusion reasons, in the order of `ExclusionReason::ALL`.
@@ -130,32 +130,23 @@ pub(crate) fn push(rows: &mut crate::bulk::Rows, c: &Conference) {
     ]);
 }
 
-/// Conferences counted at a time by [`backfill`].
-const BACKFILL_BATCH: i64 = 500;
-
 /// Counts the conferences that have no participation row yet (those stored before migration
 /// 0037), a batch per transaction. Returns how many it counted. Cheap when there are none:
 /// one anti-join on the primary keys.
 pub async fn backfill(db: &Db) -> Result<u64> {
     let mut done = 0u64;
     loop {
-        let rows = sqlx::query(
-            "SELECT c.doc FROM conference c WHERE NOT EXISTS \
-             (SELECT 1 FROM conference_participation p WHERE p.conference_id = c.id) ORDER BY c.id LIMIT $1",
-        )
-        .bind(BACKFILL_BATCH)
-        .fetch_all(db.pool())
-        .await?;
-        if rows.is_empty() {
+        let missing =
+            crate::conferences::without_row_in(db, "conference_participation", crate::conferences::BACKFILL_BATCH)
+                .await?;
+        if missing.is_empty() {
             return Ok(done);
         }
         let mut tx = db.begin().await?;
-        for r in &rows {
-            let c: Conference = serde_json::from_str(&text(r, "doc")?)
-                .map_err(|e| StoreError::Corrupt(format!("conference document: {e}")))?;
-            write(&mut tx, &c).await?;
+        for c in &missing {
+            write(&mut tx, c).await?;
         }
         tx.commit().await?;
-        done += rows.len() as u64;
+        done += missing.len() as u64;
     }
 }
