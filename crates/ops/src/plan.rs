@@ -569,9 +569,6 @@ pub(crate) struct NotesReaders {
 
 impl NotesReaders {
     pub(crate) async fn load(ops: &Ops, allowed: &PlanAllowed, plan_id: &str) -> Result<NotesReaders> {
-        use confer_domain::conference::{Recipient, Visibility};
-        let authority = confer_store::users::authority(&ops.db, &allowed.authority_id).await?;
-        let family = confer_store::families::family_record(&ops.db, allowed.family_id.as_str()).await?;
         let child = plans::load(&ops.db, plan_id).await?.plan.child_id;
         let latest = match confer_store::plan_people::latest_closed_conference(
             &ops.db,
@@ -583,7 +580,21 @@ impl NotesReaders {
             Some(c) => Some(confer_store::conferences::load(&ops.db, &c).await?.conference),
             None => None,
         };
-        let by_post = confer_store::families::prefers_post(&ops.db, allowed.family_id.as_str()).await?;
+        Self::of_family(ops, &allowed.authority_id, allowed.family_id.as_str(), latest.as_ref()).await
+    }
+
+    /// The family's readers, each adult seeing what conference `latest` lets them see (the
+    /// family's view when there is none).
+    pub(crate) async fn of_family(
+        ops: &Ops,
+        authority_id: &confer_domain::AuthorityId,
+        family_id: &str,
+        latest: Option<&confer_domain::conference::Conference>,
+    ) -> Result<NotesReaders> {
+        use confer_domain::conference::{Recipient, Visibility};
+        let authority = confer_store::users::authority(&ops.db, authority_id).await?;
+        let family = confer_store::families::family_record(&ops.db, family_id).await?;
+        let by_post = confer_store::families::prefers_post(&ops.db, family_id).await?;
         let languages = family.adults.iter().map(|a| (a.id.clone(), a.communication.first_language.clone())).collect();
         let adults = family
             .adults
@@ -593,7 +604,7 @@ impl NotesReaders {
                 if by_post.get(a.id.as_str()).copied().unwrap_or(false) {
                     a.email = None;
                 }
-                let seen = match &latest {
+                let seen = match latest {
                     Some(c) => Visibility::for_recipient(c, &Recipient::FamilyMember(a.id.clone())),
                     None => Visibility::FAMILY,
                 };

@@ -439,11 +439,17 @@ pub struct Change<'a> {
     /// A document the change sends (a format request met, LANG-02/03): logged in the documents
     /// log (REP-04) in the same transaction, so the log and the conference never disagree.
     pub sent: Option<&'a crate::documents_sent::NewSent<'a>>,
+    /// PLAN-05, CG-02: when the change closes a review that ends a plan with a core group
+    /// meeting arranged, what each member invited is sent of its cancellation (prepared by the
+    /// operation, which knows the members' addresses and languages). Without it the meeting
+    /// is still cancelled, its calendar entry withdrawn and the cancellation audited, but no
+    /// one is written to.
+    pub ended_meetings: Option<&'a crate::plans::TellEnded<'a>>,
 }
 
 impl<'a> Change<'a> {
     pub fn new(actor: &'a str, action: &'a str) -> Self {
-        Change { actor, action, note_taker: None, document: None, sent: None }
+        Change { actor, action, note_taker: None, document: None, sent: None, ended_meetings: None }
     }
 }
 
@@ -528,7 +534,7 @@ pub async fn save<T>(
     }
     sync_case_stage(&mut tx, &c, change.actor).await?;
     // PLAN-03, PLAN-05: the plans the conference decided, made or changed in its transaction.
-    crate::plans::follow_conference(db, &mut tx, &was, &c, change.actor).await?;
+    crate::plans::follow_conference(db, &mut tx, &was, &c, change.actor, change.ended_meetings).await?;
     tell_invitees_of_changes(&mut tx, &was, &c, change.actor).await?;
     // QA-01: once the outcome is sent, the people asked for feedback, with their links.
     crate::feedback::invite_in(&mut tx, &was, &c, change.actor).await?;

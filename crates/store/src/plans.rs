@@ -685,13 +685,22 @@ fn changed_parts(before: Value, after: Value) -> (Value, Value) {
     }
 }
 
+/// PLAN-05, CG-02: what each member invited to a plan's arranged core group meeting is sent
+/// when a review ends the plan and so cancels the meeting (the plan as ended, the meeting).
+pub type TellEnded<'a> = dyn Fn(&Plan, &confer_domain::plan::ArrangedCoreGroup) -> Vec<crate::plan_people::ArrangementMail>
+    + Send
+    + Sync
+    + 'a;
+
 /// PLAN-03, PLAN-04, PLAN-05, REV-01, CG-01/02: what a conference that has just closed does to
 /// plans, in its own transaction: a new child protection plan for each child it decided one
 /// for (from the outline agreed in the meeting, counting the child's earlier plans: a repeat
 /// plan), a child in need plan for each child it decided one for; for a review, the child's
 /// plan continues (category history, next review) or ends by its decision, and a step-down
 /// makes the child in need plan linked to it, carrying over the actions the review agreed for
-/// the child or, when it agreed none, every open action of the ended plan. A transfer-in
+/// the child or, when it agreed none, every open action of the ended plan; a plan the review
+/// ends has its arranged core group meeting cancelled (PLAN-05, CG-02), the members told with
+/// what `tell` prepares for them, as when a plan is ended by hand. A transfer-in
 /// conference that continues the plan a child arrived on starts this authority's plan,
 /// recording where it came from. `db` is for reading the authority's calendar and policy (as
 /// the deadlines do).
@@ -701,6 +710,7 @@ pub(crate) async fn follow_conference(
     was: &Conference,
     c: &Conference,
     actor: &str,
+    tell: Option<&TellEnded<'_>>,
 ) -> Result<()> {
     if was.state() == ConferenceState::Closed || c.state() != ConferenceState::Closed {
         return Ok(());
@@ -759,6 +769,8 @@ pub(crate) async fn follow_conference(
                 if !p.follow_review(c) {
                     continue;
                 }
+                // PLAN-05, CG-02: an ended plan's arranged core group meeting is cancelled.
+                let cancelled = p.cancel_core_group_as_ended(&UserId::from(actor), tx.clock().now());
                 if decision.outcome == ChildOutcome::EndPlanStepDownToChildInNeed {
                     let previous = previous_plans(tx, child, PlanKind::ChildInNeed).await?;
                     let id = PlanId(crate::new_id());
@@ -770,6 +782,11 @@ pub(crate) async fn follow_conference(
                     UpdateError::Lost => StoreError::Conflict("the plan changed while the review closed".into()),
                     UpdateError::Store(s) => s,
                 })?;
+                if let Some(a) = cancelled {
+                    let mails = tell.map(|t| t(&p, &a)).unwrap_or_default();
+                    let ended = crate::plan_people::EndedMeeting { number: a.number, mails };
+                    crate::plan_people::cancel_for_ending_in(tx, &p, &ended, actor).await?;
+                }
             }
             ChildOutcome::NoFurtherPlan => {}
         }

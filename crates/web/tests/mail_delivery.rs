@@ -1004,6 +1004,12 @@ async fn qa_01_the_feedback_link_arrives_with_the_outcome_by_smtp_and_opens_the_
 /// mother Mia (an address, Welsh her first language) and her father Dan (no address) in the
 /// core group. Returns the plan's id and the key worker's API token.
 async fn planned_for_core_group(app: &App) -> (String, String) {
+    let (plan, token, _) = planned_for_core_group_family(app).await;
+    (plan, token)
+}
+
+/// [`planned_for_core_group`], with the family as made (for its review).
+async fn planned_for_core_group_family(app: &App) -> (String, String, confer_store::testing::FamilyMade) {
     use confer_store::tokens::{self, Scope};
     use confer_store::users::AccountKind;
     let w = &app.world;
@@ -1012,7 +1018,8 @@ async fn planned_for_core_group(app: &App) -> (String, String) {
     let token =
         tokens::create_for_days(&app.db, &sw, app.authority.id.as_str(), "api", &scopes, 30, "test").await.unwrap().1;
     w.professional("p-school", None).await;
-    w.family("fam1")
+    let f = w
+        .family("fam1")
         .named("Brook")
         .worker(&sw)
         .child("amy", "Amy", "2015-01-01")
@@ -1024,11 +1031,10 @@ async fn planned_for_core_group(app: &App) -> (String, String) {
         .father("fam1-dad", "Dan")
         .professionals(&["p-school"])
         .create()
-        .await
-        .planned_conference(w)
         .await;
+    f.planned_conference(w).await;
     let plan = confer_store::plans::of_family(&app.db, "fam1").await.unwrap().remove(0).id;
-    (plan, token)
+    (plan, token, f)
 }
 
 /// A write to the plan API at the plan's current version: the answer's status and body.
@@ -1519,4 +1525,218 @@ async fn ending_a_plan_cancels_its_arranged_core_group_meeting_by_smtp_plan_05_c
     assert_eq!(confer_store::audit::verify(&app.db).await.unwrap().first_break, None);
     worker.stop().await;
     assert_eq!(smtp.received().len(), n0 + 4, "each message once");
+}
+
+/// A review of Amy's plan (after the ICPC `conf` of 20 November 2026) held on Friday 27
+/// November 2026, decided `outcome` in the store, and closed by the chair through the pages:
+/// the closing operation is what prepares the core group's messages.
+async fn review_closed_through_the_pages(app: &App, f: &confer_store::testing::FamilyMade, outcome: ChildOutcome) {
+    use confer_domain::access::Relationship;
+    use confer_domain::nation_decisions::NationDecisions;
+    let w = &app.world;
+    let mut request = f.initial_request(w);
+    request.kind = ConferenceKind::Review;
+    request.strategy_discussion_on = None;
+    request.enquiry = None;
+    request.harm_finding = None;
+    request.children[0].current_plan = Some(PlanCategory::Neglect);
+    let chair = w.staff_named("chair", &[Role::Chair]).await;
+    request.previous = Some(PreviousConference {
+        conference_id: "conf".into(),
+        held_on: "2026-11-20".parse().unwrap(),
+        chair: Some(chair.clone()),
+        exclusions: vec![],
+    });
+    let day: NaiveDate = "2026-11-27".parse().unwrap();
+    request.due_by = day;
+    let made = f.requested_conference_with(w, "rev1", request).await;
+    let made = confer_store::testing::schedule(w, made, &chair, &day.to_string()).await;
+    let acting = Acting::new(chair.clone(), &[Role::Chair], &[Relationship::ConferenceChair]);
+    let history = confer_store::calendar::policy_history(&app.db, &app.authority).await.unwrap();
+    let policy = history.in_force(day).clone();
+    let start = day.and_hms_opt(10, 0, 0).unwrap().and_utc();
+    conferences::save(&app.db, "rev1", made.version, Change::new(chair.as_str(), "conference.review"), |c| {
+        c.start_meeting(&acting, day, start)?;
+        let input = DecisionInput {
+            child: "amy".into(),
+            continuing_risk_of_significant_harm: false,
+            outcome,
+            inquorate_reason: Some("Fictional test review.".into()),
+            reporter_referral: None,
+        };
+        c.decide(&acting, input, &policy, NationDecisions::for_nation(Nation::England), start)
+    })
+    .await
+    .unwrap_or_else(|e| panic!("the review: {e:?}"));
+    // The chair closes it with the form on the meeting's closing page.
+    let mut b = Browser::new(app);
+    b.session_for(&app.db, chair.as_str()).await;
+    step(&mut b, "/conferences/rev1/meeting/close", "/conferences/rev1/close", &[]).await;
+}
+
+/// PLAN-05, CG-02: a review conference whose decision ends the plan cancels the plan's
+/// arranged core group meeting in the closing's transaction, as ending it by hand does: each
+/// member invited gets the cancellation by SMTP in their language (the calendar entry's CANCEL,
+/// the same UID, a higher SEQUENCE), a letter still waiting is withdrawn, and the cancellation
+/// and who was told are audited.
+async fn a_review_ending_the_plan_cancels_its_core_group_meeting(outcome: ChildOutcome) {
+    let (app, clock) = start_at("2026-11-20 14:00").await;
+    let (plan, token, f) = planned_for_core_group_family(&app).await;
+    let (status, body) = plan_api(
+        &app,
+        &token,
+        &format!("/api/v1/plans/{plan}/core-group-arrangement"),
+        serde_json::json!({"on": "2026-12-02", "at": "14:00", "venue": "Family Centre, room 3", "online": false}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(core_group_letters(&app.db).await.len(), 1, "Dan's invitation waits on the print list");
+
+    clock.set(at("2026-11-27 12:00"));
+    let stepped_down = outcome == ChildOutcome::EndPlanStepDownToChildInNeed;
+    review_closed_through_the_pages(&app, &f, outcome).await;
+
+    let smtp = SmtpServer::start().await;
+    let worker = Worker::start(&app.db, smtp.settings());
+    let all: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE channel = 'email'")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let got = smtp.wait_for(usize::try_from(all).unwrap()).await;
+    worker.stop().await;
+    let cancels: Vec<&Received> = got
+        .iter()
+        .filter(|m| m.calendar().is_some_and(|(ct, _)| ct.to_ascii_lowercase().contains("method=cancel")))
+        .collect();
+    assert_eq!(cancels.len(), 2, "the mother and the school are told, once each");
+    let uid = ics_of(cancels[0], "CANCEL").get("UID").unwrap();
+    let invitations = got
+        .iter()
+        .filter(|m| m.calendar().is_some_and(|(ct, _)| ct.to_ascii_lowercase().contains("method=request")))
+        .filter(|m| ics_of(m, "REQUEST").get("UID").as_deref() == Some(uid.as_str()))
+        .count();
+    assert_eq!(invitations, 2, "the CANCEL is of the entry the mother and the school were invited with");
+    for m in &cancels {
+        let ics = ics_of(m, "CANCEL");
+        assert_eq!(ics.get("UID").as_deref(), Some(uid.as_str()), "the same calendar entry");
+        assert_eq!(ics.get("SEQUENCE").as_deref(), Some("1"), "a higher sequence");
+        assert_eq!(ics.get("STATUS").as_deref(), Some("CANCELLED"));
+        let all = format!("{}{}", m.header("Subject").unwrap_or_default(), m.body());
+        for secret in ["Amy", "Brook", "review"] {
+            assert!(!all.contains(secret), "{secret:?} in an e-mail:\n{all}");
+        }
+    }
+    let to_school = cancels.iter().find(|m| m.to == ["p-school@example.org"]).expect("the school is told");
+    assert!(to_school.body().contains("because the plan has ended"), "{}", to_school.body());
+    let to_mia = cancels.iter().find(|m| m.to == ["mia.brook@family.example"]).expect("the mother is told");
+    assert!(to_mia.body().contains("wedi dod i ben"), "in Welsh, her language: {}", to_mia.body());
+    assert!(!to_mia.body().contains("because the plan has ended"), "in Welsh alone: {}", to_mia.body());
+    // Dan never had his letter in hand: it is withdrawn and no cancellation is printed.
+    assert!(core_group_letters(&app.db).await.is_empty(), "nothing about it is printed");
+    // The plan ended by the review, with nothing arranged; the cancellation is kept with why.
+    let stored = confer_store::plans::load(&app.db, &plan).await.unwrap().plan;
+    let ended = stored.ended.as_ref().expect("ended by the review");
+    assert_eq!(ended.reason, confer_domain::plan::EndReason::ReviewDecision);
+    assert!(stored.arranged_core_group().is_none());
+    assert_eq!(stored.arrangements.cancelled.len(), 1);
+    assert!(stored.arrangements.cancelled[0].reason.contains("The plan ended on 2026-11-27"));
+    let arranged_on: Option<String> = sqlx::query_scalar("SELECT core_group_arranged_on FROM plan WHERE id = $1")
+        .bind(&plan)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(arranged_on, None, "the lists no longer show the meeting");
+    // Audited in the conference's transaction: the review's change, the cancellation, who was told.
+    let actions: Vec<String> = sqlx::query_scalar(
+        "SELECT action FROM audit_event WHERE entity_id = $1 AND action IN ('plan.review', 'plan.core-group.cancel', \
+         'plan.core-group.told') ORDER BY seq",
+    )
+    .bind(&plan)
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(actions, ["plan.core-group.told", "plan.review", "plan.core-group.cancel", "plan.core-group.told"]);
+    assert_eq!(confer_store::audit::verify(&app.db).await.unwrap().first_break, None);
+    let kinds: Vec<String> =
+        confer_store::plans::of_family(&app.db, "fam1").await.unwrap().into_iter().map(|r| r.kind).collect();
+    assert_eq!(kinds.iter().any(|k| k == "child-in-need"), stepped_down, "{kinds:?}");
+    assert_eq!(smtp.received().len(), got.len(), "each message once");
+}
+
+#[tokio::test]
+async fn a_review_ending_the_plan_cancels_its_arranged_core_group_meeting_by_smtp_plan_05_cg_02() {
+    a_review_ending_the_plan_cancels_its_core_group_meeting(ChildOutcome::EndPlanNoFurtherPlan).await;
+}
+
+#[tokio::test]
+async fn a_review_stepping_down_to_child_in_need_cancels_the_arranged_core_group_meeting_by_smtp_plan_05_cg_02() {
+    a_review_ending_the_plan_cancels_its_core_group_meeting(ChildOutcome::EndPlanStepDownToChildInNeed).await;
+}
+
+/// PLAN-05, CG-02, through the pages: the key worker ends the plan with the form on the plan's
+/// page (its CSRF token and version); with a core group meeting arranged the answer leads to
+/// the plan with the notice that the meeting is cancelled and everyone invited told, and the
+/// plan's page shows that notice.
+#[tokio::test]
+async fn ending_a_plan_through_the_pages_tells_the_key_worker_the_arranged_meeting_is_cancelled_plan_05_cg_02() {
+    let (app, _clock) = start_at("2026-11-20 14:00").await;
+    let (plan, token) = planned_for_core_group(&app).await;
+    let (status, body) = plan_api(
+        &app,
+        &token,
+        &format!("/api/v1/plans/{plan}/core-group-arrangement"),
+        serde_json::json!({"on": "2026-12-02", "at": "14:00", "venue": "Family Centre, room 3", "online": false}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let sw = users::by_username(&app.db, "sw").await.unwrap().expect("the key worker").account.id;
+    let mut b = Browser::new(&app);
+    b.session_for(&app.db, sw.as_str()).await;
+    let path = format!("/plans/{plan}");
+    let action = format!("/plans/{plan}/end");
+    // Refused without a reason: the page again, what was typed kept, nothing cancelled.
+    let refused =
+        refused(&mut b, &path, &action, &[("reason", ""), ("details", "Adoption order made."), ("on", "")]).await;
+    assert!(refused.body.contains("Select why the plan ends"), "{}", error_summary(&refused.body));
+    assert!(refused.body.contains("Adoption order made."), "what was typed is kept");
+    assert!(confer_store::plans::load(&app.db, &plan).await.unwrap().plan.arranged_core_group().is_some());
+
+    let done = step(
+        &mut b,
+        &path,
+        &action,
+        &[("reason", "adopted"), ("details", "Adoption order made."), ("on", "20/11/2026")],
+    )
+    .await;
+    assert_eq!(done.location.as_deref(), Some(format!("/plans/{plan}?done=end-core-group-cancelled").as_str()));
+    let page = b.get(done.location.as_deref().unwrap()).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body
+            .contains("The core group meeting that was arranged is cancelled, and everyone invited has been told."),
+        "{}",
+        page.body
+    );
+    let stored = confer_store::plans::load(&app.db, &plan).await.unwrap().plan;
+    assert!(stored.ended.is_some() && stored.arranged_core_group().is_none());
+    // Without the notice parameter the plan's page says nothing of it.
+    let plain = b.get(&path).await;
+    assert!(!plain.body.contains("everyone invited has been told"));
+}
+
+/// PLAN-05, through the pages: a plan with no meeting arranged ends with the plain notice.
+#[tokio::test]
+async fn ending_a_plan_with_nothing_arranged_through_the_pages_gives_the_plain_notice_plan_05() {
+    let (app, _clock) = start_at("2026-11-20 14:00").await;
+    let (plan, _) = planned_for_core_group(&app).await;
+    let sw = users::by_username(&app.db, "sw").await.unwrap().expect("the key worker").account.id;
+    let mut b = Browser::new(&app);
+    b.session_for(&app.db, sw.as_str()).await;
+    let path = format!("/plans/{plan}");
+    let done =
+        step(&mut b, &path, &format!("/plans/{plan}/end"), &[("reason", "adopted"), ("details", ""), ("on", "")]).await;
+    assert_eq!(done.location.as_deref(), Some(format!("/plans/{plan}?done=end").as_str()));
+    let page = b.get(done.location.as_deref().unwrap()).await;
+    assert!(page.body.contains("The plan has ended."), "{}", page.body);
+    assert!(!page.body.contains("everyone invited has been told"));
 }

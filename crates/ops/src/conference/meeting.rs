@@ -7,6 +7,7 @@ use confer_domain::access::{Action, Actor};
 use confer_domain::conference::*;
 use confer_domain::nation_decisions::NationDecisions;
 use confer_domain::{AdultId, ChildId, ProfessionalId};
+use confer_store::conferences::{self, Change};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -319,8 +320,34 @@ pub async fn close(ops: &Ops, actor: &Actor, id: &str, v: i64, b: CloseInput) ->
     let rules = ops.rules(&actor.authority_id).await?;
     let now = ops.clock.now();
     let p = rules.policy(ops.clock.today());
+    // PLAN-05, CG-02: a review that ends a plan cancels the plan's arranged core group
+    // meeting in the closing's transaction; each member invited is told as when a plan is
+    // ended by hand, seeing what this conference lets them see (EXC-04).
+    let stored = conferences::load(&ops.db, id).await?.conference;
+    let ends_a_plan = stored
+        .decisions()
+        .iter()
+        .any(|d| matches!(d.outcome, ChildOutcome::EndPlanStepDownToChildInNeed | ChildOutcome::EndPlanNoFurtherPlan));
+    let readers = match ends_a_plan {
+        true => Some(
+            crate::plan::NotesReaders::of_family(ops, &a.owner.authority_id, a.owner.family_id.as_str(), Some(&stored))
+                .await?,
+        ),
+        false => None,
+    };
+    let tell = |_: &confer_domain::plan::Plan, meeting: &confer_domain::plan::ArrangedCoreGroup| match &readers {
+        Some(r) => crate::core_group::messages(
+            r,
+            meeting,
+            confer_store::plan_people::ArrangementChange::Cancelled,
+            actor,
+            true,
+        ),
+        None => Vec::new(),
+    };
+    let change = Change { ended_meetings: Some(&tell), ..Change::new(actor.user_id.as_str(), "conference.close") };
     let ((), v) =
-        save(ops, actor, id, v, "conference.close", |c| c.close(&a.acting, b.next_review_on, &p, &rules.calendar, now))
+        conferences::save(&ops.db, id, v, change, |c| c.close(&a.acting, b.next_review_on, &p, &rules.calendar, now))
             .await?;
     Ok(Changed::new(id, v, None, None))
 }
