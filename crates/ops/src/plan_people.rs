@@ -277,6 +277,8 @@ pub enum PortalPlan {
         /// CG-02: the core group meeting arranged, when one is.
         next_meeting: Option<ArrangedDate>,
         next_review: Option<NaiveDate>,
+        /// PLAN-05: the day the plan ended, when it has.
+        ended_on: Option<NaiveDate>,
     },
 }
 
@@ -325,6 +327,165 @@ pub async fn portal_plan(ops: &Ops, actor: &Actor, plan_id: &str) -> Result<Port
             next_core_group: p.core_group_due_by,
             next_meeting: p.arranged_core_group().map(ArrangedDate::of),
             next_review: p.next_review_by,
+            ended_on: p.ended.as_ref().map(|e| e.on),
+        },
+    })
+}
+
+/// The family portal's plan as JSON (issue 13): what `/portal/plans/{plan_id}` shows the
+/// person signed in, as data: "my child's plan in plain words, my actions, the next meeting".
+/// A parent or carer of the child reads the plan as the latest conference lets them (EXC-06:
+/// with an exclusion the concerns, needs, goals and the others' actions are left out, and
+/// `withheld` says so; EXC-04: no meeting dates for someone excluded from the whole); the
+/// young person reads their own version and the dates (CHILD-04), nothing else.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PortalPlanJson {
+    pub plan_id: String,
+    /// `parent` (a parent or carer of the child) or `young-person` (the child the plan is for).
+    #[schema(example = "parent")]
+    pub reader: String,
+    pub child_name: String,
+    /// What people are worried about, and why it needs to change (empty when withheld, and
+    /// for the young person).
+    pub concerns: Vec<PortalConcern>,
+    pub child_needs: String,
+    pub parents_needs: String,
+    pub short_term_goals: String,
+    pub long_term_goals: String,
+    /// Who will do what by when: the reader's own actions first (`mine`); only their own when
+    /// withheld; none for the young person.
+    pub actions: Vec<PortalAction>,
+    /// CG-02: the next core group meeting is due by this day.
+    #[schema(value_type = Option<String>, format = Date)]
+    pub next_core_group: Option<NaiveDate>,
+    /// CG-02: the core group meeting arranged, when one is.
+    pub next_meeting: Option<PortalMeeting>,
+    /// REV-01: the next review conference is due by this day.
+    #[schema(value_type = Option<String>, format = Date)]
+    pub next_review: Option<NaiveDate>,
+    /// EXC-06: part of the plan is not shown to this reader because of an exclusion.
+    pub withheld: bool,
+    #[schema(value_type = Option<String>, format = Date)]
+    pub ended_on: Option<NaiveDate>,
+    /// CHILD-04: the young person's own version (for a parent only when it is shared with them).
+    pub young_persons_version: Option<String>,
+    /// PLAN-06: the plan does not change parental responsibility, in English and Welsh.
+    pub parental_responsibility: PortalWords,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PortalConcern {
+    pub concern: String,
+    pub why_change_is_needed: String,
+}
+
+/// PLAN-02: one action as the family reads it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PortalAction {
+    pub number: u32,
+    pub what: String,
+    /// Who does it, by name or agency.
+    pub who: String,
+    #[schema(value_type = String, format = Date)]
+    pub due: NaiveDate,
+    /// `not-started`, `in-progress`, `done` or `not-done`.
+    #[schema(value_type = String, example = "in-progress")]
+    pub status: ActionStatus,
+    /// The reader's own action.
+    pub mine: bool,
+    pub overdue: bool,
+}
+
+/// CG-02: the core group meeting arranged: when and where, nothing else.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PortalMeeting {
+    #[schema(value_type = String, format = Date)]
+    pub on: NaiveDate,
+    /// "HH:MM", UK time.
+    pub at: String,
+    pub venue: Option<String>,
+    pub online: bool,
+}
+
+/// Words in English and Welsh.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PortalWords {
+    pub en: String,
+    pub cy: String,
+}
+
+impl PortalMeeting {
+    fn of(m: &ArrangedDate) -> Self {
+        PortalMeeting { on: m.on, at: m.at.clone(), venue: m.venue.clone(), online: m.online }
+    }
+}
+
+/// PLAN-06, EXC-06, CHILD-04: [`portal_plan`] as JSON, with the same access (a parent or
+/// carer of the child, or the child; anyone else is answered not found) and the same read
+/// audit event.
+pub async fn portal_plan_json(ops: &Ops, actor: &Actor, plan_id: &str) -> Result<PortalPlanJson> {
+    use confer_domain::plan::{PARENTAL_RESPONSIBILITY_CY, PARENTAL_RESPONSIBILITY_EN};
+    let parental_responsibility =
+        PortalWords { en: PARENTAL_RESPONSIBILITY_EN.to_owned(), cy: PARENTAL_RESPONSIBILITY_CY.to_owned() };
+    Ok(match portal_plan(ops, actor, plan_id).await? {
+        PortalPlan::Parent { plan, young_persons_version } => PortalPlanJson {
+            plan_id: plan_id.to_owned(),
+            reader: "parent".into(),
+            child_name: plan.child_name,
+            concerns: plan
+                .concerns
+                .into_iter()
+                .map(|c| PortalConcern { concern: c.concern, why_change_is_needed: c.why_change_is_needed })
+                .collect(),
+            child_needs: plan.child_needs,
+            parents_needs: plan.parents_needs,
+            short_term_goals: plan.short_term_goals,
+            long_term_goals: plan.long_term_goals,
+            actions: plan
+                .actions
+                .into_iter()
+                .map(|a| PortalAction {
+                    number: a.number,
+                    what: a.what,
+                    who: a.who,
+                    due: a.due,
+                    status: a.status,
+                    mine: a.mine,
+                    overdue: a.overdue,
+                })
+                .collect(),
+            next_core_group: plan.next_core_group,
+            next_meeting: plan.next_meeting.as_ref().map(PortalMeeting::of),
+            next_review: plan.next_review,
+            withheld: plan.withheld,
+            ended_on: plan.ended_on,
+            young_persons_version,
+            parental_responsibility,
+        },
+        PortalPlan::YoungPerson {
+            child_name,
+            young_persons_version,
+            next_core_group,
+            next_meeting,
+            next_review,
+            ended_on,
+        } => PortalPlanJson {
+            plan_id: plan_id.to_owned(),
+            reader: "young-person".into(),
+            child_name,
+            concerns: Vec::new(),
+            child_needs: String::new(),
+            parents_needs: String::new(),
+            short_term_goals: String::new(),
+            long_term_goals: String::new(),
+            actions: Vec::new(),
+            next_core_group,
+            next_meeting: next_meeting.as_ref().map(PortalMeeting::of),
+            next_review,
+            withheld: false,
+            ended_on,
+            young_persons_version,
+            parental_responsibility,
         },
     })
 }

@@ -47,7 +47,8 @@ use utoipa::OpenApi;
         incoming_transfers,
         incoming_transfer,
         accept_transfer,
-        decline_transfer
+        decline_transfer,
+        portal_plan
     ),
     components(schemas(
         plan::PlanView,
@@ -82,7 +83,12 @@ use utoipa::OpenApi;
         transfers::IncomingTransferView,
         transfers::AcceptTransferInput,
         transfers::AcceptedTransfer,
-        transfers::DeclineTransferInput
+        transfers::DeclineTransferInput,
+        plan_people::PortalPlanJson,
+        plan_people::PortalConcern,
+        plan_people::PortalAction,
+        plan_people::PortalMeeting,
+        plan_people::PortalWords
     ))
 )]
 pub struct PlanApiDoc;
@@ -91,7 +97,16 @@ pub struct PlanApiDoc;
 pub struct PlanPaths;
 impl utoipa::Modify for PlanPaths {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
         openapi.merge(PlanApiDoc::openapi());
+        // The family portal's JSON is read with the portal's sign-in (its session cookie):
+        // the family holds no API tokens (issue 10).
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let cookie = ApiKeyValue::with_description(
+            crate::auth::SESSION_COOKIE,
+            "The family portal's session, from signing in to the portal (`__Host-confer_session` over HTTPS).",
+        );
+        components.add_security_scheme("portal_session", SecurityScheme::ApiKey(ApiKey::Cookie(cookie)));
     }
 }
 
@@ -414,4 +429,17 @@ pub async fn decline_transfer(State(state): State<SharedState>, ctx: Ctx, Path(i
     let b = crate::api_conferences::read_input::<transfers::DeclineTransferInput>(&body)?;
     transfers::decline(&state.ops, &ctx.actor, &id, b).await?;
     Ok(axum::http::StatusCode::NO_CONTENT.into_response())
+}
+
+/// The family portal's plan as JSON (issue 13, PLAN-06, EXC-06, CHILD-04): what the portal's
+/// plan page shows the person signed in to the portal (a parent or carer of the child, or the
+/// young person), as data: the plan in plain words, their own actions first, the next core
+/// group meeting and review. Read with the portal's session, not a token; anyone else is
+/// answered 404, and someone signed in elsewhere is sent to sign in.
+#[utoipa::path(get, path = "/portal/api/v1/plans/{plan_id}", params(("plan_id" = String, Path)),
+    security(("portal_session" = [])),
+    responses((status = 200, body = plan_people::PortalPlanJson), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn portal_plan(State(state): State<SharedState>, ctx: Ctx, Path(id): Path<String>) -> Res {
+    let v = plan_people::portal_plan_json(&state.ops, &ctx.actor, &id).await.map_err(ApiError::plan)?;
+    Ok(Json(v).into_response())
 }

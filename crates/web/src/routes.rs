@@ -375,6 +375,8 @@ pub const ROUTES: &[Route] = &[
     r("POST", "/plans/{plan_id}/young-person", Record(Action::ChangePlan)),
     r("GET", "/families/{family_id}/children/{child_id}/timeline", Record(Action::ViewPlan)),
     r("GET", "/portal/plans/{plan_id}", Record(Action::ViewFamilyPlan)),
+    // The same plan as JSON, read with the portal's session (the family holds no API tokens).
+    r("GET", "/portal/api/v1/plans/{plan_id}", Record(Action::ViewFamilyPlan)),
     // England's Children in Need census (issue 15): a child's census details, the return.
     r("GET", "/families/{family_id}/children/{child_id}/census", Record(Action::EditFamilyRecord)),
     r("POST", "/families/{family_id}/children/{child_id}/census", Record(Action::EditFamilyRecord)),
@@ -742,6 +744,7 @@ pub fn router(state: SharedState) -> Router {
         )
         .route("/families/{family_id}/children/{child_id}/timeline", get(pages::plan_timeline::show))
         .route("/portal/plans/{plan_id}", get(pages::portal_plan::show))
+        .route("/portal/api/v1/plans/{plan_id}", get(crate::api_plans::portal_plan))
         .fallback(crate::error::not_found)
         .with_state(state)
 }

@@ -134,3 +134,20 @@ async fn every_parameter_is_where_the_server_reads_it() {
     }
     assert!(query >= 10, "the lists' query parameters: {query}");
 }
+
+/// Issue 13: the family portal's plan as JSON is in the document, read with the portal's
+/// session cookie (the family holds no tokens), its answer described field by field.
+#[tokio::test]
+async fn the_family_portals_plan_is_documented_with_the_portal_session() {
+    let doc = document().await;
+    let op = &doc["paths"]["/portal/api/v1/plans/{plan_id}"]["get"];
+    assert_eq!(op["security"], serde_json::json!([{"portal_session": []}]), "{op}");
+    let scheme = &doc["components"]["securitySchemes"]["portal_session"];
+    assert_eq!(scheme["type"], "apiKey", "{scheme}");
+    assert_eq!(scheme["in"], "cookie", "{scheme}");
+    let body = op.pointer("/responses/200/content/application~1json/schema").expect("the answer's schema");
+    let json = resolve(&doc, body);
+    for field in ["reader", "actions", "next_meeting", "next_review", "withheld", "parental_responsibility"] {
+        assert!(json["properties"].get(field).is_some(), "{field} is described: {json}");
+    }
+}

@@ -351,6 +351,20 @@ async fn a_parent_excluded_from_the_conference_reads_only_their_own_actions_and_
     assert!(!body.contains("breakfast at school"), "not the others' actions");
     assert!(!body.contains("Next core group meeting"), "not when the core group meets (EXC-04)");
     assert!(body.contains("Next review meeting") && body.contains(confer_domain::plan::PARENTAL_RESPONSIBILITY_EN));
+    // The portal's JSON leaves out the same (never more than the page).
+    let json = mum.get(&format!("/portal/api/v1/plans/{id}")).await;
+    assert_eq!(json.status, StatusCode::OK, "{}", json.body);
+    let v: serde_json::Value = serde_json::from_str(&json.body).unwrap();
+    assert_eq!(v["withheld"], true, "{v}");
+    assert_eq!(v["concerns"], serde_json::json!([]), "not the concerns");
+    assert_eq!(v["child_needs"], "", "not the needs");
+    let actions: Vec<&str> = v["actions"].as_array().unwrap().iter().map(|a| a["what"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["Mia takes Amy to school"], "her own action only");
+    assert_eq!(v["actions"][0]["mine"], true);
+    assert_eq!(v["next_core_group"], serde_json::Value::Null, "not when the core group meets (EXC-04)");
+    assert_eq!(v["next_meeting"], serde_json::Value::Null);
+    assert!(v["next_review"].is_string(), "the review date");
+    assert!(!json.body.contains("without food") && !json.body.contains("breakfast at school"), "{}", json.body);
 }
 
 #[tokio::test]
@@ -784,4 +798,101 @@ async fn a_late_core_group_keeps_its_reason_on_the_deadline_for_the_late_reasons
     let list = sw.get("/deadlines").await;
     assert_eq!(list.status, StatusCode::OK);
     assert!(list.body.contains("Meeting arranged for 3 December 2026 at 10:00"), "{}", list.body);
+}
+
+/// The family portal's plan as JSON (issue 13, PLAN-06, PLAN-02, CHILD-04), read with the
+/// portal's session: a parent or carer of the child gets the plan in plain words, their own
+/// actions first and the next meetings; the young person their own version and the dates;
+/// anyone else of the family, another family's person and the staff are refused as the page
+/// refuses them, and an API token does not reach it. Each read is audited.
+#[tokio::test]
+async fn the_family_portal_reads_the_childs_plan_as_json_with_the_pages_access_plan_06_plan_02_child_04() {
+    let j = journey().await;
+    let id = j.plan_of("amy").await;
+    let path = format!("/portal/api/v1/plans/{id}");
+    let mut mum = j.portal("mia", Role::Parent, PortalPerson::Adult(AdultId("fam1-mum".into()))).await;
+    let reads = || async {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_event WHERE action = 'portal.plan.read'")
+            .fetch_one(j.app.db.pool())
+            .await
+            .unwrap();
+        n
+    };
+    let before = reads().await;
+    let res = mum.get(&path).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(reads().await, before + 1, "the read is audited as the page's is");
+    let v: serde_json::Value = serde_json::from_str(&res.body).unwrap();
+    assert_eq!(v["plan_id"], id.as_str());
+    assert_eq!(v["reader"], "parent");
+    assert!(v["child_name"].as_str().unwrap().starts_with("Amy"), "{v}");
+    assert_eq!(v["withheld"], false);
+    assert_eq!(v["concerns"][0]["concern"], "The children are often left without food.", "{v}");
+    let p = j.plan(&id).await;
+    assert_eq!(v["actions"][0]["what"], p.actions[0].what.as_str());
+    assert_eq!(v["actions"][0]["status"], "not-started");
+    assert_eq!(v["actions"][0]["mine"], false);
+    assert_eq!(v["next_core_group"], "2026-12-04", "CG-02: the next core group");
+    assert_eq!(v["next_review"], "2027-02-20", "REV-01: the next review");
+    assert_eq!(v["parental_responsibility"]["en"], confer_domain::plan::PARENTAL_RESPONSIBILITY_EN);
+    assert_eq!(v["parental_responsibility"]["cy"], confer_domain::plan::PARENTAL_RESPONSIBILITY_CY);
+    assert_eq!(v["young_persons_version"], serde_json::Value::Null, "not shared with her");
+
+    // The young person: her own version and the dates, not the plan's words.
+    let mut sw = j.app.as_user(&j.sw_id).await;
+    let yp = format!("/plans/{id}/young-person");
+    step(&mut sw, &yp, &yp, &[("body", "Amy, this is your plan.")]).await;
+    let mut amy = j.portal("amy-yp", Role::YoungPerson, PortalPerson::Child(ChildId("amy".into()))).await;
+    let res = amy.get(&path).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let v: serde_json::Value = serde_json::from_str(&res.body).unwrap();
+    assert_eq!(v["reader"], "young-person");
+    assert_eq!(v["young_persons_version"], "Amy, this is your plan.");
+    assert_eq!(v["concerns"], serde_json::json!([]));
+    assert_eq!(v["actions"], serde_json::json!([]));
+    assert_eq!(v["next_core_group"], "2026-12-04");
+    assert!(!res.body.contains("without food"), "{}", res.body);
+
+    // Refused: her brother's plan is not hers (404, as the page); the staff view is the staff's
+    // (the social worker is told it is not theirs to open as the family, 403, nothing of it).
+    let ben = j.plan_of("ben").await;
+    let res = amy.get(&format!("/portal/api/v1/plans/{ben}")).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND, "{}", res.body);
+    assert!(!res.body.contains("Ben"), "{}", res.body);
+    let res = sw.get(&path).await;
+    assert!([StatusCode::FORBIDDEN, StatusCode::NOT_FOUND].contains(&res.status), "{}: {}", res.status, res.body);
+    assert!(!res.body.contains("without food"), "{}", res.body);
+    let outsider = person(&j.app, "outsider", &[Role::Professional], AccountKind::Staff).await;
+    let res = j.app.as_user(&outsider).await.get(&path).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND, "{}", res.body);
+    // A parent of another family finds nothing.
+    j.app.world.family("fam2").child("cal", "Cal", "2014-03-03").mother("fam2-mum", "Nia").create().await;
+    let uid = j.app.world.person("nia").roles(&[Role::Parent]).kind(AccountKind::Portal).create().await.0;
+    let mut tx = j.app.db.begin().await.unwrap();
+    let nia = PortalPerson::Adult(AdultId("fam2-mum".into()));
+    confer_store::portal::link_in(&mut tx, &j.app.authority.id, &UserId(uid.clone()), "fam2", &nia, "test")
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let res = j.app.as_user(&uid).await.get(&path).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND, "{}", res.body);
+    // Not signed in: sent to sign in; an API token does not reach the portal.
+    let res = Browser::new(&j.app).get(&path).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let token = confer_store::tokens::create_for_days(
+        &j.app.db,
+        &j.sw_id,
+        j.app.authority.id.as_str(),
+        "api",
+        &[confer_store::tokens::Scope::Read],
+        30,
+        "test",
+    )
+    .await
+    .unwrap()
+    .1;
+    let res = client().get(format!("{}{path}", j.app.base)).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "a token is sent to sign in");
+    assert!(!res.text().await.unwrap().contains("without food"));
+    assert_eq!(reads().await, before + 2, "only the two reads allowed are audited");
 }
