@@ -230,7 +230,7 @@ pub async fn home(
         }
     }
     let plans = confer_ops::plan_people::portal_plans(&state.ops, &ctx.actor).await?;
-    let pw = super::portal_plan::plan_words(w.lang);
+    let pw = super::portal_plan::plan_words_for_nation(w.lang, ctx.words);
     // Partner professionals' home is the portal (issue 11): their actions and core groups.
     let work = if ctx.may(Action::ListMyPlans) {
         Some(confer_ops::plan_people::my_work(&state.ops, &ctx.actor).await?)
@@ -259,7 +259,7 @@ pub async fn home(
             closes_on: long_date_in(&f.closes_on, w),
         })
         .collect();
-    let pro = super::pro_words::for_lang(w.lang);
+    let pro = super::pro_words::for_nation(w.lang, ctx.words);
     let title = if invited.is_some() { pro.title } else { t.home_title };
     let mut page = portal_page(&ctx, title, w);
     if q.done.as_deref() == Some("feedback") {
