@@ -172,6 +172,8 @@ pub const ROUTES: &[Route] = &[
     r("POST", "/conferences/{conference_id}/formats", Record(Action::GatherViews)),
     r("POST", "/conferences/{conference_id}/formats/met", Record(Action::ArrangeConference)),
     r("POST", "/portal/conferences/{conference_id}/formats", Record(Action::TakePartAsFamily)),
+    // LANG-03: a parent or carer chooses letters by post or by e-mail (issue 14).
+    r("POST", "/portal/families/{family_id}/letters", Record(Action::TakePartAsFamily)),
     r("POST", "/families/{family_id}/adults/{adult_id}/post", Record(Action::EditFamilyRecord)),
     r("POST", "/conferences/{conference_id}/schedule", Record(Action::ArrangeConference)),
     r("POST", "/conferences/{conference_id}/reschedule", Record(Action::ArrangeConference)),
@@ -661,6 +663,7 @@ pub fn router(state: SharedState) -> Router {
         )
         .route("/conferences/{conference_id}/formats/met", post(pages::formats::met))
         .route("/portal/conferences/{conference_id}/formats", post(pages::portal::format_request))
+        .route("/portal/families/{family_id}/letters", post(pages::portal_letters::choose))
         .route("/families/{family_id}/adults/{adult_id}/post", post(pages::families::prefers_post))
         .route("/conferences/{conference_id}/recording-consents", post(pages::arrange::recording_consent))
         .route("/conferences/{conference_id}/audio-recording", post(pages::arrange::audio_recording))

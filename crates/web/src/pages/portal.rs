@@ -36,6 +36,9 @@ pub struct PortalQuery {
     pub lang: Option<String>,
     #[serde(default)]
     pub done: Option<String>,
+    /// Issue 14: why the letters choice was not saved (`choose`, `conflict`).
+    #[serde(default)]
+    pub letters: Option<String>,
 }
 
 fn portal_page(ctx: &Ctx, title: &str, w: &Words) -> Page {
@@ -130,6 +133,11 @@ struct PortalHome<'a> {
     sw: &'static super::subject_access::Words,
     /// Issue 14: a partner professional's home in English or Welsh.
     pro: &'static super::pro_words::ProWords,
+    /// Issue 14, LANG-03: how a parent or carer gets letters, per family, and why a choice was
+    /// not saved.
+    letters: Vec<confer_ops::contact::LettersChoice>,
+    lw: &'static super::portal_letters::LetterWords,
+    letters_error: Option<&'static str>,
 }
 
 /// A conference the person is asked about (QA-01), on the portal's home.
@@ -265,6 +273,16 @@ pub async fn home(
     if q.done.as_deref() == Some("feedback") {
         page.notice = Some(fw.thanks_title.to_owned());
     }
+    let lw = super::portal_letters::words(w.lang);
+    let (saved, letters_error) = super::portal_letters::said(lw, q.done.as_deref(), q.letters.as_deref());
+    if let Some(n) = saved {
+        page.notice = Some(n.to_owned());
+    }
+    let letters = if ctx.actor.roles.contains(&confer_domain::Role::Parent) {
+        confer_ops::contact::letters_choices(&state.ops, &ctx.actor).await?
+    } else {
+        Vec::new()
+    };
     let asks =
         ctx.actor.roles.iter().any(|r| matches!(r, confer_domain::Role::Parent | confer_domain::Role::YoungPerson));
     let records_families = if asks { links.iter().map(|(f, _)| f.clone()).collect() } else { Vec::new() };
@@ -289,6 +307,9 @@ pub async fn home(
         records_families,
         sw,
         pro,
+        letters,
+        lw,
+        letters_error,
     }))
 }
 
