@@ -27,6 +27,18 @@ crate::text_enum! {
 }
 
 impl Measure {
+    /// The measure's name in the nation's words (issue 15): "Initial child protection planning
+    /// meetings within 28 calendar days" is Scotland's first measure. England's is
+    /// [`Measure::label`].
+    pub fn label_in(self, words: &crate::words::Words) -> String {
+        match self {
+            Measure::InitialConference => {
+                format!("Initial {} within {}", words.meetings_short, words.initial_within)
+            }
+            _ => words.reword(self.label()),
+        }
+    }
+
     /// The deadline rules this measure counts.
     pub fn rules(self) -> &'static [DeadlineRule] {
         match self {
@@ -843,6 +855,27 @@ fn url_encode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_nation_names_the_measures_in_its_own_words() {
+        use crate::words::Words;
+        use crate::Nation;
+        for m in Measure::ALL {
+            assert_eq!(m.label_in(Words::of(Nation::England)), m.label(), "England keeps {m:?}");
+        }
+        let scot = Words::of(Nation::Scotland);
+        assert_eq!(Measure::InitialConference.label_in(scot), "Initial meetings within 28 calendar days");
+        assert_eq!(Measure::Review.label_in(scot), "Review meetings in time");
+        let ni = Words::of(Nation::NorthernIreland);
+        assert_eq!(Measure::InitialConference.label_in(ni), "Initial case conferences within 15 working days");
+        assert_eq!(Measure::Review.label_in(ni), "Review case conferences in time");
+        for n in [Nation::Scotland, Nation::NorthernIreland] {
+            for m in Measure::ALL {
+                let label = m.label_in(Words::of(n));
+                assert!(!label.contains("Review conferences") && !label.contains("Initial conferences"), "{n:?} {m:?}");
+            }
+        }
+    }
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()

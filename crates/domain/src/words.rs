@@ -74,6 +74,9 @@ pub struct Words {
     pub organisation: &'static str,
     /// Welsh words for families (Wales only).
     pub welsh: Option<&'static WelshWords>,
+    /// How soon the initial meeting is held by the nation's guidance (NATIONS.md, Timescales),
+    /// for the dashboards' measure name: "15 working days", "28 calendar days".
+    pub initial_within: &'static str,
 }
 
 const SOURCE: &str = "NATIONS.md, Words used in each nation";
@@ -110,6 +113,7 @@ pub const ENGLAND: Words = Words {
     key_person: "key worker",
     organisation: "local authority",
     welsh: None,
+    initial_within: "15 working days",
 };
 
 const WELSH: WelshWords = WelshWords {
@@ -160,6 +164,7 @@ pub const WALES: Words = Words {
     key_person: "key worker",
     organisation: "local authority",
     welsh: Some(&WELSH),
+    initial_within: "15 working days",
 };
 
 pub const SCOTLAND: Words = Words {
@@ -193,6 +198,7 @@ pub const SCOTLAND: Words = Words {
     key_person: "lead professional",
     organisation: "council",
     welsh: None,
+    initial_within: "28 calendar days",
 };
 
 pub const NORTHERN_IRELAND: Words = Words {
@@ -226,6 +232,7 @@ pub const NORTHERN_IRELAND: Words = Words {
     key_person: "key worker",
     organisation: "Health and Social Care Trust",
     welsh: None,
+    initial_within: "15 working days",
 };
 
 impl Words {

@@ -126,7 +126,13 @@ pub async fn record_copy_as_sent(
     };
     let version = c.record().versions.iter().find(|v| v.number == sent.version).ok_or(OpsError::NotFound)?;
     let authority = ops.authority(&a.owner.authority_id).await?;
-    let language = document_language_for(authority.nation, wanted.language, c.first_language_of(&sent.recipient));
+    // REP-04, MIN-03: remade in the language it was sent in (unless another is asked for),
+    // not in the person's language of today.
+    let language = document_language_for(
+        authority.nation,
+        wanted.language.or(sent.language),
+        c.first_language_of(&sent.recipient),
+    );
     let visibility = c.visibility_for(&sent.recipient);
     let sections = redact(&version.sections, &visibility);
     let copy = RecordCopy {
@@ -185,8 +191,10 @@ pub async fn own_record_copy(
     let (a, stored, recipient) = portal_reader(ops, actor, conference_id).await?;
     let c = &stored.conference;
     let authority = ops.authority(&a.owner.authority_id).await?;
-    // LANG-04: in the reader's language unless they ask for another.
-    let language = document_language_for(authority.nation, wanted.language, c.first_language_of(&recipient));
+    // LANG-04, REP-04: in the language it was sent to them in (the reader's language when
+    // that is not known) unless they ask for another.
+    let asked = wanted.language.or_else(|| c.record_language_sent_to(&recipient));
+    let language = document_language_for(authority.nation, asked, c.first_language_of(&recipient));
     let Some(copy) = c.record_copy_sent_to(&recipient, language) else {
         return Ok(None);
     };

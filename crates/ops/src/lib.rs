@@ -15,6 +15,7 @@ pub mod appeals;
 pub mod census;
 pub mod channels;
 pub mod complaints;
+pub mod contact;
 pub mod conference;
 pub mod core_group;
 pub mod dashboards;

@@ -5,6 +5,7 @@
 //! the one access policy first; what each person sees is decided in
 //! `confer_domain::plan_views`.
 
+use confer_domain::words::Words;
 use crate::plan::authorize_plan;
 use crate::{Ops, OpsError, Result};
 use chrono::NaiveDate;
@@ -191,8 +192,9 @@ pub struct ChildTimeline {
     pub plans: Vec<(String, PlanKind, NaiveDate, Option<NaiveDate>)>,
 }
 
-fn conference_kind(kind: &str) -> String {
-    ConferenceKind::parse(kind).map(|k| k.label().to_owned()).unwrap_or_else(|| kind.to_owned())
+/// A kind of conference in the nation's words (issue 15).
+fn conference_kind(kind: &str, words: &Words) -> String {
+    ConferenceKind::parse(kind).map(|k| words.kind(k).to_owned()).unwrap_or_else(|| kind.to_owned())
 }
 
 fn conference_state(state: &str) -> String {
@@ -227,6 +229,7 @@ pub async fn timeline(ops: &Ops, actor: &Actor, family_id: &str, child_id: &str)
     let stored = plan_people::of_child(&ops.db, family_id, child_id).await?;
     let versions = plan_people::versions_of_child(&ops.db, family_id, child_id).await?;
     families::log_read(&ops.db, &actor.authority_id, &actor.user_id, family_id, "plan.timeline.read").await?;
+    let words = Words::of(ops.authority(&actor.authority_id).await?.nation);
     let day = |s: &str| confer_store::parse_stamp(s).map(|t| t.date_naive());
     let conference_lines: Vec<ConferenceLine> = conferences
         .iter()
@@ -234,7 +237,7 @@ pub async fn timeline(ops: &Ops, actor: &Actor, family_id: &str, child_id: &str)
             Some(ConferenceLine {
                 id: c.id.clone(),
                 on: c.date.or_else(|| day(&c.created_at))?,
-                kind: conference_kind(&c.kind),
+                kind: conference_kind(&c.kind, words),
                 state: conference_state(&c.state),
             })
         })
@@ -246,7 +249,7 @@ pub async fn timeline(ops: &Ops, actor: &Actor, family_id: &str, child_id: &str)
                 plan_id: v.plan_id.clone(),
                 version: v.version,
                 on: day(&v.changed_at)?,
-                what: version_words(&v.action).to_owned(),
+                what: words.reword(version_words(&v.action)),
             })
         })
         .collect();

@@ -3,6 +3,7 @@
 //! types the handlers use, is served at `/api/openapi.json`.
 
 use crate::api_appeals::AppealPaths;
+use crate::api_complaints::ComplaintPaths;
 use crate::api_conferences::ConferencePaths;
 use crate::api_plans::PlanPaths;
 use crate::auth::Ctx;
@@ -22,7 +23,7 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
     info(title = "confer API", description = "Child protection conferences. Every request needs a personal access token (create one on your account page) sent as `Authorization: Bearer <token>`. Tokens with the `read` scope reach GET operations only."),
     paths(me, families, family),
     components(schemas(Me, FamilyRow, FamilyDetail, ChildDto, AdultDto, ProfessionalDto, ErrorBody)),
-    modifiers(&BearerAuth, &ConferencePaths, &PlanPaths, &AppealPaths),
+    modifiers(&BearerAuth, &ConferencePaths, &PlanPaths, &AppealPaths, &ComplaintPaths),
     security(("bearer" = []))
 )]
 pub struct ApiDoc;

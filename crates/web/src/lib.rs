@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod api_appeals;
+pub mod api_complaints;
 pub mod api_conferences;
 pub mod api_plans;
 pub mod assets;

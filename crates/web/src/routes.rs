@@ -172,6 +172,8 @@ pub const ROUTES: &[Route] = &[
     r("POST", "/conferences/{conference_id}/formats", Record(Action::GatherViews)),
     r("POST", "/conferences/{conference_id}/formats/met", Record(Action::ArrangeConference)),
     r("POST", "/portal/conferences/{conference_id}/formats", Record(Action::TakePartAsFamily)),
+    // LANG-03: a parent or carer chooses letters by post or by e-mail (issue 14).
+    r("POST", "/portal/families/{family_id}/letters", Record(Action::TakePartAsFamily)),
     r("POST", "/families/{family_id}/adults/{adult_id}/post", Record(Action::EditFamilyRecord)),
     r("POST", "/conferences/{conference_id}/schedule", Record(Action::ArrangeConference)),
     r("POST", "/conferences/{conference_id}/reschedule", Record(Action::ArrangeConference)),
@@ -329,6 +331,13 @@ pub const ROUTES: &[Route] = &[
     r("GET", "/api/v1/conferences/{conference_id}/appeal", Record(Action::ViewAppeal)),
     r("POST", "/api/v1/conferences/{conference_id}/appeal", Record(Action::LodgeAppeal)),
     r("POST", "/api/v1/conferences/{conference_id}/appeal/steps", Record(Action::ManageAppeal)),
+    // Complaints (RIGHT-02) and formats (LANG-02, LANG-03) through the API (issue 14).
+    r("GET", "/api/v1/complaints", Authority(Action::ViewComplaints)),
+    r("GET", "/api/v1/complaints/{complaint_id}", Authority(Action::ViewComplaints)),
+    r("POST", "/api/v1/complaints/{complaint_id}/steps", Authority(Action::ManageComplaints)),
+    r("POST", "/api/v1/families/{family_id}/complaints", Record(Action::LogComplaint)),
+    r("POST", "/api/v1/conferences/{conference_id}/formats", Record(Action::GatherViews)),
+    r("POST", "/api/v1/conferences/{conference_id}/formats/{number}/met", Record(Action::ArrangeConference)),
     r("GET", "/conferences/{conference_id}/appeal", Record(Action::ViewAppeal)),
     r("POST", "/conferences/{conference_id}/appeal", Record(Action::LodgeAppeal)),
     r("POST", "/conferences/{conference_id}/appeal/steps", Record(Action::ManageAppeal)),
@@ -614,6 +623,12 @@ pub fn router(state: SharedState) -> Router {
             get(crate::api_appeals::get_appeal).post(crate::api_appeals::lodge_appeal),
         )
         .route("/api/v1/conferences/{conference_id}/appeal/steps", post(crate::api_appeals::appeal_step))
+        .route("/api/v1/complaints", get(crate::api_complaints::list_complaints))
+        .route("/api/v1/complaints/{complaint_id}", get(crate::api_complaints::get_complaint))
+        .route("/api/v1/complaints/{complaint_id}/steps", post(crate::api_complaints::complaint_step))
+        .route("/api/v1/families/{family_id}/complaints", post(crate::api_complaints::log_complaint))
+        .route("/api/v1/conferences/{conference_id}/formats", post(crate::api_complaints::request_format))
+        .route("/api/v1/conferences/{conference_id}/formats/{number}/met", post(crate::api_complaints::format_met))
         .route("/conferences/{conference_id}/appeal", get(pages::appeals::show).post(pages::appeals::lodge))
         .route("/conferences/{conference_id}/appeal/steps", post(pages::appeals::step))
         .route("/portal/appeals", get(pages::appeals::portal).post(pages::appeals::portal_lodge))
@@ -650,6 +665,7 @@ pub fn router(state: SharedState) -> Router {
         )
         .route("/conferences/{conference_id}/formats/met", post(pages::formats::met))
         .route("/portal/conferences/{conference_id}/formats", post(pages::portal::format_request))
+        .route("/portal/families/{family_id}/letters", post(pages::portal_letters::choose))
         .route("/families/{family_id}/adults/{adult_id}/post", post(pages::families::prefers_post))
         .route("/conferences/{conference_id}/recording-consents", post(pages::arrange::recording_consent))
         .route("/conferences/{conference_id}/audio-recording", post(pages::arrange::audio_recording))

@@ -301,3 +301,137 @@ async fn a_parent_who_asked_for_post_gets_invitation_news_on_the_print_list() {
     let waiting = documents_sent::print_requests(&fx.app.db, None).await.unwrap();
     assert!(waiting.iter().any(|r| r.recipient == "family-member:mum"), "{waiting:?}");
 }
+
+/// LANG-03, LANG-04 (issue 14): the mother chooses in the portal to get letters by post, in
+/// English or Welsh; a form sent without a choice, or from a page made before someone else
+/// changed the family's record, changes nothing and says why; the choice is audited, staff see
+/// it on the family's page, and her news then goes on the print list instead of by e-mail.
+/// Another family's parent cannot choose for her.
+#[tokio::test]
+async fn lang_03_a_parent_chooses_letters_by_post_in_the_portal_in_english_and_welsh() {
+    let fx = fixture().await;
+    let mut mum = fx.app.as_user(&fx.mum).await;
+    let home = mum.get("/portal").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.body.contains("How we send you letters") && home.body.contains("How do you want to get letters?"));
+    assert!(home.body.contains("value=\"no\" aria-describedby=\"prefers_post-no-hint\" checked"), "e-mail now");
+    let cy = mum.get("/portal?lang=cy").await;
+    let cy_text = cy.body.replace("&#39;", "'").replace("&#x27;", "'");
+    assert!(cy_text.contains("Sut rydym yn anfon llythyrau atoch chi") && cy_text.contains("Drwy'r post"), "{cy_text}");
+    let action = "/portal/families/fam-f/letters";
+
+    // No choice: nothing changes, and the page says what to do (in her language).
+    let none = mum.submit(&home, action, &[("lang", "en")]).await;
+    assert_eq!(none.status, StatusCode::SEE_OTHER);
+    let back = mum.get(none.location.as_deref().unwrap()).await;
+    assert!(back.body.contains("Choose by e-mail or by post") && back.body.contains("govuk-form-group--error"));
+    let none = mum.submit(&cy, action, &[("lang", "cy")]).await;
+    let back = mum.get(none.location.as_deref().unwrap()).await;
+    assert!(back.body.contains("Dewiswch drwy e-bost neu drwy"), "{}", back.body);
+    assert!(actions(&fx.app, "adult.prefers-post").await.is_empty());
+
+    // Someone else changes the record first: her choice from the older page is not saved.
+    let v: i64 = sqlx::query_scalar("SELECT version FROM family WHERE id = 'fam-f'")
+        .fetch_one(fx.app.db.pool())
+        .await
+        .unwrap();
+    let mut sw = fx.app.as_user(&fx.sw).await;
+    let family = sw.get("/families/fam-f").await;
+    let ok = sw
+        .submit(&family, "/families/fam-f/adults/mum/post", &[("version", &v.to_string()), ("prefers_post", "no")])
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    let old = letters_version(&home.body);
+    let stale = mum.submit(&home, action, &[("lang", "en"), ("prefers_post", "yes"), ("version", &old)]).await;
+    let back = mum.get(stale.location.as_deref().unwrap()).await;
+    assert!(back.body.contains("Someone changed your family"), "{}", back.body);
+    let post: i64 = sqlx::query_scalar("SELECT prefers_post FROM adult WHERE id = 'mum'")
+        .fetch_one(fx.app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(post, 0, "nothing was saved from the older page");
+
+    // Chosen in Welsh from the page as it is now: saved, audited as hers, told in Welsh.
+    let cy = mum.get("/portal?lang=cy").await;
+    let now = letters_version(&cy.body);
+    assert_ne!(now, old, "the page carries the record's version as it is now");
+    let chosen = mum.submit(&cy, action, &[("lang", "cy"), ("prefers_post", "yes"), ("version", &now)]).await;
+    assert_eq!(chosen.status, StatusCode::SEE_OTHER);
+    let back = mum.get(chosen.location.as_deref().unwrap()).await;
+    assert!(back.body.contains("Byddwch yn cael llythyrau drwy"), "{}", back.body);
+    assert!(back.body.contains("value=\"yes\" aria-describedby=\"prefers_post-yes-hint\" checked"));
+    let audited: Vec<String> = sqlx::query_scalar("SELECT actor FROM audit_event WHERE action = 'adult.prefers-post'")
+        .fetch_all(fx.app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(audited, vec![fx.sw.clone(), fx.mum.clone()], "the social worker's change, then hers");
+    let family = sw.get("/families/fam-f").await;
+    assert!(family.body.contains("By post: they asked for letters by post"), "staff see her choice");
+
+    // Her news now goes on the print list, not by e-mail.
+    let outbox_before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE recipient = 'mandy@family.example'")
+        .fetch_one(fx.app.db.pool())
+        .await
+        .unwrap();
+    let mut coord = fx.app.as_user(&fx.coord).await;
+    let chair = fx.app.world.staff_named("chair", &[Role::Chair]).await;
+    let schedule = format!("/conferences/{}/schedule", fx.conf);
+    step(
+        &mut coord,
+        &schedule,
+        &format!("/conferences/{}/reschedule", fx.conf),
+        &[
+            ("chair_id", chair.as_str()),
+            ("date", "2026-11-20"),
+            ("time", "14:00"),
+            ("venue", "Civic Centre, Room 2"),
+            ("video_link", ""),
+            ("reason", "The morning room is not available."),
+        ],
+    )
+    .await;
+    let outbox_after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE recipient = 'mandy@family.example'")
+        .fetch_one(fx.app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(outbox_after, outbox_before, "no e-mail to her");
+    let waiting = documents_sent::print_requests(&fx.app.db, None).await.unwrap();
+    assert!(waiting.iter().any(|r| r.recipient == "family-member:mum"), "{waiting:?}");
+
+    // Back to e-mail, from the portal.
+    let home = mum.get("/portal").await;
+    let now = letters_version(&home.body);
+    let chosen = mum.submit(&home, action, &[("lang", "en"), ("prefers_post", "no"), ("version", &now)]).await;
+    let back = mum.get(chosen.location.as_deref().unwrap()).await;
+    assert!(back.body.contains("You will get letters by e-mail."), "{}", back.body);
+
+    // Another family's parent: not found, and nothing changes.
+    let w = &fx.app.world;
+    w.family("fam-g").child("gina", "Gina", "2014-01-01").mother("gmum", "Gail").create().await;
+    let gail = confer_store::portal::give_access(
+        &fx.app.db,
+        &confer_store::portal::Access {
+            authority_id: &fx.app.authority.id,
+            family_id: "fam-g",
+            person: &PortalPerson::Adult(AdultId("gmum".into())),
+            display_name: "Gail",
+            email: "gail@family.example",
+            role: Role::Parent,
+        },
+        "test",
+    )
+    .await
+    .unwrap();
+    let mut gail = fx.app.as_user(gail.as_str()).await;
+    let theirs = gail.get("/portal").await;
+    assert!(!theirs.body.contains("fam-f"), "only her own family's letters");
+    let refused = gail.submit(&theirs, action, &[("lang", "en"), ("prefers_post", "yes"), ("version", "1")]).await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+    assert_eq!(actions(&fx.app, "adult.prefers-post").await.len(), 3);
+}
+
+/// The family record's version the portal's letters form carries.
+fn letters_version(body: &str) -> String {
+    let form = body.split("/letters\"").nth(1).expect("the letters form");
+    form.split("name=\"version\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned()
+}

@@ -1306,7 +1306,11 @@ async fn a_welsh_speaking_parent_is_invited_moved_and_cancelled_in_welsh(nation:
     assert_eq!(letters.len(), 1);
     assert_eq!((letters[0].sent.kind.as_str(), letters[0].sent.language.as_str()), ("invitation-letter", "cy"));
     assert!(letters[0].file_name.ends_with("-invitation-letter-cy.pdf"), "{}", letters[0].file_name);
-    assert!(letters[0].bytes.starts_with(b"%PDF"));
+    // The PDF itself, read back by an independent library, is Welsh: its language and words.
+    let (text, pdf) = confer_docs::testing::pdf_text(&letters[0].bytes);
+    assert_eq!(pdf_language(&pdf).as_deref(), Some("cy"), "the invitation letter's /Lang");
+    assert!(text.contains("Gwahoddiad i gynhadledd amddiffyn plant") && text.contains("Annwyl"), "the letter in Welsh: {text}");
+    assert!(!text.contains("child protection conference"), "no English in her letter: {text}");
     confer_ops::documents::mark_printed(&ops, &letters[0].sent.id, "test").await.unwrap();
 
     // A new date: in Welsh to her.
@@ -1348,7 +1352,16 @@ async fn a_welsh_speaking_parent_is_invited_moved_and_cancelled_in_welsh(nation:
     let letters = confer_ops::documents::print_list(&ops, Some(&app.authority.id)).await.unwrap();
     let last = letters.iter().find(|l| l.sent.kind == "cancellation-letter").expect("the cancellation letter");
     assert_eq!(last.sent.language, "cy");
-    assert!(last.bytes.starts_with(b"%PDF"));
+    let (text, pdf) = confer_docs::testing::pdf_text(&last.bytes);
+    assert_eq!(pdf_language(&pdf).as_deref(), Some("cy"), "the cancellation letter's /Lang");
+    assert!(text.contains("wedi'i chanslo") || text.contains("wedi’i chanslo"), "the cancellation in Welsh: {text}");
+    assert!(!text.contains("cancelled"), "no English in her letter: {text}");
+}
+
+/// The document language a PDF declares (`/Lang` in its catalogue).
+fn pdf_language(doc: &lopdf::Document) -> Option<String> {
+    let lang = doc.catalog().ok()?.get(b"Lang").ok()?.as_str().ok()?;
+    Some(String::from_utf8_lossy(lang).into_owned())
 }
 
 #[tokio::test]
@@ -1434,6 +1447,50 @@ async fn lang_04_the_outcome_e_mail_and_the_record_sent_follow_a_welsh_speakers_
         .expect("the copy sent");
     let text = String::from_utf8(copy.bytes).unwrap();
     assert!(text.contains("Record of the child protection conference"), "{text}");
+    // The PDF she was sent, read back by an independent library: Welsh, with the Welsh notice.
+    let pdf_wanted = confer_ops::documents::Wanted::default();
+    let copy = confer_ops::documents::record_copy_as_sent(&ops, &actor, conf.id.as_str(), 1, pdf_wanted, &names)
+        .await
+        .unwrap()
+        .expect("the copy sent");
+    let (text, pdf) = confer_docs::testing::pdf_text(&copy.bytes);
+    assert_eq!(pdf_language(&pdf).as_deref(), Some("cy"), "the record's /Lang");
+    assert!(text.contains("Cofnod y gynhadledd amddiffyn plant"), "the PDF in Welsh: {text}");
+    assert!(!text.contains("Record of the child protection conference"), "{text}");
+
+    // REP-04, MIN-03: sent again, this time in English as asked; each copy "as sent" is remade
+    // in the language it was sent in, not in her language of today (Welsh).
+    let version = conferences::load(&app.db, conf.id.as_str()).await.unwrap().version;
+    let b = confer_ops::conference::DistributeInput {
+        recipient: Recipient::FamilyMember("m-mum".into()),
+        language: Some(DocumentLanguage::English),
+    };
+    confer_ops::conference::distribute_record(&ops, &actor, conf.id.as_str(), version, b).await.unwrap();
+    let stored = conferences::load(&app.db, conf.id.as_str()).await.unwrap();
+    let kept: Vec<_> = stored.conference.record().distribution.iter().map(|d| d.language).collect();
+    assert_eq!(kept, vec![Some(DocumentLanguage::Welsh), Some(DocumentLanguage::English)], "each sending's language");
+    let second = confer_ops::documents::record_copy_as_sent(&ops, &actor, conf.id.as_str(), 2, pdf_wanted, &names)
+        .await
+        .unwrap()
+        .expect("the second copy sent");
+    assert_eq!(second.language, DocumentLanguage::English, "as sent: in English");
+    let (text, pdf) = confer_docs::testing::pdf_text(&second.bytes);
+    assert_eq!(pdf_language(&pdf).as_deref(), Some("en-GB"));
+    assert!(text.contains("Record of the child protection conference"), "{text}");
+    let first = confer_ops::documents::record_copy_as_sent(&ops, &actor, conf.id.as_str(), 1, pdf_wanted, &names)
+        .await
+        .unwrap()
+        .expect("the first copy sent");
+    assert_eq!(first.language, DocumentLanguage::Welsh, "the first sending stays Welsh");
+    // A sending kept before the language was remembered is remade in her language, as before.
+    let mut old = stored.conference.clone();
+    let mut doc = serde_json::to_value(&old).unwrap();
+    let dist = doc.pointer_mut("/record/distribution").and_then(|d| d.as_array_mut());
+    for d in dist.into_iter().flatten() {
+        d.as_object_mut().unwrap().remove("language");
+    }
+    old = serde_json::from_value(doc).unwrap();
+    assert!(old.record().distribution.iter().all(|d| d.language.is_none()), "an older document reads");
 }
 
 /// PLAN-05, CG-02: ending a plan while a core group meeting is arranged cancels the meeting in

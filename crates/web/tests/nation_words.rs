@@ -10,19 +10,24 @@
 mod common;
 use common::*;
 use confer_domain::Role;
+use confer_web::clock::Clock;
 use reqwest::StatusCode;
 
 struct World {
     app: App,
+    clock: Clock,
     coord: String,
     sw: String,
     chair: String,
+    qa: String,
+    teacher: String,
+    case: String,
 }
 
 /// An authority of the nation given (set before anything reads it), its staff, and the Brook
 /// family with Amy, her mother and a professional.
 async fn world(nation: &str) -> World {
-    let (app, _clock) = start_at("2026-11-10 09:00").await;
+    let (app, clock) = start_at("2026-11-10 09:00").await;
     sqlx::query("UPDATE authority SET nation = $1 WHERE id = $2")
         .bind(nation)
         .bind(app.authority.id.as_str())
@@ -32,16 +37,21 @@ async fn world(nation: &str) -> World {
     let (coord, _) = staff(&app, "coord", &[Role::Coordinator], None).await;
     let (chair, _) = staff(&app, "chair", &[Role::Chair], None).await;
     let (sw, _) = staff(&app, "sw", &[Role::SocialWorker], None).await;
+    let (qa, _) = staff(&app, "qa", &[Role::QualityAssurance], None).await;
+    let (teacher, _) = staff(&app, "teacher", &[Role::Professional], None).await;
     app.world.professional("p-sw", Some(&sw)).await;
-    app.world
+    app.world.professional("p-school", Some(&teacher)).await;
+    let made = app
+        .world
         .family("fam1")
         .worker(&sw)
         .child("amy", "AMY", "2014-05-01")
         .mother("fam1-mum", "Mia")
-        .professionals(&["p-sw"])
+        .professionals(&["p-sw", "p-school"])
         .create()
         .await;
-    World { app, coord, sw, chair }
+    let case = made.case.id.as_str().to_owned();
+    World { app, clock, coord, sw, chair, qa, teacher, case }
 }
 
 /// The social worker requests an initial meeting through the form. Returns the form and the
@@ -116,6 +126,91 @@ async fn pages_say(w: &World, conf: &str, meeting: &str, nav: &str) {
     says(&family.body, &format!("Initial {meeting}"), "the family's record");
 }
 
+/// Issue 15's second round: the dashboards' measures, a child's timeline, the meeting's
+/// decisions, the conference API's messages, the professional portal and the family portal's
+/// plan, in the nation's words. `initial` is the dashboards' first measure in those words.
+async fn more_pages_say(w: &World, conf: &str, meeting: &str, short: &str, initial: &str) {
+    let england = |body: &str, what: &str| {
+        let lower = body.to_lowercase();
+        assert!(!lower.contains("child protection conference"), "{what} says England's words: {body}");
+        assert!(!lower.contains("case case"), "{what} says a word twice: {body}");
+    };
+    // The dashboards: the measures' names (with the nation's timescale), the participation table.
+    let mut qa = w.app.as_user(&w.qa).await;
+    let dash = qa.get("/dashboards").await;
+    assert_eq!(dash.status, StatusCode::OK, "{}", dash.body);
+    assert!(dash.body.contains(initial), "the dashboards say {initial}: {}", dash.body);
+    assert!(!dash.body.contains("Initial conferences within"), "{}", dash.body);
+    assert!(!dash.body.contains("Review conferences in time"), "{}", dash.body);
+    assert!(dash.body.contains(&format!("Who took part in the {short}s held in the period")), "{}", dash.body);
+    england(&dash.body, "the dashboards");
+    let csv = qa.get("/dashboards/csv?table=timeliness").await;
+    assert_eq!(csv.status, StatusCode::OK, "{}", csv.body);
+    assert!(csv.body.contains(initial), "the dashboards' CSV says {initial}: {}", csv.body);
+
+    // A child's timeline: the meeting's kind and the entry's tag.
+    w.app.world.plan_for("fam1", &w.case, "amy", &w.sw, &[]).await;
+    let mut sw = w.app.as_user(&w.sw).await;
+    let timeline = sw.get("/families/fam1/children/amy/timeline").await;
+    assert_eq!(timeline.status, StatusCode::OK, "{}", timeline.body);
+    assert!(timeline.body.contains(&format!("Every {short}, plan version")), "{}", timeline.body);
+    assert!(timeline.body.contains(&format!("Initial {meeting}")), "the timeline's entry: {}", timeline.body);
+    assert!(!timeline.body.contains(">Conference</strong>") || short.contains("conference"), "{}", timeline.body);
+    england(&timeline.body, "the child's timeline");
+
+    // The conference API's human messages (the checks) in the nation's words.
+    let (coord_token, _) = (api_token(w, &w.coord).await, ());
+    let res = common::client()
+        .get(format!("{}/api/v1{}", w.app.base, conf))
+        .bearer_auth(&coord_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let json: serde_json::Value = res.json().await.unwrap();
+    let checks = json["checks"].to_string();
+    assert!(checks.contains(&format!("every {short}.")), "the API's checks: {checks}");
+    england(&checks, "the API's checks");
+
+    // The meeting's decisions: the nation's outcome, with its register.
+    w.clock.set(at("2026-11-20 10:00"));
+    let mut chair = w.app.as_user(&w.chair).await;
+    step(&mut chair, &format!("{conf}/meeting"), &format!("{conf}/start"), &[]).await;
+    let decide = chair.get(&format!("{conf}/meeting/decisions")).await;
+    assert_eq!(decide.status, StatusCode::OK, "{}", decide.body);
+    let said = decide.body.replace("&#39;", "'").replace("&#x27;", "'");
+    assert!(
+        said.contains("A child protection plan, the child's name placed on the child protection register"),
+        "{said}"
+    );
+    england(&decide.body, "the decisions");
+
+    // The professional portal.
+    let mut teacher = w.app.as_user(&w.teacher).await;
+    let home = teacher.get("/portal").await;
+    assert_eq!(home.status, StatusCode::OK, "{}", home.body);
+    assert!(home.body.contains(&format!("Your {short}s and plans")), "{}", home.body);
+    assert!(!home.body.contains("Your conferences and plans") || short.ends_with("conference"), "{}", home.body);
+    england(&home.body, "the professional portal");
+}
+
+/// A read and write API token for a staff member of the world.
+async fn api_token(w: &World, user: &str) -> String {
+    use confer_store::tokens::{self, Scope};
+    tokens::create_for_days(
+        &w.app.db,
+        user,
+        w.app.authority.id.as_str(),
+        "api",
+        &[Scope::Read, Scope::Write],
+        tokens::MAX_DAYS,
+        "test",
+    )
+    .await
+    .unwrap()
+    .1
+}
+
 #[tokio::test]
 async fn a_scottish_council_sees_child_protection_planning_meetings_and_irds() {
     let w = world("scotland").await;
@@ -132,6 +227,8 @@ async fn a_scottish_council_sees_child_protection_planning_meetings_and_irds() {
     assert!(page.body.contains("Inter-agency referral discussion (IRD)"), "{}", page.body);
     assert!(page.body.contains("Before the meeting"), "{}", page.body);
     pages_say(&w, &conf, "child protection planning meeting", "Planning meetings").await;
+    more_pages_say(&w, &conf, "child protection planning meeting", "meeting", "Initial meetings within 28 calendar days")
+        .await;
 
     // The family's portal (LANG-04's English for Scotland): the mother reads the same words.
     let mut coord = w.app.as_user(&w.coord).await;
@@ -152,6 +249,10 @@ async fn a_scottish_council_sees_child_protection_planning_meetings_and_irds() {
     let page = mum.get(&format!("/portal/conferences/{id}")).await;
     assert_eq!(page.status, StatusCode::OK);
     says(&page.body, "Initial child protection planning meeting", "the portal's meeting page");
+    // The plan in the portal, in Scotland's words.
+    let plan = mum.get("/portal/plans/plan-amy").await;
+    assert_eq!(plan.status, StatusCode::OK, "{}", plan.body);
+    assert!(!plan.body.to_lowercase().contains("conference"), "the portal's plan: {}", plan.body);
 }
 
 /// Signs in to the portal with the code from the outbox (the web writes it in the background).
@@ -187,6 +288,14 @@ async fn a_northern_irish_trust_sees_child_protection_case_conferences() {
     let page = sw.get(&conf).await;
     assert!(page.body.contains("Before the case conference"), "{}", page.body);
     pages_say(&w, &conf, "child protection case conference", "Case conferences").await;
+    more_pages_say(
+        &w,
+        &conf,
+        "child protection case conference",
+        "case conference",
+        "Initial case conferences within 15 working days",
+    )
+    .await;
 }
 
 #[tokio::test]

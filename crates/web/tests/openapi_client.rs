@@ -96,6 +96,7 @@ fn id_name(field: &str) -> Option<&'static str> {
         "adult_id" => "adult_id",
         "professional_id" | "professionals" | "author" => "professional_id",
         "chair_id" => "chair_id",
+        "officer_id" => "officer_id",
         "note_taker_id" => "note_taker_id",
         "previous_conference_id" => "conference_id",
         "invitation" => "invite.number",
@@ -295,7 +296,8 @@ impl Client {
                 }
             };
             let text = value.as_str().map(str::to_owned).unwrap_or_else(|| value.to_string());
-            if name == "plan_id" {
+            // A change to a plan or a complaint names that record's version.
+            if name == "plan_id" || name == "complaint_id" {
                 self.plan = Some(text.clone());
             }
             url = url.replace(&format!("{{{name}}}"), &text);
@@ -348,6 +350,12 @@ impl Client {
                 if let (Some(id), Some(v)) = (r.get("id").and_then(Value::as_str), r["version"].as_i64()) {
                     self.versions.insert(id.to_owned(), v);
                 }
+            }
+        }
+        // A complaint's version (RIGHT-02), from the complaint as answered.
+        if path.starts_with("/api/v1/complaints") || path.ends_with("/complaints") {
+            if let (Some(id), Some(v)) = (answer.get("id").and_then(Value::as_str), answer["version"].as_i64()) {
+                self.versions.insert(id.to_owned(), v);
             }
         }
         if let Some(n) = answer.get("number") {
@@ -445,6 +453,10 @@ async fn a_client_made_from_the_document_alone_makes_every_write_succeed() {
     // Two weeks before: scheduled, invitations, answers, needs, an interpreter, a report shared.
     day("2026-11-06 09:00");
     c.call("schedule", &p.coord, with()).await;
+    // LANG-02, LANG-03: the mother asked for the invitation in Polish; the coordinator records
+    // it as met with what was sent.
+    c.call("request_format", &p.sw, with()).await;
+    c.call("format_met", &p.coord, with().pick("request_format.number", 0)).await;
     c.call("invite", &p.coord, with().example(0)).await;
     for i in 0..3 {
         c.call("invite", &p.coord, with().example(1).pick("professional_id", i)).await;
@@ -518,6 +530,13 @@ async fn a_client_made_from_the_document_alone_makes_every_write_succeed() {
     c.call("end_plan", &p.sw, with().pick("plan_id", 2)).await;
     c.call("transfer_out", &p.sw, with()).await;
     c.call("transfer_pack", &p.sw, with()).await;
+
+    // RIGHT-02: the coordinator logs the mother's complaint and (as the one who handles
+    // complaints) takes it as its officer and acknowledges it, each at the version given.
+    c.call("me", &p.coord, with().learn("/id", "officer_id")).await;
+    c.call("log_complaint", &p.coord, with().learn("/id", "complaint_id")).await;
+    c.call("complaint_step", &p.coord, with()).await;
+    c.call("complaint_step", &p.coord, with().example(1)).await;
 
     // The review: requested, scheduled, the exclusion decided again (EXC-05), then cancelled.
     c.call("request_conference", &p.sw, with().example(1)).await;

@@ -62,6 +62,22 @@ impl ChildOutcome {
             ChildOutcome::EndPlanNoFurtherPlan => "The child protection plan ends, with no further plan".into(),
         }
     }
+
+    /// [`ChildOutcome::describe`] in the nation's words (issue 15): where the nation keeps a
+    /// register (Wales, Scotland, Northern Ireland), a new plan places the child's name on it
+    /// and an ended plan takes it off. England's words are [`ChildOutcome::describe`]'s.
+    pub fn describe_in(&self, words: &crate::words::Words) -> String {
+        let plain = words.reword(&self.describe());
+        match (words.register, self) {
+            (Some(register), ChildOutcome::ChildProtectionPlan { .. }) => {
+                format!("{plain}; the child's name is placed on the {register}")
+            }
+            (Some(register), ChildOutcome::EndPlanStepDownToChildInNeed | ChildOutcome::EndPlanNoFurtherPlan) => {
+                format!("{plain}; the child's name is removed from the {register}")
+            }
+            _ => plain,
+        }
+    }
 }
 
 /// What the chair decides for one child.
@@ -574,5 +590,31 @@ impl super::Conference {
             })
             .filter(|r| !self.outcome_sent.iter().any(|s| &s.recipient == r))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod nation_words_tests {
+    use super::*;
+    use crate::words::Words;
+    use crate::Nation;
+
+    #[test]
+    fn dec_01_each_nation_describes_the_decision_in_its_own_words() {
+        let plan = ChildOutcome::ChildProtectionPlan { category: PlanCategory::Neglect };
+        let ended = ChildOutcome::EndPlanNoFurtherPlan;
+        let england = Words::of(Nation::England);
+        assert_eq!(plan.describe_in(england), plan.describe());
+        assert_eq!(ended.describe_in(england), ended.describe());
+        for n in [Nation::Wales, Nation::Scotland, Nation::NorthernIreland] {
+            let w = Words::of(n);
+            assert_eq!(
+                plan.describe_in(w),
+                format!("{}; the child's name is placed on the child protection register", plan.describe()),
+                "{n:?}"
+            );
+            assert!(ended.describe_in(w).ends_with("removed from the child protection register"), "{n:?}");
+            assert_eq!(ChildOutcome::ChildInNeedPlan.describe_in(w), "A child in need plan");
+        }
     }
 }

@@ -83,6 +83,11 @@ pub struct RecordSent {
     pub recipient: Recipient,
     pub on: NaiveDate,
     pub late: bool,
+    /// REP-04, MIN-03: the language it was sent in, so a copy "as sent" is remade in it, not
+    /// in the person's language of today. Sendings kept before it was remembered have none
+    /// (and are remade in the person's language, as they were).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<DocumentLanguage>,
 }
 
 /// MIN-04: a change to one section, as the chair accepts it.
@@ -685,7 +690,13 @@ impl super::Conference {
         self.check_recipient(&recipient)?;
         let copy = self.record_copy_for(&recipient, language)?;
         let late = self.record_due_by(policy, calendar).is_some_and(|by| today > by);
-        self.record.distribution.push(RecordSent { version: copy.version, recipient, on: today, late });
+        self.record.distribution.push(RecordSent {
+            version: copy.version,
+            recipient,
+            on: today,
+            late,
+            language: Some(language),
+        });
         Ok(copy)
     }
 
@@ -698,6 +709,12 @@ impl super::Conference {
     /// MIN-03, MIN-05: the version last sent to this recipient, as they may see it; `None`
     /// while none has been sent to them. A newer version approved since is not theirs until
     /// it is sent to them.
+    /// The language the record was last sent to this recipient in (REP-04, MIN-03); `None`
+    /// while none has been sent to them, or when it was sent before the language was kept.
+    pub fn record_language_sent_to(&self, recipient: &Recipient) -> Option<DocumentLanguage> {
+        self.record.distribution.iter().rev().find(|d| &d.recipient == recipient).and_then(|d| d.language)
+    }
+
     pub fn record_copy_sent_to(&self, recipient: &Recipient, language: DocumentLanguage) -> Option<RecordCopy> {
         let sent = self.record.distribution.iter().rev().find(|d| &d.recipient == recipient)?;
         let version = self.record.versions.iter().find(|v| v.number == sent.version)?;

@@ -64,6 +64,8 @@ pub async fn clashes_of(ops: &Ops, actor: &Actor, c: &Conference, slot: &Slot) -
     let booked = conferences::possible_clashes(&ops.db, c.authority_id(), &candidate).await?;
     let others: Vec<Booking> = booked.iter().map(|p| p.booking.clone()).collect();
     let mut out = Vec::new();
+    // Issue 15: the messages in the nation's words.
+    let words = confer_domain::words::Words::of(ops.authority(c.authority_id()).await?.nation);
     let found = clashes::clashes(&candidate, &others);
     // The actor's relationships to every other conference at once (one query, not one each).
     let pairs: Vec<(&str, &str)> = found
@@ -100,7 +102,7 @@ pub async fn clashes_of(ops: &Ops, actor: &Actor, c: &Conference, slot: &Slot) -
                 ClashKind::Room => ("room", "The room is also booked for"),
                 ClashKind::SocialWorker => ("social-worker", "The social worker is also due at"),
             };
-            ClashView { kind, conference_id: visible_id, message: format!("{what} {about} at {time}."), time }
+            ClashView { kind, conference_id: visible_id, message: words.reword(&format!("{what} {about} at {time}.")), time }
         });
     }
     Ok(out)
@@ -114,6 +116,7 @@ pub async fn get(ops: &Ops, actor: &Actor, id: &str) -> Result<ConferenceView> {
     conferences::log_read(&ops.db, &allowed.owner.authority_id, &actor.user_id, allowed.owner.family_id.as_str(), id)
         .await?;
     let c = &stored.conference;
+    let words = confer_domain::words::Words::of(ops.authority(c.authority_id()).await?.nation);
     let clashes = match (c.state(), c.slot()) {
         (ConferenceState::Scheduled, Some(slot)) => clashes_of(ops, actor, c, slot).await?,
         _ => Vec::new(),
@@ -130,7 +133,7 @@ pub async fn get(ops: &Ops, actor: &Actor, id: &str) -> Result<ConferenceView> {
         due_by: c.due_by().to_string(),
         is_late: c.is_late(),
         note_taker_id: stored.note_taker.as_ref().map(|u| u.to_string()),
-        checks: c.checks().iter().map(|k| c.describe_check(k)).collect(),
+        checks: c.checks().iter().map(|k| words.reword(&c.describe_check(k))).collect(),
         conference: serde_json::to_value(c).unwrap_or(Value::Null),
     })
 }

@@ -7,6 +7,7 @@
 //! At `/dashboards` rather than under `/quality`: team managers and the partnership's
 //! reports read it too, while `/quality` is quality assurance's own audit work.
 
+use confer_domain::words::Words;
 use crate::auth::Ctx;
 use crate::chart::{self, Series};
 use crate::error::AppError;
@@ -94,7 +95,7 @@ pub struct Cell {
 }
 
 pub struct MeasureRow {
-    pub label: &'static str,
+    pub label: String,
     pub rule_id: &'static str,
     pub in_time: Cell,
     pub late: Cell,
@@ -185,7 +186,7 @@ fn pct(p: Option<u64>) -> String {
     p.map(|p| format!("{p}%")).unwrap_or_else(|| "-".to_owned())
 }
 
-fn view_of(d: &Dashboard) -> View {
+fn view_of(d: &Dashboard, words: &Words) -> View {
     let q = d.filter.query();
     let link = |extra: String| d.may_list_families.then(|| format!("/dashboards/families?{q}&{extra}"));
     let cell = |n: u64, extra: String| Cell { value: n.to_string(), href: (n > 0).then(|| link(extra)).flatten() };
@@ -195,7 +196,7 @@ fn view_of(d: &Dashboard) -> View {
         .map(|m| {
             let key = m.measure.as_str();
             MeasureRow {
-                label: m.measure.label(),
+                label: m.measure.label_in(words),
                 rule_id: m.measure.rule_id(),
                 in_time: cell(m.in_time, format!("measure={key}&state=in-time")),
                 late: cell(m.late, format!("measure={key}&state=late")),
@@ -239,7 +240,7 @@ fn view_of(d: &Dashboard) -> View {
             .timeliness_trend
             .iter()
             .map(|(m, points)| Series {
-                name: m.label().to_owned(),
+                name: m.label_in(words),
                 values: points.iter().map(|p| p.percent_in_time().map(|v| v as f64)).collect(),
             })
             .collect();
@@ -253,7 +254,7 @@ fn view_of(d: &Dashboard) -> View {
             "%",
         );
         let key = series.iter().enumerate().map(|(i, s)| (s.name.clone(), chart::style_words(i))).collect();
-        let columns = d.timeliness_trend.iter().map(|(m, _)| format!("{} ({})", m.label(), m.rule_id())).collect();
+        let columns = d.timeliness_trend.iter().map(|(m, _)| format!("{} ({})", m.label_in(words), m.rule_id())).collect();
         let rows = long_months
             .iter()
             .enumerate()
@@ -453,7 +454,7 @@ pub async fn show(State(state): State<SharedState>, ctx: Ctx, RawQuery(q): RawQu
         return Ok(res);
     };
     let d = ops::dashboard(&state.ops, &ctx.actor, filter).await?;
-    Ok(view::render(&DashboardPage { page: &page, f: &input, choices: &choices, d: Some(view_of(&d)) }))
+    Ok(view::render(&DashboardPage { page: &page, f: &input, choices: &choices, d: Some(view_of(&d, ctx.words)) }))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -489,7 +490,7 @@ const TABLES: &[&str] = &[
 ];
 
 /// The rows (with a header) of one table of the dashboard.
-pub fn table_rows(d: &Dashboard, table: &str) -> Option<Vec<Vec<String>>> {
+pub fn table_rows(d: &Dashboard, table: &str, words: &Words) -> Option<Vec<Vec<String>>> {
     let n = |v: u64| v.to_string();
     let o = &d.outcomes;
     let rows = match table {
@@ -504,7 +505,7 @@ pub fn table_rows(d: &Dashboard, table: &str) -> Option<Vec<Vec<String>>> {
             ]];
             for m in &d.timeliness {
                 rows.push(vec![
-                    m.measure.label().into(),
+                    m.measure.label_in(words),
                     m.measure.rule_id().into(),
                     n(m.in_time),
                     n(m.late),
@@ -518,7 +519,7 @@ pub fn table_rows(d: &Dashboard, table: &str) -> Option<Vec<Vec<String>>> {
             let mut rows = vec![vec!["Measure".into(), "Rule".into(), "Reason".into(), "Number".into()]];
             for m in &d.timeliness {
                 for (r, c) in &m.reasons {
-                    rows.push(vec![m.measure.label().into(), m.measure.rule_id().into(), r.label().into(), n(*c)]);
+                    rows.push(vec![m.measure.label_in(words), m.measure.rule_id().into(), r.label().into(), n(*c)]);
                 }
             }
             rows
@@ -536,7 +537,7 @@ pub fn table_rows(d: &Dashboard, table: &str) -> Option<Vec<Vec<String>>> {
                 for p in points {
                     rows.push(vec![
                         format!("{:04}-{:02}", p.month.year, p.month.month),
-                        m.label().into(),
+                        m.label_in(words),
                         m.rule_id().into(),
                         n(p.in_time),
                         n(p.late),
@@ -684,7 +685,7 @@ pub async fn csv(State(state): State<SharedState>, ctx: Ctx, RawQuery(q): RawQue
         return Err(AppError::BadRequest(message));
     };
     let d = ops::dashboard(&state.ops, &ctx.actor, filter).await?;
-    let rows = table_rows(&d, &table).unwrap_or_default();
+    let rows = table_rows(&d, &table, ctx.words).unwrap_or_default();
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
@@ -853,8 +854,8 @@ pub async fn families(State(state): State<SharedState>, ctx: Ctx, RawQuery(q): R
         let found = ops::deadlines_behind(&state.ops, &ctx.actor, &filter, measure, st, reason, page_of(&p)).await?;
         paging = Some(Paging::of(&p, &found));
         let heading = match reason {
-            Some(r) => format!("{}: {} ({})", measure.label(), st.label().to_lowercase(), r.label()),
-            None => format!("{}: {}", measure.label(), st.label().to_lowercase()),
+            Some(r) => format!("{}: {} ({})", measure.label_in(ctx.words), st.label().to_lowercase(), r.label()),
+            None => format!("{}: {}", measure.label_in(ctx.words), st.label().to_lowercase()),
         };
         let rows: Vec<BehindRow> = found
             .rows
@@ -863,7 +864,7 @@ pub async fn families(State(state): State<SharedState>, ctx: Ctx, RawQuery(q): R
                 family_id: r.family_id,
                 family_name: r.family_name,
                 child: String::new(),
-                what: format!("{} ({})", r.rule.label(), r.rule.rule_id()),
+                what: format!("{} ({})", ctx.words.reword(r.rule.label()), r.rule.rule_id()),
                 due_or_started: view::long_date(&r.due),
                 met_or_ended: r.met.as_ref().map(view::long_date).unwrap_or_else(|| "Not yet".into()),
                 reason: r.late_reason.map(|x| x.label().to_owned()).unwrap_or_default(),

@@ -28,6 +28,7 @@ pub mod plan_core_group;
 pub mod plan_timeline;
 pub mod policy;
 pub mod portal;
+pub mod portal_letters;
 pub mod portal_plan;
 pub mod portal_text;
 pub mod portal_words;

@@ -203,12 +203,13 @@ impl TimelinePage<'_> {
     fn date(&self, d: &NaiveDate) -> String {
         view::long_date(d)
     }
-    fn kind(&self, e: &TimelineEntry) -> &'static str {
+    /// The entry's kind; a conference in the nation's words (issue 15).
+    fn kind(&self, e: &TimelineEntry) -> String {
         match e.kind {
-            TimelineKind::Conference => "Conference",
-            TimelineKind::PlanVersion => "Plan",
-            TimelineKind::CoreGroup => "Core group",
-            TimelineKind::ActionDue => "Action",
+            TimelineKind::Conference => self.page.words().meeting_title(),
+            TimelineKind::PlanVersion => "Plan".to_owned(),
+            TimelineKind::CoreGroup => "Core group".to_owned(),
+            TimelineKind::ActionDue => "Action".to_owned(),
         }
     }
     fn avg(&self, v: &f32) -> String {

@@ -36,6 +36,9 @@ pub struct PortalQuery {
     pub lang: Option<String>,
     #[serde(default)]
     pub done: Option<String>,
+    /// Issue 14: why the letters choice was not saved (`choose`, `conflict`).
+    #[serde(default)]
+    pub letters: Option<String>,
 }
 
 fn portal_page(ctx: &Ctx, title: &str, w: &Words) -> Page {
@@ -130,6 +133,11 @@ struct PortalHome<'a> {
     sw: &'static super::subject_access::Words,
     /// Issue 14: a partner professional's home in English or Welsh.
     pro: &'static super::pro_words::ProWords,
+    /// Issue 14, LANG-03: how a parent or carer gets letters, per family, and why a choice was
+    /// not saved.
+    letters: Vec<confer_ops::contact::LettersChoice>,
+    lw: &'static super::portal_letters::LetterWords,
+    letters_error: Option<&'static str>,
 }
 
 /// A conference the person is asked about (QA-01), on the portal's home.
@@ -230,7 +238,7 @@ pub async fn home(
         }
     }
     let plans = confer_ops::plan_people::portal_plans(&state.ops, &ctx.actor).await?;
-    let pw = super::portal_plan::plan_words(w.lang);
+    let pw = super::portal_plan::plan_words_for_nation(w.lang, ctx.words);
     // Partner professionals' home is the portal (issue 11): their actions and core groups.
     let work = if ctx.may(Action::ListMyPlans) {
         Some(confer_ops::plan_people::my_work(&state.ops, &ctx.actor).await?)
@@ -259,12 +267,22 @@ pub async fn home(
             closes_on: long_date_in(&f.closes_on, w),
         })
         .collect();
-    let pro = super::pro_words::for_lang(w.lang);
+    let pro = super::pro_words::for_nation(w.lang, ctx.words);
     let title = if invited.is_some() { pro.title } else { t.home_title };
     let mut page = portal_page(&ctx, title, w);
     if q.done.as_deref() == Some("feedback") {
         page.notice = Some(fw.thanks_title.to_owned());
     }
+    let lw = super::portal_letters::words(w.lang);
+    let (saved, letters_error) = super::portal_letters::said(lw, q.done.as_deref(), q.letters.as_deref());
+    if let Some(n) = saved {
+        page.notice = Some(n.to_owned());
+    }
+    let letters = if ctx.actor.roles.contains(&confer_domain::Role::Parent) {
+        confer_ops::contact::letters_choices(&state.ops, &ctx.actor).await?
+    } else {
+        Vec::new()
+    };
     let asks =
         ctx.actor.roles.iter().any(|r| matches!(r, confer_domain::Role::Parent | confer_domain::Role::YoungPerson));
     let records_families = if asks { links.iter().map(|(f, _)| f.clone()).collect() } else { Vec::new() };
@@ -289,6 +307,9 @@ pub async fn home(
         records_families,
         sw,
         pro,
+        letters,
+        lw,
+        letters_error,
     }))
 }
 

@@ -157,6 +157,70 @@ pub fn plan_words(lang: &str) -> &'static PlanWords {
     }
 }
 
+/// The plan page's words said in the authority's nation's words (issue 15), made once per nation and kept
+/// (four at most); Welsh as it is (Welsh authorities use England's words).
+pub fn plan_words_for_nation(lang: &str, nation: &'static confer_domain::words::Words) -> &'static PlanWords {
+    use std::sync::OnceLock;
+    static MADE: [OnceLock<PlanWords>; 4] = [OnceLock::new(), OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    let w = plan_words(lang);
+    if lang == "cy" {
+        return w;
+    }
+    let i = confer_domain::Nation::ALL.iter().position(|n| *n == nation.nation).unwrap_or(0);
+    MADE[i].get_or_init(|| {
+        let r = |s: &'static str| -> &'static str {
+            let said = nation.reword(s);
+            if said == s {
+                s
+            } else {
+                Box::leak(said.into_boxed_str())
+            }
+        };
+        PlanWords {
+            title_suffix: r(w.title_suffix),
+            title_prefix: r(w.title_prefix),
+            intro: r(w.intro),
+            worries: r(w.worries),
+            why_change: r(w.why_change),
+            child_needs: r(w.child_needs),
+            parents_needs: r(w.parents_needs),
+            goals_short: r(w.goals_short),
+            goals_long: r(w.goals_long),
+            actions: r(w.actions),
+            your_job: r(w.your_job),
+            what: r(w.what),
+            who: r(w.who),
+            by_when: r(w.by_when),
+            where_now: r(w.where_now),
+            late: r(w.late),
+            no_actions: r(w.no_actions),
+            dates: r(w.dates),
+            next_core_group: r(w.next_core_group),
+            next_meeting: r(w.next_meeting),
+            at: r(w.at),
+            online: r(w.online),
+            or_online: r(w.or_online),
+            next_review: r(w.next_review),
+            not_set: r(w.not_set),
+            withheld: r(w.withheld),
+            ended: r(w.ended),
+            parental_responsibility: r(w.parental_responsibility),
+            young_title: r(w.young_title),
+            young_intro: r(w.young_intro),
+            young_none: r(w.young_none),
+            young_shared: r(w.young_shared),
+            back: r(w.back),
+            your_plans: r(w.your_plans),
+            see_plan: r(w.see_plan),
+            plan_ended: r(w.plan_ended),
+            not_started: r(w.not_started),
+            in_progress: r(w.in_progress),
+            done: r(w.done),
+            not_done: r(w.not_done),
+        }
+    })
+}
+
 #[derive(Template)]
 #[template(path = "portal_plan.html")]
 struct PortalPlanPage<'a> {
@@ -213,7 +277,7 @@ pub async fn show(
     Query(q): Query<PortalQuery>,
 ) -> Result<Response, AppError> {
     let w = words::for_lang(q.lang.as_deref());
-    let pw = plan_words(w.lang);
+    let pw = plan_words_for_nation(w.lang, ctx.words);
     let seen = plan_people::portal_plan(&state.ops, &ctx.actor, &id).await?;
     let (title, parent, young, is_young_person, next_core_group, next_meeting, next_review) = match &seen {
         PortalPlan::Parent { plan, young_persons_version } => (

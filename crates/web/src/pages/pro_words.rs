@@ -125,6 +125,64 @@ pub fn for_lang(lang: &str) -> &'static ProWords {
     }
 }
 
+/// The professional portal's words said in the authority's nation's words (issue 15), made once per nation and kept
+/// (four at most); Welsh as it is (Welsh authorities use England's words).
+pub fn for_nation(lang: &str, nation: &'static confer_domain::words::Words) -> &'static ProWords {
+    use std::sync::OnceLock;
+    static MADE: [OnceLock<ProWords>; 4] = [OnceLock::new(), OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    let w = for_lang(lang);
+    if lang == "cy" {
+        return w;
+    }
+    let i = confer_domain::Nation::ALL.iter().position(|n| *n == nation.nation).unwrap_or(0);
+    MADE[i].get_or_init(|| {
+        let r = |s: &'static str| -> &'static str {
+            let said = nation.reword(s);
+            if said == s {
+                s
+            } else {
+                Box::leak(said.into_boxed_str())
+            }
+        };
+        ProWords {
+            title: r(w.title),
+            intro: r(w.intro),
+            invited: r(w.invited),
+            none: r(w.none),
+            see: r(w.see),
+            status: r(w.status),
+            date: r(w.date),
+            at: r(w.at),
+            not_set: r(w.not_set),
+            place: r(w.place),
+            video: r(w.video),
+            for_whom: r(w.for_whom),
+            your_answer: r(w.your_answer),
+            answer: r(w.answer),
+            answer_hidden: r(w.answer_hidden),
+            change: r(w.change),
+            change_hidden: r(w.change_hidden),
+            your_report: r(w.your_report),
+            send_report: r(w.send_report),
+            see_reports: r(w.see_reports),
+            for_family: r(w.for_family),
+            outcome: r(w.outcome),
+            outcome_sent: r(w.outcome_sent),
+            outcome_not_sent: r(w.outcome_not_sent),
+            not_answered: r(w.not_answered),
+            in_person: r(w.in_person),
+            remote: r(w.remote),
+            report_only: r(w.report_only),
+            declined: r(w.declined),
+            sent_on: r(w.sent_on),
+            after_due: r(w.after_due),
+            due_by: r(w.due_by),
+            overdue: r(w.overdue),
+            not_sent: r(w.not_sent),
+        }
+    })
+}
+
 impl ProWords {
     /// Their answer in words.
     pub fn answer_of(&self, s: &ProfessionalStanding) -> &'static str {

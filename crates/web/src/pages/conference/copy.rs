@@ -66,7 +66,10 @@ pub async fn copy(
         version: version.number,
         on: view::long_date(&sent.on),
         withheld: sections.len() < version.sections.len(),
-        confidentiality: visibility.is_family().then(|| confidentiality_statement(DocumentLanguage::English)),
+        // REP-04: the statement in the language the copy was sent in.
+        confidentiality: visibility
+            .is_family()
+            .then(|| confidentiality_statement(sent.language.unwrap_or(DocumentLanguage::English))),
         sections,
         recipient,
     }))

@@ -262,7 +262,7 @@ pub async fn conference_page(
         },
         late,
         state_tag: state_tag(c.state()),
-        checks: c.checks().iter().map(|k| c.describe_check(k)).filter(|s| !s.is_empty()).collect(),
+        checks: c.checks().iter().map(|k| ctx.words.reword(&c.describe_check(k))).filter(|s| !s.is_empty()).collect(),
         tasks,
         after,
         cancel,

@@ -92,7 +92,7 @@ fn child_name(c: &Conference, id: &ChildId) -> String {
 }
 
 /// MEET-07: everything with a time, in the order it was agreed.
-fn timeline(c: &Conference) -> Vec<Entry> {
+fn timeline(c: &Conference, words: &confer_domain::words::Words) -> Vec<Entry> {
     let mut out: Vec<(chrono::DateTime<chrono::Utc>, Entry)> = Vec::new();
     for d in c.discussion() {
         let mut note = Vec::new();
@@ -131,7 +131,7 @@ fn timeline(c: &Conference) -> Vec<Entry> {
         let e = Entry {
             time: mark(&d.decided_at),
             what: format!("Decision for {}", child_name(c, &d.child)),
-            text: d.outcome.describe(),
+            text: d.outcome.describe_in(words),
             note: d.inquorate_reason.as_ref().map(|r| format!("Made without a quorum: {r}")).unwrap_or_default(),
         };
         out.push((d.decided_at, e));
@@ -146,7 +146,10 @@ fn timeline(c: &Conference) -> Vec<Entry> {
         out.push((d.at, e));
     }
     out.sort_by_key(|(at, _)| *at);
-    out.into_iter().map(|(_, e)| e).collect()
+    // Issue 15: the labels and notes in the nation's words (the text typed stays as typed).
+    out.into_iter()
+        .map(|(_, e)| Entry { what: words.reword(&e.what), note: words.reword(&e.note), ..e })
+        .collect()
 }
 
 /// The page's heading.
@@ -372,7 +375,7 @@ pub async fn task_page(
         }
         // MEET-05, MEET-06, MEET-07: what has been said, in the order it was agreed.
         MeetingTask::Discussion => {
-            p.timeline = timeline(&c);
+            p.timeline = timeline(&c, ctx.words);
             p.children = children();
             p.family = family();
             p.choices = opts(DiscussionHeading::ALL, |x| (x.as_str(), x.label()));
@@ -390,8 +393,8 @@ pub async fn task_page(
                     let d = c
                         .decision_for(&ch.child_id)
                         .map(|d| match &d.reporter_referral {
-                            Some(r) => format!("{}. {}", d.outcome.describe(), r.describe()),
-                            None => d.outcome.describe(),
+                            Some(r) => format!("{}. {}", d.outcome.describe_in(ctx.words), r.describe()),
+                            None => d.outcome.describe_in(ctx.words),
                         })
                         .unwrap_or_else(|| "Not decided yet".into());
                     (ch.name.clone(), d)
@@ -421,7 +424,14 @@ pub async fn task_page(
                 }
             }
             p.choices = vec![
-                Opt::new("child-protection-plan", "A child protection plan (choose the category)"),
+                Opt::new(
+                    "child-protection-plan",
+                    match ctx.words.register {
+                        // Issue 15: the nation's outcome, with its register.
+                        Some(r) => format!("A child protection plan, the child's name placed on the {r} (choose the category)"),
+                        None => "A child protection plan (choose the category)".to_owned(),
+                    },
+                ),
                 Opt::new("child-in-need-plan", "A child in need plan"),
                 Opt::new("no-further-plan", "No further plan"),
                 Opt::new("continue-plan", "Review: the child protection plan continues (choose the category)"),
