@@ -128,10 +128,7 @@ pub async fn dashboard(ops: &Ops, actor: &Actor, filter: Filter) -> Result<Dashb
     })
 }
 
-/// The most families a list behind a figure shows (narrow the filters for the rest).
-pub const BEHIND_LIMIT: i64 = 500;
-
-/// The deadlines behind a figure shown on a page (issue 12: 50 a page, in SQL).
+/// The rows behind a figure shown on a page (issue 12: 50 a page, in SQL).
 pub const BEHIND_PAGE: i64 = 50;
 
 /// A page of the rows behind a figure, and how many there are in all.
@@ -189,7 +186,8 @@ pub async fn deadlines_behind(
     Ok(BehindPage { rows, total, page })
 }
 
-/// The plans behind an outcome figure, with the children's names: as [`deadlines_behind`].
+/// The plans behind an outcome figure, with the children's names: as [`deadlines_behind`]
+/// (issue 12: paged and counted in SQL, no longer stopping at 500).
 pub async fn plans_behind(
     ops: &Ops,
     actor: &Actor,
@@ -197,9 +195,15 @@ pub async fn plans_behind(
     group: PlanGroup,
     category: Option<Option<PlanCategory>>,
     length: Option<LengthBand>,
-) -> Result<Vec<PlanBehind>> {
+    page: u32,
+) -> Result<BehindPage<PlanBehind>> {
     allow(actor, Action::ListDashboardFamilies)?;
-    let rows = store::plans_behind(&ops.db, &actor.authority_id, filter, group, category, BEHIND_LIMIT).await?;
+    let page = page.max(1);
+    let offset = i64::from(page - 1).saturating_mul(BEHIND_PAGE);
+    let (db, authority) = (&ops.db, &actor.authority_id);
+    let total = store::plans_behind_count(db, authority, filter, group, category, length).await?;
+    let rows = store::plans_behind(db, authority, filter, group, category, length, BEHIND_PAGE, offset).await?;
+    // The domain decides what each figure counts: keep exactly those.
     let rows: Vec<PlanBehind> = rows
         .into_iter()
         .filter(|r| {
@@ -216,20 +220,25 @@ pub async fn plans_behind(
         })
         .collect();
     log(ops, actor, "dashboard-plans", rows.iter().map(|r| r.family_id.as_str())).await?;
-    Ok(rows)
+    Ok(BehindPage { rows, total, page })
 }
 
 /// The conferences behind a participation figure, with the families' names: as
-/// [`deadlines_behind`].
+/// [`deadlines_behind`] (issue 12: paged and counted in SQL, no longer stopping at 500).
 pub async fn conferences_behind(
     ops: &Ops,
     actor: &Actor,
     filter: &Filter,
     group: ParticipationGroup,
     reason: Option<ExclusionReason>,
-) -> Result<Vec<ConferenceBehind>> {
+    page: u32,
+) -> Result<BehindPage<ConferenceBehind>> {
     allow(actor, Action::ListDashboardFamilies)?;
-    let rows = store::conferences_behind(&ops.db, &actor.authority_id, filter, group, reason, BEHIND_LIMIT).await?;
+    let page = page.max(1);
+    let offset = i64::from(page - 1).saturating_mul(BEHIND_PAGE);
+    let (db, authority) = (&ops.db, &actor.authority_id);
+    let total = store::conferences_behind_count(db, authority, filter, group, reason).await?;
+    let rows = store::conferences_behind(db, authority, filter, group, reason, BEHIND_PAGE, offset).await?;
     let rows: Vec<ConferenceBehind> = rows
         .into_iter()
         .filter(|r| {
@@ -238,7 +247,7 @@ pub async fn conferences_behind(
         })
         .collect();
     log(ops, actor, "dashboard-conferences", rows.iter().map(|r| r.family_id.as_str())).await?;
-    Ok(rows)
+    Ok(BehindPage { rows, total, page })
 }
 
 async fn log<'a>(ops: &Ops, actor: &Actor, list: &str, families: impl Iterator<Item = &'a str>) -> Result<()> {

@@ -11,7 +11,7 @@ use confer_domain::conference::ExclusionReason;
 use confer_domain::conference::PlanCategory;
 use confer_domain::dashboards::{
     DeadlineFact, DisabilityFilter, Filter, Measure, Month, ParticipationFact, ParticipationGroup, ParticipationTotals,
-    PlanFact, PlanGroup, Timeliness,
+    LengthBand, PlanFact, PlanGroup, Timeliness,
 };
 use confer_domain::timescales::{DeadlineRule, LateReason};
 use confer_domain::AuthorityId;
@@ -343,40 +343,101 @@ pub struct PlanBehind {
     pub previous_plans: u32,
 }
 
-/// The plans behind an outcome figure (a group, and for "started" optionally a category:
-/// `Some(None)` for no category recorded), the earliest started first, at most `limit`. The
-/// domain checks each row again.
-pub async fn plans_behind(
-    db: &Db,
+/// SQL: the plan (alias `p`) ended before `months` months after it started, as the domain's
+/// [`confer_domain::dashboards::length_band`] reckons it (chrono's `checked_add_months`: a
+/// day past the end of the month is that month's last day). The dates are `YYYY-MM-DD` text:
+/// read as numbers, so the same SQL runs on both databases.
+fn ended_within_months(months: u32) -> String {
+    let y = |c: &str| format!("CAST(SUBSTR({c}, 1, 4) AS INTEGER)");
+    let m = |c: &str| format!("CAST(SUBSTR({c}, 6, 2) AS INTEGER)");
+    let d = |c: &str| format!("CAST(SUBSTR({c}, 9, 2) AS INTEGER)");
+    let (s, e) = ("p.started_on", "p.ended_on");
+    let diff = format!("(({} * 12 + {}) - ({} * 12 + {}))", y(e), m(e), y(s), m(s));
+    let ye = y(e);
+    let last = format!(
+        "(CASE {} WHEN 2 THEN (CASE WHEN ({ye} % 4 = 0 AND {ye} % 100 <> 0) OR {ye} % 400 = 0 THEN 29 ELSE 28 END) \
+         WHEN 4 THEN 30 WHEN 6 THEN 30 WHEN 9 THEN 30 WHEN 11 THEN 30 ELSE 31 END)",
+        m(e)
+    );
+    format!("({diff} < {months} OR ({diff} = {months} AND {} < {} AND {} < {last}))", d(e), d(s), d(e))
+}
+
+/// SQL: the plan (alias `p`) ended, and its length is in the band.
+fn length_condition(band: LengthBand) -> String {
+    let (at_least, under) = match band {
+        LengthBand::UnderThreeMonths => (None, Some(3)),
+        LengthBand::ThreeToSixMonths => (Some(3), Some(6)),
+        LengthBand::SixToTwelveMonths => (Some(6), Some(12)),
+        LengthBand::OneToTwoYears => (Some(12), Some(24)),
+        LengthBand::TwoYearsOrMore => (Some(24), None),
+    };
+    let mut sql = "p.ended_on IS NOT NULL".to_owned();
+    if let Some(m) = at_least {
+        sql.push_str(&format!(" AND NOT {}", ended_within_months(m)));
+    }
+    if let Some(m) = under {
+        sql.push_str(&format!(" AND {}", ended_within_months(m)));
+    }
+    sql
+}
+
+/// The WHERE clause of the plans behind an outcome figure (alias `p`): exactly the plans the
+/// domain puts in the group ([`confer_domain::dashboards::plan_in_group`]), of the category
+/// and length asked, so that they can be counted and paged in SQL.
+fn plans_behind_where(
     authority: &AuthorityId,
     f: &Filter,
     group: PlanGroup,
     category: Option<Option<PlanCategory>>,
-    limit: i64,
-) -> Result<Vec<PlanBehind>> {
-    let mut b = Binds(Vec::new());
-    let mut cond = plan_where(authority, f, &mut b);
+    length: Option<LengthBand>,
+    b: &mut Binds,
+) -> String {
+    let mut cond = plan_where(authority, f, b);
     let from = b.add(f.from.to_string());
     let to = b.add(f.to.to_string());
+    let ended = format!("p.ended_on >= {from} AND p.ended_on <= {to}");
     cond.push_str(&match group {
         PlanGroup::Started => format!(" AND p.started_on >= {from} AND p.started_on <= {to}"),
         PlanGroup::Repeat => {
             format!(" AND p.started_on >= {from} AND p.started_on <= {to} AND p.previous_plans > 0")
         }
-        PlanGroup::Ended | PlanGroup::EndedWithinThreeMonths | PlanGroup::LastedTwoYears => {
-            format!(" AND p.ended_on >= {from} AND p.ended_on <= {to}")
-        }
+        PlanGroup::Ended => format!(" AND {ended}"),
+        PlanGroup::EndedWithinThreeMonths => format!(" AND {ended} AND {}", length_condition(LengthBand::UnderThreeMonths)),
+        PlanGroup::LastedTwoYears => format!(" AND {ended} AND {}", length_condition(LengthBand::TwoYearsOrMore)),
     });
     match category {
         None => {}
         Some(None) => cond.push_str(" AND (p.category IS NULL OR p.category = '')"),
         Some(Some(c)) => cond.push_str(&format!(" AND p.category = {}", b.add(c.as_str()))),
     }
+    if let Some(l) = length {
+        cond.push_str(&format!(" AND {}", length_condition(l)));
+    }
+    cond
+}
+
+/// The plans behind an outcome figure (a group, and optionally a category: `Some(None)` for
+/// no category recorded, and a length), the earliest started first, `limit` of them from
+/// `offset` (issue 12: paged in SQL). The domain checks each row again.
+#[allow(clippy::too_many_arguments)]
+pub async fn plans_behind(
+    db: &Db,
+    authority: &AuthorityId,
+    f: &Filter,
+    group: PlanGroup,
+    category: Option<Option<PlanCategory>>,
+    length: Option<LengthBand>,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<PlanBehind>> {
+    let mut b = Binds(Vec::new());
+    let cond = plans_behind_where(authority, f, group, category, length, &mut b);
     let sql = format!(
         "SELECT p.family_id, f.name AS family_name, p.child_id, ch.given_name, ch.family_name AS child_family_name, \
          p.category, p.started_on, p.ended_on, p.previous_plans FROM plan p JOIN family f ON f.id = p.family_id \
-         JOIN child ch ON ch.id = p.child_id WHERE {cond} ORDER BY p.started_on, f.name, p.id LIMIT {}",
-        limit.clamp(1, 10_000)
+         JOIN child ch ON ch.id = p.child_id WHERE {cond} ORDER BY p.started_on, f.name, p.id LIMIT {} OFFSET {}",
+        limit.clamp(1, 10_000),
+        offset.max(0)
     );
     let rows = fetch(db, &sql, &b).await?;
     rows.iter()
@@ -393,6 +454,28 @@ pub async fn plans_behind(
             })
         })
         .collect()
+}
+
+/// How many plans are behind an outcome figure (as [`plans_behind`] lists them).
+pub async fn plans_behind_count(
+    db: &Db,
+    authority: &AuthorityId,
+    f: &Filter,
+    group: PlanGroup,
+    category: Option<Option<PlanCategory>>,
+    length: Option<LengthBand>,
+) -> Result<u64> {
+    let mut b = Binds(Vec::new());
+    let cond = plans_behind_where(authority, f, group, category, length, &mut b);
+    count(db, &format!("SELECT COUNT(*) AS n FROM plan p WHERE {cond}"), &b).await
+}
+
+async fn count(db: &Db, sql: &str, b: &Binds) -> Result<u64> {
+    let rows = fetch(db, sql, b).await?;
+    match rows.first() {
+        Some(r) => Ok(int(r, "n")?.max(0) as u64),
+        None => Ok(0),
+    }
 }
 
 /// The WHERE clause of the conferences held in the period (alias `p`, the participation rows),
@@ -519,8 +602,26 @@ pub struct ConferenceBehind {
     pub totals: ParticipationTotals,
 }
 
+/// The WHERE clause of the conferences behind a participation figure (alias `p`): the same
+/// test as the domain's `ParticipationGroup::holds`, so they are counted and paged in SQL.
+fn conferences_behind_where(
+    authority: &AuthorityId,
+    f: &Filter,
+    group: ParticipationGroup,
+    reason: Option<ExclusionReason>,
+    b: &mut Binds,
+) -> String {
+    let mut cond = participation_where(authority, f, b);
+    cond.push_str(&format!(" AND {}", group_condition(group)));
+    if let Some(r) = reason {
+        cond.push_str(&format!(" AND p.{} > 0", reason_column(r)));
+    }
+    cond
+}
+
 /// The conferences behind a participation figure (a group, and for exclusions optionally a
-/// reason), the earliest held first, at most `limit`. The domain checks each row again.
+/// reason), the earliest held first, `limit` of them from `offset` (issue 12: paged in SQL).
+/// The domain checks each row again.
 pub async fn conferences_behind(
     db: &Db,
     authority: &AuthorityId,
@@ -528,13 +629,10 @@ pub async fn conferences_behind(
     group: ParticipationGroup,
     reason: Option<ExclusionReason>,
     limit: i64,
+    offset: i64,
 ) -> Result<Vec<ConferenceBehind>> {
     let mut b = Binds(Vec::new());
-    let mut cond = participation_where(authority, f, &mut b);
-    cond.push_str(&format!(" AND {}", group_condition(group)));
-    if let Some(r) = reason {
-        cond.push_str(&format!(" AND p.{} > 0", reason_column(r)));
-    }
+    let cond = conferences_behind_where(authority, f, group, reason, &mut b);
     let mut columns: Vec<String> =
         PARTICIPATION_SUMS.iter().chain(REASON_COLUMNS.iter()).map(|c| format!("p.{c}")).collect();
     for (i, g) in ParticipationGroup::ALL.iter().enumerate() {
@@ -542,9 +640,10 @@ pub async fn conferences_behind(
     }
     let sql = format!(
         "SELECT p.conference_id, p.family_id, f.name AS family_name, p.held_on, {} FROM conference_participation p \
-         JOIN family f ON f.id = p.family_id WHERE {cond} ORDER BY p.held_on, f.name, p.conference_id LIMIT {}",
+         JOIN family f ON f.id = p.family_id WHERE {cond} ORDER BY p.held_on, f.name, p.conference_id LIMIT {} OFFSET {}",
         columns.join(", "),
-        limit.clamp(1, 10_000)
+        limit.clamp(1, 10_000),
+        offset.max(0)
     );
     let rows = fetch(db, &sql, &b).await?;
     rows.iter()
@@ -558,6 +657,19 @@ pub async fn conferences_behind(
             })
         })
         .collect()
+}
+
+/// How many conferences are behind a participation figure (as [`conferences_behind`] lists them).
+pub async fn conferences_behind_count(
+    db: &Db,
+    authority: &AuthorityId,
+    f: &Filter,
+    group: ParticipationGroup,
+    reason: Option<ExclusionReason>,
+) -> Result<u64> {
+    let mut b = Binds(Vec::new());
+    let cond = conferences_behind_where(authority, f, group, reason, &mut b);
+    count(db, &format!("SELECT COUNT(*) AS n FROM conference_participation p WHERE {cond}"), &b).await
 }
 
 /// QA-03 on the dashboard: the audits of conferences made in the period, by state and grade.

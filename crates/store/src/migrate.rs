@@ -50,6 +50,8 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (43, "list_indexes", include_str!("../migrations/0043_list_indexes.sql")),
     (44, "conference_summary", include_str!("../migrations/0044_conference_summary.sql")),
     (45, "deadline_behind", include_str!("../migrations/0045_deadline_behind.sql")),
+    (46, "outbox_pending", include_str!("../migrations/0046_outbox_pending.sql")),
+    (47, "plan_dashboard", include_str!("../migrations/0047_plan_dashboard.sql")),
 ];
 
 /// The PostgreSQL advisory lock that one migration runner holds at a time (any fixed number

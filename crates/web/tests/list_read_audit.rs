@@ -166,3 +166,70 @@ async fn the_deadlines_behind_a_figure_are_paged_and_each_page_names_only_its_fa
     let nonsense = b.get(&format!("/dashboards/families?{filters}&page=abc")).await;
     assert!(nonsense.body.contains("1 to 50 shown"), "{}", nonsense.body);
 }
+
+/// Issue 12: the plans behind an outcome figure are paged in SQL as the deadlines are (they
+/// stopped at 500): 50 a page, the earliest started first, with the total and the links to
+/// the other pages; each page's read event names only the families it shows.
+#[tokio::test]
+async fn the_plans_behind_a_figure_are_paged_and_each_page_names_only_its_families() {
+    let (app, _clock) = start_at("2026-11-30 09:00").await;
+    let (sw, _) = staff(&app, "sw", &[Role::SocialWorker], None).await;
+    let (qa, _) = staff(&app, "qa", &[Role::QualityAssurance], None).await;
+    let first = NaiveDate::from_ymd_opt(2026, 9, 2).unwrap();
+    let now = app.db.now();
+    for i in 0..55u64 {
+        let id = format!("fam-{i:02}");
+        family(&app, &id, &format!("Family {i:02}"), &sw).await;
+        sqlx::query(
+            "INSERT INTO child (id, family_id, authority_id, given_name, family_name, la_child_id, gender, ethnicity, \
+             disability, first_language, needs_interpreter, access_needs) \
+             VALUES ($1, $2, $3, 'Kit', 'Fictional', $1, 'unknown', 'NOBT', 'NONE', 'English', 0, '')",
+        )
+        .bind(format!("kid-{i:02}"))
+        .bind(&id)
+        .bind(app.authority.id.as_str())
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO plan (id, authority_id, family_id, case_id, child_id, kind, category, key_worker_id, \
+             started_on, started_by, doc, version, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, 'child-protection', 'neglect', $6, $7, $8, '{}', 1, $9, $9)",
+        )
+        .bind(format!("plan-{i:02}"))
+        .bind(app.authority.id.as_str())
+        .bind(&id)
+        .bind(format!("case-{id}"))
+        .bind(format!("kid-{i:02}"))
+        .bind(&sw)
+        .bind((first + chrono::Days::new(i)).to_string())
+        .bind(format!("conf-{i:02}"))
+        .bind(&now)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    }
+    let mut b = Browser::new(&app);
+    b.session_for(&app.db, &qa).await;
+    let filters = "from=2026-09-01&to=2026-11-30&group=started";
+    let one = b.get(&format!("/dashboards/families?{filters}")).await;
+    assert_eq!(one.status, StatusCode::OK, "{}", one.body);
+    assert!(one.body.contains("55 plans: 1 to 50 shown, page 1 of 2"), "{}", one.body);
+    assert!(one.body.contains("Family 00") && one.body.contains("Family 49") && !one.body.contains("Family 50"));
+    let next = format!("/dashboards/families?{filters}&page=2").replace('&', "&#38;");
+    assert!(one.body.contains(&format!("href=\"{next}\" rel=\"next\"")), "the next page keeps the filters");
+    assert!(one.body.contains("aria-label=\"Pages of plans\""));
+    let shown = |from: u64, to: u64| (from..to).map(|i| format!("fam-{i:02}")).collect::<Vec<_>>();
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v
+    };
+    let reads = list_reads(&app, &qa, "dashboard-plans").await;
+    assert_eq!(reads.len(), 1);
+    assert_eq!(sorted(reads[0].clone()), shown(0, 50), "the first page's event names its 50 families only");
+    let two = b.get(&format!("/dashboards/families?{filters}&page=2")).await;
+    assert!(two.body.contains("51 to 55 shown, page 2 of 2"), "{}", two.body);
+    assert!(two.body.contains("Family 54") && !two.body.contains("Family 49"));
+    let reads = list_reads(&app, &qa, "dashboard-plans").await;
+    assert_eq!(sorted(reads[1].clone()), shown(50, 55), "the second page's event names its 5 families only");
+}

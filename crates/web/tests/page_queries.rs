@@ -778,6 +778,11 @@ async fn dashboard_pages_cost_the_same_whatever_they_show() {
         // Issue 12: a later page of the deadlines behind a figure costs the same.
         "/dashboards/families?from=2026-09-01&to=2026-11-30&measure=initial-conference&state=late&page=2",
         "/dashboards/families?from=2026-09-01&to=2026-11-30&group=started",
+        // Issue 12: the plans and conferences behind a figure are paged in SQL too.
+        "/dashboards/families?from=2026-09-01&to=2026-11-30&group=started&page=2",
+        "/dashboards/families?from=2026-09-01&to=2026-11-30&group=ended&length=under-3-months",
+        "/dashboards/families?from=2026-09-01&to=2026-11-30&participation=parents-absent",
+        "/dashboards/families?from=2026-09-01&to=2026-11-30&participation=parents-absent&page=2",
     ];
     // Settle what a new session does once after signing in before counting (under load the
     // first dashboard was once counted at 10 statements against 8 later; issue 12 note).

@@ -729,11 +729,8 @@ struct FamiliesPage<'a> {
     back: String,
     kind: Kind,
     rows: Vec<BehindRow>,
-    limit: i64,
-    /// Whether the list stops at `limit`.
-    truncated: bool,
-    /// The pages of a list paged in SQL (the deadlines behind a figure, issue 12).
-    paging: Option<Paging>,
+    /// Where this page stands in the list, paged in SQL (issue 12).
+    paging: Paging,
 }
 
 /// Where a page of a paged list stands, with the links to its neighbours (the same filters).
@@ -792,7 +789,7 @@ pub async fn families(State(state): State<SharedState>, ctx: Ctx, RawQuery(q): R
     let period = format!("{} to {}", view::long_date(&filter.from), view::long_date(&filter.to));
     let measure = field(&p, "measure");
     let held = field(&p, "participation");
-    let mut paging = None;
+    let paging: Paging;
     let (heading, kind, rows) = if !held.is_empty() {
         let group = ParticipationGroup::parse(&held)
             .ok_or_else(|| AppError::BadRequest("Choose a participation figure of the dashboard".into()))?;
@@ -803,12 +800,14 @@ pub async fn families(State(state): State<SharedState>, ctx: Ctx, RawQuery(q): R
                     .ok_or_else(|| AppError::BadRequest("Choose a reason from the list".into()))?,
             ),
         };
-        let found = ops::conferences_behind(&state.ops, &ctx.actor, &filter, group, reason).await?;
+        let found = ops::conferences_behind(&state.ops, &ctx.actor, &filter, group, reason, page_of(&p)).await?;
+        paging = Paging::of(&p, &found);
         let heading = match reason {
             Some(r) => format!("{}: {}", group.label(), r.label().to_lowercase()),
             None => group.label().to_owned(),
         };
         let rows: Vec<BehindRow> = found
+            .rows
             .into_iter()
             .map(|r| {
                 let t = &r.totals;
@@ -852,7 +851,7 @@ pub async fn families(State(state): State<SharedState>, ctx: Ctx, RawQuery(q): R
             ),
         };
         let found = ops::deadlines_behind(&state.ops, &ctx.actor, &filter, measure, st, reason, page_of(&p)).await?;
-        paging = Some(Paging::of(&p, &found));
+        paging = Paging::of(&p, &found);
         let heading = match reason {
             Some(r) => format!("{}: {} ({})", measure.label_in(ctx.words), st.label().to_lowercase(), r.label()),
             None => format!("{}: {}", measure.label_in(ctx.words), st.label().to_lowercase()),
@@ -888,7 +887,8 @@ pub async fn families(State(state): State<SharedState>, ctx: Ctx, RawQuery(q): R
                 LengthBand::parse(&l).ok_or_else(|| AppError::BadRequest("Choose a length from the list".into()))?,
             ),
         };
-        let found = ops::plans_behind(&state.ops, &ctx.actor, &filter, group, category, length).await?;
+        let found = ops::plans_behind(&state.ops, &ctx.actor, &filter, group, category, length, page_of(&p)).await?;
+        paging = Paging::of(&p, &found);
         let mut heading = group.label().to_owned();
         if let Some(c) = category {
             heading.push_str(&format!(": {}", c.map(|c| c.label()).unwrap_or("no category recorded")));
@@ -897,6 +897,7 @@ pub async fn families(State(state): State<SharedState>, ctx: Ctx, RawQuery(q): R
             heading.push_str(&format!(": lasting {}", l.label().to_lowercase()));
         }
         let rows: Vec<BehindRow> = found
+            .rows
             .into_iter()
             .map(|r| BehindRow {
                 family_id: r.family_id,
@@ -911,7 +912,6 @@ pub async fn families(State(state): State<SharedState>, ctx: Ctx, RawQuery(q): R
         (heading, Kind::Plans, rows)
     };
     page.title = heading.clone();
-    let truncated = paging.is_none() && rows.len() as i64 >= ops::BEHIND_LIMIT;
     Ok(view::render(&FamiliesPage {
         page: &page,
         heading,
@@ -919,8 +919,6 @@ pub async fn families(State(state): State<SharedState>, ctx: Ctx, RawQuery(q): R
         back,
         kind,
         rows,
-        limit: ops::BEHIND_LIMIT,
-        truncated,
         paging,
     }))
 }
