@@ -523,9 +523,8 @@ pub fn meeting_key(plan_id: &str, number: u32) -> String {
 /// in one query: for their own actions and core group dates.
 pub async fn docs_of_user(db: &Db, authority: &AuthorityId, user: &UserId) -> Result<Vec<(PlanRow, Stored)>> {
     let rows = sqlx::query(&format!(
-        "SELECT {ROW_COLUMNS}, p.doc FROM plan p JOIN family f ON f.id = p.family_id WHERE p.authority_id = $1 \
-         AND p.ended_on IS NULL AND (p.key_worker_id = $2 OR p.id IN (SELECT plan_id FROM core_group_member WHERE user_id = $2)) \
-         ORDER BY p.core_group_due_by, p.id LIMIT 500"
+        "SELECT {ROW_COLUMNS}, p.doc FROM {} ORDER BY p.core_group_due_by, p.id LIMIT 500",
+        crate::plans::PLANS_OF_USER
     ))
     .bind(authority.as_str())
     .bind(user.as_str())
