@@ -52,6 +52,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (45, "deadline_behind", include_str!("../migrations/0045_deadline_behind.sql")),
     (46, "outbox_pending", include_str!("../migrations/0046_outbox_pending.sql")),
     (47, "plan_dashboard", include_str!("../migrations/0047_plan_dashboard.sql")),
+    (48, "plan_case", include_str!("../migrations/0048_plan_case.sql")),
 ];
 
 /// The PostgreSQL advisory lock that one migration runner holds at a time (any fixed number

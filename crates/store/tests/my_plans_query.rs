@@ -49,3 +49,36 @@ async fn my_plans_are_found_from_the_person_not_by_walking_the_authoritys_plans(
         assert!(!plan.iter().any(|l| l.starts_with("SCAN p")), "no scan of the plans:\n{text}");
     }
 }
+
+/// Issue 12: plans looked up by their case (the meeting arranged beside each deadline on
+/// `/deadlines`, and the dashboards' category filter, asked once per deadline) go through
+/// `plan_case` (migration 0048). Without it each lookup read every plan: 280–315 ms a
+/// `/deadlines` request at 50,000 families, and the filtered dashboard ran past 30 s (503).
+#[tokio::test]
+async fn plans_are_found_by_their_case_through_an_index() {
+    let db = testing::fresh_db().await;
+    let search = "SELECT 1 FROM plan p WHERE p.case_id = $1 AND p.kind = 'child-protection' AND p.category = $2";
+    let text = match db.backend {
+        Backend::Sqlite => sqlx::query(&format!("EXPLAIN QUERY PLAN {search}"))
+            .bind("case")
+            .bind("neglect")
+            .fetch_all(db.pool())
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.try_get::<String, _>("detail").unwrap())
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Backend::Postgres => {
+            let mut tx = db.begin().await.unwrap();
+            sqlx::query("SET LOCAL enable_seqscan = off").execute(&mut *tx).await.unwrap();
+            let sql = format!("EXPLAIN {}", search.replace("$1", "'case'").replace("$2", "'neglect'"));
+            let rows = sqlx::raw_sql(&sql).fetch_all(&mut *tx).await.unwrap();
+            let lines: Vec<String> = rows.iter().map(|r| r.try_get::<String, _>(0).unwrap()).collect();
+            tx.rollback().await.unwrap();
+            lines.join("\n")
+        }
+    };
+    assert!(text.contains("plan_case"), "plans by case use the index:\n{text}");
+    assert!(!text.contains("SCAN p\n") && !text.ends_with("SCAN p"), "no scan of the plans:\n{text}");
+}
