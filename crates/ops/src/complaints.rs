@@ -101,6 +101,19 @@ pub async fn log_for(ops: &Ops, actor: &Actor, family_id: &str, adult_id: &str, 
     receive(ops, actor, family_id, adult_id, Some(actor.user_id.clone()), input).await
 }
 
+/// RIGHT-02: as [`log_for`], answering the complaint as logged, to the person who logged it
+/// (a social worker logs complaints without handling them, so not through [`view`]).
+pub async fn log_for_as_logged(
+    ops: &Ops,
+    actor: &Actor,
+    family_id: &str,
+    adult_id: &str,
+    input: NewComplaint,
+) -> Result<Stored> {
+    let id = log_for(ops, actor, family_id, adult_id, input).await?;
+    store::load(&ops.db, &id).await?.ok_or(OpsError::NotFound)
+}
+
 /// One complaint for staff (the authority's complaints).
 pub async fn view(ops: &Ops, actor: &Actor, id: &str) -> Result<Stored> {
     allow(actor, Action::ViewComplaints)?;

@@ -231,10 +231,7 @@ pub async fn log_complaint(
         .ok_or_else(|| ApiError::Unprocessable("about must be conduct, decision or case.".into()))?;
     let conference_id = b.conference_id.filter(|c| !c.trim().is_empty());
     let input = NewComplaint { about, conference_id, details: b.details };
-    let id = complaints::log_for(&state.ops, &ctx.actor, &family_id, &b.adult_id, input).await?;
-    // The complaint as made, to the person who made it (who may log complaints without
-    // handling them, so not through the officers' read).
-    let s = confer_store::complaints::load(&state.db, &id).await?.ok_or(ApiError::Ops(confer_ops::OpsError::NotFound))?;
+    let s = complaints::log_for_as_logged(&state.ops, &ctx.actor, &family_id, &b.adult_id, input).await?;
     let mut res = answer(&s);
     *res.status_mut() = StatusCode::CREATED;
     Ok(res)

@@ -168,14 +168,7 @@ pub fn plan_words_for_nation(lang: &str, nation: &'static confer_domain::words::
     }
     let i = confer_domain::Nation::ALL.iter().position(|n| *n == nation.nation).unwrap_or(0);
     MADE[i].get_or_init(|| {
-        let r = |s: &'static str| -> &'static str {
-            let said = nation.reword(s);
-            if said == s {
-                s
-            } else {
-                Box::leak(said.into_boxed_str())
-            }
-        };
+        let r = |s: &'static str| super::portal_words::reworded(nation, s);
         PlanWords {
             title_suffix: r(w.title_suffix),
             title_prefix: r(w.title_prefix),

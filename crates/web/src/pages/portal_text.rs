@@ -191,14 +191,7 @@ pub fn for_nation(lang: Option<&str>, nation: &'static confer_domain::words::Wor
     }
     let i = confer_domain::Nation::ALL.iter().position(|n| *n == nation.nation).unwrap_or(0);
     MADE[i].get_or_init(|| {
-        let r = |s: &'static str| -> &'static str {
-            let said = nation.reword(s);
-            if said == s {
-                s
-            } else {
-                Box::leak(said.into_boxed_str())
-            }
-        };
+        let r = |s: &'static str| super::portal_words::reworded(nation, s);
         Text {
             lang: r(w.lang),
             other_lang: r(w.other_lang),

@@ -342,6 +342,18 @@ pub fn for_lang(lang: Option<&str>) -> &'static Words {
     }
 }
 
+/// `s` said in the nation's words, kept for the life of the process: the `for_nation` tables
+/// below and in the other portal pages are each made once per nation (four at most), so what
+/// is kept is bounded. A text the nation says as England does is the same `&'static str`.
+pub(crate) fn reworded(nation: &confer_domain::words::Words, s: &'static str) -> &'static str {
+    let said = nation.reword(s);
+    if said == s {
+        s
+    } else {
+        Box::leak(said.into_boxed_str())
+    }
+}
+
 /// The English words said in the authority's nation's words (issue 15), made once per nation
 /// and kept (four at most); Welsh as it is (Welsh authorities use England's words).
 pub fn for_nation(lang: Option<&str>, nation: &'static confer_domain::words::Words) -> &'static Words {
@@ -353,14 +365,7 @@ pub fn for_nation(lang: Option<&str>, nation: &'static confer_domain::words::Wor
     }
     let i = confer_domain::Nation::ALL.iter().position(|n| *n == nation.nation).unwrap_or(0);
     MADE[i].get_or_init(|| {
-        let r = |s: &'static str| -> &'static str {
-            let said = nation.reword(s);
-            if said == s {
-                s
-            } else {
-                Box::leak(said.into_boxed_str())
-            }
-        };
+        let r = |s: &'static str| reworded(nation, s);
         Words {
             lang: r(w.lang),
             other_lang: r(w.other_lang),

@@ -136,14 +136,7 @@ pub fn for_nation(lang: &str, nation: &'static confer_domain::words::Words) -> &
     }
     let i = confer_domain::Nation::ALL.iter().position(|n| *n == nation.nation).unwrap_or(0);
     MADE[i].get_or_init(|| {
-        let r = |s: &'static str| -> &'static str {
-            let said = nation.reword(s);
-            if said == s {
-                s
-            } else {
-                Box::leak(said.into_boxed_str())
-            }
-        };
+        let r = |s: &'static str| super::portal_words::reworded(nation, s);
         ProWords {
             title: r(w.title),
             intro: r(w.intro),
