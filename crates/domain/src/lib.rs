@@ -25,6 +25,7 @@ pub mod reminders;
 pub mod retention;
 pub mod subject_access;
 pub mod timescales;
+pub mod transfer_copy;
 pub mod validate;
 pub mod words;
 

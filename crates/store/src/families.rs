@@ -31,62 +31,7 @@ pub async fn insert_family(tx: &mut Tx, f: &NewFamily<'_>, actor: &str) -> Resul
         .bind(tx.now())
         .execute(&mut **tx)
         .await?;
-    for c in f.children {
-        let (dob, edd) = match c.birth {
-            Birth::Born(d) => (Some(d.to_string()), None),
-            Birth::Unborn { expected } => (None, Some(expected.to_string())),
-        };
-        sqlx::query(
-            "INSERT INTO child (id, family_id, authority_id, given_name, family_name, date_of_birth, expected_date, \
-             nhs_number, la_child_id, gender, ethnicity, disability, first_language, needs_interpreter, access_needs) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-        )
-        .bind(c.id.as_str())
-        .bind(f.family.id.as_str())
-        .bind(authority)
-        .bind(&c.given_name)
-        .bind(&c.family_name)
-        .bind(dob)
-        .bind(edd)
-        .bind(c.nhs_number.as_ref().map(|n| n.as_str().to_owned()))
-        .bind(&c.la_child_id)
-        .bind(c.gender.as_str())
-        .bind(&c.ethnicity)
-        .bind(&c.disability)
-        .bind(&c.communication.first_language)
-        .bind(flag(c.communication.needs_interpreter))
-        .bind(&c.communication.access_needs)
-        .execute(&mut **tx)
-        .await?;
-    }
-    for a in f.adults {
-        sqlx::query(
-            "INSERT INTO adult (id, family_id, authority_id, given_name, family_name, email, phone, first_language, \
-             needs_interpreter, access_needs) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(a.id.as_str())
-        .bind(f.family.id.as_str())
-        .bind(authority)
-        .bind(&a.given_name)
-        .bind(&a.family_name)
-        .bind(&a.email)
-        .bind(&a.phone)
-        .bind(&a.communication.first_language)
-        .bind(flag(a.communication.needs_interpreter))
-        .bind(&a.communication.access_needs)
-        .execute(&mut **tx)
-        .await?;
-    }
-    for r in f.relationships {
-        sqlx::query("INSERT INTO adult_child (adult_id, child_id, kind, parental_responsibility, carer) VALUES ($1, $2, $3, $4, $5)")
-            .bind(r.adult_id.as_str())
-            .bind(r.child_id.as_str())
-            .bind(r.kind.as_str())
-            .bind(flag(r.parental_responsibility))
-            .bind(flag(r.carer))
-            .execute(&mut **tx)
-            .await?;
-    }
+    insert_people(tx, authority, &f.family.id, f.children, f.adults, f.relationships).await?;
     if let Some(c) = f.case {
         sqlx::query("INSERT INTO family_case (id, family_id, authority_id, allocated_worker_id, stage, opened_on) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(c.id.as_str())
@@ -123,6 +68,116 @@ pub async fn insert_family(tx: &mut Tx, f: &NewFamily<'_>, actor: &str) -> Resul
     )
     .await?;
     Ok(())
+}
+
+/// Inserts children, adults and their relationships into a family's record (no audit: the
+/// caller records what the insert was for).
+async fn insert_people(
+    tx: &mut Tx,
+    authority: &str,
+    family_id: &FamilyId,
+    children: &[Child],
+    adults: &[Adult],
+    relationships: &[AdultChildRelationship],
+) -> Result<()> {
+    for c in children {
+        let (dob, edd) = match c.birth {
+            Birth::Born(d) => (Some(d.to_string()), None),
+            Birth::Unborn { expected } => (None, Some(expected.to_string())),
+        };
+        sqlx::query(
+            "INSERT INTO child (id, family_id, authority_id, given_name, family_name, date_of_birth, expected_date, \
+             nhs_number, la_child_id, gender, ethnicity, disability, first_language, needs_interpreter, access_needs) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+        )
+        .bind(c.id.as_str())
+        .bind(family_id.as_str())
+        .bind(authority)
+        .bind(&c.given_name)
+        .bind(&c.family_name)
+        .bind(dob)
+        .bind(edd)
+        .bind(c.nhs_number.as_ref().map(|n| n.as_str().to_owned()))
+        .bind(&c.la_child_id)
+        .bind(c.gender.as_str())
+        .bind(&c.ethnicity)
+        .bind(&c.disability)
+        .bind(&c.communication.first_language)
+        .bind(flag(c.communication.needs_interpreter))
+        .bind(&c.communication.access_needs)
+        .execute(&mut **tx)
+        .await?;
+    }
+    for a in adults {
+        sqlx::query(
+            "INSERT INTO adult (id, family_id, authority_id, given_name, family_name, email, phone, first_language, \
+             needs_interpreter, access_needs) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(a.id.as_str())
+        .bind(family_id.as_str())
+        .bind(authority)
+        .bind(&a.given_name)
+        .bind(&a.family_name)
+        .bind(&a.email)
+        .bind(&a.phone)
+        .bind(&a.communication.first_language)
+        .bind(flag(a.communication.needs_interpreter))
+        .bind(&a.communication.access_needs)
+        .execute(&mut **tx)
+        .await?;
+    }
+    for r in relationships {
+        sqlx::query("INSERT INTO adult_child (adult_id, child_id, kind, parental_responsibility, carer) VALUES ($1, $2, $3, $4, $5)")
+            .bind(r.adult_id.as_str())
+            .bind(r.child_id.as_str())
+            .bind(r.kind.as_str())
+            .bind(flag(r.parental_responsibility))
+            .bind(flag(r.carer))
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Issue 13 (PLAN-05): adds people to a family already recorded here (a transferred child
+/// recorded from the transfer pack, with the parents and carers not yet in the record),
+/// moving the record to its next version (a form opened before is told that it changed),
+/// audited as `action` in the caller's transaction. Answers the record's new version.
+pub async fn add_people(
+    tx: &mut Tx,
+    family_id: &FamilyId,
+    children: &[Child],
+    adults: &[Adult],
+    relationships: &[AdultChildRelationship],
+    actor: &str,
+    action: &str,
+    detail: serde_json::Value,
+) -> Result<i64> {
+    let row = sqlx::query("UPDATE family SET version = version + 1 WHERE id = $1 RETURNING authority_id, version")
+        .bind(family_id.as_str())
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let authority = text(&row, "authority_id")?;
+    let version = int(&row, "version")?;
+    insert_people(tx, &authority, family_id, children, adults, relationships).await?;
+    audit::record(
+        tx,
+        Entry {
+            authority_id: &authority,
+            actor,
+            kind: EventKind::Change,
+            action,
+            entity_type: "family",
+            entity_id: family_id.as_str(),
+            before: serde_json::Value::Null,
+            after: json!({
+                "children": children, "adults": adults, "relationships": relationships, "detail": detail,
+            }),
+        },
+    )
+    .await?;
+    Ok(version)
 }
 
 /// A family's record as shown on its page.

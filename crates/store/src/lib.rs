@@ -39,6 +39,7 @@ pub mod sessions;
 pub mod subject_access;
 pub mod tokens;
 pub mod totp_key;
+pub mod transfer_copy;
 pub mod uk_time;
 pub mod users;
 pub mod versioned;
@@ -205,6 +206,11 @@ pub const UNIQUE_CONSTRAINTS: &[Unique] = &[
         postgres: "qa_audit_sample_conference",
         sqlite: "qa_audit.sample_id, qa_audit.conference_id",
         message: "That conference is already in the sample.",
+    },
+    Unique {
+        postgres: "transfer_copy_pkey",
+        sqlite: "transfer_copy.authority_id, transfer_copy.source_id",
+        message: "Someone else recorded these people here from another transfer at the same moment: open the transfer again and accept it.",
     },
     Unique {
         postgres: "portal_person_pkey",

@@ -526,6 +526,50 @@ pub async fn answer_transfer(
     Ok(())
 }
 
+/// PLAN-05: the receiving authority recorded the transferred child (and the parents and carers
+/// the conference invites) from the sending authority's record: audited in the sending tenant
+/// against its plan (whose people's details left it, how many, by whom) and in the receiving
+/// one against the family they were recorded in, without the other tenant's ids.
+pub async fn record_copied_from_pack(
+    tx: &mut Tx,
+    t: &TransferRow,
+    to_authority: &AuthorityId,
+    actor: &str,
+    family_here: &str,
+    people: usize,
+) -> Result<()> {
+    for (authority, entity_type, entity_id, after) in [
+        (
+            t.from_authority_id.as_str(),
+            "plan",
+            t.plan_id.as_str(),
+            json!({ "transfer_id": t.id, "to": to_authority.as_str(), "people_recorded": people }),
+        ),
+        (
+            to_authority.as_str(),
+            "family",
+            family_here,
+            json!({ "transfer_id": t.id, "from": t.from_authority_id, "people_recorded": people }),
+        ),
+    ] {
+        audit::record(
+            tx,
+            Entry {
+                authority_id: authority,
+                actor,
+                kind: EventKind::Change,
+                action: "plan.transfer.recorded-from-pack",
+                entity_type,
+                entity_id,
+                before: Value::Null,
+                after,
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 /// What the receiving authority answered.
 pub enum TransferAnswer<'a> {
     Accepted { conference_id: &'a str },

@@ -382,3 +382,216 @@ async fn consent_to_share_the_pack_given_after_the_transfer_out_opens_the_pack_t
     .unwrap();
     assert!(received.contains(&id) && !received.contains(&plan_id), "{received}");
 }
+
+/// The Pryce family in Testshire: Kai and Lea, each on a child protection plan; their mother
+/// Nia (with an e-mail address) and father Owen have parental responsibility for both and
+/// care for them; their grandmother Gwen has neither. Answers the two plans' ids.
+async fn pryce_family(t: &Tenants) -> (String, String) {
+    let w = &t.app.world;
+    w.family("fam2")
+        .surname("Pryce")
+        .worker(&t.sw_id)
+        .child("kai", "Kai", "2015-03-02")
+        .child("lea", "Lea", "2018-07-09")
+        .with_child(|c| c.communication.access_needs = "Needs breaks every 20 minutes".into())
+        .mother("fam2-mum", "Nia")
+        .with_adult(|a| a.email = Some("nia.pryce@example.org".into()))
+        .father("fam2-dad", "Owen")
+        .adult("fam2-gran", "Gwen", confer_domain::RelationshipKind::Grandparent)
+        .create()
+        .await;
+    sqlx::query("UPDATE adult_child SET parental_responsibility = 0, carer = 0 WHERE adult_id = 'fam2-gran'")
+        .execute(t.app.db.pool())
+        .await
+        .unwrap();
+    let kai = w.plan_for("fam2", "fam2-case", "kai", &t.sw_id, &[]).await;
+    let lea = w.plan_for("fam2", "fam2-case", "lea", &t.sw_id, &[]).await;
+    (kai, lea)
+}
+
+impl Tenants {
+    /// Testshire transfers one plan out to Otherton; returns the offered transfer's id.
+    async fn transfer_plan_out(&self, plan_id: &str, share_pack: bool) -> String {
+        let (_, plan) = self.get(&self.sw, &format!("/api/v1/plans/{plan_id}")).await;
+        let body = json!({"version": plan["version"], "authority": "Otherton Council", "moved_on": "2026-11-21",
+            "notified_on": "2026-11-23", "share_pack": share_pack});
+        let (status, out) = self.post(&self.sw, &format!("/api/v1/plans/{plan_id}/transfer-out"), body).await;
+        assert_eq!(status, StatusCode::OK, "{out}");
+        sqlx::query_scalar("SELECT id FROM plan_transfer WHERE plan_id = $1")
+            .bind(plan_id)
+            .fetch_one(self.app.db.pool())
+            .await
+            .unwrap()
+    }
+    async fn rows(&self, sql: &str, bind: &str) -> Vec<String> {
+        sqlx::query_scalar(sql).bind(bind).fetch_all(self.app.db.pool()).await.unwrap()
+    }
+}
+
+/// PLAN-05, TIME-02: Otherton records Kai from the shared pack instead of typing the family
+/// again: the child, and the parents and carers the conference invites (not the grandmother
+/// without parental responsibility), under Otherton's own ids with a new case allocated to
+/// the chosen social worker, in one transaction with the transfer-in conference's request.
+/// Lea's transfer then joins the same record and no parent is recorded twice. Both tenants'
+/// audit trails record it; the receiving tenant's carries none of the sending tenant's ids.
+#[tokio::test]
+async fn a_transferred_child_and_their_parents_are_recorded_from_the_shared_pack_and_a_sibling_joins_them_plan_05_time_02(
+) {
+    let t = tenants().await;
+    let (a, o) = (t.app.authority.id.to_string(), t.other.authority.id.to_string());
+    let (kai_plan, lea_plan) = pryce_family(&t).await;
+    let (o_worker, _) = person_in(&t.app, &t.other, "o-sw-copy", &[Role::SocialWorker]).await;
+    let kai_transfer = t.transfer_plan_out(&kai_plan, true).await;
+    let accept = format!("/api/v1/transfers/{kai_transfer}/accept");
+
+    // No social worker chosen, or someone who is not a social worker: the reason, 422.
+    let (status, out) = t.post(&t.coordinator, &accept, json!({"copy_from_pack": true})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{out}");
+    assert!(out.to_string().contains("Choose the social worker allocated"), "{out}");
+    let body = json!({"copy_from_pack": true, "allocated_worker_id": t.manager_id});
+    let (status, out) = t.post(&t.coordinator, &accept, body).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{out}");
+    // A child chosen as well as recording from the pack: which one is meant is asked.
+    let body = json!({"copy_from_pack": true, "allocated_worker_id": o_worker, "child_id": "oamy"});
+    let (status, out) = t.post(&t.coordinator, &accept, body).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{out}");
+    assert_eq!(t.count("SELECT COUNT(*) FROM transfer_copy").await, 0, "nothing recorded by a refusal");
+
+    let (status, out) =
+        t.post(&t.coordinator, &accept, json!({"copy_from_pack": true, "allocated_worker_id": o_worker})).await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    assert_eq!(out["recorded_from_pack"], 3, "Kai, Nia and Owen: {out}");
+    assert_eq!(out["due_by"], "2026-12-14");
+    let family = out["family_id"].as_str().unwrap().to_owned();
+    let kai_here = out["child_id"].as_str().unwrap().to_owned();
+    assert!(family != "fam2" && kai_here != "kai", "Otherton's own ids");
+
+    let record = confer_store::families::family_record(&t.app.db, &family).await.unwrap();
+    assert_eq!(record.family.authority_id.as_str(), o);
+    assert_eq!(record.family.name, "fam2 family");
+    let kai = &record.children[0];
+    assert_eq!(record.children.len(), 1);
+    assert_eq!((kai.given_name.as_str(), kai.family_name.as_str()), ("Kai", "Pryce"));
+    assert_eq!(kai.birth, confer_domain::Birth::Born("2015-03-02".parse().unwrap()));
+    assert!(kai.la_child_id.starts_with("O01T") && kai.la_child_id != "LA-kai", "{}", kai.la_child_id);
+    let mut adults: Vec<(String, Option<String>)> =
+        record.adults.iter().map(|a| (a.given_name.clone(), a.email.clone())).collect();
+    adults.sort();
+    assert_eq!(
+        adults,
+        [("Nia".to_owned(), Some("nia.pryce@example.org".to_owned())), ("Owen".to_owned(), None)],
+        "the grandmother without parental responsibility stays in Testshire"
+    );
+    assert_eq!(record.relationships.len(), 2);
+    assert!(record
+        .relationships
+        .iter()
+        .all(|r| r.parental_responsibility && r.carer && r.child_id.as_str() == kai_here));
+    let case = record.case.as_ref().expect("a case here");
+    assert_eq!((case.allocated_worker_id.as_str(), case.opened_on), (o_worker.as_str(), "2026-11-23".parse().unwrap()));
+
+    // The transfer-in conference invites the two parents, in Otherton.
+    let c =
+        confer_store::conferences::load(&t.app.db, out["conference_id"].as_str().unwrap()).await.unwrap().conference;
+    assert_eq!((c.kind(), c.family_id().as_str()), (ConferenceKind::TransferIn, family.as_str()));
+    let mut invited: Vec<&str> = c.family_members().iter().map(|m| m.name.as_str()).collect();
+    invited.sort();
+    assert_eq!(invited, ["Nia Pryce", "Owen Pryce"]);
+
+    // Audited in both tenants; Otherton's events name none of Testshire's ids.
+    assert_eq!(t.audit("plan.transfer.recorded-from-pack", &a).await, 1);
+    assert_eq!(t.audit("plan.transfer.recorded-from-pack", &o).await, 1);
+    assert_eq!(t.audit("family.create", &o).await, 2, "Otherton's own family, and this one");
+    let received = t.rows("SELECT after_json FROM audit_event WHERE authority_id = $1", &o).await;
+    for after in &received {
+        for sending_id in [kai_plan.as_str(), "\"kai\"", "fam2-mum", "fam2-dad", "fam2-gran", "\"fam2\"", "fam2-case"] {
+            assert!(!after.contains(sending_id), "Otherton's audit carries Testshire's {sending_id}: {after}");
+        }
+    }
+
+    // Lea's transfer joins the same record: only Lea is recorded; her parents are found.
+    let lea_transfer = t.transfer_plan_out(&lea_plan, true).await;
+    let version_before = record.version;
+    let body = json!({"copy_from_pack": true, "family_id": family});
+    let (status, out) = t.post(&t.coordinator, &format!("/api/v1/transfers/{lea_transfer}/accept"), body).await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    assert_eq!((out["recorded_from_pack"].as_i64(), out["family_id"].as_str()), (Some(1), Some(family.as_str())));
+    let record = confer_store::families::family_record(&t.app.db, &family).await.unwrap();
+    assert_eq!((record.children.len(), record.adults.len(), record.relationships.len()), (2, 2, 4));
+    assert!(record.version > version_before, "a form opened before is told the record changed");
+    assert_eq!(t.audit("family.add-from-transfer", &o).await, 1);
+    let lea = record.children.iter().find(|c| c.given_name == "Lea").unwrap();
+    assert_eq!(lea.communication.access_needs, "Needs breaks every 20 minutes");
+
+    // Answered once; the links are Otherton's alone.
+    let (status, _) =
+        t.post(&t.coordinator, &accept, json!({"copy_from_pack": true, "allocated_worker_id": o_worker})).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(t.count(&format!("SELECT COUNT(*) FROM transfer_copy WHERE authority_id <> '{o}'")).await, 0);
+    assert_eq!(t.count("SELECT COUNT(*) FROM transfer_copy").await, 4);
+    assert_eq!(confer_store::audit::verify(&t.app.db).await.unwrap().first_break, None);
+}
+
+/// PLAN-05: recording from the pack needs the sending authority's consent to share it; a team
+/// manager allocates only to themselves or someone they manage; the page offers it with the
+/// social workers to choose from and keeps what was typed when something is missing.
+#[tokio::test]
+async fn recording_from_the_pack_needs_the_consent_and_a_worker_the_person_may_allocate_and_works_in_the_pages_plan_05()
+{
+    let t = tenants().await;
+    let (kai_plan, lea_plan) = pryce_family(&t).await;
+    let (mine, _) = person_in(&t.app, &t.other, "o-sw-mine", &[Role::SocialWorker]).await;
+    sqlx::query("UPDATE user_account SET line_manager_id = $1 WHERE id = $2")
+        .bind(&t.manager_id)
+        .bind(&mine)
+        .execute(t.app.db.pool())
+        .await
+        .unwrap();
+    let (not_mine, _) = person_in(&t.app, &t.other, "o-sw-other", &[Role::SocialWorker]).await;
+
+    // Not shared: refused with the reason, and the page does not offer it.
+    let closed = t.transfer_plan_out(&kai_plan, false).await;
+    let body = json!({"copy_from_pack": true, "allocated_worker_id": not_mine});
+    let (status, out) = t.post(&t.coordinator, &format!("/api/v1/transfers/{closed}/accept"), body).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{out}");
+    assert!(out.to_string().contains("has not shared the transfer pack"), "{out}");
+    let mut coordinator = t.app.as_user(&t.coordinator_id).await;
+    let page = coordinator.get(&format!("/transfers/{closed}")).await;
+    assert!(page.body.contains("Only when Testshire County Council shares the transfer pack"), "{}", page.body);
+    assert!(!page.body.contains("name=\"allocated_worker_id\""));
+
+    // Shared: the team manager may allocate to someone they manage, not to someone else.
+    let open = t.transfer_plan_out(&lea_plan, true).await;
+    let mut manager = t.app.as_user(&t.manager_id).await;
+    let page = manager.get(&format!("/transfers/{open}")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains(&format!("value=\"{mine}\"")), "their own team is offered");
+    assert!(!page.body.contains(&format!("value=\"{not_mine}\"")), "another team is not");
+    let path = format!("/transfers/{open}/accept");
+    let res = manager
+        .submit(&page, &path, &[("copy_from_pack", "yes"), ("allocated_worker_id", ""), ("copy_family_id", "")])
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("href=\"#allocated_worker_id\""), "{}", error_summary(&res.body));
+    assert!(res.body.contains("value=\"yes\" checked"), "the choice is kept");
+    let res = manager.submit(&page, &path, &[("copy_from_pack", "yes"), ("allocated_worker_id", &not_mine)]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", error_summary(&res.body));
+    assert!(res.body.contains("someone they manage"), "{}", error_summary(&res.body));
+    // A family reference that is not Otherton's: at its own field.
+    let res = manager
+        .submit(&page, &path, &[("copy_from_pack", "yes"), ("allocated_worker_id", &mine), ("copy_family_id", "fam2")])
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", error_summary(&res.body));
+    assert!(
+        res.body.contains("href=\"#copy_family_id\"") && res.body.contains("value=\"fam2\""),
+        "{}",
+        error_summary(&res.body)
+    );
+    assert_eq!(t.count("SELECT COUNT(*) FROM transfer_copy").await, 0);
+
+    let res = manager.submit(&page, &path, &[("copy_from_pack", "yes"), ("allocated_worker_id", &mine)]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", error_summary(&res.body));
+    let conference = manager.get(res.location.as_deref().unwrap()).await;
+    assert_eq!(conference.status, StatusCode::OK, "the manager reaches the conference they requested");
+    assert!(conference.body.contains("Lea"), "{}", conference.body);
+}

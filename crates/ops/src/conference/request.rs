@@ -126,6 +126,21 @@ pub async fn prepare_request(
 ) -> Result<Conference> {
     super::authorize_family(ops, actor, Action::RequestConference, family_id).await?;
     let record = families::family_record(&ops.db, family_id).await?;
+    let relationships = families::relationships(&ops.db, &actor.user_id, family_id).await?;
+    prepare_request_for(ops, actor, &record, relationships, b, transfer).await
+}
+
+/// [`prepare_request`] for a family's record the caller has read (or is about to store, in the
+/// same transaction as the conference: a transferred child recorded from the transfer pack)
+/// and whose relationships to the person it has worked out; the caller has asked the policy.
+pub(crate) async fn prepare_request_for(
+    ops: &Ops,
+    actor: &Actor,
+    record: &families::FamilyRecord,
+    relationships: Vec<confer_domain::access::Relationship>,
+    b: RequestInput,
+    transfer: Option<TransferFrom>,
+) -> Result<Conference> {
     let Some(case) = record.case.clone() else {
         return Err(OpsError::invalid(
             "children",
@@ -277,7 +292,6 @@ pub async fn prepare_request(
         allocated_worker: case.allocated_worker_id.clone(),
         due_by,
     };
-    let relationships = families::relationships(&ops.db, &actor.user_id, family_id).await?;
     let acting = Acting {
         user_id: actor.user_id.clone(),
         roles: actor.roles.clone(),

@@ -60,6 +60,8 @@ struct OneView<'a> {
     v: &'a ops::IncomingTransferView,
     may_answer: bool,
     typed: &'a Pairs,
+    /// The social workers a new case here may be allocated to (recording from the pack).
+    workers: Vec<(String, String)>,
 }
 
 impl OneView<'_> {
@@ -89,6 +91,10 @@ impl OneView<'_> {
     fn t(&self, k: &str) -> String {
         self.typed.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default()
     }
+    /// Whether the form was sent recording the child from the pack.
+    fn copying(&self) -> bool {
+        self.t("copy_from_pack") == "yes"
+    }
     fn kind_label(&self, k: &str) -> &'static str {
         match k {
             "conference" => "Conference",
@@ -115,7 +121,13 @@ async fn one_view(
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let v = ops::open(&state.ops, &ctx.actor, id).await?;
-    let one = OneView { page: &page, v: &v, may_answer: ctx.may(Action::AnswerTransfer), typed };
+    let may_answer = ctx.may(Action::AnswerTransfer);
+    let workers = if may_answer && v.transfer.pack_shared && v.transfer.state == "pending" {
+        ops::workers_to_allocate(&state.ops, &ctx.actor).await?
+    } else {
+        Vec::new()
+    };
+    let one = OneView { page: &page, v: &v, may_answer, typed, workers };
     Ok(with_status(view::render(&one), status))
 }
 
@@ -159,7 +171,8 @@ async fn refused(
     one_view(state, ctx, id, page, typed, status).await
 }
 
-/// POST /transfers/{transfer_id}/accept: `family_id`, `child_id`.
+/// POST /transfers/{transfer_id}/accept: `family_id` and `child_id`; or `copy_from_pack=yes` with
+/// `allocated_worker_id` (a new family's record) or `copy_family_id` (a sibling's family here).
 pub async fn accept(
     State(state): State<SharedState>,
     ctx: Ctx,
@@ -167,14 +180,26 @@ pub async fn accept(
     body: axum::body::Bytes,
 ) -> Result<Response, AppError> {
     let p = pairs_of(&body)?;
-    let b = AcceptTransferInput {
-        family_id: field(&p, "family_id"),
-        child_id: field(&p, "child_id"),
-        family_members: Vec::new(),
+    let copying = field(&p, "copy_from_pack") == "yes";
+    let b = if copying {
+        let worker = field(&p, "allocated_worker_id");
+        AcceptTransferInput {
+            family_id: field(&p, "copy_family_id"),
+            copy_from_pack: true,
+            allocated_worker_id: (!worker.trim().is_empty()).then_some(worker),
+            ..Default::default()
+        }
+    } else {
+        AcceptTransferInput { family_id: field(&p, "family_id"), child_id: field(&p, "child_id"), ..Default::default() }
     };
     match ops::accept(&state.ops, &ctx.actor, &id, b).await {
         Ok(a) => Ok(Redirect::to(&format!("/conferences/{}", view::url_encode(&a.conference_id))).into_response()),
-        Err(e) => refused(&state, &ctx, &id, e, &p, "family_id").await,
+        // Recording from the pack, the family is typed in its own field.
+        Err(OpsError::Invalid { field: "family_id", message }) if copying => {
+            refused(&state, &ctx, &id, OpsError::Invalid { field: "copy_family_id", message }, &p, "copy_from_pack")
+                .await
+        }
+        Err(e) => refused(&state, &ctx, &id, e, &p, if copying { "copy_from_pack" } else { "family_id" }).await,
     }
 }
 
