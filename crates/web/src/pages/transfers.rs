@@ -89,13 +89,14 @@ impl OneView<'_> {
     fn t(&self, k: &str) -> String {
         self.typed.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default()
     }
-    fn kind_label(&self, k: &str) -> &'static str {
+    /// Issue 15: a conference in the nation's words ("Meeting", "Case conference").
+    fn kind_label(&self, k: &str) -> String {
         match k {
-            "conference" => "Conference",
-            "plan-version" => "Plan changed",
-            "core-group" => "Core group meeting",
-            "network-meeting" => "Network meeting",
-            _ => "Event",
+            "conference" => self.page.words().meeting_title(),
+            "plan-version" => "Plan changed".into(),
+            "core-group" => "Core group meeting".into(),
+            "network-meeting" => "Network meeting".into(),
+            _ => "Event".into(),
         }
     }
 }
