@@ -18,6 +18,8 @@ pub mod error;
 pub mod idempotency;
 pub mod mail;
 pub mod notify;
+#[cfg(test)]
+mod welsh_review;
 pub mod pages;
 pub mod routes;
 pub use confer_store::uk_time;
