@@ -55,7 +55,8 @@ pub async fn save(ops: &Ops, actor: &Actor, typed: &Typed, v: i64) -> Result<i64
     };
     let callback = typed.callback_token.trim();
     if !callback.is_empty()
-        && (callback.chars().count() < store::CALLBACK_TOKEN_MIN || callback.chars().any(|c| c.is_whitespace() || c.is_control()))
+        && (callback.chars().count() < store::CALLBACK_TOKEN_MIN
+            || callback.chars().any(|c| c.is_whitespace() || c.is_control()))
     {
         return Err(OpsError::Invalid {
             field: "callback_token",

@@ -1046,7 +1046,11 @@ pub(crate) async fn build_pack(
         chronology.push(ChronologyEntry {
             on: held_on,
             kind: "conference".into(),
-            what: format!("{}: {}", words.kind(c.kind()), outcome.clone().unwrap_or_else(|| "no decision recorded".into())),
+            what: format!(
+                "{}: {}",
+                words.kind(c.kind()),
+                outcome.clone().unwrap_or_else(|| "no decision recorded".into())
+            ),
         });
         if latest.as_ref().is_none_or(|l| l.held_on.is_some_and(|h| h < held_on)) {
             latest = Some(PackConference {

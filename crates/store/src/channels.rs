@@ -368,9 +368,10 @@ pub async fn callback_hash_of(db: &Db, authority_id: &str) -> Result<Option<Stri
 
 /// The authorities that send their letters through Notify.
 pub async fn letters_via_notify(db: &Db) -> Result<Vec<String>> {
-    let rows = sqlx::query("SELECT authority_id FROM authority_channel WHERE letter_via = 'notify' ORDER BY authority_id")
-        .fetch_all(db.pool())
-        .await?;
+    let rows =
+        sqlx::query("SELECT authority_id FROM authority_channel WHERE letter_via = 'notify' ORDER BY authority_id")
+            .fetch_all(db.pool())
+            .await?;
     rows.iter().map(|r| text(r, "authority_id")).collect()
 }
 

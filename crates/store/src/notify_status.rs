@@ -139,11 +139,9 @@ pub async fn record(
             // A permanent failure of an e-mail with a letter to fall back to: the letter.
             let mut letter = None;
             if kind == "email" && status == "permanent-failure" {
-                if let (Some(family), Some(conference), Some(fallback)) = (
-                    opt_text(&row, "family_id")?,
-                    opt_text(&row, "conference_id")?,
-                    opt_text(&row, "letter_fallback")?,
-                ) {
+                if let (Some(family), Some(conference), Some(fallback)) =
+                    (opt_text(&row, "family_id")?, opt_text(&row, "conference_id")?, opt_text(&row, "letter_fallback")?)
+                {
                     let f: serde_json::Value = serde_json::from_str(&fallback)
                         .map_err(|_| StoreError::Corrupt("outbox.letter_fallback".into()))?;
                     let request = crate::new_id();
@@ -433,12 +431,11 @@ pub async fn letter_state(
     db: &Db,
     document_sent_id: &str,
 ) -> Result<Option<(Option<String>, Option<String>, Option<String>, Option<String>)>> {
-    let row = sqlx::query(
-        "SELECT print_state, provider_id, delivery_status, notify_error FROM document_sent WHERE id = $1",
-    )
-    .bind(document_sent_id)
-    .fetch_optional(db.pool())
-    .await?;
+    let row =
+        sqlx::query("SELECT print_state, provider_id, delivery_status, notify_error FROM document_sent WHERE id = $1")
+            .bind(document_sent_id)
+            .fetch_optional(db.pool())
+            .await?;
     row.map(|r| {
         Ok((
             opt_text(&r, "print_state")?,

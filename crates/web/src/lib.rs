@@ -18,10 +18,10 @@ pub mod error;
 pub mod idempotency;
 pub mod mail;
 pub mod notify;
-#[cfg(test)]
-mod welsh_review;
 pub mod pages;
 pub mod routes;
+#[cfg(test)]
+mod welsh_review;
 pub use confer_store::uk_time;
 pub mod view;
 

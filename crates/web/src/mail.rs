@@ -374,9 +374,11 @@ async fn send_letters(db: &Db, settings: &MailSettings, now: chrono::DateTime<Ut
             tracing::warn!(authority_id = %authority, "mail: letters through Notify, but no API key that can be read");
             continue;
         };
-        if let Err(e) =
-            confer_ops::documents::make_requested_letters(&ops, Some(&confer_domain::AuthorityId::from(authority.as_str())))
-                .await
+        if let Err(e) = confer_ops::documents::make_requested_letters(
+            &ops,
+            Some(&confer_domain::AuthorityId::from(authority.as_str())),
+        )
+        .await
         {
             tracing::warn!(authority_id = %authority, error = %e, "mail: letters could not be made");
             continue;

@@ -62,10 +62,21 @@ impl ApiKey {
 
 /// One message for Notify.
 pub enum Send<'a> {
-    Email { to: &'a str, template_id: &'a str, subject: &'a str, body: &'a str },
-    Sms { to: &'a str, template_id: &'a str, body: &'a str },
+    Email {
+        to: &'a str,
+        template_id: &'a str,
+        subject: &'a str,
+        body: &'a str,
+    },
+    Sms {
+        to: &'a str,
+        template_id: &'a str,
+        body: &'a str,
+    },
     /// A precompiled letter: the PDF confer made (the address is on the letter itself).
-    Letter { pdf: &'a [u8] },
+    Letter {
+        pdf: &'a [u8],
+    },
 }
 
 /// A refusal or failure: a code for the outbox and the log, and whether trying again could help.
@@ -227,7 +238,10 @@ pub async fn callback(
         || !["email", "sms", "letter"].contains(&receipt.notification_type.as_str())
         || !reference_ok
     {
-        return answer(StatusCode::BAD_REQUEST, "the receipt's id, status or notification type is not one Notify sends");
+        return answer(
+            StatusCode::BAD_REQUEST,
+            "the receipt's id, status or notification type is not one Notify sends",
+        );
     }
     match ns::record(
         &state.db,

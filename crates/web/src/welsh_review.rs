@@ -319,7 +319,11 @@ fn notice_pairs(problems: &mut Vec<String>) -> Vec<Pair> {
     let (e, w) = (CalendarLanguage::English, CalendarLanguage::Welsh);
     let (n, wales) = (Nation::England, Nation::Wales);
     let notices = [
-        ("invitation (family)", notices::invitation(en, &slot, Audience::Family), notices::invitation(cy, &slot, Audience::Family)),
+        (
+            "invitation (family)",
+            notices::invitation(en, &slot, Audience::Family),
+            notices::invitation(cy, &slot, Audience::Family),
+        ),
         (
             "invitation (professional)",
             notices::invitation(en, &slot, Audience::Professional),
@@ -387,8 +391,10 @@ fn notice_pairs(problems: &mut Vec<String>) -> Vec<Pair> {
             confer_domain::plan::PARENTAL_RESPONSIBILITY_CY.into(),
         );
     }
-    let (ce, cw) =
-        (notices::core_group_calendar_entry(authority, n, &core, e), notices::core_group_calendar_entry(authority, wales, &core, w));
+    let (ce, cw) = (
+        notices::core_group_calendar_entry(authority, n, &core, e),
+        notices::core_group_calendar_entry(authority, wales, &core, w),
+    );
     push("core group calendar entry: summary".into(), ce.summary, cw.summary);
     push("core group calendar entry: description".into(), ce.description, cw.description);
     out
@@ -456,12 +462,15 @@ mod tests {
                    b: [\"x1\", \"\"],\n    c: Some(\"y\"),\n    n: Nation::Wales,\n};\n";
         let t = tables(src);
         assert_eq!(t.len(), 2);
-        assert_eq!(t[0].texts, vec![
-            ("a".to_owned(), "One two".to_owned()),
-            ("b[0]".to_owned(), "x".to_owned()),
-            ("b[1]".to_owned(), "y".to_owned()),
-            ("c".to_owned(), "z".to_owned()),
-        ]);
+        assert_eq!(
+            t[0].texts,
+            vec![
+                ("a".to_owned(), "One two".to_owned()),
+                ("b[0]".to_owned(), "x".to_owned()),
+                ("b[1]".to_owned(), "y".to_owned()),
+                ("c".to_owned(), "z".to_owned()),
+            ]
+        );
         assert_eq!(t[1].texts[2], ("b[1]".to_owned(), String::new()));
         // An empty Welsh text, and an English table without its Welsh one, are each found.
         let mut problems = Vec::new();

@@ -160,12 +160,8 @@ async fn more_pages_say(w: &World, conf: &str, meeting: &str, short: &str, initi
 
     // The conference API's human messages (the checks) in the nation's words.
     let (coord_token, _) = (api_token(w, &w.coord).await, ());
-    let res = common::client()
-        .get(format!("{}/api/v1{}", w.app.base, conf))
-        .bearer_auth(&coord_token)
-        .send()
-        .await
-        .unwrap();
+    let res =
+        common::client().get(format!("{}/api/v1{}", w.app.base, conf)).bearer_auth(&coord_token).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let json: serde_json::Value = res.json().await.unwrap();
     let checks = json["checks"].to_string();
@@ -227,8 +223,14 @@ async fn a_scottish_council_sees_child_protection_planning_meetings_and_irds() {
     assert!(page.body.contains("Inter-agency referral discussion (IRD)"), "{}", page.body);
     assert!(page.body.contains("Before the meeting"), "{}", page.body);
     pages_say(&w, &conf, "child protection planning meeting", "Planning meetings").await;
-    more_pages_say(&w, &conf, "child protection planning meeting", "meeting", "Initial meetings within 28 calendar days")
-        .await;
+    more_pages_say(
+        &w,
+        &conf,
+        "child protection planning meeting",
+        "meeting",
+        "Initial meetings within 28 calendar days",
+    )
+    .await;
 
     // The family's portal (LANG-04's English for Scotland): the mother reads the same words.
     let mut coord = w.app.as_user(&w.coord).await;
@@ -326,7 +328,8 @@ async fn refusals_and_the_pack_say(nation: confer_domain::Nation, code: &str, me
     let (app, _clock) = start_at("2026-11-20 14:00").await;
     let w = confer_store::testing::World::with_authority(&app.db, code, "Fictional Council", nation).await;
     let (sw, _) = w.person("n-sw").roles(&[Role::SocialWorker]).signs_in().create().await;
-    let family = w.family("nfam").worker(&sw).child("namy", "Amy", "2016-05-01").mother("nfam-mum", "Mia").create().await;
+    let family =
+        w.family("nfam").worker(&sw).child("namy", "Amy", "2016-05-01").mother("nfam-mum", "Mia").create().await;
     let made = family.planned_conference(&w).await;
     let conf = made.conference.id().as_str().to_owned();
     let chair = made.conference.chair().cloned().unwrap();
@@ -334,10 +337,18 @@ async fn refusals_and_the_pack_say(nation: confer_domain::Nation, code: &str, me
         let db = app.db.clone();
         let authority = w.authority.id.as_str().to_owned();
         async move {
-            tokens::create_for_days(&db, &user, &authority, "api", &[Scope::Read, Scope::Write], tokens::MAX_DAYS, "test")
-                .await
-                .unwrap()
-                .1
+            tokens::create_for_days(
+                &db,
+                &user,
+                &authority,
+                "api",
+                &[Scope::Read, Scope::Write],
+                tokens::MAX_DAYS,
+                "test",
+            )
+            .await
+            .unwrap()
+            .1
         }
     };
     // The world's chair has not set up an authenticator app; an API token needs one.

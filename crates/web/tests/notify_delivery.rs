@@ -580,7 +580,8 @@ async fn audit_count(app: &App, action: &str) -> i64 {
 }
 
 #[tokio::test]
-async fn letters_go_to_notify_as_precompiled_pdf_for_an_authority_that_chose_it_and_a_refused_one_stays_on_the_print_list_inv_01() {
+async fn letters_go_to_notify_as_precompiled_pdf_for_an_authority_that_chose_it_and_a_refused_one_stays_on_the_print_list_inv_01(
+) {
     let app = start().await;
     let (url, notify) = start_notify().await;
     use_notify_for(&app, &api_key(SECRET), SmsVia::Off, LetterVia::Notify, None).await;
@@ -661,7 +662,8 @@ async fn notify_answering_5xx_to_a_letter_leaves_it_for_the_next_pass_and_an_aut
 }
 
 #[tokio::test]
-async fn delivery_callbacks_record_the_status_audited_and_an_undeliverable_e_mail_becomes_a_letter_shown_to_the_coordinator() {
+async fn delivery_callbacks_record_the_status_audited_and_an_undeliverable_e_mail_becomes_a_letter_shown_to_the_coordinator(
+) {
     let app = start().await;
     let (url, notify) = start_notify().await;
     use_notify_for(&app, &api_key(SECRET), SmsVia::Notify, LetterVia::Print, Some(CALLBACK_TOKEN)).await;
@@ -766,7 +768,8 @@ async fn a_callback_without_the_authoritys_token_or_for_a_notification_it_did_no
     .unwrap();
     assert_eq!(call_back(&app, &authority, Some(&api), &good).await, S::UNAUTHORIZED);
     // An authority that never set a token, and one that does not exist: 401 alike.
-    let other = confer_store::testing::World::with_authority(&app.db, "T02", "Otherland Council", Nation::England).await;
+    let other =
+        confer_store::testing::World::with_authority(&app.db, "T02", "Otherland Council", Nation::England).await;
     let other_id = other.authority.id.as_str().to_owned();
     assert_eq!(call_back(&app, &other_id, Some(CALLBACK_TOKEN), &good).await, S::UNAUTHORIZED);
     assert_eq!(call_back(&app, "no-such-authority", Some(CALLBACK_TOKEN), &good).await, S::UNAUTHORIZED);

@@ -190,8 +190,7 @@ pub async fn show(
 /// Issue 13 (PLAN-05, CG-02): after closing, the sentence naming each core group meeting the
 /// closing cancelled, from the dates the close answered with (any other text is ignored).
 pub fn cancelled_notice(cancelled: Option<&str>) -> Option<String> {
-    let dates: Vec<chrono::NaiveDate> =
-        cancelled?.split(',').filter_map(|d| d.trim().parse().ok()).take(20).collect();
+    let dates: Vec<chrono::NaiveDate> = cancelled?.split(',').filter_map(|d| d.trim().parse().ok()).take(20).collect();
     match dates.as_slice() {
         [] => None,
         [one] => Some(format!(
