@@ -291,7 +291,7 @@ impl Words {
     /// conference" is "Schedule the meeting" in Scotland. Whole words only; England's text
     /// comes back as it was.
     pub fn reword(&self, text: &str) -> String {
-        let swaps: [(&str, String); 15] = [
+        let swaps: [(&str, String); 17] = [
             ("child protection conferences", format!("{}s", self.meeting)),
             ("Child protection conferences", upper_first(&format!("{}s", self.meeting))),
             ("child protection conference", self.meeting.to_owned()),
@@ -307,6 +307,9 @@ impl Words {
             ("section 47 enquiry", self.enquiry.to_owned()),
             ("Section 47 enquiry", upper_first(self.enquiry)),
             ("local authority", self.organisation.to_owned()),
+            // Issue 15: the meetings' short names, as refusals say them ("before the ICPC").
+            ("ICPC", self.initial_abbreviation.to_owned()),
+            ("RCPC", self.review_abbreviation.to_owned()),
         ];
         // The nation's own phrases are kept as they are, so a text that already says them
         // ("case conference") is not said twice ("case case conference").
@@ -412,6 +415,20 @@ mod tests {
         assert_eq!(e.key_person, "key worker");
         assert_eq!(e.organisation, "local authority");
         assert!(e.guidance.starts_with("Working Together to Safeguard Children"));
+    }
+
+    #[test]
+    fn the_meetings_short_names_are_said_in_the_nations_words() {
+        let text = "Record the decision before the ICPC closes; the RCPC follows. ICPCs stays.";
+        assert_eq!(Words::of(Nation::England).reword(text), text);
+        assert_eq!(
+            Words::of(Nation::Scotland).reword(text),
+            "Record the decision before the initial CPPM closes; the review CPPM follows. ICPCs stays."
+        );
+        assert_eq!(
+            Words::of(Nation::NorthernIreland).reword(text),
+            "Record the decision before the initial CPCC closes; the review CPCC follows. ICPCs stays."
+        );
     }
 
     #[test]

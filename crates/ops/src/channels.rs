@@ -4,7 +4,7 @@
 
 use crate::{Ops, OpsError, Result};
 use confer_domain::access::{decide, Action, Actor, Decision, Target};
-use confer_store::channels::{self as store, Channels, EmailVia, SmsVia};
+use confer_store::channels::{self as store, Channels, EmailVia, LetterVia, SmsVia};
 
 fn allow(actor: &Actor, action: Action) -> Result<()> {
     match decide(actor, action, Target::Authority(&actor.authority_id)) {
@@ -25,6 +25,10 @@ pub async fn settings(ops: &Ops, actor: &Actor) -> Result<Channels> {
 pub struct Typed {
     pub email_via: String,
     pub sms_via: String,
+    /// print or notify (empty: print).
+    pub letter_via: String,
+    /// The bearer token for Notify's delivery-status callbacks; empty keeps the one stored.
+    pub callback_token: String,
     /// Empty keeps the key stored.
     pub api_key: String,
     pub email_template: String,
@@ -44,11 +48,29 @@ pub async fn save(ops: &Ops, actor: &Actor, typed: &Typed, v: i64) -> Result<i64
         .ok_or(OpsError::Invalid { field: "email_via", message: "Choose how e-mails are sent".into() })?;
     let sms_via = SmsVia::parse(typed.sms_via.trim())
         .ok_or(OpsError::Invalid { field: "sms_via", message: "Choose whether text messages are sent".into() })?;
+    let letter_via = match typed.letter_via.trim() {
+        "" => LetterVia::Print,
+        other => LetterVia::parse(other)
+            .ok_or(OpsError::Invalid { field: "letter_via", message: "Choose how letters are sent".into() })?,
+    };
+    let callback = typed.callback_token.trim();
+    if !callback.is_empty()
+        && (callback.chars().count() < store::CALLBACK_TOKEN_MIN
+            || callback.chars().any(|c| c.is_whitespace() || c.is_control()))
+    {
+        return Err(OpsError::Invalid {
+            field: "callback_token",
+            message: format!(
+                "Enter a callback token of at least {} letters and digits, with no spaces, and give Notify the same one",
+                store::CALLBACK_TOKEN_MIN
+            ),
+        });
+    }
     let key = typed.api_key.trim();
     if !key.is_empty() {
         store::split_notify_key(key).map_err(|message| OpsError::Invalid { field: "api_key", message })?;
     }
-    let uses_notify = email_via == EmailVia::Notify || sms_via == SmsVia::Notify;
+    let uses_notify = email_via == EmailVia::Notify || sms_via == SmsVia::Notify || letter_via == LetterVia::Notify;
     if uses_notify && key.is_empty() && current.key_hint.is_none() {
         return Err(OpsError::Invalid {
             field: "api_key",
@@ -79,6 +101,8 @@ pub async fn save(ops: &Ops, actor: &Actor, typed: &Typed, v: i64) -> Result<i64
     let change = store::Change {
         email_via,
         sms_via,
+        letter_via,
+        new_callback_token: (!callback.is_empty()).then_some(callback),
         new_api_key: (!key.is_empty()).then_some(key),
         email_template: email_template.as_deref(),
         sms_template: sms_template.as_deref(),

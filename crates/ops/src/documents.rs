@@ -266,6 +266,27 @@ pub struct LetterToPrint {
 /// installation's operator at the command line (`confer documents print`); the letters are
 /// marked printed with [`mark_printed`] once written out.
 pub async fn print_list(ops: &Ops, authority: Option<&confer_domain::AuthorityId>) -> Result<Vec<LetterToPrint>> {
+    make_requested_letters(ops, authority).await?;
+    let authority_id = authority.map(|a| a.as_str());
+    let codes: BTreeMap<String, String> = confer_store::users::authorities(&ops.db)
+        .await?
+        .into_iter()
+        .map(|a| (a.id.as_str().to_owned(), a.code))
+        .collect();
+    let mut out = Vec::new();
+    for (sent, bytes) in documents_sent::print_list(&ops.db, authority_id).await? {
+        let code = authority_code(&codes, &ops.db, &sent).await?;
+        let file_name = format!("{code}-{}-{}-{}.{}", sent.id, sent.kind, sent.language, sent.format);
+        out.push(LetterToPrint { sent, file_name, bytes });
+    }
+    Ok(out)
+}
+
+/// Issue 14: makes each letter still to be made for an authority (all when `None`) from the
+/// conference as it stands, as tagged PDF in the recipient's language, and logs it as sent by
+/// post (REP-04), waiting: on the print list, or for GOV.UK Notify where the authority sends
+/// its letters there.
+pub async fn make_requested_letters(ops: &Ops, authority: Option<&confer_domain::AuthorityId>) -> Result<()> {
     let authority_id = authority.map(|a| a.as_str());
     for r in documents_sent::print_requests(&ops.db, authority_id).await? {
         let Ok(stored) = conferences::load(&ops.db, &r.conference_id).await else { continue };
@@ -301,18 +322,7 @@ pub async fn print_list(ops: &Ops, authority: Option<&confer_domain::AuthorityId
         )
         .await?;
     }
-    let codes: BTreeMap<String, String> = confer_store::users::authorities(&ops.db)
-        .await?
-        .into_iter()
-        .map(|a| (a.id.as_str().to_owned(), a.code))
-        .collect();
-    let mut out = Vec::new();
-    for (sent, bytes) in documents_sent::print_list(&ops.db, authority_id).await? {
-        let code = authority_code(&codes, &ops.db, &sent).await?;
-        let file_name = format!("{code}-{}-{}-{}.{}", sent.id, sent.kind, sent.language, sent.format);
-        out.push(LetterToPrint { sent, file_name, bytes });
-    }
-    Ok(out)
+    Ok(())
 }
 
 /// The authority code of a logged letter (by its family's authority).

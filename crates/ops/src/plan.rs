@@ -1014,13 +1014,21 @@ pub async fn transfer_pack(ops: &Ops, actor: &Actor, id: &str) -> Result<Transfe
         },
     )
     .await?;
-    build_pack(ops, id, &allowed.family_id).await
+    let nation = ops.authority(&actor.authority_id).await?.nation;
+    build_pack(ops, id, &allowed.family_id, confer_domain::words::Words::of(nation)).await
 }
 
 /// The transfer pack of a plan of `family_id`, without asking the policy or logging the read:
 /// the caller has done both ([`transfer_pack`] for the sending authority,
-/// `crate::transfers::incoming` for the receiving one).
-pub(crate) async fn build_pack(ops: &Ops, id: &str, family_id: &FamilyId) -> Result<TransferPack> {
+/// `crate::transfers::incoming` for the receiving one). Issue 15: the chronology and the
+/// latest conference are said in `words`, the reading authority's nation's (typed text, such
+/// as a plan version's action, is left as it is).
+pub(crate) async fn build_pack(
+    ops: &Ops,
+    id: &str,
+    family_id: &FamilyId,
+    words: &confer_domain::words::Words,
+) -> Result<TransferPack> {
     let stored = plans::load(&ops.db, id).await?;
     let p = stored.plan;
     let mut chronology = Vec::new();
@@ -1034,16 +1042,20 @@ pub(crate) async fn build_pack(ops: &Ops, id: &str, family_id: &FamilyId) -> Res
         let Some(held_on) = c.date().filter(|_| c.state() == confer_domain::conference::ConferenceState::Closed) else {
             continue;
         };
-        let outcome = c.decision_for(&p.child_id).map(|d| d.outcome.describe());
+        let outcome = c.decision_for(&p.child_id).map(|d| d.outcome.describe_in(words));
         chronology.push(ChronologyEntry {
             on: held_on,
             kind: "conference".into(),
-            what: format!("{}: {}", c.kind().label(), outcome.clone().unwrap_or_else(|| "no decision recorded".into())),
+            what: format!(
+                "{}: {}",
+                words.kind(c.kind()),
+                outcome.clone().unwrap_or_else(|| "no decision recorded".into())
+            ),
         });
         if latest.as_ref().is_none_or(|l| l.held_on.is_some_and(|h| h < held_on)) {
             latest = Some(PackConference {
                 id: c.id().to_string(),
-                kind: c.kind().label().to_owned(),
+                kind: words.kind(c.kind()).to_owned(),
                 held_on: Some(held_on),
                 outcome,
                 record: c.record().latest().and_then(|r| serde_json::to_value(r).ok()),
@@ -1064,7 +1076,7 @@ pub(crate) async fn build_pack(ops: &Ops, id: &str, family_id: &FamilyId) -> Res
         chronology.push(ChronologyEntry {
             on: m.held_on,
             kind: "core-group".into(),
-            what: format!("Core group meeting {} ({} present)", m.number, m.present.len()),
+            what: words.reword(&format!("Core group meeting {} ({} present)", m.number, m.present.len())),
         });
     }
     for m in &p.lifecycle.network_meetings {

@@ -138,7 +138,8 @@ pub async fn open(ops: &Ops, actor: &Actor, id: &str) -> Result<IncomingTransfer
             )
             .await?;
         }
-        Some(build_pack(ops, &t.plan_id, &owner.family_id).await?)
+        let nation = ops.authority(&actor.authority_id).await?.nation;
+        Some(build_pack(ops, &t.plan_id, &owner.family_id, confer_domain::words::Words::of(nation)).await?)
     } else {
         None
     };

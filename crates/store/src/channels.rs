@@ -58,11 +58,61 @@ impl SmsVia {
     }
 }
 
+/// How letters leave confer (issue 14).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LetterVia {
+    /// The authority's print list (`confer documents print`, the print list page).
+    Print,
+    /// GOV.UK Notify, as precompiled PDF letters.
+    Notify,
+}
+
+impl LetterVia {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LetterVia::Print => "print",
+            LetterVia::Notify => "notify",
+        }
+    }
+    pub fn parse(s: &str) -> Option<LetterVia> {
+        match s {
+            "print" => Some(LetterVia::Print),
+            "notify" => Some(LetterVia::Notify),
+            _ => None,
+        }
+    }
+}
+
+/// The shortest bearer token accepted for Notify's callbacks: Notify asks for at least 10
+/// characters; confer asks for more, since the token is all that guards the endpoint.
+pub const CALLBACK_TOKEN_MIN: usize = 32;
+
+/// The SHA-256 (hex) of a callback bearer token: all that is stored of it.
+pub fn callback_hash(token: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Whether `token` is the callback token of an authority whose stored hash is `stored`,
+/// compared in constant time (the hashes are compared, so the time says nothing of the token).
+pub fn callback_token_matches(stored: Option<&str>, token: &str) -> bool {
+    let Some(stored) = stored else { return false };
+    let given = callback_hash(token);
+    let (a, b) = (stored.as_bytes(), given.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 /// An authority's channels as stored (the API key still sealed).
 #[derive(Clone, PartialEq, Eq)]
 pub struct Channels {
     pub email_via: EmailVia,
     pub sms_via: SmsVia,
+    pub letter_via: LetterVia,
+    /// Whether a bearer token for Notify's delivery-status callbacks is set.
+    pub callback_set: bool,
     /// The last four characters of the Notify API key, if one is set.
     pub key_hint: Option<String>,
     pub email_template: Option<String>,
@@ -78,6 +128,8 @@ impl std::fmt::Debug for Channels {
         f.debug_struct("Channels")
             .field("email_via", &self.email_via)
             .field("sms_via", &self.sms_via)
+            .field("letter_via", &self.letter_via)
+            .field("callback_set", &self.callback_set)
             .field("key_hint", &self.key_hint)
             .field("email_template", &self.email_template)
             .field("sms_template", &self.sms_template)
@@ -91,6 +143,8 @@ impl Default for Channels {
         Channels {
             email_via: EmailVia::Smtp,
             sms_via: SmsVia::Off,
+            letter_via: LetterVia::Print,
+            callback_set: false,
             key_hint: None,
             email_template: None,
             sms_template: None,
@@ -150,8 +204,8 @@ pub fn hint(key: &str) -> String {
 /// An authority's channels (the defaults when it has never set them).
 pub async fn get(db: &Db, authority_id: &str) -> Result<Channels> {
     let row = sqlx::query(
-        "SELECT email_via, sms_via, notify_api_key, notify_key_hint, notify_email_template, notify_sms_template, v \
-         FROM authority_channel WHERE authority_id = $1",
+        "SELECT email_via, sms_via, letter_via, notify_callback_hash, notify_api_key, notify_key_hint, \
+         notify_email_template, notify_sms_template, v FROM authority_channel WHERE authority_id = $1",
     )
     .bind(authority_id)
     .fetch_optional(db.pool())
@@ -162,6 +216,9 @@ pub async fn get(db: &Db, authority_id: &str) -> Result<Channels> {
             .ok_or_else(|| StoreError::Corrupt("authority_channel.email_via".into()))?,
         sms_via: SmsVia::parse(&text(&r, "sms_via")?)
             .ok_or_else(|| StoreError::Corrupt("authority_channel.sms_via".into()))?,
+        letter_via: LetterVia::parse(&text(&r, "letter_via")?)
+            .ok_or_else(|| StoreError::Corrupt("authority_channel.letter_via".into()))?,
+        callback_set: opt_text(&r, "notify_callback_hash")?.is_some(),
         key_hint: opt_text(&r, "notify_key_hint")?,
         email_template: opt_text(&r, "notify_email_template")?,
         sms_template: opt_text(&r, "notify_sms_template")?,
@@ -186,6 +243,9 @@ pub(crate) async fn sms_on(tx: &mut crate::Tx, authority_id: &str) -> Result<boo
 pub struct Change<'a> {
     pub email_via: EmailVia,
     pub sms_via: SmsVia,
+    pub letter_via: LetterVia,
+    /// A new bearer token for Notify's callbacks; `None` keeps the one stored.
+    pub new_callback_token: Option<&'a str>,
     /// A new Notify API key; `None` keeps the one stored.
     pub new_api_key: Option<&'a str>,
     pub email_template: Option<&'a str>,
@@ -215,19 +275,23 @@ pub async fn save(db: &Db, authority_id: &str, expected_v: i64, change: &Change<
         Some(k) => (Some(crate::totp_key::seal(&aad(authority_id), k.trim())?), Some(hint(k))),
         None => (before.sealed_key.clone(), before.key_hint.clone()),
     };
+    let callback = match change.new_callback_token {
+        Some(t) => Some(callback_hash(t.trim())),
+        None => stored_callback_hash(&mut tx, authority_id).await?,
+    };
     let now = tx.now();
     let v = expected_v + 1;
     let written = if expected_v == 0 {
         sqlx::query(
             "INSERT INTO authority_channel (authority_id, email_via, sms_via, notify_api_key, notify_key_hint, \
-             notify_email_template, notify_sms_template, v, updated_at, updated_by) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+             notify_email_template, notify_sms_template, v, updated_at, updated_by, letter_via, notify_callback_hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
     } else {
         sqlx::query(
             "UPDATE authority_channel SET email_via = $2, sms_via = $3, notify_api_key = $4, notify_key_hint = $5, \
-             notify_email_template = $6, notify_sms_template = $7, v = $8, updated_at = $9, updated_by = $10 \
-             WHERE authority_id = $1 AND v = $8 - 1",
+             notify_email_template = $6, notify_sms_template = $7, v = $8, updated_at = $9, updated_by = $10, \
+             letter_via = $11, notify_callback_hash = $12 WHERE authority_id = $1 AND v = $8 - 1",
         )
     }
     .bind(authority_id)
@@ -240,6 +304,8 @@ pub async fn save(db: &Db, authority_id: &str, expected_v: i64, change: &Change<
     .bind(v)
     .bind(&now)
     .bind(actor)
+    .bind(change.letter_via.as_str())
+    .bind(callback)
     .execute(&mut *tx)
     .await?
     .rows_affected();
@@ -257,11 +323,18 @@ pub async fn save(db: &Db, authority_id: &str, expected_v: i64, change: &Change<
             action: "channels.changed",
             entity_type: "authority",
             entity_id: authority_id,
-            before: json!({"email_via": before.email_via.as_str(), "sms_via": before.sms_via.as_str(), "v": before.v}),
+            before: json!({
+                "email_via": before.email_via.as_str(),
+                "sms_via": before.sms_via.as_str(),
+                "letter_via": before.letter_via.as_str(),
+                "v": before.v,
+            }),
             after: json!({
                 "email_via": change.email_via.as_str(),
                 "sms_via": change.sms_via.as_str(),
+                "letter_via": change.letter_via.as_str(),
                 "api_key_changed": change.new_api_key.is_some(),
+                "callback_token_changed": change.new_callback_token.is_some(),
                 "v": v,
             }),
         },
@@ -269,6 +342,37 @@ pub async fn save(db: &Db, authority_id: &str, expected_v: i64, change: &Change<
     .await?;
     tx.commit().await?;
     Ok(v)
+}
+
+async fn stored_callback_hash(tx: &mut crate::Tx, authority_id: &str) -> Result<Option<String>> {
+    Ok(sqlx::query("SELECT notify_callback_hash FROM authority_channel WHERE authority_id = $1")
+        .bind(authority_id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .map(|r| opt_text(&r, "notify_callback_hash"))
+        .transpose()?
+        .flatten())
+}
+
+/// The stored hash of an authority's callback token (`None` when none is set or the
+/// authority is not known).
+pub async fn callback_hash_of(db: &Db, authority_id: &str) -> Result<Option<String>> {
+    Ok(sqlx::query("SELECT notify_callback_hash FROM authority_channel WHERE authority_id = $1")
+        .bind(authority_id)
+        .fetch_optional(db.pool())
+        .await?
+        .map(|r| opt_text(&r, "notify_callback_hash"))
+        .transpose()?
+        .flatten())
+}
+
+/// The authorities that send their letters through Notify.
+pub async fn letters_via_notify(db: &Db) -> Result<Vec<String>> {
+    let rows =
+        sqlx::query("SELECT authority_id FROM authority_channel WHERE letter_via = 'notify' ORDER BY authority_id")
+            .fetch_all(db.pool())
+            .await?;
+    rows.iter().map(|r| text(r, "authority_id")).collect()
 }
 
 #[cfg(test)]

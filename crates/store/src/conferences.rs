@@ -1094,10 +1094,11 @@ async fn tell_invitees_of_changes(tx: &mut Tx, before: &Conference, c: &Conferen
             }
             _ => None,
         };
+        let outbox_id = crate::new_id();
         crate::outbox::enqueue(
             tx,
             &crate::outbox::NewMessage {
-                id: &crate::new_id(),
+                id: &outbox_id,
                 authority_id: c.authority_id().as_str(),
                 recipient: &email,
                 subject: &notice.subject,
@@ -1108,6 +1109,23 @@ async fn tell_invitees_of_changes(tx: &mut Tx, before: &Conference, c: &Conferen
             },
         )
         .await?;
+        // Issue 14: should GOV.UK Notify say this e-mail can never be delivered, the
+        // conference page says so, and a family member gets the same news as a letter.
+        let recipient = match &invitation.invitee {
+            Invitee::FamilyMember { adult_id } => Some(format!("family-member:{}", adult_id.as_str())),
+            _ => None,
+        };
+        let language = match CalendarLanguage::for_recipient(nation, first_language.as_deref()) {
+            CalendarLanguage::Welsh => "cy",
+            _ => "en",
+        };
+        let fallback = recipient.as_deref().map(|recipient| crate::notify_status::LetterFallback {
+            recipient,
+            kind: if what == Told::Cancelled { "cancellation-letter" } else { "invitation-letter" },
+            language,
+        });
+        crate::notify_status::set_about(tx, &outbox_id, c.family_id().as_str(), c.id().as_str(), fallback.as_ref())
+            .await?;
     }
     Ok(())
 }

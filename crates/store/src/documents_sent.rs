@@ -226,6 +226,11 @@ pub async fn print_letter(db: &Db, authority_id: &str, id: &str) -> Result<Optio
     row.map(|r| Ok((from_row(&r)?, r.try_get::<Option<Vec<u8>>, _>("content")?.unwrap_or_default()))).transpose()
 }
 
+/// Issue 14: a letter of an authority that sends its letters through GOV.UK Notify is on the
+/// print list only once Notify has refused it (or could not print it).
+const NOT_FOR_NOTIFY: &str = "(notify_error IS NOT NULL OR authority_id NOT IN \
+    (SELECT authority_id FROM authority_channel WHERE letter_via = 'notify'))";
+
 /// The letters waiting on an authority's print list (all authorities when `None`), with their
 /// content, oldest first.
 pub async fn print_list(db: &Db, authority_id: Option<&str>) -> Result<Vec<(Sent, Vec<u8>)>> {
@@ -233,7 +238,7 @@ pub async fn print_list(db: &Db, authority_id: Option<&str>) -> Result<Vec<(Sent
         Some(a) => {
             sqlx::query(&format!(
                 "SELECT {COLUMNS}, content FROM document_sent WHERE print_state = 'waiting' AND authority_id = $1 \
-                 ORDER BY sent_at, id"
+                 AND {NOT_FOR_NOTIFY} ORDER BY sent_at, id"
             ))
             .bind(a)
             .fetch_all(db.pool())
@@ -241,7 +246,8 @@ pub async fn print_list(db: &Db, authority_id: Option<&str>) -> Result<Vec<(Sent
         }
         None => {
             sqlx::query(&format!(
-                "SELECT {COLUMNS}, content FROM document_sent WHERE print_state = 'waiting' ORDER BY sent_at, id"
+                "SELECT {COLUMNS}, content FROM document_sent WHERE print_state = 'waiting' AND {NOT_FOR_NOTIFY} \
+                 ORDER BY sent_at, id"
             ))
             .fetch_all(db.pool())
             .await?

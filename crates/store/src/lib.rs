@@ -25,6 +25,7 @@ pub mod feedback;
 pub mod form_submissions;
 pub mod list_summary;
 pub mod migrate;
+pub mod notify_status;
 pub mod otp;
 pub mod outbox;
 pub mod participation;

@@ -459,6 +459,12 @@ const REMOVALS: &[(&str, &str)] = &[
          AND recipient NOT IN (SELECT u.email FROM user_account u WHERE u.kind = 'staff' OR u.id IN \
              (SELECT user_id FROM portal_person WHERE family_id <> $1))",
     ),
+    // Issue 14: a message to someone kept (a parent of a second family) forgets which family
+    // and conference it was about, and the letter that would have replaced it.
+    (
+        "messages' letters",
+        "UPDATE outbox SET family_id = NULL, conference_id = NULL, letter_fallback = NULL WHERE family_id = $1",
+    ),
     (
         "portal sign-in requests",
         "DELETE FROM portal_sign_in WHERE address IN (SELECT email FROM adult WHERE family_id = $1 AND email IS NOT NULL \

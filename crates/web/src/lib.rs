@@ -20,6 +20,8 @@ pub mod mail;
 pub mod notify;
 pub mod pages;
 pub mod routes;
+#[cfg(test)]
+mod welsh_review;
 pub use confer_store::uk_time;
 pub mod view;
 
@@ -281,6 +283,9 @@ pub fn app(db: Db, settings: WebSettings) -> Router {
     };
     let secure = state.settings.secure_cookies;
     routes::router(state.clone())
+        // Issue 15: the API's refusals in the nation's words (nearest the handlers: after the
+        // gate, so the signed-in person's nation is known).
+        .layer(axum::middleware::from_fn(api_refusals_in_the_nations_words))
         // After the CSRF check (layers run from the bottom up): a form sent twice runs once.
         .layer(axum::middleware::from_fn_with_state(state.clone(), idempotency::once))
         .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::check))
@@ -315,6 +320,49 @@ pub fn app(db: Db, settings: WebSettings) -> Router {
                 secure.then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains"))
             },
         ))
+}
+
+/// Issue 15: an API refusal (`{"error", "message"}`) to someone of an authority outside
+/// England says its message in that nation's words, as the pages do: the operations and the
+/// domain write their refusals in England's words ("… because the conference is closed",
+/// "before the ICPC"), and this is the one place the API's answers leave. Only the message is
+/// reworded (whole words, `Words::reword`); the error code, a field's name and everything else
+/// stay as they are. Successful answers are not touched (they carry typed text).
+async fn api_refusals_in_the_nations_words(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let words = match req.uri().path().starts_with("/api/") {
+        true => req.extensions().get::<auth::Ctx>().map(|c| c.words),
+        false => None,
+    };
+    let res = next.run(req).await;
+    let Some(words) = words.filter(|w| w.nation != confer_domain::Nation::England) else { return res };
+    let json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if res.status().is_success() || !json {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    // An error's body is a few hundred bytes; one that is not is passed on as it was.
+    let Ok(bytes) = axum::body::to_bytes(body, 256 * 1024).await else {
+        return (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "The answer could not be read.").into_response();
+    };
+    let mut value: serde_json::Value = match serde_json::from_slice(&bytes) {
+        Ok(v) => v,
+        Err(_) => return axum::response::Response::from_parts(parts, axum::body::Body::from(bytes)),
+    };
+    if let Some(message) = value.get("message").and_then(|m| m.as_str()).map(|m| words.reword(m)) {
+        value["message"] = serde_json::Value::String(message);
+    }
+    let out = serde_json::to_vec(&value).unwrap_or_else(|_| bytes.to_vec());
+    parts.headers.remove(header::CONTENT_LENGTH);
+    axum::response::Response::from_parts(parts, axum::body::Body::from(out))
 }
 
 /// The most a request from someone not signed in may carry: the public forms (staff and

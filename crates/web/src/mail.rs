@@ -203,6 +203,8 @@ const NO_RELAY_FROM: &str = "confer@localhost";
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Pass {
     pub claimed: usize,
+    /// Letters handed to GOV.UK Notify (issue 14), outside `claimed`.
+    pub letters: usize,
     pub sent: usize,
     pub retrying: usize,
     pub failed: usize,
@@ -337,6 +339,71 @@ pub async fn deliver_due(
 /// when half the lease has gone (a slow relay): another worker must never find a lease run
 /// out on a message this one is still about to send.
 async fn deliver_due_unless(
+    db: &Db,
+    settings: &MailSettings,
+    owner: &str,
+    now: chrono::DateTime<Utc>,
+    stopping: &(dyn Fn() -> bool + Sync),
+) -> confer_store::Result<Pass> {
+    let mut pass = deliver_outbox(db, settings, owner, now, stopping).await?;
+    if !stopping() {
+        pass.letters = send_letters(db, settings, now).await?;
+    }
+    Ok(pass)
+}
+
+/// Issue 14: the letters of the authorities that send theirs through GOV.UK Notify. The
+/// letters still to be made (people without an e-mail address, an e-mail Notify could not
+/// deliver) are made as the print list makes them, then each waiting letter is claimed (a
+/// guarded update, with a lease) and sent as a precompiled letter, its documents log id the
+/// reference. Notify refusing the letter itself (400) leaves it on the print list for a
+/// person, with the reason; other failures are tried at the next pass. Returns how many
+/// Notify took.
+async fn send_letters(db: &Db, settings: &MailSettings, now: chrono::DateTime<Utc>) -> confer_store::Result<usize> {
+    use crate::notify::{self, ApiKey, Send};
+    use confer_store::notify_status as ns;
+    let authorities = confer_store::channels::letters_via_notify(db).await?;
+    if authorities.is_empty() {
+        return Ok(0);
+    }
+    let ops = confer_ops::Ops::new(db.clone(), confer_store::clock::Clock::fixed(now));
+    let mut sent = 0;
+    for authority in authorities {
+        let ch = confer_store::channels::get(db, &authority).await?;
+        let Some(key) = ch.notify_api_key(&authority).ok().flatten().and_then(|k| ApiKey::parse(&k).ok()) else {
+            tracing::warn!(authority_id = %authority, "mail: letters through Notify, but no API key that can be read");
+            continue;
+        };
+        if let Err(e) = confer_ops::documents::make_requested_letters(
+            &ops,
+            Some(&confer_domain::AuthorityId::from(authority.as_str())),
+        )
+        .await
+        {
+            tracing::warn!(authority_id = %authority, error = %e, "mail: letters could not be made");
+            continue;
+        }
+        let lease = confer_store::stamp(now + settings.retry.lease);
+        let letters = ns::claim_letters(db, &authority, &confer_store::stamp(now), &lease, settings.batch).await?;
+        for letter in letters {
+            let message = Send::Letter { pdf: &letter.bytes };
+            match notify::send(&settings.http, &settings.notify_url, &key, &message, &letter.id).await {
+                Ok(id) => {
+                    ns::letter_sent(db, &letter, &id).await?;
+                    tracing::info!(document_sent_id = %letter.id, outcome = "sent", "mail: letter through Notify");
+                    sent += 1;
+                }
+                Err(f) => {
+                    ns::letter_not_sent(db, &letter, &f.kind, f.give_up).await?;
+                    tracing::warn!(document_sent_id = %letter.id, error = %f.kind, give_up = f.give_up, "mail: letter through Notify");
+                }
+            }
+        }
+    }
+    Ok(sent)
+}
+
+async fn deliver_outbox(
     db: &Db,
     settings: &MailSettings,
     owner: &str,

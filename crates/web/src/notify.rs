@@ -1,6 +1,8 @@
 //! GOV.UK Notify as an adapter behind the outbox (issue 14): e-mails and text messages of an
 //! authority that chose Notify (`confer_store::channels`) are sent through Notify's REST API
-//! v2, `POST /v2/notifications/email` and `POST /v2/notifications/sms`.
+//! v2, `POST /v2/notifications/email` and `POST /v2/notifications/sms`; letters of an
+//! authority that chose Notify for them as precompiled PDF letters,
+//! `POST /v2/notifications/letter` with a `reference` and the PDF as base64 `content`.
 //!
 //! Authentication: each request carries a JSON Web Token (HS256) whose `iss` is the service id
 //! and `iat` the time in seconds, signed with the secret, both taken from the API key
@@ -60,8 +62,21 @@ impl ApiKey {
 
 /// One message for Notify.
 pub enum Send<'a> {
-    Email { to: &'a str, template_id: &'a str, subject: &'a str, body: &'a str },
-    Sms { to: &'a str, template_id: &'a str, body: &'a str },
+    Email {
+        to: &'a str,
+        template_id: &'a str,
+        subject: &'a str,
+        body: &'a str,
+    },
+    Sms {
+        to: &'a str,
+        template_id: &'a str,
+        body: &'a str,
+    },
+    /// A precompiled letter: the PDF confer made (the address is on the letter itself).
+    Letter {
+        pdf: &'a [u8],
+    },
 }
 
 /// A refusal or failure: a code for the outbox and the log, and whether trying again could help.
@@ -72,7 +87,7 @@ pub struct NotifyFailure {
 }
 
 /// Sends one message; Notify's notification id when it accepted it. `reference` is the
-/// outbox id.
+/// outbox id (for a letter, the documents log's id): never anything about a person.
 pub async fn send(
     client: &reqwest::Client,
     base_url: &str,
@@ -97,6 +112,13 @@ pub async fn send(
                 "template_id": template_id,
                 "personalisation": {"body": body},
                 "reference": reference,
+            }),
+        ),
+        Send::Letter { pdf } => (
+            "/v2/notifications/letter",
+            serde_json::json!({
+                "reference": reference,
+                "content": base64::engine::general_purpose::STANDARD.encode(pdf),
             }),
         ),
     };
@@ -137,6 +159,115 @@ pub async fn send(
     // revoked), 429 (too many requests, or the day's limit) and 5xx are tried again with the
     // outbox's backoff, and marked failed after the last attempt for a person to look at.
     Err(NotifyFailure { kind: format!("notify {status}: {error}"), give_up: status == 400 })
+}
+
+// ---------------------------------------------------------------------------------------
+// Delivery-status callbacks.
+
+/// The largest callback body read: Notify's receipts are a few hundred bytes. (Requests from
+/// no one signed in are also held to [`crate::PUBLIC_BODY_LIMIT`] before this.)
+pub const CALLBACK_BODY_LIMIT: usize = 4 * 1024;
+
+/// A delivery receipt as Notify sends it; other fields (the address or number it went to,
+/// the times, the template) are not read.
+#[derive(serde::Deserialize)]
+struct Receipt {
+    id: String,
+    #[serde(default)]
+    reference: Option<String>,
+    status: String,
+    notification_type: String,
+}
+
+fn answer(status: axum::http::StatusCode, message: &str) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (status, axum::Json(serde_json::json!({ "message": message }))).into_response()
+}
+
+/// `POST /callbacks/notify/{authority_id}`: GOV.UK Notify's delivery-status callback for one
+/// authority (issue 14). No session, no CSRF token, no API token: only the bearer token the
+/// authority set in Notify and in confer ("How messages are sent"), compared in constant time
+/// with the stored fingerprint of that authority's token. 401 for a missing or wrong token or
+/// an authority without one (the same answer, so it says nothing of which authorities
+/// exist); 413 for a body over 4 KB; 415 for anything but JSON; 400 for a receipt that is not
+/// one; 404 for a notification this authority did not send (another authority's included);
+/// 409 for another status on one that has its final status; 200 for a replay, which changes
+/// nothing. Logs carry no address, number or token.
+pub async fn callback(
+    axum::extract::State(state): axum::extract::State<crate::SharedState>,
+    axum::extract::Path(authority_id): axum::extract::Path<String>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Body,
+) -> axum::response::Response {
+    use axum::http::{header, StatusCode};
+    use confer_store::notify_status::{self as ns, Recorded, Refused};
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .unwrap_or("");
+    let stored = if token.is_empty() || authority_id.len() > 100 {
+        None
+    } else {
+        match confer_store::channels::callback_hash_of(&state.db, &authority_id).await {
+            Ok(h) => h,
+            Err(_) => return answer(StatusCode::SERVICE_UNAVAILABLE, "try again later"),
+        }
+    };
+    if !confer_store::channels::callback_token_matches(stored.as_deref(), token) {
+        tracing::warn!(outcome = "refused", reason = "bearer token", "notify callback");
+        return answer(StatusCode::UNAUTHORIZED, "a valid bearer token is needed");
+    }
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json")));
+    if !json {
+        return answer(StatusCode::UNSUPPORTED_MEDIA_TYPE, "send the receipt as application/json");
+    }
+    let Ok(bytes) = axum::body::to_bytes(body, CALLBACK_BODY_LIMIT).await else {
+        return answer(StatusCode::PAYLOAD_TOO_LARGE, "the receipt is too large");
+    };
+    let Ok(receipt) = serde_json::from_slice::<Receipt>(&bytes) else {
+        return answer(StatusCode::BAD_REQUEST, "the receipt is not a delivery receipt");
+    };
+    let reference_ok = receipt.reference.as_deref().is_none_or(|r| r.len() <= 100);
+    if !confer_store::channels::is_uuid(&receipt.id)
+        || !ns::STATUSES.contains(&receipt.status.as_str())
+        || !["email", "sms", "letter"].contains(&receipt.notification_type.as_str())
+        || !reference_ok
+    {
+        return answer(
+            StatusCode::BAD_REQUEST,
+            "the receipt's id, status or notification type is not one Notify sends",
+        );
+    }
+    match ns::record(
+        &state.db,
+        &authority_id,
+        &receipt.id.to_ascii_lowercase(),
+        receipt.reference.as_deref(),
+        &receipt.notification_type,
+        &receipt.status,
+    )
+    .await
+    {
+        Ok(Recorded::Changed { letter }) => {
+            tracing::info!(status = %receipt.status, kind = %receipt.notification_type, letter, outcome = "recorded", "notify callback");
+            answer(StatusCode::OK, "recorded")
+        }
+        Ok(Recorded::Replay) => answer(StatusCode::OK, "already recorded"),
+        Err(Refused::NotFound) => {
+            tracing::warn!(outcome = "refused", reason = "not found", "notify callback");
+            answer(StatusCode::NOT_FOUND, "no such notification")
+        }
+        Err(Refused::Conflict) => answer(StatusCode::CONFLICT, "this notification already has another final status"),
+        Err(Refused::Store(e)) => {
+            tracing::error!(error = %e, "notify callback");
+            answer(StatusCode::SERVICE_UNAVAILABLE, "try again later")
+        }
+    }
 }
 
 #[cfg(test)]

@@ -57,6 +57,9 @@ pub const ROUTES: &[Route] = &[
     r("GET", "/portal/sign-in/code", Public),
     r("POST", "/portal/sign-in/code", Public),
     r("POST", "/portal/sign-in/choose", Public),
+    // Issue 14: GOV.UK Notify's delivery receipts. No one signs in: the handler checks the
+    // bearer token the authority set for its callbacks (crate::notify::callback).
+    r("POST", "/callbacks/notify/{authority_id}", Public),
     r("GET", "/", Authority(Action::ViewDashboard)),
     r("GET", "/portal", Authority(Action::ManageOwnAccount)),
     r("GET", "/account", Authority(Action::ManageOwnAccount)),
@@ -415,6 +418,7 @@ pub fn router(state: SharedState) -> Router {
         .route("/portal/sign-in", get(auth::portal_sign_in_page).post(auth::portal_sign_in))
         .route("/portal/sign-in/code", get(auth::portal_code_page).post(auth::portal_code))
         .route("/portal/sign-in/choose", post(auth::portal_choose))
+        .route("/callbacks/notify/{authority_id}", post(crate::notify::callback))
         .route("/", get(pages::dashboard::dashboard))
         .route("/portal", get(pages::portal::home))
         .route("/account", get(pages::account::account))

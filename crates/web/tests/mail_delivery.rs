@@ -1628,7 +1628,23 @@ async fn review_closed_through_the_pages(app: &App, f: &confer_store::testing::F
     // The chair closes it with the form on the meeting's closing page.
     let mut b = Browser::new(app);
     b.session_for(&app.db, chair.as_str()).await;
-    step(&mut b, "/conferences/rev1/meeting/close", "/conferences/rev1/close", &[]).await;
+    let res = step(&mut b, "/conferences/rev1/meeting/close", "/conferences/rev1/close", &[]).await;
+    // Issue 13: the chair's answer says which core group meeting the closing cancelled.
+    let to = res.location.expect("the answer leads to the meeting's page");
+    assert_eq!(to, "/conferences/rev1/meeting?done=close&cancelled=2026-12-02");
+    let after = b.get(&to).await;
+    assert_eq!(after.status, StatusCode::OK);
+    assert!(
+        after.body.contains(
+            "The conference is closed. The note taker can now write the record. The core group meeting on \
+             2 December 2026 was cancelled and its members told."
+        ),
+        "{}",
+        after.body
+    );
+    // Only dates are read from the address: other text there says nothing.
+    let forged = b.get("/conferences/rev1/meeting?done=close&cancelled=%3Cscript%3E,not-a-date").await;
+    assert!(!forged.body.contains("was cancelled") && !forged.body.contains("<script>"));
 }
 
 /// PLAN-05, CG-02: a review conference whose decision ends the plan cancels the plan's

@@ -160,12 +160,8 @@ async fn more_pages_say(w: &World, conf: &str, meeting: &str, short: &str, initi
 
     // The conference API's human messages (the checks) in the nation's words.
     let (coord_token, _) = (api_token(w, &w.coord).await, ());
-    let res = common::client()
-        .get(format!("{}/api/v1{}", w.app.base, conf))
-        .bearer_auth(&coord_token)
-        .send()
-        .await
-        .unwrap();
+    let res =
+        common::client().get(format!("{}/api/v1{}", w.app.base, conf)).bearer_auth(&coord_token).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let json: serde_json::Value = res.json().await.unwrap();
     let checks = json["checks"].to_string();
@@ -227,8 +223,14 @@ async fn a_scottish_council_sees_child_protection_planning_meetings_and_irds() {
     assert!(page.body.contains("Inter-agency referral discussion (IRD)"), "{}", page.body);
     assert!(page.body.contains("Before the meeting"), "{}", page.body);
     pages_say(&w, &conf, "child protection planning meeting", "Planning meetings").await;
-    more_pages_say(&w, &conf, "child protection planning meeting", "meeting", "Initial meetings within 28 calendar days")
-        .await;
+    more_pages_say(
+        &w,
+        &conf,
+        "child protection planning meeting",
+        "meeting",
+        "Initial meetings within 28 calendar days",
+    )
+    .await;
 
     // The family's portal (LANG-04's English for Scotland): the mother reads the same words.
     let mut coord = w.app.as_user(&w.coord).await;
@@ -314,4 +316,124 @@ async fn england_keeps_its_words() {
     );
     assert!(page.body.contains("Before the conference"));
     assert!(page.body.contains("Strategy discussion"));
+}
+
+/// Issue 15: the API's refusals and the transfer pack's chronology in the nation's words. A
+/// Scottish council's (or Northern Irish Trust's) family had an initial meeting that decided a
+/// plan and closed; asking the API to start it again is refused in the nation's words, and
+/// the plan's transfer pack names the meeting and its outcome (with the register) as the
+/// nation does.
+async fn refusals_and_the_pack_say(nation: confer_domain::Nation, code: &str, meeting: &str, short: &str) {
+    use confer_store::tokens::{self, Scope};
+    let (app, _clock) = start_at("2026-11-20 14:00").await;
+    let w = confer_store::testing::World::with_authority(&app.db, code, "Fictional Council", nation).await;
+    let (sw, _) = w.person("n-sw").roles(&[Role::SocialWorker]).signs_in().create().await;
+    let family =
+        w.family("nfam").worker(&sw).child("namy", "Amy", "2016-05-01").mother("nfam-mum", "Mia").create().await;
+    let made = family.planned_conference(&w).await;
+    let conf = made.conference.id().as_str().to_owned();
+    let chair = made.conference.chair().cloned().unwrap();
+    let token = |user: String| {
+        let db = app.db.clone();
+        let authority = w.authority.id.as_str().to_owned();
+        async move {
+            tokens::create_for_days(
+                &db,
+                &user,
+                &authority,
+                "api",
+                &[Scope::Read, Scope::Write],
+                tokens::MAX_DAYS,
+                "test",
+            )
+            .await
+            .unwrap()
+            .1
+        }
+    };
+    // The world's chair has not set up an authenticator app; an API token needs one.
+    sqlx::query("UPDATE user_account SET totp_enrolled = 1, kind = 'staff' WHERE id = $1")
+        .bind(chair.as_str())
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let chair_token = token(chair.as_str().to_owned()).await;
+    let sw_token = token(sw.clone()).await;
+    let http = common::client();
+
+    // A refusal of the API: the meeting is closed.
+    let got: serde_json::Value = http
+        .get(format!("{}/api/v1/conferences/{conf}", app.base))
+        .bearer_auth(&chair_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let version = got["version"].as_i64().expect("the conference's version");
+    let res = http
+        .post(format!("{}/api/v1/conferences/{conf}/start", app.base))
+        .bearer_auth(&chair_token)
+        .json(&serde_json::json!({ "version": version }))
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert!(status.is_client_error(), "{status} {body}");
+    let message = body["message"].as_str().unwrap();
+    assert!(message.contains(&format!("because the {short} is closed")), "the refusal: {message}");
+    assert!(!message.contains("conference is closed") || short.ends_with("conference"), "{message}");
+    assert!(body["error"].as_str().is_some_and(|e| !e.is_empty()), "the error's code is kept: {body}");
+
+    // The transfer pack's chronology and latest meeting.
+    let plan = confer_store::plans::of_family(&app.db, "nfam").await.unwrap().remove(0).id;
+    let res = http
+        .get(format!("{}/api/v1/plans/{plan}/transfer-pack", app.base))
+        .bearer_auth(&sw_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let pack: serde_json::Value = res.json().await.unwrap();
+    let initial = format!("Initial {meeting}");
+    assert_eq!(pack["latest_conference"]["kind"], initial.as_str(), "{pack}");
+    let line = pack["chronology"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "conference")
+        .expect("the meeting in the chronology")["what"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(line.starts_with(&format!("{initial}: A child protection plan")), "{line}");
+    assert!(line.contains("the child's name is placed on the child protection register"), "{line}");
+    let said = format!("{}{}", pack["chronology"], pack["latest_conference"]["outcome"]);
+    assert!(!said.to_lowercase().contains("child protection conference"), "England's words: {said}");
+    assert!(!said.contains("ICPC"), "{said}");
+    // The pack's page says the same.
+    let mut b = app.as_user(&sw).await;
+    let page = b.get(&format!("/plans/{plan}/transfer-pack")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains(&initial), "{}", page.body);
+    assert!(!page.body.to_lowercase().contains("child protection conference"), "{}", page.body);
+}
+
+#[tokio::test]
+async fn a_scottish_councils_api_refusals_and_transfer_pack_say_planning_meeting() {
+    refusals_and_the_pack_say(confer_domain::Nation::Scotland, "S01", "child protection planning meeting", "meeting")
+        .await;
+}
+
+#[tokio::test]
+async fn a_northern_irish_trusts_api_refusals_and_transfer_pack_say_case_conference() {
+    refusals_and_the_pack_say(
+        confer_domain::Nation::NorthernIreland,
+        "N01",
+        "child protection case conference",
+        "case conference",
+    )
+    .await;
 }

@@ -335,21 +335,44 @@ pub async fn close(ops: &Ops, actor: &Actor, id: &str, v: i64, b: CloseInput) ->
         ),
         false => None,
     };
-    let tell = |_: &confer_domain::plan::Plan, meeting: &confer_domain::plan::ArrangedCoreGroup| match &readers {
-        Some(r) => crate::core_group::messages(
-            r,
-            meeting,
-            confer_store::plan_people::ArrangementChange::Cancelled,
-            actor,
-            true,
-        ),
-        None => Vec::new(),
+    // Issue 13: the meetings cancelled, for the chair's answer.
+    let cancelled: std::sync::Mutex<Vec<chrono::NaiveDate>> = std::sync::Mutex::new(Vec::new());
+    let tell = |_: &confer_domain::plan::Plan, meeting: &confer_domain::plan::ArrangedCoreGroup| {
+        if let Ok(mut c) = cancelled.lock() {
+            c.push(meeting.on);
+        }
+        match &readers {
+            Some(r) => crate::core_group::messages(
+                r,
+                meeting,
+                confer_store::plan_people::ArrangementChange::Cancelled,
+                actor,
+                true,
+            ),
+            None => Vec::new(),
+        }
     };
     let change = Change { ended_meetings: Some(&tell), ..Change::new(actor.user_id.as_str(), "conference.close") };
     let ((), v) =
         conferences::save(&ops.db, id, v, change, |c| c.close(&a.acting, b.next_review_on, &p, &rules.calendar, now))
             .await?;
-    Ok(Changed::new(id, v, None, None))
+    let mut dates = cancelled.into_inner().unwrap_or_default();
+    dates.sort();
+    dates.dedup();
+    // PLAN-05, CG-02: the answer names the core group meetings the closing cancelled (each
+    // member invited was told).
+    let result = serde_json::json!({ "cancelled_core_group_meetings": dates });
+    Ok(Changed::new(id, v, None, Some(result)))
+}
+
+/// The core group meetings a closing cancelled, from its answer (issue 13).
+pub fn cancelled_meetings(changed: &Changed) -> Vec<chrono::NaiveDate> {
+    changed
+        .result
+        .as_ref()
+        .and_then(|r| r.get("cancelled_core_group_meetings"))
+        .and_then(|d| serde_json::from_value(d.clone()).ok())
+        .unwrap_or_default()
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -29,7 +29,21 @@ struct ChannelsView<'a> {
     page: &'a Page,
     typed: &'a Typed,
     key_help: String,
+    callback_help: String,
     v: i64,
+}
+
+/// The callback token field's hint: whether one is set (never shown back).
+fn callback_help(set: bool) -> String {
+    let what = format!(
+        "The bearer token you give Notify for delivery receipts (at least {} characters), with the callback address {{public address}}/callbacks/notify/{{authority id}}.",
+        confer_store::channels::CALLBACK_TOKEN_MIN
+    );
+    if set {
+        format!("{what} A token is set: leave this empty to keep it, or enter a new one to replace it.")
+    } else {
+        format!("{what} It is stored only as a fingerprint and never shown again.")
+    }
 }
 
 /// The API key field's hint: whether a key is set (by its last four characters only).
@@ -54,11 +68,19 @@ pub async fn settings(
     let typed = Typed {
         email_via: ch.email_via.as_str().into(),
         sms_via: ch.sms_via.as_str().into(),
+        letter_via: ch.letter_via.as_str().into(),
+        callback_token: String::new(),
         api_key: String::new(),
         email_template: ch.email_template.clone().unwrap_or_default(),
         sms_template: ch.sms_template.clone().unwrap_or_default(),
     };
-    Ok(view::render(&ChannelsView { page: &page, typed: &typed, key_help: key_help(ch.key_hint.as_deref()), v: ch.v }))
+    Ok(view::render(&ChannelsView {
+        page: &page,
+        typed: &typed,
+        key_help: key_help(ch.key_hint.as_deref()),
+        callback_help: callback_help(ch.callback_set),
+        v: ch.v,
+    }))
 }
 
 /// POST /admin/channels: `email_via`, `sms_via`, `api_key` (empty keeps the stored one),
@@ -69,6 +91,8 @@ pub async fn save(State(state): State<SharedState>, ctx: Ctx, body: axum::body::
     let typed = Typed {
         email_via: field(&p, "email_via"),
         sms_via: field(&p, "sms_via"),
+        letter_via: field(&p, "letter_via"),
+        callback_token: field(&p, "callback_token"),
         api_key: field(&p, "api_key"),
         email_template: field(&p, "email_template"),
         sms_template: field(&p, "sms_template"),
@@ -91,9 +115,14 @@ pub async fn save(State(state): State<SharedState>, ctx: Ctx, body: axum::body::
         Err(e) => return Err(e.into()),
     };
     let ch = channels::settings(&state.ops, &ctx.actor).await?;
-    let shown = Typed { api_key: String::new(), ..typed };
-    let mut res =
-        view::render(&ChannelsView { page: &page, typed: &shown, key_help: key_help(ch.key_hint.as_deref()), v: ch.v });
+    let shown = Typed { api_key: String::new(), callback_token: String::new(), ..typed };
+    let mut res = view::render(&ChannelsView {
+        page: &page,
+        typed: &shown,
+        key_help: key_help(ch.key_hint.as_deref()),
+        callback_help: callback_help(ch.callback_set),
+        v: ch.v,
+    });
     *res.status_mut() = status;
     Ok(res)
 }

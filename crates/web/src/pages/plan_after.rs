@@ -349,13 +349,14 @@ impl PackPage<'_> {
     fn opt_date(&self, d: &Option<NaiveDate>) -> String {
         d.as_ref().map(view::long_date).unwrap_or_else(|| "Not set".into())
     }
-    fn kind_label(&self, k: &str) -> &'static str {
+    /// Issue 15: a conference in the nation's words ("Meeting", "Case conference").
+    fn kind_label(&self, k: &str) -> String {
         match k {
-            "conference" => "Conference",
-            "plan-version" => "Plan changed",
-            "core-group" => "Core group meeting",
-            "network-meeting" => "Network meeting",
-            _ => "Event",
+            "conference" => self.page.words().meeting_title(),
+            "plan-version" => "Plan changed".into(),
+            "core-group" => "Core group meeting".into(),
+            "network-meeting" => "Network meeting".into(),
+            _ => "Event".into(),
         }
     }
 }

@@ -95,13 +95,14 @@ impl OneView<'_> {
     fn copying(&self) -> bool {
         self.t("copy_from_pack") == "yes"
     }
-    fn kind_label(&self, k: &str) -> &'static str {
+    /// Issue 15: a conference in the nation's words ("Meeting", "Case conference").
+    fn kind_label(&self, k: &str) -> String {
         match k {
-            "conference" => "Conference",
-            "plan-version" => "Plan changed",
-            "core-group" => "Core group meeting",
-            "network-meeting" => "Network meeting",
-            _ => "Event",
+            "conference" => self.page.words().meeting_title(),
+            "plan-version" => "Plan changed".into(),
+            "core-group" => "Core group meeting".into(),
+            "network-meeting" => "Network meeting".into(),
+            _ => "Event".into(),
         }
     }
 }

@@ -55,6 +55,10 @@ struct SummaryPage<'a> {
 pub struct DoneQuery {
     #[serde(default)]
     pub done: Option<String>,
+    /// Issue 13: after closing, the core group meetings the closing cancelled
+    /// (YYYY-MM-DD, comma separated).
+    #[serde(default)]
+    pub cancelled: Option<String>,
 }
 
 /// The notice after a form of the conference's tasks succeeded.
@@ -214,6 +218,34 @@ pub async fn conference_page(
         };
         let closed = if k.status == confer_domain::complaint::Status::Closed { " (closed)" } else { "" };
         summary.push(("Complaint".into(), format!("{outcome}{closed}")));
+    }
+    // Issue 14: a message about this conference that GOV.UK Notify says was not delivered
+    // (for the authority's staff, the coordinator first): who it was for, what Notify said,
+    // and whether a letter went instead.
+    if ctx.actor.is_staff() {
+        for u in confer_store::notify_status::undelivered_for_conference(&state.db, id).await? {
+            let who = match u.recipient.as_deref().and_then(|r| r.strip_prefix("family-member:")) {
+                Some(adult) => {
+                    c.name_of(&confer_domain::conference::Person::FamilyMember(confer_domain::AdultId::from(adult)))
+                }
+                None => "a professional".into(),
+            };
+            let said = match u.status.as_str() {
+                "permanent-failure" => "the address does not exist or cannot take e-mail",
+                "temporary-failure" => "the inbox was full or not answering for 72 hours",
+                _ => "a technical failure at Notify",
+            };
+            let then = if u.recipient.is_some() && u.status == "permanent-failure" {
+                "A letter was sent instead."
+            } else {
+                "Contact them another way."
+            };
+            let on = u.at.get(..10).unwrap_or_default();
+            summary.push((
+                "Not delivered".into(),
+                format!("The e-mail \u{201c}{}\u{201d} to {who} on {on}: {said}. {then}", u.subject),
+            ));
+        }
     }
     let late = c.is_late() || (c.date().is_none() && today > c.due_by());
 

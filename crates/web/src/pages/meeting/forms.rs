@@ -216,10 +216,32 @@ form_handler!(dissent, Action::ChairConference, "dissent", "professional_id", |s
     done(conference::dissent(&state.ops, &ctx.actor, &id, v, b).await)
 });
 
-form_handler!(close, Action::ChairConference, "close", "next_review_on", |state, ctx, id, sent, v| {
-    let b = conference::CloseInput { next_review_on: date_field(&sent, "next_review_on")? };
-    done(conference::close(&state.ops, &ctx.actor, &id, v, b).await)
-});
+/// The chair closes the conference. Issue 13: the answer names the core group meetings the
+/// closing cancelled (a review that ends a plan), so the page after says so.
+pub async fn close(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    allow(&state, &ctx, Action::ChairConference, &id).await?;
+    let sent = Sent(f);
+    let v = sent.version()?;
+    let mut cancelled = Vec::new();
+    let r: Result<(), Problem> = async {
+        let b = conference::CloseInput { next_review_on: date_field(&sent, "next_review_on")? };
+        let changed = conference::close(&state.ops, &ctx.actor, &id, v, b).await.map_err(Problem::Ops)?;
+        cancelled = conference::cancelled_meetings(&changed);
+        Ok(())
+    }
+    .await;
+    if r.is_ok() && !cancelled.is_empty() {
+        let dates: Vec<String> = cancelled.iter().map(|d| d.to_string()).collect();
+        let to = format!("{}?done=close&cancelled={}", super::after(&id, "close"), dates.join(","));
+        return Ok(axum::response::IntoResponse::into_response(axum::response::Redirect::to(&to)));
+    }
+    finish(&state, &ctx, &id, Home::Meeting, "close", "next_review_on", sent, r).await
+}
 
 /// INV-07, CHILD-02: the chair puts a letter, drawing or recording (or other views) before
 /// the conference; a letter is recorded as read out.

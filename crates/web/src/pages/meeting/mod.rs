@@ -107,7 +107,7 @@ pub async fn refused(
 ) -> Result<Response, AppError> {
     match task_of_form(form) {
         Some(task) => task_pages::task_page(state, ctx, id, task, errors, kept, None).await,
-        None => meeting_page(state, ctx, id, errors, kept, None).await,
+        None => meeting_page(state, ctx, id, errors, kept, None, None).await,
     }
 }
 
@@ -183,7 +183,25 @@ pub async fn show(
     Path(id): Path<String>,
     Query(q): Query<DoneQuery>,
 ) -> Result<Response, AppError> {
-    meeting_page(&state, &ctx, &id, FormErrors::default(), &Kept::default(), q.done.as_deref()).await
+    let extra = (q.done.as_deref() == Some("close")).then(|| cancelled_notice(q.cancelled.as_deref())).flatten();
+    meeting_page(&state, &ctx, &id, FormErrors::default(), &Kept::default(), q.done.as_deref(), extra).await
+}
+
+/// Issue 13 (PLAN-05, CG-02): after closing, the sentence naming each core group meeting the
+/// closing cancelled, from the dates the close answered with (any other text is ignored).
+pub fn cancelled_notice(cancelled: Option<&str>) -> Option<String> {
+    let dates: Vec<chrono::NaiveDate> = cancelled?.split(',').filter_map(|d| d.trim().parse().ok()).take(20).collect();
+    match dates.as_slice() {
+        [] => None,
+        [one] => Some(format!(
+            "The core group meeting on {} was cancelled and its members told.",
+            crate::view::long_date(one)
+        )),
+        many => Some(format!(
+            "The core group meetings on {} were cancelled and their members told.",
+            many.iter().map(crate::view::long_date).collect::<Vec<_>>().join(", ")
+        )),
+    }
 }
 
 /// The summary and the task list. It reads the conference and the authority's kept rules (for
@@ -195,6 +213,8 @@ pub async fn meeting_page(
     errors: FormErrors,
     _kept: &Kept,
     done: Option<&str>,
+    // A sentence after the notice (issue 13: the core group meetings a closing cancelled).
+    extra: Option<String>,
 ) -> Result<Response, AppError> {
     let a = allow(state, ctx, Action::RecordMeeting, id).await?;
     let Stored { conference: c, version, .. } = conferences::load(&state.db, id).await?;
@@ -218,7 +238,10 @@ pub async fn meeting_page(
     let mut page =
         ctx.page(&format!("Meeting: {} for the {}", ctx.words.kind(c.kind()), a.owner.family_name), "/conferences");
     page.errors = errors;
-    page.notice = done.and_then(notice_for).map(|n| ctx.words.reword(&n));
+    page.notice = done.and_then(notice_for).map(|n| match &extra {
+        Some(x) => ctx.words.reword(&format!("{n} {x}")),
+        None => ctx.words.reword(&n),
+    });
     Ok(view::render(&MeetingPage {
         page: &page,
         id,
