@@ -53,6 +53,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (46, "outbox_pending", include_str!("../migrations/0046_outbox_pending.sql")),
     (47, "plan_dashboard", include_str!("../migrations/0047_plan_dashboard.sql")),
     (48, "plan_case", include_str!("../migrations/0048_plan_case.sql")),
+    (49, "sweep_reads", include_str!("../migrations/0049_sweep_reads.sql")),
 ];
 
 /// The PostgreSQL advisory lock that one migration runner holds at a time (any fixed number
