@@ -54,6 +54,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (47, "plan_dashboard", include_str!("../migrations/0047_plan_dashboard.sql")),
     (48, "plan_case", include_str!("../migrations/0048_plan_case.sql")),
     (49, "sweep_reads", include_str!("../migrations/0049_sweep_reads.sql")),
+    (50, "plan_arranged", include_str!("../migrations/0050_plan_arranged.sql")),
 ];
 
 /// The PostgreSQL advisory lock that one migration runner holds at a time (any fixed number
