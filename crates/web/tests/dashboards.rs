@@ -767,7 +767,9 @@ async fn the_total_behind_each_figure_is_the_kept_figure_and_never_hides_a_page_
         .get("id");
     for i in 0..55 {
         let due = format!("2026-10-{:02}", 1 + i % 28);
-        deadline(&fx.app, "fam-a", &case, R::InitialConference, "2026-09-01", &due, None, None, None).await;
+        // (Each its own trigger: a case has one deadline of a rule per trigger.)
+        let trigger = (d("2026-06-01") + chrono::Days::new(i)).to_string();
+        deadline(&fx.app, "fam-a", &case, R::InitialConference, &trigger, &due, None, None, None).await;
     }
     let one = late(1).await.unwrap();
     assert_eq!(one.rows.len(), 50);
