@@ -51,15 +51,15 @@ async fn the_sweep_reads_what_is_open_from_indexes_of_what_is_open() {
     let deadlines = plan_of(&db, &open_deadlines(db.backend), &["authority", rules[0], rules[1], rules[2]]).await;
     assert!(deadlines.contains("deadline_sweep"), "the open deadlines from their partial index:\n{deadlines}");
     let conferences = plan_of(&db, CONFERENCES_COMING, &["authority", "2026-11-18"]).await;
+    // (By authority and state: on empty tables PostgreSQL may take either index that leads so.)
     assert!(
-        conferences.contains("conference_authority_state"),
-        "the conferences to come by state and date:\n{conferences}"
+        conferences.contains("conference_authority_state") || conferences.contains("conference_waiting"),
+        "the scheduled conferences by authority and state:\n{conferences}"
     );
     let sent = plan_of(&db, &format!("{SENT_OF} ($2, $3)"), &["no-answer", "c1/invitation-1", "c2/invitation-1"]).await;
     assert!(sent.contains("reminder_sent_once"), "the reminders sent before by their unique key:\n{sent}");
     if db.backend == Backend::Sqlite {
-        // Each read from its index alone: the deadlines' and plans' rows (with the plans'
-        // documents) are not read.
+        // The deadlines and the reminders sent are read from their indexes alone.
         assert!(deadlines.contains("USING COVERING INDEX deadline_sweep"), "{deadlines}");
         assert!(sent.contains("USING COVERING INDEX reminder_sent_once"), "{sent}");
         for text in [&deadlines, &conferences, &sent] {
