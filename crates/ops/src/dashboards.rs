@@ -149,6 +149,15 @@ impl<T> BehindPage<T> {
     }
 }
 
+/// A page of rows read with one more than a page (`rows`, from `offset`) and the total to show
+/// beside it: the kept count (`counted`, which may be up to the dashboard cache's age behind
+/// the rows), raised when the rows show there are more, so that a later page is never lost.
+fn page_and_total<T>(mut rows: Vec<T>, counted: u64, offset: i64) -> (Vec<T>, u64) {
+    let seen = offset.max(0) as u64 + rows.len() as u64;
+    rows.truncate(BEHIND_PAGE as usize);
+    (rows, counted.max(seen))
+}
+
 /// The deadlines behind a timeliness figure, with the families' names, a page of
 /// [`BEHIND_PAGE`] at a time (`page` from 1), the earliest due first: for those who may see
 /// every family only, logged as one list read naming each family shown on the page.
@@ -170,10 +179,15 @@ pub async fn deadlines_behind(
     let page = page.max(1);
     let offset = i64::from(page - 1).saturating_mul(BEHIND_PAGE);
     let (db, authority) = (&ops.db, &actor.authority_id);
-    let total = store::deadlines_behind_count(db, authority, filter, measure, state, stored_reason, today).await?;
+    // Issue 12: the total is the figure the dashboard shows, from its kept counts (the groups
+    // stand exactly as their deadlines do), not a count of the period's deadlines per request.
+    let kept = counts(ops, actor, filter, today).await?;
+    let counted: u64 =
+        kept.deadlines.iter().filter(|f| d::is_behind(f, measure, state, reason, today)).map(|f| f.count).sum();
     let rows =
-        store::deadlines_behind(db, authority, filter, measure, state, stored_reason, today, BEHIND_PAGE, offset)
+        store::deadlines_behind(db, authority, filter, measure, state, stored_reason, today, BEHIND_PAGE + 1, offset)
             .await?;
+    let (rows, total) = page_and_total(rows, counted, offset);
     // The domain decides what each figure counts: keep exactly those.
     let rows: Vec<DeadlineBehind> = rows
         .into_iter()
@@ -201,8 +215,20 @@ pub async fn plans_behind(
     let page = page.max(1);
     let offset = i64::from(page - 1).saturating_mul(BEHIND_PAGE);
     let (db, authority) = (&ops.db, &actor.authority_id);
-    let total = store::plans_behind_count(db, authority, filter, group, category, length).await?;
-    let rows = store::plans_behind(db, authority, filter, group, category, length, BEHIND_PAGE, offset).await?;
+    // Issue 12: the total from the dashboard's kept counts, as for the deadlines.
+    let kept = counts(ops, actor, filter, ops.clock.today()).await?;
+    let counted: u64 = kept
+        .plans
+        .iter()
+        .filter(|p| {
+            d::plan_in_group(p, group, filter.from, filter.to)
+                && category.is_none_or(|c| c == p.category)
+                && length.is_none_or(|l| p.ended.is_some_and(|e| d::length_band(p.started, e) == l))
+        })
+        .map(|p| p.count)
+        .sum();
+    let rows = store::plans_behind(db, authority, filter, group, category, length, BEHIND_PAGE + 1, offset).await?;
+    let (rows, total) = page_and_total(rows, counted, offset);
     // The domain decides what each figure counts: keep exactly those.
     let rows: Vec<PlanBehind> = rows
         .into_iter()

@@ -44,7 +44,14 @@ pub async fn run_on(ops: &Ops, today: NaiveDate) -> Result<Sweep> {
         let gathered = reminders::gather(&ops.db, &authority.id, today, report_due).await?;
         let due = confer_domain::reminders::due(&gathered.open, today, window, &rules.calendar);
         sweep.due += due.len();
-        for r in &due {
+        // Issue 12: those sent before are found in a few reads, not a transaction each.
+        let keys: Vec<reminders::Key> = due.iter().map(|r| r.key()).collect();
+        let sent = reminders::already_sent(&ops.db, &keys).await?;
+        for (r, key) in due.iter().zip(&keys) {
+            if sent.contains(key) {
+                sweep.already += 1;
+                continue;
+            }
             let Some(family_id) = gathered.family_of.get(&r.item) else { continue };
             let notice = confer_domain::notices::reminder(&authority.name, authority.nation, r);
             match reminders::send(&ops.db, &authority.id, family_id, r, &notice).await? {

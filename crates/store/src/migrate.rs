@@ -53,6 +53,8 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (46, "outbox_pending", include_str!("../migrations/0046_outbox_pending.sql")),
     (47, "plan_dashboard", include_str!("../migrations/0047_plan_dashboard.sql")),
     (48, "plan_case", include_str!("../migrations/0048_plan_case.sql")),
+    (49, "sweep_reads", include_str!("../migrations/0049_sweep_reads.sql")),
+    (50, "plan_arranged", include_str!("../migrations/0050_plan_arranged.sql")),
     (56, "notify_letters_callbacks", include_str!("../migrations/0056_notify_letters_callbacks.sql")),
     (60, "transfer_copy", include_str!("../migrations/0060_transfer_copy.sql")),
 ];

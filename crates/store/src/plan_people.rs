@@ -754,17 +754,23 @@ pub async fn write_young_persons_version(
 
 use sqlx::Row;
 
+/// What [`arranged_for_cases`] asks for `n` cases (`$1`…`$n`): read from the partial index
+/// `plan_arranged` alone (migration 0050), never the plans' rows with their documents.
+pub fn arranged_sql(n: usize) -> String {
+    let placeholders: Vec<String> = (1..=n).map(|k| format!("${k}")).collect();
+    format!(
+        "SELECT case_id, core_group_arranged_on, core_group_arranged_time FROM plan WHERE case_id IN ({}) \
+         AND ended_on IS NULL AND core_group_arranged_on IS NOT NULL ORDER BY core_group_arranged_on",
+        placeholders.join(", ")
+    )
+}
+
 /// CG-02: the core group meetings arranged (day and "HH:MM") of the open plans of these cases,
 /// by case, in one query per 500 cases: for the "due and overdue" list beside a core group due.
 pub async fn arranged_for_cases(db: &Db, case_ids: &[&str]) -> Result<Vec<(String, NaiveDate, String)>> {
     let mut out = Vec::new();
     for chunk in case_ids.chunks(500) {
-        let placeholders: Vec<String> = (1..=chunk.len()).map(|k| format!("${k}")).collect();
-        let sql = format!(
-            "SELECT case_id, core_group_arranged_on, core_group_arranged_time FROM plan WHERE case_id IN ({}) \
-             AND ended_on IS NULL AND core_group_arranged_on IS NOT NULL ORDER BY core_group_arranged_on",
-            placeholders.join(", ")
-        );
+        let sql = arranged_sql(chunk.len());
         let mut q = sqlx::query(&sql);
         for id in chunk {
             q = q.bind(*id);

@@ -679,3 +679,102 @@ async fn the_counts_are_kept_for_the_cache_time_then_counted_again_qa_02() {
     tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     assert_eq!(counts(&confer_ops::dashboards::dashboard(&brief, &qa, filter()).await.unwrap())[0], (1, 4, 0));
 }
+
+/// Issue 12: the total beside the deadlines or plans behind a figure is the figure itself, from
+/// the dashboard's kept counts (no count of the period per request): for every measure, state
+/// and reason, and every plan group, category and length, it is what counting the rows in SQL
+/// gives. A kept total that the rows have since overtaken (a deadline added within the cache's
+/// time) is raised to the rows seen, so the next page is still offered.
+#[tokio::test]
+async fn the_total_behind_each_figure_is_the_kept_figure_and_never_hides_a_page_qa_02() {
+    use confer_domain::dashboards::{PlanGroup, Timeliness};
+    use confer_domain::timescales::DeadlineRule as R;
+    let fx = fixture().await;
+    let qa = actor(&fx.app, &fx.qa, Role::QualityAssurance);
+    let input = FilterInput { from: "2026-09-01".into(), to: "2026-11-30".into(), ..FilterInput::default() };
+    let filter = input.check(d("2026-11-30"), &["team-a", "team-b"], &[fx.chair.as_str()]).unwrap();
+    let ops = confer_ops::Ops::new(fx.app.db.clone(), fx.clock.clone());
+    let (db, authority, today) = (&fx.app.db, &fx.app.authority.id, d("2026-11-30"));
+    let mut nonzero = 0;
+    for measure in Measure::ALL {
+        for state in Timeliness::ALL {
+            let reasons = std::iter::once(None)
+                .chain(std::iter::once(Some(BreachReason::NotYetRecorded)))
+                .chain(LateReason::ALL.iter().map(|r| Some(BreachReason::Recorded(*r))));
+            for reason in reasons {
+                if reason.is_some() && *state != Timeliness::Late {
+                    continue;
+                }
+                let page = confer_ops::dashboards::deadlines_behind(&ops, &qa, &filter, *measure, *state, reason, 1)
+                    .await
+                    .unwrap();
+                let stored = reason.map(|r| match r {
+                    BreachReason::Recorded(r) => Some(r),
+                    BreachReason::NotYetRecorded => None,
+                });
+                let sql = confer_store::dashboards::deadlines_behind_count(
+                    db, authority, &filter, *measure, *state, stored, today,
+                )
+                .await
+                .unwrap();
+                assert_eq!(page.total, sql, "{measure:?} {state:?} {reason:?}");
+                assert_eq!(page.rows.len() as u64, sql, "{measure:?} {state:?} {reason:?}");
+                nonzero += usize::from(sql > 0);
+            }
+        }
+    }
+    assert!(nonzero >= 6, "the fixture has deadlines behind several figures ({nonzero})");
+    let categories = std::iter::once(None)
+        .chain(std::iter::once(Some(None)))
+        .chain(PlanCategory::ALL.iter().map(|c| Some(Some(*c))));
+    for category in categories {
+        for length in std::iter::once(None).chain(LengthBand::ALL.iter().map(|l| Some(*l))) {
+            for group in PlanGroup::ALL {
+                let page = confer_ops::dashboards::plans_behind(&ops, &qa, &filter, *group, category, length, 1)
+                    .await
+                    .unwrap();
+                let sql =
+                    confer_store::dashboards::plans_behind_count(db, authority, &filter, *group, category, length)
+                        .await
+                        .unwrap();
+                assert_eq!(page.total, sql, "{group:?} {category:?} {length:?}");
+                assert_eq!(page.rows.len() as u64, sql, "{group:?} {category:?} {length:?}");
+            }
+        }
+    }
+
+    // Kept for an hour: 55 late ICPC deadlines added since are listed, and the total shown
+    // is raised so that the second page is offered, though the kept figure is older.
+    let kept = confer_ops::Ops::new(fx.app.db.clone(), fx.clock.clone())
+        .with_dashboard_cache(std::time::Duration::from_secs(3600));
+    let late = |page| {
+        confer_ops::dashboards::deadlines_behind(
+            &kept,
+            &qa,
+            &filter,
+            Measure::InitialConference,
+            Timeliness::Late,
+            None,
+            page,
+        )
+    };
+    let before = late(1).await.unwrap();
+    assert_eq!(before.total, 2);
+    let case: String = sqlx::query("SELECT id FROM family_case WHERE family_id = 'fam-a'")
+        .fetch_one(fx.app.db.pool())
+        .await
+        .unwrap()
+        .get("id");
+    for i in 0..55 {
+        let due = format!("2026-10-{:02}", 1 + i % 28);
+        // (Each its own trigger: a case has one deadline of a rule per trigger.)
+        let trigger = (d("2026-06-01") + chrono::Days::new(i)).to_string();
+        deadline(&fx.app, "fam-a", &case, R::InitialConference, &trigger, &due, None, None, None).await;
+    }
+    let one = late(1).await.unwrap();
+    assert_eq!(one.rows.len(), 50);
+    assert!(one.total > 50 && one.pages() == 2, "total {} pages {}", one.total, one.pages());
+    let two = late(2).await.unwrap();
+    assert_eq!(two.rows.len(), 7, "the 57 late deadlines, the second page");
+    assert_eq!(two.total, 57);
+}
