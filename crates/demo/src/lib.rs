@@ -779,11 +779,16 @@ impl Demo {
             return;
         }
         let staff = &agencies[rng.usize(0..agencies.len())];
+        // The demo professional works with their own caseload only (the first families): in
+        // as many core groups as a real officer, not in every family the police are in.
+        let staff: Vec<usize> = staff.iter().copied().filter(|p| *p != self.demo_professional).collect();
         if staff.is_empty() {
             return;
         }
         // The first of a school's staff is its designated safeguarding lead: usually them.
-        let p = if chance(rng, 600) { staff[0] } else { staff[rng.usize(0..staff.len())] };
+        // Elsewhere each worker of the agency is as likely as the next.
+        let school = matches!(service, Service::Nursery | Service::Primary | Service::Secondary);
+        let p = if school && chance(rng, 600) { staff[0] } else { staff[rng.usize(0..staff.len())] };
         if !involved.contains(&p) {
             involved.push(p);
         }
@@ -979,7 +984,7 @@ fn agency_specs(nation: Nation, place: &str, families: u32) -> Vec<AgencySpec> {
             })
             .collect()
     };
-    for name in schools(families.div_ceil(300).clamp(1, 60), None, &["Nursery School", "Children's Centre Nursery"]) {
+    for name in schools(families.div_ceil(150).clamp(1, 400), None, &["Nursery School", "Children's Centre Nursery"]) {
         one(S::Nursery, K::Education, name, 2, &["Nursery manager", "Early years practitioner"], "school.example");
     }
     let primary_variants = [
@@ -989,7 +994,7 @@ fn agency_specs(nation: Nation, place: &str, families: u32) -> Vec<AgencySpec> {
         "Community Primary School",
         "Infant and Junior School",
     ];
-    for name in schools(families.div_ceil(50).clamp(3, 200), Some(format!("{place} Primary School")), &primary_variants)
+    for name in schools(families.div_ceil(40).clamp(3, 1500), Some(format!("{place} Primary School")), &primary_variants)
     {
         one(
             S::Primary,
@@ -1001,7 +1006,7 @@ fn agency_specs(nation: Nation, place: &str, families: u32) -> Vec<AgencySpec> {
         );
     }
     for name in schools(
-        families.div_ceil(250).clamp(2, 60),
+        families.div_ceil(120).clamp(2, 500),
         Some(format!("{place} High School")),
         &["Academy", "High School", "Secondary School"],
     ) {
@@ -1054,7 +1059,7 @@ fn agency_specs(nation: Nation, place: &str, families: u32) -> Vec<AgencySpec> {
         &["CAMHS practitioner", "Clinical psychologist"],
         "health.example",
     );
-    let practices = families.div_ceil(150).clamp(2, 150) as usize;
+    let practices = families.div_ceil(80).clamp(2, 700) as usize;
     for i in 0..practices {
         let w = SCHOOL_WORDS.len();
         let variant = ["Medical Practice", "Surgery", "Health Centre"][(i / w) % 3];
@@ -1073,7 +1078,7 @@ fn agency_specs(nation: Nation, place: &str, families: u32) -> Vec<AgencySpec> {
         S::Police,
         K::Police,
         police,
-        scale(100, 3),
+        scale(60, 3),
         &["Detective Constable", "Detective Sergeant", "Police Constable"],
         "police.example",
     );
@@ -1101,7 +1106,7 @@ fn agency_specs(nation: Nation, place: &str, families: u32) -> Vec<AgencySpec> {
         S::YoungPeoplesSubstance,
         K::SubstanceMisuse,
         format!("{place} Young People's Substance Misuse Service"),
-        2,
+        scale(1000, 2),
         &["Young people's substance misuse worker"],
         "recovery.example",
     );
@@ -1117,7 +1122,7 @@ fn agency_specs(nation: Nation, place: &str, families: u32) -> Vec<AgencySpec> {
         S::HousingAssociation,
         K::Housing,
         "Moorside Homes Housing Association".to_owned(),
-        2,
+        scale(500, 2),
         &["Tenancy sustainment officer"],
         "housing.example",
     );
@@ -1929,6 +1934,32 @@ mod tests {
             assert!(families.iter().flat_map(|f| &f.relationships).any(|r| r.kind == *kind), "no {kind}");
         }
         assert!(families.iter().flat_map(|f| &f.children).any(|c| matches!(c.birth, Birth::Unborn { .. })));
+    }
+
+    /// Issue 12: the partner professionals are spread as a real authority's are: the demo
+    /// professional works with their own caseload (not with every family the police are in),
+    /// and no one else is involved with more than a plausible number of families.
+    #[test]
+    fn partner_professionals_each_work_with_a_plausible_number_of_families() {
+        for families in [200, 20_000] {
+            let d = demo(11, families);
+            let mut per: HashMap<&ProfessionalId, u32> = HashMap::new();
+            let all: Vec<DemoFamily> = d.families().collect();
+            for p in all.iter().flat_map(|f| &f.professional_ids) {
+                *per.entry(p).or_default() += 1;
+            }
+            let pro = &d.professionals[d.demo_professional].id;
+            assert_eq!(per.get(pro).copied(), Some(DEMO_CASELOAD), "the demo professional's caseload ({families})");
+            let busiest = per.iter().max_by_key(|(_, n)| **n).map(|(p, n)| (p.as_str(), *n)).unwrap();
+            // At scale nobody is in more than 1% of the families (at 20,000: 200; the police
+            // officer who was in half of them before).
+            if families >= 10_000 {
+                assert!(busiest.1 <= families / 100, "{busiest:?} of {families} families");
+            }
+            // Everyone with a service that is asked for at all has some work.
+            let working = per.len() as f64 / d.professionals.len() as f64;
+            assert!(working > 0.5, "only {working:.2} of the professionals work with a family ({families})");
+        }
     }
 
     #[test]

@@ -93,6 +93,34 @@ pub async fn create_with_rules(
     Ok(1)
 }
 
+/// Whether [`create_with_rules`] would write nothing for `c` but its own rows (those
+/// [`BulkRows::push`] makes) and its `conference.request` event, for a case at `stage` whose
+/// deadlines, none of them cancelled, are those `existing` finds (by rule and trigger: whether
+/// it is met). The demo's bulk load (issue 12) then writes the conference with its batch
+/// instead of one by one; any other conference goes through [`create_with_rules`]. It answers
+/// each step of that function in turn, so a change there must be made here too.
+pub(crate) fn created_by_its_rows_alone(
+    c: &Conference,
+    stage: confer_domain::CaseStage,
+    existing: impl Fn(confer_domain::timescales::DeadlineRule, NaiveDate) -> Option<bool>,
+) -> bool {
+    use confer_domain::conference::ConferenceKind;
+    // `deadlines::cancel_for_conference(.., false, ..)` reopens cancelled deadlines: none are.
+    // `meet_review_deadline` looks for a deadline only for a review that has started.
+    let meets_a_review = c.kind() == ConferenceKind::Review
+        && c.state() != ConferenceState::Cancelled
+        && c.started_at().and(c.date()).is_some()
+        && c.previous().is_some();
+    // `sync_deadlines`: a deadline not set yet is set; one set is met when the conference meets it.
+    let sets_or_meets = c.deadline_events().iter().any(|e| match existing(e.rule, e.trigger) {
+        None => true,
+        Some(met) => e.met.is_some() && !met,
+    });
+    // `sync_case_stage`.
+    let moves_the_case = c.case_stage().is_some_and(|s| s != stage);
+    !meets_a_review && !sets_or_meets && !moves_the_case
+}
+
 /// Rewrites the children and people rows of a conference from its document.
 async fn write_people(tx: &mut Tx, c: &Conference, note_taker: Option<&str>) -> Result<()> {
     let id = c.id().as_str();

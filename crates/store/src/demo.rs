@@ -103,29 +103,85 @@ pub async fn load(db: &Db, demo: &Demo, mut progress: impl FnMut(u64)) -> Result
     // A batch of families at a time: their rows with one multi-row INSERT per table and their
     // audit events appended together (`crate::bulk`, `audit::record_many`), then the
     // conferences of the batch one by one (each through the path the service uses).
+    // Issue 12: the families are generated and their rows made on a thread of their own while
+    // the batch before is written, so the generator's work (most of the load's CPU) overlaps
+    // the database's instead of waiting for it; two batches at most wait in the channel.
+    // On SQLite the writer's page cache is 2 MiB: the indexes of a large load (random ids)
+    // did not fit, so most inserts read their index pages back from the file, one system
+    // call each. During the load it holds 256 MiB, given back when the load ends.
+    bulk_cache(db, true).await?;
+    let (sender, mut made) = tokio::sync::mpsc::channel::<Result<Prepared>>(2);
+    let producer = {
+        let demo = demo.clone();
+        let rules = rules.clone();
+        let clock = db.clock().clone();
+        std::thread::spawn(move || {
+            let mut batch: Vec<confer_demo::DemoFamily> = Vec::with_capacity(BATCH);
+            let mut index = 0u32;
+            let mut families = demo.families().peekable();
+            while let Some(f) = families.next() {
+                batch.push(f);
+                if batch.len() == BATCH || families.peek().is_none() {
+                    let prepared = prepare_batch(&demo, &batch, index, &rules, &clock);
+                    index += batch.len() as u32;
+                    batch.clear();
+                    // The loader stopped (an error): nothing more to make.
+                    if sender.blocking_send(prepared).is_err() {
+                        return;
+                    }
+                }
+            }
+        })
+    };
     let mut count = 0u64;
-    let mut batch: Vec<confer_demo::DemoFamily> = Vec::with_capacity(BATCH);
-    let mut index = 0u32;
-    for f in demo.families() {
-        batch.push(f);
-        if batch.len() == BATCH {
-            load_batch(db, demo, &batch, index, &rules).await?;
-            index += batch.len() as u32;
-            count += batch.len() as u64;
-            batch.clear();
-            progress(count);
+    let mut failed = None;
+    while let Some(prepared) = made.recv().await {
+        let written = match prepared {
+            Ok(p) => {
+                let families = p.families as u64;
+                write_batch(db, &rules, p).await.map(|()| families)
+            }
+            Err(e) => Err(e),
+        };
+        match written {
+            Ok(families) => {
+                count += families;
+                progress(count);
+            }
+            Err(e) => {
+                failed = Some(e);
+                break;
+            }
         }
     }
-    if !batch.is_empty() {
-        load_batch(db, demo, &batch, index, &rules).await?;
-        count += batch.len() as u64;
-        progress(count);
+    drop(made);
+    if producer.join().is_err() {
+        return Err(crate::StoreError::Corrupt("the demo's generator stopped unexpectedly".into()));
+    }
+    bulk_cache(db, false).await?;
+    if let Some(e) = failed {
+        return Err(e);
     }
     letters_waiting(db, &a.id).await?;
     rights_and_feedback(db, demo).await?;
     // Fresh statistics, so both databases' planners choose the indexes for lists at this scale.
     sqlx::query("ANALYZE").execute(&db.writer).await?;
     Ok(Loaded { created: true, families: count })
+}
+
+/// Gives SQLite's writer connection a page cache of 256 MiB for the bulk load (`on`), or its
+/// default of 2 MiB back, with the memory released. Nothing on PostgreSQL (its server keeps
+/// its own shared buffers).
+async fn bulk_cache(db: &Db, on: bool) -> Result<()> {
+    if db.backend != crate::Backend::Sqlite {
+        return Ok(());
+    }
+    let sql = if on { "PRAGMA cache_size = -262144" } else { "PRAGMA cache_size = -2000" };
+    sqlx::query(sql).execute(&db.writer).await?;
+    if !on {
+        sqlx::query("PRAGMA shrink_memory").execute(&db.writer).await?;
+    }
+    Ok(())
 }
 
 /// What the generator makes for each family of a batch: its census details, its deadlines and
@@ -169,23 +225,34 @@ fn generated(
     })
 }
 
-/// Writes one batch of generated families (the family indexes start at `first`) in one
-/// transaction: every table's rows together, the families' `family.create` events and the
-/// `deadline.seed` events (one per family that has deadlines) appended together, then the
+/// One batch of families made ready to write: every table's rows, the audit events (entity
+/// type, entity, action, after) in the order they were made, the feedback to ask for, and the
 /// conferences of the families waiting for one.
-async fn load_batch(
-    db: &Db,
+struct Prepared {
+    families: usize,
+    authority: String,
+    tables: Vec<crate::bulk::Rows>,
+    held: crate::conferences::BulkRows,
+    plans: crate::plans::BulkRows,
+    asked: Vec<(confer_domain::conference::Conference, confer_domain::conference::Conference)>,
+    events: Vec<(&'static str, String, &'static str, serde_json::Value)>,
+    conferences: Vec<confer_domain::conference::Conference>,
+}
+
+/// Generates one batch of families (the family indexes start at `first`) and makes their rows
+/// and events: no database is touched (it runs on the generator's thread, see [`load`]).
+fn prepare_batch(
     demo: &Demo,
     batch: &[confer_demo::DemoFamily],
     first: u32,
     rules: &crate::conferences::Rules,
-) -> Result<()> {
+    clock: &crate::clock::Clock,
+) -> Result<Prepared> {
     use crate::bulk::Rows;
     use confer_domain::Birth;
     let (calendar, policies) = (&rules.0, &rules.1);
     let authority = demo.authority.id.as_str();
-    let mut tx = db.begin().await?;
-    let now = tx.now();
+    let now = crate::stamp(clock.now());
     let mut family = Rows::new("family", &["id", "authority_id", "name", "created_at"]);
     let mut child = Rows::new(
         "child",
@@ -444,12 +511,46 @@ async fn load_batch(
             events.push(("plan", p.id.as_str().to_owned(), "plan.demo-history", after));
         }
         // Cases waiting for a conference have one: requested, or scheduled with a chair.
-        if let Some(c) = demo.conference(f, i, calendar, policies, db.clock().now()) {
-            conferences.push(c);
+        // Issue 12: one whose creation would change nothing else (its deadline already set,
+        // its case already at its stage: the usual case) is written with the batch's rows, as
+        // `conferences::create_with_rules` would write it; any other through that function.
+        if let Some(c) = demo.conference(f, i, calendar, policies, clock.now()) {
+            let existing = |rule, trigger| {
+                deadlines
+                    .iter()
+                    .find(|d| d.deadline.rule == rule && d.deadline.trigger == trigger)
+                    .map(|d| d.met.is_some())
+            };
+            if crate::conferences::created_by_its_rows_alone(&c, f.case.stage, existing) {
+                held.push(&c, &now)?;
+                let after = serde_json::to_value(&c)
+                    .map_err(|e| crate::StoreError::Corrupt(format!("the demo's conference: {e}")))?;
+                events.push(("conference", c.id().as_str().to_owned(), "conference.request", after));
+            } else {
+                conferences.push(c);
+            }
         }
     }
-    // Parents before the rows that refer to them.
-    for rows in [family, child, cin_episode, adult, adult_child, case, case_professional, deadline] {
+    Ok(Prepared {
+        families: batch.len(),
+        authority: authority.to_owned(),
+        // Parents before the rows that refer to them.
+        tables: vec![family, child, cin_episode, adult, adult_child, case, case_professional, deadline],
+        held,
+        plans,
+        asked,
+        events,
+        conferences,
+    })
+}
+
+/// Writes one prepared batch in one transaction: every table's rows together, the families'
+/// `family.create` events and the `deadline.seed` events (one per family that has deadlines)
+/// appended together, then the conferences of the families waiting for one.
+async fn write_batch(db: &Db, rules: &crate::conferences::Rules, p: Prepared) -> Result<()> {
+    let Prepared { authority, tables, held, plans, asked, mut events, conferences, .. } = p;
+    let mut tx = db.begin().await?;
+    for rows in tables {
         rows.insert(&mut tx).await?;
     }
     held.insert(&mut tx).await?;
@@ -464,7 +565,7 @@ async fn load_batch(
         .map(|(entity_type, entity, action, after)| {
             let entity: &String = entity;
             crate::audit::Entry {
-                authority_id: authority,
+                authority_id: &authority,
                 actor: ACTOR,
                 kind: confer_domain::audit::EventKind::Change,
                 action,

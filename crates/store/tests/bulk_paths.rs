@@ -127,3 +127,117 @@ async fn relationships_to_each_conference_read_at_once_are_those_read_one_by_one
         }
     }
 }
+
+/// Issue 12: the demo writes its waiting conferences with the batch's rows when creating them
+/// through the service's path would write nothing else (`conferences::created_by_its_rows_alone`).
+/// Each such conference, taken out and created again through that path, leaves the same rows,
+/// sets no deadline, moves no case, and adds exactly its one `conference.request` event.
+#[tokio::test]
+async fn waiting_conferences_written_with_the_batch_are_what_the_service_path_writes() {
+    let db = testing::fresh_db().await;
+    let options = confer_demo::DemoOptions {
+        families: 120,
+        ..confer_demo::DemoOptions::for_nation(confer_domain::Nation::England)
+    };
+    let demo = confer_demo::Demo::new(options, db.today());
+    confer_store::demo::load(&db, &demo, |_| {}).await.unwrap();
+    let waiting = sqlx::query(
+        "SELECT id, case_id, doc FROM conference WHERE state IN ('requested', 'scheduled') \
+         AND id NOT IN (SELECT conference_id FROM print_request) ORDER BY id",
+    )
+    .fetch_all(db.pool())
+    .await
+    .unwrap();
+    assert!(waiting.len() >= 5, "the demo has conferences waiting: {}", waiting.len());
+    let in_batch = sqlx::query("SELECT COUNT(*) AS n FROM audit_event WHERE action = 'conference.request'")
+        .fetch_one(db.pool())
+        .await
+        .unwrap()
+        .try_get::<i64, _>("n")
+        .unwrap();
+    assert!(in_batch >= waiting.len() as i64);
+    // Written with the batch: their events among the families' (the one-by-one path appends
+    // them after every family's).
+    let with_the_batch = sqlx::query(
+        "SELECT COUNT(*) AS n FROM audit_event WHERE action = 'conference.request' \
+         AND seq < (SELECT MAX(seq) FROM audit_event WHERE action = 'family.create')",
+    )
+    .fetch_one(db.pool())
+    .await
+    .unwrap()
+    .try_get::<i64, _>("n")
+    .unwrap();
+    assert!(with_the_batch >= waiting.len() as i64 / 2, "{with_the_batch} of {in_batch} written with the batch");
+    // Every row the conference's creation touches, as text, in a stable order.
+    async fn rows_of(db: &confer_store::Db, id: &str, case: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for (table, sql) in [
+            ("child", "SELECT child_id AS a, '' AS b FROM conference_child WHERE conference_id = $1 ORDER BY 1"),
+            (
+                "person",
+                "SELECT user_id AS a, relationship AS b FROM conference_person WHERE conference_id = $1 ORDER BY 1, 2",
+            ),
+            (
+                "participation",
+                "SELECT COALESCE(chair_id, '') || '/' || COALESCE(held_on, '') AS a, \
+                 CAST(parents AS TEXT) || '/' || CAST(children AS TEXT) || '/' || CAST(children_invited AS TEXT) || '/' \
+                 || CAST(interpreters_needed AS TEXT) || '/' || CAST(dissents AS TEXT) AS b \
+                 FROM conference_participation WHERE conference_id = $1",
+            ),
+            (
+                "summary",
+                "SELECT COALESCE(slot_time, '') || '/' || children_names AS a, CAST(invited AS TEXT) || '/' || \
+                 CAST(attending AS TEXT) || '/' || CAST(not_attending AS TEXT) || '/' || CAST(no_answer AS TEXT) AS b \
+                 FROM conference_summary WHERE conference_id = $1",
+            ),
+            (
+                "conference",
+                "SELECT kind || '/' || state || '/' || COALESCE(date, '') || '/' || COALESCE(chair_id, '') || '/' || due_by AS a, \
+                 COALESCE(record_state, '') || '/' || COALESCE(slot_time, '') || '/' || COALESCE(venue_key, '') \
+                 || '/' || CAST(version AS TEXT) AS b FROM conference WHERE id = $1",
+            ),
+        ] {
+            for r in sqlx::query(sql).bind(id).fetch_all(db.pool()).await.unwrap() {
+                out.push(format!("{table}: {} | {}", r.try_get::<String, _>("a").unwrap(), r.try_get::<String, _>("b").unwrap()));
+            }
+        }
+        for r in sqlx::query(
+            "SELECT rule || '/' || trigger_on || '/' || due_on AS a, COALESCE(met_on, '') || '/' || \
+             COALESCE(cancelled_on, '') AS b FROM deadline WHERE case_id = $1 ORDER BY 1",
+        )
+        .bind(case)
+        .fetch_all(db.pool())
+        .await
+        .unwrap()
+        {
+            out.push(format!("deadline: {} | {}", r.try_get::<String, _>("a").unwrap(), r.try_get::<String, _>("b").unwrap()));
+        }
+        let stage = sqlx::query("SELECT stage FROM family_case WHERE id = $1").bind(case).fetch_one(db.pool()).await.unwrap();
+        out.push(format!("case: {}", stage.try_get::<String, _>("stage").unwrap()));
+        out
+    }
+    let events = || async {
+        sqlx::query("SELECT COUNT(*) AS n FROM audit_event").fetch_one(db.pool()).await.unwrap().try_get::<i64, _>("n").unwrap()
+    };
+    for r in waiting.iter().take(8) {
+        let (id, case, doc): (String, String, String) =
+            (r.try_get("id").unwrap(), r.try_get("case_id").unwrap(), r.try_get("doc").unwrap());
+        let conference: confer_domain::conference::Conference = serde_json::from_str(&doc).unwrap();
+        let written = rows_of(&db, &id, &case).await;
+        let mut tx = db.begin().await.unwrap();
+        for table in ["conference_summary", "conference_participation", "conference_person", "conference_child"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE conference_id = $1")).bind(&id).execute(&mut *tx).await.unwrap();
+        }
+        sqlx::query("DELETE FROM conference WHERE id = $1").bind(&id).execute(&mut *tx).await.unwrap();
+        tx.commit().await.unwrap();
+        let before = events().await;
+        let mut tx = db.begin().await.unwrap();
+        confer_store::conferences::create_with_rules(&db, &mut tx, &conference, confer_store::demo::ACTOR, None)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(rows_of(&db, &id, &case).await, written, "{id}");
+        assert_eq!(events().await, before + 1, "{id}: only its conference.request event");
+    }
+    assert_eq!(audit::verify(&db).await.unwrap().first_break, None);
+}
