@@ -106,10 +106,6 @@ pub async fn load(db: &Db, demo: &Demo, mut progress: impl FnMut(u64)) -> Result
     // Issue 12: the families are generated and their rows made on a thread of their own while
     // the batch before is written, so the generator's work (most of the load's CPU) overlaps
     // the database's instead of waiting for it; two batches at most wait in the channel.
-    // On SQLite the writer's page cache is 2 MiB: the indexes of a large load (random ids)
-    // did not fit, so most inserts read their index pages back from the file, one system
-    // call each. During the load it holds 256 MiB, given back when the load ends.
-    bulk_cache(db, true).await?;
     let (sender, mut made) = tokio::sync::mpsc::channel::<Result<Prepared>>(2);
     let producer = {
         let demo = demo.clone();
@@ -158,7 +154,6 @@ pub async fn load(db: &Db, demo: &Demo, mut progress: impl FnMut(u64)) -> Result
     if producer.join().is_err() {
         return Err(crate::StoreError::Corrupt("the demo's generator stopped unexpectedly".into()));
     }
-    bulk_cache(db, false).await?;
     if let Some(e) = failed {
         return Err(e);
     }
@@ -167,21 +162,6 @@ pub async fn load(db: &Db, demo: &Demo, mut progress: impl FnMut(u64)) -> Result
     // Fresh statistics, so both databases' planners choose the indexes for lists at this scale.
     sqlx::query("ANALYZE").execute(&db.writer).await?;
     Ok(Loaded { created: true, families: count })
-}
-
-/// Gives SQLite's writer connection a page cache of 256 MiB for the bulk load (`on`), or its
-/// default of 2 MiB back, with the memory released. Nothing on PostgreSQL (its server keeps
-/// its own shared buffers).
-async fn bulk_cache(db: &Db, on: bool) -> Result<()> {
-    if db.backend != crate::Backend::Sqlite {
-        return Ok(());
-    }
-    let sql = if on { "PRAGMA cache_size = -262144" } else { "PRAGMA cache_size = -2000" };
-    sqlx::query(sql).execute(&db.writer).await?;
-    if !on {
-        sqlx::query("PRAGMA shrink_memory").execute(&db.writer).await?;
-    }
-    Ok(())
 }
 
 /// What the generator makes for each family of a batch: its census details, its deadlines and
