@@ -18,12 +18,16 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
 
-fn authorize(actor: &Actor, action: Action) -> Result<()> {
-    match decide(actor, action, Target::Authority(&actor.authority_id)) {
+fn allowed(decision: Decision) -> Result<()> {
+    match decision {
         Decision::Allow => Ok(()),
         Decision::Forbidden => Err(OpsError::Forbidden),
         Decision::NotFound => Err(OpsError::NotFound),
     }
+}
+
+fn authorize(actor: &Actor, action: Action) -> Result<()> {
+    allowed(decide(actor, action, Target::Authority(&actor.authority_id)))
 }
 
 /// A transfer offered to this authority, as its coordinators and managers see it.
@@ -227,17 +231,8 @@ pub async fn accept(ops: &Ops, actor: &Actor, id: &str, b: AcceptTransferInput) 
     let (input, from) = transfer_in_request(ops, &t, &plan, &b.child_id, family_members)?;
     let c = crate::conference::prepare_request(ops, actor, &b.family_id, input, Some(from)).await?;
     let conference_id = c.id().to_string();
-    let mut tx = ops.db.begin().await?;
-    confer_store::conferences::create(&ops.db, &mut tx, &c, actor.user_id.as_str()).await?;
-    plans::answer_transfer(
-        &mut tx,
-        &t,
-        &actor.authority_id,
-        actor.user_id.as_str(),
-        TransferAnswer::Accepted { conference_id: &conference_id },
-    )
-    .await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    let tx = ops.db.begin().await?;
+    request_and_accept(ops, tx, actor, &t, &c).await?;
     Ok(AcceptedTransfer {
         transfer_id: t.id,
         conference_id,
@@ -246,6 +241,29 @@ pub async fn accept(ops: &Ops, actor: &Actor, id: &str, b: AcceptTransferInput) 
         recorded_from_pack: 0,
         due_by: c.due_by(),
     })
+}
+
+/// Stores the transfer-in conference's request and the acceptance, in the caller's
+/// transaction (which holds anything else the acceptance records), and commits it.
+async fn request_and_accept(
+    ops: &Ops,
+    mut tx: confer_store::Tx,
+    actor: &Actor,
+    t: &TransferRow,
+    c: &confer_domain::conference::Conference,
+) -> Result<()> {
+    confer_store::conferences::create(&ops.db, &mut tx, c, actor.user_id.as_str()).await?;
+    let conference_id = c.id().to_string();
+    plans::answer_transfer(
+        &mut tx,
+        t,
+        &actor.authority_id,
+        actor.user_id.as_str(),
+        TransferAnswer::Accepted { conference_id: &conference_id },
+    )
+    .await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    Ok(())
 }
 
 /// The parents and carers to invite: those given, or every adult of the record with parental
@@ -429,15 +447,11 @@ async fn accept_copying(ops: &Ops, actor: &Actor, t: TransferRow, b: AcceptTrans
             (record, rels, true)
         }
     };
-    match decide(
+    allowed(decide(
         actor,
         Action::RequestConference,
         Target::Record { authority_id: &actor.authority_id, relationships: &relationships },
-    ) {
-        Decision::Allow => {}
-        Decision::Forbidden => return Err(OpsError::Forbidden),
-        Decision::NotFound => return Err(OpsError::NotFound),
-    }
+    ))?;
 
     // The people to record: those not recorded here before (or recorded in another family).
     let family_id = record.family.id.clone();
@@ -542,16 +556,7 @@ async fn accept_copying(ops: &Ops, actor: &Actor, t: TransferRow, b: AcceptTrans
         recorded,
     )
     .await?;
-    confer_store::conferences::create(&ops.db, &mut tx, &c, actor.user_id.as_str()).await?;
-    plans::answer_transfer(
-        &mut tx,
-        &t,
-        &actor.authority_id,
-        actor.user_id.as_str(),
-        TransferAnswer::Accepted { conference_id: &conference_id },
-    )
-    .await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    request_and_accept(ops, tx, actor, &t, &c).await?;
     Ok(AcceptedTransfer {
         transfer_id: t.id,
         conference_id,

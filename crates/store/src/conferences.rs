@@ -1062,19 +1062,16 @@ async fn tell_invitees_of_changes(tx: &mut Tx, before: &Conference, c: &Conferen
                     )
                     .await?;
                 }
-                sqlx::query(
-                    "INSERT INTO print_request (id, authority_id, family_id, conference_id, recipient, kind, language, \
-                     created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                crate::documents_sent::request_letter(
+                    tx,
+                    c.authority_id().as_str(),
+                    c.family_id().as_str(),
+                    c.id().as_str(),
+                    &recipient,
+                    kind,
+                    language,
+                    &crate::stamp(stamp),
                 )
-                .bind(crate::new_id())
-                .bind(c.authority_id().as_str())
-                .bind(c.family_id().as_str())
-                .bind(c.id().as_str())
-                .bind(&recipient)
-                .bind(kind)
-                .bind(language)
-                .bind(crate::stamp(stamp))
-                .execute(&mut **tx)
                 .await?;
                 // Issue 14: and, with a mobile number, who has not asked for post, where the
                 // authority sends text messages, a short text that the letter is on its way.

@@ -381,6 +381,38 @@ pub enum LettersAbout<'a> {
     Meeting(&'a str),
 }
 
+/// Puts a letter on the authority's print list (issue 14), in the caller's transaction:
+/// `recipient` as `family-member:<adult id>`, `kind` such as `invitation-letter`, `language`
+/// `en` or `cy`. Answers the request's id.
+#[allow(clippy::too_many_arguments)]
+pub async fn request_letter(
+    tx: &mut crate::Tx,
+    authority_id: &str,
+    family_id: &str,
+    conference_id: &str,
+    recipient: &str,
+    kind: &str,
+    language: &str,
+    at: &str,
+) -> Result<String> {
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO print_request (id, authority_id, family_id, conference_id, recipient, kind, language, \
+         created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(&id)
+    .bind(authority_id)
+    .bind(family_id)
+    .bind(conference_id)
+    .bind(recipient)
+    .bind(kind)
+    .bind(language)
+    .bind(at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
 /// Issue 14: a meeting moved or was cancelled, so the letters about it still waiting on the
 /// print list for `recipient` are withdrawn, never printed: the letter made from a request
 /// (`print_state` 'withdrawn') and a request not yet made (`withdrawn_at`). Audited in the

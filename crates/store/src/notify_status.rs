@@ -144,20 +144,16 @@ pub async fn record(
                 {
                     let f: serde_json::Value = serde_json::from_str(&fallback)
                         .map_err(|_| StoreError::Corrupt("outbox.letter_fallback".into()))?;
-                    let request = crate::new_id();
-                    sqlx::query(
-                        "INSERT INTO print_request (id, authority_id, family_id, conference_id, recipient, kind, \
-                         language, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    let request = crate::documents_sent::request_letter(
+                        &mut tx,
+                        authority_id,
+                        &family,
+                        &conference,
+                        f["recipient"].as_str().unwrap_or_default(),
+                        f["kind"].as_str().unwrap_or("invitation-letter"),
+                        f["language"].as_str().unwrap_or("en"),
+                        &now,
                     )
-                    .bind(&request)
-                    .bind(authority_id)
-                    .bind(&family)
-                    .bind(&conference)
-                    .bind(f["recipient"].as_str().unwrap_or_default())
-                    .bind(f["kind"].as_str().unwrap_or("invitation-letter"))
-                    .bind(f["language"].as_str().unwrap_or("en"))
-                    .bind(&now)
-                    .execute(&mut *tx)
                     .await?;
                     letter = Some(request);
                 }

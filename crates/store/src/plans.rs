@@ -351,20 +351,44 @@ pub(crate) async fn offer_transfer(tx: &mut Tx, p: &Plan, o: &OfferedTransfer<'_
     let after = json!({ "transfer_id": id, "plan_id": p.id.as_str(), "from": p.authority_id.as_str(),
         "to": o.to_authority.as_str(), "notified_on": o.notified_on, "due_by": o.due_by,
         "pack_shared": o.pack_shared });
-    for (authority, entity_type, entity_id) in
-        [(p.authority_id.as_str(), "plan", p.id.as_str()), (o.to_authority.as_str(), "plan-transfer", id.as_str())]
+    audit_transfer(
+        tx,
+        actor,
+        "plan.transfer.offer",
+        (p.authority_id.as_str(), p.id.as_str()),
+        (o.to_authority.as_str(), id.as_str()),
+        Value::Null,
+        after,
+    )
+    .await
+}
+
+/// A change to a transfer between two tenants, audited in both in the caller's transaction
+/// (PLAN-05): in the sending tenant against its plan with `after` whole, in the receiving one
+/// against the transfer with `after` as [`for_receiving`] keeps it.
+async fn audit_transfer(
+    tx: &mut Tx,
+    actor: &str,
+    action: &str,
+    (from_authority, plan_id): (&str, &str),
+    (to_authority, transfer_id): (&str, &str),
+    before: Value,
+    after: Value,
+) -> Result<()> {
+    let received = for_receiving(&after);
+    for (authority, entity_type, entity_id, after) in
+        [(from_authority, "plan", plan_id, after), (to_authority, "plan-transfer", transfer_id, received)]
     {
-        let after = if authority == p.authority_id.as_str() { after.clone() } else { for_receiving(&after) };
         audit::record(
             tx,
             Entry {
                 authority_id: authority,
                 actor,
                 kind: EventKind::Change,
-                action: "plan.transfer.offer",
+                action,
                 entity_type,
                 entity_id,
-                before: Value::Null,
+                before: before.clone(),
                 after,
             },
         )
@@ -503,27 +527,16 @@ pub async fn answer_transfer(
     if let (Value::Object(a), Value::Object(d)) = (&mut after, detail) {
         a.extend(d);
     }
-    for (authority, entity_type, entity_id) in [
-        (t.from_authority_id.as_str(), "plan", t.plan_id.as_str()),
-        (to_authority.as_str(), "plan-transfer", t.id.as_str()),
-    ] {
-        let after = if authority == t.from_authority_id.as_str() { after.clone() } else { for_receiving(&after) };
-        audit::record(
-            tx,
-            Entry {
-                authority_id: authority,
-                actor,
-                kind: EventKind::Change,
-                action,
-                entity_type,
-                entity_id,
-                before: json!({ "state": "pending" }),
-                after,
-            },
-        )
-        .await?;
-    }
-    Ok(())
+    audit_transfer(
+        tx,
+        actor,
+        action,
+        (t.from_authority_id.as_str(), t.plan_id.as_str()),
+        (to_authority.as_str(), t.id.as_str()),
+        json!({ "state": "pending" }),
+        after,
+    )
+    .await
 }
 
 /// PLAN-05: the receiving authority recorded the transferred child (and the parents and carers
@@ -1093,25 +1106,16 @@ pub async fn share_pack_later(db: &Db, plan_id: &str, from: &AuthorityId, actor:
     }
     let after = json!({ "transfer_id": id, "plan_id": plan_id, "from": from.as_str(), "to": to,
         "pack_shared": true, "pack_shared_by": actor, "pack_shared_at": now });
-    for (authority, entity_type, entity_id) in
-        [(from.as_str(), "plan", plan_id), (to.as_str(), "plan-transfer", id.as_str())]
-    {
-        let after = if authority == from.as_str() { after.clone() } else { for_receiving(&after) };
-        audit::record(
-            &mut tx,
-            Entry {
-                authority_id: authority,
-                actor,
-                kind: EventKind::Change,
-                action: "plan.transfer.share-pack",
-                entity_type,
-                entity_id,
-                before: json!({ "pack_shared": false }),
-                after,
-            },
-        )
-        .await?;
-    }
+    audit_transfer(
+        &mut tx,
+        actor,
+        "plan.transfer.share-pack",
+        (from.as_str(), plan_id),
+        (to.as_str(), id.as_str()),
+        json!({ "pack_shared": false }),
+        after,
+    )
+    .await?;
     tx.commit().await?;
     Ok(PackShare::Shared(id))
 }

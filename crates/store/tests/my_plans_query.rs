@@ -6,31 +6,10 @@
 
 use confer_store::plans::PLANS_OF_USER;
 use confer_store::{testing, Backend, Db};
-use sqlx::Row;
 
 async fn plan_of(db: &Db) -> Vec<String> {
     let search = format!("SELECT p.id FROM {PLANS_OF_USER}");
-    match db.backend {
-        Backend::Sqlite => sqlx::query(&format!("EXPLAIN QUERY PLAN {search}"))
-            .bind("authority")
-            .bind("user")
-            .fetch_all(db.pool())
-            .await
-            .unwrap()
-            .iter()
-            .map(|r| r.try_get::<String, _>("detail").unwrap())
-            .collect(),
-        Backend::Postgres => {
-            // Empty tables are cheapest read whole: forbid that, to see which indexes serve it.
-            let mut tx = db.begin().await.unwrap();
-            sqlx::query("SET LOCAL enable_seqscan = off").execute(&mut *tx).await.unwrap();
-            let sql = format!("EXPLAIN {}", search.replace("$1", "'authority'").replace("$2", "'user'"));
-            let rows = sqlx::raw_sql(&sql).fetch_all(&mut *tx).await.unwrap();
-            let lines = rows.iter().map(|r| r.try_get::<String, _>(0).unwrap()).collect();
-            tx.rollback().await.unwrap();
-            lines
-        }
-    }
+    testing::query_plan(db, &search, &["authority", "user"], true).await
 }
 
 #[tokio::test]
@@ -58,27 +37,7 @@ async fn my_plans_are_found_from_the_person_not_by_walking_the_authoritys_plans(
 async fn plans_are_found_by_their_case_through_an_index() {
     let db = testing::fresh_db().await;
     let search = "SELECT 1 FROM plan p WHERE p.case_id = $1 AND p.kind = 'child-protection' AND p.category = $2";
-    let text = match db.backend {
-        Backend::Sqlite => sqlx::query(&format!("EXPLAIN QUERY PLAN {search}"))
-            .bind("case")
-            .bind("neglect")
-            .fetch_all(db.pool())
-            .await
-            .unwrap()
-            .iter()
-            .map(|r| r.try_get::<String, _>("detail").unwrap())
-            .collect::<Vec<_>>()
-            .join("\n"),
-        Backend::Postgres => {
-            let mut tx = db.begin().await.unwrap();
-            sqlx::query("SET LOCAL enable_seqscan = off").execute(&mut *tx).await.unwrap();
-            let sql = format!("EXPLAIN {}", search.replace("$1", "'case'").replace("$2", "'neglect'"));
-            let rows = sqlx::raw_sql(&sql).fetch_all(&mut *tx).await.unwrap();
-            let lines: Vec<String> = rows.iter().map(|r| r.try_get::<String, _>(0).unwrap()).collect();
-            tx.rollback().await.unwrap();
-            lines.join("\n")
-        }
-    };
+    let text = testing::query_plan(&db, search, &["case", "neglect"], true).await.join("\n");
     assert!(text.contains("plan_case"), "plans by case use the index:\n{text}");
     assert!(!text.contains("SCAN p\n") && !text.ends_with("SCAN p"), "no scan of the plans:\n{text}");
 }

@@ -45,29 +45,7 @@ async fn messages(db: &Db, authority: &str, n: usize, status: &str) {
 /// The plan of the claim's search, as text, one line per step.
 async fn plan(db: &Db, routes: Routes) -> Vec<String> {
     let search = outbox::candidates(db.backend, routes);
-    let at = "2026-06-01T00:00:00.000000Z";
-    match db.backend {
-        Backend::Sqlite => sqlx::query(&format!("EXPLAIN QUERY PLAN {search}"))
-            .bind(at)
-            .bind(20i64)
-            .fetch_all(db.pool())
-            .await
-            .unwrap()
-            .iter()
-            .map(|r| r.try_get::<String, _>("detail").unwrap())
-            .collect(),
-        Backend::Postgres => {
-            // The test's tables are small enough that reading them whole is cheapest: forbid
-            // that, to see which index serves the search.
-            let mut tx = db.begin().await.unwrap();
-            sqlx::query("SET LOCAL enable_seqscan = off").execute(&mut *tx).await.unwrap();
-            let sql = format!("EXPLAIN {}", search.replace("$1", &format!("'{at}'")).replace("$2", "20"));
-            let rows = sqlx::raw_sql(&sql).fetch_all(&mut *tx).await.unwrap();
-            let lines = rows.iter().map(|r| r.try_get::<String, _>(0).unwrap()).collect();
-            tx.rollback().await.unwrap();
-            lines
-        }
-    }
+    testing::query_plan(db, &search, &["2026-06-01T00:00:00.000000Z", "20"], true).await
 }
 
 #[tokio::test]
@@ -113,7 +91,10 @@ async fn without_a_relay_the_claim_seeks_only_what_goes_through_notify() {
     match db.backend {
         Backend::Sqlite => {
             assert!(text.contains("SEARCH outbox USING INDEX outbox_pending_route (channel=?)"), "{text}");
-            assert!(text.contains("SEARCH outbox USING INDEX outbox_pending_route (channel=? AND authority_id=?)"), "{text}");
+            assert!(
+                text.contains("SEARCH outbox USING INDEX outbox_pending_route (channel=? AND authority_id=?)"),
+                "{text}"
+            );
             assert!(!text.contains("SCAN outbox"), "the outbox is read whole: {text}");
         }
         Backend::Postgres => {

@@ -8,40 +8,10 @@
 
 use confer_store::reminders::{open_deadlines, CONFERENCES_COMING, SENT_OF};
 use confer_store::{testing, Backend, Db};
-use sqlx::Row;
 
-/// The query plan of `sql`, with its `$n` given as text (on PostgreSQL with sequential scans
-/// forbidden: empty tables are cheapest read whole, and the question is which index serves).
+/// The query plan of `sql`, as one text (on PostgreSQL with sequential scans forbidden).
 async fn plan_of(db: &Db, sql: &str, binds: &[&str]) -> String {
-    match db.backend {
-        Backend::Sqlite => {
-            let explain = format!("EXPLAIN QUERY PLAN {sql}");
-            let mut q = sqlx::query(&explain);
-            for b in binds {
-                q = q.bind(*b);
-            }
-            q.fetch_all(db.pool())
-                .await
-                .unwrap()
-                .iter()
-                .map(|r| r.try_get::<String, _>("detail").unwrap())
-                .collect::<Vec<_>>()
-                .join("\n")
-        }
-        Backend::Postgres => {
-            let mut sql = sql.to_owned();
-            // The highest first, so that $1 does not replace the start of $10.
-            for (i, b) in binds.iter().enumerate().rev() {
-                sql = sql.replace(&format!("${}", i + 1), &format!("'{b}'"));
-            }
-            let mut tx = db.begin().await.unwrap();
-            sqlx::query("SET LOCAL enable_seqscan = off").execute(&mut *tx).await.unwrap();
-            let rows = sqlx::raw_sql(&format!("EXPLAIN {sql}")).fetch_all(&mut *tx).await.unwrap();
-            let lines: Vec<String> = rows.iter().map(|r| r.try_get::<String, _>(0).unwrap()).collect();
-            tx.rollback().await.unwrap();
-            lines.join("\n")
-        }
-    }
+    testing::query_plan(db, sql, binds, true).await.join("\n")
 }
 
 #[tokio::test]

@@ -57,6 +57,41 @@ pub async fn set_sqlite_synchronous(db: &Db, mode: &str) -> crate::Result<()> {
     Ok(())
 }
 
+/// The query plan of `sql` as text, one line per step, with its `$n` given as text: SQLite's
+/// `EXPLAIN QUERY PLAN` details; on PostgreSQL `EXPLAIN` with the values written in, and with
+/// sequential scans forbidden when `no_scans` (a test's tables are small enough that reading
+/// them whole is cheapest, and the question is which index serves). Panics (tests only) when
+/// the statement does not prepare.
+pub async fn query_plan(db: &Db, sql: &str, binds: &[&str], no_scans: bool) -> Vec<String> {
+    use sqlx::Row;
+    match db.backend {
+        crate::Backend::Sqlite => {
+            let explain = format!("EXPLAIN QUERY PLAN {sql}");
+            let mut q = sqlx::query(&explain);
+            for b in binds {
+                q = q.bind(*b);
+            }
+            let rows = q.fetch_all(db.pool()).await.expect("explain the query");
+            rows.iter().map(|r| r.try_get::<String, _>("detail").expect("a plan step")).collect()
+        }
+        crate::Backend::Postgres => {
+            let mut sql = sql.to_owned();
+            // The highest first, so that $1 does not replace the start of $10.
+            for (i, b) in binds.iter().enumerate().rev() {
+                sql = sql.replace(&format!("${}", i + 1), &format!("'{b}'"));
+            }
+            let mut tx = db.begin().await.expect("begin");
+            if no_scans {
+                sqlx::query("SET LOCAL enable_seqscan = off").execute(&mut *tx).await.expect("forbid scans");
+            }
+            let rows = sqlx::raw_sql(&format!("EXPLAIN {sql}")).fetch_all(&mut *tx).await.expect("explain the query");
+            let lines = rows.iter().map(|r| r.try_get::<String, _>(0).expect("a plan line")).collect();
+            tx.rollback().await.expect("roll back");
+            lines
+        }
+    }
+}
+
 mod world;
 pub use world::{
     cancel, reschedule, schedule, ConferenceMade, FamilyBuilder, FamilyMade, PersonBuilder, World, PASSWORD,
